@@ -1,0 +1,59 @@
+//! Calendar arithmetic the rules share: ages and month steps, with leap days handled one way.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// Whole years completed on `date`. Someone born on 29 February turns a year older on 1 March in
+/// a common year (the birthday has not happened on 28 February).
+pub fn age_on(birth: NaiveDate, date: NaiveDate) -> u32 {
+    if date < birth {
+        return 0;
+    }
+    let mut years = date.year() - birth.year();
+    if (date.month(), date.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years as u32
+}
+
+/// `date` plus `months` calendar months; a day that does not exist in the target month becomes the
+/// month's last day (31 January + 1 month = 28 or 29 February).
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .expect("date within chrono's range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn age_changes_on_the_birthday() {
+        let birth = date("2020-06-15");
+        assert_eq!(age_on(birth, date("2025-06-14")), 4);
+        assert_eq!(age_on(birth, date("2025-06-15")), 5);
+    }
+
+    #[test]
+    fn a_leap_day_birthday_is_reached_on_1_march_in_common_years() {
+        let birth = date("2020-02-29");
+        assert_eq!(age_on(birth, date("2021-02-28")), 0);
+        assert_eq!(age_on(birth, date("2021-03-01")), 1);
+        assert_eq!(age_on(birth, date("2024-02-29")), 4);
+    }
+
+    #[test]
+    fn age_before_birth_is_zero() {
+        assert_eq!(age_on(date("2020-01-01"), date("2019-01-01")), 0);
+    }
+
+    #[test]
+    fn month_steps_clamp_to_the_end_of_short_months() {
+        assert_eq!(add_months(date("2024-01-31"), 1), date("2024-02-29"));
+        assert_eq!(add_months(date("2023-01-31"), 1), date("2023-02-28"));
+        assert_eq!(add_months(date("2024-02-29"), 12), date("2025-02-28"));
+    }
+}

@@ -1,0 +1,11 @@
+//! The carepool domain, pure: money, dates, scheme definitions with their versions, the registry's
+//! records and rules (eligibility at enrolment, contribution standing). No I/O, no async, no SQL.
+
+pub mod dates;
+pub mod eligibility;
+pub mod money;
+pub mod registry;
+pub mod scheme;
+pub mod standing;
+
+pub use money::Money;

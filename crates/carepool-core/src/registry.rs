@@ -1,0 +1,435 @@
+//! The registry's records: locations, providers, families, members, coverage periods and
+//! contributions, each checked on construction ("parse, don't validate").
+
+use crate::money::Money;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A rule broken by one field of a record: the field's name and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Declares a closed set of codes that are stored and exchanged as lowercase text.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Reads the code, naming the field and the accepted values when it is wrong.
+            pub fn parse(field: &'static str, text: &str) -> Result<$name, FieldError> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(FieldError::new(field, format!(
+                        "'{text}' is not one of: {}",
+                        [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// Urban or rural, for a location.
+    Area { Urban = "urban", Rural = "rural" }
+);
+code_enum!(Ownership { Public = "public", Private = "private" });
+code_enum!(
+    /// The level of a health facility, from primary care up.
+    FacilityLevel {
+        HealthCentre = "health_centre",
+        DistrictHospital = "district_hospital",
+        ProvincialHospital = "provincial_hospital",
+        CentralHospital = "central_hospital",
+    }
+);
+code_enum!(Sex { Female = "F", Male = "M" });
+code_enum!(Relationship { Head = "head", Spouse = "spouse", Child = "child", Parent = "parent", Other = "other" });
+code_enum!(
+    /// Pending members are registered but not entitled (an ID card is missing, say).
+    MemberStatus { Active = "active", Pending = "pending", Inactive = "inactive", Deceased = "deceased" }
+);
+code_enum!(
+    /// Who paid a contribution.
+    Payer {
+        Member = "member",
+        Employer = "employer",
+        Worker = "worker",
+        Government = "government",
+        SocialFund = "social_fund",
+        Donor = "donor",
+    }
+);
+
+impl Payer {
+    /// Arrears of these payers suspend the family's cover after the grace period; a government,
+    /// fund or donor that pays late does not take cover away from the family.
+    pub fn arrears_suspend_cover(self) -> bool {
+        matches!(self, Payer::Member | Payer::Employer | Payer::Worker)
+    }
+}
+
+/// A place in the location hierarchy (province > district > village, or any levels a scheme uses).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub code: String,
+    pub name: String,
+    /// The level's name: "province", "district", "village", ...
+    pub kind: String,
+    pub parent_code: Option<String>,
+    pub area: Option<Area>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provider {
+    pub code: String,
+    pub name: String,
+    pub ownership: Ownership,
+    pub level: FacilityLevel,
+    pub location_code: String,
+    pub empanelled_from: NaiveDate,
+    pub empanelled_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Family {
+    pub id: String,
+    pub scheme: String,
+    pub location_code: String,
+    /// Proxy-means-test score of the household, 0 (poorest) to 100, from the socio-economic registry.
+    pub poverty_score: Option<f64>,
+    pub household_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub family_id: String,
+    pub name: String,
+    pub relationship: Relationship,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub national_id: Option<String>,
+    /// Eligibility categories the member belongs to (formal_sector, civil_servant, disability, ...).
+    pub categories: Vec<String>,
+    /// Monthly wage, for contributions that are a share of the wage.
+    pub monthly_wage: Option<Money>,
+    pub status: MemberStatus,
+    /// The date the current status took effect (for deceased: the date of death).
+    pub status_since: NaiveDate,
+}
+
+/// A period during which a member is covered; open-ended while contributions are paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub member_id: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    /// The benefit package, by code; none means the scheme's first package.
+    pub package: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The receipt number, unique in the scheme.
+    pub receipt: String,
+    pub family_id: String,
+    pub payer: Payer,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub amount: Money,
+    pub paid_on: NaiveDate,
+}
+
+/// A non-empty identifier or code: trimmed, at most 64 characters, no control characters.
+pub fn check_code(field: &'static str, text: &str) -> Result<(), FieldError> {
+    if text.trim().is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if text.trim() != text {
+        return Err(FieldError::new(
+            field,
+            format!("'{text}' has spaces around it"),
+        ));
+    }
+    if text.chars().count() > 64 {
+        return Err(FieldError::new(field, "is longer than 64 characters"));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "contains a control character"));
+    }
+    Ok(())
+}
+
+fn check_not_before(
+    field: &'static str,
+    later: NaiveDate,
+    earlier_field: &str,
+    earlier: NaiveDate,
+) -> Result<(), FieldError> {
+    if later < earlier {
+        return Err(FieldError::new(
+            field,
+            format!("{later} is before {earlier_field} {earlier}"),
+        ));
+    }
+    Ok(())
+}
+
+impl Location {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_code("code", &self.code)?;
+        check_code("kind", &self.kind)?;
+        if self.parent_code.as_deref() == Some(self.code.as_str()) {
+            return Err(FieldError::new(
+                "parent_code",
+                "a location cannot be its own parent",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Provider {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_code("code", &self.code)?;
+        if let Some(to) = self.empanelled_to {
+            check_not_before("empanelled_to", to, "empanelled_from", self.empanelled_from)?;
+        }
+        Ok(())
+    }
+
+    pub fn empanelled_on(&self, date: NaiveDate) -> bool {
+        date >= self.empanelled_from && self.empanelled_to.is_none_or(|to| date <= to)
+    }
+}
+
+impl Family {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_code("id", &self.id)?;
+        if let Some(score) = self.poverty_score
+            && !(0.0..=100.0).contains(&score)
+        {
+            return Err(FieldError::new(
+                "poverty_score",
+                format!("{score} is outside 0..100"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Member {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_code("id", &self.id)?;
+        if let Some(national_id) = &self.national_id {
+            check_code("national_id", national_id)?;
+        }
+        for category in &self.categories {
+            check_code("categories", category)?;
+        }
+        if self.monthly_wage.is_some_and(Money::is_negative) {
+            return Err(FieldError::new("monthly_wage", "must not be negative"));
+        }
+        check_not_before(
+            "status_since",
+            self.status_since,
+            "birth_date",
+            self.birth_date,
+        )
+    }
+
+    /// Age in whole years on `date` (a birthday on 29 February is reached on 1 March in other years).
+    pub fn age_on(&self, date: NaiveDate) -> u32 {
+        crate::dates::age_on(self.birth_date, date)
+    }
+
+    /// Whether the member was alive on `date`, as far as the registry knows.
+    pub fn alive_on(&self, date: NaiveDate) -> bool {
+        !(self.status == MemberStatus::Deceased && self.status_since <= date)
+    }
+}
+
+impl Coverage {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_code("member_id", &self.member_id)?;
+        if let Some(end) = self.end_date {
+            check_not_before("end_date", end, "start_date", self.start_date)?;
+        }
+        Ok(())
+    }
+
+    /// Covered on `date`: from the start date through the end date, both included.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        date >= self.start_date && self.end_date.is_none_or(|end| date <= end)
+    }
+}
+
+impl Contribution {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_code("receipt", &self.receipt)?;
+        check_not_before(
+            "period_end",
+            self.period_end,
+            "period_start",
+            self.period_start,
+        )?;
+        if self.amount <= Money::ZERO {
+            return Err(FieldError::new(
+                "amount",
+                format!("{} is not positive", self.amount),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn member() -> Member {
+        Member {
+            id: "M1".into(),
+            family_id: "F1".into(),
+            name: "Amina".into(),
+            relationship: Relationship::Head,
+            sex: Sex::Female,
+            birth_date: date("1990-02-28"),
+            national_id: None,
+            categories: vec![],
+            monthly_wage: None,
+            status: MemberStatus::Active,
+            status_since: date("2020-01-01"),
+        }
+    }
+
+    #[test]
+    fn a_code_outside_the_set_names_the_field_and_the_accepted_values() {
+        let error = MemberStatus::parse("status", "actve").unwrap_err();
+        assert_eq!(error.field, "status");
+        assert_eq!(
+            error.message,
+            "'actve' is not one of: active, pending, inactive, deceased"
+        );
+    }
+
+    #[test]
+    fn cover_includes_its_last_day_and_not_the_next() {
+        let cover = Coverage {
+            member_id: "M1".into(),
+            start_date: date("2024-01-01"),
+            end_date: Some(date("2024-12-31")),
+            package: None,
+        };
+        assert!(cover.covers(date("2024-12-31")));
+        assert!(!cover.covers(date("2025-01-01")));
+        assert!(!cover.covers(date("2023-12-31")));
+    }
+
+    #[test]
+    fn open_ended_cover_continues() {
+        let cover = Coverage {
+            member_id: "M1".into(),
+            start_date: date("2024-01-01"),
+            end_date: None,
+            package: None,
+        };
+        assert!(cover.covers(date("2040-06-30")));
+    }
+
+    #[test]
+    fn cover_ending_before_it_starts_is_refused() {
+        let cover = Coverage {
+            member_id: "M1".into(),
+            start_date: date("2024-01-01"),
+            end_date: Some(date("2023-12-31")),
+            package: None,
+        };
+        assert_eq!(cover.validate().unwrap_err().field, "end_date");
+    }
+
+    #[test]
+    fn a_status_before_birth_is_refused() {
+        let mut m = member();
+        m.status_since = date("1980-01-01");
+        assert_eq!(m.validate().unwrap_err().field, "status_since");
+    }
+
+    #[test]
+    fn a_deceased_member_is_alive_until_the_date_of_death() {
+        let mut m = member();
+        m.status = MemberStatus::Deceased;
+        m.status_since = date("2024-06-15");
+        assert!(m.alive_on(date("2024-06-14")));
+        assert!(!m.alive_on(date("2024-06-15")));
+    }
+
+    #[test]
+    fn contributions_must_be_positive_and_in_order() {
+        let mut c = Contribution {
+            receipt: "R1".into(),
+            family_id: "F1".into(),
+            payer: Payer::Member,
+            period_start: date("2024-01-01"),
+            period_end: date("2024-12-31"),
+            amount: Money::ZERO,
+            paid_on: date("2024-01-05"),
+        };
+        assert_eq!(c.validate().unwrap_err().field, "amount");
+        c.amount = Money::from_units(10);
+        c.period_end = date("2023-01-01");
+        assert_eq!(c.validate().unwrap_err().field, "period_end");
+    }
+
+    #[test]
+    fn poverty_scores_live_between_0_and_100() {
+        let family = Family {
+            id: "F1".into(),
+            scheme: "s".into(),
+            location_code: "V1".into(),
+            poverty_score: Some(100.5),
+            household_id: None,
+        };
+        assert_eq!(family.validate().unwrap_err().field, "poverty_score");
+    }
+
+    #[test]
+    fn codes_with_spaces_around_are_refused() {
+        assert!(check_code("id", " F1").is_err());
+        assert!(check_code("id", "").is_err());
+        assert!(check_code("id", "F-1/2024").is_ok());
+    }
+}
