@@ -123,19 +123,40 @@ impl<'de> Deserialize<'de> for Money {
     /// Accepts a decimal string ("1500.50") or an integer (1500 = 1,500 units); never a float,
     /// which could not be exact.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Text {
-            String(String),
-            Integer(i64),
-        }
-        match Text::deserialize(deserializer)? {
-            Text::String(s) => s.parse().map_err(serde::de::Error::custom),
-            Text::Integer(units) => units
-                .checked_mul(100)
-                .map(Money)
-                .ok_or_else(|| serde::de::Error::custom("amount too large")),
-        }
+        deserializer.deserialize_any(MoneyVisitor)
+    }
+}
+
+struct MoneyVisitor;
+
+impl serde::de::Visitor<'_> for MoneyVisitor {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an amount as text with at most two decimals (\"1500.50\") or a whole number")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Money, E> {
+        text.parse().map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, units: i64) -> Result<Money, E> {
+        units
+            .checked_mul(100)
+            .map(Money)
+            .ok_or_else(|| E::custom("amount too large"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, units: u64) -> Result<Money, E> {
+        i64::try_from(units)
+            .map_err(|_| E::custom("amount too large"))
+            .and_then(|u| self.visit_i64(u))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Money, E> {
+        Err(E::custom(format!(
+            "{value} is written as a decimal number; write amounts as text (\"{value}\") so they stay exact"
+        )))
     }
 }
 

@@ -1,1 +1,285 @@
+//! The national-scale store: PostgreSQL, migrated on open.
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use async_trait::async_trait;
+use carepool_store::schema::{ColumnType, Row, Table, Value};
+use carepool_store::sql::POSTGRES;
+use carepool_store::{ListQuery, Progress, Store, StoreError, StoredSchemeVersion};
+use chrono::NaiveDate;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::query::Query;
+use sqlx::{AssertSqlSafe, PgPool, Postgres, Row as _};
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at a `postgres://` URL and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("cannot use database URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Config(format!("cannot connect to PostgreSQL: {e}")))?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
+
+fn bind<'q>(query: PgQuery<'q>, value: &Value) -> PgQuery<'q> {
+    match value {
+        Value::Null => query.bind(None::<String>),
+        Value::Text(s) => query.bind(s.clone()),
+        Value::Integer(i) => query.bind(*i),
+        Value::Real(r) => query.bind(*r),
+        Value::Date(d) => query.bind(*d),
+    }
+}
+
+fn bind_all<'q>(query: PgQuery<'q>, values: &[Value]) -> PgQuery<'q> {
+    values.iter().fold(query, bind)
+}
+
+fn read_row(table: &Table, row: &PgRow) -> Result<Row, StoreError> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let value = match column.ty {
+                ColumnType::Text | ColumnType::List => row
+                    .try_get::<Option<String>, _>(i)
+                    .map(|v| v.map(Value::Text)),
+                ColumnType::Integer | ColumnType::Money => row
+                    .try_get::<Option<i64>, _>(i)
+                    .map(|v| v.map(Value::Integer)),
+                ColumnType::Real => row.try_get::<Option<f64>, _>(i).map(|v| v.map(Value::Real)),
+                ColumnType::Date => row
+                    .try_get::<Option<NaiveDate>, _>(i)
+                    .map(|v| v.map(Value::Date)),
+            };
+            value
+                .map(|v| v.unwrap_or(Value::Null))
+                .map_err(StoreError::internal)
+        })
+        .collect()
+}
+
+/// Turns the database's refusals into messages about the data; everything else is internal.
+fn write_error(what: &str, error: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &error {
+        match db.kind() {
+            sqlx::error::ErrorKind::UniqueViolation => {
+                return StoreError::Conflict(format!(
+                    "a {what} with that key or unique value already exists ({})",
+                    db.message()
+                ));
+            }
+            sqlx::error::ErrorKind::ForeignKeyViolation => {
+                return StoreError::Conflict(format!(
+                    "a {what} refers to a row that does not exist"
+                ));
+            }
+            _ => {}
+        }
+    }
+    StoreError::internal(error)
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn upsert(
+        &self,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::internal)?;
+        let mut written = 0;
+        for chunk in rows.chunks(POSTGRES.rows_per_statement(table)) {
+            let sql = POSTGRES.insert(table, chunk.len(), true);
+            let query = chunk
+                .iter()
+                .fold(sqlx::query(AssertSqlSafe(sql)), |q, row| bind_all(q, row));
+            query
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| write_error(table.singular, e))?;
+            written += chunk.len() as u64;
+            progress(written);
+        }
+        tx.commit()
+            .await
+            .map_err(|e| write_error(table.singular, e))
+    }
+
+    async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
+        let sql = POSTGRES.insert(table, 1, false);
+        bind_all(sqlx::query(AssertSqlSafe(sql)), row)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| write_error(table.singular, e))?;
+        Ok(())
+    }
+
+    async fn update(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
+        let query = bind_all(sqlx::query(AssertSqlSafe(POSTGRES.update(table))), row);
+        let done = bind_all(query, &table.key_of(row))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| write_error(table.singular, e))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: table.singular,
+                key: table.key_text(row),
+            });
+        }
+        Ok(())
+    }
+
+    async fn get(&self, table: &'static Table, key: &[Value]) -> Result<Option<Row>, StoreError> {
+        let query = bind_all(
+            sqlx::query(AssertSqlSafe(POSTGRES.select_by_key(table))),
+            key,
+        );
+        let row = query
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::internal)?;
+        row.map(|r| read_row(table, &r)).transpose()
+    }
+
+    async fn list(&self, table: &'static Table, list: &ListQuery) -> Result<Vec<Row>, StoreError> {
+        let mut query = sqlx::query(AssertSqlSafe(POSTGRES.list(table, list)));
+        for (_, value) in &list.filters {
+            query = bind(query, value);
+        }
+        if let Some(after) = &list.after {
+            query = bind_all(query, after);
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::internal)?;
+        rows.iter().map(|r| read_row(table, r)).collect()
+    }
+
+    async fn rows_where_in(
+        &self,
+        table: &'static Table,
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in values.chunks(POSTGRES.max_binds) {
+            let sql = POSTGRES.rows_where_in(table, column, chunk.len());
+            let query = chunk
+                .iter()
+                .fold(sqlx::query(AssertSqlSafe(sql)), |q, v| q.bind(v.clone()));
+            for row in query
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::internal)?
+            {
+                found.push(read_row(table, &row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn existing_keys(
+        &self,
+        table: &'static Table,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut found = HashSet::new();
+        for chunk in keys.chunks(POSTGRES.max_binds) {
+            let query = chunk.iter().fold(
+                sqlx::query(AssertSqlSafe(POSTGRES.existing_keys(table, chunk.len()))),
+                |q, k| q.bind(k.clone()),
+            );
+            for row in query
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::internal)?
+            {
+                found.insert(row.try_get::<String, _>(0).map_err(StoreError::internal)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn scheme_versions(&self, code: &str) -> Result<Vec<StoredSchemeVersion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code, effective_from, definition, loaded_at FROM scheme_versions WHERE code = $1 ORDER BY effective_from",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredSchemeVersion {
+                    code: r.try_get(0)?,
+                    effective_from: r.try_get(1)?,
+                    definition: r.try_get(2)?,
+                    loaded_at: r.try_get(3)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::internal)
+    }
+
+    async fn scheme_codes(&self) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT code FROM schemes ORDER BY code")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::internal)
+    }
+
+    async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::internal)?;
+        sqlx::query("INSERT INTO schemes (code) VALUES ($1) ON CONFLICT (code) DO NOTHING")
+            .bind(&version.code)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::internal)?;
+        sqlx::query("INSERT INTO scheme_versions (code, effective_from, definition, loaded_at) VALUES ($1, $2, $3, $4)")
+            .bind(&version.code)
+            .bind(version.effective_from)
+            .bind(&version.definition)
+            .bind(&version.loaded_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match write_error("scheme version", e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!(
+                    "scheme {} already has a version effective from {}",
+                    version.code, version.effective_from
+                )),
+                other => other,
+            })?;
+        tx.commit().await.map_err(StoreError::internal)
+    }
+}

@@ -1,1 +1,110 @@
+//! The storage port: the [`Store`] trait every backend implements, the table descriptors shared by
+//! the backends and the edges ([`schema`], [`tables`]), the SQL both backends generate from them
+//! ([`sql`]), and the store's error type.
 
+pub mod json;
+pub mod schema;
+pub mod sql;
+pub mod tables;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use schema::{Row, Table, Value};
+use std::collections::HashSet;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No row with that key.
+    #[error("no {what} with key {key}")]
+    NotFound { what: &'static str, key: String },
+    /// The write would break a uniqueness or reference rule of the database.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database URL or options cannot be used.
+    #[error("{0}")]
+    Config(String),
+    /// Something went wrong inside the database or its driver.
+    #[error("database error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::Internal(Box::new(error))
+    }
+}
+
+/// Which rows a list returns: equality filters on filterable columns, then a page in key order.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// (column index, value) pairs that must all hold.
+    pub filters: Vec<(usize, Value)>,
+    /// Only rows whose key comes after this one (keyset paging, for long exports).
+    pub after: Option<Vec<Value>>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// Told how many rows of a long write are done.
+pub type Progress = dyn Fn(u64) + Send + Sync;
+
+/// One stored version of a scheme's definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSchemeVersion {
+    pub code: String,
+    pub effective_from: NaiveDate,
+    /// The definition as JSON (see carepool_core::scheme::SchemeDefinition).
+    pub definition: String,
+    pub loaded_at: String,
+}
+
+/// Where carepool keeps its data. Each write method is one transaction: it happens whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+
+    /// Inserts the rows, replacing any row with the same key; rows identical to the stored ones
+    /// are not touched, so importing the same rows twice changes nothing.
+    /// `progress` is told how many rows have been written so far.
+    async fn upsert(
+        &self,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+    ) -> Result<(), StoreError>;
+
+    /// Inserts one new row; `Conflict` if its key or a unique value is taken.
+    async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError>;
+
+    /// Replaces the row with the same key; `NotFound` if there is none.
+    async fn update(&self, table: &'static Table, row: &Row) -> Result<(), StoreError>;
+
+    async fn get(&self, table: &'static Table, key: &[Value]) -> Result<Option<Row>, StoreError>;
+
+    async fn list(&self, table: &'static Table, query: &ListQuery) -> Result<Vec<Row>, StoreError>;
+
+    /// Every row whose text `column` holds one of `values`, in key order.
+    async fn rows_where_in(
+        &self,
+        table: &'static Table,
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError>;
+
+    /// Which of `keys` exist in a table with a one-column text key.
+    async fn existing_keys(
+        &self,
+        table: &'static Table,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError>;
+
+    /// All versions of a scheme, oldest first.
+    async fn scheme_versions(&self, code: &str) -> Result<Vec<StoredSchemeVersion>, StoreError>;
+
+    /// The codes of every scheme loaded.
+    async fn scheme_codes(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Adds a version; `Conflict` if the scheme already has one with that effective date.
+    async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError>;
+}

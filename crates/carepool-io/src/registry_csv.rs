@@ -1,0 +1,313 @@
+//! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
+//! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
+
+use carepool_service::{ImportMode, NumberedRow, Registry, RowProblem, ServiceError};
+use carepool_store::schema::{Row, Table, Value};
+use carepool_store::{ListQuery, Progress};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {}", describe(.problems))]
+    Rows {
+        path: PathBuf,
+        problems: Vec<RowProblem>,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+fn describe(problems: &[RowProblem]) -> String {
+    let shown: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
+    let more = problems.len().saturating_sub(shown.len());
+    let tail = if more > 0 {
+        format!("\n  ... and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} problem(s), nothing written:\n  {}{tail}",
+        problems.len(),
+        shown.join("\n  ")
+    )
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct ImportSummary {
+    pub written: u64,
+    pub rejected: u64,
+    /// Where the rejected rows were written, with the reason, when any were.
+    pub rejects_file: Option<PathBuf>,
+}
+
+/// Reads `path` as rows of `table` and writes them through the registry's checks. All or nothing,
+/// unless `mode` is `SkipBad`: then good rows are written and bad ones go to `FILE.rejects.csv`.
+pub async fn import_file(
+    registry: &Registry,
+    table: &'static Table,
+    path: &Path,
+    mode: ImportMode,
+    progress: &Progress,
+) -> Result<ImportSummary, CsvError> {
+    let rows_error = |mut problems: Vec<RowProblem>| {
+        problems.sort_by_key(|p| p.line);
+        CsvError::Rows {
+            path: path.to_path_buf(),
+            problems,
+        }
+    };
+    let (rows, mut bad_lines) = read_rows(table, path)?;
+    if mode == ImportMode::AllOrNothing && !bad_lines.is_empty() {
+        // Report every problem at once, the readable rows' too, and write nothing.
+        bad_lines.extend(registry.check(table, &rows).await?);
+        return Err(rows_error(bad_lines));
+    }
+    let rejected = match registry.import(table, rows, mode, progress).await {
+        Ok(report) => report,
+        Err(ServiceError::Invalid(problems)) => {
+            bad_lines.extend(problems);
+            return Err(rows_error(bad_lines));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let written = rejected.written;
+    for (_, problems) in rejected.rejected {
+        bad_lines.extend(problems);
+    }
+    if bad_lines.is_empty() {
+        return Ok(ImportSummary {
+            written,
+            rejected: 0,
+            rejects_file: None,
+        });
+    }
+    let mut reasons: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    for problem in bad_lines {
+        let column = problem.column.map(|c| format!("{c}: ")).unwrap_or_default();
+        reasons
+            .entry(problem.line)
+            .or_default()
+            .push(format!("{column}{}", problem.message));
+    }
+    let rejects_file = write_rejects(path, &reasons)?;
+    Ok(ImportSummary {
+        written,
+        rejected: reasons.len() as u64,
+        rejects_file: Some(rejects_file),
+    })
+}
+
+/// The rows that could be read, and a problem for every field or line that could not. A header
+/// that is wrong (a missing required column, an unknown one) refuses the whole file.
+fn read_rows(
+    table: &'static Table,
+    path: &Path,
+) -> Result<(Vec<NumberedRow>, Vec<RowProblem>), CsvError> {
+    let rows_error = |problems| CsvError::Rows {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let file = std::fs::File::open(path).map_err(|source| CsvError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let header = reader
+        .headers()
+        .map_err(|e| {
+            rows_error(vec![RowProblem::new(
+                1,
+                None,
+                format!("cannot read the header: {e}"),
+            )])
+        })?
+        .clone();
+    let positions = column_positions(table, &header).map_err(rows_error)?;
+
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        len, expected_len, ..
+                    } => {
+                        format!("has {len} fields where the header has {expected_len}")
+                    }
+                    csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
+                    _ => e.to_string(),
+                };
+                problems.push(RowProblem::new(line, None, message));
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        let mut row: Row = Vec::with_capacity(table.columns.len());
+        let mut readable = true;
+        for (column, position) in table.columns.iter().zip(&positions) {
+            let text = position.and_then(|i| record.get(i)).unwrap_or("");
+            match Value::parse(column, text) {
+                Ok(value) => row.push(value),
+                Err(e) => {
+                    problems.push(RowProblem::new(line, Some(e.field), e.message));
+                    readable = false;
+                }
+            }
+        }
+        if readable {
+            rows.push(NumberedRow { line, row });
+        }
+    }
+    Ok((rows, problems))
+}
+
+/// Where each of the table's columns is in the file; refuses unknown and missing required columns.
+fn column_positions(
+    table: &Table,
+    header: &csv::StringRecord,
+) -> Result<Vec<Option<usize>>, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        if table.column_index(name.trim()).is_none() {
+            let known: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            problems.push(RowProblem::new(
+                1,
+                Some(name),
+                format!(
+                    "unknown column (column {} of the header); {} files have: {}",
+                    i + 1,
+                    table.name,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    let positions: Vec<Option<usize>> = table
+        .columns
+        .iter()
+        .map(|c| header.iter().position(|h| h.trim() == c.name))
+        .collect();
+    for (column, position) in table.columns.iter().zip(&positions) {
+        if position.is_none() && column.required {
+            problems.push(RowProblem::new(
+                1,
+                Some(column.name),
+                "required column is missing from the header",
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(positions)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Writes `FILE.rejects.csv` beside the input: its header plus `error`, and each rejected line as
+/// it was, with its reasons.
+fn write_rejects(input: &Path, reasons: &BTreeMap<u64, Vec<String>>) -> Result<PathBuf, CsvError> {
+    let mut name = input.file_name().unwrap_or_default().to_os_string();
+    name.push(".rejects.csv");
+    let output = input.with_file_name(name);
+    let write_error = |source: std::io::Error| CsvError::Write {
+        path: output.clone(),
+        source,
+    };
+    let read_error = |source: std::io::Error| CsvError::Read {
+        path: input.to_path_buf(),
+        source,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_path(input)
+        .map_err(|e| read_error(e.into()))?;
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(&output)
+        .map_err(|e| write_error(e.into()))?;
+    let mut record = csv::ByteRecord::new();
+    let mut first = true;
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| read_error(e.into()))?
+    {
+        let line = record.position().map_or(0, |p| p.line());
+        let reason = if first {
+            first = false;
+            "error".to_string()
+        } else if let Some(reasons) = reasons.get(&line) {
+            reasons.join("; ")
+        } else {
+            continue;
+        };
+        record.push_field(reason.as_bytes());
+        writer
+            .write_byte_record(&record)
+            .map_err(|e| write_error(e.into()))?;
+    }
+    writer.flush().map_err(write_error)?;
+    Ok(output)
+}
+
+/// Writes every row of `table` as CSV to `out` (named `out_name` in messages), in key order, a
+/// page at a time.
+pub async fn export(
+    registry: &Registry,
+    table: &'static Table,
+    out: impl Write,
+    out_name: &Path,
+) -> Result<u64, CsvError> {
+    let mut writer = csv::Writer::from_writer(out);
+    let write_error = |source: std::io::Error| CsvError::Write {
+        path: out_name.to_path_buf(),
+        source,
+    };
+    let csv_error = |e: csv::Error| write_error(e.into());
+    writer
+        .write_record(table.columns.iter().map(|c| c.name))
+        .map_err(csv_error)?;
+    let mut query = ListQuery {
+        limit: 10_000,
+        ..ListQuery::default()
+    };
+    let mut count = 0;
+    loop {
+        let rows = registry.list(table, &query).await?;
+        for row in &rows {
+            writer
+                .write_record(table.columns.iter().zip(row).map(|(c, v)| v.format(c.ty)))
+                .map_err(csv_error)?;
+        }
+        count += rows.len() as u64;
+        match rows.last() {
+            Some(last) if rows.len() as u64 == query.limit => {
+                query.after = Some(table.key_of(last))
+            }
+            _ => break,
+        }
+    }
+    writer.flush().map_err(write_error)?;
+    Ok(count)
+}

@@ -1,0 +1,241 @@
+//! Reading a scheme definition from its TOML file, with the tariffs its packages point to.
+
+use carepool_core::Money;
+use carepool_core::registry::{FacilityLevel, Sex};
+use carepool_core::scheme::{SchemeDefinition, TariffItem};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchemeFileError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Reads and checks the shape of a scheme file; `tariff_file` entries are read (relative to the
+/// scheme file) into each package's tariff, so the stored version holds the prices themselves.
+pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError> {
+    let invalid = |message: String| SchemeFileError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| SchemeFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut document: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| invalid(e.to_string().trim_end().to_string()))?;
+    dates_as_text(&mut document);
+    let mut definition: SchemeDefinition =
+        serde_path_to_error::deserialize(toml::Value::Table(document)).map_err(|e| {
+            let at = e.path().to_string();
+            invalid(format!("at {at}: {}", e.into_inner().message()))
+        })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for (p, package) in definition.packages.iter_mut().enumerate() {
+        if let Some(file) = package.tariff_file.take() {
+            if !package.tariff.is_empty() {
+                return Err(invalid(format!(
+                    "packages[{p}]: give the tariff inline or as tariff_file, not both"
+                )));
+            }
+            package.tariff = read_tariff(&base.join(&file))?;
+        }
+    }
+    Ok(definition)
+}
+
+/// TOML has its own date type; the definition reads dates as ISO text, so either form is accepted.
+fn dates_as_text(table: &mut toml::Table) {
+    for (_, value) in table.iter_mut() {
+        date_as_text(value);
+    }
+}
+
+fn date_as_text(value: &mut toml::Value) {
+    match value {
+        toml::Value::Datetime(datetime) => *value = toml::Value::String(datetime.to_string()),
+        toml::Value::Array(items) => items.iter_mut().for_each(date_as_text),
+        toml::Value::Table(table) => dates_as_text(table),
+        _ => {}
+    }
+}
+
+/// A tariff CSV: service_code, description, benefit_category, level, price, sex, min_age, max_age
+/// (the last four may be empty).
+fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
+    let invalid = |message: String| SchemeFileError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(source) => SchemeFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => invalid(format!("{other:?}")),
+    })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| invalid(e.to_string()))?
+        .clone();
+    let mut items = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| invalid(e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: TariffRow = record.deserialize(Some(&headers)).map_err(|e| {
+            let column = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err
+                    .field()
+                    .and_then(|f| headers.get(f as usize))
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let reason = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
+                other => format!("{other:?}"),
+            };
+            invalid(format!("line {line}{column}: {reason}"))
+        })?;
+        let price: Money = row
+            .price
+            .parse()
+            .map_err(|e| invalid(format!("line {line}, column price: {e}")))?;
+        items.push(TariffItem {
+            service_code: row.service_code,
+            description: row.description,
+            benefit_category: row.benefit_category,
+            level: row.level,
+            price,
+            sex: row.sex,
+            min_age: row.min_age,
+            max_age: row.max_age,
+        });
+    }
+    Ok(items)
+}
+
+/// A tariff line as written; the price is read as text so that it stays exact.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TariffRow {
+    service_code: String,
+    description: String,
+    benefit_category: String,
+    level: Option<FacilityLevel>,
+    price: String,
+    sex: Option<Sex>,
+    min_age: Option<u32>,
+    max_age: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    const SCHEME: &str = r#"
+code = "mho"
+name = "Test mutual"
+kind = "mutual_health_organisation"
+currency = "XOF"
+effective_from = 2024-01-01
+enrolment_unit = "family"
+
+[family]
+definition = "head, spouses and children under 18"
+
+[coverage]
+grace_days = 30
+
+[[packages]]
+code = "basic"
+name = "Basic"
+tariff_file = "tariff.csv"
+
+[[packages.categories]]
+code = "ip"
+name = "Inpatient"
+settings = ["inpatient"]
+limit = { amount = "50000", per = "family" }
+"#;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn reads_a_scheme_with_a_toml_date_and_its_tariff_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "tariff.csv",
+            "service_code,description,benefit_category,level,price,sex,min_age,max_age\nIP01,Stay,ip,district_hospital,1200.50,,,\n",
+        );
+        let scheme = read_scheme_file(&write(dir.path(), "s.toml", SCHEME)).unwrap();
+        assert_eq!(scheme.effective_from.to_string(), "2024-01-01");
+        assert_eq!(scheme.packages[0].tariff.len(), 1);
+        assert_eq!(scheme.packages[0].tariff_file, None);
+        scheme.validate().unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_field_is_named_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "tariff.csv",
+            "service_code,description,benefit_category,level,price,sex,min_age,max_age\n",
+        );
+        let text = SCHEME.replace("limit = { amount", "limit = { amout");
+        let error = read_scheme_file(&write(dir.path(), "s.toml", &text))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("packages[0].categories[0].limit"), "{error}");
+        assert!(error.contains("amout"), "{error}");
+    }
+
+    #[test]
+    fn a_syntax_error_gives_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_scheme_file(&write(dir.path(), "s.toml", "code = \"x\"\nname = \n"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_tariff_price_gives_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "tariff.csv",
+            "service_code,description,benefit_category,level,price,sex,min_age,max_age\nIP01,Stay,ip,,12.345,,,\n",
+        );
+        let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("tariff.csv: line 2, column price"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_missing_tariff_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("tariff.csv: cannot read"), "{error}");
+    }
+}

@@ -1,0 +1,82 @@
+use carepool_core::eligibility::RuleFailure;
+use carepool_core::scheme::SchemeError;
+use carepool_store::StoreError;
+use serde::Serialize;
+use std::fmt;
+
+/// One thing wrong with one input row: where (line, column), which record (key), and what rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    /// The line in the input file (1 is the header); 0 for a row that did not come from a file.
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+    /// Rules refused by eligibility, when that is the problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleFailure>,
+}
+
+impl RowProblem {
+    pub fn new(line: u64, column: Option<&str>, message: impl Into<String>) -> RowProblem {
+        RowProblem {
+            line,
+            column: column.map(str::to_string),
+            message: message.into(),
+            rules: vec![],
+        }
+    }
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}", self.line)?;
+            if let Some(column) = &self.column {
+                write!(f, ", column {column}")?;
+            }
+            write!(f, ": ")?;
+        } else if let Some(column) = &self.column {
+            write!(f, "{column}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The input breaks rules; nothing was written.
+    #[error("{} problem(s) in the input, nothing written; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
+    Invalid(Vec<RowProblem>),
+    /// A scheme definition breaks its rules.
+    #[error("the scheme definition breaks {} rule(s): {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Scheme(Vec<SchemeError>),
+    #[error("no {what} with key {key}")]
+    NotFound { what: &'static str, key: String },
+    /// The write clashes with what is stored (a key taken, history that would be rewritten).
+    #[error("{0}")]
+    Conflict(String),
+    /// Stored data breaks the rules: a fault inside, not the user's.
+    #[error("{0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> ServiceError {
+        match error {
+            StoreError::NotFound { what, key } => ServiceError::NotFound { what, key },
+            StoreError::Conflict(message) => ServiceError::Conflict(message),
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+/// For a single row (the API): its problems as an error.
+pub(crate) fn refuse_single(problems: Vec<RowProblem>) -> Result<(), ServiceError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(problems))
+    }
+}

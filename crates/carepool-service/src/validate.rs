@@ -1,0 +1,262 @@
+//! The checks every registry write goes through, for a whole file or one row: each row's own rules,
+//! keys and unique values not repeated, references that exist (in the database or earlier in the
+//! same input), and, for coverage, eligibility under the scheme version in force.
+
+use crate::{NumberedRow, Registry, RowProblem, ServiceError};
+use carepool_core::eligibility::check_enrolment;
+use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
+use carepool_core::scheme::{SchemeDefinition, version_in_force};
+use carepool_store::schema::{Reference, Table, Value};
+use carepool_store::tables::{self, Record};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+type Problems = Vec<RowProblem>;
+
+pub(crate) async fn rows(
+    registry: &Registry,
+    table: &'static Table,
+    rows: &[NumberedRow],
+) -> Result<Problems, ServiceError> {
+    let mut problems = own_rules(table, rows);
+    problems.extend(repeated_keys(table, rows));
+    problems.extend(missing_references(registry, table, rows).await?);
+    if table.name == tables::COVERAGE.name {
+        problems.extend(enrolment(registry, rows).await?);
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok(problems)
+}
+
+/// Splits the input into good rows and rejects. Rejecting a row can strand rows that referred to
+/// it in the same input (a village whose district was rejected), so this repeats until clean.
+pub(crate) async fn split_until_clean(
+    registry: &Registry,
+    table: &'static Table,
+    mut rows: Vec<NumberedRow>,
+    mut problems: Problems,
+) -> Result<(Vec<NumberedRow>, Vec<(NumberedRow, Problems)>), ServiceError> {
+    let mut rejected = Vec::new();
+    while !problems.is_empty() {
+        let mut by_line: BTreeMap<u64, Problems> = BTreeMap::new();
+        for problem in problems {
+            by_line.entry(problem.line).or_default().push(problem);
+        }
+        let (bad, good): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|r| by_line.contains_key(&r.line));
+        rejected.extend(bad.into_iter().map(|r| {
+            let problems = by_line.remove(&r.line).unwrap_or_default();
+            (r, problems)
+        }));
+        rows = good;
+        problems = self::rows(registry, table, &rows).await?;
+    }
+    rejected.sort_by_key(|(r, _)| r.line);
+    Ok((rows, rejected))
+}
+
+fn own_rules(table: &Table, rows: &[NumberedRow]) -> Problems {
+    let check: fn(&[Value]) -> Option<carepool_core::registry::FieldError> = match table.name {
+        "locations" => |r| Location::from_row(r).err(),
+        "providers" => |r| Provider::from_row(r).err(),
+        "families" => |r| Family::from_row(r).err(),
+        "members" => |r| Member::from_row(r).err(),
+        "coverage" => |r| Coverage::from_row(r).err(),
+        "contributions" => |r| Contribution::from_row(r).err(),
+        other => unreachable!("no record type for table {other}"),
+    };
+    rows.iter()
+        .filter_map(|r| check(&r.row).map(|e| RowProblem::new(r.line, Some(e.field), e.message)))
+        .collect()
+}
+
+/// Keys, and unique values such as a member's national id, may appear once in an input.
+fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
+    let mut problems = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        if let Some(first) = seen.insert(table.key_text(&r.row), r.line) {
+            problems.push(RowProblem::new(
+                r.line,
+                Some(table.columns[table.key[0]].name),
+                format!(
+                    "duplicate {} {}: already on line {first}",
+                    table.singular,
+                    table.key_text(&r.row)
+                ),
+            ));
+        }
+    }
+    if let Some(national_id) = table.column_index("national_id") {
+        let mut seen: HashMap<&str, u64> = HashMap::new();
+        for r in rows {
+            if let Some(id) = r.row[national_id].as_text()
+                && let Some(first) = seen.insert(id, r.line)
+            {
+                problems.push(RowProblem::new(
+                    r.line,
+                    Some("national_id"),
+                    format!("national id {id} is already given to the member on line {first}"),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+async fn missing_references(
+    registry: &Registry,
+    table: &'static Table,
+    rows: &[NumberedRow],
+) -> Result<Problems, ServiceError> {
+    let mut problems = Vec::new();
+    for (index, column) in table.columns.iter().enumerate() {
+        let Some(reference) = column.references else {
+            continue;
+        };
+        let wanted: HashSet<&str> = rows.iter().filter_map(|r| r.row[index].as_text()).collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let known: HashSet<String> = match reference {
+            Reference::Scheme => registry.store.scheme_codes().await?.into_iter().collect(),
+            Reference::Table(target_name) => {
+                let target =
+                    tables::table_named(target_name).expect("references name known tables");
+                let mut known = HashSet::new();
+                if target.name == table.name {
+                    known.extend(
+                        rows.iter()
+                            .filter_map(|r| r.row[target.key[0]].as_text().map(str::to_string)),
+                    );
+                }
+                let unresolved: Vec<String> = wanted
+                    .iter()
+                    .filter(|w| !known.contains(**w))
+                    .map(|w| w.to_string())
+                    .collect();
+                known.extend(registry.store.existing_keys(target, &unresolved).await?);
+                known
+            }
+        };
+        let what = match reference {
+            Reference::Scheme => "scheme (load it with carepool init)".to_string(),
+            Reference::Table(target) => tables::table_named(target)
+                .map_or(target, |t| t.singular)
+                .to_string(),
+        };
+        for r in rows {
+            if let Some(value) = r.row[index].as_text()
+                && !known.contains(value)
+            {
+                problems.push(RowProblem::new(
+                    r.line,
+                    Some(column.name),
+                    format!("unknown {what} '{value}'"),
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Each coverage row is an enrolment: the member must be eligible on its first day under the
+/// version of the scheme in force then, and the package must exist in that version.
+async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems, ServiceError> {
+    let coverage: Vec<(u64, Coverage)> = rows
+        .iter()
+        .filter_map(|r| Coverage::from_row(&r.row).ok().map(|c| (r.line, c)))
+        .collect();
+    let member_ids: Vec<String> = unique(coverage.iter().map(|(_, c)| c.member_id.clone()));
+    let members: HashMap<String, Member> = registry
+        .typed_where_in::<Member>(&tables::MEMBERS, 0, &member_ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id.clone(), m))
+        .collect();
+    let family_ids: Vec<String> = unique(members.values().map(|m| m.family_id.clone()));
+    let families: HashMap<String, Family> = registry
+        .typed_where_in::<Family>(&tables::FAMILIES, 0, &family_ids)
+        .await?
+        .into_iter()
+        .map(|f| (f.id.clone(), f))
+        .collect();
+    let mut family_members: HashMap<String, Vec<Member>> = HashMap::new();
+    for member in registry
+        .typed_where_in::<Member>(&tables::MEMBERS, 1, &family_ids)
+        .await?
+    {
+        family_members
+            .entry(member.family_id.clone())
+            .or_default()
+            .push(member);
+    }
+    let mut versions: HashMap<String, Vec<SchemeDefinition>> = HashMap::new();
+    for family in families.values() {
+        if !versions.contains_key(&family.scheme) {
+            versions.insert(
+                family.scheme.clone(),
+                registry.scheme_versions(&family.scheme).await?,
+            );
+        }
+    }
+
+    let mut problems = Vec::new();
+    for (line, cover) in &coverage {
+        // A member that does not exist is reported by the reference check.
+        let Some(member) = members.get(&cover.member_id) else {
+            continue;
+        };
+        let family = families.get(&member.family_id).ok_or_else(|| {
+            ServiceError::Corrupt(format!(
+                "member {} belongs to family {} which is not stored",
+                member.id, member.family_id
+            ))
+        })?;
+        let scheme_versions = versions
+            .get(&family.scheme)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let Some(scheme) = version_in_force(scheme_versions, cover.start_date) else {
+            problems.push(RowProblem::new(
+                *line,
+                Some("start_date"),
+                format!(
+                    "no version of scheme {} is in force on {}",
+                    family.scheme, cover.start_date
+                ),
+            ));
+            continue;
+        };
+        if let Some(package) = &cover.package
+            && scheme.package(package).is_none()
+        {
+            problems.push(RowProblem::new(
+                *line,
+                Some("package"),
+                format!(
+                    "scheme {} has no package '{package}' on {}",
+                    scheme.code, cover.start_date
+                ),
+            ));
+        }
+        let relatives = family_members
+            .get(&family.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if let Err(refusal) = check_enrolment(scheme, family, relatives, member, cover.start_date) {
+            problems.push(RowProblem {
+                line: *line,
+                column: Some("member_id".into()),
+                message: refusal.to_string(),
+                rules: refusal.failures,
+            });
+        }
+    }
+    Ok(problems)
+}
+
+fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
+    let set: HashSet<String> = values.collect();
+    set.into_iter().collect()
+}

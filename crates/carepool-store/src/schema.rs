@@ -1,0 +1,257 @@
+//! How a registry table looks to every edge: its columns, their types, its key and references.
+//! One description drives the SQL of both backends, the CSV formats and the JSON API, so the three
+//! cannot drift apart.
+
+use carepool_core::Money;
+use carepool_core::registry::FieldError;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Real,
+    /// ISO 8601 calendar date (YYYY-MM-DD).
+    Date,
+    /// An exact amount with at most two decimals, stored as an integer of hundredths.
+    Money,
+    /// A list of codes, written `a;b;c` in CSV and as an array in JSON.
+    List,
+}
+
+impl ColumnType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Integer => "whole number",
+            ColumnType::Real => "number",
+            ColumnType::Date => "date YYYY-MM-DD",
+            ColumnType::Money => "amount with at most two decimals",
+            ColumnType::List => "codes separated by ';'",
+        }
+    }
+}
+
+/// Where a column's value must already exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// The key of another registry table (or of this one).
+    Table(&'static str),
+    /// The code of a scheme loaded with `carepool init`.
+    Scheme,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColumnType,
+    pub required: bool,
+    pub references: Option<Reference>,
+    /// Lists can be filtered on this column (`?column=value`).
+    pub filterable: bool,
+    pub doc: &'static str,
+}
+
+impl Column {
+    pub const fn new(name: &'static str, ty: ColumnType, doc: &'static str) -> Column {
+        Column {
+            name,
+            ty,
+            required: true,
+            references: None,
+            filterable: false,
+            doc,
+        }
+    }
+
+    pub const fn optional(self) -> Column {
+        Column {
+            required: false,
+            ..self
+        }
+    }
+
+    pub const fn references(self, reference: Reference) -> Column {
+        Column {
+            references: Some(reference),
+            filterable: true,
+            ..self
+        }
+    }
+
+    pub const fn filterable(self) -> Column {
+        Column {
+            filterable: true,
+            ..self
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Table {
+    /// The table's name, which is also the import/export kind (`carepool import members`).
+    pub name: &'static str,
+    /// What one row is, for messages ("member", "coverage period").
+    pub singular: &'static str,
+    pub columns: &'static [Column],
+    /// Indices of the key columns, in `columns`.
+    pub key: &'static [usize],
+}
+
+impl Table {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn key_of(&self, row: &[Value]) -> Vec<Value> {
+        self.key.iter().map(|&i| row[i].clone()).collect()
+    }
+
+    /// The key as text for messages: "M001" or "M001/2024-01-01".
+    pub fn key_text(&self, row: &[Value]) -> String {
+        self.key
+            .iter()
+            .map(|&i| row[i].to_text())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    Integer(i64),
+    Real(f64),
+    Date(NaiveDate),
+}
+
+pub type Row = Vec<Value>;
+
+impl Value {
+    /// Reads a value of `column` from text; empty text is null, which a required column refuses.
+    pub fn parse(column: &Column, text: &str) -> Result<Value, FieldError> {
+        let field = column.name;
+        if text.trim().is_empty() {
+            return if column.required {
+                Err(FieldError::new(field, "is required"))
+            } else {
+                Ok(Value::Null)
+            };
+        }
+        let wrong = |detail: String| {
+            FieldError::new(
+                field,
+                format!("'{text}' is not a {}{detail}", column.ty.describe()),
+            )
+        };
+        Ok(match column.ty {
+            ColumnType::Text => Value::Text(text.to_string()),
+            ColumnType::Integer => {
+                Value::Integer(text.trim().parse().map_err(|_| wrong(String::new()))?)
+            }
+            ColumnType::Real => {
+                let number: f64 = text.trim().parse().map_err(|_| wrong(String::new()))?;
+                if !number.is_finite() {
+                    return Err(wrong(String::new()));
+                }
+                Value::Real(number)
+            }
+            ColumnType::Date => Value::Date(
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                    .map_err(|e| wrong(format!(" ({e})")))?,
+            ),
+            ColumnType::Money => Value::Integer(
+                text.parse::<Money>()
+                    .map_err(|e| FieldError::new(field, e.to_string()))?
+                    .minor(),
+            ),
+            ColumnType::List => {
+                let items: Vec<&str> = text
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                Value::Text(items.join(";"))
+            }
+        })
+    }
+
+    /// The value as text, as `parse` reads it back for a column of type `ty`.
+    pub fn format(&self, ty: ColumnType) -> String {
+        match (self, ty) {
+            (Value::Integer(minor), ColumnType::Money) => Money::from_minor(*minor).to_string(),
+            _ => self.to_text(),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Integer(i) => i.to_string(),
+            Value::Real(r) => r.to_string(),
+            Value::Date(d) => d.to_string(),
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATE: Column = Column::new("birth_date", ColumnType::Date, "");
+    const MONEY: Column = Column::new("amount", ColumnType::Money, "");
+
+    #[test]
+    fn a_bad_date_names_the_column_and_the_expected_form() {
+        let error = Value::parse(&DATE, "2024-02-30").unwrap_err();
+        assert_eq!(error.field, "birth_date");
+        assert!(
+            error
+                .message
+                .starts_with("'2024-02-30' is not a date YYYY-MM-DD"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_leap_day_is_a_date_only_in_leap_years() {
+        assert!(Value::parse(&DATE, "2024-02-29").is_ok());
+        assert!(Value::parse(&DATE, "2023-02-29").is_err());
+    }
+
+    #[test]
+    fn an_empty_required_field_is_refused_and_an_optional_one_is_null() {
+        assert_eq!(Value::parse(&DATE, "").unwrap_err().message, "is required");
+        assert_eq!(Value::parse(&DATE.optional(), " ").unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn money_is_kept_in_hundredths_and_written_back_with_two_decimals() {
+        let value = Value::parse(&MONEY, "1500.5").unwrap();
+        assert_eq!(value, Value::Integer(150_050));
+        assert_eq!(value.format(ColumnType::Money), "1500.50");
+    }
+
+    #[test]
+    fn lists_are_trimmed_and_empty_items_dropped() {
+        let list = Column::new("categories", ColumnType::List, "");
+        assert_eq!(
+            Value::parse(&list, " poor ; ;teacher").unwrap(),
+            Value::Text("poor;teacher".into())
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! SQL text generated from the table descriptors. Both backends use the same statements; only the
+//! placeholder style differs (`?N` for SQLite, `$N` for PostgreSQL). Every value is bound, never
+//! spliced: the text holds only names from the static descriptors.
+
+use crate::ListQuery;
+use crate::schema::Table;
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    pub placeholder_prefix: char,
+    /// The most values one statement may bind.
+    pub max_binds: usize,
+    /// Null-safe "not equal" between row values.
+    pub distinct: &'static str,
+}
+
+pub const SQLITE: Dialect = Dialect {
+    placeholder_prefix: '?',
+    max_binds: 32_766,
+    distinct: "IS NOT",
+};
+pub const POSTGRES: Dialect = Dialect {
+    placeholder_prefix: '$',
+    max_binds: 65_535,
+    distinct: "IS DISTINCT FROM",
+};
+
+impl Dialect {
+    fn placeholder(self, n: usize) -> String {
+        format!("{}{n}", self.placeholder_prefix)
+    }
+
+    /// How many rows of `table` fit in one multi-row statement.
+    pub fn rows_per_statement(self, table: &Table) -> usize {
+        (self.max_binds / table.columns.len()).min(2_000)
+    }
+
+    fn column_list(table: &Table) -> String {
+        table
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn values(self, table: &Table, rows: usize) -> String {
+        let width = table.columns.len();
+        (0..rows)
+            .map(|r| {
+                let cells: Vec<String> = (1..=width)
+                    .map(|c| self.placeholder(r * width + c))
+                    .collect();
+                format!("({})", cells.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn key_columns(table: &Table) -> Vec<&'static str> {
+        table.key.iter().map(|&i| table.columns[i].name).collect()
+    }
+
+    /// `INSERT` of `rows` rows; with `upsert`, rows with a known key replace the stored ones, and
+    /// identical rows are left untouched (no write at all).
+    pub fn insert(self, table: &Table, rows: usize, upsert: bool) -> String {
+        let mut sql = format!(
+            "INSERT INTO {} ({}) VALUES {}",
+            table.name,
+            Self::column_list(table),
+            self.values(table, rows)
+        );
+        if upsert {
+            let key = Self::key_columns(table);
+            let others: Vec<&str> = table
+                .columns
+                .iter()
+                .map(|c| c.name)
+                .filter(|name| !key.contains(name))
+                .collect();
+            let set: Vec<String> = others
+                .iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect();
+            let stored: Vec<String> = others
+                .iter()
+                .map(|c| format!("{}.{c}", table.name))
+                .collect();
+            let incoming: Vec<String> = others.iter().map(|c| format!("excluded.{c}")).collect();
+            write!(
+                sql,
+                " ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) {} ({})",
+                key.join(", "),
+                set.join(", "),
+                stored.join(", "),
+                self.distinct,
+                incoming.join(", ")
+            )
+            .expect("write to String");
+        }
+        sql
+    }
+
+    fn key_condition(self, table: &Table, first_placeholder: usize) -> String {
+        Self::key_columns(table)
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = {}", self.placeholder(first_placeholder + i)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// `UPDATE` of every non-key column; binds the whole row in column order, then the key.
+    pub fn update(self, table: &Table) -> String {
+        let width = table.columns.len();
+        let set: Vec<String> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} = {}", c.name, self.placeholder(i + 1)))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE {}",
+            table.name,
+            set.join(", "),
+            self.key_condition(table, width + 1)
+        )
+    }
+
+    pub fn select_by_key(self, table: &Table) -> String {
+        format!(
+            "SELECT {} FROM {} WHERE {}",
+            Self::column_list(table),
+            table.name,
+            self.key_condition(table, 1)
+        )
+    }
+
+    /// `SELECT` for a list; binds the filter values, then the `after` key, in that order.
+    pub fn list(self, table: &Table, query: &ListQuery) -> String {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut n = 0;
+        for (column, _) in &query.filters {
+            n += 1;
+            conditions.push(format!(
+                "{} = {}",
+                table.columns[*column].name,
+                self.placeholder(n)
+            ));
+        }
+        let key = Self::key_columns(table);
+        if query.after.is_some() {
+            let marks: Vec<String> = key
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    self.placeholder(n)
+                })
+                .collect();
+            conditions.push(format!("({}) > ({})", key.join(", "), marks.join(", ")));
+        }
+        let mut sql = format!("SELECT {} FROM {}", Self::column_list(table), table.name);
+        if !conditions.is_empty() {
+            write!(sql, " WHERE {}", conditions.join(" AND ")).expect("write to String");
+        }
+        write!(
+            sql,
+            " ORDER BY {} LIMIT {} OFFSET {}",
+            key.join(", "),
+            query.limit,
+            query.offset
+        )
+        .expect("write to String");
+        sql
+    }
+
+    /// Which of `count` candidate keys exist, for a table with a one-column key.
+    pub fn existing_keys(self, table: &Table, count: usize) -> String {
+        let key = table.columns[table.key[0]].name;
+        format!(
+            "SELECT {key} FROM {} WHERE {key} IN ({})",
+            table.name,
+            self.marks(count)
+        )
+    }
+
+    /// Whole rows whose `column` holds one of `count` values.
+    pub fn rows_where_in(self, table: &Table, column: usize, count: usize) -> String {
+        format!(
+            "SELECT {} FROM {} WHERE {} IN ({}) ORDER BY {}",
+            Self::column_list(table),
+            table.name,
+            table.columns[column].name,
+            self.marks(count),
+            Self::key_columns(table).join(", ")
+        )
+    }
+
+    fn marks(self, count: usize) -> String {
+        (1..=count)
+            .map(|n| self.placeholder(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Value;
+    use crate::tables::{COVERAGE, LOCATIONS};
+
+    #[test]
+    fn an_upsert_leaves_identical_rows_untouched() {
+        let sql = SQLITE.insert(&LOCATIONS, 2, true);
+        assert_eq!(
+            sql,
+            "INSERT INTO locations (code, name, kind, parent_code, area) VALUES (?1, ?2, ?3, ?4, ?5), (?6, ?7, ?8, ?9, ?10) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_code = excluded.parent_code, \
+             area = excluded.area WHERE (locations.name, locations.kind, locations.parent_code, locations.area) \
+             IS NOT (excluded.name, excluded.kind, excluded.parent_code, excluded.area)"
+        );
+    }
+
+    #[test]
+    fn a_composite_key_is_paged_as_a_row_value() {
+        let query = ListQuery {
+            filters: vec![(0, Value::Text("M1".into()))],
+            after: Some(vec![Value::Text("M1".into()), Value::Null]),
+            offset: 0,
+            limit: 10,
+        };
+        assert_eq!(
+            POSTGRES.list(&COVERAGE, &query),
+            "SELECT member_id, start_date, end_date, package FROM coverage WHERE member_id = $1 \
+             AND (member_id, start_date) > ($2, $3) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
+        );
+    }
+
+    #[test]
+    fn statements_stay_within_the_bind_limit() {
+        let rows = SQLITE.rows_per_statement(&COVERAGE);
+        assert!(rows * COVERAGE.columns.len() <= SQLITE.max_binds);
+    }
+}
