@@ -1,1 +1,233 @@
-fn main() {}
+//! The `carepool` command: parses arguments, sets up logging, dispatches. The work is in the crates.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use carepool_service::{ImportMode, LoadOutcome, Registry};
+use carepool_store::Store;
+use carepool_store::tables;
+use clap::{Parser, Subcommand};
+use config::Config;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "carepool",
+    version,
+    about = "Run and steer a social health protection scheme"
+)]
+struct Cli {
+    /// Database URL: sqlite://PATH (the default is sqlite://carepool.db) or postgres://...
+    #[arg(long, env = "CAREPOOL_DB", global = true)]
+    db: Option<String>,
+    /// A TOML configuration file (keys: db, addr); flags and CAREPOOL_* variables override it.
+    #[arg(long, env = "CAREPOOL_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load a scheme definition (TOML); a changed file adds a version from its effective date.
+    Init {
+        #[arg(long)]
+        scheme: PathBuf,
+    },
+    /// Import a CSV file of one kind: locations, providers, families, members, coverage, contributions.
+    Import {
+        kind: String,
+        file: PathBuf,
+        /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// Export every row of one kind as CSV.
+    Export {
+        kind: String,
+        /// Where to write; standard output if not given.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show a family with its members, cover, contributions and contribution standing (JSON).
+    Family {
+        id: String,
+        /// Date of the standing (default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "CAREPOOL_ADDR")]
+        addr: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CAREPOOL_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let outcome = Config::resolve(cli.config.as_deref(), cli.db.clone())
+        .and_then(|config| Ok(tokio::runtime::Runtime::new()?.block_on(run(cli.command, config))?));
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // The causes, one after another, without a backtrace: the user needs the what and where.
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<()> {
+    let store = open_store(&config.db).await?;
+    let registry = Registry::new(store.clone());
+    let outcome = dispatch(command, &registry, &config).await;
+    store.close().await;
+    outcome
+}
+
+async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Result<()> {
+    match command {
+        Command::Init { scheme } => {
+            let definition = carepool_io::read_scheme_file(&scheme)?;
+            let label = format!(
+                "scheme {} effective from {}",
+                definition.code, definition.effective_from
+            );
+            match registry
+                .load_scheme(definition)
+                .await
+                .with_context(|| format!("{}", scheme.display()))?
+            {
+                LoadOutcome::Added { versions } => {
+                    println!("{label}: loaded ({versions} version(s) stored)")
+                }
+                LoadOutcome::Unchanged => println!("{label}: already loaded, unchanged"),
+            }
+        }
+        Command::Import {
+            kind,
+            file,
+            skip_bad,
+        } => {
+            let table = table(&kind)?;
+            let mode = if skip_bad {
+                ImportMode::SkipBad
+            } else {
+                ImportMode::AllOrNothing
+            };
+            let bar = progress_bar(&format!("{}: writing", file.display()));
+            let progress_bar = bar.clone();
+            let summary = carepool_io::import_file(registry, table, &file, mode, &move |n| {
+                progress_bar.set_position(n)
+            })
+            .await;
+            bar.finish_and_clear();
+            let summary = summary?;
+            print!(
+                "{}: {} {} written",
+                file.display(),
+                summary.written,
+                table.name
+            );
+            match summary.rejects_file {
+                Some(rejects) => println!(
+                    ", {} rejected (see {})",
+                    summary.rejected,
+                    rejects.display()
+                ),
+                None => println!(),
+            }
+        }
+        Command::Export { kind, out } => {
+            let table = table(&kind)?;
+            let count = match &out {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    carepool_io::export(registry, table, std::io::BufWriter::new(file), path)
+                        .await?
+                }
+                None => {
+                    carepool_io::export(
+                        registry,
+                        table,
+                        std::io::stdout().lock(),
+                        "standard output".as_ref(),
+                    )
+                    .await?
+                }
+            };
+            if let Some(path) = out {
+                println!("{}: {count} {} written", path.display(), table.name);
+            }
+        }
+        Command::Family { id, as_of } => {
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let view = registry.family_view(&id, as_of).await?;
+            println!("{}", serde_json::to_string_pretty(&view)?);
+        }
+        Command::Serve { addr } => {
+            let addr = addr
+                .or_else(|| config.addr.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            tracing::info!(
+                "carepool API on http://{}/api (OpenAPI: /api/openapi.json)",
+                listener.local_addr()?
+            );
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            carepool_server::serve(registry.clone(), listener, shutdown).await?;
+        }
+    }
+    Ok(())
+}
+
+fn table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
+    match tables::table_named(kind) {
+        Some(table) => Ok(table),
+        None => {
+            let kinds: Vec<&str> = tables::ALL.iter().map(|t| t.name).collect();
+            bail!("unknown kind '{kind}'; one of: {}", kinds.join(", "))
+        }
+    }
+}
+
+/// A counter on the terminal; hidden when standard error is not one.
+fn progress_bar(message: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {human_pos} rows ({per_sec})")
+            .expect("valid template"),
+    );
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(
+            carepool_store_sqlite::SqliteStore::open(url).await?,
+        ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(
+            carepool_store_postgres::PostgresStore::open(url).await?,
+        ))
+    } else {
+        bail!("the database URL must start with sqlite:// or postgres://")
+    }
+}

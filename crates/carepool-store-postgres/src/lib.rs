@@ -35,11 +35,6 @@ impl PostgresStore {
         MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
         Ok(PostgresStore { pool })
     }
-
-    /// Closes every connection.
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
@@ -106,6 +101,10 @@ fn write_error(what: &str, error: sqlx::Error) -> StoreError {
 
 #[async_trait]
 impl Store for PostgresStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }

@@ -39,11 +39,6 @@ impl SqliteStore {
         MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
         Ok(SqliteStore { pool })
     }
-
-    /// Closes every connection, checkpointing the write-ahead log into the database file.
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
@@ -110,6 +105,10 @@ fn write_error(what: &str, error: sqlx::Error) -> StoreError {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     fn backend(&self) -> &'static str {
         "sqlite"
     }

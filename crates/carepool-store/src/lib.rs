@@ -64,6 +64,9 @@ pub trait Store: Send + Sync {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 
+    /// Closes every connection (SQLite: folds the write-ahead log into the database file).
+    async fn close(&self);
+
     /// Inserts the rows, replacing any row with the same key; rows identical to the stored ones
     /// are not touched, so importing the same rows twice changes nothing.
     /// `progress` is told how many rows have been written so far.

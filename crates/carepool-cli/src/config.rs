@@ -1,0 +1,94 @@
+//! Configuration: defaults < a TOML file (`--config` or CAREPOOL_CONFIG) < CAREPOOL_* variables <
+//! command-line flags. clap already resolves flags over variables; the file fills what is left.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::fmt;
+use std::path::Path;
+
+pub const DEFAULT_DB: &str = "sqlite://carepool.db";
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    db: Option<String>,
+    addr: Option<String>,
+}
+
+pub struct Config {
+    pub db: String,
+    pub addr: Option<String>,
+}
+
+/// The database URL may hold a password: never print it.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("db", &"<hidden>")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn resolve(file: Option<&Path>, db_from_flag_or_env: Option<String>) -> Result<Config> {
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("{}", path.display()))?
+            }
+            None => ConfigFile::default(),
+        };
+        Ok(Config {
+            db: db_from_flag_or_env
+                .or(from_file.db)
+                .unwrap_or_else(|| DEFAULT_DB.to_string()),
+            addr: from_file.addr,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_wins_over_the_file_and_the_file_over_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("carepool.toml");
+        std::fs::write(
+            &path,
+            "db = \"sqlite://from-file.db\"\naddr = \"0.0.0.0:9000\"\n",
+        )
+        .unwrap();
+        let from_file = Config::resolve(Some(&path), None).unwrap();
+        assert_eq!(from_file.db, "sqlite://from-file.db");
+        assert_eq!(from_file.addr.as_deref(), Some("0.0.0.0:9000"));
+        assert_eq!(
+            Config::resolve(Some(&path), Some("sqlite://flag.db".into()))
+                .unwrap()
+                .db,
+            "sqlite://flag.db"
+        );
+        assert_eq!(Config::resolve(None, None).unwrap().db, DEFAULT_DB);
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_not_printed() {
+        let config = Config {
+            db: "postgres://u:secret@h/db".into(),
+            addr: None,
+        };
+        assert!(!format!("{config:?}").contains("secret"));
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("carepool.toml");
+        std::fs::write(&path, "database = \"x\"\n").unwrap();
+        let error = format!("{:#}", Config::resolve(Some(&path), None).unwrap_err());
+        assert!(error.contains("database"), "{error}");
+    }
+}

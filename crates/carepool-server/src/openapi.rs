@@ -1,0 +1,191 @@
+//! The OpenAPI 3.1 description of the API, built from the same table descriptors that drive the
+//! routes, so the two cannot disagree.
+
+use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE, collection_path, item_path};
+use carepool_store::schema::{ColumnType, Table};
+use carepool_store::tables;
+use serde_json::{Map, Value, json};
+
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    for table in tables::ALL {
+        let schema_name = schema_name(table);
+        schemas.insert(schema_name.clone(), record_schema(table));
+        let reference = json!({ "$ref": format!("#/components/schemas/{schema_name}") });
+        paths.insert(
+            collection_path(table),
+            collection_operations(table, &reference),
+        );
+        // Axum and OpenAPI both write path parameters as `{name}`.
+        paths.insert(item_path(table), item_operations(table, &reference));
+    }
+    paths.insert(
+        "/api/families/{id}/overview".into(),
+        json!({ "get": {
+            "summary": "A family with its members, their cover, its contributions and its contribution standing",
+            "parameters": [
+                path_parameter("id"),
+                { "name": "as_of", "in": "query", "schema": { "type": "string", "format": "date" },
+                  "description": "Date of the standing (arrears, suspension); default today." }
+            ],
+            "responses": { "200": { "description": "The family overview" }, "404": error_response("No such family") }
+        }}),
+    );
+    paths.insert(
+        "/api/schemes/{code}".into(),
+        json!({ "get": {
+            "summary": "Every version of a scheme's definition, oldest first",
+            "parameters": [path_parameter("code")],
+            "responses": { "200": { "description": "The versions" }, "404": error_response("No such scheme") }
+        }}),
+    );
+    schemas.insert("Error".into(), error_schema());
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "carepool",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The registry of a social health protection scheme: locations, providers, families, members, coverage and contributions. Amounts are decimal strings with at most two decimals; dates are YYYY-MM-DD."
+        },
+        "paths": paths,
+        "components": { "schemas": schemas }
+    })
+}
+
+fn schema_name(table: &Table) -> String {
+    let mut name: String = table.singular.split(' ').map(capitalise).collect();
+    name.retain(|c| c.is_alphanumeric());
+    name
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn record_schema(table: &Table) -> Value {
+    let mut properties = Map::new();
+    for column in table.columns {
+        let mut schema = match column.ty {
+            ColumnType::Text => json!({ "type": "string" }),
+            ColumnType::Integer => json!({ "type": "integer" }),
+            ColumnType::Real => json!({ "type": "number" }),
+            ColumnType::Date => json!({ "type": "string", "format": "date" }),
+            ColumnType::Money => {
+                json!({ "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$" })
+            }
+            ColumnType::List => json!({ "type": "array", "items": { "type": "string" } }),
+        };
+        if !column.required && column.ty != ColumnType::List {
+            let ty = schema["type"].clone();
+            schema["type"] = json!([ty, "null"]);
+        }
+        schema["description"] = json!(column.doc);
+        properties.insert(column.name.to_string(), schema);
+    }
+    let required: Vec<&str> = table
+        .columns
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| c.name)
+        .collect();
+    json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+}
+
+fn collection_operations(table: &Table, reference: &Value) -> Value {
+    let mut parameters = vec![
+        json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } }),
+        json!({ "name": "per_page", "in": "query",
+                "schema": { "type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE } }),
+    ];
+    for column in table.columns.iter().filter(|c| c.filterable) {
+        parameters.push(json!({
+            "name": column.name, "in": "query", "schema": { "type": "string" },
+            "description": format!("Only {} whose {} is this value.", table.name, column.name)
+        }));
+    }
+    json!({
+        "get": {
+            "summary": format!("List {} in key order, a page at a time", table.name),
+            "parameters": parameters,
+            "responses": {
+                "200": { "description": "A page", "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "properties": {
+                        "items": { "type": "array", "items": reference },
+                        "page": { "type": "integer" }, "per_page": { "type": "integer" }, "has_more": { "type": "boolean" }
+                    }
+                }}}},
+                "422": error_response("A filter or paging parameter is wrong")
+            }
+        },
+        "post": {
+            "summary": format!("Create a {}", table.singular),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": reference } } },
+            "responses": {
+                "201": { "description": "Created", "content": { "application/json": { "schema": reference } } },
+                "400": error_response("The body is not JSON"),
+                "409": error_response("The key or a unique value is taken"),
+                "422": error_response("A field breaks a rule, a reference is unknown, or (coverage) the member is not eligible")
+            }
+        }
+    })
+}
+
+fn item_operations(table: &Table, reference: &Value) -> Value {
+    let parameters: Vec<Value> = table
+        .key
+        .iter()
+        .map(|&i| path_parameter(table.columns[i].name))
+        .collect();
+    json!({
+        "get": {
+            "summary": format!("Read a {}", table.singular),
+            "parameters": parameters,
+            "responses": {
+                "200": { "description": "Found", "content": { "application/json": { "schema": reference } } },
+                "404": error_response("No such record")
+            }
+        },
+        "put": {
+            "summary": format!("Replace a {}", table.singular),
+            "parameters": parameters,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": reference } } },
+            "responses": {
+                "200": { "description": "Updated", "content": { "application/json": { "schema": reference } } },
+                "404": error_response("No such record"),
+                "422": error_response("A field breaks a rule")
+            }
+        }
+    })
+}
+
+fn path_parameter(name: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } })
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": { "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": { "type": "string", "enum": ["bad_request", "invalid", "not_eligible", "not_found", "conflict", "internal"] },
+                "message": { "type": "string" },
+                "field": { "type": ["string", "null"] },
+                "rules": { "type": "array", "items": { "type": "object", "properties": {
+                    "rule": { "type": "string" }, "message": { "type": "string" } } } },
+                "problems": { "type": "array", "items": { "type": "object" } }
+            }
+        }}
+    })
+}
