@@ -19,6 +19,7 @@ pub(crate) async fn rows(
 ) -> Result<Problems, ServiceError> {
     let mut problems = own_rules(table, rows);
     problems.extend(repeated_keys(table, rows));
+    problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows).await?);
     if table.name == tables::COVERAGE.name {
         problems.extend(enrolment(registry, rows).await?);
@@ -102,6 +103,47 @@ fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
         }
     }
     problems
+}
+
+/// A national id may belong to one member only: one already stored for another member is refused.
+async fn national_ids_taken(
+    registry: &Registry,
+    table: &'static Table,
+    rows: &[NumberedRow],
+) -> Result<Problems, ServiceError> {
+    let Some(column) = table.column_index("national_id") else {
+        return Ok(vec![]);
+    };
+    let wanted: Vec<String> = unique(
+        rows.iter()
+            .filter_map(|r| r.row[column].as_text().map(str::to_string)),
+    );
+    let holders: HashMap<String, String> = registry
+        .store
+        .rows_where_in(table, column, &wanted)
+        .await?
+        .into_iter()
+        .filter_map(|stored| {
+            Some((
+                stored[column].as_text()?.to_string(),
+                table.key_text(&stored),
+            ))
+        })
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let id = r.row[column].as_text()?;
+            let holder = holders.get(id)?;
+            (*holder != table.key_text(&r.row)).then(|| {
+                RowProblem::new(
+                    r.line,
+                    Some("national_id"),
+                    format!("national id {id} already belongs to member {holder}"),
+                )
+            })
+        })
+        .collect())
 }
 
 async fn missing_references(

@@ -39,18 +39,34 @@ impl PostgresStore {
 
 type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
 
-fn bind<'q>(query: PgQuery<'q>, value: &Value) -> PgQuery<'q> {
-    match value {
-        Value::Null => query.bind(None::<String>),
-        Value::Text(s) => query.bind(s.clone()),
-        Value::Integer(i) => query.bind(*i),
-        Value::Real(r) => query.bind(*r),
-        Value::Date(d) => query.bind(*d),
+/// Binds a value as its column's type, so that a null is a typed null.
+fn bind<'q>(query: PgQuery<'q>, value: &Value, ty: ColumnType) -> PgQuery<'q> {
+    match (value, ty) {
+        (Value::Null, ColumnType::Date) => query.bind(None::<NaiveDate>),
+        (Value::Null, ColumnType::Integer | ColumnType::Money) => query.bind(None::<i64>),
+        (Value::Null, ColumnType::Real) => query.bind(None::<f64>),
+        (Value::Null, ColumnType::Text | ColumnType::List) => query.bind(None::<String>),
+        (Value::Text(s), _) => query.bind(s.clone()),
+        (Value::Integer(i), _) => query.bind(*i),
+        (Value::Real(r), _) => query.bind(*r),
+        (Value::Date(d), _) => query.bind(*d),
     }
 }
 
-fn bind_all<'q>(query: PgQuery<'q>, values: &[Value]) -> PgQuery<'q> {
-    values.iter().fold(query, bind)
+fn bind_row<'q>(query: PgQuery<'q>, table: &Table, row: &[Value]) -> PgQuery<'q> {
+    table
+        .columns
+        .iter()
+        .zip(row)
+        .fold(query, |q, (column, value)| bind(q, value, column.ty))
+}
+
+fn bind_key<'q>(query: PgQuery<'q>, table: &Table, key: &[Value]) -> PgQuery<'q> {
+    table
+        .key
+        .iter()
+        .zip(key)
+        .fold(query, |q, (&i, value)| bind(q, value, table.columns[i].ty))
 }
 
 fn read_row(table: &Table, row: &PgRow) -> Result<Row, StoreError> {
@@ -121,7 +137,9 @@ impl Store for PostgresStore {
             let sql = POSTGRES.insert(table, chunk.len(), true);
             let query = chunk
                 .iter()
-                .fold(sqlx::query(AssertSqlSafe(sql)), |q, row| bind_all(q, row));
+                .fold(sqlx::query(AssertSqlSafe(sql)), |q, row| {
+                    bind_row(q, table, row)
+                });
             query
                 .execute(&mut *tx)
                 .await
@@ -136,7 +154,7 @@ impl Store for PostgresStore {
 
     async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
         let sql = POSTGRES.insert(table, 1, false);
-        bind_all(sqlx::query(AssertSqlSafe(sql)), row)
+        bind_row(sqlx::query(AssertSqlSafe(sql)), table, row)
             .execute(&self.pool)
             .await
             .map_err(|e| write_error(table.singular, e))?;
@@ -144,8 +162,12 @@ impl Store for PostgresStore {
     }
 
     async fn update(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
-        let query = bind_all(sqlx::query(AssertSqlSafe(POSTGRES.update(table))), row);
-        let done = bind_all(query, &table.key_of(row))
+        let query = bind_row(
+            sqlx::query(AssertSqlSafe(POSTGRES.update(table))),
+            table,
+            row,
+        );
+        let done = bind_key(query, table, &table.key_of(row))
             .execute(&self.pool)
             .await
             .map_err(|e| write_error(table.singular, e))?;
@@ -159,8 +181,9 @@ impl Store for PostgresStore {
     }
 
     async fn get(&self, table: &'static Table, key: &[Value]) -> Result<Option<Row>, StoreError> {
-        let query = bind_all(
+        let query = bind_key(
             sqlx::query(AssertSqlSafe(POSTGRES.select_by_key(table))),
+            table,
             key,
         );
         let row = query
@@ -172,11 +195,11 @@ impl Store for PostgresStore {
 
     async fn list(&self, table: &'static Table, list: &ListQuery) -> Result<Vec<Row>, StoreError> {
         let mut query = sqlx::query(AssertSqlSafe(POSTGRES.list(table, list)));
-        for (_, value) in &list.filters {
-            query = bind(query, value);
+        for (column, value) in &list.filters {
+            query = bind(query, value, table.columns[*column].ty);
         }
         if let Some(after) = &list.after {
-            query = bind_all(query, after);
+            query = bind_key(query, table, after);
         }
         let rows = query
             .fetch_all(&self.pool)

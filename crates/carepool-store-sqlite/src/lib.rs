@@ -39,22 +39,47 @@ impl SqliteStore {
         MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
         Ok(SqliteStore { pool })
     }
+
+    /// Folds the write-ahead log into the database file, as closing does, leaving it open.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::internal)?;
+        Ok(())
+    }
 }
 
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
 
-fn bind<'q>(query: SqliteQuery<'q>, value: &Value) -> SqliteQuery<'q> {
-    match value {
-        Value::Null => query.bind(None::<String>),
-        Value::Text(s) => query.bind(s.clone()),
-        Value::Integer(i) => query.bind(*i),
-        Value::Real(r) => query.bind(*r),
-        Value::Date(d) => query.bind(*d),
+/// Binds a value as its column's type, so that a null is a typed null.
+fn bind<'q>(query: SqliteQuery<'q>, value: &Value, ty: ColumnType) -> SqliteQuery<'q> {
+    match (value, ty) {
+        (Value::Null, ColumnType::Date) => query.bind(None::<NaiveDate>),
+        (Value::Null, ColumnType::Integer | ColumnType::Money) => query.bind(None::<i64>),
+        (Value::Null, ColumnType::Real) => query.bind(None::<f64>),
+        (Value::Null, ColumnType::Text | ColumnType::List) => query.bind(None::<String>),
+        (Value::Text(s), _) => query.bind(s.clone()),
+        (Value::Integer(i), _) => query.bind(*i),
+        (Value::Real(r), _) => query.bind(*r),
+        (Value::Date(d), _) => query.bind(*d),
     }
 }
 
-fn bind_all<'q>(query: SqliteQuery<'q>, values: &[Value]) -> SqliteQuery<'q> {
-    values.iter().fold(query, bind)
+fn bind_row<'q>(query: SqliteQuery<'q>, table: &Table, row: &[Value]) -> SqliteQuery<'q> {
+    table
+        .columns
+        .iter()
+        .zip(row)
+        .fold(query, |q, (column, value)| bind(q, value, column.ty))
+}
+
+fn bind_key<'q>(query: SqliteQuery<'q>, table: &Table, key: &[Value]) -> SqliteQuery<'q> {
+    table
+        .key
+        .iter()
+        .zip(key)
+        .fold(query, |q, (&i, value)| bind(q, value, table.columns[i].ty))
 }
 
 fn read_row(table: &Table, row: &SqliteRow) -> Result<Row, StoreError> {
@@ -125,7 +150,9 @@ impl Store for SqliteStore {
             let sql = SQLITE.insert(table, chunk.len(), true);
             let query = chunk
                 .iter()
-                .fold(sqlx::query(AssertSqlSafe(sql)), |q, row| bind_all(q, row));
+                .fold(sqlx::query(AssertSqlSafe(sql)), |q, row| {
+                    bind_row(q, table, row)
+                });
             query
                 .execute(&mut *tx)
                 .await
@@ -140,7 +167,7 @@ impl Store for SqliteStore {
 
     async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
         let sql = SQLITE.insert(table, 1, false);
-        bind_all(sqlx::query(AssertSqlSafe(sql)), row)
+        bind_row(sqlx::query(AssertSqlSafe(sql)), table, row)
             .execute(&self.pool)
             .await
             .map_err(|e| write_error(table.singular, e))?;
@@ -148,8 +175,8 @@ impl Store for SqliteStore {
     }
 
     async fn update(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
-        let query = bind_all(sqlx::query(AssertSqlSafe(SQLITE.update(table))), row);
-        let done = bind_all(query, &table.key_of(row))
+        let query = bind_row(sqlx::query(AssertSqlSafe(SQLITE.update(table))), table, row);
+        let done = bind_key(query, table, &table.key_of(row))
             .execute(&self.pool)
             .await
             .map_err(|e| write_error(table.singular, e))?;
@@ -163,7 +190,11 @@ impl Store for SqliteStore {
     }
 
     async fn get(&self, table: &'static Table, key: &[Value]) -> Result<Option<Row>, StoreError> {
-        let query = bind_all(sqlx::query(AssertSqlSafe(SQLITE.select_by_key(table))), key);
+        let query = bind_key(
+            sqlx::query(AssertSqlSafe(SQLITE.select_by_key(table))),
+            table,
+            key,
+        );
         let row = query
             .fetch_optional(&self.pool)
             .await
@@ -173,11 +204,11 @@ impl Store for SqliteStore {
 
     async fn list(&self, table: &'static Table, list: &ListQuery) -> Result<Vec<Row>, StoreError> {
         let mut query = sqlx::query(AssertSqlSafe(SQLITE.list(table, list)));
-        for (_, value) in &list.filters {
-            query = bind(query, value);
+        for (column, value) in &list.filters {
+            query = bind(query, value, table.columns[*column].ty);
         }
         if let Some(after) = &list.after {
-            query = bind_all(query, after);
+            query = bind_key(query, table, after);
         }
         let rows = query
             .fetch_all(&self.pool)

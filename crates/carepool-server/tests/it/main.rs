@@ -1,0 +1,30 @@
+//! The shared test story, run against SQLite and against PostgreSQL (a throwaway cluster, or the
+//! server DATABASE_URL names). One binary, to keep link times down.
+
+mod api;
+mod bad_input;
+mod story;
+mod support;
+
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                crate::$name(crate::support::Harness::sqlite().await).await;
+            })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                crate::$name(crate::support::Harness::postgres().await).await;
+            })+
+        }
+    };
+}
+
+use api::api_round_trip;
+use bad_input::bad_input_changes_nothing;
+use story::registry_story;
+
+on_both_backends!(registry_story, api_round_trip, bad_input_changes_nothing);
