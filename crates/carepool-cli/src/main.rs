@@ -76,7 +76,7 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let outcome = Config::resolve(cli.config.as_deref(), cli.db.clone())
-        .and_then(|config| Ok(tokio::runtime::Runtime::new()?.block_on(run(cli.command, config))?));
+        .and_then(|config| tokio::runtime::Runtime::new()?.block_on(run(cli.command, config)));
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

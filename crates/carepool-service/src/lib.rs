@@ -157,14 +157,14 @@ impl Registry {
             .await?;
         let family = typed::<Family>(&family_row)?;
         let members: Vec<Member> = self
-            .typed_where_in(&tables::MEMBERS, 1, &[family.id.clone()])
+            .typed_where_in(&tables::MEMBERS, 1, std::slice::from_ref(&family.id))
             .await?;
         let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
         let coverage: Vec<Coverage> = self
             .typed_where_in(&tables::COVERAGE, 0, &member_ids)
             .await?;
         let contributions: Vec<Contribution> = self
-            .typed_where_in(&tables::CONTRIBUTIONS, 1, &[family.id.clone()])
+            .typed_where_in(&tables::CONTRIBUTIONS, 1, std::slice::from_ref(&family.id))
             .await?;
         let versions = self.scheme_versions(&family.scheme).await?;
         let record = FamilyRecord {
