@@ -8,6 +8,7 @@ use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, 
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_store::schema::{Reference, Table, Value};
 use carepool_store::tables::{self, Record};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 type Problems = Vec<RowProblem>;
@@ -74,9 +75,9 @@ fn own_rules(table: &Table, rows: &[NumberedRow]) -> Problems {
 /// Keys, and unique values such as a member's national id, may appear once in an input.
 fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
     let mut problems = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::with_capacity(rows.len());
+    let mut seen: HashMap<Cow<str>, u64> = HashMap::with_capacity(rows.len());
     for r in rows {
-        if let Some(first) = seen.insert(table.key_text(&r.row), r.line) {
+        if let Some(first) = seen.insert(key_of(table, &r.row), r.line) {
             problems.push(RowProblem::new(
                 r.line,
                 Some(table.columns[table.key[0]].name),
@@ -103,6 +104,15 @@ fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
         }
     }
     problems
+}
+
+/// The row's key as text, borrowed when it is a single text column (the common case, and the
+/// one that matters for memory on large imports).
+fn key_of<'a>(table: &Table, row: &'a [Value]) -> Cow<'a, str> {
+    match (table.key, row[table.key[0]].as_text()) {
+        ([_], Some(text)) => Cow::Borrowed(text),
+        _ => Cow::Owned(table.key_text(row)),
+    }
 }
 
 /// A national id may belong to one member only: one already stored for another member is refused.

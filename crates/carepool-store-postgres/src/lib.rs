@@ -46,7 +46,7 @@ fn bind<'q>(query: PgQuery<'q>, value: &Value, ty: ColumnType) -> PgQuery<'q> {
         (Value::Null, ColumnType::Integer | ColumnType::Money) => query.bind(None::<i64>),
         (Value::Null, ColumnType::Real) => query.bind(None::<f64>),
         (Value::Null, ColumnType::Text | ColumnType::List) => query.bind(None::<String>),
-        (Value::Text(s), _) => query.bind(s.clone()),
+        (Value::Text(s), _) => query.bind(s.as_str()),
         (Value::Integer(i), _) => query.bind(*i),
         (Value::Real(r), _) => query.bind(*r),
         (Value::Date(d), _) => query.bind(*d),
@@ -78,7 +78,7 @@ fn read_row(table: &Table, row: &PgRow) -> Result<Row, StoreError> {
             let value = match column.ty {
                 ColumnType::Text | ColumnType::List => row
                     .try_get::<Option<String>, _>(i)
-                    .map(|v| v.map(Value::Text)),
+                    .map(|v| v.map(|s| Value::Text(s.into()))),
                 ColumnType::Integer | ColumnType::Money => row
                     .try_get::<Option<i64>, _>(i)
                     .map(|v| v.map(Value::Integer)),
@@ -215,7 +215,7 @@ impl Store for PostgresStore {
         values: &[String],
     ) -> Result<Vec<Row>, StoreError> {
         let mut found = Vec::new();
-        for chunk in values.chunks(POSTGRES.max_binds) {
+        for chunk in values.chunks(POSTGRES.binds_per_statement) {
             let sql = POSTGRES.rows_where_in(table, column, chunk.len());
             let query = chunk
                 .iter()
@@ -237,7 +237,7 @@ impl Store for PostgresStore {
         keys: &[String],
     ) -> Result<HashSet<String>, StoreError> {
         let mut found = HashSet::new();
-        for chunk in keys.chunks(POSTGRES.max_binds) {
+        for chunk in keys.chunks(POSTGRES.binds_per_statement) {
             let query = chunk.iter().fold(
                 sqlx::query(AssertSqlSafe(POSTGRES.existing_keys(table, chunk.len()))),
                 |q, k| q.bind(k.clone()),

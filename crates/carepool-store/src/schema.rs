@@ -5,6 +5,7 @@
 use carepool_core::Money;
 use carepool_core::registry::FieldError;
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
@@ -120,7 +121,9 @@ impl Table {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
-    Text(String),
+    /// Short text (codes, ids, names up to 24 bytes) is kept inline, without an allocation: an
+    /// import of a million members holds every row in memory while it is checked.
+    Text(CompactString),
     Integer(i64),
     Real(f64),
     Date(NaiveDate),
@@ -146,7 +149,7 @@ impl Value {
             )
         };
         Ok(match column.ty {
-            ColumnType::Text => Value::Text(text.to_string()),
+            ColumnType::Text => Value::Text(text.into()),
             ColumnType::Integer => {
                 Value::Integer(text.trim().parse().map_err(|_| wrong(String::new()))?)
             }
@@ -172,7 +175,7 @@ impl Value {
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .collect();
-                Value::Text(items.join(";"))
+                Value::Text(items.join(";").into())
             }
         })
     }
@@ -188,7 +191,7 @@ impl Value {
     fn to_text(&self) -> String {
         match self {
             Value::Null => String::new(),
-            Value::Text(s) => s.clone(),
+            Value::Text(s) => s.to_string(),
             Value::Integer(i) => i.to_string(),
             Value::Real(r) => r.to_string(),
             Value::Date(d) => d.to_string(),

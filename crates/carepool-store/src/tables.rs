@@ -240,7 +240,7 @@ impl<'a> Fields<'a> {
     fn opt_text(&self, i: usize) -> Result<Option<String>, FieldError> {
         match self.value(i) {
             Value::Null => Ok(None),
-            Value::Text(s) => Ok(Some(s.clone())),
+            Value::Text(s) => Ok(Some(s.to_string())),
             _ => Err(self.wrong_type(i)),
         }
     }
@@ -309,7 +309,7 @@ impl<'a> Fields<'a> {
 }
 
 fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
+    Value::Text(s.into())
 }
 
 fn opt_text(s: &Option<String>) -> Value {
@@ -443,7 +443,7 @@ impl Record for Member {
             if self.categories.is_empty() {
                 Value::Null
             } else {
-                Value::Text(self.categories.join(";"))
+                Value::Text(self.categories.join(";").into())
             },
             self.monthly_wage.map_or(Value::Null, money),
             text(self.status.as_str()),
