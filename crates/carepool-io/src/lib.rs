@@ -17,18 +17,39 @@ mod tests {
         let doc = include_str!("../../../docs/FORMATS.md");
         for table in tables::ALL {
             let heading = format!("### {}\n", table.name);
-            let section = doc.split(&heading).nth(1).unwrap_or_else(|| panic!("no section for {}", table.name));
-            let section = section.split("\n### ").next().unwrap().split("\n## ").next().unwrap();
+            let section = doc
+                .split(&heading)
+                .nth(1)
+                .unwrap_or_else(|| panic!("no section for {}", table.name));
+            let section = section
+                .split("\n### ")
+                .next()
+                .unwrap()
+                .split("\n## ")
+                .next()
+                .unwrap();
             let documented: Vec<&str> = section
                 .lines()
                 .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
                 .collect();
             let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-            assert_eq!(documented, columns, "docs/FORMATS.md, section {}", table.name);
+            assert_eq!(
+                documented, columns,
+                "docs/FORMATS.md, section {}",
+                table.name
+            );
             for column in table.columns {
-                let row = section.lines().find(|l| l.starts_with(&format!("| `{}` |", column.name))).unwrap();
+                let row = section
+                    .lines()
+                    .find(|l| l.starts_with(&format!("| `{}` |", column.name)))
+                    .unwrap();
                 let required = if column.required { "| yes |" } else { "| no |" };
-                assert!(row.contains(required), "{}.{}: documented as {row}", table.name, column.name);
+                assert!(
+                    row.contains(required),
+                    "{}.{}: documented as {row}",
+                    table.name,
+                    column.name
+                );
             }
         }
     }

@@ -2,6 +2,7 @@
 //! the backends and the edges ([`schema`], [`tables`]), the SQL both backends generate from them
 //! ([`sql`]), and the store's error type.
 
+mod backend;
 pub mod json;
 pub mod schema;
 pub mod sql;

@@ -116,6 +116,27 @@ impl Dialect {
             .join(" AND ")
     }
 
+    pub fn select_scheme_versions(self) -> String {
+        format!(
+            "SELECT code, effective_from, definition, loaded_at FROM scheme_versions WHERE code = {} ORDER BY effective_from",
+            self.placeholder(1)
+        )
+    }
+
+    pub fn insert_scheme(self) -> String {
+        format!(
+            "INSERT INTO schemes (code) VALUES ({}) ON CONFLICT (code) DO NOTHING",
+            self.placeholder(1)
+        )
+    }
+
+    pub fn insert_scheme_version(self) -> String {
+        format!(
+            "INSERT INTO scheme_versions (code, effective_from, definition, loaded_at) VALUES ({})",
+            self.marks(4)
+        )
+    }
+
     /// `UPDATE` of every non-key column; binds the whole row in column order, then the key.
     pub fn update(self, table: &Table) -> String {
         let width = table.columns.len();

@@ -1,0 +1,347 @@
+//! The body of a sqlx-backed [`Store`](crate::Store), shared by the SQLite and PostgreSQL backends.
+//!
+//! The two differ only in their sqlx types, their [`Dialect`](crate::sql::Dialect) and how they
+//! open a pool (each keeps its own `open` and migrations). Generic code over `sqlx::Database`
+//! needs a wall of trait bounds for every bind and read; one macro body, expanded in each backend
+//! crate with its concrete types, keeps a single copy of the logic instead.
+
+/// Implements [`Store`](crate::Store) for `$store`, a struct with a `pool: sqlx::Pool<$db>` field.
+/// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`.
+#[macro_export]
+macro_rules! sqlx_store {
+    (store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal) => {
+        use ::sqlx::Row as _;
+
+        type BackendQuery<'q> = ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments>;
+
+        /// Binds a value as its column's type, so that a null is a typed null.
+        fn bind<'q>(
+            query: BackendQuery<'q>,
+            value: &$crate::schema::Value,
+            ty: $crate::schema::ColumnType,
+        ) -> BackendQuery<'q> {
+            match (value, ty) {
+                ($crate::schema::Value::Null, $crate::schema::ColumnType::Date) => {
+                    query.bind(None::<::chrono::NaiveDate>)
+                }
+                (
+                    $crate::schema::Value::Null,
+                    $crate::schema::ColumnType::Integer | $crate::schema::ColumnType::Money,
+                ) => query.bind(None::<i64>),
+                ($crate::schema::Value::Null, $crate::schema::ColumnType::Real) => {
+                    query.bind(None::<f64>)
+                }
+                (
+                    $crate::schema::Value::Null,
+                    $crate::schema::ColumnType::Text | $crate::schema::ColumnType::List,
+                ) => query.bind(None::<String>),
+                ($crate::schema::Value::Text(s), _) => query.bind(s.as_str()),
+                ($crate::schema::Value::Integer(i), _) => query.bind(*i),
+                ($crate::schema::Value::Real(r), _) => query.bind(*r),
+                ($crate::schema::Value::Date(d), _) => query.bind(*d),
+            }
+        }
+
+        fn bind_row<'q>(
+            query: BackendQuery<'q>,
+            table: &$crate::schema::Table,
+            row: &[$crate::schema::Value],
+        ) -> BackendQuery<'q> {
+            table
+                .columns
+                .iter()
+                .zip(row)
+                .fold(query, |q, (column, value)| bind(q, value, column.ty))
+        }
+
+        fn bind_key<'q>(
+            query: BackendQuery<'q>,
+            table: &$crate::schema::Table,
+            key: &[$crate::schema::Value],
+        ) -> BackendQuery<'q> {
+            table
+                .key
+                .iter()
+                .zip(key)
+                .fold(query, |q, (&i, value)| bind(q, value, table.columns[i].ty))
+        }
+
+        fn read_row(
+            table: &$crate::schema::Table,
+            row: &<$db as ::sqlx::Database>::Row,
+        ) -> Result<$crate::schema::Row, $crate::StoreError> {
+            table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, column)| {
+                    let value = match column.ty {
+                        $crate::schema::ColumnType::Text | $crate::schema::ColumnType::List => row
+                            .try_get::<Option<String>, _>(i)
+                            .map(|v| v.map(|s| $crate::schema::Value::Text(s.into()))),
+                        $crate::schema::ColumnType::Integer | $crate::schema::ColumnType::Money => {
+                            row.try_get::<Option<i64>, _>(i)
+                                .map(|v| v.map($crate::schema::Value::Integer))
+                        }
+                        $crate::schema::ColumnType::Real => row
+                            .try_get::<Option<f64>, _>(i)
+                            .map(|v| v.map($crate::schema::Value::Real)),
+                        $crate::schema::ColumnType::Date => row
+                            .try_get::<Option<::chrono::NaiveDate>, _>(i)
+                            .map(|v| v.map($crate::schema::Value::Date)),
+                    };
+                    value
+                        .map(|v| v.unwrap_or($crate::schema::Value::Null))
+                        .map_err($crate::StoreError::internal)
+                })
+                .collect()
+        }
+
+        /// Turns the database's refusals into messages about the data; everything else is internal.
+        fn write_error(what: &str, error: ::sqlx::Error) -> $crate::StoreError {
+            if let ::sqlx::Error::Database(db) = &error {
+                match db.kind() {
+                    ::sqlx::error::ErrorKind::UniqueViolation => {
+                        return $crate::StoreError::Conflict(format!(
+                            "a {what} with that key or unique value already exists ({})",
+                            db.message()
+                        ));
+                    }
+                    ::sqlx::error::ErrorKind::ForeignKeyViolation => {
+                        return $crate::StoreError::Conflict(format!(
+                            "a {what} refers to a row that does not exist"
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            $crate::StoreError::internal(error)
+        }
+
+        #[::async_trait::async_trait]
+        impl $crate::Store for $store {
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn upsert(
+                &self,
+                table: &'static $crate::schema::Table,
+                rows: &[$crate::schema::Row],
+                progress: &$crate::Progress,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self
+                    .pool
+                    .begin()
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                let mut written = 0;
+                for chunk in rows.chunks($dialect.rows_per_statement(table)) {
+                    let sql = $dialect.insert(table, chunk.len(), true);
+                    let query = chunk
+                        .iter()
+                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
+                            bind_row(q, table, row)
+                        });
+                    query
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| write_error(table.singular, e))?;
+                    written += chunk.len() as u64;
+                    progress(written);
+                }
+                tx.commit()
+                    .await
+                    .map_err(|e| write_error(table.singular, e))
+            }
+
+            async fn insert(
+                &self,
+                table: &'static $crate::schema::Table,
+                row: &$crate::schema::Row,
+            ) -> Result<(), $crate::StoreError> {
+                let sql = $dialect.insert(table, 1, false);
+                bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql)), table, row)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| write_error(table.singular, e))?;
+                Ok(())
+            }
+
+            async fn update(
+                &self,
+                table: &'static $crate::schema::Table,
+                row: &$crate::schema::Row,
+            ) -> Result<(), $crate::StoreError> {
+                let query = bind_row(
+                    ::sqlx::query(::sqlx::AssertSqlSafe($dialect.update(table))),
+                    table,
+                    row,
+                );
+                let done = bind_key(query, table, &table.key_of(row))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| write_error(table.singular, e))?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound {
+                        what: table.singular,
+                        key: table.key_text(row),
+                    });
+                }
+                Ok(())
+            }
+
+            async fn get(
+                &self,
+                table: &'static $crate::schema::Table,
+                key: &[$crate::schema::Value],
+            ) -> Result<Option<$crate::schema::Row>, $crate::StoreError> {
+                let query = bind_key(
+                    ::sqlx::query(::sqlx::AssertSqlSafe($dialect.select_by_key(table))),
+                    table,
+                    key,
+                );
+                let row = query
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                row.map(|r| read_row(table, &r)).transpose()
+            }
+
+            async fn list(
+                &self,
+                table: &'static $crate::schema::Table,
+                list: &$crate::ListQuery,
+            ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+                let mut query = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.list(table, list)));
+                for (column, value) in &list.filters {
+                    query = bind(query, value, table.columns[*column].ty);
+                }
+                if let Some(after) = &list.after {
+                    query = bind_key(query, table, after);
+                }
+                let rows = query
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                rows.iter().map(|r| read_row(table, r)).collect()
+            }
+
+            async fn rows_where_in(
+                &self,
+                table: &'static $crate::schema::Table,
+                column: usize,
+                values: &[String],
+            ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+                let mut found = Vec::new();
+                for chunk in values.chunks($dialect.binds_per_statement) {
+                    let sql = $dialect.rows_where_in(table, column, chunk.len());
+                    let query = chunk
+                        .iter()
+                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
+                            q.bind(v.clone())
+                        });
+                    for row in query
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err($crate::StoreError::internal)?
+                    {
+                        found.push(read_row(table, &row)?);
+                    }
+                }
+                Ok(found)
+            }
+
+            async fn existing_keys(
+                &self,
+                table: &'static $crate::schema::Table,
+                keys: &[String],
+            ) -> Result<::std::collections::HashSet<String>, $crate::StoreError> {
+                let mut found = ::std::collections::HashSet::new();
+                for chunk in keys.chunks($dialect.binds_per_statement) {
+                    let query = chunk.iter().fold(
+                        ::sqlx::query(::sqlx::AssertSqlSafe(
+                            $dialect.existing_keys(table, chunk.len()),
+                        )),
+                        |q, k| q.bind(k.clone()),
+                    );
+                    for row in query
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err($crate::StoreError::internal)?
+                    {
+                        found.insert(
+                            row.try_get::<String, _>(0)
+                                .map_err($crate::StoreError::internal)?,
+                        );
+                    }
+                }
+                Ok(found)
+            }
+
+            async fn scheme_versions(
+                &self,
+                code: &str,
+            ) -> Result<Vec<$crate::StoredSchemeVersion>, $crate::StoreError> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.select_scheme_versions()))
+                    .bind(code)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::StoredSchemeVersion {
+                            code: r.try_get(0)?,
+                            effective_from: r.try_get(1)?,
+                            definition: r.try_get(2)?,
+                            loaded_at: r.try_get(3)?,
+                        })
+                    })
+                    .collect::<Result<_, ::sqlx::Error>>()
+                    .map_err($crate::StoreError::internal)
+            }
+
+            async fn scheme_codes(&self) -> Result<Vec<String>, $crate::StoreError> {
+                ::sqlx::query_scalar("SELECT code FROM schemes ORDER BY code")
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::StoreError::internal)
+            }
+
+            async fn add_scheme_version(
+                &self,
+                version: &$crate::StoredSchemeVersion,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self
+                    .pool
+                    .begin()
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                ::sqlx::query(::sqlx::AssertSqlSafe($dialect.insert_scheme()))
+                    .bind(&version.code)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                ::sqlx::query(::sqlx::AssertSqlSafe($dialect.insert_scheme_version()))
+                    .bind(&version.code)
+                    .bind(version.effective_from)
+                    .bind(&version.definition)
+                    .bind(&version.loaded_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match write_error("scheme version", e) {
+                        $crate::StoreError::Conflict(_) => $crate::StoreError::Conflict(format!(
+                            "scheme {} already has a version effective from {}",
+                            version.code, version.effective_from
+                        )),
+                        other => other,
+                    })?;
+                tx.commit().await.map_err($crate::StoreError::internal)
+            }
+        }
+    };
+}
