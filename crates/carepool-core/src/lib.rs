@@ -1,6 +1,7 @@
 //! The carepool domain, pure: money, dates, scheme definitions with their versions, the registry's
 //! records and rules (eligibility at enrolment, contribution standing). No I/O, no async, no SQL.
 
+pub mod claims;
 pub mod dates;
 pub mod eligibility;
 pub mod money;

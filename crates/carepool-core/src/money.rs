@@ -60,6 +60,24 @@ impl Money {
         Money(rounded as i64)
     }
 
+    /// For messages: thousands grouped with commas ("1,200.50").
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').expect("two decimals");
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        format!("{sign}{grouped}.{fraction}")
+    }
+
     pub fn min(self, other: Money) -> Money {
         Money(self.0.min(other.0))
     }
@@ -203,6 +221,14 @@ impl std::iter::Sum for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn grouped_amounts_put_commas_between_thousands() {
+        assert_eq!(Money::from_units(1_200).grouped(), "1,200.00");
+        assert_eq!(Money::from_minor(-123_456_789).grouped(), "-1,234,567.89");
+        assert_eq!(Money::from_minor(5).grouped(), "0.05");
+        assert_eq!(Money::from_units(100).grouped(), "100.00");
+    }
 
     #[test]
     fn parses_whole_and_decimal_amounts() {

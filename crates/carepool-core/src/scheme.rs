@@ -28,6 +28,9 @@ pub struct SchemeDefinition {
     pub contributions: ContributionRules,
     #[serde(default)]
     pub exemptions: ExemptionRules,
+    /// Which claims go to a medical reviewer before they are paid.
+    #[serde(default)]
+    pub review: ReviewRules,
     pub packages: Vec<BenefitPackage>,
 }
 
@@ -315,6 +318,43 @@ pub struct TariffItem {
     pub min_age: Option<u32>,
     #[serde(default)]
     pub max_age: Option<u32>,
+    /// At most one approved line of this service (or of its `frequency_group`) per member in
+    /// this many months (a delivery: 9).
+    #[serde(default)]
+    pub once_per_months: Option<u32>,
+    /// Services that share one frequency limit (a normal delivery and a caesarean section).
+    #[serde(default)]
+    pub frequency_group: Option<String>,
+}
+
+/// Claims selected for medical review; a claim under review is not paid until a reviewer decides.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRules {
+    /// A random share of claims, drawn from the claim's identity (the same claim is always
+    /// drawn the same way).
+    #[serde(default)]
+    pub random_percent: Option<Percent>,
+    /// Claims whose claimed amount is above this.
+    #[serde(default)]
+    pub amount_above: Option<Money>,
+    /// Claims whose length of stay or claimed amount is more than `norm_factor` times the norm of
+    /// their specialty (or clinical category).
+    #[serde(default)]
+    pub norm_factor: Option<f64>,
+    #[serde(default)]
+    pub norms: Vec<ReviewNorm>,
+}
+
+/// The usual length of stay and cost of a stay in one specialty or clinical category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewNorm {
+    pub specialty: String,
+    #[serde(default)]
+    pub length_of_stay_days: Option<u32>,
+    #[serde(default)]
+    pub cost: Option<Money>,
 }
 
 /// A percentage kept exactly, in hundredths of a per cent; written as a number (2.5 = 2.5%).
@@ -454,6 +494,18 @@ impl SchemeDefinition {
                 if item.price.is_negative() {
                     fail(format!("{path}.price"), "must not be negative".into());
                 }
+                if item.once_per_months == Some(0) {
+                    fail(
+                        format!("{path}.once_per_months"),
+                        "must be at least 1".into(),
+                    );
+                }
+                if item.frequency_group.is_some() && item.once_per_months.is_none() {
+                    fail(
+                        format!("{path}.frequency_group"),
+                        "a frequency group needs once_per_months".into(),
+                    );
+                }
                 if let (Some(min), Some(max)) = (item.min_age, item.max_age)
                     && min > max
                 {
@@ -463,6 +515,9 @@ impl SchemeDefinition {
                     );
                 }
             }
+        }
+        for (field, message) in self.review.problems() {
+            fail(format!("review.{field}"), message);
         }
         for (i, waiting) in self.coverage.waiting_periods.iter().enumerate() {
             if !category_codes_in_scheme.contains(waiting.benefit_category.as_str()) {
@@ -484,6 +539,45 @@ impl SchemeDefinition {
 
     pub fn package(&self, code: &str) -> Option<&BenefitPackage> {
         self.packages.iter().find(|p| p.code == code)
+    }
+}
+
+impl ReviewRules {
+    fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if self
+            .random_percent
+            .is_some_and(|p| p.basis_points() > 10_000)
+        {
+            problems.push(("random_percent".into(), "cannot exceed 100".into()));
+        }
+        if self.amount_above.is_some_and(|a| a <= Money::ZERO) {
+            problems.push(("amount_above".into(), "must be positive".into()));
+        }
+        match self.norm_factor {
+            Some(factor) if !(factor.is_finite() && factor >= 1.0) => problems.push((
+                "norm_factor".into(),
+                "must be a number of at least 1".into(),
+            )),
+            None if !self.norms.is_empty() => problems.push((
+                "norm_factor".into(),
+                "norms need a norm_factor (how far above the norm a claim goes to review)".into(),
+            )),
+            _ => {}
+        }
+        let mut seen = HashSet::new();
+        for (i, norm) in self.norms.iter().enumerate() {
+            if !seen.insert(norm.specialty.as_str()) {
+                problems.push((
+                    format!("norms[{i}].specialty"),
+                    format!("'{}' has two norms", norm.specialty),
+                ));
+            }
+            if norm.length_of_stay_days == Some(0) || norm.cost.is_some_and(|c| c <= Money::ZERO) {
+                problems.push((format!("norms[{i}]"), "norms must be positive".into()));
+            }
+        }
+        problems
     }
 }
 
@@ -596,6 +690,7 @@ pub(crate) mod tests {
             },
             contributions: ContributionRules::default(),
             exemptions: ExemptionRules::default(),
+            review: ReviewRules::default(),
             packages: vec![BenefitPackage {
                 code: "basic".into(),
                 name: "Basic".into(),
@@ -663,8 +758,25 @@ pub(crate) mod tests {
             sex: None,
             min_age: None,
             max_age: None,
+            once_per_months: None,
+            frequency_group: None,
         }];
         assert_eq!(paths(&scheme), ["packages[0].tariff[0].benefit_category"]);
+    }
+
+    #[test]
+    fn review_norms_need_a_factor() {
+        let mut scheme = minimal_scheme();
+        scheme.review.norms = vec![ReviewNorm {
+            specialty: "surgery".into(),
+            length_of_stay_days: Some(5),
+            cost: None,
+        }];
+        assert_eq!(paths(&scheme), ["review.norm_factor"]);
+        scheme.review.norm_factor = Some(0.5);
+        assert_eq!(paths(&scheme), ["review.norm_factor"]);
+        scheme.review.norm_factor = Some(2.0);
+        scheme.validate().unwrap();
     }
 
     #[test]

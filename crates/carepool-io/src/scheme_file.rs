@@ -67,8 +67,8 @@ fn date_as_text(value: &mut toml::Value) {
     }
 }
 
-/// A tariff CSV: service_code, description, benefit_category, level, price, sex, min_age, max_age
-/// (the last four may be empty).
+/// A tariff CSV: service_code, description, benefit_category, level, price, sex, min_age, max_age,
+/// and optionally once_per_months and frequency_group (all but the first five may be empty).
 fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
     let invalid = |message: String| SchemeFileError::Invalid {
         path: path.to_path_buf(),
@@ -117,6 +117,8 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
             sex: row.sex,
             min_age: row.min_age,
             max_age: row.max_age,
+            once_per_months: row.once_per_months,
+            frequency_group: row.frequency_group.filter(|g| !g.is_empty()),
         });
     }
     Ok(items)
@@ -134,6 +136,10 @@ struct TariffRow {
     sex: Option<Sex>,
     min_age: Option<u32>,
     max_age: Option<u32>,
+    #[serde(default)]
+    once_per_months: Option<u32>,
+    #[serde(default)]
+    frequency_group: Option<String>,
 }
 
 #[cfg(test)]

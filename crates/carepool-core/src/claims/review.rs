@@ -1,0 +1,373 @@
+//! Medical review: which claims the scheme's rules send to a reviewer, and what the reviewer's
+//! decision does to the amounts.
+
+use super::reasons::{Reason, ReasonCode as R};
+use super::{Amounts, Claim, ClaimStatus};
+use crate::money::Money;
+use crate::scheme::ReviewRules;
+use serde::{Deserialize, Serialize};
+
+/// The review reasons that hold for a claim (empty: no review).
+pub fn selection(claim: &Claim, claimed: Money, rules: &ReviewRules) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if let Some(share) = rules.random_percent {
+        let draw = stable_hash(claim.id().as_bytes()) % 10_000;
+        if draw < u64::from(share.basis_points()) {
+            reasons.push(Reason::claim(
+                R::ReviewRandom,
+                format!(
+                    "drawn in the {}.{:02}% random sample",
+                    share.basis_points() / 100,
+                    share.basis_points() % 100
+                ),
+            ));
+        }
+    }
+    if let Some(threshold) = rules.amount_above
+        && claimed > threshold
+    {
+        reasons.push(Reason::claim(
+            R::ReviewAmount,
+            format!(
+                "claimed {}, above the review threshold of {}",
+                claimed.grouped(),
+                threshold.grouped()
+            ),
+        ));
+    }
+    let specialty = claim
+        .specialty
+        .as_deref()
+        .unwrap_or(&claim.clinical_category);
+    let norm = rules
+        .norms
+        .iter()
+        .find(|n| n.specialty == specialty)
+        .or_else(|| {
+            rules
+                .norms
+                .iter()
+                .find(|n| n.specialty == claim.clinical_category)
+        });
+    if let (Some(norm), Some(factor)) = (norm, rules.norm_factor) {
+        if let (Some(days), Some(norm_days)) = (claim.length_of_stay(), norm.length_of_stay_days)
+            && days as f64 > factor * f64::from(norm_days)
+        {
+            reasons.push(Reason::claim(
+                R::ReviewLengthOfStay,
+                format!(
+                    "{days} days in hospital, more than {factor} times the norm of {norm_days} for {}",
+                    norm.specialty
+                ),
+            ));
+        }
+        if let Some(norm_cost) = norm.cost
+            && claimed.minor() as f64 > factor * norm_cost.minor() as f64
+        {
+            reasons.push(Reason::claim(
+                R::ReviewCost,
+                format!(
+                    "claimed {}, more than {factor} times the norm of {} for {}",
+                    claimed.grouped(),
+                    norm_cost.grouped(),
+                    norm.specialty
+                ),
+            ));
+        }
+    }
+    reasons
+}
+
+/// FNV-1a: a fixed hash, so the random sample is the same on every machine and every run.
+fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// What a medical reviewer decides on a claim in review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum ReviewAction {
+    /// The amounts stand.
+    Approve,
+    /// The scheme pays `approved` (no more than it would have).
+    Adjust { approved: Money },
+    /// The scheme pays nothing.
+    Reject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    #[error("claim {0} is {1}, not in review")]
+    NotInReview(String, ClaimStatus),
+    #[error("an adjusted amount of {adjusted} is above the {approved} approved before review")]
+    AboveApproved { adjusted: Money, approved: Money },
+    #[error("an adjusted amount cannot be negative")]
+    Negative,
+    #[error("a review needs a note saying why")]
+    NoNote,
+}
+
+/// The claim after review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewed {
+    pub status: ClaimStatus,
+    pub amounts: Amounts,
+    pub allowance: Money,
+    pub lines: Vec<Amounts>,
+    pub reason: Reason,
+    /// Per line, the approved amount given back to the annual limit.
+    pub released: Vec<Money>,
+}
+
+/// Applies a reviewer's decision. An adjustment takes the cut from the last lines first; a
+/// rejection refuses everything, allowances included.
+pub fn apply_review(
+    id: &str,
+    status: ClaimStatus,
+    lines: &[Amounts],
+    allowance: Money,
+    action: &ReviewAction,
+    note: &str,
+) -> Result<Reviewed, ReviewError> {
+    if status != ClaimStatus::InReview {
+        return Err(ReviewError::NotInReview(id.to_string(), status));
+    }
+    if note.trim().is_empty() {
+        return Err(ReviewError::NoNote);
+    }
+    let approved: Money = lines.iter().map(|l| l.approved).sum();
+    let mut new_lines = lines.to_vec();
+    let mut released = vec![Money::ZERO; lines.len()];
+    let mut new_allowance = allowance;
+    let reason = match action {
+        ReviewAction::Approve => {
+            Reason::claim(R::ReviewApproved, format!("approved on review: {note}"))
+        }
+        ReviewAction::Adjust { approved: target } => {
+            if target.is_negative() {
+                return Err(ReviewError::Negative);
+            }
+            if *target > approved {
+                return Err(ReviewError::AboveApproved {
+                    adjusted: *target,
+                    approved,
+                });
+            }
+            let mut to_cut = approved - *target;
+            for (line, freed) in new_lines.iter_mut().zip(released.iter_mut()).rev() {
+                let cut = line.approved.min(to_cut);
+                line.approved -= cut;
+                line.rejected += cut;
+                *freed = cut;
+                to_cut -= cut;
+            }
+            Reason::claim(
+                R::ReviewAdjusted,
+                format!(
+                    "cut by {} on review (approved {} instead of {}): {note}",
+                    (approved - *target).grouped(),
+                    target.grouped(),
+                    approved.grouped()
+                ),
+            )
+            .with_amount(approved - *target)
+        }
+        ReviewAction::Reject => {
+            for (line, freed) in new_lines.iter_mut().zip(released.iter_mut()) {
+                *freed = line.approved;
+                line.rejected += line.approved + line.member_share;
+                line.approved = Money::ZERO;
+                line.member_share = Money::ZERO;
+            }
+            new_allowance = Money::ZERO;
+            Reason::claim(R::ReviewRejected, format!("rejected on review: {note}"))
+                .with_amount(approved)
+        }
+    };
+    let mut amounts = Amounts::default();
+    for line in &new_lines {
+        amounts += *line;
+    }
+    Ok(Reviewed {
+        status: ClaimStatus::from_amounts(amounts.approved, amounts.member_share, amounts.rejected),
+        amounts,
+        allowance: new_allowance,
+        lines: new_lines,
+        reason,
+        released,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::{Percent, ReviewNorm};
+
+    fn m(units: i64) -> Money {
+        Money::from_units(units)
+    }
+
+    fn claim(number: &str, days: i64, specialty: &str) -> Claim {
+        let admission: chrono::NaiveDate = "2025-05-01".parse().unwrap();
+        Claim {
+            provider_id: "H1".into(),
+            claim_number: number.into(),
+            member_id: "M1".into(),
+            visit_date: None,
+            admission_date: Some(admission),
+            discharge_date: Some(admission + chrono::Days::new(days as u64)),
+            diagnosis_codes: vec!["K35".into()],
+            clinical_category: "surgical".into(),
+            specialty: Some(specialty.into()),
+            limit_raising_case: None,
+            copay_collected: Money::ZERO,
+            received_date: "2025-06-01".parse().unwrap(),
+            lines: vec![],
+        }
+    }
+
+    fn codes(reasons: &[Reason]) -> Vec<R> {
+        reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn the_random_sample_takes_about_its_share_and_always_the_same_claims() {
+        let rules = ReviewRules {
+            random_percent: Some(Percent::from_basis_points(1_000)),
+            ..ReviewRules::default()
+        };
+        let drawn: Vec<bool> = (0..10_000)
+            .map(|i| !selection(&claim(&i.to_string(), 2, "x"), m(1), &rules).is_empty())
+            .collect();
+        let share = drawn.iter().filter(|d| **d).count();
+        assert!((900..1_100).contains(&share), "{share} of 10,000 drawn");
+        let again: Vec<bool> = (0..10_000)
+            .map(|i| !selection(&claim(&i.to_string(), 2, "x"), m(1), &rules).is_empty())
+            .collect();
+        assert_eq!(drawn, again);
+    }
+
+    #[test]
+    fn claims_above_the_threshold_or_far_above_the_norm_go_to_review() {
+        let rules = ReviewRules {
+            random_percent: None,
+            amount_above: Some(m(100_000)),
+            norm_factor: Some(2.0),
+            norms: vec![ReviewNorm {
+                specialty: "general_surgery".into(),
+                length_of_stay_days: Some(4),
+                cost: Some(m(20_000)),
+            }],
+        };
+        let usual = claim("1", 8, "general_surgery");
+        assert!(selection(&usual, m(40_000), &rules).is_empty());
+        let long = claim("2", 9, "general_surgery");
+        assert_eq!(
+            codes(&selection(&long, m(40_000), &rules)),
+            [R::ReviewLengthOfStay]
+        );
+        assert_eq!(
+            codes(&selection(&usual, m(40_000) + Money::from_minor(1), &rules)),
+            [R::ReviewCost]
+        );
+        assert_eq!(
+            codes(&selection(&usual, m(100_001), &rules)),
+            [R::ReviewAmount, R::ReviewCost]
+        );
+        // Another specialty has no norm.
+        assert!(selection(&claim("3", 30, "cardiology"), m(40_000), &rules).is_empty());
+    }
+
+    fn in_review_lines() -> Vec<Amounts> {
+        vec![
+            Amounts {
+                claimed: m(100),
+                approved: m(80),
+                member_share: m(20),
+                rejected: m(0),
+            },
+            Amounts {
+                claimed: m(50),
+                approved: m(40),
+                member_share: m(0),
+                rejected: m(10),
+            },
+        ]
+    }
+
+    #[test]
+    fn an_adjustment_cuts_the_last_lines_first_and_releases_the_limit() {
+        let reviewed = apply_review(
+            "H1/1",
+            ClaimStatus::InReview,
+            &in_review_lines(),
+            m(5),
+            &ReviewAction::Adjust { approved: m(70) },
+            "stay longer than needed",
+        )
+        .unwrap();
+        assert_eq!(reviewed.released, [m(10), m(40)]);
+        assert_eq!(reviewed.amounts.approved, m(70));
+        assert_eq!(reviewed.amounts.rejected, m(60));
+        assert_eq!(reviewed.status, ClaimStatus::PartiallyApproved);
+        assert_eq!(reviewed.allowance, m(5));
+        assert!(reviewed.lines.iter().all(Amounts::balanced));
+        assert_eq!(reviewed.reason.code, R::ReviewAdjusted);
+    }
+
+    #[test]
+    fn a_rejection_refuses_everything_and_approval_keeps_the_amounts() {
+        let lines = in_review_lines();
+        let rejected = apply_review(
+            "H1/1",
+            ClaimStatus::InReview,
+            &lines,
+            m(5),
+            &ReviewAction::Reject,
+            "not medically necessary",
+        )
+        .unwrap();
+        assert_eq!(rejected.status, ClaimStatus::Rejected);
+        assert_eq!(rejected.amounts.rejected, m(150));
+        assert_eq!(rejected.allowance, Money::ZERO);
+        assert_eq!(rejected.released, [m(80), m(40)]);
+
+        let approved = apply_review(
+            "H1/1",
+            ClaimStatus::InReview,
+            &lines,
+            m(5),
+            &ReviewAction::Approve,
+            "justified",
+        )
+        .unwrap();
+        assert_eq!(approved.lines, lines);
+        assert_eq!(approved.status, ClaimStatus::PartiallyApproved);
+    }
+
+    #[test]
+    fn a_review_is_refused_on_a_decided_claim_above_the_approved_amount_or_without_a_note() {
+        let lines = in_review_lines();
+        let review = |status, action: ReviewAction, note: &str| {
+            apply_review("H1/1", status, &lines, m(0), &action, note).unwrap_err()
+        };
+        assert_eq!(
+            review(ClaimStatus::Approved, ReviewAction::Approve, "ok"),
+            ReviewError::NotInReview("H1/1".into(), ClaimStatus::Approved)
+        );
+        assert!(matches!(
+            review(
+                ClaimStatus::InReview,
+                ReviewAction::Adjust { approved: m(121) },
+                "ok"
+            ),
+            ReviewError::AboveApproved { .. }
+        ));
+        assert_eq!(
+            review(ClaimStatus::InReview, ReviewAction::Approve, " "),
+            ReviewError::NoNote
+        );
+    }
+}
