@@ -1,11 +1,13 @@
 //! The `carepool` command: parses arguments, sets up logging, dispatches. The work is in the crates.
 
+mod claims_cmd;
 mod config;
+mod explain;
 
 use anyhow::{Context, Result, bail};
 use carepool_service::{ImportMode, LoadOutcome, Registry};
 use carepool_store::Store;
-use carepool_store::tables;
+use carepool_store::{claim_tables, tables};
 use clap::{Parser, Subcommand};
 use config::Config;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -44,7 +46,11 @@ enum Command {
         #[arg(long)]
         skip_bad: bool,
     },
-    /// Export every row of one kind as CSV.
+    /// Claims: import, adjudicate, review, pay, show, cover.
+    #[command(subcommand)]
+    Claims(claims_cmd::ClaimsCommand),
+    /// Export every row of one kind as CSV: a registry kind, or claims, claim_lines,
+    /// claim_reasons, claim_usage, payments.
     Export {
         kind: String,
         /// Where to write; standard output if not given.
@@ -119,13 +125,13 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             file,
             skip_bad,
         } => {
-            let table = table(&kind)?;
+            let table = import_table(&kind)?;
             let mode = if skip_bad {
                 ImportMode::SkipBad
             } else {
                 ImportMode::AllOrNothing
             };
-            let bar = progress_bar(&format!("{}: writing", file.display()));
+            let bar = progress_bar(&format!("{}: writing", file.display()), "rows");
             let progress_bar = bar.clone();
             let summary = carepool_io::import_file(registry, table, &file, mode, &move |n| {
                 progress_bar.set_position(n)
@@ -149,7 +155,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             }
         }
         Command::Export { kind, out } => {
-            let table = table(&kind)?;
+            let table = export_table(&kind)?;
             let count = match &out {
                 Some(path) => {
                     let file = std::fs::File::create(path)
@@ -171,6 +177,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 println!("{}: {count} {} written", path.display(), table.name);
             }
         }
+        Command::Claims(command) => claims_cmd::run(command, registry).await?,
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let view = registry.family_view(&id, as_of).await?;
@@ -196,7 +203,10 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
     Ok(())
 }
 
-fn table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
+fn import_table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
+    if kind == "claims" {
+        bail!("claims are imported with: carepool claims import FILE [--lines FILE]");
+    }
     match tables::table_named(kind) {
         Some(table) => Ok(table),
         None => {
@@ -206,12 +216,25 @@ fn table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
     }
 }
 
+fn export_table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
+    let all = || tables::ALL.iter().chain(claim_tables::ALL).copied();
+    match all().find(|t| t.name == kind) {
+        Some(table) => Ok(table),
+        None => {
+            let kinds: Vec<&str> = all().map(|t| t.name).collect();
+            bail!("unknown kind '{kind}'; one of: {}", kinds.join(", "))
+        }
+    }
+}
+
 /// A counter on the terminal; hidden when standard error is not one.
-fn progress_bar(message: &str) -> ProgressBar {
+fn progress_bar(message: &str, unit: &str) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {human_pos} rows ({per_sec})")
-            .expect("valid template"),
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {{msg}} {{human_pos}} {unit} ({{per_sec}})"
+        ))
+        .expect("valid template"),
     );
     bar.set_message(message.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));

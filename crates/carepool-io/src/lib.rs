@@ -1,6 +1,7 @@
 //! File formats at carepool's edge: scheme definitions in TOML, registry CSV import and export.
 //! Every problem names the file, the line and the column.
 
+pub mod claims_csv;
 pub mod registry_csv;
 pub mod scheme_file;
 
@@ -15,7 +16,11 @@ mod tests {
     #[test]
     fn the_format_documentation_lists_every_column_of_every_kind() {
         let doc = include_str!("../../../docs/FORMATS.md");
-        for table in tables::ALL {
+        let claim_files = [
+            &crate::claims_csv::CLAIMS_FILE,
+            &crate::claims_csv::CLAIM_LINES_FILE,
+        ];
+        for table in tables::ALL.into_iter().chain(claim_files) {
             let heading = format!("### {}\n", table.name);
             let section = doc
                 .split(&heading)

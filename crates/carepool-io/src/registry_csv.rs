@@ -112,7 +112,7 @@ pub async fn import_file(
 
 /// The rows that could be read, and a problem for every field or line that could not. A header
 /// that is wrong (a missing required column, an unknown one) refuses the whole file.
-fn read_rows(
+pub(crate) fn read_rows(
     table: &'static Table,
     path: &Path,
 ) -> Result<(Vec<NumberedRow>, Vec<RowProblem>), CsvError> {

@@ -3,6 +3,7 @@
 //! a family's contribution standing. The CLI and the HTTP server both go through here, so a rule
 //! checked for one is checked for the other.
 
+pub mod claims;
 mod error;
 mod schemes;
 mod validate;
@@ -53,7 +54,7 @@ pub struct FamilyView {
 
 #[derive(Clone)]
 pub struct Registry {
-    store: Arc<dyn Store>,
+    pub(crate) store: Arc<dyn Store>,
 }
 
 impl Registry {
@@ -207,7 +208,7 @@ impl Registry {
 }
 
 /// A stored row read back as a record; a stored row that breaks the rules is an internal fault.
-fn typed<R: Record>(row: &[Value]) -> Result<R, ServiceError> {
+pub(crate) fn typed<R: Record>(row: &[Value]) -> Result<R, ServiceError> {
     R::from_row(row).map_err(|e| {
         ServiceError::Corrupt(format!("stored {} breaks a rule: {e}", R::table().singular))
     })

@@ -70,9 +70,14 @@ macro_rules! sqlx_store {
             table: &$crate::schema::Table,
             row: &<$db as ::sqlx::Database>::Row,
         ) -> Result<$crate::schema::Row, $crate::StoreError> {
-            table
-                .columns
-                .iter()
+            read_columns(table.columns.iter(), row)
+        }
+
+        fn read_columns<'c>(
+            columns: impl Iterator<Item = &'c $crate::schema::Column>,
+            row: &<$db as ::sqlx::Database>::Row,
+        ) -> Result<$crate::schema::Row, $crate::StoreError> {
+            columns
                 .enumerate()
                 .map(|(i, column)| {
                     let value = match column.ty {
@@ -118,6 +123,111 @@ macro_rules! sqlx_store {
             $crate::StoreError::internal(error)
         }
 
+        type Connection = <$db as ::sqlx::Database>::Connection;
+
+        /// Inserts or replaces rows, in statements of as many rows as the bind limit allows.
+        async fn upsert_rows(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            rows: &[$crate::schema::Row],
+            progress: &$crate::Progress,
+        ) -> Result<(), $crate::StoreError> {
+            let mut written = 0;
+            for chunk in rows.chunks($dialect.rows_per_statement(table)) {
+                let sql = $dialect.insert(table, chunk.len(), true);
+                let query = chunk
+                    .iter()
+                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
+                        bind_row(q, table, row)
+                    });
+                query
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| write_error(table.singular, e))?;
+                written += chunk.len() as u64;
+                progress(written);
+            }
+            Ok(())
+        }
+
+        async fn select_where_in(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            column: usize,
+            values: &[String],
+        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+            let mut found = Vec::new();
+            for chunk in values.chunks($dialect.binds_per_statement) {
+                let sql = $dialect.rows_where_in(table, column, chunk.len());
+                let query = chunk
+                    .iter()
+                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
+                        q.bind(v.clone())
+                    });
+                for row in query
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err($crate::StoreError::internal)?
+                {
+                    found.push(read_row(table, &row)?);
+                }
+            }
+            Ok(found)
+        }
+
+        async fn select_list(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            list: &$crate::ListQuery,
+        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+            let mut query = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.list(table, list)));
+            for (column, value) in &list.filters {
+                query = bind(query, value, table.columns[*column].ty);
+            }
+            if let Some(after) = &list.after {
+                query = bind_key(query, table, after);
+            }
+            let rows = query
+                .fetch_all(&mut *conn)
+                .await
+                .map_err($crate::StoreError::internal)?;
+            rows.iter().map(|r| read_row(table, r)).collect()
+        }
+
+        async fn take_lock(
+            conn: &mut Connection,
+            lock: &$crate::Lock,
+        ) -> Result<(), $crate::StoreError> {
+            match lock {
+                $crate::Lock::Families(ids) => {
+                    let families = &$crate::tables::FAMILIES;
+                    for chunk in ids.chunks($dialect.binds_per_statement) {
+                        let Some(sql) = $dialect.lock_rows(families, 0, chunk.len()) else {
+                            return Ok(());
+                        };
+                        chunk
+                            .iter()
+                            .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, id| {
+                                q.bind(id.clone())
+                            })
+                            .fetch_all(&mut *conn)
+                            .await
+                            .map_err($crate::StoreError::internal)?;
+                    }
+                }
+                $crate::Lock::Nothing => {}
+                $crate::Lock::AllClaims => {
+                    if let Some(sql) = $dialect.lock_table(&$crate::claim_tables::CLAIMS) {
+                        ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                            .execute(&mut *conn)
+                            .await
+                            .map_err($crate::StoreError::internal)?;
+                    }
+                }
+            }
+            Ok(())
+        }
+
         #[::async_trait::async_trait]
         impl $crate::Store for $store {
             async fn close(&self) {
@@ -139,21 +249,7 @@ macro_rules! sqlx_store {
                     .begin()
                     .await
                     .map_err($crate::StoreError::internal)?;
-                let mut written = 0;
-                for chunk in rows.chunks($dialect.rows_per_statement(table)) {
-                    let sql = $dialect.insert(table, chunk.len(), true);
-                    let query = chunk
-                        .iter()
-                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
-                            bind_row(q, table, row)
-                        });
-                    query
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| write_error(table.singular, e))?;
-                    written += chunk.len() as u64;
-                    progress(written);
-                }
+                upsert_rows(&mut *tx, table, rows, progress).await?;
                 tx.commit()
                     .await
                     .map_err(|e| write_error(table.singular, e))
@@ -217,18 +313,12 @@ macro_rules! sqlx_store {
                 table: &'static $crate::schema::Table,
                 list: &$crate::ListQuery,
             ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
-                let mut query = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.list(table, list)));
-                for (column, value) in &list.filters {
-                    query = bind(query, value, table.columns[*column].ty);
-                }
-                if let Some(after) = &list.after {
-                    query = bind_key(query, table, after);
-                }
-                let rows = query
-                    .fetch_all(&self.pool)
+                let mut conn = self
+                    .pool
+                    .acquire()
                     .await
                     .map_err($crate::StoreError::internal)?;
-                rows.iter().map(|r| read_row(table, r)).collect()
+                select_list(&mut *conn, table, list).await
             }
 
             async fn rows_where_in(
@@ -237,23 +327,64 @@ macro_rules! sqlx_store {
                 column: usize,
                 values: &[String],
             ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
-                let mut found = Vec::new();
-                for chunk in values.chunks($dialect.binds_per_statement) {
-                    let sql = $dialect.rows_where_in(table, column, chunk.len());
-                    let query = chunk
-                        .iter()
-                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
-                            q.bind(v.clone())
-                        });
-                    for row in query
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err($crate::StoreError::internal)?
-                    {
-                        found.push(read_row(table, &row)?);
-                    }
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                select_where_in(&mut *conn, table, column, values).await
+            }
+
+            async fn write_locked(
+                &self,
+                lock: &$crate::Lock,
+                reads: &[$crate::Read],
+                decide: &mut $crate::Decide<'_>,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self
+                    .pool
+                    .begin_with($dialect.begin_write)
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                take_lock(&mut *tx, lock).await?;
+                let mut read = Vec::with_capacity(reads.len());
+                for spec in reads {
+                    read.push(match spec {
+                        $crate::Read::WhereIn {
+                            table,
+                            column,
+                            values,
+                        } => select_where_in(&mut *tx, table, *column, values).await?,
+                        $crate::Read::List { table, query } => {
+                            select_list(&mut *tx, table, query).await?
+                        }
+                    });
                 }
-                Ok(found)
+                for (table, rows) in decide(read)? {
+                    upsert_rows(&mut *tx, table, &rows, &|_| {}).await?;
+                }
+                tx.commit().await.map_err(|e| write_error("claim", e))
+            }
+
+            async fn project(
+                &self,
+                table: &'static $crate::schema::Table,
+                columns: &[usize],
+                filters: &[(usize, $crate::schema::Value)],
+            ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+                let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
+                let sql = $dialect.project(table, columns, &filter_columns);
+                let query = filters.iter().fold(
+                    ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
+                    |q, (c, value)| bind(q, value, table.columns[*c].ty),
+                );
+                let rows = query
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                rows.iter()
+                    .map(|r| read_columns(columns.iter().map(|&i| &table.columns[i]), r))
+                    .collect()
             }
 
             async fn existing_keys(

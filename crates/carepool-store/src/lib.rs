@@ -3,6 +3,7 @@
 //! ([`sql`]), and the store's error type.
 
 mod backend;
+pub mod claim_tables;
 pub mod json;
 pub mod schema;
 pub mod sql;
@@ -49,6 +50,39 @@ pub struct ListQuery {
 /// Told how many rows of a long write are done.
 pub type Progress = dyn Fn(u64) + Send + Sync;
 
+/// Rows read inside a locked write, after the lock is taken.
+#[derive(Debug, Clone)]
+pub enum Read {
+    /// Rows whose text `column` holds one of `values`, in key order.
+    WhereIn {
+        table: &'static Table,
+        column: usize,
+        values: Vec<String>,
+    },
+    /// The rows a list query returns.
+    List {
+        table: &'static Table,
+        query: ListQuery,
+    },
+}
+
+/// What a locked write keeps other writers away from until it commits.
+#[derive(Debug, Clone)]
+pub enum Lock {
+    /// No lock beyond the transaction itself (several tables written as one).
+    Nothing,
+    /// These families: their claims, and what they used of their limits.
+    Families(Vec<String>),
+    /// Every claim (a payment run).
+    AllClaims,
+}
+
+/// Rows to insert or replace, table by table, in order.
+pub type Writes = Vec<(&'static Table, Vec<Row>)>;
+
+/// Decides, from the rows read under the lock (one list per [`Read`], in order), what to write.
+pub type Decide<'a> = dyn FnMut(Vec<Vec<Row>>) -> Result<Writes, StoreError> + Send + 'a;
+
 /// One stored version of a scheme's definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSchemeVersion {
@@ -94,6 +128,25 @@ pub trait Store: Send + Sync {
         table: &'static Table,
         column: usize,
         values: &[String],
+    ) -> Result<Vec<Row>, StoreError>;
+
+    /// Reads and writes in one transaction that holds `lock` from before the reads until the
+    /// commit, so that what `decide` reads cannot change before its writes land: two writers for
+    /// the same family run one after the other. If `decide` or any write fails, nothing is written.
+    async fn write_locked(
+        &self,
+        lock: &Lock,
+        reads: &[Read],
+        decide: &mut Decide<'_>,
+    ) -> Result<(), StoreError>;
+
+    /// Only `columns` of the rows that pass `filters` (equality), in key order: a light list of
+    /// a long table.
+    async fn project(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
     ) -> Result<Vec<Row>, StoreError>;
 
     /// Which of `keys` exist in a table with a one-column text key.

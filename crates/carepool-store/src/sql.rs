@@ -13,17 +13,26 @@ pub struct Dialect {
     pub binds_per_statement: usize,
     /// Null-safe "not equal" between row values.
     pub distinct: &'static str,
+    /// Starts a transaction that will write: SQLite takes the database's write lock at once, so
+    /// that what the transaction reads cannot change before it writes.
+    pub begin_write: &'static str,
+    /// The backend locks rows and tables (PostgreSQL); otherwise `begin_write` locks everything.
+    pub row_locks: bool,
 }
 
 pub const SQLITE: Dialect = Dialect {
     placeholder_prefix: '?',
     binds_per_statement: 8_192,
     distinct: "IS NOT",
+    begin_write: "BEGIN IMMEDIATE",
+    row_locks: false,
 };
 pub const POSTGRES: Dialect = Dialect {
     placeholder_prefix: '$',
     binds_per_statement: 16_384,
     distinct: "IS DISTINCT FROM",
+    begin_write: "BEGIN",
+    row_locks: true,
 };
 
 impl Dialect {
@@ -201,6 +210,22 @@ impl Dialect {
         sql
     }
 
+    /// `SELECT` of some columns; binds the filter values in order.
+    pub fn project(self, table: &Table, columns: &[usize], filters: &[usize]) -> String {
+        let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
+        let mut sql = format!("SELECT {} FROM {}", names.join(", "), table.name);
+        let conditions: Vec<String> = filters
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| format!("{} = {}", table.columns[i].name, self.placeholder(n + 1)))
+            .collect();
+        if !conditions.is_empty() {
+            write!(sql, " WHERE {}", conditions.join(" AND ")).expect("write to String");
+        }
+        write!(sql, " ORDER BY {}", Self::key_columns(table).join(", ")).expect("write to String");
+        sql
+    }
+
     /// Which of `count` candidate keys exist, for a table with a one-column key.
     pub fn existing_keys(self, table: &Table, count: usize) -> String {
         let key = table.columns[table.key[0]].name;
@@ -221,6 +246,25 @@ impl Dialect {
             self.marks(count),
             Self::key_columns(table).join(", ")
         )
+    }
+
+    /// Locks the rows of `table` whose `column` holds one of `count` values, in a fixed order so
+    /// that two lockers never wait on each other; none where `begin_write` locks everything.
+    pub fn lock_rows(self, table: &Table, column: usize, count: usize) -> Option<String> {
+        let column = table.columns[column].name;
+        self.row_locks.then(|| {
+            format!(
+                "SELECT {column} FROM {} WHERE {column} IN ({}) ORDER BY {column} FOR NO KEY UPDATE",
+                table.name,
+                self.marks(count)
+            )
+        })
+    }
+
+    /// Locks a whole table against other writers (readers go on).
+    pub fn lock_table(self, table: &Table) -> Option<String> {
+        self.row_locks
+            .then(|| format!("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", table.name))
     }
 
     fn marks(self, count: usize) -> String {

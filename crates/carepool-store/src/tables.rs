@@ -212,32 +212,32 @@ pub trait Record: Sized {
 }
 
 /// Reads typed fields out of a row, naming the column when a value is missing or wrong.
-struct Fields<'a> {
-    table: &'static Table,
-    row: &'a [Value],
+pub(crate) struct Fields<'a> {
+    pub(crate) table: &'static Table,
+    pub(crate) row: &'a [Value],
 }
 
 impl<'a> Fields<'a> {
-    fn value(&self, i: usize) -> &'a Value {
+    pub(crate) fn value(&self, i: usize) -> &'a Value {
         &self.row[i]
     }
 
-    fn name(&self, i: usize) -> &'static str {
+    pub(crate) fn name(&self, i: usize) -> &'static str {
         self.table.columns[i].name
     }
 
-    fn missing(&self, i: usize) -> FieldError {
+    pub(crate) fn missing(&self, i: usize) -> FieldError {
         FieldError::new(self.name(i), "is required")
     }
 
-    fn wrong_type(&self, i: usize) -> FieldError {
+    pub(crate) fn wrong_type(&self, i: usize) -> FieldError {
         FieldError::new(
             self.name(i),
             format!("expected a {}", self.table.columns[i].ty.describe()),
         )
     }
 
-    fn opt_text(&self, i: usize) -> Result<Option<String>, FieldError> {
+    pub(crate) fn opt_text(&self, i: usize) -> Result<Option<String>, FieldError> {
         match self.value(i) {
             Value::Null => Ok(None),
             Value::Text(s) => Ok(Some(s.to_string())),
@@ -245,11 +245,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn text(&self, i: usize) -> Result<String, FieldError> {
+    pub(crate) fn text(&self, i: usize) -> Result<String, FieldError> {
         self.opt_text(i)?.ok_or_else(|| self.missing(i))
     }
 
-    fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, FieldError> {
+    pub(crate) fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, FieldError> {
         match self.value(i) {
             Value::Null => Ok(None),
             Value::Date(d) => Ok(Some(*d)),
@@ -257,11 +257,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn date(&self, i: usize) -> Result<NaiveDate, FieldError> {
+    pub(crate) fn date(&self, i: usize) -> Result<NaiveDate, FieldError> {
         self.opt_date(i)?.ok_or_else(|| self.missing(i))
     }
 
-    fn opt_real(&self, i: usize) -> Result<Option<f64>, FieldError> {
+    pub(crate) fn opt_real(&self, i: usize) -> Result<Option<f64>, FieldError> {
         match self.value(i) {
             Value::Null => Ok(None),
             Value::Real(r) => Ok(Some(*r)),
@@ -270,7 +270,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn opt_money(&self, i: usize) -> Result<Option<Money>, FieldError> {
+    pub(crate) fn opt_money(&self, i: usize) -> Result<Option<Money>, FieldError> {
         match self.value(i) {
             Value::Null => Ok(None),
             Value::Integer(minor) => Ok(Some(Money::from_minor(*minor))),
@@ -278,18 +278,18 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn money(&self, i: usize) -> Result<Money, FieldError> {
+    pub(crate) fn money(&self, i: usize) -> Result<Money, FieldError> {
         self.opt_money(i)?.ok_or_else(|| self.missing(i))
     }
 
-    fn list(&self, i: usize) -> Result<Vec<String>, FieldError> {
+    pub(crate) fn list(&self, i: usize) -> Result<Vec<String>, FieldError> {
         Ok(self
             .opt_text(i)?
             .map(|s| s.split(';').map(str::to_string).collect())
             .unwrap_or_default())
     }
 
-    fn code<C>(
+    pub(crate) fn code<C>(
         &self,
         i: usize,
         parse: fn(&'static str, &str) -> Result<C, FieldError>,
@@ -297,7 +297,7 @@ impl<'a> Fields<'a> {
         parse(self.name(i), &self.text(i)?)
     }
 
-    fn opt_code<C>(
+    pub(crate) fn opt_code<C>(
         &self,
         i: usize,
         parse: fn(&'static str, &str) -> Result<C, FieldError>,
@@ -308,19 +308,19 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn text(s: &str) -> Value {
+pub(crate) fn text(s: &str) -> Value {
     Value::Text(s.into())
 }
 
-fn opt_text(s: &Option<String>) -> Value {
+pub(crate) fn opt_text(s: &Option<String>) -> Value {
     s.as_deref().map_or(Value::Null, text)
 }
 
-fn opt_date(d: Option<NaiveDate>) -> Value {
+pub(crate) fn opt_date(d: Option<NaiveDate>) -> Value {
     d.map_or(Value::Null, Value::Date)
 }
 
-fn money(m: Money) -> Value {
+pub(crate) fn money(m: Money) -> Value {
     Value::Integer(m.minor())
 }
 

@@ -225,6 +225,89 @@ impl std::ops::AddAssign for Amounts {
     }
 }
 
+/// A claim as carepool keeps it: as received, with the decision taken on it and its payment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimRecord {
+    pub id: String,
+    #[serde(flatten)]
+    pub claim: Claim,
+    /// The member's family when the claim was received; none for an unknown member.
+    pub family_id: Option<String>,
+    pub incurred_date: Option<NaiveDate>,
+    pub status: ClaimStatus,
+    pub package: Option<String>,
+    pub scheme_version: Option<NaiveDate>,
+    pub coverage_year_start: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub amounts: Amounts,
+    pub allowance: Money,
+    /// Paid to the facility (the approved amount, once its payment batch is paid).
+    pub paid: Money,
+    /// The codes of the claim's reasons, lines' included, in order.
+    pub reason_codes: Vec<ReasonCode>,
+    pub decided_date: Option<NaiveDate>,
+    pub paid_date: Option<NaiveDate>,
+    pub payment_batch: Option<String>,
+    pub allowance_batch: Option<String>,
+    pub review_note: Option<String>,
+    /// The decision on each line, in the order of `claim.lines`.
+    pub line_decisions: Vec<verify::LineDecision>,
+}
+
+impl ClaimRecord {
+    /// A claim just received, not yet judged.
+    pub fn received(claim: Claim, family_id: Option<String>) -> ClaimRecord {
+        let line_decisions = claim
+            .lines
+            .iter()
+            .map(|line| verify::LineDecision {
+                amounts: Amounts {
+                    claimed: line.claimed(),
+                    ..Amounts::default()
+                },
+                benefit_category: None,
+                tariff_price: None,
+            })
+            .collect();
+        ClaimRecord {
+            id: claim.id(),
+            incurred_date: claim.incurred_date(),
+            family_id,
+            status: ClaimStatus::Received,
+            package: None,
+            scheme_version: None,
+            coverage_year_start: None,
+            amounts: Amounts {
+                claimed: claim.claimed(),
+                ..Amounts::default()
+            },
+            allowance: Money::ZERO,
+            paid: Money::ZERO,
+            reason_codes: vec![],
+            decided_date: None,
+            paid_date: None,
+            payment_batch: None,
+            allowance_batch: None,
+            review_note: None,
+            line_decisions,
+            claim,
+        }
+    }
+
+    /// Records a decision taken on `decided_date`.
+    pub fn decide(&mut self, decision: &verify::Decision, decided_date: NaiveDate) {
+        self.status = decision.status;
+        self.package = decision.package.clone();
+        self.scheme_version = decision.scheme_version;
+        self.coverage_year_start = decision.coverage_year_start;
+        self.amounts = decision.amounts;
+        self.allowance = decision.allowance;
+        self.reason_codes = decision.reasons.iter().map(|r| r.code).collect();
+        self.decided_date = Some(decided_date);
+        self.line_decisions = decision.lines.clone();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,8 +70,9 @@ pub struct Decision {
     pub lines: Vec<LineDecision>,
     /// Reasons on the claim and on its lines, claim reasons first, then by line.
     pub reasons: Vec<Reason>,
-    /// The effective date of the scheme version that judged the claim.
+    /// The effective date of the scheme version that judged the claim, and the member's package.
     pub scheme_version: Option<NaiveDate>,
+    pub package: Option<String>,
     pub coverage_year_start: Option<NaiveDate>,
     /// What the decision adds to the ledger of limits and deductibles.
     pub usage: Vec<(UsageKey, Usage)>,
@@ -89,7 +90,7 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
         && let (Some(member), Some(family), Some(provider), Some(date)) =
             (context.member, &context.family, context.provider, incurred)
     {
-        match cover_and_package(claim, context, member, family, date) {
+        match cover_and_package(claim.claimed(), context.versions, member, family, date) {
             Ok(found) => in_force = Some((found, member, family, provider, date)),
             Err(reason) => reasons.push(reason),
         }
@@ -458,9 +459,108 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
         lines,
         reasons,
         scheme_version: Some(scheme.effective_from),
+        package: Some(package.code.clone()),
         coverage_year_start: Some(year_start),
         usage,
     }
+}
+
+/// Whether a member is covered on a date, and what is left of each annual limit: what a
+/// facility asks before admitting a patient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverStatus {
+    pub member_id: String,
+    pub date: NaiveDate,
+    pub covered: bool,
+    /// Why not, when not covered.
+    pub reasons: Vec<Reason>,
+    pub package: Option<String>,
+    pub coverage_year_start: Option<NaiveDate>,
+    pub categories: Vec<CategoryLeft>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryLeft {
+    pub category: String,
+    pub name: String,
+    /// The annual limit, per family or member; none for an unlimited category.
+    pub limit: Option<Money>,
+    pub per: Option<LimitUnit>,
+    pub used: Money,
+    pub left: Option<Money>,
+    /// Still in its waiting period until this day.
+    pub waiting_until: Option<NaiveDate>,
+}
+
+/// The member's cover on `date`, from the same rules as [`adjudicate`].
+pub fn cover_status(
+    versions: &[SchemeDefinition],
+    member: &Member,
+    family: &FamilyRecord,
+    date: NaiveDate,
+    ledger: &Ledger,
+) -> CoverStatus {
+    let mut status = CoverStatus {
+        member_id: member.id.clone(),
+        date,
+        covered: false,
+        reasons: vec![],
+        package: None,
+        coverage_year_start: None,
+        categories: vec![],
+    };
+    if let Some(problem) = member_problem(member, date) {
+        status.reasons.push(problem);
+        return status;
+    }
+    let found = match cover_and_package(Money::ZERO, versions, member, family, date) {
+        Ok(found) => found,
+        Err(reason) => {
+            status.reasons.push(Reason {
+                amount: None,
+                ..reason
+            });
+            return status;
+        }
+    };
+    status.covered = true;
+    status.package = Some(found.package.code.clone());
+    status.coverage_year_start = Some(found.year_start);
+    for category in &found.package.categories {
+        let waiting_until = found
+            .scheme
+            .coverage
+            .waiting_periods
+            .iter()
+            .find(|w| w.benefit_category == category.code)
+            .map(|w| found.cover_since + Days::new(u64::from(w.days)))
+            .filter(|until| date < *until);
+        let (limit, per, used) = match &category.limit {
+            None => (None, None, Money::ZERO),
+            Some(limit) => {
+                let key = UsageKey {
+                    family_id: family.family.id.clone(),
+                    member_id: match limit.per {
+                        LimitUnit::Family => String::new(),
+                        LimitUnit::Member => member.id.clone(),
+                    },
+                    category: category.code.clone(),
+                    year_start: found.year_start,
+                };
+                (Some(limit.amount), Some(limit.per), ledger.get(&key).used)
+            }
+        };
+        status.categories.push(CategoryLeft {
+            category: category.code.clone(),
+            name: category.name.clone(),
+            limit,
+            per,
+            used,
+            left: limit.map(|l| (l - used).max(Money::ZERO)),
+            waiting_until,
+        });
+    }
+    status
 }
 
 /// The rules and cover a claim is judged under.
@@ -502,29 +602,7 @@ fn claim_problems(claim: &Claim, context: &ClaimContext) -> Vec<Reason> {
             R::MemberUnknown,
             format!("no member '{}' in the registry", claim.member_id),
         )),
-        Some(member) => {
-            let since = member.status_since;
-            let after = incurred.is_some_and(|d| d >= since);
-            match member.status {
-                MemberStatus::Active => {}
-                MemberStatus::Pending => reasons.push(Reason::claim(
-                    R::MemberPending,
-                    format!(
-                        "member {} is pending since {since} (registration incomplete): not entitled to claim",
-                        member.id
-                    ),
-                )),
-                MemberStatus::Inactive if after => reasons.push(Reason::claim(
-                    R::MemberInactive,
-                    format!("member {} is inactive since {since}", member.id),
-                )),
-                MemberStatus::Deceased if after => reasons.push(Reason::claim(
-                    R::MemberDeceased,
-                    format!("member {} died on {since}, before the date of service", member.id),
-                )),
-                MemberStatus::Inactive | MemberStatus::Deceased => {}
-            }
-        }
+        Some(member) => reasons.extend(incurred.and_then(|date| member_problem(member, date))),
     }
 
     match context.provider {
@@ -557,6 +635,34 @@ fn claim_problems(claim: &Claim, context: &ClaimContext) -> Vec<Reason> {
         .into_iter()
         .map(|r| r.with_amount(claimed))
         .collect()
+}
+
+/// Why a member is not entitled on `date`, if they are not.
+fn member_problem(member: &Member, date: NaiveDate) -> Option<Reason> {
+    let since = member.status_since;
+    let after = date >= since;
+    match member.status {
+        MemberStatus::Active => None,
+        MemberStatus::Pending => Some(Reason::claim(
+            R::MemberPending,
+            format!(
+                "member {} is pending since {since} (registration incomplete): not entitled to claim",
+                member.id
+            ),
+        )),
+        MemberStatus::Inactive if after => Some(Reason::claim(
+            R::MemberInactive,
+            format!("member {} is inactive since {since}", member.id),
+        )),
+        MemberStatus::Deceased if after => Some(Reason::claim(
+            R::MemberDeceased,
+            format!(
+                "member {} died on {since}, before the date of service",
+                member.id
+            ),
+        )),
+        MemberStatus::Inactive | MemberStatus::Deceased => None,
+    }
 }
 
 fn date_problem(claim: &Claim) -> Option<String> {
@@ -601,14 +707,13 @@ fn is_icd10(code: &str) -> bool {
 
 /// Check 2: covered on the date of service, cover not suspended, and the package in force.
 fn cover_and_package<'a>(
-    claim: &Claim,
-    context: &'a ClaimContext,
+    claimed: Money,
+    versions: &'a [SchemeDefinition],
     member: &Member,
     family: &FamilyRecord,
     date: NaiveDate,
 ) -> Result<InForce<'a>, Reason> {
-    let claimed = claim.claimed();
-    let Some(scheme) = version_in_force(context.versions, date) else {
+    let Some(scheme) = version_in_force(versions, date) else {
         return Err(Reason::claim(
             R::NoSchemeVersion,
             format!(
@@ -630,7 +735,7 @@ fn cover_and_package<'a>(
         )
         .with_amount(claimed));
     };
-    let standing = family_standing(context.versions, family, date);
+    let standing = family_standing(versions, family, date);
     if let Some(since) = standing.suspended_since {
         return Err(Reason::claim(
             R::CoverSuspended,
@@ -1089,6 +1194,7 @@ fn rejected_whole(claim: &Claim, reasons: Vec<Reason>) -> Decision {
         lines,
         reasons,
         scheme_version: None,
+        package: None,
         coverage_year_start: None,
         usage: vec![],
     }

@@ -920,3 +920,59 @@ proptest! {
         prop_assert_eq!(&world.judge(&claim), &decision);
     }
 }
+
+#[test]
+fn a_cover_check_tells_what_is_left_of_each_limit_and_why_not_when_not_covered() {
+    let mut world = World::new();
+    world.used("", "secondary", 45_000);
+    let family = FamilyRecord {
+        family: &world.family,
+        members: &world.members,
+        coverage: &world.coverage,
+        contributions: &world.contributions,
+    };
+    let status = cover_status(
+        &world.versions,
+        &world.members[1],
+        &family,
+        day("2025-06-01"),
+        &world.ledger,
+    );
+    assert!(status.covered);
+    let secondary = &status.categories[0];
+    assert_eq!(
+        (secondary.used, secondary.left),
+        (m(45_000), Some(m(5_000)))
+    );
+    let maternity = status
+        .categories
+        .iter()
+        .find(|c| c.category == "maternity")
+        .unwrap();
+    assert_eq!(maternity.waiting_until, Some(day("2025-09-28")));
+
+    let status = cover_status(
+        &world.versions,
+        &world.members[1],
+        &family,
+        day("2026-01-01"),
+        &world.ledger,
+    );
+    assert!(!status.covered);
+    assert_eq!(status.reasons[0].code, R::NotCovered);
+    world.members[0].status = MemberStatus::Pending;
+    let family = FamilyRecord {
+        family: &world.family,
+        members: &world.members,
+        coverage: &world.coverage,
+        contributions: &world.contributions,
+    };
+    let status = cover_status(
+        &world.versions,
+        &world.members[0],
+        &family,
+        day("2025-06-01"),
+        &world.ledger,
+    );
+    assert_eq!(status.reasons[0].code, R::MemberPending);
+}

@@ -1,0 +1,329 @@
+//! Claims CSV files as facilities send them: a claims file with one row per claim and a lines
+//! file, or a claims file alone with one row per line (rows with the same facility and claim
+//! number make one claim). See docs/FORMATS.md.
+
+use crate::registry_csv::{CsvError, read_rows};
+use carepool_core::Money;
+use carepool_core::claims::{Claim, ClaimLine};
+use carepool_service::claims::ReceivedClaim;
+use carepool_service::{NumberedRow, RowProblem};
+use carepool_store::schema::{Column, ColumnType as T, Table, Value};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub static CLAIMS_FILE: Table = Table {
+    name: "claims",
+    singular: "claim",
+    key: &[0, 1],
+    columns: &[
+        Column::new(
+            "claim_number",
+            T::Text,
+            "The facility's number for the claim.",
+        ),
+        Column::new("provider_id", T::Text, "The facility's code."),
+        Column::new("member_id", T::Text, "The patient's member id."),
+        Column::new("visit_date", T::Date, "Date of a visit (outpatient care).").optional(),
+        Column::new("admission_date", T::Date, "Admission, for a stay.").optional(),
+        Column::new("discharge_date", T::Date, "Discharge, for a stay.").optional(),
+        Column::new(
+            "diagnosis_codes",
+            T::List,
+            "ICD-10 codes, principal first, separated by ';'.",
+        )
+        .optional(),
+        Column::new(
+            "clinical_category",
+            T::Text,
+            "medical, surgical, maternity, diagnostics, ...",
+        ),
+        Column::new("specialty", T::Text, "The treating specialty.").optional(),
+        Column::new(
+            "limit_raising_case",
+            T::Text,
+            "A limit-raising case of the package, when one applies.",
+        )
+        .optional(),
+        Column::new(
+            "copay_collected",
+            T::Money,
+            "What the facility collected from the patient; empty is 0.",
+        )
+        .optional(),
+        Column::new(
+            "received_date",
+            T::Date,
+            "The day the scheme received the claim.",
+        ),
+        Column::new(
+            "service_code",
+            T::Text,
+            "Without a lines file: the line's service code.",
+        )
+        .optional(),
+        Column::new(
+            "quantity",
+            T::Integer,
+            "Without a lines file: the line's quantity.",
+        )
+        .optional(),
+        Column::new(
+            "unit_price",
+            T::Money,
+            "Without a lines file: the line's unit price.",
+        )
+        .optional(),
+    ],
+};
+
+pub static CLAIM_LINES_FILE: Table = Table {
+    name: "claim_lines",
+    singular: "claim line",
+    key: &[0, 1],
+    columns: &[
+        Column::new("provider_id", T::Text, "The facility's code."),
+        Column::new("claim_number", T::Text, "The claim the line belongs to."),
+        Column::new(
+            "service_code",
+            T::Text,
+            "Service or item code of the tariff.",
+        ),
+        Column::new("quantity", T::Integer, "Units, days or items."),
+        Column::new("unit_price", T::Money, "Price claimed per unit."),
+    ],
+};
+
+fn text(value: &Value) -> String {
+    value.as_text().unwrap_or_default().to_string()
+}
+
+fn opt_text(value: &Value) -> Option<String> {
+    value.as_text().map(str::to_string)
+}
+
+fn date(value: &Value) -> Option<NaiveDate> {
+    match value {
+        Value::Date(d) => Some(*d),
+        _ => None,
+    }
+}
+
+fn money(value: &Value) -> Option<Money> {
+    match value {
+        Value::Integer(minor) => Some(Money::from_minor(*minor)),
+        _ => None,
+    }
+}
+
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Integer(n) => Some(*n),
+        _ => None,
+    }
+}
+
+/// Reads claims from `claims_path`, with their lines from `lines_path` or from the claims file
+/// itself. Every problem names its file, line and column; any problem refuses the whole input.
+pub fn read_claims(
+    claims_path: &Path,
+    lines_path: Option<&Path>,
+) -> Result<Vec<ReceivedClaim>, CsvError> {
+    let refuse = |path: &Path, mut problems: Vec<RowProblem>| {
+        problems.sort_by_key(|p| p.line);
+        CsvError::Rows {
+            path: path.to_path_buf(),
+            problems,
+        }
+    };
+    let (rows, mut problems) = read_rows(&CLAIMS_FILE, claims_path)?;
+    let mut claims: Vec<ReceivedClaim> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for NumberedRow { line, row } in &rows {
+        let line_columns = [&row[12], &row[13], &row[14]];
+        let has_line = line_columns.iter().any(|v| !v.is_null());
+        let key = (text(&row[1]), text(&row[0]));
+        let header = Claim {
+            provider_id: key.0.clone(),
+            claim_number: key.1.clone(),
+            member_id: text(&row[2]),
+            visit_date: date(&row[3]),
+            admission_date: date(&row[4]),
+            discharge_date: date(&row[5]),
+            diagnosis_codes: opt_text(&row[6])
+                .map(|codes| codes.split(';').map(str::to_string).collect())
+                .unwrap_or_default(),
+            clinical_category: text(&row[7]),
+            specialty: opt_text(&row[8]),
+            limit_raising_case: opt_text(&row[9]),
+            copay_collected: money(&row[10]).unwrap_or_default(),
+            received_date: date(&row[11]).unwrap_or_default(),
+            lines: vec![],
+        };
+        let line_item = match lines_path {
+            Some(_) if has_line => {
+                problems.push(RowProblem::new(
+                    *line,
+                    Some("service_code"),
+                    "give lines in the claims file or in the lines file, not both",
+                ));
+                None
+            }
+            Some(_) => None,
+            None => {
+                let missing: Vec<&str> = ["service_code", "quantity", "unit_price"]
+                    .into_iter()
+                    .zip(line_columns)
+                    .filter(|(_, v)| v.is_null())
+                    .map(|(name, _)| name)
+                    .collect();
+                if let Some(first) = missing.first() {
+                    problems.push(RowProblem::new(
+                        *line,
+                        Some(first),
+                        "is required when no lines file is given (one row per claim line)",
+                    ));
+                    None
+                } else {
+                    Some(ClaimLine {
+                        service_code: text(&row[12]),
+                        quantity: integer(&row[13]).unwrap_or_default(),
+                        unit_price: money(&row[14]).unwrap_or_default(),
+                    })
+                }
+            }
+        };
+        match index.get(&key) {
+            Some(&at) if lines_path.is_some() => problems.push(RowProblem::new(
+                *line,
+                Some("claim_number"),
+                format!(
+                    "claim {}/{} appears twice (first on line {})",
+                    key.0, key.1, claims[at].line
+                ),
+            )),
+            Some(&at) => {
+                let first = &mut claims[at];
+                let mut same = header.clone();
+                same.lines = first.claim.lines.clone();
+                if same != first.claim {
+                    problems.push(RowProblem::new(
+                        *line,
+                        None,
+                        format!(
+                            "a line of claim {}/{} whose claim fields differ from its first line (line {})",
+                            key.0, key.1, first.line
+                        ),
+                    ));
+                }
+                first.claim.lines.extend(line_item);
+            }
+            None => {
+                index.insert(key, claims.len());
+                let mut claim = header;
+                claim.lines.extend(line_item);
+                claims.push(ReceivedClaim { line: *line, claim });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(refuse(claims_path, problems));
+    }
+    if let Some(lines_path) = lines_path {
+        let (lines, mut problems) = read_rows(&CLAIM_LINES_FILE, lines_path)?;
+        for NumberedRow { line, row } in &lines {
+            let key = (text(&row[0]), text(&row[1]));
+            match index.get(&key) {
+                Some(&at) => claims[at].claim.lines.push(ClaimLine {
+                    service_code: text(&row[2]),
+                    quantity: integer(&row[3]).unwrap_or_default(),
+                    unit_price: money(&row[4]).unwrap_or_default(),
+                }),
+                None => problems.push(RowProblem::new(
+                    *line,
+                    Some("claim_number"),
+                    format!("no claim {}/{} in {}", key.0, key.1, claims_path.display()),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(refuse(lines_path, problems));
+        }
+    }
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    const HEADER: &str = "claim_number,provider_id,member_id,visit_date,admission_date,discharge_date,diagnosis_codes,clinical_category,specialty,limit_raising_case,copay_collected,received_date";
+
+    #[test]
+    fn a_claims_file_with_a_lines_file_makes_claims_with_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let claims = dir.path().join("claims.csv");
+        let lines = dir.path().join("claim_lines.csv");
+        fs::write(&claims, format!("{HEADER}\n77,H1,M1,,2025-03-01,2025-03-04,I21.0;E11,medical,cardiology,,0,2025-03-10\n")).unwrap();
+        fs::write(&lines, "provider_id,claim_number,service_code,quantity,unit_price\nH1,77,PCI,1,120000\nH1,77,MED-STAY,2,450.50\n").unwrap();
+        let read = read_claims(&claims, Some(&lines)).unwrap();
+        assert_eq!(read.len(), 1);
+        let claim = &read[0].claim;
+        assert_eq!(claim.diagnosis_codes, ["I21.0", "E11"]);
+        assert_eq!(claim.lines.len(), 2);
+        assert_eq!(claim.lines[1].unit_price, Money::from_minor(45_050));
+        assert_eq!(claim.claimed(), Money::from_minor(12_090_100));
+    }
+
+    #[test]
+    fn a_flat_claims_file_groups_its_rows_by_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let claims = dir.path().join("claims.csv");
+        fs::write(&claims, format!("{HEADER},service_code,quantity,unit_price\n1,C1,M1,2025-03-01,,,J18,medical,,,,2025-03-02,CONS,1,600\n1,C1,M1,2025-03-01,,,J18,medical,,,,2025-03-02,DRUG,3,10\n2,C1,M2,2025-03-01,,,J18,medical,,,,2025-03-02,CONS,1,600\n")).unwrap();
+        let read = read_claims(&claims, None).unwrap();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].claim.lines.len(), 2);
+        assert_eq!(read[1].line, 4);
+    }
+
+    #[test]
+    fn bad_rows_are_named_by_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let claims = dir.path().join("claims.csv");
+        let lines = dir.path().join("claim_lines.csv");
+        fs::write(&claims, format!("{HEADER}\n77,H1,M1,,2025-03-01,2025-02-30,I21,medical,,,0,2025-03-10\n78,H1,M1,,2025-03-01,,I21,medical,,,0,2025-03-10\n78,H1,M1,,2025-03-01,,I21,medical,,,0,2025-03-10\n")).unwrap();
+        let error = read_claims(&claims, Some(&lines)).unwrap_err().to_string();
+        assert!(error.contains("claims.csv"), "{error}");
+        assert!(
+            error.contains("line 2, column discharge_date: '2025-02-30' is not a date"),
+            "{error}"
+        );
+        assert!(
+            error.contains(
+                "line 4, column claim_number: claim H1/78 appears twice (first on line 3)"
+            ),
+            "{error}"
+        );
+
+        fs::write(
+            &claims,
+            format!("{HEADER}\n77,H1,M1,,2025-03-01,2025-03-02,I21,medical,,,0,2025-03-10\n"),
+        )
+        .unwrap();
+        fs::write(&lines, "provider_id,claim_number,service_code,quantity,unit_price\nH1,99,PCI,1,100\nH1,77,PCI,one,100\n").unwrap();
+        let error = read_claims(&claims, Some(&lines)).unwrap_err().to_string();
+        assert!(error.contains("claim_lines.csv"), "{error}");
+        assert!(
+            error.contains("line 2, column claim_number: no claim H1/99"),
+            "{error}"
+        );
+        assert!(error.contains("line 3, column quantity"), "{error}");
+
+        let error = read_claims(&claims, None).unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column service_code: is required when no lines file is given"),
+            "{error}"
+        );
+    }
+}

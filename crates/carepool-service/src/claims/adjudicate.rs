@@ -1,0 +1,285 @@
+//! Adjudication: claims received are judged in batches, each batch in one transaction that
+//! holds its families' lock from reading what they used of their limits until the decisions
+//! are written. Claims are judged in the order received (then by id), so the first claim to
+//! arrive is the first to use a limit.
+
+use super::context::{self, Loaded, Loader};
+use super::records_from_rows;
+use crate::Registry;
+use crate::error::ServiceError;
+use carepool_core::claims::usage::{Ledger, UsageKey};
+use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
+use carepool_core::claims::{ClaimRecord, ClaimStatus};
+use carepool_core::scheme::SchemeDefinition;
+use carepool_store::claim_tables::{
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_MEMBER_ID, USAGE_FAMILY_ID,
+    claim_column,
+};
+use carepool_store::schema::{Row, Value};
+use carepool_store::{Lock, Progress, Read, StoreError, Writes};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Claims judged per transaction in a batch run.
+pub const BATCH: usize = 2_000;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AdjudicationReport {
+    pub adjudicated: u64,
+    /// How many claims ended in each status.
+    pub by_status: BTreeMap<String, u64>,
+}
+
+impl Registry {
+    /// Judges every claim still in status received, on `today`, telling `progress` how many
+    /// are done. Each batch is written whole or not at all.
+    pub async fn adjudicate_received(
+        &self,
+        today: NaiveDate,
+        progress: &Progress,
+    ) -> Result<AdjudicationReport, ServiceError> {
+        let queue = self
+            .store
+            .project(
+                &CLAIMS,
+                &[claim_column::ID, claim_column::RECEIVED_DATE],
+                &[(claim_column::STATUS, Value::Text("received".into()))],
+            )
+            .await?;
+        let mut order: Vec<(NaiveDate, String)> = queue
+            .into_iter()
+            .filter_map(|row| match (&row[0], &row[1]) {
+                (Value::Text(id), Value::Date(received)) => Some((*received, id.to_string())),
+                _ => None,
+            })
+            .collect();
+        order.sort();
+        let mut loader = Loader::new(self).await?;
+        let mut report = AdjudicationReport::default();
+        for chunk in order.chunks(BATCH) {
+            let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
+            self.adjudicate_batch(&mut loader, &ids, today, &mut report)
+                .await?;
+            progress(report.adjudicated);
+        }
+        Ok(report)
+    }
+
+    /// Judges these claims (those still received; others are left alone), in one transaction.
+    pub async fn adjudicate_claims(
+        &self,
+        ids: &[String],
+        today: NaiveDate,
+    ) -> Result<AdjudicationReport, ServiceError> {
+        let mut loader = Loader::new(self).await?;
+        let mut report = AdjudicationReport::default();
+        self.adjudicate_batch(&mut loader, ids, today, &mut report)
+            .await?;
+        Ok(report)
+    }
+
+    async fn adjudicate_batch(
+        &self,
+        loader: &mut Loader<'_>,
+        ids: &[String],
+        today: NaiveDate,
+        report: &mut AdjudicationReport,
+    ) -> Result<(), ServiceError> {
+        let mut claims: Vec<ClaimRecord> = self.claim_records(ids).await?.into_values().collect();
+        claims.sort_by(|a, b| (a.claim.received_date, &a.id).cmp(&(b.claim.received_date, &b.id)));
+        let member_ids: Vec<String> = unique(claims.iter().map(|c| c.claim.member_id.clone()));
+        let provider_ids: Vec<String> = unique(claims.iter().map(|c| c.claim.provider_id.clone()));
+        let loaded = loader.load(&member_ids, &provider_ids).await?;
+        let mut versions: HashMap<String, Arc<Vec<SchemeDefinition>>> = HashMap::new();
+        for family in loaded.families.values() {
+            versions.insert(
+                family.scheme.clone(),
+                loader.versions(&family.scheme).await?,
+            );
+        }
+        let locals: HashMap<String, bool> = claims
+            .iter()
+            .filter_map(|c| {
+                let member = loaded.members.get(&c.claim.member_id)?;
+                let family = loaded.families.get(&member.family_id)?;
+                let provider = loaded.providers.get(&c.claim.provider_id)?;
+                Some((c.id.clone(), loader.same_district(family, provider)))
+            })
+            .collect();
+        let family_ids: Vec<String> = unique(loaded.families.keys().cloned());
+
+        let reads = [
+            Read::WhereIn {
+                table: &CLAIMS,
+                column: claim_column::MEMBER_ID,
+                values: member_ids.clone(),
+            },
+            Read::WhereIn {
+                table: &CLAIM_LINES,
+                column: LINE_MEMBER_ID,
+                values: member_ids,
+            },
+            Read::WhereIn {
+                table: &CLAIM_USAGE,
+                column: USAGE_FAMILY_ID,
+                values: family_ids.clone(),
+            },
+        ];
+        let judge = Judge {
+            loaded: &loaded,
+            versions: &versions,
+            locals: &locals,
+            today,
+        };
+        let mut outcome = None;
+        self.store
+            .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
+                let (writes, batch_report) =
+                    judge.run(&claims, read).map_err(StoreError::internal)?;
+                outcome = Some(batch_report);
+                Ok(writes)
+            })
+            .await?;
+        if let Some(batch) = outcome {
+            report.adjudicated += batch.adjudicated;
+            for (status, count) in batch.by_status {
+                *report.by_status.entry(status).or_default() += count;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a batch is judged with, read before the lock.
+struct Judge<'a> {
+    loaded: &'a Loaded,
+    versions: &'a HashMap<String, Arc<Vec<SchemeDefinition>>>,
+    locals: &'a HashMap<String, bool>,
+    today: NaiveDate,
+}
+
+impl Judge<'_> {
+    /// Under the lock: the members' claims as they stand now, their lines, and the families'
+    /// usage; returns the rows to write.
+    fn run(
+        &self,
+        claims: &[ClaimRecord],
+        read: Vec<Vec<Row>>,
+    ) -> Result<(Writes, AdjudicationReport), ServiceError> {
+        let [history_rows, history_lines, usage_rows]: [Vec<Row>; 3] =
+            read.try_into().expect("three reads");
+        let history_records = records_from_rows(&history_rows, &history_lines)?;
+        let mut history: HashMap<String, Vec<PriorClaim>> = HashMap::new();
+        for record in history_records.values() {
+            if let Some(prior) = prior_claim(record) {
+                history
+                    .entry(record.claim.member_id.clone())
+                    .or_default()
+                    .push(prior);
+            }
+        }
+        for priors in history.values_mut() {
+            priors.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        let mut ledger: Ledger = context::ledger(&usage_rows)?;
+        let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
+
+        let mut claim_rows = Vec::new();
+        let mut line_rows = Vec::new();
+        let mut reason_rows = Vec::new();
+        let mut report = AdjudicationReport::default();
+        for stored in claims {
+            // Another run may have judged it since it was read.
+            let current = history_records
+                .get(&stored.id)
+                .map_or(stored.status, |r| r.status);
+            if current != ClaimStatus::Received {
+                continue;
+            }
+            let claim = &stored.claim;
+            let member = self.loaded.members.get(&claim.member_id);
+            let family = member.and_then(|m| self.loaded.family_record(&m.family_id));
+            let no_versions = Vec::new();
+            let versions = family
+                .as_ref()
+                .and_then(|f| self.versions.get(&f.family.scheme))
+                .map_or(&no_versions, |v| v.as_ref());
+            let empty = Vec::new();
+            let priors = history.get(&claim.member_id).unwrap_or(&empty);
+            let context = ClaimContext {
+                versions,
+                member,
+                family,
+                provider: self.loaded.providers.get(&claim.provider_id),
+                patient_is_local: self.locals.get(&stored.id).copied().unwrap_or(true),
+                history: priors,
+            };
+            let decision = adjudicate(claim, &context, &ledger);
+            for (key, usage) in &decision.usage {
+                ledger.add(key.clone(), *usage);
+                touched.insert(key.clone());
+            }
+            let mut record = stored.clone();
+            record.family_id = member.map(|m| m.family_id.clone());
+            record.decide(&decision, self.today);
+            if let Some(prior) = prior_claim(&record) {
+                let priors = history.entry(claim.member_id.clone()).or_default();
+                priors.retain(|p| p.id != prior.id);
+                priors.push(prior);
+            }
+            let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
+            claim_rows.push(row);
+            line_rows.extend(lines);
+            reason_rows.extend(claim_tables::reason_rows(&record.id, 1, &decision.reasons));
+            report.adjudicated += 1;
+            *report
+                .by_status
+                .entry(decision.status.as_str().to_string())
+                .or_default() += 1;
+        }
+        let usage_rows: Vec<Row> = touched
+            .iter()
+            .map(|key| claim_tables::usage_row(key, &ledger.get(key)))
+            .collect();
+        Ok((
+            vec![
+                (&CLAIMS, claim_rows),
+                (&CLAIM_LINES, line_rows),
+                (&CLAIM_REASONS, reason_rows),
+                (&CLAIM_USAGE, usage_rows),
+            ],
+            report,
+        ))
+    }
+}
+
+/// What a stored claim tells the rules about later claims of the same member.
+pub(crate) fn prior_claim(record: &ClaimRecord) -> Option<PriorClaim> {
+    Some(PriorClaim {
+        id: record.id.clone(),
+        provider_id: record.claim.provider_id.clone(),
+        claim_number: record.claim.claim_number.clone(),
+        incurred_date: record.incurred_date?,
+        discharge_date: record.claim.discharge_date,
+        received_date: record.claim.received_date,
+        status: record.status,
+        approved_services: record
+            .claim
+            .lines
+            .iter()
+            .zip(&record.line_decisions)
+            .filter(|(_, d)| {
+                d.amounts.approved > carepool_core::Money::ZERO
+                    || d.amounts.member_share > carepool_core::Money::ZERO
+            })
+            .map(|(l, _)| l.service_code.clone())
+            .collect(),
+    })
+}
+
+fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
+    let set: BTreeSet<String> = values.collect();
+    set.into_iter().collect()
+}

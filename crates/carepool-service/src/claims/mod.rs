@@ -1,0 +1,223 @@
+//! Claims: receiving them, adjudicating them against the registry and the scheme's rules,
+//! medical review, payment, and a member's cover check.
+
+mod adjudicate;
+mod context;
+mod pay;
+mod review;
+
+pub use adjudicate::AdjudicationReport;
+pub use pay::PaymentReport;
+
+use crate::error::{RowProblem, ServiceError};
+use crate::{Registry, typed};
+use carepool_core::claims::verify::CoverStatus;
+use carepool_core::claims::{Claim, ClaimRecord, Reason};
+use carepool_core::registry::Member;
+use carepool_store::claim_tables::{
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, LINE_CLAIM_ID, REASON_CLAIM_ID, claim_column,
+};
+use carepool_store::schema::{Row, Value};
+use carepool_store::tables::MEMBERS;
+use carepool_store::{Lock, StoreError};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// A claim read from a file (or the API: line 0), with the line it starts on.
+#[derive(Debug, Clone)]
+pub struct ReceivedClaim {
+    pub line: u64,
+    pub claim: Claim,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReceiveReport {
+    /// Claims new to carepool.
+    pub received: u64,
+    /// Claims sent again exactly as before: nothing to do.
+    pub unchanged: u64,
+    /// The ids of every claim in the input, in input order.
+    pub ids: Vec<String>,
+}
+
+/// A claim with every reason given on it, for `claims show` and the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    #[serde(flatten)]
+    pub record: ClaimRecord,
+    pub reasons: Vec<Reason>,
+}
+
+impl Registry {
+    /// Stores claims as received, all or none. A claim sent again unchanged (same facility and
+    /// claim number, same content) is left as it is; sent again changed, it is refused.
+    pub async fn receive_claims(
+        &self,
+        claims: Vec<ReceivedClaim>,
+    ) -> Result<ReceiveReport, ServiceError> {
+        let mut problems = Vec::new();
+        let mut first_line: HashMap<String, u64> = HashMap::new();
+        for received in &claims {
+            if let Err(e) = received.claim.check_shape() {
+                problems.push(RowProblem::new(received.line, Some(e.field), e.message));
+                continue;
+            }
+            let id = received.claim.id();
+            if let Some(first) = first_line.insert(id.clone(), received.line) {
+                problems.push(RowProblem::new(
+                    received.line,
+                    Some("claim_number"),
+                    format!("claim {id} appears twice (first on line {first})"),
+                ));
+            }
+        }
+        let ids: Vec<String> = claims.iter().map(|c| c.claim.id()).collect();
+        let stored = self.claim_records(&ids).await?;
+        let mut unchanged = HashSet::new();
+        for received in &claims {
+            let id = received.claim.id();
+            if let Some(existing) = stored.get(&id) {
+                if existing.claim == received.claim {
+                    unchanged.insert(id);
+                } else {
+                    problems.push(RowProblem::new(
+                        received.line,
+                        Some("claim_number"),
+                        format!(
+                            "claim {id} was received on {} with other content; a claim cannot be changed once sent: send a correction under a new claim number",
+                            existing.claim.received_date
+                        ),
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+
+        let member_ids: Vec<String> = claims.iter().map(|c| c.claim.member_id.clone()).collect();
+        let families: HashMap<String, String> = self
+            .store
+            .rows_where_in(&MEMBERS, 0, &member_ids)
+            .await?
+            .iter()
+            .map(|row| typed::<Member>(row).map(|m| (m.id, m.family_id)))
+            .collect::<Result<_, _>>()?;
+        let mut claim_rows = Vec::new();
+        let mut line_rows = Vec::new();
+        for received in claims
+            .into_iter()
+            .filter(|c| !unchanged.contains(&c.claim.id()))
+        {
+            let family = families.get(&received.claim.member_id).cloned();
+            let (row, lines) =
+                claim_tables::claim_rows(&ClaimRecord::received(received.claim, family));
+            claim_rows.push(row);
+            line_rows.extend(lines);
+        }
+        let report = ReceiveReport {
+            received: claim_rows.len() as u64,
+            unchanged: unchanged.len() as u64,
+            ids,
+        };
+        let mut writes = Some(vec![(&CLAIMS, claim_rows), (&CLAIM_LINES, line_rows)]);
+        self.store
+            .write_locked(&Lock::Nothing, &[], &mut |_| {
+                Ok(writes.take().unwrap_or_default())
+            })
+            .await?;
+        Ok(report)
+    }
+
+    /// Stored claims by id, with their lines.
+    pub(crate) async fn claim_records(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, ClaimRecord>, ServiceError> {
+        let rows = self
+            .store
+            .rows_where_in(&CLAIMS, claim_column::ID, ids)
+            .await?;
+        let lines = self
+            .store
+            .rows_where_in(&CLAIM_LINES, LINE_CLAIM_ID, ids)
+            .await?;
+        records_from_rows(&rows, &lines).map_err(ServiceError::from)
+    }
+
+    /// A claim with its lines and every reason given on it.
+    pub async fn claim_view(&self, id: &str) -> Result<ClaimView, ServiceError> {
+        let ids = [id.to_string()];
+        let record =
+            self.claim_records(&ids)
+                .await?
+                .remove(id)
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "claim",
+                    key: id.to_string(),
+                })?;
+        let reasons = self
+            .store
+            .rows_where_in(&CLAIM_REASONS, REASON_CLAIM_ID, &ids)
+            .await?
+            .iter()
+            .map(|row| claim_tables::reason_from_row(row).map_err(corrupt("claim reason")))
+            .collect::<Result<_, _>>()?;
+        Ok(ClaimView { record, reasons })
+    }
+
+    /// Is the member covered on `date`, and what is left of each limit?
+    pub async fn cover_status(
+        &self,
+        member_id: &str,
+        date: NaiveDate,
+    ) -> Result<CoverStatus, ServiceError> {
+        let member: Member = typed(&self.get(&MEMBERS, &[Value::Text(member_id.into())]).await?)?;
+        let mut context = context::Loader::new(self).await?;
+        let loaded = context.load(std::slice::from_ref(&member.id), &[]).await?;
+        let ledger = context::ledger(
+            &self
+                .store
+                .rows_where_in(
+                    &claim_tables::CLAIM_USAGE,
+                    claim_tables::USAGE_FAMILY_ID,
+                    std::slice::from_ref(&member.family_id),
+                )
+                .await?,
+        )?;
+        let family = loaded
+            .family_record(&member.family_id)
+            .ok_or_else(|| ServiceError::Corrupt(format!("member {} has no family", member.id)))?;
+        let versions = context.versions(&family.family.scheme).await?;
+        Ok(carepool_core::claims::verify::cover_status(
+            &versions, &member, &family, date, &ledger,
+        ))
+    }
+}
+
+/// Claim rows and line rows (in key order) read back into records, by id.
+fn records_from_rows(
+    rows: &[Row],
+    lines: &[Row],
+) -> Result<HashMap<String, ClaimRecord>, StoreError> {
+    let mut lines_by_claim: HashMap<&str, Vec<Row>> = HashMap::new();
+    for line in lines {
+        if let Some(id) = line[LINE_CLAIM_ID].as_text() {
+            lines_by_claim.entry(id).or_default().push(line.clone());
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let id = row[claim_column::ID].as_text().unwrap_or_default();
+            let lines = lines_by_claim.remove(id).unwrap_or_default();
+            claim_tables::claim_record(row, &lines)
+                .map(|record| (record.id.clone(), record))
+                .map_err(|e| StoreError::internal(corrupt("claim")(e)))
+        })
+        .collect()
+}
+
+fn corrupt(what: &'static str) -> impl Fn(carepool_core::registry::FieldError) -> ServiceError {
+    move |e| ServiceError::Corrupt(format!("stored {what} breaks a rule: {e}"))
+}

@@ -1,0 +1,176 @@
+//! A medical reviewer's decision on a claim held for review.
+
+use super::{ClaimView, records_from_rows};
+use crate::Registry;
+use crate::error::{RowProblem, ServiceError};
+use carepool_core::Money;
+use carepool_core::claims::review::{ReviewAction, apply_review};
+use carepool_core::claims::usage::{Usage, UsageKey};
+use carepool_core::scheme::{LimitUnit, version_in_force};
+use carepool_store::claim_tables::{
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, REASON_CLAIM_ID,
+    USAGE_FAMILY_ID, claim_column,
+};
+use carepool_store::schema::{Row, Value};
+use carepool_store::{Lock, Read, StoreError};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+impl Registry {
+    /// Approves, adjusts or rejects a claim in review, with the reviewer's note. What an
+    /// adjustment or a rejection takes off the approved amount is given back to the limit.
+    pub async fn review_claim(
+        &self,
+        id: &str,
+        action: &ReviewAction,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<ClaimView, ServiceError> {
+        if note.trim().is_empty() {
+            return Err(ServiceError::Invalid(vec![RowProblem::new(
+                0,
+                Some("note"),
+                "a review needs a note saying why",
+            )]));
+        }
+        if let ReviewAction::Adjust { approved } = action
+            && approved.is_negative()
+        {
+            return Err(ServiceError::Invalid(vec![RowProblem::new(
+                0,
+                Some("approved"),
+                "cannot be negative",
+            )]));
+        }
+        let before = self.claim_view(id).await?.record;
+        // Which lines count against a family limit and which against the member's.
+        let mut limit_per: HashMap<String, LimitUnit> = HashMap::new();
+        if let (Some(family_id), Some(version_date)) = (&before.family_id, before.scheme_version) {
+            let family: carepool_core::registry::Family = crate::typed(
+                &self
+                    .get(
+                        &carepool_store::tables::FAMILIES,
+                        &[Value::Text(family_id.as_str().into())],
+                    )
+                    .await?,
+            )?;
+            let versions = self.scheme_versions(&family.scheme).await?;
+            if let Some(package) = version_in_force(&versions, version_date)
+                .and_then(|v| before.package.as_deref().and_then(|p| v.package(p)))
+            {
+                for category in &package.categories {
+                    if let Some(limit) = &category.limit {
+                        limit_per.insert(category.code.clone(), limit.per);
+                    }
+                }
+            }
+        }
+        let ids = [id.to_string()];
+        let family_ids: Vec<String> = before.family_id.iter().cloned().collect();
+        let reads = [
+            Read::WhereIn {
+                table: &CLAIMS,
+                column: claim_column::ID,
+                values: ids.to_vec(),
+            },
+            Read::WhereIn {
+                table: &CLAIM_LINES,
+                column: LINE_CLAIM_ID,
+                values: ids.to_vec(),
+            },
+            Read::WhereIn {
+                table: &CLAIM_USAGE,
+                column: USAGE_FAMILY_ID,
+                values: family_ids.clone(),
+            },
+            Read::WhereIn {
+                table: &CLAIM_REASONS,
+                column: REASON_CLAIM_ID,
+                values: ids.to_vec(),
+            },
+        ];
+        self.store
+            .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
+                let [claim_rows, line_rows, usage_rows, reason_rows]: [Vec<Row>; 4] =
+                    read.try_into().expect("four reads");
+                let mut record = records_from_rows(&claim_rows, &line_rows)?
+                    .remove(id)
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "claim",
+                        key: id.to_string(),
+                    })?;
+                let lines: Vec<_> = record.line_decisions.iter().map(|l| l.amounts).collect();
+                let reviewed =
+                    apply_review(id, record.status, &lines, record.allowance, action, note)
+                        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                let ledger = super::context::ledger(&usage_rows).map_err(StoreError::internal)?;
+
+                let mut usage = Vec::new();
+                if let (Some(family_id), Some(year_start)) =
+                    (&record.family_id, record.coverage_year_start)
+                {
+                    let mut released: HashMap<UsageKey, Money> = HashMap::new();
+                    for (decided, freed) in record.line_decisions.iter().zip(&reviewed.released) {
+                        let Some(category) = &decided.benefit_category else {
+                            continue;
+                        };
+                        let Some(per) = limit_per.get(category) else {
+                            continue;
+                        };
+                        if *freed == Money::ZERO {
+                            continue;
+                        }
+                        let key = UsageKey {
+                            family_id: family_id.clone(),
+                            member_id: match per {
+                                LimitUnit::Family => String::new(),
+                                LimitUnit::Member => record.claim.member_id.clone(),
+                            },
+                            category: category.clone(),
+                            year_start,
+                        };
+                        *released.entry(key).or_default() += *freed;
+                    }
+                    for (key, freed) in released {
+                        let now = ledger.get(&key);
+                        let after = Usage {
+                            used: (now.used - freed).max(Money::ZERO),
+                            ..now
+                        };
+                        usage.push(claim_tables::usage_row(&key, &after));
+                    }
+                }
+
+                record.status = reviewed.status;
+                record.amounts = reviewed.amounts;
+                record.allowance = reviewed.allowance;
+                for (decided, amounts) in record.line_decisions.iter_mut().zip(&reviewed.lines) {
+                    decided.amounts = *amounts;
+                }
+                record.reason_codes.push(reviewed.reason.code);
+                record.decided_date = Some(today);
+                record.review_note = Some(note.to_string());
+                let (row, mut lines) = claim_tables::claim_rows(&record);
+                // Lines keep the reason codes they had.
+                for (new, old) in lines.iter_mut().zip(&line_rows) {
+                    new[12] = old[12].clone();
+                }
+                let next_seq = reason_rows.len() as i64 + 1;
+                Ok(vec![
+                    (&CLAIMS, vec![row]),
+                    (&CLAIM_LINES, lines),
+                    (
+                        &CLAIM_REASONS,
+                        claim_tables::reason_rows(
+                            id,
+                            next_seq,
+                            std::slice::from_ref(&reviewed.reason),
+                        ),
+                    ),
+                    (&CLAIM_USAGE, usage),
+                ])
+            })
+            .await?;
+        self.claim_view(id).await
+    }
+}

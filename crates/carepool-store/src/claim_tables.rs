@@ -1,0 +1,595 @@
+//! The claims tables, and how a [`ClaimRecord`] maps onto a claim row and its line rows.
+//! Claims are written by the claims service (never imported as registry rows), and exported and
+//! listed like any table.
+
+use crate::schema::{Column, ColumnType as T, Row, Table, Value};
+use crate::tables::{Fields, money, opt_date, opt_text, text};
+use carepool_core::Money;
+use carepool_core::claims::usage::{Usage, UsageKey};
+use carepool_core::claims::verify::LineDecision;
+use carepool_core::claims::{
+    Amounts, Claim, ClaimLine, ClaimRecord, ClaimStatus, Reason, ReasonCode,
+};
+use carepool_core::registry::FieldError;
+
+/// Column positions in [`CLAIMS`].
+pub mod claim_column {
+    pub const ID: usize = 0;
+    pub const PROVIDER_ID: usize = 1;
+    pub const MEMBER_ID: usize = 3;
+    pub const FAMILY_ID: usize = 4;
+    pub const RECEIVED_DATE: usize = 14;
+    pub const STATUS: usize = 15;
+    pub const APPROVED: usize = 20;
+    pub const ALLOWANCE: usize = 23;
+    pub const PAID: usize = 24;
+    pub const DECIDED_DATE: usize = 26;
+    pub const PAID_DATE: usize = 27;
+    pub const PAYMENT_BATCH: usize = 28;
+    pub const ALLOWANCE_BATCH: usize = 29;
+}
+
+/// Column positions in [`CLAIM_LINES`] and [`CLAIM_REASONS`] that are read by.
+pub const LINE_CLAIM_ID: usize = 0;
+pub const LINE_MEMBER_ID: usize = 2;
+pub const REASON_CLAIM_ID: usize = 0;
+pub const USAGE_FAMILY_ID: usize = 0;
+
+pub static CLAIMS: Table = Table {
+    name: "claims",
+    singular: "claim",
+    key: &[0],
+    columns: &[
+        Column::new(
+            "id",
+            T::Text,
+            "PROVIDER/CLAIM_NUMBER: the claim's identity in carepool.",
+        ),
+        Column::new("provider_id", T::Text, "The facility that sent the claim.").filterable(),
+        Column::new(
+            "claim_number",
+            T::Text,
+            "The facility's own number for the claim.",
+        ),
+        Column::new("member_id", T::Text, "The patient.").filterable(),
+        Column::new(
+            "family_id",
+            T::Text,
+            "The patient's family; empty for an unknown member.",
+        )
+        .optional()
+        .filterable(),
+        Column::new("visit_date", T::Date, "Date of a visit (outpatient).").optional(),
+        Column::new("admission_date", T::Date, "Admission, for a stay.").optional(),
+        Column::new("discharge_date", T::Date, "Discharge, for a stay.").optional(),
+        Column::new(
+            "incurred_date",
+            T::Date,
+            "Date of service: admission, or the visit date.",
+        )
+        .optional(),
+        Column::new("diagnosis_codes", T::List, "ICD-10 codes, principal first.").optional(),
+        Column::new(
+            "clinical_category",
+            T::Text,
+            "medical, surgical, maternity, diagnostics, ...",
+        ),
+        Column::new("specialty", T::Text, "The treating specialty.").optional(),
+        Column::new(
+            "limit_raising_case",
+            T::Text,
+            "A limit-raising case the facility declares.",
+        )
+        .optional(),
+        Column::new(
+            "copay_collected",
+            T::Money,
+            "What the facility collected from the patient.",
+        ),
+        Column::new(
+            "received_date",
+            T::Date,
+            "The day the scheme received the claim.",
+        ),
+        Column::new(
+            "status",
+            T::Text,
+            "received, in_review, approved, partially_approved, rejected or paid.",
+        )
+        .filterable(),
+        Column::new("package", T::Text, "The member's benefit package.").optional(),
+        Column::new(
+            "scheme_version",
+            T::Date,
+            "Effective date of the rules that judged it.",
+        )
+        .optional(),
+        Column::new(
+            "coverage_year_start",
+            T::Date,
+            "First day of the coverage year it counts in.",
+        )
+        .optional(),
+        Column::new("claimed", T::Money, "Sum of the lines as claimed."),
+        Column::new("approved", T::Money, "What the scheme pays the facility."),
+        Column::new(
+            "member_share",
+            T::Money,
+            "The patient's share under cost sharing.",
+        ),
+        Column::new(
+            "rejected",
+            T::Money,
+            "Refused or cut; claimed = approved + member_share + rejected.",
+        ),
+        Column::new(
+            "allowance",
+            T::Money,
+            "Allowances paid to the patient (transport, food).",
+        ),
+        Column::new("paid", T::Money, "Paid to the facility."),
+        Column::new(
+            "reasons",
+            T::List,
+            "Reason codes on the claim and its lines.",
+        )
+        .optional(),
+        Column::new(
+            "decided_date",
+            T::Date,
+            "The day it was adjudicated or reviewed.",
+        )
+        .optional(),
+        Column::new("paid_date", T::Date, "The day its payment batch was paid.").optional(),
+        Column::new("payment_batch", T::Text, "The facility's payment batch.")
+            .optional()
+            .filterable(),
+        Column::new(
+            "allowance_batch",
+            T::Text,
+            "The patient's allowance payment.",
+        )
+        .optional(),
+        Column::new("review_note", T::Text, "The medical reviewer's note.").optional(),
+    ],
+};
+
+pub static CLAIM_LINES: Table = Table {
+    name: "claim_lines",
+    singular: "claim line",
+    key: &[0, 1],
+    columns: &[
+        Column::new("claim_id", T::Text, "The claim (PROVIDER/CLAIM_NUMBER).").filterable(),
+        Column::new("line_no", T::Integer, "1, 2, ... in the order received."),
+        Column::new(
+            "member_id",
+            T::Text,
+            "The patient (kept for frequency limits).",
+        ),
+        Column::new(
+            "service_code",
+            T::Text,
+            "Service or item code of the tariff.",
+        ),
+        Column::new("quantity", T::Integer, "Units, days or items."),
+        Column::new("unit_price", T::Money, "Price claimed per unit."),
+        Column::new(
+            "benefit_category",
+            T::Text,
+            "The category the line was judged under.",
+        )
+        .optional(),
+        Column::new(
+            "tariff_price",
+            T::Money,
+            "The tariff's unit price at the facility's level.",
+        )
+        .optional(),
+        Column::new("claimed", T::Money, "Quantity × unit price."),
+        Column::new("approved", T::Money, "What the scheme pays for the line."),
+        Column::new("member_share", T::Money, "The patient's share of the line."),
+        Column::new("rejected", T::Money, "Refused or cut on the line."),
+        Column::new("reasons", T::List, "Reason codes on the line.").optional(),
+    ],
+};
+
+pub static CLAIM_REASONS: Table = Table {
+    name: "claim_reasons",
+    singular: "claim reason",
+    key: &[0, 1],
+    columns: &[
+        Column::new("claim_id", T::Text, "The claim.").filterable(),
+        Column::new("seq", T::Integer, "Order of the reason on the claim."),
+        Column::new(
+            "line_no",
+            T::Integer,
+            "The line; empty for the claim as a whole.",
+        )
+        .optional(),
+        Column::new("code", T::Text, "The reason code."),
+        Column::new("amount", T::Money, "The amount it moved, if any.").optional(),
+        Column::new("message", T::Text, "The reason in words."),
+    ],
+};
+
+pub static CLAIM_USAGE: Table = Table {
+    name: "claim_usage",
+    singular: "limit usage",
+    key: &[0, 1, 2, 3],
+    columns: &[
+        Column::new("family_id", T::Text, "The family.").filterable(),
+        Column::new(
+            "member_id",
+            T::Text,
+            "The member, for a member limit or a deductible; empty for a family limit.",
+        ),
+        Column::new("category", T::Text, "The benefit category."),
+        Column::new("year_start", T::Date, "First day of the coverage year."),
+        Column::new("used", T::Money, "Approved toward the annual limit."),
+        Column::new(
+            "deductible_used",
+            T::Money,
+            "Paid by the member toward the deductible.",
+        ),
+        Column::new(
+            "raised",
+            T::Integer,
+            "Claims that went above the limit under a limit-raising case.",
+        ),
+    ],
+};
+
+pub static PAYMENTS: Table = Table {
+    name: "payments",
+    singular: "payment",
+    key: &[0],
+    columns: &[
+        Column::new("id", T::Text, "PERIOD/provider|member/PAYEE[/n]."),
+        Column::new("period", T::Text, "The month paid, YYYY-MM.").filterable(),
+        Column::new(
+            "payee_kind",
+            T::Text,
+            "provider (claims) or member (allowances).",
+        )
+        .filterable(),
+        Column::new("payee_id", T::Text, "The facility or the patient.").filterable(),
+        Column::new("paid_date", T::Date, "The day of payment."),
+        Column::new("claims", T::Integer, "Claims in the payment."),
+        Column::new("amount", T::Money, "The amount paid."),
+    ],
+};
+
+/// The claims tables, for export and listing.
+pub static ALL: &[&Table] = &[
+    &CLAIMS,
+    &CLAIM_LINES,
+    &CLAIM_REASONS,
+    &CLAIM_USAGE,
+    &PAYMENTS,
+];
+
+fn list(codes: impl Iterator<Item = &'static str>) -> Value {
+    let joined: Vec<&str> = codes.collect();
+    if joined.is_empty() {
+        Value::Null
+    } else {
+        Value::Text(joined.join(";").into())
+    }
+}
+
+/// The claim's row and its lines' rows.
+pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
+    let claim = &record.claim;
+    let row = vec![
+        text(&record.id),
+        text(&claim.provider_id),
+        text(&claim.claim_number),
+        text(&claim.member_id),
+        opt_text(&record.family_id),
+        opt_date(claim.visit_date),
+        opt_date(claim.admission_date),
+        opt_date(claim.discharge_date),
+        opt_date(record.incurred_date),
+        if claim.diagnosis_codes.is_empty() {
+            Value::Null
+        } else {
+            Value::Text(claim.diagnosis_codes.join(";").into())
+        },
+        text(&claim.clinical_category),
+        opt_text(&claim.specialty),
+        opt_text(&claim.limit_raising_case),
+        money(claim.copay_collected),
+        Value::Date(claim.received_date),
+        text(record.status.as_str()),
+        opt_text(&record.package),
+        opt_date(record.scheme_version),
+        opt_date(record.coverage_year_start),
+        money(record.amounts.claimed),
+        money(record.amounts.approved),
+        money(record.amounts.member_share),
+        money(record.amounts.rejected),
+        money(record.allowance),
+        money(record.paid),
+        list(record.reason_codes.iter().map(|c| c.as_str())),
+        opt_date(record.decided_date),
+        opt_date(record.paid_date),
+        opt_text(&record.payment_batch),
+        opt_text(&record.allowance_batch),
+        opt_text(&record.review_note),
+    ];
+    let lines = claim
+        .lines
+        .iter()
+        .zip(&record.line_decisions)
+        .enumerate()
+        .map(|(i, (line, decided))| {
+            vec![
+                text(&record.id),
+                Value::Integer(i as i64 + 1),
+                text(&claim.member_id),
+                text(&line.service_code),
+                Value::Integer(line.quantity),
+                money(line.unit_price),
+                opt_text(&decided.benefit_category),
+                decided.tariff_price.map_or(Value::Null, money),
+                money(decided.amounts.claimed),
+                money(decided.amounts.approved),
+                money(decided.amounts.member_share),
+                money(decided.amounts.rejected),
+                Value::Null,
+            ]
+        })
+        .collect();
+    (row, lines)
+}
+
+/// The claim's rows with each line's reason codes filled in from `reasons`.
+pub fn claim_rows_with_reasons(record: &ClaimRecord, reasons: &[Reason]) -> (Row, Vec<Row>) {
+    let (row, mut lines) = claim_rows(record);
+    for (i, line) in lines.iter_mut().enumerate() {
+        let number = i as u32 + 1;
+        line[12] = list(
+            reasons
+                .iter()
+                .filter(|r| r.line == Some(number))
+                .map(|r| r.code.as_str()),
+        );
+    }
+    (row, lines)
+}
+
+/// Reads a claim back from its row and its lines' rows (in line order).
+pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldError> {
+    let f = Fields {
+        table: &CLAIMS,
+        row,
+    };
+    let mut claim_lines = Vec::with_capacity(lines.len());
+    let mut line_decisions = Vec::with_capacity(lines.len());
+    for line in lines {
+        let l = Fields {
+            table: &CLAIM_LINES,
+            row: line,
+        };
+        claim_lines.push(ClaimLine {
+            service_code: l.text(3)?,
+            quantity: integer(&l, 4)?,
+            unit_price: l.money(5)?,
+        });
+        line_decisions.push(LineDecision {
+            benefit_category: l.opt_text(6)?,
+            tariff_price: l.opt_money(7)?,
+            amounts: Amounts {
+                claimed: l.money(8)?,
+                approved: l.money(9)?,
+                member_share: l.money(10)?,
+                rejected: l.money(11)?,
+            },
+        });
+    }
+    let reason_codes = f
+        .list(25)?
+        .iter()
+        .map(|code| {
+            ReasonCode::parse(code)
+                .ok_or_else(|| FieldError::new("reasons", format!("'{code}' is not a reason code")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(ClaimRecord {
+        id: f.text(0)?,
+        claim: Claim {
+            provider_id: f.text(1)?,
+            claim_number: f.text(2)?,
+            member_id: f.text(3)?,
+            visit_date: f.opt_date(5)?,
+            admission_date: f.opt_date(6)?,
+            discharge_date: f.opt_date(7)?,
+            diagnosis_codes: f.list(9)?,
+            clinical_category: f.text(10)?,
+            specialty: f.opt_text(11)?,
+            limit_raising_case: f.opt_text(12)?,
+            copay_collected: f.money(13)?,
+            received_date: f.date(14)?,
+            lines: claim_lines,
+        },
+        family_id: f.opt_text(4)?,
+        incurred_date: f.opt_date(8)?,
+        status: f.code(15, ClaimStatus::parse)?,
+        package: f.opt_text(16)?,
+        scheme_version: f.opt_date(17)?,
+        coverage_year_start: f.opt_date(18)?,
+        amounts: Amounts {
+            claimed: f.money(19)?,
+            approved: f.money(20)?,
+            member_share: f.money(21)?,
+            rejected: f.money(22)?,
+        },
+        allowance: f.money(23)?,
+        paid: f.money(24)?,
+        reason_codes,
+        decided_date: f.opt_date(26)?,
+        paid_date: f.opt_date(27)?,
+        payment_batch: f.opt_text(28)?,
+        allowance_batch: f.opt_text(29)?,
+        review_note: f.opt_text(30)?,
+        line_decisions,
+    })
+}
+
+fn integer(f: &Fields, i: usize) -> Result<i64, FieldError> {
+    match f.value(i) {
+        Value::Integer(n) => Ok(*n),
+        Value::Null => Err(f.missing(i)),
+        _ => Err(f.wrong_type(i)),
+    }
+}
+
+/// Rows of `reasons`, numbered from `first_seq`.
+pub fn reason_rows(claim_id: &str, first_seq: i64, reasons: &[Reason]) -> Vec<Row> {
+    reasons
+        .iter()
+        .enumerate()
+        .map(|(i, reason)| {
+            vec![
+                text(claim_id),
+                Value::Integer(first_seq + i as i64),
+                reason
+                    .line
+                    .map_or(Value::Null, |l| Value::Integer(i64::from(l))),
+                text(reason.code.as_str()),
+                reason.amount.map_or(Value::Null, money),
+                text(&reason.message),
+            ]
+        })
+        .collect()
+}
+
+pub fn reason_from_row(row: &[Value]) -> Result<Reason, FieldError> {
+    let f = Fields {
+        table: &CLAIM_REASONS,
+        row,
+    };
+    let code = f.text(3)?;
+    Ok(Reason {
+        code: ReasonCode::parse(&code)
+            .ok_or_else(|| FieldError::new("code", format!("'{code}' is not a reason code")))?,
+        line: match f.value(2) {
+            Value::Integer(n) => Some(*n as u32),
+            _ => None,
+        },
+        amount: f.opt_money(4)?,
+        message: f.text(5)?,
+    })
+}
+
+pub fn usage_row(key: &UsageKey, usage: &Usage) -> Row {
+    vec![
+        text(&key.family_id),
+        text(&key.member_id),
+        text(&key.category),
+        Value::Date(key.year_start),
+        money(usage.used),
+        money(usage.deductible_used),
+        Value::Integer(usage.raised),
+    ]
+}
+
+pub fn usage_from_row(row: &[Value]) -> Result<(UsageKey, Usage), FieldError> {
+    let f = Fields {
+        table: &CLAIM_USAGE,
+        row,
+    };
+    Ok((
+        UsageKey {
+            family_id: f.text(0)?,
+            // A family limit's empty member id may come back as null.
+            member_id: f.opt_text(1)?.unwrap_or_default(),
+            category: f.text(2)?,
+            year_start: f.date(3)?,
+        },
+        Usage {
+            used: f.money(4)?,
+            deductible_used: f.money(5)?,
+            raised: integer(&f, 6)?,
+        },
+    ))
+}
+
+/// One payment to a facility or a patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    pub id: String,
+    pub period: String,
+    pub payee_kind: &'static str,
+    pub payee_id: String,
+    pub paid_date: chrono::NaiveDate,
+    pub claims: i64,
+    pub amount: Money,
+}
+
+pub fn payment_row(payment: &Payment) -> Row {
+    vec![
+        text(&payment.id),
+        text(&payment.period),
+        text(payment.payee_kind),
+        text(&payment.payee_id),
+        Value::Date(payment.paid_date),
+        Value::Integer(payment.claims),
+        money(payment.amount),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_claim_reads_back_as_written() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let claim = Claim {
+            provider_id: "H1".into(),
+            claim_number: "77".into(),
+            member_id: "M1".into(),
+            visit_date: None,
+            admission_date: Some(day("2025-03-01")),
+            discharge_date: Some(day("2025-03-04")),
+            diagnosis_codes: vec!["I21.0".into(), "E11".into()],
+            clinical_category: "medical".into(),
+            specialty: Some("cardiology".into()),
+            limit_raising_case: None,
+            copay_collected: Money::from_units(5),
+            received_date: day("2025-03-10"),
+            lines: vec![ClaimLine {
+                service_code: "PCI".into(),
+                quantity: 1,
+                unit_price: Money::from_minor(1_234_567),
+            }],
+        };
+        let mut record = ClaimRecord::received(claim, Some("F1".into()));
+        record.reason_codes = vec![ReasonCode::AboveTariff, ReasonCode::CostSharing];
+        record.status = ClaimStatus::PartiallyApproved;
+        let (row, lines) = claim_rows(&record);
+        assert_eq!(row.len(), CLAIMS.columns.len());
+        assert_eq!(lines[0].len(), CLAIM_LINES.columns.len());
+        assert_eq!(claim_record(&row, &lines).unwrap(), record);
+        assert_eq!(CLAIMS.columns[claim_column::STATUS].name, "status");
+        assert_eq!(
+            CLAIMS.columns[claim_column::RECEIVED_DATE].name,
+            "received_date"
+        );
+        assert_eq!(CLAIMS.columns[claim_column::FAMILY_ID].name, "family_id");
+        for (index, name) in [
+            (claim_column::APPROVED, "approved"),
+            (claim_column::ALLOWANCE, "allowance"),
+            (claim_column::PAID, "paid"),
+            (claim_column::DECIDED_DATE, "decided_date"),
+            (claim_column::PAID_DATE, "paid_date"),
+            (claim_column::PAYMENT_BATCH, "payment_batch"),
+            (claim_column::ALLOWANCE_BATCH, "allowance_batch"),
+        ] {
+            assert_eq!(CLAIMS.columns[index].name, name);
+        }
+        assert_eq!(CLAIM_LINES.columns[LINE_MEMBER_ID].name, "member_id");
+    }
+}
