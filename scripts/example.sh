@@ -12,5 +12,9 @@ done
 for kind in locations providers families members coverage contributions; do
   "$carepool" import "$kind" "examples/mutual/$kind.csv"
 done
+# The mutual's claims: received (again: unchanged) and judged; decisions are kept.
+"$carepool" claims import examples/mutual/claims.csv --lines examples/mutual/claim_lines.csv
+"$carepool" claims adjudicate
 echo "Try: curl http://127.0.0.1:8080/api/families/F0003/overview"
+echo "     curl http://127.0.0.1:8080/api/claims/CHR-HD/H-0001   (or: $carepool claims show CHR-HD/H-0001)"
 exec "$carepool" serve "$@"

@@ -2,18 +2,19 @@
 //! kind has the same verbs: list with paging and filters, read, create, update.
 //! Errors are JSON with a stable code, a message and the field at fault (see [`error`]).
 
+mod claims_api;
 mod error;
 mod openapi;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use carepool_service::Registry;
 use carepool_store::ListQuery;
 use carepool_store::json::{row_from_json, row_to_json};
 use carepool_store::schema::{Table, Value};
-use carepool_store::tables;
+use carepool_store::{claim_tables, tables};
 use chrono::NaiveDate;
 use error::ApiError;
 use serde_json::{Value as JsonValue, json};
@@ -46,7 +47,21 @@ pub fn router(registry: Registry) -> Router {
             get(|| async { Json(openapi::document()) }),
         )
         .route("/api/schemes/{code}", get(scheme_versions))
-        .route("/api/families/{id}/overview", get(family_overview));
+        .route("/api/families/{id}/overview", get(family_overview))
+        .route(
+            "/api/claims",
+            get(|s, q| list(&claim_tables::CLAIMS, s, q)).post(claims_api::submit),
+        )
+        .route("/api/claims/pay", post(claims_api::pay))
+        .route(
+            "/api/claims/{provider_id}/{claim_number}",
+            get(claims_api::show),
+        )
+        .route(
+            "/api/claims/{provider_id}/{claim_number}/review",
+            post(claims_api::review),
+        )
+        .route("/api/members/{id}/cover", get(claims_api::cover));
     for table in tables::ALL {
         router = router
             .route(

@@ -147,8 +147,14 @@ fn command_line_story(cli: Cli) {
     assert_eq!(view["standing"]["arrears"], "2000.00");
     assert_eq!(view["standing"]["suspended_since"], "2025-04-15");
 
-    let error = cli.fails(&["export", "claims"]);
-    assert!(error.contains("unknown kind 'claims'"), "{error}");
+    let error = cli.fails(&["export", "grievances"]);
+    assert!(error.contains("unknown kind 'grievances'"), "{error}");
+    let error = cli.fails(&["import", "claims", "claims.csv"]);
+    assert!(error.contains("carepool claims import FILE"), "{error}");
+    assert!(
+        cli.ok(&["export", "claims"])
+            .starts_with("id,provider_id,claim_number,member_id")
+    );
 }
 
 #[test]

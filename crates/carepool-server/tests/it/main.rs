@@ -3,6 +3,7 @@
 
 mod api;
 mod bad_input;
+mod claims;
 mod story;
 mod support;
 
@@ -25,6 +26,16 @@ macro_rules! on_both_backends {
 
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
+use claims::{
+    a_failed_batch_leaves_nothing_behind, claims_story, concurrent_claims_keep_the_limit,
+};
 use story::registry_story;
 
-on_both_backends!(registry_story, api_round_trip, bad_input_changes_nothing);
+on_both_backends!(
+    registry_story,
+    api_round_trip,
+    bad_input_changes_nothing,
+    claims_story,
+    concurrent_claims_keep_the_limit,
+    a_failed_batch_leaves_nothing_behind,
+);

@@ -95,8 +95,15 @@ impl Harness {
     /// Every table exported, for comparing the whole database before and after.
     pub async fn dump(&self) -> String {
         let mut dump = String::new();
-        for table in tables::ALL {
-            dump.push_str(&self.export(table.name).await);
+        for table in tables::ALL
+            .into_iter()
+            .chain(carepool_store::claim_tables::ALL.iter().copied())
+        {
+            let mut out = Vec::new();
+            carepool_io::export(&self.registry, table, &mut out, "test".as_ref())
+                .await
+                .unwrap();
+            dump.push_str(&String::from_utf8(out).unwrap());
         }
         for code in self.store.scheme_codes().await.unwrap() {
             for version in self.store.scheme_versions(&code).await.unwrap() {

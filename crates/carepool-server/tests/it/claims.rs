@@ -1,0 +1,384 @@
+//! Claims on both backends: submission through the API, decisions with reasons, a family limit
+//! reached, review, payment run twice, many claims of one family at once, and a failure in the
+//! middle of a batch that leaves nothing behind.
+
+use crate::support::{Harness, load_registry};
+use async_trait::async_trait;
+use axum::http::StatusCode;
+use carepool_core::Money;
+use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
+use carepool_service::Registry;
+use carepool_service::claims::ReceivedClaim;
+use carepool_store::schema::{Row, Table, Value};
+use carepool_store::{
+    Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion,
+};
+use chrono::NaiveDate;
+use serde_json::json;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+/// A surgical stay at the district hospital H1 for `member`, admitted on `admitted`.
+fn surgery(number: &str, member: &str, admitted: &str, price: i64) -> Claim {
+    Claim {
+        provider_id: "H1".into(),
+        claim_number: number.into(),
+        member_id: member.into(),
+        visit_date: None,
+        admission_date: Some(day(admitted)),
+        discharge_date: Some(day(admitted) + chrono::Days::new(3)),
+        diagnosis_codes: vec!["K40.9".into()],
+        clinical_category: "surgical".into(),
+        specialty: Some("general_surgery".into()),
+        limit_raising_case: None,
+        copay_collected: Money::ZERO,
+        received_date: day("2025-09-01"),
+        lines: vec![ClaimLine {
+            service_code: "SURG-GEN".into(),
+            quantity: 1,
+            unit_price: Money::from_units(price),
+        }],
+    }
+}
+
+pub async fn claims_story(h: Harness) {
+    load_registry(&h).await;
+
+    // One stay through the API: approved in full, no share for a poor family, transport paid.
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/claims",
+            Some(serde_json::to_value(surgery("1", "M1", "2025-06-01", 22_000)).unwrap()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["status"], "approved");
+    assert_eq!(body["approved"], "22000.00");
+    assert_eq!(body["allowance"], "350.00");
+    assert_eq!(body["reason_codes"], json!(["transport_allowance"]));
+
+    // A batch: a pending member is refused; the family reaches its 50,000 limit mid-claim.
+    let batch = json!([
+        surgery("2", "M3", "2025-06-10", 22_000),
+        surgery("3", "M2", "2025-06-20", 22_000),
+        surgery("4", "M1", "2025-07-01", 22_000),
+    ]);
+    let (status, body) = h.call("POST", "/api/claims", Some(batch)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body[0]["status"], "rejected");
+    assert_eq!(body[0]["reasons"][0]["code"], "member_pending");
+    assert_eq!(body[1]["approved"], "22000.00");
+    assert_eq!(body[2]["status"], "partially_approved");
+    assert_eq!(body[2]["approved"], "6000.00");
+    assert_eq!(body[2]["rejected"], "16000.00");
+    let limit = body[2]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "annual_limit")
+        .unwrap();
+    assert!(
+        limit["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cut by 16,000.00: family limit"),
+        "{limit}"
+    );
+
+    // Sending the same claim again changes nothing; changed, it is refused.
+    let (status, _) = h
+        .call(
+            "POST",
+            "/api/claims",
+            Some(serde_json::to_value(surgery("1", "M1", "2025-06-01", 22_000)).unwrap()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/claims",
+            Some(serde_json::to_value(surgery("1", "M1", "2025-06-01", 25_000)).unwrap()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // The same stay under another number is a probable duplicate: held for review, its amount
+    // held against the limit until the reviewer decides.
+    let claim = |number: &str| {
+        Some(serde_json::to_value(surgery(number, "M4", "2025-06-01", 22_000)).unwrap())
+    };
+    let (_, body) = h.call("POST", "/api/claims", claim("6")).await;
+    assert_eq!(body["status"], "approved");
+    let (_, body) = h.call("POST", "/api/claims", claim("7")).await;
+    assert_eq!(body["status"], "in_review", "{body}");
+    assert!(
+        body["reason_codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("duplicate_claim")),
+        "{body}"
+    );
+    let (_, cover) = h
+        .call("GET", "/api/members/M4/cover?date=2025-08-01", None)
+        .await;
+    assert_eq!(cover["categories"][0]["left"], "6000.00");
+    let (status, body) = h
+        .call("POST", "/api/claims/H1/7/review", Some(json!({ "decision": "adjust", "approved": "10000", "note": "a second operation, not a duplicate; one day less" })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "partially_approved");
+    assert_eq!(body["approved"], "10000.00");
+    assert_eq!(
+        body["reasons"].as_array().unwrap().last().unwrap()["code"],
+        "review_adjusted"
+    );
+    let (_, cover) = h
+        .call("GET", "/api/members/M4/cover?date=2025-08-01", None)
+        .await;
+    assert_eq!(
+        cover["categories"][0]["left"], "18000.00",
+        "the cut is given back to the limit"
+    );
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/claims/H1/7/review",
+            Some(json!({ "decision": "approve", "note": "again" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    // What a facility sees before admitting M2: nothing left of secondary care.
+    let (_, cover) = h
+        .call("GET", "/api/members/M2/cover?date=2025-08-01", None)
+        .await;
+    assert_eq!(cover["covered"], true);
+    assert_eq!(cover["categories"][0]["left"], "0.00");
+
+    // Payment: one payment to H1, one to each patient with an allowance; a second run pays nothing.
+    let period = chrono::Local::now().format("%Y-%m").to_string();
+    let paid = h
+        .registry
+        .pay_claims(&period, day("2026-12-01"))
+        .await
+        .unwrap();
+    assert_eq!(paid.claims_paid, 5);
+    assert_eq!(
+        paid.to_facilities,
+        Money::from_units(50_000 + 22_000 + 10_000)
+    );
+    assert_eq!(paid.to_patients, Money::from_units(5 * 350));
+    assert_eq!(
+        paid.payments
+            .iter()
+            .filter(|p| p.payee_kind == "provider")
+            .count(),
+        1
+    );
+    assert_eq!(
+        paid.payments
+            .iter()
+            .filter(|p| p.payee_kind == "member")
+            .count(),
+        3
+    );
+    let again = h
+        .registry
+        .pay_claims(&period, day("2026-12-02"))
+        .await
+        .unwrap();
+    assert_eq!(again.claims_paid, 0);
+    assert!(again.payments.is_empty());
+    let view = h.registry.claim_view("H1/4").await.unwrap();
+    assert_eq!(view.record.status, ClaimStatus::Paid);
+    assert_eq!(view.record.paid, Money::from_units(6_000));
+    assert_eq!(view.record.paid_date, Some(day("2026-12-01")));
+    assert_eq!(
+        view.record.payment_batch.as_deref(),
+        Some(format!("{period}/provider/H1").as_str())
+    );
+}
+
+/// Many claims of one family judged at once, on several tasks and connections, never exceed
+/// the family's limit together.
+pub async fn concurrent_claims_keep_the_limit(h: Harness) {
+    load_registry(&h).await;
+    let registry = h.registry.clone();
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let registry: Registry = registry.clone();
+        tasks.push(tokio::spawn(async move {
+            let admitted = day("2025-05-01") + chrono::Days::new(i * 5);
+            let claim = surgery(&format!("C{i}"), "M4", &admitted.to_string(), 22_000);
+            let id = claim.id();
+            registry
+                .receive_claims(vec![ReceivedClaim { line: 0, claim }])
+                .await
+                .unwrap();
+            registry
+                .adjudicate_claims(&[id], day("2025-09-02"))
+                .await
+                .unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut total = Money::ZERO;
+    for i in 0..12 {
+        total += h
+            .registry
+            .claim_view(&format!("H1/C{i}"))
+            .await
+            .unwrap()
+            .record
+            .amounts
+            .approved;
+    }
+    assert_eq!(
+        total,
+        Money::from_units(50_000),
+        "the family limit, exactly"
+    );
+}
+
+/// A store that fails every locked write at its commit, after all its writes were made.
+struct FailingStore(Arc<dyn Store>);
+
+#[async_trait]
+impl Store for FailingStore {
+    fn backend(&self) -> &'static str {
+        self.0.backend()
+    }
+    async fn close(&self) {
+        self.0.close().await
+    }
+    async fn upsert(
+        &self,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+    ) -> Result<(), StoreError> {
+        self.0.upsert(table, rows, progress).await
+    }
+    async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
+        self.0.insert(table, row).await
+    }
+    async fn update(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
+        self.0.update(table, row).await
+    }
+    async fn get(&self, table: &'static Table, key: &[Value]) -> Result<Option<Row>, StoreError> {
+        self.0.get(table, key).await
+    }
+    async fn list(&self, table: &'static Table, query: &ListQuery) -> Result<Vec<Row>, StoreError> {
+        self.0.list(table, query).await
+    }
+    async fn rows_where_in(
+        &self,
+        table: &'static Table,
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.0.rows_where_in(table, column, values).await
+    }
+    async fn write_locked(
+        &self,
+        lock: &Lock,
+        reads: &[Read],
+        decide: &mut Decide<'_>,
+    ) -> Result<(), StoreError> {
+        self.0
+            .write_locked(lock, reads, &mut |read| {
+                let mut writes = decide(read)?;
+                // A reason for a claim that does not exist: refused when the transaction commits.
+                let orphan = carepool_store::claim_tables::reason_rows(
+                    "nobody/0",
+                    1,
+                    &[carepool_core::claims::Reason::claim(
+                        carepool_core::claims::ReasonCode::Exempt,
+                        "injected",
+                    )],
+                );
+                writes.push((&carepool_store::claim_tables::CLAIM_REASONS, orphan));
+                Ok(writes)
+            })
+            .await
+    }
+    async fn project(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.0.project(table, columns, filters).await
+    }
+    async fn existing_keys(
+        &self,
+        table: &'static Table,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        self.0.existing_keys(table, keys).await
+    }
+    async fn scheme_versions(&self, code: &str) -> Result<Vec<StoredSchemeVersion>, StoreError> {
+        self.0.scheme_versions(code).await
+    }
+    async fn scheme_codes(&self) -> Result<Vec<String>, StoreError> {
+        self.0.scheme_codes().await
+    }
+    async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError> {
+        self.0.add_scheme_version(version).await
+    }
+}
+
+/// A failure in the middle of adjudication or of payment leaves no claim half-decided and no
+/// partial payment: the database is as it was.
+pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
+    load_registry(&h).await;
+    let claims: Vec<ReceivedClaim> = (0..5)
+        .map(|i| ReceivedClaim {
+            line: i + 1,
+            claim: surgery(
+                &format!("F{i}"),
+                "M1",
+                &format!("2025-06-0{}", i + 1),
+                9_000,
+            ),
+        })
+        .collect();
+    h.registry.receive_claims(claims).await.unwrap();
+    let failing = Registry::new(Arc::new(FailingStore(h.store.clone())));
+
+    let before = h.dump().await;
+    assert!(
+        failing
+            .adjudicate_received(day("2025-09-02"), &|_| {})
+            .await
+            .is_err()
+    );
+    assert_eq!(h.dump().await, before, "adjudication left something behind");
+
+    h.registry
+        .adjudicate_received(day("2025-09-02"), &|_| {})
+        .await
+        .unwrap();
+    let before = h.dump().await;
+    assert!(
+        failing
+            .pay_claims("2025-09", day("2025-09-30"))
+            .await
+            .is_err()
+    );
+    assert_eq!(h.dump().await, before, "payment left something behind");
+    let paid = h
+        .registry
+        .pay_claims("2025-09", day("2025-09-30"))
+        .await
+        .unwrap();
+    assert_eq!(paid.claims_paid, 5);
+}
