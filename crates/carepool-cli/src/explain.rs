@@ -10,7 +10,7 @@ pub fn claim(view: &ClaimView) -> String {
     let mut line = |text: String| writeln!(out, "{text}").expect("write to String");
     line(format!(
         "claim {}: {} (member {}, facility {})",
-        record.id, record.status, claim.member_id, claim.provider_id
+        view.id, record.status, claim.member_id, claim.provider_id
     ));
     let dates = match (claim.visit_date, claim.admission_date, claim.discharge_date) {
         (Some(visit), _, _) => format!("visit {visit}"),

@@ -4,6 +4,7 @@
 use crate::money::Money;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A rule broken by one field of a record: the field's name and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -324,9 +325,57 @@ impl Contribution {
     }
 }
 
+/// The district a location lies in: the nearest enclosing location, itself included, of kind
+/// "district"; the location itself when none is. A patient whose family's district differs from
+/// the facility's is non-local (for allowances).
+pub fn district_of<'a>(locations: &'a HashMap<String, Location>, code: &'a str) -> &'a str {
+    let mut current = code;
+    // The hierarchy is a few levels deep; the bound guards against a cycle in bad data.
+    for _ in 0..64 {
+        let Some(location) = locations.get(current) else {
+            break;
+        };
+        if location.kind == "district" {
+            return &location.code;
+        }
+        match &location.parent_code {
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_village_lies_in_the_district_above_it() {
+        let place = |code: &str, kind: &str, parent: Option<&str>| {
+            (
+                code.to_string(),
+                Location {
+                    code: code.into(),
+                    name: code.into(),
+                    kind: kind.into(),
+                    parent_code: parent.map(String::from),
+                    area: None,
+                },
+            )
+        };
+        let locations: HashMap<String, Location> = [
+            place("P1", "province", None),
+            place("D1", "district", Some("P1")),
+            place("V1", "village", Some("D1")),
+            place("X1", "village", Some("P1")),
+        ]
+        .into();
+        assert_eq!(district_of(&locations, "V1"), "D1");
+        assert_eq!(district_of(&locations, "D1"), "D1");
+        assert_eq!(district_of(&locations, "X1"), "X1", "no district above");
+        assert_eq!(district_of(&locations, "unknown"), "unknown");
+    }
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()

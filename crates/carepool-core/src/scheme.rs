@@ -276,11 +276,20 @@ pub struct Allowance {
     pub when: AllowanceCondition,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AllowanceKind {
     Transport,
     Food,
+}
+
+impl AllowanceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllowanceKind::Transport => "transport",
+            AllowanceKind::Food => "food",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -184,7 +184,7 @@ impl Registry {
         })
     }
 
-    async fn typed_where_in<R: Record>(
+    pub(crate) async fn typed_where_in<R: Record>(
         &self,
         table: &'static Table,
         column: usize,
@@ -205,6 +205,12 @@ impl Registry {
     ) -> Result<LoadOutcome, ServiceError> {
         schemes::load(self.store.as_ref(), definition).await
     }
+}
+
+/// The distinct values, in order: the keys of one batch read.
+pub(crate) fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
+    let set: std::collections::BTreeSet<String> = values.collect();
+    set.into_iter().collect()
 }
 
 /// A stored row read back as a record; a stored row that breaks the rules is an internal fault.

@@ -2,7 +2,7 @@
 //! keys and unique values not repeated, references that exist (in the database or earlier in the
 //! same input), and, for coverage, eligibility under the scheme version in force.
 
-use crate::{NumberedRow, Registry, RowProblem, ServiceError};
+use crate::{NumberedRow, Registry, RowProblem, ServiceError, unique};
 use carepool_core::eligibility::check_enrolment;
 use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
@@ -306,9 +306,4 @@ async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems
         }
     }
     Ok(problems)
-}
-
-fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
-    let set: HashSet<String> = values.collect();
-    set.into_iter().collect()
 }

@@ -280,8 +280,9 @@ fn list(codes: impl Iterator<Item = &'static str>) -> Value {
 /// The claim's row and its lines' rows.
 pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
     let claim = &record.claim;
+    let id = claim.id();
     let row = vec![
-        text(&record.id),
+        text(&id),
         text(&claim.provider_id),
         text(&claim.claim_number),
         text(&claim.member_id),
@@ -289,7 +290,7 @@ pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
         opt_date(claim.visit_date),
         opt_date(claim.admission_date),
         opt_date(claim.discharge_date),
-        opt_date(record.incurred_date),
+        opt_date(claim.incurred_date()),
         if claim.diagnosis_codes.is_empty() {
             Value::Null
         } else {
@@ -324,7 +325,7 @@ pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
         .enumerate()
         .map(|(i, (line, decided))| {
             vec![
-                text(&record.id),
+                text(&id),
                 Value::Integer(i as i64 + 1),
                 text(&claim.member_id),
                 text(&line.service_code),
@@ -358,7 +359,8 @@ pub fn claim_rows_with_reasons(record: &ClaimRecord, reasons: &[Reason]) -> (Row
     (row, lines)
 }
 
-/// Reads a claim back from its row and its lines' rows (in line order).
+/// Reads a claim back from its row and its lines' rows (in line order). The id and the incurred
+/// date are kept in the row for queries; the record derives them from the claim.
 pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldError> {
     let f = Fields {
         table: &CLAIMS,
@@ -396,7 +398,6 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
         })
         .collect::<Result<_, _>>()?;
     Ok(ClaimRecord {
-        id: f.text(0)?,
         claim: Claim {
             provider_id: f.text(1)?,
             claim_number: f.text(2)?,
@@ -413,7 +414,6 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
             lines: claim_lines,
         },
         family_id: f.opt_text(4)?,
-        incurred_date: f.opt_date(8)?,
         status: f.code(15, ClaimStatus::parse)?,
         package: f.opt_text(16)?,
         scheme_version: f.opt_date(17)?,

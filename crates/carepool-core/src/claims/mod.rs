@@ -7,6 +7,7 @@
 //! - [`usage`]: coverage years and what a family or member has used of each annual limit;
 //! - [`review`]: which claims go to a medical reviewer, and what a reviewer's decision does.
 
+pub mod payment;
 pub mod reasons;
 pub mod review;
 pub mod usage;
@@ -216,6 +217,15 @@ impl Amounts {
     }
 }
 
+impl std::iter::Sum for Amounts {
+    fn sum<I: Iterator<Item = Amounts>>(iter: I) -> Amounts {
+        iter.fold(Amounts::default(), |mut total, amounts| {
+            total += amounts;
+            total
+        })
+    }
+}
+
 impl std::ops::AddAssign for Amounts {
     fn add_assign(&mut self, other: Amounts) {
         self.claimed += other.claimed;
@@ -228,12 +238,10 @@ impl std::ops::AddAssign for Amounts {
 /// A claim as carepool keeps it: as received, with the decision taken on it and its payment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimRecord {
-    pub id: String,
     #[serde(flatten)]
     pub claim: Claim,
     /// The member's family when the claim was received; none for an unknown member.
     pub family_id: Option<String>,
-    pub incurred_date: Option<NaiveDate>,
     pub status: ClaimStatus,
     pub package: Option<String>,
     pub scheme_version: Option<NaiveDate>,
@@ -260,18 +268,9 @@ impl ClaimRecord {
         let line_decisions = claim
             .lines
             .iter()
-            .map(|line| verify::LineDecision {
-                amounts: Amounts {
-                    claimed: line.claimed(),
-                    ..Amounts::default()
-                },
-                benefit_category: None,
-                tariff_price: None,
-            })
+            .map(verify::LineDecision::unjudged)
             .collect();
         ClaimRecord {
-            id: claim.id(),
-            incurred_date: claim.incurred_date(),
             family_id,
             status: ClaimStatus::Received,
             package: None,

@@ -2,10 +2,14 @@
 //! decision does to the amounts.
 
 use super::reasons::{Reason, ReasonCode as R};
+use super::usage::UsageKey;
+use super::verify::LineDecision;
 use super::{Amounts, Claim, ClaimStatus};
 use crate::money::Money;
-use crate::scheme::ReviewRules;
+use crate::scheme::{BenefitPackage, ReviewRules};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The review reasons that hold for a claim (empty: no review).
 pub fn selection(claim: &Claim, claimed: Money, rules: &ReviewRules) -> Vec<Reason> {
@@ -186,10 +190,7 @@ pub fn apply_review(
                 .with_amount(approved)
         }
     };
-    let mut amounts = Amounts::default();
-    for line in &new_lines {
-        amounts += *line;
-    }
+    let amounts: Amounts = new_lines.iter().copied().sum();
     Ok(Reviewed {
         status: ClaimStatus::from_amounts(amounts.approved, amounts.member_share, amounts.rejected),
         amounts,
@@ -198,6 +199,33 @@ pub fn apply_review(
         reason,
         released,
     })
+}
+
+/// What a review gives back to the annual limits, by the key each line's approved amount was
+/// counted under: `released` per line, from [`Reviewed::released`], in the claim's package.
+pub fn released_usage(
+    package: &BenefitPackage,
+    family_id: &str,
+    member_id: &str,
+    year_start: NaiveDate,
+    lines: &[LineDecision],
+    released: &[Money],
+) -> BTreeMap<UsageKey, Money> {
+    let mut by_key = BTreeMap::new();
+    for (line, freed) in lines.iter().zip(released) {
+        let limited = line
+            .benefit_category
+            .as_deref()
+            .and_then(|code| package.categories.iter().find(|c| c.code == code))
+            .and_then(|category| Some((category, category.limit.as_ref()?)));
+        if let Some((category, limit)) = limited
+            && *freed > Money::ZERO
+        {
+            let key = UsageKey::limit(limit.per, family_id, member_id, &category.code, year_start);
+            *by_key.entry(key).or_default() += *freed;
+        }
+    }
+    by_key
 }
 
 #[cfg(test)]
@@ -345,6 +373,24 @@ mod tests {
         .unwrap();
         assert_eq!(approved.lines, lines);
         assert_eq!(approved.status, ClaimStatus::PartiallyApproved);
+    }
+
+    #[test]
+    fn released_amounts_go_back_to_the_limit_they_were_counted_under() {
+        let package = &crate::scheme::tests::minimal_scheme().packages[0];
+        let year: NaiveDate = "2025-01-01".parse().unwrap();
+        let line = |category: Option<&str>| LineDecision {
+            amounts: Amounts::default(),
+            benefit_category: category.map(String::from),
+            tariff_price: None,
+        };
+        let lines = [line(Some("ip")), line(Some("ip")), line(None)];
+        let released = released_usage(package, "F1", "M1", year, &lines, &[m(10), m(5), m(7)]);
+        let family_key = UsageKey::member("F1", "", "ip", year);
+        assert_eq!(
+            released.into_iter().collect::<Vec<_>>(),
+            [(family_key, m(15))]
+        );
     }
 
     #[test]

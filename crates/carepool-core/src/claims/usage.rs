@@ -3,6 +3,7 @@
 use crate::dates::add_months;
 use crate::money::Money;
 use crate::registry::Coverage;
+use crate::scheme::LimitUnit;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -15,6 +16,39 @@ pub struct UsageKey {
     pub member_id: String,
     pub category: String,
     pub year_start: NaiveDate,
+}
+
+impl UsageKey {
+    /// A member's own use of a category (a deductible, a limit per member).
+    pub fn member(
+        family_id: &str,
+        member_id: &str,
+        category: &str,
+        year_start: NaiveDate,
+    ) -> UsageKey {
+        UsageKey {
+            family_id: family_id.to_string(),
+            member_id: member_id.to_string(),
+            category: category.to_string(),
+            year_start,
+        }
+    }
+
+    /// The key a category's annual limit counts under: the family's, or the member's for a
+    /// limit per member.
+    pub fn limit(
+        per: LimitUnit,
+        family_id: &str,
+        member_id: &str,
+        category: &str,
+        year_start: NaiveDate,
+    ) -> UsageKey {
+        let counted_for = match per {
+            LimitUnit::Family => "",
+            LimitUnit::Member => member_id,
+        };
+        UsageKey::member(family_id, counted_for, category, year_start)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,10 +83,6 @@ impl Ledger {
 
     pub fn add(&mut self, key: UsageKey, usage: Usage) {
         *self.entries.entry(key).or_default() += usage;
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&UsageKey, &Usage)> {
-        self.entries.iter()
     }
 }
 

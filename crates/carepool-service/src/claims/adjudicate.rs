@@ -5,12 +5,11 @@
 
 use super::context::{self, Loaded, Loader};
 use super::records_from_rows;
-use crate::Registry;
 use crate::error::ServiceError;
+use crate::{Registry, unique};
 use carepool_core::claims::usage::{Ledger, UsageKey};
 use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
 use carepool_core::claims::{ClaimRecord, ClaimStatus};
-use carepool_core::scheme::SchemeDefinition;
 use carepool_store::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_MEMBER_ID, USAGE_FAMILY_ID,
     claim_column,
@@ -20,7 +19,6 @@ use carepool_store::{Lock, Progress, Read, StoreError, Writes};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 /// Claims judged per transaction in a batch run.
 pub const BATCH: usize = 2_000;
@@ -88,27 +86,11 @@ impl Registry {
         report: &mut AdjudicationReport,
     ) -> Result<(), ServiceError> {
         let mut claims: Vec<ClaimRecord> = self.claim_records(ids).await?.into_values().collect();
-        claims.sort_by(|a, b| (a.claim.received_date, &a.id).cmp(&(b.claim.received_date, &b.id)));
-        let member_ids: Vec<String> = unique(claims.iter().map(|c| c.claim.member_id.clone()));
-        let provider_ids: Vec<String> = unique(claims.iter().map(|c| c.claim.provider_id.clone()));
+        claims.sort_by_cached_key(|c| (c.claim.received_date, c.claim.id()));
+        let member_ids = unique(claims.iter().map(|c| c.claim.member_id.clone()));
+        let provider_ids = unique(claims.iter().map(|c| c.claim.provider_id.clone()));
         let loaded = loader.load(&member_ids, &provider_ids).await?;
-        let mut versions: HashMap<String, Arc<Vec<SchemeDefinition>>> = HashMap::new();
-        for family in loaded.families.values() {
-            versions.insert(
-                family.scheme.clone(),
-                loader.versions(&family.scheme).await?,
-            );
-        }
-        let locals: HashMap<String, bool> = claims
-            .iter()
-            .filter_map(|c| {
-                let member = loaded.members.get(&c.claim.member_id)?;
-                let family = loaded.families.get(&member.family_id)?;
-                let provider = loaded.providers.get(&c.claim.provider_id)?;
-                Some((c.id.clone(), loader.same_district(family, provider)))
-            })
-            .collect();
-        let family_ids: Vec<String> = unique(loaded.families.keys().cloned());
+        let family_ids = unique(loaded.families.keys().cloned());
 
         let reads = [
             Read::WhereIn {
@@ -129,8 +111,7 @@ impl Registry {
         ];
         let judge = Judge {
             loaded: &loaded,
-            versions: &versions,
-            locals: &locals,
+            loader,
             today,
         };
         let mut outcome = None;
@@ -155,8 +136,7 @@ impl Registry {
 /// What a batch is judged with, read before the lock.
 struct Judge<'a> {
     loaded: &'a Loaded,
-    versions: &'a HashMap<String, Arc<Vec<SchemeDefinition>>>,
-    locals: &'a HashMap<String, bool>,
+    loader: &'a Loader<'a>,
     today: NaiveDate,
 }
 
@@ -191,30 +171,30 @@ impl Judge<'_> {
         let mut reason_rows = Vec::new();
         let mut report = AdjudicationReport::default();
         for stored in claims {
+            let claim = &stored.claim;
+            let id = claim.id();
             // Another run may have judged it since it was read.
-            let current = history_records
-                .get(&stored.id)
-                .map_or(stored.status, |r| r.status);
+            let current = history_records.get(&id).map_or(stored.status, |r| r.status);
             if current != ClaimStatus::Received {
                 continue;
             }
-            let claim = &stored.claim;
             let member = self.loaded.members.get(&claim.member_id);
             let family = member.and_then(|m| self.loaded.family_record(&m.family_id));
-            let no_versions = Vec::new();
-            let versions = family
-                .as_ref()
-                .and_then(|f| self.versions.get(&f.family.scheme))
-                .map_or(&no_versions, |v| v.as_ref());
-            let empty = Vec::new();
-            let priors = history.get(&claim.member_id).unwrap_or(&empty);
+            let provider = self.loaded.providers.get(&claim.provider_id);
             let context = ClaimContext {
-                versions,
+                versions: family
+                    .as_ref()
+                    .map_or(&[], |f| self.loader.versions(&f.family.scheme)),
+                patient_is_local: match (&family, provider) {
+                    (Some(family), Some(provider)) => {
+                        self.loader.patient_is_local(family.family, provider)
+                    }
+                    _ => true,
+                },
                 member,
                 family,
-                provider: self.loaded.providers.get(&claim.provider_id),
-                patient_is_local: self.locals.get(&stored.id).copied().unwrap_or(true),
-                history: priors,
+                provider,
+                history: history.get(&claim.member_id).map_or(&[], Vec::as_slice),
             };
             let decision = adjudicate(claim, &context, &ledger);
             for (key, usage) in &decision.usage {
@@ -232,7 +212,7 @@ impl Judge<'_> {
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
             claim_rows.push(row);
             line_rows.extend(lines);
-            reason_rows.extend(claim_tables::reason_rows(&record.id, 1, &decision.reasons));
+            reason_rows.extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
             report.adjudicated += 1;
             *report
                 .by_status
@@ -258,10 +238,10 @@ impl Judge<'_> {
 /// What a stored claim tells the rules about later claims of the same member.
 pub(crate) fn prior_claim(record: &ClaimRecord) -> Option<PriorClaim> {
     Some(PriorClaim {
-        id: record.id.clone(),
+        id: record.claim.id(),
         provider_id: record.claim.provider_id.clone(),
         claim_number: record.claim.claim_number.clone(),
-        incurred_date: record.incurred_date?,
+        incurred_date: record.claim.incurred_date()?,
         discharge_date: record.claim.discharge_date,
         received_date: record.claim.received_date,
         status: record.status,
@@ -277,9 +257,4 @@ pub(crate) fn prior_claim(record: &ClaimRecord) -> Option<PriorClaim> {
             .map(|(l, _)| l.service_code.clone())
             .collect(),
     })
-}
-
-fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
-    let set: BTreeSet<String> = values.collect();
-    set.into_iter().collect()
 }

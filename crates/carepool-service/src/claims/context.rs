@@ -1,23 +1,26 @@
 //! Loading what the claim rules need from the registry, many claims at a time.
 
 use crate::error::ServiceError;
-use crate::{Registry, typed};
+use crate::{Registry, typed, unique};
 use carepool_core::claims::usage::Ledger;
-use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
+use carepool_core::registry::{
+    Contribution, Coverage, Family, Location, Member, Provider, district_of,
+};
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::standing::FamilyRecord;
 use carepool_store::ListQuery;
 use carepool_store::claim_tables;
 use carepool_store::schema::Row;
-use carepool_store::tables::{self, Record};
+use carepool_store::tables;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::hash_map::Entry;
 
-/// Holds what does not change during a run: locations and scheme versions.
+/// Loads batches of registry rows, and keeps what does not change during a run: locations and
+/// scheme versions.
 pub(crate) struct Loader<'r> {
     registry: &'r Registry,
     locations: HashMap<String, Location>,
-    versions: HashMap<String, Arc<Vec<SchemeDefinition>>>,
+    versions: HashMap<String, Vec<SchemeDefinition>>,
 }
 
 /// The registry rows for a batch of claims.
@@ -33,17 +36,13 @@ pub(crate) struct Loaded {
 
 impl<'r> Loader<'r> {
     pub async fn new(registry: &'r Registry) -> Result<Loader<'r>, ServiceError> {
-        let rows = registry
-            .store
-            .list(
-                &tables::LOCATIONS,
-                &ListQuery {
-                    limit: i64::MAX as u64,
-                    ..ListQuery::default()
-                },
-            )
-            .await?;
-        let locations = rows
+        let query = ListQuery {
+            limit: i64::MAX as u64,
+            ..ListQuery::default()
+        };
+        let locations = registry
+            .list(&tables::LOCATIONS, &query)
+            .await?
             .iter()
             .map(|row| typed::<Location>(row).map(|l| (l.code.clone(), l)))
             .collect::<Result<_, _>>()?;
@@ -54,51 +53,52 @@ impl<'r> Loader<'r> {
         })
     }
 
-    pub async fn versions(
-        &mut self,
-        scheme: &str,
-    ) -> Result<Arc<Vec<SchemeDefinition>>, ServiceError> {
-        if let Some(found) = self.versions.get(scheme) {
-            return Ok(found.clone());
-        }
-        let loaded = Arc::new(self.registry.scheme_versions(scheme).await?);
-        self.versions.insert(scheme.to_string(), loaded.clone());
-        Ok(loaded)
-    }
-
-    /// The members, their whole families with cover and contributions, and the providers.
+    /// The members, their whole families with cover and contributions, the providers, and the
+    /// versions of the families' schemes.
     pub async fn load(
-        &self,
+        &mut self,
         member_ids: &[String],
         provider_ids: &[String],
     ) -> Result<Loaded, ServiceError> {
-        let store = &self.registry.store;
-        let mut loaded = Loaded::default();
-        let members: Vec<Member> =
-            typed_rows(&store.rows_where_in(&tables::MEMBERS, 0, member_ids).await?)?;
-        let mut family_ids: Vec<String> = members.iter().map(|m| m.family_id.clone()).collect();
-        family_ids.sort();
-        family_ids.dedup();
-        for member in members {
-            loaded.members.insert(member.id.clone(), member);
-        }
-        for family in typed_rows::<Family>(
-            &store
-                .rows_where_in(&tables::FAMILIES, 0, &family_ids)
-                .await?,
-        )? {
-            loaded.families.insert(family.id.clone(), family);
-        }
-        let relatives: Vec<Member> = typed_rows(
-            &store
-                .rows_where_in(&tables::MEMBERS, 1, &family_ids)
-                .await?,
-        )?;
+        let registry = self.registry;
+        let members: Vec<Member> = registry
+            .typed_where_in(&tables::MEMBERS, 0, member_ids)
+            .await?;
+        let family_ids = unique(members.iter().map(|m| m.family_id.clone()));
+        let families: Vec<Family> = registry
+            .typed_where_in(&tables::FAMILIES, 0, &family_ids)
+            .await?;
+        let relatives: Vec<Member> = registry
+            .typed_where_in(&tables::MEMBERS, 1, &family_ids)
+            .await?;
         let relative_ids: Vec<String> = relatives.iter().map(|m| m.id.clone()).collect();
         let family_of: HashMap<String, String> = relatives
             .iter()
             .map(|m| (m.id.clone(), m.family_id.clone()))
             .collect();
+        let coverage: Vec<Coverage> = registry
+            .typed_where_in(&tables::COVERAGE, 0, &relative_ids)
+            .await?;
+        let contributions: Vec<Contribution> = registry
+            .typed_where_in(&tables::CONTRIBUTIONS, 1, &family_ids)
+            .await?;
+        let providers: Vec<Provider> = registry
+            .typed_where_in(&tables::PROVIDERS, 0, provider_ids)
+            .await?;
+
+        for scheme in unique(families.iter().map(|f| f.scheme.clone())) {
+            if let Entry::Vacant(slot) = self.versions.entry(scheme) {
+                let versions = registry.scheme_versions(slot.key()).await?;
+                slot.insert(versions);
+            }
+        }
+        let mut loaded = Loaded::default();
+        for member in members {
+            loaded.members.insert(member.id.clone(), member);
+        }
+        for family in families {
+            loaded.families.insert(family.id.clone(), family);
+        }
         for member in relatives {
             loaded
                 .family_members
@@ -106,11 +106,7 @@ impl<'r> Loader<'r> {
                 .or_default()
                 .push(member);
         }
-        for cover in typed_rows::<Coverage>(
-            &store
-                .rows_where_in(&tables::COVERAGE, 0, &relative_ids)
-                .await?,
-        )? {
+        for cover in coverage {
             if let Some(family) = family_of.get(&cover.member_id) {
                 loaded
                     .coverage
@@ -119,48 +115,27 @@ impl<'r> Loader<'r> {
                     .push(cover);
             }
         }
-        for contribution in typed_rows::<Contribution>(
-            &store
-                .rows_where_in(&tables::CONTRIBUTIONS, 1, &family_ids)
-                .await?,
-        )? {
+        for contribution in contributions {
             loaded
                 .contributions
                 .entry(contribution.family_id.clone())
                 .or_default()
                 .push(contribution);
         }
-        for provider in typed_rows::<Provider>(
-            &store
-                .rows_where_in(&tables::PROVIDERS, 0, provider_ids)
-                .await?,
-        )? {
+        for provider in providers {
             loaded.providers.insert(provider.code.clone(), provider);
         }
         Ok(loaded)
     }
 
-    /// The patient's family lives in the facility's district: the nearest enclosing location
-    /// of kind "district" (or the location itself when there is none) is the same.
-    pub fn same_district(&self, family: &Family, provider: &Provider) -> bool {
-        self.district(&family.location_code) == self.district(&provider.location_code)
+    /// Every version of a scheme loaded by [`Loader::load`]; none for a scheme it has not met.
+    pub fn versions(&self, scheme: &str) -> &[SchemeDefinition] {
+        self.versions.get(scheme).map_or(&[], Vec::as_slice)
     }
 
-    fn district<'a>(&'a self, code: &'a str) -> &'a str {
-        let mut current = code;
-        for _ in 0..64 {
-            let Some(location) = self.locations.get(current) else {
-                break;
-            };
-            if location.kind == "district" {
-                return &location.code;
-            }
-            match &location.parent_code {
-                Some(parent) => current = parent,
-                None => break,
-            }
-        }
-        code
+    pub fn patient_is_local(&self, family: &Family, provider: &Provider) -> bool {
+        district_of(&self.locations, &family.location_code)
+            == district_of(&self.locations, &provider.location_code)
     }
 }
 
@@ -176,10 +151,6 @@ impl Loaded {
             contributions: self.contributions.get(family_id).map_or(&[], Vec::as_slice),
         })
     }
-}
-
-fn typed_rows<R: Record>(rows: &[Row]) -> Result<Vec<R>, ServiceError> {
-    rows.iter().map(|r| typed(r)).collect()
 }
 
 /// The ledger of limit usage from its stored rows.

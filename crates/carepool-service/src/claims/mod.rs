@@ -44,6 +44,8 @@ pub struct ReceiveReport {
 /// A claim with every reason given on it, for `claims show` and the API.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimView {
+    pub id: String,
+    pub incurred_date: Option<NaiveDate>,
     #[serde(flatten)]
     pub record: ClaimRecord,
     pub reasons: Vec<Reason>,
@@ -164,7 +166,12 @@ impl Registry {
             .iter()
             .map(|row| claim_tables::reason_from_row(row).map_err(corrupt("claim reason")))
             .collect::<Result<_, _>>()?;
-        Ok(ClaimView { record, reasons })
+        Ok(ClaimView {
+            id: record.claim.id(),
+            incurred_date: record.claim.incurred_date(),
+            record,
+            reasons,
+        })
     }
 
     /// Is the member covered on `date`, and what is left of each limit?
@@ -174,8 +181,8 @@ impl Registry {
         date: NaiveDate,
     ) -> Result<CoverStatus, ServiceError> {
         let member: Member = typed(&self.get(&MEMBERS, &[Value::Text(member_id.into())]).await?)?;
-        let mut context = context::Loader::new(self).await?;
-        let loaded = context.load(std::slice::from_ref(&member.id), &[]).await?;
+        let mut loader = context::Loader::new(self).await?;
+        let loaded = loader.load(std::slice::from_ref(&member.id), &[]).await?;
         let ledger = context::ledger(
             &self
                 .store
@@ -189,9 +196,12 @@ impl Registry {
         let family = loaded
             .family_record(&member.family_id)
             .ok_or_else(|| ServiceError::Corrupt(format!("member {} has no family", member.id)))?;
-        let versions = context.versions(&family.family.scheme).await?;
         Ok(carepool_core::claims::verify::cover_status(
-            &versions, &member, &family, date, &ledger,
+            loader.versions(&family.family.scheme),
+            &member,
+            &family,
+            date,
+            &ledger,
         ))
     }
 }
@@ -212,7 +222,7 @@ fn records_from_rows(
             let id = row[claim_column::ID].as_text().unwrap_or_default();
             let lines = lines_by_claim.remove(id).unwrap_or_default();
             claim_tables::claim_record(row, &lines)
-                .map(|record| (record.id.clone(), record))
+                .map(|record| (id.to_string(), record))
                 .map_err(|e| StoreError::internal(corrupt("claim")(e)))
         })
         .collect()

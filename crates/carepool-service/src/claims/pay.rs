@@ -1,17 +1,19 @@
-//! Payment: every claim approved by the end of a month and not yet paid goes into one payment
-//! per facility, and allowances into one payment per patient, all in one transaction. Running it
-//! again pays only what was approved since.
+//! A payment run for a month, in one transaction: the rules of which claims are due and how they
+//! group into payments are in `carepool_core::claims::payment`; this reads the claims under the
+//! lock and writes the payments and the paid claims. Running it again pays only what was
+//! approved since.
 
 use crate::Registry;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
+use carepool_core::claims::payment::{Payable, PayeeKind, Period, plan};
 use carepool_store::claim_tables::{self, CLAIMS, PAYMENTS, Payment, claim_column as col};
 use carepool_store::schema::{Row, Value};
-use carepool_store::{ListQuery, Lock, Read};
-use chrono::{Datelike, NaiveDate};
+use carepool_store::{ListQuery, Lock, Read, StoreError};
+use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PaymentReport {
@@ -26,162 +28,21 @@ pub struct PaymentReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct PaymentLine {
     pub id: String,
+    /// provider or member
     pub payee_kind: &'static str,
     pub payee_id: String,
     pub claims: i64,
     pub amount: Money,
 }
 
-/// The last day of a `YYYY-MM` period.
-pub fn period_end(period: &str) -> Result<NaiveDate, ServiceError> {
-    let invalid = || {
-        ServiceError::Invalid(vec![RowProblem::new(
-            0,
-            Some("period"),
-            format!("'{period}' is not a month YYYY-MM"),
-        )])
-    };
-    let first =
-        NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").map_err(|_| invalid())?;
-    if format!("{:04}-{:02}", first.year(), first.month()) != period {
-        return Err(invalid());
-    }
-    Ok(carepool_core::dates::add_months(first, 1)
-        .pred_opt()
-        .expect("a day before"))
-}
-
-impl Registry {
-    pub async fn pay_claims(
-        &self,
-        period: &str,
-        paid_date: NaiveDate,
-    ) -> Result<PaymentReport, ServiceError> {
-        let end = period_end(period)?;
-        let all = |status: ClaimStatus| Read::List {
-            table: &CLAIMS,
-            query: ListQuery {
-                filters: vec![(col::STATUS, Value::Text(status.as_str().into()))],
-                limit: i64::MAX as u64,
-                ..ListQuery::default()
-            },
-        };
-        let reads = [
-            all(ClaimStatus::Approved),
-            all(ClaimStatus::PartiallyApproved),
-            Read::List {
-                table: &PAYMENTS,
-                query: ListQuery {
-                    limit: i64::MAX as u64,
-                    ..ListQuery::default()
-                },
-            },
-        ];
-        let mut report = PaymentReport {
-            period: period.to_string(),
-            ..PaymentReport::default()
-        };
-        self.store
-            .write_locked(&Lock::AllClaims, &reads, &mut |read| {
-                let [approved, partial, payments]: [Vec<Row>; 3] =
-                    read.try_into().expect("three reads");
-                let taken: HashSet<String> = payments
-                    .iter()
-                    .filter_map(|p| p[0].as_text().map(str::to_string))
-                    .collect();
-                let mut due: Vec<Row> = approved
-                    .into_iter()
-                    .chain(partial)
-                    .filter(|row| matches!(row[col::DECIDED_DATE], Value::Date(d) if d <= end))
-                    .collect();
-                due.sort_by(|a, b| a[col::ID].as_text().cmp(&b[col::ID].as_text()));
-
-                let mut to_facility: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                let mut to_patient: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                for (i, row) in due.iter().enumerate() {
-                    let text = |c: usize| row[c].as_text().unwrap_or_default().to_string();
-                    to_facility
-                        .entry(text(col::PROVIDER_ID))
-                        .or_default()
-                        .push(i);
-                    if amount(row, col::ALLOWANCE) > Money::ZERO {
-                        to_patient.entry(text(col::MEMBER_ID)).or_default().push(i);
-                    }
-                }
-                let mut payment_rows = Vec::new();
-                let mut pay = |kind: &'static str,
-                               payee: &str,
-                               rows: &mut [Row],
-                               members: &[usize],
-                               column: usize,
-                               batch_column: usize| {
-                    let id = free_id(&taken, &format!("{period}/{kind}/{payee}"));
-                    let mut total = Money::ZERO;
-                    for &i in members {
-                        total += amount(&rows[i], column);
-                        rows[i][batch_column] = Value::Text(id.as_str().into());
-                    }
-                    let payment = Payment {
-                        id: id.clone(),
-                        period: period.to_string(),
-                        payee_kind: kind,
-                        payee_id: payee.to_string(),
-                        paid_date,
-                        claims: members.len() as i64,
-                        amount: total,
-                    };
-                    payment_rows.push(claim_tables::payment_row(&payment));
-                    PaymentLine {
-                        id,
-                        payee_kind: kind,
-                        payee_id: payee.to_string(),
-                        claims: payment.claims,
-                        amount: total,
-                    }
-                };
-                let mut lines = Vec::new();
-                for (provider, members) in &to_facility {
-                    lines.push(pay(
-                        "provider",
-                        provider,
-                        &mut due,
-                        members,
-                        col::APPROVED,
-                        col::PAYMENT_BATCH,
-                    ));
-                }
-                for (member, members) in &to_patient {
-                    lines.push(pay(
-                        "member",
-                        member,
-                        &mut due,
-                        members,
-                        col::ALLOWANCE,
-                        col::ALLOWANCE_BATCH,
-                    ));
-                }
-                for row in &mut due {
-                    row[col::STATUS] = Value::Text(ClaimStatus::Paid.as_str().into());
-                    row[col::PAID] = row[col::APPROVED].clone();
-                    row[col::PAID_DATE] = Value::Date(paid_date);
-                }
-                report.claims_paid = due.len() as u64;
-                report.to_facilities = lines
-                    .iter()
-                    .filter(|l| l.payee_kind == "provider")
-                    .map(|l| l.amount)
-                    .sum();
-                report.to_patients = lines
-                    .iter()
-                    .filter(|l| l.payee_kind == "member")
-                    .map(|l| l.amount)
-                    .sum();
-                report.paid_date = (!due.is_empty()).then_some(paid_date);
-                report.payments = lines;
-                Ok(vec![(&CLAIMS, due), (&PAYMENTS, payment_rows)])
-            })
-            .await?;
-        Ok(report)
+fn all_rows(table: &'static carepool_store::schema::Table, filters: Vec<(usize, Value)>) -> Read {
+    Read::List {
+        table,
+        query: ListQuery {
+            filters,
+            limit: i64::MAX as u64,
+            ..ListQuery::default()
+        },
     }
 }
 
@@ -192,50 +53,111 @@ fn amount(row: &[Value], column: usize) -> Money {
     }
 }
 
-/// `base`, or `base/2`, `base/3`, ... when a payment of that name was already made.
-fn free_id(taken: &HashSet<String>, base: &str) -> String {
-    if !taken.contains(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}/{n}"))
-        .find(|id| !taken.contains(id))
-        .expect("a free number")
+/// What the payment rules need of a stored claim row.
+fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
+    let status = row[col::STATUS].as_text().unwrap_or_default();
+    Ok(Payable {
+        provider_id: row[col::PROVIDER_ID].as_text().unwrap_or_default(),
+        member_id: row[col::MEMBER_ID].as_text().unwrap_or_default(),
+        status: ClaimStatus::parse("status", status)
+            .map_err(|e| StoreError::internal(ServiceError::Corrupt(e.to_string())))?,
+        approved: amount(row, col::APPROVED),
+        allowance: amount(row, col::ALLOWANCE),
+        decided_date: match row[col::DECIDED_DATE] {
+            Value::Date(d) => Some(d),
+            _ => None,
+        },
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Registry {
+    pub async fn pay_claims(
+        &self,
+        period: &str,
+        paid_date: NaiveDate,
+    ) -> Result<PaymentReport, ServiceError> {
+        let period = Period::parse(period).map_err(|message| {
+            ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
+        })?;
+        let mut reads: Vec<Read> = ClaimStatus::ALL
+            .iter()
+            .filter(|s| s.payable())
+            .map(|s| all_rows(&CLAIMS, vec![(col::STATUS, Value::Text(s.as_str().into()))]))
+            .collect();
+        reads.push(all_rows(&PAYMENTS, vec![]));
+        let mut report = PaymentReport {
+            period: period.as_str().to_string(),
+            ..PaymentReport::default()
+        };
+        self.store
+            .write_locked(&Lock::AllClaims, &reads, &mut |mut read| {
+                let payments = read.pop().expect("the payments read");
+                let taken: HashSet<String> = payments
+                    .iter()
+                    .filter_map(|p| p[0].as_text().map(str::to_string))
+                    .collect();
+                let mut due: Vec<Row> = Vec::new();
+                for row in read.into_iter().flatten() {
+                    if payable(&row)?.due_by(&period) {
+                        due.push(row);
+                    }
+                }
+                due.sort_by(|a, b| a[col::ID].as_text().cmp(&b[col::ID].as_text()));
+                let planned = {
+                    let claims = due
+                        .iter()
+                        .map(|r| payable(r))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    plan(&period, &claims, &taken)
+                };
 
-    #[test]
-    fn a_period_is_a_month_and_ends_on_its_last_day() {
-        assert_eq!(
-            period_end("2024-02").unwrap(),
-            "2024-02-29".parse::<NaiveDate>().unwrap()
-        );
-        assert_eq!(
-            period_end("2025-12").unwrap(),
-            "2025-12-31".parse::<NaiveDate>().unwrap()
-        );
-        for bad in ["2025-13", "2025-1", "25-01", "2025-01-01", ""] {
-            assert!(period_end(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_second_payment_in_a_period_gets_the_next_number() {
-        let taken: HashSet<String> = [
-            "2025-03/provider/H1".to_string(),
-            "2025-03/provider/H1/2".to_string(),
-        ]
-        .into();
-        assert_eq!(
-            free_id(&taken, "2025-03/provider/H1"),
-            "2025-03/provider/H1/3"
-        );
-        assert_eq!(
-            free_id(&taken, "2025-03/provider/H2"),
-            "2025-03/provider/H2"
-        );
+                let mut payment_rows = Vec::new();
+                report.payments.clear();
+                for payment in planned {
+                    let batch_column = match payment.payee_kind {
+                        PayeeKind::Provider => col::PAYMENT_BATCH,
+                        PayeeKind::Member => col::ALLOWANCE_BATCH,
+                    };
+                    for &i in &payment.claims {
+                        due[i][batch_column] = Value::Text(payment.id.as_str().into());
+                    }
+                    payment_rows.push(claim_tables::payment_row(&Payment {
+                        id: payment.id.clone(),
+                        period: period.as_str().to_string(),
+                        payee_kind: payment.payee_kind.as_str(),
+                        payee_id: payment.payee_id.clone(),
+                        paid_date,
+                        claims: payment.claims.len() as i64,
+                        amount: payment.amount,
+                    }));
+                    report.payments.push(PaymentLine {
+                        id: payment.id,
+                        payee_kind: payment.payee_kind.as_str(),
+                        payee_id: payment.payee_id,
+                        claims: payment.claims.len() as i64,
+                        amount: payment.amount,
+                    });
+                }
+                for row in &mut due {
+                    row[col::STATUS] = Value::Text(ClaimStatus::Paid.as_str().into());
+                    row[col::PAID] = row[col::APPROVED].clone();
+                    row[col::PAID_DATE] = Value::Date(paid_date);
+                }
+                let total = |kind| {
+                    report
+                        .payments
+                        .iter()
+                        .filter(|p| p.payee_kind == PayeeKind::as_str(kind))
+                        .map(|p| p.amount)
+                        .sum()
+                };
+                report.to_facilities = total(PayeeKind::Provider);
+                report.to_patients = total(PayeeKind::Member);
+                report.claims_paid = due.len() as u64;
+                report.paid_date = (!due.is_empty()).then_some(paid_date);
+                Ok(vec![(&CLAIMS, due), (&PAYMENTS, payment_rows)])
+            })
+            .await?;
+        Ok(report)
     }
 }

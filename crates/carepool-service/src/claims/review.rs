@@ -1,20 +1,21 @@
 //! A medical reviewer's decision on a claim held for review.
 
 use super::{ClaimView, records_from_rows};
-use crate::Registry;
 use crate::error::{RowProblem, ServiceError};
+use crate::{Registry, typed};
 use carepool_core::Money;
-use carepool_core::claims::review::{ReviewAction, apply_review};
-use carepool_core::claims::usage::{Usage, UsageKey};
-use carepool_core::scheme::{LimitUnit, version_in_force};
+use carepool_core::claims::review::{ReviewAction, apply_review, released_usage};
+use carepool_core::claims::usage::Usage;
+use carepool_core::registry::Family;
+use carepool_core::scheme::version_in_force;
 use carepool_store::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, REASON_CLAIM_ID,
     USAGE_FAMILY_ID, claim_column,
 };
 use carepool_store::schema::{Row, Value};
+use carepool_store::tables::FAMILIES;
 use carepool_store::{Lock, Read, StoreError};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 impl Registry {
     /// Approves, adjusts or rejects a claim in review, with the reviewer's note. What an
@@ -43,27 +44,18 @@ impl Registry {
             )]));
         }
         let before = self.claim_view(id).await?.record;
-        // Which lines count against a family limit and which against the member's.
-        let mut limit_per: HashMap<String, LimitUnit> = HashMap::new();
+        // The package the claim was judged under: what its lines counted against.
+        let mut package = None;
         if let (Some(family_id), Some(version_date)) = (&before.family_id, before.scheme_version) {
-            let family: carepool_core::registry::Family = crate::typed(
+            let family: Family = typed(
                 &self
-                    .get(
-                        &carepool_store::tables::FAMILIES,
-                        &[Value::Text(family_id.as_str().into())],
-                    )
+                    .get(&FAMILIES, &[Value::Text(family_id.as_str().into())])
                     .await?,
             )?;
             let versions = self.scheme_versions(&family.scheme).await?;
-            if let Some(package) = version_in_force(&versions, version_date)
+            package = version_in_force(&versions, version_date)
                 .and_then(|v| before.package.as_deref().and_then(|p| v.package(p)))
-            {
-                for category in &package.categories {
-                    if let Some(limit) = &category.limit {
-                        limit_per.insert(category.code.clone(), limit.per);
-                    }
-                }
-            }
+                .cloned();
         }
         let ids = [id.to_string()];
         let family_ids: Vec<String> = before.family_id.iter().cloned().collect();
@@ -106,31 +98,17 @@ impl Registry {
                 let ledger = super::context::ledger(&usage_rows).map_err(StoreError::internal)?;
 
                 let mut usage = Vec::new();
-                if let (Some(family_id), Some(year_start)) =
-                    (&record.family_id, record.coverage_year_start)
+                if let (Some(package), Some(family_id), Some(year_start)) =
+                    (&package, &record.family_id, record.coverage_year_start)
                 {
-                    let mut released: HashMap<UsageKey, Money> = HashMap::new();
-                    for (decided, freed) in record.line_decisions.iter().zip(&reviewed.released) {
-                        let Some(category) = &decided.benefit_category else {
-                            continue;
-                        };
-                        let Some(per) = limit_per.get(category) else {
-                            continue;
-                        };
-                        if *freed == Money::ZERO {
-                            continue;
-                        }
-                        let key = UsageKey {
-                            family_id: family_id.clone(),
-                            member_id: match per {
-                                LimitUnit::Family => String::new(),
-                                LimitUnit::Member => record.claim.member_id.clone(),
-                            },
-                            category: category.clone(),
-                            year_start,
-                        };
-                        *released.entry(key).or_default() += *freed;
-                    }
+                    let released = released_usage(
+                        package,
+                        family_id,
+                        &record.claim.member_id,
+                        year_start,
+                        &record.line_decisions,
+                        &reviewed.released,
+                    );
                     for (key, freed) in released {
                         let now = ledger.get(&key);
                         let after = Usage {

@@ -1,9 +1,14 @@
 //! One test per check and reason code of [`adjudicate`], on a small scheme whose numbers can be
 //! followed by hand, and properties over random claims.
 
+use super::checks::is_icd10;
 use super::*;
-use crate::claims::ClaimLine;
-use crate::registry::{Contribution, FacilityLevel, Family, Ownership, Payer, Relationship};
+use crate::claims::usage::Ledger;
+use crate::registry::{
+    Contribution, Coverage, FacilityLevel, Family, MemberStatus, Ownership, Payer, Relationship,
+    Sex,
+};
+use chrono::Days;
 use proptest::prelude::*;
 
 fn day(text: &str) -> NaiveDate {
@@ -165,6 +170,15 @@ impl World {
         }
     }
 
+    fn family_record(&self) -> FamilyRecord<'_> {
+        FamilyRecord {
+            family: &self.family,
+            members: &self.members,
+            coverage: &self.coverage,
+            contributions: &self.contributions,
+        }
+    }
+
     fn member_mut(&mut self, id: &str) -> &mut Member {
         self.members.iter_mut().find(|m| m.id == id).unwrap()
     }
@@ -173,12 +187,7 @@ impl World {
         let context = ClaimContext {
             versions: &self.versions,
             member: self.members.iter().find(|m| m.id == claim.member_id),
-            family: Some(FamilyRecord {
-                family: &self.family,
-                members: &self.members,
-                coverage: &self.coverage,
-                contributions: &self.contributions,
-            }),
+            family: Some(self.family_record()),
             provider: self.providers.iter().find(|p| p.code == claim.provider_id),
             patient_is_local: self.local,
             history: &self.history,
@@ -925,12 +934,7 @@ proptest! {
 fn a_cover_check_tells_what_is_left_of_each_limit_and_why_not_when_not_covered() {
     let mut world = World::new();
     world.used("", "secondary", 45_000);
-    let family = FamilyRecord {
-        family: &world.family,
-        members: &world.members,
-        coverage: &world.coverage,
-        contributions: &world.contributions,
-    };
+    let family = world.family_record();
     let status = cover_status(
         &world.versions,
         &world.members[1],
@@ -961,12 +965,7 @@ fn a_cover_check_tells_what_is_left_of_each_limit_and_why_not_when_not_covered()
     assert!(!status.covered);
     assert_eq!(status.reasons[0].code, R::NotCovered);
     world.members[0].status = MemberStatus::Pending;
-    let family = FamilyRecord {
-        family: &world.family,
-        members: &world.members,
-        coverage: &world.coverage,
-        contributions: &world.contributions,
-    };
+    let family = world.family_record();
     let status = cover_status(
         &world.versions,
         &world.members[0],

@@ -1,0 +1,540 @@
+//! The checks that refuse a claim or a line (domain.md §2, "Claims", checks 1–4 and the
+//! waiting and grace periods of check 2), and the facts about a patient the rules ask.
+
+use super::PriorClaim;
+use crate::claims::reasons::{Reason, ReasonCode as R};
+use crate::claims::usage::{cover_on, coverage_year_start};
+use crate::claims::{Claim, ClaimLine, ClaimStatus, Setting};
+use crate::dates::{add_months, age_on};
+use crate::money::Money;
+use crate::registry::{Coverage, Member, MemberStatus, Provider, Sex};
+use crate::scheme::{
+    BenefitCategory, BenefitPackage, CareSetting, ExemptGroup, SchemeDefinition, TariffItem,
+    version_in_force,
+};
+use crate::standing::{FamilyRecord, family_standing};
+use chrono::{Days, NaiveDate};
+
+/// The rules and cover a claim is judged under.
+pub(super) struct InForce<'a> {
+    pub scheme: &'a SchemeDefinition,
+    pub package: &'a BenefitPackage,
+    /// The first day of the member's unbroken cover (waiting periods count from it).
+    pub cover_since: NaiveDate,
+    pub year_start: NaiveDate,
+}
+
+impl InForce<'_> {
+    /// The category's waiting period in days, and the first day it covers.
+    pub fn waiting(&self, category: &BenefitCategory) -> Option<(u32, NaiveDate)> {
+        self.scheme
+            .coverage
+            .waiting_periods
+            .iter()
+            .find(|w| w.benefit_category == category.code)
+            .map(|w| (w.days, self.cover_since + Days::new(u64::from(w.days))))
+    }
+}
+
+/// Claim-level checks 1–3: well-formed, the member entitled, the facility empanelled.
+pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    let incurred = claim.incurred_date();
+    if let Some(problem) = date_problem(claim) {
+        reasons.push(Reason::claim(R::MalformedDates, problem));
+    }
+    if claim.lines.is_empty() {
+        reasons.push(Reason::claim(R::MalformedAmounts, "the claim has no lines"));
+    }
+    if claim.diagnosis_codes.is_empty() {
+        reasons.push(Reason::claim(
+            R::MalformedCodes,
+            "the claim has no diagnosis code",
+        ));
+    }
+    for code in &claim.diagnosis_codes {
+        if !is_icd10(code) {
+            reasons.push(Reason::claim(
+                R::MalformedCodes,
+                format!("'{code}' is not an ICD-10 code (a letter, two digits, and an optional subdivision: I21.0)"),
+            ));
+        }
+    }
+
+    match context.member {
+        None => reasons.push(Reason::claim(
+            R::MemberUnknown,
+            format!("no member '{}' in the registry", claim.member_id),
+        )),
+        Some(member) => reasons.extend(incurred.and_then(|date| member_problem(member, date))),
+    }
+
+    match context.provider {
+        None => reasons.push(Reason::claim(
+            R::ProviderUnknown,
+            format!("no facility '{}' in the registry", claim.provider_id),
+        )),
+        Some(provider) => {
+            if let Some(date) = incurred {
+                let empanelled = provider.empanelled_from <= date
+                    && provider.empanelled_to.is_none_or(|to| date <= to);
+                if !empanelled {
+                    reasons.push(Reason::claim(
+                        R::ProviderNotEmpanelled,
+                        format!(
+                            "facility {} is empanelled from {}{}, not on {date}",
+                            provider.code,
+                            provider.empanelled_from,
+                            provider
+                                .empanelled_to
+                                .map_or(String::new(), |to| format!(" to {to}"))
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let claimed = claim.claimed();
+    reasons
+        .into_iter()
+        .map(|r| r.with_amount(claimed))
+        .collect()
+}
+
+/// Why a member is not entitled on `date`, if they are not.
+pub(super) fn member_problem(member: &Member, date: NaiveDate) -> Option<Reason> {
+    let since = member.status_since;
+    let after = date >= since;
+    match member.status {
+        MemberStatus::Active => None,
+        MemberStatus::Pending => Some(Reason::claim(
+            R::MemberPending,
+            format!(
+                "member {} is pending since {since} (registration incomplete): not entitled to claim",
+                member.id
+            ),
+        )),
+        MemberStatus::Inactive if after => Some(Reason::claim(
+            R::MemberInactive,
+            format!("member {} is inactive since {since}", member.id),
+        )),
+        MemberStatus::Deceased if after => Some(Reason::claim(
+            R::MemberDeceased,
+            format!(
+                "member {} died on {since}, before the date of service",
+                member.id
+            ),
+        )),
+        MemberStatus::Inactive | MemberStatus::Deceased => None,
+    }
+}
+
+fn date_problem(claim: &Claim) -> Option<String> {
+    let received = claim.received_date;
+    match (claim.visit_date, claim.admission_date, claim.discharge_date) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Some("give a visit date, or admission and discharge dates, not both".into())
+        }
+        (None, None, None) => Some("no visit date and no admission date".into()),
+        (None, Some(_), None) => Some("a stay needs a discharge date".into()),
+        (None, None, Some(_)) => Some("a discharge date needs an admission date".into()),
+        (None, Some(admission), Some(discharge)) if discharge < admission => Some(format!(
+            "discharge {discharge} is before admission {admission}"
+        )),
+        (None, Some(_), Some(discharge)) if received < discharge => Some(format!(
+            "received {received}, before the discharge on {discharge}"
+        )),
+        (Some(visit), None, None) if received < visit => {
+            Some(format!("received {received}, before the visit on {visit}"))
+        }
+        _ => None,
+    }
+}
+
+/// A letter, two digits, then optionally a dot and up to four letters or digits (I21, I21.0, O80).
+pub(super) fn is_icd10(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    if bytes.len() < 3
+        || !bytes[0].is_ascii_uppercase()
+        || !bytes[1..3].iter().all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    match &bytes[3..] {
+        [] => true,
+        [b'.', rest @ ..] => {
+            (1..=4).contains(&rest.len()) && rest.iter().all(u8::is_ascii_alphanumeric)
+        }
+        rest => rest.len() <= 4 && rest.iter().all(u8::is_ascii_alphanumeric),
+    }
+}
+
+/// Check 2: covered on the date of service, cover not suspended, and the package in force.
+pub(super) fn cover_and_package<'a>(
+    versions: &'a [SchemeDefinition],
+    member: &Member,
+    family: &FamilyRecord,
+    date: NaiveDate,
+) -> Result<InForce<'a>, Reason> {
+    let Some(scheme) = version_in_force(versions, date) else {
+        return Err(Reason::claim(
+            R::NoSchemeVersion,
+            format!(
+                "scheme {} has no version in force on {date}",
+                family.family.scheme
+            ),
+        ));
+    };
+    let own: Vec<&Coverage> = family
+        .coverage
+        .iter()
+        .filter(|c| c.member_id == member.id)
+        .collect();
+    let Some((cover, cover_since)) = cover_on(&own, date) else {
+        return Err(Reason::claim(
+            R::NotCovered,
+            format!("member {} had no cover on {date}", member.id),
+        ));
+    };
+    let standing = family_standing(versions, family, date);
+    if let Some(since) = standing.suspended_since {
+        return Err(Reason::claim(
+            R::CoverSuspended,
+            format!(
+                "cover suspended since {since}: contributions unpaid past the {}-day grace period ({} in arrears)",
+                scheme.coverage.grace_days,
+                standing.arrears.grouped()
+            ),
+        ));
+    }
+    let package = match &cover.package {
+        Some(code) => scheme.package(code),
+        None => scheme.packages.first(),
+    };
+    let Some(package) = package else {
+        return Err(Reason::claim(
+            R::NotCovered,
+            format!(
+                "the member's package '{}' is not in the scheme version of {}",
+                cover.package.as_deref().unwrap_or_default(),
+                scheme.effective_from
+            ),
+        ));
+    };
+    let year_start = coverage_year_start(family.coverage, scheme.coverage.period_months, date)
+        .expect("the member is covered on the date, so the family's cover has started");
+    Ok(InForce {
+        scheme,
+        package,
+        cover_since,
+        year_start,
+    })
+}
+
+/// Check 3 and 4 (in part): the tariff line for the service at the facility's level.
+fn tariff_item<'a>(
+    package: &'a BenefitPackage,
+    service: &str,
+    provider: &Provider,
+) -> Result<&'a TariffItem, (R, String)> {
+    let for_service = || package.tariff.iter().filter(|t| t.service_code == service);
+    for_service()
+        .find(|t| t.level == Some(provider.level))
+        .or_else(|| for_service().find(|t| t.level.is_none()))
+        .ok_or_else(|| {
+            let levels: Vec<&str> = for_service()
+                .filter_map(|t| t.level)
+                .map(|l| l.as_str())
+                .collect();
+            if levels.is_empty() {
+                (
+                    R::ServiceNotInPackage,
+                    format!("service {service} is not in package {}", package.code),
+                )
+            } else {
+                (
+                    R::ServiceNotAtLevel,
+                    format!(
+                        "service {service} is provided at {} only, not at {} level ({})",
+                        levels.join(", "),
+                        provider.level,
+                        provider.code
+                    ),
+                )
+            }
+        })
+}
+
+/// The checks on each line of one claim: check 1 (amounts), 3 (the facility's level), 4 (the
+/// service in the package, its category, sex, age and frequency) and 2 (waiting periods).
+pub(super) struct LineCheck<'a> {
+    pub claim: &'a Claim,
+    pub member: &'a Member,
+    pub provider: &'a Provider,
+    pub date: NaiveDate,
+    pub found: &'a InForce<'a>,
+    pub history: &'a [PriorClaim],
+}
+
+impl<'a> LineCheck<'a> {
+    /// The tariff line and category a line is judged under, or why it is refused whole.
+    /// `frequency_used` holds the frequency groups of the claim's earlier lines.
+    pub fn admit(
+        &self,
+        line: &ClaimLine,
+        frequency_used: &[&str],
+    ) -> Result<(&'a TariffItem, &'a BenefitCategory), (R, String)> {
+        if line.quantity < 1 || line.unit_price <= Money::ZERO {
+            return Err((
+                R::MalformedAmounts,
+                format!(
+                    "quantity {} at {} each: a line needs a quantity of at least 1 and a positive price",
+                    line.quantity,
+                    line.unit_price.grouped()
+                ),
+            ));
+        }
+        let item = tariff_item(self.found.package, &line.service_code, self.provider)?;
+        let category = self
+            .found
+            .package
+            .categories
+            .iter()
+            .find(|c| c.code == item.benefit_category)
+            .expect("a validated scheme prices only its own categories");
+        match self.refusal(item, category, frequency_used) {
+            Some(refusal) => Err(refusal),
+            None => Ok((item, category)),
+        }
+    }
+
+    fn refusal(
+        &self,
+        item: &TariffItem,
+        category: &BenefitCategory,
+        frequency_used: &[&str],
+    ) -> Option<(R, String)> {
+        let LineCheck {
+            claim,
+            member,
+            date,
+            found,
+            history,
+            ..
+        } = *self;
+        let care = match claim.setting() {
+            Setting::Inpatient => CareSetting::Inpatient,
+            Setting::Outpatient => CareSetting::Outpatient,
+        };
+        if !category.settings.contains(&care) {
+            return Some((
+                R::CategoryNotCovered,
+                format!(
+                    "{} covers {} care only, not {}",
+                    category.name,
+                    category
+                        .settings
+                        .iter()
+                        .map(|s| match s {
+                            CareSetting::Inpatient => "inpatient",
+                            CareSetting::Outpatient => "outpatient",
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    match care {
+                        CareSetting::Inpatient => "a stay",
+                        CareSetting::Outpatient => "a visit",
+                    }
+                ),
+            ));
+        }
+        if !category.clinical_categories.is_empty()
+            && !category
+                .clinical_categories
+                .contains(&claim.clinical_category)
+        {
+            return Some((
+                R::CategoryNotCovered,
+                format!(
+                    "{} covers {} care, not {}",
+                    category.name,
+                    category.clinical_categories.join(", "),
+                    claim.clinical_category
+                ),
+            ));
+        }
+        if !category.conditions.is_empty()
+            && !claim.diagnosis_codes.iter().any(|code| {
+                category
+                    .conditions
+                    .iter()
+                    .any(|prefix| code.starts_with(prefix.as_str()))
+            })
+        {
+            return Some((
+                R::CategoryNotCovered,
+                format!(
+                    "{} covers the conditions {} only; the diagnosis is {}",
+                    category.name,
+                    category.conditions.join(", "),
+                    claim.diagnosis_codes.join(", ")
+                ),
+            ));
+        }
+        if let Some(sex) = item.sex
+            && member.sex != sex
+        {
+            return Some((
+                R::SexRestriction,
+                format!(
+                    "{} is for {} patients only",
+                    item.description,
+                    match sex {
+                        Sex::Female => "female",
+                        Sex::Male => "male",
+                    }
+                ),
+            ));
+        }
+        let age = age_on(member.birth_date, date);
+        if item.min_age.is_some_and(|min| age < min) || item.max_age.is_some_and(|max| age > max) {
+            return Some((
+                R::AgeRestriction,
+                format!(
+                    "{} is for ages {}–{}; the patient was {age}",
+                    item.description,
+                    item.min_age.unwrap_or(0),
+                    item.max_age.map_or("any".to_string(), |m| m.to_string())
+                ),
+            ));
+        }
+        if let Some((days, covered_from)) = found.waiting(category)
+            && date < covered_from
+        {
+            return Some((
+                R::WaitingPeriod,
+                format!(
+                    "{} has a {days}-day waiting period: covered from {covered_from} (cover began {})",
+                    category.name, found.cover_since
+                ),
+            ));
+        }
+        if let Some(months) = item.once_per_months {
+            let group = frequency_group(item);
+            let in_group = |service: &str| {
+                found.package.tariff.iter().any(|t| {
+                    t.service_code == service
+                        && t.once_per_months.is_some()
+                        && frequency_group(t) == group
+                })
+            };
+            if frequency_used.contains(&group) {
+                return Some((
+                    R::FrequencyLimit,
+                    format!("{group} is allowed once per {months} months; this claim has it twice"),
+                ));
+            }
+            let own_id = claim.id();
+            let within = |prior: NaiveDate| {
+                add_months(prior, months) > date && add_months(date, months) > prior
+            };
+            if let Some(prior) = history.iter().find(|p| {
+                p.id != own_id
+                    && counts_for_frequency(p.status)
+                    && within(p.incurred_date)
+                    && p.approved_services.iter().any(|s| in_group(s))
+            }) {
+                return Some((
+                    R::FrequencyLimit,
+                    format!(
+                        "{group} is allowed once per {months} months; claim {} of {} already has it",
+                        prior.id, prior.incurred_date
+                    ),
+                ));
+            }
+        }
+        None
+    }
+}
+
+fn counts_for_frequency(status: ClaimStatus) -> bool {
+    matches!(
+        status,
+        ClaimStatus::Approved
+            | ClaimStatus::PartiallyApproved
+            | ClaimStatus::Paid
+            | ClaimStatus::InReview
+    )
+}
+
+pub(super) fn frequency_group(item: &TariffItem) -> &str {
+    item.frequency_group
+        .as_deref()
+        .unwrap_or(&item.service_code)
+}
+
+pub(super) fn in_exempt_group(
+    group: ExemptGroup,
+    claim: &Claim,
+    member: &Member,
+    family: &FamilyRecord,
+    scheme: &SchemeDefinition,
+    date: NaiveDate,
+) -> bool {
+    match group {
+        ExemptGroup::Poor => match (
+            family.family.poverty_score,
+            scheme.exemptions.poor_poverty_score_max,
+        ) {
+            (Some(score), Some(max)) => score <= max,
+            _ => false,
+        },
+        ExemptGroup::Pregnant => member.sex == Sex::Female && is_pregnancy(claim),
+        ExemptGroup::UnderFive => age_on(member.birth_date, date) < 5,
+    }
+}
+
+pub(super) fn exempt_group_name(group: ExemptGroup) -> &'static str {
+    match group {
+        ExemptGroup::Poor => "poor",
+        ExemptGroup::Pregnant => "pregnant woman",
+        ExemptGroup::UnderFive => "child under five",
+    }
+}
+
+/// Maternity care, a pregnancy diagnosis (ICD-10 chapter O) or a pregnancy supervision code
+/// (Z32.1, Z33–Z36).
+fn is_pregnancy(claim: &Claim) -> bool {
+    claim.clinical_category == "maternity"
+        || claim.diagnosis_codes.iter().any(|code| {
+            code.starts_with('O')
+                || code.starts_with("Z32.1")
+                || ["Z33", "Z34", "Z35", "Z36"]
+                    .iter()
+                    .any(|p| code.starts_with(p))
+        })
+}
+
+/// A delivery: ICD-10 O80–O84 or an outcome of delivery (Z37).
+pub(super) fn is_delivery(claim: &Claim) -> bool {
+    claim.diagnosis_codes.iter().any(|code| {
+        ["O80", "O81", "O82", "O83", "O84", "Z37"]
+            .iter()
+            .any(|p| code.starts_with(p))
+    })
+}
+
+/// An earlier claim of the same member at the same facility for the same dates under another
+/// number, that was not itself refused.
+pub(super) fn duplicate_of<'a>(claim: &Claim, history: &'a [PriorClaim]) -> Option<&'a PriorClaim> {
+    let own_id = claim.id();
+    let incurred = claim.incurred_date()?;
+    history.iter().find(|p| {
+        p.id != own_id
+            && p.provider_id == claim.provider_id
+            && p.incurred_date == incurred
+            && p.discharge_date == claim.discharge_date
+            && p.status != ClaimStatus::Rejected
+            && (p.received_date, p.id.as_str()) < (claim.received_date, own_id.as_str())
+    })
+}
