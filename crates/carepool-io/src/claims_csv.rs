@@ -3,12 +3,11 @@
 //! number make one claim). See docs/FORMATS.md.
 
 use crate::registry_csv::{CsvError, read_rows};
-use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine};
 use carepool_service::claims::ReceivedClaim;
 use carepool_service::{NumberedRow, RowProblem};
-use carepool_store::schema::{Column, ColumnType as T, Table, Value};
-use chrono::NaiveDate;
+use carepool_store::claim_tables::sent;
+use carepool_store::schema::{Table, Value};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -17,63 +16,22 @@ pub static CLAIMS_FILE: Table = Table {
     singular: "claim",
     key: &[0, 1],
     columns: &[
-        Column::new(
-            "claim_number",
-            T::Text,
-            "The facility's number for the claim.",
-        ),
-        Column::new("provider_id", T::Text, "The facility's code."),
-        Column::new("member_id", T::Text, "The patient's member id."),
-        Column::new("visit_date", T::Date, "Date of a visit (outpatient care).").optional(),
-        Column::new("admission_date", T::Date, "Admission, for a stay.").optional(),
-        Column::new("discharge_date", T::Date, "Discharge, for a stay.").optional(),
-        Column::new(
-            "diagnosis_codes",
-            T::List,
-            "ICD-10 codes, principal first, separated by ';'.",
-        )
-        .optional(),
-        Column::new(
-            "clinical_category",
-            T::Text,
-            "medical, surgical, maternity, diagnostics, ...",
-        ),
-        Column::new("specialty", T::Text, "The treating specialty.").optional(),
-        Column::new(
-            "limit_raising_case",
-            T::Text,
-            "A limit-raising case of the package, when one applies.",
-        )
-        .optional(),
-        Column::new(
-            "copay_collected",
-            T::Money,
-            "What the facility collected from the patient; empty is 0.",
-        )
-        .optional(),
-        Column::new(
-            "received_date",
-            T::Date,
-            "The day the scheme received the claim.",
-        ),
-        Column::new(
-            "service_code",
-            T::Text,
-            "Without a lines file: the line's service code.",
-        )
-        .optional(),
-        Column::new(
-            "quantity",
-            T::Integer,
-            "Without a lines file: the line's quantity.",
-        )
-        .optional(),
-        Column::new(
-            "unit_price",
-            T::Money,
-            "Without a lines file: the line's unit price.",
-        )
-        .optional(),
+        sent::CLAIM_NUMBER,
+        sent::PROVIDER_ID,
+        sent::MEMBER_ID,
+        sent::VISIT_DATE,
+        sent::ADMISSION_DATE,
+        sent::DISCHARGE_DATE,
+        sent::DIAGNOSIS_CODES,
+        sent::CLINICAL_CATEGORY,
+        sent::SPECIALTY,
+        sent::LIMIT_RAISING_CASE,
+        sent::COPAY_COLLECTED.optional(),
+        sent::RECEIVED_DATE,
+        // Without a lines file, each row is one line of its claim.
+        sent::SERVICE_CODE.optional(),
+        sent::QUANTITY.optional(),
+        sent::UNIT_PRICE.optional(),
     ],
 };
 
@@ -82,45 +40,16 @@ pub static CLAIM_LINES_FILE: Table = Table {
     singular: "claim line",
     key: &[0, 1],
     columns: &[
-        Column::new("provider_id", T::Text, "The facility's code."),
-        Column::new("claim_number", T::Text, "The claim the line belongs to."),
-        Column::new(
-            "service_code",
-            T::Text,
-            "Service or item code of the tariff.",
-        ),
-        Column::new("quantity", T::Integer, "Units, days or items."),
-        Column::new("unit_price", T::Money, "Price claimed per unit."),
+        sent::PROVIDER_ID,
+        sent::CLAIM_NUMBER,
+        sent::SERVICE_CODE,
+        sent::QUANTITY,
+        sent::UNIT_PRICE,
     ],
 };
 
 fn text(value: &Value) -> String {
     value.as_text().unwrap_or_default().to_string()
-}
-
-fn opt_text(value: &Value) -> Option<String> {
-    value.as_text().map(str::to_string)
-}
-
-fn date(value: &Value) -> Option<NaiveDate> {
-    match value {
-        Value::Date(d) => Some(*d),
-        _ => None,
-    }
-}
-
-fn money(value: &Value) -> Option<Money> {
-    match value {
-        Value::Integer(minor) => Some(Money::from_minor(*minor)),
-        _ => None,
-    }
-}
-
-fn integer(value: &Value) -> Option<i64> {
-    match value {
-        Value::Integer(n) => Some(*n),
-        _ => None,
-    }
 }
 
 /// Reads claims from `claims_path`, with their lines from `lines_path` or from the claims file
@@ -147,17 +76,18 @@ pub fn read_claims(
             provider_id: key.0.clone(),
             claim_number: key.1.clone(),
             member_id: text(&row[2]),
-            visit_date: date(&row[3]),
-            admission_date: date(&row[4]),
-            discharge_date: date(&row[5]),
-            diagnosis_codes: opt_text(&row[6])
+            visit_date: row[3].as_date(),
+            admission_date: row[4].as_date(),
+            discharge_date: row[5].as_date(),
+            diagnosis_codes: row[6]
+                .as_text()
                 .map(|codes| codes.split(';').map(str::to_string).collect())
                 .unwrap_or_default(),
             clinical_category: text(&row[7]),
-            specialty: opt_text(&row[8]),
-            limit_raising_case: opt_text(&row[9]),
-            copay_collected: money(&row[10]).unwrap_or_default(),
-            received_date: date(&row[11]).unwrap_or_default(),
+            specialty: row[8].as_text().map(str::to_string),
+            limit_raising_case: row[9].as_text().map(str::to_string),
+            copay_collected: row[10].as_money().unwrap_or_default(),
+            received_date: row[11].as_date().unwrap_or_default(),
             lines: vec![],
         };
         let line_item = match lines_path {
@@ -187,8 +117,8 @@ pub fn read_claims(
                 } else {
                     Some(ClaimLine {
                         service_code: text(&row[12]),
-                        quantity: integer(&row[13]).unwrap_or_default(),
-                        unit_price: money(&row[14]).unwrap_or_default(),
+                        quantity: row[13].as_integer().unwrap_or_default(),
+                        unit_price: row[14].as_money().unwrap_or_default(),
                     })
                 }
             }
@@ -236,8 +166,8 @@ pub fn read_claims(
             match index.get(&key) {
                 Some(&at) => claims[at].claim.lines.push(ClaimLine {
                     service_code: text(&row[2]),
-                    quantity: integer(&row[3]).unwrap_or_default(),
-                    unit_price: money(&row[4]).unwrap_or_default(),
+                    quantity: row[3].as_integer().unwrap_or_default(),
+                    unit_price: row[4].as_money().unwrap_or_default(),
                 }),
                 None => problems.push(RowProblem::new(
                     *line,
@@ -256,6 +186,7 @@ pub fn read_claims(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carepool_core::Money;
     use std::fs;
 
     const HEADER: &str = "claim_number,provider_id,member_id,visit_date,admission_date,discharge_date,diagnosis_codes,clinical_category,specialty,limit_raising_case,copay_collected,received_date";

@@ -2,6 +2,7 @@
 //! reviewers decide; payment runs; a facility checks a member's cover.
 
 use crate::error::ApiError;
+use crate::{date_param, today};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -14,10 +15,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use std::collections::HashMap;
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
     serde_json::to_value(value).map_err(ApiError::internal)
@@ -122,11 +119,6 @@ pub async fn cover(
     Path(member): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let date = match params.get("date") {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid_field("date", format!("'{text}' is not a date YYYY-MM-DD"))
-        })?,
-        None => today(),
-    };
+    let date = date_param(&params, "date")?;
     Ok(Json(json(&registry.cover_status(&member, date).await?)?))
 }

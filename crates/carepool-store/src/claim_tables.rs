@@ -3,7 +3,7 @@
 //! listed like any table.
 
 use crate::schema::{Column, ColumnType as T, Row, Table, Value};
-use crate::tables::{Fields, money, opt_date, opt_text, text};
+use crate::tables::{Fields, list, money, opt_date, opt_text, text};
 use carepool_core::Money;
 use carepool_core::claims::usage::{Usage, UsageKey};
 use carepool_core::claims::verify::LineDecision;
@@ -35,6 +35,63 @@ pub const LINE_MEMBER_ID: usize = 2;
 pub const REASON_CLAIM_ID: usize = 0;
 pub const USAGE_FAMILY_ID: usize = 0;
 
+/// The columns a facility sends, shared by the stored tables and the claims CSV files, so the
+/// two cannot drift apart.
+pub mod sent {
+    use crate::schema::{Column, ColumnType as T};
+
+    pub const PROVIDER_ID: Column = Column::new("provider_id", T::Text, "The facility's code.");
+    pub const CLAIM_NUMBER: Column = Column::new(
+        "claim_number",
+        T::Text,
+        "The facility's own number for the claim.",
+    );
+    pub const MEMBER_ID: Column = Column::new("member_id", T::Text, "The patient's member id.");
+    pub const VISIT_DATE: Column =
+        Column::new("visit_date", T::Date, "Date of a visit (outpatient care).").optional();
+    pub const ADMISSION_DATE: Column =
+        Column::new("admission_date", T::Date, "Admission, for a stay.").optional();
+    pub const DISCHARGE_DATE: Column =
+        Column::new("discharge_date", T::Date, "Discharge, for a stay.").optional();
+    pub const DIAGNOSIS_CODES: Column = Column::new(
+        "diagnosis_codes",
+        T::List,
+        "ICD-10 codes, principal first, separated by ';'.",
+    )
+    .optional();
+    pub const CLINICAL_CATEGORY: Column = Column::new(
+        "clinical_category",
+        T::Text,
+        "medical, surgical, maternity, diagnostics, ...",
+    );
+    pub const SPECIALTY: Column =
+        Column::new("specialty", T::Text, "The treating specialty.").optional();
+    pub const LIMIT_RAISING_CASE: Column = Column::new(
+        "limit_raising_case",
+        T::Text,
+        "A limit-raising case of the package the facility declares.",
+    )
+    .optional();
+    /// Required once stored (0 when the file left it empty).
+    pub const COPAY_COLLECTED: Column = Column::new(
+        "copay_collected",
+        T::Money,
+        "What the facility collected from the patient; empty is 0.",
+    );
+    pub const RECEIVED_DATE: Column = Column::new(
+        "received_date",
+        T::Date,
+        "The day the scheme received the claim.",
+    );
+    pub const SERVICE_CODE: Column = Column::new(
+        "service_code",
+        T::Text,
+        "Service or item code of the tariff.",
+    );
+    pub const QUANTITY: Column = Column::new("quantity", T::Integer, "Units, days or items.");
+    pub const UNIT_PRICE: Column = Column::new("unit_price", T::Money, "Price claimed per unit.");
+}
+
 pub static CLAIMS: Table = Table {
     name: "claims",
     singular: "claim",
@@ -45,13 +102,9 @@ pub static CLAIMS: Table = Table {
             T::Text,
             "PROVIDER/CLAIM_NUMBER: the claim's identity in carepool.",
         ),
-        Column::new("provider_id", T::Text, "The facility that sent the claim.").filterable(),
-        Column::new(
-            "claim_number",
-            T::Text,
-            "The facility's own number for the claim.",
-        ),
-        Column::new("member_id", T::Text, "The patient.").filterable(),
+        sent::PROVIDER_ID.filterable(),
+        sent::CLAIM_NUMBER,
+        sent::MEMBER_ID.filterable(),
         Column::new(
             "family_id",
             T::Text,
@@ -59,38 +112,21 @@ pub static CLAIMS: Table = Table {
         )
         .optional()
         .filterable(),
-        Column::new("visit_date", T::Date, "Date of a visit (outpatient).").optional(),
-        Column::new("admission_date", T::Date, "Admission, for a stay.").optional(),
-        Column::new("discharge_date", T::Date, "Discharge, for a stay.").optional(),
+        sent::VISIT_DATE,
+        sent::ADMISSION_DATE,
+        sent::DISCHARGE_DATE,
         Column::new(
             "incurred_date",
             T::Date,
             "Date of service: admission, or the visit date.",
         )
         .optional(),
-        Column::new("diagnosis_codes", T::List, "ICD-10 codes, principal first.").optional(),
-        Column::new(
-            "clinical_category",
-            T::Text,
-            "medical, surgical, maternity, diagnostics, ...",
-        ),
-        Column::new("specialty", T::Text, "The treating specialty.").optional(),
-        Column::new(
-            "limit_raising_case",
-            T::Text,
-            "A limit-raising case the facility declares.",
-        )
-        .optional(),
-        Column::new(
-            "copay_collected",
-            T::Money,
-            "What the facility collected from the patient.",
-        ),
-        Column::new(
-            "received_date",
-            T::Date,
-            "The day the scheme received the claim.",
-        ),
+        sent::DIAGNOSIS_CODES,
+        sent::CLINICAL_CATEGORY,
+        sent::SPECIALTY,
+        sent::LIMIT_RAISING_CASE,
+        sent::COPAY_COLLECTED,
+        sent::RECEIVED_DATE,
         Column::new(
             "status",
             T::Text,
@@ -166,13 +202,9 @@ pub static CLAIM_LINES: Table = Table {
             T::Text,
             "The patient (kept for frequency limits).",
         ),
-        Column::new(
-            "service_code",
-            T::Text,
-            "Service or item code of the tariff.",
-        ),
-        Column::new("quantity", T::Integer, "Units, days or items."),
-        Column::new("unit_price", T::Money, "Price claimed per unit."),
+        sent::SERVICE_CODE,
+        sent::QUANTITY,
+        sent::UNIT_PRICE,
         Column::new(
             "benefit_category",
             T::Text,
@@ -268,15 +300,6 @@ pub static ALL: &[&Table] = &[
     &PAYMENTS,
 ];
 
-fn list(codes: impl Iterator<Item = &'static str>) -> Value {
-    let joined: Vec<&str> = codes.collect();
-    if joined.is_empty() {
-        Value::Null
-    } else {
-        Value::Text(joined.join(";").into())
-    }
-}
-
 /// The claim's row and its lines' rows.
 pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
     let claim = &record.claim;
@@ -291,11 +314,7 @@ pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
         opt_date(claim.admission_date),
         opt_date(claim.discharge_date),
         opt_date(claim.incurred_date()),
-        if claim.diagnosis_codes.is_empty() {
-            Value::Null
-        } else {
-            Value::Text(claim.diagnosis_codes.join(";").into())
-        },
+        list(&claim.diagnosis_codes),
         text(&claim.clinical_category),
         opt_text(&claim.specialty),
         opt_text(&claim.limit_raising_case),
@@ -375,7 +394,7 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
         };
         claim_lines.push(ClaimLine {
             service_code: l.text(3)?,
-            quantity: integer(&l, 4)?,
+            quantity: l.integer(4)?,
             unit_price: l.money(5)?,
         });
         line_decisions.push(LineDecision {
@@ -436,14 +455,6 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
     })
 }
 
-fn integer(f: &Fields, i: usize) -> Result<i64, FieldError> {
-    match f.value(i) {
-        Value::Integer(n) => Ok(*n),
-        Value::Null => Err(f.missing(i)),
-        _ => Err(f.wrong_type(i)),
-    }
-}
-
 /// Rows of `reasons`, numbered from `first_seq`.
 pub fn reason_rows(claim_id: &str, first_seq: i64, reasons: &[Reason]) -> Vec<Row> {
     reasons
@@ -473,10 +484,7 @@ pub fn reason_from_row(row: &[Value]) -> Result<Reason, FieldError> {
     Ok(Reason {
         code: ReasonCode::parse(&code)
             .ok_or_else(|| FieldError::new("code", format!("'{code}' is not a reason code")))?,
-        line: match f.value(2) {
-            Value::Integer(n) => Some(*n as u32),
-            _ => None,
-        },
+        line: f.opt_integer(2)?.map(|n| n as u32),
         amount: f.opt_money(4)?,
         message: f.text(5)?,
     })
@@ -510,7 +518,7 @@ pub fn usage_from_row(row: &[Value]) -> Result<(UsageKey, Usage), FieldError> {
         Usage {
             used: f.money(4)?,
             deductible_used: f.money(5)?,
-            raised: integer(&f, 6)?,
+            raised: f.integer(6)?,
         },
     ))
 }

@@ -205,6 +205,25 @@ impl Value {
         }
     }
 
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Value::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// An amount of a money column (kept in hundredths).
+    pub fn as_money(&self) -> Option<Money> {
+        self.as_integer().map(Money::from_minor)
+    }
+
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }

@@ -270,6 +270,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    pub(crate) fn opt_integer(&self, i: usize) -> Result<Option<i64>, FieldError> {
+        match self.value(i) {
+            Value::Null => Ok(None),
+            Value::Integer(n) => Ok(Some(*n)),
+            _ => Err(self.wrong_type(i)),
+        }
+    }
+
+    pub(crate) fn integer(&self, i: usize) -> Result<i64, FieldError> {
+        self.opt_integer(i)?.ok_or_else(|| self.missing(i))
+    }
+
     pub(crate) fn opt_money(&self, i: usize) -> Result<Option<Money>, FieldError> {
         match self.value(i) {
             Value::Null => Ok(None),
@@ -318,6 +330,16 @@ pub(crate) fn opt_text(s: &Option<String>) -> Value {
 
 pub(crate) fn opt_date(d: Option<NaiveDate>) -> Value {
     d.map_or(Value::Null, Value::Date)
+}
+
+/// A list of codes as one value, `a;b;c`; null when empty.
+pub(crate) fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    let items: Vec<S> = items.into_iter().collect();
+    if items.is_empty() {
+        return Value::Null;
+    }
+    let texts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    Value::Text(texts.join(";").into())
 }
 
 pub(crate) fn money(m: Money) -> Value {
@@ -440,11 +462,7 @@ impl Record for Member {
             text(self.sex.as_str()),
             Value::Date(self.birth_date),
             opt_text(&self.national_id),
-            if self.categories.is_empty() {
-                Value::Null
-            } else {
-                Value::Text(self.categories.join(";").into())
-            },
+            list(&self.categories),
             self.monthly_wage.map_or(Value::Null, money),
             text(self.status.as_str()),
             Value::Date(self.status_since),

@@ -46,13 +46,6 @@ fn all_rows(table: &'static carepool_store::schema::Table, filters: Vec<(usize, 
     }
 }
 
-fn amount(row: &[Value], column: usize) -> Money {
-    match row[column] {
-        Value::Integer(minor) => Money::from_minor(minor),
-        _ => Money::ZERO,
-    }
-}
-
 /// What the payment rules need of a stored claim row.
 fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
     let status = row[col::STATUS].as_text().unwrap_or_default();
@@ -61,12 +54,9 @@ fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
         member_id: row[col::MEMBER_ID].as_text().unwrap_or_default(),
         status: ClaimStatus::parse("status", status)
             .map_err(|e| StoreError::internal(ServiceError::Corrupt(e.to_string())))?,
-        approved: amount(row, col::APPROVED),
-        allowance: amount(row, col::ALLOWANCE),
-        decided_date: match row[col::DECIDED_DATE] {
-            Value::Date(d) => Some(d),
-            _ => None,
-        },
+        approved: row[col::APPROVED].as_money().unwrap_or_default(),
+        allowance: row[col::ALLOWANCE].as_money().unwrap_or_default(),
+        decided_date: row[col::DECIDED_DATE].as_date(),
     })
 }
 
