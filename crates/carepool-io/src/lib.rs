@@ -10,52 +10,72 @@ pub use scheme_file::{SchemeFileError, read_scheme_file};
 
 #[cfg(test)]
 mod tests {
-    use carepool_store::tables;
+    use carepool_core::claims::ReasonCode;
+    use carepool_store::schema::Table;
+    use carepool_store::{claim_tables, tables};
 
-    /// docs/FORMATS.md documents exactly the columns the import reads, table by table.
+    const DOC: &str = include_str!("../../../docs/FORMATS.md");
+
+    /// The section under `heading` lists exactly the table's columns, in order, each with
+    /// whether it is required.
+    fn check_section(heading: &str, table: &Table) {
+        let section = DOC
+            .split(&format!("{heading}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section {heading}"));
+        let section = section
+            .split("\n### ")
+            .next()
+            .unwrap()
+            .split("\n## ")
+            .next()
+            .unwrap();
+        let documented: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .collect();
+        let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        assert_eq!(documented, columns, "docs/FORMATS.md, section {heading}");
+        for column in table.columns {
+            let row = section
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", column.name)))
+                .unwrap();
+            let required = if column.required { "| yes |" } else { "| no |" };
+            assert!(
+                row.contains(required),
+                "{heading}, {}: documented as {row}",
+                column.name
+            );
+        }
+    }
+
+    /// docs/FORMATS.md documents exactly the columns each import reads and each export writes.
     #[test]
     fn the_format_documentation_lists_every_column_of_every_kind() {
-        let doc = include_str!("../../../docs/FORMATS.md");
         let claim_files = [
             &crate::claims_csv::CLAIMS_FILE,
             &crate::claims_csv::CLAIM_LINES_FILE,
         ];
         for table in tables::ALL.into_iter().chain(claim_files) {
-            let heading = format!("### {}\n", table.name);
-            let section = doc
-                .split(&heading)
-                .nth(1)
-                .unwrap_or_else(|| panic!("no section for {}", table.name));
-            let section = section
-                .split("\n### ")
-                .next()
-                .unwrap()
-                .split("\n## ")
-                .next()
-                .unwrap();
-            let documented: Vec<&str> = section
-                .lines()
-                .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
-                .collect();
-            let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-            assert_eq!(
-                documented, columns,
-                "docs/FORMATS.md, section {}",
-                table.name
+            check_section(&format!("### {}", table.name), table);
+        }
+        for table in claim_tables::ALL {
+            check_section(&format!("### {} export", table.name), table);
+        }
+    }
+
+    /// Every reason code is documented with its effect and meaning.
+    #[test]
+    fn the_format_documentation_lists_every_reason_code() {
+        for code in ReasonCode::ALL {
+            let row = format!(
+                "| `{}` | {} | {} |",
+                code.as_str(),
+                code.effect().as_str(),
+                code.doc()
             );
-            for column in table.columns {
-                let row = section
-                    .lines()
-                    .find(|l| l.starts_with(&format!("| `{}` |", column.name)))
-                    .unwrap();
-                let required = if column.required { "| yes |" } else { "| no |" };
-                assert!(
-                    row.contains(required),
-                    "{}.{}: documented as {row}",
-                    table.name,
-                    column.name
-                );
-            }
+            assert!(DOC.contains(&row), "docs/FORMATS.md lacks {row}");
         }
     }
 }

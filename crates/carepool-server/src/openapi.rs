@@ -2,8 +2,9 @@
 //! routes, so the two cannot disagree.
 
 use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE, collection_path, item_path};
+use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_store::schema::{ColumnType, Table};
-use carepool_store::tables;
+use carepool_store::{claim_tables, tables};
 use serde_json::{Map, Value, json};
 
 pub fn document() -> Value {
@@ -40,17 +41,135 @@ pub fn document() -> Value {
             "responses": { "200": { "description": "The versions" }, "404": error_response("No such scheme") }
         }}),
     );
+    claims(&mut paths, &mut schemas);
     schemas.insert("Error".into(), error_schema());
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "carepool",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The registry of a social health protection scheme: locations, providers, families, members, coverage and contributions. Amounts are decimal strings with at most two decimals; dates are YYYY-MM-DD."
+            "description": "The registry of a social health protection scheme (locations, providers, families, members, coverage and contributions) and its claims. Amounts are decimal strings with at most two decimals; dates are YYYY-MM-DD."
         },
         "paths": paths,
         "components": { "schemas": schemas }
     })
+}
+
+/// The claims endpoints: submission with the decision back, a claim with its reasons, review,
+/// payment, and the cover check.
+fn claims(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+    let stored = &claim_tables::CLAIMS;
+    schemas.insert(schema_name(stored), record_schema(stored));
+    let reason_codes: Vec<&str> = ReasonCode::ALL.iter().map(|c| c.as_str()).collect();
+    schemas.insert(
+        "ClaimSubmission".into(),
+        json!({
+            "type": "object",
+            "description": "A claim as a facility sends it (the columns of a claims CSV file, with its lines).",
+            "required": ["provider_id", "claim_number", "member_id", "clinical_category", "received_date", "lines"],
+            "properties": {
+                "provider_id": { "type": "string" }, "claim_number": { "type": "string" },
+                "member_id": { "type": "string" },
+                "visit_date": { "type": "string", "format": "date" },
+                "admission_date": { "type": "string", "format": "date" },
+                "discharge_date": { "type": "string", "format": "date" },
+                "diagnosis_codes": { "type": "array", "items": { "type": "string" } },
+                "clinical_category": { "type": "string" }, "specialty": { "type": "string" },
+                "limit_raising_case": { "type": "string" },
+                "copay_collected": { "type": "string" },
+                "received_date": { "type": "string", "format": "date" },
+                "lines": { "type": "array", "items": { "type": "object",
+                    "required": ["service_code", "quantity", "unit_price"],
+                    "properties": { "service_code": { "type": "string" }, "quantity": { "type": "integer" },
+                                    "unit_price": { "type": "string" } } } }
+            }
+        }),
+    );
+    schemas.insert(
+        "ClaimView".into(),
+        json!({
+            "type": "object",
+            "description": "A claim with its decision: the submission's fields, status, amounts (claimed = approved + member_share + rejected), allowance, paid, dates, reason_codes, line_decisions, and every reason in words.",
+            "properties": {
+                "id": { "type": "string" },
+                "status": { "type": "string", "enum": ClaimStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+                "reason_codes": { "type": "array", "items": { "type": "string", "enum": reason_codes } },
+                "reasons": { "type": "array", "items": { "type": "object", "properties": {
+                    "code": { "type": "string" }, "line": { "type": ["integer", "null"] },
+                    "amount": { "type": ["string", "null"] }, "message": { "type": "string" } } } }
+            }
+        }),
+    );
+    let view = json!({ "$ref": "#/components/schemas/ClaimView" });
+    let claim_key = [
+        path_parameter("provider_id"),
+        path_parameter("claim_number"),
+    ];
+    let mut collection = collection_operations(
+        stored,
+        &json!({ "$ref": format!("#/components/schemas/{}", schema_name(stored)) }),
+    );
+    collection["post"] = json!({
+        "summary": "Submit a claim, or an array of claims: received and judged at once",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "oneOf": [
+            { "$ref": "#/components/schemas/ClaimSubmission" },
+            { "type": "array", "items": { "$ref": "#/components/schemas/ClaimSubmission" } } ] } } } },
+        "responses": {
+            "201": { "description": "The decisions, one per claim (an array for an array)", "content": { "application/json": { "schema": view } } },
+            "400": error_response("The body is not JSON"),
+            "422": error_response("A claim is malformed, or was sent before with other content")
+        }
+    });
+    paths.insert("/api/claims".into(), collection);
+    paths.insert(
+        "/api/claims/{provider_id}/{claim_number}".into(),
+        json!({ "get": {
+            "summary": "A claim, its lines and every reason given on it",
+            "parameters": claim_key,
+            "responses": { "200": { "description": "The claim", "content": { "application/json": { "schema": view } } },
+                           "404": error_response("No such claim") }
+        }}),
+    );
+    paths.insert(
+        "/api/claims/{provider_id}/{claim_number}/review".into(),
+        json!({ "post": {
+            "summary": "A medical reviewer's decision on a claim in review",
+            "parameters": claim_key,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["decision", "note"],
+                "properties": { "decision": { "type": "string", "enum": ["approve", "adjust", "reject"] },
+                                "approved": { "type": "string", "description": "For adjust: what the scheme pays." },
+                                "note": { "type": "string" } } } } } },
+            "responses": { "200": { "description": "The claim after review", "content": { "application/json": { "schema": view } } },
+                           "404": error_response("No such claim"),
+                           "409": error_response("The claim is not in review, or the amount is above what was approved"),
+                           "422": error_response("No note, or a negative amount") }
+        }}),
+    );
+    paths.insert(
+        "/api/claims/pay".into(),
+        json!({ "post": {
+            "summary": "Pay every claim approved by the end of the month and not yet paid: one payment per facility, allowances to patients",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["period"],
+                "properties": { "period": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" },
+                                "date": { "type": "string", "format": "date" } } } } } },
+            "responses": { "200": { "description": "The payments made" },
+                           "422": error_response("The period is not a month YYYY-MM") }
+        }}),
+    );
+    paths.insert(
+        "/api/members/{id}/cover".into(),
+        json!({ "get": {
+            "summary": "Is the member covered on a date, and what is left of each annual limit",
+            "parameters": [
+                path_parameter("id"),
+                { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" },
+                  "description": "Default today." }
+            ],
+            "responses": { "200": { "description": "The member's cover" }, "404": error_response("No such member") }
+        }}),
+    );
 }
 
 fn schema_name(table: &Table) -> String {
@@ -188,4 +307,30 @@ fn error_schema() -> Value {
             }
         }}
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_claims_endpoints_are_described() {
+        let document = document();
+        for (path, method) in [
+            ("/api/claims", "get"),
+            ("/api/claims", "post"),
+            ("/api/claims/{provider_id}/{claim_number}", "get"),
+            ("/api/claims/{provider_id}/{claim_number}/review", "post"),
+            ("/api/claims/pay", "post"),
+            ("/api/members/{id}/cover", "get"),
+        ] {
+            assert!(
+                document["paths"][path][method].is_object(),
+                "{method} {path}"
+            );
+        }
+        let codes = &document["components"]["schemas"]["ClaimView"]["properties"]["reason_codes"]["items"]
+            ["enum"];
+        assert_eq!(codes.as_array().unwrap().len(), ReasonCode::ALL.len());
+    }
 }

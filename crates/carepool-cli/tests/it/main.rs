@@ -1,6 +1,6 @@
 //! The `carepool` command as a user runs it: the examples load, imports are idempotent, bad files
-//! are refused with file, line and column and change nothing, `--skip-bad` leaves a rejects file.
-//! Run against SQLite and PostgreSQL.
+//! are refused with file, line and column and change nothing, `--skip-bad` leaves a rejects file,
+//! and the claims commands of the README's tour. Run against SQLite and PostgreSQL.
 
 use carepool_store_postgres::testing::TestDatabase;
 use std::path::{Path, PathBuf};
@@ -155,6 +155,125 @@ fn command_line_story(cli: Cli) {
         cli.ok(&["export", "claims"])
             .starts_with("id,provider_id,claim_number,member_id")
     );
+}
+
+/// The claims commands of the README's tour, on the example mutual.
+fn claims_story(cli: Cli) {
+    cli.ok(&["init", "--scheme", &example("mutual/scheme.toml")]);
+    for kind in KINDS {
+        cli.ok(&["import", kind, &example(&format!("mutual/{kind}.csv"))]);
+    }
+    let claims = example("mutual/claims.csv");
+    let lines = example("mutual/claim_lines.csv");
+    let out = cli.ok(&["claims", "import", &claims, "--lines", &lines]);
+    assert!(
+        out.contains("9 claim(s) received, 0 already received unchanged"),
+        "{out}"
+    );
+    let out = cli.ok(&["claims", "import", &claims, "--lines", &lines]);
+    assert!(
+        out.contains("0 claim(s) received, 9 already received unchanged"),
+        "{out}"
+    );
+
+    let out = cli.ok(&["claims", "adjudicate", "--date", "2025-08-01"]);
+    assert!(out.starts_with("9 claim(s) adjudicated: "), "{out}");
+    assert!(out.contains("1 in_review"), "{out}");
+    let out = cli.ok(&["claims", "show", "CHR-HD/H-0001"]);
+    assert!(
+        out.contains("claim CHR-HD/H-0001: partially_approved"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[above_tariff] line 2: cut by 1,500.00: above tariff for service HOSP-DAY"),
+        "{out}"
+    );
+    let out = cli.ok(&[
+        "claims",
+        "review",
+        "CHR-HD/H-0004",
+        "--adjust",
+        "5000",
+        "--note",
+        "one day too long",
+        "--date",
+        "2025-08-10",
+    ]);
+    assert!(
+        out.contains("partially_approved (approved 5000.00)"),
+        "{out}"
+    );
+    let error = cli.fails(&[
+        "claims",
+        "review",
+        "CHR-HD/H-0004",
+        "--approve",
+        "--note",
+        "again",
+    ]);
+    assert!(error.contains("not in review"), "{error}");
+
+    let out = cli.ok(&[
+        "claims",
+        "pay",
+        "--period",
+        "2025-08",
+        "--date",
+        "2025-09-05",
+    ]);
+    assert!(
+        out.contains("2025-08/provider/CHR-HD: 2 claim(s), 13800.00"),
+        "{out}"
+    );
+    assert!(out.contains("period 2025-08: 4 claim(s) paid"), "{out}");
+    let out = cli.ok(&[
+        "claims",
+        "pay",
+        "--period",
+        "2025-08",
+        "--date",
+        "2025-09-06",
+    ]);
+    assert!(out.contains("period 2025-08: 0 claim(s) paid"), "{out}");
+    let cover: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["claims", "cover", "M0002", "--date", "2025-08-01"]))
+            .unwrap();
+    assert_eq!(cover["covered"], true);
+
+    // A bad claims file is refused with its file, line and column, and changes nothing.
+    let before = cli.ok(&["export", "claims"]);
+    assert!(
+        before.contains("CHR-HD/H-0001,CHR-HD,H-0001,M0002,F0001"),
+        "{before}"
+    );
+    let bad = cli.dir.path().join("bad_claims.csv");
+    std::fs::write(
+        &bad,
+        "claim_number,provider_id,member_id,visit_date,clinical_category,received_date,service_code,quantity,unit_price\n\
+         9,CSPS-KB,M0001,2025-13-01,medical,2025-09-01,CONS,1,600\n",
+    )
+    .unwrap();
+    let error = cli.fails(&["claims", "import", &bad.display().to_string()]);
+    assert!(error.contains("bad_claims.csv"), "{error}");
+    assert!(error.contains("line 2, column visit_date"), "{error}");
+    assert_eq!(cli.ok(&["export", "claims"]), before);
+}
+
+#[test]
+fn claims_story_on_sqlite() {
+    claims_story(Cli {
+        db: "sqlite://carepool.db".into(),
+        dir: tempfile::tempdir().unwrap(),
+    });
+}
+
+#[test]
+fn claims_story_on_postgres() {
+    let database = TestDatabase::create();
+    claims_story(Cli {
+        db: database.url.clone(),
+        dir: tempfile::tempdir().unwrap(),
+    });
 }
 
 #[test]

@@ -5,8 +5,7 @@ use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
 /// What a reason does to the claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
     /// The whole claim, or a whole line, is refused.
     Reject,
@@ -20,6 +19,19 @@ pub enum Effect {
     Review,
     /// An amount added or a fact recorded.
     Note,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Reject => "reject",
+            Effect::Cut => "cut",
+            Effect::Share => "share",
+            Effect::Flag => "flag",
+            Effect::Review => "review",
+            Effect::Note => "note",
+        }
+    }
 }
 
 macro_rules! reason_codes {
