@@ -107,21 +107,24 @@ impl Registry {
 
     /// Adds one new row after the same checks as an import.
     pub async fn create(&self, table: &'static Table, row: Row) -> Result<Row, ServiceError> {
-        let numbered = [NumberedRow { line: 0, row }];
-        let problems = validate::rows(self, table, &numbered).await?;
-        error::refuse_single(problems)?;
-        let [NumberedRow { row, .. }] = numbered;
+        let row = self.checked_single(table, row).await?;
         self.store.insert(table, &row).await?;
         Ok(row)
     }
 
     /// Replaces a row, after the same checks as an import.
     pub async fn update(&self, table: &'static Table, row: Row) -> Result<Row, ServiceError> {
+        let row = self.checked_single(table, row).await?;
+        self.store.update(table, &row).await?;
+        Ok(row)
+    }
+
+    /// One row from the API, after the same checks as an import.
+    async fn checked_single(&self, table: &'static Table, row: Row) -> Result<Row, ServiceError> {
         let numbered = [NumberedRow { line: 0, row }];
         let problems = validate::rows(self, table, &numbered).await?;
         error::refuse_single(problems)?;
         let [NumberedRow { row, .. }] = numbered;
-        self.store.update(table, &row).await?;
         Ok(row)
     }
 

@@ -17,7 +17,6 @@ pub mod claim_column {
     pub const ID: usize = 0;
     pub const PROVIDER_ID: usize = 1;
     pub const MEMBER_ID: usize = 3;
-    pub const FAMILY_ID: usize = 4;
     pub const RECEIVED_DATE: usize = 14;
     pub const STATUS: usize = 15;
     pub const APPROVED: usize = 20;
@@ -32,6 +31,7 @@ pub mod claim_column {
 /// Column positions in [`CLAIM_LINES`] and [`CLAIM_REASONS`] that are read by.
 pub const LINE_CLAIM_ID: usize = 0;
 pub const LINE_MEMBER_ID: usize = 2;
+pub const LINE_REASONS: usize = 12;
 pub const REASON_CLAIM_ID: usize = 0;
 pub const USAGE_FAMILY_ID: usize = 0;
 
@@ -368,7 +368,7 @@ pub fn claim_rows_with_reasons(record: &ClaimRecord, reasons: &[Reason]) -> (Row
     let (row, mut lines) = claim_rows(record);
     for (i, line) in lines.iter_mut().enumerate() {
         let number = i as u32 + 1;
-        line[12] = list(
+        line[LINE_REASONS] = list(
             reasons
                 .iter()
                 .filter(|r| r.line == Some(number))
@@ -586,7 +586,6 @@ mod tests {
             CLAIMS.columns[claim_column::RECEIVED_DATE].name,
             "received_date"
         );
-        assert_eq!(CLAIMS.columns[claim_column::FAMILY_ID].name, "family_id");
         for (index, name) in [
             (claim_column::APPROVED, "approved"),
             (claim_column::ALLOWANCE, "allowance"),
@@ -599,5 +598,6 @@ mod tests {
             assert_eq!(CLAIMS.columns[index].name, name);
         }
         assert_eq!(CLAIM_LINES.columns[LINE_MEMBER_ID].name, "member_id");
+        assert_eq!(CLAIM_LINES.columns[LINE_REASONS].name, "reasons");
     }
 }

@@ -9,8 +9,8 @@ use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
 use carepool_store::claim_tables::{
-    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, REASON_CLAIM_ID,
-    USAGE_FAMILY_ID, claim_column,
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, LINE_REASONS,
+    REASON_CLAIM_ID, USAGE_FAMILY_ID, claim_column,
 };
 use carepool_store::schema::{Row, Value};
 use carepool_store::tables::FAMILIES;
@@ -131,7 +131,7 @@ impl Registry {
                 let (row, mut lines) = claim_tables::claim_rows(&record);
                 // Lines keep the reason codes they had.
                 for (new, old) in lines.iter_mut().zip(&line_rows) {
-                    new[12] = old[12].clone();
+                    new[LINE_REASONS] = old[LINE_REASONS].clone();
                 }
                 let next_seq = reason_rows.len() as i64 + 1;
                 Ok(vec![
