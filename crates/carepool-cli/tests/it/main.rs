@@ -259,39 +259,41 @@ fn claims_story(cli: Cli) {
     assert_eq!(cli.ok(&["export", "claims"]), before);
 }
 
-#[test]
-fn claims_story_on_sqlite() {
-    claims_story(Cli {
+/// Runs a story against a fresh SQLite file in a temporary working directory.
+fn on_sqlite(story: fn(Cli)) {
+    story(Cli {
         db: "sqlite://carepool.db".into(),
         dir: tempfile::tempdir().unwrap(),
     });
+}
+
+/// Runs a story against a fresh PostgreSQL database (a throwaway cluster, or DATABASE_URL's).
+fn on_postgres(story: fn(Cli)) {
+    let database = TestDatabase::create();
+    story(Cli {
+        db: database.url.clone(),
+        dir: tempfile::tempdir().unwrap(),
+    });
+}
+
+#[test]
+fn claims_story_on_sqlite() {
+    on_sqlite(claims_story);
 }
 
 #[test]
 fn claims_story_on_postgres() {
-    let database = TestDatabase::create();
-    claims_story(Cli {
-        db: database.url.clone(),
-        dir: tempfile::tempdir().unwrap(),
-    });
+    on_postgres(claims_story);
 }
 
 #[test]
 fn command_line_story_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    command_line_story(Cli {
-        db: "sqlite://carepool.db".into(),
-        dir,
-    });
+    on_sqlite(command_line_story);
 }
 
 #[test]
 fn command_line_story_on_postgres() {
-    let database = TestDatabase::create();
-    command_line_story(Cli {
-        db: database.url.clone(),
-        dir: tempfile::tempdir().unwrap(),
-    });
+    on_postgres(command_line_story);
 }
 
 #[test]
