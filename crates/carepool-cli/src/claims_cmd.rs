@@ -18,7 +18,8 @@ pub enum ClaimsCommand {
         #[arg(long)]
         lines: Option<PathBuf>,
     },
-    /// Judge every claim received and not yet judged, against the rules in force on its date of service.
+    /// Judge every claim received (by the decision date) and not yet judged, against the rules
+    /// in force on its date of service.
     Adjudicate {
         /// The decision date recorded on the claims (default today).
         #[arg(long)]
@@ -113,6 +114,12 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                     format!(": {}", by_status.join(", "))
                 }
             );
+            if report.waiting > 0 {
+                println!(
+                    "{} claim(s) received after the decision date wait for a later run",
+                    report.waiting
+                );
+            }
         }
         ClaimsCommand::Review {
             id,

@@ -2,7 +2,9 @@
 
 mod claims_cmd;
 mod config;
+mod demo_cmd;
 mod explain;
+mod synth_cmd;
 
 use anyhow::{Context, Result, bail};
 use carepool_service::{ImportMode, LoadOutcome, Registry};
@@ -64,6 +66,12 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Build a fresh demo database (SQLite) with a synthetic scheme run month by month, and
+    /// serve it.
+    Demo(demo_cmd::DemoArgs),
+    /// Generate a calibrated synthetic scheme: CSV files in the import formats (--out DIR), or
+    /// loaded into the database. See docs/SYNTH.md.
+    Synth(synth_cmd::SynthArgs),
     /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
@@ -94,6 +102,22 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> Result<()> {
+    let command = match command {
+        // The demo has its own database file.
+        Command::Demo(args) => return demo_cmd::run(args).await,
+        other => other,
+    };
+    if let Command::Synth(args) = &command
+        && let Some(dir) = &args.out
+    {
+        // Files only: no database is opened (or created).
+        let scheme = carepool_io::read_scheme_file(&args.scheme)?;
+        let settings = synth_cmd::read_settings(args.settings.as_deref())?;
+        let options = synth_cmd::options(args);
+        let written = synth_cmd::generate(&settings, &scheme, options, dir)?;
+        println!("{}: {}", dir.display(), synth_cmd::describe(&written));
+        return Ok(());
+    }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
     let outcome = dispatch(command, &registry, &config).await;
@@ -178,6 +202,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             }
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
+        Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
+        Command::Demo(_) => unreachable!("the demo opens its own database"),
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let view = registry.family_view(&id, as_of).await?;

@@ -20,6 +20,7 @@ pub mod claim_column {
     pub const RECEIVED_DATE: usize = 14;
     pub const STATUS: usize = 15;
     pub const APPROVED: usize = 20;
+    pub const REJECTED: usize = 22;
     pub const ALLOWANCE: usize = 23;
     pub const PAID: usize = 24;
     pub const DECIDED_DATE: usize = 26;

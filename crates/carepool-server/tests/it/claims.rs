@@ -382,3 +382,33 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         .unwrap();
     assert_eq!(paid.claims_paid, 5);
 }
+
+/// A run on a decision date judges the claims that had arrived by then; later ones wait.
+pub async fn claims_received_after_the_decision_date_wait(h: Harness) {
+    load_registry(&h).await;
+    let early = surgery("E1", "M1", "2025-06-01", 22_000);
+    let late = Claim {
+        received_date: day("2025-09-20"),
+        ..surgery("L1", "M2", "2025-08-01", 22_000)
+    };
+    let received = [early, late]
+        .into_iter()
+        .map(|claim| ReceivedClaim { line: 0, claim })
+        .collect();
+    h.registry.receive_claims(received).await.unwrap();
+
+    let first = h
+        .registry
+        .adjudicate_received(day("2025-09-10"), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((first.adjudicated, first.waiting), (1, 1));
+    let second = h
+        .registry
+        .adjudicate_received(day("2025-09-20"), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((second.adjudicated, second.waiting), (1, 0));
+    let late = h.registry.claim_view("H1/L1").await.unwrap();
+    assert_eq!(late.record.decided_date, Some(day("2025-09-20")));
+}

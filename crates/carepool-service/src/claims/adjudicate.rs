@@ -26,13 +26,15 @@ pub const BATCH: usize = 2_000;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AdjudicationReport {
     pub adjudicated: u64,
+    /// Claims received after the decision date, left for a later run.
+    pub waiting: u64,
     /// How many claims ended in each status.
     pub by_status: BTreeMap<String, u64>,
 }
 
 impl Registry {
-    /// Judges every claim still in status received, on `today`, telling `progress` how many
-    /// are done. Each batch is written whole or not at all.
+    /// Judges every claim still in status received that had arrived by `today`, on `today`,
+    /// telling `progress` how many are done. Each batch is written whole or not at all.
     pub async fn adjudicate_received(
         &self,
         today: NaiveDate,
@@ -54,8 +56,13 @@ impl Registry {
             })
             .collect();
         order.sort();
+        let arrived = order.partition_point(|(received, _)| *received <= today);
+        let mut report = AdjudicationReport {
+            waiting: (order.len() - arrived) as u64,
+            ..AdjudicationReport::default()
+        };
+        order.truncate(arrived);
         let mut loader = Loader::new(self).await?;
-        let mut report = AdjudicationReport::default();
         for chunk in order.chunks(BATCH) {
             let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
             self.adjudicate_batch(&mut loader, &ids, today, &mut report)

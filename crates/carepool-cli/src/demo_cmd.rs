@@ -1,0 +1,173 @@
+//! `carepool demo`: a fresh SQLite database with a synthetic scheme run month by month
+//! (claims judged as they arrive, facilities paid the month after), then served.
+
+use crate::synth_cmd;
+use anyhow::{Context, Result};
+use carepool_core::Money;
+use carepool_core::dates::add_months;
+use carepool_service::Registry;
+use carepool_store::Store;
+use carepool_store::claim_tables::{CLAIMS, claim_column};
+use carepool_store::schema::Value;
+use carepool_synth::{Options, SynthConfig};
+use chrono::{Datelike, Days, NaiveDate};
+use clap::Args;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The programme the demo runs: examples/pip-inpatient.toml, built in.
+const DEMO_SCHEME: &str = include_str!("../../../examples/pip-inpatient.toml");
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many families.
+    #[arg(long, default_value_t = 20_000)]
+    families: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The last day simulated (default: the end of last month).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    /// The demo's own SQLite file; replaced when it exists.
+    #[arg(long, default_value = "carepool-demo.db")]
+    file: PathBuf,
+    /// Address to serve on (default 127.0.0.1:8080).
+    #[arg(long, env = "CAREPOOL_ADDR")]
+    addr: Option<String>,
+    /// Build the database and stop instead of serving it.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+pub async fn run(args: DemoArgs) -> Result<()> {
+    let work = tempfile::tempdir()?;
+    let scheme_path = work.path().join("pip-inpatient.toml");
+    std::fs::write(&scheme_path, DEMO_SCHEME)?;
+    let scheme = carepool_io::read_scheme_file(&scheme_path)?;
+    let today = chrono::Local::now().date_naive();
+    let to = args.to.unwrap_or_else(|| {
+        today
+            .with_day(1)
+            .expect("day 1")
+            .pred_opt()
+            .expect("a day before")
+    });
+    // Two years, or since the programme began if that is later.
+    let from = (to - Days::new(2 * 365 - 1))
+        .with_day(1)
+        .expect("day 1")
+        .max(scheme.effective_from);
+    let options = Options {
+        families: args.families,
+        from,
+        to,
+        seed: args.seed,
+    };
+
+    let url = fresh_sqlite(&args.file)?;
+    let store: Arc<dyn Store> = Arc::new(carepool_store_sqlite::SqliteStore::open(&url).await?);
+    let registry = Registry::new(store.clone());
+    println!(
+        "carepool demo: {} families of the poverty-targeted inpatient programme, {from} to {to}",
+        args.families
+    );
+    let data = work.path().join("data");
+    let written = synth_cmd::generate(&SynthConfig::default(), &scheme, options, &data)?;
+    synth_cmd::load(&registry, scheme, &data).await?;
+    println!("  registry: {}", synth_cmd::describe(&written));
+    let paid = run_months(&registry, from, to).await?;
+    let (statuses, example) = claims_by_status(store.as_ref()).await?;
+    let summary: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    println!(
+        "  claims judged month by month as they arrived: {}",
+        summary.join(", ")
+    );
+    println!("  facilities and patients paid the month after: {paid} payments");
+
+    let db = format!("--db {url}");
+    let addr = args.addr.unwrap_or_else(|| "127.0.0.1:8080".into());
+    println!("\nWhere to look:");
+    if let Some(example) = example {
+        println!("  carepool {db} claims show {example}   (any claim: PROVIDER/NUMBER)");
+    }
+    println!("  carepool {db} export claims --out claims.csv");
+    println!("  carepool {db} family F00000001");
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    println!("  http://{addr}/api/claims?limit=20   http://{addr}/api/openapi.json\n");
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    carepool_server::serve(registry, listener, shutdown).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Removes an earlier demo database (with its WAL files) and returns the new one's URL.
+fn fresh_sqlite(file: &Path) -> Result<String> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", file.display()));
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot replace {}", path.display()));
+            }
+            _ => {}
+        }
+    }
+    Ok(format!("sqlite://{}", file.display()))
+}
+
+/// Each month end: judge what arrived, then pay what was decided by the end of last month.
+async fn run_months(registry: &Registry, from: NaiveDate, to: NaiveDate) -> Result<usize> {
+    let bar = crate::progress_bar("running the scheme", "months");
+    let mut payments = 0;
+    let mut month = from.with_day(1).expect("day 1");
+    while month <= to {
+        let month_end = add_months(month, 1)
+            .pred_opt()
+            .expect("a day before")
+            .min(to);
+        registry.adjudicate_received(month_end, &|_| {}).await?;
+        let last_month = month.pred_opt().expect("a day before");
+        if last_month >= from {
+            let period = format!("{:04}-{:02}", last_month.year(), last_month.month());
+            payments += registry
+                .pay_claims(&period, month_end)
+                .await?
+                .payments
+                .len();
+        }
+        bar.inc(1);
+        month = add_months(month, 1);
+    }
+    bar.finish_and_clear();
+    Ok(payments)
+}
+
+/// Claims per status, and a claim approved in part to explain.
+async fn claims_by_status(store: &dyn Store) -> Result<(BTreeMap<String, u64>, Option<String>)> {
+    let columns = [
+        claim_column::STATUS,
+        claim_column::ID,
+        claim_column::APPROVED,
+        claim_column::REJECTED,
+    ];
+    let mut counts = BTreeMap::new();
+    let mut example = None;
+    for row in store.project(&CLAIMS, &columns, &[]).await? {
+        if let (Value::Text(status), Value::Text(id)) = (&row[0], &row[1]) {
+            *counts.entry(status.to_string()).or_default() += 1;
+            let cut = |value: &Value| value.as_money().is_some_and(|m| m > Money::ZERO);
+            if example.is_none() && cut(&row[2]) && cut(&row[3]) {
+                example = Some(id.to_string());
+            }
+        }
+    }
+    Ok((counts, example))
+}

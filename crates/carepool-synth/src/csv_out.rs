@@ -1,0 +1,263 @@
+//! Writes a synthetic scheme as the CSV files `carepool import` and `carepool claims import`
+//! read (docs/FORMATS.md), one per kind, plus the claims that had not reached the scheme by
+//! the last day (the truth behind IBNR).
+
+use crate::generator::{Habits, Sink, SynthFamily};
+use crate::network::Network;
+use carepool_core::claims::Claim;
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// The files written, in the order they are imported.
+pub const FILES: [&str; 8] = [
+    "locations.csv",
+    "providers.csv",
+    "families.csv",
+    "members.csv",
+    "coverage.csv",
+    "contributions.csv",
+    "claims.csv",
+    "claim_lines.csv",
+];
+
+/// Claims incurred by the last day but received after it, in the claims formats.
+pub const UNREPORTED_FILES: [&str; 2] = ["unreported_claims.csv", "unreported_claim_lines.csv"];
+
+const CLAIM_HEADER: &str = "claim_number,provider_id,member_id,visit_date,admission_date,discharge_date,diagnosis_codes,clinical_category,specialty,limit_raising_case,copay_collected,received_date";
+const LINE_HEADER: &str = "provider_id,claim_number,service_code,quantity,unit_price";
+
+/// How much was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub locations: u64,
+    pub providers: u64,
+    pub families: u64,
+    pub members: u64,
+    pub pending: u64,
+    pub contributions: u64,
+    pub claims: u64,
+    pub claim_lines: u64,
+    pub unreported_claims: u64,
+}
+
+pub struct CsvSink {
+    files: Vec<BufWriter<File>>,
+    last_day: chrono::NaiveDate,
+    pub written: Written,
+}
+
+impl CsvSink {
+    /// Creates the files in `dir` (which must exist), with their headers.
+    pub fn create(dir: &Path, last_day: chrono::NaiveDate) -> std::io::Result<CsvSink> {
+        let headers = [
+            "code,name,kind,parent_code,area",
+            "code,name,ownership,level,location_code,empanelled_from,empanelled_to",
+            "id,scheme,location_code,poverty_score,household_id",
+            "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since",
+            "member_id,start_date,end_date,package",
+            "receipt,family_id,payer,period_start,period_end,amount,paid_on",
+            CLAIM_HEADER,
+            LINE_HEADER,
+            CLAIM_HEADER,
+            LINE_HEADER,
+        ];
+        let mut files = Vec::new();
+        for (name, header) in FILES.iter().chain(&UNREPORTED_FILES).zip(headers) {
+            let mut file = BufWriter::with_capacity(1 << 20, File::create(dir.join(name))?);
+            writeln!(file, "{header}")?;
+            files.push(file);
+        }
+        Ok(CsvSink {
+            files,
+            last_day,
+            written: Written::default(),
+        })
+    }
+
+    /// Flushes every file; call once at the end.
+    pub fn finish(mut self) -> std::io::Result<Written> {
+        for file in &mut self.files {
+            file.flush()?;
+        }
+        Ok(self.written)
+    }
+}
+
+const LOCATIONS: usize = 0;
+const PROVIDERS: usize = 1;
+const FAMILIES: usize = 2;
+const MEMBERS: usize = 3;
+const COVERAGE: usize = 4;
+const CONTRIBUTIONS: usize = 5;
+const CLAIMS: usize = 6;
+const UNREPORTED: usize = 8;
+
+impl Sink for CsvSink {
+    fn network(&mut self, network: &Network, _habits: &[Habits]) -> std::io::Result<()> {
+        let out = &mut self.files[LOCATIONS];
+        for l in &network.locations {
+            writeln!(
+                out,
+                "{},{},{},{},{}",
+                text(&l.code),
+                text(&l.name),
+                text(&l.kind),
+                optional(&l.parent_code),
+                optional(&l.area)
+            )?;
+        }
+        let out = &mut self.files[PROVIDERS];
+        for p in &network.providers {
+            writeln!(
+                out,
+                "{},{},{},{},{},{},{}",
+                text(&p.code),
+                text(&p.name),
+                p.ownership,
+                p.level,
+                text(&p.location_code),
+                p.empanelled_from,
+                optional(&p.empanelled_to)
+            )?;
+        }
+        self.written.locations += network.locations.len() as u64;
+        self.written.providers += network.providers.len() as u64;
+        Ok(())
+    }
+
+    fn family(&mut self, synth: &SynthFamily) -> std::io::Result<()> {
+        let f = &synth.family;
+        writeln!(
+            self.files[FAMILIES],
+            "{},{},{},{},{}",
+            text(&f.id),
+            text(&f.scheme),
+            text(&f.location_code),
+            optional(&f.poverty_score),
+            optional(&f.household_id)
+        )?;
+        for m in &synth.members {
+            writeln!(
+                self.files[MEMBERS],
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                text(&m.id),
+                text(&m.family_id),
+                text(&m.name),
+                m.relationship,
+                m.sex,
+                m.birth_date,
+                optional(&m.national_id),
+                text(&m.categories.join(";")),
+                optional(&m.monthly_wage),
+                m.status,
+                m.status_since
+            )?;
+        }
+        for c in &synth.coverage {
+            writeln!(
+                self.files[COVERAGE],
+                "{},{},{},{}",
+                text(&c.member_id),
+                c.start_date,
+                optional(&c.end_date),
+                optional(&c.package)
+            )?;
+        }
+        for c in &synth.contributions {
+            writeln!(
+                self.files[CONTRIBUTIONS],
+                "{},{},{},{},{},{},{}",
+                text(&c.receipt),
+                text(&c.family_id),
+                c.payer,
+                c.period_start,
+                c.period_end,
+                c.amount,
+                c.paid_on
+            )?;
+        }
+        let written = &mut self.written;
+        written.families += 1;
+        written.members += synth.members.len() as u64;
+        written.pending += synth.pending.iter().filter(|p| **p).count() as u64;
+        written.contributions += synth.contributions.len() as u64;
+        for synth_claim in &synth.claims {
+            let claim = &synth_claim.claim;
+            let reported = claim.received_date <= self.last_day;
+            let (claims, lines) = if reported {
+                written.claims += 1;
+                written.claim_lines += claim.lines.len() as u64;
+                self.files[CLAIMS..CLAIMS + 2].split_at_mut(1)
+            } else {
+                written.unreported_claims += 1;
+                self.files[UNREPORTED..UNREPORTED + 2].split_at_mut(1)
+            };
+            write_claim(&mut claims[0], &mut lines[0], claim)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_claim(claims: &mut impl Write, lines: &mut impl Write, c: &Claim) -> std::io::Result<()> {
+    writeln!(
+        claims,
+        "{},{},{},{},{},{},{},{},{},{},{},{}",
+        text(&c.claim_number),
+        text(&c.provider_id),
+        text(&c.member_id),
+        optional(&c.visit_date),
+        optional(&c.admission_date),
+        optional(&c.discharge_date),
+        text(&c.diagnosis_codes.join(";")),
+        text(&c.clinical_category),
+        optional(&c.specialty.as_deref().map(text)),
+        optional(&c.limit_raising_case.as_deref().map(text)),
+        c.copay_collected,
+        c.received_date
+    )?;
+    for line in &c.lines {
+        writeln!(
+            lines,
+            "{},{},{},{},{}",
+            text(&c.provider_id),
+            text(&c.claim_number),
+            text(&line.service_code),
+            line.quantity,
+            line.unit_price
+        )?;
+    }
+    Ok(())
+}
+
+/// A field quoted when it holds a comma, a quote or a line break.
+fn text(value: &str) -> Cow<'_, str> {
+    if value.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// An optional value: empty when absent.
+fn optional<T: Display>(value: &Option<T>) -> Cow<'static, str> {
+    match value {
+        Some(v) => Cow::Owned(text(&v.to_string()).into_owned()),
+        None => Cow::Borrowed(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_with_commas_or_quotes_are_quoted() {
+        assert_eq!(text("Koumbia"), "Koumbia");
+        assert_eq!(text("Sanou, Issa"), "\"Sanou, Issa\"");
+        assert_eq!(text("the \"big\" one"), "\"the \"\"big\"\" one\"");
+        assert_eq!(optional::<u32>(&None), "");
+    }
+}

@@ -1,0 +1,416 @@
+//! The generator against its calibration: on a generated scheme, simple estimates (incidence
+//! and average cost per row, the sex, age and durational relativities, the share of pending
+//! members, the mean family size, the reporting delay) fall within sampling error of what was
+//! asked for. Bounds are four standard errors, so a correct generator fails about once in
+//! 15,000 seeds; the seed is fixed, so the test is repeatable.
+
+use carepool_core::dates::{add_months, age_on};
+use carepool_core::registry::{Area, MemberStatus, Sex};
+use carepool_synth::config::{Behaviour, CalibrationRow};
+use carepool_synth::{ClaimKind, Generator, Options, SynthConfig, SynthFamily};
+use chrono::{Datelike, Days, NaiveDate};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const FAMILIES: u64 = 120_000;
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn scheme() -> carepool_core::scheme::SchemeDefinition {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pip-inpatient.toml");
+    carepool_io::read_scheme_file(&path).unwrap()
+}
+
+/// The defaults, with the behaviours that distort claims turned off.
+fn honest() -> SynthConfig {
+    SynthConfig {
+        behaviour: Behaviour {
+            upcoding_facility_share: 0.0,
+            stay_inflating_facility_share: 0.0,
+            charging_facility_share: 0.0,
+            duplicate_share: 0.0,
+            malformed_share: 0.0,
+            pending_claim_factor: 0.0,
+            ..Behaviour::default()
+        },
+        ..SynthConfig::default()
+    }
+}
+
+/// Observed and expected claims in one cell; expected counts leave out the factor a test
+/// estimates, so observed/expected estimates it.
+#[derive(Default, Clone, Copy, Debug)]
+struct Cell {
+    observed: f64,
+    expected: f64,
+}
+
+impl Cell {
+    fn ratio(&self) -> f64 {
+        self.observed / self.expected
+    }
+}
+
+/// Asserts `estimate` is within four standard errors of `truth`.
+fn within(what: &str, estimate: f64, truth: f64, standard_error: f64) {
+    let distance = (estimate - truth).abs() / standard_error;
+    println!("{what}: {estimate:.4} against {truth:.4} ({distance:.2} standard errors)");
+    assert!(
+        distance < 4.0,
+        "{what}: estimate {estimate} is {distance:.1} standard errors from {truth}"
+    );
+}
+
+/// A ratio of two Poisson rates, compared on the log scale.
+fn ratio_within(what: &str, top: Cell, bottom: Cell, truth: f64) {
+    let estimate = top.ratio() / bottom.ratio();
+    let standard_error = (1.0 / top.observed + 1.0 / bottom.observed).sqrt();
+    within(what, estimate.ln(), truth.ln(), standard_error);
+}
+
+struct Study<'c> {
+    config: &'c SynthConfig,
+    to: NaiveDate,
+    rows: Vec<Cell>,
+    female: Cell,
+    male: Cell,
+    /// By age band (start), without the age factor.
+    bands: BTreeMap<u32, Cell>,
+    /// By duration step (start), without the durational factor.
+    durations: BTreeMap<u32, Cell>,
+}
+
+impl Study<'_> {
+    fn band(&self, age: u32) -> (u32, f64, f64) {
+        let band = self
+            .config
+            .relativities
+            .age
+            .iter()
+            .rev()
+            .find(|b| b.from_age <= age)
+            .unwrap();
+        (band.from_age, band.incidence, band.cost)
+    }
+
+    fn duration(&self, months: u32) -> (u32, f64) {
+        let step = self
+            .config
+            .duration
+            .iter()
+            .rev()
+            .find(|s| s.from_month <= months)
+            .unwrap();
+        (step.from_month, step.factor)
+    }
+
+    /// Adds a member's expected claims, walking the cover in pieces over which age and
+    /// duration do not change.
+    fn expose(&mut self, sex: Sex, area: Area, birth: NaiveDate, start: NaiveDate, end: NaiveDate) {
+        let config = self.config;
+        let mut cuts: Vec<NaiveDate> = config
+            .duration
+            .iter()
+            .map(|s| add_months(start, s.from_month))
+            .collect();
+        for year in start.year()..=end.year() {
+            // The day the age changes: 1 March for 29 February in a common year.
+            let birthday = NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
+                .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 3, 1).unwrap());
+            cuts.push(birthday);
+        }
+        cuts.push(start);
+        cuts.push(end.succ_opt().unwrap());
+        cuts.retain(|d| *d >= start && *d <= end.succ_opt().unwrap());
+        cuts.sort();
+        cuts.dedup();
+        let area_factor = if area == Area::Urban {
+            config.relativities.urban.incidence
+        } else {
+            1.0
+        };
+        for piece in cuts.windows(2) {
+            let years = (piece[1] - piece[0]).num_days() as f64 / 365.25;
+            let age = age_on(birth, piece[0]);
+            let months = whole_months(start, piece[0]);
+            let (band, age_factor, _) = self.band(age);
+            let (step, duration_factor) = self.duration(months);
+            for (r, row) in config.calibration.iter().enumerate() {
+                if !row.applies_to(sex, age) {
+                    continue;
+                }
+                let sex_factor = if sex == Sex::Female && row.sex.is_none() {
+                    config.relativities.female.incidence
+                } else {
+                    1.0
+                };
+                let base = row.incidence_per_1000 / 1000.0 * years * area_factor;
+                let expected = base * sex_factor * age_factor * duration_factor;
+                self.rows[r].expected += expected;
+                self.bands.entry(band).or_default().expected += expected / age_factor;
+                self.durations.entry(step).or_default().expected += expected / duration_factor;
+                if row.sex.is_none() {
+                    match sex {
+                        Sex::Female => self.female.expected += expected / sex_factor,
+                        Sex::Male => self.male.expected += expected,
+                    }
+                }
+            }
+        }
+    }
+
+    fn observe(&mut self, row: &CalibrationRow, r: usize, sex: Sex, age: u32, months: u32) {
+        self.rows[r].observed += 1.0;
+        let band = self.band(age).0;
+        self.bands.entry(band).or_default().observed += 1.0;
+        let step = self.duration(months).0;
+        self.durations.entry(step).or_default().observed += 1.0;
+        if row.sex.is_none() {
+            match sex {
+                Sex::Female => self.female.observed += 1.0,
+                Sex::Male => self.male.observed += 1.0,
+            }
+        }
+    }
+}
+
+fn whole_months(start: NaiveDate, date: NaiveDate) -> u32 {
+    (0..)
+        .take_while(|&m| add_months(start, m) <= date)
+        .last()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_generated_scheme_matches_its_calibration() {
+    let config = honest();
+    let scheme = scheme();
+    let (from, to) = (date("2024-01-01"), date("2026-12-31"));
+    let options = Options {
+        families: FAMILIES,
+        from,
+        to,
+        seed: 2026,
+    };
+    let generator = Generator::new(&config, &scheme, options).unwrap();
+    let mut study = Study {
+        config: &config,
+        to,
+        rows: vec![Cell::default(); config.calibration.len()],
+        female: Cell::default(),
+        male: Cell::default(),
+        bands: BTreeMap::new(),
+        durations: BTreeMap::new(),
+    };
+    let (mut members, mut sizes_squared, mut pending, mut pending_women) = (0.0, 0.0, 0.0, 0.0);
+    // Cost over the member's cost factors, per row: sum and count.
+    let mut costs = vec![(0.0, 0.0); config.calibration.len()];
+    // Claims received before and after the median delay (those on the day itself left out).
+    let (mut quick, mut slow) = (0.0, 0.0);
+    for index in 0..FAMILIES {
+        let SynthFamily {
+            members: people,
+            pending: pending_flags,
+            coverage,
+            claims,
+            area,
+            ..
+        } = generator.family(index);
+        let size = people.len() as f64;
+        members += size;
+        sizes_squared += size * size;
+        for (member, is_pending) in people.iter().zip(&pending_flags) {
+            if *is_pending {
+                pending += 1.0;
+                pending_women += f64::from(member.sex == Sex::Female);
+            }
+        }
+        for ((member, cover), is_pending) in people.iter().zip(&coverage).zip(&pending_flags) {
+            if *is_pending {
+                continue;
+            }
+            let end = cover.end_date.unwrap_or(to).min(to);
+            study.expose(member.sex, area, member.birth_date, cover.start_date, end);
+        }
+        for synth in claims {
+            assert_eq!(synth.kind, ClaimKind::Genuine);
+            let claim = &synth.claim;
+            let m = people.iter().position(|p| p.id == claim.member_id).unwrap();
+            assert!(
+                !pending_flags[m],
+                "a pending member claimed with pending_claim_factor 0"
+            );
+            assert_ne!(people[m].status, MemberStatus::Pending);
+            let member = &people[m];
+            let incurred = claim.incurred_date().unwrap();
+            let age = age_on(member.birth_date, incurred);
+            let months = whole_months(coverage[m].start_date, incurred);
+            let row = &config.calibration[synth.row];
+            study.observe(row, synth.row, member.sex, age, months);
+            let mut factor = study.band(age).2;
+            if member.sex == Sex::Female && row.sex.is_none() {
+                factor *= config.relativities.female.cost;
+            }
+            if area == Area::Urban {
+                factor *= config.relativities.urban.cost;
+            }
+            let claimed: i64 = claim.lines.iter().map(|l| l.claimed().minor()).sum();
+            costs[synth.row].0 += claimed as f64 / 100.0 / factor;
+            costs[synth.row].1 += 1.0;
+            let last_day = claim.discharge_date.or(claim.visit_date).unwrap();
+            let median = last_day + Days::new(config.delays.report_median_days as u64);
+            if claim.received_date < median {
+                quick += 1.0;
+            } else if claim.received_date > median {
+                slow += 1.0;
+            }
+        }
+    }
+    assert!(study.to == to);
+
+    let families = FAMILIES as f64;
+    let mean_size = members / families;
+    let size_variance = sizes_squared / families - mean_size * mean_size;
+    let population = &config.population;
+    within(
+        "mean family size",
+        mean_size,
+        population.mean_family_size,
+        (size_variance / families).sqrt(),
+    );
+    let share = |p: f64, n: f64| (p * (1.0 - p) / n).sqrt();
+    within(
+        "share of members pending",
+        pending / members,
+        population.pending_share,
+        share(population.pending_share, members),
+    );
+    within(
+        "share of women among the pending",
+        pending_women / pending,
+        population.pending_female_share,
+        share(population.pending_female_share, pending),
+    );
+
+    for (row, cell) in config.calibration.iter().zip(&study.rows) {
+        let name = format!("{}/{}", row.clinical_category, row.specialty);
+        within(
+            &format!("{name}: incidence per 1,000 (reference cell)"),
+            row.incidence_per_1000 * cell.ratio(),
+            row.incidence_per_1000,
+            row.incidence_per_1000 / cell.expected.sqrt(),
+        );
+    }
+    for (row, (sum, count)) in config.calibration.iter().zip(&costs) {
+        within(
+            &format!("{}/{}: average cost", row.clinical_category, row.specialty),
+            sum / count,
+            row.mean_cost,
+            row.mean_cost * row.cost_cv / count.sqrt(),
+        );
+    }
+    ratio_within(
+        "female incidence relativity",
+        study.female,
+        study.male,
+        config.relativities.female.incidence,
+    );
+    let reference = study.bands[&25];
+    for band in &config.relativities.age {
+        if band.from_age != 25 {
+            ratio_within(
+                &format!("age {}+ incidence relativity", band.from_age),
+                study.bands[&band.from_age],
+                reference,
+                band.incidence,
+            );
+        }
+    }
+    let mature = *study.durations.last_key_value().unwrap().1;
+    for step in &config.duration[..config.duration.len() - 1] {
+        ratio_within(
+            &format!("durational factor from month {}", step.from_month),
+            study.durations[&step.from_month],
+            mature,
+            step.factor,
+        );
+    }
+    within(
+        "share of claims received before the median delay",
+        quick / (quick + slow),
+        0.5,
+        share(0.5, quick + slow),
+    );
+}
+
+fn write(dir: &Path, seed: u64) -> carepool_synth::Written {
+    let options = Options {
+        families: 2_000,
+        from: date("2025-01-01"),
+        to: date("2026-06-30"),
+        seed,
+    };
+    carepool_synth::write_csv(&SynthConfig::default(), &scheme(), options, dir, &|_| {}).unwrap()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_other_ones() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let written = [
+        write(dirs[0].path(), 5),
+        write(dirs[1].path(), 5),
+        write(dirs[2].path(), 6),
+    ];
+    assert_eq!(written[0], written[1]);
+    assert!(written[0].claims > 0 && written[0].unreported_claims > 0);
+    let files = carepool_synth::FILES
+        .iter()
+        .chain(&carepool_synth::UNREPORTED_FILES)
+        .chain(&[carepool_synth::SETTINGS_FILE]);
+    for file in files {
+        let read = |i: usize| std::fs::read(dirs[i].path().join(file)).unwrap();
+        assert_eq!(
+            read(0),
+            read(1),
+            "{file} differs between two runs with one seed"
+        );
+        if !["locations.csv", "providers.csv"].contains(file) {
+            assert_ne!(
+                read(0)[..],
+                read(2)[..],
+                "{file} is the same for another seed"
+            );
+        }
+    }
+}
+
+#[test]
+fn settings_that_cannot_work_are_refused_with_the_setting_named() {
+    let mut config = SynthConfig::default();
+    config.calibration[0].services[0].code = "NOT-IN-TARIFF".into();
+    let options = Options {
+        families: 1,
+        from: date("2025-01-01"),
+        to: date("2025-12-31"),
+        seed: 1,
+    };
+    let error = Generator::new(&config, &scheme(), options).err().unwrap();
+    assert!(
+        error.to_string().contains(
+            "medical/internal_medicine: service NOT-IN-TARIFF is not in the tariff of scheme pip"
+        ),
+        "{error}"
+    );
+
+    let mut config = SynthConfig::default();
+    config.population.pending_share = 1.5;
+    let error = Generator::new(&config, &scheme(), options).err().unwrap();
+    assert!(
+        error
+            .to_string()
+            .contains("population.pending_share is 1.5"),
+        "{error}"
+    );
+}
