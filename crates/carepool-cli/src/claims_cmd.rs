@@ -75,14 +75,8 @@ fn today() -> NaiveDate {
 pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
     match command {
         ClaimsCommand::Import { file, lines } => {
-            let claims = carepool_io::claims_csv::read_claims(&file, lines.as_deref())?;
-            let report = registry.receive_claims(claims).await.map_err(|e| match e {
-                carepool_service::ServiceError::Invalid(problems) => carepool_io::CsvError::Rows {
-                    path: file.clone(),
-                    problems,
-                },
-                other => other.into(),
-            })?;
+            let report =
+                carepool_io::claims_csv::receive_file(registry, &file, lines.as_deref()).await?;
             println!(
                 "{}: {} claim(s) received, {} already received unchanged",
                 file.display(),

@@ -4,7 +4,6 @@
 use crate::synth_cmd;
 use anyhow::{Context, Result};
 use carepool_core::Money;
-use carepool_core::dates::add_months;
 use carepool_service::Registry;
 use carepool_store::Store;
 use carepool_store::claim_tables::{CLAIMS, claim_column};
@@ -76,7 +75,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let written = synth_cmd::generate(&SynthConfig::default(), &scheme, options, &data)?;
     synth_cmd::load(&registry, scheme, &data).await?;
     println!("  registry: {}", synth_cmd::describe(&written));
-    let paid = run_months(&registry, from, to).await?;
+    let paid = synth_cmd::run_months(&registry, from, to).await?;
     let (statuses, example) = claims_by_status(store.as_ref()).await?;
     let summary: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
     println!(
@@ -121,33 +120,6 @@ fn fresh_sqlite(file: &Path) -> Result<String> {
         }
     }
     Ok(format!("sqlite://{}", file.display()))
-}
-
-/// Each month end: judge what arrived, then pay what was decided by the end of last month.
-async fn run_months(registry: &Registry, from: NaiveDate, to: NaiveDate) -> Result<usize> {
-    let bar = crate::progress_bar("running the scheme", "months");
-    let mut payments = 0;
-    let mut month = from.with_day(1).expect("day 1");
-    while month <= to {
-        let month_end = add_months(month, 1)
-            .pred_opt()
-            .expect("a day before")
-            .min(to);
-        registry.adjudicate_received(month_end, &|_| {}).await?;
-        let last_month = month.pred_opt().expect("a day before");
-        if last_month >= from {
-            let period = format!("{:04}-{:02}", last_month.year(), last_month.month());
-            payments += registry
-                .pay_claims(&period, month_end)
-                .await?
-                .payments
-                .len();
-        }
-        bar.inc(1);
-        month = add_months(month, 1);
-    }
-    bar.finish_and_clear();
-    Ok(payments)
 }
 
 /// Claims per status, and a claim approved in part to explain.

@@ -1,13 +1,15 @@
 //! `carepool synth`: a calibrated synthetic scheme, as CSV files or straight into a database.
 
 use anyhow::{Context, Result};
+use carepool_core::dates::add_months;
 use carepool_core::scheme::SchemeDefinition;
-use carepool_service::{ImportMode, Registry};
-use carepool_store::tables;
-use carepool_synth::{FILES, Options, SynthConfig, Written};
+use carepool_service::Registry;
+use carepool_synth::{Options, SynthConfig, Written};
+use chrono::Datelike;
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Args)]
 pub struct SynthArgs {
@@ -32,6 +34,10 @@ pub struct SynthArgs {
     /// Settings (TOML: population, growth, calibration, behaviour...; see docs/SYNTH.md).
     #[arg(long)]
     pub settings: Option<PathBuf>,
+    /// Into the database: also run the scheme month by month, as the demo does (claims judged
+    /// at each month end as they arrived, facilities paid the month after).
+    #[arg(long, conflicts_with = "out")]
+    pub run_months: bool,
 }
 
 pub fn read_settings(path: Option<&Path>) -> Result<SynthConfig> {
@@ -90,34 +96,58 @@ pub async fn load_new(args: &SynthArgs, registry: &Registry) -> Result<()> {
     let written = generate(&settings, &scheme, options(args), dir.path())?;
     load(registry, scheme, dir.path()).await?;
     println!("loaded: {}", describe(&written));
-    println!("next: carepool claims adjudicate --date {}", args.to);
+    if args.run_months {
+        let payments = run_months(registry, args.from, args.to).await?;
+        println!("claims judged month by month as they arrived; {payments} payments made");
+    } else {
+        println!("next: carepool claims adjudicate --date {}", args.to);
+    }
     Ok(())
+}
+
+/// Each month end: judge what arrived, then pay what was decided by the end of last month.
+pub async fn run_months(registry: &Registry, from: NaiveDate, to: NaiveDate) -> Result<usize> {
+    let bar = crate::progress_bar("running the scheme", "months");
+    let mut payments = 0;
+    let mut month = from.with_day(1).expect("day 1");
+    while month <= to {
+        let month_end = add_months(month, 1)
+            .pred_opt()
+            .expect("a day before")
+            .min(to);
+        registry.adjudicate_received(month_end, &|_| {}).await?;
+        let last_month = month.pred_opt().expect("a day before");
+        if last_month >= from {
+            let period = format!("{:04}-{:02}", last_month.year(), last_month.month());
+            payments += registry
+                .pay_claims(&period, month_end)
+                .await?
+                .payments
+                .len();
+        }
+        bar.inc(1);
+        month = add_months(month, 1);
+    }
+    bar.finish_and_clear();
+    Ok(payments)
 }
 
 /// Loads a synthetic scheme's files into the database through the ordinary import checks:
 /// the scheme, each registry file (all or nothing), then the claims, received but not judged.
 pub async fn load(registry: &Registry, scheme: SchemeDefinition, dir: &Path) -> Result<()> {
-    registry.load_scheme(scheme).await?;
-    let [registry_files @ .., claims_file, lines_file] = FILES;
-    for file in registry_files {
-        let kind = file.trim_end_matches(".csv");
-        let table = tables::table_named(kind).expect("a registry kind");
-        let path = dir.join(file);
-        let bar = crate::progress_bar(&format!("importing {kind}"), "rows");
-        let progress = bar.clone();
-        let imported = carepool_io::import_file(
-            registry,
-            table,
-            &path,
-            ImportMode::AllOrNothing,
-            &move |n| progress.set_position(n),
-        )
-        .await;
-        bar.finish_and_clear();
-        imported?;
-    }
-    let claims =
-        carepool_io::claims_csv::read_claims(&dir.join(claims_file), Some(&dir.join(lines_file)))?;
-    registry.receive_claims(claims).await?;
+    let bar = crate::progress_bar("importing", "rows");
+    let progress = bar.clone();
+    let loaded = carepool_io::load_directory(
+        registry,
+        scheme,
+        dir,
+        Arc::new(move |kind, n| {
+            progress.set_message(format!("importing {kind}"));
+            progress.set_position(n);
+        }),
+    )
+    .await;
+    bar.finish_and_clear();
+    loaded?;
     Ok(())
 }

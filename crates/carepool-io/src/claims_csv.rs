@@ -4,8 +4,8 @@
 
 use crate::registry_csv::{CsvError, read_rows};
 use carepool_core::claims::{Claim, ClaimLine};
-use carepool_service::claims::ReceivedClaim;
-use carepool_service::{NumberedRow, RowProblem};
+use carepool_service::claims::{ReceiveReport, ReceivedClaim};
+use carepool_service::{NumberedRow, Registry, RowProblem, ServiceError};
 use carepool_store::claim_tables::sent;
 use carepool_store::schema::{Table, Value};
 use std::collections::HashMap;
@@ -181,6 +181,23 @@ pub fn read_claims(
         }
     }
     Ok(claims)
+}
+
+/// Reads claims files and receives the claims (all or nothing); a claim the registry refuses
+/// is reported against the claims file's line.
+pub async fn receive_file(
+    registry: &Registry,
+    claims_path: &Path,
+    lines_path: Option<&Path>,
+) -> Result<ReceiveReport, CsvError> {
+    let claims = read_claims(claims_path, lines_path)?;
+    registry.receive_claims(claims).await.map_err(|e| match e {
+        ServiceError::Invalid(problems) => CsvError::Rows {
+            path: claims_path.to_path_buf(),
+            problems,
+        },
+        other => other.into(),
+    })
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! Every problem names the file, the line and the column.
 
 pub mod claims_csv;
+pub mod directory;
 pub mod registry_csv;
 pub mod scheme_file;
 
+pub use directory::{DirectoryLoad, load_directory};
 pub use registry_csv::{CsvError, ImportSummary, export, import_file};
 pub use scheme_file::{SchemeFileError, read_scheme_file};
 

@@ -99,6 +99,9 @@ pub static FAMILIES: Table = Table {
     ],
 };
 
+/// Where a member row holds its family's id.
+pub const MEMBER_FAMILY_ID: usize = 1;
+
 pub static MEMBERS: Table = Table {
     name: "members",
     singular: "member",

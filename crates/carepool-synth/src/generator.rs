@@ -104,6 +104,12 @@ impl<'a> Generator<'a> {
                 options.to, options.from
             )));
         }
+        if options.from < scheme.effective_from {
+            return Err(ConfigError(format!(
+                "the period starts ({}) before scheme {}'s rules take effect ({})",
+                options.from, scheme.code, scheme.effective_from
+            )));
+        }
         let network = Network::new(&config.population, &config.providers, options.from);
         let mut rng = Pcg64Mcg::seed_from_u64(mix(options.seed, u64::MAX));
         let behaviour = &config.behaviour;

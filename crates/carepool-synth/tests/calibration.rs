@@ -187,7 +187,7 @@ fn whole_months(start: NaiveDate, date: NaiveDate) -> u32 {
 fn a_generated_scheme_matches_its_calibration() {
     let config = honest();
     let scheme = scheme();
-    let (from, to) = (date("2024-01-01"), date("2026-12-31"));
+    let (from, to) = (date("2025-04-01"), date("2028-03-31"));
     let options = Options {
         families: FAMILIES,
         from,
@@ -348,8 +348,8 @@ fn a_generated_scheme_matches_its_calibration() {
 fn write(dir: &Path, seed: u64) -> carepool_synth::Written {
     let options = Options {
         families: 2_000,
-        from: date("2025-01-01"),
-        to: date("2026-06-30"),
+        from: date("2025-04-01"),
+        to: date("2026-09-30"),
         seed,
     };
     carepool_synth::write_csv(&SynthConfig::default(), &scheme(), options, dir, &|_| {}).unwrap()
@@ -392,7 +392,7 @@ fn settings_that_cannot_work_are_refused_with_the_setting_named() {
     config.calibration[0].services[0].code = "NOT-IN-TARIFF".into();
     let options = Options {
         families: 1,
-        from: date("2025-01-01"),
+        from: date("2025-04-01"),
         to: date("2025-12-31"),
         seed: 1,
     };

@@ -176,8 +176,13 @@ fn claims_story(cli: Cli) {
         "{out}"
     );
 
+    // Claim 0004 arrives on 5 September: a run on 1 August leaves it for later.
     let out = cli.ok(&["claims", "adjudicate", "--date", "2025-08-01"]);
-    assert!(out.starts_with("9 claim(s) adjudicated: "), "{out}");
+    assert!(out.starts_with("8 claim(s) adjudicated: "), "{out}");
+    assert!(
+        out.contains("1 claim(s) received after the decision date wait"),
+        "{out}"
+    );
     assert!(out.contains("1 in_review"), "{out}");
     let out = cli.ok(&["claims", "show", "CHR-HD/H-0001"]);
     assert!(
@@ -235,6 +240,8 @@ fn claims_story(cli: Cli) {
         "2025-09-06",
     ]);
     assert!(out.contains("period 2025-08: 0 claim(s) paid"), "{out}");
+    let out = cli.ok(&["claims", "adjudicate", "--date", "2025-09-05"]);
+    assert!(out.starts_with("1 claim(s) adjudicated: "), "{out}");
     let cover: serde_json::Value =
         serde_json::from_str(&cli.ok(&["claims", "cover", "M0002", "--date", "2025-08-01"]))
             .unwrap();
@@ -259,12 +266,15 @@ fn claims_story(cli: Cli) {
     assert_eq!(cli.ok(&["export", "claims"]), before);
 }
 
-/// `carepool synth` into the database gives what `--out` writes, and it passes every import
-/// check and adjudicates.
+/// `carepool synth` into the database gives what `--out` writes, passes every import check,
+/// and runs month by month: every claim received by the last day judged, and facilities paid.
 fn synth_story(cli: Cli) {
-    let args = |extra: &[&'static str]| {
+    let scheme = example("pip-inpatient.toml");
+    let args = |extra: &[&str]| {
         let mut args = vec![
             "synth",
+            "--scheme",
+            &scheme,
             "--families",
             "1500",
             "--from",
@@ -275,32 +285,35 @@ fn synth_story(cli: Cli) {
             "3",
         ];
         args.extend(extra);
-        args
+        args.iter().map(|a| a.to_string()).collect::<Vec<String>>()
     };
-    let scheme = example("pip-inpatient.toml");
-    let mut to_files = args(&["--out", "data"]);
-    to_files.extend(["--scheme", scheme.as_str()]);
-    let described = cli.ok(&to_files);
+    let run = |args: Vec<String>| cli.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let described = run(args(&["--out", "data"]));
     assert!(described.starts_with("data: 1500 families"), "{described}");
-    let mut to_db = args(&[]);
-    to_db.extend(["--scheme", scheme.as_str()]);
-    let loaded = cli.ok(&to_db);
+    let loaded = run(args(&["--run-months"]));
     assert!(
         loaded.contains(described.trim_start_matches("data: ").trim()),
         "{loaded}"
     );
+    assert!(loaded.contains("claims judged month by month"), "{loaded}");
 
-    let judged = cli.ok(&["claims", "adjudicate", "--date", "2026-09-30"]);
     let generated = std::fs::read_to_string(cli.dir.path().join("data/claims.csv")).unwrap();
     let claims = generated.lines().count() - 1;
     assert!(claims > 20, "{claims} claims");
+    let exported = cli.ok(&["export", "claims"]);
+    assert_eq!(exported.lines().count() - 1, claims);
     assert!(
-        judged.starts_with(&format!("{claims} claim(s) adjudicated")),
-        "{judged}"
+        !exported.contains(",received,"),
+        "every claim received was judged"
     );
-    let exported = cli.ok(&["export", "members"]);
+    assert!(exported.contains(",paid,"), "{exported}");
+    let payments = cli.ok(&["export", "payments"]);
+    assert!(payments.lines().count() > 10, "{payments}");
     let members = std::fs::read_to_string(cli.dir.path().join("data/members.csv")).unwrap();
-    assert_eq!(exported.lines().count(), members.lines().count());
+    assert_eq!(
+        cli.ok(&["export", "members"]).lines().count(),
+        members.lines().count()
+    );
 }
 
 #[test]

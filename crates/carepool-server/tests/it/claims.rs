@@ -412,3 +412,42 @@ pub async fn claims_received_after_the_decision_date_wait(h: Harness) {
     let late = h.registry.claim_view("H1/L1").await.unwrap();
     assert_eq!(late.record.decided_date, Some(day("2025-09-20")));
 }
+
+/// A batch run judges a family's claims in the order they arrived, whatever their members,
+/// numbers or the order they were sent in: the first to arrive is the first to use the limit.
+pub async fn a_family_limit_goes_to_the_claims_that_arrived_first(h: Harness) {
+    load_registry(&h).await;
+    let arrived = |number: &str, member: &str, admitted: &str, received: &str| Claim {
+        received_date: day(received),
+        ..surgery(number, member, admitted, 22_000)
+    };
+    let claims = [
+        arrived("A2", "M1", "2025-07-01", "2025-08-10"),
+        arrived("A1", "M1", "2025-06-01", "2025-08-05"),
+        arrived("Z1", "M2", "2025-06-15", "2025-08-01"),
+    ];
+    let received = claims
+        .into_iter()
+        .map(|claim| ReceivedClaim { line: 0, claim })
+        .collect();
+    h.registry.receive_claims(received).await.unwrap();
+    h.registry
+        .adjudicate_received(day("2025-09-01"), &|_| {})
+        .await
+        .unwrap();
+    let approved = |id: &'static str| {
+        let registry = h.registry.clone();
+        async move {
+            registry
+                .claim_view(id)
+                .await
+                .unwrap()
+                .record
+                .amounts
+                .approved
+        }
+    };
+    assert_eq!(approved("H1/Z1").await, Money::from_units(22_000));
+    assert_eq!(approved("H1/A1").await, Money::from_units(22_000));
+    assert_eq!(approved("H1/A2").await, Money::from_units(6_000));
+}

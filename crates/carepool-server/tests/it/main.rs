@@ -27,8 +27,8 @@ macro_rules! on_both_backends {
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
 use claims::{
-    a_failed_batch_leaves_nothing_behind, claims_received_after_the_decision_date_wait,
-    claims_story, concurrent_claims_keep_the_limit,
+    a_failed_batch_leaves_nothing_behind, a_family_limit_goes_to_the_claims_that_arrived_first,
+    claims_received_after_the_decision_date_wait, claims_story, concurrent_claims_keep_the_limit,
 };
 use story::registry_story;
 
@@ -40,4 +40,5 @@ on_both_backends!(
     concurrent_claims_keep_the_limit,
     a_failed_batch_leaves_nothing_behind,
     claims_received_after_the_decision_date_wait,
+    a_family_limit_goes_to_the_claims_that_arrived_first,
 );

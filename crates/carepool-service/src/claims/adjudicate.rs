@@ -15,6 +15,7 @@ use carepool_store::claim_tables::{
     claim_column,
 };
 use carepool_store::schema::{Row, Value};
+use carepool_store::tables::{self, MEMBER_FAMILY_ID};
 use carepool_store::{Lock, Progress, Read, StoreError, Writes};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -34,7 +35,9 @@ pub struct AdjudicationReport {
 
 impl Registry {
     /// Judges every claim still in status received that had arrived by `today`, on `today`,
-    /// telling `progress` how many are done. Each batch is written whole or not at all.
+    /// telling `progress` how many are done. Claims are judged family by family (a family's
+    /// limits and a member's history depend on nothing outside the family), each family's in
+    /// the order received; each batch of whole families is written whole or not at all.
     pub async fn adjudicate_received(
         &self,
         today: NaiveDate,
@@ -44,28 +47,45 @@ impl Registry {
             .store
             .project(
                 &CLAIMS,
-                &[claim_column::ID, claim_column::RECEIVED_DATE],
+                &[
+                    claim_column::ID,
+                    claim_column::RECEIVED_DATE,
+                    claim_column::MEMBER_ID,
+                    claim_column::PROVIDER_ID,
+                ],
                 &[(claim_column::STATUS, Value::Text("received".into()))],
             )
             .await?;
-        let mut order: Vec<(NaiveDate, String)> = queue
-            .into_iter()
-            .filter_map(|row| match (&row[0], &row[1]) {
-                (Value::Text(id), Value::Date(received)) => Some((*received, id.to_string())),
-                _ => None,
-            })
-            .collect();
-        order.sort();
-        let arrived = order.partition_point(|(received, _)| *received <= today);
-        let mut report = AdjudicationReport {
-            waiting: (order.len() - arrived) as u64,
-            ..AdjudicationReport::default()
-        };
-        order.truncate(arrived);
-        let mut loader = Loader::new(self).await?;
-        for chunk in order.chunks(BATCH) {
-            let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
-            self.adjudicate_batch(&mut loader, &ids, today, &mut report)
+        let mut report = AdjudicationReport::default();
+        let mut queued: Vec<Queued> = Vec::with_capacity(queue.len());
+        for row in queue {
+            let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
+            match row[1].as_date() {
+                Some(received) if received <= today => queued.push(Queued {
+                    family_id: String::new(),
+                    received,
+                    id: text(0),
+                    member_id: text(2),
+                    provider_id: text(3),
+                }),
+                _ => report.waiting += 1,
+            }
+        }
+        let family_of = self.families_of(&queued).await?;
+        for claim in &mut queued {
+            // A member the registry does not know is judged apart (and refused).
+            claim.family_id = family_of
+                .get(&claim.member_id)
+                .cloned()
+                .unwrap_or_else(|| format!("\u{0}{}", claim.member_id));
+        }
+        queued.sort_by(|a, b| {
+            (&a.family_id, a.received, &a.id).cmp(&(&b.family_id, b.received, &b.id))
+        });
+        let mut loader = Loader::new(self);
+        let families: Vec<&str> = queued.iter().map(|q| q.family_id.as_str()).collect();
+        for batch in whole_families(&families, BATCH) {
+            self.adjudicate_batch(&mut loader, &queued[batch], today, &mut report)
                 .await?;
             progress(report.adjudicated);
         }
@@ -78,24 +98,55 @@ impl Registry {
         ids: &[String],
         today: NaiveDate,
     ) -> Result<AdjudicationReport, ServiceError> {
-        let mut loader = Loader::new(self).await?;
+        let queued: Vec<Queued> = self
+            .claim_records(ids)
+            .await?
+            .into_values()
+            .map(|record| Queued {
+                id: record.claim.id(),
+                received: record.claim.received_date,
+                member_id: record.claim.member_id,
+                provider_id: record.claim.provider_id,
+                family_id: String::new(),
+            })
+            .collect();
+        let mut loader = Loader::new(self);
         let mut report = AdjudicationReport::default();
-        self.adjudicate_batch(&mut loader, ids, today, &mut report)
+        self.adjudicate_batch(&mut loader, &queued, today, &mut report)
             .await?;
         Ok(report)
+    }
+
+    /// The family of each queued claim's member, for the members the registry knows.
+    async fn families_of(
+        &self,
+        queued: &[Queued],
+    ) -> Result<HashMap<String, String>, ServiceError> {
+        let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
+        let rows = self
+            .store
+            .rows_where_in(&tables::MEMBERS, 0, &member_ids)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                Some((
+                    row[0].as_text()?.to_string(),
+                    row[MEMBER_FAMILY_ID].as_text()?.to_string(),
+                ))
+            })
+            .collect())
     }
 
     async fn adjudicate_batch(
         &self,
         loader: &mut Loader<'_>,
-        ids: &[String],
+        queued: &[Queued],
         today: NaiveDate,
         report: &mut AdjudicationReport,
     ) -> Result<(), ServiceError> {
-        let mut claims: Vec<ClaimRecord> = self.claim_records(ids).await?.into_values().collect();
-        claims.sort_by_cached_key(|c| (c.claim.received_date, c.claim.id()));
-        let member_ids = unique(claims.iter().map(|c| c.claim.member_id.clone()));
-        let provider_ids = unique(claims.iter().map(|c| c.claim.provider_id.clone()));
+        let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
+        let provider_ids = unique(queued.iter().map(|c| c.provider_id.clone()));
         let loaded = loader.load(&member_ids, &provider_ids).await?;
         let family_ids = unique(loaded.families.keys().cloned());
 
@@ -125,7 +176,7 @@ impl Registry {
         self.store
             .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
                 let (writes, batch_report) =
-                    judge.run(&claims, read).map_err(StoreError::internal)?;
+                    judge.run(queued, read).map_err(StoreError::internal)?;
                 outcome = Some(batch_report);
                 Ok(writes)
             })
@@ -140,6 +191,30 @@ impl Registry {
     }
 }
 
+/// Cuts a list sorted by family into batches of about `size`, never splitting a family.
+fn whole_families(families: &[&str], size: usize) -> Vec<std::ops::Range<usize>> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    while start < families.len() {
+        let mut end = (start + size).min(families.len());
+        while end < families.len() && families[end] == families[end - 1] {
+            end += 1;
+        }
+        batches.push(start..end);
+        start = end;
+    }
+    batches
+}
+
+/// A claim waiting to be judged, with what batching needs to know of it.
+struct Queued {
+    family_id: String,
+    received: NaiveDate,
+    id: String,
+    member_id: String,
+    provider_id: String,
+}
+
 /// What a batch is judged with, read before the lock.
 struct Judge<'a> {
     loaded: &'a Loaded,
@@ -152,7 +227,7 @@ impl Judge<'_> {
     /// usage; returns the rows to write.
     fn run(
         &self,
-        claims: &[ClaimRecord],
+        queued: &[Queued],
         read: Vec<Vec<Row>>,
     ) -> Result<(Writes, AdjudicationReport), ServiceError> {
         let [history_rows, history_lines, usage_rows]: [Vec<Row>; 3] =
@@ -170,6 +245,14 @@ impl Judge<'_> {
         for priors in history.values_mut() {
             priors.sort_by(|a, b| a.id.cmp(&b.id));
         }
+        // The batch's claims as they stand now, in the order received; another run may have
+        // judged some since they were queued.
+        let mut claims: Vec<&ClaimRecord> = queued
+            .iter()
+            .filter_map(|q| history_records.get(&q.id))
+            .filter(|record| record.status == ClaimStatus::Received)
+            .collect();
+        claims.sort_by_cached_key(|c| (c.claim.received_date, c.claim.id()));
         let mut ledger: Ledger = context::ledger(&usage_rows)?;
         let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
 
@@ -180,11 +263,6 @@ impl Judge<'_> {
         for stored in claims {
             let claim = &stored.claim;
             let id = claim.id();
-            // Another run may have judged it since it was read.
-            let current = history_records.get(&id).map_or(stored.status, |r| r.status);
-            if current != ClaimStatus::Received {
-                continue;
-            }
             let member = self.loaded.members.get(&claim.member_id);
             let family = member.and_then(|m| self.loaded.family_record(&m.family_id));
             let provider = self.loaded.providers.get(&claim.provider_id);
@@ -208,7 +286,7 @@ impl Judge<'_> {
                 ledger.add(key.clone(), *usage);
                 touched.insert(key.clone());
             }
-            let mut record = stored.clone();
+            let mut record = (*stored).clone();
             record.family_id = member.map(|m| m.family_id.clone());
             record.decide(&decision, self.today);
             if let Some(prior) = prior_claim(&record) {
@@ -264,4 +342,18 @@ pub(crate) fn prior_claim(record: &ClaimRecord) -> Option<PriorClaim> {
             .map(|(l, _)| l.service_code.clone())
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_families;
+
+    #[test]
+    fn batches_never_split_a_family() {
+        let families = ["A", "A", "B", "B", "B", "C", "D", "D"];
+        assert_eq!(whole_families(&families, 3), vec![0..5, 5..8]);
+        assert_eq!(whole_families(&families, 1), vec![0..2, 2..5, 5..6, 6..8]);
+        assert_eq!(whole_families(&families, 100), vec![0..8]);
+        assert!(whole_families(&[], 3).is_empty());
+    }
 }

@@ -1,22 +1,21 @@
 //! Loading what the claim rules need from the registry, many claims at a time.
 
 use crate::error::ServiceError;
-use crate::{Registry, typed, unique};
+use crate::{Registry, unique};
 use carepool_core::claims::usage::Ledger;
 use carepool_core::registry::{
     Contribution, Coverage, Family, Location, Member, Provider, district_of,
 };
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::standing::FamilyRecord;
-use carepool_store::ListQuery;
 use carepool_store::claim_tables;
 use carepool_store::schema::Row;
 use carepool_store::tables;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-/// Loads batches of registry rows, and keeps what does not change during a run: locations and
-/// scheme versions.
+/// Loads batches of registry rows, and keeps what does not change during a run: the locations
+/// met so far (with their ancestors) and scheme versions.
 pub(crate) struct Loader<'r> {
     registry: &'r Registry,
     locations: HashMap<String, Location>,
@@ -35,22 +34,34 @@ pub(crate) struct Loaded {
 }
 
 impl<'r> Loader<'r> {
-    pub async fn new(registry: &'r Registry) -> Result<Loader<'r>, ServiceError> {
-        let query = ListQuery {
-            limit: i64::MAX as u64,
-            ..ListQuery::default()
-        };
-        let locations = registry
-            .list(&tables::LOCATIONS, &query)
-            .await?
-            .iter()
-            .map(|row| typed::<Location>(row).map(|l| (l.code.clone(), l)))
-            .collect::<Result<_, _>>()?;
-        Ok(Loader {
+    pub fn new(registry: &'r Registry) -> Loader<'r> {
+        Loader {
             registry,
-            locations,
+            locations: HashMap::new(),
             versions: HashMap::new(),
-        })
+        }
+    }
+
+    /// Reads these locations and everything above them, level by level, skipping those already
+    /// read: a national hierarchy is never read whole for a batch.
+    async fn read_locations(&mut self, codes: Vec<String>) -> Result<(), ServiceError> {
+        let mut wanted = codes;
+        // The hierarchy is a few levels deep; the bound guards against a cycle in bad data.
+        for _ in 0..64 {
+            wanted.retain(|code| !self.locations.contains_key(code));
+            if wanted.is_empty() {
+                break;
+            }
+            let found: Vec<Location> = self
+                .registry
+                .typed_where_in(&tables::LOCATIONS, 0, &unique(wanted.into_iter()))
+                .await?;
+            wanted = found.iter().filter_map(|l| l.parent_code.clone()).collect();
+            for location in found {
+                self.locations.insert(location.code.clone(), location);
+            }
+        }
+        Ok(())
     }
 
     /// The members, their whole families with cover and contributions, the providers, and the
@@ -69,7 +80,7 @@ impl<'r> Loader<'r> {
             .typed_where_in(&tables::FAMILIES, 0, &family_ids)
             .await?;
         let relatives: Vec<Member> = registry
-            .typed_where_in(&tables::MEMBERS, 1, &family_ids)
+            .typed_where_in(&tables::MEMBERS, tables::MEMBER_FAMILY_ID, &family_ids)
             .await?;
         let relative_ids: Vec<String> = relatives.iter().map(|m| m.id.clone()).collect();
         let family_of: HashMap<String, String> = relatives
@@ -86,6 +97,9 @@ impl<'r> Loader<'r> {
             .typed_where_in(&tables::PROVIDERS, 0, provider_ids)
             .await?;
 
+        let places = families.iter().map(|f| f.location_code.clone());
+        let places = places.chain(providers.iter().map(|p| p.location_code.clone()));
+        self.read_locations(places.collect()).await?;
         for scheme in unique(families.iter().map(|f| f.scheme.clone())) {
             if let Entry::Vacant(slot) = self.versions.entry(scheme) {
                 let versions = registry.scheme_versions(slot.key()).await?;

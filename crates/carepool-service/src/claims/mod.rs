@@ -181,7 +181,7 @@ impl Registry {
         date: NaiveDate,
     ) -> Result<CoverStatus, ServiceError> {
         let member: Member = typed(&self.get(&MEMBERS, &[Value::Text(member_id.into())]).await?)?;
-        let mut loader = context::Loader::new(self).await?;
+        let mut loader = context::Loader::new(self);
         let loaded = loader.load(std::slice::from_ref(&member.id), &[]).await?;
         let ledger = context::ledger(
             &self

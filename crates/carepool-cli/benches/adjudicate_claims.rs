@@ -1,0 +1,224 @@
+//! Benchmark: claims at national scale, through the same code as `carepool claims import`,
+//! `carepool claims adjudicate` and `POST /api/claims`.
+//!
+//!     cargo bench -p carepool-cli --bench adjudicate_claims -- \
+//!         [--backend sqlite|postgres] [--families N] [--http N] [--clients C]
+//!
+//! Generates the Koumbia mutual (examples/mutual, with examples/mutual/synth.toml: mostly
+//! three-line outpatient visits) for one year, loads the registry, then times:
+//! 1. receiving every claim of the year from CSV (one transaction);
+//! 2. adjudicating them all and writing the decisions (batches of 2,000 claims);
+//! 3. submitting single claims over HTTP on loopback from C concurrent clients (the claims
+//!    that reached the scheme after the year's end), each received and judged at once.
+//!
+//! Prints rates, HTTP latency percentiles and the process's peak memory. PostgreSQL uses
+//! DATABASE_URL, or a throwaway cluster.
+
+use carepool_core::claims::Claim;
+use carepool_service::Registry;
+use carepool_store::Store;
+use carepool_store_postgres::testing::TestDatabase;
+use carepool_synth::{Options, SynthConfig};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+fn date(text: &str) -> chrono::NaiveDate {
+    text.parse().unwrap()
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let number = |flag: &str, default: u64| {
+        value(flag).map_or(default, |n| {
+            n.parse().unwrap_or_else(|_| panic!("{flag} N"))
+        })
+    };
+    let backend = value("--backend").unwrap_or_else(|| "sqlite".into());
+    let families = number("--families", 290_000);
+    let http_claims = number("--http", 20_000) as usize;
+    let clients = number("--clients", 16) as usize;
+
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mutual");
+    let scheme = carepool_io::read_scheme_file(&examples.join("scheme.toml")).unwrap();
+    let settings: SynthConfig =
+        toml::from_str(&std::fs::read_to_string(examples.join("synth.toml")).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let options = Options {
+        families,
+        from: date("2025-01-01"),
+        to: date("2025-12-31"),
+        seed: 1,
+    };
+    let written = carepool_synth::write_csv(&settings, &scheme, options, &data, &|_| {}).unwrap();
+    // The claims are received apart, to time them.
+    let claims_dir = dir.path().join("claims");
+    std::fs::create_dir(&claims_dir).unwrap();
+    for file in ["claims.csv", "claim_lines.csv"] {
+        std::fs::rename(data.join(file), claims_dir.join(file)).unwrap();
+    }
+
+    let _postgres;
+    let store: Arc<dyn Store> = match backend.as_str() {
+        "sqlite" => {
+            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+            Arc::new(
+                carepool_store_sqlite::SqliteStore::open(&url)
+                    .await
+                    .unwrap(),
+            )
+        }
+        "postgres" => {
+            let database = TestDatabase::create();
+            let store = carepool_store_postgres::PostgresStore::open(&database.url)
+                .await
+                .unwrap();
+            _postgres = database;
+            Arc::new(store)
+        }
+        other => panic!("unknown backend {other}: sqlite or postgres"),
+    };
+    let registry = Registry::new(store.clone());
+    let started = Instant::now();
+    carepool_io::load_directory(&registry, scheme, &data, Arc::new(|_, _| {}))
+        .await
+        .unwrap();
+    println!(
+        "{backend}: registry of {} families, {} members loaded in {:.1} s",
+        written.families,
+        written.members,
+        started.elapsed().as_secs_f64()
+    );
+
+    let started = Instant::now();
+    let received = carepool_io::claims_csv::receive_file(
+        &registry,
+        &claims_dir.join("claims.csv"),
+        Some(&claims_dir.join("claim_lines.csv")),
+    )
+    .await
+    .unwrap();
+    let receive_seconds = started.elapsed().as_secs_f64();
+    let memory_after_receive = peak_memory_mb();
+    let started = Instant::now();
+    let report = registry
+        .adjudicate_received(options.to, &|_| {})
+        .await
+        .unwrap();
+    let adjudicate_seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{backend}: {} claims ({} lines) received from CSV in {receive_seconds:.1} s ({:.0}/s, peak memory {memory_after_receive:.0} MB)",
+        received.received,
+        written.claim_lines,
+        received.received as f64 / receive_seconds
+    );
+    println!(
+        "{backend}: {} claims adjudicated and written in {adjudicate_seconds:.1} s ({:.0}/s); {:?}; peak memory {:.0} MB",
+        report.adjudicated,
+        report.adjudicated as f64 / adjudicate_seconds,
+        report.by_status,
+        peak_memory_mb()
+    );
+
+    let single: Vec<Claim> = carepool_io::claims_csv::read_claims(
+        &data.join("unreported_claims.csv"),
+        Some(&data.join("unreported_claim_lines.csv")),
+    )
+    .unwrap()
+    .into_iter()
+    .take(http_claims)
+    .map(|received| received.claim)
+    .collect();
+    let (rate, latencies) = submit_over_http(registry, single, clients).await;
+    let percentile =
+        |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "{backend}: {} single claims over HTTP from {clients} clients: {rate:.0} claims/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; peak memory {:.0} MB",
+        latencies.len(),
+        percentile(0.5).as_secs_f64() * 1e3,
+        percentile(0.99).as_secs_f64() * 1e3,
+        latencies.last().unwrap().as_secs_f64() * 1e3,
+        peak_memory_mb()
+    );
+    store.close().await;
+}
+
+/// Serves the API on a loopback port and posts each claim alone, `clients` at a time; returns
+/// claims per second and the sorted latencies.
+async fn submit_over_http(
+    registry: Registry,
+    claims: Vec<Claim>,
+    clients: usize,
+) -> (f64, Vec<Duration>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(carepool_server::serve(registry, listener, async {
+        let _ = stopped.await;
+    }));
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let bodies: Vec<Bytes> = claims
+        .iter()
+        .map(|claim| Bytes::from(serde_json::to_vec(claim).unwrap()))
+        .collect();
+    let queue = Arc::new(std::sync::Mutex::new(bodies));
+    let url: hyper::Uri = format!("http://{address}/api/claims").parse().unwrap();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, queue, url) = (client.clone(), queue.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let Some(body) = queue.lock().unwrap().pop() else {
+                    return latencies;
+                };
+                let request = hyper::Request::post(url.clone())
+                    .header("content-type", "application/json")
+                    .body(Full::new(body))
+                    .unwrap();
+                let sent = Instant::now();
+                let response = client.request(request).await.unwrap();
+                let status = response.status();
+                let answer = response.into_body().collect().await.unwrap().to_bytes();
+                assert!(
+                    status.is_success(),
+                    "{status}: {}",
+                    String::from_utf8_lossy(&answer)
+                );
+                latencies.push(sent.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.unwrap());
+    }
+    let rate = latencies.len() as f64 / started.elapsed().as_secs_f64();
+    latencies.sort();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+    (rate, latencies)
+}

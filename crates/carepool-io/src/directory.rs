@@ -1,0 +1,58 @@
+//! Loading a whole scheme from a directory of import files (as `carepool synth --out` writes
+//! them): the registry kinds in dependency order, each all or nothing, then the claims.
+
+use crate::claims_csv::{CLAIM_LINES_FILE, CLAIMS_FILE, receive_file};
+use crate::registry_csv::{CsvError, import_file};
+use carepool_core::scheme::SchemeDefinition;
+use carepool_service::claims::ReceiveReport;
+use carepool_service::{ImportMode, Registry};
+use carepool_store::tables;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Hears the kind being written and its rows so far.
+pub type KindProgress = Arc<dyn Fn(&str, u64) + Send + Sync>;
+
+/// What a directory load wrote: rows per registry kind, then the claims received.
+#[derive(Debug, Default)]
+pub struct DirectoryLoad {
+    pub rows: Vec<(&'static str, u64)>,
+    pub claims: ReceiveReport,
+}
+
+/// Loads `scheme`, then `KIND.csv` for every registry kind present in `dir`, then
+/// `claims.csv` with `claim_lines.csv` if present (received, not judged). `progress` hears
+/// the kind being written and its rows so far. Each file is written whole or not at all.
+pub async fn load_directory(
+    registry: &Registry,
+    scheme: SchemeDefinition,
+    dir: &Path,
+    progress: KindProgress,
+) -> Result<DirectoryLoad, CsvError> {
+    registry.load_scheme(scheme).await?;
+    let mut load = DirectoryLoad::default();
+    for table in tables::ALL {
+        let path = dir.join(format!("{}.csv", table.name));
+        if !path.exists() {
+            continue;
+        }
+        let tell = progress.clone();
+        let summary = import_file(
+            registry,
+            table,
+            &path,
+            ImportMode::AllOrNothing,
+            &move |n| tell(table.name, n),
+        )
+        .await?;
+        load.rows.push((table.name, summary.written));
+    }
+    let claims = dir.join(format!("{}.csv", CLAIMS_FILE.name));
+    if claims.exists() {
+        progress(CLAIMS_FILE.name, 0);
+        let lines = dir.join(format!("{}.csv", CLAIM_LINES_FILE.name));
+        load.claims =
+            receive_file(registry, &claims, lines.exists().then_some(lines.as_path())).await?;
+    }
+    Ok(load)
+}

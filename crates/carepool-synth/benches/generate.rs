@@ -1,0 +1,66 @@
+//! Benchmark: a national-scale synthetic scheme written to CSV.
+//!
+//!     cargo bench -p carepool-synth --bench generate -- [--members N] [--years Y]
+//!
+//! Generates about N members (families of the default mean size) enrolled in
+//! examples/pip-inpatient.toml over Y years, with their claims, into a temp dir; prints the
+//! time, the rate, the bytes written and the process's peak memory.
+
+use carepool_synth::{Options, SynthConfig};
+use chrono::{Days, NaiveDate};
+use std::path::Path;
+use std::time::Instant;
+
+fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.parse::<f64>().unwrap_or_else(|_| panic!("{flag} N")))
+    };
+    let members = value("--members").unwrap_or(10_000_000.0);
+    let years = value("--years").unwrap_or(3.0);
+    let config = SynthConfig::default();
+    let families = (members / config.population.mean_family_size).round() as u64;
+    let scheme_file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pip-inpatient.toml");
+    let scheme = carepool_io::read_scheme_file(&scheme_file).unwrap();
+    let from: NaiveDate = scheme.effective_from;
+    let to = from + Days::new((years * 365.25).round() as u64 - 1);
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let options = Options {
+        families,
+        from,
+        to,
+        seed: 1,
+    };
+    let written =
+        carepool_synth::write_csv(&config, &scheme, options, dir.path(), &|_| {}).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let bytes: u64 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum();
+    println!(
+        "{} families, {} members, {} claims ({} unreported), {from} to {to}: {seconds:.1} s ({:.0} members/s), {:.2} GB written, peak memory {:.0} MB",
+        written.families,
+        written.members,
+        written.claims,
+        written.unreported_claims,
+        written.members as f64 / seconds,
+        bytes as f64 / 1e9,
+        peak_memory_mb()
+    );
+}
