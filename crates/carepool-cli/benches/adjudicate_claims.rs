@@ -14,10 +14,10 @@
 //! Prints rates, HTTP latency percentiles and the process's peak memory. PostgreSQL uses
 //! DATABASE_URL, or a throwaway cluster.
 
+mod support;
+
 use carepool_core::claims::Claim;
 use carepool_service::Registry;
-use carepool_store::Store;
-use carepool_store_postgres::testing::TestDatabase;
 use carepool_synth::{Options, SynthConfig};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -27,38 +27,17 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
-
 fn date(text: &str) -> chrono::NaiveDate {
     text.parse().unwrap()
 }
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let number = |flag: &str, default: u64| {
-        value(flag).map_or(default, |n| {
-            n.parse().unwrap_or_else(|_| panic!("{flag} N"))
-        })
-    };
-    let backend = value("--backend").unwrap_or_else(|| "sqlite".into());
-    let families = number("--families", 290_000);
-    let http_claims = number("--http", 20_000) as usize;
-    let clients = number("--clients", 16) as usize;
+    let flags = support::Flags::from_env();
+    let backend = flags.text("--backend").unwrap_or_else(|| "sqlite".into());
+    let families = flags.number("--families", 290_000);
+    let http_claims = flags.number("--http", 20_000);
+    let clients = flags.number("--clients", 16);
 
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mutual");
     let scheme = carepool_io::read_scheme_file(&examples.join("scheme.toml")).unwrap();
@@ -80,26 +59,7 @@ async fn main() {
         std::fs::rename(data.join(file), claims_dir.join(file)).unwrap();
     }
 
-    let _postgres;
-    let store: Arc<dyn Store> = match backend.as_str() {
-        "sqlite" => {
-            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-            Arc::new(
-                carepool_store_sqlite::SqliteStore::open(&url)
-                    .await
-                    .unwrap(),
-            )
-        }
-        "postgres" => {
-            let database = TestDatabase::create();
-            let store = carepool_store_postgres::PostgresStore::open(&database.url)
-                .await
-                .unwrap();
-            _postgres = database;
-            Arc::new(store)
-        }
-        other => panic!("unknown backend {other}: sqlite or postgres"),
-    };
+    let (store, _postgres) = support::open_store(&backend, dir.path()).await;
     let registry = Registry::new(store.clone());
     let started = Instant::now();
     carepool_io::load_directory(&registry, scheme, &data, Arc::new(|_, _| {}))
@@ -121,7 +81,7 @@ async fn main() {
     .await
     .unwrap();
     let receive_seconds = started.elapsed().as_secs_f64();
-    let memory_after_receive = peak_memory_mb();
+    let memory_after_receive = support::peak_memory_mb();
     let started = Instant::now();
     let report = registry
         .adjudicate_received(options.to, &|_| {})
@@ -139,7 +99,7 @@ async fn main() {
         report.adjudicated,
         report.adjudicated as f64 / adjudicate_seconds,
         report.by_status,
-        peak_memory_mb()
+        support::peak_memory_mb()
     );
 
     let single: Vec<Claim> = carepool_io::claims_csv::read_claims(
@@ -160,7 +120,7 @@ async fn main() {
         percentile(0.5).as_secs_f64() * 1e3,
         percentile(0.99).as_secs_f64() * 1e3,
         latencies.last().unwrap().as_secs_f64() * 1e3,
-        peak_memory_mb()
+        support::peak_memory_mb()
     );
     store.close().await;
 }

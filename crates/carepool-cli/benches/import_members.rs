@@ -6,13 +6,12 @@
 //! programme and the families, then times the members import and prints the rate and the peak
 //! memory of the process. PostgreSQL uses DATABASE_URL, or a throwaway cluster.
 
+mod support;
+
 use carepool_service::{ImportMode, Registry};
-use carepool_store::Store;
 use carepool_store::tables;
-use carepool_store_postgres::testing::TestDatabase;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// A small deterministic generator (xorshift64*), enough to vary the rows.
@@ -100,16 +99,6 @@ fn write_registry(dir: &Path, members: u64) -> std::io::Result<u64> {
     Ok(family)
 }
 
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
-
 async fn import(registry: &Registry, kind: &str, file: &Path) -> f64 {
     let started = Instant::now();
     let table = tables::table_named(kind).unwrap();
@@ -123,38 +112,13 @@ async fn import(registry: &Registry, kind: &str, file: &Path) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let backend = value("--backend").unwrap_or_else(|| "sqlite".into());
-    let members: u64 = value("--members").map_or(1_000_000, |n| n.parse().expect("--members N"));
+    let flags = support::Flags::from_env();
+    let backend = flags.text("--backend").unwrap_or_else(|| "sqlite".into());
+    let members: u64 = flags.number("--members", 1_000_000);
 
     let dir = tempfile::tempdir().unwrap();
     let families = write_registry(dir.path(), members).unwrap();
-    let _postgres;
-    let store: Arc<dyn Store> = match backend.as_str() {
-        "sqlite" => {
-            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-            Arc::new(
-                carepool_store_sqlite::SqliteStore::open(&url)
-                    .await
-                    .unwrap(),
-            )
-        }
-        "postgres" => {
-            let database = TestDatabase::create();
-            let store = carepool_store_postgres::PostgresStore::open(&database.url)
-                .await
-                .unwrap();
-            _postgres = database;
-            Arc::new(store)
-        }
-        other => panic!("unknown backend {other}: sqlite or postgres"),
-    };
+    let (store, _postgres) = support::open_store(&backend, dir.path()).await;
     let registry = Registry::new(store.clone());
     let scheme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pip-inpatient.toml");
     registry
@@ -169,6 +133,6 @@ async fn main() {
         "{backend}: {families} families in {family_seconds:.2} s ({:.0}/s); {members} members in {member_seconds:.2} s ({:.0}/s); peak memory {:.0} MB",
         families as f64 / family_seconds,
         members as f64 / member_seconds,
-        peak_memory_mb()
+        support::peak_memory_mb()
     );
 }

@@ -1,36 +1,22 @@
 //! Benchmark: a national-scale synthetic scheme written to CSV.
 //!
-//!     cargo bench -p carepool-synth --bench generate -- [--members N] [--years Y]
+//!     cargo bench -p carepool-cli --bench generate_scheme -- [--members N] [--years Y]
 //!
 //! Generates about N members (families of the default mean size) enrolled in
 //! examples/pip-inpatient.toml over Y years, with their claims, into a temp dir; prints the
 //! time, the rate, the bytes written and the process's peak memory.
+
+mod support;
 
 use carepool_synth::{Options, SynthConfig};
 use chrono::{Days, NaiveDate};
 use std::path::Path;
 use std::time::Instant;
 
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .map(|v| v.parse::<f64>().unwrap_or_else(|_| panic!("{flag} N")))
-    };
-    let members = value("--members").unwrap_or(10_000_000.0);
-    let years = value("--years").unwrap_or(3.0);
+    let flags = support::Flags::from_env();
+    let members: f64 = flags.number("--members", 10_000_000.0);
+    let years: f64 = flags.number("--years", 3.0);
     let config = SynthConfig::default();
     let families = (members / config.population.mean_family_size).round() as u64;
     let scheme_file =
@@ -61,6 +47,6 @@ fn main() {
         written.unreported_claims,
         written.members as f64 / seconds,
         bytes as f64 / 1e9,
-        peak_memory_mb()
+        support::peak_memory_mb()
     );
 }

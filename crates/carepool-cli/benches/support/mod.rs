@@ -1,0 +1,65 @@
+//! What the benchmark harnesses share: flags, the store under test, peak memory.
+
+#![allow(dead_code)] // each harness uses its own part
+
+use carepool_store::Store;
+use carepool_store_postgres::testing::TestDatabase;
+use std::path::Path;
+use std::sync::Arc;
+
+/// `--flag VALUE` pairs from the command line.
+pub struct Flags(Vec<String>);
+
+impl Flags {
+    pub fn from_env() -> Flags {
+        Flags(std::env::args().collect())
+    }
+
+    pub fn text(&self, flag: &str) -> Option<String> {
+        self.0
+            .iter()
+            .position(|a| a == flag)
+            .and_then(|i| self.0.get(i + 1))
+            .cloned()
+    }
+
+    pub fn number<T: std::str::FromStr>(&self, flag: &str, default: T) -> T {
+        self.text(flag).map_or(default, |n| {
+            n.parse()
+                .unwrap_or_else(|_| panic!("{flag} takes a number"))
+        })
+    }
+}
+
+/// The store under test: a SQLite file in `dir`, or PostgreSQL (DATABASE_URL's server or a
+/// throwaway cluster, dropped with the returned guard).
+pub async fn open_store(backend: &str, dir: &Path) -> (Arc<dyn Store>, Option<TestDatabase>) {
+    match backend {
+        "sqlite" => {
+            let url = format!("sqlite://{}", dir.join("bench.db").display());
+            let store = carepool_store_sqlite::SqliteStore::open(&url)
+                .await
+                .unwrap();
+            (Arc::new(store), None)
+        }
+        "postgres" => {
+            let database = TestDatabase::create();
+            let store = carepool_store_postgres::PostgresStore::open(&database.url)
+                .await
+                .unwrap();
+            (Arc::new(store), Some(database))
+        }
+        other => panic!("unknown backend {other}: sqlite or postgres"),
+    }
+}
+
+/// The process's peak resident memory (VmHWM), in MB.
+pub fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
