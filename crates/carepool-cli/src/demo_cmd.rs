@@ -84,19 +84,23 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     );
     println!("  facilities and patients paid the month after: {paid} payments");
 
-    let db = format!("--db {url}");
+    // The command as the user ran it (target/release/carepool, say), so the hints run as shown.
+    let command = std::env::args().next().unwrap_or_else(|| "carepool".into());
+    let db = format!("{command} --db {url}");
     let addr = args.addr.unwrap_or_else(|| "127.0.0.1:8080".into());
     println!("\nWhere to look:");
     if let Some(example) = example {
-        println!("  carepool {db} claims show {example}   (any claim: PROVIDER/NUMBER)");
+        println!("  {db} claims show {example}   (any claim: PROVIDER/NUMBER)");
     }
-    println!("  carepool {db} export claims --out claims.csv");
-    println!("  carepool {db} family F00000001");
+    println!("  {db} export claims --out claims.csv");
+    println!("  {db} family F00000001");
     if args.no_serve {
         store.close().await;
         return Ok(());
     }
-    println!("  http://{addr}/api/claims?limit=20   http://{addr}/api/openapi.json\n");
+    println!(
+        "  http://{addr}/api/claims?status=partially_approved&per_page=20   http://{addr}/api/openapi.json\n"
+    );
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

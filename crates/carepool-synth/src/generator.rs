@@ -586,15 +586,17 @@ impl<'a> Generator<'a> {
             .services
             .iter()
             .map(|service| {
+                // A daily service is priced per day of an average stay, so the amount claimed
+                // grows with the stay and averages the row's cost.
                 let amount = cost * service.share;
-                let (quantity, claimed_quantity) = match service.per {
-                    ServiceUnit::Claim => (1, 1),
-                    ServiceUnit::Day => (nights.max(1), claimed_nights.max(1)),
+                let (unit_price, quantity) = match service.per {
+                    ServiceUnit::Claim => (amount, 1),
+                    ServiceUnit::Day => (amount / row.mean_stay.max(1.0), claimed_nights.max(1)),
                 };
                 ClaimLine {
                     service_code: service.code.clone(),
-                    quantity: claimed_quantity,
-                    unit_price: whole_units(amount / quantity as f64),
+                    quantity,
+                    unit_price: whole_units(unit_price),
                 }
             })
             .collect();

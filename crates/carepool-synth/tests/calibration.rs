@@ -205,8 +205,8 @@ fn a_generated_scheme_matches_its_calibration() {
         durations: BTreeMap::new(),
     };
     let (mut members, mut sizes_squared, mut pending, mut pending_women) = (0.0, 0.0, 0.0, 0.0);
-    // Cost over the member's cost factors, per row: sum and count.
-    let mut costs = vec![(0.0, 0.0); config.calibration.len()];
+    // Cost over the member's cost factors, per row: sum, sum of squares and count.
+    let mut costs = vec![(0.0, 0.0, 0.0); config.calibration.len()];
     // Claims received before and after the median delay (those on the day itself left out).
     let (mut quick, mut slow) = (0.0, 0.0);
     for index in 0..FAMILIES {
@@ -257,8 +257,10 @@ fn a_generated_scheme_matches_its_calibration() {
                 factor *= config.relativities.urban.cost;
             }
             let claimed: i64 = claim.lines.iter().map(|l| l.claimed().minor()).sum();
-            costs[synth.row].0 += claimed as f64 / 100.0 / factor;
-            costs[synth.row].1 += 1.0;
+            let standardised = claimed as f64 / 100.0 / factor;
+            costs[synth.row].0 += standardised;
+            costs[synth.row].1 += standardised * standardised;
+            costs[synth.row].2 += 1.0;
             let last_day = claim.discharge_date.or(claim.visit_date).unwrap();
             let median = last_day + Days::new(config.delays.report_median_days as u64);
             if claim.received_date < median {
@@ -303,12 +305,15 @@ fn a_generated_scheme_matches_its_calibration() {
             row.incidence_per_1000 / cell.expected.sqrt(),
         );
     }
-    for (row, (sum, count)) in config.calibration.iter().zip(&costs) {
+    // Daily services vary with the stay too, so the spread is the sample's.
+    for (row, (sum, squares, count)) in config.calibration.iter().zip(&costs) {
+        let mean = sum / count;
+        let variance = (squares / count - mean * mean) * count / (count - 1.0);
         within(
             &format!("{}/{}: average cost", row.clinical_category, row.specialty),
-            sum / count,
+            mean,
             row.mean_cost,
-            row.mean_cost * row.cost_cv / count.sqrt(),
+            (variance / count).sqrt(),
         );
     }
     ratio_within(

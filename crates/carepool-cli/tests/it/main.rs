@@ -354,8 +354,8 @@ fn the_demo_builds_a_scheme_and_says_where_to_look() {
     let example = first
         .lines()
         .find_map(|l| {
-            l.trim()
-                .strip_prefix("carepool --db sqlite://carepool-demo.db claims show ")
+            l.split_once("carepool --db sqlite://carepool-demo.db claims show ")
+                .map(|(_, rest)| rest)
         })
         .and_then(|rest| rest.split_whitespace().next())
         .expect("an example claim");
