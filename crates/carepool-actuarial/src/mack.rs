@@ -1,0 +1,160 @@
+//! Mack's (1993) standard errors of the chain ladder reserves, per origin and in total.
+//!
+//! The last development period has a single link, so its sigma cannot be estimated; two
+//! conventions fill it, and every result states which one it used:
+//! - Mack's rule: σ²(last) = min(σ⁴(last-1) / σ²(last-2), σ²(last-2), σ²(last-1));
+//! - log-linear: ln σ fitted by least squares on the development index over the estimated
+//!   sigmas, and extrapolated.
+
+use crate::chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
+use crate::triangle::Triangle;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigmaRule {
+    Mack,
+    LogLinear,
+}
+
+impl SigmaRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigmaRule::Mack => "mack",
+            SigmaRule::LogLinear => "log-linear",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mack {
+    /// The chain ladder underneath: Mack's model is the volume-weighted one.
+    pub chain_ladder: ChainLadder,
+    pub sigma: SigmaRule,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MackFit {
+    pub chain_ladder: ChainLadderFit,
+    /// The convention used for sigmas that could not be estimated.
+    pub sigma_rule: SigmaRule,
+    /// σ² of each development period's link.
+    pub sigma2: Vec<f64>,
+    /// Standard error of each origin's reserve.
+    pub standard_errors: Vec<f64>,
+    pub total_standard_error: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MackError {
+    #[error(transparent)]
+    Fit(#[from] FitError),
+    #[error("Mack's standard errors need volume-weighted factors and no tail factor")]
+    NotMacksModel,
+    #[error("too few development periods with two or more links to estimate the sigmas")]
+    TooShort,
+}
+
+impl Mack {
+    pub fn fit(&self, triangle: &Triangle) -> Result<MackFit, MackError> {
+        if self.chain_ladder.average != Average::Volume || self.chain_ladder.tail != 1.0 {
+            return Err(MackError::NotMacksModel);
+        }
+        let fit = self.chain_ladder.fit(triangle)?;
+        let links: Vec<Vec<usize>> = (0..fit.factors.len())
+            .map(|k| self.chain_ladder.links(triangle, k))
+            .collect();
+        let at = |i: usize, k: usize| triangle.value(i, k).expect("a linked value");
+        // σ² per link where two or more origins give one; None where it must be filled.
+        let estimated: Vec<Option<f64>> = links
+            .iter()
+            .enumerate()
+            .map(|(k, origins)| {
+                (origins.len() >= 2).then(|| {
+                    origins
+                        .iter()
+                        .map(|&i| at(i, k) * (at(i, k + 1) / at(i, k) - fit.factors[k]).powi(2))
+                        .sum::<f64>()
+                        / (origins.len() - 1) as f64
+                })
+            })
+            .collect();
+        let sigma2 = fill(&estimated, self.sigma)?;
+        // The column sums the factors were averaged over.
+        let column_sums: Vec<f64> = links
+            .iter()
+            .enumerate()
+            .map(|(k, origins)| origins.iter().map(|&i| at(i, k)).sum())
+            .collect();
+        let last = fit.factors.len();
+        let first_unknown = |i: usize| triangle.row(i).len() - 1;
+        let mut standard_errors = Vec::with_capacity(fit.ultimates.len());
+        let mut total_mse = 0.0;
+        for (i, row) in fit.projected.iter().enumerate() {
+            let ultimate = fit.ultimates[i];
+            let mse: f64 = (first_unknown(i)..last)
+                .map(|k| sigma2[k] / fit.factors[k].powi(2) * (1.0 / row[k] + 1.0 / column_sums[k]))
+                .sum::<f64>()
+                * ultimate.powi(2);
+            standard_errors.push(mse.sqrt());
+            let younger: f64 = fit.ultimates[i + 1..].iter().sum();
+            let shared: f64 = (first_unknown(i)..last)
+                .map(|k| 2.0 * sigma2[k] / fit.factors[k].powi(2) / column_sums[k])
+                .sum();
+            total_mse += mse + ultimate * younger * shared;
+        }
+        Ok(MackFit {
+            chain_ladder: fit,
+            sigma_rule: self.sigma,
+            sigma2,
+            standard_errors,
+            total_standard_error: total_mse.sqrt(),
+        })
+    }
+}
+
+/// Fills the sigmas that could not be estimated by the convention.
+fn fill(estimated: &[Option<f64>], rule: SigmaRule) -> Result<Vec<f64>, MackError> {
+    let known: Vec<(usize, f64)> = estimated
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| s.map(|s| (k, s)))
+        .collect();
+    if known.len() < 2 {
+        return Err(MackError::TooShort);
+    }
+    let mut sigma2 = Vec::with_capacity(estimated.len());
+    for (k, value) in estimated.iter().enumerate() {
+        let filled = match (value, rule) {
+            (Some(value), _) => *value,
+            (None, SigmaRule::Mack) => {
+                let (a, b) = (sigma2[k - 2], sigma2[k - 1]);
+                let ratio: f64 = if a > 0.0 { b * b / a } else { 0.0 };
+                ratio.min(a).min(b)
+            }
+            (None, SigmaRule::LogLinear) => log_linear(&known, k),
+        };
+        sigma2.push(filled);
+    }
+    Ok(sigma2)
+}
+
+/// σ² at `k` from a least-squares line through (k, ln σ) of the estimated sigmas.
+fn log_linear(known: &[(usize, f64)], k: usize) -> f64 {
+    let points: Vec<(f64, f64)> = known
+        .iter()
+        .filter(|(_, s2)| *s2 > 0.0)
+        .map(|&(k, s2)| (k as f64, 0.5 * s2.ln()))
+        .collect();
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let slope = points
+        .iter()
+        .map(|(x, y)| (x - mean_x) * (y - mean_y))
+        .sum::<f64>()
+        / points
+            .iter()
+            .map(|(x, _)| (x - mean_x).powi(2))
+            .sum::<f64>();
+    let ln_sigma = mean_y + slope * (k as f64 - mean_x);
+    (2.0 * ln_sigma).exp()
+}
