@@ -1,14 +1,16 @@
 //! carepool's actuarial engine, pure: development triangles and reserving methods, configured
 //! then fitted (as chainladder-python does). Amounts here are actuarial estimates, in f64.
 //!
-//! So far: [`Triangle`], [`ChainLadder`] (volume-weighted, simple or n-period averages,
-//! excluded links, a tail factor) and [`Mack`] standard errors with both conventions for the
-//! last sigma. Bornhuetter-Ferguson, Benktander and Cape Cod come next.
+//! [`Triangle`]; [`ChainLadder`] (volume-weighted, simple or n-period averages, excluded links,
+//! a tail factor); [`Mack`] standard errors with both conventions for the last sigma;
+//! [`ExpectedLoss`]: Bornhuetter-Ferguson, Benktander and Cape Cod.
 
 mod chain_ladder;
+mod expected;
 mod mack;
 mod triangle;
 
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
+pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
 pub use mack::{Mack, MackError, MackFit, SigmaRule};
 pub use triangle::{Triangle, TriangleError};

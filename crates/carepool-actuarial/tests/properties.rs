@@ -52,3 +52,48 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn benktander_iterations_move_from_bornhuetter_ferguson_to_the_chain_ladder(triangle in triangles(), ratio in 0.1f64..3.0) {
+        use carepool_actuarial::{Apriori, ExpectedLoss};
+        let exposure = vec![1000.0; triangle.origins().len()];
+        let fit = |iterations| ExpectedLoss { chain_ladder: ChainLadder::default(), apriori: Apriori::LossRatio(ratio), iterations }
+            .fit(&triangle, &exposure)
+            .unwrap();
+        let chain_ladder = ChainLadder::default().fit(&triangle).unwrap();
+        let (first, many) = (fit(1), fit(2000));
+        for i in 0..exposure.len() {
+            let q = 1.0 - 1.0 / first.cdf[i];
+            prop_assert!(close(first.ultimates[i], chain_ladder.latest[i] + q * ratio * 1000.0));
+            prop_assert!((many.ultimates[i] - chain_ladder.ultimates[i]).abs() <= 1e-6 * chain_ladder.ultimates[i].max(1.0));
+        }
+    }
+}
+
+#[test]
+fn bad_exposure_is_refused_with_the_origin_named() {
+    use carepool_actuarial::{Apriori, ExpectedLoss, ExpectedLossError};
+    let triangle = Triangle::new(
+        vec!["2024".into(), "2025".into()],
+        vec![vec![1.0, 2.0], vec![1.0]],
+    )
+    .unwrap();
+    let method = ExpectedLoss {
+        chain_ladder: ChainLadder::default(),
+        apriori: Apriori::LossRatio(0.7),
+        iterations: 1,
+    };
+    assert_eq!(
+        method.fit(&triangle, &[1.0]).unwrap_err(),
+        ExpectedLossError::ExposureLength {
+            given: 1,
+            origins: 2
+        }
+    );
+    let error = method.fit(&triangle, &[1.0, 0.0]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the exposure of origin 2025 is 0; it must be a positive number"
+    );
+}

@@ -73,3 +73,59 @@ fn raa_reserves_and_mack_errors_match_the_published_ones() {
         26_881.0
     );
 }
+
+/// chainladder-python 0.10.1 on RAA with an exposure of 20,000 for 1981 rising by 2,000 a
+/// year; the values come from tests/data/reference.py. Its first origin's IBNR is NaN there
+/// (fully developed) and zero here.
+#[test]
+fn raa_bornhuetter_ferguson_benktander_and_cape_cod_match_chainladder_python() {
+    use carepool_actuarial::{Apriori, ExpectedLoss};
+    let exposure: Vec<f64> = (0..10).map(|i| 20_000.0 + 2_000.0 * f64::from(i)).collect();
+    let method = |apriori, iterations| ExpectedLoss {
+        chain_ladder: ChainLadder::default(),
+        apriori,
+        iterations,
+    };
+    let cases = [
+        (
+            method(Apriori::LossRatio(0.7), 1),
+            65411.2786,
+            [
+                140.6393, 430.6636, 1037.4400, 1861.1167, 3929.5811, 6859.4683, 10807.6565,
+                16726.6977, 23618.0154,
+            ],
+        ),
+        (
+            method(Apriori::LossRatio(0.7), 3),
+            60663.3869,
+            [
+                153.9528, 617.2482, 1634.1968, 2738.7512, 3658.9241, 5568.8530, 10886.6672,
+                13327.2290, 22077.5644,
+            ],
+        ),
+        (
+            method(Apriori::CapeCod, 1),
+            76535.0924,
+            [
+                164.5563, 503.9021, 1213.8666, 2177.6174, 4597.8440, 8025.9865, 12645.6019,
+                19571.2327, 27634.4849,
+            ],
+        ),
+    ];
+    for (model, total, per_origin) in cases {
+        let fit = model.fit(&triangle("raa"), &exposure).unwrap();
+        assert!(
+            (fit.total_ibnr() - total).abs() < 1e-3,
+            "{model:?}: {}",
+            fit.total_ibnr()
+        );
+        assert!(fit.ibnr[0].abs() < 1e-9);
+        for (got, want) in fit.ibnr[1..].iter().zip(per_origin) {
+            assert!((got - want).abs() < 1e-3, "{model:?}: {got} against {want}");
+        }
+    }
+    let cape_cod = method(Apriori::CapeCod, 1)
+        .fit(&triangle("raa"), &exposure)
+        .unwrap();
+    assert!((cape_cod.loss_ratio - 0.819042).abs() < 1e-6);
+}
