@@ -56,6 +56,8 @@ impl ChainLadderFit {
 pub enum FitError {
     #[error("development {development} has no link to average (all excluded or no later value)")]
     NoLinks { development: usize },
+    #[error("development {development}: a link starts from zero, so no factor can be averaged")]
+    ZeroBase { development: usize },
     #[error("the tail factor must be a positive number, not {0}")]
     BadTail(f64),
 }
@@ -86,6 +88,11 @@ impl ChainLadder {
                 return Err(FitError::NoLinks { development: k });
             }
             let at = |i: usize, k: usize| triangle.value(i, k).expect("a linked value");
+            if origins.iter().any(|&i| at(i, k) == 0.0) && self.average == Average::Simple
+                || origins.iter().all(|&i| at(i, k) == 0.0)
+            {
+                return Err(FitError::ZeroBase { development: k });
+            }
             let factor = match self.average {
                 Average::Simple => {
                     origins

@@ -1,15 +1,17 @@
 //! carepool's actuarial engine, pure: development triangles and reserving methods, configured
 //! then fitted (as chainladder-python does). Amounts here are actuarial estimates, in f64.
 //!
-//! [`Triangle`]; [`ChainLadder`] (volume-weighted, simple or n-period averages, excluded links,
+//! [`Triangle`], also [`build`] from claims' dates; [`ChainLadder`] (volume-weighted, simple or n-period averages, excluded links,
 //! a tail factor); [`Mack`] standard errors with both conventions for the last sigma;
 //! [`ExpectedLoss`]: Bornhuetter-Ferguson, Benktander and Cape Cod.
 
+mod build;
 mod chain_ladder;
 mod expected;
 mod mack;
 mod triangle;
 
+pub use build::{BuildError, ClaimDates, Development, Measure, Period, build};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
 pub use mack::{Mack, MackError, MackFit, SigmaRule};

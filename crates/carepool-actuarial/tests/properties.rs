@@ -97,3 +97,39 @@ fn bad_exposure_is_refused_with_the_origin_named() {
         "the exposure of origin 2025 is 0; it must be a positive number"
     );
 }
+
+proptest! {
+    #[test]
+    fn triangles_and_reserves_do_not_depend_on_the_order_of_the_claims(
+        delays in prop::collection::vec((0u64..700, 0u64..200, 1.0f64..5000.0), 30..120),
+        seed in any::<u64>(),
+    ) {
+        use carepool_actuarial::{ClaimDates, Development, Measure, Period, build};
+        let start: chrono::NaiveDate = "2024-01-01".parse().unwrap();
+        let claims: Vec<ClaimDates> = delays
+            .iter()
+            .map(|&(incurred, delay, amount)| {
+                let incurred = start + chrono::Days::new(incurred);
+                ClaimDates { incurred, reported: incurred + chrono::Days::new(delay), paid: None, amount }
+            })
+            .collect();
+        let mut shuffled = claims.clone();
+        // A deterministic shuffle from the seed.
+        let n = shuffled.len();
+        for i in (1..n).rev() {
+            let j = (seed.wrapping_mul(i as u64 + 7).rotate_left(17) % (i as u64 + 1)) as usize;
+            shuffled.swap(i, j);
+        }
+        let valuation: chrono::NaiveDate = "2025-12-31".parse().unwrap();
+        let triangle = |claims: &[ClaimDates]| build(claims, Period::Quarter, Development::Reported, Measure::Amount, valuation).unwrap();
+        let (a, b) = (triangle(&claims), triangle(&shuffled));
+        for i in 0..a.origins().len() {
+            for (x, y) in a.row(i).iter().zip(b.row(i)) {
+                prop_assert!(close(*x, *y));
+            }
+        }
+        if let (Ok(x), Ok(y)) = (ChainLadder::default().fit(&a), ChainLadder::default().fit(&b)) {
+            prop_assert!(close(x.total_ibnr(), y.total_ibnr()));
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Development triangles from claims: origin by incurred period, development by the period the
+//! claim was reported or paid in, in the same unit; counts or amounts.
+
+use crate::triangle::{Triangle, TriangleError};
+use chrono::{Datelike, NaiveDate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Development {
+    /// From incurred to received by the scheme.
+    Reported,
+    /// From incurred to paid.
+    Paid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Count,
+    Amount,
+}
+
+/// What a triangle needs of a claim.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClaimDates {
+    pub incurred: NaiveDate,
+    pub reported: NaiveDate,
+    pub paid: Option<NaiveDate>,
+    pub amount: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BuildError {
+    #[error("claim {index}: {what} on {date} is before it was incurred on {incurred}")]
+    BeforeIncurred {
+        index: usize,
+        what: &'static str,
+        date: NaiveDate,
+        incurred: NaiveDate,
+    },
+    #[error("no claim was reported by the valuation date {0}")]
+    NoClaims(NaiveDate),
+    #[error(transparent)]
+    Triangle(#[from] TriangleError),
+}
+
+impl Period {
+    /// A running number of the period a date falls in.
+    fn index(self, date: NaiveDate) -> i64 {
+        let months = i64::from(date.year()) * 12 + i64::from(date.month0());
+        match self {
+            Period::Month => months,
+            Period::Quarter => months.div_euclid(3),
+            Period::Year => i64::from(date.year()),
+        }
+    }
+
+    fn label(self, index: i64) -> String {
+        match self {
+            Period::Month => format!(
+                "{:04}-{:02}",
+                index.div_euclid(12),
+                index.rem_euclid(12) + 1
+            ),
+            Period::Quarter => format!("{:04}Q{}", index.div_euclid(4), index.rem_euclid(4) + 1),
+            Period::Year => format!("{index:04}"),
+        }
+    }
+}
+
+/// The cumulative triangle of the claims known at `valuation`: origins from the first period a
+/// claim was incurred in to the valuation's period; a claim counts from the period it was
+/// reported (or paid) in, if that is not after the valuation date.
+pub fn build(
+    claims: &[ClaimDates],
+    period: Period,
+    development: Development,
+    measure: Measure,
+    valuation: NaiveDate,
+) -> Result<Triangle, BuildError> {
+    let last = period.index(valuation);
+    let mut cells: Vec<(i64, i64, f64)> = Vec::new();
+    // The first origin is that of the oldest claim known (reported) at the valuation date, paid
+    // or not.
+    let mut first: Option<i64> = None;
+    for (index, claim) in claims.iter().enumerate() {
+        if claim.reported <= valuation {
+            let origin = period.index(claim.incurred);
+            first = Some(first.map_or(origin, |f| f.min(origin)));
+        }
+        let (what, date) = match development {
+            Development::Reported => ("reported", Some(claim.reported)),
+            Development::Paid => ("paid", claim.paid),
+        };
+        let Some(date) = date else { continue };
+        if date < claim.incurred {
+            return Err(BuildError::BeforeIncurred {
+                index,
+                what,
+                date,
+                incurred: claim.incurred,
+            });
+        }
+        if date > valuation {
+            continue;
+        }
+        let origin = period.index(claim.incurred);
+        first = Some(first.map_or(origin, |f| f.min(origin)));
+        let value = match measure {
+            Measure::Count => 1.0,
+            Measure::Amount => claim.amount,
+        };
+        cells.push((origin, period.index(date) - origin, value));
+    }
+    let first = first.ok_or(BuildError::NoClaims(valuation))?;
+    let origins = (last - first + 1) as usize;
+    let mut incremental: Vec<Vec<f64>> = (0..origins).map(|i| vec![0.0; origins - i]).collect();
+    for (origin, lag, value) in cells {
+        incremental[(origin - first) as usize][lag as usize] += value;
+    }
+    let cumulative = incremental
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .scan(0.0, |sum, x| {
+                    *sum += x;
+                    Some(*sum)
+                })
+                .collect()
+        })
+        .collect();
+    let labels = (first..=last).map(|i| period.label(i)).collect();
+    Ok(Triangle::new(labels, cumulative)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn claim(incurred: &str, reported: &str, paid: Option<&str>, amount: f64) -> ClaimDates {
+        ClaimDates {
+            incurred: date(incurred),
+            reported: date(reported),
+            paid: paid.map(date),
+            amount,
+        }
+    }
+
+    #[test]
+    fn claims_fall_in_their_incurred_row_and_reported_or_paid_column() {
+        let claims = [
+            claim("2025-01-31", "2025-02-01", Some("2025-04-10"), 100.0),
+            claim("2025-01-05", "2025-01-20", None, 50.0),
+            claim("2025-02-10", "2025-03-31", Some("2025-03-31"), 30.0),
+            // Reported after the valuation date: not known yet.
+            claim("2025-03-01", "2025-04-01", None, 999.0),
+        ];
+        let valuation = date("2025-03-31");
+        let reported = build(
+            &claims,
+            Period::Month,
+            Development::Reported,
+            Measure::Amount,
+            valuation,
+        )
+        .unwrap();
+        assert_eq!(reported.origins(), ["2025-01", "2025-02", "2025-03"]);
+        assert_eq!(reported.row(0), [50.0, 150.0, 150.0]);
+        assert_eq!(reported.row(1), [0.0, 30.0]);
+        assert_eq!(reported.row(2), [0.0]);
+        let paid = build(
+            &claims,
+            Period::Month,
+            Development::Paid,
+            Measure::Count,
+            valuation,
+        )
+        .unwrap();
+        assert_eq!(paid.row(0), [0.0, 0.0, 0.0]);
+        assert_eq!(paid.row(1), [0.0, 1.0]);
+        let quarters = build(
+            &claims,
+            Period::Quarter,
+            Development::Reported,
+            Measure::Count,
+            valuation,
+        )
+        .unwrap();
+        assert_eq!(quarters.origins(), ["2025Q1"]);
+        assert_eq!(quarters.row(0), [3.0]);
+    }
+
+    #[test]
+    fn a_claim_reported_before_it_was_incurred_is_named() {
+        let claims = [claim("2025-03-01", "2025-02-01", None, 1.0)];
+        let error = build(
+            &claims,
+            Period::Year,
+            Development::Reported,
+            Measure::Count,
+            date("2025-12-31"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "claim 0: reported on 2025-02-01 is before it was incurred on 2025-03-01"
+        );
+    }
+}
