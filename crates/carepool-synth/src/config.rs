@@ -625,7 +625,7 @@ impl SynthConfig {
                 });
                 if !priced {
                     return fail(format!(
-                        "service {} is not in the tariff of scheme {} at level {level}; give a calibration for this scheme (--config)",
+                        "service {} is not in the tariff of scheme {} at level {level}; give a calibration for this scheme (--settings FILE)",
                         service.code, scheme.code
                     ));
                 }
