@@ -405,7 +405,7 @@ fn settings_that_cannot_work_are_refused_with_the_setting_named() {
     assert!(
         error.to_string().contains(
             "medical/internal_medicine: service NOT-IN-TARIFF is not in the tariff of scheme pip"
-        ),
+        ) && error.to_string().ends_with("(--settings FILE)"),
         "{error}"
     );
 
