@@ -1,8 +1,10 @@
 //! Development triangles from claims: origin by incurred period, development by the period the
 //! claim was reported or paid in, in the same unit; counts or amounts.
 
+use crate::reserve::Known;
 use crate::triangle::{Triangle, TriangleError};
 use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -50,6 +52,38 @@ pub enum BuildError {
 }
 
 impl Period {
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
+    /// The period and running number of a label as triangles write it: `2025`, `2025Q3` or
+    /// `2025-07`.
+    pub fn of_label(label: &str) -> Option<(Period, i64)> {
+        let number = |text: &str| -> Option<i64> {
+            (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse().ok())
+                .flatten()
+        };
+        let label = label.trim();
+        if let Some((year, quarter)) = label.split_once('Q') {
+            let (year, quarter) = (number(year)?, number(quarter)?);
+            return (1..=4)
+                .contains(&quarter)
+                .then_some((Period::Quarter, year * 4 + quarter - 1));
+        }
+        if let Some((year, month)) = label.split_once('-') {
+            let (year, month) = (number(year)?, number(month)?);
+            return (1..=12)
+                .contains(&month)
+                .then_some((Period::Month, year * 12 + month - 1));
+        }
+        number(label).map(|year| (Period::Year, year))
+    }
+
     /// A running number of the period a date falls in.
     fn index(self, date: NaiveDate) -> i64 {
         let months = i64::from(date.year()) * 12 + i64::from(date.month0());
@@ -138,6 +172,43 @@ pub fn build(
     Ok(Triangle::new(labels, cumulative)?)
 }
 
+/// What the claims say per origin of `triangle` (built by [`build`] from the same claims) at
+/// `valuation`: reported to date and paid to date, in the triangle's measure.
+pub fn known(
+    claims: &[ClaimDates],
+    triangle: &Triangle,
+    period: Period,
+    measure: Measure,
+    valuation: NaiveDate,
+) -> Known {
+    let row_of: HashMap<&str, usize> = triangle
+        .origins()
+        .iter()
+        .enumerate()
+        .map(|(i, origin)| (origin.as_str(), i))
+        .collect();
+    let origins = triangle.origins().len();
+    let mut known = Known {
+        reported: vec![0.0; origins],
+        paid: vec![0.0; origins],
+    };
+    for claim in claims.iter().filter(|c| c.reported <= valuation) {
+        let label = period.label(period.index(claim.incurred));
+        let Some(&i) = row_of.get(label.as_str()) else {
+            continue;
+        };
+        let value = match measure {
+            Measure::Count => 1.0,
+            Measure::Amount => claim.amount,
+        };
+        known.reported[i] += value;
+        if claim.paid.is_some_and(|paid| paid <= valuation) {
+            known.paid[i] += value;
+        }
+    }
+    known
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +267,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(quarters.origins(), ["2025Q1"]);
+        for label in ["2025Q1", "2025-03", "2025"] {
+            let (period, index) = Period::of_label(label).unwrap();
+            assert_eq!(period.label(index), label);
+        }
+        assert_eq!(Period::of_label("2025Q5"), None);
+        assert_eq!(Period::of_label("2025-13"), None);
+        assert_eq!(Period::of_label("AY2025"), None);
         assert_eq!(quarters.row(0), [3.0]);
+        // Paid after the valuation date is not paid yet.
+        let known = known(
+            &claims,
+            &reported,
+            Period::Month,
+            Measure::Amount,
+            valuation,
+        );
+        assert_eq!(known.reported, [150.0, 30.0, 0.0]);
+        assert_eq!(known.paid, [0.0, 30.0, 0.0]);
     }
 
     #[test]

@@ -3,16 +3,21 @@
 //!
 //! [`Triangle`], also [`build`] from claims' dates; [`ChainLadder`] (volume-weighted, simple or n-period averages, excluded links,
 //! a tail factor); [`Mack`] standard errors with both conventions for the last sigma;
-//! [`ExpectedLoss`]: Bornhuetter-Ferguson, Benktander and Cape Cod.
+//! [`ExpectedLoss`]: Bornhuetter-Ferguson, Benktander and Cape Cod; [`ReserveStudy`] runs one of
+//! them and gives the results every output shows, IBNR and RBNP apart.
 
 mod build;
 mod chain_ladder;
 mod expected;
 mod mack;
+mod reserve;
 mod triangle;
 
-pub use build::{BuildError, ClaimDates, Development, Measure, Period, build};
+pub use build::{BuildError, ClaimDates, Development, Measure, Period, build, known};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
 pub use mack::{Mack, MackError, MackFit, SigmaRule};
+pub use reserve::{
+    ExcludedLink, Known, Method, OriginReserve, Reserve, ReserveError, ReserveStudy, TriangleTables,
+};
 pub use triangle::{Triangle, TriangleError};

@@ -63,11 +63,17 @@ impl Mack {
             .map(|k| self.chain_ladder.links(triangle, k))
             .collect();
         let at = |i: usize, k: usize| triangle.value(i, k).expect("a linked value");
-        // σ² per link where two or more origins give one; None where it must be filled.
+        // σ² per link where two or more origins give one; None where it must be filled. A link
+        // from zero has no ratio, so it gives no residual (it still weighs in the factor).
         let estimated: Vec<Option<f64>> = links
             .iter()
             .enumerate()
             .map(|(k, origins)| {
+                let origins: Vec<usize> = origins
+                    .iter()
+                    .copied()
+                    .filter(|&i| at(i, k) != 0.0)
+                    .collect();
                 (origins.len() >= 2).then(|| {
                     origins
                         .iter()
@@ -90,10 +96,17 @@ impl Mack {
         let mut total_mse = 0.0;
         for (i, row) in fit.projected.iter().enumerate() {
             let ultimate = fit.ultimates[i];
-            let mse: f64 = (first_unknown(i)..last)
-                .map(|k| sigma2[k] / fit.factors[k].powi(2) * (1.0 / row[k] + 1.0 / column_sums[k]))
-                .sum::<f64>()
-                * ultimate.powi(2);
+            // An origin with nothing to date projects nothing, with no error.
+            let mse: f64 = if ultimate == 0.0 {
+                0.0
+            } else {
+                (first_unknown(i)..last)
+                    .map(|k| {
+                        sigma2[k] / fit.factors[k].powi(2) * (1.0 / row[k] + 1.0 / column_sums[k])
+                    })
+                    .sum::<f64>()
+                    * ultimate.powi(2)
+            };
             standard_errors.push(mse.sqrt());
             let younger: f64 = fit.ultimates[i + 1..].iter().sum();
             let shared: f64 = (first_unknown(i)..last)
@@ -125,6 +138,8 @@ fn fill(estimated: &[Option<f64>], rule: SigmaRule) -> Result<Vec<f64>, MackErro
     for (k, value) in estimated.iter().enumerate() {
         let filled = match (value, rule) {
             (Some(value), _) => *value,
+            // Mack's rule extends the two sigmas before; with fewer, the log-linear line.
+            (None, SigmaRule::Mack) if k < 2 => log_linear(&known, k),
             (None, SigmaRule::Mack) => {
                 let (a, b) = (sigma2[k - 2], sigma2[k - 1]);
                 let ratio: f64 = if a > 0.0 { b * b / a } else { 0.0 };
@@ -157,4 +172,41 @@ fn log_linear(known: &[(usize, f64)], k: usize) -> f64 {
             .sum::<f64>();
     let ln_sigma = mean_y + slope * (k as f64 - mean_x);
     (2.0 * ln_sigma).exp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fit(rows: Vec<Vec<f64>>, sigma: SigmaRule) -> MackFit {
+        let origins = (0..rows.len()).map(|i| format!("{}", 2020 + i)).collect();
+        Mack {
+            chain_ladder: ChainLadder::default(),
+            sigma,
+        }
+        .fit(&Triangle::new(origins, rows).unwrap())
+        .unwrap()
+    }
+
+    /// A small scheme's triangle: origins with nothing reported in their first period.
+    #[test]
+    fn links_from_zero_give_no_residual_and_the_errors_stay_finite() {
+        let rows = vec![
+            vec![0.0, 10.0, 12.0, 13.0, 13.5],
+            vec![0.0, 8.0, 9.0, 10.0],
+            vec![0.0, 9.0, 11.0],
+            vec![4.0, 7.0],
+            vec![0.0],
+        ];
+        for sigma in [SigmaRule::Mack, SigmaRule::LogLinear] {
+            let mack = fit(rows.clone(), sigma);
+            // One link from a non-zero value at development 0: its sigma is filled.
+            assert!(mack.sigma2.iter().all(|s| s.is_finite()), "{mack:?}");
+            assert!(mack.standard_errors.iter().all(|s| s.is_finite()));
+            assert!(mack.total_standard_error.is_finite());
+            // Nothing to date, nothing projected, no error.
+            assert_eq!(mack.standard_errors[4], 0.0);
+            assert!(mack.standard_errors[3] > 0.0);
+        }
+    }
 }

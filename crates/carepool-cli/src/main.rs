@@ -4,6 +4,7 @@ mod claims_cmd;
 mod config;
 mod demo_cmd;
 mod explain;
+mod reserve_cmd;
 mod synth_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -72,6 +73,9 @@ enum Command {
     /// Generate a calibrated synthetic scheme: CSV files in the import formats (--out DIR), or
     /// loaded into the database. See docs/SYNTH.md.
     Synth(synth_cmd::SynthArgs),
+    /// Reserves: IBNR and RBNP by chain ladder, Mack, Bornhuetter-Ferguson, Benktander or Cape
+    /// Cod, from the database (--db), a claims extract or a triangle file. See docs/RESERVING.md.
+    Reserve(Box<reserve_cmd::ReserveArgs>),
     /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
@@ -117,6 +121,11 @@ async fn run(command: Command, config: Config) -> Result<()> {
         let written = synth_cmd::generate(&settings, &scheme, options, dir)?;
         println!("{}: {}", dir.display(), synth_cmd::describe(&written));
         return Ok(());
+    }
+    if let Command::Reserve(args) = &command
+        && !args.reads_database()
+    {
+        return reserve_cmd::run(args, None).await;
     }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
@@ -203,6 +212,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
+        Command::Reserve(args) => reserve_cmd::run(&args, Some(registry)).await?,
         Command::Demo(_) => unreachable!("the demo opens its own database"),
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());

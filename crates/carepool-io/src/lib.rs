@@ -4,6 +4,9 @@
 pub mod claims_csv;
 pub mod directory;
 pub mod registry_csv;
+pub mod report;
+pub mod reserve_files;
+pub mod reserve_report;
 pub mod scheme_file;
 
 pub use directory::{DirectoryLoad, load_directory};

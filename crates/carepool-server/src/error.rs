@@ -8,6 +8,7 @@
 //! | `not_eligible` | 422    | an enrolment refused by eligibility; `rules` lists them    |
 //! | `not_found`    | 404    | no such record or endpoint                                 |
 //! | `conflict`     | 409    | the key is taken, or history would be rewritten            |
+//! | `not_estimable`| 422    | the data do not allow the estimate asked for               |
 //! | `internal`     | 500    | a fault inside carepool; the log has the cause             |
 
 use axum::Json;
@@ -102,6 +103,9 @@ impl From<ServiceError> for ApiError {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
+            ServiceError::NotEstimable(message) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_estimable", message)
+            }
             internal @ (ServiceError::Corrupt(_) | ServiceError::Store(_)) => {
                 ApiError::internal(error_chain(&internal))
             }

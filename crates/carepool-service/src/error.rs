@@ -58,6 +58,9 @@ pub enum ServiceError {
     /// Stored data breaks the rules: a fault inside, not the user's.
     #[error("{0}")]
     Corrupt(String),
+    /// The data do not allow the estimate asked for (a reserve on too few claims, say).
+    #[error("cannot estimate: {0}")]
+    NotEstimable(String),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -17,8 +17,10 @@ pub mod claim_column {
     pub const ID: usize = 0;
     pub const PROVIDER_ID: usize = 1;
     pub const MEMBER_ID: usize = 3;
+    pub const INCURRED_DATE: usize = 8;
     pub const RECEIVED_DATE: usize = 14;
     pub const STATUS: usize = 15;
+    pub const CLAIMED: usize = 19;
     pub const APPROVED: usize = 20;
     pub const REJECTED: usize = 22;
     pub const ALLOWANCE: usize = 23;
@@ -588,6 +590,8 @@ mod tests {
             "received_date"
         );
         for (index, name) in [
+            (claim_column::INCURRED_DATE, "incurred_date"),
+            (claim_column::CLAIMED, "claimed"),
             (claim_column::APPROVED, "approved"),
             (claim_column::ALLOWANCE, "allowance"),
             (claim_column::PAID, "paid"),

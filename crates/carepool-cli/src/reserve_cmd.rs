@@ -1,0 +1,192 @@
+//! `carepool reserve`: IBNR and RBNP from the live database, a claims extract or a triangle file,
+//! written as JSON, CSV, XLSX or HTML. See docs/RESERVING.md.
+
+use anyhow::{Context, Result, anyhow};
+use carepool_actuarial::{ClaimDates, Reserve};
+use carepool_core::registry::FieldError;
+use carepool_io::reserve_files::{self, Values};
+use carepool_service::Registry;
+use carepool_service::reserving::ReserveOptions;
+use chrono::NaiveDate;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct ReserveArgs {
+    /// A claims extract (CSV) instead of the database: incurred_date, received_date, paid_date
+    /// and an amount; `carepool export claims` writes one.
+    #[arg(long, conflicts_with = "triangle")]
+    pub claims: Option<PathBuf>,
+    /// A triangle (CSV, long or wide) instead of the database.
+    #[arg(long)]
+    pub triangle: Option<PathBuf>,
+    /// The triangle file holds each period's own values, not cumulative ones.
+    #[arg(long, requires = "triangle")]
+    pub incremental: bool,
+    /// chain-ladder, mack, bf, benktander or cape-cod.
+    #[arg(long, default_value = "mack")]
+    pub method: String,
+    /// The last development's sigma for mack: mack (Mack's rule) or log-linear.
+    #[arg(long)]
+    pub sigma: Option<String>,
+    /// Origin period: month, quarter or year [default: quarter].
+    #[arg(long, conflicts_with = "triangle")]
+    pub origin: Option<String>,
+    /// Development by reported or paid date [default: reported].
+    #[arg(long)]
+    pub development: Option<String>,
+    /// amount or count [default: amount].
+    #[arg(long, conflicts_with = "triangle")]
+    pub measure: Option<String>,
+    /// The claims extract's amount column [default: approved].
+    #[arg(long, requires = "claims")]
+    pub amount: Option<String>,
+    /// What is known on this date [default: today for the database, the last date in a claims
+    /// extract].
+    #[arg(long, conflicts_with = "triangle")]
+    pub valuation: Option<NaiveDate>,
+    /// volume, simple, or N: volume-weighted over the latest N origins [default: volume].
+    #[arg(long)]
+    pub average: Option<String>,
+    /// Leave links out of the averages: ORIGIN:LAG, the lag the link starts from (repeat or
+    /// separate by commas).
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// A tail factor beyond the last development [default: 1].
+    #[arg(long)]
+    pub tail: Option<f64>,
+    /// Earned premium per origin (CSV: origin,exposure), for bf, benktander and cape-cod.
+    #[arg(long)]
+    pub exposure: Option<PathBuf>,
+    /// The a priori loss ratio, for bf and benktander (0.75 for 75%).
+    #[arg(long)]
+    pub loss_ratio: Option<f64>,
+    /// Benktander's iterations [default: 2].
+    #[arg(long)]
+    pub iterations: Option<u32>,
+    /// Where to write: .json, .csv, .xlsx or .html.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+impl ReserveArgs {
+    /// Whether the study reads the database (neither a claims extract nor a triangle given).
+    pub fn reads_database(&self) -> bool {
+        self.claims.is_none() && self.triangle.is_none()
+    }
+
+    fn options(&self) -> Result<ReserveOptions> {
+        let exposure = match &self.exposure {
+            Some(path) => Some(reserve_files::read_exposure(path)?),
+            None => None,
+        };
+        Ok(ReserveOptions {
+            method: Some(self.method.clone()),
+            sigma: self.sigma.clone(),
+            origin: self.origin.clone(),
+            development: self.development.clone(),
+            measure: self.measure.clone(),
+            average: self.average.clone(),
+            exclude: self.exclude.clone(),
+            tail: self.tail,
+            loss_ratio: self.loss_ratio,
+            iterations: self.iterations,
+            exposure,
+        })
+    }
+}
+
+/// A wrong option, named as the command line spells it.
+fn flag_error(error: FieldError) -> anyhow::Error {
+    let flag = error.field.replace('_', "-");
+    let hint = match error.field {
+        "loss_ratio" => " (give --loss-ratio)",
+        _ => "",
+    };
+    anyhow!("--{flag}: {}{hint}", error.message)
+}
+
+pub async fn run(args: &ReserveArgs, registry: Option<&Registry>) -> Result<()> {
+    carepool_io::report::Format::of_path(&args.out)?;
+    let options = args.options()?;
+    let study = options.study().map_err(flag_error)?;
+    let hint = |error: carepool_actuarial::ReserveError| match error {
+        carepool_actuarial::ReserveError::NoExposure { .. } => {
+            anyhow!("{error}: give --exposure FILE (columns origin,exposure)")
+        }
+        other => anyhow!(other),
+    };
+    let reserve = match (&args.triangle, &args.claims, registry) {
+        (Some(path), _, _) => {
+            let values = match args.incremental {
+                true => Values::Incremental,
+                false => Values::Cumulative,
+            };
+            let triangle = reserve_files::read_triangle(path, values)?;
+            study.fit(&triangle, None).map_err(hint)?
+        }
+        (None, Some(path), _) => {
+            let amount = args.amount.as_deref().unwrap_or("approved");
+            let claims = reserve_files::read_claims_extract(path, amount)?;
+            let valuation = args
+                .valuation
+                .or_else(|| last_date(&claims))
+                .with_context(|| format!("{}: no claim to reserve on", path.display()))?;
+            let (period, measure) = (
+                options.period().map_err(flag_error)?,
+                options.measure().map_err(flag_error)?,
+            );
+            study
+                .fit_claims(&claims, period, measure, valuation)
+                .map_err(hint)?
+        }
+        (None, None, Some(registry)) => {
+            let valuation = args
+                .valuation
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            registry.reserve(&options, valuation).await?
+        }
+        (None, None, None) => unreachable!("the database is opened when no file is given"),
+    };
+    let written = write(&reserve, &args.out)?;
+    print_summary(&reserve);
+    for path in written {
+        println!("written: {}", path.display());
+    }
+    Ok(())
+}
+
+/// The last day anything happened in the extract: what it knows.
+fn last_date(claims: &[ClaimDates]) -> Option<NaiveDate> {
+    claims
+        .iter()
+        .flat_map(|c| [Some(c.reported), c.paid])
+        .flatten()
+        .max()
+}
+
+fn write(reserve: &Reserve, path: &Path) -> Result<Vec<PathBuf>> {
+    let report = carepool_io::reserve_report::reserve_report(reserve);
+    Ok(carepool_io::report::write(&report, reserve, path)?)
+}
+
+fn print_summary(reserve: &Reserve) {
+    let total = &reserve.total;
+    let mut line = format!(
+        "{} on {} development: ultimate {:.0}, reserve {:.0}",
+        reserve.method, reserve.development, total.ultimate, total.reserve
+    );
+    if let Some(ibnr) = total.ibnr {
+        line.push_str(&format!(", IBNR {ibnr:.0}"));
+    }
+    if let Some(rbnp) = total.rbnp {
+        line.push_str(&format!(", RBNP {rbnp:.0}"));
+    }
+    if let Some(se) = total.standard_error {
+        line.push_str(&format!(
+            ", standard error {se:.0} (last sigma: {})",
+            reserve.sigma_rule.unwrap_or("-")
+        ));
+    }
+    println!("{line}");
+}

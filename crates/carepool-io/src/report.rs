@@ -1,0 +1,258 @@
+//! Reports of the actuarial studies, written in the format the output file's extension names:
+//! JSON (the study's own documented schema), CSV (one file per table), XLSX (one formatted sheet
+//! per table) or a self-contained HTML page with heat maps and SVG charts.
+
+mod html;
+mod xlsx;
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What a report shows, whatever the format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    /// The settings and basis of the study, shown first: ("method", "mack").
+    pub facts: Vec<(String, String)>,
+    /// How to read the results.
+    pub notes: Vec<String>,
+    pub tables: Vec<ReportTable>,
+    pub charts: Vec<BarChart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportTable {
+    /// A short name: the sheet's name, and the CSV file's suffix.
+    pub name: String,
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub heat: Heat,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A number and the decimals it is shown with.
+    Number(f64, u8),
+    Empty,
+}
+
+/// Whether the HTML page colours a table's numbers by size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heat {
+    None,
+    /// Against every number in the table.
+    Whole,
+    /// Against the other numbers in the same column.
+    ByColumn,
+}
+
+/// Bars of one category each, stacked from the series' values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    pub title: String,
+    pub categories: Vec<String>,
+    pub series: Vec<(String, Vec<f64>)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+    Html,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(
+        "{0}: the output format is chosen by the file's extension: .json, .csv, .xlsx or .html"
+    )]
+    UnknownFormat(PathBuf),
+    #[error("cannot write {path}: {message}")]
+    Write { path: PathBuf, message: String },
+}
+
+impl Format {
+    pub fn of_path(path: &Path) -> Result<Format, ReportError> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("json") => Ok(Format::Json),
+            Some("csv") => Ok(Format::Csv),
+            Some("xlsx") => Ok(Format::Xlsx),
+            Some("html" | "htm") => Ok(Format::Html),
+            _ => Err(ReportError::UnknownFormat(path.to_path_buf())),
+        }
+    }
+}
+
+fn write_error(path: &Path, error: impl std::fmt::Display) -> ReportError {
+    ReportError::Write {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    }
+}
+
+/// Writes `report` to `path` in the format its extension names (JSON writes `json`, the
+/// study's own structure), and returns every file written: a CSV report writes its first table
+/// to `path` and each other table beside it, as `STEM.NAME.csv`.
+pub fn write(
+    report: &Report,
+    json: &impl Serialize,
+    path: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
+    match Format::of_path(path)? {
+        Format::Json => {
+            let text = serde_json::to_string_pretty(json).map_err(|e| write_error(path, e))?;
+            std::fs::write(path, text + "\n").map_err(|e| write_error(path, e))?;
+            Ok(vec![path.to_path_buf()])
+        }
+        Format::Csv => write_csv(report, path),
+        Format::Xlsx => {
+            xlsx::write(report, path)?;
+            Ok(vec![path.to_path_buf()])
+        }
+        Format::Html => {
+            std::fs::write(path, html::render(report)).map_err(|e| write_error(path, e))?;
+            Ok(vec![path.to_path_buf()])
+        }
+    }
+}
+
+impl Cell {
+    /// As CSV and plain text show it: numbers with their decimals, no grouping.
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Number(value, decimals) => fixed(*value, *decimals),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// `value` with `decimals` decimals, and no minus sign on a value that shows as zero.
+pub(crate) fn fixed(value: f64, decimals: u8) -> String {
+    let text = format!("{value:.*}", usize::from(decimals));
+    match text.strip_prefix('-') {
+        Some(magnitude) if magnitude.bytes().all(|b| b == b'0' || b == b'.') => {
+            magnitude.to_string()
+        }
+        _ => text,
+    }
+}
+
+fn write_csv(report: &Report, path: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("report");
+    let mut written = Vec::with_capacity(report.tables.len());
+    for (i, table) in report.tables.iter().enumerate() {
+        let target = match i {
+            0 => path.to_path_buf(),
+            _ => path.with_file_name(format!("{stem}.{}.csv", table.name)),
+        };
+        let mut writer = csv::Writer::from_path(&target).map_err(|e| write_error(&target, e))?;
+        let rows = std::iter::once(table.header.clone()).chain(
+            table
+                .rows
+                .iter()
+                .map(|row| row.iter().map(Cell::plain).collect()),
+        );
+        for row in rows {
+            writer
+                .write_record(&row)
+                .map_err(|e| write_error(&target, e))?;
+        }
+        writer.flush().map_err(|e| write_error(&target, e))?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn sample() -> Report {
+        Report {
+            title: "A <study>".into(),
+            facts: vec![("method".into(), "mack".into())],
+            notes: vec!["Read this first.".into()],
+            tables: vec![
+                ReportTable {
+                    name: "results".into(),
+                    title: "Results".into(),
+                    header: vec!["origin".into(), "ultimate".into()],
+                    rows: vec![
+                        vec![Cell::Text("2024".into()), Cell::Number(1234.5, 2)],
+                        vec![Cell::Text("total".into()), Cell::Empty],
+                    ],
+                    heat: Heat::None,
+                },
+                ReportTable {
+                    name: "triangle".into(),
+                    title: "Triangle".into(),
+                    header: vec!["origin".into(), "0".into(), "1".into()],
+                    rows: vec![
+                        vec![
+                            Cell::Text("2024".into()),
+                            Cell::Number(10.0, 0),
+                            Cell::Number(30.0, 0),
+                        ],
+                        vec![
+                            Cell::Text("2025".into()),
+                            Cell::Number(20.0, 0),
+                            Cell::Empty,
+                        ],
+                    ],
+                    heat: Heat::Whole,
+                },
+            ],
+            charts: vec![BarChart {
+                title: "Ultimate".into(),
+                categories: vec!["2024".into(), "2025".into()],
+                series: vec![
+                    ("latest".into(), vec![30.0, 20.0]),
+                    ("reserve".into(), vec![0.0, 10.0]),
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn the_extension_chooses_the_format_and_an_unknown_one_is_named() {
+        assert_eq!(Format::of_path("a/b.XLSX".as_ref()).unwrap(), Format::Xlsx);
+        assert_eq!(Format::of_path("b.htm".as_ref()).unwrap(), Format::Html);
+        let error = Format::of_path("b.txt".as_ref()).unwrap_err();
+        assert!(error.to_string().starts_with("b.txt: the output format"));
+    }
+
+    #[test]
+    fn a_value_that_shows_as_zero_has_no_sign() {
+        assert_eq!(fixed(-0.0, 0), "0");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-0.6, 0), "-1");
+        assert_eq!(fixed(1.23456, 4), "1.2346");
+    }
+
+    #[test]
+    fn a_csv_report_writes_one_file_per_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let written = write(&sample(), &(), &path).unwrap();
+        assert_eq!(written, [path.clone(), dir.path().join("out.triangle.csv")]);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "origin,ultimate\n2024,1234.50\ntotal,\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&written[1]).unwrap(),
+            "origin,0,1\n2024,10,30\n2025,20,\n"
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! The report as one self-contained HTML page: no script, no outside file, so it can be mailed
+//! or opened from a USB stick. Numbers are coloured by size where the table asks for a heat map;
+//! charts are inline SVG.
+
+use super::{BarChart, Cell, Heat, Report, ReportTable};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+const STYLE: &str = "
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1f24; max-width: 80rem; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+table { border-collapse: collapse; font-size: 0.85rem; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #dde1e6; }
+th { background: #f3f5f7; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; }
+.notes { background: #fff8e1; padding: 0.5rem 1rem; border-left: 4px solid #f0b400; }
+svg text { font-size: 12px; font-family: system-ui, sans-serif; }
+";
+
+const PALETTE: [&str; 4] = ["#2f6db5", "#e08a1e", "#4c9a5b", "#9b59b6"];
+
+pub fn render(report: &Report) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (report.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { (report.title) }
+                dl {
+                    @for (name, value) in &report.facts {
+                        dt { (name) } dd { (value) }
+                    }
+                }
+                @if !report.notes.is_empty() {
+                    div class="notes" {
+                        @for note in &report.notes { p { (note) } }
+                    }
+                }
+                @for chart in &report.charts { (bar_chart(chart)) }
+                @for table in &report.tables { (table_markup(table)) }
+            }
+        }
+    };
+    page.into_string()
+}
+
+/// A number with its decimals and thousands grouped by commas.
+fn grouped(value: f64, decimals: u8) -> String {
+    let text = super::fixed(value, decimals);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').map_or((digits, ""), |(w, f)| (w, f));
+    let mut out = String::with_capacity(text.len() + whole.len() / 3 + 1);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// The background of a number at `share` (0 to 1) of its scale: pale to deep blue.
+fn heat_style(share: f64) -> String {
+    let lightness = 97.0 - 52.0 * share.clamp(0.0, 1.0);
+    let ink = if lightness < 60.0 { "#fff" } else { "#1b1f24" };
+    format!("background: hsl(212, 65%, {lightness:.0}%); color: {ink}")
+}
+
+/// The (least, greatest) number each column is coloured against.
+fn heat_scales(table: &ReportTable) -> Vec<Option<(f64, f64)>> {
+    let numbers = |column: Option<usize>| -> Option<(f64, f64)> {
+        let values = table.rows.iter().flat_map(|row| {
+            row.iter()
+                .enumerate()
+                .filter(move |(c, _)| column.is_none_or(|wanted| *c == wanted))
+                .filter_map(|(_, cell)| match cell {
+                    Cell::Number(value, _) => Some(*value),
+                    _ => None,
+                })
+        });
+        values.fold(None, |range, v| match range {
+            None => Some((v, v)),
+            Some((low, high)) => Some((f64::min(low, v), f64::max(high, v))),
+        })
+    };
+    let columns = table.header.len();
+    match table.heat {
+        Heat::None => vec![None; columns],
+        Heat::Whole => vec![numbers(None); columns],
+        Heat::ByColumn => (0..columns).map(|c| numbers(Some(c))).collect(),
+    }
+}
+
+fn table_markup(table: &ReportTable) -> Markup {
+    let scales = heat_scales(table);
+    html! {
+        h2 { (table.title) }
+        table {
+            thead { tr { @for name in &table.header { th { (name) } } } }
+            tbody {
+                @for row in &table.rows {
+                    tr {
+                        @for (c, cell) in row.iter().enumerate() {
+                            @match cell {
+                                Cell::Text(text) => td { (text) },
+                                Cell::Empty => td {},
+                                Cell::Number(value, decimals) => {
+                                    @let style = scales.get(c).copied().flatten().map(|(low, high)| {
+                                        heat_style(if high > low { (value - low) / (high - low) } else { 0.0 })
+                                    });
+                                    td class="n" style=[style] { (grouped(*value, *decimals)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Horizontal bars, one per category, each stacked from the series' values.
+fn bar_chart(chart: &BarChart) -> Markup {
+    const LABEL: f64 = 90.0;
+    const BARS: f64 = 520.0;
+    const ROW: f64 = 22.0;
+    let totals: Vec<f64> = (0..chart.categories.len())
+        .map(|i| chart.series.iter().map(|(_, v)| v[i].max(0.0)).sum())
+        .collect();
+    let greatest = totals.iter().copied().fold(0.0, f64::max);
+    let scale = if greatest > 0.0 { BARS / greatest } else { 0.0 };
+    let height = ROW * (chart.categories.len() as f64 + 2.0);
+    let width = LABEL + BARS + 110.0;
+    html! {
+        h2 { (chart.title) }
+        svg xmlns="http://www.w3.org/2000/svg" width=(width) height=(height)
+            role="img" aria-label=(chart.title) {
+            @for (i, category) in chart.categories.iter().enumerate() {
+                @let y = ROW * i as f64;
+                text x=(LABEL - 6.0) y=(y + 15.0) text-anchor="end" { (category) }
+                @for (x, w, s) in segments(chart, i, LABEL, scale) {
+                    @let (name, values) = &chart.series[s];
+                    rect x=(x) y=(y + 3.0) width=(w) height=(ROW - 6.0) fill=(PALETTE[s % PALETTE.len()]) {
+                        title { (name) ": " (grouped(values[i], 0)) }
+                    }
+                }
+                text x=(LABEL + totals[i] * scale + 6.0) y=(y + 15.0) { (grouped(totals[i], 0)) }
+            }
+            @for (s, (name, _)) in chart.series.iter().enumerate() {
+                @let x = LABEL + 130.0 * s as f64;
+                @let y = ROW * (chart.categories.len() as f64 + 0.5);
+                rect x=(x) y=(y) width="12" height="12" fill=(PALETTE[s % PALETTE.len()]) {}
+                text x=(x + 18.0) y=(y + 11.0) { (name) }
+            }
+        }
+    }
+}
+
+/// Where each series' part of category `i` starts and how wide it is: (x, width, series).
+fn segments(chart: &BarChart, i: usize, start: f64, scale: f64) -> Vec<(f64, f64, usize)> {
+    let mut x = start;
+    (chart.series.iter().enumerate())
+        .map(|(s, (_, values))| {
+            let width = values[i].max(0.0) * scale;
+            x += width;
+            (x - width, width, s)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(18_680_856.4, 0), "18,680,856");
+        assert_eq!(grouped(-1234.5, 2), "-1,234.50");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(grouped(-0.001, 2), "0.00");
+    }
+
+    #[test]
+    fn the_page_escapes_text_colours_heat_tables_and_draws_the_chart() {
+        let page = render(&super::super::tests::sample());
+        assert!(page.contains("<title>A &lt;study&gt;</title>"));
+        // The triangle's greatest value is the deepest colour; the results are not coloured.
+        assert!(page.contains("style=\"background: hsl(212, 65%, 45%); color: #fff\">30</td>"));
+        assert!(page.contains("<td class=\"n\">1,234.50</td>"));
+        assert!(page.contains("<svg"));
+        assert!(page.contains("<title>reserve: 10</title>"));
+    }
+}

@@ -1,0 +1,90 @@
+//! The report as a workbook: a first sheet with the facts and notes, then one sheet per table,
+//! its header bold and frozen, numbers stored as numbers with their decimals as the format.
+
+use super::ReportError;
+use super::{Cell, Report, write_error};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use std::path::Path;
+
+pub fn write(report: &Report, path: &Path) -> Result<(), ReportError> {
+    build(report)
+        .and_then(|mut workbook| workbook.save(path))
+        .map_err(|error| write_error(path, error))
+}
+
+fn build(report: &Report) -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let about = workbook.add_worksheet().set_name("about")?;
+    about.write_with_format(0, 0, &report.title, &bold)?;
+    let mut row = 2;
+    for (name, value) in &report.facts {
+        about.write_with_format(row, 0, name, &bold)?;
+        about.write(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+    for note in &report.notes {
+        about.write(row, 0, note)?;
+        row += 1;
+    }
+    about.set_column_width(0, 24)?;
+    about.set_column_width(1, 40)?;
+    let number_formats: Vec<Format> = (0..=8u8)
+        .map(|decimals| {
+            let pattern = match decimals {
+                0 => "#,##0".to_string(),
+                d => format!("#,##0.{}", "0".repeat(usize::from(d))),
+            };
+            Format::new().set_num_format(pattern)
+        })
+        .collect();
+    for table in &report.tables {
+        let sheet = workbook.add_worksheet().set_name(&table.name)?;
+        for (c, name) in table.header.iter().enumerate() {
+            sheet.write_with_format(0, c as u16, name, &bold)?;
+        }
+        for (r, cells) in table.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in cells.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(text) => {
+                        sheet.write(r, c, text)?;
+                    }
+                    Cell::Number(value, decimals) => {
+                        let format = &number_formats[usize::from(*decimals).min(8)];
+                        sheet.write_number_with_format(r, c, *value, format)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 1)?;
+        sheet.set_column_width(0, 14)?;
+        for c in 1..table.header.len() {
+            sheet.set_column_width(c as u16, 14)?;
+        }
+    }
+    Ok(workbook)
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+
+    #[test]
+    fn each_table_is_a_sheet_with_its_numbers_as_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.xlsx");
+        super::write(&super::super::tests::sample(), &path).unwrap();
+        let mut workbook: Xlsx<_> = open_workbook(&path).unwrap();
+        assert_eq!(workbook.sheet_names(), ["about", "results", "triangle"]);
+        let about = workbook.worksheet_range("about").unwrap();
+        assert_eq!(about.get((2, 1)), Some(&Data::String("mack".into())));
+        let results = workbook.worksheet_range("results").unwrap();
+        assert_eq!(results.get((1, 1)), Some(&Data::Float(1234.5)));
+        let triangle = workbook.worksheet_range("triangle").unwrap();
+        assert_eq!(triangle.get((2, 0)), Some(&Data::String("2025".into())));
+    }
+}

@@ -1,0 +1,603 @@
+//! The files reserving reads: a triangle (long or wide), a claims extract, and an exposure per
+//! origin. See docs/FORMATS.md, "Reserving files". Every problem names the file, line and column.
+
+use carepool_actuarial::{ClaimDates, Period, Triangle};
+use carepool_core::Money;
+use carepool_core::claims::ClaimStatus;
+use carepool_service::reserving::{claim_dates, counted_amount};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReserveFileError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: csv::Error },
+    #[error("{path}: {}", problems.join("\n  "))]
+    Bad {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+}
+
+/// Whether a triangle file holds cumulative values or each period's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    Cumulative,
+    Incremental,
+}
+
+/// A CSV file read whole: its header and records, with problems gathered as "line L, column C:".
+struct Sheet {
+    path: PathBuf,
+    header: Vec<String>,
+    records: Vec<csv::StringRecord>,
+    problems: Vec<String>,
+}
+
+impl Sheet {
+    fn read(path: &Path) -> Result<Sheet, ReserveFileError> {
+        let read_error = |source| ReserveFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_path(path)
+            .map_err(read_error)?;
+        let header = reader
+            .headers()
+            .map_err(read_error)?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let records = reader
+            .records()
+            .collect::<Result<_, _>>()
+            .map_err(read_error)?;
+        Ok(Sheet {
+            path: path.to_path_buf(),
+            header,
+            records,
+            problems: vec![],
+        })
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The position of a column the file must have; a problem if it lacks it.
+    fn required(&mut self, name: &str, hint: &str) -> Option<usize> {
+        let found = self.column(name);
+        if found.is_none() {
+            self.problems.push(format!(
+                "line 1: no column '{name}' ({hint}); the columns are: {}",
+                self.header.join(", ")
+            ));
+        }
+        found
+    }
+
+    /// Line of record `r` in the file (1 is the header).
+    fn line(&self, r: usize) -> u64 {
+        self.records[r]
+            .position()
+            .map_or(r as u64 + 2, |p| p.line())
+    }
+
+    fn problem(&mut self, r: usize, column: usize, message: impl std::fmt::Display) {
+        let line = self.line(r);
+        let name = &self.header[column];
+        self.problems
+            .push(format!("line {line}, column {name}: {message}"));
+    }
+
+    fn field(&self, r: usize, column: usize) -> &str {
+        self.records[r].get(column).unwrap_or("")
+    }
+
+    fn number(&mut self, r: usize, column: usize) -> Option<f64> {
+        let text = self.field(r, column).to_string();
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(value),
+            _ => {
+                self.problem(r, column, format_args!("'{text}' is not a number"));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, r: usize, column: usize) -> Option<NaiveDate> {
+        let text = self.field(r, column).to_string();
+        match text.parse() {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.problem(r, column, format_args!("'{text}' is not a date YYYY-MM-DD"));
+                None
+            }
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, ReserveFileError> {
+        match self.problems.is_empty() {
+            true => Ok(value),
+            false => Err(self.error()),
+        }
+    }
+
+    /// The problems gathered, the first twenty of them.
+    fn error(self) -> ReserveFileError {
+        let mut problems: Vec<String> = self.problems.iter().take(20).cloned().collect();
+        if self.problems.len() > problems.len() {
+            problems.push(format!("... and {} more", self.problems.len() - 20));
+        }
+        ReserveFileError::Bad {
+            path: self.path,
+            problems,
+        }
+    }
+}
+
+/// Origins in their natural order: as periods (years, quarters, months) when every label is one,
+/// else as text.
+fn sort_origins(origins: &mut [String]) {
+    let periods: Option<Vec<(Period, i64)>> = origins.iter().map(|o| Period::of_label(o)).collect();
+    match periods {
+        Some(periods) if periods.iter().all(|(p, _)| *p == periods[0].0) => {
+            origins.sort_by_key(|o| Period::of_label(o).map(|(_, i)| i))
+        }
+        _ => origins.sort(),
+    }
+}
+
+/// Reads a triangle file: long (`origin`, `development`, `value` columns) or wide (`origin`, then
+/// one column per development). See docs/FORMATS.md.
+pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, ReserveFileError> {
+    let mut sheet = Sheet::read(path)?;
+    let rows = if sheet.column("development").is_some() {
+        long_rows(&mut sheet)
+    } else {
+        wide_rows(&mut sheet)
+    };
+    let Some(rows) = rows else {
+        return Err(sheet.error());
+    };
+    let mut origins: Vec<String> = rows.keys().cloned().collect();
+    sort_origins(&mut origins);
+    let mut cumulative = Vec::with_capacity(origins.len());
+    for origin in &origins {
+        let row = &rows[origin];
+        // Lags from 0 with no gap: a hole cannot be filled by guessing.
+        let gap = row
+            .keys()
+            .enumerate()
+            .find(|(expected, lag)| *expected != **lag);
+        if let Some((expected, _)) = gap {
+            sheet.problems.push(format!(
+                "origin {origin}: no value for development {expected}, but a later one is given"
+            ));
+            continue;
+        }
+        let mut running = 0.0;
+        cumulative.push(
+            row.values()
+                .map(|v| match values {
+                    Values::Cumulative => v.1,
+                    Values::Incremental => {
+                        running += v.1;
+                        running
+                    }
+                })
+                .collect(),
+        );
+    }
+    if !sheet.problems.is_empty() {
+        return Err(sheet.error());
+    }
+    Triangle::new(origins, cumulative).map_err(|error| {
+        sheet.problems.push(error.to_string());
+        sheet.error()
+    })
+}
+
+/// Values by origin and development lag, with the line each came from.
+type Cells = BTreeMap<String, BTreeMap<usize, (u64, f64)>>;
+
+fn long_rows(sheet: &mut Sheet) -> Option<Cells> {
+    let origin = sheet.required("origin", "the origin period");
+    let development = sheet.required("development", "the development period or age");
+    let value = sheet
+        .column("value")
+        .or_else(|| sheet.column("values"))
+        .or_else(|| sheet.required("value", "the amount or count"));
+    let known = ["origin", "development", "value", "values"];
+    for (c, name) in sheet.header.clone().iter().enumerate() {
+        if !known.contains(&name.as_str()) {
+            sheet
+                .problems
+                .push(format!("line 1, column {}: unknown column '{name}'", c + 1));
+        }
+    }
+    let (origin, development, value) = (origin?, development?, value?);
+    if !sheet.problems.is_empty() {
+        return None;
+    }
+    let mut read = Vec::with_capacity(sheet.records.len());
+    for r in 0..sheet.records.len() {
+        let o = sheet.field(r, origin).to_string();
+        let d = sheet.field(r, development).to_string();
+        if o.is_empty() {
+            sheet.problem(r, origin, "empty");
+        }
+        if let Some(v) = sheet.number(r, value) {
+            read.push((r, o, d, v));
+        }
+    }
+    let lag_of = development_lags(&read);
+    let mut cells = Cells::new();
+    for (r, o, d, v) in read {
+        let Some(lag) = lag_of(&o, &d) else {
+            sheet.problem(
+                r,
+                development,
+                format_args!(
+                    "'{d}' is neither a period of the origin's kind not before it nor a whole number of periods"
+                ),
+            );
+            continue;
+        };
+        let line = sheet.line(r);
+        if let Some((first, _)) = cells.entry(o.clone()).or_default().insert(lag, (line, v)) {
+            sheet.problem(
+                r,
+                development,
+                format_args!("origin {o}, development {d} is given twice (first on line {first})"),
+            );
+        }
+    }
+    sheet.problems.is_empty().then_some(cells)
+}
+
+/// How a long file's development column maps to lags: periods of the origin's kind (a valuation
+/// year, as chainladder-python's samples have) count from the origin; otherwise whole numbers
+/// (ages such as 12, 24, 36, or lags 0, 1, 2) are ranked.
+fn development_lags(
+    read: &[(usize, String, String, f64)],
+) -> impl Fn(&str, &str) -> Option<usize> + use<> {
+    let as_periods = read.iter().all(|(_, o, d, _)| {
+        matches!(
+            (Period::of_label(o), Period::of_label(d)),
+            (Some((po, io)), Some((pd, id))) if po == pd && id >= io
+        )
+    });
+    let ages: BTreeSet<u64> = read
+        .iter()
+        .filter_map(|(_, _, d, _)| d.parse().ok())
+        .collect();
+    let rank: HashMap<u64, usize> = ages.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+    move |origin: &str, development: &str| {
+        if as_periods {
+            let (_, o) = Period::of_label(origin)?;
+            let (_, d) = Period::of_label(development)?;
+            usize::try_from(d - o).ok()
+        } else {
+            rank.get(&development.parse().ok()?).copied()
+        }
+    }
+}
+
+fn wide_rows(sheet: &mut Sheet) -> Option<Cells> {
+    if sheet.header.first().map(String::as_str) != Some("origin") {
+        sheet.problems.push(
+            "line 1: a triangle file starts with an 'origin' column; then either 'development' and 'value' columns (long) or one column per development (wide)".into(),
+        );
+        return None;
+    }
+    if sheet.header.len() < 2 {
+        sheet
+            .problems
+            .push("line 1: no development column after 'origin'".into());
+        return None;
+    }
+    let mut cells = Cells::new();
+    for r in 0..sheet.records.len() {
+        let origin = sheet.field(r, 0).to_string();
+        if origin.is_empty() {
+            sheet.problem(r, 0, "empty");
+            continue;
+        }
+        let mut row = BTreeMap::new();
+        let mut ended = None;
+        for c in 1..sheet.header.len() {
+            if sheet.field(r, c).is_empty() {
+                ended.get_or_insert(c);
+                continue;
+            }
+            if let Some(empty) = ended {
+                let name = sheet.header[empty].clone();
+                sheet.problem(
+                    r,
+                    c,
+                    format_args!("a value after the empty development '{name}'"),
+                );
+                break;
+            }
+            if let Some(value) = sheet.number(r, c) {
+                row.insert(c - 1, (sheet.line(r), value));
+            }
+        }
+        if cells.insert(origin.clone(), row).is_some() {
+            sheet.problem(r, 0, format_args!("origin {origin} is given twice"));
+        }
+    }
+    sheet.problems.is_empty().then_some(cells)
+}
+
+/// Reads a claims extract: `incurred_date`, `received_date`, an optional `paid_date`, and the
+/// amount in `amount_column`; with a `status` column, rejected claims are left out and a claim
+/// not yet decided counts at its `claimed` amount (as on the live database). Other columns are
+/// ignored, so `carepool export claims` can be read as it is.
+pub fn read_claims_extract(
+    path: &Path,
+    amount_column: &str,
+) -> Result<Vec<ClaimDates>, ReserveFileError> {
+    let mut sheet = Sheet::read(path)?;
+    let incurred = sheet.required("incurred_date", "the date of service");
+    let received = sheet.required("received_date", "the day the scheme received the claim");
+    let amount = sheet.required(
+        amount_column,
+        "the amount; another column can be named with --amount",
+    );
+    let (paid, status, claimed) = (
+        sheet.column("paid_date"),
+        sheet.column("status"),
+        sheet.column("claimed"),
+    );
+    let (Some(incurred), Some(received), Some(amount)) = (incurred, received, amount) else {
+        return sheet.finish(vec![]);
+    };
+    let mut claims = Vec::with_capacity(sheet.records.len());
+    for r in 0..sheet.records.len() {
+        let status = match status {
+            Some(c) => match ClaimStatus::parse("status", sheet.field(r, c)) {
+                Ok(status) => Some(status),
+                Err(error) => {
+                    sheet.problem(r, c, error.message);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let mut money = |c: usize| {
+            let text = sheet.field(r, c).to_string();
+            text.parse::<Money>()
+                .map_err(|error| sheet.problem(r, c, error))
+                .ok()
+        };
+        let counted = match (status, claimed) {
+            (Some(status), Some(claimed)) => {
+                let (Some(approved), Some(claimed)) = (money(amount), money(claimed)) else {
+                    continue;
+                };
+                counted_amount(status, approved, claimed)
+            }
+            (Some(ClaimStatus::Rejected), None) => None,
+            _ => money(amount),
+        };
+        let incurred_on = sheet.date(r, incurred);
+        let received_on = sheet.date(r, received);
+        let paid_on = match paid.map(|c| (c, sheet.field(r, c).is_empty())) {
+            Some((c, false)) => match sheet.date(r, c) {
+                Some(date) => Some(date),
+                None => continue,
+            },
+            _ => None,
+        };
+        if let (Some(amount), Some(incurred_on), Some(received_on)) =
+            (counted, incurred_on, received_on)
+        {
+            claims.push(claim_dates(incurred_on, received_on, paid_on, amount));
+        }
+    }
+    sheet.finish(claims)
+}
+
+/// Reads an exposure file: `origin` and `exposure` (earned premium) columns, a positive number
+/// per origin.
+pub fn read_exposure(path: &Path) -> Result<BTreeMap<String, f64>, ReserveFileError> {
+    let mut sheet = Sheet::read(path)?;
+    let origin = sheet.required("origin", "the origin period, as the triangle labels it");
+    let exposure = sheet.required("exposure", "earned premium or another exposure");
+    let (Some(origin), Some(exposure)) = (origin, exposure) else {
+        return sheet.finish(BTreeMap::new());
+    };
+    let mut by_origin = BTreeMap::new();
+    for r in 0..sheet.records.len() {
+        let label = sheet.field(r, origin).to_string();
+        let Some(value) = sheet.number(r, exposure) else {
+            continue;
+        };
+        if value <= 0.0 {
+            sheet.problem(
+                r,
+                exposure,
+                format_args!("{value} is not a positive number"),
+            );
+        } else if by_origin.insert(label.clone(), value).is_some() {
+            sheet.problem(r, origin, format_args!("origin {label} is given twice"));
+        }
+    }
+    sheet.finish(by_origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn rows(triangle: &Triangle) -> Vec<Vec<f64>> {
+        (0..triangle.origins().len())
+            .map(|i| triangle.row(i).to_vec())
+            .collect()
+    }
+
+    #[test]
+    fn long_wide_and_incremental_files_give_the_same_triangle() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = vec![vec![10.0, 15.0, 16.0], vec![20.0, 26.0], vec![30.0]];
+        // chainladder-python's layout: a valuation year, rows in any order.
+        let calendar = file(
+            &dir,
+            "calendar.csv",
+            "development,origin,values\n2024,2023,15\n2023,2023,10\n2025,2023,16\n2024,2024,20\n2025,2024,26\n2025,2025,30\n",
+        );
+        // Ages in months.
+        let ages = file(
+            &dir,
+            "ages.csv",
+            "origin,development,value\n2025,12,30\n2023,12,10\n2023,24,15\n2023,36,16\n2024,12,20\n2024,24,26\n",
+        );
+        let wide = file(
+            &dir,
+            "wide.csv",
+            "origin,12,24,36\n2024,20,26,\n2023,10,15,16\n2025,30,,\n",
+        );
+        let incremental = file(
+            &dir,
+            "inc.csv",
+            "origin,0,1,2\n2023,10,5,1\n2024,20,6,\n2025,30,,\n",
+        );
+        for path in [&calendar, &ages, &wide] {
+            let triangle = read_triangle(path, Values::Cumulative).unwrap();
+            assert_eq!(triangle.origins(), ["2023", "2024", "2025"], "{path:?}");
+            assert_eq!(rows(&triangle), expected, "{path:?}");
+        }
+        let triangle = read_triangle(&incremental, Values::Incremental).unwrap();
+        assert_eq!(rows(&triangle), expected);
+    }
+
+    #[test]
+    fn quarters_sort_as_periods_and_a_hole_or_a_repeat_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let quarters = file(
+            &dir,
+            "q.csv",
+            "origin,development,value\n2024Q4,2024Q4,5\n2024Q3,2024Q3,4\n2024Q3,2024Q4,6\n",
+        );
+        let triangle = read_triangle(&quarters, Values::Cumulative).unwrap();
+        assert_eq!(triangle.origins(), ["2024Q3", "2024Q4"]);
+        assert_eq!(triangle.row(0), [4.0, 6.0]);
+
+        let hole = file(&dir, "hole.csv", "origin,0,1,2\n2023,10,,16\n2024,20,26,\n");
+        let error = read_triangle(&hole, Values::Cumulative)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with("line 2, column 2: a value after the empty development '1'"),
+            "{error}"
+        );
+        let repeated = file(
+            &dir,
+            "repeat.csv",
+            "origin,development,value\n2023,0,1\n2023,1,2\n2023,0,x\n2023,1,3\n",
+        );
+        let error = read_triangle(&repeated, Values::Cumulative)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("line 4, column value: 'x' is not a number"),
+            "{error}"
+        );
+        assert!(
+            error.contains("line 5, column development: origin 2023, development 1 is given twice (first on line 3)"),
+            "{error}"
+        );
+        let staircase = file(&dir, "stairs.csv", "origin,0,1\n2023,1,\n2024,1,2\n");
+        let error = read_triangle(&staircase, Values::Cumulative)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("origin 2024 has 2 development periods, more than the 1"),
+            "{error}"
+        );
+        let neither = file(&dir, "neither.csv", "year,0\n2023,1\n");
+        let error = read_triangle(&neither, Values::Cumulative)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("starts with an 'origin' column"), "{error}");
+    }
+
+    #[test]
+    fn a_claims_extract_counts_what_the_scheme_owes_and_names_bad_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let export = file(
+            &dir,
+            "claims.csv",
+            "id,incurred_date,received_date,paid_date,status,claimed,approved\n\
+             A/1,2025-01-05,2025-01-20,2025-02-10,paid,100.00,80.00\n\
+             A/2,2025-01-06,2025-01-21,,received,50.00,0.00\n\
+             A/3,2025-01-07,2025-01-22,,rejected,70.00,0.00\n",
+        );
+        let claims = read_claims_extract(&export, "approved").unwrap();
+        assert_eq!(claims.len(), 2, "the rejected claim is left out");
+        assert_eq!(claims[0].amount, 80.0);
+        assert_eq!(claims[0].paid, "2025-02-10".parse().ok());
+        assert_eq!(
+            claims[1].amount, 50.0,
+            "not yet decided: the amount claimed"
+        );
+
+        let insurer = file(
+            &dir,
+            "insurer.csv",
+            "incurred_date,received_date,amount\n2025-01-05,2025-01-20,12.5\n",
+        );
+        let claims = read_claims_extract(&insurer, "amount").unwrap();
+        assert_eq!((claims[0].amount, claims[0].paid), (12.5, None));
+        let error = read_claims_extract(&insurer, "approved")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("no column 'approved' (the amount; another column can be named with --amount); the columns are: incurred_date, received_date, amount"),
+            "{error}"
+        );
+        let bad = file(
+            &dir,
+            "bad.csv",
+            "incurred_date,received_date,amount\n2025-02-30,2025-01-20,1.234\n",
+        );
+        let error = read_claims_extract(&bad, "amount").unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column amount: '1.234' has more than two decimals"),
+            "{error}"
+        );
+        assert!(
+            error.contains("line 2, column incurred_date: '2025-02-30' is not a date"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_exposure_file_gives_a_positive_number_per_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = file(&dir, "e.csv", "origin,exposure\n2024,1000\n2025,1200.5\n");
+        let exposure = read_exposure(&good).unwrap();
+        assert_eq!(exposure["2025"], 1200.5);
+        let bad = file(&dir, "bad.csv", "origin,exposure\n2024,0\n2024,5\n2024,6\n");
+        let error = read_exposure(&bad).unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column exposure: 0 is not a positive number"),
+            "{error}"
+        );
+        assert!(
+            error.contains("line 4, column origin: origin 2024 is given twice"),
+            "{error}"
+        );
+    }
+}

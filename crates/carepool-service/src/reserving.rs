@@ -1,0 +1,391 @@
+//! Reserving on the live database: every claim as a triangle needs it, then the study.
+
+use crate::{Registry, RowProblem, ServiceError};
+use carepool_actuarial::{
+    Average, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method, Period, Reserve,
+    ReserveStudy, SigmaRule,
+};
+use carepool_core::Money;
+use carepool_core::claims::ClaimStatus;
+use carepool_core::registry::FieldError;
+use carepool_store::claim_tables::{CLAIMS, claim_column as c};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// How to reserve, as the command line and the API give it: words, checked in one place.
+/// Every field may be left out; see [`ReserveOptions::study`] for the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveOptions {
+    /// chain-ladder, mack (the default), bf, benktander or cape-cod.
+    pub method: Option<String>,
+    /// The last sigma for mack: mack (the default) or log-linear.
+    pub sigma: Option<String>,
+    /// Origin period of a triangle built from claims: month, quarter (the default) or year.
+    pub origin: Option<String>,
+    /// reported (the default) or paid.
+    pub development: Option<String>,
+    /// amount (the default) or count.
+    pub measure: Option<String>,
+    /// volume (the default), simple, or a whole number n: volume over the latest n origins.
+    pub average: Option<String>,
+    /// Links left out of the averages, as ORIGIN:LAG (the lag the link starts from).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// The tail factor (default 1).
+    pub tail: Option<f64>,
+    /// The a priori loss ratio, for bf and benktander.
+    pub loss_ratio: Option<f64>,
+    /// Benktander's iterations (default 2; 1 is Bornhuetter-Ferguson).
+    pub iterations: Option<u32>,
+    /// Earned premium by origin, for bf, benktander and cape-cod.
+    pub exposure: Option<BTreeMap<String, f64>>,
+}
+
+fn one_of<T: Copy>(
+    field: &'static str,
+    given: Option<&str>,
+    default: T,
+    choices: &[(&str, T)],
+) -> Result<T, FieldError> {
+    let Some(given) = given else {
+        return Ok(default);
+    };
+    choices
+        .iter()
+        .find(|(name, _)| *name == given)
+        .map(|(_, value)| *value)
+        .ok_or_else(|| {
+            let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+            FieldError::new(
+                field,
+                format!("'{given}' is not one of {}", names.join(", ")),
+            )
+        })
+}
+
+impl ReserveOptions {
+    pub fn period(&self) -> Result<Period, FieldError> {
+        one_of(
+            "origin",
+            self.origin.as_deref(),
+            Period::Quarter,
+            &[
+                ("month", Period::Month),
+                ("quarter", Period::Quarter),
+                ("year", Period::Year),
+            ],
+        )
+    }
+
+    pub fn measure(&self) -> Result<Measure, FieldError> {
+        one_of(
+            "measure",
+            self.measure.as_deref(),
+            Measure::Amount,
+            &[("amount", Measure::Amount), ("count", Measure::Count)],
+        )
+    }
+
+    pub fn study(&self) -> Result<ReserveStudy, FieldError> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Name {
+            ChainLadder,
+            Mack,
+            Bf,
+            Benktander,
+            CapeCod,
+        }
+        let name = one_of(
+            "method",
+            self.method.as_deref(),
+            Name::Mack,
+            &[
+                ("chain-ladder", Name::ChainLadder),
+                ("mack", Name::Mack),
+                ("bf", Name::Bf),
+                ("benktander", Name::Benktander),
+                ("cape-cod", Name::CapeCod),
+            ],
+        )?;
+        let sigma = one_of(
+            "sigma",
+            self.sigma.as_deref(),
+            SigmaRule::Mack,
+            &[
+                ("mack", SigmaRule::Mack),
+                ("log-linear", SigmaRule::LogLinear),
+            ],
+        )?;
+        let unused = |field: &'static str, given: bool, method: &str| match given {
+            true => Err(FieldError::new(
+                field,
+                format!("is for the {method} method only"),
+            )),
+            false => Ok(()),
+        };
+        let is = |n: Name| name == n;
+        unused("sigma", self.sigma.is_some() && !is(Name::Mack), "mack")?;
+        unused(
+            "iterations",
+            self.iterations.is_some() && !is(Name::Benktander),
+            "benktander",
+        )?;
+        unused(
+            "loss_ratio",
+            self.loss_ratio.is_some() && !(is(Name::Bf) || is(Name::Benktander)),
+            "bf and benktander",
+        )?;
+        let loss_ratio = || {
+            self.loss_ratio
+                .ok_or_else(|| FieldError::new("loss_ratio", "the a priori loss ratio is needed"))
+        };
+        let method = match name {
+            Name::ChainLadder => Method::ChainLadder,
+            Name::Mack => Method::Mack(sigma),
+            Name::Bf => Method::BornhuetterFerguson {
+                loss_ratio: loss_ratio()?,
+            },
+            Name::Benktander => Method::Benktander {
+                loss_ratio: loss_ratio()?,
+                iterations: self.iterations.unwrap_or(2),
+            },
+            Name::CapeCod => Method::CapeCod,
+        };
+        let average = match self.average.as_deref() {
+            None | Some("volume") => Average::Volume,
+            Some("simple") => Average::Simple,
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if n > 0 => Average::Periods(n),
+                _ => {
+                    return Err(FieldError::new(
+                        "average",
+                        format!("'{text}' is not volume, simple or a whole number of origins"),
+                    ));
+                }
+            },
+        };
+        let excluded = self
+            .exclude
+            .iter()
+            .map(|text| {
+                let parsed = text
+                    .rsplit_once(':')
+                    .and_then(|(origin, lag)| Some((origin, lag.parse().ok()?)));
+                match parsed {
+                    Some((origin, lag)) if !origin.is_empty() => Ok(ExcludedLink {
+                        origin: origin.to_string(),
+                        lag,
+                    }),
+                    _ => Err(FieldError::new(
+                        "exclude",
+                        format!("'{text}' is not ORIGIN:LAG, e.g. 2024Q1:0"),
+                    )),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(ReserveStudy {
+            method,
+            chain_ladder: ChainLadder {
+                average,
+                excluded: vec![],
+                tail: self.tail.unwrap_or(1.0),
+            },
+            excluded,
+            development: one_of(
+                "development",
+                self.development.as_deref(),
+                Development::Reported,
+                &[
+                    ("reported", Development::Reported),
+                    ("paid", Development::Paid),
+                ],
+            )?,
+            exposure: self.exposure.clone(),
+        })
+    }
+}
+
+/// The amount of a claim that reserving counts: what the scheme owes, approved once decided,
+/// the amount claimed while not yet decided (the case estimate); none for a rejected claim,
+/// which the scheme will never pay.
+pub fn counted_amount(status: ClaimStatus, approved: Money, claimed: Money) -> Option<Money> {
+    match status {
+        ClaimStatus::Rejected => None,
+        ClaimStatus::Received => Some(claimed),
+        ClaimStatus::InReview
+        | ClaimStatus::Approved
+        | ClaimStatus::PartiallyApproved
+        | ClaimStatus::Paid => Some(approved),
+    }
+}
+
+/// What reserving needs to know of a claim, as a triangle takes it.
+pub fn claim_dates(
+    incurred: NaiveDate,
+    reported: NaiveDate,
+    paid: Option<NaiveDate>,
+    amount: Money,
+) -> ClaimDates {
+    ClaimDates {
+        incurred,
+        reported,
+        paid,
+        // Amounts enter the actuarial engine in currency units.
+        amount: amount.minor() as f64 / 100.0,
+    }
+}
+
+impl Registry {
+    /// Every claim stored that the scheme may have to pay (see [`counted_amount`]).
+    pub async fn reserving_claims(&self) -> Result<Vec<ClaimDates>, ServiceError> {
+        let columns = [
+            c::ID,
+            c::INCURRED_DATE,
+            c::RECEIVED_DATE,
+            c::PAID_DATE,
+            c::STATUS,
+            c::APPROVED,
+            c::CLAIMED,
+        ];
+        let rows = self.store.project(&CLAIMS, &columns, &[]).await?;
+        let mut claims = Vec::with_capacity(rows.len());
+        for row in rows {
+            let corrupt = |what: &str| {
+                ServiceError::Corrupt(format!(
+                    "stored claim {}: {what}",
+                    row[0].as_text().unwrap_or_default()
+                ))
+            };
+            let status = row[4]
+                .as_text()
+                .and_then(|text| ClaimStatus::parse("status", text).ok())
+                .ok_or_else(|| corrupt("no status"))?;
+            let money =
+                |value: &carepool_store::schema::Value| value.as_integer().map(Money::from_minor);
+            let (Some(approved), Some(claimed)) = (money(&row[5]), money(&row[6])) else {
+                return Err(corrupt("no amounts"));
+            };
+            let Some(amount) = counted_amount(status, approved, claimed) else {
+                continue;
+            };
+            let incurred = row[1]
+                .as_date()
+                .ok_or_else(|| corrupt("no date of service"))?;
+            let reported = row[2]
+                .as_date()
+                .ok_or_else(|| corrupt("no received date"))?;
+            claims.push(claim_dates(incurred, reported, row[3].as_date(), amount));
+        }
+        Ok(claims)
+    }
+
+    /// The study on every claim in the database, as known at `valuation`.
+    pub async fn reserve(
+        &self,
+        options: &ReserveOptions,
+        valuation: NaiveDate,
+    ) -> Result<Reserve, ServiceError> {
+        let invalid = |error: FieldError| {
+            ServiceError::Invalid(vec![RowProblem::new(0, Some(error.field), error.message)])
+        };
+        let study = options.study().map_err(invalid)?;
+        let (period, measure) = (
+            options.period().map_err(invalid)?,
+            options.measure().map_err(invalid)?,
+        );
+        let claims = self.reserving_claims().await?;
+        study
+            .fit_claims(&claims, period, measure, valuation)
+            .map_err(|error| ServiceError::NotEstimable(error.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_counts_at_its_approved_amount_once_decided_and_a_rejected_one_not_at_all() {
+        let (approved, claimed) = (Money::from_units(80), Money::from_units(100));
+        let count = |status| counted_amount(status, approved, claimed);
+        assert_eq!(count(ClaimStatus::Received), Some(claimed));
+        assert_eq!(count(ClaimStatus::InReview), Some(approved));
+        assert_eq!(count(ClaimStatus::PartiallyApproved), Some(approved));
+        assert_eq!(count(ClaimStatus::Paid), Some(approved));
+        assert_eq!(count(ClaimStatus::Rejected), None);
+        let dates = claim_dates(
+            "2025-01-01".parse().unwrap(),
+            "2025-02-01".parse().unwrap(),
+            None,
+            Money::from_minor(12_345),
+        );
+        assert_eq!(dates.amount, 123.45);
+    }
+
+    fn options(json: &str) -> ReserveOptions {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn options_left_out_take_their_defaults() {
+        let defaults = ReserveOptions::default();
+        let study = defaults.study().unwrap();
+        assert_eq!(study.method, Method::Mack(SigmaRule::Mack));
+        assert_eq!(study.development, Development::Reported);
+        assert_eq!(study.chain_ladder, ChainLadder::default());
+        assert_eq!(defaults.period().unwrap(), Period::Quarter);
+        assert_eq!(defaults.measure().unwrap(), Measure::Amount);
+    }
+
+    #[test]
+    fn options_in_words_become_a_study() {
+        let study = options(
+            r#"{"method": "benktander", "loss_ratio": 0.7, "iterations": 3, "average": "4",
+                "exclude": ["2024Q1:0"], "tail": 1.05, "development": "paid",
+                "exposure": {"2024Q1": 100.0}}"#,
+        )
+        .study()
+        .unwrap();
+        assert_eq!(
+            study.method,
+            Method::Benktander {
+                loss_ratio: 0.7,
+                iterations: 3
+            }
+        );
+        assert_eq!(study.chain_ladder.average, Average::Periods(4));
+        assert_eq!(study.chain_ladder.tail, 1.05);
+        assert_eq!(
+            study.excluded,
+            [ExcludedLink {
+                origin: "2024Q1".into(),
+                lag: 0
+            }]
+        );
+        assert_eq!(study.development, Development::Paid);
+    }
+
+    #[test]
+    fn a_wrong_option_is_named_with_what_it_may_be() {
+        let error = |json: &str| options(json).study().unwrap_err();
+        let e = error(r#"{"method": "bootstrap"}"#);
+        assert_eq!(e.field, "method");
+        assert_eq!(
+            e.message,
+            "'bootstrap' is not one of chain-ladder, mack, bf, benktander, cape-cod"
+        );
+        assert_eq!(error(r#"{"method": "bf"}"#).field, "loss_ratio");
+        let e = error(r#"{"method": "chain-ladder", "sigma": "log-linear"}"#);
+        assert_eq!(
+            (e.field, e.message.as_str()),
+            ("sigma", "is for the mack method only")
+        );
+        assert_eq!(error(r#"{"exclude": ["2024Q1"]}"#).field, "exclude");
+        assert_eq!(error(r#"{"average": "0"}"#).field, "average");
+        let e = options(r#"{"origin": "week"}"#).period().unwrap_err();
+        assert_eq!(e.message, "'week' is not one of month, quarter, year");
+        assert!(serde_json::from_str::<ReserveOptions>(r#"{"methd": "mack"}"#).is_err());
+    }
+}
