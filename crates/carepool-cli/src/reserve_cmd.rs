@@ -86,6 +86,7 @@ impl ReserveArgs {
             origin: self.origin.clone(),
             development: self.development.clone(),
             measure: self.measure.clone(),
+            valuation: self.valuation,
             average: self.average.clone(),
             exclude: self.exclude.clone(),
             tail: self.tail,
@@ -101,6 +102,7 @@ fn flag_error(error: FieldError) -> anyhow::Error {
     let flag = error.field.replace('_', "-");
     let hint = match error.field {
         "loss_ratio" => " (give --loss-ratio)",
+        "exposure" => " (give --exposure FILE, with columns origin,exposure)",
         _ => "",
     };
     anyhow!("--{flag}: {}{hint}", error.message)
@@ -110,12 +112,6 @@ pub async fn run(args: &ReserveArgs, registry: Option<&Registry>) -> Result<()> 
     carepool_io::report::Format::of_path(&args.out)?;
     let options = args.options()?;
     let study = options.study().map_err(flag_error)?;
-    let hint = |error: carepool_actuarial::ReserveError| match error {
-        carepool_actuarial::ReserveError::NoExposure { .. } => {
-            anyhow!("{error}: give --exposure FILE (columns origin,exposure)")
-        }
-        other => anyhow!(other),
-    };
     let reserve = match (&args.triangle, &args.claims, registry) {
         (Some(path), _, _) => {
             let values = match args.incremental {
@@ -123,28 +119,23 @@ pub async fn run(args: &ReserveArgs, registry: Option<&Registry>) -> Result<()> 
                 false => Values::Cumulative,
             };
             let triangle = reserve_files::read_triangle(path, values)?;
-            study.fit(&triangle, None).map_err(hint)?
+            study.fit(&triangle, None)?
         }
         (None, Some(path), _) => {
             let amount = args.amount.as_deref().unwrap_or("approved");
             let claims = reserve_files::read_claims_extract(path, amount)?;
-            let valuation = args
-                .valuation
+            let valuation = (options.valuation)
                 .or_else(|| last_date(&claims))
                 .with_context(|| format!("{}: no claim to reserve on", path.display()))?;
             let (period, measure) = (
                 options.period().map_err(flag_error)?,
                 options.measure().map_err(flag_error)?,
             );
-            study
-                .fit_claims(&claims, period, measure, valuation)
-                .map_err(hint)?
+            study.fit_claims(&claims, period, measure, valuation)?
         }
         (None, None, Some(registry)) => {
-            let valuation = args
-                .valuation
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
-            registry.reserve(&options, valuation).await?
+            let today = chrono::Local::now().date_naive();
+            registry.reserve(&options, today).await?
         }
         (None, None, None) => unreachable!("the database is opened when no file is given"),
     };

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use std::collections::HashMap;
 
-fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
     serde_json::to_value(value).map_err(ApiError::internal)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

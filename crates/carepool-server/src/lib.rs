@@ -5,6 +5,7 @@
 mod claims_api;
 mod error;
 mod openapi;
+mod reserve_api;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -61,7 +62,8 @@ pub fn router(registry: Registry) -> Router {
             "/api/claims/{provider_id}/{claim_number}/review",
             post(claims_api::review),
         )
-        .route("/api/members/{id}/cover", get(claims_api::cover));
+        .route("/api/members/{id}/cover", get(claims_api::cover))
+        .route("/api/reserve", post(reserve_api::reserve));
     for table in tables::ALL {
         router = router
             .route(

@@ -159,6 +159,30 @@ fn claims(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         }}),
     );
     paths.insert(
+        "/api/reserve".into(),
+        json!({ "post": {
+            "summary": "Reserves on the live database: IBNR and RBNP by origin and in total (docs/RESERVING.md)",
+            "requestBody": { "required": false, "content": { "application/json": { "schema": {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "method": { "type": "string", "enum": ["chain-ladder", "mack", "bf", "benktander", "cape-cod"], "default": "mack" },
+                    "sigma": { "type": "string", "enum": ["mack", "log-linear"], "description": "mack only: the last sigma's convention." },
+                    "origin": { "type": "string", "enum": ["month", "quarter", "year"], "default": "quarter" },
+                    "development": { "type": "string", "enum": ["reported", "paid"], "default": "reported" },
+                    "measure": { "type": "string", "enum": ["amount", "count"], "default": "amount" },
+                    "valuation": { "type": "string", "format": "date", "description": "Default today." },
+                    "average": { "type": "string", "description": "volume (default), simple, or N: volume over the latest N origins." },
+                    "exclude": { "type": "array", "items": { "type": "string" }, "description": "Links left out, as ORIGIN:LAG." },
+                    "tail": { "type": "number", "default": 1 },
+                    "loss_ratio": { "type": "number", "description": "bf and benktander: the a priori loss ratio." },
+                    "iterations": { "type": "integer", "default": 2, "description": "benktander only." },
+                    "exposure": { "type": "object", "additionalProperties": { "type": "number" }, "description": "bf, benktander, cape-cod: earned premium by origin label." }
+                } } } } },
+            "responses": { "200": { "description": "The study, as `carepool reserve --out FILE.json` writes it (docs/RESERVING.md)" },
+                           "422": error_response("An option is wrong (`field` names it), or the claims do not allow the estimate (`not_estimable`)") }
+        }}),
+    );
+    paths.insert(
         "/api/members/{id}/cover".into(),
         json!({ "get": {
             "summary": "Is the member covered on a date, and what is left of each annual limit",
@@ -298,7 +322,7 @@ fn error_schema() -> Value {
             "type": "object",
             "required": ["code", "message"],
             "properties": {
-                "code": { "type": "string", "enum": ["bad_request", "invalid", "not_eligible", "not_found", "conflict", "internal"] },
+                "code": { "type": "string", "enum": ["bad_request", "invalid", "not_eligible", "not_found", "conflict", "not_estimable", "internal"] },
                 "message": { "type": "string" },
                 "field": { "type": ["string", "null"] },
                 "rules": { "type": "array", "items": { "type": "object", "properties": {
@@ -323,6 +347,7 @@ mod tests {
             ("/api/claims/{provider_id}/{claim_number}/review", "post"),
             ("/api/claims/pay", "post"),
             ("/api/members/{id}/cover", "get"),
+            ("/api/reserve", "post"),
         ] {
             assert!(
                 document["paths"][path][method].is_object(),

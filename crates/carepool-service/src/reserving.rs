@@ -28,6 +28,8 @@ pub struct ReserveOptions {
     pub development: Option<String>,
     /// amount (the default) or count.
     pub measure: Option<String>,
+    /// What is known on this date (claims reported and paid by it).
+    pub valuation: Option<NaiveDate>,
     /// volume (the default), simple, or a whole number n: volume over the latest n origins.
     pub average: Option<String>,
     /// Links left out of the averages, as ORIGIN:LAG (the lag the link starts from).
@@ -137,6 +139,12 @@ impl ReserveOptions {
             self.loss_ratio.is_some() && !(is(Name::Bf) || is(Name::Benktander)),
             "bf and benktander",
         )?;
+        if self.exposure.is_none() && (is(Name::Bf) || is(Name::Benktander) || is(Name::CapeCod)) {
+            return Err(FieldError::new(
+                "exposure",
+                "this method needs the earned premium (or another exposure) per origin",
+            ));
+        }
         let loss_ratio = || {
             self.loss_ratio
                 .ok_or_else(|| FieldError::new("loss_ratio", "the a priori loss ratio is needed"))
@@ -281,12 +289,14 @@ impl Registry {
         Ok(claims)
     }
 
-    /// The study on every claim in the database, as known at `valuation`.
+    /// The study on every claim in the database, as known at the options' valuation date, or
+    /// `today` if they give none.
     pub async fn reserve(
         &self,
         options: &ReserveOptions,
-        valuation: NaiveDate,
+        today: NaiveDate,
     ) -> Result<Reserve, ServiceError> {
+        let valuation = options.valuation.unwrap_or(today);
         let invalid = |error: FieldError| {
             ServiceError::Invalid(vec![RowProblem::new(0, Some(error.field), error.message)])
         };
@@ -376,7 +386,11 @@ mod tests {
             e.message,
             "'bootstrap' is not one of chain-ladder, mack, bf, benktander, cape-cod"
         );
-        assert_eq!(error(r#"{"method": "bf"}"#).field, "loss_ratio");
+        assert_eq!(error(r#"{"method": "cape-cod"}"#).field, "exposure");
+        assert_eq!(
+            error(r#"{"method": "bf", "exposure": {"2024": 1.0}}"#).field,
+            "loss_ratio"
+        );
         let e = error(r#"{"method": "chain-ladder", "sigma": "log-linear"}"#);
         assert_eq!(
             (e.field, e.message.as_str()),

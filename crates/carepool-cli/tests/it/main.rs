@@ -314,6 +314,83 @@ fn synth_story(cli: Cli) {
         cli.ok(&["export", "members"]).lines().count(),
         members.lines().count()
     );
+    reserve_story(&cli);
+}
+
+/// Reserves on the synthetic scheme: the database and its claims export give the same study;
+/// every output format is written; a bad triangle file is named with its line.
+fn reserve_story(cli: &Cli) {
+    let read = |name: &str| std::fs::read_to_string(cli.dir.path().join(name)).unwrap();
+    let valued = ["--valuation", "2026-09-30", "--development", "paid"];
+    let from_db = cli.ok(&[&["reserve", "--out", "db.json"][..], &valued].concat());
+    assert!(from_db.contains("RBNP"), "{from_db}");
+    cli.ok(&["export", "claims", "--out", "claims.csv"]);
+    let from_file = cli.ok(&[
+        &["reserve", "--claims", "claims.csv", "--out", "file.json"][..],
+        &valued,
+    ]
+    .concat());
+    assert_eq!(from_file, from_db.replace("db.json", "file.json"));
+    assert_eq!(read("db.json"), read("file.json"));
+    let study: serde_json::Value = serde_json::from_str(&read("db.json")).unwrap();
+    assert_eq!(study["development"], "paid");
+    assert_eq!(study["sigma_rule"], "mack");
+    let total = &study["total"];
+    let (reserve, ibnr, rbnp) = (
+        total["reserve"].as_f64().unwrap(),
+        total["ibnr"].as_f64().unwrap(),
+        total["rbnp"].as_f64().unwrap(),
+    );
+    assert!((reserve - ibnr - rbnp).abs() < 1e-6, "{total}");
+    assert!(total["standard_error"].as_f64().unwrap().is_finite());
+
+    let out = cli.ok(&["reserve", "--origin", "month", "--out", "reserve.csv"]);
+    assert!(out.contains("reserve.link_ratios.csv"), "{out}");
+    assert!(
+        read("reserve.csv").starts_with(
+            "origin,latest,to ultimate,ultimate,reserve,ibnr,rbnp,standard error,cv\n"
+        )
+    );
+    cli.ok(&[
+        "reserve",
+        "--method",
+        "chain-ladder",
+        "--out",
+        "reserve.xlsx",
+    ]);
+    assert!(
+        std::fs::metadata(cli.dir.path().join("reserve.xlsx"))
+            .unwrap()
+            .len()
+            > 1000
+    );
+    cli.ok(&["reserve", "--out", "reserve.html"]);
+    assert!(read("reserve.html").contains("Link ratios"));
+
+    std::fs::write(
+        cli.dir.path().join("triangle.csv"),
+        "origin,development,value\n2024,0,10\n2024,1,oops\n",
+    )
+    .unwrap();
+    let error = cli.fails(&["reserve", "--triangle", "triangle.csv", "--out", "t.json"]);
+    assert!(
+        error.contains("triangle.csv: line 3, column value: 'oops' is not a number"),
+        "{error}"
+    );
+    let error = cli.fails(&[
+        "reserve",
+        "--method",
+        "bf",
+        "--loss-ratio",
+        "0.8",
+        "--out",
+        "t.json",
+    ]);
+    assert!(
+        error.contains("--exposure: this method needs the earned premium"),
+        "{error}"
+    );
+    assert!(!cli.dir.path().join("t.json").exists());
 }
 
 #[test]

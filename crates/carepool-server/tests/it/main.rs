@@ -4,6 +4,7 @@
 mod api;
 mod bad_input;
 mod claims;
+mod reserve;
 mod story;
 mod support;
 
@@ -30,6 +31,7 @@ use claims::{
     a_failed_batch_leaves_nothing_behind, a_family_limit_goes_to_the_claims_that_arrived_first,
     claims_received_after_the_decision_date_wait, claims_story, concurrent_claims_keep_the_limit,
 };
+use reserve::reserving_on_the_live_database;
 use story::registry_story;
 
 on_both_backends!(
@@ -41,4 +43,5 @@ on_both_backends!(
     a_failed_batch_leaves_nothing_behind,
     claims_received_after_the_decision_date_wait,
     a_family_limit_goes_to_the_claims_that_arrived_first,
+    reserving_on_the_live_database,
 );

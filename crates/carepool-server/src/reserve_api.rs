@@ -1,0 +1,24 @@
+//! POST /api/reserve: the reserve study on the live database.
+
+use crate::claims_api::{json, parse};
+use crate::error::ApiError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use carepool_service::Registry;
+use carepool_service::reserving::ReserveOptions;
+use serde_json::Value as JsonValue;
+
+/// The body gives the options (all optional; `{}` is Mack on quarterly origins of the amounts
+/// reported, valued today); the answer is the study's JSON, as `carepool reserve --out X.json`.
+pub async fn reserve(
+    State(registry): State<Registry>,
+    body: Bytes,
+) -> Result<Json<JsonValue>, ApiError> {
+    let options: ReserveOptions = match body.is_empty() {
+        true => ReserveOptions::default(),
+        false => parse(&body)?,
+    };
+    let reserve = registry.reserve(&options, crate::today()).await?;
+    Ok(Json(json(&reserve)?))
+}
