@@ -94,6 +94,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     }
     println!("  {db} export claims --out claims.csv");
     println!("  {db} family F00000001");
+    println!(
+        "  {db} reserve --valuation {to} --out reserve.html   (IBNR and RBNP, docs/RESERVING.md)"
+    );
     if args.no_serve {
         store.close().await;
         return Ok(());
