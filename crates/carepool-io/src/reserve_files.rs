@@ -4,7 +4,7 @@
 use carepool_actuarial::{ClaimDates, Period, Triangle};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
-use carepool_service::reserving::{claim_dates, counted_amount};
+use carepool_service::reserving::claim_dates;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -380,7 +380,7 @@ pub fn read_claims_extract(
                 let (Some(approved), Some(claimed)) = (money(amount), money(claimed)) else {
                     continue;
                 };
-                counted_amount(status, approved, claimed)
+                status.amount_owed(approved, claimed)
             }
             (Some(ClaimStatus::Rejected), None) => None,
             _ => money(amount),

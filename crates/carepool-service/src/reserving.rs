@@ -215,20 +215,6 @@ impl ReserveOptions {
     }
 }
 
-/// The amount of a claim that reserving counts: what the scheme owes, approved once decided,
-/// the amount claimed while not yet decided (the case estimate); none for a rejected claim,
-/// which the scheme will never pay.
-pub fn counted_amount(status: ClaimStatus, approved: Money, claimed: Money) -> Option<Money> {
-    match status {
-        ClaimStatus::Rejected => None,
-        ClaimStatus::Received => Some(claimed),
-        ClaimStatus::InReview
-        | ClaimStatus::Approved
-        | ClaimStatus::PartiallyApproved
-        | ClaimStatus::Paid => Some(approved),
-    }
-}
-
 /// What reserving needs to know of a claim, as a triangle takes it.
 pub fn claim_dates(
     incurred: NaiveDate,
@@ -246,7 +232,7 @@ pub fn claim_dates(
 }
 
 impl Registry {
-    /// Every claim stored that the scheme may have to pay (see [`counted_amount`]).
+    /// Every claim stored that the scheme may have to pay (see [`ClaimStatus::amount_owed`]).
     pub async fn reserving_claims(&self) -> Result<Vec<ClaimDates>, ServiceError> {
         let columns = [
             c::ID,
@@ -275,7 +261,7 @@ impl Registry {
             let (Some(approved), Some(claimed)) = (money(&row[5]), money(&row[6])) else {
                 return Err(corrupt("no amounts"));
             };
-            let Some(amount) = counted_amount(status, approved, claimed) else {
+            let Some(amount) = status.amount_owed(approved, claimed) else {
                 continue;
             };
             let incurred = row[1]
@@ -317,14 +303,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_claim_counts_at_its_approved_amount_once_decided_and_a_rejected_one_not_at_all() {
-        let (approved, claimed) = (Money::from_units(80), Money::from_units(100));
-        let count = |status| counted_amount(status, approved, claimed);
-        assert_eq!(count(ClaimStatus::Received), Some(claimed));
-        assert_eq!(count(ClaimStatus::InReview), Some(approved));
-        assert_eq!(count(ClaimStatus::PartiallyApproved), Some(approved));
-        assert_eq!(count(ClaimStatus::Paid), Some(approved));
-        assert_eq!(count(ClaimStatus::Rejected), None);
+    fn amounts_enter_the_actuarial_engine_in_currency_units() {
         let dates = claim_dates(
             "2025-01-01".parse().unwrap(),
             "2025-02-01".parse().unwrap(),

@@ -176,6 +176,20 @@ impl ClaimStatus {
             })
     }
 
+    /// What the scheme owes on a claim in this status: the amount approved once decided, the
+    /// amount claimed while not yet decided (the case estimate); nothing for a rejected claim,
+    /// which is never paid. Reserving counts claims at this amount.
+    pub fn amount_owed(self, approved: Money, claimed: Money) -> Option<Money> {
+        match self {
+            ClaimStatus::Rejected => None,
+            ClaimStatus::Received => Some(claimed),
+            ClaimStatus::InReview
+            | ClaimStatus::Approved
+            | ClaimStatus::PartiallyApproved
+            | ClaimStatus::Paid => Some(approved),
+        }
+    }
+
     /// Decided and waiting to be paid.
     pub fn payable(self) -> bool {
         matches!(self, ClaimStatus::Approved | ClaimStatus::PartiallyApproved)
@@ -310,6 +324,17 @@ impl ClaimRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claim_is_owed_at_its_approved_amount_once_decided_and_a_rejected_one_not_at_all() {
+        let (approved, claimed) = (Money::from_units(80), Money::from_units(100));
+        let owed = |status: ClaimStatus| status.amount_owed(approved, claimed);
+        assert_eq!(owed(ClaimStatus::Received), Some(claimed));
+        assert_eq!(owed(ClaimStatus::InReview), Some(approved));
+        assert_eq!(owed(ClaimStatus::PartiallyApproved), Some(approved));
+        assert_eq!(owed(ClaimStatus::Paid), Some(approved));
+        assert_eq!(owed(ClaimStatus::Rejected), None);
+    }
 
     #[test]
     fn a_stay_on_one_day_counts_one_day() {
