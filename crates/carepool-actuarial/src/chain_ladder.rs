@@ -50,6 +50,13 @@ impl ChainLadderFit {
     pub fn total_ibnr(&self) -> f64 {
         self.ibnr.iter().sum()
     }
+
+    /// The cumulative development factor from each development to ultimate, tail included.
+    pub fn to_ultimate(&self) -> Vec<f64> {
+        (0..=self.factors.len())
+            .map(|k| self.factors[k..].iter().product::<f64>() * self.tail)
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -138,15 +145,7 @@ impl ChainLadder {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Three origins: link ratios 2.0, 1.5 and 3.0 from development 0; 1.2 from development 1.
-    fn small() -> Triangle {
-        Triangle::new(
-            vec!["2023".into(), "2024".into(), "2025".into()],
-            vec![vec![100.0, 200.0, 240.0], vec![200.0, 300.0], vec![50.0]],
-        )
-        .unwrap()
-    }
+    use crate::triangle::small;
 
     #[test]
     fn each_average_weighs_the_links_its_own_way() {

@@ -86,11 +86,9 @@ impl ExpectedLoss {
             return Err(ExpectedLossError::NoIterations);
         }
         let fit = self.chain_ladder.fit(triangle)?;
+        let to_ultimate = fit.to_ultimate();
         let cdf: Vec<f64> = (0..origins.len())
-            .map(|i| {
-                let from = triangle.row(i).len() - 1;
-                fit.factors[from..].iter().product::<f64>() * fit.tail
-            })
+            .map(|i| to_ultimate[triangle.row(i).len() - 1])
             .collect();
         let loss_ratio = match self.apriori {
             Apriori::LossRatio(ratio) if ratio.is_finite() && ratio > 0.0 => ratio,

@@ -3,7 +3,7 @@
 //! apart from what the method estimates (incurred but not reported).
 
 use crate::build::{BuildError, ClaimDates, Development, Measure, Period, build, known};
-use crate::chain_ladder::{Average, ChainLadder, FitError};
+use crate::chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 use crate::expected::{Apriori, ExpectedLoss, ExpectedLossError};
 use crate::mack::{Mack, MackError, SigmaRule};
 use crate::triangle::Triangle;
@@ -179,10 +179,9 @@ impl TriangleTables {
     }
 }
 
+/// The method's answer: the chain ladder underneath, and the ultimates the method gives.
 struct Estimate {
-    factors: Vec<f64>,
-    tail: f64,
-    latest: Vec<f64>,
+    chain_ladder: ChainLadderFit,
     ultimates: Vec<f64>,
     loss_ratio: Option<f64>,
     standard_errors: Option<(Vec<f64>, f64)>,
@@ -223,16 +222,15 @@ impl ReserveStudy {
         let exposure = self.exposure_by_origin(origins)?;
         let chain_ladder = self.chain_ladder_for(triangle)?;
         let estimate = self.estimate(&chain_ladder, triangle, exposure.as_deref())?;
-        let to_ultimate: Vec<f64> = (0..=estimate.factors.len())
-            .map(|k| estimate.factors[k..].iter().product::<f64>() * estimate.tail)
-            .collect();
+        let to_ultimate = estimate.chain_ladder.to_ultimate();
+        let latest = &estimate.chain_ladder.latest;
         let rows: Vec<OriginReserve> = (0..origins.len())
             .map(|i| {
-                let reserve = estimate.ultimates[i] - estimate.latest[i];
+                let reserve = estimate.ultimates[i] - latest[i];
                 let rbnp = known.map(|k| k.reported[i] - k.paid[i]);
                 OriginReserve {
                     origin: origins[i].clone(),
-                    latest: estimate.latest[i],
+                    latest: latest[i],
                     exposure: exposure.as_ref().map(|e| e[i]),
                     to_ultimate: Some(to_ultimate[triangle.row(i).len() - 1]),
                     ultimate: estimate.ultimates[i],
@@ -284,13 +282,13 @@ impl ReserveStudy {
                     lag,
                 })
                 .collect(),
-            tail: estimate.tail,
+            tail: estimate.chain_ladder.tail,
             loss_ratio: estimate.loss_ratio,
             iterations: match self.method {
                 Method::Benktander { iterations, .. } => Some(iterations),
                 _ => None,
             },
-            factors: estimate.factors,
+            factors: estimate.chain_ladder.factors.clone(),
             to_ultimate,
             notes: self.notes(known.is_some()),
             origins: rows,
@@ -391,9 +389,7 @@ impl ReserveStudy {
             }
         };
         Ok(Estimate {
-            factors: fit.factors,
-            tail: fit.tail,
-            latest: fit.latest,
+            chain_ladder: fit,
             ultimates,
             loss_ratio,
             standard_errors,
@@ -433,15 +429,7 @@ impl ReserveStudy {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Link ratios 2.0 and 1.5 (volume 500/300) then 1.2.
-    fn small() -> Triangle {
-        Triangle::new(
-            vec!["2023".into(), "2024".into(), "2025".into()],
-            vec![vec![100.0, 200.0, 240.0], vec![200.0, 300.0], vec![50.0]],
-        )
-        .unwrap()
-    }
+    use crate::triangle::small;
 
     fn study(method: Method, development: Development) -> ReserveStudy {
         ReserveStudy {

@@ -105,6 +105,17 @@ impl Triangle {
     }
 }
 
+/// A small triangle the unit tests share: link ratios 2.0 and 1.5 (volume-weighted 500/300) from
+/// development 0, then 1.2.
+#[cfg(test)]
+pub(crate) fn small() -> Triangle {
+    Triangle::new(
+        vec!["2023".into(), "2024".into(), "2025".into()],
+        vec![vec![100.0, 200.0, 240.0], vec![200.0, 300.0], vec![50.0]],
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
