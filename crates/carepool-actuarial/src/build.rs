@@ -51,15 +51,47 @@ pub enum BuildError {
     Triangle(#[from] TriangleError),
 }
 
-impl Period {
-    pub fn name(self) -> &'static str {
+/// A choice of the engine's, by the word outputs show and options take.
+pub trait Named: Copy + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+}
+
+impl Named for Period {
+    const ALL: &'static [Period] = &[Period::Month, Period::Quarter, Period::Year];
+
+    fn name(self) -> &'static str {
         match self {
             Period::Month => "month",
             Period::Quarter => "quarter",
             Period::Year => "year",
         }
     }
+}
 
+impl Named for Development {
+    const ALL: &'static [Development] = &[Development::Reported, Development::Paid];
+
+    fn name(self) -> &'static str {
+        match self {
+            Development::Reported => "reported",
+            Development::Paid => "paid",
+        }
+    }
+}
+
+impl Named for Measure {
+    const ALL: &'static [Measure] = &[Measure::Amount, Measure::Count];
+
+    fn name(self) -> &'static str {
+        match self {
+            Measure::Amount => "amount",
+            Measure::Count => "count",
+        }
+    }
+}
+
+impl Period {
     /// The period and running number of a label as triangles write it: `2025`, `2025Q3` or
     /// `2025-07`.
     pub fn of_label(label: &str) -> Option<(Period, i64)> {
@@ -127,15 +159,15 @@ pub fn build(
             let origin = period.index(claim.incurred);
             first = Some(first.map_or(origin, |f| f.min(origin)));
         }
-        let (what, date) = match development {
-            Development::Reported => ("reported", Some(claim.reported)),
-            Development::Paid => ("paid", claim.paid),
+        let date = match development {
+            Development::Reported => Some(claim.reported),
+            Development::Paid => claim.paid,
         };
         let Some(date) = date else { continue };
         if date < claim.incurred {
             return Err(BuildError::BeforeIncurred {
                 index,
-                what,
+                what: development.name(),
                 date,
                 incurred: claim.incurred,
             });

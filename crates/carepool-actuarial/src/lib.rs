@@ -13,7 +13,7 @@ mod mack;
 mod reserve;
 mod triangle;
 
-pub use build::{BuildError, ClaimDates, Development, Measure, Period, build, known};
+pub use build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
 pub use mack::{Mack, MackError, MackFit, SigmaRule};

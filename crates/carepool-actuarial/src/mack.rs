@@ -6,6 +6,7 @@
 //! - log-linear: ln σ fitted by least squares on the development index over the estimated
 //!   sigmas, and extrapolated.
 
+use crate::build::Named;
 use crate::chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 use crate::triangle::Triangle;
 
@@ -15,8 +16,10 @@ pub enum SigmaRule {
     LogLinear,
 }
 
-impl SigmaRule {
-    pub fn as_str(self) -> &'static str {
+impl Named for SigmaRule {
+    const ALL: &'static [SigmaRule] = &[SigmaRule::Mack, SigmaRule::LogLinear];
+
+    fn name(self) -> &'static str {
         match self {
             SigmaRule::Mack => "mack",
             SigmaRule::LogLinear => "log-linear",

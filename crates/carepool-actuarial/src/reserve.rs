@@ -2,7 +2,7 @@
 //! What the claims tell directly at the valuation date (reported but not yet paid) is kept
 //! apart from what the method estimates (incurred but not reported).
 
-use crate::build::{BuildError, ClaimDates, Development, Measure, Period, build, known};
+use crate::build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
 use crate::chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 use crate::expected::{Apriori, ExpectedLoss, ExpectedLossError};
 use crate::mack::{Mack, MackError, SigmaRule};
@@ -202,10 +202,7 @@ impl ReserveStudy {
         let mut reserve = self.fit(&triangle, Some(&known))?;
         reserve.valuation = Some(valuation);
         reserve.origin_period = Some(period.name());
-        reserve.measure = Some(match measure {
-            Measure::Count => "count",
-            Measure::Amount => "amount",
-        });
+        reserve.measure = Some(measure.name());
         Ok(reserve)
     }
 
@@ -262,13 +259,10 @@ impl ReserveStudy {
             measure: None,
             method: self.method.name(),
             sigma_rule: match self.method {
-                Method::Mack(rule) => Some(rule.as_str()),
+                Method::Mack(rule) => Some(rule.name()),
                 _ => None,
             },
-            development: match self.development {
-                Development::Reported => "reported",
-                Development::Paid => "paid",
-            },
+            development: self.development.name(),
             average: match self.chain_ladder.average {
                 Average::Volume => "volume".into(),
                 Average::Simple => "simple".into(),

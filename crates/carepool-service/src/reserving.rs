@@ -2,8 +2,8 @@
 
 use crate::{Registry, RowProblem, ServiceError};
 use carepool_actuarial::{
-    Average, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method, Period, Reserve,
-    ReserveStudy, SigmaRule,
+    Average, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method, Named, Period,
+    Reserve, ReserveStudy, SigmaRule,
 };
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
@@ -67,27 +67,22 @@ fn one_of<T: Copy>(
         })
 }
 
+/// One of the engine's choices, by its name.
+fn named<T: Named>(field: &'static str, given: Option<&str>, default: T) -> Result<T, FieldError> {
+    let choices: Vec<(&str, T)> = T::ALL
+        .iter()
+        .map(|&choice| (choice.name(), choice))
+        .collect();
+    one_of(field, given, default, &choices)
+}
+
 impl ReserveOptions {
     pub fn period(&self) -> Result<Period, FieldError> {
-        one_of(
-            "origin",
-            self.origin.as_deref(),
-            Period::Quarter,
-            &[
-                ("month", Period::Month),
-                ("quarter", Period::Quarter),
-                ("year", Period::Year),
-            ],
-        )
+        named("origin", self.origin.as_deref(), Period::Quarter)
     }
 
     pub fn measure(&self) -> Result<Measure, FieldError> {
-        one_of(
-            "measure",
-            self.measure.as_deref(),
-            Measure::Amount,
-            &[("amount", Measure::Amount), ("count", Measure::Count)],
-        )
+        named("measure", self.measure.as_deref(), Measure::Amount)
     }
 
     pub fn study(&self) -> Result<ReserveStudy, FieldError> {
@@ -111,15 +106,7 @@ impl ReserveOptions {
                 ("cape-cod", Name::CapeCod),
             ],
         )?;
-        let sigma = one_of(
-            "sigma",
-            self.sigma.as_deref(),
-            SigmaRule::Mack,
-            &[
-                ("mack", SigmaRule::Mack),
-                ("log-linear", SigmaRule::LogLinear),
-            ],
-        )?;
+        let sigma = named("sigma", self.sigma.as_deref(), SigmaRule::Mack)?;
         let unused = |field: &'static str, given: bool, method: &str| match given {
             true => Err(FieldError::new(
                 field,
@@ -201,14 +188,10 @@ impl ReserveOptions {
                 tail: self.tail.unwrap_or(1.0),
             },
             excluded,
-            development: one_of(
+            development: named(
                 "development",
                 self.development.as_deref(),
                 Development::Reported,
-                &[
-                    ("reported", Development::Reported),
-                    ("paid", Development::Paid),
-                ],
             )?,
             exposure: self.exposure.clone(),
         })
