@@ -4,6 +4,7 @@
 use carepool_actuarial::{ClaimDates, Period, Triangle};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
+use carepool_service::RowProblem;
 use carepool_service::reserving::claim_dates;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -13,11 +14,20 @@ use std::path::{Path, PathBuf};
 pub enum ReserveFileError {
     #[error("{path}: cannot read: {source}")]
     Read { path: PathBuf, source: csv::Error },
-    #[error("{path}: {}", problems.join("\n  "))]
+    #[error("{path}: {}", shown(problems))]
     Bad {
         path: PathBuf,
-        problems: Vec<String>,
+        problems: Vec<RowProblem>,
     },
+}
+
+/// The first twenty problems, one a line.
+fn shown(problems: &[RowProblem]) -> String {
+    let mut lines: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
+    if problems.len() > lines.len() {
+        lines.push(format!("... and {} more", problems.len() - lines.len()));
+    }
+    lines.join("\n  ")
 }
 
 /// Whether a triangle file holds cumulative values or each period's own.
@@ -32,7 +42,7 @@ struct Sheet {
     path: PathBuf,
     header: Vec<String>,
     records: Vec<csv::StringRecord>,
-    problems: Vec<String>,
+    problems: Vec<RowProblem>,
 }
 
 impl Sheet {
@@ -71,9 +81,13 @@ impl Sheet {
     fn required(&mut self, name: &str, hint: &str) -> Option<usize> {
         let found = self.column(name);
         if found.is_none() {
-            self.problems.push(format!(
-                "line 1: no column '{name}' ({hint}); the columns are: {}",
-                self.header.join(", ")
+            self.problems.push(RowProblem::new(
+                1,
+                None,
+                format!(
+                    "no column '{name}' ({hint}); the columns are: {}",
+                    self.header.join(", ")
+                ),
             ));
         }
         found
@@ -87,10 +101,12 @@ impl Sheet {
     }
 
     fn problem(&mut self, r: usize, column: usize, message: impl std::fmt::Display) {
-        let line = self.line(r);
-        let name = &self.header[column];
-        self.problems
-            .push(format!("line {line}, column {name}: {message}"));
+        let problem = RowProblem::new(
+            self.line(r),
+            Some(&self.header[column]),
+            message.to_string(),
+        );
+        self.problems.push(problem);
     }
 
     fn field(&self, r: usize, column: usize) -> &str {
@@ -126,16 +142,16 @@ impl Sheet {
         }
     }
 
-    /// The problems gathered, the first twenty of them.
     fn error(self) -> ReserveFileError {
-        let mut problems: Vec<String> = self.problems.iter().take(20).cloned().collect();
-        if self.problems.len() > problems.len() {
-            problems.push(format!("... and {} more", self.problems.len() - 20));
-        }
         ReserveFileError::Bad {
             path: self.path,
-            problems,
+            problems: self.problems,
         }
+    }
+
+    /// A problem of the whole file, not of one line.
+    fn file_problem(&mut self, message: impl Into<String>) {
+        self.problems.push(RowProblem::new(0, None, message));
     }
 }
 
@@ -174,7 +190,7 @@ pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, ReserveFil
             .enumerate()
             .find(|(expected, lag)| *expected != **lag);
         if let Some((expected, _)) = gap {
-            sheet.problems.push(format!(
+            sheet.file_problem(format!(
                 "origin {origin}: no value for development {expected}, but a later one is given"
             ));
             continue;
@@ -196,7 +212,7 @@ pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, ReserveFil
         return Err(sheet.error());
     }
     Triangle::new(origins, cumulative).map_err(|error| {
-        sheet.problems.push(error.to_string());
+        sheet.file_problem(error.to_string());
         sheet.error()
     })
 }
@@ -214,9 +230,9 @@ fn long_rows(sheet: &mut Sheet) -> Option<Cells> {
     let known = ["origin", "development", "value", "values"];
     for (c, name) in sheet.header.clone().iter().enumerate() {
         if !known.contains(&name.as_str()) {
-            sheet
-                .problems
-                .push(format!("line 1, column {}: unknown column '{name}'", c + 1));
+            let column = (c + 1).to_string();
+            let problem = RowProblem::new(1, Some(&column), format!("unknown column '{name}'"));
+            sheet.problems.push(problem);
         }
     }
     let (origin, development, value) = (origin?, development?, value?);
@@ -289,15 +305,19 @@ fn development_lags(
 
 fn wide_rows(sheet: &mut Sheet) -> Option<Cells> {
     if sheet.header.first().map(String::as_str) != Some("origin") {
-        sheet.problems.push(
-            "line 1: a triangle file starts with an 'origin' column; then either 'development' and 'value' columns (long) or one column per development (wide)".into(),
-        );
+        sheet.problems.push(RowProblem::new(
+            1,
+            None,
+            "a triangle file starts with an 'origin' column; then either 'development' and 'value' columns (long) or one column per development (wide)",
+        ));
         return None;
     }
     if sheet.header.len() < 2 {
-        sheet
-            .problems
-            .push("line 1: no development column after 'origin'".into());
+        sheet.problems.push(RowProblem::new(
+            1,
+            None,
+            "no development column after 'origin'",
+        ));
         return None;
     }
     let mut cells = Cells::new();
