@@ -123,9 +123,9 @@ async fn run(command: Command, config: Config) -> Result<()> {
         return Ok(());
     }
     if let Command::Reserve(args) = &command
-        && !args.reads_database()
+        && let Some(source) = args.file_source()
     {
-        return reserve_cmd::run(args, None).await;
+        return reserve_cmd::run_on_file(args, source);
     }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
@@ -212,7 +212,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
-        Command::Reserve(args) => reserve_cmd::run(&args, Some(registry)).await?,
+        Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,
         Command::Demo(_) => unreachable!("the demo opens its own database"),
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());

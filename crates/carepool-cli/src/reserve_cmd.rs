@@ -2,7 +2,7 @@
 //! written as JSON, CSV, XLSX or HTML. See docs/RESERVING.md.
 
 use anyhow::{Context, Result, anyhow};
-use carepool_actuarial::{ClaimDates, Reserve};
+use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveStudy};
 use carepool_core::registry::FieldError;
 use carepool_io::reserve_files::{self, Values};
 use carepool_service::Registry;
@@ -69,10 +69,20 @@ pub struct ReserveArgs {
     pub out: PathBuf,
 }
 
+/// A file the study reads instead of the database.
+pub enum FileSource<'a> {
+    Triangle(&'a Path),
+    Claims(&'a Path),
+}
+
 impl ReserveArgs {
-    /// Whether the study reads the database (neither a claims extract nor a triangle given).
-    pub fn reads_database(&self) -> bool {
-        self.claims.is_none() && self.triangle.is_none()
+    /// The file to read, if one is given; without one, the study reads the database.
+    pub fn file_source(&self) -> Option<FileSource<'_>> {
+        match (&self.triangle, &self.claims) {
+            (Some(path), _) => Some(FileSource::Triangle(path)),
+            (None, Some(path)) => Some(FileSource::Claims(path)),
+            (None, None) => None,
+        }
     }
 
     fn options(&self) -> Result<ReserveOptions> {
@@ -108,12 +118,35 @@ fn flag_error(error: FieldError) -> anyhow::Error {
     anyhow!("--{flag}: {}{hint}", error.message)
 }
 
-pub async fn run(args: &ReserveArgs, registry: Option<&Registry>) -> Result<()> {
+/// The options, every one checked before anything is read.
+struct Checked {
+    options: ReserveOptions,
+    study: ReserveStudy,
+    period: Period,
+    measure: Measure,
+}
+
+fn check(args: &ReserveArgs) -> Result<Checked> {
     carepool_io::report::Format::of_path(&args.out)?;
     let options = args.options()?;
-    let study = options.study().map_err(flag_error)?;
-    let reserve = match (&args.triangle, &args.claims, registry) {
-        (Some(path), _, _) => {
+    Ok(Checked {
+        study: options.study().map_err(flag_error)?,
+        period: options.period().map_err(flag_error)?,
+        measure: options.measure().map_err(flag_error)?,
+        options,
+    })
+}
+
+/// The study on a claims extract or a triangle file; no database is opened.
+pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
+    let Checked {
+        options,
+        study,
+        period,
+        measure,
+    } = check(args)?;
+    let reserve = match source {
+        FileSource::Triangle(path) => {
             let values = match args.incremental {
                 true => Values::Incremental,
                 false => Values::Cumulative,
@@ -121,26 +154,31 @@ pub async fn run(args: &ReserveArgs, registry: Option<&Registry>) -> Result<()> 
             let triangle = reserve_files::read_triangle(path, values)?;
             study.fit(&triangle, None)?
         }
-        (None, Some(path), _) => {
+        FileSource::Claims(path) => {
             let amount = args.amount.as_deref().unwrap_or("approved");
             let claims = reserve_files::read_claims_extract(path, amount)?;
             let valuation = (options.valuation)
                 .or_else(|| last_date(&claims))
                 .with_context(|| format!("{}: no claim to reserve on", path.display()))?;
-            let (period, measure) = (
-                options.period().map_err(flag_error)?,
-                options.measure().map_err(flag_error)?,
-            );
             study.fit_claims(&claims, period, measure, valuation)?
         }
-        (None, None, Some(registry)) => {
-            let today = chrono::Local::now().date_naive();
-            registry.reserve(&options, today).await?
-        }
-        (None, None, None) => unreachable!("the database is opened when no file is given"),
     };
-    let written = write(&reserve, &args.out)?;
-    print_summary(&reserve);
+    finish(&reserve, &args.out)
+}
+
+/// The study on every claim in the database.
+pub async fn run_on_database(args: &ReserveArgs, registry: &Registry) -> Result<()> {
+    let checked = check(args)?;
+    let today = chrono::Local::now().date_naive();
+    let reserve = registry.reserve(&checked.options, today).await?;
+    finish(&reserve, &args.out)
+}
+
+/// Writes the report and says what it found and where it wrote.
+fn finish(reserve: &Reserve, out: &Path) -> Result<()> {
+    let report = carepool_io::reserve_report::reserve_report(reserve);
+    let written = carepool_io::report::write(&report, reserve, out)?;
+    print_summary(reserve);
     for path in written {
         println!("written: {}", path.display());
     }
@@ -154,11 +192,6 @@ fn last_date(claims: &[ClaimDates]) -> Option<NaiveDate> {
         .flat_map(|c| [Some(c.reported), c.paid])
         .flatten()
         .max()
-}
-
-fn write(reserve: &Reserve, path: &Path) -> Result<Vec<PathBuf>> {
-    let report = carepool_io::reserve_report::reserve_report(reserve);
-    Ok(carepool_io::report::write(&report, reserve, path)?)
 }
 
 fn print_summary(reserve: &Reserve) {
