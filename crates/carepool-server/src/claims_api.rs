@@ -2,7 +2,7 @@
 //! reviewers decide; payment runs; a facility checks a member's cover.
 
 use crate::error::ApiError;
-use crate::{date_param, today};
+use crate::{date_param, json, parse, today};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -15,18 +15,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use std::collections::HashMap;
-
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
-    serde_json::to_value(value).map_err(ApiError::internal)
-}
-
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::invalid_field(&path, e.into_inner().to_string())
-    })
-}
 
 /// POST /api/claims: a claim, or an array of claims; received and judged at once.
 pub async fn submit(

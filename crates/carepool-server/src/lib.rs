@@ -236,6 +236,20 @@ async fn family_overview(
     ))
 }
 
+/// A value as the JSON answer.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
+    serde_json::to_value(value).map_err(ApiError::internal)
+}
+
+/// A JSON body into `T`; a wrong field is named by its path.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::invalid_field(&path, e.into_inner().to_string())
+    })
+}
+
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }

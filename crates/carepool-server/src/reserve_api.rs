@@ -1,7 +1,7 @@
 //! POST /api/reserve: the reserve study on the live database.
 
-use crate::claims_api::{json, parse};
 use crate::error::ApiError;
+use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
