@@ -9,6 +9,8 @@
 mod build;
 mod chain_ladder;
 mod expected;
+mod glm;
+mod linear;
 mod mack;
 mod reserve;
 mod triangle;
@@ -16,6 +18,7 @@ mod triangle;
 pub use build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
+pub use glm::{Coefficient, FactorLevels, Family, Glm, GlmData, GlmError, GlmFit, Link, Term};
 pub use mack::{Mack, MackError, MackFit, SigmaRule};
 pub use reserve::{
     ExcludedLink, Known, Method, OriginReserve, Reserve, ReserveError, ReserveStudy, TriangleTables,

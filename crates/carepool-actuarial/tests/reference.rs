@@ -2,9 +2,12 @@
 //! shipped with chainladder-python 0.10.1 (`chainladder/utils/data/raa.csv`, `genins.csv`,
 //! cumulative, long format: valuation year, origin year, value). Reference values: Mack (1993)
 //! and chainladder-python's `MackChainladder` with `sigma_interpolation` "mack" and
-//! "log-linear", as quoted in docs/domain.md; compared after rounding to the unit.
+//! "log-linear", as quoted in docs/domain.md; compared after rounding to the unit. The GLM
+//! examples of R's `?glm` are compared to 1e-6.
 
-use carepool_actuarial::{ChainLadder, Mack, SigmaRule, Triangle};
+use carepool_actuarial::{
+    ChainLadder, Family, Glm, GlmData, Link, Mack, SigmaRule, Term, Triangle,
+};
 use std::collections::BTreeMap;
 
 fn triangle(name: &str) -> Triangle {
@@ -128,4 +131,165 @@ fn raa_bornhuetter_ferguson_benktander_and_cape_cod_match_chainladder_python() {
         .fit(&triangle("raa"), &exposure)
         .unwrap();
     assert!((cape_cod.loss_ratio - 0.819042).abs() < 1e-6);
+}
+
+/// Asserts every pair agrees to 1e-6, relative to the reference's size where that exceeds 1.
+fn close(what: &str, got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g - w).abs() <= 1e-6 * w.abs().max(1.0),
+            "{what}: {got:?} against {want:?}"
+        );
+    }
+}
+
+fn factor(name: &str, levels: &[u32]) -> Term {
+    Term::Factor {
+        name: name.into(),
+        levels: levels.iter().map(u32::to_string).collect(),
+        base: None,
+    }
+}
+
+/// R's ?glm: Dobson (1990), p. 93, a randomised controlled trial. Reference values from
+/// statsmodels (tests/data/glm_reference.py), as R prints them.
+#[test]
+fn dobsons_poisson_example_matches_r() {
+    let data = GlmData {
+        response: vec![18.0, 17.0, 15.0, 20.0, 10.0, 20.0, 25.0, 13.0, 12.0],
+        terms: vec![
+            factor("outcome", &[1, 2, 3, 1, 2, 3, 1, 2, 3]),
+            factor("treatment", &[1, 1, 1, 2, 2, 2, 3, 3, 3]),
+        ],
+        ..GlmData::default()
+    };
+    let fit = Glm::new(Family::Poisson, Link::Log).fit(&data).unwrap();
+    let names: Vec<&str> = fit.coefficients.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "(Intercept)",
+            "outcome=2",
+            "outcome=3",
+            "treatment=2",
+            "treatment=3"
+        ]
+    );
+    let estimates: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
+    let errors: Vec<f64> = fit.coefficients.iter().map(|c| c.std_error).collect();
+    close(
+        "estimates",
+        &estimates,
+        &[3.044522437723, -0.4542552722776, -0.2929871246815, 0.0, 0.0],
+    );
+    close(
+        "standard errors",
+        &errors,
+        &[0.170898651363, 0.202170758851, 0.192742344959, 0.2, 0.2],
+    );
+    close(
+        "deviances and AIC",
+        &[fit.deviance, fit.null_deviance, fit.aic],
+        &[5.129141077001144, 10.581445863750867, 56.76131840195768],
+    );
+    assert_eq!((fit.df_residual, fit.df_null, fit.dispersion), (4, 8, 1.0));
+    close(
+        "relativity",
+        &[
+            fit.relativity("outcome", "2").unwrap(),
+            fit.relativity("outcome", "1").unwrap(),
+        ],
+        &[(-0.4542552722776f64).exp(), 1.0],
+    );
+}
+
+/// R's ?glm: McCullagh & Nelder (1989), p. 300, clotting times of blood against the
+/// concentration of plasma, two lots; Gamma errors with the inverse (canonical) and log links.
+#[test]
+fn the_clotting_gamma_example_matches_r() {
+    let u = [5.0f64, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0, 80.0, 100.0];
+    let lot1 = [118.0, 58.0, 42.0, 35.0, 27.0, 25.0, 21.0, 19.0, 18.0];
+    let lot2 = [69.0, 35.0, 26.0, 21.0, 18.0, 16.0, 13.0, 12.0, 12.0];
+    // Estimates, standard errors, then deviance, null deviance, dispersion and AIC.
+    type Expected = ([f64; 2], [f64; 2], [f64; 4]);
+    let cases: [(&[f64], Link, Expected); 4] = [
+        (
+            &lot1,
+            Link::Inverse,
+            (
+                [-0.016554381726, 0.01534311491],
+                [0.000927549139, 0.000414959643],
+                [
+                    0.01672971517848354,
+                    3.512826263828517,
+                    0.0024460362420932963,
+                    37.98992394955767,
+                ],
+            ),
+        ),
+        (
+            &lot1,
+            Link::Log,
+            (
+                [5.503230227516, -0.601917671742],
+                [0.190300924917, 0.055307803033],
+                [
+                    0.1626082944973315,
+                    3.512826263828517,
+                    0.024354384565190186,
+                    58.481656206584894,
+                ],
+            ),
+        ),
+        (
+            &lot2,
+            Link::Inverse,
+            (
+                [-0.023908469799, 0.023599213583],
+                [0.001326457395, 0.00057678417],
+                [
+                    0.012671755901312316,
+                    3.1185571236389578,
+                    0.0018133468309126286,
+                    27.032160356431675,
+                ],
+            ),
+        ),
+        (
+            &lot2,
+            Link::Log,
+            (
+                [4.918757534122, -0.567435603121],
+                [0.185540744446, 0.053924335643],
+                [
+                    0.15315279232473686,
+                    3.1185571236389578,
+                    0.023151223670411464,
+                    49.484118059383405,
+                ],
+            ),
+        ),
+    ];
+    for (lot, link, (estimates, errors, summary)) in cases {
+        let data = GlmData {
+            response: lot.to_vec(),
+            terms: vec![Term::Covariate {
+                name: "log(u)".into(),
+                values: u.iter().map(|u| u.ln()).collect(),
+            }],
+            ..GlmData::default()
+        };
+        let fit = Glm::new(Family::Gamma, link).fit(&data).unwrap();
+        let what = format!("{link:?} link");
+        let got: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
+        close(&what, &got, &estimates);
+        let got: Vec<f64> = fit.coefficients.iter().map(|c| c.std_error).collect();
+        close(&what, &got, &errors);
+        close(
+            &what,
+            &[fit.deviance, fit.null_deviance, fit.dispersion, fit.aic],
+            &summary,
+        );
+    }
 }
