@@ -9,6 +9,7 @@
 mod build;
 mod chain_ladder;
 mod expected;
+pub mod experience;
 mod glm;
 mod linear;
 mod mack;

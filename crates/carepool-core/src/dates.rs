@@ -15,6 +15,16 @@ pub fn age_on(birth: NaiveDate, date: NaiveDate) -> u32 {
     years as u32
 }
 
+/// The day someone born on `birth` turns `age`: their birthday that year, or 1 March when they
+/// were born on 29 February and that year is common (as [`age_on`] counts).
+pub fn reaches_age(birth: NaiveDate, age: u32) -> NaiveDate {
+    let year = birth.year() + age as i32;
+    birth
+        .with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+        .expect("date within chrono's range")
+}
+
 /// `date` plus `months` calendar months; a day that does not exist in the target month becomes the
 /// month's last day (31 January + 1 month = 28 or 29 February).
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
@@ -43,6 +53,21 @@ mod tests {
         assert_eq!(age_on(birth, date("2021-02-28")), 0);
         assert_eq!(age_on(birth, date("2021-03-01")), 1);
         assert_eq!(age_on(birth, date("2024-02-29")), 4);
+    }
+
+    #[test]
+    fn the_day_an_age_is_reached_agrees_with_age_on() {
+        assert_eq!(reaches_age(date("2020-06-15"), 5), date("2025-06-15"));
+        assert_eq!(reaches_age(date("2020-02-29"), 1), date("2021-03-01"));
+        assert_eq!(reaches_age(date("2020-02-29"), 4), date("2024-02-29"));
+        for (birth, age) in [("2020-02-29", 1), ("2019-12-31", 6), ("2020-01-01", 0)] {
+            let day = reaches_age(date(birth), age);
+            assert_eq!(age_on(date(birth), day), age);
+            assert_eq!(
+                age_on(date(birth), day.pred_opt().unwrap()),
+                age.saturating_sub(1)
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,461 @@
+//! The study's arithmetic: each member's cover cut into exact days per cell (calendar period,
+//! age band, sex, area, duration since enrolment), each family's cover as the union of its
+//! members', and each claim put in the cell of its member on the day it was incurred.
+
+use super::input::{ClaimFact, ExperienceData, Person, Span, UNKNOWN};
+use carepool_core::dates::{add_months, age_on, reaches_age};
+use carepool_core::registry::Sex;
+use chrono::{Datelike, NaiveDate};
+
+/// A calendar period of the study, clipped to its dates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StudyPeriod {
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Days in its calendar year: a day of cover is 1/365 or 1/366 of a year.
+    pub year_days: u32,
+}
+
+/// Sums of claims; amounts in minor units, exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClaimSums {
+    pub claims: u64,
+    pub claimed: i64,
+    pub approved: i64,
+    pub paid: i64,
+    /// What the scheme owes on them.
+    pub cost: i64,
+    /// Stays (inpatient claims) and their days.
+    pub stays: u64,
+    pub stay_days: u64,
+}
+
+impl ClaimSums {
+    pub(crate) fn add(&mut self, claim: &ClaimFact, cost: i64) {
+        self.claims += 1;
+        self.claimed += claim.claimed;
+        self.approved += claim.approved;
+        self.paid += claim.paid;
+        self.cost += cost;
+        if let Some(days) = claim.stay_days {
+            self.stays += 1;
+            self.stay_days += u64::from(days);
+        }
+    }
+}
+
+impl std::ops::AddAssign for ClaimSums {
+    fn add_assign(&mut self, other: ClaimSums) {
+        self.claims += other.claims;
+        self.claimed += other.claimed;
+        self.approved += other.approved;
+        self.paid += other.paid;
+        self.cost += other.cost;
+        self.stays += other.stays;
+        self.stay_days += other.stay_days;
+    }
+}
+
+/// The shape of the cell array: one index per dimension, the last level of each for "not known".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub periods: usize,
+    /// Age bands, and one for an unknown age.
+    pub ages: usize,
+    /// Female, male, unknown.
+    pub sexes: usize,
+    /// Areas, and one for an unknown area.
+    pub areas: usize,
+    pub durations: usize,
+}
+
+/// Where one day of cover, or one claim, belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CellKey {
+    pub period: usize,
+    pub age: usize,
+    pub sex: usize,
+    pub area: usize,
+    pub duration: usize,
+}
+
+impl Shape {
+    pub fn len(&self) -> usize {
+        self.periods * self.ages * self.sexes * self.areas * self.durations
+    }
+
+    pub fn index(&self, key: CellKey) -> usize {
+        (((key.period * self.ages + key.age) * self.sexes + key.sex) * self.areas + key.area)
+            * self.durations
+            + key.duration
+    }
+
+    pub fn key(&self, mut index: usize) -> CellKey {
+        let duration = index % self.durations;
+        index /= self.durations;
+        let area = index % self.areas;
+        index /= self.areas;
+        let sex = index % self.sexes;
+        index /= self.sexes;
+        let age = index % self.ages;
+        CellKey {
+            period: index / self.ages,
+            age,
+            sex,
+            area,
+            duration,
+        }
+    }
+}
+
+pub(crate) fn sex_index(sex: Option<Sex>) -> usize {
+    match sex {
+        Some(Sex::Female) => 0,
+        Some(Sex::Male) => 1,
+        None => 2,
+    }
+}
+
+/// Why a claim is left out of the rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Outside {
+    UnknownMember,
+    NotCovered,
+    Pending,
+}
+
+/// The arrays every table is summed from.
+#[derive(Debug, Clone)]
+pub(crate) struct Cells {
+    pub shape: Shape,
+    /// Days of active and of pending cover per cell.
+    pub active_days: Vec<u64>,
+    pub pending_days: Vec<u64>,
+    /// Days per period and location (the last for unknown), active cover.
+    pub location_days: Vec<u64>,
+    /// Days per period that a family had at least one member covered: active, then active or pending.
+    pub family_days: Vec<u64>,
+    pub family_days_with_pending: Vec<u64>,
+    /// Claims in the rates, per cell.
+    pub claims: Vec<ClaimSums>,
+}
+
+pub(crate) struct Bands<'a> {
+    pub ages: &'a [u32],
+    /// Months since enrolment.
+    pub durations: &'a [u32],
+}
+
+/// The band (index) a value falls in, bands given by their starts, the first 0.
+pub(crate) fn band_of(starts: &[u32], value: u32) -> usize {
+    starts.partition_point(|&s| s <= value) - 1
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    if months > 0 && add_months(from, months as u32) > to {
+        months -= 1;
+    }
+    months.max(0) as u32
+}
+
+impl Bands<'_> {
+    /// The age band on `day`, and the day the next band starts (if any).
+    fn age(&self, birth: Option<NaiveDate>, day: NaiveDate) -> (usize, Option<NaiveDate>) {
+        let Some(birth) = birth else {
+            return (self.ages.len(), None);
+        };
+        let band = band_of(self.ages, age_on(birth, day));
+        let next = self.ages.get(band + 1).map(|&age| reaches_age(birth, age));
+        (band, next)
+    }
+
+    /// The duration band on `day` for someone enrolled on `enrolled`, and when the next starts.
+    pub fn duration(&self, enrolled: NaiveDate, day: NaiveDate) -> (usize, Option<NaiveDate>) {
+        let band = band_of(self.durations, months_between(enrolled, day));
+        let next = self
+            .durations
+            .get(band + 1)
+            .map(|&months| add_months(enrolled, months));
+        (band, next)
+    }
+}
+
+fn days(from: NaiveDate, to: NaiveDate) -> u64 {
+    (to - from).num_days() as u64
+}
+
+pub(crate) struct Counter<'a> {
+    pub data: &'a ExperienceData,
+    pub periods: &'a [StudyPeriod],
+    pub bands: Bands<'a>,
+    pub shape: Shape,
+}
+
+impl Counter<'_> {
+    fn from(&self) -> NaiveDate {
+        self.periods[0].start
+    }
+
+    fn to(&self) -> NaiveDate {
+        self.periods[self.periods.len() - 1].end
+    }
+
+    fn period_of(&self, day: NaiveDate) -> usize {
+        self.periods.partition_point(|p| p.end < day)
+    }
+
+    fn area_of(&self, person: &Person) -> usize {
+        match person.area {
+            UNKNOWN => self.shape.areas - 1,
+            area => area as usize,
+        }
+    }
+
+    fn location_of(&self, person: &Person) -> usize {
+        match person.location {
+            UNKNOWN => self.data.locations.len(),
+            location => location as usize,
+        }
+    }
+
+    /// The day a member's cover first started: durations count from it.
+    fn enrolled(&self, person: &Person) -> Option<NaiveDate> {
+        self.data.spans_of(person).first().map(|s| s.start)
+    }
+
+    /// Days of cover of one member, added to the cells, split wherever a period, an age band or
+    /// a duration band changes.
+    fn add_person(&self, person: &Person, cells: &mut Cells) {
+        let Some(enrolled) = self.enrolled(person) else {
+            return;
+        };
+        let (sex, area) = (sex_index(person.sex), self.area_of(person));
+        let location = self.location_of(person);
+        let locations = self.data.locations.len() + 1;
+        for span in self.data.spans_of(person) {
+            let start = span.start.max(self.from());
+            let end = span.end.min(self.to());
+            let mut day = start;
+            while day <= end {
+                let period = self.period_of(day);
+                let (age, next_age) = self.bands.age(person.birth_date, day);
+                let (duration, next_duration) = self.bands.duration(enrolled, day);
+                let mut next = self.periods[period].end.succ_opt().expect("a next day");
+                for boundary in [next_age, next_duration].into_iter().flatten() {
+                    next = next.min(boundary);
+                }
+                let next = next.min(end.succ_opt().expect("a next day"));
+                let length = days(day, next);
+                let index = self.shape.index(CellKey {
+                    period,
+                    age,
+                    sex,
+                    area,
+                    duration,
+                });
+                if span.pending {
+                    cells.pending_days[index] += length;
+                } else {
+                    cells.active_days[index] += length;
+                    cells.location_days[period * locations + location] += length;
+                }
+                day = next;
+            }
+        }
+    }
+
+    fn empty_cells(&self) -> Cells {
+        let periods = self.periods.len();
+        Cells {
+            shape: self.shape,
+            active_days: vec![0; self.shape.len()],
+            pending_days: vec![0; self.shape.len()],
+            location_days: vec![0; periods * (self.data.locations.len() + 1)],
+            family_days: vec![0; periods],
+            family_days_with_pending: vec![0; periods],
+            claims: vec![ClaimSums::default(); self.shape.len()],
+        }
+    }
+
+    /// Every member's exposure, on as many threads as the machine has.
+    pub fn exposure(&self) -> Cells {
+        let people = &self.data.people;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(people.len() / 10_000 + 1);
+        let chunk = people.len().div_ceil(threads).max(1);
+        let parts: Vec<Cells> = std::thread::scope(|scope| {
+            let handles: Vec<_> = people
+                .chunks(chunk)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        let mut cells = self.empty_cells();
+                        for person in chunk {
+                            self.add_person(person, &mut cells);
+                        }
+                        cells
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an exposure thread"))
+                .collect()
+        });
+        let mut total = self.empty_cells();
+        for part in parts {
+            add_into(&mut total.active_days, &part.active_days);
+            add_into(&mut total.pending_days, &part.pending_days);
+            add_into(&mut total.location_days, &part.location_days);
+        }
+        self.add_families(&mut total);
+        total
+    }
+
+    /// Each family's days of cover: the union of its members' spans, by period.
+    fn add_families(&self, cells: &mut Cells) {
+        let people = &self.data.people;
+        let families = self.data.families.len();
+        // The members of each family, in one array (a counting sort by family).
+        let mut starts = vec![0usize; families + 1];
+        for person in people {
+            starts[person.family as usize + 1] += 1;
+        }
+        for i in 0..families {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut members = vec![0u32; people.len()];
+        for (i, person) in people.iter().enumerate() {
+            members[next[person.family as usize]] = i as u32;
+            next[person.family as usize] += 1;
+        }
+        let mut active: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        let mut all: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        for family in 0..families {
+            active.clear();
+            all.clear();
+            for &member in &members[starts[family]..starts[family + 1]] {
+                for span in self.data.spans_of(&people[member as usize]) {
+                    let clipped = (span.start.max(self.from()), span.end.min(self.to()));
+                    if clipped.0 > clipped.1 {
+                        continue;
+                    }
+                    all.push(clipped);
+                    if !span.pending {
+                        active.push(clipped);
+                    }
+                }
+            }
+            self.add_union(&mut active, &mut cells.family_days);
+            self.add_union(&mut all, &mut cells.family_days_with_pending);
+        }
+    }
+
+    fn add_union(&self, spans: &mut [(NaiveDate, NaiveDate)], by_period: &mut [u64]) {
+        spans.sort_unstable();
+        let mut current: Option<(NaiveDate, NaiveDate)> = None;
+        for &(start, end) in spans.iter() {
+            match &mut current {
+                Some(open) if start <= open.1.succ_opt().unwrap_or(open.1) => {
+                    open.1 = open.1.max(end);
+                }
+                _ => {
+                    if let Some(done) = current.replace((start, end)) {
+                        self.add_by_period(done, by_period);
+                    }
+                }
+            }
+        }
+        if let Some(done) = current {
+            self.add_by_period(done, by_period);
+        }
+    }
+
+    fn add_by_period(&self, (start, end): (NaiveDate, NaiveDate), by_period: &mut [u64]) {
+        let mut day = start;
+        while day <= end {
+            let period = self.period_of(day);
+            let next = self.periods[period]
+                .end
+                .min(end)
+                .succ_opt()
+                .expect("a next day");
+            by_period[period] += days(day, next);
+            day = next;
+        }
+    }
+
+    /// Where a claim counts: its cell, or why it is outside the rates.
+    pub fn place(&self, claim: &ClaimFact) -> Result<CellKey, Outside> {
+        let person = match claim.person {
+            UNKNOWN => return Err(Outside::UnknownMember),
+            person => &self.data.people[person as usize],
+        };
+        let span: &Span = self
+            .data
+            .spans_of(person)
+            .iter()
+            .find(|s| s.start <= claim.incurred && claim.incurred <= s.end)
+            .ok_or(Outside::NotCovered)?;
+        if span.pending {
+            return Err(Outside::Pending);
+        }
+        let enrolled = self.enrolled(person).expect("a member with a span");
+        Ok(CellKey {
+            period: self.period_of(claim.incurred),
+            age: self.bands.age(person.birth_date, claim.incurred).0,
+            sex: sex_index(person.sex),
+            area: self.area_of(person),
+            duration: self.bands.duration(enrolled, claim.incurred).0,
+        })
+    }
+
+    pub fn location_of_claim(&self, claim: &ClaimFact) -> usize {
+        self.location_of(&self.data.people[claim.person as usize])
+    }
+
+    pub fn in_study(&self, claim: &ClaimFact) -> bool {
+        self.from() <= claim.incurred && claim.incurred <= self.to()
+    }
+}
+
+fn add_into(total: &mut [u64], part: &[u64]) {
+    for (t, p) in total.iter_mut().zip(part) {
+        *t += p;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn whole_months_of_duration_count_from_the_day_of_enrolment() {
+        assert_eq!(months_between(date("2025-01-31"), date("2025-02-27")), 0);
+        assert_eq!(months_between(date("2025-01-31"), date("2025-02-28")), 1);
+        assert_eq!(months_between(date("2025-01-15"), date("2026-01-14")), 11);
+        assert_eq!(months_between(date("2025-01-15"), date("2026-01-15")), 12);
+        assert_eq!(months_between(date("2025-01-15"), date("2024-01-15")), 0);
+    }
+
+    #[test]
+    fn a_cell_index_and_its_key_go_both_ways() {
+        let shape = Shape {
+            periods: 3,
+            ages: 7,
+            sexes: 3,
+            areas: 3,
+            durations: 5,
+        };
+        for index in [0, 1, 17, 200, shape.len() - 1] {
+            assert_eq!(shape.index(shape.key(index)), index);
+        }
+    }
+}

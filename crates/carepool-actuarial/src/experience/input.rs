@@ -1,0 +1,447 @@
+//! What an experience study reads: the members with their periods of cover, and the claims,
+//! gathered into compact arrays (codes interned as numbers) so a national scheme fits in memory.
+
+use carepool_core::Money;
+use carepool_core::registry::{MemberStatus, Ownership, Sex};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Distinct labels of one attribute (an area, a location, a clinical category), numbered in the
+/// order met.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Levels {
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    pub fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// Numbered attribute values: this one stands for "not known".
+pub(crate) const UNKNOWN: u32 = u32::MAX;
+
+/// A stretch of cover, both ends included; `pending` when the member was registered but not
+/// entitled (counted apart, and left out of the rates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub pending: bool,
+}
+
+/// A period of cover as the registry or an extract gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoverPeriod {
+    pub start: NaiveDate,
+    /// The last day covered; none while open.
+    pub end: Option<NaiveDate>,
+}
+
+/// The member's stretches of cover, from their periods and their current status:
+/// - `pending`: every period counts as pending;
+/// - `active` since a date later than a period's start: the days before it were pending (the
+///   registration was completed that day);
+/// - `deceased`: cover runs through the day of death (a claim that day is the scheme's);
+/// - `inactive`: cover stops the day before the status took effect.
+///
+/// Periods are sorted and overlaps merged; open periods end on `horizon`.
+pub fn cover_spans(
+    periods: &[CoverPeriod],
+    status: MemberStatus,
+    status_since: NaiveDate,
+    horizon: NaiveDate,
+) -> Vec<Span> {
+    let last_day = match status {
+        MemberStatus::Deceased => Some(status_since),
+        MemberStatus::Inactive => status_since.pred_opt(),
+        MemberStatus::Active | MemberStatus::Pending => None,
+    };
+    let mut periods: Vec<(NaiveDate, NaiveDate)> = periods
+        .iter()
+        .map(|p| {
+            let end = p.end.unwrap_or(horizon).min(horizon);
+            (p.start, last_day.map_or(end, |last| end.min(last)))
+        })
+        .filter(|(start, end)| start <= end)
+        .collect();
+    periods.sort();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(periods.len());
+    for (start, end) in periods {
+        match merged.last_mut() {
+            Some(last) if start <= last.1.succ_opt().unwrap_or(last.1) => {
+                last.1 = last.1.max(end);
+            }
+            _ => merged.push((start, end)),
+        }
+    }
+    let mut spans = Vec::with_capacity(merged.len() + 1);
+    for (start, end) in merged {
+        match status {
+            MemberStatus::Pending => spans.push(Span {
+                start,
+                end,
+                pending: true,
+            }),
+            MemberStatus::Active if status_since > start => {
+                let pending_end = status_since.pred_opt().expect("a day before").min(end);
+                spans.push(Span {
+                    start,
+                    end: pending_end,
+                    pending: true,
+                });
+                if status_since <= end {
+                    spans.push(Span {
+                        start: status_since,
+                        end,
+                        pending: false,
+                    });
+                }
+            }
+            _ => spans.push(Span {
+                start,
+                end,
+                pending: false,
+            }),
+        }
+    }
+    spans
+}
+
+/// One member as the study needs them; attributes an extract lacks are left out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemberInput<'a> {
+    pub id: &'a str,
+    pub family: Option<&'a str>,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    /// urban or rural.
+    pub area: Option<&'a str>,
+    /// The district, or another location the study is split by.
+    pub location: Option<&'a str>,
+    pub spans: &'a [Span],
+}
+
+/// One claim as the study needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimInput<'a> {
+    pub member: &'a str,
+    pub incurred: NaiveDate,
+    pub clinical_category: &'a str,
+    pub specialty: Option<&'a str>,
+    pub claimed: Money,
+    pub approved: Money,
+    pub paid: Money,
+    /// What the scheme owes on it (none for a rejected claim): the cost the rates are made of.
+    pub owed: Option<Money>,
+    /// Days in hospital, for a stay.
+    pub stay_days: Option<u32>,
+    pub ownership: Option<Ownership>,
+    /// The claim was cut at an annual limit.
+    pub limit_reached: bool,
+    /// The limit-raising case that took it above an annual limit.
+    pub limit_raised: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Person {
+    pub family: u32,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub area: u32,
+    pub location: u32,
+    /// Its spans: `spans[first_span..first_span + span_count]`, in date order.
+    pub first_span: u32,
+    pub span_count: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClaimFact {
+    pub person: u32,
+    pub incurred: NaiveDate,
+    pub category: u32,
+    pub specialty: u32,
+    pub claimed: i64,
+    pub approved: i64,
+    pub paid: i64,
+    pub owed: Option<i64>,
+    pub stay_days: Option<u32>,
+    pub ownership: Option<Ownership>,
+    pub limit_reached: bool,
+    pub limit_raised: u32,
+}
+
+/// Which attributes the data gave, so a factor an extract lacks is not shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Given {
+    pub sex: bool,
+    pub age: bool,
+    pub area: bool,
+    pub location: bool,
+    pub family: bool,
+    pub ownership: bool,
+    pub stays: bool,
+}
+
+/// The members and claims of a study, added one by one.
+#[derive(Debug, Default)]
+pub struct ExperienceData {
+    pub(crate) members: HashMap<Box<str>, u32>,
+    pub(crate) people: Vec<Person>,
+    pub(crate) spans: Vec<Span>,
+    pub(crate) families: Levels,
+    pub(crate) areas: Levels,
+    pub(crate) locations: Levels,
+    pub(crate) categories: Levels,
+    pub(crate) specialties: Levels,
+    pub(crate) raising_cases: Levels,
+    pub(crate) claims: Vec<ClaimFact>,
+    pub(crate) given: Given,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("member {0} is given twice")]
+    RepeatedMember(String),
+    #[error("member {member}: cover from {start} ends before it starts ({end})")]
+    BackwardSpan {
+        member: String,
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+}
+
+fn interned(levels: &mut Levels, name: Option<&str>) -> u32 {
+    name.map_or(UNKNOWN, |name| levels.intern(name))
+}
+
+impl ExperienceData {
+    pub fn new() -> ExperienceData {
+        ExperienceData::default()
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.people.len()
+    }
+
+    pub fn claim_count(&self) -> usize {
+        self.claims.len()
+    }
+
+    pub fn add_member(&mut self, member: MemberInput) -> Result<(), InputError> {
+        if self.members.contains_key(member.id) {
+            return Err(InputError::RepeatedMember(member.id.to_string()));
+        }
+        if let Some(span) = member.spans.iter().find(|s| s.end < s.start) {
+            return Err(InputError::BackwardSpan {
+                member: member.id.to_string(),
+                start: span.start,
+                end: span.end,
+            });
+        }
+        let given = &mut self.given;
+        given.sex |= member.sex.is_some();
+        given.age |= member.birth_date.is_some();
+        given.area |= member.area.is_some();
+        given.location |= member.location.is_some();
+        given.family |= member.family.is_some();
+        // A member without a family is a family of one.
+        let family = match member.family {
+            Some(family) => self.families.intern(family),
+            None => self.families.intern(&format!("\u{0}{}", member.id)),
+        };
+        let mut spans = member.spans.to_vec();
+        spans.sort_by_key(|s| s.start);
+        let person = Person {
+            family,
+            sex: member.sex,
+            birth_date: member.birth_date,
+            area: interned(&mut self.areas, member.area),
+            location: interned(&mut self.locations, member.location),
+            first_span: self.spans.len() as u32,
+            span_count: spans.len() as u32,
+        };
+        self.spans.extend(spans);
+        self.members
+            .insert(member.id.into(), self.people.len() as u32);
+        self.people.push(person);
+        Ok(())
+    }
+
+    /// Adds a claim; one for a member not added is kept, and shown as outside the population.
+    pub fn add_claim(&mut self, claim: &ClaimInput) {
+        let person = self.members.get(claim.member).copied().unwrap_or(UNKNOWN);
+        self.given.ownership |= claim.ownership.is_some();
+        self.given.stays |= claim.stay_days.is_some();
+        let fact = ClaimFact {
+            person,
+            incurred: claim.incurred,
+            category: self.categories.intern(claim.clinical_category),
+            specialty: interned(&mut self.specialties, claim.specialty),
+            claimed: claim.claimed.minor(),
+            approved: claim.approved.minor(),
+            paid: claim.paid.minor(),
+            owed: claim.owed.map(Money::minor),
+            stay_days: claim.stay_days,
+            ownership: claim.ownership,
+            limit_reached: claim.limit_reached,
+            limit_raised: interned(&mut self.raising_cases, claim.limit_raised),
+        };
+        self.claims.push(fact);
+    }
+
+    pub(crate) fn spans_of(&self, person: &Person) -> &[Span] {
+        let first = person.first_span as usize;
+        &self.spans[first..first + person.span_count as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn period(start: &str, end: Option<&str>) -> CoverPeriod {
+        CoverPeriod {
+            start: date(start),
+            end: end.map(date),
+        }
+    }
+
+    fn span(start: &str, end: &str, pending: bool) -> Span {
+        Span {
+            start: date(start),
+            end: date(end),
+            pending,
+        }
+    }
+
+    const HORIZON: &str = "2026-12-31";
+
+    #[test]
+    fn pending_then_active_splits_the_cover_on_the_day_of_activation() {
+        let spans = cover_spans(
+            &[period("2025-01-01", None)],
+            MemberStatus::Active,
+            date("2025-03-10"),
+            date(HORIZON),
+        );
+        assert_eq!(
+            spans,
+            [
+                span("2025-01-01", "2025-03-09", true),
+                span("2025-03-10", HORIZON, false)
+            ]
+        );
+        let spans = cover_spans(
+            &[period("2025-01-01", None)],
+            MemberStatus::Pending,
+            date("2025-01-01"),
+            date(HORIZON),
+        );
+        assert_eq!(spans, [span("2025-01-01", HORIZON, true)]);
+    }
+
+    #[test]
+    fn death_ends_cover_on_the_day_of_death_and_leaving_the_day_before() {
+        let open = [period("2025-01-01", None)];
+        let died = cover_spans(
+            &open,
+            MemberStatus::Deceased,
+            date("2025-06-30"),
+            date(HORIZON),
+        );
+        assert_eq!(died, [span("2025-01-01", "2025-06-30", false)]);
+        let left = cover_spans(
+            &open,
+            MemberStatus::Inactive,
+            date("2025-06-30"),
+            date(HORIZON),
+        );
+        assert_eq!(left, [span("2025-01-01", "2025-06-29", false)]);
+        // A period that starts after death gives nothing.
+        let later = cover_spans(
+            &[period("2025-07-01", Some("2025-12-31"))],
+            MemberStatus::Deceased,
+            date("2025-06-30"),
+            date(HORIZON),
+        );
+        assert!(later.is_empty());
+    }
+
+    #[test]
+    fn several_periods_stay_apart_and_overlapping_ones_merge() {
+        let spans = cover_spans(
+            &[
+                period("2026-01-01", None),
+                period("2024-01-01", Some("2024-06-30")),
+                period("2024-06-01", Some("2024-12-31")),
+            ],
+            MemberStatus::Active,
+            date("2024-01-01"),
+            date(HORIZON),
+        );
+        assert_eq!(
+            spans,
+            [
+                span("2024-01-01", "2024-12-31", false),
+                span("2026-01-01", HORIZON, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_member_given_twice_or_a_backward_span_is_refused() {
+        let mut data = ExperienceData::new();
+        let spans = [span("2025-01-01", "2025-12-31", false)];
+        let member = MemberInput {
+            id: "M1",
+            family: None,
+            sex: None,
+            birth_date: None,
+            area: None,
+            location: None,
+            spans: &spans,
+        };
+        data.add_member(member).unwrap();
+        assert_eq!(
+            data.add_member(member).unwrap_err().to_string(),
+            "member M1 is given twice"
+        );
+        let backward = [span("2025-02-01", "2025-01-31", false)];
+        let error = data
+            .add_member(MemberInput {
+                id: "M2",
+                spans: &backward,
+                ..member
+            })
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "member M2: cover from 2025-02-01 ends before it starts (2025-01-31)"
+        );
+    }
+}

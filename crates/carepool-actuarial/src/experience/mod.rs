@@ -1,0 +1,220 @@
+//! The experience study: exposure by exact days, claims by incurred date over the same
+//! population (the principle of correspondence), and what follows from them: incidence, average
+//! cost, length of stay, risk cost, the base table, one-way relativities, GLM relativities and
+//! the diagnostics an actuary checks first.
+//!
+//! Members and claims are added to [`ExperienceData`]; [`ExperienceStudy::run`] gives an
+//! [`Experience`], every table of which is serialisable.
+
+mod cells;
+mod input;
+mod tables;
+
+pub use cells::ClaimSums;
+pub use input::{
+    ClaimInput, CoverPeriod, ExperienceData, InputError, Levels, MemberInput, Span, cover_spans,
+};
+pub use tables::{
+    BaseRow, CellRow, ClaimedPaid, Diagnostics, Experience, GlmResults, LevelRow, LimitRow,
+    LocationRow, OneWay, OutsideCounts, OwnershipRow, PeriodRow, Rates, Settings, Summary,
+};
+
+use crate::Named;
+use cells::{Bands, Counter, Shape, StudyPeriod};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How exposure and claims are split in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    Year,
+    Month,
+}
+
+impl Named for Split {
+    const ALL: &'static [Split] = &[Split::Year, Split::Month];
+    fn name(self) -> &'static str {
+        match self {
+            Split::Year => "year",
+            Split::Month => "month",
+        }
+    }
+}
+
+/// A rating factor of the study.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Factor {
+    Age,
+    Sex,
+    Area,
+    /// Months since the member's first enrolment.
+    Duration,
+}
+
+impl Named for Factor {
+    const ALL: &'static [Factor] = &[Factor::Age, Factor::Sex, Factor::Area, Factor::Duration];
+    fn name(self) -> &'static str {
+        match self {
+            Factor::Age => "age",
+            Factor::Sex => "sex",
+            Factor::Area => "area",
+            Factor::Duration => "duration",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperienceStudy {
+    /// The first and last days of the study, both included.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub split: Split,
+    /// Starts of the age bands, the first 0.
+    pub age_bands: Vec<u32>,
+    /// Starts of the duration bands in months since enrolment, the first 0.
+    pub duration_bands: Vec<u32>,
+    /// The base level of a factor, by its label ("25-44", "M", "rural", "12-23m"); by default
+    /// the level with the most exposure.
+    pub base: BTreeMap<Factor, String>,
+    /// The factors of the GLMs (those the data lacks are left out).
+    pub glm_factors: Vec<Factor>,
+}
+
+impl ExperienceStudy {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> ExperienceStudy {
+        ExperienceStudy {
+            from,
+            to,
+            split: Split::Year,
+            age_bands: vec![0, 5, 15, 25, 45, 65],
+            duration_bands: vec![0, 3, 6, 12, 24],
+            base: BTreeMap::new(),
+            glm_factors: vec![Factor::Age, Factor::Sex, Factor::Area],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StudyError {
+    #[error("the study ends ({to}) before it starts ({from})")]
+    Dates { from: NaiveDate, to: NaiveDate },
+    #[error("{0} bands must start at 0 and rise")]
+    Bands(&'static str),
+    #[error("{factor}: the base level '{level}' is not one of {levels}")]
+    UnknownBase {
+        factor: &'static str,
+        level: String,
+        levels: String,
+    },
+    #[error("no member was covered between {from} and {to}")]
+    NoExposure { from: NaiveDate, to: NaiveDate },
+}
+
+fn check_bands(name: &'static str, bands: &[u32]) -> Result<(), StudyError> {
+    if bands.first() != Some(&0) || bands.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(StudyError::Bands(name));
+    }
+    Ok(())
+}
+
+/// Labels of bands given by their starts: "0-4", "5-14", ..., "65+".
+fn band_labels(starts: &[u32], unit: &str) -> Vec<String> {
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| match starts.get(i + 1) {
+            Some(next) => format!("{start}-{}{unit}", next - 1),
+            None => format!("{start}+{unit}"),
+        })
+        .collect()
+}
+
+fn year_days(year: i32) -> u32 {
+    if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+        366
+    } else {
+        365
+    }
+}
+
+impl ExperienceStudy {
+    fn periods(&self) -> Vec<StudyPeriod> {
+        let mut periods = Vec::new();
+        let mut start = self.from;
+        while start <= self.to {
+            let (next, label) = match self.split {
+                Split::Year => (
+                    NaiveDate::from_ymd_opt(start.year() + 1, 1, 1),
+                    start.year().to_string(),
+                ),
+                Split::Month => (
+                    NaiveDate::from_ymd_opt(start.year(), start.month(), 1)
+                        .and_then(|d| d.checked_add_months(chrono::Months::new(1))),
+                    format!("{}-{:02}", start.year(), start.month()),
+                ),
+            };
+            let next = next.expect("date within chrono's range");
+            let end = next.pred_opt().expect("a day before").min(self.to);
+            periods.push(StudyPeriod {
+                label,
+                start,
+                end,
+                year_days: year_days(start.year()),
+            });
+            start = next;
+        }
+        periods
+    }
+
+    pub fn run(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
+        if self.to < self.from {
+            return Err(StudyError::Dates {
+                from: self.from,
+                to: self.to,
+            });
+        }
+        check_bands("age", &self.age_bands)?;
+        check_bands("duration", &self.duration_bands)?;
+        let periods = self.periods();
+        let shape = Shape {
+            periods: periods.len(),
+            ages: self.age_bands.len() + 1,
+            sexes: 3,
+            areas: data.areas.len() + 1,
+            durations: self.duration_bands.len(),
+        };
+        let counter = Counter {
+            data,
+            periods: &periods,
+            bands: Bands {
+                ages: &self.age_bands,
+                durations: &self.duration_bands,
+            },
+            shape,
+        };
+        let mut cells = counter.exposure();
+        if cells.active_days.iter().all(|&d| d == 0) {
+            return Err(StudyError::NoExposure {
+                from: self.from,
+                to: self.to,
+            });
+        }
+        let claims = tables::place_claims(&counter, &mut cells);
+        tables::Tables {
+            study: self,
+            data,
+            periods: &periods,
+            cells: &cells,
+            claims: &claims,
+            age_labels: band_labels(&self.age_bands, ""),
+            duration_labels: band_labels(&self.duration_bands, "m"),
+        }
+        .experience()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,438 @@
+//! The study on small hand-computed cases, the awkward ones first.
+
+use super::*;
+use carepool_core::Money;
+use carepool_core::registry::{MemberStatus, Ownership, Sex};
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn span(start: &str, end: &str) -> Span {
+    Span {
+        start: date(start),
+        end: date(end),
+        pending: false,
+    }
+}
+
+struct Member<'a> {
+    id: &'a str,
+    family: &'a str,
+    sex: Sex,
+    birth: &'a str,
+    area: &'a str,
+    spans: Vec<Span>,
+}
+
+fn member<'a>(id: &'a str, spans: Vec<Span>) -> Member<'a> {
+    Member {
+        id,
+        family: id,
+        sex: Sex::Male,
+        birth: "1990-01-01",
+        area: "rural",
+        spans,
+    }
+}
+
+fn data(members: &[Member]) -> ExperienceData {
+    let mut data = ExperienceData::new();
+    for m in members {
+        data.add_member(MemberInput {
+            id: m.id,
+            family: Some(m.family),
+            sex: Some(m.sex),
+            birth_date: Some(date(m.birth)),
+            area: Some(m.area),
+            location: Some("D1"),
+            spans: &m.spans,
+        })
+        .unwrap();
+    }
+    data
+}
+
+fn claim<'a>(member: &'a str, incurred: &str, cost: i64) -> ClaimInput<'a> {
+    ClaimInput {
+        member,
+        incurred: date(incurred),
+        clinical_category: "medical",
+        specialty: Some("internal_medicine"),
+        claimed: Money::from_units(cost),
+        approved: Money::from_units(cost),
+        paid: Money::ZERO,
+        owed: Some(Money::from_units(cost)),
+        stay_days: None,
+        ownership: Some(Ownership::Public),
+        limit_reached: false,
+        limit_raised: None,
+    }
+}
+
+fn study(from: &str, to: &str) -> ExperienceStudy {
+    ExperienceStudy::new(date(from), date(to))
+}
+
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-12, "{got} against {want}");
+}
+
+fn exposure_by_period(experience: &Experience) -> Vec<(String, f64)> {
+    experience
+        .periods
+        .iter()
+        .map(|p| (p.period.clone(), p.rates.exposure))
+        .collect()
+}
+
+#[test]
+fn a_leap_year_of_cover_is_one_year_and_its_days_are_366ths() {
+    let experience = study("2024-01-01", "2025-12-31")
+        .run(&data(&[
+            member("A", vec![span("2024-01-01", "2025-12-31")]),
+            member("B", vec![span("2024-01-01", "2024-06-30")]),
+        ]))
+        .unwrap();
+    let periods = exposure_by_period(&experience);
+    assert_eq!(periods[0].0, "2024");
+    close(periods[0].1, 1.0 + 182.0 / 366.0);
+    close(periods[1].1, 1.0);
+}
+
+#[test]
+fn cover_starting_on_31_december_counts_one_day_that_year() {
+    let experience = study("2024-01-01", "2025-12-31")
+        .run(&data(&[member(
+            "A",
+            vec![span("2024-12-31", "2026-06-30")],
+        )]))
+        .unwrap();
+    let periods = exposure_by_period(&experience);
+    close(periods[0].1, 1.0 / 366.0);
+    close(periods[1].1, 1.0);
+    close(experience.summary.rates.exposure, 1.0 + 1.0 / 366.0);
+}
+
+#[test]
+fn several_periods_of_cover_and_a_death_add_up_their_days() {
+    let dead = cover_spans(
+        &[CoverPeriod {
+            start: date("2025-01-01"),
+            end: None,
+        }],
+        MemberStatus::Deceased,
+        date("2025-06-30"),
+        date("2025-12-31"),
+    );
+    let experience = study("2025-01-01", "2025-12-31")
+        .run(&data(&[
+            member(
+                "A",
+                vec![
+                    span("2025-01-01", "2025-01-31"),
+                    span("2025-03-01", "2025-03-31"),
+                ],
+            ),
+            member("B", dead),
+        ]))
+        .unwrap();
+    close(
+        experience.summary.rates.exposure,
+        (31.0 + 31.0 + 181.0) / 365.0,
+    );
+}
+
+#[test]
+fn a_birthday_moves_the_member_to_the_next_age_band_on_the_day() {
+    let mut turning = member("A", vec![span("2025-01-01", "2025-12-31")]);
+    turning.birth = "1980-07-01";
+    let experience = study("2025-01-01", "2025-12-31")
+        .run(&data(&[turning]))
+        .unwrap();
+    let ages = &experience.relativities[0];
+    assert_eq!(ages.factor, Factor::Age);
+    let by_band: Vec<(&str, f64)> = ages
+        .levels
+        .iter()
+        .map(|l| (l.level.as_str(), l.rates.exposure))
+        .collect();
+    assert_eq!(by_band.len(), 2);
+    assert_eq!((by_band[0].0, by_band[1].0), ("25-44", "45-64"));
+    close(by_band[0].1, 181.0 / 365.0);
+    close(by_band[1].1, 184.0 / 365.0);
+}
+
+#[test]
+fn a_leap_day_birthday_changes_band_on_1_march_in_a_common_year() {
+    // Born 29 February 1980: 45 on 1 March 2025.
+    let mut leap = member("A", vec![span("2025-01-01", "2025-12-31")]);
+    leap.birth = "1980-02-29";
+    let experience = study("2025-01-01", "2025-12-31")
+        .run(&data(&[leap]))
+        .unwrap();
+    let levels = &experience.relativities[0].levels;
+    close(levels[0].rates.exposure, 59.0 / 365.0);
+}
+
+#[test]
+fn pending_days_are_counted_apart_and_their_claims_left_out() {
+    let spans = cover_spans(
+        &[CoverPeriod {
+            start: date("2025-01-01"),
+            end: None,
+        }],
+        MemberStatus::Active,
+        date("2025-04-01"),
+        date("2025-12-31"),
+    );
+    let mut data = data(&[member("A", spans)]);
+    data.add_claim(&claim("A", "2025-02-01", 100));
+    data.add_claim(&claim("A", "2025-05-01", 300));
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    let summary = &experience.summary;
+    close(summary.pending_exposure, 90.0 / 365.0);
+    close(summary.rates.exposure, 275.0 / 365.0);
+    assert_eq!(summary.rates.claims, 1);
+    assert_eq!(summary.outside.pending, 1);
+    close(summary.average_family_size.unwrap(), 1.0);
+    close(summary.average_family_size_with_pending.unwrap(), 1.0);
+}
+
+#[test]
+fn a_claim_on_the_day_cover_ends_counts_and_one_the_day_after_does_not() {
+    let mut data = data(&[member("A", vec![span("2025-01-01", "2025-06-30")])]);
+    data.add_claim(&claim("A", "2025-06-30", 100));
+    data.add_claim(&claim("A", "2025-07-01", 100));
+    data.add_claim(&claim("X", "2025-03-01", 100));
+    let mut rejected = claim("A", "2025-03-01", 100);
+    rejected.owed = None;
+    rejected.approved = Money::ZERO;
+    data.add_claim(&rejected);
+    // Incurred before the study: not counted at all.
+    data.add_claim(&claim("A", "2024-12-31", 100));
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    let summary = &experience.summary;
+    assert_eq!(summary.rates.claims, 1);
+    let outside = summary.outside;
+    assert_eq!(
+        (
+            outside.not_covered,
+            outside.unknown_member,
+            outside.rejected
+        ),
+        (1, 1, 1)
+    );
+    let year = &experience.diagnostics.claimed_paid[0];
+    assert_eq!((year.year, year.claims, year.rejected_claims), (2025, 4, 1));
+    assert_eq!(year.claimed, Money::from_units(400));
+    assert_eq!(year.refused, Money::from_units(100));
+}
+
+#[test]
+fn rates_average_costs_and_the_base_table_by_hand() {
+    // Two members of one family, each covered all of 2025: 2 member-years, 1 family-year.
+    let mut a = member("A", vec![span("2025-01-01", "2025-12-31")]);
+    let mut b = member("B", vec![span("2025-01-01", "2025-12-31")]);
+    a.family = "F";
+    b.family = "F";
+    b.sex = Sex::Female;
+    let mut data = data(&[a, b]);
+    let mut stay = claim("A", "2025-03-01", 1000);
+    stay.stay_days = Some(4);
+    stay.paid = Money::from_units(1000);
+    data.add_claim(&stay);
+    let mut surgery = claim("B", "2025-04-01", 3000);
+    surgery.clinical_category = "surgical";
+    surgery.specialty = Some("general_surgery");
+    surgery.stay_days = Some(2);
+    surgery.ownership = Some(Ownership::Private);
+    surgery.limit_reached = true;
+    data.add_claim(&surgery);
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    let summary = &experience.summary;
+    close(summary.rates.exposure, 2.0);
+    close(summary.family_exposure, 1.0);
+    close(summary.rates.incidence_per_1000.unwrap(), 1000.0);
+    close(summary.incidence_per_1000_families.unwrap(), 2000.0);
+    close(summary.rates.average_cost.unwrap(), 2000.0);
+    close(summary.rates.alos.unwrap(), 3.0);
+    close(summary.rates.bed_days_per_1000.unwrap(), 3000.0);
+    close(summary.rates.risk_cost.unwrap(), 2000.0);
+    close(summary.risk_cost_per_family.unwrap(), 4000.0);
+    assert_eq!(summary.rates.paid, Money::from_units(1000));
+
+    let base: Vec<(&str, Option<&str>, u64)> = experience
+        .base_table
+        .iter()
+        .map(|r| {
+            (
+                r.clinical_category.as_str(),
+                r.specialty.as_deref(),
+                r.rates.claims,
+            )
+        })
+        .collect();
+    assert_eq!(
+        base,
+        [
+            ("medical", Some("internal_medicine"), 1),
+            ("surgical", Some("general_surgery"), 1),
+            ("total", None, 2)
+        ]
+    );
+    let surgical = &experience.base_table[1];
+    close(surgical.rates.incidence_per_1000.unwrap(), 500.0);
+    close(surgical.rates.risk_cost.unwrap(), 1500.0);
+    close(surgical.cost_share.unwrap(), 0.75);
+
+    let diagnostics = &experience.diagnostics;
+    assert_eq!(diagnostics.limits.len(), 1);
+    assert_eq!(diagnostics.limits[0].reason, "annual limit reached");
+    let owners: Vec<(&str, u64)> = diagnostics
+        .ownership
+        .iter()
+        .map(|o| (o.ownership.as_str(), o.claims))
+        .collect();
+    assert_eq!(owners, [("public", 1), ("private", 1)]);
+}
+
+#[test]
+fn a_family_is_covered_on_the_days_any_member_is() {
+    let mut a = member("A", vec![span("2025-01-01", "2025-06-30")]);
+    let mut b = member("B", vec![span("2025-04-01", "2025-09-30")]);
+    a.family = "F";
+    b.family = "F";
+    let experience = study("2025-01-01", "2025-12-31")
+        .run(&data(&[a, b]))
+        .unwrap();
+    // 1 January to 30 September.
+    close(experience.summary.family_exposure, 273.0 / 365.0);
+    close(
+        experience.summary.average_family_size.unwrap(),
+        (181.0 + 183.0) / 273.0,
+    );
+}
+
+#[test]
+fn months_split_the_exposure_and_duration_counts_from_enrolment() {
+    let mut study = study("2025-01-01", "2025-12-31");
+    study.split = Split::Month;
+    let experience = study
+        .run(&data(&[member(
+            "A",
+            vec![span("2025-01-15", "2025-12-31")],
+        )]))
+        .unwrap();
+    let periods = exposure_by_period(&experience);
+    assert_eq!(periods.len(), 12);
+    assert_eq!(periods[1].0, "2025-02");
+    close(periods[0].1, 17.0 / 365.0);
+    close(periods[1].1, 28.0 / 365.0);
+    let durations = experience
+        .relativities
+        .iter()
+        .find(|o| o.factor == Factor::Duration)
+        .unwrap();
+    let by_band: Vec<(&str, f64)> = durations
+        .levels
+        .iter()
+        .map(|l| (l.level.as_str(), l.rates.exposure * 365.0))
+        .collect();
+    // 15 January to 14 April, to 14 July, then to the end of the year.
+    assert_eq!(by_band.len(), 3);
+    assert_eq!(by_band[0].0, "0-2m");
+    close(by_band[0].1.round(), 90.0);
+    close(by_band[1].1.round(), 91.0);
+    close(by_band[2].1.round(), 170.0);
+}
+
+#[test]
+fn relativities_are_against_the_chosen_base_or_the_largest_level() {
+    let mut members = vec![];
+    // Three rural member-years with 3 claims; one urban member-year with 2 claims.
+    for id in ["R1", "R2", "R3"] {
+        members.push(member(id, vec![span("2025-01-01", "2025-12-31")]));
+    }
+    let mut urban = member("U1", vec![span("2025-01-01", "2025-12-31")]);
+    urban.area = "urban";
+    members.push(urban);
+    let mut data = data(&members);
+    for (id, cost) in [
+        ("R1", 100),
+        ("R2", 100),
+        ("R3", 100),
+        ("U1", 150),
+        ("U1", 150),
+    ] {
+        data.add_claim(&claim(id, "2025-05-01", cost));
+    }
+    let run = |study: &ExperienceStudy| study.run(&data);
+    let experience = run(&study("2025-01-01", "2025-12-31")).unwrap();
+    let area = experience
+        .relativities
+        .iter()
+        .find(|o| o.factor == Factor::Area)
+        .unwrap();
+    assert_eq!(area.base, "rural");
+    let urban = area.levels.iter().find(|l| l.level == "urban").unwrap();
+    close(urban.incidence_relativity.unwrap(), 2.0);
+    close(urban.cost_relativity.unwrap(), 1.5);
+    close(urban.risk_cost_relativity.unwrap(), 3.0);
+    // The frequency GLM with area alone reproduces the one-way ratio.
+    let frequency = experience.glm.frequency.as_ref().unwrap();
+    assert!((frequency.relativity("area", "urban").unwrap() - 2.0).abs() < 1e-9);
+
+    let mut chosen = study("2025-01-01", "2025-12-31");
+    chosen.base.insert(Factor::Area, "urban".into());
+    let experience = run(&chosen).unwrap();
+    let area = &experience.relativities[2];
+    assert_eq!(area.base, "urban");
+    chosen.base.insert(Factor::Area, "suburban".into());
+    assert_eq!(
+        run(&chosen).unwrap_err().to_string(),
+        "area: the base level 'suburban' is not one of rural, urban"
+    );
+}
+
+#[test]
+fn bad_settings_and_an_empty_study_are_refused() {
+    let data = data(&[member("A", vec![span("2025-01-01", "2025-12-31")])]);
+    let mut bad = study("2025-01-01", "2025-12-31");
+    bad.age_bands = vec![5, 15];
+    assert_eq!(
+        bad.run(&data).unwrap_err().to_string(),
+        "age bands must start at 0 and rise"
+    );
+    assert!(matches!(
+        study("2025-12-31", "2025-01-01").run(&data),
+        Err(StudyError::Dates { .. })
+    ));
+    assert_eq!(
+        study("2023-01-01", "2023-12-31")
+            .run(&data)
+            .unwrap_err()
+            .to_string(),
+        "no member was covered between 2023-01-01 and 2023-12-31"
+    );
+}
+
+#[test]
+fn a_factor_the_extract_lacks_is_not_shown() {
+    let mut data = ExperienceData::new();
+    let spans = [span("2025-01-01", "2025-12-31")];
+    data.add_member(MemberInput {
+        id: "A",
+        family: None,
+        sex: Some(Sex::Female),
+        birth_date: None,
+        area: None,
+        location: None,
+        spans: &spans,
+    })
+    .unwrap();
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    let factors: Vec<Factor> = experience.relativities.iter().map(|o| o.factor).collect();
+    assert_eq!(factors, [Factor::Sex, Factor::Duration]);
+    assert!(experience.notes.iter().any(|n| n.contains("no area")));
+}
