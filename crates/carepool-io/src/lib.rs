@@ -3,11 +3,13 @@
 
 pub mod claims_csv;
 pub mod directory;
+pub mod experience_files;
 pub mod registry_csv;
 pub mod report;
 pub mod reserve_files;
 pub mod reserve_report;
 pub mod scheme_file;
+pub mod sheet;
 
 pub use directory::{DirectoryLoad, load_directory};
 pub use registry_csv::{CsvError, ImportSummary, export, import_file};

@@ -1,158 +1,19 @@
 //! The files reserving reads: a triangle (long or wide), a claims extract, and an exposure per
 //! origin. See docs/FORMATS.md, "Reserving files". Every problem names the file, line and column.
 
+use crate::sheet::{FileError, Sheet};
 use carepool_actuarial::{ClaimDates, Period, Triangle};
-use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_service::RowProblem;
 use carepool_service::reserving::claim_dates;
-use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReserveFileError {
-    #[error("{path}: cannot read: {source}")]
-    Read { path: PathBuf, source: csv::Error },
-    #[error("{path}: {}", shown(problems))]
-    Bad {
-        path: PathBuf,
-        problems: Vec<RowProblem>,
-    },
-}
-
-/// The first twenty problems, one a line.
-fn shown(problems: &[RowProblem]) -> String {
-    let mut lines: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
-    if problems.len() > lines.len() {
-        lines.push(format!("... and {} more", problems.len() - lines.len()));
-    }
-    lines.join("\n  ")
-}
+use std::path::Path;
 
 /// Whether a triangle file holds cumulative values or each period's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Values {
     Cumulative,
     Incremental,
-}
-
-/// A CSV file read whole: its header and records, with problems gathered as "line L, column C:".
-struct Sheet {
-    path: PathBuf,
-    header: Vec<String>,
-    records: Vec<csv::StringRecord>,
-    problems: Vec<RowProblem>,
-}
-
-impl Sheet {
-    fn read(path: &Path) -> Result<Sheet, ReserveFileError> {
-        let read_error = |source| ReserveFileError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(read_error)?;
-        let header = reader
-            .headers()
-            .map_err(read_error)?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let records = reader
-            .records()
-            .collect::<Result<_, _>>()
-            .map_err(read_error)?;
-        Ok(Sheet {
-            path: path.to_path_buf(),
-            header,
-            records,
-            problems: vec![],
-        })
-    }
-
-    fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-
-    /// The position of a column the file must have; a problem if it lacks it.
-    fn required(&mut self, name: &str, hint: &str) -> Option<usize> {
-        let found = self.column(name);
-        if found.is_none() {
-            self.problems.push(RowProblem::new(
-                1,
-                None,
-                format!(
-                    "no column '{name}' ({hint}); the columns are: {}",
-                    self.header.join(", ")
-                ),
-            ));
-        }
-        found
-    }
-
-    /// Line of record `r` in the file (1 is the header).
-    fn line(&self, r: usize) -> u64 {
-        self.records[r]
-            .position()
-            .map_or(r as u64 + 2, |p| p.line())
-    }
-
-    fn problem(&mut self, r: usize, column: usize, message: impl std::fmt::Display) {
-        let problem = RowProblem::new(
-            self.line(r),
-            Some(&self.header[column]),
-            message.to_string(),
-        );
-        self.problems.push(problem);
-    }
-
-    fn field(&self, r: usize, column: usize) -> &str {
-        self.records[r].get(column).unwrap_or("")
-    }
-
-    fn number(&mut self, r: usize, column: usize) -> Option<f64> {
-        let text = self.field(r, column).to_string();
-        match text.parse::<f64>() {
-            Ok(value) if value.is_finite() => Some(value),
-            _ => {
-                self.problem(r, column, format_args!("'{text}' is not a number"));
-                None
-            }
-        }
-    }
-
-    fn date(&mut self, r: usize, column: usize) -> Option<NaiveDate> {
-        let text = self.field(r, column).to_string();
-        match text.parse() {
-            Ok(date) => Some(date),
-            Err(_) => {
-                self.problem(r, column, format_args!("'{text}' is not a date YYYY-MM-DD"));
-                None
-            }
-        }
-    }
-
-    fn finish<T>(self, value: T) -> Result<T, ReserveFileError> {
-        match self.problems.is_empty() {
-            true => Ok(value),
-            false => Err(self.error()),
-        }
-    }
-
-    fn error(self) -> ReserveFileError {
-        ReserveFileError::Bad {
-            path: self.path,
-            problems: self.problems,
-        }
-    }
-
-    /// A problem of the whole file, not of one line.
-    fn file_problem(&mut self, message: impl Into<String>) {
-        self.problems.push(RowProblem::new(0, None, message));
-    }
 }
 
 /// Origins in their natural order: as periods (years, quarters, months) when every label is one,
@@ -169,12 +30,12 @@ fn sort_origins(origins: &mut [String]) {
 
 /// Reads a triangle file: long (`origin`, `development`, `value` columns) or wide (`origin`, then
 /// one column per development). See docs/FORMATS.md.
-pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, ReserveFileError> {
-    let mut sheet = Sheet::read(path)?;
+pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, FileError> {
+    let mut sheet = Sheet::open(path)?;
     let rows = if sheet.column("development").is_some() {
-        long_rows(&mut sheet)
+        long_rows(&mut sheet)?
     } else {
-        wide_rows(&mut sheet)
+        wide_rows(&mut sheet)?
     };
     let Some(rows) = rows else {
         return Err(sheet.error());
@@ -208,7 +69,7 @@ pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, ReserveFil
                 .collect(),
         );
     }
-    if !sheet.problems.is_empty() {
+    if sheet.has_problems() {
         return Err(sheet.error());
     }
     Triangle::new(origins, cumulative).map_err(|error| {
@@ -220,7 +81,7 @@ pub fn read_triangle(path: &Path, values: Values) -> Result<Triangle, ReserveFil
 /// Values by origin and development lag, with the line each came from.
 type Cells = BTreeMap<String, BTreeMap<usize, (u64, f64)>>;
 
-fn long_rows(sheet: &mut Sheet) -> Option<Cells> {
+fn long_rows(sheet: &mut Sheet) -> Result<Option<Cells>, FileError> {
     let origin = sheet.required("origin", "the origin period");
     let development = sheet.required("development", "the development period or age");
     let value = sheet
@@ -231,31 +92,36 @@ fn long_rows(sheet: &mut Sheet) -> Option<Cells> {
     for (c, name) in sheet.header.clone().iter().enumerate() {
         if !known.contains(&name.as_str()) {
             let column = (c + 1).to_string();
-            let problem = RowProblem::new(1, Some(&column), format!("unknown column '{name}'"));
-            sheet.problems.push(problem);
+            sheet.push(RowProblem::new(
+                1,
+                Some(&column),
+                format!("unknown column '{name}'"),
+            ));
         }
     }
-    let (origin, development, value) = (origin?, development?, value?);
-    if !sheet.problems.is_empty() {
-        return None;
+    let (Some(origin), Some(development), Some(value)) = (origin, development, value) else {
+        return Ok(None);
+    };
+    if sheet.has_problems() {
+        return Ok(None);
     }
-    let mut read = Vec::with_capacity(sheet.records.len());
-    for r in 0..sheet.records.len() {
-        let o = sheet.field(r, origin).to_string();
-        let d = sheet.field(r, development).to_string();
+    let mut read = Vec::new();
+    while sheet.next()? {
+        let o = sheet.field(origin).to_string();
+        let d = sheet.field(development).to_string();
         if o.is_empty() {
-            sheet.problem(r, origin, "empty");
+            sheet.problem(origin, "empty");
         }
-        if let Some(v) = sheet.number(r, value) {
-            read.push((r, o, d, v));
+        if let Some(v) = sheet.number(value) {
+            read.push((sheet.line(), o, d, v));
         }
     }
     let lag_of = development_lags(&read);
     let mut cells = Cells::new();
-    for (r, o, d, v) in read {
+    for (line, o, d, v) in read {
         let Some(lag) = lag_of(&o, &d) else {
-            sheet.problem(
-                r,
+            sheet.problem_at(
+                line,
                 development,
                 format_args!(
                     "'{d}' is neither a period of the origin's kind not before it nor a whole number of periods"
@@ -263,23 +129,22 @@ fn long_rows(sheet: &mut Sheet) -> Option<Cells> {
             );
             continue;
         };
-        let line = sheet.line(r);
         if let Some((first, _)) = cells.entry(o.clone()).or_default().insert(lag, (line, v)) {
-            sheet.problem(
-                r,
+            sheet.problem_at(
+                line,
                 development,
                 format_args!("origin {o}, development {d} is given twice (first on line {first})"),
             );
         }
     }
-    sheet.problems.is_empty().then_some(cells)
+    Ok((!sheet.has_problems()).then_some(cells))
 }
 
 /// How a long file's development column maps to lags: periods of the origin's kind (a valuation
 /// year, as chainladder-python's samples have) count from the origin; otherwise whole numbers
 /// (ages such as 12, 24, 36, or lags 0, 1, 2) are ranked.
 fn development_lags(
-    read: &[(usize, String, String, f64)],
+    read: &[(u64, String, String, f64)],
 ) -> impl Fn(&str, &str) -> Option<usize> + use<> {
     let as_periods = read.iter().all(|(_, o, d, _)| {
         matches!(
@@ -303,66 +168,62 @@ fn development_lags(
     }
 }
 
-fn wide_rows(sheet: &mut Sheet) -> Option<Cells> {
+fn wide_rows(sheet: &mut Sheet) -> Result<Option<Cells>, FileError> {
     if sheet.header.first().map(String::as_str) != Some("origin") {
-        sheet.problems.push(RowProblem::new(
+        sheet.push(RowProblem::new(
             1,
             None,
             "a triangle file starts with an 'origin' column; then either 'development' and 'value' columns (long) or one column per development (wide)",
         ));
-        return None;
+        return Ok(None);
     }
     if sheet.header.len() < 2 {
-        sheet.problems.push(RowProblem::new(
+        sheet.push(RowProblem::new(
             1,
             None,
             "no development column after 'origin'",
         ));
-        return None;
+        return Ok(None);
     }
     let mut cells = Cells::new();
-    for r in 0..sheet.records.len() {
-        let origin = sheet.field(r, 0).to_string();
+    while sheet.next()? {
+        let origin = sheet.field(0).to_string();
         if origin.is_empty() {
-            sheet.problem(r, 0, "empty");
+            sheet.problem(0, "empty");
             continue;
         }
         let mut row = BTreeMap::new();
         let mut ended = None;
         for c in 1..sheet.header.len() {
-            if sheet.field(r, c).is_empty() {
+            if sheet.field(c).is_empty() {
                 ended.get_or_insert(c);
                 continue;
             }
             if let Some(empty) = ended {
                 let name = sheet.header[empty].clone();
                 sheet.problem(
-                    r,
                     c,
                     format_args!("a value after the empty development '{name}'"),
                 );
                 break;
             }
-            if let Some(value) = sheet.number(r, c) {
-                row.insert(c - 1, (sheet.line(r), value));
+            if let Some(value) = sheet.number(c) {
+                row.insert(c - 1, (sheet.line(), value));
             }
         }
         if cells.insert(origin.clone(), row).is_some() {
-            sheet.problem(r, 0, format_args!("origin {origin} is given twice"));
+            sheet.problem(0, format_args!("origin {origin} is given twice"));
         }
     }
-    sheet.problems.is_empty().then_some(cells)
+    Ok((!sheet.has_problems()).then_some(cells))
 }
 
 /// Reads a claims extract: `incurred_date`, `received_date`, an optional `paid_date`, and the
 /// amount in `amount_column`; with a `status` column, rejected claims are left out and a claim
 /// not yet decided counts at its `claimed` amount (as on the live database). Other columns are
 /// ignored, so `carepool export claims` can be read as it is.
-pub fn read_claims_extract(
-    path: &Path,
-    amount_column: &str,
-) -> Result<Vec<ClaimDates>, ReserveFileError> {
-    let mut sheet = Sheet::read(path)?;
+pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<Vec<ClaimDates>, FileError> {
+    let mut sheet = Sheet::open(path)?;
     let incurred = sheet.required("incurred_date", "the date of service");
     let received = sheet.required("received_date", "the day the scheme received the claim");
     let amount = sheet.required(
@@ -377,42 +238,33 @@ pub fn read_claims_extract(
     let (Some(incurred), Some(received), Some(amount)) = (incurred, received, amount) else {
         return sheet.finish(vec![]);
     };
-    let mut claims = Vec::with_capacity(sheet.records.len());
-    for r in 0..sheet.records.len() {
+    let mut claims = Vec::new();
+    while sheet.next()? {
         let status = match status {
-            Some(c) => match ClaimStatus::parse("status", sheet.field(r, c)) {
+            Some(c) => match ClaimStatus::parse("status", sheet.field(c)) {
                 Ok(status) => Some(status),
                 Err(error) => {
-                    sheet.problem(r, c, error.message);
+                    sheet.problem(c, error.message);
                     continue;
                 }
             },
             None => None,
         };
-        let mut money = |c: usize| {
-            let text = sheet.field(r, c).to_string();
-            text.parse::<Money>()
-                .map_err(|error| sheet.problem(r, c, error))
-                .ok()
-        };
         let counted = match (status, claimed) {
             (Some(status), Some(claimed)) => {
-                let (Some(approved), Some(claimed)) = (money(amount), money(claimed)) else {
+                let (Some(approved), Some(claimed)) = (sheet.money(amount), sheet.money(claimed))
+                else {
                     continue;
                 };
                 status.amount_owed(approved, claimed)
             }
             (Some(ClaimStatus::Rejected), None) => None,
-            _ => money(amount),
+            _ => sheet.money(amount),
         };
-        let incurred_on = sheet.date(r, incurred);
-        let received_on = sheet.date(r, received);
-        let paid_on = match paid.map(|c| (c, sheet.field(r, c).is_empty())) {
-            Some((c, false)) => match sheet.date(r, c) {
-                Some(date) => Some(date),
-                None => continue,
-            },
-            _ => None,
+        let incurred_on = sheet.date(incurred);
+        let received_on = sheet.date(received);
+        let Ok(paid_on) = sheet.optional_date(paid) else {
+            continue;
         };
         if let (Some(amount), Some(incurred_on), Some(received_on)) =
             (counted, incurred_on, received_on)
@@ -425,27 +277,23 @@ pub fn read_claims_extract(
 
 /// Reads an exposure file: `origin` and `exposure` (earned premium) columns, a positive number
 /// per origin.
-pub fn read_exposure(path: &Path) -> Result<BTreeMap<String, f64>, ReserveFileError> {
-    let mut sheet = Sheet::read(path)?;
+pub fn read_exposure(path: &Path) -> Result<BTreeMap<String, f64>, FileError> {
+    let mut sheet = Sheet::open(path)?;
     let origin = sheet.required("origin", "the origin period, as the triangle labels it");
     let exposure = sheet.required("exposure", "earned premium or another exposure");
     let (Some(origin), Some(exposure)) = (origin, exposure) else {
         return sheet.finish(BTreeMap::new());
     };
     let mut by_origin = BTreeMap::new();
-    for r in 0..sheet.records.len() {
-        let label = sheet.field(r, origin).to_string();
-        let Some(value) = sheet.number(r, exposure) else {
+    while sheet.next()? {
+        let label = sheet.field(origin).to_string();
+        let Some(value) = sheet.number(exposure) else {
             continue;
         };
         if value <= 0.0 {
-            sheet.problem(
-                r,
-                exposure,
-                format_args!("{value} is not a positive number"),
-            );
+            sheet.problem(exposure, format_args!("{value} is not a positive number"));
         } else if by_origin.insert(label.clone(), value).is_some() {
-            sheet.problem(r, origin, format_args!("origin {label} is given twice"));
+            sheet.problem(origin, format_args!("origin {label} is given twice"));
         }
     }
     sheet.finish(by_origin)
@@ -454,6 +302,7 @@ pub fn read_exposure(path: &Path) -> Result<BTreeMap<String, f64>, ReserveFileEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
         let path = dir.path().join(name);

@@ -1,0 +1,516 @@
+//! The extracts an experience study reads: members (with one enrolment period in their own
+//! columns, or several in a coverage file) and claims. Files are read line by line; every
+//! problem names the file, line and column, and a file with any problem gives no study.
+//! See docs/FORMATS.md, "Experience extracts".
+
+use crate::sheet::{FileError, Sheet};
+use carepool_actuarial::experience::{
+    ClaimInput, CoverPeriod, ExperienceData, MemberInput, cover_spans,
+};
+use carepool_core::Money;
+use carepool_core::claims::{ClaimStatus, ReasonCode};
+use carepool_core::registry::{MemberStatus, Ownership, Sex};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The files of one study.
+#[derive(Debug, Clone, Copy)]
+pub struct Extracts<'a> {
+    pub members: &'a Path,
+    /// Enrolment periods, one a line (the registry's coverage format).
+    pub coverage: Option<&'a Path>,
+    pub claims: &'a Path,
+    /// The registry's providers file, for the ownership of the facility of each claim.
+    pub providers: Option<&'a Path>,
+}
+
+/// Lines read so far in a file, every this many.
+pub const PROGRESS_EVERY: u64 = 100_000;
+
+/// Reads the extracts; open cover runs to `horizon` (the study's last day). `progress` is told
+/// the file being read and the lines read so far.
+pub fn read_extracts(
+    extracts: Extracts,
+    horizon: NaiveDate,
+    progress: &dyn Fn(&Path, u64),
+) -> Result<ExperienceData, FileError> {
+    let mut periods = match extracts.coverage {
+        Some(path) => read_coverage(path, progress)?,
+        None => HashMap::new(),
+    };
+    let mut data = ExperienceData::new();
+    read_members(extracts, &mut periods, horizon, &mut data, progress)?;
+    let ownership = match extracts.providers {
+        Some(path) => read_ownership(path)?,
+        None => HashMap::new(),
+    };
+    read_claims(extracts.claims, &ownership, &mut data, progress)?;
+    Ok(data)
+}
+
+fn tick(sheet: &Sheet, progress: &dyn Fn(&Path, u64)) {
+    let line = sheet.line();
+    if line.is_multiple_of(PROGRESS_EVERY) {
+        progress(&sheet.path, line);
+    }
+}
+
+/// Periods by member id, with the line each member was first met on.
+type Periods = HashMap<String, (u64, Vec<CoverPeriod>)>;
+
+fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<Periods, FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let member = sheet.required("member_id", "the member covered");
+    let start = sheet.required("start_date", "the first day of cover");
+    let end_column = sheet.column("end_date");
+    let (Some(member), Some(start)) = (member, start) else {
+        return Err(sheet.error());
+    };
+    let mut periods = Periods::new();
+    while sheet.next()? {
+        tick(&sheet, progress);
+        let (Some(start), Ok(end)) = (sheet.date(start), sheet.optional_date(end_column)) else {
+            continue;
+        };
+        if let (Some(column), Some(last)) = (end_column, end)
+            && last < start
+        {
+            sheet.problem(
+                column,
+                format_args!("the cover ends before it starts ({start})"),
+            );
+            continue;
+        }
+        let line = sheet.line();
+        periods
+            .entry(sheet.field(member).to_string())
+            .or_insert_with(|| (line, vec![]))
+            .1
+            .push(CoverPeriod { start, end });
+    }
+    sheet.finish(periods)
+}
+
+fn parsed<T>(
+    sheet: &mut Sheet,
+    column: Option<usize>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, ()> {
+    let Some(text) = sheet.optional(column) else {
+        return Ok(None);
+    };
+    match parse(text) {
+        Ok(value) => Ok(Some(value)),
+        Err(message) => {
+            sheet.problem(column.expect("a column with a field"), message);
+            Err(())
+        }
+    }
+}
+
+fn read_members(
+    extracts: Extracts,
+    periods: &mut Periods,
+    horizon: NaiveDate,
+    data: &mut ExperienceData,
+    progress: &dyn Fn(&Path, u64),
+) -> Result<(), FileError> {
+    let mut sheet = Sheet::open(extracts.members)?;
+    let id = sheet.required("id", "the member's id");
+    let start = match extracts.coverage {
+        Some(_) => sheet.column("start_date"),
+        None => sheet.required(
+            "start_date",
+            "the first day of cover; or give the periods with --coverage FILE",
+        ),
+    };
+    let Some(id) = id else {
+        return Err(sheet.error());
+    };
+    if sheet.has_problems() {
+        return Err(sheet.error());
+    }
+    let [family, sex, birth, status, since, area, location, end] = [
+        "family_id",
+        "sex",
+        "birth_date",
+        "status",
+        "status_since",
+        "area",
+        "location_code",
+        "end_date",
+    ]
+    .map(|name| sheet.column(name));
+    while sheet.next()? {
+        tick(&sheet, progress);
+        let sex = parsed(&mut sheet, sex, |t| {
+            Sex::parse("sex", t).map_err(|e| e.message)
+        });
+        let status = parsed(&mut sheet, status, |t| {
+            MemberStatus::parse("status", t).map_err(|e| e.message)
+        });
+        let birth = sheet.optional_date(birth);
+        let since = sheet.optional_date(since);
+        let own_start = sheet.optional_date(start);
+        let own_end = sheet.optional_date(end);
+        let (Ok(sex), Ok(status), Ok(birth), Ok(since), Ok(own_start), Ok(own_end)) =
+            (sex, status, birth, since, own_start, own_end)
+        else {
+            continue;
+        };
+        let member_id = sheet.field(id).to_string();
+        let mut cover: Vec<CoverPeriod> =
+            periods.remove(&member_id).map(|p| p.1).unwrap_or_default();
+        if let Some(start) = own_start {
+            cover.push(CoverPeriod {
+                start,
+                end: own_end,
+            });
+        } else if extracts.coverage.is_none() {
+            sheet.problem(
+                start.expect("a required column"),
+                "empty: the first day of cover is needed",
+            );
+            continue;
+        }
+        let status = status.unwrap_or(MemberStatus::Active);
+        let since = match (since, status) {
+            (Some(since), _) => since,
+            (None, MemberStatus::Active | MemberStatus::Pending) => NaiveDate::MIN,
+            (None, _) => {
+                let column = since_column(&sheet);
+                sheet.problem(column, format_args!("needed for a member who is {status}"));
+                continue;
+            }
+        };
+        let spans = cover_spans(&cover, status, since, horizon);
+        let member = MemberInput {
+            id: &member_id,
+            family: sheet.optional(family),
+            sex,
+            birth_date: birth,
+            area: sheet.optional(area),
+            location: sheet.optional(location),
+            spans: &spans,
+        };
+        if let Err(error) = data.add_member(member) {
+            sheet.problem(id, error);
+        }
+    }
+    for (member, (line, _)) in periods.iter() {
+        let path = extracts
+            .coverage
+            .expect("periods come from a coverage file")
+            .display();
+        sheet.file_problem(format!(
+            "{path}: line {line}: member {member} is not in the members file"
+        ));
+    }
+    sheet.finish(())
+}
+
+/// Where to point a missing status date: its column, or the status's.
+fn since_column(sheet: &Sheet) -> usize {
+    sheet
+        .column("status_since")
+        .or_else(|| sheet.column("status"))
+        .unwrap_or(0)
+}
+
+fn read_ownership(path: &Path) -> Result<HashMap<String, Ownership>, FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let code = sheet.required("code", "the facility's code");
+    let ownership = sheet.required("ownership", "public or private");
+    let (Some(code), Some(ownership)) = (code, ownership) else {
+        return Err(sheet.error());
+    };
+    let mut owners = HashMap::new();
+    while sheet.next()? {
+        match Ownership::parse("ownership", sheet.field(ownership)) {
+            Ok(owner) => {
+                owners.insert(sheet.field(code).to_string(), owner);
+            }
+            Err(error) => sheet.problem(ownership, error.message),
+        }
+    }
+    sheet.finish(owners)
+}
+
+/// Columns of a claims file, as the claims export names them.
+struct ClaimColumns {
+    member: usize,
+    incurred: Option<usize>,
+    visit: Option<usize>,
+    admission: Option<usize>,
+    discharge: Option<usize>,
+    category: usize,
+    specialty: Option<usize>,
+    provider: Option<usize>,
+    status: Option<usize>,
+    claimed: usize,
+    approved: Option<usize>,
+    paid: Option<usize>,
+    reasons: Option<usize>,
+    raising_case: Option<usize>,
+}
+
+fn claim_columns(sheet: &mut Sheet) -> Option<ClaimColumns> {
+    let member = sheet.required("member_id", "the patient's member id");
+    let category = sheet.required("clinical_category", "medical, surgical, maternity, ...");
+    let claimed = sheet.required("claimed", "the amount claimed");
+    let columns = ClaimColumns {
+        member: member?,
+        incurred: sheet.column("incurred_date"),
+        visit: sheet.column("visit_date"),
+        admission: sheet.column("admission_date"),
+        discharge: sheet.column("discharge_date"),
+        category: category?,
+        specialty: sheet.column("specialty"),
+        provider: sheet.column("provider_id"),
+        status: sheet.column("status"),
+        claimed: claimed?,
+        approved: sheet.column("approved"),
+        paid: sheet.column("paid"),
+        reasons: sheet.column("reasons"),
+        raising_case: sheet.column("limit_raising_case"),
+    };
+    if columns.incurred.is_none() && columns.visit.is_none() && columns.admission.is_none() {
+        sheet.required(
+            "incurred_date",
+            "the date of service, or visit_date and admission_date",
+        );
+        return None;
+    }
+    Some(columns)
+}
+
+fn read_claims(
+    path: &Path,
+    ownership: &HashMap<String, Ownership>,
+    data: &mut ExperienceData,
+    progress: &dyn Fn(&Path, u64),
+) -> Result<(), FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let Some(c) = claim_columns(&mut sheet) else {
+        return Err(sheet.error());
+    };
+    while sheet.next()? {
+        tick(&sheet, progress);
+        let dates = [c.incurred, c.visit, c.admission, c.discharge]
+            .map(|column| sheet.optional_date(column));
+        let [Ok(incurred), Ok(visit), Ok(admission), Ok(discharge)] = dates else {
+            continue;
+        };
+        let Some(incurred) = incurred.or(admission).or(visit) else {
+            let column = c
+                .incurred
+                .or(c.admission)
+                .or(c.visit)
+                .expect("a date column");
+            sheet.problem(column, "empty: the date of service is needed");
+            continue;
+        };
+        let status = parsed(&mut sheet, c.status, |t| {
+            ClaimStatus::parse("status", t).map_err(|e| e.message)
+        });
+        let claimed = sheet.money(c.claimed);
+        let approved = c.approved.map(|column| sheet.money(column));
+        let paid = c.paid.map(|column| sheet.money(column));
+        let (Ok(status), Some(claimed)) = (status, claimed) else {
+            continue;
+        };
+        let (Some(approved), Some(paid)) = (
+            approved.unwrap_or(Some(claimed)),
+            paid.unwrap_or(Some(Money::ZERO)),
+        ) else {
+            continue;
+        };
+        let owed = match status {
+            Some(status) => status.amount_owed(approved, claimed),
+            None => Some(approved),
+        };
+        let reasons = sheet.optional(c.reasons).unwrap_or("");
+        let has = |code: ReasonCode| reasons.split(';').any(|r| r == code.as_str());
+        let limit_raised = has(ReasonCode::LimitRaised)
+            .then(|| sheet.optional(c.raising_case).unwrap_or("declared"));
+        let stay_days = admission
+            .zip(discharge)
+            .map(|(a, d)| (d - a).num_days().max(1) as u32);
+        data.add_claim(&ClaimInput {
+            member: sheet.field(c.member),
+            incurred,
+            clinical_category: sheet.field(c.category),
+            specialty: sheet.optional(c.specialty),
+            claimed,
+            approved,
+            paid,
+            owed,
+            stay_days,
+            ownership: sheet
+                .optional(c.provider)
+                .and_then(|p| ownership.get(p).copied()),
+            limit_reached: has(ReasonCode::AnnualLimit),
+            limit_raised,
+        });
+    }
+    sheet.finish(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_actuarial::experience::ExperienceStudy;
+    use std::path::PathBuf;
+
+    fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn read(
+        members: &Path,
+        coverage: Option<&Path>,
+        claims: &Path,
+    ) -> Result<ExperienceData, FileError> {
+        let extracts = Extracts {
+            members,
+            coverage,
+            claims,
+            providers: None,
+        };
+        read_extracts(extracts, date("2025-12-31"), &|_, _| {})
+    }
+
+    const CLAIMS: &str = "member_id,incurred_date,clinical_category,specialty,claimed,approved,paid,status,admission_date,discharge_date,reasons\n\
+        M1,2025-03-01,medical,internal_medicine,100.00,80.00,80.00,paid,2025-03-01,2025-03-05,above_tariff\n\
+        M2,2025-04-01,surgical,,500.00,0.00,0.00,rejected,,,not_covered\n\
+        M2,2025-05-01,surgical,,500.00,0.00,0.00,received,,,\n";
+
+    #[test]
+    fn members_with_their_own_enrolment_columns_and_a_claims_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let members = file(
+            &dir,
+            "members.csv",
+            "id,family_id,sex,birth_date,status,status_since,area,start_date,end_date,name\n\
+             M1,F1,M,1990-01-01,active,2025-01-01,rural,2025-01-01,,Ann\n\
+             M2,F1,F,1992-06-30,pending,2025-01-01,rural,2025-01-01,,Bea\n",
+        );
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let data = read(&members, None, &claims).unwrap();
+        assert_eq!((data.member_count(), data.claim_count()), (2, 3));
+        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
+            .run(&data)
+            .unwrap();
+        let summary = &experience.summary;
+        assert!((summary.rates.exposure - 1.0).abs() < 1e-12);
+        assert!((summary.pending_exposure - 1.0).abs() < 1e-12);
+        assert_eq!(summary.rates.claims, 1);
+        assert_eq!(summary.rates.cost, Money::from_units(80));
+        assert_eq!(summary.rates.bed_days, 4);
+        assert_eq!(summary.outside.pending, 2);
+    }
+
+    #[test]
+    fn a_coverage_file_gives_several_periods_per_member() {
+        let dir = tempfile::tempdir().unwrap();
+        let members = file(
+            &dir,
+            "members.csv",
+            "id,sex,birth_date\nM1,M,1990-01-01\nM2,F,1990-01-01\n",
+        );
+        let coverage = file(
+            &dir,
+            "coverage.csv",
+            "member_id,start_date,end_date,package\n\
+             M1,2025-01-01,2025-03-31,\n\
+             M1,2025-07-01,,\n\
+             M2,2025-01-01,2025-12-31,\n",
+        );
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let data = read(&members, Some(&coverage), &claims).unwrap();
+        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
+            .run(&data)
+            .unwrap();
+        let expected = (90.0 + 184.0 + 365.0) / 365.0;
+        assert!((experience.summary.rates.exposure - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_bad_field_is_named_by_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let members = file(
+            &dir,
+            "members.csv",
+            "id,sex,birth_date,status,start_date\n\
+             M0,X,1990-01-01,active,2025-01-01\n\
+             M2,F,1990-13-01,deceased,2025-01-01\n\
+             M3,F,1990-01-01,active,\n\
+             M1,M,1990-01-01,active,2025-01-01\n\
+             M1,M,1990-01-01,active,2025-01-01\n",
+        );
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let error = read(&members, None, &claims).unwrap_err().to_string();
+        for expected in [
+            "line 2, column sex: 'X' is not one of: F, M",
+            "line 3, column birth_date: '1990-13-01' is not a date YYYY-MM-DD",
+            "line 4, column start_date: empty: the first day of cover is needed",
+            "line 6, column id: member M1 is given twice",
+        ] {
+            assert!(error.contains(expected), "{expected} not in {error}");
+        }
+        let members = file(
+            &dir,
+            "ok.csv",
+            "id,status,start_date\nM1,deceased,2025-01-01\n",
+        );
+        let error = read(&members, None, &claims).unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column status: needed for a member who is deceased"),
+            "{error}"
+        );
+        let bad_claims = file(
+            &dir,
+            "bad_claims.csv",
+            "member_id,incurred_date,clinical_category,claimed\nM1,2025-01-01,medical,12.345\n",
+        );
+        let members = file(&dir, "one.csv", "id,start_date\nM1,2025-01-01\n");
+        let error = read(&members, None, &bad_claims).unwrap_err().to_string();
+        assert!(
+            error.contains("bad_claims.csv: line 2, column claimed:"),
+            "{error}"
+        );
+        let no_dates = file(
+            &dir,
+            "no_dates.csv",
+            "member_id,clinical_category,claimed\n",
+        );
+        let error = read(&members, None, &no_dates).unwrap_err().to_string();
+        assert!(error.contains("no column 'incurred_date'"), "{error}");
+    }
+
+    #[test]
+    fn cover_for_a_member_the_members_file_lacks_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let members = file(&dir, "members.csv", "id\nM1\n");
+        let coverage = file(
+            &dir,
+            "coverage.csv",
+            "member_id,start_date\nM1,2025-01-01\nM9,2025-01-01\n",
+        );
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let error = read(&members, Some(&coverage), &claims)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("coverage.csv: line 3: member M9 is not in the members file"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! A CSV file read line by line (so a national extract is never held whole), with its problems
+//! gathered as "line L, column C: reason" and reported together.
+
+use carepool_core::Money;
+use carepool_service::RowProblem;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Problems kept in full; beyond them, only counted (a file with a wrong date format on every
+/// line must not fill the memory with the same message).
+const KEPT_PROBLEMS: usize = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: csv::Error },
+    #[error("{path}: {}", shown(problems, *more))]
+    Bad {
+        path: PathBuf,
+        problems: Vec<RowProblem>,
+        /// Problems beyond those kept.
+        more: usize,
+    },
+}
+
+/// The first twenty problems, one a line.
+fn shown(problems: &[RowProblem], more: usize) -> String {
+    let mut lines: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
+    let left = problems.len() - lines.len() + more;
+    if left > 0 {
+        lines.push(format!("... and {left} more"));
+    }
+    lines.join("\n  ")
+}
+
+pub(crate) struct Sheet {
+    pub path: PathBuf,
+    pub header: Vec<String>,
+    reader: csv::Reader<std::fs::File>,
+    record: csv::StringRecord,
+    problems: Vec<RowProblem>,
+    more: usize,
+}
+
+impl Sheet {
+    pub fn open(path: &Path) -> Result<Sheet, FileError> {
+        let read_error = |source| FileError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_path(path)
+            .map_err(read_error)?;
+        let header = reader
+            .headers()
+            .map_err(read_error)?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        Ok(Sheet {
+            path: path.to_path_buf(),
+            header,
+            reader,
+            record: csv::StringRecord::new(),
+            problems: vec![],
+            more: 0,
+        })
+    }
+
+    /// Moves to the next line; false at the end of the file.
+    pub fn next(&mut self) -> Result<bool, FileError> {
+        self.reader
+            .read_record(&mut self.record)
+            .map_err(|source| FileError::Read {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The position of a column the file must have; a problem if it lacks it.
+    pub fn required(&mut self, name: &str, hint: &str) -> Option<usize> {
+        let found = self.column(name);
+        if found.is_none() {
+            let message = format!(
+                "no column '{name}' ({hint}); the columns are: {}",
+                self.header.join(", ")
+            );
+            self.push(RowProblem::new(1, None, message));
+        }
+        found
+    }
+
+    /// The current line in the file (1 is the header).
+    pub fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line())
+    }
+
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    pub fn push(&mut self, problem: RowProblem) {
+        match self.problems.len() < KEPT_PROBLEMS {
+            true => self.problems.push(problem),
+            false => self.more += 1,
+        }
+    }
+
+    /// A problem on `line` (not necessarily the current one) in `column`.
+    pub fn problem_at(&mut self, line: u64, column: usize, message: impl std::fmt::Display) {
+        let problem = RowProblem::new(line, Some(&self.header[column]), message.to_string());
+        self.push(problem);
+    }
+
+    /// A problem of the current line in `column`.
+    pub fn problem(&mut self, column: usize, message: impl std::fmt::Display) {
+        self.problem_at(self.line(), column, message);
+    }
+
+    /// A problem of the whole file, not of one line.
+    pub fn file_problem(&mut self, message: impl Into<String>) {
+        self.push(RowProblem::new(0, None, message));
+    }
+
+    pub fn field(&self, column: usize) -> &str {
+        self.record.get(column).unwrap_or("")
+    }
+
+    /// The field, or none when it is empty.
+    pub fn optional(&self, column: Option<usize>) -> Option<&str> {
+        column
+            .map(|c| self.field(c))
+            .filter(|text| !text.is_empty())
+    }
+
+    pub fn number(&mut self, column: usize) -> Option<f64> {
+        let text = self.field(column);
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(value),
+            _ => {
+                let message = format!("'{text}' is not a number");
+                self.problem(column, message);
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, column: usize) -> Option<NaiveDate> {
+        let text = self.field(column);
+        match text.parse() {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let message = format!("'{text}' is not a date YYYY-MM-DD");
+                self.problem(column, message);
+                None
+            }
+        }
+    }
+
+    /// An optional date: none when empty, a problem when not a date.
+    pub fn optional_date(&mut self, column: Option<usize>) -> Result<Option<NaiveDate>, ()> {
+        match column {
+            Some(c) if !self.field(c).is_empty() => self.date(c).map(Some).ok_or(()),
+            _ => Ok(None),
+        }
+    }
+
+    pub fn money(&mut self, column: usize) -> Option<Money> {
+        let parsed = self.field(column).parse::<Money>();
+        parsed.map_err(|error| self.problem(column, error)).ok()
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, FileError> {
+        match self.problems.is_empty() {
+            true => Ok(value),
+            false => Err(self.error()),
+        }
+    }
+
+    pub fn error(self) -> FileError {
+        FileError::Bad {
+            path: self.path,
+            problems: self.problems,
+            more: self.more,
+        }
+    }
+}
