@@ -112,7 +112,7 @@ fn study() -> ExperienceStudy {
         (Factor::Age, "25-44"),
         (Factor::Sex, "M"),
         (Factor::Area, "rural"),
-        (Factor::Duration, "12+m"),
+        (Factor::Duration, "12m+"),
     ] {
         study.base.insert(factor, base.into());
     }

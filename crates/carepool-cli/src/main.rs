@@ -3,6 +3,7 @@
 mod claims_cmd;
 mod config;
 mod demo_cmd;
+mod experience_cmd;
 mod explain;
 mod reserve_cmd;
 mod synth_cmd;
@@ -76,6 +77,12 @@ enum Command {
     /// Reserves: IBNR and RBNP by chain ladder, Mack, Bornhuetter-Ferguson, Benktander or Cape
     /// Cod, from the database (--db), a claims extract or a triangle file. See docs/RESERVING.md.
     Reserve(Box<reserve_cmd::ReserveArgs>),
+    /// The experience study: exposure, incidence, average cost, length of stay, the base table,
+    /// relativities and GLMs, from the database (--db) or extracts (--members, --claims). See
+    /// docs/EXPERIENCE.md.
+    Experience(Box<experience_cmd::ExperienceArgs>),
+    /// Fit a GLM (Poisson or Gamma) on any table of cells, e.g. the study's cells.
+    Glm(Box<experience_cmd::GlmArgs>),
     /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
@@ -126,6 +133,14 @@ async fn run(command: Command, config: Config) -> Result<()> {
         && let Some(source) = args.file_source()
     {
         return reserve_cmd::run_on_file(args, source);
+    }
+    if let Command::Experience(args) = &command
+        && let Some(extracts) = args.extracts()
+    {
+        return experience_cmd::run_on_files(args, extracts);
+    }
+    if let Command::Glm(args) = &command {
+        return experience_cmd::glm(args);
     }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
@@ -213,7 +228,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
         Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,
-        Command::Demo(_) => unreachable!("the demo opens its own database"),
+        Command::Experience(args) => experience_cmd::run_on_database(&args, registry).await?,
+        Command::Demo(_) | Command::Glm(_) => unreachable!("these open no database"),
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let view = registry.family_view(&id, as_of).await?;

@@ -4,6 +4,8 @@
 pub mod claims_csv;
 pub mod directory;
 pub mod experience_files;
+pub mod experience_report;
+pub mod glm_file;
 pub mod registry_csv;
 pub mod report;
 pub mod reserve_files;

@@ -54,6 +54,8 @@ pub struct BarChart {
     pub title: String,
     pub categories: Vec<String>,
     pub series: Vec<(String, Vec<f64>)>,
+    /// Decimals of the values shown beside the bars.
+    pub decimals: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +222,7 @@ mod tests {
                     ("latest".into(), vec![30.0, 20.0]),
                     ("reserve".into(), vec![0.0, 10.0]),
                 ],
+                decimals: 0,
             }],
         }
     }

@@ -60,6 +60,7 @@ pub fn reserve_report(reserve: &Reserve) -> Report {
                     reserve.origins.iter().map(|o| o.reserve).collect(),
                 ),
             ],
+            decimals: 0,
         }],
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod claims;
 mod error;
+pub mod experience;
 pub mod reserving;
 mod schemes;
 mod validate;

@@ -127,7 +127,7 @@ fn band_labels(starts: &[u32], unit: &str) -> Vec<String> {
         .enumerate()
         .map(|(i, &start)| match starts.get(i + 1) {
             Some(next) => format!("{start}-{}{unit}", next - 1),
-            None => format!("{start}+{unit}"),
+            None => format!("{start}{unit}+"),
         })
         .collect()
 }

@@ -349,18 +349,39 @@ impl Tables<'_> {
         days as f64 / f64::from(self.periods[period].year_days)
     }
 
-    /// Sums the cells by `level_of` each cell's key.
+    /// Sums the cells by `level_of` each cell's key. Days are summed whole per period before
+    /// they become years, so the result does not depend on how finely the cells are cut.
     fn margins(&self, levels: usize, level_of: impl Fn(&CellKey) -> usize) -> Vec<Margin> {
-        let mut margins = vec![Margin::default(); levels];
+        let periods = self.periods.len();
+        let mut active = vec![0u64; levels * periods];
+        let mut pending = vec![0u64; levels * periods];
+        let mut claims = vec![ClaimSums::default(); levels];
         let shape = self.cells.shape;
         for index in 0..shape.len() {
             let key = shape.key(index);
-            let margin = &mut margins[level_of(&key)];
-            margin.exposure += self.years(key.period, self.cells.active_days[index]);
-            margin.pending += self.years(key.period, self.cells.pending_days[index]);
-            margin.claims += self.cells.claims[index];
+            let level = level_of(&key);
+            active[level * periods + key.period] += self.cells.active_days[index];
+            pending[level * periods + key.period] += self.cells.pending_days[index];
+            claims[level] += self.cells.claims[index];
         }
-        margins
+        let years = |days: &[u64]| -> f64 {
+            days.iter()
+                .enumerate()
+                .map(|(period, &d)| self.years(period, d))
+                .sum()
+        };
+        claims
+            .into_iter()
+            .enumerate()
+            .map(|(level, claims)| {
+                let range = level * periods..(level + 1) * periods;
+                Margin {
+                    exposure: years(&active[range.clone()]),
+                    pending: years(&pending[range]),
+                    claims,
+                }
+            })
+            .collect()
     }
 
     fn factor_given(&self, factor: Factor) -> bool {

@@ -134,8 +134,15 @@ fn table_markup(table: &ReportTable) -> Markup {
 
 /// Horizontal bars, one per category, each stacked from the series' values.
 fn bar_chart(chart: &BarChart) -> Markup {
-    const LABEL: f64 = 90.0;
     const BARS: f64 = 520.0;
+    // Room for the longest category's name, at about 7 pixels a character.
+    let longest = chart
+        .categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label = (longest as f64 * 7.0 + 12.0).max(90.0);
     const ROW: f64 = 22.0;
     let totals: Vec<f64> = (0..chart.categories.len())
         .map(|i| chart.series.iter().map(|(_, v)| v[i].max(0.0)).sum())
@@ -143,24 +150,24 @@ fn bar_chart(chart: &BarChart) -> Markup {
     let greatest = totals.iter().copied().fold(0.0, f64::max);
     let scale = if greatest > 0.0 { BARS / greatest } else { 0.0 };
     let height = ROW * (chart.categories.len() as f64 + 2.0);
-    let width = LABEL + BARS + 110.0;
+    let width = label + BARS + 110.0;
     html! {
         h2 { (chart.title) }
         svg xmlns="http://www.w3.org/2000/svg" width=(width) height=(height)
             role="img" aria-label=(chart.title) {
             @for (i, category) in chart.categories.iter().enumerate() {
                 @let y = ROW * i as f64;
-                text x=(LABEL - 6.0) y=(y + 15.0) text-anchor="end" { (category) }
-                @for (x, w, s) in segments(chart, i, LABEL, scale) {
+                text x=(label - 6.0) y=(y + 15.0) text-anchor="end" { (category) }
+                @for (x, w, s) in segments(chart, i, label, scale) {
                     @let (name, values) = &chart.series[s];
                     rect x=(x) y=(y + 3.0) width=(w) height=(ROW - 6.0) fill=(PALETTE[s % PALETTE.len()]) {
-                        title { (name) ": " (grouped(values[i], 0)) }
+                        title { (name) ": " (grouped(values[i], chart.decimals)) }
                     }
                 }
-                text x=(LABEL + totals[i] * scale + 6.0) y=(y + 15.0) { (grouped(totals[i], 0)) }
+                text x=(label + totals[i] * scale + 6.0) y=(y + 15.0) { (grouped(totals[i], chart.decimals)) }
             }
             @for (s, (name, _)) in chart.series.iter().enumerate() {
-                @let x = LABEL + 130.0 * s as f64;
+                @let x = label + 130.0 * s as f64;
                 @let y = ROW * (chart.categories.len() as f64 + 0.5);
                 rect x=(x) y=(y) width="12" height="12" fill=(PALETTE[s % PALETTE.len()]) {}
                 text x=(x + 18.0) y=(y + 11.0) { (name) }

@@ -1,0 +1,238 @@
+//! `carepool experience`: the experience study on the live database or on extracts; and
+//! `carepool glm`: a GLM on any table of cells. See docs/EXPERIENCE.md.
+
+use anyhow::{Result, anyhow, bail};
+use carepool_actuarial::experience::{Experience, ExperienceData};
+use carepool_actuarial::{Family, Glm, Link, Named};
+use carepool_core::registry::FieldError;
+use carepool_io::experience_files::{self, Extracts};
+use carepool_io::glm_file::{self, GlmColumns};
+use carepool_io::report;
+use carepool_service::Registry;
+use carepool_service::experience::{ExperienceOptions, study_error};
+use chrono::NaiveDate;
+use clap::Args;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct ExperienceArgs {
+    /// A members extract (CSV) instead of the database: id, and optionally family_id, sex,
+    /// birth_date, status, status_since, area, location_code, start_date, end_date.
+    #[arg(long, requires = "claims")]
+    pub members: Option<PathBuf>,
+    /// Enrolment periods (CSV: member_id, start_date, end_date), several per member.
+    #[arg(long, requires = "members")]
+    pub coverage: Option<PathBuf>,
+    /// A claims extract (CSV, the columns of `carepool export claims`).
+    #[arg(long, requires = "members")]
+    pub claims: Option<PathBuf>,
+    /// The providers file (CSV: code, ownership), for public and private facilities.
+    #[arg(long, requires = "members")]
+    pub providers: Option<PathBuf>,
+    /// The scheme studied (database only) [default: every family].
+    #[arg(long, conflicts_with = "members")]
+    pub scheme: Option<String>,
+    /// First day of the study [default: 1 January two years before --to].
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the study [default: today].
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// Split exposure by year or month [default: year].
+    #[arg(long)]
+    pub split: Option<String>,
+    /// Starts of the age bands, e.g. 0,5,15,25,45,65.
+    #[arg(long, value_delimiter = ',')]
+    pub age_bands: Option<Vec<u32>>,
+    /// Starts of the duration bands in months since enrolment, e.g. 0,3,6,12,24.
+    #[arg(long, value_delimiter = ',')]
+    pub duration_bands: Option<Vec<u32>>,
+    /// Base levels, e.g. sex=M,age=25-44 [default: the level with the most exposure].
+    #[arg(long, value_delimiter = ',')]
+    pub base: Vec<String>,
+    /// The GLMs' factors, from age, sex, area, duration [default: age,sex,area].
+    #[arg(long, value_delimiter = ',')]
+    pub glm_factors: Option<Vec<String>>,
+    /// Where to write: .json, .csv, .xlsx or .html.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// FACTOR=LEVEL pairs, as --base gives them.
+fn pairs(flag: &str, given: &[String]) -> Result<BTreeMap<String, String>> {
+    given
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((name, level)) => Ok((name.to_string(), level.to_string())),
+            None => bail!("--{flag}: '{pair}' is not FACTOR=LEVEL"),
+        })
+        .collect()
+}
+
+/// A wrong option, named as the command line spells it.
+fn flag_error(error: FieldError) -> anyhow::Error {
+    anyhow!("--{}: {}", error.field.replace('_', "-"), error.message)
+}
+
+impl ExperienceArgs {
+    fn options(&self) -> Result<ExperienceOptions> {
+        Ok(ExperienceOptions {
+            scheme: self.scheme.clone(),
+            from: self.from,
+            to: self.to,
+            split: self.split.clone(),
+            age_bands: self.age_bands.clone(),
+            duration_bands: self.duration_bands.clone(),
+            base: pairs("base", &self.base)?,
+            glm_factors: self.glm_factors.clone(),
+        })
+    }
+
+    /// The extracts to read, if given; without them, the study reads the database.
+    pub fn extracts(&self) -> Option<Extracts<'_>> {
+        Some(Extracts {
+            members: self.members.as_deref()?,
+            coverage: self.coverage.as_deref(),
+            claims: self.claims.as_deref()?,
+            providers: self.providers.as_deref(),
+        })
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The study on extracts; no database is opened.
+pub fn run_on_files(args: &ExperienceArgs, extracts: Extracts) -> Result<()> {
+    report::Format::of_path(&args.out)?;
+    let study = args.options()?.study(today()).map_err(flag_error)?;
+    let bar = crate::progress_bar("reading", "lines");
+    let progress = bar.clone();
+    let data = experience_files::read_extracts(extracts, study.to, &move |path: &Path, n| {
+        progress.set_message(format!("reading {}", path.display()));
+        progress.set_position(n);
+    });
+    bar.finish_and_clear();
+    let data: ExperienceData = data?;
+    eprintln!(
+        "read {} members and {} claims; studying",
+        data.member_count(),
+        data.claim_count()
+    );
+    let experience = study.run(&data).map_err(study_error)?;
+    finish(&experience, &args.out)
+}
+
+/// The study on the database.
+pub async fn run_on_database(args: &ExperienceArgs, registry: &Registry) -> Result<()> {
+    report::Format::of_path(&args.out)?;
+    let options = args.options()?;
+    options.study(today()).map_err(flag_error)?;
+    let experience = registry.experience(&options, today()).await?;
+    finish(&experience, &args.out)
+}
+
+fn finish(experience: &Experience, out: &Path) -> Result<()> {
+    let report = carepool_io::experience_report::experience_report(experience);
+    let written = report::write(&report, experience, out)?;
+    let summary = &experience.summary;
+    let rates = &summary.rates;
+    let shown = |value: Option<f64>| value.map_or("-".to_string(), |v| format!("{v:.2}"));
+    println!(
+        "{:.1} member-years ({:.1} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year",
+        rates.exposure,
+        summary.pending_exposure,
+        rates.claims,
+        shown(rates.incidence_per_1000),
+        shown(rates.average_cost),
+        shown(rates.risk_cost),
+        shown(summary.risk_cost_per_family),
+    );
+    for note in &experience.glm.notes {
+        println!("note: {note}");
+    }
+    for path in written {
+        println!("written: {}", path.display());
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct GlmArgs {
+    /// The table (CSV), one row per observation or cell.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The response column: claims (poisson) or average cost (gamma).
+    #[arg(long)]
+    pub response: String,
+    /// An exposure column: its log is the offset.
+    #[arg(long)]
+    pub exposure: Option<String>,
+    /// A prior weights column (claim counts, for a severity model).
+    #[arg(long)]
+    pub weights: Option<String>,
+    /// Categorical factors, e.g. age,sex,area.
+    #[arg(long, value_delimiter = ',')]
+    pub factors: Vec<String>,
+    /// Numeric covariates.
+    #[arg(long, value_delimiter = ',')]
+    pub covariates: Vec<String>,
+    /// poisson or gamma.
+    #[arg(long)]
+    pub family: String,
+    /// log, inverse or identity [default: log].
+    #[arg(long)]
+    pub link: Option<String>,
+    /// Base levels, e.g. sex=M,age=25-44 [default: the first level met in the file].
+    #[arg(long, value_delimiter = ',')]
+    pub base: Vec<String>,
+    /// Where to write: .json, .csv, .xlsx or .html.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn choice<T: Named>(flag: &str, given: &str) -> Result<T> {
+    T::ALL
+        .iter()
+        .copied()
+        .find(|c| c.name() == given)
+        .ok_or_else(|| {
+            let names: Vec<&str> = T::ALL.iter().map(|c| c.name()).collect();
+            anyhow!("--{flag}: '{given}' is not one of {}", names.join(", "))
+        })
+}
+
+pub fn glm(args: &GlmArgs) -> Result<()> {
+    report::Format::of_path(&args.out)?;
+    let family: Family = choice("family", &args.family)?;
+    let link: Link = choice("link", args.link.as_deref().unwrap_or("log"))?;
+    let columns = GlmColumns {
+        response: args.response.clone(),
+        exposure: args.exposure.clone(),
+        weights: args.weights.clone(),
+        factors: args.factors.clone(),
+        covariates: args.covariates.clone(),
+        base: pairs("base", &args.base)?,
+    };
+    let data = glm_file::read_glm_data(&args.data, &columns)?;
+    let fit = Glm::new(family, link)
+        .fit(&data)
+        .map_err(|error| anyhow!("{}: {error}", args.data.display()))?;
+    let report = carepool_io::experience_report::glm_report(&fit, &args.data.display().to_string());
+    let written = report::write(&report, &fit, &args.out)?;
+    println!(
+        "{} GLM, {} link: {} coefficients, deviance {:.4} on {} degrees of freedom, AIC {:.2}",
+        family.name(),
+        link.name(),
+        fit.coefficients.len(),
+        fit.deviance,
+        fit.df_residual,
+        fit.aic
+    );
+    for path in written {
+        println!("written: {}", path.display());
+    }
+    Ok(())
+}

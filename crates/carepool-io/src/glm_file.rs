@@ -1,0 +1,156 @@
+//! A table of cells for `carepool glm --data`: a response, optionally an exposure (its log is
+//! the offset) or weights, categorical factors and numeric covariates, by column name.
+
+use crate::sheet::{FileError, Sheet};
+use carepool_actuarial::{GlmData, Term};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Which columns play which part.
+#[derive(Debug, Clone, Default)]
+pub struct GlmColumns {
+    pub response: String,
+    pub exposure: Option<String>,
+    pub weights: Option<String>,
+    pub factors: Vec<String>,
+    pub covariates: Vec<String>,
+    /// A factor's base level; by default the first level met.
+    pub base: BTreeMap<String, String>,
+}
+
+pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmData, FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let mut find = |name: &str, part: &str| sheet.required(name, part);
+    let response = find(&columns.response, "the response");
+    let exposure = columns.exposure.as_ref().map(|c| find(c, "the exposure"));
+    let weights = columns.weights.as_ref().map(|c| find(c, "the weights"));
+    let factors: Vec<Option<usize>> = columns
+        .factors
+        .iter()
+        .map(|c| find(c, "a factor"))
+        .collect();
+    let covariates: Vec<Option<usize>> = columns
+        .covariates
+        .iter()
+        .map(|c| find(c, "a covariate"))
+        .collect();
+    for factor in columns.base.keys() {
+        if !columns.factors.contains(factor) {
+            sheet.file_problem(format!(
+                "--base {factor}: {factor} is not one of the --factors"
+            ));
+        }
+    }
+    if sheet.has_problems() {
+        return Err(sheet.error());
+    }
+    let required = |c: Option<usize>| c.expect("checked above");
+    let mut response_values = Vec::new();
+    let mut offset = exposure.map(|_| Vec::new());
+    let mut weight_values = weights.map(|_| Vec::new());
+    let mut levels: Vec<Vec<String>> = vec![Vec::new(); factors.len()];
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); covariates.len()];
+    while sheet.next()? {
+        response_values.push(sheet.number(required(response)).unwrap_or(f64::NAN));
+        if let (Some(offset), Some(column)) = (offset.as_mut(), exposure) {
+            let column = required(column);
+            let exposure = sheet.number(column).unwrap_or(f64::NAN);
+            if exposure <= 0.0 {
+                sheet.problem(
+                    column,
+                    format_args!("{exposure} is not a positive exposure"),
+                );
+            }
+            offset.push(exposure.ln());
+        }
+        if let (Some(weights), Some(column)) = (weight_values.as_mut(), weights) {
+            weights.push(sheet.number(required(column)).unwrap_or(f64::NAN));
+        }
+        for (j, column) in factors.iter().enumerate() {
+            levels[j].push(sheet.field(required(*column)).to_string());
+        }
+        for (j, column) in covariates.iter().enumerate() {
+            values[j].push(sheet.number(required(*column)).unwrap_or(f64::NAN));
+        }
+    }
+    let terms = columns
+        .factors
+        .iter()
+        .zip(levels)
+        .map(|(name, levels)| Term::Factor {
+            name: name.clone(),
+            levels,
+            base: columns.base.get(name).cloned(),
+        })
+        .chain(
+            columns
+                .covariates
+                .iter()
+                .zip(values)
+                .map(|(name, values)| Term::Covariate {
+                    name: name.clone(),
+                    values,
+                }),
+        )
+        .collect();
+    sheet.finish(GlmData {
+        response: response_values,
+        weights: weight_values,
+        offset,
+        terms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_actuarial::{Family, Glm, Link};
+
+    #[test]
+    fn a_table_of_cells_fits_with_its_exposure_as_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cells.csv");
+        std::fs::write(
+            &path,
+            "area,exposure,claims\nrural,100,20\nrural,50,10\nurban,20,8\nurban,30,12\n",
+        )
+        .unwrap();
+        let columns = GlmColumns {
+            response: "claims".into(),
+            exposure: Some("exposure".into()),
+            factors: vec!["area".into()],
+            ..GlmColumns::default()
+        };
+        let data = read_glm_data(&path, &columns).unwrap();
+        let fit = Glm::new(Family::Poisson, Link::Log).fit(&data).unwrap();
+        assert!((fit.relativity("area", "urban").unwrap() - 2.0).abs() < 1e-10);
+    }
+
+    #[test]
+    fn a_missing_column_or_bad_value_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cells.csv");
+        std::fs::write(&path, "area,exposure,claims\nrural,0,x\n").unwrap();
+        let columns = GlmColumns {
+            response: "claims".into(),
+            exposure: Some("exposure".into()),
+            factors: vec!["age".into()],
+            ..GlmColumns::default()
+        };
+        let error = read_glm_data(&path, &columns).unwrap_err().to_string();
+        assert!(error.contains("no column 'age' (a factor)"), "{error}");
+        let columns = GlmColumns {
+            factors: vec!["area".into()],
+            ..columns
+        };
+        let error = read_glm_data(&path, &columns).unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column claims: 'x' is not a number"),
+            "{error}"
+        );
+        assert!(
+            error.contains("line 2, column exposure: 0 is not a positive exposure"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! The experience study on the live database: one scheme's members with their cover, where
+//! their families live, and their claims, then the study.
+
+use crate::{Registry, RowProblem, ServiceError};
+use carepool_actuarial::Named;
+use carepool_actuarial::experience::{
+    ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
+    Split, StudyError, cover_spans,
+};
+use carepool_core::Money;
+use carepool_core::claims::{ClaimStatus, ReasonCode};
+use carepool_core::registry::{
+    Area, FieldError, Location, MemberStatus, Ownership, Sex, district_of,
+};
+use carepool_store::claim_tables::CLAIMS;
+use carepool_store::schema::{Table, Value};
+use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS, MEMBERS, PROVIDERS};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How to study, as the command line and the API give it: words, checked in one place.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperienceOptions {
+    /// The scheme studied (the live database only); by default every family.
+    pub scheme: Option<String>,
+    /// First day of the study [default: 1 January two years before `to`'s year].
+    pub from: Option<NaiveDate>,
+    /// Last day of the study [default: today].
+    pub to: Option<NaiveDate>,
+    /// year (the default) or month.
+    pub split: Option<String>,
+    /// Starts of the age bands [default: 0, 5, 15, 25, 45, 65].
+    pub age_bands: Option<Vec<u32>>,
+    /// Starts of the duration bands, in months since enrolment [default: 0, 3, 6, 12, 24].
+    pub duration_bands: Option<Vec<u32>>,
+    /// Base level per factor (age, sex, area, duration), e.g. {"sex": "M", "age": "25-44"}.
+    #[serde(default)]
+    pub base: BTreeMap<String, String>,
+    /// The GLMs' factors [default: age, sex, area].
+    pub glm_factors: Option<Vec<String>>,
+}
+
+fn named<T: Named>(field: &'static str, given: &str) -> Result<T, FieldError> {
+    T::ALL
+        .iter()
+        .copied()
+        .find(|choice| choice.name() == given)
+        .ok_or_else(|| {
+            let names: Vec<&str> = T::ALL.iter().map(|c| c.name()).collect();
+            FieldError::new(
+                field,
+                format!("'{given}' is not one of {}", names.join(", ")),
+            )
+        })
+}
+
+impl ExperienceOptions {
+    pub fn study(&self, today: NaiveDate) -> Result<ExperienceStudy, FieldError> {
+        let to = self.to.unwrap_or(today);
+        let from = self.from.unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(to.year() - 2, 1, 1).expect("a first of January")
+        });
+        if to < from {
+            return Err(FieldError::new(
+                "to",
+                format!("{to} is before the study's first day, {from}"),
+            ));
+        }
+        let mut study = ExperienceStudy::new(from, to);
+        if let Some(split) = &self.split {
+            study.split = named::<Split>("split", split)?;
+        }
+        if let Some(bands) = &self.age_bands {
+            study.age_bands = bands.clone();
+        }
+        if let Some(bands) = &self.duration_bands {
+            study.duration_bands = bands.clone();
+        }
+        for (factor, level) in &self.base {
+            study
+                .base
+                .insert(named::<Factor>("base", factor)?, level.clone());
+        }
+        if let Some(factors) = &self.glm_factors {
+            study.glm_factors = factors
+                .iter()
+                .map(|f| named::<Factor>("glm_factors", f))
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(study)
+    }
+}
+
+/// A study that cannot run on these settings: the setting at fault, or why it is not estimable.
+pub fn study_error(error: StudyError) -> ServiceError {
+    let invalid = |field: &str| {
+        ServiceError::Invalid(vec![RowProblem::new(0, Some(field), error.to_string())])
+    };
+    match &error {
+        StudyError::Dates { .. } => invalid("to"),
+        StudyError::Bands(name) => invalid(if *name == "age" {
+            "age_bands"
+        } else {
+            "duration_bands"
+        }),
+        StudyError::UnknownBase { .. } => invalid("base"),
+        StudyError::NoExposure { .. } => ServiceError::NotEstimable(error.to_string()),
+    }
+}
+
+fn column(table: &Table, name: &str) -> usize {
+    table
+        .column_index(name)
+        .unwrap_or_else(|| panic!("{} has a column {name}", table.name))
+}
+
+fn text(value: &Value) -> Option<&str> {
+    value.as_text().filter(|t| !t.is_empty())
+}
+
+/// Where each family lives: its area (from the nearest location up that has one) and district.
+struct Places {
+    locations: HashMap<String, Location>,
+}
+
+impl Places {
+    fn area(&self, code: &str) -> Option<Area> {
+        let mut current = self.locations.get(code);
+        for _ in 0..64 {
+            let location = current?;
+            if let Some(area) = location.area {
+                return Some(area);
+            }
+            current = self.locations.get(location.parent_code.as_deref()?);
+        }
+        None
+    }
+}
+
+impl Registry {
+    async fn places(&self) -> Result<Places, ServiceError> {
+        let columns = ["code", "kind", "parent_code", "area"].map(|c| column(&LOCATIONS, c));
+        let rows = self.store.project(&LOCATIONS, &columns, &[]).await?;
+        let locations = rows
+            .iter()
+            .map(|row| {
+                let code = text(&row[0]).unwrap_or_default().to_string();
+                let location = Location {
+                    code: code.clone(),
+                    name: String::new(),
+                    kind: text(&row[1]).unwrap_or_default().to_string(),
+                    parent_code: text(&row[2]).map(str::to_string),
+                    area: text(&row[3]).and_then(|a| Area::parse("area", a).ok()),
+                };
+                (code, location)
+            })
+            .collect();
+        Ok(Places { locations })
+    }
+
+    /// The members of `scheme` (every family's without one), with their cover to `horizon`, and
+    /// the claims of its families.
+    pub async fn experience_data(
+        &self,
+        scheme: Option<&str>,
+        horizon: NaiveDate,
+    ) -> Result<ExperienceData, ServiceError> {
+        let places = self.places().await?;
+        let filter: Vec<(usize, Value)> = scheme
+            .map(|s| (column(&FAMILIES, "scheme"), Value::Text(s.into())))
+            .into_iter()
+            .collect();
+        let family_columns = ["id", "location_code"].map(|c| column(&FAMILIES, c));
+        let mut families: HashMap<String, (Option<&'static str>, String)> = HashMap::new();
+        for row in self
+            .store
+            .project(&FAMILIES, &family_columns, &filter)
+            .await?
+        {
+            let location = text(&row[1]).unwrap_or_default();
+            let area = places.area(location).map(Area::as_str);
+            let district = district_of(&places.locations, location).to_string();
+            families.insert(
+                text(&row[0]).unwrap_or_default().to_string(),
+                (area, district),
+            );
+        }
+        let mut cover = self.cover_periods().await?;
+        let member_columns = [
+            "id",
+            "family_id",
+            "sex",
+            "birth_date",
+            "status",
+            "status_since",
+        ]
+        .map(|c| column(&MEMBERS, c));
+        let mut data = ExperienceData::new();
+        for row in self.store.project(&MEMBERS, &member_columns, &[]).await? {
+            let id = text(&row[0]).unwrap_or_default();
+            let family = text(&row[1]).unwrap_or_default();
+            let Some((area, district)) = families.get(family) else {
+                continue;
+            };
+            let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
+            let status = text(&row[4])
+                .and_then(|s| MemberStatus::parse("status", s).ok())
+                .ok_or_else(|| corrupt("no status"))?;
+            let since = row[5].as_date().ok_or_else(|| corrupt("no status date"))?;
+            let periods = cover.remove(id).unwrap_or_default();
+            let spans = cover_spans(&periods, status, since, horizon);
+            data.add_member(MemberInput {
+                id,
+                family: Some(family),
+                sex: text(&row[2]).and_then(|s| Sex::parse("sex", s).ok()),
+                birth_date: row[3].as_date(),
+                area: *area,
+                location: Some(district),
+                spans: &spans,
+            })
+            .map_err(|error| corrupt(&error.to_string()))?;
+        }
+        let in_scheme: HashSet<&str> = families.keys().map(String::as_str).collect();
+        self.add_experience_claims(&mut data, scheme.map(|_| &in_scheme))
+            .await?;
+        Ok(data)
+    }
+
+    async fn cover_periods(&self) -> Result<HashMap<String, Vec<CoverPeriod>>, ServiceError> {
+        let columns = ["member_id", "start_date", "end_date"].map(|c| column(&COVERAGE, c));
+        let mut cover: HashMap<String, Vec<CoverPeriod>> = HashMap::new();
+        for row in self.store.project(&COVERAGE, &columns, &[]).await? {
+            let Some(start) = row[1].as_date() else {
+                continue;
+            };
+            cover
+                .entry(text(&row[0]).unwrap_or_default().to_string())
+                .or_default()
+                .push(CoverPeriod {
+                    start,
+                    end: row[2].as_date(),
+                });
+        }
+        Ok(cover)
+    }
+
+    /// The claims of the families in `in_scheme` (all, when none), and of unknown members.
+    async fn add_experience_claims(
+        &self,
+        data: &mut ExperienceData,
+        in_scheme: Option<&HashSet<&str>>,
+    ) -> Result<(), ServiceError> {
+        let ownership: HashMap<String, Ownership> = self
+            .store
+            .project(
+                &PROVIDERS,
+                &["code", "ownership"].map(|c| column(&PROVIDERS, c)),
+                &[],
+            )
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                let owner = Ownership::parse("ownership", text(&row[1])?).ok()?;
+                Some((text(&row[0])?.to_string(), owner))
+            })
+            .collect();
+        let names = [
+            "id",
+            "member_id",
+            "family_id",
+            "incurred_date",
+            "clinical_category",
+            "specialty",
+            "claimed",
+            "approved",
+            "paid",
+            "status",
+            "admission_date",
+            "discharge_date",
+            "provider_id",
+            "reasons",
+            "limit_raising_case",
+        ];
+        let columns = names.map(|c| column(&CLAIMS, c));
+        for row in self.store.project(&CLAIMS, &columns, &[]).await? {
+            if let (Some(scheme), Some(family)) = (in_scheme, text(&row[2]))
+                && !scheme.contains(family)
+            {
+                continue;
+            }
+            let id = text(&row[0]).unwrap_or_default();
+            let corrupt = |what: &str| ServiceError::Corrupt(format!("stored claim {id}: {what}"));
+            let money = |value: &Value| value.as_integer().map(Money::from_minor);
+            let (Some(claimed), Some(approved), Some(paid)) =
+                (money(&row[6]), money(&row[7]), money(&row[8]))
+            else {
+                return Err(corrupt("no amounts"));
+            };
+            let status = text(&row[9])
+                .and_then(|s| ClaimStatus::parse("status", s).ok())
+                .ok_or_else(|| corrupt("no status"))?;
+            let Some(incurred) = row[3].as_date() else {
+                continue;
+            };
+            let reasons = reason_codes(&row[13]);
+            let stay_days = row[10]
+                .as_date()
+                .zip(row[11].as_date())
+                .map(|(a, d)| (d - a).num_days().max(1) as u32);
+            data.add_claim(&ClaimInput {
+                member: text(&row[1]).unwrap_or_default(),
+                incurred,
+                clinical_category: text(&row[4]).unwrap_or_default(),
+                specialty: text(&row[5]),
+                claimed,
+                approved,
+                paid,
+                owed: status.amount_owed(approved, claimed),
+                stay_days,
+                ownership: text(&row[12]).and_then(|p| ownership.get(p).copied()),
+                limit_reached: reasons.contains(&ReasonCode::AnnualLimit),
+                limit_raised: reasons
+                    .contains(&ReasonCode::LimitRaised)
+                    .then(|| text(&row[14]).unwrap_or("declared")),
+            });
+        }
+        Ok(())
+    }
+
+    /// The study of the options' scheme and period.
+    pub async fn experience(
+        &self,
+        options: &ExperienceOptions,
+        today: NaiveDate,
+    ) -> Result<Experience, ServiceError> {
+        let study = options.study(today).map_err(|error| {
+            ServiceError::Invalid(vec![RowProblem::new(0, Some(error.field), error.message)])
+        })?;
+        let data = self
+            .experience_data(options.scheme.as_deref(), study.to)
+            .await?;
+        study.run(&data).map_err(study_error)
+    }
+}
+
+/// Reason codes as stored: a list separated by ';'.
+fn reason_codes(value: &Value) -> Vec<ReasonCode> {
+    value
+        .as_text()
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(ReasonCode::parse)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(json: &str) -> ExperienceOptions {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        "2026-11-23".parse().unwrap()
+    }
+
+    #[test]
+    fn options_left_out_take_their_defaults() {
+        let study = ExperienceOptions::default().study(today()).unwrap();
+        assert_eq!(study.from, "2024-01-01".parse::<NaiveDate>().unwrap());
+        assert_eq!(study.to, today());
+        assert_eq!(study.split, Split::Year);
+        assert_eq!(study.glm_factors, [Factor::Age, Factor::Sex, Factor::Area]);
+    }
+
+    #[test]
+    fn options_in_words_become_a_study() {
+        let study = options(
+            r#"{"from": "2025-01-01", "to": "2025-12-31", "split": "month", "age_bands": [0, 18, 60],
+                "base": {"sex": "F"}, "glm_factors": ["age", "duration"]}"#,
+        )
+        .study(today())
+        .unwrap();
+        assert_eq!(study.split, Split::Month);
+        assert_eq!(study.age_bands, [0, 18, 60]);
+        assert_eq!(study.base[&Factor::Sex], "F");
+        assert_eq!(study.glm_factors, [Factor::Age, Factor::Duration]);
+    }
+
+    #[test]
+    fn a_wrong_option_is_named_with_what_it_may_be() {
+        let error = |json: &str| options(json).study(today()).unwrap_err();
+        let e = error(r#"{"split": "week"}"#);
+        assert_eq!(
+            (e.field, e.message.as_str()),
+            ("split", "'week' is not one of year, month")
+        );
+        let e = error(r#"{"base": {"colour": "red"}}"#);
+        assert_eq!(e.message, "'colour' is not one of age, sex, area, duration");
+        let e = error(r#"{"from": "2025-01-01", "to": "2024-12-31"}"#);
+        assert_eq!(e.field, "to");
+        assert!(serde_json::from_str::<ExperienceOptions>(r#"{"form": "2025-01-01"}"#).is_err());
+    }
+}
