@@ -158,7 +158,7 @@ impl Truth<'_> {
     }
 
     fn duration(&self, label: &str) -> f64 {
-        let from = Self::age_from(label.trim_end_matches('m'));
+        let from = Self::age_from(&label.replace('m', ""));
         self.config
             .duration
             .iter()
