@@ -315,6 +315,117 @@ fn synth_story(cli: Cli) {
         members.lines().count()
     );
     reserve_story(&cli);
+    experience_story(&cli);
+}
+
+/// The experience study on the synthetic scheme: the database and its exports (members,
+/// coverage, claims, providers) give the same rates; every format is written; the study's cells
+/// feed `carepool glm`; a bad extract is named with its line and nothing is written.
+fn experience_story(cli: &Cli) {
+    let read = |name: &str| std::fs::read_to_string(cli.dir.path().join(name)).unwrap();
+    let json = |name: &str| serde_json::from_str::<serde_json::Value>(&read(name)).unwrap();
+    let period = ["--from", "2025-04-01", "--to", "2026-09-30"];
+    let out = cli.ok(&[&["experience", "--out", "experience.json"][..], &period].concat());
+    assert!(out.contains("member-years"), "{out}");
+    for kind in ["members", "coverage", "providers"] {
+        cli.ok(&["export", kind, "--out", &format!("{kind}.csv")]);
+    }
+    cli.ok(&["export", "claims", "--out", "claims.csv"]);
+    let extracts = [
+        "experience",
+        "--members",
+        "members.csv",
+        "--coverage",
+        "coverage.csv",
+        "--claims",
+        "claims.csv",
+        "--providers",
+        "providers.csv",
+        "--out",
+        "extracts.json",
+    ];
+    cli.ok(&[&extracts[..], &period].concat());
+    let (database, files) = (json("experience.json"), json("extracts.json"));
+    for part in ["summary", "periods", "base_table", "diagnostics"] {
+        assert_eq!(database[part], files[part], "{part}");
+    }
+    let summary = &database["summary"];
+    assert!(summary["exposure"].as_f64().unwrap() > 1000.0, "{summary}");
+    assert!(
+        summary["pending_exposure"].as_f64().unwrap() > 0.0,
+        "{summary}"
+    );
+    assert!(database["glm"]["frequency"]["coefficients"].is_array());
+    let factors: Vec<&str> = database["relativities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["factor"].as_str().unwrap())
+        .collect();
+    assert_eq!(factors, ["age", "sex", "area", "duration"]);
+
+    let written = cli.ok(&[&["experience", "--out", "experience.csv"][..], &period].concat());
+    assert!(written.contains("experience.cells.csv"), "{written}");
+    let glm = cli.ok(&[
+        "glm",
+        "--data",
+        "experience.cells.csv",
+        "--response",
+        "claims",
+        "--exposure",
+        "exposure",
+        "--factors",
+        "sex,area",
+        "--family",
+        "poisson",
+        "--base",
+        "sex=M",
+        "--out",
+        "glm.json",
+    ]);
+    assert!(
+        glm.contains("poisson GLM, log link: 3 coefficients"),
+        "{glm}"
+    );
+    assert_eq!(json("glm.json")["coefficients"][1]["name"], "sex=F");
+    cli.ok(&[&["experience", "--out", "experience.xlsx"][..], &period].concat());
+    cli.ok(&[
+        &["experience", "--split", "month", "--out", "experience.html"][..],
+        &period,
+    ]
+    .concat());
+    assert!(read("experience.html").contains("Incidence relativity by age"));
+
+    std::fs::write(
+        cli.dir.path().join("bad_members.csv"),
+        "id,sex,start_date\nM1,X,2025-01-01\n",
+    )
+    .unwrap();
+    let error = cli.fails(&[
+        "experience",
+        "--members",
+        "bad_members.csv",
+        "--claims",
+        "claims.csv",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains("bad_members.csv: line 2, column sex: 'X' is not one of: F, M"),
+        "{error}"
+    );
+    let error = cli.fails(
+        &[
+            &["experience", "--base", "sex=X", "--out", "bad.json"][..],
+            &period,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("sex: the base level 'X' is not one of F, M"),
+        "{error}"
+    );
+    assert!(!cli.dir.path().join("bad.json").exists());
 }
 
 /// Reserves on the synthetic scheme: the database and its claims export give the same study;
