@@ -4,6 +4,7 @@
 
 mod claims_api;
 mod error;
+mod experience_api;
 mod openapi;
 mod reserve_api;
 
@@ -63,7 +64,8 @@ pub fn router(registry: Registry) -> Router {
             post(claims_api::review),
         )
         .route("/api/members/{id}/cover", get(claims_api::cover))
-        .route("/api/reserve", post(reserve_api::reserve));
+        .route("/api/reserve", post(reserve_api::reserve))
+        .route("/api/experience", post(experience_api::experience));
     for table in tables::ALL {
         router = router
             .route(

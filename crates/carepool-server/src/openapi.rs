@@ -183,6 +183,26 @@ fn claims(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         }}),
     );
     paths.insert(
+        "/api/experience".into(),
+        json!({ "post": {
+            "summary": "The experience study on the live database: exposure, incidence, average cost, base table, relativities, GLMs and diagnostics (docs/EXPERIENCE.md)",
+            "requestBody": { "required": false, "content": { "application/json": { "schema": {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "scheme": { "type": "string", "description": "The scheme studied; default every family." },
+                    "from": { "type": "string", "format": "date", "description": "Default 1 January two years before `to`." },
+                    "to": { "type": "string", "format": "date", "description": "Default today." },
+                    "split": { "type": "string", "enum": ["year", "month"], "default": "year" },
+                    "age_bands": { "type": "array", "items": { "type": "integer" }, "description": "Starts of the age bands; default [0, 5, 15, 25, 45, 65]." },
+                    "duration_bands": { "type": "array", "items": { "type": "integer" }, "description": "Starts of the duration bands in months since enrolment; default [0, 3, 6, 12, 24]." },
+                    "base": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Base level by factor (age, sex, area, duration), e.g. {\"sex\": \"M\"}; default the level with the most exposure." },
+                    "glm_factors": { "type": "array", "items": { "type": "string", "enum": ["age", "sex", "area", "duration"] }, "description": "Default [age, sex, area]." }
+                } } } } },
+            "responses": { "200": { "description": "The study, as `carepool experience --out FILE.json` writes it (docs/EXPERIENCE.md)" },
+                           "422": error_response("An option is wrong (`field` names it), or no member was covered in the period (`not_estimable`)") }
+        }}),
+    );
+    paths.insert(
         "/api/members/{id}/cover".into(),
         json!({ "get": {
             "summary": "Is the member covered on a date, and what is left of each annual limit",
@@ -348,6 +368,7 @@ mod tests {
             ("/api/claims/pay", "post"),
             ("/api/members/{id}/cover", "get"),
             ("/api/reserve", "post"),
+            ("/api/experience", "post"),
         ] {
             assert!(
                 document["paths"][path][method].is_object(),

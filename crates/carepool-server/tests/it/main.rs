@@ -4,6 +4,7 @@
 mod api;
 mod bad_input;
 mod claims;
+mod experience;
 mod reserve;
 mod story;
 mod support;
@@ -31,6 +32,7 @@ use claims::{
     a_failed_batch_leaves_nothing_behind, a_family_limit_goes_to_the_claims_that_arrived_first,
     claims_received_after_the_decision_date_wait, claims_story, concurrent_claims_keep_the_limit,
 };
+use experience::experience_on_the_live_database;
 use reserve::reserving_on_the_live_database;
 use story::registry_story;
 
@@ -44,4 +46,5 @@ on_both_backends!(
     claims_received_after_the_decision_date_wait,
     a_family_limit_goes_to_the_claims_that_arrived_first,
     reserving_on_the_live_database,
+    experience_on_the_live_database,
 );

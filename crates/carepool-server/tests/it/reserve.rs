@@ -8,7 +8,7 @@ use carepool_core::claims::{Claim, ClaimLine};
 use serde_json::json;
 
 /// A one-day surgical stay of 1,000 at H1, admitted on `incurred`, received on `received`.
-fn stay(number: &str, member: &str, incurred: &str, received: &str) -> serde_json::Value {
+pub fn stay(number: &str, member: &str, incurred: &str, received: &str) -> serde_json::Value {
     let day = |text: &str| text.parse().unwrap();
     serde_json::to_value(Claim {
         provider_id: "H1".into(),

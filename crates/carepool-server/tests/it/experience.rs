@@ -1,0 +1,69 @@
+//! The experience study on the live database through the API, on the small registry of the
+//! shared story: three members covered from 1 April 2025 (one pending), two stays.
+
+use crate::reserve::stay;
+use crate::support::{Harness, load_registry};
+use axum::http::StatusCode;
+use serde_json::json;
+
+fn close(value: &serde_json::Value, want: f64) {
+    let got = value.as_f64().unwrap_or(f64::NAN);
+    assert!((got - want).abs() < 1e-9, "{got} against {want}");
+}
+
+pub async fn experience_on_the_live_database(h: Harness) {
+    load_registry(&h).await;
+    let claims = json!([
+        stay("E1", "M1", "2025-06-10", "2025-06-20"),
+        stay("E2", "M4", "2025-07-05", "2025-07-20"),
+        stay("E3", "M3", "2025-08-05", "2025-08-20"),
+    ]);
+    let (status, body) = h.call("POST", "/api/claims", Some(claims)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let options = json!({ "scheme": "pip", "from": "2025-01-01", "to": "2025-12-31" });
+    let (status, study) = h.call("POST", "/api/experience", Some(options)).await;
+    assert_eq!(status, StatusCode::OK, "{study}");
+    // M1 and M2 (rural) and M4 (urban): 275 days each from 1 April; M3 is pending.
+    let summary = &study["summary"];
+    close(&summary["exposure"], 825.0 / 365.0);
+    close(&summary["pending_exposure"], 275.0 / 365.0);
+    close(&summary["family_exposure"], 550.0 / 365.0);
+    close(&summary["average_family_size"], 1.5);
+    assert_eq!(summary["claims"], 2);
+    close(&summary["incidence_per_1000"], 2000.0 * 365.0 / 825.0);
+    close(&summary["average_cost"], 1000.0);
+    close(&summary["alos"], 1.0);
+    assert_eq!(summary["outside"]["pending"], 1);
+    let area = study["relativities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["factor"] == "area")
+        .unwrap();
+    assert_eq!(area["base"], "rural");
+    let urban = area["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == "urban")
+        .unwrap();
+    close(&urban["incidence_relativity"], 2.0);
+    assert_eq!(study["locations"][0]["location"], "D1");
+    let ownership = &study["diagnostics"]["ownership"][0];
+    assert_eq!(ownership["ownership"], "public");
+
+    let (status, body) = h
+        .call("POST", "/api/experience", Some(json!({ "split": "week" })))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "split", "{body}");
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/experience",
+            Some(json!({ "from": "2020-01-01", "to": "2020-12-31" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "not_estimable", "{body}");
+}
