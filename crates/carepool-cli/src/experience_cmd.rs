@@ -30,6 +30,13 @@ pub struct ExperienceArgs {
     /// The providers file (CSV: code, ownership), for public and private facilities.
     #[arg(long, requires = "members")]
     pub providers: Option<PathBuf>,
+    /// The families file (CSV: id, location_code), with --locations: where each member lives,
+    /// for a members file without area and location_code columns (a registry export).
+    #[arg(long, requires_all = ["members", "locations"])]
+    pub families: Option<PathBuf>,
+    /// The locations file (CSV: code, kind, parent_code, area), with --families.
+    #[arg(long, requires = "families")]
+    pub locations: Option<PathBuf>,
     /// The scheme studied (database only) [default: every family].
     #[arg(long, conflicts_with = "members")]
     pub scheme: Option<String>,
@@ -96,6 +103,8 @@ impl ExperienceArgs {
             coverage: self.coverage.as_deref(),
             claims: self.claims.as_deref()?,
             providers: self.providers.as_deref(),
+            families: self.families.as_deref(),
+            locations: self.locations.as_deref(),
         })
     }
 }

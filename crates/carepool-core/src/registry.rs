@@ -346,6 +346,20 @@ pub fn district_of<'a>(locations: &'a HashMap<String, Location>, code: &'a str) 
     code
 }
 
+/// Urban or rural, for a location: its own, or that of the nearest location above it that has one.
+pub fn area_of(locations: &HashMap<String, Location>, code: &str) -> Option<Area> {
+    let mut current = locations.get(code);
+    // The hierarchy is a few levels deep; the bound guards against a cycle in bad data.
+    for _ in 0..64 {
+        let location = current?;
+        if let Some(area) = location.area {
+            return Some(area);
+        }
+        current = locations.get(location.parent_code.as_deref()?);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,6 +389,30 @@ mod tests {
         assert_eq!(district_of(&locations, "D1"), "D1");
         assert_eq!(district_of(&locations, "X1"), "X1", "no district above");
         assert_eq!(district_of(&locations, "unknown"), "unknown");
+    }
+
+    #[test]
+    fn a_village_without_an_area_takes_the_one_above_it() {
+        let mut locations = HashMap::new();
+        for (code, parent, area) in [
+            ("D1", None, Some(Area::Rural)),
+            ("V1", Some("D1"), None),
+            ("V2", Some("D1"), Some(Area::Urban)),
+            ("X1", None, None),
+        ] {
+            let location = Location {
+                code: code.into(),
+                name: code.into(),
+                kind: "village".into(),
+                parent_code: parent.map(String::from),
+                area,
+            };
+            locations.insert(code.to_string(), location);
+        }
+        assert_eq!(area_of(&locations, "V1"), Some(Area::Rural));
+        assert_eq!(area_of(&locations, "V2"), Some(Area::Urban));
+        assert_eq!(area_of(&locations, "X1"), None);
+        assert_eq!(area_of(&locations, "nowhere"), None);
     }
 
     fn date(text: &str) -> NaiveDate {

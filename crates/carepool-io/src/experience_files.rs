@@ -9,7 +9,7 @@ use carepool_actuarial::experience::{
 };
 use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
-use carepool_core::registry::{MemberStatus, Ownership, Sex};
+use carepool_core::registry::{Area, Location, MemberStatus, Ownership, Sex, area_of, district_of};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,6 +23,10 @@ pub struct Extracts<'a> {
     pub claims: &'a Path,
     /// The registry's providers file, for the ownership of the facility of each claim.
     pub providers: Option<&'a Path>,
+    /// The registry's families and locations files: where each member's family lives (area and
+    /// district), for a members file without `area` and `location_code` columns.
+    pub families: Option<&'a Path>,
+    pub locations: Option<&'a Path>,
 }
 
 /// Lines read so far in a file, every this many.
@@ -39,8 +43,19 @@ pub fn read_extracts(
         Some(path) => read_coverage(path, progress)?,
         None => HashMap::new(),
     };
+    let places = match (extracts.families, extracts.locations) {
+        (Some(families), Some(locations)) => read_places(families, &read_locations(locations)?)?,
+        _ => HashMap::new(),
+    };
     let mut data = ExperienceData::new();
-    read_members(extracts, &mut periods, horizon, &mut data, progress)?;
+    read_members(
+        extracts,
+        &places,
+        &mut periods,
+        horizon,
+        &mut data,
+        progress,
+    )?;
     let ownership = match extracts.providers {
         Some(path) => read_ownership(path)?,
         None => HashMap::new(),
@@ -109,8 +124,57 @@ fn parsed<T>(
     }
 }
 
+fn read_locations(path: &Path) -> Result<HashMap<String, Location>, FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let code = sheet.required("code", "the location's code");
+    let [kind, parent, area] = ["kind", "parent_code", "area"].map(|c| sheet.column(c));
+    let Some(code) = code else {
+        return Err(sheet.error());
+    };
+    let mut locations = HashMap::new();
+    while sheet.next()? {
+        let Ok(area) = parsed(&mut sheet, area, |t| {
+            Area::parse("area", t).map_err(|e| e.message)
+        }) else {
+            continue;
+        };
+        let location = Location {
+            code: sheet.field(code).to_string(),
+            name: String::new(),
+            kind: sheet.optional(kind).unwrap_or_default().to_string(),
+            parent_code: sheet.optional(parent).map(str::to_string),
+            area,
+        };
+        locations.insert(location.code.clone(), location);
+    }
+    sheet.finish(locations)
+}
+
+/// Each family's area and district, by family id.
+type Places = HashMap<String, (Option<Area>, String)>;
+
+fn read_places(path: &Path, locations: &HashMap<String, Location>) -> Result<Places, FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let id = sheet.required("id", "the family's id");
+    let location = sheet.required("location_code", "where the family lives");
+    let (Some(id), Some(location)) = (id, location) else {
+        return Err(sheet.error());
+    };
+    let mut places = Places::new();
+    while sheet.next()? {
+        let code = sheet.field(location);
+        let place = (
+            area_of(locations, code),
+            district_of(locations, code).to_string(),
+        );
+        places.insert(sheet.field(id).to_string(), place);
+    }
+    sheet.finish(places)
+}
+
 fn read_members(
     extracts: Extracts,
+    places: &Places,
     periods: &mut Periods,
     horizon: NaiveDate,
     data: &mut ExperienceData,
@@ -185,13 +249,18 @@ fn read_members(
             }
         };
         let spans = cover_spans(&cover, status, since, horizon);
+        let place = sheet.optional(family).and_then(|f| places.get(f));
         let member = MemberInput {
             id: &member_id,
             family: sheet.optional(family),
             sex,
             birth_date: birth,
-            area: sheet.optional(area),
-            location: sheet.optional(location),
+            area: sheet
+                .optional(area)
+                .or_else(|| place.and_then(|p| p.0).map(Area::as_str)),
+            location: sheet
+                .optional(location)
+                .or_else(|| place.map(|p| p.1.as_str())),
             spans: &spans,
         };
         if let Err(error) = data.add_member(member) {
@@ -383,6 +452,8 @@ mod tests {
             coverage,
             claims,
             providers: None,
+            families: None,
+            locations: None,
         };
         read_extracts(extracts, date("2025-12-31"), &|_, _| {})
     }

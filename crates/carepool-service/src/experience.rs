@@ -10,7 +10,7 @@ use carepool_actuarial::experience::{
 use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::{
-    Area, FieldError, Location, MemberStatus, Ownership, Sex, district_of,
+    Area, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
 };
 use carepool_store::claim_tables::CLAIMS;
 use carepool_store::schema::{Table, Value};
@@ -120,30 +120,11 @@ fn text(value: &Value) -> Option<&str> {
     value.as_text().filter(|t| !t.is_empty())
 }
 
-/// Where each family lives: its area (from the nearest location up that has one) and district.
-struct Places {
-    locations: HashMap<String, Location>,
-}
-
-impl Places {
-    fn area(&self, code: &str) -> Option<Area> {
-        let mut current = self.locations.get(code);
-        for _ in 0..64 {
-            let location = current?;
-            if let Some(area) = location.area {
-                return Some(area);
-            }
-            current = self.locations.get(location.parent_code.as_deref()?);
-        }
-        None
-    }
-}
-
 impl Registry {
-    async fn places(&self) -> Result<Places, ServiceError> {
+    async fn locations(&self) -> Result<HashMap<String, Location>, ServiceError> {
         let columns = ["code", "kind", "parent_code", "area"].map(|c| column(&LOCATIONS, c));
         let rows = self.store.project(&LOCATIONS, &columns, &[]).await?;
-        let locations = rows
+        Ok(rows
             .iter()
             .map(|row| {
                 let code = text(&row[0]).unwrap_or_default().to_string();
@@ -156,8 +137,7 @@ impl Registry {
                 };
                 (code, location)
             })
-            .collect();
-        Ok(Places { locations })
+            .collect())
     }
 
     /// The members of `scheme` (every family's without one), with their cover to `horizon`, and
@@ -167,7 +147,7 @@ impl Registry {
         scheme: Option<&str>,
         horizon: NaiveDate,
     ) -> Result<ExperienceData, ServiceError> {
-        let places = self.places().await?;
+        let locations = self.locations().await?;
         let filter: Vec<(usize, Value)> = scheme
             .map(|s| (column(&FAMILIES, "scheme"), Value::Text(s.into())))
             .into_iter()
@@ -180,8 +160,8 @@ impl Registry {
             .await?
         {
             let location = text(&row[1]).unwrap_or_default();
-            let area = places.area(location).map(Area::as_str);
-            let district = district_of(&places.locations, location).to_string();
+            let area = area_of(&locations, location).map(Area::as_str);
+            let district = district_of(&locations, location).to_string();
             families.insert(
                 text(&row[0]).unwrap_or_default().to_string(),
                 (area, district),

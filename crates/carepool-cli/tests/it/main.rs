@@ -327,7 +327,7 @@ fn experience_story(cli: &Cli) {
     let period = ["--from", "2025-04-01", "--to", "2026-09-30"];
     let out = cli.ok(&[&["experience", "--out", "experience.json"][..], &period].concat());
     assert!(out.contains("member-years"), "{out}");
-    for kind in ["members", "coverage", "providers"] {
+    for kind in ["members", "coverage", "providers", "families", "locations"] {
         cli.ok(&["export", kind, "--out", &format!("{kind}.csv")]);
     }
     cli.ok(&["export", "claims", "--out", "claims.csv"]);
@@ -341,12 +341,24 @@ fn experience_story(cli: &Cli) {
         "claims.csv",
         "--providers",
         "providers.csv",
+        "--families",
+        "families.csv",
+        "--locations",
+        "locations.csv",
         "--out",
         "extracts.json",
     ];
     cli.ok(&[&extracts[..], &period].concat());
     let (database, files) = (json("experience.json"), json("extracts.json"));
-    for part in ["summary", "periods", "base_table", "diagnostics"] {
+    for part in [
+        "summary",
+        "periods",
+        "base_table",
+        "relativities",
+        "locations",
+        "diagnostics",
+        "glm",
+    ] {
         assert_eq!(database[part], files[part], "{part}");
     }
     let summary = &database["summary"];
