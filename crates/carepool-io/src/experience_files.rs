@@ -11,7 +11,8 @@ use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::{Area, Location, MemberStatus, Ownership, Sex, area_of, district_of};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+// A fast hash: ids of millions of members are looked up; they come from the scheme's own files.
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 /// The files of one study.
@@ -124,14 +125,15 @@ fn parsed<T>(
     }
 }
 
-fn read_locations(path: &Path) -> Result<HashMap<String, Location>, FileError> {
+/// Locations by code (few: the registry's functions take the standard map).
+fn read_locations(path: &Path) -> Result<std::collections::HashMap<String, Location>, FileError> {
     let mut sheet = Sheet::open(path)?;
     let code = sheet.required("code", "the location's code");
     let [kind, parent, area] = ["kind", "parent_code", "area"].map(|c| sheet.column(c));
     let Some(code) = code else {
         return Err(sheet.error());
     };
-    let mut locations = HashMap::new();
+    let mut locations = std::collections::HashMap::new();
     while sheet.next()? {
         let Ok(area) = parsed(&mut sheet, area, |t| {
             Area::parse("area", t).map_err(|e| e.message)
@@ -153,7 +155,10 @@ fn read_locations(path: &Path) -> Result<HashMap<String, Location>, FileError> {
 /// Each family's area and district, by family id.
 type Places = HashMap<String, (Option<Area>, String)>;
 
-fn read_places(path: &Path, locations: &HashMap<String, Location>) -> Result<Places, FileError> {
+fn read_places(
+    path: &Path,
+    locations: &std::collections::HashMap<String, Location>,
+) -> Result<Places, FileError> {
     let mut sheet = Sheet::open(path)?;
     let id = sheet.required("id", "the family's id");
     let location = sheet.required("location_code", "where the family lives");

@@ -237,16 +237,30 @@ impl Counter<'_> {
         for span in self.data.spans_of(person) {
             let start = span.start.max(self.from());
             let end = span.end.min(self.to());
+            if start > end {
+                continue;
+            }
+            // Bands are looked up again only when a boundary is crossed.
+            let mut period = self.period_of(start);
+            let (mut age, mut next_age) = self.bands.age(person.birth_date, start);
+            let (mut duration, mut next_duration) = self.bands.duration(enrolled, start);
+            let after_end = end.succ_opt().expect("a next day");
             let mut day = start;
             while day <= end {
-                let period = self.period_of(day);
-                let (age, next_age) = self.bands.age(person.birth_date, day);
-                let (duration, next_duration) = self.bands.duration(enrolled, day);
+                if day > self.periods[period].end {
+                    period += 1;
+                }
+                if next_age.is_some_and(|next| day >= next) {
+                    (age, next_age) = self.bands.age(person.birth_date, day);
+                }
+                if next_duration.is_some_and(|next| day >= next) {
+                    (duration, next_duration) = self.bands.duration(enrolled, day);
+                }
                 let mut next = self.periods[period].end.succ_opt().expect("a next day");
                 for boundary in [next_age, next_duration].into_iter().flatten() {
                     next = next.min(boundary);
                 }
-                let next = next.min(end.succ_opt().expect("a next day"));
+                let next = next.min(after_end);
                 let length = days(day, next);
                 let index = self.shape.index(CellKey {
                     period,

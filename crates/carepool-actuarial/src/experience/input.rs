@@ -4,7 +4,8 @@
 use carepool_core::Money;
 use carepool_core::registry::{MemberStatus, Ownership, Sex};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+// A fast hash: ids of millions of members are looked up; they come from the scheme, not an attacker.
+use foldhash::HashMap;
 
 /// Distinct labels of one attribute (an area, a location, a clinical category), numbered in the
 /// order met.
