@@ -22,15 +22,7 @@ fn date(text: &str) -> NaiveDate {
 
 fn honest() -> SynthConfig {
     SynthConfig {
-        behaviour: Behaviour {
-            upcoding_facility_share: 0.0,
-            stay_inflating_facility_share: 0.0,
-            charging_facility_share: 0.0,
-            duplicate_share: 0.0,
-            malformed_share: 0.0,
-            pending_claim_factor: 0.0,
-            ..Behaviour::default()
-        },
+        behaviour: Behaviour::honest(),
         ..SynthConfig::default()
     }
 }

@@ -15,8 +15,6 @@ mod support;
 use carepool_actuarial::experience::{ExperienceStudy, Split};
 use carepool_io::experience_files::{Extracts, read_extracts};
 use carepool_service::Registry;
-use carepool_synth::{Options, SynthConfig};
-use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -53,20 +51,9 @@ fn main() {
     let members: f64 = flags.number("--members", 10_000_000.0);
     let years: f64 = flags.number("--years", 3.0);
     let source = flags.text("--source").unwrap_or_else(|| "csv".into());
-    let config = SynthConfig::default();
-    let families = (members / config.population.mean_family_size).round() as u64;
-    let scheme_file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pip-inpatient.toml");
-    let scheme = carepool_io::read_scheme_file(&scheme_file).unwrap();
-    let from: NaiveDate = scheme.effective_from;
-    let to = from + Days::new((years * 365.25).round() as u64 - 1);
+    let (config, scheme, options) = support::national_scheme(members, years);
+    let (from, to) = (options.from, options.to);
     let dir = tempfile::tempdir().unwrap();
-    let options = Options {
-        families,
-        from,
-        to,
-        seed: 1,
-    };
     let started = Instant::now();
     carepool_synth::write_csv(&config, &scheme, options, dir.path(), &|_| {}).unwrap();
     claims_extract(dir.path());

@@ -8,30 +8,16 @@
 
 mod support;
 
-use carepool_synth::{Options, SynthConfig};
-use chrono::{Days, NaiveDate};
-use std::path::Path;
 use std::time::Instant;
 
 fn main() {
     let flags = support::Flags::from_env();
     let members: f64 = flags.number("--members", 10_000_000.0);
     let years: f64 = flags.number("--years", 3.0);
-    let config = SynthConfig::default();
-    let families = (members / config.population.mean_family_size).round() as u64;
-    let scheme_file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pip-inpatient.toml");
-    let scheme = carepool_io::read_scheme_file(&scheme_file).unwrap();
-    let from: NaiveDate = scheme.effective_from;
-    let to = from + Days::new((years * 365.25).round() as u64 - 1);
+    let (config, scheme, options) = support::national_scheme(members, years);
+    let (from, to) = (options.from, options.to);
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let options = Options {
-        families,
-        from,
-        to,
-        seed: 1,
-    };
     let written =
         carepool_synth::write_csv(&config, &scheme, options, dir.path(), &|_| {}).unwrap();
     let seconds = started.elapsed().as_secs_f64();

@@ -10,6 +10,7 @@ use carepool_io::glm_file::{self, GlmColumns};
 use carepool_io::report;
 use carepool_service::Registry;
 use carepool_service::experience::{ExperienceOptions, study_error};
+use carepool_service::options::named;
 use chrono::NaiveDate;
 use clap::Args;
 use std::collections::BTreeMap;
@@ -202,21 +203,10 @@ pub struct GlmArgs {
     pub out: PathBuf,
 }
 
-fn choice<T: Named>(flag: &str, given: &str) -> Result<T> {
-    T::ALL
-        .iter()
-        .copied()
-        .find(|c| c.name() == given)
-        .ok_or_else(|| {
-            let names: Vec<&str> = T::ALL.iter().map(|c| c.name()).collect();
-            anyhow!("--{flag}: '{given}' is not one of {}", names.join(", "))
-        })
-}
-
 pub fn glm(args: &GlmArgs) -> Result<()> {
     report::Format::of_path(&args.out)?;
-    let family: Family = choice("family", &args.family)?;
-    let link: Link = choice("link", args.link.as_deref().unwrap_or("log"))?;
+    let family = named("family", Some(&args.family), Family::Poisson).map_err(flag_error)?;
+    let link = named("link", args.link.as_deref(), Link::Log).map_err(flag_error)?;
     let columns = GlmColumns {
         response: args.response.clone(),
         exposure: args.exposure.clone(),

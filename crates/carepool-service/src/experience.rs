@@ -1,8 +1,8 @@
 //! The experience study on the live database: one scheme's members with their cover, where
 //! their families live, and their claims, then the study.
 
+use crate::options::named;
 use crate::{Registry, RowProblem, ServiceError};
-use carepool_actuarial::Named;
 use carepool_actuarial::experience::{
     ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
     Split, StudyError, cover_spans,
@@ -42,20 +42,6 @@ pub struct ExperienceOptions {
     pub glm_factors: Option<Vec<String>>,
 }
 
-fn named<T: Named>(field: &'static str, given: &str) -> Result<T, FieldError> {
-    T::ALL
-        .iter()
-        .copied()
-        .find(|choice| choice.name() == given)
-        .ok_or_else(|| {
-            let names: Vec<&str> = T::ALL.iter().map(|c| c.name()).collect();
-            FieldError::new(
-                field,
-                format!("'{given}' is not one of {}", names.join(", ")),
-            )
-        })
-}
-
 impl ExperienceOptions {
     pub fn study(&self, today: NaiveDate) -> Result<ExperienceStudy, FieldError> {
         let to = self.to.unwrap_or(today);
@@ -70,7 +56,7 @@ impl ExperienceOptions {
         }
         let mut study = ExperienceStudy::new(from, to);
         if let Some(split) = &self.split {
-            study.split = named::<Split>("split", split)?;
+            study.split = named("split", Some(split), Split::Year)?;
         }
         if let Some(bands) = &self.age_bands {
             study.age_bands = bands.clone();
@@ -81,12 +67,12 @@ impl ExperienceOptions {
         for (factor, level) in &self.base {
             study
                 .base
-                .insert(named::<Factor>("base", factor)?, level.clone());
+                .insert(named("base", Some(factor), Factor::Age)?, level.clone());
         }
         if let Some(factors) = &self.glm_factors {
             study.glm_factors = factors
                 .iter()
-                .map(|f| named::<Factor>("glm_factors", f))
+                .map(|f| named("glm_factors", Some(f), Factor::Age))
                 .collect::<Result<_, _>>()?;
         }
         Ok(study)

@@ -6,6 +6,7 @@
 pub mod claims;
 mod error;
 pub mod experience;
+pub mod options;
 pub mod reserving;
 mod schemes;
 mod validate;

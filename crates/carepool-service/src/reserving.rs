@@ -1,9 +1,10 @@
 //! Reserving on the live database: every claim as a triangle needs it, then the study.
 
+use crate::options::{named, one_of};
 use crate::{Registry, RowProblem, ServiceError};
 use carepool_actuarial::{
-    Average, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method, Named, Period,
-    Reserve, ReserveStudy, SigmaRule,
+    Average, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method, Period, Reserve,
+    ReserveStudy, SigmaRule,
 };
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
@@ -43,37 +44,6 @@ pub struct ReserveOptions {
     pub iterations: Option<u32>,
     /// Earned premium by origin, for bf, benktander and cape-cod.
     pub exposure: Option<BTreeMap<String, f64>>,
-}
-
-fn one_of<T: Copy>(
-    field: &'static str,
-    given: Option<&str>,
-    default: T,
-    choices: &[(&str, T)],
-) -> Result<T, FieldError> {
-    let Some(given) = given else {
-        return Ok(default);
-    };
-    choices
-        .iter()
-        .find(|(name, _)| *name == given)
-        .map(|(_, value)| *value)
-        .ok_or_else(|| {
-            let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
-            FieldError::new(
-                field,
-                format!("'{given}' is not one of {}", names.join(", ")),
-            )
-        })
-}
-
-/// One of the engine's choices, by its name.
-fn named<T: Named>(field: &'static str, given: Option<&str>, default: T) -> Result<T, FieldError> {
-    let choices: Vec<(&str, T)> = T::ALL
-        .iter()
-        .map(|&choice| (choice.name(), choice))
-        .collect();
-    one_of(field, given, default, &choices)
 }
 
 impl ReserveOptions {

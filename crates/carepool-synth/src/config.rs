@@ -296,6 +296,23 @@ impl Default for Behaviour {
     }
 }
 
+impl Behaviour {
+    /// Every behaviour that distorts claims turned off (no upcoding, inflated stays, charging,
+    /// duplicates, defects, or claims of pending members): the claims are the calibration's
+    /// care, as tests of statistical methods need.
+    pub fn honest() -> Behaviour {
+        Behaviour {
+            upcoding_facility_share: 0.0,
+            stay_inflating_facility_share: 0.0,
+            charging_facility_share: 0.0,
+            duplicate_share: 0.0,
+            malformed_share: 0.0,
+            pending_claim_factor: 0.0,
+            ..Behaviour::default()
+        }
+    }
+}
+
 impl Default for Relativities {
     fn default() -> Self {
         let band = |from_age, incidence, cost| AgeRelativity {

@@ -63,3 +63,29 @@ pub fn peak_memory_mb() -> f64 {
         .unwrap_or(f64::NAN);
     kb / 1024.0
 }
+
+/// About `members` members (families of the default mean size) of examples/pip-inpatient.toml
+/// over `years` years from its first day: the settings, the scheme and the generator's options.
+pub fn national_scheme(
+    members: f64,
+    years: f64,
+) -> (
+    carepool_synth::SynthConfig,
+    carepool_core::scheme::SchemeDefinition,
+    carepool_synth::Options,
+) {
+    let config = carepool_synth::SynthConfig::default();
+    let families = (members / config.population.mean_family_size).round() as u64;
+    let scheme_file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pip-inpatient.toml");
+    let scheme = carepool_io::read_scheme_file(&scheme_file).unwrap();
+    let from = scheme.effective_from;
+    let to = from + chrono::Days::new((years * 365.25).round() as u64 - 1);
+    let options = carepool_synth::Options {
+        families,
+        from,
+        to,
+        seed: 1,
+    };
+    (config, scheme, options)
+}
