@@ -1,20 +1,22 @@
 //! Benchmark: the experience study at national scale, from CSV extracts or from a database.
 //!
 //!     cargo bench -p carepool-cli --bench experience_study -- [--members N] [--years Y]
-//!         [--source csv|sqlite|postgres]
+//!         [--source csv|sqlite|postgres] [--database FILE.db]
 //!
 //! Generates about N members (families of the default mean size) enrolled in
 //! examples/pip-inpatient.toml over Y years with their claims, writes the registry's files and a
 //! claims extract (amount claimed per claim), then times reading the extracts (or, with a
 //! database source, loading them first, untimed, and reading the database) and the study itself
 //! (exposure by month, age, sex, area and duration; claims; every table and both GLMs). Prints
-//! the times and the process's peak memory.
+//! the times and the process's peak memory. With `--database FILE.db` (SQLite), the first run
+//! loads the file and keeps it; later runs only read it and study, so the peak memory is theirs.
 
 mod support;
 
-use carepool_actuarial::experience::{ExperienceStudy, Split};
+use carepool_actuarial::experience::{ExperienceData, ExperienceStudy, Split};
 use carepool_io::experience_files::{Extracts, read_extracts};
 use carepool_service::Registry;
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -46,70 +48,24 @@ fn claims_extract(dir: &Path) {
     out.flush().unwrap();
 }
 
-fn main() {
-    let flags = support::Flags::from_env();
-    let members: f64 = flags.number("--members", 10_000_000.0);
-    let years: f64 = flags.number("--years", 3.0);
-    let source = flags.text("--source").unwrap_or_else(|| "csv".into());
-    let (config, scheme, options) = support::national_scheme(members, years);
-    let (from, to) = (options.from, options.to);
-    let dir = tempfile::tempdir().unwrap();
-    let started = Instant::now();
-    carepool_synth::write_csv(&config, &scheme, options, dir.path(), &|_| {}).unwrap();
-    claims_extract(dir.path());
-    eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
+/// Reads the scheme's members, cover and claims from the database, timed.
+async fn read_database(registry: &Registry, scheme: &str, to: NaiveDate) -> (ExperienceData, f64) {
+    let reading = Instant::now();
+    let data = registry.experience_data(Some(scheme), to).await.unwrap();
+    (data, reading.elapsed().as_secs_f64())
+}
 
+fn study_and_report(
+    source: &str,
+    data: &ExperienceData,
+    read: f64,
+    from: NaiveDate,
+    to: NaiveDate,
+) {
     let mut study = ExperienceStudy::new(from, to);
     study.split = Split::Month;
-    let started = Instant::now();
-    let data = match source.as_str() {
-        "csv" => {
-            let path = |name: &str| dir.path().join(name);
-            let (members, coverage, claims) = (
-                path("members.csv"),
-                path("coverage.csv"),
-                path("claims_extract.csv"),
-            );
-            let (providers, families, locations) = (
-                path("providers.csv"),
-                path("families.csv"),
-                path("locations.csv"),
-            );
-            let extracts = Extracts {
-                members: &members,
-                coverage: Some(&coverage),
-                claims: &claims,
-                providers: Some(&providers),
-                families: Some(&families),
-                locations: Some(&locations),
-            };
-            read_extracts(extracts, to, &|_, _| {}).unwrap()
-        }
-        backend => tokio::runtime::Runtime::new().unwrap().block_on(async {
-            let (store, _database) = support::open_store(backend, dir.path()).await;
-            let registry = Registry::new(store);
-            let loading = Instant::now();
-            carepool_io::load_directory(
-                &registry,
-                scheme.clone(),
-                dir.path(),
-                std::sync::Arc::new(|_: &str, _| {}),
-            )
-            .await
-            .unwrap();
-            eprintln!("loaded in {:.1} s", loading.elapsed().as_secs_f64());
-            let reading = Instant::now();
-            let data = registry
-                .experience_data(Some(&scheme.code), to)
-                .await
-                .unwrap();
-            eprintln!("read in {:.1} s", reading.elapsed().as_secs_f64());
-            data
-        }),
-    };
-    let read = started.elapsed().as_secs_f64();
     let studying = Instant::now();
-    let experience = study.run(&data).unwrap();
+    let experience = study.run(data).unwrap();
     let studied = studying.elapsed().as_secs_f64();
     println!(
         "{source}: {} members, {} claims, {from} to {to} by month: read {read:.1} s, study {studied:.1} s, total {:.1} s; {:.0} member-years, {} claims in the rates, {} cells; peak memory {:.0} MB",
@@ -121,4 +77,87 @@ fn main() {
         experience.cells.len(),
         support::peak_memory_mb()
     );
+}
+
+fn main() {
+    let flags = support::Flags::from_env();
+    let members: f64 = flags.number("--members", 10_000_000.0);
+    let years: f64 = flags.number("--years", 3.0);
+    let source = flags.text("--source").unwrap_or_else(|| "csv".into());
+    // A SQLite file kept between runs: the first run loads it, the next ones only read it, so
+    // their peak memory is the study's alone.
+    let database = flags.text("--database");
+    let (config, scheme, options) = support::national_scheme(members, years);
+    let (from, to) = (options.from, options.to);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    if let Some(path) = database.as_deref().filter(|p| Path::new(p).exists()) {
+        let (data, read) = runtime.block_on(async {
+            let url = format!("sqlite://{path}");
+            let store = carepool_store_sqlite::SqliteStore::open(&url)
+                .await
+                .unwrap();
+            read_database(&Registry::new(std::sync::Arc::new(store)), &scheme.code, to).await
+        });
+        return study_and_report("sqlite", &data, read, from, to);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    carepool_synth::write_csv(&config, &scheme, options, dir.path(), &|_| {}).unwrap();
+    claims_extract(dir.path());
+    eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
+    if source == "csv" {
+        let reading = Instant::now();
+        let path = |name: &str| dir.path().join(name);
+        let (members, coverage, claims) = (
+            path("members.csv"),
+            path("coverage.csv"),
+            path("claims_extract.csv"),
+        );
+        let (providers, families, locations) = (
+            path("providers.csv"),
+            path("families.csv"),
+            path("locations.csv"),
+        );
+        let extracts = Extracts {
+            members: &members,
+            coverage: Some(&coverage),
+            claims: &claims,
+            providers: Some(&providers),
+            families: Some(&families),
+            locations: Some(&locations),
+        };
+        let data = read_extracts(extracts, to, &|_, _| {}).unwrap();
+        return study_and_report("csv", &data, reading.elapsed().as_secs_f64(), from, to);
+    }
+    let (data, read) = runtime.block_on(async {
+        let (store, _database) = match database.as_deref() {
+            Some(path) => {
+                let url = format!("sqlite://{path}");
+                let store = carepool_store_sqlite::SqliteStore::open(&url)
+                    .await
+                    .unwrap();
+                (
+                    std::sync::Arc::new(store) as std::sync::Arc<dyn carepool_store::Store>,
+                    None,
+                )
+            }
+            None => support::open_store(&source, dir.path()).await,
+        };
+        let registry = Registry::new(store);
+        let loading = Instant::now();
+        carepool_io::load_directory(
+            &registry,
+            scheme.clone(),
+            dir.path(),
+            std::sync::Arc::new(|_: &str, _| {}),
+        )
+        .await
+        .unwrap();
+        eprintln!("loaded in {:.1} s", loading.elapsed().as_secs_f64());
+        read_database(&registry, &scheme.code, to).await
+    });
+    if let Some(path) = database {
+        eprintln!("{path} is loaded; run again with --database {path} to measure the study alone");
+    }
+    study_and_report(&source, &data, read, from, to);
 }

@@ -13,10 +13,12 @@ use carepool_core::registry::{
     Area, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
 };
 use carepool_store::claim_tables::CLAIMS;
-use carepool_store::schema::{Table, Value};
+use carepool_store::schema::{Row, Table, Value};
 use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS, MEMBERS, PROVIDERS};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
+// A fast hash for the maps of millions of ids (the scheme's own, not an attacker's).
+use foldhash::HashMap as FastMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How to study, as the command line and the API give it: words, checked in one place.
@@ -107,6 +109,29 @@ fn text(value: &Value) -> Option<&str> {
 }
 
 impl Registry {
+    /// Hands each row of a projection to `each` as it is read; the first error ends the use of
+    /// the rows and is returned.
+    async fn each_row(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        mut each: impl FnMut(Row) -> Result<(), ServiceError> + Send,
+    ) -> Result<(), ServiceError> {
+        let mut failed = None;
+        let mut take = |row: Row| {
+            if failed.is_none()
+                && let Err(error) = each(row)
+            {
+                failed = Some(error);
+            }
+        };
+        self.store
+            .project_each(table, columns, filters, &mut take)
+            .await?;
+        failed.map_or(Ok(()), Err)
+    }
+
     async fn locations(&self) -> Result<HashMap<String, Location>, ServiceError> {
         let columns = ["code", "kind", "parent_code", "area"].map(|c| column(&LOCATIONS, c));
         let rows = self.store.project(&LOCATIONS, &columns, &[]).await?;
@@ -139,7 +164,7 @@ impl Registry {
             .into_iter()
             .collect();
         let family_columns = ["id", "location_code"].map(|c| column(&FAMILIES, c));
-        let mut families: HashMap<String, (Option<&'static str>, String)> = HashMap::new();
+        let mut families: FastMap<String, (Option<&'static str>, String)> = FastMap::default();
         for row in self
             .store
             .project(&FAMILIES, &family_columns, &filter)
@@ -164,11 +189,11 @@ impl Registry {
         ]
         .map(|c| column(&MEMBERS, c));
         let mut data = ExperienceData::new();
-        for row in self.store.project(&MEMBERS, &member_columns, &[]).await? {
+        self.each_row(&MEMBERS, &member_columns, &[], |row| {
             let id = text(&row[0]).unwrap_or_default();
             let family = text(&row[1]).unwrap_or_default();
             let Some((area, district)) = families.get(family) else {
-                continue;
+                return Ok(());
             };
             let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
             let status = text(&row[4])
@@ -186,29 +211,31 @@ impl Registry {
                 location: Some(district),
                 spans: &spans,
             })
-            .map_err(|error| corrupt(&error.to_string()))?;
-        }
+            .map_err(|error| corrupt(&error.to_string()))
+        })
+        .await?;
         let in_scheme: HashSet<&str> = families.keys().map(String::as_str).collect();
         self.add_experience_claims(&mut data, scheme.map(|_| &in_scheme))
             .await?;
         Ok(data)
     }
 
-    async fn cover_periods(&self) -> Result<HashMap<String, Vec<CoverPeriod>>, ServiceError> {
+    async fn cover_periods(&self) -> Result<FastMap<String, Vec<CoverPeriod>>, ServiceError> {
         let columns = ["member_id", "start_date", "end_date"].map(|c| column(&COVERAGE, c));
-        let mut cover: HashMap<String, Vec<CoverPeriod>> = HashMap::new();
-        for row in self.store.project(&COVERAGE, &columns, &[]).await? {
-            let Some(start) = row[1].as_date() else {
-                continue;
-            };
-            cover
-                .entry(text(&row[0]).unwrap_or_default().to_string())
-                .or_default()
-                .push(CoverPeriod {
-                    start,
-                    end: row[2].as_date(),
-                });
-        }
+        let mut cover: FastMap<String, Vec<CoverPeriod>> = FastMap::default();
+        self.each_row(&COVERAGE, &columns, &[], |row| {
+            if let Some(start) = row[1].as_date() {
+                cover
+                    .entry(text(&row[0]).unwrap_or_default().to_string())
+                    .or_default()
+                    .push(CoverPeriod {
+                        start,
+                        end: row[2].as_date(),
+                    });
+            }
+            Ok(())
+        })
+        .await?;
         Ok(cover)
     }
 
@@ -250,11 +277,11 @@ impl Registry {
             "limit_raising_case",
         ];
         let columns = names.map(|c| column(&CLAIMS, c));
-        for row in self.store.project(&CLAIMS, &columns, &[]).await? {
+        self.each_row(&CLAIMS, &columns, &[], |row| {
             if let (Some(scheme), Some(family)) = (in_scheme, text(&row[2]))
                 && !scheme.contains(family)
             {
-                continue;
+                return Ok(());
             }
             let id = text(&row[0]).unwrap_or_default();
             let corrupt = |what: &str| ServiceError::Corrupt(format!("stored claim {id}: {what}"));
@@ -268,7 +295,7 @@ impl Registry {
                 .and_then(|s| ClaimStatus::parse("status", s).ok())
                 .ok_or_else(|| corrupt("no status"))?;
             let Some(incurred) = row[3].as_date() else {
-                continue;
+                return Ok(());
             };
             let reasons = reason_codes(&row[13]);
             let stay_days = row[10]
@@ -291,7 +318,9 @@ impl Registry {
                     .contains(&ReasonCode::LimitRaised)
                     .then(|| text(&row[14]).unwrap_or("declared")),
             });
-        }
+            Ok(())
+        })
+        .await?;
         Ok(())
     }
 

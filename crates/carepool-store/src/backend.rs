@@ -387,6 +387,34 @@ macro_rules! sqlx_store {
                     .collect()
             }
 
+            async fn project_each(
+                &self,
+                table: &'static $crate::schema::Table,
+                columns: &[usize],
+                filters: &[(usize, $crate::schema::Value)],
+                each: &mut (dyn FnMut($crate::schema::Row) + Send),
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::futures_util::TryStreamExt;
+                let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
+                let sql = $dialect.project(table, columns, &filter_columns);
+                let query = filters.iter().fold(
+                    ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
+                    |q, (c, value)| bind(q, value, table.columns[*c].ty),
+                );
+                let mut rows = query.fetch(&self.pool);
+                while let Some(row) = rows
+                    .try_next()
+                    .await
+                    .map_err($crate::StoreError::internal)?
+                {
+                    each(read_columns(
+                        columns.iter().map(|&i| &table.columns[i]),
+                        &row,
+                    )?);
+                }
+                Ok(())
+            }
+
             async fn existing_keys(
                 &self,
                 table: &'static $crate::schema::Table,

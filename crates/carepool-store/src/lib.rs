@@ -3,6 +3,9 @@
 //! ([`sql`]), and the store's error type.
 
 mod backend;
+/// For the backends' expansion of `sqlx_store!`.
+#[doc(hidden)]
+pub use futures_util;
 pub mod claim_tables;
 pub mod json;
 pub mod schema;
@@ -148,6 +151,16 @@ pub trait Store: Send + Sync {
         columns: &[usize],
         filters: &[(usize, Value)],
     ) -> Result<Vec<Row>, StoreError>;
+
+    /// As [`Store::project`], handing each row to `each` as it is read instead of gathering
+    /// them: a table of millions of rows is never held whole.
+    async fn project_each(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        each: &mut (dyn FnMut(Row) + Send),
+    ) -> Result<(), StoreError>;
 
     /// Which of `keys` exist in a table with a one-column text key.
     async fn existing_keys(

@@ -318,6 +318,15 @@ impl Store for FailingStore {
     ) -> Result<Vec<Row>, StoreError> {
         self.0.project(table, columns, filters).await
     }
+    async fn project_each(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        each: &mut (dyn FnMut(Row) + Send),
+    ) -> Result<(), StoreError> {
+        self.0.project_each(table, columns, filters, each).await
+    }
     async fn existing_keys(
         &self,
         table: &'static Table,
