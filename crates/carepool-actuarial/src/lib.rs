@@ -13,6 +13,7 @@ pub mod experience;
 mod glm;
 mod linear;
 mod mack;
+pub mod projection;
 mod reserve;
 mod triangle;
 

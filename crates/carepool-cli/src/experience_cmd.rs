@@ -140,8 +140,10 @@ pub async fn run_on_database(args: &ExperienceArgs, registry: &Registry) -> Resu
     report::Format::of_path(&args.out)?;
     let options = args.options()?;
     options.study(today()).map_err(flag_error)?;
-    let experience = registry.experience(&options, today()).await?;
-    finish(&experience, &args.out)
+    let bar = crate::progress_bar("reading the database and studying", "");
+    let experience = registry.experience(&options, today()).await;
+    bar.finish_and_clear();
+    finish(&experience?, &args.out)
 }
 
 fn finish(experience: &Experience, out: &Path) -> Result<()> {

@@ -401,6 +401,8 @@ fn experience_story(cli: &Cli) {
     );
     assert_eq!(json("glm.json")["coefficients"][1]["name"], "sex=F");
     cli.ok(&[&["experience", "--out", "experience.xlsx"][..], &period].concat());
+    let workbook = std::fs::read(cli.dir.path().join("experience.xlsx")).unwrap();
+    assert!(workbook.starts_with(b"PK"), "an XLSX file is a zip archive");
     cli.ok(&[
         &["experience", "--split", "month", "--out", "experience.html"][..],
         &period,
