@@ -15,6 +15,7 @@ mod linear;
 mod mack;
 pub mod projection;
 mod reserve;
+pub mod stress;
 mod triangle;
 
 pub use build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};

@@ -1,0 +1,206 @@
+//! Stress tests: the projection run again with one assumption flexed at a time (or several
+//! together, as a scenario), each giving its level premium and the change against the base, so
+//! that a premium is never shown without its range.
+
+use crate::projection::{Assumptions, Projection, ProjectionError};
+use serde::Serialize;
+
+/// One assumption moved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flex {
+    /// Added to every year's medical inflation (0.02: two points more).
+    MedicalInflation(f64),
+    TechnologyTrend(f64),
+    UtilisationTrend(f64),
+    /// Every year's family size times this factor.
+    FamilySize(f64),
+    /// The population's mix in every year (shares by cell).
+    Mix(Vec<f64>),
+    /// Every line's incidence and average cost times these factors from the start (a raised
+    /// or lowered limit).
+    Limits {
+        incidence: f64,
+        cost: f64,
+    },
+    /// Added to every year's expense share.
+    Expenses(f64),
+}
+
+/// A named set of flexes run together; one flex alone is a one-at-a-time test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub flexes: Vec<Flex>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StressResult {
+    pub scenario: String,
+    pub level_premium_per_member: f64,
+    pub level_premium_per_family: f64,
+    /// Against the base's level premium per member, in currency and as a share of it.
+    pub change: f64,
+    pub change_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StressTests {
+    pub base: Projection,
+    pub results: Vec<StressResult>,
+    /// The lowest and highest level premium per member over the base and every scenario.
+    pub range: (f64, f64),
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("scenario {scenario}: {error}")]
+pub struct StressError {
+    pub scenario: String,
+    pub error: ProjectionError,
+}
+
+impl Flex {
+    fn apply(&self, a: &mut Assumptions) {
+        let add = |rates: &mut Vec<f64>, step: f64| rates.iter_mut().for_each(|r| *r += step);
+        match self {
+            Flex::MedicalInflation(step) => add(&mut a.medical_inflation, *step),
+            Flex::TechnologyTrend(step) => add(&mut a.technology_trend, *step),
+            Flex::UtilisationTrend(step) => add(&mut a.utilisation_trend, *step),
+            Flex::Expenses(step) => add(&mut a.expenses, *step),
+            Flex::FamilySize(factor) => a.family_size.iter_mut().for_each(|f| *f *= factor),
+            Flex::Mix(shares) => a.mix = vec![shares.clone()],
+            Flex::Limits { incidence, cost } => {
+                for line in &mut a.base {
+                    line.incidence *= incidence;
+                    line.average_cost *= cost;
+                }
+            }
+        }
+    }
+}
+
+/// Runs the base and every scenario.
+pub fn stress_test(base: &Assumptions, scenarios: &[Scenario]) -> Result<StressTests, StressError> {
+    let failed = |scenario: &str| {
+        let scenario = scenario.to_string();
+        move |error| StressError { scenario, error }
+    };
+    let projection = base.project().map_err(failed("base"))?;
+    let level = projection.level_premium_per_member;
+    let mut range = (level, level);
+    let mut results = Vec::with_capacity(scenarios.len());
+    for scenario in scenarios {
+        let mut flexed = base.clone();
+        for flex in &scenario.flexes {
+            flex.apply(&mut flexed);
+        }
+        let run = flexed.project().map_err(failed(&scenario.name))?;
+        let premium = run.level_premium_per_member;
+        range = (range.0.min(premium), range.1.max(premium));
+        results.push(StressResult {
+            scenario: scenario.name.clone(),
+            level_premium_per_member: premium,
+            level_premium_per_family: run.level_premium_per_family,
+            change: premium - level,
+            change_share: if level != 0.0 {
+                premium / level - 1.0
+            } else {
+                0.0
+            },
+        });
+    }
+    Ok(StressTests {
+        base: projection,
+        results,
+        range,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projection::BaseLine;
+
+    fn base() -> Assumptions {
+        Assumptions {
+            base: vec![BaseLine {
+                name: "surgery".into(),
+                incidence: 0.1,
+                average_cost: 1000.0,
+            }],
+            base_to_start: 0.5,
+            years: 1,
+            contract_years: 1,
+            medical_inflation: vec![0.0],
+            technology_trend: vec![0.0],
+            utilisation_trend: vec![0.0],
+            members: vec![1000.0],
+            family_size: vec![5.0],
+            cells: vec![],
+            base_mix: vec![],
+            mix: vec![],
+            benefit_changes: vec![],
+            new_benefits: vec![],
+            expenses: vec![0.0],
+            contingency: 0.0,
+            investment_return: 0.0,
+            refund_share: 0.0,
+        }
+    }
+
+    fn scenario(name: &str, flexes: Vec<Flex>) -> Scenario {
+        Scenario {
+            name: name.into(),
+            flexes,
+        }
+    }
+
+    #[test]
+    fn each_flex_moves_the_level_premium_as_its_formula_says() {
+        let tests = stress_test(
+            &base(),
+            &[
+                scenario("inflation +10%", vec![Flex::MedicalInflation(0.1)]),
+                scenario("utilisation +20%", vec![Flex::UtilisationTrend(0.2)]),
+                scenario(
+                    "limits raised",
+                    vec![Flex::Limits {
+                        incidence: 1.0,
+                        cost: 1.5,
+                    }],
+                ),
+                scenario("expenses 20%", vec![Flex::Expenses(0.2)]),
+                scenario("families of 6", vec![Flex::FamilySize(1.2)]),
+                scenario(
+                    "together",
+                    vec![Flex::MedicalInflation(0.1), Flex::UtilisationTrend(0.2)],
+                ),
+            ],
+        )
+        .unwrap();
+        let premiums: Vec<f64> = tests
+            .results
+            .iter()
+            .map(|r| r.level_premium_per_member)
+            .collect();
+        // A year from the base date to the middle of the projection year.
+        let want = [110.0, 120.0, 150.0, 125.0, 100.0, 132.0];
+        for (got, want) in premiums.iter().zip(want) {
+            assert!((got - want).abs() < 1e-9, "{premiums:?}");
+        }
+        assert!((tests.results[0].change - 10.0).abs() < 1e-9);
+        assert!((tests.results[0].change_share - 0.1).abs() < 1e-12);
+        // Per family: 500 against 600.
+        assert!((tests.results[4].level_premium_per_family - 600.0).abs() < 1e-9);
+        assert_eq!(tests.range, (100.0, 150.0));
+    }
+
+    #[test]
+    fn a_scenario_that_breaks_an_assumption_is_named() {
+        let error =
+            stress_test(&base(), &[scenario("all costs", vec![Flex::Expenses(1.0)])]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "scenario all costs: expenses: 1 is out of range (0 to below 1)"
+        );
+    }
+}
