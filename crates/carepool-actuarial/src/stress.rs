@@ -41,6 +41,9 @@ pub struct StressResult {
     /// Against the base's level premium per member, in currency and as a share of it.
     pub change: f64,
     pub change_share: f64,
+    /// Against the base's level premium per family (which family size moves too).
+    pub family_change: f64,
+    pub family_change_share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,8 +55,9 @@ pub struct StressTests {
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("scenario {scenario}: {error}")]
+#[error("{scenario}: {error}")]
 pub struct StressError {
+    /// "the base projection", or "scenario NAME".
     pub scenario: String,
     pub error: ProjectionError,
 }
@@ -84,8 +88,10 @@ pub fn stress_test(base: &Assumptions, scenarios: &[Scenario]) -> Result<StressT
         let scenario = scenario.to_string();
         move |error| StressError { scenario, error }
     };
-    let projection = base.project().map_err(failed("base"))?;
+    let projection = base.project().map_err(failed("the base projection"))?;
     let level = projection.level_premium_per_member;
+    let family_level = projection.level_premium_per_family;
+    let share = |new: f64, old: f64| if old != 0.0 { new / old - 1.0 } else { 0.0 };
     let mut range = (level, level);
     let mut results = Vec::with_capacity(scenarios.len());
     for scenario in scenarios {
@@ -93,7 +99,9 @@ pub fn stress_test(base: &Assumptions, scenarios: &[Scenario]) -> Result<StressT
         for flex in &scenario.flexes {
             flex.apply(&mut flexed);
         }
-        let run = flexed.project().map_err(failed(&scenario.name))?;
+        let run = flexed
+            .project()
+            .map_err(failed(&format!("scenario {}", scenario.name)))?;
         let premium = run.level_premium_per_member;
         range = (range.0.min(premium), range.1.max(premium));
         results.push(StressResult {
@@ -101,11 +109,9 @@ pub fn stress_test(base: &Assumptions, scenarios: &[Scenario]) -> Result<StressT
             level_premium_per_member: premium,
             level_premium_per_family: run.level_premium_per_family,
             change: premium - level,
-            change_share: if level != 0.0 {
-                premium / level - 1.0
-            } else {
-                0.0
-            },
+            change_share: share(premium, level),
+            family_change: run.level_premium_per_family - family_level,
+            family_change_share: share(run.level_premium_per_family, family_level),
         });
     }
     Ok(StressTests {
@@ -190,7 +196,10 @@ mod tests {
         assert!((tests.results[0].change - 10.0).abs() < 1e-9);
         assert!((tests.results[0].change_share - 0.1).abs() < 1e-12);
         // Per family: 500 against 600.
-        assert!((tests.results[4].level_premium_per_family - 600.0).abs() < 1e-9);
+        let families = &tests.results[4];
+        assert!((families.level_premium_per_family - 600.0).abs() < 1e-9);
+        assert!((families.family_change_share - 0.2).abs() < 1e-12);
+        assert_eq!(families.change, 0.0);
         assert_eq!(tests.range, (100.0, 150.0));
     }
 

@@ -5,6 +5,7 @@ mod config;
 mod demo_cmd;
 mod experience_cmd;
 mod explain;
+mod project_cmd;
 mod reserve_cmd;
 mod synth_cmd;
 
@@ -83,6 +84,9 @@ enum Command {
     Experience(Box<experience_cmd::ExperienceArgs>),
     /// Fit a GLM (Poisson or Gamma) on any table of cells, e.g. the study's cells.
     Glm(Box<experience_cmd::GlmArgs>),
+    /// Project costs and premiums from an assumptions file: level premium, reserve, refund and
+    /// stress tests. See docs/PROJECTION.md.
+    Project(project_cmd::ProjectArgs),
     /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
@@ -141,6 +145,9 @@ async fn run(command: Command, config: Config) -> Result<()> {
     }
     if let Command::Glm(args) = &command {
         return experience_cmd::glm(args);
+    }
+    if let Command::Project(args) = &command {
+        return project_cmd::run(args);
     }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
@@ -229,7 +236,9 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
         Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,
         Command::Experience(args) => experience_cmd::run_on_database(&args, registry).await?,
-        Command::Demo(_) | Command::Glm(_) => unreachable!("these open no database"),
+        Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
+            unreachable!("these open no database")
+        }
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let view = registry.family_view(&id, as_of).await?;

@@ -6,6 +6,8 @@ pub mod directory;
 pub mod experience_files;
 pub mod experience_report;
 pub mod glm_file;
+pub mod projection_file;
+pub mod projection_report;
 pub mod registry_csv;
 pub mod report;
 pub mod reserve_files;

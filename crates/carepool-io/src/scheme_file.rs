@@ -52,7 +52,7 @@ pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError
 }
 
 /// TOML has its own date type; the definition reads dates as ISO text, so either form is accepted.
-fn dates_as_text(table: &mut toml::Table) {
+pub(crate) fn dates_as_text(table: &mut toml::Table) {
     for (_, value) in table.iter_mut() {
         date_as_text(value);
     }

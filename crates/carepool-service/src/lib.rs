@@ -7,6 +7,7 @@ pub mod claims;
 mod error;
 pub mod experience;
 pub mod options;
+pub mod projection;
 pub mod reserving;
 mod schemes;
 mod validate;

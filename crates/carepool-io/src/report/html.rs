@@ -41,7 +41,13 @@ pub fn render(report: &Report) -> String {
                         @for note in &report.notes { p { (note) } }
                     }
                 }
-                @for chart in &report.charts { (bar_chart(chart)) }
+                @for chart in &report.charts {
+                    @if chart.series.len() == 1 && chart.series[0].1.iter().any(|v| *v < 0.0) {
+                        (diverging_chart(chart))
+                    } @else {
+                        (bar_chart(chart))
+                    }
+                }
                 @for table in &report.tables { (table_markup(table)) }
             }
         }
@@ -171,6 +177,48 @@ fn bar_chart(chart: &BarChart) -> Markup {
                 @let y = ROW * (chart.categories.len() as f64 + 0.5);
                 rect x=(x) y=(y) width="12" height="12" fill=(PALETTE[s % PALETTE.len()]) {}
                 text x=(x + 18.0) y=(y + 11.0) { (name) }
+            }
+        }
+    }
+}
+
+/// One series with values either side of 0, drawn left and right of an axis: a tornado chart
+/// when the categories come sorted by size.
+fn diverging_chart(chart: &BarChart) -> Markup {
+    const HALF: f64 = 260.0;
+    const ROW: f64 = 22.0;
+    let (name, values) = &chart.series[0];
+    let longest = chart
+        .categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label = (longest as f64 * 7.0 + 12.0).max(90.0);
+    let greatest = values.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    let scale = if greatest > 0.0 { HALF / greatest } else { 0.0 };
+    let axis = label + HALF + 60.0;
+    let height = ROW * (chart.categories.len() as f64 + 1.0);
+    html! {
+        h2 { (chart.title) }
+        svg xmlns="http://www.w3.org/2000/svg" width=(axis + HALF + 80.0) height=(height)
+            role="img" aria-label=(chart.title) {
+            line x1=(axis) x2=(axis) y1="0" y2=(height - ROW) stroke="#888" {}
+            @for (i, category) in chart.categories.iter().enumerate() {
+                @let y = ROW * i as f64;
+                @let value = values[i];
+                @let width = value.abs() * scale;
+                @let x = if value < 0.0 { axis - width } else { axis };
+                text x=(label - 6.0) y=(y + 15.0) text-anchor="end" { (category) }
+                rect x=(x) y=(y + 3.0) width=(width) height=(ROW - 6.0)
+                    fill=(PALETTE[usize::from(value < 0.0)]) {
+                    title { (name) ": " (grouped(value, chart.decimals)) }
+                }
+                @if value < 0.0 {
+                    text x=(x - 6.0) y=(y + 15.0) text-anchor="end" { (grouped(value, chart.decimals)) }
+                } @else {
+                    text x=(x + width + 6.0) y=(y + 15.0) { (grouped(value, chart.decimals)) }
+                }
             }
         }
     }

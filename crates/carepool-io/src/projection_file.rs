@@ -1,0 +1,209 @@
+//! The projection's assumptions file (TOML), with the base table it may point to: an experience
+//! study's JSON (`carepool experience --out FILE.json`) or a CSV of lines. See docs/PROJECTION.md.
+
+use crate::scheme_file::dates_as_text;
+use crate::sheet::{FileError, Sheet};
+use carepool_service::projection::{LineEntry, ProjectionFile};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionFileError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error(transparent)]
+    Table(#[from] FileError),
+}
+
+pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFileError> {
+    let invalid = |path: &Path, message: String| ProjectionFileError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| ProjectionFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let mut document: toml::Table = read(path)?
+        .parse()
+        .map_err(|e: toml::de::Error| invalid(path, e.to_string().trim_end().to_string()))?;
+    dates_as_text(&mut document);
+    let mut file: ProjectionFile = serde_path_to_error::deserialize(toml::Value::Table(document))
+        .map_err(|e| {
+        let at = e.path().to_string();
+        invalid(path, format!("at {at}: {}", e.into_inner().message()))
+    })?;
+    if let Some(table) = &file.base.table {
+        if !file.base.lines.is_empty() {
+            return Err(invalid(
+                path,
+                "at base: give a table file or lines, not both".into(),
+            ));
+        }
+        let table = path.parent().unwrap_or(Path::new(".")).join(table);
+        file.base.lines = match table.extension().and_then(|e| e.to_str()) {
+            Some("json") => experience_lines(&table, &read(&table)?)
+                .map_err(|message| invalid(&table, message))?,
+            _ => csv_lines(&table)?,
+        };
+    }
+    Ok(file)
+}
+
+/// The lines of an experience study's base table (the total left out).
+fn experience_lines(path: &Path, text: &str) -> Result<Vec<LineEntry>, String> {
+    let study: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let lines = study["base_table"].as_array().ok_or_else(|| {
+        format!(
+            "{} has no base_table: is it an experience study's JSON?",
+            path.display()
+        )
+    })?;
+    lines
+        .iter()
+        .filter(|line| line["specialty"].is_string() || line["clinical_category"] != "total")
+        .map(|line| {
+            let category = line["clinical_category"].as_str().unwrap_or_default();
+            let name = match line["specialty"].as_str() {
+                Some(specialty) => format!("{category} {specialty}"),
+                None => category.to_string(),
+            };
+            Ok(LineEntry {
+                incidence_per_1000: line["incidence_per_1000"].as_f64().unwrap_or(0.0),
+                average_cost: line["average_cost"].as_f64().unwrap_or(0.0),
+                name,
+            })
+        })
+        .collect()
+}
+
+/// A CSV of lines: `name`, `incidence_per_1000`, `average_cost`.
+fn csv_lines(path: &Path) -> Result<Vec<LineEntry>, FileError> {
+    let mut sheet = Sheet::open(path)?;
+    let name = sheet.required("name", "the line's name");
+    let incidence = sheet.required("incidence_per_1000", "claims per 1,000 member-years");
+    let cost = sheet.required("average_cost", "the average cost per claim");
+    let (Some(name), Some(incidence), Some(cost)) = (name, incidence, cost) else {
+        return Err(sheet.error());
+    };
+    let mut lines = Vec::new();
+    while sheet.next()? {
+        if let (Some(incidence_per_1000), Some(average_cost)) =
+            (sheet.number(incidence), sheet.number(cost))
+        {
+            lines.push(LineEntry {
+                name: sheet.field(name).to_string(),
+                incidence_per_1000,
+                average_cost,
+            });
+        }
+    }
+    sheet.finish(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/projection/inpatient.toml")
+    }
+
+    /// docs/PROJECTION.md's worked example, step by step, against the engine.
+    #[test]
+    fn the_worked_example_is_reproduced() {
+        let file = read_projection_file(&example()).unwrap();
+        let tests = file.run().unwrap();
+        let base = &tests.base;
+        // Year 1, by hand: 365 days from the base date to the start, half a year more to the
+        // middle of the first year; no mix change yet; the raised cardiac limit not yet in force.
+        let to_middle = 365.0 / 365.25 + 0.5;
+        let growth = (1.051f64 * 1.015).powf(to_middle);
+        // Σ incidence × average cost of the base table, and one follow-up (800) per surgery.
+        let base_risk = 13.0 + 3.3 + 21.6 + 21.6 + 115.5 + 10.0 + 7.5 + 0.0012 * 800.0;
+        let risk = base_risk * growth;
+        let year = &base.years[0];
+        assert!(
+            (year.risk_cost_per_member - risk).abs() < 1e-9,
+            "{}",
+            year.risk_cost_per_member
+        );
+        let premium = risk / (1.0 - 0.16) + 0.02 * risk;
+        assert!((year.premium_per_member - premium).abs() < 1e-9);
+        // The figures the docs quote.
+        let shown = |value: f64| format!("{value:.2}");
+        assert_eq!(shown(year.risk_cost_per_member), "213.14");
+        assert_eq!(shown(year.premium_per_member), "258.01");
+        assert_eq!(shown(base.level_premium_per_member), "298.26");
+        assert_eq!(shown(base.level_premium_per_family), "1325.86");
+        assert_eq!(format!("{:.0}", base.refund), "15082577");
+        assert_eq!(
+            (shown(tests.range.0), shown(tests.range.1)),
+            ("247.65".into(), "489.76".into())
+        );
+        assert_eq!(tests.results.len(), 20);
+    }
+
+    #[test]
+    fn the_base_table_may_come_from_an_experience_study_or_a_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let assumptions = std::fs::read_to_string(example()).unwrap();
+        let start = assumptions.find("lines = [").unwrap();
+        let end = start + assumptions[start..].find("\n]\n").unwrap() + 3;
+        let with_table = |table: &str| {
+            format!(
+                "{}table = \"{table}\"\n{}",
+                &assumptions[..start],
+                &assumptions[end..]
+            )
+        };
+        std::fs::write(
+            dir.path().join("study.json"),
+            r#"{"base_table": [
+                {"clinical_category": "surgical", "specialty": "cardiology", "incidence_per_1000": 1.1, "average_cost": 105000.0},
+                {"clinical_category": "total", "specialty": null, "incidence_per_1000": 1.1, "average_cost": 105000.0}
+            ]}"#,
+        )
+        .unwrap();
+        let path = dir.path().join("from_study.toml");
+        std::fs::write(&path, with_table("study.json")).unwrap();
+        let lines = read_projection_file(&path).unwrap().base.lines;
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].name, "surgical cardiology");
+
+        std::fs::write(
+            dir.path().join("lines.csv"),
+            "name,incidence_per_1000,average_cost\nsurgical general_surgery,1.2,18000\nbad,x,1\n",
+        )
+        .unwrap();
+        let path = dir.path().join("from_csv.toml");
+        std::fs::write(&path, with_table("lines.csv")).unwrap();
+        let error = read_projection_file(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("lines.csv: line 3, column incidence_per_1000: 'x' is not a number"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_field_is_named_with_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(
+            &path,
+            "[base]\ndate = 2026-04-01\n[projection]\nstart = 2027-04-01\nyeers = 3\n",
+        )
+        .unwrap();
+        let error = read_projection_file(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("at projection.yeers: unknown field `yeers`"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! A projection with its stress tests as a report: the level premium beside its range, each
+//! year's premium, the projected base table of every year, the reserve, and the stress tests
+//! with a tornado chart.
+
+use crate::report::{BarChart, Cell, Heat, Report, ReportTable};
+use carepool_actuarial::stress::StressTests;
+
+fn number(value: f64, decimals: u8) -> Cell {
+    Cell::Number(value, decimals)
+}
+
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+fn table(name: &str, title: &str, names: &[&str], rows: Vec<Vec<Cell>>) -> ReportTable {
+    ReportTable {
+        name: name.into(),
+        title: title.into(),
+        header: header(names),
+        rows,
+        heat: Heat::None,
+    }
+}
+
+pub fn projection_report(tests: &StressTests) -> Report {
+    let projection = &tests.base;
+    let (low, high) = tests.range;
+    let years = &projection.years;
+    let mut stress: Vec<_> = tests.results.iter().collect();
+    // A tornado: the largest changes on top.
+    stress.sort_by(|a, b| b.family_change.abs().total_cmp(&a.family_change.abs()));
+    Report {
+        title: "Projection: premium adequacy and stress tests".into(),
+        facts: vec![
+            (
+                "level premium per member".into(),
+                format!("{:.2} (stress tests {low:.2} to {high:.2})", projection.level_premium_per_member),
+            ),
+            (
+                "level premium per family".into(),
+                format!("{:.2}", projection.level_premium_per_family),
+            ),
+            ("contract years".into(), projection.reserve.len().to_string()),
+            ("reserve refunded at the end".into(), format!("{:.0}", projection.refund)),
+            ("reserve retained".into(), format!("{:.0}", projection.retained)),
+        ],
+        notes: vec![
+            "Each base-table line is projected year by year, incidence and average cost apart, each year centred on its middle; the premium is risk cost / (1 - expense share) + contingency x risk cost.".into(),
+            "The level premium averages the contract years' premiums with the members (families) expected each year as weights; the reserve it builds is rolled forward with the investment return (cash flows mid-year).".into(),
+            "A premium is never the answer alone: the stress tests give its range.".into(),
+        ],
+        tables: vec![
+            table(
+                "years",
+                "Premium by year",
+                &["year", "members", "families", "risk cost per member", "risk cost per family", "expense share", "premium per member", "premium per family"],
+                years
+                    .iter()
+                    .map(|y| {
+                        vec![
+                            number(y.year as f64, 0),
+                            number(y.members, 0),
+                            number(y.families, 0),
+                            number(y.risk_cost_per_member, 2),
+                            number(y.risk_cost_per_family, 2),
+                            number(y.expense_share, 4),
+                            number(y.premium_per_member, 2),
+                            number(y.premium_per_family, 2),
+                        ]
+                    })
+                    .collect(),
+            ),
+            table(
+                "lines",
+                "Projected base table, every year",
+                &["year", "line", "incidence per 1,000", "average cost", "risk cost per member"],
+                years
+                    .iter()
+                    .flat_map(|y| {
+                        y.lines.iter().map(move |l| {
+                            vec![
+                                number(y.year as f64, 0),
+                                Cell::Text(l.name.clone()),
+                                number(l.incidence * 1000.0, 4),
+                                number(l.average_cost, 2),
+                                number(l.risk_cost, 2),
+                            ]
+                        })
+                    })
+                    .collect(),
+            ),
+            table(
+                "reserve",
+                "Reserve over the contract at the level premium",
+                &["year", "opening", "premium income", "claims", "expenses", "investment income", "closing"],
+                projection
+                    .reserve
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            number(r.year as f64, 0),
+                            number(r.opening, 0),
+                            number(r.premium_income, 0),
+                            number(r.claims, 0),
+                            number(r.expenses, 0),
+                            number(r.investment_income, 0),
+                            number(r.closing, 0),
+                        ]
+                    })
+                    .collect(),
+            ),
+            table(
+                "stress",
+                "Stress tests: level premium against the base",
+                &["scenario", "level premium per member", "change", "change share", "level premium per family", "change per family", "change share per family"],
+                stress
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cell::Text(r.scenario.clone()),
+                            number(r.level_premium_per_member, 2),
+                            number(r.change, 2),
+                            number(r.change_share, 4),
+                            number(r.level_premium_per_family, 2),
+                            number(r.family_change, 2),
+                            number(r.family_change_share, 4),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ],
+        charts: vec![
+            BarChart {
+                title: "Premium per member by year".into(),
+                categories: years.iter().map(|y| format!("year {}", y.year)).collect(),
+                series: vec![
+                    ("risk cost".into(), years.iter().map(|y| y.risk_cost_per_member).collect()),
+                    (
+                        "loadings".into(),
+                        years
+                            .iter()
+                            .map(|y| y.premium_per_member - y.risk_cost_per_member)
+                            .collect(),
+                    ),
+                ],
+                decimals: 2,
+            },
+            BarChart {
+                title: format!(
+                    "Stress tests: change of the level premium per family against {:.2}",
+                    projection.level_premium_per_family
+                ),
+                categories: stress.iter().map(|r| r.scenario.clone()).collect(),
+                series: vec![("change".into(), stress.iter().map(|r| r.family_change).collect())],
+                decimals: 2,
+            },
+        ],
+    }
+}
