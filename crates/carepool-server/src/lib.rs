@@ -6,6 +6,7 @@ mod claims_api;
 mod error;
 mod experience_api;
 mod openapi;
+mod projection_api;
 mod reserve_api;
 
 use axum::body::Bytes;
@@ -65,7 +66,8 @@ pub fn router(registry: Registry) -> Router {
         )
         .route("/api/members/{id}/cover", get(claims_api::cover))
         .route("/api/reserve", post(reserve_api::reserve))
-        .route("/api/experience", post(experience_api::experience));
+        .route("/api/experience", post(experience_api::experience))
+        .route("/api/project", post(projection_api::project));
     for table in tables::ALL {
         router = router
             .route(

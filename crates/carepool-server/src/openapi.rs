@@ -203,6 +203,19 @@ fn claims(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         }}),
     );
     paths.insert(
+        "/api/project".into(),
+        json!({ "post": {
+            "summary": "A projection and its stress tests: premium by year, level premium, reserve, refund and the range (docs/PROJECTION.md)",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object",
+                "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: base, projection, trends, population, relativities, benefit_changes, new_benefits, loadings, stress.",
+                "required": ["base", "projection", "population"]
+            } } } },
+            "responses": { "200": { "description": "The projection and stress tests, as `carepool project --out FILE.json` writes them" },
+                           "422": error_response("An assumption is wrong (`field` names it)") }
+        }}),
+    );
+    paths.insert(
         "/api/members/{id}/cover".into(),
         json!({ "get": {
             "summary": "Is the member covered on a date, and what is left of each annual limit",
@@ -369,6 +382,7 @@ mod tests {
             ("/api/members/{id}/cover", "get"),
             ("/api/reserve", "post"),
             ("/api/experience", "post"),
+            ("/api/project", "post"),
         ] {
             assert!(
                 document["paths"][path][method].is_object(),

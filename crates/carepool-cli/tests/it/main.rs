@@ -625,3 +625,56 @@ fn the_default_database_is_created_in_the_working_directory() {
     );
     assert!(dir.path().join("carepool.db").is_file());
 }
+
+/// `carepool project` on the worked example: the figures docs/PROJECTION.md quotes, every
+/// format, and a wrong assumption named with its place (no database is opened).
+#[test]
+fn the_worked_projection_runs_from_the_command_line() {
+    let cli = Cli {
+        db: "sqlite://unused.db".into(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let assumptions = example("projection/inpatient.toml");
+    let out = cli.ok(&[
+        "project",
+        "--assumptions",
+        &assumptions,
+        "--out",
+        "projection.json",
+    ]);
+    assert!(
+        out.starts_with("level premium 298.26 per member (1325.86 per family) over 3 years; stress tests 247.65 to 489.76"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cli.dir.path().join("projection.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["results"].as_array().unwrap().len(), 20);
+    assert_eq!(json["base"]["years"].as_array().unwrap().len(), 5);
+    let written = cli.ok(&["project", "--assumptions", &assumptions, "--out", "p.csv"]);
+    assert!(written.contains("p.stress.csv"), "{written}");
+    cli.ok(&["project", "--assumptions", &assumptions, "--out", "p.xlsx"]);
+    cli.ok(&["project", "--assumptions", &assumptions, "--out", "p.html"]);
+    let page = std::fs::read_to_string(cli.dir.path().join("p.html")).unwrap();
+    assert!(page.contains("Stress tests: change of the level premium per family"));
+
+    let bad = cli.dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(&assumptions)
+        .unwrap()
+        .replace("contingency = 0.02", "contingency = -0.02");
+    std::fs::write(&bad, text).unwrap();
+    let error = cli.fails(&[
+        "project",
+        "--assumptions",
+        &bad.display().to_string(),
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains("contingency: -0.02 is out of range (0 or more)"),
+        "{error}"
+    );
+    assert!(!cli.dir.path().join("bad.json").exists());
+    assert!(!cli.dir.path().join("unused.db").exists());
+}

@@ -67,3 +67,37 @@ pub async fn experience_on_the_live_database(h: Harness) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "not_estimable", "{body}");
 }
+
+/// A projection over the API: one line, two years, hand-computed; a wrong assumption is named.
+pub async fn projection_over_the_api(h: Harness) {
+    let assumptions = json!({
+        "base": { "date": "2026-04-01", "lines": [
+            { "name": "surgery", "incidence_per_1000": 100.0, "average_cost": 1000.0 }
+        ] },
+        "projection": { "start": "2026-10-01", "years": 2 },
+        "population": { "members": [1000.0, 3000.0], "family_size": [5.0] },
+        "loadings": { "expenses": [0.2] },
+        "stress": [ { "name": "utilisation +10%", "utilisation": 0.1 } ]
+    });
+    let (status, body) = h
+        .call("POST", "/api/project", Some(assumptions.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // 183 days to the start, no trend: a risk cost of 100 a member, 125 with expenses.
+    close(&body["base"]["level_premium_per_member"], 125.0);
+    close(&body["base"]["level_premium_per_family"], 625.0);
+    assert_eq!(body["results"][0]["scenario"], "utilisation +10%");
+    assert!(body["results"][0]["change"].as_f64().unwrap() > 0.0);
+
+    let mut bad = assumptions;
+    bad["loadings"]["expenses"] = json!([1.5]);
+    let (status, body) = h.call("POST", "/api/project", Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expenses: 1.5 is out of range"),
+        "{body}"
+    );
+}

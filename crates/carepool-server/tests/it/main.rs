@@ -32,7 +32,7 @@ use claims::{
     a_failed_batch_leaves_nothing_behind, a_family_limit_goes_to_the_claims_that_arrived_first,
     claims_received_after_the_decision_date_wait, claims_story, concurrent_claims_keep_the_limit,
 };
-use experience::experience_on_the_live_database;
+use experience::{experience_on_the_live_database, projection_over_the_api};
 use reserve::reserving_on_the_live_database;
 use story::registry_story;
 
@@ -47,4 +47,5 @@ on_both_backends!(
     a_family_limit_goes_to_the_claims_that_arrived_first,
     reserving_on_the_live_database,
     experience_on_the_live_database,
+    projection_over_the_api,
 );
