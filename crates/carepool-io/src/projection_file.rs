@@ -148,6 +148,14 @@ mod tests {
             ("247.65".into(), "489.76".into())
         );
         assert_eq!(tests.results.len(), 20);
+        // Year 5's mix, older and more urban: the factors the docs quote.
+        let assumptions = file.assumptions().unwrap();
+        let mut at_base = assumptions.clone();
+        at_base.mix = vec![assumptions.base_mix.clone()];
+        let plain = at_base.project().unwrap();
+        let (shifted, unshifted) = (&base.years[4].lines[0], &plain.years[4].lines[0]);
+        assert_eq!(format!("{:.4}", shifted.incidence / unshifted.incidence), "1.0414");
+        assert_eq!(format!("{:.4}", shifted.average_cost / unshifted.average_cost), "1.0224");
     }
 
     #[test]
