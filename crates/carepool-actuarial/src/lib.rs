@@ -8,6 +8,7 @@
 
 mod build;
 mod chain_ladder;
+pub mod costing;
 mod expected;
 pub mod experience;
 mod glm;

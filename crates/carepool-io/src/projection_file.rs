@@ -3,6 +3,7 @@
 
 use crate::scheme_file::dates_as_text;
 use crate::sheet::{FileError, Sheet};
+use carepool_service::costing::CostingFile;
 use carepool_service::projection::{LineEntry, ProjectionFile};
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,31 @@ pub enum ProjectionFileError {
     Table(#[from] FileError),
 }
 
+/// A TOML file into `T`, a problem named with where in the file it is.
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ProjectionFileError> {
+    let invalid = |message: String| ProjectionFileError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| ProjectionFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut document: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| invalid(e.to_string().trim_end().to_string()))?;
+    dates_as_text(&mut document);
+    serde_path_to_error::deserialize(toml::Value::Table(document)).map_err(|e| {
+        let at = e.path().to_string();
+        invalid(format!("at {at}: {}", e.into_inner().message()))
+    })
+}
+
+/// The national costing's file (docs/PROJECTION.md, "National costing").
+pub fn read_costing_file(path: &Path) -> Result<CostingFile, ProjectionFileError> {
+    read_toml(path)
+}
+
 pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFileError> {
     let invalid = |path: &Path, message: String| ProjectionFileError::Invalid {
         path: path.to_path_buf(),
@@ -30,15 +56,7 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
             source,
         })
     };
-    let mut document: toml::Table = read(path)?
-        .parse()
-        .map_err(|e: toml::de::Error| invalid(path, e.to_string().trim_end().to_string()))?;
-    dates_as_text(&mut document);
-    let mut file: ProjectionFile = serde_path_to_error::deserialize(toml::Value::Table(document))
-        .map_err(|e| {
-        let at = e.path().to_string();
-        invalid(path, format!("at {at}: {}", e.into_inner().message()))
-    })?;
+    let mut file: ProjectionFile = read_toml(path)?;
     if let Some(table) = &file.base.table {
         if !file.base.lines.is_empty() {
             return Err(invalid(
@@ -154,8 +172,14 @@ mod tests {
         at_base.mix = vec![assumptions.base_mix.clone()];
         let plain = at_base.project().unwrap();
         let (shifted, unshifted) = (&base.years[4].lines[0], &plain.years[4].lines[0]);
-        assert_eq!(format!("{:.4}", shifted.incidence / unshifted.incidence), "1.0414");
-        assert_eq!(format!("{:.4}", shifted.average_cost / unshifted.average_cost), "1.0224");
+        assert_eq!(
+            format!("{:.4}", shifted.incidence / unshifted.incidence),
+            "1.0414"
+        );
+        assert_eq!(
+            format!("{:.4}", shifted.average_cost / unshifted.average_cost),
+            "1.0224"
+        );
     }
 
     #[test]

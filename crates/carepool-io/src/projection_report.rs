@@ -158,3 +158,91 @@ pub fn projection_report(tests: &StressTests) -> Report {
         ],
     }
 }
+
+/// A national costing as a report: each year's population, coverage, cost by benefit, cost per
+/// capita, shares of GDP and of government expenditure, revenue and the financing gap.
+pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Report {
+    let benefits: Vec<String> = rows
+        .first()
+        .map(|r| r.benefits.iter().map(|(name, _)| name.clone()).collect())
+        .unwrap_or_default();
+    let mut names: Vec<&str> = vec!["year", "population", "coverage", "covered"];
+    names.extend(benefits.iter().map(String::as_str));
+    names.extend([
+        "total cost",
+        "cost per covered person",
+        "cost per inhabitant",
+        "GDP",
+        "share of GDP",
+        "government expenditure",
+        "share of government expenditure",
+        "revenue",
+        "financing gap",
+    ]);
+    let last = rows.last();
+    Report {
+        title: "National costing".into(),
+        facts: last
+            .map(|r| {
+                vec![
+                    ("horizon".to_string(), format!("{} to {}", rows[0].year, r.year)),
+                    ("cost in the last year".into(), format!("{:.0} ({:.2}% of GDP)", r.total_cost, r.share_of_gdp * 100.0)),
+                    ("financing gap in the last year".into(), format!("{:.0}", r.financing_gap)),
+                ]
+            })
+            .unwrap_or_default(),
+        notes: vec![
+            "Cost = people covered x cost per covered person of each benefit (its first-year average, moved by the population's mix and by medical prices: general inflation and the medical excess).".into(),
+            "The financing gap is the cost less the revenue stated.".into(),
+        ],
+        tables: vec![table(
+            "costing",
+            "Cost, coverage and financing by year",
+            &names,
+            rows.iter()
+                .map(|r| {
+                    let mut row = vec![
+                        number(f64::from(r.year), 0),
+                        number(r.population, 0),
+                        number(r.coverage, 4),
+                        number(r.covered, 0),
+                    ];
+                    row.extend(r.benefits.iter().map(|(_, cost)| number(*cost, 0)));
+                    row.extend([
+                        number(r.total_cost, 0),
+                        number(r.cost_per_covered, 2),
+                        number(r.cost_per_inhabitant, 2),
+                        number(r.gdp, 0),
+                        number(r.share_of_gdp, 5),
+                        number(r.government_expenditure, 0),
+                        number(r.share_of_government_expenditure, 5),
+                        number(r.revenue, 0),
+                        number(r.financing_gap, 0),
+                    ]);
+                    row
+                })
+                .collect(),
+        )],
+        charts: vec![
+            BarChart {
+                title: "Cost by year and benefit".into(),
+                categories: rows.iter().map(|r| r.year.to_string()).collect(),
+                series: benefits
+                    .iter()
+                    .enumerate()
+                    .map(|(b, name)| (name.clone(), rows.iter().map(|r| r.benefits[b].1).collect()))
+                    .collect(),
+                decimals: 0,
+            },
+            BarChart {
+                title: "Cost as a share of GDP (%)".into(),
+                categories: rows.iter().map(|r| r.year.to_string()).collect(),
+                series: vec![(
+                    "share of GDP".into(),
+                    rows.iter().map(|r| r.share_of_gdp * 100.0).collect(),
+                )],
+                decimals: 2,
+            },
+        ],
+    }
+}

@@ -4,6 +4,7 @@
 //! checked for one is checked for the other.
 
 pub mod claims;
+pub mod costing;
 mod error;
 pub mod experience;
 pub mod options;

@@ -676,5 +676,24 @@ fn the_worked_projection_runs_from_the_command_line() {
         "{error}"
     );
     assert!(!cli.dir.path().join("bad.json").exists());
+
+    // The national costing: 2027 by hand: 20 million people, 30% covered, 42 a head
+    // (32 + 6 + 4 on average), GDP 28 billion, revenue 0.6% of it.
+    let costing = example("projection/national-costing.toml");
+    let out = cli.ok(&["project", "--costing", &costing, "--out", "costing.json"]);
+    assert!(
+        out.starts_with("2027 to 2036: cost 252000000 (0.90% of GDP)"),
+        "{out}"
+    );
+    let rows: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cli.dir.path().join("costing.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 10);
+    assert_eq!(rows[0]["financing_gap"], 84_000_000.0);
+    assert_eq!(rows[0]["share_of_government_expenditure"], 0.05);
+    cli.ok(&["project", "--costing", &costing, "--out", "costing.html"]);
+    let error = cli.fails(&["project", "--out", "x.json"]);
+    assert!(error.contains("--assumptions"), "{error}");
     assert!(!cli.dir.path().join("unused.db").exists());
 }
