@@ -413,7 +413,7 @@ impl Assumptions {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn close(got: f64, want: f64) {
@@ -425,7 +425,7 @@ mod tests {
 
     /// One line of 100 claims per 1,000 member-years at 1,000 each, at a base date half a year
     /// before the projection starts; nothing changes unless a test says so.
-    fn one_line() -> Assumptions {
+    pub(crate) fn one_line() -> Assumptions {
         Assumptions {
             base: vec![BaseLine {
                 name: "surgery".into(),

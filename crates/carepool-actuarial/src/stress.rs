@@ -124,33 +124,9 @@ pub fn stress_test(base: &Assumptions, scenarios: &[Scenario]) -> Result<StressT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::projection::BaseLine;
 
     fn base() -> Assumptions {
-        Assumptions {
-            base: vec![BaseLine {
-                name: "surgery".into(),
-                incidence: 0.1,
-                average_cost: 1000.0,
-            }],
-            base_to_start: 0.5,
-            years: 1,
-            contract_years: 1,
-            medical_inflation: vec![0.0],
-            technology_trend: vec![0.0],
-            utilisation_trend: vec![0.0],
-            members: vec![1000.0],
-            family_size: vec![5.0],
-            cells: vec![],
-            base_mix: vec![],
-            mix: vec![],
-            benefit_changes: vec![],
-            new_benefits: vec![],
-            expenses: vec![0.0],
-            contingency: 0.0,
-            investment_return: 0.0,
-            refund_share: 0.0,
-        }
+        crate::projection::tests::one_line()
     }
 
     fn scenario(name: &str, flexes: Vec<Flex>) -> Scenario {
