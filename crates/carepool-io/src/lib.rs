@@ -8,6 +8,7 @@ pub mod experience_report;
 pub mod glm_file;
 pub mod projection_file;
 pub mod projection_report;
+pub mod projection_xlsx;
 pub mod registry_csv;
 pub mod report;
 pub mod reserve_files;

@@ -3,6 +3,7 @@
 //! Errors are JSON with a stable code, a message and the field at fault (see [`error`]).
 
 mod claims_api;
+mod costing_api;
 mod error;
 mod experience_api;
 mod openapi;
@@ -67,7 +68,8 @@ pub fn router(registry: Registry) -> Router {
         .route("/api/members/{id}/cover", get(claims_api::cover))
         .route("/api/reserve", post(reserve_api::reserve))
         .route("/api/experience", post(experience_api::experience))
-        .route("/api/project", post(projection_api::project));
+        .route("/api/project", post(projection_api::project))
+        .route("/api/costing", post(costing_api::costing));
     for table in tables::ALL {
         router = router
             .route(

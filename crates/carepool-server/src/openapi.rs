@@ -216,6 +216,19 @@ fn claims(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         }}),
     );
     paths.insert(
+        "/api/costing".into(),
+        json!({ "post": {
+            "summary": "A national costing: cost by year and benefit, per capita, shares of GDP and government expenditure, financing gap (docs/PROJECTION.md)",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object",
+                "description": "The costing file's content as JSON: horizon, coverage, population, benefits, economy, revenue.",
+                "required": ["horizon", "coverage", "population", "benefits", "economy", "revenue"]
+            } } } },
+            "responses": { "200": { "description": "The years, as `carepool project --costing FILE --out X.json` writes them" },
+                           "422": error_response("An input is wrong (`field` names it)") }
+        }}),
+    );
+    paths.insert(
         "/api/members/{id}/cover".into(),
         json!({ "get": {
             "summary": "Is the member covered on a date, and what is left of each annual limit",
@@ -383,6 +396,7 @@ mod tests {
             ("/api/reserve", "post"),
             ("/api/experience", "post"),
             ("/api/project", "post"),
+            ("/api/costing", "post"),
         ] {
             assert!(
                 document["paths"][path][method].is_object(),

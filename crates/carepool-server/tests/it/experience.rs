@@ -89,6 +89,25 @@ pub async fn projection_over_the_api(h: Harness) {
     assert_eq!(body["results"][0]["scenario"], "utilisation +10%");
     assert!(body["results"][0]["change"].as_f64().unwrap() > 0.0);
 
+    let costing = json!({
+        "horizon": { "first_year": 2027, "years": 10 },
+        "coverage": { "start": 0.5, "target": 1.0, "target_year": 6 },
+        "population": [ { "cell": "all", "people": [1000.0] } ],
+        "benefits": [ { "name": "care", "cost_per_capita": 10.0 } ],
+        "economy": { "gdp": 100000.0, "real_growth": [0.0], "inflation": [0.0], "government_share": [0.2] },
+        "revenue": { "amounts": [4000.0] }
+    });
+    let (status, years) = h.call("POST", "/api/costing", Some(costing.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{years}");
+    assert_eq!(years.as_array().unwrap().len(), 10);
+    close(&years[0]["total_cost"], 5000.0);
+    close(&years[0]["financing_gap"], 1000.0);
+    close(&years[5]["total_cost"], 10000.0);
+    let mut wrong = costing;
+    wrong["coverage"]["target"] = json!(1.5);
+    let (status, body) = h.call("POST", "/api/costing", Some(wrong)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
     let mut bad = assumptions;
     bad["loadings"]["expenses"] = json!([1.5]);
     let (status, body) = h.call("POST", "/api/project", Some(bad)).await;
