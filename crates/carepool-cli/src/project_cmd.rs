@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ProjectArgs {
-    /// The assumptions (TOML); see docs/PROJECTION.md and examples/projection/.
+    /// The assumptions (TOML, or an XLSX workbook); see docs/PROJECTION.md and
+    /// examples/projection/.
     #[arg(long, required_unless_present = "costing", conflicts_with = "costing")]
     pub assumptions: Option<PathBuf>,
     /// A national costing (TOML) instead: population, coverage ramp, per-capita costs, economy.
