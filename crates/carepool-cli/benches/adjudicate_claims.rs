@@ -102,26 +102,29 @@ async fn main() {
         support::peak_memory_mb()
     );
 
-    let single: Vec<Claim> = carepool_io::claims_csv::read_claims(
-        &data.join("unreported_claims.csv"),
-        Some(&data.join("unreported_claim_lines.csv")),
-    )
-    .unwrap()
-    .into_iter()
-    .take(http_claims)
-    .map(|received| received.claim)
-    .collect();
-    let (rate, latencies) = submit_over_http(registry, single, clients).await;
-    let percentile =
-        |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    println!(
-        "{backend}: {} single claims over HTTP from {clients} clients: {rate:.0} claims/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; peak memory {:.0} MB",
-        latencies.len(),
-        percentile(0.5).as_secs_f64() * 1e3,
-        percentile(0.99).as_secs_f64() * 1e3,
-        latencies.last().unwrap().as_secs_f64() * 1e3,
-        support::peak_memory_mb()
-    );
+    // --http 0 times the batch steps alone.
+    if http_claims > 0 {
+        let single: Vec<Claim> = carepool_io::claims_csv::read_claims(
+            &data.join("unreported_claims.csv"),
+            Some(&data.join("unreported_claim_lines.csv")),
+        )
+        .unwrap()
+        .into_iter()
+        .take(http_claims)
+        .map(|received| received.claim)
+        .collect();
+        let (rate, latencies) = submit_over_http(registry, single, clients).await;
+        let percentile =
+            |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+        println!(
+            "{backend}: {} single claims over HTTP from {clients} clients: {rate:.0} claims/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; peak memory {:.0} MB",
+            latencies.len(),
+            percentile(0.5).as_secs_f64() * 1e3,
+            percentile(0.99).as_secs_f64() * 1e3,
+            latencies.last().unwrap().as_secs_f64() * 1e3,
+            support::peak_memory_mb()
+        );
+    }
     store.close().await;
 }
 

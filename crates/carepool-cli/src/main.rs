@@ -19,6 +19,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+// The database driver hands rows between threads; glibc's allocator spends much of a claims run
+// consolidating what one thread allocates and another frees.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "carepool",

@@ -24,7 +24,9 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             // A 64 MB page cache per connection: the default 2 MB thrashes on national-size indexes.
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // Statement journals (multi-row writes in a transaction) stay in memory, not a temp file.
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -150,6 +150,44 @@ macro_rules! sqlx_store {
             Ok(())
         }
 
+        /// Sets `columns` of stored rows found by key, in statements of as many rows as the bind
+        /// limit allows; a row not found fails the write.
+        async fn update_rows(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            columns: &[usize],
+            rows: &[$crate::schema::Row],
+        ) -> Result<(), $crate::StoreError> {
+            let bound: Vec<usize> = table.key.iter().chain(columns).copied().collect();
+            let per_statement = ($dialect.binds_per_statement / bound.len()).max(1);
+            for chunk in rows.chunks(per_statement) {
+                let sql = $dialect.update_columns(table, columns, chunk.len());
+                let query =
+                    chunk
+                        .iter()
+                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
+                            bound
+                                .iter()
+                                .fold(q, |q, &i| bind(q, &row[i], table.columns[i].ty))
+                        });
+                let done = query
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| write_error(table.singular, e))?;
+                if done.rows_affected() != chunk.len() as u64 {
+                    return Err($crate::StoreError::NotFound {
+                        what: table.singular,
+                        key: format!(
+                            "among {} rows to update ({} found)",
+                            chunk.len(),
+                            done.rows_affected()
+                        ),
+                    });
+                }
+            }
+            Ok(())
+        }
+
         async fn select_where_in(
             conn: &mut Connection,
             table: &'static $crate::schema::Table,
@@ -158,6 +196,22 @@ macro_rules! sqlx_store {
         ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
             let mut found = Vec::new();
             for chunk in values.chunks($dialect.binds_per_statement) {
+                if let Some(sql) = $dialect.rows_where_in_packed(table, column, chunk.len()) {
+                    let packed: Option<String> = chunk
+                        .iter()
+                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
+                            q.bind(v.clone())
+                        })
+                        .fetch_one(&mut *conn)
+                        .await
+                        .and_then(|row| row.try_get(0))
+                        .map_err($crate::StoreError::internal)?;
+                    found.extend($crate::packed::unpack(
+                        table,
+                        packed.as_deref().unwrap_or("[]"),
+                    )?);
+                    continue;
+                }
                 let sql = $dialect.rows_where_in(table, column, chunk.len());
                 let query = chunk
                     .iter()
@@ -360,8 +414,17 @@ macro_rules! sqlx_store {
                         }
                     });
                 }
-                for (table, rows) in decide(read)? {
-                    upsert_rows(&mut *tx, table, &rows, &|_| {}).await?;
+                for write in decide(read)? {
+                    match write {
+                        $crate::Write::Upsert(table, rows) => {
+                            upsert_rows(&mut *tx, table, &rows, &|_| {}).await?
+                        }
+                        $crate::Write::Update {
+                            table,
+                            columns,
+                            rows,
+                        } => update_rows(&mut *tx, table, columns, &rows).await?,
+                    }
                 }
                 tx.commit().await.map_err(|e| write_error("claim", e))
             }

@@ -29,12 +29,20 @@ pub mod claim_column {
     pub const PAID_DATE: usize = 27;
     pub const PAYMENT_BATCH: usize = 28;
     pub const ALLOWANCE_BATCH: usize = 29;
+
+    /// What adjudication or review sets: the family, status, rules, amounts, reasons, date and
+    /// the reviewer's note (family_id, then status to allowance, reasons, decided_date, review_note).
+    pub const DECISION: &[usize] = &[4, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25, 26, 30];
+    /// What a payment run sets.
+    pub const PAYMENT: &[usize] = &[STATUS, PAID, PAID_DATE, PAYMENT_BATCH, ALLOWANCE_BATCH];
 }
 
 /// Column positions in [`CLAIM_LINES`] and [`CLAIM_REASONS`] that are read by.
 pub const LINE_CLAIM_ID: usize = 0;
 pub const LINE_MEMBER_ID: usize = 2;
 pub const LINE_REASONS: usize = 12;
+/// What a decision sets on a line: benefit category to reasons.
+pub const LINE_DECISION: &[usize] = &[6, 7, 8, 9, 10, 11, LINE_REASONS];
 pub const REASON_CLAIM_ID: usize = 0;
 pub const USAGE_FAMILY_ID: usize = 0;
 

@@ -8,6 +8,7 @@ mod backend;
 pub use futures_util;
 pub mod claim_tables;
 pub mod json;
+pub mod packed;
 pub mod schema;
 pub mod sql;
 pub mod tables;
@@ -80,8 +81,22 @@ pub enum Lock {
     AllClaims,
 }
 
-/// Rows to insert or replace, table by table, in order.
-pub type Writes = Vec<(&'static Table, Vec<Row>)>;
+/// Rows to write to one table.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// Insert the rows, replacing any stored row with the same key.
+    Upsert(&'static Table, Vec<Row>),
+    /// Set only `columns` of stored rows, found by the key in each (whole) row: cheaper than an
+    /// upsert when a few columns change. A row not found is an error.
+    Update {
+        table: &'static Table,
+        columns: &'static [usize],
+        rows: Vec<Row>,
+    },
+}
+
+/// The writes of a transaction, in order.
+pub type Writes = Vec<Write>;
 
 /// Decides, from the rows read under the lock (one list per [`Read`], in order), what to write.
 pub type Decide<'a> = dyn FnMut(Vec<Vec<Row>>) -> Result<Writes, StoreError> + Send + 'a;

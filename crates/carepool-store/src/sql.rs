@@ -3,7 +3,7 @@
 //! spliced: the text holds only names from the static descriptors.
 
 use crate::ListQuery;
-use crate::schema::Table;
+use crate::schema::{ColumnType, Table};
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +18,9 @@ pub struct Dialect {
     pub begin_write: &'static str,
     /// The backend locks rows and tables (PostgreSQL); otherwise `begin_write` locks everything.
     pub row_locks: bool,
+    /// Long reads come packed into one JSON text (see [`crate::packed`]): SQLite, whose driver
+    /// pays for every row it hands over.
+    pub packs_rows: bool,
 }
 
 pub const SQLITE: Dialect = Dialect {
@@ -26,6 +29,7 @@ pub const SQLITE: Dialect = Dialect {
     distinct: "IS NOT",
     begin_write: "BEGIN IMMEDIATE",
     row_locks: false,
+    packs_rows: true,
 };
 pub const POSTGRES: Dialect = Dialect {
     placeholder_prefix: '$',
@@ -33,6 +37,7 @@ pub const POSTGRES: Dialect = Dialect {
     distinct: "IS DISTINCT FROM",
     begin_write: "BEGIN",
     row_locks: true,
+    packs_rows: false,
 };
 
 impl Dialect {
@@ -59,8 +64,8 @@ impl Dialect {
             .join(", ")
     }
 
-    fn values(self, table: &Table, rows: usize) -> String {
-        let width = table.columns.len();
+    /// `rows` parenthesised rows of `width` placeholders.
+    fn values(self, width: usize, rows: usize) -> String {
         (0..rows)
             .map(|r| {
                 let cells: Vec<String> = (1..=width)
@@ -83,7 +88,7 @@ impl Dialect {
             "INSERT INTO {} ({}) VALUES {}",
             table.name,
             Self::column_list(table),
-            self.values(table, rows)
+            self.values(table.columns.len(), rows)
         );
         if upsert {
             let key = Self::key_columns(table);
@@ -160,6 +165,29 @@ impl Dialect {
             table.name,
             set.join(", "),
             self.key_condition(table, width + 1)
+        )
+    }
+
+    /// `UPDATE` of `columns` in `rows` rows at once, each found by its key; binds, row by row,
+    /// the key columns then `columns`.
+    pub fn update_columns(self, table: &Table, columns: &[usize], rows: usize) -> String {
+        let keys = table.key.len();
+        let set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| format!("{} = v.column{}", table.columns[c].name, keys + i + 1))
+            .collect();
+        let matched: Vec<String> = Self::key_columns(table)
+            .iter()
+            .enumerate()
+            .map(|(i, name)| format!("{}.{name} = v.column{}", table.name, i + 1))
+            .collect();
+        format!(
+            "UPDATE {} SET {} FROM (VALUES {}) AS v WHERE {}",
+            table.name,
+            set.join(", "),
+            self.values(keys + columns.len(), rows),
+            matched.join(" AND ")
         )
     }
 
@@ -248,6 +276,35 @@ impl Dialect {
         )
     }
 
+    /// As [`Dialect::rows_where_in`], packed into one JSON text where the backend packs rows.
+    pub fn rows_where_in_packed(
+        self,
+        table: &Table,
+        column: usize,
+        count: usize,
+    ) -> Option<String> {
+        let cells: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| match c.ty {
+                ColumnType::Real => {
+                    format!("iif({0} IS NULL, NULL, printf('%!.17g', {0}))", c.name)
+                }
+                _ => c.name.to_string(),
+            })
+            .collect();
+        self.packs_rows.then(|| {
+            format!(
+                "SELECT json_group_array(json_array({}) ORDER BY {}) FROM {} WHERE {} IN ({})",
+                cells.join(", "),
+                Self::key_columns(table).join(", "),
+                table.name,
+                table.columns[column].name,
+                self.marks(count)
+            )
+        })
+    }
+
     /// Locks the rows of `table` whose `column` holds one of `count` values, in a fixed order so
     /// that two lockers never wait on each other; none where `begin_write` locks everything.
     pub fn lock_rows(self, table: &Table, column: usize, count: usize) -> Option<String> {
@@ -290,6 +347,15 @@ mod tests {
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_code = excluded.parent_code, \
              area = excluded.area WHERE (locations.name, locations.kind, locations.parent_code, locations.area) \
              IS NOT (excluded.name, excluded.kind, excluded.parent_code, excluded.area)"
+        );
+    }
+
+    #[test]
+    fn an_update_of_some_columns_matches_rows_by_key() {
+        assert_eq!(
+            POSTGRES.update_columns(&COVERAGE, &[3], 2),
+            "UPDATE coverage SET package = v.column3 FROM (VALUES ($1, $2, $3), ($4, $5, $6)) AS v \
+             WHERE coverage.member_id = v.column1 AND coverage.start_date = v.column2"
         );
     }
 

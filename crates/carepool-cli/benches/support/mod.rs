@@ -7,6 +7,10 @@ use carepool_store_postgres::testing::TestDatabase;
 use std::path::Path;
 use std::sync::Arc;
 
+// The same allocator as the `carepool` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `--flag VALUE` pairs from the command line.
 pub struct Flags(Vec<String>);
 

@@ -305,7 +305,10 @@ impl Store for FailingStore {
                         "injected",
                     )],
                 );
-                writes.push((&carepool_store::claim_tables::CLAIM_REASONS, orphan));
+                writes.push(carepool_store::Write::Upsert(
+                    &carepool_store::claim_tables::CLAIM_REASONS,
+                    orphan,
+                ));
                 Ok(writes)
             })
             .await

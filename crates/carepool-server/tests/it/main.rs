@@ -6,6 +6,7 @@ mod bad_input;
 mod claims;
 mod experience;
 mod reserve;
+mod store;
 mod story;
 mod support;
 
@@ -34,6 +35,7 @@ use claims::{
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use reserve::reserving_on_the_live_database;
+use store::rows_read_back_exactly_and_updates_touch_only_their_columns;
 use story::registry_story;
 
 on_both_backends!(
@@ -48,4 +50,5 @@ on_both_backends!(
     reserving_on_the_live_database,
     experience_on_the_live_database,
     projection_over_the_api,
+    rows_read_back_exactly_and_updates_touch_only_their_columns,
 );

@@ -11,12 +11,12 @@ use carepool_core::claims::usage::{Ledger, UsageKey};
 use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
 use carepool_core::claims::{ClaimRecord, ClaimStatus};
 use carepool_store::claim_tables::{
-    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_MEMBER_ID, USAGE_FAMILY_ID,
-    claim_column,
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION, LINE_MEMBER_ID,
+    USAGE_FAMILY_ID, claim_column,
 };
 use carepool_store::schema::{Row, Value};
 use carepool_store::tables::{self, MEMBER_FAMILY_ID};
-use carepool_store::{Lock, Progress, Read, StoreError, Writes};
+use carepool_store::{Lock, Progress, Read, StoreError, Write, Writes};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -310,10 +310,18 @@ impl Judge<'_> {
             .collect();
         Ok((
             vec![
-                (&CLAIMS, claim_rows),
-                (&CLAIM_LINES, line_rows),
-                (&CLAIM_REASONS, reason_rows),
-                (&CLAIM_USAGE, usage_rows),
+                Write::Update {
+                    table: &CLAIMS,
+                    columns: claim_column::DECISION,
+                    rows: claim_rows,
+                },
+                Write::Update {
+                    table: &CLAIM_LINES,
+                    columns: LINE_DECISION,
+                    rows: line_rows,
+                },
+                Write::Upsert(&CLAIM_REASONS, reason_rows),
+                Write::Upsert(&CLAIM_USAGE, usage_rows),
             ],
             report,
         ))

@@ -19,7 +19,7 @@ use carepool_store::claim_tables::{
 };
 use carepool_store::schema::{Row, Value};
 use carepool_store::tables::MEMBERS;
-use carepool_store::{Lock, StoreError};
+use carepool_store::{Lock, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -123,7 +123,10 @@ impl Registry {
             unchanged: unchanged.len() as u64,
             ids,
         };
-        let mut writes = Some(vec![(&CLAIMS, claim_rows), (&CLAIM_LINES, line_rows)]);
+        let mut writes = Some(vec![
+            Write::Upsert(&CLAIMS, claim_rows),
+            Write::Upsert(&CLAIM_LINES, line_rows),
+        ]);
         self.store
             .write_locked(&Lock::Nothing, &[], &mut |_| {
                 Ok(writes.take().unwrap_or_default())

@@ -10,7 +10,7 @@ use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::{Payable, PayeeKind, Period, plan};
 use carepool_store::claim_tables::{self, CLAIMS, PAYMENTS, Payment, claim_column as col};
 use carepool_store::schema::{Row, Value};
-use carepool_store::{ListQuery, Lock, Read, StoreError};
+use carepool_store::{ListQuery, Lock, Read, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -145,7 +145,14 @@ impl Registry {
                 report.to_patients = total(PayeeKind::Member);
                 report.claims_paid = due.len() as u64;
                 report.paid_date = (!due.is_empty()).then_some(paid_date);
-                Ok(vec![(&CLAIMS, due), (&PAYMENTS, payment_rows)])
+                Ok(vec![
+                    Write::Update {
+                        table: &CLAIMS,
+                        columns: col::PAYMENT,
+                        rows: due,
+                    },
+                    Write::Upsert(&PAYMENTS, payment_rows),
+                ])
             })
             .await?;
         Ok(report)

@@ -9,12 +9,12 @@ use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
 use carepool_store::claim_tables::{
-    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, LINE_REASONS,
-    REASON_CLAIM_ID, USAGE_FAMILY_ID, claim_column,
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, LINE_DECISION,
+    LINE_REASONS, REASON_CLAIM_ID, USAGE_FAMILY_ID, claim_column,
 };
 use carepool_store::schema::{Row, Value};
 use carepool_store::tables::FAMILIES;
-use carepool_store::{Lock, Read, StoreError};
+use carepool_store::{Lock, Read, StoreError, Write};
 use chrono::NaiveDate;
 
 impl Registry {
@@ -135,9 +135,17 @@ impl Registry {
                 }
                 let next_seq = reason_rows.len() as i64 + 1;
                 Ok(vec![
-                    (&CLAIMS, vec![row]),
-                    (&CLAIM_LINES, lines),
-                    (
+                    Write::Update {
+                        table: &CLAIMS,
+                        columns: claim_column::DECISION,
+                        rows: vec![row],
+                    },
+                    Write::Update {
+                        table: &CLAIM_LINES,
+                        columns: LINE_DECISION,
+                        rows: lines,
+                    },
+                    Write::Upsert(
                         &CLAIM_REASONS,
                         claim_tables::reason_rows(
                             id,
@@ -145,7 +153,7 @@ impl Registry {
                             std::slice::from_ref(&reviewed.reason),
                         ),
                     ),
-                    (&CLAIM_USAGE, usage),
+                    Write::Upsert(&CLAIM_USAGE, usage),
                 ])
             })
             .await?;
