@@ -463,3 +463,33 @@ pub async fn a_family_limit_goes_to_the_claims_that_arrived_first(h: Harness) {
     assert_eq!(approved("H1/A1").await, Money::from_units(22_000));
     assert_eq!(approved("H1/A2").await, Money::from_units(6_000));
 }
+
+/// A claim sent before its patient was registered is stored without a family; once the member
+/// is registered, adjudication files it under the member's family.
+pub async fn a_claim_sent_before_its_member_was_registered_takes_the_family(h: Harness) {
+    load_registry(&h).await;
+    let received = vec![ReceivedClaim {
+        line: 0,
+        claim: surgery("N1", "M6", "2025-06-01", 22_000),
+    }];
+    h.registry.receive_claims(received).await.unwrap();
+    let stored = h.registry.claim_view("H1/N1").await.unwrap();
+    assert_eq!(stored.record.family_id, None);
+
+    let members = h.write(
+        "late_members.csv",
+        "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since
+M6,F2,Nila Devi,child,F,2010-01-01,,,,active,2025-04-01
+",
+    );
+    h.import("members", &members).await.unwrap();
+    let run = h
+        .registry
+        .adjudicate_received(day("2025-09-10"), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(run.adjudicated, 1);
+    let judged = h.registry.claim_view("H1/N1").await.unwrap();
+    assert_eq!(judged.record.family_id.as_deref(), Some("F2"));
+    assert_eq!(judged.record.decided_date, Some(day("2025-09-10")));
+}

@@ -257,6 +257,7 @@ impl Judge<'_> {
         let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
 
         let mut claim_rows = Vec::new();
+        let mut moved_rows = Vec::new();
         let mut line_rows = Vec::new();
         let mut reason_rows = Vec::new();
         let mut report = AdjudicationReport::default();
@@ -288,6 +289,7 @@ impl Judge<'_> {
             }
             let mut record = (*stored).clone();
             record.family_id = member.map(|m| m.family_id.clone());
+            let family_changed = record.family_id != stored.family_id;
             record.decide(&decision, self.today);
             if let Some(prior) = prior_claim(&record) {
                 let priors = history.entry(claim.member_id.clone()).or_default();
@@ -295,7 +297,11 @@ impl Judge<'_> {
                 priors.push(prior);
             }
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
-            claim_rows.push(row);
+            if family_changed {
+                moved_rows.push(row);
+            } else {
+                claim_rows.push(row);
+            }
             line_rows.extend(lines);
             reason_rows.extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
             report.adjudicated += 1;
@@ -314,6 +320,11 @@ impl Judge<'_> {
                     table: &CLAIMS,
                     columns: claim_column::DECISION,
                     rows: claim_rows,
+                },
+                Write::Update {
+                    table: &CLAIMS,
+                    columns: claim_column::DECISION_AND_FAMILY,
+                    rows: moved_rows,
                 },
                 Write::Update {
                     table: &CLAIM_LINES,
