@@ -4,6 +4,7 @@
 //! expenditure), against the revenue stated: cost per capita, share of GDP and of government
 //! expenditure, and the financing gap.
 
+use crate::yearly::{AssumptionError, check_values, in_year, require};
 use serde::Serialize;
 
 /// A cell of the population (an age band and sex), its numbers each year.
@@ -90,22 +91,12 @@ pub struct CostingYear {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CostingError {
-    #[error("{0}: needs a value for the first year")]
-    Missing(&'static str),
-    #[error("{what}: {value} is out of range ({range})")]
-    OutOfRange {
-        what: String,
-        value: f64,
-        range: &'static str,
-    },
+    #[error(transparent)]
+    Assumption(#[from] AssumptionError),
     #[error("the population has no cell")]
     NoPopulation,
     #[error("benefit {benefit}: no population cell {cell}")]
     UnknownCell { benefit: String, cell: String },
-}
-
-fn in_year(values: &[f64], y: usize) -> f64 {
-    values[y.min(values.len() - 1)]
 }
 
 impl Costing {
@@ -113,46 +104,33 @@ impl Costing {
         if self.cells.is_empty() {
             return Err(CostingError::NoPopulation);
         }
-        for (name, values) in [
+        require(&[
             ("real_growth", &self.real_growth),
             ("inflation", &self.inflation),
             ("medical_excess", &self.medical_excess),
             ("government_share", &self.government_share),
-            ("revenue", &self.revenue.values().to_vec()),
-        ] {
-            if values.is_empty() {
-                return Err(CostingError::Missing(name));
-            }
-        }
-        let out = |what: &str, value: f64, range| CostingError::OutOfRange {
-            what: what.to_string(),
-            value,
-            range,
-        };
+            ("revenue", self.revenue.values()),
+        ])?;
         for (what, value) in [
             ("coverage_start", self.coverage_start),
             ("coverage_target", self.coverage_target),
         ] {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(out(what, value, "0 to 1"));
-            }
+            check_values(what, &[value], "0 to 1", |v| (0.0..=1.0).contains(&v))?;
         }
         if self.coverage_target_year == 0 {
-            return Err(out("coverage_target_year", 0.0, "1 or more"));
-        }
-        if self.gdp.is_nan() || self.gdp <= 0.0 {
-            return Err(out("gdp", self.gdp, "above 0"));
-        }
-        for cell in &self.cells {
-            if let Some(&value) = cell.population.iter().find(|p| p.is_nan() || **p < 0.0) {
-                return Err(out(
-                    &format!("population {}", cell.name),
-                    value,
-                    "0 or more",
-                ));
+            return Err(AssumptionError::OutOfRange {
+                what: "coverage_target_year".into(),
+                value: 0.0,
+                range: "1 or more",
             }
+            .into());
+        }
+        check_values("gdp", &[self.gdp], "above 0", |v| v > 0.0)?;
+        for cell in &self.cells {
+            let what = format!("population {}", cell.name);
+            check_values(&what, &cell.population, "0 or more", |p| p >= 0.0)?;
             if cell.population.is_empty() {
-                return Err(CostingError::Missing("population"));
+                return Err(AssumptionError::Missing("population").into());
             }
         }
         for benefit in &self.benefits {

@@ -18,6 +18,7 @@ pub mod projection;
 mod reserve;
 pub mod stress;
 mod triangle;
+mod yearly;
 
 pub use build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
@@ -28,3 +29,4 @@ pub use reserve::{
     ExcludedLink, Known, Method, OriginReserve, Reserve, ReserveError, ReserveStudy, TriangleTables,
 };
 pub use triangle::{Triangle, TriangleError};
+pub use yearly::AssumptionError;

@@ -3,6 +3,7 @@
 //! population, priced with expenses and a contingency loading, levelled over the contract
 //! period, with the reserve a level premium builds up rolled forward and the refund at the end.
 
+use crate::yearly::{AssumptionError, check_values, in_year, require};
 use serde::Serialize;
 
 /// One line of the base table at its date: incidence per member-year and average cost.
@@ -88,14 +89,8 @@ pub struct Assumptions {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProjectionError {
-    #[error("{0}: needs a value for the first year")]
-    Missing(&'static str),
-    #[error("{what}: {value} is out of range ({range})")]
-    OutOfRange {
-        what: String,
-        value: f64,
-        range: &'static str,
-    },
+    #[error(transparent)]
+    Assumption(#[from] AssumptionError),
     #[error("the contract period ({contract}) is longer than the projection ({years} years)")]
     Contract { contract: usize, years: usize },
     #[error("{0}: the mix has {1} shares for {2} cells")]
@@ -153,42 +148,16 @@ pub struct Projection {
     pub retained: f64,
 }
 
-/// The value for projection year `y` (from 0): a list shorter than the projection repeats
-/// its last value.
-fn in_year(values: &[f64], y: usize) -> f64 {
-    values[y.min(values.len() - 1)]
-}
-
-fn check_rate(
-    what: &str,
-    values: &[f64],
-    range: &'static str,
-    ok: impl Fn(f64) -> bool,
-) -> Result<(), ProjectionError> {
-    match values.iter().find(|&&v| !ok(v)) {
-        Some(&value) => Err(ProjectionError::OutOfRange {
-            what: what.to_string(),
-            value,
-            range,
-        }),
-        None => Ok(()),
-    }
-}
-
 impl Assumptions {
     fn check(&self) -> Result<(), ProjectionError> {
-        for (name, values) in [
+        require(&[
             ("medical_inflation", &self.medical_inflation),
             ("technology_trend", &self.technology_trend),
             ("utilisation_trend", &self.utilisation_trend),
             ("members", &self.members),
             ("family_size", &self.family_size),
             ("expenses", &self.expenses),
-        ] {
-            if values.is_empty() {
-                return Err(ProjectionError::Missing(name));
-            }
-        }
+        ])?;
         if self.contract_years > self.years || self.contract_years == 0 {
             return Err(ProjectionError::Contract {
                 contract: self.contract_years,
@@ -196,39 +165,39 @@ impl Assumptions {
             });
         }
         let trend = |v: f64| v > -1.0 && v.is_finite();
-        check_rate(
+        check_values(
             "medical_inflation",
             &self.medical_inflation,
             "above -1",
             trend,
         )?;
-        check_rate(
+        check_values(
             "technology_trend",
             &self.technology_trend,
             "above -1",
             trend,
         )?;
-        check_rate(
+        check_values(
             "utilisation_trend",
             &self.utilisation_trend,
             "above -1",
             trend,
         )?;
-        check_rate("members", &self.members, "0 or more", |v| v >= 0.0)?;
-        check_rate("family_size", &self.family_size, "above 0", |v| v > 0.0)?;
-        check_rate("expenses", &self.expenses, "0 to below 1", |v| {
+        check_values("members", &self.members, "0 or more", |v| v >= 0.0)?;
+        check_values("family_size", &self.family_size, "above 0", |v| v > 0.0)?;
+        check_values("expenses", &self.expenses, "0 to below 1", |v| {
             (0.0..1.0).contains(&v)
         })?;
-        check_rate("contingency", &[self.contingency], "0 or more", |v| {
+        check_values("contingency", &[self.contingency], "0 or more", |v| {
             v >= 0.0
         })?;
-        check_rate(
+        check_values(
             "investment_return",
             &[self.investment_return],
             "above -1",
             trend,
         )?;
-        check_rate("refund_share", &[self.refund_share], "0 to 1", |v| {
+        check_values("refund_share", &[self.refund_share], "0 to 1", |v| {
             (0.0..=1.0).contains(&v)
         })?;
         for (i, shares) in std::iter::once(&self.base_mix).chain(&self.mix).enumerate() {
