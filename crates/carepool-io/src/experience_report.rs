@@ -179,16 +179,14 @@ fn summary(experience: &Experience) -> ReportTable {
             Cell::Number(s.outside.rejected as f64, 0),
         ),
     ];
-    ReportTable {
-        name: "summary".into(),
-        title: "Summary".into(),
-        header: strings(&["measure", "value"]),
-        rows: rows
-            .into_iter()
+    ReportTable::new(
+        "summary",
+        "Summary",
+        &["measure", "value"],
+        rows.into_iter()
             .map(|(name, value)| vec![text(name), value])
             .collect(),
-        heat: Heat::None,
-    }
+    )
 }
 
 fn periods(experience: &Experience) -> ReportTable {
@@ -292,20 +290,21 @@ pub fn coefficients(name: &str, title: &str, fit: &GlmFit) -> ReportTable {
             ]
         })
         .collect();
-    ReportTable {
-        name: name.into(),
-        title: format!(
-            "{title}: {} with a {} link; deviance {:.4} on {} degrees of freedom (null {:.4} on {}), dispersion {:.6}, AIC {:.2}",
-            fit.family.name(),
-            fit.link.name(),
-            fit.deviance,
-            fit.df_residual,
-            fit.null_deviance,
-            fit.df_null,
-            fit.dispersion,
-            fit.aic
-        ),
-        header: strings(&[
+    let title = format!(
+        "{title}: {} with a {} link; deviance {:.4} on {} degrees of freedom (null {:.4} on {}), dispersion {:.6}, AIC {:.2}",
+        fit.family.name(),
+        fit.link.name(),
+        fit.deviance,
+        fit.df_residual,
+        fit.null_deviance,
+        fit.df_null,
+        fit.dispersion,
+        fit.aic
+    );
+    ReportTable::new(
+        name,
+        &title,
+        &[
             "coefficient",
             "estimate",
             "std error",
@@ -313,10 +312,9 @@ pub fn coefficients(name: &str, title: &str, fit: &GlmFit) -> ReportTable {
             "relativity",
             "lower 95%",
             "upper 95%",
-        ]),
+        ],
         rows,
-        heat: Heat::None,
-    }
+    )
 }
 
 fn locations(experience: &Experience) -> ReportTable {
@@ -333,10 +331,10 @@ fn locations(experience: &Experience) -> ReportTable {
 }
 
 fn claimed_paid(experience: &Experience) -> ReportTable {
-    ReportTable {
-        name: "claimed_paid".into(),
-        title: "Claimed and paid by year of incurral (every claim received)".into(),
-        header: strings(&[
+    ReportTable::new(
+        "claimed_paid",
+        "Claimed and paid by year of incurral (every claim received)",
+        &[
             "year",
             "claims",
             "claimed",
@@ -346,8 +344,8 @@ fn claimed_paid(experience: &Experience) -> ReportTable {
             "paid",
             "approved, not paid",
             "paid share of claimed",
-        ]),
-        rows: experience
+        ],
+        experience
             .diagnostics
             .claimed_paid
             .iter()
@@ -365,16 +363,15 @@ fn claimed_paid(experience: &Experience) -> ReportTable {
                 ]
             })
             .collect(),
-        heat: Heat::None,
-    }
+    )
 }
 
 fn limits(experience: &Experience) -> ReportTable {
-    ReportTable {
-        name: "limits".into(),
-        title: "Claims at or above the annual limits".into(),
-        header: strings(&["reason", "claims", "claimed", "approved"]),
-        rows: experience
+    ReportTable::new(
+        "limits",
+        "Claims at or above the annual limits",
+        &["reason", "claims", "claimed", "approved"],
+        experience
             .diagnostics
             .limits
             .iter()
@@ -387,23 +384,22 @@ fn limits(experience: &Experience) -> ReportTable {
                 ]
             })
             .collect(),
-        heat: Heat::None,
-    }
+    )
 }
 
 fn ownership(experience: &Experience) -> ReportTable {
-    ReportTable {
-        name: "ownership".into(),
-        title: "Public and private facilities".into(),
-        header: strings(&[
+    ReportTable::new(
+        "ownership",
+        "Public and private facilities",
+        &[
             "ownership",
             "claims",
             "share of claims",
             "cost",
             "avg cost",
             "alos",
-        ]),
-        rows: experience
+        ],
+        experience
             .diagnostics
             .ownership
             .iter()
@@ -418,15 +414,14 @@ fn ownership(experience: &Experience) -> ReportTable {
                 ]
             })
             .collect(),
-        heat: Heat::None,
-    }
+    )
 }
 
 fn cells(experience: &Experience) -> ReportTable {
-    ReportTable {
-        name: "cells".into(),
-        title: "Cells (the GLMs' data; carepool glm --data reads this table)".into(),
-        header: strings(&[
+    ReportTable::new(
+        "cells",
+        "Cells (the GLMs' data; carepool glm --data reads this table)",
+        &[
             "period",
             "age",
             "sex",
@@ -437,8 +432,8 @@ fn cells(experience: &Experience) -> ReportTable {
             "claims",
             "cost",
             "bed_days",
-        ]),
-        rows: experience
+        ],
+        experience
             .cells
             .iter()
             .map(|c| {
@@ -456,8 +451,7 @@ fn cells(experience: &Experience) -> ReportTable {
                 ]
             })
             .collect(),
-        heat: Heat::None,
-    }
+    )
 }
 
 fn charts(experience: &Experience) -> Vec<BarChart> {

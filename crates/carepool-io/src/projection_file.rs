@@ -1,7 +1,7 @@
 //! The projection's assumptions file (TOML), with the base table it may point to: an experience
 //! study's JSON (`carepool experience --out FILE.json`) or a CSV of lines. See docs/PROJECTION.md.
 
-use crate::scheme_file::dates_as_text;
+use crate::scheme_file::SchemeFileError;
 use crate::sheet::{FileError, Sheet};
 use carepool_service::costing::CostingFile;
 use carepool_service::projection::{LineEntry, ProjectionFile};
@@ -20,23 +20,13 @@ pub enum ProjectionFileError {
     Table(#[from] FileError),
 }
 
-/// A TOML file into `T`, a problem named with where in the file it is.
+/// A TOML file into `T`, read as a scheme file is.
 fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ProjectionFileError> {
-    let invalid = |message: String| ProjectionFileError::Invalid {
-        path: path.to_path_buf(),
-        message,
-    };
-    let text = std::fs::read_to_string(path).map_err(|source| ProjectionFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut document: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| invalid(e.to_string().trim_end().to_string()))?;
-    dates_as_text(&mut document);
-    serde_path_to_error::deserialize(toml::Value::Table(document)).map_err(|e| {
-        let at = e.path().to_string();
-        invalid(format!("at {at}: {}", e.into_inner().message()))
+    crate::scheme_file::read_toml(path).map_err(|e| match e {
+        SchemeFileError::Read { path, source } => ProjectionFileError::Read { path, source },
+        SchemeFileError::Invalid { path, message } => {
+            ProjectionFileError::Invalid { path, message }
+        }
     })
 }
 

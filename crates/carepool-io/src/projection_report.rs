@@ -2,25 +2,11 @@
 //! year's premium, the projected base table of every year, the reserve, and the stress tests
 //! with a tornado chart.
 
-use crate::report::{BarChart, Cell, Heat, Report, ReportTable};
+use crate::report::{BarChart, Cell, Report, ReportTable};
 use carepool_actuarial::stress::StressTests;
 
 fn number(value: f64, decimals: u8) -> Cell {
     Cell::Number(value, decimals)
-}
-
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|n| n.to_string()).collect()
-}
-
-fn table(name: &str, title: &str, names: &[&str], rows: Vec<Vec<Cell>>) -> ReportTable {
-    ReportTable {
-        name: name.into(),
-        title: title.into(),
-        header: header(names),
-        rows,
-        heat: Heat::None,
-    }
 }
 
 pub fn projection_report(tests: &StressTests) -> Report {
@@ -51,7 +37,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
             "A premium is never the answer alone: the stress tests give its range.".into(),
         ],
         tables: vec![
-            table(
+            ReportTable::new(
                 "years",
                 "Premium by year",
                 &["year", "members", "families", "risk cost per member", "risk cost per family", "expense share", "premium per member", "premium per family"],
@@ -71,7 +57,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     })
                     .collect(),
             ),
-            table(
+            ReportTable::new(
                 "lines",
                 "Projected base table, every year",
                 &["year", "line", "incidence per 1,000", "average cost", "risk cost per member"],
@@ -90,7 +76,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     })
                     .collect(),
             ),
-            table(
+            ReportTable::new(
                 "reserve",
                 "Reserve over the contract at the level premium",
                 &["year", "opening", "premium income", "claims", "expenses", "investment income", "closing"],
@@ -110,7 +96,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     })
                     .collect(),
             ),
-            table(
+            ReportTable::new(
                 "stress",
                 "Stress tests: level premium against the base",
                 &["scenario", "level premium per member", "change", "change share", "level premium per family", "change per family", "change share per family"],
@@ -195,7 +181,7 @@ pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Repo
             "Cost = people covered x cost per covered person of each benefit (its first-year average, moved by the population's mix and by medical prices: general inflation and the medical excess).".into(),
             "The financing gap is the cost less the revenue stated.".into(),
         ],
-        tables: vec![table(
+        tables: vec![ReportTable::new(
             "costing",
             "Cost, coverage and financing by year",
             &names,

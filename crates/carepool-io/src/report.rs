@@ -30,6 +30,19 @@ pub struct ReportTable {
     pub heat: Heat,
 }
 
+impl ReportTable {
+    /// A table without a heat map.
+    pub fn new(name: &str, title: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> ReportTable {
+        ReportTable {
+            name: name.into(),
+            title: title.into(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows,
+            heat: Heat::None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),

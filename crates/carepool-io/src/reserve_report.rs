@@ -160,13 +160,11 @@ fn results(reserve: &Reserve) -> ReportTable {
 
 fn factors(reserve: &Reserve) -> ReportTable {
     let lags = reserve.to_ultimate.len();
-    ReportTable {
-        name: "factors".into(),
-        title: "Development factors".into(),
-        header: ["development", "factor to next", "to ultimate"]
-            .map(str::to_string)
-            .to_vec(),
-        rows: (0..lags)
+    ReportTable::new(
+        "factors",
+        "Development factors",
+        &["development", "factor to next", "to ultimate"],
+        (0..lags)
             .map(|k| {
                 let to_next = match reserve.factors.get(k) {
                     Some(factor) => Cell::Number(*factor, FACTOR),
@@ -184,8 +182,7 @@ fn factors(reserve: &Reserve) -> ReportTable {
                 ]
             })
             .collect(),
-        heat: Heat::None,
-    }
+    )
 }
 
 fn numbers(rows: &[Vec<f64>], decimals: u8) -> Vec<Vec<Cell>> {

@@ -24,19 +24,7 @@ pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|source| SchemeFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut document: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| invalid(e.to_string().trim_end().to_string()))?;
-    dates_as_text(&mut document);
-    let mut definition: SchemeDefinition =
-        serde_path_to_error::deserialize(toml::Value::Table(document)).map_err(|e| {
-            let at = e.path().to_string();
-            invalid(format!("at {at}: {}", e.into_inner().message()))
-        })?;
+    let mut definition: SchemeDefinition = read_toml(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
     for (p, package) in definition.packages.iter_mut().enumerate() {
         if let Some(file) = package.tariff_file.take() {
@@ -51,8 +39,28 @@ pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError
     Ok(definition)
 }
 
+/// A TOML file into `T` (dates read as ISO text), a problem named with where in the file it is.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SchemeFileError> {
+    let invalid = |message: String| SchemeFileError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| SchemeFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut document: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| invalid(e.to_string().trim_end().to_string()))?;
+    dates_as_text(&mut document);
+    serde_path_to_error::deserialize(toml::Value::Table(document)).map_err(|e| {
+        let at = e.path().to_string();
+        invalid(format!("at {at}: {}", e.into_inner().message()))
+    })
+}
+
 /// TOML has its own date type; the definition reads dates as ISO text, so either form is accepted.
-pub(crate) fn dates_as_text(table: &mut toml::Table) {
+fn dates_as_text(table: &mut toml::Table) {
     for (_, value) in table.iter_mut() {
         date_as_text(value);
     }

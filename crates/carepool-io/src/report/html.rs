@@ -138,18 +138,24 @@ fn table_markup(table: &ReportTable) -> Markup {
     }
 }
 
-/// Horizontal bars, one per category, each stacked from the series' values.
-fn bar_chart(chart: &BarChart) -> Markup {
-    const BARS: f64 = 520.0;
-    // Room for the longest category's name, at about 7 pixels a character.
+/// The height of a chart's row.
+const ROW: f64 = 22.0;
+
+/// Room for the longest category's name, at about 7 pixels a character.
+fn label_width(chart: &BarChart) -> f64 {
     let longest = chart
         .categories
         .iter()
         .map(|c| c.chars().count())
         .max()
         .unwrap_or(0);
-    let label = (longest as f64 * 7.0 + 12.0).max(90.0);
-    const ROW: f64 = 22.0;
+    (longest as f64 * 7.0 + 12.0).max(90.0)
+}
+
+/// Horizontal bars, one per category, each stacked from the series' values.
+fn bar_chart(chart: &BarChart) -> Markup {
+    const BARS: f64 = 520.0;
+    let label = label_width(chart);
     let totals: Vec<f64> = (0..chart.categories.len())
         .map(|i| chart.series.iter().map(|(_, v)| v[i].max(0.0)).sum())
         .collect();
@@ -186,15 +192,8 @@ fn bar_chart(chart: &BarChart) -> Markup {
 /// when the categories come sorted by size.
 fn diverging_chart(chart: &BarChart) -> Markup {
     const HALF: f64 = 260.0;
-    const ROW: f64 = 22.0;
     let (name, values) = &chart.series[0];
-    let longest = chart
-        .categories
-        .iter()
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(0);
-    let label = (longest as f64 * 7.0 + 12.0).max(90.0);
+    let label = label_width(chart);
     let greatest = values.iter().map(|v| v.abs()).fold(0.0, f64::max);
     let scale = if greatest > 0.0 { HALF / greatest } else { 0.0 };
     let axis = label + HALF + 60.0;
