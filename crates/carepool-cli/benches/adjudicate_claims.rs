@@ -9,7 +9,8 @@
 //! 1. receiving every claim of the year from CSV (one transaction);
 //! 2. adjudicating them all and writing the decisions (batches of 2,000 claims);
 //! 3. submitting single claims over HTTP on loopback from C concurrent clients (the claims
-//!    that reached the scheme after the year's end), each received and judged at once.
+//!    that reached the scheme after the year's end), each received and judged at once;
+//!    `--http 0` leaves this step out.
 //!
 //! Prints rates, HTTP latency percentiles and the process's peak memory. PostgreSQL uses
 //! DATABASE_URL, or a throwaway cluster.

@@ -17,25 +17,41 @@ pub mod claim_column {
     pub const ID: usize = 0;
     pub const PROVIDER_ID: usize = 1;
     pub const MEMBER_ID: usize = 3;
+    pub const FAMILY_ID: usize = 4;
     pub const INCURRED_DATE: usize = 8;
     pub const RECEIVED_DATE: usize = 14;
     pub const STATUS: usize = 15;
+    pub const PACKAGE: usize = 16;
+    pub const SCHEME_VERSION: usize = 17;
+    pub const COVERAGE_YEAR_START: usize = 18;
     pub const CLAIMED: usize = 19;
     pub const APPROVED: usize = 20;
+    pub const MEMBER_SHARE: usize = 21;
     pub const REJECTED: usize = 22;
     pub const ALLOWANCE: usize = 23;
     pub const PAID: usize = 24;
+    pub const REASONS: usize = 25;
     pub const DECIDED_DATE: usize = 26;
     pub const PAID_DATE: usize = 27;
     pub const PAYMENT_BATCH: usize = 28;
     pub const ALLOWANCE_BATCH: usize = 29;
+    pub const REVIEW_NOTE: usize = 30;
 
-    /// What adjudication or review sets: status, rules, amounts, reasons, date and the
-    /// reviewer's note (status to allowance, reasons, decided_date, review_note).
-    pub const DECISION: &[usize] = &[15, 16, 17, 18, 19, 20, 21, 22, 23, 25, 26, 30];
-    /// The same with the family, for a claim whose member's family is not the one stored with
-    /// it (kept apart because rewriting an indexed column costs even when it does not change).
-    pub const DECISION_AND_FAMILY: &[usize] = &[4, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25, 26, 30];
+    /// What adjudication or review sets: status, rules, amounts, reasons, date and note.
+    pub const DECISION: &[usize] = &[
+        STATUS,
+        PACKAGE,
+        SCHEME_VERSION,
+        COVERAGE_YEAR_START,
+        CLAIMED,
+        APPROVED,
+        MEMBER_SHARE,
+        REJECTED,
+        ALLOWANCE,
+        REASONS,
+        DECIDED_DATE,
+        REVIEW_NOTE,
+    ];
     /// What a payment run sets.
     pub const PAYMENT: &[usize] = &[STATUS, PAID, PAID_DATE, PAYMENT_BATCH, ALLOWANCE_BATCH];
 }
@@ -601,6 +617,13 @@ mod tests {
             "received_date"
         );
         for (index, name) in [
+            (claim_column::FAMILY_ID, "family_id"),
+            (claim_column::PACKAGE, "package"),
+            (claim_column::SCHEME_VERSION, "scheme_version"),
+            (claim_column::COVERAGE_YEAR_START, "coverage_year_start"),
+            (claim_column::MEMBER_SHARE, "member_share"),
+            (claim_column::REASONS, "reasons"),
+            (claim_column::REVIEW_NOTE, "review_note"),
             (claim_column::INCURRED_DATE, "incurred_date"),
             (claim_column::CLAIMED, "claimed"),
             (claim_column::APPROVED, "approved"),

@@ -283,6 +283,9 @@ impl Dialect {
         column: usize,
         count: usize,
     ) -> Option<String> {
+        if !self.packs_rows {
+            return None;
+        }
         let cells: Vec<String> = table
             .columns
             .iter()
@@ -293,16 +296,14 @@ impl Dialect {
                 _ => c.name.to_string(),
             })
             .collect();
-        self.packs_rows.then(|| {
-            format!(
-                "SELECT json_group_array(json_array({}) ORDER BY {}) FROM {} WHERE {} IN ({})",
-                cells.join(", "),
-                Self::key_columns(table).join(", "),
-                table.name,
-                table.columns[column].name,
-                self.marks(count)
-            )
-        })
+        Some(format!(
+            "SELECT json_group_array(json_array({}) ORDER BY {}) FROM {} WHERE {} IN ({})",
+            cells.join(", "),
+            Self::key_columns(table).join(", "),
+            table.name,
+            table.columns[column].name,
+            self.marks(count)
+        ))
     }
 
     /// Locks the rows of `table` whose `column` holds one of `count` values, in a fixed order so

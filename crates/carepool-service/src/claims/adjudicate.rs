@@ -297,11 +297,12 @@ impl Judge<'_> {
                 priors.push(prior);
             }
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
+            // The family is an indexed column: rewritten only when it changed, since rewriting
+            // it costs even when the value stays.
             if family_changed {
-                moved_rows.push(row);
-            } else {
-                claim_rows.push(row);
+                moved_rows.push(row.clone());
             }
+            claim_rows.push(row);
             line_rows.extend(lines);
             reason_rows.extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
             report.adjudicated += 1;
@@ -323,7 +324,7 @@ impl Judge<'_> {
                 },
                 Write::Update {
                     table: &CLAIMS,
-                    columns: claim_column::DECISION_AND_FAMILY,
+                    columns: &[claim_column::FAMILY_ID],
                     rows: moved_rows,
                 },
                 Write::Update {
