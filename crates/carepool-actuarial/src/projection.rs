@@ -381,6 +381,41 @@ impl Assumptions {
     }
 }
 
+/// The members each year and each cell's share of them, from each cell's members per year (a
+/// list shorter than the projection repeats its last value).
+pub fn mix_from_members(members: &[Vec<f64>], years: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let totals: Vec<f64> = (0..years)
+        .map(|y| members.iter().map(|cell| in_year(cell, y)).sum())
+        .collect();
+    let mix = (0..years)
+        .map(|y| {
+            members
+                .iter()
+                .map(|cell| in_year(cell, y) / totals[y])
+                .collect()
+        })
+        .collect();
+    (totals, mix)
+}
+
+/// Each year's mix, every cell's share moving in a straight line from its start share in the
+/// first year to its target share in the last.
+pub fn interpolated_mix(start_and_target: &[(f64, f64)], years: usize) -> Vec<Vec<f64>> {
+    (0..years)
+        .map(|y| {
+            let along = if years > 1 {
+                y as f64 / (years - 1) as f64
+            } else {
+                0.0
+            };
+            start_and_target
+                .iter()
+                .map(|(start, target)| start + (target - start) * along)
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -625,5 +660,18 @@ pub(crate) mod tests {
             a.project().unwrap_err().to_string(),
             "new benefit follow-up: no line cardiology in the base table"
         );
+    }
+
+    #[test]
+    fn the_mix_follows_the_cells_members_or_moves_from_start_to_target_shares() {
+        let (totals, mix) = mix_from_members(&[vec![300.0, 600.0], vec![700.0]], 3);
+        assert_eq!(totals, vec![1000.0, 1300.0, 1300.0]);
+        close(mix[1][0], 600.0 / 1300.0);
+        close(mix[2][1], 700.0 / 1300.0);
+        let mix = interpolated_mix(&[(0.2, 0.4), (0.8, 0.6)], 3);
+        close(mix[0][0], 0.2);
+        close(mix[1][0], 0.3);
+        close(mix[2][1], 0.6);
+        assert_eq!(interpolated_mix(&[(0.2, 0.4)], 1), vec![vec![0.2]]);
     }
 }

@@ -3,7 +3,8 @@
 //! docs/PROJECTION.md documents every field.
 
 use carepool_actuarial::projection::{
-    Assumptions, BaseLine, BenefitChange, Incidence, MixCell, NewBenefit,
+    Assumptions, BaseLine, BenefitChange, Incidence, MixCell, NewBenefit, interpolated_mix,
+    mix_from_members,
 };
 use carepool_actuarial::stress::{Flex, Scenario, StressError, StressTests, stress_test};
 use carepool_core::registry::FieldError;
@@ -233,23 +234,8 @@ impl ProjectionFile {
                     "give the members either per cell (every cell) or as yearly totals with start and target shares",
                 ));
             }
-            let totals: Vec<f64> = (0..years)
-                .map(|y| {
-                    cells
-                        .iter()
-                        .map(|c| c.members[y.min(c.members.len() - 1)])
-                        .sum()
-                })
-                .collect();
-            let mix = (0..years)
-                .map(|y| {
-                    cells
-                        .iter()
-                        .map(|c| c.members[y.min(c.members.len() - 1)] / totals[y])
-                        .collect()
-                })
-                .collect();
-            return Ok((totals, mix));
+            let members: Vec<Vec<f64>> = cells.iter().map(|c| c.members.clone()).collect();
+            return Ok(mix_from_members(&members, years));
         }
         if self.population.members.is_empty() {
             return Err(invalid(
@@ -257,23 +243,14 @@ impl ProjectionFile {
                 "needs the members covered each year",
             ));
         }
-        let mut mix = Vec::with_capacity(years);
-        for y in 0..years {
-            let along = if years > 1 {
-                y as f64 / (years - 1) as f64
-            } else {
-                0.0
-            };
-            let shares = cells
-                .iter()
-                .map(|c| {
-                    let start = c.start_share.unwrap_or(c.base_share);
-                    let target = c.target_share.unwrap_or(start);
-                    start + (target - start) * along
-                })
-                .collect();
-            mix.push(shares);
-        }
+        let shares: Vec<(f64, f64)> = cells
+            .iter()
+            .map(|c| {
+                let start = c.start_share.unwrap_or(c.base_share);
+                (start, c.target_share.unwrap_or(start))
+            })
+            .collect();
+        let mix = interpolated_mix(&shares, years);
         Ok((self.population.members.clone(), mix))
     }
 
