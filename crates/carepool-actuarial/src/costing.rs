@@ -15,6 +15,18 @@ pub struct PopulationCell {
     pub population: Vec<f64>,
 }
 
+impl PopulationCell {
+    /// A cell whose first year's people grow at a constant yearly rate.
+    pub fn growing(name: &str, first: f64, growth: f64, years: usize) -> PopulationCell {
+        PopulationCell {
+            name: name.to_string(),
+            population: (0..years)
+                .map(|y| first * (1.0 + growth).powi(y as i32))
+                .collect(),
+        }
+    }
+}
+
 /// A benefit's cost per covered person in the first year's prices, on average over the first
 /// year's population, and how it varies by cell (relativities by cell name; 1 when not given).
 #[derive(Debug, Clone, PartialEq)]
@@ -323,5 +335,13 @@ mod tests {
             costing.run().unwrap_err().to_string(),
             "benefit hospital: no population cell middle"
         );
+    }
+
+    #[test]
+    fn a_growing_cell_compounds_from_its_first_year() {
+        let cell = PopulationCell::growing("all", 1000.0, 0.1, 3);
+        assert_eq!(cell.name, "all");
+        assert_eq!(cell.population.len(), 3);
+        assert!((cell.population[2] - 1210.0).abs() < 1e-9);
     }
 }

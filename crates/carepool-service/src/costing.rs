@@ -80,26 +80,21 @@ impl CostingFile {
         let cells = self
             .population
             .iter()
-            .map(|entry| {
-                let people = match (entry.growth, entry.people.as_slice()) {
-                    (Some(growth), [first]) => (0..years)
-                        .map(|y| first * (1.0 + growth).powi(y as i32))
-                        .collect(),
-                    (Some(_), _) => {
-                        return Err(FieldError::new(
-                            "population",
-                            format!(
-                                "{}: with a growth, give the first year's people only",
-                                entry.cell
-                            ),
-                        ));
-                    }
-                    (None, _) => entry.people.clone(),
-                };
-                Ok(PopulationCell {
+            .map(|entry| match (entry.growth, entry.people.as_slice()) {
+                (Some(growth), [first]) => {
+                    Ok(PopulationCell::growing(&entry.cell, *first, growth, years))
+                }
+                (Some(_), _) => Err(FieldError::new(
+                    "population",
+                    format!(
+                        "{}: with a growth, give the first year's people only",
+                        entry.cell
+                    ),
+                )),
+                (None, _) => Ok(PopulationCell {
                     name: entry.cell.clone(),
-                    population: people,
-                })
+                    population: entry.people.clone(),
+                }),
             })
             .collect::<Result<Vec<_>, FieldError>>()?;
         let revenue = match (&self.revenue.amounts, &self.revenue.share_of_gdp) {
