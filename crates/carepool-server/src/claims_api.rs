@@ -2,6 +2,7 @@
 //! reviewers decide; payment runs; a facility checks a member's cover.
 
 use crate::error::ApiError;
+use crate::intake::Intake;
 use crate::{date_param, json, parse, today};
 use axum::Json;
 use axum::body::Bytes;
@@ -16,9 +17,10 @@ use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use std::collections::HashMap;
 
-/// POST /api/claims: a claim, or an array of claims; received and judged at once.
+/// POST /api/claims: a claim, or an array of claims; received and judged at once (with other
+/// facilities' claims that arrive meanwhile; see [`Intake`]).
 pub async fn submit(
-    State(registry): State<Registry>,
+    State(intake): State<Intake>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
     let value: JsonValue = serde_json::from_slice(&body)
@@ -37,16 +39,11 @@ pub async fn submit(
             claim,
         })
         .collect();
-    let report = registry.receive_claims(received).await?;
-    registry.adjudicate_claims(&report.ids, today()).await?;
-    let mut views = Vec::with_capacity(report.ids.len());
-    for id in &report.ids {
-        views.push(json(&registry.claim_view(id).await?)?);
-    }
+    let mut views = intake.submit(received).await??;
     let body = if batch {
-        JsonValue::Array(views)
+        json(&views)?
     } else {
-        views.remove(0)
+        json(&views.remove(0))?
     };
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -6,12 +6,13 @@ mod claims_api;
 mod costing_api;
 mod error;
 mod experience_api;
+mod intake;
 mod openapi;
 mod projection_api;
 mod reserve_api;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use carepool_service::Registry;
@@ -21,6 +22,7 @@ use carepool_store::schema::{Table, Value};
 use carepool_store::{claim_tables, tables};
 use chrono::NaiveDate;
 use error::ApiError;
+use intake::Intake;
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use std::future::Future;
@@ -40,6 +42,26 @@ pub async fn serve(
         .await
 }
 
+/// What handlers share: the registry, and the intake that judges claims as they arrive.
+#[derive(Clone)]
+struct AppState {
+    registry: Registry,
+    intake: Intake,
+}
+
+impl FromRef<AppState> for Registry {
+    fn from_ref(state: &AppState) -> Registry {
+        state.registry.clone()
+    }
+}
+
+impl FromRef<AppState> for Intake {
+    fn from_ref(state: &AppState) -> Intake {
+        state.intake.clone()
+    }
+}
+
+/// The API's routes; starts the claims intake's task on the current tokio runtime.
 pub fn router(registry: Registry) -> Router {
     let mut router = Router::new()
         .route(
@@ -83,7 +105,10 @@ pub fn router(registry: Registry) -> Router {
     }
     router
         .fallback(|| async { ApiError::not_found("no such endpoint") })
-        .with_state(registry)
+        .with_state(AppState {
+            intake: Intake::start(registry.clone()),
+            registry,
+        })
 }
 
 fn collection_path(table: &Table) -> String {

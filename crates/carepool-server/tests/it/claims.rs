@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
-use carepool_service::Registry;
 use carepool_service::claims::ReceivedClaim;
+use carepool_service::{Registry, ServiceError};
 use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{
     Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion,
@@ -206,7 +206,8 @@ pub async fn claims_story(h: Harness) {
 }
 
 /// Many claims of one family judged at once, on several tasks and connections, never exceed
-/// the family's limit together.
+/// the family's limit together: some submitted (as over the API), others received and left to
+/// batch runs going on at the same time.
 pub async fn concurrent_claims_keep_the_limit(h: Harness) {
     load_registry(&h).await;
     let registry = h.registry.clone();
@@ -216,15 +217,19 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
         tasks.push(tokio::spawn(async move {
             let admitted = day("2025-05-01") + chrono::Days::new(i * 5);
             let claim = surgery(&format!("C{i}"), "M4", &admitted.to_string(), 22_000);
-            let id = claim.id();
-            registry
-                .receive_claims(vec![ReceivedClaim { line: 0, claim }])
-                .await
-                .unwrap();
-            registry
-                .adjudicate_claims(&[id], day("2025-09-02"))
-                .await
-                .unwrap();
+            let received = vec![ReceivedClaim { line: 0, claim }];
+            if i % 2 == 0 {
+                registry
+                    .submit_claims(received, day("2025-09-02"))
+                    .await
+                    .unwrap();
+            } else {
+                registry.receive_claims(received).await.unwrap();
+                registry
+                    .adjudicate_received(day("2025-09-02"), &|_| {})
+                    .await
+                    .unwrap();
+            }
         }));
     }
     for task in tasks {
@@ -232,14 +237,14 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
     }
     let mut total = Money::ZERO;
     for i in 0..12 {
-        total += h
+        let record = h
             .registry
             .claim_view(&format!("H1/C{i}"))
             .await
             .unwrap()
-            .record
-            .amounts
-            .approved;
+            .record;
+        assert_ne!(record.status, ClaimStatus::Received, "claim C{i} judged");
+        total += record.amounts.approved;
     }
     assert_eq!(
         total,
@@ -248,8 +253,9 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
     );
 }
 
-/// A store that fails every locked write at its commit, after all its writes were made.
-struct FailingStore(Arc<dyn Store>);
+/// A store that fails locked writes at their commit, after all their writes were made: every
+/// one, or only those that lock a given family.
+struct FailingStore(Arc<dyn Store>, Option<&'static str>);
 
 #[async_trait]
 impl Store for FailingStore {
@@ -293,6 +299,11 @@ impl Store for FailingStore {
         reads: &[Read],
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError> {
+        if let (Some(family), Lock::Families(locked)) = (self.1, lock)
+            && !locked.iter().any(|f| f == family)
+        {
+            return self.0.write_locked(lock, reads, decide).await;
+        }
         self.0
             .write_locked(lock, reads, &mut |read| {
                 let mut writes = decide(read)?;
@@ -364,7 +375,7 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         })
         .collect();
     h.registry.receive_claims(claims).await.unwrap();
-    let failing = Registry::new(Arc::new(FailingStore(h.store.clone())));
+    let failing = Registry::new(Arc::new(FailingStore(h.store.clone(), None)));
 
     let before = h.dump().await;
     assert!(
@@ -492,4 +503,94 @@ M6,F2,Nila Devi,child,F,2010-01-01,,,,active,2025-04-01
     let judged = h.registry.claim_view("H1/N1").await.unwrap();
     assert_eq!(judged.record.family_id.as_deref(), Some("F2"));
     assert_eq!(judged.record.decided_date, Some(day("2025-09-10")));
+}
+
+/// Submissions judged together (as the API's intake groups them) are answered each as if
+/// alone: from the decisions in hand, equal to what is stored; a bad one refused alone; one
+/// claim sent twice stored once; and should the shared transaction fail, each tried alone.
+pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
+    load_registry(&h).await;
+    let today = day("2025-09-02");
+    let sent = |claims: Vec<Claim>| -> Vec<ReceivedClaim> {
+        claims
+            .into_iter()
+            .map(|claim| ReceivedClaim { line: 0, claim })
+            .collect()
+    };
+    let out_of_shape = Claim {
+        clinical_category: " ".into(),
+        ..surgery("S9", "M1", "2025-06-01", 22_000)
+    };
+    let answers = h
+        .registry
+        .submit_together(
+            vec![
+                sent(vec![surgery("S1", "M1", "2025-06-01", 22_000)]),
+                sent(vec![out_of_shape]),
+                sent(vec![surgery("S1", "M1", "2025-06-01", 22_000)]),
+                sent(vec![surgery("S1", "M1", "2025-06-01", 25_000)]),
+                sent(vec![
+                    surgery("S2", "M2", "2025-06-20", 22_000),
+                    surgery("S3", "M1", "2025-07-01", 22_000),
+                ]),
+            ],
+            today,
+        )
+        .await;
+    assert_eq!(answers.len(), 5);
+    assert!(
+        matches!(&answers[1], Err(ServiceError::Invalid(_))),
+        "out of shape"
+    );
+    assert!(
+        matches!(&answers[3], Err(ServiceError::Invalid(p)) if p[0].message.contains("with other content")),
+        "changed"
+    );
+    let first = answers[0].as_ref().unwrap();
+    assert_eq!(first[0].record.status, ClaimStatus::Approved);
+    let again = answers[2].as_ref().unwrap();
+    assert_eq!(again[0].record, first[0].record, "one claim sent twice");
+    let pair = answers[4].as_ref().unwrap();
+    assert_eq!(pair[1].record.status, ClaimStatus::PartiallyApproved);
+    assert_eq!(pair[1].record.amounts.approved, Money::from_units(6_000));
+    for view in [&first[0], &pair[0], &pair[1]] {
+        let stored = h.registry.claim_view(&view.id).await.unwrap();
+        assert_eq!(stored.record, view.record, "answered as stored");
+        assert_eq!(stored.reasons, view.reasons, "reasons as stored");
+    }
+    let stored = h
+        .store
+        .list(
+            &carepool_store::claim_tables::CLAIMS,
+            &ListQuery {
+                limit: 100,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 3, "S1, S2 and S3, each once");
+
+    // A transaction that fails only for family F1: the group fails, then each submission is
+    // tried alone, so F2's claim is judged and F1's is refused with the store's error.
+    let failing = Registry::new(Arc::new(FailingStore(h.store.clone(), Some("F1"))));
+    let answers = failing
+        .submit_together(
+            vec![
+                sent(vec![surgery("S4", "M1", "2025-08-01", 1_000)]),
+                sent(vec![surgery("S5", "M4", "2025-08-01", 1_000)]),
+            ],
+            today,
+        )
+        .await;
+    assert!(answers[0].is_err(), "F1's submission fails");
+    assert_eq!(
+        answers[1].as_ref().unwrap()[0].record.status,
+        ClaimStatus::Approved,
+        "F2's is judged"
+    );
+    assert!(
+        h.registry.claim_view("H1/S4").await.is_err(),
+        "nothing of F1's submission written"
+    );
 }

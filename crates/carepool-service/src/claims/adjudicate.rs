@@ -9,7 +9,7 @@ use crate::error::ServiceError;
 use crate::{Registry, unique};
 use carepool_core::claims::usage::{Ledger, UsageKey};
 use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
-use carepool_core::claims::{ClaimRecord, ClaimStatus};
+use carepool_core::claims::{ClaimRecord, ClaimStatus, Reason};
 use carepool_store::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION, LINE_MEMBER_ID,
     USAGE_FAMILY_ID, claim_column,
@@ -92,31 +92,6 @@ impl Registry {
         Ok(report)
     }
 
-    /// Judges these claims (those still received; others are left alone), in one transaction.
-    pub async fn adjudicate_claims(
-        &self,
-        ids: &[String],
-        today: NaiveDate,
-    ) -> Result<AdjudicationReport, ServiceError> {
-        let queued: Vec<Queued> = self
-            .claim_records(ids)
-            .await?
-            .into_values()
-            .map(|record| Queued {
-                id: record.claim.id(),
-                received: record.claim.received_date,
-                member_id: record.claim.member_id,
-                provider_id: record.claim.provider_id,
-                family_id: String::new(),
-            })
-            .collect();
-        let mut loader = Loader::new(self);
-        let mut report = AdjudicationReport::default();
-        self.adjudicate_batch(&mut loader, &queued, today, &mut report)
-            .await?;
-        Ok(report)
-    }
-
     /// The family of each queued claim's member, for the members the registry knows.
     async fn families_of(
         &self,
@@ -145,8 +120,35 @@ impl Registry {
         today: NaiveDate,
         report: &mut AdjudicationReport,
     ) -> Result<(), ServiceError> {
-        let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
-        let provider_ids = unique(queued.iter().map(|c| c.provider_id.clone()));
+        let stored: Vec<&str> = queued.iter().map(|q| q.id.as_str()).collect();
+        let members = queued.iter().map(|q| (&q.member_id, &q.provider_id));
+        let judged = self
+            .judge_batch(loader, members, &stored, Vec::new(), today)
+            .await?;
+        report.adjudicated += judged.report.adjudicated;
+        for (status, count) in judged.report.by_status {
+            *report.by_status.entry(status).or_default() += count;
+        }
+        Ok(())
+    }
+
+    /// Judges, in one transaction holding their families' lock, the `stored` claims still
+    /// received and the `fresh` claims (not yet stored, written whole with their decision).
+    /// `claimants` names every claim's member and provider. A fresh claim found stored under
+    /// the lock (another writer stored it since it was checked) fails the whole batch.
+    pub(crate) async fn judge_batch<'c>(
+        &self,
+        loader: &mut Loader<'_>,
+        claimants: impl Iterator<Item = (&'c String, &'c String)>,
+        stored: &[&str],
+        fresh: Vec<ClaimRecord>,
+        today: NaiveDate,
+    ) -> Result<Judged, ServiceError> {
+        let (member_ids, provider_ids): (Vec<String>, Vec<String>) = claimants
+            .map(|(member, provider)| (member.clone(), provider.clone()))
+            .unzip();
+        let member_ids = unique(member_ids.into_iter());
+        let provider_ids = unique(provider_ids.into_iter());
         let loaded = loader.load(&member_ids, &provider_ids).await?;
         let family_ids = unique(loaded.families.keys().cloned());
 
@@ -175,19 +177,16 @@ impl Registry {
         let mut outcome = None;
         self.store
             .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
-                let (writes, batch_report) =
-                    judge.run(queued, read).map_err(StoreError::internal)?;
-                outcome = Some(batch_report);
+                let (writes, judged) = judge.run(stored, &fresh, read).map_err(|e| match e {
+                    ServiceError::Store(e) => e,
+                    ServiceError::Conflict(message) => StoreError::Conflict(message),
+                    other => StoreError::internal(other),
+                })?;
+                outcome = Some(judged);
                 Ok(writes)
             })
             .await?;
-        if let Some(batch) = outcome {
-            report.adjudicated += batch.adjudicated;
-            for (status, count) in batch.by_status {
-                *report.by_status.entry(status).or_default() += count;
-            }
-        }
-        Ok(())
+        Ok(outcome.unwrap_or_default())
     }
 }
 
@@ -222,17 +221,34 @@ struct Judge<'a> {
     today: NaiveDate,
 }
 
+/// What a batch decided: each claim as decided, with its reasons, in the order judged.
+#[derive(Default)]
+pub(crate) struct Judged {
+    pub report: AdjudicationReport,
+    pub decided: Vec<(ClaimRecord, Vec<Reason>)>,
+}
+
 impl Judge<'_> {
     /// Under the lock: the members' claims as they stand now, their lines, and the families'
     /// usage; returns the rows to write.
     fn run(
         &self,
-        queued: &[Queued],
+        stored: &[&str],
+        fresh: &[ClaimRecord],
         read: Vec<Vec<Row>>,
-    ) -> Result<(Writes, AdjudicationReport), ServiceError> {
+    ) -> Result<(Writes, Judged), ServiceError> {
         let [history_rows, history_lines, usage_rows]: [Vec<Row>; 3] =
             read.try_into().expect("three reads");
         let history_records = records_from_rows(&history_rows, &history_lines)?;
+        if let Some(taken) = fresh
+            .iter()
+            .find(|f| history_records.contains_key(&f.claim.id()))
+        {
+            return Err(ServiceError::Conflict(format!(
+                "claim {} was stored by another writer meanwhile",
+                taken.claim.id()
+            )));
+        }
         let mut history: HashMap<String, Vec<PriorClaim>> = HashMap::new();
         for record in history_records.values() {
             if let Some(prior) = prior_claim(record) {
@@ -245,24 +261,28 @@ impl Judge<'_> {
         for priors in history.values_mut() {
             priors.sort_by(|a, b| a.id.cmp(&b.id));
         }
-        // The batch's claims as they stand now, in the order received; another run may have
-        // judged some since they were queued.
-        let mut claims: Vec<&ClaimRecord> = queued
+        // The batch's stored claims as they stand now (another run may have judged some since
+        // they were queued), and the fresh ones, in the order received.
+        let mut claims: Vec<(&ClaimRecord, bool)> = stored
             .iter()
-            .filter_map(|q| history_records.get(&q.id))
+            .filter_map(|id| history_records.get(*id))
             .filter(|record| record.status == ClaimStatus::Received)
+            .map(|record| (record, false))
+            .chain(fresh.iter().map(|record| (record, true)))
             .collect();
-        claims.sort_by_cached_key(|c| (c.claim.received_date, c.claim.id()));
+        claims.sort_by_cached_key(|(c, _)| (c.claim.received_date, c.claim.id()));
         let mut ledger: Ledger = context::ledger(&usage_rows)?;
         let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
 
+        let mut new_rows = Vec::new();
+        let mut new_lines = Vec::new();
         let mut claim_rows = Vec::new();
         let mut moved_rows = Vec::new();
         let mut line_rows = Vec::new();
         let mut reason_rows = Vec::new();
-        let mut report = AdjudicationReport::default();
-        for stored in claims {
-            let claim = &stored.claim;
+        let mut judged = Judged::default();
+        for (before, is_fresh) in claims {
+            let claim = &before.claim;
             let id = claim.id();
             let member = self.loaded.members.get(&claim.member_id);
             let family = member.and_then(|m| self.loaded.family_record(&m.family_id));
@@ -287,9 +307,9 @@ impl Judge<'_> {
                 ledger.add(key.clone(), *usage);
                 touched.insert(key.clone());
             }
-            let mut record = (*stored).clone();
+            let mut record = before.clone();
             record.family_id = member.map(|m| m.family_id.clone());
-            let family_changed = record.family_id != stored.family_id;
+            let family_changed = record.family_id != before.family_id;
             record.decide(&decision, self.today);
             if let Some(prior) = prior_claim(&record) {
                 let priors = history.entry(claim.member_id.clone()).or_default();
@@ -297,19 +317,26 @@ impl Judge<'_> {
                 priors.push(prior);
             }
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
-            // The family is an indexed column: rewritten only when it changed, since rewriting
-            // it costs even when the value stays.
-            if family_changed {
-                moved_rows.push(row.clone());
+            if is_fresh {
+                new_rows.push(row);
+                new_lines.extend(lines);
+            } else {
+                // The family is an indexed column: rewritten only when it changed, since
+                // rewriting it costs even when the value stays.
+                if family_changed {
+                    moved_rows.push(row.clone());
+                }
+                claim_rows.push(row);
+                line_rows.extend(lines);
             }
-            claim_rows.push(row);
-            line_rows.extend(lines);
             reason_rows.extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
-            report.adjudicated += 1;
-            *report
+            judged.report.adjudicated += 1;
+            *judged
+                .report
                 .by_status
                 .entry(decision.status.as_str().to_string())
                 .or_default() += 1;
+            judged.decided.push((record, decision.reasons));
         }
         let usage_rows: Vec<Row> = touched
             .iter()
@@ -317,6 +344,8 @@ impl Judge<'_> {
             .collect();
         Ok((
             vec![
+                Write::Upsert(&CLAIMS, new_rows),
+                Write::Upsert(&CLAIM_LINES, new_lines),
                 Write::Update {
                     table: &CLAIMS,
                     columns: claim_column::DECISION,
@@ -335,7 +364,7 @@ impl Judge<'_> {
                 Write::Upsert(&CLAIM_REASONS, reason_rows),
                 Write::Upsert(&CLAIM_USAGE, usage_rows),
             ],
-            report,
+            judged,
         ))
     }
 }

@@ -5,9 +5,11 @@ mod adjudicate;
 mod context;
 mod pay;
 mod review;
+mod submit;
 
 pub use adjudicate::AdjudicationReport;
 pub use pay::PaymentReport;
+pub use submit::Answer;
 
 use crate::error::{RowProblem, ServiceError};
 use crate::{Registry, typed};
@@ -58,22 +60,7 @@ impl Registry {
         &self,
         claims: Vec<ReceivedClaim>,
     ) -> Result<ReceiveReport, ServiceError> {
-        let mut problems = Vec::new();
-        let mut first_line: HashMap<String, u64> = HashMap::new();
-        for received in &claims {
-            if let Err(e) = received.claim.check_shape() {
-                problems.push(RowProblem::new(received.line, Some(e.field), e.message));
-                continue;
-            }
-            let id = received.claim.id();
-            if let Some(first) = first_line.insert(id.clone(), received.line) {
-                problems.push(RowProblem::new(
-                    received.line,
-                    Some("claim_number"),
-                    format!("claim {id} appears twice (first on line {first})"),
-                ));
-            }
-        }
+        let mut problems = check_sent(&claims);
         let ids: Vec<String> = claims.iter().map(|c| c.claim.id()).collect();
         let stored = self.claim_records(&ids).await?;
         let mut unchanged = HashSet::new();
@@ -83,14 +70,7 @@ impl Registry {
                 if existing.claim == received.claim {
                     unchanged.insert(id);
                 } else {
-                    problems.push(RowProblem::new(
-                        received.line,
-                        Some("claim_number"),
-                        format!(
-                            "claim {id} was received on {} with other content; a claim cannot be changed once sent: send a correction under a new claim number",
-                            existing.claim.received_date
-                        ),
-                    ));
+                    problems.push(changed_claim(received, &existing.claim));
                 }
             }
         }
@@ -169,12 +149,7 @@ impl Registry {
             .iter()
             .map(|row| claim_tables::reason_from_row(row).map_err(corrupt("claim reason")))
             .collect::<Result<_, _>>()?;
-        Ok(ClaimView {
-            id: record.claim.id(),
-            incurred_date: record.claim.incurred_date(),
-            record,
-            reasons,
-        })
+        Ok(ClaimView::new(record, reasons))
     }
 
     /// Is the member covered on `date`, and what is left of each limit?
@@ -207,6 +182,51 @@ impl Registry {
             &ledger,
         ))
     }
+}
+
+impl ClaimView {
+    pub fn new(record: ClaimRecord, reasons: Vec<Reason>) -> ClaimView {
+        ClaimView {
+            id: record.claim.id(),
+            incurred_date: record.claim.incurred_date(),
+            record,
+            reasons,
+        }
+    }
+}
+
+/// What is wrong with claims sent together, seen alone: a claim out of shape, or one sent twice.
+fn check_sent(claims: &[ReceivedClaim]) -> Vec<RowProblem> {
+    let mut problems = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    for received in claims {
+        if let Err(e) = received.claim.check_shape() {
+            problems.push(RowProblem::new(received.line, Some(e.field), e.message));
+            continue;
+        }
+        let id = received.claim.id();
+        if let Some(first) = first_line.insert(id.clone(), received.line) {
+            problems.push(RowProblem::new(
+                received.line,
+                Some("claim_number"),
+                format!("claim {id} appears twice (first on line {first})"),
+            ));
+        }
+    }
+    problems
+}
+
+/// A claim sent again with other content than `before`'s: refused.
+fn changed_claim(received: &ReceivedClaim, before: &Claim) -> RowProblem {
+    RowProblem::new(
+        received.line,
+        Some("claim_number"),
+        format!(
+            "claim {} was received on {} with other content; a claim cannot be changed once sent: send a correction under a new claim number",
+            received.claim.id(),
+            before.received_date
+        ),
+    )
 }
 
 /// Claim rows and line rows (in key order) read back into records, by id.

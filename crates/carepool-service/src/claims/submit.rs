@@ -1,0 +1,147 @@
+//! Claims sent to be judged at once (the API): received and judged in one transaction, and
+//! answered from the decisions in hand. Submissions that arrive together are judged together,
+//! so a busy server commits once for many facilities instead of twice per claim.
+
+use super::context::Loader;
+use super::{ClaimView, ReceivedClaim, changed_claim, check_sent};
+use crate::Registry;
+use crate::error::{RowProblem, ServiceError};
+use carepool_core::claims::{Claim, ClaimRecord, ClaimStatus};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// One submission's answer: each of its claims as decided, in the order sent; or why it was
+/// refused (nothing of it written).
+pub type Answer = Result<Vec<ClaimView>, ServiceError>;
+
+impl Registry {
+    /// Receives and judges one submission (a claim, or a facility's batch) on `today`.
+    pub async fn submit_claims(&self, claims: Vec<ReceivedClaim>, today: NaiveDate) -> Answer {
+        self.submit_together(vec![claims], today)
+            .await
+            .pop()
+            .expect("one answer per submission")
+    }
+
+    /// Receives and judges several submissions in one transaction, answering each in order.
+    /// A submission with a bad claim is refused alone. Should the transaction fail, each
+    /// submission is tried again alone, so that one's fault is never another's.
+    pub async fn submit_together(
+        &self,
+        submissions: Vec<Vec<ReceivedClaim>>,
+        today: NaiveDate,
+    ) -> Vec<Answer> {
+        match self.try_submit_together(&submissions, today).await {
+            Ok(answers) => answers,
+            Err(error) if submissions.len() == 1 => vec![Err(error)],
+            Err(_) => {
+                let mut answers = Vec::with_capacity(submissions.len());
+                for submission in submissions {
+                    let answer = self
+                        .try_submit_together(std::slice::from_ref(&submission), today)
+                        .await
+                        .and_then(|mut answer| answer.pop().expect("one answer"));
+                    answers.push(answer);
+                }
+                answers
+            }
+        }
+    }
+
+    /// Judges the submissions' new claims (and their stored claims still waiting) in one
+    /// transaction; the outer error is the transaction's, the inner ones each submission's.
+    async fn try_submit_together(
+        &self,
+        submissions: &[Vec<ReceivedClaim>],
+        today: NaiveDate,
+    ) -> Result<Vec<Answer>, ServiceError> {
+        let ids: Vec<String> = submissions.iter().flatten().map(|c| c.claim.id()).collect();
+        let stored = self.claim_records(&ids).await?;
+        // New claims accepted so far, so that two submissions of one claim store it once.
+        let mut fresh: HashMap<String, &Claim> = HashMap::new();
+        let mut fresh_order: Vec<&Claim> = Vec::new();
+        let mut waiting: HashMap<String, &ClaimRecord> = HashMap::new();
+        let mut refused: Vec<Option<ServiceError>> = Vec::with_capacity(submissions.len());
+        for claims in submissions {
+            let mut problems = check_sent(claims);
+            if problems.is_empty() {
+                problems = claims
+                    .iter()
+                    .filter_map(|received| {
+                        let id = received.claim.id();
+                        let before = stored
+                            .get(&id)
+                            .map(|record| &record.claim)
+                            .or_else(|| fresh.get(&id).copied())?;
+                        (*before != received.claim).then(|| changed_claim(received, before))
+                    })
+                    .collect::<Vec<RowProblem>>();
+            }
+            if !problems.is_empty() {
+                refused.push(Some(ServiceError::Invalid(problems)));
+                continue;
+            }
+            for received in claims {
+                let id = received.claim.id();
+                match stored.get(&id) {
+                    Some(record) if record.status == ClaimStatus::Received => {
+                        waiting.insert(id, record);
+                    }
+                    Some(_) => {}
+                    None => {
+                        if fresh.insert(id, &received.claim).is_none() {
+                            fresh_order.push(&received.claim);
+                        }
+                    }
+                }
+            }
+            refused.push(None);
+        }
+
+        let mut decided: HashMap<String, ClaimView> = HashMap::new();
+        if !fresh_order.is_empty() || !waiting.is_empty() {
+            let claimants = fresh_order
+                .iter()
+                .copied()
+                .chain(waiting.values().map(|record| &record.claim))
+                .map(|claim| (&claim.member_id, &claim.provider_id));
+            let waiting_ids: Vec<&str> = waiting.keys().map(String::as_str).collect();
+            let new_records = fresh_order
+                .iter()
+                .map(|claim| ClaimRecord::received((*claim).clone(), None))
+                .collect();
+            let judged = self
+                .judge_batch(
+                    &mut Loader::new(self),
+                    claimants,
+                    &waiting_ids,
+                    new_records,
+                    today,
+                )
+                .await?;
+            for (record, reasons) in judged.decided {
+                let view = ClaimView::new(record, reasons);
+                decided.insert(view.id.clone(), view);
+            }
+        }
+
+        let mut answers = Vec::with_capacity(submissions.len());
+        for (claims, refusal) in submissions.iter().zip(refused) {
+            if let Some(error) = refusal {
+                answers.push(Err(error));
+                continue;
+            }
+            let mut views = Vec::with_capacity(claims.len());
+            for received in claims {
+                let id = received.claim.id();
+                views.push(match decided.get(&id) {
+                    Some(view) => view.clone(),
+                    // Sent before and decided then: answered as it stands.
+                    None => self.claim_view(&id).await?,
+                });
+            }
+            answers.push(Ok(views));
+        }
+        Ok(answers)
+    }
+}
