@@ -6,7 +6,7 @@
 use crate::error::ApiError;
 use crate::today;
 use carepool_service::Registry;
-use carepool_service::claims::{Answer, ReceivedClaim};
+use carepool_service::claims::{Answer, ReceivedClaim, RecentContext};
 use tokio::sync::{mpsc, oneshot};
 
 /// A group stops taking submissions once it holds this many claims (a larger submission is a
@@ -49,6 +49,7 @@ impl Intake {
 /// Takes what is waiting, up to a group's size, judges it and answers; until every sender is
 /// gone. A submission whose sender stopped waiting (a closed connection) is still judged.
 async fn judge_groups(registry: Registry, mut receiver: mpsc::Receiver<Waiting>) {
+    let mut recent = RecentContext::new(&registry);
     while let Some(first) = receiver.recv().await {
         let mut claims = first.claims.len();
         let mut group = vec![first];
@@ -66,16 +67,24 @@ async fn judge_groups(registry: Registry, mut receiver: mpsc::Receiver<Waiting>)
             .map(|waiting| (waiting.claims, waiting.answer))
             .unzip();
         // On its own task, so that a panic fails this group's answers, not the intake.
-        let registry = registry.clone();
-        let judged =
-            tokio::spawn(async move { registry.submit_together(submissions, today()).await });
+        let judging = registry.clone();
+        let judged = tokio::spawn(async move {
+            let results = judging
+                .submit_together(submissions, today(), &mut recent)
+                .await;
+            (results, recent)
+        });
         match judged.await {
-            Ok(results) => {
+            Ok((results, used)) => {
+                recent = used;
                 for (answer, result) in answers.into_iter().zip(results) {
                     let _ = answer.send(result);
                 }
             }
-            Err(failure) => tracing::error!(%failure, "the claims intake failed on a group"),
+            Err(failure) => {
+                tracing::error!(%failure, "the claims intake failed on a group");
+                recent = RecentContext::new(&registry);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
-use carepool_service::claims::ReceivedClaim;
+use carepool_service::claims::{ReceivedClaim, RecentContext};
 use carepool_service::{Registry, ServiceError};
 use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{
@@ -535,6 +535,7 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
                 ]),
             ],
             today,
+            &mut RecentContext::new(&h.registry),
         )
         .await;
     assert_eq!(answers.len(), 5);
@@ -581,6 +582,7 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
                 sent(vec![surgery("S5", "M4", "2025-08-01", 1_000)]),
             ],
             today,
+            &mut RecentContext::new(&failing),
         )
         .await;
     assert!(answers[0].is_err(), "F1's submission fails");

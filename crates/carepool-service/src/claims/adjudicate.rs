@@ -115,7 +115,7 @@ impl Registry {
 
     async fn adjudicate_batch(
         &self,
-        loader: &mut Loader<'_>,
+        loader: &mut Loader,
         queued: &[Queued],
         today: NaiveDate,
         report: &mut AdjudicationReport,
@@ -138,7 +138,7 @@ impl Registry {
     /// the lock (another writer stored it since it was checked) fails the whole batch.
     pub(crate) async fn judge_batch<'c>(
         &self,
-        loader: &mut Loader<'_>,
+        loader: &mut Loader,
         claimants: impl Iterator<Item = (&'c String, &'c String)>,
         stored: &[&str],
         fresh: Vec<ClaimRecord>,
@@ -171,7 +171,6 @@ impl Registry {
         ];
         let judge = Judge {
             loaded: &loaded,
-            loader,
             today,
         };
         let mut outcome = None;
@@ -217,7 +216,6 @@ struct Queued {
 /// What a batch is judged with, read before the lock.
 struct Judge<'a> {
     loaded: &'a Loaded,
-    loader: &'a Loader<'a>,
     today: NaiveDate,
 }
 
@@ -290,10 +288,10 @@ impl Judge<'_> {
             let context = ClaimContext {
                 versions: family
                     .as_ref()
-                    .map_or(&[], |f| self.loader.versions(&f.family.scheme)),
+                    .map_or(&[], |f| self.loaded.versions(&f.family.scheme)),
                 patient_is_local: match (&family, provider) {
                     (Some(family), Some(provider)) => {
-                        self.loader.patient_is_local(family.family, provider)
+                        self.loaded.patient_is_local(family.family, provider)
                     }
                     _ => true,
                 },

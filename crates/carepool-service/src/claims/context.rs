@@ -13,18 +13,23 @@ use carepool_store::schema::Row;
 use carepool_store::tables;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 /// Loads batches of registry rows, and keeps what does not change during a run: the locations
 /// met so far (with their ancestors) and scheme versions.
-pub(crate) struct Loader<'r> {
-    registry: &'r Registry,
+pub(crate) struct Loader {
+    registry: Registry,
     locations: HashMap<String, Location>,
-    versions: HashMap<String, Vec<SchemeDefinition>>,
+    versions: HashMap<String, Arc<[SchemeDefinition]>>,
 }
 
-/// The registry rows for a batch of claims.
+/// The registry rows for a batch of claims, with the versions of their families' schemes and
+/// the district of every place they name: all that judging them needs besides their history.
 #[derive(Default)]
 pub(crate) struct Loaded {
+    /// By family and provider location code.
+    districts: HashMap<String, String>,
+    versions: HashMap<String, Arc<[SchemeDefinition]>>,
     pub members: HashMap<String, Member>,
     pub families: HashMap<String, Family>,
     pub family_members: HashMap<String, Vec<Member>>,
@@ -33,10 +38,10 @@ pub(crate) struct Loaded {
     pub providers: HashMap<String, Provider>,
 }
 
-impl<'r> Loader<'r> {
-    pub fn new(registry: &'r Registry) -> Loader<'r> {
+impl Loader {
+    pub fn new(registry: &Registry) -> Loader {
         Loader {
-            registry,
+            registry: registry.clone(),
             locations: HashMap::new(),
             versions: HashMap::new(),
         }
@@ -71,7 +76,7 @@ impl<'r> Loader<'r> {
         member_ids: &[String],
         provider_ids: &[String],
     ) -> Result<Loaded, ServiceError> {
-        let registry = self.registry;
+        let registry = self.registry.clone();
         let members: Vec<Member> = registry
             .typed_where_in(&tables::MEMBERS, 0, member_ids)
             .await?;
@@ -97,16 +102,27 @@ impl<'r> Loader<'r> {
             .typed_where_in(&tables::PROVIDERS, 0, provider_ids)
             .await?;
 
-        let places = families.iter().map(|f| f.location_code.clone());
-        let places = places.chain(providers.iter().map(|p| p.location_code.clone()));
-        self.read_locations(places.collect()).await?;
-        for scheme in unique(families.iter().map(|f| f.scheme.clone())) {
-            if let Entry::Vacant(slot) = self.versions.entry(scheme) {
-                let versions = registry.scheme_versions(slot.key()).await?;
-                slot.insert(versions);
-            }
-        }
+        let places: Vec<String> = families
+            .iter()
+            .map(|f| f.location_code.clone())
+            .chain(providers.iter().map(|p| p.location_code.clone()))
+            .collect();
+        self.read_locations(places.clone()).await?;
         let mut loaded = Loaded::default();
+        for place in places {
+            let district = district_of(&self.locations, &place).to_string();
+            loaded.districts.insert(place, district);
+        }
+        for scheme in unique(families.iter().map(|f| f.scheme.clone())) {
+            let versions = match self.versions.entry(scheme.clone()) {
+                Entry::Occupied(slot) => slot.get().clone(),
+                Entry::Vacant(slot) => {
+                    let read = registry.scheme_versions(slot.key()).await?;
+                    slot.insert(read.into()).clone()
+                }
+            };
+            loaded.versions.insert(scheme, versions);
+        }
         for member in members {
             loaded.members.insert(member.id.clone(), member);
         }
@@ -141,19 +157,18 @@ impl<'r> Loader<'r> {
         }
         Ok(loaded)
     }
-
-    /// Every version of a scheme loaded by [`Loader::load`]; none for a scheme it has not met.
-    pub fn versions(&self, scheme: &str) -> &[SchemeDefinition] {
-        self.versions.get(scheme).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn patient_is_local(&self, family: &Family, provider: &Provider) -> bool {
-        district_of(&self.locations, &family.location_code)
-            == district_of(&self.locations, &provider.location_code)
-    }
 }
 
 impl Loaded {
+    /// Every version of a scheme met by the batch; none for another.
+    pub fn versions(&self, scheme: &str) -> &[SchemeDefinition] {
+        self.versions.get(scheme).map_or(&[], |v| v)
+    }
+
+    pub fn patient_is_local(&self, family: &Family, provider: &Provider) -> bool {
+        self.districts.get(&family.location_code) == self.districts.get(&provider.location_code)
+    }
+
     pub fn family_record(&self, family_id: &str) -> Option<FamilyRecord<'_>> {
         Some(FamilyRecord {
             family: self.families.get(family_id)?,

@@ -9,7 +9,7 @@ mod submit;
 
 pub use adjudicate::AdjudicationReport;
 pub use pay::PaymentReport;
-pub use submit::Answer;
+pub use submit::{Answer, RecentContext};
 
 use crate::error::{RowProblem, ServiceError};
 use crate::{Registry, typed};
@@ -175,7 +175,7 @@ impl Registry {
             .family_record(&member.family_id)
             .ok_or_else(|| ServiceError::Corrupt(format!("member {} has no family", member.id)))?;
         Ok(carepool_core::claims::verify::cover_status(
-            loader.versions(&family.family.scheme),
+            loaded.versions(&family.family.scheme),
             &member,
             &family,
             date,

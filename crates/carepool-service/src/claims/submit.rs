@@ -9,6 +9,35 @@ use crate::error::{RowProblem, ServiceError};
 use carepool_core::claims::{Claim, ClaimRecord, ClaimStatus};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How long submissions judged one after another reuse the locations and scheme versions read
+/// for earlier ones. A batch run keeps them for the whole run; a server runs for months, so a
+/// changed location or a newly loaded scheme version reaches the claims it judges within this.
+const REUSE_FOR: Duration = Duration::from_secs(1);
+
+/// The locations and scheme versions read for recent submissions (see [`REUSE_FOR`]); what
+/// changes claim by claim (members, cover, contributions, limits) is always read afresh.
+pub struct RecentContext {
+    loader: Loader,
+    read_since: Instant,
+}
+
+impl RecentContext {
+    pub fn new(registry: &Registry) -> RecentContext {
+        RecentContext {
+            loader: Loader::new(registry),
+            read_since: Instant::now(),
+        }
+    }
+
+    fn loader(&mut self, registry: &Registry) -> &mut Loader {
+        if self.read_since.elapsed() > REUSE_FOR {
+            *self = RecentContext::new(registry);
+        }
+        &mut self.loader
+    }
+}
 
 /// One submission's answer: each of its claims as decided, in the order sent; or why it was
 /// refused (nothing of it written).
@@ -17,7 +46,7 @@ pub type Answer = Result<Vec<ClaimView>, ServiceError>;
 impl Registry {
     /// Receives and judges one submission (a claim, or a facility's batch) on `today`.
     pub async fn submit_claims(&self, claims: Vec<ReceivedClaim>, today: NaiveDate) -> Answer {
-        self.submit_together(vec![claims], today)
+        self.submit_together(vec![claims], today, &mut RecentContext::new(self))
             .await
             .pop()
             .expect("one answer per submission")
@@ -30,15 +59,16 @@ impl Registry {
         &self,
         submissions: Vec<Vec<ReceivedClaim>>,
         today: NaiveDate,
+        recent: &mut RecentContext,
     ) -> Vec<Answer> {
-        match self.try_submit_together(&submissions, today).await {
+        match self.try_submit_together(&submissions, today, recent).await {
             Ok(answers) => answers,
             Err(error) if submissions.len() == 1 => vec![Err(error)],
             Err(_) => {
                 let mut answers = Vec::with_capacity(submissions.len());
                 for submission in submissions {
                     let answer = self
-                        .try_submit_together(std::slice::from_ref(&submission), today)
+                        .try_submit_together(std::slice::from_ref(&submission), today, recent)
                         .await
                         .and_then(|mut answer| answer.pop().expect("one answer"));
                     answers.push(answer);
@@ -54,6 +84,7 @@ impl Registry {
         &self,
         submissions: &[Vec<ReceivedClaim>],
         today: NaiveDate,
+        recent: &mut RecentContext,
     ) -> Result<Vec<Answer>, ServiceError> {
         let ids: Vec<String> = submissions.iter().flatten().map(|c| c.claim.id()).collect();
         let stored = self.claim_records(&ids).await?;
@@ -112,7 +143,7 @@ impl Registry {
                 .collect();
             let judged = self
                 .judge_batch(
-                    &mut Loader::new(self),
+                    recent.loader(self),
                     claimants,
                     &waiting_ids,
                     new_records,
