@@ -596,3 +596,40 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
         "nothing of F1's submission written"
     );
 }
+
+/// The intake reuses the locations it read for a second at most: a village moved to another
+/// district reaches the claims judged after that. F1's village leaves H1's district, so its
+/// patients are no longer local and a stay earns the non-local transport allowance.
+pub async fn the_intake_sees_a_moved_village_within_a_second(h: Harness) {
+    load_registry(&h).await;
+    let today = day("2025-09-02");
+    let mut recent = RecentContext::new(&h.registry);
+    let mut submit = async |number: &str, admitted: &str| {
+        let claim = surgery(number, "M1", admitted, 1_000);
+        let mut answers = h
+            .registry
+            .submit_together(
+                vec![vec![ReceivedClaim { line: 0, claim }]],
+                today,
+                &mut recent,
+            )
+            .await;
+        answers.pop().unwrap().unwrap().remove(0).record.allowance
+    };
+    assert_eq!(submit("R1", "2025-06-01").await, Money::from_units(350));
+
+    let district =
+        json!({ "code": "D2", "name": "Hills", "kind": "district", "parent_code": "P1" });
+    let (status, body) = h.call("POST", "/api/locations", Some(district)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let moved = json!({ "code": "V1", "name": "Fishers' village", "kind": "village", "parent_code": "D2", "area": "rural" });
+    let (status, body) = h.call("PUT", "/api/locations/V1", Some(moved)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(
+        submit("R2", "2025-07-01").await,
+        Money::from_units(1_000),
+        "judged with the village's new district"
+    );
+}
