@@ -219,10 +219,11 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
             let claim = surgery(&format!("C{i}"), "M4", &admitted.to_string(), 22_000);
             let received = vec![ReceivedClaim { line: 0, claim }];
             if i % 2 == 0 {
-                registry
-                    .submit_claims(received, day("2025-09-02"))
-                    .await
-                    .unwrap();
+                let recent = &mut RecentContext::new(&registry);
+                let mut answers = registry
+                    .submit_together(vec![received], day("2025-09-02"), recent)
+                    .await;
+                answers.pop().unwrap().unwrap();
             } else {
                 registry.receive_claims(received).await.unwrap();
                 registry

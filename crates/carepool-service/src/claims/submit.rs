@@ -44,14 +44,6 @@ impl RecentContext {
 pub type Answer = Result<Vec<ClaimView>, ServiceError>;
 
 impl Registry {
-    /// Receives and judges one submission (a claim, or a facility's batch) on `today`.
-    pub async fn submit_claims(&self, claims: Vec<ReceivedClaim>, today: NaiveDate) -> Answer {
-        self.submit_together(vec![claims], today, &mut RecentContext::new(self))
-            .await
-            .pop()
-            .expect("one answer per submission")
-    }
-
     /// Receives and judges several submissions in one transaction, answering each in order.
     /// A submission with a bad claim is refused alone. Should the transaction fail, each
     /// submission is tried again alone, so that one's fault is never another's.
