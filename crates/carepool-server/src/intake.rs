@@ -9,8 +9,8 @@ use carepool_service::Registry;
 use carepool_service::claims::{Answer, ReceivedClaim, RecentContext};
 use tokio::sync::{mpsc, oneshot};
 
-/// A group stops taking submissions once it holds this many claims (a larger submission is a
-/// group of its own).
+/// A group takes no further submission once it holds this many claims (one large submission
+/// may take it past).
 const GROUP_CLAIMS: usize = 256;
 /// Submissions waiting beyond this make senders wait for room.
 const QUEUE: usize = 4_096;
