@@ -133,7 +133,8 @@ impl Registry {
     }
 
     /// Judges, in one transaction holding their families' lock, the `stored` claims still
-    /// received and the `fresh` claims (not yet stored, written whole with their decision).
+    /// received and the `fresh` claims (not yet stored, written whole with their decision), in
+    /// the order received (then by id) whatever the order given.
     /// `claimants` names every claim's member and provider. A fresh claim found stored under
     /// the lock (another writer stored it since it was checked) fails the whole batch.
     pub(crate) async fn judge_batch<'c>(

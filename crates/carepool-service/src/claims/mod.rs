@@ -24,7 +24,7 @@ use carepool_store::tables::MEMBERS;
 use carepool_store::{Lock, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A claim read from a file (or the API: line 0), with the line it starts on.
 #[derive(Debug, Clone)]
@@ -63,17 +63,9 @@ impl Registry {
         let mut problems = check_sent(&claims);
         let ids: Vec<String> = claims.iter().map(|c| c.claim.id()).collect();
         let stored = self.claim_records(&ids).await?;
-        let mut unchanged = HashSet::new();
-        for received in &claims {
-            let id = received.claim.id();
-            if let Some(existing) = stored.get(&id) {
-                if existing.claim == received.claim {
-                    unchanged.insert(id);
-                } else {
-                    problems.push(changed_claim(received, &existing.claim));
-                }
-            }
-        }
+        problems.extend(check_resent(&claims, |id| {
+            stored.get(id).map(|record| &record.claim)
+        }));
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(problems));
         }
@@ -88,9 +80,10 @@ impl Registry {
             .collect::<Result<_, _>>()?;
         let mut claim_rows = Vec::new();
         let mut line_rows = Vec::new();
+        // Past the checks, a claim stored before was sent again unchanged: left as it is.
         for received in claims
             .into_iter()
-            .filter(|c| !unchanged.contains(&c.claim.id()))
+            .filter(|c| !stored.contains_key(&c.claim.id()))
         {
             let family = families.get(&received.claim.member_id).cloned();
             let (row, lines) =
@@ -100,7 +93,7 @@ impl Registry {
         }
         let report = ReceiveReport {
             received: claim_rows.len() as u64,
-            unchanged: unchanged.len() as u64,
+            unchanged: stored.len() as u64,
             ids,
         };
         let mut writes = Some(vec![
@@ -216,17 +209,27 @@ fn check_sent(claims: &[ReceivedClaim]) -> Vec<RowProblem> {
     problems
 }
 
-/// A claim sent again with other content than `before`'s: refused.
-fn changed_claim(received: &ReceivedClaim, before: &Claim) -> RowProblem {
-    RowProblem::new(
-        received.line,
-        Some("claim_number"),
-        format!(
-            "claim {} was received on {} with other content; a claim cannot be changed once sent: send a correction under a new claim number",
-            received.claim.id(),
-            before.received_date
-        ),
-    )
+/// Claims sent before with other content (`before` finds what was sent under an id): refused,
+/// since a claim cannot be changed once sent.
+fn check_resent<'a>(
+    claims: &[ReceivedClaim],
+    before: impl Fn(&str) -> Option<&'a Claim>,
+) -> Vec<RowProblem> {
+    claims
+        .iter()
+        .filter_map(|received| {
+            let id = received.claim.id();
+            let before = before(&id).filter(|before| **before != received.claim)?;
+            Some(RowProblem::new(
+                received.line,
+                Some("claim_number"),
+                format!(
+                    "claim {id} was received on {} with other content; a claim cannot be changed once sent: send a correction under a new claim number",
+                    before.received_date
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Claim rows and line rows (in key order) read back into records, by id.

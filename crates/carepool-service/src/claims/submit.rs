@@ -3,9 +3,9 @@
 //! so a busy server commits once for many facilities instead of twice per claim.
 
 use super::context::Loader;
-use super::{ClaimView, ReceivedClaim, changed_claim, check_sent};
+use super::{ClaimView, ReceivedClaim, check_resent, check_sent};
 use crate::Registry;
-use crate::error::{RowProblem, ServiceError};
+use crate::error::ServiceError;
 use carepool_core::claims::{Claim, ClaimRecord, ClaimStatus};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -82,23 +82,17 @@ impl Registry {
         let stored = self.claim_records(&ids).await?;
         // New claims accepted so far, so that two submissions of one claim store it once.
         let mut fresh: HashMap<String, &Claim> = HashMap::new();
-        let mut fresh_order: Vec<&Claim> = Vec::new();
         let mut waiting: HashMap<String, &ClaimRecord> = HashMap::new();
         let mut refused: Vec<Option<ServiceError>> = Vec::with_capacity(submissions.len());
         for claims in submissions {
             let mut problems = check_sent(claims);
             if problems.is_empty() {
-                problems = claims
-                    .iter()
-                    .filter_map(|received| {
-                        let id = received.claim.id();
-                        let before = stored
-                            .get(&id)
-                            .map(|record| &record.claim)
-                            .or_else(|| fresh.get(&id).copied())?;
-                        (*before != received.claim).then(|| changed_claim(received, before))
-                    })
-                    .collect::<Vec<RowProblem>>();
+                problems = check_resent(claims, |id| {
+                    stored
+                        .get(id)
+                        .map(|record| &record.claim)
+                        .or_else(|| fresh.get(id).copied())
+                });
             }
             if !problems.is_empty() {
                 refused.push(Some(ServiceError::Invalid(problems)));
@@ -112,9 +106,7 @@ impl Registry {
                     }
                     Some(_) => {}
                     None => {
-                        if fresh.insert(id, &received.claim).is_none() {
-                            fresh_order.push(&received.claim);
-                        }
+                        fresh.insert(id, &received.claim);
                     }
                 }
             }
@@ -122,15 +114,16 @@ impl Registry {
         }
 
         let mut decided: HashMap<String, ClaimView> = HashMap::new();
-        if !fresh_order.is_empty() || !waiting.is_empty() {
-            let claimants = fresh_order
-                .iter()
+        if !fresh.is_empty() || !waiting.is_empty() {
+            let claimants = fresh
+                .values()
                 .copied()
                 .chain(waiting.values().map(|record| &record.claim))
                 .map(|claim| (&claim.member_id, &claim.provider_id));
             let waiting_ids: Vec<&str> = waiting.keys().map(String::as_str).collect();
-            let new_records = fresh_order
-                .iter()
+            // Judged in the order received whatever the order here (see `judge_batch`).
+            let new_records = fresh
+                .values()
                 .map(|claim| ClaimRecord::received((*claim).clone(), None))
                 .collect();
             let judged = self
