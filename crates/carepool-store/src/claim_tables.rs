@@ -59,9 +59,23 @@ pub mod claim_column {
 /// Column positions in [`CLAIM_LINES`] and [`CLAIM_REASONS`] that are read by.
 pub const LINE_CLAIM_ID: usize = 0;
 pub const LINE_MEMBER_ID: usize = 2;
+pub const LINE_BENEFIT_CATEGORY: usize = 6;
+pub const LINE_TARIFF_PRICE: usize = 7;
+pub const LINE_CLAIMED: usize = 8;
+pub const LINE_APPROVED: usize = 9;
+pub const LINE_MEMBER_SHARE: usize = 10;
+pub const LINE_REJECTED: usize = 11;
 pub const LINE_REASONS: usize = 12;
 /// What a decision sets on a line: benefit category to reasons.
-pub const LINE_DECISION: &[usize] = &[6, 7, 8, 9, 10, 11, LINE_REASONS];
+pub const LINE_DECISION: &[usize] = &[
+    LINE_BENEFIT_CATEGORY,
+    LINE_TARIFF_PRICE,
+    LINE_CLAIMED,
+    LINE_APPROVED,
+    LINE_MEMBER_SHARE,
+    LINE_REJECTED,
+    LINE_REASONS,
+];
 pub const REASON_CLAIM_ID: usize = 0;
 pub const USAGE_FAMILY_ID: usize = 0;
 
@@ -428,18 +442,18 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
             unit_price: l.money(5)?,
         });
         line_decisions.push(LineDecision {
-            benefit_category: l.opt_text(6)?,
-            tariff_price: l.opt_money(7)?,
+            benefit_category: l.opt_text(LINE_BENEFIT_CATEGORY)?,
+            tariff_price: l.opt_money(LINE_TARIFF_PRICE)?,
             amounts: Amounts {
-                claimed: l.money(8)?,
-                approved: l.money(9)?,
-                member_share: l.money(10)?,
-                rejected: l.money(11)?,
+                claimed: l.money(LINE_CLAIMED)?,
+                approved: l.money(LINE_APPROVED)?,
+                member_share: l.money(LINE_MEMBER_SHARE)?,
+                rejected: l.money(LINE_REJECTED)?,
             },
         });
     }
     let reason_codes = f
-        .list(25)?
+        .list(claim_column::REASONS)?
         .iter()
         .map(|code| {
             ReasonCode::parse(code)
@@ -637,6 +651,16 @@ mod tests {
             assert_eq!(CLAIMS.columns[index].name, name);
         }
         assert_eq!(CLAIM_LINES.columns[LINE_MEMBER_ID].name, "member_id");
-        assert_eq!(CLAIM_LINES.columns[LINE_REASONS].name, "reasons");
+        for (index, name) in [
+            (LINE_BENEFIT_CATEGORY, "benefit_category"),
+            (LINE_TARIFF_PRICE, "tariff_price"),
+            (LINE_CLAIMED, "claimed"),
+            (LINE_APPROVED, "approved"),
+            (LINE_MEMBER_SHARE, "member_share"),
+            (LINE_REJECTED, "rejected"),
+            (LINE_REASONS, "reasons"),
+        ] {
+            assert_eq!(CLAIM_LINES.columns[index].name, name);
+        }
     }
 }
