@@ -1,6 +1,6 @@
 //! Claims on both backends: submission through the API, decisions with reasons, a family limit
-//! reached, review, payment run twice, many claims of one family at once, and a failure in the
-//! middle of a batch that leaves nothing behind.
+//! reached, review, payment run twice, many claims of one family at once, a failure in the
+//! middle of a batch that leaves nothing behind, and the intake's groups of submissions.
 
 use crate::support::{Harness, load_registry};
 use async_trait::async_trait;
@@ -254,12 +254,20 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
     );
 }
 
-/// A store that fails locked writes at their commit, after all their writes were made: every
-/// one, or only those that lock a given family.
-struct FailingStore(Arc<dyn Store>, Option<&'static str>);
+/// A store that meddles with locked writes (see [`Meddle`]).
+struct MeddlingStore(Arc<dyn Store>, Meddle);
+
+enum Meddle {
+    /// Fail locked writes at their commit, after all their writes were made: every one, or
+    /// only those that lock a given family.
+    FailCommit(Option<&'static str>),
+    /// Another writer receives and judges this claim just before the first locked write takes
+    /// its lock.
+    JudgeFirst(std::sync::Mutex<Option<Box<Claim>>>),
+}
 
 #[async_trait]
-impl Store for FailingStore {
+impl Store for MeddlingStore {
     fn backend(&self) -> &'static str {
         self.0.backend()
     }
@@ -300,7 +308,28 @@ impl Store for FailingStore {
         reads: &[Read],
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError> {
-        if let (Some(family), Lock::Families(locked)) = (self.1, lock)
+        let family = match &self.1 {
+            Meddle::FailCommit(family) => *family,
+            Meddle::JudgeFirst(claim) => {
+                let claim = claim.lock().unwrap().take();
+                if let Some(claim) = claim {
+                    let other = Registry::new(self.0.clone());
+                    other
+                        .receive_claims(vec![ReceivedClaim {
+                            line: 0,
+                            claim: *claim,
+                        }])
+                        .await
+                        .map_err(StoreError::internal)?;
+                    other
+                        .adjudicate_received(day("2025-09-02"), &|_| {})
+                        .await
+                        .map_err(StoreError::internal)?;
+                }
+                return self.0.write_locked(lock, reads, decide).await;
+            }
+        };
+        if let (Some(family), Lock::Families(locked)) = (family, lock)
             && !locked.iter().any(|f| f == family)
         {
             return self.0.write_locked(lock, reads, decide).await;
@@ -376,7 +405,10 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         })
         .collect();
     h.registry.receive_claims(claims).await.unwrap();
-    let failing = Registry::new(Arc::new(FailingStore(h.store.clone(), None)));
+    let failing = Registry::new(Arc::new(MeddlingStore(
+        h.store.clone(),
+        Meddle::FailCommit(None),
+    )));
 
     let before = h.dump().await;
     assert!(
@@ -575,7 +607,10 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
 
     // A transaction that fails only for family F1: the group fails, then each submission is
     // tried alone, so F2's claim is judged and F1's is refused with the store's error.
-    let failing = Registry::new(Arc::new(FailingStore(h.store.clone(), Some("F1"))));
+    let failing = Registry::new(Arc::new(MeddlingStore(
+        h.store.clone(),
+        Meddle::FailCommit(Some("F1")),
+    )));
     let answers = failing
         .submit_together(
             vec![
@@ -632,5 +667,61 @@ pub async fn the_intake_sees_a_moved_village_within_a_second(h: Harness) {
         submit("R2", "2025-07-01").await,
         Money::from_units(1_000),
         "judged with the village's new district"
+    );
+}
+
+/// A claim another writer stores (and judges) between the intake's check and its lock is caught
+/// under the lock; the group is then tried submission by submission, and that claim is
+/// answered as stored, its amount counted once against the family's limit.
+pub async fn a_claim_stored_meanwhile_is_caught_under_the_lock(h: Harness) {
+    load_registry(&h).await;
+    let raced = surgery("X1", "M1", "2025-06-01", 1_000);
+    let meddling = Registry::new(Arc::new(MeddlingStore(
+        h.store.clone(),
+        Meddle::JudgeFirst(std::sync::Mutex::new(Some(Box::new(raced.clone())))),
+    )));
+    let answers = meddling
+        .submit_together(
+            vec![
+                vec![ReceivedClaim {
+                    line: 0,
+                    claim: raced,
+                }],
+                vec![ReceivedClaim {
+                    line: 0,
+                    claim: surgery("X2", "M4", "2025-06-01", 1_000),
+                }],
+            ],
+            day("2025-09-02"),
+            &mut RecentContext::new(&meddling),
+        )
+        .await;
+    for answer in answers {
+        let views = answer.unwrap();
+        assert_eq!(
+            views[0].record.status,
+            ClaimStatus::Approved,
+            "{}",
+            views[0].id
+        );
+    }
+    let stored = h
+        .store
+        .list(
+            &carepool_store::claim_tables::CLAIMS,
+            &ListQuery {
+                limit: 100,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2, "X1 and X2, each once");
+    let (_, cover) = h
+        .call("GET", "/api/members/M1/cover?date=2025-08-01", None)
+        .await;
+    assert_eq!(
+        cover["categories"][0]["left"], "49000.00",
+        "X1 counted once"
     );
 }
