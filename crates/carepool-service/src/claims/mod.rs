@@ -39,8 +39,6 @@ pub struct ReceiveReport {
     pub received: u64,
     /// Claims sent again exactly as before: nothing to do.
     pub unchanged: u64,
-    /// The ids of every claim in the input, in input order.
-    pub ids: Vec<String>,
 }
 
 /// A claim with every reason given on it, for `claims show` and the API.
@@ -94,7 +92,6 @@ impl Registry {
         let report = ReceiveReport {
             received: claim_rows.len() as u64,
             unchanged: stored.len() as u64,
-            ids,
         };
         let mut writes = Some(vec![
             Write::Upsert(&CLAIMS, claim_rows),
