@@ -47,3 +47,30 @@ impl SqliteStore {
 }
 
 carepool_store::sqlx_store!(store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite");
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    /// .cargo/config.toml builds the bundled SQLite without the global page cache and memory
+    /// statistics (each behind a mutex that every connection takes); a build that misses the
+    /// setting would serialise the server's connections again without failing anything else.
+    #[tokio::test]
+    async fn sqlite_is_built_without_its_global_mutexes() {
+        let mut connection = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
+}
