@@ -3,7 +3,7 @@
 //! are written. Claims are judged in the order received (then by id), so the first claim to
 //! arrive is the first to use a limit.
 
-use super::context::{self, Loaded, Loader};
+use super::context::{self, Loaded, Loader, RegistryRows};
 use super::records_from_rows;
 use crate::error::ServiceError;
 use crate::{Registry, unique};
@@ -84,12 +84,30 @@ impl Registry {
         });
         let mut loader = Loader::new(self);
         let families: Vec<&str> = queued.iter().map(|q| q.family_id.as_str()).collect();
-        for batch in whole_families(&families, BATCH) {
-            self.adjudicate_batch(&mut loader, &queued[batch], today, &mut report)
+        let batches = whole_families(&families, BATCH);
+        // Each batch's registry rows are read while the batch before it is judged and written.
+        let mut next = batches.first().map(|b| self.read_ahead(&queued[b.clone()]));
+        for (i, batch) in batches.iter().enumerate() {
+            let rows = next.take().expect("read ahead").finish().await?;
+            next = batches
+                .get(i + 1)
+                .map(|b| self.read_ahead(&queued[b.clone()]));
+            let loaded = loader.resolve(rows).await?;
+            self.adjudicate_batch(&loaded, &queued[batch.clone()], today, &mut report)
                 .await?;
             progress(report.adjudicated);
         }
         Ok(report)
+    }
+
+    /// Starts reading the registry rows for a batch of queued claims.
+    fn read_ahead(&self, batch: &[Queued]) -> ReadAhead {
+        let (members, providers) = claimants(batch.iter().map(|q| (&q.member_id, &q.provider_id)));
+        ReadAhead(tokio::spawn(RegistryRows::read(
+            self.clone(),
+            members,
+            providers,
+        )))
     }
 
     /// The family of each queued claim's member, for the members the registry knows.
@@ -115,15 +133,15 @@ impl Registry {
 
     async fn adjudicate_batch(
         &self,
-        loader: &mut Loader,
+        loaded: &Loaded,
         queued: &[Queued],
         today: NaiveDate,
         report: &mut AdjudicationReport,
     ) -> Result<(), ServiceError> {
         let stored: Vec<&str> = queued.iter().map(|q| q.id.as_str()).collect();
-        let members = queued.iter().map(|q| (&q.member_id, &q.provider_id));
+        let member_ids = unique(queued.iter().map(|q| q.member_id.clone()));
         let judged = self
-            .judge_batch(loader, members, &stored, Vec::new(), today)
+            .judge_batch(loaded, member_ids, &stored, Vec::new(), today)
             .await?;
         report.adjudicated += judged.report.adjudicated;
         for (status, count) in judged.report.by_status {
@@ -134,23 +152,18 @@ impl Registry {
 
     /// Judges, in one transaction holding their families' lock, the `stored` claims still
     /// received and the `fresh` claims (not yet stored, written whole with their decision), in
-    /// the order received (then by id) whatever the order given.
-    /// `claimants` names every claim's member and provider. A fresh claim found stored under
-    /// the lock (another writer stored it since it was checked) fails the whole batch.
-    pub(crate) async fn judge_batch<'c>(
+    /// the order received (then by id) whatever the order given. `loaded` holds the registry
+    /// rows of every claim's member and provider, and `member_ids` names those members. A fresh
+    /// claim found stored under the lock (another writer stored it since it was checked) fails
+    /// the whole batch.
+    pub(crate) async fn judge_batch(
         &self,
-        loader: &mut Loader,
-        claimants: impl Iterator<Item = (&'c String, &'c String)>,
+        loaded: &Loaded,
+        member_ids: Vec<String>,
         stored: &[&str],
         fresh: Vec<ClaimRecord>,
         today: NaiveDate,
     ) -> Result<Judged, ServiceError> {
-        let (member_ids, provider_ids): (Vec<String>, Vec<String>) = claimants
-            .map(|(member, provider)| (member.clone(), provider.clone()))
-            .unzip();
-        let member_ids = unique(member_ids.into_iter());
-        let provider_ids = unique(provider_ids.into_iter());
-        let loaded = loader.load(&member_ids, &provider_ids).await?;
         let family_ids = unique(loaded.families.keys().cloned());
 
         let reads = [
@@ -170,10 +183,7 @@ impl Registry {
                 values: family_ids.clone(),
             },
         ];
-        let judge = Judge {
-            loaded: &loaded,
-            today,
-        };
+        let judge = Judge { loaded, today };
         let mut outcome = None;
         self.store
             .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
@@ -187,6 +197,36 @@ impl Registry {
             })
             .await?;
         Ok(outcome.unwrap_or_default())
+    }
+}
+
+/// The distinct members and providers of claims given as (member, provider).
+pub(crate) fn claimants<'c>(
+    claims: impl Iterator<Item = (&'c String, &'c String)>,
+) -> (Vec<String>, Vec<String>) {
+    let (members, providers): (Vec<String>, Vec<String>) = claims
+        .map(|(member, provider)| (member.clone(), provider.clone()))
+        .unzip();
+    (unique(members.into_iter()), unique(providers.into_iter()))
+}
+
+/// A batch's registry rows being read on another task; stopped if dropped unread (when the
+/// run fails before it).
+struct ReadAhead(tokio::task::JoinHandle<Result<RegistryRows, ServiceError>>);
+
+impl ReadAhead {
+    async fn finish(mut self) -> Result<RegistryRows, ServiceError> {
+        match (&mut self.0).await {
+            Ok(rows) => rows,
+            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            Err(cancelled) => Err(ServiceError::Store(StoreError::internal(cancelled))),
+        }
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -150,7 +150,7 @@ impl Registry {
     ) -> Result<CoverStatus, ServiceError> {
         let member: Member = typed(&self.get(&MEMBERS, &[Value::Text(member_id.into())]).await?)?;
         let mut loader = context::Loader::new(self);
-        let loaded = loader.load(std::slice::from_ref(&member.id), &[]).await?;
+        let loaded = loader.load(vec![member.id.clone()], Vec::new()).await?;
         let ledger = context::ledger(
             &self
                 .store

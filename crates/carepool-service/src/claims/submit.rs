@@ -2,7 +2,8 @@
 //! answered from the decisions in hand. Submissions that arrive together are judged together,
 //! so a busy server commits once for many facilities instead of twice per claim.
 
-use super::context::Loader;
+use super::adjudicate::claimants;
+use super::context::{Loader, RegistryRows};
 use super::{ClaimView, ReceivedClaim, check_resent, check_sent};
 use crate::Registry;
 use crate::error::ServiceError;
@@ -79,7 +80,19 @@ impl Registry {
         recent: &mut RecentContext,
     ) -> Result<Vec<Answer>, ServiceError> {
         let ids: Vec<String> = submissions.iter().flatten().map(|c| c.claim.id()).collect();
-        let stored = self.claim_records(&ids).await?;
+        let (member_ids, provider_ids) = claimants(
+            submissions
+                .iter()
+                .flatten()
+                .map(|c| (&c.claim.member_id, &c.claim.provider_id)),
+        );
+        // The registry rows of every claimant are read beside what is stored of the claims:
+        // those of a claim refused or sent before are read for nothing, but a group waits for
+        // one round of reads less.
+        let (stored, rows) = tokio::try_join!(
+            self.claim_records(&ids),
+            RegistryRows::read(self.clone(), member_ids.clone(), provider_ids),
+        )?;
         // New claims accepted so far, so that two submissions of one claim store it once.
         let mut fresh: HashMap<String, &Claim> = HashMap::new();
         let mut waiting: HashMap<String, &ClaimRecord> = HashMap::new();
@@ -115,11 +128,7 @@ impl Registry {
 
         let mut decided: HashMap<String, ClaimView> = HashMap::new();
         if !fresh.is_empty() || !waiting.is_empty() {
-            let claimants = fresh
-                .values()
-                .copied()
-                .chain(waiting.values().map(|record| &record.claim))
-                .map(|claim| (&claim.member_id, &claim.provider_id));
+            let loaded = recent.loader(self).resolve(rows).await?;
             let waiting_ids: Vec<&str> = waiting.keys().map(String::as_str).collect();
             // Judged in the order received whatever the order here (see `judge_batch`).
             let new_records = fresh
@@ -127,13 +136,7 @@ impl Registry {
                 .map(|claim| ClaimRecord::received((*claim).clone(), None))
                 .collect();
             let judged = self
-                .judge_batch(
-                    recent.loader(self),
-                    claimants,
-                    &waiting_ids,
-                    new_records,
-                    today,
-                )
+                .judge_batch(&loaded, member_ids, &waiting_ids, new_records, today)
                 .await?;
             for (record, reasons) in judged.decided {
                 let view = ClaimView::new(record, reasons);
