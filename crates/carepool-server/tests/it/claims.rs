@@ -7,8 +7,9 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
-use carepool_service::claims::{ReceivedClaim, RecentContext};
+use carepool_service::claims::{BATCH, ReceivedClaim, RecentContext};
 use carepool_service::{Registry, ServiceError};
+use carepool_store::claim_tables::{CLAIMS, claim_column};
 use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{
     Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion,
@@ -387,6 +388,58 @@ impl Store for MeddlingStore {
     async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError> {
         self.0.add_scheme_version(version).await
     }
+}
+
+/// A run of several batches (each batch's registry rows read while the one before is judged
+/// and written) that fails in its second batch keeps the first, leaves the rest received, and
+/// a later run finishes the work.
+pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
+    load_registry(&h).await;
+    // The first batch is family F1's alone; family F2's claim falls in the second.
+    let mut claims: Vec<ReceivedClaim> = (0..BATCH)
+        .map(|i| ReceivedClaim {
+            line: i as u64 + 1,
+            claim: surgery(&format!("R{i}"), "M1", "2025-06-01", 100),
+        })
+        .collect();
+    claims.push(ReceivedClaim {
+        line: BATCH as u64 + 1,
+        claim: surgery("R-F2", "M4", "2025-06-01", 100),
+    });
+    h.registry.receive_claims(claims).await.unwrap();
+    let failing = Registry::new(Arc::new(MeddlingStore(
+        h.store.clone(),
+        Meddle::FailCommit(Some("F2")),
+    )));
+    assert!(
+        failing
+            .adjudicate_received(day("2025-09-02"), &|_| {})
+            .await
+            .is_err()
+    );
+    let still_received = |rows: Vec<Row>| {
+        rows.iter()
+            .filter(|row| row[1] == Value::Text("received".into()))
+            .map(|row| row[0].as_text().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    let columns = [claim_column::ID, claim_column::STATUS];
+    let rows = h.store.project(&CLAIMS, &columns, &[]).await.unwrap();
+    assert_eq!(rows.len(), BATCH + 1);
+    // Judged with its own family's registry rows: the first claim is paid, the others are
+    // duplicates of it.
+    let first = rows.iter().find(|row| row[0] == Value::Text("H1/R0".into()));
+    assert_eq!(first.unwrap()[1], Value::Text("approved".into()));
+    assert_eq!(still_received(rows), vec!["H1/R-F2".to_string()]);
+
+    let report = h
+        .registry
+        .adjudicate_received(day("2025-09-02"), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.adjudicated, 1);
+    let rows = h.store.project(&CLAIMS, &columns, &[]).await.unwrap();
+    assert!(still_received(rows).is_empty());
 }
 
 /// A failure in the middle of adjudication or of payment leaves no claim half-decided and no

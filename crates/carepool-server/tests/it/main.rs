@@ -33,7 +33,8 @@ use claims::{
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     a_claim_stored_meanwhile_is_caught_under_the_lock, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
-    claims_received_after_the_decision_date_wait, claims_story, concurrent_claims_keep_the_limit,
+    a_run_failing_midway_keeps_the_batches_before, claims_received_after_the_decision_date_wait,
+    claims_story, concurrent_claims_keep_the_limit,
     submissions_judged_together_are_answered_each_alone,
     the_intake_sees_a_moved_village_within_a_second,
 };
@@ -49,6 +50,7 @@ on_both_backends!(
     claims_story,
     concurrent_claims_keep_the_limit,
     a_failed_batch_leaves_nothing_behind,
+    a_run_failing_midway_keeps_the_batches_before,
     claims_received_after_the_decision_date_wait,
     a_family_limit_goes_to_the_claims_that_arrived_first,
     a_claim_sent_before_its_member_was_registered_takes_the_family,

@@ -7,7 +7,7 @@ mod pay;
 mod review;
 mod submit;
 
-pub use adjudicate::AdjudicationReport;
+pub use adjudicate::{AdjudicationReport, BATCH};
 pub use pay::PaymentReport;
 pub use submit::{Answer, RecentContext};
 
