@@ -9,7 +9,7 @@ use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
 use carepool_service::claims::{BATCH, ReceivedClaim, RecentContext};
 use carepool_service::{Registry, ServiceError};
-use carepool_store::claim_tables::{CLAIMS, claim_column};
+use carepool_store::claim_tables::{CLAIM_USAGE, CLAIMS, claim_column};
 use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{
     Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion,
@@ -428,7 +428,9 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
     assert_eq!(rows.len(), BATCH + 1);
     // Judged with its own family's registry rows: the first claim is paid, the others are
     // duplicates of it.
-    let first = rows.iter().find(|row| row[0] == Value::Text("H1/R0".into()));
+    let first = rows
+        .iter()
+        .find(|row| row[0] == Value::Text("H1/R0".into()));
     assert_eq!(first.unwrap()[1], Value::Text("approved".into()));
     assert_eq!(still_received(rows), vec!["H1/R-F2".to_string()]);
 
@@ -559,6 +561,72 @@ pub async fn a_family_limit_goes_to_the_claims_that_arrived_first(h: Harness) {
     assert_eq!(approved("H1/Z1").await, Money::from_units(22_000));
     assert_eq!(approved("H1/A1").await, Money::from_units(22_000));
     assert_eq!(approved("H1/A2").await, Money::from_units(6_000));
+}
+
+/// A large batch is judged in two parts of whole families at once: each family's limit is
+/// still used exactly once, by its own claims, in the order they arrived.
+pub async fn a_batch_judged_in_parts_keeps_each_familys_limit(h: Harness) {
+    load_registry(&h).await;
+    let members = ["M1", "M4", "M2"];
+    let received = (0..300)
+        .map(|i| ReceivedClaim {
+            line: 0,
+            claim: surgery(
+                &format!("P{i:03}"),
+                members[i % 3],
+                &(day("2025-04-01") + chrono::Days::new(i as u64 / 3)).to_string(),
+                1_000,
+            ),
+        })
+        .collect();
+    h.registry.receive_claims(received).await.unwrap();
+    h.registry
+        .adjudicate_received(day("2025-09-01"), &|_| {})
+        .await
+        .unwrap();
+
+    let rows = h
+        .store
+        .project(
+            &CLAIMS,
+            &[
+                claim_column::ID,
+                claim_column::FAMILY_ID,
+                claim_column::APPROVED,
+            ],
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut approved: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
+    for row in &rows {
+        approved
+            .entry(row[1].as_text().unwrap().to_string())
+            .or_default()
+            .push((
+                row[0].as_text().unwrap().to_string(),
+                row[2].as_integer().unwrap(),
+            ));
+    }
+    let usage = h.store.project(&CLAIM_USAGE, &[0, 4], &[]).await.unwrap();
+    for (family, claims) in &mut approved {
+        claims.sort();
+        let total: i64 = claims.iter().map(|(_, amount)| amount).sum();
+        assert_eq!(total, Money::from_units(50_000).minor(), "family {family}");
+        let used: i64 = usage
+            .iter()
+            .filter(|row| row[0].as_text() == Some(family.as_str()))
+            .map(|row| row[1].as_integer().unwrap())
+            .sum();
+        assert_eq!(used, total, "family {family}'s usage");
+        // The first to arrive (same day, so by number) are paid in full, the rest nothing.
+        let paid: Vec<i64> = claims.iter().map(|(_, amount)| *amount).collect();
+        assert!(
+            paid.windows(2).all(|w| w[0] >= w[1]),
+            "family {family}: {paid:?}"
+        );
+    }
+    assert_eq!(approved.len(), 2);
 }
 
 /// A claim sent before its patient was registered is stored without a family; once the member

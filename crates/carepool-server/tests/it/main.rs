@@ -30,6 +30,7 @@ macro_rules! on_both_backends {
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
 use claims::{
+    a_batch_judged_in_parts_keeps_each_familys_limit,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     a_claim_stored_meanwhile_is_caught_under_the_lock, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
@@ -53,6 +54,7 @@ on_both_backends!(
     a_run_failing_midway_keeps_the_batches_before,
     claims_received_after_the_decision_date_wait,
     a_family_limit_goes_to_the_claims_that_arrived_first,
+    a_batch_judged_in_parts_keeps_each_familys_limit,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     submissions_judged_together_are_answered_each_alone,
     the_intake_sees_a_moved_village_within_a_second,

@@ -24,6 +24,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Claims judged per transaction in a batch run.
 pub const BATCH: usize = 2_000;
 
+/// From how many claims a batch is judged in two parts at once; below it, starting a thread
+/// costs more than it saves.
+const JUDGE_IN_PARTS_FROM: usize = 200;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AdjudicationReport {
     pub adjudicated: u64,
@@ -260,7 +264,8 @@ struct Judge<'a> {
     today: NaiveDate,
 }
 
-/// What a batch decided: each claim as decided, with its reasons, in the order judged.
+/// What a batch decided: each claim as decided, with its reasons, in the order judged (family
+/// by family when the batch was judged in parts).
 #[derive(Default)]
 pub(crate) struct Judged {
     pub report: AdjudicationReport,
@@ -288,7 +293,7 @@ impl Judge<'_> {
                 taken.claim.id()
             )));
         }
-        let mut history: HashMap<String, Vec<PriorClaim>> = HashMap::new();
+        let mut history: History = HashMap::new();
         for record in history_records.values() {
             if let Some(prior) = prior_claim(record) {
                 history
@@ -302,7 +307,7 @@ impl Judge<'_> {
         }
         // The batch's stored claims as they stand now (another run may have judged some since
         // they were queued), and the fresh ones, in the order received.
-        let mut claims: Vec<(&ClaimRecord, bool)> = stored
+        let mut claims: Vec<ToJudge> = stored
             .iter()
             .filter_map(|id| history_records.get(*id))
             .filter(|record| record.status == ClaimStatus::Received)
@@ -310,16 +315,124 @@ impl Judge<'_> {
             .chain(fresh.iter().map(|record| (record, true)))
             .collect();
         claims.sort_by_cached_key(|(c, _)| (c.claim.received_date, c.claim.id()));
-        let mut ledger: Ledger = context::ledger(&usage_rows)?;
-        let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
+        let ledger: Ledger = context::ledger(&usage_rows)?;
 
-        let mut new_rows = Vec::new();
-        let mut new_lines = Vec::new();
-        let mut claim_rows = Vec::new();
-        let mut moved_rows = Vec::new();
-        let mut line_rows = Vec::new();
-        let mut reason_rows = Vec::new();
-        let mut judged = Judged::default();
+        // A family's claims depend on nothing outside the family, so a large batch is judged
+        // in two parts of whole families at once, on the two threads a machine has at least.
+        let parts = if claims.len() >= JUDGE_IN_PARTS_FROM {
+            self.split_by_family(claims)
+        } else {
+            vec![claims]
+        };
+        let mut parts: Vec<(Vec<ToJudge>, History)> = parts
+            .into_iter()
+            .map(|part| {
+                let own_history = part
+                    .iter()
+                    .filter_map(|(c, _)| history.remove_entry(&c.claim.member_id))
+                    .collect();
+                (part, own_history)
+            })
+            .collect();
+        let judged_parts: Vec<Part> = if parts.len() == 1 {
+            let (part, history) = parts.pop().expect("one part");
+            vec![self.judge_part(part, history, ledger)]
+        } else {
+            std::thread::scope(|scope| {
+                let running: Vec<_> = parts
+                    .into_iter()
+                    .map(|(part, history)| {
+                        let ledger = ledger.clone();
+                        scope.spawn(move || self.judge_part(part, history, ledger))
+                    })
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|judging| {
+                        judging
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+
+        let mut all = Part::default();
+        for part in judged_parts {
+            all.new_rows.extend(part.new_rows);
+            all.new_lines.extend(part.new_lines);
+            all.claim_rows.extend(part.claim_rows);
+            all.moved_rows.extend(part.moved_rows);
+            all.line_rows.extend(part.line_rows);
+            all.reason_rows.extend(part.reason_rows);
+            all.usage_rows.extend(part.usage_rows);
+            all.judged.report.adjudicated += part.judged.report.adjudicated;
+            for (status, count) in part.judged.report.by_status {
+                *all.judged.report.by_status.entry(status).or_default() += count;
+            }
+            all.judged.decided.extend(part.judged.decided);
+        }
+        Ok((
+            vec![
+                Write::Upsert(&CLAIMS, all.new_rows),
+                Write::Upsert(&CLAIM_LINES, all.new_lines),
+                Write::Update {
+                    table: &CLAIMS,
+                    columns: claim_column::DECISION,
+                    rows: all.claim_rows,
+                },
+                Write::Update {
+                    table: &CLAIMS,
+                    columns: &[claim_column::FAMILY_ID],
+                    rows: all.moved_rows,
+                },
+                Write::Update {
+                    table: &CLAIM_LINES,
+                    columns: LINE_DECISION,
+                    rows: all.line_rows,
+                },
+                Write::Upsert(&CLAIM_REASONS, all.reason_rows),
+                Write::Upsert(&CLAIM_USAGE, all.usage_rows),
+            ],
+            all.judged,
+        ))
+    }
+
+    /// Two parts of about the same number of claims, each of whole families (a member the
+    /// registry does not know is a family of its own), each in the order given.
+    fn split_by_family<'r>(&self, claims: Vec<ToJudge<'r>>) -> Vec<Vec<ToJudge<'r>>> {
+        let family_of = |record: &ClaimRecord| {
+            self.loaded
+                .members
+                .get(&record.claim.member_id)
+                .map_or(record.claim.member_id.as_str(), |m| m.family_id.as_str())
+                .to_string()
+        };
+        let mut sizes: HashMap<String, usize> = HashMap::new();
+        for (record, _) in &claims {
+            *sizes.entry(family_of(record)).or_default() += 1;
+        }
+        let mut families: Vec<(String, usize)> = sizes.into_iter().collect();
+        families.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut totals = [0usize; 2];
+        let mut part_of: HashMap<String, usize> = HashMap::new();
+        for (family, size) in families {
+            let lighter = usize::from(totals[1] < totals[0]);
+            totals[lighter] += size;
+            part_of.insert(family, lighter);
+        }
+        let mut parts = vec![Vec::new(), Vec::new()];
+        for claim in claims {
+            parts[part_of[&family_of(claim.0)]].push(claim);
+        }
+        parts
+    }
+
+    /// Judges claims of whole families in the order given, with those families' members'
+    /// history and the usage ledger, and returns the rows to write.
+    fn judge_part(&self, claims: Vec<ToJudge>, mut history: History, mut ledger: Ledger) -> Part {
+        let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
+        let mut out = Part::default();
         for (before, is_fresh) in claims {
             let claim = &before.claim;
             let id = claim.id();
@@ -357,55 +470,51 @@ impl Judge<'_> {
             }
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
             if is_fresh {
-                new_rows.push(row);
-                new_lines.extend(lines);
+                out.new_rows.push(row);
+                out.new_lines.extend(lines);
             } else {
                 // The family is an indexed column: rewritten only when it changed, since
                 // rewriting it costs even when the value stays.
                 if family_changed {
-                    moved_rows.push(row.clone());
+                    out.moved_rows.push(row.clone());
                 }
-                claim_rows.push(row);
-                line_rows.extend(lines);
+                out.claim_rows.push(row);
+                out.line_rows.extend(lines);
             }
-            reason_rows.extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
-            judged.report.adjudicated += 1;
-            *judged
+            out.reason_rows
+                .extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
+            out.judged.report.adjudicated += 1;
+            *out.judged
                 .report
                 .by_status
                 .entry(decision.status.as_str().to_string())
                 .or_default() += 1;
-            judged.decided.push((record, decision.reasons));
+            out.judged.decided.push((record, decision.reasons));
         }
-        let usage_rows: Vec<Row> = touched
+        out.usage_rows = touched
             .iter()
             .map(|key| claim_tables::usage_row(key, &ledger.get(key)))
             .collect();
-        Ok((
-            vec![
-                Write::Upsert(&CLAIMS, new_rows),
-                Write::Upsert(&CLAIM_LINES, new_lines),
-                Write::Update {
-                    table: &CLAIMS,
-                    columns: claim_column::DECISION,
-                    rows: claim_rows,
-                },
-                Write::Update {
-                    table: &CLAIMS,
-                    columns: &[claim_column::FAMILY_ID],
-                    rows: moved_rows,
-                },
-                Write::Update {
-                    table: &CLAIM_LINES,
-                    columns: LINE_DECISION,
-                    rows: line_rows,
-                },
-                Write::Upsert(&CLAIM_REASONS, reason_rows),
-                Write::Upsert(&CLAIM_USAGE, usage_rows),
-            ],
-            judged,
-        ))
+        out
     }
+}
+
+/// A claim to judge, and whether it is fresh (not yet stored).
+type ToJudge<'r> = (&'r ClaimRecord, bool);
+/// What each member's stored claims tell the rules.
+type History = HashMap<String, Vec<PriorClaim>>;
+
+/// What judging a part of a batch calls for: rows to write, and the claims as decided.
+#[derive(Default)]
+struct Part {
+    new_rows: Vec<Row>,
+    new_lines: Vec<Row>,
+    claim_rows: Vec<Row>,
+    moved_rows: Vec<Row>,
+    line_rows: Vec<Row>,
+    reason_rows: Vec<Row>,
+    usage_rows: Vec<Row>,
+    judged: Judged,
 }
 
 /// What a stored claim tells the rules about later claims of the same member.
