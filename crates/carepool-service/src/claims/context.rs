@@ -83,26 +83,11 @@ impl Loader {
     /// Completes rows read for a batch with the districts of their places and their schemes'
     /// versions, from what this loader has read before or reads now.
     pub async fn resolve(&mut self, rows: RegistryRows) -> Result<Loaded, ServiceError> {
-        let RegistryRows {
-            members,
-            families,
-            relatives,
-            coverage,
-            contributions,
-            providers,
-        } = rows;
-        let family_of: HashMap<&str, &str> = relatives
-            .iter()
-            .map(|m| (m.id.as_str(), m.family_id.as_str()))
-            .collect();
-        let coverage: Vec<(String, Coverage)> = coverage
-            .into_iter()
-            .filter_map(|cover| Some((family_of.get(cover.member_id.as_str())?.to_string(), cover)))
-            .collect();
-        let places: Vec<String> = families
+        let places: Vec<String> = rows
+            .families
             .iter()
             .map(|f| f.location_code.clone())
-            .chain(providers.iter().map(|p| p.location_code.clone()))
+            .chain(rows.providers.iter().map(|p| p.location_code.clone()))
             .collect();
         self.read_locations(places.clone()).await?;
         let mut loaded = Loaded::default();
@@ -110,7 +95,7 @@ impl Loader {
             let district = district_of(&self.locations, &place).to_string();
             loaded.districts.insert(place, district);
         }
-        for scheme in unique(families.iter().map(|f| f.scheme.clone())) {
+        for scheme in unique(rows.families.iter().map(|f| f.scheme.clone())) {
             let versions = match self.versions.entry(scheme.clone()) {
                 Entry::Occupied(slot) => slot.get().clone(),
                 Entry::Vacant(slot) => {
@@ -120,34 +105,56 @@ impl Loader {
             };
             loaded.versions.insert(scheme, versions);
         }
-        for member in members {
+        // Cover is kept by the family of its member.
+        let family_of: HashMap<&str, &str> = rows
+            .relatives
+            .iter()
+            .map(|m| (m.id.as_str(), m.family_id.as_str()))
+            .collect();
+        for cover in rows.coverage {
+            if let Some(family) = family_of.get(cover.member_id.as_str()) {
+                loaded
+                    .coverage
+                    .entry(family.to_string())
+                    .or_default()
+                    .push(cover);
+            }
+        }
+        for member in rows.members {
             loaded.members.insert(member.id.clone(), member);
         }
-        for family in families {
+        for family in rows.families {
             loaded.families.insert(family.id.clone(), family);
         }
-        for member in relatives {
+        for member in rows.relatives {
             loaded
                 .family_members
                 .entry(member.family_id.clone())
                 .or_default()
                 .push(member);
         }
-        for (family, cover) in coverage {
-            loaded.coverage.entry(family).or_default().push(cover);
-        }
-        for contribution in contributions {
+        for contribution in rows.contributions {
             loaded
                 .contributions
                 .entry(contribution.family_id.clone())
                 .or_default()
                 .push(contribution);
         }
-        for provider in providers {
+        for provider in rows.providers {
             loaded.providers.insert(provider.code.clone(), provider);
         }
         Ok(loaded)
     }
+}
+
+/// The distinct members and providers of claims given as (member, provider).
+pub(crate) fn claimants<'c>(
+    claims: impl Iterator<Item = (&'c String, &'c String)>,
+) -> (Vec<String>, Vec<String>) {
+    let (members, providers): (Vec<String>, Vec<String>) = claims
+        .map(|(member, provider)| (member.clone(), provider.clone()))
+        .unzip();
+    (unique(members.into_iter()), unique(providers.into_iter()))
 }
 
 /// The registry rows a batch of claims needs, read apart from a [`Loader`] (whose caches they do

@@ -2,8 +2,7 @@
 //! answered from the decisions in hand. Submissions that arrive together are judged together,
 //! so a busy server commits once for many facilities instead of twice per claim.
 
-use super::adjudicate::claimants;
-use super::context::{Loader, RegistryRows};
+use super::context::{Loader, RegistryRows, claimants};
 use super::{ClaimView, ReceivedClaim, check_resent, check_sent};
 use crate::Registry;
 use crate::error::ServiceError;
