@@ -3,7 +3,7 @@
 //! are written. Claims are judged in the order received (then by id), so the first claim to
 //! arrive is the first to use a limit.
 
-use super::context::{self, Loaded, Loader, RegistryRows};
+use super::context::{self, Loaded, Loader, RegistryRows, claimants};
 use super::records_from_rows;
 use crate::error::ServiceError;
 use crate::{Registry, unique};
@@ -35,6 +35,17 @@ pub struct AdjudicationReport {
     pub waiting: u64,
     /// How many claims ended in each status.
     pub by_status: BTreeMap<String, u64>,
+}
+
+impl AdjudicationReport {
+    /// Counts another batch's or part's claims in with these.
+    fn add(&mut self, other: AdjudicationReport) {
+        self.adjudicated += other.adjudicated;
+        self.waiting += other.waiting;
+        for (status, count) in other.by_status {
+            *self.by_status.entry(status).or_default() += count;
+        }
+    }
 }
 
 impl Registry {
@@ -147,10 +158,7 @@ impl Registry {
         let judged = self
             .judge_batch(loaded, member_ids, &stored, Vec::new(), today)
             .await?;
-        report.adjudicated += judged.report.adjudicated;
-        for (status, count) in judged.report.by_status {
-            *report.by_status.entry(status).or_default() += count;
-        }
+        report.add(judged.report);
         Ok(())
     }
 
@@ -202,16 +210,6 @@ impl Registry {
             .await?;
         Ok(outcome.unwrap_or_default())
     }
-}
-
-/// The distinct members and providers of claims given as (member, provider).
-pub(crate) fn claimants<'c>(
-    claims: impl Iterator<Item = (&'c String, &'c String)>,
-) -> (Vec<String>, Vec<String>) {
-    let (members, providers): (Vec<String>, Vec<String>) = claims
-        .map(|(member, provider)| (member.clone(), provider.clone()))
-        .unzip();
-    (unique(members.into_iter()), unique(providers.into_iter()))
 }
 
 /// A batch's registry rows being read on another task; stopped if dropped unread (when the
@@ -359,43 +357,9 @@ impl Judge<'_> {
 
         let mut all = Part::default();
         for part in judged_parts {
-            all.new_rows.extend(part.new_rows);
-            all.new_lines.extend(part.new_lines);
-            all.claim_rows.extend(part.claim_rows);
-            all.moved_rows.extend(part.moved_rows);
-            all.line_rows.extend(part.line_rows);
-            all.reason_rows.extend(part.reason_rows);
-            all.usage_rows.extend(part.usage_rows);
-            all.judged.report.adjudicated += part.judged.report.adjudicated;
-            for (status, count) in part.judged.report.by_status {
-                *all.judged.report.by_status.entry(status).or_default() += count;
-            }
-            all.judged.decided.extend(part.judged.decided);
+            all.absorb(part);
         }
-        Ok((
-            vec![
-                Write::Upsert(&CLAIMS, all.new_rows),
-                Write::Upsert(&CLAIM_LINES, all.new_lines),
-                Write::Update {
-                    table: &CLAIMS,
-                    columns: claim_column::DECISION,
-                    rows: all.claim_rows,
-                },
-                Write::Update {
-                    table: &CLAIMS,
-                    columns: &[claim_column::FAMILY_ID],
-                    rows: all.moved_rows,
-                },
-                Write::Update {
-                    table: &CLAIM_LINES,
-                    columns: LINE_DECISION,
-                    rows: all.line_rows,
-                },
-                Write::Upsert(&CLAIM_REASONS, all.reason_rows),
-                Write::Upsert(&CLAIM_USAGE, all.usage_rows),
-            ],
-            all.judged,
-        ))
+        Ok(all.into_writes())
     }
 
     /// Two parts of about the same number of claims, each of whole families (a member the
@@ -515,6 +479,48 @@ struct Part {
     reason_rows: Vec<Row>,
     usage_rows: Vec<Row>,
     judged: Judged,
+}
+
+impl Part {
+    /// Adds another part's rows and decisions (of other families) to these.
+    fn absorb(&mut self, other: Part) {
+        self.new_rows.extend(other.new_rows);
+        self.new_lines.extend(other.new_lines);
+        self.claim_rows.extend(other.claim_rows);
+        self.moved_rows.extend(other.moved_rows);
+        self.line_rows.extend(other.line_rows);
+        self.reason_rows.extend(other.reason_rows);
+        self.usage_rows.extend(other.usage_rows);
+        self.judged.report.add(other.judged.report);
+        self.judged.decided.extend(other.judged.decided);
+    }
+
+    fn into_writes(self) -> (Writes, Judged) {
+        (
+            vec![
+                Write::Upsert(&CLAIMS, self.new_rows),
+                Write::Upsert(&CLAIM_LINES, self.new_lines),
+                Write::Update {
+                    table: &CLAIMS,
+                    columns: claim_column::DECISION,
+                    rows: self.claim_rows,
+                },
+                Write::Update {
+                    table: &CLAIMS,
+                    columns: &[claim_column::FAMILY_ID],
+                    rows: self.moved_rows,
+                },
+                Write::Update {
+                    table: &CLAIM_LINES,
+                    columns: LINE_DECISION,
+                    rows: self.line_rows,
+                },
+                Write::Upsert(&CLAIM_REASONS, self.reason_rows),
+                Write::Upsert(&CLAIM_USAGE, self.usage_rows),
+            ],
+            self.judged,
+        )
+    }
 }
 
 /// What a stored claim tells the rules about later claims of the same member.
