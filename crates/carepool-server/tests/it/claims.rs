@@ -255,6 +255,11 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
     );
 }
 
+/// These columns of every stored claim.
+async fn stored_claims(h: &Harness, columns: &[usize]) -> Vec<Row> {
+    h.store.project(&CLAIMS, columns, &[]).await.unwrap()
+}
+
 /// A store that meddles with locked writes (see [`Meddle`]).
 struct MeddlingStore(Arc<dyn Store>, Meddle);
 
@@ -424,7 +429,7 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
             .collect::<Vec<_>>()
     };
     let columns = [claim_column::ID, claim_column::STATUS];
-    let rows = h.store.project(&CLAIMS, &columns, &[]).await.unwrap();
+    let rows = stored_claims(&h, &columns).await;
     assert_eq!(rows.len(), BATCH + 1);
     // Judged with its own family's registry rows: the first claim is paid, the others are
     // duplicates of it.
@@ -440,7 +445,7 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
         .await
         .unwrap();
     assert_eq!(report.adjudicated, 1);
-    let rows = h.store.project(&CLAIMS, &columns, &[]).await.unwrap();
+    let rows = stored_claims(&h, &columns).await;
     assert!(still_received(rows).is_empty());
 }
 
@@ -585,19 +590,12 @@ pub async fn a_batch_judged_in_parts_keeps_each_familys_limit(h: Harness) {
         .await
         .unwrap();
 
-    let rows = h
-        .store
-        .project(
-            &CLAIMS,
-            &[
-                claim_column::ID,
-                claim_column::FAMILY_ID,
-                claim_column::APPROVED,
-            ],
-            &[],
-        )
-        .await
-        .unwrap();
+    let columns = [
+        claim_column::ID,
+        claim_column::FAMILY_ID,
+        claim_column::APPROVED,
+    ];
+    let rows = stored_claims(&h, &columns).await;
     let mut approved: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
     for row in &rows {
         approved
@@ -713,17 +711,7 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
         assert_eq!(stored.record, view.record, "answered as stored");
         assert_eq!(stored.reasons, view.reasons, "reasons as stored");
     }
-    let stored = h
-        .store
-        .list(
-            &carepool_store::claim_tables::CLAIMS,
-            &ListQuery {
-                limit: 100,
-                ..ListQuery::default()
-            },
-        )
-        .await
-        .unwrap();
+    let stored = stored_claims(&h, &[claim_column::ID]).await;
     assert_eq!(stored.len(), 3, "S1, S2 and S3, each once");
 
     // A transaction that fails only for family F1: the group fails, then each submission is
@@ -826,17 +814,7 @@ pub async fn a_claim_stored_meanwhile_is_caught_under_the_lock(h: Harness) {
             views[0].id
         );
     }
-    let stored = h
-        .store
-        .list(
-            &carepool_store::claim_tables::CLAIMS,
-            &ListQuery {
-                limit: 100,
-                ..ListQuery::default()
-            },
-        )
-        .await
-        .unwrap();
+    let stored = stored_claims(&h, &[claim_column::ID]).await;
     assert_eq!(stored.len(), 2, "X1 and X2, each once");
     let (_, cover) = h
         .call("GET", "/api/members/M1/cover?date=2025-08-01", None)
