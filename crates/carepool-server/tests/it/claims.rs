@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
-use carepool_service::claims::{BATCH, ReceivedClaim, RecentContext};
+use carepool_service::claims::{AdjudicationReport, BATCH, ReceivedClaim, RecentContext};
 use carepool_service::{Registry, ServiceError};
 use carepool_store::claim_tables::{CLAIM_USAGE, CLAIMS, claim_column};
 use carepool_store::schema::{Row, Table, Value};
@@ -227,10 +227,7 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
                 answers.pop().unwrap().unwrap();
             } else {
                 registry.receive_claims(received).await.unwrap();
-                registry
-                    .adjudicate_received(day("2025-09-02"), &|_| {})
-                    .await
-                    .unwrap();
+                adjudicate(&registry, "2025-09-02").await;
             }
         }));
     }
@@ -253,6 +250,14 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
         Money::from_units(50_000),
         "the family limit, exactly"
     );
+}
+
+/// Judges the claims received by `date`, on that date.
+async fn adjudicate(registry: &Registry, date: &str) -> AdjudicationReport {
+    registry
+        .adjudicate_received(day(date), &|_| {})
+        .await
+        .unwrap()
 }
 
 /// These columns of every stored claim.
@@ -439,11 +444,7 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
     assert_eq!(first.unwrap()[1], Value::Text("approved".into()));
     assert_eq!(still_received(rows), vec!["H1/R-F2".to_string()]);
 
-    let report = h
-        .registry
-        .adjudicate_received(day("2025-09-02"), &|_| {})
-        .await
-        .unwrap();
+    let report = adjudicate(&h.registry, "2025-09-02").await;
     assert_eq!(report.adjudicated, 1);
     let rows = stored_claims(&h, &columns).await;
     assert!(still_received(rows).is_empty());
@@ -479,10 +480,7 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
     );
     assert_eq!(h.dump().await, before, "adjudication left something behind");
 
-    h.registry
-        .adjudicate_received(day("2025-09-02"), &|_| {})
-        .await
-        .unwrap();
+    adjudicate(&h.registry, "2025-09-02").await;
     let before = h.dump().await;
     assert!(
         failing
@@ -513,17 +511,9 @@ pub async fn claims_received_after_the_decision_date_wait(h: Harness) {
         .collect();
     h.registry.receive_claims(received).await.unwrap();
 
-    let first = h
-        .registry
-        .adjudicate_received(day("2025-09-10"), &|_| {})
-        .await
-        .unwrap();
+    let first = adjudicate(&h.registry, "2025-09-10").await;
     assert_eq!((first.adjudicated, first.waiting), (1, 1));
-    let second = h
-        .registry
-        .adjudicate_received(day("2025-09-20"), &|_| {})
-        .await
-        .unwrap();
+    let second = adjudicate(&h.registry, "2025-09-20").await;
     assert_eq!((second.adjudicated, second.waiting), (1, 0));
     let late = h.registry.claim_view("H1/L1").await.unwrap();
     assert_eq!(late.record.decided_date, Some(day("2025-09-20")));
@@ -547,10 +537,7 @@ pub async fn a_family_limit_goes_to_the_claims_that_arrived_first(h: Harness) {
         .map(|claim| ReceivedClaim { line: 0, claim })
         .collect();
     h.registry.receive_claims(received).await.unwrap();
-    h.registry
-        .adjudicate_received(day("2025-09-01"), &|_| {})
-        .await
-        .unwrap();
+    adjudicate(&h.registry, "2025-09-01").await;
     let approved = |id: &'static str| {
         let registry = h.registry.clone();
         async move {
@@ -585,10 +572,7 @@ pub async fn a_batch_judged_in_parts_keeps_each_familys_limit(h: Harness) {
         })
         .collect();
     h.registry.receive_claims(received).await.unwrap();
-    h.registry
-        .adjudicate_received(day("2025-09-01"), &|_| {})
-        .await
-        .unwrap();
+    adjudicate(&h.registry, "2025-09-01").await;
 
     let columns = [
         claim_column::ID,
@@ -646,11 +630,7 @@ M6,F2,Nila Devi,child,F,2010-01-01,,,,active,2025-04-01
 ",
     );
     h.import("members", &members).await.unwrap();
-    let run = h
-        .registry
-        .adjudicate_received(day("2025-09-10"), &|_| {})
-        .await
-        .unwrap();
+    let run = adjudicate(&h.registry, "2025-09-10").await;
     assert_eq!(run.adjudicated, 1);
     let judged = h.registry.claim_view("H1/N1").await.unwrap();
     assert_eq!(judged.record.family_id.as_deref(), Some("F2"));
