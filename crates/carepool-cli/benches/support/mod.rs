@@ -68,6 +68,22 @@ pub fn peak_memory_mb() -> f64 {
     kb / 1024.0
 }
 
+/// CPU time the process has used so far, all threads, in seconds: user plus system time from
+/// /proc/self/stat, counted in Linux's fixed USER_HZ of 100 ticks a second. On a shared machine it
+/// varies less than elapsed time, since time the process waits for a core does not count.
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name may hold spaces; the fields after it start with the state (field 3).
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after_name
+        .split_whitespace()
+        .skip(11) // fields 3 to 13
+        .take(2) // utime, stime
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 /// About `members` members (families of the default mean size) of examples/pip-inpatient.toml
 /// over `years` years from its first day: the settings, the scheme and the generator's options.
 pub fn national_scheme(
