@@ -16,9 +16,18 @@ use carepool_core::registry::FieldError;
 pub mod claim_column {
     pub const ID: usize = 0;
     pub const PROVIDER_ID: usize = 1;
+    pub const CLAIM_NUMBER: usize = 2;
     pub const MEMBER_ID: usize = 3;
     pub const FAMILY_ID: usize = 4;
+    pub const VISIT_DATE: usize = 5;
+    pub const ADMISSION_DATE: usize = 6;
+    pub const DISCHARGE_DATE: usize = 7;
     pub const INCURRED_DATE: usize = 8;
+    pub const DIAGNOSIS_CODES: usize = 9;
+    pub const CLINICAL_CATEGORY: usize = 10;
+    pub const SPECIALTY: usize = 11;
+    pub const LIMIT_RAISING_CASE: usize = 12;
+    pub const COPAY_COLLECTED: usize = 13;
     pub const RECEIVED_DATE: usize = 14;
     pub const STATUS: usize = 15;
     pub const PACKAGE: usize = 16;
@@ -59,6 +68,9 @@ pub mod claim_column {
 /// Column positions in [`CLAIM_LINES`] and [`CLAIM_REASONS`] that are read by.
 pub const LINE_CLAIM_ID: usize = 0;
 pub const LINE_MEMBER_ID: usize = 2;
+pub const LINE_SERVICE_CODE: usize = 3;
+pub const LINE_QUANTITY: usize = 4;
+pub const LINE_UNIT_PRICE: usize = 5;
 pub const LINE_BENEFIT_CATEGORY: usize = 6;
 pub const LINE_TARIFF_PRICE: usize = 7;
 pub const LINE_CLAIMED: usize = 8;
@@ -437,9 +449,9 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
             row: line,
         };
         claim_lines.push(ClaimLine {
-            service_code: l.text(3)?,
-            quantity: l.integer(4)?,
-            unit_price: l.money(5)?,
+            service_code: l.text(LINE_SERVICE_CODE)?,
+            quantity: l.integer(LINE_QUANTITY)?,
+            unit_price: l.money(LINE_UNIT_PRICE)?,
         });
         line_decisions.push(LineDecision {
             benefit_category: l.opt_text(LINE_BENEFIT_CATEGORY)?,
@@ -460,41 +472,42 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
                 .ok_or_else(|| FieldError::new("reasons", format!("'{code}' is not a reason code")))
         })
         .collect::<Result<_, _>>()?;
+    use claim_column as c;
     Ok(ClaimRecord {
         claim: Claim {
-            provider_id: f.text(1)?,
-            claim_number: f.text(2)?,
-            member_id: f.text(3)?,
-            visit_date: f.opt_date(5)?,
-            admission_date: f.opt_date(6)?,
-            discharge_date: f.opt_date(7)?,
-            diagnosis_codes: f.list(9)?,
-            clinical_category: f.text(10)?,
-            specialty: f.opt_text(11)?,
-            limit_raising_case: f.opt_text(12)?,
-            copay_collected: f.money(13)?,
-            received_date: f.date(14)?,
+            provider_id: f.text(c::PROVIDER_ID)?,
+            claim_number: f.text(c::CLAIM_NUMBER)?,
+            member_id: f.text(c::MEMBER_ID)?,
+            visit_date: f.opt_date(c::VISIT_DATE)?,
+            admission_date: f.opt_date(c::ADMISSION_DATE)?,
+            discharge_date: f.opt_date(c::DISCHARGE_DATE)?,
+            diagnosis_codes: f.list(c::DIAGNOSIS_CODES)?,
+            clinical_category: f.text(c::CLINICAL_CATEGORY)?,
+            specialty: f.opt_text(c::SPECIALTY)?,
+            limit_raising_case: f.opt_text(c::LIMIT_RAISING_CASE)?,
+            copay_collected: f.money(c::COPAY_COLLECTED)?,
+            received_date: f.date(c::RECEIVED_DATE)?,
             lines: claim_lines,
         },
-        family_id: f.opt_text(4)?,
-        status: f.code(15, ClaimStatus::parse)?,
-        package: f.opt_text(16)?,
-        scheme_version: f.opt_date(17)?,
-        coverage_year_start: f.opt_date(18)?,
+        family_id: f.opt_text(c::FAMILY_ID)?,
+        status: f.code(c::STATUS, ClaimStatus::parse)?,
+        package: f.opt_text(c::PACKAGE)?,
+        scheme_version: f.opt_date(c::SCHEME_VERSION)?,
+        coverage_year_start: f.opt_date(c::COVERAGE_YEAR_START)?,
         amounts: Amounts {
-            claimed: f.money(19)?,
-            approved: f.money(20)?,
-            member_share: f.money(21)?,
-            rejected: f.money(22)?,
+            claimed: f.money(c::CLAIMED)?,
+            approved: f.money(c::APPROVED)?,
+            member_share: f.money(c::MEMBER_SHARE)?,
+            rejected: f.money(c::REJECTED)?,
         },
-        allowance: f.money(23)?,
-        paid: f.money(24)?,
+        allowance: f.money(c::ALLOWANCE)?,
+        paid: f.money(c::PAID)?,
         reason_codes,
-        decided_date: f.opt_date(26)?,
-        paid_date: f.opt_date(27)?,
-        payment_batch: f.opt_text(28)?,
-        allowance_batch: f.opt_text(29)?,
-        review_note: f.opt_text(30)?,
+        decided_date: f.opt_date(c::DECIDED_DATE)?,
+        paid_date: f.opt_date(c::PAID_DATE)?,
+        payment_batch: f.opt_text(c::PAYMENT_BATCH)?,
+        allowance_batch: f.opt_text(c::ALLOWANCE_BATCH)?,
+        review_note: f.opt_text(c::REVIEW_NOTE)?,
         line_decisions,
     })
 }
@@ -631,6 +644,17 @@ mod tests {
             "received_date"
         );
         for (index, name) in [
+            (claim_column::PROVIDER_ID, "provider_id"),
+            (claim_column::CLAIM_NUMBER, "claim_number"),
+            (claim_column::MEMBER_ID, "member_id"),
+            (claim_column::VISIT_DATE, "visit_date"),
+            (claim_column::ADMISSION_DATE, "admission_date"),
+            (claim_column::DISCHARGE_DATE, "discharge_date"),
+            (claim_column::DIAGNOSIS_CODES, "diagnosis_codes"),
+            (claim_column::CLINICAL_CATEGORY, "clinical_category"),
+            (claim_column::SPECIALTY, "specialty"),
+            (claim_column::LIMIT_RAISING_CASE, "limit_raising_case"),
+            (claim_column::COPAY_COLLECTED, "copay_collected"),
             (claim_column::FAMILY_ID, "family_id"),
             (claim_column::PACKAGE, "package"),
             (claim_column::SCHEME_VERSION, "scheme_version"),
@@ -652,6 +676,9 @@ mod tests {
         }
         assert_eq!(CLAIM_LINES.columns[LINE_MEMBER_ID].name, "member_id");
         for (index, name) in [
+            (LINE_SERVICE_CODE, "service_code"),
+            (LINE_QUANTITY, "quantity"),
+            (LINE_UNIT_PRICE, "unit_price"),
             (LINE_BENEFIT_CATEGORY, "benefit_category"),
             (LINE_TARIFF_PRICE, "tariff_price"),
             (LINE_CLAIMED, "claimed"),
