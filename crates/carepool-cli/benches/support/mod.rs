@@ -69,8 +69,8 @@ pub fn peak_memory_mb() -> f64 {
 }
 
 /// CPU time the process has used so far, all threads, in seconds: user plus system time from
-/// /proc/self/stat, counted in Linux's fixed USER_HZ of 100 ticks a second. On a shared machine it
-/// varies less than elapsed time, since time the process waits for a core does not count.
+/// /proc/self/stat, counted in Linux's fixed USER_HZ of 100 ticks a second. Against elapsed
+/// time, it tells how many cores a step kept busy.
 pub fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // The command name may hold spaces; the fields after it start with the state (field 3).
