@@ -88,11 +88,8 @@ impl Registry {
         }
         let family_of = self.families_of(&queued).await?;
         for claim in &mut queued {
-            // A member the registry does not know is judged apart (and refused).
-            claim.family_id = family_of
-                .get(&claim.member_id)
-                .cloned()
-                .unwrap_or_else(|| format!("\u{0}{}", claim.member_id));
+            let family = family_of.get(&claim.member_id).map(String::as_str);
+            claim.family_id = batching_family(family, &claim.member_id);
         }
         queued.sort_by(|a, b| {
             (&a.family_id, a.received, &a.id).cmp(&(&b.family_id, b.received, &b.id))
@@ -232,6 +229,12 @@ impl Drop for ReadAhead {
     }
 }
 
+/// The family a claim is batched and judged with: its member's, or for a member the registry
+/// does not know (judged apart, and refused) one of its own, under a name no family id takes.
+fn batching_family(family_id: Option<&str>, member_id: &str) -> String {
+    family_id.map_or_else(|| format!("\u{0}{member_id}"), str::to_string)
+}
+
 /// Cuts a list sorted by family into batches of about `size`, never splitting a family.
 fn whole_families(families: &[&str], size: usize) -> Vec<std::ops::Range<usize>> {
     let mut batches = Vec::new();
@@ -362,15 +365,17 @@ impl Judge<'_> {
         Ok(all.into_writes())
     }
 
-    /// Two parts of about the same number of claims, each of whole families (a member the
-    /// registry does not know is a family of its own), each in the order given.
+    /// Two parts of about the same number of claims, each of whole families (see
+    /// [`batching_family`]), each in the order given.
     fn split_by_family<'r>(&self, claims: Vec<ToJudge<'r>>) -> Vec<Vec<ToJudge<'r>>> {
         let family_of = |record: &ClaimRecord| {
-            self.loaded
+            let member_id = &record.claim.member_id;
+            let family = self
+                .loaded
                 .members
-                .get(&record.claim.member_id)
-                .map_or(record.claim.member_id.as_str(), |m| m.family_id.as_str())
-                .to_string()
+                .get(member_id)
+                .map(|m| m.family_id.as_str());
+            batching_family(family, member_id)
         };
         let mut sizes: HashMap<String, usize> = HashMap::new();
         for (record, _) in &claims {
