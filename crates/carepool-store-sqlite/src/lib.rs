@@ -1,5 +1,8 @@
 //! The embedded default store: one SQLite file in WAL mode, migrated on open.
 
+mod direct;
+mod raw;
+
 use carepool_store::StoreError;
 use carepool_store::sql::SQLITE;
 use sqlx::SqlitePool;
@@ -46,7 +49,11 @@ impl SqliteStore {
     }
 }
 
-carepool_store::sqlx_store!(store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite");
+carepool_store::sqlx_store!(
+    store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite",
+    upsert_rows: direct::upsert_rows, update_rows: direct::update_rows,
+    select_where_in: direct::select_where_in
+);
 
 #[cfg(test)]
 mod tests {

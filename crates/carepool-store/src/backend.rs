@@ -9,7 +9,109 @@
 /// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`.
 #[macro_export]
 macro_rules! sqlx_store {
+    // Rows moved through sqlx, in multi-row statements.
     (store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal) => {
+        /// Inserts or replaces rows, in statements of as many rows as the bind limit allows.
+        async fn upsert_rows(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            rows: &[$crate::schema::Row],
+            progress: &$crate::Progress,
+        ) -> Result<(), $crate::StoreError> {
+            let mut written = 0;
+            for chunk in rows.chunks($dialect.rows_per_statement(table)) {
+                let sql = $dialect.insert(table, chunk.len(), true);
+                let query = chunk
+                    .iter()
+                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
+                        bind_row(q, table, row)
+                    });
+                query
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| write_error(table.singular, e))?;
+                written += chunk.len() as u64;
+                progress(written);
+            }
+            Ok(())
+        }
+
+        /// Sets `columns` of stored rows found by key, in statements of as many rows as the bind
+        /// limit allows; a row not found fails the write.
+        async fn update_rows(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            columns: &[usize],
+            rows: &[$crate::schema::Row],
+        ) -> Result<(), $crate::StoreError> {
+            let bound: Vec<usize> = table.key.iter().chain(columns).copied().collect();
+            let per_statement = ($dialect.binds_per_statement / bound.len()).max(1);
+            for chunk in rows.chunks(per_statement) {
+                let sql = $dialect.update_columns(table, columns, chunk.len());
+                let query =
+                    chunk
+                        .iter()
+                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
+                            bound
+                                .iter()
+                                .fold(q, |q, &i| bind(q, &row[i], table.columns[i].ty))
+                        });
+                let done = query
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| write_error(table.singular, e))?;
+                if done.rows_affected() != chunk.len() as u64 {
+                    return Err($crate::StoreError::NotFound {
+                        what: table.singular,
+                        key: format!(
+                            "among {} rows to update ({} found)",
+                            chunk.len(),
+                            done.rows_affected()
+                        ),
+                    });
+                }
+            }
+            Ok(())
+        }
+
+        /// Whole rows whose text `column` holds one of `values`, in key order.
+        async fn select_where_in(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            column: usize,
+            values: &[String],
+        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+            let mut found = Vec::new();
+            for chunk in values.chunks($dialect.binds_per_statement) {
+                let sql = $dialect.rows_where_in(table, column, chunk.len());
+                let query = chunk
+                    .iter()
+                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
+                        q.bind(v.clone())
+                    });
+                for row in query
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err($crate::StoreError::internal)?
+                {
+                    found.push(read_row(table, &row)?);
+                }
+            }
+            Ok(found)
+        }
+
+        $crate::sqlx_store!(
+            store: $store, db: $db, dialect: $dialect, name: $name,
+            upsert_rows: upsert_rows, update_rows: update_rows, select_where_in: select_where_in
+        );
+    };
+    // A backend with its own way of moving many rows: `upsert_rows`, `update_rows` and
+    // `select_where_in` take the same arguments as the functions above.
+    (
+        store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal,
+        upsert_rows: $upsert_rows:path, update_rows: $update_rows:path,
+        select_where_in: $select_where_in:path
+    ) => {
         use ::sqlx::Row as _;
 
         type BackendQuery<'q> = ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments>;
@@ -125,110 +227,6 @@ macro_rules! sqlx_store {
 
         type Connection = <$db as ::sqlx::Database>::Connection;
 
-        /// Inserts or replaces rows, in statements of as many rows as the bind limit allows.
-        async fn upsert_rows(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            rows: &[$crate::schema::Row],
-            progress: &$crate::Progress,
-        ) -> Result<(), $crate::StoreError> {
-            let mut written = 0;
-            for chunk in rows.chunks($dialect.rows_per_statement(table)) {
-                let sql = $dialect.insert(table, chunk.len(), true);
-                let query = chunk
-                    .iter()
-                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
-                        bind_row(q, table, row)
-                    });
-                query
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| write_error(table.singular, e))?;
-                written += chunk.len() as u64;
-                progress(written);
-            }
-            Ok(())
-        }
-
-        /// Sets `columns` of stored rows found by key, in statements of as many rows as the bind
-        /// limit allows; a row not found fails the write.
-        async fn update_rows(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            columns: &[usize],
-            rows: &[$crate::schema::Row],
-        ) -> Result<(), $crate::StoreError> {
-            let bound: Vec<usize> = table.key.iter().chain(columns).copied().collect();
-            let per_statement = ($dialect.binds_per_statement / bound.len()).max(1);
-            for chunk in rows.chunks(per_statement) {
-                let sql = $dialect.update_columns(table, columns, chunk.len());
-                let query =
-                    chunk
-                        .iter()
-                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
-                            bound
-                                .iter()
-                                .fold(q, |q, &i| bind(q, &row[i], table.columns[i].ty))
-                        });
-                let done = query
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| write_error(table.singular, e))?;
-                if done.rows_affected() != chunk.len() as u64 {
-                    return Err($crate::StoreError::NotFound {
-                        what: table.singular,
-                        key: format!(
-                            "among {} rows to update ({} found)",
-                            chunk.len(),
-                            done.rows_affected()
-                        ),
-                    });
-                }
-            }
-            Ok(())
-        }
-
-        async fn select_where_in(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            column: usize,
-            values: &[String],
-        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
-            let mut found = Vec::new();
-            for chunk in values.chunks($dialect.binds_per_statement) {
-                if let Some(sql) = $dialect.rows_where_in_packed(table, column, chunk.len()) {
-                    let packed: Option<String> = chunk
-                        .iter()
-                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
-                            q.bind(v.clone())
-                        })
-                        .fetch_one(&mut *conn)
-                        .await
-                        .and_then(|row| row.try_get(0))
-                        .map_err($crate::StoreError::internal)?;
-                    found.extend($crate::packed::unpack(
-                        table,
-                        packed.as_deref().unwrap_or("[]"),
-                    )?);
-                    continue;
-                }
-                let sql = $dialect.rows_where_in(table, column, chunk.len());
-                let query = chunk
-                    .iter()
-                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
-                        q.bind(v.clone())
-                    });
-                for row in query
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err($crate::StoreError::internal)?
-                {
-                    found.push(read_row(table, &row)?);
-                }
-            }
-            Ok(found)
-        }
-
         async fn select_list(
             conn: &mut Connection,
             table: &'static $crate::schema::Table,
@@ -303,7 +301,7 @@ macro_rules! sqlx_store {
                     .begin()
                     .await
                     .map_err($crate::StoreError::internal)?;
-                upsert_rows(&mut *tx, table, rows, progress).await?;
+                $upsert_rows(&mut *tx, table, rows, progress).await?;
                 tx.commit()
                     .await
                     .map_err(|e| write_error(table.singular, e))
@@ -386,7 +384,7 @@ macro_rules! sqlx_store {
                     .acquire()
                     .await
                     .map_err($crate::StoreError::internal)?;
-                select_where_in(&mut *conn, table, column, values).await
+                $select_where_in(&mut *conn, table, column, values).await
             }
 
             async fn write_locked(
@@ -408,7 +406,7 @@ macro_rules! sqlx_store {
                             table,
                             column,
                             values,
-                        } => select_where_in(&mut *tx, table, *column, values).await?,
+                        } => $select_where_in(&mut *tx, table, *column, values).await?,
                         $crate::Read::List { table, query } => {
                             select_list(&mut *tx, table, query).await?
                         }
@@ -417,13 +415,13 @@ macro_rules! sqlx_store {
                 for write in decide(read)? {
                     match write {
                         $crate::Write::Upsert(table, rows) => {
-                            upsert_rows(&mut *tx, table, &rows, &|_| {}).await?
+                            $upsert_rows(&mut *tx, table, &rows, &|_| {}).await?
                         }
                         $crate::Write::Update {
                             table,
                             columns,
                             rows,
-                        } => update_rows(&mut *tx, table, columns, &rows).await?,
+                        } => $update_rows(&mut *tx, table, columns, &rows).await?,
                     }
                 }
                 tx.commit().await.map_err(|e| write_error("claim", e))

@@ -8,7 +8,6 @@ mod backend;
 pub use futures_util;
 pub mod claim_tables;
 pub mod json;
-pub mod packed;
 pub mod schema;
 pub mod sql;
 pub mod tables;

@@ -3,7 +3,7 @@
 //! spliced: the text holds only names from the static descriptors.
 
 use crate::ListQuery;
-use crate::schema::{ColumnType, Table};
+use crate::schema::Table;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy)]
@@ -18,9 +18,6 @@ pub struct Dialect {
     pub begin_write: &'static str,
     /// The backend locks rows and tables (PostgreSQL); otherwise `begin_write` locks everything.
     pub row_locks: bool,
-    /// Long reads come packed into one JSON text (see [`crate::packed`]): SQLite, whose driver
-    /// pays for every row it hands over.
-    pub packs_rows: bool,
 }
 
 pub const SQLITE: Dialect = Dialect {
@@ -29,7 +26,6 @@ pub const SQLITE: Dialect = Dialect {
     distinct: "IS NOT",
     begin_write: "BEGIN IMMEDIATE",
     row_locks: false,
-    packs_rows: true,
 };
 pub const POSTGRES: Dialect = Dialect {
     placeholder_prefix: '$',
@@ -37,7 +33,6 @@ pub const POSTGRES: Dialect = Dialect {
     distinct: "IS DISTINCT FROM",
     begin_write: "BEGIN",
     row_locks: true,
-    packs_rows: false,
 };
 
 impl Dialect {
@@ -168,6 +163,21 @@ impl Dialect {
         )
     }
 
+    /// `UPDATE` of `columns` in one row found by its key; binds `columns`, then the key.
+    pub fn update_one(self, table: &Table, columns: &[usize]) -> String {
+        let set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| format!("{} = {}", table.columns[i].name, self.placeholder(n + 1)))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE {}",
+            table.name,
+            set.join(", "),
+            self.key_condition(table, columns.len() + 1)
+        )
+    }
+
     /// `UPDATE` of `columns` in `rows` rows at once, each found by its key; binds, row by row,
     /// the key columns then `columns`.
     pub fn update_columns(self, table: &Table, columns: &[usize], rows: usize) -> String {
@@ -276,36 +286,6 @@ impl Dialect {
         )
     }
 
-    /// As [`Dialect::rows_where_in`], packed into one JSON text where the backend packs rows.
-    pub fn rows_where_in_packed(
-        self,
-        table: &Table,
-        column: usize,
-        count: usize,
-    ) -> Option<String> {
-        if !self.packs_rows {
-            return None;
-        }
-        let cells: Vec<String> = table
-            .columns
-            .iter()
-            .map(|c| match c.ty {
-                ColumnType::Real => {
-                    format!("iif({0} IS NULL, NULL, printf('%!.17g', {0}))", c.name)
-                }
-                _ => c.name.to_string(),
-            })
-            .collect();
-        Some(format!(
-            "SELECT json_group_array(json_array({}) ORDER BY {}) FROM {} WHERE {} IN ({})",
-            cells.join(", "),
-            Self::key_columns(table).join(", "),
-            table.name,
-            table.columns[column].name,
-            self.marks(count)
-        ))
-    }
-
     /// Locks the rows of `table` whose `column` holds one of `count` values, in a fixed order so
     /// that two lockers never wait on each other; none where `begin_write` locks everything.
     pub fn lock_rows(self, table: &Table, column: usize, count: usize) -> Option<String> {
@@ -357,6 +337,10 @@ mod tests {
             POSTGRES.update_columns(&COVERAGE, &[3], 2),
             "UPDATE coverage SET package = v.column3 FROM (VALUES ($1, $2, $3), ($4, $5, $6)) AS v \
              WHERE coverage.member_id = v.column1 AND coverage.start_date = v.column2"
+        );
+        assert_eq!(
+            SQLITE.update_one(&COVERAGE, &[3, 2]),
+            "UPDATE coverage SET package = ?, end_date = ? WHERE member_id = ? AND start_date = ?"
         );
     }
 

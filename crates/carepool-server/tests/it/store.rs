@@ -1,10 +1,14 @@
-//! The store's own promises, on each backend: what is written is read back exactly (SQLite packs
-//! long reads into one JSON text), and an update of some columns touches only those.
+//! The store's own promises, on each backend: what is written is read back exactly, an update of
+//! some columns touches only those, and a write the database refuses is a conflict that leaves
+//! nothing behind. SQLite moves many rows through its own handle rather than sqlx's, so both
+//! ways are held to the same promises here.
 
 use crate::support::{Harness, load_registry};
 use carepool_store::schema::{Row, Value};
-use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS};
+use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS, MEMBERS};
 use carepool_store::{Lock, StoreError, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 fn text(s: &str) -> Value {
     Value::Text(s.into())
@@ -30,7 +34,19 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         ],
         vec![text("F3"), text("pip"), text("V2"), Value::Null, text("")],
     ];
-    store.upsert(&FAMILIES, &awkward, &|_| {}).await.unwrap();
+    let written = Arc::new(AtomicU64::new(0));
+    let heard = written.clone();
+    store
+        .upsert(&FAMILIES, &awkward, &move |n| {
+            heard.store(n, Ordering::Relaxed)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        written.load(Ordering::Relaxed),
+        3,
+        "progress hears of every row"
+    );
     let ids = ["F3", "F1", "F2", "nobody"].map(String::from);
     assert_eq!(
         store.rows_where_in(&FAMILIES, 0, &ids).await.unwrap(),
@@ -124,4 +140,29 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         text("renamed"),
         "nothing written"
     );
+
+    // Two members under one national id: refused as a conflict naming the member, all or none.
+    let mut twins = store
+        .rows_where_in(&MEMBERS, 0, &["M1".into()])
+        .await
+        .unwrap();
+    const NATIONAL_ID: usize = 6;
+    twins[0][NATIONAL_ID] = text("NID-TWIN");
+    let mut twin = twins[0].clone();
+    twin[0] = text("M-TWIN");
+    twins.push(twin);
+    let refused = store.upsert(&MEMBERS, &twins, &|_| {}).await;
+    match refused {
+        Err(StoreError::Conflict(message)) => assert!(
+            message.starts_with("a member with that key or unique value already exists"),
+            "{message}"
+        ),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let stored = store
+        .rows_where_in(&MEMBERS, 0, &["M1".into(), "M-TWIN".into()])
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1, "the new member is not written");
+    assert_ne!(stored[0][NATIONAL_ID], text("NID-TWIN"), "nor the change");
 }
