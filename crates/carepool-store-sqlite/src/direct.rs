@@ -8,6 +8,7 @@ use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
 use carepool_store::schema::{ColumnType, Row, Table, Value};
 use carepool_store::sql::SQLITE;
 use carepool_store::{Progress, StoreError};
+use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
 
@@ -111,19 +112,38 @@ fn prepare<'h>(handle: &'h Handle, sql: &str) -> Result<Statement<'h>, StoreErro
 }
 
 fn bind(statement: &mut Statement, at: usize, value: &Value) -> Result<(), StoreError> {
-    // Dates as sqlx writes them in SQLite: ISO 8601 text.
-    let date;
+    let mut digits = [0; 10];
+    let formatted;
     let bound = match value {
         Value::Null => Bound::Null,
         Value::Text(text) => Bound::Text(text),
         Value::Integer(i) => Bound::Integer(*i),
         Value::Real(r) => Bound::Real(*r),
-        Value::Date(d) => {
-            date = d.format("%Y-%m-%d").to_string();
-            Bound::Text(&date)
-        }
+        Value::Date(date) => Bound::Text(match iso_date(*date, &mut digits) {
+            Some(text) => text,
+            None => {
+                formatted = date.format("%Y-%m-%d").to_string();
+                &formatted
+            }
+        }),
     };
     statement.bind(at, bound).map_err(StoreError::internal)
+}
+
+/// A date as sqlx writes it in SQLite (ISO 8601 text), written by hand: chrono's formatting
+/// showed in profiles of batch writes. None for a year beyond four digits.
+fn iso_date(date: NaiveDate, digits: &mut [u8; 10]) -> Option<&str> {
+    let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
+    let parts = [(year, 0, 4), (date.month(), 5, 2), (date.day(), 8, 2)];
+    for (mut number, start, width) in parts {
+        for place in (start..start + width).rev() {
+            digits[place] = b'0' + (number % 10) as u8;
+            number /= 10;
+        }
+    }
+    digits[4] = b'-';
+    digits[7] = b'-';
+    std::str::from_utf8(digits).ok()
 }
 
 /// A row as stored, each cell read as its column's type.
@@ -171,5 +191,30 @@ fn write_error(table: &Table, error: SqliteError) -> StoreError {
             StoreError::Conflict(format!("a {what} refers to a row that does not exist"))
         }
         _ => StoreError::internal(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        let mut digits = [0; 10];
+        for text in [
+            "2024-02-29",
+            "0999-01-05",
+            "2025-12-31",
+            "0000-01-01",
+            "9999-12-31",
+        ] {
+            let date: NaiveDate = text.parse().unwrap();
+            assert_eq!(iso_date(date, &mut digits), Some(text));
+            assert_eq!(date.format("%Y-%m-%d").to_string(), text);
+        }
+        let far = NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
+        assert_eq!(iso_date(far, &mut digits), None, "left to chrono");
+        let before = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap();
+        assert_eq!(iso_date(before, &mut digits), None, "left to chrono");
     }
 }
