@@ -1,8 +1,8 @@
 //! Many rows moved straight through the connection's SQLite handle (see [`crate::raw`]), one
-//! prepared statement run once a row. sqlx hands every statement and every row between its worker thread
-//! and the caller and copies each bound text; on a batch's writes and reads that cost more than
-//! SQLite's own work. The connection stays sqlx's, in sqlx's transaction: only the statements
-//! go around it.
+//! prepared statement run once a row. sqlx hands every statement and every row between its
+//! worker thread and the caller and copies each bound text; on a batch's writes and reads that
+//! cost more than SQLite's own work. The connection stays sqlx's, in sqlx's transaction: only
+//! the statements go around it.
 
 use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
 use carepool_store::schema::{ColumnType, Row, Table, Value};
