@@ -38,6 +38,7 @@ pub(crate) async fn upsert_rows(
     }
     with_handle(conn, |db| {
         let mut statement = prepare(db, &SQLITE.insert(table, 1, true))?;
+        // As often as sqlx's multi-row statements would have reported.
         let report_every = SQLITE.rows_per_statement(table);
         for (n, row) in rows.iter().enumerate() {
             for (at, value) in row.iter().enumerate() {
@@ -184,12 +185,10 @@ fn read_row(table: &Table, row: &Statement) -> Result<Row, StoreError> {
 fn write_error(table: &Table, error: SqliteError) -> StoreError {
     let what = table.singular;
     match error.code {
-        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => StoreError::Conflict(
-            format!("a {what} with that key or unique value already exists ({error})"),
-        ),
-        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-            StoreError::Conflict(format!("a {what} refers to a row that does not exist"))
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            StoreError::duplicate(what, error.message())
         }
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => StoreError::dangling(what),
         _ => StoreError::internal(error),
     }
 }

@@ -25,6 +25,27 @@ impl fmt::Display for SqliteError {
 
 impl std::error::Error for SqliteError {}
 
+impl SqliteError {
+    /// SQLite's own words, as sqlx reports them.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The last error on a handle; only ever given the handle of a live [`Handle`] or [`Statement`].
+fn last_error(db: NonNull<ffi::sqlite3>) -> SqliteError {
+    // SAFETY: the handle is open (see the callers); SQLite keeps its message until the next call on it, and it
+    // is copied at once.
+    unsafe {
+        SqliteError {
+            code: ffi::sqlite3_extended_errcode(db.as_ptr()),
+            message: CStr::from_ptr(ffi::sqlite3_errmsg(db.as_ptr()))
+                .to_string_lossy()
+                .into_owned(),
+        }
+    }
+}
+
 /// A connection's handle, lent for `'h` by whoever keeps every other user off it.
 pub(crate) struct Handle<'h> {
     db: NonNull<ffi::sqlite3>,
@@ -58,7 +79,7 @@ impl<'h> Handle<'h> {
             )
         };
         if code != ffi::SQLITE_OK {
-            return Err(self.error());
+            return Err(last_error(self.db));
         }
         let statement = NonNull::new(statement).ok_or_else(|| SqliteError {
             code: ffi::SQLITE_MISUSE,
@@ -69,19 +90,6 @@ impl<'h> Handle<'h> {
             statement,
             handle: PhantomData,
         })
-    }
-
-    fn error(&self) -> SqliteError {
-        // SAFETY: the handle is open; SQLite keeps its message until the next call on it,
-        // and it is copied at once.
-        unsafe {
-            SqliteError {
-                code: ffi::sqlite3_extended_errcode(self.db.as_ptr()),
-                message: CStr::from_ptr(ffi::sqlite3_errmsg(self.db.as_ptr()))
-                    .to_string_lossy()
-                    .into_owned(),
-            }
-        }
     }
 }
 
@@ -200,11 +208,7 @@ impl Statement<'_> {
     }
 
     fn error(&self) -> SqliteError {
-        Handle {
-            db: self.db,
-            lent: PhantomData,
-        }
-        .error()
+        last_error(self.db)
     }
 
     fn reset(&mut self) {

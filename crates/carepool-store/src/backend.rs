@@ -6,7 +6,8 @@
 //! crate with its concrete types, keeps a single copy of the logic instead.
 
 /// Implements [`Store`](crate::Store) for `$store`, a struct with a `pool: sqlx::Pool<$db>` field.
-/// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`.
+/// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`. A backend may
+/// bring its own `upsert_rows`, `update_rows` and `select_where_in` (the second form below).
 #[macro_export]
 macro_rules! sqlx_store {
     // Rows moved through sqlx, in multi-row statements.
@@ -209,15 +210,10 @@ macro_rules! sqlx_store {
             if let ::sqlx::Error::Database(db) = &error {
                 match db.kind() {
                     ::sqlx::error::ErrorKind::UniqueViolation => {
-                        return $crate::StoreError::Conflict(format!(
-                            "a {what} with that key or unique value already exists ({})",
-                            db.message()
-                        ));
+                        return $crate::StoreError::duplicate(what, db.message());
                     }
                     ::sqlx::error::ErrorKind::ForeignKeyViolation => {
-                        return $crate::StoreError::Conflict(format!(
-                            "a {what} refers to a row that does not exist"
-                        ));
+                        return $crate::StoreError::dangling(what);
                     }
                     _ => {}
                 }

@@ -37,6 +37,18 @@ impl StoreError {
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
         StoreError::Internal(Box::new(error))
     }
+
+    /// The database refused a `what` whose key or unique value is taken; `detail` is its word.
+    pub fn duplicate(what: &str, detail: &str) -> StoreError {
+        StoreError::Conflict(format!(
+            "a {what} with that key or unique value already exists ({detail})"
+        ))
+    }
+
+    /// The database refused a `what` that refers to a row that does not exist.
+    pub fn dangling(what: &str) -> StoreError {
+        StoreError::Conflict(format!("a {what} refers to a row that does not exist"))
+    }
 }
 
 /// Which rows a list returns: equality filters on filterable columns, then a page in key order.

@@ -146,21 +146,10 @@ impl Dialect {
         )
     }
 
-    /// `UPDATE` of every non-key column; binds the whole row in column order, then the key.
+    /// `UPDATE` of every column of one row; binds the whole row in column order, then the key.
     pub fn update(self, table: &Table) -> String {
-        let width = table.columns.len();
-        let set: Vec<String> = table
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{} = {}", c.name, self.placeholder(i + 1)))
-            .collect();
-        format!(
-            "UPDATE {} SET {} WHERE {}",
-            table.name,
-            set.join(", "),
-            self.key_condition(table, width + 1)
-        )
+        let every_column: Vec<usize> = (0..table.columns.len()).collect();
+        self.update_one(table, &every_column)
     }
 
     /// `UPDATE` of `columns` in one row found by its key; binds `columns`, then the key.
