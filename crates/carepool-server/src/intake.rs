@@ -1,12 +1,13 @@
 //! The claims intake: submissions that arrive while one group is being judged wait and are
 //! judged together in the next, one transaction for many facilities. Under load a group grows
 //! to fill the time the last one took, so throughput rises without a fixed wait; alone, a
-//! claim is judged at once.
+//! claim is judged at once. A group's reads that need no lock (its claimants' registry rows)
+//! are made while the group before it is judged.
 
 use crate::error::ApiError;
 use crate::today;
 use carepool_service::Registry;
-use carepool_service::claims::{Answer, ReceivedClaim, RecentContext};
+use carepool_service::claims::{Answer, ReadSubmissions, ReceivedClaim, RecentContext};
 use tokio::sync::{mpsc, oneshot};
 
 /// A group takes no further submission once it holds this many claims (one large submission
@@ -26,11 +27,20 @@ struct Waiting {
     answer: oneshot::Sender<Answer>,
 }
 
+/// A group with what it reads before the lock, on its way to be judged.
+struct ReadGroup {
+    read: ReadSubmissions,
+    answers: Vec<oneshot::Sender<Answer>>,
+}
+
 impl Intake {
-    /// Starts the task that judges the groups (on the current tokio runtime).
+    /// Starts the tasks that read and judge the groups (on the current tokio runtime): one group
+    /// is read while the one before it is judged.
     pub fn start(registry: Registry) -> Intake {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(judge_groups(registry, receiver));
+        let (read_sender, read_receiver) = mpsc::channel(1);
+        tokio::spawn(read_groups(registry.clone(), receiver, read_sender));
+        tokio::spawn(judge_groups(registry, read_receiver));
         Intake { sender }
     }
 
@@ -46,11 +56,18 @@ impl Intake {
     }
 }
 
-/// Takes what is waiting, up to a group's size, judges it and answers; until every sender is
-/// gone. A submission whose sender stopped waiting (a closed connection) is still judged.
-async fn judge_groups(registry: Registry, mut receiver: mpsc::Receiver<Waiting>) {
-    let mut recent = RecentContext::new(&registry);
-    while let Some(first) = receiver.recv().await {
+/// Once the judge has taken the last group, takes what is waiting, up to a group's size, reads
+/// what it needs and hands it on; until every sender is gone. Waiting for the judge first lets
+/// a group fill for as long as the one before it takes to judge.
+async fn read_groups(
+    registry: Registry,
+    mut receiver: mpsc::Receiver<Waiting>,
+    judge: mpsc::Sender<ReadGroup>,
+) {
+    while let Ok(room) = judge.reserve().await {
+        let Some(first) = receiver.recv().await else {
+            return;
+        };
         let mut claims = first.claims.len();
         let mut group = vec![first];
         while claims < GROUP_CLAIMS {
@@ -67,11 +84,23 @@ async fn judge_groups(registry: Registry, mut receiver: mpsc::Receiver<Waiting>)
             .map(|waiting| (waiting.claims, waiting.answer))
             .unzip();
         // On its own task, so that a panic fails this group's answers, not the intake.
+        let reading = registry.clone();
+        match tokio::spawn(async move { reading.read_submissions(submissions).await }).await {
+            Ok(read) => room.send(ReadGroup { read, answers }),
+            Err(failure) => tracing::error!(%failure, "the claims intake failed reading a group"),
+        }
+    }
+}
+
+/// Judges each group read and answers its submissions. A submission whose sender stopped
+/// waiting (a closed connection) is still judged.
+async fn judge_groups(registry: Registry, mut groups: mpsc::Receiver<ReadGroup>) {
+    let mut recent = RecentContext::new(&registry);
+    while let Some(ReadGroup { read, answers }) = groups.recv().await {
+        // On its own task, so that a panic fails this group's answers, not the intake.
         let judging = registry.clone();
         let judged = tokio::spawn(async move {
-            let results = judging
-                .submit_together(submissions, today(), &mut recent)
-                .await;
+            let results = judging.judge_submissions(read, today(), &mut recent).await;
             (results, recent)
         });
         match judged.await {

@@ -9,7 +9,7 @@ mod submit;
 
 pub use adjudicate::{AdjudicationReport, BATCH};
 pub use pay::PaymentReport;
-pub use submit::{Answer, RecentContext};
+pub use submit::{Answer, ReadSubmissions, RecentContext};
 
 use crate::error::{RowProblem, ServiceError};
 use crate::{Registry, typed};

@@ -43,6 +43,20 @@ impl RecentContext {
 /// refused (nothing of it written).
 pub type Answer = Result<Vec<ClaimView>, ServiceError>;
 
+/// A group of submissions with what judging it reads outside the lock (what is stored of its
+/// claims, its claimants' registry rows), or why reading failed: read while the group before
+/// it is judged.
+pub struct ReadSubmissions {
+    submissions: Vec<Vec<ReceivedClaim>>,
+    read: Result<SubmissionRows, ServiceError>,
+}
+
+struct SubmissionRows {
+    stored: HashMap<String, ClaimRecord>,
+    registry: RegistryRows,
+    member_ids: Vec<String>,
+}
+
 impl Registry {
     /// Receives and judges several submissions in one transaction, answering each in order.
     /// A submission with a bad claim is refused alone. Should the transaction fail, each
@@ -53,31 +67,55 @@ impl Registry {
         today: NaiveDate,
         recent: &mut RecentContext,
     ) -> Vec<Answer> {
-        match self.try_submit_together(&submissions, today, recent).await {
+        let read = self.read_submissions(submissions).await;
+        self.judge_submissions(read, today, recent).await
+    }
+
+    /// The first half of [`Registry::submit_together`]: the reads that need no lock.
+    pub async fn read_submissions(&self, submissions: Vec<Vec<ReceivedClaim>>) -> ReadSubmissions {
+        let read = self.read_for(&submissions).await;
+        ReadSubmissions { submissions, read }
+    }
+
+    /// The second half of [`Registry::submit_together`]. The rows read may be a little old:
+    /// what the decisions depend on that changes claim by claim (the claims, their history, the
+    /// limits used) is read again under the lock.
+    pub async fn judge_submissions(
+        &self,
+        read: ReadSubmissions,
+        today: NaiveDate,
+        recent: &mut RecentContext,
+    ) -> Vec<Answer> {
+        let ReadSubmissions { submissions, read } = read;
+        let together = match read {
+            Ok(rows) => {
+                self.try_submit_together(&submissions, rows, today, recent)
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        match together {
             Ok(answers) => answers,
             Err(error) if submissions.len() == 1 => vec![Err(error)],
             Err(_) => {
                 let mut answers = Vec::with_capacity(submissions.len());
                 for submission in submissions {
-                    let answer = self
-                        .try_submit_together(std::slice::from_ref(&submission), today, recent)
-                        .await
-                        .and_then(|mut answer| answer.pop().expect("one answer"));
-                    answers.push(answer);
+                    let alone = std::slice::from_ref(&submission);
+                    let answer = match self.read_for(alone).await {
+                        Ok(rows) => self.try_submit_together(alone, rows, today, recent).await,
+                        Err(error) => Err(error),
+                    };
+                    answers.push(answer.and_then(|mut answer| answer.pop().expect("one answer")));
                 }
                 answers
             }
         }
     }
 
-    /// Judges the submissions' new claims (and their stored claims still waiting) in one
-    /// transaction; the outer error is the transaction's, the inner ones each submission's.
-    async fn try_submit_together(
+    async fn read_for(
         &self,
         submissions: &[Vec<ReceivedClaim>],
-        today: NaiveDate,
-        recent: &mut RecentContext,
-    ) -> Result<Vec<Answer>, ServiceError> {
+    ) -> Result<SubmissionRows, ServiceError> {
         let ids: Vec<String> = submissions.iter().flatten().map(|c| c.claim.id()).collect();
         let (member_ids, provider_ids) = claimants(
             submissions
@@ -88,10 +126,31 @@ impl Registry {
         // The registry rows of every claimant are read beside what is stored of the claims:
         // those of a claim refused or sent before are read for nothing, but a group waits for
         // one round of reads less.
-        let (stored, rows) = tokio::try_join!(
+        let (stored, registry) = tokio::try_join!(
             self.claim_records(&ids),
             RegistryRows::read(self.clone(), member_ids.clone(), provider_ids),
         )?;
+        Ok(SubmissionRows {
+            stored,
+            registry,
+            member_ids,
+        })
+    }
+
+    /// Judges the submissions' new claims (and their stored claims still waiting) in one
+    /// transaction; the outer error is the transaction's, the inner ones each submission's.
+    async fn try_submit_together(
+        &self,
+        submissions: &[Vec<ReceivedClaim>],
+        rows: SubmissionRows,
+        today: NaiveDate,
+        recent: &mut RecentContext,
+    ) -> Result<Vec<Answer>, ServiceError> {
+        let SubmissionRows {
+            stored,
+            registry,
+            member_ids,
+        } = rows;
         // New claims accepted so far, so that two submissions of one claim store it once.
         let mut fresh: HashMap<String, &Claim> = HashMap::new();
         let mut waiting: HashMap<String, &ClaimRecord> = HashMap::new();
@@ -127,7 +186,7 @@ impl Registry {
 
         let mut decided: HashMap<String, ClaimView> = HashMap::new();
         if !fresh.is_empty() || !waiting.is_empty() {
-            let loaded = recent.loader(self).resolve(rows).await?;
+            let loaded = recent.loader(self).resolve(registry).await?;
             let waiting_ids: Vec<&str> = waiting.keys().map(String::as_str).collect();
             // Judged in the order received whatever the order here (see `judge_batch`).
             let new_records = fresh
