@@ -252,6 +252,60 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
     );
 }
 
+/// Through one intake, where a group is read while the one before it is judged: twelve claims
+/// of one family, each sent twice and all at once, are each stored once, each answered as
+/// stored, and keep the family's limit together.
+pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h: Harness) {
+    load_registry(&h).await;
+    let app = carepool_server::router(h.registry.clone());
+    let mut sending = Vec::new();
+    for i in 0..24 {
+        let app = app.clone();
+        let admitted = day("2025-05-01") + chrono::Days::new((i % 12) * 5);
+        let claim = surgery(&format!("C{}", i % 12), "M4", &admitted.to_string(), 22_000);
+        let request = axum::http::Request::post("/api/claims")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(serde_json::to_vec(&claim).unwrap()))
+            .unwrap();
+        sending.push(tokio::spawn(async move {
+            let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            body
+        }));
+    }
+    let mut answers = Vec::new();
+    for answer in sending {
+        answers.push(answer.await.unwrap());
+    }
+    let mut total = Money::ZERO;
+    for i in 0..12 {
+        let id = format!("H1/C{i}");
+        let stored = h.registry.claim_view(&id).await.unwrap();
+        let stored = serde_json::to_value(&stored).unwrap();
+        let sent: Vec<_> = answers.iter().filter(|a| a["id"] == id).collect();
+        assert_eq!(sent, [&stored, &stored], "both answers as stored");
+        total += h
+            .registry
+            .claim_view(&id)
+            .await
+            .unwrap()
+            .record
+            .amounts
+            .approved;
+    }
+    assert_eq!(stored_claims(&h, &[claim_column::ID]).await.len(), 12);
+    assert_eq!(
+        total,
+        Money::from_units(50_000),
+        "the family limit, exactly"
+    );
+}
+
 /// Judges the claims received by `date`, on that date.
 async fn adjudicate(registry: &Registry, date: &str) -> AdjudicationReport {
     registry

@@ -36,6 +36,7 @@ use claims::{
     a_family_limit_goes_to_the_claims_that_arrived_first,
     a_run_failing_midway_keeps_the_batches_before, claims_received_after_the_decision_date_wait,
     claims_story, concurrent_claims_keep_the_limit,
+    one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     submissions_judged_together_are_answered_each_alone,
     the_intake_sees_a_moved_village_within_a_second,
 };
@@ -50,6 +51,7 @@ on_both_backends!(
     bad_input_changes_nothing,
     claims_story,
     concurrent_claims_keep_the_limit,
+    one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     a_failed_batch_leaves_nothing_behind,
     a_run_failing_midway_keeps_the_batches_before,
     claims_received_after_the_decision_date_wait,
