@@ -21,6 +21,13 @@ async fn with_handle<T>(
     // SAFETY: `locked` keeps sqlx's worker off the open handle, and outlives `handle`.
     #[allow(unsafe_code)]
     let handle = unsafe { Handle::lent(locked.as_raw_handle()) };
+    if let Some(owner) = handle.keep_statements() {
+        // sqlx drops a connection's hooks before it closes it, and never calls this one
+        // otherwise than on a rollback, where it does nothing: the cache's owner lives in it.
+        locked.set_rollback_hook(move || {
+            let _ = &owner;
+        });
+    }
     // The statements run on this thread, as sqlx's worker would have run them; handing the
     // runtime's other tasks over first (`block_in_place`) cost single claims over HTTP a sixth.
     work(&handle)
@@ -92,16 +99,13 @@ pub(crate) async fn select_where_in(
 ) -> Result<Vec<Row>, StoreError> {
     with_handle(conn, |db| {
         let mut found = Vec::new();
-        for chunk in values.chunks(SQLITE.binds_per_statement) {
-            let mut statement = prepare(db, &SQLITE.rows_where_in(table, column, chunk.len()))?;
-            for (at, value) in chunk.iter().enumerate() {
-                statement
-                    .bind(at + 1, Bound::Text(value))
-                    .map_err(StoreError::internal)?;
-            }
-            while statement.next_row().map_err(StoreError::internal)? {
-                found.push(read_row(table, &statement)?);
-            }
+        let mut statement = prepare(db, &SQLITE.rows_where_in_json(table, column))?;
+        let values = serde_json::to_string(values).map_err(StoreError::internal)?;
+        statement
+            .bind(1, Bound::Text(&values))
+            .map_err(StoreError::internal)?;
+        while statement.next_row().map_err(StoreError::internal)? {
+            found.push(read_row(table, &statement)?);
         }
         Ok(found)
     })
@@ -109,7 +113,7 @@ pub(crate) async fn select_where_in(
 }
 
 fn prepare<'h>(handle: &'h Handle, sql: &str) -> Result<Statement<'h>, StoreError> {
-    handle.prepare(sql).map_err(StoreError::internal)
+    handle.prepare_cached(sql).map_err(StoreError::internal)
 }
 
 fn bind(statement: &mut Statement, at: usize, value: &Value) -> Result<(), StoreError> {

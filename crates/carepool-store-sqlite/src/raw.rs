@@ -5,6 +5,7 @@
 #![allow(unsafe_code)]
 
 use libsqlite3_sys as ffi;
+use std::collections::HashMap;
 use std::ffi::{CStr, c_int};
 use std::fmt;
 use std::marker::PhantomData;
@@ -46,6 +47,44 @@ fn last_error(db: NonNull<ffi::sqlite3>) -> SqliteError {
     }
 }
 
+/// The name a connection's [`StatementCache`] goes by in its SQLite client data.
+const CACHE: &CStr = c"carepool.statements";
+
+/// Statements prepared on a connection, kept between uses by their text: a submission writes a
+/// few rows with each statement, and preparing it cost more than running it. Reached through
+/// the connection's client data; owned by a [`CacheOwner`]. It holds one statement per text the
+/// batch path writes (one per table and kind of write or read), so it needs no bound.
+struct StatementCache(HashMap<Box<str>, NonNull<ffi::sqlite3_stmt>>);
+
+/// Owns a connection's statement cache, and finalizes its statements when dropped. SQLite will
+/// not close a connection while any statement lives, so the owner must be dropped before the
+/// connection closes: sqlx drops a connection's hooks before it closes it, and the owner lives
+/// in one (see `direct::with_handle`).
+pub(crate) struct CacheOwner {
+    db: NonNull<ffi::sqlite3>,
+    cache: NonNull<StatementCache>,
+}
+
+// SAFETY: the cache and its statements are used only with their connection, which one thread
+// at a time uses (sqlx moves it between its worker and the caller whole).
+unsafe impl Send for CacheOwner {}
+
+impl Drop for CacheOwner {
+    fn drop(&mut self) {
+        // SAFETY: the connection is still open (see above); `cache` came from `Box::leak` in
+        // `Handle::keep_statements` and is freed here once, after the client data that points
+        // to it is cleared; none of its statements is in use, as none is out of the cache
+        // while the connection is idle.
+        unsafe {
+            ffi::sqlite3_set_clientdata(self.db.as_ptr(), CACHE.as_ptr(), ptr::null_mut(), None);
+            let cache = Box::from_raw(self.cache.as_ptr());
+            for statement in cache.0.values() {
+                ffi::sqlite3_finalize(statement.as_ptr());
+            }
+        }
+    }
+}
+
 /// A connection's handle, lent for `'h` by whoever keeps every other user off it.
 pub(crate) struct Handle<'h> {
     db: NonNull<ffi::sqlite3>,
@@ -60,6 +99,58 @@ impl<'h> Handle<'h> {
             db,
             lent: PhantomData,
         }
+    }
+
+    /// Starts keeping prepared statements on this connection (see
+    /// [`Handle::prepare_cached`]); `None` if it keeps them already. The owner returned must be
+    /// dropped before the connection closes, and not before.
+    pub(crate) fn keep_statements(&self) -> Option<CacheOwner> {
+        if self.cache().is_some() {
+            return None;
+        }
+        let cache = NonNull::from(Box::leak(Box::new(StatementCache(HashMap::new()))));
+        // SAFETY: the handle is open; the name is a C string that outlives the call. Without a
+        // destructor, SQLite only keeps the pointer.
+        let code = unsafe {
+            ffi::sqlite3_set_clientdata(
+                self.db.as_ptr(),
+                CACHE.as_ptr(),
+                cache.as_ptr().cast(),
+                None,
+            )
+        };
+        let owner = CacheOwner { db: self.db, cache };
+        // Out of memory: dropping the owner frees the cache, and statements go uncached.
+        (code == ffi::SQLITE_OK).then_some(owner)
+    }
+
+    fn cache(&self) -> Option<NonNull<StatementCache>> {
+        // SAFETY: the handle is open; the name is a C string.
+        NonNull::new(
+            unsafe { ffi::sqlite3_get_clientdata(self.db.as_ptr(), CACHE.as_ptr()) }.cast(),
+        )
+    }
+
+    /// As [`Handle::prepare`], taking the statement from the connection's cache if it keeps one
+    /// and has it; the statement goes back to the cache when dropped.
+    pub(crate) fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>, SqliteError> {
+        let Some(cache) = self.cache() else {
+            return self.prepare(sql);
+        };
+        // SAFETY: the cache lives while the connection is open (see `CacheOwner`), and only the
+        // one user of the handle touches it, never across a call.
+        let kept = unsafe { (*cache.as_ptr()).0.remove(sql) };
+        let mut statement = match kept {
+            Some(statement) => Statement {
+                db: self.db,
+                statement,
+                handle: PhantomData,
+                kept_in: None,
+            },
+            None => self.prepare(sql)?,
+        };
+        statement.kept_in = Some((cache, sql.into()));
+        Ok(statement)
     }
 
     pub(crate) fn prepare(&self, sql: &str) -> Result<Statement<'_>, SqliteError> {
@@ -89,6 +180,7 @@ impl<'h> Handle<'h> {
             db: self.db,
             statement,
             handle: PhantomData,
+            kept_in: None,
         })
     }
 }
@@ -111,11 +203,12 @@ pub(crate) enum Cell<'r> {
     Blob,
 }
 
-/// A prepared statement, finalized when dropped.
+/// A prepared statement, finalized when dropped, or put back in the cache it came from.
 pub(crate) struct Statement<'h> {
     db: NonNull<ffi::sqlite3>,
     statement: NonNull<ffi::sqlite3_stmt>,
     handle: PhantomData<&'h Handle<'h>>,
+    kept_in: Option<(NonNull<StatementCache>, Box<str>)>,
 }
 
 impl Statement<'_> {
@@ -219,8 +312,25 @@ impl Statement<'_> {
 
 impl Drop for Statement<'_> {
     fn drop(&mut self) {
-        // SAFETY: the statement is live and dropped once.
-        unsafe { ffi::sqlite3_finalize(self.statement.as_ptr()) };
+        let statement = self.statement.as_ptr();
+        // SAFETY: the statement is live and dropped once. A cache lives as long as the open
+        // connection that lends this statement's handle (see `Handle::prepare_cached`); reset
+        // and cleared, a kept statement holds no lock and no value.
+        unsafe {
+            match self.kept_in.take() {
+                Some((cache, sql)) => {
+                    ffi::sqlite3_reset(statement);
+                    ffi::sqlite3_clear_bindings(statement);
+                    // The same text prepared twice at once: one copy is enough.
+                    if let Some(extra) = (*cache.as_ptr()).0.insert(sql, self.statement) {
+                        ffi::sqlite3_finalize(extra.as_ptr());
+                    }
+                }
+                None => {
+                    ffi::sqlite3_finalize(statement);
+                }
+            }
+        }
     }
 }
 
@@ -228,6 +338,64 @@ impl Drop for Statement<'_> {
 mod tests {
     use super::*;
     use sqlx::Connection;
+
+    /// A kept statement is found again reset and cleared; two of one text at once are both
+    /// good; dropping the owner (as sqlx does with the hooks before it closes the connection)
+    /// finalizes every kept statement, so that the connection closes.
+    #[tokio::test]
+    async fn kept_statements_are_reused_then_finalized_with_their_owner() {
+        let mut connection = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let mut locked = connection.lock_handle().await.unwrap();
+        let db = locked.as_raw_handle();
+        let handle = unsafe { Handle::lent(db) };
+        let owner = handle.keep_statements().expect("a new cache");
+        assert!(handle.keep_statements().is_none(), "one cache a connection");
+
+        let mut first = handle.prepare_cached("SELECT ?1").unwrap();
+        first.bind(1, Bound::Integer(7)).unwrap();
+        assert!(first.next_row().unwrap());
+        let mut second = handle.prepare_cached("SELECT ?1").unwrap();
+        assert_ne!(
+            second.statement, first.statement,
+            "a second while the first is out"
+        );
+        second.bind(1, Bound::Integer(8)).unwrap();
+        assert!(second.next_row().unwrap());
+        assert_eq!(format!("{:?}", second.cell(0)), "Integer(8)");
+        let kept = second.statement;
+        drop(first); // left on a row
+        drop(second);
+        let mut again = handle.prepare_cached("SELECT ?1").unwrap();
+        assert!(again.next_row().unwrap(), "reset when put back");
+        assert_eq!(format!("{:?}", again.cell(0)), "Null", "bindings cleared");
+        assert_eq!(again.statement, kept, "the copy put back last is kept");
+        drop(again);
+        // The connection's statements of that text (sqlx keeps its own besides).
+        let live = || {
+            let mut count = 0;
+            let mut statement = ptr::null_mut();
+            loop {
+                statement = unsafe { ffi::sqlite3_next_stmt(db.as_ptr(), statement) };
+                if statement.is_null() {
+                    return count;
+                }
+                let sql = unsafe { CStr::from_ptr(ffi::sqlite3_sql(statement)) };
+                count += usize::from(sql.to_bytes() == b"SELECT ?1");
+            }
+        };
+        assert_eq!(live(), 1, "one kept while the owner lives");
+
+        locked.set_rollback_hook(move || {
+            let _ = &owner;
+        });
+        locked.remove_rollback_hook();
+        assert_eq!(live(), 0, "finalized with the owner");
+        assert!(handle.cache().is_none(), "and the cache forgotten");
+        drop(locked);
+        connection.close().await.unwrap();
+    }
 
     #[tokio::test]
     async fn statements_bind_run_and_read_back_every_kind_of_cell() {

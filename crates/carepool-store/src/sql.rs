@@ -275,6 +275,18 @@ impl Dialect {
         )
     }
 
+    /// As [`Dialect::rows_where_in`] with the values bound as one JSON array of text (SQLite's
+    /// `json_each`): one statement whatever their number, so that it can be prepared once.
+    pub fn rows_where_in_json(self, table: &Table, column: usize) -> String {
+        format!(
+            "SELECT {} FROM {} WHERE {} IN (SELECT value FROM json_each(?1)) ORDER BY {}",
+            Self::column_list(table),
+            table.name,
+            table.columns[column].name,
+            Self::key_columns(table).join(", ")
+        )
+    }
+
     /// Locks the rows of `table` whose `column` holds one of `count` values, in a fixed order so
     /// that two lockers never wait on each other; none where `begin_write` locks everything.
     pub fn lock_rows(self, table: &Table, column: usize, count: usize) -> Option<String> {
