@@ -100,12 +100,16 @@ pub(crate) async fn select_where_in(
     with_handle(conn, |db| {
         let mut found = Vec::new();
         let mut statement = prepare(db, &SQLITE.rows_where_in_json(table, column))?;
-        let values = serde_json::to_string(values).map_err(StoreError::internal)?;
-        statement
-            .bind(1, Bound::Text(&values))
-            .map_err(StoreError::internal)?;
-        while statement.next_row().map_err(StoreError::internal)? {
-            found.push(read_row(table, &statement)?);
+        // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed
+        // and indexed, while it reads.
+        for chunk in values.chunks(SQLITE.binds_per_statement) {
+            let chunk = serde_json::to_string(chunk).map_err(StoreError::internal)?;
+            statement
+                .bind(1, Bound::Text(&chunk))
+                .map_err(StoreError::internal)?;
+            while statement.next_row().map_err(StoreError::internal)? {
+                found.push(read_row(table, &statement)?);
+            }
         }
         Ok(found)
     })
