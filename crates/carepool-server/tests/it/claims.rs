@@ -2,7 +2,7 @@
 //! reached, review, payment run twice, many claims of one family at once, a failure in the
 //! middle of a batch that leaves nothing behind, and the intake's groups of submissions.
 
-use crate::support::{Harness, load_registry};
+use crate::support::{Harness, call_app, load_registry};
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
@@ -263,17 +263,9 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
         let app = app.clone();
         let admitted = day("2025-05-01") + chrono::Days::new((i % 12) * 5);
         let claim = surgery(&format!("C{}", i % 12), "M4", &admitted.to_string(), 22_000);
-        let request = axum::http::Request::post("/api/claims")
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(serde_json::to_vec(&claim).unwrap()))
-            .unwrap();
         sending.push(tokio::spawn(async move {
-            let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
-            let status = response.status();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let claim = Some(serde_json::to_value(claim).unwrap());
+            let (status, body) = call_app(app, "POST", "/api/claims", claim).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
             body
         }));
@@ -285,18 +277,11 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
     let mut total = Money::ZERO;
     for i in 0..12 {
         let id = format!("H1/C{i}");
-        let stored = h.registry.claim_view(&id).await.unwrap();
-        let stored = serde_json::to_value(&stored).unwrap();
+        let view = h.registry.claim_view(&id).await.unwrap();
+        total += view.record.amounts.approved;
+        let stored = serde_json::to_value(&view).unwrap();
         let sent: Vec<_> = answers.iter().filter(|a| a["id"] == id).collect();
         assert_eq!(sent, [&stored, &stored], "both answers as stored");
-        total += h
-            .registry
-            .claim_view(&id)
-            .await
-            .unwrap()
-            .record
-            .amounts
-            .approved;
     }
     assert_eq!(stored_claims(&h, &[claim_column::ID]).await.len(), 12);
     assert_eq!(

@@ -87,25 +87,22 @@ impl Registry {
         recent: &mut RecentContext,
     ) -> Vec<Answer> {
         let ReadSubmissions { submissions, read } = read;
-        let together = match read {
-            Ok(rows) => {
-                self.try_submit_together(&submissions, rows, today, recent)
-                    .await
-            }
-            Err(error) => Err(error),
-        };
-        match together {
+        match self
+            .try_submit_together(&submissions, read, today, recent)
+            .await
+        {
             Ok(answers) => answers,
             Err(error) if submissions.len() == 1 => vec![Err(error)],
             Err(_) => {
                 let mut answers = Vec::with_capacity(submissions.len());
                 for submission in submissions {
                     let alone = std::slice::from_ref(&submission);
-                    let answer = match self.read_for(alone).await {
-                        Ok(rows) => self.try_submit_together(alone, rows, today, recent).await,
-                        Err(error) => Err(error),
-                    };
-                    answers.push(answer.and_then(|mut answer| answer.pop().expect("one answer")));
+                    let read = self.read_for(alone).await;
+                    let answer = self
+                        .try_submit_together(alone, read, today, recent)
+                        .await
+                        .and_then(|mut answer| answer.pop().expect("one answer"));
+                    answers.push(answer);
                 }
                 answers
             }
@@ -138,11 +135,12 @@ impl Registry {
     }
 
     /// Judges the submissions' new claims (and their stored claims still waiting) in one
-    /// transaction; the outer error is the transaction's, the inner ones each submission's.
+    /// transaction, from what was read for them; the outer error is the reads' or the
+    /// transaction's, the inner ones each submission's.
     async fn try_submit_together(
         &self,
         submissions: &[Vec<ReceivedClaim>],
-        rows: SubmissionRows,
+        read: Result<SubmissionRows, ServiceError>,
         today: NaiveDate,
         recent: &mut RecentContext,
     ) -> Result<Vec<Answer>, ServiceError> {
@@ -150,7 +148,7 @@ impl Registry {
             stored,
             registry,
             member_ids,
-        } = rows;
+        } = read?;
         // New claims accepted so far, so that two submissions of one claim store it once.
         let mut fresh: HashMap<String, &Claim> = HashMap::new();
         let mut waiting: HashMap<String, &ClaimRecord> = HashMap::new();
