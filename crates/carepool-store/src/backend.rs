@@ -276,6 +276,116 @@ macro_rules! sqlx_store {
             Ok(())
         }
 
+        /// Reads each of `reads`, in order.
+        async fn read_all(
+            conn: &mut Connection,
+            reads: &[$crate::Read],
+        ) -> Result<Vec<Vec<$crate::schema::Row>>, $crate::StoreError> {
+            let mut read = Vec::with_capacity(reads.len());
+            for spec in reads {
+                read.push(match spec {
+                    $crate::Read::WhereIn {
+                        table,
+                        column,
+                        values,
+                    } => $select_where_in(&mut *conn, table, *column, values).await?,
+                    $crate::Read::List { table, query } => {
+                        select_list(&mut *conn, table, query).await?
+                    }
+                });
+            }
+            Ok(read)
+        }
+
+        /// Makes each of `writes`, in order.
+        async fn write_all(
+            conn: &mut Connection,
+            writes: $crate::Writes,
+        ) -> Result<(), $crate::StoreError> {
+            for write in writes {
+                match write {
+                    $crate::Write::Upsert(table, rows) => {
+                        $upsert_rows(&mut *conn, table, &rows, &|_| {}).await?
+                    }
+                    $crate::Write::Update {
+                        table,
+                        columns,
+                        rows,
+                    } => $update_rows(&mut *conn, table, columns, &rows).await?,
+                }
+            }
+            Ok(())
+        }
+
+        /// A run of locked writes on one connection, held (out of the pool) for the run.
+        struct HeldWriteRun {
+            conn: ::sqlx::pool::PoolConnection<$db>,
+            /// The data version (see `Dialect::data_version`) at the last two points since
+            /// which `ahead` may have been read, the older first: the run's start, then each
+            /// write's lock. None where the backend has no data version, or after a failed write.
+            seen: [Option<i64>; 2],
+        }
+
+        impl HeldWriteRun {
+            async fn start(pool: &::sqlx::Pool<$db>) -> Result<HeldWriteRun, $crate::StoreError> {
+                let mut conn = pool.acquire().await.map_err($crate::StoreError::internal)?;
+                let version = data_version(&mut *conn).await?;
+                Ok(HeldWriteRun {
+                    conn,
+                    seen: [version; 2],
+                })
+            }
+        }
+
+        /// The connection's data version, where the backend has one.
+        async fn data_version(conn: &mut Connection) -> Result<Option<i64>, $crate::StoreError> {
+            let Some(sql) = $dialect.data_version else {
+                return Ok(None);
+            };
+            ::sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&mut *conn)
+                .await
+                .map(Some)
+                .map_err($crate::StoreError::internal)
+        }
+
+        #[::async_trait::async_trait]
+        impl $crate::WriteRun for HeldWriteRun {
+            fn sees_other_writers(&self) -> bool {
+                $dialect.data_version.is_some()
+            }
+
+            async fn write(
+                &mut self,
+                lock: &$crate::Lock,
+                reads: &[$crate::Read],
+                ahead: Option<$crate::Writes>,
+                decide: &mut $crate::Decide<'_>,
+            ) -> Result<bool, $crate::StoreError> {
+                // Forgotten until this write commits: after a failure nothing is written ahead.
+                let seen = std::mem::take(&mut self.seen);
+                let mut tx = ::sqlx::Connection::begin_with(
+                    &mut *self.conn,
+                    ::sqlx::AssertSqlSafe($dialect.begin_write),
+                )
+                .await
+                .map_err($crate::StoreError::internal)?;
+                take_lock(&mut *tx, lock).await?;
+                let version = data_version(&mut *tx).await?;
+                // Each version is read in a transaction that sees every commit before it, so
+                // three equal ones mean that nobody else committed in between.
+                let unchanged = version.is_some() && seen == [version; 2];
+                let (writes, wrote_ahead) = match ahead {
+                    Some(writes) if unchanged => (writes, true),
+                    _ => (decide(read_all(&mut *tx, reads).await?)?, false),
+                };
+                write_all(&mut *tx, writes).await?;
+                tx.commit().await.map_err(|e| write_error("claim", e))?;
+                self.seen = [seen[1], version];
+                Ok(wrote_ahead)
+            }
+        }
+
         #[::async_trait::async_trait]
         impl $crate::Store for $store {
             async fn close(&self) {
@@ -395,32 +505,13 @@ macro_rules! sqlx_store {
                     .await
                     .map_err($crate::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
-                let mut read = Vec::with_capacity(reads.len());
-                for spec in reads {
-                    read.push(match spec {
-                        $crate::Read::WhereIn {
-                            table,
-                            column,
-                            values,
-                        } => $select_where_in(&mut *tx, table, *column, values).await?,
-                        $crate::Read::List { table, query } => {
-                            select_list(&mut *tx, table, query).await?
-                        }
-                    });
-                }
-                for write in decide(read)? {
-                    match write {
-                        $crate::Write::Upsert(table, rows) => {
-                            $upsert_rows(&mut *tx, table, &rows, &|_| {}).await?
-                        }
-                        $crate::Write::Update {
-                            table,
-                            columns,
-                            rows,
-                        } => $update_rows(&mut *tx, table, columns, &rows).await?,
-                    }
-                }
+                let read = read_all(&mut *tx, reads).await?;
+                write_all(&mut *tx, decide(read)?).await?;
                 tx.commit().await.map_err(|e| write_error("claim", e))
+            }
+
+            async fn write_run(&self) -> Result<Box<dyn $crate::WriteRun>, $crate::StoreError> {
+                Ok(Box::new(HeldWriteRun::start(&self.pool).await?))
             }
 
             async fn project(

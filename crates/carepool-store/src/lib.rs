@@ -112,6 +112,32 @@ pub type Writes = Vec<Write>;
 /// Decides, from the rows read under the lock (one list per [`Read`], in order), what to write.
 pub type Decide<'a> = dyn FnMut(Vec<Vec<Row>>) -> Result<Writes, StoreError> + Send + 'a;
 
+/// Locked writes one after another on one connection, for a run of batches of disjoint
+/// families (adjudication): what a batch writes may be read and decided before its lock, while
+/// the batch before it is written, and kept if no other writer has committed meanwhile.
+#[async_trait]
+pub trait WriteRun: Send {
+    /// Whether this run can tell that no other writer has committed since its previous write
+    /// (SQLite); where it cannot, every write's rows are read and decided under its lock, and
+    /// deciding ahead is wasted work.
+    fn sees_other_writers(&self) -> bool;
+
+    /// As [`Store::write_locked`], with `ahead`: what `decide` would return, decided from rows
+    /// read after the write before this run's previous one returned (after the run was made,
+    /// for its first two writes), so while the previous write may still be running. Those rows
+    /// can since have changed only by this run's own writes, which must be to other families,
+    /// or by another writer: `ahead` is written when the run can tell that no other writer has
+    /// committed since that earlier write took its lock; otherwise the rows are read under the
+    /// lock and `decide` runs on them. Returns whether `ahead` was written.
+    async fn write(
+        &mut self,
+        lock: &Lock,
+        reads: &[Read],
+        ahead: Option<Writes>,
+        decide: &mut Decide<'_>,
+    ) -> Result<bool, StoreError>;
+}
+
 /// One stored version of a scheme's definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSchemeVersion {
@@ -168,6 +194,9 @@ pub trait Store: Send + Sync {
         reads: &[Read],
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError>;
+
+    /// Starts a run of locked writes on one connection (see [`WriteRun`]).
+    async fn write_run(&self) -> Result<Box<dyn WriteRun>, StoreError>;
 
     /// Only `columns` of the rows that pass `filters` (equality), in key order: a light list of
     /// a long table.

@@ -18,6 +18,9 @@ pub struct Dialect {
     pub begin_write: &'static str,
     /// The backend locks rows and tables (PostgreSQL); otherwise `begin_write` locks everything.
     pub row_locks: bool,
+    /// A number that changes when another connection commits (SQLite's `data_version`), read
+    /// inside a transaction; none where the backend has no such number.
+    pub data_version: Option<&'static str>,
 }
 
 pub const SQLITE: Dialect = Dialect {
@@ -26,6 +29,7 @@ pub const SQLITE: Dialect = Dialect {
     distinct: "IS NOT",
     begin_write: "BEGIN IMMEDIATE",
     row_locks: false,
+    data_version: Some("PRAGMA data_version"),
 };
 pub const POSTGRES: Dialect = Dialect {
     placeholder_prefix: '$',
@@ -33,6 +37,7 @@ pub const POSTGRES: Dialect = Dialect {
     distinct: "IS DISTINCT FROM",
     begin_write: "BEGIN",
     row_locks: true,
+    data_version: None,
 };
 
 impl Dialect {

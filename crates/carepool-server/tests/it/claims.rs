@@ -12,7 +12,8 @@ use carepool_service::{Registry, ServiceError};
 use carepool_store::claim_tables::{CLAIM_USAGE, CLAIMS, claim_column};
 use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{
-    Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion,
+    Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion, WriteRun,
+    Writes,
 };
 use chrono::NaiveDate;
 use serde_json::json;
@@ -304,8 +305,12 @@ async fn stored_claims(h: &Harness, columns: &[usize]) -> Vec<Row> {
     h.store.project(&CLAIMS, columns, &[]).await.unwrap()
 }
 
-/// A store that meddles with locked writes (see [`Meddle`]).
-struct MeddlingStore(Arc<dyn Store>, Meddle);
+/// A registry whose store meddles with locked writes (see [`Meddle`]).
+fn meddling(h: &Harness, meddle: Meddle) -> Registry {
+    Registry::new(Arc::new(MeddlingStore(h.store.clone(), Arc::new(meddle))))
+}
+
+struct MeddlingStore(Arc<dyn Store>, Arc<Meddle>);
 
 enum Meddle {
     /// Fail locked writes at their commit, after all their writes were made: every one, or
@@ -314,6 +319,116 @@ enum Meddle {
     /// Another writer receives and judges this claim just before the first locked write takes
     /// its lock.
     JudgeFirst(std::sync::Mutex<Option<Box<Claim>>>),
+    /// Another writer submits this claim (received and judged at once) just before the second
+    /// write of a run takes its lock.
+    SubmitMidRun(std::sync::Mutex<Option<Box<Claim>>>),
+}
+
+impl Meddle {
+    /// Before a locked write takes its lock; `in_run` counts the writes of its run before it.
+    async fn before_lock(
+        &self,
+        store: &Arc<dyn Store>,
+        in_run: Option<usize>,
+    ) -> Result<(), StoreError> {
+        let other = Registry::new(store.clone());
+        let today = day("2025-09-02");
+        match self {
+            Meddle::JudgeFirst(claim) => {
+                let claim = claim.lock().unwrap().take();
+                if let Some(claim) = claim {
+                    other
+                        .receive_claims(vec![ReceivedClaim {
+                            line: 0,
+                            claim: *claim,
+                        }])
+                        .await
+                        .map_err(StoreError::internal)?;
+                    other
+                        .adjudicate_received(today, &|_| {})
+                        .await
+                        .map_err(StoreError::internal)?;
+                }
+            }
+            Meddle::SubmitMidRun(claim) if in_run == Some(1) => {
+                let claim = claim.lock().unwrap().take();
+                if let Some(claim) = claim {
+                    let submission = vec![vec![ReceivedClaim {
+                        line: 0,
+                        claim: *claim,
+                    }]];
+                    let mut answers = other
+                        .submit_together(submission, today, &mut RecentContext::new(&other))
+                        .await;
+                    answers.pop().unwrap().map_err(StoreError::internal)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether a write under `lock` fails at its commit.
+    fn fails(&self, lock: &Lock) -> bool {
+        match (self, lock) {
+            (Meddle::FailCommit(Some(family)), Lock::Families(locked)) => {
+                locked.iter().any(|f| f == family)
+            }
+            (Meddle::FailCommit(_), _) => true,
+            _ => false,
+        }
+    }
+}
+
+/// `writes` with a reason for a claim that does not exist: refused when the transaction commits.
+fn with_orphan(mut writes: Writes) -> Writes {
+    let orphan = carepool_store::claim_tables::reason_rows(
+        "nobody/0",
+        1,
+        &[carepool_core::claims::Reason::claim(
+            carepool_core::claims::ReasonCode::Exempt,
+            "injected",
+        )],
+    );
+    writes.push(carepool_store::Write::Upsert(
+        &carepool_store::claim_tables::CLAIM_REASONS,
+        orphan,
+    ));
+    writes
+}
+
+struct MeddlingRun {
+    run: Box<dyn WriteRun>,
+    store: Arc<dyn Store>,
+    meddle: Arc<Meddle>,
+    written: usize,
+}
+
+#[async_trait]
+impl WriteRun for MeddlingRun {
+    fn sees_other_writers(&self) -> bool {
+        self.run.sees_other_writers()
+    }
+    async fn write(
+        &mut self,
+        lock: &Lock,
+        reads: &[Read],
+        ahead: Option<Writes>,
+        decide: &mut Decide<'_>,
+    ) -> Result<bool, StoreError> {
+        self.meddle
+            .before_lock(&self.store, Some(self.written))
+            .await?;
+        self.written += 1;
+        if !self.meddle.fails(lock) {
+            return self.run.write(lock, reads, ahead, decide).await;
+        }
+        self.run
+            .write(lock, reads, ahead.map(with_orphan), &mut |read| {
+                Ok(with_orphan(decide(read)?))
+            })
+            .await
+    }
 }
 
 #[async_trait]
@@ -358,51 +473,21 @@ impl Store for MeddlingStore {
         reads: &[Read],
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError> {
-        let family = match &self.1 {
-            Meddle::FailCommit(family) => *family,
-            Meddle::JudgeFirst(claim) => {
-                let claim = claim.lock().unwrap().take();
-                if let Some(claim) = claim {
-                    let other = Registry::new(self.0.clone());
-                    other
-                        .receive_claims(vec![ReceivedClaim {
-                            line: 0,
-                            claim: *claim,
-                        }])
-                        .await
-                        .map_err(StoreError::internal)?;
-                    other
-                        .adjudicate_received(day("2025-09-02"), &|_| {})
-                        .await
-                        .map_err(StoreError::internal)?;
-                }
-                return self.0.write_locked(lock, reads, decide).await;
-            }
-        };
-        if let (Some(family), Lock::Families(locked)) = (family, lock)
-            && !locked.iter().any(|f| f == family)
-        {
+        self.1.before_lock(&self.0, None).await?;
+        if !self.1.fails(lock) {
             return self.0.write_locked(lock, reads, decide).await;
         }
         self.0
-            .write_locked(lock, reads, &mut |read| {
-                let mut writes = decide(read)?;
-                // A reason for a claim that does not exist: refused when the transaction commits.
-                let orphan = carepool_store::claim_tables::reason_rows(
-                    "nobody/0",
-                    1,
-                    &[carepool_core::claims::Reason::claim(
-                        carepool_core::claims::ReasonCode::Exempt,
-                        "injected",
-                    )],
-                );
-                writes.push(carepool_store::Write::Upsert(
-                    &carepool_store::claim_tables::CLAIM_REASONS,
-                    orphan,
-                ));
-                Ok(writes)
-            })
+            .write_locked(lock, reads, &mut |read| Ok(with_orphan(decide(read)?)))
             .await
+    }
+    async fn write_run(&self) -> Result<Box<dyn WriteRun>, StoreError> {
+        Ok(Box::new(MeddlingRun {
+            run: self.0.write_run().await?,
+            store: self.0.clone(),
+            meddle: self.1.clone(),
+            written: 0,
+        }))
     }
     async fn project(
         &self,
@@ -456,10 +541,7 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
         claim: surgery("R-F2", "M4", "2025-06-01", 100),
     });
     h.registry.receive_claims(claims).await.unwrap();
-    let failing = Registry::new(Arc::new(MeddlingStore(
-        h.store.clone(),
-        Meddle::FailCommit(Some("F2")),
-    )));
+    let failing = meddling(&h, Meddle::FailCommit(Some("F2")));
     assert!(
         failing
             .adjudicate_received(day("2025-09-02"), &|_| {})
@@ -489,6 +571,50 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
     assert!(still_received(rows).is_empty());
 }
 
+/// A claim another writer judges between two batches of a run counts against its family's
+/// limit when the later batch is written: that batch was judged ahead of its lock without it,
+/// so it is judged again under the lock.
+pub async fn a_claim_judged_between_two_batches_reaches_the_second(h: Harness) {
+    load_registry(&h).await;
+    // The first batch is family F1's alone; family F2's claims fall in the second.
+    let mut claims: Vec<ReceivedClaim> = (0..BATCH)
+        .map(|i| ReceivedClaim {
+            line: i as u64 + 1,
+            claim: surgery(&format!("R{i}"), "M1", "2025-06-01", 100),
+        })
+        .collect();
+    for (n, admitted) in ["2025-06-01", "2025-06-10"].into_iter().enumerate() {
+        claims.push(ReceivedClaim {
+            line: (BATCH + n) as u64 + 1,
+            claim: surgery(&format!("R-F2-{n}"), "M4", admitted, 22_000),
+        });
+    }
+    h.registry.receive_claims(claims).await.unwrap();
+    let raced = surgery("X-F2", "M4", "2025-07-01", 22_000);
+    let racing = meddling(
+        &h,
+        Meddle::SubmitMidRun(std::sync::Mutex::new(Some(Box::new(raced)))),
+    );
+    let report = racing
+        .adjudicate_received(day("2025-09-02"), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.adjudicated, BATCH as u64 + 2);
+
+    let approved = async |id: &str| {
+        let view = h.registry.claim_view(id).await.unwrap();
+        (view.record.status, view.record.amounts.approved)
+    };
+    let full = (ClaimStatus::Approved, Money::from_units(22_000));
+    assert_eq!(approved("H1/X-F2").await, full);
+    assert_eq!(approved("H1/R-F2-0").await, full);
+    assert_eq!(
+        approved("H1/R-F2-1").await,
+        (ClaimStatus::PartiallyApproved, Money::from_units(6_000)),
+        "what F2 had left of its 50,000"
+    );
+}
+
 /// A failure in the middle of adjudication or of payment leaves no claim half-decided and no
 /// partial payment: the database is as it was.
 pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
@@ -505,10 +631,7 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         })
         .collect();
     h.registry.receive_claims(claims).await.unwrap();
-    let failing = Registry::new(Arc::new(MeddlingStore(
-        h.store.clone(),
-        Meddle::FailCommit(None),
-    )));
+    let failing = meddling(&h, Meddle::FailCommit(None));
 
     let before = h.dump().await;
     assert!(
@@ -735,10 +858,7 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
 
     // A transaction that fails only for family F1: the group fails, then each submission is
     // tried alone, so F2's claim is judged and F1's is refused with the store's error.
-    let failing = Registry::new(Arc::new(MeddlingStore(
-        h.store.clone(),
-        Meddle::FailCommit(Some("F1")),
-    )));
+    let failing = meddling(&h, Meddle::FailCommit(Some("F1")));
     let answers = failing
         .submit_together(
             vec![
@@ -804,10 +924,10 @@ pub async fn the_intake_sees_a_moved_village_within_a_second(h: Harness) {
 pub async fn a_claim_stored_meanwhile_is_caught_under_the_lock(h: Harness) {
     load_registry(&h).await;
     let raced = surgery("X1", "M1", "2025-06-01", 1_000);
-    let meddling = Registry::new(Arc::new(MeddlingStore(
-        h.store.clone(),
+    let meddling = meddling(
+        &h,
         Meddle::JudgeFirst(std::sync::Mutex::new(Some(Box::new(raced.clone())))),
-    )));
+    );
     let answers = meddling
         .submit_together(
             vec![

@@ -31,6 +31,7 @@ use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
 use claims::{
     a_batch_judged_in_parts_keeps_each_familys_limit,
+    a_claim_judged_between_two_batches_reaches_the_second,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     a_claim_stored_meanwhile_is_caught_under_the_lock, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
@@ -42,7 +43,10 @@ use claims::{
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use reserve::reserving_on_the_live_database;
-use store::rows_read_back_exactly_and_updates_touch_only_their_columns;
+use store::{
+    a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
+    rows_read_back_exactly_and_updates_touch_only_their_columns,
+};
 use story::registry_story;
 
 on_both_backends!(
@@ -54,6 +58,7 @@ on_both_backends!(
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     a_failed_batch_leaves_nothing_behind,
     a_run_failing_midway_keeps_the_batches_before,
+    a_claim_judged_between_two_batches_reaches_the_second,
     claims_received_after_the_decision_date_wait,
     a_family_limit_goes_to_the_claims_that_arrived_first,
     a_batch_judged_in_parts_keeps_each_familys_limit,
@@ -65,4 +70,5 @@ on_both_backends!(
     experience_on_the_live_database,
     projection_over_the_api,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
+    a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
 );

@@ -6,7 +6,7 @@
 use crate::support::{Harness, load_registry};
 use carepool_store::schema::{Row, Value};
 use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS, MEMBERS};
-use carepool_store::{Lock, StoreError, Write};
+use carepool_store::{Lock, Read, StoreError, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -165,4 +165,104 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         .unwrap();
     assert_eq!(stored.len(), 1, "the new member is not written");
     assert_ne!(stored[0][NATIONAL_ID], text("NID-TWIN"), "nor the change");
+}
+
+/// A run of locked writes keeps what was decided ahead of a lock only where it can tell that
+/// nobody else has committed since before the previous write took its lock (SQLite); otherwise
+/// (after another writer's commit, after a failed write, and always where the backend cannot
+/// tell: PostgreSQL) it reads under the lock and decides again.
+pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let place = |code: String| {
+        vec![
+            text(&code),
+            text("ahead"),
+            text("village"),
+            text("D1"),
+            text("rural"),
+        ]
+    };
+    let mut run = store.write_run().await.unwrap();
+    let tells = run.sees_other_writers();
+    assert_eq!(tells, store.backend() == "sqlite");
+    let reads = [Read::WhereIn {
+        table: &LOCATIONS,
+        column: 0,
+        values: vec!["OTHER".into()],
+    }];
+    // Write `n` offers place An decided ahead, and decides place Un under the lock; a failing
+    // one updates a place that does not exist either way. Returns whether An was written, and
+    // what was read under the lock.
+    let mut write = async |n: usize, fails: bool| {
+        let decided = |prefix: &str| {
+            let row = place(format!("{prefix}{n}"));
+            vec![if fails {
+                Write::Update {
+                    table: &LOCATIONS,
+                    columns: &[1],
+                    rows: vec![row],
+                }
+            } else {
+                Write::Upsert(&LOCATIONS, vec![row])
+            }]
+        };
+        let mut read_under_lock = None;
+        let wrote_ahead = run
+            .write(&Lock::Nothing, &reads, Some(decided("A")), &mut |read| {
+                read_under_lock = Some(read[0].len());
+                Ok(decided("U"))
+            })
+            .await;
+        (wrote_ahead, read_under_lock)
+    };
+    let mut expected = Vec::new();
+    for n in 0..2 {
+        let (wrote_ahead, read) = write(n, false).await;
+        assert_eq!(wrote_ahead.unwrap(), tells, "write {n}");
+        assert_eq!(read, (!tells).then_some(0), "write {n}");
+        expected.push(tells);
+    }
+    store
+        .upsert(&LOCATIONS, &[place("OTHER".into())], &|_| {})
+        .await
+        .unwrap();
+    // Write 3 may have been decided from rows read before the other writer committed too.
+    for n in 2..4 {
+        let (wrote_ahead, read) = write(n, false).await;
+        assert!(!wrote_ahead.unwrap(), "write {n}");
+        assert_eq!(read, Some(1), "write {n} sees the other writer's place");
+        expected.push(false);
+    }
+    let (wrote_ahead, _) = write(4, false).await;
+    assert_eq!(wrote_ahead.unwrap(), tells, "write 4");
+    expected.push(tells);
+    assert!(write(5, true).await.0.is_err(), "write 5 fails");
+    expected.push(false);
+    for n in 6..8 {
+        let (wrote_ahead, read) = write(n, false).await;
+        assert!(!wrote_ahead.unwrap(), "write {n}, after a failed one");
+        assert_eq!(read, Some(1), "write {n}");
+        expected.push(false);
+    }
+    let (wrote_ahead, _) = write(8, false).await;
+    assert_eq!(wrote_ahead.unwrap(), tells, "write 8");
+    expected.push(tells);
+
+    for (n, ahead) in expected.into_iter().enumerate() {
+        let codes = [format!("A{n}"), format!("U{n}")];
+        let stored: Vec<Value> = store
+            .rows_where_in(&LOCATIONS, 0, &codes)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row[0].clone())
+            .collect();
+        let wanted = match (n, ahead) {
+            (5, _) => vec![],
+            (_, true) => vec![text(&codes[0])],
+            (_, false) => vec![text(&codes[1])],
+        };
+        assert_eq!(stored, wanted, "write {n}");
+    }
 }

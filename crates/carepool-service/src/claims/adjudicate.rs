@@ -16,7 +16,7 @@ use carepool_store::claim_tables::{
 };
 use carepool_store::schema::{Row, Value};
 use carepool_store::tables::{self, MEMBER_FAMILY_ID};
-use carepool_store::{Lock, Progress, Read, StoreError, Write, Writes};
+use carepool_store::{Lock, Progress, Read, StoreError, Write, WriteRun, Writes};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -94,32 +94,102 @@ impl Registry {
         queued.sort_by(|a, b| {
             (&a.family_id, a.received, &a.id).cmp(&(&b.family_id, b.received, &b.id))
         });
-        let mut loader = Loader::new(self);
         let families: Vec<&str> = queued.iter().map(|q| q.family_id.as_str()).collect();
-        let batches = whole_families(&families, BATCH);
-        // Each batch's registry rows are read while the batch before it is judged and written.
-        let mut next = batches.first().map(|b| self.read_ahead(&queued[b.clone()]));
-        for (i, batch) in batches.iter().enumerate() {
-            let rows = next.take().expect("read ahead").finish().await?;
-            next = batches
-                .get(i + 1)
-                .map(|b| self.read_ahead(&queued[b.clone()]));
-            let loaded = loader.resolve(rows).await?;
-            self.adjudicate_batch(&loaded, &queued[batch.clone()], today, &mut report)
-                .await?;
+        let batches: Vec<&[Queued]> = whole_families(&families, BATCH)
+            .into_iter()
+            .map(|batch| &queued[batch])
+            .collect();
+        let mut run = self.store.write_run().await?;
+        let judge_ahead = run.sees_other_writers();
+        // Three batches are in hand at once: one written, the next read and judged ahead of
+        // its lock (from rows read after the write before the one being written returned, as
+        // `WriteRun` asks), and the registry rows of the one after that read.
+        let mut registry_rows = batches.iter().map(|batch| self.read_ahead(batch));
+        let mut preparing = registry_rows
+            .next()
+            .map(|rows| self.prepare(Loader::new(self), rows, batches[0], today, judge_ahead));
+        let mut next_rows = registry_rows.next();
+        for i in 0..batches.len() {
+            let (loader, prepared) = preparing.take().expect("prepared").finish().await?;
+            preparing = next_rows
+                .take()
+                .map(|rows| self.prepare(loader, rows, batches[i + 1], today, judge_ahead));
+            next_rows = registry_rows.next();
+            report.add(prepared.write(run.as_mut(), today).await?);
             progress(report.adjudicated);
         }
         Ok(report)
     }
 
     /// Starts reading the registry rows for a batch of queued claims.
-    fn read_ahead(&self, batch: &[Queued]) -> ReadAhead {
+    fn read_ahead(&self, batch: &[Queued]) -> Background<RegistryRows> {
         let (members, providers) = claimants(batch.iter().map(|q| (&q.member_id, &q.provider_id)));
-        ReadAhead(tokio::spawn(RegistryRows::read(
+        Background(tokio::spawn(RegistryRows::read(
             self.clone(),
             members,
             providers,
         )))
+    }
+
+    /// Starts making a batch ready for its lock: its registry rows resolved by `loader` (handed
+    /// back with the batch), and, with `judge_ahead`, its history read and its claims judged.
+    fn prepare(
+        &self,
+        mut loader: Loader,
+        registry_rows: Background<RegistryRows>,
+        batch: &[Queued],
+        today: NaiveDate,
+        judge_ahead: bool,
+    ) -> Background<(Loader, Prepared)> {
+        let registry = self.clone();
+        let stored: Vec<String> = batch.iter().map(|q| q.id.clone()).collect();
+        let member_ids = unique(batch.iter().map(|q| q.member_id.clone()));
+        Background(tokio::spawn(async move {
+            let loaded = loader.resolve(registry_rows.finish().await?).await?;
+            let family_ids = unique(loaded.families.keys().cloned());
+            let reads = history_reads(member_ids, family_ids.clone());
+            let mut prepared = Prepared {
+                loaded,
+                stored,
+                family_ids,
+                reads,
+                ahead: None,
+            };
+            if judge_ahead {
+                let read = registry.read_unlocked(&prepared.reads).await?;
+                // Judging takes whole cores for a while: off the runtime's threads.
+                let (back, ahead) = tokio::task::spawn_blocking(move || {
+                    let judge = Judge {
+                        loaded: &prepared.loaded,
+                        today,
+                    };
+                    let stored: Vec<&str> = prepared.stored.iter().map(String::as_str).collect();
+                    let ahead = judge.run(&stored, &[], read);
+                    (prepared, ahead)
+                })
+                .await
+                .map_err(joined)?;
+                prepared = back;
+                prepared.ahead = Some(ahead?);
+            }
+            Ok((loader, prepared))
+        }))
+    }
+
+    /// Rows read outside any lock, as a locked write would read them.
+    async fn read_unlocked(&self, reads: &[Read]) -> Result<Vec<Vec<Row>>, ServiceError> {
+        let mut read = Vec::with_capacity(reads.len());
+        for spec in reads {
+            read.push(match spec {
+                Read::WhereIn {
+                    table,
+                    column,
+                    values,
+                } => self.store.rows_where_in(table, *column, values).await?,
+                Read::List { table, query } => self.store.list(table, query).await?,
+            });
+        }
+        Ok(read)
     }
 
     /// The family of each queued claim's member, for the members the registry knows.
@@ -143,22 +213,6 @@ impl Registry {
             .collect())
     }
 
-    async fn adjudicate_batch(
-        &self,
-        loaded: &Loaded,
-        queued: &[Queued],
-        today: NaiveDate,
-        report: &mut AdjudicationReport,
-    ) -> Result<(), ServiceError> {
-        let stored: Vec<&str> = queued.iter().map(|q| q.id.as_str()).collect();
-        let member_ids = unique(queued.iter().map(|q| q.member_id.clone()));
-        let judged = self
-            .judge_batch(loaded, member_ids, &stored, Vec::new(), today)
-            .await?;
-        report.add(judged.report);
-        Ok(())
-    }
-
     /// Judges, in one transaction holding their families' lock, the `stored` claims still
     /// received and the `fresh` claims (not yet stored, written whole with their decision), in
     /// the order received (then by id) whatever the order given. `loaded` holds the registry
@@ -174,33 +228,12 @@ impl Registry {
         today: NaiveDate,
     ) -> Result<Judged, ServiceError> {
         let family_ids = unique(loaded.families.keys().cloned());
-
-        let reads = [
-            Read::WhereIn {
-                table: &CLAIMS,
-                column: claim_column::MEMBER_ID,
-                values: member_ids.clone(),
-            },
-            Read::WhereIn {
-                table: &CLAIM_LINES,
-                column: LINE_MEMBER_ID,
-                values: member_ids,
-            },
-            Read::WhereIn {
-                table: &CLAIM_USAGE,
-                column: USAGE_FAMILY_ID,
-                values: family_ids.clone(),
-            },
-        ];
+        let reads = history_reads(member_ids, family_ids.clone());
         let judge = Judge { loaded, today };
         let mut outcome = None;
         self.store
             .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
-                let (writes, judged) = judge.run(stored, &fresh, read).map_err(|e| match e {
-                    ServiceError::Store(e) => e,
-                    ServiceError::Conflict(message) => StoreError::Conflict(message),
-                    other => StoreError::internal(other),
-                })?;
+                let (writes, judged) = judge.run(stored, &fresh, read).map_err(into_store_error)?;
                 outcome = Some(judged);
                 Ok(writes)
             })
@@ -209,21 +242,105 @@ impl Registry {
     }
 }
 
-/// A batch's registry rows being read on another task; stopped if dropped unread (when the
-/// run fails before it).
-struct ReadAhead(tokio::task::JoinHandle<Result<RegistryRows, ServiceError>>);
+/// What judging a batch reads under its lock: the members' claims as they stand, their lines,
+/// and what their families used of their limits.
+fn history_reads(member_ids: Vec<String>, family_ids: Vec<String>) -> Vec<Read> {
+    vec![
+        Read::WhereIn {
+            table: &CLAIMS,
+            column: claim_column::MEMBER_ID,
+            values: member_ids.clone(),
+        },
+        Read::WhereIn {
+            table: &CLAIM_LINES,
+            column: LINE_MEMBER_ID,
+            values: member_ids,
+        },
+        Read::WhereIn {
+            table: &CLAIM_USAGE,
+            column: USAGE_FAMILY_ID,
+            values: family_ids,
+        },
+    ]
+}
 
-impl ReadAhead {
-    async fn finish(mut self) -> Result<RegistryRows, ServiceError> {
-        match (&mut self.0).await {
-            Ok(rows) => rows,
-            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
-            Err(cancelled) => Err(ServiceError::Store(StoreError::internal(cancelled))),
-        }
+/// A judging failure as the store's, to end a locked write.
+fn into_store_error(error: ServiceError) -> StoreError {
+    match error {
+        ServiceError::Store(e) => e,
+        ServiceError::Conflict(message) => StoreError::Conflict(message),
+        other => StoreError::internal(other),
     }
 }
 
-impl Drop for ReadAhead {
+/// A batch ready for its lock.
+struct Prepared {
+    loaded: Loaded,
+    /// Its claims' ids.
+    stored: Vec<String>,
+    family_ids: Vec<String>,
+    /// What judging it reads (see [`history_reads`]).
+    reads: Vec<Read>,
+    /// Its decisions, made ahead of its lock from rows read before it.
+    ahead: Option<(Writes, Judged)>,
+}
+
+impl Prepared {
+    /// Writes the batch in one transaction holding its families' lock: as decided ahead if
+    /// nobody else has written since, or as judged under the lock.
+    async fn write(
+        self,
+        run: &mut dyn WriteRun,
+        today: NaiveDate,
+    ) -> Result<AdjudicationReport, ServiceError> {
+        let (ahead, judged_ahead) = self.ahead.unzip();
+        let judge = Judge {
+            loaded: &self.loaded,
+            today,
+        };
+        let stored: Vec<&str> = self.stored.iter().map(String::as_str).collect();
+        let mut judged_under_lock = None;
+        let wrote_ahead = run
+            .write(
+                &Lock::Families(self.family_ids),
+                &self.reads,
+                ahead,
+                &mut |read| {
+                    let (writes, judged) =
+                        judge.run(&stored, &[], read).map_err(into_store_error)?;
+                    judged_under_lock = Some(judged);
+                    Ok(writes)
+                },
+            )
+            .await?;
+        let judged = if wrote_ahead {
+            judged_ahead
+        } else {
+            judged_under_lock
+        };
+        Ok(judged.unwrap_or_default().report)
+    }
+}
+
+/// Work running on another task; stopped if dropped unfinished (when the run fails before it
+/// is needed).
+struct Background<T>(tokio::task::JoinHandle<Result<T, ServiceError>>);
+
+impl<T> Background<T> {
+    async fn finish(mut self) -> Result<T, ServiceError> {
+        (&mut self.0).await.map_err(joined)?
+    }
+}
+
+/// A task that did not finish: its panic goes on here; a cancelled one is an error.
+fn joined(failed: tokio::task::JoinError) -> ServiceError {
+    match failed.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(cancelled) => ServiceError::Store(StoreError::internal(cancelled)),
+    }
+}
+
+impl<T> Drop for Background<T> {
     fn drop(&mut self) {
         self.0.abort();
     }
