@@ -524,18 +524,23 @@ impl Store for MeddlingStore {
     }
 }
 
-/// A run of several batches (each batch's registry rows read while the one before is judged
-/// and written) that fails in its second batch keeps the first, leaves the rest received, and
-/// a later run finishes the work.
-pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
-    load_registry(&h).await;
-    // The first batch is family F1's alone; family F2's claim falls in the second.
-    let mut claims: Vec<ReceivedClaim> = (0..BATCH)
+/// A whole batch of small claims of family F1, as received (lines 1 to BATCH).
+fn a_batch_of_f1() -> Vec<ReceivedClaim> {
+    (0..BATCH)
         .map(|i| ReceivedClaim {
             line: i as u64 + 1,
             claim: surgery(&format!("R{i}"), "M1", "2025-06-01", 100),
         })
-        .collect();
+        .collect()
+}
+
+/// A run of several batches (each batch's registry rows read, and the batch judged, while the
+/// one before is written) that fails in its second batch keeps the first, leaves the rest received, and
+/// a later run finishes the work.
+pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
+    load_registry(&h).await;
+    // The first batch is family F1's alone; family F2's claim falls in the second.
+    let mut claims = a_batch_of_f1();
     claims.push(ReceivedClaim {
         line: BATCH as u64 + 1,
         claim: surgery("R-F2", "M4", "2025-06-01", 100),
@@ -577,12 +582,7 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
 pub async fn a_claim_judged_between_two_batches_reaches_the_second(h: Harness) {
     load_registry(&h).await;
     // The first batch is family F1's alone; family F2's claims fall in the second.
-    let mut claims: Vec<ReceivedClaim> = (0..BATCH)
-        .map(|i| ReceivedClaim {
-            line: i as u64 + 1,
-            claim: surgery(&format!("R{i}"), "M1", "2025-06-01", 100),
-        })
-        .collect();
+    let mut claims = a_batch_of_f1();
     for (n, admitted) in ["2025-06-01", "2025-06-10"].into_iter().enumerate() {
         claims.push(ReceivedClaim {
             line: (BATCH + n) as u64 + 1,
