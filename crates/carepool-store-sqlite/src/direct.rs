@@ -116,6 +116,28 @@ pub(crate) async fn select_where_in(
     .await
 }
 
+/// Only `columns` of the rows that pass `filters` (equality), in key order.
+pub(crate) async fn select_projected(
+    conn: &mut SqliteConnection,
+    table: &'static Table,
+    columns: &[usize],
+    filters: &[(usize, Value)],
+) -> Result<Vec<Row>, StoreError> {
+    with_handle(conn, |db| {
+        let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
+        let mut statement = prepare(db, &SQLITE.project(table, columns, &filter_columns))?;
+        for (at, (_, value)) in filters.iter().enumerate() {
+            bind(&mut statement, at + 1, value)?;
+        }
+        let mut found = Vec::new();
+        while statement.next_row().map_err(StoreError::internal)? {
+            found.push(read_cells(table, columns.iter().copied(), &statement)?);
+        }
+        Ok(found)
+    })
+    .await
+}
+
 fn prepare<'h>(handle: &'h Handle, sql: &str) -> Result<Statement<'h>, StoreError> {
     handle.prepare_cached(sql).map_err(StoreError::internal)
 }
@@ -157,8 +179,18 @@ fn iso_date(date: NaiveDate, digits: &mut [u8; 10]) -> Option<&str> {
 
 /// A row as stored, each cell read as its column's type.
 fn read_row(table: &Table, row: &Statement) -> Result<Row, StoreError> {
-    let mut read = Vec::with_capacity(table.columns.len());
-    for (i, column) in table.columns.iter().enumerate() {
+    read_cells(table, 0..table.columns.len(), row)
+}
+
+/// The cells of a row that selects `columns` of `table`, in that order, each read as its
+/// column's type.
+fn read_cells(
+    table: &Table,
+    columns: impl ExactSizeIterator<Item = usize>,
+    row: &Statement,
+) -> Result<Row, StoreError> {
+    let mut read = Vec::with_capacity(columns.len());
+    for (i, column) in columns.map(|c| &table.columns[c]).enumerate() {
         let cell = row.cell(i);
         let wrong = || {
             StoreError::Internal(

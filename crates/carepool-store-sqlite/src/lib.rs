@@ -97,7 +97,7 @@ impl Drop for BackgroundCheckpoints {
 carepool_store::sqlx_store!(
     store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite",
     upsert_rows: direct::upsert_rows, update_rows: direct::update_rows,
-    select_where_in: direct::select_where_in
+    select_where_in: direct::select_where_in, select_projected: direct::select_projected
 );
 
 #[cfg(test)]

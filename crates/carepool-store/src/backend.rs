@@ -7,7 +7,8 @@
 
 /// Implements [`Store`](crate::Store) for `$store`, a struct with a `pool: sqlx::Pool<$db>` field.
 /// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`. A backend may
-/// bring its own `upsert_rows`, `update_rows` and `select_where_in` (the second form below).
+/// bring its own `upsert_rows`, `update_rows`, `select_where_in` and `select_projected` (the
+/// second form below).
 #[macro_export]
 macro_rules! sqlx_store {
     // Rows moved through sqlx, in multi-row statements.
@@ -101,17 +102,40 @@ macro_rules! sqlx_store {
             Ok(found)
         }
 
+        /// Only `columns` of the rows that pass `filters` (equality), in key order.
+        async fn select_projected(
+            conn: &mut Connection,
+            table: &'static $crate::schema::Table,
+            columns: &[usize],
+            filters: &[(usize, $crate::schema::Value)],
+        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+            let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
+            let sql = $dialect.project(table, columns, &filter_columns);
+            let query = filters.iter().fold(
+                ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
+                |q, (c, value)| bind(q, value, table.columns[*c].ty),
+            );
+            let rows = query
+                .fetch_all(&mut *conn)
+                .await
+                .map_err($crate::StoreError::internal)?;
+            rows.iter()
+                .map(|r| read_columns(columns.iter().map(|&i| &table.columns[i]), r))
+                .collect()
+        }
+
         $crate::sqlx_store!(
             store: $store, db: $db, dialect: $dialect, name: $name,
-            upsert_rows: upsert_rows, update_rows: update_rows, select_where_in: select_where_in
+            upsert_rows: upsert_rows, update_rows: update_rows, select_where_in: select_where_in,
+            select_projected: select_projected
         );
     };
-    // A backend with its own way of moving many rows: `upsert_rows`, `update_rows` and
-    // `select_where_in` take the same arguments as the functions above.
+    // A backend with its own way of moving many rows: `upsert_rows`, `update_rows`,
+    // `select_where_in` and `select_projected` take the same arguments as the functions above.
     (
         store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal,
         upsert_rows: $upsert_rows:path, update_rows: $update_rows:path,
-        select_where_in: $select_where_in:path
+        select_where_in: $select_where_in:path, select_projected: $select_projected:path
     ) => {
         use ::sqlx::Row as _;
 
@@ -520,19 +544,12 @@ macro_rules! sqlx_store {
                 columns: &[usize],
                 filters: &[(usize, $crate::schema::Value)],
             ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
-                let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-                let sql = $dialect.project(table, columns, &filter_columns);
-                let query = filters.iter().fold(
-                    ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
-                    |q, (c, value)| bind(q, value, table.columns[*c].ty),
-                );
-                let rows = query
-                    .fetch_all(&self.pool)
+                let mut conn = self
+                    .pool
+                    .acquire()
                     .await
                     .map_err($crate::StoreError::internal)?;
-                rows.iter()
-                    .map(|r| read_columns(columns.iter().map(|&i| &table.columns[i]), r))
-                    .collect()
+                $select_projected(&mut *conn, table, columns, filters).await
             }
 
             async fn project_each(

@@ -53,6 +53,17 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         awkward,
         "every value, in key order"
     );
+    assert_eq!(
+        store
+            .project(&FAMILIES, &[0, 3, 4], &[(2, text("V2"))])
+            .await
+            .unwrap(),
+        vec![
+            vec![text("F2"), Value::Real(0.1), Value::Null],
+            vec![text("F3"), Value::Null, text("")],
+        ],
+        "a projection reads its columns as exactly, in key order"
+    );
     assert!(
         store
             .rows_where_in(&FAMILIES, 0, &[])
