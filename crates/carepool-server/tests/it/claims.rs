@@ -322,6 +322,9 @@ enum Meddle {
     /// Another writer submits this claim (received and judged at once) just before the second
     /// write of a run takes its lock.
     SubmitMidRun(std::sync::Mutex<Option<Box<Claim>>>),
+    /// Runs say they cannot tell whether another writer has committed, as on PostgreSQL: every
+    /// batch is read and judged under its lock.
+    NeverAhead,
 }
 
 impl Meddle {
@@ -407,7 +410,7 @@ struct MeddlingRun {
 #[async_trait]
 impl WriteRun for MeddlingRun {
     fn sees_other_writers(&self) -> bool {
-        self.run.sees_other_writers()
+        self.run.sees_other_writers() && !matches!(*self.meddle, Meddle::NeverAhead)
     }
     async fn write(
         &mut self,
@@ -613,6 +616,51 @@ pub async fn a_claim_judged_between_two_batches_reaches_the_second(h: Harness) {
         (ClaimStatus::PartiallyApproved, Money::from_units(6_000)),
         "what F2 had left of its 50,000"
     );
+}
+
+/// A synthetic mutual's year of claims, several batches, is decided the same whether each
+/// batch is judged ahead of its lock while the one before is written (SQLite) or read and
+/// judged under its lock: claims, lines, reasons and limit usage alike.
+pub async fn batches_judged_ahead_are_decided_as_under_the_lock() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/mutual");
+    let scheme = carepool_io::read_scheme_file(&examples.join("scheme.toml")).unwrap();
+    let settings: carepool_synth::SynthConfig =
+        toml::from_str(&std::fs::read_to_string(examples.join("synth.toml")).unwrap()).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let options = carepool_synth::Options {
+        families: 1_500,
+        from: day("2025-01-01"),
+        to: day("2025-12-31"),
+        seed: 7,
+    };
+    carepool_synth::write_csv(&settings, &scheme, options, data.path(), &|_| {}).unwrap();
+    let mut decided = Vec::new();
+    for meddle in [None, Some(Meddle::NeverAhead)] {
+        let h = Harness::sqlite().await;
+        carepool_io::load_directory(
+            &h.registry,
+            scheme.clone(),
+            data.path(),
+            Arc::new(|_, _| {}),
+        )
+        .await
+        .unwrap();
+        let registry = match meddle {
+            None => h.registry.clone(),
+            Some(meddle) => meddling(&h, meddle),
+        };
+        let report = registry
+            .adjudicate_received(options.to, &|_| {})
+            .await
+            .unwrap();
+        assert!(
+            report.adjudicated > 2 * BATCH as u64,
+            "three batches or more: {report:?}"
+        );
+        decided.push((report, h.dump().await));
+    }
+    assert_eq!(decided[0].0, decided[1].0);
+    assert!(decided[0].1 == decided[1].1, "the same rows written");
 }
 
 /// A failure in the middle of adjudication or of payment leaves no claim half-decided and no

@@ -35,8 +35,9 @@ use claims::{
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     a_claim_stored_meanwhile_is_caught_under_the_lock, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
-    a_run_failing_midway_keeps_the_batches_before, claims_received_after_the_decision_date_wait,
-    claims_story, concurrent_claims_keep_the_limit,
+    a_run_failing_midway_keeps_the_batches_before,
+    batches_judged_ahead_are_decided_as_under_the_lock,
+    claims_received_after_the_decision_date_wait, claims_story, concurrent_claims_keep_the_limit,
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     submissions_judged_together_are_answered_each_alone,
     the_intake_sees_a_moved_village_within_a_second,
@@ -48,6 +49,12 @@ use store::{
     rows_read_back_exactly_and_updates_touch_only_their_columns,
 };
 use story::registry_story;
+
+/// Only SQLite judges a batch ahead of its lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_batches_judged_ahead_are_decided_as_under_the_lock() {
+    batches_judged_ahead_are_decided_as_under_the_lock().await;
+}
 
 on_both_backends!(
     registry_story,
