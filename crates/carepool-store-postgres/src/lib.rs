@@ -1,10 +1,11 @@
 //! The national-scale store: PostgreSQL, migrated on open.
 
+mod arrays;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use carepool_store::StoreError;
 use carepool_store::sql::POSTGRES;
+use carepool_store::{StoreError, WriteRunTurns};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
@@ -14,6 +15,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub struct PostgresStore {
     pool: PgPool,
+    write_runs: WriteRunTurns,
 }
 
 impl PostgresStore {
@@ -28,8 +30,16 @@ impl PostgresStore {
             .await
             .map_err(|e| StoreError::Config(format!("cannot connect to PostgreSQL: {e}")))?;
         MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            write_runs: WriteRunTurns::default(),
+        })
     }
 }
 
-carepool_store::sqlx_store!(store: PostgresStore, db: ::sqlx::Postgres, dialect: POSTGRES, name: "postgres");
+carepool_store::sqlx_store!(
+    store: PostgresStore, db: ::sqlx::Postgres, dialect: POSTGRES, name: "postgres",
+    upsert_rows: arrays::upsert_rows, update_rows: arrays::update_rows,
+    select_where_in: arrays::select_where_in, select_projected: arrays::select_projected,
+    lock_families: arrays::lock_families
+);

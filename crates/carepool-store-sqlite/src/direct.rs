@@ -44,7 +44,7 @@ pub(crate) async fn upsert_rows(
         return Ok(());
     }
     with_handle(conn, |db| {
-        let mut statement = prepare(db, &SQLITE.insert(table, 1, true))?;
+        let mut statement = prepare(db, &SQLITE.insert(table, true))?;
         // As often as sqlx's multi-row statements would have reported.
         let report_every = SQLITE.rows_per_statement(table);
         for (n, row) in rows.iter().enumerate() {
@@ -99,7 +99,7 @@ pub(crate) async fn select_where_in(
 ) -> Result<Vec<Row>, StoreError> {
     with_handle(conn, |db| {
         let mut found = Vec::new();
-        let mut statement = prepare(db, &SQLITE.rows_where_in_json(table, column))?;
+        let mut statement = prepare(db, &SQLITE.rows_where_in_list(table, column))?;
         // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed
         // and indexed, while it reads.
         for chunk in values.chunks(SQLITE.binds_per_statement) {

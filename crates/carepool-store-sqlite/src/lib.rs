@@ -3,8 +3,8 @@
 mod direct;
 mod raw;
 
-use carepool_store::StoreError;
 use carepool_store::sql::SQLITE;
+use carepool_store::{StoreError, WriteRunTurns};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -20,6 +20,7 @@ const CHECKPOINT_BY_WRITER_AT: &str = "16384";
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    write_runs: WriteRunTurns,
     _checkpoints: BackgroundCheckpoints,
 }
 
@@ -47,6 +48,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             _checkpoints: BackgroundCheckpoints::start(pool.clone()),
             pool,
+            write_runs: WriteRunTurns::default(),
         })
     }
 
@@ -97,8 +99,18 @@ impl Drop for BackgroundCheckpoints {
 carepool_store::sqlx_store!(
     store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite",
     upsert_rows: direct::upsert_rows, update_rows: direct::update_rows,
-    select_where_in: direct::select_where_in, select_projected: direct::select_projected
+    select_where_in: direct::select_where_in, select_projected: direct::select_projected,
+    lock_families: families_locked_by_begin
 );
+
+/// SQLite's `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
+/// transaction ends: there are no rows to lock.
+async fn families_locked_by_begin(
+    _: &mut ::sqlx::SqliteConnection,
+    _: &[String],
+) -> Result<(), StoreError> {
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,137 +5,27 @@
 //! needs a wall of trait bounds for every bind and read; one macro body, expanded in each backend
 //! crate with its concrete types, keeps a single copy of the logic instead.
 
-/// Implements [`Store`](crate::Store) for `$store`, a struct with a `pool: sqlx::Pool<$db>` field.
-/// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`. A backend may
-/// bring its own `upsert_rows`, `update_rows`, `select_where_in` and `select_projected` (the
-/// second form below).
+/// Implements [`Store`](crate::Store) for `$store`, a struct with a `pool: sqlx::Pool<$db>` field
+/// and a `write_runs: WriteRunTurns` field.
+/// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`. Each backend
+/// brings its own way of moving many rows, where the two differ most (SQLite through its C
+/// handle, PostgreSQL in arrays), as functions taking a connection:
+/// - `upsert_rows(conn, table, rows, progress)`: inserts or replaces rows;
+/// - `update_rows(conn, table, columns, rows)`: sets `columns` of stored rows found by key, a row
+///   not found failing the write;
+/// - `select_where_in(conn, table, column, values)`: whole rows whose text `column` holds one of
+///   `values`, in key order;
+/// - `select_projected(conn, table, columns, filters)`: only `columns` of the rows that pass
+///   `filters` (equality), in key order;
+/// - `lock_families(conn, ids)`: locks the families against other writers until the
+///   transaction ends.
 #[macro_export]
 macro_rules! sqlx_store {
-    // Rows moved through sqlx, in multi-row statements.
-    (store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal) => {
-        /// Inserts or replaces rows, in statements of as many rows as the bind limit allows.
-        async fn upsert_rows(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            rows: &[$crate::schema::Row],
-            progress: &$crate::Progress,
-        ) -> Result<(), $crate::StoreError> {
-            let mut written = 0;
-            for chunk in rows.chunks($dialect.rows_per_statement(table)) {
-                let sql = $dialect.insert(table, chunk.len(), true);
-                let query = chunk
-                    .iter()
-                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
-                        bind_row(q, table, row)
-                    });
-                query
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| write_error(table.singular, e))?;
-                written += chunk.len() as u64;
-                progress(written);
-            }
-            Ok(())
-        }
-
-        /// Sets `columns` of stored rows found by key, in statements of as many rows as the bind
-        /// limit allows; a row not found fails the write.
-        async fn update_rows(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            columns: &[usize],
-            rows: &[$crate::schema::Row],
-        ) -> Result<(), $crate::StoreError> {
-            let bound: Vec<usize> = table.key.iter().chain(columns).copied().collect();
-            let per_statement = ($dialect.binds_per_statement / bound.len()).max(1);
-            for chunk in rows.chunks(per_statement) {
-                let sql = $dialect.update_columns(table, columns, chunk.len());
-                let query =
-                    chunk
-                        .iter()
-                        .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, row| {
-                            bound
-                                .iter()
-                                .fold(q, |q, &i| bind(q, &row[i], table.columns[i].ty))
-                        });
-                let done = query
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| write_error(table.singular, e))?;
-                if done.rows_affected() != chunk.len() as u64 {
-                    return Err($crate::StoreError::NotFound {
-                        what: table.singular,
-                        key: format!(
-                            "among {} rows to update ({} found)",
-                            chunk.len(),
-                            done.rows_affected()
-                        ),
-                    });
-                }
-            }
-            Ok(())
-        }
-
-        /// Whole rows whose text `column` holds one of `values`, in key order.
-        async fn select_where_in(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            column: usize,
-            values: &[String],
-        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
-            let mut found = Vec::new();
-            for chunk in values.chunks($dialect.binds_per_statement) {
-                let sql = $dialect.rows_where_in(table, column, chunk.len());
-                let query = chunk
-                    .iter()
-                    .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, v| {
-                        q.bind(v.clone())
-                    });
-                for row in query
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err($crate::StoreError::internal)?
-                {
-                    found.push(read_row(table, &row)?);
-                }
-            }
-            Ok(found)
-        }
-
-        /// Only `columns` of the rows that pass `filters` (equality), in key order.
-        async fn select_projected(
-            conn: &mut Connection,
-            table: &'static $crate::schema::Table,
-            columns: &[usize],
-            filters: &[(usize, $crate::schema::Value)],
-        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
-            let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-            let sql = $dialect.project(table, columns, &filter_columns);
-            let query = filters.iter().fold(
-                ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
-                |q, (c, value)| bind(q, value, table.columns[*c].ty),
-            );
-            let rows = query
-                .fetch_all(&mut *conn)
-                .await
-                .map_err($crate::StoreError::internal)?;
-            rows.iter()
-                .map(|r| read_columns(columns.iter().map(|&i| &table.columns[i]), r))
-                .collect()
-        }
-
-        $crate::sqlx_store!(
-            store: $store, db: $db, dialect: $dialect, name: $name,
-            upsert_rows: upsert_rows, update_rows: update_rows, select_where_in: select_where_in,
-            select_projected: select_projected
-        );
-    };
-    // A backend with its own way of moving many rows: `upsert_rows`, `update_rows`,
-    // `select_where_in` and `select_projected` take the same arguments as the functions above.
     (
         store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal,
         upsert_rows: $upsert_rows:path, update_rows: $update_rows:path,
-        select_where_in: $select_where_in:path, select_projected: $select_projected:path
+        select_where_in: $select_where_in:path, select_projected: $select_projected:path,
+        lock_families: $lock_families:path
     ) => {
         use ::sqlx::Row as _;
 
@@ -271,22 +161,7 @@ macro_rules! sqlx_store {
             lock: &$crate::Lock,
         ) -> Result<(), $crate::StoreError> {
             match lock {
-                $crate::Lock::Families(ids) => {
-                    let families = &$crate::tables::FAMILIES;
-                    for chunk in ids.chunks($dialect.binds_per_statement) {
-                        let Some(sql) = $dialect.lock_rows(families, 0, chunk.len()) else {
-                            return Ok(());
-                        };
-                        chunk
-                            .iter()
-                            .fold(::sqlx::query(::sqlx::AssertSqlSafe(sql)), |q, id| {
-                                q.bind(id.clone())
-                            })
-                            .fetch_all(&mut *conn)
-                            .await
-                            .map_err($crate::StoreError::internal)?;
-                    }
-                }
+                $crate::Lock::Families(ids) => $lock_families(&mut *conn, ids).await?,
                 $crate::Lock::Nothing => {}
                 $crate::Lock::AllClaims => {
                     if let Some(sql) = $dialect.lock_table(&$crate::claim_tables::CLAIMS) {
@@ -343,6 +218,7 @@ macro_rules! sqlx_store {
 
         /// A run of locked writes on one connection, held (out of the pool) for the run.
         struct HeldWriteRun {
+            _turn: $crate::WriteRunTurn,
             conn: ::sqlx::pool::PoolConnection<$db>,
             /// The data version (see `Dialect::data_version`) at the last two points since
             /// which `ahead` may have been read, the older first: the run's start, then each
@@ -351,10 +227,16 @@ macro_rules! sqlx_store {
         }
 
         impl HeldWriteRun {
-            async fn start(pool: &::sqlx::Pool<$db>) -> Result<HeldWriteRun, $crate::StoreError> {
-                let mut conn = pool.acquire().await.map_err($crate::StoreError::internal)?;
+            async fn start(store: &$store) -> Result<HeldWriteRun, $crate::StoreError> {
+                let turn = store.write_runs.take().await;
+                let mut conn = store
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err($crate::StoreError::internal)?;
                 let version = data_version(&mut *conn).await?;
                 Ok(HeldWriteRun {
+                    _turn: turn,
                     conn,
                     seen: [version; 2],
                 })
@@ -442,7 +324,7 @@ macro_rules! sqlx_store {
                 table: &'static $crate::schema::Table,
                 row: &$crate::schema::Row,
             ) -> Result<(), $crate::StoreError> {
-                let sql = $dialect.insert(table, 1, false);
+                let sql = $dialect.insert(table, false);
                 bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql)), table, row)
                     .execute(&self.pool)
                     .await
@@ -535,7 +417,7 @@ macro_rules! sqlx_store {
             }
 
             async fn write_run(&self) -> Result<Box<dyn $crate::WriteRun>, $crate::StoreError> {
-                Ok(Box::new(HeldWriteRun::start(&self.pool).await?))
+                Ok(Box::new(HeldWriteRun::start(self).await?))
             }
 
             async fn project(

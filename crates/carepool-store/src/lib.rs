@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use schema::{Row, Table, Value};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -138,6 +139,26 @@ pub trait WriteRun: Send {
     ) -> Result<bool, StoreError>;
 }
 
+/// A store's write runs take turns, one at a time. A run holds a connection for its length and
+/// reads ahead on others: runs side by side could hold every connection of a pool and then wait
+/// for ever for one to read with. They would mostly wait on each other's locks anyway.
+#[derive(Default)]
+pub struct WriteRunTurns(Arc<tokio::sync::Mutex<()>>);
+
+/// A run's turn, until dropped.
+pub struct WriteRunTurn {
+    _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl WriteRunTurns {
+    /// Waits until no other run of this store holds the turn.
+    pub async fn take(&self) -> WriteRunTurn {
+        WriteRunTurn {
+            _held: self.0.clone().lock_owned().await,
+        }
+    }
+}
+
 /// One stored version of a scheme's definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSchemeVersion {
@@ -195,7 +216,8 @@ pub trait Store: Send + Sync {
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError>;
 
-    /// Starts a run of locked writes on one connection (see [`WriteRun`]).
+    /// Starts a run of locked writes on one connection (see [`WriteRun`]), once the store's
+    /// run before it has ended (see [`WriteRunTurns`]).
     async fn write_run(&self) -> Result<Box<dyn WriteRun>, StoreError>;
 
     /// Only `columns` of the rows that pass `filters` (equality), in key order: a light list of

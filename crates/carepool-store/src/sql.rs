@@ -1,5 +1,6 @@
 //! SQL text generated from the table descriptors. Both backends use the same statements; only the
-//! placeholder style differs (`?N` for SQLite, `$N` for PostgreSQL). Every value is bound, never
+//! placeholder style differs (`?N` for SQLite, `$N` for PostgreSQL). Statements that move many
+//! rows at once are each backend's own (SQLite's direct path, PostgreSQL's arrays). Every value is bound, never
 //! spliced: the text holds only names from the static descriptors.
 
 use crate::ListQuery;
@@ -21,6 +22,9 @@ pub struct Dialect {
     /// A number that changes when another connection commits (SQLite's `data_version`), read
     /// inside a transaction; none where the backend has no such number.
     pub data_version: Option<&'static str>,
+    /// "Is one of the values bound as the first parameter", as one list of text whatever their
+    /// number: a JSON array on SQLite, an array on PostgreSQL.
+    pub in_bound_list: &'static str,
 }
 
 pub const SQLITE: Dialect = Dialect {
@@ -30,6 +34,7 @@ pub const SQLITE: Dialect = Dialect {
     begin_write: "BEGIN IMMEDIATE",
     row_locks: false,
     data_version: Some("PRAGMA data_version"),
+    in_bound_list: "IN (SELECT value FROM json_each(?1))",
 };
 pub const POSTGRES: Dialect = Dialect {
     placeholder_prefix: '$',
@@ -38,6 +43,7 @@ pub const POSTGRES: Dialect = Dialect {
     begin_write: "BEGIN",
     row_locks: true,
     data_version: None,
+    in_bound_list: "= ANY($1)",
 };
 
 impl Dialect {
@@ -55,7 +61,8 @@ impl Dialect {
         (self.binds_per_statement / table.columns.len()).max(1)
     }
 
-    fn column_list(table: &Table) -> String {
+    /// The table's column names, in order, comma-separated.
+    pub fn column_list(table: &Table) -> String {
         table
             .columns
             .iter()
@@ -64,61 +71,52 @@ impl Dialect {
             .join(", ")
     }
 
-    /// `rows` parenthesised rows of `width` placeholders.
-    fn values(self, width: usize, rows: usize) -> String {
-        (0..rows)
-            .map(|r| {
-                let cells: Vec<String> = (1..=width)
-                    .map(|c| self.placeholder(r * width + c))
-                    .collect();
-                format!("({})", cells.join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    fn key_columns(table: &Table) -> Vec<&'static str> {
+    /// The key's column names, in order.
+    pub fn key_columns(table: &Table) -> Vec<&'static str> {
         table.key.iter().map(|&i| table.columns[i].name).collect()
     }
 
-    /// `INSERT` of `rows` rows; with `upsert`, rows with a known key replace the stored ones, and
-    /// identical rows are left untouched (no write at all).
-    pub fn insert(self, table: &Table, rows: usize, upsert: bool) -> String {
+    /// `INSERT` of one row; with `upsert`, as [`Dialect::upsert_clause`] says.
+    pub fn insert(self, table: &Table, upsert: bool) -> String {
         let mut sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
+            "INSERT INTO {} ({}) VALUES ({})",
             table.name,
             Self::column_list(table),
-            self.values(table.columns.len(), rows)
+            self.marks(table.columns.len())
         );
         if upsert {
-            let key = Self::key_columns(table);
-            let others: Vec<&str> = table
-                .columns
-                .iter()
-                .map(|c| c.name)
-                .filter(|name| !key.contains(name))
-                .collect();
-            let set: Vec<String> = others
-                .iter()
-                .map(|c| format!("{c} = excluded.{c}"))
-                .collect();
-            let stored: Vec<String> = others
-                .iter()
-                .map(|c| format!("{}.{c}", table.name))
-                .collect();
-            let incoming: Vec<String> = others.iter().map(|c| format!("excluded.{c}")).collect();
-            write!(
-                sql,
-                " ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) {} ({})",
-                key.join(", "),
-                set.join(", "),
-                stored.join(", "),
-                self.distinct,
-                incoming.join(", ")
-            )
-            .expect("write to String");
+            sql.push_str(&self.upsert_clause(table));
         }
         sql
+    }
+
+    /// What makes an `INSERT` an upsert: rows with a known key replace the stored ones, and
+    /// identical rows are left untouched (no write at all).
+    pub fn upsert_clause(self, table: &Table) -> String {
+        let key = Self::key_columns(table);
+        let others: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .filter(|name| !key.contains(name))
+            .collect();
+        let set: Vec<String> = others
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let stored: Vec<String> = others
+            .iter()
+            .map(|c| format!("{}.{c}", table.name))
+            .collect();
+        let incoming: Vec<String> = others.iter().map(|c| format!("excluded.{c}")).collect();
+        format!(
+            " ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) {} ({})",
+            key.join(", "),
+            set.join(", "),
+            stored.join(", "),
+            self.distinct,
+            incoming.join(", ")
+        )
     }
 
     fn key_condition(self, table: &Table, first_placeholder: usize) -> String {
@@ -169,29 +167,6 @@ impl Dialect {
             table.name,
             set.join(", "),
             self.key_condition(table, columns.len() + 1)
-        )
-    }
-
-    /// `UPDATE` of `columns` in `rows` rows at once, each found by its key; binds, row by row,
-    /// the key columns then `columns`.
-    pub fn update_columns(self, table: &Table, columns: &[usize], rows: usize) -> String {
-        let keys = table.key.len();
-        let set: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| format!("{} = v.column{}", table.columns[c].name, keys + i + 1))
-            .collect();
-        let matched: Vec<String> = Self::key_columns(table)
-            .iter()
-            .enumerate()
-            .map(|(i, name)| format!("{}.{name} = v.column{}", table.name, i + 1))
-            .collect();
-        format!(
-            "UPDATE {} SET {} FROM (VALUES {}) AS v WHERE {}",
-            table.name,
-            set.join(", "),
-            self.values(keys + columns.len(), rows),
-            matched.join(" AND ")
         )
     }
 
@@ -268,41 +243,18 @@ impl Dialect {
         )
     }
 
-    /// Whole rows whose `column` holds one of `count` values.
-    pub fn rows_where_in(self, table: &Table, column: usize, count: usize) -> String {
+    /// Whole rows whose `column` holds one of the values bound as one list (see
+    /// [`Dialect::in_bound_list`]), in key order: one statement whatever their number, so that it
+    /// can be prepared once.
+    pub fn rows_where_in_list(self, table: &Table, column: usize) -> String {
         format!(
-            "SELECT {} FROM {} WHERE {} IN ({}) ORDER BY {}",
+            "SELECT {} FROM {} WHERE {} {} ORDER BY {}",
             Self::column_list(table),
             table.name,
             table.columns[column].name,
-            self.marks(count),
+            self.in_bound_list,
             Self::key_columns(table).join(", ")
         )
-    }
-
-    /// As [`Dialect::rows_where_in`] with the values bound as one JSON array of text (SQLite's
-    /// `json_each`): one statement whatever their number, so that it can be prepared once.
-    pub fn rows_where_in_json(self, table: &Table, column: usize) -> String {
-        format!(
-            "SELECT {} FROM {} WHERE {} IN (SELECT value FROM json_each(?1)) ORDER BY {}",
-            Self::column_list(table),
-            table.name,
-            table.columns[column].name,
-            Self::key_columns(table).join(", ")
-        )
-    }
-
-    /// Locks the rows of `table` whose `column` holds one of `count` values, in a fixed order so
-    /// that two lockers never wait on each other; none where `begin_write` locks everything.
-    pub fn lock_rows(self, table: &Table, column: usize, count: usize) -> Option<String> {
-        let column = table.columns[column].name;
-        self.row_locks.then(|| {
-            format!(
-                "SELECT {column} FROM {} WHERE {column} IN ({}) ORDER BY {column} FOR NO KEY UPDATE",
-                table.name,
-                self.marks(count)
-            )
-        })
     }
 
     /// Locks a whole table against other writers (readers go on).
@@ -327,10 +279,10 @@ mod tests {
 
     #[test]
     fn an_upsert_leaves_identical_rows_untouched() {
-        let sql = SQLITE.insert(&LOCATIONS, 2, true);
+        let sql = SQLITE.insert(&LOCATIONS, true);
         assert_eq!(
             sql,
-            "INSERT INTO locations (code, name, kind, parent_code, area) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?) \
+            "INSERT INTO locations (code, name, kind, parent_code, area) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_code = excluded.parent_code, \
              area = excluded.area WHERE (locations.name, locations.kind, locations.parent_code, locations.area) \
              IS NOT (excluded.name, excluded.kind, excluded.parent_code, excluded.area)"
@@ -339,11 +291,6 @@ mod tests {
 
     #[test]
     fn an_update_of_some_columns_matches_rows_by_key() {
-        assert_eq!(
-            POSTGRES.update_columns(&COVERAGE, &[3], 2),
-            "UPDATE coverage SET package = v.column3 FROM (VALUES ($1, $2, $3), ($4, $5, $6)) AS v \
-             WHERE coverage.member_id = v.column1 AND coverage.start_date = v.column2"
-        );
         assert_eq!(
             SQLITE.update_one(&COVERAGE, &[3, 2]),
             "UPDATE coverage SET package = ?, end_date = ? WHERE member_id = ? AND start_date = ?"

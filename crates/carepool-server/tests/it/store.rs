@@ -277,3 +277,36 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
         assert_eq!(stored, wanted, "write {n}");
     }
 }
+
+/// A store's write runs take turns: more runs at once than the pool has connections all end,
+/// each starting once the one before it has ended, while other work goes on.
+pub async fn write_runs_take_turns(h: Harness) {
+    let store = h.store.clone();
+    let first = store.write_run().await.unwrap();
+    let mut runs = Vec::new();
+    for _ in 0..10 {
+        let store = store.clone();
+        runs.push(tokio::spawn(async move {
+            let mut run = store.write_run().await.unwrap();
+            run.write(&Lock::Nothing, &[], None, &mut |_| Ok(vec![]))
+                .await
+                .unwrap();
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        runs.iter().all(|run| !run.is_finished()),
+        "no run starts while another holds the turn"
+    );
+    store
+        .rows_where_in(&LOCATIONS, 0, &["ANY".into()])
+        .await
+        .expect("reads go on beside a run");
+    drop(first);
+    for run in runs {
+        tokio::time::timeout(std::time::Duration::from_secs(20), run)
+            .await
+            .expect("every run ends")
+            .unwrap();
+    }
+}
