@@ -52,13 +52,28 @@ impl SqliteStore {
         })
     }
 
-    /// Folds the write-ahead log into the database file, as closing does, leaving it open.
+    /// Folds the whole write-ahead log into the database file, as closing does, leaving it open.
+    /// SQLite gives up at once (reporting itself busy) while another connection checkpoints,
+    /// the background one included, so this tries again until the log is folded in whole.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::internal)?;
-        Ok(())
+        let give_up_at = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(StoreError::internal)?;
+            if busy == 0 {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= give_up_at {
+                return Err(StoreError::Internal(
+                    "the write-ahead log could not be folded in within 30 s: \
+                     other connections kept it busy"
+                        .into(),
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -116,6 +131,7 @@ async fn families_locked_by_begin(
 mod tests {
     use super::*;
     use sqlx::Connection;
+    use std::sync::Arc;
 
     /// Rows committed reach the database file within moments, not when the log would reach the
     /// size at which the writer folds it in itself.
@@ -147,6 +163,61 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the database file stayed at {} bytes", size());
+    }
+
+    /// While another connection checkpoints (here one kept waiting by a reader), SQLite answers
+    /// a checkpoint "busy" at once, having folded nothing in: `checkpoint` waits its turn and
+    /// returns only once the log is folded in whole.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_checkpoint_waits_for_another_to_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("carepool.db");
+        let url = format!("sqlite://{}", file.display());
+        let store = Arc::new(SqliteStore::open(&url).await.unwrap());
+        sqlx::query("CREATE TABLE t (n INTEGER)")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let mut reader = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+        sqlx::query("SELECT count(*) FROM t")
+            .fetch_one(&mut reader)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let other = tokio::spawn(async move {
+            let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("PRAGMA busy_timeout = 5000")
+                .execute(&mut other)
+                .await
+                .unwrap();
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut other)
+                .await
+                .unwrap();
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let ours = tokio::spawn({
+            let store = store.clone();
+            async move { store.checkpoint().await }
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            !ours.is_finished(),
+            "the checkpoint returned while another held the log"
+        );
+        sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+        other.await.unwrap();
+        ours.await.unwrap().unwrap();
+        let log = dir.path().join("carepool.db-wal");
+        assert_eq!(
+            std::fs::metadata(log).unwrap().len(),
+            0,
+            "the log is folded in whole"
+        );
     }
 
     /// .cargo/config.toml builds the bundled SQLite without the global page cache and memory
