@@ -4,7 +4,7 @@
 //! sqlx keeps per connection: under the claims intake, most statements were parsed and planned
 //! again each time.
 
-use super::{BackendQuery, Connection, bind, read_columns, read_row, write_error};
+use super::{BackendQuery, Connection, bind, read_columns, write_error};
 use carepool_store::schema::{ColumnType, Row, Table, Value};
 use carepool_store::sql::{Dialect, POSTGRES};
 use carepool_store::tables::FAMILIES;
@@ -60,16 +60,17 @@ pub(crate) async fn update_rows(
     Ok(())
 }
 
-/// Whole rows whose text `column` holds one of `values`, in key order (within each slice of
+/// `columns` of the rows whose text `column` holds one of `values`, in key order (within each slice of
 /// values: a long list is read a slice at a time, so that fewer rows are held twice at once,
 /// as sqlx hands them over and as rows).
 pub(crate) async fn select_where_in(
     conn: &mut Connection,
     table: &'static Table,
+    columns: &[usize],
     column: usize,
     values: &[String],
 ) -> Result<Vec<Row>, StoreError> {
-    let sql = POSTGRES.rows_where_in_list(table, column);
+    let sql = POSTGRES.rows_where_in_list(table, columns, column);
     let mut found = Vec::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {
         let rows = query(&sql)
@@ -78,7 +79,10 @@ pub(crate) async fn select_where_in(
             .await
             .map_err(StoreError::internal)?;
         for row in &rows {
-            found.push(read_row(table, row)?);
+            found.push(read_columns(
+                columns.iter().map(|&i| &table.columns[i]),
+                row,
+            )?);
         }
     }
     Ok(found)

@@ -90,16 +90,17 @@ pub(crate) async fn update_rows(
     .await
 }
 
-/// Whole rows whose text `column` holds one of `values`, in key order.
+/// `columns` of the rows whose text `column` holds one of `values`, in key order.
 pub(crate) async fn select_where_in(
     conn: &mut SqliteConnection,
     table: &'static Table,
+    columns: &[usize],
     column: usize,
     values: &[String],
 ) -> Result<Vec<Row>, StoreError> {
     with_handle(conn, |db| {
         let mut found = Vec::new();
-        let mut statement = prepare(db, &SQLITE.rows_where_in_list(table, column))?;
+        let mut statement = prepare(db, &SQLITE.rows_where_in_list(table, columns, column))?;
         // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed
         // and indexed, while it reads.
         for chunk in values.chunks(SQLITE.binds_per_statement) {
@@ -108,7 +109,7 @@ pub(crate) async fn select_where_in(
                 .bind(1, Bound::Text(&chunk))
                 .map_err(StoreError::internal)?;
             while statement.next_row().map_err(StoreError::internal)? {
-                found.push(read_row(table, &statement)?);
+                found.push(read_cells(table, columns.iter().copied(), &statement)?);
             }
         }
         Ok(found)
@@ -175,11 +176,6 @@ fn iso_date(date: NaiveDate, digits: &mut [u8; 10]) -> Option<&str> {
     digits[4] = b'-';
     digits[7] = b'-';
     std::str::from_utf8(digits).ok()
-}
-
-/// A row as stored, each cell read as its column's type.
-fn read_row(table: &Table, row: &Statement) -> Result<Row, StoreError> {
-    read_cells(table, 0..table.columns.len(), row)
 }
 
 /// The cells of a row that selects `columns` of `table`, in that order, each read as its

@@ -13,8 +13,8 @@
 /// - `upsert_rows(conn, table, rows, progress)`: inserts or replaces rows;
 /// - `update_rows(conn, table, columns, rows)`: sets `columns` of stored rows found by key, a row
 ///   not found failing the write;
-/// - `select_where_in(conn, table, column, values)`: whole rows whose text `column` holds one of
-///   `values`, in key order;
+/// - `select_where_in(conn, table, columns, column, values)`: `columns` of the rows whose text
+///   `column` holds one of `values`, in key order;
 /// - `select_projected(conn, table, columns, filters)`: only `columns` of the rows that pass
 ///   `filters` (equality), in key order;
 /// - `lock_families(conn, ids)`: locks the families against other writers until the
@@ -81,6 +81,10 @@ macro_rules! sqlx_store {
                 .iter()
                 .zip(key)
                 .fold(query, |q, (&i, value)| bind(q, value, table.columns[i].ty))
+        }
+
+        fn every_column(table: &$crate::schema::Table) -> Vec<usize> {
+            (0..table.columns.len()).collect()
         }
 
         fn read_row(
@@ -187,7 +191,10 @@ macro_rules! sqlx_store {
                         table,
                         column,
                         values,
-                    } => $select_where_in(&mut *conn, table, *column, values).await?,
+                    } => {
+                        $select_where_in(&mut *conn, table, &every_column(table), *column, values)
+                            .await?
+                    }
                     $crate::Read::List { table, query } => {
                         select_list(&mut *conn, table, query).await?
                     }
@@ -396,7 +403,7 @@ macro_rules! sqlx_store {
                     .acquire()
                     .await
                     .map_err($crate::StoreError::internal)?;
-                $select_where_in(&mut *conn, table, column, values).await
+                $select_where_in(&mut *conn, table, &every_column(table), column, values).await
             }
 
             async fn write_locked(
@@ -467,26 +474,22 @@ macro_rules! sqlx_store {
                 table: &'static $crate::schema::Table,
                 keys: &[String],
             ) -> Result<::std::collections::HashSet<String>, $crate::StoreError> {
-                let mut found = ::std::collections::HashSet::new();
-                for chunk in keys.chunks($dialect.binds_per_statement) {
-                    let query = chunk.iter().fold(
-                        ::sqlx::query(::sqlx::AssertSqlSafe(
-                            $dialect.existing_keys(table, chunk.len()),
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err($crate::StoreError::internal)?;
+                let key = table.key[0];
+                $select_where_in(&mut *conn, table, &[key], key, keys)
+                    .await?
+                    .into_iter()
+                    .map(|row| match row.into_iter().next() {
+                        Some($crate::schema::Value::Text(found)) => Ok(found.into_string()),
+                        other => Err($crate::StoreError::Internal(
+                            format!("{}: a key read back as {other:?}", table.name).into(),
                         )),
-                        |q, k| q.bind(k.clone()),
-                    );
-                    for row in query
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err($crate::StoreError::internal)?
-                    {
-                        found.insert(
-                            row.try_get::<String, _>(0)
-                                .map_err($crate::StoreError::internal)?,
-                        );
-                    }
-                }
-                Ok(found)
+                    })
+                    .collect()
             }
 
             async fn scheme_versions(

@@ -233,23 +233,14 @@ impl Dialect {
         sql
     }
 
-    /// Which of `count` candidate keys exist, for a table with a one-column key.
-    pub fn existing_keys(self, table: &Table, count: usize) -> String {
-        let key = table.columns[table.key[0]].name;
-        format!(
-            "SELECT {key} FROM {} WHERE {key} IN ({})",
-            table.name,
-            self.marks(count)
-        )
-    }
-
-    /// Whole rows whose `column` holds one of the values bound as one list (see
+    /// `columns` of the rows whose `column` holds one of the values bound as one list (see
     /// [`Dialect::in_bound_list`]), in key order: one statement whatever their number, so that it
     /// can be prepared once.
-    pub fn rows_where_in_list(self, table: &Table, column: usize) -> String {
+    pub fn rows_where_in_list(self, table: &Table, columns: &[usize], column: usize) -> String {
+        let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
         format!(
             "SELECT {} FROM {} WHERE {} {} ORDER BY {}",
-            Self::column_list(table),
+            names.join(", "),
             table.name,
             table.columns[column].name,
             self.in_bound_list,

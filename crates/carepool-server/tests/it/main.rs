@@ -46,6 +46,7 @@ use experience::{experience_on_the_live_database, projection_over_the_api};
 use reserve::reserving_on_the_live_database;
 use store::{
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
+    existing_keys_are_found_among_many_candidates,
     rows_read_back_exactly_and_updates_touch_only_their_columns, write_runs_take_turns,
 };
 use story::registry_story;
@@ -79,4 +80,5 @@ on_both_backends!(
     rows_read_back_exactly_and_updates_touch_only_their_columns,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     write_runs_take_turns,
+    existing_keys_are_found_among_many_candidates,
 );

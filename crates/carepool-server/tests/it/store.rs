@@ -310,3 +310,28 @@ pub async fn write_runs_take_turns(h: Harness) {
             .unwrap();
     }
 }
+
+/// Which keys exist among more candidates than one statement takes (the import's reference
+/// check): every slice is read, and a key with quotes or accents is matched as written.
+pub async fn existing_keys_are_found_among_many_candidates(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let mut candidates: Vec<String> = (0..20_000).map(|n| format!("NOWHERE-{n}")).collect();
+    candidates.insert(3, "V2".into());
+    candidates.push("V1".into());
+    candidates.push("V2".into());
+    candidates.push("village \"V1\"; ü".into());
+    let found = store.existing_keys(&LOCATIONS, &candidates).await.unwrap();
+    assert_eq!(
+        found,
+        ["V1", "V2"].map(String::from).into_iter().collect(),
+        "the two villages, in whichever slice they fall"
+    );
+    assert!(
+        store
+            .existing_keys(&LOCATIONS, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
