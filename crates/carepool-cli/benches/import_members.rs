@@ -8,8 +8,8 @@
 
 mod support;
 
+use carepool_schema::tables;
 use carepool_service::{ImportMode, Registry};
-use carepool_store::tables;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;

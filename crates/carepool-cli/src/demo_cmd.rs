@@ -4,10 +4,10 @@
 use crate::synth_cmd;
 use anyhow::{Context, Result};
 use carepool_core::Money;
+use carepool_schema::Projection;
+use carepool_schema::claim_tables::{CLAIMS, claims};
 use carepool_service::Registry;
 use carepool_store::Store;
-use carepool_store::claim_tables::{CLAIMS, claim_column};
-use carepool_store::schema::Value;
 use carepool_synth::{Options, SynthConfig};
 use chrono::{Datelike, Days, NaiveDate};
 use clap::Args;
@@ -131,19 +131,28 @@ fn fresh_sqlite(file: &Path) -> Result<String> {
 
 /// Claims per status, and a claim approved in part to explain.
 async fn claims_by_status(store: &dyn Store) -> Result<(BTreeMap<String, u64>, Option<String>)> {
-    let columns = [
-        claim_column::STATUS,
-        claim_column::ID,
-        claim_column::APPROVED,
-        claim_column::REJECTED,
-    ];
+    let read = Projection::new(
+        &CLAIMS,
+        &[
+            claims::STATUS.id(),
+            claims::ID.id(),
+            claims::APPROVED.id(),
+            claims::REJECTED.id(),
+        ],
+    );
     let mut counts = BTreeMap::new();
     let mut example = None;
-    for row in store.project(&CLAIMS, &columns, &[]).await? {
-        if let (Value::Text(status), Value::Text(id)) = (&row[0], &row[1]) {
+    for row in store.project(&CLAIMS, read.columns(), &[]).await? {
+        if let (Some(status), Some(id)) =
+            (read.text(&row, claims::STATUS), read.text(&row, claims::ID))
+        {
             *counts.entry(status.to_string()).or_default() += 1;
-            let cut = |value: &Value| value.as_money().is_some_and(|m| m > Money::ZERO);
-            if example.is_none() && cut(&row[2]) && cut(&row[3]) {
+            let cut = |column| {
+                read.value(&row, column)
+                    .as_money()
+                    .is_some_and(|m| m > Money::ZERO)
+            };
+            if example.is_none() && cut(claims::APPROVED) && cut(claims::REJECTED) {
                 example = Some(id.to_string());
             }
         }

@@ -10,9 +10,9 @@ mod reserve_cmd;
 mod synth_cmd;
 
 use anyhow::{Context, Result, bail};
+use carepool_schema::{claim_tables, tables};
 use carepool_service::{ImportMode, LoadOutcome, Registry};
 use carepool_store::Store;
-use carepool_store::{claim_tables, tables};
 use clap::{Parser, Subcommand};
 use config::Config;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -269,7 +269,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
     Ok(())
 }
 
-fn import_table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
+fn import_table(kind: &str) -> Result<&'static carepool_schema::Table> {
     if kind == "claims" {
         bail!("claims are imported with: carepool claims import FILE [--lines FILE]");
     }
@@ -282,7 +282,7 @@ fn import_table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
     }
 }
 
-fn export_table(kind: &str) -> Result<&'static carepool_store::schema::Table> {
+fn export_table(kind: &str) -> Result<&'static carepool_schema::Table> {
     let all = || tables::ALL.iter().chain(claim_tables::ALL).copied();
     match all().find(|t| t.name == kind) {
         Some(table) => Ok(table),

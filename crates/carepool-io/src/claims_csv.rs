@@ -4,52 +4,22 @@
 
 use crate::registry_csv::{CsvError, read_rows};
 use carepool_core::claims::{Claim, ClaimLine};
+use carepool_schema::claim_tables::{
+    CLAIM_LINES_FILE, CLAIMS_FILE, ClaimFileRow, ClaimLineFileRow,
+};
+use carepool_schema::{Record, Value};
 use carepool_service::claims::{ReceiveReport, ReceivedClaim};
 use carepool_service::{NumberedRow, Registry, RowProblem, ServiceError};
-use carepool_store::claim_tables::sent;
-use carepool_store::schema::{Table, Value};
 use std::collections::HashMap;
 use std::path::Path;
 
-pub static CLAIMS_FILE: Table = Table {
-    name: "claims",
-    singular: "claim",
-    key: &[0, 1],
-    columns: &[
-        sent::CLAIM_NUMBER,
-        sent::PROVIDER_ID,
-        sent::MEMBER_ID,
-        sent::VISIT_DATE,
-        sent::ADMISSION_DATE,
-        sent::DISCHARGE_DATE,
-        sent::DIAGNOSIS_CODES,
-        sent::CLINICAL_CATEGORY,
-        sent::SPECIALTY,
-        sent::LIMIT_RAISING_CASE,
-        sent::COPAY_COLLECTED.optional(),
-        sent::RECEIVED_DATE,
-        // Without a lines file, each row is one line of its claim.
-        sent::SERVICE_CODE.optional(),
-        sent::QUANTITY.optional(),
-        sent::UNIT_PRICE.optional(),
-    ],
-};
-
-pub static CLAIM_LINES_FILE: Table = Table {
-    name: "claim_lines",
-    singular: "claim line",
-    key: &[0, 1],
-    columns: &[
-        sent::PROVIDER_ID,
-        sent::CLAIM_NUMBER,
-        sent::SERVICE_CODE,
-        sent::QUANTITY,
-        sent::UNIT_PRICE,
-    ],
-};
-
-fn text(value: &Value) -> String {
-    value.as_text().unwrap_or_default().to_string()
+/// A row read by [`read_rows`] holds values of its columns' types: reading it back typed fails
+/// only if the reader and the declaration disagree.
+fn typed<R: Record>(path: &Path, line: u64, row: &[Value]) -> Result<R, CsvError> {
+    R::from_row(row).map_err(|error| CsvError::Rows {
+        path: path.to_path_buf(),
+        problems: vec![RowProblem::new(line, Some(error.field), error.message)],
+    })
 }
 
 /// Reads claims from `claims_path`, with their lines from `lines_path` or from the claims file
@@ -69,25 +39,27 @@ pub fn read_claims(
     let mut claims: Vec<ReceivedClaim> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     for NumberedRow { line, row } in &rows {
-        let line_columns = [&row[12], &row[13], &row[14]];
-        let has_line = line_columns.iter().any(|v| !v.is_null());
-        let key = (text(&row[1]), text(&row[0]));
+        let row: ClaimFileRow = typed(claims_path, *line, row)?;
+        let line_columns = [
+            ("service_code", row.service_code.is_some()),
+            ("quantity", row.quantity.is_some()),
+            ("unit_price", row.unit_price.is_some()),
+        ];
+        let has_line = line_columns.iter().any(|(_, given)| *given);
+        let key = (row.provider_id.clone(), row.claim_number.clone());
         let header = Claim {
-            provider_id: key.0.clone(),
-            claim_number: key.1.clone(),
-            member_id: text(&row[2]),
-            visit_date: row[3].as_date(),
-            admission_date: row[4].as_date(),
-            discharge_date: row[5].as_date(),
-            diagnosis_codes: row[6]
-                .as_text()
-                .map(|codes| codes.split(';').map(str::to_string).collect())
-                .unwrap_or_default(),
-            clinical_category: text(&row[7]),
-            specialty: row[8].as_text().map(str::to_string),
-            limit_raising_case: row[9].as_text().map(str::to_string),
-            copay_collected: row[10].as_money().unwrap_or_default(),
-            received_date: row[11].as_date().unwrap_or_default(),
+            provider_id: row.provider_id,
+            claim_number: row.claim_number,
+            member_id: row.member_id,
+            visit_date: row.visit_date,
+            admission_date: row.admission_date,
+            discharge_date: row.discharge_date,
+            diagnosis_codes: row.diagnosis_codes,
+            clinical_category: row.clinical_category,
+            specialty: row.specialty,
+            limit_raising_case: row.limit_raising_case,
+            copay_collected: row.copay_collected.unwrap_or_default(),
+            received_date: row.received_date,
             lines: vec![],
         };
         let line_item = match lines_path {
@@ -101,10 +73,9 @@ pub fn read_claims(
             }
             Some(_) => None,
             None => {
-                let missing: Vec<&str> = ["service_code", "quantity", "unit_price"]
+                let missing: Vec<&str> = line_columns
                     .into_iter()
-                    .zip(line_columns)
-                    .filter(|(_, v)| v.is_null())
+                    .filter(|(_, given)| !given)
                     .map(|(name, _)| name)
                     .collect();
                 if let Some(first) = missing.first() {
@@ -116,9 +87,9 @@ pub fn read_claims(
                     None
                 } else {
                     Some(ClaimLine {
-                        service_code: text(&row[12]),
-                        quantity: row[13].as_integer().unwrap_or_default(),
-                        unit_price: row[14].as_money().unwrap_or_default(),
+                        service_code: row.service_code.unwrap_or_default(),
+                        quantity: row.quantity.unwrap_or_default(),
+                        unit_price: row.unit_price.unwrap_or_default(),
                     })
                 }
             }
@@ -162,12 +133,13 @@ pub fn read_claims(
     if let Some(lines_path) = lines_path {
         let (lines, mut problems) = read_rows(&CLAIM_LINES_FILE, lines_path)?;
         for NumberedRow { line, row } in &lines {
-            let key = (text(&row[0]), text(&row[1]));
+            let row: ClaimLineFileRow = typed(lines_path, *line, row)?;
+            let key = (row.provider_id, row.claim_number);
             match index.get(&key) {
                 Some(&at) => claims[at].claim.lines.push(ClaimLine {
-                    service_code: text(&row[2]),
-                    quantity: row[3].as_integer().unwrap_or_default(),
-                    unit_price: row[4].as_money().unwrap_or_default(),
+                    service_code: row.service_code,
+                    quantity: row.quantity,
+                    unit_price: row.unit_price,
                 }),
                 None => problems.push(RowProblem::new(
                     *line,

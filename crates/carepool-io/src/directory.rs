@@ -1,12 +1,13 @@
 //! Loading a whole scheme from a directory of import files (as `carepool synth --out` writes
 //! them): the registry kinds in dependency order, each all or nothing, then the claims.
 
-use crate::claims_csv::{CLAIM_LINES_FILE, CLAIMS_FILE, receive_file};
+use crate::claims_csv::receive_file;
 use crate::registry_csv::{CsvError, import_file};
 use carepool_core::scheme::SchemeDefinition;
+use carepool_schema::claim_tables::{CLAIM_LINES_FILE, CLAIMS_FILE};
+use carepool_schema::tables;
 use carepool_service::claims::ReceiveReport;
 use carepool_service::{ImportMode, Registry};
-use carepool_store::tables;
 use std::path::Path;
 use std::sync::Arc;
 

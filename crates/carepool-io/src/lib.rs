@@ -23,8 +23,8 @@ pub use scheme_file::{SchemeFileError, read_scheme_file};
 #[cfg(test)]
 mod tests {
     use carepool_core::claims::ReasonCode;
-    use carepool_store::schema::Table;
-    use carepool_store::{claim_tables, tables};
+    use carepool_schema::Table;
+    use carepool_schema::{claim_tables, tables};
 
     const DOC: &str = include_str!("../../../docs/FORMATS.md");
 
@@ -66,8 +66,8 @@ mod tests {
     #[test]
     fn the_format_documentation_lists_every_column_of_every_kind() {
         let claim_files = [
-            &crate::claims_csv::CLAIMS_FILE,
-            &crate::claims_csv::CLAIM_LINES_FILE,
+            &carepool_schema::claim_tables::CLAIMS_FILE,
+            &carepool_schema::claim_tables::CLAIM_LINES_FILE,
         ];
         for table in tables::ALL.into_iter().chain(claim_files) {
             check_section(&format!("### {}", table.name), table);

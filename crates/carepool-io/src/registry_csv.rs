@@ -1,8 +1,8 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
+use carepool_schema::{Row, Table, Value};
 use carepool_service::{ImportMode, NumberedRow, Registry, RowProblem, ServiceError};
-use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{ListQuery, Progress};
 use std::collections::BTreeMap;
 use std::io::Write;

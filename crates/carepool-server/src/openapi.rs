@@ -3,8 +3,8 @@
 
 use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE, collection_path, item_path};
 use carepool_core::claims::{ClaimStatus, ReasonCode};
-use carepool_store::schema::{ColumnType, Table};
-use carepool_store::{claim_tables, tables};
+use carepool_schema::{ColumnType, Table};
+use carepool_schema::{claim_tables, tables};
 use serde_json::{Map, Value, json};
 
 pub fn document() -> Value {

@@ -7,14 +7,16 @@ use carepool_actuarial::experience::{
     ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
     Split, StudyError, cover_spans,
 };
-use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::{
     Area, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
 };
-use carepool_store::claim_tables::CLAIMS;
-use carepool_store::schema::{Row, Table, Value};
-use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS, MEMBERS, PROVIDERS};
+use carepool_schema::claim_tables::{CLAIMS, claims};
+use carepool_schema::tables::{
+    COVERAGE, FAMILIES, LOCATIONS, MEMBERS, PROVIDERS, coverage, families, locations, members,
+    providers,
+};
+use carepool_schema::{Col, Projection, Row, Value};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 // A fast hash for the maps of millions of ids (the scheme's own, not an attacker's).
@@ -98,14 +100,9 @@ pub fn study_error(error: StudyError) -> ServiceError {
     }
 }
 
-fn column(table: &Table, name: &str) -> usize {
-    table
-        .column_index(name)
-        .unwrap_or_else(|| panic!("{} has a column {name}", table.name))
-}
-
-fn text(value: &Value) -> Option<&str> {
-    value.as_text().filter(|t| !t.is_empty())
+/// The non-empty text of `column` in a projected row.
+fn text<'r, T>(read: &Projection, row: &'r [Value], column: Col<T>) -> Option<&'r str> {
+    read.text(row, column).filter(|t| !t.is_empty())
 }
 
 impl Registry {
@@ -113,8 +110,7 @@ impl Registry {
     /// the rows and is returned.
     async fn each_row(
         &self,
-        table: &'static Table,
-        columns: &[usize],
+        read: &Projection,
         filters: &[(usize, Value)],
         mut each: impl FnMut(Row) -> Result<(), ServiceError> + Send,
     ) -> Result<(), ServiceError> {
@@ -127,24 +123,45 @@ impl Registry {
             }
         };
         self.store
-            .project_each(table, columns, filters, &mut take)
+            .project_each(read.table(), read.columns(), filters, &mut take)
             .await?;
         failed.map_or(Ok(()), Err)
     }
 
+    async fn project(
+        &self,
+        read: &Projection,
+        filters: &[(usize, Value)],
+    ) -> Result<Vec<Row>, ServiceError> {
+        Ok(self
+            .store
+            .project(read.table(), read.columns(), filters)
+            .await?)
+    }
+
     async fn locations(&self) -> Result<HashMap<String, Location>, ServiceError> {
-        let columns = ["code", "kind", "parent_code", "area"].map(|c| column(&LOCATIONS, c));
-        let rows = self.store.project(&LOCATIONS, &columns, &[]).await?;
-        Ok(rows
+        use locations as l;
+        let read = Projection::new(
+            &LOCATIONS,
+            &[
+                l::CODE.id(),
+                l::KIND.id(),
+                l::PARENT_CODE.id(),
+                l::AREA.id(),
+            ],
+        );
+        Ok(self
+            .project(&read, &[])
+            .await?
             .iter()
             .map(|row| {
-                let code = text(&row[0]).unwrap_or_default().to_string();
+                let code = text(&read, row, l::CODE).unwrap_or_default().to_string();
                 let location = Location {
                     code: code.clone(),
                     name: String::new(),
-                    kind: text(&row[1]).unwrap_or_default().to_string(),
-                    parent_code: text(&row[2]).map(str::to_string),
-                    area: text(&row[3]).and_then(|a| Area::parse("area", a).ok()),
+                    kind: text(&read, row, l::KIND).unwrap_or_default().to_string(),
+                    parent_code: text(&read, row, l::PARENT_CODE).map(str::to_string),
+                    area: text(&read, row, l::AREA).and_then(|a| Area::parse("area", a).ok()),
                 };
                 (code, location)
             })
@@ -160,53 +177,60 @@ impl Registry {
     ) -> Result<ExperienceData, ServiceError> {
         let locations = self.locations().await?;
         let filter: Vec<(usize, Value)> = scheme
-            .map(|s| (column(&FAMILIES, "scheme"), Value::Text(s.into())))
+            .map(|s| families::SCHEME.equals(&s.to_string()))
             .into_iter()
             .collect();
-        let family_columns = ["id", "location_code"].map(|c| column(&FAMILIES, c));
+        let read = Projection::new(
+            &FAMILIES,
+            &[families::ID.id(), families::LOCATION_CODE.id()],
+        );
         let mut families: FastMap<String, (Option<&'static str>, String)> = FastMap::default();
-        for row in self
-            .store
-            .project(&FAMILIES, &family_columns, &filter)
-            .await?
-        {
-            let location = text(&row[1]).unwrap_or_default();
+        for row in self.project(&read, &filter).await? {
+            let location = text(&read, &row, families::LOCATION_CODE).unwrap_or_default();
             let area = area_of(&locations, location).map(Area::as_str);
             let district = district_of(&locations, location).to_string();
             families.insert(
-                text(&row[0]).unwrap_or_default().to_string(),
+                text(&read, &row, families::ID)
+                    .unwrap_or_default()
+                    .to_string(),
                 (area, district),
             );
         }
         let mut cover = self.cover_periods().await?;
-        let member_columns = [
-            "id",
-            "family_id",
-            "sex",
-            "birth_date",
-            "status",
-            "status_since",
-        ]
-        .map(|c| column(&MEMBERS, c));
+        use members as m;
+        let read = Projection::new(
+            &MEMBERS,
+            &[
+                m::ID.id(),
+                m::FAMILY_ID.id(),
+                m::SEX.id(),
+                m::BIRTH_DATE.id(),
+                m::STATUS.id(),
+                m::STATUS_SINCE.id(),
+            ],
+        );
         let mut data = ExperienceData::new();
-        self.each_row(&MEMBERS, &member_columns, &[], |row| {
-            let id = text(&row[0]).unwrap_or_default();
-            let family = text(&row[1]).unwrap_or_default();
+        self.each_row(&read, &[], |row| {
+            let id = text(&read, &row, m::ID).unwrap_or_default();
+            let family = text(&read, &row, m::FAMILY_ID).unwrap_or_default();
             let Some((area, district)) = families.get(family) else {
                 return Ok(());
             };
             let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
-            let status = text(&row[4])
+            let status = text(&read, &row, m::STATUS)
                 .and_then(|s| MemberStatus::parse("status", s).ok())
                 .ok_or_else(|| corrupt("no status"))?;
-            let since = row[5].as_date().ok_or_else(|| corrupt("no status date"))?;
+            let since = read
+                .value(&row, m::STATUS_SINCE)
+                .as_date()
+                .ok_or_else(|| corrupt("no status date"))?;
             let periods = cover.remove(id).unwrap_or_default();
             let spans = cover_spans(&periods, status, since, horizon);
             data.add_member(MemberInput {
                 id,
                 family: Some(family),
-                sex: text(&row[2]).and_then(|s| Sex::parse("sex", s).ok()),
-                birth_date: row[3].as_date(),
+                sex: text(&read, &row, m::SEX).and_then(|s| Sex::parse("sex", s).ok()),
+                birth_date: read.value(&row, m::BIRTH_DATE).as_date(),
                 area: *area,
                 location: Some(district),
                 spans: &spans,
@@ -221,16 +245,24 @@ impl Registry {
     }
 
     async fn cover_periods(&self) -> Result<FastMap<String, Vec<CoverPeriod>>, ServiceError> {
-        let columns = ["member_id", "start_date", "end_date"].map(|c| column(&COVERAGE, c));
+        use coverage as c;
+        let read = Projection::new(
+            &COVERAGE,
+            &[c::MEMBER_ID.id(), c::START_DATE.id(), c::END_DATE.id()],
+        );
         let mut cover: FastMap<String, Vec<CoverPeriod>> = FastMap::default();
-        self.each_row(&COVERAGE, &columns, &[], |row| {
-            if let Some(start) = row[1].as_date() {
+        self.each_row(&read, &[], |row| {
+            if let Some(start) = read.value(&row, c::START_DATE).as_date() {
                 cover
-                    .entry(text(&row[0]).unwrap_or_default().to_string())
+                    .entry(
+                        text(&read, &row, c::MEMBER_ID)
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
                     .or_default()
                     .push(CoverPeriod {
                         start,
-                        end: row[2].as_date(),
+                        end: read.value(&row, c::END_DATE).as_date(),
                     });
             }
             Ok(())
@@ -245,78 +277,82 @@ impl Registry {
         data: &mut ExperienceData,
         in_scheme: Option<&HashSet<&str>>,
     ) -> Result<(), ServiceError> {
+        let read = Projection::new(
+            &PROVIDERS,
+            &[providers::CODE.id(), providers::OWNERSHIP.id()],
+        );
         let ownership: HashMap<String, Ownership> = self
-            .store
-            .project(
-                &PROVIDERS,
-                &["code", "ownership"].map(|c| column(&PROVIDERS, c)),
-                &[],
-            )
+            .project(&read, &[])
             .await?
             .into_iter()
             .filter_map(|row| {
-                let owner = Ownership::parse("ownership", text(&row[1])?).ok()?;
-                Some((text(&row[0])?.to_string(), owner))
+                let owner = Ownership::parse("ownership", text(&read, &row, providers::OWNERSHIP)?);
+                Some((text(&read, &row, providers::CODE)?.to_string(), owner.ok()?))
             })
             .collect();
-        let names = [
-            "id",
-            "member_id",
-            "family_id",
-            "incurred_date",
-            "clinical_category",
-            "specialty",
-            "claimed",
-            "approved",
-            "paid",
-            "status",
-            "admission_date",
-            "discharge_date",
-            "provider_id",
-            "reasons",
-            "limit_raising_case",
-        ];
-        let columns = names.map(|c| column(&CLAIMS, c));
-        self.each_row(&CLAIMS, &columns, &[], |row| {
-            if let (Some(scheme), Some(family)) = (in_scheme, text(&row[2]))
+        use claims as c;
+        let read = Projection::new(
+            &CLAIMS,
+            &[
+                c::ID.id(),
+                c::MEMBER_ID.id(),
+                c::FAMILY_ID.id(),
+                c::INCURRED_DATE.id(),
+                c::CLINICAL_CATEGORY.id(),
+                c::SPECIALTY.id(),
+                c::CLAIMED.id(),
+                c::APPROVED.id(),
+                c::PAID.id(),
+                c::STATUS.id(),
+                c::ADMISSION_DATE.id(),
+                c::DISCHARGE_DATE.id(),
+                c::PROVIDER_ID.id(),
+                c::REASONS.id(),
+                c::LIMIT_RAISING_CASE.id(),
+            ],
+        );
+        self.each_row(&read, &[], |row| {
+            if let (Some(scheme), Some(family)) = (in_scheme, text(&read, &row, c::FAMILY_ID))
                 && !scheme.contains(family)
             {
                 return Ok(());
             }
-            let id = text(&row[0]).unwrap_or_default();
+            let id = text(&read, &row, c::ID).unwrap_or_default();
             let corrupt = |what: &str| ServiceError::Corrupt(format!("stored claim {id}: {what}"));
-            let money = |value: &Value| value.as_integer().map(Money::from_minor);
+            let money = |column| read.value(&row, column).as_money();
             let (Some(claimed), Some(approved), Some(paid)) =
-                (money(&row[6]), money(&row[7]), money(&row[8]))
+                (money(c::CLAIMED), money(c::APPROVED), money(c::PAID))
             else {
                 return Err(corrupt("no amounts"));
             };
-            let status = text(&row[9])
+            let status = text(&read, &row, c::STATUS)
                 .and_then(|s| ClaimStatus::parse("status", s).ok())
                 .ok_or_else(|| corrupt("no status"))?;
-            let Some(incurred) = row[3].as_date() else {
+            let Some(incurred) = read.value(&row, c::INCURRED_DATE).as_date() else {
                 return Ok(());
             };
-            let reasons = reason_codes(&row[13]);
-            let stay_days = row[10]
+            let reasons = reason_codes(read.value(&row, c::REASONS));
+            let stay_days = read
+                .value(&row, c::ADMISSION_DATE)
                 .as_date()
-                .zip(row[11].as_date())
+                .zip(read.value(&row, c::DISCHARGE_DATE).as_date())
                 .map(|(a, d)| (d - a).num_days().max(1) as u32);
             data.add_claim(&ClaimInput {
-                member: text(&row[1]).unwrap_or_default(),
+                member: text(&read, &row, c::MEMBER_ID).unwrap_or_default(),
                 incurred,
-                clinical_category: text(&row[4]).unwrap_or_default(),
-                specialty: text(&row[5]),
+                clinical_category: text(&read, &row, c::CLINICAL_CATEGORY).unwrap_or_default(),
+                specialty: text(&read, &row, c::SPECIALTY),
                 claimed,
                 approved,
                 paid,
                 owed: status.amount_owed(approved, claimed),
                 stay_days,
-                ownership: text(&row[12]).and_then(|p| ownership.get(p).copied()),
+                ownership: text(&read, &row, c::PROVIDER_ID)
+                    .and_then(|p| ownership.get(p).copied()),
                 limit_reached: reasons.contains(&ReasonCode::AnnualLimit),
                 limit_raised: reasons
                     .contains(&ReasonCode::LimitRaised)
-                    .then(|| text(&row[14]).unwrap_or("declared")),
+                    .then(|| text(&read, &row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
             });
             Ok(())
         })

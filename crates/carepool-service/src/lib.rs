@@ -19,8 +19,9 @@ pub use schemes::LoadOutcome;
 use carepool_core::registry::{Contribution, Coverage, Family, Member};
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::standing::{FamilyRecord, Standing, family_standing};
-use carepool_store::schema::{Row, Table, Value};
-use carepool_store::tables::{self, Record};
+use carepool_schema::tables;
+use carepool_schema::{Col, Record};
+use carepool_schema::{Row, Table, Value};
 use carepool_store::{ListQuery, Progress, Store};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -141,7 +142,7 @@ impl Registry {
                 what: table.singular,
                 key: key
                     .iter()
-                    .map(|v| v.format(carepool_store::schema::ColumnType::Text))
+                    .map(|v| v.format(carepool_schema::ColumnType::Text))
                     .collect::<Vec<_>>()
                     .join("/"),
             })
@@ -166,14 +167,17 @@ impl Registry {
             .await?;
         let family = typed::<Family>(&family_row)?;
         let members: Vec<Member> = self
-            .typed_where_in(&tables::MEMBERS, 1, std::slice::from_ref(&family.id))
+            .typed_where_in(tables::members::FAMILY_ID, std::slice::from_ref(&family.id))
             .await?;
         let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
         let coverage: Vec<Coverage> = self
-            .typed_where_in(&tables::COVERAGE, 0, &member_ids)
+            .typed_where_in(tables::coverage::MEMBER_ID, &member_ids)
             .await?;
         let contributions: Vec<Contribution> = self
-            .typed_where_in(&tables::CONTRIBUTIONS, 1, std::slice::from_ref(&family.id))
+            .typed_where_in(
+                tables::contributions::FAMILY_ID,
+                std::slice::from_ref(&family.id),
+            )
             .await?;
         let versions = self.scheme_versions(&family.scheme).await?;
         let record = FamilyRecord {
@@ -192,13 +196,17 @@ impl Registry {
         })
     }
 
-    pub(crate) async fn typed_where_in<R: Record>(
+    /// The records whose text `column` (of the records' table) holds one of `values`.
+    pub(crate) async fn typed_where_in<R: Record, T>(
         &self,
-        table: &'static Table,
-        column: usize,
+        column: Col<T>,
         values: &[String],
     ) -> Result<Vec<R>, ServiceError> {
-        let rows = self.store.rows_where_in(table, column, values).await?;
+        let table = R::table();
+        let rows = self
+            .store
+            .rows_where_in(table, table.index_of(column.id()), values)
+            .await?;
         rows.iter().map(|r| typed(r)).collect()
     }
 

@@ -9,7 +9,8 @@ use carepool_actuarial::{
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::registry::FieldError;
-use carepool_store::claim_tables::{CLAIMS, claim_column as c};
+use carepool_schema::Projection;
+use carepool_schema::claim_tables::{CLAIMS, claims as c};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -187,43 +188,47 @@ pub fn claim_dates(
 impl Registry {
     /// Every claim stored that the scheme may have to pay (see [`ClaimStatus::amount_owed`]).
     pub async fn reserving_claims(&self) -> Result<Vec<ClaimDates>, ServiceError> {
-        let columns = [
-            c::ID,
-            c::INCURRED_DATE,
-            c::RECEIVED_DATE,
-            c::PAID_DATE,
-            c::STATUS,
-            c::APPROVED,
-            c::CLAIMED,
-        ];
-        let rows = self.store.project(&CLAIMS, &columns, &[]).await?;
+        let read = Projection::new(
+            &CLAIMS,
+            &[
+                c::ID.id(),
+                c::INCURRED_DATE.id(),
+                c::RECEIVED_DATE.id(),
+                c::PAID_DATE.id(),
+                c::STATUS.id(),
+                c::APPROVED.id(),
+                c::CLAIMED.id(),
+            ],
+        );
+        let rows = self.store.project(&CLAIMS, read.columns(), &[]).await?;
         let mut claims = Vec::with_capacity(rows.len());
         for row in rows {
             let corrupt = |what: &str| {
                 ServiceError::Corrupt(format!(
                     "stored claim {}: {what}",
-                    row[0].as_text().unwrap_or_default()
+                    read.text(&row, c::ID).unwrap_or_default()
                 ))
             };
-            let status = row[4]
-                .as_text()
-                .and_then(|text| ClaimStatus::parse("status", text).ok())
-                .ok_or_else(|| corrupt("no status"))?;
-            let money =
-                |value: &carepool_store::schema::Value| value.as_integer().map(Money::from_minor);
-            let (Some(approved), Some(claimed)) = (money(&row[5]), money(&row[6])) else {
+            let status: ClaimStatus = read
+                .read(&row, c::STATUS)
+                .map_err(|_| corrupt("no status"))?;
+            let money = |column| read.value(&row, column).as_money();
+            let (Some(approved), Some(claimed)) = (money(c::APPROVED), money(c::CLAIMED)) else {
                 return Err(corrupt("no amounts"));
             };
             let Some(amount) = status.amount_owed(approved, claimed) else {
                 continue;
             };
-            let incurred = row[1]
+            let incurred = read
+                .value(&row, c::INCURRED_DATE)
                 .as_date()
                 .ok_or_else(|| corrupt("no date of service"))?;
-            let reported = row[2]
+            let reported = read
+                .value(&row, c::RECEIVED_DATE)
                 .as_date()
                 .ok_or_else(|| corrupt("no received date"))?;
-            claims.push(claim_dates(incurred, reported, row[3].as_date(), amount));
+            let paid = read.value(&row, c::PAID_DATE).as_date();
+            claims.push(claim_dates(incurred, reported, paid, amount));
         }
         Ok(claims)
     }

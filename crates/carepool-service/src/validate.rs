@@ -6,8 +6,9 @@ use crate::{NumberedRow, Registry, RowProblem, ServiceError, unique};
 use carepool_core::eligibility::check_enrolment;
 use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
-use carepool_store::schema::{Reference, Table, Value};
-use carepool_store::tables::{self, Record};
+use carepool_schema::Record;
+use carepool_schema::tables::{self, MEMBERS, members};
+use carepool_schema::{Reference, Table, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -89,10 +90,10 @@ fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
             ));
         }
     }
-    if let Some(national_id) = table.column_index("national_id") {
+    if std::ptr::eq(table, &MEMBERS) {
         let mut seen: HashMap<&str, u64> = HashMap::new();
         for r in rows {
-            if let Some(id) = r.row[national_id].as_text()
+            if let Some(id) = members::NATIONAL_ID.value(&r.row).as_text()
                 && let Some(first) = seen.insert(id, r.line)
             {
                 problems.push(RowProblem::new(
@@ -121,21 +122,22 @@ async fn national_ids_taken(
     table: &'static Table,
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
-    let Some(column) = table.column_index("national_id") else {
+    if !std::ptr::eq(table, &MEMBERS) {
         return Ok(vec![]);
-    };
+    }
+    let national_id = members::NATIONAL_ID;
     let wanted: Vec<String> = unique(
         rows.iter()
-            .filter_map(|r| r.row[column].as_text().map(str::to_string)),
+            .filter_map(|r| national_id.value(&r.row).as_text().map(str::to_string)),
     );
     let holders: HashMap<String, String> = registry
         .store
-        .rows_where_in(table, column, &wanted)
+        .rows_where_in(table, national_id.index(), &wanted)
         .await?
         .into_iter()
         .filter_map(|stored| {
             Some((
-                stored[column].as_text()?.to_string(),
+                national_id.value(&stored).as_text()?.to_string(),
                 table.key_text(&stored),
             ))
         })
@@ -143,7 +145,7 @@ async fn national_ids_taken(
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let id = r.row[column].as_text()?;
+            let id = national_id.value(&r.row).as_text()?;
             let holder = holders.get(id)?;
             (*holder != table.key_text(&r.row)).then(|| {
                 RowProblem::new(
@@ -221,21 +223,21 @@ async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems
         .collect();
     let member_ids: Vec<String> = unique(coverage.iter().map(|(_, c)| c.member_id.clone()));
     let members: HashMap<String, Member> = registry
-        .typed_where_in::<Member>(&tables::MEMBERS, 0, &member_ids)
+        .typed_where_in::<Member, _>(tables::members::ID, &member_ids)
         .await?
         .into_iter()
         .map(|m| (m.id.clone(), m))
         .collect();
     let family_ids: Vec<String> = unique(members.values().map(|m| m.family_id.clone()));
     let families: HashMap<String, Family> = registry
-        .typed_where_in::<Family>(&tables::FAMILIES, 0, &family_ids)
+        .typed_where_in::<Family, _>(tables::families::ID, &family_ids)
         .await?
         .into_iter()
         .map(|f| (f.id.clone(), f))
         .collect();
     let mut family_members: HashMap<String, Vec<Member>> = HashMap::new();
     for member in registry
-        .typed_where_in::<Member>(&tables::MEMBERS, 1, &family_ids)
+        .typed_where_in::<Member, _>(tables::members::FAMILY_ID, &family_ids)
         .await?
     {
         family_members

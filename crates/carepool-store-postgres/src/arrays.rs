@@ -5,9 +5,9 @@
 //! again each time.
 
 use super::{BackendQuery, Connection, bind, read_columns, write_error};
-use carepool_store::schema::{ColumnType, Row, Table, Value};
+use carepool_schema::tables::FAMILIES;
+use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::sql::{Dialect, POSTGRES};
-use carepool_store::tables::FAMILIES;
 use carepool_store::{Progress, StoreError};
 use chrono::NaiveDate;
 
@@ -265,7 +265,7 @@ fn typed<'r, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use carepool_store::tables::{COVERAGE, LOCATIONS};
+    use carepool_schema::tables::{COVERAGE, LOCATIONS};
 
     #[test]
     fn an_upsert_takes_one_array_per_column_whatever_the_count() {

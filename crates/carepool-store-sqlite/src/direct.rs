@@ -5,7 +5,7 @@
 //! the statements go around it.
 
 use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
-use carepool_store::schema::{ColumnType, Row, Table, Value};
+use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::sql::SQLITE;
 use carepool_store::{Progress, StoreError};
 use chrono::{Datelike, NaiveDate};

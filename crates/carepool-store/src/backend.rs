@@ -34,35 +34,35 @@ macro_rules! sqlx_store {
         /// Binds a value as its column's type, so that a null is a typed null.
         fn bind<'q>(
             query: BackendQuery<'q>,
-            value: &$crate::schema::Value,
-            ty: $crate::schema::ColumnType,
+            value: &::carepool_schema::Value,
+            ty: ::carepool_schema::ColumnType,
         ) -> BackendQuery<'q> {
             match (value, ty) {
-                ($crate::schema::Value::Null, $crate::schema::ColumnType::Date) => {
+                (::carepool_schema::Value::Null, ::carepool_schema::ColumnType::Date) => {
                     query.bind(None::<::chrono::NaiveDate>)
                 }
                 (
-                    $crate::schema::Value::Null,
-                    $crate::schema::ColumnType::Integer | $crate::schema::ColumnType::Money,
+                    ::carepool_schema::Value::Null,
+                    ::carepool_schema::ColumnType::Integer | ::carepool_schema::ColumnType::Money,
                 ) => query.bind(None::<i64>),
-                ($crate::schema::Value::Null, $crate::schema::ColumnType::Real) => {
+                (::carepool_schema::Value::Null, ::carepool_schema::ColumnType::Real) => {
                     query.bind(None::<f64>)
                 }
                 (
-                    $crate::schema::Value::Null,
-                    $crate::schema::ColumnType::Text | $crate::schema::ColumnType::List,
+                    ::carepool_schema::Value::Null,
+                    ::carepool_schema::ColumnType::Text | ::carepool_schema::ColumnType::List,
                 ) => query.bind(None::<String>),
-                ($crate::schema::Value::Text(s), _) => query.bind(s.as_str()),
-                ($crate::schema::Value::Integer(i), _) => query.bind(*i),
-                ($crate::schema::Value::Real(r), _) => query.bind(*r),
-                ($crate::schema::Value::Date(d), _) => query.bind(*d),
+                (::carepool_schema::Value::Text(s), _) => query.bind(s.as_str()),
+                (::carepool_schema::Value::Integer(i), _) => query.bind(*i),
+                (::carepool_schema::Value::Real(r), _) => query.bind(*r),
+                (::carepool_schema::Value::Date(d), _) => query.bind(*d),
             }
         }
 
         fn bind_row<'q>(
             query: BackendQuery<'q>,
-            table: &$crate::schema::Table,
-            row: &[$crate::schema::Value],
+            table: &::carepool_schema::Table,
+            row: &[::carepool_schema::Value],
         ) -> BackendQuery<'q> {
             table
                 .columns
@@ -73,8 +73,8 @@ macro_rules! sqlx_store {
 
         fn bind_key<'q>(
             query: BackendQuery<'q>,
-            table: &$crate::schema::Table,
-            key: &[$crate::schema::Value],
+            table: &::carepool_schema::Table,
+            key: &[::carepool_schema::Value],
         ) -> BackendQuery<'q> {
             table
                 .key
@@ -83,41 +83,42 @@ macro_rules! sqlx_store {
                 .fold(query, |q, (&i, value)| bind(q, value, table.columns[i].ty))
         }
 
-        fn every_column(table: &$crate::schema::Table) -> Vec<usize> {
+        fn every_column(table: &::carepool_schema::Table) -> Vec<usize> {
             (0..table.columns.len()).collect()
         }
 
         fn read_row(
-            table: &$crate::schema::Table,
+            table: &::carepool_schema::Table,
             row: &<$db as ::sqlx::Database>::Row,
-        ) -> Result<$crate::schema::Row, $crate::StoreError> {
+        ) -> Result<::carepool_schema::Row, $crate::StoreError> {
             read_columns(table.columns.iter(), row)
         }
 
         fn read_columns<'c>(
-            columns: impl Iterator<Item = &'c $crate::schema::Column>,
+            columns: impl Iterator<Item = &'c ::carepool_schema::Column>,
             row: &<$db as ::sqlx::Database>::Row,
-        ) -> Result<$crate::schema::Row, $crate::StoreError> {
+        ) -> Result<::carepool_schema::Row, $crate::StoreError> {
             columns
                 .enumerate()
                 .map(|(i, column)| {
                     let value = match column.ty {
-                        $crate::schema::ColumnType::Text | $crate::schema::ColumnType::List => row
+                        ::carepool_schema::ColumnType::Text
+                        | ::carepool_schema::ColumnType::List => row
                             .try_get::<Option<String>, _>(i)
-                            .map(|v| v.map(|s| $crate::schema::Value::Text(s.into()))),
-                        $crate::schema::ColumnType::Integer | $crate::schema::ColumnType::Money => {
-                            row.try_get::<Option<i64>, _>(i)
-                                .map(|v| v.map($crate::schema::Value::Integer))
-                        }
-                        $crate::schema::ColumnType::Real => row
+                            .map(|v| v.map(|s| ::carepool_schema::Value::Text(s.into()))),
+                        ::carepool_schema::ColumnType::Integer
+                        | ::carepool_schema::ColumnType::Money => row
+                            .try_get::<Option<i64>, _>(i)
+                            .map(|v| v.map(::carepool_schema::Value::Integer)),
+                        ::carepool_schema::ColumnType::Real => row
                             .try_get::<Option<f64>, _>(i)
-                            .map(|v| v.map($crate::schema::Value::Real)),
-                        $crate::schema::ColumnType::Date => row
+                            .map(|v| v.map(::carepool_schema::Value::Real)),
+                        ::carepool_schema::ColumnType::Date => row
                             .try_get::<Option<::chrono::NaiveDate>, _>(i)
-                            .map(|v| v.map($crate::schema::Value::Date)),
+                            .map(|v| v.map(::carepool_schema::Value::Date)),
                     };
                     value
-                        .map(|v| v.unwrap_or($crate::schema::Value::Null))
+                        .map(|v| v.unwrap_or(::carepool_schema::Value::Null))
                         .map_err($crate::StoreError::internal)
                 })
                 .collect()
@@ -143,9 +144,9 @@ macro_rules! sqlx_store {
 
         async fn select_list(
             conn: &mut Connection,
-            table: &'static $crate::schema::Table,
+            table: &'static ::carepool_schema::Table,
             list: &$crate::ListQuery,
-        ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+        ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
             let mut query = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.list(table, list)));
             for (column, value) in &list.filters {
                 query = bind(query, value, table.columns[*column].ty);
@@ -168,7 +169,8 @@ macro_rules! sqlx_store {
                 $crate::Lock::Families(ids) => $lock_families(&mut *conn, ids).await?,
                 $crate::Lock::Nothing => {}
                 $crate::Lock::AllClaims => {
-                    if let Some(sql) = $dialect.lock_table(&$crate::claim_tables::CLAIMS) {
+                    if let Some(sql) = $dialect.lock_table(&::carepool_schema::claim_tables::CLAIMS)
+                    {
                         ::sqlx::query(::sqlx::AssertSqlSafe(sql))
                             .execute(&mut *conn)
                             .await
@@ -183,7 +185,7 @@ macro_rules! sqlx_store {
         async fn read_all(
             conn: &mut Connection,
             reads: &[$crate::Read],
-        ) -> Result<Vec<Vec<$crate::schema::Row>>, $crate::StoreError> {
+        ) -> Result<Vec<Vec<::carepool_schema::Row>>, $crate::StoreError> {
             let mut read = Vec::with_capacity(reads.len());
             for spec in reads {
                 read.push(match spec {
@@ -311,8 +313,8 @@ macro_rules! sqlx_store {
 
             async fn upsert(
                 &self,
-                table: &'static $crate::schema::Table,
-                rows: &[$crate::schema::Row],
+                table: &'static ::carepool_schema::Table,
+                rows: &[::carepool_schema::Row],
                 progress: &$crate::Progress,
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self
@@ -328,8 +330,8 @@ macro_rules! sqlx_store {
 
             async fn insert(
                 &self,
-                table: &'static $crate::schema::Table,
-                row: &$crate::schema::Row,
+                table: &'static ::carepool_schema::Table,
+                row: &::carepool_schema::Row,
             ) -> Result<(), $crate::StoreError> {
                 let sql = $dialect.insert(table, false);
                 bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql)), table, row)
@@ -341,8 +343,8 @@ macro_rules! sqlx_store {
 
             async fn update(
                 &self,
-                table: &'static $crate::schema::Table,
-                row: &$crate::schema::Row,
+                table: &'static ::carepool_schema::Table,
+                row: &::carepool_schema::Row,
             ) -> Result<(), $crate::StoreError> {
                 let query = bind_row(
                     ::sqlx::query(::sqlx::AssertSqlSafe($dialect.update(table))),
@@ -364,9 +366,9 @@ macro_rules! sqlx_store {
 
             async fn get(
                 &self,
-                table: &'static $crate::schema::Table,
-                key: &[$crate::schema::Value],
-            ) -> Result<Option<$crate::schema::Row>, $crate::StoreError> {
+                table: &'static ::carepool_schema::Table,
+                key: &[::carepool_schema::Value],
+            ) -> Result<Option<::carepool_schema::Row>, $crate::StoreError> {
                 let query = bind_key(
                     ::sqlx::query(::sqlx::AssertSqlSafe($dialect.select_by_key(table))),
                     table,
@@ -381,9 +383,9 @@ macro_rules! sqlx_store {
 
             async fn list(
                 &self,
-                table: &'static $crate::schema::Table,
+                table: &'static ::carepool_schema::Table,
                 list: &$crate::ListQuery,
-            ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+            ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
@@ -394,10 +396,10 @@ macro_rules! sqlx_store {
 
             async fn rows_where_in(
                 &self,
-                table: &'static $crate::schema::Table,
+                table: &'static ::carepool_schema::Table,
                 column: usize,
                 values: &[String],
-            ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+            ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
@@ -429,10 +431,10 @@ macro_rules! sqlx_store {
 
             async fn project(
                 &self,
-                table: &'static $crate::schema::Table,
+                table: &'static ::carepool_schema::Table,
                 columns: &[usize],
-                filters: &[(usize, $crate::schema::Value)],
-            ) -> Result<Vec<$crate::schema::Row>, $crate::StoreError> {
+                filters: &[(usize, ::carepool_schema::Value)],
+            ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
@@ -443,10 +445,10 @@ macro_rules! sqlx_store {
 
             async fn project_each(
                 &self,
-                table: &'static $crate::schema::Table,
+                table: &'static ::carepool_schema::Table,
                 columns: &[usize],
-                filters: &[(usize, $crate::schema::Value)],
-                each: &mut (dyn FnMut($crate::schema::Row) + Send),
+                filters: &[(usize, ::carepool_schema::Value)],
+                each: &mut (dyn FnMut(::carepool_schema::Row) + Send),
             ) -> Result<(), $crate::StoreError> {
                 use $crate::futures_util::TryStreamExt;
                 let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
@@ -471,7 +473,7 @@ macro_rules! sqlx_store {
 
             async fn existing_keys(
                 &self,
-                table: &'static $crate::schema::Table,
+                table: &'static ::carepool_schema::Table,
                 keys: &[String],
             ) -> Result<::std::collections::HashSet<String>, $crate::StoreError> {
                 let mut conn = self
@@ -484,7 +486,7 @@ macro_rules! sqlx_store {
                     .await?
                     .into_iter()
                     .map(|row| match row.into_iter().next() {
-                        Some($crate::schema::Value::Text(found)) => Ok(found.into_string()),
+                        Some(::carepool_schema::Value::Text(found)) => Ok(found.into_string()),
                         other => Err($crate::StoreError::Internal(
                             format!("{}: a key read back as {other:?}", table.name).into(),
                         )),

@@ -1,20 +1,16 @@
-//! The storage port: the [`Store`] trait every backend implements, the table descriptors shared by
-//! the backends and the edges ([`schema`], [`tables`]), the SQL both backends generate from them
-//! ([`sql`]), and the store's error type.
+//! The storage port: the [`Store`] trait every backend implements over the tables declared in
+//! `carepool_schema`, the SQL both backends generate from them ([`sql`]), and the store's error
+//! type.
 
 mod backend;
 /// For the backends' expansion of `sqlx_store!`.
 #[doc(hidden)]
 pub use futures_util;
-pub mod claim_tables;
-pub mod json;
-pub mod schema;
 pub mod sql;
-pub mod tables;
 
 use async_trait::async_trait;
+use carepool_schema::{Col, Row, Table, Value};
 use chrono::NaiveDate;
-use schema::{Row, Table, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -80,6 +76,17 @@ pub enum Read {
         table: &'static Table,
         query: ListQuery,
     },
+}
+
+impl Read {
+    /// The rows whose text `column` holds one of `values`, in key order.
+    pub fn where_in<T>(column: Col<T>, values: Vec<String>) -> Read {
+        Read::WhereIn {
+            table: column.table(),
+            column: column.index(),
+            values,
+        }
+    }
 }
 
 /// What a locked write keeps other writers away from until it commits.

@@ -4,7 +4,7 @@
 //! spliced: the text holds only names from the static descriptors.
 
 use crate::ListQuery;
-use crate::schema::Table;
+use carepool_schema::Table;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy)]
@@ -265,8 +265,8 @@ impl Dialect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::Value;
-    use crate::tables::{COVERAGE, LOCATIONS};
+    use carepool_schema::Value;
+    use carepool_schema::tables::{COVERAGE, LOCATIONS};
 
     #[test]
     fn an_upsert_leaves_identical_rows_untouched() {

@@ -5,6 +5,9 @@
 use crate::generator::{Habits, Sink, SynthFamily};
 use crate::network::Network;
 use carepool_core::claims::Claim;
+use carepool_schema::Column;
+use carepool_schema::claim_tables::{CLAIM_LINES_FILE, CLAIMS_FILE, claims_file};
+use carepool_schema::tables;
 use std::borrow::Cow;
 use std::fmt::Display;
 use std::fs::File;
@@ -26,8 +29,11 @@ pub const FILES: [&str; 8] = [
 /// Claims incurred by the last day but received after it, in the claims formats.
 pub const UNREPORTED_FILES: [&str; 2] = ["unreported_claims.csv", "unreported_claim_lines.csv"];
 
-const CLAIM_HEADER: &str = "claim_number,provider_id,member_id,visit_date,admission_date,discharge_date,diagnosis_codes,clinical_category,specialty,limit_raising_case,copay_collected,received_date";
-const LINE_HEADER: &str = "provider_id,claim_number,service_code,quantity,unit_price";
+/// A file's header: the names of `columns`, as declared.
+fn header(columns: &[Column]) -> String {
+    let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    names.join(",")
+}
 
 /// How much was written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,18 +58,18 @@ pub struct CsvSink {
 impl CsvSink {
     /// Creates the files in `dir` (which must exist), with their headers.
     pub fn create(dir: &Path, last_day: chrono::NaiveDate) -> std::io::Result<CsvSink> {
-        let headers = [
-            "code,name,kind,parent_code,area",
-            "code,name,ownership,level,location_code,empanelled_from,empanelled_to",
-            "id,scheme,location_code,poverty_score,household_id",
-            "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since",
-            "member_id,start_date,end_date,package",
-            "receipt,family_id,payer,period_start,period_end,amount,paid_on",
-            CLAIM_HEADER,
-            LINE_HEADER,
-            CLAIM_HEADER,
-            LINE_HEADER,
-        ];
+        // Claims go with a lines file: the claims file's columns up to the first of a line.
+        let claim_header = header(&CLAIMS_FILE.columns[..claims_file::SERVICE_CODE.index()]);
+        let line_header = header(CLAIM_LINES_FILE.columns);
+        let headers = tables::ALL
+            .iter()
+            .map(|table| header(table.columns))
+            .chain([
+                claim_header.clone(),
+                line_header.clone(),
+                claim_header,
+                line_header,
+            ]);
         let mut files = Vec::new();
         for (name, header) in FILES.iter().chain(&UNREPORTED_FILES).zip(headers) {
             let mut file = BufWriter::with_capacity(1 << 20, File::create(dir.join(name))?);

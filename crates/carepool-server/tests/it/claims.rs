@@ -7,10 +7,11 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
+use carepool_schema::Record;
+use carepool_schema::claim_tables::{CLAIM_USAGE, CLAIMS, ClaimRow, UsageRow};
+use carepool_schema::{Row, Table, Value};
 use carepool_service::claims::{AdjudicationReport, BATCH, ReceivedClaim, RecentContext};
 use carepool_service::{Registry, ServiceError};
-use carepool_store::claim_tables::{CLAIM_USAGE, CLAIMS, claim_column};
-use carepool_store::schema::{Row, Table, Value};
 use carepool_store::{
     Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion, WriteRun,
     Writes,
@@ -284,7 +285,7 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
         let sent: Vec<_> = answers.iter().filter(|a| a["id"] == id).collect();
         assert_eq!(sent, [&stored, &stored], "both answers as stored");
     }
-    assert_eq!(stored_claims(&h, &[claim_column::ID]).await.len(), 12);
+    assert_eq!(stored_claims(&h).await.len(), 12);
     assert_eq!(
         total,
         Money::from_units(50_000),
@@ -301,8 +302,13 @@ async fn adjudicate(registry: &Registry, date: &str) -> AdjudicationReport {
 }
 
 /// These columns of every stored claim.
-async fn stored_claims(h: &Harness, columns: &[usize]) -> Vec<Row> {
-    h.store.project(&CLAIMS, columns, &[]).await.unwrap()
+/// Every stored claim's row.
+async fn stored_claims(h: &Harness) -> Vec<ClaimRow> {
+    let every_column: Vec<usize> = (0..CLAIMS.columns.len()).collect();
+    let rows = h.store.project(&CLAIMS, &every_column, &[]).await.unwrap();
+    rows.iter()
+        .map(|row| ClaimRow::from_row(row).unwrap())
+        .collect()
 }
 
 /// A registry whose store meddles with locked writes (see [`Meddle`]).
@@ -385,7 +391,7 @@ impl Meddle {
 
 /// `writes` with a reason for a claim that does not exist: refused when the transaction commits.
 fn with_orphan(mut writes: Writes) -> Writes {
-    let orphan = carepool_store::claim_tables::reason_rows(
+    let orphan = carepool_schema::claim_tables::reason_rows(
         "nobody/0",
         1,
         &[carepool_core::claims::Reason::claim(
@@ -394,7 +400,7 @@ fn with_orphan(mut writes: Writes) -> Writes {
         )],
     );
     writes.push(carepool_store::Write::Upsert(
-        &carepool_store::claim_tables::CLAIM_REASONS,
+        &carepool_schema::claim_tables::CLAIM_REASONS,
         orphan,
     ));
     writes
@@ -556,26 +562,23 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
             .await
             .is_err()
     );
-    let still_received = |rows: Vec<Row>| {
+    let still_received = |rows: Vec<ClaimRow>| {
         rows.iter()
-            .filter(|row| row[1] == Value::Text("received".into()))
-            .map(|row| row[0].as_text().unwrap_or_default().to_string())
+            .filter(|row| row.status == ClaimStatus::Received)
+            .map(|row| row.id.clone())
             .collect::<Vec<_>>()
     };
-    let columns = [claim_column::ID, claim_column::STATUS];
-    let rows = stored_claims(&h, &columns).await;
+    let rows = stored_claims(&h).await;
     assert_eq!(rows.len(), BATCH + 1);
     // Judged with its own family's registry rows: the first claim is paid, the others are
     // duplicates of it.
-    let first = rows
-        .iter()
-        .find(|row| row[0] == Value::Text("H1/R0".into()));
-    assert_eq!(first.unwrap()[1], Value::Text("approved".into()));
+    let first = rows.iter().find(|row| row.id == "H1/R0");
+    assert_eq!(first.unwrap().status, ClaimStatus::Approved);
     assert_eq!(still_received(rows), vec!["H1/R-F2".to_string()]);
 
     let report = adjudicate(&h.registry, "2025-09-02").await;
     assert_eq!(report.adjudicated, 1);
-    let rows = stored_claims(&h, &columns).await;
+    let rows = stored_claims(&h).await;
     assert!(still_received(rows).is_empty());
 }
 
@@ -784,31 +787,31 @@ pub async fn a_batch_judged_in_parts_keeps_each_familys_limit(h: Harness) {
     h.registry.receive_claims(received).await.unwrap();
     adjudicate(&h.registry, "2025-09-01").await;
 
-    let columns = [
-        claim_column::ID,
-        claim_column::FAMILY_ID,
-        claim_column::APPROVED,
-    ];
-    let rows = stored_claims(&h, &columns).await;
+    let rows = stored_claims(&h).await;
     let mut approved: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
     for row in &rows {
         approved
-            .entry(row[1].as_text().unwrap().to_string())
+            .entry(row.family_id.clone().unwrap())
             .or_default()
-            .push((
-                row[0].as_text().unwrap().to_string(),
-                row[2].as_integer().unwrap(),
-            ));
+            .push((row.id.clone(), row.approved.minor()));
     }
-    let usage = h.store.project(&CLAIM_USAGE, &[0, 4], &[]).await.unwrap();
+    let every_column: Vec<usize> = (0..CLAIM_USAGE.columns.len()).collect();
+    let usage: Vec<UsageRow> = h
+        .store
+        .project(&CLAIM_USAGE, &every_column, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| UsageRow::from_row(row).unwrap())
+        .collect();
     for (family, claims) in &mut approved {
         claims.sort();
         let total: i64 = claims.iter().map(|(_, amount)| amount).sum();
         assert_eq!(total, Money::from_units(50_000).minor(), "family {family}");
         let used: i64 = usage
             .iter()
-            .filter(|row| row[0].as_text() == Some(family.as_str()))
-            .map(|row| row[1].as_integer().unwrap())
+            .filter(|row| row.family_id == *family)
+            .map(|row| row.used.minor())
             .sum();
         assert_eq!(used, total, "family {family}'s usage");
         // The first to arrive (same day, so by number) are paid in full, the rest nothing.
@@ -901,7 +904,7 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
         assert_eq!(stored.record, view.record, "answered as stored");
         assert_eq!(stored.reasons, view.reasons, "reasons as stored");
     }
-    let stored = stored_claims(&h, &[claim_column::ID]).await;
+    let stored = stored_claims(&h).await;
     assert_eq!(stored.len(), 3, "S1, S2 and S3, each once");
 
     // A transaction that fails only for family F1: the group fails, then each submission is
@@ -1001,7 +1004,7 @@ pub async fn a_claim_stored_meanwhile_is_caught_under_the_lock(h: Harness) {
             views[0].id
         );
     }
-    let stored = stored_claims(&h, &[claim_column::ID]).await;
+    let stored = stored_claims(&h).await;
     assert_eq!(stored.len(), 2, "X1 and X2, each once");
     let (_, cover) = h
         .call("GET", "/api/members/M1/cover?date=2025-08-01", None)

@@ -4,8 +4,10 @@
 //! ways are held to the same promises here.
 
 use crate::support::{Harness, load_registry};
-use carepool_store::schema::{Row, Value};
-use carepool_store::tables::{COVERAGE, FAMILIES, LOCATIONS, MEMBERS};
+use carepool_schema::tables::{
+    COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
+};
+use carepool_schema::{Row, Value};
 use carepool_store::{Lock, Read, StoreError, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,13 +51,24 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
     );
     let ids = ["F3", "F1", "F2", "nobody"].map(String::from);
     assert_eq!(
-        store.rows_where_in(&FAMILIES, 0, &ids).await.unwrap(),
+        store
+            .rows_where_in(&FAMILIES, families::ID.index(), &ids)
+            .await
+            .unwrap(),
         awkward,
         "every value, in key order"
     );
     assert_eq!(
         store
-            .project(&FAMILIES, &[0, 3, 4], &[(2, text("V2"))])
+            .project(
+                &FAMILIES,
+                &[
+                    families::ID.index(),
+                    families::POVERTY_SCORE.index(),
+                    families::HOUSEHOLD_ID.index(),
+                ],
+                &[families::LOCATION_CODE.equals(&"V2".to_string())],
+            )
             .await
             .unwrap(),
         vec![
@@ -66,32 +79,39 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
     );
     assert!(
         store
-            .rows_where_in(&FAMILIES, 0, &[])
+            .rows_where_in(&FAMILIES, families::ID.index(), &[])
             .await
             .unwrap()
             .is_empty()
     );
     let cover = store
-        .rows_where_in(&COVERAGE, 0, &["M2".into()])
+        .rows_where_in(&COVERAGE, coverage::MEMBER_ID.index(), &["M2".into()])
         .await
         .unwrap();
-    assert_eq!(cover[0][1], Value::Date("2025-04-01".parse().unwrap()));
-    assert_eq!(cover[0][2], Value::Null);
+    assert_eq!(
+        coverage::START_DATE.value(&cover[0]),
+        &Value::Date("2025-04-01".parse().unwrap())
+    );
+    assert_eq!(coverage::END_DATE.value(&cover[0]), &Value::Null);
 
     // Only the named column changes, though the rows given carry other values too.
     let mut renamed: Vec<Row> = store
-        .rows_where_in(&LOCATIONS, 0, &["V1".into(), "V2".into()])
+        .rows_where_in(
+            &LOCATIONS,
+            locations::CODE.index(),
+            &["V1".into(), "V2".into()],
+        )
         .await
         .unwrap();
     for row in &mut renamed {
-        row[1] = text("renamed");
-        row[4] = text("not written");
+        row[locations::NAME.index()] = text("renamed");
+        row[locations::AREA.index()] = text("not written");
     }
-    let name_only: &[usize] = &[1];
+    const NAME_ONLY: &[usize] = &[locations::NAME.index()];
     let update = |rows: Vec<Row>| {
         let mut writes = Some(vec![Write::Update {
             table: &LOCATIONS,
-            columns: name_only,
+            columns: NAME_ONLY,
             rows,
         }]);
         move |_: Vec<Vec<Row>>| -> Result<Vec<Write>, StoreError> {
@@ -103,7 +123,11 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         .await
         .unwrap();
     let stored = store
-        .rows_where_in(&LOCATIONS, 0, &["V1".into(), "V2".into()])
+        .rows_where_in(
+            &LOCATIONS,
+            locations::CODE.index(),
+            &["V1".into(), "V2".into()],
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -128,8 +152,8 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
 
     // A row that is not there fails the whole write.
     let mut missing = renamed;
-    missing[0][1] = text("changed again");
-    missing[1][0] = text("V9");
+    missing[0][locations::NAME.index()] = text("changed again");
+    missing[1][locations::CODE.index()] = text("V9");
     let refused = store
         .write_locked(&Lock::Nothing, &[], &mut update(missing))
         .await;
@@ -145,22 +169,22 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
     );
     assert_eq!(
         store
-            .rows_where_in(&LOCATIONS, 0, &["V1".into()])
+            .rows_where_in(&LOCATIONS, locations::CODE.index(), &["V1".into()])
             .await
-            .unwrap()[0][1],
+            .unwrap()[0][locations::NAME.index()],
         text("renamed"),
         "nothing written"
     );
 
     // Two members under one national id: refused as a conflict naming the member, all or none.
     let mut twins = store
-        .rows_where_in(&MEMBERS, 0, &["M1".into()])
+        .rows_where_in(&MEMBERS, members::ID.index(), &["M1".into()])
         .await
         .unwrap();
-    const NATIONAL_ID: usize = 6;
+    const NATIONAL_ID: usize = members::NATIONAL_ID.index();
     twins[0][NATIONAL_ID] = text("NID-TWIN");
     let mut twin = twins[0].clone();
-    twin[0] = text("M-TWIN");
+    twin[members::ID.index()] = text("M-TWIN");
     twins.push(twin);
     let refused = store.upsert(&MEMBERS, &twins, &|_| {}).await;
     match refused {
@@ -171,7 +195,11 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         other => panic!("expected a conflict, got {other:?}"),
     }
     let stored = store
-        .rows_where_in(&MEMBERS, 0, &["M1".into(), "M-TWIN".into()])
+        .rows_where_in(
+            &MEMBERS,
+            members::ID.index(),
+            &["M1".into(), "M-TWIN".into()],
+        )
         .await
         .unwrap();
     assert_eq!(stored.len(), 1, "the new member is not written");
@@ -194,14 +222,11 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
             text("rural"),
         ]
     };
+    const NAME_ONLY: &[usize] = &[locations::NAME.index()];
     let mut run = store.write_run().await.unwrap();
     let tells = run.sees_other_writers();
     assert_eq!(tells, store.backend() == "sqlite");
-    let reads = [Read::WhereIn {
-        table: &LOCATIONS,
-        column: 0,
-        values: vec!["OTHER".into()],
-    }];
+    let reads = [Read::where_in(locations::CODE, vec!["OTHER".into()])];
     // Write `n` offers place An decided ahead, and decides place Un under the lock; a failing
     // one updates a place that does not exist either way. Returns whether An was written, and
     // what was read under the lock.
@@ -211,7 +236,7 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
             vec![if fails {
                 Write::Update {
                     table: &LOCATIONS,
-                    columns: &[1],
+                    columns: NAME_ONLY,
                     rows: vec![row],
                 }
             } else {
@@ -263,11 +288,11 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
     for (n, ahead) in expected.into_iter().enumerate() {
         let codes = [format!("A{n}"), format!("U{n}")];
         let stored: Vec<Value> = store
-            .rows_where_in(&LOCATIONS, 0, &codes)
+            .rows_where_in(&LOCATIONS, locations::CODE.index(), &codes)
             .await
             .unwrap()
             .into_iter()
-            .map(|row| row[0].clone())
+            .map(|row| locations::CODE.value(&row).clone())
             .collect();
         let wanted = match (n, ahead) {
             (5, _) => vec![],
@@ -299,7 +324,7 @@ pub async fn write_runs_take_turns(h: Harness) {
         "no run starts while another holds the turn"
     );
     store
-        .rows_where_in(&LOCATIONS, 0, &["ANY".into()])
+        .rows_where_in(&LOCATIONS, locations::CODE.index(), &["ANY".into()])
         .await
         .expect("reads go on beside a run");
     drop(first);

@@ -1,8 +1,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use carepool_schema::tables;
 use carepool_service::{ImportMode, Registry};
 use carepool_store::Store;
-use carepool_store::tables;
 use carepool_store_postgres::PostgresStore;
 use carepool_store_postgres::testing::TestDatabase;
 use carepool_store_sqlite::SqliteStore;
@@ -97,7 +97,7 @@ impl Harness {
         let mut dump = String::new();
         for table in tables::ALL
             .into_iter()
-            .chain(carepool_store::claim_tables::ALL.iter().copied())
+            .chain(carepool_schema::claim_tables::ALL.iter().copied())
         {
             let mut out = Vec::new();
             carepool_io::export(&self.registry, table, &mut out, "test".as_ref())

@@ -10,12 +10,12 @@ use crate::{Registry, unique};
 use carepool_core::claims::usage::{Ledger, UsageKey};
 use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
 use carepool_core::claims::{ClaimRecord, ClaimStatus, Reason};
-use carepool_store::claim_tables::{
-    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION, LINE_MEMBER_ID,
-    USAGE_FAMILY_ID, claim_column,
+use carepool_schema::claim_tables::{
+    self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
+    claim_lines, claim_usage, claims,
 };
-use carepool_store::schema::{Row, Value};
-use carepool_store::tables::{self, MEMBER_FAMILY_ID};
+use carepool_schema::tables::{self, members};
+use carepool_schema::{Projection, Row};
 use carepool_store::{Lock, Progress, Read, StoreError, Write, WriteRun, Writes};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -58,30 +58,34 @@ impl Registry {
         today: NaiveDate,
         progress: &Progress,
     ) -> Result<AdjudicationReport, ServiceError> {
-        let queue = self
+        let queue = Projection::new(
+            &CLAIMS,
+            &[
+                claims::ID.id(),
+                claims::RECEIVED_DATE.id(),
+                claims::MEMBER_ID.id(),
+                claims::PROVIDER_ID.id(),
+            ],
+        );
+        let rows = self
             .store
             .project(
                 &CLAIMS,
-                &[
-                    claim_column::ID,
-                    claim_column::RECEIVED_DATE,
-                    claim_column::MEMBER_ID,
-                    claim_column::PROVIDER_ID,
-                ],
-                &[(claim_column::STATUS, Value::Text("received".into()))],
+                queue.columns(),
+                &[claims::STATUS.equals(&ClaimStatus::Received)],
             )
             .await?;
         let mut report = AdjudicationReport::default();
-        let mut queued: Vec<Queued> = Vec::with_capacity(queue.len());
-        for row in queue {
-            let text = |i: usize| row[i].as_text().unwrap_or_default().to_string();
-            match row[1].as_date() {
+        let mut queued: Vec<Queued> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let text = |column| queue.text(&row, column).unwrap_or_default().to_string();
+            match queue.value(&row, claims::RECEIVED_DATE).as_date() {
                 Some(received) if received <= today => queued.push(Queued {
                     family_id: String::new(),
                     received,
-                    id: text(0),
-                    member_id: text(2),
-                    provider_id: text(3),
+                    id: text(claims::ID),
+                    member_id: text(claims::MEMBER_ID),
+                    provider_id: text(claims::PROVIDER_ID),
                 }),
                 _ => report.waiting += 1,
             }
@@ -200,14 +204,14 @@ impl Registry {
         let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
         let rows = self
             .store
-            .rows_where_in(&tables::MEMBERS, 0, &member_ids)
+            .rows_where_in(&tables::MEMBERS, members::ID.index(), &member_ids)
             .await?;
         Ok(rows
             .iter()
             .filter_map(|row| {
                 Some((
-                    row[0].as_text()?.to_string(),
-                    row[MEMBER_FAMILY_ID].as_text()?.to_string(),
+                    members::ID.value(row).as_text()?.to_string(),
+                    members::FAMILY_ID.value(row).as_text()?.to_string(),
                 ))
             })
             .collect())
@@ -246,21 +250,9 @@ impl Registry {
 /// and what their families used of their limits.
 fn history_reads(member_ids: Vec<String>, family_ids: Vec<String>) -> Vec<Read> {
     vec![
-        Read::WhereIn {
-            table: &CLAIMS,
-            column: claim_column::MEMBER_ID,
-            values: member_ids.clone(),
-        },
-        Read::WhereIn {
-            table: &CLAIM_LINES,
-            column: LINE_MEMBER_ID,
-            values: member_ids,
-        },
-        Read::WhereIn {
-            table: &CLAIM_USAGE,
-            column: USAGE_FAMILY_ID,
-            values: family_ids,
-        },
+        Read::where_in(claims::MEMBER_ID, member_ids.clone()),
+        Read::where_in(claim_lines::MEMBER_ID, member_ids),
+        Read::where_in(claim_usage::FAMILY_ID, family_ids),
     ]
 }
 
@@ -618,18 +610,19 @@ impl Part {
     }
 
     fn into_writes(self) -> (Writes, Judged) {
+        const FAMILY: &[usize] = &[claims::FAMILY_ID.index()];
         (
             vec![
                 Write::Upsert(&CLAIMS, self.new_rows),
                 Write::Upsert(&CLAIM_LINES, self.new_lines),
                 Write::Update {
                     table: &CLAIMS,
-                    columns: claim_column::DECISION,
+                    columns: CLAIM_DECISION,
                     rows: self.claim_rows,
                 },
                 Write::Update {
                     table: &CLAIMS,
-                    columns: &[claim_column::FAMILY_ID],
+                    columns: FAMILY,
                     rows: self.moved_rows,
                 },
                 Write::Update {

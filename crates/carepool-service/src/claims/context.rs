@@ -8,9 +8,9 @@ use carepool_core::registry::{
 };
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::standing::FamilyRecord;
-use carepool_store::claim_tables;
-use carepool_store::schema::Row;
-use carepool_store::tables;
+use carepool_schema::Row;
+use carepool_schema::claim_tables;
+use carepool_schema::tables;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
@@ -59,7 +59,7 @@ impl Loader {
             }
             let found: Vec<Location> = self
                 .registry
-                .typed_where_in(&tables::LOCATIONS, 0, &unique(wanted.into_iter()))
+                .typed_where_in(tables::locations::CODE, &unique(wanted.into_iter()))
                 .await?;
             wanted = found.iter().filter_map(|l| l.parent_code.clone()).collect();
             for location in found {
@@ -179,22 +179,19 @@ impl RegistryRows {
         provider_ids: Vec<String>,
     ) -> Result<RegistryRows, ServiceError> {
         let (members, providers) = tokio::try_join!(
-            registry.typed_where_in::<Member>(&tables::MEMBERS, 0, &member_ids),
-            registry.typed_where_in::<Provider>(&tables::PROVIDERS, 0, &provider_ids),
+            registry.typed_where_in::<Member, _>(tables::members::ID, &member_ids),
+            registry.typed_where_in::<Provider, _>(tables::providers::CODE, &provider_ids),
         )?;
         let family_ids = unique(members.iter().map(|m| m.family_id.clone()));
         let (families, relatives, contributions) = tokio::try_join!(
-            registry.typed_where_in::<Family>(&tables::FAMILIES, 0, &family_ids),
-            registry.typed_where_in::<Member>(
-                &tables::MEMBERS,
-                tables::MEMBER_FAMILY_ID,
-                &family_ids
-            ),
-            registry.typed_where_in::<Contribution>(&tables::CONTRIBUTIONS, 1, &family_ids),
+            registry.typed_where_in::<Family, _>(tables::families::ID, &family_ids),
+            registry.typed_where_in::<Member, _>(tables::members::FAMILY_ID, &family_ids),
+            registry
+                .typed_where_in::<Contribution, _>(tables::contributions::FAMILY_ID, &family_ids),
         )?;
         let relative_ids: Vec<String> = relatives.iter().map(|m| m.id.clone()).collect();
         let coverage = registry
-            .typed_where_in(&tables::COVERAGE, 0, &relative_ids)
+            .typed_where_in(tables::coverage::MEMBER_ID, &relative_ids)
             .await?;
         Ok(RegistryRows {
             members,

@@ -16,11 +16,11 @@ use crate::{Registry, typed};
 use carepool_core::claims::verify::CoverStatus;
 use carepool_core::claims::{Claim, ClaimRecord, Reason};
 use carepool_core::registry::Member;
-use carepool_store::claim_tables::{
-    self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, LINE_CLAIM_ID, REASON_CLAIM_ID, claim_column,
+use carepool_schema::claim_tables::{
+    self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, claim_lines, claim_reasons, claim_usage, claims,
 };
-use carepool_store::schema::{Row, Value};
-use carepool_store::tables::MEMBERS;
+use carepool_schema::tables::{MEMBERS, members};
+use carepool_schema::{Row, Value};
 use carepool_store::{Lock, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -70,12 +70,11 @@ impl Registry {
 
         let member_ids: Vec<String> = claims.iter().map(|c| c.claim.member_id.clone()).collect();
         let families: HashMap<String, String> = self
-            .store
-            .rows_where_in(&MEMBERS, 0, &member_ids)
+            .typed_where_in::<Member, _>(members::ID, &member_ids)
             .await?
-            .iter()
-            .map(|row| typed::<Member>(row).map(|m| (m.id, m.family_id)))
-            .collect::<Result<_, _>>()?;
+            .into_iter()
+            .map(|m| (m.id, m.family_id))
+            .collect();
         let mut claim_rows = Vec::new();
         let mut line_rows = Vec::new();
         // Past the checks, a claim stored before was sent again unchanged: left as it is.
@@ -112,11 +111,11 @@ impl Registry {
     ) -> Result<HashMap<String, ClaimRecord>, ServiceError> {
         let rows = self
             .store
-            .rows_where_in(&CLAIMS, claim_column::ID, ids)
+            .rows_where_in(&CLAIMS, claims::ID.index(), ids)
             .await?;
         let lines = self
             .store
-            .rows_where_in(&CLAIM_LINES, LINE_CLAIM_ID, ids)
+            .rows_where_in(&CLAIM_LINES, claim_lines::CLAIM_ID.index(), ids)
             .await?;
         records_from_rows(&rows, &lines).map_err(ServiceError::from)
     }
@@ -134,7 +133,7 @@ impl Registry {
                 })?;
         let reasons = self
             .store
-            .rows_where_in(&CLAIM_REASONS, REASON_CLAIM_ID, &ids)
+            .rows_where_in(&CLAIM_REASONS, claim_reasons::CLAIM_ID.index(), &ids)
             .await?
             .iter()
             .map(|row| claim_tables::reason_from_row(row).map_err(corrupt("claim reason")))
@@ -156,7 +155,7 @@ impl Registry {
                 .store
                 .rows_where_in(
                     &claim_tables::CLAIM_USAGE,
-                    claim_tables::USAGE_FAMILY_ID,
+                    claim_usage::FAMILY_ID.index(),
                     std::slice::from_ref(&member.family_id),
                 )
                 .await?,
@@ -236,13 +235,13 @@ fn records_from_rows(
 ) -> Result<HashMap<String, ClaimRecord>, StoreError> {
     let mut lines_by_claim: HashMap<&str, Vec<Row>> = HashMap::new();
     for line in lines {
-        if let Some(id) = line[LINE_CLAIM_ID].as_text() {
+        if let Some(id) = claim_lines::CLAIM_ID.value(line).as_text() {
             lines_by_claim.entry(id).or_default().push(line.clone());
         }
     }
     rows.iter()
         .map(|row| {
-            let id = row[claim_column::ID].as_text().unwrap_or_default();
+            let id = claims::ID.value(row).as_text().unwrap_or_default();
             let lines = lines_by_claim.remove(id).unwrap_or_default();
             claim_tables::claim_record(row, &lines)
                 .map(|record| (id.to_string(), record))

@@ -8,8 +8,8 @@ use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::{Payable, PayeeKind, Period, plan};
-use carepool_store::claim_tables::{self, CLAIMS, PAYMENTS, Payment, claim_column as col};
-use carepool_store::schema::{Row, Value};
+use carepool_schema::claim_tables::{CLAIM_PAYMENT, CLAIMS, PAYMENTS, Payment, claims, payments};
+use carepool_schema::{Row, Value};
 use carepool_store::{ListQuery, Lock, Read, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub struct PaymentLine {
     pub amount: Money,
 }
 
-fn all_rows(table: &'static carepool_store::schema::Table, filters: Vec<(usize, Value)>) -> Read {
+fn all_rows(table: &'static carepool_schema::Table, filters: Vec<(usize, Value)>) -> Read {
     Read::List {
         table,
         query: ListQuery {
@@ -48,15 +48,17 @@ fn all_rows(table: &'static carepool_store::schema::Table, filters: Vec<(usize, 
 
 /// What the payment rules need of a stored claim row.
 fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
-    let status = row[col::STATUS].as_text().unwrap_or_default();
+    let text =
+        |column: carepool_schema::Col<String>| column.value(row).as_text().unwrap_or_default();
     Ok(Payable {
-        provider_id: row[col::PROVIDER_ID].as_text().unwrap_or_default(),
-        member_id: row[col::MEMBER_ID].as_text().unwrap_or_default(),
-        status: ClaimStatus::parse("status", status)
+        provider_id: text(claims::PROVIDER_ID),
+        member_id: text(claims::MEMBER_ID),
+        status: claims::STATUS
+            .read(row)
             .map_err(|e| StoreError::internal(ServiceError::Corrupt(e.to_string())))?,
-        approved: row[col::APPROVED].as_money().unwrap_or_default(),
-        allowance: row[col::ALLOWANCE].as_money().unwrap_or_default(),
-        decided_date: row[col::DECIDED_DATE].as_date(),
+        approved: claims::APPROVED.value(row).as_money().unwrap_or_default(),
+        allowance: claims::ALLOWANCE.value(row).as_money().unwrap_or_default(),
+        decided_date: claims::DECIDED_DATE.value(row).as_date(),
     })
 }
 
@@ -72,7 +74,7 @@ impl Registry {
         let mut reads: Vec<Read> = ClaimStatus::ALL
             .iter()
             .filter(|s| s.payable())
-            .map(|s| all_rows(&CLAIMS, vec![(col::STATUS, Value::Text(s.as_str().into()))]))
+            .map(|status| all_rows(&CLAIMS, vec![claims::STATUS.equals(status)]))
             .collect();
         reads.push(all_rows(&PAYMENTS, vec![]));
         let mut report = PaymentReport {
@@ -84,7 +86,7 @@ impl Registry {
                 let payments = read.pop().expect("the payments read");
                 let taken: HashSet<String> = payments
                     .iter()
-                    .filter_map(|p| p[0].as_text().map(str::to_string))
+                    .filter_map(|p| payments::ID.value(p).as_text().map(str::to_string))
                     .collect();
                 let mut due: Vec<Row> = Vec::new();
                 for row in read.into_iter().flatten() {
@@ -92,7 +94,8 @@ impl Registry {
                         due.push(row);
                     }
                 }
-                due.sort_by(|a, b| a[col::ID].as_text().cmp(&b[col::ID].as_text()));
+                let id = |row: &Row| claims::ID.value(row).as_text().map(str::to_string);
+                due.sort_by_key(id);
                 let planned = {
                     let claims = due
                         .iter()
@@ -105,21 +108,24 @@ impl Registry {
                 report.payments.clear();
                 for payment in planned {
                     let batch_column = match payment.payee_kind {
-                        PayeeKind::Provider => col::PAYMENT_BATCH,
-                        PayeeKind::Member => col::ALLOWANCE_BATCH,
+                        PayeeKind::Provider => claims::PAYMENT_BATCH,
+                        PayeeKind::Member => claims::ALLOWANCE_BATCH,
                     };
                     for &i in &payment.claims {
-                        due[i][batch_column] = Value::Text(payment.id.as_str().into());
+                        batch_column.set(&mut due[i], &Some(payment.id.clone()));
                     }
-                    payment_rows.push(claim_tables::payment_row(&Payment {
-                        id: payment.id.clone(),
-                        period: period.as_str().to_string(),
-                        payee_kind: payment.payee_kind.as_str(),
-                        payee_id: payment.payee_id.clone(),
-                        paid_date,
-                        claims: payment.claims.len() as i64,
-                        amount: payment.amount,
-                    }));
+                    payment_rows.push(
+                        Payment {
+                            id: payment.id.clone(),
+                            period: period.as_str().to_string(),
+                            payee_kind: payment.payee_kind.as_str().to_string(),
+                            payee_id: payment.payee_id.clone(),
+                            paid_date,
+                            claims: payment.claims.len() as i64,
+                            amount: payment.amount,
+                        }
+                        .into_row(),
+                    );
                     report.payments.push(PaymentLine {
                         id: payment.id,
                         payee_kind: payment.payee_kind.as_str(),
@@ -129,9 +135,9 @@ impl Registry {
                     });
                 }
                 for row in &mut due {
-                    row[col::STATUS] = Value::Text(ClaimStatus::Paid.as_str().into());
-                    row[col::PAID] = row[col::APPROVED].clone();
-                    row[col::PAID_DATE] = Value::Date(paid_date);
+                    claims::STATUS.set(row, &ClaimStatus::Paid);
+                    row[claims::PAID.index()] = claims::APPROVED.value(row).clone();
+                    claims::PAID_DATE.set(row, &Some(paid_date));
                 }
                 let total = |kind| {
                     report
@@ -148,7 +154,7 @@ impl Registry {
                 Ok(vec![
                     Write::Update {
                         table: &CLAIMS,
-                        columns: col::PAYMENT,
+                        columns: CLAIM_PAYMENT,
                         rows: due,
                     },
                     Write::Upsert(&PAYMENTS, payment_rows),

@@ -8,12 +8,12 @@ use carepool_core::claims::review::{ReviewAction, apply_review, released_usage};
 use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
-use carepool_store::claim_tables::{
-    self, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_CLAIM_ID, LINE_DECISION,
-    LINE_REASONS, REASON_CLAIM_ID, USAGE_FAMILY_ID, claim_column,
+use carepool_schema::claim_tables::{
+    self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
+    claim_lines, claim_reasons, claim_usage, claims,
 };
-use carepool_store::schema::{Row, Value};
-use carepool_store::tables::FAMILIES;
+use carepool_schema::tables::FAMILIES;
+use carepool_schema::{Row, Value};
 use carepool_store::{Lock, Read, StoreError, Write};
 use chrono::NaiveDate;
 
@@ -60,26 +60,10 @@ impl Registry {
         let ids = [id.to_string()];
         let family_ids: Vec<String> = before.family_id.iter().cloned().collect();
         let reads = [
-            Read::WhereIn {
-                table: &CLAIMS,
-                column: claim_column::ID,
-                values: ids.to_vec(),
-            },
-            Read::WhereIn {
-                table: &CLAIM_LINES,
-                column: LINE_CLAIM_ID,
-                values: ids.to_vec(),
-            },
-            Read::WhereIn {
-                table: &CLAIM_USAGE,
-                column: USAGE_FAMILY_ID,
-                values: family_ids.clone(),
-            },
-            Read::WhereIn {
-                table: &CLAIM_REASONS,
-                column: REASON_CLAIM_ID,
-                values: ids.to_vec(),
-            },
+            Read::where_in(claims::ID, ids.to_vec()),
+            Read::where_in(claim_lines::CLAIM_ID, ids.to_vec()),
+            Read::where_in(claim_usage::FAMILY_ID, family_ids.clone()),
+            Read::where_in(claim_reasons::CLAIM_ID, ids.to_vec()),
         ];
         self.store
             .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
@@ -131,13 +115,14 @@ impl Registry {
                 let (row, mut lines) = claim_tables::claim_rows(&record);
                 // Lines keep the reason codes they had.
                 for (new, old) in lines.iter_mut().zip(&line_rows) {
-                    new[LINE_REASONS] = old[LINE_REASONS].clone();
+                    let reasons = claim_lines::REASONS.index();
+                    new[reasons] = old[reasons].clone();
                 }
                 let next_seq = reason_rows.len() as i64 + 1;
                 Ok(vec![
                     Write::Update {
                         table: &CLAIMS,
-                        columns: claim_column::DECISION,
+                        columns: CLAIM_DECISION,
                         rows: vec![row],
                     },
                     Write::Update {

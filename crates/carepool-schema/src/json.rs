@@ -1,6 +1,6 @@
 //! Rows as JSON objects: one property per column, amounts as decimal strings, lists as arrays.
 
-use crate::schema::{ColumnType, Row, Table, Value};
+use crate::{ColumnType, Row, Table, Value};
 use carepool_core::registry::FieldError;
 use serde_json::{Map, Value as Json};
 

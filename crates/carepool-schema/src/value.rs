@@ -1,7 +1,9 @@
-//! How a registry table looks to every edge: its columns, their types, its key and references.
-//! One description drives the SQL of both backends, the CSV formats and the JSON API, so the three
-//! cannot drift apart.
+//! How a table looks to every edge: its columns, their types, its key and references, and the
+//! values a row holds. One description (declared with [`crate::table!`]) drives the SQL and the
+//! migrations check of both backends, the CSV formats and the JSON API, so they cannot drift
+//! apart.
 
+use crate::{ColumnId, ColumnValue};
 use carepool_core::Money;
 use carepool_core::registry::FieldError;
 use chrono::NaiveDate;
@@ -65,6 +67,18 @@ impl Column {
         }
     }
 
+    /// A column holding values of `T`: its type and whether it is required come from `T`.
+    pub const fn of<T: ColumnValue>(name: &'static str, doc: &'static str) -> Column {
+        Column {
+            name,
+            ty: T::TYPE,
+            required: T::REQUIRED,
+            references: None,
+            filterable: false,
+            doc,
+        }
+    }
+
     pub const fn optional(self) -> Column {
         Column {
             required: false,
@@ -102,6 +116,17 @@ pub struct Table {
 impl Table {
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// Where `column` sits in this table's rows; a column of another table is a mistake in
+    /// the code that asked.
+    pub fn index_of(&self, column: ColumnId) -> usize {
+        assert_eq!(
+            column.table, self.name,
+            "a column of {} used on {}",
+            column.table, self.name
+        );
+        column.index
     }
 
     pub fn key_of(&self, row: &[Value]) -> Vec<Value> {

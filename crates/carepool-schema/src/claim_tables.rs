@@ -1,0 +1,472 @@
+//! The claims tables and the claims files facilities send, each declared once, and how a
+//! [`ClaimRecord`] maps onto a claim row and its line rows. Claims are written by the claims
+//! service (never imported as registry rows), and exported and listed like any table.
+
+use crate::{ColumnValue, Record, Row, Table, Value, list_value};
+use carepool_core::Money;
+use carepool_core::claims::usage::{Usage, UsageKey};
+use carepool_core::claims::verify::LineDecision;
+use carepool_core::claims::{
+    Amounts, Claim, ClaimLine, ClaimRecord, ClaimStatus, Reason, ReasonCode,
+};
+use carepool_core::registry::FieldError;
+use chrono::NaiveDate;
+
+/// What the columns a facility sends mean, shared by the stored tables and the claims files.
+pub mod sent {
+    pub const PROVIDER_ID: &str = "The facility's code.";
+    pub const CLAIM_NUMBER: &str = "The facility's own number for the claim.";
+    pub const MEMBER_ID: &str = "The patient's member id.";
+    pub const VISIT_DATE: &str = "Date of a visit (outpatient care).";
+    pub const ADMISSION_DATE: &str = "Admission, for a stay.";
+    pub const DISCHARGE_DATE: &str = "Discharge, for a stay.";
+    pub const DIAGNOSIS_CODES: &str = "ICD-10 codes, principal first, separated by ';'.";
+    pub const CLINICAL_CATEGORY: &str = "medical, surgical, maternity, diagnostics, ...";
+    pub const SPECIALTY: &str = "The treating specialty.";
+    pub const LIMIT_RAISING_CASE: &str =
+        "A limit-raising case of the package the facility declares.";
+    pub const COPAY_COLLECTED: &str = "What the facility collected from the patient; empty is 0.";
+    pub const RECEIVED_DATE: &str = "The day the scheme received the claim.";
+    pub const SERVICE_CODE: &str = "Service or item code of the tariff.";
+    pub const QUANTITY: &str = "Units, days or items.";
+    pub const UNIT_PRICE: &str = "Price claimed per unit.";
+}
+
+crate::table! {
+    pub static CLAIMS: "claims" ("claim"), mod claims, key [ID], row ClaimRow;
+    ID id: String, "PROVIDER/CLAIM_NUMBER: the claim's identity in carepool.";
+    PROVIDER_ID provider_id: String, sent::PROVIDER_ID, filterable();
+    CLAIM_NUMBER claim_number: String, sent::CLAIM_NUMBER;
+    MEMBER_ID member_id: String, sent::MEMBER_ID, filterable();
+    FAMILY_ID family_id: Option<String>, "The patient's family; empty for an unknown member.",
+        filterable();
+    VISIT_DATE visit_date: Option<NaiveDate>, sent::VISIT_DATE;
+    ADMISSION_DATE admission_date: Option<NaiveDate>, sent::ADMISSION_DATE;
+    DISCHARGE_DATE discharge_date: Option<NaiveDate>, sent::DISCHARGE_DATE;
+    INCURRED_DATE incurred_date: Option<NaiveDate>,
+        "Date of service: admission, or the visit date.";
+    DIAGNOSIS_CODES diagnosis_codes: Vec<String>, sent::DIAGNOSIS_CODES;
+    CLINICAL_CATEGORY clinical_category: String, sent::CLINICAL_CATEGORY;
+    SPECIALTY specialty: Option<String>, sent::SPECIALTY;
+    LIMIT_RAISING_CASE limit_raising_case: Option<String>, sent::LIMIT_RAISING_CASE;
+    // Required once stored (0 when the file left it empty).
+    COPAY_COLLECTED copay_collected: Money, sent::COPAY_COLLECTED;
+    RECEIVED_DATE received_date: NaiveDate, sent::RECEIVED_DATE;
+    STATUS status: ClaimStatus,
+        "received, in_review, approved, partially_approved, rejected or paid.", filterable();
+    PACKAGE package: Option<String>, "The member's benefit package.";
+    SCHEME_VERSION scheme_version: Option<NaiveDate>,
+        "Effective date of the rules that judged it.";
+    COVERAGE_YEAR_START coverage_year_start: Option<NaiveDate>,
+        "First day of the coverage year it counts in.";
+    CLAIMED claimed: Money, "Sum of the lines as claimed.";
+    APPROVED approved: Money, "What the scheme pays the facility.";
+    MEMBER_SHARE member_share: Money, "The patient's share under cost sharing.";
+    REJECTED rejected: Money, "Refused or cut; claimed = approved + member_share + rejected.";
+    ALLOWANCE allowance: Money, "Allowances paid to the patient (transport, food).";
+    PAID paid: Money, "Paid to the facility.";
+    REASONS reasons: Vec<String>, "Reason codes on the claim and its lines.";
+    DECIDED_DATE decided_date: Option<NaiveDate>, "The day it was adjudicated or reviewed.";
+    PAID_DATE paid_date: Option<NaiveDate>, "The day its payment batch was paid.";
+    PAYMENT_BATCH payment_batch: Option<String>, "The facility's payment batch.", filterable();
+    ALLOWANCE_BATCH allowance_batch: Option<String>, "The patient's allowance payment.";
+    REVIEW_NOTE review_note: Option<String>, "The medical reviewer's note.";
+}
+
+/// What adjudication or review sets on a claim: status, rules, amounts, reasons, date and note.
+pub const CLAIM_DECISION: &[usize] = &[
+    claims::STATUS.index(),
+    claims::PACKAGE.index(),
+    claims::SCHEME_VERSION.index(),
+    claims::COVERAGE_YEAR_START.index(),
+    claims::CLAIMED.index(),
+    claims::APPROVED.index(),
+    claims::MEMBER_SHARE.index(),
+    claims::REJECTED.index(),
+    claims::ALLOWANCE.index(),
+    claims::REASONS.index(),
+    claims::DECIDED_DATE.index(),
+    claims::REVIEW_NOTE.index(),
+];
+
+/// What a payment run sets on a claim.
+pub const CLAIM_PAYMENT: &[usize] = &[
+    claims::STATUS.index(),
+    claims::PAID.index(),
+    claims::PAID_DATE.index(),
+    claims::PAYMENT_BATCH.index(),
+    claims::ALLOWANCE_BATCH.index(),
+];
+
+crate::table! {
+    pub static CLAIM_LINES: "claim_lines" ("claim line"), mod claim_lines, key [CLAIM_ID, LINE_NO],
+        row ClaimLineRow;
+    CLAIM_ID claim_id: String, "The claim (PROVIDER/CLAIM_NUMBER).", filterable();
+    LINE_NO line_no: i64, "1, 2, ... in the order received.";
+    MEMBER_ID member_id: String, "The patient (kept for frequency limits).";
+    SERVICE_CODE service_code: String, sent::SERVICE_CODE;
+    QUANTITY quantity: i64, sent::QUANTITY;
+    UNIT_PRICE unit_price: Money, sent::UNIT_PRICE;
+    BENEFIT_CATEGORY benefit_category: Option<String>, "The category the line was judged under.";
+    TARIFF_PRICE tariff_price: Option<Money>, "The tariff's unit price at the facility's level.";
+    CLAIMED claimed: Money, "Quantity × unit price.";
+    APPROVED approved: Money, "What the scheme pays for the line.";
+    MEMBER_SHARE member_share: Money, "The patient's share of the line.";
+    REJECTED rejected: Money, "Refused or cut on the line.";
+    REASONS reasons: Vec<String>, "Reason codes on the line.";
+}
+
+/// What a decision sets on a line: benefit category to reasons.
+pub const LINE_DECISION: &[usize] = &[
+    claim_lines::BENEFIT_CATEGORY.index(),
+    claim_lines::TARIFF_PRICE.index(),
+    claim_lines::CLAIMED.index(),
+    claim_lines::APPROVED.index(),
+    claim_lines::MEMBER_SHARE.index(),
+    claim_lines::REJECTED.index(),
+    claim_lines::REASONS.index(),
+];
+
+crate::table! {
+    pub static CLAIM_REASONS: "claim_reasons" ("claim reason"), mod claim_reasons,
+        key [CLAIM_ID, SEQ], row ClaimReasonRow;
+    CLAIM_ID claim_id: String, "The claim.", filterable();
+    SEQ seq: i64, "Order of the reason on the claim.";
+    LINE_NO line_no: Option<i64>, "The line; empty for the claim as a whole.";
+    CODE code: String, "The reason code.";
+    AMOUNT amount: Option<Money>, "The amount it moved, if any.";
+    MESSAGE message: String, "The reason in words.";
+}
+
+crate::table! {
+    pub static CLAIM_USAGE: "claim_usage" ("limit usage"), mod claim_usage,
+        key [FAMILY_ID, MEMBER_ID, CATEGORY, YEAR_START], row UsageRow;
+    FAMILY_ID family_id: String, "The family.", filterable();
+    MEMBER_ID member_id: String,
+        "The member, for a member limit or a deductible; empty for a family limit.";
+    CATEGORY category: String, "The benefit category.";
+    YEAR_START year_start: NaiveDate, "First day of the coverage year.";
+    USED used: Money, "Approved toward the annual limit.";
+    DEDUCTIBLE_USED deductible_used: Money, "Paid by the member toward the deductible.";
+    RAISED raised: i64, "Claims that went above the limit under a limit-raising case.";
+}
+
+crate::table! {
+    /// One payment to a facility or a patient.
+    pub static PAYMENTS: "payments" ("payment"), mod payments, key [ID], row Payment;
+    ID id: String, "PERIOD/provider|member/PAYEE[/n].";
+    PERIOD period: String, "The month paid, YYYY-MM.", filterable();
+    PAYEE_KIND payee_kind: String, "provider (claims) or member (allowances).", filterable();
+    PAYEE_ID payee_id: String, "The facility or the patient.", filterable();
+    PAID_DATE paid_date: NaiveDate, "The day of payment.";
+    CLAIMS claims: i64, "Claims in the payment.";
+    AMOUNT amount: Money, "The amount paid.";
+}
+
+/// The claims tables, for export and listing.
+pub static ALL: &[&Table] = &[
+    &CLAIMS,
+    &CLAIM_LINES,
+    &CLAIM_REASONS,
+    &CLAIM_USAGE,
+    &PAYMENTS,
+];
+
+crate::table! {
+    /// A claims file: one row per claim with a lines file, or one row per line without one.
+    pub static CLAIMS_FILE: "claims" ("claim"), mod claims_file, key [CLAIM_NUMBER, PROVIDER_ID],
+        row ClaimFileRow;
+    CLAIM_NUMBER claim_number: String, sent::CLAIM_NUMBER;
+    PROVIDER_ID provider_id: String, sent::PROVIDER_ID;
+    MEMBER_ID member_id: String, sent::MEMBER_ID;
+    VISIT_DATE visit_date: Option<NaiveDate>, sent::VISIT_DATE;
+    ADMISSION_DATE admission_date: Option<NaiveDate>, sent::ADMISSION_DATE;
+    DISCHARGE_DATE discharge_date: Option<NaiveDate>, sent::DISCHARGE_DATE;
+    DIAGNOSIS_CODES diagnosis_codes: Vec<String>, sent::DIAGNOSIS_CODES;
+    CLINICAL_CATEGORY clinical_category: String, sent::CLINICAL_CATEGORY;
+    SPECIALTY specialty: Option<String>, sent::SPECIALTY;
+    LIMIT_RAISING_CASE limit_raising_case: Option<String>, sent::LIMIT_RAISING_CASE;
+    COPAY_COLLECTED copay_collected: Option<Money>, sent::COPAY_COLLECTED;
+    RECEIVED_DATE received_date: NaiveDate, sent::RECEIVED_DATE;
+    // Without a lines file, each row is one line of its claim.
+    SERVICE_CODE service_code: Option<String>, sent::SERVICE_CODE;
+    QUANTITY quantity: Option<i64>, sent::QUANTITY;
+    UNIT_PRICE unit_price: Option<Money>, sent::UNIT_PRICE;
+}
+
+crate::table! {
+    /// A claim lines file, beside a claims file with one row per claim.
+    pub static CLAIM_LINES_FILE: "claim_lines" ("claim line"), mod claim_lines_file,
+        key [PROVIDER_ID, CLAIM_NUMBER], row ClaimLineFileRow;
+    PROVIDER_ID provider_id: String, sent::PROVIDER_ID;
+    CLAIM_NUMBER claim_number: String, sent::CLAIM_NUMBER;
+    SERVICE_CODE service_code: String, sent::SERVICE_CODE;
+    QUANTITY quantity: i64, sent::QUANTITY;
+    UNIT_PRICE unit_price: Money, sent::UNIT_PRICE;
+}
+
+/// The claim's row and its lines' rows.
+pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
+    let claim = &record.claim;
+    let id = claim.id();
+    let lines = claim
+        .lines
+        .iter()
+        .zip(&record.line_decisions)
+        .enumerate()
+        .map(|(i, (line, decided))| {
+            ClaimLineRow {
+                claim_id: id.clone(),
+                line_no: i as i64 + 1,
+                member_id: claim.member_id.clone(),
+                service_code: line.service_code.clone(),
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+                benefit_category: decided.benefit_category.clone(),
+                tariff_price: decided.tariff_price,
+                claimed: decided.amounts.claimed,
+                approved: decided.amounts.approved,
+                member_share: decided.amounts.member_share,
+                rejected: decided.amounts.rejected,
+                reasons: Vec::new(),
+            }
+            .into_row()
+        })
+        .collect();
+    let row = ClaimRow {
+        id,
+        provider_id: claim.provider_id.clone(),
+        claim_number: claim.claim_number.clone(),
+        member_id: claim.member_id.clone(),
+        family_id: record.family_id.clone(),
+        visit_date: claim.visit_date,
+        admission_date: claim.admission_date,
+        discharge_date: claim.discharge_date,
+        incurred_date: claim.incurred_date(),
+        diagnosis_codes: claim.diagnosis_codes.clone(),
+        clinical_category: claim.clinical_category.clone(),
+        specialty: claim.specialty.clone(),
+        limit_raising_case: claim.limit_raising_case.clone(),
+        copay_collected: claim.copay_collected,
+        received_date: claim.received_date,
+        status: record.status,
+        package: record.package.clone(),
+        scheme_version: record.scheme_version,
+        coverage_year_start: record.coverage_year_start,
+        claimed: record.amounts.claimed,
+        approved: record.amounts.approved,
+        member_share: record.amounts.member_share,
+        rejected: record.amounts.rejected,
+        allowance: record.allowance,
+        paid: record.paid,
+        reasons: Vec::new(),
+        decided_date: record.decided_date,
+        paid_date: record.paid_date,
+        payment_batch: record.payment_batch.clone(),
+        allowance_batch: record.allowance_batch.clone(),
+        review_note: record.review_note.clone(),
+    };
+    let mut row = row.into_row();
+    row[claims::REASONS.index()] = list_value(record.reason_codes.iter().map(|c| c.as_str()));
+    (row, lines)
+}
+
+/// The claim's rows with each line's reason codes filled in from `reasons`.
+pub fn claim_rows_with_reasons(record: &ClaimRecord, reasons: &[Reason]) -> (Row, Vec<Row>) {
+    let (row, mut lines) = claim_rows(record);
+    for (i, line) in lines.iter_mut().enumerate() {
+        let number = i as u32 + 1;
+        line[claim_lines::REASONS.index()] = list_value(
+            reasons
+                .iter()
+                .filter(|r| r.line == Some(number))
+                .map(|r| r.code.as_str()),
+        );
+    }
+    (row, lines)
+}
+
+fn reason_code(field: &'static str, code: &str) -> Result<ReasonCode, FieldError> {
+    ReasonCode::parse(code)
+        .ok_or_else(|| FieldError::new(field, format!("'{code}' is not a reason code")))
+}
+
+/// Reads a claim back from its row and its lines' rows (in line order). The id and the incurred
+/// date are kept in the row for queries; the record derives them from the claim.
+pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldError> {
+    let mut claim_lines = Vec::with_capacity(lines.len());
+    let mut line_decisions = Vec::with_capacity(lines.len());
+    for line in lines {
+        let line = ClaimLineRow::from_row(line)?;
+        claim_lines.push(ClaimLine {
+            service_code: line.service_code,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+        });
+        line_decisions.push(LineDecision {
+            benefit_category: line.benefit_category,
+            tariff_price: line.tariff_price,
+            amounts: Amounts {
+                claimed: line.claimed,
+                approved: line.approved,
+                member_share: line.member_share,
+                rejected: line.rejected,
+            },
+        });
+    }
+    let row = ClaimRow::from_row(row)?;
+    let reason_codes = row
+        .reasons
+        .iter()
+        .map(|code| reason_code(claims::REASONS.name(), code))
+        .collect::<Result<_, _>>()?;
+    Ok(ClaimRecord {
+        claim: Claim {
+            provider_id: row.provider_id,
+            claim_number: row.claim_number,
+            member_id: row.member_id,
+            visit_date: row.visit_date,
+            admission_date: row.admission_date,
+            discharge_date: row.discharge_date,
+            diagnosis_codes: row.diagnosis_codes,
+            clinical_category: row.clinical_category,
+            specialty: row.specialty,
+            limit_raising_case: row.limit_raising_case,
+            copay_collected: row.copay_collected,
+            received_date: row.received_date,
+            lines: claim_lines,
+        },
+        family_id: row.family_id,
+        status: row.status,
+        package: row.package,
+        scheme_version: row.scheme_version,
+        coverage_year_start: row.coverage_year_start,
+        amounts: Amounts {
+            claimed: row.claimed,
+            approved: row.approved,
+            member_share: row.member_share,
+            rejected: row.rejected,
+        },
+        allowance: row.allowance,
+        paid: row.paid,
+        reason_codes,
+        decided_date: row.decided_date,
+        paid_date: row.paid_date,
+        payment_batch: row.payment_batch,
+        allowance_batch: row.allowance_batch,
+        review_note: row.review_note,
+        line_decisions,
+    })
+}
+
+/// Rows of `reasons`, numbered from `first_seq`.
+pub fn reason_rows(claim_id: &str, first_seq: i64, reasons: &[Reason]) -> Vec<Row> {
+    reasons
+        .iter()
+        .enumerate()
+        .map(|(i, reason)| {
+            ClaimReasonRow {
+                claim_id: claim_id.to_string(),
+                seq: first_seq + i as i64,
+                line_no: reason.line.map(i64::from),
+                code: reason.code.as_str().to_string(),
+                amount: reason.amount,
+                message: reason.message.clone(),
+            }
+            .into_row()
+        })
+        .collect()
+}
+
+pub fn reason_from_row(row: &[Value]) -> Result<Reason, FieldError> {
+    let row = ClaimReasonRow::from_row(row)?;
+    Ok(Reason {
+        code: reason_code(claim_reasons::CODE.name(), &row.code)?,
+        line: row.line_no.map(|n| n as u32),
+        amount: row.amount,
+        message: row.message,
+    })
+}
+
+pub fn usage_row(key: &UsageKey, usage: &Usage) -> Row {
+    UsageRow {
+        family_id: key.family_id.clone(),
+        member_id: key.member_id.clone(),
+        category: key.category.clone(),
+        year_start: key.year_start,
+        used: usage.used,
+        deductible_used: usage.deductible_used,
+        raised: usage.raised,
+    }
+    .into_row()
+}
+
+pub fn usage_from_row(row: &[Value]) -> Result<(UsageKey, Usage), FieldError> {
+    Ok((
+        UsageKey {
+            family_id: claim_usage::FAMILY_ID.read(row)?,
+            // A family limit's empty member id may come back as null.
+            member_id: Option::<String>::from_value(
+                claim_usage::MEMBER_ID.name(),
+                claim_usage::MEMBER_ID.value(row),
+            )?
+            .unwrap_or_default(),
+            category: claim_usage::CATEGORY.read(row)?,
+            year_start: claim_usage::YEAR_START.read(row)?,
+        },
+        Usage {
+            used: claim_usage::USED.read(row)?,
+            deductible_used: claim_usage::DEDUCTIBLE_USED.read(row)?,
+            raised: claim_usage::RAISED.read(row)?,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_claim_reads_back_as_written() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let claim = Claim {
+            provider_id: "H1".into(),
+            claim_number: "77".into(),
+            member_id: "M1".into(),
+            visit_date: None,
+            admission_date: Some(day("2025-03-01")),
+            discharge_date: Some(day("2025-03-04")),
+            diagnosis_codes: vec!["I21.0".into(), "E11".into()],
+            clinical_category: "medical".into(),
+            specialty: Some("cardiology".into()),
+            limit_raising_case: None,
+            copay_collected: Money::from_units(5),
+            received_date: day("2025-03-10"),
+            lines: vec![ClaimLine {
+                service_code: "PCI".into(),
+                quantity: 1,
+                unit_price: Money::from_minor(1_234_567),
+            }],
+        };
+        let mut record = ClaimRecord::received(claim, Some("F1".into()));
+        record.reason_codes = vec![ReasonCode::AboveTariff, ReasonCode::CostSharing];
+        record.status = ClaimStatus::PartiallyApproved;
+        let (row, lines) = claim_rows(&record);
+        assert_eq!(row.len(), CLAIMS.columns.len());
+        assert_eq!(lines[0].len(), CLAIM_LINES.columns.len());
+        assert_eq!(claim_record(&row, &lines).unwrap(), record);
+        let stored = ClaimRow::from_row(&row).unwrap();
+        assert_eq!(stored.id, "H1/77");
+        assert_eq!(stored.incurred_date, Some(day("2025-03-01")));
+        assert_eq!(stored.reasons, ["above_tariff", "cost_sharing"]);
+        assert_eq!(
+            claims::STATUS.read(&row).unwrap(),
+            ClaimStatus::PartiallyApproved
+        );
+        assert_eq!(
+            claim_lines::UNIT_PRICE.read(&lines[0]).unwrap(),
+            Money::from_minor(1_234_567)
+        );
+    }
+}

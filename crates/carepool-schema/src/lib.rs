@@ -1,0 +1,17 @@
+//! One declaration per table ([`table!`]): the descriptor every edge reads (SQL of both
+//! backends, their migrations' check, CSV, JSON, the API), typed column handles, and the mapping
+//! to and from the core's records. Pure: no I/O, no SQL, no async.
+
+mod column;
+mod declare;
+pub mod json;
+mod value;
+
+pub mod claim_tables;
+pub mod tables;
+
+pub use carepool_core::registry::FieldError;
+pub use column::{
+    Col, ColumnId, ColumnValue, Projection, Record, Scalar, indices, is_upper_of, list_value,
+};
+pub use value::{Column, ColumnType, Reference, Row, Table, Value};
