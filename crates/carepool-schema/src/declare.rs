@@ -8,7 +8,8 @@
 ///   its column in capitals (checked when compiled);
 /// - the mapping to and from rows: for `record Member`, an existing record of the core whose
 ///   fields are the columns and whose `validate` runs when a row is read; for `row
-///   PaymentRow`, a struct declared here with one public field per column.
+///   PaymentRow`, a struct declared here with one public field per column; for `none`, no
+///   mapping (a table the store reads and writes by its own statements).
 ///
 /// ```ignore
 /// table! {
@@ -27,7 +28,7 @@ macro_rules! table {
     (
         $(#[$meta:meta])*
         $vis:vis static $TABLE:ident: $name:literal ($singular:literal), mod $module:ident,
-            key [$($key:ident),+ $(,)?], $kind:ident $target:ident;
+            key [$($key:ident),+ $(,)?], $kind:ident $($target:ident)?;
         $( $HANDLE:ident $field:ident : $ty:ty, $doc:expr $(, $modifier:ident ( $($arg:expr),* ))* ; )+
     ) => {
         #[doc = concat!("Column handles of `", $name, "`.")]
@@ -61,8 +62,10 @@ macro_rules! table {
             key: $module::KEY,
         };
 
-        $crate::table!(@mapping $kind $target $vis $TABLE $module; $($HANDLE $field: $ty;)+);
+        $crate::table!(@mapping $kind $($target)? $vis $TABLE $module; $($HANDLE $field: $ty;)+);
     };
+
+    (@mapping none $vis:vis $TABLE:ident $module:ident; $($HANDLE:ident $field:ident: $ty:ty;)+) => {};
 
     (@mapping record $record:ident $vis:vis $TABLE:ident $module:ident; $($HANDLE:ident $field:ident: $ty:ty;)+) => {
         impl $crate::Record for $record {

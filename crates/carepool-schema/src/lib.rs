@@ -8,6 +8,7 @@ pub mod json;
 mod value;
 
 pub mod claim_tables;
+pub mod scheme_tables;
 pub mod tables;
 
 pub use carepool_core::registry::FieldError;
@@ -15,3 +16,20 @@ pub use column::{
     Col, ColumnId, ColumnValue, Projection, Record, Scalar, indices, is_upper_of, list_value,
 };
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
+
+/// Every table a store keeps, as its migrations must make them.
+pub static STORED: [&Table; 13] = [
+    &scheme_tables::SCHEMES,
+    &scheme_tables::SCHEME_VERSIONS,
+    &tables::LOCATIONS,
+    &tables::PROVIDERS,
+    &tables::FAMILIES,
+    &tables::MEMBERS,
+    &tables::COVERAGE,
+    &tables::CONTRIBUTIONS,
+    &claim_tables::CLAIMS,
+    &claim_tables::CLAIM_LINES,
+    &claim_tables::CLAIM_REASONS,
+    &claim_tables::CLAIM_USAGE,
+    &claim_tables::PAYMENTS,
+];

@@ -3,8 +3,9 @@
 mod direct;
 mod raw;
 
+use carepool_schema::ColumnType;
 use carepool_store::sql::SQLITE;
-use carepool_store::{StoreError, WriteRunTurns};
+use carepool_store::{LiveColumn, LiveSchema, LiveTable, StoreError, WriteRunTurns};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -115,8 +116,59 @@ carepool_store::sqlx_store!(
     store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite",
     upsert_rows: direct::upsert_rows, update_rows: direct::update_rows,
     select_where_in: direct::select_where_in, select_projected: direct::select_projected,
-    lock_families: families_locked_by_begin
+    lock_families: families_locked_by_begin, live_schema: live_schema
 );
+
+/// Each declared column type as the migrations make it (STRICT tables; dates as ISO text).
+fn sql_type(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text | ColumnType::List | ColumnType::Date => "TEXT",
+        ColumnType::Integer | ColumnType::Money => "INTEGER",
+        ColumnType::Real => "REAL",
+    }
+}
+
+/// The database's tables (SQLite's and sqlx's own left out), from `PRAGMA table_info`. A key
+/// column counts as refusing null: the key is what the declaration requires there.
+async fn live_schema(pool: &SqlitePool) -> Result<LiveSchema, StoreError> {
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' \
+         AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
+         ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(StoreError::internal)?;
+    let mut tables = Vec::with_capacity(names.len());
+    for (name,) in names {
+        let columns: Vec<(String, String, bool, i64)> = sqlx::query_as(
+            "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid",
+        )
+        .bind(&name)
+        .fetch_all(pool)
+        .await
+        .map_err(StoreError::internal)?;
+        let mut key: Vec<(i64, String)> = columns
+            .iter()
+            .filter(|(_, _, _, pk)| *pk > 0)
+            .map(|(column, _, _, pk)| (*pk, column.clone()))
+            .collect();
+        key.sort();
+        tables.push(LiveTable {
+            name,
+            key: key.into_iter().map(|(_, column)| column).collect(),
+            columns: columns
+                .into_iter()
+                .map(|(name, sql_type, not_null, pk)| LiveColumn {
+                    name,
+                    sql_type,
+                    not_null: not_null || pk > 0,
+                })
+                .collect(),
+        });
+    }
+    Ok(LiveSchema { tables, sql_type })
+}
 
 /// SQLite's `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
 /// transaction ends: there are no rows to lock.

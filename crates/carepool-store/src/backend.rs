@@ -18,14 +18,15 @@
 /// - `select_projected(conn, table, columns, filters)`: only `columns` of the rows that pass
 ///   `filters` (equality), in key order;
 /// - `lock_families(conn, ids)`: locks the families against other writers until the
-///   transaction ends.
+///   transaction ends;
+/// - `live_schema(pool)`: the tables the database has, as it describes them.
 #[macro_export]
 macro_rules! sqlx_store {
     (
         store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal,
         upsert_rows: $upsert_rows:path, update_rows: $update_rows:path,
         select_where_in: $select_where_in:path, select_projected: $select_projected:path,
-        lock_families: $lock_families:path
+        lock_families: $lock_families:path, live_schema: $live_schema:path
     ) => {
         use ::sqlx::Row as _;
 
@@ -552,6 +553,10 @@ macro_rules! sqlx_store {
                         other => other,
                     })?;
                 tx.commit().await.map_err($crate::StoreError::internal)
+            }
+
+            async fn live_schema(&self) -> Result<$crate::LiveSchema, $crate::StoreError> {
+                $live_schema(&self.pool).await
             }
         }
     };

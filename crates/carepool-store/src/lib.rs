@@ -3,10 +3,13 @@
 //! type.
 
 mod backend;
+mod live;
 /// For the backends' expansion of `sqlx_store!`.
 #[doc(hidden)]
 pub use futures_util;
 pub mod sql;
+
+pub use live::{LiveColumn, LiveSchema, LiveTable};
 
 use async_trait::async_trait;
 use carepool_schema::{Col, Row, Table, Value};
@@ -261,4 +264,8 @@ pub trait Store: Send + Sync {
 
     /// Adds a version; `Conflict` if the scheme already has one with that effective date.
     async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError>;
+
+    /// The tables the database really has, as it describes them, to check the migrations
+    /// against the declarations (`LiveSchema::differences`).
+    async fn live_schema(&self) -> Result<LiveSchema, StoreError>;
 }

@@ -531,6 +531,10 @@ impl Store for MeddlingStore {
     async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError> {
         self.0.add_scheme_version(version).await
     }
+
+    async fn live_schema(&self) -> Result<carepool_store::LiveSchema, StoreError> {
+        self.0.live_schema().await
+    }
 }
 
 /// A whole batch of small claims of family F1, as received (lines 1 to BATCH).

@@ -47,7 +47,8 @@ use reserve::reserving_on_the_live_database;
 use store::{
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     existing_keys_are_found_among_many_candidates,
-    rows_read_back_exactly_and_updates_touch_only_their_columns, write_runs_take_turns,
+    rows_read_back_exactly_and_updates_touch_only_their_columns,
+    the_migrations_make_the_declared_tables, write_runs_take_turns,
 };
 use story::registry_story;
 
@@ -81,4 +82,5 @@ on_both_backends!(
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     write_runs_take_turns,
     existing_keys_are_found_among_many_candidates,
+    the_migrations_make_the_declared_tables,
 );

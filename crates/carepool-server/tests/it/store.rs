@@ -360,3 +360,39 @@ pub async fn existing_keys_are_found_among_many_candidates(h: Harness) {
             .is_empty()
     );
 }
+
+carepool_schema::table! {
+    /// A table of this test only, whose hand-made migration drifts from its declaration.
+    static DRIFTED: "drifted" ("drifted row"), mod drifted, key [ID], none;
+    ID id: String, "The key.";
+    AMOUNT amount: carepool_core::Money, "An amount, stored as a whole number of hundredths.";
+    NOTE note: Option<String>, "Free text.";
+}
+
+/// Each backend's migrations make exactly the tables declared in `carepool_schema`: every
+/// column with its type class and nullability, in order, and every key. A migration that
+/// drifts from its declaration is named.
+pub async fn the_migrations_make_the_declared_tables(h: Harness) {
+    let live = h.store.live_schema().await.unwrap();
+    assert_eq!(
+        live.differences(&carepool_schema::STORED),
+        Vec::<String>::new()
+    );
+
+    h.execute_behind_the_store(
+        "CREATE TABLE drifted (id TEXT PRIMARY KEY, amount TEXT NOT NULL, note TEXT)",
+    )
+    .await;
+    let live = h.store.live_schema().await.unwrap();
+    let mut declared = carepool_schema::STORED.to_vec();
+    declared.push(&DRIFTED);
+    let text = (live.sql_type)(carepool_schema::ColumnType::Text);
+    let integer = (live.sql_type)(carepool_schema::ColumnType::Money);
+    assert_eq!(
+        live.differences(&declared),
+        [format!(
+            "drifted.amount is {text} in the database but declared amount with at most two \
+             decimals ({integer})"
+        )]
+    );
+}

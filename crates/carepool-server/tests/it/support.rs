@@ -18,7 +18,7 @@ pub struct Harness {
     /// Files the test writes (CSV fixtures, the SQLite database).
     pub dir: TempDir,
     pub sqlite_file: Option<PathBuf>,
-    _postgres: Option<TestDatabase>,
+    postgres: Option<TestDatabase>,
 }
 
 impl Harness {
@@ -35,7 +35,7 @@ impl Harness {
             store,
             dir,
             sqlite_file: Some(file),
-            _postgres: None,
+            postgres: None,
         }
     }
 
@@ -48,7 +48,26 @@ impl Harness {
             store,
             dir,
             sqlite_file: None,
-            _postgres: Some(database),
+            postgres: Some(database),
+        }
+    }
+
+    /// Runs `sql` on the database behind the store, as a hand-made migration would.
+    pub async fn execute_behind_the_store(&self, sql: &'static str) {
+        match (&self.sqlite_file, &self.postgres) {
+            (Some(file), _) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            (None, Some(database)) => {
+                let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            (None, None) => unreachable!("a harness has a database"),
         }
     }
 
