@@ -185,10 +185,10 @@ macro_rules! sqlx_store {
         /// Reads each of `reads`, in order.
         async fn read_all(
             conn: &mut Connection,
-            reads: &[$crate::Read],
-        ) -> Result<Vec<Vec<::carepool_schema::Row>>, $crate::StoreError> {
-            let mut read = Vec::with_capacity(reads.len());
-            for spec in reads {
+            reads: &$crate::LockedReads,
+        ) -> Result<$crate::ReadRows, $crate::StoreError> {
+            let mut read = Vec::with_capacity(reads.as_slice().len());
+            for spec in reads.as_slice() {
                 read.push(match spec {
                     $crate::Read::WhereIn {
                         table,
@@ -203,7 +203,7 @@ macro_rules! sqlx_store {
                     }
                 });
             }
-            Ok(read)
+            Ok($crate::ReadRows::new(read))
         }
 
         /// Makes each of `writes`, in order.
@@ -273,8 +273,9 @@ macro_rules! sqlx_store {
 
             async fn write(
                 &mut self,
+                what: &'static str,
                 lock: &$crate::Lock,
-                reads: &[$crate::Read],
+                reads: &$crate::LockedReads,
                 ahead: Option<$crate::Writes>,
                 decide: &mut $crate::Decide<'_>,
             ) -> Result<bool, $crate::StoreError> {
@@ -296,7 +297,7 @@ macro_rules! sqlx_store {
                     _ => (decide(read_all(&mut *tx, reads).await?)?, false),
                 };
                 write_all(&mut *tx, writes).await?;
-                tx.commit().await.map_err(|e| write_error("claim", e))?;
+                tx.commit().await.map_err(|e| write_error(what, e))?;
                 self.seen = [seen[1], version];
                 Ok(wrote_ahead)
             }
@@ -411,8 +412,9 @@ macro_rules! sqlx_store {
 
             async fn write_locked(
                 &self,
+                what: &'static str,
                 lock: &$crate::Lock,
-                reads: &[$crate::Read],
+                reads: &$crate::LockedReads,
                 decide: &mut $crate::Decide<'_>,
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self
@@ -423,7 +425,7 @@ macro_rules! sqlx_store {
                 take_lock(&mut *tx, lock).await?;
                 let read = read_all(&mut *tx, reads).await?;
                 write_all(&mut *tx, decide(read)?).await?;
-                tx.commit().await.map_err(|e| write_error("claim", e))
+                tx.commit().await.map_err(|e| write_error(what, e))
             }
 
             async fn write_run(&self) -> Result<Box<dyn $crate::WriteRun>, $crate::StoreError> {

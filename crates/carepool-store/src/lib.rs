@@ -120,8 +120,50 @@ pub enum Write {
 /// The writes of a transaction, in order.
 pub type Writes = Vec<Write>;
 
-/// Decides, from the rows read under the lock (one list per [`Read`], in order), what to write.
-pub type Decide<'a> = dyn FnMut(Vec<Vec<Row>>) -> Result<Writes, StoreError> + Send + 'a;
+/// The reads a locked write makes, each answered by the handle [`LockedReads::add`] gave it.
+#[derive(Debug, Clone, Default)]
+pub struct LockedReads(Vec<Read>);
+
+/// Names one read of a [`LockedReads`]: its rows are taken from [`ReadRows`] by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadHandle(usize);
+
+impl LockedReads {
+    pub fn add(&mut self, read: Read) -> ReadHandle {
+        self.0.push(read);
+        ReadHandle(self.0.len() - 1)
+    }
+
+    pub fn as_slice(&self) -> &[Read] {
+        &self.0
+    }
+}
+
+/// What the reads of a [`LockedReads`] found, taken by their handles.
+#[derive(Debug)]
+pub struct ReadRows(Vec<Option<Vec<Row>>>);
+
+impl ReadRows {
+    /// The rows of each read, in the order the reads were added.
+    pub fn new(rows: Vec<Vec<Row>>) -> ReadRows {
+        ReadRows(rows.into_iter().map(Some).collect())
+    }
+
+    /// The rows of the read `handle` names; each read's rows are taken once.
+    pub fn take(&mut self, handle: ReadHandle) -> Result<Vec<Row>, StoreError> {
+        self.0
+            .get_mut(handle.0)
+            .and_then(Option::take)
+            .ok_or_else(|| {
+                StoreError::Internal(
+                    format!("read {} was not made or was taken already", handle.0).into(),
+                )
+            })
+    }
+}
+
+/// Decides, from the rows read under the lock, what to write.
+pub type Decide<'a> = dyn FnMut(ReadRows) -> Result<Writes, StoreError> + Send + 'a;
 
 /// Locked writes one after another on one connection, for a run of batches of disjoint
 /// families (adjudication): what a batch writes may be read and decided before its lock, while
@@ -142,8 +184,9 @@ pub trait WriteRun: Send {
     /// lock and `decide` runs on them. Returns whether `ahead` was written.
     async fn write(
         &mut self,
+        what: &'static str,
         lock: &Lock,
-        reads: &[Read],
+        reads: &LockedReads,
         ahead: Option<Writes>,
         decide: &mut Decide<'_>,
     ) -> Result<bool, StoreError>;
@@ -219,10 +262,12 @@ pub trait Store: Send + Sync {
     /// Reads and writes in one transaction that holds `lock` from before the reads until the
     /// commit, so that what `decide` reads cannot change before its writes land: two writers for
     /// the same family run one after the other. If `decide` or any write fails, nothing is written.
+    /// `what` names the operation (a "payment run") in the errors of its commit.
     async fn write_locked(
         &self,
+        what: &'static str,
         lock: &Lock,
-        reads: &[Read],
+        reads: &LockedReads,
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError>;
 

@@ -13,8 +13,8 @@ use carepool_schema::{Row, Table, Value};
 use carepool_service::claims::{AdjudicationReport, BATCH, ReceivedClaim, RecentContext};
 use carepool_service::{Registry, ServiceError};
 use carepool_store::{
-    Decide, ListQuery, Lock, Progress, Read, Store, StoreError, StoredSchemeVersion, WriteRun,
-    Writes,
+    Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
+    WriteRun, Writes,
 };
 use chrono::NaiveDate;
 use serde_json::json;
@@ -420,8 +420,9 @@ impl WriteRun for MeddlingRun {
     }
     async fn write(
         &mut self,
+        what: &'static str,
         lock: &Lock,
-        reads: &[Read],
+        reads: &LockedReads,
         ahead: Option<Writes>,
         decide: &mut Decide<'_>,
     ) -> Result<bool, StoreError> {
@@ -430,10 +431,10 @@ impl WriteRun for MeddlingRun {
             .await?;
         self.written += 1;
         if !self.meddle.fails(lock) {
-            return self.run.write(lock, reads, ahead, decide).await;
+            return self.run.write(what, lock, reads, ahead, decide).await;
         }
         self.run
-            .write(lock, reads, ahead.map(with_orphan), &mut |read| {
+            .write(what, lock, reads, ahead.map(with_orphan), &mut |read| {
                 Ok(with_orphan(decide(read)?))
             })
             .await
@@ -478,16 +479,19 @@ impl Store for MeddlingStore {
     }
     async fn write_locked(
         &self,
+        what: &'static str,
         lock: &Lock,
-        reads: &[Read],
+        reads: &LockedReads,
         decide: &mut Decide<'_>,
     ) -> Result<(), StoreError> {
         self.1.before_lock(&self.0, None).await?;
         if !self.1.fails(lock) {
-            return self.0.write_locked(lock, reads, decide).await;
+            return self.0.write_locked(what, lock, reads, decide).await;
         }
         self.0
-            .write_locked(lock, reads, &mut |read| Ok(with_orphan(decide(read)?)))
+            .write_locked(what, lock, reads, &mut |read| {
+                Ok(with_orphan(decide(read)?))
+            })
             .await
     }
     async fn write_run(&self) -> Result<Box<dyn WriteRun>, StoreError> {
@@ -689,21 +693,25 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
     let failing = meddling(&h, Meddle::FailCommit(None));
 
     let before = h.dump().await;
+    let refused = failing
+        .adjudicate_received(day("2025-09-02"), &|_| {})
+        .await
+        .unwrap_err();
     assert!(
-        failing
-            .adjudicate_received(day("2025-09-02"), &|_| {})
-            .await
-            .is_err()
+        refused.to_string().contains("claim decision"),
+        "the error names what failed: {refused}"
     );
     assert_eq!(h.dump().await, before, "adjudication left something behind");
 
     adjudicate(&h.registry, "2025-09-02").await;
     let before = h.dump().await;
+    let refused = failing
+        .pay_claims("2025-09", day("2025-09-30"))
+        .await
+        .unwrap_err();
     assert!(
-        failing
-            .pay_claims("2025-09", day("2025-09-30"))
-            .await
-            .is_err()
+        refused.to_string().contains("payment run"),
+        "the error names what failed: {refused}"
     );
     assert_eq!(h.dump().await, before, "payment left something behind");
     let paid = h

@@ -8,7 +8,7 @@ use carepool_schema::tables::{
     COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
 };
 use carepool_schema::{Row, Value};
-use carepool_store::{Lock, Read, StoreError, Write};
+use carepool_store::{Lock, LockedReads, Read, ReadRows, StoreError, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -114,12 +114,17 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
             columns: NAME_ONLY,
             rows,
         }]);
-        move |_: Vec<Vec<Row>>| -> Result<Vec<Write>, StoreError> {
+        move |_: ReadRows| -> Result<Vec<Write>, StoreError> {
             Ok(writes.take().unwrap_or_default())
         }
     };
     store
-        .write_locked(&Lock::Nothing, &[], &mut update(renamed.clone()))
+        .write_locked(
+            "renaming",
+            &Lock::Nothing,
+            &LockedReads::default(),
+            &mut update(renamed.clone()),
+        )
         .await
         .unwrap();
     let stored = store
@@ -155,7 +160,12 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
     missing[0][locations::NAME.index()] = text("changed again");
     missing[1][locations::CODE.index()] = text("V9");
     let refused = store
-        .write_locked(&Lock::Nothing, &[], &mut update(missing))
+        .write_locked(
+            "renaming",
+            &Lock::Nothing,
+            &LockedReads::default(),
+            &mut update(missing),
+        )
         .await;
     assert!(
         matches!(
@@ -226,7 +236,8 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
     let mut run = store.write_run().await.unwrap();
     let tells = run.sees_other_writers();
     assert_eq!(tells, store.backend() == "sqlite");
-    let reads = [Read::where_in(locations::CODE, vec!["OTHER".into()])];
+    let mut reads = LockedReads::default();
+    let other = reads.add(Read::where_in(locations::CODE, vec!["OTHER".into()]));
     // Write `n` offers place An decided ahead, and decides place Un under the lock; a failing
     // one updates a place that does not exist either way. Returns whether An was written, and
     // what was read under the lock.
@@ -245,10 +256,16 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
         };
         let mut read_under_lock = None;
         let wrote_ahead = run
-            .write(&Lock::Nothing, &reads, Some(decided("A")), &mut |read| {
-                read_under_lock = Some(read[0].len());
-                Ok(decided("U"))
-            })
+            .write(
+                "places",
+                &Lock::Nothing,
+                &reads,
+                Some(decided("A")),
+                &mut |mut read| {
+                    read_under_lock = Some(read.take(other)?.len());
+                    Ok(decided("U"))
+                },
+            )
             .await;
         (wrote_ahead, read_under_lock)
     };
@@ -313,9 +330,15 @@ pub async fn write_runs_take_turns(h: Harness) {
         let store = store.clone();
         runs.push(tokio::spawn(async move {
             let mut run = store.write_run().await.unwrap();
-            run.write(&Lock::Nothing, &[], None, &mut |_| Ok(vec![]))
-                .await
-                .unwrap();
+            run.write(
+                "nothing",
+                &Lock::Nothing,
+                &LockedReads::default(),
+                None,
+                &mut |_| Ok(vec![]),
+            )
+            .await
+            .unwrap();
         }));
     }
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;

@@ -16,7 +16,9 @@ use carepool_schema::claim_tables::{
 };
 use carepool_schema::tables::{self, members};
 use carepool_schema::{Projection, Row};
-use carepool_store::{Lock, Progress, Read, StoreError, Write, WriteRun, Writes};
+use carepool_store::{
+    Lock, LockedReads, Progress, Read, ReadHandle, ReadRows, StoreError, Write, WriteRun, Writes,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -151,16 +153,16 @@ impl Registry {
         Background(tokio::spawn(async move {
             let loaded = loader.resolve(registry_rows.finish().await?).await?;
             let family_ids = unique(loaded.families.keys().cloned());
-            let reads = history_reads(member_ids, family_ids.clone());
+            let history = HistoryReads::new(member_ids, family_ids.clone());
             let mut prepared = Prepared {
                 loaded,
                 stored,
                 family_ids,
-                reads,
+                history,
                 ahead: None,
             };
             if judge_ahead {
-                let read = registry.read_unlocked(&prepared.reads).await?;
+                let read = registry.read_unlocked(&prepared.history.reads).await?;
                 // Judging takes whole cores for a while: off the runtime's threads.
                 let (back, ahead) = tokio::task::spawn_blocking(move || {
                     let judge = Judge {
@@ -168,7 +170,7 @@ impl Registry {
                         today,
                     };
                     let stored: Vec<&str> = prepared.stored.iter().map(String::as_str).collect();
-                    let ahead = judge.run(&stored, &[], read);
+                    let ahead = judge.run(&stored, &[], &prepared.history, read);
                     (prepared, ahead)
                 })
                 .await
@@ -181,9 +183,9 @@ impl Registry {
     }
 
     /// Rows read outside any lock, as a locked write would read them.
-    async fn read_unlocked(&self, reads: &[Read]) -> Result<Vec<Vec<Row>>, ServiceError> {
-        let mut read = Vec::with_capacity(reads.len());
-        for spec in reads {
+    async fn read_unlocked(&self, reads: &LockedReads) -> Result<ReadRows, ServiceError> {
+        let mut read = Vec::with_capacity(reads.as_slice().len());
+        for spec in reads.as_slice() {
             read.push(match spec {
                 Read::WhereIn {
                     table,
@@ -193,7 +195,7 @@ impl Registry {
                 Read::List { table, query } => self.store.list(table, query).await?,
             });
         }
-        Ok(read)
+        Ok(ReadRows::new(read))
     }
 
     /// The family of each queued claim's member, for the members the registry knows.
@@ -232,28 +234,51 @@ impl Registry {
         today: NaiveDate,
     ) -> Result<Judged, ServiceError> {
         let family_ids = unique(loaded.families.keys().cloned());
-        let reads = history_reads(member_ids, family_ids.clone());
+        let history = HistoryReads::new(member_ids, family_ids.clone());
         let judge = Judge { loaded, today };
         let mut outcome = None;
         self.store
-            .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
-                let (writes, judged) = judge.run(stored, &fresh, read).map_err(into_store_error)?;
-                outcome = Some(judged);
-                Ok(writes)
-            })
+            .write_locked(
+                "claim decision",
+                &Lock::Families(family_ids),
+                &history.reads,
+                &mut |read| {
+                    let (writes, judged) = judge
+                        .run(stored, &fresh, &history, read)
+                        .map_err(into_store_error)?;
+                    outcome = Some(judged);
+                    Ok(writes)
+                },
+            )
             .await?;
-        Ok(outcome.unwrap_or_default())
+        outcome.ok_or_else(never_decided)
     }
 }
 
 /// What judging a batch reads under its lock: the members' claims as they stand, their lines,
 /// and what their families used of their limits.
-fn history_reads(member_ids: Vec<String>, family_ids: Vec<String>) -> Vec<Read> {
-    vec![
-        Read::where_in(claims::MEMBER_ID, member_ids.clone()),
-        Read::where_in(claim_lines::MEMBER_ID, member_ids),
-        Read::where_in(claim_usage::FAMILY_ID, family_ids),
-    ]
+struct HistoryReads {
+    reads: LockedReads,
+    claims: ReadHandle,
+    lines: ReadHandle,
+    usage: ReadHandle,
+}
+
+impl HistoryReads {
+    fn new(member_ids: Vec<String>, family_ids: Vec<String>) -> HistoryReads {
+        let mut reads = LockedReads::default();
+        HistoryReads {
+            claims: reads.add(Read::where_in(claims::MEMBER_ID, member_ids.clone())),
+            lines: reads.add(Read::where_in(claim_lines::MEMBER_ID, member_ids)),
+            usage: reads.add(Read::where_in(claim_usage::FAMILY_ID, family_ids)),
+            reads,
+        }
+    }
+}
+
+/// A locked write that returned without running its decision: a fault of the store.
+fn never_decided() -> ServiceError {
+    ServiceError::Corrupt("the store wrote a batch without deciding it".into())
 }
 
 /// A judging failure as the store's, to end a locked write.
@@ -271,8 +296,8 @@ struct Prepared {
     /// Its claims' ids.
     stored: Vec<String>,
     family_ids: Vec<String>,
-    /// What judging it reads (see [`history_reads`]).
-    reads: Vec<Read>,
+    /// What judging it reads.
+    history: HistoryReads,
     /// Its decisions, made ahead of its lock from rows read before it.
     ahead: Option<(Writes, Judged)>,
 }
@@ -294,12 +319,14 @@ impl Prepared {
         let mut judged_under_lock = None;
         let wrote_ahead = run
             .write(
+                "claim decision",
                 &Lock::Families(self.family_ids),
-                &self.reads,
+                &self.history.reads,
                 ahead,
                 &mut |read| {
-                    let (writes, judged) =
-                        judge.run(&stored, &[], read).map_err(into_store_error)?;
+                    let (writes, judged) = judge
+                        .run(&stored, &[], &self.history, read)
+                        .map_err(into_store_error)?;
                     judged_under_lock = Some(judged);
                     Ok(writes)
                 },
@@ -310,7 +337,7 @@ impl Prepared {
         } else {
             judged_under_lock
         };
-        Ok(judged.unwrap_or_default().report)
+        Ok(judged.ok_or_else(never_decided)?.report)
     }
 }
 
@@ -389,10 +416,12 @@ impl Judge<'_> {
         &self,
         stored: &[&str],
         fresh: &[ClaimRecord],
-        read: Vec<Vec<Row>>,
+        history: &HistoryReads,
+        mut read: ReadRows,
     ) -> Result<(Writes, Judged), ServiceError> {
-        let [history_rows, history_lines, usage_rows]: [Vec<Row>; 3] =
-            read.try_into().expect("three reads");
+        let history_rows = read.take(history.claims)?;
+        let history_lines = read.take(history.lines)?;
+        let usage_rows = read.take(history.usage)?;
         let history_records = records_from_rows(&history_rows, &history_lines)?;
         if let Some(taken) = fresh
             .iter()

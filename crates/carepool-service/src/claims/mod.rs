@@ -21,7 +21,7 @@ use carepool_schema::claim_tables::{
 };
 use carepool_schema::tables::{MEMBERS, members};
 use carepool_schema::{Row, Value};
-use carepool_store::{Lock, StoreError, Write};
+use carepool_store::{Lock, LockedReads, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -97,9 +97,12 @@ impl Registry {
             Write::Upsert(&CLAIM_LINES, line_rows),
         ]);
         self.store
-            .write_locked(&Lock::Nothing, &[], &mut |_| {
-                Ok(writes.take().unwrap_or_default())
-            })
+            .write_locked(
+                "receipt of claims",
+                &Lock::Nothing,
+                &LockedReads::default(),
+                &mut |_| Ok(writes.take().unwrap_or_default()),
+            )
             .await?;
         Ok(report)
     }

@@ -10,7 +10,7 @@ use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::{Payable, PayeeKind, Period, plan};
 use carepool_schema::claim_tables::{CLAIM_PAYMENT, CLAIMS, PAYMENTS, Payment, claims, payments};
 use carepool_schema::{Row, Value};
-use carepool_store::{ListQuery, Lock, Read, StoreError, Write};
+use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -71,27 +71,30 @@ impl Registry {
         let period = Period::parse(period).map_err(|message| {
             ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
         })?;
-        let mut reads: Vec<Read> = ClaimStatus::ALL
+        let mut reads = LockedReads::default();
+        let payable_claims: Vec<ReadHandle> = ClaimStatus::ALL
             .iter()
             .filter(|s| s.payable())
-            .map(|status| all_rows(&CLAIMS, vec![claims::STATUS.equals(status)]))
+            .map(|status| reads.add(all_rows(&CLAIMS, vec![claims::STATUS.equals(status)])))
             .collect();
-        reads.push(all_rows(&PAYMENTS, vec![]));
+        let made_payments = reads.add(all_rows(&PAYMENTS, vec![]));
         let mut report = PaymentReport {
             period: period.as_str().to_string(),
             ..PaymentReport::default()
         };
         self.store
-            .write_locked(&Lock::AllClaims, &reads, &mut |mut read| {
-                let payments = read.pop().expect("the payments read");
+            .write_locked("payment run", &Lock::AllClaims, &reads, &mut |mut read| {
+                let payments = read.take(made_payments)?;
                 let taken: HashSet<String> = payments
                     .iter()
                     .filter_map(|p| payments::ID.value(p).as_text().map(str::to_string))
                     .collect();
                 let mut due: Vec<Row> = Vec::new();
-                for row in read.into_iter().flatten() {
-                    if payable(&row)?.due_by(&period) {
-                        due.push(row);
+                for &handle in &payable_claims {
+                    for row in read.take(handle)? {
+                        if payable(&row)?.due_by(&period) {
+                            due.push(row);
+                        }
                     }
                 }
                 let id = |row: &Row| claims::ID.value(row).as_text().map(str::to_string);

@@ -8,13 +8,13 @@ use carepool_core::claims::review::{ReviewAction, apply_review, released_usage};
 use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
+use carepool_schema::Value;
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
     claim_lines, claim_reasons, claim_usage, claims,
 };
 use carepool_schema::tables::FAMILIES;
-use carepool_schema::{Row, Value};
-use carepool_store::{Lock, Read, StoreError, Write};
+use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 
 impl Registry {
@@ -59,88 +59,96 @@ impl Registry {
         }
         let ids = [id.to_string()];
         let family_ids: Vec<String> = before.family_id.iter().cloned().collect();
-        let reads = [
-            Read::where_in(claims::ID, ids.to_vec()),
-            Read::where_in(claim_lines::CLAIM_ID, ids.to_vec()),
-            Read::where_in(claim_usage::FAMILY_ID, family_ids.clone()),
-            Read::where_in(claim_reasons::CLAIM_ID, ids.to_vec()),
-        ];
+        let mut reads = LockedReads::default();
+        let claim = reads.add(Read::where_in(claims::ID, ids.to_vec()));
+        let lines = reads.add(Read::where_in(claim_lines::CLAIM_ID, ids.to_vec()));
+        let usage = reads.add(Read::where_in(claim_usage::FAMILY_ID, family_ids.clone()));
+        let reasons = reads.add(Read::where_in(claim_reasons::CLAIM_ID, ids.to_vec()));
         self.store
-            .write_locked(&Lock::Families(family_ids), &reads, &mut |read| {
-                let [claim_rows, line_rows, usage_rows, reason_rows]: [Vec<Row>; 4] =
-                    read.try_into().expect("four reads");
-                let mut record = records_from_rows(&claim_rows, &line_rows)?
-                    .remove(id)
-                    .ok_or_else(|| StoreError::NotFound {
-                        what: "claim",
-                        key: id.to_string(),
-                    })?;
-                let lines: Vec<_> = record.line_decisions.iter().map(|l| l.amounts).collect();
-                let reviewed =
-                    apply_review(id, record.status, &lines, record.allowance, action, note)
-                        .map_err(|e| StoreError::Conflict(e.to_string()))?;
-                let ledger = super::context::ledger(&usage_rows).map_err(StoreError::internal)?;
+            .write_locked(
+                "review",
+                &Lock::Families(family_ids),
+                &reads,
+                &mut |mut read| {
+                    let claim_rows = read.take(claim)?;
+                    let line_rows = read.take(lines)?;
+                    let usage_rows = read.take(usage)?;
+                    let reason_rows = read.take(reasons)?;
+                    let mut record = records_from_rows(&claim_rows, &line_rows)?
+                        .remove(id)
+                        .ok_or_else(|| StoreError::NotFound {
+                            what: "claim",
+                            key: id.to_string(),
+                        })?;
+                    let lines: Vec<_> = record.line_decisions.iter().map(|l| l.amounts).collect();
+                    let reviewed =
+                        apply_review(id, record.status, &lines, record.allowance, action, note)
+                            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                    let ledger =
+                        super::context::ledger(&usage_rows).map_err(StoreError::internal)?;
 
-                let mut usage = Vec::new();
-                if let (Some(package), Some(family_id), Some(year_start)) =
-                    (&package, &record.family_id, record.coverage_year_start)
-                {
-                    let released = released_usage(
-                        package,
-                        family_id,
-                        &record.claim.member_id,
-                        year_start,
-                        &record.line_decisions,
-                        &reviewed.released,
-                    );
-                    for (key, freed) in released {
-                        let now = ledger.get(&key);
-                        let after = Usage {
-                            used: (now.used - freed).max(Money::ZERO),
-                            ..now
-                        };
-                        usage.push(claim_tables::usage_row(&key, &after));
+                    let mut usage = Vec::new();
+                    if let (Some(package), Some(family_id), Some(year_start)) =
+                        (&package, &record.family_id, record.coverage_year_start)
+                    {
+                        let released = released_usage(
+                            package,
+                            family_id,
+                            &record.claim.member_id,
+                            year_start,
+                            &record.line_decisions,
+                            &reviewed.released,
+                        );
+                        for (key, freed) in released {
+                            let now = ledger.get(&key);
+                            let after = Usage {
+                                used: (now.used - freed).max(Money::ZERO),
+                                ..now
+                            };
+                            usage.push(claim_tables::usage_row(&key, &after));
+                        }
                     }
-                }
 
-                record.status = reviewed.status;
-                record.amounts = reviewed.amounts;
-                record.allowance = reviewed.allowance;
-                for (decided, amounts) in record.line_decisions.iter_mut().zip(&reviewed.lines) {
-                    decided.amounts = *amounts;
-                }
-                record.reason_codes.push(reviewed.reason.code);
-                record.decided_date = Some(today);
-                record.review_note = Some(note.to_string());
-                let (row, mut lines) = claim_tables::claim_rows(&record);
-                // Lines keep the reason codes they had.
-                for (new, old) in lines.iter_mut().zip(&line_rows) {
-                    let reasons = claim_lines::REASONS.index();
-                    new[reasons] = old[reasons].clone();
-                }
-                let next_seq = reason_rows.len() as i64 + 1;
-                Ok(vec![
-                    Write::Update {
-                        table: &CLAIMS,
-                        columns: CLAIM_DECISION,
-                        rows: vec![row],
-                    },
-                    Write::Update {
-                        table: &CLAIM_LINES,
-                        columns: LINE_DECISION,
-                        rows: lines,
-                    },
-                    Write::Upsert(
-                        &CLAIM_REASONS,
-                        claim_tables::reason_rows(
-                            id,
-                            next_seq,
-                            std::slice::from_ref(&reviewed.reason),
+                    record.status = reviewed.status;
+                    record.amounts = reviewed.amounts;
+                    record.allowance = reviewed.allowance;
+                    for (decided, amounts) in record.line_decisions.iter_mut().zip(&reviewed.lines)
+                    {
+                        decided.amounts = *amounts;
+                    }
+                    record.reason_codes.push(reviewed.reason.code);
+                    record.decided_date = Some(today);
+                    record.review_note = Some(note.to_string());
+                    let (row, mut lines) = claim_tables::claim_rows(&record);
+                    // Lines keep the reason codes they had.
+                    for (new, old) in lines.iter_mut().zip(&line_rows) {
+                        let reasons = claim_lines::REASONS.index();
+                        new[reasons] = old[reasons].clone();
+                    }
+                    let next_seq = reason_rows.len() as i64 + 1;
+                    Ok(vec![
+                        Write::Update {
+                            table: &CLAIMS,
+                            columns: CLAIM_DECISION,
+                            rows: vec![row],
+                        },
+                        Write::Update {
+                            table: &CLAIM_LINES,
+                            columns: LINE_DECISION,
+                            rows: lines,
+                        },
+                        Write::Upsert(
+                            &CLAIM_REASONS,
+                            claim_tables::reason_rows(
+                                id,
+                                next_seq,
+                                std::slice::from_ref(&reviewed.reason),
+                            ),
                         ),
-                    ),
-                    Write::Upsert(&CLAIM_USAGE, usage),
-                ])
-            })
+                        Write::Upsert(&CLAIM_USAGE, usage),
+                    ])
+                },
+            )
             .await?;
         self.claim_view(id).await
     }
