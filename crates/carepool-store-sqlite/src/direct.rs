@@ -7,14 +7,27 @@
 use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::sql::SQLITE;
-use carepool_store::{Progress, StoreError};
+use carepool_store::{Progress, StoreError, Work, blocking};
 use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
 
+/// How many rows make the work on a handle long (see [`carepool_store::blocking`]).
+const LONG_FROM_ROWS: usize = 512;
+
+/// How long moving `rows` rows takes the handle.
+fn work_for(rows: usize) -> Work {
+    if rows >= LONG_FROM_ROWS {
+        Work::Long
+    } else {
+        Work::Short
+    }
+}
+
 /// Runs `work` on the connection's SQLite handle, taken from sqlx's worker for the while.
 async fn with_handle<T>(
     conn: &mut SqliteConnection,
+    length: Work,
     work: impl FnOnce(&Handle) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     let mut locked = conn.lock_handle().await.map_err(StoreError::internal)?;
@@ -28,9 +41,8 @@ async fn with_handle<T>(
             let _ = &owner;
         });
     }
-    // The statements run on this thread, as sqlx's worker would have run them; handing the
-    // runtime's other tasks over first (`block_in_place`) cost single claims over HTTP a sixth.
-    work(&handle)
+    // The statements run on this thread, as sqlx's worker would have run them.
+    blocking(length, || work(&handle))
 }
 
 /// Inserts or replaces rows, telling `progress` how many are written as it goes.
@@ -43,7 +55,7 @@ pub(crate) async fn upsert_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    with_handle(conn, |db| {
+    with_handle(conn, work_for(rows.len()), |db| {
         let mut statement = prepare(db, &SQLITE.insert(table, true))?;
         // As often as sqlx's multi-row statements would have reported.
         let report_every = SQLITE.rows_per_statement(table);
@@ -71,7 +83,7 @@ pub(crate) async fn update_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    with_handle(conn, |db| {
+    with_handle(conn, work_for(rows.len()), |db| {
         let mut statement = prepare(db, &SQLITE.update_one(table, columns))?;
         for row in rows {
             for (at, &i) in columns.iter().chain(table.key).enumerate() {
@@ -98,7 +110,7 @@ pub(crate) async fn select_where_in(
     column: usize,
     values: &[String],
 ) -> Result<Vec<Row>, StoreError> {
-    with_handle(conn, |db| {
+    with_handle(conn, work_for(values.len()), |db| {
         let mut found = Vec::new();
         let mut statement = prepare(db, &SQLITE.rows_where_in_list(table, columns, column))?;
         // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed
@@ -124,7 +136,8 @@ pub(crate) async fn select_projected(
     columns: &[usize],
     filters: &[(usize, Value)],
 ) -> Result<Vec<Row>, StoreError> {
-    with_handle(conn, |db| {
+    // A projection reads a whole table, or much of one.
+    with_handle(conn, Work::Long, |db| {
         let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
         let mut statement = prepare(db, &SQLITE.project(table, columns, &filter_columns))?;
         for (at, (_, value)) in filters.iter().enumerate() {

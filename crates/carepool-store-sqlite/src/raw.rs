@@ -54,7 +54,12 @@ const CACHE: &CStr = c"carepool.statements";
 /// few rows with each statement, and preparing it cost more than running it. Reached through
 /// the connection's client data; owned by a [`CacheOwner`]. It holds one statement per text the
 /// batch path writes (one per table and kind of write or read), so it needs no bound.
-struct StatementCache(HashMap<Box<str>, NonNull<ffi::sqlite3_stmt>>);
+struct StatementCache {
+    statements: HashMap<Box<str>, NonNull<ffi::sqlite3_stmt>>,
+    /// Names the cache in [`tests::LIVE_CACHES`].
+    #[cfg(test)]
+    serial: u64,
+}
 
 /// Owns a connection's statement cache, and finalizes its statements when dropped. SQLite will
 /// not close a connection while any statement lives, so the owner must be dropped before the
@@ -78,9 +83,11 @@ impl Drop for CacheOwner {
         unsafe {
             ffi::sqlite3_set_clientdata(self.db.as_ptr(), CACHE.as_ptr(), ptr::null_mut(), None);
             let cache = Box::from_raw(self.cache.as_ptr());
-            for statement in cache.0.values() {
+            for statement in cache.statements.values() {
                 ffi::sqlite3_finalize(statement.as_ptr());
             }
+            #[cfg(test)]
+            tests::LIVE_CACHES.lock().unwrap().remove(&cache.serial);
         }
     }
 }
@@ -108,7 +115,12 @@ impl<'h> Handle<'h> {
         if self.cache().is_some() {
             return None;
         }
-        let cache = NonNull::from(Box::leak(Box::new(StatementCache(HashMap::new()))));
+        let cache = StatementCache {
+            statements: HashMap::new(),
+            #[cfg(test)]
+            serial: tests::born(),
+        };
+        let cache = NonNull::from(Box::leak(Box::new(cache)));
         // SAFETY: the handle is open; the name is a C string that outlives the call. Without a
         // destructor, SQLite only keeps the pointer.
         let code = unsafe {
@@ -139,7 +151,7 @@ impl<'h> Handle<'h> {
         };
         // SAFETY: the cache lives while the connection is open (see `CacheOwner`), and only the
         // one user of the handle touches it, never across a call.
-        let kept = unsafe { (*cache.as_ptr()).0.remove(sql) };
+        let kept = unsafe { (*cache.as_ptr()).statements.remove(sql) };
         let mut statement = match kept {
             Some(statement) => Statement {
                 db: self.db,
@@ -322,7 +334,7 @@ impl Drop for Statement<'_> {
                     ffi::sqlite3_reset(statement);
                     ffi::sqlite3_clear_bindings(statement);
                     // The same text prepared twice at once: one copy is enough.
-                    if let Some(extra) = (*cache.as_ptr()).0.insert(sql, self.statement) {
+                    if let Some(extra) = (*cache.as_ptr()).statements.insert(sql, self.statement) {
                         ffi::sqlite3_finalize(extra.as_ptr());
                     }
                 }
@@ -337,7 +349,77 @@ impl Drop for Statement<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SqliteStore;
+    use carepool_schema::tables::{LOCATIONS, locations};
+    use carepool_store::Store;
     use sqlx::Connection;
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// The statement caches whose owner has not been dropped yet, by serial.
+    pub(super) static LIVE_CACHES: Mutex<BTreeSet<u64>> = Mutex::new(BTreeSet::new());
+    static NEXT_SERIAL: AtomicU64 = AtomicU64::new(0);
+
+    /// A new cache's serial, counted live until its owner drops.
+    pub(super) fn born() -> u64 {
+        let serial = NEXT_SERIAL.fetch_add(1, Ordering::Relaxed);
+        LIVE_CACHES.lock().unwrap().insert(serial);
+        serial
+    }
+
+    /// The direct path keeps statements on the connections of a real pool; closing the pool
+    /// through sqlx (as `Store::close` does) drops every cache's owner, which finalizes its
+    /// statements while the connection is still open: sqlx-sqlite 0.9.0 drops a connection's
+    /// hooks before it closes it. Should that order change, an owner would outlive its pool.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn closing_a_pool_through_sqlx_finalizes_the_kept_statements() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("carepool.db").display());
+        let store = SqliteStore::open(&url).await.unwrap();
+        let place = carepool_core::registry::Location {
+            code: "V1".into(),
+            name: "Village".into(),
+            kind: "village".into(),
+            parent_code: None,
+            area: None,
+        };
+        let row = carepool_schema::Record::to_row(&place);
+        store.upsert(&LOCATIONS, &[row], &|_| {}).await.unwrap();
+        let rows = store
+            .rows_where_in(&LOCATIONS, locations::CODE.index(), &["V1".into()])
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+
+        let mut serials = Vec::new();
+        let mut connections = Vec::new();
+        for _ in 0..store.pool.options().get_max_connections() {
+            let mut connection = store.pool.acquire().await.unwrap();
+            let mut locked = connection.lock_handle().await.unwrap();
+            let handle = unsafe { Handle::lent(locked.as_raw_handle()) };
+            if let Some(cache) = handle.cache() {
+                serials.push(unsafe { (*cache.as_ptr()).serial });
+            }
+            drop(locked);
+            connections.push(connection);
+        }
+        drop(connections);
+        assert!(!serials.is_empty(), "the direct path kept statements");
+        assert!(
+            serials
+                .iter()
+                .all(|s| LIVE_CACHES.lock().unwrap().contains(s))
+        );
+
+        store.close().await;
+        let live = LIVE_CACHES.lock().unwrap();
+        let outliving: Vec<&u64> = serials.iter().filter(|s| live.contains(s)).collect();
+        assert!(
+            outliving.is_empty(),
+            "caches outlived the pool: {outliving:?}"
+        );
+    }
 
     /// A kept statement is found again reset and cleared; two of one text at once are both
     /// good; dropping the owner (as sqlx does with the hooks before it closes the connection)

@@ -62,6 +62,32 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
+/// How long a piece of work may hold the async worker that runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Less than about a millisecond (a few rows, one group of claims): handing the worker's
+    /// other tasks over would cost more than it saves.
+    Short,
+    /// Long enough to hold up the worker's other tasks (many rows, a whole batch judged).
+    Long,
+}
+
+/// Runs blocking or CPU-bound `work` (SQLite's own calls, judging a batch) from async code. Long
+/// work first hands the worker's other tasks to another thread (`block_in_place`), so requests
+/// keep being served meanwhile; short work runs as it is, as its handover cost single claims
+/// over HTTP about a sixth of their speed. A single-threaded runtime has no other thread to hand
+/// tasks to, so there work always runs as it is.
+pub fn blocking<T>(work: Work, run: impl FnOnce() -> T) -> T {
+    let multi_threaded = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
+        runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+    });
+    if work == Work::Long && multi_threaded {
+        tokio::task::block_in_place(run)
+    } else {
+        run()
+    }
+}
+
 /// Told how many rows of a long write are done.
 pub type Progress = dyn Fn(u64) + Send + Sync;
 

@@ -17,7 +17,8 @@ use carepool_schema::claim_tables::{
 use carepool_schema::tables::{self, members};
 use carepool_schema::{Projection, Row};
 use carepool_store::{
-    Lock, LockedReads, Progress, Read, ReadHandle, ReadRows, StoreError, Write, WriteRun, Writes,
+    Lock, LockedReads, Progress, Read, ReadHandle, ReadRows, StoreError, Work, Write, WriteRun,
+    Writes, blocking,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -473,28 +474,36 @@ impl Judge<'_> {
                 (part, own_history)
             })
             .collect();
-        let judged_parts: Vec<Part> = if parts.len() == 1 {
-            let (part, history) = parts.pop().expect("one part");
-            vec![self.judge_part(part, history, ledger)]
+        // Under the lock, on an async worker: a large batch hands the worker's other tasks on.
+        let work = if parts.len() == 1 {
+            Work::Short
         } else {
-            std::thread::scope(|scope| {
-                let running: Vec<_> = parts
-                    .into_iter()
-                    .map(|(part, history)| {
-                        let ledger = ledger.clone();
-                        scope.spawn(move || self.judge_part(part, history, ledger))
-                    })
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|judging| {
-                        judging
-                            .join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
+            Work::Long
         };
+        let judged_parts: Vec<Part> = blocking(work, || {
+            if parts.len() == 1 {
+                let (part, history) = parts.pop().expect("one part");
+                vec![self.judge_part(part, history, ledger)]
+            } else {
+                std::thread::scope(|scope| {
+                    let running: Vec<_> = parts
+                        .into_iter()
+                        .map(|(part, history)| {
+                            let ledger = ledger.clone();
+                            scope.spawn(move || self.judge_part(part, history, ledger))
+                        })
+                        .collect();
+                    running
+                        .into_iter()
+                        .map(|judging| {
+                            judging
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        })
+                        .collect()
+                })
+            }
+        });
 
         let mut all = Part::default();
         for part in judged_parts {
