@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::intake::Intake;
-use crate::{date_param, json, parse, today};
+use crate::{date_param, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -73,7 +73,7 @@ pub async fn review(
     let body: ReviewBody = parse(&body)?;
     let id = carepool_core::claims::claim_id(&provider, &number);
     let view = registry
-        .review_claim(&id, &body.action, &body.note, today())
+        .review_claim(&id, &body.action, &body.note, registry.today())
         .await?;
     Ok(Json(json(&view)?))
 }
@@ -93,7 +93,7 @@ pub async fn pay(
 ) -> Result<Json<JsonValue>, ApiError> {
     let body: PayBody = parse(&body)?;
     let report = registry
-        .pay_claims(&body.period, body.date.unwrap_or_else(today))
+        .pay_claims(&body.period, body.date.unwrap_or_else(|| registry.today()))
         .await?;
     Ok(Json(json(&report)?))
 }
@@ -104,6 +104,6 @@ pub async fn cover(
     Path(member): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let date = date_param(&params, "date")?;
+    let date = date_param(&registry, &params, "date")?;
     Ok(Json(json(&registry.cover_status(&member, date).await?)?))
 }

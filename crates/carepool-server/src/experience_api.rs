@@ -20,6 +20,6 @@ pub async fn experience(
         true => ExperienceOptions::default(),
         false => parse(&body)?,
     };
-    let experience = registry.experience(&options, crate::today()).await?;
+    let experience = registry.experience(&options, registry.today()).await?;
     Ok(Json(json(&experience)?))
 }

@@ -5,7 +5,6 @@
 //! are made while the group before it is judged.
 
 use crate::error::ApiError;
-use crate::today;
 use carepool_service::Registry;
 use carepool_service::claims::{Answer, ReadSubmissions, ReceivedClaim, RecentContext};
 use tokio::sync::{mpsc, oneshot};
@@ -100,7 +99,9 @@ async fn judge_groups(registry: Registry, mut groups: mpsc::Receiver<ReadGroup>)
         // On its own task, so that a panic fails this group's answers, not the intake.
         let judging = registry.clone();
         let judged = tokio::spawn(async move {
-            let results = judging.judge_submissions(read, today(), &mut recent).await;
+            let results = judging
+                .judge_submissions(read, judging.today(), &mut recent)
+                .await;
             (results, recent)
         });
         match judged.await {

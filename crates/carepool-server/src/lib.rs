@@ -260,7 +260,7 @@ async fn family_overview(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let as_of = date_param(&params, "as_of")?;
+    let as_of = date_param(&registry, &params, "as_of")?;
     let view = registry.family_view(&id, as_of).await?;
     Ok(Json(
         serde_json::to_value(view).map_err(ApiError::internal)?,
@@ -281,16 +281,16 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, A
     })
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-/// The date a query parameter gives, today when it is absent.
-fn date_param(params: &HashMap<String, String>, name: &str) -> Result<NaiveDate, ApiError> {
+/// The date a query parameter gives, the registry's today when it is absent.
+fn date_param(
+    registry: &Registry,
+    params: &HashMap<String, String>,
+    name: &str,
+) -> Result<NaiveDate, ApiError> {
     match params.get(name) {
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
             ApiError::invalid_field(name, format!("'{text}' is not a date YYYY-MM-DD"))
         }),
-        None => Ok(today()),
+        None => Ok(registry.today()),
     }
 }

@@ -19,6 +19,6 @@ pub async fn reserve(
         true => ReserveOptions::default(),
         false => parse(&body)?,
     };
-    let reserve = registry.reserve(&options, crate::today()).await?;
+    let reserve = registry.reserve(&options, registry.today()).await?;
     Ok(Json(json(&reserve)?))
 }

@@ -4,6 +4,7 @@
 //! checked for one is checked for the other.
 
 pub mod claims;
+mod clock;
 pub mod costing;
 mod error;
 pub mod experience;
@@ -13,6 +14,7 @@ pub mod reserving;
 mod schemes;
 mod validate;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{RowProblem, ServiceError};
 pub use schemes::LoadOutcome;
 
@@ -61,11 +63,30 @@ pub struct FamilyView {
 #[derive(Clone)]
 pub struct Registry {
     pub(crate) store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Registry {
+    /// The registry on `store`, on the machine's clock.
     pub fn new(store: Arc<dyn Store>) -> Registry {
-        Registry { store }
+        Registry {
+            store,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The same registry on another clock (a test's).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Registry {
+        Registry { clock, ..self }
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Today's date on the registry's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -11,7 +11,7 @@ use carepool_schema::Record;
 use carepool_schema::claim_tables::{CLAIM_USAGE, CLAIMS, ClaimRow, UsageRow};
 use carepool_schema::{Row, Table, Value};
 use carepool_service::claims::{AdjudicationReport, BATCH, ReceivedClaim, RecentContext};
-use carepool_service::{Registry, ServiceError};
+use carepool_service::{ManualClock, Registry, ServiceError};
 use carepool_store::{
     Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
     WriteRun, Writes,
@@ -950,11 +950,12 @@ pub async fn submissions_judged_together_are_answered_each_alone(h: Harness) {
 pub async fn the_intake_sees_a_moved_village_within_a_second(h: Harness) {
     load_registry(&h).await;
     let today = day("2025-09-02");
-    let mut recent = RecentContext::new(&h.registry);
+    let clock = Arc::new(ManualClock::new(today));
+    let registry = h.registry.clone().with_clock(clock.clone());
+    let mut recent = RecentContext::new(&registry);
     let mut submit = async |number: &str, admitted: &str| {
         let claim = surgery(number, "M1", admitted, 1_000);
-        let mut answers = h
-            .registry
+        let mut answers = registry
             .submit_together(
                 vec![vec![ReceivedClaim { line: 0, claim }]],
                 today,
@@ -973,7 +974,12 @@ pub async fn the_intake_sees_a_moved_village_within_a_second(h: Harness) {
     let (status, body) = h.call("PUT", "/api/locations/V1", Some(moved)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(
+        submit("R3", "2025-06-15").await,
+        Money::from_units(350),
+        "within the second, judged with what was read for the one before"
+    );
+    clock.advance(std::time::Duration::from_millis(1_100));
     assert_eq!(
         submit("R2", "2025-07-01").await,
         Money::from_units(1_000),

@@ -321,15 +321,24 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
 }
 
 /// A store's write runs take turns: more runs at once than the pool has connections all end,
-/// each starting once the one before it has ended, while other work goes on.
+/// each starting once the one before it has ended, while other work goes on. What happened is
+/// logged in order and checked after, so the test needs no clock.
 pub async fn write_runs_take_turns(h: Harness) {
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Event {
+        FirstReleased,
+        Started(usize),
+        Ended(usize),
+    }
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
     let store = h.store.clone();
     let first = store.write_run().await.unwrap();
     let mut runs = Vec::new();
-    for _ in 0..10 {
-        let store = store.clone();
+    for n in 0..10 {
+        let (store, log) = (store.clone(), log.clone());
         runs.push(tokio::spawn(async move {
             let mut run = store.write_run().await.unwrap();
+            log.lock().unwrap().push(Event::Started(n));
             run.write(
                 "nothing",
                 &Lock::Nothing,
@@ -339,24 +348,39 @@ pub async fn write_runs_take_turns(h: Harness) {
             )
             .await
             .unwrap();
+            log.lock().unwrap().push(Event::Ended(n));
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(
-        runs.iter().all(|run| !run.is_finished()),
-        "no run starts while another holds the turn"
-    );
+    // Give the runs every chance to start while the first holds the turn.
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+    }
     store
         .rows_where_in(&LOCATIONS, locations::CODE.index(), &["ANY".into()])
         .await
         .expect("reads go on beside a run");
+    log.lock().unwrap().push(Event::FirstReleased);
     drop(first);
     for run in runs {
-        tokio::time::timeout(std::time::Duration::from_secs(20), run)
+        // A bound on a hang, not a measure of speed.
+        tokio::time::timeout(std::time::Duration::from_secs(60), run)
             .await
             .expect("every run ends")
             .unwrap();
     }
+    let log = log.lock().unwrap().clone();
+    assert_eq!(
+        log[0],
+        Event::FirstReleased,
+        "no run starts while another holds the turn: {log:?}"
+    );
+    for pair in log[1..].chunks(2) {
+        assert!(
+            matches!(pair, [Event::Started(a), Event::Ended(b)] if a == b),
+            "each run ends before the next starts: {log:?}"
+        );
+    }
+    assert_eq!(log.len(), 21, "every run ran: {log:?}");
 }
 
 /// Which keys exist among more candidates than one statement takes (the import's reference

@@ -27,12 +27,12 @@ impl RecentContext {
     pub fn new(registry: &Registry) -> RecentContext {
         RecentContext {
             loader: Loader::new(registry),
-            read_since: Instant::now(),
+            read_since: registry.clock().now(),
         }
     }
 
     fn loader(&mut self, registry: &Registry) -> &mut Loader {
-        if self.read_since.elapsed() > REUSE_FOR {
+        if registry.clock().now() - self.read_since > REUSE_FOR {
             *self = RecentContext::new(registry);
         }
         &mut self.loader
