@@ -4,11 +4,12 @@
 //! sqlx keeps per connection: under the claims intake, most statements were parsed and planned
 //! again each time.
 
-use super::{BackendQuery, Connection, bind, read_columns, write_error};
+use crate::POSTGRES;
+use crate::sqlx_store::{Connection, Query, bind, read_columns, write_error};
 use carepool_schema::tables::FAMILIES;
 use carepool_schema::{ColumnType, Row, Table, Value};
-use carepool_store::sql::{Dialect, POSTGRES};
 use carepool_store::{Progress, StoreError};
+use carepool_store_sqlx::sql::Dialect;
 use chrono::NaiveDate;
 
 /// Inserts or replaces rows, a few thousand at a time (progress is told after each).
@@ -126,7 +127,7 @@ pub(crate) async fn lock_families(conn: &mut Connection, ids: &[String]) -> Resu
     Ok(())
 }
 
-fn query(sql: &str) -> BackendQuery<'_> {
+fn query(sql: &str) -> Query<'_> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
 }
 
@@ -186,11 +187,11 @@ fn sql_type(ty: ColumnType) -> &'static str {
 
 /// Binds `columns` of `rows`, one array each, in that order.
 fn bind_columns<'q>(
-    mut query: BackendQuery<'q>,
+    mut query: Query<'q>,
     table: &Table,
     columns: &[usize],
     rows: &'q [Row],
-) -> Result<BackendQuery<'q>, StoreError> {
+) -> Result<Query<'q>, StoreError> {
     for &column in columns {
         query = match ColumnArray::gather(table, column, rows)? {
             ColumnArray::Text(values) => query.bind(values),

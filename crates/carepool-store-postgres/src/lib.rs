@@ -4,11 +4,12 @@ mod arrays;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use carepool_schema::ColumnType;
-use carepool_store::sql::POSTGRES;
-use carepool_store::{LiveColumn, LiveSchema, LiveTable, StoreError, WriteRunTurns};
-use sqlx::PgPool;
+use carepool_schema::{ColumnType, Row, Table, Value};
+use carepool_store::{LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns};
+use carepool_store_sqlx::SqlxBackend;
+use carepool_store_sqlx::sql::Dialect;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgConnection, PgPool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -38,12 +39,70 @@ impl PostgresStore {
     }
 }
 
-carepool_store::sqlx_store!(
-    store: PostgresStore, db: ::sqlx::Postgres, dialect: POSTGRES, name: "postgres",
-    upsert_rows: arrays::upsert_rows, update_rows: arrays::update_rows,
-    select_where_in: arrays::select_where_in, select_projected: arrays::select_projected,
-    lock_families: arrays::lock_families, live_schema: live_schema
-);
+/// PostgreSQL's SQL: numbered placeholders, row locks, and no data version.
+pub const POSTGRES: Dialect = Dialect {
+    placeholder_prefix: '$',
+    binds_per_statement: 16_384,
+    distinct: "IS DISTINCT FROM",
+    begin_write: "BEGIN",
+    row_locks: true,
+    data_version: None,
+    in_bound_list: "= ANY($1)",
+};
+
+#[async_trait::async_trait]
+impl SqlxBackend for PostgresStore {
+    type Db = sqlx::Postgres;
+    const NAME: &'static str = "postgres";
+    const DIALECT: Dialect = POSTGRES;
+
+    async fn upsert_rows(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+    ) -> Result<(), StoreError> {
+        arrays::upsert_rows(conn, table, rows, progress).await
+    }
+
+    async fn update_rows(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        columns: &[usize],
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        arrays::update_rows(conn, table, columns, rows).await
+    }
+
+    async fn select_where_in(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        columns: &[usize],
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError> {
+        arrays::select_where_in(conn, table, columns, column, values).await
+    }
+
+    async fn select_projected(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+    ) -> Result<Vec<Row>, StoreError> {
+        arrays::select_projected(conn, table, columns, filters).await
+    }
+
+    async fn lock_families(conn: &mut PgConnection, ids: &[String]) -> Result<(), StoreError> {
+        arrays::lock_families(conn, ids).await
+    }
+
+    async fn live_schema(pool: &PgPool) -> Result<LiveSchema, StoreError> {
+        live_schema(pool).await
+    }
+}
+
+carepool_store_sqlx::sqlx_store!(PostgresStore);
 
 /// Each declared column type as the migrations make it.
 fn sql_type(ty: ColumnType) -> &'static str {
@@ -99,4 +158,26 @@ async fn live_schema(pool: &PgPool) -> Result<LiveSchema, StoreError> {
         });
     }
     Ok(LiveSchema { tables, sql_type })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_schema::tables::{COVERAGE, coverage};
+    use carepool_store::ListQuery;
+
+    #[test]
+    fn a_composite_key_is_paged_as_a_row_value() {
+        let query = ListQuery {
+            filters: vec![coverage::MEMBER_ID.equals(&"M1".to_string())],
+            after: Some(vec![Value::Text("M1".into()), Value::Null]),
+            offset: 0,
+            limit: 10,
+        };
+        assert_eq!(
+            POSTGRES.list(&COVERAGE, &query),
+            "SELECT member_id, start_date, end_date, package FROM coverage WHERE member_id = $1 \
+             AND (member_id, start_date) > ($2, $3) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
+        );
+    }
 }

@@ -4,9 +4,9 @@
 //! cost more than SQLite's own work. The connection stays sqlx's, in sqlx's transaction: only
 //! the statements go around it.
 
+use crate::SQLITE;
 use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
 use carepool_schema::{ColumnType, Row, Table, Value};
-use carepool_store::sql::SQLITE;
 use carepool_store::{Progress, StoreError, Work, blocking};
 use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;

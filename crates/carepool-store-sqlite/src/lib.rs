@@ -3,11 +3,12 @@
 mod direct;
 mod raw;
 
-use carepool_schema::ColumnType;
-use carepool_store::sql::SQLITE;
-use carepool_store::{LiveColumn, LiveSchema, LiveTable, StoreError, WriteRunTurns};
-use sqlx::SqlitePool;
+use carepool_schema::{ColumnType, Row, Table, Value};
+use carepool_store::{LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns};
+use carepool_store_sqlx::SqlxBackend;
+use carepool_store_sqlx::sql::Dialect;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -112,12 +113,72 @@ impl Drop for BackgroundCheckpoints {
     }
 }
 
-carepool_store::sqlx_store!(
-    store: SqliteStore, db: ::sqlx::Sqlite, dialect: SQLITE, name: "sqlite",
-    upsert_rows: direct::upsert_rows, update_rows: direct::update_rows,
-    select_where_in: direct::select_where_in, select_projected: direct::select_projected,
-    lock_families: families_locked_by_begin, live_schema: live_schema
-);
+/// SQLite's SQL: anonymous placeholders, its write lock taken at `BEGIN`, and its data version.
+pub const SQLITE: Dialect = Dialect {
+    placeholder_prefix: '?',
+    binds_per_statement: 8_192,
+    distinct: "IS NOT",
+    begin_write: "BEGIN IMMEDIATE",
+    row_locks: false,
+    data_version: Some("PRAGMA data_version"),
+    in_bound_list: "IN (SELECT value FROM json_each(?1))",
+};
+
+#[async_trait::async_trait]
+impl SqlxBackend for SqliteStore {
+    type Db = sqlx::Sqlite;
+    const NAME: &'static str = "sqlite";
+    const DIALECT: Dialect = SQLITE;
+
+    async fn upsert_rows(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+    ) -> Result<(), StoreError> {
+        direct::upsert_rows(conn, table, rows, progress).await
+    }
+
+    async fn update_rows(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        columns: &[usize],
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        direct::update_rows(conn, table, columns, rows).await
+    }
+
+    async fn select_where_in(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        columns: &[usize],
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError> {
+        direct::select_where_in(conn, table, columns, column, values).await
+    }
+
+    async fn select_projected(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+    ) -> Result<Vec<Row>, StoreError> {
+        direct::select_projected(conn, table, columns, filters).await
+    }
+
+    /// `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
+    /// transaction ends: there are no rows to lock.
+    async fn lock_families(_: &mut SqliteConnection, _: &[String]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    async fn live_schema(pool: &SqlitePool) -> Result<LiveSchema, StoreError> {
+        live_schema(pool).await
+    }
+}
+
+carepool_store_sqlx::sqlx_store!(SqliteStore);
 
 /// Each declared column type as the migrations make it (STRICT tables; dates as ISO text).
 fn sql_type(ty: ColumnType) -> &'static str {
@@ -170,18 +231,39 @@ async fn live_schema(pool: &SqlitePool) -> Result<LiveSchema, StoreError> {
     Ok(LiveSchema { tables, sql_type })
 }
 
-/// SQLite's `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
-/// transaction ends: there are no rows to lock.
-async fn families_locked_by_begin(
-    _: &mut ::sqlx::SqliteConnection,
-    _: &[String],
-) -> Result<(), StoreError> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carepool_schema::tables::{COVERAGE, LOCATIONS, coverage};
+
+    #[test]
+    fn an_upsert_leaves_identical_rows_untouched() {
+        let sql = SQLITE.insert(&LOCATIONS, true);
+        assert_eq!(
+            sql,
+            "INSERT INTO locations (code, name, kind, parent_code, area) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_code = excluded.parent_code, \
+             area = excluded.area WHERE (locations.name, locations.kind, locations.parent_code, locations.area) \
+             IS NOT (excluded.name, excluded.kind, excluded.parent_code, excluded.area)"
+        );
+    }
+
+    #[test]
+    fn an_update_of_some_columns_matches_rows_by_key() {
+        assert_eq!(
+            SQLITE.update_one(
+                &COVERAGE,
+                &[coverage::PACKAGE.index(), coverage::END_DATE.index()]
+            ),
+            "UPDATE coverage SET package = ?, end_date = ? WHERE member_id = ? AND start_date = ?"
+        );
+    }
+
+    #[test]
+    fn statements_stay_within_the_bind_limit() {
+        let rows = SQLITE.rows_per_statement(&COVERAGE);
+        assert!(rows * COVERAGE.columns.len() <= SQLITE.binds_per_statement);
+    }
     use sqlx::Connection;
     use std::sync::Arc;
 

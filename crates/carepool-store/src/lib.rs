@@ -2,13 +2,7 @@
 //! `carepool_schema`, the SQL both backends generate from them ([`sql`]), and the store's error
 //! type.
 
-mod backend;
 mod live;
-/// For the backends' expansion of `sqlx_store!`.
-#[doc(hidden)]
-pub use futures_util;
-pub mod sql;
-
 pub use live::{LiveColumn, LiveSchema, LiveTable};
 
 use async_trait::async_trait;

@@ -1,10 +1,10 @@
-//! SQL text generated from the table descriptors. Both backends use the same statements; only the
-//! placeholder style differs (`?N` for SQLite, `$N` for PostgreSQL). Statements that move many
+//! SQL text generated from the table descriptors. Both backends use the same statements; only
+//! their [`Dialect`] differs (each backend declares its own: placeholders, limits, locks). Statements that move many
 //! rows at once are each backend's own (SQLite's direct path, PostgreSQL's arrays). Every value is bound, never
 //! spliced: the text holds only names from the static descriptors.
 
-use crate::ListQuery;
 use carepool_schema::Table;
+use carepool_store::ListQuery;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy)]
@@ -26,25 +26,6 @@ pub struct Dialect {
     /// number: a JSON array on SQLite, an array on PostgreSQL.
     pub in_bound_list: &'static str,
 }
-
-pub const SQLITE: Dialect = Dialect {
-    placeholder_prefix: '?',
-    binds_per_statement: 8_192,
-    distinct: "IS NOT",
-    begin_write: "BEGIN IMMEDIATE",
-    row_locks: false,
-    data_version: Some("PRAGMA data_version"),
-    in_bound_list: "IN (SELECT value FROM json_each(?1))",
-};
-pub const POSTGRES: Dialect = Dialect {
-    placeholder_prefix: '$',
-    binds_per_statement: 16_384,
-    distinct: "IS DISTINCT FROM",
-    begin_write: "BEGIN",
-    row_locks: true,
-    data_version: None,
-    in_bound_list: "= ANY($1)",
-};
 
 impl Dialect {
     /// Every statement binds its values in the order the placeholders appear, so SQLite can use
@@ -259,53 +240,5 @@ impl Dialect {
             .map(|n| self.placeholder(n))
             .collect::<Vec<_>>()
             .join(", ")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use carepool_schema::Value;
-    use carepool_schema::tables::{COVERAGE, LOCATIONS};
-
-    #[test]
-    fn an_upsert_leaves_identical_rows_untouched() {
-        let sql = SQLITE.insert(&LOCATIONS, true);
-        assert_eq!(
-            sql,
-            "INSERT INTO locations (code, name, kind, parent_code, area) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_code = excluded.parent_code, \
-             area = excluded.area WHERE (locations.name, locations.kind, locations.parent_code, locations.area) \
-             IS NOT (excluded.name, excluded.kind, excluded.parent_code, excluded.area)"
-        );
-    }
-
-    #[test]
-    fn an_update_of_some_columns_matches_rows_by_key() {
-        assert_eq!(
-            SQLITE.update_one(&COVERAGE, &[3, 2]),
-            "UPDATE coverage SET package = ?, end_date = ? WHERE member_id = ? AND start_date = ?"
-        );
-    }
-
-    #[test]
-    fn a_composite_key_is_paged_as_a_row_value() {
-        let query = ListQuery {
-            filters: vec![(0, Value::Text("M1".into()))],
-            after: Some(vec![Value::Text("M1".into()), Value::Null]),
-            offset: 0,
-            limit: 10,
-        };
-        assert_eq!(
-            POSTGRES.list(&COVERAGE, &query),
-            "SELECT member_id, start_date, end_date, package FROM coverage WHERE member_id = $1 \
-             AND (member_id, start_date) > ($2, $3) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
-        );
-    }
-
-    #[test]
-    fn statements_stay_within_the_bind_limit() {
-        let rows = SQLITE.rows_per_statement(&COVERAGE);
-        assert!(rows * COVERAGE.columns.len() <= SQLITE.binds_per_statement);
     }
 }

@@ -1,43 +1,40 @@
-//! The body of a sqlx-backed [`Store`](crate::Store), shared by the SQLite and PostgreSQL backends.
+//! One body of a sqlx-backed [`Store`](carepool_store::Store), shared by the SQLite and
+//! PostgreSQL backends: the [`sqlx_store!`] macro, expanded in each backend crate over the
+//! backend's [`SqlxBackend`](crate::SqlxBackend) implementation.
 //!
-//! The two differ only in their sqlx types, their [`Dialect`](crate::sql::Dialect) and how they
-//! open a pool (each keeps its own `open` and migrations). Generic code over `sqlx::Database`
-//! needs a wall of trait bounds for every bind and read; one macro body, expanded in each backend
-//! crate with its concrete types, keeps a single copy of the logic instead.
+//! Generic code over `sqlx::Database` needs a wall of trait bounds for every bind and read; one
+//! macro body, expanded with each backend's concrete types, keeps a single copy of the logic.
 
-/// Implements [`Store`](crate::Store) for `$store`, a struct with a `pool: sqlx::Pool<$db>` field
-/// and a `write_runs: WriteRunTurns` field.
-/// The calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`. Each backend
-/// brings its own way of moving many rows, where the two differ most (SQLite through its C
-/// handle, PostgreSQL in arrays), as functions taking a connection:
-/// - `upsert_rows(conn, table, rows, progress)`: inserts or replaces rows;
-/// - `update_rows(conn, table, columns, rows)`: sets `columns` of stored rows found by key, a row
-///   not found failing the write;
-/// - `select_where_in(conn, table, columns, column, values)`: `columns` of the rows whose text
-///   `column` holds one of `values`, in key order;
-/// - `select_projected(conn, table, columns, filters)`: only `columns` of the rows that pass
-///   `filters` (equality), in key order;
-/// - `lock_families(conn, ids)`: locks the families against other writers until the
-///   transaction ends;
-/// - `live_schema(pool)`: the tables the database has, as it describes them.
+/// Implements [`Store`](carepool_store::Store) for `$store`, which implements
+/// [`SqlxBackend`](crate::SqlxBackend) (its database, dialect and ways of moving many rows) and
+/// has a `pool: sqlx::Pool<Db>` and a `write_runs: WriteRunTurns` field.
+///
+/// Everything the macro makes lives in a module `sqlx_store` of the calling crate, which the
+/// backend's own code may use: `Db` (its database), `Connection`, `Query` (a query being
+/// bound), `bind(query, value, column_type)` (a value bound as its column's type, null typed),
+/// `read_columns(columns, row)` (a row read by the columns' types: the backend's row codec)
+/// and `write_error(what, error)` (the database's refusals as messages about `what`). The
+/// calling crate depends on `sqlx` (with `chrono`), `chrono`, `futures-util` and `async-trait`.
 #[macro_export]
 macro_rules! sqlx_store {
-    (
-        store: $store:ty, db: $db:ty, dialect: $dialect:expr, name: $name:literal,
-        upsert_rows: $upsert_rows:path, update_rows: $update_rows:path,
-        select_where_in: $select_where_in:path, select_projected: $select_projected:path,
-        lock_families: $lock_families:path, live_schema: $live_schema:path
-    ) => {
+    ($store:ident) => {
+        pub(crate) mod sqlx_store {
         use ::sqlx::Row as _;
+        use super::$store;
 
-        type BackendQuery<'q> = ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments>;
+        /// The backend's database.
+        pub(crate) type Db = <$store as $crate::SqlxBackend>::Db;
+        const DIALECT: $crate::sql::Dialect = <$store as $crate::SqlxBackend>::DIALECT;
+
+        /// A query being bound.
+        pub(crate) type Query<'q> = ::sqlx::query::Query<'q, Db, <Db as ::sqlx::Database>::Arguments>;
 
         /// Binds a value as its column's type, so that a null is a typed null.
-        fn bind<'q>(
-            query: BackendQuery<'q>,
+        pub(crate) fn bind<'q>(
+            query: Query<'q>,
             value: &::carepool_schema::Value,
             ty: ::carepool_schema::ColumnType,
-        ) -> BackendQuery<'q> {
+        ) -> Query<'q> {
             match (value, ty) {
                 (::carepool_schema::Value::Null, ::carepool_schema::ColumnType::Date) => {
                     query.bind(None::<::chrono::NaiveDate>)
@@ -61,10 +58,10 @@ macro_rules! sqlx_store {
         }
 
         fn bind_row<'q>(
-            query: BackendQuery<'q>,
+            query: Query<'q>,
             table: &::carepool_schema::Table,
             row: &[::carepool_schema::Value],
-        ) -> BackendQuery<'q> {
+        ) -> Query<'q> {
             table
                 .columns
                 .iter()
@@ -73,10 +70,10 @@ macro_rules! sqlx_store {
         }
 
         fn bind_key<'q>(
-            query: BackendQuery<'q>,
+            query: Query<'q>,
             table: &::carepool_schema::Table,
             key: &[::carepool_schema::Value],
-        ) -> BackendQuery<'q> {
+        ) -> Query<'q> {
             table
                 .key
                 .iter()
@@ -90,15 +87,15 @@ macro_rules! sqlx_store {
 
         fn read_row(
             table: &::carepool_schema::Table,
-            row: &<$db as ::sqlx::Database>::Row,
-        ) -> Result<::carepool_schema::Row, $crate::StoreError> {
+            row: &<Db as ::sqlx::Database>::Row,
+        ) -> Result<::carepool_schema::Row, ::carepool_store::StoreError> {
             read_columns(table.columns.iter(), row)
         }
 
-        fn read_columns<'c>(
+        pub(crate) fn read_columns<'c>(
             columns: impl Iterator<Item = &'c ::carepool_schema::Column>,
-            row: &<$db as ::sqlx::Database>::Row,
-        ) -> Result<::carepool_schema::Row, $crate::StoreError> {
+            row: &<Db as ::sqlx::Database>::Row,
+        ) -> Result<::carepool_schema::Row, ::carepool_store::StoreError> {
             columns
                 .enumerate()
                 .map(|(i, column)| {
@@ -120,35 +117,36 @@ macro_rules! sqlx_store {
                     };
                     value
                         .map(|v| v.unwrap_or(::carepool_schema::Value::Null))
-                        .map_err($crate::StoreError::internal)
+                        .map_err(::carepool_store::StoreError::internal)
                 })
                 .collect()
         }
 
         /// Turns the database's refusals into messages about the data; everything else is internal.
-        fn write_error(what: &str, error: ::sqlx::Error) -> $crate::StoreError {
+        pub(crate) fn write_error(what: &str, error: ::sqlx::Error) -> ::carepool_store::StoreError {
             if let ::sqlx::Error::Database(db) = &error {
                 match db.kind() {
                     ::sqlx::error::ErrorKind::UniqueViolation => {
-                        return $crate::StoreError::duplicate(what, db.message());
+                        return ::carepool_store::StoreError::duplicate(what, db.message());
                     }
                     ::sqlx::error::ErrorKind::ForeignKeyViolation => {
-                        return $crate::StoreError::dangling(what);
+                        return ::carepool_store::StoreError::dangling(what);
                     }
                     _ => {}
                 }
             }
-            $crate::StoreError::internal(error)
+            ::carepool_store::StoreError::internal(error)
         }
 
-        type Connection = <$db as ::sqlx::Database>::Connection;
+        /// A connection of the backend's database.
+        pub(crate) type Connection = <Db as ::sqlx::Database>::Connection;
 
         async fn select_list(
             conn: &mut Connection,
             table: &'static ::carepool_schema::Table,
-            list: &$crate::ListQuery,
-        ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
-            let mut query = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.list(table, list)));
+            list: &::carepool_store::ListQuery,
+        ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+            let mut query = ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.list(table, list)));
             for (column, value) in &list.filters {
                 query = bind(query, value, table.columns[*column].ty);
             }
@@ -158,24 +156,24 @@ macro_rules! sqlx_store {
             let rows = query
                 .fetch_all(&mut *conn)
                 .await
-                .map_err($crate::StoreError::internal)?;
+                .map_err(::carepool_store::StoreError::internal)?;
             rows.iter().map(|r| read_row(table, r)).collect()
         }
 
         async fn take_lock(
             conn: &mut Connection,
-            lock: &$crate::Lock,
-        ) -> Result<(), $crate::StoreError> {
+            lock: &::carepool_store::Lock,
+        ) -> Result<(), ::carepool_store::StoreError> {
             match lock {
-                $crate::Lock::Families(ids) => $lock_families(&mut *conn, ids).await?,
-                $crate::Lock::Nothing => {}
-                $crate::Lock::AllClaims => {
-                    if let Some(sql) = $dialect.lock_table(&::carepool_schema::claim_tables::CLAIMS)
+                ::carepool_store::Lock::Families(ids) => <$store as $crate::SqlxBackend>::lock_families(&mut *conn, ids).await?,
+                ::carepool_store::Lock::Nothing => {}
+                ::carepool_store::Lock::AllClaims => {
+                    if let Some(sql) = DIALECT.lock_table(&::carepool_schema::claim_tables::CLAIMS)
                     {
                         ::sqlx::query(::sqlx::AssertSqlSafe(sql))
                             .execute(&mut *conn)
                             .await
-                            .map_err($crate::StoreError::internal)?;
+                            .map_err(::carepool_store::StoreError::internal)?;
                     }
                 }
             }
@@ -185,42 +183,42 @@ macro_rules! sqlx_store {
         /// Reads each of `reads`, in order.
         async fn read_all(
             conn: &mut Connection,
-            reads: &$crate::LockedReads,
-        ) -> Result<$crate::ReadRows, $crate::StoreError> {
+            reads: &::carepool_store::LockedReads,
+        ) -> Result<::carepool_store::ReadRows, ::carepool_store::StoreError> {
             let mut read = Vec::with_capacity(reads.as_slice().len());
             for spec in reads.as_slice() {
                 read.push(match spec {
-                    $crate::Read::WhereIn {
+                    ::carepool_store::Read::WhereIn {
                         table,
                         column,
                         values,
                     } => {
-                        $select_where_in(&mut *conn, table, &every_column(table), *column, values)
+                        <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, table, &every_column(table), *column, values)
                             .await?
                     }
-                    $crate::Read::List { table, query } => {
+                    ::carepool_store::Read::List { table, query } => {
                         select_list(&mut *conn, table, query).await?
                     }
                 });
             }
-            Ok($crate::ReadRows::new(read))
+            Ok(::carepool_store::ReadRows::new(read))
         }
 
         /// Makes each of `writes`, in order.
         async fn write_all(
             conn: &mut Connection,
-            writes: $crate::Writes,
-        ) -> Result<(), $crate::StoreError> {
+            writes: ::carepool_store::Writes,
+        ) -> Result<(), ::carepool_store::StoreError> {
             for write in writes {
                 match write {
-                    $crate::Write::Upsert(table, rows) => {
-                        $upsert_rows(&mut *conn, table, &rows, &|_| {}).await?
+                    ::carepool_store::Write::Upsert(table, rows) => {
+                        <$store as $crate::SqlxBackend>::upsert_rows(&mut *conn, table, &rows, &|_| {}).await?
                     }
-                    $crate::Write::Update {
+                    ::carepool_store::Write::Update {
                         table,
                         columns,
                         rows,
-                    } => $update_rows(&mut *conn, table, columns, &rows).await?,
+                    } => <$store as $crate::SqlxBackend>::update_rows(&mut *conn, table, columns, &rows).await?,
                 }
             }
             Ok(())
@@ -228,8 +226,8 @@ macro_rules! sqlx_store {
 
         /// A run of locked writes on one connection, held (out of the pool) for the run.
         struct HeldWriteRun {
-            _turn: $crate::WriteRunTurn,
-            conn: ::sqlx::pool::PoolConnection<$db>,
+            _turn: ::carepool_store::WriteRunTurn,
+            conn: ::sqlx::pool::PoolConnection<Db>,
             /// The data version (see `Dialect::data_version`) at the last two points since
             /// which `ahead` may have been read, the older first: the run's start, then each
             /// write's lock. None where the backend has no data version, or after a failed write.
@@ -237,13 +235,13 @@ macro_rules! sqlx_store {
         }
 
         impl HeldWriteRun {
-            async fn start(store: &$store) -> Result<HeldWriteRun, $crate::StoreError> {
+            async fn start(store: &$store) -> Result<HeldWriteRun, ::carepool_store::StoreError> {
                 let turn = store.write_runs.take().await;
                 let mut conn = store
                     .pool
                     .acquire()
                     .await
-                    .map_err($crate::StoreError::internal)?;
+                    .map_err(::carepool_store::StoreError::internal)?;
                 let version = data_version(&mut *conn).await?;
                 Ok(HeldWriteRun {
                     _turn: turn,
@@ -254,39 +252,39 @@ macro_rules! sqlx_store {
         }
 
         /// The connection's data version, where the backend has one.
-        async fn data_version(conn: &mut Connection) -> Result<Option<i64>, $crate::StoreError> {
-            let Some(sql) = $dialect.data_version else {
+        async fn data_version(conn: &mut Connection) -> Result<Option<i64>, ::carepool_store::StoreError> {
+            let Some(sql) = DIALECT.data_version else {
                 return Ok(None);
             };
             ::sqlx::query_scalar::<_, i64>(sql)
                 .fetch_one(&mut *conn)
                 .await
                 .map(Some)
-                .map_err($crate::StoreError::internal)
+                .map_err(::carepool_store::StoreError::internal)
         }
 
         #[::async_trait::async_trait]
-        impl $crate::WriteRun for HeldWriteRun {
+        impl ::carepool_store::WriteRun for HeldWriteRun {
             fn sees_other_writers(&self) -> bool {
-                $dialect.data_version.is_some()
+                DIALECT.data_version.is_some()
             }
 
             async fn write(
                 &mut self,
                 what: &'static str,
-                lock: &$crate::Lock,
-                reads: &$crate::LockedReads,
-                ahead: Option<$crate::Writes>,
-                decide: &mut $crate::Decide<'_>,
-            ) -> Result<bool, $crate::StoreError> {
+                lock: &::carepool_store::Lock,
+                reads: &::carepool_store::LockedReads,
+                ahead: Option<::carepool_store::Writes>,
+                decide: &mut ::carepool_store::Decide<'_>,
+            ) -> Result<bool, ::carepool_store::StoreError> {
                 // Forgotten until this write commits: after a failure nothing is written ahead.
                 let seen = std::mem::take(&mut self.seen);
                 let mut tx = ::sqlx::Connection::begin_with(
                     &mut *self.conn,
-                    ::sqlx::AssertSqlSafe($dialect.begin_write),
+                    ::sqlx::AssertSqlSafe(DIALECT.begin_write),
                 )
                 .await
-                .map_err($crate::StoreError::internal)?;
+                .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
                 let version = data_version(&mut *tx).await?;
                 // Each version is read in a transaction that sees every commit before it, so
@@ -304,27 +302,27 @@ macro_rules! sqlx_store {
         }
 
         #[::async_trait::async_trait]
-        impl $crate::Store for $store {
+        impl ::carepool_store::Store for $store {
             async fn close(&self) {
                 self.pool.close().await;
             }
 
             fn backend(&self) -> &'static str {
-                $name
+                <$store as $crate::SqlxBackend>::NAME
             }
 
             async fn upsert(
                 &self,
                 table: &'static ::carepool_schema::Table,
                 rows: &[::carepool_schema::Row],
-                progress: &$crate::Progress,
-            ) -> Result<(), $crate::StoreError> {
+                progress: &::carepool_store::Progress,
+            ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
                     .begin()
                     .await
-                    .map_err($crate::StoreError::internal)?;
-                $upsert_rows(&mut *tx, table, rows, progress).await?;
+                    .map_err(::carepool_store::StoreError::internal)?;
+                <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, rows, progress).await?;
                 tx.commit()
                     .await
                     .map_err(|e| write_error(table.singular, e))
@@ -334,8 +332,8 @@ macro_rules! sqlx_store {
                 &self,
                 table: &'static ::carepool_schema::Table,
                 row: &::carepool_schema::Row,
-            ) -> Result<(), $crate::StoreError> {
-                let sql = $dialect.insert(table, false);
+            ) -> Result<(), ::carepool_store::StoreError> {
+                let sql = DIALECT.insert(table, false);
                 bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql)), table, row)
                     .execute(&self.pool)
                     .await
@@ -347,9 +345,9 @@ macro_rules! sqlx_store {
                 &self,
                 table: &'static ::carepool_schema::Table,
                 row: &::carepool_schema::Row,
-            ) -> Result<(), $crate::StoreError> {
+            ) -> Result<(), ::carepool_store::StoreError> {
                 let query = bind_row(
-                    ::sqlx::query(::sqlx::AssertSqlSafe($dialect.update(table))),
+                    ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.update(table))),
                     table,
                     row,
                 );
@@ -358,7 +356,7 @@ macro_rules! sqlx_store {
                     .await
                     .map_err(|e| write_error(table.singular, e))?;
                 if done.rows_affected() == 0 {
-                    return Err($crate::StoreError::NotFound {
+                    return Err(::carepool_store::StoreError::NotFound {
                         what: table.singular,
                         key: table.key_text(row),
                     });
@@ -370,29 +368,29 @@ macro_rules! sqlx_store {
                 &self,
                 table: &'static ::carepool_schema::Table,
                 key: &[::carepool_schema::Value],
-            ) -> Result<Option<::carepool_schema::Row>, $crate::StoreError> {
+            ) -> Result<Option<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 let query = bind_key(
-                    ::sqlx::query(::sqlx::AssertSqlSafe($dialect.select_by_key(table))),
+                    ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.select_by_key(table))),
                     table,
                     key,
                 );
                 let row = query
                     .fetch_optional(&self.pool)
                     .await
-                    .map_err($crate::StoreError::internal)?;
+                    .map_err(::carepool_store::StoreError::internal)?;
                 row.map(|r| read_row(table, &r)).transpose()
             }
 
             async fn list(
                 &self,
                 table: &'static ::carepool_schema::Table,
-                list: &$crate::ListQuery,
-            ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
+                list: &::carepool_store::ListQuery,
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
                     .await
-                    .map_err($crate::StoreError::internal)?;
+                    .map_err(::carepool_store::StoreError::internal)?;
                 select_list(&mut *conn, table, list).await
             }
 
@@ -401,34 +399,34 @@ macro_rules! sqlx_store {
                 table: &'static ::carepool_schema::Table,
                 column: usize,
                 values: &[String],
-            ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
                     .await
-                    .map_err($crate::StoreError::internal)?;
-                $select_where_in(&mut *conn, table, &every_column(table), column, values).await
+                    .map_err(::carepool_store::StoreError::internal)?;
+                <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, table, &every_column(table), column, values).await
             }
 
             async fn write_locked(
                 &self,
                 what: &'static str,
-                lock: &$crate::Lock,
-                reads: &$crate::LockedReads,
-                decide: &mut $crate::Decide<'_>,
-            ) -> Result<(), $crate::StoreError> {
+                lock: &::carepool_store::Lock,
+                reads: &::carepool_store::LockedReads,
+                decide: &mut ::carepool_store::Decide<'_>,
+            ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
-                    .begin_with($dialect.begin_write)
+                    .begin_with(DIALECT.begin_write)
                     .await
-                    .map_err($crate::StoreError::internal)?;
+                    .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
                 let read = read_all(&mut *tx, reads).await?;
                 write_all(&mut *tx, decide(read)?).await?;
                 tx.commit().await.map_err(|e| write_error(what, e))
             }
 
-            async fn write_run(&self) -> Result<Box<dyn $crate::WriteRun>, $crate::StoreError> {
+            async fn write_run(&self) -> Result<Box<dyn ::carepool_store::WriteRun>, ::carepool_store::StoreError> {
                 Ok(Box::new(HeldWriteRun::start(self).await?))
             }
 
@@ -437,13 +435,13 @@ macro_rules! sqlx_store {
                 table: &'static ::carepool_schema::Table,
                 columns: &[usize],
                 filters: &[(usize, ::carepool_schema::Value)],
-            ) -> Result<Vec<::carepool_schema::Row>, $crate::StoreError> {
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
                     .await
-                    .map_err($crate::StoreError::internal)?;
-                $select_projected(&mut *conn, table, columns, filters).await
+                    .map_err(::carepool_store::StoreError::internal)?;
+                <$store as $crate::SqlxBackend>::select_projected(&mut *conn, table, columns, filters).await
             }
 
             async fn project_each(
@@ -452,10 +450,10 @@ macro_rules! sqlx_store {
                 columns: &[usize],
                 filters: &[(usize, ::carepool_schema::Value)],
                 each: &mut (dyn FnMut(::carepool_schema::Row) + Send),
-            ) -> Result<(), $crate::StoreError> {
-                use $crate::futures_util::TryStreamExt;
+            ) -> Result<(), ::carepool_store::StoreError> {
+                use ::futures_util::TryStreamExt;
                 let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-                let sql = $dialect.project(table, columns, &filter_columns);
+                let sql = DIALECT.project(table, columns, &filter_columns);
                 let query = filters.iter().fold(
                     ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
                     |q, (c, value)| bind(q, value, table.columns[*c].ty),
@@ -464,7 +462,7 @@ macro_rules! sqlx_store {
                 while let Some(row) = rows
                     .try_next()
                     .await
-                    .map_err($crate::StoreError::internal)?
+                    .map_err(::carepool_store::StoreError::internal)?
                 {
                     each(read_columns(
                         columns.iter().map(|&i| &table.columns[i]),
@@ -478,19 +476,19 @@ macro_rules! sqlx_store {
                 &self,
                 table: &'static ::carepool_schema::Table,
                 keys: &[String],
-            ) -> Result<::std::collections::HashSet<String>, $crate::StoreError> {
+            ) -> Result<::std::collections::HashSet<String>, ::carepool_store::StoreError> {
                 let mut conn = self
                     .pool
                     .acquire()
                     .await
-                    .map_err($crate::StoreError::internal)?;
+                    .map_err(::carepool_store::StoreError::internal)?;
                 let key = table.key[0];
-                $select_where_in(&mut *conn, table, &[key], key, keys)
+                <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, table, &[key], key, keys)
                     .await?
                     .into_iter()
                     .map(|row| match row.into_iter().next() {
                         Some(::carepool_schema::Value::Text(found)) => Ok(found.into_string()),
-                        other => Err($crate::StoreError::Internal(
+                        other => Err(::carepool_store::StoreError::Internal(
                             format!("{}: a key read back as {other:?}", table.name).into(),
                         )),
                     })
@@ -500,15 +498,15 @@ macro_rules! sqlx_store {
             async fn scheme_versions(
                 &self,
                 code: &str,
-            ) -> Result<Vec<$crate::StoredSchemeVersion>, $crate::StoreError> {
-                let rows = ::sqlx::query(::sqlx::AssertSqlSafe($dialect.select_scheme_versions()))
+            ) -> Result<Vec<::carepool_store::StoredSchemeVersion>, ::carepool_store::StoreError> {
+                let rows = ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.select_scheme_versions()))
                     .bind(code)
                     .fetch_all(&self.pool)
                     .await
-                    .map_err($crate::StoreError::internal)?;
+                    .map_err(::carepool_store::StoreError::internal)?;
                 rows.iter()
                     .map(|r| {
-                        Ok($crate::StoredSchemeVersion {
+                        Ok(::carepool_store::StoredSchemeVersion {
                             code: r.try_get(0)?,
                             effective_from: r.try_get(1)?,
                             definition: r.try_get(2)?,
@@ -516,31 +514,31 @@ macro_rules! sqlx_store {
                         })
                     })
                     .collect::<Result<_, ::sqlx::Error>>()
-                    .map_err($crate::StoreError::internal)
+                    .map_err(::carepool_store::StoreError::internal)
             }
 
-            async fn scheme_codes(&self) -> Result<Vec<String>, $crate::StoreError> {
+            async fn scheme_codes(&self) -> Result<Vec<String>, ::carepool_store::StoreError> {
                 ::sqlx::query_scalar("SELECT code FROM schemes ORDER BY code")
                     .fetch_all(&self.pool)
                     .await
-                    .map_err($crate::StoreError::internal)
+                    .map_err(::carepool_store::StoreError::internal)
             }
 
             async fn add_scheme_version(
                 &self,
-                version: &$crate::StoredSchemeVersion,
-            ) -> Result<(), $crate::StoreError> {
+                version: &::carepool_store::StoredSchemeVersion,
+            ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
                     .begin()
                     .await
-                    .map_err($crate::StoreError::internal)?;
-                ::sqlx::query(::sqlx::AssertSqlSafe($dialect.insert_scheme()))
+                    .map_err(::carepool_store::StoreError::internal)?;
+                ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.insert_scheme()))
                     .bind(&version.code)
                     .execute(&mut *tx)
                     .await
-                    .map_err($crate::StoreError::internal)?;
-                ::sqlx::query(::sqlx::AssertSqlSafe($dialect.insert_scheme_version()))
+                    .map_err(::carepool_store::StoreError::internal)?;
+                ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.insert_scheme_version()))
                     .bind(&version.code)
                     .bind(version.effective_from)
                     .bind(&version.definition)
@@ -548,18 +546,19 @@ macro_rules! sqlx_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| match write_error("scheme version", e) {
-                        $crate::StoreError::Conflict(_) => $crate::StoreError::Conflict(format!(
+                        ::carepool_store::StoreError::Conflict(_) => ::carepool_store::StoreError::Conflict(format!(
                             "scheme {} already has a version effective from {}",
                             version.code, version.effective_from
                         )),
                         other => other,
                     })?;
-                tx.commit().await.map_err($crate::StoreError::internal)
+                tx.commit().await.map_err(::carepool_store::StoreError::internal)
             }
 
-            async fn live_schema(&self) -> Result<$crate::LiveSchema, $crate::StoreError> {
-                $live_schema(&self.pool).await
+            async fn live_schema(&self) -> Result<::carepool_store::LiveSchema, ::carepool_store::StoreError> {
+                <$store as $crate::SqlxBackend>::live_schema(&self.pool).await
             }
+        }
         }
     };
 }
