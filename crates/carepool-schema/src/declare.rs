@@ -60,9 +60,15 @@ macro_rules! table {
             singular: $singular,
             columns: $module::COLUMNS,
             key: $module::KEY,
+            check: $crate::table!(@check $kind $($target)?),
         };
 
         $crate::table!(@mapping $kind $($target)? $vis $TABLE $module; $($HANDLE $field: $ty;)+);
+    };
+
+    (@check none) => { |_| Ok(()) };
+    (@check $kind:ident $target:ident) => {
+        |row| <$target as $crate::Record>::from_row(row).map(drop)
     };
 
     (@mapping none $vis:vis $TABLE:ident $module:ident; $($HANDLE:ident $field:ident: $ty:ty;)+) => {};

@@ -4,7 +4,7 @@
 
 use crate::{NumberedRow, Registry, RowProblem, ServiceError, unique};
 use carepool_core::eligibility::check_enrolment;
-use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
+use carepool_core::registry::{Coverage, Family, Member};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_schema::Record;
 use carepool_schema::tables::{self, MEMBERS, members};
@@ -23,7 +23,7 @@ pub(crate) async fn rows(
     problems.extend(repeated_keys(table, rows));
     problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows).await?);
-    if table.name == tables::COVERAGE.name {
+    if std::ptr::eq(table, &tables::COVERAGE) {
         problems.extend(enrolment(registry, rows).await?);
     }
     problems.sort_by_key(|p| p.line);
@@ -59,17 +59,11 @@ pub(crate) async fn split_until_clean(
 }
 
 fn own_rules(table: &Table, rows: &[NumberedRow]) -> Problems {
-    let check: fn(&[Value]) -> Option<carepool_core::registry::FieldError> = match table.name {
-        "locations" => |r| Location::from_row(r).err(),
-        "providers" => |r| Provider::from_row(r).err(),
-        "families" => |r| Family::from_row(r).err(),
-        "members" => |r| Member::from_row(r).err(),
-        "coverage" => |r| Coverage::from_row(r).err(),
-        "contributions" => |r| Contribution::from_row(r).err(),
-        other => unreachable!("no record type for table {other}"),
-    };
     rows.iter()
-        .filter_map(|r| check(&r.row).map(|e| RowProblem::new(r.line, Some(e.field), e.message)))
+        .filter_map(|r| {
+            let broken = (table.check)(&r.row).err()?;
+            Some(RowProblem::new(r.line, Some(broken.field), broken.message))
+        })
         .collect()
 }
 

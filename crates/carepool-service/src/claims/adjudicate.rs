@@ -84,7 +84,7 @@ impl Registry {
             let text = |column| queue.text(&row, column).unwrap_or_default().to_string();
             match queue.value(&row, claims::RECEIVED_DATE).as_date() {
                 Some(received) if received <= today => queued.push(Queued {
-                    family_id: String::new(),
+                    family: BatchingFamily::UnknownMember(String::new()),
                     received,
                     id: text(claims::ID),
                     member_id: text(claims::MEMBER_ID),
@@ -96,12 +96,10 @@ impl Registry {
         let family_of = self.families_of(&queued).await?;
         for claim in &mut queued {
             let family = family_of.get(&claim.member_id).map(String::as_str);
-            claim.family_id = batching_family(family, &claim.member_id);
+            claim.family = BatchingFamily::of(family, &claim.member_id);
         }
-        queued.sort_by(|a, b| {
-            (&a.family_id, a.received, &a.id).cmp(&(&b.family_id, b.received, &b.id))
-        });
-        let families: Vec<&str> = queued.iter().map(|q| q.family_id.as_str()).collect();
+        queued.sort_by(|a, b| (&a.family, a.received, &a.id).cmp(&(&b.family, b.received, &b.id)));
+        let families: Vec<&BatchingFamily> = queued.iter().map(|q| &q.family).collect();
         let batches: Vec<&[Queued]> = whole_families(&families, BATCH)
             .into_iter()
             .map(|batch| &queued[batch])
@@ -367,13 +365,24 @@ impl<T> Drop for Background<T> {
 }
 
 /// The family a claim is batched and judged with: its member's, or for a member the registry
-/// does not know (judged apart, and refused) one of its own, under a name no family id takes.
-fn batching_family(family_id: Option<&str>, member_id: &str) -> String {
-    family_id.map_or_else(|| format!("\u{0}{member_id}"), str::to_string)
+/// does not know (judged apart, and refused) the member alone. Unknown members sort first.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum BatchingFamily {
+    UnknownMember(String),
+    Family(String),
+}
+
+impl BatchingFamily {
+    fn of(family_id: Option<&str>, member_id: &str) -> BatchingFamily {
+        match family_id {
+            Some(family) => BatchingFamily::Family(family.to_string()),
+            None => BatchingFamily::UnknownMember(member_id.to_string()),
+        }
+    }
 }
 
 /// Cuts a list sorted by family into batches of about `size`, never splitting a family.
-fn whole_families(families: &[&str], size: usize) -> Vec<std::ops::Range<usize>> {
+fn whole_families<F: PartialEq>(families: &[F], size: usize) -> Vec<std::ops::Range<usize>> {
     let mut batches = Vec::new();
     let mut start = 0;
     while start < families.len() {
@@ -389,7 +398,7 @@ fn whole_families(families: &[&str], size: usize) -> Vec<std::ops::Range<usize>>
 
 /// A claim waiting to be judged, with what batching needs to know of it.
 struct Queued {
-    family_id: String,
+    family: BatchingFamily,
     received: NaiveDate,
     id: String,
     member_id: String,
@@ -513,7 +522,7 @@ impl Judge<'_> {
     }
 
     /// Two parts of about the same number of claims, each of whole families (see
-    /// [`batching_family`]), each in the order given.
+    /// [`BatchingFamily`]), each in the order given.
     fn split_by_family<'r>(&self, claims: Vec<ToJudge<'r>>) -> Vec<Vec<ToJudge<'r>>> {
         let family_of = |record: &ClaimRecord| {
             let member_id = &record.claim.member_id;
@@ -522,16 +531,16 @@ impl Judge<'_> {
                 .members
                 .get(member_id)
                 .map(|m| m.family_id.as_str());
-            batching_family(family, member_id)
+            BatchingFamily::of(family, member_id)
         };
-        let mut sizes: HashMap<String, usize> = HashMap::new();
+        let mut sizes: HashMap<BatchingFamily, usize> = HashMap::new();
         for (record, _) in &claims {
             *sizes.entry(family_of(record)).or_default() += 1;
         }
-        let mut families: Vec<(String, usize)> = sizes.into_iter().collect();
+        let mut families: Vec<(BatchingFamily, usize)> = sizes.into_iter().collect();
         families.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let mut totals = [0usize; 2];
-        let mut part_of: HashMap<String, usize> = HashMap::new();
+        let mut part_of: HashMap<BatchingFamily, usize> = HashMap::new();
         for (family, size) in families {
             let lighter = usize::from(totals[1] < totals[0]);
             totals[lighter] += size;
@@ -710,6 +719,6 @@ mod tests {
         assert_eq!(whole_families(&families, 3), vec![0..5, 5..8]);
         assert_eq!(whole_families(&families, 1), vec![0..2, 2..5, 5..6, 6..8]);
         assert_eq!(whole_families(&families, 100), vec![0..8]);
-        assert!(whole_families(&[], 3).is_empty());
+        assert!(whole_families::<&str>(&[], 3).is_empty());
     }
 }
