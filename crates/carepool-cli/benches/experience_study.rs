@@ -26,13 +26,17 @@ use std::time::Instant;
 fn claims_extract(dir: &Path) {
     let mut claimed: HashMap<(String, String), i64> = HashMap::new();
     let mut lines = csv::Reader::from_path(dir.join("claim_lines.csv")).unwrap();
+    // The generator writes the files' columns in their declared order.
+    use carepool_schema::claim_tables::{claim_lines_file as l, claims_file as c};
     for line in lines.records() {
         let line = line.unwrap();
-        let quantity: i64 = line[3].parse().unwrap();
-        let price: carepool_core::Money = line[4].parse().unwrap();
-        *claimed
-            .entry((line[0].to_string(), line[1].to_string()))
-            .or_default() += quantity * price.minor();
+        let quantity: i64 = line[l::QUANTITY.index()].parse().unwrap();
+        let price: carepool_core::Money = line[l::UNIT_PRICE.index()].parse().unwrap();
+        let claim = (
+            line[l::PROVIDER_ID.index()].to_string(),
+            line[l::CLAIM_NUMBER.index()].to_string(),
+        );
+        *claimed.entry(claim).or_default() += quantity * price.minor();
     }
     let mut claims = csv::Reader::from_path(dir.join("claims.csv")).unwrap();
     let mut out = csv::Writer::from_path(dir.join("claims_extract.csv")).unwrap();
@@ -40,7 +44,11 @@ fn claims_extract(dir: &Path) {
     out.write_record(header.iter().chain(["claimed"])).unwrap();
     for claim in claims.records() {
         let claim = claim.unwrap();
-        let amount = claimed[&(claim[1].to_string(), claim[0].to_string())];
+        let key = (
+            claim[c::PROVIDER_ID.index()].to_string(),
+            claim[c::CLAIM_NUMBER.index()].to_string(),
+        );
+        let amount = claimed[&key];
         let amount = carepool_core::Money::from_minor(amount).to_string();
         out.write_record(claim.iter().chain([amount.as_str()]))
             .unwrap();
