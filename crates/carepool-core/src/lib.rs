@@ -5,7 +5,9 @@ pub mod claims;
 pub mod dates;
 pub mod eligibility;
 pub mod money;
+#[macro_use]
 pub mod registry;
+pub mod access;
 pub mod scheme;
 pub mod standing;
 

@@ -3,6 +3,7 @@
 
 use crate::value::{ColumnType, Row, Table, Value};
 use carepool_core::Money;
+use carepool_core::access::Role;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::registry::{
     Area, FacilityLevel, FieldError, MemberStatus, Ownership, Payer, Relationship, Sex,
@@ -199,7 +200,8 @@ code_columns!(
     Sex,
     MemberStatus,
     Payer,
-    ClaimStatus
+    ClaimStatus,
+    Role
 );
 
 /// A column of a table, holding values of type `T`.

@@ -2,6 +2,7 @@
 //! backends, their migrations' check, CSV, JSON, the API), typed column handles, and the mapping
 //! to and from the core's records. Pure: no I/O, no SQL, no async.
 
+pub mod access_tables;
 mod column;
 mod declare;
 pub mod json;
@@ -18,7 +19,7 @@ pub use column::{
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 13] = [
+pub static STORED: [&Table; 15] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &tables::LOCATIONS,
@@ -32,4 +33,6 @@ pub static STORED: [&Table; 13] = [
     &claim_tables::CLAIM_REASONS,
     &claim_tables::CLAIM_USAGE,
     &claim_tables::PAYMENTS,
+    &access_tables::USERS,
+    &access_tables::TOKENS,
 ];

@@ -1,0 +1,170 @@
+//! Who may do what: the roles of a scheme's staff and facilities, and the actions each may take.
+//! The matrix is data ([`Role::permissions`]), so that every route and command can declare the
+//! action it needs and a test can walk them all.
+
+use crate::registry::FieldError;
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// A user's job, which decides what they may do (docs/ACCESS.md).
+    Role {
+        Admin = "admin",
+        EnrolmentOfficer = "enrolment_officer",
+        FinanceOfficer = "finance_officer",
+        ClaimsOfficer = "claims_officer",
+        MedicalReviewer = "medical_reviewer",
+        Manager = "manager",
+        Actuary = "actuary",
+        Auditor = "auditor",
+        Facility = "facility",
+    }
+);
+
+/// An action a route or a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Add, disable and change users and their tokens.
+    ManageUsers,
+    /// Load scheme versions.
+    LoadSchemes,
+    /// Read the registry: locations, providers, families, members, coverage, contributions.
+    ReadRegistry,
+    /// Change locations and providers.
+    WriteNetwork,
+    /// Register and change families, members and their cover.
+    WriteEnrolment,
+    /// Record contributions.
+    WriteContributions,
+    /// Receive claims from any facility and run adjudication.
+    ReceiveClaims,
+    /// Read every claim.
+    ReadClaims,
+    /// Decide a claim held for medical review.
+    ReviewClaims,
+    /// Propose and release payment runs.
+    PayClaims,
+    /// Submit claims as one's own facility and read its claims and payments.
+    SubmitOwnClaims,
+    /// Check a member's cover by member id or national id.
+    CheckCover,
+    /// Read the scheme's indicators.
+    ReadIndicators,
+    /// Export extracts and run actuarial studies.
+    RunStudies,
+    /// Read the audit trail.
+    ReadAudit,
+}
+
+impl Permission {
+    pub const ALL: &'static [Permission] = &[
+        Permission::ManageUsers,
+        Permission::LoadSchemes,
+        Permission::ReadRegistry,
+        Permission::WriteNetwork,
+        Permission::WriteEnrolment,
+        Permission::WriteContributions,
+        Permission::ReceiveClaims,
+        Permission::ReadClaims,
+        Permission::ReviewClaims,
+        Permission::PayClaims,
+        Permission::SubmitOwnClaims,
+        Permission::CheckCover,
+        Permission::ReadIndicators,
+        Permission::RunStudies,
+        Permission::ReadAudit,
+    ];
+
+    /// Reading only: what a manager or an auditor may do.
+    pub fn reads_only(self) -> bool {
+        matches!(
+            self,
+            Permission::ReadRegistry
+                | Permission::ReadClaims
+                | Permission::CheckCover
+                | Permission::ReadIndicators
+                | Permission::ReadAudit
+        )
+    }
+}
+
+impl Role {
+    /// What the role may do.
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::Admin => &[ManageUsers, LoadSchemes, ReadRegistry, WriteNetwork],
+            Role::EnrolmentOfficer => &[ReadRegistry, WriteEnrolment, CheckCover],
+            Role::FinanceOfficer => &[ReadRegistry, WriteContributions, ReadClaims, PayClaims],
+            Role::ClaimsOfficer => &[ReadRegistry, ReceiveClaims, ReadClaims, CheckCover],
+            Role::MedicalReviewer => &[ReadClaims, ReviewClaims, CheckCover],
+            Role::Manager => &[ReadRegistry, ReadClaims, CheckCover, ReadIndicators],
+            Role::Actuary => &[ReadIndicators, RunStudies],
+            Role::Auditor => &[ReadRegistry, ReadClaims, CheckCover, ReadIndicators, ReadAudit],
+            Role::Facility => &[SubmitOwnClaims, CheckCover],
+        }
+    }
+
+    pub fn may(self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+
+    /// Whether a user of this role acts for one facility (and must name it).
+    pub fn is_facility(self) -> bool {
+        self == Role::Facility
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_admin_manages_users_and_only_an_auditor_reads_the_trail() {
+        for &role in Role::ALL {
+            assert_eq!(role.may(Permission::ManageUsers), role == Role::Admin, "{role}");
+            assert_eq!(role.may(Permission::ReadAudit), role == Role::Auditor, "{role}");
+        }
+    }
+
+    #[test]
+    fn managers_and_auditors_change_nothing() {
+        for role in [Role::Manager, Role::Auditor] {
+            assert!(role.permissions().iter().all(|p| p.reads_only()), "{role}");
+        }
+    }
+
+    #[test]
+    fn a_facility_submits_its_own_claims_and_checks_cover_but_never_reads_the_registry() {
+        assert_eq!(
+            Role::Facility.permissions(),
+            [Permission::SubmitOwnClaims, Permission::CheckCover]
+        );
+        assert!(!Role::Facility.may(Permission::ReadRegistry));
+    }
+
+    #[test]
+    fn a_medical_reviewer_does_not_receive_the_claims_it_reviews() {
+        assert!(Role::MedicalReviewer.may(Permission::ReviewClaims));
+        assert!(!Role::MedicalReviewer.may(Permission::ReceiveClaims));
+        assert!(!Role::ClaimsOfficer.may(Permission::ReviewClaims));
+    }
+
+    #[test]
+    fn every_permission_belongs_to_some_role() {
+        for permission in Permission::ALL {
+            assert!(
+                Role::ALL.iter().any(|r| r.may(*permission)),
+                "{permission:?} is nobody's"
+            );
+        }
+    }
+
+    #[test]
+    fn a_role_is_read_by_its_code_and_a_wrong_one_names_the_choices() {
+        assert_eq!(Role::parse("role", "claims_officer").unwrap(), Role::ClaimsOfficer);
+        let wrong = Role::parse("role", "boss").unwrap_err();
+        assert_eq!(wrong.field, "role");
+        assert!(wrong.message.contains("admin, enrolment_officer"), "{}", wrong.message);
+    }
+}

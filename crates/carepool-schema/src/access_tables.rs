@@ -1,0 +1,30 @@
+//! Who may use carepool: its users and the tokens systems and facilities sign in with.
+
+use crate::Reference;
+use carepool_core::access::Role;
+use chrono::NaiveDate;
+
+crate::table! {
+    pub static USERS: "users" ("user"), mod users, key [NAME], row UserRow;
+    NAME name: String, "The user's login name.";
+    ROLE role: Role, "What the user does: admin, enrolment_officer, finance_officer, \
+        claims_officer, medical_reviewer, manager, actuary, auditor or facility.", filterable();
+    DISTRICTS districts: Vec<String>,
+        "Locations the user is bound to (their subtrees); none for a national user.";
+    PROVIDER provider: Option<String>, "The facility a facility user acts for.",
+        references(Reference::Table("providers"));
+    PASSWORD_HASH password_hash: String, "The password's Argon2id hash (PHC string).";
+    CREATED_ON created_on: NaiveDate, "The day the user was added.";
+    DISABLED_ON disabled_on: Option<NaiveDate>, "The day the user was disabled; empty while active.";
+}
+
+crate::table! {
+    pub static TOKENS: "tokens" ("token"), mod tokens, key [ID], row TokenRow;
+    ID id: String, "The token's public id, to name it (list, revoke).";
+    TOKEN_HASH token_hash: String, "SHA-256 of the token, hex: the token itself is never kept.";
+    USER_NAME user_name: String, "The user the token signs in as.",
+        references(Reference::Table("users"));
+    CREATED_ON created_on: NaiveDate, "The day it was made.";
+    EXPIRES_ON expires_on: Option<NaiveDate>, "The last day it is good for; empty: no end.";
+    REVOKED_ON revoked_on: Option<NaiveDate>, "The day it was revoked; empty while good.";
+}
