@@ -8,6 +8,7 @@ mod explain;
 mod project_cmd;
 mod reserve_cmd;
 mod synth_cmd;
+mod user_cmd;
 
 use anyhow::{Context, Result, bail};
 use carepool_schema::{claim_tables, tables};
@@ -92,6 +93,12 @@ enum Command {
     /// Project costs and premiums from an assumptions file: level premium, reserve, refund and
     /// stress tests. See docs/PROJECTION.md.
     Project(project_cmd::ProjectArgs),
+    /// Users: add, list, disable, set a password (docs/ACCESS.md).
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
+    /// Tokens for systems and facilities to call the API with: create, revoke.
+    #[command(subcommand)]
+    Token(user_cmd::TokenCommand),
     /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
@@ -238,6 +245,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             }
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
+        Command::User(command) => user_cmd::run_user(command, registry).await?,
+        Command::Token(command) => user_cmd::run_token(command, registry).await?,
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
         Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,
         Command::Experience(args) => experience_cmd::run_on_database(&args, registry).await?,

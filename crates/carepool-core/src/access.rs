@@ -100,7 +100,13 @@ impl Role {
             Role::MedicalReviewer => &[ReadClaims, ReviewClaims, CheckCover],
             Role::Manager => &[ReadRegistry, ReadClaims, CheckCover, ReadIndicators],
             Role::Actuary => &[ReadIndicators, RunStudies],
-            Role::Auditor => &[ReadRegistry, ReadClaims, CheckCover, ReadIndicators, ReadAudit],
+            Role::Auditor => &[
+                ReadRegistry,
+                ReadClaims,
+                CheckCover,
+                ReadIndicators,
+                ReadAudit,
+            ],
             Role::Facility => &[SubmitOwnClaims, CheckCover],
         }
     }
@@ -122,8 +128,16 @@ mod tests {
     #[test]
     fn only_an_admin_manages_users_and_only_an_auditor_reads_the_trail() {
         for &role in Role::ALL {
-            assert_eq!(role.may(Permission::ManageUsers), role == Role::Admin, "{role}");
-            assert_eq!(role.may(Permission::ReadAudit), role == Role::Auditor, "{role}");
+            assert_eq!(
+                role.may(Permission::ManageUsers),
+                role == Role::Admin,
+                "{role}"
+            );
+            assert_eq!(
+                role.may(Permission::ReadAudit),
+                role == Role::Auditor,
+                "{role}"
+            );
         }
     }
 
@@ -162,9 +176,16 @@ mod tests {
 
     #[test]
     fn a_role_is_read_by_its_code_and_a_wrong_one_names_the_choices() {
-        assert_eq!(Role::parse("role", "claims_officer").unwrap(), Role::ClaimsOfficer);
+        assert_eq!(
+            Role::parse("role", "claims_officer").unwrap(),
+            Role::ClaimsOfficer
+        );
         let wrong = Role::parse("role", "boss").unwrap_err();
         assert_eq!(wrong.field, "role");
-        assert!(wrong.message.contains("admin, enrolment_officer"), "{}", wrong.message);
+        assert!(
+            wrong.message.contains("admin, enrolment_officer"),
+            "{}",
+            wrong.message
+        );
     }
 }

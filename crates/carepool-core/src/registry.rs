@@ -62,6 +62,14 @@ macro_rules! code_enum {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = FieldError;
+
+            fn from_str(text: &str) -> Result<$name, FieldError> {
+                $name::parse(stringify!($name), text)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

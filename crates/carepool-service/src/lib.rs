@@ -12,6 +12,7 @@ pub mod options;
 pub mod projection;
 pub mod reserving;
 mod schemes;
+pub mod users;
 mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -31,6 +31,28 @@ impl Cli {
             .expect("run carepool")
     }
 
+    /// Runs carepool with `input` on its standard input (not a terminal).
+    fn with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_carepool"))
+            .args(args)
+            .env("CAREPOOL_DB", &self.db)
+            .env("CAREPOOL_LOG", "warn")
+            .current_dir(self.dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run carepool");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().expect("carepool ends")
+    }
+
     fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);
         assert!(
@@ -516,6 +538,152 @@ fn reserve_story(cli: &Cli) {
         "{error}"
     );
     assert!(!cli.dir.path().join("t.json").exists());
+}
+
+/// Users and tokens from the command line: a password read from standard input and kept only
+/// as an Argon2id hash, a facility user bound to a known facility, a district that must exist,
+/// a token printed once and kept only as its SHA-256, and revocation.
+fn users_story(cli: Cli) {
+    cli.ok(&["init", "--scheme", &example("mutual/scheme.toml")]);
+    for kind in ["locations", "providers"] {
+        cli.ok(&["import", kind, &example(&format!("mutual/{kind}.csv"))]);
+    }
+    let password = "correct horse battery";
+    let added = cli.with_input(
+        &[
+            "user",
+            "add",
+            "awa",
+            "--role",
+            "enrolment_officer",
+            "--district",
+            "HD",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&added.stdout),
+        "user awa added as enrolment_officer\n"
+    );
+    let refused = cli.with_input(
+        &["user", "add", "kofi", "--role", "facility"],
+        &format!("{password}\n"),
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("a facility user names its facility"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let unknown = cli.with_input(
+        &[
+            "user",
+            "add",
+            "kofi",
+            "--role",
+            "manager",
+            "--district",
+            "NOWHERE",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("unknown location 'NOWHERE'"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    let short = cli.with_input(&["user", "add", "kofi", "--role", "manager"], "short\n");
+    assert!(!short.status.success(), "a short password is refused");
+    let facility = cli.with_input(
+        &[
+            "user",
+            "add",
+            "chr",
+            "--role",
+            "facility",
+            "--provider",
+            "CHR-HD",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(
+        facility.status.success(),
+        "{}",
+        String::from_utf8_lossy(&facility.stderr)
+    );
+    let users = cli.ok(&["user", "list"]);
+    assert_eq!(
+        users,
+        "awa\tenrolment_officer\tdistricts HD\tactive\nchr\tfacility\tfacility CHR-HD\tactive\n"
+    );
+    let exported = cli.ok(&["export", "members"]);
+    assert!(!exported.contains(password));
+
+    let token = cli.ok(&["token", "create", "--user", "chr"]);
+    let secret = token.lines().nth(1).unwrap().to_string();
+    assert!(secret.starts_with("cp_") && secret.len() > 60, "{token}");
+    let id = token.split_whitespace().nth(1).unwrap().to_string();
+    if let Some(file) = cli.db.strip_prefix("sqlite://") {
+        // The database file and its write-ahead log, byte for byte.
+        for entry in std::fs::read_dir(cli.dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(file)
+            {
+                let stored = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_string();
+                assert!(
+                    !stored.contains(&secret),
+                    "the token is not stored in clear"
+                );
+                assert!(!stored.contains(password), "nor the password");
+            }
+        }
+    }
+    assert!(cli.ok(&["token", "revoke", &id]).contains("revoked"));
+    assert!(
+        cli.fails(&["token", "revoke", "nope"])
+            .contains("no token with key nope")
+    );
+
+    let changed = cli.with_input(&["user", "password", "awa"], "another long password\n");
+    assert!(
+        changed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&changed.stderr)
+    );
+    assert!(
+        cli.ok(&["user", "disable", "awa"])
+            .starts_with("user awa disabled since ")
+    );
+    assert!(
+        cli.ok(&["user", "list"])
+            .contains("awa\tenrolment_officer\tdistricts HD\tdisabled since ")
+    );
+    assert!(
+        cli.fails(&["token", "create", "--user", "awa"])
+            .contains("user awa is disabled")
+    );
+    assert!(
+        cli.fails(&["user", "disable", "nobody"])
+            .contains("no user with key nobody")
+    );
+}
+
+#[test]
+fn users_story_on_sqlite() {
+    on_sqlite(users_story);
+}
+
+#[test]
+fn users_story_on_postgres() {
+    on_postgres(users_story);
 }
 
 #[test]

@@ -1,0 +1,132 @@
+//! `carepool user ...` and `carepool token ...`: who may use carepool. Passwords are read from
+//! the terminal (not echoed) or from standard input, never from an argument, and never printed.
+
+use anyhow::{Context, Result, bail};
+use carepool_core::access::Role;
+use carepool_service::Registry;
+use carepool_service::users::NewUser;
+use chrono::NaiveDate;
+use clap::Subcommand;
+use std::io::{BufRead, IsTerminal};
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user; their password is asked for (or read from standard input).
+    Add {
+        /// The login name (one word).
+        name: String,
+        /// admin, enrolment_officer, finance_officer, claims_officer, medical_reviewer,
+        /// manager, actuary, auditor or facility (docs/ACCESS.md).
+        #[arg(long)]
+        role: Role,
+        /// A location the user is bound to (its subtree); give it again for more. None: national.
+        #[arg(long = "district")]
+        districts: Vec<String>,
+        /// The facility a facility user acts for.
+        #[arg(long)]
+        provider: Option<String>,
+    },
+    /// List the users: name, role, districts or facility, and whether disabled.
+    List,
+    /// Disable a user from today: no sign-in, no token works.
+    Disable { name: String },
+    /// Set a user's password (asked for, or read from standard input).
+    Password { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for a system or a facility to call the API with; printed once, never kept.
+    Create {
+        /// The user the token signs in as.
+        #[arg(long)]
+        user: String,
+        /// The last day the token works (default: until revoked).
+        #[arg(long)]
+        expires: Option<NaiveDate>,
+    },
+    /// Revoke a token from today, by the id printed when it was made.
+    Revoke { id: String },
+}
+
+/// A new password: asked twice on a terminal, or the first line of standard input.
+fn read_password(prompt: &str) -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("{prompt}: "))?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            districts,
+            provider,
+        } => {
+            let password = read_password(&format!("Password for {name}"))?;
+            let user = NewUser {
+                name,
+                role,
+                districts,
+                provider,
+            };
+            let added = registry.add_user(user, &password).await?;
+            println!("user {} added as {}", added.name, added.role);
+        }
+        UserCommand::List => {
+            for user in registry.users().await? {
+                let bound = match (&user.provider, user.districts.is_empty()) {
+                    (Some(provider), _) => format!("facility {provider}"),
+                    (None, true) => "national".to_string(),
+                    (None, false) => format!("districts {}", user.districts.join(", ")),
+                };
+                let state = user
+                    .disabled_on
+                    .map_or("active".to_string(), |day| format!("disabled since {day}"));
+                println!("{}\t{}\t{bound}\t{state}", user.name, user.role);
+            }
+        }
+        UserCommand::Disable { name } => {
+            let user = registry.disable_user(&name).await?;
+            let since = user.disabled_on.map(|d| d.to_string()).unwrap_or_default();
+            println!("user {} disabled since {since}", user.name);
+        }
+        UserCommand::Password { name } => {
+            let password = read_password(&format!("New password for {name}"))?;
+            registry.set_password(&name, &password).await?;
+            println!("password of {name} changed");
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_token(command: TokenCommand, registry: &Registry) -> Result<()> {
+    match command {
+        TokenCommand::Create { user, expires } => {
+            let token = registry.create_token(&user, expires).await?;
+            let until = expires.map_or("until revoked".to_string(), |d| format!("until {d}"));
+            println!(
+                "token {} for {user}, {until}; keep it now, it is not shown again:",
+                token.id
+            );
+            println!("{}", token.secret);
+        }
+        TokenCommand::Revoke { id } => {
+            let token = registry.revoke_token(&id).await?;
+            println!("token {} of {} revoked", token.id, token.user_name);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! Users and their tokens: who may sign in, as what role, bound to which districts or facility.
+//! Passwords are kept only as Argon2id hashes, tokens only as SHA-256; neither is ever logged.
+
+use crate::{Registry, RowProblem, ServiceError};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use carepool_core::access::Role;
+use carepool_schema::access_tables::{TOKENS, TokenRow, USERS, UserRow, tokens, users};
+use carepool_schema::tables::{LOCATIONS, PROVIDERS};
+use carepool_schema::{Record, Value};
+use carepool_store::ListQuery;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+/// Shorter passwords are refused.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A user to add.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub role: Role,
+    pub districts: Vec<String>,
+    pub provider: Option<String>,
+}
+
+/// A user as listed: never their password's hash.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    pub districts: Vec<String>,
+    pub provider: Option<String>,
+    pub created_on: NaiveDate,
+    pub disabled_on: Option<NaiveDate>,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> User {
+        User {
+            name: row.name,
+            role: row.role,
+            districts: row.districts,
+            provider: row.provider,
+            created_on: row.created_on,
+            disabled_on: row.disabled_on,
+        }
+    }
+}
+
+/// A token made for a user: `secret` is shown once and never stored.
+#[derive(Debug)]
+pub struct NewToken {
+    pub id: String,
+    pub secret: String,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(vec![RowProblem::new(0, Some(field), message)])
+}
+
+fn hash_password(password: &str) -> Result<String, ServiceError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(invalid(
+            "password",
+            format!("is shorter than {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| ServiceError::Corrupt(format!("cannot hash a password: {e}")))
+}
+
+/// Random bytes from the operating system, as lowercase hex.
+fn random_hex(bytes: usize) -> Result<String, ServiceError> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer)
+        .map_err(|e| ServiceError::Corrupt(format!("no randomness from the system: {e}")))?;
+    Ok(hex::encode(buffer))
+}
+
+/// What is stored of a token: its SHA-256, hex.
+pub fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+impl Registry {
+    /// Adds a user with `password` (hashed). Districts must be known locations; a facility user
+    /// names its facility, and only a facility user does.
+    pub async fn add_user(&self, user: NewUser, password: &str) -> Result<User, ServiceError> {
+        if user.name.trim().is_empty() || user.name.chars().any(char::is_whitespace) {
+            return Err(invalid("name", "must be one word"));
+        }
+        match (user.role.is_facility(), &user.provider) {
+            (true, None) => return Err(invalid("provider", "a facility user names its facility")),
+            (false, Some(_)) => {
+                return Err(invalid(
+                    "provider",
+                    "only a facility user acts for a facility",
+                ));
+            }
+            _ => {}
+        }
+        if let Some(provider) = &user.provider {
+            let known = self
+                .store
+                .existing_keys(&PROVIDERS, std::slice::from_ref(provider));
+            if known.await?.is_empty() {
+                return Err(invalid(
+                    "provider",
+                    format!("unknown facility '{provider}'"),
+                ));
+            }
+        }
+        let known = self
+            .store
+            .existing_keys(&LOCATIONS, &user.districts)
+            .await?;
+        if let Some(unknown) = user.districts.iter().find(|d| !known.contains(*d)) {
+            return Err(invalid("district", format!("unknown location '{unknown}'")));
+        }
+        let row = UserRow {
+            name: user.name,
+            role: user.role,
+            districts: user.districts,
+            provider: user.provider,
+            password_hash: hash_password(password)?,
+            created_on: self.today(),
+            disabled_on: None,
+        };
+        self.store
+            .insert(&USERS, &row.to_row())
+            .await
+            .map_err(|e| match ServiceError::from(e) {
+                ServiceError::Conflict(_) => {
+                    ServiceError::Conflict(format!("a user named {} exists already", row.name))
+                }
+                other => other,
+            })?;
+        Ok(User::from(row))
+    }
+
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<User>, ServiceError> {
+        let query = ListQuery {
+            limit: i64::MAX as u64,
+            ..ListQuery::default()
+        };
+        self.store
+            .list(&USERS, &query)
+            .await?
+            .iter()
+            .map(|row| stored_user(row).map(User::from))
+            .collect()
+    }
+
+    async fn user_row(&self, name: &str) -> Result<UserRow, ServiceError> {
+        let row = self.store.get(&USERS, &[Value::Text(name.into())]).await?;
+        stored_user(&row.ok_or_else(|| ServiceError::NotFound {
+            what: "user",
+            key: name.to_string(),
+        })?)
+    }
+
+    /// Disables a user from today: they can no longer sign in, and their tokens stop working.
+    pub async fn disable_user(&self, name: &str) -> Result<User, ServiceError> {
+        let mut row = self.user_row(name).await?;
+        if row.disabled_on.is_none() {
+            row.disabled_on = Some(self.today());
+            self.store.update(&USERS, &row.to_row()).await?;
+        }
+        Ok(User::from(row))
+    }
+
+    /// Sets a user's password.
+    pub async fn set_password(&self, name: &str, password: &str) -> Result<(), ServiceError> {
+        let mut row = self.user_row(name).await?;
+        row.password_hash = hash_password(password)?;
+        self.store.update(&USERS, &row.to_row()).await?;
+        Ok(())
+    }
+
+    /// The user, if `password` is theirs and they are not disabled. Whether the name exists or
+    /// the password is wrong is not told apart.
+    pub async fn check_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<User>, ServiceError> {
+        let row = match self.user_row(name).await {
+            Ok(row) => row,
+            Err(ServiceError::NotFound { .. }) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let hash = PasswordHash::new(&row.password_hash)
+            .map_err(|e| ServiceError::Corrupt(format!("user {name}'s password hash: {e}")))?;
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok();
+        Ok((matches && row.disabled_on.is_none()).then(|| User::from(row)))
+    }
+
+    /// Makes a token for `user`, good until `expires_on` (inclusive) if given.
+    pub async fn create_token(
+        &self,
+        user: &str,
+        expires_on: Option<NaiveDate>,
+    ) -> Result<NewToken, ServiceError> {
+        let owner = self.user_row(user).await?;
+        if owner.disabled_on.is_some() {
+            return Err(invalid("user", format!("user {user} is disabled")));
+        }
+        if let Some(expires) = expires_on
+            && expires < self.today()
+        {
+            return Err(invalid("expires", format!("{expires} has passed")));
+        }
+        let secret = format!("cp_{}", random_hex(32)?);
+        let id = random_hex(6)?;
+        let row = TokenRow {
+            id: id.clone(),
+            token_hash: token_hash(&secret),
+            user_name: owner.name,
+            created_on: self.today(),
+            expires_on,
+            revoked_on: None,
+        };
+        self.store.insert(&TOKENS, &row.to_row()).await?;
+        Ok(NewToken { id, secret })
+    }
+
+    /// Revokes a token from today.
+    pub async fn revoke_token(&self, id: &str) -> Result<TokenRow, ServiceError> {
+        let row = self.store.get(&TOKENS, &[Value::Text(id.into())]).await?;
+        let mut token = stored_token(&row.ok_or_else(|| ServiceError::NotFound {
+            what: "token",
+            key: id.to_string(),
+        })?)?;
+        if token.revoked_on.is_none() {
+            token.revoked_on = Some(self.today());
+            self.store.update(&TOKENS, &token.to_row()).await?;
+        }
+        Ok(token)
+    }
+
+    /// The user a token signs in as, today: none for an unknown, revoked or expired token, or
+    /// one of a disabled user.
+    pub async fn token_user(&self, secret: &str) -> Result<Option<User>, ServiceError> {
+        let hash = token_hash(secret);
+        let found = self
+            .store
+            .rows_where_in(&TOKENS, tokens::TOKEN_HASH.index(), &[hash])
+            .await?;
+        let Some(row) = found.first() else {
+            return Ok(None);
+        };
+        let token = stored_token(row)?;
+        let today = self.today();
+        if token.revoked_on.is_some() || token.expires_on.is_some_and(|last| last < today) {
+            return Ok(None);
+        }
+        let owner = self.user_row(&token.user_name).await?;
+        Ok(owner.disabled_on.is_none().then(|| User::from(owner)))
+    }
+}
+
+fn stored_user(row: &[Value]) -> Result<UserRow, ServiceError> {
+    UserRow::from_row(row).map_err(|e| {
+        let name = users::NAME.value(row).as_text().unwrap_or_default();
+        ServiceError::Corrupt(format!("stored user {name}: {e}"))
+    })
+}
+
+fn stored_token(row: &[Value]) -> Result<TokenRow, ServiceError> {
+    TokenRow::from_row(row).map_err(|e| ServiceError::Corrupt(format!("stored token: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_password_is_refused_and_a_good_one_is_hashed_with_argon2id() {
+        assert!(hash_password("short").is_err());
+        let hash = hash_password("a long enough password").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("a long enough password"));
+    }
+
+    #[test]
+    fn a_token_is_kept_as_its_sha256() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
