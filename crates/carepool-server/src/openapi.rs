@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 description of the API, built from the same table descriptors that drive the
 //! routes, so the two cannot disagree.
 
-use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE, collection_path, item_path};
+use crate::registry_api::{collection_path, item_path};
+use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_schema::{ColumnType, Table};
 use carepool_schema::{claim_tables, tables};
