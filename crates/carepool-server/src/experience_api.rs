@@ -9,17 +9,18 @@ use carepool_service::Registry;
 use carepool_service::experience::ExperienceOptions;
 use serde_json::Value as JsonValue;
 
-/// The body gives the options (all optional; `{}` studies every family over the last three
-/// calendar years to today); the answer is the study's JSON, as `carepool experience --out
-/// X.json` writes it.
+/// The body gives the options (all optional; no body, `null` or `{}` studies every family over
+/// the last three calendar years to today); the answer is the study's JSON, as `carepool
+/// experience --out X.json` writes it.
 pub async fn experience(
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let options: ExperienceOptions = match body.is_empty() {
-        true => ExperienceOptions::default(),
+    let options: Option<ExperienceOptions> = match body.is_empty() {
+        true => None,
         false => parse(&body)?,
     };
+    let options = options.unwrap_or_default();
     let experience = registry.experience(&options, crate::today()).await?;
     Ok(Json(json(&experience)?))
 }
