@@ -11,7 +11,7 @@
 //! | `not_estimable`| 422    | the data do not allow the estimate asked for               |
 //! | `internal`     | 500    | a fault inside carepool; the log has the cause             |
 //!
-//! The answer is an [`ErrorBody`].
+//! The answer is an [`ErrorBody`], whose schema is the OpenAPI document's `Error`.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -20,9 +20,12 @@ use carepool_core::eligibility::RuleFailure;
 use carepool_core::registry::FieldError;
 use carepool_service::{RowProblem, ServiceError};
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 
-/// The stable codes of the table above.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The stable codes of the table above; the OpenAPI document lists them from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
@@ -35,20 +38,45 @@ pub enum ErrorCode {
 }
 
 /// What an error answers: `{"error": {"code": ..., "message": ..., "field": ...}}`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody {
+    #[schema(inline)]
     error: ErrorDetails,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ErrorDetails {
     code: ErrorCode,
     message: String,
     field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(schema_with = rules_schema)]
     rules: Vec<RuleFailure>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(schema_with = problems_schema)]
     problems: Vec<RowProblem>,
+}
+
+fn rules_schema() -> RefOr<Schema> {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let rule = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("rule", text())
+        .property("message", text());
+    ArrayBuilder::new()
+        .items(rule)
+        .description(Some(
+            "The eligibility rules that refused an enrolment (`not_eligible`).",
+        ))
+        .into()
+}
+
+fn problems_schema() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(Type::Object))
+        .description(Some("Every problem, when there is more than one."))
+        .into()
 }
 
 #[derive(Debug)]

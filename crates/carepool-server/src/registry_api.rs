@@ -1,18 +1,31 @@
 //! The registry's tables over HTTP: generic handlers, given a table's descriptor, list, read,
-//! create and update its rows, so every kind has the same verbs.
+//! create and update its rows, so every kind has the same verbs. The same descriptor describes
+//! those operations and the record's schema in the OpenAPI document (the `*_operation`
+//! functions beside each handler).
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::openapi::REGISTRY;
 use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use carepool_schema::json::{row_from_json, row_to_json};
-use carepool_schema::{Table, Value};
+use carepool_schema::{ColumnType, Table, Value};
 use carepool_service::Registry;
 use carepool_store::ListQuery;
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa::openapi::path::{
+    Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn,
+};
+use utoipa::openapi::request_body::{RequestBody, RequestBodyBuilder};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat,
+    SchemaType, Type,
+};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response, ResponseBuilder};
 
 /// `/api/members`: where a table's rows are listed and created.
 pub fn collection_path(table: &Table) -> String {
@@ -87,6 +100,55 @@ pub async fn list(
     ))
 }
 
+/// What [`list`] answers.
+pub fn list_operation(table: &Table) -> Operation {
+    let mut parameters = vec![
+        query_parameter(
+            "page",
+            None,
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .default(Some(json!(1))),
+        ),
+        query_parameter(
+            "per_page",
+            None,
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(MAX_PER_PAGE))
+                .default(Some(json!(DEFAULT_PER_PAGE))),
+        ),
+    ];
+    for column in table.columns.iter().filter(|c| c.filterable) {
+        let description = format!("Only {} whose {} is this value.", table.name, column.name);
+        parameters.push(query_parameter(
+            column.name,
+            Some(description),
+            ObjectBuilder::new().schema_type(Type::String),
+        ));
+    }
+    let page = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("items", ArrayBuilder::new().items(record_ref(table)))
+        .property("page", ObjectBuilder::new().schema_type(Type::Integer))
+        .property("per_page", ObjectBuilder::new().schema_type(Type::Integer))
+        .property("has_more", ObjectBuilder::new().schema_type(Type::Boolean));
+    operation(format!("list_{}", table.name))
+        .summary(Some(format!(
+            "List {} in key order, a page at a time",
+            table.name
+        )))
+        .parameters(Some(parameters))
+        .response("200", json_response("A page", page))
+        .response(
+            "422",
+            error_response("A filter or paging parameter is wrong"),
+        )
+        .build()
+}
+
 /// One row by its key.
 pub async fn read(
     table: &'static Table,
@@ -98,6 +160,16 @@ pub async fn read(
     Ok(Json(row_to_json(table, &row)))
 }
 
+/// What [`read`] answers.
+pub fn read_operation(table: &Table) -> Operation {
+    operation(format!("read_{}", table.name))
+        .summary(Some(format!("Read a {}", table.singular)))
+        .parameters(Some(key_parameters(table)))
+        .response("200", json_response("Found", record_ref(table)))
+        .response("404", error_response("No such record"))
+        .build()
+}
+
 /// A new row, checked as an imported one is.
 pub async fn create(
     table: &'static Table,
@@ -107,6 +179,23 @@ pub async fn create(
     let row = parse_body(table, &body)?;
     let created = registry.create(table, row).await?;
     Ok((StatusCode::CREATED, Json(row_to_json(table, &created))))
+}
+
+/// What [`create`] answers.
+pub fn create_operation(table: &Table) -> Operation {
+    operation(format!("create_{}", table.name))
+        .summary(Some(format!("Create a {}", table.singular)))
+        .request_body(Some(record_body(table)))
+        .response("201", json_response("Created", record_ref(table)))
+        .response("400", error_response("The body is not JSON"))
+        .response("409", error_response("The key or a unique value is taken"))
+        .response(
+            "422",
+            error_response(
+                "A field breaks a rule, a reference is unknown, or (coverage) the member is not eligible",
+            ),
+        )
+        .build()
 }
 
 /// A row replaced whole; its key cannot change.
@@ -129,6 +218,18 @@ pub async fn update(
     Ok(Json(row_to_json(table, &updated)))
 }
 
+/// What [`update`] answers.
+pub fn update_operation(table: &Table) -> Operation {
+    operation(format!("update_{}", table.name))
+        .summary(Some(format!("Replace a {}", table.singular)))
+        .parameters(Some(key_parameters(table)))
+        .request_body(Some(record_body(table)))
+        .response("200", json_response("Updated", record_ref(table)))
+        .response("404", error_response("No such record"))
+        .response("422", error_response("A field breaks a rule"))
+        .build()
+}
+
 fn key_from_path(table: &Table, params: &HashMap<String, String>) -> Result<Vec<Value>, ApiError> {
     table
         .key
@@ -148,4 +249,116 @@ fn parse_body(table: &Table, body: &Bytes) -> Result<Vec<Value>, ApiError> {
     let json: JsonValue = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
     Ok(row_from_json(table, &json)?)
+}
+
+/// The name of a table's record in the document's schemas: `CoveragePeriod` for "coverage
+/// period".
+pub fn schema_name(table: &Table) -> String {
+    let mut name: String = table.singular.split(' ').map(capitalise).collect();
+    name.retain(|c| c.is_alphanumeric());
+    name
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A row as JSON: one property per column, with its type, whether it may be null, and its doc.
+pub fn record_schema(table: &Table) -> Schema {
+    let mut record = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    for column in table.columns {
+        let description = Some(column.doc);
+        // A list is never null: an empty one is `[]`.
+        let nullable = |ty: Type| match column.required {
+            true => ObjectBuilder::new().schema_type(ty),
+            false => ObjectBuilder::new().schema_type(SchemaType::from_iter([ty, Type::Null])),
+        };
+        let property: Schema = match column.ty {
+            ColumnType::List => ArrayBuilder::new()
+                .items(ObjectBuilder::new().schema_type(Type::String))
+                .description(description)
+                .into(),
+            ColumnType::Text => nullable(Type::String).description(description).into(),
+            ColumnType::Integer => nullable(Type::Integer).description(description).into(),
+            ColumnType::Real => nullable(Type::Number).description(description).into(),
+            ColumnType::Date => nullable(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                .description(description)
+                .into(),
+            ColumnType::Money => nullable(Type::String)
+                .pattern(Some("^-?[0-9]+(\\.[0-9]{1,2})?$"))
+                .description(description)
+                .into(),
+        };
+        record = record.property(column.name, property);
+        if column.required {
+            record = record.required(column.name);
+        }
+    }
+    record.into()
+}
+
+fn record_ref(table: &Table) -> Ref {
+    Ref::from_schema_name(schema_name(table))
+}
+
+fn record_body(table: &Table) -> RequestBody {
+    RequestBodyBuilder::new()
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(record_ref(table)))
+                .build(),
+        )
+        .required(Some(Required::True))
+        .build()
+}
+
+fn operation(id: String) -> OperationBuilder {
+    OperationBuilder::new().operation_id(Some(id)).tag(REGISTRY)
+}
+
+fn key_parameters(table: &Table) -> Vec<Parameter> {
+    table
+        .key
+        .iter()
+        .map(|&i| {
+            ParameterBuilder::new()
+                .name(table.columns[i].name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build()
+        })
+        .collect()
+}
+
+fn query_parameter(name: &str, description: Option<String>, schema: ObjectBuilder) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(description)
+        .schema(Some(schema))
+        .build()
+}
+
+fn json_response(description: &str, schema: impl Into<RefOr<Schema>>) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .build()
+}
+
+fn error_response(description: &str) -> Response {
+    json_response(description, Ref::from_schema_name(ErrorBody::name()))
 }
