@@ -1,24 +1,88 @@
 //! Claims over HTTP: facilities submit claims (one, or a batch) and get the decisions back;
 //! reviewers decide; payment runs; a facility checks a member's cover.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::intake::Intake;
+use crate::openapi::{CLAIMS, json_schema};
 use crate::{date_param, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use carepool_core::claims::Claim;
 use carepool_core::claims::review::ReviewAction;
+use carepool_core::claims::{Claim, ClaimStatus, ReasonCode};
 use carepool_service::Registry;
 use carepool_service::claims::ReceivedClaim;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
-/// POST /api/claims: a claim, or an array of claims; received and judged at once (with other
-/// facilities' claims that arrive meanwhile; see [`Intake`]).
+/// A [`Claim`] as a facility sends it: its schema in the OpenAPI document (the core's type
+/// knows nothing of OpenAPI).
+pub struct ClaimSubmission;
+
+json_schema!(ClaimSubmission, "ClaimSubmission", {
+    "type": "object",
+    "description": "A claim as a facility sends it (the columns of a claims CSV file, with its lines).",
+    "required": ["provider_id", "claim_number", "member_id", "clinical_category", "received_date", "lines"],
+    "properties": {
+        "provider_id": { "type": "string" }, "claim_number": { "type": "string" },
+        "member_id": { "type": "string" },
+        "visit_date": { "type": "string", "format": "date" },
+        "admission_date": { "type": "string", "format": "date" },
+        "discharge_date": { "type": "string", "format": "date" },
+        "diagnosis_codes": { "type": "array", "items": { "type": "string" } },
+        "clinical_category": { "type": "string" }, "specialty": { "type": "string" },
+        "limit_raising_case": { "type": "string" },
+        "copay_collected": { "type": "string" },
+        "received_date": { "type": "string", "format": "date" },
+        "lines": { "type": "array", "items": { "type": "object",
+            "required": ["service_code", "quantity", "unit_price"],
+            "properties": { "service_code": { "type": "string" }, "quantity": { "type": "integer" },
+                            "unit_price": { "type": "string" } } } }
+    }
+});
+
+/// The body of a submission: one claim, or an array of them.
+struct Submission;
+
+json_schema!(Submission, "Submission", {
+    "oneOf": [
+        { "$ref": format!("#/components/schemas/{}", ClaimSubmission::name()) },
+        { "type": "array", "items": { "$ref": format!("#/components/schemas/{}", ClaimSubmission::name()) } }
+    ]
+});
+
+/// A claim with its decision, as the service's claim view answers it: its schema in the OpenAPI
+/// document.
+struct ClaimViewSchema;
+
+json_schema!(ClaimViewSchema, "ClaimView", {
+    "type": "object",
+    "description": "A claim with its decision: the submission's fields, status, amounts (claimed = approved + member_share + rejected), allowance, paid, dates, reason_codes, line_decisions, and every reason in words.",
+    "properties": {
+        "id": { "type": "string" },
+        "status": { "type": "string", "enum": ClaimStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+        "reason_codes": { "type": "array", "items": { "type": "string",
+            "enum": ReasonCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>() } },
+        "reasons": { "type": "array", "items": { "type": "object", "properties": {
+            "code": { "type": "string" }, "line": { "type": ["integer", "null"] },
+            "amount": { "type": ["string", "null"] }, "message": { "type": "string" } } } }
+    }
+});
+
+/// Submit a claim, or an array of claims: received and judged at once
+///
+/// Claims from other facilities that arrive meanwhile are judged in the same group.
+#[utoipa::path(post, path = "/api/claims", tag = CLAIMS,
+    request_body = inline(Submission),
+    responses(
+        (status = 201, description = "The decisions, one per claim (an array for an array)", body = ClaimViewSchema),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A claim is malformed, or was sent before with other content", body = ErrorBody),
+    ))]
 pub async fn submit(
     State(intake): State<Intake>,
     body: Bytes,
@@ -48,7 +112,13 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-/// GET /api/claims/{provider_id}/{claim_number}
+/// A claim, its lines and every reason given on it
+#[utoipa::path(get, path = "/api/claims/{provider_id}/{claim_number}", tag = CLAIMS,
+    params(("provider_id" = String, Path), ("claim_number" = String, Path)),
+    responses(
+        (status = 200, description = "The claim", body = ClaimViewSchema),
+        (status = 404, description = "No such claim", body = ErrorBody),
+    ))]
 pub async fn show(
     State(registry): State<Registry>,
     Path((provider, number)): Path<(String, String)>,
@@ -64,7 +134,26 @@ struct ReviewBody {
     note: String,
 }
 
-/// POST /api/claims/{provider_id}/{claim_number}/review
+// Written out: the decision is the core's `ReviewAction`, flattened into the body.
+json_schema!(ReviewBody, "ReviewBody", {
+    "type": "object", "required": ["decision", "note"],
+    "properties": {
+        "decision": { "type": "string", "enum": ["approve", "adjust", "reject"] },
+        "approved": { "type": "string", "description": "For adjust: what the scheme pays." },
+        "note": { "type": "string" }
+    }
+});
+
+/// A medical reviewer's decision on a claim in review
+#[utoipa::path(post, path = "/api/claims/{provider_id}/{claim_number}/review", tag = CLAIMS,
+    params(("provider_id" = String, Path), ("claim_number" = String, Path)),
+    request_body = inline(ReviewBody),
+    responses(
+        (status = 200, description = "The claim after review", body = ClaimViewSchema),
+        (status = 404, description = "No such claim", body = ErrorBody),
+        (status = 409, description = "The claim is not in review, or the amount is above what was approved", body = ErrorBody),
+        (status = 422, description = "No note, or a negative amount", body = ErrorBody),
+    ))]
 pub async fn review(
     State(registry): State<Registry>,
     Path((provider, number)): Path<(String, String)>,
@@ -78,15 +167,26 @@ pub async fn review(
     Ok(Json(json(&view)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PayBody {
+    /// The month paid, YYYY-MM.
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
     period: String,
+    /// The payment date; default today.
     #[serde(default)]
     date: Option<NaiveDate>,
 }
 
-/// POST /api/claims/pay
+/// Pay every claim approved by the end of the month and not yet paid
+///
+/// One payment per facility, allowances to patients.
+#[utoipa::path(post, path = "/api/claims/pay", tag = CLAIMS,
+    request_body = inline(PayBody),
+    responses(
+        (status = 200, description = "The payments made"),
+        (status = 422, description = "The period is not a month YYYY-MM", body = ErrorBody),
+    ))]
 pub async fn pay(
     State(registry): State<Registry>,
     body: Bytes,
@@ -98,7 +198,14 @@ pub async fn pay(
     Ok(Json(json(&report)?))
 }
 
-/// GET /api/members/{id}/cover?date=
+/// Is the member covered on a date, and what is left of each annual limit
+#[utoipa::path(get, path = "/api/members/{id}/cover", tag = CLAIMS,
+    params(("id" = String, Path), ("date" = Option<NaiveDate>, Query, description = "Default today.")),
+    responses(
+        (status = 200, description = "The member's cover"),
+        (status = 404, description = "No such member", body = ErrorBody),
+        (status = 422, description = "The date is not a date YYYY-MM-DD", body = ErrorBody),
+    ))]
 pub async fn cover(
     State(registry): State<Registry>,
     Path(member): Path<String>,

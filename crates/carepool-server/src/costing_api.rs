@@ -1,6 +1,7 @@
 //! POST /api/costing: a national costing from its inputs given as JSON.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::openapi::{STUDIES, json_schema};
 use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
@@ -8,8 +9,26 @@ use carepool_service::costing::{CostingFile, CostingRunError};
 use carepool_service::{RowProblem, ServiceError};
 use serde_json::Value as JsonValue;
 
-/// The body is the costing file's content as JSON; the answer is what `carepool project
-/// --costing FILE --out X.json` writes.
+/// A [`CostingFile`] as the body gives it: its schema in the OpenAPI document (the service's type
+/// knows nothing of OpenAPI).
+struct CostingFileSchema;
+
+json_schema!(CostingFileSchema, "CostingInputs", {
+    "type": "object",
+    "description": "The costing file's content as JSON: horizon, coverage, population, benefits, economy, revenue.",
+    "required": ["horizon", "coverage", "population", "benefits", "economy", "revenue"]
+});
+
+/// A national costing (docs/PROJECTION.md)
+///
+/// Cost by year and benefit, per capita, shares of GDP and government expenditure, financing
+/// gap.
+#[utoipa::path(post, path = "/api/costing", tag = STUDIES,
+    request_body = inline(CostingFileSchema),
+    responses(
+        (status = 200, description = "The years, as `carepool project --costing FILE --out X.json` writes them"),
+        (status = 422, description = "An input is wrong (`field` names it)", body = ErrorBody),
+    ))]
 pub async fn costing(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
     let file: CostingFile = parse(&body)?;
     let rows = file.run().map_err(|error| {

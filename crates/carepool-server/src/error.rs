@@ -10,25 +10,86 @@
 //! | `conflict`     | 409    | the key is taken, or history would be rewritten            |
 //! | `not_estimable`| 422    | the data do not allow the estimate asked for               |
 //! | `internal`     | 500    | a fault inside carepool; the log has the cause             |
+//!
+//! The answer is an [`ErrorBody`], whose schema is the OpenAPI document's `Error`.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use carepool_core::eligibility::RuleFailure;
 use carepool_core::registry::FieldError;
 use carepool_service::{RowProblem, ServiceError};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+
+/// The stable codes of the table above; the OpenAPI document lists them from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Invalid,
+    NotEligible,
+    NotFound,
+    Conflict,
+    NotEstimable,
+    Internal,
+}
+
+/// What an error answers: `{"error": {"code": ..., "message": ..., "field": ...}}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    #[schema(inline)]
+    error: ErrorDetails,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ErrorDetails {
+    code: ErrorCode,
+    message: String,
+    field: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(schema_with = rules_schema)]
+    rules: Vec<RuleFailure>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(schema_with = problems_schema)]
+    problems: Vec<RowProblem>,
+}
+
+fn rules_schema() -> RefOr<Schema> {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let rule = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("rule", text())
+        .property("message", text());
+    ArrayBuilder::new()
+        .items(rule)
+        .description(Some(
+            "The eligibility rules that refused an enrolment (`not_eligible`).",
+        ))
+        .into()
+}
+
+fn problems_schema() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(Type::Object))
+        .description(Some("Every problem, when there is more than one."))
+        .into()
+}
 
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     field: Option<String>,
     problems: Vec<RowProblem>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -39,17 +100,21 @@ impl ApiError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+        ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
         ApiError {
             field: Some(field.to_string()),
-            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Invalid,
+                message,
+            )
         }
     }
 
@@ -57,7 +122,7 @@ impl ApiError {
         tracing::error!(%error, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "internal error",
         )
     }
@@ -78,9 +143,9 @@ impl From<ServiceError> for ApiError {
                     .cloned()
                     .unwrap_or_else(|| RowProblem::new(0, None, "invalid"));
                 let code = if first.rules.is_empty() {
-                    "invalid"
+                    ErrorCode::Invalid
                 } else {
-                    "not_eligible"
+                    ErrorCode::NotEligible
                 };
                 ApiError {
                     field: first.column.clone(),
@@ -92,20 +157,22 @@ impl From<ServiceError> for ApiError {
                 ApiError::not_found(format!("no {what} with key {key}"))
             }
             ServiceError::Conflict(message) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", message)
+                ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
             }
             ServiceError::Scheme(errors) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
+                ErrorCode::Invalid,
                 errors
                     .iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            ServiceError::NotEstimable(message) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_estimable", message)
-            }
+            ServiceError::NotEstimable(message) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::NotEstimable,
+                message,
+            ),
             internal @ (ServiceError::Corrupt(_) | ServiceError::Store(_)) => {
                 ApiError::internal(error_chain(&internal))
             }
@@ -125,19 +192,22 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = json!({ "code": self.code, "message": self.message, "field": self.field });
-        if let Some(rules) = self
+    fn into_response(mut self) -> Response {
+        let rules = self
             .problems
             .first()
-            .filter(|p| !p.rules.is_empty())
-            .map(|p| &p.rules)
-        {
-            body["rules"] = json!(rules);
+            .map(|p| p.rules.clone())
+            .unwrap_or_default();
+        if self.problems.len() == 1 {
+            self.problems.clear();
         }
-        if self.problems.len() > 1 {
-            body["problems"] = json!(self.problems);
-        }
-        (self.status, Json(json!({ "error": body }))).into_response()
+        let error = ErrorDetails {
+            code: self.code,
+            message: self.message,
+            field: self.field,
+            rules,
+            problems: self.problems,
+        };
+        (self.status, Json(ErrorBody { error })).into_response()
     }
 }

@@ -1,6 +1,8 @@
 //! carepool's HTTP JSON API. The registry's tables are served from their descriptors, so every
-//! kind has the same verbs: list with paging and filters, read, create, update.
-//! Errors are JSON with a stable code, a message and the field at fault (see [`error`]).
+//! kind has the same verbs: list with paging and filters, read, create, update (see
+//! [`registry_api`]). Errors are JSON with a stable code, a message and the field at fault (see
+//! [`error`]). Every route is registered in [`api_routes`]; the OpenAPI document at
+//! `/api/openapi.json` is derived from the handlers ([`openapi`]).
 
 mod claims_api;
 mod costing_api;
@@ -9,20 +11,20 @@ mod experience_api;
 mod intake;
 mod openapi;
 mod projection_api;
+mod registry_api;
 mod reserve_api;
+mod routes;
 
 use axum::body::Bytes;
 use axum::extract::{FromRef, Path, Query, State};
-use axum::routing::{get, post};
 use axum::{Json, Router};
-use carepool_schema::json::{row_from_json, row_to_json};
-use carepool_schema::{Table, Value};
 use carepool_schema::{claim_tables, tables};
 use carepool_service::Registry;
-use carepool_store::ListQuery;
 use chrono::NaiveDate;
-use error::ApiError;
+use error::{ApiError, ErrorBody};
 use intake::Intake;
+use registry_api::{collection_path, create, item_path, list, read, update};
+use routes::{ApiRoutes, Verb};
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use std::future::Future;
@@ -63,47 +65,8 @@ impl FromRef<AppState> for Intake {
 
 /// The API's routes; starts the claims intake's task on the current tokio runtime.
 pub fn router(registry: Registry) -> Router {
-    let mut router = Router::new()
-        .route(
-            "/api/health",
-            get(|| async { Json(json!({ "status": "ok" })) }),
-        )
-        .route(
-            "/api/openapi.json",
-            get(|| async { Json(openapi::document()) }),
-        )
-        .route("/api/schemes/{code}", get(scheme_versions))
-        .route("/api/families/{id}/overview", get(family_overview))
-        .route(
-            "/api/claims",
-            get(|s, q| list(&claim_tables::CLAIMS, s, q)).post(claims_api::submit),
-        )
-        .route("/api/claims/pay", post(claims_api::pay))
-        .route(
-            "/api/claims/{provider_id}/{claim_number}",
-            get(claims_api::show),
-        )
-        .route(
-            "/api/claims/{provider_id}/{claim_number}/review",
-            post(claims_api::review),
-        )
-        .route("/api/members/{id}/cover", get(claims_api::cover))
-        .route("/api/reserve", post(reserve_api::reserve))
-        .route("/api/experience", post(experience_api::experience))
-        .route("/api/project", post(projection_api::project))
-        .route("/api/costing", post(costing_api::costing));
-    for table in tables::ALL {
-        router = router
-            .route(
-                &collection_path(table),
-                get(move |s, q| list(table, s, q)).post(move |s, b| create(table, s, b)),
-            )
-            .route(
-                &item_path(table),
-                get(move |s, p| read(table, s, p)).put(move |s, p, b| update(table, s, p, b)),
-            );
-    }
-    router
+    api_routes()
+        .into_router()
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(AppState {
             intake: Intake::start(registry.clone()),
@@ -111,139 +74,71 @@ pub fn router(registry: Registry) -> Router {
         })
 }
 
-fn collection_path(table: &Table) -> String {
-    format!("/api/{}", table.name)
-}
-
-/// `/api/members/{id}`, `/api/coverage/{member_id}/{start_date}`: one segment per key column.
-fn item_path(table: &Table) -> String {
-    let segments: Vec<String> = table
-        .key
-        .iter()
-        .map(|&i| format!("{{{}}}", table.columns[i].name))
-        .collect();
-    format!("/api/{}/{}", table.name, segments.join("/"))
-}
-
-fn key_from_path(table: &Table, params: &HashMap<String, String>) -> Result<Vec<Value>, ApiError> {
-    table
-        .key
-        .iter()
-        .map(|&i| {
-            let column = &table.columns[i];
-            let text = params
-                .get(column.name)
-                .map(String::as_str)
-                .unwrap_or_default();
-            Value::parse(column, text).map_err(ApiError::from)
+/// Every route the API serves, one line each (see [`routes`]).
+fn api_routes() -> ApiRoutes {
+    let claims = &claim_tables::CLAIMS;
+    let mut routes = ApiRoutes::default()
+        .add(Verb::Get, "/api/health", health)
+        .add(Verb::Get, "/api/openapi.json", openapi_json)
+        .add(Verb::Get, "/api/schemes/{code}", scheme_versions)
+        .add(Verb::Get, "/api/families/{id}/overview", family_overview)
+        .add(Verb::Get, collection_path(claims), move |s, q| {
+            list(claims, s, q)
         })
-        .collect()
-}
-
-fn parse_body(table: &Table, body: &Bytes) -> Result<Vec<Value>, ApiError> {
-    let json: JsonValue = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
-    Ok(row_from_json(table, &json)?)
-}
-
-async fn list(
-    table: &'static Table,
-    State(registry): State<Registry>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<JsonValue>, ApiError> {
-    let number = |name: &'static str, default: u64| -> Result<u64, ApiError> {
-        params.get(name).map_or(Ok(default), |v| {
-            v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                ApiError::invalid_field(name, format!("'{v}' is not a whole number of at least 1"))
+        .add(Verb::Post, "/api/claims", claims_api::submit)
+        .add(Verb::Post, "/api/claims/pay", claims_api::pay)
+        .add(
+            Verb::Get,
+            "/api/claims/{provider_id}/{claim_number}",
+            claims_api::show,
+        )
+        .add(
+            Verb::Post,
+            "/api/claims/{provider_id}/{claim_number}/review",
+            claims_api::review,
+        )
+        .add(Verb::Get, "/api/members/{id}/cover", claims_api::cover)
+        .add(Verb::Post, "/api/reserve", reserve_api::reserve)
+        .add(Verb::Post, "/api/experience", experience_api::experience)
+        .add(Verb::Post, "/api/project", projection_api::project)
+        .add(Verb::Post, "/api/costing", costing_api::costing);
+    for table in tables::ALL {
+        routes = routes
+            .add(Verb::Get, collection_path(table), move |s, q| {
+                list(table, s, q)
             })
-        })
-    };
-    let page = number("page", 1)?;
-    let per_page = number("per_page", DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE);
-    let mut filters = Vec::new();
-    for (name, text) in &params {
-        if name == "page" || name == "per_page" {
-            continue;
-        }
-        let index = table
-            .column_index(name)
-            .filter(|&i| table.columns[i].filterable || table.key.contains(&i))
-            .ok_or_else(|| {
-                let allowed: Vec<&str> = table
-                    .columns
-                    .iter()
-                    .filter(|c| c.filterable)
-                    .map(|c| c.name)
-                    .collect();
-                ApiError::invalid_field(
-                    name,
-                    format!(
-                        "cannot filter {} on '{name}'; filters: {}",
-                        table.name,
-                        allowed.join(", ")
-                    ),
-                )
-            })?;
-        filters.push((index, Value::parse(&table.columns[index], text)?));
+            .add(Verb::Post, collection_path(table), move |s, b| {
+                create(table, s, b)
+            })
+            .add(Verb::Get, item_path(table), move |s, p| read(table, s, p))
+            .add(Verb::Put, item_path(table), move |s, p, b| {
+                update(table, s, p, b)
+            });
     }
-    // One row more than asked tells whether another page follows.
-    let query = ListQuery {
-        filters,
-        after: None,
-        offset: (page - 1) * per_page,
-        limit: per_page + 1,
-    };
-    let mut rows = registry.list(table, &query).await?;
-    let has_more = rows.len() as u64 > per_page;
-    rows.truncate(per_page as usize);
-    let items: Vec<JsonValue> = rows.iter().map(|r| row_to_json(table, r)).collect();
-    Ok(Json(
-        json!({ "items": items, "page": page, "per_page": per_page, "has_more": has_more }),
-    ))
+    routes
 }
 
-async fn read(
-    table: &'static Table,
-    State(registry): State<Registry>,
-    Path(params): Path<HashMap<String, String>>,
-) -> Result<Json<JsonValue>, ApiError> {
-    let key = key_from_path(table, &params)?;
-    let row = registry.get(table, &key).await?;
-    Ok(Json(row_to_json(table, &row)))
+/// Whether the server is up
+#[utoipa::path(get, path = "/api/health", tag = openapi::SERVICE,
+    responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
+async fn health() -> Json<JsonValue> {
+    Json(json!({ "status": "ok" }))
 }
 
-async fn create(
-    table: &'static Table,
-    State(registry): State<Registry>,
-    body: Bytes,
-) -> Result<(axum::http::StatusCode, Json<JsonValue>), ApiError> {
-    let row = parse_body(table, &body)?;
-    let created = registry.create(table, row).await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(row_to_json(table, &created)),
-    ))
+/// This document: the API in OpenAPI 3.1
+#[utoipa::path(get, path = "/api/openapi.json", tag = openapi::SERVICE,
+    responses((status = 200, description = "The OpenAPI document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi::document())
 }
 
-async fn update(
-    table: &'static Table,
-    State(registry): State<Registry>,
-    Path(params): Path<HashMap<String, String>>,
-    body: Bytes,
-) -> Result<Json<JsonValue>, ApiError> {
-    let key = key_from_path(table, &params)?;
-    let row = parse_body(table, &body)?;
-    if table.key_of(&row) != key {
-        let field = table.columns[table.key[0]].name;
-        return Err(ApiError::invalid_field(
-            field,
-            "the key in the body differs from the key in the path; a key cannot be changed",
-        ));
-    }
-    let updated = registry.update(table, row).await?;
-    Ok(Json(row_to_json(table, &updated)))
-}
-
+/// Every version of a scheme's definition, oldest first
+#[utoipa::path(get, path = "/api/schemes/{code}", tag = openapi::REGISTRY,
+    params(("code" = String, Path)),
+    responses(
+        (status = 200, description = "The versions"),
+        (status = 404, description = "No such scheme", body = ErrorBody),
+    ))]
 async fn scheme_versions(
     State(registry): State<Registry>,
     Path(code): Path<String>,
@@ -255,6 +150,17 @@ async fn scheme_versions(
     Ok(Json(json!({ "code": code, "versions": versions })))
 }
 
+/// A family with its members, their cover, its contributions and its contribution standing
+#[utoipa::path(get, path = "/api/families/{id}/overview", tag = openapi::REGISTRY,
+    params(
+        ("id" = String, Path),
+        ("as_of" = Option<NaiveDate>, Query, description = "Date of the standing (arrears, suspension); default today."),
+    ),
+    responses(
+        (status = 200, description = "The family overview"),
+        (status = 404, description = "No such family", body = ErrorBody),
+        (status = 422, description = "`as_of` is not a date YYYY-MM-DD", body = ErrorBody),
+    ))]
 async fn family_overview(
     State(registry): State<Registry>,
     Path(id): Path<String>,

@@ -1,6 +1,7 @@
 //! POST /api/project: a projection and its stress tests from assumptions given as JSON.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::openapi::{STUDIES, json_schema};
 use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
@@ -9,8 +10,25 @@ use carepool_service::ServiceError;
 use carepool_service::projection::{ProjectionFile, ProjectionRunError};
 use serde_json::Value as JsonValue;
 
-/// The body is the assumptions file's content as JSON (the base table's `lines` inline); the
-/// answer is what `carepool project --out X.json` writes.
+/// A [`ProjectionFile`] as the body gives it: its schema in the OpenAPI document (the service's
+/// type knows nothing of OpenAPI).
+struct ProjectionFileSchema;
+
+json_schema!(ProjectionFileSchema, "ProjectionAssumptions", {
+    "type": "object",
+    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: base, projection, trends, population, relativities, benefit_changes, new_benefits, loadings, stress.",
+    "required": ["base", "projection", "population"]
+});
+
+/// A projection and its stress tests (docs/PROJECTION.md)
+///
+/// Premium by year, level premium, reserve, refund and the range.
+#[utoipa::path(post, path = "/api/project", tag = STUDIES,
+    request_body = inline(ProjectionFileSchema),
+    responses(
+        (status = 200, description = "The projection and stress tests, as `carepool project --out FILE.json` writes them"),
+        (status = 422, description = "An assumption is wrong (`field` names it)", body = ErrorBody),
+    ))]
 pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
     let file: ProjectionFile = parse(&body)?;
     let invalid = |field: &str, message: String| {

@@ -1,6 +1,7 @@
 //! POST /api/reserve: the reserve study on the live database.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::openapi::{STUDIES, json_schema};
 use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
@@ -9,16 +10,47 @@ use carepool_service::Registry;
 use carepool_service::reserving::ReserveOptions;
 use serde_json::Value as JsonValue;
 
-/// The body gives the options (all optional; `{}` is Mack on quarterly origins of the amounts
-/// reported, valued today); the answer is the study's JSON, as `carepool reserve --out X.json`.
+/// [`ReserveOptions`] as the body gives them: their schema in the OpenAPI document (the service's
+/// type knows nothing of OpenAPI).
+struct ReserveOptionsSchema;
+
+json_schema!(ReserveOptionsSchema, "ReserveOptions", {
+    "type": "object", "additionalProperties": false,
+    "properties": {
+        "method": { "type": "string", "enum": ["chain-ladder", "mack", "bf", "benktander", "cape-cod"], "default": "mack" },
+        "sigma": { "type": "string", "enum": ["mack", "log-linear"], "description": "mack only: the last sigma's convention." },
+        "origin": { "type": "string", "enum": ["month", "quarter", "year"], "default": "quarter" },
+        "development": { "type": "string", "enum": ["reported", "paid"], "default": "reported" },
+        "measure": { "type": "string", "enum": ["amount", "count"], "default": "amount" },
+        "valuation": { "type": "string", "format": "date", "description": "Default today." },
+        "average": { "type": "string", "description": "volume (default), simple, or N: volume over the latest N origins." },
+        "exclude": { "type": "array", "items": { "type": "string" }, "description": "Links left out, as ORIGIN:LAG." },
+        "tail": { "type": "number", "default": 1 },
+        "loss_ratio": { "type": "number", "description": "bf and benktander: the a priori loss ratio." },
+        "iterations": { "type": "integer", "default": 2, "description": "benktander only." },
+        "exposure": { "type": "object", "additionalProperties": { "type": "number" }, "description": "bf, benktander, cape-cod: earned premium by origin label." }
+    }
+});
+
+/// Reserves on the live database: IBNR and RBNP by origin and in total (docs/RESERVING.md)
+///
+/// The body gives the options, all optional: no body, `null` or `{}` is Mack on quarterly
+/// origins of the amounts reported, valued today.
+#[utoipa::path(post, path = "/api/reserve", tag = STUDIES,
+    request_body = inline(Option<ReserveOptionsSchema>),
+    responses(
+        (status = 200, description = "The study, as `carepool reserve --out FILE.json` writes it (docs/RESERVING.md)"),
+        (status = 422, description = "An option is wrong (`field` names it), or the claims do not allow the estimate (`not_estimable`)", body = ErrorBody),
+    ))]
 pub async fn reserve(
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let options: ReserveOptions = match body.is_empty() {
-        true => ReserveOptions::default(),
+    let options: Option<ReserveOptions> = match body.is_empty() {
+        true => None,
         false => parse(&body)?,
     };
+    let options = options.unwrap_or_default();
     let reserve = registry.reserve(&options, registry.today()).await?;
     Ok(Json(json(&reserve)?))
 }

@@ -101,7 +101,8 @@ pub async fn api_round_trip(h: Harness) {
         "{body}"
     );
 
-    // The OpenAPI description names every route the router serves.
+    // The OpenAPI description is served, with the tables' paths and schemas (the server's unit
+    // tests compare its operations with the routes registered, both ways).
     let (status, spec) = h.call("GET", "/api/openapi.json", None).await;
     assert_eq!(status, 200);
     assert_eq!(spec["openapi"], "3.1.0");

@@ -66,6 +66,12 @@ pub async fn experience_on_the_live_database(h: Harness) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "not_estimable", "{body}");
+
+    // No body, or null, is every option at its default, as `{}` is.
+    let (_, defaults) = h.call("POST", "/api/experience", Some(json!({}))).await;
+    for body in [None, Some(serde_json::Value::Null)] {
+        assert_eq!(h.call("POST", "/api/experience", body).await.1, defaults);
+    }
 }
 
 /// A projection over the API: one line, two years, hand-computed; a wrong assumption is named.
