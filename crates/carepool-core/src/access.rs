@@ -174,6 +174,30 @@ mod tests {
         }
     }
 
+    /// docs/ACCESS.md's table says what `Role::permissions` does, cell by cell.
+    #[test]
+    fn the_documented_table_is_the_matrix() {
+        let doc = include_str!("../../../docs/ACCESS.md");
+        let mut lines = doc.lines().skip_while(|l| !l.starts_with("| permission |"));
+        let header: Vec<&str> = lines.next().unwrap().split('|').map(str::trim).collect();
+        let roles: Vec<Role> = header[3..header.len() - 1]
+            .iter()
+            .map(|name| Role::parse("role", name).unwrap())
+            .collect();
+        assert_eq!(roles, Role::ALL);
+        let mut documented = Vec::new();
+        for line in lines.skip(1).take_while(|l| l.starts_with('|')) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let permission: Permission =
+                serde_json::from_value(serde_json::json!(cells[1])).unwrap();
+            documented.push(permission);
+            for (role, cell) in roles.iter().zip(&cells[3..]) {
+                assert_eq!(*cell == "yes", role.may(permission), "{permission:?} for {role}");
+            }
+        }
+        assert_eq!(documented, Permission::ALL);
+    }
+
     #[test]
     fn a_role_is_read_by_its_code_and_a_wrong_one_names_the_choices() {
         assert_eq!(
