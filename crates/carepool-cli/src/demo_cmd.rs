@@ -4,9 +4,11 @@
 use crate::synth_cmd;
 use anyhow::{Context, Result};
 use carepool_core::Money;
+use carepool_core::access::Role;
 use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIMS, claims};
 use carepool_service::Registry;
+use carepool_service::users::{NewUser, random_password};
 use carepool_store::Store;
 use carepool_synth::{Options, SynthConfig};
 use chrono::{Datelike, Days, NaiveDate};
@@ -83,6 +85,11 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         summary.join(", ")
     );
     println!("  facilities and patients paid the month after: {paid} payments");
+    let users = demo_users(&registry).await?;
+    println!("  one user per role (docs/ACCESS.md); their passwords, shown this once:");
+    for (name, password) in users {
+        println!("    {name:<18} {password}");
+    }
 
     // The command as the user ran it (target/release/carepool, say), so the hints run as shown.
     let command = std::env::args().next().unwrap_or_else(|| "carepool".into());
@@ -113,6 +120,41 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     carepool_server::serve(registry, listener, shutdown).await?;
     store.close().await;
     Ok(())
+}
+
+/// One user per role, named after it, with a random password; the facility user acts for the
+/// first facility. National users: the demo's districts are made up.
+async fn demo_users(registry: &Registry) -> Result<Vec<(String, String)>> {
+    let first_provider = registry
+        .store()
+        .list(
+            &carepool_schema::tables::PROVIDERS,
+            &carepool_store::ListQuery {
+                limit: 1,
+                ..carepool_store::ListQuery::default()
+            },
+        )
+        .await?
+        .first()
+        .and_then(|row| {
+            carepool_schema::tables::providers::CODE
+                .value(row)
+                .as_text()
+        })
+        .map(str::to_string);
+    let mut made = Vec::new();
+    for &role in Role::ALL {
+        let password = random_password()?;
+        let user = NewUser {
+            name: role.as_str().to_string(),
+            role,
+            districts: Vec::new(),
+            provider: role.is_facility().then(|| first_provider.clone()).flatten(),
+        };
+        registry.add_user(user, &password).await?;
+        made.push((role.as_str().to_string(), password));
+    }
+    Ok(made)
 }
 
 /// Removes an earlier demo database (with its WAL files) and returns the new one's URL.

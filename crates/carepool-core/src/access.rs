@@ -192,7 +192,11 @@ mod tests {
                 serde_json::from_value(serde_json::json!(cells[1])).unwrap();
             documented.push(permission);
             for (role, cell) in roles.iter().zip(&cells[3..]) {
-                assert_eq!(*cell == "yes", role.may(permission), "{permission:?} for {role}");
+                assert_eq!(
+                    *cell == "yes",
+                    role.may(permission),
+                    "{permission:?} for {role}"
+                );
             }
         }
         assert_eq!(documented, Permission::ALL);

@@ -81,6 +81,11 @@ fn random_hex(bytes: usize) -> Result<String, ServiceError> {
     Ok(hex::encode(buffer))
 }
 
+/// A password made for a user (the demo's): 96 random bits, as hex.
+pub fn random_password() -> Result<String, ServiceError> {
+    random_hex(12)
+}
+
 /// What is stored of a token: its SHA-256, hex.
 pub fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))

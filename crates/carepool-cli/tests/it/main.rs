@@ -715,10 +715,35 @@ fn the_demo_builds_a_scheme_and_says_where_to_look() {
     let first = cli.ok(&demo);
     assert!(first.contains("2000 families"), "{first}");
     assert!(first.contains("claims judged month by month"), "{first}");
+    // The users' passwords are drawn afresh on each run; everything else is the scheme.
+    let passwords = |output: &str| -> (String, Vec<String>) {
+        let mut rest = String::new();
+        let mut passwords = Vec::new();
+        for line in output.lines() {
+            match line.split_whitespace().collect::<Vec<_>>()[..] {
+                [role, password] if carepool_core::access::Role::parse("role", role).is_ok() => {
+                    rest.push_str(role);
+                    passwords.push(password.to_string());
+                }
+                _ => rest.push_str(line),
+            }
+            rest.push('\n');
+        }
+        (rest, passwords)
+    };
+    let (scheme, first_passwords) = passwords(&first);
+    assert_eq!(first_passwords.len(), 9, "one user per role: {first}");
+    let (again, second_passwords) = passwords(&cli.ok(&demo));
     assert_eq!(
-        cli.ok(&demo),
-        first,
+        again, scheme,
         "a second run starts afresh and gives the same scheme"
+    );
+    assert!(
+        first_passwords
+            .iter()
+            .zip(&second_passwords)
+            .all(|(a, b)| a != b && a.len() == 24),
+        "fresh random passwords each run"
     );
     assert!(!cli.dir.path().join("unused.db").exists());
     let example = first
