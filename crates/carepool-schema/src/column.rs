@@ -291,7 +291,7 @@ pub struct ColumnId {
 }
 
 /// Indices of `columns` in a whole row of `table`, checking that each is one of its columns.
-pub fn indices(table: &Table, columns: &[ColumnId]) -> Vec<usize> {
+fn indices(table: &Table, columns: &[ColumnId]) -> Vec<usize> {
     columns
         .iter()
         .map(|&column| table.index_of(column))

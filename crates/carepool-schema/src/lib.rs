@@ -14,7 +14,7 @@ pub mod tables;
 
 pub use carepool_core::registry::FieldError;
 pub use column::{
-    Col, ColumnId, ColumnValue, Projection, Record, Scalar, indices, is_upper_of, list_value,
+    Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_upper_of, list_value,
 };
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 

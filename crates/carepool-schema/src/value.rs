@@ -56,17 +56,6 @@ pub struct Column {
 }
 
 impl Column {
-    pub const fn new(name: &'static str, ty: ColumnType, doc: &'static str) -> Column {
-        Column {
-            name,
-            ty,
-            required: true,
-            references: None,
-            filterable: false,
-            doc,
-        }
-    }
-
     /// A column holding values of `T`: its type and whether it is required come from `T`.
     pub const fn of<T: ColumnValue>(name: &'static str, doc: &'static str) -> Column {
         Column {
@@ -76,13 +65,6 @@ impl Column {
             references: None,
             filterable: false,
             doc,
-        }
-    }
-
-    pub const fn optional(self) -> Column {
-        Column {
-            required: false,
-            ..self
         }
     }
 
@@ -261,8 +243,9 @@ impl Value {
 mod tests {
     use super::*;
 
-    const DATE: Column = Column::new("birth_date", ColumnType::Date, "");
-    const MONEY: Column = Column::new("amount", ColumnType::Money, "");
+    const DATE: Column = Column::of::<NaiveDate>("birth_date", "");
+    const OPTIONAL_DATE: Column = Column::of::<Option<NaiveDate>>("end_date", "");
+    const MONEY: Column = Column::of::<Money>("amount", "");
 
     #[test]
     fn a_bad_date_names_the_column_and_the_expected_form() {
@@ -286,7 +269,7 @@ mod tests {
     #[test]
     fn an_empty_required_field_is_refused_and_an_optional_one_is_null() {
         assert_eq!(Value::parse(&DATE, "").unwrap_err().message, "is required");
-        assert_eq!(Value::parse(&DATE.optional(), " ").unwrap(), Value::Null);
+        assert_eq!(Value::parse(&OPTIONAL_DATE, " ").unwrap(), Value::Null);
     }
 
     #[test]
@@ -298,7 +281,7 @@ mod tests {
 
     #[test]
     fn lists_are_trimmed_and_empty_items_dropped() {
-        let list = Column::new("categories", ColumnType::List, "");
+        let list = Column::of::<Vec<String>>("categories", "");
         assert_eq!(
             Value::parse(&list, " poor ; ;teacher").unwrap(),
             Value::Text("poor;teacher".into())
