@@ -9,7 +9,8 @@
 /// - the mapping to and from rows: for `record Member`, an existing record of the core whose
 ///   fields are the columns and whose `validate` runs when a row is read; for `row
 ///   PaymentRow`, a struct declared here with one public field per column; for `none`, no
-///   mapping (a table the store reads and writes by its own statements).
+///   mapping (a table the store reads and writes by its own statements);
+/// - the table's `check`: a row read through that mapping, the record's rules included.
 ///
 /// ```ignore
 /// table! {
