@@ -13,9 +13,7 @@ pub mod scheme_tables;
 pub mod tables;
 
 pub use carepool_core::registry::FieldError;
-pub use column::{
-    Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_upper_of, list_value,
-};
+pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_upper_of, list_value};
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.

@@ -199,11 +199,19 @@ impl Registry {
             Err(ServiceError::NotFound { .. }) => return Ok(None),
             Err(other) => return Err(other),
         };
-        let hash = PasswordHash::new(&row.password_hash)
+        PasswordHash::new(&row.password_hash)
             .map_err(|e| ServiceError::Corrupt(format!("user {name}'s password hash: {e}")))?;
-        let matches = Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok();
+        // Argon2 takes tens of milliseconds of a core by design: off the async workers.
+        let (stored, given) = (row.password_hash.clone(), password.to_string());
+        let matches = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&stored).is_ok_and(|hash| {
+                Argon2::default()
+                    .verify_password(given.as_bytes(), &hash)
+                    .is_ok()
+            })
+        })
+        .await
+        .map_err(|e| ServiceError::Corrupt(format!("checking a password failed: {e}")))?;
         Ok((matches && row.disabled_on.is_none()).then(|| User::from(row)))
     }
 

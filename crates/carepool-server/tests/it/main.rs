@@ -1,6 +1,7 @@
 //! The shared test story, run against SQLite and against PostgreSQL (a throwaway cluster, or the
 //! server DATABASE_URL names). One binary, to keep link times down.
 
+mod access;
 mod api;
 mod bad_input;
 mod claims;
@@ -27,6 +28,7 @@ macro_rules! on_both_backends {
     };
 }
 
+use access::a_user_signs_in_by_password_or_token_until_disabled;
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
 use claims::{
@@ -83,4 +85,5 @@ on_both_backends!(
     write_runs_take_turns,
     existing_keys_are_found_among_many_candidates,
     the_migrations_make_the_declared_tables,
+    a_user_signs_in_by_password_or_token_until_disabled,
 );
