@@ -1,6 +1,7 @@
 //! The storage port: the [`Store`] trait every backend implements over the tables declared in
-//! `carepool_schema`, the SQL both backends generate from them ([`sql`]), and the store's error
-//! type.
+//! `carepool_schema`, its models (reads and writes under a lock, the schema a database really
+//! has), and the store's error type. No sqlx here: the two sqlx backends share their body
+//! through `carepool-store-sqlx`.
 
 mod live;
 pub use live::{LiveColumn, LiveSchema, LiveTable};
