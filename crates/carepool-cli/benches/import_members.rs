@@ -8,7 +8,8 @@
 
 mod support;
 
-use carepool_schema::tables;
+use carepool_schema::kinds::Kind;
+use carepool_schema::with_record_type;
 use carepool_service::{ImportMode, Registry};
 use std::io::Write;
 use std::path::Path;
@@ -101,11 +102,11 @@ fn write_registry(dir: &Path, members: u64) -> std::io::Result<u64> {
 
 async fn import(registry: &Registry, kind: &str, file: &Path) -> f64 {
     let started = Instant::now();
-    let table = tables::table_named(kind).unwrap();
-    let summary =
-        carepool_io::import_file(registry, table, file, ImportMode::AllOrNothing, &|_| {})
-            .await
-            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+    let kind = Kind::named(kind).unwrap();
+    let summary = with_record_type!(kind, R => {
+        carepool_io::import_file::<R>(registry, file, ImportMode::AllOrNothing, &|_| {}).await
+    })
+    .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
     assert_eq!(summary.rejected, 0);
     started.elapsed().as_secs_f64()
 }

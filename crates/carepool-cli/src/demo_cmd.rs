@@ -5,10 +5,11 @@ use crate::synth_cmd;
 use anyhow::{Context, Result};
 use carepool_core::Money;
 use carepool_core::access::Role;
+use carepool_core::registry::Provider;
 use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIMS, claims};
-use carepool_service::Registry;
 use carepool_service::users::{NewUser, random_password};
+use carepool_service::{Query, Registry};
 use carepool_store::Store;
 use carepool_synth::{Options, SynthConfig};
 use chrono::{Datelike, Days, NaiveDate};
@@ -126,22 +127,10 @@ pub async fn run(args: DemoArgs) -> Result<()> {
 /// first facility. National users: the demo's districts are made up.
 async fn demo_users(registry: &Registry) -> Result<Vec<(String, String)>> {
     let first_provider = registry
-        .store()
-        .list(
-            &carepool_schema::tables::PROVIDERS,
-            &carepool_store::ListQuery {
-                limit: 1,
-                ..carepool_store::ListQuery::default()
-            },
-        )
+        .list::<Provider>(&Query::page(0, 1))
         .await?
-        .first()
-        .and_then(|row| {
-            carepool_schema::tables::providers::CODE
-                .value(row)
-                .as_text()
-        })
-        .map(str::to_string);
+        .pop()
+        .map(|provider| provider.code);
     let mut made = Vec::new();
     for &role in Role::ALL {
         let password = random_password()?;

@@ -11,7 +11,8 @@ mod synth_cmd;
 mod user_cmd;
 
 use anyhow::{Context, Result, bail};
-use carepool_schema::{claim_tables, tables};
+use carepool_schema::kinds::Kind;
+use carepool_schema::{tables, with_record_type};
 use carepool_service::{ImportMode, LoadOutcome, Registry};
 use carepool_store::Store;
 use clap::{Parser, Subcommand};
@@ -192,7 +193,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             file,
             skip_bad,
         } => {
-            let table = import_table(&kind)?;
+            let kind = import_kind(&kind)?;
+            let table = kind.table();
             let mode = if skip_bad {
                 ImportMode::SkipBad
             } else {
@@ -200,10 +202,10 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             };
             let bar = progress_bar(&format!("{}: writing", file.display()), "rows");
             let progress_bar = bar.clone();
-            let summary = carepool_io::import_file(registry, table, &file, mode, &move |n| {
-                progress_bar.set_position(n)
-            })
-            .await;
+            let written = &move |n| progress_bar.set_position(n);
+            let summary = with_record_type!(kind, R => {
+                carepool_io::import_file::<R>(registry, &file, mode, written).await
+            });
             bar.finish_and_clear();
             let summary = summary?;
             print!(
@@ -222,24 +224,19 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             }
         }
         Command::Export { kind, out } => {
-            let table = export_table(&kind)?;
-            let count = match &out {
+            let kind = export_kind(&kind)?;
+            let table = kind.table();
+            let count = with_record_type!(kind, R => match &out {
                 Some(path) => {
                     let file = std::fs::File::create(path)
                         .with_context(|| format!("cannot create {}", path.display()))?;
-                    carepool_io::export(registry, table, std::io::BufWriter::new(file), path)
-                        .await?
+                    carepool_io::export::<R>(registry, std::io::BufWriter::new(file), path).await?
                 }
                 None => {
-                    carepool_io::export(
-                        registry,
-                        table,
-                        std::io::stdout().lock(),
-                        "standard output".as_ref(),
-                    )
-                    .await?
+                    let out = std::io::stdout().lock();
+                    carepool_io::export::<R>(registry, out, "standard output".as_ref()).await?
                 }
-            };
+            });
             if let Some(path) = out {
                 println!("{}: {count} {} written", path.display(), table.name);
             }
@@ -278,28 +275,24 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
     Ok(())
 }
 
-fn import_table(kind: &str) -> Result<&'static carepool_schema::Table> {
-    if kind == "claims" {
+fn import_kind(name: &str) -> Result<Kind> {
+    if name == "claims" {
         bail!("claims are imported with: carepool claims import FILE [--lines FILE]");
     }
-    match tables::table_named(kind) {
-        Some(table) => Ok(table),
+    match Kind::named(name).filter(|k| k.is_registry()) {
+        Some(kind) => Ok(kind),
         None => {
             let kinds: Vec<&str> = tables::ALL.iter().map(|t| t.name).collect();
-            bail!("unknown kind '{kind}'; one of: {}", kinds.join(", "))
+            bail!("unknown kind '{name}'; one of: {}", kinds.join(", "))
         }
     }
 }
 
-fn export_table(kind: &str) -> Result<&'static carepool_schema::Table> {
-    let all = || tables::ALL.iter().chain(claim_tables::ALL).copied();
-    match all().find(|t| t.name == kind) {
-        Some(table) => Ok(table),
-        None => {
-            let kinds: Vec<&str> = all().map(|t| t.name).collect();
-            bail!("unknown kind '{kind}'; one of: {}", kinds.join(", "))
-        }
-    }
+fn export_kind(name: &str) -> Result<Kind> {
+    Kind::named(name).ok_or_else(|| {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        anyhow::anyhow!("unknown kind '{name}'; one of: {}", kinds.join(", "))
+    })
 }
 
 /// A counter on the terminal; hidden when standard error is not one.

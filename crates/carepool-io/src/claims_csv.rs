@@ -2,25 +2,13 @@
 //! file, or a claims file alone with one row per line (rows with the same facility and claim
 //! number make one claim). See docs/FORMATS.md.
 
-use crate::registry_csv::{CsvError, read_rows};
+use crate::registry_csv::{CsvError, read_records};
 use carepool_core::claims::{Claim, ClaimLine};
-use carepool_schema::claim_tables::{
-    CLAIM_LINES_FILE, CLAIMS_FILE, ClaimFileRow, ClaimLineFileRow,
-};
-use carepool_schema::{Record, Value};
+use carepool_schema::claim_tables::{ClaimFileRow, ClaimLineFileRow};
 use carepool_service::claims::{ReceiveReport, ReceivedClaim};
-use carepool_service::{NumberedRow, Registry, RowProblem, ServiceError};
+use carepool_service::{Numbered, Registry, RowProblem, ServiceError};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// A row read by [`read_rows`] holds values of its columns' types: reading it back typed fails
-/// only if the reader and the declaration disagree.
-fn typed<R: Record>(path: &Path, line: u64, row: &[Value]) -> Result<R, CsvError> {
-    R::from_row(row).map_err(|error| CsvError::Rows {
-        path: path.to_path_buf(),
-        problems: vec![RowProblem::new(line, Some(error.field), error.message)],
-    })
-}
 
 /// Reads claims from `claims_path`, with their lines from `lines_path` or from the claims file
 /// itself. Every problem names its file, line and column; any problem refuses the whole input.
@@ -35,11 +23,10 @@ pub fn read_claims(
             problems,
         }
     };
-    let (rows, mut problems) = read_rows(&CLAIMS_FILE, claims_path)?;
+    let (rows, mut problems) = read_records::<ClaimFileRow>(claims_path)?;
     let mut claims: Vec<ReceivedClaim> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
-    for NumberedRow { line, row } in &rows {
-        let row: ClaimFileRow = typed(claims_path, *line, row)?;
+    for Numbered { line, item: row } in rows {
         let line_columns = [
             ("service_code", row.service_code.is_some()),
             ("quantity", row.quantity.is_some()),
@@ -65,7 +52,7 @@ pub fn read_claims(
         let line_item = match lines_path {
             Some(_) if has_line => {
                 problems.push(RowProblem::new(
-                    *line,
+                    line,
                     Some("service_code"),
                     "give lines in the claims file or in the lines file, not both",
                 ));
@@ -80,7 +67,7 @@ pub fn read_claims(
                     .collect();
                 if let Some(first) = missing.first() {
                     problems.push(RowProblem::new(
-                        *line,
+                        line,
                         Some(first),
                         "is required when no lines file is given (one row per claim line)",
                     ));
@@ -96,7 +83,7 @@ pub fn read_claims(
         };
         match index.get(&key) {
             Some(&at) if lines_path.is_some() => problems.push(RowProblem::new(
-                *line,
+                line,
                 Some("claim_number"),
                 format!(
                     "claim {}/{} appears twice (first on line {})",
@@ -109,7 +96,7 @@ pub fn read_claims(
                 same.lines = first.claim.lines.clone();
                 if same != first.claim {
                     problems.push(RowProblem::new(
-                        *line,
+                        line,
                         None,
                         format!(
                             "a line of claim {}/{} whose claim fields differ from its first line (line {})",
@@ -123,7 +110,7 @@ pub fn read_claims(
                 index.insert(key, claims.len());
                 let mut claim = header;
                 claim.lines.extend(line_item);
-                claims.push(ReceivedClaim { line: *line, claim });
+                claims.push(ReceivedClaim { line, claim });
             }
         }
     }
@@ -131,9 +118,8 @@ pub fn read_claims(
         return Err(refuse(claims_path, problems));
     }
     if let Some(lines_path) = lines_path {
-        let (lines, mut problems) = read_rows(&CLAIM_LINES_FILE, lines_path)?;
-        for NumberedRow { line, row } in &lines {
-            let row: ClaimLineFileRow = typed(lines_path, *line, row)?;
+        let (lines, mut problems) = read_records::<ClaimLineFileRow>(lines_path)?;
+        for Numbered { line, item: row } in lines {
             let key = (row.provider_id, row.claim_number);
             match index.get(&key) {
                 Some(&at) => claims[at].claim.lines.push(ClaimLine {
@@ -142,7 +128,7 @@ pub fn read_claims(
                     unit_price: row.unit_price,
                 }),
                 None => problems.push(RowProblem::new(
-                    *line,
+                    line,
                     Some("claim_number"),
                     format!("no claim {}/{} in {}", key.0, key.1, claims_path.display()),
                 )),

@@ -5,7 +5,8 @@ use crate::claims_csv::receive_file;
 use crate::registry_csv::{CsvError, import_file};
 use carepool_core::scheme::SchemeDefinition;
 use carepool_schema::claim_tables::{CLAIM_LINES_FILE, CLAIMS_FILE};
-use carepool_schema::tables;
+use carepool_schema::kinds::Kind;
+use carepool_schema::with_record_type;
 use carepool_service::claims::ReceiveReport;
 use carepool_service::{ImportMode, Registry};
 use std::path::Path;
@@ -32,21 +33,18 @@ pub async fn load_directory(
 ) -> Result<DirectoryLoad, CsvError> {
     registry.load_scheme(scheme).await?;
     let mut load = DirectoryLoad::default();
-    for table in tables::ALL {
-        let path = dir.join(format!("{}.csv", table.name));
+    for kind in Kind::ALL.into_iter().filter(|k| k.is_registry()) {
+        let name = kind.name();
+        let path = dir.join(format!("{name}.csv"));
         if !path.exists() {
             continue;
         }
         let tell = progress.clone();
-        let summary = import_file(
-            registry,
-            table,
-            &path,
-            ImportMode::AllOrNothing,
-            &move |n| tell(table.name, n),
-        )
-        .await?;
-        load.rows.push((table.name, summary.written));
+        let written = &move |n| tell(name, n);
+        let summary = with_record_type!(kind, R => {
+            import_file::<R>(registry, &path, ImportMode::AllOrNothing, written).await?
+        });
+        load.rows.push((name, summary.written));
     }
     let claims = dir.join(format!("{}.csv", CLAIMS_FILE.name));
     if claims.exists() {

@@ -1,9 +1,9 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
-use carepool_schema::{Row, Table, Value};
-use carepool_service::{ImportMode, NumberedRow, Registry, RowProblem, ServiceError};
-use carepool_store::{ListQuery, Progress};
+use carepool_schema::{Record, Row, Table, Value};
+use carepool_service::{ImportMode, Key, Numbered, Query, Registry, RowProblem, ServiceError};
+use carepool_store::Progress;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,11 +53,10 @@ pub struct ImportSummary {
     pub rejects_file: Option<PathBuf>,
 }
 
-/// Reads `path` as rows of `table` and writes them through the registry's checks. All or nothing,
-/// unless `mode` is `SkipBad`: then good rows are written and bad ones go to `FILE.rejects.csv`.
-pub async fn import_file(
+/// Reads `path` as records of `R` and writes them through the registry's checks. All or nothing,
+/// unless `mode` is `SkipBad`: then good records are written and bad ones go to `FILE.rejects.csv`.
+pub async fn import_file<R: Record>(
     registry: &Registry,
-    table: &'static Table,
     path: &Path,
     mode: ImportMode,
     progress: &Progress,
@@ -69,13 +68,13 @@ pub async fn import_file(
             problems,
         }
     };
-    let (rows, mut bad_lines) = read_rows(table, path)?;
+    let (records, mut bad_lines) = read_records::<R>(path)?;
     if mode == ImportMode::AllOrNothing && !bad_lines.is_empty() {
-        // Report every problem at once, the readable rows' too, and write nothing.
-        bad_lines.extend(registry.check(table, &rows).await?);
+        // Report every problem at once, the readable records' too, and write nothing.
+        bad_lines.extend(registry.check(&records).await?);
         return Err(rows_error(bad_lines));
     }
-    let rejected = match registry.import(table, rows, mode, progress).await {
+    let report = match registry.import(records, mode, progress).await {
         Ok(report) => report,
         Err(ServiceError::Invalid(problems)) => {
             bad_lines.extend(problems);
@@ -83,10 +82,8 @@ pub async fn import_file(
         }
         Err(other) => return Err(other.into()),
     };
-    let written = rejected.written;
-    for (_, problems) in rejected.rejected {
-        bad_lines.extend(problems);
-    }
+    let written = report.written;
+    bad_lines.extend(report.rejected);
     if bad_lines.is_empty() {
         return Ok(ImportSummary {
             written,
@@ -110,12 +107,12 @@ pub async fn import_file(
     })
 }
 
-/// The rows that could be read, and a problem for every field or line that could not. A header
-/// that is wrong (a missing required column, an unknown one) refuses the whole file.
-pub(crate) fn read_rows(
-    table: &'static Table,
+/// The records that could be read, and a problem for every field or line that could not. A
+/// header that is wrong (a missing required column, an unknown one) refuses the whole file.
+pub(crate) fn read_records<R: Record>(
     path: &Path,
-) -> Result<(Vec<NumberedRow>, Vec<RowProblem>), CsvError> {
+) -> Result<(Vec<Numbered<R>>, Vec<RowProblem>), CsvError> {
+    let table = R::table();
     let rows_error = |problems| CsvError::Rows {
         path: path.to_path_buf(),
         problems,
@@ -139,7 +136,7 @@ pub(crate) fn read_rows(
         .clone();
     let positions = column_positions(table, &header).map_err(rows_error)?;
 
-    let mut rows = Vec::new();
+    let mut records = Vec::new();
     let mut problems = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -175,11 +172,15 @@ pub(crate) fn read_rows(
                 }
             }
         }
-        if readable {
-            rows.push(NumberedRow { line, row });
+        if !readable {
+            continue;
+        }
+        match R::from_row(&row) {
+            Ok(item) => records.push(Numbered { line, item }),
+            Err(broken) => problems.push(RowProblem::of_field(line, broken)),
         }
     }
-    Ok((rows, problems))
+    Ok((records, problems))
 }
 
 /// Where each of the table's columns is in the file; refuses unknown and missing required columns.
@@ -271,14 +272,14 @@ fn write_rejects(input: &Path, reasons: &BTreeMap<u64, Vec<String>>) -> Result<P
     Ok(output)
 }
 
-/// Writes every row of `table` as CSV to `out` (named `out_name` in messages), in key order, a
+/// Writes every record of `R` as CSV to `out` (named `out_name` in messages), in key order, a
 /// page at a time.
-pub async fn export(
+pub async fn export<R: Record>(
     registry: &Registry,
-    table: &'static Table,
     out: impl Write,
     out_name: &Path,
 ) -> Result<u64, CsvError> {
+    let table = R::table();
     let mut writer = csv::Writer::from_writer(out);
     let write_error = |source: std::io::Error| CsvError::Write {
         path: out_name.to_path_buf(),
@@ -288,22 +289,20 @@ pub async fn export(
     writer
         .write_record(table.columns.iter().map(|c| c.name))
         .map_err(csv_error)?;
-    let mut query = ListQuery {
-        limit: 10_000,
-        ..ListQuery::default()
-    };
+    let mut query = Query::<R>::page(0, 10_000);
     let mut count = 0;
     loop {
-        let rows = registry.list(table, &query).await?;
-        for row in &rows {
+        let records = registry.list(&query).await?;
+        for record in &records {
+            let row = record.to_row();
             writer
-                .write_record(table.columns.iter().zip(row).map(|(c, v)| v.format(c.ty)))
+                .write_record(table.columns.iter().zip(&row).map(|(c, v)| v.format(c.ty)))
                 .map_err(csv_error)?;
         }
-        count += rows.len() as u64;
-        match rows.last() {
-            Some(last) if rows.len() as u64 == query.limit => {
-                query.after = Some(table.key_of(last))
+        count += records.len() as u64;
+        match records.last() {
+            Some(last) if records.len() as u64 == query.limit() => {
+                query = query.after(&Key::of(last))
             }
             _ => break,
         }

@@ -356,8 +356,13 @@ impl Projection {
 pub trait Record: Sized {
     fn table() -> &'static Table;
     fn to_row(&self) -> Row;
+    /// As [`Record::to_row`], moving text instead of copying it.
+    fn into_row(self) -> Row;
     /// Reads and validates a row; the error names the field at fault.
     fn from_row(row: &[Value]) -> Result<Self, FieldError>;
+    /// The record's own rules, those [`Record::from_row`] checks once the fields are read (a
+    /// record made in code has not been through them).
+    fn check(&self) -> Result<(), FieldError>;
 }
 
 /// Whether `handle` is `name` in capitals, checked when a table is declared.

@@ -9,8 +9,7 @@
 /// - the mapping to and from rows: for `record Member`, an existing record of the core whose
 ///   fields are the columns and whose `validate` runs when a row is read; for `row
 ///   PaymentRow`, a struct declared here with one public field per column; for `none`, no
-///   mapping (a table the store reads and writes by its own statements);
-/// - the table's `check`: a row read through that mapping, the record's rules included.
+///   mapping (a table the store reads and writes by its own statements).
 ///
 /// ```ignore
 /// table! {
@@ -61,15 +60,9 @@ macro_rules! table {
             singular: $singular,
             columns: $module::COLUMNS,
             key: $module::KEY,
-            check: $crate::table!(@check $kind $($target)?),
         };
 
         $crate::table!(@mapping $kind $($target)? $vis $TABLE $module; $($HANDLE $field: $ty;)+);
-    };
-
-    (@check none) => { |_| Ok(()) };
-    (@check $kind:ident $target:ident) => {
-        |row| <$target as $crate::Record>::from_row(row).map(drop)
     };
 
     (@mapping none $vis:vis $TABLE:ident $module:ident; $($HANDLE:ident $field:ident: $ty:ty;)+) => {};
@@ -84,10 +77,18 @@ macro_rules! table {
                 vec![$($crate::ColumnValue::to_value(&self.$field)),+]
             }
 
+            fn into_row(self) -> $crate::Row {
+                vec![$($crate::ColumnValue::into_value(self.$field)),+]
+            }
+
             fn from_row(row: &[$crate::Value]) -> Result<$record, $crate::FieldError> {
                 let record = $record { $($field: $module::$HANDLE.read(row)?),+ };
                 record.validate()?;
                 Ok(record)
+            }
+
+            fn check(&self) -> Result<(), $crate::FieldError> {
+                self.validate()
             }
         }
     };
@@ -96,13 +97,6 @@ macro_rules! table {
         #[doc = concat!("A row of `", stringify!($TABLE), "`, one field per column.")]
         #[derive(Debug, Clone, PartialEq)]
         $vis struct $row { $(pub $field: $ty),+ }
-
-        impl $row {
-            /// The row, moving its text instead of copying it.
-            pub fn into_row(self) -> $crate::Row {
-                vec![$($crate::ColumnValue::into_value(self.$field)),+]
-            }
-        }
 
         impl $crate::Record for $row {
             fn table() -> &'static $crate::Table {
@@ -113,8 +107,17 @@ macro_rules! table {
                 vec![$($crate::ColumnValue::to_value(&self.$field)),+]
             }
 
+            fn into_row(self) -> $crate::Row {
+                vec![$($crate::ColumnValue::into_value(self.$field)),+]
+            }
+
             fn from_row(row: &[$crate::Value]) -> Result<$row, $crate::FieldError> {
                 Ok($row { $($field: $module::$HANDLE.read(row)?),+ })
+            }
+
+            /// A row struct has no rules beyond its columns' types.
+            fn check(&self) -> Result<(), $crate::FieldError> {
+                Ok(())
             }
         }
     };

@@ -6,6 +6,7 @@ pub mod access_tables;
 mod column;
 mod declare;
 pub mod json;
+pub mod kinds;
 mod value;
 
 pub mod claim_tables;

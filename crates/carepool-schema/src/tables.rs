@@ -4,9 +4,9 @@
 use crate::{Reference, Table};
 use carepool_core::Money;
 use carepool_core::registry::{
-    Area, Contribution, Coverage, FacilityLevel, Family, Location, Member, MemberStatus, Ownership,
-    Payer, Provider, Relationship, Sex,
+    Area, FacilityLevel, MemberStatus, Ownership, Payer, Relationship, Sex,
 };
+pub use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
 use chrono::NaiveDate;
 
 crate::table! {

@@ -93,9 +93,6 @@ pub struct Table {
     pub columns: &'static [Column],
     /// Indices of the key columns, in `columns`.
     pub key: &'static [usize],
-    /// Reads a row as the table's typed record, which runs the record's own rules; the error
-    /// names the field at fault.
-    pub check: fn(&[Value]) -> Result<(), FieldError>,
 }
 
 impl Table {

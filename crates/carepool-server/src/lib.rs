@@ -1,4 +1,4 @@
-//! carepool's HTTP JSON API. The registry's tables are served from their descriptors, so every
+//! carepool's HTTP JSON API. The registry's tables are served by handlers generic over their records, so every
 //! kind has the same verbs: list with paging and filters, read, create, update (see
 //! [`registry_api`]). Errors are JSON with a stable code, a message and the field at fault (see
 //! [`error`]). Every route is registered in [`api_routes`]; the OpenAPI document at
@@ -18,7 +18,9 @@ mod routes;
 use axum::body::Bytes;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::{Json, Router};
-use carepool_schema::{claim_tables, tables};
+use carepool_schema::claim_tables::{self, ClaimRow};
+use carepool_schema::kinds::Kind;
+use carepool_schema::{Record, with_record_type};
 use carepool_service::Registry;
 use chrono::NaiveDate;
 use error::{ApiError, ErrorBody};
@@ -82,9 +84,7 @@ fn api_routes() -> ApiRoutes {
         .add(Verb::Get, "/api/openapi.json", openapi_json)
         .add(Verb::Get, "/api/schemes/{code}", scheme_versions)
         .add(Verb::Get, "/api/families/{id}/overview", family_overview)
-        .add(Verb::Get, collection_path(claims), move |s, q| {
-            list(claims, s, q)
-        })
+        .add(Verb::Get, collection_path(claims), list::<ClaimRow>)
         .add(Verb::Post, "/api/claims", claims_api::submit)
         .add(Verb::Post, "/api/claims/pay", claims_api::pay)
         .add(
@@ -102,20 +102,20 @@ fn api_routes() -> ApiRoutes {
         .add(Verb::Post, "/api/experience", experience_api::experience)
         .add(Verb::Post, "/api/project", projection_api::project)
         .add(Verb::Post, "/api/costing", costing_api::costing);
-    for table in tables::ALL {
-        routes = routes
-            .add(Verb::Get, collection_path(table), move |s, q| {
-                list(table, s, q)
-            })
-            .add(Verb::Post, collection_path(table), move |s, b| {
-                create(table, s, b)
-            })
-            .add(Verb::Get, item_path(table), move |s, p| read(table, s, p))
-            .add(Verb::Put, item_path(table), move |s, p, b| {
-                update(table, s, p, b)
-            });
+    for kind in Kind::ALL.into_iter().filter(|k| k.is_registry()) {
+        routes = with_record_type!(kind, R => record_routes::<R>(routes));
     }
     routes
+}
+
+/// The four verbs of a registry table.
+fn record_routes<R: Record + Send + Sync + 'static>(routes: ApiRoutes) -> ApiRoutes {
+    let table = R::table();
+    routes
+        .add(Verb::Get, collection_path(table), list::<R>)
+        .add(Verb::Post, collection_path(table), create::<R>)
+        .add(Verb::Get, item_path(table), read::<R>)
+        .add(Verb::Put, item_path(table), update::<R>)
 }
 
 /// Whether the server is up

@@ -1,5 +1,5 @@
-//! The registry's tables over HTTP: generic handlers, given a table's descriptor, list, read,
-//! create and update its rows, so every kind has the same verbs. The same descriptor describes
+//! The registry's tables over HTTP: generic handlers, given a record type, list, read, create
+//! and update its records, so every kind has the same verbs. The same descriptor describes
 //! those operations and the record's schema in the OpenAPI document (the `*_operation`
 //! functions beside each handler).
 
@@ -11,9 +11,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use carepool_schema::json::{row_from_json, row_to_json};
-use carepool_schema::{ColumnType, Table, Value};
-use carepool_service::Registry;
-use carepool_store::ListQuery;
+use carepool_schema::{ColumnType, Record, Table};
+use carepool_service::{Key, Query as RecordQuery, Registry, RowProblem, ServiceError};
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -43,9 +42,8 @@ pub fn item_path(table: &Table) -> String {
     format!("/api/{}/{}", table.name, segments.join("/"))
 }
 
-/// A table's rows, a page at a time, filtered on the columns that allow it.
-pub async fn list(
-    table: &'static Table,
+/// A table's records, a page at a time, filtered on the columns that allow it.
+pub async fn list<R: Record + Send + Sync>(
     State(registry): State<Registry>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
@@ -58,43 +56,17 @@ pub async fn list(
     };
     let page = number("page", 1)?;
     let per_page = number("per_page", DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE);
-    let mut filters = Vec::new();
+    // One record more than asked tells whether another page follows.
+    let mut query = RecordQuery::<R>::page((page - 1) * per_page, per_page + 1);
     for (name, text) in &params {
-        if name == "page" || name == "per_page" {
-            continue;
+        if name != "page" && name != "per_page" {
+            query = query.only_named(name, text)?;
         }
-        let index = table
-            .column_index(name)
-            .filter(|&i| table.columns[i].filterable || table.key.contains(&i))
-            .ok_or_else(|| {
-                let allowed: Vec<&str> = table
-                    .columns
-                    .iter()
-                    .filter(|c| c.filterable)
-                    .map(|c| c.name)
-                    .collect();
-                ApiError::invalid_field(
-                    name,
-                    format!(
-                        "cannot filter {} on '{name}'; filters: {}",
-                        table.name,
-                        allowed.join(", ")
-                    ),
-                )
-            })?;
-        filters.push((index, Value::parse(&table.columns[index], text)?));
     }
-    // One row more than asked tells whether another page follows.
-    let query = ListQuery {
-        filters,
-        after: None,
-        offset: (page - 1) * per_page,
-        limit: per_page + 1,
-    };
-    let mut rows = registry.list(table, &query).await?;
-    let has_more = rows.len() as u64 > per_page;
-    rows.truncate(per_page as usize);
-    let items: Vec<JsonValue> = rows.iter().map(|r| row_to_json(table, r)).collect();
+    let mut records = registry.list(&query).await?;
+    let has_more = records.len() as u64 > per_page;
+    records.truncate(per_page as usize);
+    let items: Vec<JsonValue> = records.iter().map(to_json).collect();
     Ok(Json(
         json!({ "items": items, "page": page, "per_page": per_page, "has_more": has_more }),
     ))
@@ -149,15 +121,14 @@ pub fn list_operation(table: &Table) -> Operation {
         .build()
 }
 
-/// One row by its key.
-pub async fn read(
-    table: &'static Table,
+/// One record by its key.
+pub async fn read<R: Record + Send + Sync>(
     State(registry): State<Registry>,
     Path(params): Path<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let key = key_from_path(table, &params)?;
-    let row = registry.get(table, &key).await?;
-    Ok(Json(row_to_json(table, &row)))
+    let key = key_from_path::<R>(&params)?;
+    let record = registry.get(&key).await?;
+    Ok(Json(to_json(&record)))
 }
 
 /// What [`read`] answers.
@@ -170,15 +141,14 @@ pub fn read_operation(table: &Table) -> Operation {
         .build()
 }
 
-/// A new row, checked as an imported one is.
-pub async fn create(
-    table: &'static Table,
+/// A new record, checked as an imported one is.
+pub async fn create<R: Record + Send + Sync>(
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
-    let row = parse_body(table, &body)?;
-    let created = registry.create(table, row).await?;
-    Ok((StatusCode::CREATED, Json(row_to_json(table, &created))))
+    let record: R = parse_body(&body)?;
+    let created = registry.create(record).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&created))))
 }
 
 /// What [`create`] answers.
@@ -198,24 +168,24 @@ pub fn create_operation(table: &Table) -> Operation {
         .build()
 }
 
-/// A row replaced whole; its key cannot change.
-pub async fn update(
-    table: &'static Table,
+/// A record replaced whole; its key cannot change.
+pub async fn update<R: Record + Send + Sync>(
     State(registry): State<Registry>,
     Path(params): Path<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let key = key_from_path(table, &params)?;
-    let row = parse_body(table, &body)?;
-    if table.key_of(&row) != key {
+    let key = key_from_path::<R>(&params)?;
+    let record: R = parse_body(&body)?;
+    if Key::of(&record) != key {
+        let table = R::table();
         let field = table.columns[table.key[0]].name;
         return Err(ApiError::invalid_field(
             field,
             "the key in the body differs from the key in the path; a key cannot be changed",
         ));
     }
-    let updated = registry.update(table, row).await?;
-    Ok(Json(row_to_json(table, &updated)))
+    let updated = registry.update(record).await?;
+    Ok(Json(to_json(&updated)))
 }
 
 /// What [`update`] answers.
@@ -230,25 +200,22 @@ pub fn update_operation(table: &Table) -> Operation {
         .build()
 }
 
-fn key_from_path(table: &Table, params: &HashMap<String, String>) -> Result<Vec<Value>, ApiError> {
-    table
-        .key
-        .iter()
-        .map(|&i| {
-            let column = &table.columns[i];
-            let text = params
-                .get(column.name)
-                .map(String::as_str)
-                .unwrap_or_default();
-            Value::parse(column, text).map_err(ApiError::from)
-        })
-        .collect()
+fn key_from_path<R: Record>(params: &HashMap<String, String>) -> Result<Key<R>, ApiError> {
+    Ok(Key::parse(|name| params.get(name).map(String::as_str))?)
 }
 
-fn parse_body(table: &Table, body: &Bytes) -> Result<Vec<Value>, ApiError> {
+/// The body as a record: JSON of the right shape, then the record's own rules, each refusal
+/// naming its field.
+fn parse_body<R: Record>(body: &Bytes) -> Result<R, ApiError> {
     let json: JsonValue = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
-    Ok(row_from_json(table, &json)?)
+    let row = row_from_json(R::table(), &json)?;
+    R::from_row(&row)
+        .map_err(|broken| ServiceError::Invalid(vec![RowProblem::of_field(0, broken)]).into())
+}
+
+fn to_json<R: Record>(record: &R) -> JsonValue {
+    row_to_json(R::table(), &record.to_row())
 }
 
 /// The name of a table's record in the document's schemas: `CoveragePeriod` for "coverage

@@ -1,4 +1,5 @@
 use carepool_core::eligibility::RuleFailure;
+use carepool_core::registry::FieldError;
 use carepool_core::scheme::SchemeError;
 use carepool_store::StoreError;
 use serde::Serialize;
@@ -24,6 +25,11 @@ impl RowProblem {
             message: message.into(),
             rules: vec![],
         }
+    }
+
+    /// A rule of one field broken, on `line`.
+    pub fn of_field(line: u64, broken: FieldError) -> RowProblem {
+        RowProblem::new(line, Some(broken.field), broken.message)
     }
 }
 
@@ -72,14 +78,5 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict(message) => ServiceError::Conflict(message),
             other => ServiceError::Store(other),
         }
-    }
-}
-
-/// For a single row (the API): its problems as an error.
-pub(crate) fn refuse_single(problems: Vec<RowProblem>) -> Result<(), ServiceError> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ServiceError::Invalid(problems))
     }
 }

@@ -1,5 +1,5 @@
 //! carepool's application services over the store: scheme versions, validated writes of registry
-//! rows (one at a time from the API, or whole files from an import), eligibility at enrolment, and
+//! records (one at a time from the API, or whole files from an import), eligibility at enrolment, and
 //! a family's contribution standing. The CLI and the HTTP server both go through here, so a rule
 //! checked for one is checked for the other.
 
@@ -10,6 +10,7 @@ mod error;
 pub mod experience;
 pub mod options;
 pub mod projection;
+mod records;
 pub mod reserving;
 mod schemes;
 pub mod users;
@@ -17,39 +18,18 @@ mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{RowProblem, ServiceError};
+pub use records::{ImportMode, ImportReport, Key, Numbered, Query};
 pub use schemes::LoadOutcome;
 
 use carepool_core::registry::{Contribution, Coverage, Family, Member};
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::standing::{FamilyRecord, Standing, family_standing};
 use carepool_schema::tables;
-use carepool_schema::{Col, Record};
-use carepool_schema::{Row, Table, Value};
-use carepool_store::{ListQuery, Progress, Store};
+use carepool_schema::{Col, Record, Value};
+use carepool_store::Store;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::sync::Arc;
-
-/// A row read from a file, with the line it came from (1 is the header).
-#[derive(Debug, Clone)]
-pub struct NumberedRow {
-    pub line: u64,
-    pub row: Row,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportMode {
-    /// Any bad row refuses the whole import.
-    AllOrNothing,
-    /// Good rows are written; bad ones are returned as rejects.
-    SkipBad,
-}
-
-#[derive(Debug)]
-pub struct ImportReport {
-    pub written: u64,
-    pub rejected: Vec<(NumberedRow, Vec<RowProblem>)>,
-}
 
 /// A family with everything the registry holds on it.
 #[derive(Debug, Serialize)]
@@ -94,100 +74,13 @@ impl Registry {
         self.store.as_ref()
     }
 
-    /// Checks every row and writes them all in one transaction; or, with `SkipBad`, writes the
-    /// good ones and returns the rest. Writing the same rows twice changes nothing.
-    pub async fn import(
-        &self,
-        table: &'static Table,
-        rows: Vec<NumberedRow>,
-        mode: ImportMode,
-        progress: &Progress,
-    ) -> Result<ImportReport, ServiceError> {
-        let problems = validate::rows(self, table, &rows).await?;
-        if problems.is_empty() {
-            let values: Vec<Row> = rows.into_iter().map(|r| r.row).collect();
-            self.store.upsert(table, &values, progress).await?;
-            return Ok(ImportReport {
-                written: values.len() as u64,
-                rejected: vec![],
-            });
-        }
-        if mode == ImportMode::AllOrNothing {
-            return Err(ServiceError::Invalid(problems));
-        }
-        let (good, rejected) = validate::split_until_clean(self, table, rows, problems).await?;
-        let values: Vec<Row> = good.into_iter().map(|r| r.row).collect();
-        self.store.upsert(table, &values, progress).await?;
-        Ok(ImportReport {
-            written: values.len() as u64,
-            rejected,
-        })
-    }
-
-    /// The problems an import of these rows would meet, without writing anything.
-    pub async fn check(
-        &self,
-        table: &'static Table,
-        rows: &[NumberedRow],
-    ) -> Result<Vec<RowProblem>, ServiceError> {
-        validate::rows(self, table, rows).await
-    }
-
-    /// Adds one new row after the same checks as an import.
-    pub async fn create(&self, table: &'static Table, row: Row) -> Result<Row, ServiceError> {
-        let row = self.checked_single(table, row).await?;
-        self.store.insert(table, &row).await?;
-        Ok(row)
-    }
-
-    /// Replaces a row, after the same checks as an import.
-    pub async fn update(&self, table: &'static Table, row: Row) -> Result<Row, ServiceError> {
-        let row = self.checked_single(table, row).await?;
-        self.store.update(table, &row).await?;
-        Ok(row)
-    }
-
-    /// One row from the API, after the same checks as an import.
-    async fn checked_single(&self, table: &'static Table, row: Row) -> Result<Row, ServiceError> {
-        let numbered = [NumberedRow { line: 0, row }];
-        let problems = validate::rows(self, table, &numbered).await?;
-        error::refuse_single(problems)?;
-        let [NumberedRow { row, .. }] = numbered;
-        Ok(row)
-    }
-
-    pub async fn get(&self, table: &'static Table, key: &[Value]) -> Result<Row, ServiceError> {
-        self.store
-            .get(table, key)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound {
-                what: table.singular,
-                key: key
-                    .iter()
-                    .map(|v| v.format(carepool_schema::ColumnType::Text))
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            })
-    }
-
-    pub async fn list(
-        &self,
-        table: &'static Table,
-        query: &ListQuery,
-    ) -> Result<Vec<Row>, ServiceError> {
-        Ok(self.store.list(table, query).await?)
-    }
-
     /// The family, its members, their cover, its contributions, and its standing on `as_of`.
     pub async fn family_view(
         &self,
         family_id: &str,
         as_of: NaiveDate,
     ) -> Result<FamilyView, ServiceError> {
-        let family_row = self
-            .get(&tables::FAMILIES, &[Value::Text(family_id.into())])
-            .await?;
-        let family = typed::<Family>(&family_row)?;
+        let family: Family = self.record_with(tables::families::ID, family_id).await?;
         let members: Vec<Member> = self
             .typed_where_in(tables::members::FAMILY_ID, std::slice::from_ref(&family.id))
             .await?;
@@ -216,6 +109,21 @@ impl Registry {
             contributions,
             standing,
         })
+    }
+
+    /// The record whose key `column` (of the record's table) is `id`.
+    pub(crate) async fn record_with<R: Record>(
+        &self,
+        column: Col<String>,
+        id: &str,
+    ) -> Result<R, ServiceError> {
+        self.typed_where_in(column, &[id.to_string()])
+            .await?
+            .pop()
+            .ok_or_else(|| ServiceError::NotFound {
+                what: R::table().singular,
+                key: id.to_string(),
+            })
     }
 
     /// The records whose text `column` (of the records' table) holds one of `values`.

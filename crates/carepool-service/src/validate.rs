@@ -1,26 +1,26 @@
-//! The checks every registry write goes through, for a whole file or one row: each row's own rules,
-//! keys and unique values not repeated, references that exist (in the database or earlier in the
+//! The checks every registry write goes through, for a whole file or one row, after each record's
+//! own rules (records.rs): keys and unique values not repeated, references that exist (in the database or earlier in the
 //! same input), and, for coverage, eligibility under the scheme version in force.
 
-use crate::{NumberedRow, Registry, RowProblem, ServiceError, unique};
+use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_core::eligibility::check_enrolment;
 use carepool_core::registry::{Coverage, Family, Member};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_schema::Record;
 use carepool_schema::tables::{self, MEMBERS, members};
-use carepool_schema::{Reference, Table, Value};
+use carepool_schema::{Reference, Row, Table, Value};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 type Problems = Vec<RowProblem>;
+type NumberedRow = Numbered<Row>;
 
 pub(crate) async fn rows(
     registry: &Registry,
     table: &'static Table,
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
-    let mut problems = own_rules(table, rows);
-    problems.extend(repeated_keys(table, rows));
+    let mut problems = repeated_keys(table, rows);
     problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows).await?);
     if std::ptr::eq(table, &tables::COVERAGE) {
@@ -30,41 +30,24 @@ pub(crate) async fn rows(
     Ok(problems)
 }
 
-/// Splits the input into good rows and rejects. Rejecting a row can strand rows that referred to
-/// it in the same input (a village whose district was rejected), so this repeats until clean.
+/// Splits the input into good rows and the problems of the rest. Rejecting a row can strand rows
+/// that referred to it in the same input (a village whose district was rejected), so this repeats
+/// until clean.
 pub(crate) async fn split_until_clean(
     registry: &Registry,
     table: &'static Table,
     mut rows: Vec<NumberedRow>,
     mut problems: Problems,
-) -> Result<(Vec<NumberedRow>, Vec<(NumberedRow, Problems)>), ServiceError> {
+) -> Result<(Vec<NumberedRow>, Problems), ServiceError> {
     let mut rejected = Vec::new();
     while !problems.is_empty() {
-        let mut by_line: BTreeMap<u64, Problems> = BTreeMap::new();
-        for problem in problems {
-            by_line.entry(problem.line).or_default().push(problem);
-        }
-        let (bad, good): (Vec<_>, Vec<_>) = rows
-            .into_iter()
-            .partition(|r| by_line.contains_key(&r.line));
-        rejected.extend(bad.into_iter().map(|r| {
-            let problems = by_line.remove(&r.line).unwrap_or_default();
-            (r, problems)
-        }));
-        rows = good;
+        let bad_lines: HashSet<u64> = problems.iter().map(|p| p.line).collect();
+        rows.retain(|r| !bad_lines.contains(&r.line));
+        rejected.append(&mut problems);
         problems = self::rows(registry, table, &rows).await?;
     }
-    rejected.sort_by_key(|(r, _)| r.line);
+    rejected.sort_by_key(|p| p.line);
     Ok((rows, rejected))
-}
-
-fn own_rules(table: &Table, rows: &[NumberedRow]) -> Problems {
-    rows.iter()
-        .filter_map(|r| {
-            let broken = (table.check)(&r.row).err()?;
-            Some(RowProblem::new(r.line, Some(broken.field), broken.message))
-        })
-        .collect()
 }
 
 /// Keys, and unique values such as a member's national id, may appear once in an input.
@@ -72,14 +55,14 @@ fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
     let mut problems = Vec::new();
     let mut seen: HashMap<Cow<str>, u64> = HashMap::with_capacity(rows.len());
     for r in rows {
-        if let Some(first) = seen.insert(key_of(table, &r.row), r.line) {
+        if let Some(first) = seen.insert(key_of(table, &r.item), r.line) {
             problems.push(RowProblem::new(
                 r.line,
                 Some(table.columns[table.key[0]].name),
                 format!(
                     "duplicate {} {}: already on line {first}",
                     table.singular,
-                    table.key_text(&r.row)
+                    table.key_text(&r.item)
                 ),
             ));
         }
@@ -87,7 +70,7 @@ fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
     if std::ptr::eq(table, &MEMBERS) {
         let mut seen: HashMap<&str, u64> = HashMap::new();
         for r in rows {
-            if let Some(id) = members::NATIONAL_ID.value(&r.row).as_text()
+            if let Some(id) = members::NATIONAL_ID.value(&r.item).as_text()
                 && let Some(first) = seen.insert(id, r.line)
             {
                 problems.push(RowProblem::new(
@@ -122,7 +105,7 @@ async fn national_ids_taken(
     let national_id = members::NATIONAL_ID;
     let wanted: Vec<String> = unique(
         rows.iter()
-            .filter_map(|r| national_id.value(&r.row).as_text().map(str::to_string)),
+            .filter_map(|r| national_id.value(&r.item).as_text().map(str::to_string)),
     );
     let holders: HashMap<String, String> = registry
         .store
@@ -139,9 +122,9 @@ async fn national_ids_taken(
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let id = national_id.value(&r.row).as_text()?;
+            let id = national_id.value(&r.item).as_text()?;
             let holder = holders.get(id)?;
-            (*holder != table.key_text(&r.row)).then(|| {
+            (*holder != table.key_text(&r.item)).then(|| {
                 RowProblem::new(
                     r.line,
                     Some("national_id"),
@@ -162,7 +145,10 @@ async fn missing_references(
         let Some(reference) = column.references else {
             continue;
         };
-        let wanted: HashSet<&str> = rows.iter().filter_map(|r| r.row[index].as_text()).collect();
+        let wanted: HashSet<&str> = rows
+            .iter()
+            .filter_map(|r| r.item[index].as_text())
+            .collect();
         if wanted.is_empty() {
             continue;
         }
@@ -175,7 +161,7 @@ async fn missing_references(
                 if target.name == table.name {
                     known.extend(
                         rows.iter()
-                            .filter_map(|r| r.row[target.key[0]].as_text().map(str::to_string)),
+                            .filter_map(|r| r.item[target.key[0]].as_text().map(str::to_string)),
                     );
                 }
                 let unresolved: Vec<String> = wanted
@@ -194,7 +180,7 @@ async fn missing_references(
                 .to_string(),
         };
         for r in rows {
-            if let Some(value) = r.row[index].as_text()
+            if let Some(value) = r.item[index].as_text()
                 && !known.contains(value)
             {
                 problems.push(RowProblem::new(
@@ -213,7 +199,7 @@ async fn missing_references(
 async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems, ServiceError> {
     let coverage: Vec<(u64, Coverage)> = rows
         .iter()
-        .filter_map(|r| Coverage::from_row(&r.row).ok().map(|c| (r.line, c)))
+        .filter_map(|r| Coverage::from_row(&r.item).ok().map(|c| (r.line, c)))
         .collect();
     let member_ids: Vec<String> = unique(coverage.iter().map(|(_, c)| c.member_id.clone()));
     let members: HashMap<String, Member> = registry

@@ -1,6 +1,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use carepool_schema::tables;
+use carepool_schema::kinds::Kind;
+use carepool_schema::with_record_type;
 use carepool_service::{ImportMode, Registry};
 use carepool_store::Store;
 use carepool_store_postgres::PostgresStore;
@@ -87,26 +88,19 @@ impl Harness {
         kind: &str,
         file: &Path,
     ) -> Result<carepool_io::ImportSummary, carepool_io::CsvError> {
-        let table = tables::table_named(kind).unwrap();
-        carepool_io::import_file(
-            &self.registry,
-            table,
-            file,
-            ImportMode::AllOrNothing,
-            &|_| {},
-        )
-        .await
+        let kind = Kind::named(kind).unwrap();
+        with_record_type!(kind, R => {
+            carepool_io::import_file::<R>(&self.registry, file, ImportMode::AllOrNothing, &|_| {})
+                .await
+        })
     }
 
     pub async fn export(&self, kind: &str) -> String {
         let mut out = Vec::new();
-        carepool_io::export(
-            &self.registry,
-            tables::table_named(kind).unwrap(),
-            &mut out,
-            "test".as_ref(),
-        )
-        .await
+        let kind = Kind::named(kind).unwrap();
+        with_record_type!(kind, R => {
+            carepool_io::export::<R>(&self.registry, &mut out, "test".as_ref()).await
+        })
         .unwrap();
         String::from_utf8(out).unwrap()
     }
@@ -114,15 +108,8 @@ impl Harness {
     /// Every table exported, for comparing the whole database before and after.
     pub async fn dump(&self) -> String {
         let mut dump = String::new();
-        for table in tables::ALL
-            .into_iter()
-            .chain(carepool_schema::claim_tables::ALL.iter().copied())
-        {
-            let mut out = Vec::new();
-            carepool_io::export(&self.registry, table, &mut out, "test".as_ref())
-                .await
-                .unwrap();
-            dump.push_str(&String::from_utf8(out).unwrap());
+        for kind in Kind::ALL {
+            dump.push_str(&self.export(kind.name()).await);
         }
         for code in self.store.scheme_codes().await.unwrap() {
             for version in self.store.scheme_versions(&code).await.unwrap() {

@@ -11,16 +11,16 @@ pub use adjudicate::{AdjudicationReport, BATCH};
 pub use pay::PaymentReport;
 pub use submit::{Answer, ReadSubmissions, RecentContext};
 
+use crate::Registry;
 use crate::error::{RowProblem, ServiceError};
-use crate::{Registry, typed};
 use carepool_core::claims::verify::CoverStatus;
 use carepool_core::claims::{Claim, ClaimRecord, Reason};
 use carepool_core::registry::Member;
+use carepool_schema::Row;
 use carepool_schema::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, claim_lines, claim_reasons, claim_usage, claims,
 };
-use carepool_schema::tables::{MEMBERS, members};
-use carepool_schema::{Row, Value};
+use carepool_schema::tables::members;
 use carepool_store::{Lock, LockedReads, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -150,7 +150,7 @@ impl Registry {
         member_id: &str,
         date: NaiveDate,
     ) -> Result<CoverStatus, ServiceError> {
-        let member: Member = typed(&self.get(&MEMBERS, &[Value::Text(member_id.into())]).await?)?;
+        let member: Member = self.record_with(members::ID, member_id).await?;
         let mut loader = context::Loader::new(self);
         let loaded = loader.load(vec![member.id.clone()], Vec::new()).await?;
         let ledger = context::ledger(

@@ -9,7 +9,7 @@ use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::{Payable, PayeeKind, Period, plan};
 use carepool_schema::claim_tables::{CLAIM_PAYMENT, CLAIMS, PAYMENTS, Payment, claims, payments};
-use carepool_schema::{Row, Value};
+use carepool_schema::{Record, Row, Value};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -1,19 +1,18 @@
 //! A medical reviewer's decision on a claim held for review.
 
 use super::{ClaimView, records_from_rows};
+use crate::Registry;
 use crate::error::{RowProblem, ServiceError};
-use crate::{Registry, typed};
 use carepool_core::Money;
 use carepool_core::claims::review::{ReviewAction, apply_review, released_usage};
 use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
-use carepool_schema::Value;
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
     claim_lines, claim_reasons, claim_usage, claims,
 };
-use carepool_schema::tables::FAMILIES;
+use carepool_schema::tables::families;
 use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 
@@ -47,11 +46,7 @@ impl Registry {
         // The package the claim was judged under: what its lines counted against.
         let mut package = None;
         if let (Some(family_id), Some(version_date)) = (&before.family_id, before.scheme_version) {
-            let family: Family = typed(
-                &self
-                    .get(&FAMILIES, &[Value::Text(family_id.as_str().into())])
-                    .await?,
-            )?;
+            let family: Family = self.record_with(families::ID, family_id).await?;
             let versions = self.scheme_versions(&family.scheme).await?;
             package = version_in_force(&versions, version_date)
                 .and_then(|v| before.package.as_deref().and_then(|p| v.package(p)))

@@ -1,0 +1,411 @@
+//! The registry's records through the service, typed in and out: a `Member` in, a `Member` back.
+//! The edges (CSV files, the API) turn text into records, keys and queries and name the field at
+//! fault; here records are checked against their own rules, each other and the database
+//! (validate.rs), then written as rows.
+
+use crate::{Registry, RowProblem, ServiceError, validate};
+use carepool_core::registry::FieldError;
+use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Value};
+use carepool_store::{ListQuery, Progress};
+use std::marker::PhantomData;
+
+/// Something read from a file with the line it came from (1 is the header; 0 for an item that
+/// did not come from a file).
+#[derive(Debug, Clone)]
+pub struct Numbered<T> {
+    pub line: u64,
+    pub item: T,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Any bad record refuses the whole import.
+    AllOrNothing,
+    /// Good records are written; bad ones are returned as rejects.
+    SkipBad,
+}
+
+#[derive(Debug)]
+pub struct ImportReport {
+    pub written: u64,
+    /// What is wrong with each record left out, by line.
+    pub rejected: Vec<RowProblem>,
+}
+
+/// The key of a record of type `R`: one value per key column.
+#[derive(Debug, Clone)]
+pub struct Key<R> {
+    values: Vec<Value>,
+    record: PhantomData<fn() -> R>,
+}
+
+impl<R> PartialEq for Key<R> {
+    fn eq(&self, other: &Key<R>) -> bool {
+        self.values == other.values
+    }
+}
+
+impl<R: Record> Key<R> {
+    pub fn of(record: &R) -> Key<R> {
+        Key::from_values(R::table().key_of(&record.to_row()))
+    }
+
+    /// The key from text, one per key column, found by the column's name (a URL path's
+    /// segments); a missing or wrong one names its column.
+    pub fn parse<'a>(text_of: impl Fn(&str) -> Option<&'a str>) -> Result<Key<R>, FieldError> {
+        let table = R::table();
+        let values = table
+            .key
+            .iter()
+            .map(|&i| {
+                let column = &table.columns[i];
+                let text = text_of(column.name).unwrap_or_default();
+                Value::parse(column, text)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Key::from_values(values))
+    }
+
+    fn from_values(values: Vec<Value>) -> Key<R> {
+        Key {
+            values,
+            record: PhantomData,
+        }
+    }
+
+    /// "M001", or "M001/2024-01-01" for a key of two columns.
+    pub fn text(&self) -> String {
+        let texts: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| v.format(ColumnType::Text))
+            .collect();
+        texts.join("/")
+    }
+}
+
+/// Which records of type `R` a list returns: equality filters, then a page in key order.
+#[derive(Debug, Clone)]
+pub struct Query<R> {
+    list: ListQuery,
+    record: PhantomData<fn() -> R>,
+}
+
+impl<R: Record> Query<R> {
+    /// The records from `offset`, at most `limit` of them.
+    pub fn page(offset: u64, limit: u64) -> Query<R> {
+        Query {
+            list: ListQuery {
+                offset,
+                limit,
+                ..ListQuery::default()
+            },
+            record: PhantomData,
+        }
+    }
+
+    /// Only the records whose `column` holds `value`; a column of another table is refused.
+    pub fn only<T: ColumnValue>(
+        mut self,
+        column: Col<T>,
+        value: &T,
+    ) -> Result<Query<R>, ServiceError> {
+        let table = R::table();
+        if !std::ptr::eq(column.table(), table) {
+            return Err(invalid_filter(
+                column.name(),
+                format!(
+                    "is a column of {}, not of {}",
+                    column.table().name,
+                    table.name
+                ),
+            ));
+        }
+        self.list.filters.push((column.index(), value.to_value()));
+        Ok(self)
+    }
+
+    /// Only the records whose column `name` holds `text` (a URL's query): the column must be
+    /// one the table may be filtered on, and the text a value of its type.
+    pub fn only_named(mut self, name: &str, text: &str) -> Result<Query<R>, ServiceError> {
+        let table = R::table();
+        let index = table
+            .column_index(name)
+            .filter(|&i| table.columns[i].filterable || table.key.contains(&i))
+            .ok_or_else(|| {
+                let allowed: Vec<&str> = table
+                    .columns
+                    .iter()
+                    .filter(|c| c.filterable)
+                    .map(|c| c.name)
+                    .collect();
+                invalid_filter(
+                    name,
+                    format!(
+                        "cannot filter {} on '{name}'; filters: {}",
+                        table.name,
+                        allowed.join(", ")
+                    ),
+                )
+            })?;
+        let value = Value::parse(&table.columns[index], text)
+            .map_err(|broken| ServiceError::Invalid(vec![RowProblem::of_field(0, broken)]))?;
+        self.list.filters.push((index, value));
+        Ok(self)
+    }
+
+    /// Only the records after `last` in key order (keyset paging, for long exports).
+    pub fn after(mut self, last: &Key<R>) -> Query<R> {
+        self.list.after = Some(last.values.clone());
+        self.list.offset = 0;
+        self
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.list.limit
+    }
+}
+
+impl Registry {
+    /// Checks every record and writes them all in one transaction; or, with `SkipBad`, writes the
+    /// good ones and reports the rest. Writing the same records twice changes nothing.
+    pub async fn import<R: Record>(
+        &self,
+        records: Vec<Numbered<R>>,
+        mode: ImportMode,
+        progress: &Progress,
+    ) -> Result<ImportReport, ServiceError> {
+        let table = R::table();
+        let own = own_rules(&records);
+        let rows = into_rows(records);
+        let mut problems = own;
+        problems.extend(validate::rows(self, table, &rows).await?);
+        problems.sort_by_key(|p| p.line);
+        if problems.is_empty() {
+            let values: Vec<Row> = rows.into_iter().map(|r| r.item).collect();
+            self.store.upsert(table, &values, progress).await?;
+            return Ok(ImportReport {
+                written: values.len() as u64,
+                rejected: vec![],
+            });
+        }
+        if mode == ImportMode::AllOrNothing {
+            return Err(ServiceError::Invalid(problems));
+        }
+        let (good, rejected) = validate::split_until_clean(self, table, rows, problems).await?;
+        let values: Vec<Row> = good.into_iter().map(|r| r.item).collect();
+        self.store.upsert(table, &values, progress).await?;
+        Ok(ImportReport {
+            written: values.len() as u64,
+            rejected,
+        })
+    }
+
+    /// The problems an import of these records would meet, without writing anything.
+    pub async fn check<R: Record>(
+        &self,
+        records: &[Numbered<R>],
+    ) -> Result<Vec<RowProblem>, ServiceError> {
+        let mut problems = own_rules(records);
+        let rows: Vec<Numbered<Row>> = records
+            .iter()
+            .map(|r| Numbered {
+                line: r.line,
+                item: r.item.to_row(),
+            })
+            .collect();
+        problems.extend(validate::rows(self, R::table(), &rows).await?);
+        problems.sort_by_key(|p| p.line);
+        Ok(problems)
+    }
+
+    /// Adds one new record after the same checks as an import.
+    pub async fn create<R: Record>(&self, record: R) -> Result<R, ServiceError> {
+        let row = self.checked_single(&record).await?;
+        self.store.insert(R::table(), &row).await?;
+        Ok(record)
+    }
+
+    /// Replaces a record, after the same checks as an import.
+    pub async fn update<R: Record>(&self, record: R) -> Result<R, ServiceError> {
+        let row = self.checked_single(&record).await?;
+        self.store.update(R::table(), &row).await?;
+        Ok(record)
+    }
+
+    /// One record from the API, after the same checks as an import.
+    async fn checked_single<R: Record>(&self, record: &R) -> Result<Row, ServiceError> {
+        if let Err(broken) = record.check() {
+            return Err(ServiceError::Invalid(vec![RowProblem::of_field(0, broken)]));
+        }
+        let rows = [Numbered {
+            line: 0,
+            item: record.to_row(),
+        }];
+        let problems = validate::rows(self, R::table(), &rows).await?;
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+        let [Numbered { item: row, .. }] = rows;
+        Ok(row)
+    }
+
+    pub async fn get<R: Record>(&self, key: &Key<R>) -> Result<R, ServiceError> {
+        let table = R::table();
+        let row =
+            self.store
+                .get(table, &key.values)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: table.singular,
+                    key: key.text(),
+                })?;
+        crate::typed(&row)
+    }
+
+    pub async fn list<R: Record>(&self, query: &Query<R>) -> Result<Vec<R>, ServiceError> {
+        let rows = self.store.list(R::table(), &query.list).await?;
+        rows.iter().map(|row| crate::typed(row)).collect()
+    }
+}
+
+fn invalid_filter(name: &str, message: String) -> ServiceError {
+    ServiceError::Invalid(vec![RowProblem::new(0, Some(name), message)])
+}
+
+fn own_rules<R: Record>(records: &[Numbered<R>]) -> Vec<RowProblem> {
+    records
+        .iter()
+        .filter_map(|r| Some(RowProblem::of_field(r.line, r.item.check().err()?)))
+        .collect()
+}
+
+/// The records as rows. Taken from the back, with the records' buffer shrunk as it empties, so a
+/// large import holds little more than one copy of its data at a time.
+fn into_rows<R: Record>(mut records: Vec<Numbered<R>>) -> Vec<Numbered<Row>> {
+    let mut rows = Vec::with_capacity(records.len());
+    while let Some(Numbered { line, item }) = records.pop() {
+        rows.push(Numbered {
+            line,
+            item: item.into_row(),
+        });
+        if records.len() < records.capacity() / 2 {
+            records.shrink_to_fit();
+        }
+    }
+    rows.reverse();
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_core::registry::{Coverage, Member};
+    use carepool_schema::tables::{coverage, families, members};
+    use chrono::NaiveDate;
+
+    fn problem(error: ServiceError) -> RowProblem {
+        match error {
+            ServiceError::Invalid(mut problems) if problems.len() == 1 => problems.remove(0),
+            other => panic!("expected one problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_query_filters_on_its_own_tables_columns_only() {
+        let query = Query::<Member>::page(0, 10)
+            .only(members::FAMILY_ID, &"F1".to_string())
+            .unwrap();
+        assert_eq!(
+            query.list.filters,
+            [(members::FAMILY_ID.index(), Value::Text("F1".into()))]
+        );
+        let refused = problem(
+            Query::<Member>::page(0, 10)
+                .only(families::LOCATION_CODE, &"V1".to_string())
+                .unwrap_err(),
+        );
+        assert_eq!(refused.column.as_deref(), Some("location_code"));
+        assert_eq!(refused.message, "is a column of families, not of members");
+    }
+
+    #[test]
+    fn a_filter_by_name_must_be_a_filterable_column_and_a_value_of_its_type() {
+        let query = Query::<Member>::page(0, 10).only_named("sex", "F").unwrap();
+        assert_eq!(query.list.filters.len(), 1);
+        let unknown = problem(
+            Query::<Member>::page(0, 10)
+                .only_named("shoe_size", "42")
+                .unwrap_err(),
+        );
+        assert_eq!(unknown.column.as_deref(), Some("shoe_size"));
+        assert!(
+            unknown
+                .message
+                .starts_with("cannot filter members on 'shoe_size'; filters: "),
+            "{}",
+            unknown.message
+        );
+        let not_filterable = problem(
+            Query::<Member>::page(0, 10)
+                .only_named("name", "Awa")
+                .unwrap_err(),
+        );
+        assert_eq!(not_filterable.column.as_deref(), Some("name"));
+        // Key columns may be filtered on too.
+        let wrong_value = problem(
+            Query::<Coverage>::page(0, 10)
+                .only_named("start_date", "2025-13-01")
+                .unwrap_err(),
+        );
+        assert_eq!(wrong_value.column.as_deref(), Some("start_date"));
+    }
+
+    #[test]
+    fn a_key_is_parsed_column_by_column_and_names_the_one_at_fault() {
+        let path = |name: &str| match name {
+            "member_id" => Some("M1"),
+            "start_date" => Some("2025-01-01"),
+            _ => None,
+        };
+        let key = Key::<Coverage>::parse(path).unwrap();
+        assert_eq!(key.text(), "M1/2025-01-01");
+        let cover = Coverage {
+            member_id: "M1".into(),
+            start_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            end_date: None,
+            package: None,
+        };
+        assert_eq!(Key::of(&cover), key);
+        let bad = Key::<Coverage>::parse(|name| match name {
+            "member_id" => Some("M1"),
+            _ => Some("the first of May"),
+        })
+        .unwrap_err();
+        assert_eq!(bad.field, "start_date");
+        let missing = Key::<Coverage>::parse(|_| None).unwrap_err();
+        assert_eq!(missing.field, "member_id");
+    }
+
+    #[test]
+    fn records_become_rows_in_their_order() {
+        let records: Vec<Numbered<Coverage>> = (1..=5u32)
+            .map(|day| Numbered {
+                line: u64::from(day) + 1,
+                item: Coverage {
+                    member_id: format!("M{day}"),
+                    start_date: NaiveDate::from_ymd_opt(2025, 1, day).unwrap(),
+                    end_date: None,
+                    package: None,
+                },
+            })
+            .collect();
+        let expected: Vec<(u64, Row)> = records.iter().map(|r| (r.line, r.item.to_row())).collect();
+        let rows: Vec<(u64, Row)> = into_rows(records)
+            .into_iter()
+            .map(|r| (r.line, r.item))
+            .collect();
+        assert_eq!(rows, expected);
+        assert_eq!(coverage::MEMBER_ID.value(&rows[0].1).as_text(), Some("M1"));
+    }
+}
