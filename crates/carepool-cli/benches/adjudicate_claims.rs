@@ -9,7 +9,8 @@
 //! 1. receiving every claim of the year from CSV (one transaction);
 //! 2. adjudicating them all and writing the decisions (batches of 2,000 claims);
 //! 3. submitting single claims over HTTP on loopback from C concurrent clients (the claims
-//!    that reached the scheme after the year's end), each received and judged at once;
+//!    that reached the scheme after the year's end), each with its facility's token, each
+//!    received and judged at once;
 //!    `--http 0` leaves this step out.
 //!
 //! Prints rates, the CPU time each batch step used (in this process: all of it on SQLite, not
@@ -18,13 +19,16 @@
 
 mod support;
 
+use carepool_core::access::Role;
 use carepool_core::claims::Claim;
 use carepool_service::Registry;
+use carepool_service::users::NewUser;
 use carepool_synth::{Options, SynthConfig};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -134,6 +138,25 @@ async fn main() {
     store.close().await;
 }
 
+/// A token for each facility that sent claims, each of its own facility user: the claims are
+/// posted as facilities post them.
+async fn facility_tokens(registry: &Registry, claims: &[Claim]) -> HashMap<String, String> {
+    let providers: BTreeSet<&str> = claims.iter().map(|c| c.provider_id.as_str()).collect();
+    let mut tokens = HashMap::new();
+    for provider in providers {
+        let user = NewUser {
+            name: format!("facility-{provider}"),
+            role: Role::Facility,
+            districts: vec![],
+            provider: Some(provider.to_string()),
+        };
+        let user = registry.add_user(user, "a bench password").await.unwrap();
+        let token = registry.create_token(&user.name, None).await.unwrap();
+        tokens.insert(provider.to_string(), token.secret);
+    }
+    tokens
+}
+
 /// Serves the API on a loopback port and posts each claim alone, `clients` at a time; returns
 /// claims per second and the sorted latencies.
 async fn submit_over_http(
@@ -144,13 +167,17 @@ async fn submit_over_http(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(carepool_server::serve(registry, listener, async {
+    let server = tokio::spawn(carepool_server::serve(registry.clone(), listener, async {
         let _ = stopped.await;
     }));
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let bodies: Vec<Bytes> = claims
+    let tokens = facility_tokens(&registry, &claims).await;
+    let bodies: Vec<(String, Bytes)> = claims
         .iter()
-        .map(|claim| Bytes::from(serde_json::to_vec(claim).unwrap()))
+        .map(|claim| {
+            let token = format!("Bearer {}", tokens[&claim.provider_id]);
+            (token, Bytes::from(serde_json::to_vec(claim).unwrap()))
+        })
         .collect();
     let queue = Arc::new(std::sync::Mutex::new(bodies));
     let url: hyper::Uri = format!("http://{address}/api/claims").parse().unwrap();
@@ -161,11 +188,12 @@ async fn submit_over_http(
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             loop {
-                let Some(body) = queue.lock().unwrap().pop() else {
+                let Some((token, body)) = queue.lock().unwrap().pop() else {
                     return latencies;
                 };
                 let request = hyper::Request::post(url.clone())
                     .header("content-type", "application/json")
+                    .header("authorization", token)
                     .body(Full::new(body))
                     .unwrap();
                 let sent = Instant::now();

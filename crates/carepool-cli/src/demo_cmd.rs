@@ -87,10 +87,16 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     );
     println!("  facilities and patients paid the month after: {paid} payments");
     let users = demo_users(&registry).await?;
-    println!("  one user per role (docs/ACCESS.md); their passwords, shown this once:");
-    for (name, password) in users {
-        println!("    {name:<18} {password}");
+    println!(
+        "  one user per role (docs/ACCESS.md); their passwords and API tokens, shown this once:"
+    );
+    for user in &users {
+        println!("    {:<18} {} {}", user.name, user.password, user.token);
     }
+    let reader = users
+        .iter()
+        .find(|u| u.name == Role::ClaimsOfficer.as_str())
+        .map_or("TOKEN", |u| u.token.as_str());
 
     // The command as the user ran it (target/release/carepool, say), so the hints run as shown.
     let command = std::env::args().next().unwrap_or_else(|| "carepool".into());
@@ -110,8 +116,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "  http://{addr}/api/claims?status=partially_approved&per_page=20   http://{addr}/api/openapi.json\n"
+        "  curl -H 'Authorization: Bearer {reader}' 'http://{addr}/api/claims?status=partially_approved&per_page=20'"
     );
+    println!("  http://{addr}/api/openapi.json\n");
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -123,9 +130,16 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     Ok(())
 }
 
-/// One user per role, named after it, with a random password; the facility user acts for the
-/// first facility. National users: the demo's districts are made up.
-async fn demo_users(registry: &Registry) -> Result<Vec<(String, String)>> {
+/// A user the demo made, with the secrets shown once.
+struct DemoUser {
+    name: String,
+    password: String,
+    token: String,
+}
+
+/// One user per role, named after it, with a random password and an API token; the facility
+/// user acts for the first facility. National users: the demo's districts are made up.
+async fn demo_users(registry: &Registry) -> Result<Vec<DemoUser>> {
     let first_provider = registry
         .list::<Provider>(&Query::page(0, 1))
         .await?
@@ -140,8 +154,13 @@ async fn demo_users(registry: &Registry) -> Result<Vec<(String, String)>> {
             districts: Vec::new(),
             provider: role.is_facility().then(|| first_provider.clone()).flatten(),
         };
-        registry.add_user(user, &password).await?;
-        made.push((role.as_str().to_string(), password));
+        let user = registry.add_user(user, &password).await?;
+        let token = registry.create_token(&user.name, None).await?.secret;
+        made.push(DemoUser {
+            name: user.name,
+            password,
+            token,
+        });
     }
     Ok(made)
 }

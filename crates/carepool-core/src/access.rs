@@ -20,61 +20,28 @@ code_enum!(
     }
 );
 
-/// An action a route or a command needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// Add, disable and change users and their tokens.
-    ManageUsers,
-    /// Load scheme versions.
-    LoadSchemes,
-    /// Read the registry: locations, providers, families, members, coverage, contributions.
-    ReadRegistry,
-    /// Change locations and providers.
-    WriteNetwork,
-    /// Register and change families, members and their cover.
-    WriteEnrolment,
-    /// Record contributions.
-    WriteContributions,
-    /// Receive claims from any facility and run adjudication.
-    ReceiveClaims,
-    /// Read every claim.
-    ReadClaims,
-    /// Decide a claim held for medical review.
-    ReviewClaims,
-    /// Propose and release payment runs.
-    PayClaims,
-    /// Submit claims as one's own facility and read its claims and payments.
-    SubmitOwnClaims,
-    /// Check a member's cover by member id or national id.
-    CheckCover,
-    /// Read the scheme's indicators.
-    ReadIndicators,
-    /// Export extracts and run actuarial studies.
-    RunStudies,
-    /// Read the audit trail.
-    ReadAudit,
-}
+code_enum!(
+    /// An action a route or a command needs; docs/ACCESS.md says what each allows.
+    Permission {
+        ManageUsers = "manage_users",
+        LoadSchemes = "load_schemes",
+        ReadRegistry = "read_registry",
+        WriteNetwork = "write_network",
+        WriteEnrolment = "write_enrolment",
+        WriteContributions = "write_contributions",
+        ReceiveClaims = "receive_claims",
+        ReadClaims = "read_claims",
+        ReviewClaims = "review_claims",
+        PayClaims = "pay_claims",
+        SubmitOwnClaims = "submit_own_claims",
+        CheckCover = "check_cover",
+        ReadIndicators = "read_indicators",
+        RunStudies = "run_studies",
+        ReadAudit = "read_audit",
+    }
+);
 
 impl Permission {
-    pub const ALL: &'static [Permission] = &[
-        Permission::ManageUsers,
-        Permission::LoadSchemes,
-        Permission::ReadRegistry,
-        Permission::WriteNetwork,
-        Permission::WriteEnrolment,
-        Permission::WriteContributions,
-        Permission::ReceiveClaims,
-        Permission::ReadClaims,
-        Permission::ReviewClaims,
-        Permission::PayClaims,
-        Permission::SubmitOwnClaims,
-        Permission::CheckCover,
-        Permission::ReadIndicators,
-        Permission::RunStudies,
-        Permission::ReadAudit,
-    ];
-
     /// Reading only: what a manager or an auditor may do.
     pub fn reads_only(self) -> bool {
         matches!(

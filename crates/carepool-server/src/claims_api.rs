@@ -1,18 +1,23 @@
 //! Claims over HTTP: facilities submit claims (one, or a batch) and get the decisions back;
 //! reviewers decide; payment runs; a facility checks a member's cover.
 
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::intake::Intake;
 use crate::openapi::{CLAIMS, json_schema};
+use crate::registry_api::list_within;
 use crate::{date_param, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use carepool_core::access::Permission;
 use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::{Claim, ClaimStatus, ReasonCode};
-use carepool_service::Registry;
+use carepool_schema::claim_tables::{ClaimRow, claims};
 use carepool_service::claims::ReceivedClaim;
+use carepool_service::users::User;
+use carepool_service::{Registry, ServiceError};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
@@ -84,6 +89,7 @@ json_schema!(ClaimViewSchema, "ClaimView", {
         (status = 422, description = "A claim is malformed, or was sent before with other content", body = ErrorBody),
     ))]
 pub async fn submit(
+    caller: Caller,
     State(intake): State<Intake>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
@@ -95,6 +101,14 @@ pub async fn submit(
     } else {
         vec![parse(&body)?]
     };
+    if let Some(own) = own_provider(caller.user()?)
+        && let Some(other) = claims.iter().find(|c| c.provider_id != own)
+    {
+        return Err(ApiError::forbidden(format!(
+            "a facility submits its own claims only: this token is {own}'s, the claim {}'s",
+            other.provider_id
+        )));
+    }
     let received = claims
         .into_iter()
         .enumerate()
@@ -120,11 +134,42 @@ pub async fn submit(
         (status = 404, description = "No such claim", body = ErrorBody),
     ))]
 pub async fn show(
+    caller: Caller,
     State(registry): State<Registry>,
     Path((provider, number)): Path<(String, String)>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let id = carepool_core::claims::claim_id(&provider, &number);
+    // Another facility's claim is answered as if it did not exist.
+    if own_provider(caller.user()?).is_some_and(|own| own != provider) {
+        return Err(ServiceError::NotFound {
+            what: "claim",
+            key: id,
+        }
+        .into());
+    }
     Ok(Json(json(&registry.claim_view(&id).await?)?))
+}
+
+/// Claims in key order, a page at a time, filtered by status, provider or member; a facility
+/// sees its own claims only.
+pub async fn list(
+    caller: Caller,
+    State(registry): State<Registry>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<JsonValue>, ApiError> {
+    let scope = own_provider(caller.user()?).map(|own| (claims::PROVIDER_ID.name(), own));
+    list_within::<ClaimRow>(&registry, &params, scope).await
+}
+
+/// The facility whose claims alone a user may see or send: a facility user's, unless the role
+/// also reads every claim.
+fn own_provider(user: &User) -> Option<&str> {
+    if user.role.may(Permission::ReadClaims) {
+        return None;
+    }
+    // A facility user always names its facility (checked when added); one that did not would
+    // see nothing rather than everything.
+    Some(user.provider.as_deref().unwrap_or_default())
 }
 
 #[derive(Deserialize)]

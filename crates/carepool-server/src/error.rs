@@ -4,6 +4,8 @@
 //! | code           | status | meaning                                                    |
 //! |----------------|--------|------------------------------------------------------------|
 //! | `bad_request`  | 400    | the body is not JSON                                       |
+//! | `unauthenticated` | 401 | no token, or one that is unknown, expired or revoked      |
+//! | `forbidden`    | 403    | the user's role may not do this (docs/ACCESS.md)           |
 //! | `invalid`      | 422    | a field breaks a rule; `field` names it                    |
 //! | `not_eligible` | 422    | an enrolment refused by eligibility; `rules` lists them    |
 //! | `not_found`    | 404    | no such record or endpoint                                 |
@@ -29,6 +31,8 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
+    Unauthenticated,
+    Forbidden,
     Invalid,
     NotEligible,
     NotFound,
@@ -101,6 +105,20 @@ impl ApiError {
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+    }
+
+    /// No credentials, or credentials that do not sign anyone in.
+    pub fn unauthenticated(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            message,
+        )
+    }
+
+    /// A user whose role may not do this.
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {

@@ -4,6 +4,7 @@
 //! [`error`]). Every route is registered in [`api_routes`]; the OpenAPI document at
 //! `/api/openapi.json` is derived from the handlers ([`openapi`]).
 
+mod auth;
 mod claims_api;
 mod costing_api;
 mod error;
@@ -15,10 +16,13 @@ mod registry_api;
 mod reserve_api;
 mod routes;
 
+pub use auth::Access;
 use axum::body::Bytes;
 use axum::extract::{FromRef, Path, Query, State};
+use axum::middleware;
 use axum::{Json, Router};
-use carepool_schema::claim_tables::{self, ClaimRow};
+use carepool_core::access::Permission;
+use carepool_schema::claim_tables;
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Record, with_record_type};
 use carepool_service::Registry;
@@ -26,7 +30,8 @@ use chrono::NaiveDate;
 use error::{ApiError, ErrorBody};
 use intake::Intake;
 use registry_api::{collection_path, create, item_path, list, read, update};
-use routes::{ApiRoutes, Verb};
+use routes::ApiRoutes;
+pub use routes::{ServedRoute, Verb};
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use std::future::Future;
@@ -67,55 +72,127 @@ impl FromRef<AppState> for Intake {
 
 /// The API's routes; starts the claims intake's task on the current tokio runtime.
 pub fn router(registry: Registry) -> Router {
+    let state = AppState {
+        intake: Intake::start(registry.clone()),
+        registry,
+    };
     api_routes()
         .into_router()
         .fallback(|| async { ApiError::not_found("no such endpoint") })
-        .with_state(AppState {
-            intake: Intake::start(registry.clone()),
-            registry,
-        })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        ))
+        .with_state(state)
 }
 
-/// Every route the API serves, one line each (see [`routes`]).
+/// Every route the API serves, with who may use it.
+pub fn routes() -> Vec<ServedRoute> {
+    api_routes().served().to_vec()
+}
+
+/// Every route the API serves, one line each (see [`routes`]), with the permissions that let a
+/// caller in (see [`auth`]).
 fn api_routes() -> ApiRoutes {
+    use Permission::*;
     let claims = &claim_tables::CLAIMS;
+    let claim_readers = Access::AnyOf(&[ReadClaims, SubmitOwnClaims]);
+    let studies = Access::AnyOf(&[RunStudies]);
     let mut routes = ApiRoutes::default()
-        .add(Verb::Get, "/api/health", health)
-        .add(Verb::Get, "/api/openapi.json", openapi_json)
-        .add(Verb::Get, "/api/schemes/{code}", scheme_versions)
-        .add(Verb::Get, "/api/families/{id}/overview", family_overview)
-        .add(Verb::Get, collection_path(claims), list::<ClaimRow>)
-        .add(Verb::Post, "/api/claims", claims_api::submit)
-        .add(Verb::Post, "/api/claims/pay", claims_api::pay)
+        .add(Verb::Get, "/api/health", Access::Open, health)
+        .add(Verb::Get, "/api/openapi.json", Access::Open, openapi_json)
+        .add(
+            Verb::Get,
+            "/api/schemes/{code}",
+            Access::AnyOf(&[ReadRegistry, ReadClaims, RunStudies]),
+            scheme_versions,
+        )
+        .add(
+            Verb::Get,
+            "/api/families/{id}/overview",
+            Access::AnyOf(&[ReadRegistry]),
+            family_overview,
+        )
+        .add(
+            Verb::Get,
+            collection_path(claims),
+            claim_readers,
+            claims_api::list,
+        )
+        .add(
+            Verb::Post,
+            "/api/claims",
+            Access::AnyOf(&[ReceiveClaims, SubmitOwnClaims]),
+            claims_api::submit,
+        )
+        .add(
+            Verb::Post,
+            "/api/claims/pay",
+            Access::AnyOf(&[PayClaims]),
+            claims_api::pay,
+        )
         .add(
             Verb::Get,
             "/api/claims/{provider_id}/{claim_number}",
+            claim_readers,
             claims_api::show,
         )
         .add(
             Verb::Post,
             "/api/claims/{provider_id}/{claim_number}/review",
+            Access::AnyOf(&[ReviewClaims]),
             claims_api::review,
         )
-        .add(Verb::Get, "/api/members/{id}/cover", claims_api::cover)
-        .add(Verb::Post, "/api/reserve", reserve_api::reserve)
-        .add(Verb::Post, "/api/experience", experience_api::experience)
-        .add(Verb::Post, "/api/project", projection_api::project)
-        .add(Verb::Post, "/api/costing", costing_api::costing);
+        .add(
+            Verb::Get,
+            "/api/members/{id}/cover",
+            Access::AnyOf(&[CheckCover]),
+            claims_api::cover,
+        )
+        .add(Verb::Post, "/api/reserve", studies, reserve_api::reserve)
+        .add(
+            Verb::Post,
+            "/api/experience",
+            studies,
+            experience_api::experience,
+        )
+        .add(Verb::Post, "/api/project", studies, projection_api::project)
+        .add(Verb::Post, "/api/costing", studies, costing_api::costing);
     for kind in Kind::ALL.into_iter().filter(|k| k.is_registry()) {
-        routes = with_record_type!(kind, R => record_routes::<R>(routes));
+        let writers = Access::AnyOf(writers_of(kind));
+        routes = with_record_type!(kind, R => record_routes::<R>(routes, writers));
     }
     routes
 }
 
-/// The four verbs of a registry table.
-fn record_routes<R: Record + Send + Sync + 'static>(routes: ApiRoutes) -> ApiRoutes {
+/// Who may change a registry table's records; no one, through the API, for the claims' tables.
+fn writers_of(kind: Kind) -> &'static [Permission] {
+    use Permission::*;
+    match kind {
+        Kind::Locations | Kind::Providers => &[WriteNetwork],
+        Kind::Families | Kind::Members | Kind::Coverage => &[WriteEnrolment],
+        Kind::Contributions => &[WriteContributions],
+        Kind::Claims
+        | Kind::ClaimLines
+        | Kind::ClaimReasons
+        | Kind::ClaimUsage
+        | Kind::Payments => &[],
+    }
+}
+
+/// The four verbs of a registry table: read by those who read the registry, changed by
+/// `writers`.
+fn record_routes<R: Record + Send + Sync + 'static>(
+    routes: ApiRoutes,
+    writers: Access,
+) -> ApiRoutes {
     let table = R::table();
+    let readers = Access::AnyOf(&[Permission::ReadRegistry]);
     routes
-        .add(Verb::Get, collection_path(table), list::<R>)
-        .add(Verb::Post, collection_path(table), create::<R>)
-        .add(Verb::Get, item_path(table), read::<R>)
-        .add(Verb::Put, item_path(table), update::<R>)
+        .add(Verb::Get, collection_path(table), readers, list::<R>)
+        .add(Verb::Post, collection_path(table), writers, create::<R>)
+        .add(Verb::Get, item_path(table), readers, read::<R>)
+        .add(Verb::Put, item_path(table), writers, update::<R>)
 }
 
 /// Whether the server is up

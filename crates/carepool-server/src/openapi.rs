@@ -10,18 +10,21 @@
 //! Which routes exist is not read from here: the tests below compare the routes registered in
 //! [`crate::api_routes`] with this document's operations, both ways.
 
+use crate::auth::Access;
 use crate::claims_api::{self, ClaimSubmission};
 use crate::registry_api::{
     collection_path, create_operation, item_path, list_operation, read_operation, record_schema,
     schema_name, update_operation,
 };
+use crate::routes::Verb;
 use crate::{costing_api, experience_api, projection_api, reserve_api};
 use carepool_schema::{claim_tables, tables};
 use serde_json::Value as JsonValue;
 use utoipa::OpenApi;
 use utoipa::openapi::path::HttpMethod;
 use utoipa::openapi::schema::Schema;
-use utoipa::openapi::{OpenApi as Document, RefOr};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 
 /// The tags that group the operations.
 pub const REGISTRY: &str = "registry";
@@ -81,11 +84,76 @@ pub fn document() -> Document {
         vec![HttpMethod::Get],
         list_operation(claims),
     );
-    let schemas = &mut document.components.get_or_insert_default().schemas;
+    let components = document.components.get_or_insert_default();
     for table in tables::ALL.into_iter().chain([claims]) {
-        schemas.insert(schema_name(table), record_schema(table).into());
+        components
+            .schemas
+            .insert(schema_name(table), record_schema(table).into());
     }
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("A token from `carepool token create --user NAME`"))
+                .build(),
+        ),
+    );
+    declare_access(&mut document);
     document
+}
+
+/// The security scheme of a signed-in user's token.
+const BEARER: &str = "bearer";
+
+/// Each operation of a route that needs a user says so: the bearer scheme, the permissions that
+/// let a caller in, and the 401 and 403 answers. The route list is the source ([`Access`]).
+fn declare_access(document: &mut Document) {
+    for route in crate::api_routes().served() {
+        let Access::AnyOf(permissions) = route.access else {
+            continue;
+        };
+        let Some(item) = document.paths.paths.get_mut(&route.path) else {
+            continue;
+        };
+        let operation = match route.verb {
+            Verb::Get => item.get.as_mut(),
+            Verb::Post => item.post.as_mut(),
+            Verb::Put => item.put.as_mut(),
+        };
+        let Some(operation) = operation else {
+            continue;
+        };
+        operation.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+        let needed: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+        let who = format!(
+            "Needs a user whose role has {} (docs/ACCESS.md).",
+            needed.join(" or ")
+        );
+        operation.description = Some(match operation.description.take() {
+            Some(description) => format!("{description}\n\n{who}"),
+            None => who,
+        });
+        let responses = &mut operation.responses.responses;
+        for (status, meaning) in [
+            (
+                "401",
+                "No token, or one that is unknown, expired or revoked (`unauthenticated`)",
+            ),
+            ("403", "The user's role may not do this (`forbidden`)"),
+        ] {
+            let response = ResponseBuilder::new()
+                .description(meaning)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Error")))
+                        .build(),
+                )
+                .build();
+            responses.insert(status.to_string(), response.into());
+        }
+    }
 }
 
 /// A schema written as JSON, in utoipa's model. Utoipa drops a keyword its model lacks without
@@ -123,8 +191,8 @@ pub(crate) use json_schema;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api_routes;
     use crate::routes::{ServedRoute, Verb};
+    use crate::{Access, api_routes};
     use carepool_core::claims::ReasonCode;
     use std::collections::BTreeSet;
 
@@ -187,8 +255,8 @@ mod tests {
     #[test]
     fn a_route_added_without_documentation_is_reported() {
         let routes = api_routes()
-            .add(Verb::Get, "/api/undocumented", || async {})
-            .add(Verb::Put, "/api/claims/pay", || async {});
+            .add(Verb::Get, "/api/undocumented", Access::Open, || async {})
+            .add(Verb::Put, "/api/claims/pay", Access::Open, || async {});
         let (undocumented, unserved) = compare(routes.served(), &json(document()));
         assert_eq!(
             undocumented,
@@ -212,6 +280,31 @@ mod tests {
         let (undocumented, unserved) = compare(&without_pay, &json(document()));
         assert_eq!(undocumented, vec![]);
         assert_eq!(unserved, vec![route("post", "/api/claims/pay")]);
+    }
+
+    #[test]
+    fn every_operation_that_needs_a_user_declares_the_bearer_scheme() {
+        let document = json(document());
+        assert_eq!(
+            document["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        for route in api_routes().served() {
+            let operation = &document["paths"][&route.path][route.verb.as_str().to_lowercase()];
+            let security = &operation["security"];
+            match route.access {
+                Access::Open => assert!(security.is_null(), "{} is open", route.path),
+                Access::AnyOf(_) => {
+                    assert_eq!(
+                        security,
+                        &serde_json::json!([{ "bearer": [] }]),
+                        "{}",
+                        route.path
+                    );
+                    assert!(operation["responses"]["403"].is_object(), "{}", route.path);
+                }
+            }
+        }
     }
 
     /// `$ref`s written by hand (in the JSON schemas) name a schema the document holds.
@@ -254,6 +347,8 @@ mod tests {
             schemas["ErrorCode"]["enum"],
             serde_json::json!([
                 "bad_request",
+                "unauthenticated",
+                "forbidden",
                 "invalid",
                 "not_eligible",
                 "not_found",

@@ -47,6 +47,15 @@ pub async fn list<R: Record + Send + Sync>(
     State(registry): State<Registry>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
+    list_within::<R>(&registry, &params, None).await
+}
+
+/// As [`list`], within the records whose column `scope.0` is `scope.1` (a facility's own).
+pub async fn list_within<R: Record + Send + Sync>(
+    registry: &Registry,
+    params: &HashMap<String, String>,
+    scope: Option<(&str, &str)>,
+) -> Result<Json<JsonValue>, ApiError> {
     let number = |name: &'static str, default: u64| -> Result<u64, ApiError> {
         params.get(name).map_or(Ok(default), |v| {
             v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
@@ -58,7 +67,10 @@ pub async fn list<R: Record + Send + Sync>(
     let per_page = number("per_page", DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE);
     // One record more than asked tells whether another page follows.
     let mut query = RecordQuery::<R>::page((page - 1) * per_page, per_page + 1);
-    for (name, text) in &params {
+    if let Some((name, text)) = scope {
+        query = query.only_named(name, text)?;
+    }
+    for (name, text) in params {
         if name != "page" && name != "per_page" {
             query = query.only_named(name, text)?;
         }

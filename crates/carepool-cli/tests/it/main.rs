@@ -715,13 +715,17 @@ fn the_demo_builds_a_scheme_and_says_where_to_look() {
     let first = cli.ok(&demo);
     assert!(first.contains("2000 families"), "{first}");
     assert!(first.contains("claims judged month by month"), "{first}");
-    // The users' passwords are drawn afresh on each run; everything else is the scheme.
+    // The users' passwords and tokens are drawn afresh on each run; everything else is the
+    // scheme.
     let passwords = |output: &str| -> (String, Vec<String>) {
         let mut rest = String::new();
         let mut passwords = Vec::new();
         for line in output.lines() {
             match line.split_whitespace().collect::<Vec<_>>()[..] {
-                [role, password] if carepool_core::access::Role::parse("role", role).is_ok() => {
+                [role, password, token]
+                    if carepool_core::access::Role::parse("role", role).is_ok() =>
+                {
+                    assert!(token.starts_with("cp_") && token.len() == 67, "{line}");
                     rest.push_str(role);
                     passwords.push(password.to_string());
                 }

@@ -26,7 +26,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 /// A surgical stay at the district hospital H1 for `member`, admitted on `admitted`.
-fn surgery(number: &str, member: &str, admitted: &str, price: i64) -> Claim {
+pub fn surgery(number: &str, member: &str, admitted: &str, price: i64) -> Claim {
     Claim {
         provider_id: "H1".into(),
         claim_number: number.into(),
@@ -260,14 +260,17 @@ pub async fn concurrent_claims_keep_the_limit(h: Harness) {
 pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h: Harness) {
     load_registry(&h).await;
     let app = carepool_server::router(h.registry.clone());
+    let token = h.token_for("POST", "/api/claims").await;
     let mut sending = Vec::new();
     for i in 0..24 {
         let app = app.clone();
+        let token = token.clone();
         let admitted = day("2025-05-01") + chrono::Days::new((i % 12) * 5);
         let claim = surgery(&format!("C{}", i % 12), "M4", &admitted.to_string(), 22_000);
         sending.push(tokio::spawn(async move {
             let claim = Some(serde_json::to_value(claim).unwrap());
-            let (status, body) = call_app(app, "POST", "/api/claims", claim).await;
+            let (status, body) =
+                call_app(app, token.as_deref(), "POST", "/api/claims", claim).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
             body
         }));

@@ -28,7 +28,11 @@ macro_rules! on_both_backends {
     };
 }
 
-use access::a_user_signs_in_by_password_or_token_until_disabled;
+use access::{
+    a_facility_sees_and_sends_its_own_claims_only,
+    a_user_signs_in_by_password_or_token_until_disabled,
+    every_route_answers_every_role_as_the_matrix_says,
+};
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
 use claims::{
@@ -86,4 +90,6 @@ on_both_backends!(
     existing_keys_are_found_among_many_candidates,
     the_migrations_make_the_declared_tables,
     a_user_signs_in_by_password_or_token_until_disabled,
+    every_route_answers_every_role_as_the_matrix_says,
+    a_facility_sees_and_sends_its_own_claims_only,
 );

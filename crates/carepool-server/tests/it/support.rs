@@ -1,15 +1,20 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use carepool_core::access::Role;
+use carepool_schema::access_tables::{USERS, UserRow};
 use carepool_schema::kinds::Kind;
-use carepool_schema::with_record_type;
+use carepool_schema::{Record, with_record_type};
+use carepool_server::{Access, ServedRoute};
 use carepool_service::{ImportMode, Registry};
 use carepool_store::Store;
 use carepool_store_postgres::PostgresStore;
 use carepool_store_postgres::testing::TestDatabase;
 use carepool_store_sqlite::SqliteStore;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -20,6 +25,8 @@ pub struct Harness {
     pub dir: TempDir,
     pub sqlite_file: Option<PathBuf>,
     postgres: Option<TestDatabase>,
+    /// A token per role, made when first needed.
+    tokens: Mutex<HashMap<Role, String>>,
 }
 
 impl Harness {
@@ -37,6 +44,7 @@ impl Harness {
             dir,
             sqlite_file: Some(file),
             postgres: None,
+            tokens: Mutex::default(),
         }
     }
 
@@ -50,6 +58,7 @@ impl Harness {
             dir,
             sqlite_file: None,
             postgres: Some(database),
+            tokens: Mutex::default(),
         }
     }
 
@@ -122,30 +131,130 @@ impl Harness {
         dump
     }
 
-    /// One request through a new router of the API; the answer's status and JSON body.
+    /// One request through a new router of the API, signed in as a role that may make it; the
+    /// answer's status and JSON body.
     pub async fn call(&self, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
-        call_app(
-            carepool_server::router(self.registry.clone()),
-            method,
-            uri,
-            body,
-        )
-        .await
+        let token = self.token_for(method, uri).await;
+        let app = carepool_server::router(self.registry.clone());
+        call_app(app, token.as_deref(), method, uri, body).await
     }
+
+    /// As [`Harness::call`], signed in as `role` (a facility user acts for `provider`).
+    pub async fn call_as(
+        &self,
+        role: Role,
+        method: &str,
+        uri: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let token = self.token(role).await;
+        let app = carepool_server::router(self.registry.clone());
+        call_app(app, Some(&token), method, uri, body).await
+    }
+
+    /// A token of the first role (in `Role::ALL` order) that may make the request; none for an
+    /// open route or a path the API does not serve.
+    pub async fn token_for(&self, method: &str, uri: &str) -> Option<String> {
+        match route_of(method, uri)?.access {
+            Access::Open => None,
+            Access::AnyOf(_) => {
+                let access = route_of(method, uri)?.access;
+                let role = Role::ALL
+                    .iter()
+                    .copied()
+                    .find(|&role| allows(access, role))?;
+                Some(self.token(role).await)
+            }
+        }
+    }
+
+    /// The token of the harness's user of `role`, added the first time, named after the role; a
+    /// facility user acts for `FACILITY`.
+    pub async fn token(&self, role: Role) -> String {
+        if let Some(token) = self.tokens.lock().unwrap().get(&role) {
+            return token.clone();
+        }
+        let user = UserRow {
+            name: role.as_str().to_string(),
+            role,
+            districts: vec![],
+            provider: role.is_facility().then(|| FACILITY.to_string()),
+            // No password signs in as this user: a PHC string no password hashes to.
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$none$none".into(),
+            created_on: self.registry.today(),
+            disabled_on: None,
+        };
+        self.store
+            .upsert(&USERS, &[user.into_row()], &|_| {})
+            .await
+            .unwrap();
+        let token = self
+            .registry
+            .create_token(role.as_str(), None)
+            .await
+            .unwrap()
+            .secret;
+        self.tokens.lock().unwrap().insert(role, token.clone());
+        token
+    }
+}
+
+/// The facility the harness's facility user acts for (in the fixtures' registry).
+pub const FACILITY: &str = "H1";
+
+pub fn allows(access: Access, role: Role) -> bool {
+    match access {
+        Access::Open => true,
+        Access::AnyOf(permissions) => permissions.iter().any(|&p| role.may(p)),
+    }
+}
+
+/// The API's route that serves `method uri`: segments equal, or any text for a `{parameter}`;
+/// the route with the most literal segments when several match.
+pub fn route_of(method: &str, uri: &str) -> Option<ServedRoute> {
+    let path = uri.split('?').next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').collect();
+    carepool_server::routes()
+        .into_iter()
+        .filter(|route| route.verb.as_str() == method)
+        .filter_map(|route| {
+            let pattern: Vec<&str> = route.path.split('/').collect();
+            if pattern.len() != segments.len() {
+                return None;
+            }
+            let mut literal = 0;
+            for (p, s) in pattern.iter().zip(&segments) {
+                if p.starts_with('{') {
+                    continue;
+                }
+                if p != s {
+                    return None;
+                }
+                literal += 1;
+            }
+            Some((literal, route))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, route)| route)
 }
 
 /// One request through `app` (a router shared by several requests, and so one claims intake);
 /// the answer's status and JSON body.
 pub async fn call_app(
     app: axum::Router,
+    token: Option<&str>,
     method: &str,
     uri: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let request = Request::builder()
+    let mut request = Request::builder()
         .method(method)
         .uri(uri)
-        .header("content-type", "application/json")
+        .header("content-type", "application/json");
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = request
         .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
         .unwrap();
     let response = app.oneshot(request).await.unwrap();

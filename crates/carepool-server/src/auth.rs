@@ -1,0 +1,197 @@
+//! Who is calling, and whether they may. Every request passes [`identify`] once: a bearer token
+//! (`Authorization: Bearer cp_...`) is looked up and the [`Caller`] put in the request. Each route
+//! then passes [`guard`] with the [`Access`] it was registered with in `api_routes`, the one place
+//! routes declare who may use them: 401 `unauthenticated` without a user, 403 `forbidden` for a
+//! role without the permission.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::HeaderValue;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use carepool_core::access::Permission;
+use carepool_service::users::User;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not: the health check and the API's description.
+    Open,
+    /// A signed-in user whose role has one of these permissions.
+    AnyOf(&'static [Permission]),
+}
+
+impl Access {
+    pub fn allows(self, user: &User) -> bool {
+        match self {
+            Access::Open => true,
+            Access::AnyOf(permissions) => permissions.iter().any(|&p| user.role.may(p)),
+        }
+    }
+}
+
+/// Who sent the request.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// No credentials.
+    Anonymous,
+    /// Credentials that sign no one in: unknown, expired or revoked, or a disabled user's.
+    Refused,
+    User(User),
+}
+
+impl Caller {
+    /// The signed-in user; a route behind [`guard`] always has one.
+    pub fn user(&self) -> Result<&User, ApiError> {
+        match self {
+            Caller::User(user) => Ok(user),
+            _ => Err(ApiError::unauthenticated("sign in first")),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Caller, ApiError> {
+        Ok(parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or(Caller::Anonymous))
+    }
+}
+
+/// Finds the caller from the request's credentials. Never refuses: routes decide.
+pub async fn identify(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let caller = match bearer_token(&request) {
+        None => Caller::Anonymous,
+        Some(Err(())) => Caller::Refused,
+        Some(Ok(secret)) => match state.registry.token_user(secret).await? {
+            Some(user) => Caller::User(user),
+            None => Caller::Refused,
+        },
+    };
+    request.extensions_mut().insert(caller);
+    Ok(next.run(request).await)
+}
+
+/// The token of an `Authorization: Bearer` header; `Err` for an Authorization header of another
+/// kind or not text.
+fn bearer_token(request: &Request) -> Option<Result<&str, ()>> {
+    let header = request.headers().get(AUTHORIZATION)?;
+    Some(
+        header
+            .to_str()
+            .ok()
+            .and_then(|text| text.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(()),
+    )
+}
+
+/// Lets the request through to the route if its caller may use it.
+pub async fn guard(access: Access, request: Request, next: Next) -> Response {
+    let Access::AnyOf(permissions) = access else {
+        return next.run(request).await;
+    };
+    let caller = request.extensions().get::<Caller>();
+    match caller {
+        Some(Caller::User(user)) if access.allows(user) => next.run(request).await,
+        Some(Caller::User(user)) => {
+            let needed: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+            ApiError::forbidden(format!(
+                "a {} may not do this; it needs {}",
+                user.role.as_str(),
+                needed.join(" or ")
+            ))
+            .into_response()
+        }
+        Some(Caller::Refused) => challenge(ApiError::unauthenticated(
+            "the token is unknown, expired or revoked, or its user is disabled",
+        )),
+        Some(Caller::Anonymous) | None => challenge(ApiError::unauthenticated(
+            "sign in: send Authorization: Bearer TOKEN (carepool token create)",
+        )),
+    }
+}
+
+/// A 401 names the scheme to sign in with.
+fn challenge(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table of docs/ACCESS.md's "Routes" section, as the route list makes it.
+    fn routes_table() -> String {
+        let mut table = String::from("| route | who may use it |\n|---|---|\n");
+        for route in crate::api_routes().served() {
+            let who = match route.access {
+                Access::Open => "anyone, signed in or not".to_string(),
+                Access::AnyOf(permissions) => {
+                    let names: Vec<String> = permissions.iter().map(|p| format!("`{p}`")).collect();
+                    names.join(" or ")
+                }
+            };
+            table.push_str(&format!(
+                "| `{} {}` | {who} |\n",
+                route.verb.as_str(),
+                route.path
+            ));
+        }
+        table
+    }
+
+    #[test]
+    fn access_md_lists_every_route_with_who_may_use_it() {
+        let doc = include_str!("../../../docs/ACCESS.md");
+        let section = doc
+            .split_once("## Routes\n")
+            .map(|(_, rest)| rest)
+            .expect("docs/ACCESS.md has a Routes section");
+        let table: String = section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            table,
+            routes_table(),
+            "docs/ACCESS.md's Routes table differs from the route list; it should read:\n{}",
+            routes_table()
+        );
+    }
+
+    #[test]
+    fn access_lets_in_a_role_with_one_of_its_permissions() {
+        let user = |role| User {
+            name: "u".into(),
+            role,
+            districts: vec![],
+            provider: None,
+            created_on: "2025-01-01".parse().unwrap(),
+            disabled_on: None,
+        };
+        let readers = Access::AnyOf(&[Permission::ReadClaims, Permission::SubmitOwnClaims]);
+        assert!(readers.allows(&user(carepool_core::access::Role::Facility)));
+        assert!(readers.allows(&user(carepool_core::access::Role::MedicalReviewer)));
+        assert!(!readers.allows(&user(carepool_core::access::Role::Actuary)));
+        assert!(Access::Open.allows(&user(carepool_core::access::Role::Actuary)));
+        assert!(!Access::AnyOf(&[]).allows(&user(carepool_core::access::Role::Admin)));
+    }
+}
