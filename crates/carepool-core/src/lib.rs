@@ -9,6 +9,7 @@ pub mod money;
 pub mod registry;
 pub mod access;
 pub mod scheme;
+pub mod sign_in;
 pub mod standing;
 
 pub use money::Money;

@@ -28,3 +28,14 @@ crate::table! {
     EXPIRES_ON expires_on: Option<NaiveDate>, "The last day it is good for; empty: no end.";
     REVOKED_ON revoked_on: Option<NaiveDate>, "The day it was revoked; empty while good.";
 }
+
+crate::table! {
+    pub static SESSIONS: "sessions" ("session"), mod sessions, key [ID], row SessionRow;
+    ID id: String, "SHA-256 of the session's cookie, hex: the cookie itself is never kept.";
+    USER_NAME user_name: String, "The user signed in.", references(Reference::Table("users"));
+    CSRF_TOKEN csrf_token: String,
+        "Sent back in X-CSRF-Token with every write the session's cookie makes.";
+    STARTED_AT started_at: i64, "When the user signed in, in seconds since 1970 (UTC).";
+    EXPIRES_AT expires_at: i64,
+        "When the session ends, in seconds since 1970 (UTC); set to the sign-out's time.";
+}

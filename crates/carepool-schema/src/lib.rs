@@ -18,7 +18,7 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 15] = [
+pub static STORED: [&Table; 16] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &tables::LOCATIONS,
@@ -34,4 +34,5 @@ pub static STORED: [&Table; 15] = [
     &claim_tables::PAYMENTS,
     &access_tables::USERS,
     &access_tables::TOKENS,
+    &access_tables::SESSIONS,
 ];

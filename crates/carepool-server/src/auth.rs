@@ -1,15 +1,17 @@
 //! Who is calling, and whether they may. Every request passes [`identify`] once: a bearer token
-//! (`Authorization: Bearer cp_...`) is looked up and the [`Caller`] put in the request. Each route
-//! then passes [`guard`] with the [`Access`] it was registered with in `api_routes`, the one place
-//! routes declare who may use them: 401 `unauthenticated` without a user, 403 `forbidden` for a
-//! role without the permission.
+//! (`Authorization: Bearer cp_...`, for systems and facilities) or a session cookie (for people
+//! at a browser, see [`sessions`](crate::sessions)) is looked up and the [`Caller`] put in the
+//! request; a write made with a session cookie must send the session's CSRF token back. Each
+//! route then passes [`guard`] with the [`Access`] it was registered with in `api_routes`, the
+//! one place routes declare who may use them: 401 `unauthenticated` without a user, 403
+//! `forbidden` for a role without the permission.
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::{AppState, sessions};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::HeaderValue;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use carepool_core::access::Permission;
@@ -18,8 +20,10 @@ use carepool_service::users::User;
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone, signed in or not: the health check and the API's description.
+    /// Anyone, signed in or not: the health check, the API's description, signing in.
     Open,
+    /// Any signed-in user, whatever the role (signing out).
+    SignedIn,
     /// A signed-in user whose role has one of these permissions.
     AnyOf(&'static [Permission]),
 }
@@ -27,7 +31,7 @@ pub enum Access {
 impl Access {
     pub fn allows(self, user: &User) -> bool {
         match self {
-            Access::Open => true,
+            Access::Open | Access::SignedIn => true,
             Access::AnyOf(permissions) => permissions.iter().any(|&p| user.role.may(p)),
         }
     }
@@ -40,14 +44,17 @@ pub enum Caller {
     Anonymous,
     /// Credentials that sign no one in: unknown, expired or revoked, or a disabled user's.
     Refused,
+    /// Signed in by a bearer token.
     User(User),
+    /// Signed in by a session cookie; `secret` is the cookie's value.
+    Session { user: User, secret: String },
 }
 
 impl Caller {
     /// The signed-in user; a route behind [`guard`] always has one.
     pub fn user(&self) -> Result<&User, ApiError> {
         match self {
-            Caller::User(user) => Ok(user),
+            Caller::User(user) | Caller::Session { user, .. } => Ok(user),
             _ => Err(ApiError::unauthenticated("sign in first")),
         }
     }
@@ -65,18 +72,43 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// Finds the caller from the request's credentials. Never refuses: routes decide.
+/// The header a write made with a session cookie carries the session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Finds the caller from the request's credentials; routes decide what the caller may do. The
+/// one refusal here: a write made with a session cookie that does not send the session's CSRF
+/// token (a page of another site cannot read it, so cannot send it).
 pub async fn identify(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     let caller = match bearer_token(&request) {
-        None => Caller::Anonymous,
         Some(Err(())) => Caller::Refused,
         Some(Ok(secret)) => match state.registry.token_user(secret).await? {
             Some(user) => Caller::User(user),
             None => Caller::Refused,
+        },
+        None => match sessions::cookie(request.headers()) {
+            None => Caller::Anonymous,
+            Some(secret) => match state.registry.session(secret).await? {
+                None => Caller::Refused,
+                Some(session) => {
+                    let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+                    let sent = request.headers().get(CSRF_HEADER).map(|v| v.as_bytes());
+                    // Signing in again over a live session is not a write of the session's.
+                    let signing_in = request.uri().path() == sessions::SIGN_IN_PATH;
+                    if writes && !signing_in && sent != Some(session.csrf_token.as_bytes()) {
+                        return Err(ApiError::forbidden(format!(
+                            "a write made with a session cookie must send its CSRF token in {CSRF_HEADER}"
+                        )));
+                    }
+                    Caller::Session {
+                        user: session.user,
+                        secret: secret.to_string(),
+                    }
+                }
+            },
         },
     };
     request.extensions_mut().insert(caller);
@@ -99,13 +131,19 @@ fn bearer_token(request: &Request) -> Option<Result<&str, ()>> {
 
 /// Lets the request through to the route if its caller may use it.
 pub async fn guard(access: Access, request: Request, next: Next) -> Response {
-    let Access::AnyOf(permissions) = access else {
-        return next.run(request).await;
+    let permissions = match access {
+        Access::Open => return next.run(request).await,
+        Access::SignedIn => &[][..],
+        Access::AnyOf(permissions) => permissions,
     };
     let caller = request.extensions().get::<Caller>();
-    match caller {
-        Some(Caller::User(user)) if access.allows(user) => next.run(request).await,
-        Some(Caller::User(user)) => {
+    let user = match caller {
+        Some(Caller::User(user) | Caller::Session { user, .. }) => Some(user),
+        _ => None,
+    };
+    match (user, caller) {
+        (Some(user), _) if access.allows(user) => next.run(request).await,
+        (Some(user), _) => {
             let needed: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
             ApiError::forbidden(format!(
                 "a {} may not do this; it needs {}",
@@ -114,11 +152,11 @@ pub async fn guard(access: Access, request: Request, next: Next) -> Response {
             ))
             .into_response()
         }
-        Some(Caller::Refused) => challenge(ApiError::unauthenticated(
-            "the token is unknown, expired or revoked, or its user is disabled",
+        (None, Some(Caller::Refused)) => challenge(ApiError::unauthenticated(
+            "the token or session is unknown, expired or revoked, or its user is disabled",
         )),
-        Some(Caller::Anonymous) | None => challenge(ApiError::unauthenticated(
-            "sign in: send Authorization: Bearer TOKEN (carepool token create)",
+        (None, _) => challenge(ApiError::unauthenticated(
+            "sign in: send Authorization: Bearer TOKEN (carepool token create), or sign in at POST /api/login",
         )),
     }
 }
@@ -142,6 +180,7 @@ mod tests {
         for route in crate::api_routes().served() {
             let who = match route.access {
                 Access::Open => "anyone, signed in or not".to_string(),
+                Access::SignedIn => "any signed-in user".to_string(),
                 Access::AnyOf(permissions) => {
                     let names: Vec<String> = permissions.iter().map(|p| format!("`{p}`")).collect();
                     names.join(" or ")

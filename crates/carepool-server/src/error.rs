@@ -5,7 +5,9 @@
 //! |----------------|--------|------------------------------------------------------------|
 //! | `bad_request`  | 400    | the body is not JSON                                       |
 //! | `unauthenticated` | 401 | no token, or one that is unknown, expired or revoked      |
-//! | `forbidden`    | 403    | the user's role may not do this (docs/ACCESS.md)           |
+//! | `forbidden`    | 403    | the user's role may not do this (docs/ACCESS.md), or a     |
+//! |                |        | session's write without its CSRF token                     |
+//! | `locked`       | 429    | too many failed sign-ins of late                           |
 //! | `invalid`      | 422    | a field breaks a rule; `field` names it                    |
 //! | `not_eligible` | 422    | an enrolment refused by eligibility; `rules` lists them    |
 //! | `not_found`    | 404    | no such record or endpoint                                 |
@@ -33,6 +35,7 @@ pub enum ErrorCode {
     BadRequest,
     Unauthenticated,
     Forbidden,
+    Locked,
     Invalid,
     NotEligible,
     NotFound,
@@ -119,6 +122,11 @@ impl ApiError {
     /// A user whose role may not do this.
     pub fn forbidden(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
+    }
+
+    /// Too many failed sign-ins of late.
+    pub fn locked(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::Locked, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {

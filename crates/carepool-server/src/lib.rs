@@ -15,6 +15,7 @@ mod projection_api;
 mod registry_api;
 mod reserve_api;
 mod routes;
+mod sessions;
 
 pub use auth::Access;
 use axum::body::Bytes;
@@ -33,6 +34,7 @@ use registry_api::{collection_path, create, item_path, list, read, update};
 use routes::ApiRoutes;
 pub use routes::{ServedRoute, Verb};
 use serde_json::{Value as JsonValue, json};
+use sessions::SIGN_IN_PATH;
 use std::collections::HashMap;
 use std::future::Future;
 use tokio::net::TcpListener;
@@ -101,6 +103,13 @@ fn api_routes() -> ApiRoutes {
     let mut routes = ApiRoutes::default()
         .add(Verb::Get, "/api/health", Access::Open, health)
         .add(Verb::Get, "/api/openapi.json", Access::Open, openapi_json)
+        .add(Verb::Post, SIGN_IN_PATH, Access::Open, sessions::login)
+        .add(
+            Verb::Post,
+            "/api/logout",
+            Access::SignedIn,
+            sessions::logout,
+        )
         .add(
             Verb::Get,
             "/api/schemes/{code}",

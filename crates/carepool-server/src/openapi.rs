@@ -23,7 +23,9 @@ use serde_json::Value as JsonValue;
 use utoipa::OpenApi;
 use utoipa::openapi::path::HttpMethod;
 use utoipa::openapi::schema::Schema;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 
 /// The tags that group the operations.
@@ -42,6 +44,8 @@ pub const SERVICE: &str = "service";
     paths(
         crate::health,
         crate::openapi_json,
+        crate::sessions::login,
+        crate::sessions::logout,
         crate::scheme_versions,
         crate::family_overview,
         claims_api::submit,
@@ -91,6 +95,13 @@ pub fn document() -> Document {
             .insert(schema_name(table), record_schema(table).into());
     }
     components.add_security_scheme(
+        SESSION,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::sessions::COOKIE_NAME,
+            "The session cookie POST /api/login sets; writes also send X-CSRF-Token",
+        ))),
+    );
+    components.add_security_scheme(
         BEARER,
         SecurityScheme::Http(
             HttpBuilder::new()
@@ -103,15 +114,24 @@ pub fn document() -> Document {
     document
 }
 
-/// The security scheme of a signed-in user's token.
+/// The security schemes: a user's token, a session's cookie.
 const BEARER: &str = "bearer";
+const SESSION: &str = "session";
 
 /// Each operation of a route that needs a user says so: the bearer scheme, the permissions that
 /// let a caller in, and the 401 and 403 answers. The route list is the source ([`Access`]).
 fn declare_access(document: &mut Document) {
     for route in crate::api_routes().served() {
-        let Access::AnyOf(permissions) = route.access else {
-            continue;
+        let who = match route.access {
+            Access::Open => continue,
+            Access::SignedIn => "Needs a signed-in user.".to_string(),
+            Access::AnyOf(permissions) => {
+                let needed: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+                format!(
+                    "Needs a user whose role has {} (docs/ACCESS.md).",
+                    needed.join(" or ")
+                )
+            }
         };
         let Some(item) = document.paths.paths.get_mut(&route.path) else {
             continue;
@@ -124,12 +144,10 @@ fn declare_access(document: &mut Document) {
         let Some(operation) = operation else {
             continue;
         };
-        operation.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
-        let needed: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
-        let who = format!(
-            "Needs a user whose role has {} (docs/ACCESS.md).",
-            needed.join(" or ")
-        );
+        operation.security = Some(vec![
+            SecurityRequirement::new(BEARER, Vec::<String>::new()),
+            SecurityRequirement::new(SESSION, Vec::<String>::new()),
+        ]);
         operation.description = Some(match operation.description.take() {
             Some(description) => format!("{description}\n\n{who}"),
             None => who,
@@ -294,10 +312,10 @@ mod tests {
             let security = &operation["security"];
             match route.access {
                 Access::Open => assert!(security.is_null(), "{} is open", route.path),
-                Access::AnyOf(_) => {
+                Access::SignedIn | Access::AnyOf(_) => {
                     assert_eq!(
                         security,
-                        &serde_json::json!([{ "bearer": [] }]),
+                        &serde_json::json!([{ "bearer": [] }, { "session": [] }]),
                         "{}",
                         route.path
                     );
@@ -349,6 +367,7 @@ mod tests {
                 "bad_request",
                 "unauthenticated",
                 "forbidden",
+                "locked",
                 "invalid",
                 "not_eligible",
                 "not_found",

@@ -10,6 +10,8 @@ pub trait Clock: Send + Sync {
     fn today(&self) -> NaiveDate;
     /// A monotonic instant, for how long something has lasted.
     fn now(&self) -> Instant;
+    /// The time of day as stored (a session's end): seconds since 1970, UTC.
+    fn unix_seconds(&self) -> i64;
 }
 
 /// The machine's clock.
@@ -23,6 +25,10 @@ impl Clock for SystemClock {
 
     fn now(&self) -> Instant {
         Instant::now()
+    }
+
+    fn unix_seconds(&self) -> i64 {
+        chrono::Utc::now().timestamp()
     }
 }
 
@@ -59,6 +65,13 @@ impl Clock for ManualClock {
     fn now(&self) -> Instant {
         self.start + self.state.lock().expect("clock state").1
     }
+
+    /// Midnight UTC of its date, plus how far it was moved on.
+    fn unix_seconds(&self) -> i64 {
+        let (today, moved) = *self.state.lock().expect("clock state");
+        let midnight = today.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        midnight + moved.as_secs() as i64
+    }
 }
 
 #[cfg(test)]
@@ -73,7 +86,9 @@ mod tests {
         assert_eq!(clock.now(), before);
         clock.advance(Duration::from_millis(1_100));
         assert_eq!(clock.now() - before, Duration::from_millis(1_100));
+        assert_eq!(clock.unix_seconds(), 1_748_736_000 + 1);
         clock.set_today(day.succ_opt().unwrap());
         assert_eq!(clock.today(), day.succ_opt().unwrap());
+        assert_eq!(clock.unix_seconds(), 1_748_736_000 + 86_400 + 1);
     }
 }

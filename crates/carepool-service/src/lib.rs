@@ -13,6 +13,7 @@ pub mod projection;
 mod records;
 pub mod reserving;
 mod schemes;
+pub mod sessions;
 pub mod users;
 mod validate;
 
@@ -45,6 +46,7 @@ pub struct FamilyView {
 pub struct Registry {
     pub(crate) store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    sign_ins: sessions::SignIns,
 }
 
 impl Registry {
@@ -53,6 +55,7 @@ impl Registry {
         Registry {
             store,
             clock: Arc::new(SystemClock),
+            sign_ins: sessions::SignIns::default(),
         }
     }
 

@@ -74,7 +74,7 @@ fn hash_password(password: &str) -> Result<String, ServiceError> {
 }
 
 /// Random bytes from the operating system, as lowercase hex.
-fn random_hex(bytes: usize) -> Result<String, ServiceError> {
+pub(crate) fn random_hex(bytes: usize) -> Result<String, ServiceError> {
     let mut buffer = vec![0u8; bytes];
     getrandom::fill(&mut buffer)
         .map_err(|e| ServiceError::Corrupt(format!("no randomness from the system: {e}")))?;
@@ -274,8 +274,13 @@ impl Registry {
         if token.revoked_on.is_some() || token.expires_on.is_some_and(|last| last < today) {
             return Ok(None);
         }
-        let owner = self.user_row(&token.user_name).await?;
-        Ok(owner.disabled_on.is_none().then(|| User::from(owner)))
+        self.active_user(&token.user_name).await
+    }
+
+    /// The user named, unless disabled.
+    pub(crate) async fn active_user(&self, name: &str) -> Result<Option<User>, ServiceError> {
+        let row = self.user_row(name).await?;
+        Ok(row.disabled_on.is_none().then(|| User::from(row)))
     }
 }
 

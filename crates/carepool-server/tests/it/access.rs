@@ -4,13 +4,21 @@
 
 use crate::claims::surgery;
 use crate::support::{FACILITY, Harness, allows, call_app, load_registry};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
 use carepool_core::access::Role;
+use carepool_core::sign_in::{FAILURES_TO_LOCK, LOCK_FOR};
+use carepool_schema::Value;
+use carepool_schema::access_tables::SESSIONS;
 use carepool_server::Access;
 use carepool_service::ManualClock;
+use carepool_service::sessions::SESSION_SECONDS;
 use carepool_service::users::NewUser;
+use carepool_service::users::token_hash;
 use serde_json::json;
 use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
 
 pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
     load_registry(&h).await;
@@ -98,7 +106,11 @@ pub async fn every_route_answers_every_role_as_the_matrix_says(h: Harness) {
         .collect();
     assert_eq!(
         open,
-        ["GET /api/health", "GET /api/openapi.json"],
+        [
+            "GET /api/health",
+            "GET /api/openapi.json",
+            "POST /api/login"
+        ],
         "only these routes may be used without signing in"
     );
     let app = carepool_server::router(h.registry.clone());
@@ -243,4 +255,217 @@ pub async fn a_facility_sees_and_sends_its_own_claims_only(h: Harness) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+/// One request with `headers`; the answer's status, headers and JSON body.
+async fn send(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> (StatusCode, HeaderMap, serde_json::Value) {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    let response = app
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, headers, json)
+}
+
+/// Signing in with a password for the pages: a session cookie kept only as its hash, good for
+/// reads, for writes only with its CSRF token, until signed out or out of time; failed sign-ins
+/// lock the name for a while after a burst.
+pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) {
+    load_registry(&h).await;
+    let clock = Arc::new(ManualClock::new("2025-09-01".parse().unwrap()));
+    let registry = h.registry.clone().with_clock(clock.clone());
+    let user = NewUser {
+        name: "awa".into(),
+        role: Role::EnrolmentOfficer,
+        districts: vec![],
+        provider: None,
+    };
+    registry
+        .add_user(user, "a long enough password")
+        .await
+        .unwrap();
+    let app = carepool_server::router(registry.clone());
+    let login = |password: &str| json!({ "name": "awa", "password": password });
+
+    let (status, _, answer) = send(
+        &app,
+        "POST",
+        "/api/login",
+        &[],
+        Some(login("wrong password!")),
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["error"]["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("unauthenticated"))
+    );
+    let (status, headers, answer) = send(
+        &app,
+        "POST",
+        "/api/login",
+        &[("x-forwarded-proto", "https")],
+        Some(login("a long enough password")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        (&answer["name"], &answer["role"]),
+        (&json!("awa"), &json!("enrolment_officer"))
+    );
+    let set_cookie = headers["set-cookie"].to_str().unwrap().to_string();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=28800"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    let secret = set_cookie
+        .strip_prefix("carepool_session=")
+        .and_then(|rest| rest.split(';').next())
+        .unwrap()
+        .to_string();
+    let csrf = answer["csrf_token"].as_str().unwrap().to_string();
+    // Kept as its SHA-256 only.
+    let stored = h
+        .store
+        .get(&SESSIONS, &[Value::Text(token_hash(&secret).into())])
+        .await
+        .unwrap()
+        .expect("the session is stored under its hash");
+    assert!(!stored.iter().any(|v| v.as_text() == Some(secret.as_str())));
+    assert!(
+        h.store
+            .get(&SESSIONS, &[Value::Text(secret.as_str().into())])
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let cookie = format!("carepool_session={secret}");
+    let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
+    assert_eq!(status, StatusCode::OK, "a read with the cookie");
+    let family = json!({ "id": "F9", "scheme": "pip", "location_code": "V1", "poverty_score": null, "household_id": null });
+    for csrf_sent in [None, Some("not-the-token")] {
+        let mut headers = vec![("cookie", cookie.as_str())];
+        headers.extend(csrf_sent.map(|token| ("x-csrf-token", token)));
+        let (status, _, answer) = send(
+            &app,
+            "POST",
+            "/api/families",
+            &headers,
+            Some(family.clone()),
+        )
+        .await;
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (StatusCode::FORBIDDEN, &json!("forbidden")),
+            "a write without the right CSRF token: {csrf_sent:?}"
+        );
+    }
+    let with_csrf = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    let (status, _, answer) = send(&app, "POST", "/api/families", &with_csrf, Some(family)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+
+    let (status, headers, _) = send(&app, "POST", "/api/logout", &with_csrf, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(
+        headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (status, _, answer) =
+        send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
+    assert_eq!(
+        (status, &answer["error"]["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("unauthenticated")),
+        "the session ended at sign-out"
+    );
+
+    // A session ends by itself after its time.
+    let (_, headers, _) = send(
+        &app,
+        "POST",
+        "/api/login",
+        &[],
+        Some(login("a long enough password")),
+    )
+    .await;
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    clock.advance(Duration::from_secs(SESSION_SECONDS as u64 - 1));
+    let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
+    assert_eq!(status, StatusCode::OK, "still on");
+    clock.advance(Duration::from_secs(1));
+    let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "out of time");
+
+    // A burst of failures locks the name, even against the right password, for a while.
+    for attempt in 1..FAILURES_TO_LOCK {
+        let (status, _, _) = send(
+            &app,
+            "POST",
+            "/api/login",
+            &[],
+            Some(login("a guess at it")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let (status, _, answer) = send(
+        &app,
+        "POST",
+        "/api/login",
+        &[],
+        Some(login("a guess at it")),
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["error"]["code"]),
+        (StatusCode::TOO_MANY_REQUESTS, &json!("locked"))
+    );
+    let (status, _, _) = send(
+        &app,
+        "POST",
+        "/api/login",
+        &[],
+        Some(login("a long enough password")),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even for the right password"
+    );
+    clock.advance(LOCK_FOR);
+    let (status, _, _) = send(
+        &app,
+        "POST",
+        "/api/login",
+        &[],
+        Some(login("a long enough password")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "the lock has ended");
 }
