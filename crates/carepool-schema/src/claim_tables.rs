@@ -2,7 +2,7 @@
 //! [`ClaimRecord`] maps onto a claim row and its line rows. Claims are written by the claims
 //! service (never imported as registry rows), and exported and listed like any table.
 
-use crate::{ColumnValue, Record, Row, Table, Value, list_value};
+use crate::{ColumnValue, Record, Reference, Row, Table, Value, list_value};
 use carepool_core::Money;
 use carepool_core::claims::usage::{Usage, UsageKey};
 use carepool_core::claims::verify::LineDecision;
@@ -35,7 +35,8 @@ pub mod sent {
 crate::table! {
     pub static CLAIMS: "claims" ("claim"), mod claims, key [ID], row ClaimRow;
     ID id: String, "PROVIDER/CLAIM_NUMBER: the claim's identity in carepool.";
-    PROVIDER_ID provider_id: String, sent::PROVIDER_ID, filterable();
+    PROVIDER_ID provider_id: String, sent::PROVIDER_ID,
+        references(Reference::Table("providers")), places();
     CLAIM_NUMBER claim_number: String, sent::CLAIM_NUMBER;
     MEMBER_ID member_id: String, sent::MEMBER_ID, filterable();
     FAMILY_ID family_id: Option<String>, "The patient's family; empty for an unknown member.",

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 crate::table! {
     pub static LOCATIONS: "locations" ("location"), mod locations, key [CODE], record Location;
-    CODE code: String, "Unique code of the location.";
+    CODE code: String, "Unique code of the location.", places();
     NAME name: String, "Name.";
     KIND kind: String, "Level in the hierarchy: province, district, village, ...", filterable();
     PARENT_CODE parent_code: Option<String>, "Code of the enclosing location; empty at the top.",
@@ -28,7 +28,7 @@ crate::table! {
         "health_centre, district_hospital, provincial_hospital or central_hospital.",
         filterable();
     LOCATION_CODE location_code: String, "Where the facility is.",
-        references(Reference::Table("locations"));
+        references(Reference::Table("locations")), places();
     EMPANELLED_FROM empanelled_from: NaiveDate,
         "First day of the facility's contract with the scheme.";
     EMPANELLED_TO empanelled_to: Option<NaiveDate>, "Last day of the contract; empty while it runs.";
@@ -40,7 +40,7 @@ crate::table! {
     SCHEME scheme: String, "Code of the scheme the family belongs to.",
         references(Reference::Scheme);
     LOCATION_CODE location_code: String, "Where the family lives.",
-        references(Reference::Table("locations"));
+        references(Reference::Table("locations")), places();
     POVERTY_SCORE poverty_score: Option<f64>,
         "Proxy-means-test score 0..100 from the socio-economic registry.";
     HOUSEHOLD_ID household_id: Option<String>,
@@ -51,7 +51,7 @@ crate::table! {
     pub static MEMBERS: "members" ("member"), mod members, key [ID], record Member;
     ID id: String, "Identifier unique in the scheme.";
     FAMILY_ID family_id: String, "The member's family unit.",
-        references(Reference::Table("families"));
+        references(Reference::Table("families")), places();
     NAME name: String, "Full name.";
     RELATIONSHIP relationship: Relationship, "To the head: head, spouse, child, parent or other.",
         filterable();
@@ -69,7 +69,8 @@ crate::table! {
 crate::table! {
     pub static COVERAGE: "coverage" ("coverage period"), mod coverage, key [MEMBER_ID, START_DATE],
         record Coverage;
-    MEMBER_ID member_id: String, "The member covered.", references(Reference::Table("members"));
+    MEMBER_ID member_id: String, "The member covered.", references(Reference::Table("members")),
+        places();
     START_DATE start_date: NaiveDate, "First day of cover.";
     END_DATE end_date: Option<NaiveDate>, "Last day of cover; empty while open-ended.";
     PACKAGE package: Option<String>,
@@ -81,7 +82,7 @@ crate::table! {
         record Contribution;
     RECEIPT receipt: String, "Receipt number, unique in the scheme.";
     FAMILY_ID family_id: String, "The family the contribution is for.",
-        references(Reference::Table("families"));
+        references(Reference::Table("families")), places();
     PAYER payer: Payer, "member, employer, worker, government, social_fund or donor.",
         filterable();
     PERIOD_START period_start: NaiveDate, "First day of the period paid for.";

@@ -52,6 +52,10 @@ pub struct Column {
     pub references: Option<Reference>,
     /// Lists can be filtered on this column (`?column=value`).
     pub filterable: bool,
+    /// The column that places a row: a location's own code, or the reference to follow towards
+    /// one (a member's family, whose location it is). Users bound to districts see the rows it
+    /// places under them ([`Table::place_path`]).
+    pub places: bool,
     pub doc: &'static str,
 }
 
@@ -64,6 +68,7 @@ impl Column {
             required: T::REQUIRED,
             references: None,
             filterable: false,
+            places: false,
             doc,
         }
     }
@@ -79,6 +84,14 @@ impl Column {
     pub const fn filterable(self) -> Column {
         Column {
             filterable: true,
+            ..self
+        }
+    }
+
+    /// Marks the column that places a row (see [`Column::places`]).
+    pub const fn places(self) -> Column {
+        Column {
+            places: true,
             ..self
         }
     }
@@ -109,6 +122,24 @@ impl Table {
             column.table, self.name
         );
         column.index
+    }
+
+    /// The columns to follow, table by table, from a row of this table to the code of the
+    /// location that places it: `[(members, family_id), (families, location_code)]`. The last
+    /// column holds a location's code. None for a table whose rows no location places.
+    pub fn place_path(&'static self) -> Option<Vec<(&'static Table, usize)>> {
+        let mut path = Vec::new();
+        let mut table = self;
+        loop {
+            let index = table.columns.iter().position(|c| c.places)?;
+            path.push((table, index));
+            match table.columns[index].references {
+                Some(Reference::Table(target)) if target != crate::tables::LOCATIONS.name => {
+                    table = crate::tables::table_named(target)?;
+                }
+                _ => return Some(path),
+            }
+        }
     }
 
     pub fn key_of(&self, row: &[Value]) -> Vec<Value> {

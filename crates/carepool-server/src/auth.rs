@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use carepool_core::access::Permission;
 use carepool_service::users::User;
+use carepool_service::{Registry, Scope};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,22 @@ pub enum Caller {
 }
 
 impl Caller {
+    /// What the signed-in user may see (docs/ACCESS.md, scoping).
+    pub async fn scope(&self, registry: &Registry) -> Result<Scope, ApiError> {
+        Ok(registry.scope_of(self.user()?).await?)
+    }
+
+    /// Refuses a user bound to districts: `work` reads or changes the whole scheme.
+    pub fn national(&self, work: &str) -> Result<(), ApiError> {
+        if self.user()?.districts.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "{work} covers the whole scheme: a user bound to districts may not"
+            )))
+        }
+    }
+
     /// The signed-in user; a route behind [`guard`] always has one.
     pub fn user(&self) -> Result<&User, ApiError> {
         match self {

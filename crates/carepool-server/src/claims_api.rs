@@ -14,13 +14,15 @@ use axum::http::StatusCode;
 use carepool_core::access::Permission;
 use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::{Claim, ClaimStatus, ReasonCode};
+use carepool_core::registry::{Member, Provider};
 use carepool_schema::claim_tables::{ClaimRow, claims};
 use carepool_service::claims::ReceivedClaim;
 use carepool_service::users::User;
-use carepool_service::{Registry, ServiceError};
+use carepool_service::{Key, Registry, ServiceError};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
+use std::collections::BTreeSet;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
@@ -90,6 +92,7 @@ json_schema!(ClaimViewSchema, "ClaimView", {
     ))]
 pub async fn submit(
     caller: Caller,
+    State(registry): State<Registry>,
     State(intake): State<Intake>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
@@ -108,6 +111,20 @@ pub async fn submit(
             "a facility submits its own claims only: this token is {own}'s, the claim {}'s",
             other.provider_id
         )));
+    }
+    // A user bound to districts receives the claims of the facilities there.
+    let scope = caller.scope(&registry).await?;
+    if !scope.is_national() {
+        let providers: BTreeSet<&str> = claims.iter().map(|c| c.provider_id.as_str()).collect();
+        for provider in providers {
+            let key = Key::<Provider>::parse(|_| Some(provider))?;
+            if registry.get_within(&key, &scope).await.is_err() {
+                return Err(ApiError::invalid_field(
+                    "provider_id",
+                    format!("unknown provider '{provider}'"),
+                ));
+            }
+        }
     }
     let received = claims
         .into_iter()
@@ -139,7 +156,8 @@ pub async fn show(
     Path((provider, number)): Path<(String, String)>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let id = carepool_core::claims::claim_id(&provider, &number);
-    // Another facility's claim is answered as if it did not exist.
+    // Another facility's claim, or one of a facility out of scope, is answered as if it did
+    // not exist.
     if own_provider(caller.user()?).is_some_and(|own| own != provider) {
         return Err(ServiceError::NotFound {
             what: "claim",
@@ -147,7 +165,17 @@ pub async fn show(
         }
         .into());
     }
+    claim_within(&caller, &registry, &id).await?;
     Ok(Json(json(&registry.claim_view(&id).await?)?))
+}
+
+/// Not found unless the caller's scope holds the claim's facility.
+async fn claim_within(caller: &Caller, registry: &Registry, id: &str) -> Result<(), ApiError> {
+    let key = Key::<ClaimRow>::parse(|_| Some(id))?;
+    registry
+        .get_within(&key, &caller.scope(registry).await?)
+        .await?;
+    Ok(())
 }
 
 /// Claims in key order, a page at a time, filtered by status, provider or member; a facility
@@ -157,8 +185,9 @@ pub async fn list(
     State(registry): State<Registry>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let scope = own_provider(caller.user()?).map(|own| (claims::PROVIDER_ID.name(), own));
-    list_within::<ClaimRow>(&registry, &params, scope).await
+    let own = own_provider(caller.user()?).map(|own| (claims::PROVIDER_ID.name(), own));
+    let scope = caller.scope(&registry).await?;
+    list_within::<ClaimRow>(&registry, &params, &scope, own).await
 }
 
 /// The facility whose claims alone a user may see or send: a facility user's, unless the role
@@ -200,12 +229,14 @@ json_schema!(ReviewBody, "ReviewBody", {
         (status = 422, description = "No note, or a negative amount", body = ErrorBody),
     ))]
 pub async fn review(
+    caller: Caller,
     State(registry): State<Registry>,
     Path((provider, number)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
     let body: ReviewBody = parse(&body)?;
     let id = carepool_core::claims::claim_id(&provider, &number);
+    claim_within(&caller, &registry, &id).await?;
     let view = registry
         .review_claim(&id, &body.action, &body.note, registry.today())
         .await?;
@@ -233,9 +264,11 @@ struct PayBody {
         (status = 422, description = "The period is not a month YYYY-MM", body = ErrorBody),
     ))]
 pub async fn pay(
+    caller: Caller,
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
+    caller.national("a payment run")?;
     let body: PayBody = parse(&body)?;
     let report = registry
         .pay_claims(&body.period, body.date.unwrap_or_else(|| registry.today()))
@@ -252,10 +285,15 @@ pub async fn pay(
         (status = 422, description = "The date is not a date YYYY-MM-DD", body = ErrorBody),
     ))]
 pub async fn cover(
+    caller: Caller,
     State(registry): State<Registry>,
     Path(member): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let date = date_param(&registry, &params, "date")?;
+    let key = Key::<Member>::parse(|_| Some(member.as_str()))?;
+    registry
+        .get_within(&key, &caller.scope(&registry).await?)
+        .await?;
     Ok(Json(json(&registry.cover_status(&member, date).await?)?))
 }

@@ -1,5 +1,6 @@
 //! POST /api/experience: the experience study on the live database.
 
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
 use crate::{json, parse};
@@ -40,9 +41,11 @@ json_schema!(ExperienceOptionsSchema, "ExperienceOptions", {
         (status = 422, description = "An option is wrong (`field` names it), or no member was covered in the period (`not_estimable`)", body = ErrorBody),
     ))]
 pub async fn experience(
+    caller: Caller,
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
+    caller.national("an experience study")?;
     let options: Option<ExperienceOptions> = match body.is_empty() {
         true => None,
         false => parse(&body)?,

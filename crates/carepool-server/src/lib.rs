@@ -23,10 +23,11 @@ use axum::extract::{FromRef, Path, Query, State};
 use axum::middleware;
 use axum::{Json, Router};
 use carepool_core::access::Permission;
+use carepool_core::registry::Family;
 use carepool_schema::claim_tables;
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Record, with_record_type};
-use carepool_service::Registry;
+use carepool_service::{Key, Registry};
 use chrono::NaiveDate;
 use error::{ApiError, ErrorBody};
 use intake::Intake;
@@ -248,11 +249,16 @@ async fn scheme_versions(
         (status = 422, description = "`as_of` is not a date YYYY-MM-DD", body = ErrorBody),
     ))]
 async fn family_overview(
+    caller: auth::Caller,
     State(registry): State<Registry>,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let as_of = date_param(&registry, &params, "as_of")?;
+    let key = Key::<Family>::parse(|_| Some(id.as_str()))?;
+    registry
+        .get_within(&key, &caller.scope(&registry).await?)
+        .await?;
     let view = registry.family_view(&id, as_of).await?;
     Ok(Json(
         serde_json::to_value(view).map_err(ApiError::internal)?,

@@ -3,6 +3,7 @@
 //! those operations and the record's schema in the OpenAPI document (the `*_operation`
 //! functions beside each handler).
 
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::REGISTRY;
 use crate::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
@@ -12,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use carepool_schema::json::{row_from_json, row_to_json};
 use carepool_schema::{ColumnType, Record, Table};
-use carepool_service::{Key, Query as RecordQuery, Registry, RowProblem, ServiceError};
+use carepool_service::{Key, Query as RecordQuery, Registry, RowProblem, Scope, ServiceError};
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -44,17 +45,21 @@ pub fn item_path(table: &Table) -> String {
 
 /// A table's records, a page at a time, filtered on the columns that allow it.
 pub async fn list<R: Record + Send + Sync>(
+    caller: Caller,
     State(registry): State<Registry>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    list_within::<R>(&registry, &params, None).await
+    let scope = caller.scope(&registry).await?;
+    list_within::<R>(&registry, &params, &scope, None).await
 }
 
-/// As [`list`], within the records whose column `scope.0` is `scope.1` (a facility's own).
+/// As [`list`], within `scope`, and within the records whose column `own.0` is `own.1` (a
+/// facility's own).
 pub async fn list_within<R: Record + Send + Sync>(
     registry: &Registry,
     params: &HashMap<String, String>,
-    scope: Option<(&str, &str)>,
+    scope: &Scope,
+    own: Option<(&str, &str)>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let number = |name: &'static str, default: u64| -> Result<u64, ApiError> {
         params.get(name).map_or(Ok(default), |v| {
@@ -66,8 +71,8 @@ pub async fn list_within<R: Record + Send + Sync>(
     let page = number("page", 1)?;
     let per_page = number("per_page", DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE);
     // One record more than asked tells whether another page follows.
-    let mut query = RecordQuery::<R>::page((page - 1) * per_page, per_page + 1);
-    if let Some((name, text)) = scope {
+    let mut query = RecordQuery::<R>::page((page - 1) * per_page, per_page + 1).within(scope);
+    if let Some((name, text)) = own {
         query = query.only_named(name, text)?;
     }
     for (name, text) in params {
@@ -135,11 +140,14 @@ pub fn list_operation(table: &Table) -> Operation {
 
 /// One record by its key.
 pub async fn read<R: Record + Send + Sync>(
+    caller: Caller,
     State(registry): State<Registry>,
     Path(params): Path<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let key = key_from_path::<R>(&params)?;
-    let record = registry.get(&key).await?;
+    let record = registry
+        .get_within(&key, &caller.scope(&registry).await?)
+        .await?;
     Ok(Json(to_json(&record)))
 }
 
@@ -155,10 +163,14 @@ pub fn read_operation(table: &Table) -> Operation {
 
 /// A new record, checked as an imported one is.
 pub async fn create<R: Record + Send + Sync>(
+    caller: Caller,
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
     let record: R = parse_body(&body)?;
+    registry
+        .check_within(&record, &caller.scope(&registry).await?)
+        .await?;
     let created = registry.create(record).await?;
     Ok((StatusCode::CREATED, Json(to_json(&created))))
 }
@@ -182,11 +194,15 @@ pub fn create_operation(table: &Table) -> Operation {
 
 /// A record replaced whole; its key cannot change.
 pub async fn update<R: Record + Send + Sync>(
+    caller: Caller,
     State(registry): State<Registry>,
     Path(params): Path<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
     let key = key_from_path::<R>(&params)?;
+    // Out of scope, the record is not there to replace; nor may it be moved out.
+    let scope = caller.scope(&registry).await?;
+    registry.get_within(&key, &scope).await?;
     let record: R = parse_body(&body)?;
     if Key::of(&record) != key {
         let table = R::table();
@@ -196,6 +212,7 @@ pub async fn update<R: Record + Send + Sync>(
             "the key in the body differs from the key in the path; a key cannot be changed",
         ));
     }
+    registry.check_within(&record, &scope).await?;
     let updated = registry.update(record).await?;
     Ok(Json(to_json(&updated)))
 }

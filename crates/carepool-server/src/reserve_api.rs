@@ -1,5 +1,6 @@
 //! POST /api/reserve: the reserve study on the live database.
 
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
 use crate::{json, parse};
@@ -43,9 +44,11 @@ json_schema!(ReserveOptionsSchema, "ReserveOptions", {
         (status = 422, description = "An option is wrong (`field` names it), or the claims do not allow the estimate (`not_estimable`)", body = ErrorBody),
     ))]
 pub async fn reserve(
+    caller: Caller,
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
+    caller.national("a reserve")?;
     let options: Option<ReserveOptions> = match body.is_empty() {
         true => None,
         false => parse(&body)?,

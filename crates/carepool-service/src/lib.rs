@@ -13,6 +13,7 @@ pub mod projection;
 mod records;
 pub mod reserving;
 mod schemes;
+pub mod scope;
 pub mod sessions;
 pub mod users;
 mod validate;
@@ -21,6 +22,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{RowProblem, ServiceError};
 pub use records::{ImportMode, ImportReport, Key, Numbered, Query};
 pub use schemes::LoadOutcome;
+pub use scope::Scope;
 
 use carepool_core::registry::{Contribution, Coverage, Family, Member};
 use carepool_core::scheme::SchemeDefinition;

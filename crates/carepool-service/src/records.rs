@@ -66,6 +66,10 @@ impl<R: Record> Key<R> {
         Ok(Key::from_values(values))
     }
 
+    pub(crate) fn values(&self) -> &[Value] {
+        &self.values
+    }
+
     fn from_values(values: Vec<Value>) -> Key<R> {
         Key {
             values,
@@ -87,7 +91,7 @@ impl<R: Record> Key<R> {
 /// Which records of type `R` a list returns: equality filters, then a page in key order.
 #[derive(Debug, Clone)]
 pub struct Query<R> {
-    list: ListQuery,
+    pub(crate) list: ListQuery,
     record: PhantomData<fn() -> R>,
 }
 

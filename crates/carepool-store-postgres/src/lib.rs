@@ -164,13 +164,41 @@ async fn live_schema(pool: &PgPool) -> Result<LiveSchema, StoreError> {
 mod tests {
     use super::*;
     use carepool_schema::tables::{COVERAGE, coverage};
-    use carepool_store::ListQuery;
+    use carepool_store::{ListQuery, Within};
+
+    #[test]
+    fn a_scoped_list_follows_the_references_to_the_places() {
+        let query = ListQuery {
+            within: Some(Within {
+                path: COVERAGE.place_path().unwrap(),
+                places: vec!["D1".into(), "V1".into()],
+            }),
+            limit: 10,
+            ..ListQuery::default()
+        };
+        assert_eq!(
+            POSTGRES.list(&COVERAGE, &query),
+            "SELECT member_id, start_date, end_date, package FROM coverage WHERE member_id IN \
+             (SELECT id FROM members WHERE family_id IN (SELECT id FROM families WHERE \
+             location_code IN ($1, $2))) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
+        );
+        let nowhere = ListQuery {
+            within: Some(Within {
+                path: COVERAGE.place_path().unwrap(),
+                places: vec![],
+            }),
+            limit: 10,
+            ..ListQuery::default()
+        };
+        assert!(POSTGRES.list(&COVERAGE, &nowhere).contains("WHERE 1 = 0 "));
+    }
 
     #[test]
     fn a_composite_key_is_paged_as_a_row_value() {
         let query = ListQuery {
             filters: vec![coverage::MEMBER_ID.equals(&"M1".to_string())],
             after: Some(vec![Value::Text("M1".into()), Value::Null]),
+            within: None,
             offset: 0,
             limit: 10,
         };

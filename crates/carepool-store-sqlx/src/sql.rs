@@ -160,7 +160,8 @@ impl Dialect {
         )
     }
 
-    /// `SELECT` for a list; binds the filter values, then the `after` key, in that order.
+    /// `SELECT` for a list; binds the filter values, then the places of `within`, then the
+    /// `after` key, in that order.
     pub fn list(self, table: &Table, query: &ListQuery) -> String {
         let mut conditions: Vec<String> = Vec::new();
         let mut n = 0;
@@ -171,6 +172,22 @@ impl Dialect {
                 table.columns[*column].name,
                 self.placeholder(n)
             ));
+        }
+        if let Some(within) = &query.within {
+            // A path-less `within` places nothing and binds nothing.
+            let places = if within.path.is_empty() {
+                &[][..]
+            } else {
+                &within.places[..]
+            };
+            let marks: Vec<String> = places
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    self.placeholder(n)
+                })
+                .collect();
+            conditions.push(Self::placed(&within.path, &marks));
         }
         let key = Self::key_columns(table);
         if query.after.is_some() {
@@ -196,6 +213,27 @@ impl Dialect {
         )
         .expect("write to String");
         sql
+    }
+
+    /// `column IN (SELECT key FROM next WHERE ...)` down the path, the last step's column among
+    /// `marks`; false when there is no place (or no path).
+    fn placed(path: &[(&Table, usize)], marks: &[String]) -> String {
+        let Some(&(table, column)) = path.first() else {
+            return "1 = 0".to_string();
+        };
+        if marks.is_empty() {
+            return "1 = 0".to_string();
+        }
+        let name = table.columns[column].name;
+        match path.get(1) {
+            None => format!("{name} IN ({})", marks.join(", ")),
+            Some(&(next, _)) => format!(
+                "{name} IN (SELECT {} FROM {} WHERE {})",
+                next.columns[next.key[0]].name,
+                next.name,
+                Self::placed(&path[1..], marks)
+            ),
+        }
     }
 
     /// `SELECT` of some columns; binds the filter values in order.

@@ -150,6 +150,11 @@ macro_rules! sqlx_store {
             for (column, value) in &list.filters {
                 query = bind(query, value, table.columns[*column].ty);
             }
+            let within = list.within.iter().filter(|w| !w.path.is_empty());
+            for place in within.flat_map(|w| &w.places) {
+                let place = ::carepool_schema::Value::Text(place.as_str().into());
+                query = bind(query, &place, ::carepool_schema::ColumnType::Text);
+            }
             if let Some(after) = &list.after {
                 query = bind_key(query, table, after);
             }

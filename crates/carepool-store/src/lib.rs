@@ -51,10 +51,21 @@ impl StoreError {
 pub struct ListQuery {
     /// (column index, value) pairs that must all hold.
     pub filters: Vec<(usize, Value)>,
+    /// Only the rows placed under these places (a user's districts).
+    pub within: Option<Within>,
     /// Only rows whose key comes after this one (keyset paging, for long exports).
     pub after: Option<Vec<Value>>,
     pub offset: u64,
     pub limit: u64,
+}
+
+/// The rows that `path` leads from to one of `places`: the first step's column names a row of
+/// the next step's table (by its key), and so on; the last step's column holds a location code
+/// (see `Table::place_path`). No places: no rows.
+#[derive(Debug, Clone)]
+pub struct Within {
+    pub path: Vec<(&'static Table, usize)>,
+    pub places: Vec<String>,
 }
 
 /// How long a piece of work may hold the async worker that runs it.

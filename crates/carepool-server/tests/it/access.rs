@@ -469,3 +469,164 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
     .await;
     assert_eq!(status, StatusCode::OK, "the lock has ended");
 }
+
+/// A user bound to a district sees and changes only what lies under it: lists leave the rest
+/// out, a record elsewhere answers 404 as if it did not exist, a write that would reach
+/// elsewhere names the reference as unknown, and work on the whole scheme is refused.
+pub async fn a_district_officer_sees_and_changes_only_its_district(h: Harness) {
+    load_registry(&h).await;
+    // A second district, with a facility, a family and a member, added by national users.
+    for (role, uri, body) in [
+        (
+            Role::Admin,
+            "/api/locations",
+            json!({ "code": "D2", "name": "Hills", "kind": "district", "parent_code": "P1", "area": null }),
+        ),
+        (
+            Role::Admin,
+            "/api/locations",
+            json!({ "code": "V3", "name": "Hill village", "kind": "village", "parent_code": "D2", "area": "rural" }),
+        ),
+        (
+            Role::Admin,
+            "/api/providers",
+            json!({ "code": "H3", "name": "Hill clinic", "ownership": "public", "level": "health_centre", "location_code": "V3", "empanelled_from": "2025-04-01", "empanelled_to": null }),
+        ),
+        (
+            Role::EnrolmentOfficer,
+            "/api/families",
+            json!({ "id": "F9", "scheme": "pip", "location_code": "V3", "poverty_score": null, "household_id": null }),
+        ),
+        (
+            Role::EnrolmentOfficer,
+            "/api/members",
+            json!({ "id": "M9", "family_id": "F9", "name": "Hill head", "relationship": "head", "sex": "F", "birth_date": "1980-01-01", "national_id": null, "categories": [], "monthly_wage": null, "status": "active", "status_since": "2025-04-01" }),
+        ),
+    ] {
+        let (status, answer) = h.call_as(role, "POST", uri, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{uri}: {answer}");
+    }
+    let mut far_claim = surgery("FAR-1", "M9", "2025-05-01", 10_000);
+    far_claim.provider_id = "H3".into();
+    let near_claim = surgery("NEAR-1", "M4", "2025-05-01", 10_000);
+    for claim in [&far_claim, &near_claim] {
+        let (status, answer) = h.call("POST", "/api/claims", Some(json!(claim))).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+
+    let app = carepool_server::router(h.registry.clone());
+    let officer = h
+        .user_token("lakeside", Role::EnrolmentOfficer, &["D1"], None)
+        .await;
+    let claims = h
+        .user_token("lakeside-claims", Role::ClaimsOfficer, &["D1"], None)
+        .await;
+    let actuary = h
+        .user_token("lakeside-actuary", Role::Actuary, &["D1"], None)
+        .await;
+    let finance = h
+        .user_token("lakeside-finance", Role::FinanceOfficer, &["D1"], None)
+        .await;
+    let ask =
+        |token: &str, method: &'static str, uri: &'static str, body: Option<serde_json::Value>| {
+            let (app, token) = (app.clone(), token.to_string());
+            async move { call_app(app, Some(&token), method, uri, body).await }
+        };
+    let keys = |answer: &serde_json::Value, key: &str| -> Vec<String> {
+        answer["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("a page: {answer}"))
+            .iter()
+            .map(|item| item[key].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let (_, answer) = ask(&officer, "GET", "/api/locations", None).await;
+    assert_eq!(
+        keys(&answer, "code"),
+        ["D1", "V1", "V2"],
+        "the district and what is under it"
+    );
+    let (_, answer) = ask(&officer, "GET", "/api/families", None).await;
+    assert_eq!(keys(&answer, "id"), ["F1", "F2", "F3"]);
+    let (_, answer) = ask(&officer, "GET", "/api/members?family_id=F9", None).await;
+    assert_eq!(keys(&answer, "id"), Vec::<String>::new());
+    let (_, answer) = ask(&officer, "GET", "/api/providers", None).await;
+    assert_eq!(keys(&answer, "code"), ["H1", "H2"]);
+    let (_, answer) = ask(&claims, "GET", "/api/claims", None).await;
+    assert_eq!(keys(&answer, "claim_number"), ["NEAR-1"]);
+
+    for (token, method, uri) in [
+        (&officer, "GET", "/api/families/F9"),
+        (&officer, "GET", "/api/members/M9"),
+        (&officer, "GET", "/api/families/F9/overview"),
+        (&officer, "GET", "/api/members/M9/cover"),
+        (&officer, "GET", "/api/locations/D2"),
+        (&claims, "GET", "/api/claims/H3/FAR-1"),
+    ] {
+        let (status, answer) = ask(token, method, uri, None).await;
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (StatusCode::NOT_FOUND, &json!("not_found")),
+            "{uri} is out of scope"
+        );
+    }
+    let (status, _) = ask(&officer, "GET", "/api/families/F2", None).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let far_family = json!({ "id": "F9", "scheme": "pip", "location_code": "V3", "poverty_score": 10, "household_id": null });
+    let (status, _) = ask(&officer, "PUT", "/api/families/F9", Some(far_family)).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another district's family is not there to change"
+    );
+    let moved = json!({ "id": "F2", "scheme": "pip", "location_code": "V3", "poverty_score": 35, "household_id": "HH2" });
+    let (status, answer) = ask(&officer, "PUT", "/api/families/F2", Some(moved)).await;
+    assert_eq!(
+        (
+            status,
+            &answer["error"]["field"],
+            &answer["error"]["message"]
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("location_code"),
+            &json!("unknown location 'V3'")
+        ),
+        "nor can a family be moved out"
+    );
+    let joining = json!({ "id": "M10", "family_id": "F9", "name": "Newcomer", "relationship": "child", "sex": "M", "birth_date": "2020-01-01", "national_id": null, "categories": [], "monthly_wage": null, "status": "active", "status_since": "2025-04-01" });
+    let (status, answer) = ask(&officer, "POST", "/api/members", Some(joining)).await;
+    assert_eq!(
+        (status, &answer["error"]["message"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("unknown family 'F9'")
+        )
+    );
+    let new_family = json!({ "id": "F10", "scheme": "pip", "location_code": "V1", "poverty_score": null, "household_id": null });
+    let (status, answer) = ask(&officer, "POST", "/api/families", Some(new_family)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+
+    let mut from_far = surgery("FAR-2", "M4", "2025-05-02", 10_000);
+    from_far.provider_id = "H3".into();
+    let (status, answer) = ask(&claims, "POST", "/api/claims", Some(json!(from_far))).await;
+    assert_eq!(
+        (status, &answer["error"]["message"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("unknown provider 'H3'")
+        )
+    );
+
+    let (status, answer) = ask(&actuary, "POST", "/api/experience", None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a study covers the whole scheme: {answer}"
+    );
+    let pay = json!({ "period": "2025-05" });
+    let (status, answer) = ask(&finance, "POST", "/api/claims/pay", Some(pay)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+}

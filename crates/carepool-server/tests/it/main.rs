@@ -29,6 +29,7 @@ macro_rules! on_both_backends {
 }
 
 use access::{
+    a_district_officer_sees_and_changes_only_its_district,
     a_facility_sees_and_sends_its_own_claims_only,
     a_session_signs_in_writes_with_its_csrf_token_and_ends,
     a_user_signs_in_by_password_or_token_until_disabled,
@@ -94,4 +95,5 @@ on_both_backends!(
     every_route_answers_every_role_as_the_matrix_says,
     a_facility_sees_and_sends_its_own_claims_only,
     a_session_signs_in_writes_with_its_csrf_token_and_ends,
+    a_district_officer_sees_and_changes_only_its_district,
 );

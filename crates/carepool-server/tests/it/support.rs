@@ -174,11 +174,25 @@ impl Harness {
         if let Some(token) = self.tokens.lock().unwrap().get(&role) {
             return token.clone();
         }
+        let provider = role.is_facility().then(|| FACILITY.to_string());
+        let token = self.user_token(role.as_str(), role, &[], provider).await;
+        self.tokens.lock().unwrap().insert(role, token.clone());
+        token
+    }
+
+    /// Adds a user who signs in by token only, and returns a token of theirs.
+    pub async fn user_token(
+        &self,
+        name: &str,
+        role: Role,
+        districts: &[&str],
+        provider: Option<String>,
+    ) -> String {
         let user = UserRow {
-            name: role.as_str().to_string(),
+            name: name.to_string(),
             role,
-            districts: vec![],
-            provider: role.is_facility().then(|| FACILITY.to_string()),
+            districts: districts.iter().map(|d| d.to_string()).collect(),
+            provider,
             // No password signs in as this user: a PHC string no password hashes to.
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$none$none".into(),
             created_on: self.registry.today(),
@@ -188,14 +202,7 @@ impl Harness {
             .upsert(&USERS, &[user.into_row()], &|_| {})
             .await
             .unwrap();
-        let token = self
-            .registry
-            .create_token(role.as_str(), None)
-            .await
-            .unwrap()
-            .secret;
-        self.tokens.lock().unwrap().insert(role, token.clone());
-        token
+        self.registry.create_token(name, None).await.unwrap().secret
     }
 }
 
