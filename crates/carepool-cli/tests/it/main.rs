@@ -894,3 +894,125 @@ fn the_worked_projection_runs_from_the_command_line() {
     assert!(error.contains("--assumptions"), "{error}");
     assert!(!cli.dir.path().join("unused.db").exists());
 }
+
+/// No name, national id, birth date or diagnosis reaches the logs, at any level: a synthetic
+/// mutual is imported, its claims received, judged, reviewed and paid, and a family shown, with
+/// every log line on (`CAREPOOL_LOG=trace`); the log is searched for every member's name,
+/// national id and birth date and every claim's diagnosis codes.
+fn no_personal_data_in_the_logs(cli: Cli) {
+    let mutual = examples().join("mutual");
+    let scheme = mutual.join("scheme.toml").display().to_string();
+    let settings = mutual.join("synth.toml").display().to_string();
+    cli.ok(&[
+        "synth",
+        "--scheme",
+        &scheme,
+        "--settings",
+        &settings,
+        "--families",
+        "150",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-06-30",
+        "--seed",
+        "7",
+        "--out",
+        "data",
+    ]);
+    let traced = |args: &[&str]| -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_carepool"))
+            .args(args)
+            .env("CAREPOOL_DB", &cli.db)
+            .env("CAREPOOL_LOG", "trace")
+            .current_dir(cli.dir.path())
+            .output()
+            .expect("run carepool");
+        let log = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(output.status.success(), "carepool {args:?}: {log}");
+        log
+    };
+    let mut log = traced(&["init", "--scheme", &scheme]);
+    for kind in KINDS {
+        log += &traced(&["import", kind, &format!("data/{kind}.csv")]);
+    }
+    log += &traced(&[
+        "claims",
+        "import",
+        "data/claims.csv",
+        "--lines",
+        "data/claim_lines.csv",
+    ]);
+    log += &traced(&["claims", "adjudicate", "--date", "2025-07-31"]);
+    log += &traced(&[
+        "claims",
+        "pay",
+        "--period",
+        "2025-06",
+        "--date",
+        "2025-07-05",
+    ]);
+    log += &traced(&["family", "F00000001"]);
+    // Every statement the database runs is logged, with its text.
+    assert!(
+        log.lines().count() > 50 && log.contains("db.statement"),
+        "the logs at the trace level: {log}"
+    );
+    assert!(!log.contains('\u{1b}'), "no terminal colours in a log file");
+
+    let read = |file: &str| csv::Reader::from_path(cli.dir.path().join("data").join(file)).unwrap();
+    let mut personal: Vec<(String, &str)> = Vec::new();
+    let mut members = read("members.csv");
+    let header = members.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (name, national_id, birth_date) =
+        (column("name"), column("national_id"), column("birth_date"));
+    for member in members.records() {
+        let member = member.unwrap();
+        personal.push((member[name].to_string(), "name"));
+        if !member[national_id].is_empty() {
+            personal.push((member[national_id].to_string(), "national id"));
+        }
+        personal.push((member[birth_date].to_string(), "birth date"));
+    }
+    let mut claims = read("claims.csv");
+    let diagnoses = claims
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "diagnosis_codes")
+        .unwrap();
+    for claim in claims.records() {
+        for code in claim.unwrap()[diagnoses]
+            .split(';')
+            .filter(|c| !c.is_empty())
+        {
+            personal.push((code.to_string(), "diagnosis"));
+        }
+    }
+    assert!(
+        personal.iter().any(|(_, what)| *what == "diagnosis"),
+        "the claims carry diagnoses"
+    );
+    for (value, what) in &personal {
+        assert!(
+            !log.contains(value.as_str()),
+            "the {what} {value} is in the log:\n{}",
+            log.lines()
+                .filter(|l| l.contains(value.as_str()))
+                .take(3)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+#[test]
+fn no_personal_data_in_the_logs_on_sqlite() {
+    on_sqlite(no_personal_data_in_the_logs);
+}
+
+#[test]
+fn no_personal_data_in_the_logs_on_postgres() {
+    on_postgres(no_personal_data_in_the_logs);
+}
