@@ -1,5 +1,6 @@
 //! The `carepool` command: parses arguments, sets up logging, dispatches. The work is in the crates.
 
+mod audit_cmd;
 mod claims_cmd;
 mod config;
 mod demo_cmd;
@@ -13,6 +14,7 @@ mod user_cmd;
 use anyhow::{Context, Result, bail};
 use carepool_schema::kinds::Kind;
 use carepool_schema::{tables, with_record_type};
+use carepool_service::audit::Actor;
 use carepool_service::{ImportMode, LoadOutcome, Registry};
 use carepool_store::Store;
 use clap::{Parser, Subcommand};
@@ -40,6 +42,10 @@ struct Cli {
     /// A TOML configuration file (keys: db, addr); flags and CAREPOOL_* variables override it.
     #[arg(long, env = "CAREPOOL_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// Record the changes as made by this carepool user (who must exist and not be disabled)
+    /// instead of cli:ACCOUNT, the account running the command.
+    #[arg(long = "as", value_name = "USER", global = true)]
+    acting_as: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +107,8 @@ enum Command {
     /// Tokens for systems and facilities to call the API with: create, revoke.
     #[command(subcommand)]
     Token(user_cmd::TokenCommand),
+    /// The audit trail of changes, as CSV, oldest first (docs/ACCESS.md).
+    Audit(audit_cmd::AuditArgs),
     /// Serve the HTTP JSON API (OpenAPI description at /api/openapi.json).
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
@@ -120,8 +128,9 @@ fn main() -> std::process::ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
-    let outcome = Config::resolve(cli.config.as_deref(), cli.db.clone())
-        .and_then(|config| tokio::runtime::Runtime::new()?.block_on(run(cli.command, config)));
+    let outcome = Config::resolve(cli.config.as_deref(), cli.db.clone()).and_then(|config| {
+        tokio::runtime::Runtime::new()?.block_on(run(cli.command, config, cli.acting_as))
+    });
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -132,7 +141,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> Result<()> {
+async fn run(command: Command, config: Config, acting_as: Option<String>) -> Result<()> {
     let command = match command {
         // The demo has its own database file.
         Command::Demo(args) => return demo_cmd::run(args).await,
@@ -167,9 +176,29 @@ async fn run(command: Command, config: Config) -> Result<()> {
     }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
-    let outcome = dispatch(command, &registry, &config).await;
+    let outcome = match acting_as_user(registry, acting_as).await {
+        Ok(registry) => dispatch(command, &registry, &config).await,
+        Err(refused) => Err(refused),
+    };
     store.close().await;
     outcome
+}
+
+/// The registry making its changes as `--as USER`, who must be an active user; as the
+/// command's account without it.
+async fn acting_as_user(registry: Registry, acting_as: Option<String>) -> Result<Registry> {
+    let Some(name) = acting_as else {
+        return Ok(registry);
+    };
+    let active = registry
+        .users()
+        .await?
+        .into_iter()
+        .any(|user| user.name == name && user.disabled_on.is_none());
+    if !active {
+        bail!("--as {name}: no active user of that name (carepool user list)");
+    }
+    Ok(registry.acting_as(Actor::user(&name)))
 }
 
 async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Result<()> {
@@ -246,6 +275,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
         Command::User(command) => user_cmd::run_user(command, registry).await?,
+        Command::Audit(args) => audit_cmd::run(args, registry).await?,
         Command::Token(command) => user_cmd::run_token(command, registry).await?,
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
         Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,

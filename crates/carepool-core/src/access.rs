@@ -60,7 +60,13 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Admin => &[ManageUsers, LoadSchemes, ReadRegistry, WriteNetwork],
+            Role::Admin => &[
+                ManageUsers,
+                LoadSchemes,
+                ReadRegistry,
+                WriteNetwork,
+                ReadAudit,
+            ],
             Role::EnrolmentOfficer => &[ReadRegistry, WriteEnrolment, CheckCover],
             Role::FinanceOfficer => &[ReadRegistry, WriteContributions, ReadClaims, PayClaims],
             Role::ClaimsOfficer => &[ReadRegistry, ReceiveClaims, ReadClaims, CheckCover],
@@ -93,7 +99,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_an_admin_manages_users_and_only_an_auditor_reads_the_trail() {
+    fn only_an_admin_manages_users_and_only_an_admin_or_an_auditor_reads_the_trail() {
         for &role in Role::ALL {
             assert_eq!(
                 role.may(Permission::ManageUsers),
@@ -102,7 +108,7 @@ mod tests {
             );
             assert_eq!(
                 role.may(Permission::ReadAudit),
-                role == Role::Auditor,
+                role == Role::Admin || role == Role::Auditor,
                 "{role}"
             );
         }

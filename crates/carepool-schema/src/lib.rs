@@ -3,6 +3,7 @@
 //! to and from the core's records. Pure: no I/O, no SQL, no async.
 
 pub mod access_tables;
+pub mod audit_tables;
 mod column;
 mod declare;
 pub mod json;
@@ -18,7 +19,7 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 16] = [
+pub static STORED: [&Table; 17] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &tables::LOCATIONS,
@@ -35,4 +36,5 @@ pub static STORED: [&Table; 16] = [
     &access_tables::USERS,
     &access_tables::TOKENS,
     &access_tables::SESSIONS,
+    &audit_tables::AUDIT,
 ];

@@ -15,6 +15,7 @@ use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use carepool_core::access::Permission;
+use carepool_service::audit::Actor;
 use carepool_service::users::User;
 use carepool_service::{Registry, Scope};
 
@@ -66,6 +67,11 @@ impl Caller {
                 "{work} covers the whole scheme: a user bound to districts may not"
             )))
         }
+    }
+
+    /// Who the caller's changes are recorded as made by.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        Ok(Actor::user(&self.user()?.name))
     }
 
     /// The signed-in user; a route behind [`guard`] always has one.

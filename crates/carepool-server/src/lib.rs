@@ -4,6 +4,7 @@
 //! [`error`]). Every route is registered in [`api_routes`]; the OpenAPI document at
 //! `/api/openapi.json` is derived from the handlers ([`openapi`]).
 
+mod audit_api;
 mod auth;
 mod claims_api;
 mod costing_api;
@@ -110,6 +111,12 @@ fn api_routes() -> ApiRoutes {
             "/api/logout",
             Access::SignedIn,
             sessions::logout,
+        )
+        .add(
+            Verb::Get,
+            "/api/audit",
+            Access::AnyOf(&[ReadAudit]),
+            audit_api::trail,
         )
         .add(
             Verb::Get,
@@ -285,10 +292,20 @@ fn date_param(
     params: &HashMap<String, String>,
     name: &str,
 ) -> Result<NaiveDate, ApiError> {
-    match params.get(name) {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid_field(name, format!("'{text}' is not a date YYYY-MM-DD"))
-        }),
-        None => Ok(registry.today()),
-    }
+    Ok(date_param_opt(params, name)?.unwrap_or_else(|| registry.today()))
+}
+
+/// The date parameter `name`, if given.
+fn date_param_opt(
+    params: &HashMap<String, String>,
+    name: &str,
+) -> Result<Option<NaiveDate>, ApiError> {
+    params
+        .get(name)
+        .map(|text| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                ApiError::invalid_field(name, format!("'{text}' is not a date YYYY-MM-DD"))
+            })
+        })
+        .transpose()
 }

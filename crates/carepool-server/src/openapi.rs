@@ -46,6 +46,7 @@ pub const SERVICE: &str = "service";
         crate::openapi_json,
         crate::sessions::login,
         crate::sessions::logout,
+        crate::audit_api::trail,
         crate::scheme_versions,
         crate::family_overview,
         claims_api::submit,

@@ -171,6 +171,7 @@ pub async fn create<R: Record + Send + Sync>(
     registry
         .check_within(&record, &caller.scope(&registry).await?)
         .await?;
+    let registry = registry.acting_as(caller.actor()?);
     let created = registry.create(record).await?;
     Ok((StatusCode::CREATED, Json(to_json(&created))))
 }
@@ -213,7 +214,7 @@ pub async fn update<R: Record + Send + Sync>(
         ));
     }
     registry.check_within(&record, &scope).await?;
-    let updated = registry.update(record).await?;
+    let updated = registry.acting_as(caller.actor()?).update(record).await?;
     Ok(Json(to_json(&updated)))
 }
 

@@ -11,7 +11,11 @@ pub trait Clock: Send + Sync {
     /// A monotonic instant, for how long something has lasted.
     fn now(&self) -> Instant;
     /// The time of day as stored (a session's end): seconds since 1970, UTC.
-    fn unix_seconds(&self) -> i64;
+    fn unix_seconds(&self) -> i64 {
+        self.unix_micros().div_euclid(1_000_000)
+    }
+    /// The same in microseconds: what orders the audit trail.
+    fn unix_micros(&self) -> i64;
 }
 
 /// The machine's clock.
@@ -27,8 +31,8 @@ impl Clock for SystemClock {
         Instant::now()
     }
 
-    fn unix_seconds(&self) -> i64 {
-        chrono::Utc::now().timestamp()
+    fn unix_micros(&self) -> i64 {
+        chrono::Utc::now().timestamp_micros()
     }
 }
 
@@ -67,10 +71,10 @@ impl Clock for ManualClock {
     }
 
     /// Midnight UTC of its date, plus how far it was moved on.
-    fn unix_seconds(&self) -> i64 {
+    fn unix_micros(&self) -> i64 {
         let (today, moved) = *self.state.lock().expect("clock state");
-        let midnight = today.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
-        midnight + moved.as_secs() as i64
+        let midnight = today.and_time(chrono::NaiveTime::MIN).and_utc();
+        midnight.timestamp_micros() + moved.as_micros() as i64
     }
 }
 

@@ -3,6 +3,7 @@
 //! a family's contribution standing. The CLI and the HTTP server both go through here, so a rule
 //! checked for one is checked for the other.
 
+pub mod audit;
 pub mod claims;
 mod clock;
 pub mod costing;
@@ -49,6 +50,8 @@ pub struct Registry {
     pub(crate) store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     sign_ins: sessions::SignIns,
+    /// Who the changes made through this registry are by.
+    actor: audit::Actor,
 }
 
 impl Registry {
@@ -58,6 +61,7 @@ impl Registry {
             store,
             clock: Arc::new(SystemClock),
             sign_ins: sessions::SignIns::default(),
+            actor: audit::Actor::command_line(),
         }
     }
 

@@ -3,10 +3,11 @@
 //! fault; here records are checked against their own rules, each other and the database
 //! (validate.rs), then written as rows.
 
+use crate::audit::Change;
 use crate::{Registry, RowProblem, ServiceError, validate};
 use carepool_core::registry::FieldError;
-use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Value};
-use carepool_store::{ListQuery, Progress};
+use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Table, Value};
+use carepool_store::{ListQuery, Lock, LockedReads, Progress, Read, ReadRows, StoreError, Write};
 use std::marker::PhantomData;
 
 /// Something read from a file with the line it came from (1 is the header; 0 for an item that
@@ -187,7 +188,7 @@ impl Registry {
         problems.sort_by_key(|p| p.line);
         if problems.is_empty() {
             let values: Vec<Row> = rows.into_iter().map(|r| r.item).collect();
-            self.store.upsert(table, &values, progress).await?;
+            self.upsert_audited(table, &values, progress).await?;
             return Ok(ImportReport {
                 written: values.len() as u64,
                 rejected: vec![],
@@ -198,7 +199,7 @@ impl Registry {
         }
         let (good, rejected) = validate::split_until_clean(self, table, rows, problems).await?;
         let values: Vec<Row> = good.into_iter().map(|r| r.item).collect();
-        self.store.upsert(table, &values, progress).await?;
+        self.upsert_audited(table, &values, progress).await?;
         Ok(ImportReport {
             written: values.len() as u64,
             rejected,
@@ -223,17 +224,83 @@ impl Registry {
         Ok(problems)
     }
 
-    /// Adds one new record after the same checks as an import.
+    /// The rows of an import and its audit record, in one transaction.
+    async fn upsert_audited(
+        &self,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+    ) -> Result<(), ServiceError> {
+        let summary = Change {
+            action: "import",
+            table,
+            key: None,
+            before: None,
+            after: Some(serde_json::json!({ "records": rows.len() }).to_string()),
+        };
+        let audit = self.audit(vec![summary])?;
+        self.store
+            .upsert_then(table, rows, progress, vec![audit])
+            .await?;
+        Ok(())
+    }
+
+    /// Adds one new record after the same checks as an import; a key taken is a conflict.
     pub async fn create<R: Record>(&self, record: R) -> Result<R, ServiceError> {
+        let table = R::table();
         let row = self.checked_single(&record).await?;
-        self.store.insert(R::table(), &row).await?;
+        let audit = self.audit(vec![Change::of_record("create", table, None, Some(&row))])?;
+        let mut writes = Some(vec![Write::Insert(table, vec![row]), audit]);
+        self.store
+            .write_locked(
+                "creation of a record",
+                &Lock::Nothing,
+                &LockedReads::default(),
+                &mut |_| Ok(writes.take().unwrap_or_default()),
+            )
+            .await?;
         Ok(record)
     }
 
-    /// Replaces a record, after the same checks as an import.
+    /// Replaces a record, after the same checks as an import; the audit record keeps what it
+    /// was, read in the same transaction.
     pub async fn update<R: Record>(&self, record: R) -> Result<R, ServiceError> {
+        let table = R::table();
         let row = self.checked_single(&record).await?;
-        self.store.update(R::table(), &row).await?;
+        let key = table.key_of(&row);
+        let mut reads = LockedReads::default();
+        let stored = reads.add(Read::List {
+            table,
+            query: ListQuery {
+                filters: table.key.iter().copied().zip(key).collect(),
+                limit: 1,
+                ..ListQuery::default()
+            },
+        });
+        let mut after = Some(row);
+        let mut decide = |mut read: ReadRows| {
+            let before = read
+                .take(stored)?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound {
+                    what: table.singular,
+                    key: after
+                        .as_deref()
+                        .map(|r| table.key_text(r))
+                        .unwrap_or_default(),
+                })?;
+            let row = after
+                .take()
+                .ok_or_else(|| StoreError::Internal("an update decided twice".into()))?;
+            let change = Change::of_record("update", table, Some(&before), Some(&row));
+            let audit = self
+                .audit(vec![change])
+                .map_err(|e| StoreError::Internal(e.to_string().into()))?;
+            Ok(vec![Write::Upsert(table, vec![row]), audit])
+        };
+        self.store
+            .write_locked("update of a record", &Lock::Nothing, &reads, &mut decide)
+            .await?;
         Ok(record)
     }
 

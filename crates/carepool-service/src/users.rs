@@ -1,6 +1,7 @@
 //! Users and their tokens: who may sign in, as what role, bound to which districts or facility.
 //! Passwords are kept only as Argon2id hashes, tokens only as SHA-256; neither is ever logged.
 
+use crate::audit::Change;
 use crate::{Registry, RowProblem, ServiceError};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -9,7 +10,7 @@ use carepool_core::access::Role;
 use carepool_schema::access_tables::{TOKENS, TokenRow, USERS, UserRow, tokens, users};
 use carepool_schema::tables::{LOCATIONS, PROVIDERS};
 use carepool_schema::{Record, Value};
-use carepool_store::ListQuery;
+use carepool_store::{ListQuery, Write};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
@@ -135,16 +136,21 @@ impl Registry {
             created_on: self.today(),
             disabled_on: None,
         };
-        self.store
-            .insert(&USERS, &row.to_row())
-            .await
-            .map_err(|e| match ServiceError::from(e) {
-                ServiceError::Conflict(_) => {
-                    ServiceError::Conflict(format!("a user named {} exists already", row.name))
-                }
-                other => other,
-            })?;
-        Ok(User::from(row))
+        let user = User::from(row.clone());
+        let change = user_change("add_user", None, Some(&user));
+        self.write_audited(
+            "addition of a user",
+            vec![Write::Insert(&USERS, vec![row.to_row()])],
+            vec![change],
+        )
+        .await
+        .map_err(|e| match e {
+            ServiceError::Conflict(_) => {
+                ServiceError::Conflict(format!("a user named {} exists already", user.name))
+            }
+            other => other,
+        })?;
+        Ok(user)
     }
 
     /// Every user, by name.
@@ -173,8 +179,15 @@ impl Registry {
     pub async fn disable_user(&self, name: &str) -> Result<User, ServiceError> {
         let mut row = self.user_row(name).await?;
         if row.disabled_on.is_none() {
+            let before = User::from(row.clone());
             row.disabled_on = Some(self.today());
-            self.store.update(&USERS, &row.to_row()).await?;
+            let after = User::from(row.clone());
+            self.write_audited(
+                "disabling of a user",
+                vec![Write::Upsert(&USERS, vec![row.to_row()])],
+                vec![user_change("disable_user", Some(&before), Some(&after))],
+            )
+            .await?;
         }
         Ok(User::from(row))
     }
@@ -183,8 +196,20 @@ impl Registry {
     pub async fn set_password(&self, name: &str, password: &str) -> Result<(), ServiceError> {
         let mut row = self.user_row(name).await?;
         row.password_hash = hash_password(password)?;
-        self.store.update(&USERS, &row.to_row()).await?;
-        Ok(())
+        // The trail says the password changed, never what to or from.
+        let change = Change {
+            action: "set_password",
+            table: &USERS,
+            key: Some(row.name.clone()),
+            before: None,
+            after: None,
+        };
+        self.write_audited(
+            "change of a password",
+            vec![Write::Upsert(&USERS, vec![row.to_row()])],
+            vec![change],
+        )
+        .await
     }
 
     /// The user, if `password` is theirs and they are not disabled. Whether the name exists or
@@ -240,7 +265,13 @@ impl Registry {
             expires_on,
             revoked_on: None,
         };
-        self.store.insert(&TOKENS, &row.to_row()).await?;
+        let change = token_change("create_token", None, Some(&row));
+        self.write_audited(
+            "creation of a token",
+            vec![Write::Insert(&TOKENS, vec![row.to_row()])],
+            vec![change],
+        )
+        .await?;
         Ok(NewToken { id, secret })
     }
 
@@ -252,8 +283,14 @@ impl Registry {
             key: id.to_string(),
         })?)?;
         if token.revoked_on.is_none() {
+            let before = token.clone();
             token.revoked_on = Some(self.today());
-            self.store.update(&TOKENS, &token.to_row()).await?;
+            self.write_audited(
+                "revocation of a token",
+                vec![Write::Upsert(&TOKENS, vec![token.to_row()])],
+                vec![token_change("revoke_token", Some(&before), Some(&token))],
+            )
+            .await?;
         }
         Ok(token)
     }
@@ -281,6 +318,42 @@ impl Registry {
     pub(crate) async fn active_user(&self, name: &str) -> Result<Option<User>, ServiceError> {
         let row = self.user_row(name).await?;
         Ok(row.disabled_on.is_none().then(|| User::from(row)))
+    }
+}
+
+/// A user's change for the trail: never their password's hash.
+fn user_change(action: &'static str, before: Option<&User>, after: Option<&User>) -> Change {
+    let json = |user: &User| serde_json::to_string(user).unwrap_or_default();
+    Change {
+        action,
+        table: &USERS,
+        key: after.or(before).map(|u| u.name.clone()),
+        before: before.map(json),
+        after: after.map(json),
+    }
+}
+
+/// A token's change for the trail: never its hash.
+fn token_change(
+    action: &'static str,
+    before: Option<&TokenRow>,
+    after: Option<&TokenRow>,
+) -> Change {
+    let json = |token: &TokenRow| {
+        serde_json::json!({
+            "user": token.user_name,
+            "created_on": token.created_on,
+            "expires_on": token.expires_on,
+            "revoked_on": token.revoked_on,
+        })
+        .to_string()
+    };
+    Change {
+        action,
+        table: &TOKENS,
+        key: after.or(before).map(|t| t.id.clone()),
+        before: before.map(json),
+        after: after.map(json),
     }
 }
 

@@ -216,6 +216,15 @@ macro_rules! sqlx_store {
         ) -> Result<(), ::carepool_store::StoreError> {
             for write in writes {
                 match write {
+                    ::carepool_store::Write::Insert(table, rows) => {
+                        let sql = DIALECT.insert(table, false);
+                        for row in &rows {
+                            bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql.clone())), table, row)
+                                .execute(&mut *conn)
+                                .await
+                                .map_err(|e| write_error(table.singular, e))?;
+                        }
+                    }
                     ::carepool_store::Write::Upsert(table, rows) => {
                         <$store as $crate::SqlxBackend>::upsert_rows(&mut *conn, table, &rows, &|_| {}).await?
                     }
@@ -316,11 +325,12 @@ macro_rules! sqlx_store {
                 <$store as $crate::SqlxBackend>::NAME
             }
 
-            async fn upsert(
+            async fn upsert_then(
                 &self,
                 table: &'static ::carepool_schema::Table,
                 rows: &[::carepool_schema::Row],
                 progress: &::carepool_store::Progress,
+                then: ::carepool_store::Writes,
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
@@ -328,6 +338,7 @@ macro_rules! sqlx_store {
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, rows, progress).await?;
+                write_all(&mut *tx, then).await?;
                 tx.commit()
                     .await
                     .map_err(|e| write_error(table.singular, e))

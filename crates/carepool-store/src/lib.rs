@@ -138,6 +138,8 @@ pub enum Lock {
 /// Rows to write to one table.
 #[derive(Debug, Clone)]
 pub enum Write {
+    /// Insert new rows; a key already stored is a conflict.
+    Insert(&'static Table, Vec<Row>),
     /// Insert the rows, replacing any stored row with the same key.
     Upsert(&'static Table, Vec<Row>),
     /// Set only `columns` of stored rows, found by the key in each (whole) row: cheaper than an
@@ -271,6 +273,18 @@ pub trait Store: Send + Sync {
         table: &'static Table,
         rows: &[Row],
         progress: &Progress,
+    ) -> Result<(), StoreError> {
+        self.upsert_then(table, rows, progress, Vec::new()).await
+    }
+
+    /// As [`Store::upsert`], then makes `then` in the same transaction (the import's audit
+    /// record).
+    async fn upsert_then(
+        &self,
+        table: &'static Table,
+        rows: &[Row],
+        progress: &Progress,
+        then: Writes,
     ) -> Result<(), StoreError>;
 
     /// Inserts one new row; `Conflict` if its key or a unique value is taken.

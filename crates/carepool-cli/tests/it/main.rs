@@ -674,6 +674,63 @@ fn users_story(cli: Cli) {
         cli.fails(&["user", "disable", "nobody"])
             .contains("no user with key nobody")
     );
+
+    // The trail: each change once, by the account that ran the command or the user named
+    // with --as, and never a password or a token.
+    assert!(
+        cli.fails(&["--as", "awa", "token", "create", "--user", "chr"])
+            .contains("--as awa: no active user of that name")
+    );
+    cli.ok(&["--as", "chr", "token", "create", "--user", "chr"]);
+    let trail = |args: &[&str]| -> Vec<(String, String, String, String)> {
+        let text = cli.ok(&[&["audit"], args].concat());
+        csv::Reader::from_reader(text.as_bytes())
+            .deserialize::<std::collections::HashMap<String, String>>()
+            .map(|record| {
+                let record = record.unwrap();
+                let field = |name: &str| record[name].clone();
+                (
+                    field("actor"),
+                    field("action"),
+                    field("table_name"),
+                    field("record_key"),
+                )
+            })
+            .collect()
+    };
+    let users = trail(&["--table", "users"]);
+    let actions: Vec<(&str, &str)> = users
+        .iter()
+        .map(|(_, action, _, key)| (action.as_str(), key.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("add_user", "awa"),
+            ("add_user", "chr"),
+            ("set_password", "awa"),
+            ("disable_user", "awa")
+        ]
+    );
+    assert!(
+        users.iter().all(|(actor, ..)| actor.starts_with("cli:")),
+        "{users:?}"
+    );
+    let tokens = trail(&["--table", "tokens"]);
+    let token_actions: Vec<&str> = tokens
+        .iter()
+        .map(|(_, action, ..)| action.as_str())
+        .collect();
+    assert_eq!(
+        token_actions,
+        ["create_token", "revoke_token", "create_token"]
+    );
+    assert_eq!(tokens[2].0, "chr", "made --as chr");
+    assert_eq!(trail(&["--user", "chr"]).len(), 1);
+    let imports = trail(&["--table", "locations"]);
+    assert_eq!(imports.len(), 1, "one record for an import: {imports:?}");
+    let whole = cli.ok(&["audit"]);
+    assert!(!whole.contains(password) && !whole.contains("argon2") && !whole.contains(&secret));
 }
 
 #[test]

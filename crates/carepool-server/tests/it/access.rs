@@ -12,6 +12,7 @@ use carepool_schema::Value;
 use carepool_schema::access_tables::SESSIONS;
 use carepool_server::Access;
 use carepool_service::ManualClock;
+use carepool_service::audit::AuditFilter;
 use carepool_service::sessions::SESSION_SECONDS;
 use carepool_service::users::NewUser;
 use carepool_service::users::token_hash;
@@ -629,4 +630,143 @@ pub async fn a_district_officer_sees_and_changes_only_its_district(h: Harness) {
     let pay = json!({ "period": "2025-05" });
     let (status, answer) = ask(&finance, "POST", "/api/claims/pay", Some(pay)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+}
+
+/// Every change is in the trail once, with who made it and the record before and after; a
+/// refused change leaves nothing; admins and auditors read the trail over the API, no one else;
+/// and the database itself refuses to change or remove a record of it.
+pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
+    load_registry(&h).await;
+    let trail = |filter: AuditFilter| {
+        let registry = h.registry.clone();
+        async move { registry.audit_trail(&filter).await.unwrap() }
+    };
+    let imports = trail(AuditFilter::default()).await;
+    let imported: Vec<(&str, &str)> = imports
+        .iter()
+        .map(|r| (r.action.as_str(), r.table_name.as_str()))
+        .collect();
+    assert_eq!(
+        imported,
+        [
+            ("import", "locations"),
+            ("import", "providers"),
+            ("import", "families"),
+            ("import", "members"),
+            ("import", "coverage"),
+            ("import", "contributions"),
+        ]
+    );
+    assert_eq!(imports[3].after.as_deref(), Some(r#"{"records":5}"#));
+    assert!(imports.iter().all(|r| r.actor.starts_with("cli:")));
+
+    let family = json!({ "id": "F10", "scheme": "pip", "location_code": "V1", "poverty_score": 20, "household_id": null });
+    let (status, _) = h.call("POST", "/api/families", Some(family.clone())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut moved = family.clone();
+    moved["location_code"] = json!("V2");
+    let (status, _) = h.call("PUT", "/api/families/F10", Some(moved)).await;
+    assert_eq!(status, StatusCode::OK);
+    // Refused: a key taken, an unknown village, a record that is not there.
+    let (status, _) = h.call("POST", "/api/families", Some(family.clone())).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let mut lost = family.clone();
+    lost["id"] = json!("F11");
+    lost["location_code"] = json!("NOWHERE");
+    let (status, _) = h.call("POST", "/api/families", Some(lost)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut absent = family.clone();
+    absent["id"] = json!("F12");
+    let (status, _) = h.call("PUT", "/api/families/F12", Some(absent)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let changes = trail(AuditFilter {
+        table: Some("families".into()),
+        key: Some("F10".into()),
+        ..AuditFilter::default()
+    })
+    .await;
+    let made: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|r| (r.actor.as_str(), r.action.as_str()))
+        .collect();
+    assert_eq!(
+        made,
+        [
+            ("enrolment_officer", "create"),
+            ("enrolment_officer", "update")
+        ]
+    );
+    let field = |text: &Option<String>, name: &str| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(text.as_deref().unwrap_or("null")).unwrap()[name]
+            .clone()
+    };
+    assert_eq!(changes[0].before, None);
+    assert_eq!(field(&changes[0].after, "location_code"), json!("V1"));
+    assert_eq!(field(&changes[1].before, "location_code"), json!("V1"));
+    assert_eq!(field(&changes[1].after, "location_code"), json!("V2"));
+    let families = AuditFilter {
+        table: Some("families".into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(
+        trail(families.clone()).await.len(),
+        3,
+        "the import, the creation and the update; the refused changes left nothing"
+    );
+
+    let (status, answer) = h
+        .call_as(
+            Role::Auditor,
+            "GET",
+            "/api/audit?table=families&key=F10",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["items"].as_array().unwrap().len(), 2);
+    assert_eq!(answer["items"][1]["action"], json!("update"));
+    let (status, answer) = h
+        .call_as(
+            Role::Admin,
+            "GET",
+            "/api/audit?user=enrolment_officer",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, answer["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(2))
+    );
+    let (status, _) = h.call_as(Role::Manager, "GET", "/api/audit", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer) = h
+        .call_as(Role::Auditor, "GET", "/api/audit?shoe=42", None)
+        .await;
+    assert_eq!(
+        (status, &answer["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("shoe"))
+    );
+    let tomorrow = h.registry.today().succ_opt().unwrap();
+    let (_, answer) = h
+        .call_as(
+            Role::Auditor,
+            "GET",
+            &format!("/api/audit?from={tomorrow}"),
+            None,
+        )
+        .await;
+    assert_eq!(answer["items"], json!([]), "nothing was written tomorrow");
+
+    for sql in [
+        "UPDATE audit SET actor = 'someone else'",
+        "DELETE FROM audit",
+    ] {
+        let refused = h.try_execute_behind_the_store(sql).await.unwrap_err();
+        assert!(
+            refused.contains("the audit trail cannot be changed"),
+            "{sql}: {refused}"
+        );
+    }
+    assert_eq!(trail(families).await.len(), 3);
 }

@@ -452,13 +452,14 @@ impl Store for MeddlingStore {
     async fn close(&self) {
         self.0.close().await
     }
-    async fn upsert(
+    async fn upsert_then(
         &self,
         table: &'static Table,
         rows: &[Row],
         progress: &Progress,
+        then: Writes,
     ) -> Result<(), StoreError> {
-        self.0.upsert(table, rows, progress).await
+        self.0.upsert_then(table, rows, progress, then).await
     }
     async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
         self.0.insert(table, row).await

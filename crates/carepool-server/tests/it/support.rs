@@ -64,21 +64,29 @@ impl Harness {
 
     /// Runs `sql` on the database behind the store, as a hand-made migration would.
     pub async fn execute_behind_the_store(&self, sql: &'static str) {
-        match (&self.sqlite_file, &self.postgres) {
+        self.try_execute_behind_the_store(sql).await.unwrap();
+    }
+
+    /// As [`Harness::execute_behind_the_store`]; the database's refusal as text.
+    pub async fn try_execute_behind_the_store(&self, sql: &'static str) -> Result<(), String> {
+        let done = match (&self.sqlite_file, &self.postgres) {
             (Some(file), _) => {
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
                     .await
                     .unwrap();
-                sqlx::query(sql).execute(&pool).await.unwrap();
+                let done = sqlx::query(sql).execute(&pool).await;
                 pool.close().await;
+                done.map(drop)
             }
             (None, Some(database)) => {
                 let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-                sqlx::query(sql).execute(&pool).await.unwrap();
+                let done = sqlx::query(sql).execute(&pool).await;
                 pool.close().await;
+                done.map(drop)
             }
             (None, None) => unreachable!("a harness has a database"),
-        }
+        };
+        done.map_err(|e| e.to_string())
     }
 
     pub fn write(&self, name: &str, text: &str) -> PathBuf {

@@ -1,0 +1,64 @@
+//! `carepool audit`: the trail of changes, as CSV, oldest first.
+
+use anyhow::{Context, Result};
+use carepool_schema::Record;
+use carepool_schema::audit_tables::AUDIT;
+use carepool_service::Registry;
+use carepool_service::audit::AuditFilter;
+use chrono::NaiveDate;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Only changes of this table (members, coverage, users, ...).
+    #[arg(long)]
+    table: Option<String>,
+    /// Only changes of the record with this key (M0001; coverage: M0001/2025-04-01).
+    #[arg(long)]
+    key: Option<String>,
+    /// Only changes made by this user (or cli:ACCOUNT).
+    #[arg(long)]
+    user: Option<String>,
+    /// From this day on (UTC).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Up to and including this day (UTC).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    /// Write the CSV to FILE instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
+    let filter = AuditFilter {
+        table: args.table,
+        key: args.key,
+        actor: args.user,
+        from: args.from,
+        to: args.to,
+        ..AuditFilter::default()
+    };
+    let trail = registry.audit_trail(&filter).await?;
+    let out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(AUDIT.columns.iter().map(|c| c.name))?;
+    let count = trail.len();
+    for record in trail {
+        let row = record.into_row();
+        writer.write_record(AUDIT.columns.iter().zip(&row).map(|(c, v)| v.format(c.ty)))?;
+    }
+    writer.flush()?;
+    if let Some(path) = &args.out {
+        println!("{}: {count} audit records written", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Who did what: every change the registry makes is written with its audit record, in the same
+//! transaction, so a committed change always has one and a refused or failed one has none. The
+//! trail is only ever appended to (the migrations make the table refuse UPDATE and DELETE).
+
+use crate::users::random_hex;
+use crate::{Registry, ServiceError};
+use carepool_schema::audit_tables::{AUDIT, AuditRow, audit};
+use carepool_schema::json::row_to_json;
+use carepool_schema::{Record, Row, Table, Value};
+use carepool_store::{ListQuery, Lock, LockedReads, Write, Writes};
+use chrono::NaiveDate;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Who a change is made by: a user, or an account of the machine the command ran on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    /// A signed-in user (the API), or a user named with `--as` on the command line.
+    pub fn user(name: &str) -> Actor {
+        Actor(name.to_string())
+    }
+
+    /// A command run on the server's machine by the operating system's account.
+    pub fn command_line() -> Actor {
+        let account = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "unknown".to_string());
+        Actor(format!("cli:{account}"))
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One change, as the trail holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    pub action: &'static str,
+    pub table: &'static Table,
+    /// The record's key; none for a write of many records.
+    pub key: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Change {
+    /// A change of one record, its rows before and after as JSON.
+    pub fn of_record(
+        action: &'static str,
+        table: &'static Table,
+        before: Option<&[Value]>,
+        after: Option<&[Value]>,
+    ) -> Change {
+        let key = after.or(before).map(|row| table.key_text(row));
+        let json = |row: &[Value]| row_to_json(table, row).to_string();
+        Change {
+            action,
+            table,
+            key,
+            before: before.map(json),
+            after: after.map(json),
+        }
+    }
+}
+
+/// Which records of the trail to read; all of them by default.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub table: Option<String>,
+    pub key: Option<String>,
+    pub actor: Option<String>,
+    /// From this day on (UTC).
+    pub from: Option<NaiveDate>,
+    /// Up to and including this day (UTC).
+    pub to: Option<NaiveDate>,
+    /// Only records after this one (its id), for reading a page at a time.
+    pub after: Option<String>,
+    /// At most this many records; all of them when none.
+    pub limit: Option<u64>,
+}
+
+/// Orders records written in the same microsecond by one process; the random part keeps two
+/// processes writing in the same microsecond apart.
+static WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+fn day_start(day: NaiveDate) -> i64 {
+    day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
+}
+
+/// The id that orders the trail: the time in microseconds first, so ids sort as the records
+/// were written (by any process), then the process's count.
+fn audit_id(micros: i64) -> Result<String, ServiceError> {
+    let count = WRITTEN.fetch_add(1, Ordering::Relaxed) % 1_000_000;
+    Ok(format!("{micros:016}-{count:06}-{}", random_hex(3)?))
+}
+
+impl Registry {
+    /// The same registry, making its changes as `actor`.
+    pub fn acting_as(self, actor: Actor) -> Registry {
+        Registry { actor, ..self }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The writes of the trail for `changes`, by this registry's actor, now.
+    pub(crate) fn audit(&self, changes: Vec<Change>) -> Result<Write, ServiceError> {
+        let micros = self.clock().unix_micros();
+        let at = micros.div_euclid(1_000_000);
+        let rows = changes
+            .into_iter()
+            .map(|change| {
+                Ok(AuditRow {
+                    id: audit_id(micros)?,
+                    at,
+                    actor: self.actor.name().to_string(),
+                    action: change.action.to_string(),
+                    table_name: change.table.name.to_string(),
+                    record_key: change.key,
+                    before: change.before,
+                    after: change.after,
+                }
+                .into_row())
+            })
+            .collect::<Result<Vec<Row>, ServiceError>>()?;
+        Ok(Write::Insert(&AUDIT, rows))
+    }
+
+    /// Makes `writes` and records `changes` in the trail, in one transaction.
+    pub(crate) async fn write_audited(
+        &self,
+        what: &'static str,
+        writes: Writes,
+        changes: Vec<Change>,
+    ) -> Result<(), ServiceError> {
+        let mut writes = Some(writes);
+        writes.get_or_insert_default().push(self.audit(changes)?);
+        self.store
+            .write_locked(what, &Lock::Nothing, &LockedReads::default(), &mut |_| {
+                Ok(writes.take().unwrap_or_default())
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The trail, oldest first, as `filter` narrows it.
+    pub async fn audit_trail(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>, ServiceError> {
+        let text = |value: &String| Value::Text(value.as_str().into());
+        let mut filters = Vec::new();
+        for (column, value) in [
+            (audit::TABLE_NAME.index(), &filter.table),
+            (audit::RECORD_KEY.index(), &filter.key),
+            (audit::ACTOR.index(), &filter.actor),
+        ] {
+            if let Some(value) = value {
+                filters.push((column, text(value)));
+            }
+        }
+        // Ids begin with the time, so the first day's start is where the keyset begins: every
+        // id of that second or later sorts after it, every earlier one before.
+        let from = filter
+            .from
+            .map(|day| format!("{:016}", day_start(day) * 1_000_000));
+        let after = from
+            .into_iter()
+            .chain(filter.after.clone())
+            .max()
+            .map(|id| vec![Value::Text(id.into())]);
+        let end = filter.to.and_then(|day| day.succ_opt()).map(day_start);
+        let query = ListQuery {
+            filters,
+            after,
+            limit: filter.limit.unwrap_or(i64::MAX as u64),
+            ..ListQuery::default()
+        };
+        let mut trail = Vec::new();
+        for row in self.store.list(&AUDIT, &query).await? {
+            let record = AuditRow::from_row(&row)
+                .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
+            if end.is_some_and(|end| record.at >= end) {
+                break;
+            }
+            trail.push(record);
+        }
+        Ok(trail)
+    }
+}
