@@ -92,7 +92,11 @@ impl Registry {
             .await
         {
             Ok(answers) => answers,
-            Err(error) if submissions.len() == 1 => vec![Err(error)],
+            // A claim stored meanwhile (by the group before, whose commit the read ahead did
+            // not see) is read again below: sent unchanged, it is answered as stored.
+            Err(error) if submissions.len() == 1 && !matches!(error, ServiceError::Conflict(_)) => {
+                vec![Err(error)]
+            }
             Err(_) => {
                 let mut answers = Vec::with_capacity(submissions.len());
                 for submission in submissions {
