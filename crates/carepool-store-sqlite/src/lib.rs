@@ -84,11 +84,19 @@ impl SqliteStore {
 /// commit takes the log past 1,000 pages folds it in itself, with the fsyncs that go with it,
 /// while every other writer waits; here that work runs beside the writers (a passive
 /// checkpoint never blocks them).
-struct BackgroundCheckpoints(tokio::task::JoinHandle<()>);
+struct BackgroundCheckpoints {
+    task: tokio::task::JoinHandle<()>,
+    /// How many folds have ended: what the tests wait on instead of the clock.
+    #[cfg(test)]
+    folded: tokio::sync::watch::Sender<u64>,
+}
 
 impl BackgroundCheckpoints {
     fn start(pool: SqlitePool) -> BackgroundCheckpoints {
-        BackgroundCheckpoints(tokio::spawn(async move {
+        let tell = tokio::sync::watch::Sender::new(0u64);
+        #[cfg(test)]
+        let folded = tell.clone();
+        let task = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -102,14 +110,20 @@ impl BackgroundCheckpoints {
                 {
                     tracing::warn!(%failure, "could not fold the write-ahead log in");
                 }
+                tell.send_modify(|n| *n += 1);
             }
-        }))
+        });
+        BackgroundCheckpoints {
+            task,
+            #[cfg(test)]
+            folded,
+        }
     }
 }
 
 impl Drop for BackgroundCheckpoints {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
     }
 }
 
@@ -278,6 +292,7 @@ mod tests {
             .unwrap();
         let size = || std::fs::metadata(&file).unwrap().len();
         let before = size();
+        let mut folded = store._checkpoints.folded.subscribe();
         // About 2 MB: far below the writer's own threshold.
         sqlx::query("CREATE TABLE filler (bytes BLOB)")
             .execute(&store.pool)
@@ -290,13 +305,16 @@ mod tests {
         .execute(&store.pool)
         .await
         .unwrap();
-        for _ in 0..50 {
-            if size() > before + 1_000_000 {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the database file stayed at {} bytes", size());
+        // The first fold to end may have begun before the rows were committed; the second
+        // began after.
+        folded.borrow_and_update();
+        folded.changed().await.unwrap();
+        folded.changed().await.unwrap();
+        assert!(
+            size() > before + 1_000_000,
+            "the database file stayed at {} bytes",
+            size()
+        );
     }
 
     /// While another connection checkpoints (here one kept waiting by a reader), SQLite answers
