@@ -19,23 +19,33 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 /// Pages the log may reach before the writer that commits folds it in itself, as SQLite does by
 /// default at 1,000: the background fold keeps it below this unless it falls behind.
 const CHECKPOINT_BY_WRITER_AT: &str = "16384";
+/// How long a connection waits for a lock another holds before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct SqliteStore {
     pool: SqlitePool,
     write_runs: WriteRunTurns,
     _checkpoints: BackgroundCheckpoints,
+    /// How many times [`SqliteStore::checkpoint`] was refused (the log busy): what its test
+    /// waits on instead of the clock.
+    refused_checkpoints: tokio::sync::watch::Sender<u64>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at a `sqlite://PATH` URL and brings its schema up to date.
     pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_waiting(url, BUSY_TIMEOUT).await
+    }
+
+    /// As [`SqliteStore::open`], with connections that wait `busy_timeout` for a lock.
+    async fn open_waiting(url: &str, busy_timeout: Duration) -> Result<SqliteStore, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("cannot use database URL '{url}': {e}")))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30))
+            .busy_timeout(busy_timeout)
             // A 64 MB page cache per connection: the default 2 MB thrashes on national-size indexes.
             .pragma("cache_size", "-65536")
             // Statement journals (multi-row writes in a transaction) stay in memory, not a temp file.
@@ -51,6 +61,7 @@ impl SqliteStore {
             _checkpoints: BackgroundCheckpoints::start(pool.clone()),
             pool,
             write_runs: WriteRunTurns::default(),
+            refused_checkpoints: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -67,6 +78,7 @@ impl SqliteStore {
             if busy == 0 {
                 return Ok(());
             }
+            self.refused_checkpoints.send_modify(|n| *n += 1);
             if tokio::time::Instant::now() >= give_up_at {
                 return Err(StoreError::Internal(
                     "the write-ahead log could not be folded in within 30 s: \
@@ -317,15 +329,18 @@ mod tests {
         );
     }
 
-    /// While another connection checkpoints (here one kept waiting by a reader), SQLite answers
-    /// a checkpoint "busy" at once, having folded nothing in: `checkpoint` waits its turn and
-    /// returns only once the log is folded in whole.
+    /// While a reader keeps an old snapshot, SQLite cannot fold the log in whole and answers a
+    /// checkpoint "busy": `checkpoint` tries again, and returns only once the log is folded in
+    /// whole. (The store's connections wait 20 ms for a lock here, so each try ends soon.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_checkpoint_waits_for_another_to_end() {
+    async fn a_checkpoint_waits_for_readers_to_end() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("carepool.db");
         let url = format!("sqlite://{}", file.display());
-        let store = Arc::new(SqliteStore::open(&url).await.unwrap());
+        let store = SqliteStore::open_waiting(&url, Duration::from_millis(20))
+            .await
+            .unwrap();
+        let store = Arc::new(store);
         sqlx::query("CREATE TABLE t (n INTEGER)")
             .execute(&store.pool)
             .await
@@ -340,29 +355,18 @@ mod tests {
             .execute(&store.pool)
             .await
             .unwrap();
-        let other = tokio::spawn(async move {
-            let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query("PRAGMA busy_timeout = 5000")
-                .execute(&mut other)
-                .await
-                .unwrap();
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&mut other)
-                .await
-                .unwrap();
-        });
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let ours = tokio::spawn({
+        let mut refused = store.refused_checkpoints.subscribe();
+        let mut ours = tokio::spawn({
             let store = store.clone();
             async move { store.checkpoint().await }
         });
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        assert!(
-            !ours.is_finished(),
-            "the checkpoint returned while another held the log"
-        );
+        // Refused twice, it is trying again rather than returning; it cannot succeed while the
+        // reader keeps its snapshot, so ending first is the fault this test looks for.
+        tokio::select! {
+            counted = refused.wait_for(|&times| times >= 2) => { counted.unwrap(); }
+            ended = &mut ours => panic!("the checkpoint returned while a reader held the log: {ended:?}"),
+        }
         sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
-        other.await.unwrap();
         ours.await.unwrap().unwrap();
         let log = dir.path().join("carepool.db-wal");
         assert_eq!(
