@@ -237,6 +237,7 @@ pub async fn review(
     let body: ReviewBody = parse(&body)?;
     let id = carepool_core::claims::claim_id(&provider, &number);
     claim_within(&caller, &registry, &id).await?;
+    let registry = registry.acting_as(caller.actor()?);
     let view = registry
         .review_claim(&id, &body.action, &body.note, registry.today())
         .await?;
@@ -269,6 +270,7 @@ pub async fn pay(
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
     caller.national("a payment run")?;
+    let registry = registry.acting_as(caller.actor()?);
     let body: PayBody = parse(&body)?;
     let report = registry
         .pay_claims(&body.period, body.date.unwrap_or_else(|| registry.today()))

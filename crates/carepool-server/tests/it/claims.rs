@@ -10,6 +10,7 @@ use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{CLAIM_USAGE, CLAIMS, ClaimRow, UsageRow};
 use carepool_schema::{Row, Table, Value};
+use carepool_service::audit::AuditFilter;
 use carepool_service::claims::{AdjudicationReport, BATCH, ReceivedClaim, RecentContext};
 use carepool_service::{ManualClock, Registry, ServiceError};
 use carepool_store::{
@@ -156,6 +157,36 @@ pub async fn claims_story(h: Harness) {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // The trail holds the review, by the reviewer, with the claim before and after; the
+    // refused second review left nothing.
+    let trail = |table: &str| {
+        let filter = AuditFilter {
+            table: Some(table.to_string()),
+            ..AuditFilter::default()
+        };
+        let registry = h.registry.clone();
+        async move { registry.audit_trail(&filter).await.unwrap() }
+    };
+    let reviews = trail("claims").await;
+    let made: Vec<(&str, &str, Option<&str>)> = reviews
+        .iter()
+        .map(|r| (r.actor.as_str(), r.action.as_str(), r.record_key.as_deref()))
+        .collect();
+    assert_eq!(made, [("medical_reviewer", "review", Some("H1/7"))]);
+    assert!(
+        reviews[0]
+            .before
+            .as_deref()
+            .unwrap()
+            .contains(r#""status":"in_review""#)
+    );
+    assert!(
+        reviews[0]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(r#""status":"partially_approved""#)
+    );
 
     // What a facility sees before admitting M2: nothing left of secondary care.
     let (_, cover) = h
@@ -198,6 +229,23 @@ pub async fn claims_story(h: Harness) {
         .unwrap();
     assert_eq!(again.claims_paid, 0);
     assert!(again.payments.is_empty());
+    let runs = trail("payments").await;
+    let made: Vec<(&str, Option<&str>)> = runs
+        .iter()
+        .map(|r| (r.action.as_str(), r.record_key.as_deref()))
+        .collect();
+    assert_eq!(
+        made,
+        [("pay", Some(period.as_str()))],
+        "the run that paid nothing left nothing"
+    );
+    assert!(
+        runs[0]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(r#""claims_paid":5"#)
+    );
     let view = h.registry.claim_view("H1/4").await.unwrap();
     assert_eq!(view.record.status, ClaimStatus::Paid);
     assert_eq!(view.record.paid, Money::from_units(6_000));

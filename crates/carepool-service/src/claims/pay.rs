@@ -4,6 +4,7 @@
 //! approved since.
 
 use crate::Registry;
+use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
@@ -154,14 +155,34 @@ impl Registry {
                 report.to_patients = total(PayeeKind::Member);
                 report.claims_paid = due.len() as u64;
                 report.paid_date = (!due.is_empty()).then_some(paid_date);
-                Ok(vec![
-                    Write::Update {
-                        table: &CLAIMS,
-                        columns: CLAIM_PAYMENT,
-                        rows: due,
-                    },
-                    Write::Upsert(&PAYMENTS, payment_rows),
-                ])
+                let mut writes = Vec::new();
+                // A run that pays nothing changes nothing, and leaves no record.
+                if !due.is_empty() {
+                    let run = Change {
+                        action: "pay",
+                        table: &PAYMENTS,
+                        key: Some(period.as_str().to_string()),
+                        before: None,
+                        after: Some(
+                            serde_json::json!({
+                                "paid_date": paid_date,
+                                "claims_paid": report.claims_paid,
+                                "payments": report.payments.len(),
+                                "to_facilities": report.to_facilities,
+                                "to_patients": report.to_patients,
+                            })
+                            .to_string(),
+                        ),
+                    };
+                    writes.push(self.audit(vec![run]).map_err(StoreError::internal)?);
+                }
+                writes.push(Write::Update {
+                    table: &CLAIMS,
+                    columns: CLAIM_PAYMENT,
+                    rows: due,
+                });
+                writes.push(Write::Upsert(&PAYMENTS, payment_rows));
+                Ok(writes)
             })
             .await?;
         Ok(report)

@@ -2,6 +2,7 @@
 
 use super::{ClaimView, records_from_rows};
 use crate::Registry;
+use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::review::{ReviewAction, apply_review, released_usage};
@@ -121,7 +122,11 @@ impl Registry {
                         new[reasons] = old[reasons].clone();
                     }
                     let next_seq = reason_rows.len() as i64 + 1;
+                    let before = claim_rows.first().map(Vec::as_slice);
+                    let change = Change::of_record("review", &CLAIMS, before, Some(&row));
+                    let audit = self.audit(vec![change]).map_err(StoreError::internal)?;
                     Ok(vec![
+                        audit,
                         Write::Update {
                             table: &CLAIMS,
                             columns: CLAIM_DECISION,
