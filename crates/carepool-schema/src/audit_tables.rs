@@ -12,7 +12,7 @@ crate::table! {
          account.", filterable();
     ACTION action: String,
         "What was done: create, update, import, add_user, disable_user, set_password, \
-         create_token, revoke_token, review, pay.", filterable();
+         create_token, revoke_token, review, pay, load_scheme.", filterable();
     TABLE_NAME table_name: String, "The table written.", filterable();
     RECORD_KEY record_key: Option<String>,
         "The record's key (M0001, M0001/2025-04-01); empty for a write of many records.",

@@ -158,7 +158,7 @@ impl Registry {
         &self,
         definition: SchemeDefinition,
     ) -> Result<LoadOutcome, ServiceError> {
-        schemes::load(self.store.as_ref(), definition).await
+        schemes::load(self, definition).await
     }
 }
 

@@ -1,8 +1,10 @@
 //! Scheme versions: loading a definition adds a version from its effective date; history is never
 //! rewritten.
 
-use crate::ServiceError;
+use crate::audit::Change;
+use crate::{Registry, ServiceError};
 use carepool_core::scheme::SchemeDefinition;
+use carepool_schema::scheme_tables::SCHEME_VERSIONS;
 use carepool_store::{Store, StoredSchemeVersion};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +34,12 @@ pub(crate) async fn versions(
         .collect()
 }
 
+/// Adds `definition` as a new version, recorded in the trail by `registry`'s actor.
 pub(crate) async fn load(
-    store: &dyn Store,
+    registry: &Registry,
     definition: SchemeDefinition,
 ) -> Result<LoadOutcome, ServiceError> {
+    let store = registry.store();
     definition.validate().map_err(ServiceError::Scheme)?;
     let existing = versions(store, &definition.code).await?;
     if let Some(same_day) = existing
@@ -71,7 +75,22 @@ pub(crate) async fn load(
         definition: serde_json::to_string(&definition).expect("a definition serialises"),
         loaded_at: chrono::Utc::now().to_rfc3339(),
     };
-    store.add_scheme_version(&stored).await?;
+    let change = Change {
+        action: "load_scheme",
+        table: &SCHEME_VERSIONS,
+        key: Some(format!("{}/{}", stored.code, stored.effective_from)),
+        before: None,
+        after: Some(
+            serde_json::json!({
+                "code": definition.code,
+                "effective_from": definition.effective_from,
+                "currency": definition.currency,
+            })
+            .to_string(),
+        ),
+    };
+    let audit = registry.audit(vec![change])?;
+    store.add_scheme_version(&stored, vec![audit]).await?;
     Ok(LoadOutcome::Added {
         versions: existing.len() + 1,
     })

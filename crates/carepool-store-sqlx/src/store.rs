@@ -543,6 +543,7 @@ macro_rules! sqlx_store {
             async fn add_scheme_version(
                 &self,
                 version: &::carepool_store::StoredSchemeVersion,
+                then: ::carepool_store::Writes,
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
@@ -568,6 +569,7 @@ macro_rules! sqlx_store {
                         )),
                         other => other,
                     })?;
+                write_all(&mut *tx, then).await?;
                 tx.commit().await.map_err(::carepool_store::StoreError::internal)
             }
 

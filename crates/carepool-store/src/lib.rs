@@ -353,8 +353,13 @@ pub trait Store: Send + Sync {
     /// The codes of every scheme loaded.
     async fn scheme_codes(&self) -> Result<Vec<String>, StoreError>;
 
-    /// Adds a version; `Conflict` if the scheme already has one with that effective date.
-    async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError>;
+    /// Adds a version, then makes `then` in the same transaction (its audit record);
+    /// `Conflict` if the scheme already has one with that effective date.
+    async fn add_scheme_version(
+        &self,
+        version: &StoredSchemeVersion,
+        then: Writes,
+    ) -> Result<(), StoreError>;
 
     /// The tables the database really has, as it describes them, to check the migrations
     /// against the declarations (`LiveSchema::differences`).

@@ -649,6 +649,7 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
     assert_eq!(
         imported,
         [
+            ("load_scheme", "scheme_versions"),
             ("import", "locations"),
             ("import", "providers"),
             ("import", "families"),
@@ -657,7 +658,8 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
             ("import", "contributions"),
         ]
     );
-    assert_eq!(imports[3].after.as_deref(), Some(r#"{"records":5}"#));
+    assert_eq!(imports[0].record_key.as_deref(), Some("pip/2025-04-01"));
+    assert_eq!(imports[4].after.as_deref(), Some(r#"{"records":5}"#));
     assert!(imports.iter().all(|r| r.actor.starts_with("cli:")));
 
     let family = json!({ "id": "F10", "scheme": "pip", "location_code": "V1", "poverty_score": 20, "household_id": null });

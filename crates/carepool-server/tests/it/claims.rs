@@ -584,8 +584,12 @@ impl Store for MeddlingStore {
     async fn scheme_codes(&self) -> Result<Vec<String>, StoreError> {
         self.0.scheme_codes().await
     }
-    async fn add_scheme_version(&self, version: &StoredSchemeVersion) -> Result<(), StoreError> {
-        self.0.add_scheme_version(version).await
+    async fn add_scheme_version(
+        &self,
+        version: &StoredSchemeVersion,
+        then: Writes,
+    ) -> Result<(), StoreError> {
+        self.0.add_scheme_version(version, then).await
     }
 
     async fn live_schema(&self) -> Result<carepool_store::LiveSchema, StoreError> {
