@@ -1,6 +1,14 @@
 //! Guessing passwords is made slow: a burst of failed sign-ins locks the name for a while, even
 //! against the right password, and every failure is answered late (the server's part). Names are
-//! counted whether or not a user has them, so a lock does not tell which names exist.
+//! counted whether or not a user has them, so a lock does not tell which names exist. An attempt
+//! is counted as a failure before its password is checked (and forgiven if it was right), so
+//! attempts sent all at once cannot get past the count.
+
+/// Names this long or longer are not names: refused before they are counted.
+pub const NAME_LIMIT: usize = 64;
+/// At most this many names are followed at once, so guesses at many names cannot fill the
+/// memory; while full, a new name is not followed (its failures are still answered late).
+pub const NAMES_FOLLOWED: usize = 100_000;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -36,12 +44,27 @@ impl SignInThrottle {
 
     /// Counts a failure; returns the end of the lock if this one locks the name.
     pub fn failed(&mut self, name: &str, now: Instant) -> Option<Instant> {
-        self.forget_old(now);
+        if self.failures.len() >= NAMES_FOLLOWED {
+            self.forget_old(now);
+        }
+        if self.failures.len() >= NAMES_FOLLOWED && !self.failures.contains_key(name) {
+            return None;
+        }
         let failures = self.failures.entry(name.to_string()).or_insert(Failures {
             count: 0,
             first_at: now,
             locked_until: None,
         });
+        if now.duration_since(failures.first_at) >= FAILURE_WINDOW
+            && failures.locked_until.is_none_or(|until| until <= now)
+        {
+            // Old failures no longer count.
+            *failures = Failures {
+                count: 0,
+                first_at: now,
+                locked_until: None,
+            };
+        }
         failures.count += 1;
         if failures.count >= FAILURES_TO_LOCK {
             let until = now + LOCK_FOR;
@@ -51,9 +74,14 @@ impl SignInThrottle {
         None
     }
 
-    /// A success clears the name's failures.
-    pub fn succeeded(&mut self, name: &str) {
+    /// A right password: forgives the name's failures, unless they have locked it meanwhile
+    /// (attempts made at the same time); then the sign-in is refused too (false).
+    pub fn succeeded(&mut self, name: &str, now: Instant) -> bool {
+        if self.locked_until(name, now).is_some() {
+            return false;
+        }
         self.failures.remove(name);
+        true
     }
 
     /// Drops what no longer counts (old failures, ended locks), so guesses at many names do
@@ -112,7 +140,41 @@ mod tests {
         for _ in 1..FAILURES_TO_LOCK {
             throttle.failed("awa", start);
         }
-        throttle.succeeded("awa");
+        assert!(throttle.succeeded("awa", start));
         assert_eq!(throttle.failed("awa", start), None);
+    }
+
+    #[test]
+    fn a_right_password_does_not_undo_a_lock() {
+        let start = Instant::now();
+        let mut throttle = SignInThrottle::default();
+        for _ in 0..FAILURES_TO_LOCK {
+            throttle.failed("awa", start);
+        }
+        assert!(!throttle.succeeded("awa", start), "locked by the burst");
+        assert!(
+            throttle.locked_until("awa", start).is_some(),
+            "and still locked"
+        );
+    }
+
+    #[test]
+    fn while_full_a_new_name_is_not_followed_and_the_old_ones_still_are() {
+        let start = Instant::now();
+        let mut throttle = SignInThrottle::default();
+        for i in 0..NAMES_FOLLOWED {
+            throttle.failed(&format!("n{i}"), start);
+        }
+        assert_eq!(throttle.failures.len(), NAMES_FOLLOWED);
+        assert_eq!(throttle.failed("newcomer", start), None);
+        assert_eq!(throttle.failures.len(), NAMES_FOLLOWED);
+        for _ in 1..FAILURES_TO_LOCK {
+            throttle.failed("n0", start);
+        }
+        assert!(throttle.locked_until("n0", start).is_some());
+        // Once the window has passed, room is made again.
+        let later = start + FAILURE_WINDOW;
+        assert_eq!(throttle.failed("newcomer", later), None);
+        assert!(throttle.failures.contains_key("newcomer"));
     }
 }

@@ -158,24 +158,28 @@ pub async fn show(
     let id = carepool_core::claims::claim_id(&provider, &number);
     // Another facility's claim, or one of a facility out of scope, is answered as if it did
     // not exist.
-    if own_provider(caller.user()?).is_some_and(|own| own != provider) {
+    // The stored claim's facility is compared, not the path's: codes may hold a '/'.
+    let stored = claim_within(&caller, &registry, &id).await?;
+    if own_provider(caller.user()?).is_some_and(|own| own != stored.provider_id) {
         return Err(ServiceError::NotFound {
             what: "claim",
             key: id,
         }
         .into());
     }
-    claim_within(&caller, &registry, &id).await?;
     Ok(Json(json(&registry.claim_view(&id).await?)?))
 }
 
-/// Not found unless the caller's scope holds the claim's facility.
-async fn claim_within(caller: &Caller, registry: &Registry, id: &str) -> Result<(), ApiError> {
+/// The stored claim; not found unless the caller's scope holds its facility.
+async fn claim_within(
+    caller: &Caller,
+    registry: &Registry,
+    id: &str,
+) -> Result<ClaimRow, ApiError> {
     let key = Key::<ClaimRow>::parse(|_| Some(id))?;
-    registry
+    Ok(registry
         .get_within(&key, &caller.scope(registry).await?)
-        .await?;
-    Ok(())
+        .await?)
 }
 
 /// Claims in key order, a page at a time, filtered by status, provider or member; a facility

@@ -12,7 +12,7 @@ use crate::parse;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use carepool_core::access::Role;
@@ -75,6 +75,17 @@ pub async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    // A form of another site can post text, not JSON: signing in takes JSON only, so no page
+    // elsewhere can sign a browser in to someone else's account.
+    let json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return Err(ApiError::bad_request(
+            "sign in with a JSON body (Content-Type: application/json)",
+        ));
+    }
     let body: SignInBody = parse(&body)?;
     match registry.sign_in(&body.name, &body.password).await? {
         SignIn::Started(started) => {

@@ -8,7 +8,7 @@
 use crate::users::User;
 use crate::{Key, Query, Registry, RowProblem, ServiceError};
 use carepool_core::registry::Location;
-use carepool_schema::tables::LOCATIONS;
+use carepool_schema::tables::{LOCATIONS, locations};
 use carepool_schema::{Record, Reference, Table, Value};
 use carepool_store::{ListQuery, Within};
 use std::collections::{BTreeSet, HashMap};
@@ -126,6 +126,21 @@ impl Registry {
         };
         let column = &table.columns[index];
         let value = row[index].as_text().unwrap_or_default().to_string();
+        // A location is placed by its own code, and may not be hung elsewhere either: its
+        // parent must be in scope too (a scoped user makes no top-level location).
+        if std::ptr::eq(table, &LOCATIONS) {
+            let parent = locations::PARENT_CODE
+                .value(&row)
+                .as_text()
+                .unwrap_or_default();
+            if !places.contains(parent) {
+                return Err(outside(
+                    locations::PARENT_CODE.name(),
+                    LOCATIONS.singular,
+                    parent,
+                ));
+            }
+        }
         match path.get(1) {
             // The column holds a location's code.
             None if places.contains(&value) => Ok(()),

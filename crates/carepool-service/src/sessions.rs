@@ -5,7 +5,7 @@
 
 use crate::users::{User, random_hex, token_hash};
 use crate::{Registry, ServiceError};
-use carepool_core::sign_in::SignInThrottle;
+use carepool_core::sign_in::{NAME_LIMIT, SignInThrottle};
 use carepool_schema::access_tables::{SESSIONS, SessionRow};
 use carepool_schema::{Record, Value};
 use std::sync::{Arc, Mutex};
@@ -52,16 +52,27 @@ impl Registry {
         let locked = |until: std::time::Instant| SignIn::Locked {
             seconds: until.duration_since(now).as_secs().max(1),
         };
-        if let Some(until) = self.throttle().locked_until(name, now) {
-            return Ok(locked(until));
+        if name.chars().count() >= NAME_LIMIT {
+            return Ok(SignIn::Refused);
+        }
+        // Counted as a failure before the password is checked, so that attempts sent at once
+        // cannot all get past the count; a right password forgives it.
+        {
+            let mut throttle = self.throttle();
+            if let Some(until) = throttle.locked_until(name, now) {
+                return Ok(locked(until));
+            }
+            if let Some(until) = throttle.failed(name, now) {
+                return Ok(locked(until));
+            }
         }
         let Some(user) = self.check_password(name, password).await? else {
-            return Ok(match self.throttle().failed(name, now) {
-                Some(until) => locked(until),
-                None => SignIn::Refused,
-            });
+            return Ok(SignIn::Refused);
         };
-        self.throttle().succeeded(name);
+        if !self.throttle().succeeded(name, now) {
+            let until = self.throttle().locked_until(name, now);
+            return Ok(until.map_or(SignIn::Refused, locked));
+        }
         let secret = random_hex(32)?;
         let started_at = self.clock().unix_seconds();
         let row = SessionRow {

@@ -17,6 +17,9 @@ use sha2::{Digest, Sha256};
 /// Shorter passwords are refused.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// Passwords checked at once, at most.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// A user to add.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -226,7 +229,12 @@ impl Registry {
         };
         PasswordHash::new(&row.password_hash)
             .map_err(|e| ServiceError::Corrupt(format!("user {name}'s password hash: {e}")))?;
-        // Argon2 takes tens of milliseconds of a core by design: off the async workers.
+        // Argon2 takes tens of milliseconds of a core and 19 MB by design: off the async
+        // workers, and a few at a time, so that a burst of sign-ins cannot take the memory.
+        let _turn = PASSWORD_CHECKS
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Corrupt(format!("password checks closed: {e}")))?;
         let (stored, given) = (row.password_hash.clone(), password.to_string());
         let matches = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&stored).is_ok_and(|hash| {

@@ -306,6 +306,15 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
         .unwrap();
     let app = carepool_server::router(registry.clone());
     let login = |password: &str| json!({ "name": "awa", "password": password });
+    // A form of another site posts text, not JSON: it cannot sign a browser in.
+    let form = Request::builder()
+        .method("POST")
+        .uri("/api/login")
+        .header("content-type", "text/plain")
+        .body(Body::from(login("a long enough password").to_string()))
+        .unwrap();
+    let refused = app.clone().oneshot(form).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 
     let (status, _, answer) = send(
         &app,
@@ -742,6 +751,24 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
     );
     let (status, _) = h.call_as(Role::Manager, "GET", "/api/audit", None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = h
+        .call_as(Role::Admin, "GET", "/api/audit?table=claims", None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an admin does not read claims"
+    );
+    let scoped = h
+        .user_token("lakeside-auditor", Role::Auditor, &["D1"], None)
+        .await;
+    let app = carepool_server::router(h.registry.clone());
+    let (status, _) = call_app(app, Some(&scoped), "GET", "/api/audit", None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the trail is read whole, by national users"
+    );
     let (status, answer) = h
         .call_as(Role::Auditor, "GET", "/api/audit?shoe=42", None)
         .await;
