@@ -71,7 +71,11 @@ pub async fn list_within<R: Record + Send + Sync>(
     let page = number("page", 1)?;
     let per_page = number("per_page", DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE);
     // One record more than asked tells whether another page follows.
-    let mut query = RecordQuery::<R>::page((page - 1) * per_page, per_page + 1).within(scope);
+    let offset = (page - 1)
+        .checked_mul(per_page)
+        .filter(|&offset| offset <= i64::MAX as u64)
+        .ok_or_else(|| ApiError::invalid_field("page", format!("page {page} is past any list")))?;
+    let mut query = RecordQuery::<R>::page(offset, per_page + 1).within(scope);
     if let Some((name, text)) = own {
         query = query.only_named(name, text)?;
     }

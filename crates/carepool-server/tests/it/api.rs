@@ -86,6 +86,13 @@ pub async fn api_round_trip(h: Harness) {
         (ids(&second), second["has_more"].as_bool()),
         (vec!["M3".to_string()], Some(false))
     );
+    let far = format!("/api/members?page={}&per_page=1000", u64::MAX);
+    let (status, body) = h.call("GET", &far, None).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("page")),
+        "a page past any list: {body}"
+    );
     let (status, body) = h.call("GET", "/api/members?shoe_size=42", None).await;
     assert_eq!(
         (status.as_u16(), body["error"]["field"].as_str()),
