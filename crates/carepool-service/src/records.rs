@@ -249,16 +249,13 @@ impl Registry {
     pub async fn create<R: Record>(&self, record: R) -> Result<R, ServiceError> {
         let table = R::table();
         let row = self.checked_single(&record).await?;
-        let audit = self.audit(vec![Change::of_record("create", table, None, Some(&row))])?;
-        let mut writes = Some(vec![Write::Insert(table, vec![row]), audit]);
-        self.store
-            .write_locked(
-                "creation of a record",
-                &Lock::Nothing,
-                &LockedReads::default(),
-                &mut |_| Ok(writes.take().unwrap_or_default()),
-            )
-            .await?;
+        let change = Change::of_record("create", table, None, Some(&row));
+        self.write_audited(
+            "creation of a record",
+            vec![Write::Insert(table, vec![row])],
+            vec![change],
+        )
+        .await?;
         Ok(record)
     }
 
