@@ -224,27 +224,22 @@ impl Registry {
     ) -> Result<Option<User>, ServiceError> {
         let row = match self.user_row(name).await {
             Ok(row) => row,
-            Err(ServiceError::NotFound { .. }) => return Ok(None),
+            Err(ServiceError::NotFound { .. }) => {
+                // Checked all the same, against a hash no password matches, so that how long
+                // the answer takes does not tell which names exist.
+                let unmatchable = tokio::task::spawn_blocking(unmatchable_hash)
+                    .await
+                    .map_err(|e| {
+                        ServiceError::Corrupt(format!("checking a password failed: {e}"))
+                    })??;
+                verify(unmatchable, password).await?;
+                return Ok(None);
+            }
             Err(other) => return Err(other),
         };
         PasswordHash::new(&row.password_hash)
             .map_err(|e| ServiceError::Corrupt(format!("user {name}'s password hash: {e}")))?;
-        // Argon2 takes tens of milliseconds of a core and 19 MB by design: off the async
-        // workers, and a few at a time, so that a burst of sign-ins cannot take the memory.
-        let _turn = PASSWORD_CHECKS
-            .acquire()
-            .await
-            .map_err(|e| ServiceError::Corrupt(format!("password checks closed: {e}")))?;
-        let (stored, given) = (row.password_hash.clone(), password.to_string());
-        let matches = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&stored).is_ok_and(|hash| {
-                Argon2::default()
-                    .verify_password(given.as_bytes(), &hash)
-                    .is_ok()
-            })
-        })
-        .await
-        .map_err(|e| ServiceError::Corrupt(format!("checking a password failed: {e}")))?;
+        let matches = verify(row.password_hash.clone(), password).await?;
         Ok((matches && row.disabled_on.is_none()).then(|| User::from(row)))
     }
 
@@ -365,6 +360,37 @@ fn token_change(
     }
 }
 
+/// Whether `given` is the password `stored` is the hash of. Argon2 takes tens of milliseconds
+/// of a core and 19 MB by design: off the async workers, and a few at a time, so that a burst of
+/// sign-ins cannot take the memory.
+async fn verify(stored: String, given: &str) -> Result<bool, ServiceError> {
+    let _turn = PASSWORD_CHECKS
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::Corrupt(format!("password checks closed: {e}")))?;
+    let given = given.to_string();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(given.as_bytes(), &hash)
+                .is_ok()
+        })
+    })
+    .await
+    .map_err(|e| ServiceError::Corrupt(format!("checking a password failed: {e}")))
+}
+
+/// A hash of a random password no one knows, made once: what an unknown name's password is
+/// checked against.
+fn unmatchable_hash() -> Result<String, ServiceError> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password(&random_hex(32)?)?;
+    Ok(HASH.get_or_init(|| hash).clone())
+}
+
 fn stored_user(row: &[Value]) -> Result<UserRow, ServiceError> {
     UserRow::from_row(row).map_err(|e| {
         let name = users::NAME.value(row).as_text().unwrap_or_default();
@@ -386,6 +412,19 @@ mod tests {
         let hash = hash_password("a long enough password").unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(!hash.contains("a long enough password"));
+    }
+
+    #[test]
+    fn an_unknown_name_is_checked_against_one_argon2id_hash_no_password_matches() {
+        let hash = unmatchable_hash().unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert_eq!(unmatchable_hash().unwrap(), hash, "made once");
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"a long enough password", &parsed)
+                .is_err()
+        );
     }
 
     #[test]
