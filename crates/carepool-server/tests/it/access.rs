@@ -3,7 +3,7 @@
 //! facility kept to its own claims.
 
 use crate::claims::surgery;
-use crate::support::{FACILITY, Harness, allows, call_app, load_registry};
+use crate::support::{FACILITY, Harness, call_app, load_registry};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use carepool_core::access::Role;
@@ -133,7 +133,7 @@ pub async fn every_route_answers_every_role_as_the_matrix_says(h: Harness) {
             let token = h.token(role).await;
             let (status, answer) =
                 call_app(app.clone(), Some(&token), method, &uri, body.clone()).await;
-            if allows(route.access, role) {
+            if route.access.allows(role) {
                 assert!(
                     status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
                     "{role} refused {method} {uri}: {status} {answer}"
@@ -306,6 +306,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
         .unwrap();
     let app = carepool_server::router(registry.clone());
     let login = |password: &str| json!({ "name": "awa", "password": password });
+    let sign_in = |password: &str| send(&app, "POST", "/api/login", &[], Some(login(password)));
     // A form of another site posts text, not JSON: it cannot sign a browser in.
     let form = Request::builder()
         .method("POST")
@@ -316,14 +317,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
     let refused = app.clone().oneshot(form).await.unwrap();
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 
-    let (status, _, answer) = send(
-        &app,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("wrong password!")),
-    )
-    .await;
+    let (status, _, answer) = sign_in("wrong password!").await;
     assert_eq!(
         (status, &answer["error"]["code"]),
         (StatusCode::UNAUTHORIZED, &json!("unauthenticated"))
@@ -409,14 +403,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
     );
 
     // A session ends by itself after its time.
-    let (_, headers, _) = send(
-        &app,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("a long enough password")),
-    )
-    .await;
+    let (_, headers, _) = sign_in("a long enough password").await;
     let cookie = headers["set-cookie"]
         .to_str()
         .unwrap()
@@ -433,50 +420,22 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
 
     // A burst of failures locks the name, even against the right password, for a while.
     for attempt in 1..FAILURES_TO_LOCK {
-        let (status, _, _) = send(
-            &app,
-            "POST",
-            "/api/login",
-            &[],
-            Some(login("a guess at it")),
-        )
-        .await;
+        let (status, _, _) = sign_in("a guess at it").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
-    let (status, _, answer) = send(
-        &app,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("a guess at it")),
-    )
-    .await;
+    let (status, _, answer) = sign_in("a guess at it").await;
     assert_eq!(
         (status, &answer["error"]["code"]),
         (StatusCode::TOO_MANY_REQUESTS, &json!("locked"))
     );
-    let (status, _, _) = send(
-        &app,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("a long enough password")),
-    )
-    .await;
+    let (status, _, _) = sign_in("a long enough password").await;
     assert_eq!(
         status,
         StatusCode::TOO_MANY_REQUESTS,
         "locked even for the right password"
     );
     clock.advance(LOCK_FOR);
-    let (status, _, _) = send(
-        &app,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("a long enough password")),
-    )
-    .await;
+    let (status, _, _) = sign_in("a long enough password").await;
     assert_eq!(status, StatusCode::OK, "the lock has ended");
 }
 

@@ -170,7 +170,7 @@ impl Harness {
                 let role = Role::ALL
                     .iter()
                     .copied()
-                    .find(|&role| allows(access, role))?;
+                    .find(|&role| access.allows(role))?;
                 Some(self.token(role).await)
             }
         }
@@ -216,13 +216,6 @@ impl Harness {
 
 /// The facility the harness's facility user acts for (in the fixtures' registry).
 pub const FACILITY: &str = "H1";
-
-pub fn allows(access: Access, role: Role) -> bool {
-    match access {
-        Access::Open | Access::SignedIn => true,
-        Access::AnyOf(permissions) => permissions.iter().any(|&p| role.may(p)),
-    }
-}
 
 /// The API's route that serves `method uri`: segments equal, or any text for a `{parameter}`;
 /// the route with the most literal segments when several match.
