@@ -9,6 +9,7 @@ mod clock;
 pub mod costing;
 mod error;
 pub mod experience;
+mod known_tokens;
 pub mod options;
 pub mod projection;
 mod records;
@@ -17,6 +18,7 @@ mod schemes;
 pub mod scope;
 pub mod sessions;
 pub mod users;
+pub use known_tokens::TOKEN_REMEMBERED_FOR;
 mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -50,6 +52,7 @@ pub struct Registry {
     pub(crate) store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     sign_ins: sessions::SignIns,
+    known_tokens: known_tokens::KnownTokens,
     /// Who the changes made through this registry are by.
     actor: audit::Actor,
 }
@@ -61,6 +64,7 @@ impl Registry {
             store,
             clock: Arc::new(SystemClock),
             sign_ins: sessions::SignIns::default(),
+            known_tokens: known_tokens::KnownTokens::default(),
             actor: audit::Actor::command_line(),
         }
     }

@@ -191,6 +191,7 @@ impl Registry {
                 vec![user_change("disable_user", Some(&before), Some(&after))],
             )
             .await?;
+            self.known_tokens.forget_all();
         }
         Ok(User::from(row))
     }
@@ -294,14 +295,22 @@ impl Registry {
                 vec![token_change("revoke_token", Some(&before), Some(&token))],
             )
             .await?;
+            self.known_tokens.forget_all();
         }
         Ok(token)
     }
 
     /// The user a token signs in as, today: none for an unknown, revoked or expired token, or
-    /// one of a disabled user.
+    /// one of a disabled user. A token found is not read again for [`TOKEN_REMEMBERED_FOR`]
+    /// (see `known_tokens`).
+    ///
+    /// [`TOKEN_REMEMBERED_FOR`]: crate::TOKEN_REMEMBERED_FOR
     pub async fn token_user(&self, secret: &str) -> Result<Option<User>, ServiceError> {
         let hash = token_hash(secret);
+        let (now, today) = (self.clock().now(), self.today());
+        if let Some(user) = self.known_tokens.user(&hash, now, today) {
+            return Ok(Some(user));
+        }
         let found = self
             .store
             .rows_where_in(&TOKENS, tokens::TOKEN_HASH.index(), &[hash])
@@ -310,11 +319,15 @@ impl Registry {
             return Ok(None);
         };
         let token = stored_token(row)?;
-        let today = self.today();
         if token.revoked_on.is_some() || token.expires_on.is_some_and(|last| last < today) {
             return Ok(None);
         }
-        self.active_user(&token.user_name).await
+        let user = self.active_user(&token.user_name).await?;
+        if let Some(user) = &user {
+            self.known_tokens
+                .remember(token.token_hash, user.clone(), token.expires_on, now);
+        }
+        Ok(user)
     }
 
     /// The user named, unless disabled.

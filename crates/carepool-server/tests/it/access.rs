@@ -11,7 +11,7 @@ use carepool_core::sign_in::{FAILURES_TO_LOCK, LOCK_FOR};
 use carepool_schema::Value;
 use carepool_schema::access_tables::SESSIONS;
 use carepool_server::Access;
-use carepool_service::ManualClock;
+use carepool_service::{ManualClock, Registry, TOKEN_REMEMBERED_FOR};
 use carepool_service::audit::AuditFilter;
 use carepool_service::sessions::SESSION_SECONDS;
 use carepool_service::users::NewUser;
@@ -92,6 +92,27 @@ pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
             .is_none(),
         "a disabled user's password"
     );
+
+    // A token revoked by another process (the `carepool` command) still works here for the
+    // few seconds this one keeps what it found; one revoked through this process stops at once.
+    let other_process = Registry::new(h.store.clone()).with_clock(clock.clone());
+    let ben = NewUser {
+        name: "ben".into(),
+        role: Role::ClaimsOfficer,
+        districts: vec![],
+        provider: None,
+    };
+    registry.add_user(ben, "a long enough password").await.unwrap();
+    let token = registry.create_token("ben", None).await.unwrap();
+    assert_eq!(user(token.secret.clone()).await.as_deref(), Some("ben"));
+    other_process.revoke_token(&token.id).await.unwrap();
+    assert_eq!(
+        user(token.secret.clone()).await.as_deref(),
+        Some("ben"),
+        "known for a few seconds after another process revoked it"
+    );
+    clock.advance(TOKEN_REMEMBERED_FOR);
+    assert_eq!(user(token.secret.clone()).await, None, "read again, revoked");
 }
 
 /// Every route against every role, as the route list declares and the role matrix allows: an
