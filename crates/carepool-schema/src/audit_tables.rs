@@ -11,8 +11,10 @@ crate::table! {
         "Who: a user's name, or cli:NAME for a command run on the server's machine by that \
          account.", filterable();
     ACTION action: String,
-        "What was done: create, update, import, add_user, disable_user, set_password, \
-         create_token, revoke_token, review, pay, load_scheme.", filterable();
+        "What was done: create, update, import, receive (a claims file), submit (a claim sent \
+         through the API, as decided), adjudicate (one claim's decision), adjudication_run, \
+         review, pay, load_scheme, add_user, disable_user, set_password, create_token, \
+         revoke_token.", filterable();
     TABLE_NAME table_name: String, "The table written.", filterable();
     RECORD_KEY record_key: Option<String>,
         "The record's key (M0001, M0001/2025-04-01); empty for a write of many records.",

@@ -72,9 +72,13 @@ crate::table! {
     PAYMENT_BATCH payment_batch: Option<String>, "The facility's payment batch.", filterable();
     ALLOWANCE_BATCH allowance_batch: Option<String>, "The patient's allowance payment.";
     REVIEW_NOTE review_note: Option<String>, "The medical reviewer's note.";
+    RECEIVED_BY received_by: Option<String>,
+        "Who received or submitted it: a user, or cli:ACCOUNT for a command run on the server.";
+    REVIEWED_BY reviewed_by: Option<String>, "The medical reviewer who decided it.";
 }
 
-/// What adjudication or review sets on a claim: status, rules, amounts, reasons, date and note.
+/// What adjudication or review sets on a claim: status, rules, amounts, reasons, date, note and
+/// reviewer.
 pub const CLAIM_DECISION: &[usize] = &[
     claims::STATUS.index(),
     claims::PACKAGE.index(),
@@ -88,6 +92,7 @@ pub const CLAIM_DECISION: &[usize] = &[
     claims::REASONS.index(),
     claims::DECIDED_DATE.index(),
     claims::REVIEW_NOTE.index(),
+    claims::REVIEWED_BY.index(),
 ];
 
 /// What a payment run sets on a claim.
@@ -266,6 +271,8 @@ pub fn claim_rows(record: &ClaimRecord) -> (Row, Vec<Row>) {
         payment_batch: record.payment_batch.clone(),
         allowance_batch: record.allowance_batch.clone(),
         review_note: record.review_note.clone(),
+        received_by: record.received_by.clone(),
+        reviewed_by: record.reviewed_by.clone(),
     };
     let mut row = row.into_row();
     row[claims::REASONS.index()] = list_value(record.reason_codes.iter().map(|c| c.as_str()));
@@ -356,6 +363,8 @@ pub fn claim_record(row: &[Value], lines: &[Row]) -> Result<ClaimRecord, FieldEr
         payment_batch: row.payment_batch,
         allowance_batch: row.allowance_batch,
         review_note: row.review_note,
+        received_by: row.received_by,
+        reviewed_by: row.reviewed_by,
         line_decisions,
     })
 }
@@ -450,7 +459,8 @@ mod tests {
                 unit_price: Money::from_minor(1_234_567),
             }],
         };
-        let mut record = ClaimRecord::received(claim, Some("F1".into()));
+        let mut record = ClaimRecord::received(claim, Some("F1".into()), "facility-h1");
+        record.reviewed_by = Some("rev".into());
         record.reason_codes = vec![ReasonCode::AboveTariff, ReasonCode::CostSharing];
         record.status = ClaimStatus::PartiallyApproved;
         let (row, lines) = claim_rows(&record);
@@ -461,6 +471,10 @@ mod tests {
         assert_eq!(stored.id, "H1/77");
         assert_eq!(stored.incurred_date, Some(day("2025-03-01")));
         assert_eq!(stored.reasons, ["above_tariff", "cost_sharing"]);
+        assert_eq!(
+            (stored.received_by.as_deref(), stored.reviewed_by.as_deref()),
+            (Some("facility-h1"), Some("rev"))
+        );
         assert_eq!(
             claims::STATUS.read(&row).unwrap(),
             ClaimStatus::PartiallyApproved

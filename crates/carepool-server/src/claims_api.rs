@@ -134,7 +134,7 @@ pub async fn submit(
             claim,
         })
         .collect();
-    let mut views = intake.submit(received).await??;
+    let mut views = intake.submit(caller.actor()?, received).await??;
     let body = if batch {
         json(&views)?
     } else {
@@ -228,6 +228,7 @@ json_schema!(ReviewBody, "ReviewBody", {
     request_body = inline(ReviewBody),
     responses(
         (status = 200, description = "The claim after review", body = ClaimViewSchema),
+        (status = 403, description = "The reviewer received or submitted the claim", body = ErrorBody),
         (status = 404, description = "No such claim", body = ErrorBody),
         (status = 409, description = "The claim is not in review, or the amount is above what was approved", body = ErrorBody),
         (status = 422, description = "No note, or a negative amount", body = ErrorBody),

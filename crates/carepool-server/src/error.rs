@@ -185,6 +185,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict(message) => {
                 ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
             }
+            ServiceError::Forbidden(message) => ApiError::forbidden(message),
             ServiceError::Scheme(errors) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::Invalid,

@@ -6,7 +6,8 @@
 
 use crate::error::ApiError;
 use carepool_service::Registry;
-use carepool_service::claims::{Answer, ReadSubmissions, ReceivedClaim, RecentContext};
+use carepool_service::audit::Actor;
+use carepool_service::claims::{Answer, ReadSubmissions, ReceivedClaim, RecentContext, Submission};
 use tokio::sync::{mpsc, oneshot};
 
 /// A group takes no further submission once it holds this many claims (one large submission
@@ -22,7 +23,7 @@ pub struct Intake {
 }
 
 struct Waiting {
-    claims: Vec<ReceivedClaim>,
+    submission: Submission,
     answer: oneshot::Sender<Answer>,
 }
 
@@ -43,12 +44,13 @@ impl Intake {
         Intake { sender }
     }
 
-    /// Receives and judges one submission, with whatever else arrives meanwhile.
-    pub async fn submit(&self, claims: Vec<ReceivedClaim>) -> Result<Answer, ApiError> {
+    /// Receives and judges one submission by `by`, with whatever else arrives meanwhile.
+    pub async fn submit(&self, by: Actor, claims: Vec<ReceivedClaim>) -> Result<Answer, ApiError> {
         let failed = || ApiError::internal("the claims intake failed while judging a submission");
         let (answer, answered) = oneshot::channel();
+        let submission = Submission { by, claims };
         self.sender
-            .send(Waiting { claims, answer })
+            .send(Waiting { submission, answer })
             .await
             .map_err(|_| failed())?;
         answered.await.map_err(|_| failed())
@@ -67,12 +69,12 @@ async fn read_groups(
         let Some(first) = receiver.recv().await else {
             return;
         };
-        let mut claims = first.claims.len();
+        let mut claims = first.submission.claims.len();
         let mut group = vec![first];
         while claims < GROUP_CLAIMS {
             match receiver.try_recv() {
                 Ok(next) => {
-                    claims += next.claims.len();
+                    claims += next.submission.claims.len();
                     group.push(next);
                 }
                 Err(_) => break,
@@ -80,7 +82,7 @@ async fn read_groups(
         }
         let (submissions, answers): (Vec<_>, Vec<_>) = group
             .into_iter()
-            .map(|waiting| (waiting.claims, waiting.answer))
+            .map(|waiting| (waiting.submission, waiting.answer))
             .unzip();
         // On its own task, so that a panic fails this group's answers, not the intake.
         let reading = registry.clone();

@@ -4,6 +4,7 @@
 
 use crate::users::random_hex;
 use crate::{Registry, ServiceError};
+use carepool_core::claims::review::MACHINE_ACCOUNT;
 use carepool_schema::audit_tables::{AUDIT, AuditRow, audit};
 use carepool_schema::json::row_to_json;
 use carepool_schema::{Record, Row, Table, Value};
@@ -27,7 +28,7 @@ impl Actor {
             .iter()
             .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
             .unwrap_or_else(|| "unknown".to_string());
-        Actor(format!("cli:{account}"))
+        Actor(format!("{MACHINE_ACCOUNT}{account}"))
     }
 
     pub fn name(&self) -> &str {
@@ -109,15 +110,25 @@ impl Registry {
 
     /// The writes of the trail for `changes`, by this registry's actor, now.
     pub(crate) fn audit(&self, changes: Vec<Change>) -> Result<Write, ServiceError> {
+        let actor = self.actor.name();
+        self.audit_by(changes.into_iter().map(|change| (actor, change)))
+    }
+
+    /// The writes of the trail for changes each made by the actor named beside it, now: the
+    /// claims of several facilities judged in one transaction.
+    pub(crate) fn audit_by<'a>(
+        &self,
+        changes: impl IntoIterator<Item = (&'a str, Change)>,
+    ) -> Result<Write, ServiceError> {
         let micros = self.clock().unix_micros();
         let at = micros.div_euclid(1_000_000);
         let rows = changes
             .into_iter()
-            .map(|change| {
+            .map(|(actor, change)| {
                 Ok(AuditRow {
                     id: audit_id(micros)?,
                     at,
-                    actor: self.actor.name().to_string(),
+                    actor: actor.to_string(),
                     action: change.action.to_string(),
                     table_name: change.table.name.to_string(),
                     record_key: change.key,

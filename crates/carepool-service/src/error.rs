@@ -61,6 +61,9 @@ pub enum ServiceError {
     /// The write clashes with what is stored (a key taken, history that would be rewritten).
     #[error("{0}")]
     Conflict(String),
+    /// The rules forbid this user the change (segregation of duties), whatever their role.
+    #[error("{0}")]
+    Forbidden(String),
     /// Stored data breaks the rules: a fault inside, not the user's.
     #[error("{0}")]
     Corrupt(String),

@@ -272,13 +272,18 @@ pub struct ClaimRecord {
     pub payment_batch: Option<String>,
     pub allowance_batch: Option<String>,
     pub review_note: Option<String>,
+    /// Who received or submitted it: a user, or `cli:ACCOUNT`; none for a claim stored before
+    /// carepool recorded it.
+    pub received_by: Option<String>,
+    /// The medical reviewer who decided it, once reviewed.
+    pub reviewed_by: Option<String>,
     /// The decision on each line, in the order of `claim.lines`.
     pub line_decisions: Vec<verify::LineDecision>,
 }
 
 impl ClaimRecord {
-    /// A claim just received, not yet judged.
-    pub fn received(claim: Claim, family_id: Option<String>) -> ClaimRecord {
+    /// A claim just received by `received_by`, not yet judged.
+    pub fn received(claim: Claim, family_id: Option<String>, received_by: &str) -> ClaimRecord {
         let line_decisions = claim
             .lines
             .iter()
@@ -302,6 +307,8 @@ impl ClaimRecord {
             payment_batch: None,
             allowance_batch: None,
             review_note: None,
+            received_by: Some(received_by.to_string()),
+            reviewed_by: None,
             line_decisions,
             claim,
         }

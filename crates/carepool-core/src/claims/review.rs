@@ -111,7 +111,32 @@ pub enum ReviewError {
     Negative,
     #[error("a review needs a note saying why")]
     NoNote,
+    #[error("claim {id} was received or submitted by {user}: another reviewer must decide it")]
+    OwnClaim { id: String, user: String },
 }
+
+/// Segregation of duties: nobody reviews a claim they received or submitted. The machine's
+/// accounts (`cli:ACCOUNT`, commands run on the server) are not bound: whoever runs them can
+/// change the database itself, so the rule would only stand in their way, and the trail records
+/// them all the same.
+pub fn check_reviewer(
+    id: &str,
+    reviewer: &str,
+    received_by: Option<&str>,
+) -> Result<(), ReviewError> {
+    match received_by {
+        Some(receiver) if receiver == reviewer && !reviewer.starts_with(MACHINE_ACCOUNT) => {
+            Err(ReviewError::OwnClaim {
+                id: id.to_string(),
+                user: receiver.to_string(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// How the trail names a command run on the server's machine: `cli:` and the account.
+pub const MACHINE_ACCOUNT: &str = "cli:";
 
 /// The claim after review.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,6 +283,41 @@ mod tests {
 
     fn codes(reasons: &[Reason]) -> Vec<R> {
         reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn nobody_reviews_a_claim_they_received_but_the_machine_account() {
+        assert_eq!(
+            check_reviewer("H1/C1", "awa", Some("awa")),
+            Err(ReviewError::OwnClaim {
+                id: "H1/C1".into(),
+                user: "awa".into()
+            })
+        );
+        assert_eq!(
+            check_reviewer("H1/C1", "awa", Some("awa"))
+                .unwrap_err()
+                .to_string(),
+            "claim H1/C1 was received or submitted by awa: another reviewer must decide it"
+        );
+        assert_eq!(check_reviewer("H1/C1", "awa", Some("ben")), Ok(()));
+        assert_eq!(
+            check_reviewer("H1/C1", "awa", None),
+            Ok(()),
+            "received before it was kept"
+        );
+        assert_eq!(
+            check_reviewer("H1/C1", "cli:root", Some("cli:root")),
+            Ok(())
+        );
+        assert_eq!(
+            check_reviewer("H1/C1", "cli", Some("cli")),
+            Err(ReviewError::OwnClaim {
+                id: "H1/C1".into(),
+                user: "cli".into()
+            }),
+            "a user named like the prefix is still a user"
+        );
     }
 
     #[test]

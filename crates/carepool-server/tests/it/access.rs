@@ -11,11 +11,11 @@ use carepool_core::sign_in::{FAILURES_TO_LOCK, LOCK_FOR};
 use carepool_schema::Value;
 use carepool_schema::access_tables::SESSIONS;
 use carepool_server::Access;
-use carepool_service::{ManualClock, Registry, TOKEN_REMEMBERED_FOR};
 use carepool_service::audit::AuditFilter;
 use carepool_service::sessions::SESSION_SECONDS;
 use carepool_service::users::NewUser;
 use carepool_service::users::token_hash;
+use carepool_service::{ManualClock, Registry, TOKEN_REMEMBERED_FOR};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,7 +102,10 @@ pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
         districts: vec![],
         provider: None,
     };
-    registry.add_user(ben, "a long enough password").await.unwrap();
+    registry
+        .add_user(ben, "a long enough password")
+        .await
+        .unwrap();
     let token = registry.create_token("ben", None).await.unwrap();
     assert_eq!(user(token.secret.clone()).await.as_deref(), Some("ben"));
     other_process.revoke_token(&token.id).await.unwrap();
@@ -112,7 +115,11 @@ pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
         "known for a few seconds after another process revoked it"
     );
     clock.advance(TOKEN_REMEMBERED_FOR);
-    assert_eq!(user(token.secret.clone()).await, None, "read again, revoked");
+    assert_eq!(
+        user(token.secret.clone()).await,
+        None,
+        "read again, revoked"
+    );
 }
 
 /// Every route against every role, as the route list declares and the role matrix allows: an

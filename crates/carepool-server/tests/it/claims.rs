@@ -6,12 +6,16 @@ use crate::support::{Harness, call_app, load_registry};
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
+use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{CLAIM_USAGE, CLAIMS, ClaimRow, UsageRow};
 use carepool_schema::{Row, Table, Value};
+use carepool_service::audit::Actor;
 use carepool_service::audit::AuditFilter;
-use carepool_service::claims::{AdjudicationReport, BATCH, ReceivedClaim, RecentContext};
+use carepool_service::claims::{
+    AdjudicationReport, BATCH, ClaimView, ReceivedClaim, RecentContext,
+};
 use carepool_service::{ManualClock, Registry, ServiceError};
 use carepool_store::{
     Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
@@ -172,7 +176,32 @@ pub async fn claims_story(h: Harness) {
         .iter()
         .map(|r| (r.actor.as_str(), r.action.as_str(), r.record_key.as_deref()))
         .collect();
-    assert_eq!(made, [("medical_reviewer", "review", Some("H1/7"))]);
+    // Each claim sent is recorded once, as decided, by the user who sent it (a claim sent
+    // again unchanged, or refused, adds nothing); then the review.
+    let sender = "claims_officer";
+    let submitted = |number| (sender, "submit", Some(number));
+    assert_eq!(
+        made,
+        [
+            submitted("H1/1"),
+            submitted("H1/2"),
+            submitted("H1/3"),
+            submitted("H1/4"),
+            submitted("H1/6"),
+            submitted("H1/7"),
+            ("medical_reviewer", "review", Some("H1/7"))
+        ]
+    );
+    assert!(
+        reviews[5]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(r#""status":"in_review""#),
+        "recorded as decided: {:?}",
+        reviews[5].after
+    );
+    let reviews = &reviews[6..];
     assert!(
         reviews[0]
             .before
@@ -186,6 +215,12 @@ pub async fn claims_story(h: Harness) {
             .as_deref()
             .unwrap()
             .contains(r#""status":"partially_approved""#)
+    );
+    let after = reviews[0].after.as_deref().unwrap();
+    assert!(
+        after.contains(r#""received_by":"claims_officer""#)
+            && after.contains(r#""reviewed_by":"medical_reviewer""#),
+        "{after}"
     );
 
     // What a facility sees before admitting M2: nothing left of secondary care.
@@ -254,6 +289,77 @@ pub async fn claims_story(h: Harness) {
         view.record.payment_batch.as_deref(),
         Some(format!("{period}/provider/H1").as_str())
     );
+}
+
+/// Segregation of duties: nobody reviews a claim they submitted or received; another reviewer
+/// may, and the claim then names both.
+pub async fn a_reviewer_may_not_review_a_claim_they_sent(h: Harness) {
+    load_registry(&h).await;
+    let as_user = |name: &str| h.registry.clone().acting_as(Actor::user(name));
+    let (awa, ben, carol) = (as_user("awa"), as_user("ben"), as_user("carol"));
+    let today = day("2025-09-02");
+    let stay = |number: &str| surgery(number, "M4", "2025-06-01", 22_000);
+    // Claim 7 is the same stay as 6 under another number: held for review.
+    let recent = &mut RecentContext::new(&awa);
+    for number in ["6", "7"] {
+        let received = vec![ReceivedClaim {
+            line: 0,
+            claim: stay(number),
+        }];
+        let mut answers = awa.submit_together(vec![received], today, recent).await;
+        answers.pop().unwrap().unwrap();
+    }
+    let approve = ReviewAction::Approve;
+    let refused = awa
+        .review_claim("H1/7", &approve, "seen the file", today)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, ServiceError::Forbidden(_)), "{refused:?}");
+    assert_eq!(
+        refused.to_string(),
+        "claim H1/7 was received or submitted by awa: another reviewer must decide it"
+    );
+    let reviews = |trail: Vec<(String, String, Option<String>)>| {
+        trail
+            .into_iter()
+            .filter(|(_, action, _)| action == "review")
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        reviews(trail(&h).await).is_empty(),
+        "a refusal leaves nothing"
+    );
+    let reviewed = ben
+        .review_claim("H1/7", &approve, "seen the file", today)
+        .await
+        .unwrap();
+    let hands = |view: &ClaimView| {
+        let record = &view.record;
+        (record.received_by.clone(), record.reviewed_by.clone())
+    };
+    assert_eq!(hands(&reviewed), (Some("awa".into()), Some("ben".into())));
+
+    // A claims file received by carol, judged by ben's run: carol may not review it, ben may.
+    carol
+        .receive_claims(vec![ReceivedClaim {
+            line: 1,
+            claim: stay("8"),
+        }])
+        .await
+        .unwrap();
+    ben.adjudicate_received(today, &|_| {}).await.unwrap();
+    let refused = carol.review_claim("H1/8", &approve, "fine", today).await;
+    assert!(
+        matches!(refused, Err(ServiceError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let reviewed = ben.review_claim("H1/8", &approve, "fine", today).await;
+    assert_eq!(
+        hands(&reviewed.unwrap()),
+        (Some("carol".into()), Some("ben".into()))
+    );
+    let review = |key: &str| ("ben".to_string(), "review".to_string(), Some(key.into()));
+    assert_eq!(reviews(trail(&h).await), [review("H1/7"), review("H1/8")]);
 }
 
 /// Many claims of one family judged at once, on several tasks and connections, never exceed
@@ -626,6 +732,29 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
             .await
             .is_err()
     );
+    // The trail holds the first batch's decisions, and no record of a run that did not end.
+    let actions = |trail: Vec<(String, String, Option<String>)>| {
+        let mut counted = std::collections::BTreeMap::new();
+        for (_, action, _) in trail {
+            *counted.entry(action).or_insert(0) += 1;
+        }
+        counted.into_iter().collect::<Vec<(String, usize)>>()
+    };
+    let counts = |pairs: &[(&str, usize)]| {
+        pairs
+            .iter()
+            .map(|(action, n)| (action.to_string(), *n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        actions(trail(&h).await),
+        counts(&[
+            ("adjudicate", BATCH),
+            ("import", 6),
+            ("load_scheme", 1),
+            ("receive", 1)
+        ])
+    );
     let still_received = |rows: Vec<ClaimRow>| {
         rows.iter()
             .filter(|row| row.status == ClaimStatus::Received)
@@ -644,6 +773,26 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
     assert_eq!(report.adjudicated, 1);
     let rows = stored_claims(&h).await;
     assert!(still_received(rows).is_empty());
+    assert_eq!(
+        actions(trail(&h).await),
+        counts(&[
+            ("adjudicate", BATCH + 1),
+            ("adjudication_run", 1),
+            ("import", 6),
+            ("load_scheme", 1),
+            ("receive", 1)
+        ])
+    );
+}
+
+/// The whole trail, oldest first: who, what, which record.
+async fn trail(h: &Harness) -> Vec<(String, String, Option<String>)> {
+    let records = h.registry.audit_trail(&AuditFilter::default()).await;
+    records
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.actor, r.action, r.record_key))
+        .collect()
 }
 
 /// A claim another writer judges between two batches of a run counts against its family's
@@ -748,7 +897,7 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
     h.registry.receive_claims(claims).await.unwrap();
     let failing = meddling(&h, Meddle::FailCommit(None));
 
-    let before = h.dump().await;
+    let (before, trail_before) = (h.dump().await, trail(&h).await);
     let refused = failing
         .adjudicate_received(day("2025-09-02"), &|_| {})
         .await
@@ -758,9 +907,24 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         "the error names what failed: {refused}"
     );
     assert_eq!(h.dump().await, before, "adjudication left something behind");
+    assert_eq!(
+        trail(&h).await,
+        trail_before,
+        "a failed commit left a record"
+    );
 
     adjudicate(&h.registry, "2025-09-02").await;
-    let before = h.dump().await;
+    // Each decision by the run's actor, then the run.
+    let trail_now = trail(&h).await;
+    let by = h.registry.actor().name().to_string();
+    let mut expected = trail_before.clone();
+    for i in 0..5 {
+        let key = Some(format!("H1/F{i}"));
+        expected.push((by.clone(), "adjudicate".to_string(), key));
+    }
+    expected.push((by.clone(), "adjudication_run".to_string(), None));
+    assert_eq!(trail_now, expected);
+    let (before, trail_before) = (h.dump().await, trail_now);
     let refused = failing
         .pay_claims("2025-09", day("2025-09-30"))
         .await
@@ -770,6 +934,11 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         "the error names what failed: {refused}"
     );
     assert_eq!(h.dump().await, before, "payment left something behind");
+    assert_eq!(
+        trail(&h).await,
+        trail_before,
+        "a failed commit left a record"
+    );
     let paid = h
         .registry
         .pay_claims("2025-09", day("2025-09-30"))

@@ -5,8 +5,10 @@
 
 use super::context::{self, Loaded, Loader, RegistryRows, claimants};
 use super::records_from_rows;
+use crate::audit::Change;
 use crate::error::ServiceError;
 use crate::{Registry, unique};
+use carepool_core::Money;
 use carepool_core::claims::usage::{Ledger, UsageKey};
 use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
 use carepool_core::claims::{ClaimRecord, ClaimStatus, Reason};
@@ -120,8 +122,29 @@ impl Registry {
                 .take()
                 .map(|rows| self.prepare(loader, rows, batches[i + 1], today, judge_ahead));
             next_rows = registry_rows.next();
-            report.add(prepared.write(run.as_mut(), today).await?);
+            report.add(prepared.write(self, run.as_mut(), today).await?);
             progress(report.adjudicated);
+        }
+        // Each batch recorded its decisions as it was written; the run as a whole is recorded
+        // once all are (a run stopped part-way has the decisions it wrote, not this record).
+        if report.adjudicated > 0 {
+            let run = Change {
+                action: "adjudication_run",
+                table: &CLAIMS,
+                key: None,
+                before: None,
+                after: Some(
+                    serde_json::json!({
+                        "decided_on": today,
+                        "adjudicated": report.adjudicated,
+                        "waiting": report.waiting,
+                        "by_status": report.by_status,
+                    })
+                    .to_string(),
+                ),
+            };
+            self.write_audited("record of an adjudication run", vec![], vec![run])
+                .await?;
         }
         Ok(report)
     }
@@ -167,6 +190,8 @@ impl Registry {
                     let judge = Judge {
                         loaded: &prepared.loaded,
                         today,
+                        registry: &registry,
+                        senders: &HashMap::new(),
                     };
                     let stored: Vec<&str> = prepared.stored.iter().map(String::as_str).collect();
                     let ahead = judge.run(&stored, &[], &prepared.history, read);
@@ -223,18 +248,25 @@ impl Registry {
     /// the order received (then by id) whatever the order given. `loaded` holds the registry
     /// rows of every claim's member and provider, and `member_ids` names those members. A fresh
     /// claim found stored under the lock (another writer stored it since it was checked) fails
-    /// the whole batch.
+    /// the whole batch. `senders` names who sent the stored claims (by id) when not this
+    /// registry's actor; a fresh claim is recorded as its receiver's.
     pub(crate) async fn judge_batch(
         &self,
         loaded: &Loaded,
         member_ids: Vec<String>,
         stored: &[&str],
         fresh: Vec<ClaimRecord>,
+        senders: &HashMap<String, String>,
         today: NaiveDate,
     ) -> Result<Judged, ServiceError> {
         let family_ids = unique(loaded.families.keys().cloned());
         let history = HistoryReads::new(member_ids, family_ids.clone());
-        let judge = Judge { loaded, today };
+        let judge = Judge {
+            loaded,
+            today,
+            registry: self,
+            senders,
+        };
         let mut outcome = None;
         self.store
             .write_locked(
@@ -306,6 +338,7 @@ impl Prepared {
     /// nobody else has written since, or as judged under the lock.
     async fn write(
         self,
+        registry: &Registry,
         run: &mut dyn WriteRun,
         today: NaiveDate,
     ) -> Result<AdjudicationReport, ServiceError> {
@@ -313,6 +346,8 @@ impl Prepared {
         let judge = Judge {
             loaded: &self.loaded,
             today,
+            registry,
+            senders: &HashMap::new(),
         };
         let stored: Vec<&str> = self.stored.iter().map(String::as_str).collect();
         let mut judged_under_lock = None;
@@ -405,10 +440,13 @@ struct Queued {
     provider_id: String,
 }
 
-/// What a batch is judged with, read before the lock.
+/// What a batch is judged with, read before the lock, and whom its decisions are recorded as
+/// made by: the user who sent a claim through the API, else the registry's actor.
 struct Judge<'a> {
     loaded: &'a Loaded,
     today: NaiveDate,
+    registry: &'a Registry,
+    senders: &'a HashMap<String, String>,
 }
 
 /// What a batch decided: each claim as decided, with its reasons, in the order judged (family
@@ -518,7 +556,16 @@ impl Judge<'_> {
         for part in judged_parts {
             all.absorb(part);
         }
-        Ok(all.into_writes())
+        let actors = std::mem::take(&mut all.actors);
+        let trail = self.registry.audit_by(
+            actors
+                .iter()
+                .map(String::as_str)
+                .zip(std::mem::take(&mut all.changes)),
+        )?;
+        let (mut writes, judged) = all.into_writes();
+        writes.push(trail);
+        Ok((writes, judged))
     }
 
     /// Two parts of about the same number of claims, each of whole families (see
@@ -594,6 +641,21 @@ impl Judge<'_> {
                 priors.push(prior);
             }
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
+            // A claim sent through the API is recorded whole, as decided; a stored one, by
+            // what its decision set.
+            let (actor, change) = if is_fresh {
+                let sender = record.received_by.as_deref();
+                (
+                    sender,
+                    Change::of_record("submit", &CLAIMS, None, Some(&row)),
+                )
+            } else {
+                let sender = self.senders.get(&id).map(String::as_str);
+                (sender, decision_change(&id, &record))
+            };
+            out.actors
+                .push(actor.unwrap_or(self.registry.actor().name()).to_string());
+            out.changes.push(change);
             if is_fresh {
                 out.new_rows.push(row);
                 out.new_lines.extend(lines);
@@ -639,6 +701,9 @@ struct Part {
     line_rows: Vec<Row>,
     reason_rows: Vec<Row>,
     usage_rows: Vec<Row>,
+    /// Each decision for the trail, beside who made it.
+    changes: Vec<Change>,
+    actors: Vec<String>,
     judged: Judged,
 }
 
@@ -652,6 +717,8 @@ impl Part {
         self.line_rows.extend(other.line_rows);
         self.reason_rows.extend(other.reason_rows);
         self.usage_rows.extend(other.usage_rows);
+        self.changes.extend(other.changes);
+        self.actors.extend(other.actors);
         self.judged.report.add(other.judged.report);
         self.judged.decided.extend(other.judged.decided);
     }
@@ -682,6 +749,42 @@ impl Part {
             ],
             self.judged,
         )
+    }
+}
+
+/// A decision as the trail holds it: what it set on the claim.
+fn decision_change(id: &str, record: &ClaimRecord) -> Change {
+    #[derive(Serialize)]
+    struct Decision<'a> {
+        status: &'a str,
+        claimed: Money,
+        approved: Money,
+        member_share: Money,
+        rejected: Money,
+        allowance: Money,
+        reasons: Vec<&'a str>,
+        decided_date: Option<NaiveDate>,
+    }
+    let decision = Decision {
+        status: record.status.as_str(),
+        claimed: record.amounts.claimed,
+        approved: record.amounts.approved,
+        member_share: record.amounts.member_share,
+        rejected: record.amounts.rejected,
+        allowance: record.allowance,
+        reasons: record
+            .reason_codes
+            .iter()
+            .map(|code| code.as_str())
+            .collect(),
+        decided_date: record.decided_date,
+    };
+    Change {
+        action: "adjudicate",
+        table: &CLAIMS,
+        key: Some(id.to_string()),
+        before: None,
+        after: serde_json::to_string(&decision).ok(),
     }
 }
 

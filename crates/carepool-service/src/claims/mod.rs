@@ -9,9 +9,10 @@ mod submit;
 
 pub use adjudicate::{AdjudicationReport, BATCH};
 pub use pay::PaymentReport;
-pub use submit::{Answer, ReadSubmissions, RecentContext};
+pub use submit::{Answer, ReadSubmissions, RecentContext, Submission};
 
 use crate::Registry;
+use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::claims::verify::CoverStatus;
 use carepool_core::claims::{Claim, ClaimRecord, Reason};
@@ -21,7 +22,7 @@ use carepool_schema::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, claim_lines, claim_reasons, claim_usage, claims,
 };
 use carepool_schema::tables::members;
-use carepool_store::{Lock, LockedReads, StoreError, Write};
+use carepool_store::{StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -83,8 +84,8 @@ impl Registry {
             .filter(|c| !stored.contains_key(&c.claim.id()))
         {
             let family = families.get(&received.claim.member_id).cloned();
-            let (row, lines) =
-                claim_tables::claim_rows(&ClaimRecord::received(received.claim, family));
+            let record = ClaimRecord::received(received.claim, family, self.actor().name());
+            let (row, lines) = claim_tables::claim_rows(&record);
             claim_rows.push(row);
             line_rows.extend(lines);
         }
@@ -92,18 +93,26 @@ impl Registry {
             received: claim_rows.len() as u64,
             unchanged: stored.len() as u64,
         };
-        let mut writes = Some(vec![
-            Write::Upsert(&CLAIMS, claim_rows),
-            Write::Upsert(&CLAIM_LINES, line_rows),
-        ]);
-        self.store
-            .write_locked(
-                "receipt of claims",
-                &Lock::Nothing,
-                &LockedReads::default(),
-                &mut |_| Ok(writes.take().unwrap_or_default()),
-            )
-            .await?;
+        // Claims all sent before change nothing, and leave no record.
+        if claim_rows.is_empty() {
+            return Ok(report);
+        }
+        let receipt = Change {
+            action: "receive",
+            table: &CLAIMS,
+            key: None,
+            before: None,
+            after: Some(serde_json::json!({ "records": report.received }).to_string()),
+        };
+        self.write_audited(
+            "receipt of claims",
+            vec![
+                Write::Upsert(&CLAIMS, claim_rows),
+                Write::Upsert(&CLAIM_LINES, line_rows),
+            ],
+            vec![receipt],
+        )
+        .await?;
         Ok(report)
     }
 

@@ -5,7 +5,7 @@ use crate::Registry;
 use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
-use carepool_core::claims::review::{ReviewAction, apply_review, released_usage};
+use carepool_core::claims::review::{ReviewAction, apply_review, check_reviewer, released_usage};
 use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
@@ -44,6 +44,9 @@ impl Registry {
             )]));
         }
         let before = self.claim_view(id).await?.record;
+        // Who received a claim never changes, so it is checked before the lock.
+        check_reviewer(id, self.actor().name(), before.received_by.as_deref())
+            .map_err(|refused| ServiceError::Forbidden(refused.to_string()))?;
         // The package the claim was judged under: what its lines counted against.
         let mut package = None;
         if let (Some(family_id), Some(version_date)) = (&before.family_id, before.scheme_version) {
@@ -115,6 +118,7 @@ impl Registry {
                     record.reason_codes.push(reviewed.reason.code);
                     record.decided_date = Some(today);
                     record.review_note = Some(note.to_string());
+                    record.reviewed_by = Some(self.actor().name().to_string());
                     let (row, mut lines) = claim_tables::claim_rows(&record);
                     // Lines keep the reason codes they had.
                     for (new, old) in lines.iter_mut().zip(&line_rows) {

@@ -5,6 +5,7 @@
 use super::context::{Loader, RegistryRows, claimants};
 use super::{ClaimView, ReceivedClaim, check_resent, check_sent};
 use crate::Registry;
+use crate::audit::Actor;
 use crate::error::ServiceError;
 use carepool_core::claims::{Claim, ClaimRecord, ClaimStatus};
 use chrono::NaiveDate;
@@ -39,6 +40,13 @@ impl RecentContext {
     }
 }
 
+/// Claims sent together (one request), and by whom.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub by: Actor,
+    pub claims: Vec<ReceivedClaim>,
+}
+
 /// One submission's answer: each of its claims as decided, in the order sent; or why it was
 /// refused (nothing of it written).
 pub type Answer = Result<Vec<ClaimView>, ServiceError>;
@@ -47,7 +55,7 @@ pub type Answer = Result<Vec<ClaimView>, ServiceError>;
 /// claims, its claimants' registry rows), or why reading failed: read while the group before
 /// it is judged.
 pub struct ReadSubmissions {
-    submissions: Vec<Vec<ReceivedClaim>>,
+    submissions: Vec<Submission>,
     read: Result<SubmissionRows, ServiceError>,
 }
 
@@ -58,21 +66,30 @@ struct SubmissionRows {
 }
 
 impl Registry {
-    /// Receives and judges several submissions in one transaction, answering each in order.
-    /// A submission with a bad claim is refused alone. Should the transaction fail, each
-    /// submission is tried again alone, so that one's fault is never another's.
+    /// Receives and judges several submissions of this registry's actor in one transaction,
+    /// answering each in order. A submission with a bad claim is refused alone. Should the
+    /// transaction fail, each submission is tried again alone, so that one's fault is never
+    /// another's.
     pub async fn submit_together(
         &self,
         submissions: Vec<Vec<ReceivedClaim>>,
         today: NaiveDate,
         recent: &mut RecentContext,
     ) -> Vec<Answer> {
+        let submissions = submissions
+            .into_iter()
+            .map(|claims| Submission {
+                by: self.actor().clone(),
+                claims,
+            })
+            .collect();
         let read = self.read_submissions(submissions).await;
         self.judge_submissions(read, today, recent).await
     }
 
-    /// The first half of [`Registry::submit_together`]: the reads that need no lock.
-    pub async fn read_submissions(&self, submissions: Vec<Vec<ReceivedClaim>>) -> ReadSubmissions {
+    /// The first half of [`Registry::submit_together`] (for submissions of any users): the
+    /// reads that need no lock.
+    pub async fn read_submissions(&self, submissions: Vec<Submission>) -> ReadSubmissions {
         let read = self.read_for(&submissions).await;
         ReadSubmissions { submissions, read }
     }
@@ -113,17 +130,11 @@ impl Registry {
         }
     }
 
-    async fn read_for(
-        &self,
-        submissions: &[Vec<ReceivedClaim>],
-    ) -> Result<SubmissionRows, ServiceError> {
-        let ids: Vec<String> = submissions.iter().flatten().map(|c| c.claim.id()).collect();
-        let (member_ids, provider_ids) = claimants(
-            submissions
-                .iter()
-                .flatten()
-                .map(|c| (&c.claim.member_id, &c.claim.provider_id)),
-        );
+    async fn read_for(&self, submissions: &[Submission]) -> Result<SubmissionRows, ServiceError> {
+        let claims = || submissions.iter().flat_map(|s| &s.claims);
+        let ids: Vec<String> = claims().map(|c| c.claim.id()).collect();
+        let (member_ids, provider_ids) =
+            claimants(claims().map(|c| (&c.claim.member_id, &c.claim.provider_id)));
         // The registry rows of every claimant are read beside what is stored of the claims:
         // those of a claim refused or sent before are read for nothing, but a group waits for
         // one round of reads less.
@@ -143,7 +154,7 @@ impl Registry {
     /// transaction's, the inner ones each submission's.
     async fn try_submit_together(
         &self,
-        submissions: &[Vec<ReceivedClaim>],
+        submissions: &[Submission],
         read: Result<SubmissionRows, ServiceError>,
         today: NaiveDate,
         recent: &mut RecentContext,
@@ -153,18 +164,21 @@ impl Registry {
             registry,
             member_ids,
         } = read?;
-        // New claims accepted so far, so that two submissions of one claim store it once.
-        let mut fresh: HashMap<String, &Claim> = HashMap::new();
+        // New claims accepted so far (and who sent them), so that two submissions of one claim
+        // store it once.
+        let mut fresh: HashMap<String, (&Claim, &str)> = HashMap::new();
         let mut waiting: HashMap<String, &ClaimRecord> = HashMap::new();
+        // Who sent again a claim stored and still waiting, which its sending judges.
+        let mut senders: HashMap<String, String> = HashMap::new();
         let mut refused: Vec<Option<ServiceError>> = Vec::with_capacity(submissions.len());
-        for claims in submissions {
+        for Submission { by, claims } in submissions {
             let mut problems = check_sent(claims);
             if problems.is_empty() {
                 problems = check_resent(claims, |id| {
                     stored
                         .get(id)
                         .map(|record| &record.claim)
-                        .or_else(|| fresh.get(id).copied())
+                        .or_else(|| fresh.get(id).map(|(claim, _)| *claim))
                 });
             }
             if !problems.is_empty() {
@@ -175,11 +189,12 @@ impl Registry {
                 let id = received.claim.id();
                 match stored.get(&id) {
                     Some(record) if record.status == ClaimStatus::Received => {
+                        senders.insert(id.clone(), by.name().to_string());
                         waiting.insert(id, record);
                     }
                     Some(_) => {}
                     None => {
-                        fresh.insert(id, &received.claim);
+                        fresh.entry(id).or_insert((&received.claim, by.name()));
                     }
                 }
             }
@@ -193,10 +208,17 @@ impl Registry {
             // Judged in the order received whatever the order here (see `judge_batch`).
             let new_records = fresh
                 .values()
-                .map(|claim| ClaimRecord::received((*claim).clone(), None))
+                .map(|(claim, by)| ClaimRecord::received((*claim).clone(), None, by))
                 .collect();
             let judged = self
-                .judge_batch(&loaded, member_ids, &waiting_ids, new_records, today)
+                .judge_batch(
+                    &loaded,
+                    member_ids,
+                    &waiting_ids,
+                    new_records,
+                    &senders,
+                    today,
+                )
                 .await?;
             for (record, reasons) in judged.decided {
                 let view = ClaimView::new(record, reasons);
@@ -205,7 +227,7 @@ impl Registry {
         }
 
         let mut answers = Vec::with_capacity(submissions.len());
-        for (claims, refusal) in submissions.iter().zip(refused) {
+        for (Submission { claims, .. }, refusal) in submissions.iter().zip(refused) {
             if let Some(error) = refusal {
                 answers.push(Err(error));
                 continue;
