@@ -33,6 +33,23 @@ pub(crate) async fn upsert_rows(
     Ok(())
 }
 
+/// Inserts new rows, many per statement; a key taken fails the write.
+pub(crate) async fn insert_rows(
+    conn: &mut Connection,
+    table: &'static Table,
+    rows: &[Row],
+) -> Result<(), StoreError> {
+    let sql = insert_sql(table);
+    let every_column: Vec<usize> = (0..table.columns.len()).collect();
+    for chunk in rows.chunks(POSTGRES.rows_per_statement(table)) {
+        bind_columns(query(&sql), table, &every_column, chunk)?
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| write_error(table.singular, e))?;
+    }
+    Ok(())
+}
+
 /// Sets `columns` of stored rows found by key; a row not found fails the write.
 pub(crate) async fn update_rows(
     conn: &mut Connection,
@@ -133,13 +150,17 @@ fn query(sql: &str) -> Query<'_> {
 
 /// `INSERT` of the rows in one array per column, as an upsert.
 fn upsert_sql(table: &Table) -> String {
+    insert_sql(table) + &POSTGRES.upsert_clause(table)
+}
+
+/// `INSERT` of the rows bound as one array per column.
+fn insert_sql(table: &Table) -> String {
     let every_column: Vec<usize> = (0..table.columns.len()).collect();
     format!(
-        "INSERT INTO {} ({}) SELECT * FROM {}{}",
+        "INSERT INTO {} ({}) SELECT * FROM {}",
         table.name,
         Dialect::column_list(table),
-        unnest(table, &every_column),
-        POSTGRES.upsert_clause(table)
+        unnest(table, &every_column)
     )
 }
 

@@ -65,6 +65,14 @@ impl SqlxBackend for PostgresStore {
         arrays::upsert_rows(conn, table, rows, progress).await
     }
 
+    async fn insert_rows(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        arrays::insert_rows(conn, table, rows).await
+    }
+
     async fn update_rows(
         conn: &mut PgConnection,
         table: &'static Table,

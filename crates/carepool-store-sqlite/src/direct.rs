@@ -52,11 +52,31 @@ pub(crate) async fn upsert_rows(
     rows: &[Row],
     progress: &Progress,
 ) -> Result<(), StoreError> {
+    insert_each(conn, table, rows, true, progress).await
+}
+
+/// Inserts new rows; a key taken fails the write.
+pub(crate) async fn insert_rows(
+    conn: &mut SqliteConnection,
+    table: &'static Table,
+    rows: &[Row],
+) -> Result<(), StoreError> {
+    insert_each(conn, table, rows, false, &|_| {}).await
+}
+
+/// Runs one prepared `INSERT` (an upsert with `upsert`) per row.
+async fn insert_each(
+    conn: &mut SqliteConnection,
+    table: &'static Table,
+    rows: &[Row],
+    upsert: bool,
+    progress: &Progress,
+) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
     with_handle(conn, work_for(rows.len()), |db| {
-        let mut statement = prepare(db, &SQLITE.insert(table, true))?;
+        let mut statement = prepare(db, &SQLITE.insert(table, upsert))?;
         // As often as sqlx's multi-row statements would have reported.
         let report_every = SQLITE.rows_per_statement(table);
         for (n, row) in rows.iter().enumerate() {

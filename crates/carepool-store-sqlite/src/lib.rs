@@ -165,6 +165,14 @@ impl SqlxBackend for SqliteStore {
         direct::upsert_rows(conn, table, rows, progress).await
     }
 
+    async fn insert_rows(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        direct::insert_rows(conn, table, rows).await
+    }
+
     async fn update_rows(
         conn: &mut SqliteConnection,
         table: &'static Table,

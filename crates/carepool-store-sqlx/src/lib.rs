@@ -27,6 +27,13 @@ pub trait SqlxBackend: Send + Sync + 'static {
         progress: &Progress,
     ) -> Result<(), StoreError>;
 
+    /// Inserts new rows; a key taken fails the write.
+    async fn insert_rows(
+        conn: &mut <Self::Db as sqlx::Database>::Connection,
+        table: &'static Table,
+        rows: &[Row],
+    ) -> Result<(), StoreError>;
+
     /// Sets `columns` of stored rows found by key; a row not found fails the write.
     async fn update_rows(
         conn: &mut <Self::Db as sqlx::Database>::Connection,

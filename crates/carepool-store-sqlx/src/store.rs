@@ -217,13 +217,7 @@ macro_rules! sqlx_store {
             for write in writes {
                 match write {
                     ::carepool_store::Write::Insert(table, rows) => {
-                        let sql = DIALECT.insert(table, false);
-                        for row in &rows {
-                            bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql.clone())), table, row)
-                                .execute(&mut *conn)
-                                .await
-                                .map_err(|e| write_error(table.singular, e))?;
-                        }
+                        <$store as $crate::SqlxBackend>::insert_rows(&mut *conn, table, &rows).await?
                     }
                     ::carepool_store::Write::Upsert(table, rows) => {
                         <$store as $crate::SqlxBackend>::upsert_rows(&mut *conn, table, &rows, &|_| {}).await?
