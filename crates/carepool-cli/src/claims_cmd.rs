@@ -4,6 +4,7 @@ use anyhow::{Result, bail};
 use carepool_core::Money;
 use carepool_core::claims::review::ReviewAction;
 use carepool_service::Registry;
+use carepool_service::claims::PaymentReport;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -42,13 +43,17 @@ pub enum ClaimsCommand {
         #[arg(long)]
         date: Option<NaiveDate>,
     },
-    /// Pay every claim approved by the end of the period and not yet paid: one payment per
-    /// facility, and allowances to patients. Safe to run again.
+    /// Propose a payment run for a month (--period): every claim approved by its end and in no
+    /// run yet, one payment per facility and allowances to patients. Another user releases it
+    /// (--release RUN), which pays the claims. Safe to run again.
     Pay {
-        /// The month, YYYY-MM.
-        #[arg(long)]
-        period: String,
-        /// The payment date (default today).
+        /// The month, YYYY-MM: propose its run.
+        #[arg(long, required_unless_present = "release", conflicts_with = "release")]
+        period: Option<String>,
+        /// Release (pay) a proposed run: PERIOD/N, as the proposal printed it.
+        #[arg(long, value_name = "RUN")]
+        release: Option<String>,
+        /// The payment date of a release (default today).
         #[arg(long)]
         date: Option<NaiveDate>,
     },
@@ -137,24 +142,24 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 id, view.record.status, view.record.amounts.approved
             );
         }
-        ClaimsCommand::Pay { period, date } => {
-            let report = registry
-                .pay_claims(&period, date.unwrap_or_else(today))
-                .await?;
-            for payment in &report.payments {
-                println!(
-                    "{}: {} claim(s), {} to {} {}",
-                    payment.id,
-                    payment.claims,
-                    payment.amount,
-                    payment.payee_kind,
-                    payment.payee_id
-                );
-            }
-            println!(
-                "period {}: {} claim(s) paid, {} to facilities, {} to patients",
-                report.period, report.claims_paid, report.to_facilities, report.to_patients
-            );
+        ClaimsCommand::Pay {
+            period,
+            release,
+            date,
+        } => {
+            let report = match (period, release, date) {
+                (_, Some(run), date) => {
+                    registry
+                        .release_payment_run(&run, date.unwrap_or_else(today))
+                        .await?
+                }
+                (Some(_), None, Some(_)) => {
+                    bail!("--date is the day a run is paid: give it with --release RUN")
+                }
+                (Some(period), None, None) => registry.propose_payment_run(&period).await?,
+                (None, None, _) => bail!("say --period YYYY-MM to propose a run, or --release RUN"),
+            };
+            print!("{}", payment_run(&report));
         }
         ClaimsCommand::Show { id, json } => {
             let view = registry.claim_view(&id).await?;
@@ -172,4 +177,37 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A payment run's step, in words: its payments, then what it came to.
+fn payment_run(report: &PaymentReport) -> String {
+    let mut text = String::new();
+    for payment in &report.payments {
+        text += &format!(
+            "{}: {} claim(s), {} to {} {}\n",
+            payment.id, payment.claims, payment.amount, payment.payee_kind, payment.payee_id
+        );
+    }
+    let (Some(run), Some(proposed_by)) = (&report.run, &report.proposed_by) else {
+        return format!("period {}: nothing due, no run proposed\n", report.period);
+    };
+    let totals = format!(
+        "{} claim(s), {} to facilities, {} to patients",
+        report.claims, report.to_facilities, report.to_patients
+    );
+    match (&report.released_by, report.paid_date) {
+        (Some(released_by), Some(paid)) => {
+            text += &format!(
+                "payment run {run} released by {released_by} and paid on {paid}: {totals}\n"
+            );
+        }
+        _ => {
+            text += &format!(
+                "payment run {run} proposed by {proposed_by}: {totals}\n\
+                 nothing is paid until another finance officer releases it: \
+                 carepool claims pay --release {run}\n"
+            );
+        }
+    }
+    text
 }

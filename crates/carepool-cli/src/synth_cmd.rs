@@ -119,11 +119,12 @@ pub async fn run_months(registry: &Registry, from: NaiveDate, to: NaiveDate) -> 
         let last_month = month.pred_opt().expect("a day before");
         if last_month >= from {
             let period = format!("{:04}-{:02}", last_month.year(), last_month.month());
-            payments += registry
-                .pay_claims(&period, month_end)
-                .await?
-                .payments
-                .len();
+            // The machine's account proposes and releases: segregation binds users only.
+            let proposed = registry.propose_payment_run(&period).await?;
+            if let Some(run) = proposed.run {
+                let paid = registry.release_payment_run(&run, month_end).await?;
+                payments += paid.payments.len();
+            }
         }
         bar.inc(1);
         month = add_months(month, 1);

@@ -94,6 +94,18 @@ impl Role {
     }
 }
 
+/// How the trail names a command run on the server's machine: `cli:` and the account.
+pub const MACHINE_ACCOUNT: &str = "cli:";
+
+/// Segregation of duties: whether a step by `second` after one by `first` would put both in the
+/// same hands (a reviewer reviewing a claim they received, a finance officer releasing the run
+/// they proposed). The machine's accounts (`cli:ACCOUNT`, commands run on the server) are not
+/// bound: whoever runs them can change the database itself, so the rule would only stand in
+/// their way, and the trail records them all the same.
+pub fn same_hands(first: &str, second: &str) -> bool {
+    first == second && !first.starts_with(MACHINE_ACCOUNT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +140,18 @@ mod tests {
             [Permission::SubmitOwnClaims, Permission::CheckCover]
         );
         assert!(!Role::Facility.may(Permission::ReadRegistry));
+    }
+
+    #[test]
+    fn two_steps_are_in_the_same_hands_when_one_user_takes_both_but_a_machine_account() {
+        assert!(same_hands("awa", "awa"));
+        assert!(!same_hands("awa", "ben"));
+        assert!(!same_hands("cli:root", "cli:root"));
+        assert!(!same_hands("cli:root", "awa"));
+        assert!(
+            same_hands("cli", "cli"),
+            "a user named like the prefix is still a user"
+        );
     }
 
     #[test]

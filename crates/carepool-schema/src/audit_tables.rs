@@ -13,7 +13,7 @@ crate::table! {
     ACTION action: String,
         "What was done: create, update, import, receive (a claims file), submit (a claim sent \
          through the API, as decided), adjudicate (one claim's decision), adjudication_run, \
-         review, pay, load_scheme, add_user, disable_user, set_password, create_token, \
+         review, propose_payment_run, release_payment_run, load_scheme, add_user, disable_user, set_password, create_token, \
          revoke_token.", filterable();
     TABLE_NAME table_name: String, "The table written.", filterable();
     RECORD_KEY record_key: Option<String>,

@@ -95,7 +95,13 @@ pub const CLAIM_DECISION: &[usize] = &[
     claims::REVIEWED_BY.index(),
 ];
 
-/// What a payment run sets on a claim.
+/// What proposing a payment run sets on a claim it holds: the payments it goes into.
+pub const CLAIM_RUN: &[usize] = &[
+    claims::PAYMENT_BATCH.index(),
+    claims::ALLOWANCE_BATCH.index(),
+];
+
+/// What releasing a payment run sets on a claim it pays.
 pub const CLAIM_PAYMENT: &[usize] = &[
     claims::STATUS.index(),
     claims::PAID.index(),
@@ -169,6 +175,23 @@ crate::table! {
     AMOUNT amount: Money, "The amount paid.";
 }
 
+crate::table! {
+    /// A payment run: proposed by one finance officer, released (paid) by another.
+    pub static PAYMENT_RUNS: "payment_runs" ("payment run"), mod payment_runs, key [ID],
+        row PaymentRun;
+    ID id: String, "PERIOD/N: the month paid and the run's number in it.";
+    PERIOD period: String, "The month paid, YYYY-MM.", filterable();
+    STATUS status: String, "proposed, or released once paid.", filterable();
+    PAYMENTS payments: Vec<String>, "The payments it makes (their ids).";
+    CLAIMS claims: i64, "Claims it pays.";
+    TO_FACILITIES to_facilities: Money, "Paid to facilities: what was approved.";
+    TO_PATIENTS to_patients: Money, "Paid to patients: their allowances.";
+    PROPOSED_BY proposed_by: String, "Who proposed it: a user, or cli:ACCOUNT.";
+    PROPOSED_ON proposed_on: NaiveDate, "The day it was proposed.";
+    RELEASED_BY released_by: Option<String>, "Who released it; empty while proposed.";
+    PAID_DATE paid_date: Option<NaiveDate>, "The day of payment, set when released.";
+}
+
 /// The claims tables, for export and listing.
 pub static ALL: &[&Table] = &[
     &CLAIMS,
@@ -176,6 +199,7 @@ pub static ALL: &[&Table] = &[
     &CLAIM_REASONS,
     &CLAIM_USAGE,
     &PAYMENTS,
+    &PAYMENT_RUNS,
 ];
 
 crate::table! {

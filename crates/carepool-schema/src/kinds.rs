@@ -18,10 +18,11 @@ pub enum Kind {
     ClaimReasons,
     ClaimUsage,
     Payments,
+    PaymentRuns,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Locations,
         Kind::Providers,
         Kind::Families,
@@ -33,6 +34,7 @@ impl Kind {
         Kind::ClaimReasons,
         Kind::ClaimUsage,
         Kind::Payments,
+        Kind::PaymentRuns,
     ];
 
     pub fn table(self) -> &'static Table {
@@ -48,6 +50,7 @@ impl Kind {
             Kind::ClaimReasons => &claim_tables::CLAIM_REASONS,
             Kind::ClaimUsage => &claim_tables::CLAIM_USAGE,
             Kind::Payments => &claim_tables::PAYMENTS,
+            Kind::PaymentRuns => &claim_tables::PAYMENT_RUNS,
         }
     }
 
@@ -114,6 +117,10 @@ macro_rules! with_record_type {
             }
             $crate::kinds::Kind::Payments => {
                 type $R = $crate::claim_tables::Payment;
+                $body
+            }
+            $crate::kinds::Kind::PaymentRuns => {
+                type $R = $crate::claim_tables::PaymentRun;
                 $body
             }
         }

@@ -19,7 +19,7 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 17] = [
+pub static STORED: [&Table; 18] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &tables::LOCATIONS,
@@ -33,6 +33,7 @@ pub static STORED: [&Table; 17] = [
     &claim_tables::CLAIM_REASONS,
     &claim_tables::CLAIM_USAGE,
     &claim_tables::PAYMENTS,
+    &claim_tables::PAYMENT_RUNS,
     &access_tables::USERS,
     &access_tables::TOKENS,
     &access_tables::SESSIONS,

@@ -15,7 +15,9 @@ use carepool_core::access::Permission;
 use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::{Claim, ClaimStatus, ReasonCode};
 use carepool_core::registry::{Member, Provider};
-use carepool_schema::claim_tables::{ClaimRow, claims};
+use carepool_schema::Record;
+use carepool_schema::claim_tables::{ClaimRow, PAYMENT_RUNS, claims};
+use carepool_schema::json::row_to_json;
 use carepool_service::claims::ReceivedClaim;
 use carepool_service::users::User;
 use carepool_service::{Key, Registry, ServiceError};
@@ -255,18 +257,16 @@ struct PayBody {
     /// The month paid, YYYY-MM.
     #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
     period: String,
-    /// The payment date; default today.
-    #[serde(default)]
-    date: Option<NaiveDate>,
 }
 
-/// Pay every claim approved by the end of the month and not yet paid
+/// Propose a payment run: every claim approved by the end of the month and in no run yet
 ///
-/// One payment per facility, allowances to patients.
+/// One payment per facility, allowances to patients. The claims are held for the run, and paid
+/// only when another user releases it. With nothing due, no run is proposed (`run` is null).
 #[utoipa::path(post, path = "/api/claims/pay", tag = CLAIMS,
     request_body = inline(PayBody),
     responses(
-        (status = 200, description = "The payments made"),
+        (status = 200, description = "The run proposed and its payments"),
         (status = 422, description = "The period is not a month YYYY-MM", body = ErrorBody),
     ))]
 pub async fn pay(
@@ -277,10 +277,65 @@ pub async fn pay(
     caller.national("a payment run")?;
     let registry = registry.acting_as(caller.actor()?);
     let body: PayBody = parse(&body)?;
+    let report = registry.propose_payment_run(&body.period).await?;
+    Ok(Json(json(&report)?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ReleaseBody {
+    /// The payment date; default today.
+    #[serde(default)]
+    date: Option<NaiveDate>,
+}
+
+/// Release a proposed payment run: its claims are paid and its payments made
+///
+/// The user who proposed the run may not release it.
+#[utoipa::path(post, path = "/api/payment-runs/{period}/{number}/release", tag = CLAIMS,
+    params(("period" = String, Path, description = "YYYY-MM"), ("number" = u32, Path)),
+    request_body = inline(ReleaseBody),
+    responses(
+        (status = 200, description = "The run released and its payments"),
+        (status = 403, description = "The releaser proposed the run", body = ErrorBody),
+        (status = 404, description = "No such run", body = ErrorBody),
+        (status = 409, description = "The run was already released", body = ErrorBody),
+    ))]
+pub async fn release(
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path((period, number)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<JsonValue>, ApiError> {
+    caller.national("a payment run")?;
+    let registry = registry.acting_as(caller.actor()?);
+    let body: ReleaseBody = parse(&body)?;
+    let date = body.date.unwrap_or_else(|| registry.today());
     let report = registry
-        .pay_claims(&body.period, body.date.unwrap_or_else(|| registry.today()))
+        .release_payment_run(&format!("{period}/{number}"), date)
         .await?;
     Ok(Json(json(&report)?))
+}
+
+/// The payment runs of a month, proposed and released, oldest first
+#[utoipa::path(get, path = "/api/payment-runs/{period}", tag = CLAIMS,
+    params(("period" = String, Path, description = "YYYY-MM")),
+    responses(
+        (status = 200, description = "The runs"),
+        (status = 422, description = "The period is not a month YYYY-MM", body = ErrorBody),
+    ))]
+pub async fn payment_runs(
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(period): Path<String>,
+) -> Result<Json<JsonValue>, ApiError> {
+    caller.national("payment runs")?;
+    let runs = registry.payment_runs(&period).await?;
+    let runs = runs
+        .into_iter()
+        .map(|run| row_to_json(&PAYMENT_RUNS, &run.into_row()))
+        .collect();
+    Ok(Json(JsonValue::Array(runs)))
 }
 
 /// Is the member covered on a date, and what is left of each annual limit

@@ -150,6 +150,18 @@ fn api_routes() -> ApiRoutes {
         )
         .add(
             Verb::Get,
+            "/api/payment-runs/{period}",
+            Access::AnyOf(&[PayClaims]),
+            claims_api::payment_runs,
+        )
+        .add(
+            Verb::Post,
+            "/api/payment-runs/{period}/{number}/release",
+            Access::AnyOf(&[PayClaims]),
+            claims_api::release,
+        )
+        .add(
+            Verb::Get,
             "/api/claims/{provider_id}/{claim_number}",
             claim_readers,
             claims_api::show,
@@ -193,7 +205,8 @@ fn writers_of(kind: Kind) -> &'static [Permission] {
         | Kind::ClaimLines
         | Kind::ClaimReasons
         | Kind::ClaimUsage
-        | Kind::Payments => &[],
+        | Kind::Payments
+        | Kind::PaymentRuns => &[],
     }
 }
 

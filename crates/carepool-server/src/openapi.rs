@@ -53,6 +53,8 @@ pub const SERVICE: &str = "service";
         claims_api::show,
         claims_api::review,
         claims_api::pay,
+        claims_api::payment_runs,
+        claims_api::release,
         claims_api::cover,
         reserve_api::reserve,
         experience_api::experience,

@@ -4,7 +4,7 @@
 
 use crate::users::random_hex;
 use crate::{Registry, ServiceError};
-use carepool_core::claims::review::MACHINE_ACCOUNT;
+use carepool_core::access::MACHINE_ACCOUNT;
 use carepool_schema::audit_tables::{AUDIT, AuditRow, audit};
 use carepool_schema::json::row_to_json;
 use carepool_schema::{Record, Row, Table, Value};

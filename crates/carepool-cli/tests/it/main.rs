@@ -240,7 +240,26 @@ fn claims_story(cli: Cli) {
     ]);
     assert!(error.contains("not in review"), "{error}");
 
-    let out = cli.ok(&[
+    // A payment run is proposed, then released; the machine's account may take both steps.
+    let out = cli.ok(&["claims", "pay", "--period", "2025-08"]);
+    assert!(
+        out.contains("2025-08/provider/CHR-HD: 2 claim(s), 13800.00"),
+        "{out}"
+    );
+    assert!(
+        out.contains("payment run 2025-08/1 proposed by cli:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("carepool claims pay --release 2025-08/1"),
+        "{out}"
+    );
+    let out = cli.ok(&["claims", "pay", "--period", "2025-08"]);
+    assert!(
+        out.contains("period 2025-08: nothing due, no run proposed"),
+        "{out}"
+    );
+    let error = cli.fails(&[
         "claims",
         "pay",
         "--period",
@@ -249,19 +268,27 @@ fn claims_story(cli: Cli) {
         "2025-09-05",
     ]);
     assert!(
-        out.contains("2025-08/provider/CHR-HD: 2 claim(s), 13800.00"),
-        "{out}"
+        error.contains("--release"),
+        "a date is the release's: {error}"
     );
-    assert!(out.contains("period 2025-08: 4 claim(s) paid"), "{out}");
     let out = cli.ok(&[
         "claims",
         "pay",
-        "--period",
-        "2025-08",
+        "--release",
+        "2025-08/1",
         "--date",
-        "2025-09-06",
+        "2025-09-05",
     ]);
-    assert!(out.contains("period 2025-08: 0 claim(s) paid"), "{out}");
+    assert!(
+        out.contains("payment run 2025-08/1 released by cli:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("and paid on 2025-09-05: 4 claim(s), "),
+        "{out}"
+    );
+    let error = cli.fails(&["claims", "pay", "--release", "2025-08/1"]);
+    assert!(error.contains("already released"), "{error}");
     let out = cli.ok(&["claims", "adjudicate", "--date", "2025-09-05"]);
     assert!(out.starts_with("1 claim(s) adjudicated: "), "{out}");
     let cover: serde_json::Value =

@@ -3,6 +3,7 @@
 //! payment per facility, its allowance in one payment per patient.
 
 use super::ClaimStatus;
+use crate::access::same_hands;
 use crate::dates::add_months;
 use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
@@ -49,13 +50,52 @@ pub struct Payable<'a> {
     pub approved: Money,
     pub allowance: Money,
     pub decided_date: Option<NaiveDate>,
+    /// Taken by a payment run proposed and not yet released.
+    pub in_run: bool,
 }
 
 impl Payable<'_> {
-    /// Decided by the end of the period and waiting to be paid.
+    /// Decided by the end of the period, waiting to be paid, and in no run yet.
     pub fn due_by(&self, period: &Period) -> bool {
-        self.status.payable() && self.decided_date.is_some_and(|d| d <= period.end)
+        self.status.payable() && !self.in_run && self.decided_date.is_some_and(|d| d <= period.end)
     }
+}
+
+/// A payment run's id: the month and the run's number in it (`2025-08/1`).
+pub fn run_id(period: &Period, number: usize) -> String {
+    format!("{}/{number}", period.text)
+}
+
+/// Why a payment run may not be released.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReleaseError {
+    #[error("payment run {run} was proposed by {user}: another finance officer must release it")]
+    OwnProposal { run: String, user: String },
+    #[error("payment run {run} was already released by {user}")]
+    Released { run: String, user: String },
+}
+
+/// Segregation of duties: a run is released once, by someone other than its proposer (see
+/// [`same_hands`]).
+pub fn check_release(
+    run: &str,
+    releaser: &str,
+    proposed_by: &str,
+    released_by: Option<&str>,
+) -> Result<(), ReleaseError> {
+    if let Some(user) = released_by {
+        return Err(ReleaseError::Released {
+            run: run.to_string(),
+            user: user.to_string(),
+        });
+    }
+    if same_hands(proposed_by, releaser) {
+        return Err(ReleaseError::OwnProposal {
+            run: run.to_string(),
+            user: proposed_by.to_string(),
+        });
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -176,6 +216,7 @@ mod tests {
             approved: Money::from_units(approved),
             allowance: Money::from_units(allowance),
             decided_date: Some("2025-03-31".parse().unwrap()),
+            in_run: false,
         };
         let claims = [
             claim("H2", "M1", 100, 0),
@@ -208,8 +249,12 @@ mod tests {
             approved: Money::ZERO,
             allowance: Money::ZERO,
             decided_date: Some("2025-03-31".parse().unwrap()),
+            in_run: false,
         };
         assert!(claim.due_by(&period));
+        claim.in_run = true;
+        assert!(!claim.due_by(&period), "taken by a run not yet released");
+        claim.in_run = false;
         claim.decided_date = Some("2025-04-01".parse().unwrap());
         assert!(!claim.due_by(&period));
         claim.decided_date = Some("2025-03-01".parse().unwrap());
@@ -221,5 +266,28 @@ mod tests {
             claim.status = status;
             assert!(!claim.due_by(&period), "{status}");
         }
+    }
+
+    #[test]
+    fn a_run_is_released_once_and_not_by_its_proposer() {
+        assert_eq!(check_release("2025-03/1", "ben", "awa", None), Ok(()));
+        let own = check_release("2025-03/1", "awa", "awa", None).unwrap_err();
+        assert_eq!(
+            own.to_string(),
+            "payment run 2025-03/1 was proposed by awa: another finance officer must release it"
+        );
+        assert_eq!(
+            check_release("2025-03/1", "cli:root", "cli:root", None),
+            Ok(()),
+            "the machine's account is not bound"
+        );
+        assert_eq!(
+            check_release("2025-03/1", "ben", "awa", Some("carol")),
+            Err(ReleaseError::Released {
+                run: "2025-03/1".into(),
+                user: "carol".into()
+            })
+        );
+        assert_eq!(run_id(&Period::parse("2025-03").unwrap(), 2), "2025-03/2");
     }
 }

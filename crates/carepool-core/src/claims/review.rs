@@ -5,6 +5,7 @@ use super::reasons::{Reason, ReasonCode as R};
 use super::usage::UsageKey;
 use super::verify::LineDecision;
 use super::{Amounts, Claim, ClaimStatus};
+use crate::access::same_hands;
 use crate::money::Money;
 use crate::scheme::{BenefitPackage, ReviewRules};
 use chrono::NaiveDate;
@@ -115,28 +116,21 @@ pub enum ReviewError {
     OwnClaim { id: String, user: String },
 }
 
-/// Segregation of duties: nobody reviews a claim they received or submitted. The machine's
-/// accounts (`cli:ACCOUNT`, commands run on the server) are not bound: whoever runs them can
-/// change the database itself, so the rule would only stand in their way, and the trail records
-/// them all the same.
+/// Segregation of duties: nobody reviews a claim they received or submitted (see
+/// [`same_hands`]).
 pub fn check_reviewer(
     id: &str,
     reviewer: &str,
     received_by: Option<&str>,
 ) -> Result<(), ReviewError> {
     match received_by {
-        Some(receiver) if receiver == reviewer && !reviewer.starts_with(MACHINE_ACCOUNT) => {
-            Err(ReviewError::OwnClaim {
-                id: id.to_string(),
-                user: receiver.to_string(),
-            })
-        }
+        Some(receiver) if same_hands(receiver, reviewer) => Err(ReviewError::OwnClaim {
+            id: id.to_string(),
+            user: receiver.to_string(),
+        }),
         _ => Ok(()),
     }
 }
-
-/// How the trail names a command run on the server's machine: `cli:` and the account.
-pub const MACHINE_ACCOUNT: &str = "cli:";
 
 /// The claim after review.
 #[derive(Debug, Clone, PartialEq, Eq)]

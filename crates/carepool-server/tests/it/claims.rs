@@ -6,6 +6,7 @@ use crate::support::{Harness, call_app, load_registry};
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use carepool_core::Money;
+use carepool_core::access::Role;
 use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
 use carepool_schema::Record;
@@ -230,56 +231,117 @@ pub async fn claims_story(h: Harness) {
     assert_eq!(cover["covered"], true);
     assert_eq!(cover["categories"][0]["left"], "0.00");
 
-    // Payment: one payment to H1, one to each patient with an allowance; a second run pays nothing.
+    // Payment, in two steps by two finance officers: a run is proposed (one payment to H1, one
+    // to each patient with an allowance), which pays nothing until another officer releases it.
     let period = chrono::Local::now().format("%Y-%m").to_string();
-    let paid = h
-        .registry
-        .pay_claims(&period, day("2026-12-01"))
-        .await
-        .unwrap();
-    assert_eq!(paid.claims_paid, 5);
+    let (status, proposed) = h
+        .call("POST", "/api/claims/pay", Some(json!({ "period": period })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{proposed}");
+    let run = format!("{period}/1");
     assert_eq!(
-        paid.to_facilities,
-        Money::from_units(50_000 + 22_000 + 10_000)
-    );
-    assert_eq!(paid.to_patients, Money::from_units(5 * 350));
-    assert_eq!(
-        paid.payments
-            .iter()
-            .filter(|p| p.payee_kind == "provider")
-            .count(),
-        1
+        (&proposed["run"], &proposed["status"], &proposed["claims"]),
+        (&json!(run), &json!("proposed"), &json!(5))
     );
     assert_eq!(
-        paid.payments
-            .iter()
-            .filter(|p| p.payee_kind == "member")
-            .count(),
-        3
+        proposed["to_facilities"], "82000.00",
+        "50,000 + 22,000 + 10,000"
     );
-    let again = h
-        .registry
-        .pay_claims(&period, day("2026-12-02"))
-        .await
-        .unwrap();
-    assert_eq!(again.claims_paid, 0);
-    assert!(again.payments.is_empty());
-    let runs = trail("payments").await;
-    let made: Vec<(&str, Option<&str>)> = runs
+    assert_eq!(proposed["to_patients"], "1750.00", "5 allowances of 350");
+    let kinds: Vec<&str> = proposed["payments"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|r| (r.action.as_str(), r.record_key.as_deref()))
+        .map(|p| p["payee_kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["provider", "member", "member", "member"]);
+    let held = h.registry.claim_view("H1/4").await.unwrap().record;
+    assert_eq!(
+        (held.status, held.paid_date),
+        (ClaimStatus::PartiallyApproved, None)
+    );
+    let (status, again) = h
+        .call("POST", "/api/claims/pay", Some(json!({ "period": period })))
+        .await;
+    assert_eq!(
+        (status, &again["run"]),
+        (StatusCode::OK, &json!(null)),
+        "claims held by a run are not proposed twice: {again}"
+    );
+
+    let release = format!("/api/payment-runs/{run}/release");
+    let paid_on = json!({ "date": "2026-12-01" });
+    let (status, refused) = h.call("POST", &release, Some(paid_on.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another finance officer must release it"),
+        "{refused}"
+    );
+    let second = h
+        .user_token("second_finance_officer", Role::FinanceOfficer, &[], None)
+        .await;
+    let app = carepool_server::router(h.registry.clone());
+    let (status, released) = call_app(
+        app.clone(),
+        Some(&second),
+        "POST",
+        &release,
+        Some(paid_on.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{released}");
+    assert_eq!(
+        (
+            &released["status"],
+            &released["released_by"],
+            &released["paid_date"]
+        ),
+        (
+            &json!("released"),
+            &json!("second_finance_officer"),
+            &json!("2026-12-01")
+        )
+    );
+    let (status, _) = call_app(app.clone(), Some(&second), "POST", &release, Some(paid_on)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "released once");
+    let (status, runs) = h
+        .call("GET", &format!("/api/payment-runs/{period}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{runs}");
+    assert_eq!(runs[0]["status"], "released");
+    let payments = h.export("payments").await;
+    assert_eq!(
+        payments.lines().count(),
+        1 + 4,
+        "a header and the four payments:\n{payments}"
+    );
+
+    let steps = trail("payment_runs").await;
+    let made: Vec<(&str, &str, Option<&str>)> = steps
+        .iter()
+        .map(|r| (r.actor.as_str(), r.action.as_str(), r.record_key.as_deref()))
         .collect();
     assert_eq!(
         made,
-        [("pay", Some(period.as_str()))],
-        "the run that paid nothing left nothing"
+        [
+            ("finance_officer", "propose_payment_run", Some(run.as_str())),
+            (
+                "second_finance_officer",
+                "release_payment_run",
+                Some(run.as_str())
+            ),
+        ],
+        "refused steps and a proposal of nothing left nothing"
     );
     assert!(
-        runs[0]
+        steps[1]
             .after
             .as_deref()
             .unwrap()
-            .contains(r#""claims_paid":5"#)
+            .contains(r#""status":"released""#)
     );
     let view = h.registry.claim_view("H1/4").await.unwrap();
     assert_eq!(view.record.status, ClaimStatus::Paid);
@@ -924,16 +986,31 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
     }
     expected.push((by.clone(), "adjudication_run".to_string(), None));
     assert_eq!(trail_now, expected);
+    // Both steps of a payment run: a failed proposal holds no claim, a failed release pays none.
     let (before, trail_before) = (h.dump().await, trail_now);
+    let refused = failing.propose_payment_run("2025-09").await.unwrap_err();
+    assert!(
+        refused.to_string().contains("payment run"),
+        "the error names what failed: {refused}"
+    );
+    assert_eq!(h.dump().await, before, "a proposal left something behind");
+    assert_eq!(
+        trail(&h).await,
+        trail_before,
+        "a failed commit left a record"
+    );
+    let proposed = h.registry.propose_payment_run("2025-09").await.unwrap();
+    let run = proposed.run.unwrap();
+    let (before, trail_before) = (h.dump().await, trail(&h).await);
     let refused = failing
-        .pay_claims("2025-09", day("2025-09-30"))
+        .release_payment_run(&run, day("2025-09-30"))
         .await
         .unwrap_err();
     assert!(
         refused.to_string().contains("payment run"),
         "the error names what failed: {refused}"
     );
-    assert_eq!(h.dump().await, before, "payment left something behind");
+    assert_eq!(h.dump().await, before, "a release left something behind");
     assert_eq!(
         trail(&h).await,
         trail_before,
@@ -941,10 +1018,10 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
     );
     let paid = h
         .registry
-        .pay_claims("2025-09", day("2025-09-30"))
+        .release_payment_run(&run, day("2025-09-30"))
         .await
         .unwrap();
-    assert_eq!(paid.claims_paid, 5);
+    assert_eq!(paid.claims, 5);
 }
 
 /// A run on a decision date judges the claims that had arrived by then; later ones wait.

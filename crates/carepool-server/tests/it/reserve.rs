@@ -75,9 +75,11 @@ pub async fn reserving_on_the_live_database(h: Harness) {
 
     // The API judged the claims today; paid today, nothing reported is owed any more.
     let today = chrono::Local::now().date_naive();
+    let period = today.format("%Y-%m").to_string();
+    let proposed = h.registry.propose_payment_run(&period).await.unwrap();
     let paid = h
         .registry
-        .pay_claims(&today.format("%Y-%m").to_string(), today)
+        .release_payment_run(&proposed.run.unwrap(), today)
         .await
         .unwrap();
     assert!(!paid.payments.is_empty());

@@ -1,26 +1,41 @@
-//! A payment run for a month, in one transaction: the rules of which claims are due and how they
-//! group into payments are in `carepool_core::claims::payment`; this reads the claims under the
-//! lock and writes the payments and the paid claims. Running it again pays only what was
-//! approved since.
+//! Payment runs, in two steps by two people: a finance officer proposes a run for a month (the
+//! claims due and how they group into payments, by the rules of
+//! `carepool_core::claims::payment`), which holds those claims for the run; another releases it,
+//! which pays them and writes the payments. Each step is one transaction holding the claims
+//! lock. Proposing again holds only what was approved since.
 
 use crate::Registry;
 use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
-use carepool_core::claims::payment::{Payable, PayeeKind, Period, plan};
-use carepool_schema::claim_tables::{CLAIM_PAYMENT, CLAIMS, PAYMENTS, Payment, claims, payments};
+use carepool_core::claims::payment::{
+    Payable, PayeeKind, Period, ReleaseError, check_release, plan, run_id,
+};
+use carepool_schema::claim_tables::{
+    CLAIM_PAYMENT, CLAIM_RUN, CLAIMS, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, claims,
+    payment_runs, payments,
+};
 use carepool_schema::{Record, Row, Value};
-use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, StoreError, Write};
+use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
+/// What a step of a payment run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PaymentReport {
+    /// The run; none when a proposal found nothing due.
+    pub run: Option<String>,
+    /// proposed or released; none when nothing was due.
+    pub status: Option<String>,
     pub period: String,
+    pub proposed_by: Option<String>,
+    pub released_by: Option<String>,
+    /// Set once released.
     pub paid_date: Option<NaiveDate>,
-    pub claims_paid: u64,
+    /// Claims the run pays.
+    pub claims: u64,
     pub to_facilities: Money,
     pub to_patients: Money,
     pub payments: Vec<PaymentLine>,
@@ -36,6 +51,9 @@ pub struct PaymentLine {
     pub amount: Money,
 }
 
+const PROPOSED: &str = "proposed";
+const RELEASED: &str = "released";
+
 fn all_rows(table: &'static carepool_schema::Table, filters: Vec<(usize, Value)>) -> Read {
     Read::List {
         table,
@@ -47,6 +65,24 @@ fn all_rows(table: &'static carepool_schema::Table, filters: Vec<(usize, Value)>
     }
 }
 
+fn parse_period(text: &str) -> Result<Period, ServiceError> {
+    Period::parse(text)
+        .map_err(|message| ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)]))
+}
+
+/// Reads every claim that may be paid: decided and not yet paid.
+fn payable_claims(reads: &mut LockedReads) -> Vec<ReadHandle> {
+    ClaimStatus::ALL
+        .iter()
+        .filter(|s| s.payable())
+        .map(|status| reads.add(all_rows(&CLAIMS, vec![claims::STATUS.equals(status)])))
+        .collect()
+}
+
+fn corrupt(what: &str) -> impl Fn(carepool_core::registry::FieldError) -> StoreError + '_ {
+    move |e| StoreError::internal(ServiceError::Corrupt(format!("stored {what}: {e}")))
+}
+
 /// What the payment rules need of a stored claim row.
 fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
     let text =
@@ -54,49 +90,94 @@ fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
     Ok(Payable {
         provider_id: text(claims::PROVIDER_ID),
         member_id: text(claims::MEMBER_ID),
-        status: claims::STATUS
-            .read(row)
-            .map_err(|e| StoreError::internal(ServiceError::Corrupt(e.to_string())))?,
+        status: claims::STATUS.read(row).map_err(corrupt("claim"))?,
         approved: claims::APPROVED.value(row).as_money().unwrap_or_default(),
         allowance: claims::ALLOWANCE.value(row).as_money().unwrap_or_default(),
         decided_date: claims::DECIDED_DATE.value(row).as_date(),
+        in_run: !claims::PAYMENT_BATCH.value(row).is_null()
+            || !claims::ALLOWANCE_BATCH.value(row).is_null(),
     })
 }
 
+fn lines(payments: &[Payment]) -> Vec<PaymentLine> {
+    payments
+        .iter()
+        .map(|p| PaymentLine {
+            id: p.id.clone(),
+            payee_kind: if p.payee_kind == PayeeKind::Provider.as_str() {
+                PayeeKind::Provider.as_str()
+            } else {
+                PayeeKind::Member.as_str()
+            },
+            payee_id: p.payee_id.clone(),
+            claims: p.claims,
+            amount: p.amount,
+        })
+        .collect()
+}
+
+fn report(run: &PaymentRun, payments: Vec<PaymentLine>) -> PaymentReport {
+    PaymentReport {
+        run: Some(run.id.clone()),
+        status: Some(run.status.clone()),
+        period: run.period.clone(),
+        proposed_by: Some(run.proposed_by.clone()),
+        released_by: run.released_by.clone(),
+        paid_date: run.paid_date,
+        claims: run.claims as u64,
+        to_facilities: run.to_facilities,
+        to_patients: run.to_patients,
+        payments,
+    }
+}
+
 impl Registry {
-    pub async fn pay_claims(
-        &self,
-        period: &str,
-        paid_date: NaiveDate,
-    ) -> Result<PaymentReport, ServiceError> {
-        let period = Period::parse(period).map_err(|message| {
-            ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
-        })?;
+    /// Proposes a run paying every claim decided by the end of `period` and in no run yet: one
+    /// payment per facility, allowances to patients. The claims are held for the run (their
+    /// payment batches set) but not paid until another user releases it. Nothing due proposes
+    /// nothing.
+    pub async fn propose_payment_run(&self, period: &str) -> Result<PaymentReport, ServiceError> {
+        let period = parse_period(period)?;
+        let period_text = period.as_str().to_string();
         let mut reads = LockedReads::default();
-        let payable_claims: Vec<ReadHandle> = ClaimStatus::ALL
-            .iter()
-            .filter(|s| s.payable())
-            .map(|status| reads.add(all_rows(&CLAIMS, vec![claims::STATUS.equals(status)])))
-            .collect();
-        let made_payments = reads.add(all_rows(&PAYMENTS, vec![]));
-        let mut report = PaymentReport {
-            period: period.as_str().to_string(),
+        let due_claims = payable_claims(&mut reads);
+        let made = reads.add(all_rows(
+            &PAYMENTS,
+            vec![payments::PERIOD.equals(&period_text)],
+        ));
+        let runs = reads.add(all_rows(
+            &PAYMENT_RUNS,
+            vec![payment_runs::PERIOD.equals(&period_text)],
+        ));
+        let mut outcome = PaymentReport {
+            period: period_text.clone(),
             ..PaymentReport::default()
         };
         self.store
             .write_locked("payment run", &Lock::AllClaims, &reads, &mut |mut read| {
-                let payments = read.take(made_payments)?;
-                let taken: HashSet<String> = payments
+                let runs = read
+                    .take(runs)?
+                    .iter()
+                    .map(|row| PaymentRun::from_row(row).map_err(corrupt("payment run")))
+                    .collect::<Result<Vec<_>, _>>()?;
+                // Ids of payments made, and of those the runs not yet released will make.
+                let mut taken: HashSet<String> = read
+                    .take(made)?
                     .iter()
                     .filter_map(|p| payments::ID.value(p).as_text().map(str::to_string))
                     .collect();
+                taken.extend(runs.iter().flat_map(|run| run.payments.iter().cloned()));
                 let mut due: Vec<Row> = Vec::new();
-                for &handle in &payable_claims {
+                for &handle in &due_claims {
                     for row in read.take(handle)? {
                         if payable(&row)?.due_by(&period) {
                             due.push(row);
                         }
                     }
+                }
+                outcome.run = None;
+                if due.is_empty() {
+                    return Ok(Vec::new());
                 }
                 let id = |row: &Row| claims::ID.value(row).as_text().map(str::to_string);
                 due.sort_by_key(id);
@@ -107,9 +188,8 @@ impl Registry {
                         .collect::<Result<Vec<_>, _>>()?;
                     plan(&period, &claims, &taken)
                 };
-
-                let mut payment_rows = Vec::new();
-                report.payments.clear();
+                let mut total = BTreeMap::<PayeeKind, Money>::new();
+                let mut payments = Vec::new();
                 for payment in planned {
                     let batch_column = match payment.payee_kind {
                         PayeeKind::Provider => claims::PAYMENT_BATCH,
@@ -118,19 +198,8 @@ impl Registry {
                     for &i in &payment.claims {
                         batch_column.set(&mut due[i], &Some(payment.id.clone()));
                     }
-                    payment_rows.push(
-                        Payment {
-                            id: payment.id.clone(),
-                            period: period.as_str().to_string(),
-                            payee_kind: payment.payee_kind.as_str().to_string(),
-                            payee_id: payment.payee_id.clone(),
-                            paid_date,
-                            claims: payment.claims.len() as i64,
-                            amount: payment.amount,
-                        }
-                        .into_row(),
-                    );
-                    report.payments.push(PaymentLine {
+                    *total.entry(payment.payee_kind).or_default() += payment.amount;
+                    payments.push(PaymentLine {
                         id: payment.id,
                         payee_kind: payment.payee_kind.as_str(),
                         payee_id: payment.payee_id,
@@ -138,53 +207,209 @@ impl Registry {
                         amount: payment.amount,
                     });
                 }
-                for row in &mut due {
-                    claims::STATUS.set(row, &ClaimStatus::Paid);
-                    row[claims::PAID.index()] = claims::APPROVED.value(row).clone();
-                    claims::PAID_DATE.set(row, &Some(paid_date));
-                }
-                let total = |kind| {
-                    report
-                        .payments
-                        .iter()
-                        .filter(|p| p.payee_kind == PayeeKind::as_str(kind))
-                        .map(|p| p.amount)
-                        .sum()
+                let run = PaymentRun {
+                    id: run_id(&period, runs.len() + 1),
+                    period: period_text.clone(),
+                    status: PROPOSED.to_string(),
+                    payments: payments.iter().map(|p| p.id.clone()).collect(),
+                    claims: due.len() as i64,
+                    to_facilities: total.get(&PayeeKind::Provider).copied().unwrap_or_default(),
+                    to_patients: total.get(&PayeeKind::Member).copied().unwrap_or_default(),
+                    proposed_by: self.actor().name().to_string(),
+                    proposed_on: self.today(),
+                    released_by: None,
+                    paid_date: None,
                 };
-                report.to_facilities = total(PayeeKind::Provider);
-                report.to_patients = total(PayeeKind::Member);
-                report.claims_paid = due.len() as u64;
-                report.paid_date = (!due.is_empty()).then_some(paid_date);
-                let mut writes = Vec::new();
-                // A run that pays nothing changes nothing, and leaves no record.
-                if !due.is_empty() {
-                    let run = Change {
-                        action: "pay",
-                        table: &PAYMENTS,
-                        key: Some(period.as_str().to_string()),
-                        before: None,
-                        after: Some(
-                            serde_json::json!({
-                                "paid_date": paid_date,
-                                "claims_paid": report.claims_paid,
-                                "payments": report.payments.len(),
-                                "to_facilities": report.to_facilities,
-                                "to_patients": report.to_patients,
-                            })
-                            .to_string(),
-                        ),
-                    };
-                    writes.push(self.audit(vec![run]).map_err(StoreError::internal)?);
-                }
-                writes.push(Write::Update {
-                    table: &CLAIMS,
-                    columns: CLAIM_PAYMENT,
-                    rows: due,
-                });
-                writes.push(Write::Upsert(&PAYMENTS, payment_rows));
-                Ok(writes)
+                outcome = report(&run, payments);
+                let row = run.into_row();
+                let change =
+                    Change::of_record("propose_payment_run", &PAYMENT_RUNS, None, Some(&row));
+                Ok(vec![
+                    self.audit(vec![change]).map_err(StoreError::internal)?,
+                    Write::Update {
+                        table: &CLAIMS,
+                        columns: CLAIM_RUN,
+                        rows: due,
+                    },
+                    Write::Insert(&PAYMENT_RUNS, vec![row]),
+                ])
             })
             .await?;
-        Ok(report)
+        Ok(outcome)
     }
+
+    /// Releases a proposed run, paid on `paid_date`: its claims are paid and its payments
+    /// written. The user who proposed it may not release it.
+    pub async fn release_payment_run(
+        &self,
+        id: &str,
+        paid_date: NaiveDate,
+    ) -> Result<PaymentReport, ServiceError> {
+        let releaser = self.actor().name().to_string();
+        let refused = |refusal: ReleaseError| match refusal {
+            ReleaseError::OwnProposal { .. } => ServiceError::Forbidden(refusal.to_string()),
+            ReleaseError::Released { .. } => ServiceError::Conflict(refusal.to_string()),
+        };
+        // Checked before the lock, to refuse at once; whether it was released meanwhile is
+        // checked again under it.
+        let stored = self.stored_run(id).await?;
+        check_release(
+            id,
+            &releaser,
+            &stored.proposed_by,
+            stored.released_by.as_deref(),
+        )
+        .map_err(refused)?;
+        let mut reads = LockedReads::default();
+        let run_read = reads.add(Read::where_in(payment_runs::ID, vec![id.to_string()]));
+        let held_claims = payable_claims(&mut reads);
+        let mut outcome = None;
+        self.store
+            .write_locked("payment run", &Lock::AllClaims, &reads, &mut |mut read| {
+                let before = read
+                    .take(run_read)?
+                    .pop()
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "payment run",
+                        key: id.to_string(),
+                    })?;
+                let mut run = PaymentRun::from_row(&before).map_err(corrupt("payment run"))?;
+                check_release(id, &releaser, &run.proposed_by, run.released_by.as_deref())
+                    .map_err(|refusal| StoreError::Conflict(refusal.to_string()))?;
+                let (claim_rows, payments) = held_by(&run, &mut read, &held_claims, paid_date)?;
+                run.status = RELEASED.to_string();
+                run.released_by = Some(releaser.clone());
+                run.paid_date = Some(paid_date);
+                outcome = Some(report(&run, lines(&payments)));
+                let after = run.into_row();
+                let change = Change::of_record(
+                    "release_payment_run",
+                    &PAYMENT_RUNS,
+                    Some(&before),
+                    Some(&after),
+                );
+                let payment_rows = payments.into_iter().map(Record::into_row).collect();
+                Ok(vec![
+                    self.audit(vec![change]).map_err(StoreError::internal)?,
+                    Write::Update {
+                        table: &CLAIMS,
+                        columns: CLAIM_PAYMENT,
+                        rows: claim_rows,
+                    },
+                    Write::Upsert(&PAYMENTS, payment_rows),
+                    Write::Upsert(&PAYMENT_RUNS, vec![after]),
+                ])
+            })
+            .await?;
+        outcome.ok_or_else(|| ServiceError::Corrupt("the store released a run without it".into()))
+    }
+
+    /// The payment runs of a month, oldest first.
+    pub async fn payment_runs(&self, period: &str) -> Result<Vec<PaymentRun>, ServiceError> {
+        let period = parse_period(period)?;
+        let query = ListQuery {
+            filters: vec![payment_runs::PERIOD.equals(&period.as_str().to_string())],
+            limit: i64::MAX as u64,
+            ..ListQuery::default()
+        };
+        let mut runs = self
+            .store
+            .list(&PAYMENT_RUNS, &query)
+            .await?
+            .iter()
+            .map(|row| PaymentRun::from_row(row).map_err(|e| ServiceError::Corrupt(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        runs.sort_by_key(|run| {
+            run.id
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+        });
+        Ok(runs)
+    }
+
+    async fn stored_run(&self, id: &str) -> Result<PaymentRun, ServiceError> {
+        let row = self
+            .store
+            .get(&PAYMENT_RUNS, &[Value::Text(id.into())])
+            .await?;
+        let row = row.ok_or_else(|| ServiceError::NotFound {
+            what: "payment run",
+            key: id.to_string(),
+        })?;
+        PaymentRun::from_row(&row).map_err(|e| ServiceError::Corrupt(format!("payment run: {e}")))
+    }
+}
+
+/// The claims a run holds, as paid on `paid_date`, and the payments they make. They must come
+/// to what was proposed: a held claim cannot change (only claims in review are reviewed).
+fn held_by(
+    run: &PaymentRun,
+    read: &mut ReadRows,
+    held_claims: &[ReadHandle],
+    paid_date: NaiveDate,
+) -> Result<(Vec<Row>, Vec<Payment>), StoreError> {
+    let ids: HashSet<&str> = run.payments.iter().map(String::as_str).collect();
+    let mut payments: BTreeMap<String, Payment> = BTreeMap::new();
+    let mut claim_rows = Vec::new();
+    for &handle in held_claims {
+        for mut row in read.take(handle)? {
+            let mut held = false;
+            for (batch, kind) in [
+                (claims::PAYMENT_BATCH, PayeeKind::Provider),
+                (claims::ALLOWANCE_BATCH, PayeeKind::Member),
+            ] {
+                let Some(batch) = batch.value(&row).as_text().filter(|b| ids.contains(b)) else {
+                    continue;
+                };
+                held = true;
+                let claim = payable(&row)?;
+                let (payee, amount) = match kind {
+                    PayeeKind::Provider => (claim.provider_id, claim.approved),
+                    PayeeKind::Member => (claim.member_id, claim.allowance),
+                };
+                let payment = payments
+                    .entry(batch.to_string())
+                    .or_insert_with(|| Payment {
+                        id: batch.to_string(),
+                        period: run.period.clone(),
+                        payee_kind: kind.as_str().to_string(),
+                        payee_id: payee.to_string(),
+                        paid_date,
+                        claims: 0,
+                        amount: Money::ZERO,
+                    });
+                payment.claims += 1;
+                payment.amount += amount;
+            }
+            if held {
+                claims::STATUS.set(&mut row, &ClaimStatus::Paid);
+                row[claims::PAID.index()] = claims::APPROVED.value(&row).clone();
+                claims::PAID_DATE.set(&mut row, &Some(paid_date));
+                claim_rows.push(row);
+            }
+        }
+    }
+    let total = |kind: PayeeKind| -> Money {
+        payments
+            .values()
+            .filter(|p| p.payee_kind == kind.as_str())
+            .map(|p| p.amount)
+            .sum()
+    };
+    if claim_rows.len() as i64 != run.claims
+        || total(PayeeKind::Provider) != run.to_facilities
+        || total(PayeeKind::Member) != run.to_patients
+    {
+        return Err(StoreError::internal(ServiceError::Corrupt(format!(
+            "the claims held by payment run {} no longer come to what was proposed",
+            run.id
+        ))));
+    }
+    // In the order proposed: facilities first, then patients.
+    let mut ordered = Vec::with_capacity(payments.len());
+    for id in &run.payments {
+        ordered.extend(payments.remove(id));
+    }
+    Ok((claim_rows, ordered))
 }
