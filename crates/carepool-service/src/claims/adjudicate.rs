@@ -641,21 +641,16 @@ impl Judge<'_> {
                 priors.push(prior);
             }
             let (row, lines) = claim_tables::claim_rows_with_reasons(&record, &decision.reasons);
-            // A claim sent through the API is recorded whole, as decided; a stored one, by
-            // what its decision set.
-            let (actor, change) = if is_fresh {
-                let sender = record.received_by.as_deref();
-                (
-                    sender,
-                    Change::of_record("submit", &CLAIMS, None, Some(&row)),
-                )
+            // A claim sent through the API is recorded as submitted by its sender, a stored
+            // one as decided by whoever sent it again or ran the batch.
+            let (action, actor) = if is_fresh {
+                ("submit", record.received_by.as_deref())
             } else {
-                let sender = self.senders.get(&id).map(String::as_str);
-                (sender, decision_change(&id, &record))
+                ("adjudicate", self.senders.get(&id).map(String::as_str))
             };
             out.actors
                 .push(actor.unwrap_or(self.registry.actor().name()).to_string());
-            out.changes.push(change);
+            out.changes.push(decision_change(action, &id, &record));
             if is_fresh {
                 out.new_rows.push(row);
                 out.new_lines.extend(lines);
@@ -752,35 +747,21 @@ impl Part {
     }
 }
 
-/// A decision as the trail holds it: what it set on the claim.
-fn decision_change(id: &str, record: &ClaimRecord) -> Change {
+/// A decision as the trail holds it: the claim's status and what the scheme pays. The rest
+/// stays in the claim: what was sent never changes once stored, and a review records the claim
+/// whole before changing its decision. Kept short, since a run records a million at once.
+fn decision_change(action: &'static str, id: &str, record: &ClaimRecord) -> Change {
     #[derive(Serialize)]
     struct Decision<'a> {
         status: &'a str,
-        claimed: Money,
         approved: Money,
-        member_share: Money,
-        rejected: Money,
-        allowance: Money,
-        reasons: Vec<&'a str>,
-        decided_date: Option<NaiveDate>,
     }
     let decision = Decision {
         status: record.status.as_str(),
-        claimed: record.amounts.claimed,
         approved: record.amounts.approved,
-        member_share: record.amounts.member_share,
-        rejected: record.amounts.rejected,
-        allowance: record.allowance,
-        reasons: record
-            .reason_codes
-            .iter()
-            .map(|code| code.as_str())
-            .collect(),
-        decided_date: record.decided_date,
     };
     Change {
-        action: "adjudicate",
+        action,
         table: &CLAIMS,
         key: Some(id.to_string()),
         before: None,
