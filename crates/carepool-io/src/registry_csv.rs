@@ -44,13 +44,22 @@ fn describe(problems: &[RowProblem]) -> String {
     )
 }
 
-/// What an import did.
+/// What an import did (or, as a dry run, would do).
 #[derive(Debug)]
 pub struct ImportSummary {
+    /// Records written: the new and the changed.
     pub written: u64,
+    pub new: u64,
+    /// The keys of the records that changed, in the file's order.
+    pub changed: Vec<String>,
+    /// Records already stored as they are in the file.
+    pub unchanged: u64,
     pub rejected: u64,
-    /// Where the rejected rows were written, with the reason, when any were.
+    /// Where the rejected rows were written, with the reason, when any were (never by a dry
+    /// run: its problems are here instead).
     pub rejects_file: Option<PathBuf>,
+    /// A dry run's rejected rows, with what is wrong with them.
+    pub problems: Vec<RowProblem>,
 }
 
 /// Reads `path` as records of `R` and writes them through the registry's checks. All or nothing,
@@ -60,6 +69,26 @@ pub async fn import_file<R: Record>(
     path: &Path,
     mode: ImportMode,
     progress: &Progress,
+) -> Result<ImportSummary, CsvError> {
+    import_or_preview::<R>(registry, path, mode, Some(progress)).await
+}
+
+/// What [`import_file`] would do, after the same checks, without writing to the database or a
+/// rejects file.
+pub async fn preview_file<R: Record>(
+    registry: &Registry,
+    path: &Path,
+    mode: ImportMode,
+) -> Result<ImportSummary, CsvError> {
+    import_or_preview::<R>(registry, path, mode, None).await
+}
+
+/// Imports, or without `progress` (a dry run) only checks and compares.
+async fn import_or_preview<R: Record>(
+    registry: &Registry,
+    path: &Path,
+    mode: ImportMode,
+    progress: Option<&Progress>,
 ) -> Result<ImportSummary, CsvError> {
     let rows_error = |mut problems: Vec<RowProblem>| {
         problems.sort_by_key(|p| p.line);
@@ -74,7 +103,11 @@ pub async fn import_file<R: Record>(
         bad_lines.extend(registry.check(&records).await?);
         return Err(rows_error(bad_lines));
     }
-    let report = match registry.import(records, mode, progress).await {
+    let done = match progress {
+        Some(progress) => registry.import(records, mode, progress).await,
+        None => registry.import_dry_run(records, mode).await,
+    };
+    let mut report = match done {
         Ok(report) => report,
         Err(ServiceError::Invalid(problems)) => {
             bad_lines.extend(problems);
@@ -82,14 +115,25 @@ pub async fn import_file<R: Record>(
         }
         Err(other) => return Err(other.into()),
     };
-    let written = report.written;
-    bad_lines.extend(report.rejected);
+    bad_lines.extend(std::mem::take(&mut report.rejected));
+    bad_lines.sort_by_key(|p| p.line);
+    let mut summary = ImportSummary {
+        written: report.written(),
+        new: report.new,
+        changed: report.changed,
+        unchanged: report.unchanged,
+        rejected: 0,
+        rejects_file: None,
+        problems: Vec::new(),
+    };
     if bad_lines.is_empty() {
-        return Ok(ImportSummary {
-            written,
-            rejected: 0,
-            rejects_file: None,
-        });
+        return Ok(summary);
+    }
+    if progress.is_none() {
+        let lines: std::collections::BTreeSet<u64> = bad_lines.iter().map(|p| p.line).collect();
+        summary.rejected = lines.len() as u64;
+        summary.problems = bad_lines;
+        return Ok(summary);
     }
     let mut reasons: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for problem in bad_lines {
@@ -99,12 +143,9 @@ pub async fn import_file<R: Record>(
             .or_default()
             .push(format!("{column}{}", problem.message));
     }
-    let rejects_file = write_rejects(path, &reasons)?;
-    Ok(ImportSummary {
-        written,
-        rejected: reasons.len() as u64,
-        rejects_file: Some(rejects_file),
-    })
+    summary.rejected = reasons.len() as u64;
+    summary.rejects_file = Some(write_rejects(path, &reasons)?);
+    Ok(summary)
 }
 
 /// The records that could be read, and a problem for every field or line that could not. A

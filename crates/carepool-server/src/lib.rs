@@ -32,7 +32,7 @@ use carepool_service::{Key, Registry};
 use chrono::NaiveDate;
 use error::{ApiError, ErrorBody};
 use intake::Intake;
-use registry_api::{collection_path, create, item_path, list, read, update};
+use registry_api::{collection_path, create, history, history_path, item_path, list, read, update};
 use routes::ApiRoutes;
 pub use routes::{ServedRoute, Verb};
 use serde_json::{Value as JsonValue, json};
@@ -223,6 +223,7 @@ fn record_routes<R: Record + Send + Sync + 'static>(
         .add(Verb::Post, collection_path(table), writers, create::<R>)
         .add(Verb::Get, item_path(table), readers, read::<R>)
         .add(Verb::Put, item_path(table), writers, update::<R>)
+        .add(Verb::Get, history_path(table), readers, history::<R>)
 }
 
 /// Whether the server is up

@@ -13,8 +13,8 @@
 use crate::auth::Access;
 use crate::claims_api::{self, ClaimSubmission};
 use crate::registry_api::{
-    collection_path, create_operation, item_path, list_operation, read_operation, record_schema,
-    schema_name, update_operation,
+    collection_path, create_operation, history_operation, history_path, item_path, list_operation,
+    read_operation, record_schema, schema_name, update_operation,
 };
 use crate::routes::Verb;
 use crate::{costing_api, experience_api, projection_api, reserve_api};
@@ -84,6 +84,11 @@ pub fn document() -> Document {
         let item = item_path(table);
         paths.add_path_operation(&item, vec![HttpMethod::Get], read_operation(table));
         paths.add_path_operation(&item, vec![HttpMethod::Put], update_operation(table));
+        paths.add_path_operation(
+            history_path(table),
+            vec![HttpMethod::Get],
+            history_operation(table),
+        );
     }
     // Claims are created by submission (`claims_api::submit`), listed as any table.
     paths.add_path_operation(

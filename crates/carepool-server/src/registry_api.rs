@@ -165,6 +165,51 @@ pub fn read_operation(table: &Table) -> Operation {
         .build()
 }
 
+/// `/api/members/{id}/history`: a record's versions.
+pub fn history_path(table: &Table) -> String {
+    format!("{}/history", item_path(table))
+}
+
+/// Every version of a record, oldest first, with who made it and when.
+pub async fn history<R: Record + Send + Sync>(
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(params): Path<HashMap<String, String>>,
+) -> Result<Json<JsonValue>, ApiError> {
+    let key = key_from_path::<R>(&params)?;
+    // Out of scope, or gone: as if it did not exist.
+    registry
+        .get_within(&key, &caller.scope(&registry).await?)
+        .await?;
+    let versions = registry.history(&key).await?;
+    Ok(Json(serde_json::to_value(&versions).map_err(|e| {
+        ApiError::internal(format!("writing a record's history: {e}"))
+    })?))
+}
+
+/// What [`history`] answers.
+pub fn history_operation(table: &Table) -> Operation {
+    let version = ObjectBuilder::new()
+        .property("at", ObjectBuilder::new().schema_type(Type::String))
+        .property("actor", ObjectBuilder::new().schema_type(Type::String))
+        .property("action", ObjectBuilder::new().schema_type(Type::String))
+        .property("record", record_ref(table))
+        .required("action")
+        .required("record");
+    operation(format!("history_of_{}", table.singular.replace(' ', "_")))
+        .summary(Some(format!(
+            "Every version of a {}, oldest first, with who made it and when",
+            table.singular
+        )))
+        .parameters(Some(key_parameters(table)))
+        .response(
+            "200",
+            json_response("Its versions", ArrayBuilder::new().items(version)),
+        )
+        .response("404", error_response("No such record"))
+        .build()
+}
+
 /// A new record, checked as an imported one is.
 pub async fn create<R: Record + Send + Sync>(
     caller: Caller,

@@ -9,6 +9,8 @@ mod clock;
 pub mod costing;
 mod error;
 pub mod experience;
+mod history;
+mod imports;
 mod known_tokens;
 pub mod options;
 pub mod projection;
@@ -23,7 +25,9 @@ mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{RowProblem, ServiceError};
-pub use records::{ImportMode, ImportReport, Key, Numbered, Query};
+pub use history::Version;
+pub use imports::{ImportMode, ImportReport};
+pub use records::{Key, Numbered, Query};
 pub use schemes::LoadOutcome;
 pub use scope::Scope;
 

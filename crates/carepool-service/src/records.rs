@@ -6,8 +6,8 @@
 use crate::audit::Change;
 use crate::{Registry, RowProblem, ServiceError, validate};
 use carepool_core::registry::FieldError;
-use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Table, Value};
-use carepool_store::{ListQuery, Lock, LockedReads, Progress, Read, ReadRows, StoreError, Write};
+use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Value};
+use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadRows, StoreError, Write};
 use std::marker::PhantomData;
 
 /// Something read from a file with the line it came from (1 is the header; 0 for an item that
@@ -16,21 +16,6 @@ use std::marker::PhantomData;
 pub struct Numbered<T> {
     pub line: u64,
     pub item: T,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportMode {
-    /// Any bad record refuses the whole import.
-    AllOrNothing,
-    /// Good records are written; bad ones are returned as rejects.
-    SkipBad,
-}
-
-#[derive(Debug)]
-pub struct ImportReport {
-    pub written: u64,
-    /// What is wrong with each record left out, by line.
-    pub rejected: Vec<RowProblem>,
 }
 
 /// The key of a record of type `R`: one value per key column.
@@ -65,6 +50,24 @@ impl<R: Record> Key<R> {
             })
             .collect::<Result<_, _>>()?;
         Ok(Key::from_values(values))
+    }
+
+    /// The key from its text as [`Key::text`] writes it: "M001", "M001/2024-01-01".
+    pub fn from_text(text: &str) -> Result<Key<R>, FieldError> {
+        let table = R::table();
+        let parts: Vec<&str> = text.splitn(table.key.len(), '/').collect();
+        let names: Vec<&str> = table.key.iter().map(|&i| table.columns[i].name).collect();
+        if parts.len() != names.len() {
+            return Err(FieldError::new(
+                names[0],
+                format!(
+                    "'{text}' is not a key of {}: {}",
+                    table.name,
+                    names.join("/")
+                ),
+            ));
+        }
+        Key::parse(|name| names.iter().position(|n| *n == name).map(|at| parts[at]))
     }
 
     pub(crate) fn values(&self) -> &[Value] {
@@ -172,79 +175,6 @@ impl<R: Record> Query<R> {
 }
 
 impl Registry {
-    /// Checks every record and writes them all in one transaction; or, with `SkipBad`, writes the
-    /// good ones and reports the rest. Writing the same records twice changes nothing.
-    pub async fn import<R: Record>(
-        &self,
-        records: Vec<Numbered<R>>,
-        mode: ImportMode,
-        progress: &Progress,
-    ) -> Result<ImportReport, ServiceError> {
-        let table = R::table();
-        let own = own_rules(&records);
-        let rows = into_rows(records);
-        let mut problems = own;
-        problems.extend(validate::rows(self, table, &rows).await?);
-        problems.sort_by_key(|p| p.line);
-        if problems.is_empty() {
-            let values: Vec<Row> = rows.into_iter().map(|r| r.item).collect();
-            self.upsert_audited(table, &values, progress).await?;
-            return Ok(ImportReport {
-                written: values.len() as u64,
-                rejected: vec![],
-            });
-        }
-        if mode == ImportMode::AllOrNothing {
-            return Err(ServiceError::Invalid(problems));
-        }
-        let (good, rejected) = validate::split_until_clean(self, table, rows, problems).await?;
-        let values: Vec<Row> = good.into_iter().map(|r| r.item).collect();
-        self.upsert_audited(table, &values, progress).await?;
-        Ok(ImportReport {
-            written: values.len() as u64,
-            rejected,
-        })
-    }
-
-    /// The problems an import of these records would meet, without writing anything.
-    pub async fn check<R: Record>(
-        &self,
-        records: &[Numbered<R>],
-    ) -> Result<Vec<RowProblem>, ServiceError> {
-        let mut problems = own_rules(records);
-        let rows: Vec<Numbered<Row>> = records
-            .iter()
-            .map(|r| Numbered {
-                line: r.line,
-                item: r.item.to_row(),
-            })
-            .collect();
-        problems.extend(validate::rows(self, R::table(), &rows).await?);
-        problems.sort_by_key(|p| p.line);
-        Ok(problems)
-    }
-
-    /// The rows of an import and its audit record, in one transaction.
-    async fn upsert_audited(
-        &self,
-        table: &'static Table,
-        rows: &[Row],
-        progress: &Progress,
-    ) -> Result<(), ServiceError> {
-        let summary = Change {
-            action: "import",
-            table,
-            key: None,
-            before: None,
-            after: Some(serde_json::json!({ "records": rows.len() }).to_string()),
-        };
-        let audit = self.audit(vec![summary])?;
-        self.store
-            .upsert_then(table, rows, progress, vec![audit])
-            .await?;
-        Ok(())
-    }
-
     /// Adds one new record after the same checks as an import; a key taken is a conflict.
     pub async fn create<R: Record>(&self, record: R) -> Result<R, ServiceError> {
         let table = R::table();
@@ -341,35 +271,11 @@ fn invalid_filter(name: &str, message: String) -> ServiceError {
     ServiceError::Invalid(vec![RowProblem::new(0, Some(name), message)])
 }
 
-fn own_rules<R: Record>(records: &[Numbered<R>]) -> Vec<RowProblem> {
-    records
-        .iter()
-        .filter_map(|r| Some(RowProblem::of_field(r.line, r.item.check().err()?)))
-        .collect()
-}
-
-/// The records as rows. Taken from the back, with the records' buffer shrunk as it empties, so a
-/// large import holds little more than one copy of its data at a time.
-fn into_rows<R: Record>(mut records: Vec<Numbered<R>>) -> Vec<Numbered<Row>> {
-    let mut rows = Vec::with_capacity(records.len());
-    while let Some(Numbered { line, item }) = records.pop() {
-        rows.push(Numbered {
-            line,
-            item: item.into_row(),
-        });
-        if records.len() < records.capacity() / 2 {
-            records.shrink_to_fit();
-        }
-    }
-    rows.reverse();
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use carepool_core::registry::{Coverage, Member};
-    use carepool_schema::tables::{coverage, families, members};
+    use carepool_schema::tables::{families, members};
     use chrono::NaiveDate;
 
     fn problem(error: ServiceError) -> RowProblem {
@@ -456,24 +362,19 @@ mod tests {
     }
 
     #[test]
-    fn records_become_rows_in_their_order() {
-        let records: Vec<Numbered<Coverage>> = (1..=5u32)
-            .map(|day| Numbered {
-                line: u64::from(day) + 1,
-                item: Coverage {
-                    member_id: format!("M{day}"),
-                    start_date: NaiveDate::from_ymd_opt(2025, 1, day).unwrap(),
-                    end_date: None,
-                    package: None,
-                },
-            })
-            .collect();
-        let expected: Vec<(u64, Row)> = records.iter().map(|r| (r.line, r.item.to_row())).collect();
-        let rows: Vec<(u64, Row)> = into_rows(records)
-            .into_iter()
-            .map(|r| (r.line, r.item))
-            .collect();
-        assert_eq!(rows, expected);
-        assert_eq!(coverage::MEMBER_ID.value(&rows[0].1).as_text(), Some("M1"));
+    fn a_key_is_read_back_from_its_text() {
+        let key = Key::<Coverage>::from_text("M1/2025-04-01").unwrap();
+        assert_eq!(key.text(), "M1/2025-04-01");
+        let short = Key::<Coverage>::from_text("M1").unwrap_err();
+        assert_eq!(
+            (short.field, short.message.as_str()),
+            (
+                "member_id",
+                "'M1' is not a key of coverage: member_id/start_date"
+            )
+        );
+        let bad = Key::<Coverage>::from_text("M1/someday").unwrap_err();
+        assert_eq!(bad.field, "start_date");
+        assert_eq!(Key::<Member>::from_text("M/1").unwrap().text(), "M/1");
     }
 }

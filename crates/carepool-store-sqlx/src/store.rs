@@ -324,6 +324,7 @@ macro_rules! sqlx_store {
                 table: &'static ::carepool_schema::Table,
                 rows: &[::carepool_schema::Row],
                 progress: &::carepool_store::Progress,
+                beside: &::carepool_store::Beside<'_>,
                 then: ::carepool_store::Writes,
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
@@ -331,7 +332,14 @@ macro_rules! sqlx_store {
                     .begin()
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
-                <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, rows, progress).await?;
+                // Told a slice at a time: often enough for a counter on a terminal.
+                let mut written = 0;
+                for slice in rows.chunks(::carepool_store::BESIDE_EVERY) {
+                    <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, slice, &|_| {}).await?;
+                    write_all(&mut *tx, beside(slice)?).await?;
+                    written += slice.len() as u64;
+                    progress(written);
+                }
                 write_all(&mut *tx, then).await?;
                 tx.commit()
                     .await

@@ -105,11 +105,12 @@ fn command_line_story(cli: Cli) {
     );
     for kind in KINDS {
         let out = cli.ok(&["import", kind, &example(&format!("mutual/{kind}.csv"))]);
-        assert!(out.contains(" written"), "{out}");
+        assert!(out.contains(" new, 0 changed, 0 unchanged"), "{out}");
     }
     let everything = cli.export_all();
     for kind in KINDS {
-        cli.ok(&["import", kind, &example(&format!("mutual/{kind}.csv"))]);
+        let out = cli.ok(&["import", kind, &example(&format!("mutual/{kind}.csv"))]);
+        assert!(out.contains(": 0 new, 0 changed, "), "{out}");
     }
     assert_eq!(
         cli.export_all(),
@@ -145,9 +146,27 @@ fn command_line_story(cli: Cli) {
     assert!(!error.contains("backtrace"), "{error}");
     assert_eq!(cli.export_all(), everything);
 
+    // A dry run says what an import would do and writes nothing, not even the rejects.
+    let out = cli.ok(&["import", "members", &bad, "--skip-bad", "--dry-run"]);
+    assert!(
+        out.contains(
+            "(dry run, nothing written): 1 new, 0 changed, 0 unchanged members, 1 rejected"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("rejected: line 3, column family_id: unknown family 'F0404'"),
+        "{out}"
+    );
+    assert!(!std::path::Path::new(&format!("{bad}.rejects.csv")).exists());
+    assert_eq!(cli.export_all(), everything);
+
     // With --skip-bad the good row goes in and the bad one to a rejects file, with its reason.
     let out = cli.ok(&["import", "members", &bad, "--skip-bad"]);
-    assert!(out.contains("1 members written, 1 rejected"), "{out}");
+    assert!(
+        out.contains("1 new, 0 changed, 0 unchanged members, 1 rejected"),
+        "{out}"
+    );
     let rejects = std::fs::read_to_string(format!("{bad}.rejects.csv")).unwrap();
     assert_eq!(rejects.lines().count(), 2, "{rejects}");
     assert!(
@@ -162,6 +181,31 @@ fn command_line_story(cli: Cli) {
         rejects.contains("family_id: unknown family 'F0404'"),
         "{rejects}"
     );
+
+    // A changed record is named with --verbose, and its history shows each version.
+    let renamed = original.replacen("M0001,F0001,", "M0001,F0001,Renamed ", 1);
+    assert_ne!(
+        renamed, original,
+        "the example's first member is M0001 of F0001"
+    );
+    let renamed_file = cli.dir.path().join("members-renamed.csv");
+    std::fs::write(&renamed_file, &renamed).unwrap();
+    let renamed_file = renamed_file.display().to_string();
+    let out = cli.ok(&["import", "members", &renamed_file, "--dry-run", "--verbose"]);
+    assert!(out.contains(": 0 new, 1 changed, "), "{out}");
+    assert!(out.contains("  changed M0001\n"), "{out}");
+    let out = cli.ok(&["import", "members", &renamed_file, "--verbose"]);
+    assert!(out.contains("  changed M0001\n"), "{out}");
+    let history = cli.ok(&["history", "members", "M0001"]);
+    let actions: Vec<&str> = history
+        .lines()
+        .filter(|line| !line.starts_with("  "))
+        .map(|line| line.split("  ").nth(2).unwrap_or_default())
+        .collect();
+    assert_eq!(actions, ["import", "import"], "{history}");
+    assert!(history.contains("Renamed "), "{history}");
+    let error = cli.fails(&["history", "coverage", "M0001"]);
+    assert!(error.contains("member_id/start_date"), "{error}");
 
     // The family's standing, as the enrolment officer would ask for it.
     let family = cli.ok(&["family", "F0003", "--as-of", "2025-06-01"]);
@@ -755,7 +799,14 @@ fn users_story(cli: Cli) {
     assert_eq!(tokens[2].0, "chr", "made --as chr");
     assert_eq!(trail(&["--user", "chr"]).len(), 1);
     let imports = trail(&["--table", "locations"]);
-    assert_eq!(imports.len(), 1, "one record for an import: {imports:?}");
+    let file = std::fs::read_to_string(examples().join("mutual/locations.csv")).unwrap();
+    let locations = file.lines().count() - 1;
+    assert_eq!(
+        imports.len(),
+        1 + locations,
+        "the import's own record and one per location: {imports:?}"
+    );
+    assert_eq!(imports[0].3, "", "the import's own record names no key");
     let whole = cli.ok(&["audit"]);
     assert!(!whole.contains(password) && !whole.contains("argon2") && !whole.contains(&secret));
 }
@@ -1028,14 +1079,16 @@ fn no_personal_data_in_the_logs(cli: Cli) {
         "data/claim_lines.csv",
     ]);
     log += &traced(&["claims", "adjudicate", "--date", "2025-07-31"]);
+    log += &traced(&["claims", "pay", "--period", "2025-07"]);
     log += &traced(&[
         "claims",
         "pay",
-        "--period",
-        "2025-06",
+        "--release",
+        "2025-07/1",
         "--date",
-        "2025-07-05",
+        "2025-08-05",
     ]);
+    log += &traced(&["history", "members", "M0000000101"]);
     log += &traced(&["family", "F00000001"]);
     // Every statement the database runs is logged, with its text.
     assert!(

@@ -3,19 +3,20 @@
 //! facility kept to its own claims.
 
 use crate::claims::surgery;
-use crate::support::{FACILITY, Harness, call_app, load_registry};
+use crate::support::{FACILITY, Harness, MEMBERS, call_app, load_registry};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use carepool_core::access::Role;
 use carepool_core::sign_in::{FAILURES_TO_LOCK, LOCK_FOR};
-use carepool_schema::Value;
 use carepool_schema::access_tables::SESSIONS;
+use carepool_schema::kinds::Kind;
+use carepool_schema::{Value, with_record_type};
 use carepool_server::Access;
 use carepool_service::audit::AuditFilter;
 use carepool_service::sessions::SESSION_SECONDS;
 use carepool_service::users::NewUser;
 use carepool_service::users::token_hash;
-use carepool_service::{ManualClock, Registry, TOKEN_REMEMBERED_FOR};
+use carepool_service::{ImportMode, ManualClock, Registry, TOKEN_REMEMBERED_FOR};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -637,7 +638,12 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
         let registry = h.registry.clone();
         async move { registry.audit_trail(&filter).await.unwrap() }
     };
-    let imports = trail(AuditFilter::default()).await;
+    let trail_so_far = trail(AuditFilter::default()).await;
+    // Each import's own record (no key), beside one per record it wrote.
+    let imports: Vec<_> = trail_so_far
+        .iter()
+        .filter(|r| r.action == "load_scheme" || r.record_key.is_none())
+        .collect();
     let imported: Vec<(&str, &str)> = imports
         .iter()
         .map(|r| (r.action.as_str(), r.table_name.as_str()))
@@ -655,8 +661,21 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
         ]
     );
     assert_eq!(imports[0].record_key.as_deref(), Some("pip/2025-04-01"));
-    assert_eq!(imports[4].after.as_deref(), Some(r#"{"records":5}"#));
-    assert!(imports.iter().all(|r| r.actor.starts_with("cli:")));
+    assert_eq!(
+        imports[4].after.as_deref(),
+        Some(r#"{"changed":0,"new":5,"unchanged":0}"#)
+    );
+    let members_imported: Vec<(Option<&str>, Option<&str>)> = trail_so_far
+        .iter()
+        .filter(|r| r.table_name == "members" && r.record_key.is_some())
+        .map(|r| (r.record_key.as_deref(), r.after.as_deref()))
+        .collect();
+    assert_eq!(
+        members_imported,
+        ["M1", "M2", "M3", "M4", "M5"].map(|key| (Some(key), None)),
+        "a record imported new is kept by its key"
+    );
+    assert!(trail_so_far.iter().all(|r| r.actor.starts_with("cli:")));
 
     let family = json!({ "id": "F10", "scheme": "pip", "location_code": "V1", "poverty_score": 20, "household_id": null });
     let (status, _) = h.call("POST", "/api/families", Some(family.clone())).await;
@@ -709,8 +728,9 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
     };
     assert_eq!(
         trail(families.clone()).await.len(),
-        3,
-        "the import, the creation and the update; the refused changes left nothing"
+        1 + 3 + 2,
+        "the import and its three families, the creation and the update; the refused changes \
+         left nothing"
     );
 
     let (status, answer) = h
@@ -784,5 +804,129 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
             "{sql}: {refused}"
         );
     }
-    assert_eq!(trail(families).await.len(), 3);
+    assert_eq!(trail(families).await.len(), 1 + 3 + 2);
+}
+
+/// An import says what it changes (new, changed, unchanged), a dry run the same without writing,
+/// and a record's history shows each version with who made it and when: imported, changed by a
+/// later import, updated through the API.
+pub async fn an_import_says_what_it_changes_and_a_record_keeps_its_history(h: Harness) {
+    load_registry(&h).await;
+    let trail_length = async || {
+        let trail = h.registry.audit_trail(&AuditFilter::default()).await;
+        trail.unwrap().len()
+    };
+    let members = h.write("members.csv", MEMBERS);
+    let again = h.import("members", &members).await.unwrap();
+    assert_eq!((again.new, again.changed.len(), again.unchanged), (0, 0, 5));
+    let recorded = trail_length().await;
+
+    // M1 renamed, M9 new: a dry run says so and changes nothing.
+    let changed = MEMBERS.replace("M1,F1,Ravi Kumar", "M1,F1,Ravi K. Kumar")
+        + "M9,F3,Meena Rao,spouse,F,1972-08-08,NID009,,,active,2025-04-01\n";
+    let file = h.write("members-changed.csv", &changed);
+    let before = h.dump().await;
+    let preview = with_record_type!(Kind::Members, R => {
+        carepool_io::preview_file::<R>(&h.registry, &file, ImportMode::AllOrNothing).await
+    })
+    .unwrap();
+    assert_eq!(
+        (preview.new, preview.changed.clone(), preview.unchanged),
+        (1, vec!["M1".to_string()], 4)
+    );
+    assert_eq!(h.dump().await, before, "a dry run wrote something");
+    assert_eq!(trail_length().await, recorded, "a dry run left a record");
+
+    let done = h.import("members", &file).await.unwrap();
+    assert_eq!(
+        (done.new, done.changed, done.unchanged, done.written),
+        (1, vec!["M1".to_string()], 4, 2)
+    );
+    let members_trail = h
+        .registry
+        .audit_trail(&AuditFilter {
+            table: Some("members".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let last: Vec<(Option<&str>, Option<&str>)> = members_trail[members_trail.len() - 3..]
+        .iter()
+        .map(|r| (r.record_key.as_deref(), r.after.as_deref()))
+        .collect();
+    assert_eq!(
+        last[0],
+        (None, Some(r#"{"changed":1,"new":1,"unchanged":4}"#))
+    );
+    assert_eq!(last[1].0, Some("M1"));
+    assert!(last[1].1.unwrap().contains("Ravi K. Kumar"), "{last:?}");
+    assert_eq!(
+        last[2],
+        (Some("M9"), None),
+        "a new record is kept by its key"
+    );
+
+    let (_, mut renamed) = h.call("GET", "/api/members/M1", None).await;
+    renamed["name"] = json!("Ravi Kumar Singh");
+    let (status, answer) = h.call("PUT", "/api/members/M1", Some(renamed)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    let (status, history) = h.call("GET", "/api/members/M1/history", None).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let versions: Vec<(String, String, String)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let actor = v["actor"].as_str().unwrap_or_default();
+            let who = if actor.starts_with("cli:") {
+                "cli"
+            } else {
+                actor
+            };
+            (
+                who.to_string(),
+                v["action"].as_str().unwrap().to_string(),
+                v["record"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let version = |who: &str, action: &str, name: &str| {
+        (who.to_string(), action.to_string(), name.to_string())
+    };
+    assert_eq!(
+        versions,
+        [
+            version("cli", "import", "Ravi Kumar"),
+            version("cli", "import", "Ravi K. Kumar"),
+            version("enrolment_officer", "update", "Ravi Kumar Singh"),
+        ]
+    );
+    assert!(history[0]["at"].as_str().unwrap().ends_with('Z'));
+    let (_, history) = h.call("GET", "/api/members/M9/history", None).await;
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    assert_eq!(history[0]["record"]["name"], "Meena Rao", "as it stands");
+    let (status, _) = h.call("GET", "/api/members/M404/history", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let elsewhere = h
+        .user_token("elsewhere", Role::EnrolmentOfficer, &["D9"], None)
+        .await;
+    let app = carepool_server::router(h.registry.clone());
+    let (status, _) = call_app(
+        app,
+        Some(&elsewhere),
+        "GET",
+        "/api/members/M1/history",
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "out of scope: as if it did not exist"
+    );
+    let (status, history) = h
+        .call("GET", "/api/coverage/M1/2025-04-01/history", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{history}");
 }

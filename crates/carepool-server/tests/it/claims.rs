@@ -19,7 +19,7 @@ use carepool_service::claims::{
 };
 use carepool_service::{ManualClock, Registry, ServiceError};
 use carepool_store::{
-    Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
+    Beside, Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
     WriteRun, Writes,
 };
 use chrono::NaiveDate;
@@ -673,9 +673,12 @@ impl Store for MeddlingStore {
         table: &'static Table,
         rows: &[Row],
         progress: &Progress,
+        beside: &Beside<'_>,
         then: Writes,
     ) -> Result<(), StoreError> {
-        self.0.upsert_then(table, rows, progress, then).await
+        self.0
+            .upsert_then(table, rows, progress, beside, then)
+            .await
     }
     async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
         self.0.insert(table, row).await
@@ -797,7 +800,12 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
     // The trail holds the first batch's decisions, and no record of a run that did not end.
     let actions = |trail: Vec<(String, String, Option<String>)>| {
         let mut counted = std::collections::BTreeMap::new();
-        for (_, action, _) in trail {
+        // The claims' records: the registry's imports are not this test's.
+        let claims_actions = ["adjudicate", "adjudication_run", "receive"];
+        for (_, action, _) in trail
+            .into_iter()
+            .filter(|(_, action, _)| claims_actions.contains(&action.as_str()))
+        {
             *counted.entry(action).or_insert(0) += 1;
         }
         counted.into_iter().collect::<Vec<(String, usize)>>()
@@ -810,12 +818,7 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
     };
     assert_eq!(
         actions(trail(&h).await),
-        counts(&[
-            ("adjudicate", BATCH),
-            ("import", 6),
-            ("load_scheme", 1),
-            ("receive", 1)
-        ])
+        counts(&[("adjudicate", BATCH), ("receive", 1)])
     );
     let still_received = |rows: Vec<ClaimRow>| {
         rows.iter()
@@ -840,8 +843,6 @@ pub async fn a_run_failing_midway_keeps_the_batches_before(h: Harness) {
         counts(&[
             ("adjudicate", BATCH + 1),
             ("adjudication_run", 1),
-            ("import", 6),
-            ("load_scheme", 1),
             ("receive", 1)
         ])
     );

@@ -32,8 +32,9 @@ use access::{
     a_district_officer_sees_and_changes_only_its_district,
     a_facility_sees_and_sends_its_own_claims_only,
     a_session_signs_in_writes_with_its_csrf_token_and_ends,
-    a_user_signs_in_by_password_or_token_until_disabled, every_change_is_in_the_audit_trail_once,
-    every_route_answers_every_role_as_the_matrix_says,
+    a_user_signs_in_by_password_or_token_until_disabled,
+    an_import_says_what_it_changes_and_a_record_keeps_its_history,
+    every_change_is_in_the_audit_trail_once, every_route_answers_every_role_as_the_matrix_says,
 };
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
@@ -98,4 +99,5 @@ on_both_backends!(
     a_session_signs_in_writes_with_its_csrf_token_and_ends,
     a_district_officer_sees_and_changes_only_its_district,
     every_change_is_in_the_audit_trail_once,
+    an_import_says_what_it_changes_and_a_record_keeps_its_history,
 );
