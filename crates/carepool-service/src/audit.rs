@@ -83,9 +83,13 @@ pub struct AuditFilter {
     pub limit: Option<u64>,
 }
 
-/// Orders records written in the same microsecond by one process; the random part keeps two
+/// Orders records written in the same microsecond by one process; [`PROCESS_TAG`] keeps two
 /// processes writing in the same microsecond apart.
 static WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+/// Random, drawn once per process: asking the system for randomness for each of a million
+/// records of a run cost more than writing them.
+static PROCESS_TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 fn day_start(day: NaiveDate) -> i64 {
     day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
@@ -94,8 +98,15 @@ fn day_start(day: NaiveDate) -> i64 {
 /// The id that orders the trail: the time in microseconds first, so ids sort as the records
 /// were written (by any process), then the process's count.
 fn audit_id(micros: i64) -> Result<String, ServiceError> {
+    let tag = match PROCESS_TAG.get() {
+        Some(tag) => tag,
+        None => {
+            let drawn = random_hex(3)?;
+            PROCESS_TAG.get_or_init(|| drawn)
+        }
+    };
     let count = WRITTEN.fetch_add(1, Ordering::Relaxed) % 1_000_000;
-    Ok(format!("{micros:016}-{count:06}-{}", random_hex(3)?))
+    Ok(format!("{micros:016}-{count:06}-{tag}"))
 }
 
 impl Registry {
