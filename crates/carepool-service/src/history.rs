@@ -1,14 +1,16 @@
 //! A registry record's history, from the audit trail: every version, who made it and when. A
 //! change through the API keeps the record before and after; an import's change keeps both too,
-//! but a record an import brings in new is kept by its key only (an import of a million members
-//! would otherwise copy them all into the trail), so its first version's values are the `before`
-//! of its next change, or the record as it stands.
+//! but the records an import brings in new are kept by their keys only, many to a record of the
+//! trail (an import of a million members would otherwise copy them all into it), so a record's
+//! first version's values are the `before` of its next change, or the record as it stands.
 
 use crate::audit::AuditFilter;
+use crate::imports::IMPORTED_NEW;
 use crate::{Key, Registry, ServiceError};
-use carepool_schema::Record;
-use carepool_schema::audit_tables::AuditRow;
+use carepool_schema::audit_tables::{AUDIT, AuditRow, audit};
 use carepool_schema::json::row_to_json;
+use carepool_schema::{Record, Table};
+use carepool_store::ListQuery;
 use serde::Serialize;
 use serde_json::Value as JsonValue;
 
@@ -36,7 +38,11 @@ impl Registry {
             key: Some(key.text()),
             ..AuditFilter::default()
         };
-        let trail = self.audit_trail(&filter).await?;
+        let mut trail = self.audit_trail(&filter).await?;
+        if let Some(brought_in) = self.imported_new(table, &key.text()).await? {
+            trail.push(brought_in);
+            trail.sort_by(|a, b| a.id.cmp(&b.id));
+        }
         let current = self
             .store
             .get(table, key.values())
@@ -49,6 +55,42 @@ impl Registry {
             });
         }
         Ok(versions(&trail, current))
+    }
+}
+
+impl Registry {
+    /// The record of the import that brought in the record `key` new, as the record's own.
+    async fn imported_new(
+        &self,
+        table: &'static Table,
+        key: &str,
+    ) -> Result<Option<AuditRow>, ServiceError> {
+        let query = ListQuery {
+            filters: vec![
+                audit::TABLE_NAME.equals(&table.name.to_string()),
+                audit::ACTION.equals(&IMPORTED_NEW.to_string()),
+            ],
+            limit: i64::MAX as u64,
+            ..ListQuery::default()
+        };
+        for row in self.store.list(&AUDIT, &query).await? {
+            let record = AuditRow::from_row(&row)
+                .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
+            let keys: JsonValue = serde_json::from_str(record.after.as_deref().unwrap_or("{}"))
+                .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
+            let listed = keys["keys"]
+                .as_array()
+                .is_some_and(|keys| keys.iter().any(|k| k.as_str() == Some(key)));
+            if listed {
+                return Ok(Some(AuditRow {
+                    action: "import".to_string(),
+                    record_key: Some(key.to_string()),
+                    after: None,
+                    ..record
+                }));
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -639,10 +639,10 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
         async move { registry.audit_trail(&filter).await.unwrap() }
     };
     let trail_so_far = trail(AuditFilter::default()).await;
-    // Each import's own record (no key), beside one per record it wrote.
+    // Each import's own record, beside the keys of the records it brought in new.
     let imports: Vec<_> = trail_so_far
         .iter()
-        .filter(|r| r.action == "load_scheme" || r.record_key.is_none())
+        .filter(|r| r.action == "load_scheme" || r.action == "import")
         .collect();
     let imported: Vec<(&str, &str)> = imports
         .iter()
@@ -665,15 +665,25 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
         imports[4].after.as_deref(),
         Some(r#"{"changed":0,"new":5,"unchanged":0}"#)
     );
-    let members_imported: Vec<(Option<&str>, Option<&str>)> = trail_so_far
+    let members_imported: Vec<(&str, Option<&str>, Option<&str>)> = trail_so_far
         .iter()
-        .filter(|r| r.table_name == "members" && r.record_key.is_some())
-        .map(|r| (r.record_key.as_deref(), r.after.as_deref()))
+        .filter(|r| r.table_name == "members" && r.action == "import_new")
+        .map(|r| {
+            (
+                r.action.as_str(),
+                r.record_key.as_deref(),
+                r.after.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         members_imported,
-        ["M1", "M2", "M3", "M4", "M5"].map(|key| (Some(key), None)),
-        "a record imported new is kept by its key"
+        [(
+            "import_new",
+            None,
+            Some(r#"{"keys":["M1","M2","M3","M4","M5"]}"#)
+        )],
+        "the records an import brought in new are kept by their keys"
     );
     assert!(trail_so_far.iter().all(|r| r.actor.starts_with("cli:")));
 
@@ -728,9 +738,9 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
     };
     assert_eq!(
         trail(families.clone()).await.len(),
-        1 + 3 + 2,
-        "the import and its three families, the creation and the update; the refused changes \
-         left nothing"
+        1 + 1 + 2,
+        "the import and its three families' keys, the creation and the update; the refused \
+         changes left nothing"
     );
 
     let (status, answer) = h
@@ -804,7 +814,7 @@ pub async fn every_change_is_in_the_audit_trail_once(h: Harness) {
             "{sql}: {refused}"
         );
     }
-    assert_eq!(trail(families).await.len(), 1 + 3 + 2);
+    assert_eq!(trail(families).await.len(), 1 + 1 + 2);
 }
 
 /// An import says what it changes (new, changed, unchanged), a dry run the same without writing,
@@ -862,7 +872,7 @@ pub async fn an_import_says_what_it_changes_and_a_record_keeps_its_history(h: Ha
     assert!(last[1].1.unwrap().contains("Ravi K. Kumar"), "{last:?}");
     assert_eq!(
         last[2],
-        (Some("M9"), None),
+        (None, Some(r#"{"keys":["M9"]}"#)),
         "a new record is kept by its key"
     );
 
