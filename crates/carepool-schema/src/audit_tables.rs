@@ -11,10 +11,11 @@ crate::table! {
         "Who: a user's name, or cli:NAME for a command run on the server's machine by that \
          account.", filterable();
     ACTION action: String,
-        "What was done: create, update, import (an import, or a record it changed), import_new \
-         (the keys of the records an import brought in new), receive (a claims file), submit (a claim sent \
-         through the API, as decided), adjudicate (one claim's decision), adjudication_run, \
-         review, propose_payment_run, release_payment_run, load_scheme, add_user, disable_user, set_password, create_token, \
+        "What was done: create, update, import (an import, or a record it changed), \
+         import_new (the keys of the records an import brought in new), receive (a claims \
+         file), submit (a claim sent through the API, as decided), adjudicate (the claims a \
+         user decided in a batch), adjudication_run, review, propose_payment_run, \
+         release_payment_run, load_scheme, add_user, disable_user, set_password, create_token, \
          revoke_token.", filterable();
     TABLE_NAME table_name: String, "The table written.", filterable();
     RECORD_KEY record_key: Option<String>,
