@@ -45,7 +45,7 @@ pub struct PaymentReport {
 pub struct PaymentLine {
     pub id: String,
     /// provider or member
-    pub payee_kind: &'static str,
+    pub payee_kind: String,
     pub payee_id: String,
     pub claims: i64,
     pub amount: Money,
@@ -104,11 +104,7 @@ fn lines(payments: &[Payment]) -> Vec<PaymentLine> {
         .iter()
         .map(|p| PaymentLine {
             id: p.id.clone(),
-            payee_kind: if p.payee_kind == PayeeKind::Provider.as_str() {
-                PayeeKind::Provider.as_str()
-            } else {
-                PayeeKind::Member.as_str()
-            },
+            payee_kind: p.payee_kind.clone(),
             payee_id: p.payee_id.clone(),
             claims: p.claims,
             amount: p.amount,
@@ -201,7 +197,7 @@ impl Registry {
                     *total.entry(payment.payee_kind).or_default() += payment.amount;
                     payments.push(PaymentLine {
                         id: payment.id,
-                        payee_kind: payment.payee_kind.as_str(),
+                        payee_kind: payment.payee_kind.as_str().to_string(),
                         payee_id: payment.payee_id,
                         claims: payment.claims.len() as i64,
                         amount: payment.amount,
