@@ -74,8 +74,7 @@ impl Registry {
             ..ListQuery::default()
         };
         for row in self.store.list(&AUDIT, &query).await? {
-            let record = AuditRow::from_row(&row)
-                .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
+            let record: AuditRow = crate::typed(&row)?;
             let keys: JsonValue = serde_json::from_str(record.after.as_deref().unwrap_or("{}"))
                 .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
             let listed = keys["keys"]

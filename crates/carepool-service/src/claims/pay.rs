@@ -154,7 +154,7 @@ impl Registry {
                 let runs = read
                     .take(runs)?
                     .iter()
-                    .map(|row| PaymentRun::from_row(row).map_err(corrupt("payment run")))
+                    .map(|row| crate::typed::<PaymentRun>(row).map_err(StoreError::internal))
                     .collect::<Result<Vec<_>, _>>()?;
                 // Ids of payments made, and of those the runs not yet released will make.
                 let mut taken: HashSet<String> = read
@@ -269,7 +269,7 @@ impl Registry {
                         what: "payment run",
                         key: id.to_string(),
                     })?;
-                let mut run = PaymentRun::from_row(&before).map_err(corrupt("payment run"))?;
+                let mut run: PaymentRun = crate::typed(&before).map_err(StoreError::internal)?;
                 check_release(id, &releaser, &run.proposed_by, run.released_by.as_deref())
                     .map_err(|refusal| StoreError::Conflict(refusal.to_string()))?;
                 let (claim_rows, payments) = held_by(&run, &mut read, &held_claims, paid_date)?;
@@ -313,7 +313,7 @@ impl Registry {
             .list(&PAYMENT_RUNS, &query)
             .await?
             .iter()
-            .map(|row| PaymentRun::from_row(row).map_err(|e| ServiceError::Corrupt(e.to_string())))
+            .map(|row| crate::typed::<PaymentRun>(row))
             .collect::<Result<Vec<_>, _>>()?;
         runs.sort_by_key(|run| {
             run.id
@@ -333,7 +333,7 @@ impl Registry {
             what: "payment run",
             key: id.to_string(),
         })?;
-        PaymentRun::from_row(&row).map_err(|e| ServiceError::Corrupt(format!("payment run: {e}")))
+        crate::typed(&row)
     }
 }
 
