@@ -9,6 +9,7 @@ use crate::sqlx_store::{Connection, Query, bind, read_columns, write_error};
 use carepool_schema::tables::FAMILIES;
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{Progress, StoreError};
+use carepool_store_sqlx::WhereIn;
 use carepool_store_sqlx::sql::Dialect;
 use chrono::NaiveDate;
 
@@ -83,11 +84,14 @@ pub(crate) async fn update_rows(
 /// as sqlx hands them over and as rows).
 pub(crate) async fn select_where_in(
     conn: &mut Connection,
-    table: &'static Table,
-    columns: &[usize],
-    column: usize,
-    values: &[String],
+    read: &WhereIn<'_>,
 ) -> Result<Vec<Row>, StoreError> {
+    let WhereIn {
+        table,
+        columns,
+        column,
+        values,
+    } = *read;
     let sql = POSTGRES.rows_where_in_list(table, columns, column);
     let mut found = Vec::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {

@@ -5,9 +5,11 @@ mod arrays;
 pub mod testing;
 
 use carepool_schema::{ColumnType, Row, Table, Value};
-use carepool_store::{LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns};
-use carepool_store_sqlx::SqlxBackend;
+use carepool_store::{
+    LiveColumn, LiveSchema, LiveTable, Progress, StoreError, Write, WriteRunTurns, Writes,
+};
 use carepool_store_sqlx::sql::Dialect;
+use carepool_store_sqlx::{SqlxBackend, WhereIn};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 use std::str::FromStr;
@@ -65,31 +67,32 @@ impl SqlxBackend for PostgresStore {
         arrays::upsert_rows(conn, table, rows, progress).await
     }
 
-    async fn insert_rows(
-        conn: &mut PgConnection,
-        table: &'static Table,
-        rows: &[Row],
-    ) -> Result<(), StoreError> {
-        arrays::insert_rows(conn, table, rows).await
-    }
-
-    async fn update_rows(
-        conn: &mut PgConnection,
-        table: &'static Table,
-        columns: &[usize],
-        rows: &[Row],
-    ) -> Result<(), StoreError> {
-        arrays::update_rows(conn, table, columns, rows).await
+    async fn write_rows(conn: &mut PgConnection, writes: Writes) -> Result<(), StoreError> {
+        for write in writes {
+            match write {
+                Write::Insert(table, rows) => arrays::insert_rows(conn, table, &rows).await?,
+                Write::Upsert(table, rows) => {
+                    arrays::upsert_rows(conn, table, &rows, &|_| {}).await?
+                }
+                Write::Update {
+                    table,
+                    columns,
+                    rows,
+                } => arrays::update_rows(conn, table, columns, &rows).await?,
+            }
+        }
+        Ok(())
     }
 
     async fn select_where_in(
         conn: &mut PgConnection,
-        table: &'static Table,
-        columns: &[usize],
-        column: usize,
-        values: &[String],
-    ) -> Result<Vec<Row>, StoreError> {
-        arrays::select_where_in(conn, table, columns, column, values).await
+        reads: &[WhereIn<'_>],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        let mut found = Vec::with_capacity(reads.len());
+        for read in reads {
+            found.push(arrays::select_where_in(conn, read).await?);
+        }
+        Ok(found)
     }
 
     async fn select_projected(

@@ -7,7 +7,8 @@
 use crate::SQLITE;
 use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
 use carepool_schema::{ColumnType, Row, Table, Value};
-use carepool_store::{Progress, StoreError, Work, blocking};
+use carepool_store::{Progress, StoreError, Work, Write, Writes, blocking};
+use carepool_store_sqlx::WhereIn;
 use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
@@ -52,21 +53,46 @@ pub(crate) async fn upsert_rows(
     rows: &[Row],
     progress: &Progress,
 ) -> Result<(), StoreError> {
-    insert_each(conn, table, rows, true, progress).await
+    if rows.is_empty() {
+        return Ok(());
+    }
+    with_handle(conn, work_for(rows.len()), |db| {
+        insert_each(db, table, rows, true, progress)
+    })
+    .await
 }
 
-/// Inserts new rows; a key taken fails the write.
-pub(crate) async fn insert_rows(
+/// Makes each of `writes`, in order, with the handle taken from sqlx's worker once for them
+/// all: taking it costs a round trip to the worker's thread, which a claim judged alone pays
+/// for every write it makes.
+pub(crate) async fn write_rows(
     conn: &mut SqliteConnection,
-    table: &'static Table,
-    rows: &[Row],
+    writes: Writes,
 ) -> Result<(), StoreError> {
-    insert_each(conn, table, rows, false, &|_| {}).await
+    let rows: usize = writes.iter().map(Write::row_count).sum();
+    if rows == 0 {
+        return Ok(());
+    }
+    with_handle(conn, work_for(rows), |db| {
+        for write in &writes {
+            match write {
+                Write::Insert(table, rows) => insert_each(db, table, rows, false, &|_| {})?,
+                Write::Upsert(table, rows) => insert_each(db, table, rows, true, &|_| {})?,
+                Write::Update {
+                    table,
+                    columns,
+                    rows,
+                } => update_each(db, table, columns, rows)?,
+            }
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Runs one prepared `INSERT` (an upsert with `upsert`) per row.
-async fn insert_each(
-    conn: &mut SqliteConnection,
+fn insert_each(
+    db: &Handle,
     table: &'static Table,
     rows: &[Row],
     upsert: bool,
@@ -75,27 +101,24 @@ async fn insert_each(
     if rows.is_empty() {
         return Ok(());
     }
-    with_handle(conn, work_for(rows.len()), |db| {
-        let mut statement = prepare(db, &SQLITE.insert(table, upsert))?;
-        // As often as sqlx's multi-row statements would have reported.
-        let report_every = SQLITE.rows_per_statement(table);
-        for (n, row) in rows.iter().enumerate() {
-            for (at, value) in row.iter().enumerate() {
-                bind(&mut statement, at + 1, value)?;
-            }
-            statement.execute().map_err(|e| write_error(table, e))?;
-            if (n + 1) % report_every == 0 || n + 1 == rows.len() {
-                progress(n as u64 + 1);
-            }
+    let mut statement = prepare(db, &SQLITE.insert(table, upsert))?;
+    // As often as sqlx's multi-row statements would have reported.
+    let report_every = SQLITE.rows_per_statement(table);
+    for (n, row) in rows.iter().enumerate() {
+        for (at, value) in row.iter().enumerate() {
+            bind(&mut statement, at + 1, value)?;
         }
-        Ok(())
-    })
-    .await
+        statement.execute().map_err(|e| write_error(table, e))?;
+        if (n + 1) % report_every == 0 || n + 1 == rows.len() {
+            progress(n as u64 + 1);
+        }
+    }
+    Ok(())
 }
 
 /// Sets `columns` of stored rows found by key; a row not found fails the write.
-pub(crate) async fn update_rows(
-    conn: &mut SqliteConnection,
+fn update_each(
+    db: &Handle,
     table: &'static Table,
     columns: &[usize],
     rows: &[Row],
@@ -103,50 +126,60 @@ pub(crate) async fn update_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    with_handle(conn, work_for(rows.len()), |db| {
-        let mut statement = prepare(db, &SQLITE.update_one(table, columns))?;
-        for row in rows {
-            for (at, &i) in columns.iter().chain(table.key).enumerate() {
-                bind(&mut statement, at + 1, &row[i])?;
-            }
-            let changed = statement.execute().map_err(|e| write_error(table, e))?;
-            if changed == 0 {
-                return Err(StoreError::NotFound {
-                    what: table.singular,
-                    key: table.key_text(row),
-                });
-            }
+    let mut statement = prepare(db, &SQLITE.update_one(table, columns))?;
+    for row in rows {
+        for (at, &i) in columns.iter().chain(table.key).enumerate() {
+            bind(&mut statement, at + 1, &row[i])?;
         }
-        Ok(())
+        let changed = statement.execute().map_err(|e| write_error(table, e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: table.singular,
+                key: table.key_text(row),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The rows each of `reads` finds, in order, with the handle taken from sqlx's worker once for
+/// them all (see [`write_rows`]).
+pub(crate) async fn select_where_in(
+    conn: &mut SqliteConnection,
+    reads: &[WhereIn<'_>],
+) -> Result<Vec<Vec<Row>>, StoreError> {
+    if reads.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values: usize = reads.iter().map(|read| read.values.len()).sum();
+    with_handle(conn, work_for(values), |db| {
+        reads.iter().map(|read| select_each(db, read)).collect()
     })
     .await
 }
 
 /// `columns` of the rows whose text `column` holds one of `values`, in key order.
-pub(crate) async fn select_where_in(
-    conn: &mut SqliteConnection,
-    table: &'static Table,
-    columns: &[usize],
-    column: usize,
-    values: &[String],
-) -> Result<Vec<Row>, StoreError> {
-    with_handle(conn, work_for(values.len()), |db| {
-        let mut found = Vec::new();
-        let mut statement = prepare(db, &SQLITE.rows_where_in_list(table, columns, column))?;
-        // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed
-        // and indexed, while it reads.
-        for chunk in values.chunks(SQLITE.binds_per_statement) {
-            let chunk = serde_json::to_string(chunk).map_err(StoreError::internal)?;
-            statement
-                .bind(1, Bound::Text(&chunk))
-                .map_err(StoreError::internal)?;
-            while statement.next_row().map_err(StoreError::internal)? {
-                found.push(read_cells(table, columns.iter().copied(), &statement)?);
-            }
+fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> {
+    let WhereIn {
+        table,
+        columns,
+        column,
+        values,
+    } = *read;
+    let mut found = Vec::new();
+    let mut statement = prepare(db, &SQLITE.rows_where_in_list(table, columns, column))?;
+    // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed and
+    // indexed, while it reads.
+    for chunk in values.chunks(SQLITE.binds_per_statement) {
+        let chunk = serde_json::to_string(chunk).map_err(StoreError::internal)?;
+        statement
+            .bind(1, Bound::Text(&chunk))
+            .map_err(StoreError::internal)?;
+        while statement.next_row().map_err(StoreError::internal)? {
+            found.push(read_cells(table, columns.iter().copied(), &statement)?);
         }
-        Ok(found)
-    })
-    .await
+    }
+    Ok(found)
 }
 
 /// Only `columns` of the rows that pass `filters` (equality), in key order.

@@ -4,9 +4,11 @@ mod direct;
 mod raw;
 
 use carepool_schema::{ColumnType, Row, Table, Value};
-use carepool_store::{LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns};
-use carepool_store_sqlx::SqlxBackend;
+use carepool_store::{
+    LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns, Writes,
+};
 use carepool_store_sqlx::sql::Dialect;
+use carepool_store_sqlx::{SqlxBackend, WhereIn};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::str::FromStr;
@@ -165,31 +167,15 @@ impl SqlxBackend for SqliteStore {
         direct::upsert_rows(conn, table, rows, progress).await
     }
 
-    async fn insert_rows(
-        conn: &mut SqliteConnection,
-        table: &'static Table,
-        rows: &[Row],
-    ) -> Result<(), StoreError> {
-        direct::insert_rows(conn, table, rows).await
-    }
-
-    async fn update_rows(
-        conn: &mut SqliteConnection,
-        table: &'static Table,
-        columns: &[usize],
-        rows: &[Row],
-    ) -> Result<(), StoreError> {
-        direct::update_rows(conn, table, columns, rows).await
+    async fn write_rows(conn: &mut SqliteConnection, writes: Writes) -> Result<(), StoreError> {
+        direct::write_rows(conn, writes).await
     }
 
     async fn select_where_in(
         conn: &mut SqliteConnection,
-        table: &'static Table,
-        columns: &[usize],
-        column: usize,
-        values: &[String],
-    ) -> Result<Vec<Row>, StoreError> {
-        direct::select_where_in(conn, table, columns, column, values).await
+        reads: &[WhereIn<'_>],
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        direct::select_where_in(conn, reads).await
     }
 
     async fn select_projected(

@@ -7,7 +7,17 @@ pub mod sql;
 mod store;
 
 use carepool_schema::{Row, Table, Value};
-use carepool_store::{LiveSchema, Progress, StoreError};
+use carepool_store::{LiveSchema, Progress, StoreError, Writes};
+
+/// A read of rows by the values of a column: `columns` of the rows of `table` whose text
+/// `column` holds one of `values`, in key order.
+#[derive(Debug, Clone, Copy)]
+pub struct WhereIn<'a> {
+    pub table: &'static Table,
+    pub columns: &'a [usize],
+    pub column: usize,
+    pub values: &'a [String],
+}
 
 /// What a backend brings to the shared body of [`sqlx_store!`]: its database, its dialect, and
 /// its own ways of moving many rows, where the two differ most (SQLite through its C handle,
@@ -27,29 +37,18 @@ pub trait SqlxBackend: Send + Sync + 'static {
         progress: &Progress,
     ) -> Result<(), StoreError>;
 
-    /// Inserts new rows; a key taken fails the write.
-    async fn insert_rows(
+    /// Makes each of `writes`, in order: inserts new rows (a key taken fails the write), inserts
+    /// or replaces rows, or sets columns of stored rows found by key (a row not found fails it).
+    async fn write_rows(
         conn: &mut <Self::Db as sqlx::Database>::Connection,
-        table: &'static Table,
-        rows: &[Row],
+        writes: Writes,
     ) -> Result<(), StoreError>;
 
-    /// Sets `columns` of stored rows found by key; a row not found fails the write.
-    async fn update_rows(
-        conn: &mut <Self::Db as sqlx::Database>::Connection,
-        table: &'static Table,
-        columns: &[usize],
-        rows: &[Row],
-    ) -> Result<(), StoreError>;
-
-    /// `columns` of the rows whose text `column` holds one of `values`, in key order.
+    /// The rows each of `reads` finds, in order.
     async fn select_where_in(
         conn: &mut <Self::Db as sqlx::Database>::Connection,
-        table: &'static Table,
-        columns: &[usize],
-        column: usize,
-        values: &[String],
-    ) -> Result<Vec<Row>, StoreError>;
+        reads: &[WhereIn<'_>],
+    ) -> Result<Vec<Vec<Row>>, StoreError>;
 
     /// Only `columns` of the rows that pass `filters` (equality), in key order.
     async fn select_projected(

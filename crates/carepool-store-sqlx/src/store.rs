@@ -185,22 +185,37 @@ macro_rules! sqlx_store {
             Ok(())
         }
 
-        /// Reads each of `reads`, in order.
+        /// Reads each of `reads`, in order: those by a column's values all at once (one round
+        /// trip to SQLite's worker thread instead of one each), then the lists.
         async fn read_all(
             conn: &mut Connection,
             reads: &::carepool_store::LockedReads,
         ) -> Result<::carepool_store::ReadRows, ::carepool_store::StoreError> {
+            let columns: Vec<Vec<usize>> = reads.as_slice().iter().map(|spec| match spec {
+                ::carepool_store::Read::WhereIn { table, .. } => every_column(table),
+                ::carepool_store::Read::List { .. } => Vec::new(),
+            }).collect();
+            let where_in: Vec<$crate::WhereIn<'_>> = reads
+                .as_slice()
+                .iter()
+                .zip(&columns)
+                .filter_map(|(spec, columns)| match spec {
+                    ::carepool_store::Read::WhereIn { table, column, values } => Some($crate::WhereIn {
+                        table,
+                        columns,
+                        column: *column,
+                        values,
+                    }),
+                    ::carepool_store::Read::List { .. } => None,
+                })
+                .collect();
+            let mut found = <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, &where_in)
+                .await?
+                .into_iter();
             let mut read = Vec::with_capacity(reads.as_slice().len());
             for spec in reads.as_slice() {
                 read.push(match spec {
-                    ::carepool_store::Read::WhereIn {
-                        table,
-                        column,
-                        values,
-                    } => {
-                        <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, table, &every_column(table), *column, values)
-                            .await?
-                    }
+                    ::carepool_store::Read::WhereIn { .. } => found.next().ok_or_else(read_lost)?,
                     ::carepool_store::Read::List { table, query } => {
                         select_list(&mut *conn, table, query).await?
                     }
@@ -209,27 +224,18 @@ macro_rules! sqlx_store {
             Ok(::carepool_store::ReadRows::new(read))
         }
 
-        /// Makes each of `writes`, in order.
-        async fn write_all(
+        /// The rows one read by a column's values finds.
+        async fn select_where_in_one(
             conn: &mut Connection,
-            writes: ::carepool_store::Writes,
-        ) -> Result<(), ::carepool_store::StoreError> {
-            for write in writes {
-                match write {
-                    ::carepool_store::Write::Insert(table, rows) => {
-                        <$store as $crate::SqlxBackend>::insert_rows(&mut *conn, table, &rows).await?
-                    }
-                    ::carepool_store::Write::Upsert(table, rows) => {
-                        <$store as $crate::SqlxBackend>::upsert_rows(&mut *conn, table, &rows, &|_| {}).await?
-                    }
-                    ::carepool_store::Write::Update {
-                        table,
-                        columns,
-                        rows,
-                    } => <$store as $crate::SqlxBackend>::update_rows(&mut *conn, table, columns, &rows).await?,
-                }
-            }
-            Ok(())
+            read: $crate::WhereIn<'_>,
+        ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+            let found = <$store as $crate::SqlxBackend>::select_where_in(conn, &[read]).await?;
+            found.into_iter().next().ok_or_else(read_lost)
+        }
+
+        /// A backend that answered fewer reads than it was asked.
+        fn read_lost() -> ::carepool_store::StoreError {
+            ::carepool_store::StoreError::Internal("a read by a column's values went unanswered".into())
         }
 
         /// A run of locked writes on one connection, held (out of the pool) for the run.
@@ -302,7 +308,7 @@ macro_rules! sqlx_store {
                     Some(writes) if unchanged => (writes, true),
                     _ => (decide(read_all(&mut *tx, reads).await?)?, false),
                 };
-                write_all(&mut *tx, writes).await?;
+                <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
                 tx.commit().await.map_err(|e| write_error(what, e))?;
                 self.seen = [seen[1], version];
                 Ok(wrote_ahead)
@@ -336,11 +342,11 @@ macro_rules! sqlx_store {
                 let mut written = 0;
                 for slice in rows.chunks(::carepool_store::BESIDE_EVERY) {
                     <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, slice, &|_| {}).await?;
-                    write_all(&mut *tx, beside(slice)?).await?;
+                    <$store as $crate::SqlxBackend>::write_rows(&mut *tx, beside(slice)?).await?;
                     written += slice.len() as u64;
                     progress(written);
                 }
-                write_all(&mut *tx, then).await?;
+                <$store as $crate::SqlxBackend>::write_rows(&mut *tx, then).await?;
                 tx.commit()
                     .await
                     .map_err(|e| write_error(table.singular, e))
@@ -423,7 +429,13 @@ macro_rules! sqlx_store {
                     .acquire()
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
-                <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, table, &every_column(table), column, values).await
+                select_where_in_one(&mut *conn, $crate::WhereIn {
+                    table,
+                    columns: &every_column(table),
+                    column,
+                    values,
+                })
+                .await
             }
 
             async fn write_locked(
@@ -440,7 +452,7 @@ macro_rules! sqlx_store {
                     .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
                 let read = read_all(&mut *tx, reads).await?;
-                write_all(&mut *tx, decide(read)?).await?;
+                <$store as $crate::SqlxBackend>::write_rows(&mut *tx, decide(read)?).await?;
                 tx.commit().await.map_err(|e| write_error(what, e))
             }
 
@@ -501,8 +513,13 @@ macro_rules! sqlx_store {
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 let key = table.key[0];
-                <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, table, &[key], key, keys)
-                    .await?
+                select_where_in_one(&mut *conn, $crate::WhereIn {
+                    table,
+                    columns: &[key],
+                    column: key,
+                    values: keys,
+                })
+                .await?
                     .into_iter()
                     .map(|row| match row.into_iter().next() {
                         Some(::carepool_schema::Value::Text(found)) => Ok(found.into_string()),
@@ -571,7 +588,7 @@ macro_rules! sqlx_store {
                         )),
                         other => other,
                     })?;
-                write_all(&mut *tx, then).await?;
+                <$store as $crate::SqlxBackend>::write_rows(&mut *tx, then).await?;
                 tx.commit().await.map_err(::carepool_store::StoreError::internal)
             }
 

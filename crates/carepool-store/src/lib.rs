@@ -151,6 +151,17 @@ pub enum Write {
     },
 }
 
+impl Write {
+    /// How many rows it writes.
+    pub fn row_count(&self) -> usize {
+        match self {
+            Write::Insert(_, rows) | Write::Upsert(_, rows) | Write::Update { rows, .. } => {
+                rows.len()
+            }
+        }
+    }
+}
+
 /// The writes of a transaction, in order.
 pub type Writes = Vec<Write>;
 

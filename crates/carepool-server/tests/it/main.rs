@@ -54,6 +54,7 @@ use claims::{
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use reserve::reserving_on_the_live_database;
 use store::{
+    a_locked_write_answers_each_read_and_writes_in_order,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     existing_keys_are_found_among_many_candidates,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
@@ -90,6 +91,7 @@ on_both_backends!(
     projection_over_the_api,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
+    a_locked_write_answers_each_read_and_writes_in_order,
     write_runs_take_turns,
     existing_keys_are_found_among_many_candidates,
     the_migrations_make_the_declared_tables,

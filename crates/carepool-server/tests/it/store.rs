@@ -8,7 +8,7 @@ use carepool_schema::tables::{
     COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
 };
 use carepool_schema::{Row, Value};
-use carepool_store::{Lock, LockedReads, Read, ReadRows, StoreError, Write};
+use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadRows, StoreError, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -441,5 +441,123 @@ pub async fn the_migrations_make_the_declared_tables(h: Harness) {
             "drifted.amount is {text} in the database but declared amount with at most two \
              decimals ({integer})"
         )]
+    );
+}
+
+/// A locked write answers each of its reads with its own rows, whatever mix of reads by a
+/// column's values and lists it makes (SQLite makes the former all at once), and makes its
+/// writes in the order given, all or none.
+pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let all = ListQuery {
+        limit: 100,
+        ..ListQuery::default()
+    };
+    let f1 = vec!["F1".to_string()];
+    let members_of_f1 = store
+        .rows_where_in(&MEMBERS, members::FAMILY_ID.index(), &f1)
+        .await
+        .unwrap();
+    let every_location = store.list(&LOCATIONS, &all).await.unwrap();
+    let two_families = store
+        .rows_where_in(&FAMILIES, families::ID.index(), &["F3".into(), "F2".into()])
+        .await
+        .unwrap();
+    assert_eq!((members_of_f1.len(), two_families.len()), (3, 2));
+
+    let mut reads = LockedReads::default();
+    let members_read = reads.add(Read::where_in(members::FAMILY_ID, f1));
+    let locations_read = reads.add(Read::List {
+        table: &LOCATIONS,
+        query: all,
+    });
+    let families_read = reads.add(Read::where_in(families::ID, vec!["F3".into(), "F2".into()]));
+    let nothing_read = reads.add(Read::where_in(locations::CODE, vec!["nowhere".into()]));
+    let place = |code: &str, name: &str| {
+        vec![
+            text(code),
+            text(name),
+            text("village"),
+            text("D1"),
+            text("rural"),
+        ]
+    };
+    const NAME_ONLY: &[usize] = &[locations::NAME.index()];
+    let mut answered = None;
+    store
+        .write_locked("places", &Lock::Nothing, &reads, &mut |mut read| {
+            answered = Some((
+                read.take(members_read)?,
+                read.take(locations_read)?,
+                read.take(families_read)?,
+                read.take(nothing_read)?,
+            ));
+            // The update finds the row the write before it inserted.
+            Ok(vec![
+                Write::Insert(&LOCATIONS, vec![place("V7", "new")]),
+                Write::Update {
+                    table: &LOCATIONS,
+                    columns: NAME_ONLY,
+                    rows: vec![place("V7", "renamed at once")],
+                },
+                Write::Upsert(&LOCATIONS, vec![place("V8", "another")]),
+            ])
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        answered.unwrap(),
+        (members_of_f1, every_location, two_families, vec![]),
+        "each read's own rows"
+    );
+    let written = store
+        .rows_where_in(
+            &LOCATIONS,
+            locations::CODE.index(),
+            &["V7".into(), "V8".into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        written,
+        vec![place("V7", "renamed at once"), place("V8", "another")]
+    );
+
+    // A write failing after others undoes them.
+    let refused = store
+        .write_locked(
+            "places",
+            &Lock::Nothing,
+            &LockedReads::default(),
+            &mut |_| {
+                Ok(vec![
+                    Write::Insert(&LOCATIONS, vec![place("V9", "undone")]),
+                    Write::Update {
+                        table: &LOCATIONS,
+                        columns: NAME_ONLY,
+                        rows: vec![place("V10", "not there")],
+                    },
+                ])
+            },
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::NotFound {
+                what: "location",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store
+            .rows_where_in(&LOCATIONS, locations::CODE.index(), &["V9".into()])
+            .await
+            .unwrap(),
+        Vec::<Row>::new(),
+        "nothing of the failed write"
     );
 }
