@@ -1,6 +1,45 @@
 //! Calendar arithmetic the rules share: ages and month steps, with leap days handled one way.
 
+use crate::registry::FieldError;
 use chrono::{Datelike, Months, NaiveDate};
+
+/// The first day any date carepool takes in may be.
+pub const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date");
+/// The last day any date carepool takes in may be.
+pub const LATEST: NaiveDate = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
+
+/// Refuses a date outside [`EARLIEST`] to [`LATEST`]: a typing slip (0025 for 2025, 9999 for
+/// "open"), never a real date in a health scheme, and a year past them would take the
+/// arithmetic on dates (ages, months, cover years) to where it fails.
+pub fn check_plausible(field: &'static str, date: NaiveDate) -> Result<(), FieldError> {
+    if (EARLIEST..=LATEST).contains(&date) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("{date} is not a plausible date: dates run from {EARLIEST} to {LATEST}"),
+        ))
+    }
+}
+
+/// Refuses a day a decision or a payment is recorded on when it is after `today`: what
+/// carepool records as done cannot be dated in the future.
+pub fn check_not_after_today(
+    field: &'static str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), FieldError> {
+    check_plausible(field, date)?;
+    if date > today {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "{date} is after today ({today}): a decision or a payment is dated when it is made"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// Whole years completed on `date`. Someone born on 29 February turns a year older on 1 March in
 /// a common year (the birthday has not happened on 28 February).
@@ -38,6 +77,32 @@ mod tests {
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn dates_from_1900_to_2200_are_plausible_and_no_others() {
+        assert!(check_plausible("d", date("1900-01-01")).is_ok());
+        assert!(check_plausible("d", date("2200-12-31")).is_ok());
+        let early = check_plausible("birth_date", date("1899-12-31")).unwrap_err();
+        assert_eq!(early.field, "birth_date");
+        assert!(early.message.contains("1899-12-31"), "{}", early.message);
+        assert!(check_plausible("d", date("2201-01-01")).is_err());
+        assert!(check_plausible("d", NaiveDate::MAX).is_err());
+    }
+
+    #[test]
+    fn a_decision_may_be_dated_today_or_before_never_after() {
+        let today = date("2026-12-03");
+        assert!(check_not_after_today("date", today, today).is_ok());
+        assert!(check_not_after_today("date", date("2025-01-31"), today).is_ok());
+        let refused = check_not_after_today("date", date("2026-12-04"), today).unwrap_err();
+        assert_eq!(refused.field, "date");
+        assert!(
+            refused.message.contains("after today (2026-12-03)"),
+            "{}",
+            refused.message
+        );
+        assert!(check_not_after_today("date", date("1800-01-01"), today).is_err());
     }
 
     #[test]

@@ -178,36 +178,42 @@ impl serde::de::Visitor<'_> for MoneyVisitor {
     }
 }
 
+/// Sums and differences of money are checked in every build: an amount past the range of an
+/// `i64` of hundredths stops the work (a panic, which ends its transaction unwritten) rather than
+/// wrap to a wrong amount that could be paid. The bounds checked where amounts come in
+/// (`claims::intake`, the scheme file) keep every sum carepool makes far inside the range.
+const OVERFLOW: &str = "an amount overflowed: amounts are bounded where they come in";
+
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.checked_add(rhs.0).expect(OVERFLOW))
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money(self.0.checked_sub(rhs.0).expect(OVERFLOW))
     }
 }
 
 impl SubAssign for Money {
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money(-self.0)
+        Money(self.0.checked_neg().expect(OVERFLOW))
     }
 }
 
@@ -265,6 +271,19 @@ mod tests {
             "99999999999999999999".parse::<Money>(),
             Err(MoneyParseError::TooLarge(_))
         ));
+    }
+
+    #[test]
+    #[should_panic(expected = "an amount overflowed")]
+    fn a_sum_past_the_range_stops_rather_than_wraps() {
+        let _ = Money::from_minor(i64::MAX) + Money::from_minor(2);
+    }
+
+    #[test]
+    #[should_panic(expected = "an amount overflowed")]
+    fn a_difference_past_the_range_stops_rather_than_wraps() {
+        let mut amount = Money::from_minor(i64::MIN);
+        amount -= Money::from_minor(1);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! One definition is one *version* of a scheme, in force from its `effective_from` date until the
 //! next version's. Versions are never rewritten: a reform is a new version.
 
+use crate::claims::intake::{MAX_CLAIMED, MAX_UNIT_PRICE};
 use crate::money::Money;
 use crate::registry::{FacilityLevel, Payer, Sex, check_code};
 use chrono::NaiveDate;
@@ -503,6 +504,16 @@ impl SchemeDefinition {
                 if item.price.is_negative() {
                     fail(format!("{path}.price"), "must not be negative".into());
                 }
+                if item.price > MAX_UNIT_PRICE {
+                    fail(
+                        format!("{path}.price"),
+                        format!(
+                            "{} is above the largest price a tariff may set, {}",
+                            item.price.grouped(),
+                            MAX_UNIT_PRICE.grouped()
+                        ),
+                    );
+                }
                 if item.once_per_months == Some(0) {
                     fail(
                         format!("{path}.once_per_months"),
@@ -642,15 +653,35 @@ impl BenefitCategory {
                 Some(_) => {}
             }
         }
-        let negative = match &self.cost_sharing {
-            CostSharing::None | CostSharing::Percent { .. } => false,
-            CostSharing::Fixed { amount } | CostSharing::Deductible { amount } => {
-                amount.is_negative()
-            }
-            CostSharing::ByLevel { amounts } => amounts.values().any(|a| a.is_negative()),
+        let sharing: Vec<Money> = match &self.cost_sharing {
+            CostSharing::None | CostSharing::Percent { .. } => vec![],
+            CostSharing::Fixed { amount } | CostSharing::Deductible { amount } => vec![*amount],
+            CostSharing::ByLevel { amounts } => amounts.values().copied().collect(),
         };
-        if negative {
+        if sharing.iter().any(|a| a.is_negative()) {
             problems.push(("cost_sharing", "amounts must not be negative".into()));
+        }
+        // What a claim may claim bounds every other amount of a category: an amount past it
+        // could only be a slip, and would take sums of money past their range.
+        let too_large = |amounts: &[Money]| amounts.iter().any(|&a| a > MAX_CLAIMED);
+        let limits: Vec<Money> = self
+            .limit
+            .iter()
+            .map(|l| l.amount)
+            .chain(self.limit_raising.iter().map(|r| r.up_to))
+            .collect();
+        let allowances: Vec<Money> = self.allowances.iter().map(|a| a.amount).collect();
+        for (field, amounts) in [
+            ("cost_sharing", &sharing),
+            ("limit", &limits),
+            ("allowances", &allowances),
+        ] {
+            if too_large(amounts) {
+                problems.push((
+                    field,
+                    format!("amounts are at most {}", MAX_CLAIMED.grouped()),
+                ));
+            }
         }
         if matches!(self.cost_sharing, CostSharing::Percent { percent } if percent.basis_points() > 10_000)
         {
@@ -771,6 +802,42 @@ pub(crate) mod tests {
             frequency_group: None,
         }];
         assert_eq!(paths(&scheme), ["packages[0].tariff[0].benefit_category"]);
+    }
+
+    #[test]
+    fn a_tariff_price_or_a_category_amount_past_its_bound_is_refused() {
+        let mut scheme = minimal_scheme();
+        let item = |price| TariffItem {
+            service_code: "S1".into(),
+            description: "stay".into(),
+            benefit_category: "ip".into(),
+            level: None,
+            price,
+            sex: None,
+            min_age: None,
+            max_age: None,
+            once_per_months: None,
+            frequency_group: None,
+        };
+        scheme.packages[0].tariff = vec![item(MAX_UNIT_PRICE)];
+        scheme.validate().unwrap();
+        // The price that made a facility's payment negative.
+        scheme.packages[0].tariff = vec![item(Money::from_minor(i64::MAX))];
+        assert_eq!(paths(&scheme), ["packages[0].tariff[0].price"]);
+
+        let mut scheme = minimal_scheme();
+        let category = &mut scheme.packages[0].categories[0];
+        category.limit.as_mut().unwrap().amount = Money::from_minor(MAX_CLAIMED.minor() + 1);
+        category.cost_sharing = CostSharing::Fixed {
+            amount: Money::from_minor(i64::MAX),
+        };
+        assert_eq!(
+            paths(&scheme),
+            [
+                "packages[0].categories[0].cost_sharing",
+                "packages[0].categories[0].limit"
+            ]
+        );
     }
 
     #[test]

@@ -89,6 +89,7 @@ json_schema!(ClaimViewSchema, "ClaimView", {
     request_body = inline(Submission),
     responses(
         (status = 201, description = "The decisions, one per claim (an array for an array)", body = ClaimViewSchema),
+        (status = 200, description = "Every claim was sent before, unchanged: the decisions as they stand", body = ClaimViewSchema),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A claim is malformed, or was sent before with other content", body = ErrorBody),
     ))]
@@ -137,12 +138,18 @@ pub async fn submit(
         })
         .collect();
     let mut views = intake.submit(caller.actor()?, received).await??;
+    // Sent again unchanged, every one: nothing was created.
+    let status = if views.iter().all(|view| view.sent_before) {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     let body = if batch {
         json(&views)?
     } else {
         json(&views.remove(0))?
     };
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((status, Json(body)))
 }
 
 /// A claim, its lines and every reason given on it

@@ -3,11 +3,13 @@
 //!
 //! | code           | status | meaning                                                    |
 //! |----------------|--------|------------------------------------------------------------|
-//! | `bad_request`  | 400    | the body is not JSON                                       |
+//! | `bad_request`  | 400    | the body is not JSON, or a query parameter (`field`) is    |
+//! |                |        | unusable: a page number that is not one, or past any list  |
 //! | `unauthenticated` | 401 | no token, or one that is unknown, expired or revoked      |
 //! | `forbidden`    | 403    | the user's role may not do this (docs/ACCESS.md), or a     |
 //! |                |        | session's write without its CSRF token                     |
 //! | `locked`       | 429    | too many failed sign-ins of late                           |
+//! | `unsupported_media_type` | 415 | a write whose body is not `application/json`     |
 //! | `invalid`      | 422    | a field breaks a rule; `field` names it                    |
 //! | `not_eligible` | 422    | an enrolment refused by eligibility; `rules` lists them    |
 //! | `not_found`    | 404    | no such record or endpoint                                 |
@@ -36,6 +38,7 @@ pub enum ErrorCode {
     Unauthenticated,
     Forbidden,
     Locked,
+    UnsupportedMediaType,
     Invalid,
     NotEligible,
     NotFound,
@@ -60,6 +63,10 @@ struct ErrorDetails {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(schema_with = rules_schema)]
     rules: Vec<RuleFailure>,
+    /// A stable code for why, where the error has one (a claim refused at intake:
+    /// `future_date`, `implausible_date`, `quantity_too_large`, ...; docs/FORMATS.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(schema_with = problems_schema)]
     problems: Vec<RowProblem>,
@@ -131,6 +138,22 @@ impl ApiError {
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            message,
+        )
+    }
+
+    /// A 400 naming the query parameter that cannot be used (a page number past any list).
+    pub fn bad_parameter(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            field: Some(field.to_string()),
+            ..ApiError::bad_request(message)
+        }
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
@@ -225,6 +248,7 @@ impl IntoResponse for ApiError {
             .first()
             .map(|p| p.rules.clone())
             .unwrap_or_default();
+        let reason = self.problems.first().and_then(|p| p.reason);
         if self.problems.len() == 1 {
             self.problems.clear();
         }
@@ -233,6 +257,7 @@ impl IntoResponse for ApiError {
             message: self.message,
             field: self.field,
             rules,
+            reason,
             problems: self.problems,
         };
         (self.status, Json(ErrorBody { error })).into_response()

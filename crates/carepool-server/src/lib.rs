@@ -11,6 +11,7 @@ mod costing_api;
 mod error;
 mod experience_api;
 mod intake;
+mod json_writes;
 mod openapi;
 mod projection_api;
 mod registry_api;
@@ -87,6 +88,8 @@ pub fn router(registry: Registry) -> Router {
             state.clone(),
             auth::identify,
         ))
+        // Outermost: a write that is not JSON is refused before its caller is looked up.
+        .layer(middleware::from_fn(json_writes::require_json))
         .with_state(state)
 }
 

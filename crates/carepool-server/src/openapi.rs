@@ -376,6 +376,7 @@ mod tests {
                 "unauthenticated",
                 "forbidden",
                 "locked",
+                "unsupported_media_type",
                 "invalid",
                 "not_eligible",
                 "not_found",

@@ -64,7 +64,7 @@ pub async fn list_within<R: Record + Send + Sync>(
     let number = |name: &'static str, default: u64| -> Result<u64, ApiError> {
         params.get(name).map_or(Ok(default), |v| {
             v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                ApiError::invalid_field(name, format!("'{v}' is not a whole number of at least 1"))
+                ApiError::bad_parameter(name, format!("'{v}' is not a whole number of at least 1"))
             })
         })
     };
@@ -74,7 +74,7 @@ pub async fn list_within<R: Record + Send + Sync>(
     let offset = (page - 1)
         .checked_mul(per_page)
         .filter(|&offset| offset <= i64::MAX as u64)
-        .ok_or_else(|| ApiError::invalid_field("page", format!("page {page} is past any list")))?;
+        .ok_or_else(|| ApiError::bad_parameter("page", format!("page {page} is past any list")))?;
     let mut query = RecordQuery::<R>::page(offset, per_page + 1).within(scope);
     if let Some((name, text)) = own {
         query = query.only_named(name, text)?;

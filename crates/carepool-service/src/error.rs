@@ -1,3 +1,4 @@
+use carepool_core::claims::intake::IntakeRefusal;
 use carepool_core::eligibility::RuleFailure;
 use carepool_core::registry::FieldError;
 use carepool_core::scheme::SchemeError;
@@ -15,6 +16,9 @@ pub struct RowProblem {
     /// Rules refused by eligibility, when that is the problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleFailure>,
+    /// A stable code for why, where one is given (a claim refused at intake: `future_date`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
 }
 
 impl RowProblem {
@@ -24,12 +28,21 @@ impl RowProblem {
             column: column.map(str::to_string),
             message: message.into(),
             rules: vec![],
+            reason: None,
         }
     }
 
     /// A rule of one field broken, on `line`.
     pub fn of_field(line: u64, broken: FieldError) -> RowProblem {
         RowProblem::new(line, Some(broken.field), broken.message)
+    }
+
+    /// A claim refused at intake, on `line`.
+    pub fn of_intake(line: u64, refused: IntakeRefusal) -> RowProblem {
+        RowProblem {
+            reason: Some(refused.reason),
+            ..RowProblem::new(line, Some(refused.field), refused.message)
+        }
     }
 }
 

@@ -284,6 +284,7 @@ async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems
                 column: Some("member_id".into()),
                 message: refusal.to_string(),
                 rules: refusal.failures,
+                reason: None,
             });
         }
     }

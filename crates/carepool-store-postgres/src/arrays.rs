@@ -27,7 +27,7 @@ pub(crate) async fn upsert_rows(
         bind_columns(query(&sql), table, &every_column, chunk)?
             .execute(&mut *conn)
             .await
-            .map_err(|e| write_error(table.singular, e))?;
+            .map_err(|e| write_error(table, e))?;
         written += chunk.len() as u64;
         progress(written);
     }
@@ -46,7 +46,7 @@ pub(crate) async fn insert_rows(
         bind_columns(query(&sql), table, &every_column, chunk)?
             .execute(&mut *conn)
             .await
-            .map_err(|e| write_error(table.singular, e))?;
+            .map_err(|e| write_error(table, e))?;
     }
     Ok(())
 }
@@ -64,7 +64,7 @@ pub(crate) async fn update_rows(
         let done = bind_columns(query(&sql), table, &bound, chunk)?
             .execute(&mut *conn)
             .await
-            .map_err(|e| write_error(table.singular, e))?;
+            .map_err(|e| write_error(table, e))?;
         if done.rows_affected() != chunk.len() as u64 {
             return Err(StoreError::NotFound {
                 what: table.singular,

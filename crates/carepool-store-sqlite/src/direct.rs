@@ -284,11 +284,11 @@ fn read_cells(
 }
 
 /// Turns SQLite's refusals into messages about the data, as the sqlx path does.
-fn write_error(table: &Table, error: SqliteError) -> StoreError {
+fn write_error(table: &'static Table, error: SqliteError) -> StoreError {
     let what = table.singular;
     match error.code {
         ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-            StoreError::duplicate(what, error.message())
+            StoreError::duplicate(table, error.message())
         }
         ffi::SQLITE_CONSTRAINT_FOREIGNKEY => StoreError::dangling(what),
         _ => StoreError::internal(error),

@@ -13,7 +13,8 @@
 /// backend's own code may use: `Db` (its database), `Connection`, `Query` (a query being
 /// bound), `bind(query, value, column_type)` (a value bound as its column's type, null typed),
 /// `read_columns(columns, row)` (a row read by the columns' types: the backend's row codec)
-/// and `write_error(what, error)` (the database's refusals as messages about `what`). The
+/// and `write_error(table, error)` (the database's refusals as messages about the table's
+/// rows, in carepool's words). The
 /// calling crate depends on `sqlx` (with `chrono`), `chrono`, `futures-util` and `async-trait`.
 #[macro_export]
 macro_rules! sqlx_store {
@@ -122,12 +123,35 @@ macro_rules! sqlx_store {
                 .collect()
         }
 
-        /// Turns the database's refusals into messages about the data; everything else is internal.
-        pub(crate) fn write_error(what: &str, error: ::sqlx::Error) -> ::carepool_store::StoreError {
+        /// Turns the database's refusals of a write to `table` into messages about the data, in
+        /// carepool's words (no database text reaches a client); everything else is internal.
+        pub(crate) fn write_error(
+            table: &'static ::carepool_schema::Table,
+            error: ::sqlx::Error,
+        ) -> ::carepool_store::StoreError {
             if let ::sqlx::Error::Database(db) = &error {
                 match db.kind() {
                     ::sqlx::error::ErrorKind::UniqueViolation => {
-                        return ::carepool_store::StoreError::duplicate(what, db.message());
+                        let naming = db.constraint().unwrap_or_else(|| db.message());
+                        return ::carepool_store::StoreError::duplicate(table, naming);
+                    }
+                    ::sqlx::error::ErrorKind::ForeignKeyViolation => {
+                        return ::carepool_store::StoreError::dangling(table.singular);
+                    }
+                    _ => {}
+                }
+            }
+            ::carepool_store::StoreError::internal(error)
+        }
+
+        /// The same for a commit of `what`, which may touch several tables.
+        pub(crate) fn commit_error(what: &str, error: ::sqlx::Error) -> ::carepool_store::StoreError {
+            if let ::sqlx::Error::Database(db) = &error {
+                match db.kind() {
+                    ::sqlx::error::ErrorKind::UniqueViolation => {
+                        return ::carepool_store::StoreError::Conflict(format!(
+                            "the {what} conflicts with a stored row"
+                        ));
                     }
                     ::sqlx::error::ErrorKind::ForeignKeyViolation => {
                         return ::carepool_store::StoreError::dangling(what);
@@ -309,7 +333,7 @@ macro_rules! sqlx_store {
                     _ => (decide(read_all(&mut *tx, reads).await?)?, false),
                 };
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
-                tx.commit().await.map_err(|e| write_error(what, e))?;
+                tx.commit().await.map_err(|e| commit_error(what, e))?;
                 self.seen = [seen[1], version];
                 Ok(wrote_ahead)
             }
@@ -349,7 +373,7 @@ macro_rules! sqlx_store {
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, then).await?;
                 tx.commit()
                     .await
-                    .map_err(|e| write_error(table.singular, e))
+                    .map_err(|e| commit_error(table.singular, e))
             }
 
             async fn insert(
@@ -361,7 +385,7 @@ macro_rules! sqlx_store {
                 bind_row(::sqlx::query(::sqlx::AssertSqlSafe(sql)), table, row)
                     .execute(&self.pool)
                     .await
-                    .map_err(|e| write_error(table.singular, e))?;
+                    .map_err(|e| write_error(table, e))?;
                 Ok(())
             }
 
@@ -378,7 +402,7 @@ macro_rules! sqlx_store {
                 let done = bind_key(query, table, &table.key_of(row))
                     .execute(&self.pool)
                     .await
-                    .map_err(|e| write_error(table.singular, e))?;
+                    .map_err(|e| write_error(table, e))?;
                 if done.rows_affected() == 0 {
                     return Err(::carepool_store::StoreError::NotFound {
                         what: table.singular,
@@ -453,7 +477,7 @@ macro_rules! sqlx_store {
                 take_lock(&mut *tx, lock).await?;
                 let read = read_all(&mut *tx, reads).await?;
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, decide(read)?).await?;
-                tx.commit().await.map_err(|e| write_error(what, e))
+                tx.commit().await.map_err(|e| commit_error(what, e))
             }
 
             async fn write_run(&self) -> Result<Box<dyn ::carepool_store::WriteRun>, ::carepool_store::StoreError> {
@@ -581,7 +605,7 @@ macro_rules! sqlx_store {
                     .bind(&version.loaded_at)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| match write_error("scheme version", e) {
+                    .map_err(|e| match commit_error("scheme version", e) {
                         ::carepool_store::StoreError::Conflict(_) => ::carepool_store::StoreError::Conflict(format!(
                             "scheme {} already has a version effective from {}",
                             version.code, version.effective_from

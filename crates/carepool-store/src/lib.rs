@@ -33,10 +33,16 @@ impl StoreError {
         StoreError::Internal(Box::new(error))
     }
 
-    /// The database refused a `what` whose key or unique value is taken; `detail` is its word.
-    pub fn duplicate(what: &str, detail: &str) -> StoreError {
+    /// The database refused a row of `table` whose key or a unique value is taken. `naming` is
+    /// what the database says names the columns (SQLite's `UNIQUE constraint failed: t.a, t.b`,
+    /// PostgreSQL's constraint name `t_a_b_key` or `t_pkey`): read only to find the columns, it
+    /// never reaches the message, so no database text reaches a client.
+    pub fn duplicate(table: &Table, naming: &str) -> StoreError {
+        let columns = duplicated_columns(table, naming);
         StoreError::Conflict(format!(
-            "a {what} with that key or unique value already exists ({detail})"
+            "another {} has the same {}",
+            table.singular,
+            columns.join(" and ")
         ))
     }
 
@@ -44,6 +50,60 @@ impl StoreError {
     pub fn dangling(what: &str) -> StoreError {
         StoreError::Conflict(format!("a {what} refers to a row that does not exist"))
     }
+}
+
+/// The columns of `table` that `naming` names (see [`StoreError::duplicate`]), in the table's
+/// order; its key when it names none (a primary key's constraint).
+fn duplicated_columns(table: &Table, naming: &str) -> Vec<&'static str> {
+    let prefix = format!("{}.", table.name);
+    let mut rest = naming
+        .trim_start_matches("UNIQUE constraint failed:")
+        .replace(&prefix, "");
+    if let Some(middle) = rest.strip_prefix(&format!("{}_", table.name)) {
+        rest = middle.trim_end_matches("_key").to_string();
+    }
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    // Longest names first, each taken out once found: `provider_id_claim_number` holds
+    // `provider_id` and `claim_number`, not `id`.
+    let mut candidates: Vec<&'static str> = table.columns.iter().map(|c| c.name).collect();
+    candidates.sort_by_key(|name| std::cmp::Reverse(name.len()));
+    let mut found = Vec::new();
+    for name in candidates {
+        let mut taken = false;
+        for word in words(&rest) {
+            if let Some(at) = find_bounded(&word, name) {
+                rest = rest.replacen(
+                    &word,
+                    &format!("{} {}", &word[..at], &word[at + name.len()..]),
+                    1,
+                );
+                taken = true;
+                break;
+            }
+        }
+        if taken {
+            found.push(name);
+        }
+    }
+    if found.is_empty() {
+        return table.key.iter().map(|&i| table.columns[i].name).collect();
+    }
+    found.sort_by_key(|name| table.columns.iter().position(|c| c.name == *name));
+    found
+}
+
+/// Where `name` stands in `word` between underscores or its ends.
+fn find_bounded(word: &str, name: &str) -> Option<usize> {
+    word.match_indices(name).map(|(at, _)| at).find(|&at| {
+        let before = word[..at].chars().next_back();
+        let after = word[at + name.len()..].chars().next();
+        before.is_none_or(|c| c == '_') && after.is_none_or(|c| c == '_')
+    })
 }
 
 /// Which rows a list returns: equality filters on filterable columns, then a page in key order.
@@ -384,4 +444,43 @@ pub trait Store: Send + Sync {
     /// The tables the database really has, as it describes them, to check the migrations
     /// against the declarations (`LiveSchema::differences`).
     async fn live_schema(&self) -> Result<LiveSchema, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_schema::claim_tables::CLAIMS;
+    use carepool_schema::tables::{CONTRIBUTIONS, MEMBERS};
+
+    #[test]
+    fn a_duplicate_names_its_columns_and_none_of_the_databases_words() {
+        let message = |table, naming| StoreError::duplicate(table, naming).to_string();
+        for naming in [
+            "UNIQUE constraint failed: members.national_id",
+            "members_national_id_key",
+        ] {
+            assert_eq!(
+                message(&MEMBERS, naming),
+                "another member has the same national_id"
+            );
+        }
+        for naming in [
+            "UNIQUE constraint failed: claims.provider_id, claims.claim_number",
+            "claims_provider_id_claim_number_key",
+        ] {
+            assert_eq!(
+                message(&CLAIMS, naming),
+                "another claim has the same provider_id and claim_number"
+            );
+        }
+        for naming in [
+            "UNIQUE constraint failed: contributions.receipt",
+            "contributions_pkey",
+        ] {
+            assert_eq!(
+                message(&CONTRIBUTIONS, naming),
+                "another contribution has the same receipt"
+            );
+        }
+    }
 }

@@ -25,6 +25,7 @@ impl Period {
         if format!("{:04}-{:02}", first.year(), first.month()) != text {
             return Err(invalid());
         }
+        crate::dates::check_plausible("period", first).map_err(|e| e.message)?;
         Ok(Period {
             text: text.to_string(),
             end: add_months(first, 1).pred_opt().expect("a day before"),
@@ -34,6 +35,19 @@ impl Period {
     /// The last day of the month.
     pub fn end(&self) -> NaiveDate {
         self.end
+    }
+
+    /// Refuses a month not over by `today`: a run pays what was decided by a month's end, and
+    /// a month still running (or to come) has more decisions ahead.
+    pub fn check_ended(&self, today: NaiveDate) -> Result<(), String> {
+        if self.end < today {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} is not over: it ends on {}, and today is {today}; pay a month once it has ended",
+                self.text, self.end
+            ))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -187,6 +201,21 @@ mod tests {
         for bad in ["2025-13", "2025-1", "25-01", "2025-01-01", ""] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_month_is_paid_only_once_it_is_over() {
+        let march = Period::parse("2025-03").unwrap();
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        assert!(march.check_ended(day("2025-04-01")).is_ok());
+        let message = march.check_ended(day("2025-03-31")).unwrap_err();
+        assert!(message.contains("2025-03 is not over"), "{message}");
+        assert!(march.check_ended(day("2025-03-05")).is_err());
+        let far = Period::parse("2199-12").unwrap();
+        assert!(far.check_ended(day("2026-12-03")).is_err());
+        // A month no scheme ever paid is not a month at all.
+        assert!(Period::parse("9999-12").is_err());
+        assert!(Period::parse("0025-03").is_err());
     }
 
     #[test]

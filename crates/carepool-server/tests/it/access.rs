@@ -344,7 +344,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
         .body(Body::from(login("a long enough password").to_string()))
         .unwrap();
     let refused = app.clone().oneshot(form).await.unwrap();
-    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     let (status, _, answer) = sign_in("wrong password!").await;
     assert_eq!(

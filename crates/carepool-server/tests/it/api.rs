@@ -90,8 +90,14 @@ pub async fn api_round_trip(h: Harness) {
     let (status, body) = h.call("GET", &far, None).await;
     assert_eq!(
         (status.as_u16(), body["error"]["field"].as_str()),
-        (422, Some("page")),
+        (400, Some("page")),
         "a page past any list: {body}"
+    );
+    let (status, body) = h.call("GET", "/api/members?page=0", None).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "no page 0: {body}"
     );
     let (status, body) = h.call("GET", "/api/members?shoe_size=42", None).await;
     assert_eq!(

@@ -22,7 +22,7 @@ use carepool_store::{
     Beside, Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
     WriteRun, Writes,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -107,7 +107,11 @@ pub async fn claims_story(h: Harness) {
             Some(serde_json::to_value(surgery("1", "M1", "2025-06-01", 22_000)).unwrap()),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "answered as it stands, nothing created"
+    );
     let (status, body) = h
         .call(
             "POST",
@@ -233,10 +237,30 @@ pub async fn claims_story(h: Harness) {
 
     // Payment, in two steps by two finance officers: a run is proposed (one payment to H1, one
     // to each patient with an allowance), which pays nothing until another officer releases it.
-    let period = chrono::Local::now().format("%Y-%m").to_string();
-    let (status, proposed) = h
-        .call("POST", "/api/claims/pay", Some(json!({ "period": period })))
-        .await;
+    // The claims were judged today; their month is paid once it is over, on a server whose
+    // clock reads next month.
+    let today = chrono::Local::now().date_naive();
+    let period = today.format("%Y-%m").to_string();
+    let next_month = carepool_core::dates::add_months(
+        NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap(),
+        1,
+    );
+    let app = carepool_server::router(
+        h.registry
+            .clone()
+            .with_clock(Arc::new(ManualClock::new(next_month))),
+    );
+    let finance = h.token(Role::FinanceOfficer).await;
+    let pay = |body: serde_json::Value| {
+        call_app(
+            app.clone(),
+            Some(&finance),
+            "POST",
+            "/api/claims/pay",
+            Some(body),
+        )
+    };
+    let (status, proposed) = pay(json!({ "period": period })).await;
     assert_eq!(status, StatusCode::OK, "{proposed}");
     let run = format!("{period}/1");
     assert_eq!(
@@ -260,9 +284,7 @@ pub async fn claims_story(h: Harness) {
         (held.status, held.paid_date),
         (ClaimStatus::PartiallyApproved, None)
     );
-    let (status, again) = h
-        .call("POST", "/api/claims/pay", Some(json!({ "period": period })))
-        .await;
+    let (status, again) = pay(json!({ "period": period })).await;
     assert_eq!(
         (status, &again["run"]),
         (StatusCode::OK, &json!(null)),
@@ -271,7 +293,14 @@ pub async fn claims_story(h: Harness) {
 
     let release = format!("/api/payment-runs/{run}/release");
     let paid_on = json!({ "date": "2026-12-01" });
-    let (status, refused) = h.call("POST", &release, Some(paid_on.clone())).await;
+    let (status, refused) = call_app(
+        app.clone(),
+        Some(&finance),
+        "POST",
+        &release,
+        Some(paid_on.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     assert!(
         refused["error"]["message"]
@@ -283,7 +312,6 @@ pub async fn claims_story(h: Harness) {
     let second = h
         .user_token("second_finance_officer", Role::FinanceOfficer, &[], None)
         .await;
-    let app = carepool_server::router(h.registry.clone());
     let (status, released) = call_app(
         app.clone(),
         Some(&second),
@@ -487,7 +515,12 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
             let claim = Some(serde_json::to_value(claim).unwrap());
             let (status, body) =
                 call_app(app, token.as_deref(), "POST", "/api/claims", claim).await;
-            assert_eq!(status, StatusCode::CREATED, "{body}");
+            // 200 for the copy that found its twin stored, 201 for one that stored it (or was
+            // judged beside it).
+            assert!(
+                [StatusCode::CREATED, StatusCode::OK].contains(&status),
+                "{status}: {body}"
+            );
             body
         }));
     }

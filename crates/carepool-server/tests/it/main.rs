@@ -6,6 +6,7 @@ mod api;
 mod bad_input;
 mod claims;
 mod experience;
+mod hardening;
 mod reserve;
 mod store;
 mod story;
@@ -52,6 +53,9 @@ use claims::{
     the_intake_sees_a_moved_village_within_a_second,
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
+use hardening::{
+    a_write_that_is_not_json_is_refused, impossible_claims_decisions_and_payments_are_refused,
+};
 use reserve::reserving_on_the_live_database;
 use store::{
     a_locked_write_answers_each_read_and_writes_in_order,
@@ -102,4 +106,6 @@ on_both_backends!(
     a_district_officer_sees_and_changes_only_its_district,
     every_change_is_in_the_audit_trail_once,
     an_import_says_what_it_changes_and_a_record_keeps_its_history,
+    impossible_claims_decisions_and_payments_are_refused,
+    a_write_that_is_not_json_is_refused,
 );

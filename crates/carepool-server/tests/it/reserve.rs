@@ -5,7 +5,10 @@ use crate::support::{Harness, load_registry};
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::claims::{Claim, ClaimLine};
+use carepool_service::ManualClock;
+use chrono::Datelike;
 use serde_json::json;
+use std::sync::Arc;
 
 /// A one-day surgical stay of 1,000 at H1, admitted on `incurred`, received on `received`.
 pub fn stay(number: &str, member: &str, incurred: &str, received: &str) -> serde_json::Value {
@@ -73,10 +76,16 @@ pub async fn reserving_on_the_live_database(h: Harness) {
     assert_eq!(reserve["total"]["rbnp"], 5000.0);
     assert_eq!(reserve["total"]["ibnr"], 1000.0);
 
-    // The API judged the claims today; paid today, nothing reported is owed any more.
+    // The API judged the claims today; paid today, nothing reported is owed any more. A month's
+    // run is proposed once the month is over: by a registry whose clock reads next month.
     let today = chrono::Local::now().date_naive();
     let period = today.format("%Y-%m").to_string();
-    let proposed = h.registry.propose_payment_run(&period).await.unwrap();
+    let next_month = carepool_core::dates::add_months(today.with_day(1).unwrap(), 1);
+    let later = h
+        .registry
+        .clone()
+        .with_clock(Arc::new(ManualClock::new(next_month)));
+    let proposed = later.propose_payment_run(&period).await.unwrap();
     let paid = h
         .registry
         .release_payment_run(&proposed.run.unwrap(), today)

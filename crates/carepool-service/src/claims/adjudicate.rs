@@ -63,6 +63,7 @@ impl Registry {
         today: NaiveDate,
         progress: &Progress,
     ) -> Result<AdjudicationReport, ServiceError> {
+        self.check_decision_date(today)?;
         let queue = Projection::new(
             &CLAIMS,
             &[

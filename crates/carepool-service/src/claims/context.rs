@@ -170,6 +170,11 @@ pub(crate) struct RegistryRows {
 }
 
 impl RegistryRows {
+    /// Whether the facility with this code was read (it is in the registry).
+    pub fn knows_provider(&self, code: &str) -> bool {
+        self.providers.iter().any(|p| p.code == code)
+    }
+
     /// The members, their whole families with cover and contributions, and the providers. The
     /// reads that do not wait on one another run at once, on their own connections: three
     /// rounds instead of six.

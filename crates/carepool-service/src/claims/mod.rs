@@ -16,12 +16,13 @@ use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::claims::verify::CoverStatus;
 use carepool_core::claims::{Claim, ClaimRecord, Reason};
+use carepool_core::dates;
 use carepool_core::registry::Member;
 use carepool_schema::Row;
 use carepool_schema::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, claim_lines, claim_reasons, claim_usage, claims,
 };
-use carepool_schema::tables::members;
+use carepool_schema::tables::{PROVIDERS, members};
 use carepool_store::{StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -50,6 +51,9 @@ pub struct ClaimView {
     #[serde(flatten)]
     pub record: ClaimRecord,
     pub reasons: Vec<Reason>,
+    /// Received before this answer (sent again unchanged): the API answers 200, not 201.
+    #[serde(skip)]
+    pub sent_before: bool,
 }
 
 impl Registry {
@@ -59,12 +63,24 @@ impl Registry {
         &self,
         claims: Vec<ReceivedClaim>,
     ) -> Result<ReceiveReport, ServiceError> {
-        let mut problems = check_sent(&claims);
+        let mut problems = check_sent(&claims, self.today());
         let ids: Vec<String> = claims.iter().map(|c| c.claim.id()).collect();
         let stored = self.claim_records(&ids).await?;
         problems.extend(check_resent(&claims, |id| {
             stored.get(id).map(|record| &record.claim)
         }));
+        let provider_ids: Vec<String> = claims
+            .iter()
+            .map(|c| c.claim.provider_id.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let known = self.store.existing_keys(&PROVIDERS, &provider_ids).await?;
+        problems.extend(check_providers_known(
+            &claims,
+            |id| stored.contains_key(id),
+            |provider| known.contains(provider),
+        ));
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(problems));
         }
@@ -192,17 +208,31 @@ impl ClaimView {
             incurred_date: record.claim.incurred_date(),
             record,
             reasons,
+            sent_before: false,
         }
     }
 }
 
-/// What is wrong with claims sent together, seen alone: a claim out of shape, or one sent twice.
-fn check_sent(claims: &[ReceivedClaim]) -> Vec<RowProblem> {
+impl Registry {
+    /// Refuses a decision or payment dated after today (or implausibly).
+    fn check_decision_date(&self, date: NaiveDate) -> Result<(), ServiceError> {
+        dates::check_not_after_today("date", date, self.today())
+            .map_err(|e| ServiceError::Invalid(vec![RowProblem::of_field(0, e)]))
+    }
+}
+
+/// What is wrong with claims sent together, seen alone: a claim out of shape or out of bounds
+/// (see `carepool_core::claims::intake`), or one sent twice.
+fn check_sent(claims: &[ReceivedClaim], today: NaiveDate) -> Vec<RowProblem> {
     let mut problems = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     for received in claims {
         if let Err(e) = received.claim.check_shape() {
-            problems.push(RowProblem::new(received.line, Some(e.field), e.message));
+            problems.push(RowProblem::of_field(received.line, e));
+            continue;
+        }
+        if let Err(refused) = received.claim.check_intake(today) {
+            problems.push(RowProblem::of_intake(received.line, refused));
             continue;
         }
         let id = received.claim.id();
@@ -215,6 +245,30 @@ fn check_sent(claims: &[ReceivedClaim]) -> Vec<RowProblem> {
         }
     }
     problems
+}
+
+/// New claims (those `stored` does not hold) from a facility the registry does not `know`:
+/// refused at intake and never stored, since nobody could be paid for them.
+fn check_providers_known(
+    claims: &[ReceivedClaim],
+    stored: impl Fn(&str) -> bool,
+    known: impl Fn(&str) -> bool,
+) -> Vec<RowProblem> {
+    claims
+        .iter()
+        .filter(|received| !known(&received.claim.provider_id) && !stored(&received.claim.id()))
+        .map(|received| RowProblem {
+            reason: Some("provider_unknown"),
+            ..RowProblem::new(
+                received.line,
+                Some("provider_id"),
+                format!(
+                    "no facility '{}' in the registry: register it before sending its claims",
+                    received.claim.provider_id
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Claims sent before with other content (`before` finds what was sent under an id): refused,

@@ -134,6 +134,9 @@ impl Registry {
     /// nothing.
     pub async fn propose_payment_run(&self, period: &str) -> Result<PaymentReport, ServiceError> {
         let period = parse_period(period)?;
+        period.check_ended(self.today()).map_err(|message| {
+            ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
+        })?;
         let period_text = period.as_str().to_string();
         let mut reads = LockedReads::default();
         let due_claims = payable_claims(&mut reads);
@@ -241,6 +244,7 @@ impl Registry {
         id: &str,
         paid_date: NaiveDate,
     ) -> Result<PaymentReport, ServiceError> {
+        self.check_decision_date(paid_date)?;
         let releaser = self.actor().name().to_string();
         let refused = |refusal: ReleaseError| match refusal {
             ReleaseError::OwnProposal { .. } => ServiceError::Forbidden(refusal.to_string()),

@@ -27,6 +27,7 @@ impl Registry {
         note: &str,
         today: NaiveDate,
     ) -> Result<ClaimView, ServiceError> {
+        self.check_decision_date(today)?;
         if note.trim().is_empty() {
             return Err(ServiceError::Invalid(vec![RowProblem::new(
                 0,

@@ -3,7 +3,7 @@
 //! so a busy server commits once for many facilities instead of twice per claim.
 
 use super::context::{Loader, RegistryRows, claimants};
-use super::{ClaimView, ReceivedClaim, check_resent, check_sent};
+use super::{ClaimView, ReceivedClaim, check_providers_known, check_resent, check_sent};
 use crate::Registry;
 use crate::audit::Actor;
 use crate::error::ServiceError;
@@ -172,7 +172,7 @@ impl Registry {
         let mut senders: HashMap<String, String> = HashMap::new();
         let mut refused: Vec<Option<ServiceError>> = Vec::with_capacity(submissions.len());
         for Submission { by, claims } in submissions {
-            let mut problems = check_sent(claims);
+            let mut problems = check_sent(claims, today);
             if problems.is_empty() {
                 problems = check_resent(claims, |id| {
                     stored
@@ -180,6 +180,11 @@ impl Registry {
                         .map(|record| &record.claim)
                         .or_else(|| fresh.get(id).map(|(claim, _)| *claim))
                 });
+                problems.extend(check_providers_known(
+                    claims,
+                    |id| stored.contains_key(id),
+                    |provider| registry.knows_provider(provider),
+                ));
             }
             if !problems.is_empty() {
                 refused.push(Some(ServiceError::Invalid(problems)));
@@ -235,11 +240,13 @@ impl Registry {
             let mut views = Vec::with_capacity(claims.len());
             for received in claims {
                 let id = received.claim.id();
-                views.push(match decided.get(&id) {
+                let mut view = match decided.get(&id) {
                     Some(view) => view.clone(),
                     // Sent before and decided then: answered as it stands.
                     None => self.claim_view(&id).await?,
-                });
+                };
+                view.sent_before = stored.contains_key(&id);
+                views.push(view);
             }
             answers.push(Ok(views));
         }

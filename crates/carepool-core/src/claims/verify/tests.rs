@@ -930,6 +930,25 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Received >= discharge (or visit) for every claim the scheme pays anything for, whatever
+    /// the dates sent; the decision date is after the receipt by construction (a run judges
+    /// only the claims received by its date).
+    #[test]
+    fn nothing_is_approved_for_care_ending_after_the_claim_was_received(
+        (mut claim, _, _, _) in arbitrary_claim(),
+        received_offset in 0u64..40,
+    ) {
+        let service = claim.incurred_date().unwrap();
+        claim.received_date = service - Days::new(10) + Days::new(received_offset);
+        let decision = World::new().judge(&claim);
+        let care_ended = claim.discharge_date.unwrap_or(service);
+        if decision.amounts.approved > Money::ZERO || decision.allowance > Money::ZERO {
+            prop_assert!(claim.received_date >= care_ended, "{:?}", decision);
+        }
+    }
+}
+
 #[test]
 fn a_cover_check_tells_what_is_left_of_each_limit_and_why_not_when_not_covered() {
     let mut world = World::new();

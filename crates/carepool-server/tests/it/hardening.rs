@@ -1,0 +1,174 @@
+//! Nothing impossible is accepted or paid: claims out of bounds, dated ahead or from nowhere are
+//! refused at intake and never stored; decisions and payments are not dated ahead; a write that
+//! is not JSON is refused; a key conflict is answered in carepool's words. On both databases.
+
+use crate::claims::surgery;
+use crate::support::{Harness, load_registry};
+use carepool_core::Money;
+use carepool_core::access::Role;
+use carepool_service::ServiceError;
+use carepool_service::claims::ReceivedClaim;
+use chrono::Days;
+use serde_json::{Value, json};
+
+fn claim_json(claim: &carepool_core::claims::Claim) -> Value {
+    serde_json::to_value(claim).unwrap()
+}
+
+pub async fn impossible_claims_decisions_and_payments_are_refused(h: Harness) {
+    load_registry(&h).await;
+    let today = h.registry.today();
+    let tomorrow = today + Days::new(1);
+    let before = h.dump().await;
+
+    // By the API: each refused with the field and a stable reason, and nothing stored.
+    let mut ahead = surgery("AHEAD", "M1", "2025-06-01", 22_000);
+    ahead.discharge_date = Some(tomorrow);
+    let mut priced = surgery("PRICED", "M1", "2025-06-01", 22_000);
+    priced.lines[0].unit_price = Money::from_minor(i64::MAX);
+    let mut counted = surgery("COUNTED", "M1", "2025-06-01", 22_000);
+    counted.lines[0].quantity = i64::MAX;
+    let mut nowhere = surgery("NOWHERE", "M1", "2025-06-01", 22_000);
+    nowhere.provider_id = "H404".into();
+    let mut refunded = surgery("REFUNDED", "M1", "2025-06-01", 22_000);
+    refunded.copay_collected = Money::from_units(-5);
+    for (claim, field, reason) in [
+        (&ahead, "discharge_date", "future_date"),
+        (&priced, "unit_price", "price_too_large"),
+        (&counted, "quantity", "quantity_too_large"),
+        (&nowhere, "provider_id", "provider_unknown"),
+        (&refunded, "copay_collected", "negative_copay"),
+    ] {
+        let (status, body) = h
+            .call_as(
+                Role::ClaimsOfficer,
+                "POST",
+                "/api/claims",
+                Some(claim_json(claim)),
+            )
+            .await;
+        assert_eq!(
+            (
+                status.as_u16(),
+                body["error"]["field"].as_str(),
+                body["error"]["reason"].as_str()
+            ),
+            (422, Some(field), Some(reason)),
+            "{body}"
+        );
+    }
+    // By file: the whole input refused, the line and the reason named.
+    let received = |line, claim: &carepool_core::claims::Claim| ReceivedClaim {
+        line,
+        claim: claim.clone(),
+    };
+    let good = surgery("GOOD", "M1", "2025-06-01", 22_000);
+    let mut late = surgery("LATE", "M1", "2025-06-01", 22_000);
+    late.received_date = tomorrow;
+    match h
+        .registry
+        .receive_claims(vec![received(2, &good), received(3, &late)])
+        .await
+    {
+        Err(ServiceError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let problem = &problems[0];
+            assert_eq!(
+                (problem.line, problem.column.as_deref(), problem.reason),
+                (3, Some("received_date"), Some("future_date"))
+            );
+        }
+        other => panic!("expected the file refused, got {other:?}"),
+    }
+    assert_eq!(
+        h.dump().await,
+        before,
+        "nothing of a refused claim is stored"
+    );
+
+    // Decisions and payments are not dated ahead, and a month is paid once it is over.
+    fn refused_field<T>(result: Result<T, ServiceError>) -> Option<String> {
+        match result {
+            Err(ServiceError::Invalid(problems)) => problems[0].column.clone(),
+            other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+        }
+    }
+    assert_eq!(
+        refused_field(h.registry.adjudicate_received(tomorrow, &|_| {}).await),
+        Some("date".into())
+    );
+    for period in ["9999-12".to_string(), today.format("%Y-%m").to_string()] {
+        assert_eq!(
+            refused_field(h.registry.propose_payment_run(&period).await),
+            Some("period".into()),
+            "{period}"
+        );
+    }
+    let (status, body) = h
+        .call_as(
+            Role::FinanceOfficer,
+            "POST",
+            "/api/claims/pay",
+            Some(json!({ "period": "9999-12" })),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("period")),
+        "{body}"
+    );
+
+    // Sent again unchanged, a claim is answered as it stands: 200, not 201.
+    let (status, first) = h
+        .call_as(
+            Role::ClaimsOfficer,
+            "POST",
+            "/api/claims",
+            Some(claim_json(&good)),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{first}");
+    let (status, again) = h
+        .call_as(
+            Role::ClaimsOfficer,
+            "POST",
+            "/api/claims",
+            Some(claim_json(&good)),
+        )
+        .await;
+    assert_eq!((status.as_u16(), &again), (200, &first));
+
+    // A key taken: a conflict in carepool's words, no database text.
+    let (status, body) = h.call("GET", "/api/contributions", None).await;
+    assert_eq!(status.as_u16(), 200, "{body}");
+    let taken = body["items"][0].clone();
+    let (status, body) = h.call("POST", "/api/contributions", Some(taken)).await;
+    assert_eq!(status.as_u16(), 409, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("another contribution has the same"),
+        "{message}"
+    );
+    for database_word in ["UNIQUE", "constraint", "duplicate key"] {
+        assert!(!message.contains(database_word), "{message}");
+    }
+}
+
+/// A write whose body is not declared JSON is refused before anything runs: a page of another
+/// site can post text, never JSON, without the CORS preflight carepool never answers.
+pub async fn a_write_that_is_not_json_is_refused(h: Harness) {
+    load_registry(&h).await;
+    let token = h.token(Role::FinanceOfficer).await;
+    let app = carepool_server::router(h.registry.clone());
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/claims/pay")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from(r#"{"period":"2025-05"}"#))
+        .unwrap();
+    let before = h.dump().await;
+    let answer = tower::ServiceExt::oneshot(app, request).await.unwrap();
+    assert_eq!(answer.status().as_u16(), 415);
+    assert_eq!(h.dump().await, before, "no run proposed");
+}
