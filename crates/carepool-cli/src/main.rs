@@ -88,6 +88,11 @@ enum Command {
         /// Where to write; standard output if not given.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write text cells as stored, for programs. By default a text cell that a spreadsheet
+        /// would run as a formula (it begins with =, +, -, @, a tab or a carriage return) is
+        /// written after a ' (docs/FORMATS.md).
+        #[arg(long)]
+        raw: bool,
     },
     /// Show a family with its members, cover, contributions and contribution standing (JSON).
     Family {
@@ -280,18 +285,24 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 );
             }
         }
-        Command::Export { kind, out } => {
+        Command::Export { kind, out, raw } => {
             let kind = export_kind(&kind)?;
             let table = kind.table();
+            let cells = if raw {
+                carepool_io::Cells::Raw
+            } else {
+                carepool_io::Cells::ForSpreadsheets
+            };
             let count = with_record_type!(kind, R => match &out {
                 Some(path) => {
                     let file = std::fs::File::create(path)
                         .with_context(|| format!("cannot create {}", path.display()))?;
-                    carepool_io::export::<R>(registry, std::io::BufWriter::new(file), path).await?
+                    let out = std::io::BufWriter::new(file);
+                    carepool_io::export::<R>(registry, out, path, cells).await?
                 }
                 None => {
                     let out = std::io::stdout().lock();
-                    carepool_io::export::<R>(registry, out, "standard output".as_ref()).await?
+                    carepool_io::export::<R>(registry, out, "standard output".as_ref(), cells).await?
                 }
             });
             if let Some(path) = out {

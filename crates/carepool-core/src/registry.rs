@@ -210,6 +210,36 @@ pub fn check_code(field: &'static str, text: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// The longest free text carepool keeps in one field (a name, an address, a category).
+pub const MAX_TEXT_CHARS: usize = 1_000;
+
+/// Free text of one field: at most [`MAX_TEXT_CHARS`] characters, on one line, with no control
+/// character (a NUL byte, which PostgreSQL cannot store; a line break, which in a CSV file is
+/// most often a quote never closed).
+pub fn check_text(field: &'static str, text: &str) -> Result<(), FieldError> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(FieldError::new(
+            field,
+            format!("is longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    if let Some(at) = text.chars().position(|c| c.is_control() && c != '\t') {
+        let what = match text.chars().nth(at) {
+            Some('\n' | '\r') => "a line break",
+            Some('\0') => "a NUL byte",
+            _ => "a control character",
+        };
+        return Err(FieldError::new(
+            field,
+            format!(
+                "holds {what} at character {}: a field is one line of text",
+                at + 1
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_not_before(
     field: &'static str,
     later: NaiveDate,
@@ -371,6 +401,22 @@ pub fn area_of(locations: &HashMap<String, Location>, code: &str) -> Option<Area
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_is_one_line_of_at_most_a_thousand_characters_without_controls() {
+        assert!(check_text("name", "Awa Traoré\tjunior").is_ok());
+        assert!(check_text("name", &"a".repeat(MAX_TEXT_CHARS)).is_ok());
+        let long = check_text("name", &"a".repeat(1_000_000)).unwrap_err();
+        assert_eq!(long.field, "name");
+        for (text, what) in [
+            ("Awa\0", "a NUL byte at character 4"),
+            ("Awa\nTraoré", "a line break at character 4"),
+            ("\u{7}bell", "a control character at character 1"),
+        ] {
+            let refused = check_text("name", text).unwrap_err();
+            assert!(refused.message.contains(what), "{}", refused.message);
+        }
+    }
 
     #[test]
     fn a_village_lies_in_the_district_above_it() {

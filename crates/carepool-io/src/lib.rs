@@ -17,7 +17,7 @@ pub mod scheme_file;
 pub mod sheet;
 
 pub use directory::{DirectoryLoad, load_directory};
-pub use registry_csv::{CsvError, ImportSummary, export, import_file, preview_file};
+pub use registry_csv::{Cells, CsvError, ImportSummary, export, import_file, preview_file};
 pub use scheme_file::{SchemeFileError, read_scheme_file};
 
 #[cfg(test)]

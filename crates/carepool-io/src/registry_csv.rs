@@ -1,10 +1,10 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
-use carepool_schema::{Record, Row, Table, Value};
+use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{ImportMode, Key, Numbered, Query, Registry, RowProblem, ServiceError};
 use carepool_store::Progress;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +98,11 @@ async fn import_or_preview<R: Record>(
         }
     };
     let (records, mut bad_lines) = read_records::<R>(path)?;
+    // Decided before anything is written: good rows are kept only if the bad ones can be.
+    let rejects = match (mode, progress) {
+        (ImportMode::SkipBad, Some(_)) => Some(RejectsFile::create(path)?),
+        _ => None,
+    };
     if mode == ImportMode::AllOrNothing && !bad_lines.is_empty() {
         // Report every problem at once, the readable records' too, and write nothing.
         bad_lines.extend(registry.check(&records).await?);
@@ -127,14 +132,18 @@ async fn import_or_preview<R: Record>(
         problems: Vec::new(),
     };
     if bad_lines.is_empty() {
+        if let Some(unused) = rejects {
+            unused.remove();
+        }
         return Ok(summary);
     }
-    if progress.is_none() {
-        let lines: std::collections::BTreeSet<u64> = bad_lines.iter().map(|p| p.line).collect();
+    let Some(rejects) = rejects else {
+        // A dry run: the problems are told, no file written.
+        let lines: BTreeSet<u64> = bad_lines.iter().map(|p| p.line).collect();
         summary.rejected = lines.len() as u64;
         summary.problems = bad_lines;
         return Ok(summary);
-    }
+    };
     let mut reasons: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for problem in bad_lines {
         let column = problem.column.map(|c| format!("{c}: ")).unwrap_or_default();
@@ -144,7 +153,7 @@ async fn import_or_preview<R: Record>(
             .push(format!("{column}{}", problem.message));
     }
     summary.rejected = reasons.len() as u64;
-    summary.rejects_file = Some(write_rejects(path, &reasons)?);
+    summary.rejects_file = Some(rejects.write(path, &reasons)?);
     Ok(summary)
 }
 
@@ -180,12 +189,16 @@ pub(crate) fn read_records<R: Record>(
     let mut records = Vec::new();
     let mut problems = Vec::new();
     let mut record = csv::StringRecord::new();
+    // Where the last record began: a quote it leaves open swallows the rest of the file.
+    let mut last_start = None;
     loop {
         let line = reader.position().line();
+        let start = (reader.position().byte(), line);
         match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => last_start = Some(start),
             Err(e) => {
+                last_start = Some(start);
                 let line = e.position().map_or(line, |p| p.line());
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
@@ -221,7 +234,37 @@ pub(crate) fn read_records<R: Record>(
             Err(broken) => problems.push(RowProblem::of_field(line, broken)),
         }
     }
+    if let Some((start, line)) = last_start
+        && quote_left_open(path, start)?
+    {
+        problems.push(RowProblem::new(
+            line,
+            None,
+            "a quote opened on this line is never closed: the rest of the file would be read as one field",
+        ));
+    }
     Ok((records, problems))
+}
+
+/// Whether the text of `path` from byte `start` (where its last record began) holds an odd
+/// number of quotes: the csv reader takes the end of the file as the end of an open quote.
+fn quote_left_open(path: &Path, start: u64) -> Result<bool, CsvError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let read_error = |source| CsvError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(read_error)?;
+    file.seek(SeekFrom::Start(start)).map_err(read_error)?;
+    let mut quotes = 0u64;
+    let mut chunk = vec![0; 1 << 16];
+    loop {
+        let read = file.read(&mut chunk).map_err(read_error)?;
+        if read == 0 {
+            return Ok(quotes % 2 == 1);
+        }
+        quotes += chunk[..read].iter().filter(|&&b| b == b'"').count() as u64;
+    }
 }
 
 /// Where each of the table's columns is in the file; refuses unknown and missing required columns.
@@ -230,7 +273,19 @@ fn column_positions(
     header: &csv::StringRecord,
 ) -> Result<Vec<Option<usize>>, Vec<RowProblem>> {
     let mut problems = Vec::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, name) in header.iter().enumerate() {
+        if let Some(first) = seen.insert(name.trim(), i) {
+            problems.push(RowProblem::new(
+                1,
+                Some(name),
+                format!(
+                    "the header names this column twice (columns {} and {})",
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
         if table.column_index(name.trim()).is_none() {
             let known: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
             problems.push(RowProblem::new(
@@ -266,51 +321,95 @@ fn column_positions(
     }
 }
 
-/// Writes `FILE.rejects.csv` beside the input: its header plus `error`, and each rejected line as
-/// it was, with its reasons.
-fn write_rejects(input: &Path, reasons: &BTreeMap<u64, Vec<String>>) -> Result<PathBuf, CsvError> {
-    let mut name = input.file_name().unwrap_or_default().to_os_string();
-    name.push(".rejects.csv");
-    let output = input.with_file_name(name);
-    let write_error = |source: std::io::Error| CsvError::Write {
-        path: output.clone(),
-        source,
-    };
-    let read_error = |source: std::io::Error| CsvError::Read {
-        path: input.to_path_buf(),
-        source,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_path(input)
-        .map_err(|e| read_error(e.into()))?;
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_path(&output)
-        .map_err(|e| write_error(e.into()))?;
-    let mut record = csv::ByteRecord::new();
-    let mut first = true;
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| read_error(e.into()))?
-    {
-        let line = record.position().map_or(0, |p| p.line());
-        let reason = if first {
-            first = false;
-            "error".to_string()
-        } else if let Some(reasons) = reasons.get(&line) {
-            reasons.join("; ")
-        } else {
-            continue;
-        };
-        record.push_field(reason.as_bytes());
-        writer
-            .write_byte_record(&record)
-            .map_err(|e| write_error(e.into()))?;
+/// `FILE.rejects.csv` beside the input, created before an import writes anything.
+struct RejectsFile {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl RejectsFile {
+    fn create(input: &Path) -> Result<RejectsFile, CsvError> {
+        let mut name = input.file_name().unwrap_or_default().to_os_string();
+        name.push(".rejects.csv");
+        let path = input.with_file_name(name);
+        let file = std::fs::File::create(&path).map_err(|source| CsvError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(RejectsFile { path, file })
     }
-    writer.flush().map_err(write_error)?;
-    Ok(output)
+
+    /// No line was rejected: no file is left behind.
+    fn remove(self) {
+        drop(self.file);
+        let _ = std::fs::remove_file(&self.path);
+    }
+
+    /// Writes the input's header plus `error`, and each rejected line as it was, with its
+    /// reasons.
+    fn write(
+        self,
+        input: &Path,
+        reasons: &BTreeMap<u64, Vec<String>>,
+    ) -> Result<PathBuf, CsvError> {
+        let RejectsFile { path: output, file } = self;
+        let write_error = |source: std::io::Error| CsvError::Write {
+            path: output.clone(),
+            source,
+        };
+        let read_error = |source: std::io::Error| CsvError::Read {
+            path: input.to_path_buf(),
+            source,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_path(input)
+            .map_err(|e| read_error(e.into()))?;
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
+        let mut record = csv::ByteRecord::new();
+        let mut first = true;
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|e| read_error(e.into()))?
+        {
+            let line = record.position().map_or(0, |p| p.line());
+            let reason = if first {
+                first = false;
+                "error".to_string()
+            } else if let Some(reasons) = reasons.get(&line) {
+                reasons.join("; ")
+            } else {
+                continue;
+            };
+            record.push_field(reason.as_bytes());
+            writer
+                .write_byte_record(&record)
+                .map_err(|e| write_error(e.into()))?;
+        }
+        writer.flush().map_err(write_error)?;
+        Ok(output)
+    }
+}
+
+/// How an export writes text cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// A text cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return) is written after a `'`, as OWASP advises: a name typed
+    /// as `=HYPERLINK(...)` at a district office stays text on a manager's screen. Numbers,
+    /// dates and amounts are never touched (-20.00 stays a number).
+    ForSpreadsheets,
+    /// Every cell as stored, for programs that read the file.
+    Raw,
+}
+
+/// A text cell made safe to open in a spreadsheet (see [`Cells::ForSpreadsheets`]).
+fn defused(text: String) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text,
+    }
 }
 
 /// Writes every record of `R` as CSV to `out` (named `out_name` in messages), in key order, a
@@ -319,6 +418,7 @@ pub async fn export<R: Record>(
     registry: &Registry,
     out: impl Write,
     out_name: &Path,
+    cells: Cells,
 ) -> Result<u64, CsvError> {
     let table = R::table();
     let mut writer = csv::Writer::from_writer(out);
@@ -336,9 +436,16 @@ pub async fn export<R: Record>(
         let records = registry.list(&query).await?;
         for record in &records {
             let row = record.to_row();
-            writer
-                .write_record(table.columns.iter().zip(&row).map(|(c, v)| v.format(c.ty)))
-                .map_err(csv_error)?;
+            let text = table.columns.iter().zip(&row).map(|(c, v)| {
+                let cell = v.format(c.ty);
+                let is_text = matches!(c.ty, ColumnType::Text | ColumnType::List);
+                if is_text && cells == Cells::ForSpreadsheets {
+                    defused(cell)
+                } else {
+                    cell
+                }
+            });
+            writer.write_record(text).map_err(csv_error)?;
         }
         count += records.len() as u64;
         match records.last() {
@@ -350,4 +457,81 @@ pub async fn export<R: Record>(
     }
     writer.flush().map_err(write_error)?;
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use carepool_core::registry::Family;
+
+    /// The lines and messages of the problems found reading `text` as families.csv.
+    fn problems_reading(text: &str) -> (usize, Vec<(u64, String)>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("families.csv");
+        std::fs::write(&path, text).unwrap();
+        match read_records::<Family>(&path) {
+            Ok((records, problems)) => (
+                records.len(),
+                problems.into_iter().map(|p| (p.line, p.message)).collect(),
+            ),
+            Err(CsvError::Rows { problems, .. }) => (
+                0,
+                problems.into_iter().map(|p| (p.line, p.message)).collect(),
+            ),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    const HEADER: &str = "id,scheme,location_code,poverty_score,household_id\n";
+
+    #[test]
+    fn a_quote_never_closed_is_a_located_error_not_one_long_field() {
+        // Mid-file, in the last column: the rest of the file went into one household id.
+        let swallowing =
+            format!("{HEADER}F1,pip,V1,22.5,\"HH1\nF2,pip,V2,35,HH2\nF3,pip,V2,61,HH3\n");
+        let (_, problems) = problems_reading(&swallowing);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, 2);
+        assert!(problems[0].1.contains("never closed"), "{problems:?}");
+        // A file cut short inside a quote.
+        let (_, problems) =
+            problems_reading(&format!("{HEADER}F1,pip,V1,22.5,HH1\nF2,pip,V2,35,\"HH"));
+        assert_eq!(problems.iter().map(|p| p.0).collect::<Vec<_>>(), [3]);
+        // Quotes closed, doubled inside a field: fine.
+        let (read, problems) =
+            problems_reading(&format!("{HEADER}F1,pip,V1,22.5,\"HH \"\"1\"\"\"\n"));
+        assert_eq!((read, problems), (1, vec![]));
+    }
+
+    #[test]
+    fn a_column_named_twice_in_the_header_refuses_the_file() {
+        let (_, problems) = problems_reading(
+            "id,scheme,location_code,poverty_score,household_id,scheme\nF1,pip,V1,22.5,HH1,pip\n",
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|(line, message)| *line == 1 && message.contains("columns 2 and 6")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_text_cell_a_spreadsheet_would_run_is_written_as_text() {
+        for formula in [
+            "=cmd|' /C calc'!A0",
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(defused(formula.to_string()), format!("'{formula}"));
+        }
+        for plain in ["Awa Traoré", "O'Brien", "", "1 = 1"] {
+            assert_eq!(defused(plain.to_string()), plain);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_core::eligibility::check_enrolment;
-use carepool_core::registry::{Coverage, Family, Member};
+use carepool_core::registry::{Coverage, Family, Member, check_text};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_schema::Record;
 use carepool_schema::tables::{self, MEMBERS, members};
@@ -20,7 +20,8 @@ pub(crate) async fn rows(
     table: &'static Table,
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
-    let mut problems = repeated_keys(table, rows);
+    let mut problems = free_text(table, rows);
+    problems.extend(repeated_keys(table, rows));
     problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows).await?);
     if std::ptr::eq(table, &tables::COVERAGE) {
@@ -48,6 +49,22 @@ pub(crate) async fn split_until_clean(
     }
     rejected.sort_by_key(|p| p.line);
     Ok((rows, rejected))
+}
+
+/// Every text cell is one line of bounded length without control characters (see
+/// `carepool_core::registry::check_text`): whatever the file or request it came from.
+fn free_text(table: &Table, rows: &[NumberedRow]) -> Problems {
+    let mut problems = Vec::new();
+    for r in rows {
+        for (column, value) in table.columns.iter().zip(&r.item) {
+            if let Value::Text(text) = value
+                && let Err(broken) = check_text(column.name, text)
+            {
+                problems.push(RowProblem::of_field(r.line, broken));
+            }
+        }
+    }
+    problems
 }
 
 /// Keys, and unique values such as a member's national id, may appear once in an input.

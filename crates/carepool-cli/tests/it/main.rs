@@ -161,6 +161,14 @@ fn command_line_story(cli: Cli) {
     assert!(!std::path::Path::new(&format!("{bad}.rejects.csv")).exists());
     assert_eq!(cli.export_all(), everything);
 
+    // With --skip-bad, a rejects file that cannot be made stops the import before it writes.
+    let rejects_path = format!("{bad}.rejects.csv");
+    std::fs::create_dir(&rejects_path).unwrap();
+    let error = cli.fails(&["import", "members", &bad, "--skip-bad"]);
+    assert!(error.contains(&rejects_path), "{error}");
+    assert_eq!(cli.export_all(), everything, "nothing imported");
+    std::fs::remove_dir(&rejects_path).unwrap();
+
     // With --skip-bad the good row goes in and the bad one to a rejects file, with its reason.
     let out = cli.ok(&["import", "members", &bad, "--skip-bad"]);
     assert!(
@@ -212,6 +220,21 @@ fn command_line_story(cli: Cli) {
     let view: serde_json::Value = serde_json::from_str(&family).unwrap();
     assert_eq!(view["standing"]["arrears"], "2000.00");
     assert_eq!(view["standing"]["suspended_since"], "2025-04-15");
+
+    // An export is safe to open in a spreadsheet: a name a spreadsheet would run is written as
+    // text; --raw writes it as stored.
+    let formula = cli.dir.path().join("formula.csv");
+    std::fs::write(
+        &formula,
+        "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since\n\
+         M0102,F0001,=1+2,child,F,2021-01-01,,,,active,2025-01-10\n",
+    )
+    .unwrap();
+    cli.ok(&["import", "members", &formula.display().to_string()]);
+    let safe = cli.ok(&["export", "members"]);
+    assert!(safe.contains("\nM0102,F0001,'=1+2,child,"), "{safe}");
+    let raw = cli.ok(&["export", "members", "--raw"]);
+    assert!(raw.contains("\nM0102,F0001,=1+2,child,"), "{raw}");
 
     let error = cli.fails(&["export", "grievances"]);
     assert!(error.contains("unknown kind 'grievances'"), "{error}");

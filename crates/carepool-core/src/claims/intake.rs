@@ -9,6 +9,7 @@
 use super::Claim;
 use crate::dates;
 use crate::money::Money;
+use crate::registry::check_text;
 use chrono::NaiveDate;
 
 /// Lines on one claim, at most.
@@ -27,7 +28,7 @@ pub const MAX_CLAIMED: Money = Money::from_units(10_000_000_000);
 #[error("{field}: {message}")]
 pub struct IntakeRefusal {
     pub field: &'static str,
-    /// `future_date`, `implausible_date`, `too_many_lines`, `quantity_too_large`,
+    /// `bad_text`, `future_date`, `implausible_date`, `too_many_lines`, `quantity_too_large`,
     /// `price_too_large`, `claimed_too_large` or `negative_copay` (docs/FORMATS.md).
     pub reason: &'static str,
     pub message: String,
@@ -47,8 +48,32 @@ impl Claim {
     /// The checks a claim passes to be stored at all when received on `today`; the first one
     /// it fails.
     pub fn check_intake(&self, today: NaiveDate) -> Result<(), IntakeRefusal> {
+        self.check_free_text()?;
         self.check_dates(today)?;
         self.check_amounts()
+    }
+
+    /// The fields that are not codes (codes are checked with the claim's shape).
+    fn check_free_text(&self) -> Result<(), IntakeRefusal> {
+        let texts = [
+            ("clinical_category", Some(self.clinical_category.as_str())),
+            ("specialty", self.specialty.as_deref()),
+            ("limit_raising_case", self.limit_raising_case.as_deref()),
+        ]
+        .into_iter()
+        .chain(
+            self.diagnosis_codes
+                .iter()
+                .map(|code| ("diagnosis_codes", Some(code.as_str()))),
+        );
+        for (field, text) in texts {
+            if let Some(text) = text
+                && let Err(broken) = check_text(field, text)
+            {
+                return Err(IntakeRefusal::new(field, "bad_text", broken.message));
+            }
+        }
+        Ok(())
     }
 
     fn check_dates(&self, today: NaiveDate) -> Result<(), IntakeRefusal> {
@@ -256,6 +281,16 @@ mod tests {
         // Each line within its bounds, the claim not.
         let total_over = visit(vec![line(MAX_QUANTITY, MAX_UNIT_PRICE); 2]);
         assert_eq!(refusal(&total_over), Some(("lines", "claimed_too_large")));
+    }
+
+    #[test]
+    fn a_nul_byte_or_a_novel_in_a_text_field_is_refused() {
+        let mut claim = visit(vec![line(1, Money::from_units(500))]);
+        claim.specialty = Some("surgery\0".into());
+        assert_eq!(refusal(&claim), Some(("specialty", "bad_text")));
+        claim.specialty = None;
+        claim.clinical_category = "m".repeat(1_000_001);
+        assert_eq!(refusal(&claim), Some(("clinical_category", "bad_text")));
     }
 
     #[test]

@@ -172,3 +172,47 @@ pub async fn a_write_that_is_not_json_is_refused(h: Harness) {
     assert_eq!(answer.status().as_u16(), 415);
     assert_eq!(h.dump().await, before, "no run proposed");
 }
+
+/// A NUL byte, a line break or a novel in a text field is refused with its line and column (a
+/// file) or field (the API), on both databases, and nothing is written.
+pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness) {
+    load_registry(&h).await;
+    let before = h.dump().await;
+    let file = h.write(
+        "families-nul.csv",
+        "id,scheme,location_code,poverty_score,household_id\nF7,pip,V1,22.5,HH\u{0}7\n",
+    );
+    match h.import("families", &file).await {
+        Err(carepool_io::CsvError::Rows { problems, .. }) => {
+            let problem = &problems[0];
+            assert_eq!(
+                (problem.line, problem.column.as_deref()),
+                (2, Some("household_id"))
+            );
+            assert!(
+                problem.message.contains("a NUL byte"),
+                "{}",
+                problem.message
+            );
+        }
+        other => panic!("expected the file refused, got {other:?}"),
+    }
+    let member = |name: &str| {
+        json!({ "id": "M70", "family_id": "F1", "name": name, "relationship": "child",
+            "sex": "M", "birth_date": "2020-01-01", "national_id": null, "categories": [],
+            "monthly_wage": null, "status": "active", "status_since": "2025-04-01" })
+    };
+    for name in [
+        "Awa\u{0}".to_string(),
+        "Awa\nTraoré".into(),
+        "a".repeat(1_000_001),
+    ] {
+        let (status, body) = h.call("POST", "/api/members", Some(member(&name))).await;
+        assert_eq!(
+            (status.as_u16(), body["error"]["field"].as_str()),
+            (422, Some("name")),
+            "{body}"
+        );
+    }
+    assert_eq!(h.dump().await, before, "nothing written");
+}

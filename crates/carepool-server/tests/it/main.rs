@@ -55,6 +55,7 @@ use claims::{
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use hardening::{
     a_write_that_is_not_json_is_refused, impossible_claims_decisions_and_payments_are_refused,
+    text_a_database_cannot_keep_is_refused_where_it_comes_in,
 };
 use reserve::reserving_on_the_live_database;
 use store::{
@@ -108,4 +109,5 @@ on_both_backends!(
     an_import_says_what_it_changes_and_a_record_keeps_its_history,
     impossible_claims_decisions_and_payments_are_refused,
     a_write_that_is_not_json_is_refused,
+    text_a_database_cannot_keep_is_refused_where_it_comes_in,
 );

@@ -116,7 +116,7 @@ impl Harness {
         let mut out = Vec::new();
         let kind = Kind::named(kind).unwrap();
         with_record_type!(kind, R => {
-            carepool_io::export::<R>(&self.registry, &mut out, "test".as_ref()).await
+            carepool_io::export::<R>(&self.registry, &mut out, "test".as_ref(), carepool_io::Cells::Raw).await
         })
         .unwrap();
         String::from_utf8(out).unwrap()
