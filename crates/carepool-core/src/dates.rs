@@ -22,8 +22,8 @@ pub fn check_plausible(field: &'static str, date: NaiveDate) -> Result<(), Field
     }
 }
 
-/// Refuses a day a decision or a payment is recorded on when it is after `today`: what
-/// carepool records as done cannot be dated in the future.
+/// Refuses a day a decision, a payment or a valuation is dated when it is after `today`: what
+/// carepool records as done, or reports as known, cannot be dated in the future.
 pub fn check_not_after_today(
     field: &'static str,
     date: NaiveDate,
@@ -33,9 +33,7 @@ pub fn check_not_after_today(
     if date > today {
         return Err(FieldError::new(
             field,
-            format!(
-                "{date} is after today ({today}): a decision or a payment is dated when it is made"
-            ),
+            format!("{date} is after today ({today}): it cannot be dated ahead"),
         ));
     }
     Ok(())

@@ -244,6 +244,8 @@ impl Registry {
         let invalid = |error: FieldError| {
             ServiceError::Invalid(vec![RowProblem::new(0, Some(error.field), error.message)])
         };
+        carepool_core::dates::check_not_after_today("valuation", valuation, today)
+            .map_err(invalid)?;
         let study = options.study().map_err(invalid)?;
         let (period, measure) = (
             options.period().map_err(invalid)?,

@@ -3,6 +3,7 @@
 //! same input), and, for coverage, eligibility under the scheme version in force.
 
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
+use carepool_core::dates;
 use carepool_core::eligibility::check_enrolment;
 use carepool_core::registry::{Coverage, Family, Member, check_text};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
@@ -20,7 +21,7 @@ pub(crate) async fn rows(
     table: &'static Table,
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
-    let mut problems = free_text(table, rows);
+    let mut problems = cells_in_bounds(table, rows);
     problems.extend(repeated_keys(table, rows));
     problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows).await?);
@@ -52,14 +53,18 @@ pub(crate) async fn split_until_clean(
 }
 
 /// Every text cell is one line of bounded length without control characters (see
-/// `carepool_core::registry::check_text`): whatever the file or request it came from.
-fn free_text(table: &Table, rows: &[NumberedRow]) -> Problems {
+/// `carepool_core::registry::check_text`), and every date between 1900 and 2200
+/// (`carepool_core::dates::check_plausible`): whatever the file or request it came from.
+fn cells_in_bounds(table: &Table, rows: &[NumberedRow]) -> Problems {
     let mut problems = Vec::new();
     for r in rows {
         for (column, value) in table.columns.iter().zip(&r.item) {
-            if let Value::Text(text) = value
-                && let Err(broken) = check_text(column.name, text)
-            {
+            let checked = match value {
+                Value::Text(text) => check_text(column.name, text),
+                Value::Date(date) => dates::check_plausible(column.name, *date),
+                _ => Ok(()),
+            };
+            if let Err(broken) = checked {
                 problems.push(RowProblem::of_field(r.line, broken));
             }
         }

@@ -173,8 +173,8 @@ pub async fn a_write_that_is_not_json_is_refused(h: Harness) {
     assert_eq!(h.dump().await, before, "no run proposed");
 }
 
-/// A NUL byte, a line break or a novel in a text field is refused with its line and column (a
-/// file) or field (the API), on both databases, and nothing is written.
+/// A NUL byte, a line break or a novel in a text field, or a date before 1900, is refused with
+/// its line and column (a file) or field (the API), on both databases, and nothing is written.
 pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness) {
     load_registry(&h).await;
     let before = h.dump().await;
@@ -214,5 +214,13 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
             "{body}"
         );
     }
+    let mut typo = member("Awa");
+    typo["birth_date"] = json!("0202-01-01");
+    let (status, body) = h.call("POST", "/api/members", Some(typo)).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("birth_date")),
+        "a year typed short is not a date of birth: {body}"
+    );
     assert_eq!(h.dump().await, before, "nothing written");
 }

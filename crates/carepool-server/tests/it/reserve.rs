@@ -112,6 +112,20 @@ pub async fn reserving_on_the_live_database(h: Harness) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "method", "{body}");
+    // Reserves are valued on what is known: not at a day to come.
+    let tomorrow = today + chrono::Days::new(1);
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/reserve",
+            Some(json!({ "valuation": tomorrow.to_string() })),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("valuation")),
+        "{body}"
+    );
     let (status, body) = h
         .call(
             "POST",
