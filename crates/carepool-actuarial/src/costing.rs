@@ -4,7 +4,7 @@
 //! expenditure), against the revenue stated: cost per capita, share of GDP and of government
 //! expenditure, and the financing gap.
 
-use crate::yearly::{AssumptionError, check_values, in_year, require};
+use crate::yearly::{AssumptionError, MAX_RATE, check_values, check_years, in_year, require};
 use serde::Serialize;
 
 /// A cell of the population (an age band and sex), its numbers each year.
@@ -123,6 +123,19 @@ impl Costing {
             ("government_share", &self.government_share),
             ("revenue", self.revenue.values()),
         ])?;
+        check_years("years", self.years)?;
+        let rate = |v: f64| v > -1.0 && v <= MAX_RATE;
+        for (what, values) in [
+            ("real_growth", &self.real_growth),
+            ("inflation", &self.inflation),
+            ("medical_excess", &self.medical_excess),
+        ] {
+            check_values(what, values, "above -1, at most 10", rate)?;
+        }
+        check_values("government_share", &self.government_share, "0 to 1", |v| {
+            (0.0..=1.0).contains(&v)
+        })?;
+        check_values("revenue", self.revenue.values(), "0 or more", |v| v >= 0.0)?;
         for (what, value) in [
             ("coverage_start", self.coverage_start),
             ("coverage_target", self.coverage_target),
@@ -334,6 +347,28 @@ mod tests {
         assert_eq!(
             costing.run().unwrap_err().to_string(),
             "benefit hospital: no population cell middle"
+        );
+    }
+
+    #[test]
+    fn infinite_or_absurd_inputs_and_horizons_are_refused_before_any_work() {
+        let mut costing = small();
+        costing.real_growth = vec![f64::INFINITY];
+        assert_eq!(
+            costing.run().unwrap_err().to_string(),
+            "real_growth: inf is out of range (above -1, at most 10)"
+        );
+        let mut costing = small();
+        costing.inflation = vec![1e308];
+        assert!(costing.run().is_err());
+        let mut costing = small();
+        costing.gdp = f64::NAN;
+        assert!(costing.run().is_err());
+        let mut costing = small();
+        costing.years = 100_000_000;
+        assert_eq!(
+            costing.run().unwrap_err().to_string(),
+            "years: 100000000 years; at most 200"
         );
     }
 

@@ -3,7 +3,7 @@
 //! population, priced with expenses and a contingency loading, levelled over the contract
 //! period, with the reserve a level premium builds up rolled forward and the refund at the end.
 
-use crate::yearly::{AssumptionError, check_values, in_year, require};
+use crate::yearly::{AssumptionError, MAX_RATE, check_values, check_years, in_year, require};
 use serde::Serialize;
 
 /// One line of the base table at its date: incidence per member-year and average cost.
@@ -164,37 +164,43 @@ impl Assumptions {
                 years: self.years,
             });
         }
-        let trend = |v: f64| v > -1.0 && v.is_finite();
+        check_years("years", self.years)?;
+        let trend = |v: f64| v > -1.0 && v <= MAX_RATE;
         check_values(
             "medical_inflation",
             &self.medical_inflation,
-            "above -1",
+            "above -1, at most 10",
             trend,
         )?;
         check_values(
             "technology_trend",
             &self.technology_trend,
-            "above -1",
+            "above -1, at most 10",
             trend,
         )?;
         check_values(
             "utilisation_trend",
             &self.utilisation_trend,
-            "above -1",
+            "above -1, at most 10",
             trend,
         )?;
         check_values("members", &self.members, "0 or more", |v| v >= 0.0)?;
-        check_values("family_size", &self.family_size, "above 0", |v| v > 0.0)?;
+        check_values(
+            "family_size",
+            &self.family_size,
+            "above 0, at most 100",
+            |v| v > 0.0 && v <= 100.0,
+        )?;
         check_values("expenses", &self.expenses, "0 to below 1", |v| {
             (0.0..1.0).contains(&v)
         })?;
-        check_values("contingency", &[self.contingency], "0 or more", |v| {
-            v >= 0.0
+        check_values("contingency", &[self.contingency], "0 to 10", |v| {
+            (0.0..=10.0).contains(&v)
         })?;
         check_values(
             "investment_return",
             &[self.investment_return],
-            "above -1",
+            "above -1, at most 10",
             trend,
         )?;
         check_values("refund_share", &[self.refund_share], "0 to 1", |v| {
@@ -544,6 +550,26 @@ pub(crate) mod tests {
         close(p.level_premium_per_member, 175.0);
         // Families of 5: 200 and 600 families, premiums 500 and 1,000.
         close(p.level_premium_per_family, 875.0);
+    }
+
+    #[test]
+    fn infinite_or_absurd_assumptions_and_horizons_are_refused() {
+        let refused = |change: &dyn Fn(&mut Assumptions)| {
+            let mut assumptions = two_years();
+            change(&mut assumptions);
+            assumptions.project().unwrap_err().to_string()
+        };
+        assert_eq!(
+            refused(&|a| a.contingency = f64::INFINITY),
+            "contingency: inf is out of range (0 to 10)"
+        );
+        assert!(refused(&|a| a.members = vec![f64::NAN]).starts_with("members: NaN"));
+        assert!(refused(&|a| a.medical_inflation = vec![1e308]).starts_with("medical_inflation"));
+        assert!(refused(&|a| a.family_size = vec![1e308]).starts_with("family_size"));
+        assert_eq!(
+            refused(&|a| a.years = 100_000_000),
+            "years: 100000000 years; at most 200"
+        );
     }
 
     #[test]

@@ -1,11 +1,21 @@
 //! What the projection and the national costing share: assumptions given year by year, and how
 //! they are checked.
 
+/// The most years a projection or a costing runs: far past any contract or plan, and a bound on
+/// the work one request can ask for.
+pub const MAX_YEARS: usize = 200;
+
+/// The largest yearly rate (inflation, a trend, growth, an investment return) an assumption may
+/// give: 10 is 1,000% a year, past any hyperinflation a scheme would price in.
+pub const MAX_RATE: f64 = 10.0;
+
 /// An assumption missing, or out of its range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AssumptionError {
     #[error("{0}: needs a value for the first year")]
     Missing(&'static str),
+    #[error("{what}: {years} years; at most {MAX_YEARS}")]
+    TooManyYears { what: &'static str, years: usize },
     #[error("{what}: {value} is out of range ({range})")]
     OutOfRange {
         what: String,
@@ -34,7 +44,8 @@ pub(crate) fn check_values(
     range: &'static str,
     ok: impl Fn(f64) -> bool,
 ) -> Result<(), AssumptionError> {
-    match values.iter().find(|&&v| !ok(v)) {
+    // Infinity and NaN are in no range: `inf` in a TOML file is a slip, never an assumption.
+    match values.iter().find(|&&v| !(v.is_finite() && ok(v))) {
         Some(&value) => Err(AssumptionError::OutOfRange {
             what: what.to_string(),
             value,
@@ -42,4 +53,12 @@ pub(crate) fn check_values(
         }),
         None => Ok(()),
     }
+}
+
+/// Refuses a horizon past [`MAX_YEARS`] before any work is done.
+pub(crate) fn check_years(what: &'static str, years: usize) -> Result<(), AssumptionError> {
+    if years > MAX_YEARS {
+        return Err(AssumptionError::TooManyYears { what, years });
+    }
+    Ok(())
 }

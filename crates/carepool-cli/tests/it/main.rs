@@ -1028,7 +1028,7 @@ fn the_worked_projection_runs_from_the_command_line() {
         "bad.json",
     ]);
     assert!(
-        error.contains("contingency: -0.02 is out of range (0 or more)"),
+        error.contains("contingency: -0.02 is out of range (0 to 10)"),
         "{error}"
     );
     assert!(!cli.dir.path().join("bad.json").exists());
