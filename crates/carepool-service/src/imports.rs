@@ -7,7 +7,7 @@ use crate::audit::Change;
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique, validate};
 use carepool_schema::{ColumnType, Record, Row, Table};
 use carepool_store::{Progress, StoreError, Writes};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The trail's action for the keys of records an import brought in new.
 pub(crate) const IMPORTED_NEW: &str = "import_new";
@@ -49,7 +49,38 @@ struct Compared {
     rows: Vec<Row>,
     /// The stored rows of the changed records, by key.
     before: HashMap<String, Row>,
+    /// The line of each changed record, by key.
+    changed_lines: HashMap<String, u64>,
     report: ImportReport,
+}
+
+impl Compared {
+    /// Each changed record's line, stored row and new row.
+    fn changes<'a>(&'a self, table: &Table) -> Vec<(u64, &'a Row, &'a Row)> {
+        self.rows
+            .iter()
+            .filter_map(|row| {
+                let key = table.key_text(row);
+                Some((*self.changed_lines.get(&key)?, self.before.get(&key)?, row))
+            })
+            .collect()
+    }
+
+    /// Leaves out the changed records on `lines` (rejected).
+    fn leave_out(&mut self, table: &Table, lines: &HashSet<u64>) {
+        let keys: HashSet<String> = self
+            .changed_lines
+            .iter()
+            .filter(|(_, line)| lines.contains(line))
+            .map(|(key, _)| key.clone())
+            .collect();
+        self.rows.retain(|row| !keys.contains(&table.key_text(row)));
+        self.report.changed.retain(|key| !keys.contains(key));
+        for key in &keys {
+            self.before.remove(key);
+            self.changed_lines.remove(key);
+        }
+    }
 }
 
 impl Registry {
@@ -110,8 +141,18 @@ impl Registry {
         } else {
             validate::split_until_clean(self, table, rows, problems).await?
         };
-        let values: Vec<Row> = good.into_iter().map(|r| r.item).collect();
-        let mut compared = self.compare_with_stored(table, values).await?;
+        let mut compared = self.compare_with_stored(table, good).await?;
+        let moves = validate::scheme_moves(self, table, &compared.changes(table)).await?;
+        let mut rejected = rejected;
+        if !moves.is_empty() {
+            if mode == ImportMode::AllOrNothing {
+                return Err(ServiceError::Invalid(moves));
+            }
+            let lines: HashSet<u64> = moves.iter().map(|p| p.line).collect();
+            compared.leave_out(table, &lines);
+            rejected.extend(moves);
+            rejected.sort_by_key(|p| p.line);
+        }
         compared.report.rejected = rejected;
         Ok(compared)
     }
@@ -121,22 +162,27 @@ impl Registry {
     async fn compare_with_stored(
         &self,
         table: &'static Table,
-        rows: Vec<Row>,
+        rows: Vec<Numbered<Row>>,
     ) -> Result<Compared, ServiceError> {
         let first = table.key[0];
         let mut compared = Compared {
             rows: Vec::new(),
             before: HashMap::new(),
+            changed_lines: HashMap::new(),
             report: ImportReport::default(),
         };
         let mut rows = rows.into_iter();
         loop {
-            let slice: Vec<Row> = rows.by_ref().take(COMPARED_AT_ONCE).collect();
+            let slice: Vec<Numbered<Row>> = rows.by_ref().take(COMPARED_AT_ONCE).collect();
             if slice.is_empty() {
                 break;
             }
             // By the first key column: a coverage file's members bring all their periods.
-            let firsts = unique(slice.iter().map(|row| row[first].format(ColumnType::Text)));
+            let firsts = unique(
+                slice
+                    .iter()
+                    .map(|row| row.item[first].format(ColumnType::Text)),
+            );
             let mut stored: HashMap<String, Row> = self
                 .store
                 .rows_where_in(table, first, &firsts)
@@ -144,7 +190,7 @@ impl Registry {
                 .into_iter()
                 .map(|row| (table.key_text(&row), row))
                 .collect();
-            for row in slice {
+            for Numbered { line, item: row } in slice {
                 let key = table.key_text(&row);
                 match stored.remove(&key) {
                     None => compared.report.new += 1,
@@ -154,6 +200,7 @@ impl Registry {
                     }
                     Some(before) => {
                         compared.report.changed.push(key.clone());
+                        compared.changed_lines.insert(key.clone(), line);
                         compared.before.insert(key, before);
                     }
                 }
@@ -178,6 +225,7 @@ impl Registry {
             rows,
             before,
             report,
+            ..
         } = compared;
         if rows.is_empty() {
             return Ok(report);

@@ -195,6 +195,20 @@ impl Registry {
         let table = R::table();
         let row = self.checked_single(&record).await?;
         let key = table.key_of(&row);
+        // Checked before the lock: a record's scheme is not something two writers race for.
+        if validate::keeps_a_scheme(table)
+            && let Some(stored) = self
+                .store
+                .rows_where_in(table, table.key[0], &[table.key_text(&row)])
+                .await?
+                .into_iter()
+                .next()
+        {
+            let moves = validate::scheme_moves(self, table, &[(0, &stored, &row)]).await?;
+            if !moves.is_empty() {
+                return Err(ServiceError::Invalid(moves));
+            }
+        }
         let mut reads = LockedReads::default();
         let stored = reads.add(Read::List {
             table,

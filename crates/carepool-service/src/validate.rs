@@ -8,7 +8,7 @@ use carepool_core::eligibility::check_enrolment;
 use carepool_core::registry::{Coverage, Family, Member, check_text};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_schema::Record;
-use carepool_schema::tables::{self, MEMBERS, members};
+use carepool_schema::tables::{self, FAMILIES, MEMBERS, families, members};
 use carepool_schema::{Reference, Row, Table, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -70,6 +70,96 @@ fn cells_in_bounds(table: &Table, rows: &[NumberedRow]) -> Problems {
         }
     }
     problems
+}
+
+/// Whether records of `table` belong to a scheme (families, and members through their family),
+/// one key column each.
+pub(crate) fn keeps_a_scheme(table: &Table) -> bool {
+    std::ptr::eq(table, &FAMILIES) || std::ptr::eq(table, &MEMBERS)
+}
+
+/// A family keeps its scheme, and a member the scheme of its family: a record moved between
+/// schemes by an import or an update would carry its history into another scheme's books (one
+/// scheme's member M0001 taken over by another's). `changed` gives each changed record's line,
+/// stored row and new row.
+pub(crate) async fn scheme_moves(
+    registry: &Registry,
+    table: &'static Table,
+    changed: &[(u64, &Row, &Row)],
+) -> Result<Problems, ServiceError> {
+    let text = |value: &Value| value.as_text().unwrap_or_default().to_string();
+    if std::ptr::eq(table, &FAMILIES) {
+        let scheme = |row: &Row| text(families::SCHEME.value(row));
+        return Ok(changed
+            .iter()
+            .filter(|(_, before, after)| scheme(before) != scheme(after))
+            .map(|(line, before, after)| {
+                moved(
+                    *line,
+                    "scheme",
+                    "family",
+                    &table.key_text(after),
+                    &scheme(before),
+                    &scheme(after),
+                )
+            })
+            .collect());
+    }
+    if !std::ptr::eq(table, &MEMBERS) {
+        return Ok(vec![]);
+    }
+    let family = |row: &Row| text(members::FAMILY_ID.value(row));
+    let moved_members: Vec<_> = changed
+        .iter()
+        .filter(|(_, before, after)| family(before) != family(after))
+        .collect();
+    if moved_members.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids = unique(
+        moved_members
+            .iter()
+            .flat_map(|(_, before, after)| [family(before), family(after)]),
+    );
+    let schemes: HashMap<String, String> = registry
+        .store
+        .rows_where_in(&FAMILIES, families::ID.index(), &ids)
+        .await?
+        .into_iter()
+        .map(|row| {
+            (
+                text(families::ID.value(&row)),
+                text(families::SCHEME.value(&row)),
+            )
+        })
+        .collect();
+    Ok(moved_members
+        .iter()
+        .filter_map(|(line, before, after)| {
+            let from = schemes.get(&family(before))?;
+            let to = schemes.get(&family(after))?;
+            (from != to).then(|| {
+                moved(
+                    *line,
+                    "family_id",
+                    "member",
+                    &table.key_text(after),
+                    from,
+                    to,
+                )
+            })
+        })
+        .collect())
+}
+
+fn moved(line: u64, field: &str, what: &str, key: &str, from: &str, to: &str) -> RowProblem {
+    RowProblem::new(
+        line,
+        Some(field),
+        format!(
+            "{what} {key} belongs to scheme {from}; it cannot move to scheme {to} by an import or an update: enrol it in {to} under an id of its own"
+        ),
+    )
 }
 
 /// Keys, and unique values such as a member's national id, may appear once in an input.

@@ -224,3 +224,54 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
     );
     assert_eq!(h.dump().await, before, "nothing written");
 }
+
+/// A family keeps its scheme, and a member the scheme of its family: neither an import nor an
+/// update moves one into another scheme (the error names both), on both databases.
+pub async fn a_family_or_member_cannot_move_between_schemes(h: Harness) {
+    load_registry(&h).await;
+    h.load_scheme(&crate::support::example("mutual/scheme.toml"))
+        .await;
+    let mutual_family = json!({ "id": "F9", "scheme": "mho-kb", "location_code": "V1",
+        "poverty_score": null, "household_id": null });
+    let (status, body) = h.call("POST", "/api/families", Some(mutual_family)).await;
+    assert_eq!(status.as_u16(), 201, "{body}");
+    let before = h.dump().await;
+
+    let moved_family = h.write(
+        "families-moved.csv",
+        "id,scheme,location_code,poverty_score,household_id\nF1,mho-kb,V1,22.5,HH1\n",
+    );
+    match h.import("families", &moved_family).await {
+        Err(carepool_io::CsvError::Rows { problems, .. }) => {
+            let problem = &problems[0];
+            assert_eq!(
+                (problem.line, problem.column.as_deref()),
+                (2, Some("scheme"))
+            );
+            assert!(
+                problem.message.contains("family F1 belongs to scheme pip")
+                    && problem.message.contains("cannot move to scheme mho-kb"),
+                "{}",
+                problem.message
+            );
+        }
+        other => panic!("expected the move refused, got {other:?}"),
+    }
+    let (status, mut member) = h.call("GET", "/api/members/M1", None).await;
+    assert_eq!(status.as_u16(), 200, "{member}");
+    member["family_id"] = json!("F9");
+    let (status, body) = h.call("PUT", "/api/members/M1", Some(member)).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("family_id")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("member M1 belongs to scheme pip"),
+        "{body}"
+    );
+    assert_eq!(h.dump().await, before, "nothing moved");
+}
