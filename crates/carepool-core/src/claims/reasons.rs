@@ -66,7 +66,7 @@ reason_codes! {
     MalformedDates = "malformed_dates", Reject, "Dates missing or out of order (a visit date, or admission then discharge, on or before the date received).";
     MalformedAmounts = "malformed_amounts", Reject, "No lines, a quantity below 1, or a unit price that is not positive.";
     MalformedCodes = "malformed_codes", Reject, "A diagnosis code that is not an ICD-10 code.";
-    DuplicateClaim = "duplicate_claim", Review, "Probable duplicate: another claim for the same member, facility and dates was received first.";
+    DuplicateClaim = "duplicate_claim", Review, "Probable duplicate: another claim for the same member, facility and dates was received first; held even when a limit cut it to nothing.";
     MemberUnknown = "member_unknown", Reject, "No member with that id.";
     MemberPending = "member_pending", Reject, "The member's registration is pending: not entitled to claim.";
     MemberInactive = "member_inactive", Reject, "The member was inactive on the date of service.";

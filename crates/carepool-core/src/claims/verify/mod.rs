@@ -13,7 +13,7 @@ mod sharing;
 
 pub use cover::{CategoryLeft, CoverStatus, cover_status};
 
-use super::reasons::{Reason, ReasonCode as R};
+use super::reasons::{Effect, Reason, ReasonCode as R};
 use super::review;
 use super::usage::{Ledger, Usage, UsageKey};
 use super::{Amounts, Claim, ClaimLine, ClaimStatus, Setting};
@@ -252,7 +252,14 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
         reasons.push(Reason::claim(code, message).with_amount(claim.copay_collected));
     }
 
-    if status != ClaimStatus::Rejected {
+    // A probable duplicate is held even when the limit cut it to nothing (its first claim may be
+    // what used the limit up: paid twice for one stay once the limit resets or is raised); a
+    // claim or line refused outright is not.
+    let refused_outright = reasons
+        .iter()
+        .chain(&line_reasons)
+        .any(|r| r.code.effect() == Effect::Reject);
+    if status != ClaimStatus::Rejected || !refused_outright {
         let mut held = checks::duplicate_of(claim, context.history)
             .map(|prior| {
                 vec![Reason::claim(
@@ -264,11 +271,13 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
                 )]
             })
             .unwrap_or_default();
-        held.extend(review::selection(
-            claim,
-            amounts.claimed,
-            &found.scheme.review,
-        ));
+        if status != ClaimStatus::Rejected {
+            held.extend(review::selection(
+                claim,
+                amounts.claimed,
+                &found.scheme.review,
+            ));
+        }
         if !held.is_empty() {
             status = ClaimStatus::InReview;
             reasons.extend(held);

@@ -804,6 +804,18 @@ fn a_second_claim_for_the_same_stay_under_another_number_goes_to_review() {
     );
     world.history[0].status = ClaimStatus::Rejected;
     assert_eq!(world.judge(&again).status, ClaimStatus::Approved);
+
+    // Cut to nothing by the limit its twin used, it is still held, not rejected and forgotten.
+    world.history[0].status = ClaimStatus::Approved;
+    world.used("", "secondary", 50_000);
+    let cut = world.judge(&again);
+    assert_eq!(cut.amounts.approved, Money::ZERO);
+    assert_eq!(cut.status, ClaimStatus::InReview);
+    assert!(codes(&cut).contains(&R::DuplicateClaim));
+    // Refused outright (a service outside the package), it is not held.
+    let mut refused = again.clone();
+    refused.lines = vec![line("MRI", 1, 9000)];
+    assert_eq!(world.judge(&refused).status, ClaimStatus::Rejected);
 }
 
 #[test]
