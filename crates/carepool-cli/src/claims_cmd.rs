@@ -40,6 +40,10 @@ pub enum ClaimsCommand {
         /// Why: kept with the claim.
         #[arg(long)]
         note: String,
+        /// The claim is held as a probable duplicate and is not one: needed to approve or
+        /// adjust it (recorded with the note).
+        #[arg(long)]
+        not_duplicate: bool,
         #[arg(long)]
         date: Option<NaiveDate>,
     },
@@ -126,6 +130,7 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
             adjust,
             reject,
             note,
+            not_duplicate,
             date,
         } => {
             let action = match (approve, adjust, reject) {
@@ -135,7 +140,13 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 _ => bail!("say --approve, --adjust AMOUNT or --reject"),
             };
             let view = registry
-                .review_claim(&id, &action, &note, date.unwrap_or_else(today))
+                .review_claim(
+                    &id,
+                    &action,
+                    &note,
+                    not_duplicate,
+                    date.unwrap_or_else(today),
+                )
                 .await?;
             println!(
                 "{}: {} (approved {})",

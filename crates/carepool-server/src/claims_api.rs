@@ -219,6 +219,9 @@ struct ReviewBody {
     #[serde(flatten)]
     action: ReviewAction,
     note: String,
+    /// The reviewer says a claim held as a probable duplicate is not one.
+    #[serde(default)]
+    not_duplicate: bool,
 }
 
 // Written out: the decision is the core's `ReviewAction`, flattened into the body.
@@ -227,7 +230,8 @@ json_schema!(ReviewBody, "ReviewBody", {
     "properties": {
         "decision": { "type": "string", "enum": ["approve", "adjust", "reject"] },
         "approved": { "type": "string", "description": "For adjust: what the scheme pays." },
-        "note": { "type": "string" }
+        "note": { "type": "string" },
+        "not_duplicate": { "type": "boolean", "description": "Needed to approve or adjust a probable duplicate: the reviewer says it is not one." }
     }
 });
 
@@ -253,7 +257,13 @@ pub async fn review(
     claim_within(&caller, &registry, &id).await?;
     let registry = registry.acting_as(caller.actor()?);
     let view = registry
-        .review_claim(&id, &body.action, &body.note, registry.today())
+        .review_claim(
+            &id,
+            &body.action,
+            &body.note,
+            body.not_duplicate,
+            registry.today(),
+        )
         .await?;
     Ok(Json(json(&view)?))
 }

@@ -282,7 +282,8 @@ fn claims_story(cli: Cli) {
         out.contains("[above_tariff] line 2: cut by 1,500.00: above tariff for service HOSP-DAY"),
         "{out}"
     );
-    let out = cli.ok(&[
+    // H-0004 is the same stay as H-0001, sent again: paying it takes the reviewer's word.
+    let adjust = [
         "claims",
         "review",
         "CHR-HD/H-0004",
@@ -292,11 +293,20 @@ fn claims_story(cli: Cli) {
         "one day too long",
         "--date",
         "2025-08-10",
+    ];
+    let error = cli.fails(&adjust);
+    assert!(error.contains("probable duplicate"), "{error}");
+    let out = cli.ok(&[
+        "claims",
+        "review",
+        "CHR-HD/H-0004",
+        "--reject",
+        "--note",
+        "same stay as H-0001",
+        "--date",
+        "2025-08-10",
     ]);
-    assert!(
-        out.contains("partially_approved (approved 5000.00)"),
-        "{out}"
-    );
+    assert!(out.contains("rejected"), "{out}");
     let error = cli.fails(&[
         "claims",
         "review",
@@ -310,7 +320,7 @@ fn claims_story(cli: Cli) {
     // A payment run is proposed, then released; the machine's account may take both steps.
     let out = cli.ok(&["claims", "pay", "--period", "2025-08"]);
     assert!(
-        out.contains("2025-08/provider/CHR-HD: 2 claim(s), 13800.00"),
+        out.contains("2025-08/provider/CHR-HD: 1 claim(s), 8800.00"),
         "{out}"
     );
     assert!(
@@ -351,7 +361,7 @@ fn claims_story(cli: Cli) {
         "{out}"
     );
     assert!(
-        out.contains("and paid on 2025-09-05: 4 claim(s), "),
+        out.contains("and paid on 2025-09-05: 3 claim(s), "),
         "{out}"
     );
     let error = cli.fails(&["claims", "pay", "--release", "2025-08/1"]);

@@ -114,6 +114,31 @@ pub enum ReviewError {
     NoNote,
     #[error("claim {id} was received or submitted by {user}: another reviewer must decide it")]
     OwnClaim { id: String, user: String },
+    #[error(
+        "claim {0} is held as a probable duplicate: reject it, or approve or adjust it only if it is not one (--not-duplicate; \"not_duplicate\": true in the API)"
+    )]
+    ProbableDuplicate(String),
+}
+
+/// A claim held as a probable duplicate is paid only when its reviewer says it is not one:
+/// approving the second claim of a stay pays the stay twice. Returns the note as kept with the
+/// decision, which says so when the reviewer did.
+pub fn duplicate_note(
+    id: &str,
+    status: ClaimStatus,
+    reason_codes: &[R],
+    action: &ReviewAction,
+    not_duplicate: bool,
+    note: &str,
+) -> Result<String, ReviewError> {
+    // A claim out of review is refused as such by `apply_review`.
+    let flagged = status == ClaimStatus::InReview && reason_codes.contains(&R::DuplicateClaim);
+    let pays = !matches!(action, ReviewAction::Reject);
+    match (flagged && pays, not_duplicate) {
+        (true, false) => Err(ReviewError::ProbableDuplicate(id.to_string())),
+        (true, true) => Ok(format!("not a duplicate: {note}")),
+        (false, _) => Ok(note.to_string()),
+    }
 }
 
 /// Segregation of duties: nobody reviews a claim they received or submitted (see
@@ -251,6 +276,75 @@ pub fn released_usage(
 mod tests {
     use super::*;
     use crate::scheme::{Percent, ReviewNorm};
+
+    #[test]
+    fn a_probable_duplicate_is_paid_only_when_its_reviewer_says_it_is_not_one() {
+        let flagged = [R::DuplicateClaim];
+        let adjust = ReviewAction::Adjust {
+            approved: Money::from_units(5000),
+        };
+        for action in [&ReviewAction::Approve, &adjust] {
+            assert_eq!(
+                duplicate_note(
+                    "H1/2",
+                    ClaimStatus::InReview,
+                    &flagged,
+                    action,
+                    false,
+                    "fine"
+                ),
+                Err(ReviewError::ProbableDuplicate("H1/2".into()))
+            );
+            assert_eq!(
+                duplicate_note(
+                    "H1/2",
+                    ClaimStatus::InReview,
+                    &flagged,
+                    action,
+                    true,
+                    "another stay"
+                )
+                .unwrap(),
+                "not a duplicate: another stay"
+            );
+        }
+        assert_eq!(
+            duplicate_note(
+                "H1/2",
+                ClaimStatus::InReview,
+                &flagged,
+                &ReviewAction::Reject,
+                false,
+                "same stay"
+            )
+            .unwrap(),
+            "same stay"
+        );
+        assert_eq!(
+            duplicate_note(
+                "H1/2",
+                ClaimStatus::InReview,
+                &[R::ReviewAmount],
+                &ReviewAction::Approve,
+                false,
+                "ok"
+            )
+            .unwrap(),
+            "ok"
+        );
+        // Out of review, the claim is refused as such by `apply_review`, not here.
+        assert!(
+            duplicate_note(
+                "H1/2",
+                ClaimStatus::Rejected,
+                &flagged,
+                &ReviewAction::Approve,
+                false,
+                "again"
+            )
+            .is_ok()
+        );
+    }
 
     fn m(units: i64) -> Money {
         Money::from_units(units)

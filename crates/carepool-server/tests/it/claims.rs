@@ -141,10 +141,30 @@ pub async fn claims_story(h: Harness) {
         .call("GET", "/api/members/M4/cover?date=2025-08-01", None)
         .await;
     assert_eq!(cover["categories"][0]["left"], "6000.00");
+    // Paying a probable duplicate takes the reviewer's word that it is not one, recorded.
     let (status, body) = h
-        .call("POST", "/api/claims/H1/7/review", Some(json!({ "decision": "adjust", "approved": "10000", "note": "a second operation, not a duplicate; one day less" })))
+        .call(
+            "POST",
+            "/api/claims/H1/7/review",
+            Some(json!({ "decision": "adjust", "approved": "10000", "note": "one day less" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("probable duplicate"),
+        "{body}"
+    );
+    let (status, body) = h
+        .call("POST", "/api/claims/H1/7/review", Some(json!({ "decision": "adjust", "approved": "10000", "note": "a second operation; one day less", "not_duplicate": true })))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["review_note"], "not a duplicate: a second operation; one day less",
+        "{body}"
+    );
     assert_eq!(body["status"], "partially_approved");
     assert_eq!(body["approved"], "10000.00");
     assert_eq!(
@@ -401,7 +421,7 @@ pub async fn a_reviewer_may_not_review_a_claim_they_sent(h: Harness) {
     }
     let approve = ReviewAction::Approve;
     let refused = awa
-        .review_claim("H1/7", &approve, "seen the file", today)
+        .review_claim("H1/7", &approve, "seen the file", false, today)
         .await
         .unwrap_err();
     assert!(matches!(refused, ServiceError::Forbidden(_)), "{refused:?}");
@@ -419,8 +439,9 @@ pub async fn a_reviewer_may_not_review_a_claim_they_sent(h: Harness) {
         reviews(trail(&h).await).is_empty(),
         "a refusal leaves nothing"
     );
+    // H1/7 is held as a probable duplicate of H1/6: ben says it is not one.
     let reviewed = ben
-        .review_claim("H1/7", &approve, "seen the file", today)
+        .review_claim("H1/7", &approve, "seen the file", true, today)
         .await
         .unwrap();
     let hands = |view: &ClaimView| {
@@ -438,12 +459,16 @@ pub async fn a_reviewer_may_not_review_a_claim_they_sent(h: Harness) {
         .await
         .unwrap();
     ben.adjudicate_received(today, &|_| {}).await.unwrap();
-    let refused = carol.review_claim("H1/8", &approve, "fine", today).await;
+    let refused = carol
+        .review_claim("H1/8", &approve, "fine", false, today)
+        .await;
     assert!(
         matches!(refused, Err(ServiceError::Forbidden(_))),
         "{refused:?}"
     );
-    let reviewed = ben.review_claim("H1/8", &approve, "fine", today).await;
+    let reviewed = ben
+        .review_claim("H1/8", &approve, "fine", true, today)
+        .await;
     assert_eq!(
         hands(&reviewed.unwrap()),
         (Some("carol".into()), Some("ben".into()))

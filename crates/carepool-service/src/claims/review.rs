@@ -5,7 +5,9 @@ use crate::Registry;
 use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
-use carepool_core::claims::review::{ReviewAction, apply_review, check_reviewer, released_usage};
+use carepool_core::claims::review::{
+    ReviewAction, ReviewError, apply_review, check_reviewer, duplicate_note, released_usage,
+};
 use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::version_in_force;
@@ -19,12 +21,15 @@ use chrono::NaiveDate;
 
 impl Registry {
     /// Approves, adjusts or rejects a claim in review, with the reviewer's note. What an
-    /// adjustment or a rejection takes off the approved amount is given back to the limit.
+    /// adjustment or a rejection takes off the approved amount is given back to the limit. A
+    /// probable duplicate is approved or adjusted only with `not_duplicate` (see
+    /// [`duplicate_note`]).
     pub async fn review_claim(
         &self,
         id: &str,
         action: &ReviewAction,
         note: &str,
+        not_duplicate: bool,
         today: NaiveDate,
     ) -> Result<ClaimView, ServiceError> {
         self.check_decision_date(today)?;
@@ -81,9 +86,19 @@ impl Registry {
                             key: id.to_string(),
                         })?;
                     let lines: Vec<_> = record.line_decisions.iter().map(|l| l.amounts).collect();
+                    let refused = |e: ReviewError| StoreError::Conflict(e.to_string());
+                    let note = duplicate_note(
+                        id,
+                        record.status,
+                        &record.reason_codes,
+                        action,
+                        not_duplicate,
+                        note,
+                    )
+                    .map_err(refused)?;
                     let reviewed =
-                        apply_review(id, record.status, &lines, record.allowance, action, note)
-                            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                        apply_review(id, record.status, &lines, record.allowance, action, &note)
+                            .map_err(refused)?;
                     let ledger =
                         super::context::ledger(&usage_rows).map_err(StoreError::internal)?;
 
@@ -118,7 +133,7 @@ impl Registry {
                     }
                     record.reason_codes.push(reviewed.reason.code);
                     record.decided_date = Some(today);
-                    record.review_note = Some(note.to_string());
+                    record.review_note = Some(note.clone());
                     record.reviewed_by = Some(self.actor().name().to_string());
                     let (row, mut lines) = claim_tables::claim_rows(&record);
                     // Lines keep the reason codes they had.
