@@ -33,10 +33,39 @@ pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError
                     "packages[{p}]: give the tariff inline or as tariff_file, not both"
                 )));
             }
-            package.tariff = read_tariff(&base.join(&file))?;
+            let target = base.join(&file);
+            if !inside(base, Path::new(&file)) {
+                return Err(invalid(format!(
+                    "packages[{p}].tariff_file: '{file}' is outside the scheme file's folder; a tariff is kept beside its scheme"
+                )));
+            }
+            package.tariff = read_tariff(&target)?;
         }
     }
     Ok(definition)
+}
+
+/// Whether `file`, named in a scheme file in `folder`, lies in that folder once links and `..`
+/// are resolved: a scheme file names its tariff, never another file of the machine
+/// (`/etc/shadow`, `/dev/zero`). A file that does not exist is let through when its name stays
+/// in the folder, to be reported as missing.
+fn inside(folder: &Path, file: &Path) -> bool {
+    // A scheme file named without a folder lies in the working directory.
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    match (folder.canonicalize(), folder.join(file).canonicalize()) {
+        (Ok(folder), Ok(target)) => target.starts_with(folder),
+        (Ok(_), Err(_)) => file.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        }),
+        (Err(_), _) => false,
+    }
 }
 
 /// A TOML file into `T` (dates read as ISO text), a problem named with where in the file it is.
@@ -242,6 +271,28 @@ limit = { amount = "50000", per = "family" }
             error.contains("tariff.csv: line 2, column price"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_tariff_file_outside_the_schemes_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let scheme_dir = dir.path().join("scheme");
+        std::fs::create_dir(&scheme_dir).unwrap();
+        write(
+            dir.path(),
+            "tariff.csv",
+            "service_code,description,benefit_category,level,price,sex,min_age,max_age\n",
+        );
+        for outside in ["../tariff.csv", "/etc/passwd", "/dev/zero"] {
+            let text = SCHEME.replace("tariff.csv", outside);
+            let error = read_scheme_file(&write(&scheme_dir, "s.toml", &text))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("tariff_file") && error.contains("outside the scheme file's folder"),
+                "{outside}: {error}"
+            );
+        }
     }
 
     #[test]
