@@ -61,6 +61,13 @@ impl fmt::Display for RowProblem {
     }
 }
 
+impl ServiceError {
+    /// One field of a record given alone (not from a file) breaks a rule.
+    pub fn field(broken: FieldError) -> ServiceError {
+        ServiceError::Invalid(vec![RowProblem::of_field(0, broken)])
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The input breaks rules; nothing was written.

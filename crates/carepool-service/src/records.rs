@@ -156,8 +156,7 @@ impl<R: Record> Query<R> {
                     ),
                 )
             })?;
-        let value = Value::parse(&table.columns[index], text)
-            .map_err(|broken| ServiceError::Invalid(vec![RowProblem::of_field(0, broken)]))?;
+        let value = Value::parse(&table.columns[index], text).map_err(ServiceError::field)?;
         self.list.filters.push((index, value));
         Ok(self)
     }
@@ -248,7 +247,7 @@ impl Registry {
     /// One record from the API, after the same checks as an import.
     async fn checked_single<R: Record>(&self, record: &R) -> Result<Row, ServiceError> {
         if let Err(broken) = record.check() {
-            return Err(ServiceError::Invalid(vec![RowProblem::of_field(0, broken)]));
+            return Err(ServiceError::field(broken));
         }
         let rows = [Numbered {
             line: 0,

@@ -11,6 +11,16 @@ use carepool_service::claims::ReceivedClaim;
 use chrono::Days;
 use serde_json::{Value, json};
 
+/// The first problem of an import refused whole; any other outcome fails the test.
+fn first_problem(
+    imported: Result<carepool_io::ImportSummary, carepool_io::CsvError>,
+) -> carepool_service::RowProblem {
+    match imported {
+        Err(carepool_io::CsvError::Rows { mut problems, .. }) => problems.remove(0),
+        other => panic!("expected the file refused, got {other:?}"),
+    }
+}
+
 fn claim_json(claim: &carepool_core::claims::Claim) -> Value {
     serde_json::to_value(claim).unwrap()
 }
@@ -182,21 +192,16 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
         "families-nul.csv",
         "id,scheme,location_code,poverty_score,household_id\nF7,pip,V1,22.5,HH\u{0}7\n",
     );
-    match h.import("families", &file).await {
-        Err(carepool_io::CsvError::Rows { problems, .. }) => {
-            let problem = &problems[0];
-            assert_eq!(
-                (problem.line, problem.column.as_deref()),
-                (2, Some("household_id"))
-            );
-            assert!(
-                problem.message.contains("a NUL byte"),
-                "{}",
-                problem.message
-            );
-        }
-        other => panic!("expected the file refused, got {other:?}"),
-    }
+    let problem = first_problem(h.import("families", &file).await);
+    assert_eq!(
+        (problem.line, problem.column.as_deref()),
+        (2, Some("household_id"))
+    );
+    assert!(
+        problem.message.contains("a NUL byte"),
+        "{}",
+        problem.message
+    );
     let member = |name: &str| {
         json!({ "id": "M70", "family_id": "F1", "name": name, "relationship": "child",
             "sex": "M", "birth_date": "2020-01-01", "national_id": null, "categories": [],
@@ -241,22 +246,17 @@ pub async fn a_family_or_member_cannot_move_between_schemes(h: Harness) {
         "families-moved.csv",
         "id,scheme,location_code,poverty_score,household_id\nF1,mho-kb,V1,22.5,HH1\n",
     );
-    match h.import("families", &moved_family).await {
-        Err(carepool_io::CsvError::Rows { problems, .. }) => {
-            let problem = &problems[0];
-            assert_eq!(
-                (problem.line, problem.column.as_deref()),
-                (2, Some("scheme"))
-            );
-            assert!(
-                problem.message.contains("family F1 belongs to scheme pip")
-                    && problem.message.contains("cannot move to scheme mho-kb"),
-                "{}",
-                problem.message
-            );
-        }
-        other => panic!("expected the move refused, got {other:?}"),
-    }
+    let problem = first_problem(h.import("families", &moved_family).await);
+    assert_eq!(
+        (problem.line, problem.column.as_deref()),
+        (2, Some("scheme"))
+    );
+    assert!(
+        problem.message.contains("family F1 belongs to scheme pip")
+            && problem.message.contains("cannot move to scheme mho-kb"),
+        "{}",
+        problem.message
+    );
     let (status, mut member) = h.call("GET", "/api/members/M1", None).await;
     assert_eq!(status.as_u16(), 200, "{member}");
     member["family_id"] = json!("F9");

@@ -69,12 +69,7 @@ impl Registry {
         problems.extend(check_resent(&claims, |id| {
             stored.get(id).map(|record| &record.claim)
         }));
-        let provider_ids: Vec<String> = claims
-            .iter()
-            .map(|c| c.claim.provider_id.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let provider_ids = crate::unique(claims.iter().map(|c| c.claim.provider_id.clone()));
         let known = self.store.existing_keys(&PROVIDERS, &provider_ids).await?;
         problems.extend(check_providers_known(
             &claims,
@@ -216,8 +211,7 @@ impl ClaimView {
 impl Registry {
     /// Refuses a decision or payment dated after today (or implausibly).
     fn check_decision_date(&self, date: NaiveDate) -> Result<(), ServiceError> {
-        dates::check_not_after_today("date", date, self.today())
-            .map_err(|e| ServiceError::Invalid(vec![RowProblem::of_field(0, e)]))
+        dates::check_not_after_today("date", date, self.today()).map_err(ServiceError::field)
     }
 }
 

@@ -66,8 +66,12 @@ fn all_rows(table: &'static carepool_schema::Table, filters: Vec<(usize, Value)>
 }
 
 fn parse_period(text: &str) -> Result<Period, ServiceError> {
-    Period::parse(text)
-        .map_err(|message| ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)]))
+    Period::parse(text).map_err(period_refused)
+}
+
+/// A period that cannot be paid: not a month, or not over.
+fn period_refused(message: String) -> ServiceError {
+    ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
 }
 
 /// Reads every claim that may be paid: decided and not yet paid.
@@ -134,9 +138,7 @@ impl Registry {
     /// nothing.
     pub async fn propose_payment_run(&self, period: &str) -> Result<PaymentReport, ServiceError> {
         let period = parse_period(period)?;
-        period.check_ended(self.today()).map_err(|message| {
-            ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
-        })?;
+        period.check_ended(self.today()).map_err(period_refused)?;
         let period_text = period.as_str().to_string();
         let mut reads = LockedReads::default();
         let due_claims = payable_claims(&mut reads);
