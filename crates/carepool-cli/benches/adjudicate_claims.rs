@@ -167,9 +167,14 @@ async fn submit_over_http(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(carepool_server::serve(registry.clone(), listener, async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(carepool_server::serve(
+        registry.clone(),
+        listener,
+        Default::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let tokens = facility_tokens(&registry, &claims).await;
     let bodies: Vec<(String, Bytes)> = claims

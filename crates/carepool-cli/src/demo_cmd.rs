@@ -8,6 +8,7 @@ use carepool_core::access::Role;
 use carepool_core::registry::Provider;
 use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIMS, claims};
+use carepool_server::ServeLimits;
 use carepool_service::users::{NewUser, random_password};
 use carepool_service::{Query, Registry};
 use carepool_store::Store;
@@ -125,7 +126,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    carepool_server::serve(registry, listener, shutdown).await?;
+    carepool_server::serve(registry, listener, ServeLimits::default(), shutdown).await?;
     store.close().await;
     Ok(())
 }

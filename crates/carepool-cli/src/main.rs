@@ -8,6 +8,7 @@ mod experience_cmd;
 mod explain;
 mod project_cmd;
 mod reserve_cmd;
+mod serve_cmd;
 mod synth_cmd;
 mod user_cmd;
 
@@ -132,6 +133,8 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "CAREPOOL_ADDR")]
         addr: Option<String>,
+        #[command(flatten)]
+        limits: serve_cmd::LimitArgs,
     },
 }
 
@@ -324,7 +327,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             let view = registry.family_view(&id, as_of).await?;
             println!("{}", serde_json::to_string_pretty(&view)?);
         }
-        Command::Serve { addr } => {
+        Command::Serve { addr, limits } => {
+            let limits = limits.limits()?;
             let addr = addr
                 .or_else(|| config.addr.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -338,7 +342,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            carepool_server::serve(registry.clone(), listener, shutdown).await?;
+            carepool_server::serve(registry.clone(), listener, limits, shutdown).await?;
         }
     }
     Ok(())

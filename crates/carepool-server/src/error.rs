@@ -10,6 +10,8 @@
 //! |                |        | session's write without its CSRF token                     |
 //! | `locked`       | 429    | too many failed sign-ins of late                           |
 //! | `unsupported_media_type` | 415 | a write whose body is not `application/json`     |
+//! | `payload_too_large` | 413 | a body past the server's bound (README, limits)       |
+//! | `request_timeout` | 408 | a body that did not arrive in the server's time           |
 //! | `invalid`      | 422    | a field breaks a rule; `field` names it                    |
 //! | `not_eligible` | 422    | an enrolment refused by eligibility; `rules` lists them    |
 //! | `not_found`    | 404    | no such record or endpoint                                 |
@@ -39,6 +41,8 @@ pub enum ErrorCode {
     Forbidden,
     Locked,
     UnsupportedMediaType,
+    PayloadTooLarge,
+    RequestTimeout,
     Invalid,
     NotEligible,
     NotFound,
@@ -144,6 +148,22 @@ impl ApiError {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnsupportedMediaType,
+            message,
+        )
+    }
+
+    pub fn payload_too_large(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            message,
+        )
+    }
+
+    pub fn request_timeout(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::RequestTimeout,
             message,
         )
     }

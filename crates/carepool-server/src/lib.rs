@@ -7,6 +7,7 @@
 mod audit_api;
 mod auth;
 mod claims_api;
+mod connections;
 mod costing_api;
 mod error;
 mod experience_api;
@@ -21,7 +22,7 @@ mod sessions;
 
 pub use auth::Access;
 use axum::body::Bytes;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::middleware;
 use axum::{Json, Router};
 use carepool_core::access::Permission;
@@ -31,6 +32,7 @@ use carepool_schema::kinds::Kind;
 use carepool_schema::{Record, with_record_type};
 use carepool_service::{Key, Registry};
 use chrono::NaiveDate;
+pub use connections::ServeLimits;
 use error::{ApiError, ErrorBody};
 use intake::Intake;
 use registry_api::{collection_path, create, history, history_path, item_path, list, read, update};
@@ -45,15 +47,15 @@ use tokio::net::TcpListener;
 const DEFAULT_PER_PAGE: u64 = 50;
 const MAX_PER_PAGE: u64 = 1_000;
 
-/// Serves the API on `listener` until `shutdown` completes. Tests pass a listener on port 0.
+/// Serves the API on `listener` within `limits` until `shutdown` completes. Tests pass a
+/// listener on port 0.
 pub async fn serve(
     registry: Registry,
     listener: TcpListener,
+    limits: ServeLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(registry))
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve_app(router_with(registry, limits), listener, limits, shutdown).await
 }
 
 /// What handlers share: the registry, and the intake that judges claims as they arrive.
@@ -75,8 +77,14 @@ impl FromRef<AppState> for Intake {
     }
 }
 
-/// The API's routes; starts the claims intake's task on the current tokio runtime.
+/// The API's routes within the default limits; starts the claims intake's task on the current
+/// tokio runtime.
 pub fn router(registry: Registry) -> Router {
+    router_with(registry, ServeLimits::default())
+}
+
+/// The API's routes, their bodies held to `limits`.
+pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
     let state = AppState {
         intake: Intake::start(registry.clone()),
         registry,
@@ -88,6 +96,12 @@ pub fn router(registry: Registry) -> Router {
             state.clone(),
             auth::identify,
         ))
+        .layer(middleware::from_fn_with_state(
+            limits,
+            connections::bound_body,
+        ))
+        // The body is bounded above; the extractors' own bound follows it.
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Outermost: a write that is not JSON is refused before its caller is looked up.
         .layer(middleware::from_fn(json_writes::require_json))
         .with_state(state)

@@ -377,6 +377,8 @@ mod tests {
                 "forbidden",
                 "locked",
                 "unsupported_media_type",
+                "payload_too_large",
+                "request_timeout",
                 "invalid",
                 "not_eligible",
                 "not_found",

@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod bad_input;
 mod claims;
+mod connections;
 mod experience;
 mod hardening;
 mod reserve;
