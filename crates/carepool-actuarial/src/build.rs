@@ -47,6 +47,14 @@ pub enum BuildError {
     },
     #[error("no claim was reported by the valuation date {0}")]
     NoClaims(NaiveDate),
+    #[error(
+        "the claims from {first} to the valuation make {origins} origins by {period}; a triangle has at most {MAX_ORIGINS}: take a longer origin period"
+    )]
+    TooManyOrigins {
+        first: String,
+        origins: i64,
+        period: &'static str,
+    },
     #[error(transparent)]
     Triangle(#[from] TriangleError),
 }
@@ -139,6 +147,10 @@ impl Period {
     }
 }
 
+/// The most origins a triangle built from claims may have: a century of months. The triangle
+/// holds origins² / 2 cells, so the bound is checked before any is made.
+pub const MAX_ORIGINS: i64 = 1_200;
+
 /// The cumulative triangle of the claims known at `valuation`: origins from the first period a
 /// claim was incurred in to the valuation's period; a claim counts from the period it was
 /// reported (or paid) in, if that is not after the valuation date.
@@ -184,7 +196,15 @@ pub fn build(
         cells.push((origin, period.index(date) - origin, value));
     }
     let first = first.ok_or(BuildError::NoClaims(valuation))?;
-    let origins = (last - first + 1) as usize;
+    let origins = last - first + 1;
+    if origins > MAX_ORIGINS {
+        return Err(BuildError::TooManyOrigins {
+            first: period.label(first),
+            origins,
+            period: period.name(),
+        });
+    }
+    let origins = origins as usize;
     let mut incremental: Vec<Vec<f64>> = (0..origins).map(|i| vec![0.0; origins - i]).collect();
     for (origin, lag, value) in cells {
         incremental[(origin - first) as usize][lag as usize] += value;
@@ -334,5 +354,34 @@ mod tests {
             error.to_string(),
             "claim 0: reported on 2025-02-01 is before it was incurred on 2025-03-01"
         );
+    }
+
+    #[test]
+    fn a_triangle_past_a_century_of_months_is_refused_before_it_is_made() {
+        let build_to = |valuation: &str, period| {
+            let claims = [claim("1926-01-15", "1926-02-01", None, 1.0)];
+            build(
+                &claims,
+                period,
+                Development::Reported,
+                Measure::Count,
+                date(valuation),
+            )
+        };
+        // 1926-01 to 2025-12 is 1,200 months; one more is too many by month, not by quarter.
+        assert_eq!(
+            build_to("2025-12-31", Period::Month)
+                .unwrap()
+                .origins()
+                .len(),
+            1_200
+        );
+        let error = build_to("2026-01-31", Period::Month).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the claims from 1926-01 to the valuation make 1201 origins by month; a triangle has at most 1200: take a longer origin period"
+        );
+        assert!(build_to("9999-12-31", Period::Month).is_err());
+        assert!(build_to("2026-01-31", Period::Quarter).is_ok());
     }
 }

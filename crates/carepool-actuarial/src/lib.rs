@@ -29,4 +29,4 @@ pub use reserve::{
     ExcludedLink, Known, Method, OriginReserve, Reserve, ReserveError, ReserveStudy, TriangleTables,
 };
 pub use triangle::{Triangle, TriangleError};
-pub use yearly::AssumptionError;
+pub use yearly::{AssumptionError, check_years};

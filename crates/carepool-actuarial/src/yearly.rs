@@ -56,7 +56,7 @@ pub(crate) fn check_values(
 }
 
 /// Refuses a horizon past [`MAX_YEARS`] before any work is done.
-pub(crate) fn check_years(what: &'static str, years: usize) -> Result<(), AssumptionError> {
+pub fn check_years(what: &'static str, years: usize) -> Result<(), AssumptionError> {
     if years > MAX_YEARS {
         return Err(AssumptionError::TooManyYears { what, years });
     }

@@ -118,6 +118,7 @@ fn today() -> NaiveDate {
 pub fn run_on_files(args: &ExperienceArgs, extracts: Extracts) -> Result<()> {
     report::Format::of_path(&args.out)?;
     let study = args.options()?.study(today()).map_err(flag_error)?;
+    study.check().map_err(study_error)?;
     let bar = crate::progress_bar("reading", "lines");
     let progress = bar.clone();
     let data = experience_files::read_extracts(extracts, study.to, &move |path: &Path, n| {

@@ -77,6 +77,9 @@ impl CostingFile {
         if years == 0 {
             return Err(FieldError::new("horizon.years", "must be 1 or more"));
         }
+        // Before each cell's population is grown over the years.
+        carepool_actuarial::check_years("years", years)
+            .map_err(|error| FieldError::new("horizon.years", error.to_string()))?;
         let cells = self
             .population
             .iter()

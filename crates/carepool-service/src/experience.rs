@@ -90,11 +90,13 @@ pub fn study_error(error: StudyError) -> ServiceError {
     };
     match &error {
         StudyError::Dates { .. } => invalid("to"),
-        StudyError::Bands(name) => invalid(if *name == "age" {
+        StudyError::Bands(name) | StudyError::TooManyBands(name) => invalid(if *name == "age" {
             "age_bands"
         } else {
             "duration_bands"
         }),
+        StudyError::Implausible { field, .. } => invalid(field),
+        StudyError::TooManyCells { .. } => invalid("from"),
         StudyError::UnknownBase { .. } => invalid("base"),
         StudyError::NoExposure { .. } => ServiceError::NotEstimable(error.to_string()),
     }
@@ -369,6 +371,8 @@ impl Registry {
         let study = options.study(today).map_err(|error| {
             ServiceError::Invalid(vec![RowProblem::new(0, Some(error.field), error.message)])
         })?;
+        // Settings no data could make right are refused before the database is read.
+        study.check().map_err(study_error)?;
         let data = self
             .experience_data(options.scheme.as_deref(), study.to)
             .await?;

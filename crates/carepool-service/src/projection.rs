@@ -287,6 +287,9 @@ impl ProjectionFile {
         if years == 0 {
             return Err(invalid("projection.years", "must be 1 or more"));
         }
+        // Before the population is spread over the years.
+        carepool_actuarial::check_years("years", years)
+            .map_err(|error| invalid("projection.years", error.to_string()))?;
         let (members, mix) = self.population()?;
         let cells = self
             .population

@@ -1,10 +1,10 @@
 //! Reserving on the live database: every claim as a triangle needs it, then the study.
 
 use crate::options::{named, one_of};
-use crate::{Registry, RowProblem, ServiceError};
+use crate::{Registry, ServiceError};
 use carepool_actuarial::{
-    Average, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method, Period, Reserve,
-    ReserveStudy, SigmaRule,
+    Average, BuildError, ChainLadder, ClaimDates, Development, ExcludedLink, Measure, Method,
+    Period, Reserve, ReserveError, ReserveStudy, SigmaRule,
 };
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
@@ -241,20 +241,23 @@ impl Registry {
         today: NaiveDate,
     ) -> Result<Reserve, ServiceError> {
         let valuation = options.valuation.unwrap_or(today);
-        let invalid = |error: FieldError| {
-            ServiceError::Invalid(vec![RowProblem::new(0, Some(error.field), error.message)])
-        };
         carepool_core::dates::check_not_after_today("valuation", valuation, today)
-            .map_err(invalid)?;
-        let study = options.study().map_err(invalid)?;
+            .map_err(ServiceError::field)?;
+        let study = options.study().map_err(ServiceError::field)?;
         let (period, measure) = (
-            options.period().map_err(invalid)?,
-            options.measure().map_err(invalid)?,
+            options.period().map_err(ServiceError::field)?,
+            options.measure().map_err(ServiceError::field)?,
         );
         let claims = self.reserving_claims().await?;
         study
             .fit_claims(&claims, period, measure, valuation)
-            .map_err(|error| ServiceError::NotEstimable(error.to_string()))
+            .map_err(|error| match error {
+                // Too many origins is the option's doing, not the data's.
+                ReserveError::Build(BuildError::TooManyOrigins { .. }) => {
+                    ServiceError::field(FieldError::new("origin", error.to_string()))
+                }
+                _ => ServiceError::NotEstimable(error.to_string()),
+            })
     }
 }
 

@@ -111,11 +111,42 @@ pub enum StudyError {
     },
     #[error("no member was covered between {from} and {to}")]
     NoExposure { from: NaiveDate, to: NaiveDate },
+    #[error("{field}: {message}")]
+    Implausible {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0} bands: at most {MAX_BANDS}")]
+    TooManyBands(&'static str),
+    #[error(
+        "the study would have {cells} cells ({periods} periods by every age, sex, area and duration); at most {MAX_CELLS}: study a shorter period, split by year, or use fewer bands"
+    )]
+    TooManyCells { cells: usize, periods: usize },
+}
+
+/// The most bands of ages or of durations a study may have.
+pub const MAX_BANDS: usize = 100;
+/// The most cells a study may count in (a few arrays of numbers each): ten years by month with
+/// 20 age bands, 10 areas and 10 durations is 720,000. Checked before any is made.
+pub const MAX_CELLS: usize = 2_000_000;
+
+fn check_size(shape: &Shape) -> Result<(), StudyError> {
+    // Dates and bands are bounded above, so the product cannot overflow.
+    if shape.len() > MAX_CELLS {
+        return Err(StudyError::TooManyCells {
+            cells: shape.len(),
+            periods: shape.periods,
+        });
+    }
+    Ok(())
 }
 
 fn check_bands(name: &'static str, bands: &[u32]) -> Result<(), StudyError> {
     if bands.first() != Some(&0) || bands.windows(2).any(|w| w[0] >= w[1]) {
         return Err(StudyError::Bands(name));
+    }
+    if bands.len() > MAX_BANDS {
+        return Err(StudyError::TooManyBands(name));
     }
     Ok(())
 }
@@ -169,7 +200,17 @@ impl ExperienceStudy {
         periods
     }
 
-    pub fn run(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
+    /// Refuses settings no data could make right (implausible dates, the end before the start,
+    /// bad bands, more cells than [`MAX_CELLS`] with a single area), before any data is read.
+    pub fn check(&self) -> Result<(), StudyError> {
+        for (field, date) in [("from", self.from), ("to", self.to)] {
+            carepool_core::dates::check_plausible(field, date).map_err(|error| {
+                StudyError::Implausible {
+                    field,
+                    message: error.message,
+                }
+            })?;
+        }
         if self.to < self.from {
             return Err(StudyError::Dates {
                 from: self.from,
@@ -178,14 +219,25 @@ impl ExperienceStudy {
         }
         check_bands("age", &self.age_bands)?;
         check_bands("duration", &self.duration_bands)?;
-        let periods = self.periods();
-        let shape = Shape {
-            periods: periods.len(),
+        check_size(&self.shape(self.periods().len(), 1))
+    }
+
+    /// The cells of the study with `areas` areas besides the unknown one.
+    fn shape(&self, periods: usize, areas: usize) -> Shape {
+        Shape {
+            periods,
             ages: self.age_bands.len() + 1,
             sexes: 3,
-            areas: data.areas.len() + 1,
+            areas: areas + 1,
             durations: self.duration_bands.len(),
-        };
+        }
+    }
+
+    pub fn run(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
+        self.check()?;
+        let periods = self.periods();
+        let shape = self.shape(periods.len(), data.areas.len());
+        check_size(&shape)?;
         let counter = Counter {
             data,
             periods: &periods,

@@ -396,6 +396,34 @@ fn relativities_are_against_the_chosen_base_or_the_largest_level() {
 }
 
 #[test]
+fn a_study_too_large_to_count_is_refused_before_any_cell_is_made() {
+    let data = data(&[member("A", vec![span("2025-01-01", "2025-12-31")])]);
+    let refused = |study: ExperienceStudy| study.run(&data).unwrap_err().to_string();
+    assert_eq!(
+        refused(study("0001-01-01", "2025-12-31")),
+        "from: 0001-01-01 is not a plausible date: dates run from 1900-01-01 to 2200-12-31"
+    );
+    assert_eq!(
+        refused(study("2025-01-01", "9999-12-31")),
+        "to: 9999-12-31 is not a plausible date: dates run from 1900-01-01 to 2200-12-31"
+    );
+    let mut banded = study("2025-01-01", "2025-12-31");
+    banded.age_bands = (0..=MAX_BANDS as u32).collect();
+    assert_eq!(refused(banded.clone()), "age bands: at most 100");
+    banded.age_bands.pop();
+    assert!(banded.run(&data).is_ok(), "100 bands is the bound, allowed");
+    // Three centuries by month with many bands: 3,612 periods x 101 x 3 x 2 x 100.
+    let mut huge = study("1900-01-01", "2200-12-31");
+    huge.split = Split::Month;
+    huge.age_bands = (0..MAX_BANDS as u32).collect();
+    huge.duration_bands = (0..MAX_BANDS as u32).collect();
+    assert!(
+        refused(huge).starts_with("the study would have 218"),
+        "refused on its size"
+    );
+}
+
+#[test]
 fn bad_settings_and_an_empty_study_are_refused() {
     let data = data(&[member("A", vec![span("2025-01-01", "2025-12-31")])]);
     let mut bad = study("2025-01-01", "2025-12-31");

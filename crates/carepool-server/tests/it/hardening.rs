@@ -275,3 +275,91 @@ pub async fn a_family_or_member_cannot_move_between_schemes(h: Harness) {
     );
     assert_eq!(h.dump().await, before, "nothing moved");
 }
+
+/// Every option that sizes a study's work is bounded, checked before any is done: at the bound
+/// the study runs, past it the answer is 422 naming the option, on both databases.
+pub async fn studies_past_their_bounds_are_refused_before_any_work(h: Harness) {
+    load_registry(&h).await;
+    let refused = |path: &'static str, body: Value, field: &'static str| {
+        let h = &h;
+        async move {
+            let (status, error) = h.call("POST", path, Some(body)).await;
+            assert_eq!(status.as_u16(), 422, "{path}: {error}");
+            assert_eq!(error["error"]["field"], field, "{path}: {error}");
+            error["error"]["message"].as_str().unwrap().to_string()
+        }
+    };
+    let answered = |path: &'static str, body: Value| {
+        let h = &h;
+        async move {
+            let (status, answer) = h.call("POST", path, Some(body)).await;
+            assert_eq!(status.as_u16(), 200, "{path}: {answer}");
+        }
+    };
+
+    // The reserve that grew the server to 24 GB: a monthly triangle to the year 9999.
+    refused(
+        "/api/reserve",
+        json!({"valuation": "9999-12-31", "origin": "month"}),
+        "valuation",
+    )
+    .await;
+    // The experience study that asked for 2 GB: every month of ten thousand years.
+    let message = refused(
+        "/api/experience",
+        json!({"from": "0001-01-01", "to": "9999-12-31", "split": "month"}),
+        "from",
+    )
+    .await;
+    assert!(message.contains("not a plausible date"), "{message}");
+    let hundred: Vec<u32> = (0..100).collect();
+    let many = json!({"from": "1900-01-01", "to": "2200-12-31", "split": "month",
+        "age_bands": hundred, "duration_bands": hundred});
+    let message = refused("/api/experience", many, "from").await;
+    assert!(message.contains("at most 2000000"), "{message}");
+    let too_many_bands: Vec<u32> = (0..101).collect();
+    refused(
+        "/api/experience",
+        json!({"from": "2025-01-01", "to": "2025-12-31", "age_bands": too_many_bands}),
+        "age_bands",
+    )
+    .await;
+    answered(
+        "/api/experience",
+        json!({"from": "2025-01-01", "to": "2025-12-31", "age_bands": hundred}),
+    )
+    .await;
+
+    // A projection or costing horizon: 200 years is the bound, 100,000,000 is refused at once.
+    let projection = |years: u64| {
+        json!({
+            "base": { "date": "2026-04-01", "lines": [
+                { "name": "surgery", "incidence_per_1000": 100.0, "average_cost": 1000.0 } ] },
+            "projection": { "start": "2026-10-01", "years": years },
+            "population": { "members": [1000.0], "family_size": [5.0] },
+            "loadings": { "expenses": [0.2] }
+        })
+    };
+    answered("/api/project", projection(200)).await;
+    let message = refused("/api/project", projection(100_000_000), "projection.years").await;
+    assert!(
+        message.contains("100000000 years; at most 200"),
+        "{message}"
+    );
+    let costing = |years: u64| {
+        json!({
+            "horizon": { "first_year": 2027, "years": years },
+            "coverage": { "start": 0.5, "target": 1.0, "target_year": 6 },
+            "population": [ { "cell": "all", "people": [1000.0] } ],
+            "benefits": [ { "name": "care", "cost_per_capita": 10.0 } ],
+            "economy": { "gdp": 100000.0, "real_growth": [0.0], "inflation": [0.0], "government_share": [0.2] },
+            "revenue": { "amounts": [4000.0] }
+        })
+    };
+    answered("/api/costing", costing(200)).await;
+    let message = refused("/api/costing", costing(100_000_000), "horizon.years").await;
+    assert!(
+        message.contains("100000000 years; at most 200"),
+        "{message}"
+    );
+}
