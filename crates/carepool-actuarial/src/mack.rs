@@ -54,6 +54,12 @@ pub enum MackError {
     NotMacksModel,
     #[error("too few development periods with two or more links to estimate the sigmas")]
     TooShort,
+    #[error(
+        "log-linear sigmas need a line through two development periods whose sigma is above zero, and {positive} has one: Mack's rule (--sigma mack) fills the sigmas without it"
+    )]
+    NoLogLinearLine { positive: usize },
+    #[error("origin {origin}: {why}, so its standard error is not estimable")]
+    NotEstimable { origin: String, why: String },
 }
 
 impl Mack {
@@ -99,6 +105,17 @@ impl Mack {
         let mut total_mse = 0.0;
         for (i, row) in fit.projected.iter().enumerate() {
             let ultimate = fit.ultimates[i];
+            let not_estimable = |why: String| MackError::NotEstimable {
+                origin: triangle.origins()[i].clone(),
+                why,
+            };
+            // Mack's variance weighs each link by 1 / the value developed: a negative one gives
+            // a negative variance, not a smaller one.
+            if let Some(negative) = row.iter().find(|&&value| value < 0.0) {
+                return Err(not_estimable(format!(
+                    "a value to date or projected is negative ({negative})"
+                )));
+            }
             // An origin with nothing to date projects nothing, with no error.
             let mse: f64 = if ultimate == 0.0 {
                 0.0
@@ -110,12 +127,21 @@ impl Mack {
                     .sum::<f64>()
                     * ultimate.powi(2)
             };
+            if !(mse >= 0.0 && mse.is_finite()) {
+                return Err(not_estimable(format!("its variance would be {mse}")));
+            }
             standard_errors.push(mse.sqrt());
             let younger: f64 = fit.ultimates[i + 1..].iter().sum();
             let shared: f64 = (first_unknown(i)..last)
                 .map(|k| 2.0 * sigma2[k] / fit.factors[k].powi(2) / column_sums[k])
                 .sum();
             total_mse += mse + ultimate * younger * shared;
+        }
+        if !(total_mse >= 0.0 && total_mse.is_finite()) {
+            return Err(MackError::NotEstimable {
+                origin: "total".into(),
+                why: format!("the variance of the total would be {total_mse}"),
+            });
         }
         Ok(MackFit {
             chain_ladder: fit,
@@ -142,26 +168,32 @@ fn fill(estimated: &[Option<f64>], rule: SigmaRule) -> Result<Vec<f64>, MackErro
         let filled = match (value, rule) {
             (Some(value), _) => *value,
             // Mack's rule extends the two sigmas before; with fewer, the log-linear line.
-            (None, SigmaRule::Mack) if k < 2 => log_linear(&known, k),
+            (None, SigmaRule::Mack) if k < 2 => log_linear(&known, k)?,
             (None, SigmaRule::Mack) => {
                 let (a, b) = (sigma2[k - 2], sigma2[k - 1]);
                 let ratio: f64 = if a > 0.0 { b * b / a } else { 0.0 };
                 ratio.min(a).min(b)
             }
-            (None, SigmaRule::LogLinear) => log_linear(&known, k),
+            (None, SigmaRule::LogLinear) => log_linear(&known, k)?,
         };
         sigma2.push(filled);
     }
     Ok(sigma2)
 }
 
-/// σ² at `k` from a least-squares line through (k, ln σ) of the estimated sigmas.
-fn log_linear(known: &[(usize, f64)], k: usize) -> f64 {
+/// σ² at `k` from a least-squares line through (k, ln σ) of the estimated sigmas above zero
+/// (a zero has no logarithm); with fewer than two there is no line.
+fn log_linear(known: &[(usize, f64)], k: usize) -> Result<f64, MackError> {
     let points: Vec<(f64, f64)> = known
         .iter()
         .filter(|(_, s2)| *s2 > 0.0)
         .map(|&(k, s2)| (k as f64, 0.5 * s2.ln()))
         .collect();
+    if points.len() < 2 {
+        return Err(MackError::NoLogLinearLine {
+            positive: points.len(),
+        });
+    }
     let n = points.len() as f64;
     let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
     let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
@@ -174,21 +206,65 @@ fn log_linear(known: &[(usize, f64)], k: usize) -> f64 {
             .map(|(x, _)| (x - mean_x).powi(2))
             .sum::<f64>();
     let ln_sigma = mean_y + slope * (k as f64 - mean_x);
-    (2.0 * ln_sigma).exp()
+    Ok((2.0 * ln_sigma).exp())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn fit(rows: Vec<Vec<f64>>, sigma: SigmaRule) -> MackFit {
+    fn try_fit(rows: Vec<Vec<f64>>, sigma: SigmaRule) -> Result<MackFit, MackError> {
         let origins = (0..rows.len()).map(|i| format!("{}", 2020 + i)).collect();
         Mack {
             chain_ladder: ChainLadder::default(),
             sigma,
         }
         .fit(&Triangle::new(origins, rows).unwrap())
-        .unwrap()
+    }
+
+    fn fit(rows: Vec<Vec<f64>>, sigma: SigmaRule) -> MackFit {
+        try_fit(rows, sigma).unwrap()
+    }
+
+    /// The second link's ratios are both exactly its factor: its sigma is 0, which has no
+    /// logarithm, so one sigma above zero is left and no line goes through one point.
+    #[test]
+    fn log_linear_sigmas_without_a_line_are_refused_and_macks_rule_fills_them() {
+        let rows = vec![
+            vec![100.0, 250.0, 500.0, 520.0],
+            vec![120.0, 240.0, 480.0],
+            vec![90.0, 200.0],
+            vec![110.0],
+        ];
+        assert_eq!(
+            try_fit(rows.clone(), SigmaRule::LogLinear).unwrap_err(),
+            MackError::NoLogLinearLine { positive: 1 }
+        );
+        let mack = fit(rows, SigmaRule::Mack);
+        assert_eq!(mack.sigma2[1..], [0.0, 0.0]);
+        assert!(
+            mack.standard_errors
+                .iter()
+                .all(|s| s.is_finite() && *s >= 0.0)
+        );
+        assert!(mack.total_standard_error.is_finite());
+    }
+
+    #[test]
+    fn a_negative_value_to_date_makes_its_origin_not_estimable() {
+        let rows = vec![
+            vec![100.0, 250.0, 500.0, 520.0],
+            vec![120.0, 260.0, 470.0],
+            vec![90.0, 200.0],
+            vec![-10.0],
+        ];
+        for sigma in [SigmaRule::Mack, SigmaRule::LogLinear] {
+            let error = try_fit(rows.clone(), sigma).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "origin 2023: a value to date or projected is negative (-10), so its standard error is not estimable"
+            );
+        }
     }
 
     /// A small scheme's triangle: origins with nothing reported in their first period.
