@@ -382,6 +382,12 @@ impl ImportSaid {
             None if summary.rejected > 0 => text += &format!(", {} rejected", summary.rejected),
             None => {}
         }
+        if summary.held_for_review > 0 {
+            text += &format!(
+                "; {} approved claim(s) held for review: care on or after a death or exit (after_exit)",
+                summary.held_for_review
+            );
+        }
         text.push('\n');
         for problem in &summary.problems {
             text += &format!("  rejected: {problem}\n");

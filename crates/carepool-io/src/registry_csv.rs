@@ -55,6 +55,9 @@ pub struct ImportSummary {
     /// Records already stored as they are in the file.
     pub unchanged: u64,
     pub rejected: u64,
+    /// Approved claims held for review because a death or exit in the file came on or before
+    /// their care.
+    pub held_for_review: u64,
     /// Where the rejected rows were written, with the reason, when any were (never by a dry
     /// run: its problems are here instead).
     pub rejects_file: Option<PathBuf>,
@@ -128,6 +131,7 @@ async fn import_or_preview<R: Record>(
         changed: report.changed,
         unchanged: report.unchanged,
         rejected: 0,
+        held_for_review: report.held_for_review,
         rejects_file: None,
         problems: Vec::new(),
     };

@@ -5,6 +5,7 @@
 
 use crate::audit::Change;
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique, validate};
+use carepool_schema::tables::MEMBERS;
 use carepool_schema::{ColumnType, Record, Row, Table};
 use carepool_store::{Progress, StoreError, Writes};
 use std::collections::{HashMap, HashSet};
@@ -34,6 +35,9 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// What is wrong with each record left out, by line.
     pub rejected: Vec<RowProblem>,
+    /// Approved claims held for review because a death or exit written here came on or before
+    /// their care (`after_exit`).
+    pub held_for_review: u64,
 }
 
 impl ImportReport {
@@ -94,7 +98,15 @@ impl Registry {
         progress: &Progress,
     ) -> Result<ImportReport, ServiceError> {
         let compared = self.checked_and_compared(records, mode).await?;
-        self.write_import(R::table(), compared, progress).await
+        let gone = match R::table().name == MEMBERS.name {
+            true => crate::claims::gone_members(&compared.rows),
+            false => Vec::new(),
+        };
+        let mut report = self.write_import(R::table(), compared, progress).await?;
+        // After the members are written: a crash between leaves the claims to the next
+        // payment run, which holds them first.
+        report.held_for_review = self.hold_claims_after_exit(Some(gone)).await?;
+        Ok(report)
     }
 
     /// What [`Registry::import`] would do, after the same checks, without writing anything.

@@ -6,6 +6,7 @@
 use crate::audit::Change;
 use crate::{Registry, RowProblem, ServiceError, validate};
 use carepool_core::registry::FieldError;
+use carepool_schema::tables::MEMBERS;
 use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Value};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadRows, StoreError, Write};
 use std::marker::PhantomData;
@@ -241,6 +242,11 @@ impl Registry {
         self.store
             .write_locked("update of a record", &Lock::Nothing, &reads, &mut decide)
             .await?;
+        if table.name == MEMBERS.name {
+            let written = record.to_row();
+            self.hold_claims_after_exit(Some(crate::claims::gone_members(&[written])))
+                .await?;
+        }
         Ok(record)
     }
 

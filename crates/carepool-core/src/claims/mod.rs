@@ -7,6 +7,7 @@
 //! - [`usage`]: coverage years and what a family or member has used of each annual limit;
 //! - [`review`]: which claims go to a medical reviewer, and what a reviewer's decision does.
 
+pub mod exit;
 pub mod intake;
 pub mod payment;
 pub mod reasons;

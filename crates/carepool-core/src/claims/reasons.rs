@@ -71,6 +71,7 @@ reason_codes! {
     MemberPending = "member_pending", Reject, "The member's registration is pending: not entitled to claim.";
     MemberInactive = "member_inactive", Reject, "The member was inactive on the date of service.";
     MemberDeceased = "member_deceased", Reject, "The date of service is after the member's death.";
+    AfterExit = "after_exit", Review, "The member's death or exit, recorded after the claim was approved, came on or before the date of service: held for review, not paid.";
     NotCovered = "not_covered", Reject, "The member had no cover on the date of service.";
     CoverSuspended = "cover_suspended", Reject, "Cover was suspended for unpaid contributions past the grace period.";
     NoSchemeVersion = "no_scheme_version", Reject, "No version of the scheme was in force on the date of service.";

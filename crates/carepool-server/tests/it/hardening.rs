@@ -6,9 +6,11 @@ use crate::claims::surgery;
 use crate::support::{Harness, load_registry};
 use carepool_core::Money;
 use carepool_core::access::Role;
+use carepool_core::registry::MemberStatus;
+use carepool_schema::tables::{MEMBERS, members};
 use carepool_service::ServiceError;
 use carepool_service::claims::ReceivedClaim;
-use chrono::Days;
+use chrono::{Datelike, Days};
 use serde_json::{Value, json};
 
 /// The first problem of an import refused whole; any other outcome fails the test.
@@ -362,4 +364,91 @@ pub async fn studies_past_their_bounds_are_refused_before_any_work(h: Harness) {
         message.contains("100000000 years; at most 200"),
         "{message}"
     );
+}
+
+/// A death or exit recorded after a claim for later care was approved holds the claim for
+/// review: at once when it is written (update or import), and before a payment run for a
+/// death written behind carepool's back; the run never pays it. On both databases.
+pub async fn a_claim_for_care_after_a_death_or_exit_is_held_not_paid(h: Harness) {
+    load_registry(&h).await;
+    let today = h.registry.today();
+    let next_month = carepool_core::dates::add_months(
+        chrono::NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap(),
+        1,
+    );
+    let paying =
+        h.registry
+            .clone()
+            .with_clock(std::sync::Arc::new(carepool_service::ManualClock::new(
+                next_month,
+            )));
+    let claim_status = |number: &'static str| {
+        let h = &h;
+        async move {
+            let (status, claim) = h
+                .call("GET", &format!("/api/claims/H1/{number}"), None)
+                .await;
+            assert_eq!(status.as_u16(), 200, "{claim}");
+            claim
+        }
+    };
+    for (number, member) in [
+        ("AFTER-DEATH", "M1"),
+        ("BEFORE-EXIT", "M4"),
+        ("LATE-NEWS", "M2"),
+    ] {
+        let (status, body) = h
+            .call_as(
+                Role::ClaimsOfficer,
+                "POST",
+                "/api/claims",
+                Some(claim_json(&surgery(number, member, "2025-06-01", 22_000))),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 201, "{body}");
+        assert_eq!(claim_status(number).await["status"], "approved");
+    }
+
+    // M1 died before the stay: written through the API, the claim is held at once.
+    let (_, mut died) = h.call("GET", "/api/members/M1", None).await;
+    died["status"] = json!("deceased");
+    died["status_since"] = json!("2025-05-20");
+    let (status, answer) = h.call("PUT", "/api/members/M1", Some(died)).await;
+    assert_eq!(status.as_u16(), 200, "{answer}");
+    let held = claim_status("AFTER-DEATH").await;
+    assert_eq!(held["status"], "in_review", "{held}");
+    assert!(
+        held["reason_codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("after_exit")),
+        "{held}"
+    );
+    // M4 left after the stay, by import: that claim stands.
+    let exit = "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since
+M4,F2,Lata Devi,head,F,1975-05-05,NID004,,,inactive,2025-07-01
+";
+    let exit = h.write("exit.csv", exit);
+    let imported = h.import("members", &exit).await.unwrap();
+    assert_eq!((imported.changed.len(), imported.held_for_review), (1, 0));
+    assert_eq!(claim_status("BEFORE-EXIT").await["status"], "approved");
+
+    // M2's death reaches the database without carepool's hook (another tool, a restore): the
+    // payment run holds the claim before proposing anything.
+    let mut row = h
+        .store
+        .get(&MEMBERS, &[carepool_schema::Value::Text("M2".into())])
+        .await
+        .unwrap()
+        .unwrap();
+    members::STATUS.set(&mut row, &MemberStatus::Deceased);
+    members::STATUS_SINCE.set(&mut row, &"2025-05-31".parse().unwrap());
+    h.store.upsert(&MEMBERS, &[row], &|_| {}).await.unwrap();
+    let run = paying
+        .propose_payment_run(&today.format("%Y-%m").to_string())
+        .await
+        .unwrap();
+    assert_eq!(run.claims, 1, "only M4's claim goes into the run: {run:?}");
+    assert_eq!(claim_status("LATE-NEWS").await["status"], "in_review");
+    assert_eq!(claim_status("AFTER-DEATH").await["status"], "in_review");
 }

@@ -55,6 +55,7 @@ use claims::{
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use hardening::{
+    a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
     a_family_or_member_cannot_move_between_schemes, a_write_that_is_not_json_is_refused,
     impossible_claims_decisions_and_payments_are_refused,
     studies_past_their_bounds_are_refused_before_any_work,
@@ -115,4 +116,5 @@ on_both_backends!(
     text_a_database_cannot_keep_is_refused_where_it_comes_in,
     a_family_or_member_cannot_move_between_schemes,
     studies_past_their_bounds_are_refused_before_any_work,
+    a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
 );

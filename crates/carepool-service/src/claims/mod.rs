@@ -3,11 +3,13 @@
 
 mod adjudicate;
 mod context;
+mod exit;
 mod pay;
 mod review;
 mod submit;
 
 pub use adjudicate::{AdjudicationReport, BATCH};
+pub(crate) use exit::gone_members;
 pub use pay::PaymentReport;
 pub use submit::{Answer, ReadSubmissions, RecentContext, Submission};
 

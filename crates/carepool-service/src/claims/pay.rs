@@ -139,6 +139,8 @@ impl Registry {
     pub async fn propose_payment_run(&self, period: &str) -> Result<PaymentReport, ServiceError> {
         let period = parse_period(period)?;
         period.check_ended(self.today()).map_err(period_refused)?;
+        // Nothing approved for care after its member died or left goes into the run.
+        self.hold_claims_after_exit(None).await?;
         let period_text = period.as_str().to_string();
         let mut reads = LockedReads::default();
         let due_claims = payable_claims(&mut reads);

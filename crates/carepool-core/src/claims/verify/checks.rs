@@ -2,6 +2,7 @@
 //! waiting and grace periods of check 2), and the facts about a patient the rules ask.
 
 use super::PriorClaim;
+use crate::claims::exit::gone_by;
 use crate::claims::reasons::{Reason, ReasonCode as R};
 use crate::claims::usage::{cover_on, coverage_year_start};
 use crate::claims::{Claim, ClaimLine, ClaimStatus, Setting};
@@ -104,7 +105,7 @@ pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Ve
 /// Why a member is not entitled on `date`, if they are not.
 pub(super) fn member_problem(member: &Member, date: NaiveDate) -> Option<Reason> {
     let since = member.status_since;
-    let after = date >= since;
+    let after = gone_by(member.status, since, date);
     match member.status {
         MemberStatus::Active => None,
         MemberStatus::Pending => Some(Reason::claim(
