@@ -6,6 +6,7 @@
 //! The one rounding rule, used where a rate multiplies an amount (a percentage co-payment, a share of a
 //! wage), is half away from zero to the nearest hundredth: see [`Money::percent`].
 
+use crate::registry::excerpt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
@@ -16,13 +17,11 @@ pub struct Money(i64);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyParseError {
-    #[error("'{0}' is not an amount (expected digits with at most two decimals, e.g. 1500.50)")]
+    #[error("{0} is not an amount (expected digits with at most two decimals, e.g. 1500.50)")]
     NotAnAmount(String),
-    #[error(
-        "'{0}' has more than two decimals; amounts are exact to the hundredth and never rounded"
-    )]
+    #[error("{0} has more than two decimals; amounts are exact to the hundredth and never rounded")]
     TooManyDecimals(String),
-    #[error("'{0}' is too large")]
+    #[error("{0} is too large")]
     TooLarge(String),
 }
 
@@ -100,7 +99,8 @@ impl FromStr for Money {
 
     fn from_str(text: &str) -> Result<Money, MoneyParseError> {
         let trimmed = text.trim();
-        let not_an_amount = || MoneyParseError::NotAnAmount(text.to_string());
+        // Quoted as an excerpt: the text may be a whole line of a file gone wrong.
+        let not_an_amount = || MoneyParseError::NotAnAmount(excerpt(text));
         let (negative, digits) = match trimmed.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, trimmed),
@@ -114,9 +114,9 @@ impl FromStr for Money {
             return Err(not_an_amount());
         }
         if fraction.len() > 2 {
-            return Err(MoneyParseError::TooManyDecimals(text.to_string()));
+            return Err(MoneyParseError::TooManyDecimals(excerpt(text)));
         }
-        let too_large = || MoneyParseError::TooLarge(text.to_string());
+        let too_large = || MoneyParseError::TooLarge(excerpt(text));
         let units: i64 = whole.parse().map_err(|_| too_large())?;
         let cents: i64 = match fraction.len() {
             0 => 0,

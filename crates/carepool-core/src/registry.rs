@@ -190,6 +190,26 @@ pub struct Contribution {
     pub paid_on: NaiveDate,
 }
 
+/// A value as a message quotes it: in quotes, at most 40 characters (then "..."), control
+/// characters escaped, so a message never carries a whole line of a file, or of whatever a
+/// wrong path pointed at.
+pub fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 40;
+    let mut quoted = String::from("'");
+    for c in text.chars().take(SHOWN) {
+        if c.is_control() {
+            quoted.extend(c.escape_default());
+        } else {
+            quoted.push(c);
+        }
+    }
+    if text.chars().nth(SHOWN).is_some() {
+        quoted.push_str("...");
+    }
+    quoted.push('\'');
+    quoted
+}
+
 /// A non-empty identifier or code: trimmed, at most 64 characters, no control characters.
 pub fn check_code(field: &'static str, text: &str) -> Result<(), FieldError> {
     if text.trim().is_empty() {
@@ -198,7 +218,7 @@ pub fn check_code(field: &'static str, text: &str) -> Result<(), FieldError> {
     if text.trim() != text {
         return Err(FieldError::new(
             field,
-            format!("'{text}' has spaces around it"),
+            format!("{} has spaces around it", excerpt(text)),
         ));
     }
     if text.chars().count() > 64 {
@@ -401,6 +421,15 @@ pub fn area_of(locations: &HashMap<String, Location>, code: &str) -> Option<Area
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_is_quoted_short_and_escaped() {
+        assert_eq!(excerpt("F0001"), "'F0001'");
+        assert_eq!(excerpt("a\tb\0"), "'a\\tb\\u{0}'");
+        let line = format!("root:{}:19000:0:99999:7:::", "x".repeat(200));
+        let quoted = excerpt(&line);
+        assert_eq!(quoted, format!("'root:{}...'", "x".repeat(35)));
+    }
 
     #[test]
     fn free_text_is_one_line_of_at_most_a_thousand_characters_without_controls() {

@@ -1,6 +1,7 @@
 //! File formats at carepool's edge: scheme definitions in TOML, registry CSV import and export.
 //! Every problem names the file, the line and the column.
 
+mod bounded;
 pub mod claims_csv;
 pub mod directory;
 pub mod experience_files;
@@ -16,6 +17,7 @@ pub mod reserve_report;
 pub mod scheme_file;
 pub mod sheet;
 
+pub use bounded::MAX_LINE_BYTES;
 pub use directory::{DirectoryLoad, load_directory};
 pub use registry_csv::{Cells, CsvError, ImportSummary, export, import_file, preview_file};
 pub use scheme_file::{SchemeFileError, read_scheme_file};

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionFileError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
@@ -23,7 +23,7 @@ pub enum ProjectionFileError {
 /// A TOML file into `T`, read as a scheme file is.
 fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ProjectionFileError> {
     crate::scheme_file::read_toml(path).map_err(|e| match e {
-        SchemeFileError::Read { path, source } => ProjectionFileError::Read { path, source },
+        SchemeFileError::Read { path, cause } => ProjectionFileError::Read { path, cause },
         SchemeFileError::Invalid { path, message } => {
             ProjectionFileError::Invalid { path, message }
         }
@@ -49,9 +49,9 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
         message,
     };
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| ProjectionFileError::Read {
+        crate::bounded::read_text(path).map_err(|source| ProjectionFileError::Read {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })
     };
     let mut file: ProjectionFile = read_toml(path)?;

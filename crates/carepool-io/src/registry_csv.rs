@@ -10,20 +10,20 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}: {}", describe(.problems))]
     Rows {
         path: PathBuf,
         problems: Vec<RowProblem>,
     },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(transparent)]
     Service(#[from] ServiceError),
@@ -171,13 +171,12 @@ pub(crate) fn read_records<R: Record>(
         path: path.to_path_buf(),
         problems,
     };
-    let file = std::fs::File::open(path).map_err(|source| CsvError::Read {
+    let read_error = |source| CsvError::Read {
         path: path.to_path_buf(),
-        source,
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+        cause: source,
+    };
+    let file = crate::bounded::open(path).map_err(read_error)?;
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
     let header = reader
         .headers()
         .map_err(|e| {
@@ -201,6 +200,11 @@ pub(crate) fn read_records<R: Record>(
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => last_start = Some(start),
+            // The file cannot be read on (a line past the bound): nothing after it is.
+            Err(e) if e.is_io_error() => match e.into_kind() {
+                csv::ErrorKind::Io(source) => return Err(read_error(source)),
+                _ => unreachable!("an I/O error"),
+            },
             Err(e) => {
                 last_start = Some(start);
                 let line = e.position().map_or(line, |p| p.line());
@@ -256,7 +260,7 @@ fn quote_left_open(path: &Path, start: u64) -> Result<bool, CsvError> {
     use std::io::{Read, Seek, SeekFrom};
     let read_error = |source| CsvError::Read {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     };
     let mut file = std::fs::File::open(path).map_err(read_error)?;
     file.seek(SeekFrom::Start(start)).map_err(read_error)?;
@@ -338,7 +342,7 @@ impl RejectsFile {
         let path = input.with_file_name(name);
         let file = std::fs::File::create(&path).map_err(|source| CsvError::Write {
             path: path.clone(),
-            source,
+            cause: source,
         })?;
         Ok(RejectsFile { path, file })
     }
@@ -359,11 +363,11 @@ impl RejectsFile {
         let RejectsFile { path: output, file } = self;
         let write_error = |source: std::io::Error| CsvError::Write {
             path: output.clone(),
-            source,
+            cause: source,
         };
         let read_error = |source: std::io::Error| CsvError::Read {
             path: input.to_path_buf(),
-            source,
+            cause: source,
         };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
@@ -428,7 +432,7 @@ pub async fn export<R: Record>(
     let mut writer = csv::Writer::from_writer(out);
     let write_error = |source: std::io::Error| CsvError::Write {
         path: out_name.to_path_buf(),
-        source,
+        cause: source,
     };
     let csv_error = |e: csv::Error| write_error(e.into());
     writer
@@ -468,6 +472,42 @@ mod tests {
     use super::*;
 
     use carepool_core::registry::Family;
+
+    /// A file that cannot be read says why once: the cause is in the message, not again as
+    /// the error's source (a command prints the whole chain).
+    #[test]
+    fn a_file_that_cannot_be_read_says_why_once() {
+        for path in ["/no/such/families.csv", "/dev/zero"] {
+            let error = match read_records::<Family>(Path::new(path)) {
+                Err(error @ CsvError::Read { .. }) => error,
+                Err(CsvError::Rows { problems, .. }) => {
+                    // /dev/zero fails at its header, which is a problem of line 1.
+                    assert_eq!(problems[0].line, 1);
+                    assert!(problems[0].message.contains("longer than 65536 bytes"));
+                    continue;
+                }
+                other => panic!("{path}: {other:?}"),
+            };
+            assert!(std::error::Error::source(&error).is_none(), "{error}");
+            assert!(error.to_string().contains("No such file"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_is_quoted_short_whatever_its_length() {
+        let score = "9".repeat(5_000) + "x";
+        let text =
+            format!("id,scheme,location_code,poverty_score,household_id\nF1,pip,V1,{score},HH1\n");
+        let (_, problems) = problems_reading(&text);
+        assert_eq!(problems.len(), 1);
+        let (line, message) = &problems[0];
+        assert_eq!(*line, 2);
+        assert!(
+            message.starts_with(&format!("'{}...' is not", "9".repeat(40))),
+            "{message}"
+        );
+        assert!(message.len() < 200, "{message}");
+    }
 
     /// The lines and messages of the problems found reading `text` as families.csv.
     fn problems_reading(text: &str) -> (usize, Vec<(u64, String)>) {

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemeFileError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
@@ -74,9 +74,9 @@ pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|source| SchemeFileError::Read {
+    let text = crate::bounded::read_text(path).map_err(|source| SchemeFileError::Read {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     })?;
     let mut document: toml::Table = text
         .parse()
@@ -111,13 +111,11 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
         path: path.to_path_buf(),
         message,
     };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(source) => SchemeFileError::Read {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => invalid(format!("{other:?}")),
+    let file = crate::bounded::open(path).map_err(|source| SchemeFileError::Read {
+        path: path.to_path_buf(),
+        cause: source,
     })?;
+    let mut reader = csv::Reader::from_reader(file);
     let headers = reader
         .headers()
         .map_err(|e| invalid(e.to_string()))?

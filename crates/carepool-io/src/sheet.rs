@@ -1,9 +1,13 @@
 //! A CSV file read line by line (so a national extract is never held whole), with its problems
 //! gathered as "line L, column C: reason" and reported together.
 
+use crate::bounded::LineBound;
 use carepool_core::Money;
+use carepool_core::registry::excerpt;
 use carepool_service::RowProblem;
 use chrono::NaiveDate;
+use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Problems kept in full; beyond them, only counted (a file with a wrong date format on every
@@ -12,8 +16,8 @@ const KEPT_PROBLEMS: usize = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{path}: cannot read: {source}")]
-    Read { path: PathBuf, source: csv::Error },
+    #[error("{path}: cannot read: {cause}")]
+    Read { path: PathBuf, cause: csv::Error },
     #[error("{path}: {}", shown(problems, *more))]
     Bad {
         path: PathBuf,
@@ -36,7 +40,7 @@ fn shown(problems: &[RowProblem], more: usize) -> String {
 pub(crate) struct Sheet {
     pub path: PathBuf,
     pub header: Vec<String>,
-    reader: csv::Reader<std::fs::File>,
+    reader: csv::Reader<LineBound<BufReader<File>>>,
     record: csv::StringRecord,
     problems: Vec<RowProblem>,
     more: usize,
@@ -46,12 +50,12 @@ impl Sheet {
     pub fn open(path: &Path) -> Result<Sheet, FileError> {
         let read_error = |source| FileError::Read {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         };
+        let file = crate::bounded::open(path).map_err(|e| read_error(e.into()))?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(read_error)?;
+            .from_reader(file);
         let header = reader
             .headers()
             .map_err(read_error)?
@@ -74,7 +78,7 @@ impl Sheet {
             .read_record(&mut self.record)
             .map_err(|source| FileError::Read {
                 path: self.path.clone(),
-                source,
+                cause: source,
             })
     }
 
@@ -143,7 +147,7 @@ impl Sheet {
         match text.parse::<f64>() {
             Ok(value) if value.is_finite() => Some(value),
             _ => {
-                let message = format!("'{text}' is not a number");
+                let message = format!("{} is not a number", excerpt(text));
                 self.problem(column, message);
                 None
             }
@@ -155,7 +159,7 @@ impl Sheet {
         match text.parse() {
             Ok(date) => Some(date),
             Err(_) => {
-                let message = format!("'{text}' is not a date YYYY-MM-DD");
+                let message = format!("{} is not a date YYYY-MM-DD", excerpt(text));
                 self.problem(column, message);
                 None
             }

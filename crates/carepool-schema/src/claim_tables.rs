@@ -9,7 +9,7 @@ use carepool_core::claims::verify::LineDecision;
 use carepool_core::claims::{
     Amounts, Claim, ClaimLine, ClaimRecord, ClaimStatus, Reason, ReasonCode,
 };
-use carepool_core::registry::FieldError;
+use carepool_core::registry::{FieldError, excerpt};
 use chrono::NaiveDate;
 
 /// What the columns a facility sends mean, shared by the stored tables and the claims files.
@@ -320,7 +320,7 @@ pub fn claim_rows_with_reasons(record: &ClaimRecord, reasons: &[Reason]) -> (Row
 
 fn reason_code(field: &'static str, code: &str) -> Result<ReasonCode, FieldError> {
     ReasonCode::parse(code)
-        .ok_or_else(|| FieldError::new(field, format!("'{code}' is not a reason code")))
+        .ok_or_else(|| FieldError::new(field, format!("{} is not a reason code", excerpt(code))))
 }
 
 /// Reads a claim back from its row and its lines' rows (in line order). The id and the incurred

@@ -5,7 +5,7 @@
 
 use crate::{ColumnId, ColumnValue};
 use carepool_core::Money;
-use carepool_core::registry::FieldError;
+use carepool_core::registry::{FieldError, excerpt};
 use chrono::NaiveDate;
 use compact_str::CompactString;
 
@@ -183,7 +183,11 @@ impl Value {
         let wrong = |detail: String| {
             FieldError::new(
                 field,
-                format!("'{text}' is not a {}{detail}", column.ty.describe()),
+                format!(
+                    "{} is not a {}{detail}",
+                    excerpt(text),
+                    column.ty.describe()
+                ),
             )
         };
         Ok(match column.ty {

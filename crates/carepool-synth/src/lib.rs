@@ -23,10 +23,10 @@ use std::path::{Path, PathBuf};
 pub enum SynthError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -45,7 +45,7 @@ pub fn write_csv(
     let generator = Generator::new(config, scheme, options)?;
     let io = |source| SynthError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause: source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let settings = format!(

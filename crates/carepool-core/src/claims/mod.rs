@@ -173,7 +173,11 @@ impl ClaimStatus {
                 let names: Vec<&str> = ClaimStatus::ALL.iter().map(|s| s.as_str()).collect();
                 FieldError::new(
                     field,
-                    format!("'{text}' is not one of: {}", names.join(", ")),
+                    format!(
+                        "{} is not one of: {}",
+                        crate::registry::excerpt(text),
+                        names.join(", ")
+                    ),
                 )
             })
     }

@@ -19,7 +19,7 @@ pub struct Period {
 
 impl Period {
     pub fn parse(text: &str) -> Result<Period, String> {
-        let invalid = || format!("'{text}' is not a month YYYY-MM");
+        let invalid = || format!("{} is not a month YYYY-MM", crate::registry::excerpt(text));
         let first =
             NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| invalid())?;
         if format!("{:04}-{:02}", first.year(), first.month()) != text {

@@ -117,8 +117,12 @@ impl Serialize for ReasonCode {
 impl<'de> Deserialize<'de> for ReasonCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ReasonCode, D::Error> {
         let text = String::deserialize(deserializer)?;
-        ReasonCode::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("'{text}' is not a reason code")))
+        ReasonCode::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{} is not a reason code",
+                crate::registry::excerpt(&text)
+            ))
+        })
     }
 }
 

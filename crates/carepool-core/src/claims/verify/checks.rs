@@ -57,7 +57,10 @@ pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Ve
         if !is_icd10(code) {
             reasons.push(Reason::claim(
                 R::MalformedCodes,
-                format!("'{code}' is not an ICD-10 code (a letter, two digits, and an optional subdivision: I21.0)"),
+                format!(
+                    "{} is not an ICD-10 code (a letter, two digits, and an optional subdivision: I21.0)",
+                    crate::registry::excerpt(code)
+                ),
             ));
         }
     }
