@@ -55,8 +55,13 @@ struct Cli {
 enum Command {
     /// Load a scheme definition (TOML); a changed file adds a version from its effective date.
     Init {
+        /// The scheme file (TOML; docs/FORMATS.md).
         #[arg(long)]
         scheme: PathBuf,
+        /// Where the scheme's tariff_file entries are found, instead of the scheme file's own
+        /// folder; they may not lie outside it.
+        #[arg(long, value_name = "DIR")]
+        tariff_folder: Option<PathBuf>,
     },
     /// Import a CSV file of one kind: locations, providers, families, members, coverage, contributions.
     Import {
@@ -224,8 +229,12 @@ async fn acting_as_user(registry: Registry, acting_as: Option<String>) -> Result
 
 async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Result<()> {
     match command {
-        Command::Init { scheme } => {
-            let definition = carepool_io::read_scheme_file(&scheme)?;
+        Command::Init {
+            scheme,
+            tariff_folder,
+        } => {
+            let definition =
+                carepool_io::read_scheme_file_with_tariffs(&scheme, tariff_folder.as_deref())?;
             let label = format!(
                 "scheme {} effective from {}",
                 definition.code, definition.effective_from

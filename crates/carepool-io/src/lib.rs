@@ -20,7 +20,7 @@ pub mod sheet;
 pub use bounded::MAX_LINE_BYTES;
 pub use directory::{DirectoryLoad, load_directory};
 pub use registry_csv::{Cells, CsvError, ImportSummary, export, import_file, preview_file};
-pub use scheme_file::{SchemeFileError, read_scheme_file};
+pub use scheme_file::{SchemeFileError, read_scheme_file, read_scheme_file_with_tariffs};
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! Reading a scheme definition from its TOML file, with the tariffs its packages point to.
 
 use carepool_core::Money;
-use carepool_core::registry::{FacilityLevel, Sex};
+use carepool_core::registry::{FacilityLevel, Sex, excerpt};
 use carepool_core::scheme::{SchemeDefinition, TariffItem};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -20,12 +20,25 @@ pub enum SchemeFileError {
 /// Reads and checks the shape of a scheme file; `tariff_file` entries are read (relative to the
 /// scheme file) into each package's tariff, so the stored version holds the prices themselves.
 pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError> {
+    read_scheme_file_with_tariffs(path, None)
+}
+
+/// As [`read_scheme_file`], with `tariff_file` entries found in `tariffs` instead of the scheme
+/// file's folder when it is given (`carepool init --tariff-folder DIR`), and held to it.
+pub fn read_scheme_file_with_tariffs(
+    path: &Path,
+    tariffs: Option<&Path>,
+) -> Result<SchemeDefinition, SchemeFileError> {
     let invalid = |message: String| SchemeFileError::Invalid {
         path: path.to_path_buf(),
         message,
     };
     let mut definition: SchemeDefinition = read_toml(path)?;
-    let base = path.parent().unwrap_or(Path::new("."));
+    let base = tariffs.unwrap_or(path.parent().unwrap_or(Path::new(".")));
+    let folder_named = match tariffs {
+        Some(_) => "the tariff folder",
+        None => "the scheme file's folder",
+    };
     for (p, package) in definition.packages.iter_mut().enumerate() {
         if let Some(file) = package.tariff_file.take() {
             if !package.tariff.is_empty() {
@@ -36,7 +49,8 @@ pub fn read_scheme_file(path: &Path) -> Result<SchemeDefinition, SchemeFileError
             let target = base.join(&file);
             if !inside(base, Path::new(&file)) {
                 return Err(invalid(format!(
-                    "packages[{p}].tariff_file: '{file}' is outside the scheme file's folder; a tariff is kept beside its scheme"
+                    "packages[{p}].tariff_file: {} is outside {folder_named}; a tariff is kept beside its scheme, or in the folder init --tariff-folder names",
+                    excerpt(&file)
                 )));
             }
             package.tariff = read_tariff(&target)?;
@@ -291,6 +305,33 @@ limit = { amount = "50000", per = "family" }
                 "{outside}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_tariff_folder_given_on_purpose_is_where_tariffs_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let (schemes, tariffs) = (dir.path().join("schemes"), dir.path().join("tariffs"));
+        std::fs::create_dir(&schemes).unwrap();
+        std::fs::create_dir(&tariffs).unwrap();
+        write(
+            &tariffs,
+            "tariff.csv",
+            "service_code,description,benefit_category,level,price,sex,min_age,max_age\nCONS,Consultation,outpatient,health_centre,15.00,,,\n",
+        );
+        let scheme = write(&schemes, "s.toml", SCHEME);
+        assert!(read_scheme_file(&scheme).is_err(), "not beside the scheme");
+        let read = read_scheme_file_with_tariffs(&scheme, Some(&tariffs)).unwrap();
+        assert_eq!(read.packages[0].tariff.len(), 1);
+        // Still held to that folder.
+        let outside = write(
+            &schemes,
+            "o.toml",
+            &SCHEME.replace("tariff.csv", "../schemes/s.toml"),
+        );
+        let error = read_scheme_file_with_tariffs(&outside, Some(&tariffs))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("outside the tariff folder"), "{error}");
     }
 
     #[test]
