@@ -59,13 +59,17 @@ impl ChainLadderFit {
     }
 }
 
+/// The largest tail factor taken: development past the triangle that multiplies it tenfold is
+/// a slip, not an estimate.
+pub const MAX_TAIL: f64 = 10.0;
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FitError {
     #[error("development {development} has no link to average (all excluded or no later value)")]
     NoLinks { development: usize },
     #[error("development {development}: a link starts from zero, so no factor can be averaged")]
     ZeroBase { development: usize },
-    #[error("the tail factor must be a positive number, not {0}")]
+    #[error("the tail factor must be a number above 0 and at most {MAX_TAIL}, not {0}")]
     BadTail(f64),
 }
 
@@ -84,7 +88,7 @@ impl ChainLadder {
     }
 
     pub fn fit(&self, triangle: &Triangle) -> Result<ChainLadderFit, FitError> {
-        if !(self.tail.is_finite() && self.tail > 0.0) {
+        if !(self.tail > 0.0 && self.tail <= MAX_TAIL) {
             return Err(FitError::BadTail(self.tail));
         }
         let developments = triangle.developments();

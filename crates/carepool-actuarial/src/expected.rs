@@ -44,18 +44,28 @@ impl ExpectedLossFit {
     }
 }
 
+/// The bounds of the options (docs/RESERVING.md): past them an estimate is a typing slip, and
+/// far past them it is no longer a finite number.
+pub const MAX_LOSS_RATIO: f64 = 10.0;
+pub const MAX_EXPOSURE: f64 = 1e15;
+/// Benktander's iterations: enough to come within a millionth of the chain ladder even where
+/// little is developed, few enough to be quick on the largest triangle.
+pub const MAX_ITERATIONS: u32 = 10_000;
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExpectedLossError {
     #[error(transparent)]
     Fit(#[from] FitError),
     #[error("the exposure has {given} values for {origins} origins")]
     ExposureLength { given: usize, origins: usize },
-    #[error("the exposure of origin {origin} is {value}; it must be a positive number")]
+    #[error(
+        "the exposure of origin {origin} is {value}; it must be a positive number, at most {MAX_EXPOSURE}"
+    )]
     BadExposure { origin: String, value: f64 },
-    #[error("the a priori loss ratio must be a positive number, not {0}")]
+    #[error("the a priori loss ratio must be a positive number, at most {MAX_LOSS_RATIO}, not {0}")]
     BadLossRatio(f64),
-    #[error("at least one iteration is needed")]
-    NoIterations,
+    #[error("Benktander takes 1 to {MAX_ITERATIONS} iterations, not {0}")]
+    Iterations(u32),
 }
 
 impl ExpectedLoss {
@@ -75,15 +85,15 @@ impl ExpectedLoss {
         if let Some((origin, value)) = origins
             .iter()
             .zip(exposure)
-            .find(|(_, e)| !(e.is_finite() && **e > 0.0))
+            .find(|(_, e)| !(e.is_finite() && **e > 0.0 && **e <= MAX_EXPOSURE))
         {
             return Err(ExpectedLossError::BadExposure {
                 origin: origin.clone(),
                 value: *value,
             });
         }
-        if self.iterations == 0 {
-            return Err(ExpectedLossError::NoIterations);
+        if !(1..=MAX_ITERATIONS).contains(&self.iterations) {
+            return Err(ExpectedLossError::Iterations(self.iterations));
         }
         let fit = self.chain_ladder.fit(triangle)?;
         let to_ultimate = fit.to_ultimate();
@@ -91,7 +101,7 @@ impl ExpectedLoss {
             .map(|i| to_ultimate[triangle.row(i).len() - 1])
             .collect();
         let loss_ratio = match self.apriori {
-            Apriori::LossRatio(ratio) if ratio.is_finite() && ratio > 0.0 => ratio,
+            Apriori::LossRatio(ratio) if ratio > 0.0 && ratio <= MAX_LOSS_RATIO => ratio,
             Apriori::LossRatio(ratio) => return Err(ExpectedLossError::BadLossRatio(ratio)),
             Apriori::CapeCod => {
                 fit.latest.iter().sum::<f64>()

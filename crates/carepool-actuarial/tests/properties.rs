@@ -94,8 +94,42 @@ fn bad_exposure_is_refused_with_the_origin_named() {
     let error = method.fit(&triangle, &[1.0, 0.0]).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "the exposure of origin 2025 is 0; it must be a positive number"
+        "the exposure of origin 2025 is 0; it must be a positive number, at most 1000000000000000"
     );
+    for (value, bound) in [(f64::INFINITY, "exposure"), (1e16, "exposure")] {
+        let error = method.fit(&triangle, &[1.0, value]).unwrap_err();
+        assert!(
+            matches!(error, ExpectedLossError::BadExposure { .. }),
+            "{bound}: {error}"
+        );
+    }
+    for ratio in [f64::NAN, f64::INFINITY, 0.0, 10.5] {
+        let bad = ExpectedLoss {
+            apriori: Apriori::LossRatio(ratio),
+            ..method.clone()
+        };
+        assert!(matches!(
+            bad.fit(&triangle, &[1.0, 1.0]).unwrap_err(),
+            ExpectedLossError::BadLossRatio(_)
+        ));
+    }
+    for iterations in [0, 10_001] {
+        let bad = ExpectedLoss {
+            iterations,
+            ..method.clone()
+        };
+        assert_eq!(
+            bad.fit(&triangle, &[1.0, 1.0]).unwrap_err(),
+            ExpectedLossError::Iterations(iterations)
+        );
+    }
+    for tail in [f64::NAN, f64::INFINITY, 0.0, 10.01] {
+        let chain_ladder = ChainLadder {
+            tail,
+            ..ChainLadder::default()
+        };
+        assert!(chain_ladder.fit(&triangle).is_err(), "tail {tail}");
+    }
 }
 
 proptest! {
