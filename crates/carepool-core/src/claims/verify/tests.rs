@@ -1006,3 +1006,74 @@ fn a_cover_check_tells_what_is_left_of_each_limit_and_why_not_when_not_covered()
     );
     assert_eq!(status.reasons[0].code, R::MemberPending);
 }
+
+proptest! {
+    /// From intake through judging to a payment run, with quantities and prices at and past
+    /// their bounds: nothing panics, what intake lets through is judged balanced and never
+    /// negative, and the run pays exactly what was approved and allowed, each payment at least
+    /// zero.
+    #[test]
+    fn extreme_claims_are_refused_or_judged_and_paid_exactly(
+        claims in prop::collection::vec(
+            (
+                arbitrary_claim(),
+                prop::collection::vec(
+                    (
+                        prop_oneof![Just(i64::MAX), Just(crate::claims::intake::MAX_QUANTITY), 1i64..5],
+                        prop_oneof![
+                            Just(i64::MAX),
+                            Just(crate::claims::intake::MAX_UNIT_PRICE.minor()),
+                            1i64..50_000_000,
+                        ],
+                    ),
+                    0..3,
+                ),
+            ),
+            1..6,
+        ),
+    ) {
+        use crate::claims::payment::{Payable, Period, plan};
+        let world = World::new();
+        let mut judged = Vec::new();
+        for (number, ((mut claim, _, _, _), extremes)) in claims.into_iter().enumerate() {
+            claim.claim_number = format!("X{number}");
+            for (line, (quantity, price)) in claim.lines.iter_mut().zip(extremes) {
+                line.quantity = quantity;
+                line.unit_price = Money::from_minor(price);
+            }
+            if claim.check_intake(day("2026-12-01")).is_err() {
+                continue;
+            }
+            let decision = world.judge(&claim);
+            prop_assert!(decision.amounts.balanced(), "{:?}", decision.amounts);
+            for value in [decision.amounts.approved, decision.amounts.member_share, decision.amounts.rejected, decision.allowance] {
+                prop_assert!(!value.is_negative(), "{:?}", decision);
+            }
+            judged.push((claim, decision));
+        }
+        let period = Period::parse("2026-11").unwrap();
+        let payables: Vec<Payable> = judged
+            .iter()
+            .map(|(claim, decision)| Payable {
+                provider_id: &claim.provider_id,
+                member_id: &claim.member_id,
+                status: decision.status,
+                approved: decision.amounts.approved,
+                allowance: decision.allowance,
+                decided_date: Some(day("2026-11-30")),
+                in_run: false,
+            })
+            .filter(|p| p.due_by(&period))
+            .collect();
+        let payments = plan(&period, &payables, &std::collections::HashSet::new());
+        let mut paid = Money::ZERO;
+        for payment in &payments {
+            prop_assert!(!payment.amount.is_negative(), "{:?}", payment.amount);
+            paid += payment.amount;
+        }
+        let owed = payables
+            .iter()
+            .fold(Money::ZERO, |sum, p| sum + p.approved + p.allowance);
+        prop_assert_eq!(paid, owed);
+    }
+}
