@@ -11,6 +11,7 @@ mod chain_ladder;
 pub mod costing;
 mod expected;
 pub mod experience;
+mod finite;
 mod glm;
 mod linear;
 mod mack;
@@ -23,6 +24,7 @@ mod yearly;
 pub use build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
+pub use finite::{NotFinite, check_finite};
 pub use glm::{Coefficient, FactorLevels, Family, Glm, GlmData, GlmError, GlmFit, Link, Term};
 pub use mack::{Mack, MackError, MackFit, SigmaRule};
 pub use reserve::{

@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{json, parse};
+use crate::{parse, study_json};
 use axum::Json;
 use axum::body::Bytes;
 use carepool_service::costing::{CostingFile, CostingRunError};
@@ -38,5 +38,5 @@ pub async fn costing(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
         };
         ServiceError::Invalid(vec![RowProblem::new(0, Some(field), error.to_string())])
     })?;
-    Ok(Json(json(&rows)?))
+    Ok(Json(study_json(&rows)?))
 }

@@ -261,6 +261,24 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// The longest message an error carries, in characters.
+const MESSAGE_CHARS: usize = 300;
+
+/// A message as a caller gets it: cut at [`MESSAGE_CHARS`] and without control characters, so
+/// that a parser's message quoting a whole field sent (100,000 characters, a NUL) stays short
+/// and plain.
+fn shortened(message: &str) -> String {
+    let mut short: String = message
+        .chars()
+        .take(MESSAGE_CHARS)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if message.chars().nth(MESSAGE_CHARS).is_some() {
+        short.push_str("...");
+    }
+    short
+}
+
 impl IntoResponse for ApiError {
     fn into_response(mut self) -> Response {
         let rules = self
@@ -272,14 +290,32 @@ impl IntoResponse for ApiError {
         if self.problems.len() == 1 {
             self.problems.clear();
         }
+        for problem in &mut self.problems {
+            problem.message = shortened(&problem.message);
+        }
         let error = ErrorDetails {
             code: self.code,
-            message: self.message,
+            message: shortened(&self.message),
             field: self.field,
             rules,
             reason,
             problems: self.problems,
         };
         (self.status, Json(ErrorBody { error })).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_cut_short_and_plain() {
+        assert_eq!(shortened("is required"), "is required");
+        let long = format!("invalid type: string \"{}\"", "x".repeat(100_000));
+        let short = shortened(&long);
+        assert_eq!(short.chars().count(), MESSAGE_CHARS + 3);
+        assert!(short.ends_with("..."));
+        assert_eq!(shortened("unknown field '\0'"), "unknown field '?'");
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{json, parse};
+use crate::{parse, study_json};
 use axum::Json;
 use axum::body::Bytes;
 use carepool_service::RowProblem;
@@ -42,5 +42,5 @@ pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
         ProjectionRunError::Field(error) => invalid(error.field, error.message),
         ProjectionRunError::Stress(error) => invalid("assumptions", error.to_string()),
     })?;
-    Ok(Json(json(&tests)?))
+    Ok(Json(study_json(&tests)?))
 }

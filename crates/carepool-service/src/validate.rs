@@ -22,6 +22,19 @@ pub(crate) async fn rows(
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
     let mut problems = cells_in_bounds(table, rows);
+    // A row whose cells a database cannot hold (a NUL) is not looked up with them.
+    let kept: Vec<NumberedRow>;
+    let rows = if problems.is_empty() {
+        rows
+    } else {
+        let unreadable: HashSet<u64> = problems.iter().map(|p| p.line).collect();
+        kept = rows
+            .iter()
+            .filter(|r| !unreadable.contains(&r.line))
+            .cloned()
+            .collect();
+        &kept
+    };
     problems.extend(repeated_keys(table, rows));
     problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows).await?);

@@ -93,6 +93,19 @@ pub(crate) async fn select_where_in(
         values,
     } = *read;
     let sql = POSTGRES.rows_where_in_list(table, columns, column);
+    // PostgreSQL's text holds no NUL, so a value with one matches no stored row; sent, it would
+    // fail the statement (a claim's member id sent with a NUL would answer 500, not "unknown").
+    let storable: Vec<String>;
+    let values = if values.iter().any(|v| v.contains('\0')) {
+        storable = values
+            .iter()
+            .filter(|v| !v.contains('\0'))
+            .cloned()
+            .collect();
+        &storable[..]
+    } else {
+        values
+    };
     let mut found = Vec::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {
         let rows = query(&sql)

@@ -229,6 +229,25 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
         (422, Some("birth_date")),
         "a year typed short is not a date of birth: {body}"
     );
+    // A NUL in an id that is looked up (found by the fuzz harness: 500 on PostgreSQL).
+    let (_, mut moved) = h.call("GET", "/api/members/M2", None).await;
+    moved["family_id"] = json!("F\u{0}1");
+    let (status, body) = h.call("PUT", "/api/members/M2", Some(moved)).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("family_id")),
+        "{body}"
+    );
+    for field in ["member_id", "provider_id", "claim_number"] {
+        let mut claim = claim_json(&surgery("NUL", "M1", "2025-06-01", 22_000));
+        claim[field] = json!("X\u{0}");
+        let (status, body) = h.call("POST", "/api/claims", Some(claim)).await;
+        assert_eq!(
+            (status.as_u16(), body["error"]["field"].as_str()),
+            (422, Some(field)),
+            "{body}"
+        );
+    }
     assert_eq!(h.dump().await, before, "nothing written");
 }
 

@@ -7,6 +7,7 @@ mod bad_input;
 mod claims;
 mod connections;
 mod experience;
+mod fuzz;
 mod hardening;
 mod reserve;
 mod store;
@@ -54,6 +55,7 @@ use claims::{
     the_intake_sees_a_moved_village_within_a_second,
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
+use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
 use hardening::{
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
     a_family_or_member_cannot_move_between_schemes, a_write_that_is_not_json_is_refused,
@@ -117,4 +119,5 @@ on_both_backends!(
     a_family_or_member_cannot_move_between_schemes,
     studies_past_their_bounds_are_refused_before_any_work,
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
+    mutated_files_and_bodies_end_in_a_write_or_a_located_refusal,
 );
