@@ -87,8 +87,6 @@ pub enum ReportError {
     UnknownFormat(PathBuf),
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
-    #[error(transparent)]
-    NotFinite(#[from] carepool_actuarial::NotFinite),
 }
 
 impl Format {
@@ -122,10 +120,7 @@ pub fn write(
     json: &impl Serialize,
     path: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    let format = Format::of_path(path)?;
-    // Nothing is written with a number that is not one.
-    carepool_actuarial::check_finite(json)?;
-    match format {
+    match Format::of_path(path)? {
         Format::Json => {
             let text = serde_json::to_string_pretty(json).map_err(|e| write_error(path, e))?;
             std::fs::write(path, text + "\n").map_err(|e| write_error(path, e))?;

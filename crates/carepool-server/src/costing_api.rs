@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{parse, study_json};
+use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use carepool_service::costing::{CostingFile, CostingRunError};
@@ -35,8 +35,9 @@ pub async fn costing(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
         let field = match &error {
             CostingRunError::Field(error) => error.field,
             CostingRunError::Costing(_) => "costing",
+            CostingRunError::NotFinite(_) => return ServiceError::NotEstimable(error.to_string()),
         };
         ServiceError::Invalid(vec![RowProblem::new(0, Some(field), error.to_string())])
     })?;
-    Ok(Json(study_json(&rows)?))
+    Ok(Json(json(&rows)?))
 }

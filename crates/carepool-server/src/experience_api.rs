@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{parse, study_json};
+use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -52,5 +52,5 @@ pub async fn experience(
     };
     let options = options.unwrap_or_default();
     let experience = registry.experience(&options, registry.today()).await?;
-    Ok(Json(study_json(&experience)?))
+    Ok(Json(json(&experience)?))
 }

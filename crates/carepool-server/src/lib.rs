@@ -30,7 +30,7 @@ use carepool_core::registry::Family;
 use carepool_schema::claim_tables;
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Record, with_record_type};
-use carepool_service::{Key, Registry, ServiceError};
+use carepool_service::{Key, Registry};
 use chrono::NaiveDate;
 pub use connections::ServeLimits;
 use error::{ApiError, ErrorBody};
@@ -306,14 +306,6 @@ async fn family_overview(
 /// A value as the JSON answer.
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
     serde_json::to_value(value).map_err(ApiError::internal)
-}
-
-/// A study's result as JSON, refused as not estimable if a number in it is not finite (it would
-/// become `null` where a number belongs).
-pub(crate) fn study_json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError> {
-    carepool_actuarial::check_finite(value)
-        .map_err(|found| ApiError::from(ServiceError::NotEstimable(found.to_string())))?;
-    json(value)
 }
 
 /// A JSON body into `T`; a wrong field is named by its path.

@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{parse, study_json};
+use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use carepool_service::RowProblem;
@@ -41,6 +41,7 @@ pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
     let tests = file.run().map_err(|error| match error {
         ProjectionRunError::Field(error) => invalid(error.field, error.message),
         ProjectionRunError::Stress(error) => invalid("assumptions", error.to_string()),
+        ProjectionRunError::NotFinite(error) => ServiceError::NotEstimable(error.to_string()),
     })?;
-    Ok(Json(study_json(&tests)?))
+    Ok(Json(json(&tests)?))
 }

@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{parse, study_json};
+use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -55,5 +55,5 @@ pub async fn reserve(
     };
     let options = options.unwrap_or_default();
     let reserve = registry.reserve(&options, registry.today()).await?;
-    Ok(Json(study_json(&reserve)?))
+    Ok(Json(json(&reserve)?))
 }

@@ -4,6 +4,7 @@
 use carepool_actuarial::costing::{
     Benefit, Costing, CostingError, CostingYear, PopulationCell, Revenue,
 };
+use carepool_actuarial::{NotFinite, check_finite};
 use carepool_core::registry::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -143,8 +144,11 @@ impl CostingFile {
         })
     }
 
+    /// The costing year by year; refused if a figure is not a finite number.
     pub fn run(&self) -> Result<Vec<CostingYear>, CostingRunError> {
-        Ok(self.costing()?.run()?)
+        let years = self.costing()?.run()?;
+        check_finite(&years)?;
+        Ok(years)
     }
 }
 
@@ -154,6 +158,8 @@ pub enum CostingRunError {
     Field(#[from] FieldError),
     #[error(transparent)]
     Costing(#[from] CostingError),
+    #[error(transparent)]
+    NotFinite(#[from] NotFinite),
 }
 
 #[cfg(test)]

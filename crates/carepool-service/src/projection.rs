@@ -7,6 +7,7 @@ use carepool_actuarial::projection::{
     mix_from_members,
 };
 use carepool_actuarial::stress::{Flex, Scenario, StressError, StressTests, stress_test};
+use carepool_actuarial::{NotFinite, check_finite};
 use carepool_core::registry::FieldError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -406,9 +407,13 @@ impl ProjectionFile {
     }
 
     /// The projection and its stress tests.
+    /// The projection and its stress tests; refused if a figure is not a finite number
+    /// (assumptions that compound past what a number holds).
     pub fn run(&self) -> Result<StressTests, ProjectionRunError> {
         let assumptions = self.assumptions()?;
-        Ok(stress_test(&assumptions, &self.scenarios())?)
+        let tests = stress_test(&assumptions, &self.scenarios())?;
+        check_finite(&tests)?;
+        Ok(tests)
     }
 }
 
@@ -418,6 +423,8 @@ pub enum ProjectionRunError {
     Field(#[from] FieldError),
     #[error(transparent)]
     Stress(#[from] StressError),
+    #[error(transparent)]
+    NotFinite(#[from] NotFinite),
 }
 
 #[cfg(test)]

@@ -377,6 +377,15 @@ pub async fn studies_past_their_bounds_are_refused_before_any_work(h: Harness) {
             "revenue": { "amounts": [4000.0] }
         })
     };
+    // Inputs each in range that compound past what a number holds: refused, never null.
+    let mut huge = projection(2);
+    huge["base"]["lines"][0]["incidence_per_1000"] = json!(1e308);
+    let (status, error) = h.call("POST", "/api/project", Some(huge)).await;
+    assert_eq!(
+        (status.as_u16(), error["error"]["code"].as_str()),
+        (422, Some("not_estimable")),
+        "{error}"
+    );
     answered("/api/costing", costing(200)).await;
     let message = refused("/api/costing", costing(100_000_000), "horizon.years").await;
     assert!(
