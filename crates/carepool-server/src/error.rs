@@ -228,6 +228,10 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict(message) => {
                 ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
             }
+            ServiceError::Taken { message, field } => ApiError {
+                field: Some(field.to_string()),
+                ..ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
+            },
             ServiceError::Forbidden(message) => ApiError::forbidden(message),
             ServiceError::Scheme(errors) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

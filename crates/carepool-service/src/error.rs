@@ -81,6 +81,12 @@ pub enum ServiceError {
     /// The write clashes with what is stored (a key taken, history that would be rewritten).
     #[error("{0}")]
     Conflict(String),
+    /// A key or a unique value is taken; `field` holds it.
+    #[error("{message}")]
+    Taken {
+        message: String,
+        field: &'static str,
+    },
     /// The rules forbid this user the change (segregation of duties), whatever their role.
     #[error("{0}")]
     Forbidden(String),
@@ -99,6 +105,7 @@ impl From<StoreError> for ServiceError {
         match error {
             StoreError::NotFound { what, key } => ServiceError::NotFound { what, key },
             StoreError::Conflict(message) => ServiceError::Conflict(message),
+            StoreError::Taken { message, field } => ServiceError::Taken { message, field },
             other => ServiceError::Store(other),
         }
     }

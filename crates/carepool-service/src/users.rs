@@ -148,9 +148,10 @@ impl Registry {
         )
         .await
         .map_err(|e| match e {
-            ServiceError::Conflict(_) => {
-                ServiceError::Conflict(format!("a user named {} exists already", user.name))
-            }
+            ServiceError::Conflict(_) | ServiceError::Taken { .. } => ServiceError::Taken {
+                message: format!("a user named {} exists already", user.name),
+                field: "name",
+            },
             other => other,
         })?;
         Ok(user)

@@ -20,6 +20,12 @@ pub enum StoreError {
     /// The write would break a uniqueness or reference rule of the database.
     #[error("{0}")]
     Conflict(String),
+    /// A key or a unique value is taken: `field` is the (first) column that holds it.
+    #[error("{message}")]
+    Taken {
+        message: String,
+        field: &'static str,
+    },
     /// The database URL or options cannot be used.
     #[error("{0}")]
     Config(String),
@@ -39,11 +45,14 @@ impl StoreError {
     /// never reaches the message, so no database text reaches a client.
     pub fn duplicate(table: &Table, naming: &str) -> StoreError {
         let columns = duplicated_columns(table, naming);
-        StoreError::Conflict(format!(
-            "another {} has the same {}",
-            table.singular,
-            columns.join(" and ")
-        ))
+        StoreError::Taken {
+            message: format!(
+                "another {} has the same {}",
+                table.singular,
+                columns.join(" and ")
+            ),
+            field: columns[0],
+        }
     }
 
     /// The database refused a `what` that refers to a row that does not exist.

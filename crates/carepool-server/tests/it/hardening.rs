@@ -161,6 +161,10 @@ pub async fn impossible_claims_decisions_and_payments_are_refused(h: Harness) {
         message.starts_with("another contribution has the same"),
         "{message}"
     );
+    assert_eq!(
+        body["error"]["field"], "receipt",
+        "the field that holds the value taken"
+    );
     for database_word in ["UNIQUE", "constraint", "duplicate key"] {
         assert!(!message.contains(database_word), "{message}");
     }

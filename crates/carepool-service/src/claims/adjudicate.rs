@@ -318,6 +318,7 @@ fn into_store_error(error: ServiceError) -> StoreError {
     match error {
         ServiceError::Store(e) => e,
         ServiceError::Conflict(message) => StoreError::Conflict(message),
+        ServiceError::Taken { message, field } => StoreError::Taken { message, field },
         other => StoreError::internal(other),
     }
 }

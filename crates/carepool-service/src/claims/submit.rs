@@ -111,7 +111,13 @@ impl Registry {
             Ok(answers) => answers,
             // A claim stored meanwhile (by the group before, whose commit the read ahead did
             // not see) is read again below: sent unchanged, it is answered as stored.
-            Err(error) if submissions.len() == 1 && !matches!(error, ServiceError::Conflict(_)) => {
+            Err(error)
+                if submissions.len() == 1
+                    && !matches!(
+                        error,
+                        ServiceError::Conflict(_) | ServiceError::Taken { .. }
+                    ) =>
+            {
                 vec![Err(error)]
             }
             Err(_) => {
