@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{json, parse};
+use crate::{StudyTurns, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -43,6 +43,7 @@ json_schema!(ExperienceOptionsSchema, "ExperienceOptions", {
 pub async fn experience(
     caller: Caller,
     State(registry): State<Registry>,
+    State(studies): State<StudyTurns>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
     caller.national("an experience study")?;
@@ -51,6 +52,7 @@ pub async fn experience(
         false => parse(&body)?,
     };
     let options = options.unwrap_or_default();
+    let _turn = studies.take().await;
     let experience = registry.experience(&options, registry.today()).await?;
     Ok(Json(json(&experience)?))
 }

@@ -58,11 +58,42 @@ pub async fn serve(
     connections::serve_app(router_with(registry, limits), listener, limits, shutdown).await
 }
 
-/// What handlers share: the registry, and the intake that judges claims as they arrive.
+/// What handlers share: the registry, the intake that judges claims as they arrive, and the
+/// turns of the studies on the database.
 #[derive(Clone)]
 struct AppState {
     registry: Registry,
     intake: Intake,
+    studies: StudyTurns,
+}
+
+/// Studies on the live database (reserve, experience) take their turn, two at a time: each may
+/// hold a few hundred megabytes at its bound, and more at once would only share the cores.
+#[derive(Clone)]
+pub(crate) struct StudyTurns(std::sync::Arc<tokio::sync::Semaphore>);
+
+impl StudyTurns {
+    const AT_ONCE: usize = 2;
+
+    fn new() -> StudyTurns {
+        StudyTurns(std::sync::Arc::new(tokio::sync::Semaphore::new(
+            StudyTurns::AT_ONCE,
+        )))
+    }
+
+    /// Waits for a turn; the study runs while the permit lives.
+    pub(crate) async fn take(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.0
+            .acquire()
+            .await
+            .expect("the semaphore is never closed")
+    }
+}
+
+impl FromRef<AppState> for StudyTurns {
+    fn from_ref(state: &AppState) -> StudyTurns {
+        state.studies.clone()
+    }
 }
 
 impl FromRef<AppState> for Registry {
@@ -88,6 +119,7 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
     let state = AppState {
         intake: Intake::start(registry.clone()),
         registry,
+        studies: StudyTurns::new(),
     };
     api_routes()
         .into_router()

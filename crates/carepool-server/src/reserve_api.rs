@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{STUDIES, json_schema};
-use crate::{json, parse};
+use crate::{StudyTurns, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -46,6 +46,7 @@ json_schema!(ReserveOptionsSchema, "ReserveOptions", {
 pub async fn reserve(
     caller: Caller,
     State(registry): State<Registry>,
+    State(studies): State<StudyTurns>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
     caller.national("a reserve")?;
@@ -54,6 +55,7 @@ pub async fn reserve(
         false => parse(&body)?,
     };
     let options = options.unwrap_or_default();
+    let _turn = studies.take().await;
     let reserve = registry.reserve(&options, registry.today()).await?;
     Ok(Json(json(&reserve)?))
 }

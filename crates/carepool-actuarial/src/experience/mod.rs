@@ -126,9 +126,10 @@ pub enum StudyError {
 
 /// The most bands of ages or of durations a study may have.
 pub const MAX_BANDS: usize = 100;
-/// The most cells a study may count in (a few arrays of numbers each): ten years by month with
-/// 20 age bands, 10 areas and 10 durations is 720,000. Checked before any is made.
-pub const MAX_CELLS: usize = 2_000_000;
+/// The most cells a study may count in, checked before any is made: ten years by month with 20
+/// age bands, 10 areas and 10 durations is 720,000. The cells are counted in dense arrays,
+/// about 250 bytes a cell at the peak (docs/HARDENING.md), so the bound is also one on memory.
+pub const MAX_CELLS: usize = 1_000_000;
 
 fn check_size(shape: &Shape) -> Result<(), StudyError> {
     // Dates and bands are bounded above, so the product cannot overflow.

@@ -341,7 +341,7 @@ pub async fn studies_past_their_bounds_are_refused_before_any_work(h: Harness) {
     let many = json!({"from": "1900-01-01", "to": "2200-12-31", "split": "month",
         "age_bands": hundred, "duration_bands": hundred});
     let message = refused("/api/experience", many, "from").await;
-    assert!(message.contains("at most 2000000"), "{message}");
+    assert!(message.contains("at most 1000000"), "{message}");
     let too_many_bands: Vec<u32> = (0..101).collect();
     refused(
         "/api/experience",
