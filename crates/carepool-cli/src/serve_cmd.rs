@@ -18,13 +18,18 @@ pub struct LimitArgs {
     /// The largest body a request may carry, in KiB; past it the answer is 413.
     #[arg(long, value_name = "KIB", default_value_t = ServeLimits::default().max_body_bytes / 1024)]
     max_body_kib: usize,
+    /// Seconds a study on the database (reserve, experience) may take; past them the answer is 422.
+    #[arg(long, value_name = "SECONDS", default_value_t = ServeLimits::default().study_budget.as_secs())]
+    study_budget: u64,
 }
 
 impl LimitArgs {
     pub fn limits(&self) -> anyhow::Result<ServeLimits> {
-        if self.max_connections == 0 || self.head_timeout == 0 || self.body_timeout == 0 {
+        if [self.head_timeout, self.body_timeout, self.study_budget].contains(&0)
+            || self.max_connections == 0
+        {
             anyhow::bail!(
-                "--max-connections, --head-timeout and --body-timeout must be at least 1"
+                "--max-connections, --head-timeout, --body-timeout and --study-budget must be at least 1"
             );
         }
         Ok(ServeLimits {
@@ -32,6 +37,7 @@ impl LimitArgs {
             head_timeout: Duration::from_secs(self.head_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),
             max_body_bytes: self.max_body_kib.saturating_mul(1024),
+            study_budget: Duration::from_secs(self.study_budget),
         })
     }
 }

@@ -34,6 +34,8 @@ pub struct ServeLimits {
     pub body_timeout: Duration,
     /// A request's body, in bytes; past it, 413.
     pub max_body_bytes: usize,
+    /// The time a study on the live database (reserve, experience) may take; past it, 422.
+    pub study_budget: Duration,
 }
 
 impl Default for ServeLimits {
@@ -44,6 +46,7 @@ impl Default for ServeLimits {
             head_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(120),
             max_body_bytes: 2 * 1024 * 1024,
+            study_budget: Duration::from_secs(300),
         }
     }
 }

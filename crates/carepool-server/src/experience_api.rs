@@ -52,7 +52,9 @@ pub async fn experience(
         false => parse(&body)?,
     };
     let options = options.unwrap_or_default();
-    let _turn = studies.take().await;
-    let experience = registry.experience(&options, registry.today()).await?;
+    let today = registry.today();
+    let experience = studies
+        .run(async move { registry.experience(&options, today).await })
+        .await?;
     Ok(Json(json(&experience)?))
 }

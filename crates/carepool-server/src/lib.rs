@@ -19,6 +19,7 @@ mod registry_api;
 mod reserve_api;
 mod routes;
 mod sessions;
+mod studies;
 
 pub use auth::Access;
 use axum::body::Bytes;
@@ -42,6 +43,7 @@ use serde_json::{Value as JsonValue, json};
 use sessions::SIGN_IN_PATH;
 use std::collections::HashMap;
 use std::future::Future;
+use studies::StudyTurns;
 use tokio::net::TcpListener;
 
 const DEFAULT_PER_PAGE: u64 = 50;
@@ -65,29 +67,6 @@ struct AppState {
     registry: Registry,
     intake: Intake,
     studies: StudyTurns,
-}
-
-/// Studies on the live database (reserve, experience) take their turn, two at a time: each may
-/// hold a few hundred megabytes at its bound, and more at once would only share the cores.
-#[derive(Clone)]
-pub(crate) struct StudyTurns(std::sync::Arc<tokio::sync::Semaphore>);
-
-impl StudyTurns {
-    const AT_ONCE: usize = 2;
-
-    fn new() -> StudyTurns {
-        StudyTurns(std::sync::Arc::new(tokio::sync::Semaphore::new(
-            StudyTurns::AT_ONCE,
-        )))
-    }
-
-    /// Waits for a turn; the study runs while the permit lives.
-    pub(crate) async fn take(&self) -> tokio::sync::SemaphorePermit<'_> {
-        self.0
-            .acquire()
-            .await
-            .expect("the semaphore is never closed")
-    }
 }
 
 impl FromRef<AppState> for StudyTurns {
@@ -119,7 +98,7 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
     let state = AppState {
         intake: Intake::start(registry.clone()),
         registry,
-        studies: StudyTurns::new(),
+        studies: StudyTurns::new(limits.study_budget),
     };
     api_routes()
         .into_router()

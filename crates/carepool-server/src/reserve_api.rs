@@ -55,7 +55,9 @@ pub async fn reserve(
         false => parse(&body)?,
     };
     let options = options.unwrap_or_default();
-    let _turn = studies.take().await;
-    let reserve = registry.reserve(&options, registry.today()).await?;
+    let today = registry.today();
+    let reserve = studies
+        .run(async move { registry.reserve(&options, today).await })
+        .await?;
     Ok(Json(json(&reserve)?))
 }

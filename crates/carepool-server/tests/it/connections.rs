@@ -139,3 +139,37 @@ async fn a_body_past_its_bound_is_413_and_one_that_never_ends_is_408() {
     assert_ne!(status, 413, "{error}");
     assert_ne!(status, 408, "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_study_past_its_time_budget_is_422_naming_the_budget() {
+    let h = Harness::sqlite().await;
+    crate::support::load_registry(&h).await;
+    let token = h.token(Role::Actuary).await;
+    let ask = |budget: Duration| {
+        let app = carepool_server::router_with(
+            h.registry.clone(),
+            ServeLimits {
+                study_budget: budget,
+                ..ServeLimits::default()
+            },
+        );
+        crate::support::call_app(
+            app,
+            Some(&token),
+            "POST",
+            "/api/experience",
+            Some(json!({"from": "2025-01-01", "to": "2025-12-31"})),
+        )
+    };
+    let (status, error) = ask(Duration::ZERO).await;
+    assert_eq!(status.as_u16(), 422, "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than the server's budget of 0 s"),
+        "{error}"
+    );
+    let (status, study) = ask(Duration::from_secs(60)).await;
+    assert_eq!(status.as_u16(), 200, "within its budget: {study}");
+}

@@ -1,0 +1,53 @@
+//! Studies on the live database (reserve, experience) take their turn, two at a time: each may
+//! hold a few hundred megabytes at its bound (docs/HARDENING.md), and more at once would only
+//! share the cores. Each has a time budget: past it the caller is answered 422, and the study's
+//! turn is given back only when its work has ended, so that abandoned studies never pile up.
+
+use crate::error::ApiError;
+use carepool_service::ServiceError;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+#[derive(Clone)]
+pub(crate) struct StudyTurns {
+    turns: Arc<Semaphore>,
+    budget: Duration,
+}
+
+impl StudyTurns {
+    const AT_ONCE: usize = 2;
+
+    pub(crate) fn new(budget: Duration) -> StudyTurns {
+        StudyTurns {
+            turns: Arc::new(Semaphore::new(StudyTurns::AT_ONCE)),
+            budget,
+        }
+    }
+
+    /// Runs `work` in its turn, within the budget.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = Result<T, ServiceError>> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let turn = self
+            .turns
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        let task = tokio::spawn(async move {
+            let _turn = turn;
+            work.await
+        });
+        match tokio::time::timeout(self.budget, task).await {
+            Err(_) => Err(ApiError::from(ServiceError::NotEstimable(format!(
+                "the study took longer than the server's budget of {} s (carepool serve --study-budget): study a shorter period or one scheme at a time",
+                self.budget.as_secs_f64()
+            )))),
+            Ok(Err(failed)) => Err(ApiError::internal(failed)),
+            Ok(Ok(done)) => done.map_err(ApiError::from),
+        }
+    }
+}
