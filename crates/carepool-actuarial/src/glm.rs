@@ -184,7 +184,8 @@ pub enum GlmError {
 }
 
 /// A coefficient and what goes with it. With a log link, `relativity` is exp(estimate) and
-/// `lower`/`upper` its 95% Wald interval.
+/// `lower`/`upper` its 95% Wald interval; a bound past what a number holds (a level with so few
+/// claims that its interval is unbounded) is left out rather than given as infinity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coefficient {
     pub name: String,
@@ -430,7 +431,8 @@ impl Glm {
             .map(|(j, column)| {
                 let estimate = state.beta[j];
                 let std_error = (dispersion * covariance[j * p + j]).sqrt();
-                let interval = |z: f64| (estimate + z * std_error).exp();
+                let interval =
+                    |z: f64| Some((estimate + z * std_error).exp()).filter(|b| b.is_finite());
                 Coefficient {
                     name: column.name.clone(),
                     term: column.term.clone(),
@@ -439,8 +441,8 @@ impl Glm {
                     std_error,
                     statistic: estimate / std_error,
                     relativity: log_link.then(|| estimate.exp()),
-                    lower: log_link.then(|| interval(-WALD_95)),
-                    upper: log_link.then(|| interval(WALD_95)),
+                    lower: log_link.then(|| interval(-WALD_95)).flatten(),
+                    upper: log_link.then(|| interval(WALD_95)).flatten(),
                 }
             })
             .collect();
@@ -623,6 +625,32 @@ mod tests {
         // Its standard error is that of a log ratio of two Poisson counts.
         let error = fit.coefficient("area=urban").unwrap().std_error;
         assert!((error - (1.0 / 30.0 + 1.0f64 / 20.0).sqrt()).abs() < 1e-8);
+    }
+
+    /// A level with no claims drives its estimate towards minus infinity and its standard error
+    /// up: the interval's upper bound is past what a number holds, and is left out.
+    #[test]
+    fn an_interval_past_what_a_number_holds_is_left_out() {
+        let exposure: [f64; 4] = [100.0, 50.0, 20.0, 30.0];
+        let data = GlmData {
+            response: vec![20.0, 10.0, 0.0, 0.0],
+            offset: Some(exposure.iter().map(|e| e.ln()).collect()),
+            terms: vec![factor("area", &["rural", "rural", "urban", "urban"], None)],
+            ..GlmData::default()
+        };
+        let fit = Glm::new(Family::Poisson, Link::Log).fit(&data).unwrap();
+        let urban = fit.coefficient("area=urban").unwrap();
+        for bound in [urban.relativity, urban.lower, urban.upper]
+            .into_iter()
+            .flatten()
+        {
+            assert!(bound.is_finite(), "{urban:?}");
+        }
+        assert_eq!(
+            urban.upper, None,
+            "exp(-34 + 1.96 x 4,000,000) is no number"
+        );
+        assert_eq!(crate::check_finite(&fit.coefficients), Ok(()));
     }
 
     #[test]

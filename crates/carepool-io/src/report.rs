@@ -87,6 +87,8 @@ pub enum ReportError {
     UnknownFormat(PathBuf),
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
+    #[error(transparent)]
+    NotFinite(#[from] carepool_actuarial::NotFinite),
 }
 
 impl Format {
@@ -120,7 +122,10 @@ pub fn write(
     json: &impl Serialize,
     path: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    match Format::of_path(path)? {
+    let format = Format::of_path(path)?;
+    // Nothing is written with a figure that is not a number.
+    carepool_actuarial::check_finite(json)?;
+    match format {
         Format::Json => {
             let text = serde_json::to_string_pretty(json).map_err(|e| write_error(path, e))?;
             std::fs::write(path, text + "\n").map_err(|e| write_error(path, e))?;

@@ -100,6 +100,13 @@ pub enum ServiceError {
     Store(StoreError),
 }
 
+/// A study whose result holds a figure that is not a number cannot be estimated on its inputs.
+impl From<carepool_actuarial::NotFinite> for ServiceError {
+    fn from(found: carepool_actuarial::NotFinite) -> ServiceError {
+        ServiceError::NotEstimable(found.to_string())
+    }
+}
+
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> ServiceError {
         match error {

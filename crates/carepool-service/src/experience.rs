@@ -376,7 +376,9 @@ impl Registry {
         let data = self
             .experience_data(options.scheme.as_deref(), study.to)
             .await?;
-        study.run(&data).map_err(study_error)
+        let experience = study.run(&data).map_err(study_error)?;
+        carepool_actuarial::check_finite(&experience)?;
+        Ok(experience)
     }
 }
 

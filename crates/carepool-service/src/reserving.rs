@@ -249,7 +249,7 @@ impl Registry {
             options.measure().map_err(ServiceError::field)?,
         );
         let claims = self.reserving_claims().await?;
-        study
+        let reserve = study
             .fit_claims(&claims, period, measure, valuation)
             .map_err(|error| match error {
                 // Too many origins is the option's doing, not the data's.
@@ -257,7 +257,9 @@ impl Registry {
                     ServiceError::field(FieldError::new("origin", error.to_string()))
                 }
                 _ => ServiceError::NotEstimable(error.to_string()),
-            })
+            })?;
+        carepool_actuarial::check_finite(&reserve)?;
+        Ok(reserve)
     }
 }
 
