@@ -1,5 +1,6 @@
 //! `carepool audit`: the trail of changes, as CSV, oldest first.
 
+use crate::output::outln;
 use anyhow::{Context, Result};
 use carepool_schema::Record;
 use carepool_schema::audit_tables::AUDIT;
@@ -58,7 +59,7 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
     }
     writer.flush()?;
     if let Some(path) = &args.out {
-        println!("{}: {count} audit records written", path.display());
+        outln!("{}: {count} audit records written", path.display());
     }
     Ok(())
 }

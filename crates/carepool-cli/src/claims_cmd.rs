@@ -1,5 +1,6 @@
 //! `carepool claims ...`: receive, adjudicate, review, pay, show, and check cover.
 
+use crate::output::{out, outln};
 use anyhow::{Result, bail};
 use carepool_core::Money;
 use carepool_core::claims::review::ReviewAction;
@@ -86,7 +87,7 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
         ClaimsCommand::Import { file, lines } => {
             let report =
                 carepool_io::claims_csv::receive_file(registry, &file, lines.as_deref()).await?;
-            println!(
+            outln!(
                 "{}: {} claim(s) received, {} already received unchanged",
                 file.display(),
                 report.received,
@@ -108,7 +109,7 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 .iter()
                 .map(|(status, n)| format!("{n} {status}"))
                 .collect();
-            println!(
+            outln!(
                 "{} claim(s) adjudicated{}",
                 report.adjudicated,
                 if by_status.is_empty() {
@@ -118,7 +119,7 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 }
             );
             if report.waiting > 0 {
-                println!(
+                outln!(
                     "{} claim(s) received after the decision date wait for a later run",
                     report.waiting
                 );
@@ -148,9 +149,11 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                     date.unwrap_or_else(today),
                 )
                 .await?;
-            println!(
+            outln!(
                 "{}: {} (approved {})",
-                id, view.record.status, view.record.amounts.approved
+                id,
+                view.record.status,
+                view.record.amounts.approved
             );
         }
         ClaimsCommand::Pay {
@@ -170,21 +173,21 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 (Some(period), None, None) => registry.propose_payment_run(&period).await?,
                 (None, None, _) => bail!("say --period YYYY-MM to propose a run, or --release RUN"),
             };
-            print!("{}", payment_run(&report));
+            out!("{}", payment_run(&report));
         }
         ClaimsCommand::Show { id, json } => {
             let view = registry.claim_view(&id).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&view)?);
+                outln!("{}", serde_json::to_string_pretty(&view)?);
             } else {
-                print!("{}", crate::explain::claim(&view));
+                out!("{}", crate::explain::claim(&view));
             }
         }
         ClaimsCommand::Cover { member, date } => {
             let status = registry
                 .cover_status(&member, date.unwrap_or_else(today))
                 .await?;
-            println!("{}", serde_json::to_string_pretty(&status)?);
+            outln!("{}", serde_json::to_string_pretty(&status)?);
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! `carepool demo`: a fresh SQLite database with a synthetic scheme run month by month
 //! (claims judged as they arrive, facilities paid the month after), then served.
 
+use crate::output::outln;
 use crate::synth_cmd;
 use anyhow::{Context, Result};
 use carepool_core::Money;
@@ -71,28 +72,28 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let url = fresh_sqlite(&args.file)?;
     let store: Arc<dyn Store> = Arc::new(carepool_store_sqlite::SqliteStore::open(&url).await?);
     let registry = Registry::new(store.clone());
-    println!(
+    outln!(
         "carepool demo: {} families of the poverty-targeted inpatient programme, {from} to {to}",
         args.families
     );
     let data = work.path().join("data");
     let written = synth_cmd::generate(&SynthConfig::default(), &scheme, options, &data)?;
     synth_cmd::load(&registry, scheme, &data).await?;
-    println!("  registry: {}", synth_cmd::describe(&written));
+    outln!("  registry: {}", synth_cmd::describe(&written));
     let paid = synth_cmd::run_months(&registry, from, to).await?;
     let (statuses, example) = claims_by_status(store.as_ref()).await?;
     let summary: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
-    println!(
+    outln!(
         "  claims judged month by month as they arrived: {}",
         summary.join(", ")
     );
-    println!("  facilities and patients paid the month after: {paid} payments");
+    outln!("  facilities and patients paid the month after: {paid} payments");
     let users = demo_users(&registry).await?;
-    println!(
+    outln!(
         "  one user per role (docs/ACCESS.md); their passwords and API tokens, shown this once:"
     );
     for user in &users {
-        println!("    {:<18} {} {}", user.name, user.password, user.token);
+        outln!("    {:<18} {} {}", user.name, user.password, user.token);
     }
     let reader = users
         .iter()
@@ -103,23 +104,23 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let command = std::env::args().next().unwrap_or_else(|| "carepool".into());
     let db = format!("{command} --db {url}");
     let addr = args.addr.unwrap_or_else(|| "127.0.0.1:8080".into());
-    println!("\nWhere to look:");
+    outln!("\nWhere to look:");
     if let Some(example) = example {
-        println!("  {db} claims show {example}   (any claim: PROVIDER/NUMBER)");
+        outln!("  {db} claims show {example}   (any claim: PROVIDER/NUMBER)");
     }
-    println!("  {db} export claims --out claims.csv");
-    println!("  {db} family F00000001");
-    println!(
+    outln!("  {db} export claims --out claims.csv");
+    outln!("  {db} family F00000001");
+    outln!(
         "  {db} reserve --valuation {to} --out reserve.html   (IBNR and RBNP, docs/RESERVING.md)"
     );
     if args.no_serve {
         store.close().await;
         return Ok(());
     }
-    println!(
+    outln!(
         "  curl -H 'Authorization: Bearer {reader}' 'http://{addr}/api/claims?status=partially_approved&per_page=20'"
     );
-    println!("  http://{addr}/api/openapi.json\n");
+    outln!("  http://{addr}/api/openapi.json\n");
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -1,6 +1,7 @@
 //! `carepool experience`: the experience study on the live database or on extracts; and
 //! `carepool glm`: a GLM on any table of cells. See docs/EXPERIENCE.md.
 
+use crate::output::outln;
 use anyhow::{Result, anyhow, bail};
 use carepool_actuarial::experience::{Experience, ExperienceData};
 use carepool_actuarial::{Family, Glm, Link, Named};
@@ -153,7 +154,7 @@ fn finish(experience: &Experience, out: &Path) -> Result<()> {
     let summary = &experience.summary;
     let rates = &summary.rates;
     let shown = |value: Option<f64>| value.map_or("-".to_string(), |v| format!("{v:.2}"));
-    println!(
+    outln!(
         "{:.1} member-years ({:.1} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year",
         rates.exposure,
         summary.pending_exposure,
@@ -164,10 +165,10 @@ fn finish(experience: &Experience, out: &Path) -> Result<()> {
         shown(summary.risk_cost_per_family),
     );
     for note in &experience.glm.notes {
-        println!("note: {note}");
+        outln!("note: {note}");
     }
     for path in written {
-        println!("written: {}", path.display());
+        outln!("written: {}", path.display());
     }
     Ok(())
 }
@@ -224,7 +225,7 @@ pub fn glm(args: &GlmArgs) -> Result<()> {
         .map_err(|error| anyhow!("{}: {error}", args.data.display()))?;
     let report = carepool_io::experience_report::glm_report(&fit, &args.data.display().to_string());
     let written = report::write(&report, &fit, &args.out)?;
-    println!(
+    outln!(
         "{} GLM, {} link: {} coefficients, deviance {:.4} on {} degrees of freedom, AIC {:.2}",
         family.name(),
         link.name(),
@@ -234,7 +235,7 @@ pub fn glm(args: &GlmArgs) -> Result<()> {
         fit.aic
     );
     for path in written {
-        println!("written: {}", path.display());
+        outln!("written: {}", path.display());
     }
     Ok(())
 }

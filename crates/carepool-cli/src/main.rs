@@ -6,12 +6,14 @@ mod config;
 mod demo_cmd;
 mod experience_cmd;
 mod explain;
+mod output;
 mod project_cmd;
 mod reserve_cmd;
 mod serve_cmd;
 mod synth_cmd;
 mod user_cmd;
 
+use crate::output::{out, outln};
 use anyhow::{Context, Result, bail};
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Table, tables, with_record_type};
@@ -159,6 +161,8 @@ fn main() -> std::process::ExitCode {
     });
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // The reader of the output has gone (`| head -1`): the command's work is done.
+        Err(error) if output::reader_gone(&error) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             // The causes, one after another, without a backtrace: the user needs the what and where.
             eprintln!("error: {error:#}");
@@ -181,7 +185,7 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
         let settings = synth_cmd::read_settings(args.settings.as_deref())?;
         let options = synth_cmd::options(args);
         let written = synth_cmd::generate(&settings, &scheme, options, dir)?;
-        println!("{}: {}", dir.display(), synth_cmd::describe(&written));
+        outln!("{}: {}", dir.display(), synth_cmd::describe(&written));
         return Ok(());
     }
     if let Command::Reserve(args) = &command
@@ -245,9 +249,9 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 .with_context(|| format!("{}", scheme.display()))?
             {
                 LoadOutcome::Added { versions } => {
-                    println!("{label}: loaded ({versions} version(s) stored)")
+                    outln!("{label}: loaded ({versions} version(s) stored)")
                 }
-                LoadOutcome::Unchanged => println!("{label}: already loaded, unchanged"),
+                LoadOutcome::Unchanged => outln!("{label}: already loaded, unchanged"),
             }
         }
         Command::Import {
@@ -278,7 +282,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 summary?
             };
             let said = ImportSaid { dry_run, verbose };
-            print!("{}", said.summary(&file, kind.table(), &summary));
+            out!("{}", said.summary(&file, kind.table(), &summary));
         }
         Command::History { kind, key } => {
             let kind = registry_kind(&kind)?;
@@ -288,7 +292,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 registry.history(&key).await?
             });
             for version in versions {
-                println!(
+                outln!(
                     "{}  {}  {}\n  {}",
                     version.at.as_deref().unwrap_or("(before the trail)"),
                     version.actor.as_deref().unwrap_or("-"),
@@ -318,7 +322,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 }
             });
             if let Some(path) = out {
-                println!("{}: {count} {} written", path.display(), table.name);
+                outln!("{}: {count} {} written", path.display(), table.name);
             }
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
@@ -334,7 +338,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Family { id, as_of } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let view = registry.family_view(&id, as_of).await?;
-            println!("{}", serde_json::to_string_pretty(&view)?);
+            outln!("{}", serde_json::to_string_pretty(&view)?);
         }
         Command::Serve { addr, limits } => {
             let limits = limits.limits()?;

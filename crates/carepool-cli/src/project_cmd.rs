@@ -1,6 +1,7 @@
 //! `carepool project`: the projection and its stress tests from an assumptions file, written as
 //! JSON, CSV, XLSX or HTML. See docs/PROJECTION.md.
 
+use crate::output::outln;
 use anyhow::{Context, Result, anyhow};
 use carepool_io::report;
 use clap::Args;
@@ -38,7 +39,7 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
     let written = report::write(&report, &tests, &args.out)?;
     let (low, high) = tests.range;
     let base = &tests.base;
-    println!(
+    outln!(
         "level premium {:.2} per member ({:.2} per family) over {} years; stress tests {low:.2} to {high:.2}; refund {:.0}",
         base.level_premium_per_member,
         base.level_premium_per_family,
@@ -46,7 +47,7 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
         base.refund
     );
     for path in written {
-        println!("written: {}", path.display());
+        outln!("written: {}", path.display());
     }
     Ok(())
 }
@@ -60,7 +61,7 @@ fn costing(path: &Path, out: &Path) -> Result<()> {
     let report = carepool_io::projection_report::costing_report(&rows);
     let written = report::write(&report, &rows, out)?;
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        println!(
+        outln!(
             "{} to {}: cost {:.0} ({:.2}% of GDP) to {:.0} ({:.2}% of GDP); financing gap in {} {:.0}",
             first.year,
             last.year,
@@ -73,7 +74,7 @@ fn costing(path: &Path, out: &Path) -> Result<()> {
         );
     }
     for path in written {
-        println!("written: {}", path.display());
+        outln!("written: {}", path.display());
     }
     Ok(())
 }

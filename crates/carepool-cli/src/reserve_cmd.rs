@@ -1,6 +1,7 @@
 //! `carepool reserve`: IBNR and RBNP from the live database, a claims extract or a triangle file,
 //! written as JSON, CSV, XLSX or HTML. See docs/RESERVING.md.
 
+use crate::output::outln;
 use anyhow::{Context, Result, anyhow};
 use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveStudy};
 use carepool_core::registry::FieldError;
@@ -180,7 +181,7 @@ fn finish(reserve: &Reserve, out: &Path) -> Result<()> {
     let written = carepool_io::report::write(&report, reserve, out)?;
     print_summary(reserve);
     for path in written {
-        println!("written: {}", path.display());
+        outln!("written: {}", path.display());
     }
     Ok(())
 }
@@ -212,5 +213,5 @@ fn print_summary(reserve: &Reserve) {
             reserve.sigma_rule.unwrap_or("-")
         ));
     }
-    println!("{line}");
+    outln!("{line}");
 }

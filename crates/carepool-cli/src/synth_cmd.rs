@@ -1,5 +1,6 @@
 //! `carepool synth`: a calibrated synthetic scheme, as CSV files or straight into a database.
 
+use crate::output::outln;
 use anyhow::{Context, Result};
 use carepool_core::dates::add_months;
 use carepool_core::scheme::SchemeDefinition;
@@ -95,12 +96,12 @@ pub async fn load_new(args: &SynthArgs, registry: &Registry) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let written = generate(&settings, &scheme, options(args), dir.path())?;
     load(registry, scheme, dir.path()).await?;
-    println!("loaded: {}", describe(&written));
+    outln!("loaded: {}", describe(&written));
     if args.run_months {
         let payments = run_months(registry, args.from, args.to).await?;
-        println!("claims judged month by month as they arrived; {payments} payments made");
+        outln!("claims judged month by month as they arrived; {payments} payments made");
     } else {
-        println!("next: carepool claims adjudicate --date {}", args.to);
+        outln!("next: carepool claims adjudicate --date {}", args.to);
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `carepool user ...` and `carepool token ...`: who may use carepool. Passwords are read from
 //! the terminal (not echoed) or from standard input, never from an argument, and never printed.
 
+use crate::output::outln;
 use anyhow::{Context, Result, bail};
 use carepool_core::access::Role;
 use carepool_service::Registry;
@@ -83,7 +84,7 @@ pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
                 provider,
             };
             let added = registry.add_user(user, &password).await?;
-            println!("user {} added as {}", added.name, added.role);
+            outln!("user {} added as {}", added.name, added.role);
         }
         UserCommand::List => {
             for user in registry.users().await? {
@@ -95,18 +96,18 @@ pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
                 let state = user
                     .disabled_on
                     .map_or("active".to_string(), |day| format!("disabled since {day}"));
-                println!("{}\t{}\t{bound}\t{state}", user.name, user.role);
+                outln!("{}\t{}\t{bound}\t{state}", user.name, user.role);
             }
         }
         UserCommand::Disable { name } => {
             let user = registry.disable_user(&name).await?;
             let since = user.disabled_on.map(|d| d.to_string()).unwrap_or_default();
-            println!("user {} disabled since {since}", user.name);
+            outln!("user {} disabled since {since}", user.name);
         }
         UserCommand::Password { name } => {
             let password = read_password(&format!("New password for {name}"))?;
             registry.set_password(&name, &password).await?;
-            println!("password of {name} changed");
+            outln!("password of {name} changed");
         }
     }
     Ok(())
@@ -117,15 +118,15 @@ pub async fn run_token(command: TokenCommand, registry: &Registry) -> Result<()>
         TokenCommand::Create { user, expires } => {
             let token = registry.create_token(&user, expires).await?;
             let until = expires.map_or("until revoked".to_string(), |d| format!("until {d}"));
-            println!(
+            outln!(
                 "token {} for {user}, {until}; keep it now, it is not shown again:",
                 token.id
             );
-            println!("{}", token.secret);
+            outln!("{}", token.secret);
         }
         TokenCommand::Revoke { id } => {
             let token = registry.revoke_token(&id).await?;
-            println!("token {} of {} revoked", token.id, token.user_name);
+            outln!("token {} of {} revoked", token.id, token.user_name);
         }
     }
     Ok(())

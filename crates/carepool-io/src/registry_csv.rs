@@ -434,7 +434,13 @@ pub async fn export<R: Record>(
         path: out_name.to_path_buf(),
         cause: source,
     };
-    let csv_error = |e: csv::Error| write_error(e.into());
+    // The writer's I/O error as it is (a reader gone is a broken pipe, not "other").
+    let csv_error = |e: csv::Error| {
+        write_error(match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            kind => std::io::Error::other(format!("{kind:?}")),
+        })
+    };
     writer
         .write_record(table.columns.iter().map(|c| c.name))
         .map_err(csv_error)?;
