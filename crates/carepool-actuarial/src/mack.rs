@@ -55,7 +55,7 @@ pub enum MackError {
     #[error("too few development periods with two or more links to estimate the sigmas")]
     TooShort,
     #[error(
-        "log-linear sigmas need a line through two development periods whose sigma is above zero, and {positive} has one: Mack's rule (--sigma mack) fills the sigmas without it"
+        "a sigma that cannot be estimated is filled from a log-linear line through the development periods whose sigma is above zero, and {positive} has one: the triangle is too short or too regular for Mack's standard errors"
     )]
     NoLogLinearLine { positive: usize },
     #[error("origin {origin}: {why}, so its standard error is not estimable")]

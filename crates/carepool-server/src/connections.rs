@@ -3,7 +3,9 @@
 //! few hundred clients that connect and say nothing hold the server's files until it can take
 //! no one else, and one endless body holds its memory.
 
+use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::sessions::SIGN_IN_PATH;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -51,8 +53,11 @@ impl Default for ServeLimits {
     }
 }
 
+/// How long the requests in flight at shutdown may take to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then lets the requests
-/// in flight finish.
+/// in flight finish, for [`SHUTDOWN_GRACE`] at most.
 pub async fn serve_app(
     app: Router,
     listener: TcpListener,
@@ -91,7 +96,14 @@ pub async fn serve_app(
             drop(place);
         });
     }
-    graceful.shutdown().await;
+    // No new connection; those open finish what they were asked, for a while.
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after {SHUTDOWN_GRACE:?} were cut at shutdown");
+    }
     Ok(())
 }
 
@@ -110,12 +122,20 @@ async fn wait_after(error: std::io::Error) {
 }
 
 /// Reads a request's whole body within the limits before any handler sees it: 413 past the size
-/// (at once when the declared length says so), 408 past the time.
+/// (at once when the declared length says so), 408 past the time. Only a signed-in caller's, or
+/// a sign-in's: anyone else's is left unread, and the route refuses the caller before it reads.
 pub async fn bound_body(
     State(limits): State<ServeLimits>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    let signed_in = matches!(
+        request.extensions().get::<Caller>(),
+        Some(Caller::User(_) | Caller::Session { .. })
+    );
+    if !signed_in && request.uri().path() != SIGN_IN_PATH {
+        return Ok(next.run(request).await);
+    }
     let too_large = || {
         ApiError::payload_too_large(format!(
             "a request's body is at most {} bytes",

@@ -300,7 +300,8 @@ impl IntoResponse for ApiError {
         let error = ErrorDetails {
             code: self.code,
             message: shortened(&self.message),
-            field: self.field,
+            // A field named by a body's path holds what was sent as a key.
+            field: self.field.as_deref().map(shortened),
             rules,
             reason,
             problems: self.problems,

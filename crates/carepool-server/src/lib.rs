@@ -103,16 +103,18 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
     api_routes()
         .into_router()
         .fallback(|| async { ApiError::not_found("no such endpoint") })
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::identify,
-        ))
+        // The body is read within its bounds, once the caller is known: nobody unknown makes
+        // the server hold a body.
         .layer(middleware::from_fn_with_state(
             limits,
             connections::bound_body,
         ))
-        // The body is bounded above; the extractors' own bound follows it.
+        // The extractors' own bound follows the one above.
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        ))
         // Outermost: a write that is not JSON is refused before its caller is looked up.
         .layer(middleware::from_fn(json_writes::require_json))
         .with_state(state)

@@ -26,26 +26,28 @@ impl StudyTurns {
         }
     }
 
-    /// Runs `work` in its turn, within the budget.
+    /// Runs `work` in its turn, the wait for the turn counted in the budget.
     pub(crate) async fn run<T: Send + 'static>(
         &self,
         work: impl Future<Output = Result<T, ServiceError>> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let turn = self
-            .turns
-            .clone()
-            .acquire_owned()
+        let deadline = tokio::time::Instant::now() + self.budget;
+        let past_budget = || {
+            ApiError::from(ServiceError::NotEstimable(format!(
+                "the study took longer than the server's budget of {} s, its wait for a turn included (carepool serve --study-budget): study a shorter period or one scheme at a time",
+                self.budget.as_secs_f64()
+            )))
+        };
+        let turn = tokio::time::timeout_at(deadline, self.turns.clone().acquire_owned())
             .await
+            .map_err(|_| past_budget())?
             .expect("the semaphore is never closed");
         let task = tokio::spawn(async move {
             let _turn = turn;
             work.await
         });
-        match tokio::time::timeout(self.budget, task).await {
-            Err(_) => Err(ApiError::from(ServiceError::NotEstimable(format!(
-                "the study took longer than the server's budget of {} s (carepool serve --study-budget): study a shorter period or one scheme at a time",
-                self.budget.as_secs_f64()
-            )))),
+        match tokio::time::timeout_at(deadline, task).await {
+            Err(_) => Err(past_budget()),
             Ok(Err(failed)) => Err(ApiError::internal(failed)),
             Ok(Ok(done)) => done.map_err(ApiError::from),
         }

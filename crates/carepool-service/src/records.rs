@@ -47,6 +47,7 @@ impl<R: Record> Key<R> {
             .map(|&i| {
                 let column = &table.columns[i];
                 let text = text_of(column.name).unwrap_or_default();
+                storable(column.name, text)?;
                 Value::parse(column, text)
             })
             .collect::<Result<_, _>>()?;
@@ -157,7 +158,9 @@ impl<R: Record> Query<R> {
                     ),
                 )
             })?;
-        let value = Value::parse(&table.columns[index], text).map_err(ServiceError::field)?;
+        let column = &table.columns[index];
+        storable(column.name, text).map_err(ServiceError::field)?;
+        let value = Value::parse(column, text).map_err(ServiceError::field)?;
         self.list.filters.push((index, value));
         Ok(self)
     }
@@ -172,6 +175,15 @@ impl<R: Record> Query<R> {
     pub fn limit(&self) -> u64 {
         self.list.limit
     }
+}
+
+/// Refuses text looked up by that no database holds (a NUL, which PostgreSQL cannot even be
+/// asked about): a key in a path or a filter in a query.
+fn storable(column: &'static str, text: &str) -> Result<(), FieldError> {
+    if text.chars().any(char::is_control) {
+        return Err(FieldError::new(column, "contains a control character"));
+    }
+    Ok(())
 }
 
 impl Registry {

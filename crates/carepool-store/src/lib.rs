@@ -51,7 +51,9 @@ impl StoreError {
                 table.singular,
                 columns.join(" and ")
             ),
-            field: columns[0],
+            // Of several columns, the last is the one whose value collided (a facility's claim
+            // number, a member's start date); a table always has a key.
+            field: columns.last().copied().unwrap_or("key"),
         }
     }
 

@@ -127,7 +127,7 @@ pub enum StudyError {
 /// The most bands of ages or of durations a study may have.
 pub const MAX_BANDS: usize = 100;
 /// The most cells a study may count in, checked before any is made: ten years by month with 20
-/// age bands, 10 areas and 10 durations is 720,000. The cells are counted in dense arrays,
+/// age bands, 10 areas and 10 durations is 831,600 (each with its band for the unknown). The cells are counted in dense arrays,
 /// about 250 bytes a cell at the peak (docs/HARDENING.md), so the bound is also one on memory.
 pub const MAX_CELLS: usize = 1_000_000;
 

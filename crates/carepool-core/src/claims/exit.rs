@@ -25,6 +25,8 @@ pub struct ExitedClaim<'a> {
     pub status: ClaimStatus,
     /// Already held for a payment run (proposed or released): the run decides.
     pub in_run: bool,
+    /// Held for this reason before: a reviewer has decided it since, and that stands.
+    pub held_before: bool,
     /// The first day of care.
     pub service: NaiveDate,
 }
@@ -35,6 +37,7 @@ impl ExitedClaim<'_> {
     pub fn hold(&self) -> Option<Reason> {
         if !self.status.payable()
             || self.in_run
+            || self.held_before
             || !gone_by(self.member_status, self.since, self.service)
         {
             return None;
@@ -68,6 +71,7 @@ mod tests {
             since: date("2025-06-10"),
             status: ClaimStatus::Approved,
             in_run: false,
+            held_before: false,
             service: date(service),
         }
     }
@@ -97,6 +101,10 @@ mod tests {
         let mut in_run = claim(MemberStatus::Deceased, "2025-07-01");
         in_run.in_run = true;
         assert!(in_run.hold().is_none());
+        // Approved by a reviewer after it was held: not held again.
+        let mut reviewed = claim(MemberStatus::Deceased, "2025-07-01");
+        reviewed.held_before = true;
+        assert!(reviewed.hold().is_none());
         for status in [
             ClaimStatus::Received,
             ClaimStatus::InReview,

@@ -133,6 +133,23 @@ async fn a_body_past_its_bound_is_413_and_one_that_never_ends_is_408() {
     assert_eq!(error["error"]["code"], "request_timeout");
     assert!(started.elapsed() < Duration::from_secs(5));
 
+    // Nobody unknown makes the server wait for, or hold, a body: refused unread.
+    let anonymous = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/claims")
+        .header("content-type", "application/json")
+        .body(Body::from_stream(futures_util::stream::pending::<
+            Result<Vec<u8>, std::io::Error>,
+        >()))
+        .unwrap();
+    let started = Instant::now();
+    let (status, error) = answer(anonymous).await;
+    assert_eq!(status, 401, "{error}");
+    assert!(
+        started.elapsed() < limits.body_timeout,
+        "answered before the body's time"
+    );
+
     // At the bound, the body reaches the handler: an empty list of claims, spaced out.
     let at_bound = format!("[{}]", " ".repeat(limits.max_body_bytes - 2));
     let (status, error) = answer(request(Body::from(at_bound), None)).await;

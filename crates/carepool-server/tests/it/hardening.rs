@@ -242,6 +242,17 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
         (422, Some("family_id")),
         "{body}"
     );
+    for (uri, field) in [
+        ("/api/members/M%001", "id"),
+        ("/api/members?family_id=F%001", "family_id"),
+    ] {
+        let (status, body) = h.call("GET", uri, None).await;
+        assert_eq!(
+            (status.as_u16(), body["error"]["field"].as_str()),
+            (422, Some(field)),
+            "{uri}: {body}"
+        );
+    }
     for field in ["member_id", "provider_id", "claim_number"] {
         let mut claim = claim_json(&surgery("NUL", "M1", "2025-06-01", 22_000));
         claim[field] = json!("X\u{0}");
@@ -483,4 +494,22 @@ M4,F2,Lata Devi,head,F,1975-05-05,NID004,,,inactive,2025-07-01
     assert_eq!(run.claims, 1, "only M4's claim goes into the run: {run:?}");
     assert_eq!(claim_status("LATE-NEWS").await["status"], "in_review");
     assert_eq!(claim_status("AFTER-DEATH").await["status"], "in_review");
+
+    // A reviewer finds the death recorded on the wrong date and approves: that stands, and the
+    // next run pays it rather than hold it again.
+    let (status, reviewed) = h
+        .call_as(
+            Role::MedicalReviewer,
+            "POST",
+            "/api/claims/H1/AFTER-DEATH/review",
+            Some(json!({"decision": "approve", "note": "death registered a month late; care was given"})),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200, "{reviewed}");
+    let again = paying
+        .propose_payment_run(&today.format("%Y-%m").to_string())
+        .await
+        .unwrap();
+    assert_eq!(again.claims, 1, "the reviewed claim is paid: {again:?}");
+    assert_eq!(claim_status("AFTER-DEATH").await["status"], "approved");
 }

@@ -6,8 +6,8 @@
 use crate::Registry;
 use crate::audit::Change;
 use crate::error::ServiceError;
-use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::exit::{ExitedClaim, has_gone};
+use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::MemberStatus;
 use carepool_schema::Row;
 use carepool_schema::claim_tables::{
@@ -53,6 +53,9 @@ fn exited_claim<'r>(row: &'r Row, gone: &Gone) -> Option<ExitedClaim<'r>> {
         status: claims::STATUS.read(row).ok()?,
         in_run: !claims::PAYMENT_BATCH.value(row).is_null()
             || !claims::ALLOWANCE_BATCH.value(row).is_null(),
+        held_before: claims::REASONS
+            .read(row)
+            .is_ok_and(|codes| codes.iter().any(|c| c == ReasonCode::AfterExit.as_str())),
         service: claims::INCURRED_DATE.value(row).as_date()?,
     })
 }
