@@ -55,7 +55,8 @@ macro_rules! code_enum {
                 match text {
                     $($text => Ok($name::$variant),)+
                     _ => Err(FieldError::new(field, format!(
-                        "'{text}' is not one of: {}",
+                        "{} is not one of: {}",
+                        crate::registry::excerpt(text),
                         [$($text),+].join(", ")
                     ))),
                 }

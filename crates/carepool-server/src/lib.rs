@@ -27,7 +27,7 @@ use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::middleware;
 use axum::{Json, Router};
 use carepool_core::access::Permission;
-use carepool_core::registry::Family;
+use carepool_core::registry::{Family, excerpt};
 use carepool_schema::claim_tables;
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Record, with_record_type};
@@ -348,7 +348,7 @@ fn date_param_opt(
         .get(name)
         .map(|text| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                ApiError::invalid_field(name, format!("'{text}' is not a date YYYY-MM-DD"))
+                ApiError::invalid_field(name, format!("{} is not a date YYYY-MM-DD", excerpt(text)))
             })
         })
         .transpose()

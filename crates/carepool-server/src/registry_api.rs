@@ -11,6 +11,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use carepool_core::registry::excerpt;
 use carepool_schema::json::{row_from_json, row_to_json};
 use carepool_schema::{ColumnType, Record, Table};
 use carepool_service::{Key, Query as RecordQuery, Registry, RowProblem, Scope, ServiceError};
@@ -64,7 +65,10 @@ pub async fn list_within<R: Record + Send + Sync>(
     let number = |name: &'static str, default: u64| -> Result<u64, ApiError> {
         params.get(name).map_or(Ok(default), |v| {
             v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                ApiError::bad_parameter(name, format!("'{v}' is not a whole number of at least 1"))
+                ApiError::bad_parameter(
+                    name,
+                    format!("{} is not a whole number of at least 1", excerpt(v)),
+                )
             })
         })
     };

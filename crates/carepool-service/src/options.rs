@@ -2,7 +2,7 @@
 //! they may take; a wrong word is named with the field and the choices.
 
 use carepool_actuarial::Named;
-use carepool_core::registry::FieldError;
+use carepool_core::registry::{FieldError, excerpt};
 
 /// One of `choices`, by its name; `default` when none is given.
 pub fn one_of<T: Copy>(
@@ -22,7 +22,7 @@ pub fn one_of<T: Copy>(
             let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
             FieldError::new(
                 field,
-                format!("'{given}' is not one of {}", names.join(", ")),
+                format!("{} is not one of {}", excerpt(given), names.join(", ")),
             )
         })
 }

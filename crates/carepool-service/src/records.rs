@@ -5,7 +5,7 @@
 
 use crate::audit::Change;
 use crate::{Registry, RowProblem, ServiceError, validate};
-use carepool_core::registry::FieldError;
+use carepool_core::registry::{FieldError, excerpt};
 use carepool_schema::tables::MEMBERS;
 use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Value};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadRows, StoreError, Write};
@@ -63,7 +63,8 @@ impl<R: Record> Key<R> {
             return Err(FieldError::new(
                 names[0],
                 format!(
-                    "'{text}' is not a key of {}: {}",
+                    "{} is not a key of {}: {}",
+                    excerpt(text),
                     table.name,
                     names.join("/")
                 ),

@@ -8,7 +8,7 @@ use carepool_actuarial::{
 };
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
-use carepool_core::registry::FieldError;
+use carepool_core::registry::{FieldError, excerpt};
 use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIMS, claims as c};
 use chrono::NaiveDate;
@@ -127,7 +127,10 @@ impl ReserveOptions {
                 _ => {
                     return Err(FieldError::new(
                         "average",
-                        format!("'{text}' is not volume, simple or a whole number of origins"),
+                        format!(
+                            "{} is not volume, simple or a whole number of origins",
+                            excerpt(text)
+                        ),
                     ));
                 }
             },
@@ -146,7 +149,7 @@ impl ReserveOptions {
                     }),
                     _ => Err(FieldError::new(
                         "exclude",
-                        format!("'{text}' is not ORIGIN:LAG, e.g. 2024Q1:0"),
+                        format!("{} is not ORIGIN:LAG, e.g. 2024Q1:0", excerpt(text)),
                     )),
                 }
             })
