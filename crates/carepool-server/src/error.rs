@@ -15,6 +15,7 @@
 //! | `invalid`      | 422    | a field breaks a rule; `field` names it                    |
 //! | `not_eligible` | 422    | an enrolment refused by eligibility; `rules` lists them    |
 //! | `not_found`    | 404    | no such record or endpoint                                 |
+//! | `method_not_allowed` | 405 | the endpoint does not answer that method               |
 //! | `conflict`     | 409    | the key is taken, or history would be rewritten            |
 //! | `not_estimable`| 422    | the data do not allow the estimate asked for               |
 //! | `internal`     | 500    | a fault inside carepool; the log has the cause             |
@@ -46,6 +47,7 @@ pub enum ErrorCode {
     Invalid,
     NotEligible,
     NotFound,
+    MethodNotAllowed,
     Conflict,
     NotEstimable,
     Internal,
@@ -142,6 +144,14 @@ impl ApiError {
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+    }
+
+    pub fn method_not_allowed(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
+            message,
+        )
     }
 
     pub fn unsupported_media_type(message: impl Into<String>) -> ApiError {

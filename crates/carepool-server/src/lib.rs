@@ -103,6 +103,9 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
     api_routes()
         .into_router()
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::method_not_allowed("this endpoint does not answer that method (the OpenAPI document lists its methods)")
+        })
         // The body is read within its bounds, once the caller is known: nobody unknown makes
         // the server hold a body.
         .layer(middleware::from_fn_with_state(
@@ -321,13 +324,27 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<JsonValue, ApiError
     serde_json::to_value(value).map_err(ApiError::internal)
 }
 
-/// A JSON body into `T`; a wrong field is named by its path.
+/// A JSON body into `T`; a wrong field is named by its path, a missing one by its own name.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::invalid_field(&path, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        ApiError::invalid_field(&field_at_fault(&path, &message), message)
     })
+}
+
+/// The field a body's error is about: its path, and for a field left out (whose path is that of
+/// the object it belongs in, `.` for the body) the missing field's name under it.
+fn field_at_fault(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (missing, path) {
+        (Some(name), ".") => name.to_string(),
+        (Some(name), path) => format!("{path}.{name}"),
+        (None, path) => path.to_string(),
+    }
 }
 
 /// The date a query parameter gives, the registry's today when it is absent.

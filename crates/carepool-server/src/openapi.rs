@@ -382,6 +382,7 @@ mod tests {
                 "invalid",
                 "not_eligible",
                 "not_found",
+                "method_not_allowed",
                 "conflict",
                 "not_estimable",
                 "internal"

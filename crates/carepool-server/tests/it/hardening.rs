@@ -513,3 +513,46 @@ M4,F2,Lata Devi,head,F,1975-05-05,NID004,,,inactive,2025-07-01
     assert_eq!(again.claims, 1, "the reviewed claim is paid: {again:?}");
     assert_eq!(claim_status("AFTER-DEATH").await["status"], "approved");
 }
+
+/// An integrator's mistakes answered in JSON with what was wrong: a method an endpoint does not
+/// answer is 405 `method_not_allowed`; a field left out is named, not `.`.
+pub async fn a_wrong_method_and_a_missing_field_are_named(h: Harness) {
+    load_registry(&h).await;
+    let token = h.token(Role::EnrolmentOfficer).await;
+    let app = carepool_server::router(h.registry.clone());
+    let (status, body) =
+        crate::support::call_app(app, Some(&token), "DELETE", "/api/members/M1", None).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["code"].as_str()),
+        (405, Some("method_not_allowed")),
+        "{body}"
+    );
+    let mut claim = claim_json(&surgery("MISSING", "M1", "2025-06-01", 22_000));
+    claim.as_object_mut().unwrap().remove("member_id");
+    let (status, body) = h
+        .call_as(Role::ClaimsOfficer, "POST", "/api/claims", Some(claim))
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("member_id")),
+        "{body}"
+    );
+    let mut line_left_out = claim_json(&surgery("MISSING", "M1", "2025-06-01", 22_000));
+    line_left_out["lines"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("quantity");
+    let (status, body) = h
+        .call_as(
+            Role::ClaimsOfficer,
+            "POST",
+            "/api/claims",
+            Some(line_left_out),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("lines[0].quantity")),
+        "{body}"
+    );
+}
