@@ -15,9 +15,19 @@ use std::marker::PhantomData;
 /// A Rust type that a column holds: its column type, whether null is allowed, and how a value
 /// goes to and from a row. `Option<T>` is the optional column of `T`; a list of codes is
 /// `Vec<String>` (empty is null).
+/// How a column's text is checked when it comes in (a file's cell, a filter, a key): any text,
+/// or one of a code's values.
+pub type CheckText = fn(&'static str, &str) -> Result<(), FieldError>;
+
+/// Any text will do.
+pub(crate) fn any_text(_: &'static str, _: &str) -> Result<(), FieldError> {
+    Ok(())
+}
+
 pub trait ColumnValue: Sized {
     const TYPE: ColumnType;
     const REQUIRED: bool;
+    const CHECK_TEXT: CheckText = any_text;
     fn to_value(&self) -> Value;
     /// As [`ColumnValue::to_value`], moving text instead of copying it.
     fn into_value(self) -> Value {
@@ -30,6 +40,7 @@ pub trait ColumnValue: Sized {
 /// A type held by a required column; `Option` of it is the optional column.
 pub trait Scalar: Sized {
     const TYPE: ColumnType;
+    const CHECK_TEXT: CheckText = any_text;
     fn to_value(&self) -> Value;
     fn into_value(self) -> Value {
         self.to_value()
@@ -45,6 +56,7 @@ fn wrong_type(field: &'static str, ty: ColumnType) -> FieldError {
 impl<S: Scalar> ColumnValue for S {
     const TYPE: ColumnType = S::TYPE;
     const REQUIRED: bool = true;
+    const CHECK_TEXT: CheckText = S::CHECK_TEXT;
     fn to_value(&self) -> Value {
         Scalar::to_value(self)
     }
@@ -62,6 +74,7 @@ impl<S: Scalar> ColumnValue for S {
 impl<S: Scalar> ColumnValue for Option<S> {
     const TYPE: ColumnType = S::TYPE;
     const REQUIRED: bool = false;
+    const CHECK_TEXT: CheckText = S::CHECK_TEXT;
     fn to_value(&self) -> Value {
         self.as_ref().map_or(Value::Null, Scalar::to_value)
     }
@@ -179,6 +192,9 @@ macro_rules! code_columns {
     ($($code:ty),+) => {$(
         impl Scalar for $code {
             const TYPE: ColumnType = ColumnType::Text;
+            // A code's text is one of its values wherever it comes in: a filter on a bogus
+            // status is an error, not an empty list.
+            const CHECK_TEXT: CheckText = |field, text| <$code>::parse(field, text).map(|_| ());
             fn to_value(&self) -> Value {
                 Value::Text(self.as_str().into())
             }

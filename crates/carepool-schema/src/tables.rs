@@ -157,11 +157,23 @@ mod tests {
                 "",
                 "",
                 "",
-                "asleep",
+                "active",
                 "2024-01-01",
             ],
         );
-        assert_eq!(Member::from_row(&row).unwrap_err().field, "status");
+        // Refused as it comes in, the column named.
+        let status = &MEMBERS.columns[members::STATUS.index()];
+        let refused = Value::parse(status, "asleep").unwrap_err();
+        assert_eq!(refused.field, "status");
+        assert!(
+            refused.message.contains("is not one of"),
+            "{}",
+            refused.message
+        );
+        // And named when a stored row holds it (written behind carepool's back).
+        let mut stored = row;
+        stored[members::STATUS.index()] = Value::Text("asleep".into());
+        assert_eq!(Member::from_row(&stored).unwrap_err().field, "status");
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct Column {
     /// places under them ([`Table::place_path`]).
     pub places: bool,
     pub doc: &'static str,
+    /// How text for this column is checked as it comes in.
+    pub check_text: crate::column::CheckText,
 }
 
 impl Column {
@@ -70,6 +72,7 @@ impl Column {
             filterable: false,
             places: false,
             doc,
+            check_text: T::CHECK_TEXT,
         }
     }
 
@@ -191,7 +194,10 @@ impl Value {
             )
         };
         Ok(match column.ty {
-            ColumnType::Text => Value::Text(text.into()),
+            ColumnType::Text => {
+                (column.check_text)(field, text)?;
+                Value::Text(text.into())
+            }
             ColumnType::Integer => {
                 Value::Integer(text.trim().parse().map_err(|_| wrong(String::new()))?)
             }

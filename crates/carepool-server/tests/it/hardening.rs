@@ -515,8 +515,9 @@ M4,F2,Lata Devi,head,F,1975-05-05,NID004,,,inactive,2025-07-01
 }
 
 /// An integrator's mistakes answered in JSON with what was wrong: a method an endpoint does not
-/// answer is 405 `method_not_allowed`; a field left out is named, not `.`.
-pub async fn a_wrong_method_and_a_missing_field_are_named(h: Harness) {
+/// answer is 405 `method_not_allowed`; a filter on a status that does not exist is refused; a
+/// field left out is named, not `.`.
+pub async fn a_wrong_method_a_bogus_filter_and_a_missing_field_are_named(h: Harness) {
     load_registry(&h).await;
     let token = h.token(Role::EnrolmentOfficer).await;
     let app = carepool_server::router(h.registry.clone());
@@ -527,6 +528,23 @@ pub async fn a_wrong_method_and_a_missing_field_are_named(h: Harness) {
         (405, Some("method_not_allowed")),
         "{body}"
     );
+    // A filter on a value a code never takes is refused, not an empty list.
+    let (status, body) = h.call("GET", "/api/claims?status=bogus", None).await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("status")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("'bogus' is not one of: received, in_review"),
+        "{body}"
+    );
+    let (status, body) = h.call("GET", "/api/claims?status=in_review", None).await;
+    assert_eq!(status.as_u16(), 200, "{body}");
+
     let mut claim = claim_json(&surgery("MISSING", "M1", "2025-06-01", 22_000));
     claim.as_object_mut().unwrap().remove("member_id");
     let (status, body) = h

@@ -59,7 +59,7 @@ use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
 use hardening::{
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
     a_family_or_member_cannot_move_between_schemes, a_write_that_is_not_json_is_refused,
-    a_wrong_method_and_a_missing_field_are_named,
+    a_wrong_method_a_bogus_filter_and_a_missing_field_are_named,
     impossible_claims_decisions_and_payments_are_refused,
     studies_past_their_bounds_are_refused_before_any_work,
     text_a_database_cannot_keep_is_refused_where_it_comes_in,
@@ -121,5 +121,5 @@ on_both_backends!(
     studies_past_their_bounds_are_refused_before_any_work,
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
     mutated_files_and_bodies_end_in_a_write_or_a_located_refusal,
-    a_wrong_method_and_a_missing_field_are_named,
+    a_wrong_method_a_bogus_filter_and_a_missing_field_are_named,
 );
