@@ -253,7 +253,8 @@ async fn national_ids_taken(
                 RowProblem::new(
                     r.line,
                     Some("national_id"),
-                    format!("national id {id} already belongs to member {holder}"),
+                    // Not whose: the caller may not see that member.
+                    format!("national id {id} is already another member's"),
                 )
             })
         })

@@ -545,6 +545,22 @@ pub async fn a_wrong_method_a_bogus_filter_and_a_missing_field_are_named(h: Harn
     let (status, body) = h.call("GET", "/api/claims?status=in_review", None).await;
     assert_eq!(status.as_u16(), 200, "{body}");
 
+    // A national id taken: said so, without saying whose.
+    let (_, mut twin) = h.call("GET", "/api/members/M2", None).await;
+    twin["id"] = json!("M9");
+    twin["national_id"] = json!("NID001");
+    let (status, body) = h.call("POST", "/api/members", Some(twin)).await;
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert_eq!(
+        (status.as_u16(), body["error"]["field"].as_str()),
+        (422, Some("national_id")),
+        "{body}"
+    );
+    assert!(
+        message.contains("already another member's") && !message.contains("M1"),
+        "{message}"
+    );
+
     let mut claim = claim_json(&surgery("MISSING", "M1", "2025-06-01", 22_000));
     claim.as_object_mut().unwrap().remove("member_id");
     let (status, body) = h
