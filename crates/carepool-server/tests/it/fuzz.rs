@@ -4,10 +4,7 @@
 //! import that wrote something. Each category's counts are printed; more cases with
 //! `CAREPOOL_FUZZ_CASES=N`.
 
-use crate::support::{
-    CONTRIBUTIONS, COVERAGE, FAMILIES, Harness, LOCATIONS, MEMBERS, PROVIDERS, example,
-    load_registry,
-};
+use crate::support::{Harness, REGISTRY_FILES, example, load_registry};
 use carepool_schema::kinds::Kind;
 use carepool_schema::with_record_type;
 use carepool_service::ImportMode;
@@ -143,14 +140,7 @@ fn leaks(message: &str) -> bool {
 }
 
 async fn registry_files(h: &Harness, rng: &mut Pcg64Mcg, tally: &mut Tally) {
-    let files = [
-        ("locations", LOCATIONS),
-        ("providers", PROVIDERS),
-        ("families", FAMILIES),
-        ("members", MEMBERS),
-        ("coverage", COVERAGE),
-        ("contributions", CONTRIBUTIONS),
-    ];
+    let files = REGISTRY_FILES;
     for case in 0..cases() {
         let (kind, text) = files[rng.random_range(0..files.len())];
         let path = h.write(&format!("fuzz-{case}-{kind}.csv"), "");

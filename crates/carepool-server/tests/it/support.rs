@@ -323,17 +323,20 @@ G-1,F1,government,2025-04-01,2026-03-31,750.00,2025-05-01
 G-2,F2,government,2025-04-01,2026-03-31,750.00,2025-05-01
 ";
 
+/// The small registry's files by kind, in dependency order.
+pub const REGISTRY_FILES: [(&str, &str); 6] = [
+    ("locations", LOCATIONS),
+    ("providers", PROVIDERS),
+    ("families", FAMILIES),
+    ("members", MEMBERS),
+    ("coverage", COVERAGE),
+    ("contributions", CONTRIBUTIONS),
+];
+
 /// Writes and imports the whole small registry, in dependency order.
 pub async fn load_registry(harness: &Harness) {
     harness.load_scheme(&example("pip-inpatient.toml")).await;
-    for (kind, text) in [
-        ("locations", LOCATIONS),
-        ("providers", PROVIDERS),
-        ("families", FAMILIES),
-        ("members", MEMBERS),
-        ("coverage", COVERAGE),
-        ("contributions", CONTRIBUTIONS),
-    ] {
+    for (kind, text) in REGISTRY_FILES {
         let file = harness.write(&format!("{kind}.csv"), text);
         harness
             .import(kind, &file)
