@@ -15,6 +15,7 @@ pub enum ClaimsCommand {
     /// Receive claims from CSV (see docs/FORMATS.md); all or nothing, and sending a claim again
     /// unchanged does nothing.
     Import {
+        /// The claims CSV file.
         file: PathBuf,
         /// The lines of the claims in FILE, one row per line; without it, FILE has one row per line.
         #[arg(long)]
@@ -31,11 +32,13 @@ pub enum ClaimsCommand {
     Review {
         /// The claim: PROVIDER/CLAIM_NUMBER.
         id: String,
+        /// Pay the claim as it was approved before review.
         #[arg(long, conflicts_with_all = ["adjust", "reject"])]
         approve: bool,
         /// Pay this amount instead of the amount approved before review.
         #[arg(long, conflicts_with = "reject")]
         adjust: Option<Money>,
+        /// Pay nothing: every amount rejected, with the note.
         #[arg(long)]
         reject: bool,
         /// Why: kept with the claim.
@@ -45,6 +48,7 @@ pub enum ClaimsCommand {
         /// adjust it (recorded with the note).
         #[arg(long)]
         not_duplicate: bool,
+        /// The decision date (default today; not after today).
         #[arg(long)]
         date: Option<NaiveDate>,
     },
@@ -72,7 +76,9 @@ pub enum ClaimsCommand {
     },
     /// Is a member covered on a date, and what is left of each limit?
     Cover {
+        /// The member's id.
         member: String,
+        /// The date of care asked about (default today).
         #[arg(long)]
         date: Option<NaiveDate>,
     },

@@ -28,6 +28,7 @@ pub struct DemoArgs {
     /// How many families.
     #[arg(long, default_value_t = 20_000)]
     families: u64,
+    /// The random seed: the same seed makes the same scheme.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// The last day simulated (default: the end of last month).

@@ -67,7 +67,10 @@ enum Command {
     },
     /// Import a CSV file of one kind: locations, providers, families, members, coverage, contributions.
     Import {
+        /// What the file holds: locations, providers, families, members, coverage or
+        /// contributions.
         kind: String,
+        /// The CSV file (columns in docs/FORMATS.md).
         file: PathBuf,
         /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
         #[arg(long)]
@@ -92,6 +95,9 @@ enum Command {
     /// Export every row of one kind as CSV: a registry kind, or claims, claim_lines,
     /// claim_reasons, claim_usage, payments, payment_runs.
     Export {
+        /// What to export: a registry kind (locations, providers, families, members, coverage,
+        /// contributions) or claims, claim_lines, claim_reasons, claim_usage, payments,
+        /// payment_runs.
         kind: String,
         /// Where to write; standard output if not given.
         #[arg(long)]
@@ -104,6 +110,7 @@ enum Command {
     },
     /// Show a family with its members, cover, contributions and contribution standing (JSON).
     Family {
+        /// The family's id.
         id: String,
         /// Date of the standing (default today).
         #[arg(long)]
@@ -464,5 +471,34 @@ async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
         ))
     } else {
         bail!("the database URL must start with sqlite:// or postgres://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The arguments of `command` and of its subcommands, each with the path to it, that no
+    /// help describes.
+    fn undescribed(command: &clap::Command, path: &str) -> Vec<String> {
+        let mut missing: Vec<String> = command
+            .get_arguments()
+            .filter(|arg| !arg.is_hide_set() && arg.get_help().is_none())
+            .filter(|arg| !["help", "version"].contains(&arg.get_id().as_str()))
+            .map(|arg| format!("{path} {}", arg.get_id()))
+            .collect();
+        for sub in command.get_subcommands() {
+            missing.extend(undescribed(sub, &format!("{path} {}", sub.get_name())));
+        }
+        missing
+    }
+
+    #[test]
+    fn every_argument_of_every_command_is_described() {
+        assert_eq!(
+            undescribed(&Cli::command(), "carepool"),
+            Vec::<String>::new()
+        );
     }
 }

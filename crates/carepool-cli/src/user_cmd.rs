@@ -30,9 +30,15 @@ pub enum UserCommand {
     /// List the users: name, role, districts or facility, and whether disabled.
     List,
     /// Disable a user from today: no sign-in, no token works.
-    Disable { name: String },
+    Disable {
+        /// The user's login name.
+        name: String,
+    },
     /// Set a user's password (asked for, or read from standard input).
-    Password { name: String },
+    Password {
+        /// The user's login name.
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -47,7 +53,10 @@ pub enum TokenCommand {
         expires: Option<NaiveDate>,
     },
     /// Revoke a token from today, by the id printed when it was made.
-    Revoke { id: String },
+    Revoke {
+        /// The token's id.
+        id: String,
+    },
 }
 
 /// A new password: asked twice on a terminal, or the first line of standard input.
