@@ -211,6 +211,9 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
     if let Command::Project(args) = &command {
         return project_cmd::run(args);
     }
+    if !creates_a_database(&command) {
+        check_database_exists(&config.db)?;
+    }
     let store = open_store(&config.db).await?;
     let registry = Registry::new(store.clone());
     let outcome = match acting_as_user(registry, acting_as).await {
@@ -458,6 +461,34 @@ fn progress_bar(message: &str, unit: &str) -> ProgressBar {
     bar.set_message(message.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
+}
+
+/// The commands that make a database where there is none: loading a scheme, importing, a
+/// synthetic scheme loaded into it (`demo` makes its own file).
+fn creates_a_database(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Init { .. }
+            | Command::Import { .. }
+            | Command::Synth(_)
+            | Command::Claims(claims_cmd::ClaimsCommand::Import { .. })
+    )
+}
+
+/// Refuses a SQLite database file that does not exist: a mistyped `--db` would otherwise make
+/// an empty database and answer as if the scheme had no one in it.
+fn check_database_exists(url: &str) -> Result<()> {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(());
+    };
+    let path = rest.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || Path::new(path).exists() {
+        return Ok(());
+    }
+    bail!(
+        "there is no database at {path}: check --db (or CAREPOOL_DB); `carepool init --scheme FILE` or an import makes one"
+    )
 }
 
 async fn open_store(url: &str) -> Result<Arc<dyn Store>> {

@@ -870,6 +870,32 @@ fn users_story(cli: Cli) {
     assert!(!whole.contains(password) && !whole.contains("argon2") && !whole.contains(&secret));
 }
 
+/// A mistyped `--db` names the missing file and makes no empty database; the commands that
+/// load data make one.
+#[test]
+fn a_mistyped_database_is_not_made() {
+    let cli = Cli {
+        db: "sqlite://carepol.db".into(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    for args in [
+        &["family", "F1"][..],
+        &["export", "members"][..],
+        &["audit"][..],
+    ] {
+        let error = cli.fails(args);
+        assert!(
+            error.contains("there is no database at carepol.db"),
+            "{args:?}: {error}"
+        );
+    }
+    assert!(!cli.dir.path().join("carepol.db").exists());
+    let scheme = example("pip-inpatient.toml");
+    cli.ok(&["init", "--scheme", &scheme]);
+    assert!(cli.dir.path().join("carepol.db").exists());
+    cli.ok(&["export", "members"]);
+}
+
 #[test]
 fn users_story_on_sqlite() {
     on_sqlite(users_story);
