@@ -23,6 +23,11 @@ fn first_problem(
     }
 }
 
+/// An answer's status and the field its error names.
+fn status_and_field(status: axum::http::StatusCode, body: &Value) -> (u16, Option<&str>) {
+    (status.as_u16(), body["error"]["field"].as_str())
+}
+
 fn claim_json(claim: &carepool_core::claims::Claim) -> Value {
     serde_json::to_value(claim).unwrap()
 }
@@ -125,7 +130,7 @@ pub async fn impossible_claims_decisions_and_payments_are_refused(h: Harness) {
         )
         .await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("period")),
         "{body}"
     );
@@ -220,7 +225,7 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
     ] {
         let (status, body) = h.call("POST", "/api/members", Some(member(&name))).await;
         assert_eq!(
-            (status.as_u16(), body["error"]["field"].as_str()),
+            status_and_field(status, &body),
             (422, Some("name")),
             "{body}"
         );
@@ -229,7 +234,7 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
     typo["birth_date"] = json!("0202-01-01");
     let (status, body) = h.call("POST", "/api/members", Some(typo)).await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("birth_date")),
         "a year typed short is not a date of birth: {body}"
     );
@@ -238,7 +243,7 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
     moved["family_id"] = json!("F\u{0}1");
     let (status, body) = h.call("PUT", "/api/members/M2", Some(moved)).await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("family_id")),
         "{body}"
     );
@@ -248,7 +253,7 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
     ] {
         let (status, body) = h.call("GET", uri, None).await;
         assert_eq!(
-            (status.as_u16(), body["error"]["field"].as_str()),
+            status_and_field(status, &body),
             (422, Some(field)),
             "{uri}: {body}"
         );
@@ -258,7 +263,7 @@ pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness
         claim[field] = json!("X\u{0}");
         let (status, body) = h.call("POST", "/api/claims", Some(claim)).await;
         assert_eq!(
-            (status.as_u16(), body["error"]["field"].as_str()),
+            status_and_field(status, &body),
             (422, Some(field)),
             "{body}"
         );
@@ -298,7 +303,7 @@ pub async fn a_family_or_member_cannot_move_between_schemes(h: Harness) {
     member["family_id"] = json!("F9");
     let (status, body) = h.call("PUT", "/api/members/M1", Some(member)).await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("family_id")),
         "{body}"
     );
@@ -531,7 +536,7 @@ pub async fn a_wrong_method_a_bogus_filter_and_a_missing_field_are_named(h: Harn
     // A filter on a value a code never takes is refused, not an empty list.
     let (status, body) = h.call("GET", "/api/claims?status=bogus", None).await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("status")),
         "{body}"
     );
@@ -552,7 +557,7 @@ pub async fn a_wrong_method_a_bogus_filter_and_a_missing_field_are_named(h: Harn
     let (status, body) = h.call("POST", "/api/members", Some(twin)).await;
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("national_id")),
         "{body}"
     );
@@ -567,7 +572,7 @@ pub async fn a_wrong_method_a_bogus_filter_and_a_missing_field_are_named(h: Harn
         .call_as(Role::ClaimsOfficer, "POST", "/api/claims", Some(claim))
         .await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("member_id")),
         "{body}"
     );
@@ -585,7 +590,7 @@ pub async fn a_wrong_method_a_bogus_filter_and_a_missing_field_are_named(h: Harn
         )
         .await;
     assert_eq!(
-        (status.as_u16(), body["error"]["field"].as_str()),
+        status_and_field(status, &body),
         (422, Some("lines[0].quantity")),
         "{body}"
     );
