@@ -152,15 +152,31 @@ enum Command {
     },
 }
 
+/// The logs a command writes when nobody asks for others: carepool's own warnings, without the
+/// database driver's notes on slow statements (a long study is slow by nature).
+const DEFAULT_LOG: &str = "warn,sqlx=error";
+
+/// The log filter and whether to colour: the level asked in `CAREPOOL_LOG` or `RUST_LOG`, else
+/// [`DEFAULT_LOG`]; colours only on a terminal, and never with `NO_COLOR` (no-color.org).
+fn log_settings(asked: Option<String>, no_color: bool, terminal: bool) -> (String, bool) {
+    let filter = asked
+        .filter(|level| !level.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_LOG.to_string());
+    (filter, terminal && !no_color)
+}
+
 fn main() -> std::process::ExitCode {
+    let (filter, colours) = log_settings(
+        std::env::var("CAREPOOL_LOG")
+            .or_else(|_| std::env::var("RUST_LOG"))
+            .ok(),
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        std::io::stderr().is_terminal(),
+    );
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CAREPOOL_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
-        // Colours for a person at a terminal; none in a log file.
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(colours)
         .init();
     let cli = Cli::parse();
     let outcome = Config::resolve(cli.config.as_deref(), cli.db.clone()).and_then(|config| {
@@ -358,7 +374,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!(
+            outln!(
                 "carepool API on http://{}/api (OpenAPI: /api/openapi.json)",
                 listener.local_addr()?
             );
@@ -523,6 +539,18 @@ mod tests {
             missing.extend(undescribed(sub, &format!("{path} {}", sub.get_name())));
         }
         missing
+    }
+
+    #[test]
+    fn logs_are_carepools_warnings_unless_asked_and_coloured_only_on_a_terminal() {
+        assert_eq!(
+            log_settings(None, false, true),
+            ("warn,sqlx=error".to_string(), true)
+        );
+        assert_eq!(log_settings(Some("error".into()), false, false).0, "error");
+        assert_eq!(log_settings(Some("  ".into()), false, false).0, DEFAULT_LOG);
+        assert!(!log_settings(None, true, true).1, "NO_COLOR wins");
+        assert!(!log_settings(None, false, false).1, "no colour in a file");
     }
 
     #[test]
