@@ -1,8 +1,8 @@
 //! Published results reproduced. The triangles are the RAA and Taylor-Ashe "GenIns" triangles as
 //! shipped with chainladder-python 0.10.1 (`chainladder/utils/data/raa.csv`, `genins.csv`,
 //! cumulative, long format: valuation year, origin year, value). Reference values: Mack (1993)
-//! and chainladder-python's `MackChainladder` with `sigma_interpolation` "mack" and
-//! "log-linear", as quoted in docs/domain.md; compared after rounding to the unit. The GLM
+//! and chainladder-python 0.10.1's `MackChainladder` with `sigma_interpolation` "mack" and
+//! "log-linear", as those sources publish them; compared after rounding to the unit. The GLM
 //! examples of R's `?glm` are compared to 1e-6.
 
 use carepool_actuarial::{

@@ -1,4 +1,4 @@
-//! The checks that refuse a claim or a line (domain.md §2, "Claims", checks 1–4 and the
+//! The checks that refuse a claim or a line (docs/DOMAIN.md §2, checks 1–4 and the
 //! waiting and grace periods of check 2), and the facts about a patient the rules ask.
 
 use super::PriorClaim;

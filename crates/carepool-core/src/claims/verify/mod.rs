@@ -1,6 +1,6 @@
-//! Verification of one claim against the rules in force on its date of service (domain.md §2,
-//! "Claims", checks 1–8). [`adjudicate`] is pure: the same claim, context and ledger always give
-//! the same decision.
+//! Verification of one claim against the rules in force on its date of service
+//! (docs/DOMAIN.md §2, checks 1–8). [`adjudicate`] is pure: the same claim, context and ledger
+//! always give the same decision.
 //!
 //! Order of work on each line: the line's own checks (service in the package, level, category,
 //! sex, age, waiting period, frequency) refuse it whole; the price is cut to tariff; the member's
