@@ -88,6 +88,7 @@ fn scheme_data(config: &SynthConfig, keep: impl Fn(&CalibrationRow) -> bool) -> 
                 ownership: None,
                 limit_reached: false,
                 limit_raised: None,
+                received: None,
             });
         }
     }

@@ -318,6 +318,7 @@ struct ClaimColumns {
     visit: Option<usize>,
     admission: Option<usize>,
     discharge: Option<usize>,
+    received: Option<usize>,
     category: usize,
     specialty: Option<usize>,
     provider: Option<usize>,
@@ -339,6 +340,7 @@ fn claim_columns(sheet: &mut Sheet) -> Option<ClaimColumns> {
         visit: sheet.column("visit_date"),
         admission: sheet.column("admission_date"),
         discharge: sheet.column("discharge_date"),
+        received: sheet.column("received_date"),
         category: category?,
         specialty: sheet.column("specialty"),
         provider: sheet.column("provider_id"),
@@ -371,9 +373,16 @@ fn read_claims(
     };
     while sheet.next()? {
         tick(&sheet, progress);
-        let dates = [c.incurred, c.visit, c.admission, c.discharge]
+        let dates = [c.incurred, c.visit, c.admission, c.discharge, c.received]
             .map(|column| sheet.optional_date(column));
-        let [Ok(incurred), Ok(visit), Ok(admission), Ok(discharge)] = dates else {
+        let [
+            Ok(incurred),
+            Ok(visit),
+            Ok(admission),
+            Ok(discharge),
+            Ok(received),
+        ] = dates
+        else {
             continue;
         };
         let Some(incurred) = incurred.or(admission).or(visit) else {
@@ -426,6 +435,7 @@ fn read_claims(
                 .and_then(|p| ownership.get(p).copied()),
             limit_reached: has(ReasonCode::AnnualLimit),
             limit_raised,
+            received,
         });
     }
     sheet.finish(())

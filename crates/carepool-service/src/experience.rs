@@ -98,7 +98,9 @@ pub fn study_error(error: StudyError) -> ServiceError {
         StudyError::Implausible { field, .. } => invalid(field),
         StudyError::TooManyCells { .. } => invalid("from"),
         StudyError::UnknownBase { .. } => invalid("base"),
-        StudyError::NoExposure { .. } => ServiceError::NotEstimable(error.to_string()),
+        StudyError::NoExposure { .. } | StudyError::DataEnd { .. } => {
+            ServiceError::NotEstimable(error.to_string())
+        }
     }
 }
 
@@ -355,6 +357,8 @@ impl Registry {
                 limit_raised: reasons
                     .contains(&ReasonCode::LimitRaised)
                     .then(|| text(&read, &row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
+                // The live database ends today, whatever was received last.
+                received: None,
             });
             Ok(())
         })
@@ -373,9 +377,19 @@ impl Registry {
         })?;
         // Settings no data could make right are refused before the database is read.
         study.check().map_err(study_error)?;
-        let data = self
+        if let Some(code) = &options.scheme
+            && self.scheme_versions(code).await?.is_empty()
+        {
+            return Err(ServiceError::Invalid(vec![RowProblem::new(
+                0,
+                Some("scheme"),
+                format!("no scheme '{code}' is loaded (carepool init --scheme FILE loads one)"),
+            )]));
+        }
+        let mut data = self
             .experience_data(options.scheme.as_deref(), study.to)
             .await?;
+        data.known_until(today);
         let experience = study.run(&data).map_err(study_error)?;
         carepool_actuarial::check_finite(&experience)?;
         Ok(experience)

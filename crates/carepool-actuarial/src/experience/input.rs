@@ -162,6 +162,9 @@ pub struct ClaimInput<'a> {
     pub limit_reached: bool,
     /// The limit-raising case that took it above an annual limit.
     pub limit_raised: Option<&'a str>,
+    /// The day the scheme received it, when the data say: the latest tells where an extract
+    /// ends.
+    pub received: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -218,6 +221,15 @@ pub struct ExperienceData {
     pub(crate) raising_cases: Levels,
     pub(crate) claims: Vec<ClaimFact>,
     pub(crate) given: Given,
+    pub(crate) latest_received: Option<NaiveDate>,
+    pub(crate) known_until: Option<NaiveDate>,
+}
+
+/// The last day the data know about, and why that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataEnd {
+    pub date: NaiveDate,
+    pub why: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -289,8 +301,33 @@ impl ExperienceData {
         Ok(())
     }
 
+    /// The data are complete up to `date` (the live database: today): nothing after it has
+    /// happened yet.
+    pub fn known_until(&mut self, date: NaiveDate) {
+        self.known_until = Some(date);
+    }
+
+    /// Where the data end: the day they are known until, else the latest day a claim was
+    /// received (an extract says no more than that); none when neither is known.
+    pub fn end(&self) -> Option<DataEnd> {
+        match (self.known_until, self.latest_received) {
+            (Some(date), _) => Some(DataEnd {
+                date,
+                why: "today: the days after it have not happened",
+            }),
+            (None, Some(date)) => Some(DataEnd {
+                date,
+                why: "the latest day a claim was received: the data say nothing of the days after it",
+            }),
+            (None, None) => None,
+        }
+    }
+
     /// Adds a claim; one for a member not added is kept, and shown as outside the population.
     pub fn add_claim(&mut self, claim: &ClaimInput) {
+        if let Some(received) = claim.received {
+            self.latest_received = Some(self.latest_received.map_or(received, |d| d.max(received)));
+        }
         let person = self.members.get(claim.member).copied().unwrap_or(UNKNOWN);
         self.given.ownership |= claim.ownership.is_some();
         self.given.stays |= claim.stay_days.is_some();

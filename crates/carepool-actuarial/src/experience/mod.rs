@@ -12,7 +12,8 @@ mod tables;
 
 pub use cells::ClaimSums;
 pub use input::{
-    ClaimInput, CoverPeriod, ExperienceData, InputError, Levels, MemberInput, Span, cover_spans,
+    ClaimInput, CoverPeriod, DataEnd, ExperienceData, InputError, Levels, MemberInput, Span,
+    cover_spans,
 };
 pub use tables::{
     BaseRow, CellRow, ClaimedPaid, Diagnostics, Experience, GlmResults, LevelRow, LimitRow,
@@ -111,6 +112,12 @@ pub enum StudyError {
     },
     #[error("no member was covered between {from} and {to}")]
     NoExposure { from: NaiveDate, to: NaiveDate },
+    #[error("the data end on {end}, {why}; the study starts later, on {from}")]
+    DataEnd {
+        from: NaiveDate,
+        end: NaiveDate,
+        why: &'static str,
+    },
     #[error("{field}: {message}")]
     Implausible {
         field: &'static str,
@@ -234,8 +241,37 @@ impl ExperienceStudy {
         }
     }
 
+    /// The study on `data`, its exposure stopped where the data end if that is before `to`:
+    /// days the data know nothing of would count exposure without its claims.
     pub fn run(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
         self.check()?;
+        let Some(end) = data.end().filter(|end| end.date < self.to) else {
+            return self.run_to_the_end(data);
+        };
+        if end.date < self.from {
+            return Err(StudyError::DataEnd {
+                from: self.from,
+                end: end.date,
+                why: end.why,
+            });
+        }
+        let cut = ExperienceStudy {
+            to: end.date,
+            ..self.clone()
+        };
+        let mut experience = cut.run_to_the_end(data)?;
+        experience.settings.asked_to = Some(self.to);
+        experience.notes.insert(
+            0,
+            format!(
+                "The study was asked to end on {}; exposure and claims stop on {}, {}.",
+                self.to, end.date, end.why
+            ),
+        );
+        Ok(experience)
+    }
+
+    fn run_to_the_end(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
         let periods = self.periods();
         let shape = self.shape(periods.len(), data.areas.len());
         check_size(&shape)?;

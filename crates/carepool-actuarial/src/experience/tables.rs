@@ -72,7 +72,10 @@ impl Rates {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
     pub from: NaiveDate,
+    /// The last day studied: the day asked, or the data's end if that came first.
     pub to: NaiveDate,
+    /// The last day asked for, when the data ended before it.
+    pub asked_to: Option<NaiveDate>,
     pub split: Split,
     pub age_bands: Vec<String>,
     pub duration_bands: Vec<String>,
@@ -443,6 +446,7 @@ impl Tables<'_> {
             settings: Settings {
                 from: self.study.from,
                 to: self.study.to,
+                asked_to: None,
                 split: self.study.split,
                 age_bands: self.age_labels.clone(),
                 duration_bands: self.duration_labels.clone(),

@@ -67,6 +67,7 @@ fn claim<'a>(member: &'a str, incurred: &str, cost: i64) -> ClaimInput<'a> {
         ownership: Some(Ownership::Public),
         limit_reached: false,
         limit_raised: None,
+        received: None,
     }
 }
 
@@ -463,4 +464,47 @@ fn a_factor_the_extract_lacks_is_not_shown() {
     let factors: Vec<Factor> = experience.relativities.iter().map(|o| o.factor).collect();
     assert_eq!(factors, [Factor::Sex, Factor::Duration]);
     assert!(experience.notes.iter().any(|n| n.contains("no area")));
+}
+
+/// A study asked past the data's end: the exposure stops where the data do (an extract's latest
+/// receipt, or today on the live database), so the incidence is not diluted by days with no
+/// claims yet; the end used and the day asked are both stated.
+#[test]
+fn exposure_stops_where_the_data_end() {
+    let members = [member("A", vec![span("2025-01-01", "2026-12-31")])];
+    let mut extract = data(&members);
+    extract.add_claim(&ClaimInput {
+        received: Some(date("2025-06-30")),
+        ..claim("A", "2025-06-10", 100)
+    });
+    let experience = study("2025-01-01", "2025-12-31").run(&extract).unwrap();
+    assert_eq!(experience.settings.to, date("2025-06-30"));
+    assert_eq!(experience.settings.asked_to, Some(date("2025-12-31")));
+    close(experience.summary.rates.exposure, 181.0 / 365.0);
+    assert!(
+        experience.notes[0].starts_with(
+            "The study was asked to end on 2025-12-31; exposure and claims stop on 2025-06-30, the latest day a claim was received"
+        ),
+        "{:?}",
+        experience.notes
+    );
+
+    // Asked no further than the data go: nothing is cut.
+    let within = study("2025-01-01", "2025-06-30").run(&extract).unwrap();
+    assert_eq!(within.settings.asked_to, None);
+    close(within.summary.rates.exposure, 181.0 / 365.0);
+
+    // The live database is known until today, whatever it received last.
+    let mut live = data(&members);
+    live.known_until(date("2025-09-30"));
+    let experience = study("2025-01-01", "2025-12-31").run(&live).unwrap();
+    assert_eq!(experience.settings.to, date("2025-09-30"));
+    assert!(experience.notes[0].contains("today: the days after it have not happened"));
+
+    // A study that starts after the data end has nothing to count.
+    let error = study("2025-07-01", "2025-12-31").run(&extract).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the data end on 2025-06-30, the latest day a claim was received: the data say nothing of the days after it; the study starts later, on 2025-07-01"
+    );
 }

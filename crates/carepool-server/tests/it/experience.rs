@@ -61,6 +61,22 @@ pub async fn experience_on_the_live_database(h: Harness) {
         .call(
             "POST",
             "/api/experience",
+            Some(json!({ "scheme": "nhi-x" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "scheme", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no scheme 'nhi-x' is loaded"),
+        "{body}"
+    );
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/experience",
             Some(json!({ "from": "2020-01-01", "to": "2020-12-31" })),
         )
         .await;
