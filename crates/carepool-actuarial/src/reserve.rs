@@ -114,6 +114,9 @@ pub struct Reserve {
     pub triangle: TriangleTables,
     /// How to read the results: what the reserve covers, and the conventions used.
     pub notes: Vec<String>,
+    /// What in the data makes the results doubtful, with the reason: a cumulative triangle
+    /// that falls, claims paid without a paid date.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -285,6 +288,7 @@ impl ReserveStudy {
             factors: estimate.chain_ladder.factors.clone(),
             to_ultimate,
             notes: self.notes(known.is_some()),
+            warnings: falling_warning(triangle, &rows).into_iter().collect(),
             origins: rows,
             total,
             triangle: TriangleTables::of(triangle),
@@ -420,6 +424,40 @@ impl ReserveStudy {
     }
 }
 
+/// A cumulative triangle only rises, unless claims are recovered: one that falls in many cells,
+/// or gives an origin a negative reserve, is most likely each period's own values read as
+/// cumulative.
+fn falling_warning(triangle: &Triangle, rows: &[OriginReserve]) -> Option<String> {
+    let (mut steps, mut falls) = (0, 0);
+    for i in 0..triangle.origins().len() {
+        for pair in triangle.row(i).windows(2) {
+            steps += 1;
+            if pair[1] < pair[0] {
+                falls += 1;
+            }
+        }
+    }
+    let negative: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.reserve < 0.0)
+        .map(|row| row.origin.as_str())
+        .collect();
+    if negative.is_empty() && 3 * falls <= steps {
+        return None;
+    }
+    let mut warning = format!(
+        "The cumulative values fall in {falls} of the triangle's {steps} development steps"
+    );
+    if !negative.is_empty() {
+        warning += &format!(
+            ", and the reserve of origin(s) {} is negative",
+            negative.join(", ")
+        );
+    }
+    warning += ": a cumulative triangle only rises unless claims are recovered. If the values are each period's own, read the triangle as incremental.";
+    Some(warning)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +471,31 @@ mod tests {
             development,
             exposure: None,
         }
+    }
+
+    /// The small triangle's own values per period, read as if cumulative: it falls, and an
+    /// origin's reserve comes out negative; the warning says both and what to do.
+    #[test]
+    fn an_incremental_triangle_read_as_cumulative_is_warned_of() {
+        let right = study(Method::ChainLadder, Development::Reported)
+            .fit(&small(), None)
+            .unwrap();
+        assert_eq!(right.warnings, Vec::<String>::new());
+        let incremental = Triangle::new(
+            vec!["2023".into(), "2024".into(), "2025".into()],
+            vec![vec![100.0, 100.0, 40.0], vec![200.0, 100.0], vec![50.0]],
+        )
+        .unwrap();
+        let wrong = study(Method::ChainLadder, Development::Reported)
+            .fit(&incremental, None)
+            .unwrap();
+        assert!(wrong.total.reserve < 0.0);
+        assert_eq!(
+            wrong.warnings,
+            [
+                "The cumulative values fall in 2 of the triangle's 3 development steps, and the reserve of origin(s) 2024, 2025 is negative: a cumulative triangle only rises unless claims are recovered. If the values are each period's own, read the triangle as incremental."
+            ]
+        );
     }
 
     fn known() -> Known {

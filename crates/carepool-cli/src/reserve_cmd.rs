@@ -3,7 +3,7 @@
 
 use crate::output::outln;
 use anyhow::{Context, Result, anyhow};
-use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveStudy};
+use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveError, ReserveStudy};
 use carepool_core::registry::FieldError;
 use carepool_io::reserve_files::{self, Values};
 use carepool_service::Registry;
@@ -153,18 +153,34 @@ pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
                 false => Values::Cumulative,
             };
             let triangle = reserve_files::read_triangle(path, values)?;
-            study.fit(&triangle, None)?
+            study
+                .fit(&triangle, None)
+                .map_err(|error| naming_the_exposure_file(error, args))?
         }
         FileSource::Claims(path) => {
             let amount = args.amount.as_deref().unwrap_or("approved");
-            let claims = reserve_files::read_claims_extract(path, amount)?;
+            let extract = reserve_files::read_claims_extract(path, amount)?;
             let valuation = (options.valuation)
-                .or_else(|| last_date(&claims))
+                .or_else(|| last_date(&extract.claims))
                 .with_context(|| format!("{}: no claim to reserve on", path.display()))?;
-            study.fit_claims(&claims, period, measure, valuation)?
+            let mut reserve = study
+                .fit_claims(&extract.claims, period, measure, valuation)
+                .map_err(|error| naming_the_exposure_file(error, args))?;
+            reserve.warnings.splice(0..0, extract.warnings);
+            reserve
         }
     };
     finish(&reserve, &args.out)
+}
+
+/// An origin missing from `--exposure` is that file's problem: the error names it.
+fn naming_the_exposure_file(error: ReserveError, args: &ReserveArgs) -> anyhow::Error {
+    match (&error, &args.exposure) {
+        (ReserveError::MissingExposure { .. }, Some(path)) => {
+            anyhow::anyhow!("{}: {error}", path.display())
+        }
+        _ => error.into(),
+    }
 }
 
 /// The study on every claim in the database.
@@ -180,6 +196,9 @@ fn finish(reserve: &Reserve, out: &Path) -> Result<()> {
     let report = carepool_io::reserve_report::reserve_report(reserve);
     let written = carepool_io::report::write(&report, reserve, out)?;
     print_summary(reserve);
+    for warning in &reserve.warnings {
+        eprintln!("warning: {warning}");
+    }
     for path in written {
         outln!("written: {}", path.display());
     }

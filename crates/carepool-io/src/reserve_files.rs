@@ -222,7 +222,14 @@ fn wide_rows(sheet: &mut Sheet) -> Result<Option<Cells>, FileError> {
 /// amount in `amount_column`; with a `status` column, rejected claims are left out and a claim
 /// not yet decided counts at its `claimed` amount (as on the live database). Other columns are
 /// ignored, so `carepool export claims` can be read as it is.
-pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<Vec<ClaimDates>, FileError> {
+/// The claims of an extract, and what in it makes a reserve doubtful.
+#[derive(Debug)]
+pub struct ClaimsExtract {
+    pub claims: Vec<ClaimDates>,
+    pub warnings: Vec<String>,
+}
+
+pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<ClaimsExtract, FileError> {
     let mut sheet = Sheet::open(path)?;
     let incurred = sheet.required("incurred_date", "the date of service");
     let received = sheet.required("received_date", "the day the scheme received the claim");
@@ -236,9 +243,10 @@ pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<Vec<Claim
         sheet.column("claimed"),
     );
     let (Some(incurred), Some(received), Some(amount)) = (incurred, received, amount) else {
-        return sheet.finish(vec![]);
+        return Err(sheet.error());
     };
     let mut claims = Vec::new();
+    let mut paid_without_date = 0;
     while sheet.next()? {
         let status = match status {
             Some(c) => match ClaimStatus::parse("status", sheet.field(c)) {
@@ -266,13 +274,39 @@ pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<Vec<Claim
         let Ok(paid_on) = sheet.optional_date(paid) else {
             continue;
         };
-        if let (Some(amount), Some(incurred_on), Some(received_on)) =
-            (counted, incurred_on, received_on)
-        {
-            claims.push(claim_dates(incurred_on, received_on, paid_on, amount));
+        if status == Some(ClaimStatus::Paid) && paid_on.is_none() {
+            paid_without_date += 1;
         }
+        let (Some(amount), Some(incurred_on), Some(received_on)) =
+            (counted, incurred_on, received_on)
+        else {
+            continue;
+        };
+        // A claim reported or paid before its care makes no development: said by line here.
+        if received_on < incurred_on {
+            sheet.problem(
+                received,
+                format_args!("received on {received_on}, before the care on {incurred_on}"),
+            );
+        }
+        if let (Some(paid_on), Some(paid)) = (paid_on, paid)
+            && paid_on < incurred_on
+        {
+            sheet.problem(
+                paid,
+                format_args!("paid on {paid_on}, before the care on {incurred_on}"),
+            );
+        }
+        claims.push(claim_dates(incurred_on, received_on, paid_on, amount));
     }
-    sheet.finish(claims)
+    let mut warnings = Vec::new();
+    if paid_without_date > 0 {
+        warnings.push(format!(
+            "{}: {paid_without_date} claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development.",
+            path.display()
+        ));
+    }
+    sheet.finish(ClaimsExtract { claims, warnings })
 }
 
 /// Reads an exposure file: `origin` and `exposure` (earned premium) columns, a positive number
@@ -413,7 +447,9 @@ mod tests {
              A/2,2025-01-06,2025-01-21,,received,50.00,0.00\n\
              A/3,2025-01-07,2025-01-22,,rejected,70.00,0.00\n",
         );
-        let claims = read_claims_extract(&export, "approved").unwrap();
+        let extract = read_claims_extract(&export, "approved").unwrap();
+        assert_eq!(extract.warnings, Vec::<String>::new());
+        let claims = extract.claims;
         assert_eq!(claims.len(), 2, "the rejected claim is left out");
         assert_eq!(claims[0].amount, 80.0);
         assert_eq!(claims[0].paid, "2025-02-10".parse().ok());
@@ -427,7 +463,7 @@ mod tests {
             "insurer.csv",
             "incurred_date,received_date,amount\n2025-01-05,2025-01-20,12.5\n",
         );
-        let claims = read_claims_extract(&insurer, "amount").unwrap();
+        let claims = read_claims_extract(&insurer, "amount").unwrap().claims;
         assert_eq!((claims[0].amount, claims[0].paid), (12.5, None));
         let error = read_claims_extract(&insurer, "approved")
             .unwrap_err()
@@ -448,6 +484,47 @@ mod tests {
         );
         assert!(
             error.contains("line 2, column incurred_date: '2025-02-30' is not a date"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn paid_claims_without_a_paid_date_are_warned_of_and_dates_before_the_care_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let unpaid = file(
+            &dir,
+            "claims.csv",
+            "incurred_date,received_date,paid_date,status,claimed,approved\n\
+             2025-01-05,2025-01-20,,paid,100.00,80.00\n\
+             2025-01-06,2025-01-21,,paid,50.00,50.00\n\
+             2025-01-07,2025-01-22,2025-02-01,paid,70.00,70.00\n",
+        );
+        let extract = read_claims_extract(&unpaid, "approved").unwrap();
+        assert_eq!(extract.claims.len(), 3);
+        assert_eq!(extract.warnings.len(), 1);
+        assert!(
+            extract.warnings[0].ends_with("claims.csv: 2 claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development."),
+            "{:?}",
+            extract.warnings
+        );
+        let early = file(
+            &dir,
+            "early.csv",
+            "incurred_date,received_date,paid_date,approved\n\
+             2025-01-05,2025-01-20,2025-02-01,1.00\n\
+             2025-01-05,2025-01-04,2025-01-03,1.00\n",
+        );
+        let error = read_claims_extract(&early, "approved")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("line 3, column received_date: received on 2025-01-04, before the care on 2025-01-05"),
+            "{error}"
+        );
+        assert!(
+            error.contains(
+                "line 3, column paid_date: paid on 2025-01-03, before the care on 2025-01-05"
+            ),
             "{error}"
         );
     }

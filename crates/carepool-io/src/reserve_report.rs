@@ -12,7 +12,11 @@ pub fn reserve_report(reserve: &Reserve) -> Report {
     Report {
         title: format!("Reserves: {}", method_title(reserve)),
         facts: facts(reserve),
-        notes: reserve.notes.clone(),
+        // What makes the results doubtful is read first.
+        notes: (reserve.warnings.iter())
+            .map(|warning| format!("Warning: {warning}"))
+            .chain(reserve.notes.iter().cloned())
+            .collect(),
         tables: vec![
             results(reserve),
             factors(reserve),

@@ -259,6 +259,10 @@ impl Registry {
                 ReserveError::Build(BuildError::TooManyOrigins { .. }) => {
                     ServiceError::field(FieldError::new("origin", error.to_string()))
                 }
+                // So is an exposure that lacks an origin of the claims.
+                ReserveError::MissingExposure { .. } => {
+                    ServiceError::field(FieldError::new("exposure", error.to_string()))
+                }
                 _ => ServiceError::NotEstimable(error.to_string()),
             })?;
         carepool_actuarial::check_finite(&reserve)?;
