@@ -18,7 +18,16 @@ pub struct GlmColumns {
     pub base: BTreeMap<String, String>,
 }
 
-pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmData, FileError> {
+/// The cells a GLM is fitted on, and how many were left out as empty.
+#[derive(Debug)]
+pub struct GlmCells {
+    pub data: GlmData,
+    /// Cells with no exposure and no claims (a study's cells of pending members only): they
+    /// say nothing to a fit, and the log of their exposure does not exist.
+    pub skipped_empty: usize,
+}
+
+pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmCells, FileError> {
     let mut sheet = Sheet::open(path)?;
     let mut find = |name: &str, part: &str| sheet.required(name, part);
     let response = find(&columns.response, "the response");
@@ -50,19 +59,30 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmData, FileE
     let mut weight_values = weights.map(|_| Vec::new());
     let mut levels: Vec<Vec<String>> = vec![Vec::new(); factors.len()];
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); covariates.len()];
+    let mut skipped_empty = 0;
     while sheet.next()? {
-        response_values.push(sheet.number(required(response)).unwrap_or(f64::NAN));
+        let response_value = sheet.number(required(response)).unwrap_or(f64::NAN);
         if let (Some(offset), Some(column)) = (offset.as_mut(), exposure) {
             let column = required(column);
             let exposure = sheet.number(column).unwrap_or(f64::NAN);
+            if exposure == 0.0 && response_value == 0.0 {
+                skipped_empty += 1;
+                continue;
+            }
             if exposure <= 0.0 {
+                let response = if response_value.is_finite() && response_value != 0.0 {
+                    format!(" for a response of {response_value}")
+                } else {
+                    String::new()
+                };
                 sheet.problem(
                     column,
-                    format_args!("{exposure} is not a positive exposure"),
+                    format_args!("{exposure} is not a positive exposure{response}"),
                 );
             }
             offset.push(exposure.ln());
         }
+        response_values.push(response_value);
         if let (Some(weights), Some(column)) = (weight_values.as_mut(), weights) {
             weights.push(sheet.number(required(column)).unwrap_or(f64::NAN));
         }
@@ -93,11 +113,15 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmData, FileE
                 }),
         )
         .collect();
-    sheet.finish(GlmData {
+    let data = sheet.finish(GlmData {
         response: response_values,
         weights: weight_values,
         offset,
         terms,
+    })?;
+    Ok(GlmCells {
+        data,
+        skipped_empty,
     })
 }
 
@@ -121,9 +145,47 @@ mod tests {
             factors: vec!["area".into()],
             ..GlmColumns::default()
         };
-        let data = read_glm_data(&path, &columns).unwrap();
-        let fit = Glm::new(Family::Poisson, Link::Log).fit(&data).unwrap();
+        let cells = read_glm_data(&path, &columns).unwrap();
+        assert_eq!(cells.skipped_empty, 0);
+        let fit = Glm::new(Family::Poisson, Link::Log)
+            .fit(&cells.data)
+            .unwrap();
         assert!((fit.relativity("area", "urban").unwrap() - 2.0).abs() < 1e-10);
+    }
+
+    /// A study's cells hold pending members' cells with no exposure and no claims: they are
+    /// left out and counted; a cell with claims on no exposure is still an error.
+    #[test]
+    fn empty_cells_are_skipped_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cells.csv");
+        std::fs::write(
+            &path,
+            "area,exposure,claims\nrural,100,20\nrural,0,0\nurban,20,8\nurban,0,0\nurban,30,12\n",
+        )
+        .unwrap();
+        let columns = GlmColumns {
+            response: "claims".into(),
+            exposure: Some("exposure".into()),
+            factors: vec!["area".into()],
+            ..GlmColumns::default()
+        };
+        let cells = read_glm_data(&path, &columns).unwrap();
+        assert_eq!(cells.skipped_empty, 2);
+        assert_eq!(cells.data.response, [20.0, 8.0, 12.0]);
+        let fit = Glm::new(Family::Poisson, Link::Log)
+            .fit(&cells.data)
+            .unwrap();
+        assert!((fit.relativity("area", "urban").unwrap() - 2.0).abs() < 1e-10);
+
+        std::fs::write(&path, "area,exposure,claims\nrural,100,20\nurban,0,3\n").unwrap();
+        let error = read_glm_data(&path, &columns).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "line 3, column exposure: 0 is not a positive exposure for a response of 3"
+            ),
+            "{error}"
+        );
     }
 
     #[test]
