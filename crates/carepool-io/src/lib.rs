@@ -16,11 +16,15 @@ pub mod reserve_files;
 pub mod reserve_report;
 pub mod scheme_file;
 pub mod sheet;
+pub mod workbook;
 
 pub use bounded::MAX_LINE_BYTES;
 pub use directory::{DirectoryLoad, load_directory};
-pub use registry_csv::{Cells, CsvError, ImportSummary, export, import_file, preview_file};
+pub use registry_csv::{
+    Cells, CsvError, ImportSummary, export, export_workbook, import_file, preview_file,
+};
 pub use scheme_file::{SchemeFileError, read_scheme_file, read_scheme_file_with_tariffs};
+pub use workbook::FileKind;
 
 #[cfg(test)]
 mod tests {

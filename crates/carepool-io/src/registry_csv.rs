@@ -1,6 +1,7 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
+use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{ImportMode, Key, Numbered, Query, Registry, RowProblem, ServiceError};
 use carepool_store::Progress;
@@ -25,6 +26,8 @@ pub enum CsvError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    #[error("{path}: a registry file ends in .csv or .xlsx")]
+    Extension { path: PathBuf },
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
@@ -175,7 +178,8 @@ pub(crate) fn read_records<R: Record>(
         path: path.to_path_buf(),
         cause: source,
     };
-    let file = crate::bounded::open(path).map_err(read_error)?;
+    let kind = FileKind::of(path)?;
+    let file = open_input(path, kind)?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
     let header = reader
         .headers()
@@ -242,7 +246,9 @@ pub(crate) fn read_records<R: Record>(
             Err(broken) => problems.push(RowProblem::of_field(line, broken)),
         }
     }
+    // A workbook's cells are whole: only a CSV file can leave a quote open.
     if let Some((start, line)) = last_start
+        && kind == FileKind::Csv
         && quote_left_open(path, start)?
     {
         problems.push(RowProblem::new(
@@ -252,6 +258,18 @@ pub(crate) fn read_records<R: Record>(
         ));
     }
     Ok((records, problems))
+}
+
+/// The records of a registry file as CSV text: a CSV file read a line at a time, or the sheet
+/// of a workbook.
+fn open_input(path: &Path, kind: FileKind) -> Result<Box<dyn std::io::Read>, CsvError> {
+    Ok(match kind {
+        FileKind::Csv => Box::new(crate::bounded::open(path).map_err(|cause| CsvError::Read {
+            path: path.to_path_buf(),
+            cause,
+        })?),
+        FileKind::Xlsx => Box::new(std::io::Cursor::new(workbook::sheet_as_csv(path)?)),
+    })
 }
 
 /// Whether the text of `path` from byte `start` (where its last record began) holds an odd
@@ -372,8 +390,7 @@ impl RejectsFile {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(false)
-            .from_path(input)
-            .map_err(|e| read_error(e.into()))?;
+            .from_reader(open_input(input, FileKind::of(input)?)?);
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
         let mut record = csv::ByteRecord::new();
         let mut first = true;
@@ -444,22 +461,46 @@ pub async fn export<R: Record>(
     writer
         .write_record(table.columns.iter().map(|c| c.name))
         .map_err(csv_error)?;
+    let count = every_row::<R>(registry, |row| {
+        let text = table.columns.iter().zip(&row).map(|(c, v)| {
+            let cell = v.format(c.ty);
+            let is_text = matches!(c.ty, ColumnType::Text | ColumnType::List);
+            if is_text && cells == Cells::ForSpreadsheets {
+                defused(cell)
+            } else {
+                cell
+            }
+        });
+        writer.write_record(text).map_err(csv_error)
+    })
+    .await?;
+    writer.flush().map_err(write_error)?;
+    Ok(count)
+}
+
+/// Writes every record of `R` to the workbook `path` (one sheet, the CSV's columns, dates as
+/// dates and amounts as numbers), in key order.
+pub async fn export_workbook<R: Record>(registry: &Registry, path: &Path) -> Result<u64, CsvError> {
+    let mut rows = Vec::new();
+    every_row::<R>(registry, |row| {
+        rows.push(row);
+        Ok(())
+    })
+    .await?;
+    workbook::write_rows(R::table(), rows.into_iter(), path)
+}
+
+/// Hands each record of `R` to `each` as a row, in key order, a page at a time; the count.
+async fn every_row<R: Record>(
+    registry: &Registry,
+    mut each: impl FnMut(Row) -> Result<(), CsvError>,
+) -> Result<u64, CsvError> {
     let mut query = Query::<R>::page(0, 10_000);
     let mut count = 0;
     loop {
         let records = registry.list(&query).await?;
         for record in &records {
-            let row = record.to_row();
-            let text = table.columns.iter().zip(&row).map(|(c, v)| {
-                let cell = v.format(c.ty);
-                let is_text = matches!(c.ty, ColumnType::Text | ColumnType::List);
-                if is_text && cells == Cells::ForSpreadsheets {
-                    defused(cell)
-                } else {
-                    cell
-                }
-            });
-            writer.write_record(text).map_err(csv_error)?;
+            each(record.to_row())?;
         }
         count += records.len() as u64;
         match records.last() {
@@ -469,7 +510,6 @@ pub async fn export<R: Record>(
             _ => break,
         }
     }
-    writer.flush().map_err(write_error)?;
     Ok(count)
 }
 
@@ -483,16 +523,19 @@ mod tests {
     /// the error's source (a command prints the whole chain).
     #[test]
     fn a_file_that_cannot_be_read_says_why_once() {
-        for path in ["/no/such/families.csv", "/dev/zero"] {
-            let error = match read_records::<Family>(Path::new(path)) {
+        let dir = tempfile::tempdir().unwrap();
+        let zeros = dir.path().join("zeros.csv");
+        std::os::unix::fs::symlink("/dev/zero", &zeros).unwrap();
+        for path in [Path::new("/no/such/families.csv"), &zeros] {
+            let error = match read_records::<Family>(path) {
                 Err(error @ CsvError::Read { .. }) => error,
                 Err(CsvError::Rows { problems, .. }) => {
-                    // /dev/zero fails at its header, which is a problem of line 1.
+                    // Zeros fail at the header, which is a problem of line 1.
                     assert_eq!(problems[0].line, 1);
                     assert!(problems[0].message.contains("longer than 65536 bytes"));
                     continue;
                 }
-                other => panic!("{path}: {other:?}"),
+                other => panic!("{}: {other:?}", path.display()),
             };
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             assert!(error.to_string().contains("No such file"), "{error}");

@@ -1,0 +1,350 @@
+//! The registry as a spreadsheet: an XLSX file of one sheet with the CSV's columns, dates as
+//! dates and amounts as numbers. Imports read it through the CSV path (the same checks, the
+//! same line numbers: the sheet's row N is the CSV's line N); exports write it from the rows.
+
+use crate::registry_csv::CsvError;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use carepool_schema::{ColumnType, Row, Table, Value};
+use chrono::Datelike;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use std::path::{Path, PathBuf};
+
+/// The largest workbook an import reads, in bytes: its sheet is held in memory whole. A
+/// registry of national size is imported as CSV, which is read a line at a time.
+pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What a registry file is, by its name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Xlsx,
+}
+
+impl FileKind {
+    /// The kind of `path`; any extension but .csv and .xlsx is refused, so that a file is
+    /// never written in one format under another's name.
+    pub fn of(path: &Path) -> Result<FileKind, CsvError> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("csv") => Ok(FileKind::Csv),
+            Some("xlsx") => Ok(FileKind::Xlsx),
+            _ => Err(CsvError::Extension {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// The one sheet of the workbook at `path` as CSV text, a sheet row to a line, so that the CSV
+/// reader's checks and line numbers apply to it unchanged.
+pub(crate) fn sheet_as_csv(path: &Path) -> Result<Vec<u8>, CsvError> {
+    let read_error = |message: String| CsvError::Read {
+        path: path.to_path_buf(),
+        cause: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|cause| CsvError::Read {
+            path: path.to_path_buf(),
+            cause,
+        })?
+        .len();
+    if size > MAX_WORKBOOK_BYTES {
+        return Err(read_error(format!(
+            "{size} bytes, more than the {MAX_WORKBOOK_BYTES} a workbook may have: import it as CSV"
+        )));
+    }
+    let mut workbook: Xlsx<_> = open_workbook(path)
+        .map_err(|e| read_error(format!("not a readable XLSX workbook: {e}")))?;
+    let names = workbook.sheet_names();
+    let [name] = names.as_slice() else {
+        return Err(read_error(format!(
+            "has {} sheets ({}); a registry workbook has one",
+            names.len(),
+            names.join(", ")
+        )));
+    };
+    let range = workbook
+        .worksheet_range(name)
+        .map_err(|e| read_error(format!("sheet {name}: {e}")))?;
+    let mut problems = Vec::new();
+    // The range starts at the first used cell: rows and columns before it are empty.
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let mut text = vec![b'\n'; first_row as usize];
+    // The header's names, to name a bad cell's column as the CSV's problems do.
+    let mut header: Vec<String> = Vec::new();
+    for (r, cells) in range.rows().enumerate() {
+        let line = u64::from(first_row) + r as u64 + 1;
+        let fields: Vec<String> = std::iter::repeat_n(String::new(), first_column as usize)
+            .chain(cells.iter().enumerate().map(|(c, cell)| {
+                cell_text(cell).unwrap_or_else(|message| {
+                    let index = first_column as usize + c;
+                    let column = match header.get(index).filter(|name| !name.is_empty()) {
+                        Some(name) => name.clone(),
+                        None => format!("{}", index + 1),
+                    };
+                    problems.push(carepool_service::RowProblem::new(
+                        line,
+                        Some(&column),
+                        message,
+                    ));
+                    String::new()
+                })
+            }))
+            .collect();
+        if header.is_empty() {
+            header = fields.clone();
+        }
+        if fields.iter().all(String::is_empty) {
+            text.push(b'\n');
+            continue;
+        }
+        let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+        writer
+            .write_record(&fields)
+            .map_err(|e| read_error(e.to_string()))?;
+        text.extend(writer.into_inner().map_err(|e| read_error(e.to_string()))?);
+    }
+    if !problems.is_empty() {
+        return Err(CsvError::Rows {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    Ok(text)
+}
+
+/// A cell as the CSV would hold it: a date as YYYY-MM-DD, a number as written, text as is.
+fn cell_text(cell: &Data) -> Result<String, String> {
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => {
+            if text.contains(['\n', '\r']) {
+                return Err("a line break in a cell: a registry value is one line".into());
+            }
+            text.clone()
+        }
+        Data::Int(number) => number.to_string(),
+        // The shortest text that reads back as the same number: 750.5, not 750.500000001.
+        Data::Float(number) => format!("{number}"),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(date) => match date.as_datetime() {
+            Some(moment) if moment.time() == chrono::NaiveTime::MIN => {
+                moment.date().format("%Y-%m-%d").to_string()
+            }
+            Some(moment) => return Err(format!("{moment} has a time of day; a date is expected")),
+            None => return Err("a date outside the calendar".into()),
+        },
+        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Error(error) => return Err(format!("the cell holds the error {error}")),
+    })
+}
+
+/// Writes `rows` of `table` as a workbook of one sheet named after the table: the CSV's header,
+/// then a row each; dates as dates, amounts and numbers as numbers, text as text (never run as
+/// a formula).
+pub(crate) fn write_rows(
+    table: &Table,
+    rows: impl Iterator<Item = Row>,
+    path: &Path,
+) -> Result<u64, CsvError> {
+    let write_error = |error: XlsxError| CsvError::Write {
+        path: PathBuf::from(path),
+        cause: std::io::Error::other(error.to_string()),
+    };
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let amount = Format::new().set_num_format("#,##0.00");
+    let sheet = workbook
+        .add_worksheet()
+        .set_name(table.name)
+        .map_err(write_error)?;
+    for (c, column) in table.columns.iter().enumerate() {
+        sheet
+            .write_with_format(0, c as u16, column.name, &bold)
+            .map_err(write_error)?;
+    }
+    let mut count = 0u64;
+    for (r, row) in rows.enumerate() {
+        let r = r as u32 + 1;
+        for (c, (column, value)) in table.columns.iter().zip(&row).enumerate() {
+            let c = c as u16;
+            let written = match (column.ty, value) {
+                (_, Value::Null) => continue,
+                (ColumnType::Date, Value::Date(day)) => {
+                    let day = ExcelDateTime::from_ymd(
+                        day.year() as u16,
+                        day.month() as u8,
+                        day.day() as u8,
+                    )
+                    .map_err(write_error)?;
+                    sheet.write_datetime_with_format(r, c, &day, &date)
+                }
+                (ColumnType::Money, _) => match value.as_money() {
+                    // Exact in a double up to 2^53 hundredths, far past any amount carepool keeps.
+                    Some(money) => {
+                        sheet.write_number_with_format(r, c, money.minor() as f64 / 100.0, &amount)
+                    }
+                    None => sheet.write_string(r, c, value.format(column.ty)),
+                },
+                (ColumnType::Integer, Value::Integer(n)) => sheet.write_number(r, c, *n as f64),
+                (ColumnType::Real, Value::Real(x)) => sheet.write_number(r, c, *x),
+                _ => sheet.write_string(r, c, value.format(column.ty)),
+            };
+            written.map_err(write_error)?;
+        }
+        count += 1;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(write_error)?;
+    sheet.autofit();
+    workbook.save(path).map_err(write_error)?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry_csv::read_records;
+    use carepool_core::registry::Contribution;
+    use carepool_schema::Record;
+    use carepool_schema::tables::CONTRIBUTIONS;
+
+    fn contribution(receipt: &str, amount: &str) -> Contribution {
+        Contribution {
+            receipt: receipt.into(),
+            family_id: "F0001".into(),
+            payer: carepool_core::registry::Payer::Member,
+            period_start: "2025-01-01".parse().unwrap(),
+            period_end: "2025-12-31".parse().unwrap(),
+            amount: amount.parse().unwrap(),
+            paid_on: "2025-01-10".parse().unwrap(),
+        }
+    }
+
+    /// A sheet written from rows reads back as the same records; its dates are Excel dates and
+    /// its amounts numbers, not text.
+    #[test]
+    fn a_workbook_holds_dates_as_dates_and_amounts_as_numbers_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contributions.xlsx");
+        let written = [
+            contribution("R1", "750.00"),
+            contribution("R2", "1234567.89"),
+        ];
+        let count = write_rows(&CONTRIBUTIONS, written.iter().map(Record::to_row), &path).unwrap();
+        assert_eq!(count, 2);
+
+        let mut workbook: Xlsx<_> = open_workbook(&path).unwrap();
+        assert_eq!(workbook.sheet_names(), ["contributions"]);
+        let range = workbook.worksheet_range("contributions").unwrap();
+        assert_eq!(range.get((0, 0)), Some(&Data::String("receipt".into())));
+        assert!(
+            matches!(range.get((1, 3)), Some(Data::DateTime(_))),
+            "{:?}",
+            range.get((1, 3))
+        );
+        assert_eq!(range.get((2, 5)), Some(&Data::Float(1234567.89)));
+
+        let (records, problems) = read_records::<Contribution>(&path).unwrap();
+        assert_eq!(problems, []);
+        let read: Vec<Contribution> = records.into_iter().map(|n| n.item).collect();
+        assert_eq!(read, written);
+    }
+
+    /// A bad cell is named by its row, as the CSV's line, and its column; so is a cell the
+    /// spreadsheet itself could not compute.
+    #[test]
+    fn a_bad_cell_is_named_by_row_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contributions.xlsx");
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (c, name) in [
+            "receipt",
+            "family_id",
+            "payer",
+            "period_start",
+            "period_end",
+            "amount",
+            "paid_on",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write(0, c as u16, *name).unwrap();
+        }
+        let good = [
+            "R1",
+            "F0001",
+            "member",
+            "2025-01-01",
+            "2025-12-31",
+            "750",
+            "2025-01-10",
+        ];
+        let bad = [
+            "R2",
+            "F0001",
+            "member",
+            "2025-13-01",
+            "2025-12-31",
+            "12.345",
+            "2025-01-10",
+        ];
+        for (r, row) in [good, bad].iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write(r as u32 + 1, c as u16, *text).unwrap();
+            }
+        }
+        workbook.save(&path).unwrap();
+        let (records, problems) = read_records::<Contribution>(&path).unwrap();
+        assert_eq!(records.len(), 1);
+        let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said[0].starts_with("line 3, column period_start: '2025-13-01' is not a date"),
+            "{said:?}"
+        );
+        assert!(
+            said[1].starts_with("line 3, column amount: '12.345' has more than two decimals"),
+            "{said:?}"
+        );
+
+        let mut workbook = Workbook::new();
+        workbook.add_worksheet().write(0, 0, "receipt").unwrap();
+        workbook.add_worksheet().write(0, 0, "receipt").unwrap();
+        workbook.save(&path).unwrap();
+        let error = read_records::<Contribution>(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("has 2 sheets (Sheet1, Sheet2); a registry workbook has one"),
+            "{error}"
+        );
+
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write(0, 0, "receipt").unwrap();
+        sheet.write(1, 0, "two\nlines").unwrap();
+        workbook.save(&path).unwrap();
+        let error = read_records::<Contribution>(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column receipt: a line break in a cell"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn only_csv_and_xlsx_are_registry_files() {
+        assert_eq!(FileKind::of(Path::new("m.csv")).unwrap(), FileKind::Csv);
+        assert_eq!(FileKind::of(Path::new("M.XLSX")).unwrap(), FileKind::Xlsx);
+        for name in ["m.txt", "m", "m.xls", "m.csv.gz"] {
+            let error = FileKind::of(Path::new(name)).unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!("{name}: a registry file ends in .csv or .xlsx")
+            );
+        }
+    }
+}
