@@ -5,6 +5,7 @@ pub mod claims;
 pub mod dates;
 pub mod eligibility;
 pub mod money;
+pub mod names;
 #[macro_use]
 pub mod registry;
 pub mod access;
