@@ -1,6 +1,7 @@
 //! `carepool synth`: a calibrated synthetic scheme, as CSV files or straight into a database.
 
 use crate::output::outln;
+use crate::progress::Progress;
 use anyhow::{Context, Result};
 use carepool_core::dates::add_months;
 use carepool_core::scheme::SchemeDefinition;
@@ -57,12 +58,10 @@ pub fn generate(
     options: Options,
     dir: &Path,
 ) -> Result<Written> {
-    let bar = crate::progress_bar("generating", "families");
-    let progress = bar.clone();
-    let written = carepool_synth::write_csv(config, scheme, options, dir, &move |n| {
-        progress.set_position(n)
-    });
-    bar.finish_and_clear();
+    let progress = Progress::of("generating", options.families, "families");
+    let handle = progress.clone();
+    let written = carepool_synth::write_csv(config, scheme, options, dir, &move |n| handle.set(n));
+    progress.end(written.is_ok());
     Ok(written?)
 }
 
@@ -108,9 +107,10 @@ pub async fn load_new(args: &SynthArgs, registry: &Registry) -> Result<()> {
 
 /// Each month end: judge what arrived, then pay what was decided by the end of last month.
 pub async fn run_months(registry: &Registry, from: NaiveDate, to: NaiveDate) -> Result<usize> {
-    let bar = crate::progress_bar("running the scheme", "months");
     let mut payments = 0;
     let mut month = from.with_day(1).expect("day 1");
+    let months = (to.year() - month.year()) * 12 + to.month() as i32 - month.month() as i32 + 1;
+    let progress = Progress::of("running the scheme", months.max(0) as u64, "months");
     while month <= to {
         let month_end = add_months(month, 1)
             .pred_opt()
@@ -127,29 +127,26 @@ pub async fn run_months(registry: &Registry, from: NaiveDate, to: NaiveDate) -> 
                 payments += paid.payments.len();
             }
         }
-        bar.inc(1);
+        progress.inc();
         month = add_months(month, 1);
     }
-    bar.finish_and_clear();
+    progress.done();
     Ok(payments)
 }
 
 /// Loads a synthetic scheme's files into the database through the ordinary import checks:
 /// the scheme, each registry file (all or nothing), then the claims, received but not judged.
 pub async fn load(registry: &Registry, scheme: SchemeDefinition, dir: &Path) -> Result<()> {
-    let bar = crate::progress_bar("importing", "rows");
-    let progress = bar.clone();
+    let progress = Progress::counting("importing", "rows");
+    let handle = progress.clone();
     let loaded = carepool_io::load_directory(
         registry,
         scheme,
         dir,
-        Arc::new(move |kind, n| {
-            progress.set_message(format!("importing {kind}"));
-            progress.set_position(n);
-        }),
+        Arc::new(move |kind, n| handle.at(&format!("importing {kind}"), n)),
     )
     .await;
-    bar.finish_and_clear();
+    progress.end(loaded.is_ok());
     loaded?;
     Ok(())
 }

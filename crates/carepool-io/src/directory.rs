@@ -39,6 +39,8 @@ pub async fn load_directory(
         if !path.exists() {
             continue;
         }
+        // The step is named as it begins, not when its first rows are written.
+        progress(name, 0);
         let tell = progress.clone();
         let written = &move |n| tell(name, n);
         let summary = with_record_type!(kind, R => {
