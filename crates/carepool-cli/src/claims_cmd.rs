@@ -66,6 +66,9 @@ pub enum ClaimsCommand {
         #[arg(long)]
         date: Option<NaiveDate>,
     },
+    /// List claims, oldest received first: by status (the review queue is --status in_review),
+    /// facility, district of the facility, or date of service.
+    List(crate::claims_list::ListArgs),
     /// Show a claim: amounts per line and every reason, in words.
     Show {
         /// PROVIDER/CLAIM_NUMBER.
@@ -81,6 +84,9 @@ pub enum ClaimsCommand {
         /// The date of care asked about (default today).
         #[arg(long)]
         date: Option<NaiveDate>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -101,14 +107,12 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
             );
         }
         ClaimsCommand::Adjudicate { date } => {
-            let bar = crate::progress_bar("adjudicating", "claims");
-            let progress = bar.clone();
+            let progress = crate::progress::Progress::counting("adjudicating", "claims");
+            let handle = progress.clone();
             let report = registry
-                .adjudicate_received(date.unwrap_or_else(today), &move |n| {
-                    progress.set_position(n)
-                })
+                .adjudicate_received(date.unwrap_or_else(today), &move |n| handle.set(n))
                 .await;
-            bar.finish_and_clear();
+            progress.end(report.is_ok());
             let report = report?;
             let by_status: Vec<String> = report
                 .by_status
@@ -181,6 +185,7 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
             };
             out!("{}", payment_run(&report));
         }
+        ClaimsCommand::List(args) => crate::claims_list::run(&args, registry).await?,
         ClaimsCommand::Show { id, json } => {
             let view = registry.claim_view(&id).await?;
             if json {
@@ -189,11 +194,15 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 out!("{}", crate::explain::claim(&view));
             }
         }
-        ClaimsCommand::Cover { member, date } => {
+        ClaimsCommand::Cover { member, date, json } => {
             let status = registry
                 .cover_status(&member, date.unwrap_or_else(today))
                 .await?;
-            outln!("{}", serde_json::to_string_pretty(&status)?);
+            if json {
+                outln!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                out!("{}", crate::explain::cover(&status));
+            }
         }
     }
     Ok(())

@@ -21,7 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The programme the demo runs: examples/pip-inpatient.toml, built in.
-const DEMO_SCHEME: &str = include_str!("../../../examples/pip-inpatient.toml");
+const PIP_SCHEME: &str = include_str!("../../../examples/pip-inpatient.toml");
+
+/// The medical review the demo's programme adds, so that its review queue holds claims: a
+/// random 2% of claims, and every claim above 60,000.
+const DEMO_REVIEW: &str = "\n[review]\nrandom_percent = 2\namount_above = \"60000\"\n";
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -48,7 +52,7 @@ pub struct DemoArgs {
 pub async fn run(args: DemoArgs) -> Result<()> {
     let work = tempfile::tempdir()?;
     let scheme_path = work.path().join("pip-inpatient.toml");
-    std::fs::write(&scheme_path, DEMO_SCHEME)?;
+    std::fs::write(&scheme_path, format!("{PIP_SCHEME}{DEMO_REVIEW}"))?;
     let scheme = carepool_io::read_scheme_file(&scheme_path)?;
     let today = chrono::Local::now().date_naive();
     let to = args.to.unwrap_or_else(|| {
@@ -107,12 +111,18 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let addr = args.addr.unwrap_or_else(|| "127.0.0.1:8080".into());
     outln!("\nWhere to look:");
     if let Some(example) = example {
-        outln!("  {db} claims show {example}   (any claim: PROVIDER/NUMBER)");
+        outln!("  {db} claims show {example}   (a claim, every amount explained)");
     }
-    outln!("  {db} export claims --out claims.csv");
-    outln!("  {db} family F00000001");
+    outln!("  {db} claims list --status in_review   (the medical review queue)");
+    outln!("  {db} family F00000001   (a family: members, cover, contributions)");
+    outln!("  {db} export payment_runs   (the monthly payment runs, proposed and released)");
+    outln!("  {db} export claims --out claims.csv   (every claim, for a spreadsheet)");
+    outln!("  {db} audit --table claims   (who did what, when)");
     outln!(
         "  {db} reserve --valuation {to} --out reserve.html   (IBNR and RBNP, docs/RESERVING.md)"
+    );
+    outln!(
+        "  {db} experience --to {to} --out experience.html   (exposure, incidence, costs: docs/EXPERIENCE.md)"
     );
     if args.no_serve {
         store.close().await;

@@ -2,6 +2,7 @@
 //! `carepool glm`: a GLM on any table of cells. See docs/EXPERIENCE.md.
 
 use crate::output::outln;
+use crate::progress::Progress;
 use anyhow::{Result, anyhow, bail};
 use carepool_actuarial::experience::{Experience, ExperienceData};
 use carepool_actuarial::{Family, Glm, Link, Named};
@@ -120,20 +121,21 @@ pub fn run_on_files(args: &ExperienceArgs, extracts: Extracts) -> Result<()> {
     report::Format::of_path(&args.out)?;
     let study = args.options()?.study(today()).map_err(flag_error)?;
     study.check().map_err(study_error)?;
-    let bar = crate::progress_bar("reading", "lines");
-    let progress = bar.clone();
+    let progress = Progress::counting("reading", "lines");
+    let handle = progress.clone();
     let data = experience_files::read_extracts(extracts, study.to, &move |path: &Path, n| {
-        progress.set_message(format!("reading {}", path.display()));
-        progress.set_position(n);
+        handle.at(&format!("reading {}", path.display()), n);
     });
-    bar.finish_and_clear();
+    progress.end(data.is_ok());
     let data: ExperienceData = data?;
-    eprintln!(
-        "read {} members and {} claims; studying",
+    let studying = Progress::waiting(&format!(
+        "studying {} members and {} claims",
         data.member_count(),
         data.claim_count()
-    );
-    let experience = study.run(&data).map_err(study_error)?;
+    ));
+    let experience = study.run(&data);
+    studying.end(experience.is_ok());
+    let experience = experience.map_err(study_error)?;
     finish(&experience, &args.out)
 }
 
@@ -142,9 +144,9 @@ pub async fn run_on_database(args: &ExperienceArgs, registry: &Registry) -> Resu
     report::Format::of_path(&args.out)?;
     let options = args.options()?;
     options.study(today()).map_err(flag_error)?;
-    let bar = crate::progress_bar("reading the database and studying", "");
+    let progress = Progress::waiting("reading the database and studying");
     let experience = registry.experience(&options, today()).await;
-    bar.finish_and_clear();
+    progress.end(experience.is_ok());
     finish(&experience?, &args.out)
 }
 
@@ -164,6 +166,10 @@ fn finish(experience: &Experience, out: &Path) -> Result<()> {
         shown(rates.risk_cost),
         shown(summary.risk_cost_per_family),
     );
+    if experience.settings.asked_to.is_some() {
+        // The first note says where the data ended and why.
+        outln!("note: {}", experience.notes[0]);
+    }
     for note in &experience.glm.notes {
         outln!("note: {note}");
     }
@@ -219,9 +225,16 @@ pub fn glm(args: &GlmArgs) -> Result<()> {
         covariates: args.covariates.clone(),
         base: pairs("base", &args.base)?,
     };
-    let data = glm_file::read_glm_data(&args.data, &columns)?;
+    let cells = glm_file::read_glm_data(&args.data, &columns)?;
+    if cells.skipped_empty > 0 {
+        outln!(
+            "{}: {} cell(s) with no exposure and a response of 0 left out",
+            args.data.display(),
+            cells.skipped_empty
+        );
+    }
     let fit = Glm::new(family, link)
-        .fit(&data)
+        .fit(&cells.data)
         .map_err(|error| anyhow!("{}: {error}", args.data.display()))?;
     let report = carepool_io::experience_report::glm_report(&fit, &args.data.display().to_string());
     let written = report::write(&report, &fit, &args.out)?;

@@ -2,11 +2,14 @@
 
 mod audit_cmd;
 mod claims_cmd;
+mod claims_list;
 mod config;
 mod demo_cmd;
 mod experience_cmd;
 mod explain;
+mod members_cmd;
 mod output;
+mod progress;
 mod project_cmd;
 mod reserve_cmd;
 mod serve_cmd;
@@ -14,15 +17,16 @@ mod synth_cmd;
 mod user_cmd;
 
 use crate::output::{out, outln};
+use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Table, tables, with_record_type};
 use carepool_service::audit::Actor;
 use carepool_service::{ImportMode, LoadOutcome, Registry};
 use carepool_store::Store;
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use config::Config;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,15 +43,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Run and steer a social health protection scheme"
 )]
 struct Cli {
-    /// Database URL: sqlite://PATH (the default is sqlite://carepool.db) or postgres://...
-    #[arg(long, env = "CAREPOOL_DB", global = true)]
+    /// Database URL, for the commands that open one: sqlite://PATH (the default is
+    /// sqlite://carepool.db) or postgres://...
+    #[arg(long, env = "CAREPOOL_DB")]
     db: Option<String>,
     /// A TOML configuration file (keys: db, addr); flags and CAREPOOL_* variables override it.
-    #[arg(long, env = "CAREPOOL_CONFIG", global = true)]
+    #[arg(long, env = "CAREPOOL_CONFIG")]
     config: Option<PathBuf>,
     /// Record the changes as made by this carepool user (who must exist and not be disabled)
     /// instead of cli:ACCOUNT, the account running the command.
-    #[arg(long = "as", value_name = "USER", global = true)]
+    #[arg(long = "as", value_name = "USER")]
     acting_as: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -65,12 +70,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         tariff_folder: Option<PathBuf>,
     },
-    /// Import a CSV file of one kind: locations, providers, families, members, coverage, contributions.
+    /// Import a CSV or XLSX file of one kind: locations, providers, families, members,
+    /// coverage, contributions.
     Import {
         /// What the file holds: locations, providers, families, members, coverage or
         /// contributions.
         kind: String,
-        /// The CSV file (columns in docs/FORMATS.md).
+        /// The file: FILE.csv, or FILE.xlsx (one sheet); the columns in docs/FORMATS.md.
         file: PathBuf,
         /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
         #[arg(long)]
@@ -92,14 +98,15 @@ enum Command {
         /// The record's key: M0001, or MEMBER/START_DATE for coverage.
         key: String,
     },
-    /// Export every row of one kind as CSV: a registry kind, or claims, claim_lines,
+    /// Export every row of one kind as CSV or XLSX: a registry kind, or claims, claim_lines,
     /// claim_reasons, claim_usage, payments, payment_runs.
     Export {
         /// What to export: a registry kind (locations, providers, families, members, coverage,
         /// contributions) or claims, claim_lines, claim_reasons, claim_usage, payments,
         /// payment_runs.
         kind: String,
-        /// Where to write; standard output if not given.
+        /// Where to write: FILE.csv, or FILE.xlsx (one sheet, dates as dates and amounts as
+        /// numbers); CSV on standard output if not given.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Write text cells as stored, for programs. By default a text cell that a spreadsheet
@@ -108,13 +115,18 @@ enum Command {
         #[arg(long)]
         raw: bool,
     },
-    /// Show a family with its members, cover, contributions and contribution standing (JSON).
+    /// Find members by a part of their name.
+    Members(members_cmd::MembersArgs),
+    /// Show a family with its members, cover, contributions and contribution standing.
     Family {
         /// The family's id.
         id: String,
         /// Date of the standing (default today).
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Build a fresh demo database (SQLite) with a synthetic scheme run month by month, and
     /// serve it.
@@ -178,10 +190,19 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(colours)
         .init();
-    let cli = Cli::parse();
-    let outcome = Config::resolve(cli.config.as_deref(), cli.db.clone()).and_then(|config| {
-        tokio::runtime::Runtime::new()?.block_on(run(cli.command, config, cli.acting_as))
-    });
+    let matches = Cli::command().get_matches();
+    let flagged = |id| matches.value_source(id) == Some(ValueSource::CommandLine);
+    let database_flags: Vec<&str> = [("db", "--db"), ("acting_as", "--as")]
+        .into_iter()
+        .filter(|(id, _)| flagged(id))
+        .map(|(_, flag)| flag)
+        .collect();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    let outcome = unused_database_flags(&cli.command, &database_flags)
+        .and_then(|()| Config::resolve(cli.config.as_deref(), cli.db.clone()))
+        .and_then(|config| {
+            tokio::runtime::Runtime::new()?.block_on(run(cli.command, config, cli.acting_as))
+        });
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         // The reader of the output has gone (`| head -1`): the command's work is done.
@@ -191,6 +212,31 @@ fn main() -> std::process::ExitCode {
             eprintln!("error: {error:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The command's name when, as given, it opens no database: it works on files only.
+fn opens_no_database(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Demo(_) => Some("demo (its database is --file)"),
+        Command::Glm(_) => Some("glm"),
+        Command::Project(_) => Some("project"),
+        Command::Synth(args) if args.out.is_some() => Some("synth --out"),
+        Command::Reserve(args) if args.file_source().is_some() => Some("reserve on a file"),
+        Command::Experience(args) if args.extracts().is_some() => Some("experience on extracts"),
+        _ => None,
+    }
+}
+
+/// Refuses `--db` or `--as` given to a command that opens no database, rather than ignore
+/// them: the user meant something the command will not do.
+fn unused_database_flags(command: &Command, flags: &[&str]) -> Result<()> {
+    match (opens_no_database(command), flags) {
+        (Some(name), [_, ..]) => bail!(
+            "carepool {name} opens no database: {} not used",
+            flags.join(" and ")
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -298,13 +344,13 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                     carepool_io::preview_file::<R>(registry, &file, mode).await
                 })?
             } else {
-                let bar = progress_bar(&format!("{}: writing", file.display()), "rows");
-                let progress_bar = bar.clone();
-                let written = &move |n| progress_bar.set_position(n);
+                let progress = Progress::counting(&format!("{}: writing", file.display()), "rows");
+                let handle = progress.clone();
+                let written = &move |n| handle.set(n);
                 let summary = with_record_type!(kind, R => {
                     carepool_io::import_file::<R>(registry, &file, mode, written).await
                 });
-                bar.finish_and_clear();
+                progress.end(summary.is_ok());
                 summary?
             };
             let said = ImportSaid { dry_run, verbose };
@@ -336,6 +382,9 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 carepool_io::Cells::ForSpreadsheets
             };
             let count = with_record_type!(kind, R => match &out {
+                Some(path) if carepool_io::FileKind::of(path)? == carepool_io::FileKind::Xlsx => {
+                    carepool_io::export_workbook::<R>(registry, path).await?
+                }
                 Some(path) => {
                     let file = std::fs::File::create(path)
                         .with_context(|| format!("cannot create {}", path.display()))?;
@@ -361,10 +410,15 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
             unreachable!("these open no database")
         }
-        Command::Family { id, as_of } => {
+        Command::Members(args) => members_cmd::run(&args, registry).await?,
+        Command::Family { id, as_of, json } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let view = registry.family_view(&id, as_of).await?;
-            outln!("{}", serde_json::to_string_pretty(&view)?);
+            if json {
+                outln!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                out!("{}", explain::family(&view));
+            }
         }
         Command::Serve { addr, limits } => {
             let limits = limits.limits()?;
@@ -465,20 +519,6 @@ fn export_kind(name: &str) -> Result<Kind> {
     })
 }
 
-/// A counter on the terminal; hidden when standard error is not one.
-fn progress_bar(message: &str, unit: &str) -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{spinner}} {{msg}} {{human_pos}} {unit} ({{per_sec}})"
-        ))
-        .expect("valid template"),
-    );
-    bar.set_message(message.to_string());
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
-}
-
 /// The commands that make a database where there is none: loading a scheme, importing, a
 /// synthetic scheme loaded into it (`demo` makes its own file).
 fn creates_a_database(command: &Command) -> bool {
@@ -524,7 +564,6 @@ async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     /// The arguments of `command` and of its subcommands, each with the path to it, that no
     /// help describes.
@@ -551,6 +590,69 @@ mod tests {
         assert_eq!(log_settings(Some("  ".into()), false, false).0, DEFAULT_LOG);
         assert!(!log_settings(None, true, true).1, "NO_COLOR wins");
         assert!(!log_settings(None, false, false).1, "no colour in a file");
+    }
+
+    /// The long flags `carepool COMMAND --help` lists.
+    fn flags_of(name: &str) -> Vec<String> {
+        let cli = Cli::command();
+        let command = cli.find_subcommand(name).expect("a command");
+        command
+            .get_arguments()
+            .filter_map(|arg| arg.get_long().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn commands_list_only_the_flags_they_use() {
+        for name in ["glm", "project", "demo", "import", "reserve"] {
+            let flags = flags_of(name);
+            assert!(!flags.contains(&"db".to_string()), "{name}: {flags:?}");
+            assert!(!flags.contains(&"as".to_string()), "{name}: {flags:?}");
+        }
+        assert!(flags_of("demo").contains(&"file".to_string()));
+        let given = |args: &[&str]| Cli::try_parse_from(args).unwrap().command;
+        let glm = given(&[
+            "carepool",
+            "--db",
+            "sqlite://x.db",
+            "glm",
+            "--data",
+            "cells.csv",
+            "--response",
+            "claims",
+            "--exposure",
+            "exposure",
+            "--factors",
+            "sex",
+            "--family",
+            "poisson",
+            "--out",
+            "g.json",
+        ]);
+        let refused = unused_database_flags(&glm, &["--db"]).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "carepool glm opens no database: --db not used"
+        );
+        let demo = given(&["carepool", "demo"]);
+        assert!(
+            unused_database_flags(&demo, &["--db", "--as"])
+                .unwrap_err()
+                .to_string()
+                .contains(
+                    "demo (its database is --file) opens no database: --db and --as not used"
+                )
+        );
+        let import = given(&[
+            "carepool",
+            "--db",
+            "sqlite://x.db",
+            "import",
+            "members",
+            "m.csv",
+        ]);
+        assert!(unused_database_flags(&import, &["--db"]).is_ok());
+        assert!(unused_database_flags(&glm, &[]).is_ok());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! are refused with file, line and column and change nothing, `--skip-bad` leaves a rejects file,
 //! and the claims commands of the README's tour. Run against SQLite and PostgreSQL.
 
+mod readme;
+
 use carepool_store_postgres::testing::TestDatabase;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -235,10 +237,40 @@ fn command_line_story(cli: Cli) {
     assert!(error.contains("member_id/start_date"), "{error}");
 
     // The family's standing, as the enrolment officer would ask for it.
+    // In words by default, JSON for programs.
     let family = cli.ok(&["family", "F0003", "--as-of", "2025-06-01"]);
+    assert!(
+        family.starts_with("family F0003 (scheme mho-kb"),
+        "{family}"
+    );
+    assert!(
+        family.contains("suspended since 2025-04-15 for want of payment"),
+        "{family}"
+    );
+    assert!(family.contains("arrears 2,000.00"), "{family}");
+    let family = cli.ok(&["family", "F0003", "--as-of", "2025-06-01", "--json"]);
     let view: serde_json::Value = serde_json::from_str(&family).unwrap();
     assert_eq!(view["standing"]["arrears"], "2000.00");
     assert_eq!(view["standing"]["suspended_since"], "2025-04-15");
+    let members: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["members", "--name", "M0001", "--json"])).unwrap();
+    assert_eq!(members, serde_json::json!([]), "ids are not names");
+    let found = cli.ok(&["members", "--name", "OUEDRAOGO"]);
+    assert!(
+        found.contains("M0005 ") && found.contains("Salif Ouédraogo"),
+        "{found}"
+    );
+    assert!(
+        found.contains("M0006 ") && found.ends_with("2 member(s)\n"),
+        "{found}"
+    );
+    let found = cli.ok(&["members", "--name", "kaboré paul"]);
+    assert!(found.starts_with("no member's name holds"), "{found}");
+    let found = cli.ok(&["members", "--name", "paul kab"]);
+    assert!(
+        found.contains("M0009") && found.ends_with("1 member(s)\n"),
+        "{found}"
+    );
 
     // An export is safe to open in a spreadsheet: a name a spreadsheet would run is written as
     // text; --raw writes it as stored.
@@ -254,6 +286,28 @@ fn command_line_story(cli: Cli) {
     assert!(safe.contains("\nM0102,F0001,'=1+2,child,"), "{safe}");
     let raw = cli.ok(&["export", "members", "--raw"]);
     assert!(raw.contains("\nM0102,F0001,=1+2,child,"), "{raw}");
+
+    // A spreadsheet user's round trip: the registry as XLSX, and back unchanged.
+    for kind in KINDS {
+        let file = format!("{kind}.xlsx");
+        let out = cli.ok(&["export", kind, "--out", &file]);
+        assert!(out.contains(&format!("{file}: ")), "{out}");
+        let workbook = std::fs::read(cli.dir.path().join(&file)).unwrap();
+        assert!(workbook.starts_with(b"PK"), "an XLSX file is a zip archive");
+        let back = cli.ok(&["import", kind, &file]);
+        assert!(back.contains(": 0 new, 0 changed, "), "{back}");
+    }
+    let error = cli.fails(&["export", "members", "--out", "members.txt"]);
+    assert!(
+        error.contains("members.txt: a registry file ends in .csv or .xlsx"),
+        "{error}"
+    );
+    assert!(!cli.dir.path().join("members.txt").exists());
+    let error = cli.fails(&["import", "members", "members.txt"]);
+    assert!(
+        error.contains("a registry file ends in .csv or .xlsx"),
+        "{error}"
+    );
 
     let error = cli.fails(&["export", "grievances"]);
     assert!(error.contains("unknown kind 'grievances'"), "{error}");
@@ -301,6 +355,12 @@ fn claims_story(cli: Cli) {
         out.contains("[above_tariff] line 2: cut by 1,500.00: above tariff for service HOSP-DAY"),
         "{out}"
     );
+    let queue = cli.ok(&["claims", "list", "--status", "in_review"]);
+    assert!(
+        queue.contains("CHR-HD/H-0004") && queue.ends_with("\n1 claim(s)\n"),
+        "{queue}"
+    );
+    assert!(queue.contains("duplicate_claim"), "{queue}");
     // H-0004 is the same stay as H-0001, sent again: paying it takes the reviewer's word.
     let adjust = [
         "claims",
@@ -335,6 +395,53 @@ fn claims_story(cli: Cli) {
         "again",
     ]);
     assert!(error.contains("not in review"), "{error}");
+    // The daily questions: the review queue, a facility's claims, a district's, a period's.
+    let queue = cli.ok(&["claims", "list", "--status", "in_review"]);
+    assert_eq!(queue, "no claim matches\n", "decided");
+    let listed = cli.ok(&["claims", "list", "--provider", "CHR-HD"]);
+    assert!(
+        listed.contains("CHR-HD/H-0004") && listed.contains("rejected"),
+        "{listed}"
+    );
+    assert!(!listed.contains("CSPS-KB/"), "{listed}");
+    let all = cli.ok(&["claims", "list"]);
+    let in_period = cli.ok(&[
+        "claims",
+        "list",
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+    ]);
+    assert!(
+        in_period.lines().count() < all.lines().count(),
+        "{in_period}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["claims", "list", "--status", "rejected", "--json"]))
+            .unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "rejected"),
+        "{json}"
+    );
+    let koumbia = cli.ok(&["claims", "list", "--district", "KB"]);
+    assert!(
+        koumbia.contains("CSPS-KB/0001") && !koumbia.contains("CHR-HD/"),
+        "{koumbia}"
+    );
+    let error = cli.fails(&["claims", "list", "--district", "NOWHERE"]);
+    assert!(
+        error.contains("--district: no district 'NOWHERE'"),
+        "{error}"
+    );
+    let error = cli.fails(&["claims", "list", "--status", "waiting"]);
+    assert!(
+        error.contains("--status: 'waiting' is not one of"),
+        "{error}"
+    );
 
     // A payment run is proposed, then released; the machine's account may take both steps.
     let out = cli.ok(&["claims", "pay", "--period", "2025-08"]);
@@ -387,9 +494,15 @@ fn claims_story(cli: Cli) {
     assert!(error.contains("already released"), "{error}");
     let out = cli.ok(&["claims", "adjudicate", "--date", "2025-09-05"]);
     assert!(out.starts_with("1 claim(s) adjudicated: "), "{out}");
-    let cover: serde_json::Value =
-        serde_json::from_str(&cli.ok(&["claims", "cover", "M0002", "--date", "2025-08-01"]))
-            .unwrap();
+    let cover: serde_json::Value = serde_json::from_str(&cli.ok(&[
+        "claims",
+        "cover",
+        "M0002",
+        "--date",
+        "2025-08-01",
+        "--json",
+    ]))
+    .unwrap();
     assert_eq!(cover["covered"], true);
 
     // A bad claims file is refused with its file, line and column, and changes nothing.
@@ -475,7 +588,22 @@ fn synth_story(cli: Cli) {
 fn experience_story(cli: &Cli) {
     let read = |name: &str| std::fs::read_to_string(cli.dir.path().join(name)).unwrap();
     let json = |name: &str| serde_json::from_str::<serde_json::Value>(&read(name)).unwrap();
-    let period = ["--from", "2025-04-01", "--to", "2026-09-30"];
+    // An extract ends on the last day it received a claim: the database's study to that day
+    // is the same study.
+    let exported = read("claims.csv");
+    let mut rows = csv::Reader::from_reader(exported.as_bytes());
+    let received = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "received_date")
+        .unwrap();
+    let last_received = rows
+        .records()
+        .map(|row| row.unwrap()[received].to_string())
+        .max()
+        .unwrap();
+    let period = ["--from", "2025-04-01", "--to", &last_received];
     let out = cli.ok(&[&["experience", "--out", "experience.json"][..], &period].concat());
     assert!(out.contains("member-years"), "{out}");
     for kind in ["members", "coverage", "providers", "families", "locations"] {
@@ -986,6 +1114,41 @@ fn the_demo_builds_a_scheme_and_says_where_to_look() {
         example,
     ]);
     assert!(shown.contains("cut by"), "{shown}");
+
+    // The scheme has a medical review: its queue holds claims, and every hint runs as printed.
+    let judged = first
+        .lines()
+        .find(|l| l.contains("claims judged month by month"))
+        .unwrap();
+    let in_review: u64 = judged
+        .split(", ")
+        .find_map(|part| {
+            part.trim_start_matches(|c: char| !c.is_ascii_digit())
+                .strip_suffix(" in_review")
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no claim in review: {judged}"));
+    assert!(in_review > 0, "{judged}");
+    let hints: Vec<Vec<&str>> = first
+        .lines()
+        .filter_map(|l| l.trim().split_once("carepool --db "))
+        .map(|(_, rest)| {
+            let command = rest.split("   (").next().unwrap();
+            let mut args = vec!["--db"];
+            args.extend(command.split_whitespace());
+            args
+        })
+        .collect();
+    assert!(hints.len() >= 8, "{first}");
+    for hint in &hints {
+        let output = cli.ok(hint);
+        if hint.contains(&"in_review") {
+            assert!(
+                output.ends_with(&format!("\n{in_review} claim(s)\n")),
+                "{output}"
+            );
+        }
+    }
 }
 
 /// Runs a story against a fresh SQLite file in a temporary working directory.
