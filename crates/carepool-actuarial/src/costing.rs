@@ -88,16 +88,24 @@ pub struct CostingYear {
     pub coverage: f64,
     pub covered: f64,
     /// Cost of each benefit, in the order given.
+    #[serde(serialize_with = "crate::amount_json::named_amounts")]
     pub benefits: Vec<(String, f64)>,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub total_cost: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub cost_per_covered: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub cost_per_inhabitant: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub gdp: f64,
     pub share_of_gdp: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub government_expenditure: f64,
     pub share_of_government_expenditure: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub revenue: f64,
     /// Cost less revenue: what is still to be financed.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub financing_gap: f64,
 }
 

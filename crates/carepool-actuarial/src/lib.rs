@@ -6,6 +6,7 @@
 //! [`ExpectedLoss`]: Bornhuetter-Ferguson, Benktander and Cape Cod; [`ReserveStudy`] runs one of
 //! them and gives the results every output shows, IBNR and RBNP apart.
 
+mod amount_json;
 mod build;
 mod chain_ladder;
 pub mod costing;

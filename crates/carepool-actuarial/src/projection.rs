@@ -11,6 +11,7 @@ use serde::Serialize;
 pub struct BaseLine {
     pub name: String,
     pub incidence: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub average_cost: f64,
 }
 
@@ -104,7 +105,9 @@ pub enum ProjectionError {
 pub struct ProjectedLine {
     pub name: String,
     pub incidence: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub average_cost: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub risk_cost: f64,
 }
 
@@ -113,11 +116,15 @@ pub struct ProjectedYear {
     /// 1 for the first projection year.
     pub year: usize,
     pub lines: Vec<ProjectedLine>,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub risk_cost_per_member: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub risk_cost_per_family: f64,
     pub expense_share: f64,
     /// risk cost / (1 − expense share) + contingency × risk cost.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub premium_per_member: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub premium_per_family: f64,
     pub members: f64,
     pub families: f64,
@@ -127,11 +134,17 @@ pub struct ProjectedYear {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReserveYear {
     pub year: usize,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub opening: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub premium_income: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub claims: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub expenses: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub investment_income: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub closing: f64,
 }
 
@@ -140,11 +153,15 @@ pub struct Projection {
     pub years: Vec<ProjectedYear>,
     /// The annual premiums of the contract years averaged with the members (families) expected
     /// each year as weights.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub level_premium_per_member: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub level_premium_per_family: f64,
     pub reserve: Vec<ReserveYear>,
     /// At the end of the contract: the reserve's share returned, and what the scheme keeps.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub refund: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub retained: f64,
 }
 

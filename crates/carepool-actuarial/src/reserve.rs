@@ -130,25 +130,34 @@ pub struct ExcludedLink {
 pub struct OriginReserve {
     pub origin: String,
     /// The diagonal: reported (or paid) to date.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub latest: f64,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub exposure: Option<f64>,
     /// Cumulative development factor to ultimate; none for the total.
     pub to_ultimate: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub ultimate: f64,
     /// Ultimate less latest: what the method says is still to come.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub reserve: f64,
     /// Incurred but not reported.
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub ibnr: Option<f64>,
     /// Reported but not paid, from the claims.
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub rbnp: Option<f64>,
     /// Of the reserve (Mack only).
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub standard_error: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TriangleTables {
     pub origins: Vec<String>,
+    #[serde(serialize_with = "crate::amount_json::amount_rows")]
     pub cumulative: Vec<Vec<f64>>,
+    #[serde(serialize_with = "crate::amount_json::amount_rows")]
     pub incremental: Vec<Vec<f64>>,
     /// Each origin's link ratios from lag k to k + 1 (none where the lag k value is zero).
     pub link_ratios: Vec<Vec<Option<f64>>>,

@@ -36,12 +36,16 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StressResult {
     pub scenario: String,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub level_premium_per_member: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub level_premium_per_family: f64,
     /// Against the base's level premium per member, in currency and as a share of it.
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub change: f64,
     pub change_share: f64,
     /// Against the base's level premium per family (which family size moves too).
+    #[serde(serialize_with = "crate::amount_json::amount")]
     pub family_change: f64,
     pub family_change_share: f64,
 }
@@ -51,6 +55,7 @@ pub struct StressTests {
     pub base: Projection,
     pub results: Vec<StressResult>,
     /// The lowest and highest level premium per member over the base and every scenario.
+    #[serde(serialize_with = "crate::amount_json::amount_pair")]
     pub range: (f64, f64),
 }
 

@@ -83,16 +83,33 @@ fn experience_lines(path: &Path, text: &str) -> Result<Vec<LineEntry>, String> {
     })?;
     lines
         .iter()
-        .filter(|line| line["specialty"].is_string() || line["clinical_category"] != "total")
-        .map(|line| {
+        .enumerate()
+        .filter(|(_, line)| line["specialty"].is_string() || line["clinical_category"] != "total")
+        .map(|(i, line)| {
             let category = line["clinical_category"].as_str().unwrap_or_default();
             let name = match line["specialty"].as_str() {
                 Some(specialty) => format!("{category} {specialty}"),
                 None => category.to_string(),
             };
+            // A line without claims has no rate or cost (null): it adds nothing.
+            let value = |field: &str| match &line[field] {
+                serde_json::Value::Null => Ok(0.0),
+                serde_json::Value::Number(number) => Ok(number.as_f64().unwrap_or(f64::NAN)),
+                // Amounts are written as decimal strings.
+                serde_json::Value::String(text) => text.parse::<f64>().map_err(|_| {
+                    format!(
+                        "{}: base_table[{i}].{field}: '{text}' is not a number",
+                        path.display()
+                    )
+                }),
+                other => Err(format!(
+                    "{}: base_table[{i}].{field}: {other} is not a number",
+                    path.display()
+                )),
+            };
             Ok(LineEntry {
-                incidence_per_1000: line["incidence_per_1000"].as_f64().unwrap_or(0.0),
-                average_cost: line["average_cost"].as_f64().unwrap_or(0.0),
+                incidence_per_1000: value("incidence_per_1000")?,
+                average_cost: value("average_cost")?,
                 name,
             })
         })
@@ -196,8 +213,8 @@ mod tests {
         std::fs::write(
             dir.path().join("study.json"),
             r#"{"base_table": [
-                {"clinical_category": "surgical", "specialty": "cardiology", "incidence_per_1000": 1.1, "average_cost": 105000.0},
-                {"clinical_category": "total", "specialty": null, "incidence_per_1000": 1.1, "average_cost": 105000.0}
+                {"clinical_category": "surgical", "specialty": "cardiology", "incidence_per_1000": 1.1, "average_cost": "105000.50"},
+                {"clinical_category": "total", "specialty": null, "incidence_per_1000": 1.1, "average_cost": "105000.50"}
             ]}"#,
         )
         .unwrap();
@@ -206,6 +223,10 @@ mod tests {
         let lines = read_projection_file(&path).unwrap().base.lines;
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].name, "surgical cardiology");
+        assert_eq!(
+            lines[0].average_cost, 105000.5,
+            "an amount as the study writes it"
+        );
 
         std::fs::write(
             dir.path().join("lines.csv"),

@@ -19,6 +19,21 @@ json_schema!(CostingFileSchema, "CostingInputs", {
     "required": ["horizon", "coverage", "population", "benefits", "economy", "revenue"]
 });
 
+/// The answer, a year each: costs, GDP, expenditure and the gap are decimal strings
+/// ([`crate::openapi::Amount`]); population, coverage and shares numbers.
+struct CostingYearsSchema;
+
+json_schema!(CostingYearsSchema, "CostingYears", {
+    "type": "array",
+    "items": { "type": "object", "properties": {
+        "year": { "type": "integer" }, "population": { "type": "number" }, "coverage": { "type": "number" }, "covered": { "type": "number" },
+        "benefits": { "type": "array", "description": "Each benefit's cost: [name, amount].", "items": { "type": "array", "items": { "oneOf": [{ "type": "string" }, { "$ref": "#/components/schemas/Amount" }] } } },
+        "total_cost": { "$ref": "#/components/schemas/Amount" }, "cost_per_covered": { "$ref": "#/components/schemas/Amount" }, "cost_per_inhabitant": { "$ref": "#/components/schemas/Amount" }, "gdp": { "$ref": "#/components/schemas/Amount" },
+        "share_of_gdp": { "type": "number" }, "government_expenditure": { "$ref": "#/components/schemas/Amount" }, "share_of_government_expenditure": { "type": "number" },
+        "revenue": { "$ref": "#/components/schemas/Amount" }, "financing_gap": { "$ref": "#/components/schemas/Amount" }
+    } }
+});
+
 /// A national costing (docs/PROJECTION.md)
 ///
 /// Cost by year and benefit, per capita, shares of GDP and government expenditure, financing
@@ -26,7 +41,7 @@ json_schema!(CostingFileSchema, "CostingInputs", {
 #[utoipa::path(post, path = "/api/costing", tag = STUDIES,
     request_body = inline(CostingFileSchema),
     responses(
-        (status = 200, description = "The years, as `carepool project --costing FILE --out X.json` writes them"),
+        (status = 200, description = "The years, as `carepool project --costing FILE --out X.json` writes them", body = CostingYearsSchema),
         (status = 422, description = "An input is wrong (`field` names it)", body = ErrorBody),
     ))]
 pub async fn costing(body: Bytes) -> Result<Json<JsonValue>, ApiError> {

@@ -34,10 +34,52 @@ json_schema!(ExperienceOptionsSchema, "ExperienceOptions", {
 /// Exposure, incidence, average cost, base table, relativities, GLMs and diagnostics. The body
 /// gives the options, all optional: no body, `null` or `{}` studies every family over the last
 /// three calendar years to today.
+/// The study's answer (docs/EXPERIENCE.md): amounts are decimal strings
+/// ([`crate::openapi::Amount`]); exposures, rates and relativities numbers.
+struct ExperienceSchema;
+
+json_schema!(ExperienceSchema, "Experience", {
+    "type": "object",
+    "properties": {
+        "settings": { "type": "object", "properties": {
+            "from": { "type": "string", "format": "date" },
+            "to": { "type": "string", "format": "date", "description": "The last day studied: the day asked, or where the data end if that came first." },
+            "asked_to": { "type": ["string", "null"], "format": "date" }
+        } },
+        "summary": { "allOf": [{ "$ref": "#/components/schemas/ExperienceRates" }, { "type": "object", "properties": {
+            "pending_exposure": { "type": "number" }, "family_exposure": { "type": "number" },
+            "risk_cost_per_family": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }
+        } }] },
+        "periods": { "type": "array" },
+        "base_table": { "type": "array", "items": { "allOf": [{ "$ref": "#/components/schemas/ExperienceRates" }, { "type": "object", "properties": {
+            "clinical_category": { "type": "string" }, "specialty": { "type": ["string", "null"] },
+            "risk_cost_per_family": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] },
+            "cost_share": { "type": ["number", "null"] }
+        } }] } },
+        "relativities": { "type": "array" }, "locations": { "type": "array" },
+        "glm": { "type": "object" }, "diagnostics": { "type": "object" }, "cells": { "type": "array" },
+        "notes": { "type": "array", "items": { "type": "string" } }
+    }
+});
+
+/// Exposure, claims and their rates, for the whole study or a line of the base table.
+pub(crate) struct RatesSchema;
+
+json_schema!(RatesSchema, "ExperienceRates", {
+    "type": "object",
+    "properties": {
+        "exposure": { "type": "number" }, "claims": { "type": "integer" }, "incidence_per_1000": { "type": ["number", "null"] },
+        "claimed": { "$ref": "#/components/schemas/Amount" }, "approved": { "$ref": "#/components/schemas/Amount" }, "paid": { "$ref": "#/components/schemas/Amount" }, "cost": { "$ref": "#/components/schemas/Amount" },
+        "average_claimed": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }, "average_approved": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }, "average_paid": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }, "average_cost": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] },
+        "stays": { "type": "integer" }, "bed_days": { "type": "integer" }, "alos": { "type": ["number", "null"] },
+        "bed_days_per_1000": { "type": ["number", "null"] }, "risk_cost": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }
+    }
+});
+
 #[utoipa::path(post, path = "/api/experience", tag = STUDIES,
     request_body = inline(Option<ExperienceOptionsSchema>),
     responses(
-        (status = 200, description = "The study, as `carepool experience --out FILE.json` writes it (docs/EXPERIENCE.md)"),
+        (status = 200, description = "The study, as `carepool experience --out FILE.json` writes it (docs/EXPERIENCE.md)", body = ExperienceSchema),
         (status = 422, description = "An option is wrong (`field` names it), or no member was covered in the period (`not_estimable`)", body = ErrorBody),
     ))]
 pub async fn experience(

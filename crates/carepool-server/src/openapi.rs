@@ -61,8 +61,13 @@ pub const SERVICE: &str = "service";
         projection_api::project,
         costing_api::costing,
     ),
-    // Referred to from inside the submission's JSON schema, where utoipa does not look.
-    components(schemas(ClaimSubmission)),
+    // Referred to from inside JSON schemas, where utoipa does not look.
+    components(schemas(
+        ClaimSubmission,
+        Amount,
+        reserve_api::OriginReserveSchema,
+        experience_api::RatesSchema
+    )),
     tags(
         (name = REGISTRY, description = "Locations, providers, families, members, coverage and contributions, and the schemes' versions"),
         (name = CLAIMS, description = "Claims judged as they arrive, review, payment, and a member's cover"),
@@ -71,6 +76,15 @@ pub const SERVICE: &str = "service";
     )
 )]
 struct ApiDoc;
+
+/// An amount in a study's answer, written as the registry writes money.
+pub(crate) struct Amount;
+
+json_schema!(Amount, "Amount", {
+    "type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$",
+    "description": "An amount in the scheme's currency as a decimal string with two decimals: what is owed, a premium, a cost. Rates, factors, shares and counts are numbers.",
+    "examples": ["213144980.13"]
+});
 
 /// The whole document: [`ApiDoc`], and the tables' operations and records.
 pub fn document() -> Document {

@@ -20,13 +20,40 @@ json_schema!(ProjectionFileSchema, "ProjectionAssumptions", {
     "required": ["base", "projection", "population"]
 });
 
+/// The answer: premiums and the reserve are decimal strings ([`crate::openapi::Amount`]).
+struct StressTestsSchema;
+
+json_schema!(StressTestsSchema, "StressTests", {
+    "type": "object",
+    "properties": {
+        "base": { "type": "object", "properties": {
+            "years": { "type": "array", "items": { "type": "object", "properties": {
+                "year": { "type": "integer" }, "risk_cost_per_member": { "$ref": "#/components/schemas/Amount" }, "risk_cost_per_family": { "$ref": "#/components/schemas/Amount" },
+                "expense_share": { "type": "number" }, "premium_per_member": { "$ref": "#/components/schemas/Amount" }, "premium_per_family": { "$ref": "#/components/schemas/Amount" },
+                "members": { "type": "number" }, "families": { "type": "number" }
+            } } },
+            "level_premium_per_member": { "$ref": "#/components/schemas/Amount" }, "level_premium_per_family": { "$ref": "#/components/schemas/Amount" },
+            "reserve": { "type": "array", "items": { "type": "object", "properties": {
+                "year": { "type": "integer" }, "opening": { "$ref": "#/components/schemas/Amount" }, "premium_income": { "$ref": "#/components/schemas/Amount" }, "claims": { "$ref": "#/components/schemas/Amount" },
+                "expenses": { "$ref": "#/components/schemas/Amount" }, "investment_income": { "$ref": "#/components/schemas/Amount" }, "closing": { "$ref": "#/components/schemas/Amount" }
+            } } },
+            "refund": { "$ref": "#/components/schemas/Amount" }, "retained": { "$ref": "#/components/schemas/Amount" }
+        } },
+        "results": { "type": "array", "items": { "type": "object", "properties": {
+            "scenario": { "type": "string" }, "level_premium_per_member": { "$ref": "#/components/schemas/Amount" }, "level_premium_per_family": { "$ref": "#/components/schemas/Amount" },
+            "change": { "$ref": "#/components/schemas/Amount" }, "change_share": { "type": "number" }, "family_change": { "$ref": "#/components/schemas/Amount" }, "family_change_share": { "type": "number" }
+        } } },
+        "range": { "type": "array", "items": { "$ref": "#/components/schemas/Amount" }, "minItems": 2, "maxItems": 2, "description": "The lowest and highest level premium per member." }
+    }
+});
+
 /// A projection and its stress tests (docs/PROJECTION.md)
 ///
 /// Premium by year, level premium, reserve, refund and the range.
 #[utoipa::path(post, path = "/api/project", tag = STUDIES,
     request_body = inline(ProjectionFileSchema),
     responses(
-        (status = 200, description = "The projection and stress tests, as `carepool project --out FILE.json` writes them"),
+        (status = 200, description = "The projection and stress tests, as `carepool project --out FILE.json` writes them", body = StressTestsSchema),
         (status = 422, description = "An assumption is wrong (`field` names it)", body = ErrorBody),
     ))]
 pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {

@@ -33,6 +33,41 @@ json_schema!(ReserveOptionsSchema, "ReserveOptions", {
     }
 });
 
+/// The study's answer: its amounts are decimal strings ([`crate::openapi::Amount`]).
+struct ReserveSchema;
+
+json_schema!(ReserveSchema, "Reserve", {
+    "type": "object",
+    "properties": {
+        "method": { "type": "string" }, "development": { "type": "string" },
+        "valuation": { "type": ["string", "null"], "format": "date" },
+        "factors": { "type": "array", "items": { "type": "number" }, "description": "Development factors from each lag to the next." },
+        "to_ultimate": { "type": "array", "items": { "type": "number" } },
+        "origins": { "type": "array", "items": { "$ref": "#/components/schemas/OriginReserve" } },
+        "total": { "$ref": "#/components/schemas/OriginReserve" },
+        "triangle": { "type": "object", "properties": {
+            "origins": { "type": "array", "items": { "type": "string" } },
+            "cumulative": { "type": "array", "items": { "type": "array", "items": { "$ref": "#/components/schemas/Amount" } } },
+            "incremental": { "type": "array", "items": { "type": "array", "items": { "$ref": "#/components/schemas/Amount" } } },
+            "link_ratios": { "type": "array", "items": { "type": "array", "items": { "type": ["number", "null"] } } }
+        } },
+        "notes": { "type": "array", "items": { "type": "string" } },
+        "warnings": { "type": "array", "items": { "type": "string" }, "description": "What in the data makes the results doubtful, with the reason." }
+    }
+});
+
+/// One origin's (or the total's) reserve.
+pub(crate) struct OriginReserveSchema;
+
+json_schema!(OriginReserveSchema, "OriginReserve", {
+    "type": "object",
+    "properties": {
+        "origin": { "type": "string" },
+        "latest": { "$ref": "#/components/schemas/Amount" }, "exposure": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }, "to_ultimate": { "type": ["number", "null"] }, "ultimate": { "$ref": "#/components/schemas/Amount" },
+        "reserve": { "$ref": "#/components/schemas/Amount" }, "ibnr": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }, "rbnp": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }, "standard_error": { "oneOf": [{ "$ref": "#/components/schemas/Amount" }, { "type": "null" }] }
+    }
+});
+
 /// Reserves on the live database: IBNR and RBNP by origin and in total (docs/RESERVING.md)
 ///
 /// The body gives the options, all optional: no body, `null` or `{}` is Mack on quarterly
@@ -40,7 +75,7 @@ json_schema!(ReserveOptionsSchema, "ReserveOptions", {
 #[utoipa::path(post, path = "/api/reserve", tag = STUDIES,
     request_body = inline(Option<ReserveOptionsSchema>),
     responses(
-        (status = 200, description = "The study, as `carepool reserve --out FILE.json` writes it (docs/RESERVING.md)"),
+        (status = 200, description = "The study, as `carepool reserve --out FILE.json` writes it (docs/RESERVING.md)", body = ReserveSchema),
         (status = 422, description = "An option is wrong (`field` names it), or the claims do not allow the estimate (`not_estimable`)", body = ErrorBody),
     ))]
 pub async fn reserve(

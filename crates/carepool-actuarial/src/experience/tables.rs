@@ -24,9 +24,13 @@ pub struct Rates {
     pub approved: Money,
     pub paid: Money,
     pub cost: Money,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub average_claimed: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub average_approved: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub average_paid: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub average_cost: Option<f64>,
     pub stays: u64,
     pub bed_days: u64,
@@ -34,6 +38,7 @@ pub struct Rates {
     pub alos: Option<f64>,
     pub bed_days_per_1000: Option<f64>,
     /// Cost per member-year: incidence times average cost.
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub risk_cost: Option<f64>,
 }
 
@@ -107,6 +112,7 @@ pub struct Summary {
     /// Members per family counting pending members too.
     pub average_family_size_with_pending: Option<f64>,
     pub incidence_per_1000_families: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub risk_cost_per_family: Option<f64>,
     pub outside: OutsideCounts,
 }
@@ -128,6 +134,7 @@ pub struct BaseRow {
     pub specialty: Option<String>,
     #[serde(flatten)]
     pub rates: Rates,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub risk_cost_per_family: Option<f64>,
     pub cost_share: Option<f64>,
 }
@@ -198,6 +205,7 @@ pub struct OwnershipRow {
     pub ownership: String,
     pub claims: u64,
     pub cost: Money,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub average_cost: Option<f64>,
     pub claims_share: Option<f64>,
     pub alos: Option<f64>,

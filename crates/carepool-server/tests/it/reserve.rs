@@ -66,15 +66,20 @@ pub async fn reserving_on_the_live_database(h: Harness) {
     assert_eq!(reserve["factors"], json!([2.0, 1.0]));
     assert_eq!(
         reserve["triangle"]["cumulative"],
-        json!([[1000.0, 2000.0, 2000.0], [1000.0, 2000.0], [1000.0]])
+        json!([
+            ["1000.00", "2000.00", "2000.00"],
+            ["1000.00", "2000.00"],
+            ["1000.00"]
+        ]),
+        "amounts are decimal strings; factors are numbers"
     );
     let youngest = &reserve["origins"][2];
     assert_eq!(youngest["origin"], "2025Q4");
-    assert_eq!(youngest["ultimate"], 2000.0);
-    assert_eq!(youngest["ibnr"], 1000.0);
+    assert_eq!(youngest["ultimate"], "2000.00");
+    assert_eq!(youngest["ibnr"], "1000.00");
     // Nothing is paid yet: everything reported by the valuation date is still owed.
-    assert_eq!(reserve["total"]["rbnp"], 5000.0);
-    assert_eq!(reserve["total"]["ibnr"], 1000.0);
+    assert_eq!(reserve["total"]["rbnp"], "5000.00");
+    assert_eq!(reserve["total"]["ibnr"], "1000.00");
 
     // The API judged the claims today; paid today, nothing reported is owed any more. A month's
     // run is proposed once the month is over: by a registry whose clock reads next month.
@@ -100,7 +105,7 @@ pub async fn reserving_on_the_live_database(h: Harness) {
         )
         .await;
     assert_eq!(reserve["valuation"], today.to_string());
-    assert_eq!(reserve["total"]["rbnp"], 0.0, "{reserve}");
+    assert_eq!(reserve["total"]["rbnp"], "0.00", "{reserve}");
 
     // A wrong option is named; data too thin for Mack's errors are answered as such.
     let (status, body) = h
