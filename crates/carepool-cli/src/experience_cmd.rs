@@ -1,15 +1,14 @@
 //! `carepool experience`: the experience study on the live database or on extracts; and
 //! `carepool glm`: a GLM on any table of cells. See docs/EXPERIENCE.md.
 
-use crate::output::outln;
 use crate::progress::Progress;
+use crate::report_out::ReportOut;
 use anyhow::{Result, anyhow, bail};
 use carepool_actuarial::experience::{Experience, ExperienceData};
 use carepool_actuarial::{Family, Glm, Link, Named};
 use carepool_core::registry::FieldError;
 use carepool_io::experience_files::{self, Extracts};
 use carepool_io::glm_file::{self, GlmColumns};
-use carepool_io::report;
 use carepool_service::Registry;
 use carepool_service::experience::{ExperienceOptions, study_error};
 use carepool_service::options::named;
@@ -64,9 +63,8 @@ pub struct ExperienceArgs {
     /// The GLMs' factors, from age, sex, area, duration [default: age,sex,area].
     #[arg(long, value_delimiter = ',')]
     pub glm_factors: Option<Vec<String>>,
-    /// Where to write: .json, .csv, .xlsx or .html.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub report: ReportOut,
 }
 
 /// FACTOR=LEVEL pairs, as --base gives them.
@@ -118,7 +116,7 @@ fn today() -> NaiveDate {
 
 /// The study on extracts; no database is opened.
 pub fn run_on_files(args: &ExperienceArgs, extracts: Extracts) -> Result<()> {
-    report::Format::of_path(&args.out)?;
+    args.report.output()?;
     let study = args.options()?.study(today()).map_err(flag_error)?;
     study.check().map_err(study_error)?;
     let progress = Progress::counting("reading", "lines");
@@ -136,27 +134,27 @@ pub fn run_on_files(args: &ExperienceArgs, extracts: Extracts) -> Result<()> {
     let experience = study.run(&data);
     studying.end(experience.is_ok());
     let experience = experience.map_err(study_error)?;
-    finish(&experience, &args.out)
+    finish(&experience, &args.report)
 }
 
 /// The study on the database.
 pub async fn run_on_database(args: &ExperienceArgs, registry: &Registry) -> Result<()> {
-    report::Format::of_path(&args.out)?;
+    args.report.output()?;
     let options = args.options()?;
     options.study(today()).map_err(flag_error)?;
     let progress = Progress::waiting("reading the database and studying");
     let experience = registry.experience(&options, today()).await;
     progress.end(experience.is_ok());
-    finish(&experience?, &args.out)
+    finish(&experience?, &args.report)
 }
 
-fn finish(experience: &Experience, out: &Path) -> Result<()> {
+fn finish(experience: &Experience, out: &ReportOut) -> Result<()> {
     let report = carepool_io::experience_report::experience_report(experience);
-    let written = report::write(&report, experience, out)?;
+    let written = out.write(&report, experience)?;
     let summary = &experience.summary;
     let rates = &summary.rates;
     let shown = |value: Option<f64>| value.map_or("-".to_string(), |v| format!("{v:.2}"));
-    outln!(
+    out.say(&format!(
         "{:.1} member-years ({:.1} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year",
         rates.exposure,
         summary.pending_exposure,
@@ -165,17 +163,15 @@ fn finish(experience: &Experience, out: &Path) -> Result<()> {
         shown(rates.average_cost),
         shown(rates.risk_cost),
         shown(summary.risk_cost_per_family),
-    );
+    ));
     if experience.settings.asked_to.is_some() {
         // The first note says where the data ended and why.
-        outln!("note: {}", experience.notes[0]);
+        out.say(&format!("note: {}", experience.notes[0]));
     }
     for note in &experience.glm.notes {
-        outln!("note: {note}");
+        out.say(&format!("note: {note}"));
     }
-    for path in written {
-        outln!("written: {}", path.display());
-    }
+    out.said_written(written);
     Ok(())
 }
 
@@ -208,13 +204,12 @@ pub struct GlmArgs {
     /// Base levels, e.g. sex=M,age=25-44 [default: the first level met in the file].
     #[arg(long, value_delimiter = ',')]
     pub base: Vec<String>,
-    /// Where to write: .json, .csv, .xlsx or .html.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub report: ReportOut,
 }
 
 pub fn glm(args: &GlmArgs) -> Result<()> {
-    report::Format::of_path(&args.out)?;
+    args.report.output()?;
     let family = named("family", Some(&args.family), Family::Poisson).map_err(flag_error)?;
     let link = named("link", args.link.as_deref(), Link::Log).map_err(flag_error)?;
     let columns = GlmColumns {
@@ -227,18 +222,18 @@ pub fn glm(args: &GlmArgs) -> Result<()> {
     };
     let cells = glm_file::read_glm_data(&args.data, &columns)?;
     if cells.skipped_empty > 0 {
-        outln!(
+        args.report.say(&format!(
             "{}: {} cell(s) with no exposure and a response of 0 left out",
             args.data.display(),
             cells.skipped_empty
-        );
+        ));
     }
     let fit = Glm::new(family, link)
         .fit(&cells.data)
         .map_err(|error| anyhow!("{}: {error}", args.data.display()))?;
     let report = carepool_io::experience_report::glm_report(&fit, &args.data.display().to_string());
-    let written = report::write(&report, &fit, &args.out)?;
-    outln!(
+    let written = args.report.write(&report, &fit)?;
+    args.report.say(&format!(
         "{} GLM, {} link: {} coefficients, deviance {:.4} on {} degrees of freedom, AIC {:.2}",
         family.name(),
         link.name(),
@@ -246,9 +241,7 @@ pub fn glm(args: &GlmArgs) -> Result<()> {
         fit.deviance,
         fit.df_residual,
         fit.aic
-    );
-    for path in written {
-        outln!("written: {}", path.display());
-    }
+    ));
+    args.report.said_written(written);
     Ok(())
 }

@@ -11,6 +11,7 @@ mod members_cmd;
 mod output;
 mod progress;
 mod project_cmd;
+mod report_out;
 mod reserve_cmd;
 mod serve_cmd;
 mod synth_cmd;

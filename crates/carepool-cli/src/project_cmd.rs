@@ -1,9 +1,8 @@
 //! `carepool project`: the projection and its stress tests from an assumptions file, written as
 //! JSON, CSV, XLSX or HTML. See docs/PROJECTION.md.
 
-use crate::output::outln;
+use crate::report_out::ReportOut;
 use anyhow::{Context, Result, anyhow};
-use carepool_io::report;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -16,19 +15,18 @@ pub struct ProjectArgs {
     /// A national costing (TOML) instead: population, coverage ramp, per-capita costs, economy.
     #[arg(long)]
     pub costing: Option<PathBuf>,
-    /// Where to write: .json, .csv, .xlsx or .html.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub report: ReportOut,
 }
 
 pub fn run(args: &ProjectArgs) -> Result<()> {
-    report::Format::of_path(&args.out)?;
+    args.report.output()?;
     let Some(assumptions) = &args.assumptions else {
         let path = args
             .costing
             .as_ref()
             .expect("one of the two, as clap checks");
-        return costing(path, &args.out);
+        return costing(path, &args.report);
     };
     let file = carepool_io::projection_file::read_projection_file(assumptions)?;
     let tests = file
@@ -36,32 +34,30 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
         .map_err(|error| anyhow!("{error}"))
         .with_context(|| assumptions.display().to_string())?;
     let report = carepool_io::projection_report::projection_report(&tests);
-    let written = report::write(&report, &tests, &args.out)?;
+    let written = args.report.write(&report, &tests)?;
     let (low, high) = tests.range;
     let base = &tests.base;
-    outln!(
+    args.report.say(&format!(
         "level premium {:.2} per member ({:.2} per family) over {} years; stress tests {low:.2} to {high:.2}; refund {:.0}",
         base.level_premium_per_member,
         base.level_premium_per_family,
         base.reserve.len(),
         base.refund
-    );
-    for path in written {
-        outln!("written: {}", path.display());
-    }
+    ));
+    args.report.said_written(written);
     Ok(())
 }
 
-fn costing(path: &Path, out: &Path) -> Result<()> {
+fn costing(path: &Path, out: &ReportOut) -> Result<()> {
     let file = carepool_io::projection_file::read_costing_file(path)?;
     let rows = file
         .run()
         .map_err(|error| anyhow!("{error}"))
         .with_context(|| path.display().to_string())?;
     let report = carepool_io::projection_report::costing_report(&rows);
-    let written = report::write(&report, &rows, out)?;
+    let written = out.write(&report, &rows)?;
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        outln!(
+        out.say(&format!(
             "{} to {}: cost {:.0} ({:.2}% of GDP) to {:.0} ({:.2}% of GDP); financing gap in {} {:.0}",
             first.year,
             last.year,
@@ -71,10 +67,8 @@ fn costing(path: &Path, out: &Path) -> Result<()> {
             last.share_of_gdp * 100.0,
             last.year,
             last.financing_gap
-        );
+        ));
     }
-    for path in written {
-        outln!("written: {}", path.display());
-    }
+    out.said_written(written);
     Ok(())
 }

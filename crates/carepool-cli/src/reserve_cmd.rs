@@ -1,7 +1,7 @@
 //! `carepool reserve`: IBNR and RBNP from the live database, a claims extract or a triangle file,
 //! written as JSON, CSV, XLSX or HTML. See docs/RESERVING.md.
 
-use crate::output::outln;
+use crate::report_out::ReportOut;
 use anyhow::{Context, Result, anyhow};
 use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveError, ReserveStudy};
 use carepool_core::registry::FieldError;
@@ -65,9 +65,8 @@ pub struct ReserveArgs {
     /// Benktander's iterations [default: 2].
     #[arg(long)]
     pub iterations: Option<u32>,
-    /// Where to write: .json, .csv, .xlsx or .html.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub report: ReportOut,
 }
 
 /// A file the study reads instead of the database.
@@ -128,7 +127,7 @@ struct Checked {
 }
 
 fn check(args: &ReserveArgs) -> Result<Checked> {
-    carepool_io::report::Format::of_path(&args.out)?;
+    args.report.output()?;
     let options = args.options()?;
     Ok(Checked {
         study: options.study().map_err(flag_error)?,
@@ -170,7 +169,7 @@ pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
             reserve
         }
     };
-    finish(&reserve, &args.out)
+    finish(&reserve, &args.report)
 }
 
 /// An origin missing from `--exposure` is that file's problem: the error names it.
@@ -188,20 +187,18 @@ pub async fn run_on_database(args: &ReserveArgs, registry: &Registry) -> Result<
     let checked = check(args)?;
     let today = chrono::Local::now().date_naive();
     let reserve = registry.reserve(&checked.options, today).await?;
-    finish(&reserve, &args.out)
+    finish(&reserve, &args.report)
 }
 
 /// Writes the report and says what it found and where it wrote.
-fn finish(reserve: &Reserve, out: &Path) -> Result<()> {
+fn finish(reserve: &Reserve, out: &ReportOut) -> Result<()> {
     let report = carepool_io::reserve_report::reserve_report(reserve);
-    let written = carepool_io::report::write(&report, reserve, out)?;
-    print_summary(reserve);
+    let written = out.write(&report, reserve)?;
+    out.say(&summary(reserve));
     for warning in &reserve.warnings {
         eprintln!("warning: {warning}");
     }
-    for path in written {
-        outln!("written: {}", path.display());
-    }
+    out.said_written(written);
     Ok(())
 }
 
@@ -214,7 +211,7 @@ fn last_date(claims: &[ClaimDates]) -> Option<NaiveDate> {
         .max()
 }
 
-fn print_summary(reserve: &Reserve) {
+fn summary(reserve: &Reserve) -> String {
     let total = &reserve.total;
     let mut line = format!(
         "{} on {} development: ultimate {:.0}, reserve {:.0}",
@@ -232,5 +229,5 @@ fn print_summary(reserve: &Reserve) {
             reserve.sigma_rule.unwrap_or("-")
         ));
     }
-    outln!("{line}");
+    line
 }

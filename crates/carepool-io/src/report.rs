@@ -6,6 +6,7 @@ mod html;
 mod xlsx;
 
 use serde::Serialize;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What a report shows, whatever the format.
@@ -87,6 +88,20 @@ pub enum ReportError {
     UnknownFormat(PathBuf),
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
+    #[error(
+        "--format {given}: one of json, csv (on standard output), or a file's .json, .csv, .xlsx or .html"
+    )]
+    UnknownFormatName { given: String },
+    #[error(
+        "--format {given} and --out {path}: the file's extension names its format; leave --format for --out -"
+    )]
+    FormatDisagrees { given: String, path: PathBuf },
+    #[error(
+        "--format {given}: standard output takes json or csv; write a workbook or a page to a file"
+    )]
+    NotForStandardOutput { given: String },
+    #[error("cannot write to standard output: {0}")]
+    StandardOutput(#[source] std::io::Error),
     #[error(transparent)]
     NotFinite(#[from] carepool_actuarial::NotFinite),
 }
@@ -105,6 +120,92 @@ impl Format {
             _ => Err(ReportError::UnknownFormat(path.to_path_buf())),
         }
     }
+}
+
+/// Where a report goes: a file, its format named by its extension, or standard output (`-`),
+/// in JSON or CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    File(PathBuf),
+    StandardOutput(Format),
+}
+
+impl Output {
+    /// `--out PATH [--format NAME]`: `-` is standard output, in `NAME` (json by default).
+    pub fn of(out: &Path, format: Option<&str>) -> Result<Output, ReportError> {
+        let named = |given: &str| match given.to_ascii_lowercase().as_str() {
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            "html" => Ok(Format::Html),
+            _ => Err(ReportError::UnknownFormatName {
+                given: given.to_string(),
+            }),
+        };
+        let asked = format.map(named).transpose()?;
+        if out == Path::new("-") {
+            return match asked.unwrap_or(Format::Json) {
+                format @ (Format::Json | Format::Csv) => Ok(Output::StandardOutput(format)),
+                _ => Err(ReportError::NotForStandardOutput {
+                    given: format.unwrap_or_default().to_string(),
+                }),
+            };
+        }
+        let by_extension = Format::of_path(out)?;
+        match asked {
+            Some(asked) if asked != by_extension => Err(ReportError::FormatDisagrees {
+                given: format.unwrap_or_default().to_string(),
+                path: out.to_path_buf(),
+            }),
+            _ => Ok(Output::File(out.to_path_buf())),
+        }
+    }
+}
+
+/// Writes `report` where `output` says: a file (see [`write`]), or standard output, JSON as the
+/// study's own structure, CSV as the report's first table; returns the files written.
+pub fn write_to(
+    report: &Report,
+    json: &impl Serialize,
+    output: &Output,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let format = match output {
+        Output::File(path) => return write(report, json, path),
+        Output::StandardOutput(format) => *format,
+    };
+    carepool_actuarial::check_finite(json)?;
+    let mut out = std::io::stdout().lock();
+    let written = match format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, json)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n")),
+        _ => {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            report
+                .tables
+                .first()
+                .map_or(Ok(()), |table| csv_rows(table, &mut writer))
+                .and_then(|()| writer.flush().map_err(csv::Error::from))
+                .map_err(|error| match error.into_kind() {
+                    csv::ErrorKind::Io(io) => io,
+                    kind => std::io::Error::other(format!("{kind:?}")),
+                })
+        }
+    };
+    written.map_err(ReportError::StandardOutput)?;
+    Ok(Vec::new())
+}
+
+/// A table's header and rows, as CSV.
+fn csv_rows<W: std::io::Write>(
+    table: &ReportTable,
+    writer: &mut csv::Writer<W>,
+) -> csv::Result<()> {
+    writer.write_record(&table.header)?;
+    for row in &table.rows {
+        writer.write_record(row.iter().map(Cell::plain))?;
+    }
+    Ok(())
 }
 
 fn write_error(path: &Path, error: impl std::fmt::Display) -> ReportError {
@@ -177,17 +278,7 @@ fn write_csv(report: &Report, path: &Path) -> Result<Vec<PathBuf>, ReportError> 
             _ => path.with_file_name(format!("{stem}.{}.csv", table.name)),
         };
         let mut writer = csv::Writer::from_path(&target).map_err(|e| write_error(&target, e))?;
-        let rows = std::iter::once(table.header.clone()).chain(
-            table
-                .rows
-                .iter()
-                .map(|row| row.iter().map(Cell::plain).collect()),
-        );
-        for row in rows {
-            writer
-                .write_record(&row)
-                .map_err(|e| write_error(&target, e))?;
-        }
+        csv_rows(table, &mut writer).map_err(|e| write_error(&target, e))?;
         writer.flush().map_err(|e| write_error(&target, e))?;
         written.push(target);
     }
@@ -197,6 +288,32 @@ fn write_csv(report: &Report, path: &Path) -> Result<Vec<PathBuf>, ReportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_goes_to_a_file_by_its_extension_or_to_standard_output_as_asked() {
+        let of = |out: &str, format: Option<&str>| Output::of(Path::new(out), format);
+        assert_eq!(of("r.html", None).unwrap(), Output::File("r.html".into()));
+        assert_eq!(
+            of("r.csv", Some("CSV")).unwrap(),
+            Output::File("r.csv".into())
+        );
+        assert_eq!(of("-", None).unwrap(), Output::StandardOutput(Format::Json));
+        assert_eq!(
+            of("-", Some("csv")).unwrap(),
+            Output::StandardOutput(Format::Csv)
+        );
+        let said = |out: &str, format: Option<&str>| of(out, format).unwrap_err().to_string();
+        assert_eq!(
+            said("-", Some("xlsx")),
+            "--format xlsx: standard output takes json or csv; write a workbook or a page to a file"
+        );
+        assert_eq!(
+            said("r.json", Some("csv")),
+            "--format csv and --out r.json: the file's extension names its format; leave --format for --out -"
+        );
+        assert!(said("-", Some("yaml")).starts_with("--format yaml: one of json, csv"));
+        assert!(said("r.txt", None).contains("chosen by the file's extension"));
+    }
 
     pub(super) fn sample() -> Report {
         Report {

@@ -114,7 +114,7 @@ fn tour(cli: Cli) {
     let bf: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(cli.dir.path().join("bf.json")).unwrap())
             .unwrap();
-    let ibnr = bf["total"]["ibnr"].as_f64().unwrap();
+    let ibnr: f64 = bf["total"]["ibnr"].as_str().unwrap().parse().unwrap();
     assert!(
         readme().contains(&format!("IBNR of {}", thousands(ibnr))),
         "{ibnr}"
