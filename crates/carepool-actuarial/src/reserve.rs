@@ -433,6 +433,13 @@ impl ReserveStudy {
     }
 }
 
+impl Reserve {
+    /// What the scheme still owes in all, IBNR + RBNP, where both are known.
+    pub fn still_owed(&self) -> Option<f64> {
+        Some(self.total.ibnr? + self.total.rbnp?)
+    }
+}
+
 /// A cumulative triangle only rises, unless claims are recovered: one that falls in many cells,
 /// or gives an origin a negative reserve, is most likely each period's own values read as
 /// cumulative.

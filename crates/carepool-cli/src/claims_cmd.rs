@@ -183,7 +183,8 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
                 (Some(period), None, None) => registry.propose_payment_run(&period).await?,
                 (None, None, _) => bail!("say --period YYYY-MM to propose a run, or --release RUN"),
             };
-            out!("{}", payment_run(&report));
+            let currency = registry.currency().await?;
+            out!("{}", payment_run(&report, currency.as_deref()));
         }
         ClaimsCommand::List(args) => crate::claims_list::run(&args, registry).await?,
         ClaimsCommand::Show { id, json } => {
@@ -191,7 +192,8 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&view)?);
             } else {
-                out!("{}", crate::explain::claim(&view));
+                let currency = registry.currency().await?;
+                out!("{}", crate::explain::claim(&view, currency.as_deref()));
             }
         }
         ClaimsCommand::Cover { member, date, json } => {
@@ -201,7 +203,8 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&status)?);
             } else {
-                out!("{}", crate::explain::cover(&status));
+                let currency = registry.currency().await?;
+                out!("{}", crate::explain::cover(&status, currency.as_deref()));
             }
         }
     }
@@ -209,12 +212,17 @@ pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
 }
 
 /// A payment run's step, in words: its payments, then what it came to.
-fn payment_run(report: &PaymentReport) -> String {
+fn payment_run(report: &PaymentReport, currency: Option<&str>) -> String {
+    let money = |amount: Money| crate::explain::money(amount, currency);
     let mut text = String::new();
     for payment in &report.payments {
         text += &format!(
             "{}: {} claim(s), {} to {} {}\n",
-            payment.id, payment.claims, payment.amount, payment.payee_kind, payment.payee_id
+            payment.id,
+            payment.claims,
+            money(payment.amount),
+            payment.payee_kind,
+            payment.payee_id
         );
     }
     let (Some(run), Some(proposed_by)) = (&report.run, &report.proposed_by) else {
@@ -222,7 +230,9 @@ fn payment_run(report: &PaymentReport) -> String {
     };
     let totals = format!(
         "{} claim(s), {} to facilities, {} to patients",
-        report.claims, report.to_facilities, report.to_patients
+        report.claims,
+        money(report.to_facilities),
+        money(report.to_patients)
     );
     match (&report.released_by, report.paid_date) {
         (Some(released_by), Some(paid)) => {

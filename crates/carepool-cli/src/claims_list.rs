@@ -106,7 +106,10 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
             claim.reasons.join(", ")
         );
     }
-    outln!("{} claim(s)", listed.len());
+    match registry.currency().await? {
+        Some(currency) => outln!("{} claim(s), amounts in {currency}", listed.len()),
+        None => outln!("{} claim(s)", listed.len()),
+    }
     Ok(())
 }
 

@@ -134,7 +134,7 @@ pub fn run_on_files(args: &ExperienceArgs, extracts: Extracts) -> Result<()> {
     let experience = study.run(&data);
     studying.end(experience.is_ok());
     let experience = experience.map_err(study_error)?;
-    finish(&experience, &args.report)
+    finish(&experience, &args.report, None)
 }
 
 /// The study on the database.
@@ -145,11 +145,12 @@ pub async fn run_on_database(args: &ExperienceArgs, registry: &Registry) -> Resu
     let progress = Progress::waiting("reading the database and studying");
     let experience = registry.experience(&options, today()).await;
     progress.end(experience.is_ok());
-    finish(&experience?, &args.report)
+    let currency = registry.currency().await?;
+    finish(&experience?, &args.report, currency.as_deref())
 }
 
-fn finish(experience: &Experience, out: &ReportOut) -> Result<()> {
-    let report = carepool_io::experience_report::experience_report(experience);
+fn finish(experience: &Experience, out: &ReportOut, currency: Option<&str>) -> Result<()> {
+    let report = carepool_io::experience_report::experience_report(experience, currency);
     let written = out.write(&report, experience)?;
     let summary = &experience.summary;
     let rates = &summary.rates;

@@ -3,14 +3,31 @@
 use carepool_service::claims::ClaimView;
 use std::fmt::Write;
 
-pub fn claim(view: &ClaimView) -> String {
+/// An amount grouped, with its currency when known: `8,800.00 XOF`.
+pub fn money(amount: carepool_core::Money, currency: Option<&str>) -> String {
+    match currency {
+        Some(currency) => format!("{} {currency}", amount.grouped()),
+        None => amount.grouped(),
+    }
+}
+
+/// `, amounts in XOF` after a first line, when the currency is known.
+fn amounts_in(currency: Option<&str>) -> String {
+    currency.map_or(String::new(), |c| format!("; amounts in {c}"))
+}
+
+pub fn claim(view: &ClaimView, currency: Option<&str>) -> String {
     let record = &view.record;
     let claim = &record.claim;
     let mut out = String::new();
     let mut line = |text: String| writeln!(out, "{text}").expect("write to String");
     line(format!(
-        "claim {}: {} (member {}, facility {})",
-        view.id, record.status, claim.member_id, claim.provider_id
+        "claim {}: {} (member {}, facility {}){}",
+        view.id,
+        record.status,
+        claim.member_id,
+        claim.provider_id,
+        amounts_in(currency)
     ));
     let dates = match (claim.visit_date, claim.admission_date, claim.discharge_date) {
         (Some(visit), _, _) => format!("visit {visit}"),
@@ -66,18 +83,19 @@ pub fn claim(view: &ClaimView) -> String {
 
 /// A family in words: where it lives, its members with their cover, its contributions and
 /// where it stands on the day asked.
-pub fn family(view: &carepool_service::FamilyView) -> String {
+pub fn family(view: &carepool_service::FamilyView, currency: Option<&str>) -> String {
     let mut out = String::new();
     let mut line = |text: String| writeln!(out, "{text}").expect("write to String");
     let family = &view.family;
     line(format!(
-        "family {} (scheme {}, location {}{})",
+        "family {} (scheme {}, location {}{}){}",
         family.id,
         family.scheme,
         family.location_code,
         family
             .poverty_score
-            .map_or(String::new(), |score| format!(", poverty score {score}"))
+            .map_or(String::new(), |score| format!(", poverty score {score}")),
+        amounts_in(currency)
     ));
     line(format!("  members ({}):", view.members.len()));
     for member in &view.members {
@@ -142,11 +160,14 @@ pub fn family(view: &carepool_service::FamilyView) -> String {
 }
 
 /// A member's cover on a day in words: covered or why not, and what is left of each limit.
-pub fn cover(status: &carepool_core::claims::verify::CoverStatus) -> String {
+pub fn cover(
+    status: &carepool_core::claims::verify::CoverStatus,
+    currency: Option<&str>,
+) -> String {
     let mut out = String::new();
     let mut line = |text: String| writeln!(out, "{text}").expect("write to String");
     line(format!(
-        "member {} on {}: {}{}",
+        "member {} on {}: {}{}{}",
         status.member_id,
         status.date,
         if status.covered {
@@ -157,7 +178,8 @@ pub fn cover(status: &carepool_core::claims::verify::CoverStatus) -> String {
         status
             .package
             .as_deref()
-            .map_or(String::new(), |package| format!(" (package {package})"))
+            .map_or(String::new(), |package| format!(" (package {package})")),
+        amounts_in(currency)
     ));
     for reason in &status.reasons {
         line(format!("  [{}] {}", reason.code.as_str(), reason.message));

@@ -418,7 +418,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             if json {
                 outln!("{}", serde_json::to_string_pretty(&view)?);
             } else {
-                out!("{}", explain::family(&view));
+                let currency = registry.currency().await?;
+                out!("{}", explain::family(&view, currency.as_deref()));
             }
         }
         Command::Serve { addr, limits } => {

@@ -5,6 +5,7 @@ use crate::report_out::ReportOut;
 use anyhow::{Context, Result, anyhow};
 use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveError, ReserveStudy};
 use carepool_core::registry::FieldError;
+use carepool_io::report::grouped;
 use carepool_io::reserve_files::{self, Values};
 use carepool_service::Registry;
 use carepool_service::reserving::ReserveOptions;
@@ -169,7 +170,8 @@ pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
             reserve
         }
     };
-    finish(&reserve, &args.report)
+    // A file does not say its currency.
+    finish(&reserve, &args.report, None)
 }
 
 /// An origin missing from `--exposure` is that file's problem: the error names it.
@@ -187,14 +189,15 @@ pub async fn run_on_database(args: &ReserveArgs, registry: &Registry) -> Result<
     let checked = check(args)?;
     let today = chrono::Local::now().date_naive();
     let reserve = registry.reserve(&checked.options, today).await?;
-    finish(&reserve, &args.report)
+    let currency = registry.currency().await?;
+    finish(&reserve, &args.report, currency.as_deref())
 }
 
 /// Writes the report and says what it found and where it wrote.
-fn finish(reserve: &Reserve, out: &ReportOut) -> Result<()> {
-    let report = carepool_io::reserve_report::reserve_report(reserve);
+fn finish(reserve: &Reserve, out: &ReportOut, currency: Option<&str>) -> Result<()> {
+    let report = carepool_io::reserve_report::reserve_report(reserve, currency);
     let written = out.write(&report, reserve)?;
-    out.say(&summary(reserve));
+    out.say(&summary(reserve, currency));
     for warning in &reserve.warnings {
         eprintln!("warning: {warning}");
     }
@@ -211,21 +214,36 @@ fn last_date(claims: &[ClaimDates]) -> Option<NaiveDate> {
         .max()
 }
 
-fn summary(reserve: &Reserve) -> String {
+/// The totals in a line, grouped, in the currency when it is known:
+/// `mack on reported development (XOF): ultimate 1,234,567, reserve ...`.
+fn summary(reserve: &Reserve, currency: Option<&str>) -> String {
     let total = &reserve.total;
+    let shown = |value: f64| grouped(value, 0);
+    let unit = match (currency, reserve.measure) {
+        (_, Some("count")) => " (counts of claims)".to_string(),
+        (Some(currency), _) => format!(" ({currency})"),
+        (None, _) => String::new(),
+    };
     let mut line = format!(
-        "{} on {} development: ultimate {:.0}, reserve {:.0}",
-        reserve.method, reserve.development, total.ultimate, total.reserve
+        "{} on {} development{unit}: ultimate {}, reserve {}",
+        reserve.method,
+        reserve.development,
+        shown(total.ultimate),
+        shown(total.reserve)
     );
     if let Some(ibnr) = total.ibnr {
-        line.push_str(&format!(", IBNR {ibnr:.0}"));
+        line.push_str(&format!(", IBNR {}", shown(ibnr)));
     }
     if let Some(rbnp) = total.rbnp {
-        line.push_str(&format!(", RBNP {rbnp:.0}"));
+        line.push_str(&format!(", RBNP {}", shown(rbnp)));
+    }
+    if let Some(owed) = reserve.still_owed() {
+        line.push_str(&format!(", still owed (IBNR + RBNP) {}", shown(owed)));
     }
     if let Some(se) = total.standard_error {
         line.push_str(&format!(
-            ", standard error {se:.0} (last sigma: {})",
+            ", standard error {} (last sigma: {})",
+            shown(se),
             reserve.sigma_rule.unwrap_or("-")
         ));
     }

@@ -12,6 +12,10 @@ fn number(value: Option<f64>, decimals: u8) -> Cell {
     value.map_or(Cell::Empty, |v| Cell::Number(v, decimals))
 }
 
+fn share(value: Option<f64>) -> Cell {
+    value.map_or(Cell::Empty, Cell::Share)
+}
+
 fn money(amount: Money) -> Cell {
     Cell::Number(amount.minor() as f64 / 100.0, 2)
 }
@@ -75,7 +79,7 @@ fn rates_table(
     }
 }
 
-pub fn experience_report(experience: &Experience) -> Report {
+pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Report {
     let settings = &experience.settings;
     let mut tables = vec![
         summary(experience),
@@ -102,8 +106,26 @@ pub fn experience_report(experience: &Experience) -> Report {
     tables.push(cells(experience));
     let mut notes = experience.notes.clone();
     notes.extend(glm.notes.iter().cloned());
+    let summary = &experience.summary;
+    let rates = &summary.rates;
+    let amount = |value: Option<f64>| value.map_or(Cell::Empty, Cell::Amount);
     Report {
         title: format!("Experience study, {} to {}", settings.from, settings.to),
+        headline: vec![
+            ("member-years".into(), Cell::Number(rates.exposure, 1)),
+            ("claims".into(), Cell::Number(rates.claims as f64, 0)),
+            (
+                "claims per 1,000 members a year".into(),
+                number(rates.incidence_per_1000, 2),
+            ),
+            ("average cost".into(), amount(rates.average_cost)),
+            ("risk cost per member-year".into(), amount(rates.risk_cost)),
+            (
+                "risk cost per family-year".into(),
+                amount(summary.risk_cost_per_family),
+            ),
+        ],
+        currency: currency.map(str::to_string),
         facts: vec![
             ("from".into(), settings.from.to_string()),
             ("to".into(), settings.to.to_string()),
@@ -223,10 +245,7 @@ fn base_table(experience: &Experience) -> ReportTable {
                 text(line.specialty.as_deref().unwrap_or("")),
             ];
             row.extend(rate_cells(&line.rates));
-            row.extend([
-                number(line.risk_cost_per_family, 2),
-                number(line.cost_share, 4),
-            ]);
+            row.extend([number(line.risk_cost_per_family, 2), share(line.cost_share)]);
             row
         })
         .collect();
@@ -359,7 +378,7 @@ fn claimed_paid(experience: &Experience) -> ReportTable {
                     money(y.approved),
                     money(y.paid),
                     money(y.unpaid),
-                    number(y.paid_share, 4),
+                    share(y.paid_share),
                 ]
             })
             .collect(),
@@ -407,7 +426,7 @@ fn ownership(experience: &Experience) -> ReportTable {
                 vec![
                     text(&o.ownership),
                     Cell::Number(o.claims as f64, 0),
-                    number(o.claims_share, 4),
+                    share(o.claims_share),
                     money(o.cost),
                     number(o.average_cost, 2),
                     number(o.alos, 2),
@@ -533,6 +552,8 @@ fn charts(experience: &Experience) -> Vec<BarChart> {
 pub fn glm_report(fit: &GlmFit, data: &str) -> Report {
     Report {
         title: format!("GLM on {data}"),
+        headline: vec![],
+        currency: None,
         facts: vec![
             ("family".into(), fit.family.name().into()),
             ("link".into(), fit.link.name().into()),

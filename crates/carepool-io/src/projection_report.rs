@@ -18,19 +18,16 @@ pub fn projection_report(tests: &StressTests) -> Report {
     stress.sort_by(|a, b| b.family_change.abs().total_cmp(&a.family_change.abs()));
     Report {
         title: "Projection: premium adequacy and stress tests".into(),
-        facts: vec![
-            (
-                "level premium per member".into(),
-                format!("{:.2} (stress tests {low:.2} to {high:.2})", projection.level_premium_per_member),
-            ),
-            (
-                "level premium per family".into(),
-                format!("{:.2}", projection.level_premium_per_family),
-            ),
-            ("contract years".into(), projection.reserve.len().to_string()),
-            ("reserve refunded at the end".into(), format!("{:.0}", projection.refund)),
-            ("reserve retained".into(), format!("{:.0}", projection.retained)),
+        headline: vec![
+            ("level premium per member".into(), Cell::Amount(projection.level_premium_per_member)),
+            ("lowest under the stress tests".into(), Cell::Amount(low)),
+            ("highest under the stress tests".into(), Cell::Amount(high)),
+            ("level premium per family".into(), Cell::Amount(projection.level_premium_per_family)),
+            ("reserve refunded at the end".into(), Cell::Amount(projection.refund)),
+            ("reserve retained".into(), Cell::Amount(projection.retained)),
         ],
+        currency: None,
+        facts: vec![("contract years".into(), projection.reserve.len().to_string())],
         notes: vec![
             "Each base-table line is projected year by year, incidence and average cost apart, each year centred on its middle; the premium is risk cost / (1 - expense share) + contingency x risk cost.".into(),
             "The level premium averages the contract years' premiums with the members (families) expected each year as weights; the reserve it builds is rolled forward with the investment return (cash flows mid-year).".into(),
@@ -45,12 +42,12 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     .iter()
                     .map(|y| {
                         vec![
-                            number(y.year as f64, 0),
+                            Cell::Text(y.year.to_string()),
                             number(y.members, 0),
                             number(y.families, 0),
                             number(y.risk_cost_per_member, 2),
                             number(y.risk_cost_per_family, 2),
-                            number(y.expense_share, 4),
+                            Cell::Share(y.expense_share),
                             number(y.premium_per_member, 2),
                             number(y.premium_per_family, 2),
                         ]
@@ -66,7 +63,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     .flat_map(|y| {
                         y.lines.iter().map(move |l| {
                             vec![
-                                number(y.year as f64, 0),
+                                Cell::Text(y.year.to_string()),
                                 Cell::Text(l.name.clone()),
                                 number(l.incidence * 1000.0, 4),
                                 number(l.average_cost, 2),
@@ -85,7 +82,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     .iter()
                     .map(|r| {
                         vec![
-                            number(r.year as f64, 0),
+                            Cell::Text(r.year.to_string()),
                             number(r.opening, 0),
                             number(r.premium_income, 0),
                             number(r.claims, 0),
@@ -107,10 +104,10 @@ pub fn projection_report(tests: &StressTests) -> Report {
                             Cell::Text(r.scenario.clone()),
                             number(r.level_premium_per_member, 2),
                             number(r.change, 2),
-                            number(r.change_share, 4),
+                            Cell::Share(r.change_share),
                             number(r.level_premium_per_family, 2),
                             number(r.family_change, 2),
-                            number(r.family_change_share, 4),
+                            Cell::Share(r.family_change_share),
                         ]
                     })
                     .collect(),
@@ -168,14 +165,18 @@ pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Repo
     let last = rows.last();
     Report {
         title: "National costing".into(),
-        facts: last
+        headline: last
             .map(|r| {
                 vec![
-                    ("horizon".to_string(), format!("{} to {}", rows[0].year, r.year)),
-                    ("cost in the last year".into(), format!("{:.0} ({:.2}% of GDP)", r.total_cost, r.share_of_gdp * 100.0)),
-                    ("financing gap in the last year".into(), format!("{:.0}", r.financing_gap)),
+                    ("cost in the last year".to_string(), Cell::Amount(r.total_cost)),
+                    ("its share of GDP".into(), Cell::Share(r.share_of_gdp)),
+                    ("financing gap in the last year".into(), Cell::Amount(r.financing_gap)),
                 ]
             })
+            .unwrap_or_default(),
+        currency: None,
+        facts: last
+            .map(|r| vec![("horizon".to_string(), format!("{} to {}", rows[0].year, r.year))])
             .unwrap_or_default(),
         notes: vec![
             "Cost = people covered x cost per covered person of each benefit (its first-year average, moved by the population's mix and by medical prices: general inflation and the medical excess).".into(),
@@ -188,9 +189,9 @@ pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Repo
             rows.iter()
                 .map(|r| {
                     let mut row = vec![
-                        number(f64::from(r.year), 0),
+                        Cell::Year(r.year),
                         number(r.population, 0),
-                        number(r.coverage, 4),
+                        Cell::Share(r.coverage),
                         number(r.covered, 0),
                     ];
                     row.extend(r.benefits.iter().map(|(_, cost)| number(*cost, 0)));
@@ -199,9 +200,9 @@ pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Repo
                         number(r.cost_per_covered, 2),
                         number(r.cost_per_inhabitant, 2),
                         number(r.gdp, 0),
-                        number(r.share_of_gdp, 5),
+                        Cell::Share(r.share_of_gdp),
                         number(r.government_expenditure, 0),
-                        number(r.share_of_government_expenditure, 5),
+                        Cell::Share(r.share_of_government_expenditure),
                         number(r.revenue, 0),
                         number(r.financing_gap, 0),
                     ]);

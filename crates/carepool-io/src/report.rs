@@ -13,7 +13,12 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub title: String,
-    /// The settings and basis of the study, shown first: ("method", "mack").
+    /// What the study found, shown first and large: ("IBNR", 65411.28). Amounts among them
+    /// are in [`Report::currency`].
+    pub headline: Vec<(String, Cell)>,
+    /// The currency of the amounts, when known (the database's schemes); shown beside them.
+    pub currency: Option<String>,
+    /// The settings and basis of the study: ("method", "mack").
     pub facts: Vec<(String, String)>,
     /// How to read the results.
     pub notes: Vec<String>,
@@ -49,6 +54,13 @@ pub enum Cell {
     Text(String),
     /// A number and the decimals it is shown with.
     Number(f64, u8),
+    /// A share (0.0345), shown as a percentage (3.45%) on pages and in workbooks; CSV keeps
+    /// the fraction for programs.
+    Share(f64),
+    /// A calendar year: a number, never grouped (2027, not 2,027).
+    Year(i32),
+    /// An amount of money, shown with two decimals (and its currency in a headline).
+    Amount(f64),
     Empty,
 }
 
@@ -250,9 +262,35 @@ impl Cell {
         match self {
             Cell::Text(text) => text.clone(),
             Cell::Number(value, decimals) => fixed(*value, *decimals),
+            Cell::Share(share) => fixed(*share, 6),
+            Cell::Year(year) => year.to_string(),
+            Cell::Amount(value) => fixed(*value, 2),
             Cell::Empty => String::new(),
         }
     }
+}
+
+/// A number with its decimals and thousands grouped by commas.
+pub fn grouped(value: f64, decimals: u8) -> String {
+    let text = fixed(value, decimals);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').map_or((digits, ""), |(w, f)| (w, f));
+    let mut out = String::with_capacity(text.len() + whole.len() / 3 + 1);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// `value` with `decimals` decimals, and no minus sign on a value that shows as zero.
@@ -318,6 +356,11 @@ mod tests {
     pub(super) fn sample() -> Report {
         Report {
             title: "A <study>".into(),
+            headline: vec![
+                ("IBNR".into(), Cell::Amount(65411.2786)),
+                ("share of GDP".into(), Cell::Share(0.0345)),
+            ],
+            currency: Some("XOF".into()),
             facts: vec![("method".into(), "mack".into())],
             notes: vec!["Read this first.".into()],
             tables: vec![
@@ -349,6 +392,13 @@ mod tests {
                     ],
                     heat: Heat::Whole,
                 },
+                ReportTable::new(
+                    "years",
+                    "By year",
+                    &["year", "coverage"],
+                    vec![vec![Cell::Year(2027), Cell::Share(0.5)]],
+                ),
+                ReportTable::new("limits", "Limits", &["case", "claims"], vec![]),
             ],
             charts: vec![BarChart {
                 title: "Ultimate".into(),
@@ -383,7 +433,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         let written = write(&sample(), &(), &path).unwrap();
-        assert_eq!(written, [path.clone(), dir.path().join("out.triangle.csv")]);
+        assert_eq!(
+            written,
+            [
+                path.clone(),
+                dir.path().join("out.triangle.csv"),
+                dir.path().join("out.years.csv"),
+                dir.path().join("out.limits.csv"),
+            ]
+        );
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "origin,ultimate\n2024,1234.50\ntotal,\n"
@@ -391,6 +449,15 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&written[1]).unwrap(),
             "origin,0,1\n2024,10,30\n2025,20,\n"
+        );
+        // A year as written, a share as its fraction for programs; an empty table, its header.
+        assert_eq!(
+            std::fs::read_to_string(&written[2]).unwrap(),
+            "year,coverage\n2027,0.500000\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&written[3]).unwrap(),
+            "case,claims\n"
         );
     }
 }

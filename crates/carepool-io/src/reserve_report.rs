@@ -8,9 +8,14 @@ use carepool_actuarial::{OriginReserve, Reserve};
 const VALUE: u8 = 0;
 const FACTOR: u8 = 4;
 
-pub fn reserve_report(reserve: &Reserve) -> Report {
+/// `currency` is the amounts' when known (a study of the database's claims).
+pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
     Report {
         title: format!("Reserves: {}", method_title(reserve)),
+        headline: headline(reserve),
+        currency: currency
+            .filter(|_| reserve.measure != Some("count"))
+            .map(str::to_string),
         facts: facts(reserve),
         // What makes the results doubtful is read first.
         notes: (reserve.warnings.iter())
@@ -78,6 +83,33 @@ fn method_title(reserve: &Reserve) -> &'static str {
         "cape-cod" => "Cape Cod",
         other => other,
     }
+}
+
+/// The totals: ultimate, reserve, IBNR and RBNP where known, and what is still owed in all.
+fn headline(reserve: &Reserve) -> Vec<(String, Cell)> {
+    let total = &reserve.total;
+    // Counts of claims are not money.
+    let value = |v: f64| match reserve.measure {
+        Some("count") => Cell::Number(v, 0),
+        _ => Cell::Amount(v),
+    };
+    let mut headline = vec![
+        ("ultimate".to_string(), value(total.ultimate)),
+        ("reserve".to_string(), value(total.reserve)),
+    ];
+    if let Some(ibnr) = total.ibnr {
+        headline.push(("IBNR".into(), value(ibnr)));
+    }
+    if let Some(rbnp) = total.rbnp {
+        headline.push(("RBNP".into(), value(rbnp)));
+    }
+    if let Some(owed) = reserve.still_owed() {
+        headline.push(("still owed (IBNR + RBNP)".into(), value(owed)));
+    }
+    if let Some(error) = total.standard_error {
+        headline.push(("standard error".into(), value(error)));
+    }
+    headline
 }
 
 fn facts(reserve: &Reserve) -> Vec<(String, String)> {

@@ -157,6 +157,22 @@ impl Registry {
         rows.iter().map(|r| typed(r)).collect()
     }
 
+    /// The currency the registry's amounts are in: the one its schemes keep (a scheme's
+    /// versions cannot change it). None before a scheme is loaded, or when schemes keep
+    /// different currencies.
+    pub async fn currency(&self) -> Result<Option<String>, ServiceError> {
+        let mut currencies = std::collections::BTreeSet::new();
+        for code in self.store.scheme_codes().await? {
+            if let Some(latest) = self.scheme_versions(&code).await?.pop() {
+                currencies.insert(latest.currency);
+            }
+        }
+        Ok(match currencies.len() {
+            1 => currencies.pop_first(),
+            _ => None,
+        })
+    }
+
     /// Every version of a scheme, oldest first.
     pub async fn scheme_versions(&self, code: &str) -> Result<Vec<SchemeDefinition>, ServiceError> {
         schemes::versions(self.store.as_ref(), code).await

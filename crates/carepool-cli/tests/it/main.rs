@@ -348,7 +348,7 @@ fn claims_story(cli: Cli) {
     assert!(out.contains("1 in_review"), "{out}");
     let out = cli.ok(&["claims", "show", "CHR-HD/H-0001"]);
     assert!(
-        out.contains("claim CHR-HD/H-0001: partially_approved"),
+        out.contains("claim CHR-HD/H-0001: partially_approved (member M0002, facility CHR-HD); amounts in XOF"),
         "{out}"
     );
     assert!(
@@ -357,7 +357,7 @@ fn claims_story(cli: Cli) {
     );
     let queue = cli.ok(&["claims", "list", "--status", "in_review"]);
     assert!(
-        queue.contains("CHR-HD/H-0004") && queue.ends_with("\n1 claim(s)\n"),
+        queue.contains("CHR-HD/H-0004") && queue.ends_with("\n1 claim(s), amounts in XOF\n"),
         "{queue}"
     );
     assert!(queue.contains("duplicate_claim"), "{queue}");
@@ -446,7 +446,7 @@ fn claims_story(cli: Cli) {
     // A payment run is proposed, then released; the machine's account may take both steps.
     let out = cli.ok(&["claims", "pay", "--period", "2025-08"]);
     assert!(
-        out.contains("2025-08/provider/CHR-HD: 1 claim(s), 8800.00"),
+        out.contains("2025-08/provider/CHR-HD: 1 claim(s), 8,800.00 XOF to provider CHR-HD"),
         "{out}"
     );
     assert!(
@@ -734,7 +734,14 @@ fn reserve_story(cli: &Cli) {
         &valued,
     ]
     .concat());
-    assert_eq!(from_file, from_db.replace("db.json", "file.json"));
+    // The same study; the database knows its currency, a file does not say it.
+    assert!(from_db.contains(" development (INR): "), "{from_db}");
+    assert_eq!(
+        from_file,
+        from_db
+            .replace("db.json", "file.json")
+            .replace(" (INR)", "")
+    );
     assert_eq!(read("db.json"), read("file.json"));
     let study: serde_json::Value = serde_json::from_str(&read("db.json")).unwrap();
     assert_eq!(study["development"], "paid");
@@ -1161,7 +1168,7 @@ fn the_demo_builds_a_scheme_and_says_where_to_look() {
         let output = cli.ok(hint);
         if hint.contains(&"in_review") {
             assert!(
-                output.ends_with(&format!("\n{in_review} claim(s)\n")),
+                output.contains(&format!("\n{in_review} claim(s), amounts in ")),
                 "{output}"
             );
         }

@@ -2,7 +2,7 @@
 //! or opened from a USB stick. Numbers are coloured by size where the table asks for a heat map;
 //! charts are inline SVG.
 
-use super::{BarChart, Cell, Heat, Report, ReportTable};
+use super::{BarChart, Cell, Heat, Report, ReportTable, grouped};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const STYLE: &str = "
@@ -15,6 +15,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; }
 .notes { background: #fff8e1; padding: 0.5rem 1rem; border-left: 4px solid #f0b400; }
+.headline { font-size: 1.1rem; } .headline dd { font-weight: 600; font-variant-numeric: tabular-nums; }
+.more { color: #57606a; font-style: italic; }
 svg text { font-size: 12px; font-family: system-ui, sans-serif; }
 ";
 
@@ -31,6 +33,22 @@ pub fn render(report: &Report) -> String {
             }
             body {
                 h1 { (report.title) }
+                @if let Some(currency) = &report.currency {
+                    p { "Amounts in " (currency) "." }
+                }
+                @if !report.headline.is_empty() {
+                    dl class="headline" {
+                        @for (name, value) in &report.headline {
+                            dt { (name) }
+                            dd {
+                                (shown(value))
+                                @if let (Cell::Amount(_), Some(currency)) = (value, &report.currency) {
+                                    " " (currency)
+                                }
+                            }
+                        }
+                    }
+                }
                 dl {
                     @for (name, value) in &report.facts {
                         dt { (name) } dd { (value) }
@@ -55,27 +73,20 @@ pub fn render(report: &Report) -> String {
     page.into_string()
 }
 
-/// A number with its decimals and thousands grouped by commas.
-fn grouped(value: f64, decimals: u8) -> String {
-    let text = super::fixed(value, decimals);
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(digits) => ("-", digits),
-        None => ("", text.as_str()),
-    };
-    let (whole, fraction) = digits.split_once('.').map_or((digits, ""), |(w, f)| (w, f));
-    let mut out = String::with_capacity(text.len() + whole.len() / 3 + 1);
-    out.push_str(sign);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
+/// The most rows a table shows on the page: a study's cells may be a million; the CSV and the
+/// workbook hold them all.
+pub const MAX_PAGE_ROWS: usize = 500;
+
+/// A cell as the page shows it: numbers grouped, shares as percentages, years as they are.
+fn shown(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => text.clone(),
+        Cell::Number(value, decimals) => grouped(*value, *decimals),
+        Cell::Share(share) => format!("{}%", super::fixed(share * 100.0, 2)),
+        Cell::Year(year) => year.to_string(),
+        Cell::Amount(value) => grouped(*value, 2),
+        Cell::Empty => String::new(),
     }
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
 }
 
 /// The background of a number at `share` (0 to 1) of its scale: pale to deep blue.
@@ -112,26 +123,37 @@ fn heat_scales(table: &ReportTable) -> Vec<Option<(f64, f64)>> {
 
 fn table_markup(table: &ReportTable) -> Markup {
     let scales = heat_scales(table);
+    let more = table.rows.len().saturating_sub(MAX_PAGE_ROWS);
     html! {
         h2 { (table.title) }
-        table {
-            thead { tr { @for name in &table.header { th { (name) } } } }
-            tbody {
-                @for row in &table.rows {
-                    tr {
-                        @for (c, cell) in row.iter().enumerate() {
-                            @match cell {
-                                Cell::Text(text) => td { (text) },
-                                Cell::Empty => td {},
-                                Cell::Number(value, decimals) => {
-                                    @let style = scales.get(c).copied().flatten().map(|(low, high)| {
-                                        heat_style(if high > low { (value - low) / (high - low) } else { 0.0 })
-                                    });
-                                    td class="n" style=[style] { (grouped(*value, *decimals)) }
+        @if table.rows.is_empty() {
+            p class="more" { "No rows: nothing in the data falls in this table." }
+        } @else {
+            table {
+                thead { tr { @for name in &table.header { th { (name) } } } }
+                tbody {
+                    @for row in table.rows.iter().take(MAX_PAGE_ROWS) {
+                        tr {
+                            @for (c, cell) in row.iter().enumerate() {
+                                @match cell {
+                                    Cell::Text(text) => td { (text) },
+                                    Cell::Empty => td {},
+                                    Cell::Number(value, decimals) => {
+                                        @let style = scales.get(c).copied().flatten().map(|(low, high)| {
+                                            heat_style(if high > low { (value - low) / (high - low) } else { 0.0 })
+                                        });
+                                        td class="n" style=[style] { (grouped(*value, *decimals)) }
+                                    }
+                                    other => td class="n" { (shown(other)) },
                                 }
                             }
                         }
                     }
+                }
+            }
+            @if more > 0 {
+                p class="more" {
+                    "… and " (grouped(more as f64, 0)) " more rows: the CSV (" (table.name) ") and the workbook hold all " (grouped(table.rows.len() as f64, 0)) "."
                 }
             }
         }
@@ -256,5 +278,44 @@ mod tests {
         assert!(page.contains("<td class=\"n\">1,234.50</td>"));
         assert!(page.contains("<svg"));
         assert!(page.contains("<title>reserve: 10</title>"));
+    }
+
+    /// Headline figures grouped, amounts with the currency, shares as percentages, years as
+    /// years; an empty table says so.
+    #[test]
+    fn the_page_shows_figures_as_a_reader_expects() {
+        let page = render(&super::super::tests::sample());
+        assert!(page.contains("<p>Amounts in XOF.</p>"), "{page}");
+        assert!(
+            page.contains("<dt>IBNR</dt><dd>65,411.28 XOF</dd>"),
+            "{page}"
+        );
+        assert!(page.contains("<dd>3.45%</dd>"), "{page}");
+        assert!(
+            page.contains("<td class=\"n\">2027</td><td class=\"n\">50.00%</td>"),
+            "{page}"
+        );
+        assert!(page.contains("No rows: nothing in the data falls in this table."));
+    }
+
+    /// A table of a million cells shows its first rows and says where the rest are.
+    #[test]
+    fn a_long_table_shows_its_first_rows_and_points_to_the_files() {
+        let rows = (0..MAX_PAGE_ROWS + 1234)
+            .map(|i| vec![Cell::Number(i as f64, 0)])
+            .collect();
+        let table = ReportTable::new("cells", "Cells", &["n"], rows);
+        let markup = table_markup(&table).into_string();
+        assert_eq!(
+            markup.matches("<tr>").count(),
+            MAX_PAGE_ROWS + 1,
+            "the header and 500 rows"
+        );
+        assert!(
+            markup.contains(
+                "… and 1,234 more rows: the CSV (cells) and the workbook hold all 1,734."
+            ),
+            "{markup}"
+        );
     }
 }
