@@ -9,6 +9,7 @@ use carepool_actuarial::{Family, Glm, Link, Named};
 use carepool_core::registry::FieldError;
 use carepool_io::experience_files::{self, Extracts};
 use carepool_io::glm_file::{self, GlmColumns};
+use carepool_io::report::grouped;
 use carepool_service::Registry;
 use carepool_service::experience::{ExperienceOptions, study_error};
 use carepool_service::options::named;
@@ -154,12 +155,12 @@ fn finish(experience: &Experience, out: &ReportOut, currency: Option<&str>) -> R
     let written = out.write(&report, experience)?;
     let summary = &experience.summary;
     let rates = &summary.rates;
-    let shown = |value: Option<f64>| value.map_or("-".to_string(), |v| format!("{v:.2}"));
+    let shown = |value: Option<f64>| value.map_or("-".to_string(), |v| grouped(v, 2));
     out.say(&format!(
-        "{:.1} member-years ({:.1} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year",
-        rates.exposure,
-        summary.pending_exposure,
-        rates.claims,
+        "{} member-years ({} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year",
+        grouped(rates.exposure, 1),
+        grouped(summary.pending_exposure, 1),
+        grouped(rates.claims as f64, 0),
         shown(rates.incidence_per_1000),
         shown(rates.average_cost),
         shown(rates.risk_cost),

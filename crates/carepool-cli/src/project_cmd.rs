@@ -3,6 +3,7 @@
 
 use crate::report_out::ReportOut;
 use anyhow::{Context, Result, anyhow};
+use carepool_io::report::grouped;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -38,11 +39,13 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
     let (low, high) = tests.range;
     let base = &tests.base;
     args.report.say(&format!(
-        "level premium {:.2} per member ({:.2} per family) over {} years; stress tests {low:.2} to {high:.2}; refund {:.0}",
-        base.level_premium_per_member,
-        base.level_premium_per_family,
+        "level premium {} per member ({} per family) over {} years; stress tests {} to {}; refund {}",
+        grouped(base.level_premium_per_member, 2),
+        grouped(base.level_premium_per_family, 2),
         base.reserve.len(),
-        base.refund
+        grouped(low, 2),
+        grouped(high, 2),
+        grouped(base.refund, 0)
     ));
     args.report.said_written(written);
     Ok(())
@@ -58,15 +61,15 @@ fn costing(path: &Path, out: &ReportOut) -> Result<()> {
     let written = out.write(&report, &rows)?;
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
         out.say(&format!(
-            "{} to {}: cost {:.0} ({:.2}% of GDP) to {:.0} ({:.2}% of GDP); financing gap in {} {:.0}",
+            "{} to {}: cost {} ({:.2}% of GDP) to {} ({:.2}% of GDP); financing gap in {} {}",
             first.year,
             last.year,
-            first.total_cost,
+            grouped(first.total_cost, 0),
             first.share_of_gdp * 100.0,
-            last.total_cost,
+            grouped(last.total_cost, 0),
             last.share_of_gdp * 100.0,
             last.year,
-            last.financing_gap
+            grouped(last.financing_gap, 0)
         ));
     }
     out.said_written(written);

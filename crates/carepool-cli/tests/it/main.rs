@@ -339,7 +339,11 @@ fn claims_story(cli: Cli) {
     );
 
     // Claim 0004 arrives on 5 September: a run on 1 August leaves it for later.
-    let out = cli.ok(&["claims", "adjudicate", "--date", "2025-08-01"]);
+    let judged = cli.run(&["claims", "adjudicate", "--date", "2025-08-01"]);
+    assert!(judged.status.success(), "{judged:?}");
+    // Progress is for a terminal: nothing of it reaches a pipe or a log file.
+    assert_eq!(String::from_utf8_lossy(&judged.stderr), "");
+    let out = String::from_utf8(judged.stdout).unwrap();
     assert!(out.starts_with("8 claim(s) adjudicated: "), "{out}");
     assert!(
         out.contains("1 claim(s) received after the decision date wait"),
@@ -1247,7 +1251,7 @@ fn the_worked_projection_runs_from_the_command_line() {
         "projection.json",
     ]);
     assert!(
-        out.starts_with("level premium 298.26 per member (1325.86 per family) over 3 years; stress tests 247.65 to 489.76"),
+        out.starts_with("level premium 298.26 per member (1,325.86 per family) over 3 years; stress tests 247.65 to 489.76"),
         "{out}"
     );
     let json: serde_json::Value = serde_json::from_str(
@@ -1286,7 +1290,7 @@ fn the_worked_projection_runs_from_the_command_line() {
     let costing = example("projection/national-costing.toml");
     let out = cli.ok(&["project", "--costing", &costing, "--out", "costing.json"]);
     assert!(
-        out.starts_with("2027 to 2036: cost 252000000 (0.90% of GDP)"),
+        out.starts_with("2027 to 2036: cost 252,000,000 (0.90% of GDP)"),
         "{out}"
     );
     let rows: serde_json::Value = serde_json::from_str(
