@@ -297,7 +297,12 @@ impl ReserveStudy {
             factors: estimate.chain_ladder.factors.clone(),
             to_ultimate,
             notes: self.notes(known.is_some()),
-            warnings: falling_warning(triangle, &rows).into_iter().collect(),
+            // A triangle built from claims rises by construction; one read from a file may
+            // not be what it says.
+            warnings: match known {
+                Some(_) => vec![],
+                None => falling_warning(triangle, &rows).into_iter().collect(),
+            },
             origins: rows,
             total,
             triangle: TriangleTables::of(triangle),
@@ -458,7 +463,8 @@ fn falling_warning(triangle: &Triangle, rows: &[OriginReserve]) -> Option<String
         .filter(|row| row.reserve < 0.0)
         .map(|row| row.origin.as_str())
         .collect();
-    if negative.is_empty() && 3 * falls <= steps {
+    // A reserve below zero with nothing falling is the factors' doing (a tail below 1).
+    if falls == 0 || (negative.is_empty() && 3 * falls <= steps) {
         return None;
     }
     let mut warning = format!(
@@ -512,6 +518,21 @@ mod tests {
                 "The cumulative values fall in 2 of the triangle's 3 development steps, and the reserve of origin(s) 2024, 2025 is negative: a cumulative triangle only rises unless claims are recovered. If the values are each period's own, read the triangle as incremental."
             ]
         );
+    }
+
+    /// A negative reserve from a tail below 1, with nothing falling, is the factors' doing, and
+    /// a triangle built from claims is cumulative by construction: neither is warned of.
+    #[test]
+    fn a_reserve_below_zero_from_the_tail_alone_is_not_blamed_on_the_triangle() {
+        let mut shrinking = study(Method::ChainLadder, Development::Reported);
+        shrinking.chain_ladder.tail = 0.5;
+        let fit = shrinking.fit(&small(), None).unwrap();
+        assert!(fit.total.reserve < 0.0);
+        assert_eq!(fit.warnings, Vec::<String>::new());
+        let from_claims = study(Method::ChainLadder, Development::Reported)
+            .fit(&small(), Some(&known()))
+            .unwrap();
+        assert_eq!(from_claims.warnings, Vec::<String>::new());
     }
 
     fn known() -> Known {

@@ -7,7 +7,7 @@ use carepool_core::registry::{Location, Provider, district_of};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{CLAIMS, ClaimRow, claims};
 use carepool_schema::json::row_to_json;
-use carepool_service::{Query, Registry};
+use carepool_service::{Key, Query, Registry};
 use chrono::NaiveDate;
 use clap::Args;
 use std::collections::{HashMap, HashSet};
@@ -36,7 +36,7 @@ pub struct ListArgs {
 }
 
 pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
-    let mut query = Query::<ClaimRow>::page(0, u64::MAX >> 1);
+    let mut query = Query::<ClaimRow>::page(0, PAGE);
     if let Some(status) = &args.status {
         let status = ClaimStatus::parse("--status", status)
             .map_err(|error| anyhow::anyhow!("{}: {}", error.field, error.message))?;
@@ -49,24 +49,18 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
         Some(district) => Some(providers_in(registry, district).await?),
         None => None,
     };
-    let mut listed: Vec<ClaimRow> = registry
-        .list(&query)
-        .await?
-        .into_iter()
-        .filter(|claim| {
-            in_district
-                .as_ref()
-                .is_none_or(|p| p.contains(&claim.provider_id))
-        })
-        .filter(|claim| {
-            args.from
+    let mut listed: Vec<ClaimRow> = matching(registry, query, |claim: &ClaimRow| {
+        in_district
+            .as_ref()
+            .is_none_or(|p| p.contains(&claim.provider_id))
+            && args
+                .from
                 .is_none_or(|from| claim.incurred_date >= Some(from))
-        })
-        .filter(|claim| {
-            args.to
+            && args
+                .to
                 .is_none_or(|to| claim.incurred_date.is_some_and(|date| date <= to))
-        })
-        .collect();
+    })
+    .await?;
     listed.sort_by(|a, b| (a.received_date, &a.id).cmp(&(b.received_date, &b.id)));
     if args.json {
         // Each claim as the API lists it: every column, amounts as decimal strings.
@@ -113,21 +107,42 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
     Ok(())
 }
 
+/// Records read a page at a time: a national registry is not held in memory whole.
+const PAGE: u64 = 10_000;
+
+/// Every record `query` selects that `keep` keeps, read a page at a time.
+pub(crate) async fn matching<R: Record>(
+    registry: &Registry,
+    mut query: Query<R>,
+    keep: impl Fn(&R) -> bool,
+) -> Result<Vec<R>> {
+    let mut kept = Vec::new();
+    loop {
+        let page = registry.list(&query).await?;
+        let full = page.len() as u64 == query.limit();
+        let last = page.last().map(Key::of);
+        kept.extend(page.into_iter().filter(|record| keep(record)));
+        match (full, last) {
+            (true, Some(last)) => query = query.after(&last),
+            _ => return Ok(kept),
+        }
+    }
+}
+
 /// The codes of the facilities in `district`; an unknown district is an error, not an empty
 /// list, so a typing slip is not read as "no claims".
 async fn providers_in(registry: &Registry, district: &str) -> Result<HashSet<String>> {
-    let locations: HashMap<String, Location> = registry
-        .list(&Query::<Location>::page(0, u64::MAX >> 1))
-        .await?
-        .into_iter()
-        .map(|location| (location.code.clone(), location))
-        .collect();
+    let locations: HashMap<String, Location> =
+        matching(registry, Query::page(0, PAGE), |_: &Location| true)
+            .await?
+            .into_iter()
+            .map(|location| (location.code.clone(), location))
+            .collect();
     if locations.get(district).is_none_or(|l| l.kind != "district") {
         anyhow::bail!("--district: no district '{district}' in the registry's locations");
     }
-    let providers = registry
-        .list(&Query::<Provider>::page(0, u64::MAX >> 1))
-        .await?;
+    let providers: Vec<Provider> =
+        matching(registry, Query::page(0, PAGE), |_: &Provider| true).await?;
     Ok(providers
         .into_iter()
         .filter(|provider| district_of(&locations, &provider.location_code) == district)

@@ -345,7 +345,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                     carepool_io::preview_file::<R>(registry, &file, mode).await
                 })?
             } else {
-                let progress = Progress::counting(&format!("{}: writing", file.display()), "rows");
+                let progress = Progress::counting(&format!("writing {}", file.display()), "rows");
                 let handle = progress.clone();
                 let written = &move |n| handle.set(n);
                 let summary = with_record_type!(kind, R => {

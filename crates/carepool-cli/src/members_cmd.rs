@@ -22,12 +22,11 @@ pub async fn run(args: &MembersArgs, registry: &Registry) -> Result<()> {
     if args.name.trim().is_empty() {
         bail!("--name: give a part of the name to look for");
     }
-    let found: Vec<Member> = registry
-        .list(&Query::<Member>::page(0, u64::MAX >> 1))
-        .await?
-        .into_iter()
-        .filter(|member| name_matches(&args.name, &member.name))
-        .collect();
+    let found: Vec<Member> =
+        crate::claims_list::matching(registry, Query::page(0, 10_000), |member: &Member| {
+            name_matches(&args.name, &member.name)
+        })
+        .await?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&found)?);
         return Ok(());

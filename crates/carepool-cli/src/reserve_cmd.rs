@@ -7,8 +7,8 @@ use carepool_actuarial::{ClaimDates, Measure, Period, Reserve, ReserveError, Res
 use carepool_core::registry::FieldError;
 use carepool_io::report::grouped;
 use carepool_io::reserve_files::{self, Values};
-use carepool_service::Registry;
 use carepool_service::reserving::ReserveOptions;
+use carepool_service::{Registry, ServiceError};
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -188,7 +188,20 @@ fn naming_the_exposure_file(error: ReserveError, args: &ReserveArgs) -> anyhow::
 pub async fn run_on_database(args: &ReserveArgs, registry: &Registry) -> Result<()> {
     let checked = check(args)?;
     let today = chrono::Local::now().date_naive();
-    let reserve = registry.reserve(&checked.options, today).await?;
+    let reserve = registry
+        .reserve(&checked.options, today)
+        .await
+        .map_err(|error| match (&error, &args.exposure) {
+            // The exposure's problem is the --exposure file's: name it.
+            (ServiceError::Invalid(problems), Some(path))
+                if problems
+                    .iter()
+                    .any(|p| p.column.as_deref() == Some("exposure")) =>
+            {
+                anyhow::anyhow!("{}: {}", path.display(), problems[0].message)
+            }
+            _ => error.into(),
+        })?;
     let currency = registry.currency().await?;
     finish(&reserve, &args.report, currency.as_deref())
 }

@@ -42,7 +42,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     .iter()
                     .map(|y| {
                         vec![
-                            Cell::Text(y.year.to_string()),
+                            number(y.year as f64, 0),
                             number(y.members, 0),
                             number(y.families, 0),
                             number(y.risk_cost_per_member, 2),
@@ -63,7 +63,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     .flat_map(|y| {
                         y.lines.iter().map(move |l| {
                             vec![
-                                Cell::Text(y.year.to_string()),
+                                number(y.year as f64, 0),
                                 Cell::Text(l.name.clone()),
                                 number(l.incidence * 1000.0, 4),
                                 number(l.average_cost, 2),
@@ -82,7 +82,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
                     .iter()
                     .map(|r| {
                         vec![
-                            Cell::Text(r.year.to_string()),
+                            number(r.year as f64, 0),
                             number(r.opening, 0),
                             number(r.premium_income, 0),
                             number(r.claims, 0),

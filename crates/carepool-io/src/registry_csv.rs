@@ -26,7 +26,7 @@ pub enum CsvError {
         path: PathBuf,
         cause: std::io::Error,
     },
-    #[error("{path}: a registry file ends in .csv or .xlsx")]
+    #[error("{path}: carepool reads and writes .csv and .xlsx files")]
     Extension { path: PathBuf },
     #[error(transparent)]
     Service(#[from] ServiceError),

@@ -218,10 +218,6 @@ fn wide_rows(sheet: &mut Sheet) -> Result<Option<Cells>, FileError> {
     Ok((!sheet.has_problems()).then_some(cells))
 }
 
-/// Reads a claims extract: `incurred_date`, `received_date`, an optional `paid_date`, and the
-/// amount in `amount_column`; with a `status` column, rejected claims are left out and a claim
-/// not yet decided counts at its `claimed` amount (as on the live database). Other columns are
-/// ignored, so `carepool export claims` can be read as it is.
 /// The claims of an extract, and what in it makes a reserve doubtful.
 #[derive(Debug)]
 pub struct ClaimsExtract {
@@ -229,6 +225,10 @@ pub struct ClaimsExtract {
     pub warnings: Vec<String>,
 }
 
+/// Reads a claims extract: `incurred_date`, `received_date`, an optional `paid_date`, and the
+/// amount in `amount_column`; with a `status` column, rejected claims are left out and a claim
+/// not yet decided counts at its `claimed` amount (as on the live database). Other columns are
+/// ignored, so `carepool export claims` can be read as it is.
 pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<ClaimsExtract, FileError> {
     let mut sheet = Sheet::open(path)?;
     let incurred = sheet.required("incurred_date", "the date of service");

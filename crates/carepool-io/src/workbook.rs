@@ -127,8 +127,7 @@ fn cell_text(cell: &Data) -> Result<String, String> {
             text.clone()
         }
         Data::Int(number) => number.to_string(),
-        // The shortest text that reads back as the same number: 750.5, not 750.500000001.
-        Data::Float(number) => format!("{number}"),
+        Data::Float(number) => float_text(*number),
         Data::Bool(value) => value.to_string(),
         Data::DateTime(date) => match date.as_datetime() {
             Some(moment) if moment.time() == chrono::NaiveTime::MIN => {
@@ -140,6 +139,17 @@ fn cell_text(cell: &Data) -> Result<String, String> {
         Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
         Data::Error(error) => return Err(format!("the cell holds the error {error}")),
     })
+}
+
+/// A number as the sheet shows it: the shortest text that reads back as the same number
+/// (750.5), and a computed amount a hair off its cents (=750*1.1 is 825.0000000000001) as the
+/// cents the spreadsheet shows, so that it is not refused for decimals nobody typed.
+fn float_text(number: f64) -> String {
+    let cents = (number * 100.0).round();
+    match (number * 100.0 - cents).abs() < 1e-6 {
+        true => format!("{}", cents / 100.0),
+        false => format!("{number}"),
+    }
 }
 
 /// Writes `rows` of `table` as a workbook of one sheet named after the table: the CSV's header,
@@ -336,6 +346,17 @@ mod tests {
     }
 
     #[test]
+    fn a_computed_amount_reads_as_the_cents_it_shows() {
+        assert_eq!(float_text(750.0 * 1.1), "825");
+        assert_eq!(float_text(0.1 + 0.2), "0.3");
+        assert_eq!(float_text(1234567.89), "1234567.89");
+        assert_eq!(float_text(28.5), "28.5");
+        // A number that is not an amount keeps its decimals, and a third decimal still shows.
+        assert_eq!(float_text(0.123456), "0.123456");
+        assert_eq!(float_text(12.345), "12.345");
+    }
+
+    #[test]
     fn only_csv_and_xlsx_are_registry_files() {
         assert_eq!(FileKind::of(Path::new("m.csv")).unwrap(), FileKind::Csv);
         assert_eq!(FileKind::of(Path::new("M.XLSX")).unwrap(), FileKind::Xlsx);
@@ -343,7 +364,7 @@ mod tests {
             let error = FileKind::of(Path::new(name)).unwrap_err().to_string();
             assert_eq!(
                 error,
-                format!("{name}: a registry file ends in .csv or .xlsx")
+                format!("{name}: carepool reads and writes .csv and .xlsx files")
             );
         }
     }

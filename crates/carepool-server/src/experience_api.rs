@@ -29,11 +29,6 @@ json_schema!(ExperienceOptionsSchema, "ExperienceOptions", {
     }
 });
 
-/// The experience study on the live database (docs/EXPERIENCE.md)
-///
-/// Exposure, incidence, average cost, base table, relativities, GLMs and diagnostics. The body
-/// gives the options, all optional: no body, `null` or `{}` studies every family over the last
-/// three calendar years to today.
 /// The study's answer (docs/EXPERIENCE.md): amounts are decimal strings
 /// ([`crate::openapi::Amount`]); exposures, rates and relativities numbers.
 struct ExperienceSchema;
@@ -76,6 +71,11 @@ json_schema!(RatesSchema, "ExperienceRates", {
     }
 });
 
+/// The experience study on the live database (docs/EXPERIENCE.md)
+///
+/// Exposure, incidence, average cost, base table, relativities, GLMs and diagnostics. The body
+/// gives the options, all optional: no body, `null` or `{}` studies every family over the last
+/// three calendar years to today.
 #[utoipa::path(post, path = "/api/experience", tag = STUDIES,
     request_body = inline(Option<ExperienceOptionsSchema>),
     responses(

@@ -299,13 +299,13 @@ fn command_line_story(cli: Cli) {
     }
     let error = cli.fails(&["export", "members", "--out", "members.txt"]);
     assert!(
-        error.contains("members.txt: a registry file ends in .csv or .xlsx"),
+        error.contains("members.txt: carepool reads and writes .csv and .xlsx files"),
         "{error}"
     );
     assert!(!cli.dir.path().join("members.txt").exists());
     let error = cli.fails(&["import", "members", "members.txt"]);
     assert!(
-        error.contains("a registry file ends in .csv or .xlsx"),
+        error.contains("carepool reads and writes .csv and .xlsx files"),
         "{error}"
     );
 
@@ -1306,6 +1306,20 @@ fn the_worked_projection_runs_from_the_command_line() {
     cli.ok(&["project", "--costing", &costing, "--out", "costing.html"]);
     let error = cli.fails(&["project", "--out", "x.json"]);
     assert!(error.contains("--assumptions"), "{error}");
+    // The environment's CAREPOOL_DB is nobody's mistake; a --db typed for a file study is.
+    let error = cli.fails(&[
+        "--db",
+        "sqlite://other.db",
+        "project",
+        "--assumptions",
+        &assumptions,
+        "--out",
+        "x.json",
+    ]);
+    assert!(
+        error.contains("carepool project opens no database: --db not used"),
+        "{error}"
+    );
     assert!(!cli.dir.path().join("unused.db").exists());
 }
 
