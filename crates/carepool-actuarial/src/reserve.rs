@@ -299,10 +299,13 @@ impl ReserveStudy {
             notes: self.notes(known.is_some()),
             // A triangle built from claims rises by construction; one read from a file may
             // not be what it says.
-            warnings: match known {
-                Some(_) => vec![],
-                None => falling_warning(triangle, &rows).into_iter().collect(),
-            },
+            warnings: empty_origins_warning(&rows)
+                .into_iter()
+                .chain(match known {
+                    Some(_) => None,
+                    None => falling_warning(triangle, &rows),
+                })
+                .collect(),
             origins: rows,
             total,
             triangle: TriangleTables::of(triangle),
@@ -445,6 +448,29 @@ impl Reserve {
     }
 }
 
+/// The latest origins with nothing known at all: the valuation date is most likely after the
+/// data's end (an extract taken earlier, a database not yet fed), and their reserve of 0 says
+/// nothing.
+fn empty_origins_warning(rows: &[OriginReserve]) -> Option<String> {
+    let empty: Vec<&str> = rows
+        .iter()
+        .rev()
+        .take_while(|row| row.latest == 0.0)
+        .map(|row| row.origin.as_str())
+        .collect();
+    let (last, first) = (empty.first()?, empty.last()?);
+    if empty.len() == rows.len() {
+        return None;
+    }
+    let origins = match empty.len() {
+        1 => format!("Origin {last} has"),
+        n => format!("The last {n} origins, {first} to {last}, have"),
+    };
+    Some(format!(
+        "{origins} nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); their reserve of 0 is not an estimate."
+    ))
+}
+
 /// A cumulative triangle only rises, unless claims are recovered: one that falls in many cells,
 /// or gives an origin a negative reserve, is most likely each period's own values read as
 /// cumulative.
@@ -518,6 +544,30 @@ mod tests {
                 "The cumulative values fall in 2 of the triangle's 3 development steps, and the reserve of origin(s) 2024, 2025 is negative: a cumulative triangle only rises unless claims are recovered. If the values are each period's own, read the triangle as incremental."
             ]
         );
+    }
+
+    /// Origins after the data's end have nothing known: the reserve says so rather than give
+    /// them an IBNR of 0 as if it were estimated.
+    #[test]
+    fn origins_after_the_data_are_warned_of() {
+        let late = Triangle::new(
+            vec!["2023".into(), "2024".into(), "2025".into()],
+            vec![vec![100.0, 200.0, 240.0], vec![0.0, 0.0], vec![0.0]],
+        )
+        .unwrap();
+        let fit = study(Method::ChainLadder, Development::Reported)
+            .fit(&late, None)
+            .unwrap();
+        assert_eq!(
+            fit.warnings,
+            [
+                "The last 2 origins, 2024 to 2025, have nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); their reserve of 0 is not an estimate."
+            ]
+        );
+        let fit = study(Method::ChainLadder, Development::Reported)
+            .fit(&small(), Some(&known()))
+            .unwrap();
+        assert_eq!(fit.warnings, Vec::<String>::new());
     }
 
     /// A negative reserve from a tail below 1, with nothing falling, is the factors' doing, and

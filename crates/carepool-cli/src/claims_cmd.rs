@@ -243,7 +243,8 @@ fn payment_run(report: &PaymentReport, currency: Option<&str>) -> String {
         _ => {
             text += &format!(
                 "payment run {run} proposed by {proposed_by}: {totals}\n\
-                 nothing is paid until another finance officer releases it: \
+                 nothing is paid until another user than its proposer releases it (a machine's \
+                 own account may release what it proposed): \
                  carepool claims pay --release {run}\n"
             );
         }

@@ -75,8 +75,16 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
         outln!("no claim matches");
         return Ok(());
     }
+    // Columns as wide as their longest value: ids of a national scheme are long.
+    let claim_width = listed.iter().map(|c| c.id.len()).max().unwrap_or(0).max(5);
+    let member_width = listed
+        .iter()
+        .map(|c| c.member_id.len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
     outln!(
-        "{:<24} {:<18} {:<12} {:<10} {:<10} {:>14} {:>14}  reasons",
+        "{:<claim_width$} {:<18} {:<member_width$} {:<10} {:<10} {:>14} {:>14}  reasons",
         "claim",
         "status",
         "member",
@@ -87,7 +95,7 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
     );
     for claim in &listed {
         outln!(
-            "{:<24} {:<18} {:<12} {:<10} {:<10} {:>14} {:>14}  {}",
+            "{:<claim_width$} {:<18} {:<member_width$} {:<10} {:<10} {:>14} {:>14}  {}",
             claim.id,
             claim.status.as_str(),
             claim.member_id,
@@ -97,14 +105,27 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
             claim.received_date,
             claim.claimed.grouped(),
             claim.approved.grouped(),
-            claim.reasons.join(", ")
+            distinct(&claim.reasons).join(", ")
         );
     }
     match registry.currency().await? {
-        Some(currency) => outln!("{} claim(s), amounts in {currency}", listed.len()),
-        None => outln!("{} claim(s)", listed.len()),
+        Some(currency) => outln!(
+            "{} claim(s), amounts in {currency}",
+            crate::output::count(listed.len() as u64)
+        ),
+        None => outln!("{} claim(s)", crate::output::count(listed.len() as u64)),
     }
     Ok(())
+}
+
+/// Each reason once, in the order first given: a code repeated line by line says no more.
+fn distinct(reasons: &[String]) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    reasons
+        .iter()
+        .map(String::as_str)
+        .filter(|reason| seen.insert(*reason))
+        .collect()
 }
 
 /// Records read a page at a time: a national registry is not held in memory whole.
@@ -148,4 +169,25 @@ async fn providers_in(registry: &Registry, district: &str) -> Result<HashSet<Str
         .filter(|provider| district_of(&locations, &provider.location_code) == district)
         .map(|provider| provider.code)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_reason_is_listed_once_in_the_order_given() {
+        let reasons: Vec<String> = [
+            "duplicate_claim",
+            "cost_sharing",
+            "above_tariff",
+            "cost_sharing",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            distinct(&reasons),
+            ["duplicate_claim", "cost_sharing", "above_tariff"]
+        );
+    }
 }

@@ -157,7 +157,7 @@ fn finish(experience: &Experience, out: &ReportOut, currency: Option<&str>) -> R
     let rates = &summary.rates;
     let shown = |value: Option<f64>| value.map_or("-".to_string(), |v| grouped(v, 2));
     out.say(&format!(
-        "{} member-years ({} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year",
+        "{} member-years ({} pending), {} claims: {} per 1,000 members a year, average cost {}, risk cost {} per member-year, {} per family-year{}",
         grouped(rates.exposure, 1),
         grouped(summary.pending_exposure, 1),
         grouped(rates.claims as f64, 0),
@@ -165,6 +165,7 @@ fn finish(experience: &Experience, out: &ReportOut, currency: Option<&str>) -> R
         shown(rates.average_cost),
         shown(rates.risk_cost),
         shown(summary.risk_cost_per_family),
+        currency.map_or(String::new(), |c| format!(" ({c})")),
     ));
     if experience.settings.asked_to.is_some() {
         // The first note says where the data ended and why.

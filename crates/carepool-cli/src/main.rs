@@ -89,7 +89,7 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
-    /// Claims: import, adjudicate, review, pay, show, cover.
+    /// Claims: import, adjudicate, list, review, pay, show, cover.
     #[command(subcommand)]
     Claims(claims_cmd::ClaimsCommand),
     /// Every version of a registry record, oldest first, with who made it and when.
@@ -398,7 +398,12 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 }
             });
             if let Some(path) = out {
-                outln!("{}: {count} {} written", path.display(), table.name);
+                outln!(
+                    "{}: {} {} written",
+                    path.display(),
+                    output::count(count),
+                    table.name
+                );
             }
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
@@ -461,9 +466,9 @@ impl ImportSaid {
         let mut text = format!(
             "{}{dry_run}: {} new, {} changed, {} unchanged {}",
             file.display(),
-            summary.new,
-            summary.changed.len(),
-            summary.unchanged,
+            output::count(summary.new),
+            output::count(summary.changed.len() as u64),
+            output::count(summary.unchanged),
             table.name
         );
         match &summary.rejects_file {

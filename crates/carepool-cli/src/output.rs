@@ -33,6 +33,11 @@ pub fn reader_gone(error: &anyhow::Error) -> bool {
     })
 }
 
+/// A count as people read it: 27,306.
+pub fn count(n: impl Into<u64>) -> String {
+    carepool_io::report::grouped(n.into() as f64, 0)
+}
+
 /// `println!` for the command's output: a reader gone ends the command quietly.
 macro_rules! outln {
     ($($arg:tt)*) => {

@@ -1,6 +1,6 @@
 //! `carepool synth`: a calibrated synthetic scheme, as CSV files or straight into a database.
 
-use crate::output::outln;
+use crate::output::{count, outln};
 use crate::progress::Progress;
 use anyhow::{Context, Result};
 use carepool_core::dates::add_months;
@@ -68,14 +68,14 @@ pub fn generate(
 pub fn describe(written: &Written) -> String {
     format!(
         "{} families, {} members ({} pending), {} contributions, {} claims with {} lines ({} more incurred but not yet received), {} facilities",
-        written.families,
-        written.members,
-        written.pending,
-        written.contributions,
-        written.claims,
-        written.claim_lines,
-        written.unreported_claims,
-        written.providers
+        count(written.families),
+        count(written.members),
+        count(written.pending),
+        count(written.contributions),
+        count(written.claims),
+        count(written.claim_lines),
+        count(written.unreported_claims),
+        count(written.providers)
     )
 }
 

@@ -2,7 +2,7 @@
 //! per factor's relativities), with charts of the exposure by period, the relativities by age
 //! and sex, and the base table's risk cost.
 
-use crate::report::{BarChart, Cell, Heat, Report, ReportTable};
+use crate::report::{BarChart, Cell, Heat, Report, ReportTable, grouped};
 use carepool_actuarial::GlmFit;
 use carepool_actuarial::Named;
 use carepool_actuarial::experience::{Experience, Factor, OneWay, Rates};
@@ -140,8 +140,11 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
-            ("members".into(), settings.members.to_string()),
-            ("claims given".into(), settings.claims_given.to_string()),
+            ("members".into(), grouped(settings.members as f64, 0)),
+            (
+                "claims given".into(),
+                grouped(settings.claims_given as f64, 0),
+            ),
         ],
         notes,
         tables,

@@ -112,7 +112,9 @@ pub enum StudyError {
     },
     #[error("no member was covered between {from} and {to}")]
     NoExposure { from: NaiveDate, to: NaiveDate },
-    #[error("the data end on {end}, {why}; the study starts later, on {from}")]
+    #[error(
+        "the study starts on {from}, after the data end on {end} ({why}): give --from and --to on or before {end}"
+    )]
     DataEnd {
         from: NaiveDate,
         end: NaiveDate,

@@ -42,6 +42,28 @@ pub struct Rates {
     pub risk_cost: Option<f64>,
 }
 
+/// The last periods with members covered and no claim, after periods with claims: most likely
+/// claims that have not reached the data yet, which lower every rate.
+fn silent_periods_note(periods: &[PeriodRow]) -> Option<String> {
+    let silent: Vec<&str> = periods
+        .iter()
+        .rev()
+        .take_while(|p| p.rates.claims == 0 && p.rates.exposure > 0.0)
+        .map(|p| p.period.as_str())
+        .collect();
+    let (last, first) = (silent.first()?, silent.last()?);
+    if silent.len() == periods.len() {
+        return None;
+    }
+    let which = match silent.len() {
+        1 => format!("The last period, {last}, has"),
+        n => format!("The last {n} periods, {first} to {last}, have"),
+    };
+    Some(format!(
+        "{which} members covered and no claim: if the claims have not reached the data yet, end the study (--to) where they do; these member-years lower every rate."
+    ))
+}
+
 fn ratio(top: f64, bottom: f64) -> Option<f64> {
     (bottom > 0.0).then(|| top / bottom)
 }
@@ -439,6 +461,7 @@ impl Tables<'_> {
         for &factor in &factors {
             relativities.push(self.one_way(factor)?);
         }
+        let periods = self.period_rows();
         let mut notes = vec![
             "Exposure counts exact days of active cover; a day is 1/365 of a year (1/366 in a leap year). Pending members are counted apart and left out of the rates.".to_string(),
             "Claims are counted by incurred date (admission, or the visit), for the members and days in the exposure; rejected claims and claims of pending, uncovered or unknown members are left out of the rates.".to_string(),
@@ -450,6 +473,7 @@ impl Tables<'_> {
                 factor.name()
             ));
         }
+        notes.extend(silent_periods_note(&periods));
         Ok(Experience {
             settings: Settings {
                 from: self.study.from,
@@ -462,7 +486,7 @@ impl Tables<'_> {
                 members: self.data.member_count(),
                 claims_given: self.data.claim_count(),
             },
-            periods: self.period_rows(),
+            periods,
             base_table: self.base_table(&summary),
             glm: self.glm(&relativities),
             relativities,

@@ -505,6 +505,26 @@ fn exposure_stops_where_the_data_end() {
     let error = study("2025-07-01", "2025-12-31").run(&extract).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "the data end on 2025-06-30, the latest day a claim was received: the data say nothing of the days after it; the study starts later, on 2025-07-01"
+        "the study starts on 2025-07-01, after the data end on 2025-06-30 (the latest day a claim was received: the data say nothing of the days after it): give --from and --to on or before 2025-06-30"
     );
+}
+
+/// Periods at the end with cover and no claim are pointed out: claims that have not arrived
+/// would otherwise lower the rates without a word.
+#[test]
+fn covered_periods_without_claims_at_the_end_are_pointed_out() {
+    let members = [member("A", vec![span("2024-01-01", "2025-12-31")])];
+    let mut data = data(&members);
+    data.add_claim(&claim("A", "2024-06-10", 100));
+    let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
+    assert!(
+        experience.notes.iter().any(|n| n.starts_with(
+            "The last period, 2025, has members covered and no claim: if the claims have not reached the data yet"
+        )),
+        "{:?}",
+        experience.notes
+    );
+    data.add_claim(&claim("A", "2025-03-10", 100));
+    let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
+    assert!(!experience.notes.iter().any(|n| n.contains("no claim")));
 }

@@ -551,7 +551,7 @@ fn synth_story(cli: Cli) {
     };
     let run = |args: Vec<String>| cli.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let described = run(args(&["--out", "data"]));
-    assert!(described.starts_with("data: 1500 families"), "{described}");
+    assert!(described.starts_with("data: 1,500 families"), "{described}");
     let loaded = run(args(&["--run-months"]));
     assert!(
         loaded.contains(described.trim_start_matches("data: ").trim()),
