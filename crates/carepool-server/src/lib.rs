@@ -11,6 +11,7 @@ mod connections;
 mod costing_api;
 mod error;
 mod experience_api;
+pub mod headers;
 mod intake;
 mod json_writes;
 mod openapi;
@@ -118,8 +119,10 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
             state.clone(),
             auth::identify,
         ))
-        // Outermost: a write that is not JSON is refused before its caller is looked up.
+        // A write that is not JSON is refused before its caller is looked up.
         .layer(middleware::from_fn(json_writes::require_json))
+        // Outermost: every answer, refusals included, carries the security headers.
+        .layer(middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 

@@ -194,6 +194,57 @@ pub async fn a_write_that_is_not_json_is_refused(h: Harness) {
     assert_eq!(h.dump().await, before, "no run proposed");
 }
 
+/// Every answer carries the security headers, whatever it is: an open document, a refusal of
+/// an unknown caller, a write that is not JSON (refused before the caller is looked up), an
+/// unknown route, and a signed-in answer with personal data.
+pub async fn every_answer_carries_the_security_headers(h: Harness) {
+    load_registry(&h).await;
+    let token = h.token(Role::EnrolmentOfficer).await;
+    let app = carepool_server::router(h.registry.clone());
+    let cases = [
+        ("GET", "/api/openapi.json", None, "application/json", 200),
+        ("GET", "/api/members", None, "application/json", 401),
+        ("POST", "/api/members", Some(&token), "text/plain", 415),
+        ("GET", "/api/nowhere", Some(&token), "application/json", 404),
+        (
+            "GET",
+            "/api/members/M1",
+            Some(&token),
+            "application/json",
+            200,
+        ),
+    ];
+    for (method, uri, token, content_type, status) in cases {
+        let mut request = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", content_type);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let body = match method {
+            "POST" => axum::body::Body::from("id=M9"),
+            _ => axum::body::Body::empty(),
+        };
+        let request = request.body(body).unwrap();
+        let answer = tower::ServiceExt::oneshot(app.clone(), request)
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), status, "{method} {uri}");
+        let headers = answer.headers();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(
+            header("content-security-policy"),
+            Some(carepool_server::headers::POLICY),
+            "{method} {uri}"
+        );
+        assert_eq!(header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(header("x-frame-options"), Some("DENY"));
+        assert_eq!(header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(header("cache-control"), Some("no-store"), "{method} {uri}");
+    }
+}
+
 /// A NUL byte, a line break or a novel in a text field, or a date before 1900, is refused with
 /// its line and column (a file) or field (the API), on both databases, and nothing is written.
 pub async fn text_a_database_cannot_keep_is_refused_where_it_comes_in(h: Harness) {
