@@ -122,7 +122,11 @@ pub async fn identify(
                     let sent = request.headers().get(CSRF_HEADER).map(|v| v.as_bytes());
                     // Signing in again over a live session is not a write of the session's.
                     let signing_in = request.uri().path() == sessions::SIGN_IN_PATH;
-                    if writes && !signing_in && sent != Some(session.csrf_token.as_bytes()) {
+                    // Compared in constant time: the comparison says nothing of how much matched.
+                    let matches = sent.is_some_and(|sent| {
+                        constant_time_eq::constant_time_eq(sent, session.csrf_token.as_bytes())
+                    });
+                    if writes && !signing_in && !matches {
                         return Err(ApiError::forbidden(format!(
                             "a write made with a session cookie must send its CSRF token in {CSRF_HEADER}"
                         )));

@@ -111,6 +111,32 @@ impl Registry {
         }))
     }
 
+    /// The user's sessions still on, each ended from now: rows to write.
+    pub(crate) async fn sessions_ended_now(
+        &self,
+        user_name: &str,
+    ) -> Result<Vec<carepool_schema::Row>, ServiceError> {
+        let now = self.clock().unix_seconds();
+        let rows = self
+            .store
+            .rows_where_in(
+                &SESSIONS,
+                carepool_schema::access_tables::sessions::USER_NAME.index(),
+                &[user_name.to_string()],
+            )
+            .await?;
+        let mut ended = Vec::new();
+        for row in rows {
+            let mut session = SessionRow::from_row(&row)
+                .map_err(|e| ServiceError::Corrupt(format!("stored session: {e}")))?;
+            if session.expires_at > now {
+                session.expires_at = now;
+                ended.push(session.to_row());
+            }
+        }
+        Ok(ended)
+    }
+
     /// Ends the session a cookie holds, from now.
     pub async fn sign_out(&self, secret: &str) -> Result<(), ServiceError> {
         if let Some(mut row) = self.session_row(secret).await? {

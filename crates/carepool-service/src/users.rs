@@ -7,7 +7,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use carepool_core::access::Role;
-use carepool_schema::access_tables::{TOKENS, TokenRow, USERS, UserRow, tokens, users};
+use carepool_schema::access_tables::{SESSIONS, TOKENS, TokenRow, USERS, UserRow, tokens, users};
 use carepool_schema::tables::{LOCATIONS, PROVIDERS};
 use carepool_schema::{Record, Value};
 use carepool_store::{ListQuery, Write};
@@ -197,10 +197,12 @@ impl Registry {
         Ok(User::from(row))
     }
 
-    /// Sets a user's password.
+    /// Sets a user's password, and ends the user's sessions: a password changed because it
+    /// leaked must not leave a thief signed in.
     pub async fn set_password(&self, name: &str, password: &str) -> Result<(), ServiceError> {
         let mut row = self.user_row(name).await?;
         row.password_hash = hash_password(password)?;
+        let sessions_ended = self.sessions_ended_now(&row.name).await?;
         // The trail says the password changed, never what to or from.
         let change = Change {
             action: "set_password",
@@ -209,12 +211,12 @@ impl Registry {
             before: None,
             after: None,
         };
-        self.write_audited(
-            "change of a password",
-            vec![Write::Upsert(&USERS, vec![row.to_row()])],
-            vec![change],
-        )
-        .await
+        let mut writes = vec![Write::Upsert(&USERS, vec![row.to_row()])];
+        if !sessions_ended.is_empty() {
+            writes.push(Write::Upsert(&SESSIONS, sessions_ended));
+        }
+        self.write_audited("change of a password", writes, vec![change])
+            .await
     }
 
     /// The user, if `password` is theirs and they are not disabled. Whether the name exists or

@@ -447,6 +447,32 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
     let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "out of time");
 
+    // A changed password ends the sessions signed in with the old one.
+    let (_, headers, _) = sign_in("a long enough password").await;
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
+    assert_eq!(status, StatusCode::OK, "signed in");
+    registry
+        .set_password("awa", "another long enough password")
+        .await
+        .unwrap();
+    let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "ended by the new password"
+    );
+    registry
+        .set_password("awa", "a long enough password")
+        .await
+        .unwrap();
+
     // A burst of failures locks the name, even against the right password, for a while.
     for attempt in 1..FAILURES_TO_LOCK {
         let (status, _, _) = sign_in("a guess at it").await;
