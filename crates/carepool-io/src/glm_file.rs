@@ -130,56 +130,49 @@ mod tests {
     use super::*;
     use carepool_actuarial::{Family, Glm, Link};
 
-    #[test]
-    fn a_table_of_cells_fits_with_its_exposure_as_offset() {
+    /// Claims by area on an exposure, read from `text`; the cells and the urban relativity.
+    fn by_area(text: &str) -> Result<(GlmCells, f64), FileError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cells.csv");
-        std::fs::write(
-            &path,
-            "area,exposure,claims\nrural,100,20\nrural,50,10\nurban,20,8\nurban,30,12\n",
-        )
-        .unwrap();
+        std::fs::write(&path, text).unwrap();
         let columns = GlmColumns {
             response: "claims".into(),
             exposure: Some("exposure".into()),
             factors: vec!["area".into()],
             ..GlmColumns::default()
         };
-        let cells = read_glm_data(&path, &columns).unwrap();
-        assert_eq!(cells.skipped_empty, 0);
+        let cells = read_glm_data(&path, &columns)?;
         let fit = Glm::new(Family::Poisson, Link::Log)
             .fit(&cells.data)
             .unwrap();
-        assert!((fit.relativity("area", "urban").unwrap() - 2.0).abs() < 1e-10);
+        let urban = fit.relativity("area", "urban").unwrap();
+        Ok((cells, urban))
+    }
+
+    #[test]
+    fn a_table_of_cells_fits_with_its_exposure_as_offset() {
+        let (cells, urban) =
+            by_area("area,exposure,claims\nrural,100,20\nrural,50,10\nurban,20,8\nurban,30,12\n")
+                .unwrap();
+        assert_eq!(cells.skipped_empty, 0);
+        assert!((urban - 2.0).abs() < 1e-10);
     }
 
     /// A study's cells hold pending members' cells with no exposure and no claims: they are
     /// left out and counted; a cell with claims on no exposure is still an error.
     #[test]
     fn empty_cells_are_skipped_and_counted() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cells.csv");
-        std::fs::write(
-            &path,
+        let (cells, urban) = by_area(
             "area,exposure,claims\nrural,100,20\nrural,0,0\nurban,20,8\nurban,0,0\nurban,30,12\n",
         )
         .unwrap();
-        let columns = GlmColumns {
-            response: "claims".into(),
-            exposure: Some("exposure".into()),
-            factors: vec!["area".into()],
-            ..GlmColumns::default()
-        };
-        let cells = read_glm_data(&path, &columns).unwrap();
         assert_eq!(cells.skipped_empty, 2);
         assert_eq!(cells.data.response, [20.0, 8.0, 12.0]);
-        let fit = Glm::new(Family::Poisson, Link::Log)
-            .fit(&cells.data)
-            .unwrap();
-        assert!((fit.relativity("area", "urban").unwrap() - 2.0).abs() < 1e-10);
+        assert!((urban - 2.0).abs() < 1e-10);
 
-        std::fs::write(&path, "area,exposure,claims\nrural,100,20\nurban,0,3\n").unwrap();
-        let error = read_glm_data(&path, &columns).unwrap_err().to_string();
+        let error = by_area("area,exposure,claims\nrural,100,20\nurban,0,3\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains(
                 "line 3, column exposure: 0 is not a positive exposure for a response of 3"

@@ -316,9 +316,15 @@ async fn send(
     (status, headers, json)
 }
 
+/// The `name=value` a sign-in's Set-Cookie gives, to send back.
+fn cookie_of(headers: &axum::http::HeaderMap) -> String {
+    let set_cookie = headers["set-cookie"].to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
 /// Signing in with a password for the pages: a session cookie kept only as its hash, good for
-/// reads, for writes only with its CSRF token, until signed out or out of time; failed sign-ins
-/// lock the name for a while after a burst.
+/// reads, for writes only with its CSRF token, until signed out, out of time or its password
+/// changed; failed sign-ins lock the name for a while after a burst.
 pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) {
     load_registry(&h).await;
     let clock = Arc::new(ManualClock::new("2025-09-01".parse().unwrap()));
@@ -432,14 +438,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
     );
 
     // A session ends by itself after its time.
-    let (_, headers, _) = sign_in("a long enough password").await;
-    let cookie = headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = cookie_of(&sign_in("a long enough password").await.1);
     clock.advance(Duration::from_secs(SESSION_SECONDS as u64 - 1));
     let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
     assert_eq!(status, StatusCode::OK, "still on");
@@ -448,14 +447,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
     assert_eq!(status, StatusCode::UNAUTHORIZED, "out of time");
 
     // A changed password ends the sessions signed in with the old one.
-    let (_, headers, _) = sign_in("a long enough password").await;
-    let cookie = headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = cookie_of(&sign_in("a long enough password").await.1);
     let (status, _, _) = send(&app, "GET", "/api/members/M4", &[("cookie", &cookie)], None).await;
     assert_eq!(status, StatusCode::OK, "signed in");
     registry
