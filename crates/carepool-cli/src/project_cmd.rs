@@ -34,21 +34,28 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
         .run()
         .map_err(|error| anyhow!("{error}"))
         .with_context(|| assumptions.display().to_string())?;
-    let report = carepool_io::projection_report::projection_report(&tests);
+    let currency = file.currency.as_deref();
+    let report = carepool_io::projection_report::projection_report(&tests, currency);
     let written = args.report.write(&report, &tests)?;
     let (low, high) = tests.range;
     let base = &tests.base;
     args.report.say(&format!(
-        "level premium {} per member ({} per family) over {} years; stress tests {} to {}; refund {}",
+        "level premium {} per member ({} per family) over {} years; stress tests {} to {}; refund {}{}",
         grouped(base.level_premium_per_member, 2),
         grouped(base.level_premium_per_family, 2),
         base.reserve.len(),
         grouped(low, 2),
         grouped(high, 2),
-        grouped(base.refund, 0)
+        grouped(base.refund, 0),
+        amounts_in(currency)
     ));
     args.report.said_written(written);
     Ok(())
+}
+
+/// `; amounts in XOF` when the file gives its currency.
+fn amounts_in(currency: Option<&str>) -> String {
+    currency.map_or(String::new(), |c| format!("; amounts in {c}"))
 }
 
 fn costing(path: &Path, out: &ReportOut) -> Result<()> {
@@ -57,11 +64,12 @@ fn costing(path: &Path, out: &ReportOut) -> Result<()> {
         .run()
         .map_err(|error| anyhow!("{error}"))
         .with_context(|| path.display().to_string())?;
-    let report = carepool_io::projection_report::costing_report(&rows);
+    let currency = file.currency.as_deref();
+    let report = carepool_io::projection_report::costing_report(&rows, currency);
     let written = out.write(&report, &rows)?;
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
         out.say(&format!(
-            "{} to {}: cost {} ({:.2}% of GDP) to {} ({:.2}% of GDP); financing gap in {} {}",
+            "{} to {}: cost {} ({:.2}% of GDP) to {} ({:.2}% of GDP); financing gap in {} {}{}",
             first.year,
             last.year,
             grouped(first.total_cost, 0),
@@ -69,7 +77,8 @@ fn costing(path: &Path, out: &ReportOut) -> Result<()> {
             grouped(last.total_cost, 0),
             last.share_of_gdp * 100.0,
             last.year,
-            grouped(last.financing_gap, 0)
+            grouped(last.financing_gap, 0),
+            amounts_in(currency)
         ));
     }
     out.said_written(written);

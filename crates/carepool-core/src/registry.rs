@@ -231,6 +231,17 @@ pub fn check_code(field: &'static str, text: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// A currency: a three-letter ISO 4217 code in capitals (XOF, GHS, INR).
+pub fn check_currency(field: &'static str, code: &str) -> Result<(), FieldError> {
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(FieldError::new(
+            field,
+            format!("{} is not a three-letter ISO 4217 code", excerpt(code)),
+        ));
+    }
+    Ok(())
+}
+
 /// The longest free text carepool keeps in one field (a name, an address, a category).
 pub const MAX_TEXT_CHARS: usize = 1_000;
 

@@ -5,7 +5,7 @@
 
 use crate::claims::intake::{MAX_CLAIMED, MAX_UNIT_PRICE};
 use crate::money::Money;
-use crate::registry::{FacilityLevel, Payer, Sex, check_code};
+use crate::registry::{FacilityLevel, Payer, Sex, check_code, check_currency};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, HashSet};
@@ -418,11 +418,8 @@ impl SchemeDefinition {
         if let Err(e) = check_code("code", &self.code) {
             fail("code".into(), e.message);
         }
-        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            fail(
-                "currency".into(),
-                format!("'{}' is not a three-letter ISO 4217 code", self.currency),
-            );
+        if let Err(e) = check_currency("currency", &self.currency) {
+            fail("currency".into(), e.message);
         }
         if self.coverage.period_months == 0 {
             fail("coverage.period_months".into(), "must be at least 1".into());

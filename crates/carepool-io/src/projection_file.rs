@@ -242,6 +242,35 @@ mod tests {
         );
     }
 
+    /// The file's currency goes with its amounts; a code that is not ISO 4217 is named.
+    #[test]
+    fn the_currency_is_the_files_and_a_bad_one_is_named() {
+        assert_eq!(
+            read_projection_file(&example())
+                .unwrap()
+                .currency
+                .as_deref(),
+            Some("INR")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rupees.toml");
+        let text = std::fs::read_to_string(example()).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(r#"currency = "INR""#, r#"currency = "rupees""#),
+        )
+        .unwrap();
+        let error = read_projection_file(&path)
+            .unwrap()
+            .run()
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "currency: 'rupees' is not a three-letter ISO 4217 code"
+        );
+    }
+
     #[test]
     fn a_misspelt_field_is_named_with_where_it_is() {
         let dir = tempfile::tempdir().unwrap();

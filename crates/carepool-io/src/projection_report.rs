@@ -9,7 +9,8 @@ fn number(value: f64, decimals: u8) -> Cell {
     Cell::Number(value, decimals)
 }
 
-pub fn projection_report(tests: &StressTests) -> Report {
+/// `currency` is the assumptions' own, when they give it.
+pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report {
     let projection = &tests.base;
     let (low, high) = tests.range;
     let years = &projection.years;
@@ -26,7 +27,7 @@ pub fn projection_report(tests: &StressTests) -> Report {
             ("reserve refunded at the end".into(), Cell::Amount(projection.refund)),
             ("reserve retained".into(), Cell::Amount(projection.retained)),
         ],
-        currency: None,
+        currency: currency.map(str::to_string),
         facts: vec![("contract years".into(), projection.reserve.len().to_string())],
         notes: vec![
             "Each base-table line is projected year by year, incidence and average cost apart, each year centred on its middle; the premium is risk cost / (1 - expense share) + contingency x risk cost.".into(),
@@ -144,7 +145,10 @@ pub fn projection_report(tests: &StressTests) -> Report {
 
 /// A national costing as a report: each year's population, coverage, cost by benefit, cost per
 /// capita, shares of GDP and of government expenditure, revenue and the financing gap.
-pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Report {
+pub fn costing_report(
+    rows: &[carepool_actuarial::costing::CostingYear],
+    currency: Option<&str>,
+) -> Report {
     let benefits: Vec<String> = rows
         .first()
         .map(|r| r.benefits.iter().map(|(name, _)| name.clone()).collect())
@@ -174,7 +178,7 @@ pub fn costing_report(rows: &[carepool_actuarial::costing::CostingYear]) -> Repo
                 ]
             })
             .unwrap_or_default(),
-        currency: None,
+        currency: currency.map(str::to_string),
         facts: last
             .map(|r| vec![("horizon".to_string(), format!("{} to {}", rows[0].year, r.year))])
             .unwrap_or_default(),

@@ -15,7 +15,7 @@ struct CostingFileSchema;
 
 json_schema!(CostingFileSchema, "CostingInputs", {
     "type": "object",
-    "description": "The costing file's content as JSON: horizon, coverage, population, benefits, economy, revenue.",
+    "description": "The costing file's content as JSON: currency (optional), horizon, coverage, population, benefits, economy, revenue.",
     "required": ["horizon", "coverage", "population", "benefits", "economy", "revenue"]
 });
 

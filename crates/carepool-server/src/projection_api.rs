@@ -16,7 +16,7 @@ struct ProjectionFileSchema;
 
 json_schema!(ProjectionFileSchema, "ProjectionAssumptions", {
     "type": "object",
-    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: base, projection, trends, population, relativities, benefit_changes, new_benefits, loadings, stress.",
+    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: currency (optional), base, projection, trends, population, relativities, benefit_changes, new_benefits, loadings, stress.",
     "required": ["base", "projection", "population"]
 });
 

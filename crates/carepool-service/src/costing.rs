@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CostingFile {
+    /// The currency of the amounts, shown with them in the reports.
+    #[serde(default)]
+    pub currency: Option<String>,
     pub horizon: Horizon,
     pub coverage: Coverage,
     pub population: Vec<CellEntry>,
@@ -146,6 +149,9 @@ impl CostingFile {
 
     /// The costing year by year; refused if a figure is not a finite number.
     pub fn run(&self) -> Result<Vec<CostingYear>, CostingRunError> {
+        if let Some(currency) = &self.currency {
+            carepool_core::registry::check_currency("currency", currency)?;
+        }
         let years = self.costing()?.run()?;
         check_finite(&years)?;
         Ok(years)

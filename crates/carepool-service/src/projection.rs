@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectionFile {
+    /// The currency of the amounts, shown with them in the reports (a scheme's, as XOF).
+    #[serde(default)]
+    pub currency: Option<String>,
     pub base: BaseTable,
     pub projection: Period,
     #[serde(default)]
@@ -410,6 +413,9 @@ impl ProjectionFile {
     /// The projection and its stress tests; refused if a figure is not a finite number
     /// (assumptions that compound past what a number holds).
     pub fn run(&self) -> Result<StressTests, ProjectionRunError> {
+        if let Some(currency) = &self.currency {
+            carepool_core::registry::check_currency("currency", currency)?;
+        }
         let assumptions = self.assumptions()?;
         let tests = stress_test(&assumptions, &self.scenarios())?;
         check_finite(&tests)?;

@@ -1254,6 +1254,7 @@ fn the_worked_projection_runs_from_the_command_line() {
         out.starts_with("level premium 298.26 per member (1,325.86 per family) over 3 years; stress tests 247.65 to 489.76"),
         "{out}"
     );
+    assert!(out.contains("; amounts in INR\n"), "{out}");
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(cli.dir.path().join("projection.json")).unwrap(),
     )
@@ -1293,6 +1294,7 @@ fn the_worked_projection_runs_from_the_command_line() {
         out.starts_with("2027 to 2036: cost 252,000,000 (0.90% of GDP)"),
         "{out}"
     );
+    assert!(out.contains("; amounts in GHS\n"), "{out}");
     let rows: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(cli.dir.path().join("costing.json")).unwrap(),
     )
