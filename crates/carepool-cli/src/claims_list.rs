@@ -7,7 +7,7 @@ use carepool_core::registry::{Location, Provider, district_of};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{CLAIMS, ClaimRow, claims};
 use carepool_schema::json::row_to_json;
-use carepool_service::{Key, Query, Registry};
+use carepool_service::{Query, Registry};
 use chrono::NaiveDate;
 use clap::Args;
 use std::collections::{HashMap, HashSet};
@@ -134,20 +134,19 @@ const PAGE: u64 = 10_000;
 /// Every record `query` selects that `keep` keeps, read a page at a time.
 pub(crate) async fn matching<R: Record>(
     registry: &Registry,
-    mut query: Query<R>,
+    query: Query<R>,
     keep: impl Fn(&R) -> bool,
 ) -> Result<Vec<R>> {
     let mut kept = Vec::new();
-    loop {
-        let page = registry.list(&query).await?;
-        let full = page.len() as u64 == query.limit();
-        let last = page.last().map(Key::of);
-        kept.extend(page.into_iter().filter(|record| keep(record)));
-        match (full, last) {
-            (true, Some(last)) => query = query.after(&last),
-            _ => return Ok(kept),
-        }
-    }
+    registry
+        .each_record(query, |record| {
+            if keep(&record) {
+                kept.push(record);
+            }
+            Ok::<(), carepool_service::ServiceError>(())
+        })
+        .await?;
+    Ok(kept)
 }
 
 /// The codes of the facilities in `district`; an unknown district is an error, not an empty

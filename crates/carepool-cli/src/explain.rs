@@ -12,7 +12,7 @@ pub fn money(amount: carepool_core::Money, currency: Option<&str>) -> String {
 }
 
 /// `; amounts in XOF` after a first line, when the currency is known.
-fn amounts_in(currency: Option<&str>) -> String {
+pub fn amounts_in(currency: Option<&str>) -> String {
     currency.map_or(String::new(), |c| format!("; amounts in {c}"))
 }
 

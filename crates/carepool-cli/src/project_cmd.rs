@@ -1,6 +1,7 @@
 //! `carepool project`: the projection and its stress tests from an assumptions file, written as
 //! JSON, CSV, XLSX or HTML. See docs/PROJECTION.md.
 
+use crate::explain::amounts_in;
 use crate::report_out::ReportOut;
 use anyhow::{Context, Result, anyhow};
 use carepool_io::report::grouped;
@@ -51,11 +52,6 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
     ));
     args.report.said_written(written);
     Ok(())
-}
-
-/// `; amounts in XOF` when the file gives its currency.
-fn amounts_in(currency: Option<&str>) -> String {
-    currency.map_or(String::new(), |c| format!("; amounts in {c}"))
 }
 
 fn costing(path: &Path, out: &ReportOut) -> Result<()> {

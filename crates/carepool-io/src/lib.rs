@@ -26,6 +26,13 @@ pub use registry_csv::{
 pub use scheme_file::{SchemeFileError, read_scheme_file, read_scheme_file_with_tariffs};
 pub use workbook::FileKind;
 
+/// A file name's extension in lower case, which names its format (`.CSV` is `.csv`).
+pub(crate) fn extension(path: &std::path::Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
 #[cfg(test)]
 mod tests {
     use carepool_core::claims::ReasonCode;

@@ -3,7 +3,7 @@
 
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
-use carepool_service::{ImportMode, Key, Numbered, Query, Registry, RowProblem, ServiceError};
+use carepool_service::{ImportMode, Numbered, Query, Registry, RowProblem, ServiceError};
 use carepool_store::Progress;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -495,22 +495,9 @@ async fn every_row<R: Record>(
     registry: &Registry,
     mut each: impl FnMut(Row) -> Result<(), CsvError>,
 ) -> Result<u64, CsvError> {
-    let mut query = Query::<R>::page(0, 10_000);
-    let mut count = 0;
-    loop {
-        let records = registry.list(&query).await?;
-        for record in &records {
-            each(record.to_row())?;
-        }
-        count += records.len() as u64;
-        match records.last() {
-            Some(last) if records.len() as u64 == query.limit() => {
-                query = query.after(&Key::of(last))
-            }
-            _ => break,
-        }
-    }
-    Ok(count)
+    registry
+        .each_record(Query::<R>::page(0, 10_000), |record| each(record.to_row()))
+        .await
 }
 
 #[cfg(test)]

@@ -120,11 +120,7 @@ pub enum ReportError {
 
 impl Format {
     pub fn of_path(path: &Path) -> Result<Format, ReportError> {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
+        match crate::extension(path).as_deref() {
             Some("json") => Ok(Format::Json),
             Some("csv") => Ok(Format::Csv),
             Some("xlsx") => Ok(Format::Xlsx),

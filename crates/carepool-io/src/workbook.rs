@@ -24,11 +24,7 @@ impl FileKind {
     /// The kind of `path`; any extension but .csv and .xlsx is refused, so that a file is
     /// never written in one format under another's name.
     pub fn of(path: &Path) -> Result<FileKind, CsvError> {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
+        match crate::extension(path).as_deref() {
             Some("csv") => Ok(FileKind::Csv),
             Some("xlsx") => Ok(FileKind::Xlsx),
             _ => Err(CsvError::Extension {

@@ -297,6 +297,29 @@ impl Registry {
         let rows = self.store.list(R::table(), &query.list).await?;
         rows.iter().map(|row| crate::typed(row)).collect()
     }
+
+    /// Hands every record `query` selects to `each`, in key order, a page (the query's limit)
+    /// at a time: a national registry is never held whole. The count handed.
+    pub async fn each_record<R: Record, E: From<ServiceError>>(
+        &self,
+        mut query: Query<R>,
+        mut each: impl FnMut(R) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let mut count = 0;
+        loop {
+            let page = self.list(&query).await?;
+            let full = page.len() as u64 == query.limit();
+            let last = page.last().map(Key::of);
+            count += page.len() as u64;
+            for record in page {
+                each(record)?;
+            }
+            match (full, last) {
+                (true, Some(last)) => query = query.after(&last),
+                _ => return Ok(count),
+            }
+        }
+    }
 }
 
 fn invalid_filter(name: &str, message: String) -> ServiceError {

@@ -4,6 +4,7 @@
 //! the test.
 
 use crate::{Cli, examples};
+use carepool_io::report::grouped;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -116,7 +117,7 @@ fn tour(cli: Cli) {
             .unwrap();
     let ibnr: f64 = bf["total"]["ibnr"].as_str().unwrap().parse().unwrap();
     assert!(
-        readme().contains(&format!("IBNR of {}", thousands(ibnr))),
+        readme().contains(&format!("IBNR of {}", grouped(ibnr, 2))),
         "{ibnr}"
     );
 }
@@ -126,20 +127,6 @@ fn is_empty(path: &Path) -> bool {
         return std::fs::read_dir(path).unwrap().next().is_none();
     }
     std::fs::metadata(path).unwrap().len() == 0
-}
-
-/// 65411.2786 as the README writes it: 65,411.28.
-fn thousands(value: f64) -> String {
-    let text = format!("{value:.2}");
-    let (whole, cents) = text.split_once('.').unwrap();
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{grouped}.{cents}")
 }
 
 #[test]
@@ -152,8 +139,8 @@ fn the_readme_commands_are_read_as_a_shell_reads_them() {
         commands,
         [["claims", "review", "A/1", "--note", "same stay"]]
     );
-    assert_eq!(thousands(65411.2786), "65,411.28");
-    assert_eq!(thousands(411.0), "411.00");
+    assert_eq!(grouped(65411.2786, 2), "65,411.28");
+    assert_eq!(grouped(411.0, 2), "411.00");
 }
 
 #[test]
