@@ -132,8 +132,8 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
             },
             BarChart {
                 title: format!(
-                    "Stress tests: change of the level premium per family against {:.2}",
-                    projection.level_premium_per_family
+                    "Stress tests: change of the level premium per family against {}",
+                    crate::report::grouped(projection.level_premium_per_family, 2)
                 ),
                 categories: stress.iter().map(|r| r.scenario.clone()).collect(),
                 series: vec![("change".into(), stress.iter().map(|r| r.family_change).collect())],

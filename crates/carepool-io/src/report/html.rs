@@ -18,6 +18,14 @@ dt { font-weight: 600; } dd { margin: 0; }
 .headline { font-size: 1.1rem; } .headline dd { font-weight: 600; font-variant-numeric: tabular-nums; }
 .more { color: #57606a; font-style: italic; }
 svg text { font-size: 12px; font-family: system-ui, sans-serif; }
+svg { max-width: 100%; height: auto; }
+.scroll { overflow-x: auto; max-width: 100%; }
+@media (max-width: 40rem) {
+  body { margin: 1rem; }
+  dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dd { margin-bottom: 0.5rem; }
+}
+@media print { .scroll { overflow: visible; } }
 ";
 
 const PALETTE: [&str; 4] = ["#2f6db5", "#e08a1e", "#4c9a5b", "#9b59b6"];
@@ -28,6 +36,7 @@ pub fn render(report: &Report) -> String {
         html lang="en" {
             head {
                 meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (report.title) }
                 style { (PreEscaped(STYLE)) }
             }
@@ -129,7 +138,8 @@ fn table_markup(table: &ReportTable) -> Markup {
         @if table.rows.is_empty() {
             p class="more" { "No rows: nothing in the data falls in this table." }
         } @else {
-            table {
+            // A wide table scrolls within the page on a phone instead of widening it.
+            div class="scroll" { table {
                 thead { tr { @for name in &table.header { th { (name) } } } }
                 tbody {
                     @for row in table.rows.iter().take(MAX_PAGE_ROWS) {
@@ -150,7 +160,7 @@ fn table_markup(table: &ReportTable) -> Markup {
                         }
                     }
                 }
-            }
+            } }
             @if more > 0 {
                 p class="more" {
                     "… and " (grouped(more as f64, 0)) " more rows: the CSV (" (table.name) ") and the workbook hold all " (grouped(table.rows.len() as f64, 0)) "."
@@ -188,7 +198,7 @@ fn bar_chart(chart: &BarChart) -> Markup {
     html! {
         h2 { (chart.title) }
         svg xmlns="http://www.w3.org/2000/svg" width=(width) height=(height)
-            role="img" aria-label=(chart.title) {
+            viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(chart.title) {
             @for (i, category) in chart.categories.iter().enumerate() {
                 @let y = ROW * i as f64;
                 text x=(label - 6.0) y=(y + 15.0) text-anchor="end" { (category) }
@@ -223,7 +233,7 @@ fn diverging_chart(chart: &BarChart) -> Markup {
     html! {
         h2 { (chart.title) }
         svg xmlns="http://www.w3.org/2000/svg" width=(axis + HALF + 80.0) height=(height)
-            role="img" aria-label=(chart.title) {
+            viewBox=(format!("0 0 {} {height}", axis + HALF + 80.0)) role="img" aria-label=(chart.title) {
             line x1=(axis) x2=(axis) y1="0" y2=(height - ROW) stroke="#888" {}
             @for (i, category) in chart.categories.iter().enumerate() {
                 @let y = ROW * i as f64;
