@@ -442,6 +442,11 @@ impl ReserveStudy {
 }
 
 impl Reserve {
+    /// Whether the values are counts of claims (`--measure count`), not money.
+    pub fn counts_claims(&self) -> bool {
+        self.measure == Some(Measure::Count.name())
+    }
+
     /// What the scheme still owes in all, IBNR + RBNP, where both are known.
     pub fn still_owed(&self) -> Option<f64> {
         Some(self.total.ibnr? + self.total.rbnp?)

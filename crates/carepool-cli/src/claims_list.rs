@@ -36,7 +36,7 @@ pub struct ListArgs {
 }
 
 pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
-    let mut query = Query::<ClaimRow>::page(0, PAGE);
+    let mut query = Query::<ClaimRow>::all_by_pages();
     if let Some(status) = &args.status {
         let status = ClaimStatus::parse("--status", status)
             .map_err(|error| anyhow::anyhow!("{}: {}", error.field, error.message))?;
@@ -49,18 +49,19 @@ pub async fn run(args: &ListArgs, registry: &Registry) -> Result<()> {
         Some(district) => Some(providers_in(registry, district).await?),
         None => None,
     };
-    let mut listed: Vec<ClaimRow> = matching(registry, query, |claim: &ClaimRow| {
-        in_district
-            .as_ref()
-            .is_none_or(|p| p.contains(&claim.provider_id))
-            && args
-                .from
-                .is_none_or(|from| claim.incurred_date >= Some(from))
-            && args
-                .to
-                .is_none_or(|to| claim.incurred_date.is_some_and(|date| date <= to))
-    })
-    .await?;
+    let mut listed: Vec<ClaimRow> = registry
+        .matching(query, |claim: &ClaimRow| {
+            in_district
+                .as_ref()
+                .is_none_or(|p| p.contains(&claim.provider_id))
+                && args
+                    .from
+                    .is_none_or(|from| claim.incurred_date >= Some(from))
+                && args
+                    .to
+                    .is_none_or(|to| claim.incurred_date.is_some_and(|date| date <= to))
+        })
+        .await?;
     listed.sort_by(|a, b| (a.received_date, &a.id).cmp(&(b.received_date, &b.id)));
     if args.json {
         // Each claim as the API lists it: every column, amounts as decimal strings.
@@ -128,41 +129,21 @@ fn distinct(reasons: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// Records read a page at a time: a national registry is not held in memory whole.
-const PAGE: u64 = 10_000;
-
-/// Every record `query` selects that `keep` keeps, read a page at a time.
-pub(crate) async fn matching<R: Record>(
-    registry: &Registry,
-    query: Query<R>,
-    keep: impl Fn(&R) -> bool,
-) -> Result<Vec<R>> {
-    let mut kept = Vec::new();
-    registry
-        .each_record(query, |record| {
-            if keep(&record) {
-                kept.push(record);
-            }
-            Ok::<(), carepool_service::ServiceError>(())
-        })
-        .await?;
-    Ok(kept)
-}
-
 /// The codes of the facilities in `district`; an unknown district is an error, not an empty
 /// list, so a typing slip is not read as "no claims".
 async fn providers_in(registry: &Registry, district: &str) -> Result<HashSet<String>> {
-    let locations: HashMap<String, Location> =
-        matching(registry, Query::page(0, PAGE), |_: &Location| true)
-            .await?
-            .into_iter()
-            .map(|location| (location.code.clone(), location))
-            .collect();
+    let locations: HashMap<String, Location> = registry
+        .matching(Query::all_by_pages(), |_: &Location| true)
+        .await?
+        .into_iter()
+        .map(|location| (location.code.clone(), location))
+        .collect();
     if locations.get(district).is_none_or(|l| l.kind != "district") {
         anyhow::bail!("--district: no district '{district}' in the registry's locations");
     }
-    let providers: Vec<Provider> =
-        matching(registry, Query::page(0, PAGE), |_: &Provider| true).await?;
+    let providers: Vec<Provider> = registry
+        .matching(Query::all_by_pages(), |_: &Provider| true)
+        .await?;
     Ok(providers
         .into_iter()
         .filter(|provider| district_of(&locations, &provider.location_code) == district)

@@ -167,9 +167,8 @@ fn finish(experience: &Experience, out: &ReportOut, currency: Option<&str>) -> R
         shown(summary.risk_cost_per_family),
         currency.map_or(String::new(), |c| format!(" ({c})")),
     ));
-    if experience.settings.asked_to.is_some() {
-        // The first note says where the data ended and why.
-        out.say(&format!("note: {}", experience.notes[0]));
+    if let Some(note) = experience.data_end_note() {
+        out.say(&format!("note: {note}"));
     }
     for note in &experience.glm.notes {
         out.say(&format!("note: {note}"));

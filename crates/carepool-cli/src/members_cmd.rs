@@ -22,8 +22,8 @@ pub async fn run(args: &MembersArgs, registry: &Registry) -> Result<()> {
     if args.name.trim().is_empty() {
         bail!("--name: give a part of the name to look for");
     }
-    let found: Vec<Member> =
-        crate::claims_list::matching(registry, Query::page(0, 10_000), |member: &Member| {
+    let found: Vec<Member> = registry
+        .matching(Query::all_by_pages(), |member: &Member| {
             name_matches(&args.name, &member.name)
         })
         .await?;

@@ -155,7 +155,7 @@ pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
             let triangle = reserve_files::read_triangle(path, values)?;
             study
                 .fit(&triangle, None)
-                .map_err(|error| naming_the_exposure_file(error, args))?
+                .map_err(|error| file_study_error(error, args))?
         }
         FileSource::Claims(path) => {
             let amount = args.amount.as_deref().unwrap_or("approved");
@@ -165,7 +165,7 @@ pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
                 .with_context(|| format!("{}: no claim to reserve on", path.display()))?;
             let mut reserve = study
                 .fit_claims(&extract.claims, period, measure, valuation)
-                .map_err(|error| naming_the_exposure_file(error, args))?;
+                .map_err(|error| file_study_error(error, args))?;
             reserve.warnings.splice(0..0, extract.warnings);
             reserve
         }
@@ -174,14 +174,24 @@ pub fn run_on_file(args: &ReserveArgs, source: FileSource<'_>) -> Result<()> {
     finish(&reserve, &args.report, None)
 }
 
-/// An origin missing from `--exposure` is that file's problem: the error names it.
-fn naming_the_exposure_file(error: ReserveError, args: &ReserveArgs) -> anyhow::Error {
-    match (&error, &args.exposure) {
-        (ReserveError::MissingExposure { .. }, Some(path)) => {
-            anyhow::anyhow!("{}: {error}", path.display())
-        }
-        _ => error.into(),
+/// A problem of the exposure (`about_exposure`, its message) is the `--exposure` file's: the
+/// error names it.
+fn naming_the_exposure_file(
+    args: &ReserveArgs,
+    about_exposure: Option<String>,
+    error: anyhow::Error,
+) -> anyhow::Error {
+    match (about_exposure, &args.exposure) {
+        (Some(message), Some(path)) => anyhow::anyhow!("{}: {message}", path.display()),
+        _ => error,
     }
+}
+
+/// The file study's error, with the exposure file named when an origin is missing from it.
+fn file_study_error(error: ReserveError, args: &ReserveArgs) -> anyhow::Error {
+    let about_exposure =
+        matches!(error, ReserveError::MissingExposure { .. }).then(|| error.to_string());
+    naming_the_exposure_file(args, about_exposure, error.into())
 }
 
 /// The study on every claim in the database.
@@ -191,16 +201,15 @@ pub async fn run_on_database(args: &ReserveArgs, registry: &Registry) -> Result<
     let reserve = registry
         .reserve(&checked.options, today)
         .await
-        .map_err(|error| match (&error, &args.exposure) {
-            // The exposure's problem is the --exposure file's: name it.
-            (ServiceError::Invalid(problems), Some(path))
-                if problems
+        .map_err(|error| {
+            let about_exposure = match &error {
+                ServiceError::Invalid(problems) => problems
                     .iter()
-                    .any(|p| p.column.as_deref() == Some("exposure")) =>
-            {
-                anyhow::anyhow!("{}: {}", path.display(), problems[0].message)
-            }
-            _ => error.into(),
+                    .find(|p| p.column.as_deref() == Some("exposure"))
+                    .map(|p| p.message.clone()),
+                _ => None,
+            };
+            naming_the_exposure_file(args, about_exposure, error.into())
         })?;
     let currency = registry.currency().await?;
     finish(&reserve, &args.report, currency.as_deref())
@@ -232,10 +241,10 @@ fn last_date(claims: &[ClaimDates]) -> Option<NaiveDate> {
 fn summary(reserve: &Reserve, currency: Option<&str>) -> String {
     let total = &reserve.total;
     let shown = |value: f64| grouped(value, 0);
-    let unit = match (currency, reserve.measure) {
-        (_, Some("count")) => " (counts of claims)".to_string(),
-        (Some(currency), _) => format!(" ({currency})"),
-        (None, _) => String::new(),
+    let unit = match (currency, reserve.counts_claims()) {
+        (_, true) => " (counts of claims)".to_string(),
+        (Some(currency), false) => format!(" ({currency})"),
+        (None, false) => String::new(),
     };
     let mut line = format!(
         "{} on {} development{unit}: ultimate {}, reserve {}",

@@ -38,10 +38,7 @@ pub fn read_costing_file(path: &Path) -> Result<CostingFile, ProjectionFileError
 /// The assumptions from their TOML file, or from a workbook (`.xlsx`, see
 /// [`crate::projection_xlsx`]).
 pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFileError> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-    {
+    if crate::extension(path).as_deref() == Some("xlsx") {
         return crate::projection_xlsx::read_projection_workbook(path);
     }
     let invalid = |path: &Path, message: String| ProjectionFileError::Invalid {

@@ -496,7 +496,7 @@ async fn every_row<R: Record>(
     mut each: impl FnMut(Row) -> Result<(), CsvError>,
 ) -> Result<u64, CsvError> {
     registry
-        .each_record(Query::<R>::page(0, 10_000), |record| each(record.to_row()))
+        .each_record(Query::<R>::all_by_pages(), |record| each(record.to_row()))
         .await
 }
 

@@ -121,11 +121,21 @@ pub enum ReportError {
 impl Format {
     pub fn of_path(path: &Path) -> Result<Format, ReportError> {
         match crate::extension(path).as_deref() {
-            Some("json") => Ok(Format::Json),
-            Some("csv") => Ok(Format::Csv),
-            Some("xlsx") => Ok(Format::Xlsx),
-            Some("html" | "htm") => Ok(Format::Html),
-            _ => Err(ReportError::UnknownFormat(path.to_path_buf())),
+            Some("htm") => Some(Format::Html),
+            Some(extension) => Format::named(extension),
+            None => None,
+        }
+        .ok_or_else(|| ReportError::UnknownFormat(path.to_path_buf()))
+    }
+
+    /// The format a name (or an extension) says, in any case: json, csv, xlsx, html.
+    fn named(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "html" => Some(Format::Html),
+            _ => None,
         }
     }
 }
@@ -141,14 +151,10 @@ pub enum Output {
 impl Output {
     /// `--out PATH [--format NAME]`: `-` is standard output, in `NAME` (json by default).
     pub fn of(out: &Path, format: Option<&str>) -> Result<Output, ReportError> {
-        let named = |given: &str| match given.to_ascii_lowercase().as_str() {
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            "xlsx" => Ok(Format::Xlsx),
-            "html" => Ok(Format::Html),
-            _ => Err(ReportError::UnknownFormatName {
+        let named = |given: &str| {
+            Format::named(given).ok_or_else(|| ReportError::UnknownFormatName {
                 given: given.to_string(),
-            }),
+            })
         };
         let asked = format.map(named).transpose()?;
         if out == Path::new("-") {

@@ -14,7 +14,7 @@ pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
         title: format!("Reserves: {}", method_title(reserve)),
         headline: headline(reserve),
         currency: currency
-            .filter(|_| reserve.measure != Some("count"))
+            .filter(|_| !reserve.counts_claims())
             .map(str::to_string),
         facts: facts(reserve),
         // What makes the results doubtful is read first.
@@ -89,9 +89,9 @@ fn method_title(reserve: &Reserve) -> &'static str {
 fn headline(reserve: &Reserve) -> Vec<(String, Cell)> {
     let total = &reserve.total;
     // Counts of claims are not money.
-    let value = |v: f64| match reserve.measure {
-        Some("count") => Cell::Number(v, 0),
-        _ => Cell::Amount(v),
+    let value = |v: f64| match reserve.counts_claims() {
+        true => Cell::Number(v, 0),
+        false => Cell::Amount(v),
     };
     let mut headline = vec![
         ("ultimate".to_string(), value(total.ultimate)),

@@ -102,7 +102,15 @@ pub struct Query<R> {
     record: PhantomData<fn() -> R>,
 }
 
+/// Records read at once when a whole table is walked ([`Registry::each_record`]).
+pub const RECORDS_PER_PAGE: u64 = 10_000;
+
 impl<R: Record> Query<R> {
+    /// From the first record, [`RECORDS_PER_PAGE`] at a time.
+    pub fn all_by_pages() -> Query<R> {
+        Query::page(0, RECORDS_PER_PAGE)
+    }
+
     /// The records from `offset`, at most `limit` of them.
     pub fn page(offset: u64, limit: u64) -> Query<R> {
         Query {
@@ -296,6 +304,23 @@ impl Registry {
     pub async fn list<R: Record>(&self, query: &Query<R>) -> Result<Vec<R>, ServiceError> {
         let rows = self.store.list(R::table(), &query.list).await?;
         rows.iter().map(|row| crate::typed(row)).collect()
+    }
+
+    /// Every record `query` selects that `keep` keeps, read a page at a time.
+    pub async fn matching<R: Record>(
+        &self,
+        query: Query<R>,
+        keep: impl Fn(&R) -> bool,
+    ) -> Result<Vec<R>, ServiceError> {
+        let mut kept = Vec::new();
+        self.each_record(query, |record| {
+            if keep(&record) {
+                kept.push(record);
+            }
+            Ok::<(), ServiceError>(())
+        })
+        .await?;
+        Ok(kept)
     }
 
     /// Hands every record `query` selects to `each`, in key order, a page (the query's limit)

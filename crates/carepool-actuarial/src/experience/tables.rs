@@ -64,6 +64,17 @@ fn silent_periods_note(periods: &[PeriodRow]) -> Option<String> {
     ))
 }
 
+impl Experience {
+    /// Where the data ended before the day asked, and why, when they did.
+    pub fn data_end_note(&self) -> Option<&str> {
+        // The study puts it first among its notes (`ExperienceStudy::run`).
+        self.settings
+            .asked_to
+            .and(self.notes.first())
+            .map(String::as_str)
+    }
+}
+
 fn ratio(top: f64, bottom: f64) -> Option<f64> {
     (bottom > 0.0).then(|| top / bottom)
 }
