@@ -149,6 +149,7 @@ async fn facility_tokens(registry: &Registry, claims: &[Claim]) -> HashMap<Strin
             role: Role::Facility,
             districts: vec![],
             provider: Some(provider.to_string()),
+            language: None,
         };
         let user = registry.add_user(user, "a bench password").await.unwrap();
         let token = registry.create_token(&user.name, None).await.unwrap();

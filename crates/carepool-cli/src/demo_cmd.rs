@@ -166,6 +166,7 @@ async fn demo_users(registry: &Registry) -> Result<Vec<DemoUser>> {
             role,
             districts: Vec::new(),
             provider: role.is_facility().then(|| first_provider.clone()).flatten(),
+            language: None,
         };
         let user = registry.add_user(user, &password).await?;
         let token = registry.create_token(&user.name, None).await?.secret;

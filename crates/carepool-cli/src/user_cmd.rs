@@ -26,6 +26,9 @@ pub enum UserCommand {
         /// The facility a facility user acts for.
         #[arg(long)]
         provider: Option<String>,
+        /// The language of the user's pages (en, fr); default: the server's.
+        #[arg(long)]
+        language: Option<String>,
     },
     /// List the users: name, role, districts or facility, and whether disabled.
     List,
@@ -33,6 +36,13 @@ pub enum UserCommand {
     Disable {
         /// The user's login name.
         name: String,
+    },
+    /// Set the language of a user's pages (en, fr), or without one go back to the server's.
+    Language {
+        /// The user's login name.
+        name: String,
+        /// A language tag, as the pages' catalogues are named.
+        language: Option<String>,
     },
     /// Set a user's password (asked for, or read from standard input).
     Password {
@@ -57,6 +67,18 @@ pub enum TokenCommand {
         /// The token's id.
         id: String,
     },
+}
+
+/// Refuses a language the pages have no catalogue for.
+fn check_pages_speak(language: &str) -> Result<()> {
+    let spoken = carepool_server::page_languages();
+    if !spoken.contains(&language) {
+        bail!(
+            "the pages have no catalogue for {language}: they speak {}",
+            spoken.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// A new password: asked twice on a terminal, or the first line of standard input.
@@ -84,13 +106,18 @@ pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
             role,
             districts,
             provider,
+            language,
         } => {
+            if let Some(language) = &language {
+                check_pages_speak(language)?;
+            }
             let password = read_password(&format!("Password for {name}"))?;
             let user = NewUser {
                 name,
                 role,
                 districts,
                 provider,
+                language,
             };
             let added = registry.add_user(user, &password).await?;
             outln!("user {} added as {}", added.name, added.role);
@@ -105,13 +132,24 @@ pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
                 let state = user
                     .disabled_on
                     .map_or("active".to_string(), |day| format!("disabled since {day}"));
-                outln!("{}\t{}\t{bound}\t{state}", user.name, user.role);
+                let language = user.language.as_deref().unwrap_or("default language");
+                outln!("{}\t{}\t{bound}\t{language}\t{state}", user.name, user.role);
             }
         }
         UserCommand::Disable { name } => {
             let user = registry.disable_user(&name).await?;
             let since = user.disabled_on.map(|d| d.to_string()).unwrap_or_default();
             outln!("user {} disabled since {since}", user.name);
+        }
+        UserCommand::Language { name, language } => {
+            if let Some(language) = &language {
+                check_pages_speak(language)?;
+            }
+            let user = registry.set_language(&name, language).await?;
+            match user.language {
+                Some(language) => outln!("the pages of {name} are in {language}"),
+                None => outln!("the pages of {name} are in the server's default language"),
+            }
         }
         UserCommand::Password { name } => {
             let password = read_password(&format!("New password for {name}"))?;

@@ -16,6 +16,8 @@ crate::table! {
     PASSWORD_HASH password_hash: String, "The password's Argon2id hash (PHC string).";
     CREATED_ON created_on: NaiveDate, "The day the user was added.";
     DISABLED_ON disabled_on: Option<NaiveDate>, "The day the user was disabled; empty while active.";
+    LANGUAGE language: Option<String>,
+        "The language of the user's pages (a tag: en, fr); empty: the server's default.";
 }
 
 crate::table! {

@@ -15,8 +15,8 @@ crate::table! {
          import_new (the keys of the records an import brought in new), receive (a claims \
          file), submit (a claim sent through the API, as decided), adjudicate (the claims a \
          user decided in a batch), adjudication_run, review, propose_payment_run, \
-         release_payment_run, load_scheme, add_user, disable_user, set_password, create_token, \
-         revoke_token.", filterable();
+         release_payment_run, load_scheme, add_user, disable_user, set_language, set_password, \
+         create_token, revoke_token.", filterable();
     TABLE_NAME table_name: String, "The table written.", filterable();
     RECORD_KEY record_key: Option<String>,
         "The record's key (M0001, M0001/2025-04-01); empty for a write of many records.",

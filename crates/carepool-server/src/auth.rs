@@ -49,8 +49,13 @@ pub enum Caller {
     Refused,
     /// Signed in by a bearer token.
     User(User),
-    /// Signed in by a session cookie; `secret` is the cookie's value.
-    Session { user: User, secret: String },
+    /// Signed in by a session cookie; `secret` is the cookie's value, `csrf_token` what the
+    /// session's writes must send back.
+    Session {
+        user: User,
+        secret: String,
+        csrf_token: String,
+    },
 }
 
 impl Caller {
@@ -122,11 +127,9 @@ pub async fn identify(
                     let sent = request.headers().get(CSRF_HEADER).map(|v| v.as_bytes());
                     // Signing in again over a live session is not a write of the session's.
                     let signing_in = request.uri().path() == sessions::SIGN_IN_PATH;
-                    // Compared in constant time: the comparison says nothing of how much matched.
-                    let matches = sent.is_some_and(|sent| {
-                        constant_time_eq::constant_time_eq(sent, session.csrf_token.as_bytes())
-                    });
-                    if writes && !signing_in && !matches {
+                    // A page's form sends the token in its body, which the pages' guard checks.
+                    let api = is_api_path(request.uri().path());
+                    if api && writes && !signing_in && !same_token(sent, &session.csrf_token) {
                         return Err(ApiError::forbidden(format!(
                             "a write made with a session cookie must send its CSRF token in {CSRF_HEADER}"
                         )));
@@ -134,6 +137,7 @@ pub async fn identify(
                     Caller::Session {
                         user: session.user,
                         secret: secret.to_string(),
+                        csrf_token: session.csrf_token,
                     }
                 }
             },
@@ -141,6 +145,17 @@ pub async fn identify(
     };
     request.extensions_mut().insert(caller);
     Ok(next.run(request).await)
+}
+
+/// Whether `sent` is the session's CSRF token, compared in constant time: the comparison says
+/// nothing of how much matched.
+pub fn same_token(sent: Option<&[u8]>, token: &str) -> bool {
+    sent.is_some_and(|sent| constant_time_eq::constant_time_eq(sent, token.as_bytes()))
+}
+
+/// Whether a path is the JSON API's (the rest are pages and their files).
+pub fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }
 
 /// The token of an `Authorization: Bearer` header; `Err` for an Authorization header of another
@@ -201,11 +216,17 @@ fn challenge(error: ApiError) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routes::Surface;
 
-    /// The table of docs/ACCESS.md's "Routes" section, as the route list makes it.
-    fn routes_table() -> String {
-        let mut table = String::from("| route | who may use it |\n|---|---|\n");
-        for route in crate::api_routes().served() {
+    /// The table of docs/ACCESS.md's "Routes" or "Pages" section, as the route list makes it.
+    fn routes_table(surface: Surface) -> String {
+        let first = match surface {
+            Surface::Api => "route",
+            Surface::Page => "page",
+        };
+        let mut table = format!("| {first} | who may use it |\n|---|---|\n");
+        let routes = crate::api_routes();
+        for route in routes.served().iter().filter(|r| r.surface == surface) {
             let who = match route.access {
                 Access::Open => "anyone, signed in or not".to_string(),
                 Access::SignedIn => "any signed-in user".to_string(),
@@ -223,25 +244,30 @@ mod tests {
         table
     }
 
-    #[test]
-    fn access_md_lists_every_route_with_who_may_use_it() {
+    /// The first table under the heading `## {section}` of docs/ACCESS.md.
+    fn documented_table(section: &str) -> String {
         let doc = include_str!("../../../docs/ACCESS.md");
-        let section = doc
-            .split_once("## Routes\n")
+        let rest = doc
+            .split_once(&format!("## {section}\n"))
             .map(|(_, rest)| rest)
-            .expect("docs/ACCESS.md has a Routes section");
-        let table: String = section
-            .lines()
+            .unwrap_or_else(|| panic!("docs/ACCESS.md has a {section} section"));
+        rest.lines()
             .skip_while(|l| !l.starts_with('|'))
             .take_while(|l| l.starts_with('|'))
             .map(|l| format!("{l}\n"))
-            .collect();
-        assert_eq!(
-            table,
-            routes_table(),
-            "docs/ACCESS.md's Routes table differs from the route list; it should read:\n{}",
-            routes_table()
-        );
+            .collect()
+    }
+
+    #[test]
+    fn access_md_lists_every_route_and_page_with_who_may_use_it() {
+        for (section, surface) in [("Routes", Surface::Api), ("Pages", Surface::Page)] {
+            assert_eq!(
+                documented_table(section),
+                routes_table(surface),
+                "docs/ACCESS.md's {section} table differs from the route list; it should read:\n{}",
+                routes_table(surface)
+            );
+        }
     }
 
     #[test]

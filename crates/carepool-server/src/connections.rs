@@ -5,6 +5,7 @@
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::pages;
 use crate::sessions::SIGN_IN_PATH;
 use axum::Router;
 use axum::body::Body;
@@ -133,7 +134,8 @@ pub async fn bound_body(
         request.extensions().get::<Caller>(),
         Some(Caller::User(_) | Caller::Session { .. })
     );
-    if !signed_in && request.uri().path() != SIGN_IN_PATH {
+    let signing_in = [SIGN_IN_PATH, pages::SIGN_IN_PAGE].contains(&request.uri().path());
+    if !signed_in && !signing_in {
         return Ok(next.run(request).await);
     }
     let too_large = || {

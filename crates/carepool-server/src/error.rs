@@ -316,8 +316,22 @@ impl IntoResponse for ApiError {
             reason,
             problems: self.problems,
         };
-        (self.status, Json(ErrorBody { error })).into_response()
+        let shown = ShownError {
+            status: self.status,
+            message: error.message.clone(),
+        };
+        let mut response = (self.status, Json(ErrorBody { error })).into_response();
+        response.extensions_mut().insert(shown);
+        response
     }
+}
+
+/// An error as its JSON answer says it, kept with the answer so that a page can show it in
+/// HTML instead (see [`crate::pages`]).
+#[derive(Debug, Clone)]
+pub struct ShownError {
+    pub status: StatusCode,
+    pub message: String,
 }
 
 #[cfg(test)]

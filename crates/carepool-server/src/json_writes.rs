@@ -4,6 +4,7 @@
 //! `Access-Control-Allow-*` header: cross-site calls are closed). So a write whose body is not
 //! declared JSON is refused before anything reads it, whoever sends it.
 
+use crate::auth::is_api_path;
 use crate::error::ApiError;
 use axum::body::HttpBody;
 use axum::extract::Request;
@@ -12,8 +13,12 @@ use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// Lets a write through only with a JSON body, or none.
+/// Lets a write to the API through only with a JSON body, or none. Pages take forms, and check
+/// a form's CSRF token instead ([`crate::pages`]).
 pub async fn require_json(request: Request, next: Next) -> Result<Response, ApiError> {
+    if !is_api_path(request.uri().path()) {
+        return Ok(next.run(request).await);
+    }
     let reads = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS

@@ -15,6 +15,7 @@ pub mod headers;
 mod intake;
 mod json_writes;
 mod openapi;
+mod pages;
 mod projection_api;
 mod registry_api;
 mod reserve_api;
@@ -39,7 +40,7 @@ use error::{ApiError, ErrorBody};
 use intake::Intake;
 use registry_api::{collection_path, create, history, history_path, item_path, list, read, update};
 use routes::ApiRoutes;
-pub use routes::{ServedRoute, Verb};
+pub use routes::{ServedRoute, Surface, Verb};
 use serde_json::{Value as JsonValue, json};
 use sessions::SIGN_IN_PATH;
 use std::collections::HashMap;
@@ -103,7 +104,7 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
     };
     api_routes()
         .into_router()
-        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             ApiError::method_not_allowed("this endpoint does not answer that method (the OpenAPI document lists its methods)")
         })
@@ -126,13 +127,32 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
         .with_state(state)
 }
 
-/// Every route the API serves, with who may use it.
+/// Every route the server serves, the API's and the pages', with who may use it.
 pub fn routes() -> Vec<ServedRoute> {
     api_routes().served().to_vec()
 }
 
-/// Every route the API serves, one line each (see [`routes`]), with the permissions that let a
-/// caller in (see [`auth`]).
+/// The languages the pages speak: the tags of their catalogues (`en`, `fr`).
+pub fn page_languages() -> Vec<&'static str> {
+    pages::language::languages()
+        .into_iter()
+        .map(|(tag, _)| tag)
+        .collect()
+}
+
+/// An address nothing serves: the API's error under `/api/`, a page elsewhere.
+async fn not_found(frame: pages::Frame, uri: axum::http::Uri) -> axum::response::Response {
+    if auth::is_api_path(uri.path()) {
+        return axum::response::IntoResponse::into_response(ApiError::not_found(
+            "no such endpoint",
+        ));
+    }
+    let message = frame.texts.text("page-not-found");
+    pages::error_page(&frame, axum::http::StatusCode::NOT_FOUND, &message)
+}
+
+/// Every route served, one line each (see [`routes`]), with the permissions that let a caller
+/// in (see [`auth`]): the API's, then the pages' ([`pages::add_pages`]).
 fn api_routes() -> ApiRoutes {
     use Permission::*;
     let claims = &claim_tables::CLAIMS;
@@ -227,7 +247,7 @@ fn api_routes() -> ApiRoutes {
         let writers = Access::AnyOf(writers_of(kind));
         routes = with_record_type!(kind, R => record_routes::<R>(routes, writers));
     }
-    routes
+    pages::add_pages(routes)
 }
 
 /// Who may change a registry table's records; no one, through the API, for the claims' tables.

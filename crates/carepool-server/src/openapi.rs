@@ -16,7 +16,7 @@ use crate::registry_api::{
     collection_path, create_operation, history_operation, history_path, item_path, list_operation,
     read_operation, record_schema, schema_name, update_operation,
 };
-use crate::routes::Verb;
+use crate::routes::{Surface, Verb};
 use crate::{costing_api, experience_api, projection_api, reserve_api};
 use carepool_schema::{claim_tables, tables};
 use serde_json::Value as JsonValue;
@@ -143,7 +143,8 @@ const SESSION: &str = "session";
 /// Each operation of a route that needs a user says so: the bearer scheme, the permissions that
 /// let a caller in, and the 401 and 403 answers. The route list is the source ([`Access`]).
 fn declare_access(document: &mut Document) {
-    for route in crate::api_routes().served() {
+    let api = crate::api_routes().served().to_vec();
+    for route in api.iter().filter(|route| route.surface == Surface::Api) {
         let who = match route.access {
             Access::Open => continue,
             Access::SignedIn => "Needs a signed-in user.".to_string(),
@@ -231,7 +232,7 @@ pub(crate) use json_schema;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routes::{ServedRoute, Verb};
+    use crate::routes::{ServedRoute, Surface, Verb};
     use crate::{Access, api_routes};
     use carepool_core::claims::ReasonCode;
     use std::collections::BTreeSet;
@@ -253,8 +254,10 @@ mod tests {
             Verb::Post => "post",
             Verb::Put => "put",
         };
+        // Pages are HTML for people at a browser: the API's document is not theirs.
         routes
             .iter()
+            .filter(|route| route.surface == Surface::Api)
             .map(|route| (method(route.verb).to_string(), route.path.clone()))
             .collect()
     }
@@ -329,7 +332,8 @@ mod tests {
             document["components"]["securitySchemes"]["bearer"]["scheme"],
             "bearer"
         );
-        for route in api_routes().served() {
+        let routes = api_routes();
+        for route in routes.served().iter().filter(|r| r.surface == Surface::Api) {
             let operation = &document["paths"][&route.path][route.verb.as_str().to_lowercase()];
             let security = &operation["security"];
             match route.access {

@@ -1,4 +1,4 @@
-//! The one place the API's routes are registered. Each route is one call to
+//! The one place the API's routes and the pages are registered. Each route is one call to
 //! [`ApiRoutes::add`] with its verb, path, who may use it ([`Access`]) and handler, so the list
 //! in [`crate::api_routes`] is the list of what the router serves and who may: the tests compare
 //! it with the OpenAPI document and walk it for every role.
@@ -10,8 +10,8 @@
 //! would make that comparison a list against itself, and its `routes!` cannot take the tables'
 //! routes, whose paths come from their descriptors.)
 
-use crate::AppState;
 use crate::auth::{Access, guard};
+use crate::{AppState, pages};
 use axum::Router;
 use axum::handler::Handler;
 use axum::middleware::from_fn;
@@ -43,12 +43,21 @@ impl Verb {
     }
 }
 
+/// What a route serves: the JSON API (`/api/...`, documented in OpenAPI) or a page for people at
+/// a browser (HTML; a caller not signed in is sent to the sign-in page, a refusal is a page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Api,
+    Page,
+}
+
 /// A route as registered: what the router answers, and to whom.
 #[derive(Debug, Clone)]
 pub struct ServedRoute {
     pub verb: Verb,
     pub path: String,
     pub access: Access,
+    pub surface: Surface,
 }
 
 /// The router being built, with the routes added to it.
@@ -76,7 +85,39 @@ impl ApiRoutes {
         let guarded = on(verb.filter(), handler)
             .route_layer(from_fn(move |request, next| guard(access, request, next)));
         self.router = self.router.route(&path, guarded);
-        self.served.push(ServedRoute { verb, path, access });
+        self.served.push(ServedRoute {
+            verb,
+            path,
+            access,
+            surface: Surface::Api,
+        });
+        self
+    }
+
+    /// Serves the page `verb path` with `handler` to the callers `access` lets in, behind the
+    /// pages' guard ([`pages::guard`]): sign-in asked for, refusals and errors shown as pages,
+    /// and a form sent with a session checked for its CSRF token.
+    pub fn add_page<H, T>(
+        mut self,
+        verb: Verb,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> ApiRoutes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let guarded = on(verb.filter(), handler).route_layer(from_fn(move |request, next| {
+            pages::guard(access, request, next)
+        }));
+        self.router = self.router.route(path, guarded);
+        self.served.push(ServedRoute {
+            verb,
+            path: path.to_string(),
+            access,
+            surface: Surface::Page,
+        });
         self
     }
 

@@ -29,18 +29,11 @@ pub const COOKIE_NAME: &str = "carepool_session";
 pub const SIGN_IN_PATH: &str = "/api/login";
 
 /// How late a failed sign-in is answered: guessing gets slow.
-const FAILURE_DELAY: Duration = Duration::from_millis(500);
+pub const FAILURE_DELAY: Duration = Duration::from_millis(500);
 
 /// The session's secret, from the request's `Cookie` headers.
 pub fn cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, secret)| secret)
+    cookie_named(headers, COOKIE_NAME)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -137,18 +130,34 @@ pub async fn logout(
 }
 
 /// Whether the request reached carepool over TLS, as the proxy in front of it says.
-fn over_tls(headers: &HeaderMap) -> bool {
+pub fn over_tls(headers: &HeaderMap) -> bool {
     headers
         .get("x-forwarded-proto")
         .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-fn session_cookie(secret: &str, seconds: i64, secure: bool) -> HeaderValue {
+pub fn session_cookie(secret: &str, seconds: i64, secure: bool) -> HeaderValue {
+    strict_cookie(COOKIE_NAME, secret, seconds, secure)
+}
+
+/// A cookie scripts cannot read, sent only with requests from carepool's own pages.
+pub fn strict_cookie(name: &str, hex: &str, seconds: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let text = format!(
-        "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={seconds}{secure}"
-    );
+    let text =
+        format!("{name}={hex}; HttpOnly; SameSite=Strict; Path=/; Max-Age={seconds}{secure}");
     HeaderValue::from_str(&text).expect("a cookie of hex digits is a header value")
+}
+
+/// The value of the cookie `name`, from the request's `Cookie` headers.
+pub fn cookie_named<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(found, _)| *found == name)
+        .map(|(_, value)| value)
 }
 
 #[cfg(test)]

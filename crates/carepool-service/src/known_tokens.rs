@@ -83,6 +83,7 @@ mod tests {
             provider: Some("H1".into()),
             created_on: "2025-01-01".parse().unwrap(),
             disabled_on: None,
+            language: None,
         }
     }
 

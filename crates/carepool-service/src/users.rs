@@ -27,6 +27,8 @@ pub struct NewUser {
     pub role: Role,
     pub districts: Vec<String>,
     pub provider: Option<String>,
+    /// The language of the user's pages; none: the server's default.
+    pub language: Option<String>,
 }
 
 /// A user as listed: never their password's hash.
@@ -38,6 +40,8 @@ pub struct User {
     pub provider: Option<String>,
     pub created_on: NaiveDate,
     pub disabled_on: Option<NaiveDate>,
+    /// The language of the user's pages; none: the server's default.
+    pub language: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -49,6 +53,7 @@ impl From<UserRow> for User {
             provider: row.provider,
             created_on: row.created_on,
             disabled_on: row.disabled_on,
+            language: row.language,
         }
     }
 }
@@ -62,6 +67,34 @@ pub struct NewToken {
 
 fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
     ServiceError::Invalid(vec![RowProblem::new(0, Some(field), message)])
+}
+
+/// A language tag as the pages' catalogues are named: a language of two or three letters, and
+/// perhaps a region (`fr`, `fr-SN`, `pt-BR`, `es-419`), in lower case for the language.
+fn checked_language(tag: String) -> Result<String, ServiceError> {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    let region = parts.next();
+    let letters = |text: &str, case: fn(&char) -> bool| {
+        text.chars().all(|c| c.is_ascii_alphabetic() && case(&c))
+    };
+    let language_ok =
+        (2..=3).contains(&language.len()) && letters(language, char::is_ascii_lowercase);
+    let region_ok = region.is_none_or(|region| {
+        (region.len() == 2 && letters(region, char::is_ascii_uppercase))
+            || (region.len() == 3 && region.chars().all(|c| c.is_ascii_digit()))
+    });
+    if language_ok && region_ok && parts.next().is_none() {
+        Ok(tag)
+    } else {
+        Err(invalid(
+            "language",
+            format!(
+                "{} is not a language tag such as en, fr or fr-SN",
+                carepool_core::registry::excerpt(&tag)
+            ),
+        ))
+    }
 }
 
 fn hash_password(password: &str) -> Result<String, ServiceError> {
@@ -78,7 +111,7 @@ fn hash_password(password: &str) -> Result<String, ServiceError> {
 }
 
 /// Random bytes from the operating system, as lowercase hex.
-pub(crate) fn random_hex(bytes: usize) -> Result<String, ServiceError> {
+pub fn random_hex(bytes: usize) -> Result<String, ServiceError> {
     let mut buffer = vec![0u8; bytes];
     getrandom::fill(&mut buffer)
         .map_err(|e| ServiceError::Corrupt(format!("no randomness from the system: {e}")))?;
@@ -138,6 +171,7 @@ impl Registry {
             password_hash: hash_password(password)?,
             created_on: self.today(),
             disabled_on: None,
+            language: user.language.map(checked_language).transpose()?,
         };
         let user = User::from(row.clone());
         let change = user_change("add_user", None, Some(&user));
@@ -195,6 +229,27 @@ impl Registry {
             self.known_tokens.forget_all();
         }
         Ok(User::from(row))
+    }
+
+    /// Sets the language of a user's pages; none: the server's default.
+    pub async fn set_language(
+        &self,
+        name: &str,
+        language: Option<String>,
+    ) -> Result<User, ServiceError> {
+        let mut row = self.user_row(name).await?;
+        let before = User::from(row.clone());
+        row.language = language.map(checked_language).transpose()?;
+        let after = User::from(row.clone());
+        if before != after {
+            self.write_audited(
+                "change of a user's language",
+                vec![Write::Upsert(&USERS, vec![row.to_row()])],
+                vec![user_change("set_language", Some(&before), Some(&after))],
+            )
+            .await?;
+        }
+        Ok(after)
     }
 
     /// Sets a user's password, and ends the user's sessions: a password changed because it
@@ -441,6 +496,18 @@ mod tests {
                 .verify_password(b"a long enough password", &parsed)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_language_is_a_tag_of_two_or_three_letters_and_perhaps_a_region() {
+        for good in ["en", "fr", "fr-SN", "pt-BR", "es-419", "ful"] {
+            assert_eq!(checked_language(good.into()).unwrap(), good);
+        }
+        for bad in [
+            "", "f", "FR", "fr_SN", "fr-sn", "fr-SN-x", "english", "fr-", "<b>",
+        ] {
+            assert!(checked_language(bad.into()).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

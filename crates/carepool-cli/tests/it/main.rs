@@ -903,7 +903,7 @@ fn users_story(cli: Cli) {
     let users = cli.ok(&["user", "list"]);
     assert_eq!(
         users,
-        "awa\tenrolment_officer\tdistricts HD\tactive\nchr\tfacility\tfacility CHR-HD\tactive\n"
+        "awa\tenrolment_officer\tdistricts HD\tdefault language\tactive\nchr\tfacility\tfacility CHR-HD\tdefault language\tactive\n"
     );
     let exported = cli.ok(&["export", "members"]);
     assert!(!exported.contains(password));
@@ -943,13 +943,21 @@ fn users_story(cli: Cli) {
         "{}",
         String::from_utf8_lossy(&changed.stderr)
     );
+    assert_eq!(
+        cli.ok(&["user", "language", "awa", "fr"]),
+        "the pages of awa are in fr\n"
+    );
+    assert!(
+        cli.fails(&["user", "language", "awa", "xx"])
+            .contains("the pages have no catalogue for xx: they speak en, fr")
+    );
     assert!(
         cli.ok(&["user", "disable", "awa"])
             .starts_with("user awa disabled since ")
     );
     assert!(
         cli.ok(&["user", "list"])
-            .contains("awa\tenrolment_officer\tdistricts HD\tdisabled since ")
+            .contains("awa\tenrolment_officer\tdistricts HD\tfr\tdisabled since ")
     );
     assert!(
         cli.fails(&["token", "create", "--user", "awa"])
@@ -994,6 +1002,7 @@ fn users_story(cli: Cli) {
             ("add_user", "awa"),
             ("add_user", "chr"),
             ("set_password", "awa"),
+            ("set_language", "awa"),
             ("disable_user", "awa")
         ]
     );

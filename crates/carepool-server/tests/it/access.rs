@@ -11,7 +11,7 @@ use carepool_core::sign_in::{FAILURES_TO_LOCK, LOCK_FOR};
 use carepool_schema::access_tables::SESSIONS;
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Value, with_record_type};
-use carepool_server::Access;
+use carepool_server::{Access, Surface};
 use carepool_service::audit::AuditFilter;
 use carepool_service::sessions::SESSION_SECONDS;
 use carepool_service::users::NewUser;
@@ -31,6 +31,7 @@ pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
         role: Role::ClaimsOfficer,
         districts: vec!["D1".into()],
         provider: None,
+        language: None,
     };
     registry
         .add_user(officer, "a long enough password")
@@ -102,6 +103,7 @@ pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
         role: Role::ClaimsOfficer,
         districts: vec![],
         provider: None,
+        language: None,
     };
     registry
         .add_user(ben, "a long enough password")
@@ -139,7 +141,10 @@ pub async fn every_route_answers_every_role_as_the_matrix_says(h: Harness) {
         [
             "GET /api/health",
             "GET /api/openapi.json",
-            "POST /api/login"
+            "POST /api/login",
+            "GET /login",
+            "POST /login",
+            "GET /static/carepool.css"
         ],
         "only these routes may be used without signing in"
     );
@@ -167,6 +172,14 @@ pub async fn every_route_answers_every_role_as_the_matrix_says(h: Harness) {
                     status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
                     "{role} refused {method} {uri}: {status} {answer}"
                 );
+            } else if route.surface == Surface::Page {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} on {method} {uri}");
+                assert!(
+                    answer
+                        .as_str()
+                        .unwrap()
+                        .contains("Your role does not allow this page.")
+                );
             } else {
                 assert_eq!(
                     (status, &answer["error"]["code"]),
@@ -180,6 +193,15 @@ pub async fn every_route_answers_every_role_as_the_matrix_says(h: Harness) {
         }
         for token in [None, Some("cp_made_up"), Some(revoked.secret.as_str())] {
             let (status, answer) = call_app(app.clone(), token, method, &uri, body.clone()).await;
+            if route.surface == Surface::Page {
+                // A page sends whoever is not signed in to the sign-in page.
+                assert_eq!(
+                    status,
+                    StatusCode::SEE_OTHER,
+                    "{method} {uri} with {token:?}"
+                );
+                continue;
+            }
             assert_eq!(
                 (status, &answer["error"]["code"]),
                 (StatusCode::UNAUTHORIZED, &json!("unauthenticated")),
@@ -334,6 +356,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
         role: Role::EnrolmentOfficer,
         districts: vec![],
         provider: None,
+        language: None,
     };
     registry
         .add_user(user, "a long enough password")

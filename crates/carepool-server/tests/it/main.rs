@@ -9,6 +9,7 @@ mod connections;
 mod experience;
 mod fuzz;
 mod hardening;
+mod pages;
 mod reserve;
 mod store;
 mod story;
@@ -64,6 +65,13 @@ use hardening::{
     impossible_claims_decisions_and_payments_are_refused,
     studies_past_their_bounds_are_refused_before_any_work,
     text_a_database_cannot_keep_is_refused_where_it_comes_in,
+};
+use pages::{
+    a_name_with_markup_shows_as_text, a_page_and_its_stylesheet_weigh_under_the_budget,
+    a_user_changes_their_password_and_signs_in_again,
+    an_officer_signs_in_sees_todays_work_and_signs_out,
+    an_unknown_address_is_a_page_or_the_apis_error, forms_without_their_tokens_are_refused,
+    pages_speak_the_users_language,
 };
 use reserve::reserving_on_the_live_database;
 use store::{
@@ -124,4 +132,11 @@ on_both_backends!(
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
     mutated_files_and_bodies_end_in_a_write_or_a_located_refusal,
     a_wrong_method_a_bogus_filter_and_a_missing_field_are_named,
+    an_officer_signs_in_sees_todays_work_and_signs_out,
+    forms_without_their_tokens_are_refused,
+    a_user_changes_their_password_and_signs_in_again,
+    a_name_with_markup_shows_as_text,
+    pages_speak_the_users_language,
+    a_page_and_its_stylesheet_weigh_under_the_budget,
+    an_unknown_address_is_a_page_or_the_apis_error,
 );

@@ -205,6 +205,7 @@ impl Harness {
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$none$none".into(),
             created_on: self.registry.today(),
             disabled_on: None,
+            language: None,
         };
         self.store
             .upsert(&USERS, &[user.into_row()], &|_| {})
@@ -270,12 +271,130 @@ pub async fn call_app(
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .unwrap();
+    // A page answers HTML: its text, as a JSON string.
     let json = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes).unwrap()
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
     (status, json)
+}
+
+/// A browser at the pages: it keeps the cookies the server sets and sends them back, and reads
+/// the pages' text.
+pub struct Browser {
+    app: axum::Router,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+/// A page as the browser got it.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub html: String,
+}
+
+impl Page {
+    /// Where a redirection sends the browser.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or_default()
+    }
+
+    /// The value of the form field `name` (a hidden field's, say).
+    pub fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no field {name} in {}", self.html))
+            + marker.len();
+        self.html[start..].split('"').next().unwrap().to_string()
+    }
+}
+
+impl Browser {
+    pub fn new(registry: &Registry) -> Browser {
+        Browser {
+            app: carepool_server::router(registry.clone()),
+            cookies: Default::default(),
+        }
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.contains_key(name)
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.send("GET", path, Body::empty(), None).await
+    }
+
+    /// Sends a form as a browser does (`application/x-www-form-urlencoded`).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let kind = Some("application/x-www-form-urlencoded");
+        self.send("POST", path, Body::from(body), kind).await
+    }
+
+    /// Opens the sign-in page and signs in; the page signing in led to.
+    pub async fn sign_in(&mut self, name: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        let token = form.field("form_token");
+        self.post(
+            "/login",
+            &[
+                ("name", name),
+                ("password", password),
+                ("form_token", &token),
+            ],
+        )
+        .await
+    }
+
+    async fn send(&mut self, method: &str, path: &str, body: Body, kind: Option<&str>) -> Page {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(kind) = kind {
+            request = request.header("content-type", kind);
+        }
+        if !self.cookies.is_empty() {
+            let cookies: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            request = request.header("cookie", cookies.join("; "));
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        for set in response.headers().get_all("set-cookie") {
+            let text = set.to_str().unwrap();
+            let (name, value) = text.split(';').next().unwrap().split_once('=').unwrap();
+            if text.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            html: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
 }
 
 pub fn example(relative: &str) -> PathBuf {

@@ -1,0 +1,263 @@
+//! The pages' words in the user's language, from the message catalogues in `locales/` (Fluent,
+//! one file per language, compiled in: adding a language is adding a file). Dates, counts and
+//! amounts are written the language's way, from the same file (`date`, `month-1`..`month-12`,
+//! `digit-group`, `decimal-mark`).
+
+use carepool_core::money::Money;
+use chrono::{Datelike, NaiveDate};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use std::sync::LazyLock;
+use unic_langid::LanguageIdentifier;
+
+mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
+}
+
+/// The language a user without one of their own, or a catalogue without a message, falls back to.
+pub const FALLBACK: &str = "en";
+
+struct Catalogue {
+    tag: &'static str,
+    bundle: FluentBundle<FluentResource>,
+}
+
+static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
+    compiled::CATALOGUES
+        .iter()
+        .map(|&(tag, text)| catalogue(tag, text).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+});
+
+/// A catalogue read from its text; a catalogue that does not parse is a fault of the build
+/// (a test reads every one).
+fn catalogue(tag: &'static str, text: &str) -> Result<Catalogue, String> {
+    let language: LanguageIdentifier = tag
+        .parse()
+        .map_err(|e| format!("locales/{tag}.ftl: the name is not a language tag: {e}"))?;
+    let resource = FluentResource::try_new(text.to_string())
+        .map_err(|(_, errors)| format!("locales/{tag}.ftl does not parse: {errors:?}"))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![language]);
+    // The pages are HTML, escaped by the templates: no bidi isolation marks around arguments.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| format!("locales/{tag}.ftl repeats messages: {errors:?}"))?;
+    Ok(Catalogue { tag, bundle })
+}
+
+/// The languages the pages speak: tag and the language's own name.
+pub fn languages() -> Vec<(&'static str, String)> {
+    CATALOGUES
+        .iter()
+        .map(|c| (c.tag, Texts { catalogue: c }.text("language-name")))
+        .collect()
+}
+
+/// The words of one language.
+#[derive(Clone, Copy)]
+pub struct Texts {
+    catalogue: &'static Catalogue,
+}
+
+impl Texts {
+    /// The catalogue of `tag` (`fr`, or `fr-SN` falling back to `fr`), else the fallback's.
+    pub fn of(tag: Option<&str>) -> Texts {
+        let find = |wanted: &str| {
+            CATALOGUES
+                .iter()
+                .find(|c| c.tag.eq_ignore_ascii_case(wanted))
+        };
+        let primary = tag.and_then(|tag| tag.split(['-', '_']).next());
+        let catalogue = tag
+            .and_then(find)
+            .or_else(|| primary.and_then(find))
+            .or_else(|| find(FALLBACK))
+            .expect("the fallback language has a catalogue");
+        Texts { catalogue }
+    }
+
+    /// The language's tag (`en`, `fr`), for `<html lang>`.
+    pub fn tag(&self) -> &'static str {
+        self.catalogue.tag
+    }
+
+    /// The message `id`.
+    pub fn text(&self, id: &str) -> String {
+        self.with(id, &[])
+    }
+
+    /// The message `id` with its arguments (given already written, as text).
+    pub fn with(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, *value);
+        }
+        let args = (!args.is_empty()).then_some(&fluent_args);
+        if let Some(text) = format(&self.catalogue.bundle, id, args) {
+            return text;
+        }
+        // Every catalogue holds every message (a test checks); this is for a file edited on a
+        // server. The id is logged, never the arguments (they may be names).
+        tracing::warn!(language = self.tag(), message = id, "message missing");
+        let fallback = Texts::of(Some(FALLBACK)).catalogue;
+        format(&fallback.bundle, id, args).unwrap_or_else(|| id.to_string())
+    }
+
+    /// A date the language's way: `3 December 2026`, `3 décembre 2026`.
+    pub fn date(&self, date: NaiveDate) -> String {
+        let month = self.text(&format!("month-{}", date.month()));
+        self.with(
+            "date",
+            &[
+                ("day", &date.day().to_string()),
+                ("month", &month),
+                ("year", &date.year().to_string()),
+            ],
+        )
+    }
+
+    /// A whole number with the language's digit groups: `12,500`, `12 500`.
+    pub fn count(&self, number: u64) -> String {
+        grouped(&number.to_string(), &self.text("digit-group"))
+    }
+
+    /// An amount with its currency, the language's way: `1,250.50 XOF`, `1 250,50 XOF`.
+    pub fn amount(&self, amount: Money, currency: Option<&str>) -> String {
+        let text = amount.to_string();
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+        let written = format!(
+            "{sign}{}{}{cents}",
+            grouped(whole, &self.text("digit-group")),
+            self.text("decimal-mark")
+        );
+        match currency {
+            Some(code) => format!("{written} {code}"),
+            None => written,
+        }
+    }
+}
+
+fn format(
+    bundle: &FluentBundle<FluentResource>,
+    id: &str,
+    args: Option<&FluentArgs>,
+) -> Option<String> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, args, &mut errors);
+    errors.is_empty().then(|| text.into_owned())
+}
+
+/// `digits` in groups of three from the right, joined by `separator`.
+fn grouped(digits: &str, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Each message of a catalogue with the variables it uses.
+    fn messages(text: &str) -> Vec<(String, BTreeSet<String>)> {
+        let mut messages: Vec<(String, BTreeSet<String>)> = Vec::new();
+        for line in text.lines() {
+            let starts_message = line
+                .split_once(" =")
+                .filter(|(id, _)| !id.is_empty() && !line.starts_with([' ', '#']))
+                .map(|(id, _)| id.to_string());
+            if let Some(id) = starts_message {
+                messages.push((id, BTreeSet::new()));
+            }
+            if let Some((_, variables)) = messages.last_mut() {
+                for piece in line.split("{ $").skip(1) {
+                    let name: String = piece
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    variables.insert(name);
+                }
+            }
+        }
+        messages
+    }
+
+    #[test]
+    fn every_catalogue_parses_and_holds_the_fallbacks_messages_with_their_variables() {
+        assert!(
+            compiled::CATALOGUES.len() >= 2,
+            "English and French at least"
+        );
+        let (_, fallback) = compiled::CATALOGUES
+            .iter()
+            .find(|(tag, _)| *tag == FALLBACK)
+            .expect("the fallback's catalogue");
+        let expected = messages(fallback);
+        assert!(expected.len() > 20);
+        for &(tag, text) in compiled::CATALOGUES {
+            catalogue(tag, text).unwrap();
+            assert_eq!(messages(text), expected, "locales/{tag}.ftl");
+            let texts = Texts::of(Some(tag));
+            for (id, variables) in &expected {
+                let args: Vec<(&str, &str)> = variables.iter().map(|v| (v.as_str(), "x")).collect();
+                assert!(
+                    format(
+                        &texts.catalogue.bundle,
+                        id,
+                        Some(&FluentArgs::from_iter(args))
+                    )
+                    .is_some(),
+                    "locales/{tag}.ftl: {id} does not format"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_language_is_found_by_its_tag_or_its_primary_language_else_the_fallback() {
+        assert_eq!(Texts::of(Some("fr")).tag(), "fr");
+        assert_eq!(Texts::of(Some("FR")).tag(), "fr");
+        assert_eq!(Texts::of(Some("fr-SN")).tag(), "fr");
+        assert_eq!(Texts::of(Some("sw")).tag(), FALLBACK);
+        assert_eq!(Texts::of(None).tag(), FALLBACK);
+    }
+
+    #[test]
+    fn dates_counts_and_amounts_are_written_the_languages_way() {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let english = Texts::of(Some("en"));
+        let french = Texts::of(Some("fr"));
+        assert_eq!(english.date(date), "3 December 2026");
+        assert_eq!(french.date(date), "3 décembre 2026");
+        assert_eq!(english.count(1_234_567), "1,234,567");
+        assert_eq!(french.count(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(english.count(999), "999");
+        let amount: Money = "-1250000.5".parse().unwrap();
+        assert_eq!(english.amount(amount, Some("XOF")), "-1,250,000.50 XOF");
+        assert_eq!(
+            french.amount(amount, Some("XOF")),
+            "-1\u{202f}250\u{202f}000,50 XOF"
+        );
+        assert_eq!(english.amount(Money::ZERO, None), "0.00");
+    }
+
+    #[test]
+    fn digits_are_grouped_in_threes_from_the_right() {
+        assert_eq!(grouped("1", ","), "1");
+        assert_eq!(grouped("1000", ","), "1,000");
+        assert_eq!(grouped("100000", ","), "100,000");
+        assert_eq!(grouped("1000000", " "), "1 000 000");
+    }
+}

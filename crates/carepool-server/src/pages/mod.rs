@@ -1,0 +1,229 @@
+//! The operator pages: HTML made on the server with maud (auto-escaped), plain forms that work
+//! without JavaScript, one stylesheet compiled into the binary, words from the user's language
+//! ([`language`]). Pages call the same services as the API and hold no rule of their own.
+//!
+//! Every page is registered in [`add_pages`] with who may use it, like the API's routes, and
+//! passes [`guard`]: a caller not signed in is sent to the sign-in page, a refusal or an error
+//! is a page in the caller's language, and a form posted with a session cookie must carry the
+//! session's CSRF token in its `csrf` field.
+
+mod forms;
+mod home;
+pub mod language;
+mod layout;
+mod login;
+mod password;
+
+use crate::auth::{Access, Caller, same_token};
+use crate::error::ShownError;
+use crate::routes::{ApiRoutes, Verb};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use axum::http::{HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+pub use layout::{Frame, error_page};
+
+/// Where people sign in.
+pub const SIGN_IN_PAGE: &str = "/login";
+
+/// The form field a page's form carries the session's CSRF token in.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// A page the navigation links to: its path, the message naming it, and who may open it (the
+/// same [`Access`] it is registered with, so the navigation never shows a page that refuses).
+#[derive(Debug, Clone, Copy)]
+pub struct PageLink {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub access: Access,
+}
+
+pub const HOME: PageLink = PageLink {
+    path: "/",
+    label: "nav-home",
+    access: Access::SignedIn,
+};
+
+pub const PASSWORD: PageLink = PageLink {
+    path: "/password",
+    label: "nav-password",
+    access: Access::SignedIn,
+};
+
+/// The navigation, in order; each user sees the links their role may open.
+pub const NAVIGATION: &[PageLink] = &[HOME, PASSWORD];
+
+/// The stylesheet, compiled in: no page loads anything from elsewhere.
+const STYLESHEET: &str = include_str!("../../static/carepool.css");
+pub const STYLESHEET_PATH: &str = "/static/carepool.css";
+
+/// Adds every page to `routes`.
+pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
+    routes
+        .add_page(Verb::Get, SIGN_IN_PAGE, Access::Open, login::form)
+        .add_page(Verb::Post, SIGN_IN_PAGE, Access::Open, login::sign_in)
+        .add_page(Verb::Post, "/logout", Access::SignedIn, login::sign_out)
+        .add_page(Verb::Get, STYLESHEET_PATH, Access::Open, stylesheet)
+        .add_page(Verb::Get, HOME.path, HOME.access, home::page)
+        .add_page(Verb::Get, PASSWORD.path, PASSWORD.access, password::form)
+        .add_page(Verb::Post, PASSWORD.path, PASSWORD.access, password::change)
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// Lets a request through to a page if its caller may open it; see the module's description.
+pub async fn guard(access: Access, request: Request, next: Next) -> Response {
+    let caller = request
+        .extensions()
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or(Caller::Anonymous);
+    let frame = Frame::new(&caller, request.uri().path());
+    if access != Access::Open {
+        match caller.user() {
+            Err(_) => return to_sign_in(request.uri(), request.method()),
+            Ok(user) if !access.allows(user.role) => {
+                let message = frame.texts.text("refused-role");
+                return layout::error_page(&frame, StatusCode::FORBIDDEN, &message);
+            }
+            Ok(_) => {}
+        }
+    }
+    let request = if access != Access::Open && request.method() == Method::POST {
+        match with_checked_token(&caller, request).await {
+            Ok(request) => request,
+            Err(()) => {
+                let message = frame.texts.text("refused-csrf");
+                return layout::error_page(&frame, StatusCode::FORBIDDEN, &message);
+            }
+        }
+    } else {
+        request
+    };
+    let response = next.run(request).await;
+    match response.extensions().get::<ShownError>() {
+        Some(error) => layout::error_page(&frame, error.status, &error.message),
+        None => response,
+    }
+}
+
+/// The request, if it is not a session's or its form carries the session's CSRF token. The body
+/// was read whole within the server's bounds before the guard ([`crate::connections`]).
+async fn with_checked_token(caller: &Caller, request: Request) -> Result<Request, ()> {
+    let Caller::Session { csrf_token, .. } = caller else {
+        // A token sent by a program is not sent by a browser on its own.
+        return Ok(request);
+    };
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|_| ())?;
+    let sent = form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.into_owned());
+    if !same_token(sent.as_deref().map(str::as_bytes), csrf_token) {
+        return Err(());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Sends a caller who is not signed in to the sign-in page, to come back to the page asked for.
+fn to_sign_in(asked: &Uri, method: &Method) -> Response {
+    let back = match (method, asked.path_and_query()) {
+        (&Method::GET, Some(path)) if path.as_str() != HOME.path => path.as_str(),
+        _ => "",
+    };
+    let location = if back.is_empty() {
+        SIGN_IN_PAGE.to_string()
+    } else {
+        let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+        format!("{SIGN_IN_PAGE}?next={back}")
+    };
+    see_other(&location)
+}
+
+/// `303 See Other` to `location` (a path of carepool's).
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// The path to go back to after signing in: one of carepool's own, never another site's.
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path
+        }
+        _ => HOME.path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_local_path_is_gone_back_to() {
+        assert_eq!(
+            local_path(Some("/members?name=kumar")),
+            "/members?name=kumar"
+        );
+        assert_eq!(local_path(Some("//evil.example/")), "/");
+        assert_eq!(local_path(Some("https://evil.example/")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(Some("/a\nb")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn every_link_of_the_navigation_is_a_page_served_to_the_same_callers() {
+        let routes = add_pages(ApiRoutes::default());
+        for link in NAVIGATION {
+            let served = routes
+                .served()
+                .iter()
+                .find(|r| r.verb == Verb::Get && r.path == link.path)
+                .unwrap_or_else(|| panic!("{} is not served", link.path));
+            assert_eq!(served.access, link.access, "{}", link.path);
+        }
+    }
+
+    #[test]
+    fn a_caller_not_signed_in_is_sent_to_sign_in_and_back() {
+        let uri: Uri = "/password?x=1".parse().unwrap();
+        let response = to_sign_in(&uri, &Method::GET);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()[LOCATION],
+            "/login?next=%2Fpassword%3Fx%3D1"
+        );
+        let home: Uri = "/".parse().unwrap();
+        assert_eq!(
+            to_sign_in(&home, &Method::GET).headers()[LOCATION],
+            "/login"
+        );
+        assert_eq!(
+            to_sign_in(&uri, &Method::POST).headers()[LOCATION],
+            "/login"
+        );
+    }
+}

@@ -1,0 +1,385 @@
+//! The operator pages through the router, as a browser uses them: signing in and out, the home
+//! page's work by role, changing one's password, the CSRF field, escaping, languages, and the
+//! page weight.
+
+use crate::support::{Browser, Harness, load_registry};
+use axum::http::StatusCode;
+use carepool_core::access::Role;
+use carepool_service::users::NewUser;
+
+const PASSWORD: &str = "a long enough password";
+
+async fn add_user(h: &Harness, name: &str, role: Role, language: Option<&str>) {
+    let user = NewUser {
+        name: name.into(),
+        role,
+        districts: vec![],
+        provider: role.is_facility().then(|| "H1".to_string()),
+        language: language.map(str::to_string),
+    };
+    h.registry.add_user(user, PASSWORD).await.unwrap();
+}
+
+/// An enrolment officer opens a page, is sent to sign in, signs in (after a wrong password),
+/// sees the members waiting for them and the navigation of their role, and signs out.
+pub async fn an_officer_signs_in_sees_todays_work_and_signs_out(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+
+    let home = browser.get("/").await;
+    assert_eq!(
+        (home.status, home.location()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let asked = browser.get("/password").await;
+    assert_eq!(asked.location(), "/login?next=%2Fpassword");
+
+    let form = browser.get("/login?next=%2Fpassword").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    assert!(
+        form.html
+            .contains(r#"<label for="field-name">User name</label>"#)
+    );
+    assert_eq!(form.field("next"), "/password");
+    let token = form.field("form_token");
+    let wrong = browser
+        .post(
+            "/login",
+            &[
+                ("name", "awa"),
+                ("password", "not the password"),
+                ("form_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.html.contains("Wrong user name or password."),
+        "{}",
+        wrong.html
+    );
+    assert!(!browser.has_cookie("carepool_session"));
+    let retry = wrong.field("form_token");
+    let signed_in = browser
+        .post(
+            "/login",
+            &[
+                ("name", "awa"),
+                ("password", PASSWORD),
+                ("form_token", &retry),
+                ("next", "/password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (signed_in.status, signed_in.location()),
+        (StatusCode::SEE_OTHER, "/password")
+    );
+    assert!(browser.has_cookie("carepool_session"));
+    assert!(
+        !browser.has_cookie("carepool_sign_in"),
+        "the form's value is used once"
+    );
+
+    let home = browser.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.html);
+    assert!(home.html.contains("<h1>Today's work</h1>"));
+    assert!(home.html.contains("awa · enrolment officer"));
+    assert!(home.html.contains("Members waiting to be confirmed"));
+    // M3 is the fixtures' one pending member.
+    assert!(
+        home.html
+            .contains("<td>M3</td><td>Asha Kumar</td><td>F1</td><td>1 April 2025</td>"),
+        "{}",
+        home.html
+    );
+    assert!(
+        !home.html.contains("Claims waiting"),
+        "not a reviewer's work"
+    );
+    assert!(
+        home.html
+            .contains(r#"<a href="/" aria-current="page">Home</a>"#)
+    );
+    assert!(
+        home.html
+            .contains(r#"<a href="/password">Change password</a>"#)
+    );
+
+    // Signing in again while signed in goes straight on.
+    let again = browser.get("/login").await;
+    assert_eq!(
+        (again.status, again.location()),
+        (StatusCode::SEE_OTHER, "/")
+    );
+
+    let csrf = home.field("csrf");
+    let out = browser.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(
+        (out.status, out.location()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    assert!(!browser.has_cookie("carepool_session"));
+    assert_eq!(browser.get("/").await.location(), "/login");
+}
+
+/// A form of another site: the sign-in form without its one-time value, and a form sent with
+/// the session's cookie but without its CSRF token, are refused and change nothing; a place to
+/// go after signing in is one of the server's own.
+pub async fn forms_without_their_tokens_are_refused(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut stranger = Browser::new(&h.registry);
+    let refused = stranger
+        .post(
+            "/login",
+            &[
+                ("name", "awa"),
+                ("password", PASSWORD),
+                ("form_token", "made-up"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!stranger.has_cookie("carepool_session"));
+
+    let mut browser = Browser::new(&h.registry);
+    let form = browser.get("/login?next=https://evil.example/").await;
+    let token = form.field("form_token");
+    let signed_in = browser
+        .post(
+            "/login",
+            &[
+                ("name", "awa"),
+                ("password", PASSWORD),
+                ("form_token", &token),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.location(), "/", "never another site");
+
+    let change = [
+        ("current", PASSWORD),
+        ("new", "another long password"),
+        ("repeated", "another long password"),
+    ];
+    for csrf in [None, Some("0123456789abcdef0123456789abcdef")] {
+        let mut fields = change.to_vec();
+        if let Some(csrf) = csrf {
+            fields.push(("csrf", csrf));
+        }
+        let refused = browser.post("/password", &fields).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+        assert!(refused.html.contains("sent without its security token"));
+    }
+    assert!(
+        h.registry
+            .check_password("awa", PASSWORD)
+            .await
+            .unwrap()
+            .is_some(),
+        "unchanged"
+    );
+    assert_eq!(
+        browser.get("/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+}
+
+/// Changing one's password: the current one must be right, the new one given twice alike and
+/// long enough, each problem beside its field and at the top; once changed, every session ends.
+pub async fn a_user_changes_their_password_and_signs_in_again(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "fatou", Role::FinanceOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    let mut other_device = Browser::new(&h.registry);
+    browser.sign_in("fatou", PASSWORD).await;
+    other_device.sign_in("fatou", PASSWORD).await;
+    let form = browser.get("/password").await;
+    assert!(form.html.contains("At least 10 characters."));
+    let csrf = form.field("csrf");
+
+    let attempts = [
+        (
+            [
+                "not it at all",
+                "another long password",
+                "another long password",
+            ],
+            "This is not your current password.",
+            "field-current",
+        ),
+        (
+            [PASSWORD, "another long password", "another long passwork"],
+            "The two new passwords differ.",
+            "field-repeated",
+        ),
+        (
+            [PASSWORD, "short", "short"],
+            "The new password is shorter than 10 characters.",
+            "field-new",
+        ),
+    ];
+    for ([current, new, repeated], message, field) in attempts {
+        let sent = browser
+            .post(
+                "/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current", current),
+                    ("new", new),
+                    ("repeated", repeated),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert!(
+            sent.html
+                .contains(&format!(r##"<a href="#{field}">{message}</a>"##)),
+            "{}",
+            sent.html
+        );
+        assert!(
+            sent.html
+                .contains(&format!(r#"aria-describedby="{field}-error""#))
+        );
+        for typed in [current, new, repeated] {
+            assert!(
+                !sent.html.contains(&format!("value=\"{typed}\"")),
+                "a password is never sent back"
+            );
+        }
+    }
+    let changed = browser
+        .post(
+            "/password",
+            &[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "another long password"),
+                ("repeated", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (changed.status, changed.location()),
+        (StatusCode::SEE_OTHER, "/login?changed=1")
+    );
+    assert_eq!(browser.get("/").await.location(), "/login");
+    assert_eq!(
+        other_device.get("/").await.location(),
+        "/login",
+        "every session ended"
+    );
+    let notice = browser.get("/login?changed=1").await;
+    assert!(notice.html.contains("Your password has been changed."));
+    let again = browser.sign_in("fatou", "another long password").await;
+    assert_eq!(again.location(), "/");
+}
+
+/// What people typed is shown as text, never run: a member named with markup.
+pub async fn a_name_with_markup_shows_as_text(h: Harness) {
+    load_registry(&h).await;
+    let member = h.write(
+        "members.csv",
+        "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since\n\
+         M9,F3,<script>alert(1)</script>,child,F,2020-01-01,,,,pending,2025-04-01\n",
+    );
+    h.import("members", &member).await.unwrap();
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("awa", PASSWORD).await;
+    let home = browser.get("/").await;
+    assert!(
+        home.html
+            .contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"),
+        "{}",
+        home.html
+    );
+    assert!(!home.html.contains("<script"));
+}
+
+/// A user whose language is French gets every word of the pages in French, dates and amounts
+/// written the French way; a role's navigation and work follow the role.
+pub async fn pages_speak_the_users_language(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "moussa", Role::EnrolmentOfficer, Some("fr")).await;
+    let mut browser = Browser::new(&h.registry);
+    let form = browser.get("/login?lang=fr").await;
+    assert!(form.html.contains(r#"<html lang="fr">"#));
+    assert!(form.html.contains("Nom d'utilisateur"));
+    browser.sign_in("moussa", PASSWORD).await;
+    for path in ["/", "/password"] {
+        let page = browser.get(path).await;
+        assert!(page.html.contains(r#"<html lang="fr">"#), "{path}");
+        for english in [
+            "Home",
+            "Sign out",
+            "Change password",
+            "Today's work",
+            "Members waiting",
+            "Skip to",
+        ] {
+            assert!(
+                !page.html.contains(english),
+                "{path} still says {english}: {}",
+                page.html
+            );
+        }
+    }
+    let home = browser.get("/").await;
+    assert!(home.html.contains("<h1>Travail du jour</h1>"));
+    assert!(home.html.contains("agent d'immatriculation"));
+    assert!(home.html.contains("<td>1 avril 2025</td>"), "{}", home.html);
+}
+
+/// A page with its stylesheet weighs under 100 KB before compression (the budget is for after:
+/// this is stricter), and the stylesheet may be kept by the browser.
+pub async fn a_page_and_its_stylesheet_weigh_under_the_budget(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("awa", PASSWORD).await;
+    let home = browser.get("/").await;
+    let style = browser.get("/static/carepool.css").await;
+    assert_eq!(style.status, StatusCode::OK);
+    assert_eq!(style.headers["content-type"], "text/css; charset=utf-8");
+    assert!(
+        style.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("public")
+    );
+    assert!(
+        !home.html.contains("<script"),
+        "the core pages need no script"
+    );
+    let weight = home.html.len() + style.html.len();
+    assert!(weight < 100_000, "{weight} bytes");
+}
+
+/// An address nothing serves: a page under the pages, the API's JSON error under `/api/`.
+pub async fn an_unknown_address_is_a_page_or_the_apis_error(h: Harness) {
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("awa", PASSWORD).await;
+    let missing = browser.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.html.contains("There is no page at this address."));
+    assert!(
+        missing.html.contains("awa · enrolment officer"),
+        "with the user's header"
+    );
+    let api = browser.get("/api/no/such/endpoint").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.html.contains(r#""code":"not_found""#), "{}", api.html);
+}
