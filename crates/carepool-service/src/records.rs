@@ -323,6 +323,29 @@ impl Registry {
         Ok(kept)
     }
 
+    /// The first `wanted` records `query` selects that `keep` keeps, in key order, read a page
+    /// at a time: the reading stops once they are found (a search shown a page at a time).
+    pub async fn first_matching<R: Record>(
+        &self,
+        mut query: Query<R>,
+        keep: impl Fn(&R) -> bool,
+        wanted: usize,
+    ) -> Result<Vec<R>, ServiceError> {
+        let mut kept = Vec::new();
+        while kept.len() < wanted {
+            let page = self.list(&query).await?;
+            let full = page.len() as u64 == query.limit();
+            let last = page.last().map(Key::of);
+            kept.extend(page.into_iter().filter(|r| keep(r)));
+            match (full, last) {
+                (true, Some(last)) => query = query.after(&last),
+                _ => break,
+            }
+        }
+        kept.truncate(wanted);
+        Ok(kept)
+    }
+
     /// Hands every record `query` selects to `each`, in key order, a page (the query's limit)
     /// at a time: a national registry is never held whole. The count handed.
     pub async fn each_record<R: Record, E: From<ServiceError>>(

@@ -77,6 +77,12 @@ impl Texts {
         Texts { catalogue }
     }
 
+    /// Whether the catalogue holds the message `id`.
+    #[cfg(test)]
+    pub fn has(&self, id: &str) -> bool {
+        self.catalogue.bundle.has_message(id)
+    }
+
     /// The language's tag (`en`, `fr`), for `<html lang>`.
     pub fn tag(&self) -> &'static str {
         self.catalogue.tag

@@ -13,6 +13,7 @@ pub mod language;
 mod layout;
 mod login;
 mod password;
+mod registry;
 
 use crate::auth::{Access, Caller, same_token};
 use crate::error::ShownError;
@@ -23,6 +24,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use carepool_core::access::Permission;
 pub use layout::{Frame, error_page};
 
 /// Where people sign in.
@@ -52,8 +54,14 @@ pub const PASSWORD: PageLink = PageLink {
     access: Access::SignedIn,
 };
 
+pub const MEMBER_SEARCH: PageLink = PageLink {
+    path: "/members",
+    label: "nav-members",
+    access: Access::AnyOf(&[Permission::ReadRegistry]),
+};
+
 /// The navigation, in order; each user sees the links their role may open.
-pub const NAVIGATION: &[PageLink] = &[HOME, PASSWORD];
+pub const NAVIGATION: &[PageLink] = &[HOME, MEMBER_SEARCH, PASSWORD];
 
 /// The stylesheet, compiled in: no page loads anything from elsewhere.
 const STYLESHEET: &str = include_str!("../../static/carepool.css");
@@ -67,6 +75,24 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
         .add_page(Verb::Post, "/logout", Access::SignedIn, login::sign_out)
         .add_page(Verb::Get, STYLESHEET_PATH, Access::Open, stylesheet)
         .add_page(Verb::Get, HOME.path, HOME.access, home::page)
+        .add_page(
+            Verb::Get,
+            MEMBER_SEARCH.path,
+            MEMBER_SEARCH.access,
+            registry::search,
+        )
+        .add_page(
+            Verb::Get,
+            "/families/{id}",
+            MEMBER_SEARCH.access,
+            registry::family,
+        )
+        .add_page(
+            Verb::Get,
+            "/members/{id}/card",
+            MEMBER_SEARCH.access,
+            registry::card,
+        )
         .add_page(Verb::Get, PASSWORD.path, PASSWORD.access, password::form)
         .add_page(Verb::Post, PASSWORD.path, PASSWORD.access, password::change)
 }

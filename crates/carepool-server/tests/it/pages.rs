@@ -383,3 +383,147 @@ pub async fn an_unknown_address_is_a_page_or_the_apis_error(h: Harness) {
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert!(api.html.contains(r#""code":"not_found""#), "{}", api.html);
 }
+
+/// An enrolment officer finds members by a part of a name typed without accents or capitals, by
+/// a member's, a family's or a national id; opens the family's page and a member's card.
+pub async fn an_officer_finds_a_family_and_opens_its_page_and_a_card(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("awa", PASSWORD).await;
+    let home = browser.get("/").await;
+    assert!(home.html.contains(r#"<a href="/members">Members</a>"#));
+
+    let found = browser.get("/members?q=KUMAR").await;
+    assert_eq!(found.status, StatusCode::OK);
+    for member in [
+        "<td>M1</td><td>Ravi Kumar</td>",
+        "<td>M2</td><td>Sita Kumar</td>",
+        "<td>M3</td><td>Asha Kumar</td>",
+    ] {
+        assert!(found.html.contains(member), "{member}: {}", found.html);
+    }
+    assert!(found.html.contains(r#"<a href="/families/F1">F1</a>"#));
+    assert!(found.html.contains("pending since 1 April 2025"));
+    assert!(!found.html.contains("Lata Devi"));
+    for (wanted, member) in [
+        ("NID004", "M4"),
+        ("M5", "M5"),
+        ("F2", "M4"),
+        ("lata%20%20DEVI", "M4"),
+    ] {
+        let page = browser.get(&format!("/members?q={wanted}")).await;
+        assert!(
+            page.html.contains(&format!("<td>{member}</td>")),
+            "{wanted}: {}",
+            page.html
+        );
+    }
+    let none = browser.get("/members?q=nobody").await;
+    assert!(none.html.contains("No member answers “nobody”."));
+
+    let family = browser.get("/families/F1").await;
+    assert_eq!(family.status, StatusCode::OK, "{}", family.html);
+    assert!(family.html.contains("<h1>Family F1</h1>"));
+    assert!(
+        family.html.contains(
+            "<td>M2</td><td>Sita Kumar</td><td>spouse</td><td>female</td><td>29 February 1984</td>"
+        ),
+        "{}",
+        family.html
+    );
+    assert!(family.html.contains("<td>G-1</td><td>government</td>"));
+    assert!(family.html.contains("750.00 INR"), "{}", family.html);
+    assert!(
+        family
+            .html
+            .contains(r#"<a href="/members/M1/card">Card</a>"#)
+    );
+    assert!(family.html.contains("imported"), "the record's history");
+
+    let card = browser.get("/members/M1/card").await;
+    assert_eq!(card.status, StatusCode::OK);
+    assert!(card.html.contains(r#"<p class="card-name">Ravi Kumar</p>"#));
+    assert!(card.html.contains(r#"<dd class="card-id">M1</dd>"#));
+    assert!(card.html.contains("<svg aria-hidden=\"true\""));
+
+    let missing = browser.get("/families/F404").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.html.contains("no family with key F404"));
+}
+
+/// A district officer sees the registry of their district only: another district's family is
+/// not found and its members are not found by a search; a facility may not open the registry.
+pub async fn a_district_officer_finds_nothing_of_another_district(h: Harness) {
+    load_registry(&h).await;
+    let elsewhere = h.write(
+        "locations.csv",
+        "code,name,kind,parent_code,area\nD2,Hillside,district,P1,\n",
+    );
+    h.import("locations", &elsewhere).await.unwrap();
+    let officer = NewUser {
+        name: "ben".into(),
+        role: Role::EnrolmentOfficer,
+        districts: vec!["D2".into()],
+        provider: None,
+        language: None,
+    };
+    h.registry.add_user(officer, PASSWORD).await.unwrap();
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("ben", PASSWORD).await;
+    let family = browser.get("/families/F1").await;
+    assert_eq!(family.status, StatusCode::NOT_FOUND, "{}", family.html);
+    assert!(!family.html.contains("Kumar"));
+    assert_eq!(
+        browser.get("/members/M1/card").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let search = browser.get("/members?q=kumar").await;
+    assert!(search.html.contains("No member answers"));
+    let home = browser.get("/").await;
+    assert!(
+        home.html.contains("No member is waiting to be confirmed."),
+        "M3 is elsewhere"
+    );
+
+    add_user(&h, "clinic", Role::Facility, None).await;
+    let mut facility = Browser::new(&h.registry);
+    facility.sign_in("clinic", PASSWORD).await;
+    let refused = facility.get("/members?q=kumar").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.html.contains("Your role does not allow this page."));
+    assert!(
+        !facility.get("/").await.html.contains(r#"href="/members""#),
+        "not in its navigation"
+    );
+}
+
+/// A search stops reading the registry once it has the members a page shows, across the
+/// store's pages.
+pub async fn a_search_reads_only_as_far_as_it_needs(h: Harness) {
+    load_registry(&h).await;
+    let every = |_: &carepool_core::registry::Member| true;
+    let ids = |found: Vec<carepool_core::registry::Member>| -> Vec<String> {
+        found.into_iter().map(|m| m.id).collect()
+    };
+    // Two records a page: the search crosses pages of the store.
+    let two_a_page = || carepool_service::Query::page(0, 2);
+    let first = h
+        .registry
+        .first_matching(two_a_page(), every, 3)
+        .await
+        .unwrap();
+    assert_eq!(ids(first), ["M1", "M2", "M3"]);
+    let kumars = h
+        .registry
+        .first_matching(two_a_page(), |m| m.name.ends_with("Kumar"), 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(kumars), ["M1", "M2", "M3"]);
+    let none = h
+        .registry
+        .first_matching(two_a_page(), every, 0)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
