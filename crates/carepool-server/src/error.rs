@@ -197,6 +197,23 @@ impl ApiError {
         }
     }
 
+    /// What the caller got wrong, field by field, for a form to show beside its fields: every
+    /// problem of a refused write, or the one this error names; none for other errors.
+    pub fn problems(&self) -> Option<Vec<RowProblem>> {
+        let refused = [StatusCode::UNPROCESSABLE_ENTITY, StatusCode::CONFLICT];
+        if !refused.contains(&self.status) {
+            return None;
+        }
+        if !self.problems.is_empty() {
+            return Some(self.problems.clone());
+        }
+        Some(vec![RowProblem::new(
+            0,
+            self.field.as_deref(),
+            self.message.clone(),
+        )])
+    }
+
     pub fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(%error, "internal error");
         ApiError::new(

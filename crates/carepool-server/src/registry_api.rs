@@ -221,12 +221,52 @@ pub async fn create<R: Record + Send + Sync>(
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
     let record: R = parse_body(&body)?;
-    registry
-        .check_within(&record, &caller.scope(&registry).await?)
-        .await?;
-    let registry = registry.acting_as(caller.actor()?);
-    let created = registry.create(record).await?;
+    let created = create_for(&caller, &registry, record).await?;
     Ok((StatusCode::CREATED, Json(to_json(&created))))
+}
+
+/// Adds `record` for `caller`: only within their scope, recorded as theirs. The API's and the
+/// pages' one way to add a registry record.
+pub async fn create_for<R: Record>(
+    caller: &Caller,
+    registry: &Registry,
+    record: R,
+) -> Result<R, ApiError> {
+    registry
+        .check_within(&record, &caller.scope(registry).await?)
+        .await?;
+    Ok(registry
+        .clone()
+        .acting_as(caller.actor()?)
+        .create(record)
+        .await?)
+}
+
+/// Replaces the record `key` with `record` for `caller`: a record out of their scope is not
+/// there to replace, nor may it be moved out; a key cannot change. The API's and the pages' one
+/// way to change a registry record.
+pub async fn update_for<R: Record>(
+    caller: &Caller,
+    registry: &Registry,
+    key: &Key<R>,
+    record: R,
+) -> Result<R, ApiError> {
+    let scope = caller.scope(registry).await?;
+    registry.get_within(key, &scope).await?;
+    if Key::of(&record) != *key {
+        let table = R::table();
+        let field = table.columns[table.key[0]].name;
+        return Err(ApiError::invalid_field(
+            field,
+            "the key in the body differs from the key in the path; a key cannot be changed",
+        ));
+    }
+    registry.check_within(&record, &scope).await?;
+    Ok(registry
+        .clone()
+        .acting_as(caller.actor()?)
+        .update(record)
+        .await?)
 }
 
 /// What [`create`] answers.
@@ -254,20 +294,11 @@ pub async fn update<R: Record + Send + Sync>(
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
     let key = key_from_path::<R>(&params)?;
-    // Out of scope, the record is not there to replace; nor may it be moved out.
+    // Out of scope, the record is not there to replace.
     let scope = caller.scope(&registry).await?;
     registry.get_within(&key, &scope).await?;
     let record: R = parse_body(&body)?;
-    if Key::of(&record) != key {
-        let table = R::table();
-        let field = table.columns[table.key[0]].name;
-        return Err(ApiError::invalid_field(
-            field,
-            "the key in the body differs from the key in the path; a key cannot be changed",
-        ));
-    }
-    registry.check_within(&record, &scope).await?;
-    let updated = registry.acting_as(caller.actor()?).update(record).await?;
+    let updated = update_for(&caller, &registry, &key, record).await?;
     Ok(Json(to_json(&updated)))
 }
 

@@ -173,6 +173,11 @@ impl Registry {
         })
     }
 
+    /// The codes of the schemes loaded.
+    pub async fn scheme_codes(&self) -> Result<Vec<String>, ServiceError> {
+        Ok(self.store.scheme_codes().await?)
+    }
+
     /// Every version of a scheme, oldest first.
     pub async fn scheme_versions(&self, code: &str) -> Result<Vec<SchemeDefinition>, ServiceError> {
         schemes::versions(self.store.as_ref(), code).await

@@ -3,22 +3,43 @@
 //! them.
 
 use super::language::Texts;
+use carepool_service::RowProblem;
 use maud::{Markup, html};
 
 /// The problems found in a form sent, by field.
 #[derive(Debug, Default)]
-pub struct Problems(Vec<(&'static str, String)>);
+pub struct Problems(Vec<(String, String)>);
 
 impl Problems {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
+    }
+
+    /// The problems a refused write names (a field's rule, a key taken, the eligibility rules
+    /// that refused an enrolment, each with its rule); a problem of no field goes under `form`.
+    pub fn of_refusal(texts: &Texts, refused: Vec<RowProblem>) -> Problems {
+        let mut problems = Problems::default();
+        for problem in refused {
+            let field = problem.column.unwrap_or_else(|| "form".to_string());
+            if problem.rules.is_empty() {
+                problems.add(field.clone(), problem.message);
+            }
+            for failure in problem.rules {
+                let message = texts.with(
+                    "not-eligible",
+                    &[("rule", &failure.rule), ("message", &failure.message)],
+                );
+                problems.add(field.clone(), message);
+            }
+        }
+        problems
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    fn of(&self, field: &str) -> Option<&str> {
+    pub fn of(&self, field: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(name, _)| *name == field)
@@ -42,15 +63,25 @@ impl Problems {
     }
 }
 
+/// What a field takes.
+pub enum Input {
+    Text,
+    Password,
+    Date,
+    Number,
+    /// One of these codes, each shown as its label.
+    Choice(Vec<(String, String)>),
+}
+
 /// An input of a form, with its label.
 pub struct Field<'a> {
-    pub name: &'static str,
+    pub name: &'a str,
     pub label: String,
-    /// The input's type: `text`, `password`, `date`, ...
-    pub kind: &'static str,
+    pub input: Input,
     pub value: &'a str,
     /// What the browser may fill it with (`username`, `current-password`, `new-password`, `off`).
     pub autocomplete: &'static str,
+    pub required: bool,
 }
 
 fn field_id(name: &str) -> String {
@@ -63,17 +94,36 @@ impl Field<'_> {
         let id = field_id(self.name);
         let error_id = format!("{id}-error");
         let problem = problems.of(self.name);
+        let kind = match self.input {
+            Input::Text | Input::Choice(_) => "text",
+            Input::Password => "password",
+            Input::Date => "date",
+            Input::Number => "text",
+        };
         html! {
             div class=(if problem.is_some() { "field invalid" } else { "field" }) {
                 label for=(id) { (self.label) }
                 @if let Some(message) = problem {
                     p class="field-error" id=(error_id) { (message) }
-                    input id=(id) name=(self.name) type=(self.kind) value=(self.value)
-                        autocomplete=(self.autocomplete) required aria-invalid="true"
-                        aria-describedby=(error_id);
-                } @else {
-                    input id=(id) name=(self.name) type=(self.kind) value=(self.value)
-                        autocomplete=(self.autocomplete) required;
+                }
+                @match &self.input {
+                    Input::Choice(choices) => {
+                        select id=(id) name=(self.name) required[self.required]
+                            aria-invalid=[problem.map(|_| "true")]
+                            aria-describedby=[problem.map(|_| &error_id)] {
+                            @if !self.required { option value="" { "" } }
+                            @for (code, label) in choices {
+                                option value=(code) selected[code == self.value] { (label) }
+                            }
+                        }
+                    }
+                    _ => {
+                        input id=(id) name=(self.name) type=(kind) value=(self.value)
+                            autocomplete=(self.autocomplete) required[self.required]
+                            inputmode=[matches!(self.input, Input::Number).then_some("decimal")]
+                            aria-invalid=[problem.map(|_| "true")]
+                            aria-describedby=[problem.map(|_| &error_id)];
+                    }
                 }
             }
         }
@@ -92,9 +142,10 @@ mod tests {
         let field = Field {
             name: "password",
             label: "New password".into(),
-            kind: "password",
+            input: Input::Password,
             value: "",
             autocomplete: "new-password",
+            required: true,
         }
         .render(&problems)
         .into_string();

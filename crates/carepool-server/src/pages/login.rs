@@ -3,7 +3,7 @@
 //! sign a browser in to someone else's account. The sign-in itself is the API's
 //! ([`Registry::sign_in`]: the same throttle, the same session).
 
-use super::forms::{Field, Problems};
+use super::forms::{Field, Input, Problems};
 use super::language::{Texts, languages};
 use super::layout::Frame;
 use super::{SIGN_IN_PAGE, local_path, see_other};
@@ -163,10 +163,10 @@ fn sign_in_page(
             input type="hidden" name="form_token" value=(form_token);
             input type="hidden" name="next" value=(entered.next);
             input type="hidden" name="lang" value=(entered.lang);
-            (Field { name: "name", label: t("field-user-name"), kind: "text",
-                value: &entered.name, autocomplete: "username" }.render(problems))
-            (Field { name: "password", label: t("field-password"), kind: "password",
-                value: "", autocomplete: "current-password" }.render(problems))
+            (Field { name: "name", label: t("field-user-name"), input: Input::Text,
+                value: &entered.name, autocomplete: "username", required: true }.render(problems))
+            (Field { name: "password", label: t("field-password"), input: Input::Password,
+                value: "", autocomplete: "current-password", required: true }.render(problems))
             button type="submit" { (t("sign-in")) }
         }
         nav class="languages" aria-label=(t("languages")) {

@@ -7,6 +7,7 @@
 //! is a page in the caller's language, and a form posted with a session cookie must carry the
 //! session's CSRF token in its `csrf` field.
 
+mod enrolment;
 mod forms;
 mod home;
 pub mod language;
@@ -60,8 +61,20 @@ pub const MEMBER_SEARCH: PageLink = PageLink {
     access: Access::AnyOf(&[Permission::ReadRegistry]),
 };
 
+pub const NEW_FAMILY: PageLink = PageLink {
+    path: "/families/new",
+    label: "nav-new-family",
+    access: ENROLMENT,
+};
+
+/// Who changes families, members and their cover.
+const ENROLMENT: Access = Access::AnyOf(&[Permission::WriteEnrolment]);
+
+/// Who records contributions.
+pub const CONTRIBUTIONS: Access = Access::AnyOf(&[Permission::WriteContributions]);
+
 /// The navigation, in order; each user sees the links their role may open.
-pub const NAVIGATION: &[PageLink] = &[HOME, MEMBER_SEARCH, PASSWORD];
+pub const NAVIGATION: &[PageLink] = &[HOME, MEMBER_SEARCH, NEW_FAMILY, PASSWORD];
 
 /// The stylesheet, compiled in: no page loads anything from elsewhere.
 const STYLESHEET: &str = include_str!("../../static/carepool.css");
@@ -86,6 +99,72 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
             "/families/{id}",
             MEMBER_SEARCH.access,
             registry::family,
+        )
+        .add_page(
+            Verb::Get,
+            NEW_FAMILY.path,
+            NEW_FAMILY.access,
+            enrolment::new_family,
+        )
+        .add_page(
+            Verb::Post,
+            NEW_FAMILY.path,
+            ENROLMENT,
+            enrolment::add_family,
+        )
+        .add_page(
+            Verb::Get,
+            "/families/{id}/members/new",
+            ENROLMENT,
+            enrolment::new_member,
+        )
+        .add_page(
+            Verb::Post,
+            "/families/{id}/members/new",
+            ENROLMENT,
+            enrolment::add_member,
+        )
+        .add_page(
+            Verb::Get,
+            "/families/{id}/cover/new",
+            ENROLMENT,
+            enrolment::new_cover,
+        )
+        .add_page(
+            Verb::Post,
+            "/families/{id}/cover/new",
+            ENROLMENT,
+            enrolment::add_cover,
+        )
+        .add_page(
+            Verb::Get,
+            "/families/{id}/contributions/new",
+            CONTRIBUTIONS,
+            enrolment::new_contribution,
+        )
+        .add_page(
+            Verb::Post,
+            "/families/{id}/contributions/new",
+            CONTRIBUTIONS,
+            enrolment::add_contribution,
+        )
+        .add_page(
+            Verb::Get,
+            "/contributions/{receipt}",
+            MEMBER_SEARCH.access,
+            enrolment::receipt,
+        )
+        .add_page(
+            Verb::Get,
+            "/members/{id}/status",
+            ENROLMENT,
+            enrolment::status_form,
+        )
+        .add_page(
+            Verb::Post,
+            "/members/{id}/status",
+            ENROLMENT,
+            enrolment::change_status,
         )
         .add_page(
             Verb::Get,

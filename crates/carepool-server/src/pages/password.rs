@@ -1,7 +1,7 @@
 //! A user changes their own password: the current one first, the new one twice. Changing it ends
 //! every session of the user ([`Registry::set_password`]), this one too: the user signs in again.
 
-use super::forms::{Field, Problems};
+use super::forms::{Field, Input, Problems};
 use super::layout::Frame;
 use super::{SIGN_IN_PAGE, see_other};
 use crate::error::ApiError;
@@ -76,12 +76,12 @@ fn page(frame: &Frame, problems: &Problems, status: StatusCode) -> Response {
         (problems.summary(&frame.texts))
         form method="post" action=(super::PASSWORD.path) class="narrow" {
             (frame.csrf_field())
-            (Field { name: "current", label: t("field-password-current"), kind: "password",
-                value: "", autocomplete: "current-password" }.render(problems))
-            (Field { name: "new", label: t("field-password-new"), kind: "password",
-                value: "", autocomplete: "new-password" }.render(problems))
-            (Field { name: "repeated", label: t("field-password-repeated"), kind: "password",
-                value: "", autocomplete: "new-password" }.render(problems))
+            (Field { name: "current", label: t("field-password-current"), input: Input::Password,
+                value: "", autocomplete: "current-password", required: true }.render(problems))
+            (Field { name: "new", label: t("field-password-new"), input: Input::Password,
+                value: "", autocomplete: "new-password", required: true }.render(problems))
+            (Field { name: "repeated", label: t("field-password-repeated"), input: Input::Password,
+                value: "", autocomplete: "new-password", required: true }.render(problems))
             p class="hint" { (frame.texts.with("password-hint", &[("chars", &MIN_PASSWORD_CHARS.to_string())])) }
             button type="submit" { (t("password-change")) }
         }

@@ -2,9 +2,10 @@
 //! contributions and standing, claims, history), and a member's printable card with a QR code.
 //! Everything is read within the user's scope: a family elsewhere is not found.
 
-use super::MEMBER_SEARCH;
+use super::enrolment::{receipt_path, status_path};
 use super::language::Texts;
 use super::layout::Frame;
+use super::{CONTRIBUTIONS, ENROLMENT, MEMBER_SEARCH};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use axum::extract::{Path, Query, State};
@@ -159,8 +160,20 @@ pub async fn family(
     let claims = family_claims(&registry, &scope, &id).await?;
     let history = registry.history(&key).await?;
     let amount = |m| texts.amount(m, currency.as_deref());
+    let role = frame.user()?.role;
+    let enrols = ENROLMENT.allows(role);
+    let path = family_path(&view.family.id);
     let content = html! {
         (facts(texts, &view, currency.as_deref()))
+        nav class="actions" aria-label=(texts.text("actions")) {
+            @if enrols {
+                a href=(format!("{path}/members/new")) { (texts.text("action-add-member")) }
+                a href=(format!("{path}/cover/new")) { (texts.text("action-give-cover")) }
+            }
+            @if CONTRIBUTIONS.allows(role) {
+                a href=(format!("{path}/contributions/new")) { (texts.text("action-record-contribution")) }
+            }
+        }
         section {
             h2 { (texts.text("family-members")) }
             div class="scroll" { table {
@@ -182,7 +195,12 @@ pub async fn family(
                             td { (texts.text(&format!("sex-{}", member.sex.as_str()))) }
                             td { (texts.date(member.birth_date)) }
                             td { (member_status(texts, member)) }
-                            td { a href=(card_path(&member.id)) { (texts.text("card-link")) } }
+                            td {
+                                a href=(card_path(&member.id)) { (texts.text("card-link")) }
+                                @if enrols {
+                                    " · " a href=(status_path(&member.id)) { (texts.text("action-change-status")) }
+                                }
+                            }
                         }
                     }
                 }
@@ -229,7 +247,7 @@ pub async fn family(
                     tbody {
                         @for paid in &view.contributions {
                             tr {
-                                td { (paid.receipt) }
+                                td { a href=(receipt_path(&paid.receipt)) { (paid.receipt) } }
                                 td { (texts.text(&format!("payer-{}", paid.payer.as_str()))) }
                                 td { (texts.date(paid.period_start)) " – " (texts.date(paid.period_end)) }
                                 td class="number" { (amount(paid.amount)) }

@@ -70,6 +70,7 @@ use pages::{
     a_district_officer_finds_nothing_of_another_district, a_name_with_markup_shows_as_text,
     a_page_and_its_stylesheet_weigh_under_the_budget, a_search_reads_only_as_far_as_it_needs,
     a_user_changes_their_password_and_signs_in_again,
+    an_officer_enrols_a_family_and_is_refused_an_ineligible_one,
     an_officer_finds_a_family_and_opens_its_page_and_a_card,
     an_officer_signs_in_sees_todays_work_and_signs_out,
     an_unknown_address_is_a_page_or_the_apis_error, forms_without_their_tokens_are_refused,
@@ -144,4 +145,5 @@ on_both_backends!(
     an_officer_finds_a_family_and_opens_its_page_and_a_card,
     a_district_officer_finds_nothing_of_another_district,
     a_search_reads_only_as_far_as_it_needs,
+    an_officer_enrols_a_family_and_is_refused_an_ineligible_one,
 );

@@ -527,3 +527,218 @@ pub async fn a_search_reads_only_as_far_as_it_needs(h: Harness) {
         .unwrap();
     assert!(none.is_empty());
 }
+
+/// An enrolment officer registers a family, adds its members, enrols one (the scheme's rules
+/// allow it) and is refused for a family the rules exclude, the rule named; a wrong field is
+/// named beside the field, and nothing is written. A finance officer records a contribution and
+/// prints its receipt; a death is recorded as a status.
+pub async fn an_officer_enrols_a_family_and_is_refused_an_ineligible_one(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    add_user(&h, "fatou", Role::FinanceOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("awa", PASSWORD).await;
+    let form = browser.get("/families/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert!(
+        form.html
+            .contains(r#"<label for="field-location_code">Location code (village)</label>"#)
+    );
+    assert_eq!(
+        form.field("scheme"),
+        "pip",
+        "the one scheme, chosen already"
+    );
+    let csrf = form.field("csrf");
+
+    let before = h.dump().await;
+    let wrong = browser
+        .post(
+            "/families/new",
+            &[
+                ("csrf", &csrf),
+                ("id", "F7"),
+                ("scheme", "pip"),
+                ("location_code", "V1"),
+                ("poverty_score", "lots"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.html.contains(r##"<a href="#field-poverty_score">"##),
+        "{}",
+        wrong.html
+    );
+    assert!(
+        wrong.html.contains(r#"value="F7""#),
+        "what was typed is kept"
+    );
+    let unknown = browser
+        .post(
+            "/families/new",
+            &[
+                ("csrf", &csrf),
+                ("id", "F7"),
+                ("scheme", "pip"),
+                ("location_code", "NOWHERE"),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.html.contains("NOWHERE"), "{}", unknown.html);
+    assert_eq!(h.dump().await, before, "a refused form writes nothing");
+
+    for (id, score) in [("F7", "20"), ("F8", "80")] {
+        let made = browser
+            .post(
+                "/families/new",
+                &[
+                    ("csrf", &csrf),
+                    ("id", id),
+                    ("scheme", "pip"),
+                    ("location_code", "V1"),
+                    ("poverty_score", score),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (made.status, made.location()),
+            (StatusCode::SEE_OTHER, format!("/families/{id}").as_str())
+        );
+        let member = browser
+            .post(
+                &format!("/families/{id}/members/new"),
+                &[
+                    ("csrf", &csrf),
+                    ("id", &format!("{id}-1")),
+                    ("name", "Awa Ouédraogo"),
+                    ("relationship", "head"),
+                    ("sex", "F"),
+                    ("birth_date", "1990-05-01"),
+                    ("status", "active"),
+                    ("status_since", "2025-04-01"),
+                ],
+            )
+            .await;
+        assert_eq!(member.status, StatusCode::SEE_OTHER, "{}", member.html);
+    }
+    let enrolled = browser
+        .post(
+            "/families/F7/cover/new",
+            &[
+                ("csrf", &csrf),
+                ("member_id", "F7-1"),
+                ("start_date", "2025-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (enrolled.status, enrolled.location()),
+        (StatusCode::SEE_OTHER, "/families/F7")
+    );
+    let family = browser.get("/families/F7").await;
+    assert!(
+        family
+            .html
+            .contains("<td>F7-1</td><td>1 April 2025</td><td>open</td>"),
+        "{}",
+        family.html
+    );
+
+    let refused = browser
+        .post(
+            "/families/F8/cover/new",
+            &[
+                ("csrf", &csrf),
+                ("member_id", "F8-1"),
+                ("start_date", "2025-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("Not eligible:"), "{}", refused.html);
+    assert!(
+        refused.html.contains("poverty_score_max"),
+        "the rule is named: {}",
+        refused.html
+    );
+    let elsewhere = browser
+        .post(
+            "/families/F8/cover/new",
+            &[
+                ("csrf", &csrf),
+                ("member_id", "F7-1"),
+                ("start_date", "2025-04-01"),
+            ],
+        )
+        .await;
+    assert!(elsewhere.html.contains("This member is not of family F8."));
+
+    let died = browser
+        .post(
+            "/members/F7-1/status",
+            &[
+                ("csrf", &csrf),
+                ("status", "deceased"),
+                ("status_since", "2026-01-10"),
+            ],
+        )
+        .await;
+    assert_eq!(died.location(), "/families/F7");
+    assert!(
+        browser
+            .get("/families/F7")
+            .await
+            .html
+            .contains("died on 10 January 2026")
+    );
+    let refused_contribution = browser.get("/families/F7/contributions/new").await;
+    assert_eq!(
+        refused_contribution.status,
+        StatusCode::FORBIDDEN,
+        "an enrolment officer records no money"
+    );
+
+    let mut finance = Browser::new(&h.registry);
+    finance.sign_in("fatou", PASSWORD).await;
+    let form = finance.get("/families/F7/contributions/new").await;
+    let csrf = form.field("csrf");
+    let paid = finance
+        .post(
+            "/families/F7/contributions/new",
+            &[
+                ("csrf", &csrf),
+                ("receipt", "R-77"),
+                ("payer", "government"),
+                ("period_start", "2025-04-01"),
+                ("period_end", "2026-03-31"),
+                ("amount", "1250.5"),
+                ("paid_on", "2025-04-02"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (paid.status, paid.location()),
+        (StatusCode::SEE_OTHER, "/contributions/R-77")
+    );
+    let receipt = finance.get("/contributions/R-77").await;
+    assert!(receipt.html.contains("1,250.50 INR"), "{}", receipt.html);
+    assert!(receipt.html.contains("<h1>Receipt R-77</h1>"));
+    let trail = h.registry.audit_trail(&Default::default()).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|r| r.actor == "fatou" && r.action == "create" && r.table_name == "contributions")
+    );
+    assert!(
+        trail
+            .iter()
+            .any(|r| r.actor == "awa" && r.action == "update" && r.table_name == "members")
+    );
+}

@@ -306,13 +306,17 @@ impl Page {
 
     /// The value of the form field `name` (a hidden field's, say).
     pub fn field(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self
+        let marker = format!("name=\"{name}\"");
+        let at = self
             .html
             .find(&marker)
-            .unwrap_or_else(|| panic!("no field {name} in {}", self.html))
-            + marker.len();
-        self.html[start..].split('"').next().unwrap().to_string()
+            .unwrap_or_else(|| panic!("no field {name} in {}", self.html));
+        let tag = &self.html[at..at + self.html[at..].find('>').unwrap()];
+        let value = tag
+            .split_once("value=\"")
+            .unwrap_or_else(|| panic!("field {name} has no value: {tag}"))
+            .1;
+        value.split('"').next().unwrap().to_string()
     }
 }
 

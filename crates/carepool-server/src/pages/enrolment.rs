@@ -1,0 +1,714 @@
+//! The registry's forms: register a family, add its members, give a member cover (the
+//! enrolment, checked against the scheme's eligibility rules: a refusal names the rule), record a
+//! contribution and print its receipt, and change a member's status (a death, an exit, a
+//! return). A form's fields are read as an import reads a file's columns (the tables'
+//! declarations), and written as the API writes ([`create_for`], [`update_for`]): the pages hold
+//! no rule of their own.
+
+use super::forms::{Field, Input, Problems};
+use super::language::Texts;
+use super::layout::Frame;
+use super::registry::family_path;
+use super::see_other;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::registry_api::{create_for, update_for};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use carepool_core::registry::{
+    Contribution, Coverage, Family, Member, MemberStatus, Payer, Relationship, Sex,
+};
+use carepool_schema::json::row_to_json;
+use carepool_schema::{Record, Value};
+use carepool_service::{Key, Registry};
+use maud::html;
+use std::collections::HashMap;
+
+/// What a form sent, by field.
+type Sent = HashMap<String, String>;
+
+/// A field of a form: a column of the record's table, and what it takes.
+struct Column {
+    name: &'static str,
+    input: fn(&Texts) -> Input,
+}
+
+fn text(_: &Texts) -> Input {
+    Input::Text
+}
+
+fn date(_: &Texts) -> Input {
+    Input::Date
+}
+
+fn number(_: &Texts) -> Input {
+    Input::Number
+}
+
+/// A choice among codes, each in words (message `PREFIX-CODE`).
+fn choice(texts: &Texts, prefix: &str, codes: impl Iterator<Item = &'static str>) -> Input {
+    Input::Choice(
+        codes
+            .map(|code| (code.to_string(), texts.text(&format!("{prefix}-{code}"))))
+            .collect(),
+    )
+}
+
+fn relationship(texts: &Texts) -> Input {
+    choice(
+        texts,
+        "relationship",
+        Relationship::ALL.iter().map(|r| r.as_str()),
+    )
+}
+
+fn sex(texts: &Texts) -> Input {
+    choice(texts, "sex", Sex::ALL.iter().map(|s| s.as_str()))
+}
+
+fn status(texts: &Texts) -> Input {
+    choice(
+        texts,
+        "status",
+        MemberStatus::ALL.iter().map(|s| s.as_str()),
+    )
+}
+
+fn payer(texts: &Texts) -> Input {
+    choice(texts, "payer", Payer::ALL.iter().map(|p| p.as_str()))
+}
+
+const FAMILY_FIELDS: &[Column] = &[
+    Column {
+        name: "id",
+        input: text,
+    },
+    Column {
+        name: "scheme",
+        input: text,
+    },
+    Column {
+        name: "location_code",
+        input: text,
+    },
+    Column {
+        name: "household_id",
+        input: text,
+    },
+    Column {
+        name: "poverty_score",
+        input: number,
+    },
+];
+
+const MEMBER_FIELDS: &[Column] = &[
+    Column {
+        name: "id",
+        input: text,
+    },
+    Column {
+        name: "name",
+        input: text,
+    },
+    Column {
+        name: "relationship",
+        input: relationship,
+    },
+    Column {
+        name: "sex",
+        input: sex,
+    },
+    Column {
+        name: "birth_date",
+        input: date,
+    },
+    Column {
+        name: "national_id",
+        input: text,
+    },
+    Column {
+        name: "categories",
+        input: text,
+    },
+    Column {
+        name: "monthly_wage",
+        input: number,
+    },
+    Column {
+        name: "status",
+        input: status,
+    },
+    Column {
+        name: "status_since",
+        input: date,
+    },
+];
+
+const COVER_FIELDS: &[Column] = &[
+    Column {
+        name: "member_id",
+        input: text,
+    },
+    Column {
+        name: "start_date",
+        input: date,
+    },
+    Column {
+        name: "end_date",
+        input: date,
+    },
+    Column {
+        name: "package",
+        input: text,
+    },
+];
+
+const CONTRIBUTION_FIELDS: &[Column] = &[
+    Column {
+        name: "receipt",
+        input: text,
+    },
+    Column {
+        name: "payer",
+        input: payer,
+    },
+    Column {
+        name: "period_start",
+        input: date,
+    },
+    Column {
+        name: "period_end",
+        input: date,
+    },
+    Column {
+        name: "amount",
+        input: number,
+    },
+    Column {
+        name: "paid_on",
+        input: date,
+    },
+];
+
+const STATUS_FIELDS: &[Column] = &[
+    Column {
+        name: "status",
+        input: status,
+    },
+    Column {
+        name: "status_since",
+        input: date,
+    },
+];
+
+/// The record a form describes: each column read from the field of its name (or `fixed`) as an
+/// import reads it, every problem named by its field.
+fn record_from<R: Record>(sent: &Sent, fixed: &[(&str, &str)]) -> Result<R, Problems> {
+    let mut problems = Problems::default();
+    let mut row = Vec::with_capacity(R::table().columns.len());
+    for column in R::table().columns {
+        let text = fixed
+            .iter()
+            .find(|(name, _)| *name == column.name)
+            .map(|(_, value)| *value)
+            .or_else(|| sent.get(column.name).map(String::as_str))
+            .unwrap_or_default();
+        match Value::parse(column, text) {
+            Ok(value) => row.push(value),
+            Err(broken) => {
+                problems.add(broken.field, broken.message);
+                row.push(Value::Null);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    R::from_row(&row).map_err(|broken| {
+        let mut problems = Problems::default();
+        problems.add(broken.field, broken.message);
+        problems
+    })
+}
+
+/// A record's fields as a form shows them.
+fn fields_of<R: Record>(record: &R) -> Sent {
+    let table = R::table();
+    let json = row_to_json(table, &record.to_row());
+    table
+        .columns
+        .iter()
+        .map(|column| {
+            let text = match &json[column.name] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                other => other.to_string(),
+            };
+            (column.name.to_string(), text)
+        })
+        .collect()
+}
+
+/// A form of `table`'s `columns`, filled with `values`, its problems beside their fields.
+fn form_page(
+    frame: &Frame,
+    title: &str,
+    table: &str,
+    columns: &[Column],
+    values: &Sent,
+    problems: &Problems,
+    status: StatusCode,
+) -> Response {
+    let texts = &frame.texts;
+    let content = html! {
+        (problems.summary(texts))
+        @if let Some(message) = problems.of("form") {
+            p class="error" role="alert" { (message) }
+        }
+        form method="post" class="narrow" {
+            (frame.csrf_field())
+            @for column in columns {
+                (Field {
+                    name: column.name,
+                    label: texts.text(&format!("field-{table}-{}", column.name)),
+                    input: (column.input)(texts),
+                    value: values.get(column.name).map(String::as_str).unwrap_or_default(),
+                    autocomplete: "off",
+                    required: required(table, column.name),
+                }.render(problems))
+            }
+            button type="submit" { (texts.text("save")) }
+        }
+    };
+    frame.page_with(status, title, content)
+}
+
+/// Whether a column must be given, from its table's declaration.
+fn required(table: &str, column: &str) -> bool {
+    carepool_schema::tables::ALL
+        .iter()
+        .find(|t| t.name == table)
+        .and_then(|t| t.columns.iter().find(|c| c.name == column))
+        .is_some_and(|c| c.required)
+}
+
+/// The family, if the user may see it: not found otherwise.
+async fn family_within(caller: &Caller, registry: &Registry, id: &str) -> Result<Family, ApiError> {
+    let key = Key::<Family>::parse(|_| Some(id))?;
+    Ok(registry
+        .get_within(&key, &caller.scope(registry).await?)
+        .await?)
+}
+
+/// Writes `record` with `write`; on a refusal, the form again with the problems named.
+async fn saved<R, F>(
+    frame: &Frame,
+    form: (&str, &str, &[Column], &Sent),
+    parsed: Result<R, Problems>,
+    write: impl FnOnce(R) -> F,
+) -> Result<Result<R, Response>, ApiError>
+where
+    F: std::future::Future<Output = Result<R, ApiError>>,
+{
+    let (title, table, columns, sent) = form;
+    let refused = |problems: Problems| {
+        form_page(
+            frame,
+            title,
+            table,
+            columns,
+            sent,
+            &problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let record = match parsed {
+        Ok(record) => record,
+        Err(problems) => return Ok(Err(refused(problems))),
+    };
+    match write(record).await {
+        Ok(written) => Ok(Ok(written)),
+        Err(error) => match error.problems() {
+            Some(found) => Ok(Err(refused(Problems::of_refusal(&frame.texts, found)))),
+            None => Err(error),
+        },
+    }
+}
+
+pub async fn new_family(
+    frame: Frame,
+    State(registry): State<Registry>,
+) -> Result<Response, ApiError> {
+    let mut values = Sent::new();
+    if let [only] = registry.scheme_codes().await?.as_slice() {
+        values.insert("scheme".into(), only.clone());
+    }
+    let title = frame.texts.text("family-new");
+    Ok(form_page(
+        &frame,
+        &title,
+        "families",
+        FAMILY_FIELDS,
+        &values,
+        &Problems::default(),
+        StatusCode::OK,
+    ))
+}
+
+pub async fn add_family(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Form(sent): Form<Sent>,
+) -> Result<Response, ApiError> {
+    let title = frame.texts.text("family-new");
+    let form = (title.as_str(), "families", FAMILY_FIELDS, &sent);
+    let parsed = record_from::<Family>(&sent, &[]);
+    Ok(
+        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
+            Ok(family) => see_other(&family_path(&family.id)),
+            Err(page) => page,
+        },
+    )
+}
+
+pub async fn new_member(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(family_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let family = family_within(&caller, &registry, &family_id).await?;
+    let today = registry.today().to_string();
+    let values: Sent = [("status", "pending"), ("status_since", today.as_str())]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let title = frame.texts.with("member-new", &[("family", &family.id)]);
+    Ok(form_page(
+        &frame,
+        &title,
+        "members",
+        MEMBER_FIELDS,
+        &values,
+        &Problems::default(),
+        StatusCode::OK,
+    ))
+}
+
+pub async fn add_member(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(family_id): Path<String>,
+    Form(sent): Form<Sent>,
+) -> Result<Response, ApiError> {
+    let family = family_within(&caller, &registry, &family_id).await?;
+    let title = frame.texts.with("member-new", &[("family", &family.id)]);
+    let form = (title.as_str(), "members", MEMBER_FIELDS, &sent);
+    let parsed = record_from::<Member>(&sent, &[("family_id", &family.id)]);
+    Ok(
+        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
+            Ok(_) => see_other(&family_path(&family.id)),
+            Err(page) => page,
+        },
+    )
+}
+
+pub async fn new_cover(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(family_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let family = family_within(&caller, &registry, &family_id).await?;
+    let values: Sent = [("start_date".to_string(), registry.today().to_string())].into();
+    let title = frame.texts.with("cover-new", &[("family", &family.id)]);
+    Ok(form_page(
+        &frame,
+        &title,
+        "coverage",
+        COVER_FIELDS,
+        &values,
+        &Problems::default(),
+        StatusCode::OK,
+    ))
+}
+
+/// The enrolment: cover from a day, checked against the eligibility rules of the scheme's
+/// version in force that day.
+pub async fn add_cover(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(family_id): Path<String>,
+    Form(sent): Form<Sent>,
+) -> Result<Response, ApiError> {
+    let family = family_within(&caller, &registry, &family_id).await?;
+    let title = frame.texts.with("cover-new", &[("family", &family.id)]);
+    let form = (title.as_str(), "coverage", COVER_FIELDS, &sent);
+    let mut parsed = record_from::<Coverage>(&sent, &[]);
+    // Only a member of this family is enrolled from its page.
+    if let Ok(cover) = &parsed {
+        let member = registry
+            .get(&Key::<Member>::parse(|_| Some(cover.member_id.as_str()))?)
+            .await;
+        if !member.is_ok_and(|m| m.family_id == family.id) {
+            let mut problems = Problems::default();
+            let message = frame
+                .texts
+                .with("cover-not-in-family", &[("family", &family.id)]);
+            problems.add("member_id", message);
+            parsed = Err(problems);
+        }
+    }
+    Ok(
+        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
+            Ok(_) => see_other(&family_path(&family.id)),
+            Err(page) => page,
+        },
+    )
+}
+
+pub async fn new_contribution(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(family_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let family = family_within(&caller, &registry, &family_id).await?;
+    let values: Sent = [("paid_on".to_string(), registry.today().to_string())].into();
+    let title = frame
+        .texts
+        .with("contribution-new", &[("family", &family.id)]);
+    Ok(form_page(
+        &frame,
+        &title,
+        "contributions",
+        CONTRIBUTION_FIELDS,
+        &values,
+        &Problems::default(),
+        StatusCode::OK,
+    ))
+}
+
+pub async fn add_contribution(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(family_id): Path<String>,
+    Form(sent): Form<Sent>,
+) -> Result<Response, ApiError> {
+    let family = family_within(&caller, &registry, &family_id).await?;
+    let title = frame
+        .texts
+        .with("contribution-new", &[("family", &family.id)]);
+    let form = (title.as_str(), "contributions", CONTRIBUTION_FIELDS, &sent);
+    let parsed = record_from::<Contribution>(&sent, &[("family_id", &family.id)]);
+    Ok(
+        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
+            Ok(paid) => see_other(&receipt_path(&paid.receipt)),
+            Err(page) => page,
+        },
+    )
+}
+
+/// Where a contribution's receipt is.
+pub fn receipt_path(receipt: &str) -> String {
+    let receipt: String = form_urlencoded::byte_serialize(receipt.as_bytes()).collect();
+    format!("/contributions/{receipt}")
+}
+
+/// A contribution's receipt, to print and hand to the payer.
+pub async fn receipt(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(receipt): Path<String>,
+) -> Result<Response, ApiError> {
+    let key = Key::<Contribution>::parse(|_| Some(receipt.as_str()))?;
+    let paid = registry
+        .get_within(&key, &caller.scope(&registry).await?)
+        .await?;
+    let family: Family = registry
+        .get(&Key::<Family>::parse(|_| Some(paid.family_id.as_str()))?)
+        .await?;
+    let scheme = registry
+        .scheme_versions(&family.scheme)
+        .await?
+        .pop()
+        .map(|s| s.name)
+        .unwrap_or(family.scheme.clone());
+    let currency = registry.currency().await?;
+    let texts = &frame.texts;
+    let content = html! {
+        div class="receipt" {
+            p class="card-scheme" { (scheme) }
+            dl class="facts" {
+                dt { (texts.text("field-contributions-receipt")) } dd { (paid.receipt) }
+                dt { (texts.text("column-family")) } dd { a href=(family_path(&paid.family_id)) { (paid.family_id) } }
+                dt { (texts.text("field-contributions-payer")) } dd { (texts.text(&format!("payer-{}", paid.payer.as_str()))) }
+                dt { (texts.text("column-period")) } dd { (texts.date(paid.period_start)) " – " (texts.date(paid.period_end)) }
+                dt { (texts.text("field-contributions-amount")) } dd class="amount" { (texts.amount(paid.amount, currency.as_deref())) }
+                dt { (texts.text("field-contributions-paid_on")) } dd { (texts.date(paid.paid_on)) }
+            }
+        }
+        p class="hint" { (texts.text("receipt-print")) }
+    };
+    Ok(frame.page(
+        &texts.with("receipt-title", &[("receipt", &paid.receipt)]),
+        content,
+    ))
+}
+
+/// Where a member's status is changed.
+pub fn status_path(member_id: &str) -> String {
+    let id: String = form_urlencoded::byte_serialize(member_id.as_bytes()).collect();
+    format!("/members/{id}/status")
+}
+
+async fn member_within(caller: &Caller, registry: &Registry, id: &str) -> Result<Member, ApiError> {
+    let key = Key::<Member>::parse(|_| Some(id))?;
+    Ok(registry
+        .get_within(&key, &caller.scope(registry).await?)
+        .await?)
+}
+
+fn status_title(texts: &Texts, member: &Member) -> String {
+    texts.with(
+        "status-change",
+        &[("member", &member.id), ("name", &member.name)],
+    )
+}
+
+pub async fn status_form(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(member_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let member = member_within(&caller, &registry, &member_id).await?;
+    let mut values = fields_of(&member);
+    values.insert("status_since".into(), registry.today().to_string());
+    let title = status_title(&frame.texts, &member);
+    Ok(form_page(
+        &frame,
+        &title,
+        "members",
+        STATUS_FIELDS,
+        &values,
+        &Problems::default(),
+        StatusCode::OK,
+    ))
+}
+
+/// A death (deceased, on the day of death), an exit (inactive) or a return: the member's record
+/// with its new status; claims for care after a death or an exit are then held.
+pub async fn change_status(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    Path(member_id): Path<String>,
+    Form(sent): Form<Sent>,
+) -> Result<Response, ApiError> {
+    let member = member_within(&caller, &registry, &member_id).await?;
+    let title = status_title(&frame.texts, &member);
+    let mut fields = fields_of(&member);
+    for column in STATUS_FIELDS {
+        let given = sent.get(column.name).cloned().unwrap_or_default();
+        fields.insert(column.name.to_string(), given);
+    }
+    let form = (title.as_str(), "members", STATUS_FIELDS, &sent);
+    let parsed = record_from::<Member>(&fields, &[]);
+    let key = Key::of(&member);
+    Ok(
+        match saved(&frame, form, parsed, |r| {
+            update_for(&caller, &registry, &key, r)
+        })
+        .await?
+        {
+            Ok(_) => see_other(&family_path(&member.family_id)),
+            Err(page) => page,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(pairs: &[(&str, &str)]) -> Sent {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_form_is_read_as_an_import_reads_a_row_every_problem_by_its_field() {
+        let member: Member = record_from(
+            &sent(&[
+                ("id", "M9"),
+                ("name", "Awa Ouédraogo"),
+                ("relationship", "head"),
+                ("sex", "F"),
+                ("birth_date", "1990-05-01"),
+                ("status", "pending"),
+                ("status_since", "2026-12-01"),
+                ("categories", "formal_sector;disability"),
+            ]),
+            &[("family_id", "F1")],
+        )
+        .unwrap();
+        assert_eq!(member.family_id, "F1");
+        assert_eq!(member.categories, ["formal_sector", "disability"]);
+        assert_eq!(fields_of(&member)["categories"], "formal_sector;disability");
+        assert_eq!(fields_of(&member)["national_id"], "");
+
+        let refused = record_from::<Member>(
+            &sent(&[("id", "M9"), ("sex", "X"), ("birth_date", "1990-13-01")]),
+            &[("family_id", "F1")],
+        )
+        .unwrap_err();
+        for field in ["name", "sex", "birth_date", "relationship", "status"] {
+            assert!(refused.of(field).is_some(), "{field}");
+        }
+        assert!(refused.of("id").is_none());
+    }
+
+    #[test]
+    fn every_field_of_every_form_has_its_label_and_is_a_column_of_its_table() {
+        let forms: [(&str, &[Column]); 5] = [
+            ("families", FAMILY_FIELDS),
+            ("members", MEMBER_FIELDS),
+            ("coverage", COVER_FIELDS),
+            ("contributions", CONTRIBUTION_FIELDS),
+            ("members", STATUS_FIELDS),
+        ];
+        for (tag, _) in crate::pages::language::languages() {
+            let texts = Texts::of(Some(tag));
+            for (table, columns) in forms {
+                let declared = carepool_schema::tables::ALL
+                    .iter()
+                    .find(|t| t.name == table)
+                    .unwrap();
+                for column in columns {
+                    assert!(
+                        declared.column_index(column.name).is_some(),
+                        "{table}.{}",
+                        column.name
+                    );
+                    let label = format!("field-{table}-{}", column.name);
+                    assert!(texts.has(&label), "locales/{tag}.ftl has no {label}");
+                }
+            }
+        }
+    }
+}
