@@ -18,7 +18,7 @@ use carepool_core::registry::{Member, Provider};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{ClaimRow, PAYMENT_RUNS, claims};
 use carepool_schema::json::row_to_json;
-use carepool_service::claims::ReceivedClaim;
+use carepool_service::claims::{ClaimView, ReceivedClaim};
 use carepool_service::users::User;
 use carepool_service::{Key, Registry, ServiceError};
 use chrono::NaiveDate;
@@ -107,6 +107,31 @@ pub async fn submit(
     } else {
         vec![parse(&body)?]
     };
+    let mut views = submit_for(&caller, &registry, &intake, claims, batch).await?;
+    // Sent again unchanged, every one: nothing was created.
+    let status = if views.iter().all(|view| view.sent_before) {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let body = if batch {
+        json(&views)?
+    } else {
+        json(&views.remove(0))?
+    };
+    Ok((status, Json(body)))
+}
+
+/// Receives and judges `claims` sent by `caller` (numbered by line when sent as a `batch`): a
+/// facility sends its own only, a user bound to districts those of its facilities there. The
+/// API's and the pages' one way to submit claims.
+pub async fn submit_for(
+    caller: &Caller,
+    registry: &Registry,
+    intake: &Intake,
+    claims: Vec<Claim>,
+    batch: bool,
+) -> Result<Vec<ClaimView>, ApiError> {
     if let Some(own) = own_provider(caller.user()?)
         && let Some(other) = claims.iter().find(|c| c.provider_id != own)
     {
@@ -116,7 +141,7 @@ pub async fn submit(
         )));
     }
     // A user bound to districts receives the claims of the facilities there.
-    let scope = caller.scope(&registry).await?;
+    let scope = caller.scope(registry).await?;
     if !scope.is_national() {
         let providers: BTreeSet<&str> = claims.iter().map(|c| c.provider_id.as_str()).collect();
         for provider in providers {
@@ -137,19 +162,7 @@ pub async fn submit(
             claim,
         })
         .collect();
-    let mut views = intake.submit(caller.actor()?, received).await??;
-    // Sent again unchanged, every one: nothing was created.
-    let status = if views.iter().all(|view| view.sent_before) {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let body = if batch {
-        json(&views)?
-    } else {
-        json(&views.remove(0))?
-    };
-    Ok((status, Json(body)))
+    Ok(intake.submit(caller.actor()?, received).await??)
 }
 
 /// A claim, its lines and every reason given on it
@@ -165,18 +178,26 @@ pub async fn show(
     Path((provider, number)): Path<(String, String)>,
 ) -> Result<Json<JsonValue>, ApiError> {
     let id = carepool_core::claims::claim_id(&provider, &number);
-    // Another facility's claim, or one of a facility out of scope, is answered as if it did
-    // not exist.
+    Ok(Json(json(&claim_for(&caller, &registry, &id).await?)?))
+}
+
+/// The claim `id` as `caller` may see it: another facility's claim, or one of a facility out
+/// of scope, is answered as if it did not exist.
+pub async fn claim_for(
+    caller: &Caller,
+    registry: &Registry,
+    id: &str,
+) -> Result<ClaimView, ApiError> {
     // The stored claim's facility is compared, not the path's: codes may hold a '/'.
-    let stored = claim_within(&caller, &registry, &id).await?;
+    let stored = claim_within(caller, registry, id).await?;
     if own_provider(caller.user()?).is_some_and(|own| own != stored.provider_id) {
         return Err(ServiceError::NotFound {
             what: "claim",
-            key: id,
+            key: id.to_string(),
         }
         .into());
     }
-    Ok(Json(json(&registry.claim_view(&id).await?)?))
+    Ok(registry.claim_view(id).await?)
 }
 
 /// The stored claim; not found unless the caller's scope holds its facility.
@@ -205,7 +226,7 @@ pub async fn list(
 
 /// The facility whose claims alone a user may see or send: a facility user's, unless the role
 /// also reads every claim.
-fn own_provider(user: &User) -> Option<&str> {
+pub fn own_provider(user: &User) -> Option<&str> {
     if user.role.may(Permission::ReadClaims) {
         return None;
     }
@@ -254,18 +275,33 @@ pub async fn review(
 ) -> Result<Json<JsonValue>, ApiError> {
     let body: ReviewBody = parse(&body)?;
     let id = carepool_core::claims::claim_id(&provider, &number);
-    claim_within(&caller, &registry, &id).await?;
-    let registry = registry.acting_as(caller.actor()?);
-    let view = registry
-        .review_claim(
-            &id,
-            &body.action,
-            &body.note,
-            body.not_duplicate,
-            registry.today(),
-        )
-        .await?;
+    let view = review_for(
+        &caller,
+        &registry,
+        &id,
+        &body.action,
+        &body.note,
+        body.not_duplicate,
+    )
+    .await?;
     Ok(Json(json(&view)?))
+}
+
+/// A reviewer's decision on the claim `id`, within their scope, recorded as theirs. The API's
+/// and the pages' one way to review.
+pub async fn review_for(
+    caller: &Caller,
+    registry: &Registry,
+    id: &str,
+    action: &ReviewAction,
+    note: &str,
+    not_duplicate: bool,
+) -> Result<ClaimView, ApiError> {
+    claim_within(caller, registry, id).await?;
+    let registry = registry.clone().acting_as(caller.actor()?);
+    Ok(registry
+        .review_claim(id, action, note, not_duplicate, registry.today())
+        .await?)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -40,6 +40,18 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// What both scopes hold: a user's scope narrowed to a district asked about.
+    pub fn and(&self, other: &Scope) -> Scope {
+        match (self, other) {
+            (Scope::National, other) | (other, Scope::National) => other.clone(),
+            (Scope::Places(mine), Scope::Places(theirs)) => {
+                Scope::Places(Arc::new(mine.intersection(theirs).cloned().collect()))
+            }
+        }
+    }
+}
+
 impl<R: Record> Query<R> {
     /// Only the records `scope` lets its user see.
     pub fn within(mut self, scope: &Scope) -> Query<R> {
@@ -51,7 +63,12 @@ impl<R: Record> Query<R> {
 impl Registry {
     /// The scope of `user`: national unless bound to districts.
     pub async fn scope_of(&self, user: &User) -> Result<Scope, ServiceError> {
-        if user.districts.is_empty() {
+        self.scope_under(&user.districts).await
+    }
+
+    /// The places under `districts` (their subtrees, at any depth); national for none.
+    pub async fn scope_under(&self, districts: &[String]) -> Result<Scope, ServiceError> {
+        if districts.is_empty() {
             return Ok(Scope::National);
         }
         let all = ListQuery {
@@ -66,7 +83,7 @@ impl Registry {
             }
         }
         let mut places = BTreeSet::new();
-        let mut to_visit: Vec<String> = user.districts.clone();
+        let mut to_visit: Vec<String> = districts.to_vec();
         while let Some(code) = to_visit.pop() {
             if places.insert(code.clone()) {
                 to_visit.extend(children.get(&code).into_iter().flatten().cloned());
@@ -166,5 +183,32 @@ impl Registry {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(codes: &[&str]) -> Scope {
+        Scope::Places(Arc::new(codes.iter().map(|c| c.to_string()).collect()))
+    }
+
+    #[test]
+    fn two_scopes_hold_the_places_both_hold() {
+        assert_eq!(Scope::National.and(&Scope::National), Scope::National);
+        assert_eq!(
+            Scope::National.and(&places(&["D1", "V1"])),
+            places(&["D1", "V1"])
+        );
+        assert_eq!(
+            places(&["D1", "V1"]).and(&Scope::National),
+            places(&["D1", "V1"])
+        );
+        assert_eq!(
+            places(&["D1", "V1", "V2"]).and(&places(&["V2", "D2"])),
+            places(&["V2"])
+        );
+        assert_eq!(places(&["D1"]).and(&places(&["D2"])), places(&[]));
     }
 }

@@ -3,6 +3,7 @@
 //! waiting for a second finance officer. Each list is the first few, within the user's scope, and
 //! says when there are more.
 
+use super::claims::claim_path;
 use super::language::Texts;
 use super::layout::Frame;
 use crate::auth::Caller;
@@ -149,7 +150,7 @@ async fn claims_in_review(
             tbody {
                 @for claim in &waiting {
                     tr {
-                        td { (claim.id) }
+                        td { a href=(claim_path(&claim.provider_id, &claim.claim_number)) { (claim.id) } }
                         td { (claim.member_id) }
                         td { (texts.date(claim.received_date)) }
                         td class="number" { (texts.amount(claim.claimed, currency.as_deref())) }

@@ -7,6 +7,7 @@
 //! is a page in the caller's language, and a form posted with a session cookie must carry the
 //! session's CSRF token in its `csrf` field.
 
+mod claims;
 mod enrolment;
 mod forms;
 mod home;
@@ -67,6 +68,24 @@ pub const NEW_FAMILY: PageLink = PageLink {
     access: ENROLMENT,
 };
 
+pub const CLAIM_LIST: PageLink = PageLink {
+    path: "/claims",
+    label: "nav-claims",
+    access: Access::AnyOf(&[Permission::ReadClaims, Permission::SubmitOwnClaims]),
+};
+
+pub const NEW_CLAIM: PageLink = PageLink {
+    path: "/claims/new",
+    label: "nav-new-claim",
+    access: Access::AnyOf(&[Permission::ReceiveClaims, Permission::SubmitOwnClaims]),
+};
+
+pub const REVIEW_QUEUE: PageLink = PageLink {
+    path: "/review",
+    label: "nav-review",
+    access: Access::AnyOf(&[Permission::ReviewClaims]),
+};
+
 /// Who changes families, members and their cover.
 const ENROLMENT: Access = Access::AnyOf(&[Permission::WriteEnrolment]);
 
@@ -74,7 +93,15 @@ const ENROLMENT: Access = Access::AnyOf(&[Permission::WriteEnrolment]);
 pub const CONTRIBUTIONS: Access = Access::AnyOf(&[Permission::WriteContributions]);
 
 /// The navigation, in order; each user sees the links their role may open.
-pub const NAVIGATION: &[PageLink] = &[HOME, MEMBER_SEARCH, NEW_FAMILY, PASSWORD];
+pub const NAVIGATION: &[PageLink] = &[
+    HOME,
+    MEMBER_SEARCH,
+    NEW_FAMILY,
+    CLAIM_LIST,
+    NEW_CLAIM,
+    REVIEW_QUEUE,
+    PASSWORD,
+];
 
 /// The stylesheet, compiled in: no page loads anything from elsewhere.
 const STYLESHEET: &str = include_str!("../../static/carepool.css");
@@ -171,6 +198,27 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
             "/members/{id}/card",
             MEMBER_SEARCH.access,
             registry::card,
+        )
+        .add_page(Verb::Get, CLAIM_LIST.path, CLAIM_LIST.access, claims::list)
+        .add_page(Verb::Get, NEW_CLAIM.path, NEW_CLAIM.access, claims::new)
+        .add_page(Verb::Post, NEW_CLAIM.path, NEW_CLAIM.access, claims::send)
+        .add_page(
+            Verb::Get,
+            "/claims/{provider_id}/{claim_number}",
+            CLAIM_LIST.access,
+            claims::show,
+        )
+        .add_page(
+            Verb::Post,
+            "/claims/{provider_id}/{claim_number}/review",
+            REVIEW_QUEUE.access,
+            claims::review,
+        )
+        .add_page(
+            Verb::Get,
+            REVIEW_QUEUE.path,
+            REVIEW_QUEUE.access,
+            claims::queue,
         )
         .add_page(Verb::Get, PASSWORD.path, PASSWORD.access, password::form)
         .add_page(Verb::Post, PASSWORD.path, PASSWORD.access, password::change)

@@ -67,7 +67,8 @@ use hardening::{
     text_a_database_cannot_keep_is_refused_where_it_comes_in,
 };
 use pages::{
-    a_district_officer_finds_nothing_of_another_district, a_name_with_markup_shows_as_text,
+    a_district_officer_finds_nothing_of_another_district,
+    a_facility_sends_a_claim_and_a_reviewer_adjusts_one, a_name_with_markup_shows_as_text,
     a_page_and_its_stylesheet_weigh_under_the_budget, a_search_reads_only_as_far_as_it_needs,
     a_user_changes_their_password_and_signs_in_again,
     an_officer_enrols_a_family_and_is_refused_an_ineligible_one,
@@ -146,4 +147,5 @@ on_both_backends!(
     a_district_officer_finds_nothing_of_another_district,
     a_search_reads_only_as_far_as_it_needs,
     an_officer_enrols_a_family_and_is_refused_an_ineligible_one,
+    a_facility_sends_a_claim_and_a_reviewer_adjusts_one,
 );

@@ -742,3 +742,174 @@ pub async fn an_officer_enrols_a_family_and_is_refused_an_ineligible_one(h: Harn
             .any(|r| r.actor == "awa" && r.action == "update" && r.table_name == "members")
     );
 }
+
+/// A facility checks a member's cover, sends a claim from the form and sees its decision with
+/// every amount; a second claim for the same stay is held for review; the medical reviewer finds
+/// it in the queue with its reason and adjusts it with a note; the claims list filters by status.
+pub async fn a_facility_sends_a_claim_and_a_reviewer_adjusts_one(h: Harness) {
+    load_registry(&h).await;
+    add_user(&h, "clinic", Role::Facility, None).await;
+    add_user(&h, "doc", Role::MedicalReviewer, None).await;
+    let mut facility = Browser::new(&h.registry);
+    facility.sign_in("clinic", PASSWORD).await;
+    let checked = facility
+        .get("/claims/new?member_id=M4&care_date=2025-06-01")
+        .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.html);
+    assert!(
+        checked.html.contains("M4 is covered on 1 June 2025"),
+        "{}",
+        checked.html
+    );
+    assert!(checked.html.contains("Left"));
+    let unknown = facility.get("/claims/new?member_id=M404").await;
+    assert!(unknown.html.contains("No member M404 is known here."));
+    let csrf = checked.field("csrf");
+    let stay = |number: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("member_id", "M4".to_string()),
+            ("claim_number", number.to_string()),
+            ("admission_date", "2025-06-01".into()),
+            ("discharge_date", "2025-06-04".into()),
+            ("clinical_category", "surgical".into()),
+            ("specialty", "general_surgery".into()),
+            ("diagnosis_codes", "K40.9".into()),
+            ("line-1-service_code", "SURG-GEN".into()),
+            ("line-1-quantity", "1".into()),
+            ("line-1-unit_price", "22000".into()),
+        ]
+    };
+    let first = stay("P-1");
+    let sent = facility.post("/claims/new", &pairs(&first)).await;
+    assert_eq!(
+        (sent.status, sent.location()),
+        (StatusCode::SEE_OTHER, "/claims/H1/P-1"),
+        "{}",
+        sent.html
+    );
+    let decided = facility.get("/claims/H1/P-1").await;
+    assert!(
+        decided.html.contains("<strong>approved</strong>"),
+        "{}",
+        decided.html
+    );
+    assert!(decided.html.contains("22,000.00 INR"));
+    assert!(
+        !decided.html.contains("Your decision"),
+        "a facility does not review"
+    );
+
+    let bad: Vec<(&str, String)> = vec![
+        ("csrf", csrf.clone()),
+        ("member_id", "M4".into()),
+        ("claim_number", "P-9".into()),
+        ("clinical_category", "surgical".into()),
+        ("line-1-service_code", "SURG-GEN".into()),
+        ("line-1-quantity", "one".into()),
+    ];
+    let refused = facility.post("/claims/new", &pairs(&bad)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains(r##"href="#field-line-1-quantity""##),
+        "{}",
+        refused.html
+    );
+
+    let second = stay("P-2");
+    facility.post("/claims/new", &pairs(&second)).await;
+    let held = facility.get("/claims/H1/P-2").await;
+    assert!(
+        held.html.contains("<strong>in review</strong>"),
+        "{}",
+        held.html
+    );
+    assert!(held.html.contains("duplicate_claim"));
+
+    let mut reviewer = Browser::new(&h.registry);
+    reviewer.sign_in("doc", PASSWORD).await;
+    let queue = reviewer.get("/review").await;
+    assert!(
+        queue
+            .html
+            .contains(r#"<a href="/claims/H1/P-2">H1/P-2</a>"#),
+        "{}",
+        queue.html
+    );
+    assert!(
+        queue.html.contains("<code>duplicate_claim</code>"),
+        "{}",
+        queue.html
+    );
+    let page = reviewer.get("/claims/H1/P-2").await;
+    assert!(page.html.contains("Your decision"));
+    let csrf = page.field("csrf");
+    let no_note = reviewer
+        .post(
+            "/claims/H1/P-2/review",
+            &[
+                ("csrf", &csrf),
+                ("decision", "adjust"),
+                ("approved", "1000"),
+                ("not_duplicate", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        no_note.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        no_note.html
+    );
+    let adjusted = reviewer
+        .post(
+            "/claims/H1/P-2/review",
+            &[
+                ("csrf", &csrf),
+                ("decision", "adjust"),
+                ("approved", "1000"),
+                ("note", "a second operation, at a lower price"),
+                ("not_duplicate", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (adjusted.status, adjusted.location()),
+        (StatusCode::SEE_OTHER, "/claims/H1/P-2"),
+        "{}",
+        adjusted.html
+    );
+    let after = reviewer.get("/claims/H1/P-2").await;
+    assert!(after.html.contains("a second operation, at a lower price"));
+    assert!(after.html.contains("1,000.00 INR"));
+    assert!(!after.html.contains("Your decision"));
+
+    let listed = reviewer.get("/claims?status=approved").await;
+    assert!(listed.html.contains("H1/P-1"), "{}", listed.html);
+    let mine = facility.get("/claims").await;
+    assert!(
+        mine.html.contains("H1/P-1") && mine.html.contains("H1/P-2"),
+        "{}",
+        mine.html
+    );
+    assert!(
+        !mine.html.contains(r#"name="provider""#),
+        "a facility filters its own claims only"
+    );
+    let wrong = reviewer.get("/claims?from=June").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("“June” is not a date"));
+}
+
+/// Form fields as [`Browser::post`] takes them.
+fn pairs<'a>(fields: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    fields
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect()
+}
