@@ -280,3 +280,24 @@ review-not-duplicate = This is not a duplicate
 review-send = Record the decision
 review-approved-needed = Give the approved amount to adjust to.
 review-decision-needed = Choose approve, adjust or reject.
+
+## Payments
+nav-payments = Payments
+payments-title = Payment runs
+payments-month = Month (YYYY-MM)
+payments-propose = Propose the run of { $period }
+payments-none = No payment run for { $period } yet.
+payments-nothing-due = Nothing was due: no run was proposed.
+payments-run = Run { $run }
+run-proposed = proposed, waiting to be released
+run-released = released and paid
+run-released-by = Released by
+run-remittances = Remittance advice per facility:
+run-release-by-another = You proposed this run: another finance officer releases it.
+run-paid-on = Paid on
+run-release = Release and pay
+remittance-title = Remittance advice to { $facility }, run { $run }
+remittance-deducted = Deducted (member share and refused)
+remittance-paid = Paid
+remittance-total = Total
+download = Download:

@@ -280,3 +280,24 @@ review-not-duplicate = Ce n'est pas un doublon
 review-send = Enregistrer la décision
 review-approved-needed = Indiquez le montant accordé après ajustement.
 review-decision-needed = Choisissez accepter, ajuster ou rejeter.
+
+## Paiements
+nav-payments = Paiements
+payments-title = Ordres de paiement
+payments-month = Mois (AAAA-MM)
+payments-propose = Proposer l'ordre de paiement de { $period }
+payments-none = Aucun ordre de paiement pour { $period } pour l'instant.
+payments-nothing-due = Rien n'était dû : aucun ordre n'a été proposé.
+payments-run = Ordre { $run }
+run-proposed = proposé, en attente de validation
+run-released = validé et payé
+run-released-by = Validé par
+run-remittances = Avis de paiement par formation sanitaire :
+run-release-by-another = Vous avez proposé cet ordre : un autre agent financier le valide.
+run-paid-on = Payé le
+run-release = Valider et payer
+remittance-title = Avis de paiement à { $facility }, ordre { $run }
+remittance-deducted = Déduit (part du membre et refusé)
+remittance-paid = Payé
+remittance-total = Total
+download = Télécharger :

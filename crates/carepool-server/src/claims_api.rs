@@ -18,7 +18,7 @@ use carepool_core::registry::{Member, Provider};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{ClaimRow, PAYMENT_RUNS, claims};
 use carepool_schema::json::row_to_json;
-use carepool_service::claims::{ClaimView, ReceivedClaim};
+use carepool_service::claims::{ClaimView, PaymentReport, ReceivedClaim};
 use carepool_service::users::User;
 use carepool_service::{Key, Registry, ServiceError};
 use chrono::NaiveDate;
@@ -327,11 +327,35 @@ pub async fn pay(
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    caller.national("a payment run")?;
-    let registry = registry.acting_as(caller.actor()?);
     let body: PayBody = parse(&body)?;
-    let report = registry.propose_payment_run(&body.period).await?;
+    let report = propose_for(&caller, &registry, &body.period).await?;
     Ok(Json(json(&report)?))
+}
+
+/// Proposes the month's payment run for `caller`, a national user; recorded as theirs. The
+/// API's and the pages' one way to propose a run.
+pub async fn propose_for(
+    caller: &Caller,
+    registry: &Registry,
+    period: &str,
+) -> Result<PaymentReport, ApiError> {
+    caller.national("a payment run")?;
+    let registry = registry.clone().acting_as(caller.actor()?);
+    Ok(registry.propose_payment_run(period).await?)
+}
+
+/// Releases the run `id` (PERIOD/N) for `caller`, a national user who did not propose it, paid
+/// on `date` (default today). The API's and the pages' one way to release a run.
+pub async fn release_for(
+    caller: &Caller,
+    registry: &Registry,
+    id: &str,
+    date: Option<NaiveDate>,
+) -> Result<PaymentReport, ApiError> {
+    caller.national("a payment run")?;
+    let registry = registry.clone().acting_as(caller.actor()?);
+    let date = date.unwrap_or_else(|| registry.today());
+    Ok(registry.release_payment_run(id, date).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -360,13 +384,9 @@ pub async fn release(
     Path((period, number)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    caller.national("a payment run")?;
-    let registry = registry.acting_as(caller.actor()?);
     let body: ReleaseBody = parse(&body)?;
-    let date = body.date.unwrap_or_else(|| registry.today());
-    let report = registry
-        .release_payment_run(&format!("{period}/{number}"), date)
-        .await?;
+    let run = format!("{period}/{number}");
+    let report = release_for(&caller, &registry, &run, body.date).await?;
     Ok(Json(json(&report)?))
 }
 

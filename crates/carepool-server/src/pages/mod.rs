@@ -8,6 +8,7 @@
 //! session's CSRF token in its `csrf` field.
 
 mod claims;
+mod download;
 mod enrolment;
 mod forms;
 mod home;
@@ -15,6 +16,7 @@ pub mod language;
 mod layout;
 mod login;
 mod password;
+mod payments;
 mod registry;
 
 use crate::auth::{Access, Caller, same_token};
@@ -86,6 +88,12 @@ pub const REVIEW_QUEUE: PageLink = PageLink {
     access: Access::AnyOf(&[Permission::ReviewClaims]),
 };
 
+pub const PAYMENTS: PageLink = PageLink {
+    path: "/payments",
+    label: "nav-payments",
+    access: Access::AnyOf(&[Permission::PayClaims]),
+};
+
 /// Who changes families, members and their cover.
 const ENROLMENT: Access = Access::AnyOf(&[Permission::WriteEnrolment]);
 
@@ -100,6 +108,7 @@ pub const NAVIGATION: &[PageLink] = &[
     CLAIM_LIST,
     NEW_CLAIM,
     REVIEW_QUEUE,
+    PAYMENTS,
     PASSWORD,
 ];
 
@@ -219,6 +228,25 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
             REVIEW_QUEUE.path,
             REVIEW_QUEUE.access,
             claims::queue,
+        )
+        .add_page(Verb::Get, PAYMENTS.path, PAYMENTS.access, payments::runs)
+        .add_page(
+            Verb::Post,
+            PAYMENTS.path,
+            PAYMENTS.access,
+            payments::propose,
+        )
+        .add_page(
+            Verb::Post,
+            "/payment-runs/{period}/{number}/release",
+            PAYMENTS.access,
+            payments::release,
+        )
+        .add_page(
+            Verb::Get,
+            "/payment-runs/{period}/{number}/remittance/{provider}",
+            PAYMENTS.access,
+            payments::remittance,
         )
         .add_page(Verb::Get, PASSWORD.path, PASSWORD.access, password::form)
         .add_page(Verb::Post, PASSWORD.path, PASSWORD.access, password::change)

@@ -76,6 +76,7 @@ use pages::{
     an_officer_signs_in_sees_todays_work_and_signs_out,
     an_unknown_address_is_a_page_or_the_apis_error, forms_without_their_tokens_are_refused,
     pages_speak_the_users_language,
+    two_finance_officers_propose_and_release_a_run_and_print_the_remittance,
 };
 use reserve::reserving_on_the_live_database;
 use store::{
@@ -148,4 +149,5 @@ on_both_backends!(
     a_search_reads_only_as_far_as_it_needs,
     an_officer_enrols_a_family_and_is_refused_an_ineligible_one,
     a_facility_sends_a_claim_and_a_reviewer_adjusts_one,
+    two_finance_officers_propose_and_release_a_run_and_print_the_remittance,
 );

@@ -2,10 +2,12 @@
 //! page's work by role, changing one's password, the CSRF field, escaping, languages, and the
 //! page weight.
 
-use crate::support::{Browser, Harness, load_registry};
+use crate::support::{Browser, Harness, call_app, load_registry};
 use axum::http::StatusCode;
 use carepool_core::access::Role;
+use carepool_service::ManualClock;
 use carepool_service::users::NewUser;
+use std::sync::Arc;
 
 const PASSWORD: &str = "a long enough password";
 
@@ -432,7 +434,11 @@ pub async fn an_officer_finds_a_family_and_opens_its_page_and_a_card(h: Harness)
         "{}",
         family.html
     );
-    assert!(family.html.contains("<td>G-1</td><td>government</td>"));
+    assert!(
+        family
+            .html
+            .contains(r#"<td><a href="/contributions/G-1">G-1</a></td><td>government</td>"#)
+    );
     assert!(family.html.contains("750.00 INR"), "{}", family.html);
     assert!(
         family
@@ -912,4 +918,139 @@ fn pairs<'a>(fields: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
         .iter()
         .map(|(name, value)| (*name, value.as_str()))
         .collect()
+}
+
+/// One finance officer proposes the month's run, another releases it (the first may not), and
+/// the facility's remittance advice is printed and downloaded as CSV and XLSX.
+pub async fn two_finance_officers_propose_and_release_a_run_and_print_the_remittance(h: Harness) {
+    load_registry(&h).await;
+    // Decided in September, paid once September is over.
+    let clock = Arc::new(ManualClock::new("2025-09-10".parse().unwrap()));
+    let registry = h.registry.clone().with_clock(clock.clone());
+    let facility = h.token(Role::Facility).await;
+    let claim =
+        serde_json::to_value(crate::claims::surgery("R-1", "M1", "2025-06-01", 20_000)).unwrap();
+    let app = carepool_server::router(registry.clone());
+    let (status, body) = call_app(app, Some(&facility), "POST", "/api/claims", Some(claim)).await;
+    assert_eq!(
+        (status, &body["status"]),
+        (StatusCode::CREATED, &serde_json::json!("approved")),
+        "{body}"
+    );
+    clock.set_today("2025-10-05".parse().unwrap());
+    for (name, role) in [
+        ("fatou", Role::FinanceOfficer),
+        ("moussa", Role::FinanceOfficer),
+        ("awa", Role::EnrolmentOfficer),
+    ] {
+        add_user(&h, name, role, None).await;
+    }
+    let today = registry.today();
+    let period = "2025-09".to_string();
+    let runs = format!("/payments?period={period}");
+
+    let mut fatou = Browser::new(&registry);
+    fatou.sign_in("fatou", PASSWORD).await;
+    let empty = fatou.get(&runs).await;
+    assert!(
+        empty
+            .html
+            .contains(&format!("No payment run for {period} yet.")),
+        "{}",
+        empty.html
+    );
+    let csrf = empty.field("csrf");
+    let proposed = fatou
+        .post("/payments", &[("csrf", &csrf), ("period", &period)])
+        .await;
+    assert_eq!(
+        (proposed.status, proposed.location()),
+        (StatusCode::SEE_OTHER, runs.as_str())
+    );
+    let page = fatou.get(&runs).await;
+    assert!(
+        page.html.contains(&format!("Run {period}/1 · proposed")),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains("You proposed this run: another finance officer releases it.")
+    );
+    let release = format!("/payment-runs/{period}/1/release");
+    let own = fatou
+        .post(&release, &[("csrf", &csrf), ("date", &today.to_string())])
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.html);
+
+    let mut moussa = Browser::new(&registry);
+    moussa.sign_in("moussa", PASSWORD).await;
+    let page = moussa.get(&runs).await;
+    assert!(
+        page.html.contains(&format!(r#"action="{release}""#)),
+        "{}",
+        page.html
+    );
+    let csrf = page.field("csrf");
+    let released = moussa
+        .post(&release, &[("csrf", &csrf), ("date", &today.to_string())])
+        .await;
+    assert_eq!(
+        (released.status, released.location()),
+        (StatusCode::SEE_OTHER, runs.as_str()),
+        "{}",
+        released.html
+    );
+    assert!(
+        moussa
+            .get(&runs)
+            .await
+            .html
+            .contains(&format!("Run {period}/1 · released and paid"))
+    );
+
+    let remittance = format!("/payment-runs/{period}/1/remittance/H1");
+    let advice = moussa.get(&remittance).await;
+    assert_eq!(advice.status, StatusCode::OK, "{}", advice.html);
+    assert!(
+        advice
+            .html
+            .contains("<td>H1/R-1</td><td>M1</td><td>1 June 2025</td>"),
+        "{}",
+        advice.html
+    );
+    assert!(advice.html.contains("20,000.00 INR"));
+    let csv = moussa.get(&format!("{remittance}?format=csv")).await;
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("remittance-{}-1-H1.csv", period))
+    );
+    assert!(
+        csv.html
+            .starts_with("claim,member,care_date,claimed,member_share,rejected,paid\n"),
+        "{}",
+        csv.html
+    );
+    assert!(
+        csv.html.contains("H1/R-1,M1,2025-06-01,20000.00,"),
+        "{}",
+        csv.html
+    );
+    let xlsx = moussa.get(&format!("{remittance}?format=xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"), "a workbook is a zip file");
+    assert_eq!(
+        moussa
+            .get(&format!("/payment-runs/{period}/1/remittance/H2"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let mut awa = Browser::new(&registry);
+    awa.sign_in("awa", PASSWORD).await;
+    assert_eq!(awa.get(&runs).await.status, StatusCode::FORBIDDEN);
 }

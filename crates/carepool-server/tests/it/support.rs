@@ -293,6 +293,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub html: String,
+    /// The body as sent (a download).
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -396,7 +398,8 @@ impl Browser {
         Page {
             status,
             headers,
-            html: String::from_utf8(bytes.to_vec()).unwrap(),
+            html: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 }
