@@ -301,3 +301,26 @@ remittance-deducted = Deducted (member share and refused)
 remittance-paid = Paid
 remittance-total = Total
 download = Download:
+
+## Studies
+nav-reserve = Reserves
+nav-experience = Experience
+study-reserve-title = Reserves (IBNR and RBNP)
+study-experience-title = Experience study
+study-run = Run the study
+study-settings = Settings and basis of the study
+study-empty-table = No row.
+study-more-rows = The first { $shown } rows of { $rows } are shown; the downloads hold them all.
+study-method = Method
+study-origin = Origin periods
+study-development = Development of
+study-measure = Measure
+study-valuation = Valuation date (default today)
+study-average = Average of the factors (volume, simple or N)
+study-tail = Tail factor
+study-loss_ratio = A priori loss ratio (bf, benktander)
+study-scheme = Scheme (default all)
+study-from = From
+study-to = To (default today)
+study-split = Split by
+study-glm_factors = GLM factors (age, sex, area, duration)

@@ -301,3 +301,26 @@ remittance-deducted = Déduit (part du membre et refusé)
 remittance-paid = Payé
 remittance-total = Total
 download = Télécharger :
+
+## Études
+nav-reserve = Provisions
+nav-experience = Expérience
+study-reserve-title = Provisions (IBNR et RBNP)
+study-experience-title = Étude d'expérience
+study-run = Lancer l'étude
+study-settings = Paramètres et base de l'étude
+study-empty-table = Aucune ligne.
+study-more-rows = Les { $shown } premières lignes sur { $rows } sont affichées ; les téléchargements les contiennent toutes.
+study-method = Méthode
+study-origin = Périodes d'origine
+study-development = Développement des
+study-measure = Mesure
+study-valuation = Date d'évaluation (par défaut aujourd'hui)
+study-average = Moyenne des facteurs (volume, simple ou N)
+study-tail = Facteur de queue
+study-loss_ratio = Sinistralité a priori (bf, benktander)
+study-scheme = Régime (par défaut tous)
+study-from = Du
+study-to = Au (par défaut aujourd'hui)
+study-split = Découpage par
+study-glm_factors = Facteurs du GLM (age, sex, area, duration)

@@ -7,6 +7,7 @@ use crate::{StudyTurns, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use carepool_actuarial::experience::Experience;
 use carepool_service::Registry;
 use carepool_service::experience::ExperienceOptions;
 use serde_json::Value as JsonValue;
@@ -88,15 +89,27 @@ pub async fn experience(
     State(studies): State<StudyTurns>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    caller.national("an experience study")?;
     let options: Option<ExperienceOptions> = match body.is_empty() {
         true => None,
         false => parse(&body)?,
     };
     let options = options.unwrap_or_default();
-    let today = registry.today();
-    let experience = studies
-        .run(async move { registry.experience(&options, today).await })
-        .await?;
+    let experience = experience_for(&caller, &registry, &studies, options).await?;
     Ok(Json(json(&experience)?))
+}
+
+/// The experience study for `caller`, a national user, in its turn among the studies. The
+/// API's and the pages' one way to run it.
+pub async fn experience_for(
+    caller: &Caller,
+    registry: &Registry,
+    studies: &StudyTurns,
+    options: ExperienceOptions,
+) -> Result<Experience, ApiError> {
+    caller.national("an experience study")?;
+    let registry = registry.clone();
+    let today = registry.today();
+    studies
+        .run(async move { registry.experience(&options, today).await })
+        .await
 }

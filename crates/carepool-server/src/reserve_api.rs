@@ -7,6 +7,7 @@ use crate::{StudyTurns, json, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use carepool_actuarial::Reserve;
 use carepool_service::Registry;
 use carepool_service::reserving::ReserveOptions;
 use serde_json::Value as JsonValue;
@@ -84,15 +85,26 @@ pub async fn reserve(
     State(studies): State<StudyTurns>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    caller.national("a reserve")?;
     let options: Option<ReserveOptions> = match body.is_empty() {
         true => None,
         false => parse(&body)?,
     };
-    let options = options.unwrap_or_default();
-    let today = registry.today();
-    let reserve = studies
-        .run(async move { registry.reserve(&options, today).await })
-        .await?;
+    let reserve = reserve_for(&caller, &registry, &studies, options.unwrap_or_default()).await?;
     Ok(Json(json(&reserve)?))
+}
+
+/// The reserve study for `caller`, a national user, in its turn among the studies. The API's
+/// and the pages' one way to run it.
+pub async fn reserve_for(
+    caller: &Caller,
+    registry: &Registry,
+    studies: &StudyTurns,
+    options: ReserveOptions,
+) -> Result<Reserve, ApiError> {
+    caller.national("a reserve")?;
+    let registry = registry.clone();
+    let today = registry.today();
+    studies
+        .run(async move { registry.reserve(&options, today).await })
+        .await
 }

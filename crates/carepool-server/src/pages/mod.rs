@@ -7,6 +7,7 @@
 //! is a page in the caller's language, and a form posted with a session cookie must carry the
 //! session's CSRF token in its `csrf` field.
 
+mod analysis;
 mod claims;
 mod download;
 mod enrolment;
@@ -94,6 +95,21 @@ pub const PAYMENTS: PageLink = PageLink {
     access: Access::AnyOf(&[Permission::PayClaims]),
 };
 
+/// Who runs the studies.
+const STUDIES: Access = Access::AnyOf(&[Permission::RunStudies]);
+
+pub const RESERVE_STUDY: PageLink = PageLink {
+    path: "/analysis/reserve",
+    label: "nav-reserve",
+    access: STUDIES,
+};
+
+pub const EXPERIENCE_STUDY: PageLink = PageLink {
+    path: "/analysis/experience",
+    label: "nav-experience",
+    access: STUDIES,
+};
+
 /// Who changes families, members and their cover.
 const ENROLMENT: Access = Access::AnyOf(&[Permission::WriteEnrolment]);
 
@@ -109,6 +125,8 @@ pub const NAVIGATION: &[PageLink] = &[
     NEW_CLAIM,
     REVIEW_QUEUE,
     PAYMENTS,
+    RESERVE_STUDY,
+    EXPERIENCE_STUDY,
     PASSWORD,
 ];
 
@@ -247,6 +265,18 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
             "/payment-runs/{period}/{number}/remittance/{provider}",
             PAYMENTS.access,
             payments::remittance,
+        )
+        .add_page(
+            Verb::Get,
+            RESERVE_STUDY.path,
+            RESERVE_STUDY.access,
+            analysis::reserve,
+        )
+        .add_page(
+            Verb::Get,
+            EXPERIENCE_STUDY.path,
+            EXPERIENCE_STUDY.access,
+            analysis::experience,
         )
         .add_page(Verb::Get, PASSWORD.path, PASSWORD.access, password::form)
         .add_page(Verb::Post, PASSWORD.path, PASSWORD.access, password::change)

@@ -1054,3 +1054,92 @@ pub async fn two_finance_officers_propose_and_release_a_run_and_print_the_remitt
     awa.sign_in("awa", PASSWORD).await;
     assert_eq!(awa.get(&runs).await.status, StatusCode::FORBIDDEN);
 }
+
+/// An actuary runs the reserve study from its page with the command's options, reads the report
+/// and downloads it as XLSX, CSV and JSON; a wrong option is named beside its field.
+pub async fn an_actuary_runs_a_reserve_report_and_downloads_it(h: Harness) {
+    load_registry(&h).await;
+    let claims = serde_json::json!([
+        crate::reserve::stay("R1", "M1", "2025-06-10", "2025-06-20"),
+        crate::reserve::stay("R2", "M4", "2025-06-15", "2025-07-02"),
+        crate::reserve::stay("R3", "M1", "2025-07-05", "2025-07-20"),
+        crate::reserve::stay("R4", "M4", "2025-08-05", "2025-10-10"),
+        crate::reserve::stay("R5", "M1", "2025-10-05", "2025-10-20"),
+    ]);
+    let (status, body) = h.call("POST", "/api/claims", Some(claims)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    add_user(&h, "ama", Role::Actuary, None).await;
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut actuary = Browser::new(&h.registry);
+    actuary.sign_in("ama", PASSWORD).await;
+    let home = actuary.get("/").await;
+    assert!(
+        home.html
+            .contains(r#"<a href="/analysis/reserve">Reserves</a>"#),
+        "{}",
+        home.html
+    );
+    let form = actuary.get("/analysis/reserve").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.html
+            .contains(r#"<label for="field-method">Method</label>"#)
+    );
+
+    let asked = "/analysis/reserve?run=1&method=chain-ladder&origin=quarter&valuation=2025-12-31";
+    let report = actuary.get(asked).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.html);
+    assert!(report.html.contains("IBNR"), "{}", report.html);
+    assert!(
+        report.html.contains("INR"),
+        "amounts with the currency: {}",
+        report.html
+    );
+    assert!(report.html.contains("2025Q4"));
+    for (format, media) in [
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("csv", "text/csv; charset=utf-8"),
+        ("json", "application/json"),
+    ] {
+        let file = actuary.get(&format!("{asked}&format={format}")).await;
+        assert_eq!(
+            (file.status, file.headers["content-type"].to_str().unwrap()),
+            (StatusCode::OK, media),
+            "{format}"
+        );
+        assert!(
+            file.headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("reserve.{format}"))
+        );
+    }
+    let workbook = actuary.get(&format!("{asked}&format=xlsx")).await;
+    assert!(workbook.bytes.starts_with(b"PK"));
+    let json = actuary.get(&format!("{asked}&format=json")).await;
+    let study: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    assert_eq!(study["method"], "chain-ladder", "{study}");
+
+    let wrong = actuary.get("/analysis/reserve?run=1&tail=long").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.html.contains(r##"<a href="#field-tail">"##),
+        "{}",
+        wrong.html
+    );
+    let unknown = actuary.get("/analysis/reserve?run=1&method=guess").await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.html
+    );
+    assert!(unknown.html.contains("guess"), "{}", unknown.html);
+
+    let mut officer = Browser::new(&h.registry);
+    officer.sign_in("awa", PASSWORD).await;
+    assert_eq!(officer.get(asked).await.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,458 @@
+//! The actuaries' and managers' pages: the reserve and experience studies on the live database,
+//! with the options of their commands, the report on the page (headline figures, settings,
+//! notes, tables), and the report to download as XLSX, CSV or JSON, written by the same writer as
+//! `--out`. Studies run through the API's own [`reserve_for`] and [`experience_for`], in their
+//! turn and within the server's time budget.
+
+use super::download;
+use super::forms::{Field, Input, Problems};
+use super::language::Texts;
+use super::layout::Frame;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::experience_api::experience_for;
+use crate::reserve_api::reserve_for;
+use crate::studies::StudyTurns;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use carepool_core::money::Money;
+use carepool_io::experience_report::experience_report;
+use carepool_io::report::{Cell, Report};
+use carepool_io::reserve_report::reserve_report;
+use carepool_service::Registry;
+use maud::{Markup, html};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value as JsonValue};
+use std::collections::HashMap;
+
+type Sent = HashMap<String, String>;
+
+/// An option of a study's form: its name in the options, what it takes, and whether it is a
+/// number (sent as one) or a list (codes separated by commas).
+struct StudyOption {
+    name: &'static str,
+    input: fn(&Texts) -> Input,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Number,
+    List,
+}
+
+fn text(_: &Texts) -> Input {
+    Input::Text
+}
+
+fn date(_: &Texts) -> Input {
+    Input::Date
+}
+
+/// A choice among the values an option takes, named as the command names them.
+fn among(values: &[&str]) -> Input {
+    Input::Choice(
+        values
+            .iter()
+            .map(|v| (v.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
+const RESERVE_OPTIONS: &[StudyOption] = &[
+    StudyOption {
+        name: "method",
+        input: |_| among(&["mack", "chain-ladder", "bf", "benktander", "cape-cod"]),
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "origin",
+        input: |_| among(&["quarter", "month", "year"]),
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "development",
+        input: |_| among(&["reported", "paid"]),
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "measure",
+        input: |_| among(&["amount", "count"]),
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "valuation",
+        input: date,
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "average",
+        input: text,
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "tail",
+        input: text,
+        kind: Kind::Number,
+    },
+    StudyOption {
+        name: "loss_ratio",
+        input: text,
+        kind: Kind::Number,
+    },
+];
+
+const EXPERIENCE_OPTIONS: &[StudyOption] = &[
+    StudyOption {
+        name: "scheme",
+        input: text,
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "from",
+        input: date,
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "to",
+        input: date,
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "split",
+        input: |_| among(&["year", "month"]),
+        kind: Kind::Text,
+    },
+    StudyOption {
+        name: "glm_factors",
+        input: text,
+        kind: Kind::List,
+    },
+];
+
+/// The study's options from the form, read as the API reads its body: a wrong option is named.
+fn options_from<T: DeserializeOwned>(options: &[StudyOption], sent: &Sent) -> Result<T, Problems> {
+    let mut json = Map::new();
+    let mut problems = Problems::default();
+    for option in options {
+        let Some(text) = sent
+            .get(option.name)
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        else {
+            continue;
+        };
+        let value = match option.kind {
+            Kind::Text => JsonValue::from(text),
+            Kind::List => text
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(JsonValue::from)
+                .collect(),
+            Kind::Number => match text.parse::<f64>() {
+                Ok(number) if number.is_finite() => JsonValue::from(number),
+                _ => {
+                    problems.add(option.name, format!("“{text}”: not a number"));
+                    continue;
+                }
+            },
+        };
+        json.insert(option.name.to_string(), value);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let body = axum::body::Bytes::from(JsonValue::Object(json).to_string());
+    crate::parse(&body).map_err(|error| {
+        let mut problems = Problems::default();
+        for problem in error.problems().unwrap_or_default() {
+            problems.add(
+                problem.column.unwrap_or_else(|| "form".into()),
+                problem.message,
+            );
+        }
+        problems
+    })
+}
+
+/// The page of a study: its options' form and, once asked, its report or the problems.
+struct StudyPage<'a> {
+    path: &'static str,
+    title: &'a str,
+    options: &'static [StudyOption],
+}
+
+impl StudyPage<'_> {
+    fn render(
+        &self,
+        frame: &Frame,
+        sent: &Sent,
+        report: Option<&Report>,
+        problems: &Problems,
+    ) -> Response {
+        let texts = &frame.texts;
+        let value = |name: &str| sent.get(name).cloned().unwrap_or_default();
+        let download = |format: &str| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            for option in self.options {
+                query.append_pair(option.name, &value(option.name));
+            }
+            query.append_pair("format", format);
+            format!("{}?{}", self.path, query.finish())
+        };
+        let content = html! {
+            (problems.summary(texts))
+            @if let Some(message) = problems.of("form") { p class="error" role="alert" { (message) } }
+            form method="get" action=(self.path) class="filters" {
+                input type="hidden" name="run" value="1";
+                @for option in self.options {
+                    @let input = (option.input)(texts);
+                    // A choice starts at the command's default: the first listed.
+                    @let required = matches!(input, Input::Choice(_));
+                    (Field { name: option.name, label: texts.text(&format!("study-{}", option.name)),
+                        input, value: &value(option.name), autocomplete: "off",
+                        required }.render(problems))
+                }
+                button type="submit" { (texts.text("study-run")) }
+            }
+            @if let Some(report) = report {
+                p class="downloads" {
+                    (texts.text("download")) " "
+                    a href=(download("xlsx")) download { "XLSX" } " · "
+                    a href=(download("csv")) download { "CSV" } " · "
+                    a href=(download("json")) download { "JSON" }
+                }
+                (report_view(texts, report))
+            }
+        };
+        let status = if problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        frame.page_with(status, self.title, content)
+    }
+}
+
+/// A report on the page: headline figures first, then its settings, notes and tables.
+fn report_view(texts: &Texts, report: &Report) -> Markup {
+    let currency = report.currency.as_deref();
+    html! {
+        section class="report" {
+            h2 { (report.title) }
+            @if !report.headline.is_empty() {
+                dl class="headline" {
+                    @for (name, cell) in &report.headline {
+                        div { dt { (name) } dd { (cell_text(texts, cell, currency)) } }
+                    }
+                }
+            }
+            @if !report.notes.is_empty() {
+                ul class="notes" { @for note in &report.notes { li { (note) } } }
+            }
+            details {
+                summary { (texts.text("study-settings")) }
+                dl class="facts" { @for (name, value) in &report.facts { dt { (name) } dd { (value) } } }
+            }
+            @for table in &report.tables {
+                h3 { (table.title) }
+                @if table.rows.is_empty() {
+                    p class="hint" { (texts.text("study-empty-table")) }
+                } @else {
+                    div class="scroll" { table {
+                        thead { tr { @for name in &table.header { th scope="col" { (name) } } } }
+                        tbody {
+                            @for row in table.rows.iter().take(ROWS_SHOWN) {
+                                tr { @for cell in row {
+                                    @if matches!(cell, Cell::Text(_) | Cell::Empty) {
+                                        td { (cell_text(texts, cell, None)) }
+                                    } @else {
+                                        td class="number" { (cell_text(texts, cell, None)) }
+                                    }
+                                } }
+                            }
+                        }
+                    } }
+                    @if table.rows.len() > ROWS_SHOWN {
+                        p class="hint" { (texts.with("study-more-rows", &[("shown", &texts.count(ROWS_SHOWN as u64)), ("rows", &texts.count(table.rows.len() as u64))])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rows of a table shown on the page; the downloads hold them all.
+const ROWS_SHOWN: usize = 200;
+
+/// A report's cell in the language's way: amounts with two decimals (and the currency in a
+/// headline), shares as percentages.
+fn cell_text(texts: &Texts, cell: &Cell, currency: Option<&str>) -> String {
+    match cell {
+        Cell::Text(text) => text.clone(),
+        Cell::Empty => String::new(),
+        Cell::Year(year) => year.to_string(),
+        Cell::Amount(value) => {
+            texts.amount(Money::from_minor((value * 100.0).round() as i64), currency)
+        }
+        Cell::Number(value, decimals) => decimal(texts, *value, *decimals),
+        Cell::Share(share) => format!("{} %", decimal(texts, share * 100.0, 2)),
+    }
+}
+
+/// A number with its decimals, grouped and marked the language's way.
+fn decimal(texts: &Texts, value: f64, decimals: u8) -> String {
+    let text = format!("{:.*}", decimals as usize, value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    let whole = texts.count(whole.parse().unwrap_or(0));
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}{}{fraction}", texts.text("decimal-mark"))
+    }
+}
+
+pub async fn reserve(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    State(studies): State<StudyTurns>,
+    Query(sent): Query<Sent>,
+) -> Result<Response, ApiError> {
+    let title = frame.texts.text("study-reserve-title");
+    let page = StudyPage {
+        path: super::RESERVE_STUDY.path,
+        title: &title,
+        options: RESERVE_OPTIONS,
+    };
+    if !sent.contains_key("run") && !sent.contains_key("format") {
+        return Ok(page.render(&frame, &sent, None, &Problems::default()));
+    }
+    let options = match options_from(RESERVE_OPTIONS, &sent) {
+        Ok(options) => options,
+        Err(problems) => return Ok(page.render(&frame, &sent, None, &problems)),
+    };
+    let reserve = match reserve_for(&caller, &registry, &studies, options).await {
+        Ok(reserve) => reserve,
+        Err(error) => return refused(&frame, &page, &sent, error),
+    };
+    let report = reserve_report(&reserve, registry.currency().await?.as_deref());
+    match sent.get("format").and_then(|f| download::format_named(f)) {
+        Some(format) => download::file(&report, &reserve, "reserve", format),
+        None => Ok(page.render(&frame, &sent, Some(&report), &Problems::default())),
+    }
+}
+
+pub async fn experience(
+    frame: Frame,
+    caller: Caller,
+    State(registry): State<Registry>,
+    State(studies): State<StudyTurns>,
+    Query(sent): Query<Sent>,
+) -> Result<Response, ApiError> {
+    let title = frame.texts.text("study-experience-title");
+    let page = StudyPage {
+        path: super::EXPERIENCE_STUDY.path,
+        title: &title,
+        options: EXPERIENCE_OPTIONS,
+    };
+    if !sent.contains_key("run") && !sent.contains_key("format") {
+        return Ok(page.render(&frame, &sent, None, &Problems::default()));
+    }
+    let options = match options_from(EXPERIENCE_OPTIONS, &sent) {
+        Ok(options) => options,
+        Err(problems) => return Ok(page.render(&frame, &sent, None, &problems)),
+    };
+    let experience = match experience_for(&caller, &registry, &studies, options).await {
+        Ok(experience) => experience,
+        Err(error) => return refused(&frame, &page, &sent, error),
+    };
+    let report = experience_report(&experience, registry.currency().await?.as_deref());
+    match sent.get("format").and_then(|f| download::format_named(f)) {
+        Some(format) => download::file(&report, &experience, "experience", format),
+        None => Ok(page.render(&frame, &sent, Some(&report), &Problems::default())),
+    }
+}
+
+/// The form again with why the study could not run (an option, data that do not allow the
+/// estimate), or the error's own page.
+fn refused(
+    frame: &Frame,
+    page: &StudyPage,
+    sent: &Sent,
+    error: ApiError,
+) -> Result<Response, ApiError> {
+    match error.problems() {
+        Some(found) => Ok(page.render(
+            frame,
+            sent,
+            None,
+            &Problems::of_refusal(&frame.texts, found),
+        )),
+        None => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_service::reserving::ReserveOptions;
+
+    fn sent(pairs: &[(&str, &str)]) -> Sent {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_form_gives_the_options_as_the_api_takes_them() {
+        let options: ReserveOptions = options_from(
+            RESERVE_OPTIONS,
+            &sent(&[
+                ("method", "bf"),
+                ("tail", "1.05"),
+                ("loss_ratio", ""),
+                ("valuation", "2026-06-30"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(options.method.as_deref(), Some("bf"));
+        assert_eq!(options.tail, Some(1.05));
+        assert_eq!(options.loss_ratio, None);
+        assert_eq!(options.valuation, Some("2026-06-30".parse().unwrap()));
+        let wrong = options_from::<ReserveOptions>(RESERVE_OPTIONS, &sent(&[("tail", "long")]))
+            .unwrap_err();
+        assert!(wrong.of("tail").is_some());
+        let not_a_date =
+            options_from::<ReserveOptions>(RESERVE_OPTIONS, &sent(&[("valuation", "June")]))
+                .unwrap_err();
+        assert!(not_a_date.of("valuation").is_some());
+    }
+
+    #[test]
+    fn numbers_shares_and_amounts_are_written_the_languages_way() {
+        let french = Texts::of(Some("fr"));
+        assert_eq!(
+            cell_text(&french, &Cell::Number(12345.678, 2), None),
+            "12\u{202f}345,68"
+        );
+        assert_eq!(cell_text(&french, &Cell::Share(0.0345), None), "3,45 %");
+        assert_eq!(
+            cell_text(&french, &Cell::Amount(65411.28), Some("XOF")),
+            "65\u{202f}411,28 XOF"
+        );
+        let english = Texts::of(Some("en"));
+        assert_eq!(cell_text(&english, &Cell::Number(-0.001, 2), None), "0.00");
+        assert_eq!(cell_text(&english, &Cell::Number(-2.5, 1), None), "-2.5");
+        assert_eq!(cell_text(&english, &Cell::Year(2027), None), "2027");
+    }
+}
