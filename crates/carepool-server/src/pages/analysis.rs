@@ -262,7 +262,7 @@ fn report_view(texts: &Texts, report: &Report) -> Markup {
                 @if table.rows.is_empty() {
                     p class="hint" { (texts.text("study-empty-table")) }
                 } @else {
-                    div class="scroll" { table {
+                    div class="scroll" tabindex="0" { table {
                         thead { tr { @for name in &table.header { th scope="col" { (name) } } } }
                         tbody {
                             @for row in table.rows.iter().take(ROWS_SHOWN) {

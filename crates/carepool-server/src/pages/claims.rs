@@ -173,7 +173,7 @@ pub async fn list(
 
 fn claims_table(texts: &Texts, listed: &[ClaimRow], currency: Option<&str>) -> Markup {
     html! {
-        div class="scroll" { table {
+        div class="scroll" tabindex="0" { table {
             thead { tr {
                 th scope="col" { (texts.text("column-claim")) }
                 th scope="col" { (texts.text("column-member")) }
@@ -273,7 +273,7 @@ fn claim_page(
         }
         section {
             h2 { (texts.text("claim-lines")) }
-            div class="scroll" { table {
+            div class="scroll" tabindex="0" { table {
                 thead { tr {
                     th scope="col" { "#" }
                     th scope="col" { (texts.text("claim-service")) }
@@ -552,7 +552,7 @@ fn cover_panel(texts: &Texts, cover: &CoverStatus, currency: Option<&str>) -> Ma
                 p { code { (reason.code.as_str()) } " · " (reason.message) }
             }
             @if !cover.categories.is_empty() {
-                div class="scroll" { table {
+                div class="scroll" tabindex="0" { table {
                     thead { tr {
                         th scope="col" { (texts.text("cover-category")) }
                         th scope="col" class="number" { (texts.text("cover-limit")) }
@@ -626,7 +626,7 @@ fn claim_form(
                     (field("diagnosis_codes", "claim-diagnosis-codes", Input::Text, false))
                     (field("copay_collected", "claim-copay", Input::Number, false))
                 }
-                div class="scroll" { table class="lines" {
+                div class="scroll" tabindex="0" { table class="lines" {
                     caption { (texts.text("claim-lines")) }
                     thead { tr {
                         th scope="col" { "#" }

@@ -77,7 +77,7 @@ fn section(
             @if shown == 0 {
                 p { (texts.text(empty)) }
             } @else {
-                div class="scroll" { (table) }
+                div class="scroll" tabindex="0" { (table) }
                 @if more {
                     p class="hint" { (texts.with("home-more", &[("count", &texts.count(LISTED))])) }
                 }

@@ -323,7 +323,7 @@ pub async fn remittance(
             dt { (texts.text("remittance-deducted")) } dd { (amount(deducted)) }
             dt { (texts.text("remittance-paid")) } dd { strong { (amount(approved)) } }
         }
-        div class="scroll" { table {
+        div class="scroll" tabindex="0" { table {
             thead { tr {
                 th scope="col" { (texts.text("column-claim")) }
                 th scope="col" { (texts.text("column-member")) }

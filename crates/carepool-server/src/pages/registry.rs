@@ -86,7 +86,7 @@ pub async fn search(
             @if members.is_empty() {
                 p role="status" { (texts.with("search-none", &[("wanted", &wanted)])) }
             } @else {
-                div class="scroll" {
+                div class="scroll" tabindex="0" {
                     table {
                         caption { (texts.with("search-results", &[("wanted", &wanted), ("page", &texts.count(page as u64))])) }
                         thead { tr {
@@ -176,7 +176,7 @@ pub async fn family(
         }
         section {
             h2 { (texts.text("family-members")) }
-            div class="scroll" { table {
+            div class="scroll" tabindex="0" { table {
                 thead { tr {
                     th scope="col" { (texts.text("column-member")) }
                     th scope="col" { (texts.text("column-name")) }
@@ -211,7 +211,7 @@ pub async fn family(
             @if view.coverage.is_empty() {
                 p { (texts.text("family-no-cover")) }
             } @else {
-                div class="scroll" { table {
+                div class="scroll" tabindex="0" { table {
                     thead { tr {
                         th scope="col" { (texts.text("column-member")) }
                         th scope="col" { (texts.text("column-from")) }
@@ -236,7 +236,7 @@ pub async fn family(
             @if view.contributions.is_empty() {
                 p { (texts.text("family-no-contributions")) }
             } @else {
-                div class="scroll" { table {
+                div class="scroll" tabindex="0" { table {
                     thead { tr {
                         th scope="col" { (texts.text("column-receipt")) }
                         th scope="col" { (texts.text("column-payer")) }
@@ -263,7 +263,7 @@ pub async fn family(
             @if claims.is_empty() {
                 p { (texts.text("family-no-claims")) }
             } @else {
-                div class="scroll" { table {
+                div class="scroll" tabindex="0" { table {
                     thead { tr {
                         th scope="col" { (texts.text("column-claim")) }
                         th scope="col" { (texts.text("column-member")) }

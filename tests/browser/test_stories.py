@@ -1,0 +1,195 @@
+"""One story per role on a fresh server, in a real browser: what each person does on a working
+day, every page checked with axe's rules and saved as a screenshot in target/screenshots/."""
+
+import re
+from pathlib import Path
+
+from conftest import ROOT
+
+LOCALES = ROOT / "crates" / "carepool-server" / "locales"
+
+
+def test_enrolment_officer_finds_enrols_and_is_refused_an_ineligible_member(visit):
+    awa = visit("awa")
+    awa.sign_in("awa")
+    page = awa.page
+    assert page.get_by_role("heading", name="Today's work").is_visible()
+    awa.check("home")
+
+    page.get_by_role("link", name="Members").click()
+    page.get_by_label("Name, member id, national id or family id").fill("salif ouedraogo")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("cell", name="Salif Ouédraogo").is_visible()
+    awa.check("found-without-accents")
+    page.get_by_role("link", name="F0002").first.click()
+    assert page.get_by_role("heading", name="Family F0002").is_visible()
+    awa.check("family")
+
+    page.get_by_role("link", name="New family").click()
+    page.get_by_label("Family id").fill("F0100")
+    page.get_by_label("Location code (village)").fill("KB-01")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("heading", name="Family F0100").is_visible()
+    for member, name, relationship, born in [
+        ("M0100", "Adama Zongo", "head", "1985-01-01"),
+        ("M0101", "Boukary Zongo", "child", "1990-01-01"),
+    ]:
+        page.get_by_role("link", name="Add a member").click()
+        page.get_by_label("Member id").fill(member)
+        page.get_by_label("Full name").fill(name)
+        page.get_by_label("Relationship to the head").select_option(relationship)
+        page.get_by_label("Sex").select_option("M")
+        page.get_by_label("Date of birth").fill(born)
+        page.get_by_label("Status", exact=True).select_option("active")
+        page.get_by_label("Status since (the day of death for a death)").fill("2025-06-01")
+        awa.check(f"member-{member}")
+        page.get_by_role("button", name="Save").click()
+        assert page.get_by_role("cell", name=name).is_visible()
+
+    page.get_by_role("link", name="Enrol a member (cover)").click()
+    page.get_by_label("Member id").fill("M0100")
+    page.get_by_label("Cover from").fill("2025-06-01")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("heading", name="Cover").is_visible()
+    awa.check("enrolled")
+
+    page.get_by_role("link", name="Enrol a member (cover)").click()
+    page.get_by_label("Member id").fill("M0101")
+    page.get_by_label("Cover from").fill("2025-06-01")
+    page.get_by_role("button", name="Save").click()
+    refusal = page.get_by_role("alert").first
+    assert "Not eligible" in refusal.inner_text()
+    assert "family.child_max_age" in refusal.inner_text(), "the rule is named"
+    awa.check("refused-with-the-rule")
+
+    awa.open("/members/M0100/card")
+    assert page.get_by_text("Adama Zongo").is_visible()
+    page.emulate_media(media="print")
+    awa.check("card-printed")
+
+
+def test_facility_submits_a_claim_and_the_reviewer_adjusts_it(visit):
+    chr_ = visit("facility")
+    chr_.sign_in("chr")
+    page = chr_.page
+    page.get_by_role("link", name="New claim").click()
+    page.get_by_label("Member", exact=True).fill("M0001")
+    page.get_by_label("Day of care").fill("2025-11-03")
+    page.get_by_role("button", name="Check cover").click()
+    assert page.get_by_text("M0001 is covered on 3 November 2025").is_visible()
+    chr_.check("cover")
+    page.get_by_label("Claim number").fill("H-0100")
+    page.get_by_label("Admitted on").fill("2025-11-03")
+    page.get_by_label("Discharged on").fill("2025-11-13")
+    page.get_by_label("Clinical category").fill("surgical")
+    page.get_by_label("Diagnosis codes (ICD-10, principal first)").fill("K35.8")
+    for line, (service, quantity, price) in enumerate(
+        [("SURG-MIN", "1", "15000"), ("HOSP-DAY", "10", "3000")], start=1
+    ):
+        page.get_by_label(f"Service {line}").fill(service)
+        page.get_by_label(f"Quantity {line}").fill(quantity)
+        page.get_by_label(f"Unit price {line}").fill(price)
+    chr_.check("claim-form")
+    page.get_by_role("button", name="Send the claim").click()
+    assert page.get_by_role("heading", name="Claim CHR-HD/H-0100").is_visible()
+    assert "in review" in page.locator("dl.facts").inner_text()
+    assert "45,000.00 XOF" in page.inner_text("main")
+    chr_.check("decision")
+
+    doc = visit("reviewer")
+    doc.sign_in("doc")
+    page = doc.page
+    page.get_by_role("link", name="Review").click()
+    doc.check("queue")
+    page.get_by_role("link", name="CHR-HD/H-0100").click()
+    page.get_by_label("Adjust the approved amount").check()
+    page.get_by_label("Approved amount (to adjust)").fill("30000")
+    page.get_by_label("Note (why)").fill("ten days is long for a minor operation: eight paid")
+    doc.check("decision-form")
+    page.get_by_role("button", name="Record the decision").click()
+    assert "ten days is long" in page.inner_text("main"), page.inner_text("main")
+    assert "30,000.00 XOF" in page.inner_text("main")
+    doc.check("adjusted")
+
+
+def test_two_finance_officers_propose_and_release_a_run_and_print_the_remittance(visit):
+    fatou = visit("proposer")
+    fatou.sign_in("fatou")
+    page = fatou.page
+    page.get_by_role("link", name="Payments").click()
+    page.get_by_label("Month (YYYY-MM)").fill("2025-12")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Propose the run of 2025-12").click()
+    assert page.get_by_text("You proposed this run").is_visible()
+    fatou.check("proposed")
+
+    moussa = visit("releaser")
+    moussa.sign_in("moussa")
+    page = moussa.page
+    moussa.open("/payments?period=2025-12")
+    page.get_by_role("button", name="Release and pay").click()
+    assert page.get_by_role("heading", name=re.compile("released and paid")).is_visible()
+    moussa.check("released")
+    page.get_by_role("link", name="CHR-HD").click()
+    assert page.get_by_role("heading", name=re.compile("Remittance advice to CHR-HD")).is_visible()
+    page.emulate_media(media="print")
+    moussa.check("remittance-printed")
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX").click()
+    saved = Path(download.value.path())
+    assert saved.read_bytes()[:2] == b"PK", "a workbook"
+
+
+def test_actuary_runs_a_reserve_report_and_downloads_its_workbook(visit):
+    ama = visit("actuary")
+    ama.sign_in("ama")
+    page = ama.page
+    page.get_by_role("link", name="Reserves").click()
+    page.get_by_label("Method").select_option("chain-ladder")
+    page.get_by_label("Valuation date (default today)").fill("2025-12-31")
+    page.get_by_role("button", name="Run the study").click()
+    assert page.get_by_text("IBNR", exact=True).first.is_visible()
+    ama.check("reserve-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX").click()
+    assert download.value.suggested_filename == "reserve.xlsx"
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+
+
+def english_words():
+    """The English texts of the pages that French says otherwise."""
+
+    def messages(path):
+        found = {}
+        for line in path.read_text().splitlines():
+            match = re.match(r"^([a-z][\w-]*) = (.+)$", line)
+            if match and "{" not in match.group(2):
+                found[match.group(1)] = match.group(2).strip()
+        return found
+
+    english, french = messages(LOCALES / "en.ftl"), messages(LOCALES / "fr.ftl")
+    return sorted(
+        {text for id, text in english.items() if french.get(id) != text and len(text) > 3}
+    )
+
+
+def test_the_pages_speak_french_to_a_french_speaking_officer_on_a_phone(visit):
+    aminata = visit("french-phone", phone=True)
+    page = aminata.open("/login?lang=fr")
+    # By keyboard alone: the fields in order, Enter to send.
+    page.get_by_label("Nom d'utilisateur").focus()
+    page.keyboard.type("aminata")
+    page.keyboard.press("Tab")
+    page.keyboard.type("a long enough password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/"), page.url
+    english = english_words()
+    for path in ["/", "/members?q=ouedraogo", "/families/F0002", "/families/new", "/password"]:
+        aminata.open(path)
+        text = page.inner_text("body")
+        left = [words for words in english if words in text]
+        assert not left, f"{path} ({page.url}) still speaks English: {left}: {text}"
+        assert page.locator("html").get_attribute("lang") == "fr"
+        aminata.check(path.strip("/").split("?")[0].replace("/", "-") or "accueil")
