@@ -242,6 +242,30 @@ pub fn check_currency(field: &'static str, code: &str) -> Result<(), FieldError>
     Ok(())
 }
 
+/// A language tag as the pages' catalogues are named: a language of two or three lower-case
+/// letters, and perhaps a region (`fr`, `fr-SN`, `pt-BR`, `es-419`).
+pub fn check_language(field: &'static str, tag: &str) -> Result<(), FieldError> {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    let region = parts.next();
+    let lower = |text: &str| text.chars().all(|c| c.is_ascii_lowercase());
+    let language_ok = (2..=3).contains(&language.len()) && lower(language);
+    let region_ok = region.is_none_or(|region| {
+        (region.len() == 2 && region.chars().all(|c| c.is_ascii_uppercase()))
+            || (region.len() == 3 && region.chars().all(|c| c.is_ascii_digit()))
+    });
+    if language_ok && region_ok && parts.next().is_none() {
+        return Ok(());
+    }
+    Err(FieldError::new(
+        field,
+        format!(
+            "{} is not a language tag such as en, fr or fr-SN",
+            excerpt(tag)
+        ),
+    ))
+}
+
 /// The longest free text carepool keeps in one field (a name, an address, a category).
 pub const MAX_TEXT_CHARS: usize = 1_000;
 
@@ -433,6 +457,19 @@ pub fn area_of(locations: &HashMap<String, Location>, code: &str) -> Option<Area
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_a_tag_of_two_or_three_letters_and_perhaps_a_region() {
+        for good in ["en", "fr", "fr-SN", "pt-BR", "es-419", "ful"] {
+            assert!(check_language("language", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "", "f", "FR", "fr_SN", "fr-sn", "fr-SN-x", "english", "fr-", "<b>",
+        ] {
+            let refused = check_language("language", bad).unwrap_err();
+            assert_eq!(refused.field, "language", "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_value_is_quoted_short_and_escaped() {

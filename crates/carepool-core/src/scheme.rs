@@ -5,7 +5,7 @@
 
 use crate::claims::intake::{MAX_CLAIMED, MAX_UNIT_PRICE};
 use crate::money::Money;
-use crate::registry::{FacilityLevel, Payer, Sex, check_code, check_currency};
+use crate::registry::{FacilityLevel, Payer, Sex, check_code, check_currency, check_language};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, HashSet};
@@ -18,6 +18,9 @@ pub struct SchemeDefinition {
     pub kind: SchemeKind,
     /// ISO 4217 code; amounts are kept in hundredths of it.
     pub currency: String,
+    /// The language of the pages for users without one of their own (a tag: en, fr).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// The date this version of the rules takes effect.
     pub effective_from: NaiveDate,
     pub enrolment_unit: EnrolmentUnit,
@@ -421,6 +424,13 @@ impl SchemeDefinition {
         if let Err(e) = check_currency("currency", &self.currency) {
             fail("currency".into(), e.message);
         }
+        if let Some(Err(e)) = self
+            .language
+            .as_deref()
+            .map(|l| check_language("language", l))
+        {
+            fail("language".into(), e.message);
+        }
         if self.coverage.period_months == 0 {
             fail("coverage.period_months".into(), "must be at least 1".into());
         }
@@ -712,6 +722,7 @@ pub(crate) mod tests {
             name: "Test mutual".into(),
             kind: SchemeKind::MutualHealthOrganisation,
             currency: "XOF".into(),
+            language: None,
             effective_from: "2024-01-01".parse().unwrap(),
             enrolment_unit: EnrolmentUnit::Family,
             family: FamilyRules {
@@ -764,6 +775,15 @@ pub(crate) mod tests {
     #[test]
     fn a_minimal_scheme_is_valid() {
         minimal_scheme().validate().unwrap();
+    }
+
+    #[test]
+    fn a_language_must_be_a_tag() {
+        let mut scheme = minimal_scheme();
+        scheme.language = Some("fr".into());
+        assert!(scheme.validate().is_ok());
+        scheme.language = Some("French".into());
+        assert_eq!(paths(&scheme), ["language"]);
     }
 
     #[test]

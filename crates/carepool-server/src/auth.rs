@@ -7,6 +7,7 @@
 //! `forbidden` for a role without the permission.
 
 use crate::error::ApiError;
+use crate::pages::SchemeLanguage;
 use crate::{AppState, sessions};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -144,6 +145,10 @@ pub async fn identify(
         },
     };
     request.extensions_mut().insert(caller);
+    if !is_api_path(request.uri().path()) {
+        let language = state.registry.language().await?;
+        request.extensions_mut().insert(SchemeLanguage(language));
+    }
     Ok(next.run(request).await)
 }
 

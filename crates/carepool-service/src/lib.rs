@@ -161,16 +161,26 @@ impl Registry {
     /// versions cannot change it). None before a scheme is loaded, or when schemes keep
     /// different currencies.
     pub async fn currency(&self) -> Result<Option<String>, ServiceError> {
-        let mut currencies = std::collections::BTreeSet::new();
+        let latest = self.latest_versions().await?;
+        Ok(agreed(
+            latest.into_iter().map(|scheme| Some(scheme.currency)),
+        ))
+    }
+
+    /// The language of the pages for users without one of their own: the one the schemes'
+    /// latest versions give (`language = "fr"`), when every scheme gives the same.
+    pub async fn language(&self) -> Result<Option<String>, ServiceError> {
+        let latest = self.latest_versions().await?;
+        Ok(agreed(latest.into_iter().map(|scheme| scheme.language)))
+    }
+
+    /// The latest version of every scheme loaded.
+    async fn latest_versions(&self) -> Result<Vec<SchemeDefinition>, ServiceError> {
+        let mut latest = Vec::new();
         for code in self.store.scheme_codes().await? {
-            if let Some(latest) = self.scheme_versions(&code).await?.pop() {
-                currencies.insert(latest.currency);
-            }
+            latest.extend(self.scheme_versions(&code).await?.pop());
         }
-        Ok(match currencies.len() {
-            1 => currencies.pop_first(),
-            _ => None,
-        })
+        Ok(latest)
     }
 
     /// The codes of the schemes loaded.
@@ -198,8 +208,36 @@ pub(crate) fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// A stored row read back as a record; a stored row that breaks the rules is an internal fault.
+/// The one value every scheme gives, if they all give the same one.
+fn agreed(values: impl Iterator<Item = Option<String>>) -> Option<String> {
+    let mut found: Option<String> = None;
+    for value in values {
+        match (&found, value) {
+            (_, None) => return None,
+            (None, Some(value)) => found = Some(value),
+            (Some(seen), Some(value)) if *seen == value => {}
+            (Some(_), Some(_)) => return None,
+        }
+    }
+    found
+}
+
 pub(crate) fn typed<R: Record>(row: &[Value]) -> Result<R, ServiceError> {
     R::from_row(row).map_err(|e| {
         ServiceError::Corrupt(format!("stored {} breaks a rule: {e}", R::table().singular))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_agreed_only_when_every_scheme_gives_the_same() {
+        let of = |values: &[Option<&str>]| agreed(values.iter().map(|v| v.map(str::to_string)));
+        assert_eq!(of(&[Some("fr"), Some("fr")]), Some("fr".to_string()));
+        assert_eq!(of(&[Some("fr"), Some("en")]), None);
+        assert_eq!(of(&[Some("fr"), None]), None);
+        assert_eq!(of(&[]), None);
+    }
 }

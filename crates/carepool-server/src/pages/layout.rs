@@ -12,6 +12,11 @@ use axum::response::{Html, IntoResponse, Response};
 use carepool_service::users::User;
 use maud::{DOCTYPE, Markup, html};
 
+/// The language of the pages for users without one of their own: the schemes' (see
+/// [`carepool_service::Registry::language`]), found once for each page asked for.
+#[derive(Debug, Clone, Default)]
+pub struct SchemeLanguage(pub Option<String>);
+
 /// Who is looking at a page, in which language, and where.
 #[derive(Clone)]
 pub struct Frame {
@@ -22,7 +27,8 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn new(caller: &Caller, path: &str) -> Frame {
+    /// The frame of `caller`, in their language, else `scheme_language`, else the fallback.
+    pub fn new(caller: &Caller, scheme_language: Option<&str>, path: &str) -> Frame {
         let (user, csrf_token) = match caller {
             Caller::Session {
                 user, csrf_token, ..
@@ -31,7 +37,11 @@ impl Frame {
             Caller::Anonymous | Caller::Refused => (None, None),
         };
         Frame {
-            texts: Texts::of(user.as_ref().and_then(|u| u.language.as_deref())),
+            texts: Texts::of(
+                user.as_ref()
+                    .and_then(|u| u.language.as_deref())
+                    .or(scheme_language),
+            ),
             user,
             csrf_token,
             path: path.to_string(),
@@ -126,7 +136,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Frame {
             .get::<Caller>()
             .cloned()
             .unwrap_or(Caller::Anonymous);
-        Ok(Frame::new(&caller, parts.uri.path()))
+        let language = parts
+            .extensions
+            .get::<SchemeLanguage>()
+            .and_then(|l| l.0.as_deref());
+        Ok(Frame::new(&caller, language, parts.uri.path()))
     }
 }
 

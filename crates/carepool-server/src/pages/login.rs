@@ -37,6 +37,7 @@ pub struct Asked {
 
 /// The sign-in form; a signed-in user goes straight on.
 pub async fn form(
+    frame: Frame,
     caller: Caller,
     headers: HeaderMap,
     Query(asked): Query<Asked>,
@@ -44,7 +45,11 @@ pub async fn form(
     if let Caller::Session { .. } = caller {
         return Ok(see_other(local_path(asked.next.as_deref())));
     }
-    let texts = Texts::of(asked.lang.as_deref());
+    // The language asked for on the page, else the schemes'.
+    let texts = match asked.lang.as_deref() {
+        Some(language) => Texts::of(Some(language)),
+        None => frame.texts,
+    };
     let notice = asked
         .changed
         .is_some()
@@ -152,7 +157,7 @@ fn sign_in_page(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let form_token = random_hex(16)?;
-    let frame = Frame::new(&Caller::Anonymous, SIGN_IN_PAGE).in_language(texts);
+    let frame = Frame::new(&Caller::Anonymous, None, SIGN_IN_PAGE).in_language(texts);
     let t = |id: &str| texts.text(id);
     let content = html! {
         @if let Some(notice) = notice {

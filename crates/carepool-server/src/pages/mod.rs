@@ -30,7 +30,7 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use carepool_core::access::Permission;
-pub use layout::{Frame, error_page};
+pub use layout::{Frame, SchemeLanguage, error_page};
 
 /// Where people sign in.
 pub const SIGN_IN_PAGE: &str = "/login";
@@ -300,7 +300,11 @@ pub async fn guard(access: Access, request: Request, next: Next) -> Response {
         .get::<Caller>()
         .cloned()
         .unwrap_or(Caller::Anonymous);
-    let frame = Frame::new(&caller, request.uri().path());
+    let language = request
+        .extensions()
+        .get::<SchemeLanguage>()
+        .and_then(|l| l.0.clone());
+    let frame = Frame::new(&caller, language.as_deref(), request.uri().path());
     if access != Access::Open {
         match caller.user() {
             Err(_) => return to_sign_in(request.uri(), request.method()),

@@ -1143,3 +1143,41 @@ pub async fn an_actuary_runs_a_reserve_report_and_downloads_it(h: Harness) {
     officer.sign_in("awa", PASSWORD).await;
     assert_eq!(officer.get(asked).await.status, StatusCode::FORBIDDEN);
 }
+
+/// A scheme whose file says `language = "fr"` speaks French to everyone without a language of
+/// their own, the sign-in page included; a user's own language comes first.
+pub async fn the_schemes_language_is_the_default_of_its_pages(h: Harness) {
+    load_registry(&h).await;
+    let text = std::fs::read_to_string(crate::support::example("pip-inpatient.toml")).unwrap();
+    let french = text
+        .replace(
+            "currency = \"INR\"",
+            "currency = \"INR\"\nlanguage = \"fr\"",
+        )
+        .replace("effective_from = 2025-04-01", "effective_from = 2026-01-01");
+    assert_ne!(french, text);
+    let file = h.write("pip-fr.toml", &french);
+    h.load_scheme(&file).await;
+    add_user(&h, "moussa", Role::EnrolmentOfficer, None).await;
+    add_user(&h, "ann", Role::EnrolmentOfficer, Some("en")).await;
+    let mut browser = Browser::new(&h.registry);
+    let form = browser.get("/login").await;
+    assert!(form.html.contains(r#"<html lang="fr">"#), "{}", form.html);
+    browser.sign_in("moussa", PASSWORD).await;
+    assert!(
+        browser
+            .get("/")
+            .await
+            .html
+            .contains("<h1>Travail du jour</h1>")
+    );
+    let mut english = Browser::new(&h.registry);
+    english.sign_in("ann", PASSWORD).await;
+    assert!(
+        english
+            .get("/")
+            .await
+            .html
+            .contains("<h1>Today's work</h1>")
+    );
+}
