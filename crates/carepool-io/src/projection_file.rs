@@ -69,6 +69,16 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
     Ok(file)
 }
 
+/// The assumptions from the text of their TOML file, the base table's lines inline (a table file
+/// beside it cannot be read from a text alone); the problem with where in the text it is.
+pub fn parse_projection_text(text: &str) -> Result<ProjectionFile, String> {
+    let file: ProjectionFile = crate::scheme_file::parse_toml(text)?;
+    if file.base.table.is_some() {
+        return Err("at base.table: give the base table's lines here, not a file".into());
+    }
+    Ok(file)
+}
+
 /// The lines of an experience study's base table (the total left out).
 fn experience_lines(path: &Path, text: &str) -> Result<Vec<LineEntry>, String> {
     let study: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
@@ -140,6 +150,22 @@ fn csv_lines(path: &Path) -> Result<Vec<LineEntry>, FileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assumptions_given_as_text_are_read_as_the_file_is_with_their_lines_inline() {
+        let text = std::fs::read_to_string(example()).unwrap();
+        let file = parse_projection_text(&text).unwrap();
+        assert_eq!(file.currency.as_deref(), Some("INR"));
+        assert!(!file.base.lines.is_empty());
+        let with_table =
+            parse_projection_text(&text.replace("[base]", "[base]\ntable = \"x.json\""));
+        assert!(with_table.unwrap_err().starts_with("at base.table"));
+        assert!(
+            parse_projection_text("[base\n")
+                .unwrap_err()
+                .contains("line 1")
+        );
+    }
 
     fn example() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/projection/inpatient.toml")

@@ -92,13 +92,18 @@ pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T
         path: path.to_path_buf(),
         cause: source,
     })?;
+    parse_toml(&text).map_err(invalid)
+}
+
+/// TOML text into `T` (dates read as ISO text); the problem with where in the text it is.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     let mut document: toml::Table = text
         .parse()
-        .map_err(|e: toml::de::Error| invalid(e.to_string().trim_end().to_string()))?;
+        .map_err(|e: toml::de::Error| e.to_string().trim_end().to_string())?;
     dates_as_text(&mut document);
     serde_path_to_error::deserialize(toml::Value::Table(document)).map_err(|e| {
         let at = e.path().to_string();
-        invalid(format!("at {at}: {}", e.into_inner().message()))
+        format!("at {at}: {}", e.into_inner().message())
     })
 }
 

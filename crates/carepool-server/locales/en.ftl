@@ -324,3 +324,7 @@ study-from = From
 study-to = To (default today)
 study-split = Split by
 study-glm_factors = GLM factors (age, sex, area, duration)
+nav-projection = Projection
+study-projection-title = Projection and stress tests
+study-assumptions = Assumptions (the file carepool project reads)
+study-assumptions-hint = Paste the TOML assumptions file, the base table's lines inline (docs/PROJECTION.md).

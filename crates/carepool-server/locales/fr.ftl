@@ -324,3 +324,7 @@ study-from = Du
 study-to = Au (par défaut aujourd'hui)
 study-split = Découpage par
 study-glm_factors = Facteurs du GLM (age, sex, area, duration)
+nav-projection = Projection
+study-projection-title = Projection et tests de résistance
+study-assumptions = Hypothèses (le fichier que lit carepool project)
+study-assumptions-hint = Collez le fichier d'hypothèses TOML, les lignes de la table de base incluses (docs/PROJECTION.md).

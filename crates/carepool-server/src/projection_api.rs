@@ -5,6 +5,7 @@ use crate::openapi::{STUDIES, json_schema};
 use crate::{json, parse};
 use axum::Json;
 use axum::body::Bytes;
+use carepool_actuarial::stress::StressTests;
 use carepool_service::RowProblem;
 use carepool_service::ServiceError;
 use carepool_service::projection::{ProjectionFile, ProjectionRunError};
@@ -58,6 +59,12 @@ json_schema!(StressTestsSchema, "StressTests", {
     ))]
 pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
     let file: ProjectionFile = parse(&body)?;
+    Ok(Json(json(&project_for(&file)?)?))
+}
+
+/// The projection and stress tests of `file`, whose base table's lines are given inline. The
+/// API's and the pages' one way to run it.
+pub fn project_for(file: &ProjectionFile) -> Result<StressTests, ApiError> {
     let invalid = |field: &str, message: String| {
         ServiceError::Invalid(vec![RowProblem::new(0, Some(field), message)])
     };
@@ -65,10 +72,9 @@ pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
         let message = "the API takes the base table's lines, not a file".to_string();
         return Err(invalid("base.table", message).into());
     }
-    let tests = file.run().map_err(|error| match error {
+    Ok(file.run().map_err(|error| match error {
         ProjectionRunError::Field(error) => invalid(error.field, error.message),
         ProjectionRunError::Stress(error) => invalid("assumptions", error.to_string()),
         ProjectionRunError::NotFinite(error) => ServiceError::NotEstimable(error.to_string()),
-    })?;
-    Ok(Json(json(&tests)?))
+    })?)
 }

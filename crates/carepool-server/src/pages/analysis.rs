@@ -11,13 +11,17 @@ use super::layout::Frame;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::experience_api::experience_for;
+use crate::projection_api::project_for;
 use crate::reserve_api::reserve_for;
 use crate::studies::StudyTurns;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use carepool_core::money::Money;
 use carepool_io::experience_report::experience_report;
+use carepool_io::projection_file::parse_projection_text;
+use carepool_io::projection_report::projection_report;
 use carepool_io::report::{Cell, Report};
 use carepool_io::reserve_report::reserve_report;
 use carepool_service::Registry;
@@ -380,6 +384,89 @@ pub async fn experience(
         Some(format) => download::file(&report, &experience, "experience", format),
         None => Ok(page.render(&frame, &sent, Some(&report), &Problems::default())),
     }
+}
+
+/// The projection's page: the assumptions file pasted as the command reads it (TOML, the base
+/// table's lines inline), run on sending; the report below, and the same form downloads it.
+pub async fn projection_form(frame: Frame) -> Response {
+    projection_page(&frame, "", None, &Problems::default())
+}
+
+pub async fn projection(frame: Frame, Form(sent): Form<Sent>) -> Result<Response, ApiError> {
+    let assumptions = sent.get("assumptions").cloned().unwrap_or_default();
+    let file = match parse_projection_text(&assumptions) {
+        Ok(file) => file,
+        Err(message) => {
+            let mut problems = Problems::default();
+            problems.add("assumptions", message);
+            return Ok(projection_page(&frame, &assumptions, None, &problems));
+        }
+    };
+    let tests = match project_for(&file) {
+        Ok(tests) => tests,
+        Err(error) => {
+            let Some(found) = error.problems() else {
+                return Err(error);
+            };
+            let mut problems = Problems::default();
+            for problem in found {
+                let at = problem.column.map(|c| format!("{c}: ")).unwrap_or_default();
+                problems.add("assumptions", format!("{at}{}", problem.message));
+            }
+            return Ok(projection_page(&frame, &assumptions, None, &problems));
+        }
+    };
+    let report = projection_report(&tests, file.currency.as_deref());
+    match sent.get("format").and_then(|f| download::format_named(f)) {
+        Some(format) => download::file(&report, &tests, "projection", format),
+        None => Ok(projection_page(
+            &frame,
+            &assumptions,
+            Some(&report),
+            &Problems::default(),
+        )),
+    }
+}
+
+fn projection_page(
+    frame: &Frame,
+    assumptions: &str,
+    report: Option<&Report>,
+    problems: &Problems,
+) -> Response {
+    let texts = &frame.texts;
+    let problem = problems.of("assumptions");
+    let content = html! {
+        (problems.summary(texts))
+        form method="post" action=(super::PROJECTION_STUDY.path) {
+            (frame.csrf_field())
+            div class=(if problem.is_some() { "field invalid" } else { "field" }) {
+                label for="field-assumptions" { (texts.text("study-assumptions")) }
+                p class="hint" id="field-assumptions-hint" { (texts.text("study-assumptions-hint")) }
+                @if let Some(message) = problem {
+                    p class="field-error" id="field-assumptions-error" { (message) }
+                }
+                textarea id="field-assumptions" name="assumptions" rows="16" class="code" required
+                    aria-describedby="field-assumptions-hint" { (assumptions) }
+            }
+            button type="submit" { (texts.text("study-run")) }
+            @if report.is_some() {
+                " " (texts.text("download")) " "
+                button type="submit" name="format" value="xlsx" class="secondary" { "XLSX" } " "
+                button type="submit" name="format" value="csv" class="secondary" { "CSV" } " "
+                button type="submit" name="format" value="json" class="secondary" { "JSON" }
+            }
+        }
+        @if let Some(report) = report {
+            (report_view(texts, report))
+        }
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    frame.page_with(status, &texts.text("study-projection-title"), content)
 }
 
 /// The form again with why the study could not run (an option, data that do not allow the

@@ -110,6 +110,12 @@ pub const EXPERIENCE_STUDY: PageLink = PageLink {
     access: STUDIES,
 };
 
+pub const PROJECTION_STUDY: PageLink = PageLink {
+    path: "/analysis/projection",
+    label: "nav-projection",
+    access: STUDIES,
+};
+
 /// Who changes families, members and their cover.
 const ENROLMENT: Access = Access::AnyOf(&[Permission::WriteEnrolment]);
 
@@ -127,6 +133,7 @@ pub const NAVIGATION: &[PageLink] = &[
     PAYMENTS,
     RESERVE_STUDY,
     EXPERIENCE_STUDY,
+    PROJECTION_STUDY,
     PASSWORD,
 ];
 
@@ -277,6 +284,18 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
             EXPERIENCE_STUDY.path,
             EXPERIENCE_STUDY.access,
             analysis::experience,
+        )
+        .add_page(
+            Verb::Get,
+            PROJECTION_STUDY.path,
+            PROJECTION_STUDY.access,
+            analysis::projection_form,
+        )
+        .add_page(
+            Verb::Post,
+            PROJECTION_STUDY.path,
+            PROJECTION_STUDY.access,
+            analysis::projection,
         )
         .add_page(Verb::Get, PASSWORD.path, PASSWORD.access, password::form)
         .add_page(Verb::Post, PASSWORD.path, PASSWORD.access, password::change)

@@ -71,6 +71,7 @@ use pages::{
     a_facility_sends_a_claim_and_a_reviewer_adjusts_one, a_name_with_markup_shows_as_text,
     a_page_and_its_stylesheet_weigh_under_the_budget, a_search_reads_only_as_far_as_it_needs,
     a_user_changes_their_password_and_signs_in_again,
+    an_actuary_projects_premiums_from_pasted_assumptions,
     an_actuary_runs_a_reserve_report_and_downloads_it,
     an_officer_enrols_a_family_and_is_refused_an_ineligible_one,
     an_officer_finds_a_family_and_opens_its_page_and_a_card,
@@ -153,4 +154,5 @@ on_both_backends!(
     two_finance_officers_propose_and_release_a_run_and_print_the_remittance,
     an_actuary_runs_a_reserve_report_and_downloads_it,
     the_schemes_language_is_the_default_of_its_pages,
+    an_actuary_projects_premiums_from_pasted_assumptions,
 );

@@ -1181,3 +1181,52 @@ pub async fn the_schemes_language_is_the_default_of_its_pages(h: Harness) {
             .contains("<h1>Today's work</h1>")
     );
 }
+
+/// An actuary pastes the projection's assumptions file, reads the premiums and stress tests and
+/// downloads them; a file that does not parse, or an assumption out of bounds, is named.
+pub async fn an_actuary_projects_premiums_from_pasted_assumptions(h: Harness) {
+    add_user(&h, "ama", Role::Actuary, None).await;
+    let mut actuary = Browser::new(&h.registry);
+    actuary.sign_in("ama", PASSWORD).await;
+    let form = actuary.get("/analysis/projection").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.field("csrf");
+    let assumptions =
+        std::fs::read_to_string(crate::support::example("projection/inpatient.toml")).unwrap();
+    let report = actuary
+        .post(
+            "/analysis/projection",
+            &[("csrf", &csrf), ("assumptions", &assumptions)],
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.html);
+    assert!(report.html.contains("INR"), "{}", report.html);
+    assert!(report.html.contains(r#"name="format" value="xlsx""#));
+    let workbook = actuary
+        .post(
+            "/analysis/projection",
+            &[
+                ("csrf", &csrf),
+                ("assumptions", &assumptions),
+                ("format", "xlsx"),
+            ],
+        )
+        .await;
+    assert!(workbook.bytes.starts_with(b"PK"));
+    let broken = actuary
+        .post(
+            "/analysis/projection",
+            &[("csrf", &csrf), ("assumptions", "[base\nlines = 3")],
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        broken.html.contains(r##"<a href="#field-assumptions">"##),
+        "{}",
+        broken.html
+    );
+    assert!(
+        broken.html.contains("[base\nlines = 3"),
+        "what was pasted is kept"
+    );
+}
