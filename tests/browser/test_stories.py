@@ -4,6 +4,8 @@ day, every page checked with axe's rules and saved as a screenshot in target/scr
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from conftest import ROOT
 
 LOCALES = ROOT / "crates" / "carepool-server" / "locales"
@@ -13,23 +15,23 @@ def test_enrolment_officer_finds_enrols_and_is_refused_an_ineligible_member(visi
     awa = visit("awa")
     awa.sign_in("awa")
     page = awa.page
-    assert page.get_by_role("heading", name="Today's work").is_visible()
+    expect(page.get_by_role("heading", name="Today's work")).to_be_visible()
     awa.check("home")
 
     page.get_by_role("link", name="Members").click()
     page.get_by_label("Name, member id, national id or family id").fill("salif ouedraogo")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("cell", name="Salif Ouédraogo").is_visible()
+    expect(page.get_by_role("cell", name="Salif Ouédraogo")).to_be_visible()
     awa.check("found-without-accents")
     page.get_by_role("link", name="F0002").first.click()
-    assert page.get_by_role("heading", name="Family F0002").is_visible()
+    expect(page.get_by_role("heading", name="Family F0002")).to_be_visible()
     awa.check("family")
 
     page.get_by_role("link", name="New family").click()
     page.get_by_label("Family id").fill("F0100")
     page.get_by_label("Location code (village)").fill("KB-01")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="Family F0100").is_visible()
+    expect(page.get_by_role("heading", name="Family F0100")).to_be_visible()
     for member, name, relationship, born in [
         ("M0100", "Adama Zongo", "head", "1985-01-01"),
         ("M0101", "Boukary Zongo", "child", "1990-01-01"),
@@ -44,13 +46,13 @@ def test_enrolment_officer_finds_enrols_and_is_refused_an_ineligible_member(visi
         page.get_by_label("Status since (the day of death for a death)").fill("2025-06-01")
         awa.check(f"member-{member}")
         page.get_by_role("button", name="Save").click()
-        assert page.get_by_role("cell", name=name).is_visible()
+        expect(page.get_by_role("cell", name=name)).to_be_visible()
 
     page.get_by_role("link", name="Enrol a member (cover)").click()
     page.get_by_label("Member id").fill("M0100")
     page.get_by_label("Cover from").fill("2025-06-01")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="Cover").is_visible()
+    expect(page.get_by_role("heading", name="Cover")).to_be_visible()
     awa.check("enrolled")
 
     page.get_by_role("link", name="Enrol a member (cover)").click()
@@ -63,7 +65,7 @@ def test_enrolment_officer_finds_enrols_and_is_refused_an_ineligible_member(visi
     awa.check("refused-with-the-rule")
 
     awa.open("/members/M0100/card")
-    assert page.get_by_text("Adama Zongo").is_visible()
+    expect(page.get_by_text("Adama Zongo")).to_be_visible()
     page.emulate_media(media="print")
     awa.check("card-printed")
 
@@ -76,7 +78,7 @@ def test_facility_submits_a_claim_and_the_reviewer_adjusts_it(visit):
     page.get_by_label("Member", exact=True).fill("M0001")
     page.get_by_label("Day of care").fill("2025-11-03")
     page.get_by_role("button", name="Check cover").click()
-    assert page.get_by_text("M0001 is covered on 3 November 2025").is_visible()
+    expect(page.get_by_text("M0001 is covered on 3 November 2025")).to_be_visible()
     chr_.check("cover")
     page.get_by_label("Claim number").fill("H-0100")
     page.get_by_label("Admitted on").fill("2025-11-03")
@@ -91,7 +93,7 @@ def test_facility_submits_a_claim_and_the_reviewer_adjusts_it(visit):
         page.get_by_label(f"Unit price {line}").fill(price)
     chr_.check("claim-form")
     page.get_by_role("button", name="Send the claim").click()
-    assert page.get_by_role("heading", name="Claim CHR-HD/H-0100").is_visible()
+    expect(page.get_by_role("heading", name="Claim CHR-HD/H-0100")).to_be_visible()
     assert "in review" in page.locator("dl.facts").inner_text()
     assert "45,000.00 XOF" in page.inner_text("main")
     chr_.check("decision")
@@ -120,7 +122,7 @@ def test_two_finance_officers_propose_and_release_a_run_and_print_the_remittance
     page.get_by_label("Month (YYYY-MM)").fill("2025-12")
     page.get_by_role("button", name="Show").click()
     page.get_by_role("button", name="Propose the run of 2025-12").click()
-    assert page.get_by_text("You proposed this run").is_visible()
+    expect(page.get_by_text("You proposed this run")).to_be_visible()
     fatou.check("proposed")
 
     moussa = visit("releaser")
@@ -128,10 +130,10 @@ def test_two_finance_officers_propose_and_release_a_run_and_print_the_remittance
     page = moussa.page
     moussa.open("/payments?period=2025-12")
     page.get_by_role("button", name="Release and pay").click()
-    assert page.get_by_role("heading", name=re.compile("released and paid")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("released and paid"))).to_be_visible()
     moussa.check("released")
     page.get_by_role("link", name="CHR-HD").click()
-    assert page.get_by_role("heading", name=re.compile("Remittance advice to CHR-HD")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Remittance advice to CHR-HD"))).to_be_visible()
     page.emulate_media(media="print")
     moussa.check("remittance-printed")
     page.emulate_media(media="screen")
@@ -149,7 +151,7 @@ def test_actuary_runs_a_reserve_report_and_downloads_its_workbook(visit):
     page.get_by_label("Method").select_option("chain-ladder")
     page.get_by_label("Valuation date (default today)").fill("2025-12-31")
     page.get_by_role("button", name="Run the study").click()
-    assert page.get_by_text("IBNR", exact=True).first.is_visible()
+    expect(page.get_by_text("IBNR", exact=True).first).to_be_visible()
     ama.check("reserve-report")
     with page.expect_download() as download:
         page.get_by_role("link", name="XLSX").click()

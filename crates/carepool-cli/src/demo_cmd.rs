@@ -95,7 +95,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     outln!("  facilities and patients paid the month after: {paid} payments");
     let users = demo_users(&registry).await?;
     outln!(
-        "  one user per role (docs/ACCESS.md); their passwords and API tokens, shown this once:"
+        "  one user per role (docs/ACCESS.md); their passwords (for the pages) and API tokens, shown this once:"
     );
     for user in &users {
         outln!("    {:<18} {} {}", user.name, user.password, user.token);
@@ -131,7 +131,10 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     outln!(
         "  curl -H 'Authorization: Bearer {reader}' 'http://{addr}/api/claims?status=partially_approved&per_page=20'"
     );
-    outln!("  http://{addr}/api/openapi.json\n");
+    outln!("  http://{addr}/api/openapi.json");
+    outln!(
+        "  http://{addr}/   (the pages: sign in with a user above; each role sees its own work)\n"
+    );
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

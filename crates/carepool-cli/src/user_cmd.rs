@@ -72,7 +72,9 @@ pub enum TokenCommand {
 /// Refuses a language the pages have no catalogue for.
 fn check_pages_speak(language: &str) -> Result<()> {
     let spoken = carepool_server::page_languages();
-    if !spoken.contains(&language) {
+    // fr-SN is spoken where fr is: the pages fall back to the primary language.
+    let primary = language.split('-').next().unwrap_or(language);
+    if !spoken.contains(&language) && !spoken.contains(&primary) {
         bail!(
             "the pages have no catalogue for {language}: they speak {}",
             spoken.join(", ")

@@ -145,7 +145,9 @@ pub async fn identify(
         },
     };
     request.extensions_mut().insert(caller);
-    if !is_api_path(request.uri().path()) {
+    // A page speaks the schemes' language to whoever has none (the stylesheet needs none).
+    let path = request.uri().path();
+    if !is_api_path(path) && path != crate::pages::STYLESHEET_PATH {
         let language = state.registry.language().await?;
         request.extensions_mut().insert(SchemeLanguage(language));
     }

@@ -207,7 +207,6 @@ pub(crate) fn unique(values: impl Iterator<Item = String>) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// A stored row read back as a record; a stored row that breaks the rules is an internal fault.
 /// The one value every scheme gives, if they all give the same one.
 fn agreed(values: impl Iterator<Item = Option<String>>) -> Option<String> {
     let mut found: Option<String> = None;
@@ -222,6 +221,7 @@ fn agreed(values: impl Iterator<Item = Option<String>>) -> Option<String> {
     found
 }
 
+/// A stored row read back as a record; a stored row that breaks the rules is an internal fault.
 pub(crate) fn typed<R: Record>(row: &[Value]) -> Result<R, ServiceError> {
     R::from_row(row).map_err(|e| {
         ServiceError::Corrupt(format!("stored {} breaks a rule: {e}", R::table().singular))

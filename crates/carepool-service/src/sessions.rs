@@ -45,34 +45,26 @@ pub enum SignIn {
     },
 }
 
+/// Whether a password is the user's, checked under the sign-in throttle.
+#[derive(Debug)]
+pub enum PasswordCheck {
+    Matches(User),
+    /// A wrong name or password, or a disabled user: not told apart.
+    Refused,
+    /// Too many failures of late, for this many seconds more.
+    Locked {
+        seconds: u64,
+    },
+}
+
 impl Registry {
     /// Exchanges a name and password for a session, unless the name is locked.
     pub async fn sign_in(&self, name: &str, password: &str) -> Result<SignIn, ServiceError> {
-        let now = self.clock().now();
-        let locked = |until: std::time::Instant| SignIn::Locked {
-            seconds: until.duration_since(now).as_secs().max(1),
+        let user = match self.throttled_password_check(name, password).await? {
+            PasswordCheck::Matches(user) => user,
+            PasswordCheck::Refused => return Ok(SignIn::Refused),
+            PasswordCheck::Locked { seconds } => return Ok(SignIn::Locked { seconds }),
         };
-        if name.chars().count() >= NAME_LIMIT {
-            return Ok(SignIn::Refused);
-        }
-        // Counted as a failure before the password is checked, so that attempts sent at once
-        // cannot all get past the count; a right password forgives it.
-        {
-            let mut throttle = self.throttle();
-            if let Some(until) = throttle.locked_until(name, now) {
-                return Ok(locked(until));
-            }
-            if let Some(until) = throttle.failed(name, now) {
-                return Ok(locked(until));
-            }
-        }
-        let Some(user) = self.check_password(name, password).await? else {
-            return Ok(SignIn::Refused);
-        };
-        if !self.throttle().succeeded(name, now) {
-            let until = self.throttle().locked_until(name, now);
-            return Ok(until.map_or(SignIn::Refused, locked));
-        }
         let secret = random_hex(32)?;
         let started_at = self.clock().unix_seconds();
         let row = SessionRow {
@@ -91,6 +83,41 @@ impl Registry {
                 expires_at: row.expires_at,
             },
         }))
+    }
+
+    /// Whether `password` is `name`'s, counted as sign-ins are: a burst of wrong ones locks the
+    /// name (signing in, or confirming one's password before changing it).
+    pub async fn throttled_password_check(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<PasswordCheck, ServiceError> {
+        let now = self.clock().now();
+        let locked = |until: std::time::Instant| PasswordCheck::Locked {
+            seconds: until.duration_since(now).as_secs().max(1),
+        };
+        if name.chars().count() >= NAME_LIMIT {
+            return Ok(PasswordCheck::Refused);
+        }
+        // Counted as a failure before the password is checked, so that attempts sent at once
+        // cannot all get past the count; a right password forgives it.
+        {
+            let mut throttle = self.throttle();
+            if let Some(until) = throttle.locked_until(name, now) {
+                return Ok(locked(until));
+            }
+            if let Some(until) = throttle.failed(name, now) {
+                return Ok(locked(until));
+            }
+        }
+        let Some(user) = self.check_password(name, password).await? else {
+            return Ok(PasswordCheck::Refused);
+        };
+        if !self.throttle().succeeded(name, now) {
+            let until = self.throttle().locked_until(name, now);
+            return Ok(until.map_or(PasswordCheck::Refused, locked));
+        }
+        Ok(PasswordCheck::Matches(user))
     }
 
     /// The session a cookie holds, if it has not ended and its user is not disabled.

@@ -5,7 +5,7 @@
 //! turn and within the server's time budget.
 
 use super::download;
-use super::forms::{Field, Input, Problems};
+use super::forms::{Field, Input, Problems, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use crate::auth::Caller;
@@ -45,6 +45,8 @@ enum Kind {
     Text,
     Number,
     List,
+    /// Whole numbers separated by commas (the bands' starts).
+    Numbers,
 }
 
 fn text(_: &Texts) -> Input {
@@ -63,6 +65,13 @@ fn among(values: &[&str]) -> Input {
             .map(|v| (v.to_string(), v.to_string()))
             .collect(),
     )
+}
+
+/// A choice that may be left to the study (an option of one method only): the default first.
+fn default_or(texts: &Texts, values: &[&str]) -> Input {
+    let mut choices = vec![(String::new(), texts.text("study-default"))];
+    choices.extend(values.iter().map(|v| (v.to_string(), v.to_string())));
+    Input::Choice(choices)
 }
 
 const RESERVE_OPTIONS: &[StudyOption] = &[
@@ -97,12 +106,27 @@ const RESERVE_OPTIONS: &[StudyOption] = &[
         kind: Kind::Text,
     },
     StudyOption {
+        name: "exclude",
+        input: text,
+        kind: Kind::List,
+    },
+    StudyOption {
         name: "tail",
         input: text,
         kind: Kind::Number,
     },
     StudyOption {
+        name: "sigma",
+        input: |texts| default_or(texts, &["mack", "log-linear"]),
+        kind: Kind::Text,
+    },
+    StudyOption {
         name: "loss_ratio",
+        input: text,
+        kind: Kind::Number,
+    },
+    StudyOption {
+        name: "iterations",
         input: text,
         kind: Kind::Number,
     },
@@ -128,6 +152,16 @@ const EXPERIENCE_OPTIONS: &[StudyOption] = &[
         name: "split",
         input: |_| among(&["year", "month"]),
         kind: Kind::Text,
+    },
+    StudyOption {
+        name: "age_bands",
+        input: text,
+        kind: Kind::Numbers,
+    },
+    StudyOption {
+        name: "duration_bands",
+        input: text,
+        kind: Kind::Numbers,
     },
     StudyOption {
         name: "glm_factors",
@@ -156,13 +190,32 @@ fn options_from<T: DeserializeOwned>(options: &[StudyOption], sent: &Sent) -> Re
                 .filter(|v| !v.is_empty())
                 .map(JsonValue::from)
                 .collect(),
-            Kind::Number => match text.parse::<f64>() {
-                Ok(number) if number.is_finite() => JsonValue::from(number),
+            Kind::Number => match (
+                typed_number(text).parse::<i64>(),
+                typed_number(text).parse::<f64>(),
+            ) {
+                (Ok(whole), _) => JsonValue::from(whole),
+                (_, Ok(number)) if number.is_finite() => JsonValue::from(number),
                 _ => {
                     problems.add(option.name, format!("“{text}”: not a number"));
                     continue;
                 }
             },
+            Kind::Numbers => {
+                let numbers: Result<Vec<u32>, _> = text
+                    .split([',', ';', ' '])
+                    .filter(|n| !n.is_empty())
+                    .map(str::parse::<u32>)
+                    .collect();
+                match numbers {
+                    Ok(numbers) => JsonValue::from(numbers),
+                    Err(_) => {
+                        let message = format!("“{text}”: not whole numbers separated by commas");
+                        problems.add(option.name, message);
+                        continue;
+                    }
+                }
+            }
         };
         json.insert(option.name.to_string(), value);
     }
@@ -215,7 +268,9 @@ impl StudyPage<'_> {
                 @for option in self.options {
                     @let input = (option.input)(texts);
                     // A choice starts at the command's default: the first listed.
-                    @let required = matches!(input, Input::Choice(_));
+                    // (a choice that may be left to the study starts blank, and is not required).
+                    @let required = matches!(&input, Input::Choice(choices)
+                        if choices.first().is_some_and(|(code, _)| !code.is_empty()));
                     (Field { name: option.name, label: texts.text(&format!("study-{}", option.name)),
                         input, value: &value(option.name), autocomplete: "off",
                         required }.render(problems))

@@ -4,10 +4,10 @@
 //! read and reviewed through the API's own functions ([`submit_for`], [`claim_for`],
 //! [`review_for`]): the same scope, the same facility rule, the same audit.
 
-use super::forms::{Field, Input, Problems};
+use super::forms::{Field, Input, Problems, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
-use super::{CLAIM_LIST, NEW_CLAIM, see_other};
+use super::{CLAIM_LIST, NEW_CLAIM, see_other, segment};
 use crate::auth::Caller;
 use crate::claims_api::{claim_for, own_provider, review_for, submit_for};
 use crate::error::ApiError;
@@ -43,8 +43,7 @@ type Sent = HashMap<String, String>;
 
 /// Where a claim's page is.
 pub fn claim_path(provider_id: &str, claim_number: &str) -> String {
-    let part = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
-    format!("/claims/{}/{}", part(provider_id), part(claim_number))
+    format!("/claims/{}/{}", segment(provider_id), segment(claim_number))
 }
 
 fn status_words(texts: &Texts, status: ClaimStatus) -> String {
@@ -94,7 +93,7 @@ pub async fn list(
     let page: usize = text("page")
         .and_then(|p| p.parse().ok())
         .unwrap_or(1)
-        .max(1);
+        .clamp(1, super::LAST_PAGE);
     let mut scope = caller.scope(&registry).await?;
     if let Some(district) = text("district") {
         scope = scope.and(&registry.scope_under(&[district.to_string()]).await?);
@@ -327,6 +326,9 @@ fn claim_page(
         }
         @if reviews {
             (review_form(frame, view, problems, sent))
+        } @else {
+            // A decision refused because the claim has left review meanwhile.
+            (problems.summary(texts))
         }
     };
     let title = texts.with("claim-title", &[("id", &view.id)]);
@@ -392,7 +394,10 @@ pub async fn review(
     let action = match sent.get("decision").map(String::as_str) {
         Some("approve") => Some(ReviewAction::Approve),
         Some("reject") => Some(ReviewAction::Reject),
-        Some("adjust") => match sent.get("approved").map(|a| a.trim().parse::<Money>()) {
+        Some("adjust") => match sent
+            .get("approved")
+            .map(|a| typed_number(a).parse::<Money>())
+        {
             Some(Ok(approved)) => Some(ReviewAction::Adjust { approved }),
             _ => {
                 problems.add("approved", texts.text("review-approved-needed"));
@@ -444,12 +449,12 @@ pub async fn queue(
     let query = RecordQuery::<ClaimRow>::all_by_pages()
         .only(claims::STATUS, &ClaimStatus::InReview)?
         .within(&scope);
-    let mut waiting = registry
-        .first_matching(query, |_| true, QUEUE_SHOWN + 1)
-        .await?;
+    // Every claim in review, oldest received first: the queue is the reviewers' backlog, kept
+    // short by their work.
+    let mut waiting = registry.matching(query, |_| true).await?;
+    waiting.sort_by(|a, b| (a.received_date, &a.id).cmp(&(b.received_date, &b.id)));
     let more = waiting.len() > QUEUE_SHOWN;
     waiting.truncate(QUEUE_SHOWN);
-    waiting.sort_by(|a, b| (a.received_date, &a.id).cmp(&(b.received_date, &b.id)));
     let currency = registry.currency().await?;
     let mut views = Vec::with_capacity(waiting.len());
     for claim in &waiting {
@@ -678,6 +683,10 @@ fn claim_json(
         "copay_collected",
     ] {
         if let Some(value) = given(name) {
+            let value = match name {
+                "copay_collected" => typed_number(value),
+                _ => value.to_string(),
+            };
             claim.insert(name.into(), value.into());
         }
     }
@@ -699,9 +708,13 @@ fn claim_json(
     let mut lines = Vec::new();
     for line in 1..=FORM_LINES {
         let part = |name: &str| given(&format!("line-{line}-{name}"));
-        let (Some(service), quantity, price) =
-            (part("service_code"), part("quantity"), part("unit_price"))
-        else {
+        let (service, quantity, price) =
+            (part("service_code"), part("quantity"), part("unit_price"));
+        let Some(service) = service else {
+            // A line with a quantity or a price but no service is not dropped unseen.
+            if quantity.is_some() || price.is_some() {
+                problems.add(format!("line-{line}-service_code"), format!("{line}: ?"));
+            }
             continue;
         };
         let quantity = match quantity.unwrap_or("1").parse::<i64>() {
@@ -715,7 +728,7 @@ fn claim_json(
             }
         };
         lines.push(serde_json::json!({
-            "service_code": service, "quantity": quantity, "unit_price": price.unwrap_or_default()
+            "service_code": service, "quantity": quantity, "unit_price": typed_number(price.unwrap_or_default())
         }));
     }
     claim.insert("lines".into(), lines.into());
@@ -748,6 +761,10 @@ pub async fn send(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
+    // The member or the day of care the form was opened with is wrong: nothing is sent.
+    if !problems.is_empty() {
+        return Ok(refused(&problems));
+    }
     let json = match claim_json(&sent, facility.as_deref(), registry.today()) {
         Ok(json) => json,
         Err(problems) => return Ok(refused(&problems)),

@@ -5,11 +5,11 @@
 //! declarations), and written as the API writes ([`create_for`], [`update_for`]): the pages hold
 //! no rule of their own.
 
-use super::forms::{Field, Input, Problems};
+use super::forms::{Field, Input, Problems, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use super::registry::family_path;
-use super::see_other;
+use super::{see_other, segment};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::registry_api::{create_for, update_for};
@@ -21,7 +21,7 @@ use carepool_core::registry::{
     Contribution, Coverage, Family, Member, MemberStatus, Payer, Relationship, Sex,
 };
 use carepool_schema::json::row_to_json;
-use carepool_schema::{Record, Value};
+use carepool_schema::{ColumnType, Record, Value};
 use carepool_service::{Key, Registry};
 use maud::html;
 use std::collections::HashMap;
@@ -215,7 +215,12 @@ fn record_from<R: Record>(sent: &Sent, fixed: &[(&str, &str)]) -> Result<R, Prob
             .map(|(_, value)| *value)
             .or_else(|| sent.get(column.name).map(String::as_str))
             .unwrap_or_default();
-        match Value::parse(column, text) {
+        // Amounts as people type them (1 250,50).
+        let text = match column.ty {
+            ColumnType::Money | ColumnType::Real => typed_number(text),
+            _ => text.to_string(),
+        };
+        match Value::parse(column, &text) {
             Ok(value) => row.push(value),
             Err(broken) => {
                 problems.add(broken.field, broken.message);
@@ -522,8 +527,7 @@ pub async fn add_contribution(
 
 /// Where a contribution's receipt is.
 pub fn receipt_path(receipt: &str) -> String {
-    let receipt: String = form_urlencoded::byte_serialize(receipt.as_bytes()).collect();
-    format!("/contributions/{receipt}")
+    format!("/contributions/{}", segment(receipt))
 }
 
 /// A contribution's receipt, to print and hand to the payer.
@@ -570,8 +574,7 @@ pub async fn receipt(
 
 /// Where a member's status is changed.
 pub fn status_path(member_id: &str) -> String {
-    let id: String = form_urlencoded::byte_serialize(member_id.as_bytes()).collect();
-    format!("/members/{id}/status")
+    format!("/members/{}/status", segment(member_id))
 }
 
 async fn member_within(caller: &Caller, registry: &Registry, id: &str) -> Result<Member, ApiError> {

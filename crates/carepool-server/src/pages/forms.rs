@@ -63,6 +63,22 @@ impl Problems {
     }
 }
 
+/// A number as a person types it, as the parsers read it: `1 250,50` and `1,250.50` are
+/// `1250.50` (spaces, the narrow no-break spaces French writes, and a thousands' comma before a
+/// decimal point are dropped; a lone comma is the decimal mark).
+pub fn typed_number(text: &str) -> String {
+    let kept: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if kept.contains('.') {
+        kept.replace(',', "")
+    } else {
+        kept.replace(',', ".")
+    }
+}
+
 /// What a field takes.
 pub enum Input {
     Text,
@@ -111,7 +127,8 @@ impl Field<'_> {
                         select id=(id) name=(self.name) required[self.required]
                             aria-invalid=[problem.map(|_| "true")]
                             aria-describedby=[problem.map(|_| &error_id)] {
-                            @if !self.required { option value="" { "" } }
+                            @let blank_listed = choices.first().is_some_and(|(code, _)| code.is_empty());
+                            @if !self.required && !blank_listed { option value="" { "" } }
                             @for (code, label) in choices {
                                 option value=(code) selected[code == self.value] { (label) }
                             }
@@ -133,6 +150,15 @@ impl Field<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_is_read_the_way_people_type_it() {
+        assert_eq!(typed_number(" 1 250,50 "), "1250.50");
+        assert_eq!(typed_number("1\u{202f}250,5"), "1250.5");
+        assert_eq!(typed_number("1,250.50"), "1250.50");
+        assert_eq!(typed_number("40000"), "40000");
+        assert_eq!(typed_number("1,05"), "1.05");
+    }
 
     #[test]
     fn a_problem_shows_beside_its_field_and_in_the_summary_with_a_link() {

@@ -6,7 +6,9 @@
 use super::claims::claim_path;
 use super::language::Texts;
 use super::layout::Frame;
+use super::registry::family_path;
 use crate::auth::Caller;
+use crate::claims_api::own_provider;
 use crate::error::ApiError;
 use axum::extract::State;
 use axum::response::Response;
@@ -35,7 +37,7 @@ pub async fn page(
         sections.push(pending_members(&registry, &scope, texts).await?);
     }
     if role.may(Permission::ReviewClaims) || role.may(Permission::SubmitOwnClaims) {
-        let own = user.provider.as_deref().filter(|_| role.is_facility());
+        let own = own_provider(user);
         sections.push(claims_in_review(&registry, &scope, own, texts).await?);
     }
     if role.may(Permission::PayClaims) {
@@ -108,7 +110,7 @@ async fn pending_members(
                     tr {
                         td { (member.id) }
                         td { (member.name) }
-                        td { (member.family_id) }
+                        td { a href=(family_path(&member.family_id)) { (member.family_id) } }
                         td { (texts.date(member.status_since)) }
                     }
                 }

@@ -32,6 +32,9 @@ use axum::response::{IntoResponse, Response};
 use carepool_core::access::Permission;
 pub use layout::{Frame, SchemeLanguage, error_page};
 
+/// The last page of a list a page shows: farther is for a filter or an export.
+pub const LAST_PAGE: usize = 10_000;
+
 /// Where people sign in.
 pub const SIGN_IN_PAGE: &str = "/login";
 
@@ -387,6 +390,17 @@ fn to_sign_in(asked: &Uri, method: &Method) -> Response {
     see_other(&location)
 }
 
+/// Text as one segment of a path: every character but letters, digits and `-._~` escaped as
+/// `%XX` (a space is `%20`, a slash `%2F`: the router reads them back as they were).
+pub fn segment(text: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}
+
 /// `303 See Other` to `location` (a path of carepool's).
 pub fn see_other(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
@@ -414,6 +428,13 @@ pub fn local_path(next: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_written_as_one_segment_of_a_path() {
+        assert_eq!(segment("CHR-HD"), "CHR-HD");
+        assert_eq!(segment("FAC 001"), "FAC%20001");
+        assert_eq!(segment("A/B+é"), "A%2FB%2B%C3%A9");
+    }
 
     #[test]
     fn only_a_local_path_is_gone_back_to() {

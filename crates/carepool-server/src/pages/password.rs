@@ -5,12 +5,13 @@ use super::forms::{Field, Input, Problems};
 use super::layout::Frame;
 use super::{SIGN_IN_PAGE, see_other};
 use crate::error::ApiError;
-use crate::sessions::{over_tls, session_cookie};
+use crate::sessions::{FAILURE_DELAY, over_tls, session_cookie};
 use axum::Form;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use carepool_service::sessions::PasswordCheck;
 use carepool_service::users::MIN_PASSWORD_CHARS;
 use carepool_service::{Registry, ServiceError};
 use maud::html;
@@ -39,12 +40,24 @@ pub async fn change(
     let user = frame.user()?;
     let t = |id: &str| frame.texts.text(id);
     let mut problems = Problems::default();
-    if registry
-        .check_password(&user.name, &sent.current)
+    // Under the sign-in throttle: a session left open is no way to guess the password.
+    match registry
+        .throttled_password_check(&user.name, &sent.current)
         .await?
-        .is_none()
     {
-        problems.add("current", t("password-current-wrong"));
+        PasswordCheck::Matches(_) => {}
+        PasswordCheck::Refused => {
+            tokio::time::sleep(FAILURE_DELAY).await;
+            problems.add("current", t("password-current-wrong"));
+        }
+        PasswordCheck::Locked { seconds } => {
+            tokio::time::sleep(FAILURE_DELAY).await;
+            let minutes = seconds.div_ceil(60).to_string();
+            problems.add(
+                "current",
+                frame.texts.with("sign-in-locked", &[("minutes", &minutes)]),
+            );
+        }
     }
     if sent.new != sent.repeated {
         problems.add("repeated", t("password-not-repeated"));

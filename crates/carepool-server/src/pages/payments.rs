@@ -7,7 +7,7 @@ use super::download;
 use super::forms::{Field, Input, Problems};
 use super::language::Texts;
 use super::layout::Frame;
-use super::{PAYMENTS, see_other};
+use super::{PAYMENTS, see_other, segment};
 use crate::auth::Caller;
 use crate::claims_api::{propose_for, release_for};
 use crate::error::ApiError;
@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use carepool_core::money::Money;
 use carepool_io::report::{Cell, Report, ReportTable};
-use carepool_schema::claim_tables::{ClaimRow, Payment, PaymentRun, claims};
+use carepool_schema::claim_tables::{ClaimRow, Payment, PaymentRun, claims, payments};
 use carepool_service::{Key, Query as RecordQuery, Registry};
 use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
@@ -46,8 +46,7 @@ fn payments_path(period: &str) -> String {
 
 /// Where a facility's remittance advice for a run is.
 fn remittance_path(run: &str, provider: &str) -> String {
-    let provider: String = form_urlencoded::byte_serialize(provider.as_bytes()).collect();
-    format!("/payment-runs/{run}/remittance/{provider}")
+    format!("/payment-runs/{run}/remittance/{}", segment(provider))
 }
 
 /// The month's runs, proposed and released, and the forms to propose or release one.
@@ -86,6 +85,7 @@ async fn runs_page(
     let currency = registry.currency().await?;
     let me = frame.user()?.name.clone();
     let today = registry.today().to_string();
+    let paid = facility_payments(registry, period, None).await?;
     let content = html! {
         (problems.summary(texts))
         @if let Some(notice) = notice { p class="notice" role="status" { (notice) } }
@@ -103,7 +103,12 @@ async fn runs_page(
             p { (texts.with("payments-none", &[("period", period)])) }
         }
         @for run in runs {
-            (run_section(texts, run, currency.as_deref(), &me, &today, frame))
+            @let facilities: Vec<&str> = paid
+                .iter()
+                .filter(|p| run.payments.contains(&p.id))
+                .map(|p| p.payee_id.as_str())
+                .collect();
+            (run_section(texts, run, &facilities, currency.as_deref(), &me, &today, frame))
         }
     };
     let status = if problems.is_empty() {
@@ -114,22 +119,31 @@ async fn runs_page(
     Ok(frame.page_with(status, &texts.text("payments-title"), content))
 }
 
+/// The payments of a month to facilities (to `facility` only, if given), read by their columns.
+async fn facility_payments(
+    registry: &Registry,
+    period: &str,
+    facility: Option<&str>,
+) -> Result<Vec<Payment>, ApiError> {
+    let mut query = RecordQuery::<Payment>::all_by_pages()
+        .only(payments::PERIOD, &period.to_string())?
+        .only(payments::PAYEE_KIND, &"provider".to_string())?;
+    if let Some(facility) = facility {
+        query = query.only(payments::PAYEE_ID, &facility.to_string())?;
+    }
+    Ok(registry.matching(query, |_| true).await?)
+}
+
 fn run_section(
     texts: &Texts,
     run: &PaymentRun,
+    providers: &[&str],
     currency: Option<&str>,
     me: &str,
     today: &str,
     frame: &Frame,
 ) -> Markup {
     let released = run.released_by.is_some();
-    let providers: Vec<&str> = run
-        .payments
-        .iter()
-        .filter_map(|id| id.split('/').nth(1).zip(id.split('/').nth(2)))
-        .filter(|(kind, _)| *kind == "provider")
-        .map(|(_, provider)| provider)
-        .collect();
     html! {
         section class="run" {
             h2 { (texts.with("payments-run", &[("run", &run.id)])) " · "
@@ -207,9 +221,17 @@ pub async fn release(
     Path((period, number)): Path<(String, String)>,
     Form(sent): Form<Sent>,
 ) -> Result<Response, ApiError> {
-    let date = sent
-        .get("date")
-        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    let date = match sent.get("date").map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let message = frame.texts.with("not-a-date", &[("text", text)]);
+                let error = ApiError::invalid_field("date", message);
+                return refused(&frame, &registry, &period, error).await;
+            }
+        },
+    };
     match release_for(&caller, &registry, &format!("{period}/{number}"), date).await {
         Ok(_) => Ok(see_other(&payments_path(&period))),
         Err(error) => refused(&frame, &registry, &period, error).await,
@@ -255,24 +277,20 @@ pub async fn remittance(
     let run: PaymentRun = registry
         .get(&Key::parse(|_| Some(run_id.as_str()))?)
         .await?;
-    let payment_ids: Vec<&String> = run
-        .payments
-        .iter()
-        .filter(|id| {
-            id.split('/').nth(1) == Some("provider")
-                && id.split('/').nth(2) == Some(provider.as_str())
-        })
+    let paid_to: Vec<Payment> = facility_payments(&registry, &run.period, Some(&provider))
+        .await?
+        .into_iter()
+        .filter(|p| run.payments.contains(&p.id))
         .collect();
-    if payment_ids.is_empty() {
+    if paid_to.is_empty() {
         return Err(ApiError::not_found(format!(
             "run {run_id} pays nothing to {provider}"
         )));
     }
     let mut paid_claims = Vec::new();
-    for id in payment_ids {
-        let payment: Payment = registry.get(&Key::parse(|_| Some(id.as_str()))?).await?;
+    for payment in paid_to {
         let query = RecordQuery::<ClaimRow>::all_by_pages()
-            .only(claims::PAYMENT_BATCH, &Some(payment.id.clone()))?;
+            .only(claims::PAYMENT_BATCH, &Some(payment.id))?;
         paid_claims.extend(registry.matching(query, |_| true).await?);
     }
     let currency = registry.currency().await?;

@@ -5,14 +5,16 @@
 use super::enrolment::{receipt_path, status_path};
 use super::language::Texts;
 use super::layout::Frame;
-use super::{CONTRIBUTIONS, ENROLMENT, MEMBER_SEARCH};
+use super::{CONTRIBUTIONS, ENROLMENT, MEMBER_SEARCH, segment};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use carepool_core::access::Permission;
 use carepool_core::names::name_matches;
 use carepool_core::registry::{Family, Member};
 use carepool_schema::claim_tables::{ClaimRow, claims};
+use carepool_service::Version;
 use carepool_service::{FamilyView, Key, Query as RecordQuery, Registry, Scope};
 use maud::{Markup, PreEscaped, html};
 use qrcode::QrCode;
@@ -51,7 +53,7 @@ pub async fn search(
 ) -> Result<Response, ApiError> {
     let texts = &frame.texts;
     let wanted = asked.q.trim().to_string();
-    let page = asked.page.unwrap_or(1).max(1);
+    let page = asked.page.unwrap_or(1).clamp(1, super::LAST_PAGE);
     let found = if wanted.is_empty() {
         None
     } else {
@@ -133,14 +135,12 @@ fn member_status(texts: &Texts, member: &Member) -> String {
 
 /// Where a family's page is.
 pub fn family_path(id: &str) -> String {
-    let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
-    format!("/families/{id}")
+    format!("/families/{}", segment(id))
 }
 
 /// Where a member's card is.
 fn card_path(id: &str) -> String {
-    let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
-    format!("/members/{id}/card")
+    format!("/members/{}/card", segment(id))
 }
 
 /// The family with its members, cover, contributions and standing today, its latest claims, and
@@ -157,10 +157,15 @@ pub async fn family(
     let view = registry.family_view(&id, registry.today()).await?;
     let currency = registry.currency().await?;
     let texts = &frame.texts;
-    let claims = family_claims(&registry, &scope, &id).await?;
+    let role = frame.user()?.role;
+    // Claims are shown to those who may read them (an enrolment officer or an administrator
+    // reads the registry only).
+    let claims = match role.may(Permission::ReadClaims) {
+        true => Some(family_claims(&registry, &scope, &id).await?),
+        false => None,
+    };
     let history = registry.history(&key).await?;
     let amount = |m| texts.amount(m, currency.as_deref());
-    let role = frame.user()?.role;
     let enrols = ENROLMENT.allows(role);
     let path = family_path(&view.family.id);
     let content = html! {
@@ -258,6 +263,7 @@ pub async fn family(
                 } }
             }
         }
+        @if let Some(claims) = &claims {
         section {
             h2 { (texts.text("family-claims")) }
             @if claims.is_empty() {
@@ -273,7 +279,7 @@ pub async fn family(
                         th scope="col" class="number" { (texts.text("column-approved")) }
                     } }
                     tbody {
-                        @for claim in &claims {
+                        @for claim in claims {
                             tr {
                                 td { (claim.id) }
                                 td { (claim.member_id) }
@@ -287,21 +293,43 @@ pub async fn family(
                 } }
             }
         }
+        }
         section {
             h2 { (texts.text("family-history")) }
             ol class="history" {
                 @for version in &history {
-                    li {
-                        (version.at.as_deref().unwrap_or("")) " · "
-                        (version.actor.as_deref().unwrap_or("")) " · "
-                        (texts.text(&format!("action-{}", version.action)))
-                    }
+                    li { (history_line(texts, version)) }
                 }
             }
         }
     };
     let title = texts.with("family-title", &[("id", &view.family.id)]);
     Ok(frame.page(&title, content))
+}
+
+/// A version of a record in words: when (the language's date, the time in UTC), who, and what
+/// was done.
+fn history_line(texts: &Texts, version: &Version) -> String {
+    let when = version.at.as_deref().map(|at| {
+        let day = at
+            .get(..10)
+            .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+        let time = at.get(11..16).unwrap_or_default();
+        match day {
+            Some(day) => format!("{} {time} UTC", texts.date(day)),
+            None => at.to_string(),
+        }
+    });
+    // The actions a record's history holds have words; any other is shown as recorded.
+    let action = match version.action.as_str() {
+        "create" | "update" | "import" => texts.text(&format!("action-{}", version.action)),
+        other => other.to_string(),
+    };
+    [when, version.actor.clone(), Some(action)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The family's facts and its contribution standing today, as a list of terms.

@@ -77,7 +77,8 @@ use pages::{
     an_officer_finds_a_family_and_opens_its_page_and_a_card,
     an_officer_signs_in_sees_todays_work_and_signs_out,
     an_unknown_address_is_a_page_or_the_apis_error, forms_without_their_tokens_are_refused,
-    pages_speak_the_users_language, the_schemes_language_is_the_default_of_its_pages,
+    guessing_the_current_password_locks_the_name, pages_speak_the_users_language,
+    the_schemes_language_is_the_default_of_its_pages,
     two_finance_officers_propose_and_release_a_run_and_print_the_remittance,
 };
 use reserve::reserving_on_the_live_database;
@@ -155,4 +156,5 @@ on_both_backends!(
     an_actuary_runs_a_reserve_report_and_downloads_it,
     the_schemes_language_is_the_default_of_its_pages,
     an_actuary_projects_premiums_from_pasted_assumptions,
+    guessing_the_current_password_locks_the_name,
 );

@@ -98,7 +98,7 @@ pub async fn an_officer_signs_in_sees_todays_work_and_signs_out(h: Harness) {
     // M3 is the fixtures' one pending member.
     assert!(
         home.html
-            .contains("<td>M3</td><td>Asha Kumar</td><td>F1</td><td>1 April 2025</td>"),
+            .contains("<td>M3</td><td>Asha Kumar</td><td><a href=\"/families/F1\">F1</a></td><td>1 April 2025</td>"),
         "{}",
         home.html
     );
@@ -441,6 +441,10 @@ pub async fn an_officer_finds_a_family_and_opens_its_page_and_a_card(h: Harness)
     );
     assert!(family.html.contains("750.00 INR"), "{}", family.html);
     assert!(
+        !family.html.contains("Latest claims"),
+        "an enrolment officer reads no claims"
+    );
+    assert!(
         family
             .html
             .contains(r#"<a href="/members/M1/card">Card</a>"#)
@@ -724,7 +728,7 @@ pub async fn an_officer_enrols_a_family_and_is_refused_an_ineligible_one(h: Harn
                 ("payer", "government"),
                 ("period_start", "2025-04-01"),
                 ("period_end", "2026-03-31"),
-                ("amount", "1250.5"),
+                ("amount", "1 250,50"),
                 ("paid_on", "2025-04-02"),
             ],
         )
@@ -813,6 +817,7 @@ pub async fn a_facility_sends_a_claim_and_a_reviewer_adjusts_one(h: Harness) {
         ("clinical_category", "surgical".into()),
         ("line-1-service_code", "SURG-GEN".into()),
         ("line-1-quantity", "one".into()),
+        ("line-2-unit_price", "500".into()),
     ];
     let refused = facility.post("/claims/new", &pairs(&bad)).await;
     assert_eq!(
@@ -822,7 +827,10 @@ pub async fn a_facility_sends_a_claim_and_a_reviewer_adjusts_one(h: Harness) {
         refused.html
     );
     assert!(
-        refused.html.contains(r##"href="#field-line-1-quantity""##),
+        refused.html.contains(r##"href="#field-line-1-quantity""##)
+            && refused
+                .html
+                .contains(r##"href="#field-line-2-service_code""##),
         "{}",
         refused.html
     );
@@ -982,6 +990,15 @@ pub async fn two_finance_officers_propose_and_release_a_run_and_print_the_remitt
         .post(&release, &[("csrf", &csrf), ("date", &today.to_string())])
         .await;
     assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.html);
+    let misdated = fatou
+        .post(&release, &[("csrf", &csrf), ("date", "the 5th")])
+        .await;
+    assert_eq!(misdated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        misdated.html.contains("“the 5th” is not a date"),
+        "{}",
+        misdated.html
+    );
 
     let mut moussa = Browser::new(&registry);
     moussa.sign_in("moussa", PASSWORD).await;
@@ -1228,5 +1245,42 @@ pub async fn an_actuary_projects_premiums_from_pasted_assumptions(h: Harness) {
     assert!(
         broken.html.contains("[base\nlines = 3"),
         "what was pasted is kept"
+    );
+}
+
+/// A wrong current password on the password page counts as a failed sign-in: a burst of them
+/// locks the name, the right password too, until the lock ends.
+pub async fn guessing_the_current_password_locks_the_name(h: Harness) {
+    add_user(&h, "awa", Role::EnrolmentOfficer, None).await;
+    let mut browser = Browser::new(&h.registry);
+    browser.sign_in("awa", PASSWORD).await;
+    let csrf = browser.get("/password").await.field("csrf");
+    let mut last = String::new();
+    for _ in 0..carepool_core::sign_in::FAILURES_TO_LOCK {
+        let guess = [
+            ("csrf", csrf.as_str()),
+            ("current", "a guess at the password"),
+            ("new", "another long password"),
+            ("repeated", "another long password"),
+        ];
+        last = browser.post("/password", &guess).await.html;
+    }
+    assert!(last.contains("Too many failed sign-ins"), "{last}");
+    let right = [
+        ("csrf", csrf.as_str()),
+        ("current", PASSWORD),
+        ("new", "another long password"),
+        ("repeated", "another long password"),
+    ];
+    let locked = browser.post("/password", &right).await;
+    assert_eq!(locked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(locked.html.contains("Too many failed sign-ins"));
+    assert!(
+        h.registry
+            .check_password("awa", PASSWORD)
+            .await
+            .unwrap()
+            .is_some(),
+        "unchanged"
     );
 }
