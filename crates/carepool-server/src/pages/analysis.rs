@@ -392,22 +392,17 @@ pub async fn reserve(
         title: &title,
         options: RESERVE_OPTIONS,
     };
-    if !sent.contains_key("run") && !sent.contains_key("format") {
-        return Ok(page.render(&frame, &sent, None, &Problems::default()));
-    }
-    let options = match options_from(RESERVE_OPTIONS, &sent) {
-        Ok(options) => options,
-        Err(problems) => return Ok(page.render(&frame, &sent, None, &problems)),
-    };
-    let reserve = match reserve_for(&caller, &registry, &studies, options).await {
-        Ok(reserve) => reserve,
-        Err(error) => return refused(&frame, &page, &sent, error),
-    };
-    let report = reserve_report(&reserve, registry.currency().await?.as_deref());
-    match sent.get("format").and_then(|f| download::format_named(f)) {
-        Some(format) => download::file(&report, &reserve, "reserve", format),
-        None => Ok(page.render(&frame, &sent, Some(&report), &Problems::default())),
-    }
+    let run = |options| reserve_for(&caller, &registry, &studies, options);
+    study(
+        &frame,
+        &registry,
+        &sent,
+        &page,
+        "reserve",
+        run,
+        reserve_report,
+    )
+    .await
 }
 
 pub async fn experience(
@@ -423,21 +418,50 @@ pub async fn experience(
         title: &title,
         options: EXPERIENCE_OPTIONS,
     };
+    let run = |options| experience_for(&caller, &registry, &studies, options);
+    study(
+        &frame,
+        &registry,
+        &sent,
+        &page,
+        "experience",
+        run,
+        experience_report,
+    )
+    .await
+}
+
+/// A study's page: its form until asked to run; then the study run with the options given, and
+/// its report on the page or, with `format`, as a file named `stem`.
+async fn study<O, T, F>(
+    frame: &Frame,
+    registry: &Registry,
+    sent: &Sent,
+    page: &StudyPage<'_>,
+    stem: &str,
+    run: impl FnOnce(O) -> F,
+    report_of: fn(&T, Option<&str>) -> Report,
+) -> Result<Response, ApiError>
+where
+    O: DeserializeOwned,
+    T: serde::Serialize,
+    F: std::future::Future<Output = Result<T, ApiError>>,
+{
     if !sent.contains_key("run") && !sent.contains_key("format") {
-        return Ok(page.render(&frame, &sent, None, &Problems::default()));
+        return Ok(page.render(frame, sent, None, &Problems::default()));
     }
-    let options = match options_from(EXPERIENCE_OPTIONS, &sent) {
+    let options = match options_from(page.options, sent) {
         Ok(options) => options,
-        Err(problems) => return Ok(page.render(&frame, &sent, None, &problems)),
+        Err(problems) => return Ok(page.render(frame, sent, None, &problems)),
     };
-    let experience = match experience_for(&caller, &registry, &studies, options).await {
-        Ok(experience) => experience,
-        Err(error) => return refused(&frame, &page, &sent, error),
+    let result = match run(options).await {
+        Ok(result) => result,
+        Err(error) => return refused(frame, page, sent, error),
     };
-    let report = experience_report(&experience, registry.currency().await?.as_deref());
+    let report = report_of(&result, registry.currency().await?.as_deref());
     match sent.get("format").and_then(|f| download::format_named(f)) {
-        Some(format) => download::file(&report, &experience, "experience", format),
-        None => Ok(page.render(&frame, &sent, Some(&report), &Problems::default())),
+        Some(format) => download::file(&report, &result, stem, format),
+        None => Ok(page.render(frame, sent, Some(&report), &Problems::default())),
     }
 }
 
