@@ -134,10 +134,18 @@ class Visit:
         self.page.wait_for_load_state()
 
     def check(self, step):
-        """Screenshot the page, and run axe's rules in it: no serious or critical violation."""
+        """Screenshot the page, weigh it, and run axe's rules in it: under the page-weight
+        budget (HTML and stylesheet together, before compression, which is stricter than the
+        budget's compressed 100 KB), and no serious or critical violation."""
         self.shots += 1
         name = f"{self.story}-{self.shots:02d}-{step}.png"
         self.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        weight = self.page.evaluate(
+            "async () => new Blob([document.documentElement.outerHTML]).size"
+            " + (await (await fetch('/static/carepool.css')).blob()).size"
+        )
+        assert weight < 100_000, f"{name}: {weight} bytes, past the page-weight budget"
+        assert self.page.evaluate("document.scripts.length") == 0, f"{name}: a page runs no script"
         self.page.evaluate(AXE.read_text())
         found = self.page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
