@@ -5,7 +5,7 @@
 //! turn and within the server's time budget.
 
 use super::download;
-use super::forms::{Field, Input, Problems, typed_number};
+use super::forms::{Field, Input, Problems, Sent, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use crate::auth::Caller;
@@ -28,9 +28,6 @@ use carepool_service::Registry;
 use maud::{Markup, html};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as JsonValue};
-use std::collections::HashMap;
-
-type Sent = HashMap<String, String>;
 
 /// An option of a study's form: its name in the options, what it takes, and whether it is a
 /// number (sent as one) or a list (codes separated by commas).

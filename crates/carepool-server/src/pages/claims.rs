@@ -4,7 +4,7 @@
 //! read and reviewed through the API's own functions ([`submit_for`], [`claim_for`],
 //! [`review_for`]): the same scope, the same facility rule, the same audit.
 
-use super::forms::{Field, Input, Problems, typed_number};
+use super::forms::{Field, Input, Problems, Sent, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use super::{CLAIM_LIST, NEW_CLAIM, see_other, segment};
@@ -28,7 +28,6 @@ use carepool_service::{Key, Query as RecordQuery, Registry};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde_json::{Map, Value as JsonValue};
-use std::collections::HashMap;
 
 /// Claims listed on a page.
 const CLAIMS_PER_PAGE: usize = 50;
@@ -38,8 +37,6 @@ const QUEUE_SHOWN: usize = 20;
 
 /// Lines of the claim form: enough for a visit or a short stay.
 const FORM_LINES: usize = 6;
-
-type Sent = HashMap<String, String>;
 
 /// Where a claim's page is.
 pub fn claim_path(provider_id: &str, claim_number: &str) -> String {

@@ -5,10 +5,10 @@
 //! declarations), and written as the API writes ([`create_for`], [`update_for`]): the pages hold
 //! no rule of their own.
 
-use super::forms::{Field, Input, Problems, typed_number};
+use super::forms::{Field, Input, Problems, Sent, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
-use super::registry::family_path;
+use super::registry::{family_path, scheme_name};
 use super::{see_other, segment};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -24,10 +24,6 @@ use carepool_schema::json::row_to_json;
 use carepool_schema::{ColumnType, Record, Value};
 use carepool_service::{Key, Registry};
 use maud::html;
-use std::collections::HashMap;
-
-/// What a form sent, by field.
-type Sent = HashMap<String, String>;
 
 /// A field of a form: a column of the record's table, and what it takes.
 struct Column {
@@ -544,12 +540,7 @@ pub async fn receipt(
     let family: Family = registry
         .get(&Key::<Family>::parse(|_| Some(paid.family_id.as_str()))?)
         .await?;
-    let scheme = registry
-        .scheme_versions(&family.scheme)
-        .await?
-        .pop()
-        .map(|s| s.name)
-        .unwrap_or(family.scheme.clone());
+    let scheme = scheme_name(&registry, &family.scheme).await?;
     let currency = registry.currency().await?;
     let texts = &frame.texts;
     let content = html! {

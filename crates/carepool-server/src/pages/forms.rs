@@ -4,6 +4,10 @@
 
 use super::language::Texts;
 use carepool_service::RowProblem;
+use std::collections::HashMap;
+
+/// What a form sent, by field.
+pub type Sent = HashMap<String, String>;
 use maud::{Markup, html};
 
 /// The problems found in a form sent, by field.

@@ -4,7 +4,7 @@
 //! and released through the API's own [`propose_for`] and [`release_for`].
 
 use super::download;
-use super::forms::{Field, Input, Problems};
+use super::forms::{Field, Input, Problems, Sent};
 use super::language::Texts;
 use super::layout::Frame;
 use super::{PAYMENTS, see_other, segment};
@@ -22,9 +22,6 @@ use carepool_service::{Key, Query as RecordQuery, Registry};
 use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 use serde::Serialize;
-use std::collections::HashMap;
-
-type Sent = HashMap<String, String>;
 
 /// The month shown: the one asked for, else the last month (claims are paid in arrears).
 fn month_asked(registry: &Registry, sent: &Sent) -> String {

@@ -388,12 +388,7 @@ pub async fn card(
     let family: Family = registry
         .get(&Key::<Family>::parse(|_| Some(member.family_id.as_str()))?)
         .await?;
-    let scheme = registry
-        .scheme_versions(&family.scheme)
-        .await?
-        .pop()
-        .map(|s| s.name)
-        .unwrap_or(family.scheme.clone());
+    let scheme = scheme_name(&registry, &family.scheme).await?;
     let texts = &frame.texts;
     let content = html! {
         div class="card" {
@@ -409,6 +404,12 @@ pub async fn card(
         p class="hint" { (texts.text("card-print")) }
     };
     Ok(frame.page(&texts.with("card-title", &[("id", &member.id)]), content))
+}
+
+/// A scheme's name as its latest version gives it (a card, a receipt), else its code.
+pub async fn scheme_name(registry: &Registry, code: &str) -> Result<String, ApiError> {
+    let latest = registry.scheme_versions(code).await?.pop();
+    Ok(latest.map_or_else(|| code.to_string(), |scheme| scheme.name))
 }
 
 /// The QR code of `text`, as SVG to put in the page (made here: nothing is fetched).
