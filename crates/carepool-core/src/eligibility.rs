@@ -11,6 +11,51 @@ use serde::Serialize;
 pub struct RuleFailure {
     pub rule: String,
     pub message: String,
+    /// The sentence's stable id and the figures it quotes, for a page to say it in its own
+    /// language (`message` is the English).
+    #[serde(skip)]
+    pub words: Words,
+}
+
+/// What a refusal says, apart from its language: an id (`died`, `child_past_age`, ...) and
+/// the figures the sentence quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub id: &'static str,
+    pub figures: Vec<(&'static str, Figure)>,
+}
+
+/// A figure a sentence quotes: a date is written the reader's way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Figure {
+    Date(NaiveDate),
+    Text(String),
+}
+
+impl RuleFailure {
+    fn new(rule: &str, words: Words, message: String) -> RuleFailure {
+        RuleFailure {
+            rule: rule.into(),
+            message,
+            words,
+        }
+    }
+}
+
+/// Every id a refusal's words may have (a page holds a sentence for each).
+pub const REFUSALS: &[&str] = &[
+    "died",
+    "inactive",
+    "before_birth",
+    "child_past_age",
+    "poverty_score_above",
+    "poverty_score_missing",
+    "no_category",
+];
+
+fn words(id: &'static str, figures: Vec<(&'static str, Figure)>) -> Words {
+    debug_assert!(REFUSALS.contains(&id), "{id} is not listed in REFUSALS");
+    Words { id, figures }
 }
 
 /// Why an enrolment was refused: every rule that failed.
@@ -32,28 +77,32 @@ pub fn check_enrolment(
     start: NaiveDate,
 ) -> Result<(), Refusal> {
     let mut failures = Vec::new();
-    let mut fail = |rule: &str, message: String| {
-        failures.push(RuleFailure {
-            rule: rule.into(),
-            message,
-        })
+    let mut fail = |rule: &str, words: Words, message: String| {
+        failures.push(RuleFailure::new(rule, words, message))
     };
+    let since = Figure::Date(member.status_since);
 
     if !member.alive_on(start) {
         fail(
             "member.status",
+            words("died", vec![("date", since.clone())]),
             format!("the member died on {}", member.status_since),
         );
     }
     if member.status == MemberStatus::Inactive && member.status_since <= start {
         fail(
             "member.status",
+            words("inactive", vec![("date", since.clone())]),
             format!("the member is inactive since {}", member.status_since),
         );
     }
     if start < member.birth_date {
         fail(
             "member.birth_date",
+            words(
+                "before_birth",
+                vec![("date", Figure::Date(member.birth_date))],
+            ),
             format!("cover cannot start before birth ({})", member.birth_date),
         );
     }
@@ -61,8 +110,16 @@ pub fn check_enrolment(
         && member.relationship == Relationship::Child
         && member.age_on(start) >= max_age
     {
+        let age = member.age_on(start).to_string();
         fail(
             "family.child_max_age",
+            words(
+                "child_past_age",
+                vec![
+                    ("age", Figure::Text(age)),
+                    ("limit", Figure::Text(max_age.to_string())),
+                ],
+            ),
             format!(
                 "a child aged {} is past the family unit's age limit of {max_age}",
                 member.age_on(start)
@@ -99,17 +156,31 @@ fn scheme_rules_refuse(
     if let Some(threshold) = rules.poverty_score_max {
         match family.poverty_score {
             Some(score) if score <= threshold => return None,
-            Some(score) => failures.push(RuleFailure {
-                rule: "eligibility.poverty_score_max".into(),
-                message: format!("poverty score {score} is above the threshold {threshold}"),
-            }),
-            None => failures.push(RuleFailure {
-                rule: "eligibility.poverty_score_max".into(),
-                message: format!(
+            Some(score) => failures.push(RuleFailure::new(
+                "eligibility.poverty_score_max",
+                words(
+                    "poverty_score_above",
+                    vec![
+                        ("score", Figure::Text(score.to_string())),
+                        ("threshold", Figure::Text(threshold.to_string())),
+                    ],
+                ),
+                format!("poverty score {score} is above the threshold {threshold}"),
+            )),
+            None => failures.push(RuleFailure::new(
+                "eligibility.poverty_score_max",
+                words(
+                    "poverty_score_missing",
+                    vec![
+                        ("family", Figure::Text(family.id.clone())),
+                        ("threshold", Figure::Text(threshold.to_string())),
+                    ],
+                ),
+                format!(
                     "family {} has no poverty score to compare with {threshold}",
                     family.id
                 ),
-            }),
+            )),
         }
     }
     if !rules.categories.is_empty() {
@@ -127,13 +198,15 @@ fn scheme_rules_refuse(
         if in_category {
             return None;
         }
-        failures.push(RuleFailure {
-            rule: "eligibility.categories".into(),
-            message: format!(
-                "no member is in an eligible category ({})",
-                rules.categories.join(", ")
+        let categories = rules.categories.join(", ");
+        failures.push(RuleFailure::new(
+            "eligibility.categories",
+            words(
+                "no_category",
+                vec![("categories", Figure::Text(categories.clone()))],
             ),
-        });
+            format!("no member is in an eligible category ({categories})"),
+        ));
     }
     Some(failures)
 }
@@ -269,6 +342,9 @@ mod tests {
             rules(&refusal),
             ["eligibility.poverty_score_max", "eligibility.categories"]
         );
+        let ids: Vec<&str> = refusal.failures.iter().map(|f| f.words.id).collect();
+        assert_eq!(ids, ["poverty_score_above", "no_category"]);
+        assert!(ids.iter().all(|id| REFUSALS.contains(id)));
     }
 
     #[test]
@@ -292,6 +368,16 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(rules(&refusal), ["family.child_max_age"]);
+        let words = &refusal.failures[0].words;
+        assert_eq!(words.id, "child_past_age");
+        assert_eq!(
+            words.figures,
+            [
+                ("age", Figure::Text("18".into())),
+                ("limit", Figure::Text("18".into()))
+            ]
+        );
+        assert!(REFUSALS.contains(&words.id));
     }
 
     #[test]

@@ -334,3 +334,12 @@ study-iterations = Iterations (benktander)
 study-age_bands = Age bands' starts (e.g. 0, 5, 15, 25, 45, 65)
 study-duration_bands = Duration bands' starts, in months
 study-default = (the method's default)
+
+## Why an enrolment is refused
+refusal-died = the member died on { $date }
+refusal-inactive = the member is inactive since { $date }
+refusal-before_birth = cover cannot start before birth ({ $date })
+refusal-child_past_age = a child aged { $age } is past the family unit's age limit of { $limit }
+refusal-poverty_score_above = poverty score { $score } is above the threshold { $threshold }
+refusal-poverty_score_missing = family { $family } has no poverty score to compare with { $threshold }
+refusal-no_category = no member is in an eligible category ({ $categories })

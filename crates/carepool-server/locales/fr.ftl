@@ -334,3 +334,12 @@ study-iterations = Itérations (benktander)
 study-age_bands = Débuts des tranches d'âge (p. ex. 0, 5, 15, 25, 45, 65)
 study-duration_bands = Débuts des tranches d'ancienneté, en mois
 study-default = (par défaut de la méthode)
+
+## Pourquoi une immatriculation est refusée
+refusal-died = le membre est décédé le { $date }
+refusal-inactive = le membre est inactif depuis le { $date }
+refusal-before_birth = la couverture ne peut commencer avant la naissance ({ $date })
+refusal-child_past_age = un enfant de { $age } ans dépasse la limite d'âge de la famille ({ $limit } ans)
+refusal-poverty_score_above = le score de pauvreté { $score } dépasse le seuil de { $threshold }
+refusal-poverty_score_missing = la famille { $family } n'a pas de score de pauvreté à comparer au seuil de { $threshold }
+refusal-no_category = aucun membre n'est dans une catégorie éligible ({ $categories })

@@ -342,6 +342,26 @@ pub async fn pages_speak_the_users_language(h: Harness) {
     assert!(home.html.contains("<h1>Travail du jour</h1>"));
     assert!(home.html.contains("agent d'immatriculation"));
     assert!(home.html.contains("<td>1 avril 2025</td>"), "{}", home.html);
+    // A refusal of the scheme's rules, in French too: F3's poverty score is above pip's 35.
+    let csrf = home.field("csrf");
+    let refused = browser
+        .post(
+            "/families/F3/cover/new",
+            &[
+                ("csrf", &csrf),
+                ("member_id", "M5"),
+                ("start_date", "2025-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .html
+            .contains("Non éligible : le score de pauvreté 61 dépasse le seuil de 35 (règle eligibility.poverty_score_max)"),
+        "{}",
+        refused.html
+    );
 }
 
 /// A page with its stylesheet weighs under 100 KB before compression (the budget is for after:
