@@ -343,3 +343,10 @@ refusal-child_past_age = a child aged { $age } is past the family unit's age lim
 refusal-poverty_score_above = poverty score { $score } is above the threshold { $threshold }
 refusal-poverty_score_missing = family { $family } has no poverty score to compare with { $threshold }
 refusal-no_category = no member is in an eligible category ({ $categories })
+
+## A field's value
+field-required = This field is required.
+field-not-a-date = “{ $text }” is not a date (YYYY-MM-DD).
+field-not-a-whole-number = “{ $text }” is not a whole number.
+field-not-a-number = “{ $text }” is not a number.
+field-not-an-amount = “{ $text }” is not an amount.

@@ -343,3 +343,10 @@ refusal-child_past_age = un enfant de { $age } ans dépasse la limite d'âge de 
 refusal-poverty_score_above = le score de pauvreté { $score } dépasse le seuil de { $threshold }
 refusal-poverty_score_missing = la famille { $family } n'a pas de score de pauvreté à comparer au seuil de { $threshold }
 refusal-no_category = aucun membre n'est dans une catégorie éligible ({ $categories })
+
+## La valeur d'un champ
+field-required = Ce champ est obligatoire.
+field-not-a-date = « { $text } » n'est pas une date (AAAA-MM-JJ).
+field-not-a-whole-number = « { $text } » n'est pas un nombre entier.
+field-not-a-number = « { $text } » n'est pas un nombre.
+field-not-an-amount = « { $text } » n'est pas un montant.

@@ -168,7 +168,11 @@ const EXPERIENCE_OPTIONS: &[StudyOption] = &[
 ];
 
 /// The study's options from the form, read as the API reads its body: a wrong option is named.
-fn options_from<T: DeserializeOwned>(options: &[StudyOption], sent: &Sent) -> Result<T, Problems> {
+fn options_from<T: DeserializeOwned>(
+    texts: &Texts,
+    options: &[StudyOption],
+    sent: &Sent,
+) -> Result<T, Problems> {
     let mut json = Map::new();
     let mut problems = Problems::default();
     for option in options {
@@ -194,7 +198,10 @@ fn options_from<T: DeserializeOwned>(options: &[StudyOption], sent: &Sent) -> Re
                 (Ok(whole), _) => JsonValue::from(whole),
                 (_, Ok(number)) if number.is_finite() => JsonValue::from(number),
                 _ => {
-                    problems.add(option.name, format!("“{text}”: not a number"));
+                    problems.add(
+                        option.name,
+                        texts.with("field-not-a-number", &[("text", text)]),
+                    );
                     continue;
                 }
             },
@@ -207,7 +214,7 @@ fn options_from<T: DeserializeOwned>(options: &[StudyOption], sent: &Sent) -> Re
                 match numbers {
                     Ok(numbers) => JsonValue::from(numbers),
                     Err(_) => {
-                        let message = format!("“{text}”: not whole numbers separated by commas");
+                        let message = texts.with("field-not-a-whole-number", &[("text", text)]);
                         problems.add(option.name, message);
                         continue;
                     }
@@ -447,7 +454,7 @@ where
     if !sent.contains_key("run") && !sent.contains_key("format") {
         return Ok(page.render(frame, sent, None, &Problems::default()));
     }
-    let options = match options_from(page.options, sent) {
+    let options = match options_from(&frame.texts, page.options, sent) {
         Ok(options) => options,
         Err(problems) => return Ok(page.render(frame, sent, None, &problems)),
     };
@@ -579,6 +586,7 @@ mod tests {
     #[test]
     fn the_form_gives_the_options_as_the_api_takes_them() {
         let options: ReserveOptions = options_from(
+            &Texts::of(None),
             RESERVE_OPTIONS,
             &sent(&[
                 ("method", "bf"),
@@ -592,12 +600,19 @@ mod tests {
         assert_eq!(options.tail, Some(1.05));
         assert_eq!(options.loss_ratio, None);
         assert_eq!(options.valuation, Some("2026-06-30".parse().unwrap()));
-        let wrong = options_from::<ReserveOptions>(RESERVE_OPTIONS, &sent(&[("tail", "long")]))
-            .unwrap_err();
+        let wrong = options_from::<ReserveOptions>(
+            &Texts::of(None),
+            RESERVE_OPTIONS,
+            &sent(&[("tail", "long")]),
+        )
+        .unwrap_err();
         assert!(wrong.of("tail").is_some());
-        let not_a_date =
-            options_from::<ReserveOptions>(RESERVE_OPTIONS, &sent(&[("valuation", "June")]))
-                .unwrap_err();
+        let not_a_date = options_from::<ReserveOptions>(
+            &Texts::of(None),
+            RESERVE_OPTIONS,
+            &sent(&[("valuation", "June")]),
+        )
+        .unwrap_err();
         assert!(not_a_date.of("valuation").is_some());
     }
 

@@ -662,6 +662,7 @@ fn claim_form(
 /// The claim as the form sent it, in the API's JSON shape: read by the same parser, so a wrong
 /// field is named the same way.
 fn claim_json(
+    texts: &Texts,
     sent: &Sent,
     facility: Option<&str>,
     received: NaiveDate,
@@ -710,7 +711,10 @@ fn claim_json(
         let Some(service) = service else {
             // A line with a quantity or a price but no service is not dropped unseen.
             if quantity.is_some() || price.is_some() {
-                problems.add(format!("line-{line}-service_code"), format!("{line}: ?"));
+                problems.add(
+                    format!("line-{line}-service_code"),
+                    texts.text("field-required"),
+                );
             }
             continue;
         };
@@ -719,7 +723,10 @@ fn claim_json(
             Err(_) => {
                 problems.add(
                     format!("line-{line}-quantity"),
-                    format!("{line}: {}", quantity.unwrap_or_default()),
+                    texts.with(
+                        "field-not-a-whole-number",
+                        &[("text", quantity.unwrap_or_default())],
+                    ),
                 );
                 continue;
             }
@@ -762,7 +769,7 @@ pub async fn send(
     if !problems.is_empty() {
         return Ok(refused(&problems));
     }
-    let json = match claim_json(&sent, facility.as_deref(), registry.today()) {
+    let json = match claim_json(&frame.texts, &sent, facility.as_deref(), registry.today()) {
         Ok(json) => json,
         Err(problems) => return Ok(refused(&problems)),
     };
@@ -824,7 +831,7 @@ mod tests {
             ("line-3-unit_price", "500.50"),
         ]);
         let received: NaiveDate = "2025-05-05".parse().unwrap();
-        let json = claim_json(&form, Some("H1"), received).unwrap();
+        let json = claim_json(&Texts::of(None), &form, Some("H1"), received).unwrap();
         let claim: Claim = serde_json::from_value(json).unwrap();
         assert_eq!(claim.provider_id, "H1", "a facility sends its own");
         assert_eq!(claim.diagnosis_codes, ["K35.8", "K37"]);
@@ -834,6 +841,7 @@ mod tests {
         assert!(claim.visit_date.is_none());
 
         let wrong = claim_json(
+            &Texts::of(None),
             &sent(&[("line-2-service_code", "X"), ("line-2-quantity", "two")]),
             None,
             received,

@@ -201,7 +201,11 @@ const STATUS_FIELDS: &[Column] = &[
 
 /// The record a form describes: each column read from the field of its name (or `fixed`) as an
 /// import reads it, every problem named by its field.
-fn record_from<R: Record>(sent: &Sent, fixed: &[(&str, &str)]) -> Result<R, Problems> {
+fn record_from<R: Record>(
+    texts: &Texts,
+    sent: &Sent,
+    fixed: &[(&str, &str)],
+) -> Result<R, Problems> {
     let mut problems = Problems::default();
     let mut row = Vec::with_capacity(R::table().columns.len());
     for column in R::table().columns {
@@ -219,7 +223,10 @@ fn record_from<R: Record>(sent: &Sent, fixed: &[(&str, &str)]) -> Result<R, Prob
         match Value::parse(column, &text) {
             Ok(value) => row.push(value),
             Err(broken) => {
-                problems.add(broken.field, broken.message);
+                problems.add(
+                    broken.field,
+                    field_problem(texts, column, &text, broken.message),
+                );
                 row.push(Value::Null);
             }
         }
@@ -232,6 +239,27 @@ fn record_from<R: Record>(sent: &Sent, fixed: &[(&str, &str)]) -> Result<R, Prob
         problems.add(broken.field, broken.message);
         problems
     })
+}
+
+/// Why a field's text is not a value of its column, in the reader's language where the reason
+/// is the column's type (a rule of its own keeps the core's words).
+fn field_problem(
+    texts: &Texts,
+    column: &carepool_schema::Column,
+    text: &str,
+    core_words: String,
+) -> String {
+    if text.trim().is_empty() {
+        return texts.text("field-required");
+    }
+    let id = match column.ty {
+        ColumnType::Date => "field-not-a-date",
+        ColumnType::Integer => "field-not-a-whole-number",
+        ColumnType::Real => "field-not-a-number",
+        ColumnType::Money => "field-not-an-amount",
+        ColumnType::Text | ColumnType::List => return core_words,
+    };
+    texts.with(id, &[("text", text)])
 }
 
 /// A record's fields as a form shows them.
@@ -371,7 +399,7 @@ pub async fn add_family(
 ) -> Result<Response, ApiError> {
     let title = frame.texts.text("family-new");
     let form = (title.as_str(), "families", FAMILY_FIELDS, &sent);
-    let parsed = record_from::<Family>(&sent, &[]);
+    let parsed = record_from::<Family>(&frame.texts, &sent, &[]);
     Ok(
         match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
             Ok(family) => see_other(&family_path(&family.id)),
@@ -414,7 +442,7 @@ pub async fn add_member(
     let family = family_within(&caller, &registry, &family_id).await?;
     let title = frame.texts.with("member-new", &[("family", &family.id)]);
     let form = (title.as_str(), "members", MEMBER_FIELDS, &sent);
-    let parsed = record_from::<Member>(&sent, &[("family_id", &family.id)]);
+    let parsed = record_from::<Member>(&frame.texts, &sent, &[("family_id", &family.id)]);
     Ok(
         match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
             Ok(_) => see_other(&family_path(&family.id)),
@@ -455,7 +483,7 @@ pub async fn add_cover(
     let family = family_within(&caller, &registry, &family_id).await?;
     let title = frame.texts.with("cover-new", &[("family", &family.id)]);
     let form = (title.as_str(), "coverage", COVER_FIELDS, &sent);
-    let mut parsed = record_from::<Coverage>(&sent, &[]);
+    let mut parsed = record_from::<Coverage>(&frame.texts, &sent, &[]);
     // Only a member of this family is enrolled from its page.
     if let Ok(cover) = &parsed {
         let member = registry
@@ -512,7 +540,7 @@ pub async fn add_contribution(
         .texts
         .with("contribution-new", &[("family", &family.id)]);
     let form = (title.as_str(), "contributions", CONTRIBUTION_FIELDS, &sent);
-    let parsed = record_from::<Contribution>(&sent, &[("family_id", &family.id)]);
+    let parsed = record_from::<Contribution>(&frame.texts, &sent, &[("family_id", &family.id)]);
     Ok(
         match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
             Ok(paid) => see_other(&receipt_path(&paid.receipt)),
@@ -620,7 +648,7 @@ pub async fn change_status(
         fields.insert(column.name.to_string(), given);
     }
     let form = (title.as_str(), "members", STATUS_FIELDS, &sent);
-    let parsed = record_from::<Member>(&fields, &[]);
+    let parsed = record_from::<Member>(&frame.texts, &fields, &[]);
     let key = Key::of(&member);
     Ok(
         match saved(&frame, form, parsed, |r| {
@@ -647,7 +675,9 @@ mod tests {
 
     #[test]
     fn a_form_is_read_as_an_import_reads_a_row_every_problem_by_its_field() {
+        let english = Texts::of(Some("en"));
         let member: Member = record_from(
+            &english,
             &sent(&[
                 ("id", "M9"),
                 ("name", "Awa Ouédraogo"),
@@ -667,6 +697,7 @@ mod tests {
         assert_eq!(fields_of(&member)["national_id"], "");
 
         let refused = record_from::<Member>(
+            &english,
             &sent(&[("id", "M9"), ("sex", "X"), ("birth_date", "1990-13-01")]),
             &[("family_id", "F1")],
         )
@@ -675,6 +706,27 @@ mod tests {
             assert!(refused.of(field).is_some(), "{field}");
         }
         assert!(refused.of("id").is_none());
+        // In the reader's language where the problem is the column's type or a missing value.
+        let french = Texts::of(Some("fr"));
+        let refused = record_from::<Member>(
+            &french,
+            &sent(&[
+                ("id", "M9"),
+                ("birth_date", "1990-13-01"),
+                ("monthly_wage", "beaucoup"),
+            ]),
+            &[("family_id", "F1")],
+        )
+        .unwrap_err();
+        assert_eq!(refused.of("name"), Some("Ce champ est obligatoire."));
+        assert_eq!(
+            refused.of("birth_date"),
+            Some("« 1990-13-01 » n'est pas une date (AAAA-MM-JJ).")
+        );
+        assert_eq!(
+            refused.of("monthly_wage"),
+            Some("« beaucoup » n'est pas un montant.")
+        );
     }
 
     #[test]
