@@ -574,14 +574,8 @@ fn refused(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::forms::sent;
     use carepool_service::reserving::ReserveOptions;
-
-    fn sent(pairs: &[(&str, &str)]) -> Sent {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn the_form_gives_the_options_as_the_api_takes_them() {

@@ -167,7 +167,8 @@ pub async fn list(
     Ok(frame.page_with(status, &texts.text("claims-title"), content))
 }
 
-fn claims_table(texts: &Texts, listed: &[ClaimRow], currency: Option<&str>) -> Markup {
+/// Claims a line each (id linked to the claim's page, care date, status, claimed, approved).
+pub fn claims_table(texts: &Texts, listed: &[ClaimRow], currency: Option<&str>) -> Markup {
     html! {
         div class="scroll" tabindex="0" { table {
             thead { tr {
@@ -805,13 +806,7 @@ fn bytes(json: &JsonValue) -> axum::body::Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sent(pairs: &[(&str, &str)]) -> Sent {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::pages::forms::sent;
 
     #[test]
     fn the_form_makes_the_apis_claim_with_its_filled_lines_only() {

@@ -285,38 +285,80 @@ fn fields_of<R: Record>(record: &R) -> Sent {
         .collect()
 }
 
-/// A form of `table`'s `columns`, filled with `values`, its problems beside their fields.
-fn form_page(
-    frame: &Frame,
-    title: &str,
-    table: &str,
-    columns: &[Column],
-    values: &Sent,
-    problems: &Problems,
-    status: StatusCode,
-) -> Response {
-    let texts = &frame.texts;
-    let content = html! {
-        (problems.summary(texts))
-        @if let Some(message) = problems.of("form") {
-            p class="error" role="alert" { (message) }
-        }
-        form method="post" class="narrow" {
-            (frame.csrf_field())
-            @for column in columns {
-                (Field {
-                    name: column.name,
-                    label: texts.text(&format!("field-{table}-{}", column.name)),
-                    input: (column.input)(texts),
-                    value: values.get(column.name).map(String::as_str).unwrap_or_default(),
-                    autocomplete: "off",
-                    required: required(table, column.name),
-                }.render(problems))
+/// A record's form as a page shows it: its title, its table and the columns it asks for.
+struct RecordForm<'a> {
+    title: &'a str,
+    table: &'static str,
+    columns: &'static [Column],
+}
+
+impl RecordForm<'_> {
+    /// The form filled with `values`, its problems beside their fields.
+    fn page(
+        &self,
+        frame: &Frame,
+        values: &Sent,
+        problems: &Problems,
+        status: StatusCode,
+    ) -> Response {
+        let texts = &frame.texts;
+        let table = self.table;
+        let content = html! {
+            (problems.summary(texts))
+            @if let Some(message) = problems.of("form") {
+                p class="error" role="alert" { (message) }
             }
-            button type="submit" { (texts.text("save")) }
+            form method="post" class="narrow" {
+                (frame.csrf_field())
+                @for column in self.columns {
+                    (Field {
+                        name: column.name,
+                        label: texts.text(&format!("field-{table}-{}", column.name)),
+                        input: (column.input)(texts),
+                        value: values.get(column.name).map(String::as_str).unwrap_or_default(),
+                        autocomplete: "off",
+                        required: required(table, column.name),
+                    }.render(problems))
+                }
+                button type="submit" { (texts.text("save")) }
+            }
+        };
+        frame.page_with(status, self.title, content)
+    }
+
+    /// The form to fill in, with `values` given already.
+    fn blank(&self, frame: &Frame, values: &Sent) -> Response {
+        self.page(frame, values, &Problems::default(), StatusCode::OK)
+    }
+
+    /// Writes the record the form `sent` describes (`parsed`) with `write` and answers `then`
+    /// of it; on a refusal, the form again with what was sent and the problems named.
+    async fn save<R, F>(
+        &self,
+        frame: &Frame,
+        sent: &Sent,
+        parsed: Result<R, Problems>,
+        write: impl FnOnce(R) -> F,
+        then: impl FnOnce(R) -> Response,
+    ) -> Result<Response, ApiError>
+    where
+        F: std::future::Future<Output = Result<R, ApiError>>,
+    {
+        let refused = |problems: Problems| {
+            self.page(frame, sent, &problems, StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        let record = match parsed {
+            Ok(record) => record,
+            Err(problems) => return Ok(refused(problems)),
+        };
+        match write(record).await {
+            Ok(written) => Ok(then(written)),
+            Err(error) => match error.problems() {
+                Some(found) => Ok(refused(Problems::of_refusal(&frame.texts, found))),
+                None => Err(error),
+            },
         }
-    };
-    frame.page_with(status, title, content)
+    }
 }
 
 /// Whether a column must be given, from its table's declaration.
@@ -336,41 +378,6 @@ async fn family_within(caller: &Caller, registry: &Registry, id: &str) -> Result
         .await?)
 }
 
-/// Writes `record` with `write`; on a refusal, the form again with the problems named.
-async fn saved<R, F>(
-    frame: &Frame,
-    form: (&str, &str, &[Column], &Sent),
-    parsed: Result<R, Problems>,
-    write: impl FnOnce(R) -> F,
-) -> Result<Result<R, Response>, ApiError>
-where
-    F: std::future::Future<Output = Result<R, ApiError>>,
-{
-    let (title, table, columns, sent) = form;
-    let refused = |problems: Problems| {
-        form_page(
-            frame,
-            title,
-            table,
-            columns,
-            sent,
-            &problems,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    let record = match parsed {
-        Ok(record) => record,
-        Err(problems) => return Ok(Err(refused(problems))),
-    };
-    match write(record).await {
-        Ok(written) => Ok(Ok(written)),
-        Err(error) => match error.problems() {
-            Some(found) => Ok(Err(refused(Problems::of_refusal(&frame.texts, found)))),
-            None => Err(error),
-        },
-    }
-}
-
 pub async fn new_family(
     frame: Frame,
     State(registry): State<Registry>,
@@ -380,15 +387,12 @@ pub async fn new_family(
         values.insert("scheme".into(), only.clone());
     }
     let title = frame.texts.text("family-new");
-    Ok(form_page(
-        &frame,
-        &title,
-        "families",
-        FAMILY_FIELDS,
-        &values,
-        &Problems::default(),
-        StatusCode::OK,
-    ))
+    Ok(RecordForm {
+        title: &title,
+        table: "families",
+        columns: FAMILY_FIELDS,
+    }
+    .blank(&frame, &values))
 }
 
 pub async fn add_family(
@@ -398,14 +402,20 @@ pub async fn add_family(
     Form(sent): Form<Sent>,
 ) -> Result<Response, ApiError> {
     let title = frame.texts.text("family-new");
-    let form = (title.as_str(), "families", FAMILY_FIELDS, &sent);
+    let form = RecordForm {
+        title: &title,
+        table: "families",
+        columns: FAMILY_FIELDS,
+    };
     let parsed = record_from::<Family>(&frame.texts, &sent, &[]);
-    Ok(
-        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
-            Ok(family) => see_other(&family_path(&family.id)),
-            Err(page) => page,
-        },
+    form.save(
+        &frame,
+        &sent,
+        parsed,
+        |r| create_for(&caller, &registry, r),
+        |family| see_other(&family_path(&family.id)),
     )
+    .await
 }
 
 pub async fn new_member(
@@ -421,15 +431,12 @@ pub async fn new_member(
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let title = frame.texts.with("member-new", &[("family", &family.id)]);
-    Ok(form_page(
-        &frame,
-        &title,
-        "members",
-        MEMBER_FIELDS,
-        &values,
-        &Problems::default(),
-        StatusCode::OK,
-    ))
+    Ok(RecordForm {
+        title: &title,
+        table: "members",
+        columns: MEMBER_FIELDS,
+    }
+    .blank(&frame, &values))
 }
 
 pub async fn add_member(
@@ -441,14 +448,20 @@ pub async fn add_member(
 ) -> Result<Response, ApiError> {
     let family = family_within(&caller, &registry, &family_id).await?;
     let title = frame.texts.with("member-new", &[("family", &family.id)]);
-    let form = (title.as_str(), "members", MEMBER_FIELDS, &sent);
+    let form = RecordForm {
+        title: &title,
+        table: "members",
+        columns: MEMBER_FIELDS,
+    };
     let parsed = record_from::<Member>(&frame.texts, &sent, &[("family_id", &family.id)]);
-    Ok(
-        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
-            Ok(_) => see_other(&family_path(&family.id)),
-            Err(page) => page,
-        },
+    form.save(
+        &frame,
+        &sent,
+        parsed,
+        |r| create_for(&caller, &registry, r),
+        |_| see_other(&family_path(&family.id)),
     )
+    .await
 }
 
 pub async fn new_cover(
@@ -460,15 +473,12 @@ pub async fn new_cover(
     let family = family_within(&caller, &registry, &family_id).await?;
     let values: Sent = [("start_date".to_string(), registry.today().to_string())].into();
     let title = frame.texts.with("cover-new", &[("family", &family.id)]);
-    Ok(form_page(
-        &frame,
-        &title,
-        "coverage",
-        COVER_FIELDS,
-        &values,
-        &Problems::default(),
-        StatusCode::OK,
-    ))
+    Ok(RecordForm {
+        title: &title,
+        table: "coverage",
+        columns: COVER_FIELDS,
+    }
+    .blank(&frame, &values))
 }
 
 /// The enrolment: cover from a day, checked against the eligibility rules of the scheme's
@@ -482,7 +492,11 @@ pub async fn add_cover(
 ) -> Result<Response, ApiError> {
     let family = family_within(&caller, &registry, &family_id).await?;
     let title = frame.texts.with("cover-new", &[("family", &family.id)]);
-    let form = (title.as_str(), "coverage", COVER_FIELDS, &sent);
+    let form = RecordForm {
+        title: &title,
+        table: "coverage",
+        columns: COVER_FIELDS,
+    };
     let mut parsed = record_from::<Coverage>(&frame.texts, &sent, &[]);
     // Only a member of this family is enrolled from its page.
     if let Ok(cover) = &parsed {
@@ -498,12 +512,14 @@ pub async fn add_cover(
             parsed = Err(problems);
         }
     }
-    Ok(
-        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
-            Ok(_) => see_other(&family_path(&family.id)),
-            Err(page) => page,
-        },
+    form.save(
+        &frame,
+        &sent,
+        parsed,
+        |r| create_for(&caller, &registry, r),
+        |_| see_other(&family_path(&family.id)),
     )
+    .await
 }
 
 pub async fn new_contribution(
@@ -517,15 +533,12 @@ pub async fn new_contribution(
     let title = frame
         .texts
         .with("contribution-new", &[("family", &family.id)]);
-    Ok(form_page(
-        &frame,
-        &title,
-        "contributions",
-        CONTRIBUTION_FIELDS,
-        &values,
-        &Problems::default(),
-        StatusCode::OK,
-    ))
+    Ok(RecordForm {
+        title: &title,
+        table: "contributions",
+        columns: CONTRIBUTION_FIELDS,
+    }
+    .blank(&frame, &values))
 }
 
 pub async fn add_contribution(
@@ -539,14 +552,20 @@ pub async fn add_contribution(
     let title = frame
         .texts
         .with("contribution-new", &[("family", &family.id)]);
-    let form = (title.as_str(), "contributions", CONTRIBUTION_FIELDS, &sent);
+    let form = RecordForm {
+        title: &title,
+        table: "contributions",
+        columns: CONTRIBUTION_FIELDS,
+    };
     let parsed = record_from::<Contribution>(&frame.texts, &sent, &[("family_id", &family.id)]);
-    Ok(
-        match saved(&frame, form, parsed, |r| create_for(&caller, &registry, r)).await? {
-            Ok(paid) => see_other(&receipt_path(&paid.receipt)),
-            Err(page) => page,
-        },
+    form.save(
+        &frame,
+        &sent,
+        parsed,
+        |r| create_for(&caller, &registry, r),
+        |paid| see_other(&receipt_path(&paid.receipt)),
     )
+    .await
 }
 
 /// Where a contribution's receipt is.
@@ -620,15 +639,12 @@ pub async fn status_form(
     let mut values = fields_of(&member);
     values.insert("status_since".into(), registry.today().to_string());
     let title = status_title(&frame.texts, &member);
-    Ok(form_page(
-        &frame,
-        &title,
-        "members",
-        STATUS_FIELDS,
-        &values,
-        &Problems::default(),
-        StatusCode::OK,
-    ))
+    Ok(RecordForm {
+        title: &title,
+        table: "members",
+        columns: STATUS_FIELDS,
+    }
+    .blank(&frame, &values))
 }
 
 /// A death (deceased, on the day of death), an exit (inactive) or a return: the member's record
@@ -647,31 +663,22 @@ pub async fn change_status(
         let given = sent.get(column.name).cloned().unwrap_or_default();
         fields.insert(column.name.to_string(), given);
     }
-    let form = (title.as_str(), "members", STATUS_FIELDS, &sent);
+    let form = RecordForm {
+        title: &title,
+        table: "members",
+        columns: STATUS_FIELDS,
+    };
     let parsed = record_from::<Member>(&frame.texts, &fields, &[]);
     let key = Key::of(&member);
-    Ok(
-        match saved(&frame, form, parsed, |r| {
-            update_for(&caller, &registry, &key, r)
-        })
-        .await?
-        {
-            Ok(_) => see_other(&family_path(&member.family_id)),
-            Err(page) => page,
-        },
-    )
+    let write = |r| update_for(&caller, &registry, &key, r);
+    let then = |_| see_other(&family_path(&member.family_id));
+    form.save(&frame, &sent, parsed, write, then).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sent(pairs: &[(&str, &str)]) -> Sent {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::pages::forms::sent;
 
     #[test]
     fn a_form_is_read_as_an_import_reads_a_row_every_problem_by_its_field() {

@@ -9,6 +9,15 @@ use std::collections::HashMap;
 
 /// What a form sent, by field.
 pub type Sent = HashMap<String, String>;
+
+/// A form as sent, from its fields' names and values (for tests).
+#[cfg(test)]
+pub fn sent(pairs: &[(&str, &str)]) -> Sent {
+    pairs
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
 use maud::{Markup, html};
 
 /// The problems found in a form sent, by field.

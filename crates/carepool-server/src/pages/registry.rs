@@ -2,6 +2,7 @@
 //! contributions and standing, claims, history), and a member's printable card with a QR code.
 //! Everything is read within the user's scope: a family elsewhere is not found.
 
+use super::claims::claims_table;
 use super::enrolment::{receipt_path, status_path};
 use super::language::Texts;
 use super::layout::Frame;
@@ -269,28 +270,7 @@ pub async fn family(
             @if claims.is_empty() {
                 p { (texts.text("family-no-claims")) }
             } @else {
-                div class="scroll" tabindex="0" { table {
-                    thead { tr {
-                        th scope="col" { (texts.text("column-claim")) }
-                        th scope="col" { (texts.text("column-member")) }
-                        th scope="col" { (texts.text("column-care-date")) }
-                        th scope="col" { (texts.text("column-status")) }
-                        th scope="col" class="number" { (texts.text("column-claimed")) }
-                        th scope="col" class="number" { (texts.text("column-approved")) }
-                    } }
-                    tbody {
-                        @for claim in claims {
-                            tr {
-                                td { (claim.id) }
-                                td { (claim.member_id) }
-                                td { @if let Some(day) = claim.incurred_date { (texts.date(day)) } }
-                                td { (texts.text(&format!("claim-status-{}", claim.status.as_str()))) }
-                                td class="number" { (amount(claim.claimed)) }
-                                td class="number" { (amount(claim.approved)) }
-                            }
-                        }
-                    }
-                } }
+                (claims_table(texts, claims, currency.as_deref()))
             }
         }
         }
