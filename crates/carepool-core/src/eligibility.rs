@@ -2,6 +2,7 @@
 
 use crate::registry::{Family, Member, MemberStatus, Relationship};
 use crate::scheme::{EnrolmentUnit, SchemeDefinition};
+pub use crate::words::{Figure, Words};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -15,21 +16,6 @@ pub struct RuleFailure {
     /// language (`message` is the English).
     #[serde(skip)]
     pub words: Words,
-}
-
-/// What a refusal says, apart from its language: an id (`died`, `child_past_age`, ...) and
-/// the figures the sentence quotes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Words {
-    pub id: &'static str,
-    pub figures: Vec<(&'static str, Figure)>,
-}
-
-/// A figure a sentence quotes: a date is written the reader's way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Figure {
-    Date(NaiveDate),
-    Text(String),
 }
 
 impl RuleFailure {
@@ -55,7 +41,7 @@ pub const REFUSALS: &[&str] = &[
 
 fn words(id: &'static str, figures: Vec<(&'static str, Figure)>) -> Words {
     debug_assert!(REFUSALS.contains(&id), "{id} is not listed in REFUSALS");
-    Words { id, figures }
+    Words::new(id, figures)
 }
 
 /// Why an enrolment was refused: every rule that failed.
@@ -110,14 +96,13 @@ pub fn check_enrolment(
         && member.relationship == Relationship::Child
         && member.age_on(start) >= max_age
     {
-        let age = member.age_on(start).to_string();
         fail(
             "family.child_max_age",
             words(
                 "child_past_age",
                 vec![
-                    ("age", Figure::Text(age)),
-                    ("limit", Figure::Text(max_age.to_string())),
+                    ("age", Figure::Count(member.age_on(start).into())),
+                    ("limit", Figure::Count(max_age.into())),
                 ],
             ),
             format!(
@@ -342,7 +327,11 @@ mod tests {
             rules(&refusal),
             ["eligibility.poverty_score_max", "eligibility.categories"]
         );
-        let ids: Vec<&str> = refusal.failures.iter().map(|f| f.words.id).collect();
+        let ids: Vec<&str> = refusal
+            .failures
+            .iter()
+            .map(|f| f.words.id.as_str())
+            .collect();
         assert_eq!(ids, ["poverty_score_above", "no_category"]);
         assert!(ids.iter().all(|id| REFUSALS.contains(id)));
     }
@@ -373,11 +362,11 @@ mod tests {
         assert_eq!(
             words.figures,
             [
-                ("age", Figure::Text("18".into())),
-                ("limit", Figure::Text("18".into()))
+                ("age".to_string(), Figure::Count(18)),
+                ("limit".to_string(), Figure::Count(18))
             ]
         );
-        assert!(REFUSALS.contains(&words.id));
+        assert!(REFUSALS.contains(&words.id.as_str()));
     }
 
     #[test]

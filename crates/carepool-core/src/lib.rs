@@ -12,5 +12,6 @@ pub mod access;
 pub mod scheme;
 pub mod sign_in;
 pub mod standing;
+pub mod words;
 
 pub use money::Money;

@@ -237,6 +237,16 @@ pub enum LimitUnit {
     Member,
 }
 
+impl LimitUnit {
+    /// The name in the scheme file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitUnit::Family => "family",
+            LimitUnit::Member => "member",
+        }
+    }
+}
+
 /// A case in which a claim may go above the annual limit, up to a second tranche.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -268,6 +278,17 @@ pub enum ExemptGroup {
     Poor,
     Pregnant,
     UnderFive,
+}
+
+impl ExemptGroup {
+    /// The name in the scheme file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExemptGroup::Poor => "poor",
+            ExemptGroup::Pregnant => "pregnant",
+            ExemptGroup::UnderFive => "under_five",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

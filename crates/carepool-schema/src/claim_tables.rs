@@ -10,6 +10,7 @@ use carepool_core::claims::{
     Amounts, Claim, ClaimLine, ClaimRecord, ClaimStatus, Reason, ReasonCode,
 };
 use carepool_core::registry::{FieldError, excerpt};
+use carepool_core::words::Words;
 use chrono::NaiveDate;
 
 /// What the columns a facility sends mean, shared by the stored tables and the claims files.
@@ -147,7 +148,10 @@ crate::table! {
     LINE_NO line_no: Option<i64>, "The line; empty for the claim as a whole.";
     CODE code: String, "The reason code.";
     AMOUNT amount: Option<Money>, "The amount it moved, if any.";
-    MESSAGE message: String, "The reason in words.";
+    MESSAGE message: String, "The reason in words (English).";
+    WORDS words: Option<String>,
+        "The reason apart from its language, for the pages to say in the reader's: the \
+         sentence's id and the figures it quotes (JSON); empty for reasons stored before.";
 }
 
 crate::table! {
@@ -406,6 +410,9 @@ pub fn reason_rows(claim_id: &str, first_seq: i64, reasons: &[Reason]) -> Vec<Ro
                 code: reason.code.as_str().to_string(),
                 amount: reason.amount,
                 message: reason.message.clone(),
+                words: Some(
+                    serde_json::to_string(&reason.words).expect("a reason's words are plain data"),
+                ),
             }
             .into_row()
         })
@@ -414,11 +421,21 @@ pub fn reason_rows(claim_id: &str, first_seq: i64, reasons: &[Reason]) -> Vec<Ro
 
 pub fn reason_from_row(row: &[Value]) -> Result<Reason, FieldError> {
     let row = ClaimReasonRow::from_row(row)?;
+    let words = match &row.words {
+        None => Words::default(),
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            FieldError::new(
+                claim_reasons::WORDS.name(),
+                format!("not the words of a reason: {e}"),
+            )
+        })?,
+    };
     Ok(Reason {
         code: reason_code(claim_reasons::CODE.name(), &row.code)?,
         line: row.line_no.map(|n| n as u32),
         amount: row.amount,
         message: row.message,
+        words,
     })
 }
 
@@ -507,5 +524,39 @@ mod tests {
             claim_lines::UNIT_PRICE.read(&lines[0]).unwrap(),
             Money::from_minor(1_234_567)
         );
+    }
+
+    #[test]
+    fn a_reason_reads_back_with_its_words_and_one_stored_before_words_without() {
+        use carepool_core::words::Figure;
+        let reason = Reason::line(
+            ReasonCode::AboveTariff,
+            2,
+            Words::new(
+                "above_tariff",
+                [
+                    ("cut", Figure::Amount(Money::from_minor(150_050))),
+                    ("service", Figure::text("CONS")),
+                ],
+            ),
+            "cut by 1,500.50",
+        )
+        .with_amount(Money::from_minor(150_050));
+        let rows = reason_rows("H1/77", 3, std::slice::from_ref(&reason));
+        assert_eq!(reason_from_row(&rows[0]).unwrap(), reason);
+        assert_eq!(claim_reasons::SEQ.read(&rows[0]).unwrap(), 3);
+
+        let mut before = rows[0].clone();
+        before[claim_reasons::WORDS.index()] = Value::Null;
+        let read = reason_from_row(&before).unwrap();
+        assert_eq!(
+            (read.words, read.message),
+            (Words::default(), reason.message)
+        );
+
+        let mut broken = rows[0].clone();
+        broken[claim_reasons::WORDS.index()] = Value::Text("{\"id\": 3}".into());
+        let error = reason_from_row(&broken).unwrap_err();
+        assert_eq!(error.field, "words");
     }
 }

@@ -313,7 +313,7 @@ study-empty-table = No row.
 study-more-rows = The first { $shown } rows of { $rows } are shown; the downloads hold them all.
 study-method = Method
 study-origin = Origin periods
-study-development = Development of
+study-development = Development of the claims
 study-measure = Measure
 study-valuation = Valuation date (default today)
 study-average = Average of the factors (volume, simple or N)
@@ -324,6 +324,7 @@ study-from = From
 study-to = To (default today)
 study-split = Split by
 study-glm_factors = GLM factors (age, sex, area, duration)
+study-base = Base level by factor: FACTOR=LEVEL, separated by semicolons (e.g. sex=F; area=rural)
 nav-projection = Projection
 study-projection-title = Projection and stress tests
 study-assumptions = Assumptions (the file carepool project reads)
@@ -331,9 +332,23 @@ study-assumptions-hint = Paste the TOML assumptions file, the base table's lines
 study-exclude = Links left out (ORIGIN:LAG, separated by commas)
 study-sigma = Last sigma (mack)
 study-iterations = Iterations (benktander)
+study-exposure = Earned premium by origin (bf, benktander, cape-cod): ORIGIN=AMOUNT, separated by semicolons
 study-age_bands = Age bands' starts (e.g. 0, 5, 15, 25, 45, 65)
 study-duration_bands = Duration bands' starts, in months
 study-default = (the method's default)
+choice-mack = Mack
+choice-chain-ladder = chain ladder
+choice-bf = Bornhuetter-Ferguson
+choice-benktander = Benktander
+choice-cape-cod = Cape Cod
+choice-log-linear = log-linear
+choice-quarter = quarter
+choice-month = month
+choice-year = year
+choice-reported = reported
+choice-paid = paid
+choice-amount = amount
+choice-count = count
 
 ## Why an enrolment is refused
 refusal-died = the member died on { $date }
@@ -344,9 +359,110 @@ refusal-poverty_score_above = poverty score { $score } is above the threshold { 
 refusal-poverty_score_missing = family { $family } has no poverty score to compare with { $threshold }
 refusal-no_category = no member is in an eligible category ({ $categories })
 
+## Why a claim or a line was cut, refused, shared, flagged or sent to review
+reason-dates_both = give a visit date, or admission and discharge dates, not both
+reason-dates_none = no visit date and no admission date
+reason-stay_without_discharge = a stay needs a discharge date
+reason-discharge_without_admission = a discharge date needs an admission date
+reason-discharge_before_admission = the discharge on { $discharge } is before the admission on { $admission }
+reason-received_before_discharge = received on { $received }, before the discharge on { $discharge }
+reason-received_before_visit = received on { $received }, before the visit on { $visit }
+reason-no_lines = the claim has no lines
+reason-no_diagnosis = the claim has no diagnosis code
+reason-not_icd10 = { $code } is not an ICD-10 code (a letter, two digits, and an optional subdivision: I21.0)
+reason-member_unknown = no member { $member } in the registry
+reason-provider_unknown = no facility { $facility } in the registry
+reason-not_empanelled = facility { $facility } was not empanelled on { $date } (empanelled from { $from }{ $to ->
+        [none] {""}
+       *[other] {" "}to { $to }
+    })
+reason-member_pending = member { $member } is pending since { $since } (registration incomplete): not entitled to claim
+reason-member_inactive = member { $member } is inactive since { $since }
+reason-member_deceased = member { $member } died on { $since }, before the date of service
+reason-no_scheme_version = scheme { $scheme } has no version in force on { $date }
+reason-not_covered = member { $member } had no cover on { $date }
+reason-cover_suspended = cover suspended since { $since }: contributions unpaid past the { $days }-day grace period ({ $arrears } in arrears)
+reason-package_not_in_version = the member's package { $package } is not in the scheme version of { $version }
+reason-bad_quantity_or_price = quantity { $quantity } at { $price } each: a line needs a quantity of at least 1 and a positive price
+reason-service_not_in_package = service { $service } is not in package { $package }
+reason-service_not_at_level = service { $service } is provided at level { $levels } only, not at level { $level } ({ $facility })
+reason-setting_not_covered = { $category } covers { $covered ->
+        [inpatient] stays
+        [outpatient] visits
+       *[other] no care
+    } only, not { $setting ->
+        [inpatient] a stay
+       *[other] a visit
+    }
+reason-clinical_category_not_covered = { $category } covers { $covered } care, not { $clinical }
+reason-condition_not_covered = { $category } covers the conditions { $conditions } only; the diagnosis is { $diagnosis }
+reason-sex_restriction = { $service } is for { $sex ->
+        [female] female
+       *[male] male
+    } patients only
+reason-age_restriction = { $service } is for ages { $min } to { $max ->
+        [any] any age
+       *[other] { $max }
+    }; the patient was { $age }
+reason-waiting_period = { $category } has a { $days }-day waiting period: covered from { $from } (cover began on { $began })
+reason-frequency_twice_in_claim = { $group } is allowed once per { $months } months; this claim has it twice
+reason-frequency_already_claimed = { $group } is allowed once per { $months } months; claim { $claim } of { $date } already has it
+reason-above_tariff = cut by { $cut }: above the tariff for service { $service } at level { $level } ({ $quantity } × { $price } claimed, tariff { $tariff } each)
+reason-exempt = no cost sharing for { $category }: the member is exempt ({ $group ->
+        [poor] poor
+        [pregnant] pregnant woman
+       *[under_five] child under five
+    })
+reason-share_fixed = the member pays { $share }: a co-payment of { $amount } per visit or stay
+reason-share_by_level = the member pays { $share }: a co-payment of { $amount } at level { $level }
+reason-share_percent = the member pays { $share }: a co-payment of { $percent }%
+reason-share_deductible = the member pays { $share }: a deductible of { $amount } per coverage year
+reason-annual_limit = cut by { $cut }: the { $per ->
+        [family] family
+       *[member] member
+    } limit for { $category } ({ $limit } per coverage year from { $year }) is reached; { $left } was left
+reason-annual_limit_raised = cut by { $cut }: the { $per ->
+        [family] family
+       *[member] member
+    } limit for { $category } ({ $limit } per coverage year from { $year }, raised to { $raised } for { $case }) is reached; { $left } was left
+reason-limit_raised = { $above } above the { $category } limit of { $limit } under the limit-raising case { $case }
+reason-allowance_per_discharge = { $kind ->
+        [transport] transport
+       *[food] food
+    } allowance of { $amount } (per discharge; { $when ->
+        [non_local] patient from outside the facility's district
+        [after_delivery] woman discharged after a delivery
+       *[always] every discharge
+    }; { $category })
+reason-allowance_per_day = { $kind ->
+        [transport] transport
+       *[food] food
+    } allowance of { $amount } ({ $daily } a day for { $days } days; { $when ->
+        [non_local] patient from outside the facility's district
+        [after_delivery] woman discharged after a delivery
+       *[always] every discharge
+    }; { $category })
+reason-exempt_charged = the facility collected { $collected } from a member exempt from cost sharing ({ $group ->
+        [poor] poor
+        [pregnant] pregnant woman
+       *[under_five] child under five
+    }); the official share is { $official }
+reason-copay_above_official = the facility collected { $collected }, above the official co-payment of { $official }
+reason-duplicate_claim = probable duplicate of claim { $claim } (same member, facility and dates, received on { $received })
+reason-review_random = drawn in the { $share }% random sample
+reason-review_amount = claimed { $claimed }, above the review threshold of { $threshold }
+reason-review_length_of_stay = { $days } days in hospital, more than { $factor } times the norm of { $norm } for { $specialty }
+reason-review_cost = claimed { $claimed }, more than { $factor } times the norm of { $norm } for { $specialty }
+reason-review_approved = approved on review: { $note }
+reason-review_adjusted = cut by { $cut } on review (approved { $approved } instead of { $before }): { $note }
+reason-review_rejected = rejected on review: { $note }
+reason-after_death = member { $member } died on { $since }, on or before the care began ({ $service }): held for review
+reason-after_exit = member { $member } left the scheme on { $since }, on or before the care began ({ $service }): held for review
+
 ## A field's value
 field-required = This field is required.
 field-not-a-date = “{ $text }” is not a date (YYYY-MM-DD).
 field-not-a-whole-number = “{ $text }” is not a whole number.
 field-not-a-number = “{ $text }” is not a number.
+field-not-a-pair = “{ $text }” is not KEY=VALUE.
 field-not-an-amount = “{ $text }” is not an amount.

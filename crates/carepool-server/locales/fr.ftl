@@ -313,7 +313,7 @@ study-empty-table = Aucune ligne.
 study-more-rows = Les { $shown } premières lignes sur { $rows } sont affichées ; les téléchargements les contiennent toutes.
 study-method = Méthode
 study-origin = Périodes d'origine
-study-development = Développement des
+study-development = Développement des sinistres
 study-measure = Mesure
 study-valuation = Date d'évaluation (par défaut aujourd'hui)
 study-average = Moyenne des facteurs (volume, simple ou N)
@@ -324,6 +324,7 @@ study-from = Du
 study-to = Au (par défaut aujourd'hui)
 study-split = Découpage par
 study-glm_factors = Facteurs du GLM (age, sex, area, duration)
+study-base = Niveau de base par facteur : FACTEUR=NIVEAU, séparés par des points-virgules (p. ex. sex=F; area=rural)
 nav-projection = Projection
 study-projection-title = Projection et tests de résistance
 study-assumptions = Hypothèses (le fichier que lit carepool project)
@@ -331,9 +332,23 @@ study-assumptions-hint = Collez le fichier d'hypothèses TOML, les lignes de la 
 study-exclude = Liens exclus (ORIGINE:DÉCALAGE, séparés par des virgules)
 study-sigma = Dernier sigma (mack)
 study-iterations = Itérations (benktander)
+study-exposure = Primes acquises par origine (bf, benktander, cape-cod) : ORIGINE=MONTANT, séparés par des points-virgules
 study-age_bands = Débuts des tranches d'âge (p. ex. 0, 5, 15, 25, 45, 65)
 study-duration_bands = Débuts des tranches d'ancienneté, en mois
 study-default = (par défaut de la méthode)
+choice-mack = Mack
+choice-chain-ladder = chain ladder
+choice-bf = Bornhuetter-Ferguson
+choice-benktander = Benktander
+choice-cape-cod = Cape Cod
+choice-log-linear = log-linéaire
+choice-quarter = trimestre
+choice-month = mois
+choice-year = année
+choice-reported = déclarés
+choice-paid = payés
+choice-amount = montant
+choice-count = nombre
 
 ## Pourquoi une immatriculation est refusée
 refusal-died = le membre est décédé le { $date }
@@ -344,9 +359,110 @@ refusal-poverty_score_above = le score de pauvreté { $score } dépasse le seuil
 refusal-poverty_score_missing = la famille { $family } n'a pas de score de pauvreté à comparer au seuil de { $threshold }
 refusal-no_category = aucun membre n'est dans une catégorie éligible ({ $categories })
 
+## Why a claim or a line was cut, refused, shared, flagged or sent to review
+reason-dates_both = indiquer une date de consultation, ou des dates d'admission et de sortie, pas les deux
+reason-dates_none = ni date de consultation ni date d'admission
+reason-stay_without_discharge = un séjour demande une date de sortie
+reason-discharge_without_admission = une date de sortie demande une date d'admission
+reason-discharge_before_admission = la sortie du { $discharge } précède l'admission du { $admission }
+reason-received_before_discharge = reçue le { $received }, avant la sortie du { $discharge }
+reason-received_before_visit = reçue le { $received }, avant la consultation du { $visit }
+reason-no_lines = la demande n'a aucune ligne
+reason-no_diagnosis = la demande n'a aucun code de diagnostic
+reason-not_icd10 = { $code } n'est pas un code CIM-10 (une lettre, deux chiffres et une subdivision facultative : I21.0)
+reason-member_unknown = aucun membre { $member } au registre
+reason-provider_unknown = aucune formation sanitaire { $facility } au registre
+reason-not_empanelled = la formation sanitaire { $facility } n'était pas conventionnée le { $date } (conventionnée à partir du { $from }{ $to ->
+        [none] {""}
+       *[other] {" "}jusqu'au { $to }
+    })
+reason-member_pending = le membre { $member } est en attente depuis le { $since } (inscription incomplète) : il n'a pas droit aux prestations
+reason-member_inactive = le membre { $member } est inactif depuis le { $since }
+reason-member_deceased = le membre { $member } est décédé le { $since }, avant la date des soins
+reason-no_scheme_version = le régime { $scheme } n'a aucune version en vigueur le { $date }
+reason-not_covered = le membre { $member } n'était pas couvert le { $date }
+reason-cover_suspended = couverture suspendue depuis le { $since } : cotisations impayées au-delà du délai de grâce de { $days } jours ({ $arrears } d'arriérés)
+reason-package_not_in_version = le paquet { $package } du membre n'est pas dans la version du régime du { $version }
+reason-bad_quantity_or_price = quantité { $quantity } à { $price } l'unité : une ligne demande une quantité d'au moins 1 et un prix positif
+reason-service_not_in_package = la prestation { $service } n'est pas dans le paquet { $package }
+reason-service_not_at_level = la prestation { $service } n'est fournie qu'au niveau { $levels }, pas au niveau { $level } ({ $facility })
+reason-setting_not_covered = { $category } ne couvre que { $covered ->
+        [inpatient] les séjours
+        [outpatient] les consultations
+       *[other] aucun soin
+    }, pas { $setting ->
+        [inpatient] un séjour
+       *[other] une consultation
+    }
+reason-clinical_category_not_covered = { $category } couvre les soins { $covered }, pas { $clinical }
+reason-condition_not_covered = { $category } ne couvre que les affections { $conditions } ; le diagnostic est { $diagnosis }
+reason-sex_restriction = { $service } est réservé aux patients de sexe { $sex ->
+        [female] féminin
+       *[male] masculin
+    }
+reason-age_restriction = { $service } est réservé aux âges de { $min } à { $max ->
+        [any] tout âge
+       *[other] { $max }
+    } ans ; le patient avait { $age } ans
+reason-waiting_period = { $category } a un délai de carence de { $days } jours : couvert à partir du { $from } (couverture commencée le { $began })
+reason-frequency_twice_in_claim = { $group } n'est permis qu'une fois tous les { $months } mois ; cette demande le compte deux fois
+reason-frequency_already_claimed = { $group } n'est permis qu'une fois tous les { $months } mois ; la demande { $claim } du { $date } le compte déjà
+reason-above_tariff = réduit de { $cut } : au-dessus du tarif de la prestation { $service } au niveau { $level } ({ $quantity } × { $price } demandés, tarif de { $tariff } l'unité)
+reason-exempt = pas de ticket modérateur pour { $category } : le membre en est exempté ({ $group ->
+        [poor] indigent
+        [pregnant] femme enceinte
+       *[under_five] enfant de moins de cinq ans
+    })
+reason-share_fixed = le membre paie { $share } : un ticket modérateur de { $amount } par consultation ou séjour
+reason-share_by_level = le membre paie { $share } : un ticket modérateur de { $amount } au niveau { $level }
+reason-share_percent = le membre paie { $share } : un ticket modérateur de { $percent } %
+reason-share_deductible = le membre paie { $share } : une franchise de { $amount } par année de couverture
+reason-annual_limit = réduit de { $cut } : le plafond { $per ->
+        [family] familial
+       *[member] individuel
+    } de { $category } ({ $limit } par année de couverture à partir du { $year }) est atteint ; il restait { $left }
+reason-annual_limit_raised = réduit de { $cut } : le plafond { $per ->
+        [family] familial
+       *[member] individuel
+    } de { $category } ({ $limit } par année de couverture à partir du { $year }, relevé à { $raised } pour { $case }) est atteint ; il restait { $left }
+reason-limit_raised = { $above } au-delà du plafond de { $limit } de { $category } au titre du cas de relèvement { $case }
+reason-allowance_per_discharge = indemnité de { $kind ->
+        [transport] transport
+       *[food] nourriture
+    } de { $amount } (par sortie ; { $when ->
+        [non_local] patient venu d'un autre district que celui de la formation sanitaire
+        [after_delivery] femme sortie après un accouchement
+       *[always] à chaque sortie
+    } ; { $category })
+reason-allowance_per_day = indemnité de { $kind ->
+        [transport] transport
+       *[food] nourriture
+    } de { $amount } ({ $daily } par jour pendant { $days } jours ; { $when ->
+        [non_local] patient venu d'un autre district que celui de la formation sanitaire
+        [after_delivery] femme sortie après un accouchement
+       *[always] à chaque sortie
+    } ; { $category })
+reason-exempt_charged = la formation sanitaire a perçu { $collected } d'un membre exempté du ticket modérateur ({ $group ->
+        [poor] indigent
+        [pregnant] femme enceinte
+       *[under_five] enfant de moins de cinq ans
+    }) ; la part officielle est de { $official }
+reason-copay_above_official = la formation sanitaire a perçu { $collected }, au-delà du ticket modérateur officiel de { $official }
+reason-duplicate_claim = doublon probable de la demande { $claim } (même membre, même formation sanitaire, mêmes dates, reçue le { $received })
+reason-review_random = tirée dans l'échantillon aléatoire de { $share } %
+reason-review_amount = { $claimed } demandés, au-dessus du seuil de contrôle de { $threshold }
+reason-review_length_of_stay = { $days } jours d'hospitalisation, plus de { $factor } fois la norme de { $norm } pour { $specialty }
+reason-review_cost = { $claimed } demandés, plus de { $factor } fois la norme de { $norm } pour { $specialty }
+reason-review_approved = acceptée au contrôle médical : { $note }
+reason-review_adjusted = réduite de { $cut } au contrôle médical ({ $approved } accordés au lieu de { $before }) : { $note }
+reason-review_rejected = rejetée au contrôle médical : { $note }
+reason-after_death = le membre { $member } est décédé le { $since }, au plus tard au début des soins ({ $service }) : mise en attente de contrôle
+reason-after_exit = le membre { $member } a quitté le régime le { $since }, au plus tard au début des soins ({ $service }) : mise en attente de contrôle
+
 ## La valeur d'un champ
 field-required = Ce champ est obligatoire.
 field-not-a-date = « { $text } » n'est pas une date (AAAA-MM-JJ).
 field-not-a-whole-number = « { $text } » n'est pas un nombre entier.
 field-not-a-number = « { $text } » n'est pas un nombre.
+field-not-a-pair = « { $text } » n'est pas de la forme CLÉ=VALEUR.
 field-not-an-amount = « { $text } » n'est pas un montant.

@@ -3,7 +3,7 @@
 //! New claims for such care are refused at adjudication (`member_deceased`, `member_inactive`).
 
 use crate::claims::ClaimStatus;
-use crate::claims::reasons::{Reason, ReasonCode};
+use crate::claims::reasons::{Figure, Reason, ReasonCode, words};
 use crate::registry::MemberStatus;
 use chrono::NaiveDate;
 
@@ -42,12 +42,20 @@ impl ExitedClaim<'_> {
         {
             return None;
         }
-        let what = match self.member_status {
-            MemberStatus::Deceased => "died",
-            _ => "left the scheme",
+        let (what, id) = match self.member_status {
+            MemberStatus::Deceased => ("died", "after_death"),
+            _ => ("left the scheme", "after_exit"),
         };
         Some(Reason::claim(
             ReasonCode::AfterExit,
+            words(
+                id,
+                [
+                    ("member", Figure::text(self.member_id)),
+                    ("since", Figure::Date(self.since)),
+                    ("service", Figure::Date(self.service)),
+                ],
+            ),
             format!(
                 "member {} {what} on {}, on or before the care began ({}): held for review",
                 self.member_id, self.since, self.service

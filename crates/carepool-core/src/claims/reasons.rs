@@ -2,6 +2,7 @@
 //! machines and a plain message for people.
 
 use crate::money::Money;
+pub use crate::words::{Figure, Words};
 use serde::{Deserialize, Serialize};
 
 /// What a reason does to the claim.
@@ -133,25 +134,139 @@ pub struct Reason {
     pub line: Option<u32>,
     /// The amount the reason moved (cut, share, allowance), if any.
     pub amount: Option<Money>,
+    /// The English sentence (the API's and the command line's).
     pub message: String,
+    /// The same sentence apart from its language, for a page to say it in the reader's.
+    #[serde(skip)]
+    pub words: Words,
+}
+
+/// Every sentence a reason may say: its id and the names of the figures it quotes (each
+/// catalogue of the pages holds a sentence `reason-ID` for each, quoting no other; a test
+/// checks).
+pub const SENTENCES: &[(&str, &[&str])] = &[
+    ("dates_both", &[]),
+    ("dates_none", &[]),
+    ("stay_without_discharge", &[]),
+    ("discharge_without_admission", &[]),
+    ("discharge_before_admission", &["discharge", "admission"]),
+    ("received_before_discharge", &["received", "discharge"]),
+    ("received_before_visit", &["received", "visit"]),
+    ("no_lines", &[]),
+    ("no_diagnosis", &[]),
+    ("not_icd10", &["code"]),
+    ("member_unknown", &["member"]),
+    ("provider_unknown", &["facility"]),
+    ("not_empanelled", &["facility", "from", "to", "date"]),
+    ("member_pending", &["member", "since"]),
+    ("member_inactive", &["member", "since"]),
+    ("member_deceased", &["member", "since"]),
+    ("no_scheme_version", &["scheme", "date"]),
+    ("not_covered", &["member", "date"]),
+    ("cover_suspended", &["since", "days", "arrears"]),
+    ("package_not_in_version", &["package", "version"]),
+    ("bad_quantity_or_price", &["quantity", "price"]),
+    ("service_not_in_package", &["service", "package"]),
+    (
+        "service_not_at_level",
+        &["service", "levels", "level", "facility"],
+    ),
+    ("setting_not_covered", &["category", "covered", "setting"]),
+    (
+        "clinical_category_not_covered",
+        &["category", "covered", "clinical"],
+    ),
+    (
+        "condition_not_covered",
+        &["category", "conditions", "diagnosis"],
+    ),
+    ("sex_restriction", &["service", "sex"]),
+    ("age_restriction", &["service", "min", "max", "age"]),
+    ("waiting_period", &["category", "days", "from", "began"]),
+    ("frequency_twice_in_claim", &["group", "months"]),
+    (
+        "frequency_already_claimed",
+        &["group", "months", "claim", "date"],
+    ),
+    (
+        "above_tariff",
+        &["cut", "service", "level", "quantity", "price", "tariff"],
+    ),
+    ("exempt", &["category", "group"]),
+    ("share_fixed", &["share", "amount"]),
+    ("share_by_level", &["share", "amount", "level"]),
+    ("share_percent", &["share", "percent"]),
+    ("share_deductible", &["share", "amount"]),
+    (
+        "annual_limit",
+        &["cut", "per", "category", "limit", "year", "left"],
+    ),
+    (
+        "annual_limit_raised",
+        &[
+            "cut", "per", "category", "limit", "year", "left", "raised", "case",
+        ],
+    ),
+    ("limit_raised", &["above", "category", "limit", "case"]),
+    (
+        "allowance_per_discharge",
+        &["kind", "amount", "daily", "days", "when", "category"],
+    ),
+    (
+        "allowance_per_day",
+        &["kind", "amount", "daily", "days", "when", "category"],
+    ),
+    ("exempt_charged", &["collected", "group", "official"]),
+    ("copay_above_official", &["collected", "official"]),
+    ("duplicate_claim", &["claim", "received"]),
+    ("review_random", &["share"]),
+    ("review_amount", &["claimed", "threshold"]),
+    (
+        "review_length_of_stay",
+        &["days", "factor", "norm", "specialty"],
+    ),
+    ("review_cost", &["claimed", "factor", "norm", "specialty"]),
+    ("review_approved", &["note"]),
+    ("review_adjusted", &["cut", "approved", "before", "note"]),
+    ("review_rejected", &["note"]),
+    ("after_death", &["member", "since", "service"]),
+    ("after_exit", &["member", "since", "service"]),
+];
+
+/// The words of a reason: `id` and the figures' names must be as [`SENTENCES`] lists them.
+pub fn words<'a>(id: &str, figures: impl IntoIterator<Item = (&'a str, Figure)>) -> Words {
+    let words = Words::new(id, figures);
+    debug_assert!(
+        SENTENCES.iter().any(|(listed, names)| *listed == id
+            && names.len() == words.figures.len()
+            && words
+                .figures
+                .iter()
+                .all(|(name, _)| names.contains(&name.as_str()))),
+        "{id} with {:?} is not listed in SENTENCES",
+        words.figures
+    );
+    words
 }
 
 impl Reason {
-    pub fn claim(code: ReasonCode, message: impl Into<String>) -> Reason {
+    pub fn claim(code: ReasonCode, words: Words, message: impl Into<String>) -> Reason {
         Reason {
             code,
             line: None,
             amount: None,
             message: message.into(),
+            words,
         }
     }
 
-    pub fn line(code: ReasonCode, line: u32, message: impl Into<String>) -> Reason {
+    pub fn line(code: ReasonCode, line: u32, words: Words, message: impl Into<String>) -> Reason {
         Reason {
             code,
             line: Some(line),
             amount: None,
             message: message.into(),
+            words,
         }
     }
 
@@ -177,5 +292,11 @@ mod tests {
             assert!(!code.doc().is_empty());
         }
         assert_eq!(ReasonCode::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn sentence_ids_are_unique() {
+        let unique: HashSet<&str> = SENTENCES.iter().map(|(id, _)| *id).collect();
+        assert_eq!(unique.len(), SENTENCES.len());
     }
 }

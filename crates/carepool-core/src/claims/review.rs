@@ -1,7 +1,7 @@
 //! Medical review: which claims the scheme's rules send to a reviewer, and what the reviewer's
 //! decision does to the amounts.
 
-use super::reasons::{Reason, ReasonCode as R};
+use super::reasons::{Figure, Reason, ReasonCode as R, words};
 use super::usage::UsageKey;
 use super::verify::LineDecision;
 use super::{Amounts, Claim, ClaimStatus};
@@ -20,6 +20,10 @@ pub fn selection(claim: &Claim, claimed: Money, rules: &ReviewRules) -> Vec<Reas
         if draw < u64::from(share.basis_points()) {
             reasons.push(Reason::claim(
                 R::ReviewRandom,
+                words(
+                    "review_random",
+                    [("share", Figure::percent(share.basis_points()))],
+                ),
                 format!(
                     "drawn in the {}.{:02}% random sample",
                     share.basis_points() / 100,
@@ -33,6 +37,13 @@ pub fn selection(claim: &Claim, claimed: Money, rules: &ReviewRules) -> Vec<Reas
     {
         reasons.push(Reason::claim(
             R::ReviewAmount,
+            words(
+                "review_amount",
+                [
+                    ("claimed", Figure::Amount(claimed)),
+                    ("threshold", Figure::Amount(threshold)),
+                ],
+            ),
             format!(
                 "claimed {}, above the review threshold of {}",
                 claimed.grouped(),
@@ -60,6 +71,15 @@ pub fn selection(claim: &Claim, claimed: Money, rules: &ReviewRules) -> Vec<Reas
         {
             reasons.push(Reason::claim(
                 R::ReviewLengthOfStay,
+                words(
+                    "review_length_of_stay",
+                    [
+                        ("days", Figure::Count(days)),
+                        ("factor", Figure::Number(factor.to_string())),
+                        ("norm", Figure::Count(norm_days.into())),
+                        ("specialty", Figure::text(&norm.specialty)),
+                    ],
+                ),
                 format!(
                     "{days} days in hospital, more than {factor} times the norm of {norm_days} for {}",
                     norm.specialty
@@ -71,6 +91,15 @@ pub fn selection(claim: &Claim, claimed: Money, rules: &ReviewRules) -> Vec<Reas
         {
             reasons.push(Reason::claim(
                 R::ReviewCost,
+                words(
+                    "review_cost",
+                    [
+                        ("claimed", Figure::Amount(claimed)),
+                        ("factor", Figure::Number(factor.to_string())),
+                        ("norm", Figure::Amount(norm_cost)),
+                        ("specialty", Figure::text(&norm.specialty)),
+                    ],
+                ),
                 format!(
                     "claimed {}, more than {factor} times the norm of {} for {}",
                     claimed.grouped(),
@@ -190,9 +219,11 @@ pub fn apply_review(
     let mut released = vec![Money::ZERO; lines.len()];
     let mut new_allowance = allowance;
     let reason = match action {
-        ReviewAction::Approve => {
-            Reason::claim(R::ReviewApproved, format!("approved on review: {note}"))
-        }
+        ReviewAction::Approve => Reason::claim(
+            R::ReviewApproved,
+            words("review_approved", [("note", Figure::text(note))]),
+            format!("approved on review: {note}"),
+        ),
         ReviewAction::Adjust { approved: target } => {
             if target.is_negative() {
                 return Err(ReviewError::Negative);
@@ -213,6 +244,15 @@ pub fn apply_review(
             }
             Reason::claim(
                 R::ReviewAdjusted,
+                words(
+                    "review_adjusted",
+                    [
+                        ("cut", Figure::Amount(approved - *target)),
+                        ("approved", Figure::Amount(*target)),
+                        ("before", Figure::Amount(approved)),
+                        ("note", Figure::text(note)),
+                    ],
+                ),
                 format!(
                     "cut by {} on review (approved {} instead of {}): {note}",
                     (approved - *target).grouped(),
@@ -230,8 +270,12 @@ pub fn apply_review(
                 line.member_share = Money::ZERO;
             }
             new_allowance = Money::ZERO;
-            Reason::claim(R::ReviewRejected, format!("rejected on review: {note}"))
-                .with_amount(approved)
+            Reason::claim(
+                R::ReviewRejected,
+                words("review_rejected", [("note", Figure::text(note))]),
+                format!("rejected on review: {note}"),
+            )
+            .with_amount(approved)
         }
     };
     let amounts: Amounts = new_lines.iter().copied().sum();

@@ -44,6 +44,11 @@ enum Kind {
     List,
     /// Whole numbers separated by commas (the bands' starts).
     Numbers,
+    /// KEY=NUMBER pairs separated by semicolons (the earned premium by origin); a comma may
+    /// be a decimal mark.
+    NumberPairs,
+    /// KEY=VALUE pairs separated by semicolons (the base level by factor).
+    TextPairs,
 }
 
 fn text(_: &Texts) -> Input {
@@ -54,42 +59,50 @@ fn date(_: &Texts) -> Input {
     Input::Date
 }
 
-/// A choice among the values an option takes, named as the command names them.
-fn among(values: &[&str]) -> Input {
-    Input::Choice(
-        values
-            .iter()
-            .map(|v| (v.to_string(), v.to_string()))
-            .collect(),
-    )
+/// The values an option takes, each sent as the command names it and shown in the reader's
+/// language (message `choice-VALUE`).
+fn choices(texts: &Texts, values: &[&str]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| (v.to_string(), texts.text(&format!("choice-{v}"))))
+        .collect()
+}
+
+fn among(texts: &Texts, values: &[&str]) -> Input {
+    Input::Choice(choices(texts, values))
 }
 
 /// A choice that may be left to the study (an option of one method only): the default first.
 fn default_or(texts: &Texts, values: &[&str]) -> Input {
-    let mut choices = vec![(String::new(), texts.text("study-default"))];
-    choices.extend(values.iter().map(|v| (v.to_string(), v.to_string())));
-    Input::Choice(choices)
+    let mut all = vec![(String::new(), texts.text("study-default"))];
+    all.extend(choices(texts, values));
+    Input::Choice(all)
 }
 
 const RESERVE_OPTIONS: &[StudyOption] = &[
     StudyOption {
         name: "method",
-        input: |_| among(&["mack", "chain-ladder", "bf", "benktander", "cape-cod"]),
+        input: |texts| {
+            among(
+                texts,
+                &["mack", "chain-ladder", "bf", "benktander", "cape-cod"],
+            )
+        },
         kind: Kind::Text,
     },
     StudyOption {
         name: "origin",
-        input: |_| among(&["quarter", "month", "year"]),
+        input: |texts| among(texts, &["quarter", "month", "year"]),
         kind: Kind::Text,
     },
     StudyOption {
         name: "development",
-        input: |_| among(&["reported", "paid"]),
+        input: |texts| among(texts, &["reported", "paid"]),
         kind: Kind::Text,
     },
     StudyOption {
         name: "measure",
-        input: |_| among(&["amount", "count"]),
+        input: |texts| among(texts, &["amount", "count"]),
         kind: Kind::Text,
     },
     StudyOption {
@@ -127,6 +140,11 @@ const RESERVE_OPTIONS: &[StudyOption] = &[
         input: text,
         kind: Kind::Number,
     },
+    StudyOption {
+        name: "exposure",
+        input: text,
+        kind: Kind::NumberPairs,
+    },
 ];
 
 const EXPERIENCE_OPTIONS: &[StudyOption] = &[
@@ -147,7 +165,7 @@ const EXPERIENCE_OPTIONS: &[StudyOption] = &[
     },
     StudyOption {
         name: "split",
-        input: |_| among(&["year", "month"]),
+        input: |texts| among(texts, &["year", "month"]),
         kind: Kind::Text,
     },
     StudyOption {
@@ -165,7 +183,22 @@ const EXPERIENCE_OPTIONS: &[StudyOption] = &[
         input: text,
         kind: Kind::List,
     },
+    StudyOption {
+        name: "base",
+        input: text,
+        kind: Kind::TextPairs,
+    },
 ];
+
+/// A number as people type it (`1 250,50`), whole if it is.
+fn number(text: &str) -> Option<JsonValue> {
+    let typed = typed_number(text);
+    match (typed.parse::<i64>(), typed.parse::<f64>()) {
+        (Ok(whole), _) => Some(JsonValue::from(whole)),
+        (_, Ok(number)) if number.is_finite() => Some(JsonValue::from(number)),
+        _ => None,
+    }
+}
 
 /// The study's options from the form, read as the API reads its body: a wrong option is named.
 fn options_from<T: DeserializeOwned>(
@@ -191,13 +224,9 @@ fn options_from<T: DeserializeOwned>(
                 .filter(|v| !v.is_empty())
                 .map(JsonValue::from)
                 .collect(),
-            Kind::Number => match (
-                typed_number(text).parse::<i64>(),
-                typed_number(text).parse::<f64>(),
-            ) {
-                (Ok(whole), _) => JsonValue::from(whole),
-                (_, Ok(number)) if number.is_finite() => JsonValue::from(number),
-                _ => {
+            Kind::Number => match number(text) {
+                Some(number) => number,
+                None => {
                     problems.add(
                         option.name,
                         texts.with("field-not-a-number", &[("text", text)]),
@@ -205,6 +234,36 @@ fn options_from<T: DeserializeOwned>(
                     continue;
                 }
             },
+            Kind::NumberPairs | Kind::TextPairs => {
+                let mut pairs = Map::new();
+                for pair in text
+                    .split([';', '\n'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                {
+                    let value = pair
+                        .split_once('=')
+                        .map(|(key, value)| (key.trim(), value.trim()))
+                        .filter(|(key, value)| !key.is_empty() && !value.is_empty())
+                        .and_then(|(key, value)| match option.kind {
+                            Kind::NumberPairs => number(value).map(|n| (key, n)),
+                            _ => Some((key, JsonValue::from(value))),
+                        });
+                    match value {
+                        Some((key, value)) => {
+                            pairs.insert(key.to_string(), value);
+                        }
+                        None => {
+                            problems.add(
+                                option.name,
+                                texts.with("field-not-a-pair", &[("text", pair)]),
+                            );
+                            break;
+                        }
+                    }
+                }
+                JsonValue::Object(pairs)
+            }
             Kind::Numbers => {
                 let numbers: Result<Vec<u32>, _> = text
                     .split([',', ';', ' '])
@@ -608,6 +667,40 @@ mod tests {
         )
         .unwrap_err();
         assert!(not_a_date.of("valuation").is_some());
+    }
+
+    #[test]
+    fn the_earned_premium_and_the_base_levels_are_given_as_pairs() {
+        let options: ReserveOptions = options_from(
+            &Texts::of(Some("fr")),
+            RESERVE_OPTIONS,
+            &sent(&[("exposure", "2025Q2 = 1 250 000,50;\n2025Q3=900000")]),
+        )
+        .unwrap();
+        let exposure = options.exposure.unwrap();
+        assert_eq!(exposure["2025Q2"], 1_250_000.5);
+        assert_eq!(exposure["2025Q3"], 900_000.0);
+        for wrong in ["2025Q2", "2025Q2=", "=12", "2025Q2=lots"] {
+            let problems = options_from::<ReserveOptions>(
+                &Texts::of(None),
+                RESERVE_OPTIONS,
+                &sent(&[("exposure", wrong)]),
+            )
+            .unwrap_err();
+            assert!(problems.of("exposure").is_some(), "{wrong}");
+        }
+        let options: carepool_service::experience::ExperienceOptions = options_from(
+            &Texts::of(None),
+            EXPERIENCE_OPTIONS,
+            &sent(&[("base", "sex=F; area = rural")]),
+        )
+        .unwrap();
+        let base: Vec<(&str, &str)> = options
+            .base
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(base, [("area", "rural"), ("sex", "F")]);
     }
 
     #[test]

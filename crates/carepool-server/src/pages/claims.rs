@@ -19,7 +19,7 @@ use axum::response::Response;
 use carepool_core::access::Permission;
 use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::verify::CoverStatus;
-use carepool_core::claims::{Claim, ClaimStatus, ReasonCode, claim_id};
+use carepool_core::claims::{Claim, ClaimStatus, Reason, ReasonCode, claim_id};
 use carepool_core::money::Money;
 use carepool_core::registry::Member;
 use carepool_schema::claim_tables::{ClaimRow, claims};
@@ -311,7 +311,7 @@ fn claim_page(
                             @if let Some(line) = reason.line {
                                 (texts.with("claim-line", &[("line", &line.to_string())])) " · "
                             }
-                            (reason.message)
+                            (said(texts, reason, currency))
                             @if let Some(moved) = reason.amount { " (" (amount(moved)) ")" }
                         }
                     }
@@ -475,7 +475,7 @@ pub async fn queue(
                 }
                 ul class="reasons" {
                     @for reason in &view.reasons {
-                        li { code { (reason.code.as_str()) } " · " (reason.message) }
+                        li { code { (reason.code.as_str()) } " · " (said(texts, reason, currency.as_deref())) }
                     }
                 }
             }
@@ -541,6 +541,14 @@ async fn cover_of(
     Ok(Some(registry.cover_status(member, day).await?))
 }
 
+/// A reason in the reader's language (the core's English for one stored before reasons had
+/// words).
+fn said(texts: &Texts, reason: &Reason, currency: Option<&str>) -> String {
+    texts
+        .say("reason", &reason.words, currency)
+        .unwrap_or_else(|| reason.message.clone())
+}
+
 fn cover_panel(texts: &Texts, cover: &CoverStatus, currency: Option<&str>) -> Markup {
     html! {
         section class=(if cover.covered { "cover covered" } else { "cover not-covered" }) aria-live="polite" {
@@ -552,7 +560,7 @@ fn cover_panel(texts: &Texts, cover: &CoverStatus, currency: Option<&str>) -> Ma
                 }
             }
             @for reason in &cover.reasons {
-                p { code { (reason.code.as_str()) } " · " (reason.message) }
+                p { code { (reason.code.as_str()) } " · " (said(texts, reason, currency)) }
             }
             @if !cover.categories.is_empty() {
                 div class="scroll" tabindex="0" { table {

@@ -3,7 +3,6 @@
 //! them.
 
 use super::language::Texts;
-use carepool_core::eligibility::{Figure, Words};
 use carepool_service::RowProblem;
 use std::collections::HashMap;
 
@@ -39,7 +38,9 @@ impl Problems {
                 problems.add(field.clone(), problem.message);
             }
             for failure in problem.rules {
-                let sentence = refusal_words(texts, &failure.words);
+                let sentence = texts
+                    .say("refusal", &failure.words, None)
+                    .unwrap_or_else(|| failure.message.clone());
                 let message = texts.with(
                     "not-eligible",
                     &[("rule", &failure.rule), ("message", &sentence)],
@@ -92,23 +93,6 @@ pub fn typed_number(text: &str) -> String {
     } else {
         kept.replace(',', ".")
     }
-}
-
-/// A refusal's sentence in the language (message `refusal-ID`, dates the language's way).
-fn refusal_words(texts: &Texts, words: &Words) -> String {
-    let figures: Vec<(&str, String)> = words
-        .figures
-        .iter()
-        .map(|(name, figure)| {
-            let text = match figure {
-                Figure::Date(date) => texts.date(*date),
-                Figure::Text(text) => text.clone(),
-            };
-            (*name, text)
-        })
-        .collect();
-    let args: Vec<(&str, &str)> = figures.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    texts.with(&format!("refusal-{}", words.id), &args)
 }
 
 /// What a field takes.
@@ -182,28 +166,6 @@ impl Field<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_refusal_has_its_sentence_in_every_language() {
-        for (tag, _) in crate::pages::language::languages() {
-            let texts = Texts::of(Some(tag));
-            for id in carepool_core::eligibility::REFUSALS {
-                assert!(
-                    texts.has(&format!("refusal-{id}")),
-                    "locales/{tag}.ftl has no refusal-{id}"
-                );
-            }
-        }
-        let french = Texts::of(Some("fr"));
-        let words = Words {
-            id: "died",
-            figures: vec![("date", Figure::Date("2026-01-10".parse().unwrap()))],
-        };
-        assert_eq!(
-            refusal_words(&french, &words),
-            "le membre est décédé le 10 janvier 2026"
-        );
-    }
 
     #[test]
     fn a_number_is_read_the_way_people_type_it() {

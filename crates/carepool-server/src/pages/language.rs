@@ -4,6 +4,7 @@
 //! `digit-group`, `decimal-mark`).
 
 use carepool_core::money::Money;
+use carepool_core::words::{Figure, Words};
 use chrono::{Datelike, NaiveDate};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
@@ -108,6 +109,40 @@ impl Texts {
         tracing::warn!(language = self.tag(), message = id, "message missing");
         let fallback = Texts::of(Some(FALLBACK)).catalogue;
         format(&fallback.bundle, id, args).unwrap_or_else(|| id.to_string())
+    }
+
+    /// A sentence of the core (an eligibility refusal, a claim's reason) in the language:
+    /// message `PREFIX-ID` with its figures written the language's way. `None` when the words
+    /// are empty (a reason stored before reasons had words) or the catalogue cannot say them:
+    /// the caller shows the core's English sentence instead.
+    pub fn say(&self, prefix: &str, words: &Words, currency: Option<&str>) -> Option<String> {
+        if words.id.is_empty() {
+            return None;
+        }
+        let mut args = FluentArgs::new();
+        for (name, figure) in &words.figures {
+            let written = match figure {
+                Figure::Date(date) => self.date(*date),
+                Figure::Amount(amount) => self.amount(*amount, currency),
+                Figure::Count(count) if *count < 0 => {
+                    format!("-{}", self.count(count.unsigned_abs()))
+                }
+                Figure::Count(count) => self.count(count.unsigned_abs()),
+                Figure::Number(number) => number.replace('.', &self.text("decimal-mark")),
+                Figure::Text(text) => text.clone(),
+            };
+            args.set(name.as_str(), written);
+        }
+        let said = format(
+            &self.catalogue.bundle,
+            &format!("{prefix}-{}", words.id),
+            Some(&args),
+        );
+        if said.is_none() {
+            // The id is logged, never the figures (they may be names or notes).
+            tracing::warn!(language = self.tag(), sentence = %words.id, "sentence not said");
+        }
+        said
     }
 
     /// A date the language's way: `3 December 2026`, `3 décembre 2026`.
@@ -229,6 +264,80 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_catalogue_says_every_refusal_and_every_reason_quoting_only_their_figures() {
+        for &(tag, text) in compiled::CATALOGUES {
+            let messages = messages(text);
+            let variables_of = |id: &str| {
+                messages
+                    .iter()
+                    .find(|(message, _)| message == id)
+                    .map(|(_, variables)| variables.clone())
+                    .unwrap_or_else(|| panic!("locales/{tag}.ftl has no {id}"))
+            };
+            for id in carepool_core::eligibility::REFUSALS {
+                variables_of(&format!("refusal-{id}"));
+            }
+            for (id, figures) in carepool_core::claims::reasons::SENTENCES {
+                let quoted = variables_of(&format!("reason-{id}"));
+                let unknown: Vec<&String> = quoted
+                    .iter()
+                    .filter(|v| !figures.contains(&v.as_str()))
+                    .collect();
+                assert!(
+                    unknown.is_empty(),
+                    "locales/{tag}.ftl: reason-{id} quotes {unknown:?}, not among {figures:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_sentence_of_the_core_is_said_with_its_figures_the_languages_way() {
+        let french = Texts::of(Some("fr"));
+        let died = Words::new(
+            "died",
+            [("date", Figure::Date("2026-01-10".parse().unwrap()))],
+        );
+        assert_eq!(
+            french.say("refusal", &died, None).unwrap(),
+            "le membre est décédé le 10 janvier 2026"
+        );
+        let cut = Words::new(
+            "above_tariff",
+            [
+                ("cut", Figure::Amount(Money::from_minor(150_050))),
+                ("service", Figure::text("CONS")),
+                ("level", Figure::text("hospital")),
+                ("quantity", Figure::Count(2)),
+                ("price", Figure::Amount(Money::from_minor(250_000))),
+                ("tariff", Figure::Amount(Money::from_minor(174_975))),
+            ],
+        );
+        let said = french.say("reason", &cut, Some("XOF")).unwrap();
+        assert_eq!(
+            said,
+            "réduit de 1\u{202f}500,50 XOF : au-dessus du tarif de la prestation CONS au niveau \
+             hospital (2 × 2\u{202f}500,00 XOF demandés, tarif de 1\u{202f}749,75 XOF l'unité)"
+        );
+        let share = Words::new(
+            "share_percent",
+            [
+                ("share", Figure::Amount(Money::from_minor(-1_000))),
+                ("percent", Figure::percent(1250)),
+            ],
+        );
+        let said = french.say("reason", &share, Some("XOF")).unwrap();
+        assert_eq!(
+            said,
+            "le membre paie -10,00 XOF : un ticket modérateur de 12,50 %"
+        );
+        // Stored before reasons had words, or a figure missing: the caller keeps the English.
+        assert_eq!(french.say("reason", &Words::default(), None), None);
+        let short = Words::new("review_random", []);
+        assert_eq!(french.say("reason", &short, None), None);
     }
 
     #[test]

@@ -673,6 +673,7 @@ fn with_orphan(mut writes: Writes) -> Writes {
         1,
         &[carepool_core::claims::Reason::claim(
             carepool_core::claims::ReasonCode::Exempt,
+            Default::default(),
             "injected",
         )],
     );

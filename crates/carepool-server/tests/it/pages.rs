@@ -1160,6 +1160,39 @@ pub async fn an_actuary_runs_a_reserve_report_and_downloads_it(h: Harness) {
     let study: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
     assert_eq!(study["method"], "chain-ladder", "{study}");
 
+    // Bornhuetter-Ferguson with the earned premium typed as ORIGIN=AMOUNT pairs.
+    let bf = "/analysis/reserve?run=1&method=bf&origin=quarter&valuation=2025-12-31\
+              &loss_ratio=0.7&exposure=2025Q2%3D100000%3B2025Q3%3D100000%3B2025Q4%3D120000";
+    let json = actuary.get(&format!("{bf}&format=json")).await;
+    assert_eq!(
+        json.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&json.bytes)
+    );
+    let study: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    assert_eq!(study["method"], "bf", "{study}");
+    // The latest quarter is half developed (to ultimate 2): IBNR = 120,000 × 0.7 × (1 - 1/2).
+    let latest = &study["origins"][2];
+    assert_eq!(
+        (&latest["origin"], &latest["exposure"], &latest["ibnr"]),
+        (
+            &serde_json::json!("2025Q4"),
+            &serde_json::json!("120000.00"),
+            &serde_json::json!("42000.00")
+        ),
+        "{study}"
+    );
+    let missing = actuary
+        .get("/analysis/reserve?run=1&method=bf&loss_ratio=0.7&exposure=2025Q2")
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.html.contains(r##"<a href="#field-exposure">"##),
+        "{}",
+        missing.html
+    );
+
     let wrong = actuary.get("/analysis/reserve?run=1&tail=long").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

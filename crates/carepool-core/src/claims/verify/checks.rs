@@ -3,7 +3,7 @@
 
 use super::PriorClaim;
 use crate::claims::exit::gone_by;
-use crate::claims::reasons::{Reason, ReasonCode as R};
+use crate::claims::reasons::{Figure, Reason, ReasonCode as R, Words, words};
 use crate::claims::usage::{cover_on, coverage_year_start};
 use crate::claims::{Claim, ClaimLine, ClaimStatus, Setting};
 use crate::dates::{add_months, age_on};
@@ -41,25 +41,31 @@ impl InForce<'_> {
 pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Vec<Reason> {
     let mut reasons = Vec::new();
     let incurred = claim.incurred_date();
-    if let Some(problem) = date_problem(claim) {
-        reasons.push(Reason::claim(R::MalformedDates, problem));
+    if let Some((words, problem)) = date_problem(claim) {
+        reasons.push(Reason::claim(R::MalformedDates, words, problem));
     }
     if claim.lines.is_empty() {
-        reasons.push(Reason::claim(R::MalformedAmounts, "the claim has no lines"));
+        reasons.push(Reason::claim(
+            R::MalformedAmounts,
+            words("no_lines", []),
+            "the claim has no lines",
+        ));
     }
     if claim.diagnosis_codes.is_empty() {
         reasons.push(Reason::claim(
             R::MalformedCodes,
+            words("no_diagnosis", []),
             "the claim has no diagnosis code",
         ));
     }
     for code in &claim.diagnosis_codes {
         if !is_icd10(code) {
+            let code = crate::registry::excerpt(code);
             reasons.push(Reason::claim(
                 R::MalformedCodes,
+                words("not_icd10", [("code", Figure::text(code.as_str()))]),
                 format!(
-                    "{} is not an ICD-10 code (a letter, two digits, and an optional subdivision: I21.0)",
-                    crate::registry::excerpt(code)
+                    "{code} is not an ICD-10 code (a letter, two digits, and an optional subdivision: I21.0)"
                 ),
             ));
         }
@@ -68,6 +74,10 @@ pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Ve
     match context.member {
         None => reasons.push(Reason::claim(
             R::MemberUnknown,
+            words(
+                "member_unknown",
+                [("member", Figure::text(&claim.member_id))],
+            ),
             format!("no member '{}' in the registry", claim.member_id),
         )),
         Some(member) => reasons.extend(incurred.and_then(|date| member_problem(member, date))),
@@ -76,6 +86,10 @@ pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Ve
     match context.provider {
         None => reasons.push(Reason::claim(
             R::ProviderUnknown,
+            words(
+                "provider_unknown",
+                [("facility", Figure::text(&claim.provider_id))],
+            ),
             format!("no facility '{}' in the registry", claim.provider_id),
         )),
         Some(provider) => {
@@ -85,6 +99,20 @@ pub(super) fn claim_problems(claim: &Claim, context: &super::ClaimContext) -> Ve
                 if !empanelled {
                     reasons.push(Reason::claim(
                         R::ProviderNotEmpanelled,
+                        words(
+                            "not_empanelled",
+                            [
+                                ("facility", Figure::text(&provider.code)),
+                                ("from", Figure::Date(provider.empanelled_from)),
+                                (
+                                    "to",
+                                    provider
+                                        .empanelled_to
+                                        .map_or(Figure::text("none"), Figure::Date),
+                                ),
+                                ("date", Figure::Date(date)),
+                            ],
+                        ),
                         format!(
                             "facility {} is empanelled from {}{}, not on {date}",
                             provider.code,
@@ -113,6 +141,7 @@ pub(super) fn member_problem(member: &Member, date: NaiveDate) -> Option<Reason>
         MemberStatus::Active => None,
         MemberStatus::Pending => Some(Reason::claim(
             R::MemberPending,
+            member_words("member_pending", member),
             format!(
                 "member {} is pending since {since} (registration incomplete): not entitled to claim",
                 member.id
@@ -120,10 +149,12 @@ pub(super) fn member_problem(member: &Member, date: NaiveDate) -> Option<Reason>
         )),
         MemberStatus::Inactive if after => Some(Reason::claim(
             R::MemberInactive,
+            member_words("member_inactive", member),
             format!("member {} is inactive since {since}", member.id),
         )),
         MemberStatus::Deceased if after => Some(Reason::claim(
             R::MemberDeceased,
+            member_words("member_deceased", member),
             format!(
                 "member {} died on {since}, before the date of service",
                 member.id
@@ -133,24 +164,58 @@ pub(super) fn member_problem(member: &Member, date: NaiveDate) -> Option<Reason>
     }
 }
 
-fn date_problem(claim: &Claim) -> Option<String> {
+fn member_words(id: &str, member: &Member) -> Words {
+    words(
+        id,
+        [
+            ("member", Figure::text(&member.id)),
+            ("since", Figure::Date(member.status_since)),
+        ],
+    )
+}
+
+fn date_problem(claim: &Claim) -> Option<(Words, String)> {
     let received = claim.received_date;
+    let said = |id, english: String, dates: &[(&'static str, NaiveDate)]| {
+        let figures = dates.iter().map(|&(name, date)| (name, Figure::Date(date)));
+        Some((words(id, figures), english))
+    };
     match (claim.visit_date, claim.admission_date, claim.discharge_date) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            Some("give a visit date, or admission and discharge dates, not both".into())
-        }
-        (None, None, None) => Some("no visit date and no admission date".into()),
-        (None, Some(_), None) => Some("a stay needs a discharge date".into()),
-        (None, None, Some(_)) => Some("a discharge date needs an admission date".into()),
-        (None, Some(admission), Some(discharge)) if discharge < admission => Some(format!(
-            "discharge {discharge} is before admission {admission}"
-        )),
-        (None, Some(_), Some(discharge)) if received < discharge => Some(format!(
-            "received {received}, before the discharge on {discharge}"
-        )),
-        (Some(visit), None, None) if received < visit => {
-            Some(format!("received {received}, before the visit on {visit}"))
-        }
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => said(
+            "dates_both",
+            "give a visit date, or admission and discharge dates, not both".into(),
+            &[],
+        ),
+        (None, None, None) => said(
+            "dates_none",
+            "no visit date and no admission date".into(),
+            &[],
+        ),
+        (None, Some(_), None) => said(
+            "stay_without_discharge",
+            "a stay needs a discharge date".into(),
+            &[],
+        ),
+        (None, None, Some(_)) => said(
+            "discharge_without_admission",
+            "a discharge date needs an admission date".into(),
+            &[],
+        ),
+        (None, Some(admission), Some(discharge)) if discharge < admission => said(
+            "discharge_before_admission",
+            format!("discharge {discharge} is before admission {admission}"),
+            &[("discharge", discharge), ("admission", admission)],
+        ),
+        (None, Some(_), Some(discharge)) if received < discharge => said(
+            "received_before_discharge",
+            format!("received {received}, before the discharge on {discharge}"),
+            &[("received", received), ("discharge", discharge)],
+        ),
+        (Some(visit), None, None) if received < visit => said(
+            "received_before_visit",
+            format!("received {received}, before the visit on {visit}"),
+            &[("received", received), ("visit", visit)],
+        ),
         _ => None,
     }
 }
@@ -183,6 +248,13 @@ pub(super) fn cover_and_package<'a>(
     let Some(scheme) = version_in_force(versions, date) else {
         return Err(Reason::claim(
             R::NoSchemeVersion,
+            words(
+                "no_scheme_version",
+                [
+                    ("scheme", Figure::text(&family.family.scheme)),
+                    ("date", Figure::Date(date)),
+                ],
+            ),
             format!(
                 "scheme {} has no version in force on {date}",
                 family.family.scheme
@@ -197,6 +269,13 @@ pub(super) fn cover_and_package<'a>(
     let Some((cover, cover_since)) = cover_on(&own, date) else {
         return Err(Reason::claim(
             R::NotCovered,
+            words(
+                "not_covered",
+                [
+                    ("member", Figure::text(&member.id)),
+                    ("date", Figure::Date(date)),
+                ],
+            ),
             format!("member {} had no cover on {date}", member.id),
         ));
     };
@@ -204,6 +283,14 @@ pub(super) fn cover_and_package<'a>(
     if let Some(since) = standing.suspended_since {
         return Err(Reason::claim(
             R::CoverSuspended,
+            words(
+                "cover_suspended",
+                [
+                    ("since", Figure::Date(since)),
+                    ("days", Figure::Count(scheme.coverage.grace_days.into())),
+                    ("arrears", Figure::Amount(standing.arrears)),
+                ],
+            ),
             format!(
                 "cover suspended since {since}: contributions unpaid past the {}-day grace period ({} in arrears)",
                 scheme.coverage.grace_days,
@@ -218,6 +305,16 @@ pub(super) fn cover_and_package<'a>(
     let Some(package) = package else {
         return Err(Reason::claim(
             R::NotCovered,
+            words(
+                "package_not_in_version",
+                [
+                    (
+                        "package",
+                        Figure::text(cover.package.as_deref().unwrap_or_default()),
+                    ),
+                    ("version", Figure::Date(scheme.effective_from)),
+                ],
+            ),
             format!(
                 "the member's package '{}' is not in the scheme version of {}",
                 cover.package.as_deref().unwrap_or_default(),
@@ -235,12 +332,15 @@ pub(super) fn cover_and_package<'a>(
     })
 }
 
+/// Why a line is refused whole: its code, its words and the English sentence.
+pub(super) type Refused = (R, Words, String);
+
 /// Check 3 and 4 (in part): the tariff line for the service at the facility's level.
 fn tariff_item<'a>(
     package: &'a BenefitPackage,
     service: &str,
     provider: &Provider,
-) -> Result<&'a TariffItem, (R, String)> {
+) -> Result<&'a TariffItem, Refused> {
     let for_service = || package.tariff.iter().filter(|t| t.service_code == service);
     for_service()
         .find(|t| t.level == Some(provider.level))
@@ -253,11 +353,27 @@ fn tariff_item<'a>(
             if levels.is_empty() {
                 (
                     R::ServiceNotInPackage,
+                    words(
+                        "service_not_in_package",
+                        [
+                            ("service", Figure::text(service)),
+                            ("package", Figure::text(&package.code)),
+                        ],
+                    ),
                     format!("service {service} is not in package {}", package.code),
                 )
             } else {
                 (
                     R::ServiceNotAtLevel,
+                    words(
+                        "service_not_at_level",
+                        [
+                            ("service", Figure::text(service)),
+                            ("levels", Figure::text(levels.join(", "))),
+                            ("level", Figure::text(provider.level.as_str())),
+                            ("facility", Figure::text(&provider.code)),
+                        ],
+                    ),
                     format!(
                         "service {service} is provided at {} only, not at {} level ({})",
                         levels.join(", "),
@@ -287,10 +403,17 @@ impl<'a> LineCheck<'a> {
         &self,
         line: &ClaimLine,
         frequency_used: &[&str],
-    ) -> Result<(&'a TariffItem, &'a BenefitCategory), (R, String)> {
+    ) -> Result<(&'a TariffItem, &'a BenefitCategory), Refused> {
         if line.quantity < 1 || line.unit_price <= Money::ZERO {
             return Err((
                 R::MalformedAmounts,
+                words(
+                    "bad_quantity_or_price",
+                    [
+                        ("quantity", Figure::Count(line.quantity)),
+                        ("price", Figure::Amount(line.unit_price)),
+                    ],
+                ),
                 format!(
                     "quantity {} at {} each: a line needs a quantity of at least 1 and a positive price",
                     line.quantity,
@@ -317,7 +440,7 @@ impl<'a> LineCheck<'a> {
         item: &TariffItem,
         category: &BenefitCategory,
         frequency_used: &[&str],
-    ) -> Option<(R, String)> {
+    ) -> Option<Refused> {
         let LineCheck {
             claim,
             member,
@@ -331,18 +454,28 @@ impl<'a> LineCheck<'a> {
             Setting::Outpatient => CareSetting::Outpatient,
         };
         if !category.settings.contains(&care) {
+            let covered = match category.settings.as_slice() {
+                [CareSetting::Inpatient] => "inpatient",
+                [CareSetting::Outpatient] => "outpatient",
+                _ => "both",
+            };
             return Some((
                 R::CategoryNotCovered,
+                words(
+                    "setting_not_covered",
+                    [
+                        ("category", Figure::text(&category.name)),
+                        ("covered", Figure::text(covered)),
+                        ("setting", Figure::text(care_word(care))),
+                    ],
+                ),
                 format!(
                     "{} covers {} care only, not {}",
                     category.name,
                     category
                         .settings
                         .iter()
-                        .map(|s| match s {
-                            CareSetting::Inpatient => "inpatient",
-                            CareSetting::Outpatient => "outpatient",
-                        })
+                        .map(|&s| care_word(s))
                         .collect::<Vec<_>>()
                         .join(" and "),
                     match care {
@@ -359,6 +492,17 @@ impl<'a> LineCheck<'a> {
         {
             return Some((
                 R::CategoryNotCovered,
+                words(
+                    "clinical_category_not_covered",
+                    [
+                        ("category", Figure::text(&category.name)),
+                        (
+                            "covered",
+                            Figure::text(category.clinical_categories.join(", ")),
+                        ),
+                        ("clinical", Figure::text(&claim.clinical_category)),
+                    ],
+                ),
                 format!(
                     "{} covers {} care, not {}",
                     category.name,
@@ -377,6 +521,14 @@ impl<'a> LineCheck<'a> {
         {
             return Some((
                 R::CategoryNotCovered,
+                words(
+                    "condition_not_covered",
+                    [
+                        ("category", Figure::text(&category.name)),
+                        ("conditions", Figure::text(category.conditions.join(", "))),
+                        ("diagnosis", Figure::text(claim.diagnosis_codes.join(", "))),
+                    ],
+                ),
                 format!(
                     "{} covers the conditions {} only; the diagnosis is {}",
                     category.name,
@@ -390,6 +542,19 @@ impl<'a> LineCheck<'a> {
         {
             return Some((
                 R::SexRestriction,
+                words(
+                    "sex_restriction",
+                    [
+                        ("service", Figure::text(&item.description)),
+                        (
+                            "sex",
+                            Figure::text(match sex {
+                                Sex::Female => "female",
+                                Sex::Male => "male",
+                            }),
+                        ),
+                    ],
+                ),
                 format!(
                     "{} is for {} patients only",
                     item.description,
@@ -404,6 +569,19 @@ impl<'a> LineCheck<'a> {
         if item.min_age.is_some_and(|min| age < min) || item.max_age.is_some_and(|max| age > max) {
             return Some((
                 R::AgeRestriction,
+                words(
+                    "age_restriction",
+                    [
+                        ("service", Figure::text(&item.description)),
+                        ("min", Figure::Count(item.min_age.unwrap_or(0).into())),
+                        (
+                            "max",
+                            item.max_age
+                                .map_or(Figure::text("any"), |m| Figure::Count(m.into())),
+                        ),
+                        ("age", Figure::Count(age.into())),
+                    ],
+                ),
                 format!(
                     "{} is for ages {}–{}; the patient was {age}",
                     item.description,
@@ -417,6 +595,15 @@ impl<'a> LineCheck<'a> {
         {
             return Some((
                 R::WaitingPeriod,
+                words(
+                    "waiting_period",
+                    [
+                        ("category", Figure::text(&category.name)),
+                        ("days", Figure::Count(days.into())),
+                        ("from", Figure::Date(covered_from)),
+                        ("began", Figure::Date(found.cover_since)),
+                    ],
+                ),
                 format!(
                     "{} has a {days}-day waiting period: covered from {covered_from} (cover began {})",
                     category.name, found.cover_since
@@ -435,6 +622,13 @@ impl<'a> LineCheck<'a> {
             if frequency_used.contains(&group) {
                 return Some((
                     R::FrequencyLimit,
+                    words(
+                        "frequency_twice_in_claim",
+                        [
+                            ("group", Figure::text(group)),
+                            ("months", Figure::Count(months.into())),
+                        ],
+                    ),
                     format!("{group} is allowed once per {months} months; this claim has it twice"),
                 ));
             }
@@ -450,6 +644,15 @@ impl<'a> LineCheck<'a> {
             }) {
                 return Some((
                     R::FrequencyLimit,
+                    words(
+                        "frequency_already_claimed",
+                        [
+                            ("group", Figure::text(group)),
+                            ("months", Figure::Count(months.into())),
+                            ("claim", Figure::text(&prior.id)),
+                            ("date", Figure::Date(prior.incurred_date)),
+                        ],
+                    ),
                     format!(
                         "{group} is allowed once per {months} months; claim {} of {} already has it",
                         prior.id, prior.incurred_date
@@ -469,6 +672,13 @@ fn counts_for_frequency(status: ClaimStatus) -> bool {
             | ClaimStatus::Paid
             | ClaimStatus::InReview
     )
+}
+
+fn care_word(setting: CareSetting) -> &'static str {
+    match setting {
+        CareSetting::Inpatient => "inpatient",
+        CareSetting::Outpatient => "outpatient",
+    }
 }
 
 pub(super) fn frequency_group(item: &TariffItem) -> &str {

@@ -13,7 +13,7 @@ mod sharing;
 
 pub use cover::{CategoryLeft, CoverStatus, cover_status};
 
-use super::reasons::{Effect, Reason, ReasonCode as R};
+use super::reasons::{Effect, Figure, Reason, ReasonCode as R, words};
 use super::review;
 use super::usage::{Ledger, Usage, UsageKey};
 use super::{Amounts, Claim, ClaimLine, ClaimStatus, Setting};
@@ -135,10 +135,11 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
         let decided = &mut lines[index];
         let (item, category) = match check.admit(line, &frequency_used) {
             Ok(admitted) => admitted,
-            Err((code, message)) => {
+            Err((code, words, message)) => {
                 decided.amounts.rejected = decided.amounts.claimed;
-                line_reasons
-                    .push(Reason::line(code, number, message).with_amount(decided.amounts.claimed));
+                line_reasons.push(
+                    Reason::line(code, number, words, message).with_amount(decided.amounts.claimed),
+                );
                 continue;
             }
         };
@@ -157,6 +158,17 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
                 Reason::line(
                     R::AboveTariff,
                     number,
+                    words(
+                        "above_tariff",
+                        [
+                            ("cut", Figure::Amount(cut)),
+                            ("service", Figure::text(&line.service_code)),
+                            ("level", Figure::text(provider.level.as_str())),
+                            ("quantity", Figure::Count(line.quantity)),
+                            ("price", Figure::Amount(line.unit_price)),
+                            ("tariff", Figure::Amount(item.price)),
+                        ],
+                    ),
                     format!(
                         "cut by {}: above tariff for service {} at level {} ({} × {} claimed, tariff {} each)",
                         cut.grouped(),
@@ -216,7 +228,7 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
     let mut allowance = Money::ZERO;
     if status != ClaimStatus::Rejected && claim.setting() == Setting::Inpatient {
         let paid_categories = groups.iter().map(|(c, _)| *c);
-        for (kind, amount, why) in
+        for (kind, amount, words, why) in
             sharing::allowances(claim, member, context.patient_is_local, paid_categories)
         {
             allowance += amount;
@@ -224,15 +236,21 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
                 AllowanceKind::Transport => R::TransportAllowance,
                 AllowanceKind::Food => R::FoodAllowance,
             };
-            reasons.push(Reason::claim(code, why).with_amount(amount));
+            reasons.push(Reason::claim(code, words, why).with_amount(amount));
         }
     }
 
     // Co-payments collected beyond the official share.
     if claim.copay_collected > amounts.member_share {
-        let (code, message) = match exempt_groups_met.first() {
+        let collected = ("collected", Figure::Amount(claim.copay_collected));
+        let official = ("official", Figure::Amount(amounts.member_share));
+        let (code, words, message) = match exempt_groups_met.first() {
             Some(group) => (
                 R::ExemptCharged,
+                words(
+                    "exempt_charged",
+                    [collected, ("group", Figure::text(group.as_str())), official],
+                ),
                 format!(
                     "the facility collected {} from a member exempt from cost sharing ({}); the official share is {}",
                     claim.copay_collected.grouped(),
@@ -242,6 +260,7 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
             ),
             None => (
                 R::CopayAboveOfficial,
+                words("copay_above_official", [collected, official]),
                 format!(
                     "the facility collected {}, above the official co-payment of {}",
                     claim.copay_collected.grouped(),
@@ -249,7 +268,7 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
                 ),
             ),
         };
-        reasons.push(Reason::claim(code, message).with_amount(claim.copay_collected));
+        reasons.push(Reason::claim(code, words, message).with_amount(claim.copay_collected));
     }
 
     // A probable duplicate is held even when the limit cut it to nothing (its first claim may be
@@ -264,6 +283,13 @@ pub fn adjudicate(claim: &Claim, context: &ClaimContext, ledger: &Ledger) -> Dec
             .map(|prior| {
                 vec![Reason::claim(
                     R::DuplicateClaim,
+                    words(
+                        "duplicate_claim",
+                        [
+                            ("claim", Figure::text(&prior.id)),
+                            ("received", Figure::Date(prior.received_date)),
+                        ],
+                    ),
                     format!(
                         "probable duplicate of claim {} (same member, facility and dates, received {})",
                         prior.id, prior.received_date
@@ -347,6 +373,13 @@ impl CategoryRules<'_> {
                 if category.cost_sharing != CostSharing::None {
                     reasons.push(Reason::claim(
                         R::Exempt,
+                        words(
+                            "exempt",
+                            [
+                                ("category", Figure::text(&category.name)),
+                                ("group", Figure::text(group.as_str())),
+                            ],
+                        ),
                         format!(
                             "no cost sharing for {}: the member is exempt ({})",
                             category.name,
@@ -386,17 +419,11 @@ impl CategoryRules<'_> {
         for ((index, _), share) in group_lines.iter().zip(&shares) {
             if *share > Money::ZERO {
                 lines[*index].amounts.member_share = *share;
+                let (words, message) =
+                    sharing::share_sentence(&category.cost_sharing, self.provider, *share);
                 reasons.push(
-                    Reason::line(
-                        R::CostSharing,
-                        *index as u32 + 1,
-                        format!(
-                            "member pays {}: {}",
-                            share.grouped(),
-                            sharing::describe_cost_sharing(&category.cost_sharing, self.provider)
-                        ),
-                    )
-                    .with_amount(*share),
+                    Reason::line(R::CostSharing, *index as u32 + 1, words, message)
+                        .with_amount(*share),
                 );
             }
         }
@@ -449,10 +476,29 @@ impl CategoryRules<'_> {
             line.approved = approved;
             line.rejected += cut;
             if cut > Money::ZERO {
+                let limit_figures = [
+                    ("cut", Figure::Amount(cut)),
+                    ("per", Figure::text(limit.per.as_str())),
+                    ("category", Figure::text(&category.name)),
+                    ("limit", Figure::Amount(limit.amount)),
+                    ("year", Figure::Date(self.found.year_start)),
+                    ("left", Figure::Amount(room_before)),
+                ];
+                let words = match raising {
+                    None => words("annual_limit", limit_figures),
+                    Some(r) => words(
+                        "annual_limit_raised",
+                        limit_figures.into_iter().chain([
+                            ("raised", Figure::Amount(r.up_to)),
+                            ("case", Figure::text(&r.case)),
+                        ]),
+                    ),
+                };
                 reasons.push(
                     Reason::line(
                         R::AnnualLimit,
                         index as u32 + 1,
+                        words,
                         format!(
                             "cut by {}: {} limit for {} ({} per coverage year from {}{}) reached; {} was left",
                             cut.grouped(),
@@ -477,11 +523,22 @@ impl CategoryRules<'_> {
         }
         let raised = raising.is_some() && used + approved_in_category > limit.amount;
         if raised {
+            let above = used + approved_in_category - limit.amount.max(used);
+            let case = self.claim.limit_raising_case.as_deref().unwrap_or_default();
             reasons.push(Reason::claim(
                 R::LimitRaised,
+                words(
+                    "limit_raised",
+                    [
+                        ("above", Figure::Amount(above)),
+                        ("category", Figure::text(&category.name)),
+                        ("limit", Figure::Amount(limit.amount)),
+                        ("case", Figure::text(case)),
+                    ],
+                ),
                 format!(
                     "{} above the {} limit of {} under the limit-raising case {}",
-                    (used + approved_in_category - limit.amount.max(used)).grouped(),
+                    above.grouped(),
                     category.name,
                     limit.amount.grouped(),
                     self.claim.limit_raising_case.as_deref().unwrap_or_default()

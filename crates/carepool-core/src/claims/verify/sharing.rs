@@ -2,6 +2,7 @@
 
 use super::checks::is_delivery;
 use crate::claims::Claim;
+use crate::claims::reasons::{Figure, Words, words};
 use crate::money::Money;
 use crate::registry::{Member, Provider, Sex};
 use crate::scheme::{
@@ -52,31 +53,62 @@ pub(super) fn member_shares(
     }
 }
 
-pub(super) fn describe_cost_sharing(rule: &CostSharing, provider: &Provider) -> String {
-    match rule {
-        CostSharing::None => "no cost sharing".into(),
-        CostSharing::Fixed { amount } => {
-            format!("co-payment of {} per visit or stay", amount.grouped())
-        }
-        CostSharing::ByLevel { amounts } => format!(
-            "co-payment of {} at {} level",
-            amounts
-                .get(&provider.level)
-                .copied()
-                .unwrap_or_default()
-                .grouped(),
-            provider.level
+/// Why the member pays `share` of a line: the words and the English sentence. A rule without
+/// cost sharing puts no share on a line, so it has no sentence.
+pub(super) fn share_sentence(
+    rule: &CostSharing,
+    provider: &Provider,
+    share: Money,
+) -> (Words, String) {
+    let pays = ("share", Figure::Amount(share));
+    let (words, rule) = match rule {
+        CostSharing::None => unreachable!("no cost sharing puts no share on a line"),
+        CostSharing::Fixed { amount } => (
+            words("share_fixed", [pays, ("amount", Figure::Amount(*amount))]),
+            format!("co-payment of {} per visit or stay", amount.grouped()),
         ),
-        CostSharing::Percent { percent } => format!(
-            "co-payment of {}.{:02}%",
-            percent.basis_points() / 100,
-            percent.basis_points() % 100
-        ),
-        CostSharing::Deductible { amount } => {
-            format!("deductible of {} per coverage year", amount.grouped())
+        CostSharing::ByLevel { amounts } => {
+            let amount = amounts.get(&provider.level).copied().unwrap_or_default();
+            (
+                words(
+                    "share_by_level",
+                    [
+                        pays,
+                        ("amount", Figure::Amount(amount)),
+                        ("level", Figure::text(provider.level.as_str())),
+                    ],
+                ),
+                format!(
+                    "co-payment of {} at {} level",
+                    amount.grouped(),
+                    provider.level
+                ),
+            )
         }
-    }
+        CostSharing::Percent { percent } => (
+            words(
+                "share_percent",
+                [pays, ("percent", Figure::percent(percent.basis_points()))],
+            ),
+            format!(
+                "co-payment of {}.{:02}%",
+                percent.basis_points() / 100,
+                percent.basis_points() % 100
+            ),
+        ),
+        CostSharing::Deductible { amount } => (
+            words(
+                "share_deductible",
+                [pays, ("amount", Figure::Amount(*amount))],
+            ),
+            format!("deductible of {} per coverage year", amount.grouped()),
+        ),
+    };
+    (words, format!("member pays {}: {rule}", share.grouped()))
 }
+
+/// An allowance due: its kind, amount, words and English sentence.
+pub(super) type AllowanceDue = (AllowanceKind, Money, Words, String);
 
 /// Allowances due with a stay: for each kind, the highest one whose condition holds among the
 /// categories the stay was paid under.
@@ -85,44 +117,63 @@ pub(super) fn allowances<'a>(
     member: &Member,
     patient_is_local: bool,
     categories: impl Iterator<Item = &'a BenefitCategory>,
-) -> Vec<(AllowanceKind, Money, String)> {
-    let mut best: BTreeMap<AllowanceKind, (Money, String)> = BTreeMap::new();
+) -> Vec<AllowanceDue> {
+    let mut best: BTreeMap<AllowanceKind, AllowanceDue> = BTreeMap::new();
     let days = claim.length_of_stay().unwrap_or(1);
     for category in categories {
         for allowance in &category.allowances {
-            let (holds, why) = match allowance.when {
-                AllowanceCondition::Always => (true, "every discharge"),
+            let (holds, when, why) = match allowance.when {
+                AllowanceCondition::Always => (true, "always", "every discharge"),
                 AllowanceCondition::NonLocal => (
                     !patient_is_local,
+                    "non_local",
                     "patient from outside the facility's district",
                 ),
                 AllowanceCondition::AfterDelivery => (
                     member.sex == Sex::Female && is_delivery(claim),
+                    "after_delivery",
                     "woman discharged after a delivery",
                 ),
             };
             if !holds {
                 continue;
             }
-            let (amount, basis) = match allowance.per {
-                AllowanceUnit::Discharge => (allowance.amount, "per discharge".to_string()),
+            let (amount, basis, id) = match allowance.per {
+                AllowanceUnit::Discharge => (
+                    allowance.amount,
+                    "per discharge".to_string(),
+                    "allowance_per_discharge",
+                ),
                 AllowanceUnit::Day => (
                     Money::from_minor(allowance.amount.minor().saturating_mul(days)),
                     format!("{} a day for {days} days", allowance.amount.grouped()),
+                    "allowance_per_day",
                 ),
             };
+            let words = words(
+                id,
+                [
+                    ("kind", Figure::text(allowance.kind.as_str())),
+                    ("amount", Figure::Amount(amount)),
+                    ("daily", Figure::Amount(allowance.amount)),
+                    ("days", Figure::Count(days)),
+                    ("when", Figure::text(when)),
+                    ("category", Figure::text(&category.name)),
+                ],
+            );
             let message = format!(
                 "{} allowance of {} ({basis}; {why}; {})",
                 allowance.kind.as_str(),
                 amount.grouped(),
                 category.name
             );
-            if best.get(&allowance.kind).is_none_or(|(a, _)| amount > *a) {
-                best.insert(allowance.kind, (amount, message));
+            if best
+                .get(&allowance.kind)
+                .is_none_or(|(_, a, ..)| amount > *a)
+            {
+                best.insert(allowance.kind, (allowance.kind, amount, words, message));
             }
         }
     }
-    best.into_iter()
-        .map(|(kind, (amount, message))| (kind, amount, message))
-        .collect()
+    best.into_values().collect()
 }
