@@ -386,24 +386,28 @@ reason-package_not_in_version = the member's package { $package } is not in the 
 reason-bad_quantity_or_price = quantity { $quantity } at { $price } each: a line needs a quantity of at least 1 and a positive price
 reason-service_not_in_package = service { $service } is not in package { $package }
 reason-service_not_at_level = service { $service } is provided at level { $levels } only, not at level { $level } ({ $facility })
-reason-setting_not_covered = { $category } covers { $covered ->
-        [inpatient] stays
-        [outpatient] visits
-       *[other] no care
-    } only, not { $setting ->
-        [inpatient] a stay
-       *[other] a visit
+reason-setting_not_covered = { $covered ->
+        [inpatient] { $category } covers stays only, not { $setting ->
+            [inpatient] a stay
+           *[other] a visit
+        }
+        [outpatient] { $category } covers visits only, not { $setting ->
+            [inpatient] a stay
+           *[other] a visit
+        }
+       *[other] { $category } covers no care
     }
 reason-clinical_category_not_covered = { $category } covers { $covered } care, not { $clinical }
 reason-condition_not_covered = { $category } covers the conditions { $conditions } only; the diagnosis is { $diagnosis }
 reason-sex_restriction = { $service } is for { $sex ->
         [female] female
-       *[male] male
+        [male] male
+       *[other] { $sex }
     } patients only
-reason-age_restriction = { $service } is for ages { $min } to { $max ->
-        [any] any age
-       *[other] { $max }
-    }; the patient was { $age }
+reason-age_restriction = { $service } is for patients aged { $min } { $max ->
+        [any] and over
+       *[other] to { $max }
+    }; the patient's age: { $age }
 reason-waiting_period = { $category } has a { $days }-day waiting period: covered from { $from } (cover began on { $began })
 reason-frequency_twice_in_claim = { $group } is allowed once per { $months } months; this claim has it twice
 reason-frequency_already_claimed = { $group } is allowed once per { $months } months; claim { $claim } of { $date } already has it
@@ -411,7 +415,8 @@ reason-above_tariff = cut by { $cut }: above the tariff for service { $service }
 reason-exempt = no cost sharing for { $category }: the member is exempt ({ $group ->
         [poor] poor
         [pregnant] pregnant woman
-       *[under_five] child under five
+        [under_five] child under five
+       *[other] { $group }
     })
 reason-share_fixed = the member pays { $share }: a co-payment of { $amount } per visit or stay
 reason-share_by_level = the member pays { $share }: a co-payment of { $amount } at level { $level }
@@ -419,39 +424,46 @@ reason-share_percent = the member pays { $share }: a co-payment of { $percent }%
 reason-share_deductible = the member pays { $share }: a deductible of { $amount } per coverage year
 reason-annual_limit = cut by { $cut }: the { $per ->
         [family] family
-       *[member] member
+        [member] member
+       *[other] { $per }
     } limit for { $category } ({ $limit } per coverage year from { $year }) is reached; { $left } was left
 reason-annual_limit_raised = cut by { $cut }: the { $per ->
         [family] family
-       *[member] member
+        [member] member
+       *[other] { $per }
     } limit for { $category } ({ $limit } per coverage year from { $year }, raised to { $raised } for { $case }) is reached; { $left } was left
 reason-limit_raised = { $above } above the { $category } limit of { $limit } under the limit-raising case { $case }
 reason-allowance_per_discharge = { $kind ->
         [transport] transport
-       *[food] food
+        [food] food
+       *[other] { $kind }
     } allowance of { $amount } (per discharge; { $when ->
         [non_local] patient from outside the facility's district
         [after_delivery] woman discharged after a delivery
-       *[always] every discharge
+        [always] every discharge
+       *[other] { $when }
     }; { $category })
 reason-allowance_per_day = { $kind ->
         [transport] transport
-       *[food] food
+        [food] food
+       *[other] { $kind }
     } allowance of { $amount } ({ $daily } a day for { $days } days; { $when ->
         [non_local] patient from outside the facility's district
         [after_delivery] woman discharged after a delivery
-       *[always] every discharge
+        [always] every discharge
+       *[other] { $when }
     }; { $category })
 reason-exempt_charged = the facility collected { $collected } from a member exempt from cost sharing ({ $group ->
         [poor] poor
         [pregnant] pregnant woman
-       *[under_five] child under five
+        [under_five] child under five
+       *[other] { $group }
     }); the official share is { $official }
 reason-copay_above_official = the facility collected { $collected }, above the official co-payment of { $official }
 reason-duplicate_claim = probable duplicate of claim { $claim } (same member, facility and dates, received on { $received })
 reason-review_random = drawn in the { $share }% random sample
 reason-review_amount = claimed { $claimed }, above the review threshold of { $threshold }
-reason-review_length_of_stay = { $days } days in hospital, more than { $factor } times the norm of { $norm } for { $specialty }
+reason-review_length_of_stay = { $days } days in hospital, more than { $factor } times the norm of { $norm } days for { $specialty }
 reason-review_cost = claimed { $claimed }, more than { $factor } times the norm of { $norm } for { $specialty }
 reason-review_approved = approved on review: { $note }
 reason-review_adjusted = cut by { $cut } on review (approved { $approved } instead of { $before }): { $note }
@@ -465,4 +477,5 @@ field-not-a-date = “{ $text }” is not a date (YYYY-MM-DD).
 field-not-a-whole-number = “{ $text }” is not a whole number.
 field-not-a-number = “{ $text }” is not a number.
 field-not-a-pair = “{ $text }” is not KEY=VALUE.
+field-key-twice = { $key } is given twice.
 field-not-an-amount = “{ $text }” is not an amount.

@@ -359,7 +359,7 @@ refusal-poverty_score_above = le score de pauvreté { $score } dépasse le seuil
 refusal-poverty_score_missing = la famille { $family } n'a pas de score de pauvreté à comparer au seuil de { $threshold }
 refusal-no_category = aucun membre n'est dans une catégorie éligible ({ $categories })
 
-## Why a claim or a line was cut, refused, shared, flagged or sent to review
+## Pourquoi une demande ou une ligne est réduite, refusée, partagée, signalée ou contrôlée
 reason-dates_both = indiquer une date de consultation, ou des dates d'admission et de sortie, pas les deux
 reason-dates_none = ni date de consultation ni date d'admission
 reason-stay_without_discharge = un séjour demande une date de sortie
@@ -386,72 +386,84 @@ reason-package_not_in_version = le paquet { $package } du membre n'est pas dans 
 reason-bad_quantity_or_price = quantité { $quantity } à { $price } l'unité : une ligne demande une quantité d'au moins 1 et un prix positif
 reason-service_not_in_package = la prestation { $service } n'est pas dans le paquet { $package }
 reason-service_not_at_level = la prestation { $service } n'est fournie qu'au niveau { $levels }, pas au niveau { $level } ({ $facility })
-reason-setting_not_covered = { $category } ne couvre que { $covered ->
-        [inpatient] les séjours
-        [outpatient] les consultations
-       *[other] aucun soin
-    }, pas { $setting ->
-        [inpatient] un séjour
-       *[other] une consultation
+reason-setting_not_covered = { $covered ->
+        [inpatient] { $category } ne couvre que les séjours, pas { $setting ->
+            [inpatient] un séjour
+           *[other] une consultation
+        }
+        [outpatient] { $category } ne couvre que les consultations, pas { $setting ->
+            [inpatient] un séjour
+           *[other] une consultation
+        }
+       *[other] { $category } ne couvre aucun soin
     }
 reason-clinical_category_not_covered = { $category } couvre les soins { $covered }, pas { $clinical }
 reason-condition_not_covered = { $category } ne couvre que les affections { $conditions } ; le diagnostic est { $diagnosis }
-reason-sex_restriction = { $service } est réservé aux patients de sexe { $sex ->
+reason-sex_restriction = la prestation { $service } est réservée aux patients de sexe { $sex ->
         [female] féminin
-       *[male] masculin
+        [male] masculin
+       *[other] { $sex }
     }
-reason-age_restriction = { $service } est réservé aux âges de { $min } à { $max ->
-        [any] tout âge
-       *[other] { $max }
-    } ans ; le patient avait { $age } ans
-reason-waiting_period = { $category } a un délai de carence de { $days } jours : couvert à partir du { $from } (couverture commencée le { $began })
-reason-frequency_twice_in_claim = { $group } n'est permis qu'une fois tous les { $months } mois ; cette demande le compte deux fois
-reason-frequency_already_claimed = { $group } n'est permis qu'une fois tous les { $months } mois ; la demande { $claim } du { $date } le compte déjà
-reason-above_tariff = réduit de { $cut } : au-dessus du tarif de la prestation { $service } au niveau { $level } ({ $quantity } × { $price } demandés, tarif de { $tariff } l'unité)
+reason-age_restriction = la prestation { $service } est réservée aux patients de { $min } { $max ->
+        [any] ans et plus
+       *[other] à { $max } ans
+    } ; âge du patient : { $age }
+reason-waiting_period = { $category } : délai de carence de { $days } jours, couverture à partir du { $from } (adhésion le { $began })
+reason-frequency_twice_in_claim = la prestation { $group } n'est permise qu'une fois tous les { $months } mois ; cette demande la compte deux fois
+reason-frequency_already_claimed = la prestation { $group } n'est permise qu'une fois tous les { $months } mois ; la demande { $claim } du { $date } la compte déjà
+reason-above_tariff = montant réduit de { $cut } : au-dessus du tarif de la prestation { $service } au niveau { $level } ({ $quantity } × { $price } demandés, tarif de { $tariff } l'unité)
 reason-exempt = pas de ticket modérateur pour { $category } : le membre en est exempté ({ $group ->
         [poor] indigent
         [pregnant] femme enceinte
-       *[under_five] enfant de moins de cinq ans
+        [under_five] enfant de moins de cinq ans
+       *[other] { $group }
     })
 reason-share_fixed = le membre paie { $share } : un ticket modérateur de { $amount } par consultation ou séjour
 reason-share_by_level = le membre paie { $share } : un ticket modérateur de { $amount } au niveau { $level }
 reason-share_percent = le membre paie { $share } : un ticket modérateur de { $percent } %
 reason-share_deductible = le membre paie { $share } : une franchise de { $amount } par année de couverture
-reason-annual_limit = réduit de { $cut } : le plafond { $per ->
+reason-annual_limit = montant réduit de { $cut } : le plafond { $per ->
         [family] familial
-       *[member] individuel
+        [member] individuel
+       *[other] { $per }
     } de { $category } ({ $limit } par année de couverture à partir du { $year }) est atteint ; il restait { $left }
-reason-annual_limit_raised = réduit de { $cut } : le plafond { $per ->
+reason-annual_limit_raised = montant réduit de { $cut } : le plafond { $per ->
         [family] familial
-       *[member] individuel
+        [member] individuel
+       *[other] { $per }
     } de { $category } ({ $limit } par année de couverture à partir du { $year }, relevé à { $raised } pour { $case }) est atteint ; il restait { $left }
 reason-limit_raised = { $above } au-delà du plafond de { $limit } de { $category } au titre du cas de relèvement { $case }
 reason-allowance_per_discharge = indemnité de { $kind ->
         [transport] transport
-       *[food] nourriture
+        [food] repas
+       *[other] { $kind }
     } de { $amount } (par sortie ; { $when ->
         [non_local] patient venu d'un autre district que celui de la formation sanitaire
         [after_delivery] femme sortie après un accouchement
-       *[always] à chaque sortie
+        [always] à chaque sortie
+       *[other] { $when }
     } ; { $category })
 reason-allowance_per_day = indemnité de { $kind ->
         [transport] transport
-       *[food] nourriture
+        [food] repas
+       *[other] { $kind }
     } de { $amount } ({ $daily } par jour pendant { $days } jours ; { $when ->
         [non_local] patient venu d'un autre district que celui de la formation sanitaire
         [after_delivery] femme sortie après un accouchement
-       *[always] à chaque sortie
+        [always] à chaque sortie
+       *[other] { $when }
     } ; { $category })
 reason-exempt_charged = la formation sanitaire a perçu { $collected } d'un membre exempté du ticket modérateur ({ $group ->
         [poor] indigent
         [pregnant] femme enceinte
-       *[under_five] enfant de moins de cinq ans
+        [under_five] enfant de moins de cinq ans
+       *[other] { $group }
     }) ; la part officielle est de { $official }
 reason-copay_above_official = la formation sanitaire a perçu { $collected }, au-delà du ticket modérateur officiel de { $official }
 reason-duplicate_claim = doublon probable de la demande { $claim } (même membre, même formation sanitaire, mêmes dates, reçue le { $received })
 reason-review_random = tirée dans l'échantillon aléatoire de { $share } %
 reason-review_amount = { $claimed } demandés, au-dessus du seuil de contrôle de { $threshold }
-reason-review_length_of_stay = { $days } jours d'hospitalisation, plus de { $factor } fois la norme de { $norm } pour { $specialty }
+reason-review_length_of_stay = { $days } jours d'hospitalisation, plus de { $factor } fois la norme de { $norm } jours pour { $specialty }
 reason-review_cost = { $claimed } demandés, plus de { $factor } fois la norme de { $norm } pour { $specialty }
 reason-review_approved = acceptée au contrôle médical : { $note }
 reason-review_adjusted = réduite de { $cut } au contrôle médical ({ $approved } accordés au lieu de { $before }) : { $note }
@@ -465,4 +477,5 @@ field-not-a-date = « { $text } » n'est pas une date (AAAA-MM-JJ).
 field-not-a-whole-number = « { $text } » n'est pas un nombre entier.
 field-not-a-number = « { $text } » n'est pas un nombre.
 field-not-a-pair = « { $text } » n'est pas de la forme CLÉ=VALEUR.
+field-key-twice = { $key } est donné deux fois.
 field-not-an-amount = « { $text } » n'est pas un montant.

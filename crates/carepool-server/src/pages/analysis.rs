@@ -200,6 +200,50 @@ fn number(text: &str) -> Option<JsonValue> {
     }
 }
 
+/// KEY=VALUE pairs separated by semicolons or lines, the values amounts when `amounts`; the
+/// first pair that is not one, or a key given twice, is the problem.
+fn pairs(texts: &Texts, amounts: bool, text: &str) -> Result<Map<String, JsonValue>, String> {
+    let mut pairs = Map::new();
+    for pair in text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let Some((key, value)) = pair
+            .split_once('=')
+            .map(|(key, value)| (key.trim(), value.trim()))
+            .filter(|(key, value)| !key.is_empty() && !value.is_empty())
+        else {
+            return Err(texts.with("field-not-a-pair", &[("text", pair)]));
+        };
+        let value = if amounts {
+            amount_typed(texts, value)
+                .ok_or_else(|| texts.with("field-not-a-number", &[("text", value)]))?
+        } else {
+            JsonValue::from(value)
+        };
+        if pairs.insert(key.to_string(), value).is_some() {
+            return Err(texts.with("field-key-twice", &[("key", key)]));
+        }
+    }
+    Ok(pairs)
+}
+
+/// An amount typed the page language's way: its digit groups (`1,250,000` in English,
+/// `1 250 000` in French) left out and its decimal mark read as one. Unlike `typed_number`,
+/// which guesses, `900,000` is nine hundred thousand on an English page.
+fn amount_typed(texts: &Texts, text: &str) -> Option<JsonValue> {
+    let group = texts.text("digit-group");
+    let mark = texts.text("decimal-mark");
+    let plain: String = text
+        .replace(group.as_str(), "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let number: f64 = plain.replace(mark.as_str(), ".").parse().ok()?;
+    number.is_finite().then(|| JsonValue::from(number))
+}
+
 /// The study's options from the form, read as the API reads its body: a wrong option is named.
 fn options_from<T: DeserializeOwned>(
     texts: &Texts,
@@ -235,34 +279,13 @@ fn options_from<T: DeserializeOwned>(
                 }
             },
             Kind::NumberPairs | Kind::TextPairs => {
-                let mut pairs = Map::new();
-                for pair in text
-                    .split([';', '\n'])
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                {
-                    let value = pair
-                        .split_once('=')
-                        .map(|(key, value)| (key.trim(), value.trim()))
-                        .filter(|(key, value)| !key.is_empty() && !value.is_empty())
-                        .and_then(|(key, value)| match option.kind {
-                            Kind::NumberPairs => number(value).map(|n| (key, n)),
-                            _ => Some((key, JsonValue::from(value))),
-                        });
-                    match value {
-                        Some((key, value)) => {
-                            pairs.insert(key.to_string(), value);
-                        }
-                        None => {
-                            problems.add(
-                                option.name,
-                                texts.with("field-not-a-pair", &[("text", pair)]),
-                            );
-                            break;
-                        }
+                match pairs(texts, option.kind == Kind::NumberPairs, text) {
+                    Ok(pairs) => JsonValue::Object(pairs),
+                    Err(problem) => {
+                        problems.add(option.name, problem);
+                        continue;
                     }
                 }
-                JsonValue::Object(pairs)
             }
             Kind::Numbers => {
                 let numbers: Result<Vec<u32>, _> = text
@@ -674,20 +697,40 @@ mod tests {
         let options: ReserveOptions = options_from(
             &Texts::of(Some("fr")),
             RESERVE_OPTIONS,
-            &sent(&[("exposure", "2025Q2 = 1 250 000,50;\n2025Q3=900000")]),
+            &sent(&[("exposure", "2025Q2 = 1 250 000,50;\n2025Q3=900\u{202f}000")]),
         )
         .unwrap();
         let exposure = options.exposure.unwrap();
         assert_eq!(exposure["2025Q2"], 1_250_000.5);
         assert_eq!(exposure["2025Q3"], 900_000.0);
-        for wrong in ["2025Q2", "2025Q2=", "=12", "2025Q2=lots"] {
+        let options: ReserveOptions = options_from(
+            &Texts::of(Some("en")),
+            RESERVE_OPTIONS,
+            &sent(&[("exposure", "2025Q2=900,000; 2025Q3=1,250,000.50")]),
+        )
+        .unwrap();
+        let exposure = options.exposure.unwrap();
+        assert_eq!(
+            exposure["2025Q2"], 900_000.0,
+            "a thousands comma in English"
+        );
+        assert_eq!(exposure["2025Q3"], 1_250_000.5);
+        for (wrong, said) in [
+            ("2025Q2", "is not KEY=VALUE"),
+            ("2025Q2=", "is not KEY=VALUE"),
+            ("=12", "is not KEY=VALUE"),
+            ("2025Q2=lots", "“lots” is not a number"),
+            ("2025Q2=1.2.3", "“1.2.3” is not a number"),
+            ("2025Q2=1; 2025Q2=2", "2025Q2 is given twice"),
+        ] {
             let problems = options_from::<ReserveOptions>(
                 &Texts::of(None),
                 RESERVE_OPTIONS,
                 &sent(&[("exposure", wrong)]),
             )
             .unwrap_err();
-            assert!(problems.of("exposure").is_some(), "{wrong}");
+            let problem = problems.of("exposure").unwrap_or_default();
+            assert!(problem.contains(said), "{wrong}: {problem}");
         }
         let options: carepool_service::experience::ExperienceOptions = options_from(
             &Texts::of(None),

@@ -541,12 +541,13 @@ async fn cover_of(
     Ok(Some(registry.cover_status(member, day).await?))
 }
 
-/// A reason in the reader's language (the core's English for one stored before reasons had
-/// words).
-fn said(texts: &Texts, reason: &Reason, currency: Option<&str>) -> String {
-    texts
-        .say("reason", &reason.words, currency)
-        .unwrap_or_else(|| reason.message.clone())
+/// A reason in the reader's language, or the core's English (marked as English for screen
+/// readers) for one stored before reasons had words.
+fn said(texts: &Texts, reason: &Reason, currency: Option<&str>) -> Markup {
+    match texts.say("reason", &reason.words, currency) {
+        Some(sentence) => html! { (sentence) },
+        None => html! { span lang="en" { (reason.message) } },
+    }
 }
 
 fn cover_panel(texts: &Texts, cover: &CoverStatus, currency: Option<&str>) -> Markup {

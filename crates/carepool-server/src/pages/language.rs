@@ -319,7 +319,7 @@ mod tests {
         let said = french.say("reason", &cut, Some("XOF")).unwrap();
         assert_eq!(
             said,
-            "réduit de 1\u{202f}500,50 XOF : au-dessus du tarif de la prestation CONS au niveau \
+            "montant réduit de 1\u{202f}500,50 XOF : au-dessus du tarif de la prestation CONS au niveau \
              hospital (2 × 2\u{202f}500,00 XOF demandés, tarif de 1\u{202f}749,75 XOF l'unité)"
         );
         let share = Words::new(
@@ -333,6 +333,45 @@ mod tests {
         assert_eq!(
             said,
             "le membre paie -10,00 XOF : un ticket modérateur de 12,50 %"
+        );
+        let ages = |max| {
+            Words::new(
+                "age_restriction",
+                [
+                    ("service", Figure::text("Antenatal visit")),
+                    ("min", Figure::Count(15)),
+                    ("max", max),
+                    ("age", Figure::Count(12)),
+                ],
+            )
+        };
+        assert_eq!(
+            french
+                .say("reason", &ages(Figure::text("any")), None)
+                .unwrap(),
+            "la prestation Antenatal visit est réservée aux patients de 15 ans et plus ; \
+             âge du patient : 12"
+        );
+        assert_eq!(
+            french
+                .say("reason", &ages(Figure::Count(49)), None)
+                .unwrap(),
+            "la prestation Antenatal visit est réservée aux patients de 15 à 49 ans ; \
+             âge du patient : 12"
+        );
+        // A value the catalogue does not know is said as it is, not as another one.
+        let exempt = Words::new(
+            "exempt",
+            [
+                ("category", Figure::text("Maternity")),
+                ("group", Figure::text("elderly")),
+            ],
+        );
+        assert!(
+            french
+                .say("reason", &exempt, None)
+                .unwrap()
+                .ends_with("(elderly)")
         );
         // Stored before reasons had words, or a figure missing: the caller keeps the English.
         assert_eq!(french.say("reason", &Words::default(), None), None);

@@ -457,7 +457,8 @@ impl<'a> LineCheck<'a> {
             let covered = match category.settings.as_slice() {
                 [CareSetting::Inpatient] => "inpatient",
                 [CareSetting::Outpatient] => "outpatient",
-                _ => "both",
+                // Both settings would cover this one: the category covers none.
+                _ => "none",
             };
             return Some((
                 R::CategoryNotCovered,
@@ -540,29 +541,20 @@ impl<'a> LineCheck<'a> {
         if let Some(sex) = item.sex
             && member.sex != sex
         {
+            let sex = match sex {
+                Sex::Female => "female",
+                Sex::Male => "male",
+            };
             return Some((
                 R::SexRestriction,
                 words(
                     "sex_restriction",
                     [
                         ("service", Figure::text(&item.description)),
-                        (
-                            "sex",
-                            Figure::text(match sex {
-                                Sex::Female => "female",
-                                Sex::Male => "male",
-                            }),
-                        ),
+                        ("sex", Figure::text(sex)),
                     ],
                 ),
-                format!(
-                    "{} is for {} patients only",
-                    item.description,
-                    match sex {
-                        Sex::Female => "female",
-                        Sex::Male => "male",
-                    }
-                ),
+                format!("{} is for {sex} patients only", item.description),
             ));
         }
         let age = age_on(member.birth_date, date);

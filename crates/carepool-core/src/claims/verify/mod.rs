@@ -502,10 +502,7 @@ impl CategoryRules<'_> {
                         format!(
                             "cut by {}: {} limit for {} ({} per coverage year from {}{}) reached; {} was left",
                             cut.grouped(),
-                            match limit.per {
-                                crate::scheme::LimitUnit::Family => "family",
-                                crate::scheme::LimitUnit::Member => "member",
-                            },
+                            limit.per.as_str(),
                             category.name,
                             limit.amount.grouped(),
                             self.found.year_start,
