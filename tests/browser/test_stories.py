@@ -11,13 +11,14 @@ from playwright.sync_api import expect
 from conftest import ROOT
 
 LOCALES = ROOT / "crates" / "carepool-server" / "locales"
+EXAMPLES = ROOT / "examples"
 # What the reviewer writes is theirs: English on every page, whoever reads it.
 REVIEWERS_NOTE = "ten days is long for a minor operation: eight paid"
 
 
 def scheme_words():
-    """The names and descriptions the example scheme's files give (in English): the scheme's
-    words, shown as written whatever the reader's language."""
+    """The names and descriptions the example scheme's and projection's files give (in
+    English): their words, shown as written whatever the reader's language."""
     found = []
 
     def walk(value):
@@ -32,13 +33,17 @@ def scheme_words():
 
     folder = ROOT / "examples" / "mutual"
     walk(tomllib.loads((folder / "scheme.toml").read_text()))
+    # The projection's assumptions name their lines and stress scenarios.
+    walk(tomllib.loads((ROOT / "examples" / "projection" / "inpatient.toml").read_text()))
     with open(folder / "tariff.csv", newline="") as tariff:
         found.extend(row["description"] for row in csv.DictReader(tariff))
     return sorted(found, key=len, reverse=True)
 
 
 # Words that are data, not the pages' own: left out of the check for English.
-DATA_WORDS = [REVIEWERS_NOTE, *scheme_words()]
+# The experience study's factors by the codes its form and settings take, in every language.
+FACTOR_CODES = ["age, sex, area, duration", "sex=F; area=rural"]
+DATA_WORDS = [REVIEWERS_NOTE, *FACTOR_CODES, *scheme_words()]
 
 
 def test_enrolment_officer_finds_enrols_and_is_refused_an_ineligible_member(visit):
@@ -214,11 +219,15 @@ def english_words():
         return [part.strip(" :;,.()") for part in parts]
 
     english, french = messages(LOCALES / "en.ftl"), messages(LOCALES / "fr.ftl")
+    # A word French uses too ("active", "total") is no sign of English on its own.
+    french_words = {
+        word.lower() for lines in french.values() for line in lines for word in re.findall(r"[\w-]+", line)
+    }
     found = set()
     for id, lines in english.items():
         said = " ".join(french.get(id, []))
         if len(lines) == 1 and "{" not in lines[0]:
-            if said != lines[0] and len(lines[0]) > 3:
+            if said != lines[0] and len(lines[0]) > 3 and lines[0].lower() not in french_words:
                 found.add(lines[0])
             continue
         for line in lines:
@@ -230,10 +239,17 @@ def english_words():
 
 def speaks_french(visitor, path, english):
     """Opens `path` and checks that its page is French through and through."""
-    page = visitor.open(path)
+    return is_french(visitor.open(path), english)
+
+
+def is_french(page, english):
+    """Checks that the page open is French through and through."""
+    path = page.url
     text = page.inner_text("body")
     for words in DATA_WORDS:
         text = text.replace(words, "")
+    # A model's coefficients and terms are named by codes: FACTOR=LEVEL (area=urban).
+    text = re.sub(r"[\w-]+=[\w+-]+", "", text)
     # Whole words only: a reason's code (member_pending) is a code, not English.
     left = [words for words in english if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text)]
     assert not left, f"{path} ({page.url}) still speaks English: {left}: {text}"
@@ -310,3 +326,17 @@ def test_the_pages_of_every_story_speak_french(visit):
     for path in ["/analysis/reserve", "/analysis/experience", "/analysis/projection"]:
         speaks_french(ousmane, path, english)
         ousmane.check(path.rsplit("/", 1)[1])
+    # The reports themselves: labels, notes and settings, the figures written the French way.
+    for path, name in [
+        ("/analysis/reserve?run=1&method=chain-ladder&valuation=2025-12-31", "rapport-provisions"),
+        ("/analysis/experience?run=1&from=2025-01-01&to=2025-12-31", "rapport-experience"),
+    ]:
+        page = speaks_french(ousmane, path, english)
+        expect(page.locator("section.report")).to_be_visible()
+        ousmane.check(name)
+    page = ousmane.open("/analysis/projection")
+    page.locator("textarea[name=assumptions]").fill((EXAMPLES / "projection" / "inpatient.toml").read_text())
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("section.report")).to_be_visible()
+    is_french(page, english)
+    ousmane.check("rapport-projection")

@@ -7,6 +7,7 @@ use crate::chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 use crate::expected::{Apriori, ExpectedLoss, ExpectedLossError};
 use crate::mack::{Mack, MackError, SigmaRule};
 use crate::triangle::Triangle;
+use carepool_core::words::{Figure, Sentence, Words};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -113,10 +114,10 @@ pub struct Reserve {
     pub total: OriginReserve,
     pub triangle: TriangleTables,
     /// How to read the results: what the reserve covers, and the conventions used.
-    pub notes: Vec<String>,
+    pub notes: Vec<Sentence>,
     /// What in the data makes the results doubtful, with the reason: a cumulative triangle
     /// that falls, claims paid without a paid date.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Sentence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -420,24 +421,43 @@ impl ReserveStudy {
         }
     }
 
-    fn notes(&self, claims_known: bool) -> Vec<String> {
-        let mut notes = vec![match (self.development, claims_known) {
-            (Development::Reported, true) => "Development by reported date: the reserve is the IBNR; the claims reported but not paid (RBNP) come from the claims themselves, and the total still to pay is IBNR + RBNP.".to_string(),
-            (Development::Reported, false) => "Development by reported date: the reserve is the IBNR.".to_string(),
-            (Development::Paid, true) => "Development by paid date: the reserve is everything still to pay; RBNP comes from the claims themselves, and IBNR is the reserve less RBNP.".to_string(),
-            (Development::Paid, false) => "Development by paid date: the reserve is everything still to pay, IBNR and RBNP together; a triangle alone cannot tell them apart.".to_string(),
-        }];
-        notes.push(match self.method {
-            Method::Mack(rule) => format!(
-                "Standard errors: Mack (1993), with the last development's sigma filled by {}.",
-                match rule {
-                    SigmaRule::Mack => "Mack's rule, min(σ⁴ₙ₋₁/σ²ₙ₋₂, σ²ₙ₋₂, σ²ₙ₋₁)",
-                    SigmaRule::LogLinear => "log-linear extrapolation of the estimated sigmas",
-                }
+    fn notes(&self, claims_known: bool) -> Vec<Sentence> {
+        let (id, what) = match (self.development, claims_known) {
+            (Development::Reported, true) => (
+                "reserve-reported-with-claims",
+                "Development by reported date: the reserve is the IBNR; the claims reported but not paid (RBNP) come from the claims themselves, and the total still to pay is IBNR + RBNP.",
             ),
-            _ => "Standard errors: given by the mack method only.".to_string(),
-        });
-        notes
+            (Development::Reported, false) => (
+                "reserve-reported",
+                "Development by reported date: the reserve is the IBNR.",
+            ),
+            (Development::Paid, true) => (
+                "reserve-paid-with-claims",
+                "Development by paid date: the reserve is everything still to pay; RBNP comes from the claims themselves, and IBNR is the reserve less RBNP.",
+            ),
+            (Development::Paid, false) => (
+                "reserve-paid",
+                "Development by paid date: the reserve is everything still to pay, IBNR and RBNP together; a triangle alone cannot tell them apart.",
+            ),
+        };
+        let (errors_id, errors) = match self.method {
+            Method::Mack(SigmaRule::Mack) => (
+                "mack-sigma-mack",
+                "Standard errors: Mack (1993), with the last development's sigma filled by Mack's rule, min(σ⁴ₙ₋₁/σ²ₙ₋₂, σ²ₙ₋₂, σ²ₙ₋₁).",
+            ),
+            Method::Mack(SigmaRule::LogLinear) => (
+                "mack-sigma-log-linear",
+                "Standard errors: Mack (1993), with the last development's sigma filled by log-linear extrapolation of the estimated sigmas.",
+            ),
+            _ => (
+                "standard-errors-mack-only",
+                "Standard errors: given by the mack method only.",
+            ),
+        };
+        vec![
+            Sentence::new(Words::new(id, []), what),
+            Sentence::new(Words::new(errors_id, []), errors),
+        ]
     }
 }
 
@@ -456,7 +476,7 @@ impl Reserve {
 /// The latest origins with nothing known at all: the valuation date is most likely after the
 /// data's end (an extract taken earlier, a database not yet fed), and their reserve of 0 says
 /// nothing.
-fn empty_origins_warning(rows: &[OriginReserve]) -> Option<String> {
+fn empty_origins_warning(rows: &[OriginReserve]) -> Option<Sentence> {
     let empty: Vec<&str> = rows
         .iter()
         .rev()
@@ -467,19 +487,35 @@ fn empty_origins_warning(rows: &[OriginReserve]) -> Option<String> {
     if empty.len() == rows.len() {
         return None;
     }
-    let origins = match empty.len() {
-        1 => format!("Origin {last} has"),
-        n => format!("The last {n} origins, {first} to {last}, have"),
+    let (words, origins) = match empty.len() {
+        1 => (
+            Words::new("empty-origin", [("origin", Figure::text(*last))]),
+            format!("Origin {last} has"),
+        ),
+        n => (
+            Words::new(
+                "empty-origins",
+                [
+                    ("count", Figure::Count(n as i64)),
+                    ("first", Figure::text(*first)),
+                    ("last", Figure::text(*last)),
+                ],
+            ),
+            format!("The last {n} origins, {first} to {last}, have"),
+        ),
     };
-    Some(format!(
-        "{origins} nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); their reserve of 0 is not an estimate."
+    Some(Sentence::new(
+        words,
+        format!(
+            "{origins} nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); their reserve of 0 is not an estimate."
+        ),
     ))
 }
 
 /// A cumulative triangle only rises, unless claims are recovered: one that falls in many cells,
 /// or gives an origin a negative reserve, is most likely each period's own values read as
 /// cumulative.
-fn falling_warning(triangle: &Triangle, rows: &[OriginReserve]) -> Option<String> {
+fn falling_warning(triangle: &Triangle, rows: &[OriginReserve]) -> Option<Sentence> {
     let (mut steps, mut falls) = (0, 0);
     for i in 0..triangle.origins().len() {
         for pair in triangle.row(i).windows(2) {
@@ -501,14 +537,21 @@ fn falling_warning(triangle: &Triangle, rows: &[OriginReserve]) -> Option<String
     let mut warning = format!(
         "The cumulative values fall in {falls} of the triangle's {steps} development steps"
     );
-    if !negative.is_empty() {
-        warning += &format!(
-            ", and the reserve of origin(s) {} is negative",
-            negative.join(", ")
-        );
-    }
+    let mut figures = vec![
+        ("falls", Figure::Count(falls)),
+        ("steps", Figure::Count(steps)),
+    ];
+    let id = match negative.is_empty() {
+        true => "falling",
+        false => {
+            let origins = negative.join(", ");
+            warning += &format!(", and the reserve of origin(s) {origins} is negative");
+            figures.push(("origins", Figure::Text(origins)));
+            "falling-negative"
+        }
+    };
     warning += ": a cumulative triangle only rises unless claims are recovered. If the values are each period's own, read the triangle as incremental.";
-    Some(warning)
+    Some(Sentence::new(Words::new(id, figures), warning))
 }
 
 #[cfg(test)]
@@ -526,6 +569,10 @@ mod tests {
         }
     }
 
+    fn english(sentences: &[Sentence]) -> Vec<&str> {
+        sentences.iter().map(|s| s.english.as_str()).collect()
+    }
+
     /// The small triangle's own values per period, read as if cumulative: it falls, and an
     /// origin's reserve comes out negative; the warning says both and what to do.
     #[test]
@@ -533,7 +580,7 @@ mod tests {
         let right = study(Method::ChainLadder, Development::Reported)
             .fit(&small(), None)
             .unwrap();
-        assert_eq!(right.warnings, Vec::<String>::new());
+        assert!(right.warnings.is_empty());
         let incremental = Triangle::new(
             vec!["2023".into(), "2024".into(), "2025".into()],
             vec![vec![100.0, 100.0, 40.0], vec![200.0, 100.0], vec![50.0]],
@@ -544,10 +591,22 @@ mod tests {
             .unwrap();
         assert!(wrong.total.reserve < 0.0);
         assert_eq!(
-            wrong.warnings,
+            english(&wrong.warnings),
             [
                 "The cumulative values fall in 2 of the triangle's 3 development steps, and the reserve of origin(s) 2024, 2025 is negative: a cumulative triangle only rises unless claims are recovered. If the values are each period's own, read the triangle as incremental."
             ]
+        );
+        // The same warning in words another language can say.
+        assert_eq!(
+            wrong.warnings[0].words,
+            Words::new(
+                "falling-negative",
+                [
+                    ("falls", Figure::Count(2)),
+                    ("steps", Figure::Count(3)),
+                    ("origins", Figure::text("2024, 2025")),
+                ],
+            )
         );
     }
 
@@ -564,15 +623,26 @@ mod tests {
             .fit(&late, None)
             .unwrap();
         assert_eq!(
-            fit.warnings,
+            english(&fit.warnings),
             [
                 "The last 2 origins, 2024 to 2025, have nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); their reserve of 0 is not an estimate."
             ]
         );
+        assert_eq!(
+            fit.warnings[0].words,
+            Words::new(
+                "empty-origins",
+                [
+                    ("count", Figure::Count(2)),
+                    ("first", Figure::text("2024")),
+                    ("last", Figure::text("2025")),
+                ],
+            )
+        );
         let fit = study(Method::ChainLadder, Development::Reported)
             .fit(&small(), Some(&known()))
             .unwrap();
-        assert_eq!(fit.warnings, Vec::<String>::new());
+        assert!(fit.warnings.is_empty());
     }
 
     /// A negative reserve from a tail below 1, with nothing falling, is the factors' doing, and
@@ -583,11 +653,11 @@ mod tests {
         shrinking.chain_ladder.tail = 0.5;
         let fit = shrinking.fit(&small(), None).unwrap();
         assert!(fit.total.reserve < 0.0);
-        assert_eq!(fit.warnings, Vec::<String>::new());
+        assert!(fit.warnings.is_empty());
         let from_claims = study(Method::ChainLadder, Development::Reported)
             .fit(&small(), Some(&known()))
             .unwrap();
-        assert_eq!(from_claims.warnings, Vec::<String>::new());
+        assert!(from_claims.warnings.is_empty());
     }
 
     fn known() -> Known {
@@ -629,7 +699,7 @@ mod tests {
         let alone = paid.fit(&small(), None).unwrap();
         assert_eq!(alone.origins[2].ibnr, None);
         assert_eq!(alone.total.rbnp, None);
-        assert!(alone.notes[0].contains("cannot tell them apart"));
+        assert!(alone.notes[0].english.contains("cannot tell them apart"));
     }
 
     #[test]
@@ -648,7 +718,7 @@ mod tests {
             .fit(&triangle, None)
             .unwrap();
         assert_eq!(reserve.sigma_rule, Some("log-linear"));
-        assert!(reserve.notes[1].contains("log-linear"));
+        assert!(reserve.notes[1].english.contains("log-linear"));
         assert!(reserve.total.standard_error.unwrap() > 0.0);
         assert_eq!(reserve.origins[0].standard_error, Some(0.0));
     }

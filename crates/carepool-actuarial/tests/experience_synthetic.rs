@@ -307,5 +307,9 @@ fn the_glm_recovers_the_relativities_by_age_sex_area_and_duration() {
         );
         check("severity", severity, "duration", label, 1.0);
     }
-    assert_eq!(experience.glm.notes, Vec::<String>::new());
+    assert!(
+        experience.glm.notes.is_empty(),
+        "{:?}",
+        experience.glm.notes
+    );
 }

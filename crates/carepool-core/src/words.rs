@@ -52,9 +52,45 @@ impl Words {
     }
 }
 
+/// A sentence written in English with its words for the other languages. It is serialized as
+/// its English: a study's JSON keeps its notes and warnings as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub english: String,
+    pub words: Words,
+}
+
+impl Sentence {
+    pub fn new(words: Words, english: impl Into<String>) -> Sentence {
+        Sentence {
+            english: english.into(),
+            words,
+        }
+    }
+}
+
+impl std::fmt::Display for Sentence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl Serialize for Sentence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.english)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_is_serialized_as_its_english() {
+        let sentence = Sentence::new(Words::new("silent", [("n", Figure::Count(2))]), "Two.");
+        assert_eq!(serde_json::to_string(&sentence).unwrap(), "\"Two.\"");
+        assert_eq!(sentence.to_string(), "Two.");
+    }
 
     #[test]
     fn a_percent_keeps_its_two_decimals() {

@@ -7,6 +7,7 @@ use carepool_actuarial::GlmFit;
 use carepool_actuarial::Named;
 use carepool_actuarial::experience::{Experience, Factor, OneWay, Rates};
 use carepool_core::Money;
+use carepool_core::words::{Figure, Sentence, Words};
 
 fn number(value: Option<f64>, decimals: u8) -> Cell {
     value.map_or(Cell::Empty, |v| Cell::Number(v, decimals))
@@ -69,6 +70,7 @@ fn rates_table(
     ReportTable {
         name: name.into(),
         title: title.into(),
+        facts: Vec::new(),
         header: strings(labels)
             .into_iter()
             .chain(strings(&RATE_HEADER))
@@ -90,11 +92,11 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
     let glm = &experience.glm;
     for (name, fit) in [("frequency", &glm.frequency), ("severity", &glm.severity)] {
         if let Some(fit) = fit {
-            tables.push(coefficients(
-                &format!("glm_{name}"),
-                &format!("GLM, {name}"),
-                fit,
-            ));
+            let title = match name {
+                "frequency" => "GLM, frequency",
+                _ => "GLM, severity",
+            };
+            tables.push(coefficients(&format!("glm_{name}"), title, fit));
         }
     }
     tables.extend([
@@ -110,7 +112,8 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
     let rates = &summary.rates;
     let amount = |value: Option<f64>| value.map_or(Cell::Empty, Cell::Amount);
     Report {
-        title: format!("Experience study, {} to {}", settings.from, settings.to),
+        // The dates are the facts' first two.
+        title: "Experience study".into(),
         headline: vec![
             ("member-years".into(), Cell::Number(rates.exposure, 1)),
             ("claims".into(), Cell::Number(rates.claims as f64, 0)),
@@ -146,6 +149,7 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
                 grouped(settings.claims_given as f64, 0),
             ),
         ],
+        warnings: Vec::new(),
         notes,
         tables,
         charts: charts(experience),
@@ -280,9 +284,9 @@ fn one_way(one_way: &OneWay) -> ReportTable {
         })
         .collect();
     let name = one_way.factor.name();
-    rates_table(
+    let mut table = rates_table(
         &format!("relativities_{name}"),
-        &format!("One-way relativities by {name} (base {})", one_way.base),
+        &format!("One-way relativities by {name}"),
         &[name],
         &[
             "incidence relativity",
@@ -291,7 +295,9 @@ fn one_way(one_way: &OneWay) -> ReportTable {
             "risk cost relativity",
         ],
         rows,
-    )
+    );
+    table.facts = vec![("base level".into(), one_way.base.clone())];
+    table
 }
 
 /// A fitted GLM's coefficients with their standard errors and, with a log link, relativities
@@ -312,20 +318,9 @@ pub fn coefficients(name: &str, title: &str, fit: &GlmFit) -> ReportTable {
             ]
         })
         .collect();
-    let title = format!(
-        "{title}: {} with a {} link; deviance {:.4} on {} degrees of freedom (null {:.4} on {}), dispersion {:.6}, AIC {:.2}",
-        fit.family.name(),
-        fit.link.name(),
-        fit.deviance,
-        fit.df_residual,
-        fit.null_deviance,
-        fit.df_null,
-        fit.dispersion,
-        fit.aic
-    );
-    ReportTable::new(
+    let mut table = ReportTable::new(
         name,
-        &title,
+        title,
         &[
             "coefficient",
             "estimate",
@@ -336,7 +331,19 @@ pub fn coefficients(name: &str, title: &str, fit: &GlmFit) -> ReportTable {
             "upper 95%",
         ],
         rows,
-    )
+    );
+    // The fit's measures, as R's summary gives them.
+    table.facts = vec![
+        ("family".into(), fit.family.name().into()),
+        ("link".into(), fit.link.name().into()),
+        ("deviance".into(), format!("{:.4}", fit.deviance)),
+        ("degrees of freedom".into(), fit.df_residual.to_string()),
+        ("null deviance".into(), format!("{:.4}", fit.null_deviance)),
+        ("null degrees of freedom".into(), fit.df_null.to_string()),
+        ("dispersion".into(), format!("{:.6}", fit.dispersion)),
+        ("AIC".into(), format!("{:.2}", fit.aic)),
+    ];
+    table
 }
 
 fn locations(experience: &Experience) -> ReportTable {
@@ -507,11 +514,8 @@ fn charts(experience: &Experience) -> Vec<BarChart> {
     for factor in [Factor::Age, Factor::Sex] {
         if let Some(one_way) = experience.relativities.iter().find(|o| o.factor == factor) {
             charts.push(BarChart {
-                title: format!(
-                    "Incidence relativity by {} (base {} = 1)",
-                    factor.name(),
-                    one_way.base
-                ),
+                // The base level is the one at 1, and the relativities' table names it.
+                title: format!("Incidence relativity by {}", factor.name()),
                 categories: one_way.levels.iter().map(|l| l.level.clone()).collect(),
                 series: vec![(
                     "incidence relativity".into(),
@@ -571,10 +575,22 @@ pub fn glm_report(fit: &GlmFit, data: &str) -> Report {
             ("AIC".into(), format!("{:.4}", fit.aic)),
             ("iterations".into(), fit.iterations.to_string()),
         ],
+        warnings: Vec::new(),
         notes: fit
             .factors
             .iter()
-            .map(|f| format!("{}: base level {} (relativity 1)", f.factor, f.base))
+            .map(|f| {
+                Sentence::new(
+                    Words::new(
+                        "glm-base-level",
+                        [
+                            ("factor", Figure::text(&f.factor)),
+                            ("base", Figure::text(&f.base)),
+                        ],
+                    ),
+                    format!("{}: base level {} (relativity 1)", f.factor, f.base),
+                )
+            })
             .collect(),
         tables: vec![coefficients("coefficients", "Coefficients", fit)],
         charts: vec![],

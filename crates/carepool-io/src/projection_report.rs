@@ -4,6 +4,12 @@
 
 use crate::report::{BarChart, Cell, Report, ReportTable};
 use carepool_actuarial::stress::StressTests;
+use carepool_core::words::{Sentence, Words};
+
+/// A note of the report's own, said by `id` in other languages.
+fn note(id: &str, english: &str) -> Sentence {
+    Sentence::new(Words::new(id, []), english)
+}
 
 fn number(value: f64, decimals: u8) -> Cell {
     Cell::Number(value, decimals)
@@ -20,25 +26,56 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
     Report {
         title: "Projection: premium adequacy and stress tests".into(),
         headline: vec![
-            ("level premium per member".into(), Cell::Amount(projection.level_premium_per_member)),
+            (
+                "level premium per member".into(),
+                Cell::Amount(projection.level_premium_per_member),
+            ),
             ("lowest under the stress tests".into(), Cell::Amount(low)),
             ("highest under the stress tests".into(), Cell::Amount(high)),
-            ("level premium per family".into(), Cell::Amount(projection.level_premium_per_family)),
-            ("reserve refunded at the end".into(), Cell::Amount(projection.refund)),
+            (
+                "level premium per family".into(),
+                Cell::Amount(projection.level_premium_per_family),
+            ),
+            (
+                "reserve refunded at the end".into(),
+                Cell::Amount(projection.refund),
+            ),
             ("reserve retained".into(), Cell::Amount(projection.retained)),
         ],
         currency: currency.map(str::to_string),
-        facts: vec![("contract years".into(), projection.reserve.len().to_string())],
+        facts: vec![(
+            "contract years".into(),
+            projection.reserve.len().to_string(),
+        )],
+        warnings: Vec::new(),
         notes: vec![
-            "Each base-table line is projected year by year, incidence and average cost apart, each year centred on its middle; the premium is risk cost / (1 - expense share) + contingency x risk cost.".into(),
-            "The level premium averages the contract years' premiums with the members (families) expected each year as weights; the reserve it builds is rolled forward with the investment return (cash flows mid-year).".into(),
-            "A premium is never the answer alone: the stress tests give its range.".into(),
+            note(
+                "projection-lines",
+                "Each base-table line is projected year by year, incidence and average cost apart, each year centred on its middle; the premium is risk cost / (1 - expense share) + contingency x risk cost.",
+            ),
+            note(
+                "projection-level",
+                "The level premium averages the contract years' premiums with the members (families) expected each year as weights; the reserve it builds is rolled forward with the investment return (cash flows mid-year).",
+            ),
+            note(
+                "projection-range",
+                "A premium is never the answer alone: the stress tests give its range.",
+            ),
         ],
         tables: vec![
             ReportTable::new(
                 "years",
                 "Premium by year",
-                &["year", "members", "families", "risk cost per member", "risk cost per family", "expense share", "premium per member", "premium per family"],
+                &[
+                    "year",
+                    "members",
+                    "families",
+                    "risk cost per member",
+                    "risk cost per family",
+                    "expense share",
+                    "premium per member",
+                    "premium per family",
+                ],
                 years
                     .iter()
                     .map(|y| {
@@ -58,7 +95,13 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
             ReportTable::new(
                 "lines",
                 "Projected base table, every year",
-                &["year", "line", "incidence per 1,000", "average cost", "risk cost per member"],
+                &[
+                    "year",
+                    "line",
+                    "incidence per 1,000",
+                    "average cost",
+                    "risk cost per member",
+                ],
                 years
                     .iter()
                     .flat_map(|y| {
@@ -77,7 +120,15 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
             ReportTable::new(
                 "reserve",
                 "Reserve over the contract at the level premium",
-                &["year", "opening", "premium income", "claims", "expenses", "investment income", "closing"],
+                &[
+                    "year",
+                    "opening",
+                    "premium income",
+                    "claims",
+                    "expenses",
+                    "investment income",
+                    "closing",
+                ],
                 projection
                     .reserve
                     .iter()
@@ -97,7 +148,15 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
             ReportTable::new(
                 "stress",
                 "Stress tests: level premium against the base",
-                &["scenario", "level premium per member", "change", "change share", "level premium per family", "change per family", "change share per family"],
+                &[
+                    "scenario",
+                    "level premium per member",
+                    "change",
+                    "change share",
+                    "level premium per family",
+                    "change per family",
+                    "change share per family",
+                ],
                 stress
                     .iter()
                     .map(|r| {
@@ -117,9 +176,12 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
         charts: vec![
             BarChart {
                 title: "Premium per member by year".into(),
-                categories: years.iter().map(|y| format!("year {}", y.year)).collect(),
+                categories: years.iter().map(|y| y.year.to_string()).collect(),
                 series: vec![
-                    ("risk cost".into(), years.iter().map(|y| y.risk_cost_per_member).collect()),
+                    (
+                        "risk cost".into(),
+                        years.iter().map(|y| y.risk_cost_per_member).collect(),
+                    ),
                     (
                         "loadings".into(),
                         years
@@ -131,12 +193,14 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
                 decimals: 2,
             },
             BarChart {
-                title: format!(
-                    "Stress tests: change of the level premium per family against {}",
-                    crate::report::grouped(projection.level_premium_per_family, 2)
-                ),
+                // The base's level premium is the headline's.
+                title: "Stress tests: change of the level premium per family against the base"
+                    .into(),
                 categories: stress.iter().map(|r| r.scenario.clone()).collect(),
-                series: vec![("change".into(), stress.iter().map(|r| r.family_change).collect())],
+                series: vec![(
+                    "change".into(),
+                    stress.iter().map(|r| r.family_change).collect(),
+                )],
                 decimals: 2,
             },
         ],
@@ -172,19 +236,37 @@ pub fn costing_report(
         headline: last
             .map(|r| {
                 vec![
-                    ("cost in the last year".to_string(), Cell::Amount(r.total_cost)),
+                    (
+                        "cost in the last year".to_string(),
+                        Cell::Amount(r.total_cost),
+                    ),
                     ("its share of GDP".into(), Cell::Share(r.share_of_gdp)),
-                    ("financing gap in the last year".into(), Cell::Amount(r.financing_gap)),
+                    (
+                        "financing gap in the last year".into(),
+                        Cell::Amount(r.financing_gap),
+                    ),
                 ]
             })
             .unwrap_or_default(),
         currency: currency.map(str::to_string),
         facts: last
-            .map(|r| vec![("horizon".to_string(), format!("{} to {}", rows[0].year, r.year))])
+            .map(|r| {
+                vec![(
+                    "horizon".to_string(),
+                    format!("{}–{}", rows[0].year, r.year),
+                )]
+            })
             .unwrap_or_default(),
+        warnings: Vec::new(),
         notes: vec![
-            "Cost = people covered x cost per covered person of each benefit (its first-year average, moved by the population's mix and by medical prices: general inflation and the medical excess).".into(),
-            "The financing gap is the cost less the revenue stated.".into(),
+            note(
+                "costing-cost",
+                "Cost = people covered x cost per covered person of each benefit (its first-year average, moved by the population's mix and by medical prices: general inflation and the medical excess).",
+            ),
+            note(
+                "costing-gap",
+                "The financing gap is the cost less the revenue stated.",
+            ),
         ],
         tables: vec![ReportTable::new(
             "costing",

@@ -5,6 +5,7 @@
 mod html;
 mod xlsx;
 
+use carepool_core::words::Sentence;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,17 +21,60 @@ pub struct Report {
     pub currency: Option<String>,
     /// The settings and basis of the study: ("method", "mack").
     pub facts: Vec<(String, String)>,
+    /// What makes the results doubtful, read first.
+    pub warnings: Vec<Sentence>,
     /// How to read the results.
-    pub notes: Vec<String>,
+    pub notes: Vec<Sentence>,
     pub tables: Vec<ReportTable>,
     pub charts: Vec<BarChart>,
 }
+
+/// Every note and warning a report may carry, by the id of its words and the figures it
+/// quotes: the engines' (reserve, experience study, GLM), the claims file's and the reports'
+/// own. A page says them from its catalogue (`note-ID`), which a test holds to this list.
+pub const NOTES: &[(&str, &[&str])] = &[
+    ("reserve-reported-with-claims", &[]),
+    ("reserve-reported", &[]),
+    ("reserve-paid-with-claims", &[]),
+    ("reserve-paid", &[]),
+    ("mack-sigma-mack", &[]),
+    ("mack-sigma-log-linear", &[]),
+    ("standard-errors-mack-only", &[]),
+    ("empty-origin", &["origin"]),
+    ("empty-origins", &["count", "first", "last"]),
+    ("falling", &["falls", "steps"]),
+    ("falling-negative", &["falls", "steps", "origins"]),
+    ("paid-without-date", &["file", "count"]),
+    ("exposure-days", &[]),
+    ("claims-incurred", &[]),
+    ("cost-owed", &[]),
+    ("factor-not-given", &["factor"]),
+    ("silent-period", &["last"]),
+    ("silent-periods", &["count", "first", "last"]),
+    ("study-ends-today", &["asked", "end"]),
+    ("study-ends-with-the-claims", &["asked", "end"]),
+    ("glm-factor-left-out", &["factor"]),
+    ("glm-unknown-left-out", &["years"]),
+    ("glm-aliased", &["model", "term"]),
+    ("glm-too-few", &["model", "parameters", "observations"]),
+    ("glm-not-converged", &["model", "iterations"]),
+    ("glm-no-data", &["model"]),
+    ("glm-not-fitted", &["model", "error"]),
+    ("glm-base-level", &["factor", "base"]),
+    ("projection-lines", &[]),
+    ("projection-level", &[]),
+    ("projection-range", &[]),
+    ("costing-cost", &[]),
+    ("costing-gap", &[]),
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportTable {
     /// A short name: the sheet's name, and the CSV file's suffix.
     pub name: String,
     pub title: String,
+    /// What the title leaves out: the base level of relativities, a model's fit.
+    pub facts: Vec<(String, String)>,
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub heat: Heat,
@@ -42,6 +86,7 @@ impl ReportTable {
         ReportTable {
             name: name.into(),
             title: title.into(),
+            facts: Vec::new(),
             header: header.iter().map(|h| h.to_string()).collect(),
             rows,
             heat: Heat::None,
@@ -328,6 +373,7 @@ fn write_csv(report: &Report, path: &Path) -> Result<Vec<PathBuf>, ReportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carepool_core::words::Words;
 
     #[test]
     fn a_report_goes_to_a_file_by_its_extension_or_to_standard_output_as_asked() {
@@ -364,11 +410,13 @@ mod tests {
             ],
             currency: Some("XOF".into()),
             facts: vec![("method".into(), "mack".into())],
-            notes: vec!["Read this first.".into()],
+            warnings: vec![Sentence::new(Words::new("doubt", []), "Doubt this.")],
+            notes: vec![Sentence::new(Words::new("read", []), "Read this first.")],
             tables: vec![
                 ReportTable {
                     name: "results".into(),
                     title: "Results".into(),
+                    facts: Vec::new(),
                     header: vec!["origin".into(), "ultimate".into()],
                     rows: vec![
                         vec![Cell::Text("2024".into()), Cell::Number(1234.5, 2)],
@@ -379,6 +427,7 @@ mod tests {
                 ReportTable {
                     name: "triangle".into(),
                     title: "Triangle".into(),
+                    facts: vec![("base".into(), "2024".into())],
                     header: vec!["origin".into(), "0".into(), "1".into()],
                     rows: vec![
                         vec![

@@ -4,6 +4,7 @@
 use crate::sheet::{FileError, Sheet};
 use carepool_actuarial::{ClaimDates, Period, Triangle};
 use carepool_core::claims::ClaimStatus;
+use carepool_core::words::{Figure, Sentence, Words};
 use carepool_service::RowProblem;
 use carepool_service::reserving::claim_dates;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -222,7 +223,7 @@ fn wide_rows(sheet: &mut Sheet) -> Result<Option<Cells>, FileError> {
 #[derive(Debug)]
 pub struct ClaimsExtract {
     pub claims: Vec<ClaimDates>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Sentence>,
 }
 
 /// Reads a claims extract: `incurred_date`, `received_date`, an optional `paid_date`, and the
@@ -301,9 +302,16 @@ pub fn read_claims_extract(path: &Path, amount_column: &str) -> Result<ClaimsExt
     }
     let mut warnings = Vec::new();
     if paid_without_date > 0 {
-        warnings.push(format!(
-            "{}: {paid_without_date} claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development.",
-            path.display()
+        let file = path.display().to_string();
+        warnings.push(Sentence::new(
+            Words::new(
+                "paid-without-date",
+                [
+                    ("file", Figure::text(&file)),
+                    ("count", Figure::Count(paid_without_date as i64)),
+                ],
+            ),
+            format!("{file}: {paid_without_date} claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development."),
         ));
     }
     sheet.finish(ClaimsExtract { claims, warnings })
@@ -448,7 +456,7 @@ mod tests {
              A/3,2025-01-07,2025-01-22,,rejected,70.00,0.00\n",
         );
         let extract = read_claims_extract(&export, "approved").unwrap();
-        assert_eq!(extract.warnings, Vec::<String>::new());
+        assert!(extract.warnings.is_empty());
         let claims = extract.claims;
         assert_eq!(claims.len(), 2, "the rejected claim is left out");
         assert_eq!(claims[0].amount, 80.0);
@@ -503,7 +511,7 @@ mod tests {
         assert_eq!(extract.claims.len(), 3);
         assert_eq!(extract.warnings.len(), 1);
         assert!(
-            extract.warnings[0].ends_with("claims.csv: 2 claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development."),
+            extract.warnings[0].english.ends_with("claims.csv: 2 claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development."),
             "{:?}",
             extract.warnings
         );

@@ -11,17 +11,14 @@ const FACTOR: u8 = 4;
 /// `currency` is the amounts' when known (a study of the database's claims).
 pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
     Report {
-        title: format!("Reserves: {}", method_title(reserve)),
+        title: title(reserve).into(),
         headline: headline(reserve),
         currency: currency
             .filter(|_| !reserve.counts_claims())
             .map(str::to_string),
         facts: facts(reserve),
-        // What makes the results doubtful is read first.
-        notes: (reserve.warnings.iter())
-            .map(|warning| format!("Warning: {warning}"))
-            .chain(reserve.notes.iter().cloned())
-            .collect(),
+        warnings: reserve.warnings.clone(),
+        notes: reserve.notes.clone(),
         tables: vec![
             results(reserve),
             factors(reserve),
@@ -61,7 +58,11 @@ pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
             categories: reserve.origins.iter().map(|o| o.origin.clone()).collect(),
             series: vec![
                 (
-                    format!("{} to date", reserve.development),
+                    match reserve.development {
+                        "paid" => "paid to date",
+                        _ => "reported to date",
+                    }
+                    .into(),
                     reserve.origins.iter().map(|o| o.latest).collect(),
                 ),
                 (
@@ -74,14 +75,14 @@ pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
     }
 }
 
-fn method_title(reserve: &Reserve) -> &'static str {
+/// The title names the method; whole, so that a catalogue can say it.
+fn title(reserve: &Reserve) -> &'static str {
     match reserve.method {
-        "chain-ladder" => "chain ladder",
-        "mack" => "chain ladder with Mack's standard errors",
-        "bf" => "Bornhuetter-Ferguson",
-        "benktander" => "Benktander",
-        "cape-cod" => "Cape Cod",
-        other => other,
+        "mack" => "Reserves: chain ladder with Mack's standard errors",
+        "bf" => "Reserves: Bornhuetter-Ferguson",
+        "benktander" => "Reserves: Benktander",
+        "cape-cod" => "Reserves: Cape Cod",
+        _ => "Reserves: chain ladder",
     }
 }
 
@@ -176,6 +177,7 @@ fn results(reserve: &Reserve) -> ReportTable {
     ReportTable {
         name: "results".into(),
         title: "Results by origin".into(),
+        facts: Vec::new(),
         header: std::iter::once("origin")
             .chain(shown.iter().map(|(name, _, _)| *name))
             .map(str::to_string)
@@ -206,10 +208,10 @@ fn factors(reserve: &Reserve) -> ReportTable {
                     Some(factor) => Cell::Number(*factor, FACTOR),
                     None => Cell::Number(reserve.tail, FACTOR),
                 };
-                let label = if k + 1 == lags {
-                    format!("{k} (tail)")
-                } else {
-                    k.to_string()
+                // The last factor to next is the tail's, from the last development on.
+                let label = match k + 1 == lags {
+                    true => "tail".to_string(),
+                    false => k.to_string(),
                 };
                 vec![
                     Cell::Text(label),
@@ -241,6 +243,7 @@ fn triangle_table(
     ReportTable {
         name: name.into(),
         title: title.into(),
+        facts: Vec::new(),
         header: std::iter::once("origin".to_string())
             .chain((0..columns).map(|k| k.to_string()))
             .collect(),

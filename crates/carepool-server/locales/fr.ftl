@@ -310,6 +310,7 @@ study-experience-title = Étude d'expérience
 study-run = Lancer l'étude
 study-settings = Paramètres et base de l'étude
 study-empty-table = Aucune ligne.
+study-warning = Attention :
 study-more-rows = Les { $shown } premières lignes sur { $rows } sont affichées ; les téléchargements les contiennent toutes.
 study-method = Méthode
 study-origin = Périodes d'origine
@@ -479,3 +480,258 @@ field-not-a-number = « { $text } » n'est pas un nombre.
 field-not-a-pair = « { $text } » n'est pas de la forme CLÉ=VALEUR.
 field-key-twice = { $key } est donné deux fois.
 field-not-an-amount = « { $text } » n'est pas un montant.
+
+## Le rapport d'une étude : ses libellés (report-, d'après leur anglais : voir Texts::label) et ses notes
+report-reserves-chain-ladder = Provisions : chain ladder
+report-reserves-chain-ladder-with-mack-s-standard-errors = Provisions : chain ladder avec les erreurs types de Mack
+report-reserves-bornhuetter-ferguson = Provisions : Bornhuetter-Ferguson
+report-reserves-benktander = Provisions : Benktander
+report-reserves-cape-cod = Provisions : Cape Cod
+report-results-by-origin = Résultats par origine
+report-development-factors = Facteurs de développement
+report-cumulative-triangle = Triangle cumulé
+report-incremental-triangle = Triangle incrémental
+report-link-ratios-coloured-within-each-development = Facteurs individuels (colorés au sein de chaque développement)
+report-ultimate-by-origin-known-to-date-and-still-to-come = Charge ultime par origine : connue à ce jour et encore à venir
+report-paid-to-date = payé à ce jour
+report-reported-to-date = déclaré à ce jour
+report-reserve = provision
+report-ultimate = charge ultime
+report-ibnr = IBNR
+report-rbnp = RBNP
+report-still-owed-ibnr-rbnp = reste dû (IBNR + RBNP)
+report-standard-error = erreur type
+report-cv = cv
+report-method = méthode
+report-valuation-date = date d'évaluation
+report-origin-period = période d'origine
+report-development = développement
+report-measure = mesure
+report-average = moyenne
+report-excluded-links = facteurs exclus
+report-tail-factor = facteur de queue
+report-last-sigma = dernier sigma
+report-loss-ratio = ratio sinistres sur primes
+report-iterations = itérations
+report-exposure = exposition
+report-latest = dernière valeur connue
+report-to-ultimate = vers l'ultime
+report-origin = origine
+report-factor-to-next = facteur vers le suivant
+report-tail = queue
+report-paid = payés
+report-reported = déclarés
+report-year = année
+report-quarter = trimestre
+report-month = mois
+report-amount = montant
+report-count = nombre
+report-volume = volume
+report-simple = simple
+report-log-linear = log-linéaire
+report-experience-study = Étude d'expérience
+report-claims = demandes
+report-per-1-000 = pour 1 000
+report-avg-claimed = moy. demandée
+report-avg-approved = moy. accordée
+report-avg-paid = moy. payée
+report-avg-cost = coût moy.
+report-alos = DMS
+report-bed-days-per-1-000 = journées d'hospitalisation pour 1 000
+report-risk-cost = coût du risque
+report-cost = coût
+report-glm-frequency = GLM, fréquence
+report-glm-severity = GLM, coût moyen
+report-member-years = années-membres
+report-claims-per-1-000-members-a-year = demandes pour 1 000 membres par an
+report-average-cost = coût moyen
+report-risk-cost-per-member-year = coût du risque par année-membre
+report-risk-cost-per-family-year = coût du risque par année-famille
+report-from = du
+report-to = au
+report-split-by = découpage
+report-age-bands = tranches d'âge
+report-duration-bands = tranches d'ancienneté
+report-glm-factors = facteurs des GLM
+report-members = membres
+report-claims-given = demandes fournies
+report-member-years-active = années-membres (actifs)
+report-member-years-pending = années-membres (en attente)
+report-family-years = années-familles
+report-average-family-size = taille moyenne des familles
+report-average-family-size-with-pending-members = taille moyenne des familles, membres en attente compris
+report-incidence-per-1-000-members = fréquence pour 1 000 membres
+report-incidence-per-1-000-families = fréquence pour 1 000 familles
+report-average-claimed = montant moyen demandé
+report-average-approved = montant moyen accordé
+report-average-paid = montant moyen payé
+report-average-length-of-stay = durée moyenne de séjour
+report-claims-of-unknown-members = demandes de membres inconnus
+report-claims-outside-cover = demandes hors couverture
+report-claims-of-pending-members = demandes de membres en attente
+report-rejected-claims = demandes rejetées
+report-summary = Synthèse
+report-value = valeur
+report-by-period = Par période
+report-period = période
+report-pending-exposure = exposition en attente
+report-family-exposure = exposition des familles
+report-family-size = taille des familles
+report-base-table-by-clinical-category-and-specialty-rates-per-member-year-of-the-whole-population = Table de base par catégorie clinique et spécialité (taux par année-membre de toute la population)
+report-clinical-category = catégorie clinique
+report-specialty = spécialité
+report-risk-cost-per-family = coût du risque par famille
+report-share-of-cost = part du coût
+report-one-way-relativities-by-age = Relativités univariées par âge
+report-one-way-relativities-by-sex = Relativités univariées par sexe
+report-one-way-relativities-by-area = Relativités univariées par zone
+report-one-way-relativities-by-duration = Relativités univariées par ancienneté
+report-incidence-relativity = relativité de fréquence
+report-cost-relativity = relativité de coût
+report-alos-relativity = relativité de DMS
+report-risk-cost-relativity = relativité du coût du risque
+report-base-level = niveau de base
+report-coefficient = coefficient
+report-estimate = estimation
+report-std-error = erreur type
+report-z-or-t = z ou t
+report-relativity = relativité
+report-lower-95 = borne basse à 95 %
+report-upper-95 = borne haute à 95 %
+report-family = loi
+report-link = fonction de lien
+report-deviance = déviance
+report-degrees-of-freedom = degrés de liberté
+report-null-deviance = déviance du modèle nul
+report-null-degrees-of-freedom = degrés de liberté du modèle nul
+report-dispersion = dispersion
+report-aic = AIC
+report-observations = observations
+report-residual-degrees-of-freedom = degrés de liberté résiduels
+report-coefficients = Coefficients
+report-by-location = Par localité
+report-location = localité
+report-claimed-and-paid-by-year-of-incurral-every-claim-received = Demandé et payé par année de survenance (toutes les demandes reçues)
+report-claimed = demandé
+report-refused = refusé
+report-approved = accordé
+report-approved-not-paid = accordé, non payé
+report-paid-share-of-claimed = part payée du demandé
+report-claims-at-or-above-the-annual-limits = Demandes au plafond annuel ou au-delà
+report-reason = motif
+report-ownership = statut
+report-public = public
+report-private = privé
+report-public-and-private-facilities = Formations sanitaires publiques et privées
+report-share-of-claims = part des demandes
+report-cells-the-glms-data-carepool-glm-data-reads-this-table = Cellules (les données des GLM ; carepool glm --data lit cette table)
+report-age = âge
+report-sex = sexe
+report-area = zone
+report-duration = ancienneté
+report-bed-days = journées d'hospitalisation
+report-member-years-by-period-active-and-pending = Années-membres par période : actifs et en attente
+report-active = actifs
+report-pending = en attente
+report-incidence-relativity-by-age = Relativité de fréquence par âge
+report-incidence-relativity-by-sex = Relativité de fréquence par sexe
+report-total = total
+report-risk-cost-per-member-year-by-line-of-the-base-table = Coût du risque par année-membre, par ligne de la table de base
+report-projection-premium-adequacy-and-stress-tests = Projection : adéquation de la prime et tests de résistance
+report-level-premium-per-member = prime nivelée par membre
+report-lowest-under-the-stress-tests = la plus basse sous les tests de résistance
+report-highest-under-the-stress-tests = la plus haute sous les tests de résistance
+report-level-premium-per-family = prime nivelée par famille
+report-reserve-refunded-at-the-end = réserve restituée à la fin
+report-reserve-retained = réserve conservée
+report-contract-years = années du contrat
+report-premium-by-year = Prime par année
+report-families = familles
+report-risk-cost-per-member = coût du risque par membre
+report-expense-share = part des frais
+report-premium-per-member = prime par membre
+report-premium-per-family = prime par famille
+report-projected-base-table-every-year = Table de base projetée, année par année
+report-line = ligne
+report-incidence-per-1-000 = fréquence pour 1 000
+report-reserve-over-the-contract-at-the-level-premium = Réserve sur la durée du contrat à la prime nivelée
+report-opening = ouverture
+report-premium-income = primes encaissées
+report-expenses = frais
+report-investment-income = produits financiers
+report-closing = clôture
+report-stress-tests-level-premium-against-the-base = Tests de résistance : prime nivelée face à la base
+report-scenario = scénario
+report-change = écart
+report-change-share = écart relatif
+report-change-per-family = écart par famille
+report-change-share-per-family = écart relatif par famille
+report-premium-per-member-by-year = Prime par membre et par année
+report-loadings = chargements
+report-stress-tests-change-of-the-level-premium-per-family-against-the-base = Tests de résistance : écart de la prime nivelée par famille face à la base
+
+note-reserve-reported-with-claims = Développement par date de déclaration : la provision est l'IBNR ; les demandes déclarées mais non payées (RBNP) viennent des demandes elles-mêmes, et le total restant à payer est IBNR + RBNP.
+note-reserve-reported = Développement par date de déclaration : la provision est l'IBNR.
+note-reserve-paid-with-claims = Développement par date de paiement : la provision est tout ce qui reste à payer ; le RBNP vient des demandes elles-mêmes, et l'IBNR est la provision moins le RBNP.
+note-reserve-paid = Développement par date de paiement : la provision est tout ce qui reste à payer, IBNR et RBNP ensemble ; un triangle seul ne peut pas les séparer.
+note-mack-sigma-mack = Erreurs types : Mack (1993), le sigma du dernier développement donné par la règle de Mack, min(σ⁴ₙ₋₁/σ²ₙ₋₂, σ²ₙ₋₂, σ²ₙ₋₁).
+note-mack-sigma-log-linear = Erreurs types : Mack (1993), le sigma du dernier développement extrapolé de façon log-linéaire à partir des sigmas estimés.
+note-standard-errors-mack-only = Erreurs types : seule la méthode mack les donne.
+note-empty-origin = L'origine { $origin } n'a rien de déclaré : si les données s'arrêtent avant la date d'évaluation, évaluez la provision à la fin des données (--valuation) ; sa provision de 0 n'est pas une estimation.
+note-empty-origins = Les { $count } dernières origines, de { $first } à { $last }, n'ont rien de déclaré : si les données s'arrêtent avant la date d'évaluation, évaluez la provision à la fin des données (--valuation) ; leur provision de 0 n'est pas une estimation.
+note-falling = Les valeurs cumulées baissent dans { $falls } des { $steps } pas de développement du triangle : un triangle cumulé ne fait que monter, sauf recours. Si les valeurs sont celles de chaque période, lisez le triangle comme incrémental.
+note-falling-negative = Les valeurs cumulées baissent dans { $falls } des { $steps } pas de développement du triangle, et la provision des origines { $origins } est négative : un triangle cumulé ne fait que monter, sauf recours. Si les valeurs sont celles de chaque période, lisez le triangle comme incrémental.
+note-paid-without-date = { $file } : { $count } demande(s) ont le statut payée mais pas de paid_date : elles comptent comme non encore payées, dans le RBNP et dans aucun développement par paiement.
+note-exposure-days = L'exposition compte les jours exacts de couverture active ; un jour vaut 1/365 d'année (1/366 une année bissextile). Les membres en attente sont comptés à part et laissés hors des taux.
+note-claims-incurred = Les demandes sont comptées à leur date de survenance (l'admission, ou la consultation), pour les membres et les jours de l'exposition ; les demandes rejetées et celles de membres en attente, non couverts ou inconnus sont laissées hors des taux.
+note-cost-owed = Le coût est ce que le régime doit : le montant accordé une fois la demande décidée, le montant demandé avant ; le coût du risque est le coût par année-membre.
+note-factor-not-given = Les données ne donnent pas { $factor ->
+        [age] l'âge
+        [sex] le sexe
+        [area] la zone
+        [duration] l'ancienneté
+       *[other] { $factor }
+    } : ce n'est pas un facteur de l'étude.
+note-silent-period = La dernière période, { $last }, a des membres couverts et aucune demande : si les demandes ne sont pas encore dans les données, arrêtez l'étude (--to) là où elles s'arrêtent ; ces années-membres font baisser tous les taux.
+note-silent-periods = Les { $count } dernières périodes, de { $first } à { $last }, ont des membres couverts et aucune demande : si les demandes ne sont pas encore dans les données, arrêtez l'étude (--to) là où elles s'arrêtent ; ces années-membres font baisser tous les taux.
+note-study-ends-today = L'étude devait finir le { $asked } ; l'exposition et les demandes s'arrêtent le { $end }, aujourd'hui : les jours suivants ne sont pas encore passés.
+note-study-ends-with-the-claims = L'étude devait finir le { $asked } ; l'exposition et les demandes s'arrêtent le { $end }, dernier jour où une demande a été reçue : les données ne disent rien des jours suivants.
+note-glm-factor-left-out = { $factor ->
+        [age] L'âge
+        [sex] Le sexe
+        [area] La zone
+        [duration] L'ancienneté
+       *[other] { $factor }
+    } est laissé hors des GLM : les données lui donnent moins de deux niveaux.
+note-glm-unknown-left-out = { $years } années-membres dont un facteur n'est pas connu sont laissées hors des GLM.
+note-glm-aliased = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : { $term } est colinéaire aux termes qui le précèdent (ou n'a aucun poids), son effet ne peut donc pas être isolé.
+note-glm-too-few = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : { $parameters } paramètres ne peuvent pas être estimés sur { $observations } observations.
+note-glm-not-converged = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : l'ajustement n'a pas convergé en { $iterations } itérations.
+note-glm-no-data = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : il n'y a aucune observation.
+note-glm-not-fitted = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : { $error }.
+note-glm-base-level = { $factor } : niveau de base { $base } (relativité 1)
+note-projection-lines = Chaque ligne de la table de base est projetée année par année, fréquence et coût moyen à part, chaque année centrée sur son milieu ; la prime est coût du risque / (1 - part des frais) + marge de sécurité x coût du risque.
+note-projection-level = La prime nivelée est la moyenne des primes des années du contrat, pondérée par les membres (familles) attendus chaque année ; la réserve qu'elle constitue est capitalisée au rendement des placements (flux en milieu d'année).
+note-projection-range = Une prime n'est jamais la réponse à elle seule : les tests de résistance en donnent la fourchette.
+note-costing-cost = Coût = personnes couvertes x coût par personne couverte de chaque prestation (sa moyenne de la première année, modifiée par la composition de la population et par les prix médicaux : inflation générale et surcroît médical).
+note-costing-gap = Le déficit de financement est le coût moins les recettes indiquées.

@@ -229,6 +229,8 @@ pub struct ExperienceData {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataEnd {
     pub date: NaiveDate,
+    /// Whether the day is today (else the latest day a claim was received).
+    pub today: bool,
     pub why: &'static str,
 }
 
@@ -313,10 +315,12 @@ impl ExperienceData {
         match (self.known_until, self.latest_received) {
             (Some(date), _) => Some(DataEnd {
                 date,
+                today: true,
                 why: "today: the days after it have not happened",
             }),
             (None, Some(date)) => Some(DataEnd {
                 date,
+                today: false,
                 why: "the latest day a claim was received: the data say nothing of the days after it",
             }),
             (None, None) => None,

@@ -21,6 +21,7 @@ pub use tables::{
 };
 
 use crate::Named;
+use carepool_core::words::{Figure, Sentence, Words};
 use cells::{Bands, Counter, Shape, StudyPeriod};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -263,11 +264,24 @@ impl ExperienceStudy {
         };
         let mut experience = cut.run_to_the_end(data)?;
         experience.settings.asked_to = Some(self.to);
+        let id = match end.today {
+            true => "study-ends-today",
+            false => "study-ends-with-the-claims",
+        };
         experience.notes.insert(
             0,
-            format!(
-                "The study was asked to end on {}; exposure and claims stop on {}, {}.",
-                self.to, end.date, end.why
+            Sentence::new(
+                Words::new(
+                    id,
+                    [
+                        ("asked", Figure::Date(self.to)),
+                        ("end", Figure::Date(end.date)),
+                    ],
+                ),
+                format!(
+                    "The study was asked to end on {}; exposure and claims stop on {}, {}.",
+                    self.to, end.date, end.why
+                ),
             ),
         );
         Ok(experience)

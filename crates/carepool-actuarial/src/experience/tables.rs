@@ -5,9 +5,10 @@ use super::cells::{CellKey, Cells, ClaimSums, Counter, Outside, StudyPeriod};
 use super::input::{ExperienceData, UNKNOWN};
 use super::{ExperienceStudy, Factor, Split, StudyError};
 use crate::Named;
-use crate::glm::{Family, Glm, GlmData, GlmFit, Link, Term};
+use crate::glm::{Family, Glm, GlmData, GlmError, GlmFit, Link, Term};
 use carepool_core::Money;
 use carepool_core::registry::Ownership;
+use carepool_core::words::{Figure, Sentence, Words};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -44,7 +45,7 @@ pub struct Rates {
 
 /// The last periods with members covered and no claim, after periods with claims: most likely
 /// claims that have not reached the data yet, which lower every rate.
-fn silent_periods_note(periods: &[PeriodRow]) -> Option<String> {
+fn silent_periods_note(periods: &[PeriodRow]) -> Option<Sentence> {
     let silent: Vec<&str> = periods
         .iter()
         .rev()
@@ -55,23 +56,75 @@ fn silent_periods_note(periods: &[PeriodRow]) -> Option<String> {
     if silent.len() == periods.len() {
         return None;
     }
-    let which = match silent.len() {
-        1 => format!("The last period, {last}, has"),
-        n => format!("The last {n} periods, {first} to {last}, have"),
+    let (words, which) = match silent.len() {
+        1 => (
+            Words::new("silent-period", [("last", Figure::text(*last))]),
+            format!("The last period, {last}, has"),
+        ),
+        n => (
+            Words::new(
+                "silent-periods",
+                [
+                    ("count", Figure::Count(n as i64)),
+                    ("first", Figure::text(*first)),
+                    ("last", Figure::text(*last)),
+                ],
+            ),
+            format!("The last {n} periods, {first} to {last}, have"),
+        ),
     };
-    Some(format!(
-        "{which} members covered and no claim: if the claims have not reached the data yet, end the study (--to) where they do; these member-years lower every rate."
+    Some(Sentence::new(
+        words,
+        format!(
+            "{which} members covered and no claim: if the claims have not reached the data yet, end the study (--to) where they do; these member-years lower every rate."
+        ),
     ))
+}
+
+/// Why a GLM of the study could not be fitted, in words for every language: the failures a
+/// study's own cells can meet have their own sentence, any other quotes the error.
+fn not_fitted(model: &str, error: &GlmError) -> Sentence {
+    let model_figure = ("model", Figure::text(model));
+    let count = |n: usize| Figure::Count(n as i64);
+    let words = match error {
+        GlmError::Aliased(term) => {
+            Words::new("glm-aliased", [model_figure, ("term", Figure::text(term))])
+        }
+        GlmError::TooFewObservations {
+            parameters,
+            observations,
+        } => Words::new(
+            "glm-too-few",
+            [
+                model_figure,
+                ("parameters", count(*parameters)),
+                ("observations", count(*observations)),
+            ],
+        ),
+        GlmError::NotConverged(iterations) => Words::new(
+            "glm-not-converged",
+            [
+                model_figure,
+                ("iterations", Figure::Count(i64::from(*iterations))),
+            ],
+        ),
+        GlmError::NoData => Words::new("glm-no-data", [model_figure]),
+        other => Words::new(
+            "glm-not-fitted",
+            [model_figure, ("error", Figure::text(other.to_string()))],
+        ),
+    };
+    Sentence::new(
+        words,
+        format!("The {model} GLM could not be fitted: {error}."),
+    )
 }
 
 impl Experience {
     /// Where the data ended before the day asked, and why, when they did.
-    pub fn data_end_note(&self) -> Option<&str> {
+    pub fn data_end_note(&self) -> Option<&Sentence> {
         // The study puts it first among its notes (`ExperienceStudy::run`).
-        self.settings
-            .asked_to
-            .and(self.notes.first())
-            .map(String::as_str)
+        self.settings.asked_to.and(self.notes.first())
     }
 }
 
@@ -205,7 +258,7 @@ pub struct GlmResults {
     pub factors: Vec<Factor>,
     pub frequency: Option<GlmFit>,
     pub severity: Option<GlmFit>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Sentence>,
 }
 
 /// Received, refused and paid, by year of incurral: every claim incurred in the study.
@@ -278,7 +331,7 @@ pub struct Experience {
     pub glm: GlmResults,
     pub diagnostics: Diagnostics,
     pub cells: Vec<CellRow>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Sentence>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -474,14 +527,29 @@ impl Tables<'_> {
         }
         let periods = self.period_rows();
         let mut notes = vec![
-            "Exposure counts exact days of active cover; a day is 1/365 of a year (1/366 in a leap year). Pending members are counted apart and left out of the rates.".to_string(),
-            "Claims are counted by incurred date (admission, or the visit), for the members and days in the exposure; rejected claims and claims of pending, uncovered or unknown members are left out of the rates.".to_string(),
-            "Cost is what the scheme owes: the approved amount once decided, the claimed amount before; risk cost is cost per member-year.".to_string(),
+            Sentence::new(
+                Words::new("exposure-days", []),
+                "Exposure counts exact days of active cover; a day is 1/365 of a year (1/366 in a leap year). Pending members are counted apart and left out of the rates.",
+            ),
+            Sentence::new(
+                Words::new("claims-incurred", []),
+                "Claims are counted by incurred date (admission, or the visit), for the members and days in the exposure; rejected claims and claims of pending, uncovered or unknown members are left out of the rates.",
+            ),
+            Sentence::new(
+                Words::new("cost-owed", []),
+                "Cost is what the scheme owes: the approved amount once decided, the claimed amount before; risk cost is cost per member-year.",
+            ),
         ];
         for factor in Factor::ALL.iter().filter(|f| !self.factor_given(**f)) {
-            notes.push(format!(
-                "The data gives no {}: it is not used as a factor.",
-                factor.name()
+            notes.push(Sentence::new(
+                Words::new(
+                    "factor-not-given",
+                    [("factor", Figure::text(factor.name()))],
+                ),
+                format!(
+                    "The data gives no {}: it is not used as a factor.",
+                    factor.name()
+                ),
             ));
         }
         notes.extend(silent_periods_note(&periods));
@@ -672,9 +740,15 @@ impl Tables<'_> {
                     o.levels.iter().filter(|l| l.level != UNKNOWN_LEVEL).count()
                 });
                 if levels < 2 {
-                    notes.push(format!(
-                        "{} is left out of the GLMs: the data gives it fewer than two levels.",
-                        factor.name()
+                    notes.push(Sentence::new(
+                        Words::new(
+                            "glm-factor-left-out",
+                            [("factor", Figure::text(factor.name()))],
+                        ),
+                        format!(
+                            "{} is left out of the GLMs: the data gives it fewer than two levels.",
+                            factor.name()
+                        ),
                     ));
                 }
                 levels >= 2
@@ -702,8 +776,14 @@ impl Tables<'_> {
             group.claims += self.cells.claims[index];
         }
         if unknown_exposure > 0.0 {
-            notes.push(format!(
-                "{unknown_exposure:.1} member-years with a factor not known are left out of the GLMs."
+            notes.push(Sentence::new(
+                Words::new(
+                    "glm-unknown-left-out",
+                    [("years", Figure::Number(format!("{unknown_exposure:.1}")))],
+                ),
+                format!(
+                    "{unknown_exposure:.1} member-years with a factor not known are left out of the GLMs."
+                ),
             ));
         }
         let terms = |rows: &[(&Vec<usize>, &Margin)]| -> Vec<Term> {
@@ -752,9 +832,7 @@ impl Tables<'_> {
         let mut fit = |what: &str, family: Family, data: &GlmData| {
             Glm::new(family, Link::Log)
                 .fit(data)
-                .map_err(|error| {
-                    notes.push(format!("The {what} GLM could not be fitted: {error}."))
-                })
+                .map_err(|error| notes.push(not_fitted(what, &error)))
                 .ok()
         };
         let frequency = fit("frequency", Family::Poisson, &frequency);

@@ -463,7 +463,12 @@ fn a_factor_the_extract_lacks_is_not_shown() {
     let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
     let factors: Vec<Factor> = experience.relativities.iter().map(|o| o.factor).collect();
     assert_eq!(factors, [Factor::Sex, Factor::Duration]);
-    assert!(experience.notes.iter().any(|n| n.contains("no area")));
+    assert!(
+        experience
+            .notes
+            .iter()
+            .any(|n| n.english.contains("no area"))
+    );
 }
 
 /// A study asked past the data's end: the exposure stops where the data do (an extract's latest
@@ -482,7 +487,7 @@ fn exposure_stops_where_the_data_end() {
     assert_eq!(experience.settings.asked_to, Some(date("2025-12-31")));
     close(experience.summary.rates.exposure, 181.0 / 365.0);
     assert!(
-        experience.notes[0].starts_with(
+        experience.notes[0].english.starts_with(
             "The study was asked to end on 2025-12-31; exposure and claims stop on 2025-06-30, the latest day a claim was received"
         ),
         "{:?}",
@@ -499,7 +504,11 @@ fn exposure_stops_where_the_data_end() {
     live.known_until(date("2025-09-30"));
     let experience = study("2025-01-01", "2025-12-31").run(&live).unwrap();
     assert_eq!(experience.settings.to, date("2025-09-30"));
-    assert!(experience.notes[0].contains("today: the days after it have not happened"));
+    assert!(
+        experience.notes[0]
+            .english
+            .contains("today: the days after it have not happened")
+    );
 
     // A study that starts after the data end has nothing to count.
     let error = study("2025-07-01", "2025-12-31").run(&extract).unwrap_err();
@@ -518,7 +527,7 @@ fn covered_periods_without_claims_at_the_end_are_pointed_out() {
     data.add_claim(&claim("A", "2024-06-10", 100));
     let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
     assert!(
-        experience.notes.iter().any(|n| n.starts_with(
+        experience.notes.iter().any(|n| n.english.starts_with(
             "The last period, 2025, has members covered and no claim: if the claims have not reached the data yet"
         )),
         "{:?}",
@@ -526,5 +535,10 @@ fn covered_periods_without_claims_at_the_end_are_pointed_out() {
     );
     data.add_claim(&claim("A", "2025-03-10", 100));
     let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
-    assert!(!experience.notes.iter().any(|n| n.contains("no claim")));
+    assert!(
+        !experience
+            .notes
+            .iter()
+            .any(|n| n.english.contains("no claim"))
+    );
 }

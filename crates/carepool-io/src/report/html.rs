@@ -63,8 +63,9 @@ pub fn render(report: &Report) -> String {
                         dt { (name) } dd { (value) }
                     }
                 }
-                @if !report.notes.is_empty() {
+                @if !report.warnings.is_empty() || !report.notes.is_empty() {
                     div class="notes" {
+                        @for warning in &report.warnings { p { strong { "Warning: " } (warning) } }
                         @for note in &report.notes { p { (note) } }
                     }
                 }
@@ -135,6 +136,14 @@ fn table_markup(table: &ReportTable) -> Markup {
     let more = table.rows.len().saturating_sub(MAX_PAGE_ROWS);
     html! {
         h2 { (table.title) }
+        @if !table.facts.is_empty() {
+            p class="table-facts" {
+                @for (i, (name, value)) in table.facts.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    (name) ": " (value)
+                }
+            }
+        }
         @if table.rows.is_empty() {
             p class="more" { "No rows: nothing in the data falls in this table." }
         } @else {
@@ -288,6 +297,10 @@ mod tests {
         assert!(page.contains("<td class=\"n\">1,234.50</td>"));
         assert!(page.contains("<svg"));
         assert!(page.contains("<title>reserve: 10</title>"));
+        // Warnings before notes, and a table's facts under its title.
+        let warning = page.find("<strong>Warning: </strong>Doubt this.").unwrap();
+        assert!(warning < page.find("<p>Read this first.</p>").unwrap());
+        assert!(page.contains("<p class=\"table-facts\">base: 2024</p>"));
     }
 
     /// Headline figures grouped, amounts with the currency, shares as percentages, years as

@@ -71,8 +71,12 @@ fn build(report: &Report) -> Result<Workbook, XlsxError> {
         row += 1;
     }
     row += 1;
+    for warning in &report.warnings {
+        about.write(row, 0, format!("Warning: {warning}"))?;
+        row += 1;
+    }
     for note in &report.notes {
-        about.write(row, 0, note)?;
+        about.write(row, 0, &note.english)?;
         row += 1;
     }
     // Said here, not in the empty sheet, where a program would read it as data.

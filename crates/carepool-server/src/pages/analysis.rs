@@ -8,6 +8,7 @@ use super::download;
 use super::forms::{Field, Input, Problems, Sent, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
+use super::report_language::in_language;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::experience_api::experience_for;
@@ -395,8 +396,13 @@ fn report_view(texts: &Texts, report: &Report) -> Markup {
                     }
                 }
             }
-            @if !report.notes.is_empty() {
-                ul class="notes" { @for note in &report.notes { li { (note) } } }
+            @if !report.warnings.is_empty() || !report.notes.is_empty() {
+                ul class="notes" {
+                    @for warning in &report.warnings {
+                        li { strong { (texts.text("study-warning")) } " " (warning) }
+                    }
+                    @for note in &report.notes { li { (note) } }
+                }
             }
             details {
                 summary { (texts.text("study-settings")) }
@@ -404,18 +410,28 @@ fn report_view(texts: &Texts, report: &Report) -> Markup {
             }
             @for table in &report.tables {
                 h3 { (table.title) }
+                @if !table.facts.is_empty() {
+                    dl class="facts" { @for (name, value) in &table.facts { dt { (name) } dd { (value) } } }
+                }
                 @if table.rows.is_empty() {
                     p class="hint" { (texts.text("study-empty-table")) }
                 } @else {
                     div class="scroll" tabindex="0" { table {
-                        thead { tr { @for name in &table.header { th scope="col" { (name) } } } }
+                        thead { tr { @for (column, name) in table.header.iter().enumerate() {
+                            // A column of numbers has its heading over them, on the right.
+                            @if table.rows.iter().take(ROWS_SHOWN).any(|row| row.get(column).is_some_and(is_figure)) {
+                                th scope="col" class="number" { (name) }
+                            } @else {
+                                th scope="col" { (name) }
+                            }
+                        } } }
                         tbody {
                             @for row in table.rows.iter().take(ROWS_SHOWN) {
                                 tr { @for cell in row {
-                                    @if matches!(cell, Cell::Text(_) | Cell::Empty) {
-                                        td { (cell_text(texts, cell, None)) }
-                                    } @else {
+                                    @if is_figure(cell) {
                                         td class="number" { (cell_text(texts, cell, None)) }
+                                    } @else {
+                                        td { (cell_text(texts, cell, None)) }
                                     }
                                 } }
                             }
@@ -428,6 +444,10 @@ fn report_view(texts: &Texts, report: &Report) -> Markup {
             }
         }
     }
+}
+
+fn is_figure(cell: &Cell) -> bool {
+    !matches!(cell, Cell::Text(_) | Cell::Empty)
 }
 
 /// Rows of a table shown on the page; the downloads hold them all.
@@ -544,7 +564,10 @@ where
         Ok(result) => result,
         Err(error) => return refused(frame, page, sent, error),
     };
-    let report = report_of(&result, registry.currency().await?.as_deref());
+    let report = in_language(
+        &frame.texts,
+        report_of(&result, registry.currency().await?.as_deref()),
+    );
     match sent.get("format").and_then(|f| download::format_named(f)) {
         Some(format) => download::file(&report, &result, stem, format),
         None => Ok(page.render(frame, sent, Some(&report), &Problems::default())),
@@ -581,7 +604,10 @@ pub async fn projection(frame: Frame, Form(sent): Form<Sent>) -> Result<Response
             return Ok(projection_page(&frame, &assumptions, None, &problems));
         }
     };
-    let report = projection_report(&tests, file.currency.as_deref());
+    let report = in_language(
+        &frame.texts,
+        projection_report(&tests, file.currency.as_deref()),
+    );
     match sent.get("format").and_then(|f| download::format_named(f)) {
         Some(format) => download::file(&report, &tests, "projection", format),
         None => Ok(projection_page(

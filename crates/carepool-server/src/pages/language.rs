@@ -145,6 +145,14 @@ impl Texts {
         said
     }
 
+    /// A report's label (a title, a heading, a setting's name or value) in the language:
+    /// message `report-SLUG` of its English ([`label_id`]); a label the catalogue does not
+    /// hold is data (a code, a level, a year) and stays as it is.
+    pub fn label(&self, english: &str) -> String {
+        format(&self.catalogue.bundle, &label_id(english), None)
+            .unwrap_or_else(|| english.to_string())
+    }
+
     /// A date the language's way: `3 December 2026`, `3 décembre 2026`.
     pub fn date(&self, date: NaiveDate) -> String {
         let month = self.text(&format!("month-{}", date.month()));
@@ -192,6 +200,20 @@ fn format(
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, args, &mut errors);
     errors.is_empty().then(|| text.into_owned())
+}
+
+/// The message id of a report's label: `report-` and its English in lower case, each run of
+/// other characters than letters and digits a single `-` (`per 1,000` is `report-per-1-000`).
+pub fn label_id(english: &str) -> String {
+    let mut id = String::from("report-");
+    for c in english.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
 }
 
 /// `digits` in groups of three from the right, joined by `separator`.
@@ -267,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn every_catalogue_says_every_refusal_and_every_reason_quoting_only_their_figures() {
+    fn every_catalogue_says_every_refusal_reason_and_note_quoting_only_their_figures() {
         for &(tag, text) in compiled::CATALOGUES {
             let messages = messages(text);
             let variables_of = |id: &str| {
@@ -280,15 +302,21 @@ mod tests {
             for id in carepool_core::eligibility::REFUSALS {
                 variables_of(&format!("refusal-{id}"));
             }
-            for (id, figures) in carepool_core::claims::reasons::SENTENCES {
-                let quoted = variables_of(&format!("reason-{id}"));
+            let sentences = (carepool_core::claims::reasons::SENTENCES.iter())
+                .map(|(id, figures)| (format!("reason-{id}"), *figures))
+                .chain(
+                    (carepool_io::report::NOTES.iter())
+                        .map(|(id, figures)| (format!("note-{id}"), *figures)),
+                );
+            for (id, figures) in sentences {
+                let quoted = variables_of(&id);
                 let unknown: Vec<&String> = quoted
                     .iter()
                     .filter(|v| !figures.contains(&v.as_str()))
                     .collect();
                 assert!(
                     unknown.is_empty(),
-                    "locales/{tag}.ftl: reason-{id} quotes {unknown:?}, not among {figures:?}"
+                    "locales/{tag}.ftl: {id} quotes {unknown:?}, not among {figures:?}"
                 );
             }
         }

@@ -19,6 +19,7 @@ mod login;
 mod password;
 mod payments;
 mod registry;
+mod report_language;
 
 use crate::auth::{Access, Caller, same_token};
 use crate::error::ShownError;

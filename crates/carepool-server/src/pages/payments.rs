@@ -431,6 +431,7 @@ fn remittance_report(
                     .unwrap_or_default(),
             ),
         ],
+        warnings: Vec::new(),
         notes: Vec::new(),
         tables: vec![ReportTable::new(
             "claims",

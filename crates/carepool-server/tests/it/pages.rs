@@ -1212,6 +1212,77 @@ pub async fn an_actuary_runs_a_reserve_report_and_downloads_it(h: Harness) {
     let mut officer = Browser::new(&h.registry);
     officer.sign_in("awa", PASSWORD).await;
     assert_eq!(officer.get(asked).await.status, StatusCode::FORBIDDEN);
+
+    // A French-speaking actuary reads the reports in French, labels, notes and downloads; the
+    // JSON keeps the study's own names.
+    add_user(&h, "ousmane", Role::Actuary, Some("fr")).await;
+    let mut french = Browser::new(&h.registry);
+    french.sign_in("ousmane", PASSWORD).await;
+    let chain_ladder =
+        "/analysis/reserve?run=1&method=chain-ladder&origin=quarter&valuation=2025-12-31";
+    let report = french.get(chain_ladder).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.html);
+    for said in [
+        "Provisions : chain ladder",
+        "Résultats par origine",
+        "<th scope=\"col\">origine</th>",
+        "Erreurs types : seule la méthode mack les donne.",
+        "Développement par date de déclaration",
+    ] {
+        assert!(report.html.contains(said), "{said}: {}", report.html);
+    }
+    for english in [
+        "Results by origin",
+        "Development by",
+        "Standard errors",
+        "ultimate",
+    ] {
+        assert!(!report.html.contains(english), "{english}: {}", report.html);
+    }
+    let csv = french.get(&format!("{chain_ladder}&format=csv")).await;
+    assert!(
+        String::from_utf8_lossy(&csv.bytes).starts_with("origine,"),
+        "{}",
+        String::from_utf8_lossy(&csv.bytes)
+    );
+    let json = french.get(&format!("{chain_ladder}&format=json")).await;
+    let study: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    assert!(
+        study["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Development by")
+    );
+
+    let experience = french
+        .get("/analysis/experience?run=1&from=2025-01-01&to=2025-12-31")
+        .await;
+    assert_eq!(experience.status, StatusCode::OK, "{}", experience.html);
+    for said in [
+        "Étude d'expérience",
+        "années-membres (actifs)",
+        "Synthèse",
+        "L'exposition compte les jours exacts",
+        "Relativités univariées par âge",
+    ] {
+        assert!(
+            experience.html.contains(said),
+            "{said}: {}",
+            experience.html
+        );
+    }
+    for english in [
+        "Experience study",
+        "member-years",
+        "Exposure counts",
+        "By period",
+    ] {
+        assert!(
+            !experience.html.contains(english),
+            "{english}: {}",
+            experience.html
+        );
+    }
 }
 
 /// A scheme whose file says `language = "fr"` speaks French to everyone without a language of
@@ -1272,6 +1343,31 @@ pub async fn an_actuary_projects_premiums_from_pasted_assumptions(h: Harness) {
     assert_eq!(report.status, StatusCode::OK, "{}", report.html);
     assert!(report.html.contains("INR"), "{}", report.html);
     assert!(report.html.contains(r#"name="format" value="xlsx""#));
+    assert!(report.html.contains("level premium per member"));
+    // In French, the same report says its labels and notes in French.
+    add_user(&h, "ousmane", Role::Actuary, Some("fr")).await;
+    let mut french = Browser::new(&h.registry);
+    french.sign_in("ousmane", PASSWORD).await;
+    let french_csrf = french.get("/analysis/projection").await.field("csrf");
+    let said = french
+        .post(
+            "/analysis/projection",
+            &[("csrf", &french_csrf), ("assumptions", &assumptions)],
+        )
+        .await;
+    assert_eq!(said.status, StatusCode::OK, "{}", said.html);
+    for french_words in [
+        "prime nivelée par membre",
+        "Tests de résistance",
+        "Une prime n'est jamais la réponse à elle seule",
+    ] {
+        assert!(
+            said.html.contains(french_words),
+            "{french_words}: {}",
+            said.html
+        );
+    }
+    assert!(!said.html.contains("level premium"), "{}", said.html);
     let workbook = actuary
         .post(
             "/analysis/projection",
