@@ -248,8 +248,10 @@ def is_french(page, english):
     text = page.inner_text("body")
     for words in DATA_WORDS:
         text = text.replace(words, "")
-    # A model's coefficients and terms are named by codes: FACTOR=LEVEL (area=urban).
+    # Codes: a model's coefficients and terms, FACTOR=LEVEL (area=urban); who did a thing in the
+    # history, SOURCE:NAME (cli:unknown).
     text = re.sub(r"[\w-]+=[\w+-]+", "", text)
+    text = re.sub(r"[\w-]+:[\w-]+", "", text)
     # Whole words only: a reason's code (member_pending) is a code, not English.
     left = [words for words in english if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text)]
     assert not left, f"{path} ({page.url}) still speaks English: {left}: {text}"

@@ -18,6 +18,7 @@ mod linear;
 mod mack;
 pub mod projection;
 mod reserve;
+mod said;
 pub mod stress;
 mod triangle;
 mod yearly;
@@ -31,5 +32,6 @@ pub use mack::{Mack, MackError, MackFit, SigmaRule};
 pub use reserve::{
     ExcludedLink, Known, Method, OriginReserve, Reserve, ReserveError, ReserveStudy, TriangleTables,
 };
+pub use said::STUDY_PROBLEMS;
 pub use triangle::{Triangle, TriangleError};
 pub use yearly::{AssumptionError, check_years};

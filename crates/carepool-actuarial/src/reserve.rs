@@ -487,10 +487,11 @@ fn empty_origins_warning(rows: &[OriginReserve]) -> Option<Sentence> {
     if empty.len() == rows.len() {
         return None;
     }
-    let (words, origins) = match empty.len() {
+    let (words, origins, its) = match empty.len() {
         1 => (
             Words::new("empty-origin", [("origin", Figure::text(*last))]),
             format!("Origin {last} has"),
+            "its",
         ),
         n => (
             Words::new(
@@ -502,12 +503,13 @@ fn empty_origins_warning(rows: &[OriginReserve]) -> Option<Sentence> {
                 ],
             ),
             format!("The last {n} origins, {first} to {last}, have"),
+            "their",
         ),
     };
     Some(Sentence::new(
         words,
         format!(
-            "{origins} nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); their reserve of 0 is not an estimate."
+            "{origins} nothing reported: if the data end before the valuation date, value the reserve at the data's end (--valuation); {its} reserve of 0 is not an estimate."
         ),
     ))
 }
@@ -570,7 +572,7 @@ mod tests {
     }
 
     fn english(sentences: &[Sentence]) -> Vec<&str> {
-        sentences.iter().map(|s| s.english.as_str()).collect()
+        sentences.iter().map(|s| s.text.as_str()).collect()
     }
 
     /// The small triangle's own values per period, read as if cumulative: it falls, and an
@@ -699,7 +701,7 @@ mod tests {
         let alone = paid.fit(&small(), None).unwrap();
         assert_eq!(alone.origins[2].ibnr, None);
         assert_eq!(alone.total.rbnp, None);
-        assert!(alone.notes[0].english.contains("cannot tell them apart"));
+        assert!(alone.notes[0].text.contains("cannot tell them apart"));
     }
 
     #[test]
@@ -718,7 +720,7 @@ mod tests {
             .fit(&triangle, None)
             .unwrap();
         assert_eq!(reserve.sigma_rule, Some("log-linear"));
-        assert!(reserve.notes[1].english.contains("log-linear"));
+        assert!(reserve.notes[1].text.contains("log-linear"));
         assert!(reserve.total.standard_error.unwrap() > 0.0);
         assert_eq!(reserve.origins[0].standard_error, Some(0.0));
     }

@@ -1,6 +1,7 @@
 //! Calendar arithmetic the rules share: ages and month steps, with leap days handled one way.
 
 use crate::registry::FieldError;
+use crate::words::{Figure, Words};
 use chrono::{Datelike, Months, NaiveDate};
 
 /// The first day any date carepool takes in may be.
@@ -15,8 +16,16 @@ pub fn check_plausible(field: &'static str, date: NaiveDate) -> Result<(), Field
     if (EARLIEST..=LATEST).contains(&date) {
         Ok(())
     } else {
-        Err(FieldError::new(
+        Err(FieldError::said(
             field,
+            Words::new(
+                "implausible-date",
+                [
+                    ("date", Figure::Date(date)),
+                    ("earliest", Figure::Date(EARLIEST)),
+                    ("latest", Figure::Date(LATEST)),
+                ],
+            ),
             format!("{date} is not a plausible date: dates run from {EARLIEST} to {LATEST}"),
         ))
     }
@@ -31,8 +40,12 @@ pub fn check_not_after_today(
 ) -> Result<(), FieldError> {
     check_plausible(field, date)?;
     if date > today {
-        return Err(FieldError::new(
+        return Err(FieldError::said(
             field,
+            Words::new(
+                "date-after-today",
+                [("date", Figure::Date(date)), ("today", Figure::Date(today))],
+            ),
             format!("{date} is after today ({today}): it cannot be dated ahead"),
         ));
     }
@@ -84,6 +97,17 @@ mod tests {
         let early = check_plausible("birth_date", date("1899-12-31")).unwrap_err();
         assert_eq!(early.field, "birth_date");
         assert!(early.message.contains("1899-12-31"), "{}", early.message);
+        assert_eq!(
+            early.words,
+            Some(Words::new(
+                "implausible-date",
+                [
+                    ("date", Figure::Date(date("1899-12-31"))),
+                    ("earliest", Figure::Date(EARLIEST)),
+                    ("latest", Figure::Date(LATEST)),
+                ],
+            ))
+        );
         assert!(check_plausible("d", date("2201-01-01")).is_err());
         assert!(check_plausible("d", NaiveDate::MAX).is_err());
     }
@@ -99,6 +123,13 @@ mod tests {
             refused.message.contains("after today (2026-12-03)"),
             "{}",
             refused.message
+        );
+        assert_eq!(
+            refused.words.unwrap().figures,
+            [
+                ("date".to_string(), Figure::Date(date("2026-12-04"))),
+                ("today".to_string(), Figure::Date(today)),
+            ]
         );
         assert!(check_not_after_today("date", date("1800-01-01"), today).is_err());
     }

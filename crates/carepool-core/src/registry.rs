@@ -2,16 +2,20 @@
 //! contributions, each checked on construction ("parse, don't validate").
 
 use crate::money::Money;
+use crate::words::{Figure, Words};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// A rule broken by one field of a record: the field's name and what is wrong with it.
+/// A rule broken by one field of a record: the field's name and what is wrong with it, in
+/// English and, where the rule gives them, in words a page says in its language
+/// ([`PROBLEMS`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,
+    pub words: Option<Words>,
 }
 
 impl FieldError {
@@ -19,9 +23,56 @@ impl FieldError {
         FieldError {
             field,
             message: message.into(),
+            words: None,
+        }
+    }
+
+    /// A broken rule with its words (an id of [`PROBLEMS`] and its figures).
+    pub fn said(field: &'static str, words: Words, message: impl Into<String>) -> FieldError {
+        debug_assert!(
+            PROBLEMS.iter().any(|(id, names)| *id == words.id
+                && words
+                    .figures
+                    .iter()
+                    .all(|(name, _)| names.contains(&name.as_str()))),
+            "{} is not declared in PROBLEMS with its figures",
+            words.id
+        );
+        FieldError {
+            words: Some(words),
+            ..FieldError::new(field, message)
         }
     }
 }
+
+/// Every broken rule of a field, or refusal of a claim at intake, that has words of its own,
+/// with the figures it quotes: a page says them from its catalogue (`problem-ID`), which a test
+/// holds to this list.
+pub const PROBLEMS: &[(&str, &[&str])] = &[
+    ("not-one-of", &["value", "choices"]),
+    ("empty", &[]),
+    ("spaces-around", &["value"]),
+    ("code-too-long", &["max"]),
+    ("code-control-character", &[]),
+    ("not-a-currency", &["value"]),
+    ("not-a-language-tag", &["value"]),
+    ("text-too-long", &["max"]),
+    ("not-one-line", &["what", "at"]),
+    ("before", &["date", "other_field", "other"]),
+    ("own-parent", &[]),
+    ("poverty-score-range", &["score"]),
+    ("negative-wage", &[]),
+    ("amount-not-positive", &["amount"]),
+    ("required", &[]),
+    ("implausible-date", &["date", "earliest", "latest"]),
+    ("date-after-today", &["date", "today"]),
+    ("care-after-today", &["date", "today"]),
+    ("too-many-lines", &["lines", "max"]),
+    ("quantity-too-large", &["quantity", "service", "max"]),
+    ("price-too-large", &["price", "service", "max"]),
+    ("claimed-too-large", &["claimed", "max"]),
+    ("copay-out-of-range", &["collected", "max"]),
+];
 
 /// Declares a closed set of codes that are stored and exchanged as lowercase text.
 macro_rules! code_enum {
@@ -54,11 +105,7 @@ macro_rules! code_enum {
             pub fn parse(field: &'static str, text: &str) -> Result<$name, FieldError> {
                 match text {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(FieldError::new(field, format!(
-                        "{} is not one of: {}",
-                        crate::registry::excerpt(text),
-                        [$($text),+].join(", ")
-                    ))),
+                    _ => Err(crate::registry::not_one_of(field, text, &[$($text),+])),
                 }
             }
         }
@@ -214,28 +261,58 @@ pub fn excerpt(text: &str) -> String {
 /// A non-empty identifier or code: trimmed, at most 64 characters, no control characters.
 pub fn check_code(field: &'static str, text: &str) -> Result<(), FieldError> {
     if text.trim().is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
+        return Err(FieldError::said(
+            field,
+            Words::new("empty", []),
+            "must not be empty",
+        ));
     }
     if text.trim() != text {
-        return Err(FieldError::new(
+        return Err(FieldError::said(
             field,
+            Words::new("spaces-around", [("value", Figure::text(excerpt(text)))]),
             format!("{} has spaces around it", excerpt(text)),
         ));
     }
     if text.chars().count() > 64 {
-        return Err(FieldError::new(field, "is longer than 64 characters"));
+        return Err(FieldError::said(
+            field,
+            Words::new("code-too-long", [("max", Figure::Count(64))]),
+            "is longer than 64 characters",
+        ));
     }
     if text.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "contains a control character"));
+        return Err(FieldError::said(
+            field,
+            Words::new("code-control-character", []),
+            "contains a control character",
+        ));
     }
     Ok(())
+}
+
+/// `text` is not among the codes `choices` a field takes.
+pub fn not_one_of(field: &'static str, text: &str, choices: &[&str]) -> FieldError {
+    let choices = choices.join(", ");
+    FieldError::said(
+        field,
+        Words::new(
+            "not-one-of",
+            [
+                ("value", Figure::text(excerpt(text))),
+                ("choices", Figure::text(&choices)),
+            ],
+        ),
+        format!("{} is not one of: {choices}", excerpt(text)),
+    )
 }
 
 /// A currency: a three-letter ISO 4217 code in capitals (XOF, GHS, INR).
 pub fn check_currency(field: &'static str, code: &str) -> Result<(), FieldError> {
     if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(FieldError::new(
+        return Err(FieldError::said(
             field,
+            Words::new("not-a-currency", [("value", Figure::text(excerpt(code)))]),
             format!("{} is not a three-letter ISO 4217 code", excerpt(code)),
         ));
     }
@@ -257,8 +334,12 @@ pub fn check_language(field: &'static str, tag: &str) -> Result<(), FieldError> 
     if language_ok && region_ok && parts.next().is_none() {
         return Ok(());
     }
-    Err(FieldError::new(
+    Err(FieldError::said(
         field,
+        Words::new(
+            "not-a-language-tag",
+            [("value", Figure::text(excerpt(tag)))],
+        ),
         format!(
             "{} is not a language tag such as en, fr or fr-SN",
             excerpt(tag)
@@ -274,19 +355,30 @@ pub const MAX_TEXT_CHARS: usize = 1_000;
 /// most often a quote never closed).
 pub fn check_text(field: &'static str, text: &str) -> Result<(), FieldError> {
     if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(FieldError::new(
+        return Err(FieldError::said(
             field,
+            Words::new(
+                "text-too-long",
+                [("max", Figure::Count(MAX_TEXT_CHARS as i64))],
+            ),
             format!("is longer than {MAX_TEXT_CHARS} characters"),
         ));
     }
     if let Some(at) = text.chars().position(|c| c.is_control() && c != '\t') {
-        let what = match text.chars().nth(at) {
-            Some('\n' | '\r') => "a line break",
-            Some('\0') => "a NUL byte",
-            _ => "a control character",
+        let (kind, what) = match text.chars().nth(at) {
+            Some('\n' | '\r') => ("line-break", "a line break"),
+            Some('\0') => ("nul", "a NUL byte"),
+            _ => ("control", "a control character"),
         };
-        return Err(FieldError::new(
+        return Err(FieldError::said(
             field,
+            Words::new(
+                "not-one-line",
+                [
+                    ("what", Figure::text(kind)),
+                    ("at", Figure::Count(at as i64 + 1)),
+                ],
+            ),
             format!(
                 "holds {what} at character {}: a field is one line of text",
                 at + 1
@@ -303,8 +395,16 @@ fn check_not_before(
     earlier: NaiveDate,
 ) -> Result<(), FieldError> {
     if later < earlier {
-        return Err(FieldError::new(
+        return Err(FieldError::said(
             field,
+            Words::new(
+                "before",
+                [
+                    ("date", Figure::Date(later)),
+                    ("other_field", Figure::text(earlier_field)),
+                    ("other", Figure::Date(earlier)),
+                ],
+            ),
             format!("{later} is before {earlier_field} {earlier}"),
         ));
     }
@@ -316,8 +416,9 @@ impl Location {
         check_code("code", &self.code)?;
         check_code("kind", &self.kind)?;
         if self.parent_code.as_deref() == Some(self.code.as_str()) {
-            return Err(FieldError::new(
+            return Err(FieldError::said(
                 "parent_code",
+                Words::new("own-parent", []),
                 "a location cannot be its own parent",
             ));
         }
@@ -345,8 +446,12 @@ impl Family {
         if let Some(score) = self.poverty_score
             && !(0.0..=100.0).contains(&score)
         {
-            return Err(FieldError::new(
+            return Err(FieldError::said(
                 "poverty_score",
+                Words::new(
+                    "poverty-score-range",
+                    [("score", Figure::Number(score.to_string()))],
+                ),
                 format!("{score} is outside 0..100"),
             ));
         }
@@ -364,7 +469,11 @@ impl Member {
             check_code("categories", category)?;
         }
         if self.monthly_wage.is_some_and(Money::is_negative) {
-            return Err(FieldError::new("monthly_wage", "must not be negative"));
+            return Err(FieldError::said(
+                "monthly_wage",
+                Words::new("negative-wage", []),
+                "must not be negative",
+            ));
         }
         check_not_before(
             "status_since",
@@ -410,8 +519,12 @@ impl Contribution {
             self.period_start,
         )?;
         if self.amount <= Money::ZERO {
-            return Err(FieldError::new(
+            return Err(FieldError::said(
                 "amount",
+                Words::new(
+                    "amount-not-positive",
+                    [("amount", Figure::Amount(self.amount))],
+                ),
                 format!("{} is not positive", self.amount),
             ));
         }

@@ -52,18 +52,19 @@ impl Words {
     }
 }
 
-/// A sentence written in English with its words for the other languages. It is serialized as
-/// its English: a study's JSON keeps its notes and warnings as text.
+/// A sentence with its words for the other languages. It is serialized as its text: a
+/// study's JSON keeps its notes and warnings as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
-    pub english: String,
+    /// As written: the engine's English, or a reader's language once a page has said it.
+    pub text: String,
     pub words: Words,
 }
 
 impl Sentence {
     pub fn new(words: Words, english: impl Into<String>) -> Sentence {
         Sentence {
-            english: english.into(),
+            text: english.into(),
             words,
         }
     }
@@ -71,13 +72,13 @@ impl Sentence {
 
 impl std::fmt::Display for Sentence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.english)
+        f.write_str(&self.text)
     }
 }
 
 impl Serialize for Sentence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.english)
+        serializer.serialize_str(&self.text)
     }
 }
 

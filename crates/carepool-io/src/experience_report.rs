@@ -77,6 +77,7 @@ fn rates_table(
             .chain(strings(extra))
             .collect(),
         rows,
+        header_for_programs: false,
         heat: Heat::None,
     }
 }
@@ -301,7 +302,7 @@ fn one_way(one_way: &OneWay) -> ReportTable {
 }
 
 /// A fitted GLM's coefficients with their standard errors and, with a log link, relativities
-/// and 95% intervals; the fit's deviance and AIC in the title.
+/// and 95% intervals; the fit's family, link, deviance and AIC in the table's facts.
 pub fn coefficients(name: &str, title: &str, fit: &GlmFit) -> ReportTable {
     let rows = fit
         .coefficients
@@ -447,7 +448,7 @@ fn ownership(experience: &Experience) -> ReportTable {
 }
 
 fn cells(experience: &Experience) -> ReportTable {
-    ReportTable::new(
+    let mut table = ReportTable::new(
         "cells",
         "Cells (the GLMs' data; carepool glm --data reads this table)",
         &[
@@ -480,7 +481,9 @@ fn cells(experience: &Experience) -> ReportTable {
                 ]
             })
             .collect(),
-    )
+    );
+    table.header_for_programs = true;
+    table
 }
 
 fn charts(experience: &Experience) -> Vec<BarChart> {

@@ -76,6 +76,9 @@ pub struct ReportTable {
     /// What the title leaves out: the base level of relativities, a model's fit.
     pub facts: Vec<(String, String)>,
     pub header: Vec<String>,
+    /// Whether the header is the column names a program reads (`carepool glm --data`), kept
+    /// as they are in every language.
+    pub header_for_programs: bool,
     pub rows: Vec<Vec<Cell>>,
     pub heat: Heat,
 }
@@ -88,6 +91,7 @@ impl ReportTable {
             title: title.into(),
             facts: Vec::new(),
             header: header.iter().map(|h| h.to_string()).collect(),
+            header_for_programs: false,
             rows,
             heat: Heat::None,
         }
@@ -418,6 +422,7 @@ mod tests {
                     title: "Results".into(),
                     facts: Vec::new(),
                     header: vec!["origin".into(), "ultimate".into()],
+                    header_for_programs: false,
                     rows: vec![
                         vec![Cell::Text("2024".into()), Cell::Number(1234.5, 2)],
                         vec![Cell::Text("total".into()), Cell::Empty],
@@ -429,6 +434,7 @@ mod tests {
                     title: "Triangle".into(),
                     facts: vec![("base".into(), "2024".into())],
                     header: vec!["origin".into(), "0".into(), "1".into()],
+                    header_for_programs: false,
                     rows: vec![
                         vec![
                             Cell::Text("2024".into()),

@@ -511,7 +511,7 @@ mod tests {
         assert_eq!(extract.claims.len(), 3);
         assert_eq!(extract.warnings.len(), 1);
         assert!(
-            extract.warnings[0].english.ends_with("claims.csv: 2 claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development."),
+            extract.warnings[0].text.ends_with("claims.csv: 2 claim(s) have the status paid but no paid_date: they count as not yet paid, in the RBNP and in no paid development."),
             "{:?}",
             extract.warnings
         );

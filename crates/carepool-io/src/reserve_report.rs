@@ -192,6 +192,7 @@ fn results(reserve: &Reserve) -> ReportTable {
                     .collect()
             })
             .collect(),
+        header_for_programs: false,
         heat: Heat::None,
     }
 }
@@ -258,6 +259,7 @@ fn triangle_table(
                     .collect()
             })
             .collect(),
+        header_for_programs: false,
         heat,
     }
 }

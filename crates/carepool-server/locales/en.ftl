@@ -481,6 +481,62 @@ field-not-a-pair = “{ $text }” is not KEY=VALUE.
 field-key-twice = { $key } is given twice.
 field-not-an-amount = “{ $text }” is not an amount.
 
+## A field's rule broken, a claim refused at intake (problem-ID: carepool-core's registry::PROBLEMS)
+problem-not-one-of = { $value } is not one of: { $choices }
+problem-empty = must not be empty
+problem-spaces-around = { $value } has spaces around it
+problem-code-too-long = is longer than { $max } characters
+problem-code-control-character = contains a control character
+problem-not-a-currency = { $value } is not a three-letter ISO 4217 code
+problem-not-a-language-tag = { $value } is not a language tag such as en, fr or fr-SN
+problem-text-too-long = is longer than { $max } characters
+problem-not-one-line = holds { $what ->
+        [line-break] a line break
+        [nul] a NUL byte
+       *[other] a control character
+    } at character { $at }: a field is one line of text
+problem-before = { $date } is before { $other_field } { $other }
+problem-own-parent = a location cannot be its own parent
+problem-poverty-score-range = { $score } is outside 0..100
+problem-negative-wage = must not be negative
+problem-amount-not-positive = { $amount } is not positive
+problem-required = is required
+problem-implausible-date = { $date } is not a plausible date: dates run from { $earliest } to { $latest }
+problem-date-after-today = { $date } is after today ({ $today }): it cannot be dated ahead
+problem-care-after-today = { $date } is after today ({ $today }): a claim is for care already given
+problem-too-many-lines = { $lines } lines; a claim holds at most { $max }
+problem-quantity-too-large = { $quantity } { $service }: a line's quantity is at most { $max }
+problem-price-too-large = { $price } for { $service }: a unit price is at most { $max }
+problem-claimed-too-large = the lines claim { $claimed } in all; a claim is for at most { $max }
+problem-copay-out-of-range = { $collected }: what a facility collected is between 0 and { $max }
+problem-needs-exposure = the { $method } method needs an exposure (earned premium) per origin
+problem-exposure-missing-origin = the exposure has no value for origin { $origin }
+problem-excluded-unknown-origin = excluded link { $origin }:{ $lag }: the triangle has no origin { $origin }
+problem-excluded-no-link = excluded link { $origin }:{ $lag }: origin { $origin } has no link from development { $lag }
+problem-known-length = the claims give amounts for { $given } origins, the triangle has { $origins }
+problem-mack-model = Mack's standard errors need volume-weighted factors and no tail factor
+problem-mack-too-short = too few development periods with two or more links to estimate the sigmas
+problem-mack-no-log-linear = a sigma that cannot be estimated is filled from a log-linear line through the development periods whose sigma is above zero, and { $positive } has one: the triangle is too short or too regular for Mack's standard errors
+problem-mack-origin-not-estimable = origin { $origin }: its standard error is not estimable
+problem-no-links = development { $development } has no link to average (all excluded or no later value)
+problem-zero-base = development { $development }: a link starts from zero, so no factor can be averaged
+problem-bad-tail = the tail factor must be a number above 0 and at most { $max }, not { $value }
+problem-before-incurred = claim { $claim }: { $what } on { $date } is before it was incurred on { $incurred }
+problem-no-claims = no claim was reported by the valuation date { $date }
+problem-too-many-origins = the claims from { $first } to the valuation make { $origins } origins by { $period }; a triangle has at most { $max }: take a longer origin period
+problem-exposure-length = the exposure has { $given } values for { $origins } origins
+problem-bad-exposure = the exposure of origin { $origin } is { $value }; it must be a positive number, at most { $max }
+problem-bad-loss-ratio = the a priori loss ratio must be a positive number, at most { $max }, not { $value }
+problem-bad-iterations = Benktander takes 1 to { $max } iterations, not { $value }
+problem-study-dates = the study ends ({ $to }) before it starts ({ $from })
+problem-bands-rise = { $factor } bands must start at 0 and rise
+problem-unknown-base = { $factor }: the base level '{ $level }' is not one of { $levels }
+problem-no-exposure = no member was covered between { $from } and { $to }
+problem-study-after-data = the study starts on { $from }, after the data end on { $end }: give a start and an end on or before { $end }
+problem-too-many-bands = { $factor } bands: at most { $max }
+problem-too-many-cells = the study would have { $cells } cells ({ $periods } periods by every age, sex, area and duration); at most { $max }: study a shorter period, split by year, or use fewer bands
+problem-past-budget = the study took longer than the server's budget of { $seconds } s, its wait for a turn included: study a shorter period or one scheme at a time
+
 ## A study's report: its labels (report-, by their English: see Texts::label) and its notes
 report-reserves-chain-ladder = Reserves: chain ladder
 report-reserves-chain-ladder-with-mack-s-standard-errors = Reserves: chain ladder with Mack's standard errors
@@ -529,6 +585,10 @@ report-count = count
 report-volume = volume
 report-simple = simple
 report-log-linear = log-linear
+report-unknown = unknown
+report-identity = identity
+report-inverse = inverse
+report-annual-limit-reached = annual limit reached
 report-experience-study = Experience study
 report-claims = claims
 report-per-1-000 = per 1,000

@@ -481,6 +481,79 @@ field-not-a-pair = « { $text } » n'est pas de la forme CLÉ=VALEUR.
 field-key-twice = { $key } est donné deux fois.
 field-not-an-amount = « { $text } » n'est pas un montant.
 
+## La règle d'un champ enfreinte, une demande refusée à la réception (problem-ID : registry::PROBLEMS de carepool-core)
+problem-not-one-of = { $value } n'est pas parmi : { $choices }
+problem-empty = ne doit pas être vide
+problem-spaces-around = { $value } est entouré d'espaces
+problem-code-too-long = dépasse { $max } caractères
+problem-code-control-character = contient un caractère de contrôle
+problem-not-a-currency = { $value } n'est pas un code ISO 4217 de trois lettres
+problem-not-a-language-tag = { $value } n'est pas une étiquette de langue comme en, fr ou fr-SN
+problem-text-too-long = dépasse { $max } caractères
+problem-not-one-line = contient { $what ->
+        [line-break] un saut de ligne
+        [nul] un octet NUL
+       *[other] un caractère de contrôle
+    } au caractère { $at } : un champ tient sur une ligne
+problem-before = le { $date } est avant { $other_field } ({ $other })
+problem-own-parent = un lieu ne peut pas être son propre parent
+problem-poverty-score-range = { $score } n'est pas entre 0 et 100
+problem-negative-wage = ne doit pas être négatif
+problem-amount-not-positive = { $amount } n'est pas positif
+problem-required = est obligatoire
+problem-implausible-date = le { $date } n'est pas une date plausible : les dates vont du { $earliest } au { $latest }
+problem-date-after-today = le { $date } est après aujourd'hui ({ $today }) : rien ne peut être daté à l'avance
+problem-care-after-today = le { $date } est après aujourd'hui ({ $today }) : une demande porte sur des soins déjà donnés
+problem-too-many-lines = { $lines } lignes ; une demande en compte au plus { $max }
+problem-quantity-too-large = { $quantity } { $service } : la quantité d'une ligne est d'au plus { $max }
+problem-price-too-large = { $price } pour { $service } : un prix unitaire est d'au plus { $max }
+problem-claimed-too-large = les lignes demandent { $claimed } en tout ; une demande est d'au plus { $max }
+problem-copay-out-of-range = { $collected } : ce qu'une formation sanitaire a perçu est entre 0 et { $max }
+problem-needs-exposure = la méthode { $method } demande une exposition (primes acquises) par origine
+problem-exposure-missing-origin = l'exposition n'a pas de valeur pour l'origine { $origin }
+problem-excluded-unknown-origin = lien exclu { $origin }:{ $lag } : le triangle n'a pas d'origine { $origin }
+problem-excluded-no-link = lien exclu { $origin }:{ $lag } : l'origine { $origin } n'a pas de lien depuis le développement { $lag }
+problem-known-length = les demandes donnent des montants pour { $given } origines, le triangle en a { $origins }
+problem-mack-model = les erreurs types de Mack demandent des facteurs pondérés par les volumes et pas de facteur de queue
+problem-mack-too-short = trop peu de périodes de développement ont deux liens ou plus pour estimer les sigmas
+problem-mack-no-log-linear = un sigma qui ne peut être estimé est tiré d'une droite log-linéaire passant par les périodes de développement dont le sigma est positif, et { $positive } en a un : le triangle est trop court ou trop régulier pour les erreurs types de Mack
+problem-mack-origin-not-estimable = origine { $origin } : son erreur type ne peut pas être estimée
+problem-no-links = le développement { $development } n'a aucun lien à moyenner (tous exclus ou aucune valeur ultérieure)
+problem-zero-base = développement { $development } : un lien part de zéro, aucun facteur ne peut donc être moyenné
+problem-bad-tail = le facteur de queue doit être un nombre supérieur à 0 et d'au plus { $max }, pas { $value }
+problem-before-incurred = demande { $claim } : { $what ->
+        [reported] déclarée
+        [paid] payée
+       *[other] { $what }
+    } le { $date }, avant sa survenance le { $incurred }
+problem-no-claims = aucune demande n'a été déclarée à la date d'évaluation du { $date }
+problem-too-many-origins = les demandes de { $first } à la date d'évaluation font { $origins } origines par { $period ->
+        [month] mois
+        [quarter] trimestre
+        [year] année
+       *[other] { $period }
+    } ; un triangle en a au plus { $max } : prenez une période d'origine plus longue
+problem-exposure-length = l'exposition a { $given } valeurs pour { $origins } origines
+problem-bad-exposure = l'exposition de l'origine { $origin } vaut { $value } ; elle doit être un nombre positif, d'au plus { $max }
+problem-bad-loss-ratio = la sinistralité a priori doit être un nombre positif, d'au plus { $max }, pas { $value }
+problem-bad-iterations = Benktander prend de 1 à { $max } itérations, pas { $value }
+problem-study-dates = l'étude finit ({ $to }) avant de commencer ({ $from })
+problem-bands-rise = les tranches { $factor ->
+        [age] d'âge
+        [duration] d'ancienneté
+       *[other] { $factor }
+    } doivent commencer à 0 et croître
+problem-unknown-base = { $factor } : le niveau de base « { $level } » n'est pas parmi { $levels }
+problem-no-exposure = aucun membre n'était couvert entre le { $from } et le { $to }
+problem-study-after-data = l'étude commence le { $from }, après la fin des données le { $end } : donnez un début et une fin au plus tard le { $end }
+problem-too-many-bands = tranches { $factor ->
+        [age] d'âge
+        [duration] d'ancienneté
+       *[other] { $factor }
+    } : au plus { $max }
+problem-too-many-cells = l'étude aurait { $cells } cellules ({ $periods } périodes croisées avec chaque âge, sexe, zone et ancienneté) ; au plus { $max } : étudiez une période plus courte, découpez par année ou prenez moins de tranches
+problem-past-budget = l'étude a pris plus que le temps accordé par le serveur, { $seconds } s, attente comprise : étudiez une période plus courte ou un régime à la fois
+
 ## Le rapport d'une étude : ses libellés (report-, d'après leur anglais : voir Texts::label) et ses notes
 report-reserves-chain-ladder = Provisions : chain ladder
 report-reserves-chain-ladder-with-mack-s-standard-errors = Provisions : chain ladder avec les erreurs types de Mack
@@ -508,19 +581,19 @@ report-origin-period = période d'origine
 report-development = développement
 report-measure = mesure
 report-average = moyenne
-report-excluded-links = facteurs exclus
+report-excluded-links = liens exclus
 report-tail-factor = facteur de queue
 report-last-sigma = dernier sigma
-report-loss-ratio = ratio sinistres sur primes
+report-loss-ratio = sinistralité a priori
 report-iterations = itérations
 report-exposure = exposition
 report-latest = dernière valeur connue
-report-to-ultimate = vers l'ultime
+report-to-ultimate = facteur jusqu'à l'ultime
 report-origin = origine
-report-factor-to-next = facteur vers le suivant
+report-factor-to-next = facteur de développement
 report-tail = queue
-report-paid = payés
-report-reported = déclarés
+report-paid = payé
+report-reported = déclaré
 report-year = année
 report-quarter = trimestre
 report-month = mois
@@ -529,21 +602,25 @@ report-count = nombre
 report-volume = volume
 report-simple = simple
 report-log-linear = log-linéaire
+report-unknown = inconnu
+report-identity = identité
+report-inverse = inverse
+report-annual-limit-reached = plafond annuel atteint
 report-experience-study = Étude d'expérience
 report-claims = demandes
-report-per-1-000 = pour 1 000
-report-avg-claimed = moy. demandée
-report-avg-approved = moy. accordée
-report-avg-paid = moy. payée
+report-per-1-000 = pour 1 000
+report-avg-claimed = montant moy. demandé
+report-avg-approved = montant moy. accordé
+report-avg-paid = montant moy. payé
 report-avg-cost = coût moy.
 report-alos = DMS
-report-bed-days-per-1-000 = journées d'hospitalisation pour 1 000
+report-bed-days-per-1-000 = journées d'hospitalisation pour 1 000
 report-risk-cost = coût du risque
 report-cost = coût
 report-glm-frequency = GLM, fréquence
 report-glm-severity = GLM, coût moyen
 report-member-years = années-membres
-report-claims-per-1-000-members-a-year = demandes pour 1 000 membres par an
+report-claims-per-1-000-members-a-year = demandes pour 1 000 membres par an
 report-average-cost = coût moyen
 report-risk-cost-per-member-year = coût du risque par année-membre
 report-risk-cost-per-family-year = coût du risque par année-famille
@@ -560,8 +637,8 @@ report-member-years-pending = années-membres (en attente)
 report-family-years = années-familles
 report-average-family-size = taille moyenne des familles
 report-average-family-size-with-pending-members = taille moyenne des familles, membres en attente compris
-report-incidence-per-1-000-members = fréquence pour 1 000 membres
-report-incidence-per-1-000-families = fréquence pour 1 000 familles
+report-incidence-per-1-000-members = fréquence pour 1 000 membres
+report-incidence-per-1-000-families = fréquence pour 1 000 familles
 report-average-claimed = montant moyen demandé
 report-average-approved = montant moyen accordé
 report-average-paid = montant moyen payé
@@ -637,10 +714,10 @@ report-incidence-relativity-by-age = Relativité de fréquence par âge
 report-incidence-relativity-by-sex = Relativité de fréquence par sexe
 report-total = total
 report-risk-cost-per-member-year-by-line-of-the-base-table = Coût du risque par année-membre, par ligne de la table de base
-report-projection-premium-adequacy-and-stress-tests = Projection : adéquation de la prime et tests de résistance
+report-projection-premium-adequacy-and-stress-tests = Projection : suffisance de la prime et tests de résistance
 report-level-premium-per-member = prime nivelée par membre
-report-lowest-under-the-stress-tests = la plus basse sous les tests de résistance
-report-highest-under-the-stress-tests = la plus haute sous les tests de résistance
+report-lowest-under-the-stress-tests = minimum selon les tests de résistance
+report-highest-under-the-stress-tests = maximum selon les tests de résistance
 report-level-premium-per-family = prime nivelée par famille
 report-reserve-refunded-at-the-end = réserve restituée à la fin
 report-reserve-retained = réserve conservée
@@ -653,14 +730,14 @@ report-premium-per-member = prime par membre
 report-premium-per-family = prime par famille
 report-projected-base-table-every-year = Table de base projetée, année par année
 report-line = ligne
-report-incidence-per-1-000 = fréquence pour 1 000
+report-incidence-per-1-000 = fréquence pour 1 000
 report-reserve-over-the-contract-at-the-level-premium = Réserve sur la durée du contrat à la prime nivelée
-report-opening = ouverture
+report-opening = solde d'ouverture
 report-premium-income = primes encaissées
 report-expenses = frais
 report-investment-income = produits financiers
-report-closing = clôture
-report-stress-tests-level-premium-against-the-base = Tests de résistance : prime nivelée face à la base
+report-closing = solde de clôture
+report-stress-tests-level-premium-against-the-base = Tests de résistance : prime nivelée par rapport au scénario de base
 report-scenario = scénario
 report-change = écart
 report-change-share = écart relatif
@@ -668,7 +745,7 @@ report-change-per-family = écart par famille
 report-change-share-per-family = écart relatif par famille
 report-premium-per-member-by-year = Prime par membre et par année
 report-loadings = chargements
-report-stress-tests-change-of-the-level-premium-per-family-against-the-base = Tests de résistance : écart de la prime nivelée par famille face à la base
+report-stress-tests-change-of-the-level-premium-per-family-against-the-base = Tests de résistance : écart de la prime nivelée par famille par rapport au scénario de base
 
 note-reserve-reported-with-claims = Développement par date de déclaration : la provision est l'IBNR ; les demandes déclarées mais non payées (RBNP) viennent des demandes elles-mêmes, et le total restant à payer est IBNR + RBNP.
 note-reserve-reported = Développement par date de déclaration : la provision est l'IBNR.
@@ -680,8 +757,8 @@ note-standard-errors-mack-only = Erreurs types : seule la méthode mack les donn
 note-empty-origin = L'origine { $origin } n'a rien de déclaré : si les données s'arrêtent avant la date d'évaluation, évaluez la provision à la fin des données (--valuation) ; sa provision de 0 n'est pas une estimation.
 note-empty-origins = Les { $count } dernières origines, de { $first } à { $last }, n'ont rien de déclaré : si les données s'arrêtent avant la date d'évaluation, évaluez la provision à la fin des données (--valuation) ; leur provision de 0 n'est pas une estimation.
 note-falling = Les valeurs cumulées baissent dans { $falls } des { $steps } pas de développement du triangle : un triangle cumulé ne fait que monter, sauf recours. Si les valeurs sont celles de chaque période, lisez le triangle comme incrémental.
-note-falling-negative = Les valeurs cumulées baissent dans { $falls } des { $steps } pas de développement du triangle, et la provision des origines { $origins } est négative : un triangle cumulé ne fait que monter, sauf recours. Si les valeurs sont celles de chaque période, lisez le triangle comme incrémental.
-note-paid-without-date = { $file } : { $count } demande(s) ont le statut payée mais pas de paid_date : elles comptent comme non encore payées, dans le RBNP et dans aucun développement par paiement.
+note-falling-negative = Les valeurs cumulées baissent dans { $falls } des { $steps } pas de développement du triangle, et la provision de l'origine ou des origines { $origins } est négative : un triangle cumulé ne fait que monter, sauf recours. Si les valeurs sont celles de chaque période, lisez le triangle comme incrémental.
+note-paid-without-date = { $file } : { $count } demande(s) ont le statut « payé » mais pas de paid_date : elles comptent comme non encore payées, dans le RBNP et dans aucun développement par paiement.
 note-exposure-days = L'exposition compte les jours exacts de couverture active ; un jour vaut 1/365 d'année (1/366 une année bissextile). Les membres en attente sont comptés à part et laissés hors des taux.
 note-claims-incurred = Les demandes sont comptées à leur date de survenance (l'admission, ou la consultation), pour les membres et les jours de l'exposition ; les demandes rejetées et celles de membres en attente, non couverts ou inconnus sont laissées hors des taux.
 note-cost-owed = Le coût est ce que le régime doit : le montant accordé une fois la demande décidée, le montant demandé avant ; le coût du risque est le coût par année-membre.
@@ -702,7 +779,7 @@ note-glm-factor-left-out = { $factor ->
         [area] La zone
         [duration] L'ancienneté
        *[other] { $factor }
-    } est laissé hors des GLM : les données lui donnent moins de deux niveaux.
+    } n'entre pas dans les GLM : les données lui donnent moins de deux niveaux.
 note-glm-unknown-left-out = { $years } années-membres dont un facteur n'est pas connu sont laissées hors des GLM.
 note-glm-aliased = Le GLM { $model ->
         [frequency] de fréquence
@@ -733,5 +810,5 @@ note-glm-base-level = { $factor } : niveau de base { $base } (relativité 1)
 note-projection-lines = Chaque ligne de la table de base est projetée année par année, fréquence et coût moyen à part, chaque année centrée sur son milieu ; la prime est coût du risque / (1 - part des frais) + marge de sécurité x coût du risque.
 note-projection-level = La prime nivelée est la moyenne des primes des années du contrat, pondérée par les membres (familles) attendus chaque année ; la réserve qu'elle constitue est capitalisée au rendement des placements (flux en milieu d'année).
 note-projection-range = Une prime n'est jamais la réponse à elle seule : les tests de résistance en donnent la fourchette.
-note-costing-cost = Coût = personnes couvertes x coût par personne couverte de chaque prestation (sa moyenne de la première année, modifiée par la composition de la population et par les prix médicaux : inflation générale et surcroît médical).
+note-costing-cost = Coût = personnes couvertes x coût par personne couverte de chaque prestation (sa moyenne de la première année, modifiée par la composition de la population et par les prix médicaux : inflation générale et surcroît d'inflation médicale).
 note-costing-gap = Le déficit de financement est le coût moins les recettes indiquées.

@@ -50,7 +50,9 @@ pub async fn costing(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
         let field = match &error {
             CostingRunError::Field(error) => error.field,
             CostingRunError::Costing(_) => "costing",
-            CostingRunError::NotFinite(_) => return ServiceError::NotEstimable(error.to_string()),
+            CostingRunError::NotFinite(_) => {
+                return ServiceError::not_estimable(Default::default(), error.to_string());
+            }
         };
         ServiceError::Invalid(vec![RowProblem::new(0, Some(field), error.to_string())])
     })?;

@@ -27,6 +27,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use carepool_core::eligibility::RuleFailure;
 use carepool_core::registry::FieldError;
+use carepool_core::words::Words;
 use carepool_service::{RowProblem, ServiceError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -106,6 +107,9 @@ pub struct ApiError {
     message: String,
     field: Option<String>,
     problems: Vec<RowProblem>,
+    /// The message in words a page says in its language, where the error gives them (boxed:
+    /// errors travel in every handler's `Result`).
+    words: Option<Box<Words>>,
 }
 
 impl ApiError {
@@ -116,6 +120,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             problems: vec![],
+            words: None,
         }
     }
 
@@ -207,11 +212,10 @@ impl ApiError {
         if !self.problems.is_empty() {
             return Some(self.problems.clone());
         }
-        Some(vec![RowProblem::new(
-            0,
-            self.field.as_deref(),
-            self.message.clone(),
-        )])
+        Some(vec![RowProblem {
+            words: self.words.as_deref().cloned(),
+            ..RowProblem::new(0, self.field.as_deref(), self.message.clone())
+        }])
     }
 
     pub fn internal(error: impl std::fmt::Display) -> ApiError {
@@ -269,11 +273,14 @@ impl From<ServiceError> for ApiError {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            ServiceError::NotEstimable(message) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::NotEstimable,
-                message,
-            ),
+            ServiceError::NotEstimable(why) => ApiError {
+                words: Some(Box::new(why.words)).filter(|words| !words.id.is_empty()),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::NotEstimable,
+                    why.text,
+                )
+            },
             internal @ (ServiceError::Corrupt(_) | ServiceError::Store(_)) => {
                 ApiError::internal(error_chain(&internal))
             }

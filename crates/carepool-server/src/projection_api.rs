@@ -75,6 +75,8 @@ pub fn project_for(file: &ProjectionFile) -> Result<StressTests, ApiError> {
     Ok(file.run().map_err(|error| match error {
         ProjectionRunError::Field(error) => invalid(error.field, error.message),
         ProjectionRunError::Stress(error) => invalid("assumptions", error.to_string()),
-        ProjectionRunError::NotFinite(error) => ServiceError::NotEstimable(error.to_string()),
+        ProjectionRunError::NotFinite(error) => {
+            ServiceError::not_estimable(Default::default(), error.to_string())
+        }
     })?)
 }

@@ -4,11 +4,17 @@
 //! turn is given back only when its work has ended, so that abandoned studies never pile up.
 
 use crate::error::ApiError;
+use carepool_core::words::{Figure, Words};
 use carepool_service::ServiceError;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// The server's own refusals of a study with words, for the test that holds the catalogues'
+/// `problem-ID` to them.
+#[cfg(test)]
+pub const PROBLEMS: &[(&str, &[&str])] = &[("past-budget", &["seconds"])];
 
 #[derive(Clone)]
 pub(crate) struct StudyTurns {
@@ -33,10 +39,16 @@ impl StudyTurns {
     ) -> Result<T, ApiError> {
         let deadline = tokio::time::Instant::now() + self.budget;
         let past_budget = || {
-            ApiError::from(ServiceError::NotEstimable(format!(
-                "the study took longer than the server's budget of {} s, its wait for a turn included (carepool serve --study-budget): study a shorter period or one scheme at a time",
-                self.budget.as_secs_f64()
-            )))
+            let seconds = self.budget.as_secs_f64();
+            ApiError::from(ServiceError::not_estimable(
+                Words::new(
+                    "past-budget",
+                    [("seconds", Figure::Number(seconds.to_string()))],
+                ),
+                format!(
+                    "the study took longer than the server's budget of {seconds} s, its wait for a turn included (carepool serve --study-budget): study a shorter period or one scheme at a time"
+                ),
+            ))
         };
         let turn = tokio::time::timeout_at(deadline, self.turns.clone().acquire_owned())
             .await

@@ -2,6 +2,7 @@ use carepool_core::claims::intake::IntakeRefusal;
 use carepool_core::eligibility::RuleFailure;
 use carepool_core::registry::FieldError;
 use carepool_core::scheme::SchemeError;
+use carepool_core::words::{Sentence, Words};
 use carepool_store::StoreError;
 use serde::Serialize;
 use std::fmt;
@@ -19,6 +20,9 @@ pub struct RowProblem {
     /// A stable code for why, where one is given (a claim refused at intake: `future_date`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
+    /// The problem in words a page says in its language, where the rule gives them.
+    #[serde(skip)]
+    pub words: Option<Words>,
 }
 
 impl RowProblem {
@@ -29,18 +33,23 @@ impl RowProblem {
             message: message.into(),
             rules: vec![],
             reason: None,
+            words: None,
         }
     }
 
     /// A rule of one field broken, on `line`.
     pub fn of_field(line: u64, broken: FieldError) -> RowProblem {
-        RowProblem::new(line, Some(broken.field), broken.message)
+        RowProblem {
+            words: broken.words,
+            ..RowProblem::new(line, Some(broken.field), broken.message)
+        }
     }
 
     /// A claim refused at intake, on `line`.
     pub fn of_intake(line: u64, refused: IntakeRefusal) -> RowProblem {
         RowProblem {
             reason: Some(refused.reason),
+            words: refused.words,
             ..RowProblem::new(line, Some(refused.field), refused.message)
         }
     }
@@ -94,8 +103,9 @@ pub enum ServiceError {
     #[error("{0}")]
     Corrupt(String),
     /// The data do not allow the estimate asked for (a reserve on too few claims, say).
+    /// Its words, where the study gives them, let a page say why in its language.
     #[error("cannot estimate: {0}")]
-    NotEstimable(String),
+    NotEstimable(Sentence),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -103,7 +113,14 @@ pub enum ServiceError {
 /// A study whose result holds a figure that is not a number cannot be estimated on its inputs.
 impl From<carepool_actuarial::NotFinite> for ServiceError {
     fn from(found: carepool_actuarial::NotFinite) -> ServiceError {
-        ServiceError::NotEstimable(found.to_string())
+        ServiceError::not_estimable(Words::default(), found.to_string())
+    }
+}
+
+impl ServiceError {
+    /// The data do not allow the estimate: why, in English and in `words` (empty: English only).
+    pub fn not_estimable(words: Words, english: impl Into<String>) -> ServiceError {
+        ServiceError::NotEstimable(Sentence::new(words, english))
     }
 }
 

@@ -86,7 +86,10 @@ impl ExperienceOptions {
 /// A study that cannot run on these settings: the setting at fault, or why it is not estimable.
 pub fn study_error(error: StudyError) -> ServiceError {
     let invalid = |field: &str| {
-        ServiceError::Invalid(vec![RowProblem::new(0, Some(field), error.to_string())])
+        ServiceError::Invalid(vec![RowProblem {
+            words: Some(error.words()).filter(|words| !words.id.is_empty()),
+            ..RowProblem::new(0, Some(field), error.to_string())
+        }])
     };
     match &error {
         StudyError::Dates { .. } => invalid("to"),
@@ -99,7 +102,7 @@ pub fn study_error(error: StudyError) -> ServiceError {
         StudyError::TooManyCells { .. } => invalid("from"),
         StudyError::UnknownBase { .. } => invalid("base"),
         StudyError::NoExposure { .. } | StudyError::DataEnd { .. } => {
-            ServiceError::NotEstimable(error.to_string())
+            ServiceError::not_estimable(error.words(), error.to_string())
         }
     }
 }

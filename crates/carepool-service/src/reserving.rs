@@ -257,16 +257,24 @@ impl Registry {
             .map_err(|error| match error {
                 // Too many origins is the option's doing, not the data's.
                 ReserveError::Build(BuildError::TooManyOrigins { .. }) => {
-                    ServiceError::field(FieldError::new("origin", error.to_string()))
+                    ServiceError::field(study_field("origin", &error))
                 }
                 // So is an exposure that lacks an origin of the claims.
                 ReserveError::MissingExposure { .. } => {
-                    ServiceError::field(FieldError::new("exposure", error.to_string()))
+                    ServiceError::field(study_field("exposure", &error))
                 }
-                _ => ServiceError::NotEstimable(error.to_string()),
+                _ => ServiceError::not_estimable(error.words(), error.to_string()),
             })?;
         carepool_actuarial::check_finite(&reserve)?;
         Ok(reserve)
+    }
+}
+
+/// A study's refusal that is an option's doing, for the form to show beside the option.
+fn study_field(field: &'static str, error: &ReserveError) -> FieldError {
+    FieldError {
+        words: Some(error.words()),
+        ..FieldError::new(field, error.to_string())
     }
 }
 

@@ -411,6 +411,7 @@ async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems
                 message: refusal.to_string(),
                 rules: refusal.failures,
                 reason: None,
+                words: None,
             });
         }
     }

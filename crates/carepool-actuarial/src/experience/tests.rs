@@ -463,12 +463,7 @@ fn a_factor_the_extract_lacks_is_not_shown() {
     let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
     let factors: Vec<Factor> = experience.relativities.iter().map(|o| o.factor).collect();
     assert_eq!(factors, [Factor::Sex, Factor::Duration]);
-    assert!(
-        experience
-            .notes
-            .iter()
-            .any(|n| n.english.contains("no area"))
-    );
+    assert!(experience.notes.iter().any(|n| n.text.contains("no area")));
 }
 
 /// A study asked past the data's end: the exposure stops where the data do (an extract's latest
@@ -487,7 +482,7 @@ fn exposure_stops_where_the_data_end() {
     assert_eq!(experience.settings.asked_to, Some(date("2025-12-31")));
     close(experience.summary.rates.exposure, 181.0 / 365.0);
     assert!(
-        experience.notes[0].english.starts_with(
+        experience.notes[0].text.starts_with(
             "The study was asked to end on 2025-12-31; exposure and claims stop on 2025-06-30, the latest day a claim was received"
         ),
         "{:?}",
@@ -506,7 +501,7 @@ fn exposure_stops_where_the_data_end() {
     assert_eq!(experience.settings.to, date("2025-09-30"));
     assert!(
         experience.notes[0]
-            .english
+            .text
             .contains("today: the days after it have not happened")
     );
 
@@ -527,7 +522,7 @@ fn covered_periods_without_claims_at_the_end_are_pointed_out() {
     data.add_claim(&claim("A", "2024-06-10", 100));
     let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
     assert!(
-        experience.notes.iter().any(|n| n.english.starts_with(
+        experience.notes.iter().any(|n| n.text.starts_with(
             "The last period, 2025, has members covered and no claim: if the claims have not reached the data yet"
         )),
         "{:?}",
@@ -535,10 +530,5 @@ fn covered_periods_without_claims_at_the_end_are_pointed_out() {
     );
     data.add_claim(&claim("A", "2025-03-10", 100));
     let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
-    assert!(
-        !experience
-            .notes
-            .iter()
-            .any(|n| n.english.contains("no claim"))
-    );
+    assert!(!experience.notes.iter().any(|n| n.text.contains("no claim")));
 }

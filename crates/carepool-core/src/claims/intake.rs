@@ -9,7 +9,8 @@
 use super::Claim;
 use crate::dates;
 use crate::money::Money;
-use crate::registry::check_text;
+use crate::registry::{FieldError, check_text};
+use crate::words::{Figure, Words};
 use chrono::NaiveDate;
 
 /// Lines on one claim, at most.
@@ -32,14 +33,32 @@ pub struct IntakeRefusal {
     /// `price_too_large`, `claimed_too_large` or `negative_copay` (docs/FORMATS.md).
     pub reason: &'static str,
     pub message: String,
+    /// The refusal in words a page says in its language (an id of `registry::PROBLEMS`).
+    pub words: Option<Words>,
 }
 
 impl IntakeRefusal {
-    fn new(field: &'static str, reason: &'static str, message: String) -> IntakeRefusal {
+    fn new(
+        field: &'static str,
+        reason: &'static str,
+        words: Words,
+        message: String,
+    ) -> IntakeRefusal {
         IntakeRefusal {
             field,
             reason,
             message,
+            words: Some(words),
+        }
+    }
+
+    /// A field's own rule broken: its words, where it has them.
+    fn of_field(reason: &'static str, broken: FieldError) -> IntakeRefusal {
+        IntakeRefusal {
+            field: broken.field,
+            reason,
+            message: broken.message,
+            words: broken.words,
         }
     }
 }
@@ -70,7 +89,7 @@ impl Claim {
             if let Some(text) = text
                 && let Err(broken) = check_text(field, text)
             {
-                return Err(IntakeRefusal::new(field, "bad_text", broken.message));
+                return Err(IntakeRefusal::of_field("bad_text", broken));
             }
         }
         Ok(())
@@ -86,16 +105,16 @@ impl Claim {
         for (field, date) in dates {
             let Some(date) = date else { continue };
             if let Err(implausible) = dates::check_plausible(field, date) {
-                return Err(IntakeRefusal::new(
-                    field,
-                    "implausible_date",
-                    implausible.message,
-                ));
+                return Err(IntakeRefusal::of_field("implausible_date", implausible));
             }
             if date > today {
                 return Err(IntakeRefusal::new(
                     field,
                     "future_date",
+                    Words::new(
+                        "care-after-today",
+                        [("date", Figure::Date(date)), ("today", Figure::Date(today))],
+                    ),
                     format!("{date} is after today ({today}): a claim is for care already given"),
                 ));
             }
@@ -108,6 +127,13 @@ impl Claim {
             return Err(IntakeRefusal::new(
                 "lines",
                 "too_many_lines",
+                Words::new(
+                    "too-many-lines",
+                    [
+                        ("lines", Figure::Count(self.lines.len() as i64)),
+                        ("max", Figure::Count(MAX_LINES as i64)),
+                    ],
+                ),
                 format!(
                     "{} lines; a claim holds at most {MAX_LINES}",
                     self.lines.len()
@@ -119,6 +145,14 @@ impl Claim {
                 return Err(IntakeRefusal::new(
                     "quantity",
                     "quantity_too_large",
+                    Words::new(
+                        "quantity-too-large",
+                        [
+                            ("quantity", Figure::Count(line.quantity)),
+                            ("service", Figure::text(&line.service_code)),
+                            ("max", Figure::Count(MAX_QUANTITY)),
+                        ],
+                    ),
                     format!(
                         "{} {}: a line's quantity is at most {MAX_QUANTITY}",
                         line.quantity, line.service_code
@@ -129,6 +163,14 @@ impl Claim {
                 return Err(IntakeRefusal::new(
                     "unit_price",
                     "price_too_large",
+                    Words::new(
+                        "price-too-large",
+                        [
+                            ("price", Figure::Amount(line.unit_price)),
+                            ("service", Figure::text(&line.service_code)),
+                            ("max", Figure::Amount(MAX_UNIT_PRICE)),
+                        ],
+                    ),
                     format!(
                         "{} for {}: a unit price is at most {}",
                         line.unit_price.grouped(),
@@ -144,6 +186,13 @@ impl Claim {
             return Err(IntakeRefusal::new(
                 "lines",
                 "claimed_too_large",
+                Words::new(
+                    "claimed-too-large",
+                    [
+                        ("claimed", Figure::Amount(claimed)),
+                        ("max", Figure::Amount(MAX_CLAIMED)),
+                    ],
+                ),
                 format!(
                     "the lines claim {} in all; a claim is for at most {}",
                     claimed.grouped(),
@@ -155,6 +204,13 @@ impl Claim {
             return Err(IntakeRefusal::new(
                 "copay_collected",
                 "negative_copay",
+                Words::new(
+                    "copay-out-of-range",
+                    [
+                        ("collected", Figure::Amount(self.copay_collected)),
+                        ("max", Figure::Amount(MAX_CLAIMED)),
+                    ],
+                ),
                 format!(
                     "{}: what a facility collected is between 0 and {}",
                     self.copay_collected.grouped(),
@@ -226,6 +282,17 @@ mod tests {
         assert_eq!(refusal(&claim), None, "today itself is not the future");
         claim.visit_date = Some(day("2026-12-04"));
         assert_eq!(refusal(&claim), Some(("visit_date", "future_date")));
+        // With its words, for a page to say in its language.
+        assert_eq!(
+            claim.check_intake(day(TODAY)).unwrap_err().words,
+            Some(Words::new(
+                "care-after-today",
+                [
+                    ("date", Figure::Date(day("2026-12-04"))),
+                    ("today", Figure::Date(day(TODAY))),
+                ],
+            ))
+        );
 
         let mut stay = visit(vec![line(1, Money::from_units(500))]);
         stay.visit_date = None;
@@ -242,6 +309,9 @@ mod tests {
         let mut claim = visit(vec![line(1, Money::from_units(500))]);
         claim.visit_date = Some(day("1899-12-31"));
         assert_eq!(refusal(&claim), Some(("visit_date", "implausible_date")));
+        // The date's own rule gives the words.
+        let refused = claim.check_intake(day(TODAY)).unwrap_err();
+        assert_eq!(refused.words.unwrap().id, "implausible-date");
         claim.visit_date = Some(day("1900-01-01"));
         assert_eq!(refusal(&claim), None);
         claim.received_date = day("9999-12-31");

@@ -115,7 +115,11 @@ impl Claim {
         crate::registry::check_code("claim_number", &self.claim_number)?;
         crate::registry::check_code("member_id", &self.member_id)?;
         if self.clinical_category.trim().is_empty() {
-            return Err(FieldError::new("clinical_category", "is required"));
+            return Err(FieldError::said(
+                "clinical_category",
+                crate::words::Words::new("required", []),
+                "is required",
+            ));
         }
         for line in &self.lines {
             crate::registry::check_code("service_code", &line.service_code)?;
@@ -171,14 +175,7 @@ impl ClaimStatus {
             .find(|s| s.as_str() == text)
             .ok_or_else(|| {
                 let names: Vec<&str> = ClaimStatus::ALL.iter().map(|s| s.as_str()).collect();
-                FieldError::new(
-                    field,
-                    format!(
-                        "{} is not one of: {}",
-                        crate::registry::excerpt(text),
-                        names.join(", ")
-                    ),
-                )
+                crate::registry::not_one_of(field, text, &names)
             })
     }
 

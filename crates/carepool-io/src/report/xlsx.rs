@@ -76,7 +76,7 @@ fn build(report: &Report) -> Result<Workbook, XlsxError> {
         row += 1;
     }
     for note in &report.notes {
-        about.write(row, 0, &note.english)?;
+        about.write(row, 0, &note.text)?;
         row += 1;
     }
     // Said here, not in the empty sheet, where a program would read it as data.

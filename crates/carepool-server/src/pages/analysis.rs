@@ -5,7 +5,7 @@
 //! turn and within the server's time budget.
 
 use super::download;
-use super::forms::{Field, Input, Problems, Sent, typed_number};
+use super::forms::{Field, Input, Problems, Sent, in_words, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use super::report_language::in_language;
@@ -313,10 +313,8 @@ fn options_from<T: DeserializeOwned>(
     crate::parse(&body).map_err(|error| {
         let mut problems = Problems::default();
         for problem in error.problems().unwrap_or_default() {
-            problems.add(
-                problem.column.unwrap_or_else(|| "form".into()),
-                problem.message,
-            );
+            let message = in_words(texts, problem.words.as_ref(), problem.message);
+            problems.add(problem.column.unwrap_or_else(|| "form".into()), message);
         }
         problems
     })
@@ -417,7 +415,12 @@ fn report_view(texts: &Texts, report: &Report) -> Markup {
                     p class="hint" { (texts.text("study-empty-table")) }
                 } @else {
                     div class="scroll" tabindex="0" { table {
-                        thead { tr { @for (column, name) in table.header.iter().enumerate() {
+                        thead { tr { @for (column, code) in table.header.iter().enumerate() {
+                            // A header kept for programs in the downloads is said on the page.
+                            @let name = match table.header_for_programs {
+                                true => texts.label(code),
+                                false => code.clone(),
+                            };
                             // A column of numbers has its heading over them, on the right.
                             @if table.rows.iter().take(ROWS_SHOWN).any(|row| row.get(column).is_some_and(is_figure)) {
                                 th scope="col" class="number" { (name) }

@@ -81,7 +81,7 @@ pub async fn list(
         Some(code) => match ClaimStatus::parse("status", code) {
             Ok(status) => Some(status),
             Err(broken) => {
-                problems.add("status", broken.message);
+                problems.add_broken(texts, broken);
                 None
             }
         },

@@ -5,7 +5,7 @@
 //! declarations), and written as the API writes ([`create_for`], [`update_for`]): the pages hold
 //! no rule of their own.
 
-use super::forms::{Field, Input, Problems, Sent, typed_number};
+use super::forms::{Field, Input, Problems, Sent, in_words, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use super::registry::{family_path, scheme_name};
@@ -223,9 +223,10 @@ fn record_from<R: Record>(
         match Value::parse(column, &text) {
             Ok(value) => row.push(value),
             Err(broken) => {
+                let core_words = in_words(texts, broken.words.as_ref(), broken.message);
                 problems.add(
                     broken.field,
-                    field_problem(texts, column, &text, broken.message),
+                    field_problem(texts, column, &text, core_words),
                 );
                 row.push(Value::Null);
             }
@@ -236,7 +237,7 @@ fn record_from<R: Record>(
     }
     R::from_row(&row).map_err(|broken| {
         let mut problems = Problems::default();
-        problems.add(broken.field, broken.message);
+        problems.add_broken(texts, broken);
         problems
     })
 }

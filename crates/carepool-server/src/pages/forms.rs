@@ -3,8 +3,18 @@
 //! them.
 
 use super::language::Texts;
+use carepool_core::registry::FieldError;
+use carepool_core::words::Words;
 use carepool_service::RowProblem;
 use std::collections::HashMap;
+
+/// A problem in the reader's language: its words (`problem-ID`) where it has them and the
+/// catalogue says them, else `english`.
+pub fn in_words(texts: &Texts, words: Option<&Words>, english: String) -> String {
+    words
+        .and_then(|words| texts.say("problem", words, None))
+        .unwrap_or(english)
+}
 
 /// What a form sent, by field.
 pub type Sent = HashMap<String, String>;
@@ -28,6 +38,13 @@ impl Problems {
         self.0.push((field.into(), message.into()));
     }
 
+    /// A field's rule broken: its words in the reader's language where the rule gives them
+    /// (`problem-ID`), else the core's English.
+    pub fn add_broken(&mut self, texts: &Texts, broken: FieldError) {
+        let message = in_words(texts, broken.words.as_ref(), broken.message);
+        self.add(broken.field, message);
+    }
+
     /// The problems a refused write names (a field's rule, a key taken, the eligibility rules
     /// that refused an enrolment, each with its rule); a problem of no field goes under `form`.
     pub fn of_refusal(texts: &Texts, refused: Vec<RowProblem>) -> Problems {
@@ -35,7 +52,8 @@ impl Problems {
         for problem in refused {
             let field = problem.column.unwrap_or_else(|| "form".to_string());
             if problem.rules.is_empty() {
-                problems.add(field.clone(), problem.message);
+                let message = in_words(texts, problem.words.as_ref(), problem.message);
+                problems.add(field.clone(), message);
             }
             for failure in problem.rules {
                 let sentence = texts
@@ -166,6 +184,33 @@ impl Field<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carepool_core::claims::Claim;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_refusal_with_words_is_said_in_the_readers_language_and_one_without_keeps_its_english() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let mut claim: Claim = serde_json::from_value(serde_json::json!({
+            "provider_id": "CSPS-KB", "claim_number": "1", "member_id": "M1",
+            "clinical_category": "medical", "visit_date": "2026-12-10",
+            "received_date": "2026-12-03", "lines": []
+        }))
+        .unwrap();
+        claim.visit_date = Some(day("2026-12-10"));
+        let refused = claim.check_intake(day("2026-12-03")).unwrap_err();
+        let problems = vec![
+            RowProblem::of_intake(0, refused),
+            RowProblem::new(0, Some("member_id"), "no member M1"),
+        ];
+        let french = Problems::of_refusal(&Texts::of(Some("fr")), problems);
+        assert_eq!(
+            french.of("visit_date"),
+            Some(
+                "le 10 décembre 2026 est après aujourd'hui (3 décembre 2026) : une demande porte sur des soins déjà donnés"
+            )
+        );
+        assert_eq!(french.of("member_id"), Some("no member M1"));
+    }
 
     #[test]
     fn a_number_is_read_the_way_people_type_it() {

@@ -289,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn every_catalogue_says_every_refusal_reason_and_note_quoting_only_their_figures() {
+    fn every_catalogue_says_every_refusal_reason_note_and_problem_quoting_only_their_figures() {
         for &(tag, text) in compiled::CATALOGUES {
             let messages = messages(text);
             let variables_of = |id: &str| {
@@ -307,6 +307,12 @@ mod tests {
                 .chain(
                     (carepool_io::report::NOTES.iter())
                         .map(|(id, figures)| (format!("note-{id}"), *figures)),
+                )
+                .chain(
+                    (carepool_core::registry::PROBLEMS.iter())
+                        .chain(carepool_actuarial::STUDY_PROBLEMS)
+                        .chain(crate::studies::PROBLEMS)
+                        .map(|(id, figures)| (format!("problem-{id}"), *figures)),
                 );
             for (id, figures) in sentences {
                 let quoted = variables_of(&id);

@@ -14,15 +14,15 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
     };
     let currency = report.currency.as_deref();
     let sentence = |sentence: Sentence| Sentence {
-        english: texts
+        text: texts
             .say("note", &sentence.words, currency)
-            .unwrap_or(sentence.english),
+            .unwrap_or(sentence.text),
         words: sentence.words,
     };
     let pairs = |pairs: Vec<(String, String)>| {
         pairs
             .into_iter()
-            .map(|(name, value)| (label(name), label(value)))
+            .map(|(name, value)| (label(name), setting(texts, &value)))
             .collect()
     };
     Report {
@@ -37,7 +37,9 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
             .map(|mut table| {
                 table.title = label(table.title);
                 table.facts = pairs(std::mem::take(&mut table.facts));
-                table.header = table.header.into_iter().map(label).collect();
+                if !table.header_for_programs {
+                    table.header = table.header.into_iter().map(label).collect();
+                }
                 table.rows = (table.rows.into_iter())
                     .map(|row| row.into_iter().map(cell).collect())
                     .collect();
@@ -56,6 +58,42 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
             .collect(),
         currency: report.currency.clone(),
     }
+}
+
+/// A setting's value in the language: a number written the language's way (the reports write
+/// them the English way, `12,345.5`), each word of a list (`age, sex`) by its label.
+fn setting(texts: &Texts, value: &str) -> String {
+    if let Some(number) = english_number(value) {
+        let (whole, fraction) = number.split_once('.').unwrap_or((&number, ""));
+        let sign = if whole.starts_with('-') { "-" } else { "" };
+        let Ok(digits) = whole.trim_start_matches('-').parse::<u64>() else {
+            return value.to_string();
+        };
+        let mark = match fraction.is_empty() {
+            true => String::new(),
+            false => texts.text("decimal-mark"),
+        };
+        return format!("{sign}{}{mark}{fraction}", texts.count(digits));
+    }
+    value
+        .split(", ")
+        .map(|part| texts.label(part))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `value` without its digit groups when it is a number the English way (`-12,345.50`).
+fn english_number(value: &str) -> Option<String> {
+    let unsigned = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped_well = groups.iter().enumerate().all(|(i, group)| {
+        !group.is_empty()
+            && group.bytes().all(|b| b.is_ascii_digit())
+            && (i == 0 && group.len() <= 3 || group.len() == 3 || groups.len() == 1)
+    });
+    let fraction_ok = fraction.bytes().all(|b| b.is_ascii_digit()) && !unsigned.ends_with('.');
+    (grouped_well && fraction_ok).then(|| value.replace(',', ""))
 }
 
 #[cfg(test)]
@@ -174,16 +212,29 @@ mod tests {
         assert_eq!(said.headline[0].1, report.headline[0].1);
         assert!(
             said.notes[0]
-                .english
+                .text
                 .starts_with("Développement par date de paiement"),
             "{:?}",
             said.notes
         );
         // The words stay, for whoever says them next.
         assert_eq!(said.notes[0].words, report.notes[0].words);
+        // A header programs read (the GLM's cells) keeps its names in every language.
+        let mut for_programs = reserves().remove(0);
+        for_programs.tables[0].header_for_programs = true;
+        let kept = in_language(&french, for_programs);
+        assert_eq!(kept.tables[0].header[0], "origin");
+        assert_eq!(kept.tables[0].title, "Résultats par origine");
         // A label the catalogue does not know is data, as it is.
         assert_eq!(french.label("F0001"), "F0001");
         assert_eq!(label_id("per 1,000"), "report-per-1-000");
+        // Settings: numbers the language's way, lists word by word, codes as they are.
+        assert_eq!(setting(&french, "12,345"), "12\u{202f}345");
+        assert_eq!(setting(&french, "-1234.5678"), "-1\u{202f}234,5678");
+        assert_eq!(setting(&french, "age, sex, F0001"), "âge, sexe, F0001");
+        assert_eq!(setting(&french, "2025-01-01"), "2025-01-01");
+        assert_eq!(setting(&french, "1,23"), "1,23", "not an English number");
+        assert_eq!(setting(&Texts::of(Some("en")), "12,345"), "12,345");
         assert_eq!(label_id("lower 95%"), "report-lower-95");
     }
 }

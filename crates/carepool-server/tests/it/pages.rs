@@ -362,6 +362,25 @@ pub async fn pages_speak_the_users_language(h: Harness) {
         "{}",
         refused.html
     );
+    // A field's own rule broken, in French too.
+    let out_of_range = browser
+        .post(
+            "/families/new",
+            &[
+                ("csrf", &csrf),
+                ("id", "F9"),
+                ("scheme", "pip"),
+                ("location_code", "V1"),
+                ("poverty_score", "150"),
+            ],
+        )
+        .await;
+    assert_eq!(out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        out_of_range.html.contains("150 n'est pas entre 0 et 100"),
+        "{}",
+        out_of_range.html
+    );
 }
 
 /// A page with its stylesheet weighs under 100 KB before compression (the budget is for after:
@@ -1244,6 +1263,17 @@ pub async fn an_actuary_runs_a_reserve_report_and_downloads_it(h: Harness) {
         String::from_utf8_lossy(&csv.bytes).starts_with("origine,"),
         "{}",
         String::from_utf8_lossy(&csv.bytes)
+    );
+    // A study the data cannot give is refused in French too: Mack on a triangle too short.
+    let mack = french
+        .get("/analysis/reserve?run=1&method=mack&origin=quarter&valuation=2025-12-31")
+        .await;
+    assert_eq!(mack.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        mack.html
+            .contains("trop peu de périodes de développement ont deux liens ou plus"),
+        "{}",
+        mack.html
     );
     let json = french.get(&format!("{chain_ladder}&format=json")).await;
     let study: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
