@@ -2,7 +2,7 @@
 //! per factor's relativities), with charts of the exposure by period, the relativities by age
 //! and sex, and the base table's risk cost.
 
-use crate::report::{BarChart, Cell, Heat, Report, ReportTable, grouped};
+use crate::report::{BarChart, Cell, Heat, Report, ReportTable, WARNING, grouped};
 use carepool_actuarial::GlmFit;
 use carepool_actuarial::Named;
 use carepool_actuarial::experience::{Experience, Factor, OneWay, Rates};
@@ -150,6 +150,7 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
                 grouped(settings.claims_given as f64, 0),
             ),
         ],
+        warning_label: WARNING.into(),
         warnings: Vec::new(),
         notes,
         tables,
@@ -578,6 +579,7 @@ pub fn glm_report(fit: &GlmFit, data: &str) -> Report {
             ("AIC".into(), format!("{:.4}", fit.aic)),
             ("iterations".into(), fit.iterations.to_string()),
         ],
+        warning_label: WARNING.into(),
         warnings: Vec::new(),
         notes: fit
             .factors

@@ -2,7 +2,7 @@
 //! year's premium, the projected base table of every year, the reserve, and the stress tests
 //! with a tornado chart.
 
-use crate::report::{BarChart, Cell, Report, ReportTable};
+use crate::report::{BarChart, Cell, Report, ReportTable, WARNING};
 use carepool_actuarial::stress::StressTests;
 use carepool_core::words::{Sentence, Words};
 
@@ -47,6 +47,7 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
             "contract years".into(),
             projection.reserve.len().to_string(),
         )],
+        warning_label: WARNING.into(),
         warnings: Vec::new(),
         notes: vec![
             note(
@@ -257,6 +258,7 @@ pub fn costing_report(
                 )]
             })
             .unwrap_or_default(),
+        warning_label: WARNING.into(),
         warnings: Vec::new(),
         notes: vec![
             note(

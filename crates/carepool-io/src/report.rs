@@ -21,6 +21,8 @@ pub struct Report {
     pub currency: Option<String>,
     /// The settings and basis of the study: ("method", "mack").
     pub facts: Vec<(String, String)>,
+    /// The word that marks a warning ([`WARNING`], or a reader's language).
+    pub warning_label: String,
     /// What makes the results doubtful, read first.
     pub warnings: Vec<Sentence>,
     /// How to read the results.
@@ -28,6 +30,9 @@ pub struct Report {
     pub tables: Vec<ReportTable>,
     pub charts: Vec<BarChart>,
 }
+
+/// The word that marks a report's warnings.
+pub const WARNING: &str = "Warning";
 
 /// Every note and warning a report may carry, by the id of its words and the figures it
 /// quotes: the engines' (reserve, experience study, GLM), the claims file's and the reports'
@@ -414,6 +419,7 @@ mod tests {
             ],
             currency: Some("XOF".into()),
             facts: vec![("method".into(), "mack".into())],
+            warning_label: WARNING.into(),
             warnings: vec![Sentence::new(Words::new("doubt", []), "Doubt this.")],
             notes: vec![Sentence::new(Words::new("read", []), "Read this first.")],
             tables: vec![

@@ -1,7 +1,7 @@
 //! A reserve study as a report: the results per origin and in total, the development factors,
 //! and the triangle (cumulative, incremental and link ratios, as heat maps on the HTML page).
 
-use crate::report::{BarChart, Cell, Heat, Report, ReportTable};
+use crate::report::{BarChart, Cell, Heat, Report, ReportTable, WARNING};
 use carepool_actuarial::{OriginReserve, Reserve};
 
 /// Decimals of amounts (or counts) and of factors.
@@ -17,6 +17,7 @@ pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
             .filter(|_| !reserve.counts_claims())
             .map(str::to_string),
         facts: facts(reserve),
+        warning_label: WARNING.into(),
         warnings: reserve.warnings.clone(),
         notes: reserve.notes.clone(),
         tables: vec![

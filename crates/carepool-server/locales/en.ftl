@@ -585,6 +585,7 @@ report-count = count
 report-volume = volume
 report-simple = simple
 report-log-linear = log-linear
+report-warning = Warning
 report-unknown = unknown
 report-identity = identity
 report-inverse = inverse

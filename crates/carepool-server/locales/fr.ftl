@@ -602,6 +602,7 @@ report-count = nombre
 report-volume = volume
 report-simple = simple
 report-log-linear = log-linéaire
+report-warning = Attention
 report-unknown = inconnu
 report-identity = identité
 report-inverse = inverse

@@ -65,7 +65,7 @@ pub fn render(report: &Report) -> String {
                 }
                 @if !report.warnings.is_empty() || !report.notes.is_empty() {
                     div class="notes" {
-                        @for warning in &report.warnings { p { strong { "Warning: " } (warning) } }
+                        @for warning in &report.warnings { p { strong { (report.warning_label) ": " } (warning) } }
                         @for note in &report.notes { p { (note) } }
                     }
                 }

@@ -72,7 +72,7 @@ fn build(report: &Report) -> Result<Workbook, XlsxError> {
     }
     row += 1;
     for warning in &report.warnings {
-        about.write(row, 0, format!("Warning: {warning}"))?;
+        about.write(row, 0, format!("{}: {warning}", report.warning_label))?;
         row += 1;
     }
     for note in &report.notes {

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use carepool_core::money::Money;
-use carepool_io::report::{Cell, Report, ReportTable};
+use carepool_io::report::{Cell, Report, ReportTable, WARNING};
 use carepool_schema::claim_tables::{ClaimRow, Payment, PaymentRun, claims, payments};
 use carepool_service::{Key, Query as RecordQuery, Registry};
 use chrono::{Datelike, NaiveDate};
@@ -431,6 +431,7 @@ fn remittance_report(
                     .unwrap_or_default(),
             ),
         ],
+        warning_label: WARNING.into(),
         warnings: Vec::new(),
         notes: Vec::new(),
         tables: vec![ReportTable::new(

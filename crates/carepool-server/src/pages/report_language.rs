@@ -31,6 +31,7 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
             .map(|(name, value)| (label(name), value))
             .collect(),
         facts: pairs(report.facts),
+        warning_label: label(report.warning_label),
         warnings: report.warnings.into_iter().map(sentence).collect(),
         notes: report.notes.into_iter().map(sentence).collect(),
         tables: (report.tables.into_iter())
@@ -203,6 +204,7 @@ mod tests {
         let report = reserves().remove(0);
         let said = in_language(&french, report.clone());
         assert_eq!(said.title, "Provisions : chain ladder");
+        assert_eq!(said.warning_label, "Attention", "the downloads mark warnings in French");
         assert_eq!(said.tables[0].title, "Résultats par origine");
         assert_eq!(said.tables[0].header[0], "origine");
         // The origins are data; the total row's name is a word.
