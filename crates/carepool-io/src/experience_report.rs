@@ -5,7 +5,7 @@
 use crate::report::{BarChart, Cell, Heat, Report, ReportTable, WARNING, grouped};
 use carepool_actuarial::GlmFit;
 use carepool_actuarial::Named;
-use carepool_actuarial::experience::{Experience, Factor, OneWay, Rates};
+use carepool_actuarial::experience::{Experience, Factor, OneWay, Rates, UNKNOWN_LEVEL};
 use carepool_core::Money;
 use carepool_core::words::{Figure, Sentence, Words};
 
@@ -23,6 +23,19 @@ fn money(amount: Money) -> Cell {
 
 fn text(value: &str) -> Cell {
     Cell::Text(value.to_string())
+}
+
+/// A word of the report's own, said in the reader's language.
+fn label(value: &str) -> Cell {
+    Cell::Label(value.to_string())
+}
+
+/// A factor's level, or a location: data, except the level the data do not give.
+fn level(value: &str) -> Cell {
+    match value == UNKNOWN_LEVEL {
+        true => label(value),
+        false => text(value),
+    }
 }
 
 fn strings(names: &[&str]) -> Vec<String> {
@@ -215,7 +228,7 @@ fn summary(experience: &Experience) -> ReportTable {
         "Summary",
         &["measure", "value"],
         rows.into_iter()
-            .map(|(name, value)| vec![text(name), value])
+            .map(|(name, value)| vec![label(name), value])
             .collect(),
     )
 }
@@ -250,7 +263,11 @@ fn base_table(experience: &Experience) -> ReportTable {
         .iter()
         .map(|line| {
             let mut row = vec![
-                text(&line.clinical_category),
+                // The engine names the line of every category together "total".
+                match (line.clinical_category.as_str(), &line.specialty) {
+                    ("total", None) => label("total"),
+                    (category, _) => text(category),
+                },
                 text(line.specialty.as_deref().unwrap_or("")),
             ];
             row.extend(rate_cells(&line.rates));
@@ -274,7 +291,7 @@ fn one_way(one_way: &OneWay) -> ReportTable {
         .levels
         .iter()
         .map(|level| {
-            let mut row = vec![text(&level.level)];
+            let mut row = vec![self::level(&level.level)];
             row.extend(rate_cells(&level.rates));
             row.extend([
                 number(level.incidence_relativity, 4),
@@ -353,7 +370,7 @@ fn locations(experience: &Experience) -> ReportTable {
         .locations
         .iter()
         .map(|l| {
-            std::iter::once(text(&l.location))
+            std::iter::once(level(&l.location))
                 .chain(rate_cells(&l.rates))
                 .collect()
         })
@@ -408,7 +425,11 @@ fn limits(experience: &Experience) -> ReportTable {
             .iter()
             .map(|l| {
                 vec![
-                    text(&l.reason),
+                    match l.reason.as_str() {
+                        "annual limit reached" => label(&l.reason),
+                        // A limit-raising case is the scheme's own name.
+                        _ => text(&l.reason),
+                    },
                     Cell::Number(l.claims as f64, 0),
                     money(l.claimed),
                     money(l.approved),
@@ -436,7 +457,7 @@ fn ownership(experience: &Experience) -> ReportTable {
             .iter()
             .map(|o| {
                 vec![
-                    text(&o.ownership),
+                    label(&o.ownership),
                     Cell::Number(o.claims as f64, 0),
                     share(o.claims_share),
                     money(o.cost),

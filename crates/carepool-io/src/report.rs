@@ -105,7 +105,11 @@ impl ReportTable {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// Data, shown as it is in every language: an origin, a level, a code, a name.
     Text(String),
+    /// The report's own words (a row's name: total, tail, a summary's measure), which a page
+    /// says in its reader's language.
+    Label(String),
     /// A number and the decimals it is shown with.
     Number(f64, u8),
     /// A share (0.0345), shown as a percentage (3.45%) on pages and in workbooks; CSV keeps
@@ -316,7 +320,7 @@ impl Cell {
     /// As CSV and plain text show it: numbers with their decimals, no grouping.
     pub fn plain(&self) -> String {
         match self {
-            Cell::Text(text) => text.clone(),
+            Cell::Text(text) | Cell::Label(text) => text.clone(),
             Cell::Number(value, decimals) => fixed(*value, *decimals),
             Cell::Share(share) => fixed(*share, 6),
             Cell::Year(year) => year.to_string(),
@@ -431,7 +435,7 @@ mod tests {
                     header_for_programs: false,
                     rows: vec![
                         vec![Cell::Text("2024".into()), Cell::Number(1234.5, 2)],
-                        vec![Cell::Text("total".into()), Cell::Empty],
+                        vec![Cell::Label("total".into()), Cell::Empty],
                     ],
                     heat: Heat::None,
                 },

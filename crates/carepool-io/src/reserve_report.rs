@@ -186,7 +186,12 @@ fn results(reserve: &Reserve) -> ReportTable {
         rows: rows
             .iter()
             .map(|o| {
-                std::iter::once(Cell::Text(o.origin.clone()))
+                // The total's row is named by the report, the others by their origin.
+                let name = match std::ptr::eq(*o, &reserve.total) {
+                    true => Cell::Label(o.origin.clone()),
+                    false => Cell::Text(o.origin.clone()),
+                };
+                std::iter::once(name)
                     .chain(shown.iter().map(|(_, value, decimals)| {
                         value(o).map_or(Cell::Empty, |v| Cell::Number(v, *decimals))
                     }))
@@ -212,14 +217,10 @@ fn factors(reserve: &Reserve) -> ReportTable {
                 };
                 // The last factor to next is the tail's, from the last development on.
                 let label = match k + 1 == lags {
-                    true => "tail".to_string(),
-                    false => k.to_string(),
+                    true => Cell::Label("tail".into()),
+                    false => Cell::Text(k.to_string()),
                 };
-                vec![
-                    Cell::Text(label),
-                    to_next,
-                    Cell::Number(reserve.to_ultimate[k], FACTOR),
-                ]
+                vec![label, to_next, Cell::Number(reserve.to_ultimate[k], FACTOR)]
             })
             .collect(),
     )

@@ -18,6 +18,7 @@ pub use input::{
 pub use tables::{
     BaseRow, CellRow, ClaimedPaid, Diagnostics, Experience, GlmResults, LevelRow, LimitRow,
     LocationRow, OneWay, OutsideCounts, OwnershipRow, PeriodRow, Rates, Settings, Summary,
+    UNKNOWN_LEVEL,
 };
 
 use crate::Named;

@@ -439,7 +439,8 @@ struct Margin {
     claims: ClaimSums,
 }
 
-const UNKNOWN_LEVEL: &str = "unknown";
+/// The level of a factor the data do not give (an age without a birth date).
+pub const UNKNOWN_LEVEL: &str = "unknown";
 
 impl Tables<'_> {
     fn years(&self, period: usize, days: u64) -> f64 {

@@ -90,7 +90,7 @@ pub const MAX_PAGE_ROWS: usize = 500;
 /// A cell as the page shows it: numbers grouped, shares as percentages, years as they are.
 fn shown(cell: &Cell) -> String {
     match cell {
-        Cell::Text(text) => text.clone(),
+        Cell::Text(text) | Cell::Label(text) => text.clone(),
         Cell::Number(value, decimals) => grouped(*value, *decimals),
         Cell::Share(share) => format!("{}%", super::fixed(share * 100.0, 2)),
         Cell::Year(year) => year.to_string(),
@@ -155,7 +155,7 @@ fn table_markup(table: &ReportTable) -> Markup {
                         tr {
                             @for (c, cell) in row.iter().enumerate() {
                                 @match cell {
-                                    Cell::Text(text) => td { (text) },
+                                    Cell::Text(text) | Cell::Label(text) => td { (text) },
                                     Cell::Empty => td {},
                                     Cell::Number(value, decimals) => {
                                         @let style = scales.get(c).copied().flatten().map(|(low, high)| {

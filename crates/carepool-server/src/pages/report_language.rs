@@ -1,6 +1,8 @@
 //! A study's report in the reader's language, before it is shown or downloaded: its labels by
-//! their English ([`Texts::label`]), its notes and warnings by their words (`note-ID`). The
-//! figures stay numbers: the page and the workbook write them the language's way.
+//! their English ([`Texts::label`]: titles, headings, settings, the report's own words in its
+//! tables, `Cell::Label`), its notes and warnings by their words (`note-ID`). Data (origins,
+//! levels, names, `Cell::Text`) stay as they are, and the figures stay numbers: the page and
+//! the workbook write them the language's way.
 
 use super::language::Texts;
 use carepool_core::words::Sentence;
@@ -9,7 +11,7 @@ use carepool_io::report::{Cell, Report};
 pub fn in_language(texts: &Texts, report: Report) -> Report {
     let label = |text: String| texts.label(&text);
     let cell = |cell: Cell| match cell {
-        Cell::Text(text) => Cell::Text(label(text)),
+        Cell::Label(text) => Cell::Label(label(text)),
         other => other,
     };
     let currency = report.currency.as_deref();
@@ -50,7 +52,6 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
         charts: (report.charts.into_iter())
             .map(|mut chart| {
                 chart.title = label(chart.title);
-                chart.categories = chart.categories.into_iter().map(label).collect();
                 chart.series = (chart.series.into_iter())
                     .map(|(name, values)| (label(name), values))
                     .collect();
@@ -204,12 +205,15 @@ mod tests {
         let report = reserves().remove(0);
         let said = in_language(&french, report.clone());
         assert_eq!(said.title, "Provisions : chain ladder");
-        assert_eq!(said.warning_label, "Attention", "the downloads mark warnings in French");
+        assert_eq!(
+            said.warning_label, "Attention",
+            "the downloads mark warnings in French"
+        );
         assert_eq!(said.tables[0].title, "Résultats par origine");
         assert_eq!(said.tables[0].header[0], "origine");
         // The origins are data; the total row's name is a word.
         assert_eq!(said.tables[0].rows[0][0], Cell::Text("2022".into()));
-        assert_eq!(said.tables[0].rows[4][0], Cell::Text("total".into()));
+        assert_eq!(said.tables[0].rows[4][0], Cell::Label("total".into()));
         assert_eq!(said.tables[0].rows[0][1..], report.tables[0].rows[0][1..]);
         assert_eq!(said.headline[0].1, report.headline[0].1);
         assert!(
