@@ -5,6 +5,7 @@ pub mod claims;
 pub mod dates;
 pub mod eligibility;
 pub mod money;
+pub mod monitoring;
 pub mod names;
 #[macro_use]
 pub mod registry;
