@@ -72,6 +72,10 @@ pub const PROBLEMS: &[(&str, &[&str])] = &[
     ("price-too-large", &["price", "service", "max"]),
     ("claimed-too-large", &["claimed", "max"]),
     ("copay-out-of-range", &["collected", "max"]),
+    // A record refused by the store or the services: its key taken, or not found.
+    ("taken", &["what", "columns"]),
+    ("user-taken", &["name"]),
+    ("not-found", &["what", "key"]),
 ];
 
 /// Declares a closed set of codes that are stored and exchanged as lowercase text.

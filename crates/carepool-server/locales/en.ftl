@@ -509,6 +509,43 @@ problem-quantity-too-large = { $quantity } { $service }: a line's quantity is at
 problem-price-too-large = { $price } for { $service }: a unit price is at most { $max }
 problem-claimed-too-large = the lines claim { $claimed } in all; a claim is for at most { $max }
 problem-copay-out-of-range = { $collected }: what a facility collected is between 0 and { $max }
+problem-taken = another { $what ->
+        [family] family
+        [member] member
+        [claim] claim
+        [claim_line] claim line
+        [claim_reason] claim reason
+        [contribution] contribution
+        [coverage_period] coverage period
+        [location] location
+        [payment] payment
+        [payment_run] payment run
+        [provider] provider
+        [scheme] scheme
+        [scheme_version] scheme version
+        [user] user
+        [token] token
+       *[other] { $what }
+    } has the same { $columns }
+problem-user-taken = a user named { $name } exists already
+problem-not-found = no { $what ->
+        [family] family
+        [member] member
+        [claim] claim
+        [claim_line] claim line
+        [claim_reason] claim reason
+        [contribution] contribution
+        [coverage_period] coverage period
+        [location] location
+        [payment] payment
+        [payment_run] payment run
+        [provider] provider
+        [scheme] scheme
+        [scheme_version] scheme version
+        [user] user
+        [token] token
+       *[other] { $what }
+    } with key { $key }
 problem-needs-exposure = the { $method } method needs an exposure (earned premium) per origin
 problem-exposure-missing-origin = the exposure has no value for origin { $origin }
 problem-excluded-unknown-origin = excluded link { $origin }:{ $lag }: the triangle has no origin { $origin }

@@ -509,6 +509,43 @@ problem-quantity-too-large = { $quantity } { $service } : la quantité d'une lig
 problem-price-too-large = { $price } pour { $service } : un prix unitaire est d'au plus { $max }
 problem-claimed-too-large = les lignes demandent { $claimed } en tout ; une demande est d'au plus { $max }
 problem-copay-out-of-range = { $collected } : ce qu'une formation sanitaire a perçu est entre 0 et { $max }
+problem-taken = { $what ->
+        [family] une autre famille
+        [member] un autre membre
+        [claim] une autre demande
+        [claim_line] une autre ligne de demande
+        [claim_reason] un autre motif de demande
+        [contribution] une autre cotisation
+        [coverage_period] une autre période de couverture
+        [location] un autre lieu
+        [payment] un autre paiement
+        [payment_run] un autre ordre de paiement
+        [provider] une autre formation sanitaire
+        [scheme] un autre régime
+        [scheme_version] une autre version de régime
+        [user] un autre utilisateur
+        [token] un autre jeton
+       *[other] un autre { $what }
+    } a déjà le même { $columns }
+problem-user-taken = un utilisateur nommé { $name } existe déjà
+problem-not-found = { $what ->
+        [family] aucune famille
+        [member] aucun membre
+        [claim] aucune demande
+        [claim_line] aucune ligne de demande
+        [claim_reason] aucun motif de demande
+        [contribution] aucune cotisation
+        [coverage_period] aucune période de couverture
+        [location] aucun lieu
+        [payment] aucun paiement
+        [payment_run] aucun ordre de paiement
+        [provider] aucune formation sanitaire
+        [scheme] aucun régime
+        [scheme_version] aucune version de régime
+        [user] aucun utilisateur
+        [token] aucun jeton
+       *[other] aucun { $what }
+    } de clé { $key }
 problem-needs-exposure = la méthode { $method } demande une exposition (primes acquises) par origine
 problem-exposure-missing-origin = l'exposition n'a pas de valeur pour l'origine { $origin }
 problem-excluded-unknown-origin = lien exclu { $origin }:{ $lag } : le triangle n'a pas d'origine { $origin }

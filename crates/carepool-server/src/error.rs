@@ -27,7 +27,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use carepool_core::eligibility::RuleFailure;
 use carepool_core::registry::FieldError;
-use carepool_core::words::Words;
+use carepool_core::words::{Figure, Words};
 use carepool_service::{RowProblem, ServiceError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -253,14 +253,26 @@ impl From<ServiceError> for ApiError {
                     ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, first.message)
                 }
             }
-            ServiceError::NotFound { what, key } => {
-                ApiError::not_found(format!("no {what} with key {key}"))
-            }
+            ServiceError::NotFound { what, key } => ApiError {
+                words: Some(Box::new(Words::new(
+                    "not-found",
+                    [
+                        ("what", Figure::text(what.replace(' ', "_"))),
+                        ("key", Figure::text(&key)),
+                    ],
+                ))),
+                ..ApiError::not_found(format!("no {what} with key {key}"))
+            },
             ServiceError::Conflict(message) => {
                 ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
             }
-            ServiceError::Taken { message, field } => ApiError {
+            ServiceError::Taken {
+                message,
+                field,
+                words,
+            } => ApiError {
                 field: Some(field.to_string()),
+                words: Some(Box::new(words)).filter(|words| !words.id.is_empty()),
                 ..ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
             },
             ServiceError::Forbidden(message) => ApiError::forbidden(message),
@@ -343,6 +355,7 @@ impl IntoResponse for ApiError {
         let shown = ShownError {
             status: self.status,
             message: error.message.clone(),
+            words: self.words.clone(),
         };
         let mut response = (self.status, Json(ErrorBody { error })).into_response();
         response.extensions_mut().insert(shown);
@@ -356,6 +369,8 @@ impl IntoResponse for ApiError {
 pub struct ShownError {
     pub status: StatusCode,
     pub message: String,
+    /// The message in words, for a page to say in its language.
+    pub words: Option<Box<Words>>,
 }
 
 #[cfg(test)]

@@ -95,6 +95,8 @@ pub enum ServiceError {
     Taken {
         message: String,
         field: &'static str,
+        /// The message in words a page says in its language (empty: English only).
+        words: Words,
     },
     /// The rules forbid this user the change (segregation of duties), whatever their role.
     #[error("{0}")]
@@ -129,7 +131,15 @@ impl From<StoreError> for ServiceError {
         match error {
             StoreError::NotFound { what, key } => ServiceError::NotFound { what, key },
             StoreError::Conflict(message) => ServiceError::Conflict(message),
-            StoreError::Taken { message, field } => ServiceError::Taken { message, field },
+            StoreError::Taken {
+                message,
+                field,
+                words,
+            } => ServiceError::Taken {
+                message,
+                field,
+                words,
+            },
             other => ServiceError::Store(other),
         }
     }

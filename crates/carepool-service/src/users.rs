@@ -8,6 +8,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use carepool_core::access::Role;
 use carepool_core::registry::check_language;
+use carepool_core::words::{Figure, Words};
 use carepool_schema::access_tables::{SESSIONS, TOKENS, TokenRow, USERS, UserRow, tokens, users};
 use carepool_schema::tables::{LOCATIONS, PROVIDERS};
 use carepool_schema::{Record, Value};
@@ -164,6 +165,7 @@ impl Registry {
             ServiceError::Conflict(_) | ServiceError::Taken { .. } => ServiceError::Taken {
                 message: format!("a user named {} exists already", user.name),
                 field: "name",
+                words: Words::new("user-taken", [("name", Figure::text(&user.name))]),
             },
             other => other,
         })?;

@@ -7,6 +7,7 @@ mod live;
 pub use live::{LiveColumn, LiveSchema, LiveTable};
 
 use async_trait::async_trait;
+use carepool_core::words::{Figure, Words};
 use carepool_schema::{Col, Row, Table, Value};
 use chrono::NaiveDate;
 use std::collections::HashSet;
@@ -25,6 +26,8 @@ pub enum StoreError {
     Taken {
         message: String,
         field: &'static str,
+        /// The message in words a page says in its language.
+        words: Words,
     },
     /// The database URL or options cannot be used.
     #[error("{0}")]
@@ -50,6 +53,14 @@ impl StoreError {
                 "another {} has the same {}",
                 table.singular,
                 columns.join(" and ")
+            ),
+            words: Words::new(
+                "taken",
+                [
+                    // A code a catalogue chooses its words by: payment_run.
+                    ("what", Figure::text(table.singular.replace(' ', "_"))),
+                    ("columns", Figure::text(columns.join(", "))),
+                ],
             ),
             // Of several columns, the last is the one whose value collided (a facility's claim
             // number, a member's start date); a table always has a key.

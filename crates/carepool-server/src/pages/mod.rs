@@ -351,7 +351,11 @@ pub async fn guard(access: Access, request: Request, next: Next) -> Response {
     };
     let response = next.run(request).await;
     match response.extensions().get::<ShownError>() {
-        Some(error) => layout::error_page(&frame, error.status, &error.message),
+        Some(error) => {
+            let message =
+                forms::in_words(&frame.texts, error.words.as_deref(), error.message.clone());
+            layout::error_page(&frame, error.status, &message)
+        }
         None => response,
     }
 }

@@ -381,6 +381,31 @@ pub async fn pages_speak_the_users_language(h: Harness) {
         "{}",
         out_of_range.html
     );
+    // A key taken, and a record not found, in French.
+    let taken = browser
+        .post(
+            "/families/new",
+            &[
+                ("csrf", &csrf),
+                ("id", "F3"),
+                ("scheme", "pip"),
+                ("location_code", "V1"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", taken.html);
+    assert!(
+        taken.html.contains("une autre famille a déjà le même id"),
+        "{}",
+        taken.html
+    );
+    let missing = browser.get("/families/F99").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.html.contains("aucune famille de clé F99"),
+        "{}",
+        missing.html
+    );
 }
 
 /// A page with its stylesheet weighs under 100 KB before compression (the budget is for after:

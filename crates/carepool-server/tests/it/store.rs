@@ -199,7 +199,7 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
     let refused = store.upsert(&MEMBERS, &twins, &|_| {}).await;
     match refused {
         // In carepool's words on both backends: no database text reaches a client.
-        Err(StoreError::Taken { message, field }) => {
+        Err(StoreError::Taken { message, field, .. }) => {
             assert_eq!(message, "another member has the same national_id");
             assert_eq!(field, "national_id");
         }

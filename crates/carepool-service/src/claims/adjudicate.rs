@@ -318,7 +318,15 @@ fn into_store_error(error: ServiceError) -> StoreError {
     match error {
         ServiceError::Store(e) => e,
         ServiceError::Conflict(message) => StoreError::Conflict(message),
-        ServiceError::Taken { message, field } => StoreError::Taken { message, field },
+        ServiceError::Taken {
+            message,
+            field,
+            words,
+        } => StoreError::Taken {
+            message,
+            field,
+            words,
+        },
         other => StoreError::internal(other),
     }
 }
