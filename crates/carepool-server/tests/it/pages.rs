@@ -393,7 +393,12 @@ pub async fn pages_speak_the_users_language(h: Harness) {
             ],
         )
         .await;
-    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", taken.html);
+    assert_eq!(
+        taken.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        taken.html
+    );
     assert!(
         taken.html.contains("une autre famille a déjà le même id"),
         "{}",
