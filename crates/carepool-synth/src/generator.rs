@@ -309,6 +309,8 @@ impl<'a> Generator<'a> {
         let surname = names::surname(rng);
         let mut people = Vec::with_capacity(size as usize);
         let mut add = |relationship, sex, age: u32, rng: &mut Pcg64Mcg| {
+            // The draws' long tails (a head's age, a parent's above it) stop at a life's length.
+            let age = age.min(OLDEST);
             let number = people.len() + 1;
             let id = format!("M{}{number:02}", &family_id[1..]);
             let birth_date = enrolled
@@ -664,6 +666,9 @@ impl<'a> Generator<'a> {
 
 /// Heads with four or more in the family who also list a parent of theirs.
 const PARENT_SHARE: f64 = 0.1;
+/// The oldest age a person is drawn at: a registry refuses a birth date before 1900, and no
+/// population has people much older.
+pub const OLDEST: u32 = 100;
 
 struct Person {
     id: String,

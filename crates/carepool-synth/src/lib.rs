@@ -14,7 +14,7 @@ pub mod network;
 
 pub use config::{ConfigError, SynthConfig};
 pub use csv_out::{CsvSink, FILES, UNREPORTED_FILES, Written};
-pub use generator::{ClaimKind, Generator, Habits, Options, Sink, SynthClaim, SynthFamily};
+pub use generator::{ClaimKind, Generator, Habits, OLDEST, Options, Sink, SynthClaim, SynthFamily};
 
 use carepool_core::scheme::SchemeDefinition;
 use std::path::{Path, PathBuf};

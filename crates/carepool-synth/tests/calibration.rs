@@ -411,3 +411,33 @@ fn settings_that_cannot_work_are_refused_with_the_setting_named() {
         "{error}"
     );
 }
+
+/// However old the heads are drawn, nobody is older than a life's length, and every birth date
+/// is one a registry takes (from 1900): a scheme of a million families once held a parent of
+/// 126, born in 1899, and its import failed.
+#[test]
+fn nobody_is_drawn_older_than_a_life() {
+    let mut config = honest();
+    config.population.mean_head_age = 85.0;
+    let options = Options {
+        families: 3_000,
+        from: date("2025-04-01"),
+        to: date("2025-12-31"),
+        seed: 7,
+    };
+    let generator = Generator::new(&config, &scheme(), options).unwrap();
+    let mut oldest = 0;
+    for index in 0..options.families {
+        let family = generator.family(index);
+        let enrolled = family.coverage.iter().map(|c| c.start_date).min().unwrap();
+        for member in &family.members {
+            assert!(member.birth_date >= date("1900-01-01"), "{member:?}");
+            oldest = oldest.max(age_on(member.birth_date, enrolled));
+        }
+    }
+    assert_eq!(
+        oldest,
+        carepool_synth::OLDEST,
+        "the cap is reached, and not passed"
+    );
+}
