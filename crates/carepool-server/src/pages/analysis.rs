@@ -466,25 +466,8 @@ fn cell_text(texts: &Texts, cell: &Cell, currency: Option<&str>) -> String {
         Cell::Amount(value) => {
             texts.amount(Money::from_minor((value * 100.0).round() as i64), currency)
         }
-        Cell::Number(value, decimals) => decimal(texts, *value, *decimals),
-        Cell::Share(share) => format!("{} %", decimal(texts, share * 100.0, 2)),
-    }
-}
-
-/// A number with its decimals, grouped and marked the language's way.
-fn decimal(texts: &Texts, value: f64, decimals: u8) -> String {
-    let text = format!("{:.*}", decimals as usize, value.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "-"
-    } else {
-        ""
-    };
-    let whole = texts.count(whole.parse().unwrap_or(0));
-    if fraction.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}{}{fraction}", texts.text("decimal-mark"))
+        Cell::Number(value, decimals) => texts.decimal(*value, *decimals),
+        Cell::Share(share) => format!("{} %", texts.decimal(share * 100.0, 2)),
     }
 }
 

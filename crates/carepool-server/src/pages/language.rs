@@ -171,6 +171,23 @@ impl Texts {
         grouped(&number.to_string(), &self.text("digit-group"))
     }
 
+    /// A number with its decimals, grouped and marked the language's way: `1 234,50`.
+    pub fn decimal(&self, value: f64, decimals: u8) -> String {
+        let text = format!("{:.*}", decimals as usize, value.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            "-"
+        } else {
+            ""
+        };
+        let whole = self.count(whole.parse().unwrap_or(0));
+        if fraction.is_empty() {
+            format!("{sign}{whole}")
+        } else {
+            format!("{sign}{whole}{}{fraction}", self.text("decimal-mark"))
+        }
+    }
+
     /// An amount with its currency, the language's way: `1,250.50 XOF`, `1 250,50 XOF`.
     pub fn amount(&self, amount: Money, currency: Option<&str>) -> String {
         let text = amount.to_string();

@@ -66,16 +66,12 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
 /// them the English way, `12,345.5`), each word of a list (`age, sex`) by its label.
 fn setting(texts: &Texts, value: &str) -> String {
     if let Some(number) = english_number(value) {
-        let (whole, fraction) = number.split_once('.').unwrap_or((&number, ""));
-        let sign = if whole.starts_with('-') { "-" } else { "" };
-        let Ok(digits) = whole.trim_start_matches('-').parse::<u64>() else {
-            return value.to_string();
-        };
-        let mark = match fraction.is_empty() {
-            true => String::new(),
-            false => texts.text("decimal-mark"),
-        };
-        return format!("{sign}{}{mark}{fraction}", texts.count(digits));
+        let decimals = number
+            .split_once('.')
+            .map_or(0, |(_, fraction)| fraction.len());
+        if let (Ok(parsed), Ok(decimals)) = (number.parse::<f64>(), u8::try_from(decimals)) {
+            return texts.decimal(parsed, decimals);
+        }
     }
     value
         .split(", ")
