@@ -14,6 +14,7 @@ mod expected;
 pub mod experience;
 mod finite;
 mod glm;
+pub mod indicators;
 mod linear;
 mod mack;
 pub mod projection;

@@ -7,6 +7,7 @@ mod config;
 mod demo_cmd;
 mod experience_cmd;
 mod explain;
+mod indicators_cmd;
 mod members_cmd;
 mod output;
 mod progress;
@@ -142,6 +143,9 @@ enum Command {
     /// relativities and GLMs, from the database (--db) or extracts (--members, --claims). See
     /// docs/EXPERIENCE.md.
     Experience(Box<experience_cmd::ExperienceArgs>),
+    /// The monthly indicators: membership, contributions, claims and finance per month,
+    /// quarter or year, for a scheme, district or facility. See docs/INDICATORS.md.
+    Indicators(Box<indicators_cmd::IndicatorsArgs>),
     /// Fit a GLM (Poisson or Gamma) on any table of cells, e.g. the study's cells.
     Glm(Box<experience_cmd::GlmArgs>),
     /// Project costs and premiums from an assumptions file: level premium, reserve, refund and
@@ -413,6 +417,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Synth(args) => synth_cmd::load_new(&args, registry).await?,
         Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,
         Command::Experience(args) => experience_cmd::run_on_database(&args, registry).await?,
+        Command::Indicators(args) => indicators_cmd::run(&args, registry).await?,
         Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
             unreachable!("these open no database")
         }

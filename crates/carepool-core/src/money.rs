@@ -59,6 +59,23 @@ impl Money {
         Money(rounded as i64)
     }
 
+    /// This amount shared evenly among `count` (an average), rounded half away from zero to
+    /// the hundredth; none among no one.
+    pub fn per(self, count: u64) -> Option<Money> {
+        let count = i128::from(count);
+        (count > 0).then(|| {
+            let total = i128::from(self.0);
+            let quotient = total / count;
+            let remainder = total % count;
+            let rounded = if remainder.abs() * 2 >= count {
+                quotient + total.signum()
+            } else {
+                quotient
+            };
+            Money(rounded as i64)
+        })
+    }
+
     /// For messages: thousands grouped with commas ("1,200.50").
     pub fn grouped(self) -> String {
         let plain = self.to_string();
@@ -227,6 +244,15 @@ impl std::iter::Sum for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_average_rounds_half_away_from_zero_and_is_unknown_among_no_one() {
+        assert_eq!(Money::from_units(100).per(3), Some(Money::from_minor(3333)));
+        assert_eq!(Money::from_minor(5).per(2), Some(Money::from_minor(3)));
+        assert_eq!(Money::from_minor(-5).per(2), Some(Money::from_minor(-3)));
+        assert_eq!(Money::from_minor(4).per(3), Some(Money::from_minor(1)));
+        assert_eq!(Money::from_units(7).per(0), None);
+    }
 
     #[test]
     fn grouped_amounts_put_commas_between_thousands() {

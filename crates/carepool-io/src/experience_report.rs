@@ -167,6 +167,7 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
         warnings: Vec::new(),
         notes,
         tables,
+        trends: Vec::new(),
         charts: charts(experience),
     }
 }
@@ -619,6 +620,7 @@ pub fn glm_report(fit: &GlmFit, data: &str) -> Report {
             })
             .collect(),
         tables: vec![coefficients("coefficients", "Coefficients", fit)],
+        trends: Vec::new(),
         charts: vec![],
     }
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod experience_files;
 pub mod experience_report;
 pub mod glm_file;
+pub mod indicators_report;
 pub mod projection_file;
 pub mod projection_report;
 pub mod projection_xlsx;

@@ -174,6 +174,7 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
                     .collect(),
             ),
         ],
+        trends: Vec::new(),
         charts: vec![
             BarChart {
                 title: "Premium per member by year".into(),
@@ -298,6 +299,7 @@ pub fn costing_report(
                 })
                 .collect(),
         )],
+        trends: Vec::new(),
         charts: vec![
             BarChart {
                 title: "Cost by year and benefit".into(),

@@ -29,6 +29,8 @@ pub struct Report {
     pub notes: Vec<Sentence>,
     pub tables: Vec<ReportTable>,
     pub charts: Vec<BarChart>,
+    /// One indicator over time each: a line on the HTML page.
+    pub trends: Vec<TrendChart>,
 }
 
 /// The word that marks a report's warnings.
@@ -140,6 +142,15 @@ pub struct BarChart {
     pub series: Vec<(String, Vec<f64>)>,
     /// Decimals of the values shown beside the bars.
     pub decimals: u8,
+}
+
+/// One value per period, drawn as a line; an empty cell is a gap in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendChart {
+    pub title: String,
+    pub categories: Vec<String>,
+    /// Numbers, shares or amounts, shown as the tables show them.
+    pub points: Vec<Cell>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,6 +328,15 @@ pub fn write(
 }
 
 impl Cell {
+    /// The number a chart draws: none for text or an empty cell.
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Cell::Number(value, _) | Cell::Share(value) | Cell::Amount(value) => Some(*value),
+            Cell::Year(year) => Some(f64::from(*year)),
+            Cell::Text(_) | Cell::Label(_) | Cell::Empty => None,
+        }
+    }
+
     /// As CSV and plain text show it: numbers with their decimals, no grouping.
     pub fn plain(&self) -> String {
         match self {
@@ -467,6 +487,7 @@ mod tests {
                 ),
                 ReportTable::new("limits", "Limits", &["case", "claims"], vec![]),
             ],
+            trends: Vec::new(),
             charts: vec![BarChart {
                 title: "Ultimate".into(),
                 categories: vec!["2024".into(), "2025".into()],

@@ -146,7 +146,7 @@ impl Registry {
             .await?)
     }
 
-    async fn locations(&self) -> Result<HashMap<String, Location>, ServiceError> {
+    pub(crate) async fn locations(&self) -> Result<HashMap<String, Location>, ServiceError> {
         use locations as l;
         let read = Projection::new(
             &LOCATIONS,

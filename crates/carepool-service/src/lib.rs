@@ -11,6 +11,7 @@ mod error;
 pub mod experience;
 mod history;
 mod imports;
+pub mod indicators;
 mod known_tokens;
 pub mod options;
 pub mod projection;

@@ -41,6 +41,14 @@ impl Scope {
 }
 
 impl Scope {
+    /// Whether the location `code` is in the scope.
+    pub fn holds(&self, code: &str) -> bool {
+        match self {
+            Scope::National => true,
+            Scope::Places(places) => places.contains(code),
+        }
+    }
+
     /// What both scopes hold: a user's scope narrowed to a district asked about.
     pub fn and(&self, other: &Scope) -> Scope {
         match (self, other) {

@@ -2,7 +2,7 @@
 //! or opened from a USB stick. Numbers are coloured by size where the table asks for a heat map;
 //! charts are inline SVG.
 
-use super::{BarChart, Cell, Heat, Report, ReportTable, grouped};
+use super::{BarChart, Cell, Heat, Report, ReportTable, TrendChart, grouped};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const STYLE: &str = "
@@ -20,6 +20,8 @@ dt { font-weight: 600; } dd { margin: 0; }
 svg text { font-size: 12px; font-family: system-ui, sans-serif; }
 svg { max-width: 100%; height: auto; }
 .scroll { overflow-x: auto; max-width: 100%; }
+.trends { display: grid; grid-template-columns: repeat(auto-fill, minmax(19rem, 1fr)); gap: 0.5rem 1.5rem; margin-top: 1.5rem; }
+.trends figure { margin: 0; } .trends figcaption { font-weight: 600; font-size: 0.9rem; }
 @media (max-width: 40rem) {
   body { margin: 1rem; }
   dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
@@ -74,6 +76,11 @@ pub fn render(report: &Report) -> String {
                         (diverging_chart(chart))
                     } @else {
                         (bar_chart(chart))
+                    }
+                }
+                @if !report.trends.is_empty() {
+                    div class="trends" {
+                        @for trend in &report.trends { (trend_chart(trend)) }
                     }
                 }
                 @for table in &report.tables { (table_markup(table)) }
@@ -262,6 +269,98 @@ fn diverging_chart(chart: &BarChart) -> Markup {
             }
         }
     }
+}
+
+/// An indicator over the periods: a line through its values (broken where one is unknown),
+/// the scale's ends on the left, the first and last periods below, the latest value beside
+/// the title.
+fn trend_chart(chart: &TrendChart) -> Markup {
+    const WIDTH: f64 = 300.0;
+    const HEIGHT: f64 = 112.0;
+    // The plot's edges: room for the scale on the left, the periods below.
+    const LEFT: f64 = 48.0;
+    const RIGHT: f64 = 292.0;
+    const TOP: f64 = 8.0;
+    const BOTTOM: f64 = 86.0;
+    let values: Vec<Option<f64>> = chart.points.iter().map(Cell::value).collect();
+    let known = values.iter().flatten().copied();
+    let low = known.clone().fold(0.0, f64::min);
+    let high = known.fold(0.0, f64::max);
+    let high = if high > low { high } else { low + 1.0 };
+    let step = (RIGHT - LEFT) / (values.len().max(2) - 1) as f64;
+    let at = |i: usize, v: f64| {
+        (
+            LEFT + step * i as f64,
+            BOTTOM - (v - low) / (high - low) * (BOTTOM - TOP),
+        )
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (i, value) in values.iter().enumerate() {
+        match value {
+            Some(v) => {
+                let (x, y) = at(i, *v);
+                line.push_str(&format!("{x:.1},{y:.1} "));
+            }
+            None => lines.extend((!line.is_empty()).then(|| std::mem::take(&mut line))),
+        }
+    }
+    lines.extend((!line.is_empty()).then_some(line));
+    let scale = |v: f64| match chart.points.iter().find(|c| c.value().is_some()) {
+        Some(Cell::Share(_)) if high - low < 0.1 => format!("{:.1}%", v * 100.0),
+        Some(Cell::Share(_)) => format!("{:.0}%", v * 100.0),
+        _ if high - low < 10.0 => grouped(v, 2),
+        _ => compact(v),
+    };
+    html! {
+        figure {
+            figcaption {
+                (chart.title)
+                @if let Some(latest) = chart.points.last().filter(|c| c.value().is_some()) {
+                    ": " (shown(latest))
+                }
+            }
+            svg xmlns="http://www.w3.org/2000/svg" width=(WIDTH) height=(HEIGHT)
+                viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(chart.title) {
+                line x1=(LEFT) x2=(RIGHT) y1=(BOTTOM) y2=(BOTTOM) stroke="#bbb" {}
+                text x=(LEFT - 4.0) y=(TOP + 4.0) text-anchor="end" { (scale(high)) }
+                text x=(LEFT - 4.0) y=(BOTTOM) text-anchor="end" { (scale(low)) }
+                @for points in &lines {
+                    polyline points=(points) fill="none" stroke=(PALETTE[0]) stroke-width="2" {}
+                }
+                @for (i, (value, category)) in values.iter().zip(&chart.categories).enumerate() {
+                    @if let Some(v) = value {
+                        @let (x, y) = at(i, *v);
+                        circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="2.5" fill=(PALETTE[0]) {
+                            title { (category) ": " (shown(&chart.points[i])) }
+                        }
+                    }
+                }
+                @if let (Some(first), Some(last)) = (chart.categories.first(), chart.categories.last()) {
+                    text x=(LEFT) y=(BOTTOM + 16.0) { (first) }
+                    text x=(RIGHT) y=(BOTTOM + 16.0) text-anchor="end" { (last) }
+                }
+            }
+        }
+    }
+}
+
+/// A scale's end in a few characters: 950, 12k, 3.5M, 1.2G.
+fn compact(value: f64) -> String {
+    let size = value.abs();
+    let (divisor, suffix) = match size {
+        s if s >= 1e9 => (1e9, "G"),
+        s if s >= 1e6 => (1e6, "M"),
+        s if s >= 1e4 => (1e3, "k"),
+        _ => (1.0, ""),
+    };
+    let scaled = value / divisor;
+    let decimals = if suffix.is_empty() || scaled.abs() >= 100.0 {
+        0
+    } else {
+        1
+    };
+    format!("{}{suffix}", grouped(scaled, decimals))
 }
 
 /// Where each series' part of category `i` starts and how wide it is: (x, width, series).

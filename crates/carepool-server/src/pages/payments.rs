@@ -440,6 +440,7 @@ fn remittance_report(
             &header,
             rows,
         )],
+        trends: Vec::new(),
         charts: Vec::new(),
     }
 }

@@ -49,6 +49,12 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
                 table
             })
             .collect(),
+        trends: (report.trends.into_iter())
+            .map(|mut trend| {
+                trend.title = label(trend.title);
+                trend
+            })
+            .collect(),
         charts: (report.charts.into_iter())
             .map(|mut chart| {
                 chart.title = label(chart.title);

@@ -1,0 +1,280 @@
+//! The monthly indicators as a report: a table per group (membership, contributions, claims,
+//! finance) with a row per period, the definitions, and on the HTML page a trend chart per
+//! indicator.
+
+use crate::report::{Cell, Report, ReportTable, TrendChart, WARNING};
+use carepool_actuarial::indicators::{DEFINITIONS, Indicators, PeriodIndicators};
+use carepool_core::Money;
+use carepool_core::monitoring::Step;
+use chrono::Datelike;
+
+/// A column of a group's table: its header and how a period's cell is read.
+type Column = (&'static str, fn(&PeriodIndicators) -> Cell);
+
+fn count(value: u64) -> Cell {
+    Cell::Number(value as f64, 0)
+}
+
+fn amount(value: Money) -> Cell {
+    Cell::Amount(value.minor() as f64 / 100.0)
+}
+
+fn share(value: Option<f64>) -> Cell {
+    value.map_or(Cell::Empty, Cell::Share)
+}
+
+fn number(value: Option<f64>, decimals: u8) -> Cell {
+    value.map_or(Cell::Empty, |v| Cell::Number(v, decimals))
+}
+
+const MEMBERSHIP: &[Column] = &[
+    ("members", |p| count(p.membership.members)),
+    ("families", |p| count(p.membership.families)),
+    ("pending", |p| count(p.membership.pending)),
+    ("new members", |p| count(p.membership.new_members)),
+    ("exits", |p| count(p.membership.exits)),
+    ("growth ratio", |p| share(p.membership.growth_ratio)),
+    ("renewal due", |p| count(p.membership.renewal_due)),
+    ("renewed", |p| count(p.membership.renewed)),
+    ("renewal ratio", |p| share(p.membership.renewal_ratio)),
+    ("women", |p| count(p.membership.women)),
+    ("women share", |p| share(p.membership.women_share)),
+    ("exposure (member-years)", |p| {
+        Cell::Number(p.membership.exposure, 2)
+    }),
+];
+
+const CONTRIBUTIONS: &[Column] = &[
+    ("due", |p| amount(p.contributions.due)),
+    ("collected", |p| amount(p.contributions.collected)),
+    ("collection rate", |p| {
+        share(p.contributions.collection_rate)
+    }),
+    ("arrears", |p| amount(p.contributions.arrears)),
+    ("arrears up to 30 days", |p| {
+        amount(p.contributions.arrears_by_age.up_to_30_days)
+    }),
+    ("arrears 31-90 days", |p| {
+        amount(p.contributions.arrears_by_age.up_to_90_days)
+    }),
+    ("arrears 91-180 days", |p| {
+        amount(p.contributions.arrears_by_age.up_to_180_days)
+    }),
+    ("arrears over 180 days", |p| {
+        amount(p.contributions.arrears_by_age.over_180_days)
+    }),
+    ("families in arrears", |p| {
+        count(p.contributions.families_in_arrears)
+    }),
+];
+
+const CLAIMS: &[Column] = &[
+    ("received", |p| count(p.claims.received)),
+    ("decided", |p| count(p.claims.decided)),
+    ("approved", |p| count(p.claims.approved)),
+    ("rejected", |p| count(p.claims.rejected)),
+    ("rejection ratio", |p| share(p.claims.rejection_ratio)),
+    ("rejection ratio by amount", |p| {
+        share(p.claims.rejection_ratio_by_amount)
+    }),
+    ("incurred", |p| count(p.claims.incurred)),
+    ("incidence per 1,000", |p| {
+        number(p.claims.incidence_per_1000, 1)
+    }),
+    ("cost", |p| amount(p.claims.cost)),
+    ("average cost", |p| {
+        p.claims.average_cost.map_or(Cell::Empty, amount)
+    }),
+    ("stays", |p| count(p.claims.stays)),
+    ("average length of stay", |p| {
+        number(p.claims.average_length_of_stay, 2)
+    }),
+    ("paid", |p| count(p.claims.paid)),
+    ("paid within 7 days", |p| {
+        count(p.claims.promptness.up_to_7_days)
+    }),
+    ("paid in 8-30 days", |p| {
+        count(p.claims.promptness.up_to_30_days)
+    }),
+    ("paid in 31-90 days", |p| {
+        count(p.claims.promptness.up_to_90_days)
+    }),
+    ("paid after 90 days", |p| {
+        count(p.claims.promptness.over_90_days)
+    }),
+];
+
+const FINANCE: &[Column] = &[
+    ("earned premium", |p| amount(p.finance.earned_premium)),
+    ("claims paid", |p| amount(p.finance.claims_paid)),
+    ("outstanding", |p| amount(p.finance.outstanding)),
+    ("IBNR", |p| p.finance.ibnr.map_or(Cell::Empty, amount)),
+    ("incurred claims", |p| {
+        p.finance.incurred_claims.map_or(Cell::Empty, amount)
+    }),
+    ("incurred claims ratio", |p| {
+        share(p.finance.incurred_claims_ratio)
+    }),
+];
+
+const GROUPS: [(&str, &str, &[Column]); 4] = [
+    ("membership", "Membership", MEMBERSHIP),
+    ("contributions", "Contributions", CONTRIBUTIONS),
+    ("claims", "Claims", CLAIMS),
+    ("finance", "Finance", FINANCE),
+];
+
+/// A period as its row and chart name it: 2025-01, 2025Q1 or 2025 (the calendar period it
+/// lies in, when the dates asked cut it).
+pub fn period_label(step: Step, period: &PeriodIndicators) -> String {
+    let start = period.period.start;
+    match step {
+        Step::Month => format!("{}-{:02}", start.year(), start.month()),
+        Step::Quarter => format!("{}Q{}", start.year(), start.month0() / 3 + 1),
+        Step::Year => start.year().to_string(),
+    }
+}
+
+/// `facts` say what was counted (the scheme, district or facility); `currency` is the
+/// amounts'.
+pub fn indicators_report(
+    indicators: &Indicators,
+    facts: Vec<(String, String)>,
+    currency: Option<&str>,
+) -> Report {
+    let labels: Vec<String> = (indicators.periods.iter())
+        .map(|p| period_label(indicators.by, p))
+        .collect();
+    let mut tables: Vec<ReportTable> = GROUPS
+        .iter()
+        .map(|(name, title, columns)| {
+            let mut header = vec!["period", "from", "to"];
+            header.extend(columns.iter().map(|(label, _)| *label));
+            let rows = (indicators.periods.iter().zip(&labels))
+                .map(|(period, label)| {
+                    let mut row = vec![
+                        Cell::Text(label.clone()),
+                        Cell::Text(period.period.start.to_string()),
+                        Cell::Text(period.period.end.to_string()),
+                    ];
+                    row.extend(columns.iter().map(|(_, cell)| cell(period)));
+                    row
+                })
+                .collect();
+            ReportTable::new(name, title, &header, rows)
+        })
+        .collect();
+    tables.push(ReportTable::new(
+        "definitions",
+        "Definitions",
+        &["indicator", "definition"],
+        DEFINITIONS
+            .iter()
+            .map(|d| vec![Cell::Text(d.name.into()), Cell::Label(d.definition.into())])
+            .collect(),
+    ));
+    let period_names = &labels;
+    let trends = GROUPS
+        .iter()
+        .flat_map(|(_, group, columns)| {
+            columns.iter().map(move |(label, cell)| TrendChart {
+                title: format!("{group}: {label}"),
+                categories: period_names.clone(),
+                points: indicators.periods.iter().map(cell).collect(),
+            })
+        })
+        .collect();
+    let mut all_facts = vec![
+        ("from".to_string(), indicators.from.to_string()),
+        ("to".to_string(), indicators.to.to_string()),
+        ("by".to_string(), indicators.by.as_str().to_string()),
+    ];
+    all_facts.extend(facts);
+    Report {
+        title: "Scheme indicators".into(),
+        headline: headline(indicators, &labels),
+        currency: currency.map(str::to_string),
+        facts: all_facts,
+        warning_label: WARNING.into(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+        tables,
+        charts: Vec::new(),
+        trends,
+    }
+}
+
+/// The last period's members, incidence, collection rate and incurred claims ratio.
+fn headline(indicators: &Indicators, labels: &[String]) -> Vec<(String, Cell)> {
+    let (Some(last), Some(label)) = (indicators.periods.last(), labels.last()) else {
+        return Vec::new();
+    };
+    vec![
+        (
+            format!("members at the end of {label}"),
+            count(last.membership.members),
+        ),
+        (
+            format!("incidence per 1,000 in {label}"),
+            number(last.claims.incidence_per_1000, 1),
+        ),
+        (
+            format!("collection rate in {label}"),
+            share(last.contributions.collection_rate),
+        ),
+        (
+            format!("incurred claims ratio in {label}"),
+            share(last.finance.incurred_claims_ratio),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_actuarial::indicators::IndicatorTally;
+
+    fn indicators() -> Indicators {
+        let day = |text: &str| text.parse().unwrap();
+        let tally =
+            IndicatorTally::new(day("2025-01-15"), day("2025-06-30"), Step::Quarter).unwrap();
+        tally.finish(&[Some(Money::ZERO); 3])
+    }
+
+    #[test]
+    fn each_group_is_a_table_with_a_row_per_period_and_each_indicator_a_trend() {
+        let report = indicators_report(
+            &indicators(),
+            vec![("scheme".into(), "mutual".into())],
+            Some("XOF"),
+        );
+        let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "membership",
+                "contributions",
+                "claims",
+                "finance",
+                "definitions"
+            ]
+        );
+        let membership = &report.tables[0];
+        assert_eq!(membership.rows.len(), 2);
+        assert_eq!(membership.rows[0][0], Cell::Text("2025Q1".into()));
+        assert_eq!(membership.rows[0][1], Cell::Text("2025-01-15".into()));
+        assert_eq!(membership.header.len(), membership.rows[0].len());
+        let columns: usize = GROUPS.iter().map(|(_, _, c)| c.len()).sum();
+        assert_eq!(report.trends.len(), columns);
+        assert_eq!(report.trends[0].title, "Membership: members");
+        // Nothing to divide by: a ratio is empty, never 0.
+        let finance = &report.tables[3];
+        assert_eq!(
+            finance.rows[0][8],
+            Cell::Empty,
+            "no earned premium, no ratio"
+        );
+        assert!(report.facts.contains(&("scheme".into(), "mutual".into())));
+        assert_eq!(report.tables[4].rows.len(), DEFINITIONS.len());
+    }
+}

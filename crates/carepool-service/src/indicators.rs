@@ -1,0 +1,471 @@
+//! The monthly indicators on the live database (docs/INDICATORS.md): the families of the
+//! selection (a scheme, a district, the user's scope) read family by family, their members'
+//! cover, what fell due from them and what they paid, then their claims, and the reserve's
+//! IBNR at each period's end.
+
+use crate::options::one_of;
+use crate::reserving::{ReserveOptions, claim_dates};
+use crate::{Registry, RowProblem, Scope, ServiceError, typed};
+use carepool_actuarial::experience::{CoverPeriod, cover_spans};
+use carepool_actuarial::indicators::{
+    ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, MemberFacts, Payment,
+};
+use carepool_actuarial::{BuildError, ClaimDates, Measure, Period as Origin, ReserveError};
+use carepool_core::Money;
+use carepool_core::claims::ClaimStatus;
+use carepool_core::monitoring::{Period, Step};
+use carepool_core::registry::{Contribution, Coverage, Family, FieldError, Member, Sex};
+use carepool_core::scheme::{SchemeDefinition, version_in_force};
+use carepool_core::standing::{FamilyRecord, family_standing};
+use carepool_schema::claim_tables::{CLAIMS, claims as c};
+use carepool_schema::tables::{PROVIDERS, families};
+use carepool_schema::{Col, Projection, Record, Row, Value};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use foldhash::{HashMap as FastMap, HashSet as FastSet};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The most reporting periods one call may ask for: twenty years by month.
+pub const MAX_PERIODS: usize = 240;
+
+/// Which indicators, as the command line and the API give them: every field may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorOptions {
+    /// First day [default: the first day of the month eleven months before `to`'s].
+    pub from: Option<NaiveDate>,
+    /// Last day [default: today]; never after today.
+    pub to: Option<NaiveDate>,
+    /// month (the default), quarter or year.
+    pub by: Option<String>,
+    /// Only this scheme's families.
+    pub scheme: Option<String>,
+    /// Only the families living under this location (a district, or any level).
+    pub district: Option<String>,
+    /// Only the claims of this facility.
+    pub provider: Option<String>,
+}
+
+/// The settings checked: the days and the cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorDays {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub by: Step,
+}
+
+impl IndicatorOptions {
+    pub fn days(&self, today: NaiveDate) -> Result<IndicatorDays, FieldError> {
+        let to = self.to.unwrap_or(today);
+        carepool_core::dates::check_not_after_today("to", to, today)?;
+        let from = match self.from {
+            Some(from) => from,
+            None => {
+                NaiveDate::from_ymd_opt(to.year(), to.month(), 1).expect("a first of the month")
+                    - Months::new(11)
+            }
+        };
+        carepool_core::dates::check_plausible("from", from)?;
+        if to < from {
+            return Err(FieldError::new(
+                "to",
+                format!("{to} is before the first day asked, {from}"),
+            ));
+        }
+        let choices: Vec<(&str, Step)> = Step::ALL.iter().map(|s| (s.as_str(), *s)).collect();
+        let by = one_of("by", self.by.as_deref(), Step::Month, &choices)?;
+        let count = carepool_core::monitoring::periods(from, to, by).len();
+        if count > MAX_PERIODS {
+            return Err(FieldError::new(
+                "from",
+                format!(
+                    "{from} to {to} by {} makes {count} periods; at most {MAX_PERIODS} are shown at once: ask for a shorter span or a longer period",
+                    by.as_str()
+                ),
+            ));
+        }
+        Ok(IndicatorDays { from, to, by })
+    }
+}
+
+/// The indicators with what they were counted on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorReport {
+    pub scheme: Option<String>,
+    pub district: Option<String>,
+    pub provider: Option<String>,
+    /// The currency of every amount.
+    pub currency: Option<String>,
+    #[serde(flatten)]
+    pub indicators: Indicators,
+}
+
+/// A family and what the registry holds on it, gathered before its indicators are counted.
+struct FamilyData {
+    family: Family,
+    members: Vec<Member>,
+    coverage: Vec<Coverage>,
+    contributions: Vec<Contribution>,
+}
+
+impl Registry {
+    /// Every stored record of `R`'s table that passes `filters`, handed to `each` as read.
+    async fn stream_records<R: Record>(
+        &self,
+        filters: &[(usize, Value)],
+        mut each: impl FnMut(R) + Send,
+    ) -> Result<(), ServiceError> {
+        let table = R::table();
+        let columns: Vec<usize> = (0..table.columns.len()).collect();
+        let mut failed = None;
+        let mut take = |row: Row| match typed::<R>(&row) {
+            Ok(record) => each(record),
+            Err(error) => {
+                failed.get_or_insert(error);
+            }
+        };
+        self.store
+            .project_each(table, &columns, filters, &mut take)
+            .await?;
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// The indicators the options ask for, over the families `scope` lets its user see.
+    pub async fn indicators(
+        &self,
+        options: &IndicatorOptions,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<IndicatorReport, ServiceError> {
+        let days = options.days(today).map_err(ServiceError::field)?;
+        let selection = self.selection(options, scope).await?;
+        let mut tally = IndicatorTally::new(days.from, days.to, days.by)
+            .expect("checked: to is not before from");
+        let families = self
+            .add_families(&mut tally, options, &selection, days.to)
+            .await?;
+        let claims = self
+            .add_indicator_claims(&mut tally, &families, options)
+            .await?;
+        let ibnr: Vec<Option<Money>> = tally
+            .ends()
+            .into_iter()
+            .map(|end| ibnr_on(&claims, end))
+            .collect();
+        let currency = match &options.scheme {
+            Some(code) => self.scheme_versions(code).await?.pop().map(|s| s.currency),
+            None => self.currency().await?,
+        };
+        Ok(IndicatorReport {
+            scheme: options.scheme.clone(),
+            district: options.district.clone(),
+            provider: options.provider.clone(),
+            currency,
+            indicators: tally.finish(&ibnr),
+        })
+    }
+
+    /// The places whose families are counted: the user's scope, narrowed to the district asked;
+    /// a scheme, district or provider that does not exist (or is out of scope) is refused.
+    async fn selection(
+        &self,
+        options: &IndicatorOptions,
+        scope: &Scope,
+    ) -> Result<Scope, ServiceError> {
+        let refused = |field: &str, message: String| {
+            ServiceError::Invalid(vec![RowProblem::new(0, Some(field), message)])
+        };
+        if let Some(code) = &options.scheme
+            && self.scheme_versions(code).await?.is_empty()
+        {
+            return Err(refused(
+                "scheme",
+                format!("no scheme '{code}' is loaded (carepool init --scheme FILE loads one)"),
+            ));
+        }
+        let mut selection = scope.clone();
+        if let Some(district) = &options.district {
+            let locations = self.locations().await?;
+            if !locations.contains_key(district) || !scope.holds(district) {
+                return Err(refused("district", format!("no location '{district}'")));
+            }
+            selection = scope.and(&self.scope_under(std::slice::from_ref(district)).await?);
+        }
+        if let Some(provider) = &options.provider {
+            let read = Projection::new(
+                &PROVIDERS,
+                &[
+                    carepool_schema::tables::providers::CODE.id(),
+                    carepool_schema::tables::providers::LOCATION_CODE.id(),
+                ],
+            );
+            let found = self
+                .store
+                .project(
+                    &PROVIDERS,
+                    read.columns(),
+                    &[carepool_schema::tables::providers::CODE.equals(provider)],
+                )
+                .await?;
+            let seen = found.first().is_some_and(|row| {
+                read.text(row, carepool_schema::tables::providers::LOCATION_CODE)
+                    .is_some_and(|location| scope.holds(location))
+            });
+            if !seen {
+                return Err(refused("provider", format!("no provider '{provider}'")));
+            }
+        }
+        Ok(selection)
+    }
+
+    /// Reads the families of the selection with their members, cover and contributions, and
+    /// adds each to the tally; returns the families counted.
+    async fn add_families(
+        &self,
+        tally: &mut IndicatorTally,
+        options: &IndicatorOptions,
+        selection: &Scope,
+        to: NaiveDate,
+    ) -> Result<FastSet<String>, ServiceError> {
+        let filter: Vec<(usize, Value)> = (options.scheme.iter())
+            .map(|s| families::SCHEME.equals(s))
+            .collect();
+        let mut data: Vec<FamilyData> = Vec::new();
+        let mut index: FastMap<String, usize> = FastMap::default();
+        self.stream_records::<Family>(&filter, |family| {
+            if selection.holds(&family.location_code) {
+                index.insert(family.id.clone(), data.len());
+                data.push(FamilyData {
+                    family,
+                    members: Vec::new(),
+                    coverage: Vec::new(),
+                    contributions: Vec::new(),
+                });
+            }
+        })
+        .await?;
+        let mut member_family: FastMap<String, usize> = FastMap::default();
+        self.stream_records::<Member>(&[], |member| {
+            if let Some(&at) = index.get(&member.family_id) {
+                member_family.insert(member.id.clone(), at);
+                data[at].members.push(member);
+            }
+        })
+        .await?;
+        self.stream_records::<Coverage>(&[], |cover| {
+            if let Some(&at) = member_family.get(&cover.member_id) {
+                data[at].coverage.push(cover);
+            }
+        })
+        .await?;
+        drop(member_family);
+        self.stream_records::<Contribution>(&[], |paid| {
+            if let Some(&at) = index.get(&paid.family_id) {
+                data[at].contributions.push(paid);
+            }
+        })
+        .await?;
+        let mut versions: HashMap<String, Vec<SchemeDefinition>> = HashMap::new();
+        // An open cover runs past the last day asked, so that it never ends in a period.
+        let horizon = to + Days::new(1);
+        for family_data in data {
+            let family = &family_data.family;
+            if !versions.contains_key(&family.scheme) {
+                let loaded = self.scheme_versions(&family.scheme).await?;
+                versions.insert(family.scheme.clone(), loaded);
+            }
+            add_family(tally, &family_data, &versions[&family.scheme], to, horizon);
+        }
+        Ok(index.into_keys().collect())
+    }
+
+    /// Adds the claims of the families counted (and, with a provider, only that facility's) to
+    /// the tally; returns them as the reserve needs them.
+    async fn add_indicator_claims(
+        &self,
+        tally: &mut IndicatorTally,
+        families: &FastSet<String>,
+        options: &IndicatorOptions,
+    ) -> Result<Vec<ClaimDates>, ServiceError> {
+        let read = Projection::new(
+            &CLAIMS,
+            &[
+                c::ID.id(),
+                c::FAMILY_ID.id(),
+                c::PROVIDER_ID.id(),
+                c::RECEIVED_DATE.id(),
+                c::INCURRED_DATE.id(),
+                c::DECIDED_DATE.id(),
+                c::STATUS.id(),
+                c::CLAIMED.id(),
+                c::APPROVED.id(),
+                c::REJECTED.id(),
+                c::PAID.id(),
+                c::PAID_DATE.id(),
+                c::ADMISSION_DATE.id(),
+                c::DISCHARGE_DATE.id(),
+            ],
+        );
+        let filters: Vec<(usize, Value)> = (options.provider.iter())
+            .map(|p| c::PROVIDER_ID.equals(p))
+            .collect();
+        let mut reserving = Vec::new();
+        let mut failed = None;
+        let mut take = |row: Row| {
+            let in_selection = read
+                .text(&row, c::FAMILY_ID)
+                .is_some_and(|family| families.contains(family));
+            if !in_selection || failed.is_some() {
+                return;
+            }
+            match claim_facts(&read, &row) {
+                Ok(facts) => {
+                    tally.add_claim(&facts);
+                    if let (Some(incurred), Some(owed)) = (
+                        facts.incurred,
+                        facts.status.amount_owed(facts.approved, facts.claimed),
+                    ) {
+                        reserving.push(claim_dates(
+                            incurred,
+                            facts.received,
+                            facts.paid_date,
+                            owed,
+                        ));
+                    }
+                }
+                Err(error) => failed = Some(error),
+            }
+        };
+        self.store
+            .project_each(&CLAIMS, read.columns(), &filters, &mut take)
+            .await?;
+        failed.map_or(Ok(reserving), Err)
+    }
+}
+
+/// One family's facts, added to the tally.
+fn add_family(
+    tally: &mut IndicatorTally,
+    data: &FamilyData,
+    versions: &[SchemeDefinition],
+    to: NaiveDate,
+    horizon: NaiveDate,
+) {
+    let family = &data.family;
+    let grace_days = version_in_force(versions, to)
+        .or(versions.first())
+        .map_or(0, |v| v.coverage.grace_days);
+    let covers: Vec<Vec<(NaiveDate, Option<NaiveDate>)>> = (data.members.iter())
+        .map(|member| {
+            (data.coverage.iter())
+                .filter(|c| c.member_id == member.id)
+                .map(|c| (c.start_date, c.end_date))
+                .collect()
+        })
+        .collect();
+    let spans: Vec<_> = (data.members.iter().zip(&covers))
+        .map(|(member, covers)| {
+            let periods: Vec<CoverPeriod> = (covers.iter())
+                .map(|&(start, end)| CoverPeriod { start, end })
+                .collect();
+            cover_spans(&periods, member.status, member.status_since, horizon)
+        })
+        .collect();
+    let members: Vec<MemberFacts> = (data.members.iter().zip(&covers).zip(&spans))
+        .map(|((member, covers), spans)| MemberFacts {
+            spans,
+            covers,
+            woman: member.sex == Sex::Female,
+            grace_days,
+        })
+        .collect();
+    let standing = family_standing(
+        versions,
+        &FamilyRecord {
+            family,
+            members: &data.members,
+            coverage: &data.coverage,
+            contributions: &data.contributions,
+        },
+        to,
+    );
+    let due: Vec<Due> = (standing.periods.iter())
+        .flat_map(|period| {
+            (period.due.iter()).map(|(&payer, &amount)| Due {
+                on: period.start,
+                payer,
+                amount,
+            })
+        })
+        .collect();
+    let payments: Vec<Payment> = (data.contributions.iter())
+        .map(|paid| Payment {
+            paid_on: paid.paid_on,
+            payer: paid.payer,
+            amount: paid.amount,
+            cover: Period {
+                start: paid.period_start,
+                end: paid.period_end,
+            },
+        })
+        .collect();
+    tally.add_family(&FamilyFacts {
+        members: &members,
+        due: &due,
+        payments: &payments,
+    });
+}
+
+/// A stored claim as the indicators see it.
+fn claim_facts(read: &Projection, row: &[Value]) -> Result<ClaimFacts, ServiceError> {
+    let corrupt = |what: &str| {
+        ServiceError::Corrupt(format!(
+            "stored claim {}: {what}",
+            read.text(row, c::ID).unwrap_or_default()
+        ))
+    };
+    let money = |column| {
+        read.value(row, column)
+            .as_money()
+            .ok_or_else(|| corrupt("no amounts"))
+    };
+    let date = |column: Col<Option<NaiveDate>>| read.value(row, column).as_date();
+    let status: ClaimStatus = read
+        .read(row, c::STATUS)
+        .map_err(|_| corrupt("no status"))?;
+    Ok(ClaimFacts {
+        received: (read.value(row, c::RECEIVED_DATE).as_date())
+            .ok_or_else(|| corrupt("no received date"))?,
+        incurred: date(c::INCURRED_DATE),
+        decided: date(c::DECIDED_DATE),
+        status,
+        claimed: money(c::CLAIMED)?,
+        approved: money(c::APPROVED)?,
+        rejected: money(c::REJECTED)?,
+        paid: money(c::PAID)?,
+        paid_date: date(c::PAID_DATE),
+        stay: date(c::ADMISSION_DATE).zip(date(c::DISCHARGE_DATE)),
+    })
+}
+
+/// The IBNR on `valuation` by chain ladder, by month of care and month reported (each
+/// period's end closes a month of care, so the latest origin is whole); nothing
+/// when no claim was reported by then, none when not estimable (too few origins, a triangle
+/// that falls to nothing).
+fn ibnr_on(claims: &[ClaimDates], valuation: NaiveDate) -> Option<Money> {
+    let study = ReserveOptions {
+        method: Some("chain-ladder".into()),
+        ..ReserveOptions::default()
+    }
+    .study()
+    .expect("chain ladder needs no other option");
+    match study.fit_claims(claims, Origin::Month, Measure::Amount, valuation) {
+        Ok(reserve) => reserve
+            .total
+            .ibnr
+            .filter(|ibnr| ibnr.is_finite())
+            .map(|ibnr| Money::from_minor((ibnr * 100.0).round() as i64)),
+        Err(ReserveError::Build(BuildError::NoClaims(_))) => Some(Money::ZERO),
+        Err(_) => None,
+    }
+}
