@@ -119,6 +119,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     outln!("  {db} export claims --out claims.csv   (every claim, for a spreadsheet)");
     outln!("  {db} audit --table claims   (who did what, when)");
     outln!(
+        "  {db} indicators --from {from} --to {to} --out indicators.html   (the monthly indicators with their trends, docs/INDICATORS.md)"
+    );
+    outln!(
         "  {db} reserve --valuation {to} --out reserve.html   (IBNR and RBNP, docs/RESERVING.md)"
     );
     outln!(
@@ -130,6 +133,13 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     }
     outln!(
         "  curl -H 'Authorization: Bearer {reader}' 'http://{addr}/api/claims?status=partially_approved&per_page=20'"
+    );
+    let manager = users
+        .iter()
+        .find(|u| u.name == Role::Manager.as_str())
+        .map_or("TOKEN", |u| u.token.as_str());
+    outln!(
+        "  curl -H 'Authorization: Bearer {manager}' 'http://{addr}/api/indicators?by=quarter'   (the indicators, as a manager)"
     );
     outln!("  http://{addr}/api/openapi.json");
     outln!(

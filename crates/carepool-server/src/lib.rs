@@ -12,6 +12,7 @@ mod costing_api;
 mod error;
 mod experience_api;
 pub mod headers;
+mod indicators_api;
 mod intake;
 mod json_writes;
 mod openapi;
@@ -233,6 +234,12 @@ fn api_routes() -> ApiRoutes {
             "/api/members/{id}/cover",
             Access::AnyOf(&[CheckCover]),
             claims_api::cover,
+        )
+        .add(
+            Verb::Get,
+            "/api/indicators",
+            Access::AnyOf(&[ReadIndicators]),
+            indicators_api::indicators,
         )
         .add(Verb::Post, "/api/reserve", studies, reserve_api::reserve)
         .add(

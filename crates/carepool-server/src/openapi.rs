@@ -56,6 +56,7 @@ pub const SERVICE: &str = "service";
         claims_api::payment_runs,
         claims_api::release,
         claims_api::cover,
+        crate::indicators_api::indicators,
         reserve_api::reserve,
         experience_api::experience,
         projection_api::project,
@@ -71,7 +72,7 @@ pub const SERVICE: &str = "service";
     tags(
         (name = REGISTRY, description = "Locations, providers, families, members, coverage and contributions, and the schemes' versions"),
         (name = CLAIMS, description = "Claims judged as they arrive, review, payment, and a member's cover"),
-        (name = STUDIES, description = "Reserving and the experience study on the live database; projections and costings of the inputs sent"),
+        (name = STUDIES, description = "The monthly indicators, reserving and the experience study on the live database; projections and costings of the inputs sent"),
         (name = SERVICE, description = "The server itself"),
     )
 )]

@@ -1,0 +1,65 @@
+//! GET /api/indicators: the monthly watch on the live database, within the caller's scope.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::openapi::STUDIES;
+use crate::{StudyTurns, date_param_opt, json};
+use axum::Json;
+use axum::extract::{Query, State};
+use carepool_service::Registry;
+use carepool_service::indicators::IndicatorOptions;
+use serde_json::Value as JsonValue;
+use std::collections::HashMap;
+
+/// The parameters the route reads.
+const KNOWN: [&str; 6] = ["from", "to", "by", "scheme", "district", "provider"];
+
+/// The scheme's indicators per period (docs/INDICATORS.md)
+///
+/// Membership, contributions, claims and finance for each month, quarter or year from `from`
+/// (default: the first of the month eleven months before `to`) to `to` (default today), with
+/// each indicator's definition. A user bound to districts counts only the families living there
+/// (and their claims); `district` narrows to a location, `scheme` to a scheme's families,
+/// `provider` to a facility's claims.
+#[utoipa::path(get, path = "/api/indicators", tag = STUDIES,
+    params(
+        ("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
+        ("by" = Option<String>, Query, description = "month (the default), quarter or year"),
+        ("scheme" = Option<String>, Query), ("district" = Option<String>, Query),
+        ("provider" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions` (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
+        (status = 422, description = "A parameter is wrong, or names a scheme, location or facility that does not exist or is out of the caller's scope (`field` names it)", body = ErrorBody),
+    ))]
+pub async fn indicators(
+    caller: Caller,
+    State(registry): State<Registry>,
+    State(studies): State<StudyTurns>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<JsonValue>, ApiError> {
+    if let Some(unknown) = params.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(ApiError::invalid_field(
+            unknown,
+            format!(
+                "not a parameter of the indicators; parameters: {}",
+                KNOWN.join(", ")
+            ),
+        ));
+    }
+    let options = IndicatorOptions {
+        from: date_param_opt(&params, "from")?,
+        to: date_param_opt(&params, "to")?,
+        by: params.get("by").cloned(),
+        scheme: params.get("scheme").cloned(),
+        district: params.get("district").cloned(),
+        provider: params.get("provider").cloned(),
+    };
+    let scope = caller.scope(&registry).await?;
+    let today = registry.today();
+    let registry = registry.clone();
+    let report = studies
+        .run(async move { registry.indicators(&options, &scope, today).await })
+        .await?;
+    Ok(Json(json(&report)?))
+}
