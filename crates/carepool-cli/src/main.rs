@@ -73,10 +73,10 @@ enum Command {
         tariff_folder: Option<PathBuf>,
     },
     /// Import a CSV or XLSX file of one kind: locations, providers, families, members,
-    /// coverage, contributions.
+    /// coverage, contributions, ledger.
     Import {
-        /// What the file holds: locations, providers, families, members, coverage or
-        /// contributions.
+        /// What the file holds: locations, providers, families, members, coverage,
+        /// contributions or ledger.
         kind: String,
         /// The file: FILE.csv, or FILE.xlsx (one sheet); the columns in docs/FORMATS.md.
         file: PathBuf,
@@ -93,6 +93,10 @@ enum Command {
     /// Claims: import, adjudicate, list, review, pay, show, cover.
     #[command(subcommand)]
     Claims(claims_cmd::ClaimsCommand),
+    /// The scheme's books by month, for the indicators' finance ratios: import, export
+    /// (docs/FORMATS.md).
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Every version of a registry record, oldest first, with who made it and when.
     History {
         /// locations, providers, families, members, coverage or contributions.
@@ -166,6 +170,35 @@ enum Command {
         addr: Option<String>,
         #[command(flatten)]
         limits: serve_cmd::LimitArgs,
+    },
+}
+
+/// `carepool ledger`: the scheme's books, one line per scheme, month, kind and category.
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Import the ledger's lines from a CSV or XLSX file (the columns in docs/FORMATS.md); a
+    /// line already stored for the same scheme, month, kind and category is replaced.
+    Import {
+        /// The file: FILE.csv, or FILE.xlsx (one sheet).
+        file: PathBuf,
+        /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Check the file and say what it would change, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// List the keys of the lines that change.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Export every line, as CSV (on standard output without --out) or XLSX.
+    Export {
+        /// Where to write: FILE.csv or FILE.xlsx.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write text cells as stored, for programs.
+        #[arg(long)]
+        raw: bool,
     },
 }
 
@@ -249,6 +282,24 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
     let command = match command {
         // The demo has its own database file.
         Command::Demo(args) => return demo_cmd::run(args).await,
+        // The ledger is a registry kind under a name of its own.
+        Command::Ledger(LedgerCommand::Import {
+            file,
+            skip_bad,
+            dry_run,
+            verbose,
+        }) => Command::Import {
+            kind: tables::LEDGER.name.into(),
+            file,
+            skip_bad,
+            dry_run,
+            verbose,
+        },
+        Command::Ledger(LedgerCommand::Export { out, raw }) => Command::Export {
+            kind: tables::LEDGER.name.into(),
+            out,
+            raw,
+        },
         other => other,
     };
     if let Command::Synth(args) = &command
@@ -421,6 +472,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
             unreachable!("these open no database")
         }
+        Command::Ledger(_) => unreachable!("made an import or an export above"),
         Command::Members(args) => members_cmd::run(&args, registry).await?,
         Command::Family { id, as_of, json } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());

@@ -175,6 +175,57 @@ impl std::ops::AddAssign for Renewal {
     }
 }
 
+/// A target population: the people the scheme aims to cover in a location in a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub location: String,
+    pub year: i32,
+    pub population: u64,
+}
+
+/// The target population of a selection of locations (those `holds` keeps) in `year`: each
+/// location's latest target given for that year or before, added up, except that a location
+/// whose enclosing location (in the selection) has one is already counted in it. None when no
+/// location of the selection has a target by then. `parent_of` gives a location's enclosing one.
+pub fn target_population(
+    targets: &[Target],
+    year: i32,
+    holds: &dyn Fn(&str) -> bool,
+    parent_of: &dyn Fn(&str) -> Option<String>,
+) -> Option<u64> {
+    let mut latest: std::collections::HashMap<&str, &Target> = std::collections::HashMap::new();
+    for target in targets
+        .iter()
+        .filter(|t| t.year <= year && holds(&t.location))
+    {
+        let kept = latest.entry(&target.location).or_insert(target);
+        if target.year > kept.year {
+            *kept = target;
+        }
+    }
+    let counted_above = |location: &str| {
+        let mut current = parent_of(location);
+        // The hierarchy is a few levels deep; the bound guards against a cycle in bad data.
+        for _ in 0..64 {
+            match current {
+                Some(parent) if holds(&parent) => {
+                    if latest.contains_key(parent.as_str()) {
+                        return true;
+                    }
+                    current = parent_of(&parent);
+                }
+                _ => return false,
+            }
+        }
+        false
+    };
+    let counted: Vec<u64> = (latest.values())
+        .filter(|t| !counted_above(&t.location))
+        .map(|t| t.population)
+        .collect();
+    (!counted.is_empty()).then(|| counted.iter().sum())
+}
+
 /// `numerator / denominator`, or none when there is nothing to divide by: an indicator with no
 /// base is unknown, never 0 or infinite.
 pub fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -363,6 +414,58 @@ mod tests {
         assert_eq!(
             renewal(&[year("2025-01-01", "2025-11-30")], december, 30),
             Renewal::default()
+        );
+    }
+
+    #[test]
+    fn a_target_population_is_the_latest_given_and_counted_once_at_the_highest_level() {
+        // Province P holds districts D1 and D2; D1 holds village V1.
+        let parent_of = |code: &str| match code {
+            "D1" | "D2" => Some("P".to_string()),
+            "V1" => Some("D1".to_string()),
+            _ => None,
+        };
+        let target = |location: &str, year, population| Target {
+            location: location.into(),
+            year,
+            population,
+        };
+        let targets = [
+            target("D1", 2024, 1_000),
+            target("D1", 2025, 1_100),
+            target("D2", 2025, 500),
+            target("V1", 2025, 300),
+        ];
+        let everywhere = |_: &str| true;
+        // Nationally, D1 (2025) and D2; V1 is counted in D1.
+        assert_eq!(
+            target_population(&targets, 2025, &everywhere, &parent_of),
+            Some(1_600)
+        );
+        // In 2026 the latest given is 2025's; in 2024 only D1 had one.
+        assert_eq!(
+            target_population(&targets, 2026, &everywhere, &parent_of),
+            Some(1_600)
+        );
+        assert_eq!(
+            target_population(&targets, 2024, &everywhere, &parent_of),
+            Some(1_000)
+        );
+        assert_eq!(
+            target_population(&targets, 2023, &everywhere, &parent_of),
+            None
+        );
+        // A village alone: its own target, though its district has one too.
+        let village = |code: &str| code == "V1";
+        assert_eq!(
+            target_population(&targets, 2025, &village, &parent_of),
+            Some(300)
+        );
+        // A province's target counts its districts' once it is given.
+        let with_province = [targets.to_vec(), vec![target("P", 2025, 2_000)]].concat();
+        assert_eq!(
+            target_population(&with_province, 2025, &everywhere, &parent_of),
+            Some(2_000)
         );
     }
 

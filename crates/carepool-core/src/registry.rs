@@ -63,6 +63,10 @@ pub const PROBLEMS: &[(&str, &[&str])] = &[
     ("poverty-score-range", &["score"]),
     ("negative-wage", &[]),
     ("amount-not-positive", &["amount"]),
+    ("amount-negative", &["amount"]),
+    ("not-a-month", &["text"]),
+    ("not-a-year", &["year"]),
+    ("population-range", &["population", "max"]),
     ("required", &[]),
     ("implausible-date", &["date", "earliest", "latest"]),
     ("date-after-today", &["date", "today"]),
@@ -162,6 +166,24 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What a line of the ledger records: an expense of the month, or a balance at its end.
+    LedgerKind {
+        Expense = "expense",
+        Asset = "asset",
+        LiquidAsset = "liquid_asset",
+        Liability = "liability",
+        ShortTermLiability = "short_term_liability",
+    }
+);
+
+impl LedgerKind {
+    /// A balance at the month's end (an asset or a liability), not a flow over the month.
+    pub fn is_balance(self) -> bool {
+        self != LedgerKind::Expense
+    }
+}
+
 impl Payer {
     /// Arrears of these payers suspend the family's cover after the grace period; a government,
     /// fund or donor that pays late does not take cover away from the family.
@@ -240,6 +262,95 @@ pub struct Contribution {
     pub period_end: NaiveDate,
     pub amount: Money,
     pub paid_on: NaiveDate,
+}
+
+/// One line of a scheme's ledger: an expense of a month, or an asset or liability at its end,
+/// by category (`staff`, `cash`, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub scheme: String,
+    /// The month, YYYY-MM.
+    pub month: String,
+    pub kind: LedgerKind,
+    pub category: String,
+    pub amount: Money,
+}
+
+impl LedgerEntry {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        self.first_day()?;
+        check_code("category", &self.category)?;
+        if self.amount.is_negative() {
+            return Err(FieldError::said(
+                "amount",
+                Words::new("amount-negative", [("amount", Figure::Amount(self.amount))]),
+                format!("{} is negative", self.amount),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The first day of the entry's month.
+    pub fn first_day(&self) -> Result<NaiveDate, FieldError> {
+        let parsed = (self.month.len() == 7)
+            .then(|| NaiveDate::parse_from_str(&format!("{}-01", self.month), "%Y-%m-%d").ok())
+            .flatten();
+        let Some(day) = parsed else {
+            return Err(FieldError::said(
+                "month",
+                Words::new(
+                    "not-a-month",
+                    [("text", Figure::text(excerpt(&self.month)))],
+                ),
+                format!("{} is not a month YYYY-MM", excerpt(&self.month)),
+            ));
+        };
+        crate::dates::check_plausible("month", day)?;
+        Ok(day)
+    }
+}
+
+/// The people a scheme aims to cover in a location in a year, for the coverage ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetPopulation {
+    pub location_code: String,
+    pub year: i64,
+    pub population: i64,
+}
+
+impl TargetPopulation {
+    /// The most people a target counts: more than the world's population is a typing error.
+    pub const MOST: i64 = 10_000_000_000;
+
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let first_day = i32::try_from(self.year)
+            .ok()
+            .and_then(|year| NaiveDate::from_ymd_opt(year, 1, 1));
+        match first_day {
+            Some(day) => crate::dates::check_plausible("year", day)?,
+            None => {
+                return Err(FieldError::said(
+                    "year",
+                    Words::new("not-a-year", [("year", Figure::Count(self.year))]),
+                    format!("{} is not a year", self.year),
+                ));
+            }
+        }
+        if !(0..=Self::MOST).contains(&self.population) {
+            return Err(FieldError::said(
+                "population",
+                Words::new(
+                    "population-range",
+                    [
+                        ("population", Figure::Count(self.population)),
+                        ("max", Figure::Count(Self::MOST)),
+                    ],
+                ),
+                format!("{} is not between 0 and {}", self.population, Self::MOST),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A value as a message quotes it: in quotes, at most 40 characters (then "..."), control

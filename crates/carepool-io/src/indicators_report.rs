@@ -39,6 +39,10 @@ const MEMBERSHIP: &[Column] = &[
     ("renewal ratio", |p| share(p.membership.renewal_ratio)),
     ("women", |p| count(p.membership.women)),
     ("women share", |p| share(p.membership.women_share)),
+    ("target population", |p| {
+        p.membership.target_population.map_or(Cell::Empty, count)
+    }),
+    ("coverage ratio", |p| share(p.membership.coverage_ratio)),
     ("exposure (member-years)", |p| {
         Cell::Number(p.membership.exposure, 2)
     }),
@@ -115,6 +119,20 @@ const FINANCE: &[Column] = &[
     ("incurred claims ratio", |p| {
         share(p.finance.incurred_claims_ratio)
     }),
+    ("expenses", |p| {
+        p.finance.expenses.map_or(Cell::Empty, amount)
+    }),
+    ("expense ratio", |p| share(p.finance.expense_ratio)),
+    ("net income", |p| {
+        p.finance.net_income.map_or(Cell::Empty, amount)
+    }),
+    ("net income ratio", |p| share(p.finance.net_income_ratio)),
+    ("assets", |p| p.finance.assets.map_or(Cell::Empty, amount)),
+    ("liabilities", |p| {
+        p.finance.liabilities.map_or(Cell::Empty, amount)
+    }),
+    ("solvency ratio", |p| share(p.finance.solvency_ratio)),
+    ("liquidity ratio", |p| share(p.finance.liquidity_ratio)),
 ];
 
 const GROUPS: [(&str, &str, &[Column]); 4] = [

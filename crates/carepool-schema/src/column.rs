@@ -6,7 +6,7 @@ use carepool_core::Money;
 use carepool_core::access::Role;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::registry::{
-    Area, FacilityLevel, FieldError, MemberStatus, Ownership, Payer, Relationship, Sex,
+    Area, FacilityLevel, FieldError, LedgerKind, MemberStatus, Ownership, Payer, Relationship, Sex,
 };
 use chrono::NaiveDate;
 use compact_str::CompactString;
@@ -216,6 +216,7 @@ code_columns!(
     Sex,
     MemberStatus,
     Payer,
+    LedgerKind,
     ClaimStatus,
     Role
 );

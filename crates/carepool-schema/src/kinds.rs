@@ -13,6 +13,8 @@ pub enum Kind {
     Members,
     Coverage,
     Contributions,
+    Ledger,
+    TargetPopulation,
     Claims,
     ClaimLines,
     ClaimReasons,
@@ -22,13 +24,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Locations,
         Kind::Providers,
         Kind::Families,
         Kind::Members,
         Kind::Coverage,
         Kind::Contributions,
+        Kind::Ledger,
+        Kind::TargetPopulation,
         Kind::Claims,
         Kind::ClaimLines,
         Kind::ClaimReasons,
@@ -45,6 +49,8 @@ impl Kind {
             Kind::Members => &tables::MEMBERS,
             Kind::Coverage => &tables::COVERAGE,
             Kind::Contributions => &tables::CONTRIBUTIONS,
+            Kind::Ledger => &tables::LEDGER,
+            Kind::TargetPopulation => &tables::TARGET_POPULATION,
             Kind::Claims => &claim_tables::CLAIMS,
             Kind::ClaimLines => &claim_tables::CLAIM_LINES,
             Kind::ClaimReasons => &claim_tables::CLAIM_REASONS,
@@ -97,6 +103,14 @@ macro_rules! with_record_type {
             }
             $crate::kinds::Kind::Contributions => {
                 type $R = $crate::tables::Contribution;
+                $body
+            }
+            $crate::kinds::Kind::Ledger => {
+                type $R = $crate::tables::LedgerEntry;
+                $body
+            }
+            $crate::kinds::Kind::TargetPopulation => {
+                type $R = $crate::tables::TargetPopulation;
                 $body
             }
             $crate::kinds::Kind::Claims => {

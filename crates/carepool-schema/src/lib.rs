@@ -19,7 +19,7 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 18] = [
+pub static STORED: [&Table; 20] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &tables::LOCATIONS,
@@ -28,6 +28,8 @@ pub static STORED: [&Table; 18] = [
     &tables::MEMBERS,
     &tables::COVERAGE,
     &tables::CONTRIBUTIONS,
+    &tables::LEDGER,
+    &tables::TARGET_POPULATION,
     &claim_tables::CLAIMS,
     &claim_tables::CLAIM_LINES,
     &claim_tables::CLAIM_REASONS,

@@ -4,9 +4,11 @@
 use crate::{Reference, Table};
 use carepool_core::Money;
 use carepool_core::registry::{
-    Area, FacilityLevel, MemberStatus, Ownership, Payer, Relationship, Sex,
+    Area, FacilityLevel, LedgerKind, MemberStatus, Ownership, Payer, Relationship, Sex,
 };
-pub use carepool_core::registry::{Contribution, Coverage, Family, Location, Member, Provider};
+pub use carepool_core::registry::{
+    Contribution, Coverage, Family, LedgerEntry, Location, Member, Provider, TargetPopulation,
+};
 use chrono::NaiveDate;
 
 crate::table! {
@@ -91,14 +93,39 @@ crate::table! {
     PAID_ON paid_on: NaiveDate, "Date the payment was received.";
 }
 
+crate::table! {
+    pub static LEDGER: "ledger" ("ledger line"), mod ledger, key [SCHEME, MONTH, KIND, CATEGORY],
+        record LedgerEntry;
+    SCHEME scheme: String, "Code of the scheme whose books these are.",
+        references(Reference::Scheme);
+    MONTH month: String, "The month, YYYY-MM.", filterable();
+    KIND kind: LedgerKind,
+        "expense (spent in the month), or a balance at the month's end: asset, liquid_asset (available within 3 months), liability or short_term_liability (due within 3 months).",
+        filterable();
+    CATEGORY category: String, "What it is: staff, rent, cash, bank deposit, ...";
+    AMOUNT amount: Money, "The amount, 0 or more.";
+}
+
+crate::table! {
+    pub static TARGET_POPULATION: "target_population" ("target population"),
+        mod target_population, key [LOCATION_CODE, YEAR], record TargetPopulation;
+    LOCATION_CODE location_code: String, "The location (a district, a village, a province, ...).",
+        references(Reference::Table("locations")), places();
+    YEAR year: i64, "The calendar year.";
+    POPULATION population: i64,
+        "The people the scheme aims to cover there that year (the eligible population), 0 or more.";
+}
+
 /// Every registry table, in the order they can be imported (each refers only to earlier ones).
-pub static ALL: [&Table; 6] = [
+pub static ALL: [&Table; 8] = [
     &LOCATIONS,
     &PROVIDERS,
     &FAMILIES,
     &MEMBERS,
     &COVERAGE,
     &CONTRIBUTIONS,
+    &LEDGER,
+    &TARGET_POPULATION,
 ];
 
 pub fn table_named(name: &str) -> Option<&'static Table> {

@@ -261,9 +261,9 @@ fn api_routes() -> ApiRoutes {
 fn writers_of(kind: Kind) -> &'static [Permission] {
     use Permission::*;
     match kind {
-        Kind::Locations | Kind::Providers => &[WriteNetwork],
+        Kind::Locations | Kind::Providers | Kind::TargetPopulation => &[WriteNetwork],
         Kind::Families | Kind::Members | Kind::Coverage => &[WriteEnrolment],
-        Kind::Contributions => &[WriteContributions],
+        Kind::Contributions | Kind::Ledger => &[WriteContributions],
         Kind::Claims
         | Kind::ClaimLines
         | Kind::ClaimReasons

@@ -8,17 +8,19 @@ use crate::reserving::{ReserveOptions, claim_dates};
 use crate::{Registry, RowProblem, Scope, ServiceError, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
-    ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, MemberFacts, Payment,
+    ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
 };
 use carepool_actuarial::{BuildError, ClaimDates, Measure, Period as Origin, ReserveError};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
-use carepool_core::monitoring::{Period, Step};
-use carepool_core::registry::{Contribution, Coverage, Family, FieldError, Member, Sex};
+use carepool_core::monitoring::{Period, Step, Target, target_population};
+use carepool_core::registry::{
+    Contribution, Coverage, Family, FieldError, LedgerEntry, Member, Sex, TargetPopulation,
+};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_core::standing::{FamilyRecord, family_standing};
 use carepool_schema::claim_tables::{CLAIMS, claims as c};
-use carepool_schema::tables::{PROVIDERS, families};
+use carepool_schema::tables::{PROVIDERS, families, ledger};
 use carepool_schema::{Col, Projection, Record, Row, Value};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use foldhash::{HashMap as FastMap, HashSet as FastSet};
@@ -147,6 +149,12 @@ impl Registry {
         let claims = self
             .add_indicator_claims(&mut tally, &families, options)
             .await?;
+        let targets = self.target_populations(tally.periods(), &selection).await?;
+        tally.set_target_populations(&targets);
+        // The books are the scheme's whole: a district's or a facility's figures leave them out.
+        if selection.is_national() && options.provider.is_none() {
+            tally.add_ledger(&self.ledger_lines(options.scheme.as_deref()).await?);
+        }
         let ibnr: Vec<Option<Money>> = tally
             .ends()
             .into_iter()
@@ -163,6 +171,59 @@ impl Registry {
             currency,
             indicators: tally.finish(&ibnr),
         })
+    }
+
+    /// The target population of the locations `selection` holds, in each period's year.
+    async fn target_populations(
+        &self,
+        periods: &[Period],
+        selection: &Scope,
+    ) -> Result<Vec<Option<u64>>, ServiceError> {
+        let mut targets = Vec::new();
+        self.stream_records::<TargetPopulation>(&[], |target| {
+            if selection.holds(&target.location_code) {
+                targets.push(Target {
+                    location: target.location_code,
+                    year: target.year as i32,
+                    population: target.population as u64,
+                });
+            }
+        })
+        .await?;
+        if targets.is_empty() {
+            return Ok(vec![None; periods.len()]);
+        }
+        let locations = self.locations().await?;
+        let parent_of = |code: &str| locations.get(code).and_then(|l| l.parent_code.clone());
+        let holds = |code: &str| selection.holds(code);
+        Ok(periods
+            .iter()
+            .map(|p| target_population(&targets, p.start.year(), &holds, &parent_of))
+            .collect())
+    }
+
+    /// The ledger's lines of `scheme` (of every scheme without one).
+    async fn ledger_lines(&self, scheme: Option<&str>) -> Result<Vec<LedgerLine>, ServiceError> {
+        let filter: Vec<(usize, Value)> = (scheme.iter())
+            .map(|s| ledger::SCHEME.equals(&s.to_string()))
+            .collect();
+        let mut lines = Vec::new();
+        let mut failed = None;
+        self.stream_records::<LedgerEntry>(&filter, |entry| match entry.first_day() {
+            Ok(month) => lines.push(LedgerLine {
+                month,
+                kind: entry.kind,
+                amount: entry.amount,
+            }),
+            Err(error) => {
+                failed.get_or_insert(ServiceError::Corrupt(format!(
+                    "stored ledger line {} {}: {error}",
+                    entry.month, entry.category
+                )));
+            }
+        })
+        .await?;
+        failed.map_or(Ok(lines), Err)
     }
 
     /// The places whose families are counted: the user's scope, narrowed to the district asked;

@@ -5,9 +5,9 @@
 use crate::generator::{Habits, Sink, SynthFamily};
 use crate::network::Network;
 use carepool_core::claims::Claim;
-use carepool_schema::Column;
 use carepool_schema::claim_tables::{CLAIM_LINES_FILE, CLAIMS_FILE, claims_file};
 use carepool_schema::tables;
+use carepool_schema::{Column, Table};
 use std::borrow::Cow;
 use std::fmt::Display;
 use std::fs::File;
@@ -24,6 +24,17 @@ pub const FILES: [&str; 8] = [
     "contributions.csv",
     "claims.csv",
     "claim_lines.csv",
+];
+
+/// The registry's tables a synthetic scheme fills, in the order of [`FILES`] (it keeps no
+/// ledger).
+const REGISTRY: [&Table; 6] = [
+    &tables::LOCATIONS,
+    &tables::PROVIDERS,
+    &tables::FAMILIES,
+    &tables::MEMBERS,
+    &tables::COVERAGE,
+    &tables::CONTRIBUTIONS,
 ];
 
 /// Claims incurred by the last day but received after it, in the claims formats.
@@ -61,15 +72,12 @@ impl CsvSink {
         // Claims go with a lines file: the claims file's columns up to the first of a line.
         let claim_header = header(&CLAIMS_FILE.columns[..claims_file::SERVICE_CODE.index()]);
         let line_header = header(CLAIM_LINES_FILE.columns);
-        let headers = tables::ALL
-            .iter()
-            .map(|table| header(table.columns))
-            .chain([
-                claim_header.clone(),
-                line_header.clone(),
-                claim_header,
-                line_header,
-            ]);
+        let headers = REGISTRY.iter().map(|table| header(table.columns)).chain([
+            claim_header.clone(),
+            line_header.clone(),
+            claim_header,
+            line_header,
+        ]);
         let mut files = Vec::new();
         for (name, header) in FILES.iter().chain(&UNREPORTED_FILES).zip(headers) {
             let mut file = BufWriter::with_capacity(1 << 20, File::create(dir.join(name))?);
@@ -265,5 +273,12 @@ mod tests {
         assert_eq!(text("Sanou, Issa"), "\"Sanou, Issa\"");
         assert_eq!(text("the \"big\" one"), "\"the \"\"big\"\" one\"");
         assert_eq!(optional::<u32>(&None), "");
+    }
+
+    #[test]
+    fn each_registry_file_is_named_after_the_table_whose_header_it_has() {
+        for (table, file) in REGISTRY.iter().zip(FILES) {
+            assert_eq!(format!("{}.csv", table.name), file);
+        }
     }
 }

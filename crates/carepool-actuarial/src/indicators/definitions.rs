@@ -52,6 +52,14 @@ pub const DEFINITIONS: &[Definition] = &[
         "membership.renewal_ratio",
         "membership.renewed / membership.renewal_due.",
     ),
+    define(
+        "membership.target_population",
+        "The people the scheme aims to cover in the locations counted, in the period's year: each location's latest target given for that year or before, a location counted once at the highest level given.",
+    ),
+    define(
+        "membership.coverage_ratio",
+        "membership.members / membership.target_population.",
+    ),
     define("membership.women", "Women among membership.members."),
     define(
         "membership.women_share",
@@ -167,5 +175,37 @@ pub const DEFINITIONS: &[Definition] = &[
     define(
         "finance.incurred_claims_ratio",
         "finance.incurred_claims / finance.earned_premium.",
+    ),
+    define(
+        "finance.expenses",
+        "Expenses recorded in the ledger for the months of the period; empty for a district's or a facility's figures, which the ledger does not split.",
+    ),
+    define(
+        "finance.expense_ratio",
+        "finance.expenses / finance.earned_premium.",
+    ),
+    define(
+        "finance.net_income",
+        "finance.earned_premium - finance.incurred_claims - finance.expenses.",
+    ),
+    define(
+        "finance.net_income_ratio",
+        "finance.net_income / finance.earned_premium.",
+    ),
+    define(
+        "finance.assets",
+        "Assets in the ledger at the end of the month the period ends in (liquid assets included); empty when that month has no balance recorded.",
+    ),
+    define(
+        "finance.liabilities",
+        "Liabilities in the ledger at the end of that month (short-term ones included).",
+    ),
+    define(
+        "finance.solvency_ratio",
+        "finance.assets / finance.liabilities.",
+    ),
+    define(
+        "finance.liquidity_ratio",
+        "Liquid assets (cash and what is available within 3 months) / short-term liabilities (payables due within 3 months), at the end of that month.",
     ),
 ];

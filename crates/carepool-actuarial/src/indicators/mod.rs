@@ -9,7 +9,7 @@ mod tally;
 mod tests;
 
 pub use definitions::{DEFINITIONS, Definition};
-pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, MemberFacts, Payment};
+pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
 
 use carepool_core::Money;
 use carepool_core::monitoring::{Period, Step};
@@ -51,6 +51,8 @@ pub struct Membership {
     pub renewal_ratio: Option<f64>,
     pub women: u64,
     pub women_share: Option<f64>,
+    pub target_population: Option<u64>,
+    pub coverage_ratio: Option<f64>,
     /// Member-years of active cover in the period.
     pub exposure: f64,
 }
@@ -130,4 +132,14 @@ pub struct Finance {
     pub ibnr: Option<Money>,
     pub incurred_claims: Option<Money>,
     pub incurred_claims_ratio: Option<f64>,
+    /// From the ledger; none where it is not counted (a district's or a facility's figures).
+    pub expenses: Option<Money>,
+    pub expense_ratio: Option<f64>,
+    pub net_income: Option<Money>,
+    pub net_income_ratio: Option<f64>,
+    /// Balances at the end of the month the period ends in; none where none was recorded.
+    pub assets: Option<Money>,
+    pub liabilities: Option<Money>,
+    pub solvency_ratio: Option<f64>,
+    pub liquidity_ratio: Option<f64>,
 }

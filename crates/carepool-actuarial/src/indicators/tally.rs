@@ -11,8 +11,8 @@ use carepool_core::claims::ClaimStatus;
 use carepool_core::monitoring::{
     Period, Promptness, Step, earned, growth, periods, ratio, renewal,
 };
-use carepool_core::registry::Payer;
-use chrono::{Datelike, Days, NaiveDate};
+use carepool_core::registry::{LedgerKind, Payer};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 /// A member as the indicators see them.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +69,24 @@ pub struct ClaimFacts {
     pub stay: Option<(NaiveDate, NaiveDate)>,
 }
 
+/// A line of the scheme's ledger: an expense of the month starting `month`, or a balance at
+/// its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerLine {
+    pub month: NaiveDate,
+    pub kind: LedgerKind,
+    pub amount: Money,
+}
+
+/// The balances at one month's end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Balances {
+    assets: Money,
+    liquid_assets: Money,
+    liabilities: Money,
+    short_term_liabilities: Money,
+}
+
 /// The indicators counted so far.
 #[derive(Debug, Clone)]
 pub struct IndicatorTally {
@@ -88,6 +106,9 @@ pub struct IndicatorTally {
     outstanding_steps: Vec<i64>,
     /// Which periods the family being added had a member counted at the end of.
     family_at_end: Vec<bool>,
+    /// The ledger's expenses by period and balances at each period's end, once counted.
+    expenses: Option<Vec<Money>>,
+    balances: Vec<Option<Balances>>,
 }
 
 impl IndicatorTally {
@@ -108,6 +129,8 @@ impl IndicatorTally {
             claims_paid: vec![Money::ZERO; n],
             outstanding_steps: vec![0; n + 2],
             family_at_end: vec![false; n],
+            expenses: None,
+            balances: vec![None; n],
             periods,
         })
     }
@@ -352,6 +375,46 @@ impl IndicatorTally {
         }
     }
 
+    /// Counts the scheme's ledger: called once, with every line of the schemes counted (none
+    /// for a selection the ledger does not split, a district or a facility).
+    pub fn add_ledger(&mut self, lines: &[LedgerLine]) {
+        let mut expenses = vec![Money::ZERO; self.periods.len()];
+        for line in lines {
+            let last_day = line.month + Months::new(1) - Days::new(1);
+            if line.kind == LedgerKind::Expense {
+                if line.month <= self.to
+                    && last_day >= self.from
+                    && let Some(i) = self.period_of(line.month.max(self.from))
+                {
+                    expenses[i] += line.amount;
+                }
+                continue;
+            }
+            for (i, period) in self.periods.iter().enumerate() {
+                if !(line.month..=last_day).contains(&period.end) {
+                    continue;
+                }
+                let balances = self.balances[i].get_or_insert_with(Balances::default);
+                let counted = match line.kind {
+                    LedgerKind::Asset => &mut balances.assets,
+                    LedgerKind::LiquidAsset => &mut balances.liquid_assets,
+                    LedgerKind::Liability => &mut balances.liabilities,
+                    LedgerKind::ShortTermLiability => &mut balances.short_term_liabilities,
+                    LedgerKind::Expense => unreachable!("counted above"),
+                };
+                *counted += line.amount;
+            }
+        }
+        self.expenses = Some(expenses);
+    }
+
+    /// The target population of the locations counted, for each period in order.
+    pub fn set_target_populations(&mut self, targets: &[Option<u64>]) {
+        for (counted, target) in self.membership.iter_mut().zip(targets) {
+            counted.target_population = *target;
+        }
+    }
+
     /// `amount` is outstanding at the ends from `first` (included) to `until` (excluded).
     fn outstanding_between(&mut self, first: NaiveDate, until: Option<NaiveDate>, amount: Money) {
         let start = self.first_end_from(first);
@@ -386,6 +449,8 @@ impl IndicatorTally {
             membership.renewal_ratio =
                 ratio(membership.renewed as f64, membership.renewal_due as f64);
             membership.women_share = ratio(membership.women as f64, membership.members as f64);
+            membership.coverage_ratio = (membership.target_population)
+                .and_then(|target| ratio(membership.members as f64, target as f64));
             let mut contributions = self.contributions[i].clone();
             contributions.collection_rate = money_ratio(contributions.collected, contributions.due);
             let mut claims = self.claims[i].clone();
@@ -399,6 +464,16 @@ impl IndicatorTally {
                 .zip(reserve(i + 1))
                 .map(|(before, after)| self.claims_paid[i] + after - before);
             let earned_premium = self.earned_premium[i];
+            let of_premium = |amount: Option<Money>| {
+                amount.and_then(|amount| money_ratio(amount, earned_premium))
+            };
+            let expenses = self.expenses.as_ref().map(|e| e[i]);
+            let net_income = incurred_claims
+                .zip(expenses)
+                .map(|(incurred, expenses)| earned_premium - incurred - expenses);
+            let balances = self.balances[i];
+            let assets = balances.map(|b| b.assets + b.liquid_assets);
+            let liabilities = balances.map(|b| b.liabilities + b.short_term_liabilities);
             periods.push(PeriodIndicators {
                 period: *period,
                 membership,
@@ -410,8 +485,16 @@ impl IndicatorTally {
                     outstanding: outstanding[i + 1],
                     ibnr: ibnr.get(i + 1).copied().flatten(),
                     incurred_claims,
-                    incurred_claims_ratio: incurred_claims
-                        .and_then(|incurred| money_ratio(incurred, earned_premium)),
+                    incurred_claims_ratio: of_premium(incurred_claims),
+                    expenses,
+                    expense_ratio: of_premium(expenses),
+                    net_income,
+                    net_income_ratio: of_premium(net_income),
+                    assets,
+                    liabilities,
+                    solvency_ratio: assets.zip(liabilities).and_then(|(a, l)| money_ratio(a, l)),
+                    liquidity_ratio: balances
+                        .and_then(|b| money_ratio(b.liquid_assets, b.short_term_liabilities)),
                 },
             });
         }

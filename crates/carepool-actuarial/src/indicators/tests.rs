@@ -4,7 +4,7 @@
 use super::*;
 use crate::experience::Span;
 use carepool_core::claims::ClaimStatus;
-use carepool_core::registry::Payer;
+use carepool_core::registry::{LedgerKind, Payer};
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
@@ -267,6 +267,16 @@ fn membership_counts_members_families_pending_entries_and_exits() {
     close(found.periods[1].membership.growth_ratio, 1.0 / 3.0);
     close(found.periods[2].membership.growth_ratio, -0.25);
     close(january.women_share, 2.0 / 3.0);
+    assert_eq!(january.coverage_ratio, None, "no target given");
+    let mut with_targets = tally();
+    with_targets.set_target_populations(&[Some(6), Some(0), None]);
+    let found = with_targets.finish(&[None; 4]);
+    close(found.periods[0].membership.coverage_ratio, 0.5);
+    assert_eq!(
+        found.periods[1].membership.coverage_ratio, None,
+        "a target of 0"
+    );
+    assert_eq!(found.periods[2].membership.target_population, None);
     close(Some(january.exposure), 93.0 / 365.0);
     close(
         Some(found.periods[1].membership.exposure),
@@ -425,6 +435,59 @@ fn incurred_claims_are_paid_plus_the_change_in_outstanding_and_ibnr() {
     assert_eq!(incurred, [Some(money(140.0)), None, None]);
 }
 
+fn line(month: &str, kind: LedgerKind, amount: f64) -> LedgerLine {
+    LedgerLine {
+        month: day(&format!("{month}-01")),
+        kind,
+        amount: money(amount),
+    }
+}
+
+#[test]
+fn the_ledger_gives_expenses_net_income_solvency_and_liquidity() {
+    use LedgerKind::*;
+    let mut counted = tally();
+    counted.add_ledger(&[
+        line("2024-12", Expense, 9.0), // before the first period
+        line("2025-01", Expense, 5.0),
+        line("2025-01", Expense, 1.0),
+        line("2025-02", Expense, 5.0),
+        line("2025-01", Asset, 100.0),
+        line("2025-01", LiquidAsset, 50.0),
+        line("2025-01", Liability, 40.0),
+        line("2025-01", ShortTermLiability, 25.0),
+        line("2025-03", LiquidAsset, 30.0),
+    ]);
+    let ibnr: Vec<Option<Money>> = [0.0, 10.0, 20.0, 5.0].map(|i| Some(money(i))).to_vec();
+    let found = counted.finish(&ibnr);
+    let f: Vec<&Finance> = found.periods.iter().map(|p| &p.finance).collect();
+    assert_eq!(
+        f.iter().map(|f| f.expenses).collect::<Vec<_>>(),
+        [Some(money(6.0)), Some(money(5.0)), Some(money(0.0))]
+    );
+    close(f[0].expense_ratio, 6.0 / 11.69);
+    // 11.69 earned less 140.00 incurred and 6.00 spent.
+    assert_eq!(f[0].net_income, Some(money(-134.31)));
+    close(f[0].net_income_ratio, -134.31 / 11.69);
+    assert_eq!(
+        (f[0].assets, f[0].liabilities),
+        (Some(money(150.0)), Some(money(65.0)))
+    );
+    close(f[0].solvency_ratio, 150.0 / 65.0);
+    close(f[0].liquidity_ratio, 2.0);
+    assert_eq!(f[1].assets, None, "no balance recorded for February");
+    assert_eq!(f[1].solvency_ratio, None);
+    assert_eq!(
+        (f[2].assets, f[2].liabilities),
+        (Some(money(30.0)), Some(money(0.0)))
+    );
+    assert_eq!(f[2].solvency_ratio, None, "no liabilities to divide by");
+    // Without the ledger (a district's figures), none of it is known.
+    let found = indicators(&[Some(0.0); 4]);
+    let january = &found.periods[0].finance;
+    assert_eq!((january.expenses, january.net_income), (None, None));
+}
+
 #[test]
 fn every_indicator_in_the_output_is_defined_once() {
     let found = serde_json::to_value(indicators(&[None; 4])).unwrap();
@@ -444,4 +507,13 @@ fn every_indicator_in_the_output_is_defined_once() {
         );
     }
     assert_eq!(named.len(), defined.len(), "nothing defined is left out");
+}
+
+#[test]
+fn the_docs_give_every_definition_as_the_outputs_do() {
+    let docs = include_str!("../../../../docs/INDICATORS.md");
+    for definition in DEFINITIONS {
+        let row = format!("| `{}` | {} |", definition.name, definition.definition);
+        assert!(docs.contains(&row), "docs/INDICATORS.md lacks {row}");
+    }
 }

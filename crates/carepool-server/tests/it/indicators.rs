@@ -88,6 +88,94 @@ pub async fn indicators_on_the_live_database(h: Harness) {
         "each indicator carries its definition"
     );
 
+    // The books: an expense in May, balances at the end of June.
+    for (month, kind, category, amount) in [
+        ("2025-05", "expense", "staff", "100.00"),
+        ("2025-06", "asset", "term deposit", "900.00"),
+        ("2025-06", "liquid_asset", "cash", "600.00"),
+        (
+            "2025-06",
+            "short_term_liability",
+            "claims payable",
+            "300.00",
+        ),
+    ] {
+        let line = json!({ "scheme": "pip", "month": month, "kind": kind, "category": category, "amount": amount });
+        let (status, body) = h.call("POST", "/api/ledger", Some(line)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    for (line, field) in [
+        (
+            json!({ "scheme": "pip", "month": "2025-13", "kind": "expense", "category": "staff", "amount": "1.00" }),
+            "month",
+        ),
+        (
+            json!({ "scheme": "pip", "month": "2025-07", "kind": "expense", "category": "staff", "amount": "-1.00" }),
+            "amount",
+        ),
+        (
+            json!({ "scheme": "pip", "month": "2025-07", "kind": "income", "category": "staff", "amount": "1.00" }),
+            "kind",
+        ),
+        (
+            json!({ "scheme": "nhi-x", "month": "2025-07", "kind": "expense", "category": "staff", "amount": "1.00" }),
+            "scheme",
+        ),
+    ] {
+        let (status, body) = h.call("POST", "/api/ledger", Some(line)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
+    let (status, found) = h.call("GET", QUARTERS, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        each(&found, "finance", "expenses"),
+        ["100.00", "0.00", "0.00"]
+    );
+    close(
+        &found["periods"][0]["finance"]["expense_ratio"],
+        100.0 / 373.96,
+    );
+    assert_eq!(
+        each(&found, "finance", "assets"),
+        [json!("1500.00"), Value::Null, Value::Null]
+    );
+    assert_eq!(each(&found, "finance", "liabilities")[0], "300.00");
+    close(&found["periods"][0]["finance"]["solvency_ratio"], 5.0);
+    close(&found["periods"][0]["finance"]["liquidity_ratio"], 2.0);
+
+    // The people to cover: the district's target counts its village's.
+    for (location, year, population) in [("D1", 2025, 10), ("V1", 2025, 4), ("V1", 2024, 3)] {
+        let target = json!({ "location_code": location, "year": year, "population": population });
+        let (status, body) = h.call("POST", "/api/target_population", Some(target)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    for (target, field) in [
+        (
+            json!({ "location_code": "V1", "year": 2026, "population": -1 }),
+            "population",
+        ),
+        (
+            json!({ "location_code": "V1", "year": 99_999, "population": 1 }),
+            "year",
+        ),
+        (
+            json!({ "location_code": "V9", "year": 2026, "population": 1 }),
+            "location_code",
+        ),
+    ] {
+        let (status, body) = h.call("POST", "/api/target_population", Some(target)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
+    let (status, found) = h.call("GET", QUARTERS, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        each(&found, "membership", "target_population"),
+        [10, 10, 10]
+    );
+    close(&found["periods"][0]["membership"]["coverage_ratio"], 0.3);
+
     // One village: the family there, its members and its claims only.
     let (status, village) = h
         .call("GET", &format!("{QUARTERS}&district=V1"), None)
@@ -96,6 +184,13 @@ pub async fn indicators_on_the_live_database(h: Harness) {
     assert_eq!(each(&village, "membership", "members"), [2, 2, 2]);
     assert_eq!(each(&village, "membership", "families"), [1, 1, 1]);
     assert_eq!(each(&village, "claims", "received"), [1, 0, 0]);
+    assert_eq!(each(&village, "membership", "target_population"), [4, 4, 4]);
+    close(&village["periods"][0]["membership"]["coverage_ratio"], 0.5);
+    assert_eq!(
+        each(&village, "finance", "expenses"),
+        [Value::Null, Value::Null, Value::Null],
+        "the books are the whole scheme's"
+    );
     // A manager bound to that village sees the same, and nothing of the other.
     let token = h
         .user_token("village-manager", Role::Manager, &["V1"], None)
