@@ -311,6 +311,11 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
         let options = synth_cmd::options(args);
         let written = synth_cmd::generate(&settings, &scheme, options, dir)?;
         outln!("{}: {}", dir.display(), synth_cmd::describe(&written));
+        outln!(
+            "the truth beside them: the claims not yet received in {}, the facilities' planted behaviours in {}",
+            carepool_synth::UNREPORTED_FILES[0],
+            carepool_synth::BEHAVIOUR_FILE
+        );
         return Ok(());
     }
     if let Command::Reserve(args) = &command

@@ -4,6 +4,7 @@
 
 use carepool_core::registry::{FacilityLevel, Sex};
 use carepool_core::scheme::{CareSetting, SchemeDefinition};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +20,54 @@ pub struct SynthConfig {
     pub duration: Vec<DurationStep>,
     /// The calibration table: one row per clinical category and specialty.
     pub calibration: Vec<CalibrationRow>,
+    /// A change in incidence or cost from a day on (none by default).
+    pub drift: Drift,
+}
+
+/// A change in the claims from a day on: what the early warning is to find.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Drift {
+    /// The first day care is drawn with the factors below; none for no drift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Multiplies every incidence from that day (1.3: 30% more claims).
+    pub incidence_factor: f64,
+    /// Multiplies every claim's cost from that day.
+    pub cost_factor: f64,
+}
+
+impl Default for Drift {
+    fn default() -> Self {
+        Drift {
+            from: None,
+            incidence_factor: 1.0,
+            cost_factor: 1.0,
+        }
+    }
+}
+
+impl Drift {
+    /// What incidence on `date` is multiplied by.
+    pub fn incidence_on(&self, date: NaiveDate) -> f64 {
+        match self.from {
+            Some(from) if date >= from => self.incidence_factor,
+            _ => 1.0,
+        }
+    }
+
+    /// What a claim's cost for care on `date` is multiplied by.
+    pub fn cost_on(&self, date: NaiveDate) -> f64 {
+        match self.from {
+            Some(from) if date >= from => self.cost_factor,
+            _ => 1.0,
+        }
+    }
+
+    /// The highest incidence factor on any day: at least 1.
+    pub fn highest_incidence(&self) -> f64 {
+        self.incidence_factor.max(1.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -356,6 +405,7 @@ impl Default for SynthConfig {
             relativities: Relativities::default(),
             duration: vec![step(0, 0.5), step(3, 0.75), step(6, 0.9), step(12, 1.0)],
             calibration: default_calibration(),
+            drift: Drift::default(),
         }
     }
 }
@@ -578,6 +628,8 @@ impl SynthConfig {
                 self.relativities.urban.incidence,
                 self.relativities.urban.cost,
                 self.behaviour.stay_factor,
+                self.drift.incidence_factor,
+                self.drift.cost_factor,
             ])
             .chain(self.duration.iter().map(|s| s.factor));
         if factors.into_iter().any(|f| !(f.is_finite() && f > 0.0)) {

@@ -2,6 +2,7 @@
 //! read (docs/FORMATS.md), one per kind, plus the claims that had not reached the scheme by
 //! the last day (the truth behind IBNR).
 
+use crate::config::Behaviour;
 use crate::generator::{Habits, Sink, SynthFamily};
 use crate::network::Network;
 use carepool_core::claims::Claim;
@@ -37,6 +38,10 @@ const REGISTRY: [&Table; 6] = [
     &tables::CONTRIBUTIONS,
 ];
 
+/// The truth of the behaviours planted: each facility that upcodes, inflates stays or charges
+/// exempt patients, with the parameters it does it with.
+pub const BEHAVIOUR_FILE: &str = "behaviour.csv";
+
 /// Claims incurred by the last day but received after it, in the claims formats.
 pub const UNREPORTED_FILES: [&str; 2] = ["unreported_claims.csv", "unreported_claim_lines.csv"];
 
@@ -62,13 +67,19 @@ pub struct Written {
 
 pub struct CsvSink {
     files: Vec<BufWriter<File>>,
+    /// Where the behaviours' truth is written, with the settings they were drawn with.
+    behaviour: (std::path::PathBuf, Behaviour),
     last_day: chrono::NaiveDate,
     pub written: Written,
 }
 
 impl CsvSink {
     /// Creates the files in `dir` (which must exist), with their headers.
-    pub fn create(dir: &Path, last_day: chrono::NaiveDate) -> std::io::Result<CsvSink> {
+    pub fn create(
+        dir: &Path,
+        last_day: chrono::NaiveDate,
+        behaviour: &Behaviour,
+    ) -> std::io::Result<CsvSink> {
         // Claims go with a lines file: the claims file's columns up to the first of a line.
         let claim_header = header(&CLAIMS_FILE.columns[..claims_file::SERVICE_CODE.index()]);
         let line_header = header(CLAIM_LINES_FILE.columns);
@@ -86,6 +97,7 @@ impl CsvSink {
         }
         Ok(CsvSink {
             files,
+            behaviour: (dir.join(BEHAVIOUR_FILE), behaviour.clone()),
             last_day,
             written: Written::default(),
         })
@@ -110,7 +122,33 @@ const CLAIMS: usize = 6;
 const UNREPORTED: usize = 8;
 
 impl Sink for CsvSink {
-    fn network(&mut self, network: &Network, _habits: &[Habits]) -> std::io::Result<()> {
+    fn network(&mut self, network: &Network, habits: &[Habits]) -> std::io::Result<()> {
+        let (path, settings) = &self.behaviour;
+        let mut truth = BufWriter::new(File::create(path)?);
+        writeln!(truth, "provider_code,behaviour,parameters")?;
+        for (provider, habits) in network.providers.iter().zip(habits) {
+            let planted = [
+                (
+                    habits.upcodes,
+                    "upcoding",
+                    format!("upcoded_claim_share={}", settings.upcoded_claim_share),
+                ),
+                (
+                    habits.inflates_stays,
+                    "stay_inflation",
+                    format!("stay_factor={}", settings.stay_factor),
+                ),
+                (
+                    habits.charges_everyone,
+                    "charging_exempt",
+                    format!("charged_share={}", settings.charged_share),
+                ),
+            ];
+            for (_, behaviour, parameters) in planted.iter().filter(|(planted, ..)| *planted) {
+                writeln!(truth, "{},{behaviour},{parameters}", text(&provider.code))?;
+            }
+        }
+        truth.flush()?;
         let out = &mut self.files[LOCATIONS];
         for l in &network.locations {
             writeln!(

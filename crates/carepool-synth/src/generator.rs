@@ -479,6 +479,7 @@ impl<'a> Generator<'a> {
         };
         let highest = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0, f64::max);
         let ceiling = factor
+            * config.drift.highest_incidence()
             * area_factor
             * highest(&mut config.duration.iter().map(|s| s.factor))
             * highest(&mut relativities.age.iter().map(|a| a.incidence))
@@ -507,6 +508,7 @@ impl<'a> Generator<'a> {
                 })
                 .collect();
             let rate = factor
+                * config.drift.incidence_on(date)
                 * area_factor
                 * step_at(&config.duration, |s| s.from_month, months).factor
                 * step_at(&relativities.age, |a| a.from_age, age).incidence
@@ -560,7 +562,8 @@ impl<'a> Generator<'a> {
         }
         let row = &config.calibration[row_index];
         let relativities = &config.relativities;
-        let mut cost_factor = step_at(&relativities.age, |a| a.from_age, age).cost;
+        let mut cost_factor = step_at(&relativities.age, |a| a.from_age, age).cost
+            * config.drift.cost_on(episode.date);
         if member.sex == Sex::Female && row.sex.is_none() {
             cost_factor *= relativities.female.cost;
         }

@@ -12,8 +12,8 @@ mod generator;
 mod names;
 pub mod network;
 
-pub use config::{ConfigError, SynthConfig};
-pub use csv_out::{CsvSink, FILES, UNREPORTED_FILES, Written};
+pub use config::{ConfigError, Drift, SynthConfig};
+pub use csv_out::{BEHAVIOUR_FILE, CsvSink, FILES, UNREPORTED_FILES, Written};
 pub use generator::{ClaimKind, Generator, Habits, OLDEST, Options, Sink, SynthClaim, SynthFamily};
 
 use carepool_core::scheme::SchemeDefinition;
@@ -58,7 +58,7 @@ pub fn write_csv(
         toml::to_string(config).expect("settings serialise")
     );
     std::fs::write(dir.join(SETTINGS_FILE), settings).map_err(io)?;
-    let mut sink = CsvSink::create(dir, options.to).map_err(io)?;
+    let mut sink = CsvSink::create(dir, options.to, &config.behaviour).map_err(io)?;
     generator.run(&mut sink, progress).map_err(io)?;
     sink.finish().map_err(io)
 }

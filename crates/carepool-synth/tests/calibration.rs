@@ -9,7 +9,7 @@ use carepool_core::registry::{Area, MemberStatus, Sex};
 use carepool_synth::config::{Behaviour, CalibrationRow};
 use carepool_synth::{ClaimKind, Generator, Options, SynthConfig, SynthFamily};
 use chrono::{Datelike, Days, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const FAMILIES: u64 = 120_000;
@@ -439,5 +439,133 @@ fn nobody_is_drawn_older_than_a_life() {
         oldest,
         carepool_synth::OLDEST,
         "the cap is reached, and not passed"
+    );
+}
+
+/// The truth written beside the data is the behaviours drawn: each facility that upcodes,
+/// inflates stays or charges everyone, with its parameters; every claim sent upcoded or with an
+/// inflated stay comes from a facility listed for it.
+#[test]
+fn the_behaviours_planted_are_written_with_their_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), 5);
+    let options = Options {
+        families: 2_000,
+        from: date("2025-04-01"),
+        to: date("2026-09-30"),
+        seed: 5,
+    };
+    let config = SynthConfig::default();
+    let generator = Generator::new(&config, &scheme(), options).unwrap();
+    let text = std::fs::read_to_string(dir.path().join(carepool_synth::BEHAVIOUR_FILE)).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("provider_code,behaviour,parameters"));
+    let written: BTreeSet<(String, String)> = lines
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[0].to_string(), fields[1].to_string())
+        })
+        .collect();
+    let mut drawn = BTreeSet::new();
+    for (provider, habits) in generator.network().providers.iter().zip(generator.habits()) {
+        for (planted, behaviour) in [
+            (habits.upcodes, "upcoding"),
+            (habits.inflates_stays, "stay_inflation"),
+            (habits.charges_everyone, "charging_exempt"),
+        ] {
+            if planted {
+                drawn.insert((provider.code.clone(), behaviour.to_string()));
+            }
+        }
+    }
+    assert!(!drawn.is_empty(), "the defaults plant behaviours");
+    assert_eq!(written, drawn);
+    let upcoding = format!(
+        "upcoding,upcoded_claim_share={}",
+        config.behaviour.upcoded_claim_share
+    );
+    assert!(text.contains(&upcoding), "{text}");
+    let mut distorted = 0;
+    // Claims are few at the programme's rates: enough families for some to be distorted.
+    for index in 0..40_000 {
+        for synth in generator.family(index).claims {
+            let provider = synth.claim.provider_id.clone();
+            for (sent, behaviour) in [
+                (synth.upcoded, "upcoding"),
+                (synth.stay_inflated, "stay_inflation"),
+            ] {
+                if sent {
+                    distorted += 1;
+                    assert!(written.contains(&(provider.clone(), behaviour.to_string())));
+                }
+            }
+        }
+    }
+    assert!(distorted > 0, "some claims were distorted");
+}
+
+/// Genuine claims for care before and from `day`: their counts and their claimed amounts.
+fn claims_around(config: &SynthConfig, day: NaiveDate) -> [(f64, f64); 2] {
+    let options = Options {
+        families: 30_000,
+        from: date("2025-04-01"),
+        to: date("2027-03-31"),
+        seed: 11,
+    };
+    let generator = Generator::new(config, &scheme(), options).unwrap();
+    let mut counted = [(0.0, 0.0); 2];
+    for index in 0..options.families {
+        for synth in generator.family(index).claims {
+            let Some(incurred) = synth.claim.incurred_date() else {
+                continue;
+            };
+            if synth.kind != ClaimKind::Genuine {
+                continue;
+            }
+            let side = &mut counted[usize::from(incurred >= day)];
+            side.0 += 1.0;
+            side.1 += synth
+                .claim
+                .lines
+                .iter()
+                .map(|l| l.claimed().minor() as f64)
+                .sum::<f64>();
+        }
+    }
+    counted
+}
+
+/// A drift raises incidence (and cost) from its day on and leaves the days before alone:
+/// against the same scheme without it, claims before the day are as many, claims after are
+/// twice as many, within four standard errors of a ratio of Poisson counts; their mean
+/// claimed amount is half as much again, within 10%.
+#[test]
+fn a_drift_raises_incidence_and_cost_from_its_day_only() {
+    let day = date("2026-04-01");
+    let plain = honest();
+    let drifting = SynthConfig {
+        drift: carepool_synth::Drift {
+            from: Some(day),
+            incidence_factor: 2.0,
+            cost_factor: 1.5,
+        },
+        ..honest()
+    };
+    let [before, after] = claims_around(&plain, day);
+    let [drifted_before, drifted_after] = claims_around(&drifting, day);
+    let ratio_within = |what: &str, top: f64, bottom: f64, truth: f64| {
+        let ratio = top / bottom;
+        let error = ratio * (1.0 / top + 1.0 / bottom).sqrt();
+        assert!(
+            (ratio - truth).abs() <= 4.0 * error,
+            "{what}: {ratio:.3} against {truth} (standard error {error:.3})"
+        );
+    };
+    ratio_within("claims before the drift", drifted_before.0, before.0, 1.0);
+    ratio_within("claims after the drift", drifted_after.0, after.0, 2.0);
+    let mean_ratio = (drifted_after.1 / drifted_after.0) / (after.1 / after.0);
+    assert!(
+        (mean_ratio - 1.5).abs() < 0.15,
+        "mean claimed after the drift: {mean_ratio:.3} times, against 1.5"
     );
 }
