@@ -20,7 +20,7 @@ use carepool_core::registry::{
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_core::standing::{FamilyRecord, family_standing};
 use carepool_schema::claim_tables::{CLAIMS, claims as c};
-use carepool_schema::tables::{PROVIDERS, families, ledger};
+use carepool_schema::tables::{PROVIDERS, contributions, coverage, families, ledger, members};
 use carepool_schema::{Col, Projection, Record, Row, Value};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use foldhash::{HashMap as FastMap, HashSet as FastSet};
@@ -102,9 +102,12 @@ pub struct IndicatorReport {
     pub indicators: Indicators,
 }
 
+/// How many families are read with their members, cover and contributions at once.
+const FAMILIES_AT_ONCE: usize = 5_000;
+
 /// A family and what the registry holds on it, gathered before its indicators are counted.
-struct FamilyData {
-    family: Family,
+struct FamilyData<'a> {
+    family: &'a Family,
     members: Vec<Member>,
     coverage: Vec<Coverage>,
     contributions: Vec<Contribution>,
@@ -279,8 +282,9 @@ impl Registry {
         Ok(selection)
     }
 
-    /// Reads the families of the selection with their members, cover and contributions, and
-    /// adds each to the tally; returns the families counted.
+    /// Reads the families of the selection, then a slice of them at a time with their members,
+    /// cover and contributions, and adds each to the tally: a national registry is never held
+    /// whole. Returns the families counted.
     async fn add_families(
         &self,
         tally: &mut IndicatorTally,
@@ -291,53 +295,68 @@ impl Registry {
         let filter: Vec<(usize, Value)> = (options.scheme.iter())
             .map(|s| families::SCHEME.equals(s))
             .collect();
-        let mut data: Vec<FamilyData> = Vec::new();
-        let mut index: FastMap<String, usize> = FastMap::default();
+        let mut selected: Vec<Family> = Vec::new();
         self.stream_records::<Family>(&filter, |family| {
             if selection.holds(&family.location_code) {
-                index.insert(family.id.clone(), data.len());
-                data.push(FamilyData {
-                    family,
-                    members: Vec::new(),
-                    coverage: Vec::new(),
-                    contributions: Vec::new(),
-                });
-            }
-        })
-        .await?;
-        let mut member_family: FastMap<String, usize> = FastMap::default();
-        self.stream_records::<Member>(&[], |member| {
-            if let Some(&at) = index.get(&member.family_id) {
-                member_family.insert(member.id.clone(), at);
-                data[at].members.push(member);
-            }
-        })
-        .await?;
-        self.stream_records::<Coverage>(&[], |cover| {
-            if let Some(&at) = member_family.get(&cover.member_id) {
-                data[at].coverage.push(cover);
-            }
-        })
-        .await?;
-        drop(member_family);
-        self.stream_records::<Contribution>(&[], |paid| {
-            if let Some(&at) = index.get(&paid.family_id) {
-                data[at].contributions.push(paid);
+                selected.push(family);
             }
         })
         .await?;
         let mut versions: HashMap<String, Vec<SchemeDefinition>> = HashMap::new();
-        // An open cover runs past the last day asked, so that it never ends in a period.
-        let horizon = to + Days::new(1);
-        for family_data in data {
-            let family = &family_data.family;
+        for family in &selected {
             if !versions.contains_key(&family.scheme) {
                 let loaded = self.scheme_versions(&family.scheme).await?;
                 versions.insert(family.scheme.clone(), loaded);
             }
-            add_family(tally, &family_data, &versions[&family.scheme], to, horizon);
         }
-        Ok(index.into_keys().collect())
+        // An open cover runs past the last day asked, so that it never ends in a period.
+        let horizon = to + Days::new(1);
+        let mut counted = FastSet::default();
+        for slice in selected.chunks(FAMILIES_AT_ONCE) {
+            let ids: Vec<String> = slice.iter().map(|f| f.id.clone()).collect();
+            let members: Vec<Member> = self.typed_where_in(members::FAMILY_ID, &ids).await?;
+            let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+            let coverage: Vec<Coverage> = self
+                .typed_where_in(coverage::MEMBER_ID, &member_ids)
+                .await?;
+            let contributions: Vec<Contribution> =
+                self.typed_where_in(contributions::FAMILY_ID, &ids).await?;
+            let mut data: Vec<FamilyData> = slice
+                .iter()
+                .map(|family| FamilyData {
+                    family,
+                    members: Vec::new(),
+                    coverage: Vec::new(),
+                    contributions: Vec::new(),
+                })
+                .collect();
+            let at: FastMap<&str, usize> = (ids.iter().enumerate())
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
+            let mut member_at: FastMap<String, usize> = FastMap::default();
+            for member in members {
+                if let Some(&i) = at.get(member.family_id.as_str()) {
+                    member_at.insert(member.id.clone(), i);
+                    data[i].members.push(member);
+                }
+            }
+            for cover in coverage {
+                if let Some(&i) = member_at.get(&cover.member_id) {
+                    data[i].coverage.push(cover);
+                }
+            }
+            for paid in contributions {
+                if let Some(&i) = at.get(paid.family_id.as_str()) {
+                    data[i].contributions.push(paid);
+                }
+            }
+            for family_data in &data {
+                let scheme = &family_data.family.scheme;
+                add_family(tally, family_data, &versions[scheme], to, horizon);
+            }
+            counted.extend(ids);
+        }
+        Ok(counted)
     }
 
     /// Adds the claims of the families counted (and, with a provider, only that facility's) to
@@ -412,7 +431,7 @@ fn add_family(
     to: NaiveDate,
     horizon: NaiveDate,
 ) {
-    let family = &data.family;
+    let family = data.family;
     let grace_days = version_in_force(versions, to)
         .or(versions.first())
         .map_or(0, |v| v.coverage.grace_days);
