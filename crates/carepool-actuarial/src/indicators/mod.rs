@@ -7,6 +7,7 @@ mod definitions;
 mod tally;
 #[cfg(test)]
 mod tests;
+pub mod warning;
 
 pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
