@@ -16,7 +16,7 @@ pub struct IndicatorsArgs {
     /// First day [default: the first of the month eleven months before --to's].
     #[arg(long)]
     pub from: Option<NaiveDate>,
-    /// Last day [default: today].
+    /// Last day [default: the last day of the last whole month].
     #[arg(long)]
     pub to: Option<NaiveDate>,
     /// The reporting period: month, quarter or year [default: month].

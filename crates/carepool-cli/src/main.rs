@@ -73,10 +73,10 @@ enum Command {
         tariff_folder: Option<PathBuf>,
     },
     /// Import a CSV or XLSX file of one kind: locations, providers, families, members,
-    /// coverage, contributions, ledger.
+    /// coverage, contributions, ledger, target_population.
     Import {
         /// What the file holds: locations, providers, families, members, coverage,
-        /// contributions or ledger.
+        /// contributions, ledger or target_population.
         kind: String,
         /// The file: FILE.csv, or FILE.xlsx (one sheet); the columns in docs/FORMATS.md.
         file: PathBuf,
@@ -99,7 +99,8 @@ enum Command {
     Ledger(LedgerCommand),
     /// Every version of a registry record, oldest first, with who made it and when.
     History {
-        /// locations, providers, families, members, coverage or contributions.
+        /// locations, providers, families, members, coverage, contributions, ledger or
+        /// target_population.
         kind: String,
         /// The record's key: M0001, or MEMBER/START_DATE for coverage.
         key: String,

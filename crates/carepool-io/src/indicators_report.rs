@@ -78,6 +78,8 @@ const CLAIMS: &[Column] = &[
     ("approved", |p| count(p.claims.approved)),
     ("rejected", |p| count(p.claims.rejected)),
     ("rejection ratio", |p| share(p.claims.rejection_ratio)),
+    ("claimed, decided", |p| amount(p.claims.claimed_decided)),
+    ("rejected amount", |p| amount(p.claims.rejected_amount)),
     ("rejection ratio by amount", |p| {
         share(p.claims.rejection_ratio_by_amount)
     }),
@@ -90,6 +92,7 @@ const CLAIMS: &[Column] = &[
         p.claims.average_cost.map_or(Cell::Empty, amount)
     }),
     ("stays", |p| count(p.claims.stays)),
+    ("bed days", |p| count(p.claims.bed_days)),
     ("average length of stay", |p| {
         number(p.claims.average_length_of_stay, 2)
     }),
@@ -105,6 +108,9 @@ const CLAIMS: &[Column] = &[
     }),
     ("paid after 90 days", |p| {
         count(p.claims.promptness.over_90_days)
+    }),
+    ("paid before received", |p| {
+        count(p.claims.promptness.paid_before_received)
     }),
 ];
 
@@ -277,10 +283,14 @@ mod tests {
                 "definitions"
             ]
         );
+        let cell = |table: &ReportTable, row: usize, column: &str| {
+            let at = table.header.iter().position(|h| h == column).unwrap();
+            table.rows[row][at].clone()
+        };
         let membership = &report.tables[0];
         assert_eq!(membership.rows.len(), 2);
-        assert_eq!(membership.rows[0][0], Cell::Text("2025Q1".into()));
-        assert_eq!(membership.rows[0][1], Cell::Text("2025-01-15".into()));
+        assert_eq!(cell(membership, 0, "period"), Cell::Text("2025Q1".into()));
+        assert_eq!(cell(membership, 0, "from"), Cell::Text("2025-01-15".into()));
         assert_eq!(membership.header.len(), membership.rows[0].len());
         let columns: usize = GROUPS.iter().map(|(_, _, c)| c.len()).sum();
         assert_eq!(report.trends.len(), columns);
@@ -288,7 +298,7 @@ mod tests {
         // Nothing to divide by: a ratio is empty, never 0.
         let finance = &report.tables[3];
         assert_eq!(
-            finance.rows[0][8],
+            cell(finance, 0, "incurred claims ratio"),
             Cell::Empty,
             "no earned premium, no ratio"
         );

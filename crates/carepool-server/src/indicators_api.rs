@@ -17,7 +17,8 @@ const KNOWN: [&str; 6] = ["from", "to", "by", "scheme", "district", "provider"];
 /// The scheme's indicators per period (docs/INDICATORS.md)
 ///
 /// Membership, contributions, claims and finance for each month, quarter or year from `from`
-/// (default: the first of the month eleven months before `to`) to `to` (default today), with
+/// (default: the first of the month eleven months before `to`) to `to` (default: the last day
+/// of the last whole month), with
 /// each indicator's definition. A user bound to districts counts only the families living there
 /// (and their claims); `district` narrows to a location, `scheme` to a scheme's families,
 /// `provider` to a facility's claims.

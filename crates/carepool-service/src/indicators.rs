@@ -36,7 +36,7 @@ pub const MAX_PERIODS: usize = 240;
 pub struct IndicatorOptions {
     /// First day [default: the first day of the month eleven months before `to`'s].
     pub from: Option<NaiveDate>,
-    /// Last day [default: today]; never after today.
+    /// Last day [default: the last day of the last whole month]; never after today.
     pub to: Option<NaiveDate>,
     /// month (the default), quarter or year.
     pub by: Option<String>,
@@ -58,7 +58,12 @@ pub struct IndicatorDays {
 
 impl IndicatorOptions {
     pub fn days(&self, today: NaiveDate) -> Result<IndicatorDays, FieldError> {
-        let to = self.to.unwrap_or(today);
+        // The month under way is not over: its claims and its IBNR would be a part month's.
+        let to = self.to.unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
+                .and_then(|first| first.pred_opt())
+                .expect("a day before the first of the month")
+        });
         carepool_core::dates::check_not_after_today("to", to, today)?;
         let from = match self.from {
             Some(from) => from,
@@ -156,7 +161,7 @@ impl Registry {
         tally.set_target_populations(&targets);
         // The books are the scheme's whole: a district's or a facility's figures leave them out.
         if selection.is_national() && options.provider.is_none() {
-            tally.add_ledger(&self.ledger_lines(options.scheme.as_deref()).await?);
+            tally.add_ledger(&self.ledger_lines(options.scheme.as_ref()).await?);
         }
         let ibnr: Vec<Option<Money>> = tally
             .ends()
@@ -206,10 +211,9 @@ impl Registry {
     }
 
     /// The ledger's lines of `scheme` (of every scheme without one).
-    async fn ledger_lines(&self, scheme: Option<&str>) -> Result<Vec<LedgerLine>, ServiceError> {
-        let filter: Vec<(usize, Value)> = (scheme.iter())
-            .map(|s| ledger::SCHEME.equals(&s.to_string()))
-            .collect();
+    async fn ledger_lines(&self, scheme: Option<&String>) -> Result<Vec<LedgerLine>, ServiceError> {
+        let filter: Vec<(usize, Value)> =
+            (scheme.iter()).map(|s| ledger::SCHEME.equals(s)).collect();
         let mut lines = Vec::new();
         let mut failed = None;
         self.stream_records::<LedgerEntry>(&filter, |entry| match entry.first_day() {
@@ -528,8 +532,9 @@ fn claim_facts(read: &Projection, row: &[Value]) -> Result<ClaimFacts, ServiceEr
     })
 }
 
-/// The IBNR on `valuation` by chain ladder, by month of care and month reported (each
-/// period's end closes a month of care, so the latest origin is whole); nothing
+/// The IBNR on `valuation` by chain ladder, by month of care and month reported (a period's
+/// end closes a month of care, but for a last day asked within a month: that part month is
+/// developed as a whole one, and its IBNR comes out low); nothing
 /// when no claim was reported by then, none when not estimable (too few origins, a triangle
 /// that falls to nothing).
 fn ibnr_on(claims: &[ClaimDates], valuation: NaiveDate) -> Option<Money> {

@@ -64,9 +64,12 @@ impl Drift {
         }
     }
 
-    /// The highest incidence factor on any day: at least 1.
+    /// The highest incidence factor on any day: at least 1, and 1 without a day to start.
     pub fn highest_incidence(&self) -> f64 {
-        self.incidence_factor.max(1.0)
+        match self.from {
+            Some(_) => self.incidence_factor.max(1.0),
+            None => 1.0,
+        }
     }
 }
 

@@ -46,7 +46,7 @@ pub const DEFINITIONS: &[Definition] = &[
     ),
     define(
         "membership.renewed",
-        "Of those, covers followed by another starting within the scheme's grace period after their end; a later start is a lapse and a new start.",
+        "Of those, covers followed by another starting within the scheme's grace period (coverage.grace_days) after their end; a later start is a lapse, not a renewal.",
     ),
     define(
         "membership.renewal_ratio",
@@ -96,7 +96,7 @@ pub const DEFINITIONS: &[Definition] = &[
     define("claims.received", "Claims received in the period."),
     define(
         "claims.decided",
-        "Claims decided in the period (adjudicated, or decided by a reviewer).",
+        "Claims decided in the period (adjudicated, or decided by a reviewer); a claim held for review counts when its reviewer decides it.",
     ),
     define(
         "claims.approved",
@@ -166,7 +166,7 @@ pub const DEFINITIONS: &[Definition] = &[
     ),
     define(
         "finance.ibnr",
-        "Claims incurred but not reported by the period's end: chain ladder on the claims as known that day, by month of care and month reported; empty when not estimable.",
+        "Claims incurred but not reported by the period's end: chain ladder on the amounts owed by the claims as known that day, by month of care and month reported; empty when not estimable.",
     ),
     define(
         "finance.incurred_claims",

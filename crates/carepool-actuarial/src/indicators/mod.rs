@@ -1,4 +1,4 @@
-//! The monthly watch (domain.md §3): membership, contributions, claims and finance per
+//! The monthly watch (docs/DOMAIN.md §5): membership, contributions, claims and finance per
 //! reporting period, each indicator with its definition. The data come in family by family and
 //! claim by claim, so a scheme of millions is never held whole; the arithmetic of each rule is
 //! `carepool_core::monitoring`'s.

@@ -78,13 +78,18 @@ pub struct LedgerLine {
     pub amount: Money,
 }
 
-/// The balances at one month's end.
+/// The balances at one month's end, each kind none until a line of it is recorded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Balances {
-    assets: Money,
-    liquid_assets: Money,
-    liabilities: Money,
-    short_term_liabilities: Money,
+    assets: Option<Money>,
+    liquid_assets: Option<Money>,
+    liabilities: Option<Money>,
+    short_term_liabilities: Option<Money>,
+}
+
+/// The sum of the parts recorded; none when neither is.
+fn recorded(parts: [Option<Money>; 2]) -> Option<Money> {
+    parts.into_iter().flatten().reduce(|a, b| a + b)
 }
 
 /// The indicators counted so far.
@@ -106,9 +111,10 @@ pub struct IndicatorTally {
     outstanding_steps: Vec<i64>,
     /// Which periods the family being added had a member counted at the end of.
     family_at_end: Vec<bool>,
-    /// The ledger's expenses by period and balances at each period's end, once counted.
-    expenses: Option<Vec<Money>>,
-    balances: Vec<Option<Balances>>,
+    /// The ledger's expenses by period (none for a period none of whose months the ledger
+    /// holds a line for) and balances at each period's end.
+    expenses: Vec<Option<Money>>,
+    balances: Vec<Balances>,
 }
 
 impl IndicatorTally {
@@ -129,8 +135,8 @@ impl IndicatorTally {
             claims_paid: vec![Money::ZERO; n],
             outstanding_steps: vec![0; n + 2],
             family_at_end: vec![false; n],
-            expenses: None,
-            balances: vec![None; n],
+            expenses: vec![None; n],
+            balances: vec![Balances::default(); n],
             periods,
         })
     }
@@ -319,17 +325,20 @@ impl IndicatorTally {
         if let Some(i) = self.period_of(claim.received) {
             self.claims[i].received += 1;
         }
-        if let Some(i) = claim.decided.and_then(|d| self.period_of(d)) {
+        // A claim held for review is not decided yet: its reviewer decides it (and dates it).
+        let decided = match claim.status {
+            ClaimStatus::Received | ClaimStatus::InReview => None,
+            _ => claim.decided,
+        };
+        if let Some(i) = decided.and_then(|d| self.period_of(d)) {
             let counted = &mut self.claims[i];
             counted.decided += 1;
             counted.claimed_decided += claim.claimed;
             counted.rejected_amount += claim.rejected;
-            match claim.status {
-                ClaimStatus::Rejected => counted.rejected += 1,
-                ClaimStatus::Approved | ClaimStatus::PartiallyApproved | ClaimStatus::Paid => {
-                    counted.approved += 1
-                }
-                ClaimStatus::Received | ClaimStatus::InReview => {}
+            if rejected {
+                counted.rejected += 1;
+            } else {
+                counted.approved += 1;
             }
         }
         if let (Some(i), Some(owed)) = (
@@ -375,37 +384,40 @@ impl IndicatorTally {
         }
     }
 
-    /// Counts the scheme's ledger: called once, with every line of the schemes counted (none
-    /// for a selection the ledger does not split, a district or a facility).
+    /// Counts the scheme's ledger (never called for a selection the ledger does not split, a
+    /// district or a facility). A period whose months the ledger holds no line for has no
+    /// known expenses; a balance is known once a line of its kind is recorded.
     pub fn add_ledger(&mut self, lines: &[LedgerLine]) {
-        let mut expenses = vec![Money::ZERO; self.periods.len()];
         for line in lines {
             let last_day = line.month + Months::new(1) - Days::new(1);
-            if line.kind == LedgerKind::Expense {
-                if line.month <= self.to
-                    && last_day >= self.from
-                    && let Some(i) = self.period_of(line.month.max(self.from))
-                {
-                    expenses[i] += line.amount;
+            // An expense counts in the period holding its month's first day (or `from`).
+            let counted_in = (line.kind == LedgerKind::Expense)
+                .then(|| self.period_of(line.month.max(self.from)))
+                .flatten();
+            for i in self.periods_over(line.month, last_day) {
+                let expenses = self.expenses[i].get_or_insert(Money::ZERO);
+                if counted_in == Some(i) {
+                    *expenses += line.amount;
                 }
+            }
+            if line.kind == LedgerKind::Expense {
                 continue;
             }
             for (i, period) in self.periods.iter().enumerate() {
                 if !(line.month..=last_day).contains(&period.end) {
                     continue;
                 }
-                let balances = self.balances[i].get_or_insert_with(Balances::default);
+                let balances = &mut self.balances[i];
                 let counted = match line.kind {
                     LedgerKind::Asset => &mut balances.assets,
                     LedgerKind::LiquidAsset => &mut balances.liquid_assets,
                     LedgerKind::Liability => &mut balances.liabilities,
                     LedgerKind::ShortTermLiability => &mut balances.short_term_liabilities,
-                    LedgerKind::Expense => unreachable!("counted above"),
+                    LedgerKind::Expense => unreachable!("an expense is no balance"),
                 };
-                *counted += line.amount;
+                *counted.get_or_insert(Money::ZERO) += line.amount;
             }
         }
-        self.expenses = Some(expenses);
     }
 
     /// The target population of the locations counted, for each period in order.
@@ -467,13 +479,13 @@ impl IndicatorTally {
             let of_premium = |amount: Option<Money>| {
                 amount.and_then(|amount| money_ratio(amount, earned_premium))
             };
-            let expenses = self.expenses.as_ref().map(|e| e[i]);
+            let expenses = self.expenses[i];
             let net_income = incurred_claims
                 .zip(expenses)
                 .map(|(incurred, expenses)| earned_premium - incurred - expenses);
             let balances = self.balances[i];
-            let assets = balances.map(|b| b.assets + b.liquid_assets);
-            let liabilities = balances.map(|b| b.liabilities + b.short_term_liabilities);
+            let assets = recorded([balances.assets, balances.liquid_assets]);
+            let liabilities = recorded([balances.liabilities, balances.short_term_liabilities]);
             periods.push(PeriodIndicators {
                 period: *period,
                 membership,
@@ -493,8 +505,9 @@ impl IndicatorTally {
                     assets,
                     liabilities,
                     solvency_ratio: assets.zip(liabilities).and_then(|(a, l)| money_ratio(a, l)),
-                    liquidity_ratio: balances
-                        .and_then(|b| money_ratio(b.liquid_assets, b.short_term_liabilities)),
+                    liquidity_ratio: (balances.liquid_assets)
+                        .zip(balances.short_term_liabilities)
+                        .and_then(|(liquid, due)| money_ratio(liquid, due)),
                 },
             });
         }

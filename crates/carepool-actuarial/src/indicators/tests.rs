@@ -387,6 +387,24 @@ fn claims_are_counted_by_the_day_of_each_event() {
         "a day case counts one day"
     );
     close(c[0].average_length_of_stay, 2.0);
+    // A claim held for review is received in March, not yet decided; once approved, it is.
+    let march = |status| {
+        let mut counted = tally();
+        let held = Claim {
+            received: "2025-03-02",
+            incurred: "2025-03-01",
+            decided: Some("2025-03-03"),
+            status,
+            amounts: (70.0, 70.0, 0.0),
+            paid: None,
+            stay: None,
+        };
+        counted.add_claim(&held.facts());
+        counted.finish(&[None; 4]).periods[2].claims.clone()
+    };
+    let in_review = march(ClaimStatus::InReview);
+    assert_eq!((in_review.received, in_review.decided), (2, 0));
+    assert_eq!(march(ClaimStatus::Approved).decided, 1);
 }
 
 #[test]
@@ -479,9 +497,17 @@ fn the_ledger_gives_expenses_net_income_solvency_and_liquidity() {
     assert_eq!(f[1].solvency_ratio, None);
     assert_eq!(
         (f[2].assets, f[2].liabilities),
-        (Some(money(30.0)), Some(money(0.0)))
+        (Some(money(30.0)), None),
+        "liabilities are unknown, not nothing, when none is recorded"
     );
-    assert_eq!(f[2].solvency_ratio, None, "no liabilities to divide by");
+    assert_eq!(f[2].solvency_ratio, None);
+    assert_eq!(f[2].liquidity_ratio, None);
+    // A period whose months the ledger holds nothing for has no known expenses.
+    let mut counted = tally();
+    counted.add_ledger(&[line("2025-01", Expense, 5.0)]);
+    let found = counted.finish(&ibnr);
+    let expenses: Vec<Option<Money>> = (found.periods.iter()).map(|p| p.finance.expenses).collect();
+    assert_eq!(expenses, [Some(money(5.0)), None, None]);
     // Without the ledger (a district's figures), none of it is known.
     let found = indicators(&[Some(0.0); 4]);
     let january = &found.periods[0].finance;

@@ -42,10 +42,14 @@ impl Check {
 /// probabilities never summed from 0 (e^-mean would vanish below the smallest f64).
 const NORMAL_FROM: f64 = 500.0;
 
-/// The band of a count of claims expected to be Poisson with mean `expected`: the smallest
-/// count `low` and largest `high` such that a count below `low`, or above `high`, each happen
-/// with probability at most `alpha / 2`.
+/// The band of a count of claims expected to be Poisson with mean `expected`: the largest
+/// count `low` and the smallest `high` such that a count below `low`, or above `high`, each
+/// happen with probability at most `alpha / 2` (0 < alpha < 1; an alpha of 0 or less bands
+/// every count).
 pub fn poisson_band(expected: f64, alpha: f64) -> (f64, f64) {
+    if alpha <= 0.0 {
+        return (0.0, f64::INFINITY);
+    }
     if expected <= 0.0 {
         return (0.0, 0.0);
     }
@@ -58,12 +62,14 @@ pub fn poisson_band(expected: f64, alpha: f64) -> (f64, f64) {
     let mut cumulative = probability;
     let mut low = None;
     let mut k = 0.0;
+    // Past this count the probabilities left are below what an f64 sum can tell apart from 1.
+    let last = expected + 40.0 * expected.sqrt() + 40.0;
     loop {
         // `low` is the first count whose probability of being undercut exceeds alpha / 2.
         if low.is_none() && cumulative > alpha / 2.0 {
             low = Some(k);
         }
-        if 1.0 - cumulative <= alpha / 2.0 {
+        if 1.0 - cumulative <= alpha / 2.0 || k >= last {
             return (low.unwrap_or(k), k);
         }
         k += 1.0;
@@ -244,6 +250,9 @@ mod tests {
         // Past 500, the normal band: 10,000 +/- 2.5758 x 100.
         assert_eq!(poisson_band(10_000.0, 0.01), (9_743.0, 10_257.0));
         assert_eq!(poisson_band(0.0, 0.01), (0.0, 0.0));
+        // An alpha too small for an f64 still ends; none bands every count.
+        assert!(poisson_band(5.0, 1e-300).1 < 100.0);
+        assert_eq!(poisson_band(5.0, 0.0), (0.0, f64::INFINITY));
     }
 
     #[test]

@@ -550,8 +550,16 @@ fn synth_story(cli: Cli) {
         args.iter().map(|a| a.to_string()).collect::<Vec<String>>()
     };
     let run = |args: Vec<String>| cli.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let described = run(args(&["--out", "data"]));
-    assert!(described.starts_with("data: 1,500 families"), "{described}");
+    let written = run(args(&["--out", "data"]));
+    let mut said = written.lines();
+    let described = said.next().unwrap_or_default();
+    assert!(described.starts_with("data: 1,500 families"), "{written}");
+    assert!(
+        said.next().is_some_and(
+            |truth| truth.contains("unreported_claims.csv") && truth.contains("behaviour.csv")
+        ),
+        "{written}"
+    );
     let loaded = run(args(&["--run-months"]));
     assert!(
         loaded.contains(described.trim_start_matches("data: ").trim()),
