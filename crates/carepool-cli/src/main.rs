@@ -27,7 +27,7 @@ use carepool_service::audit::Actor;
 use carepool_service::{ImportMode, LoadOutcome, Registry};
 use carepool_store::Store;
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use config::Config;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -80,15 +80,8 @@ enum Command {
         kind: String,
         /// The file: FILE.csv, or FILE.xlsx (one sheet); the columns in docs/FORMATS.md.
         file: PathBuf,
-        /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
-        #[arg(long)]
-        skip_bad: bool,
-        /// Check the file and say what it would change, without writing anything.
-        #[arg(long)]
-        dry_run: bool,
-        /// List the keys of the records that change.
-        #[arg(long)]
-        verbose: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
     /// Claims: import, adjudicate, list, review, pay, show, cover.
     #[command(subcommand)]
@@ -174,6 +167,20 @@ enum Command {
     },
 }
 
+/// How an import writes and what it says, for every kind.
+#[derive(Args)]
+struct ImportFlags {
+    /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Check the file and say what it would change, without writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// List the keys of the records that change.
+    #[arg(long)]
+    verbose: bool,
+}
+
 /// `carepool ledger`: the scheme's books, one line per scheme, month, kind and category.
 #[derive(Subcommand)]
 enum LedgerCommand {
@@ -182,15 +189,8 @@ enum LedgerCommand {
     Import {
         /// The file: FILE.csv, or FILE.xlsx (one sheet).
         file: PathBuf,
-        /// Write the good rows and put the bad ones, with reasons, in FILE.rejects.csv.
-        #[arg(long)]
-        skip_bad: bool,
-        /// Check the file and say what it would change, without writing anything.
-        #[arg(long)]
-        dry_run: bool,
-        /// List the keys of the lines that change.
-        #[arg(long)]
-        verbose: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
     /// Export every line, as CSV (on standard output without --out) or XLSX.
     Export {
@@ -284,17 +284,10 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
         // The demo has its own database file.
         Command::Demo(args) => return demo_cmd::run(args).await,
         // The ledger is a registry kind under a name of its own.
-        Command::Ledger(LedgerCommand::Import {
-            file,
-            skip_bad,
-            dry_run,
-            verbose,
-        }) => Command::Import {
+        Command::Ledger(LedgerCommand::Import { file, flags }) => Command::Import {
             kind: tables::LEDGER.name.into(),
             file,
-            skip_bad,
-            dry_run,
-            verbose,
+            flags,
         },
         Command::Ledger(LedgerCommand::Export { out, raw }) => Command::Export {
             kind: tables::LEDGER.name.into(),
@@ -391,9 +384,12 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Import {
             kind,
             file,
-            skip_bad,
-            dry_run,
-            verbose,
+            flags:
+                ImportFlags {
+                    skip_bad,
+                    dry_run,
+                    verbose,
+                },
         } => {
             let kind = import_kind(&kind)?;
             let mode = if skip_bad {

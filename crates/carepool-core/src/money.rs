@@ -48,32 +48,13 @@ impl Money {
     /// (basis points: 250 = 2.50%), rounded half away from zero to the hundredth.
     pub fn percent(self, basis_points: i64) -> Money {
         let product = i128::from(self.0) * i128::from(basis_points);
-        let divisor = 10_000i128;
-        let quotient = product / divisor;
-        let remainder = product % divisor;
-        let rounded = if remainder.abs() * 2 >= divisor {
-            quotient + product.signum()
-        } else {
-            quotient
-        };
-        Money(rounded as i64)
+        Money(divided_half_away(product, 10_000))
     }
 
     /// This amount shared evenly among `count` (an average), rounded half away from zero to
     /// the hundredth; none among no one.
     pub fn per(self, count: u64) -> Option<Money> {
-        let count = i128::from(count);
-        (count > 0).then(|| {
-            let total = i128::from(self.0);
-            let quotient = total / count;
-            let remainder = total % count;
-            let rounded = if remainder.abs() * 2 >= count {
-                quotient + total.signum()
-            } else {
-                quotient
-            };
-            Money(rounded as i64)
-        })
+        (count > 0).then(|| Money(divided_half_away(i128::from(self.0), i128::from(count))))
     }
 
     /// For messages: thousands grouped with commas ("1,200.50").
@@ -146,6 +127,19 @@ impl FromStr for Money {
             .ok_or_else(too_large)?;
         Ok(Money(if negative { -magnitude } else { magnitude }))
     }
+}
+
+/// `numerator / divisor` (divisor above 0) rounded half away from zero: the one rounding rule
+/// of amounts.
+fn divided_half_away(numerator: i128, divisor: i128) -> i64 {
+    let quotient = numerator / divisor;
+    let remainder = numerator % divisor;
+    let rounded = if remainder.abs() * 2 >= divisor {
+        quotient + numerator.signum()
+    } else {
+        quotient
+    };
+    rounded as i64
 }
 
 impl Serialize for Money {
