@@ -212,6 +212,30 @@ pub async fn indicators_on_the_live_database(h: Harness) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["error"]["field"], "district");
 
+    // Paid as a payment run would (the harness's clock is today's, so a run of 2025 cannot be
+    // made): 7 days from receipt to payment, then 31, at the edges of two bands.
+    h.execute_behind_the_store(
+        "UPDATE claims SET status = 'paid', paid = approved, decided_date = '2025-06-22', paid_date = '2025-06-27' WHERE id = 'H1/I1'",
+    )
+    .await;
+    h.execute_behind_the_store(
+        "UPDATE claims SET status = 'paid', paid = approved, decided_date = '2025-07-25', paid_date = '2025-08-20' WHERE id = 'H1/I2'",
+    )
+    .await;
+    let (status, found) = h.call("GET", QUARTERS, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(each(&found, "claims", "decided"), [1, 1, 0]);
+    assert_eq!(each(&found, "claims", "paid"), [1, 1, 0]);
+    let promptness = each(&found, "claims", "promptness");
+    assert_eq!(promptness[0]["up_to_7_days"], 1, "{promptness:?}");
+    assert_eq!(promptness[1]["up_to_90_days"], 1, "{promptness:?}");
+    let (_, claim) = h.call("GET", "/api/claims/H1/I1", None).await;
+    assert_eq!(
+        each(&found, "finance", "claims_paid")[0],
+        claim["approved"],
+        "{claim}"
+    );
+
     // Wrong parameters are named.
     for (query, field) in [
         ("by=week", "by"),
