@@ -82,9 +82,26 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
+/// The days of a calendar year: a day of cover is 1/365 of a year, or 1/366 in a leap year.
+pub fn days_in_year(year: i32) -> u32 {
+    if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+        366
+    } else {
+        365
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leap_year_has_366_days() {
+        assert_eq!(days_in_year(2024), 366);
+        assert_eq!(days_in_year(2025), 365);
+        assert_eq!(days_in_year(2000), 366);
+        assert_eq!(days_in_year(1900), 365);
+    }
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()

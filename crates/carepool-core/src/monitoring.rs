@@ -135,6 +135,31 @@ impl Promptness {
     }
 }
 
+/// How long ago an amount in arrears fell due, in the bands of the standard indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ArrearsAge {
+    /// Due 30 days ago or fewer (due on the day itself: 0 days).
+    UpTo30Days,
+    /// 31 to 90 days.
+    UpTo90Days,
+    /// 91 to 180 days.
+    UpTo180Days,
+    /// More than 180 days.
+    Over180Days,
+}
+
+impl ArrearsAge {
+    /// The band of an amount due on `due` and still owed on `on` (not before `due`).
+    pub fn of(due: NaiveDate, on: NaiveDate) -> ArrearsAge {
+        match (on - due).num_days() {
+            ..=30 => ArrearsAge::UpTo30Days,
+            31..=90 => ArrearsAge::UpTo90Days,
+            91..=180 => ArrearsAge::UpTo180Days,
+            _ => ArrearsAge::Over180Days,
+        }
+    }
+}
+
 /// Of one member's covers, whether one came up for renewal in `period` (it ended in it) and
 /// whether it was renewed: another cover starting by the day after its end plus the scheme's
 /// `grace_days`. A cover taken up later is a new start after a lapse, not a renewal; a cover
@@ -372,6 +397,19 @@ mod tests {
         assert_eq!(band(90), Some(Promptness::UpTo90Days));
         assert_eq!(band(91), Some(Promptness::Over90Days));
         assert_eq!(Promptness::of(complete, day("2024-12-31")), None);
+    }
+
+    #[test]
+    fn arrears_age_bands_meet_at_their_edges() {
+        let due = day("2025-01-01");
+        let band = |days: u64| ArrearsAge::of(due, due + Days::new(days));
+        assert_eq!(band(0), ArrearsAge::UpTo30Days);
+        assert_eq!(band(30), ArrearsAge::UpTo30Days);
+        assert_eq!(band(31), ArrearsAge::UpTo90Days);
+        assert_eq!(band(90), ArrearsAge::UpTo90Days);
+        assert_eq!(band(91), ArrearsAge::UpTo180Days);
+        assert_eq!(band(180), ArrearsAge::UpTo180Days);
+        assert_eq!(band(181), ArrearsAge::Over180Days);
     }
 
     #[test]

@@ -339,6 +339,15 @@ impl Projection {
         }
     }
 
+    /// Every column of `table`, in order: its rows are whole rows, which a record reads.
+    pub fn whole(table: &'static Table) -> Projection {
+        Projection {
+            table,
+            columns: (0..table.columns.len()).collect(),
+            place: (0..table.columns.len()).map(Some).collect(),
+        }
+    }
+
     pub fn table(&self) -> &'static Table {
         self.table
     }

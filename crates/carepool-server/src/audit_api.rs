@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::SERVICE;
-use crate::{date_param_opt, json};
+use crate::{date_param_opt, json, only_known};
 use axum::Json;
 use axum::extract::{Query, State};
 use carepool_core::access::{Permission, Role};
@@ -64,12 +64,7 @@ pub async fn trail(
         )));
     }
     const KNOWN: [&str; 6] = ["table", "key", "user", "from", "to", "after"];
-    if let Some(unknown) = params.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(ApiError::invalid_field(
-            unknown,
-            format!("not a filter of the trail; filters: {}", KNOWN.join(", ")),
-        ));
-    }
+    only_known(&params, &KNOWN, "not a filter of the trail; filters")?;
     let filter = AuditFilter {
         table: params.get("table").cloned(),
         key: params.get("key").cloned(),

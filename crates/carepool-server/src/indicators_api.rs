@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::STUDIES;
-use crate::{StudyTurns, date_param_opt, json};
+use crate::{StudyTurns, date_param_opt, json, only_known};
 use axum::Json;
 use axum::extract::{Query, State};
 use carepool_service::Registry;
@@ -39,15 +39,11 @@ pub async fn indicators(
     State(studies): State<StudyTurns>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    if let Some(unknown) = params.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(ApiError::invalid_field(
-            unknown,
-            format!(
-                "not a parameter of the indicators; parameters: {}",
-                KNOWN.join(", ")
-            ),
-        ));
-    }
+    only_known(
+        &params,
+        &KNOWN,
+        "not a parameter of the indicators; parameters",
+    )?;
     let options = IndicatorOptions {
         from: date_param_opt(&params, "from")?,
         to: date_param_opt(&params, "to")?,

@@ -377,6 +377,22 @@ fn field_at_fault(path: &str, message: &str) -> String {
     }
 }
 
+/// Refuses a query parameter outside `known`, naming it: `refusal` says what it is not, and
+/// the parameters that are follow it ("not a filter of the trail; filters: ...").
+fn only_known(
+    params: &HashMap<String, String>,
+    known: &[&str],
+    refusal: &str,
+) -> Result<(), ApiError> {
+    match params.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(ApiError::invalid_field(
+            unknown,
+            format!("{refusal}: {}", known.join(", ")),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The date a query parameter gives, the registry's today when it is absent.
 fn date_param(
     registry: &Registry,

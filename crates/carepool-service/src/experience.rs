@@ -115,7 +115,7 @@ fn text<'r, T>(read: &Projection, row: &'r [Value], column: Col<T>) -> Option<&'
 impl Registry {
     /// Hands each row of a projection to `each` as it is read; the first error ends the use of
     /// the rows and is returned.
-    async fn each_row(
+    pub(crate) async fn each_row(
         &self,
         read: &Projection,
         filters: &[(usize, Value)],
@@ -380,15 +380,7 @@ impl Registry {
         })?;
         // Settings no data could make right are refused before the database is read.
         study.check().map_err(study_error)?;
-        if let Some(code) = &options.scheme
-            && self.scheme_versions(code).await?.is_empty()
-        {
-            return Err(ServiceError::Invalid(vec![RowProblem::new(
-                0,
-                Some("scheme"),
-                format!("no scheme '{code}' is loaded (carepool init --scheme FILE loads one)"),
-            )]));
-        }
+        self.check_scheme_loaded(options.scheme.as_ref()).await?;
         let mut data = self
             .experience_data(options.scheme.as_deref(), study.to)
             .await?;

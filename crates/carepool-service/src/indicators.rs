@@ -5,7 +5,7 @@
 
 use crate::options::one_of;
 use crate::reserving::{ReserveOptions, claim_dates};
-use crate::{Registry, RowProblem, Scope, ServiceError, typed};
+use crate::{Registry, Scope, ServiceError, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
     ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
@@ -15,13 +15,16 @@ use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::monitoring::{Period, Step, Target, target_population};
 use carepool_core::registry::{
-    Contribution, Coverage, Family, FieldError, LedgerEntry, Member, Sex, TargetPopulation,
+    Contribution, Coverage, Family, FieldError, LedgerEntry, Location, Member, Provider, Sex,
+    TargetPopulation,
 };
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_core::standing::{FamilyRecord, family_standing};
 use carepool_schema::claim_tables::{CLAIMS, claims as c};
-use carepool_schema::tables::{PROVIDERS, contributions, coverage, families, ledger, members};
-use carepool_schema::{Col, Projection, Record, Row, Value};
+use carepool_schema::tables::{
+    contributions, coverage, families, ledger, locations, members, providers,
+};
+use carepool_schema::{Col, Projection, Record, Value};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use foldhash::{HashMap as FastMap, HashSet as FastSet};
 use serde::{Deserialize, Serialize};
@@ -119,25 +122,17 @@ struct FamilyData<'a> {
 }
 
 impl Registry {
-    /// Every stored record of `R`'s table that passes `filters`, handed to `each` as read.
+    /// Every stored record of `R`'s table that passes `filters`, handed to `each` as read; the
+    /// first error ends the reading and is returned.
     async fn stream_records<R: Record>(
         &self,
         filters: &[(usize, Value)],
-        mut each: impl FnMut(R) + Send,
+        mut each: impl FnMut(R) -> Result<(), ServiceError> + Send,
     ) -> Result<(), ServiceError> {
-        let table = R::table();
-        let columns: Vec<usize> = (0..table.columns.len()).collect();
-        let mut failed = None;
-        let mut take = |row: Row| match typed::<R>(&row) {
-            Ok(record) => each(record),
-            Err(error) => {
-                failed.get_or_insert(error);
-            }
-        };
-        self.store
-            .project_each(table, &columns, filters, &mut take)
-            .await?;
-        failed.map_or(Ok(()), Err)
+        self.each_row(&Projection::whole(R::table()), filters, |row| {
+            each(typed(&row)?)
+        })
+        .await
     }
 
     /// The indicators the options ask for, over the families `scope` lets its user see.
@@ -196,6 +191,7 @@ impl Registry {
                     population: target.population as u64,
                 });
             }
+            Ok(())
         })
         .await?;
         if targets.is_empty() {
@@ -215,22 +211,16 @@ impl Registry {
         let filter: Vec<(usize, Value)> =
             (scheme.iter()).map(|s| ledger::SCHEME.equals(s)).collect();
         let mut lines = Vec::new();
-        let mut failed = None;
-        self.stream_records::<LedgerEntry>(&filter, |entry| match entry.first_day() {
-            Ok(month) => lines.push(LedgerLine {
-                month,
+        self.stream_records::<LedgerEntry>(&filter, |entry| {
+            lines.push(LedgerLine {
+                month: entry.first_day().map_err(ServiceError::field)?,
                 kind: entry.kind,
                 amount: entry.amount,
-            }),
-            Err(error) => {
-                failed.get_or_insert(ServiceError::Corrupt(format!(
-                    "stored ledger line {} {}: {error}",
-                    entry.month, entry.category
-                )));
-            }
+            });
+            Ok(())
         })
         .await?;
-        failed.map_or(Ok(lines), Err)
+        Ok(lines)
     }
 
     /// The places whose families are counted: the user's scope, narrowed to the district asked;
@@ -240,47 +230,27 @@ impl Registry {
         options: &IndicatorOptions,
         scope: &Scope,
     ) -> Result<Scope, ServiceError> {
-        let refused = |field: &str, message: String| {
-            ServiceError::Invalid(vec![RowProblem::new(0, Some(field), message)])
+        // Out of scope is answered as unknown, as a record out of scope is.
+        let unknown = |field: &'static str, what: &str, code: &str| {
+            ServiceError::field(FieldError::new(field, format!("no {what} '{code}'")))
         };
-        if let Some(code) = &options.scheme
-            && self.scheme_versions(code).await?.is_empty()
-        {
-            return Err(refused(
-                "scheme",
-                format!("no scheme '{code}' is loaded (carepool init --scheme FILE loads one)"),
-            ));
-        }
+        self.check_scheme_loaded(options.scheme.as_ref()).await?;
         let mut selection = scope.clone();
         if let Some(district) = &options.district {
-            let locations = self.locations().await?;
-            if !locations.contains_key(district) || !scope.holds(district) {
-                return Err(refused("district", format!("no location '{district}'")));
+            let found = self
+                .record_if_any::<Location>(locations::CODE, district)
+                .await?;
+            if found.is_none() || !scope.holds(district) {
+                return Err(unknown("district", "location", district));
             }
             selection = scope.and(&self.scope_under(std::slice::from_ref(district)).await?);
         }
-        if let Some(provider) = &options.provider {
-            let read = Projection::new(
-                &PROVIDERS,
-                &[
-                    carepool_schema::tables::providers::CODE.id(),
-                    carepool_schema::tables::providers::LOCATION_CODE.id(),
-                ],
-            );
+        if let Some(code) = &options.provider {
             let found = self
-                .store
-                .project(
-                    &PROVIDERS,
-                    read.columns(),
-                    &[carepool_schema::tables::providers::CODE.equals(provider)],
-                )
+                .record_if_any::<Provider>(providers::CODE, code)
                 .await?;
-            let seen = found.first().is_some_and(|row| {
-                read.text(row, carepool_schema::tables::providers::LOCATION_CODE)
-                    .is_some_and(|location| scope.holds(location))
-            });
-            if !seen {
-                return Err(refused("provider", format!("no provider '{provider}'")));
+            if !found.is_some_and(|provider| scope.holds(&provider.location_code)) {
+                return Err(unknown("provider", "provider", code));
             }
         }
         Ok(selection)
@@ -304,6 +274,7 @@ impl Registry {
             if selection.holds(&family.location_code) {
                 selected.push(family);
             }
+            Ok(())
         })
         .await?;
         let mut versions: HashMap<String, Vec<SchemeDefinition>> = HashMap::new();
@@ -394,36 +365,25 @@ impl Registry {
             .map(|p| c::PROVIDER_ID.equals(p))
             .collect();
         let mut reserving = Vec::new();
-        let mut failed = None;
-        let mut take = |row: Row| {
+        self.each_row(&read, &filters, |row| {
             let in_selection = read
                 .text(&row, c::FAMILY_ID)
                 .is_some_and(|family| families.contains(family));
-            if !in_selection || failed.is_some() {
-                return;
+            if !in_selection {
+                return Ok(());
             }
-            match claim_facts(&read, &row) {
-                Ok(facts) => {
-                    tally.add_claim(&facts);
-                    if let (Some(incurred), Some(owed)) = (
-                        facts.incurred,
-                        facts.status.amount_owed(facts.approved, facts.claimed),
-                    ) {
-                        reserving.push(claim_dates(
-                            incurred,
-                            facts.received,
-                            facts.paid_date,
-                            owed,
-                        ));
-                    }
-                }
-                Err(error) => failed = Some(error),
+            let facts = claim_facts(&read, &row)?;
+            tally.add_claim(&facts);
+            if let (Some(incurred), Some(owed)) = (
+                facts.incurred,
+                facts.status.amount_owed(facts.approved, facts.claimed),
+            ) {
+                reserving.push(claim_dates(incurred, facts.received, facts.paid_date, owed));
             }
-        };
-        self.store
-            .project_each(&CLAIMS, read.columns(), &filters, &mut take)
-            .await?;
-        failed.map_or(Ok(reserving), Err)
+            Ok(())
+        })
+        .await?;
+        Ok(reserving)
     }
 }
 

@@ -32,7 +32,7 @@ pub use records::{Key, Numbered, Query};
 pub use schemes::LoadOutcome;
 pub use scope::Scope;
 
-use carepool_core::registry::{Contribution, Coverage, Family, Member};
+use carepool_core::registry::{Contribution, Coverage, Family, FieldError, Member};
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::standing::{FamilyRecord, Standing, family_standing};
 use carepool_schema::tables;
@@ -135,13 +135,21 @@ impl Registry {
         column: Col<String>,
         id: &str,
     ) -> Result<R, ServiceError> {
-        self.typed_where_in(column, &[id.to_string()])
+        self.record_if_any(column, id)
             .await?
-            .pop()
             .ok_or_else(|| ServiceError::NotFound {
                 what: R::table().singular,
                 key: id.to_string(),
             })
+    }
+
+    /// As [`Registry::record_with`], none when there is no such record.
+    pub(crate) async fn record_if_any<R: Record>(
+        &self,
+        column: Col<String>,
+        id: &str,
+    ) -> Result<Option<R>, ServiceError> {
+        Ok(self.typed_where_in(column, &[id.to_string()]).await?.pop())
     }
 
     /// The records whose text `column` (of the records' table) holds one of `values`.
@@ -187,6 +195,22 @@ impl Registry {
     /// The codes of the schemes loaded.
     pub async fn scheme_codes(&self) -> Result<Vec<String>, ServiceError> {
         Ok(self.store.scheme_codes().await?)
+    }
+
+    /// Refuses a study or a count of a scheme not loaded, naming the option.
+    pub(crate) async fn check_scheme_loaded(
+        &self,
+        code: Option<&String>,
+    ) -> Result<(), ServiceError> {
+        match code {
+            Some(code) if self.scheme_versions(code).await?.is_empty() => {
+                Err(ServiceError::field(FieldError::new(
+                    "scheme",
+                    format!("no scheme '{code}' is loaded (carepool init --scheme FILE loads one)"),
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Every version of a scheme, oldest first.

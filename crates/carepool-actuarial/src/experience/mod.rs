@@ -175,14 +175,6 @@ fn band_labels(starts: &[u32], unit: &str) -> Vec<String> {
         .collect()
 }
 
-fn year_days(year: i32) -> u32 {
-    if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
-        366
-    } else {
-        365
-    }
-}
-
 impl ExperienceStudy {
     fn periods(&self) -> Vec<StudyPeriod> {
         let mut periods = Vec::new();
@@ -205,7 +197,7 @@ impl ExperienceStudy {
                 label,
                 start,
                 end,
-                year_days: year_days(start.year()),
+                year_days: carepool_core::dates::days_in_year(start.year()),
             });
             start = next;
         }

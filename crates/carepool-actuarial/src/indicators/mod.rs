@@ -13,7 +13,7 @@ pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
 
 use carepool_core::Money;
-use carepool_core::monitoring::{Period, Step};
+use carepool_core::monitoring::{ArrearsAge, Period, Step};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -78,13 +78,13 @@ pub struct ArrearsByAge {
 }
 
 impl ArrearsByAge {
-    /// Adds `amount`, due `days` before the period's end, to its band.
-    fn add(&mut self, days: i64, amount: Money) {
-        let band = match days {
-            ..=30 => &mut self.up_to_30_days,
-            31..=90 => &mut self.up_to_90_days,
-            91..=180 => &mut self.up_to_180_days,
-            _ => &mut self.over_180_days,
+    /// Adds `amount`, owed since `due`, to its band on `on`.
+    fn add(&mut self, due: NaiveDate, on: NaiveDate, amount: Money) {
+        let band = match ArrearsAge::of(due, on) {
+            ArrearsAge::UpTo30Days => &mut self.up_to_30_days,
+            ArrearsAge::UpTo90Days => &mut self.up_to_90_days,
+            ArrearsAge::UpTo180Days => &mut self.up_to_180_days,
+            ArrearsAge::Over180Days => &mut self.over_180_days,
         };
         *band += amount;
     }

@@ -8,6 +8,7 @@ use super::{
 use crate::experience::Span;
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
+use carepool_core::dates::days_in_year;
 use carepool_core::monitoring::{
     Period, Promptness, Step, earned, growth, periods, ratio, renewal,
 };
@@ -204,7 +205,7 @@ impl IndicatorTally {
         for span in member.spans {
             let ends =
                 self.first_end_from(span.start)..self.first_end_from(span.end + Days::new(1));
-            for end in ends.clone() {
+            for end in ends {
                 match (end.checked_sub(1), span.pending) {
                     (None, false) => self.members_before += 1,
                     (None, true) => {}
@@ -222,7 +223,8 @@ impl IndicatorTally {
                     let period = self.periods[i];
                     let days =
                         (span.end.min(period.end) - span.start.max(period.start)).num_days() + 1;
-                    self.membership[i].exposure += days as f64 / days_in_year(period.start);
+                    let year = f64::from(days_in_year(period.start.year()));
+                    self.membership[i].exposure += days as f64 / year;
                 }
             }
         }
@@ -314,7 +316,7 @@ impl IndicatorTally {
                     break;
                 }
                 let owed = due.amount.min(unpaid);
-                arrears[i].add((period.end - due.on).num_days(), owed);
+                arrears[i].add(due.on, period.end, owed);
                 unpaid -= owed;
             }
         }
@@ -523,12 +525,4 @@ impl IndicatorTally {
 
 fn money_ratio(numerator: Money, denominator: Money) -> Option<f64> {
     ratio(numerator.minor() as f64, denominator.minor() as f64)
-}
-
-fn days_in_year(day: NaiveDate) -> f64 {
-    if NaiveDate::from_ymd_opt(day.year(), 2, 29).is_some() {
-        366.0
-    } else {
-        365.0
-    }
 }
