@@ -10,6 +10,8 @@ use carepool_core::registry::Provider;
 use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIMS, claims};
 use carepool_server::ServeLimits;
+use carepool_service::experience::ExperienceOptions;
+use carepool_service::projection::ProjectionFile;
 use carepool_service::users::{NewUser, random_password};
 use carepool_service::{Query, Registry};
 use carepool_store::Store;
@@ -83,6 +85,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     );
     let data = work.path().join("data");
     let written = synth_cmd::generate(&SynthConfig::default(), &scheme, options, &data)?;
+    let code = scheme.code.clone();
     synth_cmd::load(&registry, scheme, &data).await?;
     outln!("  registry: {}", synth_cmd::describe(&written));
     let paid = synth_cmd::run_months(&registry, from, to).await?;
@@ -93,6 +96,11 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         summary.join(", ")
     );
     outln!("  facilities and patients paid the month after: {paid} payments");
+    if let Some(start) = register_first_years_basis(&registry, &code, from, today).await? {
+        outln!(
+            "  premium basis from {start}: the first year's experience, which the indicators' early warning watches the months after against"
+        );
+    }
     let users = demo_users(&registry).await?;
     outln!(
         "  one user per role (docs/ACCESS.md); their passwords (for the pages) and API tokens, shown this once:"
@@ -122,6 +130,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         "  {db} indicators --from {from} --to {to} --out indicators.html   (the monthly indicators with their trends, docs/INDICATORS.md)"
     );
     outln!(
+        "  {db} premium-basis list --scheme {code}   (the assumptions the early warning watches against)"
+    );
+    outln!(
         "  {db} reserve --valuation {to} --out reserve.html   (IBNR and RBNP, docs/RESERVING.md)"
     );
     outln!(
@@ -140,6 +151,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         .map_or("TOKEN", |u| u.token.as_str());
     outln!(
         "  curl -H 'Authorization: Bearer {manager}' 'http://{addr}/api/indicators?by=quarter'   (the indicators, as a manager)"
+    );
+    outln!(
+        "  curl -H 'Authorization: Bearer {manager}' 'http://{addr}/api/warnings'   (the early warnings open, as a manager)"
     );
     outln!("  http://{addr}/api/openapi.json");
     outln!(
@@ -235,4 +249,52 @@ async fn claims_by_status(store: &dyn Store) -> Result<(BTreeMap<String, u64>, O
         }
     }
     Ok((counts, example))
+}
+
+/// Registers, as the premium basis from the day after the first year, that year's experience:
+/// the base table of the experience study, no trend, its family size. None when the data are
+/// less than two years, or the study has no claims to make a table of.
+async fn register_first_years_basis(
+    registry: &Registry,
+    scheme: &str,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>> {
+    let start = from + chrono::Months::new(12);
+    let options = ExperienceOptions {
+        scheme: Some(scheme.to_string()),
+        from: Some(from),
+        to: start.pred_opt(),
+        ..ExperienceOptions::default()
+    };
+    let Ok(study) = registry.experience(&options, today).await else {
+        return Ok(None);
+    };
+    let lines: Vec<serde_json::Value> = (study.base_table.iter())
+        .filter(|row| row.clinical_category != "total" || row.specialty.is_some())
+        .filter_map(|row| {
+            let name = match &row.specialty {
+                Some(specialty) => format!("{} {specialty}", row.clinical_category),
+                None => row.clinical_category.clone(),
+            };
+            Some(serde_json::json!({
+                "name": name,
+                "incidence_per_1000": row.rates.incidence_per_1000?,
+                "average_cost": row.rates.average_cost?,
+            }))
+        })
+        .collect();
+    let Some(family_size) = study.summary.average_family_size else {
+        return Ok(None);
+    };
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let assumptions: ProjectionFile = serde_json::from_value(serde_json::json!({
+        "base": { "date": from + chrono::Months::new(6), "lines": lines },
+        "projection": { "start": start, "years": 1 },
+        "population": { "members": [study.summary.rates.exposure], "family_size": [family_size] },
+    }))?;
+    registry.register_premium_basis(scheme, assumptions).await?;
+    Ok(Some(start))
 }

@@ -31,6 +31,9 @@ pub struct IndicatorsArgs {
     /// Only this facility's claims.
     #[arg(long)]
     pub provider: Option<String>,
+    /// The months in a row outside its band that raise an early warning, 1 to 12 [default: 3].
+    #[arg(long)]
+    pub warn_after: Option<u32>,
     #[command(flatten)]
     pub report: ReportOut,
 }
@@ -44,6 +47,7 @@ impl IndicatorsArgs {
             scheme: self.scheme.clone(),
             district: self.district.clone(),
             provider: self.provider.clone(),
+            warn_after: self.warn_after,
         }
     }
 }
@@ -69,7 +73,12 @@ pub async fn run(args: &IndicatorsArgs, registry: &Registry) -> Result<()> {
     .filter_map(|(name, value)| Some((name.to_string(), value.clone()?)))
     .collect();
     let indicators = &found.indicators;
-    let report = indicators_report(indicators, facts, found.currency.as_deref());
+    let report = indicators_report(
+        indicators,
+        &found.early_warning,
+        facts,
+        found.currency.as_deref(),
+    );
     let written = args.report.write(&report, &found)?;
     if let Some(last) = indicators.periods.last() {
         let shown =
@@ -88,6 +97,18 @@ pub async fn run(args: &IndicatorsArgs, registry: &Registry) -> Result<()> {
             shown(last.claims.incidence_per_1000, 1),
             percent(last.contributions.collection_rate),
             percent(last.finance.incurred_claims_ratio),
+        ));
+    }
+    for sentence in report.warnings.iter().chain(&report.notes) {
+        args.report.say(&sentence.text);
+    }
+    if let Some(watch) = &found.early_warning.watch
+        && !watch.warnings.iter().any(|w| w.open)
+    {
+        args.report.say(&format!(
+            "early warning: {} months of {} lines checked against the premium basis, no warning open",
+            watch.months_checked.len(),
+            watch.lines.len()
         ));
     }
     args.report.said_written(written);

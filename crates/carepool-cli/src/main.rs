@@ -10,6 +10,7 @@ mod explain;
 mod indicators_cmd;
 mod members_cmd;
 mod output;
+mod premium_basis_cmd;
 mod progress;
 mod project_cmd;
 mod report_out;
@@ -144,6 +145,10 @@ enum Command {
     /// The monthly indicators: membership, contributions, claims and finance per month,
     /// quarter or year, for a scheme, district or facility. See docs/INDICATORS.md.
     Indicators(Box<indicators_cmd::IndicatorsArgs>),
+    /// The projection assumptions a scheme's premium was set on, for the indicators' early
+    /// warning: register, list (docs/INDICATORS.md).
+    #[command(subcommand)]
+    PremiumBasis(premium_basis_cmd::PremiumBasisCommand),
     /// Fit a GLM (Poisson or Gamma) on any table of cells, e.g. the study's cells.
     Glm(Box<experience_cmd::GlmArgs>),
     /// Project costs and premiums from an assumptions file: level premium, reserve, refund and
@@ -471,6 +476,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Reserve(args) => reserve_cmd::run_on_database(&args, registry).await?,
         Command::Experience(args) => experience_cmd::run_on_database(&args, registry).await?,
         Command::Indicators(args) => indicators_cmd::run(&args, registry).await?,
+        Command::PremiumBasis(command) => premium_basis_cmd::run(command, registry).await?,
         Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
             unreachable!("these open no database")
         }

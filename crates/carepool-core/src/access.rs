@@ -37,6 +37,7 @@ code_enum!(
         CheckCover = "check_cover",
         ReadIndicators = "read_indicators",
         RunStudies = "run_studies",
+        SetPremiumBasis = "set_premium_basis",
         ReadAudit = "read_audit",
     }
 );
@@ -72,7 +73,7 @@ impl Role {
             Role::ClaimsOfficer => &[ReadRegistry, ReceiveClaims, ReadClaims, CheckCover],
             Role::MedicalReviewer => &[ReadClaims, ReviewClaims, CheckCover],
             Role::Manager => &[ReadRegistry, ReadClaims, CheckCover, ReadIndicators],
-            Role::Actuary => &[ReadIndicators, RunStudies],
+            Role::Actuary => &[ReadIndicators, RunStudies, SetPremiumBasis],
             Role::Auditor => &[
                 ReadRegistry,
                 ReadClaims,

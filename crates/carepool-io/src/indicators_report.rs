@@ -3,9 +3,12 @@
 //! indicator.
 
 use crate::report::{Cell, Report, ReportTable, TrendChart, WARNING};
+use carepool_actuarial::indicators::warning::Side;
 use carepool_actuarial::indicators::{DEFINITIONS, Indicators, PeriodIndicators};
 use carepool_core::Money;
 use carepool_core::monitoring::Step;
+use carepool_core::words::{Figure, Sentence, Words};
+use carepool_service::indicators::EarlyWarning;
 use chrono::Datelike;
 
 /// A column of a group's table: its header and how a period's cell is read.
@@ -163,6 +166,7 @@ pub fn period_label(step: Step, period: &PeriodIndicators) -> String {
 /// amounts'.
 pub fn indicators_report(
     indicators: &Indicators,
+    early_warning: &EarlyWarning,
     facts: Vec<(String, String)>,
     currency: Option<&str>,
 ) -> Report {
@@ -197,6 +201,7 @@ pub fn indicators_report(
             .map(|d| vec![Cell::Text(d.name.into()), Cell::Label(d.definition.into())])
             .collect(),
     ));
+    tables.push(early_warning_table(early_warning));
     let period_names = &labels;
     let trends = GROUPS
         .iter()
@@ -220,12 +225,105 @@ pub fn indicators_report(
         currency: currency.map(str::to_string),
         facts: all_facts,
         warning_label: WARNING.into(),
-        warnings: Vec::new(),
-        notes: Vec::new(),
+        warnings: early_warnings(early_warning),
+        notes: not_watched(early_warning).into_iter().collect(),
         tables,
         charts: Vec::new(),
         trends,
     }
+}
+
+/// Every month of each run outside its band, with the band.
+fn early_warning_table(early_warning: &EarlyWarning) -> ReportTable {
+    let warnings = early_warning.watch.iter().flat_map(|w| &w.warnings);
+    let rows = warnings
+        .flat_map(|warning| {
+            warning.months.iter().map(move |check| {
+                vec![
+                    Cell::Text(warning.line.clone()),
+                    Cell::Text(warning.measure.into()),
+                    Cell::Text(side(warning.side).into()),
+                    Cell::Text(if warning.open { "open" } else { "ended" }.into()),
+                    Cell::Text(check.month.format("%Y-%m").to_string()),
+                    Cell::Number(check.observed, 2),
+                    Cell::Number(check.expected, 2),
+                    Cell::Number(check.low, 2),
+                    Cell::Number(check.high, 2),
+                ]
+            })
+        })
+        .collect();
+    ReportTable::new(
+        "early_warning",
+        "Early warning: months outside their band",
+        &[
+            "line", "measure", "side", "run", "month", "observed", "expected", "low", "high",
+        ],
+        rows,
+    )
+}
+
+fn side(side: Side) -> &'static str {
+    match side {
+        Side::Above => "above",
+        Side::Below => "below",
+    }
+}
+
+/// One warning per run still open at the last month.
+fn early_warnings(early_warning: &EarlyWarning) -> Vec<Sentence> {
+    let warnings = early_warning.watch.iter().flat_map(|w| &w.warnings);
+    warnings
+        .filter(|w| w.open)
+        .filter_map(|warning| {
+            let (first, last) = (warning.months.first()?, warning.months.last()?);
+            let number = |value: f64| format!("{value:.2}");
+            Some(Sentence::new(
+                Words::new(
+                    "early-warning",
+                    [
+                        ("line", Figure::text(&warning.line)),
+                        ("measure", Figure::text(warning.measure)),
+                        ("side", Figure::text(side(warning.side))),
+                        ("months", Figure::Count(warning.months.len() as i64)),
+                        ("from", Figure::Date(first.month)),
+                        ("observed", Figure::Number(number(last.observed))),
+                        ("expected", Figure::Number(number(last.expected))),
+                        ("low", Figure::Number(number(last.low))),
+                        ("high", Figure::Number(number(last.high))),
+                    ],
+                ),
+                format!(
+                    "{} of {}: {} its band for {} months from {}; last month {} against {} expected (band {} to {}).",
+                    warning.measure,
+                    warning.line,
+                    side(warning.side),
+                    warning.months.len(),
+                    first.month.format("%Y-%m"),
+                    number(last.observed),
+                    number(last.expected),
+                    number(last.low),
+                    number(last.high),
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Why the experience was not watched against a premium basis, if it was not.
+fn not_watched(early_warning: &EarlyWarning) -> Option<Sentence> {
+    let why = early_warning.not_watched?;
+    let english = match why {
+        "no_premium_basis" => {
+            "No early warning: the scheme has no premium basis (carepool premium-basis register)."
+        }
+        "one_facility" => "No early warning: one facility's claims say nothing of the premium.",
+        _ => "No early warning: name the scheme to watch (--scheme).",
+    };
+    Some(Sentence::new(
+        Words::new("early-warning-not-watched", [("why", Figure::text(why))]),
+        english,
+    ))
 }
 
 /// The last period's members, incidence, collection rate and incurred claims ratio.
@@ -256,7 +354,8 @@ fn headline(indicators: &Indicators, labels: &[String]) -> Vec<(String, Cell)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use carepool_actuarial::indicators::IndicatorTally;
+    use carepool_actuarial::indicators::warning::{Check, Warning};
+    use carepool_actuarial::indicators::{IndicatorTally, Watch, WatchSettings};
 
     fn indicators() -> Indicators {
         let day = |text: &str| text.parse().unwrap();
@@ -267,8 +366,15 @@ mod tests {
 
     #[test]
     fn each_group_is_a_table_with_a_row_per_period_and_each_indicator_a_trend() {
+        let not_watched = EarlyWarning {
+            scheme: Some("mutual".into()),
+            bases: Vec::new(),
+            not_watched: Some("no_premium_basis"),
+            watch: None,
+        };
         let report = indicators_report(
             &indicators(),
+            &not_watched,
             vec![("scheme".into(), "mutual".into())],
             Some("XOF"),
         );
@@ -280,9 +386,13 @@ mod tests {
                 "contributions",
                 "claims",
                 "finance",
-                "definitions"
+                "definitions",
+                "early_warning"
             ]
         );
+        assert!(report.warnings.is_empty());
+        assert_eq!(report.notes[0].words.id, "early-warning-not-watched");
+        assert!(report.tables[5].rows.is_empty());
         let cell = |table: &ReportTable, row: usize, column: &str| {
             let at = table.header.iter().position(|h| h == column).unwrap();
             table.rows[row][at].clone()
@@ -304,5 +414,52 @@ mod tests {
         );
         assert!(report.facts.contains(&("scheme".into(), "mutual".into())));
         assert_eq!(report.tables[4].rows.len(), DEFINITIONS.len());
+    }
+
+    #[test]
+    fn each_month_of_a_run_is_a_row_and_an_open_run_a_warning() {
+        let day = |text: &str| text.parse().unwrap();
+        let check = |month: &str, observed: f64| Check {
+            month: day(month),
+            observed,
+            expected: 1_500.0,
+            low: 1_400.0,
+            high: 1_600.0,
+        };
+        let run = |line: &str, open: bool| Warning {
+            line: line.into(),
+            measure: "incidence_per_1000",
+            side: Side::Above,
+            months: vec![check("2025-04-01", 1_700.0), check("2025-05-01", 1_812.345)],
+            open,
+        };
+        let watched = EarlyWarning {
+            scheme: Some("mutual".into()),
+            bases: vec![day("2025-01-01")],
+            not_watched: None,
+            watch: Some(Watch {
+                settings: WatchSettings::default(),
+                months_checked: vec![day("2025-04-01"), day("2025-05-01")],
+                lines: vec!["medical".into(), "total".into()],
+                warnings: vec![run("medical", false), run("total", true)],
+            }),
+        };
+        let report = indicators_report(&indicators(), &watched, Vec::new(), None);
+        let table = report
+            .tables
+            .iter()
+            .find(|t| t.name == "early_warning")
+            .unwrap();
+        assert_eq!(table.rows.len(), 4);
+        assert_eq!(table.rows[3][0], Cell::Text("total".into()));
+        assert_eq!(table.rows[3][3], Cell::Text("open".into()));
+        assert_eq!(table.rows[3][5], Cell::Number(1_812.345, 2));
+        // Only the open run is a warning; it quotes its last month.
+        assert_eq!(report.warnings.len(), 1);
+        assert_eq!(
+            report.warnings[0].text,
+            "incidence_per_1000 of total: above its band for 2 months from 2025-04; last month 1812.35 against 1500.00 expected (band 1400.00 to 1600.00)."
+        );
+        assert!(report.notes.is_empty());
     }
 }

@@ -73,6 +73,13 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("projection-range", &[]),
     ("costing-cost", &[]),
     ("costing-gap", &[]),
+    (
+        "early-warning",
+        &[
+            "line", "measure", "side", "months", "from", "observed", "expected", "low", "high",
+        ],
+    ),
+    ("early-warning-not-watched", &["why"]),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

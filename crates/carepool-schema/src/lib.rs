@@ -19,9 +19,10 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 20] = [
+pub static STORED: [&Table; 21] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
+    &scheme_tables::PREMIUM_BASES,
     &tables::LOCATIONS,
     &tables::PROVIDERS,
     &tables::FAMILIES,

@@ -854,3 +854,12 @@ note-projection-level = La prime nivelée est la moyenne des primes des années 
 note-projection-range = Une prime n'est jamais la réponse à elle seule : les tests de résistance en donnent la fourchette.
 note-costing-cost = Coût = personnes couvertes x coût par personne couverte de chaque prestation (sa moyenne de la première année, modifiée par la composition de la population et par les prix médicaux : inflation générale et surcroît d'inflation médicale).
 note-costing-gap = Le déficit de financement est le coût moins les recettes indiquées.
+note-early-warning = { $measure } de { $line } : { $side ->
+    [above] au-dessus de
+   *[below] au-dessous de
+} sa bande pendant { $months } mois depuis { $from } ; dernier mois { $observed } pour { $expected } attendu (bande de { $low } à { $high }).
+note-early-warning-not-watched = { $why ->
+    [no_premium_basis] Pas d'alerte précoce : le régime n'a pas de base de prime (carepool premium-basis register).
+    [one_facility] Pas d'alerte précoce : les demandes d'un seul établissement ne disent rien de la prime.
+   *[other] Pas d'alerte précoce : nommez le régime à surveiller (--scheme).
+}

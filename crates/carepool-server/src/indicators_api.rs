@@ -12,7 +12,15 @@ use serde_json::Value as JsonValue;
 use std::collections::HashMap;
 
 /// The parameters the route reads.
-const KNOWN: [&str; 6] = ["from", "to", "by", "scheme", "district", "provider"];
+const KNOWN: [&str; 7] = [
+    "from",
+    "to",
+    "by",
+    "scheme",
+    "district",
+    "provider",
+    "warn_after",
+];
 
 /// The scheme's indicators per period (docs/INDICATORS.md)
 ///
@@ -28,9 +36,10 @@ const KNOWN: [&str; 6] = ["from", "to", "by", "scheme", "district", "provider"];
         ("by" = Option<String>, Query, description = "month (the default), quarter or year"),
         ("scheme" = Option<String>, Query), ("district" = Option<String>, Query),
         ("provider" = Option<String>, Query),
+        ("warn_after" = Option<u32>, Query, description = "Months in a row outside the band that raise an early warning, 1 to 12 [default: 3]"),
     ),
     responses(
-        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions` (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
+        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions`, and `early_warning` (as `GET /api/warnings` answers, every run kept) (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
         (status = 422, description = "A parameter is wrong, or names a scheme, location or facility that does not exist or is out of the caller's scope (`field` names it)", body = ErrorBody),
     ))]
 pub async fn indicators(
@@ -51,6 +60,7 @@ pub async fn indicators(
         scheme: params.get("scheme").cloned(),
         district: params.get("district").cloned(),
         provider: params.get("provider").cloned(),
+        warn_after: crate::premium_basis_api::warn_after(&params)?,
     };
     let scope = caller.scope(&registry).await?;
     let today = registry.today();

@@ -17,6 +17,7 @@ mod intake;
 mod json_writes;
 mod openapi;
 mod pages;
+mod premium_basis_api;
 mod projection_api;
 mod registry_api;
 mod reserve_api;
@@ -240,6 +241,24 @@ fn api_routes() -> ApiRoutes {
             "/api/indicators",
             Access::AnyOf(&[ReadIndicators]),
             indicators_api::indicators,
+        )
+        .add(
+            Verb::Get,
+            "/api/warnings",
+            Access::AnyOf(&[ReadIndicators]),
+            premium_basis_api::warnings,
+        )
+        .add(
+            Verb::Get,
+            "/api/premium-bases/{scheme}",
+            Access::AnyOf(&[ReadIndicators, RunStudies]),
+            premium_basis_api::list,
+        )
+        .add(
+            Verb::Post,
+            "/api/premium-bases/{scheme}",
+            Access::AnyOf(&[SetPremiumBasis]),
+            premium_basis_api::register,
         )
         .add(Verb::Post, "/api/reserve", studies, reserve_api::reserve)
         .add(

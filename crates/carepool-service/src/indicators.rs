@@ -4,13 +4,17 @@
 //! IBNR at each period's end.
 
 use crate::options::one_of;
+use crate::premium_basis::{PremiumBasis, expected_by_month};
 use crate::reserving::{ReserveOptions, claim_dates};
 use crate::{Registry, Scope, ServiceError, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
     ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
+    Watch, WatchClaim, WatchSettings, WatchTally,
 };
-use carepool_actuarial::{BuildError, ClaimDates, Measure, Period as Origin, ReserveError};
+use carepool_actuarial::{
+    BuildError, ClaimDates, Measure, Period as Origin, ReserveError, ReserveStudy,
+};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::monitoring::{Period, Step, Target, target_population};
@@ -49,15 +53,21 @@ pub struct IndicatorOptions {
     pub district: Option<String>,
     /// Only the claims of this facility.
     pub provider: Option<String>,
+    /// The months in a row outside its band that raise an early warning [default: 3].
+    pub warn_after: Option<u32>,
 }
 
 /// The settings checked: the days and the cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndicatorDays {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub by: Step,
+    pub watch: WatchSettings,
 }
+
+/// The most months in a row an early warning may wait for.
+pub const MAX_WARN_AFTER: u32 = 12;
 
 impl IndicatorOptions {
     pub fn days(&self, today: NaiveDate) -> Result<IndicatorDays, FieldError> {
@@ -94,7 +104,22 @@ impl IndicatorOptions {
                 ),
             ));
         }
-        Ok(IndicatorDays { from, to, by })
+        let mut watch = WatchSettings::default();
+        if let Some(months) = self.warn_after {
+            if !(1..=MAX_WARN_AFTER).contains(&months) {
+                return Err(FieldError::new(
+                    "warn_after",
+                    format!("{months} months: give 1 to {MAX_WARN_AFTER}"),
+                ));
+            }
+            watch.months_in_a_row = months as usize;
+        }
+        Ok(IndicatorDays {
+            from,
+            to,
+            by,
+            watch,
+        })
     }
 }
 
@@ -108,6 +133,45 @@ pub struct IndicatorReport {
     pub currency: Option<String>,
     #[serde(flatten)]
     pub indicators: Indicators,
+    pub early_warning: EarlyWarning,
+}
+
+/// Each month's experience against the premium basis in force (docs/INDICATORS.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EarlyWarning {
+    /// The scheme watched.
+    pub scheme: Option<String>,
+    /// The first days of its premium bases.
+    pub bases: Vec<NaiveDate>,
+    /// Why nothing was watched, when nothing was: several_schemes (name one), one_facility
+    /// (a facility's claims among every member say nothing of the premium) or
+    /// no_premium_basis.
+    pub not_watched: Option<&'static str>,
+    #[serde(flatten)]
+    pub watch: Option<Watch>,
+}
+
+/// The months [`Registry::open_warnings`] watches.
+pub const WARNINGS_WATCHED_MONTHS: u32 = 24;
+
+/// The warnings open on a day, with the months watched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenWarnings {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(flatten)]
+    pub early_warning: EarlyWarning,
+}
+
+impl EarlyWarning {
+    fn not_watched(scheme: Option<String>, why: &'static str) -> EarlyWarning {
+        EarlyWarning {
+            scheme,
+            bases: Vec::new(),
+            not_watched: Some(why),
+            watch: None,
+        }
+    }
 }
 
 /// How many families are read with their members, cover and contributions at once.
@@ -146,12 +210,21 @@ impl Registry {
         let selection = self.selection(options, scope).await?;
         let mut tally = IndicatorTally::new(days.from, days.to, days.by)
             .expect("checked: to is not before from");
+        let (mut early_warning, bases) = self.premium_basis_watched(options).await?;
+        let mut watch = bases
+            .as_ref()
+            .map(|_| WatchTally::new(days.from, days.to).expect("checked: to is not before from"));
         let families = self
-            .add_families(&mut tally, options, &selection, days.to)
+            .add_families(&mut tally, &mut watch, options, &selection, days.to)
             .await?;
         let claims = self
-            .add_indicator_claims(&mut tally, &families, options)
+            .add_indicator_claims(&mut tally, &mut watch, &families, options)
             .await?;
+        if let (Some(watch), Some(bases)) = (watch, bases) {
+            let expected = expected_by_month(&bases, watch.months());
+            let reported = reported_shares(&claims, watch.months(), days.to);
+            early_warning.watch = Some(watch.watch(&expected, &reported, days.watch));
+        }
         let targets = self.target_populations(tally.periods(), &selection).await?;
         tally.set_target_populations(&targets);
         // The books are the scheme's whole: a district's or a facility's figures leave them out.
@@ -173,7 +246,73 @@ impl Registry {
             provider: options.provider.clone(),
             currency,
             indicators: tally.finish(&ibnr),
+            early_warning,
         })
+    }
+
+    /// The early warnings open at `to` (by default the last day of the last whole month): the
+    /// indicators' watch over the [`WARNINGS_WATCHED_MONTHS`] months to it, its runs that reach
+    /// the last month.
+    pub async fn open_warnings(
+        &self,
+        options: &IndicatorOptions,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<OpenWarnings, ServiceError> {
+        let to = options.days(today).map_err(ServiceError::field)?.to;
+        let from = to.with_day(1).expect("the first of a month")
+            - Months::new(WARNINGS_WATCHED_MONTHS - 1);
+        let watched = IndicatorOptions {
+            from: Some(from),
+            to: Some(to),
+            by: None,
+            ..options.clone()
+        };
+        let mut early_warning = self.indicators(&watched, scope, today).await?.early_warning;
+        if let Some(watch) = &mut early_warning.watch {
+            watch.warnings.retain(|w| w.open);
+        }
+        Ok(OpenWarnings {
+            from,
+            to,
+            early_warning,
+        })
+    }
+
+    /// The scheme the early warning watches and its premium bases: the scheme asked for, or the
+    /// only one loaded; none for one facility's claims (the incidence of a facility's claims
+    /// among every member says nothing of the premium), or a scheme without a basis.
+    async fn premium_basis_watched(
+        &self,
+        options: &IndicatorOptions,
+    ) -> Result<(EarlyWarning, Option<Vec<PremiumBasis>>), ServiceError> {
+        let scheme = match &options.scheme {
+            Some(code) => Some(code.clone()),
+            None => {
+                let mut codes = self.store.scheme_codes().await?;
+                (codes.len() == 1).then(|| codes.remove(0))
+            }
+        };
+        let Some(code) = scheme else {
+            return Ok((EarlyWarning::not_watched(None, "several_schemes"), None));
+        };
+        if options.provider.is_some() {
+            return Ok((EarlyWarning::not_watched(Some(code), "one_facility"), None));
+        }
+        let bases = self.premium_bases(&code).await?;
+        if bases.is_empty() {
+            return Ok((
+                EarlyWarning::not_watched(Some(code), "no_premium_basis"),
+                None,
+            ));
+        }
+        let watched = EarlyWarning {
+            scheme: Some(code),
+            bases: bases.iter().map(|b| b.effective_from).collect(),
+            not_watched: None,
+            watch: None,
+        };
+        Ok((watched, Some(bases)))
     }
 
     /// The target population of the locations `selection` holds, in each period's year.
@@ -262,6 +401,7 @@ impl Registry {
     async fn add_families(
         &self,
         tally: &mut IndicatorTally,
+        watch: &mut Option<WatchTally>,
         options: &IndicatorOptions,
         selection: &Scope,
         to: NaiveDate,
@@ -327,7 +467,7 @@ impl Registry {
             }
             for family_data in &data {
                 let scheme = &family_data.family.scheme;
-                add_family(tally, family_data, &versions[scheme], to, horizon);
+                add_family(tally, watch, family_data, &versions[scheme], to, horizon);
             }
             counted.extend(ids);
         }
@@ -339,6 +479,7 @@ impl Registry {
     async fn add_indicator_claims(
         &self,
         tally: &mut IndicatorTally,
+        watch: &mut Option<WatchTally>,
         families: &FastSet<String>,
         options: &IndicatorOptions,
     ) -> Result<Vec<ClaimDates>, ServiceError> {
@@ -359,12 +500,15 @@ impl Registry {
                 c::PAID_DATE.id(),
                 c::ADMISSION_DATE.id(),
                 c::DISCHARGE_DATE.id(),
+                c::CLINICAL_CATEGORY.id(),
+                c::SPECIALTY.id(),
             ],
         );
         let filters: Vec<(usize, Value)> = (options.provider.iter())
             .map(|p| c::PROVIDER_ID.equals(p))
             .collect();
         let mut reserving = Vec::new();
+        let mut line = String::new();
         self.each_row(&read, &filters, |row| {
             let in_selection = read
                 .text(&row, c::FAMILY_ID)
@@ -379,6 +523,15 @@ impl Registry {
                 facts.status.amount_owed(facts.approved, facts.claimed),
             ) {
                 reserving.push(claim_dates(incurred, facts.received, facts.paid_date, owed));
+                if let Some(watch) = watch.as_mut() {
+                    base_table_line(&read, &row, &mut line);
+                    watch.add_claim(&WatchClaim {
+                        line: &line,
+                        incurred,
+                        received: facts.received,
+                        cost: owed,
+                    });
+                }
             }
             Ok(())
         })
@@ -390,6 +543,7 @@ impl Registry {
 /// One family's facts, added to the tally.
 fn add_family(
     tally: &mut IndicatorTally,
+    watch: &mut Option<WatchTally>,
     data: &FamilyData,
     versions: &[SchemeDefinition],
     to: NaiveDate,
@@ -453,11 +607,52 @@ fn add_family(
             },
         })
         .collect();
-    tally.add_family(&FamilyFacts {
+    let facts = FamilyFacts {
         members: &members,
         due: &due,
         payments: &payments,
-    });
+    };
+    tally.add_family(&facts);
+    if let Some(watch) = watch {
+        watch.add_family(&facts);
+    }
+}
+
+/// The claim's base-table line into `line`: its clinical category and specialty, as the
+/// experience study names them ("medical paediatrics"), or the category alone.
+fn base_table_line(read: &Projection, row: &[Value], line: &mut String) {
+    line.clear();
+    line.push_str(read.text(row, c::CLINICAL_CATEGORY).unwrap_or_default());
+    if let Some(specialty) = read.text(row, c::SPECIALTY) {
+        line.push(' ');
+        line.push_str(specialty);
+    }
+}
+
+/// The share of each month's claims reported by `valuation`: the reserving engine's chain
+/// ladder on claim counts by month of care and month reported, one over the factor from the
+/// month's development to ultimate; none where it cannot be estimated.
+pub fn reported_shares(
+    claims: &[ClaimDates],
+    months: &[Period],
+    valuation: NaiveDate,
+) -> Vec<Option<f64>> {
+    let study = chain_ladder();
+    let Ok(reserve) = study.fit_claims(claims, Origin::Month, Measure::Count, valuation) else {
+        return vec![None; months.len()];
+    };
+    months
+        .iter()
+        .map(|month| {
+            let lag = (valuation.year() - month.start.year()) * 12 + valuation.month0() as i32
+                - month.start.month0() as i32;
+            match reserve.to_ultimate.get(usize::try_from(lag).ok()?) {
+                Some(&factor) => (factor.is_finite() && factor >= 1.0).then(|| 1.0 / factor),
+                // Older than any claim's development: all in.
+                None => Some(1.0),
+            }
+        })
+        .collect()
 }
 
 /// A stored claim as the indicators see it.
@@ -492,18 +687,23 @@ fn claim_facts(read: &Projection, row: &[Value]) -> Result<ClaimFacts, ServiceEr
     })
 }
 
+/// The reserving engine's chain ladder, by default settings.
+fn chain_ladder() -> ReserveStudy {
+    ReserveOptions {
+        method: Some("chain-ladder".into()),
+        ..ReserveOptions::default()
+    }
+    .study()
+    .expect("chain ladder needs no other option")
+}
+
 /// The IBNR on `valuation` by chain ladder, by month of care and month reported (a period's
 /// end closes a month of care, but for a last day asked within a month: that part month is
 /// developed as a whole one, and its IBNR comes out low); nothing
 /// when no claim was reported by then, none when not estimable (too few origins, a triangle
 /// that falls to nothing).
 fn ibnr_on(claims: &[ClaimDates], valuation: NaiveDate) -> Option<Money> {
-    let study = ReserveOptions {
-        method: Some("chain-ladder".into()),
-        ..ReserveOptions::default()
-    }
-    .study()
-    .expect("chain ladder needs no other option");
+    let study = chain_ladder();
     match study.fit_claims(claims, Origin::Month, Measure::Amount, valuation) {
         Ok(reserve) => reserve
             .total

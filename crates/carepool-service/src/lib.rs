@@ -14,6 +14,7 @@ mod imports;
 pub mod indicators;
 mod known_tokens;
 pub mod options;
+pub mod premium_basis;
 pub mod projection;
 mod records;
 pub mod reserving;

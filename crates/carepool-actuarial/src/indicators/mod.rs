@@ -8,9 +8,11 @@ mod tally;
 #[cfg(test)]
 mod tests;
 pub mod warning;
+mod watch;
 
 pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
+pub use watch::{Expected, ExpectedLine, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally};
 
 use carepool_core::Money;
 use carepool_core::monitoring::{ArrearsAge, Period, Step};

@@ -220,11 +220,7 @@ impl IndicatorTally {
             }
             if !span.pending {
                 for i in self.periods_over(span.start, span.end) {
-                    let period = self.periods[i];
-                    let days =
-                        (span.end.min(period.end) - span.start.max(period.start)).num_days() + 1;
-                    let year = f64::from(days_in_year(period.start.year()));
-                    self.membership[i].exposure += days as f64 / year;
+                    self.membership[i].exposure += member_years(span, self.periods[i]);
                 }
             }
         }
@@ -521,6 +517,13 @@ impl IndicatorTally {
             definitions: DEFINITIONS,
         }
     }
+}
+
+/// The years of `span` within `period` (which it overlaps), each day 1/365 of its year's (1/366
+/// in a leap year), as the experience study counts them.
+pub(super) fn member_years(span: &Span, period: Period) -> f64 {
+    let days = (span.end.min(period.end) - span.start.max(period.start)).num_days() + 1;
+    days as f64 / f64::from(days_in_year(period.start.year()))
 }
 
 fn money_ratio(numerator: Money, denominator: Money) -> Option<f64> {

@@ -253,3 +253,153 @@ pub async fn indicators_on_the_live_database(h: Harness) {
         assert_eq!(body["error"]["field"], field, "{query}: {body}");
     }
 }
+
+/// A premium basis assuming one stay per 1,000 member-years: of the pip scheme's three
+/// members, that is hardly a claim in a century.
+fn basis(start: &str, currency: &str) -> Value {
+    json!({
+        "currency": currency,
+        "base": { "date": "2025-01-01", "lines": [
+            { "name": "surgical general_surgery", "incidence_per_1000": 1.0, "average_cost": 1000.0 },
+        ] },
+        "projection": { "start": start, "years": 1 },
+        "population": { "members": [3.0], "family_size": [1.5] },
+    })
+}
+
+/// The early warning through the API: a premium basis registered once (and never rewritten),
+/// then a stay in each of June, July and August 2025 against it: three months above the band,
+/// an open warning at the end of August that has ended by the end of September.
+pub async fn an_early_warning_on_the_live_database(h: Harness) {
+    load_registry(&h).await;
+    let claims = json!([
+        stay("W1", "M1", "2025-06-10", "2025-06-20"),
+        stay("W2", "M4", "2025-07-05", "2025-07-20"),
+        stay("W3", "M2", "2025-08-03", "2025-08-12"),
+    ]);
+    let (status, body) = h.call("POST", "/api/claims", Some(claims)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let to_august = "/api/indicators?from=2025-04-01&to=2025-08-31";
+    let (status, found) = h.call("GET", to_august, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["early_warning"]["not_watched"], "no_premium_basis");
+
+    // Registered by the actuary; the same again changes nothing; history is never rewritten.
+    let bases = "/api/premium-bases/pip";
+    let (status, body) = h
+        .call("POST", bases, Some(basis("2025-04-01", "INR")))
+        .await;
+    assert_eq!(
+        (status, &body["outcome"]),
+        (StatusCode::OK, &json!("added")),
+        "{body}"
+    );
+    let (status, body) = h
+        .call("POST", bases, Some(basis("2025-04-01", "INR")))
+        .await;
+    assert_eq!(
+        (status, &body["outcome"]),
+        (StatusCode::OK, &json!("unchanged")),
+        "{body}"
+    );
+    let mut changed = basis("2025-04-01", "INR");
+    changed["base"]["lines"][0]["incidence_per_1000"] = json!(2.0);
+    for refused in [changed, basis("2025-03-01", "INR")] {
+        let (status, body) = h.call("POST", bases, Some(refused)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    }
+    let mut no_lines = basis("2025-05-01", "INR");
+    no_lines["base"]["lines"] = json!([]);
+    let mut no_projection = basis("2025-05-01", "INR");
+    no_projection.as_object_mut().unwrap().remove("projection");
+    for (path, body, field) in [
+        (bases, basis("2025-05-01", "XOF"), "currency"),
+        (bases, no_lines, "base.lines"),
+        (bases, no_projection, "projection"),
+        (
+            "/api/premium-bases/nhi-x",
+            basis("2025-05-01", "INR"),
+            "scheme",
+        ),
+    ] {
+        let (status, answer) = h.call("POST", path, Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["error"]["field"], field, "{answer}");
+    }
+    let (status, refused) = h
+        .call_as(
+            Role::Manager,
+            "POST",
+            bases,
+            Some(basis("2025-05-01", "INR")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, listed) = h.call("GET", bases, None).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let registered = listed["bases"].as_array().unwrap();
+    assert_eq!(registered.len(), 1, "{listed}");
+    assert_eq!(registered[0]["effective_from"], "2025-04-01");
+    assert_eq!(registered[0]["registered_by"], "actuary");
+    let (_, trail) = h.call("GET", "/api/audit?table=premium_bases", None).await;
+    let records = trail["items"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{trail}");
+    assert_eq!(records[0]["action"], "register_premium_basis");
+
+    // Three months in a row above the band, the last one the last watched: open.
+    let (status, found) = h.call("GET", to_august, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let watch = &found["early_warning"];
+    assert_eq!(watch["scheme"], "pip");
+    assert_eq!(watch["bases"], json!(["2025-04-01"]));
+    assert_eq!(watch["months_checked"].as_array().unwrap().len(), 5);
+    assert_eq!(watch["lines"], json!(["surgical general_surgery", "total"]));
+    let warnings = watch["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{watch}");
+    for warning in warnings {
+        assert_eq!(warning["measure"], "incidence_per_1000");
+        assert_eq!(warning["side"], "above");
+        assert_eq!(warning["open"], true);
+        let months: Vec<&Value> = (warning["months"].as_array().unwrap().iter())
+            .map(|m| &m["month"])
+            .collect();
+        assert_eq!(months, ["2025-06-01", "2025-07-01", "2025-08-01"]);
+        close(&warning["months"][0]["expected"], 1.0);
+        // One stay among three members over June's 30 days.
+        close(
+            &warning["months"][0]["observed"],
+            1000.0 / (3.0 * 30.0 / 365.0),
+        );
+    }
+    let (_, patient) = h
+        .call("GET", &format!("{to_august}&warn_after=4"), None)
+        .await;
+    assert_eq!(patient["early_warning"]["warnings"], json!([]));
+    // A facility's claims say nothing of the premium.
+    let (_, facility) = h
+        .call("GET", &format!("{to_august}&provider=H1"), None)
+        .await;
+    assert_eq!(facility["early_warning"]["not_watched"], "one_facility");
+
+    // The warnings open: at the end of August both; by the end of September, a month without
+    // a stay has ended the run.
+    let (status, open) = h
+        .call_as(Role::Manager, "GET", "/api/warnings?to=2025-08-31", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{open}");
+    assert_eq!(open["from"], "2023-09-01");
+    assert_eq!(open["warnings"].as_array().unwrap().len(), 2, "{open}");
+    let (_, later) = h.call("GET", "/api/warnings?to=2025-09-30", None).await;
+    assert_eq!(later["warnings"], json!([]), "{later}");
+    for (query, field) in [
+        ("warn_after=0", "warn_after"),
+        ("warn_after=13", "warn_after"),
+        ("warn_after=three", "warn_after"),
+        ("from=2025-01-01", "from"),
+        ("scheme=nhi-x", "scheme"),
+    ] {
+        let (status, body) = h.call("GET", &format!("/api/warnings?{query}"), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["error"]["field"], field, "{query}: {body}");
+    }
+}

@@ -1,0 +1,572 @@
+//! The early warning's figures, month by month: the exposure and family sizes of the members
+//! counted, and each base-table line's claims by month of care as reported by the last day
+//! watched; then each month set against what the premium basis expected for it, in the bands
+//! of [`super::warning`].
+
+use super::tally::{FamilyFacts, member_years};
+use super::warning::{Check, Warning, mean_band, normal_quantile, poisson_band, warning};
+use carepool_core::Money;
+use carepool_core::monitoring::{Period, Step, periods};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The name of the line that adds every claim up.
+pub const TOTAL: &str = "total";
+
+/// A claim the scheme owes something for (not rejected), as the watch counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchClaim<'a> {
+    /// Its base-table line: the clinical category and specialty ("medical paediatrics"), or the
+    /// category alone.
+    pub line: &'a str,
+    pub incurred: NaiveDate,
+    pub received: NaiveDate,
+    /// What the scheme owes: the approved amount once decided, the claimed amount before.
+    pub cost: Money,
+}
+
+/// What the premium basis expects of one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expected {
+    pub lines: Vec<ExpectedLine>,
+    /// Members per family.
+    pub family_size: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedLine {
+    pub name: String,
+    /// Claims per member-year.
+    pub incidence: f64,
+    /// Per claim, in currency units.
+    pub average_cost: f64,
+}
+
+/// How sure a warning must be.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WatchSettings {
+    /// The chance that a month falls outside its band by chance alone (two-sided).
+    pub alpha: f64,
+    /// The months in a row outside the band, on one side, that raise a warning.
+    pub months_in_a_row: usize,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            alpha: 0.01,
+            months_in_a_row: 3,
+        }
+    }
+}
+
+/// The watch's answer: what was checked, and the runs outside their bands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Watch {
+    #[serde(flatten)]
+    pub settings: WatchSettings,
+    /// The months a premium basis was in force for, first days.
+    pub months_checked: Vec<NaiveDate>,
+    /// The lines checked, the total last.
+    pub lines: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A month whose claims are reported below this share by the last day tells too little.
+const LEAST_REPORTED: f64 = 0.05;
+
+/// The fewest claims (or families) whose average is checked against its band.
+const FEWEST_FOR_AN_AVERAGE: u64 = 5;
+
+/// A count, sum and sum of squares, for an average and its spread.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Moments {
+    n: u64,
+    sum: f64,
+    squares: f64,
+}
+
+impl Moments {
+    fn add(&mut self, value: f64) {
+        self.n += 1;
+        self.sum += value;
+        self.squares += value * value;
+    }
+
+    fn mean(&self) -> f64 {
+        self.sum / self.n as f64
+    }
+
+    /// The sample standard deviation (n - 1 in the denominator).
+    fn spread(&self) -> f64 {
+        let n = self.n as f64;
+        ((self.squares - self.sum * self.sum / n) / (n - 1.0))
+            .max(0.0)
+            .sqrt()
+    }
+}
+
+/// The watch's figures counted so far.
+#[derive(Debug, Clone)]
+pub struct WatchTally {
+    to: NaiveDate,
+    months: Vec<Period>,
+    /// Member-years of active cover in each month.
+    exposure: Vec<f64>,
+    /// Active members per family with any, at each month's end.
+    family_sizes: Vec<Moments>,
+    /// Each line's costs (currency units) by month of care, of the claims reported by `to`.
+    lines: BTreeMap<String, Vec<Moments>>,
+    /// The family being added's members at each month's end.
+    members_at_end: Vec<u32>,
+}
+
+impl WatchTally {
+    /// Nothing counted yet for the months from `from`'s to `to`'s; none when `to` is before
+    /// `from`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Option<WatchTally> {
+        let first = from.with_day(1).expect("the first of a month");
+        let months = periods(first, to, Step::Month);
+        let n = months.len();
+        (n > 0).then(|| WatchTally {
+            to,
+            exposure: vec![0.0; n],
+            family_sizes: vec![Moments::default(); n],
+            lines: BTreeMap::new(),
+            members_at_end: vec![0; n],
+            months,
+        })
+    }
+
+    pub fn months(&self) -> &[Period] {
+        &self.months
+    }
+
+    /// The month holding `date`, if watched.
+    fn month_of(&self, date: NaiveDate) -> Option<usize> {
+        let first = self.months[0].start;
+        if date < first || date > self.to {
+            return None;
+        }
+        let months =
+            (date.year() - first.year()) * 12 + date.month0() as i32 - first.month0() as i32;
+        Some(months as usize)
+    }
+
+    pub fn add_family(&mut self, family: &FamilyFacts) {
+        self.members_at_end.fill(0);
+        for member in family.members {
+            for span in member.spans.iter().filter(|s| !s.pending) {
+                let first = span.start.max(self.months[0].start);
+                let last = span.end.min(self.to);
+                let (Some(a), Some(b)) = (self.month_of(first), self.month_of(last)) else {
+                    continue;
+                };
+                if first > last {
+                    continue;
+                }
+                for i in a..=b {
+                    let month = self.months[i];
+                    self.exposure[i] += member_years(span, month);
+                    if span.start <= month.end && month.end <= span.end {
+                        self.members_at_end[i] += 1;
+                    }
+                }
+            }
+        }
+        for (sizes, &members) in self.family_sizes.iter_mut().zip(&self.members_at_end) {
+            if members > 0 {
+                sizes.add(f64::from(members));
+            }
+        }
+    }
+
+    /// Counts a claim incurred in a watched month and reported by the last day.
+    pub fn add_claim(&mut self, claim: &WatchClaim) {
+        if claim.received > self.to {
+            return;
+        }
+        let Some(i) = self.month_of(claim.incurred) else {
+            return;
+        };
+        let n = self.months.len();
+        let costs = match self.lines.get_mut(claim.line) {
+            Some(costs) => costs,
+            None => self
+                .lines
+                .entry(claim.line.to_string())
+                .or_insert_with(|| vec![Moments::default(); n]),
+        };
+        costs[i].add(claim.cost.minor() as f64 / 100.0);
+    }
+
+    /// Each month against `expected` (none for a month no premium basis covers), its claim
+    /// counts completed by `reported` (the share of its claims reported by the last day, none
+    /// where not known): the incidence of each line the basis names and of the total, their
+    /// average cost, and the family size.
+    pub fn watch(
+        &self,
+        expected: &[Option<Expected>],
+        reported: &[Option<f64>],
+        settings: WatchSettings,
+    ) -> Watch {
+        let z = normal_quantile(1.0 - settings.alpha / 2.0);
+        let mut names: Vec<String> = Vec::new();
+        for month in expected.iter().flatten() {
+            for line in &month.lines {
+                if !names.contains(&line.name) {
+                    names.push(line.name.clone());
+                }
+            }
+        }
+        let none = vec![Moments::default(); self.months.len()];
+        let mut total = none.clone();
+        for costs in self.lines.values() {
+            for (sum, month) in total.iter_mut().zip(costs) {
+                sum.n += month.n;
+                sum.sum += month.sum;
+                sum.squares += month.squares;
+            }
+        }
+        let mut warnings = Vec::new();
+        let mut raise = |line: &str, measure: &'static str, checks: Vec<Option<Check>>| {
+            warnings.extend(warning(line, measure, &checks, settings.months_in_a_row));
+        };
+        let series = names
+            .iter()
+            .map(|name| (name.as_str(), self.lines.get(name).unwrap_or(&none)))
+            .chain([(TOTAL, &total)]);
+        for (name, costs) in series {
+            let expected_line = |i: usize| -> Option<ExpectedLine> {
+                let month = expected.get(i)?.as_ref()?;
+                if name == TOTAL {
+                    let incidence: f64 = month.lines.iter().map(|l| l.incidence).sum();
+                    let cost: f64 = month
+                        .lines
+                        .iter()
+                        .map(|l| l.incidence * l.average_cost)
+                        .sum();
+                    return Some(ExpectedLine {
+                        name: TOTAL.into(),
+                        incidence,
+                        average_cost: cost / incidence,
+                    });
+                }
+                month.lines.iter().find(|l| l.name == name).cloned()
+            };
+            let incidence = (0..self.months.len())
+                .map(|i| {
+                    let line = expected_line(i)?;
+                    let share = reported.get(i).copied().flatten()?;
+                    self.incidence_check(i, costs[i].n, line.incidence, share, settings.alpha)
+                })
+                .collect();
+            raise(name, "incidence_per_1000", incidence);
+            let cost = (0..self.months.len())
+                .map(|i| {
+                    let line = expected_line(i)?;
+                    self.average_check(i, costs[i], line.average_cost, z)
+                })
+                .collect();
+            raise(name, "average_cost", cost);
+        }
+        let family_size = (0..self.months.len())
+            .map(|i| {
+                let month = expected.get(i)?.as_ref()?;
+                self.average_check(i, self.family_sizes[i], month.family_size, z)
+            })
+            .collect();
+        raise(TOTAL, "family_size", family_size);
+        names.push(TOTAL.into());
+        Watch {
+            settings,
+            months_checked: (self.months.iter().zip(expected))
+                .filter(|(_, e)| e.is_some())
+                .map(|(m, _)| m.start)
+                .collect(),
+            lines: names,
+            warnings,
+        }
+    }
+
+    /// Claims per 1,000 member-years: the count reported against a Poisson count whose mean is
+    /// what the basis expects of the month's exposure thinned by the share reported so far, so
+    /// that a month still being reported is judged on what could have come in.
+    fn incidence_check(
+        &self,
+        i: usize,
+        claims: u64,
+        incidence: f64,
+        reported_share: f64,
+        alpha: f64,
+    ) -> Option<Check> {
+        let exposure = self.exposure[i];
+        if exposure <= 0.0 || reported_share < LEAST_REPORTED {
+            return None;
+        }
+        let (low, high) = poisson_band(incidence * exposure * reported_share, alpha);
+        let per_1000 = |count: f64| 1000.0 * count / reported_share / exposure;
+        Some(Check {
+            month: self.months[i].start,
+            observed: per_1000(claims as f64),
+            expected: 1000.0 * incidence,
+            low: per_1000(low),
+            high: per_1000(high),
+        })
+    }
+
+    /// An average (cost per claim, members per family) against its band: `z` standard errors
+    /// from the spread observed among the month's values.
+    fn average_check(&self, i: usize, values: Moments, expected: f64, z: f64) -> Option<Check> {
+        if values.n < FEWEST_FOR_AN_AVERAGE {
+            return None;
+        }
+        let (low, high) = mean_band(expected, values.spread(), values.n, z);
+        Some(Check {
+            month: self.months[i].start,
+            observed: values.mean(),
+            expected,
+            low,
+            high,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experience::Span;
+    use crate::indicators::MemberFacts;
+    use crate::indicators::warning::Side;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn active(start: &str, end: &str) -> Span {
+        Span {
+            start: day(start),
+            end: day(end),
+            pending: false,
+        }
+    }
+
+    fn member(spans: &[Span]) -> MemberFacts<'_> {
+        MemberFacts {
+            spans,
+            covers: &[],
+            woman: false,
+            grace_days: 0,
+        }
+    }
+
+    fn family(tally: &mut WatchTally, members: &[MemberFacts]) {
+        tally.add_family(&FamilyFacts {
+            members,
+            due: &[],
+            payments: &[],
+        });
+    }
+
+    fn claim<'a>(line: &'a str, incurred: &str, received: &str, cost: i64) -> WatchClaim<'a> {
+        WatchClaim {
+            line,
+            incurred: day(incurred),
+            received: day(received),
+            cost: Money::from_units(cost),
+        }
+    }
+
+    /// Two members from 2024 on, a third leaving on 15 March 2025; watched January to April.
+    fn tally() -> WatchTally {
+        let mut tally = WatchTally::new(day("2025-01-10"), day("2025-04-30")).unwrap();
+        let long = [active("2024-06-01", "2027-12-31")];
+        let leaving = [
+            active("2024-06-01", "2025-01-31"),
+            Span {
+                start: day("2025-02-01"),
+                end: day("2025-02-28"),
+                pending: true,
+            },
+            active("2025-03-01", "2025-03-15"),
+        ];
+        family(
+            &mut tally,
+            &[member(&long), member(&long), member(&leaving)],
+        );
+        // A family of one, pending all along: no exposure, no size.
+        let pending = [Span {
+            start: day("2024-06-01"),
+            end: day("2027-12-31"),
+            pending: true,
+        }];
+        family(&mut tally, &[member(&pending)]);
+        tally
+    }
+
+    #[test]
+    fn exposure_and_family_sizes_count_active_cover_by_month() {
+        let tally = tally();
+        // The months are whole from the first of the month of the first day watched.
+        assert_eq!(tally.months()[0].start, day("2025-01-01"));
+        assert_eq!(tally.months().len(), 4);
+        let years = |days: f64| days / 365.0;
+        let expected = [
+            years(3.0 * 31.0),
+            years(2.0 * 28.0),
+            years(2.0 * 31.0 + 15.0),
+            years(2.0 * 30.0),
+        ];
+        for (found, expected) in tally.exposure.iter().zip(expected) {
+            assert!(
+                (found - expected).abs() < 1e-12,
+                "{found} against {expected}"
+            );
+        }
+        // Three at the end of January, two after; the pending family is no family.
+        let sizes: Vec<(u64, f64)> = (tally.family_sizes.iter())
+            .map(|m| (m.n, m.mean()))
+            .collect();
+        assert_eq!(sizes, [(1, 3.0), (1, 2.0), (1, 2.0), (1, 2.0)]);
+    }
+
+    #[test]
+    fn claims_count_by_month_of_care_as_reported_by_the_last_day() {
+        let mut tally = tally();
+        tally.add_claim(&claim("medical", "2025-01-05", "2025-01-20", 100));
+        tally.add_claim(&claim("medical", "2025-01-31", "2025-02-03", 300));
+        // Care before the first month, and a claim reported after the last day, are not counted.
+        tally.add_claim(&claim("medical", "2024-12-31", "2025-01-03", 1_000));
+        tally.add_claim(&claim("medical", "2025-04-30", "2025-05-01", 1_000));
+        tally.add_claim(&claim("surgical", "2025-04-02", "2025-04-30", 5_000));
+        let medical = &tally.lines["medical"];
+        assert_eq!((medical[0].n, medical[0].sum), (2, 400.0));
+        assert_eq!(medical[0].squares, 100_000.0);
+        assert_eq!(medical[3].n, 0);
+        assert_eq!(tally.lines["surgical"][3].n, 1);
+    }
+
+    #[test]
+    fn a_moments_spread_is_the_sample_standard_deviation() {
+        let mut costs = Moments::default();
+        for cost in [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0] {
+            costs.add(cost);
+        }
+        assert_eq!(costs.mean(), 5.0);
+        // Sum of squared deviations 32 over 7.
+        assert!((costs.spread() - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
+    }
+
+    fn basis(incidence: f64, average_cost: f64, family_size: f64) -> Option<Expected> {
+        Some(Expected {
+            lines: vec![ExpectedLine {
+                name: "medical".into(),
+                incidence,
+                average_cost,
+            }],
+            family_size,
+        })
+    }
+
+    /// A scheme of 1,200 members in 400 families of 3 over 2025, with `claims(month)`
+    /// claims of 1,000 and 1,400 alternately in each month of care.
+    fn scheme(claims: impl Fn(usize) -> u64) -> WatchTally {
+        let mut tally = WatchTally::new(day("2025-01-01"), day("2025-12-31")).unwrap();
+        let always = [active("2024-01-01", "2026-12-31")];
+        let members = [member(&always), member(&always), member(&always)];
+        for _ in 0..400 {
+            family(&mut tally, &members);
+        }
+        let mut lines = vec![Moments::default(); 12];
+        for (month, line) in lines.iter_mut().enumerate() {
+            for k in 0..claims(month) {
+                line.add(if k % 2 == 0 { 1_000.0 } else { 1_400.0 });
+            }
+        }
+        tally.lines.insert("medical".into(), lines);
+        tally
+    }
+
+    #[test]
+    fn the_incidence_band_is_poisson_on_the_claims_that_could_have_been_reported() {
+        let tally = scheme(|_| 100);
+        // One claim a member-year: 1,200 x 31/365 = 101.9 expected in January; half reported.
+        let expected = vec![basis(1.0, 1_200.0, 3.0); 12];
+        let mut reported = vec![Some(1.0); 12];
+        reported[0] = Some(0.5);
+        let watch = tally.watch(&expected, &reported, WatchSettings::default());
+        assert!(watch.warnings.is_empty(), "{:?}", watch.warnings);
+        let exposure = 1_200.0 * 31.0 / 365.0;
+        let check = tally.incidence_check(0, 100, 1.0, 0.5, 0.01).unwrap();
+        let (low, high) = poisson_band(exposure * 0.5, 0.01);
+        assert_eq!(check.expected, 1_000.0);
+        assert!((check.observed - 1000.0 * 100.0 / 0.5 / exposure).abs() < 1e-9);
+        assert!((check.high - 1000.0 * high / 0.5 / exposure).abs() < 1e-9);
+        assert!((check.low - 1000.0 * low / 0.5 / exposure).abs() < 1e-9);
+        // 100 reported of a half-reported 51 expected is far above.
+        assert_eq!(check.side(), Some(Side::Above));
+        // Hardly anything reported yet: nothing to judge.
+        assert_eq!(tally.incidence_check(0, 3, 1.0, 0.04, 0.01), None);
+    }
+
+    #[test]
+    fn three_months_above_the_band_raise_an_open_warning_with_the_figures() {
+        // About 100 claims a month expected; 130 from October.
+        let tally = scheme(|month| if month >= 9 { 130 } else { 100 });
+        let mut expected = vec![basis(1.0, 1_200.0, 3.0); 12];
+        // No basis in force in January.
+        expected[0] = None;
+        let watch = tally.watch(&expected, &[Some(1.0); 12], WatchSettings::default());
+        assert_eq!(watch.months_checked.len(), 11);
+        assert_eq!(watch.lines, ["medical", TOTAL]);
+        // The line and the total, on incidence; cost and family size stay inside.
+        let raised: Vec<(&str, &str, Side, usize, bool)> = (watch.warnings.iter())
+            .map(|w| (w.line.as_str(), w.measure, w.side, w.months.len(), w.open))
+            .collect();
+        assert_eq!(
+            raised,
+            [
+                ("medical", "incidence_per_1000", Side::Above, 3, true),
+                (TOTAL, "incidence_per_1000", Side::Above, 3, true),
+            ]
+        );
+        let october = &watch.warnings[0].months[0];
+        assert_eq!(october.month, day("2025-10-01"));
+        assert!((october.observed - 1000.0 * 130.0 / (1_200.0 * 31.0 / 365.0)).abs() < 1e-9);
+        // Two months are not enough.
+        let short = WatchSettings {
+            months_in_a_row: 4,
+            ..WatchSettings::default()
+        };
+        assert!(
+            tally
+                .watch(&expected, &[Some(1.0); 12], short)
+                .warnings
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn average_cost_and_family_size_are_judged_on_their_observed_spread() {
+        let tally = scheme(|_| 100);
+        // The costs average 1,200 with a spread of 200.5: the band is 1,000 +/- 2.5758 x 20.05.
+        let expected = vec![basis(1.0, 1_000.0, 3.0); 12];
+        let watch = tally.watch(&expected, &[Some(1.0); 12], WatchSettings::default());
+        let costs: Vec<&Warning> = (watch.warnings.iter())
+            .filter(|w| w.measure == "average_cost")
+            .collect();
+        assert_eq!(costs.len(), 2);
+        let january = costs[0].months[0];
+        assert_eq!(january.observed, 1_200.0);
+        let spread = (100.0f64 * 200.0 * 200.0 / 99.0).sqrt();
+        assert!((january.high - (1_000.0 + 2.575_829_303_548_901 * spread / 10.0)).abs() < 1e-6);
+        // Every family has 3 members, no spread: 3.1 assumed is off, 3 is not.
+        let larger = vec![basis(1.0, 1_200.0, 3.1); 12];
+        let watch = tally.watch(&larger, &[Some(1.0); 12], WatchSettings::default());
+        let sizes: Vec<(&str, Side)> = (watch.warnings.iter())
+            .map(|w| (w.measure, w.side))
+            .collect();
+        assert_eq!(sizes, [("family_size", Side::Below)]);
+    }
+}
