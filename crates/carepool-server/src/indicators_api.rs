@@ -53,15 +53,7 @@ pub async fn indicators(
         &KNOWN,
         "not a parameter of the indicators; parameters",
     )?;
-    let options = IndicatorOptions {
-        from: date_param_opt(&params, "from")?,
-        to: date_param_opt(&params, "to")?,
-        by: params.get("by").cloned(),
-        scheme: params.get("scheme").cloned(),
-        district: params.get("district").cloned(),
-        provider: params.get("provider").cloned(),
-        warn_after: crate::premium_basis_api::warn_after(&params)?,
-    };
+    let options = indicator_options(&params)?;
     let scope = caller.scope(&registry).await?;
     let today = registry.today();
     let registry = registry.clone();
@@ -69,4 +61,26 @@ pub async fn indicators(
         .run(async move { registry.indicators(&options, &scope, today).await })
         .await?;
     Ok(Json(json(&report)?))
+}
+
+/// The options the parameters give (those a route does not take are refused before).
+pub(crate) fn indicator_options(
+    params: &HashMap<String, String>,
+) -> Result<IndicatorOptions, ApiError> {
+    Ok(IndicatorOptions {
+        from: date_param_opt(params, "from")?,
+        to: date_param_opt(params, "to")?,
+        by: params.get("by").cloned(),
+        scheme: params.get("scheme").cloned(),
+        district: params.get("district").cloned(),
+        provider: params.get("provider").cloned(),
+        warn_after: params
+            .get("warn_after")
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    ApiError::invalid_field("warn_after", format!("'{text}' is not a whole number"))
+                })
+            })
+            .transpose()?,
+    })
 }

@@ -3,13 +3,13 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::indicators_api::indicator_options;
 use crate::openapi::STUDIES;
-use crate::{StudyTurns, date_param_opt, json, only_known, parse};
+use crate::{StudyTurns, json, only_known, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use carepool_service::Registry;
-use carepool_service::indicators::IndicatorOptions;
 use carepool_service::premium_basis::BasisOutcome;
 use carepool_service::projection::ProjectionFile;
 use serde_json::Value as JsonValue;
@@ -46,13 +46,8 @@ pub async fn warnings(
         &KNOWN,
         "not a parameter of the warnings; parameters",
     )?;
-    let options = IndicatorOptions {
-        to: date_param_opt(&params, "to")?,
-        scheme: params.get("scheme").cloned(),
-        district: params.get("district").cloned(),
-        warn_after: warn_after(&params)?,
-        ..IndicatorOptions::default()
-    };
+    // `from`, `by` and `provider` were refused above.
+    let options = indicator_options(&params)?;
     let scope = caller.scope(&registry).await?;
     let today = registry.today();
     let registry = registry.clone();
@@ -60,18 +55,6 @@ pub async fn warnings(
         .run(async move { registry.open_warnings(&options, &scope, today).await })
         .await?;
     Ok(Json(json(&open)?))
-}
-
-/// The `warn_after` parameter, a whole number of months.
-pub(crate) fn warn_after(params: &HashMap<String, String>) -> Result<Option<u32>, ApiError> {
-    params
-        .get("warn_after")
-        .map(|text| {
-            text.parse().map_err(|_| {
-                ApiError::invalid_field("warn_after", format!("'{text}' is not a whole number"))
-            })
-        })
-        .transpose()
 }
 
 /// A scheme's premium bases, oldest first
