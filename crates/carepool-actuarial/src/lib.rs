@@ -7,6 +7,7 @@
 //! them and gives the results every output shows, IBNR and RBNP apart.
 
 mod amount_json;
+pub mod benchmark;
 mod build;
 mod chain_ladder;
 pub mod costing;

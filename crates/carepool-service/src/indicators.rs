@@ -188,7 +188,7 @@ struct FamilyData<'a> {
 impl Registry {
     /// Every stored record of `R`'s table that passes `filters`, handed to `each` as read; the
     /// first error ends the reading and is returned.
-    async fn stream_records<R: Record>(
+    pub(crate) async fn stream_records<R: Record>(
         &self,
         filters: &[(usize, Value)],
         mut each: impl FnMut(R) -> Result<(), ServiceError> + Send,

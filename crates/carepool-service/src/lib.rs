@@ -4,6 +4,7 @@
 //! checked for one is checked for the other.
 
 pub mod audit;
+pub mod benchmark;
 pub mod claims;
 mod clock;
 pub mod costing;

@@ -1,0 +1,619 @@
+//! Provider benchmarking: each facility's claims against its peers', on what a reviewer would
+//! audit: cost per case and length of stay adjusted for case mix (indirect standardisation:
+//! each case expected at the average of the other facilities' cases of its line, age band and
+//! sex), how often it bills the costliest line of a clinical category against facilities of its
+//! level, co-payments collected from exempt members, duplicates and rejections. Each measure is
+//! a one-sided test of "more than its peers", and the facilities flagged on a measure are those
+//! whose Benjamini-Hochberg q-value is within the false discovery rate, so that among many
+//! facilities the flags are mostly true.
+
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One claim as the benchmarking sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case<'a> {
+    pub facility: &'a str,
+    /// The base-table line: clinical category and specialty ("surgical cardiology").
+    pub line: &'a str,
+    /// The clinical category the line belongs to (the group whose mix is compared).
+    pub category: &'a str,
+    pub age_band: u8,
+    pub woman: bool,
+    /// The member, for claims per member.
+    pub member: &'a str,
+    /// What the facility claimed, in currency units.
+    pub claimed: f64,
+    /// Nights claimed, for a stay.
+    pub stay_days: Option<u32>,
+    pub rejected: bool,
+    /// Held as a probable duplicate of an earlier claim.
+    pub duplicate: bool,
+    /// The member belongs to a group exempt from cost sharing.
+    pub exempt: bool,
+    /// The facility collected a co-payment from that exempt member.
+    pub exempt_charged: bool,
+}
+
+/// A measure's test for one facility: observed against expected from its peers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Test {
+    /// The claims the measure is counted on.
+    pub cases: u64,
+    pub observed: f64,
+    pub expected: f64,
+    /// observed / expected (for a rate: the facility's rate over its peers').
+    pub ratio: Option<f64>,
+    /// (observed - expected) / its standard error under the peers' rates.
+    pub z: Option<f64>,
+    /// One-sided: the chance of as much above expected by chance alone.
+    pub p_value: f64,
+    /// Benjamini-Hochberg over the facilities tested on this measure.
+    pub q_value: f64,
+    pub flagged: bool,
+}
+
+/// Within one clinical category, the facility's share of its costliest line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MixLine {
+    pub category: String,
+    /// The line of the category with the highest average claim among facilities of the level.
+    pub costliest: String,
+    pub cases: u64,
+    pub costliest_cases: u64,
+    pub share: f64,
+    pub peer_share: f64,
+}
+
+/// One facility's figures and tests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacilityBenchmark {
+    pub facility: String,
+    pub level: String,
+    pub claims: u64,
+    pub members: u64,
+    pub claims_per_member: Option<f64>,
+    /// Claimed cost of the claims not rejected, against the peers' average of each case's
+    /// line, age band and sex.
+    pub cost_per_case: Option<Test>,
+    /// Nights of the stays not rejected, likewise.
+    pub length_of_stay: Option<Test>,
+    /// Claims of the costliest line of their category, against the peers of its level.
+    pub costliest_mix: Option<Test>,
+    pub mix: Vec<MixLine>,
+    /// Exempt members' claims with a co-payment collected, against the peers' rate.
+    pub exempt_charged: Option<Test>,
+    pub duplicates: Option<Test>,
+    pub rejections: Option<Test>,
+    /// The measures flagged, in the order above.
+    pub flags: Vec<&'static str>,
+}
+
+/// The measures, by the names flags give them.
+pub const MEASURES: [&str; 6] = [
+    "cost_per_case",
+    "length_of_stay",
+    "costliest_mix",
+    "exempt_charged",
+    "duplicates",
+    "rejections",
+];
+
+/// A funnel plot's points: each facility's volume (its cases) and value, and the target around
+/// which the limits open as `target ± z × spread / sqrt(volume)`, or on a log scale
+/// `target × exp(± z × spread / sqrt(volume))`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Funnel {
+    pub measure: &'static str,
+    pub target: f64,
+    pub spread: f64,
+    pub log_scale: bool,
+    pub points: Vec<FunnelPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunnelPoint {
+    pub facility: String,
+    pub volume: f64,
+    pub value: f64,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Benchmark {
+    /// The false discovery rate the flags are held to.
+    pub false_discovery_rate: f64,
+    pub facilities: Vec<FacilityBenchmark>,
+    pub funnels: Vec<Funnel>,
+}
+
+/// A sum, sum of squares and count.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sums {
+    n: f64,
+    sum: f64,
+    squares: f64,
+}
+
+impl Sums {
+    fn add(&mut self, value: f64) {
+        self.n += 1.0;
+        self.sum += value;
+        self.squares += value * value;
+    }
+
+    fn plus(self, other: Sums) -> Sums {
+        Sums {
+            n: self.n + other.n,
+            sum: self.sum + other.sum,
+            squares: self.squares + other.squares,
+        }
+    }
+
+    fn less(self, other: Sums) -> Sums {
+        Sums {
+            n: self.n - other.n,
+            sum: self.sum - other.sum,
+            squares: self.squares - other.squares,
+        }
+    }
+
+    fn mean(self) -> f64 {
+        self.sum / self.n
+    }
+
+    /// The population variance of the values.
+    fn variance(self) -> f64 {
+        (self.squares / self.n - self.mean() * self.mean()).max(0.0)
+    }
+}
+
+/// A skewed amount (a cost, a stay): its values, and their logarithms, on which it is tested.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Skewed {
+    values: Sums,
+    logs: Sums,
+}
+
+impl Skewed {
+    fn add(&mut self, value: f64) {
+        self.values.add(value);
+        self.logs.add(value.max(f64::MIN_POSITIVE).ln());
+    }
+
+    fn add_all(&mut self, other: Skewed) {
+        self.values = self.values.plus(other.values);
+        self.logs = self.logs.plus(other.logs);
+    }
+
+    fn less(self, other: Skewed) -> Skewed {
+        Skewed {
+            values: self.values.less(other.values),
+            logs: self.logs.less(other.logs),
+        }
+    }
+}
+
+/// A count of events among trials.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Rate {
+    trials: u64,
+    events: u64,
+}
+
+impl Rate {
+    fn add(&mut self, event: bool) {
+        self.trials += 1;
+        self.events += u64::from(event);
+    }
+
+    fn less(self, other: Rate) -> Rate {
+        Rate {
+            trials: self.trials - other.trials,
+            events: self.events - other.events,
+        }
+    }
+}
+
+/// The cell a case is standardised in.
+type Cell = (u32, u8, bool);
+
+/// What one facility's claims add up to.
+#[derive(Debug, Clone, Default)]
+struct Counted {
+    claims: u64,
+    members: std::collections::HashSet<u32>,
+    cost: HashMap<Cell, Skewed>,
+    stay: HashMap<Cell, Skewed>,
+    /// Cases by category and line, for the mix.
+    lines: HashMap<(u32, u32), u64>,
+    exempt: Rate,
+    duplicates: Rate,
+    rejections: Rate,
+}
+
+/// The claims counted so far, facility by facility.
+#[derive(Debug, Clone, Default)]
+pub struct BenchmarkTally {
+    names: HashMap<String, u32>,
+    name_list: Vec<String>,
+    facilities: HashMap<String, usize>,
+    levels: Vec<String>,
+    counted: Vec<Counted>,
+}
+
+impl BenchmarkTally {
+    /// A facility and its level (health centre, district hospital, ...): only facilities of the
+    /// same level are compared on their mix.
+    pub fn add_facility(&mut self, code: &str, level: &str) {
+        if !self.facilities.contains_key(code) {
+            self.facilities.insert(code.to_string(), self.counted.len());
+            self.levels.push(level.to_string());
+            self.counted.push(Counted::default());
+        }
+    }
+
+    fn name(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.names.get(text) {
+            return id;
+        }
+        let id = self.name_list.len() as u32;
+        self.names.insert(text.to_string(), id);
+        self.name_list.push(text.to_string());
+        id
+    }
+
+    /// Counts a claim of a facility added before (others are left out).
+    pub fn add_case(&mut self, case: &Case) {
+        let Some(&at) = self.facilities.get(case.facility) else {
+            return;
+        };
+        let line = self.name(case.line);
+        let category = self.name(case.category);
+        let member = self.name(case.member);
+        let counted = &mut self.counted[at];
+        counted.claims += 1;
+        counted.members.insert(member);
+        counted.duplicates.add(case.duplicate);
+        counted.rejections.add(case.rejected);
+        if case.exempt {
+            counted.exempt.add(case.exempt_charged);
+        }
+        if case.rejected {
+            return;
+        }
+        let cell = (line, case.age_band, case.woman);
+        if case.claimed > 0.0 {
+            counted.cost.entry(cell).or_default().add(case.claimed);
+        }
+        if let Some(days) = case.stay_days {
+            counted.stay.entry(cell).or_default().add(f64::from(days));
+        }
+        *counted.lines.entry((category, line)).or_default() += 1;
+    }
+
+    /// Every facility's tests, flagged at the false discovery rate `fdr` (0.05: one flag in
+    /// twenty may be a facility like its peers).
+    pub fn finish(&self, fdr: f64) -> Benchmark {
+        let n = self.counted.len();
+        let (cost, cost_shifts) = standardised(&self.counted, |c| &c.cost);
+        let (stay, stay_shifts) = standardised(&self.counted, |c| &c.stay);
+        let (costliest_mix, mix) = self.mix();
+        let rate_tests = |rate: fn(&Counted) -> Rate| -> Vec<Option<Test>> {
+            let all = (self.counted.iter()).fold(Rate::default(), |sum, c| Rate {
+                trials: sum.trials + rate(c).trials,
+                events: sum.events + rate(c).events,
+            });
+            (self.counted.iter())
+                .map(|c| rate_test(rate(c), all.less(rate(c))))
+                .collect()
+        };
+        let mut tests = [
+            cost,
+            stay,
+            costliest_mix,
+            rate_tests(|c| c.exempt),
+            rate_tests(|c| c.duplicates),
+            rate_tests(|c| c.rejections),
+        ];
+        for measure in &mut tests {
+            benjamini_hochberg(measure, fdr);
+        }
+        let shifts = [Some(&cost_shifts), Some(&stay_shifts)];
+        let funnels = (MEASURES.iter().zip(&tests).enumerate())
+            .map(|(i, (measure, tests))| {
+                self.funnel(measure, tests, shifts.get(i).copied().flatten())
+            })
+            .collect();
+        let mut facilities: Vec<FacilityBenchmark> = (0..n)
+            .map(|i| {
+                let counted = &self.counted[i];
+                let members = counted.members.len() as u64;
+                let flags = (MEASURES.iter().zip(&tests))
+                    .filter(|(_, tests)| tests[i].is_some_and(|t| t.flagged))
+                    .map(|(measure, _)| *measure)
+                    .collect();
+                FacilityBenchmark {
+                    facility: String::new(),
+                    level: self.levels[i].clone(),
+                    claims: counted.claims,
+                    members,
+                    claims_per_member: (members > 0)
+                        .then(|| counted.claims as f64 / members as f64),
+                    cost_per_case: tests[0][i],
+                    length_of_stay: tests[1][i],
+                    costliest_mix: tests[2][i],
+                    mix: mix[i].clone(),
+                    exempt_charged: tests[3][i],
+                    duplicates: tests[4][i],
+                    rejections: tests[5][i],
+                    flags,
+                }
+            })
+            .collect();
+        for (code, &i) in &self.facilities {
+            facilities[i].facility = code.clone();
+        }
+        facilities.sort_by(|a, b| a.facility.cmp(&b.facility));
+        Benchmark {
+            false_discovery_rate: fdr,
+            facilities,
+            funnels,
+        }
+    }
+
+    /// Each facility's claims of the costliest line of their category, against the share of
+    /// that line among the other facilities of its level.
+    fn mix(&self) -> (Vec<Option<Test>>, Vec<Vec<MixLine>>) {
+        let mut by_level: HashMap<&str, HashMap<(u32, u32), u64>> = HashMap::new();
+        let mut costs: HashMap<(&str, u32), Sums> = HashMap::new();
+        for (counted, level) in self.counted.iter().zip(&self.levels) {
+            let level_lines = by_level.entry(level).or_default();
+            for (&key, &cases) in &counted.lines {
+                *level_lines.entry(key).or_default() += cases;
+            }
+            for (&(line, _, _), sums) in &counted.cost {
+                let total = costs.entry((level.as_str(), line)).or_default();
+                *total = total.plus(sums.values);
+            }
+        }
+        // The costliest line of each category at each level, by average claim.
+        let mut costliest: HashMap<(&str, u32), u32> = HashMap::new();
+        for (level, lines) in &by_level {
+            for &(category, line) in lines.keys() {
+                let mean = costs[&(*level, line)].mean();
+                let best = costliest.entry((*level, category)).or_insert(line);
+                if mean > costs[&(*level, *best)].mean() {
+                    *best = line;
+                }
+            }
+        }
+        let mut tests = Vec::with_capacity(self.counted.len());
+        let mut mixes = Vec::with_capacity(self.counted.len());
+        for (counted, level) in self.counted.iter().zip(&self.levels) {
+            let level_lines = &by_level[level.as_str()];
+            let mut categories: Vec<u32> = counted.lines.keys().map(|k| k.0).collect();
+            categories.sort_unstable();
+            categories.dedup();
+            let (mut observed, mut expected, mut variance, mut cases) = (0.0, 0.0, 0.0, 0);
+            let mut mix = Vec::new();
+            for category in categories {
+                let top = costliest[&(level.as_str(), category)];
+                let in_category = |lines: &HashMap<(u32, u32), u64>| -> (u64, u64) {
+                    (lines.iter())
+                        .filter(|(k, _)| k.0 == category)
+                        .fold((0, 0), |(all, best), (k, &n)| {
+                            (all + n, best + if k.1 == top { n } else { 0 })
+                        })
+                };
+                let (own, own_top) = in_category(&counted.lines);
+                let (all, all_top) = in_category(level_lines);
+                let (peers, peers_top) = (all - own, all_top - own_top);
+                if peers == 0 {
+                    continue;
+                }
+                let share = peers_top as f64 / peers as f64;
+                observed += own_top as f64;
+                expected += own as f64 * share;
+                variance += own as f64 * share * (1.0 - share);
+                cases += own;
+                mix.push(MixLine {
+                    category: self.name_list[category as usize].clone(),
+                    costliest: self.name_list[top as usize].clone(),
+                    cases: own,
+                    costliest_cases: own_top,
+                    share: own_top as f64 / own as f64,
+                    peer_share: share,
+                });
+            }
+            tests.push((cases > 0).then(|| test(cases, observed, expected, variance)));
+            mixes.push(mix);
+        }
+        (tests, mixes)
+    }
+
+    fn funnel(
+        &self,
+        measure: &'static str,
+        tests: &[Option<Test>],
+        shifts: Option<&Shifts>,
+    ) -> Funnel {
+        let code_of = |i: usize| {
+            (self.facilities.iter())
+                .find(|(_, at)| **at == i)
+                .map(|(code, _)| code.clone())
+                .unwrap_or_default()
+        };
+        let point = |i: usize, volume: f64, value: f64, flagged: bool| FunnelPoint {
+            facility: code_of(i),
+            volume,
+            value,
+            flagged,
+        };
+        if let Some(shifts) = shifts {
+            // Each facility's average log difference from its peers, as a ratio: its limits
+            // are exp(+/- z x spread / sqrt(cases)) around 1.
+            let points = (shifts.by_facility.iter().enumerate())
+                .filter_map(|(i, shift)| {
+                    let (cases, shift) = (*shift)?;
+                    let flagged = tests[i].is_some_and(|t| t.flagged);
+                    Some(point(i, cases, shift.exp(), flagged))
+                })
+                .collect();
+            return Funnel {
+                measure,
+                target: 1.0,
+                spread: shifts.spread,
+                log_scale: true,
+                points,
+            };
+        }
+        let tested: Vec<(usize, Test)> = (tests.iter().enumerate())
+            .filter_map(|(i, t)| Some((i, (*t)?)))
+            .collect();
+        let (events, trials) = (tested.iter()).fold((0.0, 0.0), |(e, n), (_, t)| {
+            (e + t.observed, n + t.cases as f64)
+        });
+        let rate = if trials > 0.0 { events / trials } else { 0.0 };
+        let points = (tested.iter())
+            .map(|&(i, t)| point(i, t.cases as f64, t.observed / t.cases as f64, t.flagged))
+            .collect();
+        Funnel {
+            measure,
+            target: rate,
+            spread: (rate * (1.0 - rate)).sqrt(),
+            log_scale: false,
+            points,
+        }
+    }
+}
+
+/// What the funnel of a skewed measure draws: each facility's cases and average log
+/// difference from its peers, and the spread of one case's log difference over all.
+struct Shifts {
+    by_facility: Vec<Option<(f64, f64)>>,
+    spread: f64,
+}
+
+/// Indirect standardisation: each facility's cases against the other facilities' cases of the
+/// same cell. The ratio is of the amounts (observed over each case at its peers' mean); the
+/// test is on their logarithms, each case's log against its peers' mean log with their
+/// variance, since a few long stays or dear cases would otherwise flag a small facility by
+/// chance. Cases of a cell no other facility has are left out.
+fn standardised(
+    counted: &[Counted],
+    cells: fn(&Counted) -> &HashMap<Cell, Skewed>,
+) -> (Vec<Option<Test>>, Shifts) {
+    let mut all: HashMap<Cell, Skewed> = HashMap::new();
+    for facility in counted {
+        for (cell, sums) in cells(facility) {
+            all.entry(*cell).or_default().add_all(*sums);
+        }
+    }
+    let (mut all_cases, mut all_variance) = (0.0, 0.0);
+    let mut shifts = Vec::with_capacity(counted.len());
+    let tests = counted
+        .iter()
+        .map(|facility| {
+            let (mut observed, mut expected, mut cases) = (0.0, 0.0, 0.0);
+            let (mut logs, mut expected_logs, mut variance) = (0.0, 0.0, 0.0);
+            for (cell, own) in cells(facility) {
+                let peers = all[cell].less(*own);
+                if peers.values.n < 1.0 {
+                    continue;
+                }
+                observed += own.values.sum;
+                expected += own.values.n * peers.values.mean();
+                logs += own.logs.sum;
+                expected_logs += own.logs.n * peers.logs.mean();
+                variance += own.logs.n * peers.logs.variance();
+                cases += own.values.n;
+            }
+            all_cases += cases;
+            all_variance += variance;
+            shifts.push((cases > 0.0).then(|| (cases, (logs - expected_logs) / cases)));
+            (cases > 0.0).then(|| {
+                let mut tested = test(cases as u64, logs, expected_logs, variance);
+                tested.observed = observed;
+                tested.expected = expected;
+                tested.ratio = (expected > 0.0).then(|| observed / expected);
+                tested
+            })
+        })
+        .collect();
+    let spread = if all_cases > 0.0 {
+        (all_variance / all_cases).sqrt()
+    } else {
+        0.0
+    };
+    (
+        tests,
+        Shifts {
+            by_facility: shifts,
+            spread,
+        },
+    )
+}
+
+/// A rate against the peers' rate.
+fn rate_test(own: Rate, peers: Rate) -> Option<Test> {
+    if own.trials == 0 || peers.trials == 0 {
+        return None;
+    }
+    let share = peers.events as f64 / peers.trials as f64;
+    let trials = own.trials as f64;
+    let mut tested = test(
+        own.trials,
+        own.events as f64,
+        trials * share,
+        trials * share * (1.0 - share),
+    );
+    tested.ratio = (share > 0.0).then(|| own.events as f64 / trials / share);
+    Some(tested)
+}
+
+/// The one-sided normal test of `observed` above `expected` with `variance`; with no variance
+/// (the peers never, or always, do it), anything above expected is certain.
+fn test(cases: u64, observed: f64, expected: f64, variance: f64) -> Test {
+    let (z, p_value) = if variance > 0.0 {
+        let z = (observed - expected) / variance.sqrt();
+        (Some(z), upper_tail(z))
+    } else {
+        (None, if observed > expected + 1e-9 { 0.0 } else { 1.0 })
+    };
+    Test {
+        cases,
+        observed,
+        expected,
+        ratio: (expected > 0.0).then(|| observed / expected),
+        z,
+        p_value,
+        q_value: p_value,
+        flagged: false,
+    }
+}
+
+/// P(Z > z) for a standard normal Z.
+pub fn upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// Sets each test's q-value (Benjamini-Hochberg: the smallest false discovery rate at which it
+/// would be flagged) and flags those at or under `fdr`.
+fn benjamini_hochberg(tests: &mut [Option<Test>], fdr: f64) {
+    let mut order: Vec<usize> = (0..tests.len()).filter(|&i| tests[i].is_some()).collect();
+    let m = order.len() as f64;
+    let p: Vec<f64> = tests.iter().map(|t| t.map_or(1.0, |t| t.p_value)).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut running = 1.0f64;
+    for (rank, &i) in order.iter().enumerate().rev() {
+        running = running.min(p[i] * m / (rank + 1) as f64);
+        if let Some(test) = &mut tests[i] {
+            test.q_value = running;
+            test.flagged = running <= fdr;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
