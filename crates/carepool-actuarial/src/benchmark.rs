@@ -44,8 +44,9 @@ pub struct Test {
     pub expected: f64,
     /// observed / expected (for a rate: the facility's rate over its peers').
     pub ratio: Option<f64>,
-    /// (observed - expected) / its standard error under the peers' rates.
-    pub z: Option<f64>,
+    /// (observed - expected) / its standard error under the peers' rates (for a cost or a
+    /// stay, of the logarithms).
+    pub z: f64,
     /// One-sided: the chance of as much above expected by chance alone.
     pub p_value: f64,
     /// Benjamini-Hochberg over the facilities tested on this measure.
@@ -409,10 +410,11 @@ impl BenchmarkTally {
                 let (own, own_top) = in_category(&counted.lines);
                 let (all, all_top) = in_category(level_lines);
                 let (peers, peers_top) = (all - own, all_top - own_top);
-                if peers == 0 {
+                if peers < FEWEST_PEERS {
                     continue;
                 }
-                let share = peers_top as f64 / peers as f64;
+                // As for a rate: some doubt where the peers never, or always, bill it.
+                let share = (peers_top as f64 + 0.5) / (peers as f64 + 1.0);
                 observed += own_top as f64;
                 expected += own as f64 * share;
                 variance += own as f64 * share * (1.0 - share);
@@ -519,7 +521,7 @@ fn standardised(
             let (mut logs, mut expected_logs, mut variance) = (0.0, 0.0, 0.0);
             for (cell, own) in cells(facility) {
                 let peers = all[cell].less(*own);
-                if peers.values.n < 1.0 {
+                if peers.values.n < FEWEST_PEERS as f64 {
                     continue;
                 }
                 observed += own.values.sum;
@@ -532,7 +534,7 @@ fn standardised(
             all_cases += cases;
             all_variance += variance;
             shifts.push((cases > 0.0).then(|| (cases, (logs - expected_logs) / cases)));
-            (cases > 0.0).then(|| {
+            (cases > 0.0 && variance > 0.0).then(|| {
                 let mut tested = test(cases as u64, logs, expected_logs, variance);
                 tested.observed = observed;
                 tested.expected = expected;
@@ -555,40 +557,72 @@ fn standardised(
     )
 }
 
-/// A rate against the peers' rate.
+/// A rate against the peers' rate, taken as (events + 1/2) / (trials + 1) so that peers who
+/// never (or always) did it leave some doubt; the chance of as many events is the exact
+/// binomial tail.
 fn rate_test(own: Rate, peers: Rate) -> Option<Test> {
-    if own.trials == 0 || peers.trials == 0 {
+    if own.trials == 0 || peers.trials < FEWEST_PEERS {
         return None;
     }
-    let share = peers.events as f64 / peers.trials as f64;
+    let share = (peers.events as f64 + 0.5) / (peers.trials as f64 + 1.0);
     let trials = own.trials as f64;
-    let mut tested = test(
-        own.trials,
-        own.events as f64,
-        trials * share,
-        trials * share * (1.0 - share),
-    );
-    tested.ratio = (share > 0.0).then(|| own.events as f64 / trials / share);
-    Some(tested)
+    let expected = trials * share;
+    let variance = expected * (1.0 - share);
+    Some(Test {
+        cases: own.trials,
+        observed: own.events as f64,
+        expected,
+        ratio: Some(own.events as f64 / expected),
+        z: (own.events as f64 - expected) / variance.sqrt(),
+        p_value: binomial_upper_tail(own.events, own.trials, share),
+        q_value: 1.0,
+        flagged: false,
+    })
 }
 
-/// The one-sided normal test of `observed` above `expected` with `variance`; with no variance
-/// (the peers never, or always, do it), anything above expected is certain.
-fn test(cases: u64, observed: f64, expected: f64, variance: f64) -> Test {
-    let (z, p_value) = if variance > 0.0 {
-        let z = (observed - expected) / variance.sqrt();
-        (Some(z), upper_tail(z))
-    } else {
-        (None, if observed > expected + 1e-9 { 0.0 } else { 1.0 })
+/// P(X >= events) for X binomial with `trials` and `share` (0 < share < 1), summed in logs.
+pub fn binomial_upper_tail(events: u64, trials: u64, share: f64) -> f64 {
+    if events == 0 {
+        return 1.0;
+    }
+    let n = trials as f64;
+    let log_pmf = |k: f64| {
+        libm::lgamma(n + 1.0) - libm::lgamma(k + 1.0) - libm::lgamma(n - k + 1.0)
+            + k * share.ln()
+            + (n - k) * (1.0 - share).ln()
     };
+    let mean = n * share;
+    let spread = (mean * (1.0 - share)).sqrt();
+    // Far below the mean, the tail holds all but a vanishing part.
+    if (events as f64) < mean - 12.0 * spread - 1.0 {
+        return 1.0;
+    }
+    // Past the mode the terms fall: stop once they add nothing an f64 can hold.
+    let mut tail = 0.0;
+    for k in events..=trials {
+        let term = log_pmf(k as f64).exp();
+        tail += term;
+        if k as f64 > mean && term < tail * 1e-17 {
+            break;
+        }
+    }
+    tail.min(1.0)
+}
+
+/// The fewest peers' claims a facility is compared with, in a cell or a rate.
+const FEWEST_PEERS: u64 = 5;
+
+/// The one-sided normal test of `observed` above `expected` with `variance` (above 0).
+fn test(cases: u64, observed: f64, expected: f64, variance: f64) -> Test {
+    let z = (observed - expected) / variance.sqrt();
     Test {
         cases,
         observed,
         expected,
         ratio: (expected > 0.0).then(|| observed / expected),
         z,
-        p_value,
-        q_value: p_value,
+        p_value: upper_tail(z),
+        q_value: 1.0,
         flagged: false,
     }
 }

@@ -13,6 +13,7 @@ mod output;
 mod premium_basis_cmd;
 mod progress;
 mod project_cmd;
+mod providers_cmd;
 mod report_out;
 mod reserve_cmd;
 mod serve_cmd;
@@ -145,6 +146,9 @@ enum Command {
     /// The monthly indicators: membership, contributions, claims and finance per month,
     /// quarter or year, for a scheme, district or facility. See docs/INDICATORS.md.
     Indicators(Box<indicators_cmd::IndicatorsArgs>),
+    /// Facilities: benchmark (against their peers, flags for review; docs/INDICATORS.md).
+    #[command(subcommand)]
+    Providers(providers_cmd::ProvidersCommand),
     /// The projection assumptions a scheme's premium was set on, for the indicators' early
     /// warning: register, list (docs/INDICATORS.md).
     #[command(subcommand)]
@@ -477,6 +481,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Experience(args) => experience_cmd::run_on_database(&args, registry).await?,
         Command::Indicators(args) => indicators_cmd::run(&args, registry).await?,
         Command::PremiumBasis(command) => premium_basis_cmd::run(command, registry).await?,
+        Command::Providers(command) => providers_cmd::run(command, registry).await?,
         Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
             unreachable!("these open no database")
         }

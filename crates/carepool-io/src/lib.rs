@@ -1,6 +1,7 @@
 //! File formats at carepool's edge: scheme definitions in TOML, registry CSV import and export.
 //! Every problem names the file, the line and the column.
 
+pub mod benchmark_report;
 mod bounded;
 pub mod claims_csv;
 pub mod directory;

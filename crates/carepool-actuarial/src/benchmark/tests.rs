@@ -38,7 +38,7 @@ fn benjamini_hochberg_q_values_by_hand() {
             observed: 0.0,
             expected: 0.0,
             ratio: None,
-            z: None,
+            z: 0.0,
             p_value,
             q_value: p_value,
             flagged: false,
@@ -88,16 +88,11 @@ fn cost_per_case_is_standardised_on_the_other_facilities_cases_of_the_same_cell(
         ("B", 100.0),
         ("B", 300.0),
         ("C", 200.0),
+        ("C", 100.0),
+        ("C", 300.0),
     ] {
         tally.add_case(&case(facility, "medical general", claimed));
     }
-    // Another cell, of women: its cases are compared with women's cases only.
-    let mut woman = case("A", "medical general", 10_000.0);
-    woman.woman = true;
-    tally.add_case(&woman);
-    woman.facility = "B";
-    woman.claimed = 9_000.0;
-    tally.add_case(&woman);
     // A claim of a facility not added is left out; a rejected claim has no cost.
     tally.add_case(&case("Z", "medical general", 1.0e9));
     let mut rejected = case("C", "medical general", 1.0e9);
@@ -105,26 +100,24 @@ fn cost_per_case_is_standardised_on_the_other_facilities_cases_of_the_same_cell(
     tally.add_case(&rejected);
     let benchmark = tally.finish(0.05);
     let a = &benchmark.facilities[0];
-    assert_eq!((a.facility.as_str(), a.claims), ("A", 3));
+    assert_eq!((a.facility.as_str(), a.claims), ("A", 2));
     let cost = a.cost_per_case.unwrap();
-    // The amounts: men 800 against 2 x 200 (B and C's 100, 300 and 200); women 10,000 against
-    // 9,000.
-    close(cost.observed, 10_800.0);
-    close(cost.expected, 9_400.0);
-    close(cost.ratio.unwrap(), 10_800.0 / 9_400.0);
-    // The test, on logs: each of A's men against the mean log of 100, 300 and 200 with their
-    // variance; its woman against 9,000's log, which has none.
-    let peers = [100.0f64.ln(), 300.0f64.ln(), 200.0f64.ln()];
-    let mean = peers.iter().sum::<f64>() / 3.0;
-    let variance = peers.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / 3.0;
-    let shift = 300.0f64.ln() + 500.0f64.ln() - 2.0 * mean + 10_000.0f64.ln() - 9_000.0f64.ln();
-    let z = shift / (2.0 * variance).sqrt();
-    close(cost.z.unwrap(), z);
+    // The amounts: 800 against 2 x 200, the mean of B's and C's five cases.
+    close(cost.observed, 800.0);
+    close(cost.expected, 400.0);
+    close(cost.ratio.unwrap(), 2.0);
+    // The test, on logs: each case against the peers' mean log, with their variance.
+    let peers = [100.0f64, 300.0, 200.0, 100.0, 300.0].map(f64::ln);
+    let mean = peers.iter().sum::<f64>() / 5.0;
+    let variance = peers.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / 5.0;
+    let z = (300.0f64.ln() + 500.0f64.ln() - 2.0 * mean) / (2.0 * variance).sqrt();
+    close(cost.z, z);
     close(cost.p_value, upper_tail(z));
-    // C's only case has peers; its rejected claim counts among its claims and rejections.
+    // A's rejections against its peers' 1 of 6: (1 + 1/2) / 7.
+    close(a.rejections.unwrap().expected, 2.0 * 1.5 / 7.0);
+    // C's peers have four cases: too few to be compared with.
     let c = &benchmark.facilities[2];
-    assert_eq!((c.claims, c.cost_per_case.unwrap().cases), (2, 1));
-    close(c.rejections.unwrap().observed, 1.0);
+    assert_eq!((c.claims, c.cost_per_case), (4, None));
     // No claims, no tests.
     let h = &benchmark.facilities[3];
     assert_eq!(
@@ -150,10 +143,14 @@ fn the_costliest_line_is_compared_with_facilities_of_the_same_level() {
     let benchmark = tally.finish(0.05);
     let a = &benchmark.facilities[0];
     let mix = a.costliest_mix.unwrap();
-    // B's share is 2 of 10: 10 x 0.2 = 2 expected, variance 10 x 0.2 x 0.8.
+    // B billed it 2 of 10 times: a share of (2 + 1/2) / 11.
+    let share = 2.5 / 11.0;
     close(mix.observed, 8.0);
-    close(mix.expected, 2.0);
-    close(mix.z.unwrap(), 6.0 / 1.6f64.sqrt());
+    close(mix.expected, 10.0 * share);
+    close(
+        mix.z,
+        (8.0 - 10.0 * share) / (10.0 * share * (1.0 - share)).sqrt(),
+    );
     assert_eq!(
         a.mix,
         [MixLine {
@@ -162,7 +159,7 @@ fn the_costliest_line_is_compared_with_facilities_of_the_same_level() {
             cases: 10,
             costliest_cases: 8,
             share: 0.8,
-            peer_share: 0.2,
+            peer_share: 2.5 / 11.0,
         }]
     );
     // The health centre has no peer of its level.
@@ -170,42 +167,48 @@ fn the_costliest_line_is_compared_with_facilities_of_the_same_level() {
 }
 
 #[test]
+fn the_binomial_upper_tail_by_hand() {
+    close(binomial_upper_tail(2, 3, 0.5), 0.5);
+    close(binomial_upper_tail(1, 1, 0.2), 0.2);
+    close(binomial_upper_tail(0, 4, 0.3), 1.0);
+    let below_three = 0.9f64.powi(10) + 10.0 * 0.1 * 0.9f64.powi(9) + 45.0 * 0.01 * 0.9f64.powi(8);
+    close(binomial_upper_tail(3, 10, 0.1), 1.0 - below_three);
+    // Far below the mean: all of it.
+    close(binomial_upper_tail(10, 100_000, 0.5), 1.0);
+}
+
+#[test]
 fn charging_exempt_members_when_no_peer_does_is_flagged() {
     let mut tally = tally();
-    for (facility, charged) in [
-        ("A", true),
-        ("A", true),
-        ("B", false),
-        ("B", false),
-        ("C", false),
-    ] {
-        let mut exempt = case(facility, "maternity obstetrics", 500.0);
-        exempt.exempt = true;
-        exempt.exempt_charged = charged;
-        tally.add_case(&exempt);
+    for (facility, charged) in [("A", true), ("B", false), ("C", false)] {
+        for _ in 0..6 {
+            let mut exempt = case(facility, "maternity obstetrics", 500.0);
+            exempt.exempt = true;
+            exempt.exempt_charged = charged;
+            tally.add_case(&exempt);
+        }
     }
     let benchmark = tally.finish(0.05);
     let a = &benchmark.facilities[0];
     let charged = a.exempt_charged.unwrap();
-    assert_eq!(
-        (charged.cases, charged.observed, charged.expected),
-        (2, 2.0, 0.0)
-    );
-    assert_eq!((charged.z, charged.p_value), (None, 0.0));
+    // Its peers charged none of 12: a share of 0.5 / 13, so six of six has the chance
+    // (0.5 / 13)^6.
+    let share = 0.5 / 13.0;
+    assert_eq!((charged.cases, charged.observed), (6, 6.0));
+    close(charged.expected, 6.0 * share);
+    assert!((charged.p_value / share.powi(6) - 1.0).abs() < 1e-9);
     assert_eq!(a.flags, ["exempt_charged"]);
+    // B's peers charged 6 of 12; B charged none.
+    let b = benchmark.facilities[1].exempt_charged.unwrap();
+    close(b.p_value, 1.0);
     assert!(benchmark.facilities[1].flags.is_empty());
-    // The funnel: each facility's rate against its claims, around the overall rate 2 of 5.
+    // The funnel: each facility's rate against its claims, around the overall rate 6 of 18.
     let funnel = &benchmark.funnels[3];
     assert_eq!(funnel.measure, "exempt_charged");
-    close(funnel.target, 0.4);
-    close(funnel.spread, (0.4f64 * 0.6).sqrt());
+    close(funnel.target, 1.0 / 3.0);
+    close(funnel.spread, (2.0f64 / 9.0).sqrt());
     assert_eq!(funnel.points.len(), 3);
-    assert!(
-        funnel
-            .points
-            .iter()
-            .any(|p| p.facility == "A" && p.value == 1.0 && p.flagged)
-    );
+    assert!((funnel.points.iter()).any(|p| p.facility == "A" && p.value == 1.0 && p.flagged));
 }
 
 #[test]
@@ -219,26 +222,27 @@ fn stays_and_claims_per_member() {
     };
     stay("A", "M1", 6);
     stay("A", "M1", 6);
-    stay("B", "M2", 2);
-    stay("C", "M3", 4);
+    for (facility, days) in [("B", 2), ("B", 2), ("B", 4), ("C", 4), ("C", 4)] {
+        stay(facility, "M2", days);
+    }
     let benchmark = tally.finish(0.05);
     let a = &benchmark.facilities[0];
     assert_eq!((a.claims, a.members), (2, 1));
     close(a.claims_per_member.unwrap(), 2.0);
     let stay = a.length_of_stay.unwrap();
-    // 12 nights against 2 x 3 (B's 2 and C's 4); on logs, 2 ln 6 against 2 x 1.5 ln 2, whose
-    // variance is 0.25 (ln 2)^2 a stay.
+    // 12 nights against 2 x 3.2; on logs, 2 ln 6 against 2 x 1.6 ln 2, the peers' logs
+    // varying by 0.24 (ln 2)^2.
     close(stay.observed, 12.0);
-    close(stay.expected, 6.0);
+    close(stay.expected, 6.4);
     let ln2 = 2.0f64.ln();
     close(
-        stay.z.unwrap(),
-        (2.0 * 6.0f64.ln() - 3.0 * ln2) / (0.5 * ln2 * ln2).sqrt(),
+        stay.z,
+        (2.0 * 6.0f64.ln() - 3.2 * ln2) / (0.48 * ln2 * ln2).sqrt(),
     );
-    // Its funnel point: its 2 stays, at the geometric ratio 6 / 2^1.5.
+    // Its funnel point: its 2 stays, at the geometric ratio 6 / 2^1.6.
     let funnel = &benchmark.funnels[1];
     assert!(funnel.log_scale);
     let point = funnel.points.iter().find(|p| p.facility == "A").unwrap();
     close(point.volume, 2.0);
-    close(point.value, 6.0 / 2.0f64.powf(1.5));
+    close(point.value, 6.0 / 2.0f64.powf(1.6));
 }
