@@ -57,7 +57,8 @@ pub fn surgery(number: &str, member: &str, admitted: &str, price: i64) -> Claim 
 pub async fn claims_story(h: Harness) {
     load_registry(&h).await;
 
-    // One stay through the API: approved in full, no share for a poor family, transport paid.
+    // One stay through the API: approved in full, no share for a poor family (exempt, noted),
+    // transport paid.
     let (status, body) = h
         .call(
             "POST",
@@ -69,7 +70,10 @@ pub async fn claims_story(h: Harness) {
     assert_eq!(body["status"], "approved");
     assert_eq!(body["approved"], "22000.00");
     assert_eq!(body["allowance"], "350.00");
-    assert_eq!(body["reason_codes"], json!(["transport_allowance"]));
+    assert_eq!(
+        body["reason_codes"],
+        json!(["transport_allowance", "exempt"])
+    );
 
     // A batch: a pending member is refused; the family reaches its 50,000 limit mid-claim.
     let batch = json!([

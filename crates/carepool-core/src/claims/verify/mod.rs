@@ -19,7 +19,7 @@ use super::usage::{Ledger, Usage, UsageKey};
 use super::{Amounts, Claim, ClaimLine, ClaimStatus, Setting};
 use crate::money::Money;
 use crate::registry::{Member, Provider};
-use crate::scheme::{AllowanceKind, BenefitCategory, CostSharing, ExemptGroup, SchemeDefinition};
+use crate::scheme::{AllowanceKind, BenefitCategory, ExemptGroup, SchemeDefinition};
 use crate::standing::FamilyRecord;
 use checks::{InForce, LineCheck};
 use chrono::NaiveDate;
@@ -370,23 +370,23 @@ impl CategoryRules<'_> {
     ) -> Vec<Money> {
         let shares = match exempt {
             Some(group) => {
-                if category.cost_sharing != CostSharing::None {
-                    reasons.push(Reason::claim(
-                        R::Exempt,
-                        words(
-                            "exempt",
-                            [
-                                ("category", Figure::text(&category.name)),
-                                ("group", Figure::text(group.as_str())),
-                            ],
-                        ),
-                        format!(
-                            "no cost sharing for {}: the member is exempt ({})",
-                            category.name,
-                            checks::exempt_group_name(group)
-                        ),
-                    ));
-                }
+                // Noted even where the category shares no cost: a facility that charges the
+                // member anyway is then judged against every exempt member's claims.
+                reasons.push(Reason::claim(
+                    R::Exempt,
+                    words(
+                        "exempt",
+                        [
+                            ("category", Figure::text(&category.name)),
+                            ("group", Figure::text(group.as_str())),
+                        ],
+                    ),
+                    format!(
+                        "no cost sharing for {}: the member is exempt ({})",
+                        category.name,
+                        checks::exempt_group_name(group)
+                    ),
+                ));
                 vec![Money::ZERO; group_lines.len()]
             }
             None => {
