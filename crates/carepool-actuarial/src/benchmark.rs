@@ -299,7 +299,7 @@ impl BenchmarkTally {
         let n = self.counted.len();
         let (cost, cost_shifts) = standardised(&self.counted, |c| &c.cost);
         let (stay, stay_shifts) = standardised(&self.counted, |c| &c.stay);
-        let (costliest_mix, mix) = self.mix();
+        let (costliest_mix, mix, mix_precision) = self.mix();
         let rate_tests = |rate: fn(&Counted) -> Rate| -> Vec<Option<Test>> {
             let all = (self.counted.iter()).fold(Rate::default(), |sum, c| Rate {
                 trials: sum.trials + rate(c).trials,
@@ -320,11 +320,16 @@ impl BenchmarkTally {
         for measure in &mut tests {
             benjamini_hochberg(measure, fdr);
         }
-        let shifts = [Some(&cost_shifts), Some(&stay_shifts)];
-        let funnels = (MEASURES.iter().zip(&tests).enumerate())
-            .map(|(i, (measure, tests))| {
-                self.funnel(measure, tests, shifts.get(i).copied().flatten())
-            })
+        let kinds = [
+            Drawn::Skewed(&cost_shifts),
+            Drawn::Skewed(&stay_shifts),
+            Drawn::Ratio(&mix_precision),
+            Drawn::Rate,
+            Drawn::Rate,
+            Drawn::Rate,
+        ];
+        let funnels = (MEASURES.iter().zip(&tests).zip(kinds))
+            .map(|((measure, tests), kind)| self.funnel(measure, tests, kind))
             .collect();
         let mut facilities: Vec<FacilityBenchmark> = (0..n)
             .map(|i| {
@@ -365,7 +370,9 @@ impl BenchmarkTally {
 
     /// Each facility's claims of the costliest line of their category, against the share of
     /// that line among the other facilities of its level.
-    fn mix(&self) -> (Vec<Option<Test>>, Vec<Vec<MixLine>>) {
+    /// Also each facility's precision on it, (expected / standard error)^2, for its funnel.
+    #[allow(clippy::type_complexity)]
+    fn mix(&self) -> (Vec<Option<Test>>, Vec<Vec<MixLine>>, Vec<Option<f64>>) {
         let mut by_level: HashMap<&str, HashMap<(u32, u32), u64>> = HashMap::new();
         let mut costs: HashMap<(&str, u32), Sums> = HashMap::new();
         for (counted, level) in self.counted.iter().zip(&self.levels) {
@@ -391,6 +398,7 @@ impl BenchmarkTally {
         }
         let mut tests = Vec::with_capacity(self.counted.len());
         let mut mixes = Vec::with_capacity(self.counted.len());
+        let mut precisions = Vec::with_capacity(self.counted.len());
         for (counted, level) in self.counted.iter().zip(&self.levels) {
             let level_lines = &by_level[level.as_str()];
             let mut categories: Vec<u32> = counted.lines.keys().map(|k| k.0).collect();
@@ -429,17 +437,13 @@ impl BenchmarkTally {
                 });
             }
             tests.push((cases > 0).then(|| test(cases, observed, expected, variance)));
+            precisions.push((cases > 0).then(|| expected * expected / variance));
             mixes.push(mix);
         }
-        (tests, mixes)
+        (tests, mixes, precisions)
     }
 
-    fn funnel(
-        &self,
-        measure: &'static str,
-        tests: &[Option<Test>],
-        shifts: Option<&Shifts>,
-    ) -> Funnel {
+    fn funnel(&self, measure: &'static str, tests: &[Option<Test>], drawn: Drawn) -> Funnel {
         let code_of = |i: usize| {
             (self.facilities.iter())
                 .find(|(_, at)| **at == i)
@@ -452,7 +456,23 @@ impl BenchmarkTally {
             value,
             flagged,
         };
-        if let Some(shifts) = shifts {
+        if let Drawn::Ratio(precisions) = drawn {
+            // Observed over expected against its precision: limits 1 +/- z / sqrt(precision).
+            let points = (tests.iter().zip(precisions).enumerate())
+                .filter_map(|(i, (test, precision))| {
+                    let test = (*test)?;
+                    Some(point(i, (*precision)?, test.ratio?, test.flagged))
+                })
+                .collect();
+            return Funnel {
+                measure,
+                target: 1.0,
+                spread: 1.0,
+                log_scale: false,
+                points,
+            };
+        }
+        if let Drawn::Skewed(shifts) = drawn {
             // Each facility's average log difference from its peers, as a ratio: its limits
             // are exp(+/- z x spread / sqrt(cases)) around 1.
             let points = (shifts.by_facility.iter().enumerate())
@@ -488,6 +508,17 @@ impl BenchmarkTally {
             points,
         }
     }
+}
+
+/// How a measure's funnel is drawn.
+#[derive(Clone, Copy)]
+enum Drawn<'a> {
+    /// A cost or a stay: geometric ratios against cases, on a log scale.
+    Skewed(&'a Shifts),
+    /// Observed over expected against each facility's precision.
+    Ratio(&'a [Option<f64>]),
+    /// A facility's rate against its cases, around the overall rate.
+    Rate,
 }
 
 /// What the funnel of a skewed measure draws: each facility's cases and average log

@@ -133,6 +133,9 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         "  {db} premium-basis list --scheme {code}   (the assumptions the early warning watches against)"
     );
     outln!(
+        "  {db} providers benchmark --from {from} --to {to} --out benchmark.html   (facilities against their peers, flagged for review)"
+    );
+    outln!(
         "  {db} reserve --valuation {to} --out reserve.html   (IBNR and RBNP, docs/RESERVING.md)"
     );
     outln!(

@@ -2,8 +2,8 @@
 //! flag with the evidence a reviewer needs, the mix of lines behind the costliest-line test,
 //! and on the HTML page a funnel plot per measure.
 
-use crate::report::{Cell, Report, ReportTable, WARNING};
-use carepool_actuarial::benchmark::{MEASURES, Test};
+use crate::report::{Cell, FunnelChart, FunnelMark, Report, ReportTable, WARNING};
+use carepool_actuarial::benchmark::{Funnel, MEASURES, Test};
 use carepool_service::benchmark::BenchmarkReport;
 
 fn number(value: Option<f64>, decimals: u8) -> Cell {
@@ -180,5 +180,123 @@ pub fn benchmark_report(found: &BenchmarkReport) -> Report {
         tables: vec![facilities_table, flags_table, mix_table],
         charts: Vec::new(),
         trends: Vec::new(),
+        funnels: benchmark.funnels.iter().map(funnel).collect(),
+    }
+}
+
+/// A measure's funnel as the page draws it.
+fn funnel(funnel: &Funnel) -> FunnelChart {
+    let (title, volume_label) = match funnel.measure {
+        "cost_per_case" => ("Cost per case against peers (case-mix adjusted)", "claims"),
+        "length_of_stay" => ("Length of stay against peers (case-mix adjusted)", "stays"),
+        "costliest_mix" => ("Claims of the costliest line against peers", "claims"),
+        "exempt_charged" => (
+            "Exempt members charged a co-payment",
+            "exempt members' claims",
+        ),
+        "duplicates" => ("Probable duplicates", "claims"),
+        _ => ("Claims rejected", "claims"),
+    };
+    FunnelChart {
+        title: title.into(),
+        volume_label: volume_label.into(),
+        target: funnel.target,
+        spread: funnel.spread,
+        log_scale: funnel.log_scale,
+        shares: !funnel.log_scale && funnel.measure != "costliest_mix",
+        points: (funnel.points.iter())
+            .map(|p| FunnelMark {
+                label: p.facility.clone(),
+                volume: p.volume,
+                value: p.value,
+                flagged: p.flagged,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_actuarial::benchmark::{BenchmarkTally, Case};
+
+    /// Six district hospitals, one of which charges every exempt member.
+    fn found() -> BenchmarkReport {
+        let mut tally = BenchmarkTally::default();
+        for i in 0..6 {
+            let code = format!("H{i}");
+            tally.add_facility(&code, "district_hospital");
+            for k in 0..20 {
+                tally.add_case(&Case {
+                    facility: &code,
+                    line: "surgical general_surgery",
+                    category: "surgical",
+                    age_band: 3,
+                    woman: k % 2 == 0,
+                    member: &format!("M{i}-{k}"),
+                    claimed: 1_000.0 + 10.0 * f64::from(k),
+                    stay_days: Some(2 + (k % 3)),
+                    rejected: false,
+                    duplicate: false,
+                    exempt: true,
+                    exempt_charged: i == 0,
+                });
+            }
+        }
+        BenchmarkReport {
+            from: "2025-01-01".parse().unwrap(),
+            to: "2025-12-31".parse().unwrap(),
+            district: None,
+            currency: Some("INR".into()),
+            benchmark: tally.finish(0.05),
+        }
+    }
+
+    #[test]
+    fn a_row_per_facility_a_row_per_flag_and_a_funnel_per_measure() {
+        let report = benchmark_report(&found());
+        let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["facilities", "flags", "mix"]);
+        let facilities = &report.tables[0];
+        assert_eq!(facilities.rows.len(), 6);
+        assert_eq!(facilities.header.len(), facilities.rows[0].len());
+        assert_eq!(facilities.rows[0][17], Cell::Text("exempt_charged".into()));
+        // The flag carries its evidence: 20 of 20 charged against a share of 0.5 / 101.
+        let flags = &report.tables[1];
+        assert_eq!(flags.rows.len(), 1);
+        assert_eq!(
+            flags.rows[0][..3],
+            [
+                Cell::Text("H0".into()),
+                Cell::Text("exempt_charged".into()),
+                Cell::Number(20.0, 0),
+            ]
+        );
+        assert_eq!(report.headline[1].1, Cell::Number(1.0, 0));
+        assert_eq!(report.funnels.len(), 6);
+        let charged = &report.funnels[3];
+        assert!(charged.shares && !charged.log_scale);
+        assert!(report.funnels[0].log_scale);
+        assert!(!report.funnels[2].shares, "the mix is a ratio, not a share");
+        // On the page: the flagged facility is drawn red and named in its funnel.
+        let page = crate::report::html::render(&report);
+        assert_eq!(page.matches("class=\"funnels\"").count(), 1);
+        assert!(
+            page.contains("fill=\"#c62828\">H0</text>"),
+            "the flagged facility named"
+        );
+    }
+
+    #[test]
+    fn a_funnels_limits_narrow_with_its_volume() {
+        let mut funnel = benchmark_report(&found()).funnels[3].clone();
+        funnel.target = 0.2;
+        funnel.spread = 0.4;
+        let (low, high) = funnel.limits(16.0, 2.0);
+        assert!((low - 0.0).abs() < 1e-12 && (high - 0.4).abs() < 1e-12);
+        funnel.log_scale = true;
+        funnel.target = 1.0;
+        let (low, high) = funnel.limits(4.0, 1.0);
+        assert!((low - (-0.2f64).exp()).abs() < 1e-12 && (high - 0.2f64.exp()).abs() < 1e-12);
     }
 }

@@ -168,6 +168,7 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
         notes,
         tables,
         trends: Vec::new(),
+        funnels: Vec::new(),
         charts: charts(experience),
     }
 }
@@ -621,6 +622,7 @@ pub fn glm_report(fit: &GlmFit, data: &str) -> Report {
             .collect(),
         tables: vec![coefficients("coefficients", "Coefficients", fit)],
         trends: Vec::new(),
+        funnels: Vec::new(),
         charts: vec![],
     }
 }

@@ -230,6 +230,7 @@ pub fn indicators_report(
         tables,
         charts: Vec::new(),
         trends,
+        funnels: Vec::new(),
     }
 }
 

@@ -175,6 +175,7 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
             ),
         ],
         trends: Vec::new(),
+        funnels: Vec::new(),
         charts: vec![
             BarChart {
                 title: "Premium per member by year".into(),
@@ -300,6 +301,7 @@ pub fn costing_report(
                 .collect(),
         )],
         trends: Vec::new(),
+        funnels: Vec::new(),
         charts: vec![
             BarChart {
                 title: "Cost by year and benefit".into(),

@@ -2,7 +2,7 @@
 //! JSON (the study's own documented schema), CSV (one file per table), XLSX (one formatted sheet
 //! per table) or a self-contained HTML page with heat maps and SVG charts.
 
-mod html;
+pub(crate) mod html;
 mod xlsx;
 
 use carepool_core::words::Sentence;
@@ -31,6 +31,8 @@ pub struct Report {
     pub charts: Vec<BarChart>,
     /// One indicator over time each: a line on the HTML page.
     pub trends: Vec<TrendChart>,
+    /// Units against their volume, within limits that narrow as it grows: a funnel plot each.
+    pub funnels: Vec<FunnelChart>,
 }
 
 /// The word that marks a report's warnings.
@@ -149,6 +151,43 @@ pub struct BarChart {
     pub series: Vec<(String, Vec<f64>)>,
     /// Decimals of the values shown beside the bars.
     pub decimals: u8,
+}
+
+/// A funnel plot: each unit's value against its volume, with the limits within which a unit
+/// like the rest falls 95% and 99.8% of the time: `target ± z × spread / sqrt(volume)`, or on
+/// a log scale `target × exp(± z × spread / sqrt(volume))`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunnelChart {
+    pub title: String,
+    /// What the volume counts (claims, stays).
+    pub volume_label: String,
+    pub target: f64,
+    pub spread: f64,
+    pub log_scale: bool,
+    /// The values are shares, shown as percentages.
+    pub shares: bool,
+    pub points: Vec<FunnelMark>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunnelMark {
+    pub label: String,
+    pub volume: f64,
+    pub value: f64,
+    /// Flagged by its test: drawn apart, named.
+    pub flagged: bool,
+}
+
+impl FunnelChart {
+    /// The limits at `volume` for a standard normal quantile `z`.
+    pub fn limits(&self, volume: f64, z: f64) -> (f64, f64) {
+        let half = z * self.spread / volume.max(f64::MIN_POSITIVE).sqrt();
+        if self.log_scale {
+            (self.target * (-half).exp(), self.target * half.exp())
+        } else {
+            (self.target - half, self.target + half)
+        }
+    }
 }
 
 /// One value per period, drawn as a line; an empty cell is a gap in it.
@@ -495,6 +534,7 @@ mod tests {
                 ReportTable::new("limits", "Limits", &["case", "claims"], vec![]),
             ],
             trends: Vec::new(),
+            funnels: Vec::new(),
             charts: vec![BarChart {
                 title: "Ultimate".into(),
                 categories: vec!["2024".into(), "2025".into()],

@@ -55,6 +55,7 @@ pub fn reserve_report(reserve: &Reserve, currency: Option<&str>) -> Report {
             ),
         ],
         trends: Vec::new(),
+        funnels: Vec::new(),
         charts: vec![BarChart {
             title: "Ultimate by origin: known to date and still to come".into(),
             categories: reserve.origins.iter().map(|o| o.origin.clone()).collect(),

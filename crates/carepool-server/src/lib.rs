@@ -6,6 +6,7 @@
 
 mod audit_api;
 mod auth;
+mod benchmark_api;
 mod claims_api;
 mod connections;
 mod costing_api;
@@ -241,6 +242,12 @@ fn api_routes() -> ApiRoutes {
             "/api/indicators",
             Access::AnyOf(&[ReadIndicators]),
             indicators_api::indicators,
+        )
+        .add(
+            Verb::Get,
+            "/api/provider-benchmark",
+            Access::AnyOf(&[ReadIndicators]),
+            benchmark_api::benchmark,
         )
         .add(
             Verb::Get,

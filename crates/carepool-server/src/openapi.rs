@@ -58,6 +58,7 @@ pub const SERVICE: &str = "service";
         claims_api::cover,
         crate::indicators_api::indicators,
         crate::premium_basis_api::warnings,
+        crate::benchmark_api::benchmark,
         crate::premium_basis_api::list,
         crate::premium_basis_api::register,
         reserve_api::reserve,

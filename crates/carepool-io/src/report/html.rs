@@ -2,7 +2,7 @@
 //! or opened from a USB stick. Numbers are coloured by size where the table asks for a heat map;
 //! charts are inline SVG.
 
-use super::{BarChart, Cell, Heat, Report, ReportTable, TrendChart, grouped};
+use super::{BarChart, Cell, FunnelChart, Heat, Report, ReportTable, TrendChart, grouped};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const STYLE: &str = "
@@ -22,6 +22,8 @@ svg { max-width: 100%; height: auto; }
 .scroll { overflow-x: auto; max-width: 100%; }
 .trends { display: grid; grid-template-columns: repeat(auto-fill, minmax(19rem, 1fr)); gap: 0.5rem 1.5rem; margin-top: 1.5rem; }
 .trends figure { margin: 0; } .trends figcaption { font-weight: 600; font-size: 0.9rem; }
+.funnels { display: grid; grid-template-columns: repeat(auto-fill, minmax(26rem, 1fr)); gap: 1rem 2rem; margin-top: 1.5rem; }
+.funnels figure { margin: 0; } .funnels figcaption { font-weight: 600; font-size: 0.9rem; }
 @media (max-width: 40rem) {
   body { margin: 1rem; }
   dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
@@ -81,6 +83,11 @@ pub fn render(report: &Report) -> String {
                 @if !report.trends.is_empty() {
                     div class="trends" {
                         @for trend in &report.trends { (trend_chart(trend)) }
+                    }
+                }
+                @if !report.funnels.is_empty() {
+                    div class="funnels" {
+                        @for funnel in &report.funnels { (funnel_chart(funnel)) }
                     }
                 }
                 @for table in &report.tables { (table_markup(table)) }
@@ -340,6 +347,97 @@ fn trend_chart(chart: &TrendChart) -> Markup {
                     text x=(LEFT) y=(BOTTOM + 16.0) { (first) }
                     text x=(RIGHT) y=(BOTTOM + 16.0) text-anchor="end" { (last) }
                 }
+            }
+        }
+    }
+}
+
+/// The standard normal quantiles of the funnel's limits: 95% and 99.8% two-sided.
+const FUNNEL_LIMITS: [(f64, &str); 2] = [(1.959_964, "6 3"), (3.090_232, "")];
+
+/// A funnel plot: each unit a dot at its volume and value (a flagged one red and named), the
+/// target a line, and the limits two curves either side that narrow as the volume grows.
+fn funnel_chart(chart: &FunnelChart) -> Markup {
+    const WIDTH: f64 = 420.0;
+    const HEIGHT: f64 = 250.0;
+    const LEFT: f64 = 52.0;
+    const RIGHT: f64 = 410.0;
+    const TOP: f64 = 10.0;
+    const BOTTOM: f64 = 216.0;
+    let volumes = chart.points.iter().map(|p| p.volume);
+    let most = volumes.clone().fold(1.0, f64::max);
+    let least = volumes.fold(most, f64::min).max(1.0).min(most);
+    // The value scale holds every dot and the limits, but not the limits' widest reach at the
+    // smallest volumes, which would flatten everything else.
+    let (mut low, mut high) = (chart.target, chart.target);
+    for point in &chart.points {
+        low = low.min(point.value);
+        high = high.max(point.value);
+    }
+    let (reach_low, reach_high) = chart.limits(least, FUNNEL_LIMITS[1].0);
+    low =
+        low.min(reach_low.max(chart.target - 2.0 * (chart.target - low).max(high - chart.target)));
+    high = high
+        .max(reach_high.min(chart.target + 2.0 * (high - chart.target).max(chart.target - low)));
+    if chart.shares {
+        low = low.max(0.0);
+        high = high.min(1.0);
+    }
+    if high <= low {
+        high = low + 1.0;
+    }
+    let x = |volume: f64| LEFT + (volume - 0.0) / most * (RIGHT - LEFT);
+    let y = |value: f64| BOTTOM - (value.clamp(low, high) - low) / (high - low) * (BOTTOM - TOP);
+    let label = |value: f64| {
+        if chart.shares {
+            format!("{:.1}%", value * 100.0)
+        } else {
+            grouped(value, 2)
+        }
+    };
+    let curve = |z: f64, side: usize| -> String {
+        (0..=60)
+            .map(|i| {
+                let volume = least + (most - least) * f64::from(i) / 60.0;
+                let (lower, upper) = chart.limits(volume, z);
+                let value = if side == 0 { lower } else { upper };
+                format!("{:.1},{:.1} ", x(volume), y(value))
+            })
+            .collect()
+    };
+    html! {
+        figure {
+            figcaption { (chart.title) }
+            svg xmlns="http://www.w3.org/2000/svg" width=(WIDTH) height=(HEIGHT)
+                viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(chart.title) {
+                line x1=(LEFT) x2=(RIGHT) y1=(BOTTOM) y2=(BOTTOM) stroke="#bbb" {}
+                line x1=(LEFT) x2=(LEFT) y1=(TOP) y2=(BOTTOM) stroke="#bbb" {}
+                text x=(LEFT - 4.0) y=(TOP + 4.0) text-anchor="end" { (label(high)) }
+                text x=(LEFT - 4.0) y=(BOTTOM) text-anchor="end" { (label(low)) }
+                line x1=(LEFT) x2=(RIGHT) y1=(format!("{:.1}", y(chart.target))) y2=(format!("{:.1}", y(chart.target))) stroke="#57606a" {}
+                // The target's value, unless it would sit on the scale's ends.
+                @if (y(chart.target) - TOP).abs() > 14.0 && (BOTTOM - y(chart.target)).abs() > 14.0 {
+                    text x=(LEFT - 4.0) y=(format!("{:.1}", y(chart.target) + 4.0)) text-anchor="end" { (label(chart.target)) }
+                }
+                @for (z, dash) in FUNNEL_LIMITS {
+                    @for side in 0..2 {
+                        polyline points=(curve(z, side)) fill="none" stroke="#8c959f" stroke-width="1" stroke-dasharray=(dash) {}
+                    }
+                }
+                @for point in chart.points.iter().filter(|p| !p.flagged) {
+                    circle cx=(format!("{:.1}", x(point.volume))) cy=(format!("{:.1}", y(point.value))) r="3" fill=(PALETTE[0]) fill-opacity="0.7" {
+                        title { (point.label) ": " (label(point.value)) ", " (grouped(point.volume, 0)) }
+                    }
+                }
+                @for point in chart.points.iter().filter(|p| p.flagged) {
+                    circle cx=(format!("{:.1}", x(point.volume))) cy=(format!("{:.1}", y(point.value))) r="4" fill="#c62828" {
+                        title { (point.label) ": " (label(point.value)) ", " (grouped(point.volume, 0)) }
+                    }
+                    text x=(format!("{:.1}", x(point.volume) + 6.0)) y=(format!("{:.1}", y(point.value) + 4.0)) fill="#c62828" { (point.label) }
+                }
+                text x=(LEFT) y=(BOTTOM + 16.0) { "0" }
+                text x=(RIGHT) y=(BOTTOM + 16.0) text-anchor="end" { (grouped(most, 0)) }
+                text x=((LEFT + RIGHT) / 2.0) y=(BOTTOM + 30.0) text-anchor="middle" { (chart.volume_label) }
             }
         }
     }

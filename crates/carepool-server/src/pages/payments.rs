@@ -441,6 +441,7 @@ fn remittance_report(
             rows,
         )],
         trends: Vec::new(),
+        funnels: Vec::new(),
         charts: Vec::new(),
     }
 }

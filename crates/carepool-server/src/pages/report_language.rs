@@ -64,6 +64,13 @@ pub fn in_language(texts: &Texts, report: Report) -> Report {
                 chart
             })
             .collect(),
+        funnels: (report.funnels.into_iter())
+            .map(|mut funnel| {
+                funnel.title = label(funnel.title);
+                funnel.volume_label = label(funnel.volume_label);
+                funnel
+            })
+            .collect(),
         currency: report.currency.clone(),
     }
 }

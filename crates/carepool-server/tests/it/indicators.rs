@@ -403,3 +403,69 @@ pub async fn an_early_warning_on_the_live_database(h: Harness) {
         assert_eq!(body["error"]["field"], field, "{query}: {body}");
     }
 }
+
+/// Provider benchmarking through the API: the claims of the care asked, counted per facility
+/// with their members; a district-bound manager sees the facilities of their districts only;
+/// every wrong parameter is named.
+pub async fn provider_benchmark_on_the_live_database(h: Harness) {
+    load_registry(&h).await;
+    let claims = json!([
+        stay("B1", "M1", "2025-06-10", "2025-06-20"),
+        stay("B2", "M1", "2025-07-05", "2025-07-20"),
+        stay("B3", "M4", "2025-08-03", "2025-08-12"),
+        // Care after the last day asked is not counted.
+        stay("B4", "M4", "2025-10-03", "2025-10-12"),
+    ]);
+    let (status, body) = h.call("POST", "/api/claims", Some(claims)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let path = "/api/provider-benchmark?from=2025-04-01&to=2025-09-30";
+    let (status, found) = h.call("GET", path, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["false_discovery_rate"], 0.05);
+    assert_eq!(found["currency"], "INR");
+    let facilities = found["facilities"].as_array().unwrap();
+    let codes: Vec<&Value> = facilities.iter().map(|f| &f["facility"]).collect();
+    assert_eq!(codes, ["H1", "H2"]);
+    let h1 = &facilities[0];
+    assert_eq!(h1["level"], "district_hospital");
+    assert_eq!(
+        (h1["claims"].as_u64(), h1["members"].as_u64()),
+        (Some(3), Some(2))
+    );
+    close(&h1["claims_per_member"], 1.5);
+    // One hospital has no peers to be compared with: nothing is tested, nothing flagged.
+    assert_eq!(h1["cost_per_case"], Value::Null);
+    assert_eq!(h1["flags"], json!([]));
+    assert_eq!(facilities[1]["claims"], 0);
+    assert_eq!(found["funnels"].as_array().unwrap().len(), 6);
+
+    // A manager bound to the village of the clinic sees it alone; a district narrows alike.
+    let token = h
+        .user_token("clinic-manager", Role::Manager, &["V1"], None)
+        .await;
+    let app = carepool_server::router(h.registry.clone());
+    let (status, scoped) = crate::support::call_app(app, Some(&token), "GET", path, None).await;
+    assert_eq!(status, StatusCode::OK, "{scoped}");
+    let scoped: Vec<&Value> = (scoped["facilities"].as_array().unwrap().iter())
+        .map(|f| &f["facility"])
+        .collect();
+    assert_eq!(scoped, ["H2"]);
+    let (_, town) = h.call("GET", &format!("{path}&district=V2"), None).await;
+    assert_eq!(town["facilities"].as_array().unwrap().len(), 1, "{town}");
+    assert_eq!(town["facilities"][0]["facility"], "H1");
+
+    for (query, field) in [
+        ("from=2025-13-01", "from"),
+        ("from=2025-06-01&to=2025-05-31", "to"),
+        ("district=X9", "district"),
+        ("provider=H1", "provider"),
+    ] {
+        let (status, body) = h
+            .call("GET", &format!("/api/provider-benchmark?{query}"), None)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["error"]["field"], field, "{query}: {body}");
+    }
+    let (status, _) = h.call_as(Role::ClaimsOfficer, "GET", path, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -67,7 +67,10 @@ use hardening::{
     studies_past_their_bounds_are_refused_before_any_work,
     text_a_database_cannot_keep_is_refused_where_it_comes_in,
 };
-use indicators::{an_early_warning_on_the_live_database, indicators_on_the_live_database};
+use indicators::{
+    an_early_warning_on_the_live_database, indicators_on_the_live_database,
+    provider_benchmark_on_the_live_database,
+};
 use pages::{
     a_district_officer_finds_nothing_of_another_district,
     a_facility_sends_a_claim_and_a_reviewer_adjusts_one, a_name_with_markup_shows_as_text,
@@ -119,6 +122,7 @@ on_both_backends!(
     a_claim_stored_meanwhile_is_caught_under_the_lock,
     reserving_on_the_live_database,
     an_early_warning_on_the_live_database,
+    provider_benchmark_on_the_live_database,
     experience_on_the_live_database,
     indicators_on_the_live_database,
     projection_over_the_api,
