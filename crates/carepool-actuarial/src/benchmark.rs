@@ -385,13 +385,22 @@ impl BenchmarkTally {
                 *total = total.plus(sums.values);
             }
         }
-        // The costliest line of each category at each level, by average claim.
+        // The costliest line of each category at each level, by average claim (a line whose
+        // claims are all of nothing the cheapest); equal averages go to the first name, so
+        // that the same claims always give the same line.
+        let mean_of = |level: &str, line: u32| {
+            costs
+                .get(&(level, line))
+                .map_or(f64::NEG_INFINITY, |sums| sums.mean())
+        };
         let mut costliest: HashMap<(&str, u32), u32> = HashMap::new();
         for (level, lines) in &by_level {
             for &(category, line) in lines.keys() {
-                let mean = costs[&(*level, line)].mean();
                 let best = costliest.entry((*level, category)).or_insert(line);
-                if mean > costs[&(*level, *best)].mean() {
+                let (mean, best_mean) = (mean_of(level, line), mean_of(level, *best));
+                let name = &self.name_list[line as usize];
+                if mean > best_mean || (mean == best_mean && name < &self.name_list[*best as usize])
+                {
                     *best = line;
                 }
             }
@@ -444,14 +453,12 @@ impl BenchmarkTally {
     }
 
     fn funnel(&self, measure: &'static str, tests: &[Option<Test>], drawn: Drawn) -> Funnel {
-        let code_of = |i: usize| {
-            (self.facilities.iter())
-                .find(|(_, at)| **at == i)
-                .map(|(code, _)| code.clone())
-                .unwrap_or_default()
-        };
+        let mut codes = vec![String::new(); self.counted.len()];
+        for (code, &at) in &self.facilities {
+            codes[at] = code.clone();
+        }
         let point = |i: usize, volume: f64, value: f64, flagged: bool| FunnelPoint {
-            facility: code_of(i),
+            facility: codes[i].clone(),
             volume,
             value,
             flagged,
@@ -633,7 +640,8 @@ pub fn binomial_upper_tail(events: u64, trials: u64, share: f64) -> f64 {
     for k in events..=trials {
         let term = log_pmf(k as f64).exp();
         tail += term;
-        if k as f64 > mean && term < tail * 1e-17 {
+        // (A first term too small for an f64 is 0: then so is every later one past the mean.)
+        if k as f64 > mean && (term == 0.0 || term < tail * 1e-17) {
             break;
         }
     }

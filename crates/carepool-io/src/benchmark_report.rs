@@ -189,7 +189,10 @@ fn funnel(funnel: &Funnel) -> FunnelChart {
     let (title, volume_label) = match funnel.measure {
         "cost_per_case" => ("Cost per case against peers (case-mix adjusted)", "claims"),
         "length_of_stay" => ("Length of stay against peers (case-mix adjusted)", "stays"),
-        "costliest_mix" => ("Claims of the costliest line against peers", "claims"),
+        "costliest_mix" => (
+            "Claims of the costliest line against peers",
+            "precision: (expected / standard error)²",
+        ),
         "exempt_charged" => (
             "Exempt members charged a co-payment",
             "exempt members' claims",

@@ -39,7 +39,7 @@ const KNOWN: [&str; 7] = [
         ("warn_after" = Option<u32>, Query, description = "Months in a row outside the band that raise an early warning, 1 to 12 [default: 3]"),
     ),
     responses(
-        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions`, and `early_warning` (as `GET /api/warnings` answers, every run kept) (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
+        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions`, and `early_warning` (as `GET /api/warnings` answers, with the latest run of each line and measure, open or ended) (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
         (status = 422, description = "A parameter is wrong, or names a scheme, location or facility that does not exist or is out of the caller's scope (`field` names it)", body = ErrorBody),
     ))]
 pub async fn indicators(

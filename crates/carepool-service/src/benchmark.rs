@@ -171,7 +171,6 @@ impl Registry {
                 c::ADMISSION_DATE.id(),
                 c::DISCHARGE_DATE.id(),
                 c::CLAIMED.id(),
-                c::COPAY_COLLECTED.id(),
                 c::STATUS.id(),
                 c::REASONS.id(),
             ],
@@ -196,7 +195,6 @@ impl Registry {
                 .map_err(|_| corrupt("no status"))?;
             let claimed =
                 (read.value(&row, c::CLAIMED).as_money()).ok_or_else(|| corrupt("no amounts"))?;
-            let copay = read.value(&row, c::COPAY_COLLECTED).as_money();
             let reasons: Vec<ReasonCode> = (read.value(&row, c::REASONS).as_text())
                 .unwrap_or_default()
                 .split(';')
@@ -207,8 +205,8 @@ impl Registry {
                 Some(specialty) => format!("{category} {specialty}"),
                 None => category.clone(),
             };
-            let exempt = reasons.contains(&ReasonCode::Exempt)
-                || reasons.contains(&ReasonCode::ExemptCharged);
+            let charged = reasons.contains(&ReasonCode::ExemptCharged);
+            let exempt = charged || reasons.contains(&ReasonCode::Exempt);
             claims.push(Read {
                 facility: text(c::PROVIDER_ID),
                 member: text(c::MEMBER_ID),
@@ -222,9 +220,9 @@ impl Registry {
                 rejected: status == ClaimStatus::Rejected,
                 duplicate: reasons.contains(&ReasonCode::DuplicateClaim),
                 exempt,
-                exempt_charged: exempt
-                    && (reasons.contains(&ReasonCode::ExemptCharged)
-                        || copay.is_some_and(|c| c.minor() > 0)),
+                // Adjudication's flag: more collected than the official share from a member
+                // exempt in one of the claim's categories.
+                exempt_charged: charged,
             });
             Ok(())
         })

@@ -10,7 +10,7 @@ use crate::{Registry, Scope, ServiceError, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
     ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
-    Watch, WatchClaim, WatchSettings, WatchTally,
+    Watch, WatchClaim, WatchSettings, WatchTally, reported_shares,
 };
 use carepool_actuarial::{
     BuildError, ClaimDates, Measure, Period as Origin, ReserveError, ReserveStudy,
@@ -627,32 +627,6 @@ fn base_table_line(read: &Projection, row: &[Value], line: &mut String) {
         line.push(' ');
         line.push_str(specialty);
     }
-}
-
-/// The share of each month's claims reported by `valuation`: the reserving engine's chain
-/// ladder on claim counts by month of care and month reported, one over the factor from the
-/// month's development to ultimate; none where it cannot be estimated.
-pub fn reported_shares(
-    claims: &[ClaimDates],
-    months: &[Period],
-    valuation: NaiveDate,
-) -> Vec<Option<f64>> {
-    let study = chain_ladder();
-    let Ok(reserve) = study.fit_claims(claims, Origin::Month, Measure::Count, valuation) else {
-        return vec![None; months.len()];
-    };
-    months
-        .iter()
-        .map(|month| {
-            let lag = (valuation.year() - month.start.year()) * 12 + valuation.month0() as i32
-                - month.start.month0() as i32;
-            match reserve.to_ultimate.get(usize::try_from(lag).ok()?) {
-                Some(&factor) => (factor.is_finite() && factor >= 1.0).then(|| 1.0 / factor),
-                // Older than any claim's development: all in.
-                None => Some(1.0),
-            }
-        })
-        .collect()
 }
 
 /// A stored claim as the indicators see it.

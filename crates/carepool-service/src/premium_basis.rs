@@ -74,6 +74,9 @@ impl Registry {
             other => invalid("assumptions", other.to_string()),
         })?;
         let effective_from = assumptions.projection.start;
+        // A start in another century would stand before every later basis for ever.
+        carepool_core::dates::check_plausible("projection.start", effective_from)
+            .map_err(ServiceError::field)?;
         let text = serde_json::to_string(&assumptions).expect("assumptions serialise");
         let stored = self.stored_bases(scheme).await?;
         if let Some(same_day) = stored.iter().find(|b| b.effective_from == effective_from) {

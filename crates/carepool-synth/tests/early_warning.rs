@@ -3,17 +3,16 @@
 //! over 24 months in at least 95% of seeds"). Each scheme's premium basis is its first year's
 //! experience, counted here apart from the watch; the watch then counts the next months as the
 //! indicators do on the database (cover spans, claims the checks would pass, completion by the
-//! reserving engine's chain ladder on counts).
+//! chain ladder on counts).
 
 use carepool_actuarial::ClaimDates;
 use carepool_actuarial::experience::{CoverPeriod, Span, cover_spans};
 use carepool_actuarial::indicators::{
     Expected, ExpectedLine, FamilyFacts, MemberFacts, TOTAL, Watch, WatchClaim, WatchSettings,
-    WatchTally,
+    WatchTally, reported_shares,
 };
 use carepool_core::dates::days_in_year;
 use carepool_core::registry::Sex;
-use carepool_service::indicators::reported_shares;
 use carepool_service::reserving::claim_dates;
 use carepool_synth::config::{AgeRelativity, Behaviour, DurationStep, Factor};
 use carepool_synth::{ClaimKind, Drift, Generator, Options, SynthConfig};

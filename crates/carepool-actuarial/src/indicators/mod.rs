@@ -12,7 +12,9 @@ mod watch;
 
 pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
-pub use watch::{Expected, ExpectedLine, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally};
+pub use watch::{
+    Expected, ExpectedLine, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally, reported_shares,
+};
 
 use carepool_core::Money;
 use carepool_core::monitoring::{ArrearsAge, Period, Step};

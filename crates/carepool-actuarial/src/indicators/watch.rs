@@ -5,6 +5,7 @@
 
 use super::tally::{FamilyFacts, member_years};
 use super::warning::{Check, Warning, mean_band, normal_quantile, poisson_band, warning};
+use crate::ClaimDates;
 use carepool_core::Money;
 use carepool_core::monitoring::{Period, Step, periods};
 use chrono::{Datelike, NaiveDate};
@@ -302,7 +303,7 @@ impl WatchTally {
         alpha: f64,
     ) -> Option<Check> {
         let exposure = self.exposure[i];
-        if exposure <= 0.0 || reported_share < LEAST_REPORTED {
+        if exposure <= 0.0 || reported_share < LEAST_REPORTED || !incidence.is_finite() {
             return None;
         }
         let (low, high) = poisson_band(incidence * exposure * reported_share, alpha);
@@ -319,7 +320,7 @@ impl WatchTally {
     /// An average (cost per claim, members per family) against its band: `z` standard errors
     /// from the spread observed among the month's values.
     fn average_check(&self, i: usize, values: Moments, expected: f64, z: f64) -> Option<Check> {
-        if values.n < FEWEST_FOR_AN_AVERAGE {
+        if values.n < FEWEST_FOR_AN_AVERAGE || !expected.is_finite() {
             return None;
         }
         let (low, high) = mean_band(expected, values.spread(), values.n, z);
@@ -331,6 +332,62 @@ impl WatchTally {
             high,
         })
     }
+}
+
+/// The share of each of `months`' claims reported by `valuation`: the chain ladder's
+/// volume-weighted development factors on the claim counts by month of care and month reported
+/// (every claim known by then, of any month), one over their product from the month's
+/// development to the last one observed. A development no claim had reached (a column of
+/// nothing, as when facilities send each month's claims after it ends) leaves the months that
+/// must grow through it unknown, not the others; a month older than any claim is all in.
+pub fn reported_shares(
+    claims: &[ClaimDates],
+    months: &[Period],
+    valuation: NaiveDate,
+) -> Vec<Option<f64>> {
+    let index = |date: NaiveDate| i64::from(date.year()) * 12 + i64::from(date.month0());
+    let last = index(valuation);
+    let known = claims.iter().filter(|c| c.reported <= valuation);
+    let Some(first) = known.clone().map(|c| index(c.incurred)).min() else {
+        return vec![None; months.len()];
+    };
+    let origins = (last - first + 1) as usize;
+    // Claims by origin and development, made cumulative along each origin.
+    let mut counts = vec![vec![0.0f64; origins]; origins];
+    for claim in known {
+        let origin = (index(claim.incurred) - first) as usize;
+        let lag = (index(claim.reported) - index(claim.incurred)).max(0) as usize;
+        if origin + lag < origins {
+            counts[origin][lag] += 1.0;
+        }
+    }
+    for row in &mut counts {
+        for lag in 1..origins {
+            row[lag] += row[lag - 1];
+        }
+    }
+    // The factor from each development to the next, over the origins that have both.
+    let factors: Vec<Option<f64>> = (0..origins.saturating_sub(1))
+        .map(|lag| {
+            let (mut from, mut to) = (0.0, 0.0);
+            for (origin, row) in counts.iter().enumerate() {
+                if origin + lag + 1 < origins {
+                    from += row[lag];
+                    to += row[lag + 1];
+                }
+            }
+            (from > 0.0).then(|| to / from)
+        })
+        .collect();
+    months
+        .iter()
+        .map(|month| {
+            let lag = usize::try_from(last - index(month.start)).ok()?;
+            (factors.get(lag..).unwrap_or(&[]).iter())
+                .try_fold(1.0, |to_ultimate, factor| Some(to_ultimate * (*factor)?))
+                .map(|to_ultimate| 1.0 / to_ultimate)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -403,6 +460,59 @@ mod tests {
         }];
         family(&mut tally, &[member(&pending)]);
         tally
+    }
+
+    fn dated(incurred: &str, reported: &str) -> ClaimDates {
+        ClaimDates {
+            incurred: day(incurred),
+            reported: day(reported),
+            paid: None,
+            amount: 1.0,
+        }
+    }
+
+    fn months(from: &str, to: &str) -> Vec<Period> {
+        periods(day(from), day(to), Step::Month)
+    }
+
+    #[test]
+    fn reported_shares_by_chain_ladder_on_counts() {
+        // January: 2 claims reported in January, 2 more in February; February: 3 in February.
+        let claims = [
+            dated("2025-01-05", "2025-01-20"),
+            dated("2025-01-10", "2025-01-30"),
+            dated("2025-01-12", "2025-02-03"),
+            dated("2025-01-20", "2025-02-10"),
+            dated("2025-02-02", "2025-02-12"),
+            dated("2025-02-10", "2025-02-20"),
+            dated("2025-02-11", "2025-02-27"),
+            // Reported after the valuation: unknown.
+            dated("2025-02-20", "2025-03-02"),
+        ];
+        let watched = months("2024-12-01", "2025-02-28");
+        let shares = reported_shares(&claims, &watched, day("2025-02-28"));
+        // The factor from the first month to the second is 4 / 2 (January alone has both):
+        // February is half in; January, at its last development, all in; December, before
+        // any claim, all in.
+        assert_eq!(shares, [Some(1.0), Some(1.0), Some(0.5)]);
+        assert_eq!(reported_shares(&[], &watched, day("2025-02-28")), [None; 3]);
+    }
+
+    #[test]
+    fn a_development_no_claim_reached_leaves_only_the_months_that_grow_through_it_unknown() {
+        // Every claim sent the month after its care: nothing at development 0.
+        let claims = [
+            dated("2025-01-05", "2025-02-03"),
+            dated("2025-01-10", "2025-02-05"),
+            dated("2025-02-05", "2025-03-03"),
+            dated("2025-02-08", "2025-03-04"),
+            dated("2025-03-01", "2025-04-02"),
+        ];
+        let watched = months("2025-01-01", "2025-04-30");
+        let shares = reported_shares(&claims, &watched, day("2025-04-30"));
+        // April (development 0) must grow from nothing: unknown. March and earlier are past it:
+        // February to March is 2 -> 2, January 2 -> 2.
+        assert_eq!(shares, [Some(1.0), Some(1.0), Some(1.0), None]);
     }
 
     #[test]

@@ -469,3 +469,148 @@ pub async fn provider_benchmark_on_the_live_database(h: Harness) {
     let (status, _) = h.call_as(Role::ClaimsOfficer, "GET", path, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// The example mutual's generator settings with nothing that moves its rates but enrolment: no
+/// exits or deaths, every relativity 1, no age limit on a line, no duration effect, no planted
+/// behaviour, every contribution paid on time (a suspension's claims would be refused while its
+/// members still count).
+fn steady_mutual() -> carepool_synth::SynthConfig {
+    use carepool_synth::config::{AgeRelativity, Behaviour, DurationStep, Factor};
+    let text = std::fs::read_to_string(crate::support::example("mutual/synth.toml")).unwrap();
+    let mut config: carepool_synth::SynthConfig = toml::from_str(&text).unwrap();
+    let defaults = carepool_synth::SynthConfig::default();
+    config.growth.initial_share = defaults.growth.initial_share;
+    config.growth.monthly_growth = defaults.growth.monthly_growth;
+    config.growth.exits_per_year = 0.0;
+    for band in &mut config.growth.mortality {
+        band.per_1000 = 0.0;
+    }
+    let flat = Factor {
+        incidence: 1.0,
+        cost: 1.0,
+    };
+    config.relativities.age = vec![AgeRelativity {
+        from_age: 0,
+        incidence: 1.0,
+        cost: 1.0,
+    }];
+    config.relativities.female = flat;
+    config.relativities.urban = flat;
+    config.duration = vec![DurationStep {
+        from_month: 0,
+        factor: 1.0,
+    }];
+    for row in &mut config.calibration {
+        row.min_age = None;
+        row.max_age = None;
+    }
+    config.behaviour = Behaviour::honest();
+    config.delays.late_contribution_share = 0.0;
+    config.delays.unpaid_contribution_share = 0.0;
+    config
+}
+
+/// On a synthetic mutual loaded and judged in the database, the indicators agree with the
+/// generator's settings within their sampling error: the incidence of the months whose claims
+/// are all in, the share of members pending, and each month's growth from its enrolment
+/// cohorts.
+pub async fn indicators_agree_with_the_generator(h: Harness) {
+    use carepool_service::indicators::IndicatorOptions;
+    let scheme =
+        carepool_io::read_scheme_file(&crate::support::example("mutual/scheme.toml")).unwrap();
+    let config = steady_mutual();
+    let day = |text: &str| -> chrono::NaiveDate { text.parse().unwrap() };
+    let families = 3_000u64;
+    let options = carepool_synth::Options {
+        families,
+        from: day("2025-01-01"),
+        to: day("2026-06-30"),
+        seed: 11,
+    };
+    let data = tempfile::tempdir().unwrap();
+    carepool_synth::write_csv(&config, &scheme, options, data.path(), &|_| {}).unwrap();
+    carepool_io::load_directory(
+        &h.registry,
+        scheme,
+        data.path(),
+        std::sync::Arc::new(|_, _| {}),
+    )
+    .await
+    .unwrap();
+    h.registry
+        .adjudicate_received(options.to, &|_| {})
+        .await
+        .unwrap();
+    let asked = IndicatorOptions {
+        from: Some(options.from),
+        to: Some(options.to),
+        ..IndicatorOptions::default()
+    };
+    let today = h.registry.today();
+    let found = h
+        .registry
+        .indicators(&asked, &carepool_service::Scope::National, today)
+        .await
+        .unwrap()
+        .indicators;
+    let within = |what: &str, estimate: f64, truth: f64, error: f64| {
+        let distance = (estimate - truth).abs() / error;
+        println!("{what}: {estimate:.4} against {truth:.4} ({distance:.2} standard errors)");
+        assert!(distance < 4.0, "{what}: {estimate} against {truth}");
+    };
+
+    // Incidence over the first half of 2025, whose claims had a year to come in.
+    let settled = &found.periods[..6];
+    let claims: u64 = settled.iter().map(|p| p.claims.incurred).sum();
+    let exposure: f64 = settled.iter().map(|p| p.membership.exposure).sum();
+    let truth: f64 = config
+        .calibration
+        .iter()
+        .map(|r| r.incidence_per_1000)
+        .sum();
+    within(
+        "incidence per 1,000",
+        1000.0 * claims as f64 / exposure,
+        truth,
+        1000.0 * (claims as f64).sqrt() / exposure,
+    );
+
+    // Each member is registered pending at the generator's share, once and for all.
+    let last = found.periods.last().unwrap();
+    let registered = (last.membership.members + last.membership.pending) as f64;
+    let pending = config.population.pending_share;
+    within(
+        "pending share",
+        last.membership.pending as f64 / registered,
+        pending,
+        (pending * (1.0 - pending) / registered).sqrt(),
+    );
+
+    // Families enrol on the first day at `initial_share`, the others in monthly cohorts each
+    // `monthly_growth` larger; every family's members at the same active share. A month's
+    // growth is the families that joined in it over those in before.
+    let growth = &config.growth;
+    let months = found.periods.len();
+    let weights: Vec<f64> = (0..months)
+        .map(|m| (1.0 + growth.monthly_growth).powi(m as i32))
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let enrolled = |m: usize| {
+        growth.initial_share
+            + (1.0 - growth.initial_share) * weights[..=m].iter().sum::<f64>() / total
+    };
+    let size = config.population.mean_family_size;
+    for m in 1..months {
+        let joined = enrolled(m) - enrolled(m - 1);
+        let before = found.periods[m - 1].membership.members as f64;
+        // The members joining: a binomial count of families times their sizes (1 + Poisson).
+        let size_squared = (size - 1.0) + size * size;
+        let error = (families as f64 * joined * size_squared * (1.0 - pending)).sqrt() / before;
+        within(
+            &format!("growth of {}", found.periods[m].period.start),
+            found.periods[m].membership.growth_ratio.unwrap(),
+            joined / enrolled(m - 1),
+            error,
+        );
+    }
+}

@@ -68,8 +68,8 @@ use hardening::{
     text_a_database_cannot_keep_is_refused_where_it_comes_in,
 };
 use indicators::{
-    an_early_warning_on_the_live_database, indicators_on_the_live_database,
-    provider_benchmark_on_the_live_database,
+    an_early_warning_on_the_live_database, indicators_agree_with_the_generator,
+    indicators_on_the_live_database, provider_benchmark_on_the_live_database,
 };
 use pages::{
     a_district_officer_finds_nothing_of_another_district,
@@ -95,6 +95,12 @@ use store::{
     the_migrations_make_the_declared_tables, write_runs_take_turns,
 };
 use story::registry_story;
+
+/// A statistical check of the counting, not of a backend: on SQLite only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_indicators_agree_with_the_generator() {
+    indicators_agree_with_the_generator(support::Harness::sqlite().await).await;
+}
 
 /// Only SQLite judges a batch ahead of its lock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
