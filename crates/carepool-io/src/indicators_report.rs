@@ -264,6 +264,16 @@ fn early_warning_table(early_warning: &EarlyWarning) -> ReportTable {
     )
 }
 
+/// A measure of the early warning as a sentence names it.
+fn measure_name(measure: &str) -> &str {
+    match measure {
+        "incidence_per_1000" => "Incidence per 1,000",
+        "average_cost" => "Average cost",
+        "family_size" => "Family size",
+        other => other,
+    }
+}
+
 fn side(side: Side) -> &'static str {
     match side {
         Side::Above => "above",
@@ -296,7 +306,7 @@ fn early_warnings(early_warning: &EarlyWarning) -> Vec<Sentence> {
                 ),
                 format!(
                     "{} of {}: {} its band for {} months from {}; last month {} against {} expected (band {} to {}).",
-                    warning.measure,
+                    measure_name(warning.measure),
                     warning.line,
                     side(warning.side),
                     warning.months.len(),
@@ -459,7 +469,7 @@ mod tests {
         assert_eq!(report.warnings.len(), 1);
         assert_eq!(
             report.warnings[0].text,
-            "incidence_per_1000 of total: above its band for 2 months from 2025-04; last month 1812.35 against 1500.00 expected (band 1400.00 to 1600.00)."
+            "Incidence per 1,000 of total: above its band for 2 months from 2025-04; last month 1812.35 against 1500.00 expected (band 1400.00 to 1600.00)."
         );
         assert!(report.notes.is_empty());
     }

@@ -805,7 +805,11 @@ note-projection-level = The level premium averages the contract years' premiums 
 note-projection-range = A premium is never the answer alone: the stress tests give its range.
 note-costing-cost = Cost = people covered x cost per covered person of each benefit (its first-year average, moved by the population's mix and by medical prices: general inflation and the medical excess).
 note-costing-gap = The financing gap is the cost less the revenue stated.
-note-early-warning = { $measure } of { $line }: { $side } its band for { $months } months from { $from }; last month { $observed } against { $expected } expected (band { $low } to { $high }).
+note-early-warning = { $measure ->
+    [incidence_per_1000] Incidence per 1,000
+    [average_cost] Average cost
+   *[family_size] Family size
+} of { $line }: { $side } its band for { $months } months from { $from }; last month { $observed } against { $expected } expected (band { $low } to { $high }).
 note-early-warning-not-watched = { $why ->
     [no_premium_basis] No early warning: the scheme has no premium basis (carepool premium-basis register).
     [one_facility] No early warning: one facility's claims say nothing of the premium.

@@ -854,7 +854,11 @@ note-projection-level = La prime nivelée est la moyenne des primes des années 
 note-projection-range = Une prime n'est jamais la réponse à elle seule : les tests de résistance en donnent la fourchette.
 note-costing-cost = Coût = personnes couvertes x coût par personne couverte de chaque prestation (sa moyenne de la première année, modifiée par la composition de la population et par les prix médicaux : inflation générale et surcroît d'inflation médicale).
 note-costing-gap = Le déficit de financement est le coût moins les recettes indiquées.
-note-early-warning = { $measure } de { $line } : { $side ->
+note-early-warning = { $measure ->
+    [incidence_per_1000] Incidence pour 1 000
+    [average_cost] Coût moyen
+   *[family_size] Taille des familles
+} de { $line } : { $side ->
     [above] au-dessus de
    *[below] au-dessous de
 } sa bande pendant { $months } mois depuis { $from } ; dernier mois { $observed } pour { $expected } attendu (bande de { $low } à { $high }).
