@@ -6,14 +6,14 @@
 use crate::audit::Change;
 use crate::projection::{ProjectionFile, ProjectionRunError};
 use crate::{Registry, ServiceError};
-use carepool_actuarial::indicators::{Expected, ExpectedLine};
+use carepool_actuarial::indicators::Expected;
 use carepool_actuarial::projection::ProjectedYear;
 use carepool_core::monitoring::Period;
 use carepool_core::registry::FieldError;
 use carepool_schema::Record;
 use carepool_schema::scheme_tables::{PREMIUM_BASES, PremiumBasisRow, premium_bases};
 use carepool_store::{ListQuery, Write};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// A premium basis as registered.
@@ -166,33 +166,11 @@ fn projected_years(file: &ProjectionFile) -> Result<Vec<ProjectedYear>, Projecti
     Ok(projection.years)
 }
 
-/// What the bases expect of each month: the latest basis in force on its first day, in the
-/// projection year the month falls in; none for a month before the first basis or after the
-/// projection of the latest one.
+/// What the bases expect of each month (`carepool_actuarial::indicators::expected_by_month`),
+/// each basis projected as its premium was priced.
 pub fn expected_by_month(bases: &[PremiumBasis], months: &[Period]) -> Vec<Option<Expected>> {
     let projected: Vec<(NaiveDate, Vec<ProjectedYear>)> = (bases.iter())
         .filter_map(|b| Some((b.effective_from, projected_years(&b.assumptions).ok()?)))
         .collect();
-    months
-        .iter()
-        .map(|month| {
-            let (from, years) = projected
-                .iter()
-                .rev()
-                .find(|(from, _)| *from <= month.start)?;
-            let elapsed = (month.start.year() - from.year()) * 12 + month.start.month0() as i32
-                - from.month0() as i32;
-            let year = years.get(usize::try_from(elapsed / 12).ok()?)?;
-            Some(Expected {
-                lines: (year.lines.iter())
-                    .map(|line| ExpectedLine {
-                        name: line.name.clone(),
-                        incidence: line.incidence,
-                        average_cost: line.average_cost,
-                    })
-                    .collect(),
-                family_size: year.members / year.families,
-            })
-        })
-        .collect()
+    carepool_actuarial::indicators::expected_by_month(&projected, months)
 }

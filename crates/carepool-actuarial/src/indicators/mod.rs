@@ -13,7 +13,8 @@ mod watch;
 pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
 pub use watch::{
-    Expected, ExpectedLine, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally, reported_shares,
+    Expected, ExpectedLine, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally, expected_by_month,
+    reported_shares,
 };
 
 use carepool_core::Money;

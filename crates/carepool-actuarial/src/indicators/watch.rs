@@ -6,6 +6,7 @@
 use super::tally::{FamilyFacts, member_years};
 use super::warning::{Check, Warning, mean_band, normal_quantile, poisson_band, warning};
 use crate::ClaimDates;
+use crate::projection::ProjectedYear;
 use carepool_core::Money;
 use carepool_core::monitoring::{Period, Step, periods};
 use chrono::{Datelike, NaiveDate};
@@ -334,6 +335,39 @@ impl WatchTally {
     }
 }
 
+/// What premium bases expect of each month: the latest basis in force on its first day (the
+/// bases as their first days and projected years, oldest first), in the projection year the
+/// month falls in; none for a month before the first basis or after the projection of the
+/// latest one in force.
+pub fn expected_by_month(
+    bases: &[(NaiveDate, Vec<ProjectedYear>)],
+    months: &[Period],
+) -> Vec<Option<Expected>> {
+    months
+        .iter()
+        .map(|month| {
+            let (from, years) = bases.iter().rev().find(|(from, _)| *from <= month.start)?;
+            // Whole months from the basis's first day to the month's.
+            let mut elapsed = (month.start.year() - from.year()) * 12 + month.start.month0() as i32
+                - from.month0() as i32;
+            if month.start.day() < from.day() {
+                elapsed -= 1;
+            }
+            let year = years.get(usize::try_from(elapsed / 12).ok()?)?;
+            Some(Expected {
+                lines: (year.lines.iter())
+                    .map(|line| ExpectedLine {
+                        name: line.name.clone(),
+                        incidence: line.incidence,
+                        average_cost: line.average_cost,
+                    })
+                    .collect(),
+                family_size: year.members / year.families,
+            })
+        })
+        .collect()
+}
+
 /// The share of each of `months`' claims reported by `valuation`: the chain ladder's
 /// volume-weighted development factors on the claim counts by month of care and month reported
 /// (every claim known by then, of any month), one over their product from the month's
@@ -396,6 +430,7 @@ mod tests {
     use crate::experience::Span;
     use crate::indicators::MemberFacts;
     use crate::indicators::warning::Side;
+    use crate::projection::ProjectedLine;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
@@ -473,6 +508,51 @@ mod tests {
 
     fn months(from: &str, to: &str) -> Vec<Period> {
         periods(day(from), day(to), Step::Month)
+    }
+
+    /// A projection year whose one line has `incidence`, of 1,000 members in 250 families.
+    fn year(number: usize, incidence: f64) -> ProjectedYear {
+        ProjectedYear {
+            year: number,
+            lines: vec![ProjectedLine {
+                name: "medical".into(),
+                incidence,
+                average_cost: 100.0,
+                risk_cost: 100.0 * incidence,
+            }],
+            risk_cost_per_member: 100.0 * incidence,
+            risk_cost_per_family: 400.0 * incidence,
+            expense_share: 0.0,
+            premium_per_member: 100.0 * incidence,
+            premium_per_family: 400.0 * incidence,
+            members: 1_000.0,
+            families: 250.0,
+        }
+    }
+
+    #[test]
+    fn each_month_expects_the_latest_basis_in_force_in_its_projection_year() {
+        let bases = [
+            (day("2025-01-01"), vec![year(1, 1.0), year(2, 2.0)]),
+            (day("2026-07-15"), vec![year(1, 3.0)]),
+        ];
+        let watched = months("2024-12-01", "2027-08-31");
+        let expected = expected_by_month(&bases, &watched);
+        let incidence = |month: &str| {
+            let at = watched.iter().position(|m| m.start == day(month)).unwrap();
+            expected[at].as_ref().map(|e| e.lines[0].incidence)
+        };
+        // Before the first basis: nothing; its first and second years.
+        assert_eq!(incidence("2024-12-01"), None);
+        assert_eq!(incidence("2025-12-01"), Some(1.0));
+        assert_eq!(incidence("2026-01-01"), Some(2.0));
+        // July 2026 began before the second basis: still the first; August the second's.
+        assert_eq!(incidence("2026-07-01"), Some(2.0));
+        assert_eq!(incidence("2026-08-01"), Some(3.0));
+        // The second's one year ends on 14 July 2027: none after, not the first's again.
+        assert_eq!(incidence("2027-07-01"), Some(3.0));
+        assert_eq!(incidence("2027-08-01"), None);
+        assert_eq!(expected[1].as_ref().unwrap().family_size, 4.0);
     }
 
     #[test]
