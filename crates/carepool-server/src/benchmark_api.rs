@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::STUDIES;
-use crate::{StudyTurns, date_param_opt, json, only_known};
+use crate::{StudyTurns, date_param_opt, only_known};
 use axum::Json;
 use axum::extract::{Query, State};
 use carepool_service::Registry;
@@ -49,11 +49,13 @@ pub async fn benchmark(
         to: date_param_opt(&params, "to")?,
         district: params.get("district").cloned(),
     };
-    let scope = caller.scope(&registry).await?;
-    let today = registry.today();
-    let registry = registry.clone();
-    let report = studies
-        .run(async move { registry.benchmark_providers(&options, &scope, today).await })
-        .await?;
-    Ok(Json(json(&report)?))
+    studies
+        .run_in_scope(
+            &caller,
+            &registry,
+            move |registry, scope, today| async move {
+                registry.benchmark_providers(&options, &scope, today).await
+            },
+        )
+        .await
 }

@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::STUDIES;
-use crate::{StudyTurns, date_param_opt, json, only_known};
+use crate::{StudyTurns, date_param_opt, only_known};
 use axum::Json;
 use axum::extract::{Query, State};
 use carepool_service::Registry;
@@ -54,13 +54,15 @@ pub async fn indicators(
         "not a parameter of the indicators; parameters",
     )?;
     let options = indicator_options(&params)?;
-    let scope = caller.scope(&registry).await?;
-    let today = registry.today();
-    let registry = registry.clone();
-    let report = studies
-        .run(async move { registry.indicators(&options, &scope, today).await })
-        .await?;
-    Ok(Json(json(&report)?))
+    studies
+        .run_in_scope(
+            &caller,
+            &registry,
+            move |registry, scope, today| async move {
+                registry.indicators(&options, &scope, today).await
+            },
+        )
+        .await
 }
 
 /// The options the parameters give (those a route does not take are refused before).

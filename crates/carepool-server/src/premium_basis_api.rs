@@ -48,13 +48,15 @@ pub async fn warnings(
     )?;
     // `from`, `by` and `provider` were refused above.
     let options = indicator_options(&params)?;
-    let scope = caller.scope(&registry).await?;
-    let today = registry.today();
-    let registry = registry.clone();
-    let open = studies
-        .run(async move { registry.open_warnings(&options, &scope, today).await })
-        .await?;
-    Ok(Json(json(&open)?))
+    studies
+        .run_in_scope(
+            &caller,
+            &registry,
+            move |registry, scope, today| async move {
+                registry.open_warnings(&options, &scope, today).await
+            },
+        )
+        .await
 }
 
 /// A scheme's premium bases, oldest first

@@ -3,9 +3,15 @@
 //! share the cores. Each has a time budget: past it the caller is answered 422, and the study's
 //! turn is given back only when its work has ended, so that abandoned studies never pile up.
 
+use crate::auth::Caller;
 use crate::error::ApiError;
+use axum::Json;
 use carepool_core::words::{Figure, Words};
 use carepool_service::ServiceError;
+use carepool_service::{Registry, Scope};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Value as JsonValue;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,5 +69,24 @@ impl StudyTurns {
             Ok(Err(failed)) => Err(ApiError::internal(failed)),
             Ok(Ok(done)) => done.map_err(ApiError::from),
         }
+    }
+
+    /// Runs `study` in its turn on the registry, within what `caller` may see, as of today;
+    /// its result as the JSON answered.
+    pub(crate) async fn run_in_scope<T, Study, Work>(
+        &self,
+        caller: &Caller,
+        registry: &Registry,
+        study: Study,
+    ) -> Result<Json<JsonValue>, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        Study: FnOnce(Registry, Scope, NaiveDate) -> Work,
+        Work: Future<Output = Result<T, ServiceError>> + Send + 'static,
+    {
+        let scope = caller.scope(registry).await?;
+        let today = registry.today();
+        let found = self.run(study(registry.clone(), scope, today)).await?;
+        Ok(Json(crate::json(&found)?))
     }
 }
