@@ -3,10 +3,11 @@
 //! cover, what fell due from them and what they paid, then their claims, and the reserve's
 //! IBNR at each period's end.
 
+use crate::background::Background;
 use crate::options::one_of;
 use crate::premium_basis::{PremiumBasis, expected_by_month};
 use crate::reserving::{ReserveOptions, claim_dates};
-use crate::{Registry, Scope, ServiceError, typed};
+use crate::{Key, Query, Registry, Scope, ServiceError, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
     ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
@@ -32,7 +33,7 @@ use carepool_schema::{Col, Projection, Record, Value};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use foldhash::{HashMap as FastMap, HashSet as FastSet};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 /// The most reporting periods one call may ask for: twenty years by month.
 pub const MAX_PERIODS: usize = 240;
@@ -177,9 +178,13 @@ impl EarlyWarning {
 /// How many families are read with their members, cover and contributions at once.
 const FAMILIES_AT_ONCE: usize = 5_000;
 
+/// How many slices of families are read while one is counted: the database's work and the
+/// counting each keep a core busy, and a national registry is still never held whole.
+const SLICES_READ_AHEAD: usize = 2;
+
 /// A family and what the registry holds on it, gathered before its indicators are counted.
-struct FamilyData<'a> {
-    family: &'a Family,
+struct FamilyData {
+    family: Family,
     members: Vec<Member>,
     coverage: Vec<Coverage>,
     contributions: Vec<Contribution>,
@@ -395,9 +400,9 @@ impl Registry {
         Ok(selection)
     }
 
-    /// Reads the families of the selection, then a slice of them at a time with their members,
-    /// cover and contributions, and adds each to the tally: a national registry is never held
-    /// whole. Returns the families counted.
+    /// Reads the families of the selection a page at a time, with their members, cover and
+    /// contributions (a few pages read while one is counted), and adds each to the tally: a
+    /// national registry is never held whole. Returns the families counted.
     async fn add_families(
         &self,
         tally: &mut IndicatorTally,
@@ -406,72 +411,105 @@ impl Registry {
         selection: &Scope,
         to: NaiveDate,
     ) -> Result<FastSet<String>, ServiceError> {
-        let filter: Vec<(usize, Value)> = (options.scheme.iter())
-            .map(|s| families::SCHEME.equals(s))
-            .collect();
-        let mut selected: Vec<Family> = Vec::new();
-        self.stream_records::<Family>(&filter, |family| {
-            if selection.holds(&family.location_code) {
-                selected.push(family);
-            }
-            Ok(())
-        })
-        .await?;
-        let mut versions: HashMap<String, Vec<SchemeDefinition>> = HashMap::new();
-        for family in &selected {
-            if !versions.contains_key(&family.scheme) {
-                let loaded = self.scheme_versions(&family.scheme).await?;
-                versions.insert(family.scheme.clone(), loaded);
-            }
+        let mut page = Query::<Family>::page(0, FAMILIES_AT_ONCE as u64);
+        if let Some(scheme) = &options.scheme {
+            page = page.only(families::SCHEME, scheme)?;
         }
+        let mut more_pages = true;
+        let mut versions: HashMap<String, Vec<SchemeDefinition>> = HashMap::new();
         // An open cover runs past the last day asked, so that it never ends in a period.
         let horizon = to + Days::new(1);
         let mut counted = FastSet::default();
-        for slice in selected.chunks(FAMILIES_AT_ONCE) {
-            let ids: Vec<String> = slice.iter().map(|f| f.id.clone()).collect();
-            let members: Vec<Member> = self.typed_where_in(members::FAMILY_ID, &ids).await?;
-            let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
-            let coverage: Vec<Coverage> = self
-                .typed_where_in(coverage::MEMBER_ID, &member_ids)
-                .await?;
-            let contributions: Vec<Contribution> =
-                self.typed_where_in(contributions::FAMILY_ID, &ids).await?;
-            let mut data: Vec<FamilyData> = slice
-                .iter()
-                .map(|family| FamilyData {
-                    family,
-                    members: Vec::new(),
-                    coverage: Vec::new(),
-                    contributions: Vec::new(),
-                })
-                .collect();
-            let at: FastMap<&str, usize> = (ids.iter().enumerate())
-                .map(|(i, id)| (id.as_str(), i))
-                .collect();
-            let mut member_at: FastMap<String, usize> = FastMap::default();
-            for member in members {
-                if let Some(&i) = at.get(member.family_id.as_str()) {
-                    member_at.insert(member.id.clone(), i);
-                    data[i].members.push(member);
+        let mut reading = VecDeque::new();
+        loop {
+            while more_pages && reading.len() <= SLICES_READ_AHEAD {
+                let families = self.list(&page).await?;
+                more_pages = families.len() == FAMILIES_AT_ONCE;
+                if let Some(last) = families.last() {
+                    page = page.after(&Key::of(last));
+                }
+                let slice: Vec<Family> = (families.into_iter())
+                    .filter(|family| selection.holds(&family.location_code))
+                    .collect();
+                for family in &slice {
+                    if !versions.contains_key(&family.scheme) {
+                        let loaded = self.scheme_versions(&family.scheme).await?;
+                        versions.insert(family.scheme.clone(), loaded);
+                    }
+                }
+                if !slice.is_empty() {
+                    reading.push_back(Background::spawn(self.clone().family_data(slice)));
                 }
             }
-            for cover in coverage {
-                if let Some(&i) = member_at.get(&cover.member_id) {
-                    data[i].coverage.push(cover);
-                }
-            }
-            for paid in contributions {
-                if let Some(&i) = at.get(paid.family_id.as_str()) {
-                    data[i].contributions.push(paid);
-                }
-            }
-            for family_data in &data {
+            let Some(next) = reading.pop_front() else {
+                break;
+            };
+            for family_data in next.finish().await? {
                 let scheme = &family_data.family.scheme;
-                add_family(tally, watch, family_data, &versions[scheme], to, horizon);
+                add_family(tally, watch, &family_data, &versions[scheme], to, horizon);
+                counted.insert(family_data.family.id);
             }
-            counted.extend(ids);
         }
         Ok(counted)
+    }
+
+    /// The members, cover and contributions of a slice of families, each with its family.
+    async fn family_data(self, slice: Vec<Family>) -> Result<Vec<FamilyData>, ServiceError> {
+        // Sorted by family below: the database need not sort them.
+        let ids: Vec<String> = slice.iter().map(|f| f.id.clone()).collect();
+        let members: Vec<Member> = self
+            .typed_where_in_any_order(members::FAMILY_ID, &ids)
+            .await?;
+        let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+        let coverage: Vec<Coverage> = self
+            .typed_where_in_any_order(coverage::MEMBER_ID, &member_ids)
+            .await?;
+        let contributions: Vec<Contribution> = self
+            .typed_where_in_any_order(contributions::FAMILY_ID, &ids)
+            .await?;
+        let at: FastMap<&str, usize> = (ids.iter().enumerate())
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut data: Vec<FamilyData> = slice
+            .into_iter()
+            .map(|family| FamilyData {
+                family,
+                members: Vec::new(),
+                coverage: Vec::new(),
+                contributions: Vec::new(),
+            })
+            .collect();
+        let family_at: Vec<Option<usize>> = (members.iter())
+            .map(|member| at.get(member.family_id.as_str()).copied())
+            .collect();
+        let member_at: FastMap<&str, usize> = (members.iter().zip(&family_at))
+            .filter_map(|(member, &i)| Some((member.id.as_str(), i?)))
+            .collect();
+        for cover in coverage {
+            if let Some(&i) = member_at.get(cover.member_id.as_str()) {
+                data[i].coverage.push(cover);
+            }
+        }
+        drop(member_at);
+        for (member, i) in members.into_iter().zip(family_at) {
+            if let Some(i) = i {
+                data[i].members.push(member);
+            }
+        }
+        for paid in contributions {
+            if let Some(&i) = at.get(paid.family_id.as_str()) {
+                data[i].contributions.push(paid);
+            }
+        }
+        // Each family's records in key order, as every backend keeps them.
+        for family in &mut data {
+            family.members.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+            (family.coverage).sort_unstable_by(|a, b| {
+                (&a.member_id, a.start_date).cmp(&(&b.member_id, b.start_date))
+            });
+            (family.contributions).sort_unstable_by(|a, b| a.receipt.cmp(&b.receipt));
+        }
+        Ok(data)
     }
 
     /// Adds the claims of the families counted (and, with a provider, only that facility's) to
@@ -549,7 +587,7 @@ fn add_family(
     to: NaiveDate,
     horizon: NaiveDate,
 ) {
-    let family = data.family;
+    let family = &data.family;
     let grace_days = version_in_force(versions, to)
         .or(versions.first())
         .map_or(0, |v| v.coverage.grace_days);

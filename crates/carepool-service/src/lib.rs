@@ -4,6 +4,7 @@
 //! checked for one is checked for the other.
 
 pub mod audit;
+mod background;
 pub mod benchmark;
 pub mod claims;
 mod clock;
@@ -164,6 +165,20 @@ impl Registry {
         let rows = self
             .store
             .rows_where_in(table, table.index_of(column.id()), values)
+            .await?;
+        rows.iter().map(|r| typed(r)).collect()
+    }
+
+    /// As [`Registry::typed_where_in`], in whatever order the database finds them.
+    pub(crate) async fn typed_where_in_any_order<R: Record, T>(
+        &self,
+        column: Col<T>,
+        values: &[String],
+    ) -> Result<Vec<R>, ServiceError> {
+        let table = R::table();
+        let rows = self
+            .store
+            .rows_where_in_any_order(table, table.index_of(column.id()), values)
             .await?;
         rows.iter().map(|r| typed(r)).collect()
     }

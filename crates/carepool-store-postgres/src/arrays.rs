@@ -91,8 +91,9 @@ pub(crate) async fn select_where_in(
         columns,
         column,
         values,
+        in_key_order,
     } = *read;
-    let sql = POSTGRES.rows_where_in_list(table, columns, column);
+    let sql = POSTGRES.rows_where_in_list(table, columns, column, in_key_order);
     // PostgreSQL's text holds no NUL, so a value with one matches no stored row; sent, it would
     // fail the statement (a claim's member id sent with a NUL would answer 500, not "unknown").
     let storable: Vec<String>;
@@ -143,6 +144,33 @@ pub(crate) async fn select_projected(
     rows.iter()
         .map(|r| read_columns(columns.iter().map(|&i| &table.columns[i]), r))
         .collect()
+}
+
+/// As [`select_projected`], handing each row to `each` as it arrives: a table of millions of
+/// rows is never held whole.
+pub(crate) async fn select_projected_each(
+    conn: &mut Connection,
+    table: &'static Table,
+    columns: &[usize],
+    filters: &[(usize, Value)],
+    each: &mut (dyn FnMut(Row) + Send),
+) -> Result<(), StoreError> {
+    use futures_util::TryStreamExt;
+    let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
+    let sql = POSTGRES.project(table, columns, &filter_columns);
+    let mut rows = filters
+        .iter()
+        .fold(query(&sql), |q, (c, value)| {
+            bind(q, value, table.columns[*c].ty)
+        })
+        .fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await.map_err(StoreError::internal)? {
+        each(read_columns(
+            columns.iter().map(|&i| &table.columns[i]),
+            &row,
+        )?);
+    }
+    Ok(())
 }
 
 /// Locks the families' rows until the transaction ends, in key order so that two writers never

@@ -104,6 +104,16 @@ impl SqlxBackend for PostgresStore {
         arrays::select_projected(conn, table, columns, filters).await
     }
 
+    async fn select_projected_each(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        each: &mut (dyn FnMut(Row) + Send),
+    ) -> Result<(), StoreError> {
+        arrays::select_projected_each(conn, table, columns, filters, each).await
+    }
+
     async fn lock_families(conn: &mut PgConnection, ids: &[String]) -> Result<(), StoreError> {
         arrays::lock_families(conn, ids).await
     }

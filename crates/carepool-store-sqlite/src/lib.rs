@@ -187,6 +187,16 @@ impl SqlxBackend for SqliteStore {
         direct::select_projected(conn, table, columns, filters).await
     }
 
+    async fn select_projected_each(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        each: &mut (dyn FnMut(Row) + Send),
+    ) -> Result<(), StoreError> {
+        direct::select_projected_each(conn, table, columns, filters, each).await
+    }
+
     /// `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
     /// transaction ends: there are no rows to lock.
     async fn lock_families(_: &mut SqliteConnection, _: &[String]) -> Result<(), StoreError> {

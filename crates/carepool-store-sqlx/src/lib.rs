@@ -10,13 +10,14 @@ use carepool_schema::{Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};
 
 /// A read of rows by the values of a column: `columns` of the rows of `table` whose text
-/// `column` holds one of `values`, in key order.
+/// `column` holds one of `values`, in key order or in any.
 #[derive(Debug, Clone, Copy)]
 pub struct WhereIn<'a> {
     pub table: &'static Table,
     pub columns: &'a [usize],
     pub column: usize,
     pub values: &'a [String],
+    pub in_key_order: bool,
 }
 
 /// What a backend brings to the shared body of [`sqlx_store!`]: its database, its dialect, and
@@ -57,6 +58,15 @@ pub trait SqlxBackend: Send + Sync + 'static {
         columns: &[usize],
         filters: &[(usize, Value)],
     ) -> Result<Vec<Row>, StoreError>;
+
+    /// As [`SqlxBackend::select_projected`], handing each row to `each` as it is read.
+    async fn select_projected_each(
+        conn: &mut <Self::Db as sqlx::Database>::Connection,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        each: &mut (dyn FnMut(Row) + Send),
+    ) -> Result<(), StoreError>;
 
     /// Locks the families against other writers until the transaction ends.
     async fn lock_families(

@@ -255,16 +255,26 @@ impl Dialect {
     /// `columns` of the rows whose `column` holds one of the values bound as one list (see
     /// [`Dialect::in_bound_list`]), in key order: one statement whatever their number, so that it
     /// can be prepared once.
-    pub fn rows_where_in_list(self, table: &Table, columns: &[usize], column: usize) -> String {
+    pub fn rows_where_in_list(
+        self,
+        table: &Table,
+        columns: &[usize],
+        column: usize,
+        in_key_order: bool,
+    ) -> String {
         let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
-        format!(
-            "SELECT {} FROM {} WHERE {} {} ORDER BY {}",
+        let mut sql = format!(
+            "SELECT {} FROM {} WHERE {} {}",
             names.join(", "),
             table.name,
             table.columns[column].name,
             self.in_bound_list,
-            Self::key_columns(table).join(", ")
-        )
+        );
+        if in_key_order {
+            write!(sql, " ORDER BY {}", Self::key_columns(table).join(", "))
+                .expect("write to String");
+        }
+        sql
     }
 
     /// Locks a whole table against other writers (readers go on).

@@ -15,7 +15,7 @@
 /// `read_columns(columns, row)` (a row read by the columns' types: the backend's row codec)
 /// and `write_error(table, error)` (the database's refusals as messages about the table's
 /// rows, in carepool's words). The
-/// calling crate depends on `sqlx` (with `chrono`), `chrono`, `futures-util` and `async-trait`.
+/// calling crate depends on `sqlx` (with `chrono`), `chrono` and `async-trait`.
 #[macro_export]
 macro_rules! sqlx_store {
     ($store:ident) => {
@@ -229,6 +229,7 @@ macro_rules! sqlx_store {
                         columns,
                         column: *column,
                         values,
+                        in_key_order: true,
                     }),
                     ::carepool_store::Read::List { .. } => None,
                 })
@@ -458,6 +459,28 @@ macro_rules! sqlx_store {
                     columns: &every_column(table),
                     column,
                     values,
+                    in_key_order: true,
+                })
+                .await
+            }
+
+            async fn rows_where_in_any_order(
+                &self,
+                table: &'static ::carepool_schema::Table,
+                column: usize,
+                values: &[String],
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(::carepool_store::StoreError::internal)?;
+                select_where_in_one(&mut *conn, $crate::WhereIn {
+                    table,
+                    columns: &every_column(table),
+                    column,
+                    values,
+                    in_key_order: false,
                 })
                 .await
             }
@@ -505,25 +528,15 @@ macro_rules! sqlx_store {
                 filters: &[(usize, ::carepool_schema::Value)],
                 each: &mut (dyn FnMut(::carepool_schema::Row) + Send),
             ) -> Result<(), ::carepool_store::StoreError> {
-                use ::futures_util::TryStreamExt;
-                let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-                let sql = DIALECT.project(table, columns, &filter_columns);
-                let query = filters.iter().fold(
-                    ::sqlx::query(::sqlx::AssertSqlSafe(sql)),
-                    |q, (c, value)| bind(q, value, table.columns[*c].ty),
-                );
-                let mut rows = query.fetch(&self.pool);
-                while let Some(row) = rows
-                    .try_next()
+                let mut conn = self
+                    .pool
+                    .acquire()
                     .await
-                    .map_err(::carepool_store::StoreError::internal)?
-                {
-                    each(read_columns(
-                        columns.iter().map(|&i| &table.columns[i]),
-                        &row,
-                    )?);
-                }
-                Ok(())
+                    .map_err(::carepool_store::StoreError::internal)?;
+                <$store as $crate::SqlxBackend>::select_projected_each(
+                    &mut *conn, table, columns, filters, each,
+                )
+                .await
             }
 
             async fn existing_keys(
@@ -542,6 +555,7 @@ macro_rules! sqlx_store {
                     columns: &[key],
                     column: key,
                     values: keys,
+                    in_key_order: false,
                 })
                 .await?
                     .into_iter()

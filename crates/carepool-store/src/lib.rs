@@ -407,6 +407,18 @@ pub trait Store: Send + Sync {
         values: &[String],
     ) -> Result<Vec<Row>, StoreError>;
 
+    /// As [`Store::rows_where_in`], in whatever order the database finds them: cheaper where the
+    /// caller groups the rows itself (on SQLite, sorting a slice of a national registry by key
+    /// took three times as long as finding it).
+    async fn rows_where_in_any_order(
+        &self,
+        table: &'static Table,
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.rows_where_in(table, column, values).await
+    }
+
     /// Reads and writes in one transaction that holds `lock` from before the reads until the
     /// commit, so that what `decide` reads cannot change before its writes land: two writers for
     /// the same family run one after the other. If `decide` or any write fails, nothing is written.

@@ -58,6 +58,12 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         awkward,
         "every value, in key order"
     );
+    let mut any_order = store
+        .rows_where_in_any_order(&FAMILIES, families::ID.index(), &ids)
+        .await
+        .unwrap();
+    any_order.sort_by_key(|row| families::ID.value(row).as_text().map(str::to_string));
+    assert_eq!(any_order, awkward, "the same rows, in whatever order");
     assert_eq!(
         store
             .project(

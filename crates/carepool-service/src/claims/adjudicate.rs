@@ -6,6 +6,7 @@
 use super::context::{self, Loaded, Loader, RegistryRows, claimants};
 use super::records_from_rows;
 use crate::audit::Change;
+use crate::background::{Background, joined};
 use crate::error::ServiceError;
 use crate::{Registry, unique};
 use carepool_core::Money;
@@ -153,11 +154,7 @@ impl Registry {
     /// Starts reading the registry rows for a batch of queued claims.
     fn read_ahead(&self, batch: &[Queued]) -> Background<RegistryRows> {
         let (members, providers) = claimants(batch.iter().map(|q| (&q.member_id, &q.provider_id)));
-        Background(tokio::spawn(RegistryRows::read(
-            self.clone(),
-            members,
-            providers,
-        )))
+        Background::spawn(RegistryRows::read(self.clone(), members, providers))
     }
 
     /// Starts making a batch ready for its lock: its registry rows resolved by `loader` (handed
@@ -173,7 +170,7 @@ impl Registry {
         let registry = self.clone();
         let stored: Vec<String> = batch.iter().map(|q| q.id.clone()).collect();
         let member_ids = unique(batch.iter().map(|q| q.member_id.clone()));
-        Background(tokio::spawn(async move {
+        Background::spawn(async move {
             let loaded = loader.resolve(registry_rows.finish().await?).await?;
             let family_ids = unique(loaded.families.keys().cloned());
             let history = HistoryReads::new(member_ids, family_ids.clone());
@@ -204,7 +201,7 @@ impl Registry {
                 prepared.ahead = Some(ahead?);
             }
             Ok((loader, prepared))
-        }))
+        })
     }
 
     /// Rows read outside any lock, as a locked write would read them.
@@ -382,30 +379,6 @@ impl Prepared {
             judged_under_lock
         };
         Ok(judged.ok_or_else(never_decided)?.report)
-    }
-}
-
-/// Work running on another task; stopped if dropped unfinished (when the run fails before it
-/// is needed).
-struct Background<T>(tokio::task::JoinHandle<Result<T, ServiceError>>);
-
-impl<T> Background<T> {
-    async fn finish(mut self) -> Result<T, ServiceError> {
-        (&mut self.0).await.map_err(joined)?
-    }
-}
-
-/// A task that did not finish: its panic goes on here; a cancelled one is an error.
-fn joined(failed: tokio::task::JoinError) -> ServiceError {
-    match failed.try_into_panic() {
-        Ok(panic) => std::panic::resume_unwind(panic),
-        Err(cancelled) => ServiceError::Store(StoreError::internal(cancelled)),
-    }
-}
-
-impl<T> Drop for Background<T> {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
