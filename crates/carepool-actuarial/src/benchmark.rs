@@ -20,8 +20,9 @@ pub struct Case<'a> {
     pub category: &'a str,
     pub age_band: u8,
     pub woman: bool,
-    /// The member, for claims per member.
-    pub member: &'a str,
+    /// The member, for claims per member: any number the caller gives each member, the same
+    /// for all of a member's claims (a national scheme's member ids are not held as text).
+    pub member: u32,
     /// What the facility claimed, in currency units.
     pub claimed: f64,
     /// Nights claimed, for a stay.
@@ -223,7 +224,7 @@ type Cell = (u32, u8, bool);
 #[derive(Debug, Clone, Default)]
 struct Counted {
     claims: u64,
-    members: std::collections::HashSet<u32>,
+    members: foldhash::HashSet<u32>,
     cost: HashMap<Cell, Skewed>,
     stay: HashMap<Cell, Skewed>,
     /// Cases by category and line, for the mix.
@@ -271,10 +272,9 @@ impl BenchmarkTally {
         };
         let line = self.name(case.line);
         let category = self.name(case.category);
-        let member = self.name(case.member);
         let counted = &mut self.counted[at];
         counted.claims += 1;
-        counted.members.insert(member);
+        counted.members.insert(case.member);
         counted.duplicates.add(case.duplicate);
         counted.rejections.add(case.rejected);
         if case.exempt {

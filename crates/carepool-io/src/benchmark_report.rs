@@ -236,7 +236,7 @@ mod tests {
                     category: "surgical",
                     age_band: 3,
                     woman: k % 2 == 0,
-                    member: &format!("M{i}-{k}"),
+                    member: i * 20 + k,
                     claimed: 1_000.0 + 10.0 * f64::from(k),
                     stay_days: Some(2 + (k % 3)),
                     rejected: false,

@@ -13,6 +13,7 @@ use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIMS, claims as c};
 use carepool_schema::tables::{locations, members};
 use chrono::{Datelike, Months, NaiveDate};
+use compact_str::CompactString;
 use foldhash::HashMap as FastMap;
 use serde::{Deserialize, Serialize};
 
@@ -46,12 +47,13 @@ pub struct BenchmarkReport {
     pub benchmark: Benchmark,
 }
 
-/// A claim read, before its member's age and sex are known.
+/// A claim read, before its member's age and sex are known: its texts by number, as a
+/// national scheme's year of claims is held (see [`ClaimsRead`]).
 struct Read {
-    facility: String,
-    member: String,
-    line: String,
-    category: String,
+    facility: u32,
+    member: u32,
+    line: u32,
+    category: u32,
     incurred: NaiveDate,
     claimed: f64,
     stay_days: Option<u32>,
@@ -59,6 +61,38 @@ struct Read {
     duplicate: bool,
     exempt: bool,
     exempt_charged: bool,
+}
+
+/// The claims of a span of care, the facilities' codes and lines' names they number, and the
+/// members' ids.
+struct ClaimsRead {
+    claims: Vec<Read>,
+    names: Vec<CompactString>,
+    members: Vec<CompactString>,
+}
+
+/// Texts numbered in the order first met, each held once.
+#[derive(Default)]
+struct Numbering(FastMap<CompactString, u32>);
+
+impl Numbering {
+    fn number(&mut self, text: &str) -> u32 {
+        if let Some(&number) = self.0.get(text) {
+            return number;
+        }
+        let number = self.0.len() as u32;
+        self.0.insert(CompactString::from(text), number);
+        number
+    }
+
+    /// The texts, each at its number.
+    fn into_texts(self) -> Vec<CompactString> {
+        let mut texts = vec![CompactString::default(); self.0.len()];
+        for (text, number) in self.0 {
+            texts[number as usize] = text;
+        }
+        texts
+    }
 }
 
 impl BenchmarkOptions {
@@ -115,20 +149,21 @@ impl Registry {
             Ok(())
         })
         .await?;
-        let claims = self.benchmark_claims(from, to).await?;
-        let ages = self.ages_and_sexes(&claims).await?;
-        for claim in &claims {
-            let Some(&(birth_date, sex)) = ages.get(claim.member.as_str()) else {
+        let read = self.benchmark_claims(from, to).await?;
+        let ages = self.ages_and_sexes(&read.members).await?;
+        let name = |number: u32| read.names[number as usize].as_str();
+        for claim in &read.claims {
+            let Some((birth_date, sex)) = ages[claim.member as usize] else {
                 continue;
             };
             let age = age_on(birth_date, claim.incurred);
             tally.add_case(&Case {
-                facility: &claim.facility,
-                line: &claim.line,
-                category: &claim.category,
+                facility: name(claim.facility),
+                line: name(claim.line),
+                category: name(claim.category),
                 age_band: AGE_BANDS.iter().rposition(|&from| age >= from).unwrap_or(0) as u8,
                 woman: sex == Sex::Female,
-                member: &claim.member,
+                member: claim.member,
                 claimed: claim.claimed,
                 stay_days: claim.stay_days,
                 rejected: claim.rejected,
@@ -158,7 +193,7 @@ impl Registry {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<Read>, ServiceError> {
+    ) -> Result<ClaimsRead, ServiceError> {
         let read = Projection::new(
             &CLAIMS,
             &[
@@ -176,6 +211,9 @@ impl Registry {
             ],
         );
         let mut claims = Vec::new();
+        let mut names = Numbering::default();
+        let mut members = Numbering::default();
+        let mut line = String::new();
         self.each_row(&read, &[], |row| {
             let Some(incurred) = read.value(&row, c::INCURRED_DATE).as_date() else {
                 return Ok(());
@@ -189,7 +227,7 @@ impl Registry {
                     read.text(&row, c::ID).unwrap_or_default()
                 ))
             };
-            let text = |column| read.text(&row, column).unwrap_or_default().to_string();
+            let text = |column| read.text(&row, column).unwrap_or_default();
             let status: ClaimStatus = read
                 .read(&row, c::STATUS)
                 .map_err(|_| corrupt("no status"))?;
@@ -201,17 +239,19 @@ impl Registry {
                 .filter_map(ReasonCode::parse)
                 .collect();
             let category = text(c::CLINICAL_CATEGORY);
-            let line = match read.text(&row, c::SPECIALTY) {
-                Some(specialty) => format!("{category} {specialty}"),
-                None => category.clone(),
-            };
+            line.clear();
+            line.push_str(category);
+            if let Some(specialty) = read.text(&row, c::SPECIALTY) {
+                line.push(' ');
+                line.push_str(specialty);
+            }
             let charged = reasons.contains(&ReasonCode::ExemptCharged);
             let exempt = charged || reasons.contains(&ReasonCode::Exempt);
             claims.push(Read {
-                facility: text(c::PROVIDER_ID),
-                member: text(c::MEMBER_ID),
-                line,
-                category,
+                facility: names.number(text(c::PROVIDER_ID)),
+                member: members.number(text(c::MEMBER_ID)),
+                line: names.number(&line),
+                category: names.number(category),
                 incurred,
                 claimed: claimed.minor() as f64 / 100.0,
                 stay_days: (read.value(&row, c::ADMISSION_DATE).as_date())
@@ -227,22 +267,31 @@ impl Registry {
             Ok(())
         })
         .await?;
-        Ok(claims)
+        Ok(ClaimsRead {
+            claims,
+            names: names.into_texts(),
+            members: members.into_texts(),
+        })
     }
 
-    /// The birth date and sex of each claim's member, read a slice at a time.
+    /// The birth date and sex of each member, at the member's number; none for a member the
+    /// registry does not know. Read a slice at a time.
     async fn ages_and_sexes(
         &self,
-        claims: &[Read],
-    ) -> Result<FastMap<String, (NaiveDate, Sex)>, ServiceError> {
-        let mut ids: Vec<String> = claims.iter().map(|c| c.member.clone()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut found = FastMap::default();
-        for slice in ids.chunks(MEMBERS_AT_ONCE) {
-            let members: Vec<Member> = self.typed_where_in(members::ID, slice).await?;
+        ids: &[CompactString],
+    ) -> Result<Vec<Option<(NaiveDate, Sex)>>, ServiceError> {
+        let mut found = vec![None; ids.len()];
+        for (slice_at, slice) in ids.chunks(MEMBERS_AT_ONCE).enumerate() {
+            let first = slice_at * MEMBERS_AT_ONCE;
+            let wanted: Vec<String> = slice.iter().map(|id| id.to_string()).collect();
+            let number: FastMap<&str, usize> = (wanted.iter().enumerate())
+                .map(|(at, id)| (id.as_str(), first + at))
+                .collect();
+            let members: Vec<Member> = self.typed_where_in_any_order(members::ID, &wanted).await?;
             for member in members {
-                found.insert(member.id, (member.birth_date, member.sex));
+                if let Some(&at) = number.get(member.id.as_str()) {
+                    found[at] = Some((member.birth_date, member.sex));
+                }
             }
         }
         Ok(found)

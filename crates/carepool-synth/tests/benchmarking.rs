@@ -95,8 +95,11 @@ fn benchmark(seed: u64) -> (Benchmark, Vec<String>, Vec<Habits>) {
         tally.add_facility(&provider.code, provider.level.as_str());
     }
     let poor_below = scheme.exemptions.poor_poverty_score_max;
+    let mut members_before = 0;
     for index in 0..FAMILIES {
         let family = generator.family(index);
+        let first_member = members_before;
+        members_before += family.members.len() as u32;
         let exempt = (family.family.poverty_score)
             .zip(poor_below)
             .is_some_and(|(score, max)| score <= max);
@@ -127,7 +130,7 @@ fn benchmark(seed: u64) -> (Benchmark, Vec<String>, Vec<Habits>) {
                 category: &claim.clinical_category,
                 age_band: band,
                 woman: member.sex == Sex::Female,
-                member: &member.id,
+                member: first_member + at as u32,
                 claimed: claim.claimed().minor() as f64 / 100.0,
                 stay_days: (claim.admission_date)
                     .zip(claim.discharge_date)

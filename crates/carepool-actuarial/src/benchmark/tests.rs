@@ -7,7 +7,7 @@ fn case<'a>(facility: &'a str, line: &'a str, claimed: f64) -> Case<'a> {
         category: line.split(' ').next().unwrap(),
         age_band: 1,
         woman: false,
-        member: "M1",
+        member: 1,
         claimed,
         stay_days: None,
         rejected: false,
@@ -220,10 +220,10 @@ fn stays_and_claims_per_member() {
         case.stay_days = Some(days);
         tally.add_case(&case);
     };
-    stay("A", "M1", 6);
-    stay("A", "M1", 6);
+    stay("A", 1, 6);
+    stay("A", 1, 6);
     for (facility, days) in [("B", 2), ("B", 2), ("B", 4), ("C", 4), ("C", 4)] {
-        stay(facility, "M2", days);
+        stay(facility, 2, days);
     }
     let benchmark = tally.finish(0.05);
     let a = &benchmark.facilities[0];
