@@ -31,8 +31,19 @@ pub(crate) async fn upsert_rows(
         written += chunk.len() as u64;
         progress(written);
     }
+    if rows.len() >= ANALYZED_AFTER_ROWS {
+        query(&format!("ANALYZE {}", table.name))
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::internal)?;
+    }
     Ok(())
 }
+
+/// How many rows written at once are followed by `ANALYZE` of their table, in the same
+/// transaction: a lookup planned on a table's statistics from before a national registry was
+/// imported into it (a scan of ten million members for each slice of ids) ran for hours.
+const ANALYZED_AFTER_ROWS: usize = 10_000;
 
 /// Inserts new rows, many per statement; a key taken fails the write.
 pub(crate) async fn insert_rows(
