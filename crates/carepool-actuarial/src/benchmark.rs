@@ -8,7 +8,9 @@
 //! facilities the flags are mostly true.
 
 use serde::Serialize;
-use std::collections::HashMap;
+// Ordered maps: the costs' floating-point sums are added in the same order on every run, so
+// that the same claims give the same figures to the last bit (hash maps' seeds vary by process).
+use std::collections::BTreeMap;
 
 /// One claim as the benchmarking sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,10 +227,10 @@ type Cell = (u32, u8, bool);
 struct Counted {
     claims: u64,
     members: foldhash::HashSet<u32>,
-    cost: HashMap<Cell, Skewed>,
-    stay: HashMap<Cell, Skewed>,
+    cost: BTreeMap<Cell, Skewed>,
+    stay: BTreeMap<Cell, Skewed>,
     /// Cases by category and line, for the mix.
-    lines: HashMap<(u32, u32), u64>,
+    lines: BTreeMap<(u32, u32), u64>,
     exempt: Rate,
     duplicates: Rate,
     rejections: Rate,
@@ -237,9 +239,9 @@ struct Counted {
 /// The claims counted so far, facility by facility.
 #[derive(Debug, Clone, Default)]
 pub struct BenchmarkTally {
-    names: HashMap<String, u32>,
+    names: BTreeMap<String, u32>,
     name_list: Vec<String>,
-    facilities: HashMap<String, usize>,
+    facilities: BTreeMap<String, usize>,
     levels: Vec<String>,
     counted: Vec<Counted>,
 }
@@ -373,8 +375,8 @@ impl BenchmarkTally {
     /// Also each facility's precision on it, (expected / standard error)^2, for its funnel.
     #[allow(clippy::type_complexity)]
     fn mix(&self) -> (Vec<Option<Test>>, Vec<Vec<MixLine>>, Vec<Option<f64>>) {
-        let mut by_level: HashMap<&str, HashMap<(u32, u32), u64>> = HashMap::new();
-        let mut costs: HashMap<(&str, u32), Sums> = HashMap::new();
+        let mut by_level: BTreeMap<&str, BTreeMap<(u32, u32), u64>> = BTreeMap::new();
+        let mut costs: BTreeMap<(&str, u32), Sums> = BTreeMap::new();
         for (counted, level) in self.counted.iter().zip(&self.levels) {
             let level_lines = by_level.entry(level).or_default();
             for (&key, &cases) in &counted.lines {
@@ -393,7 +395,7 @@ impl BenchmarkTally {
                 .get(&(level, line))
                 .map_or(f64::NEG_INFINITY, |sums| sums.mean())
         };
-        let mut costliest: HashMap<(&str, u32), u32> = HashMap::new();
+        let mut costliest: BTreeMap<(&str, u32), u32> = BTreeMap::new();
         for (level, lines) in &by_level {
             for &(category, line) in lines.keys() {
                 let best = costliest.entry((*level, category)).or_insert(line);
@@ -417,7 +419,7 @@ impl BenchmarkTally {
             let mut mix = Vec::new();
             for category in categories {
                 let top = costliest[&(level.as_str(), category)];
-                let in_category = |lines: &HashMap<(u32, u32), u64>| -> (u64, u64) {
+                let in_category = |lines: &BTreeMap<(u32, u32), u64>| -> (u64, u64) {
                     (lines.iter())
                         .filter(|(k, _)| k.0 == category)
                         .fold((0, 0), |(all, best), (k, &n)| {
@@ -542,9 +544,9 @@ struct Shifts {
 /// chance. Cases of a cell no other facility has are left out.
 fn standardised(
     counted: &[Counted],
-    cells: fn(&Counted) -> &HashMap<Cell, Skewed>,
+    cells: fn(&Counted) -> &BTreeMap<Cell, Skewed>,
 ) -> (Vec<Option<Test>>, Shifts) {
-    let mut all: HashMap<Cell, Skewed> = HashMap::new();
+    let mut all: BTreeMap<Cell, Skewed> = BTreeMap::new();
     for facility in counted {
         for (cell, sums) in cells(facility) {
             all.entry(*cell).or_default().add_all(*sums);
