@@ -41,8 +41,9 @@ pub(crate) async fn upsert_rows(
 }
 
 /// How many rows written at once are followed by `ANALYZE` of their table, in the same
-/// transaction: a lookup planned on a table's statistics from before a national registry was
-/// imported into it (a scan of ten million members for each slice of ids) ran for hours.
+/// transaction, so that what follows is planned on what the table now holds: loading a
+/// national registry, a lookup of 16,384 ids among the ten million members just written ran
+/// for 24 minutes before autovacuum had analysed them (docs/BENCHMARKS.md).
 const ANALYZED_AFTER_ROWS: usize = 10_000;
 
 /// Inserts new rows, many per statement; a key taken fails the write.
