@@ -161,12 +161,7 @@ impl Registry {
         column: Col<T>,
         values: &[String],
     ) -> Result<Vec<R>, ServiceError> {
-        let table = R::table();
-        let rows = self
-            .store
-            .rows_where_in(table, table.index_of(column.id()), values)
-            .await?;
-        rows.iter().map(|r| typed(r)).collect()
+        self.typed_where_in_ordered(column, values, true).await
     }
 
     /// As [`Registry::typed_where_in`], in whatever order the database finds them.
@@ -175,11 +170,25 @@ impl Registry {
         column: Col<T>,
         values: &[String],
     ) -> Result<Vec<R>, ServiceError> {
+        self.typed_where_in_ordered(column, values, false).await
+    }
+
+    async fn typed_where_in_ordered<R: Record, T>(
+        &self,
+        column: Col<T>,
+        values: &[String],
+        in_key_order: bool,
+    ) -> Result<Vec<R>, ServiceError> {
         let table = R::table();
-        let rows = self
-            .store
-            .rows_where_in_any_order(table, table.index_of(column.id()), values)
-            .await?;
+        let column = table.index_of(column.id());
+        let rows = match in_key_order {
+            true => self.store.rows_where_in(table, column, values).await?,
+            false => {
+                (self.store)
+                    .rows_where_in_any_order(table, column, values)
+                    .await?
+            }
+        };
         rows.iter().map(|r| typed(r)).collect()
     }
 

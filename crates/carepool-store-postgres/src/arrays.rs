@@ -31,20 +31,8 @@ pub(crate) async fn upsert_rows(
         written += chunk.len() as u64;
         progress(written);
     }
-    if rows.len() >= ANALYZED_AFTER_ROWS {
-        query(&format!("ANALYZE {}", table.name))
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::internal)?;
-    }
     Ok(())
 }
-
-/// How many rows written at once are followed by `ANALYZE` of their table, in the same
-/// transaction, so that what follows is planned on what the table now holds: loading a
-/// national registry, a lookup of 16,384 ids among the ten million members just written ran
-/// for 24 minutes before autovacuum had analysed them (docs/BENCHMARKS.md).
-const ANALYZED_AFTER_ROWS: usize = 10_000;
 
 /// Inserts new rows, many per statement; a key taken fails the write.
 pub(crate) async fn insert_rows(
@@ -91,7 +79,7 @@ pub(crate) async fn update_rows(
     Ok(())
 }
 
-/// `columns` of the rows whose text `column` holds one of `values`, in key order (within each slice of
+/// `columns` of the rows whose text `column` holds one of `values`, in key order if asked (within each slice of
 /// values: a long list is read a slice at a time, so that fewer rows are held twice at once,
 /// as sqlx hands them over and as rows).
 pub(crate) async fn select_where_in(
@@ -143,19 +131,9 @@ pub(crate) async fn select_projected(
     columns: &[usize],
     filters: &[(usize, Value)],
 ) -> Result<Vec<Row>, StoreError> {
-    let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-    let sql = POSTGRES.project(table, columns, &filter_columns);
-    let rows = filters
-        .iter()
-        .fold(query(&sql), |q, (c, value)| {
-            bind(q, value, table.columns[*c].ty)
-        })
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(StoreError::internal)?;
-    rows.iter()
-        .map(|r| read_columns(columns.iter().map(|&i| &table.columns[i]), r))
-        .collect()
+    let mut found = Vec::new();
+    select_projected_each(conn, table, columns, filters, &mut |row| found.push(row)).await?;
+    Ok(found)
 }
 
 /// As [`select_projected`], handing each row to `each` as it arrives: a table of millions of

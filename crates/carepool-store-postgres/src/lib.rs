@@ -49,6 +49,7 @@ pub const POSTGRES: Dialect = Dialect {
     begin_write: "BEGIN",
     row_locks: true,
     data_version: None,
+    analyze_after_bulk_writes: true,
     in_bound_list: "= ANY($1)",
 };
 

@@ -158,7 +158,7 @@ pub(crate) async fn select_where_in(
     .await
 }
 
-/// `columns` of the rows whose text `column` holds one of `values`, in key order.
+/// `columns` of the rows whose text `column` holds one of `values`, in key order if asked.
 fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> {
     let WhereIn {
         table,
@@ -191,20 +191,9 @@ pub(crate) async fn select_projected(
     columns: &[usize],
     filters: &[(usize, Value)],
 ) -> Result<Vec<Row>, StoreError> {
-    // A projection reads a whole table, or much of one.
-    with_handle(conn, Work::Long, |db| {
-        let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-        let mut statement = prepare(db, &SQLITE.project(table, columns, &filter_columns))?;
-        for (at, (_, value)) in filters.iter().enumerate() {
-            bind(&mut statement, at + 1, value)?;
-        }
-        let mut found = Vec::new();
-        while statement.next_row().map_err(StoreError::internal)? {
-            found.push(read_cells(table, columns.iter().copied(), &statement)?);
-        }
-        Ok(found)
-    })
-    .await
+    let mut found = Vec::new();
+    select_projected_each(conn, table, columns, filters, &mut |row| found.push(row)).await?;
+    Ok(found)
 }
 
 /// As [`select_projected`], handing each row to `each` as it is read: a table of millions of
@@ -272,9 +261,14 @@ fn iso_date(date: NaiveDate, digits: &mut [u8; 10]) -> Option<&str> {
 /// A date read back from its ISO 8601 text by hand, as [`iso_date`] writes it: chrono's parser
 /// showed in profiles of national-scale reads. Other spellings are left to chrono.
 fn read_date(text: &str) -> Option<NaiveDate> {
+    plain_date(text).or_else(|| text.parse().ok())
+}
+
+/// "2024-02-29": four digits, two and two.
+fn plain_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
     if !(bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-') {
-        return text.parse().ok();
+        return None;
     }
     let number = |range: std::ops::Range<usize>| {
         bytes[range].iter().try_fold(0u32, |n, &b| {
@@ -339,16 +333,19 @@ fn write_error(table: &'static Table, error: SqliteError) -> StoreError {
 mod tests {
     use super::*;
 
+    /// Dates of four-digit years, as both directions spell them.
+    const PLAIN_DATES: [&str; 5] = [
+        "2024-02-29",
+        "0999-01-05",
+        "2025-12-31",
+        "0000-01-01",
+        "9999-12-31",
+    ];
+
     #[test]
     fn dates_are_written_as_chrono_writes_them() {
         let mut digits = [0; 10];
-        for text in [
-            "2024-02-29",
-            "0999-01-05",
-            "2025-12-31",
-            "0000-01-01",
-            "9999-12-31",
-        ] {
+        for text in PLAIN_DATES {
             let date: NaiveDate = text.parse().unwrap();
             assert_eq!(iso_date(date, &mut digits), Some(text));
             assert_eq!(date.format("%Y-%m-%d").to_string(), text);
@@ -361,15 +358,8 @@ mod tests {
 
     #[test]
     fn dates_are_read_as_chrono_reads_them() {
-        for text in [
-            "2024-02-29",
-            "0999-01-05",
-            "2025-12-31",
-            "0000-01-01",
-            "9999-12-31",
-            "+10000-01-01",
-            "-0001-01-01",
-        ] {
+        let other_spellings = ["+10000-01-01", "-0001-01-01", "+202-01-01", " 202-01-01"];
+        for text in PLAIN_DATES.into_iter().chain(other_spellings) {
             let by_chrono: NaiveDate = text.parse().unwrap();
             assert_eq!(read_date(text), Some(by_chrono), "{text}");
         }

@@ -149,6 +149,8 @@ pub const SQLITE: Dialect = Dialect {
     begin_write: "BEGIN IMMEDIATE",
     row_locks: false,
     data_version: Some("PRAGMA data_version"),
+    // SQLite plans well on its own guesses; ANALYZE would read every index whole.
+    analyze_after_bulk_writes: false,
     in_bound_list: "IN (SELECT value FROM json_each(?1))",
 };
 

@@ -25,7 +25,17 @@ pub struct Dialect {
     /// "Is one of the values bound as the first parameter", as one list of text whatever their
     /// number: a JSON array on SQLite, an array on PostgreSQL.
     pub in_bound_list: &'static str,
+    /// The planner keeps statistics that a bulk write leaves stale until refreshed by hand
+    /// (PostgreSQL: autovacuum's analysis comes later, when it comes).
+    pub analyze_after_bulk_writes: bool,
 }
+
+/// How many rows one upsert writes before the planner's statistics of its table are refreshed,
+/// in the same transaction, so that what follows is planned on what the table now holds:
+/// loading a national registry into PostgreSQL, a lookup of 16,384 ids among the ten million
+/// members just written ran for 24 minutes before autovacuum had analysed them
+/// (docs/BENCHMARKS.md).
+pub const ANALYZED_AFTER_ROWS: usize = 10_000;
 
 impl Dialect {
     /// Every statement binds its values in the order the placeholders appear, so SQLite can use
@@ -253,8 +263,8 @@ impl Dialect {
     }
 
     /// `columns` of the rows whose `column` holds one of the values bound as one list (see
-    /// [`Dialect::in_bound_list`]), in key order: one statement whatever their number, so that it
-    /// can be prepared once.
+    /// [`Dialect::in_bound_list`]), in key order if asked: one statement whatever their number, so
+    /// that it can be prepared once.
     pub fn rows_where_in_list(
         self,
         table: &Table,
@@ -275,6 +285,13 @@ impl Dialect {
                 .expect("write to String");
         }
         sql
+    }
+
+    /// Refreshes the planner's statistics of a table after a bulk write, where the backend
+    /// needs it.
+    pub fn analyze(self, table: &Table) -> Option<String> {
+        self.analyze_after_bulk_writes
+            .then(|| format!("ANALYZE {}", table.name))
     }
 
     /// Locks a whole table against other writers (readers go on).

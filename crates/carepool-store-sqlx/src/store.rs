@@ -249,6 +249,29 @@ macro_rules! sqlx_store {
             Ok(::carepool_store::ReadRows::new(read))
         }
 
+        /// Every column of the rows whose text `column` holds one of `values`, on a connection
+        /// of its own.
+        async fn whole_rows_where_in(
+            pool: &::sqlx::Pool<Db>,
+            table: &'static ::carepool_schema::Table,
+            column: usize,
+            values: &[String],
+            in_key_order: bool,
+        ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+            let mut conn = pool
+                .acquire()
+                .await
+                .map_err(::carepool_store::StoreError::internal)?;
+            select_where_in_one(&mut *conn, $crate::WhereIn {
+                table,
+                columns: &every_column(table),
+                column,
+                values,
+                in_key_order,
+            })
+            .await
+        }
+
         /// The rows one read by a column's values finds.
         async fn select_where_in_one(
             conn: &mut Connection,
@@ -371,6 +394,14 @@ macro_rules! sqlx_store {
                     written += slice.len() as u64;
                     progress(written);
                 }
+                if rows.len() >= $crate::sql::ANALYZED_AFTER_ROWS
+                    && let Some(sql) = DIALECT.analyze(table)
+                {
+                    ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(::carepool_store::StoreError::internal)?;
+                }
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, then).await?;
                 tx.commit()
                     .await
@@ -449,19 +480,7 @@ macro_rules! sqlx_store {
                 column: usize,
                 values: &[String],
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
-                select_where_in_one(&mut *conn, $crate::WhereIn {
-                    table,
-                    columns: &every_column(table),
-                    column,
-                    values,
-                    in_key_order: true,
-                })
-                .await
+                whole_rows_where_in(&self.pool, table, column, values, true).await
             }
 
             async fn rows_where_in_any_order(
@@ -470,19 +489,7 @@ macro_rules! sqlx_store {
                 column: usize,
                 values: &[String],
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
-                select_where_in_one(&mut *conn, $crate::WhereIn {
-                    table,
-                    columns: &every_column(table),
-                    column,
-                    values,
-                    in_key_order: false,
-                })
-                .await
+                whole_rows_where_in(&self.pool, table, column, values, false).await
             }
 
             async fn write_locked(
