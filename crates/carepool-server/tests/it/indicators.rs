@@ -510,6 +510,47 @@ fn steady_mutual() -> carepool_synth::SynthConfig {
     config
 }
 
+/// The indicators read families a page of 5,000 at a time: with 10,000 families (the story's
+/// three, then 9,997 more in the market town, whose ids sort after), the last page is exactly
+/// full and is followed by an empty one, and asked for the fishers' village, the second page
+/// holds none of its families. Every family is counted once.
+pub async fn indicators_count_every_page_of_families(h: Harness) {
+    load_registry(&h).await;
+    let extra = 9_997;
+    let mut families = String::from("id,scheme,location_code,poverty_score,household_id\n");
+    let mut members = String::from(
+        "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since\n",
+    );
+    let mut coverage = String::from("member_id,start_date,end_date,package\n");
+    for n in 1..=extra {
+        families.push_str(&format!("G{n:05},pip,V2,30,\n"));
+        members.push_str(&format!(
+            "N{n:05},G{n:05},Member {n},head,F,1990-01-01,,,,active,2025-04-01\n"
+        ));
+        coverage.push_str(&format!("N{n:05},2025-04-01,,inpatient\n"));
+    }
+    for (kind, text) in [
+        ("families", families),
+        ("members", members),
+        ("coverage", coverage),
+    ] {
+        let file = h.write(&format!("more-{kind}.csv"), &text);
+        h.import(kind, &file).await.unwrap();
+    }
+    let (status, found) = h.call("GET", QUARTERS, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    // The story's three active members and two families with cover, and one of each more.
+    assert_eq!(each(&found, "membership", "members"), [3 + extra; 3]);
+    assert_eq!(each(&found, "membership", "families"), [2 + extra; 3]);
+    assert_eq!(each(&found, "membership", "women"), [2 + extra; 3]);
+    assert_eq!(each(&found, "membership", "pending"), [1, 1, 1]);
+    let village = format!("{QUARTERS}&district=V1");
+    let (status, found) = h.call("GET", &village, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(each(&found, "membership", "members"), [2, 2, 2]);
+    assert_eq!(each(&found, "membership", "families"), [1, 1, 1]);
+}
+
 /// On a synthetic mutual loaded and judged in the database, the indicators agree with the
 /// generator's settings within their sampling error: the incidence of the months whose claims
 /// are all in, the share of members pending, and each month's growth from its enrolment

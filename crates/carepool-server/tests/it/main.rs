@@ -69,7 +69,8 @@ use hardening::{
 };
 use indicators::{
     an_early_warning_on_the_live_database, indicators_agree_with_the_generator,
-    indicators_on_the_live_database, provider_benchmark_on_the_live_database,
+    indicators_count_every_page_of_families, indicators_on_the_live_database,
+    provider_benchmark_on_the_live_database,
 };
 use pages::{
     a_district_officer_finds_nothing_of_another_district,
@@ -131,6 +132,7 @@ on_both_backends!(
     provider_benchmark_on_the_live_database,
     experience_on_the_live_database,
     indicators_on_the_live_database,
+    indicators_count_every_page_of_families,
     projection_over_the_api,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
