@@ -528,6 +528,38 @@ fn default_calibration() -> Vec<CalibrationRow> {
 pub struct ConfigError(pub String);
 
 impl SynthConfig {
+    /// These settings with nothing that moves the claim rates over time or between members: no
+    /// exits or deaths, every relativity 1 (members still age), no age limit on a calibration
+    /// row, no duration effect, no planted behaviour. Enrolment, delays and drift stay as set:
+    /// for checks of the indicators and the early warning against the settings.
+    pub fn steady(mut self) -> SynthConfig {
+        self.growth.exits_per_year = 0.0;
+        for band in &mut self.growth.mortality {
+            band.per_1000 = 0.0;
+        }
+        let flat = Factor {
+            incidence: 1.0,
+            cost: 1.0,
+        };
+        self.relativities.age = vec![AgeRelativity {
+            from_age: 0,
+            incidence: 1.0,
+            cost: 1.0,
+        }];
+        self.relativities.female = flat;
+        self.relativities.urban = flat;
+        self.duration = vec![DurationStep {
+            from_month: 0,
+            factor: 1.0,
+        }];
+        for row in &mut self.calibration {
+            row.min_age = None;
+            row.max_age = None;
+        }
+        self.behaviour = Behaviour::honest();
+        self
+    }
+
     /// Checks the settings against themselves and against the scheme: every service of the
     /// calibration must be in the scheme's tariff at each level where the row's care is given.
     pub fn check(&self, scheme: &SchemeDefinition) -> Result<(), ConfigError> {

@@ -14,7 +14,6 @@ use carepool_actuarial::indicators::{
 use carepool_core::dates::days_in_year;
 use carepool_core::registry::Sex;
 use carepool_service::reserving::claim_dates;
-use carepool_synth::config::{AgeRelativity, Behaviour, DurationStep, Factor};
 use carepool_synth::{ClaimKind, Drift, Generator, Options, SynthConfig};
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
@@ -38,32 +37,8 @@ fn steady(drift: Drift) -> SynthConfig {
     let mut config: SynthConfig = toml::from_str(&text).unwrap();
     config.growth.initial_share = 1.0;
     config.growth.monthly_growth = 0.0;
-    config.growth.exits_per_year = 0.0;
-    for band in &mut config.growth.mortality {
-        band.per_1000 = 0.0;
-    }
-    let flat = Factor {
-        incidence: 1.0,
-        cost: 1.0,
-    };
-    config.relativities.age = vec![AgeRelativity {
-        from_age: 0,
-        incidence: 1.0,
-        cost: 1.0,
-    }];
-    config.relativities.female = flat;
-    config.relativities.urban = flat;
-    config.duration = vec![DurationStep {
-        from_month: 0,
-        factor: 1.0,
-    }];
-    for row in &mut config.calibration {
-        row.min_age = None;
-        row.max_age = None;
-    }
-    config.behaviour = Behaviour::honest();
     config.drift = drift;
-    config
+    config.steady()
 }
 
 /// One member's cover as the indicators read it from the registry.

@@ -475,39 +475,14 @@ pub async fn provider_benchmark_on_the_live_database(h: Harness) {
 /// behaviour, every contribution paid on time (a suspension's claims would be refused while its
 /// members still count).
 fn steady_mutual() -> carepool_synth::SynthConfig {
-    use carepool_synth::config::{AgeRelativity, Behaviour, DurationStep, Factor};
     let text = std::fs::read_to_string(crate::support::example("mutual/synth.toml")).unwrap();
     let mut config: carepool_synth::SynthConfig = toml::from_str(&text).unwrap();
     let defaults = carepool_synth::SynthConfig::default();
     config.growth.initial_share = defaults.growth.initial_share;
     config.growth.monthly_growth = defaults.growth.monthly_growth;
-    config.growth.exits_per_year = 0.0;
-    for band in &mut config.growth.mortality {
-        band.per_1000 = 0.0;
-    }
-    let flat = Factor {
-        incidence: 1.0,
-        cost: 1.0,
-    };
-    config.relativities.age = vec![AgeRelativity {
-        from_age: 0,
-        incidence: 1.0,
-        cost: 1.0,
-    }];
-    config.relativities.female = flat;
-    config.relativities.urban = flat;
-    config.duration = vec![DurationStep {
-        from_month: 0,
-        factor: 1.0,
-    }];
-    for row in &mut config.calibration {
-        row.min_age = None;
-        row.max_age = None;
-    }
-    config.behaviour = Behaviour::honest();
     config.delays.late_contribution_share = 0.0;
     config.delays.unpaid_contribution_share = 0.0;
-    config
+    config.steady()
 }
 
 /// The indicators read families a page of 5,000 at a time: with 10,000 families (the story's
