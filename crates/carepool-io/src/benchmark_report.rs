@@ -198,7 +198,8 @@ fn funnel(funnel: &Funnel) -> FunnelChart {
             "exempt members' claims",
         ),
         "duplicates" => ("Probable duplicates", "claims"),
-        _ => ("Claims rejected", "claims"),
+        "rejections" => ("Claims rejected", "claims"),
+        other => (other, "claims"),
     };
     FunnelChart {
         title: title.into(),

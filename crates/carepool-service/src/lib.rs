@@ -181,13 +181,12 @@ impl Registry {
     ) -> Result<Vec<R>, ServiceError> {
         let table = R::table();
         let column = table.index_of(column.id());
-        let rows = match in_key_order {
-            true => self.store.rows_where_in(table, column, values).await?,
-            false => {
-                (self.store)
-                    .rows_where_in_any_order(table, column, values)
-                    .await?
-            }
+        let rows = if in_key_order {
+            self.store.rows_where_in(table, column, values).await?
+        } else {
+            (self.store)
+                .rows_where_in_any_order(table, column, values)
+                .await?
         };
         rows.iter().map(|r| typed(r)).collect()
     }

@@ -124,20 +124,8 @@ pub(crate) async fn select_where_in(
     Ok(found)
 }
 
-/// Only `columns` of the rows that pass `filters` (equality), in key order.
-pub(crate) async fn select_projected(
-    conn: &mut Connection,
-    table: &'static Table,
-    columns: &[usize],
-    filters: &[(usize, Value)],
-) -> Result<Vec<Row>, StoreError> {
-    let mut found = Vec::new();
-    select_projected_each(conn, table, columns, filters, &mut |row| found.push(row)).await?;
-    Ok(found)
-}
-
-/// As [`select_projected`], handing each row to `each` as it arrives: a table of millions of
-/// rows is never held whole.
+/// Only `columns` of the rows that pass `filters` (equality), in key order, each handed to
+/// `each` as it is read: a table of millions of rows is never held whole.
 pub(crate) async fn select_projected_each(
     conn: &mut Connection,
     table: &'static Table,

@@ -96,15 +96,6 @@ impl SqlxBackend for PostgresStore {
         Ok(found)
     }
 
-    async fn select_projected(
-        conn: &mut PgConnection,
-        table: &'static Table,
-        columns: &[usize],
-        filters: &[(usize, Value)],
-    ) -> Result<Vec<Row>, StoreError> {
-        arrays::select_projected(conn, table, columns, filters).await
-    }
-
     async fn select_projected_each(
         conn: &mut PgConnection,
         table: &'static Table,

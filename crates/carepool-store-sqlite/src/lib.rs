@@ -180,15 +180,6 @@ impl SqlxBackend for SqliteStore {
         direct::select_where_in(conn, reads).await
     }
 
-    async fn select_projected(
-        conn: &mut SqliteConnection,
-        table: &'static Table,
-        columns: &[usize],
-        filters: &[(usize, Value)],
-    ) -> Result<Vec<Row>, StoreError> {
-        direct::select_projected(conn, table, columns, filters).await
-    }
-
     async fn select_projected_each(
         conn: &mut SqliteConnection,
         table: &'static Table,

@@ -57,7 +57,12 @@ pub trait SqlxBackend: Send + Sync + 'static {
         table: &'static Table,
         columns: &[usize],
         filters: &[(usize, Value)],
-    ) -> Result<Vec<Row>, StoreError>;
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut found = Vec::new();
+        Self::select_projected_each(conn, table, columns, filters, &mut |row| found.push(row))
+            .await?;
+        Ok(found)
+    }
 
     /// As [`SqlxBackend::select_projected`], handing each row to `each` as it is read.
     async fn select_projected_each(
