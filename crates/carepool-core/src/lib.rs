@@ -10,6 +10,7 @@ pub mod names;
 #[macro_use]
 pub mod registry;
 pub mod access;
+pub mod grievances;
 pub mod scheme;
 pub mod sign_in;
 pub mod standing;

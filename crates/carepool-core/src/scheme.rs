@@ -4,6 +4,7 @@
 //! next version's. Versions are never rewritten: a reform is a new version.
 
 use crate::claims::intake::{MAX_CLAIMED, MAX_UNIT_PRICE};
+use crate::grievances::GrievanceRules;
 use crate::money::Money;
 use crate::registry::{FacilityLevel, Payer, Sex, check_code, check_currency, check_language};
 use chrono::NaiveDate;
@@ -35,6 +36,9 @@ pub struct SchemeDefinition {
     /// Which claims go to a medical reviewer before they are paid.
     #[serde(default)]
     pub review: ReviewRules,
+    /// The grievances the scheme hears and how soon it settles them.
+    #[serde(default)]
+    pub grievances: GrievanceRules,
     pub packages: Vec<BenefitPackage>,
 }
 
@@ -578,6 +582,9 @@ impl SchemeDefinition {
                 );
             }
         }
+        for (path, message) in self.grievances.problems() {
+            fail(path, message);
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -760,6 +767,7 @@ pub(crate) mod tests {
             contributions: ContributionRules::default(),
             exemptions: ExemptionRules::default(),
             review: ReviewRules::default(),
+            grievances: GrievanceRules::default(),
             packages: vec![BenefitPackage {
                 code: "basic".into(),
                 name: "Basic".into(),
