@@ -7,6 +7,7 @@ mod config;
 mod demo_cmd;
 mod experience_cmd;
 mod explain;
+mod grievances_cmd;
 mod indicators_cmd;
 mod members_cmd;
 mod output;
@@ -92,6 +93,10 @@ enum Command {
     /// (docs/FORMATS.md).
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Grievances: file, list, show, assign, start, resolve, close, reopen
+    /// (docs/GRIEVANCES.md).
+    #[command(subcommand)]
+    Grievances(grievances_cmd::GrievancesCommand),
     /// Every version of a registry record, oldest first, with who made it and when.
     History {
         /// locations, providers, families, members, coverage, contributions, ledger or
@@ -101,11 +106,11 @@ enum Command {
         key: String,
     },
     /// Export every row of one kind as CSV or XLSX: a registry kind, or claims, claim_lines,
-    /// claim_reasons, claim_usage, payments, payment_runs.
+    /// claim_reasons, claim_usage, payments, payment_runs, grievances, grievance_steps.
     Export {
         /// What to export: a registry kind (locations, providers, families, members, coverage,
         /// contributions) or claims, claim_lines, claim_reasons, claim_usage, payments,
-        /// payment_runs.
+        /// payment_runs, grievances, grievance_steps.
         kind: String,
         /// Where to write: FILE.csv, or FILE.xlsx (one sheet, dates as dates and amounts as
         /// numbers); CSV on standard output if not given.
@@ -473,6 +478,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             }
         }
         Command::Claims(command) => claims_cmd::run(command, registry).await?,
+        Command::Grievances(command) => grievances_cmd::run(command, registry).await?,
         Command::User(command) => user_cmd::run_user(command, registry).await?,
         Command::Audit(args) => audit_cmd::run(args, registry).await?,
         Command::Token(command) => user_cmd::run_token(command, registry).await?,

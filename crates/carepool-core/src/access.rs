@@ -17,6 +17,7 @@ code_enum!(
         Actuary = "actuary",
         Auditor = "auditor",
         Facility = "facility",
+        GrievanceOfficer = "grievance_officer",
     }
 );
 
@@ -39,6 +40,9 @@ code_enum!(
         RunStudies = "run_studies",
         SetPremiumBasis = "set_premium_basis",
         ReadAudit = "read_audit",
+        FileGrievances = "file_grievances",
+        HandleGrievances = "handle_grievances",
+        ReadGrievances = "read_grievances",
     }
 );
 
@@ -52,6 +56,7 @@ impl Permission {
                 | Permission::CheckCover
                 | Permission::ReadIndicators
                 | Permission::ReadAudit
+                | Permission::ReadGrievances
         )
     }
 }
@@ -68,11 +73,30 @@ impl Role {
                 WriteNetwork,
                 ReadAudit,
             ],
-            Role::EnrolmentOfficer => &[ReadRegistry, WriteEnrolment, CheckCover],
+            Role::EnrolmentOfficer => &[
+                ReadRegistry,
+                WriteEnrolment,
+                CheckCover,
+                FileGrievances,
+                ReadGrievances,
+            ],
             Role::FinanceOfficer => &[ReadRegistry, WriteContributions, ReadClaims, PayClaims],
-            Role::ClaimsOfficer => &[ReadRegistry, ReceiveClaims, ReadClaims, CheckCover],
+            Role::ClaimsOfficer => &[
+                ReadRegistry,
+                ReceiveClaims,
+                ReadClaims,
+                CheckCover,
+                FileGrievances,
+                ReadGrievances,
+            ],
             Role::MedicalReviewer => &[ReadClaims, ReviewClaims, CheckCover],
-            Role::Manager => &[ReadRegistry, ReadClaims, CheckCover, ReadIndicators],
+            Role::Manager => &[
+                ReadRegistry,
+                ReadClaims,
+                CheckCover,
+                ReadIndicators,
+                ReadGrievances,
+            ],
             Role::Actuary => &[ReadIndicators, RunStudies, SetPremiumBasis],
             Role::Auditor => &[
                 ReadRegistry,
@@ -80,8 +104,17 @@ impl Role {
                 CheckCover,
                 ReadIndicators,
                 ReadAudit,
+                ReadGrievances,
             ],
             Role::Facility => &[SubmitOwnClaims, CheckCover],
+            Role::GrievanceOfficer => &[
+                ReadRegistry,
+                ReadClaims,
+                CheckCover,
+                FileGrievances,
+                HandleGrievances,
+                ReadGrievances,
+            ],
         }
     }
 

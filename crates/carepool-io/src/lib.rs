@@ -87,7 +87,11 @@ mod tests {
         for table in tables::ALL.into_iter().chain(claim_files) {
             check_section(&format!("### {}", table.name), table);
         }
-        for table in claim_tables::ALL {
+        let grievances = [
+            &carepool_schema::grievance_tables::GRIEVANCES,
+            &carepool_schema::grievance_tables::GRIEVANCE_STEPS,
+        ];
+        for table in claim_tables::ALL.iter().copied().chain(grievances) {
             check_section(&format!("### {} export", table.name), table);
         }
     }

@@ -2,7 +2,7 @@
 //! the Rust type of its records, so an edge that starts from a name reaches typed code by one
 //! exhaustive match ([`with_record_type!`]) instead of strings compared in many places.
 
-use crate::{Table, claim_tables, tables};
+use crate::{Table, claim_tables, grievance_tables, tables};
 
 /// A table a user may name; the registry's first, in the order they can be imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +21,12 @@ pub enum Kind {
     ClaimUsage,
     Payments,
     PaymentRuns,
+    Grievances,
+    GrievanceSteps,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Locations,
         Kind::Providers,
         Kind::Families,
@@ -39,6 +41,8 @@ impl Kind {
         Kind::ClaimUsage,
         Kind::Payments,
         Kind::PaymentRuns,
+        Kind::Grievances,
+        Kind::GrievanceSteps,
     ];
 
     pub fn table(self) -> &'static Table {
@@ -57,6 +61,8 @@ impl Kind {
             Kind::ClaimUsage => &claim_tables::CLAIM_USAGE,
             Kind::Payments => &claim_tables::PAYMENTS,
             Kind::PaymentRuns => &claim_tables::PAYMENT_RUNS,
+            Kind::Grievances => &grievance_tables::GRIEVANCES,
+            Kind::GrievanceSteps => &grievance_tables::GRIEVANCE_STEPS,
         }
     }
 
@@ -135,6 +141,14 @@ macro_rules! with_record_type {
             }
             $crate::kinds::Kind::PaymentRuns => {
                 type $R = $crate::claim_tables::PaymentRun;
+                $body
+            }
+            $crate::kinds::Kind::Grievances => {
+                type $R = $crate::grievance_tables::GrievanceRow;
+                $body
+            }
+            $crate::kinds::Kind::GrievanceSteps => {
+                type $R = $crate::grievance_tables::GrievanceStepRow;
                 $body
             }
         }

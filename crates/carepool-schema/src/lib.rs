@@ -11,6 +11,7 @@ pub mod kinds;
 mod value;
 
 pub mod claim_tables;
+pub mod grievance_tables;
 pub mod scheme_tables;
 pub mod tables;
 
@@ -19,7 +20,7 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 21] = [
+pub static STORED: [&Table; 23] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &scheme_tables::PREMIUM_BASES,
@@ -40,5 +41,7 @@ pub static STORED: [&Table; 21] = [
     &access_tables::USERS,
     &access_tables::TOKENS,
     &access_tables::SESSIONS,
+    &grievance_tables::GRIEVANCES,
+    &grievance_tables::GRIEVANCE_STEPS,
     &audit_tables::AUDIT,
 ];

@@ -37,6 +37,7 @@ role-manager = manager
 role-actuary = actuary
 role-auditor = auditor
 role-facility = facility
+role-grievance_officer = grievance officer
 
 ## Errors
 error-not-found = Not found

@@ -37,6 +37,7 @@ role-manager = gestionnaire
 role-actuary = actuaire
 role-auditor = auditeur
 role-facility = formation sanitaire
+role-grievance_officer = chargé des plaintes
 
 ## Erreurs
 error-not-found = Introuvable

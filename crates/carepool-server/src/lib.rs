@@ -12,6 +12,7 @@ mod connections;
 mod costing_api;
 mod error;
 mod experience_api;
+mod grievances_api;
 pub mod headers;
 mod indicators_api;
 mod intake;
@@ -275,7 +276,31 @@ fn api_routes() -> ApiRoutes {
             experience_api::experience,
         )
         .add(Verb::Post, "/api/project", studies, projection_api::project)
-        .add(Verb::Post, "/api/costing", studies, costing_api::costing);
+        .add(Verb::Post, "/api/costing", studies, costing_api::costing)
+        .add(
+            Verb::Post,
+            "/api/grievances",
+            Access::AnyOf(&[FileGrievances]),
+            grievances_api::file,
+        )
+        .add(
+            Verb::Get,
+            "/api/grievances",
+            Access::AnyOf(&[ReadGrievances]),
+            grievances_api::list,
+        )
+        .add(
+            Verb::Get,
+            "/api/grievances/{id}",
+            Access::AnyOf(&[ReadGrievances]),
+            grievances_api::show,
+        )
+        .add(
+            Verb::Post,
+            "/api/grievances/{id}/steps",
+            Access::AnyOf(&[HandleGrievances]),
+            grievances_api::step,
+        );
     for kind in Kind::ALL.into_iter().filter(|k| k.is_registry()) {
         let writers = Access::AnyOf(writers_of(kind));
         routes = with_record_type!(kind, R => record_routes::<R>(routes, writers));
@@ -295,7 +320,9 @@ fn writers_of(kind: Kind) -> &'static [Permission] {
         | Kind::ClaimReasons
         | Kind::ClaimUsage
         | Kind::Payments
-        | Kind::PaymentRuns => &[],
+        | Kind::PaymentRuns
+        | Kind::Grievances
+        | Kind::GrievanceSteps => &[],
     }
 }
 

@@ -32,6 +32,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseB
 pub const REGISTRY: &str = "registry";
 pub const CLAIMS: &str = "claims";
 pub const STUDIES: &str = "studies";
+pub const GRIEVANCES: &str = "grievances";
 pub const SERVICE: &str = "service";
 
 /// The operations of the handlers with fixed paths.
@@ -65,6 +66,10 @@ pub const SERVICE: &str = "service";
         experience_api::experience,
         projection_api::project,
         costing_api::costing,
+        crate::grievances_api::file,
+        crate::grievances_api::list,
+        crate::grievances_api::show,
+        crate::grievances_api::step,
     ),
     // Referred to from inside JSON schemas, where utoipa does not look.
     components(schemas(
@@ -76,6 +81,7 @@ pub const SERVICE: &str = "service";
     tags(
         (name = REGISTRY, description = "Locations, providers, families, members, coverage and contributions, and the schemes' versions"),
         (name = CLAIMS, description = "Claims judged as they arrive, review, payment, and a member's cover"),
+        (name = GRIEVANCES, description = "Grievances and their steps, within the caller's districts"),
         (name = STUDIES, description = "The monthly indicators, reserving and the experience study on the live database; projections and costings of the inputs sent"),
         (name = SERVICE, description = "The server itself"),
     )

@@ -11,6 +11,7 @@ mod clock;
 pub mod costing;
 mod error;
 pub mod experience;
+pub mod grievances;
 mod history;
 mod imports;
 pub mod indicators;

@@ -309,8 +309,8 @@ fn command_line_story(cli: Cli) {
         "{error}"
     );
 
-    let error = cli.fails(&["export", "grievances"]);
-    assert!(error.contains("unknown kind 'grievances'"), "{error}");
+    let error = cli.fails(&["export", "complaints"]);
+    assert!(error.contains("unknown kind 'complaints'"), "{error}");
     let error = cli.fails(&["import", "claims", "claims.csv"]);
     assert!(error.contains("carepool claims import FILE"), "{error}");
     assert!(
@@ -1129,7 +1129,11 @@ fn the_demo_builds_a_scheme_and_says_where_to_look() {
         (rest, passwords)
     };
     let (scheme, first_passwords) = passwords(&first);
-    assert_eq!(first_passwords.len(), 9, "one user per role: {first}");
+    assert_eq!(
+        first_passwords.len(),
+        carepool_core::access::Role::ALL.len(),
+        "one user per role: {first}"
+    );
     let (again, second_passwords) = passwords(&cli.ok(&demo));
     assert_eq!(
         again, scheme,

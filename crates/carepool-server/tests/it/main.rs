@@ -8,6 +8,7 @@ mod claims;
 mod connections;
 mod experience;
 mod fuzz;
+mod grievances;
 mod hardening;
 mod indicators;
 mod pages;
@@ -58,6 +59,10 @@ use claims::{
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
+use grievances::{
+    a_grievance_is_filed_handled_and_closed_within_its_district,
+    grievances_filed_at_once_are_numbered_apart,
+};
 use hardening::{
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
     a_family_or_member_cannot_move_between_schemes, a_write_that_is_not_json_is_refused,
@@ -111,6 +116,8 @@ async fn sqlite_batches_judged_ahead_are_decided_as_under_the_lock() {
 
 on_both_backends!(
     registry_story,
+    a_grievance_is_filed_handled_and_closed_within_its_district,
+    grievances_filed_at_once_are_numbered_apart,
     api_round_trip,
     bad_input_changes_nothing,
     claims_story,

@@ -1,0 +1,286 @@
+//! Grievances through the API: filed within the filer's districts, handled by a user of the
+//! grievance's place, through the whole status flow, each step dated, attributed and in the
+//! audit trail.
+
+use crate::support::{Harness, call_app, load_registry};
+use axum::http::StatusCode;
+use carepool_core::access::Role;
+use chrono::Days;
+use serde_json::{Value, json};
+
+pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harness) {
+    load_registry(&h).await;
+    // A second district with a family of its own.
+    for (role, uri, body) in [
+        (
+            Role::Admin,
+            "/api/locations",
+            json!({ "code": "D2", "name": "Hills", "kind": "district", "parent_code": "P1", "area": null }),
+        ),
+        (
+            Role::Admin,
+            "/api/locations",
+            json!({ "code": "V3", "name": "Hill village", "kind": "village", "parent_code": "D2", "area": "rural" }),
+        ),
+        (
+            Role::EnrolmentOfficer,
+            "/api/families",
+            json!({ "id": "F9", "scheme": "pip", "location_code": "V3", "poverty_score": null, "household_id": null }),
+        ),
+        (
+            Role::EnrolmentOfficer,
+            "/api/members",
+            json!({ "id": "M9", "family_id": "F9", "name": "Hill head", "relationship": "head", "sex": "F", "birth_date": "1980-01-01", "national_id": null, "categories": [], "monthly_wage": null, "status": "active", "status_since": "2025-04-01" }),
+        ),
+    ] {
+        let (status, answer) = h.call_as(role, "POST", uri, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{uri}: {answer}");
+    }
+    let app = carepool_server::router(h.registry.clone());
+    let desk = h
+        .user_token("desk", Role::ClaimsOfficer, &["D1"], None)
+        .await;
+    let gina = h
+        .user_token("gina", Role::GrievanceOfficer, &["D1"], None)
+        .await;
+    h.user_token("hugo", Role::GrievanceOfficer, &["D2"], None)
+        .await;
+    let national = h.user_token("nat", Role::GrievanceOfficer, &[], None).await;
+    let ask = |token: &str, method: &'static str, uri: String, body: Option<Value>| {
+        let (app, token) = (app.clone(), token.to_string());
+        async move { call_app(app, Some(&token), method, &uri, body).await }
+    };
+    let today = h.registry.today();
+    let day = today.format("%Y%m%d").to_string();
+
+    // Filed at the desk for a member of the desk's district: numbered by the day, received,
+    // due by the category's service level (14 calendar days), handled where the family lives.
+    let filing = json!({
+        "category": "exempt_charged", "channel": "phone", "filer": "M4", "member": "M4",
+        "description": "Asked to pay at the hospital although exempt", "attachments": ["scan-17"]
+    });
+    let (status, filed) = ask(&desk, "POST", "/api/grievances".into(), Some(filing)).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let first = format!("G-{day}-001");
+    assert_eq!(filed["id"], json!(first));
+    assert_eq!(filed["status"], json!("received"));
+    assert_eq!(filed["family_id"], json!("F2"));
+    assert_eq!(filed["location_code"], json!("V2"));
+    assert_eq!(filed["scheme"], json!("pip"));
+    assert_eq!(filed["attachments"], json!(["scan-17"]));
+    assert_eq!(
+        filed["due_date"],
+        json!((today + Days::new(14)).to_string())
+    );
+    assert_eq!(filed["steps"][0]["actor"], json!("desk"));
+    assert_eq!(filed["overdue"], json!(false));
+
+    // A member of another district is unknown to the desk; an unknown category is named.
+    let far = json!({ "category": "poor_treatment", "filer": "M9", "member": "M9", "description": "Sent away" });
+    let (status, answer) = ask(&desk, "POST", "/api/grievances".into(), Some(far.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(
+        answer.to_string().contains("unknown member 'M9'"),
+        "{answer}"
+    );
+    // Named with a family of the desk's, the member elsewhere is still unknown, not "of
+    // another family".
+    let mut paired = far.clone();
+    paired["family"] = json!("F1");
+    let (status, answer) = ask(&desk, "POST", "/api/grievances".into(), Some(paired)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(
+        answer.to_string().contains("unknown member 'M9'"),
+        "{answer}"
+    );
+    let wrong =
+        json!({ "category": "rudeness", "filer": "M4", "member": "M4", "description": "x" });
+    let (status, answer) = ask(&desk, "POST", "/api/grievances".into(), Some(wrong)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer.to_string().contains("exempt_charged"), "{answer}");
+
+    // Filed 40 days ago by a national officer (poor treatment: 30 days): overdue today, and
+    // invisible to the desk.
+    let mut late = far.clone();
+    late["filed_on"] = json!((today - Days::new(40)).to_string());
+    let (status, answer) = ask(&national, "POST", "/api/grievances".into(), Some(late)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let second = answer["id"].as_str().unwrap().to_string();
+    assert!(second.starts_with('G') && second.ends_with("-001") && second != first);
+    let (_, listed) = ask(&desk, "GET", "/api/grievances".into(), None).await;
+    let ids: Vec<&Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| &g["id"])
+        .collect();
+    assert_eq!(ids, [&json!(first)]);
+    let (status, _) = ask(&desk, "GET", format!("/api/grievances/{second}"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, overdue) = ask(
+        &national,
+        "GET",
+        "/api/grievances?overdue=true".into(),
+        None,
+    )
+    .await;
+    let ids: Vec<&Value> = overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| &g["id"])
+        .collect();
+    assert_eq!(ids, [&json!(second)]);
+
+    // The flow: nobody starts what nobody owns; the owner must handle grievances there.
+    let step = |token: String, id: String, body: Value| {
+        let ask = &ask;
+        async move {
+            ask(
+                &token,
+                "POST",
+                format!("/api/grievances/{id}/steps"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (status, answer) = step(gina.clone(), first.clone(), json!({ "step": "start" })).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(answer.to_string().contains("assign it first"), "{answer}");
+    for (owner, refused) in [("hugo", "other districts"), ("desk", "does not handle")] {
+        let body = json!({ "step": "assign", "owner": owner });
+        let (status, answer) = step(national.clone(), first.clone(), body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(answer.to_string().contains(refused), "{answer}");
+    }
+    let (status, _) = step(desk.clone(), first.clone(), json!({ "step": "start" })).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a claims officer files, never handles"
+    );
+    let (status, _) = step(gina.clone(), second.clone(), json!({ "step": "start" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "out of gina's districts");
+
+    let steps = [
+        (
+            &national,
+            json!({ "step": "assign", "owner": "gina" }),
+            "open",
+        ),
+        (
+            &gina,
+            json!({ "step": "start", "note": "called the hospital" }),
+            "in_progress",
+        ),
+        (
+            &gina,
+            json!({ "step": "resolve", "kind": "upheld", "text": "The hospital refunds the co-payment." }),
+            "resolved",
+        ),
+        (&gina, json!({ "step": "close" }), "closed"),
+        (
+            &gina,
+            json!({ "step": "reopen", "why": "The refund never came." }),
+            "open",
+        ),
+    ];
+    for (token, body, expected) in steps {
+        let (status, answer) = step(token.clone(), first.clone(), body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}: {answer}");
+        assert_eq!(answer["status"], json!(expected), "{body}");
+    }
+    let (status, answer) = step(gina.clone(), first.clone(), json!({ "step": "close" })).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "reopened, it must be resolved again: {answer}"
+    );
+    let (status, shown) = ask(&gina, "GET", format!("/api/grievances/{first}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(shown["owner"], json!("gina"));
+    assert_eq!(
+        shown["resolution"],
+        json!(null),
+        "reopened: unresolved again"
+    );
+    let trail: Vec<(String, String, String)> = (shown["steps"].as_array().unwrap().iter())
+        .map(|s| {
+            let text = |key: &str| s[key].as_str().unwrap().to_string();
+            (text("step"), text("status"), text("actor"))
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("file", "received", "desk"),
+        ("assign", "open", "nat"),
+        ("start", "in_progress", "gina"),
+        ("resolve", "resolved", "gina"),
+        ("close", "closed", "gina"),
+        ("reopen", "open", "gina"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(trail, expected);
+    assert_eq!(
+        shown["steps"][3]["note"],
+        json!("The hospital refunds the co-payment.")
+    );
+    assert_eq!(shown["steps"][5]["day"], json!(today.to_string()));
+
+    // Every change is in the audit trail, once, by whoever made it.
+    let (status, audited) = h
+        .call_as(
+            Role::Auditor,
+            "GET",
+            &format!("/api/audit?table=grievances&key={first}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{audited}");
+    let actions: Vec<(&str, &str)> = (audited["items"].as_array().unwrap().iter())
+        .map(|a| (a["action"].as_str().unwrap(), a["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("file_grievance", "desk"),
+            ("assign_grievance", "nat"),
+            ("start_grievance", "gina"),
+            ("resolve_grievance", "gina"),
+            ("close_grievance", "gina"),
+            ("reopen_grievance", "gina"),
+        ]
+    );
+}
+
+/// Filings at the same moment each get a number of their own: on PostgreSQL, a filing whose
+/// number another took meanwhile takes the next.
+pub async fn grievances_filed_at_once_are_numbered_apart(h: Harness) {
+    load_registry(&h).await;
+    let desk = h
+        .user_token("desk", Role::ClaimsOfficer, &["D1"], None)
+        .await;
+    let app = carepool_server::router(h.registry.clone());
+    let filings = (0..6).map(|i| {
+        let (app, desk) = (app.clone(), desk.clone());
+        tokio::spawn(async move {
+            let body = json!({
+                "category": "waiting_time", "filer": "M1", "member": "M1",
+                "description": format!("Waited all day, visit {i}")
+            });
+            call_app(app, Some(&desk), "POST", "/api/grievances", Some(body)).await
+        })
+    });
+    let mut ids = Vec::new();
+    for filing in filings.collect::<Vec<_>>() {
+        let (status, answer) = filing.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        ids.push(answer["id"].as_str().unwrap().to_string());
+    }
+    ids.sort();
+    let day = h.registry.today().format("%Y%m%d").to_string();
+    let expected: Vec<String> = (1..=6).map(|n| format!("G-{day}-{n:03}")).collect();
+    assert_eq!(ids, expected);
+}

@@ -1,0 +1,647 @@
+//! Grievances: filed for a member, a facility or staff, handled by a user of the place they
+//! belong to, step by step through the core's status flow (docs/GRIEVANCES.md). Each step is a
+//! row of its own, dated and attributed, and each change of the grievance is in the audit trail.
+
+use crate::audit::Change;
+use crate::error::ServiceError;
+use crate::{Key, Query, Registry, Scope};
+use carepool_core::access::Permission;
+use carepool_core::grievances::{
+    Channel, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
+    overdue, status_after,
+};
+use carepool_core::registry::{Family, FieldError, Member, Provider, excerpt};
+use carepool_core::scheme::version_in_force;
+use carepool_schema::Record;
+use carepool_schema::claim_tables::{ClaimRow, claims};
+use carepool_schema::grievance_tables::{
+    GRIEVANCE_STEPS, GRIEVANCES, GrievanceRow, GrievanceStepRow, grievance_steps, grievances,
+};
+use carepool_schema::json::row_to_json;
+use carepool_schema::tables::{families, members, providers};
+use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
+use chrono::NaiveDate;
+
+/// The longest description kept: a page of text, not a file (attachments are referenced).
+pub const DESCRIPTION_MAX_CHARS: usize = 4_000;
+
+/// How many times a filing is tried when others took its number at the same moment (each
+/// round, one of the filings at once gets its number).
+const NUMBERING_TRIES: usize = 12;
+
+/// A grievance as filed: what it is about and who complains. What is not given is found from
+/// what is: a claim's member and facility, a member's family, the family's scheme and place.
+#[derive(Debug, Clone, Default)]
+pub struct NewGrievance {
+    pub scheme: Option<String>,
+    pub category: String,
+    pub channel: Option<Channel>,
+    pub priority: Option<Priority>,
+    pub filed_by: Option<FiledBy>,
+    pub filer: String,
+    /// The day it was received; today when not given.
+    pub filed_on: Option<NaiveDate>,
+    pub location: Option<String>,
+    pub member: Option<String>,
+    pub family: Option<String>,
+    pub claim: Option<String>,
+    pub provider: Option<String>,
+    pub description: String,
+    pub attachments: Vec<String>,
+}
+
+/// A step taken on a grievance, with what it needs.
+#[derive(Debug, Clone)]
+pub enum StepTaken {
+    Assign { owner: String, note: Option<String> },
+    Start { note: Option<String> },
+    Resolve { kind: ResolutionKind, text: String },
+    Close { note: Option<String> },
+    Reopen { why: String },
+}
+
+impl StepTaken {
+    fn step(&self) -> GrievanceStep {
+        match self {
+            StepTaken::Assign { .. } => GrievanceStep::Assign,
+            StepTaken::Start { .. } => GrievanceStep::Start,
+            StepTaken::Resolve { .. } => GrievanceStep::Resolve,
+            StepTaken::Close { .. } => GrievanceStep::Close,
+            StepTaken::Reopen { .. } => GrievanceStep::Reopen,
+        }
+    }
+}
+
+/// Which grievances to list; every one the user may see when empty.
+#[derive(Debug, Clone, Default)]
+pub struct GrievanceFilter {
+    pub status: Option<GrievanceStatus>,
+    pub category: Option<String>,
+    pub owner: Option<String>,
+    pub member: Option<String>,
+    /// Only those still unresolved after their due date.
+    pub overdue: bool,
+}
+
+/// A grievance with its steps, oldest first, and whether it is late today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrievanceView {
+    pub grievance: GrievanceRow,
+    pub steps: Vec<GrievanceStepRow>,
+    pub overdue: bool,
+}
+
+impl GrievanceView {
+    /// The grievance's columns, `overdue`, and its steps' columns under `steps`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut json = row_to_json(&GRIEVANCES, &self.grievance.to_row());
+        json["overdue"] = self.overdue.into();
+        json["steps"] = (self.steps.iter())
+            .map(|step| row_to_json(&GRIEVANCE_STEPS, &step.to_row()))
+            .collect();
+        json
+    }
+}
+
+/// A grievance as listed, with whether it is late today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrievanceListed {
+    pub grievance: GrievanceRow,
+    pub overdue: bool,
+}
+
+impl GrievanceListed {
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut json = row_to_json(&GRIEVANCES, &self.grievance.to_row());
+        json["overdue"] = self.overdue.into();
+        json
+    }
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
+    ServiceError::field(FieldError::new(field, message))
+}
+
+/// An unknown or out-of-scope record a grievance names, in the same words for both.
+fn unknown(field: &'static str, what: &str, id: &str) -> ServiceError {
+    invalid(field, format!("unknown {what} {}", excerpt(id)))
+}
+
+/// Text a person wrote: required, trimmed, without control characters but line breaks.
+fn written(field: &'static str, text: &str, max_chars: usize) -> Result<String, ServiceError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if text.chars().count() > max_chars {
+        return Err(invalid(
+            field,
+            format!("is longer than {max_chars} characters"),
+        ));
+    }
+    if (text.chars()).any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(invalid(field, "contains a control character"));
+    }
+    Ok(text.to_string())
+}
+
+impl Registry {
+    /// Files a grievance as received, numbered `G-YYYYMMDD-NNN` by the day it was received, due
+    /// by its category's service level. The member, family, claim, facility and place it names
+    /// must be ones `scope` lets its user see.
+    pub async fn file_grievance(
+        &self,
+        new: NewGrievance,
+        scope: &Scope,
+    ) -> Result<GrievanceView, ServiceError> {
+        let today = self.today();
+        let filed_on = new.filed_on.unwrap_or(today);
+        if filed_on > today {
+            return Err(invalid(
+                "filed_on",
+                format!("{filed_on} is after today ({today})"),
+            ));
+        }
+        let description = written("description", &new.description, DESCRIPTION_MAX_CHARS)?;
+        let filer = written("filer", &new.filer, 200)?;
+        for reference in &new.attachments {
+            if reference.trim().is_empty() || reference.contains(';') {
+                return Err(invalid(
+                    "attachments",
+                    "each reference is a name without ';' (the list's separator)",
+                ));
+            }
+        }
+        let links = self.links(&new, scope).await?;
+        let scheme = match new.scheme.clone().or(links.scheme) {
+            Some(code) => code,
+            None => {
+                let mut codes = self.store.scheme_codes().await?;
+                if codes.len() != 1 {
+                    return Err(invalid(
+                        "scheme",
+                        "say which scheme hears it: more than one is loaded",
+                    ));
+                }
+                codes.remove(0)
+            }
+        };
+        let rules = self.grievance_rules(&scheme, filed_on).await?;
+        let category = rules.category(&new.category).map_err(ServiceError::field)?;
+        let due_date = rules.due_date(category, filed_on);
+        let location = match new.location.clone().or(links.location) {
+            Some(code) if scope.holds(&code) && self.location_exists(&code).await? => code,
+            Some(code) => return Err(unknown("location", "location", &code)),
+            None => {
+                return Err(invalid(
+                    "location",
+                    "say where it is handled: it names no member, family or facility",
+                ));
+            }
+        };
+        let mut grievance = GrievanceRow {
+            id: String::new(),
+            scheme,
+            category: category.code.clone(),
+            channel: new.channel.unwrap_or(Channel::Visit),
+            priority: new.priority.unwrap_or(Priority::Normal),
+            filed_by: new.filed_by.unwrap_or(FiledBy::Member),
+            filer,
+            filed_on,
+            location_code: location,
+            member_id: links.member,
+            family_id: links.family,
+            claim_id: links.claim,
+            provider_id: links.provider,
+            description,
+            attachments: new
+                .attachments
+                .iter()
+                .map(|a| a.trim().to_string())
+                .collect(),
+            status: GrievanceStatus::Received,
+            owner: None,
+            due_date,
+            resolution_kind: None,
+            resolution: None,
+            resolved_on: None,
+            closed_on: None,
+        };
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.write_filing(&mut grievance).await {
+                // Another filing of the same day took the number meanwhile: take the next.
+                Err(ServiceError::Taken { .. }) if tries < NUMBERING_TRIES => {}
+                Err(other) => return Err(other),
+                Ok(()) => break,
+            }
+        }
+        self.grievance(&grievance.id, scope).await
+    }
+
+    /// Writes a filing with the day's next number, and its first step.
+    async fn write_filing(&self, grievance: &mut GrievanceRow) -> Result<(), ServiceError> {
+        let mut reads = LockedReads::default();
+        let same_day = reads.add(Read::List {
+            table: &GRIEVANCES,
+            query: ListQuery {
+                filters: vec![grievances::FILED_ON.equals(&grievance.filed_on)],
+                limit: u64::MAX >> 1,
+                ..ListQuery::default()
+            },
+        });
+        let prefix = format!("G-{}-", grievance.filed_on.format("%Y%m%d"));
+        let now = self.clock().unix_seconds();
+        let today = self.today();
+        let actor = self.actor().name().to_string();
+        self.store
+            .write_locked(
+                "filing of a grievance",
+                &Lock::Nothing,
+                &reads,
+                &mut |mut read| {
+                    let taken = read.take(same_day)?;
+                    let last = (taken.iter())
+                        .filter_map(|row| grievances::ID.read(row).ok())
+                        .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u32>().ok())
+                        .max()
+                        .unwrap_or(0);
+                    grievance.id = format!("{prefix}{:03}", last + 1);
+                    let row = grievance.to_row();
+                    let step = GrievanceStepRow {
+                        grievance_id: grievance.id.clone(),
+                        seq: 1,
+                        step: "file".to_string(),
+                        status: GrievanceStatus::Received,
+                        day: today,
+                        at: now,
+                        actor: actor.clone(),
+                        owner: None,
+                        note: None,
+                    };
+                    let change = Change::of_record("file_grievance", &GRIEVANCES, None, Some(&row));
+                    let audit = self.audit(vec![change]).map_err(StoreError::internal)?;
+                    Ok(vec![
+                        Write::Insert(&GRIEVANCES, vec![row]),
+                        Write::Insert(&GRIEVANCE_STEPS, vec![step.into_row()]),
+                        audit,
+                    ])
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The grievance `id` with its steps, if `scope` lets its user see it.
+    pub async fn grievance(&self, id: &str, scope: &Scope) -> Result<GrievanceView, ServiceError> {
+        let key: Key<GrievanceRow> = Key::from_text(id).map_err(ServiceError::field)?;
+        let grievance = self.get_within(&key, scope).await?;
+        let steps = self
+            .list(
+                &Query::<GrievanceStepRow>::all_by_pages()
+                    .only(grievance_steps::GRIEVANCE_ID, &grievance.id)?,
+            )
+            .await?;
+        let overdue = overdue(grievance.status, grievance.due_date, self.today());
+        Ok(GrievanceView {
+            grievance,
+            steps,
+            overdue,
+        })
+    }
+
+    /// The grievances `scope` lets its user see that pass `filter`, in the order of their ids
+    /// (the day filed, then the number).
+    pub async fn grievances(
+        &self,
+        filter: &GrievanceFilter,
+        scope: &Scope,
+    ) -> Result<Vec<GrievanceListed>, ServiceError> {
+        let mut query = Query::<GrievanceRow>::all_by_pages().within(scope);
+        if let Some(status) = filter.status {
+            query = query.only(grievances::STATUS, &status)?;
+        }
+        if let Some(category) = &filter.category {
+            query = query.only(grievances::CATEGORY, category)?;
+        }
+        if let Some(owner) = &filter.owner {
+            query = query.only(grievances::OWNER, &Some(owner.clone()))?;
+        }
+        if let Some(member) = &filter.member {
+            query = query.only(grievances::MEMBER_ID, &Some(member.clone()))?;
+        }
+        let today = self.today();
+        let late = |g: &GrievanceRow| overdue(g.status, g.due_date, today);
+        let found = self
+            .matching(query, |g: &GrievanceRow| !filter.overdue || late(g))
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|grievance| GrievanceListed {
+                overdue: late(&grievance),
+                grievance,
+            })
+            .collect())
+    }
+
+    /// Takes `taken` on the grievance `id`: the core's flow says whether it may, an owner must
+    /// be an active user who handles grievances in the grievance's place, and the step is
+    /// written with the grievance's new state and its audit record, or nothing is.
+    pub async fn take_grievance_step(
+        &self,
+        id: &str,
+        taken: StepTaken,
+        scope: &Scope,
+    ) -> Result<GrievanceView, ServiceError> {
+        let view = self.grievance(id, scope).await?;
+        let note = match &taken {
+            StepTaken::Resolve { text, .. } => Some(written("text", text, DESCRIPTION_MAX_CHARS)?),
+            StepTaken::Reopen { why } => Some(written("why", why, DESCRIPTION_MAX_CHARS)?),
+            StepTaken::Assign { note, .. }
+            | StepTaken::Start { note }
+            | StepTaken::Close { note } => match note.as_deref() {
+                Some(note) if !note.trim().is_empty() => {
+                    Some(written("note", note, DESCRIPTION_MAX_CHARS)?)
+                }
+                _ => None,
+            },
+        };
+        if let StepTaken::Assign { owner, .. } = &taken {
+            self.check_owner(owner, &view.grievance.location_code)
+                .await?;
+        }
+        let step = taken.step();
+        let today = self.today();
+        let now = self.clock().unix_seconds();
+        let actor = self.actor().name().to_string();
+        // The steps are read before the grievance: a step someone commits between the two
+        // reads then holds the number this one takes, and this one fails whole, instead of
+        // writing over a state it never saw (PostgreSQL reads each statement afresh).
+        let mut reads = LockedReads::default();
+        let steps = reads.add(Read::where_in(
+            grievance_steps::GRIEVANCE_ID,
+            vec![id.to_string()],
+        ));
+        let stored = reads.add(Read::where_in(grievances::ID, vec![id.to_string()]));
+        self.store
+            .write_locked(
+                audit_action(step),
+                &Lock::Nothing,
+                &reads,
+                &mut |mut read| {
+                    let seq = read.take(steps)?.len() as i64 + 1;
+                    let before = read
+                        .take(stored)?
+                        .pop()
+                        .ok_or_else(|| StoreError::NotFound {
+                            what: "grievance",
+                            key: id.to_string(),
+                        })?;
+                    let mut grievance =
+                        GrievanceRow::from_row(&before).map_err(StoreError::internal)?;
+                    let status = status_after(id, grievance.status, step)
+                        .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+                    apply(&mut grievance, &taken, note.as_deref(), status, today);
+                    let row = grievance.to_row();
+                    let step_row = GrievanceStepRow {
+                        grievance_id: id.to_string(),
+                        seq,
+                        step: step.as_str().to_string(),
+                        status,
+                        day: today,
+                        at: now,
+                        actor: actor.clone(),
+                        owner: grievance.owner.clone(),
+                        note: note.clone(),
+                    };
+                    let action = audit_action(step);
+                    let change = Change::of_record(action, &GRIEVANCES, Some(&before), Some(&row));
+                    let audit = self.audit(vec![change]).map_err(StoreError::internal)?;
+                    Ok(vec![
+                        Write::Upsert(&GRIEVANCES, vec![row]),
+                        // Inserted, never replaced: a step taken at the same moment by someone
+                        // else holds the number, and this one fails whole.
+                        Write::Insert(&GRIEVANCE_STEPS, vec![step_row.into_row()]),
+                        audit,
+                    ])
+                },
+            )
+            .await
+            .map_err(|error| match error {
+                StoreError::Taken { .. } => ServiceError::Conflict(format!(
+                    "grievance {id} was changed by someone else meanwhile; look at it again"
+                )),
+                other => ServiceError::from(other),
+            })?;
+        self.grievance(id, scope).await
+    }
+
+    /// The grievance rules of `scheme`'s version in force on `day` (its first before that).
+    async fn grievance_rules(
+        &self,
+        scheme: &str,
+        day: NaiveDate,
+    ) -> Result<GrievanceRules, ServiceError> {
+        let versions = self.scheme_versions(scheme).await?;
+        version_in_force(&versions, day)
+            .or(versions.first())
+            .map(|v| v.grievances.clone())
+            .ok_or_else(|| unknown("scheme", "scheme", scheme))
+    }
+
+    async fn location_exists(&self, code: &str) -> Result<bool, ServiceError> {
+        Ok(self.locations().await?.contains_key(code))
+    }
+
+    /// Refuses an owner who could not handle the grievance: unknown or disabled, of a role
+    /// that does not handle grievances, or bound to districts that do not hold its place.
+    async fn check_owner(&self, owner: &str, location: &str) -> Result<(), ServiceError> {
+        let Some(user) = self.active_user(owner).await? else {
+            return Err(unknown("owner", "active user", owner));
+        };
+        if !user.role.may(Permission::HandleGrievances) {
+            return Err(invalid(
+                "owner",
+                format!(
+                    "{} does not handle grievances (role {})",
+                    user.name, user.role
+                ),
+            ));
+        }
+        if !self.scope_of(&user).await?.holds(location) {
+            return Err(invalid(
+                "owner",
+                format!(
+                    "{} handles grievances of other districts than {location}",
+                    user.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What a new grievance names, checked and completed: a claim gives its member and
+    /// facility, a member their family, a family its scheme and place (or else the facility
+    /// its place). Each must be one `scope` lets its user see; one it does not is answered as
+    /// unknown before anything else is said of it.
+    async fn links(&self, new: &NewGrievance, scope: &Scope) -> Result<Links, ServiceError> {
+        let mut links = Links {
+            member: new.member.clone(),
+            family: new.family.clone(),
+            claim: new.claim.clone(),
+            provider: new.provider.clone(),
+            ..Links::default()
+        };
+        if let Some(id) = &new.claim {
+            // A claim is seen through its facility, as the claims' lists are.
+            let claim = self.record_if_any::<ClaimRow>(claims::ID, id).await?;
+            let Some(claim) = claim else {
+                return Err(unknown("claim", "claim", id));
+            };
+            if self
+                .visible_provider(&claim.provider_id, scope)
+                .await?
+                .is_none()
+            {
+                return Err(unknown("claim", "claim", id));
+            }
+            for (field, given, claimed) in [
+                ("member", &new.member, &claim.member_id),
+                ("provider", &new.provider, &claim.provider_id),
+            ] {
+                if given.as_ref().is_some_and(|g| g != claimed) {
+                    return Err(invalid(
+                        field,
+                        format!("claim {id} is of {field} {claimed}, not of this one"),
+                    ));
+                }
+            }
+            links.member = Some(claim.member_id);
+            links.provider = Some(claim.provider_id);
+        }
+        if let Some(code) = &links.provider {
+            let provider = (self.visible_provider(code, scope).await?)
+                .ok_or_else(|| unknown("provider", "provider", code))?;
+            links.location = Some(provider.location_code);
+        }
+        if let Some(id) = &links.member {
+            let family = match self.record_if_any::<Member>(members::ID, id).await? {
+                Some(member) => self.visible_family(&member.family_id, scope).await?,
+                None => None,
+            };
+            let Some(family) = family else {
+                return Err(match &new.claim {
+                    // The claim is the user's to see; its patient lives elsewhere.
+                    Some(claim) => invalid(
+                        "claim",
+                        format!(
+                            "the patient of claim {claim} lives outside your districts: a user \
+                             of theirs, or a national one, files it"
+                        ),
+                    ),
+                    None => unknown("member", "member", id),
+                });
+            };
+            if links.family.as_ref().is_some_and(|f| *f != family.id) {
+                return Err(invalid(
+                    "family",
+                    format!("member {id} is of another family"),
+                ));
+            }
+            links.family = Some(family.id);
+        }
+        if let Some(id) = &links.family {
+            let family = (self.visible_family(id, scope).await?)
+                .ok_or_else(|| unknown("family", "family", id))?;
+            if let Some(scheme) = new.scheme.as_ref().filter(|s| **s != family.scheme) {
+                return Err(invalid(
+                    "scheme",
+                    format!(
+                        "family {id} is of scheme {}, not of {scheme}",
+                        family.scheme
+                    ),
+                ));
+            }
+            links.scheme = Some(family.scheme);
+            // The member's place handles it, before the facility's.
+            links.location = Some(family.location_code);
+        }
+        Ok(links)
+    }
+
+    /// The facility `code`, if `scope` lets its user see it.
+    async fn visible_provider(
+        &self,
+        code: &str,
+        scope: &Scope,
+    ) -> Result<Option<Provider>, ServiceError> {
+        Ok(self
+            .record_if_any::<Provider>(providers::CODE, code)
+            .await?
+            .filter(|provider| scope.holds(&provider.location_code)))
+    }
+
+    /// The family `id`, if `scope` lets its user see it.
+    async fn visible_family(
+        &self,
+        id: &str,
+        scope: &Scope,
+    ) -> Result<Option<Family>, ServiceError> {
+        Ok(self
+            .record_if_any::<Family>(families::ID, id)
+            .await?
+            .filter(|family| scope.holds(&family.location_code)))
+    }
+}
+
+/// What a new grievance is linked to, once completed.
+#[derive(Debug, Default)]
+struct Links {
+    member: Option<String>,
+    family: Option<String>,
+    claim: Option<String>,
+    provider: Option<String>,
+    scheme: Option<String>,
+    location: Option<String>,
+}
+
+/// The grievance after a step that leaves it in `status` on `today`; `note` is the step's
+/// text as checked (the resolution's, for a resolve).
+fn apply(
+    grievance: &mut GrievanceRow,
+    taken: &StepTaken,
+    note: Option<&str>,
+    status: GrievanceStatus,
+    today: NaiveDate,
+) {
+    grievance.status = status;
+    match taken {
+        StepTaken::Assign { owner, .. } => grievance.owner = Some(owner.clone()),
+        StepTaken::Start { .. } => {}
+        StepTaken::Resolve { kind, .. } => {
+            grievance.resolution_kind = Some(*kind);
+            grievance.resolution = note.map(str::to_string);
+            grievance.resolved_on = Some(today);
+        }
+        StepTaken::Close { .. } => grievance.closed_on = Some(today),
+        // The last resolution stays in the steps; the grievance is unresolved again.
+        StepTaken::Reopen { .. } => {
+            grievance.resolution_kind = None;
+            grievance.resolution = None;
+            grievance.resolved_on = None;
+            grievance.closed_on = None;
+        }
+    }
+}
+
+/// The audit trail's action for a step.
+fn audit_action(step: GrievanceStep) -> &'static str {
+    match step {
+        GrievanceStep::Assign => "assign_grievance",
+        GrievanceStep::Start => "start_grievance",
+        GrievanceStep::Resolve => "resolve_grievance",
+        GrievanceStep::Close => "close_grievance",
+        GrievanceStep::Reopen => "reopen_grievance",
+    }
+}
