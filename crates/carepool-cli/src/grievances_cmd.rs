@@ -3,9 +3,10 @@
 
 use crate::output::outln;
 use anyhow::Result;
+use carepool_core::grievances::Timeliness;
 use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
 use carepool_service::grievances::{
-    GrievanceFilter, GrievanceListed, GrievanceView, NewGrievance, StepTaken,
+    GrievanceFilter, GrievanceListed, GrievanceStats, GrievanceView, NewGrievance, StepTaken,
 };
 use carepool_service::{Registry, Scope};
 use chrono::NaiveDate;
@@ -33,6 +34,19 @@ pub enum GrievancesCommand {
         /// Only those still unresolved after their due date.
         #[arg(long)]
         overdue: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// How grievances were settled over a period: received, resolved, resolved by their due
+    /// date, median days to resolve, overdue at the end; over all, by category and district.
+    Stats {
+        /// First day of the period.
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day of the period.
+        #[arg(long)]
+        to: NaiveDate,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -195,6 +209,15 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
             }
             return Ok(());
         }
+        GrievancesCommand::Stats { from, to, json } => {
+            let stats = registry.grievance_stats(from, to, scope).await?;
+            if json {
+                outln!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                print_stats(&stats);
+            }
+            return Ok(());
+        }
         GrievancesCommand::Show { id, json } => {
             let view = registry.grievance(&id, scope).await?;
             if json {
@@ -241,6 +264,42 @@ fn print_list(found: &[GrievanceListed]) {
         );
     }
     outln!("{} grievance(s)", found.len());
+}
+
+fn print_stats(stats: &GrievanceStats) {
+    outln!("grievances from {} to {}", stats.from, stats.to);
+    outln!(
+        "  {:<24} {:>8} {:>8} {:>8} {:>9} {:>7}",
+        "",
+        "received",
+        "resolved",
+        "in time",
+        "median d",
+        "overdue"
+    );
+    let line = |label: &str, t: &Timeliness| {
+        let share = t
+            .in_time_share
+            .map_or("-".to_string(), |s| format!("{:.0}%", s * 100.0));
+        let median = t
+            .median_days_to_resolve
+            .map_or("-".to_string(), |d| format!("{d:.1}"));
+        outln!(
+            "  {label:<24} {:>8} {:>8} {:>8} {:>9} {:>7}",
+            t.received,
+            t.resolved,
+            share,
+            median,
+            t.overdue_at_end
+        );
+    };
+    line("all", &stats.all);
+    for (category, t) in &stats.by_category {
+        line(&format!("category {category}"), t);
+    }
+    for (district, t) in &stats.by_district {
+        line(&format!("district {district}"), t);
+    }
 }
 
 fn print_view(view: &GrievanceView) {

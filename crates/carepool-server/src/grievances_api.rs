@@ -5,7 +5,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{GRIEVANCES, json_schema};
-use crate::{only_known, parse};
+use crate::{json, only_known, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -156,6 +156,43 @@ pub async fn list(
     let found = registry.grievances(&filter, &scope).await?;
     let items: Vec<JsonValue> = found.iter().map(|g| g.to_json()).collect();
     Ok(Json(serde_json::json!({ "items": items })))
+}
+
+/// How grievances were settled over a period
+///
+/// Received, resolved, resolved by their due date (count and share), median days to resolve
+/// and overdue at the period's end: over all (`all`), `by_category` and `by_district`, of the
+/// grievances in the caller's districts.
+#[utoipa::path(get, path = "/api/grievances/stats", tag = GRIEVANCES,
+    params(
+        ("from" = String, Query, format = Date),
+        ("to" = String, Query, format = Date),
+    ),
+    responses(
+        (status = 200, description = "`from`, `to`, `all`, `by_category`, `by_district`: each with `received`, `resolved`, `resolved_in_time`, `in_time_share`, `median_days_to_resolve`, `overdue_at_end`"),
+        (status = 422, description = "A date is missing or wrong (`field` names it)", body = ErrorBody),
+    ))]
+pub async fn stats(
+    caller: Caller,
+    State(registry): State<Registry>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<JsonValue>, ApiError> {
+    only_known(
+        &params,
+        &["from", "to"],
+        "not a parameter of the grievances' figures; parameters",
+    )?;
+    let day = |name: &'static str| -> Result<NaiveDate, ApiError> {
+        let text = params
+            .get(name)
+            .ok_or_else(|| ApiError::invalid_field(name, "a date YYYY-MM-DD is needed"))?;
+        text.parse()
+            .map_err(|_| ApiError::invalid_field(name, "not a date YYYY-MM-DD"))
+    };
+    let (from, to) = (day("from")?, day("to")?);
+    let scope = caller.scope(&registry).await?;
+    let stats = registry.grievance_stats(from, to, &scope).await?;
+    Ok(Json(json(&stats)?))
 }
 
 /// A grievance with its steps

@@ -291,6 +291,12 @@ fn api_routes() -> ApiRoutes {
         )
         .add(
             Verb::Get,
+            "/api/grievances/stats",
+            Access::AnyOf(&[ReadGrievances]),
+            grievances_api::stats,
+        )
+        .add(
+            Verb::Get,
             "/api/grievances/{id}",
             Access::AnyOf(&[ReadGrievances]),
             grievances_api::show,

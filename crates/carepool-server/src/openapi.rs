@@ -68,6 +68,7 @@ pub const SERVICE: &str = "service";
         costing_api::costing,
         crate::grievances_api::file,
         crate::grievances_api::list,
+        crate::grievances_api::stats,
         crate::grievances_api::show,
         crate::grievances_api::step,
     ),

@@ -7,10 +7,10 @@ use crate::error::ServiceError;
 use crate::{Key, Query, Registry, Scope};
 use carepool_core::access::Permission;
 use carepool_core::grievances::{
-    Channel, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
-    overdue, status_after,
+    Channel, FiledBy, GrievanceFacts, GrievanceRules, GrievanceStatus, GrievanceStep, Priority,
+    ResolutionKind, Timeliness, overdue, status_after,
 };
-use carepool_core::registry::{Family, FieldError, Member, Provider, excerpt};
+use carepool_core::registry::{Family, FieldError, Member, Provider, district_of, excerpt};
 use carepool_core::scheme::version_in_force;
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{ClaimRow, claims};
@@ -21,6 +21,8 @@ use carepool_schema::json::row_to_json;
 use carepool_schema::tables::{families, members, providers};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The longest description kept: a page of text, not a file (attachments are referenced).
 pub const DESCRIPTION_MAX_CHARS: usize = 4_000;
@@ -101,6 +103,16 @@ impl GrievanceView {
             .collect();
         json
     }
+}
+
+/// The grievances' timeliness over a period (docs/GRIEVANCES.md, "Timeliness").
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GrievanceStats {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub all: Timeliness,
+    pub by_category: BTreeMap<String, Timeliness>,
+    pub by_district: BTreeMap<String, Timeliness>,
 }
 
 /// A grievance as listed, with whether it is late today.
@@ -343,6 +355,48 @@ impl Registry {
                 grievance,
             })
             .collect())
+    }
+
+    /// The timeliness of the grievances `scope` lets its user see, from `from` to `to`: over
+    /// all, by category and by district (of the place that handles them).
+    pub async fn grievance_stats(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope: &Scope,
+    ) -> Result<GrievanceStats, ServiceError> {
+        if to < from {
+            return Err(invalid("to", format!("{to} is before from ({from})")));
+        }
+        let locations = self.locations().await?;
+        let mut stats = GrievanceStats {
+            from,
+            to,
+            ..GrievanceStats::default()
+        };
+        let query = Query::<GrievanceRow>::all_by_pages().within(scope);
+        self.each_record(query, |g: GrievanceRow| {
+            let facts = GrievanceFacts {
+                filed_on: g.filed_on,
+                due_date: g.due_date,
+                resolved_on: g.resolved_on,
+            };
+            let district = district_of(&locations, &g.location_code).to_string();
+            for tally in [
+                &mut stats.all,
+                stats.by_category.entry(g.category).or_default(),
+                stats.by_district.entry(district).or_default(),
+            ] {
+                tally.add(&facts, from, to);
+            }
+            Ok::<(), ServiceError>(())
+        })
+        .await?;
+        stats.all = std::mem::take(&mut stats.all).finish();
+        for tally in (stats.by_category.values_mut()).chain(stats.by_district.values_mut()) {
+            *tally = std::mem::take(tally).finish();
+        }
+        Ok(stats)
     }
 
     /// Takes `taken` on the grievance `id`: the core's flow says whether it may, an owner must

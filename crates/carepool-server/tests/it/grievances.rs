@@ -253,6 +253,38 @@ pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harn
             ("reopen_grievance", "gina"),
         ]
     );
+
+    // The late one, resolved today by the officer of its district: resolved, but not in time.
+    let hugo = h
+        .user_token("hugo2", Role::GrievanceOfficer, &["D2"], None)
+        .await;
+    let body = json!({ "step": "assign", "owner": "hugo2" });
+    let (status, answer) = step(national.clone(), second.clone(), body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let body =
+        json!({ "step": "resolve", "kind": "not_upheld", "text": "The wait was within the norm." });
+    let (status, answer) = step(hugo.clone(), second.clone(), body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let from = (today - Days::new(60)).to_string();
+    let uri = format!("/api/grievances/stats?from={from}&to={today}");
+    let (status, stats) = ask(&national, "GET", uri.clone(), None).await;
+    assert_eq!(status, StatusCode::OK, "{stats}");
+    assert_eq!(stats["all"]["received"], json!(2));
+    assert_eq!(
+        stats["all"]["resolved"],
+        json!(1),
+        "the first was reopened: unresolved"
+    );
+    assert_eq!(stats["all"]["resolved_in_time"], json!(0));
+    assert_eq!(stats["all"]["median_days_to_resolve"], json!(40.0));
+    assert_eq!(stats["all"]["overdue_at_end"], json!(0));
+    assert_eq!(stats["by_district"]["D1"]["received"], json!(1));
+    assert_eq!(stats["by_district"]["D2"]["resolved"], json!(1));
+    assert_eq!(stats["by_category"]["exempt_charged"]["received"], json!(1));
+    // The desk's district only.
+    let (_, stats) = ask(&desk, "GET", uri, None).await;
+    assert_eq!(stats["all"]["received"], json!(1));
+    assert_eq!(stats["by_district"].as_object().unwrap().len(), 1);
 }
 
 /// Filings at the same moment each get a number of their own: on PostgreSQL, a filing whose
