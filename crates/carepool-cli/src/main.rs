@@ -18,6 +18,7 @@ mod providers_cmd;
 mod report_out;
 mod reserve_cmd;
 mod serve_cmd;
+mod standards_cmd;
 mod synth_cmd;
 mod user_cmd;
 
@@ -160,6 +161,10 @@ enum Command {
     PremiumBasis(premium_basis_cmd::PremiumBasisCommand),
     /// Fit a GLM (Poisson or Gamma) on any table of cells, e.g. the study's cells.
     Glm(Box<experience_cmd::GlmArgs>),
+    /// The scheme's package in force against ILO Conventions 102 and 130 and Recommendations
+    /// 134 and 202, point by point: met, not met, or cannot tell, with the reason
+    /// (docs/STANDARDS.md).
+    Standards(Box<standards_cmd::StandardsArgs>),
     /// Project costs and premiums from an assumptions file: level premium, reserve, refund and
     /// stress tests. See docs/PROJECTION.md.
     Project(project_cmd::ProjectArgs),
@@ -274,6 +279,7 @@ fn opens_no_database(command: &Command) -> Option<&'static str> {
         Command::Demo(_) => Some("demo (its database is --file)"),
         Command::Glm(_) => Some("glm"),
         Command::Project(_) => Some("project"),
+        Command::Standards(args) if args.file().is_some() => Some("standards on a scheme file"),
         Command::Synth(args) if args.out.is_some() => Some("synth --out"),
         Command::Reserve(args) if args.file_source().is_some() => Some("reserve on a file"),
         Command::Experience(args) if args.extracts().is_some() => Some("experience on extracts"),
@@ -341,6 +347,11 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
     }
     if let Command::Project(args) = &command {
         return project_cmd::run(args);
+    }
+    if let Command::Standards(args) = &command
+        && args.file().is_some()
+    {
+        return standards_cmd::run_on_file(args, chrono::Local::now().date_naive());
     }
     if !creates_a_database(&command) {
         check_database_exists(&config.db)?;
@@ -488,6 +499,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Indicators(args) => indicators_cmd::run(&args, registry).await?,
         Command::PremiumBasis(command) => premium_basis_cmd::run(command, registry).await?,
         Command::Providers(command) => providers_cmd::run(command, registry).await?,
+        Command::Standards(args) => standards_cmd::run_on_database(&args, registry).await?,
         Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
             unreachable!("these open no database")
         }

@@ -13,6 +13,7 @@ pub mod access;
 pub mod grievances;
 pub mod scheme;
 pub mod sign_in;
+pub mod standards;
 pub mod standing;
 pub mod words;
 

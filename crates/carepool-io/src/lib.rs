@@ -18,6 +18,7 @@ pub mod reserve_files;
 pub mod reserve_report;
 pub mod scheme_file;
 pub mod sheet;
+pub mod standards_report;
 pub mod workbook;
 
 pub use bounded::MAX_LINE_BYTES;

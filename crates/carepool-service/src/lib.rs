@@ -24,6 +24,7 @@ pub mod reserving;
 mod schemes;
 pub mod scope;
 pub mod sessions;
+pub mod standards;
 pub mod users;
 pub use known_tokens::TOKEN_REMEMBERED_FOR;
 mod validate;

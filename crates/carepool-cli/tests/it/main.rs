@@ -1469,3 +1469,128 @@ fn no_personal_data_in_the_logs_on_sqlite() {
 fn no_personal_data_in_the_logs_on_postgres() {
     on_postgres(no_personal_data_in_the_logs);
 }
+
+/// The three example schemes against the standards, from their files: each point's verdict,
+/// checked by hand against the files (docs/STANDARDS.md).
+#[test]
+fn the_example_schemes_stand_against_the_standards_as_their_packages_say() {
+    let cli = Cli {
+        db: "sqlite://unused.db".into(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let verdicts = |file: &str| -> Vec<String> {
+        let out = cli.ok(&["standards", "--scheme", &example(file), "--out", "-"]);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        (json["points"].as_array().unwrap().iter())
+            .map(|p| {
+                let text = |key: &str| p[key].as_str().unwrap().to_string();
+                format!(
+                    "{} {} {}",
+                    text("instrument"),
+                    text("topic"),
+                    text("verdict")
+                )
+            })
+            .collect()
+    };
+    let untold = "cannot_tell";
+    let expect = |list: [(&str, &str, &str); 14]| -> Vec<String> {
+        list.iter()
+            .map(|(i, t, v)| format!("{i} {t} {v}"))
+            .collect()
+    };
+    let persons = [
+        ("C102", "persons protected", untold),
+        ("C130", "persons protected", untold),
+        ("R202", "persons protected", untold),
+    ];
+    let with = |rest: [(&'static str, &'static str, &'static str); 11]| {
+        let mut all = [("", "", ""); 14];
+        all[..3].copy_from_slice(&persons);
+        all[3..].copy_from_slice(&rest);
+        expect(all)
+    };
+    // National health insurance: everything but its 270-day wait for maternity care.
+    assert_eq!(
+        verdicts("national-health-insurance.toml"),
+        with([
+            ("C102", "general practitioner care", "met"),
+            ("C102", "specialist care", "met"),
+            ("C102", "essential medicines", "met"),
+            ("C102", "hospitalisation", "met"),
+            ("C102", "maternity care", "met"),
+            ("C102", "cost sharing", "met"),
+            ("C102", "cost sharing", "met"),
+            ("R202", "cost sharing", "met"),
+            ("C102", "qualifying period", untold),
+            ("R134", "qualifying period", "not_met"),
+            ("C102", "duration", "met"),
+        ])
+    );
+    // The inpatient programme: stays only, with annual limits.
+    assert_eq!(
+        verdicts("pip-inpatient.toml"),
+        with([
+            ("C102", "general practitioner care", "not_met"),
+            ("C102", "specialist care", "not_met"),
+            ("C102", "essential medicines", untold),
+            ("C102", "hospitalisation", "met"),
+            ("C102", "maternity care", "not_met"),
+            ("C102", "cost sharing", "met"),
+            ("C102", "cost sharing", "met"),
+            ("R202", "cost sharing", "not_met"),
+            ("C102", "qualifying period", "met"),
+            ("R134", "qualifying period", "met"),
+            ("C102", "duration", untold),
+        ])
+    );
+    // The mutual: co-payments on primary and hospital care, which maternity claims may use,
+    // the poor not exempt, a wait for maternity care, annual limits.
+    assert_eq!(
+        verdicts("mutual/scheme.toml"),
+        with([
+            ("C102", "general practitioner care", "met"),
+            ("C102", "specialist care", "met"),
+            ("C102", "essential medicines", untold),
+            ("C102", "hospitalisation", "met"),
+            ("C102", "maternity care", "met"),
+            ("C102", "cost sharing", "not_met"),
+            ("C102", "cost sharing", untold),
+            ("R202", "cost sharing", "not_met"),
+            ("C102", "qualifying period", untold),
+            ("R134", "qualifying period", "not_met"),
+            ("C102", "duration", untold),
+        ])
+    );
+    // The coverage given: the mutual's 52% of its target.
+    let out = cli.ok(&[
+        "standards",
+        "--scheme",
+        &example("mutual/scheme.toml"),
+        "--covered",
+        "52",
+        "--target",
+        "100",
+        "--out",
+        "standards.html",
+    ]);
+    assert!(
+        out.starts_with("mho-kb package mutual: 5 points met, 5 not met, 4 cannot tell"),
+        "{out}"
+    );
+    let page = std::fs::read_to_string(cli.dir.path().join("standards.html")).unwrap();
+    assert!(page.contains("52 of a target population of 100 covered (52.0%): below 75%"));
+    let refused = cli.fails(&[
+        "standards",
+        "--scheme",
+        &example("mutual/scheme.toml"),
+        "--package",
+        "gold",
+        "--out",
+        "-",
+    ]);
+    assert!(
+        refused.contains("--package: no package 'gold' in the scheme; it has mutual"),
+        "{refused}"
+    );
+}
