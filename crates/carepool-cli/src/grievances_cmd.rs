@@ -210,7 +210,9 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
             return Ok(());
         }
         GrievancesCommand::Stats { from, to, json } => {
-            let stats = registry.grievance_stats(from, to, scope).await?;
+            let stats = registry
+                .grievance_stats(from, to, scope, None, None)
+                .await?;
             if json {
                 outln!("{}", serde_json::to_string_pretty(&stats)?);
             } else {

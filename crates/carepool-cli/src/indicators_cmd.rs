@@ -76,6 +76,7 @@ pub async fn run(args: &IndicatorsArgs, registry: &Registry) -> Result<()> {
     let report = indicators_report(
         indicators,
         &found.early_warning,
+        &found.grievances,
         facts,
         found.currency.as_deref(),
     );

@@ -26,8 +26,7 @@ pub struct StandardsArgs {
     /// The people covered, with --target: instead of the database's count.
     #[arg(long, requires = "target")]
     pub covered: Option<u64>,
-    /// The population measured against (the residents, or the economically active), with
-    /// --covered.
+    /// The population measured against: the residents (docs/STANDARDS.md), with --covered.
     #[arg(long, requires = "covered")]
     pub target: Option<u64>,
     #[command(flatten)]

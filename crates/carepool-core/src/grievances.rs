@@ -326,8 +326,8 @@ pub struct Timeliness {
 
 impl Timeliness {
     /// Counts one grievance for the period `from` to `to` (both included). Whether it was
-    /// unresolved at `to` is read from its status today: a grievance resolved after `to` was
-    /// open then, one reopened after `to` is counted unresolved.
+    /// unresolved at `to` is read from the day it was last resolved: one resolved after `to`
+    /// was open then, one reopened since (no such day) is counted unresolved.
     pub fn add(&mut self, facts: &GrievanceFacts, from: NaiveDate, to: NaiveDate) {
         let within = |day: NaiveDate| from <= day && day <= to;
         if within(facts.filed_on) {
@@ -346,11 +346,16 @@ impl Timeliness {
         }
     }
 
+    /// Whether nothing of the period was counted: no row is shown for it.
+    pub fn is_empty(&self) -> bool {
+        self.received == 0 && self.resolved == 0 && self.overdue_at_end == 0
+    }
+
     /// The shares and the median, once every grievance is added.
     pub fn finish(mut self) -> Timeliness {
         self.in_time_share =
             (self.resolved > 0).then(|| self.resolved_in_time as f64 / self.resolved as f64);
-        self.median_days_to_resolve = median(&mut self.days_to_resolve);
+        self.median_days_to_resolve = median(&mut std::mem::take(&mut self.days_to_resolve));
         self
     }
 }

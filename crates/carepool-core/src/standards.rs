@@ -3,6 +3,7 @@
 //! Each point is met, not met, or cannot be told from the scheme's data, with the reason
 //! (docs/STANDARDS.md gives the sources' wording in short, with their articles).
 
+use crate::claims::verify::PREGNANCY_CODES;
 use crate::registry::FacilityLevel;
 use crate::scheme::{
     BenefitCategory, BenefitPackage, CareSetting, CostSharing, ExemptGroup, SchemeDefinition,
@@ -160,9 +161,24 @@ fn persons_protected(protected: Option<Protected>) -> Vec<Point> {
             format!("{covered}: {word} {:.0}%", threshold * 100.0),
         )
     };
+    // The members counted are the protected with their dependants: Art. 9(c)'s 50% of residents
+    // holds them as they are; Art. 9(b)'s 20% counts only the economically active, whom the
+    // count does not tell apart.
+    let c102 = if share >= 0.5 {
+        against(0.5, C102_PERSONS)
+    } else if share >= 0.2 {
+        point(
+            C102_PERSONS,
+            Verdict::CannotTell,
+            format!(
+                "{covered}: below 50% of residents (Art. 9(c)); 20% (Art. 9(b)) counts the economically active covered, without their dependants, which the data do not tell apart"
+            ),
+        )
+    } else {
+        against(0.2, C102_PERSONS)
+    };
     vec![
-        // Art. 9(b)'s threshold, the lowest, when the target population is the residents.
-        against(0.20, C102_PERSONS),
+        c102,
         against(0.75, C130_PERSONS),
         against(1.0, R202_PERSONS),
     ]
@@ -172,10 +188,16 @@ fn covers(category: &BenefitCategory, setting: CareSetting) -> bool {
     category.settings.contains(&setting)
 }
 
-/// Whether a category pays for maternity care: named so, or open to every clinical category.
+/// Whether a category pays for maternity care: open to the maternity clinical category (named,
+/// or every one), and to pregnancy's diagnoses (no conditions, or one that holds them).
 fn covers_maternity(category: &BenefitCategory) -> bool {
-    category.clinical_categories.is_empty()
-        || (category.clinical_categories.iter()).any(|c| c == "maternity")
+    let clinical = category.clinical_categories.is_empty()
+        || (category.clinical_categories.iter()).any(|c| c == "maternity");
+    let pregnancy = |condition: &String| {
+        (PREGNANCY_CODES.iter())
+            .any(|p| condition.starts_with(p) || p.starts_with(condition.as_str()))
+    };
+    clinical && (category.conditions.is_empty() || category.conditions.iter().any(pregnancy))
 }
 
 /// Whether a category is for medicines, by its code or name: the scheme file has no other
@@ -245,15 +267,21 @@ fn benefits(package: &BenefitPackage) -> Vec<Point> {
         )
     });
     // Outpatient care at a hospital: a price at a hospital's level, or at every level.
-    let at_hospital = (package.tariff.iter()).any(|line| {
-        outpatient.iter().any(|c| c.code == line.benefit_category)
-            && line
-                .level
-                .is_none_or(|level| level != FacilityLevel::HealthCentre)
+    let outpatient_prices: Vec<_> = (package.tariff.iter())
+        .filter(|line| outpatient.iter().any(|c| c.code == line.benefit_category))
+        .collect();
+    let at_hospital = (outpatient_prices.iter()).any(|line| {
+        line.level
+            .is_none_or(|level| level != FacilityLevel::HealthCentre)
     });
     points.push(match (inpatient.is_empty(), outpatient.is_empty(), at_hospital) {
         (true, _, _) => point(SPECIALIST, Verdict::NotMet, "no benefit category pays for inpatient care"),
         (false, true, _) => point(SPECIALIST, Verdict::NotMet, "no benefit category pays for outpatients"),
+        (false, false, false) if outpatient_prices.is_empty() => point(
+            SPECIALIST,
+            Verdict::CannotTell,
+            "the tariff prices no outpatient service: where outpatients are seen cannot be told",
+        ),
         (false, false, false) => point(
             SPECIALIST,
             Verdict::NotMet,
@@ -319,9 +347,11 @@ fn benefits(package: &BenefitPackage) -> Vec<Point> {
     points
 }
 
-/// Whether `group` pays nothing in `category`: it shares no cost, or exempts the group.
-fn spared(category: &BenefitCategory, group: ExemptGroup) -> bool {
-    category.cost_sharing == CostSharing::None || category.exempt.contains(&group)
+/// Whether `group` pays nothing in `category`: it shares no cost, or exempts the group (the
+/// poor only when the scheme says who is poor: otherwise nobody is).
+fn spared(scheme: &SchemeDefinition, category: &BenefitCategory, group: ExemptGroup) -> bool {
+    let defined = group != ExemptGroup::Poor || scheme.exemptions.poor_poverty_score_max.is_some();
+    category.cost_sharing == CostSharing::None || (category.exempt.contains(&group) && defined)
 }
 
 fn cost_sharing(scheme: &SchemeDefinition, package: &BenefitPackage) -> Vec<Point> {
@@ -347,7 +377,7 @@ fn cost_sharing(scheme: &SchemeDefinition, package: &BenefitPackage) -> Vec<Poin
     let maternity: Vec<&BenefitCategory> =
         categories.iter().filter(|c| covers_maternity(c)).collect();
     let charged: Vec<&BenefitCategory> = (maternity.iter().copied())
-        .filter(|c| !spared(c, ExemptGroup::Pregnant))
+        .filter(|c| !spared(scheme, c, ExemptGroup::Pregnant))
         .collect();
     let mut points = vec![if maternity.is_empty() {
         point(
@@ -407,7 +437,9 @@ fn cost_sharing(scheme: &SchemeDefinition, package: &BenefitPackage) -> Vec<Poin
     });
     let vulnerable_paying: Vec<&BenefitCategory> = (maternity.iter().copied())
         .filter(|c| covers(c, CareSetting::Outpatient))
-        .filter(|c| !spared(c, ExemptGroup::Poor) && !spared(c, ExemptGroup::Pregnant))
+        .filter(|c| {
+            !spared(scheme, c, ExemptGroup::Poor) && !spared(scheme, c, ExemptGroup::Pregnant)
+        })
         .collect();
     let prenatal = maternity.iter().any(|c| covers(c, CareSetting::Outpatient));
     points.push(if !prenatal {
@@ -449,6 +481,7 @@ fn qualifying_periods(scheme: &SchemeDefinition, package: &BenefitPackage) -> Ve
         "no qualifying period for medical care",
     );
     let waits: Vec<String> = (scheme.coverage.waiting_periods.iter())
+        .filter(|w| w.days > 0)
         .filter(|w| (package.categories.iter()).any(|c| c.code == w.benefit_category))
         .map(|w| format!("{} {} days", w.benefit_category, w.days))
         .collect();
@@ -486,7 +519,7 @@ fn duration(scheme: &SchemeDefinition, package: &BenefitPackage) -> Vec<Point> {
         .filter_map(|c| {
             let limit = c.limit.as_ref()?;
             Some(format!(
-                "{} {} {} a {} a year",
+                "{} {} {} a {} a coverage period",
                 c.code,
                 limit.amount,
                 scheme.currency,
@@ -498,14 +531,14 @@ fn duration(scheme: &SchemeDefinition, package: &BenefitPackage) -> Vec<Point> {
         point(
             C102_DURATION,
             Verdict::Met,
-            "no annual limit: care lasts as long as the condition",
+            "no limit: care lasts as long as the condition",
         )
     } else {
         point(
             C102_DURATION,
             Verdict::CannotTell,
             format!(
-                "annual limits ({}) may end care before 26 weeks of a case, depending on its cost",
+                "limits ({}) may end care before 26 weeks of a case, depending on its cost",
                 limited.join(", ")
             ),
         )

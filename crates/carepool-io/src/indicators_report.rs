@@ -6,8 +6,10 @@ use crate::report::{Cell, Report, ReportTable, TrendChart, WARNING};
 use carepool_actuarial::indicators::warning::Side;
 use carepool_actuarial::indicators::{DEFINITIONS, Indicators, PeriodIndicators};
 use carepool_core::Money;
+use carepool_core::grievances::Timeliness;
 use carepool_core::monitoring::Step;
 use carepool_core::words::{Figure, Sentence, Words};
+use carepool_service::grievances::GrievanceStats;
 use carepool_service::indicators::EarlyWarning;
 use chrono::Datelike;
 
@@ -167,6 +169,7 @@ pub fn period_label(step: Step, period: &PeriodIndicators) -> String {
 pub fn indicators_report(
     indicators: &Indicators,
     early_warning: &EarlyWarning,
+    grievances: &GrievanceStats,
     facts: Vec<(String, String)>,
     currency: Option<&str>,
 ) -> Report {
@@ -202,6 +205,7 @@ pub fn indicators_report(
             .collect(),
     ));
     tables.push(early_warning_table(early_warning));
+    tables.push(grievances_table(grievances));
     let period_names = &labels;
     let trends = GROUPS
         .iter()
@@ -232,6 +236,39 @@ pub fn indicators_report(
         trends,
         funnels: Vec::new(),
     }
+}
+
+/// The grievances' timeliness over the whole period: over all, by category, by district.
+fn grievances_table(stats: &GrievanceStats) -> ReportTable {
+    let row = |label: String, t: &Timeliness| {
+        vec![
+            Cell::Text(label),
+            count(t.received),
+            count(t.resolved),
+            count(t.resolved_in_time),
+            t.in_time_share.map_or(Cell::Empty, Cell::Share),
+            t.median_days_to_resolve
+                .map_or(Cell::Empty, |d| Cell::Number(d, 1)),
+            count(t.overdue_at_end),
+        ]
+    };
+    let mut rows = vec![row("all".into(), &stats.all)];
+    rows.extend((stats.by_category.iter()).map(|(c, t)| row(format!("category {c}"), t)));
+    rows.extend((stats.by_district.iter()).map(|(d, t)| row(format!("district {d}"), t)));
+    ReportTable::new(
+        "grievances",
+        "Grievances: how they were settled",
+        &[
+            "grievances",
+            "received",
+            "resolved",
+            "resolved in time",
+            "in time",
+            "median days to resolve",
+            "overdue at the end",
+        ],
+        rows,
+    )
 }
 
 /// Every month of each run outside its band, with the band.
@@ -383,9 +420,24 @@ mod tests {
             not_watched: Some("no_premium_basis"),
             watch: None,
         };
+        let day = |text: &str| -> chrono::NaiveDate { text.parse().unwrap() };
+        let mut late = Timeliness::default();
+        let facts = carepool_core::grievances::GrievanceFacts {
+            filed_on: day("2025-02-01"),
+            due_date: day("2025-02-15"),
+            resolved_on: Some(day("2025-02-20")),
+        };
+        late.add(&facts, day("2025-01-15"), day("2025-06-30"));
+        let grievances = GrievanceStats {
+            all: late.clone().finish(),
+            by_category: [("exempt_charged".to_string(), late.clone().finish())].into(),
+            by_district: [("D1".to_string(), late.finish())].into(),
+            ..GrievanceStats::default()
+        };
         let report = indicators_report(
             &indicators(),
             &not_watched,
+            &grievances,
             vec![("scheme".into(), "mutual".into())],
             Some("XOF"),
         );
@@ -398,7 +450,28 @@ mod tests {
                 "claims",
                 "finance",
                 "definitions",
-                "early_warning"
+                "early_warning",
+                "grievances"
+            ]
+        );
+        let grievance_rows: Vec<&Cell> = report.tables[6].rows.iter().map(|r| &r[0]).collect();
+        assert_eq!(
+            grievance_rows,
+            [
+                &Cell::Text("all".into()),
+                &Cell::Text("category exempt_charged".into()),
+                &Cell::Text("district D1".into())
+            ]
+        );
+        assert_eq!(
+            report.tables[6].rows[0][1..],
+            [
+                Cell::Number(1.0, 0),
+                Cell::Number(1.0, 0),
+                Cell::Number(0.0, 0),
+                Cell::Share(0.0),
+                Cell::Number(19.0, 1),
+                Cell::Number(0.0, 0)
             ]
         );
         assert!(report.warnings.is_empty());
@@ -455,7 +528,13 @@ mod tests {
                 warnings: vec![run("medical", false), run("total", true)],
             }),
         };
-        let report = indicators_report(&indicators(), &watched, Vec::new(), None);
+        let report = indicators_report(
+            &indicators(),
+            &watched,
+            &GrievanceStats::default(),
+            Vec::new(),
+            None,
+        );
         let table = report
             .tables
             .iter()

@@ -191,7 +191,9 @@ pub async fn stats(
     };
     let (from, to) = (day("from")?, day("to")?);
     let scope = caller.scope(&registry).await?;
-    let stats = registry.grievance_stats(from, to, &scope).await?;
+    let stats = registry
+        .grievance_stats(from, to, &scope, None, None)
+        .await?;
     Ok(Json(json(&stats)?))
 }
 

@@ -357,13 +357,16 @@ impl Registry {
             .collect())
     }
 
-    /// The timeliness of the grievances `scope` lets its user see, from `from` to `to`: over
-    /// all, by category and by district (of the place that handles them).
+    /// The timeliness of the grievances `scope` lets its user see (of `scheme`, about
+    /// `provider`, when given), from `from` to `to`: over all, by category and by district (of
+    /// the place that handles them).
     pub async fn grievance_stats(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         scope: &Scope,
+        scheme: Option<&str>,
+        provider: Option<&str>,
     ) -> Result<GrievanceStats, ServiceError> {
         if to < from {
             return Err(invalid("to", format!("{to} is before from ({from})")));
@@ -374,7 +377,13 @@ impl Registry {
             to,
             ..GrievanceStats::default()
         };
-        let query = Query::<GrievanceRow>::all_by_pages().within(scope);
+        let mut query = Query::<GrievanceRow>::all_by_pages().within(scope);
+        if let Some(scheme) = scheme {
+            query = query.only(grievances::SCHEME, &scheme.to_string())?;
+        }
+        if let Some(provider) = provider {
+            query = query.only(grievances::PROVIDER_ID, &Some(provider.to_string()))?;
+        }
         self.each_record(query, |g: GrievanceRow| {
             let facts = GrievanceFacts {
                 filed_on: g.filed_on,
@@ -396,6 +405,9 @@ impl Registry {
         for tally in (stats.by_category.values_mut()).chain(stats.by_district.values_mut()) {
             *tally = std::mem::take(tally).finish();
         }
+        // A category or district with nothing in the period has no row.
+        stats.by_category.retain(|_, t| !t.is_empty());
+        stats.by_district.retain(|_, t| !t.is_empty());
         Ok(stats)
     }
 

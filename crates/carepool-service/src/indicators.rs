@@ -4,6 +4,7 @@
 //! IBNR at each period's end.
 
 use crate::background::Background;
+use crate::grievances::GrievanceStats;
 use crate::options::one_of;
 use crate::premium_basis::{PremiumBasis, expected_by_month};
 use crate::reserving::{ReserveOptions, claim_dates};
@@ -135,6 +136,8 @@ pub struct IndicatorReport {
     #[serde(flatten)]
     pub indicators: Indicators,
     pub early_warning: EarlyWarning,
+    /// How the grievances of the period were settled (docs/GRIEVANCES.md, "Timeliness").
+    pub grievances: GrievanceStats,
 }
 
 /// Each month's experience against the premium basis in force (docs/INDICATORS.md).
@@ -241,6 +244,15 @@ impl Registry {
             .into_iter()
             .map(|end| ibnr_on(&claims, end))
             .collect();
+        let grievances = self
+            .grievance_stats(
+                days.from,
+                days.to,
+                &selection,
+                options.scheme.as_deref(),
+                options.provider.as_deref(),
+            )
+            .await?;
         let currency = match &options.scheme {
             Some(code) => self.scheme_versions(code).await?.pop().map(|s| s.currency),
             None => self.currency().await?,
@@ -252,6 +264,7 @@ impl Registry {
             currency,
             indicators: tally.finish(&ibnr),
             early_warning,
+            grievances,
         })
     }
 

@@ -45,13 +45,14 @@ pub fn standards_report(
 }
 
 impl Registry {
-    /// The members of `scheme` with active cover on `as_of` (the indicators' count, over the
-    /// month to it) against the target population of its year; none without one.
+    /// The members of `scheme` with active cover on `as_of` (today for a later day: cover is
+    /// not known ahead) against the target population of that year; none without one.
     pub async fn protected(
         &self,
         scheme: &str,
         as_of: NaiveDate,
     ) -> Result<Option<Protected>, ServiceError> {
+        let as_of = as_of.min(self.today());
         let options = IndicatorOptions {
             from: Some(as_of.with_day(1).expect("the first of a month")),
             to: Some(as_of),

@@ -91,8 +91,15 @@ fn persons_protected_are_measured_against_each_instruments_share() {
         )
     };
     let points = with(30, 100);
+    let (c102, why) = verdict(&points, "C102", "persons protected", 0);
     assert_eq!(
-        verdict(&points, "C102", "persons protected", 0).0,
+        c102,
+        Verdict::CannotTell,
+        "between 9(b)'s 20% and 9(c)'s 50%"
+    );
+    assert!(why.contains("Art. 9(c)"), "{why}");
+    assert_eq!(
+        verdict(&with(50, 100), "C102", "persons protected", 0).0,
         Verdict::Met
     );
     assert_eq!(
@@ -172,6 +179,28 @@ fn benefits_missing_from_the_package_are_named() {
         verdict(&points, "C102", "specialist care", 0).0,
         Verdict::Met
     );
+    // No price for outpatient services: where they are seen cannot be told.
+    centres.tariff.clear();
+    let points = check(&scheme, &centres, None);
+    assert_eq!(
+        verdict(&points, "C102", "specialist care", 0).0,
+        Verdict::CannotTell
+    );
+    // A category held to heart conditions pays for no maternity care; one for chapter O does.
+    let mut hearts = full_package();
+    hearts.categories[3].conditions = vec!["I20".into()];
+    hearts.categories[2].clinical_categories = vec!["medical".into()];
+    let points = check(&scheme, &hearts, None);
+    assert_eq!(
+        verdict(&points, "C102", "maternity care", 0).0,
+        Verdict::NotMet
+    );
+    hearts.categories[3].conditions = vec!["I20".into(), "O".into()];
+    let points = check(&scheme, &hearts, None);
+    assert_eq!(
+        verdict(&points, "C102", "maternity care", 0).0,
+        Verdict::Met
+    );
     // Maternity as outpatients only.
     let mut antenatal = full_package();
     antenatal.categories[3].settings = vec![Outpatient];
@@ -203,6 +232,13 @@ fn maternity_care_must_be_free_and_the_poor_spared() {
     assert!(
         why.starts_with("the poor share the cost in maternity"),
         "{why}"
+    );
+    // The poor exempt, but nobody said to be poor: the poor still pay.
+    package.categories[3].exempt = vec![ExemptGroup::Poor];
+    let points = check(&scheme, &package, None);
+    assert_eq!(
+        verdict(&points, "R202", "cost sharing", 0).0,
+        Verdict::NotMet
     );
     // Pregnant women and the poor exempt: met, once the scheme says who is poor.
     package.categories[3].exempt = vec![ExemptGroup::Pregnant, ExemptGroup::Poor];
@@ -254,5 +290,22 @@ fn an_annual_limit_leaves_the_duration_untold() {
     let points = check(&scheme, &package, None);
     let (duration, why) = verdict(&points, "C102", "duration", 0);
     assert_eq!(duration, Verdict::CannotTell);
-    assert!(why.contains("ipd 50000.00 XOF a family a year"), "{why}");
+    assert!(
+        why.contains("ipd 50000.00 XOF a family a coverage period"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_wait_of_no_days_is_no_qualifying_period() {
+    let mut scheme = minimal_scheme();
+    scheme.coverage.waiting_periods = vec![WaitingPeriod {
+        benefit_category: "maternity".into(),
+        days: 0,
+    }];
+    let points = check(&scheme, &full_package(), None);
+    assert_eq!(
+        verdict(&points, "R134", "qualifying period", 0).0,
+        Verdict::Met
+    );
 }

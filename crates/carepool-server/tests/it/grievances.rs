@@ -285,6 +285,15 @@ pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harn
     let (_, stats) = ask(&desk, "GET", uri, None).await;
     assert_eq!(stats["all"]["received"], json!(1));
     assert_eq!(stats["by_district"].as_object().unwrap().len(), 1);
+    // The indicators carry the same figures over their period.
+    let uri = format!("/api/indicators?from={from}&to={today}&scheme=pip");
+    let (status, indicators) = h.call_as(Role::Manager, "GET", &uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{indicators}");
+    assert_eq!(indicators["grievances"]["all"]["received"], json!(2));
+    assert_eq!(
+        indicators["grievances"]["by_district"]["D2"]["resolved"],
+        json!(1)
+    );
 }
 
 /// Filings at the same moment each get a number of their own: on PostgreSQL, a filing whose

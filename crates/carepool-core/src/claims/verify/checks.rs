@@ -708,17 +708,16 @@ pub(super) fn exempt_group_name(group: ExemptGroup) -> &'static str {
     }
 }
 
+/// The ICD-10 codes of pregnancy: chapter O, and the pregnancy supervision codes Z32.1 and
+/// Z33–Z36, by their prefixes.
+pub(crate) const PREGNANCY_CODES: [&str; 6] = ["O", "Z32.1", "Z33", "Z34", "Z35", "Z36"];
+
 /// Maternity care, a pregnancy diagnosis (ICD-10 chapter O) or a pregnancy supervision code
 /// (Z32.1, Z33–Z36).
 fn is_pregnancy(claim: &Claim) -> bool {
     claim.clinical_category == "maternity"
-        || claim.diagnosis_codes.iter().any(|code| {
-            code.starts_with('O')
-                || code.starts_with("Z32.1")
-                || ["Z33", "Z34", "Z35", "Z36"]
-                    .iter()
-                    .any(|p| code.starts_with(p))
-        })
+        || (claim.diagnosis_codes.iter())
+            .any(|code| PREGNANCY_CODES.iter().any(|p| code.starts_with(p)))
 }
 
 /// A delivery: ICD-10 O80–O84 or an outcome of delivery (Z37).

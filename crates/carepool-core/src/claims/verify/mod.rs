@@ -8,6 +8,7 @@
 //! approved up to what remains of the category's annual limit, and the rest is cut.
 
 mod checks;
+pub(crate) use checks::PREGNANCY_CODES;
 mod cover;
 mod sharing;
 
