@@ -5,17 +5,24 @@ use crate::output::outln;
 use anyhow::Result;
 use carepool_core::grievances::Timeliness;
 use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
+use carepool_io::grievances_file::import_grievances;
 use carepool_service::grievances::{
     GrievanceFilter, GrievanceListed, GrievanceStats, GrievanceView, NewGrievance, StepTaken,
 };
 use carepool_service::{Registry, Scope};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum GrievancesCommand {
     /// File a grievance (received); prints its number and due date.
     File(Box<FileArgs>),
+    /// File every grievance of a CSV or XLSX file (docs/FORMATS.md), all or nothing.
+    Import {
+        /// The file: FILE.csv, or FILE.xlsx (one sheet).
+        file: PathBuf,
+    },
     /// List grievances, oldest first: by status, category, owner or member, or only the
     /// overdue ones.
     List {
@@ -182,6 +189,18 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
                 g.id,
                 g.category,
                 g.due_date
+            );
+            return Ok(());
+        }
+        GrievancesCommand::Import { file } => {
+            let ids = import_grievances(registry, &file, scope).await?;
+            let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+            let more = if ids.len() > shown.len() { ", ..." } else { "" };
+            outln!(
+                "{}: {} grievance(s) filed ({}{more})",
+                file.display(),
+                ids.len(),
+                shown.join(", ")
             );
             return Ok(());
         }

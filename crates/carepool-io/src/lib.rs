@@ -8,6 +8,7 @@ pub mod directory;
 pub mod experience_files;
 pub mod experience_report;
 pub mod glm_file;
+pub mod grievances_file;
 pub mod indicators_report;
 pub mod projection_file;
 pub mod projection_report;
@@ -95,6 +96,10 @@ mod tests {
         for table in claim_tables::ALL.iter().copied().chain(grievances) {
             check_section(&format!("### {} export", table.name), table);
         }
+        check_section(
+            "### grievances file",
+            &carepool_schema::grievance_tables::GRIEVANCES_FILE,
+        );
     }
 
     /// Every reason code is documented with its effect and meaning.

@@ -57,3 +57,28 @@ crate::table! {
     OWNER owner: Option<String>, "The owner after the step.";
     NOTE note: Option<String>, "What the step's author wrote: the resolution, why it reopened.";
 }
+
+// A register to file at once: each line is a new grievance (its declared key is never looked
+// up; the grievance's number is given when it is filed).
+crate::table! {
+    pub static GRIEVANCES_FILE: "grievances" ("grievance"), mod grievances_file,
+        key [FILER, CATEGORY], row GrievanceFileRow;
+    CATEGORY category: String, "One of the scheme's grievance categories.";
+    DESCRIPTION description: String, "What happened, in the filer's words.";
+    FILER filer: String, "Who filed it: a member id, a facility code or a user name.";
+    FILED_BY filed_by: Option<FiledBy>, "member, facility or staff; empty: member.";
+    CHANNEL channel: Option<Channel>,
+        "visit, phone, sms, letter, web or community_representative; empty: visit.";
+    PRIORITY priority: Option<Priority>, "low, normal, high or urgent; empty: normal.";
+    FILED_ON filed_on: Option<NaiveDate>, "The day it was received; empty: today.";
+    MEMBER_ID member_id: Option<String>, "The member concerned.";
+    FAMILY_ID family_id: Option<String>, "The family concerned; empty: the member's.";
+    CLAIM_ID claim_id: Option<String>,
+        "The claim concerned (PROVIDER/CLAIM_NUMBER): gives its member and facility.";
+    PROVIDER_ID provider_id: Option<String>, "The facility concerned.";
+    LOCATION_CODE location_code: Option<String>,
+        "Where it is handled; empty: where the family lives, else the facility's place.";
+    SCHEME scheme: Option<String>, "The scheme that hears it; empty: the family's, or the only one.";
+    ATTACHMENTS attachments: Vec<String>,
+        "References of the documents kept with it, separated by ';'.";
+}

@@ -3,8 +3,8 @@
 //! row of its own, dated and attributed, and each change of the grievance is in the audit trail.
 
 use crate::audit::Change;
-use crate::error::ServiceError;
-use crate::{Key, Query, Registry, Scope};
+use crate::error::{RowProblem, ServiceError};
+use crate::{Key, Numbered, Query, Registry, Scope};
 use carepool_core::access::Permission;
 use carepool_core::grievances::{
     Channel, FiledBy, GrievanceFacts, GrievanceRules, GrievanceStatus, GrievanceStep, Priority,
@@ -22,7 +22,7 @@ use carepool_schema::tables::{families, members, providers};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest description kept: a page of text, not a file (attachments are referenced).
 pub const DESCRIPTION_MAX_CHARS: usize = 4_000;
@@ -166,6 +166,47 @@ impl Registry {
         new: NewGrievance,
         scope: &Scope,
     ) -> Result<GrievanceView, ServiceError> {
+        let mut filed = [self.prepared(&new, scope).await?];
+        self.write_filings(&mut filed).await?;
+        self.grievance(&filed[0].id, scope).await
+    }
+
+    /// Files every grievance of a file (each numbered by the line it came from), all or
+    /// nothing: the first problem of each bad line is named, and nothing is written unless no
+    /// line has one.
+    /// Returns their numbers, in the file's order.
+    pub async fn file_grievances(
+        &self,
+        filings: Vec<Numbered<NewGrievance>>,
+        scope: &Scope,
+    ) -> Result<Vec<String>, ServiceError> {
+        let mut prepared = Vec::with_capacity(filings.len());
+        let mut problems = Vec::new();
+        for filing in &filings {
+            match self.prepared(&filing.item, scope).await {
+                Ok(row) => prepared.push(row),
+                Err(ServiceError::Invalid(found)) => {
+                    problems.extend(found.into_iter().map(|p| RowProblem {
+                        line: filing.line,
+                        ..p
+                    }));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(problems));
+        }
+        self.write_filings(&mut prepared).await?;
+        Ok(prepared.into_iter().map(|g| g.id).collect())
+    }
+
+    /// A new grievance checked and completed, ready to be numbered.
+    async fn prepared(
+        &self,
+        new: &NewGrievance,
+        scope: &Scope,
+    ) -> Result<GrievanceRow, ServiceError> {
         let today = self.today();
         let filed_on = new.filed_on.unwrap_or(today);
         if filed_on > today {
@@ -184,7 +225,7 @@ impl Registry {
                 ));
             }
         }
-        let links = self.links(&new, scope).await?;
+        let links = self.links(new, scope).await?;
         let scheme = match new.scheme.clone().or(links.scheme) {
             Some(code) => code,
             None => {
@@ -211,7 +252,7 @@ impl Registry {
                 ));
             }
         };
-        let mut grievance = GrievanceRow {
+        Ok(GrievanceRow {
             id: String::new(),
             scheme,
             category: category.code.clone(),
@@ -226,9 +267,7 @@ impl Registry {
             claim_id: links.claim,
             provider_id: links.provider,
             description,
-            attachments: new
-                .attachments
-                .iter()
+            attachments: (new.attachments.iter())
                 .map(|a| a.trim().to_string())
                 .collect(),
             status: GrievanceStatus::Received,
@@ -238,65 +277,88 @@ impl Registry {
             resolution: None,
             resolved_on: None,
             closed_on: None,
-        };
+        })
+    }
+
+    /// Numbers the filings by their days, after the numbers those days already hold, and writes
+    /// them with their first steps and audit records in one transaction. Filings of another
+    /// writer that take a number meanwhile fail the write, which is then tried again.
+    async fn write_filings(&self, filings: &mut [GrievanceRow]) -> Result<(), ServiceError> {
         let mut tries = 0;
         loop {
             tries += 1;
-            match self.write_filing(&mut grievance).await {
-                // Another filing of the same day took the number meanwhile: take the next.
+            match self.write_numbered(filings).await {
                 Err(ServiceError::Taken { .. }) if tries < NUMBERING_TRIES => {}
-                Err(other) => return Err(other),
-                Ok(()) => break,
+                other => return other,
             }
         }
-        self.grievance(&grievance.id, scope).await
     }
 
-    /// Writes a filing with the day's next number, and its first step.
-    async fn write_filing(&self, grievance: &mut GrievanceRow) -> Result<(), ServiceError> {
+    async fn write_numbered(&self, filings: &mut [GrievanceRow]) -> Result<(), ServiceError> {
+        let days: BTreeSet<NaiveDate> = filings.iter().map(|g| g.filed_on).collect();
         let mut reads = LockedReads::default();
-        let same_day = reads.add(Read::List {
-            table: &GRIEVANCES,
-            query: ListQuery {
-                filters: vec![grievances::FILED_ON.equals(&grievance.filed_on)],
-                limit: u64::MAX >> 1,
-                ..ListQuery::default()
-            },
-        });
-        let prefix = format!("G-{}-", grievance.filed_on.format("%Y%m%d"));
+        let same_days: Vec<_> = (days.iter())
+            .map(|day| {
+                let read = reads.add(Read::List {
+                    table: &GRIEVANCES,
+                    query: ListQuery {
+                        filters: vec![grievances::FILED_ON.equals(day)],
+                        limit: u64::MAX >> 1,
+                        ..ListQuery::default()
+                    },
+                });
+                (*day, read)
+            })
+            .collect();
         let now = self.clock().unix_seconds();
         let today = self.today();
         let actor = self.actor().name().to_string();
         self.store
             .write_locked(
-                "filing of a grievance",
+                "filing of grievances",
                 &Lock::Nothing,
                 &reads,
                 &mut |mut read| {
-                    let taken = read.take(same_day)?;
-                    let last = (taken.iter())
-                        .filter_map(|row| grievances::ID.read(row).ok())
-                        .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u32>().ok())
-                        .max()
-                        .unwrap_or(0);
-                    grievance.id = format!("{prefix}{:03}", last + 1);
-                    let row = grievance.to_row();
-                    let step = GrievanceStepRow {
-                        grievance_id: grievance.id.clone(),
-                        seq: 1,
-                        step: "file".to_string(),
-                        status: GrievanceStatus::Received,
-                        day: today,
-                        at: now,
-                        actor: actor.clone(),
-                        owner: None,
-                        note: None,
-                    };
-                    let change = Change::of_record("file_grievance", &GRIEVANCES, None, Some(&row));
-                    let audit = self.audit(vec![change]).map_err(StoreError::internal)?;
+                    let mut last: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+                    for (day, handle) in &same_days {
+                        let prefix = day_prefix(*day);
+                        let taken = (read.take(*handle)?.iter())
+                            .filter_map(|row| grievances::ID.read(row).ok())
+                            .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u32>().ok())
+                            .max()
+                            .unwrap_or(0);
+                        last.insert(*day, taken);
+                    }
+                    let (mut rows, mut steps, mut changes) = (Vec::new(), Vec::new(), Vec::new());
+                    for grievance in filings.iter_mut() {
+                        let number = last.entry(grievance.filed_on).or_default();
+                        *number += 1;
+                        grievance.id = format!("{}{:03}", day_prefix(grievance.filed_on), number);
+                        let row = grievance.to_row();
+                        changes.push(Change::of_record(
+                            "file_grievance",
+                            &GRIEVANCES,
+                            None,
+                            Some(&row),
+                        ));
+                        rows.push(row);
+                        let step = GrievanceStepRow {
+                            grievance_id: grievance.id.clone(),
+                            seq: 1,
+                            step: "file".to_string(),
+                            status: GrievanceStatus::Received,
+                            day: today,
+                            at: now,
+                            actor: actor.clone(),
+                            owner: None,
+                            note: None,
+                        };
+                        steps.push(step.into_row());
+                    }
+                    let audit = self.audit(changes).map_err(StoreError::internal)?;
                     Ok(vec![
-                        Write::Insert(&GRIEVANCES, vec![row]),
-                        Write::Insert(&GRIEVANCE_STEPS, vec![step.into_row()]),
+                        Write::Insert(&GRIEVANCES, rows),
+                        Write::Insert(&GRIEVANCE_STEPS, steps),
                         audit,
                     ])
                 },
@@ -699,6 +761,11 @@ fn apply(
             grievance.closed_on = None;
         }
     }
+}
+
+/// `G-YYYYMMDD-`: the part of a grievance's number its day gives.
+fn day_prefix(day: NaiveDate) -> String {
+    format!("G-{}-", day.format("%Y%m%d"))
 }
 
 /// The audit trail's action for a step.

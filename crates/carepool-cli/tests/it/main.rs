@@ -138,6 +138,45 @@ fn command_line_story(cli: Cli) {
         everything,
         "importing the same files twice changed the data"
     );
+
+    // A register of grievances: refused whole, each bad line named by the file's column, then
+    // filed whole once mended.
+    let register = cli.dir.path().join("grievances.csv");
+    let lines = [
+        "category,description,filer,channel,filed_on,member_id,attachments",
+        "exempt_charged,\"Asked to pay 500, though exempt\",M0002,phone,2025-11-20,M0002,scan-1;scan-2",
+        "waiting_time,Waited all day,M0001,visit,2025-11-21,M9999,",
+        "poor_treatment,Sent away,M0003,letter,2999-01-01,M0003,",
+    ];
+    std::fs::write(&register, lines.join("\n")).unwrap();
+    let refused = cli.fails(&["grievances", "import", "grievances.csv"]);
+    assert!(
+        refused.contains("2 problem(s), nothing written"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("line 3, column member_id: unknown member 'M9999'"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("line 4, column filed_on: 2999-01-01 is after today"),
+        "{refused}"
+    );
+    assert!(cli.ok(&["grievances", "list"]).contains("no grievance"));
+    std::fs::write(&register, lines[..2].join("\n")).unwrap();
+    let filed = cli.ok(&["grievances", "import", "grievances.csv"]);
+    assert!(
+        filed.contains("1 grievance(s) filed (G-20251120-001)"),
+        "{filed}"
+    );
+    let shown = cli.ok(&["grievances", "show", "G-20251120-001", "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["family_id"], serde_json::json!("F0001"));
+    assert_eq!(shown["scheme"], serde_json::json!("mho-kb"));
+    assert_eq!(
+        shown["attachments"],
+        serde_json::json!(["scan-1", "scan-2"])
+    );
     let exported = cli.ok(&["export", "members"]);
     let original = std::fs::read_to_string(examples().join("mutual/members.csv")).unwrap();
     assert_eq!(
