@@ -3,7 +3,7 @@
 //! facility kept to its own claims.
 
 use crate::claims::surgery;
-use crate::support::{FACILITY, Harness, MEMBERS, call_app, load_registry};
+use crate::support::{FACILITY, Harness, MEMBERS, add_the_hills, call_app, load_registry};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use carepool_core::access::Role;
@@ -514,37 +514,7 @@ pub async fn a_session_signs_in_writes_with_its_csrf_token_and_ends(h: Harness) 
 /// elsewhere names the reference as unknown, and work on the whole scheme is refused.
 pub async fn a_district_officer_sees_and_changes_only_its_district(h: Harness) {
     load_registry(&h).await;
-    // A second district, with a facility, a family and a member, added by national users.
-    for (role, uri, body) in [
-        (
-            Role::Admin,
-            "/api/locations",
-            json!({ "code": "D2", "name": "Hills", "kind": "district", "parent_code": "P1", "area": null }),
-        ),
-        (
-            Role::Admin,
-            "/api/locations",
-            json!({ "code": "V3", "name": "Hill village", "kind": "village", "parent_code": "D2", "area": "rural" }),
-        ),
-        (
-            Role::Admin,
-            "/api/providers",
-            json!({ "code": "H3", "name": "Hill clinic", "ownership": "public", "level": "health_centre", "location_code": "V3", "empanelled_from": "2025-04-01", "empanelled_to": null }),
-        ),
-        (
-            Role::EnrolmentOfficer,
-            "/api/families",
-            json!({ "id": "F9", "scheme": "pip", "location_code": "V3", "poverty_score": null, "household_id": null }),
-        ),
-        (
-            Role::EnrolmentOfficer,
-            "/api/members",
-            json!({ "id": "M9", "family_id": "F9", "name": "Hill head", "relationship": "head", "sex": "F", "birth_date": "1980-01-01", "national_id": null, "categories": [], "monthly_wage": null, "status": "active", "status_since": "2025-04-01" }),
-        ),
-    ] {
-        let (status, answer) = h.call_as(role, "POST", uri, Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{uri}: {answer}");
-    }
+    add_the_hills(&h).await;
     let mut far_claim = surgery("FAR-1", "M9", "2025-05-01", 10_000);
     far_claim.provider_id = "H3".into();
     let near_claim = surgery("NEAR-1", "M4", "2025-05-01", 10_000);

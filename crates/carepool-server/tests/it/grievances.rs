@@ -2,7 +2,7 @@
 //! grievance's place, through the whole status flow, each step dated, attributed and in the
 //! audit trail.
 
-use crate::support::{Harness, call_app, load_registry};
+use crate::support::{Harness, add_the_hills, call_app, load_registry};
 use axum::http::StatusCode;
 use carepool_core::access::Role;
 use chrono::Days;
@@ -10,32 +10,7 @@ use serde_json::{Value, json};
 
 pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harness) {
     load_registry(&h).await;
-    // A second district with a family of its own.
-    for (role, uri, body) in [
-        (
-            Role::Admin,
-            "/api/locations",
-            json!({ "code": "D2", "name": "Hills", "kind": "district", "parent_code": "P1", "area": null }),
-        ),
-        (
-            Role::Admin,
-            "/api/locations",
-            json!({ "code": "V3", "name": "Hill village", "kind": "village", "parent_code": "D2", "area": "rural" }),
-        ),
-        (
-            Role::EnrolmentOfficer,
-            "/api/families",
-            json!({ "id": "F9", "scheme": "pip", "location_code": "V3", "poverty_score": null, "household_id": null }),
-        ),
-        (
-            Role::EnrolmentOfficer,
-            "/api/members",
-            json!({ "id": "M9", "family_id": "F9", "name": "Hill head", "relationship": "head", "sex": "F", "birth_date": "1980-01-01", "national_id": null, "categories": [], "monthly_wage": null, "status": "active", "status_since": "2025-04-01" }),
-        ),
-    ] {
-        let (status, answer) = h.call_as(role, "POST", uri, Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{uri}: {answer}");
-    }
+    add_the_hills(&h).await;
     let app = carepool_server::router(h.registry.clone());
     let desk = h
         .user_token("desk", Role::ClaimsOfficer, &["D1"], None)

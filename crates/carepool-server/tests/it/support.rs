@@ -10,7 +10,7 @@ use carepool_store::Store;
 use carepool_store_postgres::PostgresStore;
 use carepool_store_postgres::testing::TestDatabase;
 use carepool_store_sqlite::SqliteStore;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -468,5 +468,40 @@ pub async fn load_registry(harness: &Harness) {
             .import(kind, &file)
             .await
             .unwrap_or_else(|e| panic!("{kind}: {e}"));
+    }
+}
+
+/// A second district, Hills (D2), with a village (V3), a facility (H3) and a family (F9) of one
+/// member (M9), added by national users through the API.
+pub async fn add_the_hills(h: &Harness) {
+    for (role, uri, body) in [
+        (
+            Role::Admin,
+            "/api/locations",
+            json!({ "code": "D2", "name": "Hills", "kind": "district", "parent_code": "P1", "area": null }),
+        ),
+        (
+            Role::Admin,
+            "/api/locations",
+            json!({ "code": "V3", "name": "Hill village", "kind": "village", "parent_code": "D2", "area": "rural" }),
+        ),
+        (
+            Role::Admin,
+            "/api/providers",
+            json!({ "code": "H3", "name": "Hill clinic", "ownership": "public", "level": "health_centre", "location_code": "V3", "empanelled_from": "2025-04-01", "empanelled_to": null }),
+        ),
+        (
+            Role::EnrolmentOfficer,
+            "/api/families",
+            json!({ "id": "F9", "scheme": "pip", "location_code": "V3", "poverty_score": null, "household_id": null }),
+        ),
+        (
+            Role::EnrolmentOfficer,
+            "/api/members",
+            json!({ "id": "M9", "family_id": "F9", "name": "Hill head", "relationship": "head", "sex": "F", "birth_date": "1980-01-01", "national_id": null, "categories": [], "monthly_wage": null, "status": "active", "status_since": "2025-04-01" }),
+        ),
+    ] {
+        let (status, answer) = h.call_as(role, "POST", uri, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{uri}: {answer}");
     }
 }
