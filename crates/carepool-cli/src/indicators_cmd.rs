@@ -61,7 +61,7 @@ pub async fn run(args: &IndicatorsArgs, registry: &Registry) -> Result<()> {
         .map_err(|error| anyhow!("--{}: {}", error.field, error.message))?;
     let progress = Progress::waiting("reading the database and counting");
     // The machine's account sees the whole registry.
-    let found = registry.indicators(&options, &Scope::National, today).await;
+    let found = (registry.indicators_with_grievances(&options, &Scope::National, today)).await;
     progress.end(found.is_ok());
     let found = found?;
     let facts: Vec<(String, String)> = [
@@ -76,7 +76,7 @@ pub async fn run(args: &IndicatorsArgs, registry: &Registry) -> Result<()> {
     let report = indicators_report(
         indicators,
         &found.early_warning,
-        &found.grievances,
+        found.grievances.as_ref(),
         facts,
         found.currency.as_deref(),
     );

@@ -4,18 +4,19 @@
 use crate::registry_csv::{CsvError, read_records};
 use carepool_schema::grievance_tables::GrievanceFileRow;
 use carepool_service::grievances::NewGrievance;
-use carepool_service::{Numbered, Registry, Scope, ServiceError};
+use carepool_service::{Numbered, Registry, RowProblem, Scope, ServiceError};
 use std::path::Path;
 
-/// Files every grievance of `path`; the first problem of each bad line is named (line, the
-/// file's column, the rule) and nothing is filed unless none is. Returns their numbers, in the
-/// file's order.
+/// Files every grievance of `path`, all or nothing: a field that cannot be read refuses the
+/// file with every such problem named; once every line is read, the first problem of each bad
+/// line is named (line, the file's column, the rule). Returns their numbers, in the file's
+/// order (a day's filings numbered in it).
 pub async fn import_grievances(
     registry: &Registry,
     path: &Path,
     scope: &Scope,
 ) -> Result<Vec<String>, CsvError> {
-    let rows_error = |mut problems: Vec<carepool_service::RowProblem>| {
+    let rows_error = |mut problems: Vec<RowProblem>| {
         problems.sort_by_key(|p| p.line);
         CsvError::Rows {
             path: path.to_path_buf(),
@@ -25,6 +26,13 @@ pub async fn import_grievances(
     let (rows, problems) = read_records::<GrievanceFileRow>(path)?;
     if !problems.is_empty() {
         return Err(rows_error(problems));
+    }
+    if rows.is_empty() {
+        return Err(rows_error(vec![RowProblem::new(
+            1,
+            None,
+            "no grievance to file: the file holds only its header",
+        )]));
     }
     let filings = rows
         .into_iter()
@@ -53,7 +61,7 @@ pub async fn import_grievances(
         Err(ServiceError::Invalid(problems)) => Err(rows_error(
             problems
                 .into_iter()
-                .map(|p| carepool_service::RowProblem {
+                .map(|p| RowProblem {
                     column: p.column.map(|field| file_column(&field).to_string()),
                     ..p
                 })

@@ -169,7 +169,7 @@ pub fn period_label(step: Step, period: &PeriodIndicators) -> String {
 pub fn indicators_report(
     indicators: &Indicators,
     early_warning: &EarlyWarning,
-    grievances: &GrievanceStats,
+    grievances: Option<&GrievanceStats>,
     facts: Vec<(String, String)>,
     currency: Option<&str>,
 ) -> Report {
@@ -205,7 +205,7 @@ pub fn indicators_report(
             .collect(),
     ));
     tables.push(early_warning_table(early_warning));
-    tables.push(grievances_table(grievances));
+    tables.extend(grievances.map(grievances_table));
     let period_names = &labels;
     let trends = GROUPS
         .iter()
@@ -437,7 +437,7 @@ mod tests {
         let report = indicators_report(
             &indicators(),
             &not_watched,
-            &grievances,
+            Some(&grievances),
             vec![("scheme".into(), "mutual".into())],
             Some("XOF"),
         );
@@ -528,13 +528,7 @@ mod tests {
                 warnings: vec![run("medical", false), run("total", true)],
             }),
         };
-        let report = indicators_report(
-            &indicators(),
-            &watched,
-            &GrievanceStats::default(),
-            Vec::new(),
-            None,
-        );
+        let report = indicators_report(&indicators(), &watched, None, Vec::new(), None);
         let table = report
             .tables
             .iter()

@@ -6,6 +6,7 @@ use crate::openapi::STUDIES;
 use crate::{StudyTurns, date_param_opt, only_known};
 use axum::Json;
 use axum::extract::{Query, State};
+use carepool_core::access::Permission;
 use carepool_service::Registry;
 use carepool_service::indicators::IndicatorOptions;
 use serde_json::Value as JsonValue;
@@ -39,7 +40,7 @@ const KNOWN: [&str; 7] = [
         ("warn_after" = Option<u32>, Query, description = "Months in a row outside the band that raise an early warning, 1 to 12 [default: 3]"),
     ),
     responses(
-        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions`, and `early_warning` (as `GET /api/warnings` answers, with the latest run of each line and measure, open or ended) (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
+        (status = 200, description = "As `carepool indicators --out FILE.json` writes it: `periods`, each with `start`, `end`, `membership`, `contributions`, `claims` and `finance`, then `definitions`, and `early_warning` (as `GET /api/warnings` answers, with the latest run of each line and measure, open or ended), and for a caller who may read grievances `grievances`: how they were settled over the period (docs/INDICATORS.md). Amounts are decimal strings; counts and ratios numbers, a ratio without a denominator null"),
         (status = 422, description = "A parameter is wrong, or names a scheme, location or facility that does not exist or is out of the caller's scope (`field` names it)", body = ErrorBody),
     ))]
 pub async fn indicators(
@@ -54,12 +55,19 @@ pub async fn indicators(
         "not a parameter of the indicators; parameters",
     )?;
     let options = indicator_options(&params)?;
+    // Grievances' figures only for those who may read grievances.
+    let with_grievances = caller
+        .user()
+        .is_ok_and(|user| user.role.may(Permission::ReadGrievances));
     studies
         .run_in_scope(
             &caller,
             &registry,
             move |registry, scope, today| async move {
-                registry.indicators(&options, &scope, today).await
+                match with_grievances {
+                    true => (registry.indicators_with_grievances(&options, &scope, today)).await,
+                    false => registry.indicators(&options, &scope, today).await,
+                }
             },
         )
         .await

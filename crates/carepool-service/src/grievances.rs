@@ -27,8 +27,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The longest description kept: a page of text, not a file (attachments are referenced).
 pub const DESCRIPTION_MAX_CHARS: usize = 4_000;
 
-/// How many times a filing is tried when others took its number at the same moment (each
-/// round, one of the filings at once gets its number).
+/// How many times filings are written when another writer took one of their numbers at the
+/// same moment (each round, one of the writers at once gets its numbers).
 const NUMBERING_TRIES: usize = 12;
 
 /// A grievance as filed: what it is about and who complains. What is not given is found from
@@ -171,7 +171,7 @@ impl Registry {
         self.grievance(&filed[0].id, scope).await
     }
 
-    /// Files every grievance of a file (each numbered by the line it came from), all or
+    /// Files every grievance of a file (each with its line in the file), all or
     /// nothing: the first problem of each bad line is named, and nothing is written unless no
     /// line has one.
     /// Returns their numbers, in the file's order.

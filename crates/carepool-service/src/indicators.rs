@@ -136,8 +136,10 @@ pub struct IndicatorReport {
     #[serde(flatten)]
     pub indicators: Indicators,
     pub early_warning: EarlyWarning,
-    /// How the grievances of the period were settled (docs/GRIEVANCES.md, "Timeliness").
-    pub grievances: GrievanceStats,
+    /// How the grievances of the period were settled (docs/GRIEVANCES.md, "Timeliness"),
+    /// when asked for ([`Registry::indicators_with_grievances`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grievances: Option<GrievanceStats>,
 }
 
 /// Each month's experience against the premium basis in force (docs/INDICATORS.md).
@@ -214,6 +216,27 @@ impl Registry {
         scope: &Scope,
         today: NaiveDate,
     ) -> Result<IndicatorReport, ServiceError> {
+        self.counted_indicators(options, scope, today, false).await
+    }
+
+    /// The indicators, with how the grievances of the same scheme, places and facility were
+    /// settled over the period: for those who may read grievances.
+    pub async fn indicators_with_grievances(
+        &self,
+        options: &IndicatorOptions,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<IndicatorReport, ServiceError> {
+        self.counted_indicators(options, scope, today, true).await
+    }
+
+    async fn counted_indicators(
+        &self,
+        options: &IndicatorOptions,
+        scope: &Scope,
+        today: NaiveDate,
+        with_grievances: bool,
+    ) -> Result<IndicatorReport, ServiceError> {
         let days = options.days(today).map_err(ServiceError::field)?;
         let selection = self.selection(options, scope).await?;
         let mut tally = IndicatorTally::new(days.from, days.to, days.by)
@@ -244,15 +267,19 @@ impl Registry {
             .into_iter()
             .map(|end| ibnr_on(&claims, end))
             .collect();
-        let grievances = self
-            .grievance_stats(
-                days.from,
-                days.to,
-                &selection,
-                options.scheme.as_deref(),
-                options.provider.as_deref(),
-            )
-            .await?;
+        let grievances = match with_grievances {
+            true => Some(
+                self.grievance_stats(
+                    days.from,
+                    days.to,
+                    &selection,
+                    options.scheme.as_deref(),
+                    options.provider.as_deref(),
+                )
+                .await?,
+            ),
+            false => None,
+        };
         let currency = match &options.scheme {
             Some(code) => self.scheme_versions(code).await?.pop().map(|s| s.currency),
             None => self.currency().await?,

@@ -163,12 +163,28 @@ fn command_line_story(cli: Cli) {
         "{refused}"
     );
     assert!(cli.ok(&["grievances", "list"]).contains("no grievance"));
-    std::fs::write(&register, lines[..2].join("\n")).unwrap();
+    // Two days in one file, each day's numbers in the file's order, then after what is stored.
+    let mended = [
+        lines[0],
+        lines[1],
+        "waiting_time,Waited all day,M0001,visit,2025-11-21,M0001,",
+        "poor_treatment,Sent away,M0003,letter,2025-11-20,M0003,",
+    ];
+    std::fs::write(&register, mended.join("\n")).unwrap();
     let filed = cli.ok(&["grievances", "import", "grievances.csv"]);
     assert!(
-        filed.contains("1 grievance(s) filed (G-20251120-001)"),
+        filed.contains("3 grievance(s) filed (G-20251120-001, G-20251121-001, G-20251120-002)"),
         "{filed}"
     );
+    std::fs::write(&register, mended[..2].join("\n")).unwrap();
+    let again = cli.ok(&["grievances", "import", "grievances.csv"]);
+    assert!(
+        again.contains("1 grievance(s) filed (G-20251120-003)"),
+        "{again}"
+    );
+    std::fs::write(&register, lines[0]).unwrap();
+    let empty = cli.fails(&["grievances", "import", "grievances.csv"]);
+    assert!(empty.contains("no grievance to file"), "{empty}");
     let shown = cli.ok(&["grievances", "show", "G-20251120-001", "--json"]);
     let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(shown["family_id"], serde_json::json!("F0001"));

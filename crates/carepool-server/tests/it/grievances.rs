@@ -265,6 +265,11 @@ pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harn
     let (status, indicators) = h.call_as(Role::Manager, "GET", &uri, None).await;
     assert_eq!(status, StatusCode::OK, "{indicators}");
     assert_eq!(indicators["grievances"]["all"]["received"], json!(2));
+    let (_, counted) = h.call_as(Role::Actuary, "GET", &uri, None).await;
+    assert!(
+        counted.get("grievances").is_none() && counted.get("periods").is_some(),
+        "an actuary reads no grievances: {counted}"
+    );
     assert_eq!(
         indicators["grievances"]["by_district"]["D2"]["resolved"],
         json!(1)
