@@ -5,49 +5,22 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{GRIEVANCES, json_schema};
-use crate::{json, only_known, parse};
+use crate::{date_param_opt, json, only_known, parse};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
-use carepool_core::registry::FieldError;
+use carepool_core::grievances::GrievanceStatus;
 use carepool_service::Registry;
 use carepool_service::grievances::{GrievanceFilter, NewGrievance, StepTaken};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use std::collections::HashMap;
 
+/// The body of a filing: the service's own [`NewGrievance`], under a name the document gives.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileBody {
-    category: String,
-    description: String,
-    filer: String,
-    #[serde(default)]
-    filed_by: Option<FiledBy>,
-    #[serde(default)]
-    channel: Option<Channel>,
-    #[serde(default)]
-    priority: Option<Priority>,
-    #[serde(default)]
-    member: Option<String>,
-    #[serde(default)]
-    family: Option<String>,
-    #[serde(default)]
-    claim: Option<String>,
-    #[serde(default)]
-    provider: Option<String>,
-    #[serde(default)]
-    location: Option<String>,
-    #[serde(default)]
-    scheme: Option<String>,
-    #[serde(default)]
-    filed_on: Option<NaiveDate>,
-    #[serde(default)]
-    attachments: Vec<String>,
-}
+#[serde(transparent)]
+struct FileBody(NewGrievance);
 
 json_schema!(FileBody, "GrievanceFiled", {
     "type": "object", "required": ["category", "description", "filer"],
@@ -84,25 +57,9 @@ pub async fn file(
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<JsonValue>), ApiError> {
-    let body: FileBody = parse(&body)?;
+    let FileBody(new) = parse(&body)?;
     let scope = caller.scope(&registry).await?;
     let registry = registry.clone().acting_as(caller.actor()?);
-    let new = NewGrievance {
-        scheme: body.scheme,
-        category: body.category,
-        channel: body.channel,
-        priority: body.priority,
-        filed_by: body.filed_by,
-        filer: body.filer,
-        filed_on: body.filed_on,
-        location: body.location,
-        member: body.member,
-        family: body.family,
-        claim: body.claim,
-        provider: body.provider,
-        description: body.description,
-        attachments: body.attachments,
-    };
     let view = registry.file_grievance(new, &scope).await?;
     Ok((StatusCode::CREATED, Json(view.to_json())))
 }
@@ -138,8 +95,7 @@ pub async fn list(
     let status = params
         .get("status")
         .map(|s| GrievanceStatus::parse("status", s))
-        .transpose()
-        .map_err(field_error)?;
+        .transpose()?;
     let overdue = match params.get("overdue").map(String::as_str) {
         None | Some("false") => false,
         Some("true") => true,
@@ -182,12 +138,9 @@ pub async fn stats(
         &["from", "to"],
         "not a parameter of the grievances' figures; parameters",
     )?;
-    let day = |name: &'static str| -> Result<NaiveDate, ApiError> {
-        let text = params
-            .get(name)
-            .ok_or_else(|| ApiError::invalid_field(name, "a date YYYY-MM-DD is needed"))?;
-        text.parse()
-            .map_err(|_| ApiError::invalid_field(name, "not a date YYYY-MM-DD"))
+    let day = |name: &'static str| {
+        date_param_opt(&params, name)?
+            .ok_or_else(|| ApiError::invalid_field(name, "a date YYYY-MM-DD is needed"))
     };
     let (from, to) = (day("from")?, day("to")?);
     let scope = caller.scope(&registry).await?;
@@ -213,30 +166,10 @@ pub async fn show(
     Ok(Json(registry.grievance(&id, &scope).await?.to_json()))
 }
 
+/// The body of a step: the service's own [`StepTaken`], under a name the document gives.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, tag = "step", rename_all = "snake_case")]
-enum StepBody {
-    Assign {
-        owner: String,
-        #[serde(default)]
-        note: Option<String>,
-    },
-    Start {
-        #[serde(default)]
-        note: Option<String>,
-    },
-    Resolve {
-        kind: ResolutionKind,
-        text: String,
-    },
-    Close {
-        #[serde(default)]
-        note: Option<String>,
-    },
-    Reopen {
-        why: String,
-    },
-}
+#[serde(transparent)]
+struct StepBody(StepTaken);
 
 json_schema!(StepBody, "GrievanceStep", {
     "type": "object", "required": ["step"],
@@ -269,19 +202,9 @@ pub async fn step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let taken = match parse::<StepBody>(&body)? {
-        StepBody::Assign { owner, note } => StepTaken::Assign { owner, note },
-        StepBody::Start { note } => StepTaken::Start { note },
-        StepBody::Resolve { kind, text } => StepTaken::Resolve { kind, text },
-        StepBody::Close { note } => StepTaken::Close { note },
-        StepBody::Reopen { why } => StepTaken::Reopen { why },
-    };
+    let StepBody(taken) = parse(&body)?;
     let scope = caller.scope(&registry).await?;
     let registry = registry.clone().acting_as(caller.actor()?);
     let view = registry.take_grievance_step(&id, taken, &scope).await?;
     Ok(Json(view.to_json()))
-}
-
-fn field_error(error: FieldError) -> ApiError {
-    ApiError::invalid_field(error.field, error.message)
 }

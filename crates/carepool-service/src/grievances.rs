@@ -21,7 +21,7 @@ use carepool_schema::json::row_to_json;
 use carepool_schema::tables::{families, members, providers};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest description kept: a page of text, not a file (attachments are referenced).
@@ -33,33 +33,63 @@ const NUMBERING_TRIES: usize = 12;
 
 /// A grievance as filed: what it is about and who complains. What is not given is found from
 /// what is: a claim's member and facility, a member's family, the family's scheme and place.
-#[derive(Debug, Clone, Default)]
+/// As JSON, the API's body: the three texts required, the rest may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewGrievance {
+    #[serde(default)]
     pub scheme: Option<String>,
     pub category: String,
+    #[serde(default)]
     pub channel: Option<Channel>,
+    #[serde(default)]
     pub priority: Option<Priority>,
+    #[serde(default)]
     pub filed_by: Option<FiledBy>,
     pub filer: String,
     /// The day it was received; today when not given.
+    #[serde(default)]
     pub filed_on: Option<NaiveDate>,
+    #[serde(default)]
     pub location: Option<String>,
+    #[serde(default)]
     pub member: Option<String>,
+    #[serde(default)]
     pub family: Option<String>,
+    #[serde(default)]
     pub claim: Option<String>,
+    #[serde(default)]
     pub provider: Option<String>,
     pub description: String,
+    #[serde(default)]
     pub attachments: Vec<String>,
 }
 
-/// A step taken on a grievance, with what it needs.
-#[derive(Debug, Clone)]
+/// A step taken on a grievance, with what it needs. As JSON, the API's body:
+/// `{"step": "assign", "owner": "gina"}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
 pub enum StepTaken {
-    Assign { owner: String, note: Option<String> },
-    Start { note: Option<String> },
-    Resolve { kind: ResolutionKind, text: String },
-    Close { note: Option<String> },
-    Reopen { why: String },
+    Assign {
+        owner: String,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    Start {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    Resolve {
+        kind: ResolutionKind,
+        text: String,
+    },
+    Close {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    Reopen {
+        why: String,
+    },
 }
 
 impl StepTaken {
