@@ -3,7 +3,7 @@
 
 use crate::output::outln;
 use anyhow::Result;
-use carepool_core::grievances::Timeliness;
+use carepool_actuarial::indicators::grievances::Timeliness;
 use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
 use carepool_io::grievances_file::import_grievances;
 use carepool_service::grievances::{

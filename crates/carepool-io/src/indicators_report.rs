@@ -3,10 +3,10 @@
 //! indicator.
 
 use crate::report::{Cell, Report, ReportTable, TrendChart, WARNING};
+use carepool_actuarial::indicators::grievances::Timeliness;
 use carepool_actuarial::indicators::warning::Side;
 use carepool_actuarial::indicators::{DEFINITIONS, Indicators, PeriodIndicators};
 use carepool_core::Money;
-use carepool_core::grievances::Timeliness;
 use carepool_core::monitoring::Step;
 use carepool_core::words::{Figure, Sentence, Words};
 use carepool_service::grievances::GrievanceStats;
@@ -422,7 +422,7 @@ mod tests {
         };
         let day = |text: &str| -> chrono::NaiveDate { text.parse().unwrap() };
         let mut late = Timeliness::default();
-        let facts = carepool_core::grievances::GrievanceFacts {
+        let facts = carepool_actuarial::indicators::grievances::GrievanceFacts {
             filed_on: day("2025-02-01"),
             due_date: day("2025-02-15"),
             resolved_on: Some(day("2025-02-20")),

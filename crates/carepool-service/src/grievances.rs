@@ -5,10 +5,11 @@
 use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use crate::{Key, Numbered, Query, Registry, Scope};
+use carepool_actuarial::indicators::grievances::{GrievanceFacts, Timeliness};
 use carepool_core::access::Permission;
 use carepool_core::grievances::{
-    Channel, FiledBy, GrievanceFacts, GrievanceRules, GrievanceStatus, GrievanceStep, Priority,
-    ResolutionKind, Timeliness, overdue, status_after,
+    Channel, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
+    overdue, status_after,
 };
 use carepool_core::registry::{Family, FieldError, Member, Provider, district_of, excerpt};
 use carepool_core::scheme::version_in_force;

@@ -4,6 +4,7 @@
 //! `carepool_core::monitoring`'s.
 
 mod definitions;
+pub mod grievances;
 mod tally;
 #[cfg(test)]
 mod tests;
