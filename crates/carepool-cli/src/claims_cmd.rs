@@ -228,12 +228,20 @@ fn payment_run(report: &PaymentReport, currency: Option<&str>) -> String {
     let (Some(run), Some(proposed_by)) = (&report.run, &report.proposed_by) else {
         return format!("period {}: nothing due, no run proposed\n", report.period);
     };
-    let totals = format!(
+    let mut totals = format!(
         "{} claim(s), {} to facilities, {} to patients",
         report.claims,
         money(report.to_facilities),
         money(report.to_patients)
     );
+    if report.refunds > 0 {
+        totals += &format!(
+            "; {} refund(s) to patients charged despite an exemption, {} deducted from \
+             facilities for them",
+            report.refunds,
+            money(report.recovered)
+        );
+    }
     match (&report.released_by, report.paid_date) {
         (Some(released_by), Some(paid)) => {
             text += &format!(

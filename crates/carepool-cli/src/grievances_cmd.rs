@@ -4,6 +4,7 @@
 use crate::output::outln;
 use anyhow::Result;
 use carepool_actuarial::indicators::grievances::Timeliness;
+use carepool_core::Money;
 use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
 use carepool_io::grievances_file::import_grievances;
 use carepool_service::grievances::{
@@ -95,6 +96,10 @@ pub enum GrievancesCommand {
         /// The resolution, in words the member is told.
         #[arg(long)]
         text: String,
+        /// For an upheld exempt_charged grievance: the amount refunded to the member and
+        /// deducted from the facility [default: all the facility collected on its claim].
+        #[arg(long)]
+        refund: Option<Money>,
     },
     /// Close a resolved grievance: its resolution is final.
     Close {
@@ -244,13 +249,19 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
             if json {
                 outln!("{}", serde_json::to_string_pretty(&view.to_json())?);
             } else {
-                print_view(&view);
+                let currency = registry.currency().await?;
+                print_view(&view, currency.as_deref());
             }
             return Ok(());
         }
         GrievancesCommand::Assign { id, to, note } => (id, StepTaken::Assign { owner: to, note }),
         GrievancesCommand::Start { id, note } => (id, StepTaken::Start { note }),
-        GrievancesCommand::Resolve { id, kind, text } => (id, StepTaken::Resolve { kind, text }),
+        GrievancesCommand::Resolve {
+            id,
+            kind,
+            text,
+            refund,
+        } => (id, StepTaken::Resolve { kind, text, refund }),
         GrievancesCommand::Close { id, note } => (id, StepTaken::Close { note }),
         GrievancesCommand::Reopen { id, why } => (id, StepTaken::Reopen { why }),
     };
@@ -323,7 +334,7 @@ fn print_stats(stats: &GrievanceStats) {
     }
 }
 
-fn print_view(view: &GrievanceView) {
+fn print_view(view: &GrievanceView, currency: Option<&str>) {
     let g = &view.grievance;
     let late = if view.overdue { ", OVERDUE" } else { "" };
     outln!(
@@ -361,6 +372,19 @@ fn print_view(view: &GrievanceView) {
     }
     if let (Some(kind), Some(text)) = (g.resolution_kind, &g.resolution) {
         outln!("  resolution {kind}: {text}");
+    }
+    if let Some(refund) = &view.refund {
+        let taken =
+            |payment: &Option<String>| payment.as_deref().unwrap_or("the next run").to_string();
+        outln!(
+            "  refund     {} ({}): to {} in {}, deducted from {} in {}",
+            crate::explain::money(refund.amount, currency),
+            refund.status,
+            refund.member_id,
+            taken(&refund.refund_payment),
+            refund.provider_id,
+            taken(&refund.deduction_payment)
+        );
     }
     outln!("  steps:");
     for step in &view.steps {

@@ -1,7 +1,9 @@
 //! Grievances: what a member, a facility or a staff member complains of, and how the scheme
 //! settles it. The status flow (received, open, in progress, resolved, closed, and reopened), the
-//! due date a category's service level sets, and the scheme's rules for both (docs/GRIEVANCES.md).
+//! due date a category's service level sets, the scheme's rules for both, and what an upheld
+//! complaint of an exempt member charged refunds (docs/GRIEVANCES.md).
 
+use crate::money::Money;
 use crate::registry::{FieldError, check_code};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -56,6 +58,35 @@ code_enum!(
         NotUpheld = "not_upheld",
     }
 );
+
+/// Whether resolving a grievance of `category` as `kind` refunds the member: a co-payment
+/// charged to an exempt member, upheld in whole or in part.
+pub fn refunds(category: &str, kind: ResolutionKind) -> bool {
+    category == EXEMPT_CHARGED && kind != ResolutionKind::NotUpheld
+}
+
+/// What a resolution refunds: the amount `given`, else all the facility `collected` on the
+/// claim concerned; never more than it collected. 0 given refunds nothing through the scheme
+/// (the facility gave the money back itself).
+pub fn refund_amount(given: Option<Money>, collected: Option<Money>) -> Result<Money, FieldError> {
+    let refused = |message: String| Err(FieldError::new("refund", message));
+    match (given, collected) {
+        (Some(amount), _) if amount < Money::ZERO => refused(format!(
+            "{amount} is not an amount to refund: give 0 or more (0: the facility gave the \
+             money back itself)"
+        )),
+        (Some(amount), Some(collected)) if amount > collected => refused(format!(
+            "{amount} is more than the facility collected on the claim ({collected})"
+        )),
+        (Some(amount), _) => Ok(amount),
+        (None, Some(collected)) if collected > Money::ZERO => Ok(collected),
+        (None, _) => refused(
+            "say the amount to refund: the grievance names no claim on which the facility \
+             recorded a co-payment collected"
+                .to_string(),
+        ),
+    }
+}
 
 /// A step someone takes on a grievance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -491,5 +522,44 @@ mod tests {
             ..GrievanceRules::default()
         };
         assert_eq!(none.problems()[0].0, "grievances.categories");
+    }
+
+    #[test]
+    fn only_an_upheld_exempt_charge_refunds() {
+        assert!(refunds(EXEMPT_CHARGED, ResolutionKind::Upheld));
+        assert!(refunds(EXEMPT_CHARGED, ResolutionKind::PartlyUpheld));
+        assert!(!refunds(EXEMPT_CHARGED, ResolutionKind::NotUpheld));
+        assert!(!refunds("claim_refused", ResolutionKind::Upheld));
+    }
+
+    #[test]
+    fn a_refund_is_what_was_collected_unless_less_is_given() {
+        let units = Money::from_units;
+        assert_eq!(refund_amount(None, Some(units(500))), Ok(units(500)));
+        assert_eq!(
+            refund_amount(Some(units(200)), Some(units(500))),
+            Ok(units(200))
+        );
+        assert_eq!(
+            refund_amount(Some(units(500)), Some(units(500))),
+            Ok(units(500))
+        );
+        assert_eq!(refund_amount(Some(units(300)), None), Ok(units(300)));
+        let more = refund_amount(Some(units(501)), Some(units(500))).unwrap_err();
+        assert_eq!(more.field, "refund");
+        assert!(
+            more.message.contains("more than the facility collected"),
+            "{more}"
+        );
+        let refused = refund_amount(Some(units(-5)), Some(units(500))).unwrap_err();
+        assert!(refused.message.contains("give 0 or more"), "{refused}");
+        assert_eq!(refund_amount(Some(Money::ZERO), None), Ok(Money::ZERO));
+        for unknown in [None, Some(Money::ZERO)] {
+            let refused = refund_amount(None, unknown).unwrap_err();
+            assert!(
+                refused.message.contains("say the amount to refund"),
+                "{refused}"
+            );
+        }
     }
 }

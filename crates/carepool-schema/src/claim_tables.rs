@@ -4,6 +4,7 @@
 
 use crate::{ColumnValue, Record, Reference, Row, Table, Value, list_value};
 use carepool_core::Money;
+use carepool_core::claims::payment::RefundStatus;
 use carepool_core::claims::usage::{Usage, UsageKey};
 use carepool_core::claims::verify::LineDecision;
 use carepool_core::claims::{
@@ -188,13 +189,52 @@ crate::table! {
     STATUS status: String, "proposed, or released once paid.", filterable();
     PAYMENTS payments: Vec<String>, "The payments it makes (their ids).";
     CLAIMS claims: i64, "Claims it pays.";
-    TO_FACILITIES to_facilities: Money, "Paid to facilities: what was approved.";
-    TO_PATIENTS to_patients: Money, "Paid to patients: their allowances.";
+    TO_FACILITIES to_facilities: Money, "Paid to facilities: what was approved, less refunds recovered.";
+    TO_PATIENTS to_patients: Money, "Paid to patients: their allowances and refunds.";
     PROPOSED_BY proposed_by: String, "Who proposed it: a user, or cli:ACCOUNT.";
     PROPOSED_ON proposed_on: NaiveDate, "The day it was proposed.";
     RELEASED_BY released_by: Option<String>, "Who released it; empty while proposed.";
     PAID_DATE paid_date: Option<NaiveDate>, "The day of payment, set when released.";
+    REFUNDS refunds: i64,
+        "Refunds it pays to patients (in to_patients) or deducts from facilities.";
+    RECOVERED recovered: Money,
+        "Deducted from facilities for refunds to their patients (to_facilities is net of it).";
 }
+
+crate::table! {
+    /// A refund to a patient charged a co-payment they were exempt from: paid to the patient in
+    /// a payment run, and deducted from the facility's payment, each once.
+    pub static REFUNDS: "refunds" ("refund"), mod refunds, key [ID], row Refund;
+    ID id: String,
+        "The claim refunded (PROVIDER/CLAIM_NUMBER), or the grievance (G-YYYYMMDD-NNN) when it \
+         names no claim: one refund for each.";
+    GRIEVANCE_ID grievance_id: Option<String>, "The upheld grievance that granted it.",
+        references(Reference::Table("grievances")), filterable();
+    CLAIM_ID claim_id: Option<String>, "The claim on which the co-payment was charged.",
+        references(Reference::Table("claims")), filterable();
+    MEMBER_ID member_id: String, "The patient refunded.",
+        references(Reference::Table("members")), filterable();
+    PROVIDER_ID provider_id: String, "The facility that charged, which repays it.",
+        references(Reference::Table("providers")), places();
+    AMOUNT amount: Money, "What the patient is refunded and the facility repays.";
+    STATUS status: RefundStatus,
+        "due (waiting for a payment run), refunded (paid to the patient; not yet deducted from \
+         the facility), recovered (deducted too), or withdrawn (its grievance reopened and not \
+         upheld before a run took it).", filterable();
+    GRANTED_ON granted_on: NaiveDate, "The day it was granted.";
+    GRANTED_BY granted_by: String, "Who granted it (a user, or cli:ACCOUNT).";
+    REFUND_PAYMENT refund_payment: Option<String>,
+        "The payment to the patient that carries it; empty until a run takes it.", filterable();
+    DEDUCTION_PAYMENT deduction_payment: Option<String>,
+        "The facility's payment it is deducted from; empty until a run takes it.", filterable();
+}
+
+/// What a payment run sets on a refund it takes: the payments that pay and recover it.
+pub const REFUND_RUN: &[usize] = &[
+    refunds::STATUS.index(),
+    refunds::REFUND_PAYMENT.index(),
+    refunds::DEDUCTION_PAYMENT.index(),
+];
 
 /// The claims tables, for export and listing.
 pub static ALL: &[&Table] = &[
@@ -204,6 +244,7 @@ pub static ALL: &[&Table] = &[
     &CLAIM_USAGE,
     &PAYMENTS,
     &PAYMENT_RUNS,
+    &REFUNDS,
 ];
 
 crate::table! {

@@ -5,6 +5,7 @@ use crate::value::{ColumnType, Row, Table, Value};
 use carepool_core::Money;
 use carepool_core::access::Role;
 use carepool_core::claims::ClaimStatus;
+use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
 use carepool_core::registry::{
     Area, FacilityLevel, FieldError, LedgerKind, MemberStatus, Ownership, Payer, Relationship, Sex,
@@ -224,7 +225,8 @@ code_columns!(
     Channel,
     FiledBy,
     Priority,
-    ResolutionKind
+    ResolutionKind,
+    RefundStatus
 );
 
 /// A column of a table, holding values of type `T`.

@@ -23,10 +23,11 @@ pub enum Kind {
     PaymentRuns,
     Grievances,
     GrievanceSteps,
+    Refunds,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Locations,
         Kind::Providers,
         Kind::Families,
@@ -43,6 +44,7 @@ impl Kind {
         Kind::PaymentRuns,
         Kind::Grievances,
         Kind::GrievanceSteps,
+        Kind::Refunds,
     ];
 
     pub fn table(self) -> &'static Table {
@@ -63,6 +65,7 @@ impl Kind {
             Kind::PaymentRuns => &claim_tables::PAYMENT_RUNS,
             Kind::Grievances => &grievance_tables::GRIEVANCES,
             Kind::GrievanceSteps => &grievance_tables::GRIEVANCE_STEPS,
+            Kind::Refunds => &claim_tables::REFUNDS,
         }
     }
 
@@ -149,6 +152,10 @@ macro_rules! with_record_type {
             }
             $crate::kinds::Kind::GrievanceSteps => {
                 type $R = $crate::grievance_tables::GrievanceStepRow;
+                $body
+            }
+            $crate::kinds::Kind::Refunds => {
+                type $R = $crate::claim_tables::Refund;
                 $body
             }
         }

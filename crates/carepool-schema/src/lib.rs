@@ -20,7 +20,7 @@ pub use column::{Col, ColumnId, ColumnValue, Projection, Record, Scalar, is_uppe
 pub use value::{Column, ColumnType, Reference, Row, Table, Value};
 
 /// Every table a store keeps, as its migrations must make them.
-pub static STORED: [&Table; 23] = [
+pub static STORED: [&Table; 24] = [
     &scheme_tables::SCHEMES,
     &scheme_tables::SCHEME_VERSIONS,
     &scheme_tables::PREMIUM_BASES,
@@ -43,5 +43,6 @@ pub static STORED: [&Table; 23] = [
     &access_tables::SESSIONS,
     &grievance_tables::GRIEVANCES,
     &grievance_tables::GRIEVANCE_STEPS,
+    &claim_tables::REFUNDS,
     &audit_tables::AUDIT,
 ];

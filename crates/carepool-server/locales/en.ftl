@@ -301,6 +301,9 @@ remittance-title = Remittance advice to { $facility }, run { $run }
 remittance-deducted = Deducted (member share and refused)
 remittance-paid = Paid
 remittance-total = Total
+remittance-refunds = Refunds to patients charged despite an exemption, deducted
+remittance-refunds-none = No refund deducted from this payment.
+column-grievance = Grievance
 download = Download:
 
 ## Studies

@@ -301,6 +301,9 @@ remittance-title = Avis de paiement à { $facility }, ordre { $run }
 remittance-deducted = Déduit (part du membre et refusé)
 remittance-paid = Payé
 remittance-total = Total
+remittance-refunds = Remboursements aux patients exonérés à qui l'on a fait payer, déduits
+remittance-refunds-none = Aucun remboursement déduit de ce paiement.
+column-grievance = Réclamation
 download = Télécharger :
 
 ## Études

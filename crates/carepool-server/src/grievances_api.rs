@@ -154,7 +154,7 @@ pub async fn stats(
 #[utoipa::path(get, path = "/api/grievances/{id}", tag = GRIEVANCES,
     params(("id" = String, Path, description = "G-YYYYMMDD-NNN")),
     responses(
-        (status = 200, description = "The grievance (the columns of the grievances table), `overdue`, and `steps` (each step's columns, oldest first)"),
+        (status = 200, description = "The grievance (the columns of the grievances table), `overdue`, `steps` (each step's columns, oldest first), and `refund` (the refunds table's columns; null for none)"),
         (status = 404, description = "No such grievance in the caller's districts", body = ErrorBody),
     ))]
 pub async fn show(
@@ -178,6 +178,7 @@ json_schema!(StepBody, "GrievanceStep", {
         "owner": { "type": "string", "description": "assign: a user who handles grievances in the grievance's district" },
         "kind": { "type": "string", "enum": ["upheld", "partly_upheld", "not_upheld"], "description": "resolve" },
         "text": { "type": "string", "description": "resolve: what was found and done" },
+        "refund": { "type": "string", "description": "resolve, an exempt_charged grievance upheld: the amount refunded to the member and deducted from the facility in the next payment run; left out, all the facility collected on its claim; 0, the facility gave it back itself" },
         "why": { "type": "string", "description": "reopen: why it is not settled" },
         "note": { "type": "string", "description": "assign, start, close: kept with the step" }
     }
@@ -191,10 +192,10 @@ json_schema!(StepBody, "GrievanceStep", {
     params(("id" = String, Path, description = "G-YYYYMMDD-NNN")),
     request_body = inline(StepBody),
     responses(
-        (status = 200, description = "The grievance after the step, with its steps"),
+        (status = 200, description = "The grievance after the step, with its steps and `refund`"),
         (status = 404, description = "No such grievance in the caller's districts", body = ErrorBody),
         (status = 409, description = "The step is not one its status allows, or someone else changed it meanwhile", body = ErrorBody),
-        (status = 422, description = "A field is wrong: an owner who cannot handle it, an empty resolution (`field` names it)", body = ErrorBody),
+        (status = 422, description = "A field is wrong: an owner who cannot handle it, an empty resolution, a refund above what was collected (`field` names it)", body = ErrorBody),
     ))]
 pub async fn step(
     caller: Caller,

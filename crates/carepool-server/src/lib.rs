@@ -328,7 +328,8 @@ fn writers_of(kind: Kind) -> &'static [Permission] {
         | Kind::Payments
         | Kind::PaymentRuns
         | Kind::Grievances
-        | Kind::GrievanceSteps => &[],
+        | Kind::GrievanceSteps
+        | Kind::Refunds => &[],
     }
 }
 

@@ -1,20 +1,24 @@
 //! Grievances: filed for a member, a facility or staff, handled by a user of the place they
 //! belong to, step by step through the core's status flow (docs/GRIEVANCES.md). Each step is a
 //! row of its own, dated and attributed, and each change of the grievance is in the audit trail.
+//! An exempt-charge complaint upheld grants the member a refund, which the next payment run
+//! pays and deducts from the facility (docs/GRIEVANCES.md, "Refunds").
 
 use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use crate::{Key, Numbered, Query, Registry, Scope};
 use carepool_actuarial::indicators::grievances::{GrievanceFacts, Timeliness};
+use carepool_core::Money;
 use carepool_core::access::Permission;
+use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{
     Channel, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
-    overdue, status_after,
+    overdue, refund_amount, refunds, status_after,
 };
 use carepool_core::registry::{Family, FieldError, Member, Provider, district_of, excerpt};
 use carepool_core::scheme::version_in_force;
 use carepool_schema::Record;
-use carepool_schema::claim_tables::{ClaimRow, claims};
+use carepool_schema::claim_tables::{ClaimRow, REFUNDS, Refund, claims, refunds as refund_rows};
 use carepool_schema::grievance_tables::{
     GRIEVANCE_STEPS, GRIEVANCES, GrievanceRow, GrievanceStepRow, grievance_steps, grievances,
 };
@@ -83,6 +87,10 @@ pub enum StepTaken {
     Resolve {
         kind: ResolutionKind,
         text: String,
+        /// For an upheld exempt-charge complaint: what the member is refunded; empty, all
+        /// the facility collected on the claim concerned.
+        #[serde(default)]
+        refund: Option<Money>,
     },
     Close {
         #[serde(default)]
@@ -116,22 +124,28 @@ pub struct GrievanceFilter {
     pub overdue: bool,
 }
 
-/// A grievance with its steps, oldest first, and whether it is late today.
+/// A grievance with its steps, oldest first, whether it is late today, and the refund it
+/// granted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrievanceView {
     pub grievance: GrievanceRow,
     pub steps: Vec<GrievanceStepRow>,
     pub overdue: bool,
+    pub refund: Option<Refund>,
 }
 
 impl GrievanceView {
-    /// The grievance's columns, `overdue`, and its steps' columns under `steps`.
+    /// The grievance's columns, `overdue`, its steps' columns under `steps`, and its refund's
+    /// under `refund` (null for none).
     pub fn to_json(&self) -> serde_json::Value {
         let mut json = row_to_json(&GRIEVANCES, &self.grievance.to_row());
         json["overdue"] = self.overdue.into();
         json["steps"] = (self.steps.iter())
             .map(|step| row_to_json(&GRIEVANCE_STEPS, &step.to_row()))
             .collect();
+        json["refund"] = (self.refund.as_ref()).map_or(serde_json::Value::Null, |r| {
+            row_to_json(&REFUNDS, &r.to_row())
+        });
         json
     }
 }
@@ -409,10 +423,14 @@ impl Registry {
             )
             .await?;
         let overdue = overdue(grievance.status, grievance.due_date, self.today());
+        // Its claim's refund, which another grievance about the claim may have granted.
+        let refund_key = (grievance.claim_id.as_ref()).unwrap_or(&grievance.id);
+        let refund = (self.record_if_any::<Refund>(refund_rows::ID, refund_key)).await?;
         Ok(GrievanceView {
             grievance,
             steps,
             overdue,
+            refund,
         })
     }
 
@@ -530,6 +548,12 @@ impl Registry {
             self.check_owner(owner, &view.grievance.location_code)
                 .await?;
         }
+        let granted = match &taken {
+            StepTaken::Resolve { kind, refund, .. } => {
+                self.refund_granted(&view.grievance, *kind, *refund).await?
+            }
+            _ => None,
+        };
         let step = taken.step();
         let today = self.today();
         let now = self.clock().unix_seconds();
@@ -543,6 +567,16 @@ impl Registry {
             vec![id.to_string()],
         ));
         let stored = reads.add(Read::where_in(grievances::ID, vec![id.to_string()]));
+        // The refund this resolution grants (its claim's, perhaps granted by another
+        // grievance), and any this grievance granted before.
+        let refunds_read = reads.add(Read::where_in(
+            refund_rows::ID,
+            granted.iter().map(|r| r.id.clone()).collect(),
+        ));
+        let granted_before = reads.add(Read::where_in(
+            refund_rows::GRIEVANCE_ID,
+            vec![id.to_string()],
+        ));
         self.store
             .write_locked(
                 audit_action(step),
@@ -575,13 +609,37 @@ impl Registry {
                         note: note.clone(),
                     };
                     let action = audit_action(step);
-                    let change = Change::of_record(action, &GRIEVANCES, Some(&before), Some(&row));
-                    let audit = self.audit(vec![change]).map_err(StoreError::internal)?;
+                    let mut changes = vec![Change::of_record(
+                        action,
+                        &GRIEVANCES,
+                        Some(&before),
+                        Some(&row),
+                    )];
+                    let mut refund_writes = Vec::new();
+                    if step == GrievanceStep::Resolve {
+                        let mut stored = read.take(refunds_read)?;
+                        stored.extend(read.take(granted_before)?);
+                        for (action, before, after) in refund_changes(&stored, granted.as_ref())
+                            .map_err(StoreError::internal)?
+                        {
+                            let after = after.to_row();
+                            let before = before.as_ref().map(Record::to_row);
+                            changes.push(Change::of_record(
+                                action,
+                                &REFUNDS,
+                                before.as_deref(),
+                                Some(&after),
+                            ));
+                            refund_writes.push(after);
+                        }
+                    }
+                    let audit = self.audit(changes).map_err(StoreError::internal)?;
                     Ok(vec![
                         Write::Upsert(&GRIEVANCES, vec![row]),
                         // Inserted, never replaced: a step taken at the same moment by someone
                         // else holds the number, and this one fails whole.
                         Write::Insert(&GRIEVANCE_STEPS, vec![step_row.into_row()]),
+                        Write::Upsert(&REFUNDS, refund_writes),
                         audit,
                     ])
                 },
@@ -594,6 +652,65 @@ impl Registry {
                 other => ServiceError::from(other),
             })?;
         self.grievance(id, scope).await
+    }
+
+    /// The refund resolving `grievance` as `kind` grants: for an exempt-charge complaint upheld,
+    /// `given` or all the facility collected on its claim, to its member, repaid by its
+    /// facility; none when 0 is given. None for any other resolution, which may not name an
+    /// amount.
+    async fn refund_granted(
+        &self,
+        grievance: &GrievanceRow,
+        kind: ResolutionKind,
+        given: Option<Money>,
+    ) -> Result<Option<Refund>, ServiceError> {
+        if !refunds(&grievance.category, kind) {
+            return match given {
+                Some(_) => Err(invalid(
+                    "refund",
+                    format!(
+                        "only an exempt_charged grievance upheld (in whole or in part) refunds; \
+                         this one is {} and resolved {kind}",
+                        grievance.category
+                    ),
+                )),
+                None => Ok(None),
+            };
+        }
+        let collected = match &grievance.claim_id {
+            Some(claim) => (self.record_if_any::<ClaimRow>(claims::ID, claim).await?)
+                .map(|claim| claim.copay_collected),
+            None => None,
+        };
+        let amount = refund_amount(given, collected).map_err(ServiceError::field)?;
+        if amount == Money::ZERO {
+            return Ok(None);
+        }
+        let (Some(member), Some(provider)) = (&grievance.member_id, &grievance.provider_id) else {
+            return Err(invalid(
+                "refund",
+                format!(
+                    "grievance {} names no member or no facility: a refund is paid to a member \
+                     and deducted from the facility that charged; file it again with its claim \
+                     or facility, or resolve it with a refund of 0 if the facility gave the \
+                     money back itself",
+                    grievance.id
+                ),
+            ));
+        };
+        Ok(Some(Refund {
+            id: (grievance.claim_id.clone()).unwrap_or_else(|| grievance.id.clone()),
+            grievance_id: Some(grievance.id.clone()),
+            claim_id: grievance.claim_id.clone(),
+            member_id: member.clone(),
+            provider_id: provider.clone(),
+            amount,
+            status: RefundStatus::Due,
+            granted_on: self.today(),
+            granted_by: self.actor().name().to_string(),
+            refund_payment: None,
+            deduction_payment: None,
+        }))
     }
 
     /// The grievance rules of `scheme`'s version in force on `day` (its first before that).
@@ -792,6 +909,44 @@ fn apply(
             grievance.closed_on = None;
         }
     }
+}
+
+/// A refund changed by a resolution: the audit action, the refund before and after.
+type RefundChange = (&'static str, Option<Refund>, Refund);
+
+/// What a resolution does to the refunds `stored` (the one `granted` would be, and those its
+/// grievance granted before): each change with its audit action, the refund before and after.
+/// A refund a payment run took is never changed: nothing is refunded twice. One still due is
+/// granted anew (a resolution upheld again may change the amount) or, when the grievance is no
+/// longer upheld, withdrawn.
+fn refund_changes(
+    stored: &[carepool_schema::Row],
+    granted: Option<&Refund>,
+) -> Result<Vec<RefundChange>, FieldError> {
+    let mut stored = (stored.iter())
+        .map(|row| Refund::from_row(row))
+        .collect::<Result<Vec<_>, _>>()?;
+    stored.sort_by(|a, b| a.id.cmp(&b.id));
+    stored.dedup_by(|a, b| a.id == b.id);
+    let mut changes = Vec::new();
+    let untaken = |r: &Refund| matches!(r.status, RefundStatus::Due | RefundStatus::Withdrawn);
+    if let Some(granted) = granted {
+        match stored.iter().find(|r| r.id == granted.id) {
+            Some(before) if !untaken(before) => {}
+            Some(before)
+                if before.status == RefundStatus::Due && before.amount == granted.amount => {}
+            before => changes.push(("grant_refund", before.cloned(), granted.clone())),
+        }
+    }
+    for before in &stored {
+        let regranted = granted.is_some_and(|g| g.id == before.id);
+        if !regranted && before.status == RefundStatus::Due {
+            let mut after = before.clone();
+            after.status = RefundStatus::Withdrawn;
+            changes.push(("withdraw_refund", Some(before.clone()), after));
+        }
+    }
+    Ok(changes)
 }
 
 /// `G-YYYYMMDD-`: the part of a grievance's number its day gives.

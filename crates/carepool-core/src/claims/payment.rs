@@ -1,13 +1,16 @@
 //! Payment runs: which claims a run for a month pays, and how they group into payments. Every
 //! claim approved by the end of the month and not yet paid is paid: its approved amount in one
-//! payment per facility, its allowance in one payment per patient.
+//! payment per facility, its allowance in one payment per patient. Refunds to patients charged
+//! despite an exemption go to the patient with their allowances and are deducted from the
+//! facility's payment ([`plan`]).
 
 use super::ClaimStatus;
 use crate::access::same_hands;
 use crate::dates::add_months;
 use crate::money::Money;
+use crate::registry::FieldError;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
 /// A month paid, `YYYY-MM`.
@@ -130,7 +133,48 @@ impl PayeeKind {
     }
 }
 
-/// One payment of a run: `claims` are indices into the run's claims.
+code_enum!(
+    /// Where a refund stands, by what payment runs have taken of it: due (granted, no run yet),
+    /// refunded (paid to the patient, not yet deducted from the facility), recovered (both:
+    /// settled), withdrawn (its grievance reopened and not upheld before a run took it).
+    RefundStatus {
+        Due = "due",
+        Refunded = "refunded",
+        Recovered = "recovered",
+        Withdrawn = "withdrawn",
+    }
+);
+
+impl RefundStatus {
+    /// What a run leaves of a refund it pays to the patient or deducts from the facility.
+    pub fn after_run(refunded: bool, recovered: bool) -> RefundStatus {
+        match (refunded, recovered) {
+            (_, true) => RefundStatus::Recovered,
+            (true, false) => RefundStatus::Refunded,
+            (false, false) => RefundStatus::Due,
+        }
+    }
+
+    /// A run still has something to do with it: pay it, or deduct it.
+    pub fn pending(self) -> bool {
+        matches!(self, RefundStatus::Due | RefundStatus::Refunded)
+    }
+}
+
+/// A refund to a patient charged a co-payment they were exempt from: paid to the patient once,
+/// and deducted once from the facility that charged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refundable<'a> {
+    pub member_id: &'a str,
+    pub provider_id: &'a str,
+    pub amount: Money,
+    /// Paid to the patient (or taken by a run not yet released).
+    pub refunded: bool,
+    /// Deducted from the facility (or taken by a run not yet released).
+    pub recovered: bool,
+}
+
+/// One payment of a run: `claims` and `refunds` are indices into the run's claims and refunds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedPayment {
     /// `PERIOD/KIND/PAYEE`, numbered `/2`, `/3`, ... when a run of the same period already used it.
@@ -138,44 +182,80 @@ pub struct PlannedPayment {
     pub payee_kind: PayeeKind,
     pub payee_id: String,
     pub claims: Vec<usize>,
+    /// Refunds paid to the patient, or deducted from the facility.
+    pub refunds: Vec<usize>,
+    /// What the claims come to, plus the refunds to a patient, less those deducted from a
+    /// facility.
     pub amount: Money,
 }
 
-/// The payments that pay `claims` (all due by the end of `period`): facilities first, then
-/// patients, each in order of payee. `taken` holds the ids of payments already made.
-pub fn plan(period: &Period, claims: &[Payable], taken: &HashSet<String>) -> Vec<PlannedPayment> {
-    let mut groups: BTreeMap<(PayeeKind, &str), Vec<usize>> = BTreeMap::new();
+/// The payments that pay `claims` (all due by the end of `period`) and `refunds`: facilities
+/// first, then patients, each in order of payee. `taken` holds the ids of payments already
+/// made.
+///
+/// Every refund not yet paid goes to its patient now, with their allowances; the scheme does
+/// not make the patient wait for the facility. A refund not yet recovered is deducted whole
+/// from its facility's payment when what the facility is paid in this run covers it (refunds
+/// in their order, while they fit); otherwise it waits for the facility's next payment. So no
+/// payment is negative, and each refund is paid once and deducted once.
+pub fn plan(
+    period: &Period,
+    claims: &[Payable],
+    refunds: &[Refundable],
+    taken: &HashSet<String>,
+) -> Vec<PlannedPayment> {
+    #[derive(Default)]
+    struct Group {
+        claims: Vec<usize>,
+        refunds: Vec<usize>,
+    }
+    let mut groups: BTreeMap<(PayeeKind, &str), Group> = BTreeMap::new();
     for (i, claim) in claims.iter().enumerate() {
-        groups
-            .entry((PayeeKind::Provider, claim.provider_id))
-            .or_default()
-            .push(i);
+        let facility = groups.entry((PayeeKind::Provider, claim.provider_id));
+        facility.or_default().claims.push(i);
         if claim.allowance > Money::ZERO {
-            groups
-                .entry((PayeeKind::Member, claim.member_id))
-                .or_default()
-                .push(i);
+            let patient = groups.entry((PayeeKind::Member, claim.member_id));
+            patient.or_default().claims.push(i);
         }
     }
-    groups
+    for (i, refund) in refunds.iter().enumerate() {
+        if !refund.refunded {
+            let patient = groups.entry((PayeeKind::Member, refund.member_id));
+            patient.or_default().refunds.push(i);
+        }
+    }
+    let mut planned: Vec<PlannedPayment> = groups
         .into_iter()
-        .map(|((kind, payee), members)| {
-            let amount = members
-                .iter()
+        .map(|((kind, payee), group)| {
+            let claimed: Money = (group.claims.iter())
                 .map(|&i| match kind {
                     PayeeKind::Provider => claims[i].approved,
                     PayeeKind::Member => claims[i].allowance,
                 })
                 .sum();
+            let refunded: Money = group.refunds.iter().map(|&i| refunds[i].amount).sum();
             PlannedPayment {
                 id: free_id(taken, &format!("{}/{}/{payee}", period.text, kind.as_str())),
                 payee_kind: kind,
                 payee_id: payee.to_string(),
-                claims: members,
-                amount,
+                claims: group.claims,
+                refunds: group.refunds,
+                amount: claimed + refunded,
             }
         })
-        .collect()
+        .collect();
+    for payment in (planned.iter_mut()).filter(|p| p.payee_kind == PayeeKind::Provider) {
+        for (i, refund) in refunds.iter().enumerate() {
+            if !refund.recovered
+                && refund.provider_id == payment.payee_id
+                && refund.amount <= payment.amount
+            {
+                payment.amount -= refund.amount;
+                payment.refunds.push(i);
+            }
+        }
+    }
+    planned
 }
 
 /// `base`, or `base/2`, `base/3`, ... when a payment of that name was already made.
@@ -252,7 +332,7 @@ mod tests {
             claim("H1", "M1", 50, 10),
             claim("H2", "M2", 30, 5),
         ];
-        let planned = plan(&period, &claims, &HashSet::new());
+        let planned = plan(&period, &claims, &[], &HashSet::new());
         let summary: Vec<(&str, Vec<usize>, Money)> = planned
             .iter()
             .map(|p| (p.id.as_str(), p.claims.clone(), p.amount))
@@ -265,6 +345,76 @@ mod tests {
                 ("2025-03/member/M1", vec![1], Money::from_units(10)),
                 ("2025-03/member/M2", vec![2], Money::from_units(5)),
             ]
+        );
+    }
+
+    #[test]
+    fn a_refund_goes_to_the_patient_now_and_comes_off_the_facility_when_its_payment_covers_it() {
+        let period = Period::parse("2025-03").unwrap();
+        let units = Money::from_units;
+        let claim = |provider, approved, allowance| Payable {
+            provider_id: provider,
+            member_id: "M1",
+            status: ClaimStatus::Approved,
+            approved: units(approved),
+            allowance: units(allowance),
+            decided_date: Some("2025-03-31".parse().unwrap()),
+            in_run: false,
+        };
+        let refund = |member, provider, amount, refunded, recovered| Refundable {
+            member_id: member,
+            provider_id: provider,
+            amount: units(amount),
+            refunded,
+            recovered,
+        };
+        let claims = [claim("H1", 100, 10), claim("H2", 30, 0)];
+        let refunds = [
+            // Paid to M2 (who has no claim in the run) and deducted from H1.
+            refund("M2", "H1", 60, false, false),
+            // Paid to M1 with the allowance; H1's 40 left does not cover it: it waits.
+            refund("M1", "H1", 50, false, false),
+            // H3 is paid nothing in this run: the deduction waits for its next payment.
+            refund("M3", "H3", 5, false, false),
+            // Paid to its patient by an earlier run; only the deduction was left, and H2's
+            // payment covers it exactly.
+            refund("M4", "H2", 30, true, false),
+            // Settled: neither paid nor deducted again.
+            refund("M5", "H2", 1, true, true),
+        ];
+        let planned = plan(&period, &claims, &refunds, &HashSet::new());
+        let summary: Vec<(&str, Vec<usize>, Vec<usize>, Money)> = planned
+            .iter()
+            .map(|p| (p.id.as_str(), p.claims.clone(), p.refunds.clone(), p.amount))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("2025-03/provider/H1", vec![0], vec![0], units(40)),
+                ("2025-03/provider/H2", vec![1], vec![3], units(0)),
+                ("2025-03/member/M1", vec![0], vec![1], units(60)),
+                ("2025-03/member/M2", vec![], vec![0], units(60)),
+                ("2025-03/member/M3", vec![], vec![2], units(5)),
+            ]
+        );
+        assert_eq!(RefundStatus::after_run(true, false), RefundStatus::Refunded);
+        assert_eq!(RefundStatus::after_run(true, true), RefundStatus::Recovered);
+        assert_eq!(RefundStatus::after_run(false, false), RefundStatus::Due);
+        let pending: Vec<bool> = [
+            RefundStatus::Due,
+            RefundStatus::Refunded,
+            RefundStatus::Recovered,
+            RefundStatus::Withdrawn,
+        ]
+        .map(RefundStatus::pending)
+        .into();
+        assert_eq!(pending, [true, true, false, false]);
+        // A run of refunds alone pays the patients and recovers nothing.
+        let alone = plan(&period, &[], &refunds[..1], &HashSet::new());
+        assert_eq!(alone.len(), 1);
+        assert_eq!(
+            (alone[0].payee_kind, alone[0].amount),
+            (PayeeKind::Member, units(60))
         );
     }
 

@@ -1,6 +1,7 @@
 //! Paying facilities: a month's payment runs, proposing one, releasing one (by another finance
 //! officer than the one who proposed it), and each facility's remittance advice (its claims,
-//! what was claimed, deducted and paid) to print or download as CSV or XLSX. Runs are proposed
+//! what was claimed, deducted and paid, and the refunds to its patients deducted) to print or
+//! download as CSV or XLSX. Runs are proposed
 //! and released through the API's own [`propose_for`] and [`release_for`].
 
 use super::download;
@@ -17,7 +18,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use carepool_core::money::Money;
 use carepool_io::report::{Cell, Report, ReportTable, WARNING};
-use carepool_schema::claim_tables::{ClaimRow, Payment, PaymentRun, claims, payments};
+use carepool_schema::claim_tables::{
+    ClaimRow, Payment, PaymentRun, Refund, claims, payments, refunds,
+};
 use carepool_service::{Key, Query as RecordQuery, Registry};
 use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
@@ -243,9 +246,21 @@ struct Remittance {
     paid_date: Option<NaiveDate>,
     currency: Option<String>,
     claims: Vec<RemittedClaim>,
+    refunds: Vec<RemittedRefund>,
     claimed: String,
     deducted: String,
+    recovered: String,
     paid: String,
+}
+
+/// A refund to a patient the facility charged despite an exemption, deducted from its payment.
+#[derive(Serialize)]
+struct RemittedRefund {
+    refund: String,
+    claim: Option<String>,
+    grievance: Option<String>,
+    member: String,
+    amount: String,
 }
 
 #[derive(Serialize)]
@@ -285,16 +300,22 @@ pub async fn remittance(
         )));
     }
     let mut paid_claims = Vec::new();
+    let mut recovered_refunds: Vec<Refund> = Vec::new();
     for payment in paid_to {
         let query = RecordQuery::<ClaimRow>::all_by_pages()
-            .only(claims::PAYMENT_BATCH, &Some(payment.id))?;
+            .only(claims::PAYMENT_BATCH, &Some(payment.id.clone()))?;
         paid_claims.extend(registry.matching(query, |_| true).await?);
+        let query = RecordQuery::<Refund>::all_by_pages()
+            .only(refunds::DEDUCTION_PAYMENT, &Some(payment.id))?;
+        recovered_refunds.extend(registry.matching(query, |_| true).await?);
     }
     let currency = registry.currency().await?;
     let total = |f: fn(&ClaimRow) -> Money| paid_claims.iter().map(f).sum::<Money>();
     let claimed = total(|c| c.claimed);
     let deducted = total(|c| c.member_share + c.rejected);
+    let recovered: Money = recovered_refunds.iter().map(|r| r.amount).sum();
     let approved = total(|c| c.approved);
+    let paid = approved - recovered;
     let texts = &frame.texts;
     if let Some(format) = sent.get("format").and_then(|f| download::format_named(f)) {
         let remittance = Remittance {
@@ -314,11 +335,21 @@ pub async fn remittance(
                     approved: c.approved.to_string(),
                 })
                 .collect(),
+            refunds: (recovered_refunds.iter())
+                .map(|r| RemittedRefund {
+                    refund: r.id.clone(),
+                    claim: r.claim_id.clone(),
+                    grievance: r.grievance_id.clone(),
+                    member: r.member_id.clone(),
+                    amount: r.amount.to_string(),
+                })
+                .collect(),
             claimed: claimed.to_string(),
             deducted: deducted.to_string(),
-            paid: approved.to_string(),
+            recovered: recovered.to_string(),
+            paid: paid.to_string(),
         };
-        let report = remittance_report(texts, &remittance, &paid_claims, approved);
+        let report = remittance_report(texts, &remittance, &paid_claims, &recovered_refunds, paid);
         return download::file(
             &report,
             &remittance,
@@ -336,7 +367,10 @@ pub async fn remittance(
             dt { (texts.text("column-claims")) } dd { (texts.count(paid_claims.len() as u64)) }
             dt { (texts.text("column-claimed")) } dd { (amount(claimed)) }
             dt { (texts.text("remittance-deducted")) } dd { (amount(deducted)) }
-            dt { (texts.text("remittance-paid")) } dd { strong { (amount(approved)) } }
+            @if !recovered_refunds.is_empty() {
+                dt { (texts.text("remittance-refunds")) } dd { (amount(recovered)) }
+            }
+            dt { (texts.text("remittance-paid")) } dd { strong { (amount(paid)) } }
         }
         div class="scroll" tabindex="0" { table {
             thead { tr {
@@ -369,6 +403,33 @@ pub async fn remittance(
                 td class="number" { strong { (amount(approved)) } }
             } }
         } }
+        h2 { (texts.text("remittance-refunds")) }
+        @if recovered_refunds.is_empty() {
+            p { (texts.text("remittance-refunds-none")) }
+        } @else {
+            div class="scroll" tabindex="0" { table {
+                thead { tr {
+                    th scope="col" { (texts.text("column-claim")) }
+                    th scope="col" { (texts.text("column-grievance")) }
+                    th scope="col" { (texts.text("column-member")) }
+                    th scope="col" class="number" { (texts.text("column-amount")) }
+                } }
+                tbody {
+                    @for refund in &recovered_refunds {
+                        tr {
+                            td { (refund.claim_id.as_deref().unwrap_or("")) }
+                            td { (refund.grievance_id.as_deref().unwrap_or("")) }
+                            td { (refund.member_id) }
+                            td class="number" { (amount(refund.amount)) }
+                        }
+                    }
+                }
+                tfoot { tr {
+                    th scope="row" colspan="3" { (texts.text("remittance-total")) }
+                    td class="number" { strong { (amount(recovered)) } }
+                } }
+            } }
+        }
         p class="downloads" {
             (texts.text("download")) " "
             a href=(format!("{path}?format=csv")) download { "CSV" } " · "
@@ -387,6 +448,7 @@ fn remittance_report(
     texts: &Texts,
     remittance: &Remittance,
     paid: &[ClaimRow],
+    recovered: &[Refund],
     total: Money,
 ) -> Report {
     let amount = |m: Money| Cell::Amount(m.minor() as f64 / 100.0);
@@ -398,21 +460,34 @@ fn remittance_report(
         "member_share",
         "rejected",
         "paid",
+        "refund",
     ];
-    let rows = paid
-        .iter()
-        .map(|c| {
-            vec![
-                Cell::Text(c.id.clone()),
-                Cell::Text(c.member_id.clone()),
-                Cell::Text(c.incurred_date.map(|d| d.to_string()).unwrap_or_default()),
-                amount(c.claimed),
-                amount(c.member_share),
-                amount(c.rejected),
-                amount(c.approved),
-            ]
-        })
-        .collect();
+    let claims = paid.iter().map(|c| {
+        vec![
+            Cell::Text(c.id.clone()),
+            Cell::Text(c.member_id.clone()),
+            Cell::Text(c.incurred_date.map(|d| d.to_string()).unwrap_or_default()),
+            amount(c.claimed),
+            amount(c.member_share),
+            amount(c.rejected),
+            amount(c.approved),
+            Cell::Empty,
+        ]
+    });
+    // Each refund deducted is a row of its own, paid less, so the column adds up to the payment.
+    let refunds = recovered.iter().map(|r| {
+        vec![
+            Cell::Text(r.claim_id.clone().unwrap_or_default()),
+            Cell::Text(r.member_id.clone()),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            amount(-r.amount),
+            Cell::Text(r.grievance_id.clone().unwrap_or_else(|| r.id.clone())),
+        ]
+    });
+    let rows = claims.chain(refunds).collect();
     Report {
         title: texts.with(
             "remittance-title",

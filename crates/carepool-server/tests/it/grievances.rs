@@ -1,12 +1,21 @@
 //! Grievances through the API: filed within the filer's districts, handled by a user of the
 //! grievance's place, through the whole status flow, each step dated, attributed and in the
-//! audit trail.
+//! audit trail; an upheld exempt charge refunded once through the payment runs.
 
-use crate::support::{Harness, add_the_hills, call_app, load_registry};
+use crate::claims::surgery;
+use crate::support::{Browser, Harness, add_the_hills, call_app, load_registry};
 use axum::http::StatusCode;
+use carepool_core::Money;
 use carepool_core::access::Role;
-use chrono::Days;
+use carepool_core::claims::payment::RefundStatus;
+use carepool_core::grievances::ResolutionKind;
+use carepool_service::audit::AuditFilter;
+use carepool_service::grievances::{NewGrievance, StepTaken};
+use carepool_service::users::NewUser;
+use carepool_service::{ManualClock, Scope};
+use chrono::{Datelike, Days};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harness) {
     load_registry(&h).await;
@@ -151,7 +160,9 @@ pub async fn a_grievance_is_filed_handled_and_closed_within_its_district(h: Harn
         ),
         (
             &gina,
-            json!({ "step": "resolve", "kind": "upheld", "text": "The hospital refunds the co-payment." }),
+            // It names no facility, which gave the money back itself: nothing to refund
+            // through the scheme (an upheld exempt charge must say so).
+            json!({ "step": "resolve", "kind": "upheld", "text": "The hospital refunds the co-payment.", "refund": "0" }),
             "resolved",
         ),
         (&gina, json!({ "step": "close" }), "closed"),
@@ -304,4 +315,275 @@ pub async fn grievances_filed_at_once_are_numbered_apart(h: Harness) {
     let day = h.registry.today().format("%Y%m%d").to_string();
     let expected: Vec<String> = (1..=6).map(|n| format!("G-{day}-{n:03}")).collect();
     assert_eq!(ids, expected);
+}
+
+/// An exempt member charged a co-payment complains; upheld, they are refunded what the facility
+/// collected in the next payment run, and the facility's payment is that much less. Withdrawn
+/// while no run took it, granted again in part, it is paid and recovered once: proposing again,
+/// resolving again and a second grievance about the same claim refund nothing more.
+pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_facility(h: Harness) {
+    load_registry(&h).await;
+    // M1's family is poor, so exempt from cost sharing; H1 collected 500 from them anyway.
+    let mut charged = surgery("1", "M1", "2025-06-01", 22_000);
+    charged.copay_collected = Money::from_units(500);
+    let (status, claim) = h
+        .call(
+            "POST",
+            "/api/claims",
+            Some(serde_json::to_value(&charged).unwrap()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{claim}");
+    assert!(
+        claim["reason_codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("exempt_charged")),
+        "{claim}"
+    );
+    h.user_token("gina", Role::GrievanceOfficer, &[], None)
+        .await;
+    let registry = &h.registry;
+    let national = &Scope::National;
+    let complaint = NewGrievance {
+        category: "exempt_charged".into(),
+        filer: "M1".into(),
+        claim: Some("H1/1".into()),
+        description: "Paid 500 at the hospital, though exempt".into(),
+        ..NewGrievance::default()
+    };
+    let filed = registry
+        .file_grievance(complaint.clone(), national)
+        .await
+        .unwrap();
+    let id = filed.grievance.id.clone();
+    assert_eq!(filed.refund, None);
+    let step = |id: String, taken: StepTaken| async move {
+        registry.take_grievance_step(&id, taken, national).await
+    };
+    let resolve = |kind, refund: Option<i64>| StepTaken::Resolve {
+        kind,
+        text: "The facility charged an exempt member".into(),
+        refund: refund.map(Money::from_units),
+    };
+    let reopen = || StepTaken::Reopen {
+        why: "New facts".into(),
+    };
+    let owner = StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    step(id.clone(), owner.clone()).await.unwrap();
+
+    // More than was collected, or a refund on a complaint not upheld, is refused, and the
+    // grievance stays as it was.
+    let refused = step(id.clone(), resolve(ResolutionKind::Upheld, Some(600)))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("more than the facility collected"),
+        "{refused}"
+    );
+    let refused = step(id.clone(), resolve(ResolutionKind::NotUpheld, Some(100)))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("only an exempt_charged grievance upheld"),
+        "{refused}"
+    );
+    assert_eq!(
+        registry.grievance(&id, national).await.unwrap().steps.len(),
+        2
+    );
+
+    // Upheld: all that was collected, keyed by the claim. Reopened and not upheld, it is
+    // withdrawn; upheld in part, 300 is due.
+    let upheld = step(id.clone(), resolve(ResolutionKind::Upheld, None))
+        .await
+        .unwrap();
+    let refund = upheld.refund.unwrap();
+    assert_eq!(
+        (refund.id.as_str(), refund.amount, refund.status),
+        ("H1/1", Money::from_units(500), RefundStatus::Due)
+    );
+    assert_eq!(
+        (refund.member_id.as_str(), refund.provider_id.as_str()),
+        ("M1", "H1")
+    );
+    step(id.clone(), reopen()).await.unwrap();
+    let not_upheld = step(id.clone(), resolve(ResolutionKind::NotUpheld, None))
+        .await
+        .unwrap();
+    assert_eq!(not_upheld.refund.unwrap().status, RefundStatus::Withdrawn);
+    step(id.clone(), reopen()).await.unwrap();
+    let partly = step(id.clone(), resolve(ResolutionKind::PartlyUpheld, Some(300)))
+        .await
+        .unwrap();
+    let refund = partly.refund.unwrap();
+    assert_eq!(
+        (refund.amount, refund.status),
+        (Money::from_units(300), RefundStatus::Due)
+    );
+
+    // The next run, a month on: the patient gets the allowance and the refund, the facility
+    // what was approved less the refund.
+    let today = registry.today();
+    let period = today.format("%Y-%m").to_string();
+    let next_month = carepool_core::dates::add_months(today.with_day(1).unwrap(), 1);
+    let paying = registry
+        .clone()
+        .with_clock(Arc::new(ManualClock::new(next_month)));
+    let proposed = paying.propose_payment_run(&period).await.unwrap();
+    let amounts: Vec<(&str, Money)> = (proposed.payments.iter())
+        .map(|p| (p.id.as_str(), p.amount))
+        .collect();
+    let (to_h1, to_m1) = (
+        format!("{period}/provider/H1"),
+        format!("{period}/member/M1"),
+    );
+    assert_eq!(
+        amounts,
+        [
+            (to_h1.as_str(), Money::from_units(22_000 - 300)),
+            (to_m1.as_str(), Money::from_units(350 + 300)),
+        ]
+    );
+    assert_eq!(
+        (proposed.refunds, proposed.recovered),
+        (1, Money::from_units(300))
+    );
+    let again = paying.propose_payment_run(&period).await.unwrap();
+    assert_eq!(
+        again.run, None,
+        "a refund held by a run is not proposed twice"
+    );
+    let run = proposed.run.unwrap();
+    let paid = paying.release_payment_run(&run, next_month).await.unwrap();
+    assert_eq!(
+        (paid.to_facilities, paid.to_patients),
+        (Money::from_units(21_700), Money::from_units(650))
+    );
+    let stored: Vec<(String, Money)> = (h.export("payments").await.lines().skip(1))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[0].to_string(), fields[6].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            (to_m1.clone(), Money::from_units(650)),
+            (to_h1.clone(), Money::from_units(21_700)),
+        ],
+        "in the order of their ids"
+    );
+    // The facility's remittance advice lists the refund deducted, with its claim and grievance,
+    // and its download adds up to what was paid.
+    let finance = NewUser {
+        name: "fatou".into(),
+        role: Role::FinanceOfficer,
+        districts: vec![],
+        provider: None,
+        language: None,
+    };
+    registry
+        .add_user(finance, "a long enough password")
+        .await
+        .unwrap();
+    let mut fatou = Browser::new(&paying);
+    fatou.sign_in("fatou", "a long enough password").await;
+    let remittance = format!("/payment-runs/{run}/remittance/H1");
+    let advice = fatou.get(&remittance).await;
+    assert_eq!(advice.status, StatusCode::OK, "{}", advice.html);
+    assert!(
+        advice.html.contains(&format!(
+            "<td>H1/1</td><td>{id}</td><td>M1</td><td class=\"number\">300.00 INR</td>"
+        )),
+        "{}",
+        advice.html
+    );
+    assert!(advice.html.contains("<strong>21,700.00 INR</strong>"));
+    let csv = fatou.get(&format!("{remittance}?format=csv")).await.html;
+    assert!(
+        csv.contains("H1/1,M1,2025-06-01,22000.00,0.00,0.00,22000.00,\n")
+            && csv.contains(&format!("H1/1,M1,,,,,-300.00,{id}\n")),
+        "{csv}"
+    );
+
+    let settled = registry
+        .grievance(&id, national)
+        .await
+        .unwrap()
+        .refund
+        .unwrap();
+    assert_eq!(
+        (
+            settled.status,
+            settled.refund_payment.as_deref(),
+            settled.deduction_payment.as_deref()
+        ),
+        (
+            RefundStatus::Recovered,
+            Some(to_m1.as_str()),
+            Some(to_h1.as_str())
+        )
+    );
+
+    // Reopened and upheld in full now, or complained of again and upheld: nothing more is
+    // refunded, and no run has anything to pay.
+    step(id.clone(), reopen()).await.unwrap();
+    let again = step(id.clone(), resolve(ResolutionKind::Upheld, None))
+        .await
+        .unwrap();
+    assert_eq!(again.refund.as_ref(), Some(&settled));
+    let complaint_again = complaint.clone();
+    let second = registry.file_grievance(complaint, national).await.unwrap();
+    let second = second.grievance.id;
+    let owner_again = owner.clone();
+    step(second.clone(), owner).await.unwrap();
+    let upheld = step(second, resolve(ResolutionKind::Upheld, None))
+        .await
+        .unwrap();
+    assert_eq!(upheld.refund.as_ref(), Some(&settled));
+    let nothing = paying.propose_payment_run(&period).await.unwrap();
+    assert_eq!(nothing.run, None, "{nothing:?}");
+
+    // Without a claim, the amount must be given; without a facility, nothing can be deducted:
+    // the officer links it, or says the facility gave the money back itself (0).
+    let unlinked = NewGrievance {
+        claim: None,
+        member: Some("M1".into()),
+        ..complaint_again
+    };
+    let unlinked = registry.file_grievance(unlinked, national).await.unwrap();
+    let unlinked = unlinked.grievance.id;
+    step(unlinked.clone(), owner_again).await.unwrap();
+    for (refund, refused) in [
+        (None, "say the amount to refund"),
+        (Some(100), "names no member or no facility"),
+    ] {
+        let answer = step(unlinked.clone(), resolve(ResolutionKind::Upheld, refund))
+            .await
+            .unwrap_err();
+        assert!(answer.to_string().contains(refused), "{answer}");
+    }
+    let settled_outside = step(unlinked, resolve(ResolutionKind::Upheld, Some(0)))
+        .await
+        .unwrap();
+    assert_eq!(settled_outside.refund, None);
+
+    // Granted, withdrawn and granted again, each in the audit trail.
+    let trail = registry
+        .audit_trail(&AuditFilter {
+            table: Some("refunds".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["grant_refund", "withdraw_refund", "grant_refund"]);
 }

@@ -1116,7 +1116,7 @@ pub async fn two_finance_officers_propose_and_release_a_run_and_print_the_remitt
     );
     assert!(
         csv.html
-            .starts_with("claim,member,care_date,claimed,member_share,rejected,paid\n"),
+            .starts_with("claim,member,care_date,claimed,member_share,rejected,paid,refund\n"),
         "{}",
         csv.html
     );

@@ -2,7 +2,9 @@
 //! claims due and how they group into payments, by the rules of
 //! `carepool_core::claims::payment`), which holds those claims for the run; another releases it,
 //! which pays them and writes the payments. Each step is one transaction holding the claims
-//! lock. Proposing again holds only what was approved since.
+//! lock. Proposing again holds only what was approved since. Refunds granted to patients
+//! charged despite an exemption go into the next run: paid to the patient, deducted from the
+//! facility (each once: a run takes a refund's leg by naming its payment on it).
 
 use crate::Registry;
 use crate::audit::Change;
@@ -10,17 +12,17 @@ use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::{
-    Payable, PayeeKind, Period, ReleaseError, check_release, plan, run_id,
+    Payable, PayeeKind, Period, RefundStatus, Refundable, ReleaseError, check_release, plan, run_id,
 };
 use carepool_schema::claim_tables::{
-    CLAIM_PAYMENT, CLAIM_RUN, CLAIMS, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, claims,
-    payment_runs, payments,
+    CLAIM_PAYMENT, CLAIM_RUN, CLAIMS, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, REFUND_RUN,
+    REFUNDS, Refund, claims, payment_runs, payments, refunds,
 };
 use carepool_schema::{Record, Row, Value};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What a step of a payment run did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -36,8 +38,14 @@ pub struct PaymentReport {
     pub paid_date: Option<NaiveDate>,
     /// Claims the run pays.
     pub claims: u64,
+    /// Net of what was recovered for refunds.
     pub to_facilities: Money,
+    /// Allowances and refunds.
     pub to_patients: Money,
+    /// Refunds the run pays to patients or deducts from facilities.
+    pub refunds: u64,
+    /// Deducted from facilities for refunds.
+    pub recovered: Money,
     pub payments: Vec<PaymentLine>,
 }
 
@@ -127,14 +135,34 @@ fn report(run: &PaymentRun, payments: Vec<PaymentLine>) -> PaymentReport {
         claims: run.claims as u64,
         to_facilities: run.to_facilities,
         to_patients: run.to_patients,
+        refunds: run.refunds as u64,
+        recovered: run.recovered,
         payments,
     }
 }
 
+/// What the payment rules need of a stored refund.
+fn refundable(refund: &Refund) -> Refundable<'_> {
+    Refundable {
+        member_id: &refund.member_id,
+        provider_id: &refund.provider_id,
+        amount: refund.amount,
+        refunded: refund.refund_payment.is_some(),
+        recovered: refund.deduction_payment.is_some(),
+    }
+}
+
+fn typed_refunds(rows: Vec<Row>) -> Result<Vec<Refund>, StoreError> {
+    (rows.iter())
+        .map(|row| Refund::from_row(row).map_err(corrupt("refund")))
+        .collect()
+}
+
 impl Registry {
-    /// Proposes a run paying every claim decided by the end of `period` and in no run yet: one
-    /// payment per facility, allowances to patients. The claims are held for the run (their
-    /// payment batches set) but not paid until another user releases it. Nothing due proposes
+    /// Proposes a run paying every claim decided by the end of `period` and in no run yet, and
+    /// the refunds granted: one payment per facility (less the refunds it repays), allowances
+    /// and refunds to patients. The claims and refunds are held for the run (their payments
+    /// named on them) but not paid until another user releases it. Nothing due proposes
     /// nothing.
     pub async fn propose_payment_run(&self, period: &str) -> Result<PaymentReport, ServiceError> {
         let period = parse_period(period)?;
@@ -152,6 +180,10 @@ impl Registry {
             &PAYMENT_RUNS,
             vec![payment_runs::PERIOD.equals(&period_text)],
         ));
+        let pending_refunds: Vec<ReadHandle> = [RefundStatus::Due, RefundStatus::Refunded]
+            .iter()
+            .map(|status| reads.add(all_rows(&REFUNDS, vec![refunds::STATUS.equals(status)])))
+            .collect();
         let mut outcome = PaymentReport {
             period: period_text.clone(),
             ..PaymentReport::default()
@@ -178,10 +210,12 @@ impl Registry {
                         }
                     }
                 }
-                outcome.run = None;
-                if due.is_empty() {
-                    return Ok(Vec::new());
+                let mut refunds = Vec::new();
+                for &handle in &pending_refunds {
+                    refunds.extend(typed_refunds(read.take(handle)?)?);
                 }
+                refunds.sort_by(|a, b| a.id.cmp(&b.id));
+                outcome.run = None;
                 let id = |row: &Row| claims::ID.value(row).as_text().map(str::to_string);
                 due.sort_by_key(id);
                 let planned = {
@@ -189,10 +223,16 @@ impl Registry {
                         .iter()
                         .map(|r| payable(r))
                         .collect::<Result<Vec<_>, _>>()?;
-                    plan(&period, &claims, &taken)
+                    let refunds: Vec<Refundable> = refunds.iter().map(refundable).collect();
+                    plan(&period, &claims, &refunds, &taken)
                 };
+                if planned.is_empty() {
+                    return Ok(Vec::new());
+                }
                 let mut total = BTreeMap::<PayeeKind, Money>::new();
                 let mut payments = Vec::new();
+                let mut taken_refunds = BTreeSet::new();
+                let mut recovered = Money::ZERO;
                 for payment in planned {
                     let batch_column = match payment.payee_kind {
                         PayeeKind::Provider => claims::PAYMENT_BATCH,
@@ -200,6 +240,21 @@ impl Registry {
                     };
                     for &i in &payment.claims {
                         batch_column.set(&mut due[i], &Some(payment.id.clone()));
+                    }
+                    for &i in &payment.refunds {
+                        let refund = &mut refunds[i];
+                        match payment.payee_kind {
+                            PayeeKind::Member => refund.refund_payment = Some(payment.id.clone()),
+                            PayeeKind::Provider => {
+                                refund.deduction_payment = Some(payment.id.clone());
+                                recovered += refund.amount;
+                            }
+                        }
+                        refund.status = RefundStatus::after_run(
+                            refund.refund_payment.is_some(),
+                            refund.deduction_payment.is_some(),
+                        );
+                        taken_refunds.insert(i);
                     }
                     *total.entry(payment.payee_kind).or_default() += payment.amount;
                     payments.push(PaymentLine {
@@ -222,7 +277,12 @@ impl Registry {
                     proposed_on: self.today(),
                     released_by: None,
                     paid_date: None,
+                    refunds: taken_refunds.len() as i64,
+                    recovered,
                 };
+                let refund_rows = (taken_refunds.iter())
+                    .map(|&i| refunds[i].to_row())
+                    .collect();
                 outcome = report(&run, payments);
                 let row = run.into_row();
                 let change =
@@ -233,6 +293,11 @@ impl Registry {
                         table: &CLAIMS,
                         columns: CLAIM_RUN,
                         rows: due,
+                    },
+                    Write::Update {
+                        table: &REFUNDS,
+                        columns: REFUND_RUN,
+                        rows: refund_rows,
                     },
                     Write::Insert(&PAYMENT_RUNS, vec![row]),
                 ])
@@ -267,6 +332,9 @@ impl Registry {
         let mut reads = LockedReads::default();
         let run_read = reads.add(Read::where_in(payment_runs::ID, vec![id.to_string()]));
         let held_claims = payable_claims(&mut reads);
+        // A proposed run's payments never change: those read before the lock name its refunds.
+        let held_refunds = [refunds::REFUND_PAYMENT, refunds::DEDUCTION_PAYMENT]
+            .map(|column| reads.add(Read::where_in(column, stored.payments.clone())));
         let mut outcome = None;
         self.store
             .write_locked("payment run", &Lock::AllClaims, &reads, &mut |mut read| {
@@ -280,7 +348,15 @@ impl Registry {
                 let mut run: PaymentRun = crate::typed(&before).map_err(StoreError::internal)?;
                 check_release(id, &releaser, &run.proposed_by, run.released_by.as_deref())
                     .map_err(|refusal| StoreError::Conflict(refusal.to_string()))?;
-                let (claim_rows, payments) = held_by(&run, &mut read, &held_claims, paid_date)?;
+                let mut refunds = Vec::new();
+                for handle in held_refunds {
+                    refunds.extend(typed_refunds(read.take(handle)?)?);
+                }
+                // Paid and deducted by the same run, a refund is read twice.
+                refunds.sort_by(|a, b| a.id.cmp(&b.id));
+                refunds.dedup_by(|a, b| a.id == b.id);
+                let (claim_rows, payments) =
+                    held_by(&run, &mut read, &held_claims, &refunds, paid_date)?;
                 run.status = RELEASED.to_string();
                 run.released_by = Some(releaser.clone());
                 run.paid_date = Some(paid_date);
@@ -345,16 +421,27 @@ impl Registry {
     }
 }
 
-/// The claims a run holds, as paid on `paid_date`, and the payments they make. They must come
-/// to what was proposed: a held claim cannot change (only claims in review are reviewed).
+/// The claims and refunds a run holds, as paid on `paid_date`, and the payments they make.
+/// They must come to what was proposed: a held claim cannot change (only claims in review are
+/// reviewed), nor can a held refund.
 fn held_by(
     run: &PaymentRun,
     read: &mut ReadRows,
     held_claims: &[ReadHandle],
+    refunds: &[Refund],
     paid_date: NaiveDate,
 ) -> Result<(Vec<Row>, Vec<Payment>), StoreError> {
     let ids: HashSet<&str> = run.payments.iter().map(String::as_str).collect();
     let mut payments: BTreeMap<String, Payment> = BTreeMap::new();
+    let new_payment = |id: &str, kind: PayeeKind, payee: &str| Payment {
+        id: id.to_string(),
+        period: run.period.clone(),
+        payee_kind: kind.as_str().to_string(),
+        payee_id: payee.to_string(),
+        paid_date,
+        claims: 0,
+        amount: Money::ZERO,
+    };
     let mut claim_rows = Vec::new();
     for &handle in held_claims {
         for mut row in read.take(handle)? {
@@ -372,19 +459,10 @@ fn held_by(
                     PayeeKind::Provider => (claim.provider_id, claim.approved),
                     PayeeKind::Member => (claim.member_id, claim.allowance),
                 };
-                let payment = payments
-                    .entry(batch.to_string())
-                    .or_insert_with(|| Payment {
-                        id: batch.to_string(),
-                        period: run.period.clone(),
-                        payee_kind: kind.as_str().to_string(),
-                        payee_id: payee.to_string(),
-                        paid_date,
-                        claims: 0,
-                        amount: Money::ZERO,
-                    });
-                payment.claims += 1;
-                payment.amount += amount;
+                let paid = (payments.entry(batch.to_string()))
+                    .or_insert_with(|| new_payment(batch, kind, payee));
+                paid.claims += 1;
+                paid.amount += amount;
             }
             if held {
                 claims::STATUS.set(&mut row, &ClaimStatus::Paid);
@@ -392,6 +470,24 @@ fn held_by(
                 claims::PAID_DATE.set(&mut row, &Some(paid_date));
                 claim_rows.push(row);
             }
+        }
+    }
+    let mut held_refunds = HashSet::new();
+    let mut recovered = Money::ZERO;
+    for refund in refunds {
+        if let Some(id) = refund.refund_payment.as_deref().filter(|p| ids.contains(p)) {
+            let paid = (payments.entry(id.to_string()))
+                .or_insert_with(|| new_payment(id, PayeeKind::Member, &refund.member_id));
+            paid.amount += refund.amount;
+            held_refunds.insert(&refund.id);
+        }
+        if let Some(id) = (refund.deduction_payment.as_deref()).filter(|p| ids.contains(p)) {
+            // A facility's payment always holds claims: it was made when they were paid.
+            let paid = (payments.entry(id.to_string()))
+                .or_insert_with(|| new_payment(id, PayeeKind::Provider, &refund.provider_id));
+            paid.amount -= refund.amount;
+            recovered += refund.amount;
+            held_refunds.insert(&refund.id);
         }
     }
     let total = |kind: PayeeKind| -> Money {
@@ -402,11 +498,13 @@ fn held_by(
             .sum()
     };
     if claim_rows.len() as i64 != run.claims
+        || held_refunds.len() as i64 != run.refunds
+        || recovered != run.recovered
         || total(PayeeKind::Provider) != run.to_facilities
         || total(PayeeKind::Member) != run.to_patients
     {
         return Err(StoreError::internal(ServiceError::Corrupt(format!(
-            "the claims held by payment run {} no longer come to what was proposed",
+            "the claims and refunds held by payment run {} no longer come to what was proposed",
             run.id
         ))));
     }
