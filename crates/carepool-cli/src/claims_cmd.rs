@@ -236,8 +236,8 @@ fn payment_run(report: &PaymentReport, currency: Option<&str>) -> String {
     );
     if report.refunds > 0 {
         totals += &format!(
-            "; {} refund(s) to patients charged despite an exemption, {} deducted from \
-             facilities for them",
+            "; {} refund(s) to patients charged despite an exemption paid or recovered, {} \
+             deducted from facilities",
             report.refunds,
             money(report.recovered)
         );

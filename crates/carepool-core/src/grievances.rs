@@ -66,11 +66,12 @@ pub fn refunds(category: &str, kind: ResolutionKind) -> bool {
 }
 
 /// What a resolution refunds: the amount `given`, else all the facility `collected` on the
-/// claim concerned; never more than it collected. 0 given refunds nothing through the scheme
-/// (the facility gave the money back itself).
+/// claim concerned; never more than it recorded as collected, when it recorded something (a
+/// charge off the books is refunded as the officer found it). 0 given refunds nothing through
+/// the scheme (the facility gave the money back itself).
 pub fn refund_amount(given: Option<Money>, collected: Option<Money>) -> Result<Money, FieldError> {
     let refused = |message: String| Err(FieldError::new("refund", message));
-    match (given, collected) {
+    match (given, collected.filter(|c| *c > Money::ZERO)) {
         (Some(amount), _) if amount < Money::ZERO => refused(format!(
             "{amount} is not an amount to refund: give 0 or more (0: the facility gave the \
              money back itself)"
@@ -79,8 +80,8 @@ pub fn refund_amount(given: Option<Money>, collected: Option<Money>) -> Result<M
             "{amount} is more than the facility collected on the claim ({collected})"
         )),
         (Some(amount), _) => Ok(amount),
-        (None, Some(collected)) if collected > Money::ZERO => Ok(collected),
-        (None, _) => refused(
+        (None, Some(collected)) => Ok(collected),
+        (None, None) => refused(
             "say the amount to refund: the grievance names no claim on which the facility \
              recorded a co-payment collected"
                 .to_string(),
@@ -186,7 +187,8 @@ pub struct GrievanceCategory {
     pub days: u32,
 }
 
-/// A scheme's grievance rules: its categories with their service levels, and how days count.
+/// A scheme's grievance rules: its categories with their service levels, how days count, and
+/// whether a co-payment charged to an exempt member is refunded without a grievance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrievanceRules {
@@ -197,6 +199,10 @@ pub struct GrievanceRules {
     pub holidays: Vec<NaiveDate>,
     #[serde(default = "standard_categories")]
     pub categories: Vec<GrievanceCategory>,
+    /// A claim the verification flags `exempt_charged` is refunded all the facility collected
+    /// at the next payment run, as if an exempt-charge grievance about it were upheld.
+    #[serde(default)]
+    pub automatic_refunds: bool,
 }
 
 impl Default for GrievanceRules {
@@ -205,7 +211,21 @@ impl Default for GrievanceRules {
             count: DayCount::Calendar,
             holidays: Vec::new(),
             categories: standard_categories(),
+            automatic_refunds: false,
         }
+    }
+}
+
+impl GrievanceRules {
+    /// What the rules refund on their own for a claim: all the facility `collected`, when the
+    /// scheme refunds automatically and the claim was flagged as charged to an exempt member.
+    pub fn automatic_refund(
+        &self,
+        flagged_exempt_charged: bool,
+        collected: Money,
+    ) -> Option<Money> {
+        (self.automatic_refunds && flagged_exempt_charged && collected > Money::ZERO)
+            .then_some(collected)
     }
 }
 
@@ -505,6 +525,7 @@ mod tests {
                     days: 4_000_000_000,
                 },
             ],
+            automatic_refunds: false,
         };
         let problems = rules.problems();
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
@@ -554,6 +575,11 @@ mod tests {
         let refused = refund_amount(Some(units(-5)), Some(units(500))).unwrap_err();
         assert!(refused.message.contains("give 0 or more"), "{refused}");
         assert_eq!(refund_amount(Some(Money::ZERO), None), Ok(Money::ZERO));
+        // Charged off the books: the facility recorded nothing, the officer found 300.
+        assert_eq!(
+            refund_amount(Some(units(300)), Some(Money::ZERO)),
+            Ok(units(300))
+        );
         for unknown in [None, Some(Money::ZERO)] {
             let refused = refund_amount(None, unknown).unwrap_err();
             assert!(
@@ -561,5 +587,30 @@ mod tests {
                 "{refused}"
             );
         }
+    }
+
+    #[test]
+    fn a_scheme_refunds_a_flagged_claim_on_its_own_only_when_it_says_so() {
+        let collected = Money::from_units(500);
+        let mut rules = GrievanceRules::default();
+        assert_eq!(
+            rules.automatic_refund(true, collected),
+            None,
+            "by grievance only"
+        );
+        rules.automatic_refunds = true;
+        assert_eq!(rules.automatic_refund(true, collected), Some(collected));
+        assert_eq!(
+            rules.automatic_refund(false, collected),
+            None,
+            "not flagged"
+        );
+        assert_eq!(
+            rules.automatic_refund(true, Money::ZERO),
+            None,
+            "nothing collected"
+        );
+        let read: GrievanceRules = serde_json::from_str(r#"{"automatic_refunds": true}"#).unwrap();
+        assert!(read.automatic_refunds);
     }
 }

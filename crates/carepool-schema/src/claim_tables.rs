@@ -218,9 +218,9 @@ crate::table! {
         references(Reference::Table("providers")), places();
     AMOUNT amount: Money, "What the patient is refunded and the facility repays.";
     STATUS status: RefundStatus,
-        "due (waiting for a payment run), refunded (paid to the patient; not yet deducted from \
-         the facility), recovered (deducted too), or withdrawn (its grievance reopened and not \
-         upheld before a run took it).", filterable();
+        "due (no payment run took it yet), refunded (a run pays it to the patient; none has \
+         deducted it from the facility yet), recovered (deducted too), or withdrawn (its \
+         grievance reopened, or resolved without it, before a run took it).", filterable();
     GRANTED_ON granted_on: NaiveDate, "The day it was granted.";
     GRANTED_BY granted_by: String, "Who granted it (a user, or cli:ACCOUNT).";
     REFUND_PAYMENT refund_payment: Option<String>,

@@ -577,73 +577,76 @@ impl Registry {
             refund_rows::GRIEVANCE_ID,
             vec![id.to_string()],
         ));
+        // A step that may change a refund holds the claims' lock, as a payment run taking
+        // refunds does: neither writes over what the other has just done.
+        let touches_refunds = matches!(step, GrievanceStep::Resolve | GrievanceStep::Reopen);
+        let lock = if touches_refunds {
+            Lock::AllClaims
+        } else {
+            Lock::Nothing
+        };
         self.store
-            .write_locked(
-                audit_action(step),
-                &Lock::Nothing,
-                &reads,
-                &mut |mut read| {
-                    let seq = read.take(steps)?.len() as i64 + 1;
-                    let before = read
-                        .take(stored)?
-                        .pop()
-                        .ok_or_else(|| StoreError::NotFound {
-                            what: "grievance",
-                            key: id.to_string(),
-                        })?;
-                    let mut grievance =
-                        GrievanceRow::from_row(&before).map_err(StoreError::internal)?;
-                    let status = status_after(id, grievance.status, step)
-                        .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
-                    apply(&mut grievance, &taken, note.as_deref(), status, today);
-                    let row = grievance.to_row();
-                    let step_row = GrievanceStepRow {
-                        grievance_id: id.to_string(),
-                        seq,
-                        step: step.as_str().to_string(),
-                        status,
-                        day: today,
-                        at: now,
-                        actor: actor.clone(),
-                        owner: grievance.owner.clone(),
-                        note: note.clone(),
-                    };
-                    let action = audit_action(step);
-                    let mut changes = vec![Change::of_record(
-                        action,
-                        &GRIEVANCES,
-                        Some(&before),
-                        Some(&row),
-                    )];
-                    let mut refund_writes = Vec::new();
-                    if step == GrievanceStep::Resolve {
-                        let mut stored = read.take(refunds_read)?;
-                        stored.extend(read.take(granted_before)?);
-                        for (action, before, after) in refund_changes(&stored, granted.as_ref())
-                            .map_err(StoreError::internal)?
-                        {
-                            let after = after.to_row();
-                            let before = before.as_ref().map(Record::to_row);
-                            changes.push(Change::of_record(
-                                action,
-                                &REFUNDS,
-                                before.as_deref(),
-                                Some(&after),
-                            ));
-                            refund_writes.push(after);
-                        }
+            .write_locked(audit_action(step), &lock, &reads, &mut |mut read| {
+                let seq = read.take(steps)?.len() as i64 + 1;
+                let before = read
+                    .take(stored)?
+                    .pop()
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "grievance",
+                        key: id.to_string(),
+                    })?;
+                let mut grievance =
+                    GrievanceRow::from_row(&before).map_err(StoreError::internal)?;
+                let status = status_after(id, grievance.status, step)
+                    .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+                apply(&mut grievance, &taken, note.as_deref(), status, today);
+                let row = grievance.to_row();
+                let step_row = GrievanceStepRow {
+                    grievance_id: id.to_string(),
+                    seq,
+                    step: step.as_str().to_string(),
+                    status,
+                    day: today,
+                    at: now,
+                    actor: actor.clone(),
+                    owner: grievance.owner.clone(),
+                    note: note.clone(),
+                };
+                let action = audit_action(step);
+                let mut changes = vec![Change::of_record(
+                    action,
+                    &GRIEVANCES,
+                    Some(&before),
+                    Some(&row),
+                )];
+                let mut refund_writes = Vec::new();
+                if touches_refunds {
+                    let mut stored = read.take(refunds_read)?;
+                    stored.extend(read.take(granted_before)?);
+                    for (action, before, after) in
+                        refund_changes(&stored, granted.as_ref()).map_err(StoreError::internal)?
+                    {
+                        let after = after.to_row();
+                        let before = before.as_ref().map(Record::to_row);
+                        changes.push(Change::of_record(
+                            action,
+                            &REFUNDS,
+                            before.as_deref(),
+                            Some(&after),
+                        ));
+                        refund_writes.push(after);
                     }
-                    let audit = self.audit(changes).map_err(StoreError::internal)?;
-                    Ok(vec![
-                        Write::Upsert(&GRIEVANCES, vec![row]),
-                        // Inserted, never replaced: a step taken at the same moment by someone
-                        // else holds the number, and this one fails whole.
-                        Write::Insert(&GRIEVANCE_STEPS, vec![step_row.into_row()]),
-                        Write::Upsert(&REFUNDS, refund_writes),
-                        audit,
-                    ])
-                },
-            )
+                }
+                let audit = self.audit(changes).map_err(StoreError::internal)?;
+                Ok(vec![
+                    Write::Upsert(&GRIEVANCES, vec![row]),
+                    // Inserted, never replaced: a step taken at the same moment by someone
+                    // else holds the number, and this one fails whole.
+                    Write::Insert(&GRIEVANCE_STEPS, vec![step_row.into_row()]),
+                    Write::Upsert(&REFUNDS, refund_writes),
+                    audit,
+                ])
+            })
             .await
             .map_err(|error| match error {
                 StoreError::Taken { .. } => ServiceError::Conflict(format!(
@@ -914,11 +917,12 @@ fn apply(
 /// A refund changed by a resolution: the audit action, the refund before and after.
 type RefundChange = (&'static str, Option<Refund>, Refund);
 
-/// What a resolution does to the refunds `stored` (the one `granted` would be, and those its
-/// grievance granted before): each change with its audit action, the refund before and after.
-/// A refund a payment run took is never changed: nothing is refunded twice. One still due is
-/// granted anew (a resolution upheld again may change the amount) or, when the grievance is no
-/// longer upheld, withdrawn.
+/// What a resolution (or a reopening, which grants nothing) does to the refunds `stored`: the
+/// one `granted` would be, and those its grievance granted before. Each change with its audit
+/// action, the refund before and after. A refund a payment run took is never changed: nothing
+/// is refunded twice. One not yet taken is granted anew by the resolution that upholds it (its
+/// amount and grievance now this resolution's), and withdrawn when its grievance reopens or is
+/// resolved without it.
 fn refund_changes(
     stored: &[carepool_schema::Row],
     granted: Option<&Refund>,
@@ -934,7 +938,9 @@ fn refund_changes(
         match stored.iter().find(|r| r.id == granted.id) {
             Some(before) if !untaken(before) => {}
             Some(before)
-                if before.status == RefundStatus::Due && before.amount == granted.amount => {}
+                if before.status == RefundStatus::Due
+                    && before.amount == granted.amount
+                    && before.grievance_id == granted.grievance_id => {}
             before => changes.push(("grant_refund", before.cloned(), granted.clone())),
         }
     }
@@ -962,5 +968,65 @@ fn audit_action(step: GrievanceStep) -> &'static str {
         GrievanceStep::Resolve => "resolve_grievance",
         GrievanceStep::Close => "close_grievance",
         GrievanceStep::Reopen => "reopen_grievance",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refund(grievance: &str, amount: i64, status: RefundStatus) -> Refund {
+        Refund {
+            id: "H1/1".into(),
+            grievance_id: Some(grievance.into()),
+            claim_id: Some("H1/1".into()),
+            member_id: "M1".into(),
+            provider_id: "H1".into(),
+            amount: Money::from_units(amount),
+            status,
+            granted_on: "2026-12-01".parse().unwrap(),
+            granted_by: "gina".into(),
+            refund_payment: None,
+            deduction_payment: None,
+        }
+    }
+
+    fn changes(stored: &[&Refund], granted: Option<&Refund>) -> Vec<(&'static str, RefundStatus)> {
+        let rows: Vec<_> = stored.iter().map(|r| r.to_row()).collect();
+        (refund_changes(&rows, granted).unwrap().into_iter())
+            .map(|(action, _, after)| (action, after.status))
+            .collect()
+    }
+
+    #[test]
+    fn a_refund_is_granted_once_and_withdrawn_only_before_a_run_takes_it() {
+        use RefundStatus::*;
+        let granted = refund("G-1", 500, Due);
+        assert_eq!(changes(&[], Some(&granted)), [("grant_refund", Due)]);
+        // Upheld again with the same amount: nothing; with another, granted anew.
+        assert_eq!(changes(&[&granted], Some(&granted)), []);
+        let less = refund("G-1", 300, Due);
+        assert_eq!(changes(&[&granted], Some(&less)), [("grant_refund", Due)]);
+        // Reopened, or resolved without a refund: withdrawn; upheld again: granted again.
+        assert_eq!(changes(&[&granted], None), [("withdraw_refund", Withdrawn)]);
+        let withdrawn = refund("G-1", 500, Withdrawn);
+        assert_eq!(changes(&[&withdrawn], None), []);
+        assert_eq!(
+            changes(&[&withdrawn], Some(&granted)),
+            [("grant_refund", Due)]
+        );
+        // Taken by a run: never changed, whatever the resolution.
+        for taken in [Refunded, Recovered] {
+            let paid = refund("G-1", 500, taken);
+            assert_eq!(changes(&[&paid], Some(&less)), []);
+            assert_eq!(changes(&[&paid], None), []);
+        }
+        // Another grievance about the claim upholding it takes it over, so that the first one
+        // reopened does not withdraw what the second upheld.
+        let by_second = refund("G-2", 500, Due);
+        assert_eq!(
+            changes(&[&granted], Some(&by_second)),
+            [("grant_refund", Due)]
+        );
     }
 }

@@ -135,8 +135,9 @@ impl PayeeKind {
 
 code_enum!(
     /// Where a refund stands, by what payment runs have taken of it: due (granted, no run yet),
-    /// refunded (paid to the patient, not yet deducted from the facility), recovered (both:
-    /// settled), withdrawn (its grievance reopened and not upheld before a run took it).
+    /// refunded (a run pays it to the patient, none has deducted it from the facility yet),
+    /// recovered (both: settled), withdrawn (its grievance reopened, or resolved without it,
+    /// before a run took it).
     RefundStatus {
         Due = "due",
         Refunded = "refunded",
@@ -195,9 +196,9 @@ pub struct PlannedPayment {
 ///
 /// Every refund not yet paid goes to its patient now, with their allowances; the scheme does
 /// not make the patient wait for the facility. A refund not yet recovered is deducted whole
-/// from its facility's payment when what the facility is paid in this run covers it (refunds
-/// in their order, while they fit); otherwise it waits for the facility's next payment. So no
-/// payment is negative, and each refund is paid once and deducted once.
+/// from its facility's payment when what is left of the payment in this run covers it (the
+/// refunds in their order, each that fits); one that does not fit waits for a later payment.
+/// So no payment is negative, and each refund is paid once and deducted once.
 pub fn plan(
     period: &Period,
     claims: &[Payable],

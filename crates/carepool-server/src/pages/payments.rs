@@ -156,6 +156,11 @@ fn run_section(
                 dt { (texts.text("column-claims")) } dd { (texts.count(run.claims.max(0) as u64)) }
                 dt { (texts.text("column-to-facilities")) } dd { (texts.amount(run.to_facilities, currency)) }
                 dt { (texts.text("column-to-patients")) } dd { (texts.amount(run.to_patients, currency)) }
+                @if run.refunds > 0 {
+                    dt { (texts.text("run-refunds")) }
+                    dd { (texts.with("run-refunds-count", &[("refunds", &texts.count(run.refunds as u64))])) " · "
+                        (texts.with("run-recovered", &[("amount", &texts.amount(run.recovered, currency))])) }
+                }
             }
             @if !providers.is_empty() {
                 p { (texts.text("run-remittances")) " "
@@ -380,7 +385,7 @@ pub async fn remittance(
                 th scope="col" class="number" { (texts.text("column-claimed")) }
                 th scope="col" class="number" { (texts.text("claim-member-share")) }
                 th scope="col" class="number" { (texts.text("claim-rejected")) }
-                th scope="col" class="number" { (texts.text("remittance-paid")) }
+                th scope="col" class="number" { (texts.text("column-approved")) }
             } }
             tbody {
                 @for claim in &paid_claims {

@@ -3,7 +3,9 @@
 //! audit trail; an upheld exempt charge refunded once through the payment runs.
 
 use crate::claims::surgery;
-use crate::support::{Browser, Harness, add_the_hills, call_app, load_registry};
+use crate::support::{
+    Browser, Harness, add_the_hills, call_app, example, load_registry, load_registry_under,
+};
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::access::Role;
@@ -507,6 +509,11 @@ pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_fac
         advice.html
     );
     assert!(advice.html.contains("<strong>21,700.00 INR</strong>"));
+    let runs = fatou.get(&format!("/payments?period={period}")).await.html;
+    assert!(
+        runs.contains("<dt>Refunds to exempt patients charged</dt><dd>1 paid or recovered · 300.00 INR deducted from facilities</dd>"),
+        "{runs}"
+    );
     let csv = fatou.get(&format!("{remittance}?format=csv")).await.html;
     assert!(
         csv.contains("H1/1,M1,2025-06-01,22000.00,0.00,0.00,22000.00,\n")
@@ -557,11 +564,11 @@ pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_fac
     let unlinked = NewGrievance {
         claim: None,
         member: Some("M1".into()),
-        ..complaint_again
+        ..complaint_again.clone()
     };
     let unlinked = registry.file_grievance(unlinked, national).await.unwrap();
     let unlinked = unlinked.grievance.id;
-    step(unlinked.clone(), owner_again).await.unwrap();
+    step(unlinked.clone(), owner_again.clone()).await.unwrap();
     for (refund, refused) in [
         (None, "say the amount to refund"),
         (Some(100), "names no member or no facility"),
@@ -576,7 +583,53 @@ pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_fac
         .unwrap();
     assert_eq!(settled_outside.refund, None);
 
-    // Granted, withdrawn and granted again, each in the audit trail.
+    // Charged off the books at H1, found by the officer: 100 goes to the patient in the next
+    // run, alone; H1 is paid nothing in it, so the deduction waits for its next payment.
+    let off_the_books = NewGrievance {
+        claim: None,
+        member: Some("M1".into()),
+        provider: Some("H1".into()),
+        ..complaint_again
+    };
+    let off_the_books = registry
+        .file_grievance(off_the_books, national)
+        .await
+        .unwrap();
+    let off_the_books = off_the_books.grievance.id;
+    step(off_the_books.clone(), owner_again).await.unwrap();
+    step(
+        off_the_books.clone(),
+        resolve(ResolutionKind::Upheld, Some(100)),
+    )
+    .await
+    .unwrap();
+    let alone = paying.propose_payment_run(&period).await.unwrap();
+    let amounts: Vec<(&str, &str, Money)> = (alone.payments.iter())
+        .map(|p| (p.payee_kind.as_str(), p.payee_id.as_str(), p.amount))
+        .collect();
+    assert_eq!(amounts, [("member", "M1", Money::from_units(100))]);
+    assert_eq!(
+        (alone.claims, alone.refunds, alone.recovered),
+        (0, 1, Money::ZERO)
+    );
+    let released = paying
+        .release_payment_run(&alone.run.unwrap(), next_month)
+        .await
+        .unwrap();
+    assert_eq!(released.to_patients, Money::from_units(100));
+    let waiting = registry.grievance(&off_the_books, national).await.unwrap();
+    let waiting = waiting.refund.unwrap();
+    assert_eq!(
+        (
+            waiting.id.as_str(),
+            waiting.status,
+            waiting.deduction_payment
+        ),
+        (off_the_books.as_str(), RefundStatus::Refunded, None)
+    );
+
+    // Granted, withdrawn (on reopening) and granted again, and the one off the books, each in
+    // the audit trail.
     let trail = registry
         .audit_trail(&AuditFilter {
             table: Some("refunds".into()),
@@ -585,5 +638,125 @@ pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_fac
         .await
         .unwrap();
     let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
-    assert_eq!(actions, ["grant_refund", "withdraw_refund", "grant_refund"]);
+    assert_eq!(
+        actions,
+        [
+            "grant_refund",
+            "withdraw_refund",
+            "grant_refund",
+            "grant_refund"
+        ]
+    );
+}
+
+/// A scheme whose rules refund on their own: a claim flagged as charged to an exempt member is
+/// refunded at the next payment run without a grievance, once, and a grievance about it upheld
+/// later refunds nothing more.
+pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Harness) {
+    let text = std::fs::read_to_string(example("pip-inpatient.toml")).unwrap();
+    let scheme = h.write(
+        "refunding.toml",
+        &format!("{text}\n[grievances]\nautomatic_refunds = true\n"),
+    );
+    load_registry_under(&h, &scheme).await;
+    // M1's family is poor: exempt from cost sharing, and flagged when charged. The stay is
+    // approved at 300, less than the 500 collected.
+    let h = &h;
+    let submit = |claim: carepool_core::claims::Claim| async move {
+        let body = serde_json::to_value(&claim).unwrap();
+        let (status, answer) = h.call("POST", "/api/claims", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        answer
+    };
+    let mut charged = surgery("1", "M1", "2025-06-01", 300);
+    charged.copay_collected = Money::from_units(500);
+    let claim = submit(charged).await;
+    assert_eq!(claim["approved"], "300.00", "{claim}");
+    let registry = &h.registry;
+    let today = registry.today();
+    let period = today.format("%Y-%m").to_string();
+    let next_month = carepool_core::dates::add_months(today.with_day(1).unwrap(), 1);
+    let paying = registry
+        .clone()
+        .with_clock(Arc::new(ManualClock::new(next_month)));
+    // The first run pays the patient; H1's 300 does not cover the 500: it waits.
+    let amounts = |report: &carepool_service::claims::PaymentReport| -> Vec<(String, Money)> {
+        (report.payments.iter())
+            .map(|p| (p.payee_id.clone(), p.amount))
+            .collect()
+    };
+    let first = paying.propose_payment_run(&period).await.unwrap();
+    assert_eq!(
+        amounts(&first),
+        [
+            ("H1".to_string(), Money::from_units(300)),
+            ("M1".to_string(), Money::from_units(350 + 500)),
+        ]
+    );
+    assert_eq!((first.refunds, first.recovered), (1, Money::ZERO));
+    (paying.release_payment_run(&first.run.unwrap(), next_month))
+        .await
+        .unwrap();
+    // A stay of 22,000 for M1, charged nothing: the next run deducts the 500 from H1.
+    submit(surgery("2", "M1", "2025-07-01", 22_000)).await;
+    let second = paying.propose_payment_run(&period).await.unwrap();
+    assert_eq!(
+        amounts(&second),
+        [
+            ("H1".to_string(), Money::from_units(22_000 - 500)),
+            ("M1".to_string(), Money::from_units(350)),
+        ]
+    );
+    assert_eq!(
+        (second.refunds, second.recovered),
+        (1, Money::from_units(500))
+    );
+    (paying.release_payment_run(&second.run.unwrap(), next_month))
+        .await
+        .unwrap();
+    let refunds = h.export("refunds").await;
+    let lines: Vec<&str> = refunds.lines().skip(1).collect();
+    assert_eq!(lines.len(), 1, "{refunds}");
+    assert!(
+        lines[0].starts_with(&format!("H1/1,,H1/1,M1,H1,500.00,recovered,{next_month},")),
+        "{refunds}"
+    );
+
+    // Upheld later, a grievance about the claim finds it refunded.
+    let national = &Scope::National;
+    h.user_token("gina", Role::GrievanceOfficer, &[], None)
+        .await;
+    let complaint = NewGrievance {
+        category: "exempt_charged".into(),
+        filer: "M1".into(),
+        claim: Some("H1/1".into()),
+        description: "Paid 500 at the hospital, though exempt".into(),
+        ..NewGrievance::default()
+    };
+    let id = registry.file_grievance(complaint, national).await.unwrap();
+    let id = id.grievance.id;
+    let assign = StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    registry
+        .take_grievance_step(&id, assign, national)
+        .await
+        .unwrap();
+    let resolve = StepTaken::Resolve {
+        kind: ResolutionKind::Upheld,
+        text: "Refunded by the scheme's rule".into(),
+        refund: None,
+    };
+    let resolved = registry
+        .take_grievance_step(&id, resolve, national)
+        .await
+        .unwrap();
+    let refund = resolved.refund.unwrap();
+    assert_eq!(
+        (refund.grievance_id, refund.status),
+        (None, RefundStatus::Recovered)
+    );
+    let nothing = paying.propose_payment_run(&period).await.unwrap();
+    assert_eq!(nothing.run, None, "{nothing:?}");
 }

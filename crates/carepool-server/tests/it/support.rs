@@ -461,7 +461,12 @@ pub const REGISTRY_FILES: [(&str, &str); 6] = [
 
 /// Writes and imports the whole small registry, in dependency order.
 pub async fn load_registry(harness: &Harness) {
-    harness.load_scheme(&example("pip-inpatient.toml")).await;
+    load_registry_under(harness, &example("pip-inpatient.toml")).await;
+}
+
+/// The small registry, of the scheme the file `scheme` defines (a variant of pip-inpatient).
+pub async fn load_registry_under(harness: &Harness, scheme: &Path) {
+    harness.load_scheme(scheme).await;
     for (kind, text) in REGISTRY_FILES {
         let file = harness.write(&format!("{kind}.csv"), text);
         harness

@@ -5,6 +5,7 @@ mod adjudicate;
 mod context;
 mod exit;
 mod pay;
+mod refund;
 mod review;
 mod submit;
 

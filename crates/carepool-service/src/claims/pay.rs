@@ -169,6 +169,8 @@ impl Registry {
         period.check_ended(self.today()).map_err(period_refused)?;
         // Nothing approved for care after its member died or left goes into the run.
         self.hold_claims_after_exit(None).await?;
+        // What the schemes refund without a grievance goes into it.
+        self.grant_automatic_refunds().await?;
         let period_text = period.as_str().to_string();
         let mut reads = LockedReads::default();
         let due_claims = payable_claims(&mut reads);
@@ -180,8 +182,8 @@ impl Registry {
             &PAYMENT_RUNS,
             vec![payment_runs::PERIOD.equals(&period_text)],
         ));
-        let pending_refunds: Vec<ReadHandle> = [RefundStatus::Due, RefundStatus::Refunded]
-            .iter()
+        let pending_refunds: Vec<ReadHandle> = (RefundStatus::ALL.iter())
+            .filter(|status| status.pending())
             .map(|status| reads.add(all_rows(&REFUNDS, vec![refunds::STATUS.equals(status)])))
             .collect();
         let mut outcome = PaymentReport {
