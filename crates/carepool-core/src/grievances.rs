@@ -59,6 +59,16 @@ code_enum!(
     }
 );
 
+/// The category of an appeal against a claim's decision, whose upheld grievances reopen the
+/// claim for a new decision.
+pub const CLAIM_APPEAL: &str = "claim_appeal";
+
+/// Whether resolving a grievance of `category` as `kind` reopens its claim: an appeal against
+/// a claim's decision, upheld in whole or in part.
+pub fn reopens_claim(category: &str, kind: ResolutionKind) -> bool {
+    category == CLAIM_APPEAL && kind != ResolutionKind::NotUpheld
+}
+
 /// Whether resolving a grievance of `category` as `kind` refunds the member: a co-payment
 /// charged to an exempt member, upheld in whole or in part.
 pub fn refunds(category: &str, kind: ResolutionKind) -> bool {
@@ -242,6 +252,7 @@ pub fn standard_categories() -> Vec<GrievanceCategory> {
     [
         (EXEMPT_CHARGED, "Co-payment charged to an exempt member", 14),
         ("claim_refused", "Claim refused", 30),
+        (CLAIM_APPEAL, "Appeal against a claim's decision", 30),
         ("card_or_enrolment", "Card or enrolment problem", 14),
         ("poor_treatment", "Poor treatment", 30),
         ("waiting_time", "Waiting time", 30),
@@ -543,6 +554,16 @@ mod tests {
             ..GrievanceRules::default()
         };
         assert_eq!(none.problems()[0].0, "grievances.categories");
+    }
+
+    #[test]
+    fn only_an_upheld_claim_appeal_reopens_its_claim() {
+        assert!(reopens_claim(CLAIM_APPEAL, ResolutionKind::Upheld));
+        assert!(reopens_claim(CLAIM_APPEAL, ResolutionKind::PartlyUpheld));
+        assert!(!reopens_claim(CLAIM_APPEAL, ResolutionKind::NotUpheld));
+        assert!(!reopens_claim("claim_refused", ResolutionKind::Upheld));
+        let standard = GrievanceRules::default();
+        assert_eq!(standard.category(CLAIM_APPEAL).unwrap().days, 30);
     }
 
     #[test]

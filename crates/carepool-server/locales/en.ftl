@@ -476,6 +476,7 @@ reason-review_cost = claimed { $claimed }, more than { $factor } times the norm 
 reason-review_approved = approved on review: { $note }
 reason-review_adjusted = cut by { $cut } on review (approved { $approved } instead of { $before }): { $note }
 reason-review_rejected = rejected on review: { $note }
+reason-appeal_reopened = reopened on appeal { $grievance }: it was { $status }, { $approved } approved of { $claimed } claimed: { $note }
 reason-after_death = member { $member } died on { $since }, on or before the care began ({ $service }): held for review
 reason-after_exit = member { $member } left the scheme on { $since }, on or before the care began ({ $service }): held for review
 

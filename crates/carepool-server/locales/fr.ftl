@@ -476,6 +476,7 @@ reason-review_cost = { $claimed } demandés, plus de { $factor } fois la norme d
 reason-review_approved = acceptée au contrôle médical : { $note }
 reason-review_adjusted = réduite de { $cut } au contrôle médical ({ $approved } accordés au lieu de { $before }) : { $note }
 reason-review_rejected = rejetée au contrôle médical : { $note }
+reason-appeal_reopened = rouverte sur recours { $grievance } : elle était { $status }, { $approved } acceptés sur { $claimed } demandés : { $note }
 reason-after_death = le membre { $member } est décédé le { $since }, au plus tard au début des soins ({ $service }) : mise en attente de contrôle
 reason-after_exit = le membre { $member } a quitté le régime le { $since }, au plus tard au début des soins ({ $service }) : mise en attente de contrôle
 

@@ -12,8 +12,8 @@ use carepool_core::Money;
 use carepool_core::access::Permission;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{
-    Channel, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
-    overdue, refund_amount, refunds, status_after,
+    CLAIM_APPEAL, Channel, EXEMPT_CHARGED, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep,
+    Priority, ResolutionKind, overdue, refund_amount, refunds, reopens_claim, status_after,
 };
 use carepool_core::registry::{Family, FieldError, Member, Provider, district_of, excerpt};
 use carepool_core::scheme::version_in_force;
@@ -286,6 +286,12 @@ impl Registry {
         };
         let rules = self.grievance_rules(&scheme, filed_on).await?;
         let category = rules.category(&new.category).map_err(ServiceError::field)?;
+        if category.code == CLAIM_APPEAL && links.claim.is_none() {
+            return Err(invalid(
+                "claim",
+                "an appeal against a claim's decision names the claim",
+            ));
+        }
         let due_date = rules.due_date(category, filed_on);
         let location = match new.location.clone().or(links.location) {
             Some(code) if scope.holds(&code) && self.location_exists(&code).await? => code,
@@ -577,13 +583,26 @@ impl Registry {
             refund_rows::GRIEVANCE_ID,
             vec![id.to_string()],
         ));
+        // An appeal upheld reopens its claim, in this transaction.
+        let mut reopening = match (&taken, &view.grievance.claim_id) {
+            (StepTaken::Resolve { kind, .. }, Some(claim))
+                if reopens_claim(&view.grievance.category, *kind) =>
+            {
+                Some(self.reopening(claim, id).await?)
+            }
+            _ => None,
+        };
+        if let Some(reopening) = reopening.as_mut() {
+            reopening.read(&mut reads);
+        }
         // A step that may change a refund holds the claims' lock, as a payment run taking
         // refunds does: neither writes over what the other has just done.
-        let touches_refunds = matches!(step, GrievanceStep::Resolve | GrievanceStep::Reopen);
-        let lock = if touches_refunds {
-            Lock::AllClaims
-        } else {
-            Lock::Nothing
+        let touches_refunds = view.grievance.category == EXEMPT_CHARGED
+            && matches!(step, GrievanceStep::Resolve | GrievanceStep::Reopen);
+        let lock = match &reopening {
+            Some(reopening) => reopening.lock(),
+            None if touches_refunds => Lock::AllClaims,
+            None => Lock::Nothing,
         };
         self.store
             .write_locked(audit_action(step), &lock, &reads, &mut |mut read| {
@@ -637,15 +656,25 @@ impl Registry {
                         refund_writes.push(after);
                     }
                 }
+                let mut claim_writes = Vec::new();
+                if let Some(reopening) = &reopening {
+                    let resolution = note.as_deref().unwrap_or_default();
+                    let (writes, change) = reopening.writes(&mut read, id, resolution)?;
+                    claim_writes = writes;
+                    changes.push(change);
+                }
                 let audit = self.audit(changes).map_err(StoreError::internal)?;
-                Ok(vec![
+                Ok([
                     Write::Upsert(&GRIEVANCES, vec![row]),
                     // Inserted, never replaced: a step taken at the same moment by someone
                     // else holds the number, and this one fails whole.
                     Write::Insert(&GRIEVANCE_STEPS, vec![step_row.into_row()]),
                     Write::Upsert(&REFUNDS, refund_writes),
                     audit,
-                ])
+                ]
+                .into_iter()
+                .chain(claim_writes)
+                .collect())
             })
             .await
             .map_err(|error| match error {

@@ -193,18 +193,25 @@ macro_rules! sqlx_store {
             conn: &mut Connection,
             lock: &::carepool_store::Lock,
         ) -> Result<(), ::carepool_store::StoreError> {
-            match lock {
-                ::carepool_store::Lock::Families(ids) => <$store as $crate::SqlxBackend>::lock_families(&mut *conn, ids).await?,
-                ::carepool_store::Lock::Nothing => {}
-                ::carepool_store::Lock::AllClaims => {
-                    if let Some(sql) = DIALECT.lock_table(&::carepool_schema::claim_tables::CLAIMS)
-                    {
-                        ::sqlx::query(::sqlx::AssertSqlSafe(sql))
-                            .execute(&mut *conn)
-                            .await
-                            .map_err(::carepool_store::StoreError::internal)?;
-                    }
+            let all_claims = match lock {
+                ::carepool_store::Lock::Families(ids) => {
+                    <$store as $crate::SqlxBackend>::lock_families(&mut *conn, ids).await?;
+                    false
                 }
+                ::carepool_store::Lock::Nothing => false,
+                ::carepool_store::Lock::AllClaims => true,
+                ::carepool_store::Lock::FamiliesAndAllClaims(ids) => {
+                    <$store as $crate::SqlxBackend>::lock_families(&mut *conn, ids).await?;
+                    true
+                }
+            };
+            if all_claims
+                && let Some(sql) = DIALECT.lock_table(&::carepool_schema::claim_tables::CLAIMS)
+            {
+                ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(::carepool_store::StoreError::internal)?;
             }
             Ok(())
         }

@@ -215,6 +215,11 @@ pub enum Lock {
     Families(Vec<String>),
     /// Every claim (a payment run).
     AllClaims,
+    /// These families, then every claim: a change to a decided claim and its family's limits
+    /// (an appeal reopening it) that neither a payment run nor the family's other writers may
+    /// make meanwhile. Families first, as their writers take them, so the two never wait on
+    /// each other in turn.
+    FamiliesAndAllClaims(Vec<String>),
 }
 
 /// Rows to write to one table.

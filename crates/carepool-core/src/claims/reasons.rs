@@ -101,6 +101,7 @@ reason_codes! {
     ReviewApproved = "review_approved", Note, "A medical reviewer approved the claim.";
     ReviewAdjusted = "review_adjusted", Cut, "A medical reviewer reduced the approved amount.";
     ReviewRejected = "review_rejected", Reject, "A medical reviewer rejected the claim.";
+    AppealReopened = "appeal_reopened", Note, "An appeal against the claim's decision was upheld: the claim was reopened for a new decision; this reason keeps the decision it had.";
 }
 
 impl std::fmt::Display for ReasonCode {
@@ -229,6 +230,10 @@ pub const SENTENCES: &[(&str, &[&str])] = &[
     ("review_approved", &["note"]),
     ("review_adjusted", &["cut", "approved", "before", "note"]),
     ("review_rejected", &["note"]),
+    (
+        "appeal_reopened",
+        &["grievance", "status", "approved", "claimed", "note"],
+    ),
     ("after_death", &["member", "since", "service"]),
     ("after_exit", &["member", "since", "service"]),
 ];

@@ -4,7 +4,7 @@
 use super::reasons::{Figure, Reason, ReasonCode as R, words};
 use super::usage::UsageKey;
 use super::verify::LineDecision;
-use super::{Amounts, Claim, ClaimStatus};
+use super::{Amounts, Claim, ClaimRecord, ClaimStatus};
 use crate::access::same_hands;
 use crate::money::Money;
 use crate::scheme::{BenefitPackage, ReviewRules};
@@ -289,6 +289,91 @@ pub fn apply_review(
     })
 }
 
+/// Why a claim cannot be reopened on appeal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppealError {
+    #[error(
+        "claim {0} is {1}: an appeal reopens a claim decided (approved, partially approved or \
+         rejected), not one waiting for a decision or paid"
+    )]
+    NotDecided(String, ClaimStatus),
+    #[error("claim {0} is held by a payment run ({1}): an appeal reopens a claim no run has taken")]
+    InRun(String, String),
+}
+
+/// Reopens a decided claim on an upheld appeal: back to `received`, its lines unjudged, for
+/// the next adjudication run to judge again under the rules of its date of service. Its
+/// reasons so far stay, and one more records the decision it had, the appeal and the note
+/// (kept as the claim's review note).
+pub fn reopen_on_appeal(
+    record: &mut ClaimRecord,
+    grievance: &str,
+    note: &str,
+) -> Result<Reopened, AppealError> {
+    let id = record.claim.id();
+    if !matches!(
+        record.status,
+        ClaimStatus::Approved | ClaimStatus::PartiallyApproved | ClaimStatus::Rejected
+    ) {
+        return Err(AppealError::NotDecided(id, record.status));
+    }
+    if let Some(batch) = (record.payment_batch.as_ref()).or(record.allowance_batch.as_ref()) {
+        return Err(AppealError::InRun(id, batch.clone()));
+    }
+    let reason = appeal_reason(grievance, record.status, record.amounts, note);
+    let claimed = record.amounts.claimed;
+    record.reason_codes.push(R::AppealReopened);
+    let released = (record.line_decisions.iter())
+        .map(|line| line.amounts.approved)
+        .collect();
+    record.status = ClaimStatus::Received;
+    record.amounts = Amounts {
+        claimed,
+        ..Amounts::default()
+    };
+    record.allowance = Money::ZERO;
+    record.line_decisions = record
+        .claim
+        .lines
+        .iter()
+        .map(LineDecision::unjudged)
+        .collect();
+    record.decided_date = None;
+    record.review_note = Some(format!("appeal {grievance} upheld: {note}"));
+    record.reviewed_by = None;
+    Ok(Reopened { reason, released })
+}
+
+/// A claim reopened on appeal: the reason it now carries, and what each line had approved
+/// (to give back to the annual limits before the new decision counts again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reopened {
+    pub reason: Reason,
+    pub released: Vec<Money>,
+}
+
+/// The reason a claim reopened on appeal carries: the decision it had, and why it reopened.
+fn appeal_reason(grievance: &str, was: ClaimStatus, amounts: Amounts, note: &str) -> Reason {
+    Reason::claim(
+        R::AppealReopened,
+        words(
+            "appeal_reopened",
+            [
+                ("grievance", Figure::text(grievance)),
+                ("status", Figure::text(was.as_str())),
+                ("approved", Figure::Amount(amounts.approved)),
+                ("claimed", Figure::Amount(amounts.claimed)),
+                ("note", Figure::text(note)),
+            ],
+        ),
+        format!(
+            "reopened on appeal {grievance}: it was {was}, {} approved of {} claimed: {note}",
+            amounts.approved.grouped(),
+            amounts.claimed.grouped()
+        ),
+    )
+}
+
 /// What a review gives back to the annual limits, by the key each line's approved amount was
 /// counted under: `released` per line, from [`Reviewed::released`], in the claim's package.
 pub fn released_usage(
@@ -319,7 +404,109 @@ pub fn released_usage(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::ClaimLine;
     use crate::scheme::{Percent, ReviewNorm};
+
+    /// A stay of two lines (1,000 and 500 claimed), decided as `status` with `approved` per line.
+    fn decided(status: ClaimStatus, approved: [i64; 2]) -> ClaimRecord {
+        let line = |code: &str, price| ClaimLine {
+            service_code: code.into(),
+            quantity: 1,
+            unit_price: Money::from_units(price),
+        };
+        let claim = Claim {
+            provider_id: "H1".into(),
+            claim_number: "7".into(),
+            member_id: "M1".into(),
+            visit_date: None,
+            admission_date: Some("2025-06-01".parse().unwrap()),
+            discharge_date: Some("2025-06-03".parse().unwrap()),
+            diagnosis_codes: vec!["K40.9".into()],
+            clinical_category: "surgical".into(),
+            specialty: None,
+            limit_raising_case: None,
+            copay_collected: Money::ZERO,
+            received_date: "2025-06-10".parse().unwrap(),
+            lines: vec![line("SURG", 1_000), line("DRUGS", 500)],
+        };
+        let mut record = ClaimRecord::received(claim, Some("F1".into()), "desk");
+        for (decision, approved) in record.line_decisions.iter_mut().zip(approved) {
+            let approved = Money::from_units(approved);
+            decision.amounts.rejected = decision.amounts.claimed - approved;
+            decision.amounts.approved = approved;
+        }
+        record.amounts = record.line_decisions.iter().map(|l| l.amounts).sum();
+        record.status = status;
+        record.reason_codes = vec![R::NotCovered];
+        record.decided_date = Some("2025-06-11".parse().unwrap());
+        record.reviewed_by = Some("doc".into());
+        record
+    }
+
+    #[test]
+    fn an_upheld_appeal_reopens_a_decided_claim_keeping_what_it_was() {
+        let mut record = decided(ClaimStatus::PartiallyApproved, [1_000, 0]);
+        let reopened = reopen_on_appeal(&mut record, "G-20261204-001", "cover restored").unwrap();
+        assert_eq!(
+            reopened.released,
+            [Money::from_units(1_000), Money::ZERO],
+            "what each line had approved goes back to the limits"
+        );
+        assert_eq!(reopened.reason.code, R::AppealReopened);
+        assert_eq!(
+            reopened.reason.message,
+            "reopened on appeal G-20261204-001: it was partially_approved, 1,000.00 approved \
+             of 1,500.00 claimed: cover restored"
+        );
+        assert_eq!(record.status, ClaimStatus::Received);
+        assert_eq!(record.reason_codes, [R::NotCovered, R::AppealReopened]);
+        assert_eq!(
+            (
+                record.amounts.claimed,
+                record.amounts.approved,
+                record.amounts.rejected
+            ),
+            (Money::from_units(1_500), Money::ZERO, Money::ZERO)
+        );
+        assert!(
+            record
+                .line_decisions
+                .iter()
+                .all(|l| l.amounts.approved == Money::ZERO)
+        );
+        assert_eq!(
+            (record.decided_date, record.reviewed_by.as_deref()),
+            (None, None)
+        );
+        assert_eq!(
+            record.review_note.as_deref(),
+            Some("appeal G-20261204-001 upheld: cover restored")
+        );
+    }
+
+    #[test]
+    fn only_a_decided_claim_no_run_has_taken_is_reopened() {
+        for status in [
+            ClaimStatus::Received,
+            ClaimStatus::InReview,
+            ClaimStatus::Paid,
+        ] {
+            let mut record = decided(status, [0, 0]);
+            let refused = reopen_on_appeal(&mut record, "G-1", "x").unwrap_err();
+            assert_eq!(refused, AppealError::NotDecided("H1/7".into(), status));
+            assert_eq!(record.status, status, "left as it was");
+        }
+        let mut held = decided(ClaimStatus::Approved, [1_000, 500]);
+        held.payment_batch = Some("2025-06/provider/H1".into());
+        let refused = reopen_on_appeal(&mut held, "G-1", "x").unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("held by a payment run (2025-06/provider/H1)")
+        );
+        let mut rejected = decided(ClaimStatus::Rejected, [0, 0]);
+        assert!(reopen_on_appeal(&mut rejected, "G-1", "x").is_ok());
+    }
 
     #[test]
     fn a_probable_duplicate_is_paid_only_when_its_reviewer_says_it_is_not_one() {

@@ -9,6 +9,7 @@ use crate::support::{
 use axum::http::StatusCode;
 use carepool_core::Money;
 use carepool_core::access::Role;
+use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::ResolutionKind;
 use carepool_service::audit::AuditFilter;
@@ -759,4 +760,113 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
     );
     let nothing = paying.propose_payment_run(&period).await.unwrap();
     assert_eq!(nothing.run, None, "{nothing:?}");
+}
+
+/// A claim refused because the member's cover had lapsed is appealed; the renewal had been paid
+/// and not recorded. Upheld, the appeal reopens the claim, the next adjudication run decides
+/// it again under the rules of its date of service, and both decisions stay in its reasons.
+pub async fn an_upheld_appeal_reopens_its_claim_and_both_decisions_stay(h: Harness) {
+    load_registry(&h).await;
+    // M4's cover ended on 2026-03-31: a stay in May is refused.
+    let mut stay = surgery("9", "M4", "2026-05-01", 22_000);
+    stay.received_date = "2026-05-10".parse().unwrap();
+    let body = serde_json::to_value(&stay).unwrap();
+    let (status, refused) = h.call("POST", "/api/claims", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{refused}");
+    assert_eq!(refused["status"], "rejected", "{refused}");
+    let registry = &h.registry;
+    let national = &Scope::National;
+    h.user_token("gina", Role::GrievanceOfficer, &[], None)
+        .await;
+    let appeal = NewGrievance {
+        category: "claim_appeal".into(),
+        filer: "M4".into(),
+        member: Some("M4".into()),
+        description: "My renewal was paid in March".into(),
+        ..NewGrievance::default()
+    };
+    let unnamed = registry
+        .file_grievance(appeal.clone(), national)
+        .await
+        .unwrap_err();
+    assert!(unnamed.to_string().contains("names the claim"), "{unnamed}");
+    let appeal = NewGrievance {
+        claim: Some("H1/9".into()),
+        ..appeal
+    };
+    let id = registry.file_grievance(appeal, national).await.unwrap();
+    let id = id.grievance.id;
+    let assign = StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    registry
+        .take_grievance_step(&id, assign, national)
+        .await
+        .unwrap();
+
+    // The renewal is recorded; the appeal upheld reopens the claim.
+    let renewed = json!({
+        "member_id": "M4", "start_date": "2025-04-01", "end_date": null, "package": "inpatient"
+    });
+    let (status, body) = h
+        .call("PUT", "/api/coverage/M4/2025-04-01", Some(renewed))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let resolve = StepTaken::Resolve {
+        kind: ResolutionKind::Upheld,
+        text: "The renewal receipt was found".into(),
+        refund: None,
+    };
+    registry
+        .take_grievance_step(&id, resolve, national)
+        .await
+        .unwrap();
+    let reopened = registry.claim_view("H1/9").await.unwrap();
+    assert_eq!(reopened.record.status, ClaimStatus::Received);
+    assert_eq!(
+        reopened.record.review_note.as_deref(),
+        Some(format!("appeal {id} upheld: The renewal receipt was found").as_str())
+    );
+    let codes: Vec<&str> = reopened.reasons.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes.first(), Some(&"not_covered"), "{codes:?}");
+    assert_eq!(codes.last(), Some(&"appeal_reopened"), "{codes:?}");
+    assert!(
+        reopened.reasons.last().unwrap().message.contains(&format!(
+            "reopened on appeal {id}: it was rejected, 0.00 approved of 22,000.00 claimed"
+        )),
+        "{:?}",
+        reopened.reasons
+    );
+
+    // Decided again by the next run: approved now, with the refusal and the appeal before it.
+    registry
+        .adjudicate_received(registry.today(), &|_| {})
+        .await
+        .unwrap();
+    let decided = registry.claim_view("H1/9").await.unwrap();
+    assert_eq!(decided.record.status, ClaimStatus::Approved);
+    assert_eq!(decided.record.amounts.approved, Money::from_units(22_000));
+    let codes: Vec<&str> = decided.reasons.iter().map(|r| r.code.as_str()).collect();
+    let appeal_at = codes.iter().position(|c| *c == "appeal_reopened").unwrap();
+    assert_eq!(codes[0], "not_covered", "{codes:?}");
+    assert!(
+        !codes[appeal_at + 1..].contains(&"not_covered"),
+        "the new decision follows the appeal: {codes:?}"
+    );
+    assert_eq!(codes.len(), decided.record.reason_codes.len());
+    let (_, answer) = h.call("GET", "/api/claims/H1/9", None).await;
+    assert_eq!(answer["status"], "approved", "{answer}");
+
+    // The reopening is in the claim's audit trail.
+    let trail = registry
+        .audit_trail(&AuditFilter {
+            table: Some("claims".into()),
+            key: Some("H1/9".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert!(actions.contains(&"reopen_claim"), "{actions:?}");
 }

@@ -62,6 +62,7 @@ use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
 use grievances::{
     a_grievance_is_filed_handled_and_closed_within_its_district,
     a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once,
+    an_upheld_appeal_reopens_its_claim_and_both_decisions_stay,
     an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_facility,
     grievances_filed_at_once_are_numbered_apart,
 };
@@ -120,6 +121,7 @@ on_both_backends!(
     registry_story,
     a_grievance_is_filed_handled_and_closed_within_its_district,
     a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once,
+    an_upheld_appeal_reopens_its_claim_and_both_decisions_stay,
     an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_facility,
     grievances_filed_at_once_are_numbered_apart,
     api_round_trip,

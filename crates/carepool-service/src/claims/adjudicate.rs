@@ -625,6 +625,10 @@ impl Judge<'_> {
             record.family_id = member.map(|m| m.family_id.clone());
             let family_changed = record.family_id != before.family_id;
             record.decide(&decision, self.today);
+            // A claim reopened on appeal keeps the reasons of its earlier decisions (in its
+            // reasons' table too); this decision's follow them.
+            let earlier = before.reason_codes.len();
+            (record.reason_codes).splice(0..0, before.reason_codes.iter().copied());
             if let Some(prior) = prior_claim(&record) {
                 let priors = history.entry(claim.member_id.clone()).or_default();
                 priors.retain(|p| p.id != prior.id);
@@ -659,8 +663,11 @@ impl Judge<'_> {
                 out.claim_rows.push(row);
                 out.line_rows.extend(lines);
             }
-            out.reason_rows
-                .extend(claim_tables::reason_rows(&id, 1, &decision.reasons));
+            out.reason_rows.extend(claim_tables::reason_rows(
+                &id,
+                earlier as i64 + 1,
+                &decision.reasons,
+            ));
             out.judged.report.adjudicated += 1;
             *out.judged
                 .report

@@ -2,6 +2,7 @@
 //! medical review, payment, and a member's cover check.
 
 mod adjudicate;
+mod appeal;
 mod context;
 mod exit;
 mod pay;

@@ -9,13 +9,10 @@ use carepool_core::claims::review::{
     ReviewAction, ReviewError, apply_review, check_reviewer, duplicate_note, released_usage,
 };
 use carepool_core::claims::usage::Usage;
-use carepool_core::registry::Family;
-use carepool_core::scheme::version_in_force;
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
     claim_lines, claim_reasons, claim_usage, claims,
 };
-use carepool_schema::tables::families;
 use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 
@@ -54,14 +51,7 @@ impl Registry {
         check_reviewer(id, self.actor().name(), before.received_by.as_deref())
             .map_err(|refused| ServiceError::Forbidden(refused.to_string()))?;
         // The package the claim was judged under: what its lines counted against.
-        let mut package = None;
-        if let (Some(family_id), Some(version_date)) = (&before.family_id, before.scheme_version) {
-            let family: Family = self.record_with(families::ID, family_id).await?;
-            let versions = self.scheme_versions(&family.scheme).await?;
-            package = version_in_force(&versions, version_date)
-                .and_then(|v| before.package.as_deref().and_then(|p| v.package(p)))
-                .cloned();
-        }
+        let package = self.judged_package(&before).await?;
         let ids = [id.to_string()];
         let family_ids: Vec<String> = before.family_id.iter().cloned().collect();
         let mut reads = LockedReads::default();
