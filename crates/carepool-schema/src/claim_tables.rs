@@ -68,12 +68,15 @@ crate::table! {
     REJECTED rejected: Money, "Refused or cut; claimed = approved + member_share + rejected.";
     ALLOWANCE allowance: Money, "Allowances paid to the patient (transport, food).";
     PAID paid: Money, "Paid to the facility.";
-    REASONS reasons: Vec<String>, "Reason codes on the claim and its lines.";
+    REASONS reasons: Vec<String>,
+        "Reason codes on the claim and its lines, of its current decision (and the reviews or \
+         holds since); the reasons' table keeps those of earlier decisions too.";
     DECIDED_DATE decided_date: Option<NaiveDate>, "The day it was adjudicated or reviewed.";
     PAID_DATE paid_date: Option<NaiveDate>, "The day its payment batch was paid.";
     PAYMENT_BATCH payment_batch: Option<String>, "The facility's payment batch.", filterable();
     ALLOWANCE_BATCH allowance_batch: Option<String>, "The patient's allowance payment.";
-    REVIEW_NOTE review_note: Option<String>, "The medical reviewer's note.";
+    REVIEW_NOTE review_note: Option<String>,
+        "The medical reviewer's note, or the appeal that reopened it.";
     RECEIVED_BY received_by: Option<String>,
         "Who received or submitted it: a user, or cli:ACCOUNT for a command run on the server.";
     REVIEWED_BY reviewed_by: Option<String>, "The medical reviewer who decided it.";

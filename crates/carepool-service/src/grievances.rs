@@ -12,8 +12,9 @@ use carepool_core::Money;
 use carepool_core::access::Permission;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{
-    CLAIM_APPEAL, Channel, EXEMPT_CHARGED, FiledBy, GrievanceRules, GrievanceStatus, GrievanceStep,
-    Priority, ResolutionKind, overdue, refund_amount, refunds, reopens_claim, status_after,
+    CLAIM_APPEAL, Channel, EXEMPT_CHARGED, FiledBy, GrievanceCategory, GrievanceRules,
+    GrievanceStatus, GrievanceStep, Priority, ResolutionKind, overdue, refund_amount, refunds,
+    reopens_claim, status_after,
 };
 use carepool_core::registry::{Family, FieldError, Member, Provider, district_of, excerpt};
 use carepool_core::scheme::version_in_force;
@@ -554,13 +555,21 @@ impl Registry {
             self.check_owner(owner, &view.grievance.location_code)
                 .await?;
         }
-        let granted = match &taken {
-            StepTaken::Resolve { kind, refund, .. } => {
-                self.refund_granted(&view.grievance, *kind, *refund).await?
-            }
-            _ => None,
-        };
         let step = taken.step();
+        // The flow first: a step out of turn is refused as such, before what it would do.
+        status_after(id, view.grievance.status, step)
+            .map_err(|refused| ServiceError::Conflict(refused.to_string()))?;
+        let refund_move = match &taken {
+            StepTaken::Resolve { kind, refund, .. } => {
+                match self.refund_granted(&view.grievance, *kind, *refund).await? {
+                    Some(granted) => Some(RefundMove::Grant(granted)),
+                    None => Some(RefundMove::Decline(declined(&view.grievance, self))),
+                }
+            }
+            StepTaken::Reopen { .. } => Some(RefundMove::Reopen),
+            _ => None,
+        }
+        .filter(|_| view.grievance.category == EXEMPT_CHARGED);
         let today = self.today();
         let now = self.clock().unix_seconds();
         let actor = self.actor().name().to_string();
@@ -573,21 +582,28 @@ impl Registry {
             vec![id.to_string()],
         ));
         let stored = reads.add(Read::where_in(grievances::ID, vec![id.to_string()]));
-        // The refund this resolution grants (its claim's, perhaps granted by another
-        // grievance), and any this grievance granted before.
-        let refunds_read = reads.add(Read::where_in(
-            refund_rows::ID,
-            granted.iter().map(|r| r.id.clone()).collect(),
-        ));
+        // The refund of the grievance's claim (perhaps granted by another grievance or by the
+        // scheme's rule; the grievance's own when it names no claim), and any this grievance
+        // granted before.
+        let refund_key = (view.grievance.claim_id.clone()).unwrap_or_else(|| id.to_string());
+        let refunds_read = reads.add(Read::where_in(refund_rows::ID, vec![refund_key]));
         let granted_before = reads.add(Read::where_in(
             refund_rows::GRIEVANCE_ID,
             vec![id.to_string()],
         ));
         // An appeal upheld reopens its claim, in this transaction.
         let mut reopening = match (&taken, &view.grievance.claim_id) {
-            (StepTaken::Resolve { kind, .. }, Some(claim))
+            (StepTaken::Resolve { kind, .. }, claim)
                 if reopens_claim(&view.grievance.category, *kind) =>
             {
+                let Some(claim) = claim else {
+                    return Err(invalid(
+                        "claim",
+                        format!(
+                            "appeal {id} names no claim to reopen: file it again with the claim"
+                        ),
+                    ));
+                };
                 Some(self.reopening(claim, id).await?)
             }
             _ => None,
@@ -597,8 +613,7 @@ impl Registry {
         }
         // A step that may change a refund holds the claims' lock, as a payment run taking
         // refunds does: neither writes over what the other has just done.
-        let touches_refunds = view.grievance.category == EXEMPT_CHARGED
-            && matches!(step, GrievanceStep::Resolve | GrievanceStep::Reopen);
+        let touches_refunds = refund_move.is_some();
         let lock = match &reopening {
             Some(reopening) => reopening.lock(),
             None if touches_refunds => Lock::AllClaims,
@@ -639,11 +654,11 @@ impl Registry {
                     Some(&row),
                 )];
                 let mut refund_writes = Vec::new();
-                if touches_refunds {
+                if let Some(refund_move) = &refund_move {
                     let mut stored = read.take(refunds_read)?;
                     stored.extend(read.take(granted_before)?);
                     for (action, before, after) in
-                        refund_changes(&stored, granted.as_ref()).map_err(StoreError::internal)?
+                        refund_changes(&stored, id, refund_move).map_err(StoreError::internal)?
                     {
                         let after = after.to_row();
                         let before = before.as_ref().map(Record::to_row);
@@ -743,6 +758,21 @@ impl Registry {
             refund_payment: None,
             deduction_payment: None,
         }))
+    }
+
+    /// The categories the schemes hear today (each one's version in force), each code once, in
+    /// the order the schemes list them: what a form offers.
+    pub async fn grievance_categories(&self) -> Result<Vec<GrievanceCategory>, ServiceError> {
+        let mut categories: Vec<GrievanceCategory> = Vec::new();
+        for scheme in self.store.scheme_codes().await? {
+            let rules = self.grievance_rules(&scheme, self.today()).await?;
+            for category in rules.categories {
+                if !categories.iter().any(|c| c.code == category.code) {
+                    categories.push(category);
+                }
+            }
+        }
+        Ok(categories)
     }
 
     /// The grievance rules of `scheme`'s version in force on `day` (its first before that).
@@ -946,15 +976,45 @@ fn apply(
 /// A refund changed by a resolution: the audit action, the refund before and after.
 type RefundChange = (&'static str, Option<Refund>, Refund);
 
-/// What a resolution (or a reopening, which grants nothing) does to the refunds `stored`: the
-/// one `granted` would be, and those its grievance granted before. Each change with its audit
-/// action, the refund before and after. A refund a payment run took is never changed: nothing
-/// is refunded twice. One not yet taken is granted anew by the resolution that upholds it (its
-/// amount and grievance now this resolution's), and withdrawn when its grievance reopens or is
-/// resolved without it.
+/// What a step on an exempt-charge grievance does to refunds.
+enum RefundMove {
+    /// Resolved upheld with a refund: this one.
+    Grant(Refund),
+    /// Resolved without a refund (not upheld, or the facility gave the money back itself): the
+    /// claim's refund not yet taken is withdrawn, whoever granted it, and a claim with none is
+    /// marked (this row, withdrawn, of nothing) so that the scheme's rule does not grant one.
+    Decline(Option<Refund>),
+    /// Opened again: the refund it granted, not yet taken, waits for its new resolution.
+    Reopen,
+}
+
+/// The row a resolution without a refund leaves on a claim that has none.
+fn declined(grievance: &GrievanceRow, registry: &Registry) -> Option<Refund> {
+    Some(Refund {
+        id: grievance.claim_id.clone()?,
+        grievance_id: Some(grievance.id.clone()),
+        claim_id: grievance.claim_id.clone(),
+        member_id: grievance.member_id.clone()?,
+        provider_id: grievance.provider_id.clone()?,
+        amount: Money::ZERO,
+        status: RefundStatus::Withdrawn,
+        granted_on: registry.today(),
+        granted_by: registry.actor().name().to_string(),
+        refund_payment: None,
+        deduction_payment: None,
+    })
+}
+
+/// What a step of the grievance `grievance` does to the refunds `stored` (its claim's, and
+/// those it granted before): each change with its audit action, the refund before and after.
+/// A refund a payment run took is never changed: nothing is refunded twice. One not yet taken
+/// is granted anew by the resolution that upholds it (its amount and grievance now this
+/// resolution's), withdrawn by one that does not, and withdrawn when the grievance that granted
+/// it is opened again.
 fn refund_changes(
     stored: &[carepool_schema::Row],
-    granted: Option<&Refund>,
+    grievance: &str,
+    refund_move: &RefundMove,
 ) -> Result<Vec<RefundChange>, FieldError> {
     let mut stored = (stored.iter())
         .map(|row| Refund::from_row(row))
@@ -962,23 +1022,41 @@ fn refund_changes(
     stored.sort_by(|a, b| a.id.cmp(&b.id));
     stored.dedup_by(|a, b| a.id == b.id);
     let mut changes = Vec::new();
-    let untaken = |r: &Refund| matches!(r.status, RefundStatus::Due | RefundStatus::Withdrawn);
-    if let Some(granted) = granted {
-        match stored.iter().find(|r| r.id == granted.id) {
-            Some(before) if !untaken(before) => {}
+    let withdraw = |before: &Refund| {
+        let mut after = before.clone();
+        after.status = RefundStatus::Withdrawn;
+        ("withdraw_refund", Some(before.clone()), after)
+    };
+    let own = |r: &Refund| r.grievance_id.as_deref() == Some(grievance);
+    let due = |r: &Refund| r.status == RefundStatus::Due;
+    let target = match refund_move {
+        RefundMove::Grant(granted) => Some(granted.id.as_str()),
+        RefundMove::Decline(row) => row.as_ref().map(|r| r.id.as_str()),
+        RefundMove::Reopen => None,
+    };
+    match refund_move {
+        RefundMove::Grant(granted) => match stored.iter().find(|r| r.id == granted.id) {
             Some(before)
-                if before.status == RefundStatus::Due
+                if !matches!(before.status, RefundStatus::Due | RefundStatus::Withdrawn) => {}
+            Some(before)
+                if due(before)
                     && before.amount == granted.amount
                     && before.grievance_id == granted.grievance_id => {}
             before => changes.push(("grant_refund", before.cloned(), granted.clone())),
+        },
+        RefundMove::Decline(row) => {
+            match (row, stored.iter().find(|r| Some(r.id.as_str()) == target)) {
+                (_, Some(before)) if due(before) => changes.push(withdraw(before)),
+                (Some(row), None) => changes.push(("decline_refund", None, row.clone())),
+                _ => {}
+            }
         }
+        RefundMove::Reopen => {}
     }
-    for before in &stored {
-        let regranted = granted.is_some_and(|g| g.id == before.id);
-        if !regranted && before.status == RefundStatus::Due {
-            let mut after = before.clone();
-            after.status = RefundStatus::Withdrawn;
-            changes.push(("withdraw_refund", Some(before.clone()), after));
+    // What this grievance granted before under another key, or now reopened, is withdrawn.
+    for before in stored.iter().filter(|r| own(r) && due(r)) {
+        if Some(before.id.as_str()) != target {
+            changes.push(withdraw(before));
         }
     }
     Ok(changes)
@@ -1004,10 +1082,10 @@ fn audit_action(step: GrievanceStep) -> &'static str {
 mod tests {
     use super::*;
 
-    fn refund(grievance: &str, amount: i64, status: RefundStatus) -> Refund {
+    fn refund(grievance: Option<&str>, amount: i64, status: RefundStatus) -> Refund {
         Refund {
             id: "H1/1".into(),
-            grievance_id: Some(grievance.into()),
+            grievance_id: grievance.map(str::to_string),
             claim_id: Some("H1/1".into()),
             member_id: "M1".into(),
             provider_id: "H1".into(),
@@ -1020,42 +1098,76 @@ mod tests {
         }
     }
 
-    fn changes(stored: &[&Refund], granted: Option<&Refund>) -> Vec<(&'static str, RefundStatus)> {
+    fn changes(stored: &[&Refund], refund_move: RefundMove) -> Vec<(&'static str, RefundStatus)> {
         let rows: Vec<_> = stored.iter().map(|r| r.to_row()).collect();
-        (refund_changes(&rows, granted).unwrap().into_iter())
-            .map(|(action, _, after)| (action, after.status))
-            .collect()
+        (refund_changes(&rows, "G-1", &refund_move)
+            .unwrap()
+            .into_iter())
+        .map(|(action, _, after)| (action, after.status))
+        .collect()
     }
 
     #[test]
     fn a_refund_is_granted_once_and_withdrawn_only_before_a_run_takes_it() {
         use RefundStatus::*;
-        let granted = refund("G-1", 500, Due);
-        assert_eq!(changes(&[], Some(&granted)), [("grant_refund", Due)]);
+        let grant = |r: &Refund| RefundMove::Grant(r.clone());
+        let granted = refund(Some("G-1"), 500, Due);
+        assert_eq!(changes(&[], grant(&granted)), [("grant_refund", Due)]);
         // Upheld again with the same amount: nothing; with another, granted anew.
-        assert_eq!(changes(&[&granted], Some(&granted)), []);
-        let less = refund("G-1", 300, Due);
-        assert_eq!(changes(&[&granted], Some(&less)), [("grant_refund", Due)]);
-        // Reopened, or resolved without a refund: withdrawn; upheld again: granted again.
-        assert_eq!(changes(&[&granted], None), [("withdraw_refund", Withdrawn)]);
-        let withdrawn = refund("G-1", 500, Withdrawn);
-        assert_eq!(changes(&[&withdrawn], None), []);
+        assert_eq!(changes(&[&granted], grant(&granted)), []);
+        let less = refund(Some("G-1"), 300, Due);
+        assert_eq!(changes(&[&granted], grant(&less)), [("grant_refund", Due)]);
+        // Reopened: withdrawn; upheld again: granted again.
         assert_eq!(
-            changes(&[&withdrawn], Some(&granted)),
+            changes(&[&granted], RefundMove::Reopen),
+            [("withdraw_refund", Withdrawn)]
+        );
+        let withdrawn = refund(Some("G-1"), 500, Withdrawn);
+        assert_eq!(changes(&[&withdrawn], RefundMove::Reopen), []);
+        assert_eq!(
+            changes(&[&withdrawn], grant(&granted)),
             [("grant_refund", Due)]
         );
-        // Taken by a run: never changed, whatever the resolution.
+        // Taken by a run: never changed, whatever the step.
         for taken in [Refunded, Recovered] {
-            let paid = refund("G-1", 500, taken);
-            assert_eq!(changes(&[&paid], Some(&less)), []);
-            assert_eq!(changes(&[&paid], None), []);
+            let paid = refund(Some("G-1"), 500, taken);
+            assert_eq!(changes(&[&paid], grant(&less)), []);
+            assert_eq!(changes(&[&paid], RefundMove::Reopen), []);
+            assert_eq!(changes(&[&paid], RefundMove::Decline(None)), []);
         }
         // Another grievance about the claim upholding it takes it over, so that the first one
         // reopened does not withdraw what the second upheld.
-        let by_second = refund("G-2", 500, Due);
+        let by_second = refund(Some("G-2"), 500, Due);
+        assert_eq!(changes(&[&by_second], RefundMove::Reopen), []);
         assert_eq!(
-            changes(&[&granted], Some(&by_second)),
+            changes(&[&by_second], grant(&granted)),
             [("grant_refund", Due)]
         );
+    }
+
+    #[test]
+    fn a_resolution_without_a_refund_withdraws_the_claims_and_keeps_the_rule_from_granting_one() {
+        use RefundStatus::*;
+        let marker = refund(Some("G-1"), 0, Withdrawn);
+        // The scheme's rule granted it, or another grievance did: the finding withdraws it.
+        for granted_by in [None, Some("G-2")] {
+            let due = refund(granted_by, 500, Due);
+            assert_eq!(
+                changes(&[&due], RefundMove::Decline(Some(marker.clone()))),
+                [("withdraw_refund", Withdrawn)]
+            );
+        }
+        // None yet: the claim is marked, withdrawn of nothing.
+        assert_eq!(
+            changes(&[], RefundMove::Decline(Some(marker.clone()))),
+            [("decline_refund", Withdrawn)]
+        );
+        // Marked or withdrawn already: nothing more.
+        assert_eq!(
+            changes(&[&marker], RefundMove::Decline(Some(marker.clone()))),
+            []
+        );
+        // A grievance of no claim marks nothing.
+        assert_eq!(changes(&[], RefundMove::Decline(None)), []);
     }
 }

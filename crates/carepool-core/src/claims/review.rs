@@ -7,7 +7,7 @@ use super::verify::LineDecision;
 use super::{Amounts, Claim, ClaimRecord, ClaimStatus};
 use crate::access::same_hands;
 use crate::money::Money;
-use crate::scheme::{BenefitPackage, ReviewRules};
+use crate::scheme::{BenefitPackage, CostSharing, ReviewRules};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -303,10 +303,13 @@ pub enum AppealError {
 
 /// Reopens a decided claim on an upheld appeal: back to `received`, its lines unjudged, for
 /// the next adjudication run to judge again under the rules of its date of service. Its
-/// reasons so far stay, and one more records the decision it had, the appeal and the note
-/// (kept as the claim's review note).
+/// reasons so far (`history`: the codes of every reason it was given, earlier decisions'
+/// included) stay, and one more records the decision it had, the appeal and the note (kept as
+/// the claim's review note). While it waits, its codes are that history, so the next decision
+/// numbers its reasons after them; once decided, it carries that decision's codes only.
 pub fn reopen_on_appeal(
     record: &mut ClaimRecord,
+    history: Vec<R>,
     grievance: &str,
     note: &str,
 ) -> Result<Reopened, AppealError> {
@@ -322,6 +325,7 @@ pub fn reopen_on_appeal(
     }
     let reason = appeal_reason(grievance, record.status, record.amounts, note);
     let claimed = record.amounts.claimed;
+    record.reason_codes = history;
     record.reason_codes.push(R::AppealReopened);
     let released = (record.line_decisions.iter())
         .map(|line| line.amounts.approved)
@@ -401,6 +405,32 @@ pub fn released_usage(
     by_key
 }
 
+/// What a decision's lines took of their member's deductibles, by the key each was counted
+/// under: a line's member share in a category whose cost sharing is a deductible is all
+/// deductible. A claim decided again gives it back first, or its member would be charged the
+/// deductible once and the scheme pay as if it had been twice.
+pub fn deductibles_taken(
+    package: &BenefitPackage,
+    family_id: &str,
+    member_id: &str,
+    year_start: NaiveDate,
+    lines: &[LineDecision],
+) -> BTreeMap<UsageKey, Money> {
+    let mut by_key = BTreeMap::new();
+    for line in lines {
+        let category = (line.benefit_category.as_deref())
+            .and_then(|code| package.categories.iter().find(|c| c.code == code));
+        if let Some(category) = category
+            && matches!(category.cost_sharing, CostSharing::Deductible { .. })
+            && line.amounts.member_share > Money::ZERO
+        {
+            let key = UsageKey::member(family_id, member_id, &category.code, year_start);
+            *by_key.entry(key).or_default() += line.amounts.member_share;
+        }
+    }
+    by_key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,7 +476,9 @@ mod tests {
     #[test]
     fn an_upheld_appeal_reopens_a_decided_claim_keeping_what_it_was() {
         let mut record = decided(ClaimStatus::PartiallyApproved, [1_000, 0]);
-        let reopened = reopen_on_appeal(&mut record, "G-20261204-001", "cover restored").unwrap();
+        let history = vec![R::NotCovered];
+        let reopened =
+            reopen_on_appeal(&mut record, history, "G-20261204-001", "cover restored").unwrap();
         assert_eq!(
             reopened.released,
             [Money::from_units(1_000), Money::ZERO],
@@ -492,20 +524,20 @@ mod tests {
             ClaimStatus::Paid,
         ] {
             let mut record = decided(status, [0, 0]);
-            let refused = reopen_on_appeal(&mut record, "G-1", "x").unwrap_err();
+            let refused = reopen_on_appeal(&mut record, vec![], "G-1", "x").unwrap_err();
             assert_eq!(refused, AppealError::NotDecided("H1/7".into(), status));
             assert_eq!(record.status, status, "left as it was");
         }
         let mut held = decided(ClaimStatus::Approved, [1_000, 500]);
         held.payment_batch = Some("2025-06/provider/H1".into());
-        let refused = reopen_on_appeal(&mut held, "G-1", "x").unwrap_err();
+        let refused = reopen_on_appeal(&mut held, vec![], "G-1", "x").unwrap_err();
         assert!(
             refused
                 .to_string()
                 .contains("held by a payment run (2025-06/provider/H1)")
         );
         let mut rejected = decided(ClaimStatus::Rejected, [0, 0]);
-        assert!(reopen_on_appeal(&mut rejected, "G-1", "x").is_ok());
+        assert!(reopen_on_appeal(&mut rejected, vec![], "G-1", "x").is_ok());
     }
 
     #[test]
@@ -769,6 +801,31 @@ mod tests {
         assert_eq!(
             released.into_iter().collect::<Vec<_>>(),
             [(family_key, m(15))]
+        );
+    }
+
+    #[test]
+    fn a_members_share_under_a_deductible_is_what_the_claim_took_of_it() {
+        let mut package = crate::scheme::tests::minimal_scheme().packages[0].clone();
+        let year: NaiveDate = "2025-01-01".parse().unwrap();
+        let line = |category: &str, share: i64| LineDecision {
+            amounts: Amounts {
+                member_share: m(share),
+                ..Amounts::default()
+            },
+            benefit_category: Some(category.into()),
+            tariff_price: None,
+        };
+        let lines = [line("ip", 30), line("ip", 20), line("ip", 0)];
+        assert!(
+            deductibles_taken(&package, "F1", "M1", year, &lines).is_empty(),
+            "no deductible in the category: nothing taken"
+        );
+        package.categories[0].cost_sharing = CostSharing::Deductible { amount: m(100) };
+        let taken = deductibles_taken(&package, "F1", "M1", year, &lines);
+        assert_eq!(
+            taken.into_iter().collect::<Vec<_>>(),
+            [(UsageKey::member("F1", "M1", "ip", year), m(50))]
         );
     }
 

@@ -12,6 +12,7 @@ mod claims;
 mod download;
 mod enrolment;
 mod forms;
+mod grievances;
 mod home;
 pub mod language;
 mod layout;
@@ -99,6 +100,18 @@ pub const PAYMENTS: PageLink = PageLink {
     access: Access::AnyOf(&[Permission::PayClaims]),
 };
 
+pub const GRIEVANCE_LIST: PageLink = PageLink {
+    path: "/grievances",
+    label: "nav-grievances",
+    access: Access::AnyOf(&[Permission::ReadGrievances]),
+};
+
+pub const NEW_GRIEVANCE: PageLink = PageLink {
+    path: "/grievances/new",
+    label: "nav-new-grievance",
+    access: Access::AnyOf(&[Permission::FileGrievances]),
+};
+
 /// Who runs the studies.
 const STUDIES: Access = Access::AnyOf(&[Permission::RunStudies]);
 
@@ -135,6 +148,8 @@ pub const NAVIGATION: &[PageLink] = &[
     NEW_CLAIM,
     REVIEW_QUEUE,
     PAYMENTS,
+    GRIEVANCE_LIST,
+    NEW_GRIEVANCE,
     RESERVE_STUDY,
     EXPERIENCE_STUDY,
     PROJECTION_STUDY,
@@ -276,6 +291,36 @@ pub fn add_pages(routes: ApiRoutes) -> ApiRoutes {
             "/payment-runs/{period}/{number}/remittance/{provider}",
             PAYMENTS.access,
             payments::remittance,
+        )
+        .add_page(
+            Verb::Get,
+            GRIEVANCE_LIST.path,
+            GRIEVANCE_LIST.access,
+            grievances::list,
+        )
+        .add_page(
+            Verb::Get,
+            NEW_GRIEVANCE.path,
+            NEW_GRIEVANCE.access,
+            grievances::new,
+        )
+        .add_page(
+            Verb::Post,
+            NEW_GRIEVANCE.path,
+            NEW_GRIEVANCE.access,
+            grievances::file,
+        )
+        .add_page(
+            Verb::Get,
+            "/grievances/{id}",
+            GRIEVANCE_LIST.access,
+            grievances::show,
+        )
+        .add_page(
+            Verb::Post,
+            "/grievances/{id}/steps",
+            Access::AnyOf(&[Permission::HandleGrievances]),
+            grievances::step,
         )
         .add_page(
             Verb::Get,

@@ -11,7 +11,7 @@ use carepool_core::Money;
 use carepool_core::access::Role;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::RefundStatus;
-use carepool_core::grievances::ResolutionKind;
+use carepool_core::grievances::{GrievanceStatus, ResolutionKind};
 use carepool_service::audit::AuditFilter;
 use carepool_service::grievances::{NewGrievance, StepTaken};
 use carepool_service::users::NewUser;
@@ -760,6 +760,45 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
     );
     let nothing = paying.propose_payment_run(&period).await.unwrap();
     assert_eq!(nothing.run, None, "{nothing:?}");
+
+    // Another flagged claim, complained of and found not upheld before any run: the officer's
+    // finding stands, and the rule grants nothing for it.
+    let mut disputed = surgery("3", "M1", "2025-08-01", 1_000);
+    disputed.copay_collected = Money::from_units(200);
+    submit(disputed).await;
+    let complaint = NewGrievance {
+        category: "exempt_charged".into(),
+        filer: "M1".into(),
+        claim: Some("H1/3".into()),
+        description: "Paid 200".into(),
+        ..NewGrievance::default()
+    };
+    let id = registry.file_grievance(complaint, national).await.unwrap();
+    let id = id.grievance.id;
+    let assign = StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    registry
+        .take_grievance_step(&id, assign, national)
+        .await
+        .unwrap();
+    let not_upheld = StepTaken::Resolve {
+        kind: ResolutionKind::NotUpheld,
+        text: "The member was not exempt that day".into(),
+        refund: None,
+    };
+    let found = registry
+        .take_grievance_step(&id, not_upheld, national)
+        .await
+        .unwrap();
+    let declined = found.refund.unwrap();
+    assert_eq!(
+        (declined.amount, declined.status),
+        (Money::ZERO, RefundStatus::Withdrawn)
+    );
+    let third = paying.propose_payment_run(&period).await.unwrap();
+    assert_eq!((third.claims, third.refunds), (1, 0), "{third:?}");
 }
 
 /// A claim refused because the member's cover had lapsed is appealed; the renewal had been paid
@@ -850,13 +889,119 @@ pub async fn an_upheld_appeal_reopens_its_claim_and_both_decisions_stay(h: Harne
     let codes: Vec<&str> = decided.reasons.iter().map(|r| r.code.as_str()).collect();
     let appeal_at = codes.iter().position(|c| *c == "appeal_reopened").unwrap();
     assert_eq!(codes[0], "not_covered", "{codes:?}");
-    assert!(
-        !codes[appeal_at + 1..].contains(&"not_covered"),
-        "the new decision follows the appeal: {codes:?}"
-    );
-    assert_eq!(codes.len(), decided.record.reason_codes.len());
+    // The claim carries the new decision's codes, which are the reasons after the appeal's.
+    let current: Vec<&str> = (decided.record.reason_codes.iter())
+        .map(|c| c.as_str())
+        .collect();
+    assert!(!current.is_empty());
+    assert_eq!(current, codes[appeal_at + 1..], "{codes:?}");
+    assert!(!current.contains(&"not_covered"));
     let (_, answer) = h.call("GET", "/api/claims/H1/9", None).await;
     assert_eq!(answer["status"], "approved", "{answer}");
+
+    // Appealed again (the amount, say) and upheld in part: what it approved goes back to the
+    // family's limit until it is decided again, which counts it once more, not twice.
+    let left = || async {
+        let (_, cover) = h
+            .call("GET", "/api/members/M4/cover?date=2026-05-01", None)
+            .await;
+        let left = cover["categories"][0]["left"].as_str().unwrap().to_string();
+        left.parse::<Money>().unwrap()
+    };
+    let left_decided = left().await;
+    let second = NewGrievance {
+        category: "claim_appeal".into(),
+        filer: "M4".into(),
+        claim: Some("H1/9".into()),
+        description: "The drugs were left out".into(),
+        ..NewGrievance::default()
+    };
+    let second = registry.file_grievance(second, national).await.unwrap();
+    let second = second.grievance.id;
+    let assign = || StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    registry
+        .take_grievance_step(&second, assign(), national)
+        .await
+        .unwrap();
+    let not_upheld = StepTaken::Resolve {
+        kind: ResolutionKind::NotUpheld,
+        text: "The drugs were on the claim".into(),
+        refund: None,
+    };
+    registry
+        .take_grievance_step(&second, not_upheld, national)
+        .await
+        .unwrap();
+    let stands = registry.claim_view("H1/9").await.unwrap();
+    assert_eq!(
+        stands.record.status,
+        ClaimStatus::Approved,
+        "not upheld: it stands"
+    );
+    let why = StepTaken::Reopen {
+        why: "A receipt was found".into(),
+    };
+    registry
+        .take_grievance_step(&second, why, national)
+        .await
+        .unwrap();
+    let partly = || StepTaken::Resolve {
+        kind: ResolutionKind::PartlyUpheld,
+        text: "Judge it again".into(),
+        refund: None,
+    };
+    registry
+        .take_grievance_step(&second, partly(), national)
+        .await
+        .unwrap();
+    assert_eq!(left().await, left_decided + Money::from_units(22_000));
+    registry
+        .adjudicate_received(registry.today(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(left().await, left_decided);
+    let again = registry.claim_view("H1/9").await.unwrap();
+    let appeals = (again.reasons.iter())
+        .filter(|r| r.code.as_str() == "appeal_reopened")
+        .count();
+    assert_eq!((again.record.status, appeals), (ClaimStatus::Approved, 2));
+
+    // Held by a payment run, it cannot be reopened: the appeal stays unresolved.
+    let today = registry.today();
+    let next_month = carepool_core::dates::add_months(today.with_day(1).unwrap(), 1);
+    let paying = registry
+        .clone()
+        .with_clock(Arc::new(ManualClock::new(next_month)));
+    paying
+        .propose_payment_run(&today.format("%Y-%m").to_string())
+        .await
+        .unwrap();
+    let third = NewGrievance {
+        category: "claim_appeal".into(),
+        filer: "M4".into(),
+        claim: Some("H1/9".into()),
+        description: "Still wrong".into(),
+        ..NewGrievance::default()
+    };
+    let third = registry.file_grievance(third, national).await.unwrap();
+    let third = third.grievance.id;
+    registry
+        .take_grievance_step(&third, assign(), national)
+        .await
+        .unwrap();
+    let refused = registry
+        .take_grievance_step(&third, partly(), national)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("held by a payment run"),
+        "{refused}"
+    );
+    let unresolved = registry.grievance(&third, national).await.unwrap();
+    assert_eq!(unresolved.grievance.status, GrievanceStatus::Open);
 
     // The reopening is in the claim's audit trail.
     let trail = registry
@@ -869,4 +1014,168 @@ pub async fn an_upheld_appeal_reopens_its_claim_and_both_decisions_stay(h: Harne
         .unwrap();
     let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
     assert!(actions.contains(&"reopen_claim"), "{actions:?}");
+}
+
+/// The grievances' pages, as a grievance officer of Lakeside uses them: filing at the desk, the
+/// list with its filters, the next steps the status allows, a finding forgotten said beside its
+/// field, the whole flow to closed; an officer of the Hills sees none of it.
+pub async fn the_grievance_pages_file_and_settle_a_grievance_within_the_district(h: Harness) {
+    load_registry(&h).await;
+    add_the_hills(&h).await;
+    let password = "a long enough password";
+    for (name, district) in [("gina", "D1"), ("hugo", "D2")] {
+        let officer = NewUser {
+            name: name.into(),
+            role: Role::GrievanceOfficer,
+            districts: vec![district.into()],
+            provider: None,
+            language: None,
+        };
+        h.registry.add_user(officer, password).await.unwrap();
+    }
+    let mut gina = Browser::new(&h.registry);
+    let home = gina.sign_in("gina", password).await;
+    let home = gina.get(home.location()).await;
+    assert!(home.html.contains(r#"href="/grievances""#), "{}", home.html);
+    assert!(home.html.contains(r#"href="/grievances/new""#));
+
+    // Filed at the desk for M4 (Market town): the page of the new grievance.
+    let form = gina.get("/grievances/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert!(
+        form.html.contains(r#"<option value="exempt_charged""#),
+        "{}",
+        form.html
+    );
+    let csrf = form.field("csrf");
+    let nothing_said = gina
+        .post(
+            "/grievances/new",
+            &[
+                ("csrf", &csrf),
+                ("category", "poor_treatment"),
+                ("filer", "M4"),
+            ],
+        )
+        .await;
+    assert_eq!(nothing_said.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nothing_said.html.contains("must not be empty"),
+        "{}",
+        nothing_said.html
+    );
+    let filed = gina
+        .post(
+            "/grievances/new",
+            &[
+                ("csrf", &csrf),
+                ("category", "poor_treatment"),
+                ("filed_by", "member"),
+                ("filer", "M4"),
+                ("channel", "phone"),
+                ("priority", "high"),
+                ("member", "M4"),
+                ("description", "Sent home <b>without</b> care"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    let path = filed.location().to_string();
+    let id = path.rsplit('/').next().unwrap().to_string();
+    let page = gina.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.html
+            .contains("Sent home &lt;b&gt;without&lt;/b&gt; care")
+    );
+    assert!(
+        page.html.contains("<strong>Received</strong>"),
+        "{}",
+        page.html
+    );
+    // Received: it can only be assigned.
+    assert!(page.html.contains(r#"value="assign""#));
+    assert!(!page.html.contains(r#"value="resolve""#));
+
+    let steps = format!("{path}/steps");
+    for fields in [
+        vec![("step", "assign"), ("owner", "gina")],
+        vec![("step", "start")],
+    ] {
+        let csrf = gina.get(&path).await.field("csrf");
+        let mut sent = fields.clone();
+        sent.push(("csrf", &csrf));
+        let answer = gina.post(&steps, &sent).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{fields:?}: {}",
+            answer.html
+        );
+    }
+    let csrf = gina.get(&path).await.field("csrf");
+    let forgotten = gina
+        .post(
+            &steps,
+            &[
+                ("csrf", &csrf),
+                ("step", "resolve"),
+                ("text", "Spoke to the nurse"),
+            ],
+        )
+        .await;
+    assert_eq!(forgotten.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        forgotten.html.contains("Choose the finding."),
+        "{}",
+        forgotten.html
+    );
+    assert!(
+        forgotten.html.contains("Spoke to the nurse"),
+        "what was typed stays"
+    );
+    for fields in [
+        vec![
+            ("step", "resolve"),
+            ("kind", "upheld"),
+            ("text", "Spoke to the nurse"),
+        ],
+        vec![("step", "close")],
+    ] {
+        let csrf = gina.get(&path).await.field("csrf");
+        let mut sent = fields.clone();
+        sent.push(("csrf", &csrf));
+        let answer = gina.post(&steps, &sent).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{fields:?}: {}",
+            answer.html
+        );
+    }
+    let closed = gina.get(&path).await;
+    assert!(
+        closed.html.contains("<strong>Closed</strong>"),
+        "{}",
+        closed.html
+    );
+    assert!(closed.html.contains("Spoke to the nurse"));
+    assert!(closed.html.contains(r#"value="reopen""#));
+    let listed = gina.get("/grievances?status=closed").await;
+    assert!(
+        listed.html.contains(&format!(">{id}</a>")),
+        "{}",
+        listed.html
+    );
+    let none = gina.get("/grievances?status=received").await;
+    assert!(none.html.contains("No grievance matches"), "{}", none.html);
+    let wrong = gina.get("/grievances?status=lost").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The Hills' officer sees neither the grievance nor its page.
+    let mut hugo = Browser::new(&h.registry);
+    hugo.sign_in("hugo", password).await;
+    assert_eq!(hugo.get(&path).await.status, StatusCode::NOT_FOUND);
+    let theirs = hugo.get("/grievances").await;
+    assert!(!theirs.html.contains(&id), "{}", theirs.html);
 }

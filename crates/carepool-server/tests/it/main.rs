@@ -65,6 +65,7 @@ use grievances::{
     an_upheld_appeal_reopens_its_claim_and_both_decisions_stay,
     an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_facility,
     grievances_filed_at_once_are_numbered_apart,
+    the_grievance_pages_file_and_settle_a_grievance_within_the_district,
 };
 use hardening::{
     a_claim_for_care_after_a_death_or_exit_is_held_not_paid,
@@ -124,6 +125,7 @@ on_both_backends!(
     an_upheld_appeal_reopens_its_claim_and_both_decisions_stay,
     an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_facility,
     grievances_filed_at_once_are_numbered_apart,
+    the_grievance_pages_file_and_settle_a_grievance_within_the_district,
     api_round_trip,
     bad_input_changes_nothing,
     claims_story,

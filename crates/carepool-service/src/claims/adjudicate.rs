@@ -625,10 +625,10 @@ impl Judge<'_> {
             record.family_id = member.map(|m| m.family_id.clone());
             let family_changed = record.family_id != before.family_id;
             record.decide(&decision, self.today);
-            // A claim reopened on appeal keeps the reasons of its earlier decisions (in its
-            // reasons' table too); this decision's follow them.
+            // A claim reopened on appeal carries the codes of every reason it was given so far
+            // (`reopen_on_appeal`): this decision's reasons are numbered after them, and it
+            // keeps only this decision's codes. A claim never decided carries none.
             let earlier = before.reason_codes.len();
-            (record.reason_codes).splice(0..0, before.reason_codes.iter().copied());
             if let Some(prior) = prior_claim(&record) {
                 let priors = history.entry(claim.member_id.clone()).or_default();
                 priors.retain(|p| p.id != prior.id);

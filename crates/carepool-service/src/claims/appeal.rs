@@ -9,7 +9,7 @@ use crate::audit::Change;
 use crate::error::ServiceError;
 use carepool_core::Money;
 use carepool_core::claims::ClaimRecord;
-use carepool_core::claims::review::{released_usage, reopen_on_appeal};
+use carepool_core::claims::review::{deductibles_taken, released_usage, reopen_on_appeal};
 use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::{BenefitPackage, version_in_force};
@@ -19,6 +19,7 @@ use carepool_schema::claim_tables::{
 };
 use carepool_schema::tables::families;
 use carepool_store::{Lock, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A claim to reopen, with what its reopening reads under the lock.
 pub(crate) struct Reopening {
@@ -54,7 +55,7 @@ impl Registry {
         grievance: &str,
     ) -> Result<Reopening, ServiceError> {
         let record = self.claim_view(claim_id).await?.record;
-        reopen_on_appeal(&mut record.clone(), grievance, "a check")
+        reopen_on_appeal(&mut record.clone(), Vec::new(), grievance, "a check")
             .map_err(|refused| ServiceError::Conflict(refused.to_string()))?;
         Ok(Reopening {
             claim_id: claim_id.to_string(),
@@ -104,29 +105,53 @@ impl Reopening {
                 key: id.to_string(),
             })?;
         let judged_lines = record.line_decisions.clone();
-        let reopened = reopen_on_appeal(&mut record, grievance, note)
+        let history = (reason_rows.iter())
+            .map(|row| claim_tables::reason_from_row(row).map(|reason| reason.code))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(StoreError::internal)?;
+        let reopened = reopen_on_appeal(&mut record, history, grievance, note)
             .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
         let ledger = super::context::ledger(&usage_rows).map_err(StoreError::internal)?;
         let mut usage = Vec::new();
-        if let (Some(package), Some(family_id), Some(year_start)) =
-            (&self.package, &record.family_id, record.coverage_year_start)
-        {
-            let released = released_usage(
-                package,
-                family_id,
-                &record.claim.member_id,
-                year_start,
-                &judged_lines,
-                &reopened.released,
-            );
-            for (key, freed) in released {
-                let now = ledger.get(&key);
-                let after = Usage {
-                    used: (now.used - freed).max(Money::ZERO),
-                    ..now
-                };
-                usage.push(claim_tables::usage_row(&key, &after));
+        let counted = reopened.released.iter().any(|a| *a > Money::ZERO)
+            || judged_lines
+                .iter()
+                .any(|l| l.amounts.member_share > Money::ZERO);
+        match (&self.package, &record.family_id, record.coverage_year_start) {
+            (Some(package), Some(family_id), Some(year_start)) => {
+                let member = &record.claim.member_id;
+                let used = released_usage(
+                    package,
+                    family_id,
+                    member,
+                    year_start,
+                    &judged_lines,
+                    &reopened.released,
+                );
+                let deductibles =
+                    deductibles_taken(package, family_id, member, year_start, &judged_lines);
+                let keys: BTreeSet<_> = used.keys().chain(deductibles.keys()).collect();
+                for key in keys {
+                    let now = ledger.get(key);
+                    let given_back =
+                        |taken: &BTreeMap<_, Money>| taken.get(key).copied().unwrap_or_default();
+                    let after = Usage {
+                        used: (now.used - given_back(&used)).max(Money::ZERO),
+                        deductible_used: (now.deductible_used - given_back(&deductibles))
+                            .max(Money::ZERO),
+                        ..now
+                    };
+                    usage.push(claim_tables::usage_row(key, &after));
+                }
             }
+            // What it took of the limits cannot be given back without the package it was
+            // judged under: reopening it would count it twice.
+            _ if counted => {
+                return Err(StoreError::internal(ServiceError::Corrupt(format!(
+                    "claim {id} was decided under a package no scheme version holds now"
+                ))));
+            }
+            _ => {}
         }
         let (row, lines) = claim_tables::claim_rows(&record);
         let before = claim_rows.first().map(Vec::as_slice);

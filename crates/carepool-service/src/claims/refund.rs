@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 impl Registry {
     /// Grants the refund of every claim not yet in a payment run that its scheme's rules, in
     /// force on its date of service, refund automatically, unless the claim already has one
-    /// (granted, paid, or withdrawn by a grievance found not upheld). Returns how many were
+    /// (granted, paid, or withdrawn or declined by a grievance's finding). Returns how many were
     /// granted. Reads nothing of the claims when no scheme refunds automatically.
     pub(crate) async fn grant_automatic_refunds(&self) -> Result<usize, ServiceError> {
         let mut refunding: BTreeMap<String, Vec<SchemeDefinition>> = BTreeMap::new();
@@ -85,7 +85,8 @@ impl Registry {
         self.store
             .write_locked(
                 "automatic refunds",
-                &Lock::Nothing,
+                // As a resolution of an exempt-charge grievance does, which may decline one.
+                &Lock::AllClaims,
                 &reads,
                 &mut |mut read| {
                     let had: HashSet<String> = (read.take(stored)?.iter())

@@ -6,7 +6,8 @@ use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
 use carepool_core::claims::review::{
-    ReviewAction, ReviewError, apply_review, check_reviewer, duplicate_note, released_usage,
+    ReviewAction, ReviewError, apply_review, check_reviewer, deductibles_taken, duplicate_note,
+    released_usage,
 };
 use carepool_core::claims::usage::Usage;
 use carepool_schema::claim_tables::{
@@ -15,6 +16,7 @@ use carepool_schema::claim_tables::{
 };
 use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Registry {
     /// Approves, adjusts or rejects a claim in review, with the reviewer's note. What an
@@ -104,13 +106,31 @@ impl Registry {
                             &record.line_decisions,
                             &reviewed.released,
                         );
-                        for (key, freed) in released {
-                            let now = ledger.get(&key);
+                        // A rejection takes the member's share off too: what it took of a
+                        // deductible is given back with the approved amounts.
+                        let deductibles = match action {
+                            ReviewAction::Reject => deductibles_taken(
+                                package,
+                                family_id,
+                                &record.claim.member_id,
+                                year_start,
+                                &record.line_decisions,
+                            ),
+                            _ => BTreeMap::new(),
+                        };
+                        let keys: BTreeSet<_> = released.keys().chain(deductibles.keys()).collect();
+                        for key in keys {
+                            let now = ledger.get(key);
+                            let freed = |taken: &BTreeMap<_, Money>| {
+                                taken.get(key).copied().unwrap_or_default()
+                            };
                             let after = Usage {
-                                used: (now.used - freed).max(Money::ZERO),
+                                used: (now.used - freed(&released)).max(Money::ZERO),
+                                deductible_used: (now.deductible_used - freed(&deductibles))
+                                    .max(Money::ZERO),
                                 ..now
                             };
-                            usage.push(claim_tables::usage_row(&key, &after));
+                            usage.push(claim_tables::usage_row(key, &after));
                         }
                     }
 

@@ -729,8 +729,9 @@ pub(super) fn is_delivery(claim: &Claim) -> bool {
     })
 }
 
-/// An earlier claim of the same member at the same facility for the same dates under another
-/// number, that was not itself refused.
+/// Another claim of the same member at the same facility for the same dates under another
+/// number, not itself refused, that came first: decided already, or waiting and received
+/// before this one.
 pub(super) fn duplicate_of<'a>(claim: &Claim, history: &'a [PriorClaim]) -> Option<&'a PriorClaim> {
     let own_id = claim.id();
     let incurred = claim.incurred_date()?;
@@ -740,6 +741,9 @@ pub(super) fn duplicate_of<'a>(claim: &Claim, history: &'a [PriorClaim]) -> Opti
             && p.incurred_date == incurred
             && p.discharge_date == claim.discharge_date
             && p.status != ClaimStatus::Rejected
-            && (p.received_date, p.id.as_str()) < (claim.received_date, own_id.as_str())
+            // One already decided is the first, whenever received (a claim decided again on
+            // appeal finds the stay paid since); of two waiting, the one received first is.
+            && (p.status != ClaimStatus::Received
+                || (p.received_date, p.id.as_str()) < (claim.received_date, own_id.as_str()))
     })
 }

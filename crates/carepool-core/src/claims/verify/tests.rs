@@ -816,6 +816,16 @@ fn a_second_claim_for_the_same_stay_under_another_number_goes_to_review() {
     let mut refused = again.clone();
     refused.lines = vec![line("MRI", 1, 9000)];
     assert_eq!(world.judge(&refused).status, ClaimStatus::Rejected);
+
+    // Received later but decided already (the first, refused, was sent again under another
+    // number and paid; then the first is decided again on appeal): the first is the one held.
+    world.history[0].received_date = day("2025-04-01");
+    let appealed = world.judge(&again);
+    assert_eq!(appealed.status, ClaimStatus::InReview);
+    assert!(codes(&appealed).contains(&R::DuplicateClaim));
+    // Still waiting, the later one does not make the earlier a duplicate.
+    world.history[0].status = ClaimStatus::Received;
+    assert!(!codes(&world.judge(&again)).contains(&R::DuplicateClaim));
 }
 
 #[test]
