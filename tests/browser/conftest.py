@@ -30,11 +30,13 @@ USERS = [
     ("fatou", "finance_officer", []),
     ("moussa", "finance_officer", []),
     ("ama", "actuary", []),
+    ("gina", "grievance_officer", []),
     # The same roles in French, for the pages of every story in French.
     ("mariam", "facility", ["--provider", "CHR-HD", "--language", "fr"]),
     ("ibrahim", "medical_reviewer", ["--language", "fr"]),
     ("kadi", "finance_officer", ["--language", "fr"]),
     ("ousmane", "actuary", ["--language", "fr"]),
+    ("aissata", "grievance_officer", ["--language", "fr"]),
 ]
 
 TOUR = [

@@ -342,3 +342,49 @@ def test_the_pages_of_every_story_speak_french(visit):
     expect(page.locator("section.report")).to_be_visible()
     is_french(page, english)
     ousmane.check("rapport-projection")
+
+
+def test_a_grievance_officer_files_and_settles_an_exempt_members_complaint(visit):
+    """A member exempt from co-payments was charged at the hospital: the grievance officer files
+    the complaint against the claim, takes it on, and upholds it with a refund the next payment
+    run pays; the pages say it all in French to a French-speaking officer too."""
+    gina = visit("grievances")
+    gina.sign_in("gina")
+    page = gina.page
+    page.get_by_role("link", name="File a grievance").click()
+    page.get_by_label("Category").select_option("exempt_charged")
+    page.get_by_label("Filed by (member id, facility code or user name)").fill("M0002")
+    page.get_by_label("Channel").select_option("phone")
+    page.get_by_label("Claim (facility/number)").fill("CHR-HD/H-0001")
+    page.get_by_label("What happened").fill("Asked to pay 500 at the hospital, though exempt")
+    gina.check("filing")
+    page.get_by_role("button", name="File the grievance").click()
+    expect(page.get_by_role("heading", name=re.compile("Grievance G-"))).to_be_visible()
+    expect(page.locator("dd strong", has_text="Received")).to_be_visible()
+    gina.check("filed")
+    path = page.url.removeprefix(gina.base)
+
+    page.get_by_label("Owner (a user who handles grievances in this place)").fill("gina")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    page.get_by_role("button", name="Start working on it").click()
+    expect(page.locator("dd strong", has_text="In progress")).to_be_visible()
+    page.get_by_label("Finding").select_option("upheld")
+    page.get_by_label("What was found and done (the member is told)").fill(
+        "The hospital charged an exempt member: the scheme refunds her"
+    )
+    page.get_by_label(re.compile("Refund to the member")).fill("500")
+    gina.check("resolving")
+    page.get_by_role("button", name="Resolve", exact=True).click()
+    expect(page.get_by_text("waiting for the next payment run")).to_be_visible()
+    gina.check("resolved-with-refund")
+    page.get_by_role("link", name="Grievances", exact=True).click()
+    expect(page.get_by_role("link", name=path.rsplit("/", 1)[1])).to_be_visible()
+    gina.check("list")
+
+    english = english_words()
+    aissata = visit("grievances-fr")
+    aissata.sign_in("aissata", language="fr")
+    for path_fr, name in [("/grievances", "reclamations"), ("/grievances/new", "nouvelle"), (path, "reclamation")]:
+        speaks_french(aissata, path_fr, english)
+        aissata.check(name)
+

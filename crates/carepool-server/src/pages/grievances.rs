@@ -15,7 +15,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use carepool_core::access::Permission;
 use carepool_core::grievances::{
-    Channel, FiledBy, GrievanceStatus, GrievanceStep, Priority, ResolutionKind, status_after,
+    Channel, FiledBy, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
+    standard_categories, status_after,
 };
 use carepool_core::money::Money;
 use carepool_schema::grievance_tables::GrievanceRow;
@@ -36,6 +37,25 @@ fn choices(texts: &Texts, prefix: &str, codes: &[&str]) -> Vec<(String, String)>
     (codes.iter())
         .map(|code| (code.to_string(), texts.text(&format!("{prefix}-{code}"))))
         .collect()
+}
+
+/// The categories the schemes hear, each with its name: a standard category's in the reader's
+/// language, a scheme's own as its file gives it.
+async fn category_choices(
+    texts: &Texts,
+    registry: &Registry,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let standard = standard_categories();
+    Ok((registry.grievance_categories().await?.into_iter())
+        .map(|category| {
+            let name = if standard.contains(&category) {
+                texts.text(&format!("grievance-category-{}", category.code))
+            } else {
+                category.name
+            };
+            (category.code, name)
+        })
+        .collect())
 }
 
 fn status_words(texts: &Texts, status: GrievanceStatus) -> String {
@@ -100,9 +120,9 @@ pub async fn list(
         .iter()
         .map(|s| s.as_str())
         .collect::<Vec<_>>();
-    let categories: Vec<(String, String)> = (registry.grievance_categories().await?)
-        .into_iter()
-        .map(|c| (c.code, c.name))
+    let categories = category_choices(texts, &registry).await?;
+    let named: std::collections::HashMap<&str, &str> = (categories.iter())
+        .map(|(code, name)| (code.as_str(), name.as_str()))
         .collect();
     let shown = &found[..found.len().min(GRIEVANCES_SHOWN)];
     let content = html! {
@@ -112,7 +132,7 @@ pub async fn list(
                 input: Input::Choice(choices(texts, "grievance-status", &statuses)),
                 value: &value("status"), autocomplete: "off", required: false }.render(&problems))
             (Field { name: "category", label: texts.text("column-category"),
-                input: Input::Choice(categories), value: &value("category"),
+                input: Input::Choice(categories.clone()), value: &value("category"),
                 autocomplete: "off", required: false }.render(&problems))
             (Field { name: "owner", label: texts.text("column-owner"), input: Input::Text,
                 value: &value("owner"), autocomplete: "off", required: false }.render(&problems))
@@ -144,7 +164,7 @@ pub async fn list(
                         tr {
                             td { a href=(grievance_path(&g.id)) { (g.id) } }
                             td { (texts.date(g.filed_on)) }
-                            td { (g.category) }
+                            td { (named.get(g.category.as_str()).copied().unwrap_or(&g.category)) }
                             td { (g.member_id.as_deref().unwrap_or("")) }
                             td { (status_words(texts, g.status)) }
                             td { (g.owner.as_deref().unwrap_or("")) }
@@ -185,10 +205,7 @@ async fn filing_page(
 ) -> Result<Response, ApiError> {
     let texts = &frame.texts;
     let value = |name: &str| sent.get(name).cloned().unwrap_or_default();
-    let categories: Vec<(String, String)> = (registry.grievance_categories().await?)
-        .into_iter()
-        .map(|c| (c.code, c.name))
-        .collect();
+    let categories = category_choices(texts, registry).await?;
     let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
     let priorities: Vec<&str> = Priority::ALL.iter().map(|p| p.as_str()).collect();
     let filers: Vec<&str> = FiledBy::ALL.iter().map(|f| f.as_str()).collect();
@@ -348,6 +365,9 @@ async fn grievance_page(
     let currency = registry.currency().await?;
     let may = |permission| frame.user.as_ref().is_some_and(|u| u.role.may(permission));
     let claim_link = g.claim_id.as_ref().filter(|_| may(Permission::ReadClaims));
+    let category = (category_choices(texts, registry).await?.into_iter())
+        .find(|(code, _)| *code == g.category)
+        .map_or_else(|| g.category.clone(), |(_, name)| name);
     let family_link = g
         .family_id
         .as_ref()
@@ -357,11 +377,11 @@ async fn grievance_page(
             dt { (texts.text("column-status")) }
             dd { strong { (status_words(texts, g.status)) }
                 @if view.overdue { " " strong class="late" { (texts.text("grievance-overdue")) } } }
-            dt { (texts.text("column-category")) } dd { (g.category) }
+            dt { (texts.text("column-category")) } dd { (category) }
             dt { (texts.text("column-priority")) } dd { (texts.text(&format!("grievance-priority-{}", g.priority.as_str()))) }
             dt { (texts.text("column-filed-on")) } dd { (texts.date(g.filed_on)) " · "
                 (texts.text(&format!("grievance-channel-{}", g.channel.as_str()))) }
-            dt { (texts.text("grievance-filer")) } dd { (g.filer) " (" (texts.text(&format!("grievance-filed-by-{}", g.filed_by.as_str()))) ")" }
+            dt { (texts.text("grievance-filed-by")) } dd { (g.filer) " (" (texts.text(&format!("grievance-filed-by-{}", g.filed_by.as_str()))) ")" }
             dt { (texts.text("column-due")) } dd { (texts.date(g.due_date)) }
             dt { (texts.text("column-owner")) } dd { (g.owner.as_deref().unwrap_or("—")) }
             dt { (texts.text("grievance-place")) } dd { (g.location_code) }
