@@ -5,7 +5,9 @@ use crate::output::outln;
 use anyhow::Result;
 use carepool_actuarial::indicators::grievances::Timeliness;
 use carepool_core::Money;
-use carepool_core::grievances::{Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind};
+use carepool_core::grievances::{
+    Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind, reopens_claim,
+};
 use carepool_io::grievances_file::import_grievances;
 use carepool_service::grievances::{
     GrievanceFilter, GrievanceListed, GrievanceStats, GrievanceView, NewGrievance, StepTaken,
@@ -265,6 +267,7 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
         GrievancesCommand::Close { id, note } => (id, StepTaken::Close { note }),
         GrievancesCommand::Reopen { id, why } => (id, StepTaken::Reopen { why }),
     };
+    let resolving = matches!(taken, StepTaken::Resolve { .. });
     let view = registry.take_grievance_step(&id, taken, scope).await?;
     let g = &view.grievance;
     let owner = g.owner.as_deref().unwrap_or("nobody");
@@ -274,6 +277,28 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
         g.status,
         g.due_date
     );
+    if !resolving {
+        return Ok(());
+    }
+    // What the resolution did beyond the grievance: a refund granted, a claim reopened.
+    if let Some(refund) = view.refund.as_ref().filter(|r| r.amount > Money::ZERO) {
+        let currency = registry.currency().await?;
+        outln!(
+            "refund of {} to {} ({}): the next payment run pays it and deducts it from {}",
+            crate::explain::money(refund.amount, currency.as_deref()),
+            refund.member_id,
+            refund.status,
+            refund.provider_id
+        );
+    }
+    if let (Some(claim), Some(kind)) = (&g.claim_id, g.resolution_kind)
+        && reopens_claim(&g.category, kind)
+    {
+        outln!(
+            "claim {claim} reopened for a new decision: the next `carepool claims adjudicate` \
+             decides it again"
+        );
+    }
     Ok(())
 }
 
