@@ -70,7 +70,8 @@ crate::table! {
     PAID paid: Money, "Paid to the facility.";
     REASONS reasons: Vec<String>,
         "Reason codes on the claim and its lines, of its current decision (and the reviews or \
-         holds since); the reasons' table keeps those of earlier decisions too.";
+         holds since); the reasons' table keeps those of earlier decisions too. A claim \
+         reopened on appeal holds all of them, and appeal_reopened, until it is decided again.";
     DECIDED_DATE decided_date: Option<NaiveDate>, "The day it was adjudicated or reviewed.";
     PAID_DATE paid_date: Option<NaiveDate>, "The day its payment batch was paid.";
     PAYMENT_BATCH payment_batch: Option<String>, "The facility's payment batch.", filterable();
@@ -211,7 +212,9 @@ crate::table! {
     ID id: String,
         "The claim refunded (PROVIDER/CLAIM_NUMBER), or the grievance (G-YYYYMMDD-NNN) when it \
          names no claim: one refund for each.";
-    GRIEVANCE_ID grievance_id: Option<String>, "The upheld grievance that granted it.",
+    GRIEVANCE_ID grievance_id: Option<String>,
+        "The upheld grievance that granted it (for one withdrawn or declined, the grievance whose \
+         finding did); empty when the scheme's rule granted it.",
         references(Reference::Table("grievances")), filterable();
     CLAIM_ID claim_id: Option<String>, "The claim on which the co-payment was charged.",
         references(Reference::Table("claims")), filterable();
@@ -224,8 +227,8 @@ crate::table! {
         "due (no payment run took it yet), refunded (a run pays it to the patient; none has \
          deducted it from the facility yet), recovered (deducted too), or withdrawn (its \
          grievance reopened, or resolved without it, before a run took it).", filterable();
-    GRANTED_ON granted_on: NaiveDate, "The day it was granted.";
-    GRANTED_BY granted_by: String, "Who granted it (a user, or cli:ACCOUNT).";
+    GRANTED_ON granted_on: NaiveDate, "The day it was granted (or declined).";
+    GRANTED_BY granted_by: String, "Who granted (or declined) it: a user, or cli:ACCOUNT.";
     REFUND_PAYMENT refund_payment: Option<String>,
         "The payment to the patient that carries it; empty until a run takes it.", filterable();
     DEDUCTION_PAYMENT deduction_payment: Option<String>,

@@ -906,3 +906,6 @@ grievance-category-card_or_enrolment = Card or enrolment problem
 grievance-category-poor_treatment = Poor treatment
 grievance-category-waiting_time = Waiting time
 grievance-category-other = Other
+grievance-refund-none = No refund through the scheme: withdrawn, or declined by a finding.
+grievance-location = Place that handles it (empty: where the family lives, else the facility's)
+grievance-scheme = Scheme (empty: the family's, or the only one)

@@ -958,3 +958,6 @@ grievance-category-card_or_enrolment = Carte ou adhésion
 grievance-category-poor_treatment = Mauvais accueil ou mauvais soins
 grievance-category-waiting_time = Attente
 grievance-category-other = Autre
+grievance-refund-none = Pas de remboursement par le régime : retiré, ou écarté par une décision.
+grievance-location = Lieu qui la traite (vide : celui de la famille, sinon de la formation sanitaire)
+grievance-scheme = Régime (vide : celui de la famille, ou le seul)

@@ -539,6 +539,10 @@ impl Registry {
         scope: &Scope,
     ) -> Result<GrievanceView, ServiceError> {
         let view = self.grievance(id, scope).await?;
+        let step = taken.step();
+        // The flow first: a step out of turn is refused as such, before what it would do.
+        status_after(id, view.grievance.status, step)
+            .map_err(|refused| ServiceError::Conflict(refused.to_string()))?;
         let note = match &taken {
             StepTaken::Resolve { text, .. } => Some(written("text", text, DESCRIPTION_MAX_CHARS)?),
             StepTaken::Reopen { why } => Some(written("why", why, DESCRIPTION_MAX_CHARS)?),
@@ -555,10 +559,6 @@ impl Registry {
             self.check_owner(owner, &view.grievance.location_code)
                 .await?;
         }
-        let step = taken.step();
-        // The flow first: a step out of turn is refused as such, before what it would do.
-        status_after(id, view.grievance.status, step)
-            .map_err(|refused| ServiceError::Conflict(refused.to_string()))?;
         let refund_move = match &taken {
             StepTaken::Resolve { kind, refund, .. } => {
                 match self.refund_granted(&view.grievance, *kind, *refund).await? {

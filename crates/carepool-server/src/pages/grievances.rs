@@ -8,14 +8,16 @@ use super::language::Texts;
 use super::layout::Frame;
 use super::{GRIEVANCE_LIST, NEW_GRIEVANCE, see_other, segment};
 use crate::auth::Caller;
+use crate::claims_api::claim_for;
 use crate::error::ApiError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use carepool_core::access::Permission;
+use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{
-    Channel, FiledBy, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
+    Channel, EXEMPT_CHARGED, FiledBy, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
     standard_categories, status_after,
 };
 use carepool_core::money::Money;
@@ -30,6 +32,13 @@ const GRIEVANCES_SHOWN: usize = 200;
 /// Where a grievance's page is.
 fn grievance_path(id: &str) -> String {
     format!("{}/{}", GRIEVANCE_LIST.path, segment(id))
+}
+
+/// A required choice's list, with a blank first: nothing is chosen for the user (a finding, a
+/// category), the browser asks them to choose.
+fn chosen_by_hand(mut choices: Vec<(String, String)>) -> Vec<(String, String)> {
+    choices.insert(0, (String::new(), "—".to_string()));
+    choices
 }
 
 /// The choices of a code list, each with its words (`PREFIX-CODE`).
@@ -226,7 +235,7 @@ async fn filing_page(
         form method="post" action=(NEW_GRIEVANCE.path) class="narrow" {
             (frame.csrf_field())
             (Field { name: "category", label: texts.text("column-category"),
-                input: Input::Choice(categories), value: &value("category"),
+                input: Input::Choice(chosen_by_hand(categories)), value: &value("category"),
                 autocomplete: "off", required: true }.render(problems))
             (Field { name: "filed_by", label: texts.text("grievance-filed-by"),
                 input: Input::Choice(choices(texts, "grievance-filed-by", &filers)),
@@ -243,6 +252,8 @@ async fn filing_page(
             (text("member", "column-member", false))
             (text("claim", "grievance-claim", false))
             (text("provider", "filter-facility", false))
+            (text("location", "grievance-location", false))
+            (text("scheme", "grievance-scheme", false))
             (textarea(texts, problems, "description", "grievance-description", &value("description")))
             (text("attachments", "grievance-attachments", false))
             button type="submit" { (texts.text("grievance-file")) }
@@ -251,16 +262,20 @@ async fn filing_page(
     Ok(frame.page_with(status, &texts.text("grievance-new-title"), content))
 }
 
-/// A text of several lines, with its label and problem.
+/// A text of several lines, required, with its label and problem.
 fn textarea(texts: &Texts, problems: &Problems, name: &str, label: &str, value: &str) -> Markup {
     let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let problem = problems.of(name);
     html! {
-        div class=(if problems.of(name).is_some() { "field invalid" } else { "field" }) {
+        div class=(if problem.is_some() { "field invalid" } else { "field" }) {
             label for=(id) { (texts.text(label)) }
-            @if let Some(message) = problems.of(name) {
-                p class="field-error" id=(format!("{id}-error")) { (message) }
+            @if let Some(message) = problem {
+                p class="field-error" id=(error_id) { (message) }
             }
-            textarea id=(id) name=(name) rows="3" { (value) }
+            textarea id=(id) name=(name) rows="3" required
+                aria-invalid=[problem.map(|_| "true")]
+                aria-describedby=[problem.map(|_| &error_id)] { (value) }
         }
     }
 }
@@ -289,14 +304,14 @@ pub async fn file(
     };
     if problems.is_empty() {
         let new = NewGrievance {
-            scheme: None,
+            scheme: given(&sent, "scheme"),
             category: given(&sent, "category").unwrap_or_default(),
             channel,
             priority,
             filed_by,
             filer: given(&sent, "filer").unwrap_or_default(),
             filed_on,
-            location: None,
+            location: given(&sent, "location"),
             member: given(&sent, "member"),
             family: None,
             claim: given(&sent, "claim"),
@@ -343,6 +358,7 @@ pub async fn show(
     let view = registry.grievance(&id, &scope).await?;
     grievance_page(
         &frame,
+        &caller,
         &registry,
         &view,
         &Problems::default(),
@@ -354,6 +370,7 @@ pub async fn show(
 
 async fn grievance_page(
     frame: &Frame,
+    caller: &Caller,
     registry: &Registry,
     view: &GrievanceView,
     problems: &Problems,
@@ -364,7 +381,13 @@ async fn grievance_page(
     let g = &view.grievance;
     let currency = registry.currency().await?;
     let may = |permission| frame.user.as_ref().is_some_and(|u| u.role.may(permission));
-    let claim_link = g.claim_id.as_ref().filter(|_| may(Permission::ReadClaims));
+    // A claim is seen through its facility's district, which may not be the grievance's.
+    let claim_link = match &g.claim_id {
+        Some(claim) if may(Permission::ReadClaims) => {
+            claim_for(caller, registry, claim).await.is_ok()
+        }
+        _ => false,
+    };
     let category = (category_choices(texts, registry).await?.into_iter())
         .find(|(code, _)| *code == g.category)
         .map_or_else(|| g.category.clone(), |(_, name)| name);
@@ -391,7 +414,7 @@ async fn grievance_page(
             }
             @if let Some(claim) = &g.claim_id {
                 dt { (texts.text("column-claim")) }
-                dd { @if claim_link.is_some() { a href=(claim_page(claim)) { (claim) } } @else { (claim) } }
+                dd { @if claim_link { a href=(claim_page(claim)) { (claim) } } @else { (claim) } }
             }
             @if let Some(provider) = &g.provider_id {
                 dt { (texts.text("filter-facility")) } dd { (provider) }
@@ -407,14 +430,18 @@ async fn grievance_page(
                 h2 { (texts.text("grievance-resolution")) }
                 p { strong { (texts.text(&format!("grievance-kind-{}", kind.as_str()))) } " · " (text) }
             }
-            @if let Some(refund) = &view.refund {
+            @if let Some(refund) = view.refund.as_ref().filter(|_| g.category == EXEMPT_CHARGED) {
                 h2 { (texts.text("grievance-refund")) }
+                @if refund.status == RefundStatus::Withdrawn {
+                    p { (texts.text("grievance-refund-none")) }
+                } @else {
                 p { (texts.with("grievance-refund-line", &[
                     ("amount", &texts.amount(refund.amount, currency.as_deref())),
                     ("member", &refund.member_id),
                     ("facility", &refund.provider_id),
                     ("status", &texts.text(&format!("refund-status-{}", refund.status.as_str()))),
                 ])) }
+                }
             }
         }
         section {
@@ -495,10 +522,10 @@ fn step_forms(frame: &Frame, g: &GrievanceRow, problems: &Problems, sent: &Sent)
             @if allowed(GrievanceStep::Resolve) {
                 (step_form(GrievanceStep::Resolve, html! {
                     (Field { name: "kind", label: texts.text("grievance-kind"),
-                        input: Input::Choice(choices(texts, "grievance-kind", &kinds)),
+                        input: Input::Choice(chosen_by_hand(choices(texts, "grievance-kind", &kinds))),
                         value: &value("kind"), autocomplete: "off", required: true }.render(problems))
                     (note("text", "grievance-text"))
-                    @if g.category == carepool_core::grievances::EXEMPT_CHARGED {
+                    @if g.category == EXEMPT_CHARGED {
                         (Field { name: "refund", label: texts.text("grievance-refund-amount"), input: Input::Number,
                             value: &value("refund"), autocomplete: "off", required: false }.render(problems))
                     }
@@ -571,6 +598,7 @@ pub async fn step(
     let view = registry.grievance(&id, &scope).await?;
     grievance_page(
         &frame,
+        &caller,
         &registry,
         &view,
         &problems,

@@ -1172,10 +1172,37 @@ pub async fn the_grievance_pages_file_and_settle_a_grievance_within_the_district
     let wrong = gina.get("/grievances?status=lost").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    // The Hills' officer sees neither the grievance nor its page.
+    // The Hills' officer sees neither the grievance nor its page, and cannot take a step on it.
     let mut hugo = Browser::new(&h.registry);
     hugo.sign_in("hugo", password).await;
     assert_eq!(hugo.get(&path).await.status, StatusCode::NOT_FOUND);
     let theirs = hugo.get("/grievances").await;
     assert!(!theirs.html.contains(&id), "{}", theirs.html);
+    let csrf = theirs.field("csrf");
+    let reopen = [("csrf", csrf.as_str()), ("step", "reopen"), ("why", "x")];
+    assert_eq!(
+        hugo.post(&steps, &reopen).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A claims officer of Lakeside reads it but is offered no step, and may take none.
+    let desk = NewUser {
+        name: "desk".into(),
+        role: Role::ClaimsOfficer,
+        districts: vec!["D1".into()],
+        provider: None,
+        language: None,
+    };
+    h.registry.add_user(desk, password).await.unwrap();
+    let mut desk = Browser::new(&h.registry);
+    desk.sign_in("desk", password).await;
+    let read = desk.get(&path).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.html.contains(r#"value="reopen""#), "{}", read.html);
+    let csrf = read.field("csrf");
+    let reopen = [("csrf", csrf.as_str()), ("step", "reopen"), ("why", "x")];
+    assert_eq!(
+        desk.post(&steps, &reopen).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

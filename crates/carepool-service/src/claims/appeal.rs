@@ -147,9 +147,11 @@ impl Reopening {
             // What it took of the limits cannot be given back without the package it was
             // judged under: reopening it would count it twice.
             _ if counted => {
-                return Err(StoreError::internal(ServiceError::Corrupt(format!(
-                    "claim {id} was decided under a package no scheme version holds now"
-                ))));
+                return Err(StoreError::Conflict(format!(
+                    "claim {id} was decided under a package no version of its scheme holds \
+                     now: what it took of the limits cannot be given back, so it cannot be \
+                     reopened"
+                )));
             }
             _ => {}
         }

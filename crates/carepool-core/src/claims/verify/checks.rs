@@ -730,8 +730,8 @@ pub(super) fn is_delivery(claim: &Claim) -> bool {
 }
 
 /// Another claim of the same member at the same facility for the same dates under another
-/// number, not itself refused, that came first: decided already, or waiting and received
-/// before this one.
+/// number, not itself refused, that came first: approved already (paid or not), or waiting or
+/// in review and received before this one.
 pub(super) fn duplicate_of<'a>(claim: &Claim, history: &'a [PriorClaim]) -> Option<&'a PriorClaim> {
     let own_id = claim.id();
     let incurred = claim.incurred_date()?;
@@ -741,9 +741,10 @@ pub(super) fn duplicate_of<'a>(claim: &Claim, history: &'a [PriorClaim]) -> Opti
             && p.incurred_date == incurred
             && p.discharge_date == claim.discharge_date
             && p.status != ClaimStatus::Rejected
-            // One already decided is the first, whenever received (a claim decided again on
-            // appeal finds the stay paid since); of two waiting, the one received first is.
-            && (p.status != ClaimStatus::Received
+            // One approved already is the first, whenever received (a claim decided again on
+            // appeal finds the stay paid since); of two waiting or in review, the one received
+            // first is.
+            && (p.status.payable() || p.status == ClaimStatus::Paid
                 || (p.received_date, p.id.as_str()) < (claim.received_date, own_id.as_str()))
     })
 }
