@@ -81,6 +81,30 @@ impl Ledger {
         self.entries.get(key).copied().unwrap_or_default()
     }
 
+    /// What the keys of `used` (approved amounts given back to limits) and `deductibles` (a
+    /// member's deductible given back) hold once given back: never below nothing.
+    pub fn given_back(
+        &self,
+        used: &BTreeMap<UsageKey, Money>,
+        deductibles: &BTreeMap<UsageKey, Money>,
+    ) -> Vec<(UsageKey, Usage)> {
+        let keys: std::collections::BTreeSet<&UsageKey> =
+            used.keys().chain(deductibles.keys()).collect();
+        let of =
+            |taken: &BTreeMap<UsageKey, Money>, key| taken.get(key).copied().unwrap_or_default();
+        keys.into_iter()
+            .map(|key| {
+                let now = self.get(key);
+                let after = Usage {
+                    used: (now.used - of(used, key)).max(Money::ZERO),
+                    deductible_used: (now.deductible_used - of(deductibles, key)).max(Money::ZERO),
+                    ..now
+                };
+                (key.clone(), after)
+            })
+            .collect()
+    }
+
     pub fn add(&mut self, key: UsageKey, usage: Usage) {
         *self.entries.entry(key).or_default() += usage;
     }
@@ -157,6 +181,26 @@ mod tests {
             end_date: end.map(day),
             package: None,
         }
+    }
+
+    #[test]
+    fn what_is_given_back_leaves_the_rest_and_never_goes_below_nothing() {
+        let key = |member: &str| UsageKey::member("F1", member, "ip", day("2025-01-01"));
+        let units = Money::from_units;
+        let mut ledger = Ledger::default();
+        let usage = |used, deductible, raised| Usage {
+            used: units(used),
+            deductible_used: units(deductible),
+            raised,
+        };
+        ledger.add(key(""), usage(1_000, 0, 1));
+        ledger.add(key("M1"), usage(0, 80, 0));
+        let used = BTreeMap::from([(key(""), units(300))]);
+        let deductibles = BTreeMap::from([(key("M1"), units(100))]);
+        assert_eq!(
+            ledger.given_back(&used, &deductibles),
+            [(key(""), usage(700, 0, 1)), (key("M1"), usage(0, 0, 0))]
+        );
     }
 
     #[test]

@@ -13,9 +13,9 @@ use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{GrievanceStatus, ResolutionKind};
 use carepool_service::audit::AuditFilter;
-use carepool_service::grievances::{NewGrievance, StepTaken};
+use carepool_service::grievances::{GrievanceView, NewGrievance, StepTaken};
 use carepool_service::users::NewUser;
-use carepool_service::{ManualClock, Scope};
+use carepool_service::{ManualClock, Registry, Scope, ServiceError};
 use chrono::{Datelike, Days};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -650,6 +650,25 @@ pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_fac
     );
 }
 
+/// Files `complaint` as a national officer, gives it to gina, and takes `resolution` on it.
+async fn filed_and_resolved(
+    registry: &Registry,
+    complaint: NewGrievance,
+    resolution: StepTaken,
+) -> Result<GrievanceView, ServiceError> {
+    let national = &Scope::National;
+    let filed = registry.file_grievance(complaint, national).await?;
+    let id = filed.grievance.id;
+    let assign = StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    registry.take_grievance_step(&id, assign, national).await?;
+    registry
+        .take_grievance_step(&id, resolution, national)
+        .await
+}
+
 /// A scheme whose rules refund on their own: a claim flagged as charged to an exempt member is
 /// refunded at the next payment run without a grievance, once, and a grievance about it upheld
 /// later refunds nothing more.
@@ -724,7 +743,6 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
     );
 
     // Upheld later, a grievance about the claim finds it refunded.
-    let national = &Scope::National;
     h.user_token("gina", Role::GrievanceOfficer, &[], None)
         .await;
     let complaint = NewGrievance {
@@ -734,23 +752,12 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
         description: "Paid 500 at the hospital, though exempt".into(),
         ..NewGrievance::default()
     };
-    let id = registry.file_grievance(complaint, national).await.unwrap();
-    let id = id.grievance.id;
-    let assign = StepTaken::Assign {
-        owner: "gina".into(),
-        note: None,
-    };
-    registry
-        .take_grievance_step(&id, assign, national)
-        .await
-        .unwrap();
     let resolve = StepTaken::Resolve {
         kind: ResolutionKind::Upheld,
         text: "Refunded by the scheme's rule".into(),
         refund: None,
     };
-    let resolved = registry
-        .take_grievance_step(&id, resolve, national)
+    let resolved = filed_and_resolved(registry, complaint, resolve)
         .await
         .unwrap();
     let refund = resolved.refund.unwrap();
@@ -773,23 +780,12 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
         description: "Paid 200".into(),
         ..NewGrievance::default()
     };
-    let id = registry.file_grievance(complaint, national).await.unwrap();
-    let id = id.grievance.id;
-    let assign = StepTaken::Assign {
-        owner: "gina".into(),
-        note: None,
-    };
-    registry
-        .take_grievance_step(&id, assign, national)
-        .await
-        .unwrap();
     let not_upheld = StepTaken::Resolve {
         kind: ResolutionKind::NotUpheld,
         text: "The member was not exempt that day".into(),
         refund: None,
     };
-    let found = registry
-        .take_grievance_step(&id, not_upheld, national)
+    let found = filed_and_resolved(registry, complaint, not_upheld)
         .await
         .unwrap();
     let declined = found.refund.unwrap();

@@ -10,7 +10,6 @@ use crate::error::ServiceError;
 use carepool_core::Money;
 use carepool_core::claims::ClaimRecord;
 use carepool_core::claims::review::{deductibles_taken, released_usage, reopen_on_appeal};
-use carepool_core::claims::usage::Usage;
 use carepool_core::registry::Family;
 use carepool_core::scheme::{BenefitPackage, version_in_force};
 use carepool_schema::claim_tables::{
@@ -19,7 +18,6 @@ use carepool_schema::claim_tables::{
 };
 use carepool_schema::tables::families;
 use carepool_store::{Lock, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A claim to reopen, with what its reopening reads under the lock.
 pub(crate) struct Reopening {
@@ -130,18 +128,8 @@ impl Reopening {
                 );
                 let deductibles =
                     deductibles_taken(package, family_id, member, year_start, &judged_lines);
-                let keys: BTreeSet<_> = used.keys().chain(deductibles.keys()).collect();
-                for key in keys {
-                    let now = ledger.get(key);
-                    let given_back =
-                        |taken: &BTreeMap<_, Money>| taken.get(key).copied().unwrap_or_default();
-                    let after = Usage {
-                        used: (now.used - given_back(&used)).max(Money::ZERO),
-                        deductible_used: (now.deductible_used - given_back(&deductibles))
-                            .max(Money::ZERO),
-                        ..now
-                    };
-                    usage.push(claim_tables::usage_row(key, &after));
+                for (key, after) in ledger.given_back(&used, &deductibles) {
+                    usage.push(claim_tables::usage_row(&key, &after));
                 }
             }
             // What it took of the limits cannot be given back without the package it was

@@ -4,19 +4,17 @@ use super::{ClaimView, records_from_rows};
 use crate::Registry;
 use crate::audit::Change;
 use crate::error::{RowProblem, ServiceError};
-use carepool_core::Money;
 use carepool_core::claims::review::{
     ReviewAction, ReviewError, apply_review, check_reviewer, deductibles_taken, duplicate_note,
     released_usage,
 };
-use carepool_core::claims::usage::Usage;
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
     claim_lines, claim_reasons, claim_usage, claims,
 };
 use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 impl Registry {
     /// Approves, adjusts or rejects a claim in review, with the reviewer's note. What an
@@ -118,19 +116,8 @@ impl Registry {
                             ),
                             _ => BTreeMap::new(),
                         };
-                        let keys: BTreeSet<_> = released.keys().chain(deductibles.keys()).collect();
-                        for key in keys {
-                            let now = ledger.get(key);
-                            let freed = |taken: &BTreeMap<_, Money>| {
-                                taken.get(key).copied().unwrap_or_default()
-                            };
-                            let after = Usage {
-                                used: (now.used - freed(&released)).max(Money::ZERO),
-                                deductible_used: (now.deductible_used - freed(&deductibles))
-                                    .max(Money::ZERO),
-                                ..now
-                            };
-                            usage.push(claim_tables::usage_row(key, &after));
+                        for (key, after) in ledger.given_back(&released, &deductibles) {
+                            usage.push(claim_tables::usage_row(&key, &after));
                         }
                     }
 
