@@ -10,7 +10,8 @@ use carepool_core::grievances::{
 };
 use carepool_io::grievances_file::import_grievances;
 use carepool_service::grievances::{
-    GrievanceFilter, GrievanceListed, GrievanceStats, GrievanceView, NewGrievance, StepTaken,
+    CoverAsked, GrievanceFilter, GrievanceListed, GrievanceStats, GrievanceView, NewGrievance,
+    StepTaken,
 };
 use carepool_service::{Registry, Scope};
 use chrono::NaiveDate;
@@ -102,6 +103,13 @@ pub enum GrievancesCommand {
         /// deducted from the facility [default: all the facility collected on its claim].
         #[arg(long)]
         refund: Option<Money>,
+        /// For an upheld appeal against an eligibility refusal: the day the member's cover
+        /// starts, after the eligibility check of the rules then in force.
+        #[arg(long)]
+        cover_from: Option<NaiveDate>,
+        /// With --cover-from: the benefit package [default: the scheme's first].
+        #[arg(long, requires = "cover_from")]
+        package: Option<String>,
     },
     /// Close a resolved grievance: its resolution is final.
     Close {
@@ -263,7 +271,18 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
             kind,
             text,
             refund,
-        } => (id, StepTaken::Resolve { kind, text, refund }),
+            cover_from,
+            package,
+        } => {
+            let cover = cover_from.map(|from| CoverAsked { from, package });
+            let resolve = StepTaken::Resolve {
+                kind,
+                text,
+                refund,
+                cover,
+            };
+            (id, resolve)
+        }
         GrievancesCommand::Close { id, note } => (id, StepTaken::Close { note }),
         GrievancesCommand::Reopen { id, why } => (id, StepTaken::Reopen { why }),
     };

@@ -63,6 +63,16 @@ code_enum!(
 /// claim for a new decision.
 pub const CLAIM_APPEAL: &str = "claim_appeal";
 
+/// The category of an appeal against an eligibility refusal at enrolment, whose upheld
+/// grievances enrol the member after a new check.
+pub const ENROLMENT_APPEAL: &str = "enrolment_appeal";
+
+/// Whether resolving a grievance of `category` as `kind` enrols its member: an appeal against
+/// an eligibility refusal, upheld in whole or in part.
+pub fn enrols(category: &str, kind: ResolutionKind) -> bool {
+    category == ENROLMENT_APPEAL && kind != ResolutionKind::NotUpheld
+}
+
 /// Whether resolving a grievance of `category` as `kind` reopens its claim: an appeal against
 /// a claim's decision, upheld in whole or in part.
 pub fn reopens_claim(category: &str, kind: ResolutionKind) -> bool {
@@ -253,6 +263,11 @@ pub fn standard_categories() -> Vec<GrievanceCategory> {
         (EXEMPT_CHARGED, "Co-payment charged to an exempt member", 14),
         ("claim_refused", "Claim refused", 30),
         (CLAIM_APPEAL, "Appeal against a claim's decision", 30),
+        (
+            ENROLMENT_APPEAL,
+            "Appeal against an eligibility refusal",
+            30,
+        ),
         ("card_or_enrolment", "Card or enrolment problem", 14),
         ("poor_treatment", "Poor treatment", 30),
         ("waiting_time", "Waiting time", 30),
@@ -564,6 +579,10 @@ mod tests {
         assert!(!reopens_claim("claim_refused", ResolutionKind::Upheld));
         let standard = GrievanceRules::default();
         assert_eq!(standard.category(CLAIM_APPEAL).unwrap().days, 30);
+        assert!(enrols(ENROLMENT_APPEAL, ResolutionKind::PartlyUpheld));
+        assert!(!enrols(ENROLMENT_APPEAL, ResolutionKind::NotUpheld));
+        assert!(!enrols(CLAIM_APPEAL, ResolutionKind::Upheld));
+        assert_eq!(standard.category(ENROLMENT_APPEAL).unwrap().days, 30);
     }
 
     #[test]

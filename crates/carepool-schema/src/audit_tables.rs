@@ -18,7 +18,7 @@ crate::table! {
          release_payment_run, load_scheme, add_user, disable_user, set_language, set_password, \
          create_token, revoke_token, file_grievance, assign_grievance, start_grievance, \
          resolve_grievance, close_grievance, reopen_grievance, grant_refund, \
-         withdraw_refund, decline_refund, reopen_claim.", filterable();
+         withdraw_refund, decline_refund, reopen_claim, enrol_on_appeal.", filterable();
     TABLE_NAME table_name: String, "The table written.", filterable();
     RECORD_KEY record_key: Option<String>,
         "The record's key (M0001, M0001/2025-04-01); empty for a write of many records.",

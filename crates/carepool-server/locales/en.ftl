@@ -909,3 +909,6 @@ grievance-category-other = Other
 grievance-refund-none = No refund through the scheme: withdrawn, or declined by a finding.
 grievance-location = Place that handles it (empty: where the family lives, else the facility's)
 grievance-scheme = Scheme (empty: the family's, or the only one)
+grievance-cover-from = Cover from (an appeal upheld enrols the member after the eligibility check)
+grievance-package = Package (empty: the scheme's first)
+grievance-category-enrolment_appeal = Appeal against an eligibility refusal

@@ -961,3 +961,6 @@ grievance-category-other = Autre
 grievance-refund-none = Pas de remboursement par le régime : retiré, ou écarté par une décision.
 grievance-location = Lieu qui la traite (vide : celui de la famille, sinon de la formation sanitaire)
 grievance-scheme = Régime (vide : celui de la famille, ou le seul)
+grievance-cover-from = Couverture à partir du (un recours fondé inscrit le membre après le contrôle d'éligibilité)
+grievance-package = Paquet de prestations (vide : le premier du régime)
+grievance-category-enrolment_appeal = Recours contre un refus d'éligibilité

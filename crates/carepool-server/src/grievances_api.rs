@@ -178,6 +178,7 @@ json_schema!(StepBody, "GrievanceStep", {
         "owner": { "type": "string", "description": "assign: a user who handles grievances in the grievance's district" },
         "kind": { "type": "string", "enum": ["upheld", "partly_upheld", "not_upheld"], "description": "resolve" },
         "text": { "type": "string", "description": "resolve: what was found and done" },
+        "cover": { "type": "object", "description": "resolve, an enrolment_appeal upheld: the cover it gives after the eligibility check, `from` (a date) and `package` (empty: the scheme's first)" },
         "refund": { "type": "string", "description": "resolve, an exempt_charged grievance upheld: the amount refunded to the member and deducted from the facility in the next payment run; left out, all the facility collected on its claim; 0, the facility gave it back itself" },
         "why": { "type": "string", "description": "reopen: why it is not settled" },
         "note": { "type": "string", "description": "assign, start, close: kept with the step" }

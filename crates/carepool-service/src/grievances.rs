@@ -12,11 +12,13 @@ use carepool_core::Money;
 use carepool_core::access::Permission;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{
-    CLAIM_APPEAL, Channel, EXEMPT_CHARGED, FiledBy, GrievanceCategory, GrievanceRules,
-    GrievanceStatus, GrievanceStep, Priority, ResolutionKind, overdue, refund_amount, refunds,
-    reopens_claim, status_after,
+    CLAIM_APPEAL, Channel, ENROLMENT_APPEAL, EXEMPT_CHARGED, FiledBy, GrievanceCategory,
+    GrievanceRules, GrievanceStatus, GrievanceStep, Priority, ResolutionKind, enrols, overdue,
+    refund_amount, refunds, reopens_claim, status_after,
 };
-use carepool_core::registry::{Family, FieldError, Member, Provider, district_of, excerpt};
+use carepool_core::registry::{
+    Coverage, Family, FieldError, Member, Provider, district_of, excerpt,
+};
 use carepool_core::scheme::version_in_force;
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{ClaimRow, REFUNDS, Refund, claims, refunds as refund_rows};
@@ -24,7 +26,7 @@ use carepool_schema::grievance_tables::{
     GRIEVANCE_STEPS, GRIEVANCES, GrievanceRow, GrievanceStepRow, grievance_steps, grievances,
 };
 use carepool_schema::json::row_to_json;
-use carepool_schema::tables::{families, members, providers};
+use carepool_schema::tables::{COVERAGE, families, members, providers};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -92,6 +94,9 @@ pub enum StepTaken {
         /// the facility collected on the claim concerned.
         #[serde(default)]
         refund: Option<Money>,
+        /// For an upheld appeal against an eligibility refusal: the cover it gives.
+        #[serde(default)]
+        cover: Option<CoverAsked>,
     },
     Close {
         #[serde(default)]
@@ -100,6 +105,17 @@ pub enum StepTaken {
     Reopen {
         why: String,
     },
+}
+
+/// The cover an upheld appeal against an eligibility refusal gives its member, after the
+/// eligibility check of the rules in force from then: from when, under which package (empty:
+/// the scheme's first).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverAsked {
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub package: Option<String>,
 }
 
 impl StepTaken {
@@ -291,6 +307,12 @@ impl Registry {
             return Err(invalid(
                 "claim",
                 "an appeal against a claim's decision names the claim",
+            ));
+        }
+        if category.code == ENROLMENT_APPEAL && links.member.is_none() {
+            return Err(invalid(
+                "member",
+                "an appeal against an eligibility refusal names the member",
             ));
         }
         let due_date = rules.due_date(category, filed_on);
@@ -591,6 +613,39 @@ impl Registry {
             refund_rows::GRIEVANCE_ID,
             vec![id.to_string()],
         ));
+        // An appeal against an eligibility refusal upheld enrols the member, after the check an
+        // enrolment gets (refused with the rules that still refuse), in this transaction.
+        let enrolment = match &taken {
+            StepTaken::Resolve { kind, cover, .. } if enrols(&view.grievance.category, *kind) => {
+                let Some(member) = &view.grievance.member_id else {
+                    return Err(invalid(
+                        "member",
+                        format!("appeal {id} names no member to enrol: file it again with them"),
+                    ));
+                };
+                let Some(cover) = cover else {
+                    return Err(invalid(
+                        "cover",
+                        "an appeal against an eligibility refusal upheld enrols the member: say \
+                         from when (and the package, else the scheme's first)",
+                    ));
+                };
+                let coverage = Coverage {
+                    member_id: member.clone(),
+                    start_date: cover.from,
+                    end_date: None,
+                    package: cover.package.clone(),
+                };
+                Some(self.checked_single(&coverage).await?)
+            }
+            StepTaken::Resolve { cover: Some(_), .. } => {
+                return Err(invalid(
+                    "cover",
+                    "only an appeal against an eligibility refusal, upheld, enrols a member",
+                ));
+            }
+            _ => None,
+        };
         // An appeal upheld reopens its claim, in this transaction.
         let mut reopening = match (&taken, &view.grievance.claim_id) {
             (StepTaken::Resolve { kind, .. }, claim)
@@ -672,6 +727,11 @@ impl Registry {
                     }
                 }
                 let mut claim_writes = Vec::new();
+                if let Some(coverage) = &enrolment {
+                    let action = "enrol_on_appeal";
+                    changes.push(Change::of_record(action, &COVERAGE, None, Some(coverage)));
+                    claim_writes.push(Write::Insert(&COVERAGE, vec![coverage.clone()]));
+                }
                 if let Some(reopening) = &reopening {
                     let resolution = note.as_deref().unwrap_or_default();
                     let (writes, change) = reopening.writes(&mut read, id, resolution)?;

@@ -272,7 +272,7 @@ impl Registry {
     }
 
     /// One record from the API, after the same checks as an import.
-    async fn checked_single<R: Record>(&self, record: &R) -> Result<Row, ServiceError> {
+    pub(crate) async fn checked_single<R: Record>(&self, record: &R) -> Result<Row, ServiceError> {
         if let Err(broken) = record.check() {
             return Err(ServiceError::field(broken));
         }

@@ -17,12 +17,14 @@ use axum::response::Response;
 use carepool_core::access::Permission;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{
-    Channel, EXEMPT_CHARGED, FiledBy, GrievanceStatus, GrievanceStep, Priority, ResolutionKind,
-    standard_categories, status_after,
+    Channel, ENROLMENT_APPEAL, EXEMPT_CHARGED, FiledBy, GrievanceStatus, GrievanceStep, Priority,
+    ResolutionKind, standard_categories, status_after,
 };
 use carepool_core::money::Money;
 use carepool_schema::grievance_tables::GrievanceRow;
-use carepool_service::grievances::{GrievanceFilter, GrievanceView, NewGrievance, StepTaken};
+use carepool_service::grievances::{
+    CoverAsked, GrievanceFilter, GrievanceView, NewGrievance, StepTaken,
+};
 use carepool_service::{Registry, Scope};
 use maud::{Markup, html};
 
@@ -529,6 +531,12 @@ fn step_forms(frame: &Frame, g: &GrievanceRow, problems: &Problems, sent: &Sent)
                         (Field { name: "refund", label: texts.text("grievance-refund-amount"), input: Input::Number,
                             value: &value("refund"), autocomplete: "off", required: false }.render(problems))
                     }
+                    @if g.category == ENROLMENT_APPEAL {
+                        (Field { name: "cover_from", label: texts.text("grievance-cover-from"), input: Input::Date,
+                            value: &value("cover_from"), autocomplete: "off", required: false }.render(problems))
+                        (Field { name: "package", label: texts.text("grievance-package"), input: Input::Text,
+                            value: &value("package"), autocomplete: "off", required: false }.render(problems))
+                    }
                 }))
             }
             @if allowed(GrievanceStep::Close) {
@@ -570,6 +578,19 @@ pub async fn step(
                 },
                 None => None,
             };
+            let cover = match given(&sent, "cover_from") {
+                Some(text) => match text.parse() {
+                    Ok(from) => Some(CoverAsked {
+                        from,
+                        package: given(&sent, "package"),
+                    }),
+                    Err(_) => {
+                        problems.add("cover_from", texts.with("not-a-date", &[("text", &text)]));
+                        None
+                    }
+                },
+                None => None,
+            };
             if kind.is_none() && problems.is_empty() {
                 problems.add("kind", texts.text("grievance-kind-needed"));
             }
@@ -578,6 +599,7 @@ pub async fn step(
                     kind,
                     text: text("text"),
                     refund,
+                    cover,
                 })
         }
         Some("close") => Some(StepTaken::Close { note: None }),

@@ -13,7 +13,7 @@ use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::RefundStatus;
 use carepool_core::grievances::{GrievanceStatus, ResolutionKind};
 use carepool_service::audit::AuditFilter;
-use carepool_service::grievances::{GrievanceView, NewGrievance, StepTaken};
+use carepool_service::grievances::{CoverAsked, GrievanceView, NewGrievance, StepTaken};
 use carepool_service::users::NewUser;
 use carepool_service::{ManualClock, Registry, Scope, ServiceError};
 use chrono::{Datelike, Days};
@@ -368,6 +368,7 @@ pub async fn an_upheld_exempt_charge_is_refunded_once_and_recovered_from_the_fac
         kind,
         text: "The facility charged an exempt member".into(),
         refund: refund.map(Money::from_units),
+        cover: None,
     };
     let reopen = || StepTaken::Reopen {
         why: "New facts".into(),
@@ -756,6 +757,7 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
         kind: ResolutionKind::Upheld,
         text: "Refunded by the scheme's rule".into(),
         refund: None,
+        cover: None,
     };
     let resolved = filed_and_resolved(registry, complaint, resolve)
         .await
@@ -784,6 +786,7 @@ pub async fn a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once(h: Ha
         kind: ResolutionKind::NotUpheld,
         text: "The member was not exempt that day".into(),
         refund: None,
+        cover: None,
     };
     let found = filed_and_resolved(registry, complaint, not_upheld)
         .await
@@ -852,6 +855,7 @@ pub async fn an_upheld_appeal_reopens_its_claim_and_both_decisions_stay(h: Harne
         kind: ResolutionKind::Upheld,
         text: "The renewal receipt was found".into(),
         refund: None,
+        cover: None,
     };
     registry
         .take_grievance_step(&id, resolve, national)
@@ -926,6 +930,7 @@ pub async fn an_upheld_appeal_reopens_its_claim_and_both_decisions_stay(h: Harne
         kind: ResolutionKind::NotUpheld,
         text: "The drugs were on the claim".into(),
         refund: None,
+        cover: None,
     };
     registry
         .take_grievance_step(&second, not_upheld, national)
@@ -948,6 +953,7 @@ pub async fn an_upheld_appeal_reopens_its_claim_and_both_decisions_stay(h: Harne
         kind: ResolutionKind::PartlyUpheld,
         text: "Judge it again".into(),
         refund: None,
+        cover: None,
     };
     registry
         .take_grievance_step(&second, partly(), national)
@@ -1200,5 +1206,122 @@ pub async fn the_grievance_pages_file_and_settle_a_grievance_within_the_district
     assert_eq!(
         desk.post(&steps, &reopen).await.status,
         StatusCode::FORBIDDEN
+    );
+}
+
+/// A family refused at enrolment for a poverty score above the scheme's bound appeals: the
+/// survey was wrong. Upheld while the score still refuses, the appeal is refused with the rule
+/// and stays open; once the score is corrected, upheld, it enrols the member from the day asked,
+/// in the resolution's transaction.
+pub async fn an_upheld_eligibility_appeal_enrols_the_member_after_a_new_check(h: Harness) {
+    load_registry(&h).await;
+    let registry = &h.registry;
+    let national = &Scope::National;
+    let cover = json!({ "member_id": "M5", "start_date": "2025-04-01", "end_date": null, "package": "inpatient" });
+    let (status, refused) = h.call("POST", "/api/coverage", Some(cover)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.to_string().contains("poverty"), "{refused}");
+    h.user_token("gina", Role::GrievanceOfficer, &[], None)
+        .await;
+
+    let appeal = NewGrievance {
+        category: "enrolment_appeal".into(),
+        filer: "M5".into(),
+        description: "Our household survey was wrong".into(),
+        ..NewGrievance::default()
+    };
+    let unnamed = registry
+        .file_grievance(appeal.clone(), national)
+        .await
+        .unwrap_err();
+    assert!(
+        unnamed.to_string().contains("names the member"),
+        "{unnamed}"
+    );
+    let appeal = NewGrievance {
+        member: Some("M5".into()),
+        ..appeal
+    };
+    let id = registry.file_grievance(appeal, national).await.unwrap();
+    let id = id.grievance.id;
+    let assign = StepTaken::Assign {
+        owner: "gina".into(),
+        note: None,
+    };
+    registry
+        .take_grievance_step(&id, assign, national)
+        .await
+        .unwrap();
+    let upheld = |cover: Option<CoverAsked>| StepTaken::Resolve {
+        kind: ResolutionKind::Upheld,
+        text: "The survey was redone".into(),
+        refund: None,
+        cover,
+    };
+    let from = |day: &str| {
+        Some(CoverAsked {
+            from: day.parse().unwrap(),
+            package: Some("inpatient".into()),
+        })
+    };
+    let no_day = registry
+        .take_grievance_step(&id, upheld(None), national)
+        .await
+        .unwrap_err();
+    assert!(no_day.to_string().contains("say from when"), "{no_day}");
+    let still = registry
+        .take_grievance_step(&id, upheld(from("2025-04-01")), national)
+        .await
+        .unwrap_err();
+    assert!(still.to_string().contains("poverty"), "{still}");
+    assert_eq!(
+        registry
+            .grievance(&id, national)
+            .await
+            .unwrap()
+            .grievance
+            .status,
+        GrievanceStatus::Open
+    );
+
+    // The survey corrected, the appeal upheld enrols M5 from the day asked.
+    let family = json!({ "id": "F3", "scheme": "pip", "location_code": "V2", "poverty_score": "30", "household_id": "HH3" });
+    let (status, body) = h.call("PUT", "/api/families/F3", Some(family)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    registry
+        .take_grievance_step(&id, upheld(from("2025-04-01")), national)
+        .await
+        .unwrap();
+    let (status, enrolled) = h.call("GET", "/api/coverage/M5/2025-04-01", None).await;
+    assert_eq!(status, StatusCode::OK, "{enrolled}");
+    assert_eq!(enrolled["package"], "inpatient");
+    let trail = registry
+        .audit_trail(&AuditFilter {
+            table: Some("coverage".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        trail.iter().any(|r| r.action == "enrol_on_appeal"),
+        "{:?}",
+        trail.iter().map(|r| &r.action).collect::<Vec<_>>()
+    );
+
+    // Another kind of grievance enrols no one.
+    let other = NewGrievance {
+        category: "other".into(),
+        filer: "M5".into(),
+        member: Some("M5".into()),
+        description: "x".into(),
+        ..NewGrievance::default()
+    };
+    let refused = filed_and_resolved(registry, other, upheld(from("2025-05-01")))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("only an appeal against an eligibility refusal")
     );
 }
