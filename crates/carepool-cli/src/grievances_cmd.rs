@@ -6,7 +6,7 @@ use anyhow::Result;
 use carepool_actuarial::indicators::grievances::Timeliness;
 use carepool_core::Money;
 use carepool_core::grievances::{
-    Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind, reopens_claim,
+    Channel, FiledBy, GrievanceStatus, Priority, ResolutionKind, enrols, reopens_claim,
 };
 use carepool_io::grievances_file::import_grievances;
 use carepool_service::grievances::{
@@ -287,6 +287,10 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
         GrievancesCommand::Reopen { id, why } => (id, StepTaken::Reopen { why }),
     };
     let resolving = matches!(taken, StepTaken::Resolve { .. });
+    let enrolled_from = match &taken {
+        StepTaken::Resolve { cover, .. } => cover.as_ref().map(|c| c.from),
+        _ => None,
+    };
     let view = registry.take_grievance_step(&id, taken, scope).await?;
     let g = &view.grievance;
     let owner = g.owner.as_deref().unwrap_or("nobody");
@@ -309,6 +313,11 @@ pub async fn run(command: GrievancesCommand, registry: &Registry) -> Result<()> 
             refund.status,
             refund.provider_id
         );
+    }
+    if let (Some(member), Some(kind), Some(from)) = (&g.member_id, g.resolution_kind, enrolled_from)
+        && enrols(&g.category, kind)
+    {
+        outln!("member {member} enrolled from {from}, after the eligibility check");
     }
     if let (Some(claim), Some(kind)) = (&g.claim_id, g.resolution_kind)
         && reopens_claim(&g.category, kind)

@@ -26,7 +26,7 @@ use carepool_schema::grievance_tables::{
     GRIEVANCE_STEPS, GRIEVANCES, GrievanceRow, GrievanceStepRow, grievance_steps, grievances,
 };
 use carepool_schema::json::row_to_json;
-use carepool_schema::tables::{COVERAGE, families, members, providers};
+use carepool_schema::tables::{COVERAGE, coverage, families, members, providers};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -625,22 +625,16 @@ impl Registry {
                 };
                 let Some(cover) = cover else {
                     return Err(invalid(
-                        "cover",
+                        "cover_from",
                         "an appeal against an eligibility refusal upheld enrols the member: say \
                          from when (and the package, else the scheme's first)",
                     ));
                 };
-                let coverage = Coverage {
-                    member_id: member.clone(),
-                    start_date: cover.from,
-                    end_date: None,
-                    package: cover.package.clone(),
-                };
-                Some(self.checked_single(&coverage).await?)
+                Some(self.enrolment_on_appeal(member, cover, scope).await?)
             }
             StepTaken::Resolve { cover: Some(_), .. } => {
                 return Err(invalid(
-                    "cover",
+                    "cover_from",
                     "only an appeal against an eligibility refusal, upheld, enrols a member",
                 ));
             }
@@ -735,7 +729,7 @@ impl Registry {
                 if let Some(reopening) = &reopening {
                     let resolution = note.as_deref().unwrap_or_default();
                     let (writes, change) = reopening.writes(&mut read, id, resolution)?;
-                    claim_writes = writes;
+                    claim_writes.extend(writes);
                     changes.push(change);
                 }
                 let audit = self.audit(changes).map_err(StoreError::internal)?;
@@ -818,6 +812,55 @@ impl Registry {
             refund_payment: None,
             deduction_payment: None,
         }))
+    }
+
+    /// The cover row an upheld appeal against an eligibility refusal writes for `member`, after
+    /// the checks an enrolment gets: the member's family within `scope`, no cover of theirs
+    /// from that day already, and the eligibility rules in force then. Its problems are named
+    /// by the appeal's fields (`cover_from`, `package`).
+    async fn enrolment_on_appeal(
+        &self,
+        member: &str,
+        cover: &CoverAsked,
+        scope: &Scope,
+    ) -> Result<carepool_schema::Row, ServiceError> {
+        let family = match self.record_if_any::<Member>(members::ID, member).await? {
+            Some(found) => self.visible_family(&found.family_id, scope).await?,
+            None => None,
+        };
+        if family.is_none() {
+            return Err(unknown("member", "member", member));
+        }
+        let covers: Vec<Coverage> = self
+            .typed_where_in(coverage::MEMBER_ID, &[member.to_string()])
+            .await?;
+        if covers.iter().any(|c| c.start_date == cover.from) {
+            return Err(invalid(
+                "cover_from",
+                format!("member {member} already has a cover from {}", cover.from),
+            ));
+        }
+        let coverage = Coverage {
+            member_id: member.to_string(),
+            start_date: cover.from,
+            end_date: None,
+            package: cover.package.clone().filter(|p| !p.trim().is_empty()),
+        };
+        let by_field = |problem: RowProblem| RowProblem {
+            column: Some(match problem.column.as_deref() {
+                Some("package") => "package".to_string(),
+                _ => "cover_from".to_string(),
+            }),
+            ..problem
+        };
+        self.checked_single(&coverage)
+            .await
+            .map_err(|refused| match refused {
+                ServiceError::Invalid(problems) => {
+                    ServiceError::Invalid(problems.into_iter().map(by_field).collect())
+                }
+                other => other,
+            })
     }
 
     /// The categories the schemes hear today (each one's version in force), each code once, in

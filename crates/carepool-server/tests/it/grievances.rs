@@ -1295,6 +1295,24 @@ pub async fn an_upheld_eligibility_appeal_enrols_the_member_after_a_new_check(h:
     let (status, enrolled) = h.call("GET", "/api/coverage/M5/2025-04-01", None).await;
     assert_eq!(status, StatusCode::OK, "{enrolled}");
     assert_eq!(enrolled["package"], "inpatient");
+    // Reopened and upheld again from the same day: the cover is there already, said as such.
+    let why = StepTaken::Reopen {
+        why: "Asked again".into(),
+    };
+    registry
+        .take_grievance_step(&id, why, national)
+        .await
+        .unwrap();
+    let again = registry
+        .take_grievance_step(&id, upheld(from("2025-04-01")), national)
+        .await
+        .unwrap_err();
+    assert!(
+        again
+            .to_string()
+            .contains("already has a cover from 2025-04-01"),
+        "{again}"
+    );
     let trail = registry
         .audit_trail(&AuditFilter {
             table: Some("coverage".into()),
@@ -1302,10 +1320,14 @@ pub async fn an_upheld_eligibility_appeal_enrols_the_member_after_a_new_check(h:
         })
         .await
         .unwrap();
-    assert!(
-        trail.iter().any(|r| r.action == "enrol_on_appeal"),
-        "{:?}",
-        trail.iter().map(|r| &r.action).collect::<Vec<_>>()
+    let enrolled_by: Vec<(&str, Option<&str>)> = (trail.iter())
+        .filter(|r| r.action == "enrol_on_appeal")
+        .map(|r| (r.action.as_str(), r.record_key.as_deref()))
+        .collect();
+    assert_eq!(
+        enrolled_by,
+        [("enrol_on_appeal", Some("M5/2025-04-01"))],
+        "{trail:?}"
     );
 
     // Another kind of grievance enrols no one.
@@ -1322,6 +1344,7 @@ pub async fn an_upheld_eligibility_appeal_enrols_the_member_after_a_new_check(h:
     assert!(
         refused
             .to_string()
-            .contains("only an appeal against an eligibility refusal")
+            .contains("only an appeal against an eligibility refusal"),
+        "{refused}"
     );
 }
