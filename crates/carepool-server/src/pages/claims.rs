@@ -4,7 +4,7 @@
 //! read and reviewed through the API's own functions ([`submit_for`], [`claim_for`],
 //! [`review_for`]): the same scope, the same facility rule, the same audit.
 
-use super::forms::{Field, Input, Problems, Sent, typed_number};
+use super::forms::{Field, Input, Problems, Sent, code, date_filter, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use super::{CLAIM_LIST, NEW_CLAIM, see_other, segment};
@@ -47,23 +47,6 @@ fn status_words(texts: &Texts, status: ClaimStatus) -> String {
     texts.text(&format!("claim-status-{}", status.as_str()))
 }
 
-/// A date the filters were given, or the problem with it.
-fn date_filter(
-    texts: &Texts,
-    sent: &Sent,
-    name: &str,
-    problems: &mut Problems,
-) -> Option<NaiveDate> {
-    let text = sent.get(name).map(|t| t.trim()).filter(|t| !t.is_empty())?;
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(date) => Some(date),
-        Err(_) => {
-            problems.add(name, texts.with("not-a-date", &[("text", text)]));
-            None
-        }
-    }
-}
-
 /// Claims in key order, filtered by status, facility, district and dates of care, a page at a
 /// time; a facility sees its own only.
 pub async fn list(
@@ -77,16 +60,7 @@ pub async fn list(
     let from = date_filter(texts, &sent, "from", &mut problems);
     let to = date_filter(texts, &sent, "to", &mut problems);
     let text = |name: &str| sent.get(name).map(|t| t.trim()).filter(|t| !t.is_empty());
-    let status = match text("status") {
-        Some(code) => match ClaimStatus::parse("status", code) {
-            Ok(status) => Some(status),
-            Err(broken) => {
-                problems.add_broken(texts, broken);
-                None
-            }
-        },
-        None => None,
-    };
+    let status = code(texts, &sent, "status", ClaimStatus::parse, &mut problems);
     let page: usize = text("page")
         .and_then(|p| p.parse().ok())
         .unwrap_or(1)

@@ -6,6 +6,7 @@ use super::language::Texts;
 use carepool_core::registry::FieldError;
 use carepool_core::words::Words;
 use carepool_service::RowProblem;
+use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// A problem in the reader's language: its words (`problem-ID`) where it has them and the
@@ -93,6 +94,48 @@ impl Problems {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A form's text, trimmed; none when empty.
+pub fn given(sent: &Sent, name: &str) -> Option<String> {
+    (sent.get(name).map(|t| t.trim()))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// A code the form gave in `name` (none when empty), read by the core's parser; its problem
+/// added when it is not one.
+pub fn code<T>(
+    texts: &Texts,
+    sent: &Sent,
+    name: &'static str,
+    parse: fn(&'static str, &str) -> Result<T, FieldError>,
+    problems: &mut Problems,
+) -> Option<T> {
+    match parse(name, &given(sent, name)?) {
+        Ok(value) => Some(value),
+        Err(broken) => {
+            problems.add_broken(texts, broken);
+            None
+        }
+    }
+}
+
+/// The date a form gave in `name` (none when empty), or its problem added.
+pub fn date_filter(
+    texts: &Texts,
+    sent: &Sent,
+    name: &str,
+    problems: &mut Problems,
+) -> Option<NaiveDate> {
+    let text = sent.get(name).map(|t| t.trim()).filter(|t| !t.is_empty())?;
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            problems.add(name, texts.with("not-a-date", &[("text", text)]));
+            None
         }
     }
 }

@@ -3,7 +3,7 @@
 //! grievances, a form for each step its status allows. Through the grievances service with the
 //! caller's districts and name, as the API: the same scope, the same flow, the same audit.
 
-use super::forms::{Field, Input, Problems, Sent, typed_number};
+use super::forms::{Field, Input, Problems, Sent, code, date_filter, given, typed_number};
 use super::language::Texts;
 use super::layout::Frame;
 use super::{GRIEVANCE_LIST, NEW_GRIEVANCE, see_other, segment};
@@ -71,30 +71,6 @@ async fn category_choices(
 
 fn status_words(texts: &Texts, status: GrievanceStatus) -> String {
     texts.text(&format!("grievance-status-{}", status.as_str()))
-}
-
-/// A form's text, trimmed; none when empty.
-fn given(sent: &Sent, name: &str) -> Option<String> {
-    (sent.get(name).map(|t| t.trim()))
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-}
-
-/// A code the form sent, read by the core's parser; its problem added when it is not one.
-fn code<T>(
-    texts: &Texts,
-    sent: &Sent,
-    name: &'static str,
-    parse: fn(&'static str, &str) -> Result<T, carepool_core::registry::FieldError>,
-    problems: &mut Problems,
-) -> Option<T> {
-    match parse(name, &given(sent, name)?) {
-        Ok(value) => Some(value),
-        Err(broken) => {
-            problems.add_broken(texts, broken);
-            None
-        }
-    }
 }
 
 /// The grievances of the user's districts, oldest filed first, filtered by status, category,
@@ -294,16 +270,7 @@ pub async fn file(
     let channel = code(texts, &sent, "channel", Channel::parse, &mut problems);
     let priority = code(texts, &sent, "priority", Priority::parse, &mut problems);
     let filed_by = code(texts, &sent, "filed_by", FiledBy::parse, &mut problems);
-    let filed_on = match given(&sent, "filed_on") {
-        Some(text) => match text.parse() {
-            Ok(day) => Some(day),
-            Err(_) => {
-                problems.add("filed_on", texts.with("not-a-date", &[("text", &text)]));
-                None
-            }
-        },
-        None => None,
-    };
+    let filed_on = date_filter(texts, &sent, "filed_on", &mut problems);
     if problems.is_empty() {
         let new = NewGrievance {
             scheme: given(&sent, "scheme"),
@@ -578,19 +545,11 @@ pub async fn step(
                 },
                 None => None,
             };
-            let cover = match given(&sent, "cover_from") {
-                Some(text) => match text.parse() {
-                    Ok(from) => Some(CoverAsked {
-                        from,
-                        package: given(&sent, "package"),
-                    }),
-                    Err(_) => {
-                        problems.add("cover_from", texts.with("not-a-date", &[("text", &text)]));
-                        None
-                    }
-                },
-                None => None,
-            };
+            let cover =
+                date_filter(texts, &sent, "cover_from", &mut problems).map(|from| CoverAsked {
+                    from,
+                    package: given(&sent, "package"),
+                });
             if kind.is_none() && problems.is_empty() {
                 problems.add("kind", texts.text("grievance-kind-needed"));
             }

@@ -154,7 +154,7 @@ fn refundable(refund: &Refund) -> Refundable<'_> {
 
 fn typed_refunds(rows: Vec<Row>) -> Result<Vec<Refund>, StoreError> {
     (rows.iter())
-        .map(|row| Refund::from_row(row).map_err(corrupt("refund")))
+        .map(|row| crate::typed::<Refund>(row).map_err(StoreError::internal))
         .collect()
 }
 
