@@ -163,7 +163,7 @@ impl Costing {
             let what = format!("population {}", cell.name);
             check_values(&what, &cell.population, "0 or more", |p| p >= 0.0)?;
             if cell.population.is_empty() {
-                return Err(AssumptionError::Missing("population").into());
+                return Err(AssumptionError::Missing("population".into()).into());
             }
         }
         for benefit in &self.benefits {

@@ -13,7 +13,7 @@ pub const MAX_RATE: f64 = 10.0;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AssumptionError {
     #[error("{0}: needs a value for the first year")]
-    Missing(&'static str),
+    Missing(String),
     #[error("{what}: {years} years; at most {MAX_YEARS}")]
     TooManyYears { what: &'static str, years: usize },
     #[error("{what}: {value} is out of range ({range})")]
@@ -32,7 +32,7 @@ pub(crate) fn in_year(values: &[f64], y: usize) -> f64 {
 /// Every list named has a value for the first year.
 pub(crate) fn require(lists: &[(&'static str, &[f64])]) -> Result<(), AssumptionError> {
     match lists.iter().find(|(_, values)| values.is_empty()) {
-        Some((name, _)) => Err(AssumptionError::Missing(name)),
+        Some((name, _)) => Err(AssumptionError::Missing(name.to_string())),
         None => Ok(()),
     }
 }

@@ -39,14 +39,17 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
     let report = carepool_io::projection_report::projection_report(&tests, currency);
     let written = args.report.write(&report, &tests)?;
     let (low, high) = tests.range;
+    let (family_low, family_high) = tests.range_per_family;
     let base = &tests.base;
     args.report.say(&format!(
-        "level premium {} per member ({} per family) over {} years; stress tests {} to {}; refund {}{}",
+        "level premium {} per member ({} per family) over {} years; stress tests {} to {} ({} to {} per family); refund {}{}",
         grouped(base.level_premium_per_member, 2),
         grouped(base.level_premium_per_family, 2),
         base.reserve.len(),
         grouped(low, 2),
         grouped(high, 2),
+        grouped(family_low, 2),
+        grouped(family_high, 2),
         grouped(base.refund, 0),
         amounts_in(currency)
     ));

@@ -150,6 +150,7 @@ fn csv_lines(path: &Path) -> Result<Vec<LineEntry>, FileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carepool_actuarial::projection::ProjectedLine;
 
     #[test]
     fn assumptions_given_as_text_are_read_as_the_file_is_with_their_lines_inline() {
@@ -180,10 +181,16 @@ mod tests {
         // Year 1, by hand: 365 days from the base date to the start, half a year more to the
         // middle of the first year; no mix change yet; the raised cardiac limit not yet in force.
         let to_middle = 365.0 / 365.25 + 0.5;
-        let growth = (1.051f64 * 1.015).powf(to_middle);
-        // Σ incidence × average cost of the base table, and one follow-up (800) per surgery.
-        let base_risk = 13.0 + 3.3 + 21.6 + 21.6 + 115.5 + 10.0 + 7.5 + 0.0012 * 800.0;
-        let risk = base_risk * growth;
+        // Mid-year to mid-year from the base date's year: 2026-27's 6% up to 1 October 2026,
+        // then 2027-28's 5.1%; cardiology at its own 8% throughout; the transport allowance
+        // fixed; every line's cases at the technology trend.
+        let inflation = 1.06f64.sqrt() * 1.051f64.powf(to_middle - 0.5);
+        let cardiology = 1.08f64.powf(to_middle);
+        let cases = 1.015f64.powf(to_middle);
+        // Σ incidence × average cost of the base table by how it grows, and one follow-up
+        // (800) per general surgery.
+        let inflating = 13.0 + 3.3 + 21.6 + 21.6 + 10.0 + 7.5 + 0.0012 * 800.0;
+        let risk = cases * (inflating * inflation + 115.5 * cardiology + 0.0026 * 1000.0);
         let year = &base.years[0];
         assert!(
             (year.risk_cost_per_member - risk).abs() < 1e-9,
@@ -192,32 +199,56 @@ mod tests {
         );
         let premium = risk / (1.0 - 0.16) + 0.02 * risk;
         assert!((year.premium_per_member - premium).abs() < 1e-9);
+        // The level premium: the contract years' premiums at their present value at 4%, cash
+        // in the middle of each year.
+        let members = [1.0, 1.15, 1.3];
+        let discounted = |y: usize| members[y] / 1.04f64.powf(y as f64 + 0.5);
+        let level = (0..3)
+            .map(|y| base.years[y].premium_per_member * discounted(y))
+            .sum::<f64>()
+            / (0..3).map(discounted).sum::<f64>();
+        assert!((base.level_premium_per_member - level).abs() < 1e-9);
         // The figures the docs quote.
         let shown = |value: f64| format!("{value:.2}");
-        assert_eq!(shown(year.risk_cost_per_member), "213.14");
-        assert_eq!(shown(year.premium_per_member), "258.01");
-        assert_eq!(shown(base.level_premium_per_member), "298.26");
-        assert_eq!(shown(base.level_premium_per_family), "1325.86");
-        assert_eq!(format!("{:.0}", base.refund), "15082577");
+        let carried = &base.carried_to_start.lines;
+        assert_eq!(shown(carried[0].average_cost), "6860.45");
+        assert_eq!(shown(carried[4].average_cost), "113394.03");
+        assert_eq!(shown(carried[7].average_cost), "1000.00");
+        assert_eq!(shown(year.risk_cost_per_member), "221.47");
+        assert_eq!(shown(year.premium_per_member), "268.09");
+        let premiums: Vec<String> = (base.years[..3].iter())
+            .map(|y| shown(y.premium_per_member))
+            .collect();
+        assert_eq!(premiums, ["268.09", "316.94", "345.37"]);
+        assert_eq!(shown(base.level_premium_per_member), "312.50");
+        assert_eq!(shown(base.level_premium_per_family), "1389.56");
+        assert_eq!(format!("{:.0}", base.refund), "12998631");
         assert_eq!(
             (shown(tests.range.0), shown(tests.range.1)),
-            ("247.65".into(), "489.76".into())
+            ("260.20".into(), "511.17".into())
         );
-        assert_eq!(tests.results.len(), 20);
-        // Year 5's mix, older and more urban: the factors the docs quote.
+        assert_eq!(
+            (
+                shown(tests.range_per_family.0),
+                shown(tests.range_per_family.1)
+            ),
+            ("1156.98".into(), "2272.97".into())
+        );
+        assert_eq!(tests.results.len(), 23);
+        // Year 5's mix, older and more urban: the factors the docs quote, by the scheme's age
+        // curve and by childbirth's.
         let assumptions = file.assumptions().unwrap();
         let mut at_base = assumptions.clone();
         at_base.mix = vec![assumptions.base_mix.clone()];
         let plain = at_base.project().unwrap();
-        let (shifted, unshifted) = (&base.years[4].lines[0], &plain.years[4].lines[0]);
-        assert_eq!(
-            format!("{:.4}", shifted.incidence / unshifted.incidence),
-            "1.0414"
-        );
-        assert_eq!(
-            format!("{:.4}", shifted.average_cost / unshifted.average_cost),
-            "1.0224"
-        );
+        let moved = |line: usize, of: fn(&ProjectedLine) -> f64| {
+            let (shifted, unshifted) = (&base.years[4].lines[line], &plain.years[4].lines[line]);
+            format!("{:.4}", of(shifted) / of(unshifted))
+        };
+        assert_eq!(moved(0, |l| l.incidence), "1.0414");
+        assert_eq!(moved(0, |l| l.average_cost), "1.0224");
+        assert_eq!(moved(5, |l| l.incidence), "1.0197");
+        assert_eq!(moved(7, |l| l.average_cost), "1.0000");
     }
 
     #[test]

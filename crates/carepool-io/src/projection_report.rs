@@ -19,6 +19,8 @@ fn number(value: f64, decimals: u8) -> Cell {
 pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report {
     let projection = &tests.base;
     let (low, high) = tests.range;
+    let (family_low, family_high) = tests.range_per_family;
+    let carried = &projection.carried_to_start;
     let years = &projection.years;
     let mut stress: Vec<_> = tests.results.iter().collect();
     // A tornado: the largest changes on top.
@@ -37,16 +39,30 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
                 Cell::Amount(projection.level_premium_per_family),
             ),
             (
+                "lowest per family under the stress tests".into(),
+                Cell::Amount(family_low),
+            ),
+            (
+                "highest per family under the stress tests".into(),
+                Cell::Amount(family_high),
+            ),
+            (
                 "reserve refunded at the end".into(),
                 Cell::Amount(projection.refund),
             ),
             ("reserve retained".into(), Cell::Amount(projection.retained)),
         ],
         currency: currency.map(str::to_string),
-        facts: vec![(
-            "contract years".into(),
-            projection.reserve.len().to_string(),
-        )],
+        facts: vec![
+            (
+                "contract years".into(),
+                projection.reserve.len().to_string(),
+            ),
+            (
+                "years from the base date to the start".into(),
+                format!("{:.2}", carried.years),
+            ),
+        ],
         warning_label: WARNING.into(),
         warnings: Vec::new(),
         notes: vec![
@@ -55,8 +71,12 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
                 "Each base-table line is projected year by year, incidence and average cost apart, each year centred on its middle; the premium is risk cost / (1 - expense share) + contingency x risk cost.",
             ),
             note(
+                "projection-carried",
+                "The base table is carried from its date to the start of the projection by the rates of the years between, each rate acting on the time its year overlaps (as the assumptions' timing convention says); a line's own rates replace the scheme's, and a fixed amount does not inflate.",
+            ),
+            note(
                 "projection-level",
-                "The level premium averages the contract years' premiums with the members (families) expected each year as weights; the reserve it builds is rolled forward with the investment return (cash flows mid-year).",
+                "The level premium is the one whose present value over the contract, at the investment return, equals the present value of the annual premiums, each year's cash flowing in its middle with the members (families) expected that year; without a return it is their average weighted by members (families). The reserve it builds earns the same return.",
             ),
             note(
                 "projection-range",
@@ -89,6 +109,22 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
                             Cell::Share(y.expense_share),
                             number(y.premium_per_member, 2),
                             number(y.premium_per_family, 2),
+                        ]
+                    })
+                    .collect(),
+            ),
+            ReportTable::new(
+                "carried",
+                "Base table carried to the start of the projection",
+                &["line", "incidence per 1,000", "average cost"],
+                carried
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        vec![
+                            Cell::Text(l.name.clone()),
+                            number(l.incidence * 1000.0, 4),
+                            number(l.average_cost, 2),
                         ]
                     })
                     .collect(),

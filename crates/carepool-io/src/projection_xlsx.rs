@@ -1,7 +1,7 @@
 //! The projection's assumptions from a workbook an actuary filled in: a sheet `assumptions` of
 //! `key` and `value` rows (the assumptions file's keys, dotted: `projection.start`), and a sheet
-//! per table (`lines`, `cells`, `relativities`, `benefit_changes`, `new_benefits`, `stress`) with
-//! the file's field names as headers. It is read into the same assumptions as the TOML file and
+//! per table (`lines`, `cells`, `relativities`, `line_assumptions`, `benefit_changes`,
+//! `new_benefits`, `stress`) with the file's field names as headers. It is read into the same assumptions as the TOML file and
 //! checked by the same rules. See docs/PROJECTION.md.
 
 use crate::projection_file::ProjectionFileError;
@@ -10,15 +10,24 @@ use carepool_service::projection::ProjectionFile;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// Keys that take one value per year: a list (`0.051, 0.049`) or a single number.
-const PER_YEAR: [&str; 7] = [
+/// Keys of the sheet `assumptions` that take one value per year: a list (`0.051, 0.049`) or a
+/// single number.
+const PER_YEAR: [&str; 6] = [
     "trends.medical_inflation",
     "trends.technology",
     "trends.utilisation",
     "population.members",
     "population.family_size",
     "loadings.expenses",
-    "members",
+];
+
+/// Columns of table sheets that take one value per year.
+const PER_YEAR_COLUMNS: [(&str, &str); 5] = [
+    ("cells", "members"),
+    ("stress", "members"),
+    ("line_assumptions", "medical_inflation"),
+    ("line_assumptions", "technology"),
+    ("line_assumptions", "utilisation"),
 ];
 
 /// Table sheets and where they go in the assumptions.
@@ -39,9 +48,8 @@ fn number(value: f64) -> Value {
     }
 }
 
-/// A cell as the assumptions take it; none when empty.
-fn cell_value(key: &str, cell: &Data) -> Result<Option<Value>, String> {
-    let per_year = PER_YEAR.contains(&key);
+/// A cell as the assumptions take it (a list when `per_year`); none when empty.
+fn cell_value(key: &str, cell: &Data, per_year: bool) -> Result<Option<Value>, String> {
     let value = match cell {
         Data::Empty => return Ok(None),
         Data::Float(f) => number(*f),
@@ -74,19 +82,24 @@ fn cell_value(key: &str, cell: &Data) -> Result<Option<Value>, String> {
     }))
 }
 
-/// Puts `value` at a dotted `key` in `root`.
-fn insert(root: &mut Map<String, Value>, key: &str, value: Value) {
-    let mut parts: Vec<&str> = key.split('.').collect();
-    let last = parts.pop().expect("a key");
+/// Puts `value` at the path `parts` in `root`, making the tables on the way.
+fn insert_at(root: &mut Map<String, Value>, parts: &[&str], value: Value) -> Result<(), String> {
+    let (last, tables) = parts.split_last().expect("a key");
     let mut map = root;
-    for part in parts {
+    for part in tables {
         map = map
-            .entry(part)
+            .entry(*part)
             .or_insert_with(|| Value::Object(Map::new()))
             .as_object_mut()
-            .expect("a table");
+            .ok_or_else(|| format!("{}: {part} is a value, not a table", parts.join(".")))?;
     }
     map.insert(last.to_string(), value);
+    Ok(())
+}
+
+/// Puts `value` at a dotted `key` in `root`.
+fn insert(root: &mut Map<String, Value>, key: &str, value: Value) -> Result<(), String> {
+    insert_at(root, &key.split('.').collect::<Vec<_>>(), value)
 }
 
 pub fn read_projection_workbook(path: &Path) -> Result<ProjectionFile, ProjectionFileError> {
@@ -109,30 +122,52 @@ pub fn read_projection_workbook(path: &Path) -> Result<ProjectionFile, Projectio
             continue;
         }
         let value = row.get(1).unwrap_or(&Data::Empty);
-        match cell_value(key.trim(), value) {
-            Ok(Some(value)) => insert(&mut root, key.trim(), value),
-            Ok(None) => {}
-            Err(message) => {
-                return Err(invalid(format!(
-                    "sheet assumptions, row {}: {message}",
-                    r + 1
-                )));
-            }
+        let key = key.trim();
+        let at_row =
+            |message: String| invalid(format!("sheet assumptions, row {}: {message}", r + 1));
+        if let Some(value) = cell_value(key, value, PER_YEAR.contains(&key)).map_err(at_row)? {
+            insert(&mut root, key, value).map_err(at_row)?;
         }
     }
     for (name, key) in TABLES {
         if let Some(range) = sheet(&mut workbook, name) {
             let rows = table_rows(name, &range).map_err(invalid)?;
-            insert(&mut root, key, Value::Array(rows));
+            insert(&mut root, key, Value::Array(rows)).map_err(invalid)?;
         }
     }
+    // A line's own assumptions, by its name (which may hold any character).
+    if let Some(range) = sheet(&mut workbook, "line_assumptions") {
+        for (r, mut row) in table_rows("line_assumptions", &range)
+            .map_err(invalid)?
+            .into_iter()
+            .enumerate()
+        {
+            let at_row = |message: String| {
+                invalid(format!("sheet line_assumptions, row {}: {message}", r + 2))
+            };
+            let fields = row.as_object_mut().expect("a row is an object");
+            let Some(Value::String(line)) = fields.remove("line") else {
+                return Err(at_row("needs the line's name (column line)".into()));
+            };
+            for (field, value) in std::mem::take(fields) {
+                insert_at(&mut root, &["line_assumptions", &line, &field], value)
+                    .map_err(at_row)?;
+            }
+        }
+    }
+    // Relativities by factor and level; with a line, that line's own.
     if let Some(range) = sheet(&mut workbook, "relativities") {
         for row in table_rows("relativities", &range).map_err(invalid)? {
             let text = |field: &str| row[field].as_str().unwrap_or_default().to_string();
-            let key = format!("relativities.{}.{}", text("factor"), text("level"));
+            let (factor, level) = (text("factor"), text("level"));
             let relativity =
                 serde_json::json!({ "incidence": row["incidence"], "cost": row["cost"] });
-            insert(&mut root, &key, relativity);
+            let line = text("line");
+            let path: Vec<&str> = match line.is_empty() {
+                true => vec!["relativities", &factor, &level],
+                false => vec!["line_assumptions", &line, "relativities", &factor, &level],
+            };
+            insert_at(&mut root, &path, relativity).map_err(invalid)?;
         }
     }
     serde_path_to_error::deserialize(Value::Object(root)).map_err(|e| {
@@ -165,7 +200,8 @@ fn table_rows(name: &str, range: &calamine::Range<Data>) -> Result<Vec<Value>, S
             if column.is_empty() {
                 continue;
             }
-            match cell_value(column, cell) {
+            let per_year = PER_YEAR_COLUMNS.contains(&(name, column.as_str()));
+            match cell_value(column, cell, per_year) {
                 Ok(Some(value)) => {
                     object.insert(column.clone(), value);
                 }
@@ -211,12 +247,17 @@ mod tests {
         let sheet = workbook.add_worksheet().set_name("assumptions").unwrap();
         let date_format = Format::new().set_num_format("yyyy-mm-dd");
         write_row(sheet, 0, &["key", "value"]);
-        let rows: [(&str, &str); 14] = [
+        let rows: [(&str, &str); 16] = [
             ("base.date", "date:2026-04-01"),
             ("projection.start", "date:2027-04-01"),
             ("projection.years", "5"),
             ("projection.contract_years", "3"),
-            ("trends.medical_inflation", "0.051, 0.049, 0.085, 0.075"),
+            ("trends.from", "date:2026-04-01"),
+            ("trends.timing", "mid_year"),
+            (
+                "trends.medical_inflation",
+                "0.06, 0.051, 0.049, 0.085, 0.075",
+            ),
             ("trends.technology", "0.015"),
             ("trends.utilisation", "0"),
             (
@@ -238,7 +279,7 @@ mod tests {
                 sheet
                     .write_datetime_with_format(row, 1, &date, &date_format)
                     .unwrap();
-            } else if value.contains(',') {
+            } else if value.contains(',') || value.contains('_') {
                 sheet.write_string(row, 1, *value).unwrap();
             } else if !value.is_empty() {
                 sheet
@@ -258,8 +299,17 @@ mod tests {
                 &["surgical cardiology", "1.1", "105000"],
                 &["maternity obstetrics", "2.0", "5000"],
                 &["maternity obstetrics_surgical", "0.6", "12500"],
+                &["maternity transport", "2.6", "1000"],
             ],
         );
+        let lines = workbook
+            .add_worksheet()
+            .set_name("line_assumptions")
+            .unwrap();
+        write_row(lines, 0, &["line", "medical_inflation", "fixed_cost"]);
+        write_row(lines, 1, &["surgical cardiology", "0.08"]);
+        write_row(lines, 2, &["maternity transport"]);
+        lines.write_boolean(2, 2, true).unwrap();
         table(
             &mut workbook,
             "cells",
@@ -277,12 +327,21 @@ mod tests {
             &mut workbook,
             "relativities",
             &[
-                &["factor", "level", "incidence", "cost"],
+                &["factor", "level", "incidence", "cost", "line"],
                 &["age", "0-14", "0.9", "0.75"],
                 &["age", "15-44", "1", "1"],
                 &["age", "45+", "2", "1.2"],
                 &["area", "rural", "1", "1"],
                 &["area", "urban", "1.3", "1.1"],
+                &["age", "0-14", "0", "1", "maternity obstetrics"],
+                &["age", "15-44", "1", "1", "maternity obstetrics"],
+                &["age", "45+", "0.1", "1.3", "maternity obstetrics"],
+                &["age", "0-14", "0", "1", "maternity obstetrics_surgical"],
+                &["age", "15-44", "1", "1", "maternity obstetrics_surgical"],
+                &["age", "45+", "0.15", "1.3", "maternity obstetrics_surgical"],
+                &["age", "0-14", "0", "1", "maternity transport"],
+                &["age", "15-44", "1", "1", "maternity transport"],
+                &["age", "45+", "0.1", "1", "maternity transport"],
             ],
         );
         table(
@@ -311,9 +370,10 @@ mod tests {
             &mut workbook,
             "stress",
             &[
-                &["name", "medical_inflation", "utilisation"],
+                &["name", "medical_inflation", "utilisation", "members"],
                 &["medical inflation +2 points", "0.02", ""],
                 &["utilisation +10% a year", "", "0.10"],
+                &["enrolment stalls at 1 million", "", "", "1000000"],
             ],
         );
         workbook.save(&path).unwrap();

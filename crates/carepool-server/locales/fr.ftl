@@ -769,6 +769,10 @@ report-level-premium-per-member = prime nivelée par membre
 report-lowest-under-the-stress-tests = minimum selon les tests de résistance
 report-highest-under-the-stress-tests = maximum selon les tests de résistance
 report-level-premium-per-family = prime nivelée par famille
+report-lowest-per-family-under-the-stress-tests = minimum par famille selon les tests de résistance
+report-highest-per-family-under-the-stress-tests = maximum par famille selon les tests de résistance
+report-years-from-the-base-date-to-the-start = années de la date de base au début
+report-base-table-carried-to-the-start-of-the-projection = Table de base portée au début de la projection
 report-reserve-refunded-at-the-end = réserve restituée à la fin
 report-reserve-retained = réserve conservée
 report-contract-years = années du contrat
@@ -858,7 +862,8 @@ note-glm-not-fitted = Le GLM { $model ->
     } n'a pas pu être ajusté : { $error }.
 note-glm-base-level = { $factor } : niveau de base { $base } (relativité 1)
 note-projection-lines = Chaque ligne de la table de base est projetée année par année, fréquence et coût moyen à part, chaque année centrée sur son milieu ; la prime est coût du risque / (1 - part des frais) + marge de sécurité x coût du risque.
-note-projection-level = La prime nivelée est la moyenne des primes des années du contrat, pondérée par les membres (familles) attendus chaque année ; la réserve qu'elle constitue est capitalisée au rendement des placements (flux en milieu d'année).
+note-projection-carried = La table de base est portée de sa date au début de la projection par les taux des années intermédiaires, chaque taux agissant sur la part de son année comprise dans l'intervalle (selon la convention de calendrier des hypothèses) ; les taux propres d'une ligne remplacent ceux du régime, et un montant fixe n'est pas indexé.
+note-projection-level = La prime nivelée est celle dont la valeur actuelle sur le contrat, au rendement des placements, égale la valeur actuelle des primes annuelles, les flux de chaque année tombant en son milieu avec les membres (familles) attendus cette année-là ; sans rendement, c'est leur moyenne pondérée par les membres (familles). La réserve qu'elle constitue rapporte ce même rendement.
 note-projection-range = Une prime n'est jamais la réponse à elle seule : les tests de résistance en donnent la fourchette.
 note-costing-cost = Coût = personnes couvertes x coût par personne couverte de chaque prestation (sa moyenne de la première année, modifiée par la composition de la population et par les prix médicaux : inflation générale et surcroît d'inflation médicale).
 note-costing-gap = Le déficit de financement est le coût moins les recettes indiquées.

@@ -17,7 +17,7 @@ struct ProjectionFileSchema;
 
 json_schema!(ProjectionFileSchema, "ProjectionAssumptions", {
     "type": "object",
-    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: currency (optional), base, projection, trends, population, relativities, benefit_changes, new_benefits, loadings, stress.",
+    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: currency (optional), base, projection, trends, population, relativities, line_assumptions, benefit_changes, new_benefits, loadings, stress.",
     "required": ["base", "projection", "population"]
 });
 
@@ -28,10 +28,19 @@ json_schema!(StressTestsSchema, "StressTests", {
     "type": "object",
     "properties": {
         "base": { "type": "object", "properties": {
+            "carried_to_start": { "type": "object", "description": "The base table carried from its date to the first day of the projection by its trends.", "properties": {
+                "years": { "type": "number" },
+                "lines": { "type": "array", "items": { "type": "object", "properties": {
+                    "name": { "type": "string" }, "incidence": { "type": "number" }, "average_cost": { "$ref": "#/components/schemas/Amount" }
+                } } }
+            } },
             "years": { "type": "array", "items": { "type": "object", "properties": {
                 "year": { "type": "integer" }, "risk_cost_per_member": { "$ref": "#/components/schemas/Amount" }, "risk_cost_per_family": { "$ref": "#/components/schemas/Amount" },
                 "expense_share": { "type": "number" }, "premium_per_member": { "$ref": "#/components/schemas/Amount" }, "premium_per_family": { "$ref": "#/components/schemas/Amount" },
-                "members": { "type": "number" }, "families": { "type": "number" }
+                "members": { "type": "number" }, "families": { "type": "number" },
+                "lines": { "type": "array", "items": { "type": "object", "properties": {
+                    "name": { "type": "string" }, "incidence": { "type": "number" }, "average_cost": { "$ref": "#/components/schemas/Amount" }, "risk_cost": { "$ref": "#/components/schemas/Amount" }
+                } } }
             } } },
             "level_premium_per_member": { "$ref": "#/components/schemas/Amount" }, "level_premium_per_family": { "$ref": "#/components/schemas/Amount" },
             "reserve": { "type": "array", "items": { "type": "object", "properties": {
@@ -44,7 +53,8 @@ json_schema!(StressTestsSchema, "StressTests", {
             "scenario": { "type": "string" }, "level_premium_per_member": { "$ref": "#/components/schemas/Amount" }, "level_premium_per_family": { "$ref": "#/components/schemas/Amount" },
             "change": { "$ref": "#/components/schemas/Amount" }, "change_share": { "type": "number" }, "family_change": { "$ref": "#/components/schemas/Amount" }, "family_change_share": { "type": "number" }
         } } },
-        "range": { "type": "array", "items": { "$ref": "#/components/schemas/Amount" }, "minItems": 2, "maxItems": 2, "description": "The lowest and highest level premium per member." }
+        "range": { "type": "array", "items": { "$ref": "#/components/schemas/Amount" }, "minItems": 2, "maxItems": 2, "description": "The lowest and highest level premium per member." },
+        "range_per_family": { "type": "array", "items": { "$ref": "#/components/schemas/Amount" }, "minItems": 2, "maxItems": 2, "description": "The lowest and highest level premium per family." }
     }
 });
 

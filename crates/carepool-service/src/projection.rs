@@ -3,8 +3,8 @@
 //! docs/PROJECTION.md documents every field.
 
 use carepool_actuarial::projection::{
-    Assumptions, BaseLine, BenefitChange, Incidence, MixCell, NewBenefit, interpolated_mix,
-    mix_from_members,
+    Assumptions, BaseLine, BenefitChange, Incidence, LineAssumptions, MixCell, NewBenefit,
+    RateYears, Timing, interpolated_mix, mix_from_members,
 };
 use carepool_actuarial::stress::{Flex, Scenario, StressError, StressTests, stress_test};
 use carepool_actuarial::{NotFinite, check_finite};
@@ -26,6 +26,9 @@ pub struct ProjectionFile {
     pub population: Population,
     #[serde(default)]
     pub relativities: Relativities,
+    /// By line name: what a line of the base table assumes apart from the scheme.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub line_assumptions: BTreeMap<String, LineAssumptionsEntry>,
     #[serde(default)]
     pub benefit_changes: Vec<BenefitChangeEntry>,
     #[serde(default)]
@@ -56,6 +59,24 @@ pub struct LineEntry {
     pub average_cost: f64,
 }
 
+/// What one line of the base table assumes apart from the scheme, whether the line is given
+/// inline or read from a table file: each value given replaces the scheme's for that line.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineAssumptionsEntry {
+    /// Rates per year, as the scheme's [`Trends`] (same years, same timing).
+    pub medical_inflation: Option<Vec<f64>>,
+    pub technology: Option<Vec<f64>>,
+    pub utilisation: Option<Vec<f64>>,
+    /// The average cost is a nominal amount per claim fixed by decree: it does not inflate and
+    /// is the same for every cell of the population.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed_cost: bool,
+    /// The line's own relativities tables, each in place of the scheme's for its factor.
+    #[serde(default)]
+    pub relativities: LineRelativities,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
@@ -66,16 +87,35 @@ pub struct Period {
     pub contract_years: Option<usize>,
 }
 
-/// Rates per projection year; a list shorter than the projection repeats its last value.
+/// Rates per year from the year starting on `from` (the projection's start unless given); a
+/// list shorter than the projection repeats its last value, and its first value also acts
+/// before its year.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Trends {
+    /// The first day of the year the first rate is for: a date before the projection's start
+    /// gives the gap years from the base date their own rates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub timing: TimingEntry,
     #[serde(default)]
     pub medical_inflation: Vec<f64>,
     #[serde(default)]
     pub technology: Vec<f64>,
     #[serde(default)]
     pub utilisation: Vec<f64>,
+}
+
+/// How each yearly rate acts on its year: docs/PROJECTION.md, "Timing".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimingEntry {
+    /// From the middle of the year before to the middle of its own year.
+    #[default]
+    MidYear,
+    /// From the first day of its year to the last.
+    WithinYear,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -115,6 +155,21 @@ pub struct Relativities {
     pub sex: BTreeMap<String, Relativity>,
     #[serde(default)]
     pub area: BTreeMap<String, Relativity>,
+}
+
+/// A line's own relativities by factor; a factor left out takes the scheme's table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineRelativities {
+    pub age: Option<BTreeMap<String, Relativity>>,
+    pub sex: Option<BTreeMap<String, Relativity>>,
+    pub area: Option<BTreeMap<String, Relativity>>,
+}
+
+impl LineRelativities {
+    fn is_empty(&self) -> bool {
+        self.age.is_none() && self.sex.is_none() && self.area.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
@@ -176,6 +231,7 @@ pub struct StressEntry {
     pub technology: Option<f64>,
     pub utilisation: Option<f64>,
     pub expenses: Option<f64>,
+    pub investment_return: Option<f64>,
     /// Factors.
     pub family_size: Option<f64>,
     pub limits_incidence: Option<f64>,
@@ -183,6 +239,8 @@ pub struct StressEntry {
     /// Every cell at its target share from the first year.
     #[serde(default)]
     pub target_mix: bool,
+    /// The members expected each year, in place of the population's (a slower enrolment).
+    pub members: Option<Vec<f64>>,
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> FieldError {
@@ -203,12 +261,25 @@ impl ProjectionFile {
             .join(" ")
     }
 
-    fn relativity(&self, cell: &CellEntry) -> Result<(f64, f64), FieldError> {
+    /// A cell's relativities: the product of its levels' in the scheme's tables, or in a
+    /// line's own where it gives one for the factor.
+    fn relativity(
+        &self,
+        cell: &CellEntry,
+        line: Option<&LineRelativities>,
+    ) -> Result<(f64, f64), FieldError> {
+        let scheme = &self.relativities;
+        fn table<'a>(
+            own: Option<&'a Option<BTreeMap<String, Relativity>>>,
+            scheme: &'a BTreeMap<String, Relativity>,
+        ) -> &'a BTreeMap<String, Relativity> {
+            own.and_then(Option::as_ref).unwrap_or(scheme)
+        }
         let mut product = (1.0, 1.0);
         for (level, table) in [
-            (&cell.age, &self.relativities.age),
-            (&cell.sex, &self.relativities.sex),
-            (&cell.area, &self.relativities.area),
+            (&cell.age, table(line.map(|l| &l.age), &scheme.age)),
+            (&cell.sex, table(line.map(|l| &l.sex), &scheme.sex)),
+            (&cell.area, table(line.map(|l| &l.area), &scheme.area)),
         ] {
             if let Some(relativity) = level.as_ref().and_then(|l| table.get(l)) {
                 if relativity.incidence < 0.0 || relativity.cost <= 0.0 {
@@ -258,9 +329,33 @@ impl ProjectionFile {
         Ok((self.population.members.clone(), mix))
     }
 
+    /// The population's cells with their relativities, the scheme's or a line's own.
+    fn mix_cells(&self, line: Option<&LineRelativities>) -> Result<Vec<MixCell>, FieldError> {
+        self.population
+            .cells
+            .iter()
+            .map(|cell| {
+                let (incidence, cost) = self.relativity(cell, line)?;
+                Ok(MixCell {
+                    name: Self::cell_name(cell),
+                    incidence,
+                    cost,
+                })
+            })
+            .collect()
+    }
+
     fn base_lines(&self) -> Result<Vec<BaseLine>, FieldError> {
         if self.base.lines.is_empty() {
             return Err(invalid("base.lines", "the base table has no line"));
+        }
+        if let Some(unknown) = (self.line_assumptions.keys())
+            .find(|name| !self.base.lines.iter().any(|line| &line.name == *name))
+        {
+            return Err(invalid(
+                "line_assumptions",
+                format!("no line {unknown} in the base table"),
+            ));
         }
         self.base
             .lines
@@ -275,10 +370,25 @@ impl ProjectionFile {
                         ),
                     ));
                 }
+                let own = self.line_assumptions.get(&line.name);
+                let own = match own {
+                    None => LineAssumptions::default(),
+                    Some(own) => LineAssumptions {
+                        medical_inflation: own.medical_inflation.clone(),
+                        technology_trend: own.technology.clone(),
+                        utilisation_trend: own.utilisation.clone(),
+                        fixed_cost: own.fixed_cost,
+                        cells: match own.relativities.is_empty() {
+                            true => None,
+                            false => Some(self.mix_cells(Some(&own.relativities))?),
+                        },
+                    },
+                };
                 Ok(BaseLine {
                     name: line.name.clone(),
                     incidence: line.incidence_per_1000 / 1000.0,
                     average_cost: line.average_cost,
+                    own,
                 })
             })
             .collect()
@@ -295,19 +405,7 @@ impl ProjectionFile {
         carepool_actuarial::check_years("years", years)
             .map_err(|error| invalid("projection.years", error.to_string()))?;
         let (members, mix) = self.population()?;
-        let cells = self
-            .population
-            .cells
-            .iter()
-            .map(|cell| {
-                let (incidence, cost) = self.relativity(cell)?;
-                Ok(MixCell {
-                    name: Self::cell_name(cell),
-                    incidence,
-                    cost,
-                })
-            })
-            .collect::<Result<Vec<_>, FieldError>>()?;
+        let cells = self.mix_cells(None)?;
         let rates = |values: &Vec<f64>| match values.is_empty() {
             true => vec![0.0],
             false => values.clone(),
@@ -343,6 +441,13 @@ impl ProjectionFile {
         Ok(Assumptions {
             base: self.base_lines()?,
             base_to_start: years_between(self.base.date, start),
+            rate_years: RateYears {
+                first_year: years_between(self.base.date, self.trends.from.unwrap_or(start)),
+                timing: match self.trends.timing {
+                    TimingEntry::MidYear => Timing::MidYear,
+                    TimingEntry::WithinYear => Timing::WithinYear,
+                },
+            },
             years,
             contract_years: self.projection.contract_years.unwrap_or(years),
             medical_inflation: rates(&self.trends.medical_inflation),
@@ -385,7 +490,11 @@ impl ProjectionFile {
                 add(entry.technology, Flex::TechnologyTrend);
                 add(entry.utilisation, Flex::UtilisationTrend);
                 add(entry.expenses, Flex::Expenses);
+                add(entry.investment_return, Flex::InvestmentReturn);
                 add(entry.family_size, Flex::FamilySize);
+                if let Some(members) = &entry.members {
+                    flexes.push(Flex::Members(members.clone()));
+                }
                 if entry.limits_incidence.is_some() || entry.limits_cost.is_some() {
                     flexes.push(Flex::Limits {
                         incidence: entry.limits_incidence.unwrap_or(1.0),
@@ -520,6 +629,51 @@ mod tests {
         );
         let tests = f.run().unwrap();
         assert_eq!(tests.results.len(), 1);
+    }
+
+    #[test]
+    fn the_rates_years_and_timing_and_a_lines_own_assumptions_are_read_in_words() {
+        let mut json = minimal();
+        json["trends"] = serde_json::json!({
+            "from": "2026-01-01", "timing": "within_year", "medical_inflation": [0.1, 0.05]
+        });
+        json["population"]["cells"] = serde_json::json!([
+            { "age": "young", "base_share": 0.5 },
+            { "age": "old", "sex": "F", "base_share": 0.5 }
+        ]);
+        json["relativities"] = serde_json::json!({
+            "age": { "old": { "incidence": 2.0, "cost": 1.5 } },
+            "sex": { "F": { "incidence": 1.2, "cost": 1.0 } }
+        });
+        json["line_assumptions"] = serde_json::json!({ "surgery": {
+            "medical_inflation": [0.2], "fixed_cost": true,
+            "relativities": { "age": { "old": { "incidence": 3.0, "cost": 1.0 } } }
+        } });
+        json["stress"] = serde_json::json!([
+            { "name": "return", "investment_return": 0.01, "members": [50.0] }
+        ]);
+        let f = file(json.clone());
+        let a = f.assumptions().unwrap();
+        // 1 April 2026 to 1 January 2026: a quarter of a year before the base date.
+        assert!((a.rate_years.first_year + 90.0 / 365.25).abs() < 1e-12);
+        assert_eq!(a.rate_years.timing, Timing::WithinYear);
+        let own = &a.base[0].own;
+        assert_eq!(own.medical_inflation.as_deref(), Some(&[0.2][..]));
+        assert!(own.fixed_cost);
+        // The line's age table in place of the scheme's; the scheme's sex table still counts.
+        let cells = own.cells.as_ref().unwrap();
+        assert_eq!((cells[1].incidence, cells[1].cost), (3.0 * 1.2, 1.0));
+        assert_eq!((a.cells[1].incidence, a.cells[1].cost), (2.0 * 1.2, 1.5));
+        assert_eq!(
+            f.scenarios()[0].flexes,
+            [Flex::InvestmentReturn(0.01), Flex::Members(vec![50.0])]
+        );
+        json["line_assumptions"] = serde_json::json!({ "cardiology": { "fixed_cost": true } });
+        let error = file(json).assumptions().unwrap_err();
+        assert_eq!(
+            (error.field, error.message.as_str()),
+            ("line_assumptions", "no line cardiology in the base table")
+        );
     }
 
     #[test]

@@ -1327,7 +1327,7 @@ fn the_worked_projection_runs_from_the_command_line() {
         "projection.json",
     ]);
     assert!(
-        out.starts_with("level premium 298.26 per member (1,325.86 per family) over 3 years; stress tests 247.65 to 489.76"),
+        out.starts_with("level premium 312.50 per member (1,389.56 per family) over 3 years; stress tests 260.20 to 511.17 (1,156.98 to 2,272.97 per family)"),
         "{out}"
     );
     assert!(out.contains("; amounts in INR\n"), "{out}");
@@ -1335,7 +1335,7 @@ fn the_worked_projection_runs_from_the_command_line() {
         &std::fs::read_to_string(cli.dir.path().join("projection.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(json["results"].as_array().unwrap().len(), 20);
+    assert_eq!(json["results"].as_array().unwrap().len(), 23);
     assert_eq!(json["base"]["years"].as_array().unwrap().len(), 5);
     let written = cli.ok(&["project", "--assumptions", &assumptions, "--out", "p.csv"]);
     assert!(written.contains("p.stress.csv"), "{written}");

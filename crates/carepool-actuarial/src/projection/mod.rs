@@ -3,16 +3,35 @@
 //! population, priced with expenses and a contingency loading, levelled over the contract
 //! period, with the reserve a level premium builds up rolled forward and the refund at the end.
 
+mod rates;
+
+pub use rates::{RateYears, Timing};
+
 use crate::yearly::{AssumptionError, MAX_RATE, check_values, check_years, in_year, require};
 use serde::Serialize;
 
-/// One line of the base table at its date: incidence per member-year and average cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of the base table at its date: incidence per member-year and average cost, with
+/// what the line assumes apart from the scheme.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseLine {
     pub name: String,
     pub incidence: f64,
-    #[serde(serialize_with = "crate::amount_json::amount")]
     pub average_cost: f64,
+    pub own: LineAssumptions,
+}
+
+/// A line's own assumptions, each overriding the scheme-wide one when given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineAssumptions {
+    pub medical_inflation: Option<Vec<f64>>,
+    pub technology_trend: Option<Vec<f64>>,
+    pub utilisation_trend: Option<Vec<f64>>,
+    /// The average cost is a nominal amount per claim fixed by decree (an allowance): it does
+    /// not inflate and is the same for every cell of the population.
+    pub fixed_cost: bool,
+    /// The line's relativities by cell (the cells' order): the age curve of maternity is not
+    /// that of cardiology.
+    pub cells: Option<Vec<MixCell>>,
 }
 
 /// A cell of the population (an age band, a sex, an area, ...) with its relativities to the
@@ -62,6 +81,9 @@ pub struct Assumptions {
     /// Years from the base table's date (the middle of its experience) to the start of the
     /// projection.
     pub base_to_start: f64,
+    /// The years the rate lists are for, from the base date on (gap years before the
+    /// projection included), and their timing convention.
+    pub rate_years: RateYears,
     pub years: usize,
     /// The first years over which the premium is levelled (at most `years`).
     pub contract_years: usize,
@@ -98,6 +120,26 @@ pub enum ProjectionError {
     Mix(String, usize, usize),
     #[error("new benefit {benefit}: no line {line} in the base table")]
     UnknownLine { benefit: String, line: String },
+    #[error("line {0}: its relativities have {1} cells for the population's {2}")]
+    LineCells(String, usize, usize),
+}
+
+/// A base-table line carried from the base date to the first day of the projection, by its
+/// trends alone (before the mix and the benefit changes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CarriedLine {
+    pub name: String,
+    pub incidence: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
+    pub average_cost: f64,
+}
+
+/// The base table at the first day of the projection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CarriedToStart {
+    /// Years from the base date to the start (negative when the base date is later).
+    pub years: f64,
+    pub lines: Vec<CarriedLine>,
 }
 
 /// One line in one year.
@@ -150,9 +192,12 @@ pub struct ReserveYear {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Projection {
+    pub carried_to_start: CarriedToStart,
     pub years: Vec<ProjectedYear>,
-    /// The annual premiums of the contract years averaged with the members (families) expected
-    /// each year as weights.
+    /// The premium level over the contract years whose present value at the investment return
+    /// equals the annual premiums', each year's cash flowing in its middle with the members
+    /// (families) expected that year: without a return, the annual premiums averaged with the
+    /// members (families) as weights.
     #[serde(serialize_with = "crate::amount_json::amount")]
     pub level_premium_per_member: f64,
     #[serde(serialize_with = "crate::amount_json::amount")]
@@ -233,6 +278,38 @@ impl Assumptions {
                 return Err(ProjectionError::Mix(what, shares.len(), self.cells.len()));
             }
         }
+        // Dates make these; a caller that computes them must not pass infinity.
+        check_values(
+            "the first rate's year",
+            &[self.rate_years.first_year],
+            "a finite number of years from the base date",
+            |_| true,
+        )?;
+        for line in &self.base {
+            let own = &line.own;
+            for (what, rates) in [
+                ("medical_inflation", &own.medical_inflation),
+                ("technology_trend", &own.technology_trend),
+                ("utilisation_trend", &own.utilisation_trend),
+            ] {
+                if let Some(rates) = rates {
+                    let what = format!("line {}: {what}", line.name);
+                    if rates.is_empty() {
+                        return Err(AssumptionError::Missing(what).into());
+                    }
+                    check_values(&what, rates, "above -1, at most 10", trend)?;
+                }
+            }
+            if let Some(cells) = &own.cells
+                && cells.len() != self.cells.len()
+            {
+                return Err(ProjectionError::LineCells(
+                    line.name.clone(),
+                    cells.len(),
+                    self.cells.len(),
+                ));
+            }
+        }
         for benefit in &self.new_benefits {
             if let Incidence::PerClaimOf { line, .. } = &benefit.incidence
                 && !self.base.iter().any(|l| &l.name == line)
@@ -246,28 +323,39 @@ impl Assumptions {
         Ok(())
     }
 
-    /// The factor a rate list compounds to from the base date to the middle of year `y`: the
-    /// gap to the middle of the first year at the first year's rate, then a whole year at each
-    /// later year's.
+    /// The factor a rate list compounds to from the base date to the middle of year `y`, each
+    /// rate acting on the time its year overlaps (see [`RateYears`]).
     fn growth(&self, rates: &[f64], y: usize) -> f64 {
-        let first = (1.0 + in_year(rates, 0)).powf(self.base_to_start + 0.5);
-        (1..=y).fold(first, |factor, k| factor * (1.0 + in_year(rates, k)))
+        self.rate_years
+            .growth(rates, self.base_to_start + y as f64 + 0.5)
     }
 
-    /// Incidence and cost factors of year `y`'s mix against the base table's.
-    fn mix_factors(&self, y: usize) -> (f64, f64) {
-        if self.cells.is_empty() {
+    /// A line's incidence and cost growth to `to` years after the base date: its own trends
+    /// where it has them, the scheme's otherwise; none on the cost of a fixed amount.
+    fn line_growth(&self, own: &LineAssumptions, to: f64) -> (f64, f64) {
+        let grow = |own: &Option<Vec<f64>>, scheme: &[f64]| {
+            self.rate_years.growth(own.as_deref().unwrap_or(scheme), to)
+        };
+        let incidence = grow(&own.technology_trend, &self.technology_trend)
+            * grow(&own.utilisation_trend, &self.utilisation_trend);
+        let cost = match own.fixed_cost {
+            true => 1.0,
+            false => grow(&own.medical_inflation, &self.medical_inflation),
+        };
+        (incidence, cost)
+    }
+
+    /// Incidence and cost factors of year `y`'s mix against the base table's, with the
+    /// relativities of `cells` (the scheme's, or a line's own).
+    fn mix_factors(&self, y: usize, cells: &[MixCell]) -> (f64, f64) {
+        if cells.is_empty() {
             return (1.0, 1.0);
         }
         let weigh = |shares: &[f64]| {
-            let incidence: f64 = shares
-                .iter()
-                .zip(&self.cells)
-                .map(|(s, c)| s * c.incidence)
-                .sum();
+            let incidence: f64 = shares.iter().zip(cells).map(|(s, c)| s * c.incidence).sum();
             let cost: f64 = shares
                 .iter()
-                .zip(&self.cells)
+                .zip(cells)
                 .map(|(s, c)| s * c.incidence * c.cost)
                 .sum();
             (incidence, cost / incidence)
@@ -290,10 +378,24 @@ impl Assumptions {
         self.check()?;
         let years: Vec<ProjectedYear> = (0..self.years).map(|y| self.year(y)).collect();
         let contract = &years[..self.contract_years];
+        // Each year's premiums come in its middle: discounted to the start of the contract.
+        let discount = |y: usize| (1.0 + self.investment_return).powf(-(y as f64 + 0.5));
         let level = |premium: fn(&ProjectedYear) -> f64, weight: fn(&ProjectedYear) -> f64| {
-            let total: f64 = contract.iter().map(weight).sum();
+            let weighed = || {
+                contract
+                    .iter()
+                    .enumerate()
+                    .map(|(y, year)| weight(year) * discount(y))
+            };
+            let total: f64 = weighed().sum();
             match total > 0.0 {
-                true => contract.iter().map(|y| premium(y) * weight(y)).sum::<f64>() / total,
+                true => {
+                    weighed()
+                        .zip(contract)
+                        .map(|(w, year)| premium(year) * w)
+                        .sum::<f64>()
+                        / total
+                }
                 false => 0.0,
             }
         };
@@ -302,6 +404,7 @@ impl Assumptions {
         let reserve = self.roll_forward(contract, level_member);
         let left = reserve.last().map_or(0.0, |r| r.closing).max(0.0);
         Ok(Projection {
+            carried_to_start: self.carried_to_start(),
             level_premium_per_member: level_member,
             level_premium_per_family: level_family,
             refund: left * self.refund_share,
@@ -311,15 +414,36 @@ impl Assumptions {
         })
     }
 
+    fn carried_to_start(&self) -> CarriedToStart {
+        CarriedToStart {
+            years: self.base_to_start,
+            lines: self
+                .base
+                .iter()
+                .map(|line| {
+                    let (incidence, cost) = self.line_growth(&line.own, self.base_to_start);
+                    CarriedLine {
+                        name: line.name.clone(),
+                        incidence: line.incidence * incidence,
+                        average_cost: line.average_cost * cost,
+                    }
+                })
+                .collect(),
+        }
+    }
+
     fn year(&self, y: usize) -> ProjectedYear {
-        let cost_growth = self.growth(&self.medical_inflation, y);
-        let incidence_growth =
-            self.growth(&self.technology_trend, y) * self.growth(&self.utilisation_trend, y);
-        let (mix_incidence, mix_cost) = self.mix_factors(y);
+        let middle = self.base_to_start + y as f64 + 0.5;
         let mut lines: Vec<ProjectedLine> = self
             .base
             .iter()
             .map(|line| {
+                let (incidence_growth, cost_growth) = self.line_growth(&line.own, middle);
+                let cells = line.own.cells.as_deref().unwrap_or(&self.cells);
+                let (mix_incidence, mut mix_cost) = self.mix_factors(y, cells);
+                if line.own.fixed_cost {
+                    mix_cost = 1.0;
+                }
                 let (mut incidence, mut cost) = (
                     line.incidence * incidence_growth * mix_incidence,
                     line.average_cost * cost_growth * mix_cost,
@@ -339,6 +463,11 @@ impl Assumptions {
                 }
             })
             .collect();
+        // New benefits follow the scheme's trends and relativities.
+        let cost_growth = self.growth(&self.medical_inflation, y);
+        let incidence_growth =
+            self.growth(&self.technology_trend, y) * self.growth(&self.utilisation_trend, y);
+        let (mix_incidence, mix_cost) = self.mix_factors(y, &self.cells);
         for benefit in &self.new_benefits {
             let share = Self::share_after(benefit.from, y);
             let incidence = match &benefit.incidence {
@@ -440,281 +569,4 @@ pub fn interpolated_mix(start_and_target: &[(f64, f64)], years: usize) -> Vec<Ve
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    fn close(got: f64, want: f64) {
-        assert!(
-            (got - want).abs() < 1e-9 * want.abs().max(1.0),
-            "{got} against {want}"
-        );
-    }
-
-    /// One line of 100 claims per 1,000 member-years at 1,000 each, at a base date half a year
-    /// before the projection starts; nothing changes unless a test says so.
-    pub(crate) fn one_line() -> Assumptions {
-        Assumptions {
-            base: vec![BaseLine {
-                name: "surgery".into(),
-                incidence: 0.1,
-                average_cost: 1000.0,
-            }],
-            base_to_start: 0.5,
-            years: 1,
-            contract_years: 1,
-            medical_inflation: vec![0.0],
-            technology_trend: vec![0.0],
-            utilisation_trend: vec![0.0],
-            members: vec![1000.0],
-            family_size: vec![5.0],
-            cells: vec![],
-            base_mix: vec![],
-            mix: vec![],
-            benefit_changes: vec![],
-            new_benefits: vec![],
-            expenses: vec![0.0],
-            contingency: 0.0,
-            investment_return: 0.0,
-            refund_share: 0.0,
-        }
-    }
-
-    #[test]
-    fn one_line_one_year_prices_the_risk_with_expenses_and_contingency() {
-        let mut a = one_line();
-        a.expenses = vec![0.2];
-        a.contingency = 0.02;
-        let p = a.project().unwrap();
-        let year = &p.years[0];
-        close(year.risk_cost_per_member, 100.0);
-        close(year.risk_cost_per_family, 500.0);
-        // 100 / 0.8 + 2.
-        close(year.premium_per_member, 127.0);
-        close(year.premium_per_family, 635.0);
-        close(p.level_premium_per_member, 127.0);
-        close(year.families, 200.0);
-    }
-
-    #[test]
-    fn inflation_compounds_from_the_base_date_to_the_middle_of_each_year() {
-        let mut a = one_line();
-        a.years = 3;
-        a.contract_years = 3;
-        a.medical_inflation = vec![0.10, 0.05];
-        let p = a.project().unwrap();
-        // A whole year from the middle of the base period to the middle of the first year.
-        close(p.years[0].lines[0].average_cost, 1100.0);
-        close(p.years[1].lines[0].average_cost, 1155.0);
-        // The last rate goes on.
-        close(p.years[2].lines[0].average_cost, 1155.0 * 1.05);
-        close(p.years[2].lines[0].incidence, 0.1);
-    }
-
-    #[test]
-    fn technology_and_utilisation_trends_act_on_incidence_only() {
-        let mut a = one_line();
-        a.years = 2;
-        a.contract_years = 2;
-        a.technology_trend = vec![0.02];
-        a.utilisation_trend = vec![0.03];
-        a.base_to_start = 0.0;
-        let p = a.project().unwrap();
-        let yearly: f64 = 1.02 * 1.03;
-        close(p.years[0].lines[0].incidence, 0.1 * yearly.powf(0.5));
-        close(p.years[1].lines[0].incidence, 0.1 * yearly.powf(1.5));
-        close(p.years[1].lines[0].average_cost, 1000.0);
-    }
-
-    #[test]
-    fn a_demographic_shift_reweights_the_relativities() {
-        let mut a = one_line();
-        a.cells = vec![
-            MixCell {
-                name: "young".into(),
-                incidence: 1.0,
-                cost: 1.0,
-            },
-            MixCell {
-                name: "old".into(),
-                incidence: 3.0,
-                cost: 2.0,
-            },
-        ];
-        a.base_mix = vec![0.5, 0.5];
-        a.mix = vec![vec![0.25, 0.75]];
-        let p = a.project().unwrap();
-        // Incidence: 2.5 against 2; cost per claim: 4.75 / 2.5 against 3.5 / 2.
-        close(p.years[0].lines[0].incidence, 0.1 * 1.25);
-        close(p.years[0].lines[0].average_cost, 1000.0 * 1.9 / 1.75);
-    }
-
-    /// Risk costs of 100 then 200 for 1,000 then 3,000 members, nothing loaded.
-    fn two_years() -> Assumptions {
-        let mut a = one_line();
-        a.years = 2;
-        a.contract_years = 2;
-        a.base_to_start = -0.5;
-        a.medical_inflation = vec![0.0, 1.0];
-        a.members = vec![1000.0, 3000.0];
-        a
-    }
-
-    #[test]
-    fn the_level_premium_weighs_each_year_by_its_members() {
-        let p = two_years().project().unwrap();
-        close(p.years[0].premium_per_member, 100.0);
-        close(p.years[1].premium_per_member, 200.0);
-        close(p.level_premium_per_member, 175.0);
-        // Families of 5: 200 and 600 families, premiums 500 and 1,000.
-        close(p.level_premium_per_family, 875.0);
-    }
-
-    #[test]
-    fn infinite_or_absurd_assumptions_and_horizons_are_refused() {
-        let refused = |change: &dyn Fn(&mut Assumptions)| {
-            let mut assumptions = two_years();
-            change(&mut assumptions);
-            assumptions.project().unwrap_err().to_string()
-        };
-        assert_eq!(
-            refused(&|a| a.contingency = f64::INFINITY),
-            "contingency: inf is out of range (0 to 10)"
-        );
-        assert!(refused(&|a| a.members = vec![f64::NAN]).starts_with("members: NaN"));
-        assert!(refused(&|a| a.medical_inflation = vec![1e308]).starts_with("medical_inflation"));
-        assert!(refused(&|a| a.family_size = vec![1e308]).starts_with("family_size"));
-        assert_eq!(
-            refused(&|a| a.years = 100_000_000),
-            "years: 100000000 years; at most 200"
-        );
-    }
-
-    #[test]
-    fn the_reserve_built_early_pays_the_later_years() {
-        let p = two_years().project().unwrap();
-        let r = &p.reserve;
-        close(r[0].premium_income, 175_000.0);
-        close(r[0].claims, 100_000.0);
-        close(r[0].closing, 75_000.0);
-        close(r[1].opening, 75_000.0);
-        close(r[1].closing, 0.0);
-        close(p.refund, 0.0);
-    }
-
-    #[test]
-    fn investment_return_on_the_reserve_is_refunded_at_the_end() {
-        let mut a = two_years();
-        a.investment_return = 0.04;
-        a.refund_share = 0.9;
-        let p = a.project().unwrap();
-        let half = 1.04f64.sqrt();
-        let first = 75_000.0 * half;
-        close(p.reserve[0].closing, first);
-        close(p.reserve[0].investment_income, first - 75_000.0);
-        let second = first * 1.04 - 75_000.0 * half;
-        close(p.reserve[1].closing, second);
-        close(p.refund, 0.9 * second);
-        close(p.retained, 0.1 * second);
-    }
-
-    #[test]
-    fn expenses_in_the_roll_forward_are_a_share_of_the_premium_collected() {
-        let mut a = two_years();
-        a.expenses = vec![0.2];
-        let p = a.project().unwrap();
-        close(p.level_premium_per_member, 175.0 / 0.8);
-        close(p.reserve[0].expenses, 0.2 * p.reserve[0].premium_income);
-        close(p.reserve[1].closing, 0.0);
-    }
-
-    #[test]
-    fn a_benefit_change_counts_from_its_share_of_the_year() {
-        let mut a = one_line();
-        a.years = 2;
-        a.contract_years = 2;
-        a.base_to_start = -0.5;
-        a.benefit_changes = vec![BenefitChange {
-            line: None,
-            from: 0.5,
-            incidence_factor: 1.2,
-            cost_factor: 1.5,
-        }];
-        let p = a.project().unwrap();
-        close(p.years[0].lines[0].incidence, 0.1 * 1.1);
-        close(p.years[0].lines[0].average_cost, 1000.0 * 1.25);
-        close(p.years[1].lines[0].incidence, 0.1 * 1.2);
-        close(p.years[1].lines[0].average_cost, 1500.0);
-    }
-
-    #[test]
-    fn a_new_benefit_is_priced_from_its_incidence_or_per_claim_of_its_line() {
-        let mut a = one_line();
-        a.base_to_start = -0.5;
-        a.new_benefits = vec![
-            NewBenefit {
-                name: "follow-up".into(),
-                incidence: Incidence::PerClaimOf {
-                    line: "surgery".into(),
-                    ratio: 0.5,
-                },
-                unit_cost: 50.0,
-                from: 0.0,
-            },
-            NewBenefit {
-                name: "screening".into(),
-                incidence: Incidence::PerMemberYear(0.2),
-                unit_cost: 10.0,
-                from: 0.0,
-            },
-        ];
-        let p = a.project().unwrap();
-        let lines = &p.years[0].lines;
-        close(lines[1].incidence, 0.05);
-        close(lines[1].risk_cost, 2.5);
-        close(lines[2].risk_cost, 2.0);
-        close(p.years[0].risk_cost_per_member, 104.5);
-    }
-
-    #[test]
-    fn impossible_assumptions_are_named() {
-        let mut a = one_line();
-        a.expenses = vec![1.0];
-        assert_eq!(
-            a.project().unwrap_err().to_string(),
-            "expenses: 1 is out of range (0 to below 1)"
-        );
-        let mut a = one_line();
-        a.contract_years = 2;
-        assert_eq!(
-            a.project().unwrap_err().to_string(),
-            "the contract period (2) is longer than the projection (1 years)"
-        );
-        let mut a = one_line();
-        a.new_benefits = vec![NewBenefit {
-            name: "follow-up".into(),
-            incidence: Incidence::PerClaimOf {
-                line: "cardiology".into(),
-                ratio: 1.0,
-            },
-            unit_cost: 1.0,
-            from: 0.0,
-        }];
-        assert_eq!(
-            a.project().unwrap_err().to_string(),
-            "new benefit follow-up: no line cardiology in the base table"
-        );
-    }
-
-    #[test]
-    fn the_mix_follows_the_cells_members_or_moves_from_start_to_target_shares() {
-        let (totals, mix) = mix_from_members(&[vec![300.0, 600.0], vec![700.0]], 3);
-        assert_eq!(totals, vec![1000.0, 1300.0, 1300.0]);
-        close(mix[1][0], 600.0 / 1300.0);
-        close(mix[2][1], 700.0 / 1300.0);
-        let mix = interpolated_mix(&[(0.2, 0.4), (0.8, 0.6)], 3);
-        close(mix[0][0], 0.2);
-        close(mix[1][0], 0.3);
-        close(mix[2][1], 0.6);
-        assert_eq!(interpolated_mix(&[(0.2, 0.4)], 1), vec![vec![0.2]]);
-    }
-}
+pub(crate) mod tests;
