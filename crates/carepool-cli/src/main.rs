@@ -278,7 +278,7 @@ fn opens_no_database(command: &Command) -> Option<&'static str> {
     match command {
         Command::Demo(_) => Some("demo (its database is --file)"),
         Command::Glm(_) => Some("glm"),
-        Command::Project(_) => Some("project"),
+        Command::Project(args) if !args.studies_the_database() => Some("project"),
         Command::Standards(args) if args.file().is_some() => Some("standards on a scheme file"),
         Command::Synth(args) if args.out.is_some() => Some("synth --out"),
         Command::Reserve(args) if args.file_source().is_some() => Some("reserve on a file"),
@@ -345,7 +345,9 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
     if let Command::Glm(args) = &command {
         return experience_cmd::glm(args);
     }
-    if let Command::Project(args) = &command {
+    if let Command::Project(args) = &command
+        && !args.studies_the_database()
+    {
         return project_cmd::run(args);
     }
     if let Command::Standards(args) = &command
@@ -500,9 +502,8 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::PremiumBasis(command) => premium_basis_cmd::run(command, registry).await?,
         Command::Providers(command) => providers_cmd::run(command, registry).await?,
         Command::Standards(args) => standards_cmd::run_on_database(&args, registry).await?,
-        Command::Demo(_) | Command::Glm(_) | Command::Project(_) => {
-            unreachable!("these open no database")
-        }
+        Command::Project(args) => project_cmd::run_on_database(&args, registry).await?,
+        Command::Demo(_) | Command::Glm(_) => unreachable!("these open no database"),
         Command::Ledger(_) => unreachable!("made an import or an export above"),
         Command::Members(args) => members_cmd::run(&args, registry).await?,
         Command::Family { id, as_of, json } => {

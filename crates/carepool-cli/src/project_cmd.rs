@@ -2,9 +2,15 @@
 //! JSON, CSV, XLSX or HTML. See docs/PROJECTION.md.
 
 use crate::explain::amounts_in;
+use crate::progress::Progress;
 use crate::report_out::ReportOut;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use carepool_io::report::grouped;
+use carepool_service::Registry;
+use carepool_service::experience::ExperienceOptions;
+use carepool_service::projection::{
+    ExperienceEntry, ProjectionFile, ProjectionWritten, StudyRelativities,
+};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -17,10 +23,26 @@ pub struct ProjectArgs {
     /// A national costing (TOML) instead: population, coverage ramp, per-capita costs, economy.
     #[arg(long)]
     pub costing: Option<PathBuf>,
+    /// An experience study to take the base table, its date, the relativities, the population
+    /// mix and the family size from: a study's JSON (`carepool experience --out FILE.json`), or
+    /// `db` to run the study on the database (the file's [experience] says which).
+    #[arg(long, conflicts_with = "costing")]
+    pub experience: Option<String>,
     #[command(flatten)]
     pub report: ReportOut,
 }
 
+/// `--experience db`: the study is run on the database.
+const ON_THE_DATABASE: &str = "db";
+
+impl ProjectArgs {
+    /// Whether the command opens the database: to run the experience study on it.
+    pub fn studies_the_database(&self) -> bool {
+        self.experience.as_deref() == Some(ON_THE_DATABASE)
+    }
+}
+
+/// The projection from files alone (and the national costing).
 pub fn run(args: &ProjectArgs) -> Result<()> {
     args.report.output()?;
     let Some(assumptions) = &args.assumptions else {
@@ -30,18 +52,94 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
             .expect("one of the two, as clap checks");
         return costing(path, &args.report);
     };
-    let file = carepool_io::projection_file::read_projection_file(assumptions)?;
+    let mut file = carepool_io::projection_file::read_projection_file(assumptions)?;
+    match &args.experience {
+        Some(study) => {
+            if let Some(setting) = file.experience.study_settings().first() {
+                bail!(
+                    "{}: {setting} chooses a study to run on the database (--experience db); {study} is a study already run",
+                    assumptions.display()
+                );
+            }
+            let value = carepool_io::projection_file::read_study(Path::new(study))?;
+            take(&mut file, &value, study, assumptions)?;
+        }
+        None if file.experience != ExperienceEntry::default() => bail!(
+            "{}: [experience] says how to take an experience study: give it with --experience",
+            assumptions.display()
+        ),
+        None => {}
+    }
+    project(&file, assumptions, &args.report, None)
+}
+
+/// The projection with the experience study run on the database (`--experience db`).
+pub async fn run_on_database(args: &ProjectArgs, registry: &Registry) -> Result<()> {
+    args.report.output()?;
+    let assumptions = args
+        .assumptions
+        .as_ref()
+        .expect("--experience conflicts with --costing");
+    let mut file = carepool_io::projection_file::read_projection_file(assumptions)?;
+    let settings = &file.experience;
+    let options = ExperienceOptions {
+        scheme: settings.scheme.clone(),
+        from: settings.from,
+        to: settings.to,
+        age_bands: settings.age_bands.clone(),
+        ..ExperienceOptions::default()
+    };
+    let progress = Progress::waiting("reading the database and studying");
+    let experience = registry
+        .experience(&options, chrono::Local::now().date_naive())
+        .await;
+    progress.end(experience.is_ok());
+    let study = serde_json::to_value(experience?)?;
+    let name = match &settings.scheme {
+        Some(scheme) => format!("the database, scheme {scheme}"),
+        None => "the database".to_string(),
+    };
+    take(&mut file, &study, &name, assumptions)?;
+    let currency = registry.currency().await?;
+    project(&file, assumptions, &args.report, currency)
+}
+
+fn take(
+    file: &mut ProjectionFile,
+    study: &serde_json::Value,
+    name: &str,
+    assumptions: &Path,
+) -> Result<()> {
+    file.take_experience(study, name)
+        .map_err(|error| anyhow!("at {}: {}", error.field, error.message))
+        .with_context(|| assumptions.display().to_string())
+}
+
+fn project(
+    file: &ProjectionFile,
+    assumptions: &Path,
+    out: &ReportOut,
+    scheme_currency: Option<String>,
+) -> Result<()> {
     let tests = file
         .run()
         .map_err(|error| anyhow!("{error}"))
         .with_context(|| assumptions.display().to_string())?;
-    let currency = file.currency.as_deref();
-    let report = carepool_io::projection_report::projection_report(&tests, currency);
-    let written = args.report.write(&report, &tests)?;
+    let currency = file.currency.clone().or(scheme_currency);
+    let currency = currency.as_deref();
+    let inputs = file.sources();
+    let report = carepool_io::projection_report::projection_report(&tests, currency, &inputs);
+    let written = out.write(
+        &report,
+        &ProjectionWritten {
+            inputs,
+            tests: &tests,
+        },
+    )?;
     let (low, high) = tests.range;
     let (family_low, family_high) = tests.range_per_family;
     let base = &tests.base;
-    args.report.say(&format!(
+    out.say(&format!(
         "level premium {} per member ({} per family) over {} years; stress tests {} to {} ({} to {} per family); refund {}{}",
         grouped(base.level_premium_per_member, 2),
         grouped(base.level_premium_per_family, 2),
@@ -53,7 +151,22 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
         grouped(base.refund, 0),
         amounts_in(currency)
     ));
-    args.report.said_written(written);
+    if let Some(study) = &file.taken {
+        out.say(&format!(
+            "from the experience study ({}, {} to {}): {} lines, base date {}, relativities from its {}, {} cells of the population",
+            study.name,
+            study.from,
+            study.to,
+            study.lines,
+            file.base.date.map_or("-".into(), |d| d.to_string()),
+            match study.relativities {
+                StudyRelativities::Glm => "GLMs",
+                StudyRelativities::OneWay => "one-way tables",
+            },
+            study.cells
+        ));
+    }
+    out.said_written(written);
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use crate::scheme_file::SchemeFileError;
 use crate::sheet::{FileError, Sheet};
 use carepool_service::costing::CostingFile;
-use carepool_service::projection::{LineEntry, ProjectionFile};
+use carepool_service::projection::{LineEntry, ProjectionFile, study_lines};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -61,12 +61,27 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
         }
         let table = path.parent().unwrap_or(Path::new(".")).join(table);
         file.base.lines = match table.extension().and_then(|e| e.to_str()) {
-            Some("json") => experience_lines(&table, &read(&table)?)
+            Some("json") => serde_json::from_str(&read(&table)?)
+                .map_err(|e| e.to_string())
+                .and_then(|study| study_lines(&study))
                 .map_err(|message| invalid(&table, message))?,
             _ => csv_lines(&table)?,
         };
     }
     Ok(file)
+}
+
+/// An experience study's JSON (`carepool experience --out FILE.json`), for the projection to
+/// take (`carepool project --experience FILE`).
+pub fn read_study(path: &Path) -> Result<serde_json::Value, ProjectionFileError> {
+    let text = crate::bounded::read_text(path).map_err(|cause| ProjectionFileError::Read {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    serde_json::from_str(&text).map_err(|e| ProjectionFileError::Invalid {
+        path: path.to_path_buf(),
+        message: format!("not an experience study's JSON: {e}"),
+    })
 }
 
 /// The assumptions from the text of their TOML file, the base table's lines inline (a table file
@@ -77,50 +92,6 @@ pub fn parse_projection_text(text: &str) -> Result<ProjectionFile, String> {
         return Err("at base.table: give the base table's lines here, not a file".into());
     }
     Ok(file)
-}
-
-/// The lines of an experience study's base table (the total left out).
-fn experience_lines(path: &Path, text: &str) -> Result<Vec<LineEntry>, String> {
-    let study: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let lines = study["base_table"].as_array().ok_or_else(|| {
-        format!(
-            "{} has no base_table: is it an experience study's JSON?",
-            path.display()
-        )
-    })?;
-    lines
-        .iter()
-        .enumerate()
-        .filter(|(_, line)| line["specialty"].is_string() || line["clinical_category"] != "total")
-        .map(|(i, line)| {
-            let category = line["clinical_category"].as_str().unwrap_or_default();
-            let name = match line["specialty"].as_str() {
-                Some(specialty) => format!("{category} {specialty}"),
-                None => category.to_string(),
-            };
-            // A line without claims has no rate or cost (null): it adds nothing.
-            let value = |field: &str| match &line[field] {
-                serde_json::Value::Null => Ok(0.0),
-                serde_json::Value::Number(number) => Ok(number.as_f64().unwrap_or(f64::NAN)),
-                // Amounts are written as decimal strings.
-                serde_json::Value::String(text) => text.parse::<f64>().map_err(|_| {
-                    format!(
-                        "{}: base_table[{i}].{field}: '{text}' is not a number",
-                        path.display()
-                    )
-                }),
-                other => Err(format!(
-                    "{}: base_table[{i}].{field}: {other} is not a number",
-                    path.display()
-                )),
-            };
-            Ok(LineEntry {
-                incidence_per_1000: value("incidence_per_1000")?,
-                average_cost: value("average_cost")?,
-                name,
-            })
-        })
-        .collect()
 }
 
 /// A CSV of lines: `name`, `incidence_per_1000`, `average_cost`.

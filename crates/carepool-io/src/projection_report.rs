@@ -5,6 +5,7 @@
 use crate::report::{BarChart, Cell, Report, ReportTable, WARNING};
 use carepool_actuarial::stress::StressTests;
 use carepool_core::words::{Sentence, Words};
+use carepool_service::projection::InputSource;
 
 /// A note of the report's own, said by `id` in other languages.
 fn note(id: &str, english: &str) -> Sentence {
@@ -15,8 +16,13 @@ fn number(value: f64, decimals: u8) -> Cell {
     Cell::Number(value, decimals)
 }
 
-/// `currency` is the assumptions' own, when they give it.
-pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report {
+/// `currency` is the assumptions' own, when they give it; `inputs` says where each input came
+/// from.
+pub fn projection_report(
+    tests: &StressTests,
+    currency: Option<&str>,
+    inputs: &[InputSource],
+) -> Report {
     let projection = &tests.base;
     let (low, high) = tests.range;
     let (family_low, family_high) = tests.range_per_family;
@@ -180,6 +186,15 @@ pub fn projection_report(tests: &StressTests, currency: Option<&str>) -> Report 
                             number(r.closing, 0),
                         ]
                     })
+                    .collect(),
+            ),
+            ReportTable::new(
+                "inputs",
+                "Where each input came from",
+                &["input", "source"],
+                inputs
+                    .iter()
+                    .map(|i| vec![Cell::Text(i.input.into()), Cell::Text(i.source.clone())])
                     .collect(),
             ),
             ReportTable::new(

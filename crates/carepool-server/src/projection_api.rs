@@ -8,7 +8,9 @@ use axum::body::Bytes;
 use carepool_actuarial::stress::StressTests;
 use carepool_service::RowProblem;
 use carepool_service::ServiceError;
-use carepool_service::projection::{ProjectionFile, ProjectionRunError};
+use carepool_service::projection::{
+    ExperienceEntry, ProjectionFile, ProjectionRunError, ProjectionWritten,
+};
 use serde_json::Value as JsonValue;
 
 /// A [`ProjectionFile`] as the body gives it: its schema in the OpenAPI document (the service's
@@ -27,6 +29,9 @@ struct StressTestsSchema;
 json_schema!(StressTestsSchema, "StressTests", {
     "type": "object",
     "properties": {
+        "inputs": { "type": "array", "description": "Where each input came from.", "items": { "type": "object", "properties": {
+            "input": { "type": "string" }, "source": { "type": "string" }
+        } } },
         "base": { "type": "object", "properties": {
             "carried_to_start": { "type": "object", "description": "The base table carried from its date to the first day of the projection by its trends.", "properties": {
                 "years": { "type": "number" },
@@ -69,7 +74,11 @@ json_schema!(StressTestsSchema, "StressTests", {
     ))]
 pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
     let file: ProjectionFile = parse(&body)?;
-    Ok(Json(json(&project_for(&file)?)?))
+    let tests = project_for(&file)?;
+    Ok(Json(json(&ProjectionWritten {
+        inputs: file.sources(),
+        tests: &tests,
+    })?))
 }
 
 /// The projection and stress tests of `file`, whose base table's lines are given inline. The
@@ -81,6 +90,12 @@ pub fn project_for(file: &ProjectionFile) -> Result<StressTests, ApiError> {
     if file.base.table.is_some() {
         let message = "the API takes the base table's lines, not a file".to_string();
         return Err(invalid("base.table", message).into());
+    }
+    if file.experience != ExperienceEntry::default() {
+        let message =
+            "the API takes the projection's inputs, not an experience study to take them from (carepool project --experience)"
+                .to_string();
+        return Err(invalid("experience", message).into());
     }
     Ok(file.run().map_err(|error| match error {
         ProjectionRunError::Field(error) => invalid(error.field, error.message),

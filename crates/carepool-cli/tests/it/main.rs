@@ -755,6 +755,7 @@ fn experience_story(cli: &Cli) {
     ]
     .concat());
     assert!(read("experience.html").contains("Incidence relativity by age"));
+    projection_from_experience_story(cli, &period);
 
     std::fs::write(
         cli.dir.path().join("bad_members.csv"),
@@ -783,6 +784,109 @@ fn experience_story(cli: &Cli) {
     );
     assert!(
         error.contains("sex: the base level 'X' is not one of F, M"),
+        "{error}"
+    );
+    assert!(!cli.dir.path().join("bad.json").exists());
+}
+
+/// The projection takes its base table, date, relativities, mix and family size from the
+/// study: from its JSON, or run on the database with the file's [experience]; both give the
+/// same premium, and the report says where each input came from. What the study gives is left
+/// out of the file.
+fn projection_from_experience_story(cli: &Cli, period: &[&str]) {
+    let read = |name: &str| std::fs::read_to_string(cli.dir.path().join(name)).unwrap();
+    let json = |name: &str| serde_json::from_str::<serde_json::Value>(&read(name)).unwrap();
+    let ahead = "[projection]\nstart = 2027-07-01\nyears = 3\n\n[trends]\nmedical_inflation = [0.05]\n\n[population]\nmembers = [5000, 5500, 6000]\n\n[loadings]\nexpenses = [0.12]\ninvestment_return = 0.03\n\n[[stress]]\nname = \"utilisation +10%\"\nutilisation = 0.1\n";
+    let write = |name: &str, text: &str| std::fs::write(cli.dir.path().join(name), text).unwrap();
+    write("ahead.toml", ahead);
+    let out = cli.ok(&[
+        "project",
+        "--assumptions",
+        "ahead.toml",
+        "--experience",
+        "experience.json",
+        "--out",
+        "from_study.json",
+    ]);
+    assert!(
+        out.contains(&format!(
+            "from the experience study (experience.json, {} to {}):",
+            period[1], period[3]
+        )),
+        "{out}"
+    );
+    let projected = json("from_study.json");
+    assert_eq!(
+        projected["inputs"][2]["source"],
+        "the study's frequency and severity GLMs"
+    );
+    let study = json("experience.json");
+    let lines = study["base_table"].as_array().unwrap().len() - 1;
+    assert_eq!(
+        projected["base"]["carried_to_start"]["lines"]
+            .as_array()
+            .unwrap()
+            .len(),
+        lines
+    );
+    // The same study run on the database.
+    let on_database = format!(
+        "{ahead}\n[experience]\nfrom = {}\nto = {}\n",
+        period[1], period[3]
+    );
+    write("ahead_db.toml", &on_database);
+    cli.ok(&[
+        "project",
+        "--assumptions",
+        "ahead_db.toml",
+        "--experience",
+        "db",
+        "--out",
+        "from_db.json",
+    ]);
+    let from_db = json("from_db.json");
+    assert_eq!(from_db["base"], projected["base"]);
+    assert_eq!(from_db["inputs"][1], projected["inputs"][1]);
+    assert!(read("from_db.json").contains("the database"));
+    cli.ok(&[
+        "project",
+        "--assumptions",
+        "ahead.toml",
+        "--experience",
+        "experience.json",
+        "--out",
+        "from_study.html",
+    ]);
+    assert!(read("from_study.html").contains("Where each input came from"));
+    // A study already run is not chosen again; what the study gives is not given twice.
+    let error = cli.fails(&[
+        "project",
+        "--assumptions",
+        "ahead_db.toml",
+        "--experience",
+        "experience.json",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains("experience.from chooses a study to run on the database"),
+        "{error}"
+    );
+    write(
+        "twice.toml",
+        &format!("{ahead}\n[base]\ndate = 2026-01-01\n"),
+    );
+    let error = cli.fails(&[
+        "project",
+        "--assumptions",
+        "twice.toml",
+        "--experience",
+        "experience.json",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains("at base.date: the experience study (experience.json) gives the base date"),
         "{error}"
     );
     assert!(!cli.dir.path().join("bad.json").exists());

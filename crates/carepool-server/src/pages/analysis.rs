@@ -26,6 +26,7 @@ use carepool_io::projection_report::projection_report;
 use carepool_io::report::{Cell, Report};
 use carepool_io::reserve_report::reserve_report;
 use carepool_service::Registry;
+use carepool_service::projection::ProjectionWritten;
 use maud::{Markup, html};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as JsonValue};
@@ -590,12 +591,19 @@ pub async fn projection(frame: Frame, Form(sent): Form<Sent>) -> Result<Response
             return Ok(projection_page(&frame, &assumptions, None, &problems));
         }
     };
+    let inputs = file.sources();
     let report = in_language(
         &frame.texts,
-        projection_report(&tests, file.currency.as_deref()),
+        projection_report(&tests, file.currency.as_deref(), &inputs),
     );
     match sent.get("format").and_then(|f| download::format_named(f)) {
-        Some(format) => download::file(&report, &tests, "projection", format),
+        Some(format) => {
+            let written = ProjectionWritten {
+                inputs,
+                tests: &tests,
+            };
+            download::file(&report, &written, "projection", format)
+        }
         None => Ok(projection_page(
             &frame,
             &assumptions,

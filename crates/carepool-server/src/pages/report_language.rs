@@ -195,6 +195,7 @@ mod tests {
         reports.push(carepool_io::projection_report::projection_report(
             &projection,
             None,
+            &file.sources(),
         ));
         for report in &reports {
             for label in labels(report) {

@@ -2,6 +2,12 @@
 //! checked once, then turned into the engine's [`Assumptions`] and stress [`Scenario`]s.
 //! docs/PROJECTION.md documents every field.
 
+mod experience;
+
+pub use experience::{
+    ExperienceEntry, InputSource, StudyRelativities, StudyTaken, middle, study_lines,
+};
+
 use carepool_actuarial::projection::{
     Assumptions, BaseLine, BenefitChange, Incidence, LineAssumptions, MixCell, NewBenefit,
     RateYears, Timing, interpolated_mix, mix_from_members,
@@ -19,6 +25,8 @@ pub struct ProjectionFile {
     /// The currency of the amounts, shown with them in the reports (a scheme's, as XOF).
     #[serde(default)]
     pub currency: Option<String>,
+    /// The base table; an experience study gives it.
+    #[serde(default)]
     pub base: BaseTable,
     pub projection: Period,
     #[serde(default)]
@@ -37,13 +45,26 @@ pub struct ProjectionFile {
     pub loadings: Loadings,
     #[serde(default)]
     pub stress: Vec<StressEntry>,
+    /// How an experience study is taken into the assumptions (`carepool project
+    /// --experience`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub experience: ExperienceEntry,
+    /// What the experience study gave, once taken.
+    #[serde(skip)]
+    pub taken: Option<StudyTaken>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    value == &T::default()
 }
 
 /// The starting base table and the date its rates stand at (the middle of the experience).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaseTable {
-    pub date: NaiveDate,
+    /// The date the rates stand at; an experience study's gives the middle of its period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
     /// A base table file (read by the command line; the API takes `lines`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
@@ -124,6 +145,8 @@ pub struct Population {
     /// Members covered each year; or leave it out and give each cell's `members`.
     #[serde(default)]
     pub members: Vec<f64>,
+    /// Per year; an experience study gives its average when the file leaves it out.
+    #[serde(default)]
     pub family_size: Vec<f64>,
     #[serde(default)]
     pub cells: Vec<CellEntry>,
@@ -138,7 +161,8 @@ pub struct CellEntry {
     pub age: Option<String>,
     pub sex: Option<String>,
     pub area: Option<String>,
-    pub base_share: f64,
+    /// The share of the experience's member-years; an experience study's gives it.
+    pub base_share: Option<f64>,
     #[serde(default)]
     pub members: Vec<f64>,
     pub start_share: Option<f64>,
@@ -321,7 +345,7 @@ impl ProjectionFile {
         let shares: Vec<(f64, f64)> = cells
             .iter()
             .map(|c| {
-                let start = c.start_share.unwrap_or(c.base_share);
+                let start = c.start_share.or(c.base_share).unwrap_or(0.0);
                 (start, c.target_share.unwrap_or(start))
             })
             .collect();
@@ -347,7 +371,10 @@ impl ProjectionFile {
 
     fn base_lines(&self) -> Result<Vec<BaseLine>, FieldError> {
         if self.base.lines.is_empty() {
-            return Err(invalid("base.lines", "the base table has no line"));
+            return Err(invalid(
+                "base.lines",
+                "the base table has no line: give lines, a table file, or an experience study (--experience)",
+            ));
         }
         if let Some(unknown) = (self.line_assumptions.keys())
             .find(|name| !self.base.lines.iter().any(|line| &line.name == *name))
@@ -404,6 +431,26 @@ impl ProjectionFile {
         // Before the population is spread over the years.
         carepool_actuarial::check_years("years", years)
             .map_err(|error| invalid("projection.years", error.to_string()))?;
+        let base = self.base_lines()?;
+        let Some(base_date) = self.base.date else {
+            return Err(invalid(
+                "base.date",
+                "needs the date the base table's rates stand at (the middle of its experience), or an experience study to give it (--experience)",
+            ));
+        };
+        let base_mix = self
+            .population
+            .cells
+            .iter()
+            .map(|cell| {
+                cell.base_share.ok_or_else(|| {
+                    invalid(
+                        "population.cells",
+                        format!("{}: needs its base_share", Self::cell_name(cell)),
+                    )
+                })
+            })
+            .collect::<Result<Vec<f64>, FieldError>>()?;
         let (members, mix) = self.population()?;
         let cells = self.mix_cells(None)?;
         let rates = |values: &Vec<f64>| match values.is_empty() {
@@ -439,10 +486,10 @@ impl ProjectionFile {
             })
             .collect::<Result<Vec<_>, FieldError>>()?;
         Ok(Assumptions {
-            base: self.base_lines()?,
-            base_to_start: years_between(self.base.date, start),
+            base,
+            base_to_start: years_between(base_date, start),
             rate_years: RateYears {
-                first_year: years_between(self.base.date, self.trends.from.unwrap_or(start)),
+                first_year: years_between(base_date, self.trends.from.unwrap_or(start)),
                 timing: match self.trends.timing {
                     TimingEntry::MidYear => Timing::MidYear,
                     TimingEntry::WithinYear => Timing::WithinYear,
@@ -455,7 +502,7 @@ impl ProjectionFile {
             utilisation_trend: rates(&self.trends.utilisation),
             members,
             family_size: self.population.family_size.clone(),
-            base_mix: self.population.cells.iter().map(|c| c.base_share).collect(),
+            base_mix,
             cells,
             mix,
             benefit_changes: self
@@ -506,7 +553,7 @@ impl ProjectionFile {
                         .population
                         .cells
                         .iter()
-                        .map(|c| c.target_share.or(c.start_share).unwrap_or(c.base_share))
+                        .map(|c| (c.target_share.or(c.start_share).or(c.base_share)).unwrap_or(0.0))
                         .collect();
                     flexes.push(Flex::Mix(target));
                 }
@@ -532,6 +579,14 @@ impl ProjectionFile {
     }
 }
 
+/// A projection as it is written out: where each input came from, then the results.
+#[derive(Serialize)]
+pub struct ProjectionWritten<'a> {
+    pub inputs: Vec<InputSource>,
+    #[serde(flatten)]
+    pub tests: &'a StressTests,
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProjectionRunError {
     #[error(transparent)]
@@ -543,159 +598,4 @@ pub enum ProjectionRunError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(json: serde_json::Value) -> ProjectionFile {
-        serde_json::from_value(json).unwrap()
-    }
-
-    fn minimal() -> serde_json::Value {
-        serde_json::json!({
-            "base": { "date": "2026-04-01", "lines": [
-                { "name": "surgery", "incidence_per_1000": 2.0, "average_cost": 1000.0 }
-            ] },
-            "projection": { "start": "2027-04-01", "years": 3 },
-            "population": { "members": [100.0, 200.0], "family_size": [4.0] }
-        })
-    }
-
-    #[test]
-    fn dates_become_years_and_rates_take_their_defaults() {
-        let a = file(minimal()).assumptions().unwrap();
-        assert!((a.base_to_start - 365.0 / 365.25).abs() < 1e-12);
-        assert_eq!(a.contract_years, 3);
-        assert_eq!(a.base[0].incidence, 0.002);
-        assert_eq!(a.medical_inflation, [0.0]);
-        assert_eq!(a.expenses, [0.0]);
-        assert_eq!(a.members, [100.0, 200.0]);
-    }
-
-    #[test]
-    fn cells_take_the_product_of_their_relativities_and_their_mix_is_interpolated() {
-        let mut json = minimal();
-        json["population"]["cells"] = serde_json::json!([
-            { "age": "0-14", "area": "urban", "base_share": 0.5, "start_share": 0.6, "target_share": 0.2 },
-            { "age": "45+", "base_share": 0.5, "start_share": 0.4, "target_share": 0.8 }
-        ]);
-        json["relativities"] = serde_json::json!({
-            "age": { "45+": { "incidence": 2.0, "cost": 1.5 } },
-            "area": { "urban": { "incidence": 1.3, "cost": 1.1 } }
-        });
-        let a = file(json).assumptions().unwrap();
-        assert_eq!(a.cells[0].name, "0-14 urban");
-        assert_eq!((a.cells[0].incidence, a.cells[0].cost), (1.3, 1.1));
-        assert_eq!((a.cells[1].incidence, a.cells[1].cost), (2.0, 1.5));
-        assert_eq!(a.base_mix, [0.5, 0.5]);
-        let middle = &a.mix[1];
-        assert!((middle[0] - 0.4).abs() < 1e-12 && (middle[1] - 0.6).abs() < 1e-12);
-        assert_eq!(a.mix[2], [0.2, 0.8]);
-    }
-
-    #[test]
-    fn cells_may_give_their_members_each_year() {
-        let mut json = minimal();
-        json["population"] = serde_json::json!({ "family_size": [4.0], "cells": [
-            { "age": "young", "base_share": 0.5, "members": [30.0, 60.0] },
-            { "age": "old", "base_share": 0.5, "members": [70.0] }
-        ] });
-        let a = file(json).assumptions().unwrap();
-        assert_eq!(a.members, [100.0, 130.0, 130.0]);
-        assert_eq!(a.mix[0], [0.3, 0.7]);
-    }
-
-    #[test]
-    fn benefits_and_stress_tests_are_read_in_words() {
-        let mut json = minimal();
-        json["new_benefits"] = serde_json::json!([
-            { "name": "follow-up", "per_claim_of": "surgery", "unit_cost": 50.0, "from": "2028-04-01" }
-        ]);
-        json["stress"] = serde_json::json!([
-            { "name": "high", "medical_inflation": 0.02, "limits_cost": 1.1 }
-        ]);
-        let f = file(json);
-        let a = f.assumptions().unwrap();
-        assert!((a.new_benefits[0].from - 366.0 / 365.25).abs() < 1e-12);
-        let scenarios = f.scenarios();
-        assert_eq!(
-            scenarios[0].flexes,
-            [
-                Flex::MedicalInflation(0.02),
-                Flex::Limits {
-                    incidence: 1.0,
-                    cost: 1.1
-                }
-            ]
-        );
-        let tests = f.run().unwrap();
-        assert_eq!(tests.results.len(), 1);
-    }
-
-    #[test]
-    fn the_rates_years_and_timing_and_a_lines_own_assumptions_are_read_in_words() {
-        let mut json = minimal();
-        json["trends"] = serde_json::json!({
-            "from": "2026-01-01", "timing": "within_year", "medical_inflation": [0.1, 0.05]
-        });
-        json["population"]["cells"] = serde_json::json!([
-            { "age": "young", "base_share": 0.5 },
-            { "age": "old", "sex": "F", "base_share": 0.5 }
-        ]);
-        json["relativities"] = serde_json::json!({
-            "age": { "old": { "incidence": 2.0, "cost": 1.5 } },
-            "sex": { "F": { "incidence": 1.2, "cost": 1.0 } }
-        });
-        json["line_assumptions"] = serde_json::json!({ "surgery": {
-            "medical_inflation": [0.2], "fixed_cost": true,
-            "relativities": { "age": { "old": { "incidence": 3.0, "cost": 1.0 } } }
-        } });
-        json["stress"] = serde_json::json!([
-            { "name": "return", "investment_return": 0.01, "members": [50.0] }
-        ]);
-        let f = file(json.clone());
-        let a = f.assumptions().unwrap();
-        // 1 April 2026 to 1 January 2026: a quarter of a year before the base date.
-        assert!((a.rate_years.first_year + 90.0 / 365.25).abs() < 1e-12);
-        assert_eq!(a.rate_years.timing, Timing::WithinYear);
-        let own = &a.base[0].own;
-        assert_eq!(own.medical_inflation.as_deref(), Some(&[0.2][..]));
-        assert!(own.fixed_cost);
-        // The line's age table in place of the scheme's; the scheme's sex table still counts.
-        let cells = own.cells.as_ref().unwrap();
-        assert_eq!((cells[1].incidence, cells[1].cost), (3.0 * 1.2, 1.0));
-        assert_eq!((a.cells[1].incidence, a.cells[1].cost), (2.0 * 1.2, 1.5));
-        assert_eq!(
-            f.scenarios()[0].flexes,
-            [Flex::InvestmentReturn(0.01), Flex::Members(vec![50.0])]
-        );
-        json["line_assumptions"] = serde_json::json!({ "cardiology": { "fixed_cost": true } });
-        let error = file(json).assumptions().unwrap_err();
-        assert_eq!(
-            (error.field, error.message.as_str()),
-            ("line_assumptions", "no line cardiology in the base table")
-        );
-    }
-
-    #[test]
-    fn a_wrong_assumption_is_named() {
-        let mut json = minimal();
-        json["population"]["members"] = serde_json::json!([]);
-        let error = file(json).assumptions().unwrap_err();
-        assert_eq!(error.field, "population.members");
-        let mut json = minimal();
-        json["new_benefits"] = serde_json::json!([
-            { "name": "x", "incidence_per_1000": 1.0, "per_claim_of": "surgery", "unit_cost": 1.0, "from": "2027-04-01" }
-        ]);
-        assert_eq!(file(json).assumptions().unwrap_err().field, "new_benefits");
-        let mut json = minimal();
-        json["loadings"] = serde_json::json!({ "expenses": [1.2] });
-        let error = file(json).run().unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "the base projection: expenses: 1.2 is out of range (0 to below 1)"
-        );
-        let mut json = minimal();
-        json["projection"]["yeras"] = serde_json::json!(3);
-        assert!(serde_json::from_value::<ProjectionFile>(json).is_err());
-    }
-}
+mod tests;
