@@ -219,6 +219,7 @@ mod tests {
         assert_eq!(moved(0, |l| l.incidence), "1.0414");
         assert_eq!(moved(0, |l| l.average_cost), "1.0224");
         assert_eq!(moved(5, |l| l.incidence), "1.0197");
+        assert_eq!(moved(5, |l| l.average_cost), "1.0068");
         assert_eq!(moved(7, |l| l.average_cost), "1.0000");
     }
 

@@ -1,8 +1,8 @@
 //! The projection's assumptions from a workbook an actuary filled in: a sheet `assumptions` of
 //! `key` and `value` rows (the assumptions file's keys, dotted: `projection.start`), and a sheet
 //! per table (`lines`, `cells`, `relativities`, `line_assumptions`, `benefit_changes`,
-//! `new_benefits`, `stress`) with the file's field names as headers. It is read into the same assumptions as the TOML file and
-//! checked by the same rules. See docs/PROJECTION.md.
+//! `new_benefits`, `stress`) with the file's field names as headers. It is read into the same
+//! assumptions as the TOML file and checked by the same rules. See docs/PROJECTION.md.
 
 use crate::projection_file::ProjectionFileError;
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
@@ -29,6 +29,9 @@ const PER_YEAR_COLUMNS: [(&str, &str); 5] = [
     ("line_assumptions", "technology"),
     ("line_assumptions", "utilisation"),
 ];
+
+/// Columns that take TRUE or FALSE.
+const BOOLEAN_COLUMNS: [&str; 2] = ["fixed_cost", "target_mix"];
 
 /// Table sheets and where they go in the assumptions.
 const TABLES: [(&str, &str); 5] = [
@@ -129,24 +132,25 @@ pub fn read_projection_workbook(path: &Path) -> Result<ProjectionFile, Projectio
             insert(&mut root, key, value).map_err(at_row)?;
         }
     }
+    // Each table's sheet rows, to name the row of a problem found in the table later.
+    let mut sheet_rows: Vec<(&str, &str, Vec<usize>)> = Vec::new();
     for (name, key) in TABLES {
         if let Some(range) = sheet(&mut workbook, name) {
-            let rows = table_rows(name, &range).map_err(invalid)?;
-            insert(&mut root, key, Value::Array(rows)).map_err(invalid)?;
+            let (rows, values): (Vec<usize>, Vec<Value>) = table_rows(name, &range)
+                .map_err(invalid)?
+                .into_iter()
+                .unzip();
+            insert(&mut root, key, Value::Array(values)).map_err(invalid)?;
+            sheet_rows.push((name, key, rows));
         }
     }
     // A line's own assumptions, by its name (which may hold any character).
     if let Some(range) = sheet(&mut workbook, "line_assumptions") {
-        for (r, mut row) in table_rows("line_assumptions", &range)
-            .map_err(invalid)?
-            .into_iter()
-            .enumerate()
-        {
-            let at_row = |message: String| {
-                invalid(format!("sheet line_assumptions, row {}: {message}", r + 2))
-            };
-            let fields = row.as_object_mut().expect("a row is an object");
-            let Some(Value::String(line)) = fields.remove("line") else {
+        for (row, mut values) in table_rows("line_assumptions", &range).map_err(invalid)? {
+            let at_row =
+                |message: String| invalid(format!("sheet line_assumptions, row {row}: {message}"));
+            let fields = values.as_object_mut().expect("a row is an object");
+            let Some(line) = fields.remove("line").as_ref().and_then(name_of) else {
                 return Err(at_row("needs the line's name (column line)".into()));
             };
             for (field, value) in std::mem::take(fields) {
@@ -157,30 +161,54 @@ pub fn read_projection_workbook(path: &Path) -> Result<ProjectionFile, Projectio
     }
     // Relativities by factor and level; with a line, that line's own.
     if let Some(range) = sheet(&mut workbook, "relativities") {
-        for row in table_rows("relativities", &range).map_err(invalid)? {
-            let text = |field: &str| row[field].as_str().unwrap_or_default().to_string();
-            let (factor, level) = (text("factor"), text("level"));
+        for (row, values) in table_rows("relativities", &range).map_err(invalid)? {
+            let at_row =
+                |message: String| invalid(format!("sheet relativities, row {row}: {message}"));
+            let text = |field: &str| name_of(&values[field]).unwrap_or_default();
+            let (factor, level, line) = (text("factor"), text("level"), text("line"));
+            if factor.is_empty() || level.is_empty() {
+                return Err(at_row("needs a factor and a level".into()));
+            }
             let relativity =
-                serde_json::json!({ "incidence": row["incidence"], "cost": row["cost"] });
-            let line = text("line");
+                serde_json::json!({ "incidence": values["incidence"], "cost": values["cost"] });
             let path: Vec<&str> = match line.is_empty() {
                 true => vec!["relativities", &factor, &level],
                 false => vec!["line_assumptions", &line, "relativities", &factor, &level],
             };
-            insert_at(&mut root, &path, relativity).map_err(invalid)?;
+            insert_at(&mut root, &path, relativity).map_err(at_row)?;
         }
     }
     serde_path_to_error::deserialize(Value::Object(root)).map_err(|e| {
         let at = e.path().to_string();
-        invalid(format!(
-            "at {at} (a table's [n] is its sheet's row n + 2): {}",
-            e.into_inner()
-        ))
+        let error = e.into_inner();
+        // A table's [n] is a row of its sheet.
+        for (name, key, rows) in &sheet_rows {
+            let Some(rest) = at.strip_prefix(&format!("{key}[")) else {
+                continue;
+            };
+            let Some((index, field)) = rest.split_once(']') else {
+                continue;
+            };
+            if let Some(row) = index.parse::<usize>().ok().and_then(|i| rows.get(i)) {
+                let field = field.trim_start_matches('.');
+                return invalid(format!("sheet {name}, row {row}, {field}: {error}"));
+            }
+        }
+        invalid(format!("at {at}: {error}"))
     })
 }
 
-/// A sheet with a header row, as objects by column name.
-fn table_rows(name: &str, range: &calamine::Range<Data>) -> Result<Vec<Value>, String> {
+/// A name as a cell gives it: text, or a number typed where a name was meant.
+fn name_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// A sheet with a header row, as objects by column name, each with its row in the sheet.
+fn table_rows(name: &str, range: &calamine::Range<Data>) -> Result<Vec<(usize, Value)>, String> {
     let mut rows = range.rows();
     let header: Vec<String> = rows
         .next()
@@ -202,6 +230,14 @@ fn table_rows(name: &str, range: &calamine::Range<Data>) -> Result<Vec<Value>, S
             }
             let per_year = PER_YEAR_COLUMNS.contains(&(name, column.as_str()));
             match cell_value(column, cell, per_year) {
+                // TRUE typed as text is TRUE.
+                Ok(Some(Value::String(text))) if BOOLEAN_COLUMNS.contains(&column.as_str()) => {
+                    let Ok(yes) = text.to_lowercase().parse::<bool>() else {
+                        let message = format!("{column}: '{text}' is not TRUE or FALSE");
+                        return Err(format!("sheet {name}, row {}: {message}", r + 2));
+                    };
+                    object.insert(column.clone(), Value::Bool(yes));
+                }
                 Ok(Some(value)) => {
                     object.insert(column.clone(), value);
                 }
@@ -209,7 +245,7 @@ fn table_rows(name: &str, range: &calamine::Range<Data>) -> Result<Vec<Value>, S
                 Err(message) => return Err(format!("sheet {name}, row {}: {message}", r + 2)),
             }
         }
-        objects.push(Value::Object(object));
+        objects.push((r + 2, Value::Object(object)));
     }
     Ok(objects)
 }
@@ -425,6 +461,63 @@ mod tests {
             error.contains(
                 "sheet assumptions, row 2: trends.medical_inflation: ' five' is not a number"
             ),
+            "{error}"
+        );
+    }
+
+    /// Past a blank row, a problem still names the sheet's own row, whether the sheet or the
+    /// assumptions' checks find it; TRUE typed as text is TRUE.
+    #[test]
+    fn a_problem_past_a_blank_row_names_the_sheets_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let wrong = |sheet: &str, rows: &[&[&str]]| {
+            let path = dir.path().join(format!("{sheet}.xlsx"));
+            let mut workbook = Workbook::new();
+            table(&mut workbook, "assumptions", &[&["key", "value"]]);
+            table(&mut workbook, sheet, rows);
+            workbook.save(&path).unwrap();
+            crate::projection_file::read_projection_file(&path)
+                .unwrap_err()
+                .to_string()
+        };
+        let error = wrong(
+            "cells",
+            &[
+                &["age", "base_share", "start_share"],
+                &["0-14", "0.5", "0.5"],
+                &[],
+                &["15+", "0.5", "half"],
+            ],
+        );
+        assert!(
+            error.contains("sheet cells, row 4, start_share: invalid type: string \"half\""),
+            "{error}"
+        );
+        let error = wrong(
+            "stress",
+            &[&["name", "target_mix"], &[], &["older", "maybe"]],
+        );
+        assert!(
+            error.contains("sheet stress, row 3: target_mix: 'maybe' is not TRUE or FALSE"),
+            "{error}"
+        );
+        let error = wrong(
+            "relativities",
+            &[
+                &["factor", "level", "incidence", "cost"],
+                &["age", "", "1", "1"],
+            ],
+        );
+        assert!(
+            error.contains("sheet relativities, row 2: needs a factor and a level"),
+            "{error}"
+        );
+        let error = wrong(
+            "line_assumptions",
+            &[&["line", "fixed_cost"], &["", "TRUE"]],
+        );
+        assert!(
+            error.contains("sheet line_assumptions, row 2: needs the line's name"),
             "{error}"
         );
     }

@@ -118,7 +118,7 @@ pub struct Trends {
     /// gives the gap years from the base date their own rates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub timing: TimingEntry,
     #[serde(default)]
     pub medical_inflation: Vec<f64>,
@@ -255,6 +255,9 @@ pub struct StressEntry {
     pub technology: Option<f64>,
     pub utilisation: Option<f64>,
     pub expenses: Option<f64>,
+    // New keys are left out when not given, so that assumptions stored before them read back
+    // as the same text (a premium basis compares them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment_return: Option<f64>,
     /// Factors.
     pub family_size: Option<f64>,
@@ -264,6 +267,7 @@ pub struct StressEntry {
     #[serde(default)]
     pub target_mix: bool,
     /// The members expected each year, in place of the population's (a slower enrolment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<f64>>,
 }
 
@@ -398,6 +402,18 @@ impl ProjectionFile {
                     ));
                 }
                 let own = self.line_assumptions.get(&line.name);
+                if let Some(own) = own
+                    && own.fixed_cost
+                    && own.medical_inflation.is_some()
+                {
+                    return Err(invalid(
+                        "line_assumptions",
+                        format!(
+                            "{}: a fixed cost does not inflate: give medical_inflation or fixed_cost, not both",
+                            line.name
+                        ),
+                    ));
+                }
                 let own = match own {
                     None => LineAssumptions::default(),
                     Some(own) => LineAssumptions {
@@ -427,6 +443,17 @@ impl ProjectionFile {
         let years = self.projection.years;
         if years == 0 {
             return Err(invalid("projection.years", "must be 1 or more"));
+        }
+        if let Some(from) = self.trends.from
+            && from > start
+        {
+            // The first rate would stand for every year before it: a slip, not an assumption.
+            return Err(invalid(
+                "trends.from",
+                format!(
+                    "{from} is after the projection's start ({start}): the rates must cover the projection from its first year"
+                ),
+            ));
         }
         // Before the population is spread over the years.
         carepool_actuarial::check_years("years", years)

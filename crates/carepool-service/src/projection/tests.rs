@@ -100,7 +100,7 @@ fn the_rates_years_and_timing_and_a_lines_own_assumptions_are_read_in_words() {
         "sex": { "F": { "incidence": 1.2, "cost": 1.0 } }
     });
     json["line_assumptions"] = serde_json::json!({ "surgery": {
-        "medical_inflation": [0.2], "fixed_cost": true,
+        "technology": [0.2], "fixed_cost": true,
         "relativities": { "age": { "old": { "incidence": 3.0, "cost": 1.0 } } }
     } });
     json["stress"] = serde_json::json!([
@@ -112,7 +112,7 @@ fn the_rates_years_and_timing_and_a_lines_own_assumptions_are_read_in_words() {
     assert!((a.rate_years.first_year + 90.0 / 365.25).abs() < 1e-12);
     assert_eq!(a.rate_years.timing, Timing::WithinYear);
     let own = &a.base[0].own;
-    assert_eq!(own.medical_inflation.as_deref(), Some(&[0.2][..]));
+    assert_eq!(own.technology_trend.as_deref(), Some(&[0.2][..]));
     assert!(own.fixed_cost);
     // The line's age table in place of the scheme's; the scheme's sex table still counts.
     let cells = own.cells.as_ref().unwrap();
@@ -127,6 +127,46 @@ fn the_rates_years_and_timing_and_a_lines_own_assumptions_are_read_in_words() {
     assert_eq!(
         (error.field, error.message.as_str()),
         ("line_assumptions", "no line cardiology in the base table")
+    );
+}
+
+/// A premium basis compares the stored text of its assumptions: keys added since are left out
+/// when not given, so that assumptions stored before them read back as the same text.
+#[test]
+fn keys_not_given_are_not_written() {
+    let mut json = minimal();
+    json["stress"] = serde_json::json!([{ "name": "high", "medical_inflation": 0.02 }]);
+    let text = serde_json::to_string(&file(json)).unwrap();
+    for key in [
+        "timing",
+        "from",
+        "line_assumptions",
+        "experience",
+        "\"investment_return\":null",
+        "\"members\":null",
+    ] {
+        assert!(!text.contains(key), "{key} in {text}");
+    }
+}
+
+#[test]
+fn the_rates_years_start_by_the_projection_and_a_fixed_cost_does_not_inflate() {
+    let mut json = minimal();
+    json["trends"] = serde_json::json!({ "from": "2027-04-02", "medical_inflation": [0.1] });
+    let error = file(json).assumptions().unwrap_err();
+    assert_eq!(error.field, "trends.from");
+    assert!(
+        error
+            .message
+            .starts_with("2027-04-02 is after the projection's start (2027-04-01)")
+    );
+    let mut json = minimal();
+    json["line_assumptions"] =
+        serde_json::json!({ "surgery": { "fixed_cost": true, "medical_inflation": [0.1] } });
+    let error = file(json).assumptions().unwrap_err();
+    assert_eq!(
+        error.message,
+        "surgery: a fixed cost does not inflate: give medical_inflation or fixed_cost, not both"
     );
 }
 
