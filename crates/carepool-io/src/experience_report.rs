@@ -5,7 +5,9 @@
 use crate::report::{BarChart, Cell, Heat, Report, ReportTable, WARNING, grouped};
 use carepool_actuarial::GlmFit;
 use carepool_actuarial::Named;
-use carepool_actuarial::experience::{Experience, Factor, OneWay, Rates, UNKNOWN_LEVEL};
+use carepool_actuarial::experience::{
+    Completion, Experience, Factor, OneWay, Rates, UNKNOWN_LEVEL,
+};
 use carepool_core::Money;
 use carepool_core::words::{Figure, Sentence, Words};
 
@@ -119,6 +121,7 @@ pub fn experience_report(experience: &Experience, currency: Option<&str>) -> Rep
         limits(experience),
     ]);
     tables.push(ownership(experience));
+    tables.extend(experience.completion.as_ref().map(completion));
     tables.push(cells(experience));
     let mut notes = experience.notes.clone();
     notes.extend(glm.notes.iter().cloned());
@@ -274,6 +277,12 @@ fn base_table(experience: &Experience) -> ReportTable {
             ];
             row.extend(rate_cells(&line.rates));
             row.extend([number(line.risk_cost_per_family, 2), share(line.cost_share)]);
+            let completed = line.completed.as_ref();
+            row.extend([
+                number(completed.and_then(|c| c.incidence_per_1000), 2),
+                number(completed.and_then(|c| c.average_cost), 2),
+                number(completed.and_then(|c| c.risk_cost), 2),
+            ]);
             row
         })
         .collect();
@@ -281,11 +290,47 @@ fn base_table(experience: &Experience) -> ReportTable {
         "base_table",
         "Base table by clinical category and specialty (rates per member-year of the whole population)",
         &["clinical category", "specialty"],
-        &["risk cost per family", "share of cost"],
+        &[
+            "risk cost per family",
+            "share of cost",
+            "completed per 1,000",
+            "completed avg cost",
+            "completed risk cost",
+        ],
         rows,
     );
     table.heat = Heat::ByColumn;
     table
+}
+
+/// Each month's completion factors, and what the data held of it.
+fn completion(completion: &Completion) -> ReportTable {
+    ReportTable::new(
+        "completion",
+        "Completion of recent months (chain ladder on the reporting delays)",
+        &[
+            "month incurred",
+            "months developed",
+            "claims",
+            "claims factor",
+            "cost",
+            "cost factor",
+        ],
+        completion
+            .months
+            .iter()
+            .map(|month| {
+                vec![
+                    text(&month.month),
+                    Cell::Number(f64::from(month.developed_months), 0),
+                    Cell::Number(month.claims as f64, 0),
+                    Cell::Number(month.claims_factor, 4),
+                    money(month.cost),
+                    Cell::Number(month.cost_factor, 4),
+                ]
+            })
+            .collect(),
+    )
 }
 
 fn one_way(one_way: &OneWay) -> ReportTable {

@@ -709,6 +709,14 @@ report-clinical-category = catégorie clinique
 report-specialty = spécialité
 report-risk-cost-per-family = coût du risque par famille
 report-share-of-cost = part du coût
+report-completed-per-1-000 = complétée pour 1 000
+report-completed-avg-cost = coût moyen complété
+report-completed-risk-cost = coût du risque complété
+report-completion-of-recent-months-chain-ladder-on-the-reporting-delays = Complétion des mois récents (chain ladder sur les délais de déclaration)
+report-month-incurred = mois de survenance
+report-months-developed = mois de développement
+report-claims-factor = facteur des demandes
+report-cost-factor = facteur du coût
 report-one-way-relativities-by-age = Relativités univariées par âge
 report-one-way-relativities-by-sex = Relativités univariées par sexe
 report-one-way-relativities-by-area = Relativités univariées par zone
@@ -827,6 +835,9 @@ note-factor-not-given = Les données ne donnent pas { $factor ->
        *[other] { $factor }
     } : ce n'est pas un facteur de l'étude.
 note-silent-period = La dernière période, { $last }, a des membres couverts et aucune demande : si les demandes ne sont pas encore dans les données, arrêtez l'étude (--to) là où elles s'arrêtent ; ces années-membres font baisser tous les taux.
+note-completion = Les mois récents sont complétés : les demandes et le coût de chaque mois multipliés par son facteur de complétion, tiré du chain ladder sur les délais de déclaration des demandes, évalué au { $valued } (le dernier mois, { $month } : demandes x { $claims }, coût x { $cost }) ; les chiffres complétés de la table de base les portent.
+note-completion-no-dates = Les demandes ne disent pas quand elles ont été reçues : les mois récents ne sont pas complétés, et les demandes pas encore arrivées font baisser leurs taux.
+note-completion-no-factor = Les mois récents n'ont pas pu être complétés : { $why }.
 note-silent-periods = Les { $count } dernières périodes, de { $first } à { $last }, ont des membres couverts et aucune demande : si les demandes ne sont pas encore dans les données, arrêtez l'étude (--to) là où elles s'arrêtent ; ces années-membres font baisser tous les taux.
 note-study-ends-today = L'étude devait finir le { $asked } ; l'exposition et les demandes s'arrêtent le { $end }, aujourd'hui : les jours suivants ne sont pas encore passés.
 note-study-ends-with-the-claims = L'étude devait finir le { $asked } ; l'exposition et les demandes s'arrêtent le { $end }, dernier jour où une demande a été reçue : les données ne disent rien des jours suivants.

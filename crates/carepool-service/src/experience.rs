@@ -316,6 +316,7 @@ impl Registry {
                 c::PROVIDER_ID.id(),
                 c::REASONS.id(),
                 c::LIMIT_RAISING_CASE.id(),
+                c::RECEIVED_DATE.id(),
             ],
         );
         self.each_row(&read, &[], |row| {
@@ -360,8 +361,9 @@ impl Registry {
                 limit_raised: reasons
                     .contains(&ReasonCode::LimitRaised)
                     .then(|| text(&read, &row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
-                // The live database ends today, whatever was received last.
-                received: None,
+                // For the reporting delays: the live database ends today whatever it
+                // received last (`known_until`).
+                received: read.value(&row, c::RECEIVED_DATE).as_date(),
             });
             Ok(())
         })

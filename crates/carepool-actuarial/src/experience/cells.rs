@@ -194,7 +194,7 @@ pub(crate) struct Counter<'a> {
 }
 
 impl Counter<'_> {
-    fn from(&self) -> NaiveDate {
+    pub fn from(&self) -> NaiveDate {
         self.periods[0].start
     }
 

@@ -1,6 +1,7 @@
 //! What an experience study reads: the members with their periods of cover, and the claims,
 //! gathered into compact arrays (codes interned as numbers) so a national scheme fits in memory.
 
+use super::completion::reporting_delay;
 use carepool_core::Money;
 use carepool_core::registry::{MemberStatus, Ownership, Sex};
 use chrono::NaiveDate;
@@ -193,6 +194,8 @@ pub(crate) struct ClaimFact {
     pub ownership: Option<Ownership>,
     pub limit_reached: bool,
     pub limit_raised: u32,
+    /// Months from the month incurred to the month received (`DELAY_NOT_KNOWN` if not given).
+    pub reporting_delay: u16,
 }
 
 /// Which attributes the data gave, so a factor an extract lacks is not shown.
@@ -348,6 +351,7 @@ impl ExperienceData {
             ownership: claim.ownership,
             limit_reached: claim.limit_reached,
             limit_raised: interned(&mut self.raising_cases, claim.limit_raised),
+            reporting_delay: reporting_delay(claim.incurred, claim.received),
         };
         self.claims.push(fact);
     }

@@ -7,18 +7,20 @@
 //! [`Experience`], every table of which is serialisable.
 
 mod cells;
+mod completion;
 mod input;
 mod tables;
 
 pub use cells::ClaimSums;
+pub use completion::{Completion, CompletionMonth};
 pub use input::{
     ClaimInput, CoverPeriod, DataEnd, ExperienceData, InputError, Levels, MemberInput, Span,
     cover_spans,
 };
 pub use tables::{
-    BaseRow, CellRow, ClaimedPaid, Diagnostics, Experience, GlmResults, LevelRow, LimitRow,
-    LocationRow, OneWay, OutsideCounts, OwnershipRow, PeriodRow, Rates, Settings, Summary,
-    UNKNOWN_LEVEL,
+    BaseRow, CellRow, ClaimedPaid, Completed, Diagnostics, Experience, GlmResults, LevelRow,
+    LimitRow, LocationRow, OneWay, OutsideCounts, OwnershipRow, PeriodRow, Rates, Settings,
+    Summary, UNKNOWN_LEVEL,
 };
 
 use crate::Named;

@@ -2,6 +2,9 @@
 //! one-way relativities, the GLMs, the locations and the diagnostics.
 
 use super::cells::{CellKey, Cells, ClaimSums, Counter, Outside, StudyPeriod};
+use super::completion::{
+    Completion, DELAY_NOT_KNOWN, Development, NotCompleted, Reported, months_from,
+};
 use super::input::{ExperienceData, UNKNOWN};
 use super::{ExperienceStudy, Factor, Split, StudyError};
 use crate::Named;
@@ -79,6 +82,41 @@ fn silent_periods_note(periods: &[PeriodRow]) -> Option<Sentence> {
             "{which} members covered and no claim: if the claims have not reached the data yet, end the study (--to) where they do; these member-years lower every rate."
         ),
     ))
+}
+
+/// What the study did with its recent months: completed them and how, or why not.
+fn completion_note(completion: &Result<Completion, NotCompleted>) -> Sentence {
+    match completion {
+        Ok(completion) => {
+            let last = completion.months.last().expect("a study has a month");
+            Sentence::new(
+                Words::new(
+                    "completion",
+                    [
+                        ("valued", Figure::Date(completion.valued_at)),
+                        ("month", Figure::text(&last.month)),
+                        (
+                            "claims",
+                            Figure::Number(format!("{:.4}", last.claims_factor)),
+                        ),
+                        ("cost", Figure::Number(format!("{:.4}", last.cost_factor))),
+                    ],
+                ),
+                format!(
+                    "Recent months are completed: each month's claims and cost times its completion factor, from the chain ladder on the claims' reporting delays valued on {} (the last month, {}: claims x {:.4}, cost x {:.4}); the base table's completed figures carry them.",
+                    completion.valued_at, last.month, last.claims_factor, last.cost_factor
+                ),
+            )
+        }
+        Err(NotCompleted::NoReceivedDates) => Sentence::new(
+            Words::new("completion-no-dates", []),
+            "The claims do not say when they were received: recent months are not completed, and claims not yet in lower their rates.",
+        ),
+        Err(NotCompleted::NoFactor(why)) => Sentence::new(
+            Words::new("completion-no-factor", [("why", Figure::text(why))]),
+            format!("Recent months could not be completed: {why}."),
+        ),
+    }
 }
 
 /// Why a GLM of the study could not be fitted, in words for every language: the failures a
@@ -223,6 +261,34 @@ pub struct BaseRow {
     #[serde(serialize_with = "crate::amount_json::optional_amount")]
     pub risk_cost_per_family: Option<f64>,
     pub cost_share: Option<f64>,
+    /// The line with its recent months completed; none when the study could not complete them.
+    pub completed: Option<Completed>,
+}
+
+/// A base-table line's claims and cost with each month's completion factor, and the rates
+/// they make over the same member-years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Completed {
+    pub claims: f64,
+    #[serde(serialize_with = "crate::amount_json::amount")]
+    pub cost: f64,
+    pub incidence_per_1000: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
+    pub average_cost: Option<f64>,
+    #[serde(serialize_with = "crate::amount_json::optional_amount")]
+    pub risk_cost: Option<f64>,
+}
+
+impl Completed {
+    fn new(exposure: f64, (claims, cost): (f64, f64)) -> Completed {
+        Completed {
+            claims,
+            cost,
+            incidence_per_1000: ratio(1000.0 * claims, exposure),
+            average_cost: ratio(cost, claims),
+            risk_cost: ratio(cost, exposure),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -330,6 +396,9 @@ pub struct Experience {
     pub locations: Vec<LocationRow>,
     pub glm: GlmResults,
     pub diagnostics: Diagnostics,
+    /// The completion factors of the study's months; none when they could not be estimated
+    /// (a note says why).
+    pub completion: Option<Completion>,
     pub cells: Vec<CellRow>,
     pub notes: Vec<Sentence>,
 }
@@ -353,6 +422,10 @@ pub(crate) struct PlacedClaims {
     limits: BTreeMap<u32, ClaimSums>,
     by_year: BTreeMap<i32, YearSums>,
     outside: OutsideCounts,
+    /// By (month incurred from the study's first, reporting delay) for the claims that say
+    /// when they were received; and by line and month incurred, for completing the lines.
+    by_delay: BTreeMap<(u32, u16), Reported>,
+    by_line_month: BTreeMap<(u32, u32), BTreeMap<u32, Reported>>,
 }
 
 /// Puts each claim incurred in the study in its cell, or counts why it is left out.
@@ -365,6 +438,8 @@ pub(crate) fn place_claims(counter: &Counter, cells: &mut Cells) -> PlacedClaims
         limits: BTreeMap::new(),
         by_year: BTreeMap::new(),
         outside: OutsideCounts::default(),
+        by_delay: BTreeMap::new(),
+        by_line_month: BTreeMap::new(),
     };
     for claim in data.claims.iter().filter(|c| counter.in_study(c)) {
         let year = placed.by_year.entry(claim.incurred.year()).or_default();
@@ -401,6 +476,20 @@ pub(crate) fn place_claims(counter: &Counter, cells: &mut Cells) -> PlacedClaims
             one
         };
         cells.claims[cells.shape.index(key)] += one;
+        let month = months_from(counter.from(), claim.incurred);
+        let reported = Reported { claims: 1, cost };
+        if claim.reporting_delay != DELAY_NOT_KNOWN {
+            *placed
+                .by_delay
+                .entry((month, claim.reporting_delay))
+                .or_default() += reported;
+        }
+        *placed
+            .by_line_month
+            .entry((claim.category, claim.specialty))
+            .or_default()
+            .entry(month)
+            .or_default() += reported;
         *placed
             .by_category
             .entry((claim.category, claim.specialty))
@@ -554,6 +643,9 @@ impl Tables<'_> {
             ));
         }
         notes.extend(silent_periods_note(&periods));
+        let completion = self.completion();
+        notes.push(completion_note(&completion));
+        let completion = completion.ok();
         Ok(Experience {
             settings: Settings {
                 from: self.study.from,
@@ -567,11 +659,12 @@ impl Tables<'_> {
                 claims_given: self.data.claim_count(),
             },
             periods,
-            base_table: self.base_table(&summary),
+            base_table: self.base_table(&summary, completion.as_ref()),
             glm: self.glm(&relativities),
             relativities,
             locations: self.locations(),
             diagnostics: self.diagnostics(),
+            completion,
             cells: self.cell_rows(),
             summary,
             notes,
@@ -624,12 +717,33 @@ impl Tables<'_> {
             .collect()
     }
 
-    fn base_table(&self, summary: &Summary) -> Vec<BaseRow> {
+    /// The study's months completed, valued where the data end.
+    fn completion(&self) -> Result<Completion, NotCompleted> {
+        let end = self.data.end().ok_or(NotCompleted::NoReceivedDates)?;
+        Development {
+            first: self.study.from,
+            last: self.study.to,
+            valued_at: end.date.max(self.study.to),
+            by_delay: &self.claims.by_delay,
+        }
+        .complete()
+    }
+
+    fn base_table(&self, summary: &Summary, completion: Option<&Completion>) -> Vec<BaseRow> {
         let exposure = summary.rates.exposure;
         let total_cost = units(summary.rates.cost.minor());
-        let row = |category: String, specialty: Option<String>, sums: &ClaimSums| {
+        let completed = |by_month: &BTreeMap<u32, Reported>| {
+            completion.map(|c| {
+                Completed::new(exposure, c.completed(by_month.iter().map(|(m, r)| (*m, r))))
+            })
+        };
+        let row = |category: String,
+                   specialty: Option<String>,
+                   sums: &ClaimSums,
+                   completed: Option<Completed>| {
             let rates = Rates::new(exposure, sums);
             BaseRow {
+                completed,
                 clinical_category: category,
                 specialty,
                 risk_cost_per_family: rates
@@ -645,10 +759,12 @@ impl Tables<'_> {
             .by_category
             .iter()
             .map(|(&(category, specialty), sums)| {
+                let by_month = &self.claims.by_line_month[&(category, specialty)];
                 row(
                     self.data.categories.name(category).to_string(),
                     (specialty != UNKNOWN).then(|| self.data.specialties.name(specialty).into()),
                     sums,
+                    completed(by_month),
                 )
             })
             .collect();
@@ -659,7 +775,18 @@ impl Tables<'_> {
         for sums in self.claims.by_category.values() {
             total += *sums;
         }
-        rows.push(row("total".into(), None, &total));
+        let mut total_by_month: BTreeMap<u32, Reported> = BTreeMap::new();
+        for by_month in self.claims.by_line_month.values() {
+            for (month, reported) in by_month {
+                *total_by_month.entry(*month).or_default() += *reported;
+            }
+        }
+        rows.push(row(
+            "total".into(),
+            None,
+            &total,
+            completed(&total_by_month),
+        ));
         rows
     }
 

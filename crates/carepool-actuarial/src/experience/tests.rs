@@ -532,3 +532,99 @@ fn covered_periods_without_claims_at_the_end_are_pointed_out() {
     let experience = study("2024-01-01", "2025-12-31").run(&data).unwrap();
     assert!(!experience.notes.iter().any(|n| n.text.contains("no claim")));
 }
+
+/// Three months of one member, the extract ending on 15 March: January's claims came in over
+/// three months, February's over two, March's so far in March. The chain ladder on the
+/// reporting delays completes each month, and each line by its own months.
+///
+/// | incurred | delay 0 | delay 1 | delay 2 |
+/// |---|---|---|---|
+/// | January | 2 (100 each) | 1 | 1 |
+/// | February | 2 | 2 | |
+/// | March | 1 (a surgery, 400) | | |
+///
+/// Claims: 2, 3, 4 and 2, 4; factors 7 / 4 (delay 0 to 1) and 4 / 3 (1 to 2). Cost: the same,
+/// times 100, but March's 400.
+#[test]
+fn recent_months_are_completed_from_the_reporting_delays() {
+    let members = [member("A", vec![span("2025-01-01", "2025-12-31")])];
+    let mut extract = data(&members);
+    let mut add = |incurred: &str, received: &str, cost: i64, specialty: &'static str| {
+        extract.add_claim(&ClaimInput {
+            received: Some(date(received)),
+            specialty: Some(specialty),
+            ..claim("A", incurred, cost)
+        });
+    };
+    for (incurred, received) in [
+        ("2025-01-05", "2025-01-20"),
+        ("2025-01-06", "2025-01-25"),
+        ("2025-01-07", "2025-02-10"),
+        ("2025-01-08", "2025-03-10"),
+        ("2025-02-05", "2025-02-20"),
+        ("2025-02-06", "2025-02-25"),
+        ("2025-02-07", "2025-03-01"),
+        ("2025-02-08", "2025-03-15"),
+    ] {
+        add(incurred, received, 100, "internal_medicine");
+    }
+    add("2025-03-02", "2025-03-12", 400, "general_surgery");
+    let experience = study("2025-01-01", "2025-03-31").run(&extract).unwrap();
+    let completion = experience.completion.as_ref().unwrap();
+    assert_eq!(completion.valued_at, date("2025-03-15"));
+    close(completion.claims_development[0], 7.0 / 4.0);
+    close(completion.claims_development[1], 4.0 / 3.0);
+    let factors: Vec<(u32, f64)> = (completion.months.iter())
+        .map(|m| (m.developed_months, m.claims_factor))
+        .collect();
+    assert_eq!(factors[0], (2, 1.0));
+    close(factors[1].1, 4.0 / 3.0);
+    close(factors[2].1, 7.0 / 4.0 * 4.0 / 3.0);
+    // Cost at delay 0: 200 + 200 (January, February); at delay 1: 300 + 400.
+    close(completion.cost_development[0], 700.0 / 400.0);
+    // The lines: internal medicine has January and February; the surgery March alone. The
+    // study's exposure stops on 15 March: 74 days.
+    let exposure = 74.0 / 365.0;
+    // In name order: general surgery, then internal medicine.
+    let [surgery, medicine, total] = &experience.base_table[..] else {
+        panic!("two lines and the total")
+    };
+    let medicine = medicine.completed.as_ref().unwrap();
+    close(medicine.claims, 4.0 + 4.0 * 4.0 / 3.0);
+    close(medicine.cost, 400.0 + 400.0 * 4.0 / 3.0);
+    close(
+        medicine.incidence_per_1000.unwrap(),
+        1000.0 * (4.0 + 16.0 / 3.0) / exposure,
+    );
+    let surgery = surgery.completed.as_ref().unwrap();
+    close(surgery.claims, 7.0 / 4.0 * 4.0 / 3.0);
+    close(
+        surgery.average_cost.unwrap(),
+        400.0 * 7.0 / 4.0 * 4.0 / 3.0 / surgery.claims,
+    );
+    let total = total.completed.as_ref().unwrap();
+    close(total.claims, medicine.claims + surgery.claims);
+    assert_eq!(
+        experience.base_table[2].rates.claims, 9,
+        "the reported figures stay"
+    );
+    assert!(
+        (experience.notes.iter()).any(|n| n.text.starts_with(
+            "Recent months are completed: each month's claims and cost times its completion factor, from the chain ladder on the claims' reporting delays valued on 2025-03-15 (the last month, 2025-03: claims x 2.3333"
+        )),
+        "{:?}",
+        experience.notes
+    );
+
+    // Without received dates, nothing is completed, and the study says so.
+    let mut undated = data(&members);
+    undated.add_claim(&claim("A", "2025-01-05", 100));
+    undated.known_until(date("2025-03-31"));
+    let experience = study("2025-01-01", "2025-03-31").run(&undated).unwrap();
+    assert!(experience.completion.is_none());
+    assert!(experience.base_table[0].completed.is_none());
+    assert!((experience.notes.iter()).any(|n| {
+        n.text
+            .starts_with("The claims do not say when they were received")
+    }));
+}

@@ -59,6 +59,8 @@ pub struct StudyTaken {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub lines: usize,
+    /// The day the study's completion factors were valued at, when it completed its months.
+    pub completed_at: Option<NaiveDate>,
     pub relativities: StudyRelativities,
     /// The population's cells, and whether the file gave their start and target shares.
     pub cells: usize,
@@ -98,7 +100,7 @@ fn text<'a>(value: &'a Value, what: &str) -> Result<&'a str, String> {
 }
 
 /// The lines of a study's base table, the total left out: `CATEGORY SPECIALTY`, incidence per
-/// 1,000 and average cost.
+/// 1,000 and average cost, with the study's recent months completed where it completed them.
 pub fn study_lines(study: &Value) -> Result<Vec<LineEntry>, String> {
     let lines = study["base_table"]
         .as_array()
@@ -114,9 +116,14 @@ pub fn study_lines(study: &Value) -> Result<Vec<LineEntry>, String> {
                 Some(specialty) => format!("{category} {specialty}"),
                 None => category.to_string(),
             };
+            let (rates, part) = match &line["completed"] {
+                Value::Null => (line, ""),
+                completed => (completed, "completed."),
+            };
+            let value = |field: &str| number(&rates[field], &at(&format!("{part}{field}")));
             Ok(LineEntry {
-                incidence_per_1000: number(&line["incidence_per_1000"], &at("incidence_per_1000"))?,
-                average_cost: number(&line["average_cost"], &at("average_cost"))?,
+                incidence_per_1000: value("incidence_per_1000")?,
+                average_cost: value("average_cost")?,
                 name,
             })
         })
@@ -290,6 +297,9 @@ impl ProjectionFile {
             from,
             to,
             lines: lines.len(),
+            completed_at: study["completion"]["valued_at"]
+                .as_str()
+                .and_then(|date| date.parse().ok()),
             relativities: kind,
             cells: cells.len(),
             shares_given: !self.population.cells.is_empty(),
@@ -384,11 +394,19 @@ impl ProjectionFile {
                 "base table",
                 match (taken, &self.base.table) {
                     (Some(study), _) => format!(
-                        "experience study {} ({} to {}): {}",
+                        "experience study {} ({} to {}): {}{}",
                         study.name,
                         study.from,
                         study.to,
-                        lines(study.lines)
+                        lines(study.lines),
+                        match study.completed_at {
+                            Some(date) => format!(
+                                ", recent months completed (its completion factors, valued on {date})"
+                            ),
+                            None =>
+                                ", as reported (the study could not complete its recent months)"
+                                    .into(),
+                        }
                     ),
                     (None, Some(table)) => format!("{table}: {}", lines(self.base.lines.len())),
                     (None, None) => {

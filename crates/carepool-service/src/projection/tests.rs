@@ -296,11 +296,35 @@ fn a_study_gives_the_base_table_its_date_relativities_mix_and_family_size() {
     let sources = f.sources();
     assert_eq!(
         sources[0].source,
-        "experience study study.json (2025-04-01 to 2027-03-31): 2 lines"
+        "experience study study.json (2025-04-01 to 2027-03-31): 2 lines, as reported (the study could not complete its recent months)"
     );
     assert_eq!(sources[2].source, "the study's frequency and severity GLMs");
     assert_eq!(sources[4].source, "the study's average family size: 4.25");
     f.run().unwrap();
+}
+
+/// A study that completed its recent months gives its lines completed.
+#[test]
+fn a_studys_completed_lines_are_taken_before_its_reported_ones() {
+    let mut completed = study();
+    completed["completion"] = serde_json::json!({ "valued_at": "2027-04-15" });
+    completed["base_table"][0]["completed"] = serde_json::json!({
+        "claims": 12.5, "cost": "1500000.00", "incidence_per_1000": 1.25, "average_cost": "120000.00"
+    });
+    let mut f = file(forward_looking());
+    f.take_experience(&completed, "study.json").unwrap();
+    let line = &f.base.lines[0];
+    assert_eq!(
+        (line.incidence_per_1000, line.average_cost),
+        (1.25, 120000.0)
+    );
+    assert_eq!(
+        f.base.lines[1].incidence_per_1000, 20.0,
+        "a line without its completion as reported"
+    );
+    assert!(f.sources()[0].source.ends_with(
+        "2 lines, recent months completed (its completion factors, valued on 2027-04-15)"
+    ));
 }
 
 #[test]
