@@ -20,6 +20,14 @@ pub struct BaseLine {
     pub own: LineAssumptions,
 }
 
+impl LineAssumptions {
+    fn has_own_trends(&self) -> bool {
+        self.medical_inflation.is_some()
+            || self.technology_trend.is_some()
+            || self.utilisation_trend.is_some()
+    }
+}
+
 /// A line's own assumptions, each overriding the scheme-wide one when given.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineAssumptions {
@@ -323,13 +331,6 @@ impl Assumptions {
         Ok(())
     }
 
-    /// The factor a rate list compounds to from the base date to the middle of year `y`, each
-    /// rate acting on the time its year overlaps (see [`RateYears`]).
-    fn growth(&self, rates: &[f64], y: usize) -> f64 {
-        self.rate_years
-            .growth(rates, self.base_to_start + y as f64 + 0.5)
-    }
-
     /// A line's incidence and cost growth to `to` years after the base date: its own trends
     /// where it has them, the scheme's otherwise; none on the cost of a fixed amount.
     fn line_growth(&self, own: &LineAssumptions, to: f64) -> (f64, f64) {
@@ -434,15 +435,24 @@ impl Assumptions {
 
     fn year(&self, y: usize) -> ProjectedYear {
         let middle = self.base_to_start + y as f64 + 0.5;
+        // The scheme's growth and mix, once for every line that has none of its own.
+        let (incidence_growth, cost_growth) = self.line_growth(&LineAssumptions::default(), middle);
+        let (mix_incidence, mix_cost) = self.mix_factors(y, &self.cells);
         let mut lines: Vec<ProjectedLine> = self
             .base
             .iter()
             .map(|line| {
-                let (incidence_growth, cost_growth) = self.line_growth(&line.own, middle);
-                let cells = line.own.cells.as_deref().unwrap_or(&self.cells);
-                let (mix_incidence, mut mix_cost) = self.mix_factors(y, cells);
-                if line.own.fixed_cost {
-                    mix_cost = 1.0;
+                let own = &line.own;
+                let (incidence_growth, mut cost_growth) = match own.has_own_trends() {
+                    true => self.line_growth(own, middle),
+                    false => (incidence_growth, cost_growth),
+                };
+                let (mix_incidence, mut mix_cost) = match &own.cells {
+                    Some(cells) => self.mix_factors(y, cells),
+                    None => (mix_incidence, mix_cost),
+                };
+                if own.fixed_cost {
+                    (cost_growth, mix_cost) = (1.0, 1.0);
                 }
                 let (mut incidence, mut cost) = (
                     line.incidence * incidence_growth * mix_incidence,
@@ -464,10 +474,6 @@ impl Assumptions {
             })
             .collect();
         // New benefits follow the scheme's trends and relativities.
-        let cost_growth = self.growth(&self.medical_inflation, y);
-        let incidence_growth =
-            self.growth(&self.technology_trend, y) * self.growth(&self.utilisation_trend, y);
-        let (mix_incidence, mix_cost) = self.mix_factors(y, &self.cells);
         for benefit in &self.new_benefits {
             let share = Self::share_after(benefit.from, y);
             let incidence = match &benefit.incidence {

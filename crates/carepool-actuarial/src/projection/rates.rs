@@ -47,9 +47,13 @@ impl RateYears {
                     false => offset + k as f64 + 1.0,
                 };
                 let overlap = until.min(ends) - from.max(starts);
-                match overlap > 0.0 {
-                    true => (1.0 + rate).powf(overlap),
-                    false => 1.0,
+                if overlap == 1.0 {
+                    // A whole year, the common case, without a power.
+                    1.0 + rate
+                } else if overlap > 0.0 {
+                    (1.0 + rate).powf(overlap)
+                } else {
+                    1.0
                 }
             })
             .product();
