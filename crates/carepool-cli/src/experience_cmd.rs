@@ -61,7 +61,7 @@ pub struct ExperienceArgs {
     /// Base levels, e.g. sex=M,age=25-44 [default: the level with the most exposure].
     #[arg(long, value_delimiter = ',')]
     pub base: Vec<String>,
-    /// The GLMs' factors, from age, sex, area, duration [default: age,sex,area].
+    /// The GLMs' factors, from age, sex, area, duration, period [default: age,sex,area].
     #[arg(long, value_delimiter = ',')]
     pub glm_factors: Option<Vec<String>>,
     #[command(flatten)]
@@ -206,6 +206,11 @@ pub struct GlmArgs {
     /// Base levels, e.g. sex=M,age=25-44 [default: the first level met in the file].
     #[arg(long, value_delimiter = ',')]
     pub base: Vec<String>,
+    /// Fit rows with the same level of every factor as one: counts and exposures added, a
+    /// weighted response averaged by its weights (a study's cells refitted by its GLM's
+    /// factors give its own model).
+    #[arg(long)]
+    pub group: bool,
     #[command(flatten)]
     pub report: ReportOut,
 }
@@ -221,11 +226,12 @@ pub fn glm(args: &GlmArgs) -> Result<()> {
         factors: args.factors.clone(),
         covariates: args.covariates.clone(),
         base: pairs("base", &args.base)?,
+        group: args.group,
     };
     let cells = glm_file::read_glm_data(&args.data, &columns)?;
     if cells.skipped_empty > 0 {
         args.report.say(&format!(
-            "{}: {} cell(s) with no exposure and a response of 0 left out",
+            "{}: {} cell(s) with nothing to fit (no exposure and a response of 0, or a weight of 0) left out",
             args.data.display(),
             cells.skipped_empty
         ));

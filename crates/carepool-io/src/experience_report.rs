@@ -530,6 +530,7 @@ fn cells(experience: &Experience) -> ReportTable {
             "pending_exposure",
             "claims",
             "cost",
+            "average_cost",
             "bed_days",
         ],
         experience
@@ -542,10 +543,12 @@ fn cells(experience: &Experience) -> ReportTable {
                     text(&c.sex),
                     text(&c.area),
                     text(&c.duration),
-                    Cell::Number(c.exposure, 6),
-                    Cell::Number(c.pending_exposure, 6),
+                    // Enough digits for a GLM refitted on the cells to give the study's own.
+                    Cell::Number(c.exposure, 12),
+                    Cell::Number(c.pending_exposure, 12),
                     Cell::Number(c.claims as f64, 0),
                     money(c.cost),
+                    number(c.average_cost, 12),
                     Cell::Number(c.bed_days as f64, 0),
                 ]
             })

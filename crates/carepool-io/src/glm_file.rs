@@ -16,14 +16,18 @@ pub struct GlmColumns {
     pub covariates: Vec<String>,
     /// A factor's base level; by default the first level met.
     pub base: BTreeMap<String, String>,
+    /// Rows with the same level of every factor fitted as one: counts and exposures added, a
+    /// weighted response averaged by its weights (a study's cells by the GLM's own factors).
+    pub group: bool,
 }
 
 /// The cells a GLM is fitted on, and how many were left out as empty.
 #[derive(Debug)]
 pub struct GlmCells {
     pub data: GlmData,
-    /// Cells with no exposure and no claims (a study's cells of pending members only): they
-    /// say nothing to a fit, and the log of their exposure does not exist.
+    /// Cells with no exposure and no claims (a study's cells of pending members only), or of
+    /// weight 0 (no claims to average): they say nothing to a fit, and the log of their
+    /// exposure does not exist.
     pub skipped_empty: usize,
 }
 
@@ -43,6 +47,11 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmCells, File
         .iter()
         .map(|c| find(c, "a covariate"))
         .collect();
+    if columns.group && !columns.covariates.is_empty() {
+        sheet.file_problem(
+            "--group: rows are grouped by their factors' levels; a covariate cannot be grouped",
+        );
+    }
     for factor in columns.base.keys() {
         if !columns.factors.contains(factor) {
             sheet.file_problem(format!(
@@ -55,14 +64,19 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmCells, File
     }
     let required = |c: Option<usize>| c.expect("checked above");
     let mut response_values = Vec::new();
-    let mut offset = exposure.map(|_| Vec::new());
+    let mut exposures = exposure.map(|_| Vec::new());
     let mut weight_values = weights.map(|_| Vec::new());
     let mut levels: Vec<Vec<String>> = vec![Vec::new(); factors.len()];
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); covariates.len()];
     let mut skipped_empty = 0;
     while sheet.next()? {
+        let weight = weights.map(|column| sheet.number(required(column)).unwrap_or(f64::NAN));
+        if weight == Some(0.0) {
+            skipped_empty += 1;
+            continue;
+        }
         let response_value = sheet.number(required(response)).unwrap_or(f64::NAN);
-        if let (Some(offset), Some(column)) = (offset.as_mut(), exposure) {
+        if let (Some(exposures), Some(column)) = (exposures.as_mut(), exposure) {
             let column = required(column);
             let exposure = sheet.number(column).unwrap_or(f64::NAN);
             if exposure == 0.0 && response_value == 0.0 {
@@ -80,11 +94,11 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmCells, File
                     format_args!("{exposure} is not a positive exposure{response}"),
                 );
             }
-            offset.push(exposure.ln());
+            exposures.push(exposure);
         }
         response_values.push(response_value);
-        if let (Some(weights), Some(column)) = (weight_values.as_mut(), weights) {
-            weights.push(sheet.number(required(column)).unwrap_or(f64::NAN));
+        if let (Some(weights), Some(weight)) = (weight_values.as_mut(), weight) {
+            weights.push(weight);
         }
         for (j, column) in factors.iter().enumerate() {
             levels[j].push(sheet.field(required(*column)).to_string());
@@ -93,6 +107,11 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmCells, File
             values[j].push(sheet.number(required(*column)).unwrap_or(f64::NAN));
         }
     }
+    if columns.group {
+        let grouped = group(&levels, &response_values, &exposures, &weight_values);
+        (levels, response_values, exposures, weight_values) = grouped;
+    }
+    let offset = exposures.map(|exposures| exposures.iter().map(|e| e.ln()).collect());
     let terms = columns
         .factors
         .iter()
@@ -123,6 +142,60 @@ pub fn read_glm_data(path: &Path, columns: &GlmColumns) -> Result<GlmCells, File
         data,
         skipped_empty,
     })
+}
+
+/// A table's columns: each factor's levels by row, the response, the exposures and the weights.
+type Columns = (
+    Vec<Vec<String>>,
+    Vec<f64>,
+    Option<Vec<f64>>,
+    Option<Vec<f64>>,
+);
+
+/// Rows with the same level of every factor as one, in the order first met: exposures and
+/// weights added; the response averaged by the weights when there are weights (an average cost
+/// by its claims), added when there are none (counts).
+fn group(
+    levels: &[Vec<String>],
+    response: &[f64],
+    exposures: &Option<Vec<f64>>,
+    weights: &Option<Vec<f64>>,
+) -> Columns {
+    let mut index: std::collections::HashMap<Vec<&str>, usize> = Default::default();
+    let mut keys: Vec<Vec<&str>> = Vec::new();
+    // Per group: the response (weighted), the exposure, the weight.
+    let mut sums: Vec<(f64, f64, f64)> = Vec::new();
+    for row in 0..response.len() {
+        let key: Vec<&str> = levels.iter().map(|l| l[row].as_str()).collect();
+        let at = *index.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            sums.push((0.0, 0.0, 0.0));
+            sums.len() - 1
+        });
+        let weight = weights.as_ref().map_or(1.0, |w| w[row]);
+        let sum = &mut sums[at];
+        sum.0 += response[row] * weight;
+        sum.1 += exposures.as_ref().map_or(0.0, |e| e[row]);
+        sum.2 += weight;
+    }
+    let grouped_levels = (0..levels.len())
+        .map(|j| keys.iter().map(|key| key[j].to_string()).collect())
+        .collect();
+    let grouped_response = sums
+        .iter()
+        .map(|(y, _, w)| match weights {
+            Some(_) => y / w,
+            None => *y,
+        })
+        .collect();
+    (
+        grouped_levels,
+        grouped_response,
+        exposures
+            .as_ref()
+            .map(|_| sums.iter().map(|s| s.1).collect()),
+        weights.as_ref().map(|_| sums.iter().map(|s| s.2).collect()),
+    )
 }
 
 #[cfg(test)]
@@ -178,6 +251,64 @@ mod tests {
                 "line 3, column exposure: 0 is not a positive exposure for a response of 3"
             ),
             "{error}"
+        );
+    }
+
+    /// Rows of the same levels fitted as one: counts and exposures added; an average cost by
+    /// its claims; a row of weight 0 (no claims to average) left out.
+    #[test]
+    fn rows_of_the_same_levels_are_grouped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cells.csv");
+        std::fs::write(
+            &path,
+            "period,area,exposure,claims,average_cost\n2025,rural,100,2,100\n2026,rural,50,1,200\n2025,urban,20,0,\n2026,urban,30,4,50\n",
+        )
+        .unwrap();
+        let frequency = read_glm_data(
+            &path,
+            &GlmColumns {
+                response: "claims".into(),
+                exposure: Some("exposure".into()),
+                factors: vec!["area".into()],
+                group: true,
+                ..GlmColumns::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(frequency.data.response, [3.0, 4.0]);
+        let offset = frequency.data.offset.as_ref().unwrap();
+        assert!((offset[0] - 150f64.ln()).abs() < 1e-12 && (offset[1] - 50f64.ln()).abs() < 1e-12);
+        let severity = read_glm_data(
+            &path,
+            &GlmColumns {
+                response: "average_cost".into(),
+                weights: Some("claims".into()),
+                factors: vec!["area".into()],
+                group: true,
+                ..GlmColumns::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(severity.skipped_empty, 1);
+        assert_eq!(severity.data.weights.as_deref(), Some(&[3.0, 4.0][..]));
+        assert!((severity.data.response[0] - 400.0 / 3.0).abs() < 1e-12);
+        assert_eq!(severity.data.response[1], 50.0);
+        let with_covariate = read_glm_data(
+            &path,
+            &GlmColumns {
+                response: "claims".into(),
+                factors: vec!["area".into()],
+                covariates: vec!["exposure".into()],
+                group: true,
+                ..GlmColumns::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            with_covariate.contains("a covariate cannot be grouped"),
+            "{with_covariate}"
         );
     }
 

@@ -57,16 +57,26 @@ pub enum Factor {
     Area,
     /// Months since the member's first enrolment.
     Duration,
+    /// The calendar period (year or month, as the study splits): a GLM factor only, the
+    /// periods' table being its one-way view.
+    Period,
 }
 
 impl Named for Factor {
-    const ALL: &'static [Factor] = &[Factor::Age, Factor::Sex, Factor::Area, Factor::Duration];
+    const ALL: &'static [Factor] = &[
+        Factor::Age,
+        Factor::Sex,
+        Factor::Area,
+        Factor::Duration,
+        Factor::Period,
+    ];
     fn name(self) -> &'static str {
         match self {
             Factor::Age => "age",
             Factor::Sex => "sex",
             Factor::Area => "area",
             Factor::Duration => "duration",
+            Factor::Period => "period",
         }
     }
 }

@@ -382,6 +382,9 @@ pub struct CellRow {
     pub pending_exposure: f64,
     pub claims: u64,
     pub cost: Money,
+    /// Cost per claim, for a severity GLM fitted on the cells (weighted by the claims); none
+    /// without claims.
+    pub average_cost: Option<f64>,
     pub bed_days: u64,
 }
 
@@ -577,7 +580,7 @@ impl Tables<'_> {
             Factor::Age => given.age,
             Factor::Sex => given.sex,
             Factor::Area => given.area,
-            Factor::Duration => true,
+            Factor::Duration | Factor::Period => true,
         }
     }
 
@@ -590,6 +593,7 @@ impl Tables<'_> {
                 .map(|a| self.data.areas.name(a).to_string())
                 .collect(),
             Factor::Duration => return self.duration_labels.clone(),
+            Factor::Period => return self.periods.iter().map(|p| p.label.clone()).collect(),
         };
         labels.push(UNKNOWN_LEVEL.into());
         labels
@@ -601,19 +605,26 @@ impl Tables<'_> {
             Factor::Sex => key.sex,
             Factor::Area => key.area,
             Factor::Duration => key.duration,
+            Factor::Period => key.period,
         }
     }
 
     pub fn experience(&self) -> Result<Experience, StudyError> {
         let summary = self.summary();
+        // The periods' table is the calendar's one-way view.
         let factors: Vec<Factor> = Factor::ALL
             .iter()
             .copied()
-            .filter(|&f| self.factor_given(f))
+            .filter(|&f| f != Factor::Period && self.factor_given(f))
             .collect();
         let mut relativities = Vec::with_capacity(factors.len());
         for &factor in &factors {
             relativities.push(self.one_way(factor)?);
+        }
+        // The period's levels and base, when the GLMs take it.
+        let mut glm_levels = relativities.clone();
+        if self.study.glm_factors.contains(&Factor::Period) {
+            glm_levels.push(self.one_way(Factor::Period)?);
         }
         let periods = self.period_rows();
         let mut notes = vec![
@@ -660,7 +671,7 @@ impl Tables<'_> {
             },
             periods,
             base_table: self.base_table(&summary, completion.as_ref()),
-            glm: self.glm(&relativities),
+            glm: self.glm(&glm_levels),
             relativities,
             locations: self.locations(),
             diagnostics: self.diagnostics(),
@@ -1068,6 +1079,7 @@ impl Tables<'_> {
                     pending_exposure: self.years(key.period, self.cells.pending_days[i]),
                     claims: claims.claims,
                     cost: Money::from_minor(claims.cost),
+                    average_cost: ratio(units(claims.cost), claims.claims as f64),
                     bed_days: claims.stay_days,
                 }
             })

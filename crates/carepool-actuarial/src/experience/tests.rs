@@ -628,3 +628,53 @@ fn recent_months_are_completed_from_the_reporting_delays() {
             .starts_with("The claims do not say when they were received")
     }));
 }
+
+/// The calendar period as a factor of the study's own GLM: a claim rate that doubles from one
+/// year to the next gives a relativity of 2 for the second year against the first.
+#[test]
+fn the_calendar_period_may_be_a_factor_of_the_glm() {
+    let members = [
+        member("A", vec![span("2024-01-01", "2025-12-31")]),
+        Member {
+            sex: Sex::Female,
+            ..member("B", vec![span("2024-01-01", "2025-12-31")])
+        },
+    ];
+    let mut data = data(&members);
+    for (who, incurred, times) in [
+        ("A", "2024-03-01", 2),
+        ("A", "2025-03-01", 4),
+        ("B", "2024-03-01", 3),
+        ("B", "2025-03-01", 6),
+    ] {
+        for _ in 0..times {
+            data.add_claim(&claim(who, incurred, 100));
+        }
+    }
+    let mut by_period = study("2024-01-01", "2025-12-31");
+    by_period.glm_factors = vec![Factor::Sex, Factor::Period];
+    by_period.base.insert(Factor::Period, "2024".into());
+    let experience = by_period.run(&data).unwrap();
+    let frequency = experience.glm.frequency.as_ref().unwrap();
+    let relativity = |term: &str, level: &str| {
+        (frequency.coefficients.iter())
+            .find(|c| c.term.as_deref() == Some(term) && c.level.as_deref() == Some(level))
+            .and_then(|c| c.relativity)
+            .unwrap()
+    };
+    assert!((relativity("period", "2025") - 2.0).abs() < 1e-8);
+    assert!((relativity("sex", "F") - 1.5).abs() < 1e-8);
+    // The periods' table is the period's one-way view: no relativities table of its own.
+    assert!(
+        experience
+            .relativities
+            .iter()
+            .all(|o| o.factor != Factor::Period)
+    );
+    // A base period the study does not have is named.
+    by_period.base.insert(Factor::Period, "2023".into());
+    assert_eq!(
+        by_period.run(&data).unwrap_err().to_string(),
+        "period: the base level '2023' is not one of 2024, 2025"
+    );
+}

@@ -767,6 +767,51 @@ fn experience_story(cli: &Cli) {
         "{glm}"
     );
     assert_eq!(json("glm.json")["coefficients"][1]["name"], "sex=F");
+    // The study's own GLMs refitted from its cells, grouped by the GLMs' factors: the same
+    // deviance and dispersion.
+    let study = json("experience.json");
+    let refit = |family: &str, response: &[&str], out: &str| {
+        let args = [
+            &["glm", "--data", "experience.cells.csv"][..],
+            response,
+            &[
+                "--factors",
+                "age,sex,area",
+                "--family",
+                family,
+                "--group",
+                "--out",
+                out,
+            ],
+        ]
+        .concat();
+        cli.ok(&args);
+        json(out)
+    };
+    let frequency = refit(
+        "poisson",
+        &["--response", "claims", "--exposure", "exposure"],
+        "refit_frequency.json",
+    );
+    let severity = refit(
+        "gamma",
+        &["--response", "average_cost", "--weights", "claims"],
+        "refit_severity.json",
+    );
+    for (refitted, model) in [(&frequency, "frequency"), (&severity, "severity")] {
+        let own = &study["glm"][model];
+        for figure in ["deviance", "null_deviance", "dispersion"] {
+            let (got, want) = (
+                refitted[figure].as_f64().unwrap(),
+                own[figure].as_f64().unwrap(),
+            );
+            assert!(
+                (got - want).abs() <= 1e-8 * want.abs().max(1.0),
+                "{model} {figure}: {got} refitted against the study's {want}"
+            );
+        }
+        assert_eq!(refitted["df_residual"], own["df_residual"], "{model}");
+    }
     cli.ok(&[&["experience", "--out", "experience.xlsx"][..], &period].concat());
     let workbook = std::fs::read(cli.dir.path().join("experience.xlsx")).unwrap();
     assert!(workbook.starts_with(b"PK"), "an XLSX file is a zip archive");
