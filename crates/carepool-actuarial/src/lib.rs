@@ -11,6 +11,7 @@ pub mod benchmark;
 mod build;
 mod chain_ladder;
 pub mod costing;
+pub mod credibility;
 mod expected;
 pub mod experience;
 mod finite;

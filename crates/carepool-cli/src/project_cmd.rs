@@ -127,15 +127,9 @@ fn project(
         .with_context(|| assumptions.display().to_string())?;
     let currency = file.currency.clone().or(scheme_currency);
     let currency = currency.as_deref();
-    let inputs = file.sources();
-    let report = carepool_io::projection_report::projection_report(&tests, currency, &inputs);
-    let written = out.write(
-        &report,
-        &ProjectionWritten {
-            inputs,
-            tests: &tests,
-        },
-    )?;
+    let projected = ProjectionWritten::of(file, &tests);
+    let report = carepool_io::projection_report::projection_report(&projected, currency);
+    let written = out.write(&report, &projected)?;
     let (low, high) = tests.range;
     let (family_low, family_high) = tests.range_per_family;
     let base = &tests.base;

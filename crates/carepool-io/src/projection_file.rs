@@ -52,6 +52,17 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
         })
     };
     let mut file: ProjectionFile = read_toml(path)?;
+    // A table of lines beside the assumptions: a study's JSON, or a CSV.
+    let lines_of = |table: &str| {
+        let table = path.parent().unwrap_or(Path::new(".")).join(table);
+        match table.extension().and_then(|e| e.to_str()) {
+            Some("json") => serde_json::from_str(&read(&table)?)
+                .map_err(|e| e.to_string())
+                .and_then(|study| study_lines(&study))
+                .map_err(|message| invalid(&table, message)),
+            _ => Ok(csv_lines(&table)?),
+        }
+    };
     if let Some(table) = &file.base.table {
         if !file.base.lines.is_empty() {
             return Err(invalid(
@@ -59,14 +70,18 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
                 "at base: give a table file or lines, not both".into(),
             ));
         }
-        let table = path.parent().unwrap_or(Path::new(".")).join(table);
-        file.base.lines = match table.extension().and_then(|e| e.to_str()) {
-            Some("json") => serde_json::from_str(&read(&table)?)
-                .map_err(|e| e.to_string())
-                .and_then(|study| study_lines(&study))
-                .map_err(|message| invalid(&table, message))?,
-            _ => csv_lines(&table)?,
-        };
+        file.base.lines = lines_of(table)?;
+    }
+    if let Some(credibility) = &mut file.credibility
+        && let Some(reference) = &credibility.reference
+    {
+        if !credibility.reference_lines.is_empty() {
+            return Err(invalid(
+                path,
+                "at credibility: give a reference file or reference_lines, not both".into(),
+            ));
+        }
+        credibility.reference_lines = lines_of(reference)?;
     }
     Ok(file)
 }
@@ -94,12 +109,13 @@ pub fn parse_projection_text(text: &str) -> Result<ProjectionFile, String> {
     Ok(file)
 }
 
-/// A CSV of lines: `name`, `incidence_per_1000`, `average_cost`.
+/// A CSV of lines: `name`, `incidence_per_1000`, `average_cost`, and optionally `claims`.
 fn csv_lines(path: &Path) -> Result<Vec<LineEntry>, FileError> {
     let mut sheet = Sheet::open(path)?;
     let name = sheet.required("name", "the line's name");
     let incidence = sheet.required("incidence_per_1000", "claims per 1,000 member-years");
     let cost = sheet.required("average_cost", "the average cost per claim");
+    let claims = sheet.column("claims");
     let (Some(name), Some(incidence), Some(cost)) = (name, incidence, cost) else {
         return Err(sheet.error());
     };
@@ -108,10 +124,12 @@ fn csv_lines(path: &Path) -> Result<Vec<LineEntry>, FileError> {
         if let (Some(incidence_per_1000), Some(average_cost)) =
             (sheet.number(incidence), sheet.number(cost))
         {
+            let claims = claims.and_then(|column| sheet.number(column));
             lines.push(LineEntry {
                 name: sheet.field(name).to_string(),
                 incidence_per_1000,
                 average_cost,
+                claims,
             });
         }
     }
@@ -221,6 +239,36 @@ mod tests {
         assert_eq!(moved(5, |l| l.incidence), "1.0197");
         assert_eq!(moved(5, |l| l.average_cost), "1.0068");
         assert_eq!(moved(7, |l| l.average_cost), "1.0000");
+    }
+
+    /// The mutual's example: its lines blended with the regional reference beside it, the
+    /// weights as docs/PROJECTION.md works them out.
+    #[test]
+    fn the_mutuals_lines_are_blended_with_the_regional_reference() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/projection/mutual-credibility.toml");
+        let file = read_projection_file(&path).unwrap();
+        assert_eq!(file.credibility.as_ref().unwrap().reference_lines.len(), 5);
+        let blended = file.blended_lines().unwrap().unwrap();
+        let shown = |value: f64| format!("{value:.4}");
+        // Paediatrics: 680 claims of 1,082.2 for an incidence, of 1,082.2 x 1.44 for a cost.
+        let paediatrics = &blended[1];
+        assert_eq!(shown(paediatrics.incidence_weight), "0.7927");
+        assert_eq!(shown(paediatrics.cost_weight), "0.6606");
+        let incidence = 0.7927 * 100.0 + (1.0 - 0.7927) * 180.0;
+        assert!((paediatrics.incidence * 1000.0 - incidence).abs() < 0.01);
+        assert_eq!(format!("{:.2}", paediatrics.average_cost), "1483.03");
+        // General practice is past the standard; cardiology the mutual never claimed on.
+        assert_eq!(blended[0].incidence_weight, 1.0);
+        assert_eq!(
+            (blended[4].name.as_str(), blended[4].incidence_weight),
+            ("surgical cardiology", 0.0)
+        );
+        let tests = file.run().unwrap();
+        assert_eq!(
+            format!("{:.2}", tests.base.level_premium_per_member),
+            "2052.48"
+        );
     }
 
     #[test]

@@ -3,9 +3,8 @@
 //! with a tornado chart.
 
 use crate::report::{BarChart, Cell, Report, ReportTable, WARNING};
-use carepool_actuarial::stress::StressTests;
 use carepool_core::words::{Sentence, Words};
-use carepool_service::projection::InputSource;
+use carepool_service::projection::ProjectionWritten;
 
 /// A note of the report's own, said by `id` in other languages.
 fn note(id: &str, english: &str) -> Sentence {
@@ -16,13 +15,9 @@ fn number(value: f64, decimals: u8) -> Cell {
     Cell::Number(value, decimals)
 }
 
-/// `currency` is the assumptions' own, when they give it; `inputs` says where each input came
-/// from.
-pub fn projection_report(
-    tests: &StressTests,
-    currency: Option<&str>,
-    inputs: &[InputSource],
-) -> Report {
+/// `currency` is the assumptions' own, when they give it.
+pub fn projection_report(projected: &ProjectionWritten, currency: Option<&str>) -> Report {
+    let (tests, inputs) = (projected.tests, &projected.inputs);
     let projection = &tests.base;
     let (low, high) = tests.range;
     let (family_low, family_high) = tests.range_per_family;
@@ -31,7 +26,7 @@ pub fn projection_report(
     let mut stress: Vec<_> = tests.results.iter().collect();
     // A tornado: the largest changes on top.
     stress.sort_by(|a, b| b.family_change.abs().total_cmp(&a.family_change.abs()));
-    Report {
+    let mut report = Report {
         title: "Projection: premium adequacy and stress tests".into(),
         headline: vec![
             (
@@ -198,6 +193,38 @@ pub fn projection_report(
                     .collect(),
             ),
             ReportTable::new(
+                "credibility",
+                "Credibility: the scheme's own experience blended with the reference",
+                &[
+                    "line",
+                    "claims",
+                    "incidence weight",
+                    "own per 1,000",
+                    "reference per 1,000",
+                    "blended per 1,000",
+                    "cost weight",
+                    "own average cost",
+                    "reference average cost",
+                    "blended average cost",
+                ],
+                (projected.credibility.iter().flatten())
+                    .map(|l| {
+                        vec![
+                            Cell::Text(l.name.clone()),
+                            number(l.claims, 0),
+                            number(l.incidence_weight, 4),
+                            number(l.own_incidence * 1000.0, 4),
+                            number(l.reference_incidence * 1000.0, 4),
+                            number(l.incidence * 1000.0, 4),
+                            number(l.cost_weight, 4),
+                            number(l.own_average_cost, 2),
+                            number(l.reference_average_cost, 2),
+                            number(l.average_cost, 2),
+                        ]
+                    })
+                    .collect(),
+            ),
+            ReportTable::new(
                 "stress",
                 "Stress tests: level premium against the base",
                 &[
@@ -258,7 +285,12 @@ pub fn projection_report(
                 decimals: 2,
             },
         ],
+    };
+    // The blend's table, when the base table was blended.
+    if projected.credibility.is_none() {
+        report.tables.retain(|table| table.name != "credibility");
     }
+    report
 }
 
 /// A national costing as a report: each year's population, coverage, cost by benefit, cost per

@@ -75,10 +75,7 @@ json_schema!(StressTestsSchema, "StressTests", {
 pub async fn project(body: Bytes) -> Result<Json<JsonValue>, ApiError> {
     let file: ProjectionFile = parse(&body)?;
     let tests = project_for(&file)?;
-    Ok(Json(json(&ProjectionWritten {
-        inputs: file.sources(),
-        tests: &tests,
-    })?))
+    Ok(Json(json(&ProjectionWritten::of(&file, &tests))?))
 }
 
 /// The projection and stress tests of `file`, whose base table's lines are given inline. The

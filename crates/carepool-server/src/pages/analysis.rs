@@ -591,19 +591,13 @@ pub async fn projection(frame: Frame, Form(sent): Form<Sent>) -> Result<Response
             return Ok(projection_page(&frame, &assumptions, None, &problems));
         }
     };
-    let inputs = file.sources();
+    let written = ProjectionWritten::of(&file, &tests);
     let report = in_language(
         &frame.texts,
-        projection_report(&tests, file.currency.as_deref(), &inputs),
+        projection_report(&written, file.currency.as_deref()),
     );
     match sent.get("format").and_then(|f| download::format_named(f)) {
-        Some(format) => {
-            let written = ProjectionWritten {
-                inputs,
-                tests: &tests,
-            };
-            download::file(&report, &written, "projection", format)
-        }
+        Some(format) => download::file(&report, &written, "projection", format),
         None => Ok(projection_page(
             &frame,
             &assumptions,

@@ -193,9 +193,8 @@ mod tests {
         let projection = crate::projection_api::project_for(&file).unwrap();
         let mut reports = reserves();
         reports.push(carepool_io::projection_report::projection_report(
-            &projection,
+            &carepool_service::projection::ProjectionWritten::of(&file, &projection),
             None,
-            &file.sources(),
         ));
         for report in &reports {
             for label in labels(report) {

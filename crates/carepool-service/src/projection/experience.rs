@@ -124,6 +124,8 @@ pub fn study_lines(study: &Value) -> Result<Vec<LineEntry>, String> {
             Ok(LineEntry {
                 incidence_per_1000: value("incidence_per_1000")?,
                 average_cost: value("average_cost")?,
+                // The claims reported, which credibility weighs the line by.
+                claims: line["claims"].as_f64(),
                 name,
             })
         })
@@ -412,7 +414,7 @@ impl ProjectionFile {
                     (None, None) => {
                         format!("the assumptions file: {}", lines(self.base.lines.len()))
                     }
-                },
+                } + &self.credibility_source(),
             ),
             source(
                 "base date",

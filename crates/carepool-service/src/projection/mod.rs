@@ -2,12 +2,16 @@
 //! checked once, then turned into the engine's [`Assumptions`] and stress [`Scenario`]s.
 //! docs/PROJECTION.md documents every field.
 
+mod credibility;
 mod experience;
+
+pub use credibility::{CredibilityEntry, CredibilityMethod};
 
 pub use experience::{
     ExperienceEntry, InputSource, StudyRelativities, StudyTaken, middle, study_lines,
 };
 
+use carepool_actuarial::credibility::BlendedLine;
 use carepool_actuarial::projection::{
     Assumptions, BaseLine, BenefitChange, Incidence, LineAssumptions, MixCell, NewBenefit,
     RateYears, Timing, interpolated_mix, mix_from_members,
@@ -49,6 +53,9 @@ pub struct ProjectionFile {
     /// --experience`).
     #[serde(default, skip_serializing_if = "is_default")]
     pub experience: ExperienceEntry,
+    /// The base table blended with a reference table by credibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credibility: Option<CredibilityEntry>,
     /// What the experience study gave, once taken.
     #[serde(skip)]
     pub taken: Option<StudyTaken>,
@@ -78,6 +85,9 @@ pub struct LineEntry {
     pub name: String,
     pub incidence_per_1000: f64,
     pub average_cost: f64,
+    /// The claims the rates rest on, which credibility weighs them by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<f64>,
 }
 
 /// What one line of the base table assumes apart from the scheme, whether the line is given
@@ -380,16 +390,28 @@ impl ProjectionFile {
                 "the base table has no line: give lines, a table file, or an experience study (--experience)",
             ));
         }
+        // The lines as priced: the base table's, or blended with the reference.
+        let lines: Vec<LineEntry> = match self.blended_lines()? {
+            None => self.base.lines.clone(),
+            Some(blended) => blended
+                .into_iter()
+                .map(|line| LineEntry {
+                    name: line.name,
+                    incidence_per_1000: line.incidence * 1000.0,
+                    average_cost: line.average_cost,
+                    claims: Some(line.claims),
+                })
+                .collect(),
+        };
         if let Some(unknown) = (self.line_assumptions.keys())
-            .find(|name| !self.base.lines.iter().any(|line| &line.name == *name))
+            .find(|name| !lines.iter().any(|line| &line.name == *name))
         {
             return Err(invalid(
                 "line_assumptions",
                 format!("no line {unknown} in the base table"),
             ));
         }
-        self.base
-            .lines
+        lines
             .iter()
             .map(|line| {
                 if !(line.incidence_per_1000 >= 0.0 && line.average_cost >= 0.0) {
@@ -606,12 +628,27 @@ impl ProjectionFile {
     }
 }
 
-/// A projection as it is written out: where each input came from, then the results.
+/// A projection as it is written out: where each input came from, the base table's blend by
+/// credibility when there is one, then the results.
 #[derive(Serialize)]
 pub struct ProjectionWritten<'a> {
     pub inputs: Vec<InputSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credibility: Option<Vec<BlendedLine>>,
     #[serde(flatten)]
     pub tests: &'a StressTests,
+}
+
+impl<'a> ProjectionWritten<'a> {
+    /// `tests`, the run of `file`.
+    pub fn of(file: &ProjectionFile, tests: &'a StressTests) -> ProjectionWritten<'a> {
+        ProjectionWritten {
+            inputs: file.sources(),
+            // The run succeeded, so the blend did.
+            credibility: file.blended_lines().ok().flatten(),
+            tests,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

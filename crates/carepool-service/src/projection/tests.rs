@@ -437,3 +437,71 @@ fn what_the_study_gives_is_left_out_of_the_file_and_a_study_without_a_glm_is_nam
         "experience: study.json: no base_table: is it an experience study's JSON?"
     );
 }
+
+/// A mutual's two lines blended with a regional table: each line by its own claims; a line
+/// the region has and the mutual never claimed on is the region's; the weights show.
+#[test]
+fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
+    let mut json = minimal();
+    json["base"]["lines"] = serde_json::json!([
+        { "name": "surgery", "incidence_per_1000": 4.0, "average_cost": 900.0, "claims": 100.0 },
+        { "name": "maternity", "incidence_per_1000": 30.0, "average_cost": 500.0, "claims": 5000.0 }
+    ]);
+    json["credibility"] = serde_json::json!({
+        "cost_cv": 1.0,
+        "reference_lines": [
+            { "name": "surgery", "incidence_per_1000": 2.0, "average_cost": 1200.0 },
+            { "name": "maternity", "incidence_per_1000": 25.0, "average_cost": 450.0 },
+            { "name": "cardiology", "incidence_per_1000": 1.0, "average_cost": 50000.0 }
+        ]
+    });
+    let f = file(json.clone());
+    let blended = f.blended_lines().unwrap().unwrap();
+    // 100 claims of the 1,082.2 needed at 90% within 5% (the cost's standard the same, CV 1).
+    let z = (100.0
+        / f.credibility
+            .as_ref()
+            .unwrap()
+            .standard()
+            .full_incidence_claims())
+    .sqrt();
+    assert!((blended[0].incidence_weight - z).abs() < 1e-12);
+    assert!((blended[0].incidence - (z * 0.004 + (1.0 - z) * 0.002)).abs() < 1e-15);
+    assert_eq!(blended[1].incidence_weight, 1.0, "past the standard");
+    assert_eq!(blended[2].name, "cardiology");
+    let a = f.assumptions().unwrap();
+    assert_eq!(a.base.len(), 3);
+    assert!((a.base[0].average_cost - (z * 900.0 + (1.0 - z) * 1200.0)).abs() < 1e-9);
+    assert_eq!(a.base[2].average_cost, 50000.0);
+    assert!(
+        f.sources()[0]
+            .source
+            .contains("blended with the reference by limited-fluctuation credibility")
+    );
+
+    // A line without its claims cannot be weighed.
+    let mut no_claims = json.clone();
+    no_claims["base"]["lines"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("claims");
+    let error = file(no_claims).assumptions().unwrap_err();
+    assert_eq!(
+        (error.field, error.message.as_str()),
+        (
+            "base.lines",
+            "surgery: credibility weighs a line by its claims: give claims"
+        )
+    );
+    let mut missing = json;
+    missing["credibility"]["reference_lines"] = serde_json::json!([
+        { "name": "surgery", "incidence_per_1000": 2.0, "average_cost": 1200.0 }
+    ]);
+    let error = file(missing).assumptions().unwrap_err();
+    assert_eq!(error.field, "credibility");
+    assert!(
+        error
+            .message
+            .starts_with("line maternity: the reference table has no such line")
+    );
+}
