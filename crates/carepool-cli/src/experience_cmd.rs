@@ -218,6 +218,11 @@ pub struct GlmArgs {
 pub fn glm(args: &GlmArgs) -> Result<()> {
     args.report.output()?;
     let family = named("family", Some(&args.family), Family::Poisson).map_err(flag_error)?;
+    if args.group && args.weights.is_none() && family != Family::Poisson {
+        bail!(
+            "--group without --weights adds up the response, as counts are (poisson); an average (a cost per claim) is averaged by its --weights"
+        );
+    }
     let link = named("link", args.link.as_deref(), Link::Log).map_err(flag_error)?;
     let columns = GlmColumns {
         response: args.response.clone(),

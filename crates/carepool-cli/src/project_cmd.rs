@@ -55,7 +55,11 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
     let mut file = carepool_io::projection_file::read_projection_file(assumptions)?;
     match &args.experience {
         Some(study) => {
-            if let Some(setting) = file.experience.study_settings().first() {
+            let settings = file
+                .experience
+                .as_ref()
+                .map(ExperienceEntry::study_settings);
+            if let Some(setting) = settings.unwrap_or_default().first() {
                 bail!(
                     "{}: {setting} chooses a study to run on the database (--experience db); {study} is a study already run",
                     assumptions.display()
@@ -64,7 +68,7 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
             let value = carepool_io::projection_file::read_study(Path::new(study))?;
             take(&mut file, &value, study, assumptions)?;
         }
-        None if file.experience != ExperienceEntry::default() => bail!(
+        None if file.experience.is_some() => bail!(
             "{}: [experience] says how to take an experience study: give it with --experience",
             assumptions.display()
         ),
@@ -81,7 +85,7 @@ pub async fn run_on_database(args: &ProjectArgs, registry: &Registry) -> Result<
         .as_ref()
         .expect("--experience conflicts with --costing");
     let mut file = carepool_io::projection_file::read_projection_file(assumptions)?;
-    let settings = &file.experience;
+    let settings = file.experience.clone().unwrap_or_default();
     let options = ExperienceOptions {
         scheme: settings.scheme.clone(),
         from: settings.from,

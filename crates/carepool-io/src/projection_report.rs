@@ -189,7 +189,7 @@ pub fn projection_report(projected: &ProjectionWritten, currency: Option<&str>) 
                 &["input", "source"],
                 inputs
                     .iter()
-                    .map(|i| vec![Cell::Text(i.input.into()), Cell::Text(i.source.clone())])
+                    .map(|i| vec![Cell::Label(i.input.into()), Cell::Said(i.said.clone())])
                     .collect(),
             ),
             ReportTable::new(

@@ -130,6 +130,9 @@ pub enum Cell {
     Year(i32),
     /// An amount of money, shown with two decimals (and its currency in a headline).
     Amount(f64),
+    /// A sentence of the report's own (where an input came from), which a page says in its
+    /// reader's language; its English elsewhere.
+    Said(Sentence),
     Empty,
 }
 
@@ -379,7 +382,7 @@ impl Cell {
         match self {
             Cell::Number(value, _) | Cell::Share(value) | Cell::Amount(value) => Some(*value),
             Cell::Year(year) => Some(f64::from(*year)),
-            Cell::Text(_) | Cell::Label(_) | Cell::Empty => None,
+            Cell::Text(_) | Cell::Label(_) | Cell::Said(_) | Cell::Empty => None,
         }
     }
 
@@ -387,6 +390,7 @@ impl Cell {
     pub fn plain(&self) -> String {
         match self {
             Cell::Text(text) | Cell::Label(text) => text.clone(),
+            Cell::Said(sentence) => sentence.text.clone(),
             Cell::Number(value, decimals) => fixed(*value, *decimals),
             Cell::Share(share) => fixed(*share, 6),
             Cell::Year(year) => year.to_string(),

@@ -25,8 +25,8 @@ json_schema!(ExperienceOptionsSchema, "ExperienceOptions", {
         "split": { "type": "string", "enum": ["year", "month"], "default": "year" },
         "age_bands": { "type": "array", "items": { "type": "integer" }, "description": "Starts of the age bands; default [0, 5, 15, 25, 45, 65]." },
         "duration_bands": { "type": "array", "items": { "type": "integer" }, "description": "Starts of the duration bands in months since enrolment; default [0, 3, 6, 12, 24]." },
-        "base": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Base level by factor (age, sex, area, duration), e.g. {\"sex\": \"M\"}; default the level with the most exposure." },
-        "glm_factors": { "type": "array", "items": { "type": "string", "enum": ["age", "sex", "area", "duration"] }, "description": "Default [age, sex, area]." }
+        "base": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Base level by factor (age, sex, area, duration, period), e.g. {\"sex\": \"M\"}; default the level with the most exposure." },
+        "glm_factors": { "type": "array", "items": { "type": "string", "enum": ["age", "sex", "area", "duration", "period"] }, "description": "Default [age, sex, area]." }
     }
 });
 

@@ -8,9 +8,7 @@ use axum::body::Bytes;
 use carepool_actuarial::stress::StressTests;
 use carepool_service::RowProblem;
 use carepool_service::ServiceError;
-use carepool_service::projection::{
-    ExperienceEntry, ProjectionFile, ProjectionRunError, ProjectionWritten,
-};
+use carepool_service::projection::{ProjectionFile, ProjectionRunError, ProjectionWritten};
 use serde_json::Value as JsonValue;
 
 /// A [`ProjectionFile`] as the body gives it: its schema in the OpenAPI document (the service's
@@ -88,7 +86,7 @@ pub fn project_for(file: &ProjectionFile) -> Result<StressTests, ApiError> {
         let message = "the API takes the base table's lines, not a file".to_string();
         return Err(invalid("base.table", message).into());
     }
-    if file.experience != ExperienceEntry::default() {
+    if file.experience.is_some() {
         let message =
             "the API takes the projection's inputs, not an experience study to take them from (carepool project --experience)"
                 .to_string();

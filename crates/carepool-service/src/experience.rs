@@ -447,7 +447,10 @@ mod tests {
             ("split", "'week' is not one of year, month")
         );
         let e = error(r#"{"base": {"colour": "red"}}"#);
-        assert_eq!(e.message, "'colour' is not one of age, sex, area, duration");
+        assert_eq!(
+            e.message,
+            "'colour' is not one of age, sex, area, duration, period"
+        );
         let e = error(r#"{"from": "2025-01-01", "to": "2024-12-31"}"#);
         assert_eq!(e.field, "to");
         assert!(serde_json::from_str::<ExperienceOptions>(r#"{"form": "2025-01-01"}"#).is_err());

@@ -1,13 +1,12 @@
 //! Completing the months whose claims are not all in: the study's claims in a development
-//! triangle by month incurred and months taken to reach the scheme (received), the chain
-//! ladder's development factors from it, and each month's completion factor: what it will come
-//! to over what the data hold at their end. The base table's lines are completed month by month
-//! with these factors. docs/EXPERIENCE.md, "Completion of recent months".
+//! triangle by month incurred and months taken to reach the scheme (received), valued at the
+//! last full month the data cover; volume-weighted development factors from it (the chain
+//! ladder's), and each month's completion factor: what it will come to over what was reported by
+//! then. The base table's lines are completed month by month with these factors.
+//! docs/EXPERIENCE.md, "Completion of recent months".
 
-use crate::chain_ladder::ChainLadder;
-use crate::triangle::Triangle;
 use carepool_core::Money;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -28,6 +27,14 @@ pub(crate) fn reporting_delay(incurred: NaiveDate, received: Option<NaiveDate>) 
     }
 }
 
+/// The last day of the last month wholly before or ending on `day`.
+fn last_full_month_end(day: NaiveDate) -> NaiveDate {
+    match day.succ_opt().is_some_and(|next| next.day() == 1) {
+        true => day,
+        false => day.with_day(1).expect("the first of a month") - Days::new(1),
+    }
+}
+
 /// Claims and what they cost, in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Reported {
@@ -42,13 +49,17 @@ impl std::ops::AddAssign for Reported {
     }
 }
 
-/// One month incurred: what the data hold, how long it has had to develop, and its factors.
+/// One month incurred: what was reported of it by the valuation, how long it has had to
+/// develop, and its factors.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompletionMonth {
     /// `2025-07`.
     pub month: String,
-    /// Whole months from the month incurred to the data's end.
+    /// Whole months from the month incurred to the valuation (0 for the month the data end
+    /// in, after it).
     pub developed_months: u32,
+    /// Claims (and their cost) received by the valuation, of those that say when; the month
+    /// the data end in, all it has.
     pub claims: u64,
     pub cost: Money,
     /// Ultimate over reported, for claims and for cost: 1 for a month whose claims are all in.
@@ -59,32 +70,62 @@ pub struct CompletionMonth {
 /// The completion of a study's months.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Completion {
-    /// The day the triangle is valued at: where the data end.
+    /// The day the triangle is valued at: the last full month the data cover (the data's end
+    /// when it is a month's last day, else the end of the month before).
     pub valued_at: NaiveDate,
-    /// The chain ladder's development factors from each month of delay to the next (volume
-    /// weighted), for claims and for cost.
+    /// The development factors from each month of delay to the next (volume weighted: the
+    /// chain ladder's), for claims and for cost.
     pub claims_development: Vec<f64>,
     pub cost_development: Vec<f64>,
     pub months: Vec<CompletionMonth>,
+    /// The valuation's month, from the study's first.
+    #[serde(skip)]
+    valuation: u32,
 }
 
 /// Why the months could not be completed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NotCompleted {
     /// No claim in the study says when it was received.
     NoReceivedDates,
-    /// The triangle gives no factor (a delay no claim was reported by).
-    NoFactor(String),
+    /// The data end before the study's first month is over: no month has developed.
+    NoFullMonth,
 }
 
 /// The months of a study from `first` (its first day) to `last`, with what was reported of
-/// each by delay, valued at `valued_at`.
+/// each by delay, the data ending on `data_end`.
 pub(crate) struct Development<'a> {
     pub first: NaiveDate,
     pub last: NaiveDate,
-    pub valued_at: NaiveDate,
+    pub data_end: NaiveDate,
     /// By (month incurred from the first, reporting delay in months).
     pub by_delay: &'a BTreeMap<(u32, u16), Reported>,
+}
+
+/// Volume-weighted development factors of cumulative `rows` (each no longer than the one
+/// before), and each row's factor to ultimate from its last column. A development no origin
+/// reported anything by (facilities that send a month's claims after it ends: nothing in the
+/// month incurred) has nothing to grow from: its factor is taken as 1, which leaves the months
+/// that young as reported.
+fn chain_ladder(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+    let developments = rows.first().map_or(0, Vec::len);
+    let factors: Vec<f64> = (0..developments.saturating_sub(1))
+        .map(|k| {
+            let linked = rows.iter().filter(|row| row.len() > k + 1);
+            let (from, to) = linked.fold((0.0, 0.0), |(from, to), row| {
+                (from + row[k], to + row[k + 1])
+            });
+            match from > 0.0 {
+                true => to / from,
+                false => 1.0,
+            }
+        })
+        .collect();
+    let to_ultimate = rows
+        .iter()
+        .map(|row| factors[row.len() - 1..].iter().product())
+        .collect();
+    (factors, to_ultimate)
 }
 
 impl Development<'_> {
@@ -96,19 +137,20 @@ impl Development<'_> {
         format!("{}-{:02}", date.year(), date.month())
     }
 
-    /// The cumulative rows of `value`, one per month incurred with one column per month it
-    /// has had to develop by the valuation; a claim reported later than that (it cannot be,
-    /// received after the data's end) counts at the last.
-    fn rows(&self, value: impl Fn(&Reported) -> f64) -> Vec<Vec<f64>> {
-        let months = months_from(self.first, self.last) + 1;
-        let valuation = months_from(self.first, self.valued_at);
+    /// The cumulative rows of `value`, one per month incurred up to the valuation's, with one
+    /// column per month it has had to develop by then; claims received after the valuation are
+    /// left out (they are what the factors estimate).
+    fn rows(&self, valuation: u32, value: impl Fn(&Reported) -> f64) -> Vec<Vec<f64>> {
+        let months = valuation.min(months_from(self.first, self.last)) + 1;
         let mut rows: Vec<Vec<f64>> = (0..months)
             .map(|month| vec![0.0; (valuation - month) as usize + 1])
             .collect();
         for (&(month, delay), reported) in self.by_delay {
-            let row = &mut rows[month as usize];
-            let column = (delay as usize).min(row.len() - 1);
-            row[column] += value(reported);
+            if let Some(row) = rows.get_mut(month as usize)
+                && let Some(column) = row.get_mut(delay as usize)
+            {
+                *column += value(reported);
+            }
         }
         for row in &mut rows {
             for k in 1..row.len() {
@@ -118,57 +160,53 @@ impl Development<'_> {
         rows
     }
 
-    /// The chain ladder on `value`'s triangle: its development factors, and each month's
-    /// factor to ultimate. The first months with nothing reported (before the scheme had
-    /// claims) are left out of the triangle, where they would leave the oldest links nothing
-    /// to grow from: there is nothing of theirs to complete, and their factor is 1.
-    fn fit(&self, value: fn(&Reported) -> f64) -> Result<(Vec<f64>, Vec<f64>), NotCompleted> {
-        let rows = self.rows(value);
+    /// Each month's factors to ultimate by `value`: the first months with nothing reported
+    /// (before the scheme's first dated claim) are left out of the triangle, where they would
+    /// leave the oldest links nothing to grow from, and take 1; a month after the valuation's
+    /// (the data end in it) takes a month just incurred's.
+    fn fit(&self, valuation: u32, value: fn(&Reported) -> f64) -> (Vec<f64>, Vec<f64>) {
+        let rows = self.rows(valuation, value);
         let empty = rows
             .iter()
             .take_while(|row| row.last() == Some(&0.0))
             .count();
-        if empty == rows.len() {
-            return Ok((Vec::new(), vec![1.0; rows.len()]));
-        }
-        let origins = (empty..rows.len())
-            .map(|month| self.label(month as u32))
-            .collect();
-        let triangle = Triangle::new(origins, rows[empty..].to_vec())
-            .expect("rows shrink by one and hold finite sums");
-        let fit = ChainLadder::default()
-            .fit(&triangle)
-            .map_err(|error| NotCompleted::NoFactor(error.to_string()))?;
-        let to_ultimate = fit.to_ultimate();
-        let by_month = rows
-            .iter()
-            .enumerate()
-            .map(|(month, row)| match month < empty {
-                true => 1.0,
-                false => to_ultimate[row.len() - 1],
+        let (factors, to_ultimate) = chain_ladder(&rows[empty..]);
+        let just_incurred: f64 = factors.iter().product();
+        let months = months_from(self.first, self.last) as usize + 1;
+        let by_month = (0..months)
+            .map(|month| match month {
+                month if month < empty => 1.0,
+                month if month < rows.len() => to_ultimate[month - empty],
+                _ => just_incurred,
             })
             .collect();
-        Ok((fit.factors, by_month))
+        (factors, by_month)
     }
 
-    /// Each month's completion factors, from the chain ladder on the claims and on the cost.
+    /// Each month's completion factors, for claims and for cost.
     pub fn complete(&self) -> Result<Completion, NotCompleted> {
         if self.by_delay.is_empty() {
             return Err(NotCompleted::NoReceivedDates);
         }
-        let (claims_development, claims_factors) = self.fit(|r| r.claims as f64)?;
-        let (cost_development, cost_factors) = self.fit(|r| r.cost as f64)?;
-        let valuation = months_from(self.first, self.valued_at);
+        let valued_at = last_full_month_end(self.data_end);
+        if valued_at < self.first {
+            return Err(NotCompleted::NoFullMonth);
+        }
+        let valuation = months_from(self.first, valued_at);
+        let (claims_development, claims_factors) = self.fit(valuation, |r| r.claims as f64);
+        let (cost_development, cost_factors) = self.fit(valuation, |r| r.cost as f64);
         let mut reported: BTreeMap<u32, Reported> = BTreeMap::new();
-        for (&(month, _), sums) in self.by_delay {
-            *reported.entry(month).or_default() += *sums;
+        for (&(month, delay), sums) in self.by_delay {
+            if month > valuation || month + u32::from(delay) <= valuation {
+                *reported.entry(month).or_default() += *sums;
+            }
         }
         let months = (0..=months_from(self.first, self.last))
             .map(|month| {
                 let sums = reported.get(&month).copied().unwrap_or_default();
                 CompletionMonth {
                     month: self.label(month),
-                    developed_months: valuation - month,
+                    developed_months: valuation.saturating_sub(month),
                     claims: sums.claims,
                     cost: Money::from_minor(sums.cost),
                     claims_factor: claims_factors[month as usize],
@@ -177,25 +215,34 @@ impl Development<'_> {
             })
             .collect();
         Ok(Completion {
-            valued_at: self.valued_at,
+            valued_at,
             claims_development,
             cost_development,
             months,
+            valuation,
         })
     }
 }
 
 impl Completion {
-    /// Completes claims reported by month incurred (from the study's first): claims and cost
-    /// (in units) each times its month's factor.
+    /// Completes a line's claims by (month incurred from the study's first, reporting delay):
+    /// those received by the valuation (or saying not when, or of the month the data end in)
+    /// times their month's factor; those received after it are part of what the factors
+    /// estimate. Claims, and cost in units.
     pub(crate) fn completed<'a>(
         &self,
-        by_month: impl IntoIterator<Item = (u32, &'a Reported)>,
+        by_delay: impl IntoIterator<Item = (&'a (u32, u16), &'a Reported)>,
     ) -> (f64, f64) {
-        by_month
+        let valuation = self.valuation;
+        by_delay
             .into_iter()
-            .fold((0.0, 0.0), |(claims, cost), (month, reported)| {
-                let factors = &self.months[month as usize];
+            .filter(|((month, delay), _)| {
+                *delay == DELAY_NOT_KNOWN
+                    || *month > valuation
+                    || month + u32::from(*delay) <= valuation
+            })
+            .fold((0.0, 0.0), |(claims, cost), ((month, _), reported)| {
+                let factors = &self.months[*month as usize];
                 (
                     claims + reported.claims as f64 * factors.claims_factor,
                     cost + reported.cost as f64 / 100.0 * factors.cost_factor,
@@ -219,6 +266,28 @@ mod tests {
         );
     }
 
+    fn reported(rows: &[(u32, u16, u64, i64)]) -> BTreeMap<(u32, u16), Reported> {
+        rows.iter()
+            .map(|&(month, delay, claims, cost)| {
+                let cost = cost * 100;
+                ((month, delay), Reported { claims, cost })
+            })
+            .collect()
+    }
+
+    fn development<'a>(
+        last: &str,
+        data_end: &str,
+        by_delay: &'a BTreeMap<(u32, u16), Reported>,
+    ) -> Development<'a> {
+        Development {
+            first: date("2025-01-01"),
+            last: date(last),
+            data_end: date(data_end),
+            by_delay,
+        }
+    }
+
     #[test]
     fn delays_count_calendar_months_from_the_month_incurred() {
         assert_eq!(
@@ -239,9 +308,12 @@ mod tests {
             0
         );
         assert_eq!(reporting_delay(date("2025-03-01"), None), DELAY_NOT_KNOWN);
+        assert_eq!(last_full_month_end(date("2025-03-31")), date("2025-03-31"));
+        assert_eq!(last_full_month_end(date("2025-03-15")), date("2025-02-28"));
+        assert_eq!(last_full_month_end(date("2024-03-01")), date("2024-02-29"));
     }
 
-    /// Three months, January to March, valued on 15 March:
+    /// Three months, January to March, the data ending on 31 March:
     ///
     /// | incurred | delay 0 | delay 1 | delay 2 |
     /// |---|---|---|---|
@@ -251,33 +323,24 @@ mod tests {
     ///
     /// Claims: cumulative 10, 15, 16 and 8, 12; factors (15 + 12) / (10 + 8) = 1.5 and 16 / 15.
     /// Cost: 1,000, 1,600, 2,000 and 800, 1,200; factors 2,800 / 1,800 and 2,000 / 1,600.
-    #[test]
-    fn each_month_is_completed_by_the_chain_ladder_to_its_ultimate() {
-        let mut by_delay = BTreeMap::new();
-        for (month, delay, claims, cost) in [
+    fn three_months() -> BTreeMap<(u32, u16), Reported> {
+        reported(&[
             (0, 0, 10, 1000),
             (0, 1, 5, 600),
             (0, 2, 1, 400),
             (1, 0, 8, 800),
             (1, 1, 4, 400),
             (2, 0, 6, 900),
-        ] {
-            by_delay.insert(
-                (month, delay),
-                Reported {
-                    claims,
-                    cost: cost * 100,
-                },
-            );
-        }
-        let completion = Development {
-            first: date("2025-01-01"),
-            last: date("2025-03-31"),
-            valued_at: date("2025-03-15"),
-            by_delay: &by_delay,
-        }
-        .complete()
-        .unwrap();
+        ])
+    }
+
+    #[test]
+    fn each_month_is_completed_by_the_chain_ladder_to_its_ultimate() {
+        let by_delay = three_months();
+        let completion = development("2025-03-31", "2025-03-31", &by_delay)
+            .complete()
+            .unwrap();
+        assert_eq!(completion.valued_at, date("2025-03-31"));
         close(completion.claims_development[0], 1.5);
         close(completion.claims_development[1], 16.0 / 15.0);
         close(completion.cost_development[0], 2800.0 / 1800.0);
@@ -290,16 +353,9 @@ mod tests {
         close(months[2].cost_factor, 2800.0 / 1800.0 * 2000.0 / 1600.0);
         assert_eq!(months[1].claims, 12);
         assert_eq!(months[1].cost, Money::from_minor(120_000));
-        // A line with 2 claims (300) in February and 3 (450) in March.
-        let february = Reported {
-            claims: 2,
-            cost: 30_000,
-        };
-        let march = Reported {
-            claims: 3,
-            cost: 45_000,
-        };
-        let (claims, cost) = completion.completed([(1, &february), (2, &march)]);
+        // A line with 2 claims (300) in February and 3 (450) in March, reported at once.
+        let line = reported(&[(1, 0, 2, 300), (2, 0, 3, 450)]);
+        let (claims, cost) = completion.completed(&line);
         close(claims, 2.0 * 16.0 / 15.0 + 3.0 * 1.6);
         close(
             cost,
@@ -307,108 +363,71 @@ mod tests {
         );
     }
 
+    /// The data ending on 15 March, March is half known: the triangle is valued at the end of
+    /// February, the claims received in March left out of it (January's third, February's
+    /// second month). January [10, 15] and February [8]: one factor, 15 / 10. March, the month
+    /// the data end in, takes a month just incurred's.
     #[test]
-    fn a_month_developed_past_every_late_claim_is_complete_and_no_base_is_named() {
-        let mut by_delay = BTreeMap::new();
-        by_delay.insert(
-            (0, 0),
-            Reported {
-                claims: 4,
-                cost: 100,
-            },
+    fn a_month_half_over_is_left_out_of_the_triangle() {
+        let by_delay = three_months();
+        let completion = development("2025-03-31", "2025-03-15", &by_delay)
+            .complete()
+            .unwrap();
+        assert_eq!(completion.valued_at, date("2025-02-28"));
+        assert_eq!(completion.claims_development, [1.5]);
+        let months = &completion.months;
+        close(months[0].claims_factor, 1.0);
+        close(months[1].claims_factor, 1.5);
+        close(months[2].claims_factor, 1.5);
+        assert_eq!(
+            (months[0].claims, months[1].claims, months[2].claims),
+            (15, 8, 6)
         );
-        by_delay.insert(
-            (1, 3),
-            Reported {
-                claims: 2,
-                cost: 100,
-            },
-        );
-        // Valued in June: February's claims came three months late.
-        let completion = Development {
-            first: date("2025-01-01"),
-            last: date("2025-02-28"),
-            valued_at: date("2025-06-30"),
-            by_delay: &by_delay,
-        }
-        .complete()
-        .unwrap();
-        assert_eq!(completion.months[1].developed_months, 4);
-        // Delay 2 to 3 grows by February's claims (6 against 4); past delay 4, January alone,
-        // flat: February, four months developed, is complete, and January too.
-        close(completion.claims_development[2], 1.5);
-        close(completion.months[1].claims_factor, 1.0);
-        close(completion.months[0].claims_factor, 1.0);
-        // Nothing reported in the month incurred, anywhere: no factor from delay 0.
-        let mut late = BTreeMap::new();
-        late.insert(
-            (0, 1),
-            Reported {
-                claims: 4,
-                cost: 100,
-            },
-        );
-        late.insert(
-            (1, 1),
-            Reported {
-                claims: 2,
-                cost: 100,
-            },
-        );
-        let error = Development {
-            first: date("2025-01-01"),
-            last: date("2025-02-28"),
-            valued_at: date("2025-03-31"),
-            by_delay: &late,
-        }
-        .complete()
-        .unwrap_err();
-        assert!(matches!(error, NotCompleted::NoFactor(_)), "{error:?}");
+        assert_eq!(months[2].developed_months, 0);
+        // A line's claims received after the valuation are what the factors estimate.
+        let line = reported(&[
+            (0, 2, 1, 400),
+            (1, 0, 2, 300),
+            (1, 1, 1, 100),
+            (2, 0, 3, 450),
+        ]);
+        let (claims, _) = completion.completed(&line);
+        close(claims, 2.0 * 1.5 + 3.0 * 1.5);
+        // Claims that do not say when they were received count as reported.
+        let undated = reported(&[(1, DELAY_NOT_KNOWN, 4, 400)]);
+        close(completion.completed(&undated).0, 4.0 * 1.5);
+        // Data that end within the first month have no month developed.
+        let error = development("2025-03-31", "2025-01-20", &by_delay)
+            .complete()
+            .unwrap_err();
+        assert_eq!(error, NotCompleted::NoFullMonth);
+    }
+
+    #[test]
+    fn months_before_the_first_claim_or_delays_nothing_reached_are_left_as_reported() {
         // Months before the scheme's first claim are left out of the triangle: their factor
         // is 1, and the months after are completed from their own links.
-        let mut started_late = BTreeMap::new();
-        started_late.insert(
-            (1, 0),
-            Reported {
-                claims: 4,
-                cost: 100,
-            },
-        );
-        started_late.insert(
-            (1, 1),
-            Reported {
-                claims: 2,
-                cost: 100,
-            },
-        );
-        started_late.insert(
-            (2, 0),
-            Reported {
-                claims: 3,
-                cost: 100,
-            },
-        );
-        let completion = Development {
-            first: date("2025-01-01"),
-            last: date("2025-03-31"),
-            valued_at: date("2025-03-31"),
-            by_delay: &started_late,
-        }
-        .complete()
-        .unwrap();
+        let started_late = reported(&[(1, 0, 4, 1), (1, 1, 2, 1), (2, 0, 3, 1)]);
+        let completion = development("2025-03-31", "2025-03-31", &started_late)
+            .complete()
+            .unwrap();
         close(completion.months[0].claims_factor, 1.0);
         close(completion.months[1].claims_factor, 1.0);
         close(completion.months[2].claims_factor, 1.5);
         assert_eq!(completion.claims_development, [1.5]);
+        // Claims sent after the month ends, never within it: no delay-0 base to grow from, so
+        // that factor is 1 and a month not yet a month old stays as reported.
+        let batched = reported(&[(0, 1, 4, 1), (0, 2, 1, 1), (1, 1, 2, 1)]);
+        let completion = development("2025-03-31", "2025-03-31", &batched)
+            .complete()
+            .unwrap();
+        assert_eq!(completion.claims_development[0], 1.0);
+        close(completion.claims_development[1], 5.0 / 4.0);
+        close(completion.months[1].claims_factor, 5.0 / 4.0);
         let none = BTreeMap::new();
-        let error = Development {
-            first: date("2025-01-01"),
-            last: date("2025-02-28"),
-            valued_at: date("2025-03-31"),
-            by_delay: &none,
-        }
-        .complete()
-        .unwrap_err();
+        let error = development("2025-02-28", "2025-03-31", &none)
+            .complete()
+            .unwrap_err();
         assert_eq!(error, NotCompleted::NoReceivedDates);
     }
 }

@@ -112,9 +112,9 @@ fn completion_note(completion: &Result<Completion, NotCompleted>) -> Sentence {
             Words::new("completion-no-dates", []),
             "The claims do not say when they were received: recent months are not completed, and claims not yet in lower their rates.",
         ),
-        Err(NotCompleted::NoFactor(why)) => Sentence::new(
-            Words::new("completion-no-factor", [("why", Figure::text(why))]),
-            format!("Recent months could not be completed: {why}."),
+        Err(NotCompleted::NoFullMonth) => Sentence::new(
+            Words::new("completion-no-full-month", []),
+            "The data end before the study's first month is over: no month has developed, and recent months are not completed.",
         ),
     }
 }
@@ -426,9 +426,10 @@ pub(crate) struct PlacedClaims {
     by_year: BTreeMap<i32, YearSums>,
     outside: OutsideCounts,
     /// By (month incurred from the study's first, reporting delay) for the claims that say
-    /// when they were received; and by line and month incurred, for completing the lines.
+    /// when they were received; and the same by line (`DELAY_NOT_KNOWN` for those that do
+    /// not), for completing the lines.
     by_delay: BTreeMap<(u32, u16), Reported>,
-    by_line_month: BTreeMap<(u32, u32), BTreeMap<u32, Reported>>,
+    by_line_month: BTreeMap<(u32, u32), BTreeMap<(u32, u16), Reported>>,
 }
 
 /// Puts each claim incurred in the study in its cell, or counts why it is left out.
@@ -491,7 +492,7 @@ pub(crate) fn place_claims(counter: &Counter, cells: &mut Cells) -> PlacedClaims
             .by_line_month
             .entry((claim.category, claim.specialty))
             .or_default()
-            .entry(month)
+            .entry((month, claim.reporting_delay))
             .or_default() += reported;
         *placed
             .by_category
@@ -621,10 +622,15 @@ impl Tables<'_> {
         for &factor in &factors {
             relativities.push(self.one_way(factor)?);
         }
-        // The period's levels and base, when the GLMs take it.
+        // The period's levels and base, when the GLMs take it (a base period given is
+        // checked either way).
         let mut glm_levels = relativities.clone();
-        if self.study.glm_factors.contains(&Factor::Period) {
-            glm_levels.push(self.one_way(Factor::Period)?);
+        let period_used = self.study.glm_factors.contains(&Factor::Period);
+        if period_used || self.study.base.contains_key(&Factor::Period) {
+            let period = self.one_way(Factor::Period)?;
+            if period_used {
+                glm_levels.push(period);
+            }
         }
         let periods = self.period_rows();
         let mut notes = vec![
@@ -734,7 +740,7 @@ impl Tables<'_> {
         Development {
             first: self.study.from,
             last: self.study.to,
-            valued_at: end.date.max(self.study.to),
+            data_end: end.date.max(self.study.to),
             by_delay: &self.claims.by_delay,
         }
         .complete()
@@ -743,10 +749,8 @@ impl Tables<'_> {
     fn base_table(&self, summary: &Summary, completion: Option<&Completion>) -> Vec<BaseRow> {
         let exposure = summary.rates.exposure;
         let total_cost = units(summary.rates.cost.minor());
-        let completed = |by_month: &BTreeMap<u32, Reported>| {
-            completion.map(|c| {
-                Completed::new(exposure, c.completed(by_month.iter().map(|(m, r)| (*m, r))))
-            })
+        let completed = |by_delay: &BTreeMap<(u32, u16), Reported>| {
+            completion.map(|c| Completed::new(exposure, c.completed(by_delay)))
         };
         let row = |category: String,
                    specialty: Option<String>,
@@ -786,10 +790,10 @@ impl Tables<'_> {
         for sums in self.claims.by_category.values() {
             total += *sums;
         }
-        let mut total_by_month: BTreeMap<u32, Reported> = BTreeMap::new();
-        for by_month in self.claims.by_line_month.values() {
-            for (month, reported) in by_month {
-                *total_by_month.entry(*month).or_default() += *reported;
+        let mut total_by_month: BTreeMap<(u32, u16), Reported> = BTreeMap::new();
+        for by_delay in self.claims.by_line_month.values() {
+            for (key, reported) in by_delay {
+                *total_by_month.entry(*key).or_default() += *reported;
             }
         }
         rows.push(row(

@@ -533,7 +533,7 @@ fn covered_periods_without_claims_at_the_end_are_pointed_out() {
     assert!(!experience.notes.iter().any(|n| n.text.contains("no claim")));
 }
 
-/// Three months of one member, the extract ending on 15 March: January's claims came in over
+/// Three months of one member, the extract ending on 31 March: January's claims came in over
 /// three months, February's over two, March's so far in March. The chain ladder on the
 /// reporting delays completes each month, and each line by its own months.
 ///
@@ -568,10 +568,10 @@ fn recent_months_are_completed_from_the_reporting_delays() {
     ] {
         add(incurred, received, 100, "internal_medicine");
     }
-    add("2025-03-02", "2025-03-12", 400, "general_surgery");
+    add("2025-03-02", "2025-03-31", 400, "general_surgery");
     let experience = study("2025-01-01", "2025-03-31").run(&extract).unwrap();
     let completion = experience.completion.as_ref().unwrap();
-    assert_eq!(completion.valued_at, date("2025-03-15"));
+    assert_eq!(completion.valued_at, date("2025-03-31"));
     close(completion.claims_development[0], 7.0 / 4.0);
     close(completion.claims_development[1], 4.0 / 3.0);
     let factors: Vec<(u32, f64)> = (completion.months.iter())
@@ -583,8 +583,8 @@ fn recent_months_are_completed_from_the_reporting_delays() {
     // Cost at delay 0: 200 + 200 (January, February); at delay 1: 300 + 400.
     close(completion.cost_development[0], 700.0 / 400.0);
     // The lines: internal medicine has January and February; the surgery March alone. The
-    // study's exposure stops on 15 March: 74 days.
-    let exposure = 74.0 / 365.0;
+    // study's exposure runs to 31 March: 90 days.
+    let exposure = 90.0 / 365.0;
     // In name order: general surgery, then internal medicine.
     let [surgery, medicine, total] = &experience.base_table[..] else {
         panic!("two lines and the total")
@@ -610,7 +610,7 @@ fn recent_months_are_completed_from_the_reporting_delays() {
     );
     assert!(
         (experience.notes.iter()).any(|n| n.text.starts_with(
-            "Recent months are completed: each month's claims and cost times its completion factor, from the chain ladder on the claims' reporting delays valued on 2025-03-15 (the last month, 2025-03: claims x 2.3333"
+            "Recent months are completed: each month's claims and cost times its completion factor, from the chain ladder on the claims' reporting delays valued on 2025-03-31 (the last month, 2025-03: claims x 2.3333"
         )),
         "{:?}",
         experience.notes
@@ -671,10 +671,12 @@ fn the_calendar_period_may_be_a_factor_of_the_glm() {
             .iter()
             .all(|o| o.factor != Factor::Period)
     );
-    // A base period the study does not have is named.
+    // A base period the study does not have is named, whether the GLMs take the period or not.
     by_period.base.insert(Factor::Period, "2023".into());
     assert_eq!(
         by_period.run(&data).unwrap_err().to_string(),
         "period: the base level '2023' is not one of 2024, 2025"
     );
+    by_period.glm_factors = vec![Factor::Sex];
+    assert!(by_period.run(&data).is_err());
 }

@@ -697,7 +697,8 @@ fn experience_story(cli: &Cli) {
     cli.ok(&[&extracts[..], &period].concat());
     let (mut database, mut files) = (json("experience.json"), json("extracts.json"));
     // Recent months are completed as of where each source's data end: the database is known
-    // until today, an extract until its last claim received. What they hold is the same.
+    // until today, an extract until its last claim received; so the claims received by each
+    // valuation differ, and the months are the same.
     for study in [&mut database, &mut files] {
         assert!(
             study["completion"]["months"].is_array(),
@@ -709,14 +710,14 @@ fn experience_story(cli: &Cli) {
             line.as_object_mut().unwrap().remove("completed");
         }
     }
-    let reported = |study: &serde_json::Value| {
+    let months = |study: &serde_json::Value| {
         let months = study["completion"]["months"].as_array().unwrap();
         months
             .iter()
-            .map(|m| (m["month"].clone(), m["claims"].clone(), m["cost"].clone()))
+            .map(|m| m["month"].clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(reported(&database), reported(&files));
+    assert_eq!(months(&database), months(&files));
     for part in [
         "summary",
         "periods",
@@ -797,6 +798,24 @@ fn experience_story(cli: &Cli) {
         "gamma",
         &["--response", "average_cost", "--weights", "claims"],
         "refit_severity.json",
+    );
+    let unweighted = cli.fails(&[
+        "glm",
+        "--data",
+        "experience.cells.csv",
+        "--response",
+        "average_cost",
+        "--factors",
+        "age",
+        "--family",
+        "gamma",
+        "--group",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        unweighted.contains("--group without --weights"),
+        "{unweighted}"
     );
     for (refitted, model) in [(&frequency, "frequency"), (&severity, "severity")] {
         let own = &study["glm"][model];

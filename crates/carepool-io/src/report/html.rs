@@ -105,6 +105,7 @@ pub const MAX_PAGE_ROWS: usize = 500;
 fn shown(cell: &Cell) -> String {
     match cell {
         Cell::Text(text) | Cell::Label(text) => text.clone(),
+        Cell::Said(sentence) => sentence.text.clone(),
         Cell::Number(value, decimals) => grouped(*value, *decimals),
         Cell::Share(share) => format!("{}%", super::fixed(share * 100.0, 2)),
         Cell::Year(year) => year.to_string(),
@@ -170,6 +171,7 @@ fn table_markup(table: &ReportTable) -> Markup {
                             @for (c, cell) in row.iter().enumerate() {
                                 @match cell {
                                     Cell::Text(text) | Cell::Label(text) => td { (text) },
+                                    Cell::Said(sentence) => td { (sentence.text) },
                                     Cell::Empty => td {},
                                     Cell::Number(value, decimals) => {
                                         @let style = scales.get(c).copied().flatten().map(|(low, high)| {

@@ -30,6 +30,7 @@ fn build(report: &Report) -> Result<Workbook, XlsxError> {
     let write_cell =
         |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &Cell| match cell {
             Cell::Text(text) | Cell::Label(text) => sheet.write(r, c, text).map(|_| ()),
+            Cell::Said(sentence) => sheet.write(r, c, &sentence.text).map(|_| ()),
             Cell::Number(value, decimals) => sheet
                 .write_number_with_format(
                     r,

@@ -451,7 +451,10 @@ fn report_view(texts: &Texts, report: &Report) -> Markup {
 }
 
 fn is_figure(cell: &Cell) -> bool {
-    !matches!(cell, Cell::Text(_) | Cell::Label(_) | Cell::Empty)
+    !matches!(
+        cell,
+        Cell::Text(_) | Cell::Label(_) | Cell::Said(_) | Cell::Empty
+    )
 }
 
 /// Rows of a table shown on the page; the downloads hold them all.
@@ -462,6 +465,7 @@ const ROWS_SHOWN: usize = 200;
 fn cell_text(texts: &Texts, cell: &Cell, currency: Option<&str>) -> String {
     match cell {
         Cell::Text(text) | Cell::Label(text) => text.clone(),
+        Cell::Said(sentence) => sentence.text.clone(),
         Cell::Empty => String::new(),
         Cell::Year(year) => year.to_string(),
         Cell::Amount(value) => {

@@ -10,16 +10,17 @@ use carepool_io::report::{Cell, Report};
 
 pub fn in_language(texts: &Texts, report: Report) -> Report {
     let label = |text: String| texts.label(&text);
-    let cell = |cell: Cell| match cell {
-        Cell::Label(text) => Cell::Label(label(text)),
-        other => other,
-    };
     let currency = report.currency.as_deref();
     let sentence = |sentence: Sentence| Sentence {
         text: texts
             .say("note", &sentence.words, currency)
             .unwrap_or(sentence.text),
         words: sentence.words,
+    };
+    let cell = |cell: Cell| match cell {
+        Cell::Label(text) => Cell::Label(label(text)),
+        Cell::Said(said) => Cell::Said(sentence(said)),
+        other => other,
     };
     let pairs = |pairs: Vec<(String, String)>| {
         pairs

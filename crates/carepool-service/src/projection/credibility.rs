@@ -55,25 +55,6 @@ impl CredibilityEntry {
 }
 
 impl ProjectionFile {
-    /// How the base table was blended, for where its inputs came from; nothing without it.
-    pub(super) fn credibility_source(&self) -> String {
-        let Some(credibility) = &self.credibility else {
-            return String::new();
-        };
-        let standard = credibility.standard();
-        format!(
-            "; blended with the reference{} by limited-fluctuation credibility ({:.0}% within {:.0}%: full weight at {:.0} claims for an incidence, {:.0} for an average cost)",
-            credibility
-                .reference
-                .as_ref()
-                .map_or(String::new(), |file| format!(" {file}")),
-            credibility.probability * 100.0,
-            credibility.tolerance * 100.0,
-            standard.full_incidence_claims(),
-            standard.full_cost_claims()
-        )
-    }
-
     /// The base table blended with the reference, line by line; none without `[credibility]`.
     pub fn blended_lines(&self) -> Result<Option<Vec<BlendedLine>>, FieldError> {
         let Some(credibility) = &self.credibility else {

@@ -69,13 +69,6 @@ pub struct StudyTaken {
     pub family_size: Option<f64>,
 }
 
-/// One input of the projection and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InputSource {
-    pub input: &'static str,
-    pub source: String,
-}
-
 fn invalid(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError::new(field, message)
 }
@@ -146,7 +139,7 @@ fn period(study: &Value) -> Result<(NaiveDate, NaiveDate), String> {
 
 /// The middle of a period whose both ends are included: 1 April 2025 to 31 March 2027 gives
 /// 1 April 2026.
-pub fn middle(from: NaiveDate, to: NaiveDate) -> NaiveDate {
+fn middle(from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let days = (to - from).num_days() + 1;
     from + Days::new((days / 2).max(0) as u64)
 }
@@ -274,7 +267,11 @@ impl ProjectionFile {
             return Err(left_to_study("relativities", "the relativities"));
         }
         let (from, to) = period(study).map_err(from_study)?;
-        let kind = self.experience.relativities;
+        let kind = self
+            .experience
+            .as_ref()
+            .map(|e| e.relativities)
+            .unwrap_or_default();
         let lines = study_lines(study).map_err(from_study)?;
         let relativities = relativities(study, kind).map_err(from_study)?;
         let shares = base_shares(study).map_err(from_study)?;
@@ -335,6 +332,21 @@ impl ProjectionFile {
                 ),
             ));
         }
+        if let Some((i, cell)) = (given.iter().enumerate())
+            .find(|(i, cell)| given[..*i].iter().any(|before| key(before) == key(cell)))
+        {
+            return Err(invalid(
+                "population.cells",
+                format!(
+                    "{}: given twice (cells {} and {i})",
+                    Self::cell_name(cell),
+                    given
+                        .iter()
+                        .position(|before| key(before) == key(cell))
+                        .unwrap_or(0)
+                ),
+            ));
+        }
         if let Some(cell) = given.iter().find(|cell| !shares.contains_key(&key(cell))) {
             return Err(invalid(
                 "population.cells",
@@ -379,96 +391,5 @@ impl ProjectionFile {
                 Ok(cell)
             })
             .collect()
-    }
-
-    /// Where each input of the projection came from: the file, a table beside it, or the
-    /// experience study.
-    pub fn sources(&self) -> Vec<InputSource> {
-        let file = || "the assumptions file".to_string();
-        let source = |input, source: String| InputSource { input, source };
-        let taken = self.taken.as_ref();
-        let lines = |count: usize| match count {
-            1 => "1 line".to_string(),
-            count => format!("{count} lines"),
-        };
-        let mut sources = vec![
-            source(
-                "base table",
-                match (taken, &self.base.table) {
-                    (Some(study), _) => format!(
-                        "experience study {} ({} to {}): {}{}",
-                        study.name,
-                        study.from,
-                        study.to,
-                        lines(study.lines),
-                        match study.completed_at {
-                            Some(date) => format!(
-                                ", recent months completed (its completion factors, valued on {date})"
-                            ),
-                            None =>
-                                ", as reported (the study could not complete its recent months)"
-                                    .into(),
-                        }
-                    ),
-                    (None, Some(table)) => format!("{table}: {}", lines(self.base.lines.len())),
-                    (None, None) => {
-                        format!("the assumptions file: {}", lines(self.base.lines.len()))
-                    }
-                } + &self.credibility_source(),
-            ),
-            source(
-                "base date",
-                match (taken, self.base.date) {
-                    (Some(_), Some(date)) => format!("the middle of the study's period: {date}"),
-                    (_, Some(date)) => format!("the assumptions file: {date}"),
-                    (_, None) => "not given".into(),
-                },
-            ),
-            source(
-                "relativities",
-                match taken.map(|study| study.relativities) {
-                    Some(StudyRelativities::Glm) => {
-                        "the study's frequency and severity GLMs".into()
-                    }
-                    Some(StudyRelativities::OneWay) => "the study's one-way tables".into(),
-                    None if self.relativities == Relativities::default() => {
-                        "none given: every cell 1".into()
-                    }
-                    None => file(),
-                },
-            ),
-            source(
-                "population mix",
-                match taken {
-                    Some(study) if study.shares_given => format!(
-                        "the study's member-years by age, sex and area ({} cells); start and target shares from the assumptions file",
-                        study.cells
-                    ),
-                    Some(study) => format!(
-                        "the study's member-years by age, sex and area ({} cells), unchanged over the projection",
-                        study.cells
-                    ),
-                    None if self.population.cells.is_empty() => {
-                        "none given: no change of mix".into()
-                    }
-                    None => file(),
-                },
-            ),
-            source(
-                "family size",
-                match taken.and_then(|study| study.family_size) {
-                    Some(size) => format!("the study's average family size: {size:.2}"),
-                    None => file(),
-                },
-            ),
-        ];
-        if !self.line_assumptions.is_empty() {
-            sources.push(source("line assumptions", file()));
-        }
-        sources.push(source(
-            "trends, members, benefit changes, new benefits, loadings and stress tests",
-            file(),
-        ));
-        sources
     }
 }

@@ -4,12 +4,12 @@
 
 mod credibility;
 mod experience;
+mod sources;
 
 pub use credibility::{CredibilityEntry, CredibilityMethod};
 
-pub use experience::{
-    ExperienceEntry, InputSource, StudyRelativities, StudyTaken, middle, study_lines,
-};
+pub use experience::{ExperienceEntry, StudyRelativities, StudyTaken, study_lines};
+pub use sources::InputSource;
 
 use carepool_actuarial::credibility::BlendedLine;
 use carepool_actuarial::projection::{
@@ -51,8 +51,8 @@ pub struct ProjectionFile {
     pub stress: Vec<StressEntry>,
     /// How an experience study is taken into the assumptions (`carepool project
     /// --experience`).
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub experience: ExperienceEntry,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experience: Option<ExperienceEntry>,
     /// The base table blended with a reference table by credibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credibility: Option<CredibilityEntry>,

@@ -296,7 +296,7 @@ fn a_study_gives_the_base_table_its_date_relativities_mix_and_family_size() {
     let sources = f.sources();
     assert_eq!(
         sources[0].source,
-        "experience study study.json (2025-04-01 to 2027-03-31): 2 lines, as reported (the study could not complete its recent months)"
+        "experience study study.json (2025-04-01 to 2027-03-31): 2 lines, as reported (the study gave no completion)"
     );
     assert_eq!(sources[2].source, "the study's frequency and severity GLMs");
     assert_eq!(sources[4].source, "the study's average family size: 4.25");
@@ -362,7 +362,7 @@ fn the_studys_one_way_tables_may_give_the_relativities_and_the_file_the_shares_a
     assert!(
         f.sources()[3]
             .source
-            .ends_with("start and target shares from the assumptions file")
+            .ends_with("the shares ahead (or members) from the assumptions file")
     );
 
     // A cell the study lacks, and a study cell the file leaves out, are named.
@@ -389,6 +389,11 @@ fn the_studys_one_way_tables_may_give_the_relativities_and_the_file_the_shares_a
         message,
         "the experience study (study.json) has the cell 15-44 F rural: give its start and target shares too"
     );
+    let (_, message) = refused(serde_json::json!([
+        { "age": "0-14", "sex": "F", "area": "rural", "start_share": 0.3 },
+        { "age": "0-14", "sex": "F", "area": "rural", "start_share": 0.2 }
+    ]));
+    assert_eq!(message, "0-14 F rural: given twice (cells 0 and 1)");
     let (_, message) = refused(serde_json::json!([
         { "age": "0-14", "sex": "F", "area": "rural", "base_share": 0.3 }
     ]));
@@ -473,11 +478,16 @@ fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
     assert_eq!(a.base.len(), 3);
     assert!((a.base[0].average_cost - (z * 900.0 + (1.0 - z) * 1200.0)).abs() < 1e-9);
     assert_eq!(a.base[2].average_cost, 50000.0);
+    let credibility = &f.sources()[1];
+    assert_eq!(credibility.input, "credibility");
     assert!(
-        f.sources()[0]
-            .source
-            .contains("blended with the reference by limited-fluctuation credibility")
+        credibility.source.starts_with(
+            "the base table blended with the reference - by limited-fluctuation credibility (90% within 5%"
+        ),
+        "{}",
+        credibility.source
     );
+    assert_eq!(credibility.said.words.id, "input-credibility");
 
     // A line without its claims cannot be weighed.
     let mut no_claims = json.clone();
