@@ -71,6 +71,33 @@ pub enum CredibilityError {
     NoReference(String),
     #[error("line {line}: {claims} claims is not a count")]
     Claims { line: String, claims: f64 },
+    #[error("{table}: line {line}: incidence and average cost must be 0 or more")]
+    Rate { table: &'static str, line: String },
+    #[error("{table}: line {line} is given twice")]
+    Twice { table: &'static str, line: String },
+}
+
+/// Every line once, with rates of 0 or more, in `table`.
+fn check_lines<'a>(
+    table: &'static str,
+    lines: impl Iterator<Item = (&'a str, f64, f64)>,
+) -> Result<(), CredibilityError> {
+    let mut seen = std::collections::HashSet::new();
+    for (name, incidence, cost) in lines {
+        if !seen.insert(name) {
+            return Err(CredibilityError::Twice {
+                table,
+                line: name.to_string(),
+            });
+        }
+        if !(incidence >= 0.0 && cost >= 0.0 && incidence.is_finite() && cost.is_finite()) {
+            return Err(CredibilityError::Rate {
+                table,
+                line: name.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl LimitedFluctuation {
@@ -107,6 +134,17 @@ impl LimitedFluctuation {
         reference: &[ReferenceLine],
     ) -> Result<Vec<BlendedLine>, CredibilityError> {
         self.check()?;
+        check_lines(
+            "the base table",
+            own.iter()
+                .map(|l| (l.name.as_str(), l.incidence, l.average_cost)),
+        )?;
+        check_lines(
+            "the reference table",
+            reference
+                .iter()
+                .map(|l| (l.name.as_str(), l.incidence, l.average_cost)),
+        )?;
         let weight = |claims: f64, full: f64| (claims / full).sqrt().min(1.0);
         let (full_incidence, full_cost) = (self.full_incidence_claims(), self.full_cost_claims());
         let mut blended = Vec::with_capacity(own.len());
@@ -249,6 +287,20 @@ mod tests {
         assert_eq!(
             standard().blend(&own, &[]).unwrap_err().to_string(),
             "line dialysis: the reference table has no such line: it must give every line of the scheme's"
+        );
+        let twice = [own[0].clone(), own[0].clone()];
+        assert_eq!(
+            standard().blend(&twice, &[]).unwrap_err().to_string(),
+            "the base table: line dialysis is given twice"
+        );
+        let negative = [ReferenceLine {
+            name: "dialysis".into(),
+            incidence: -0.001,
+            average_cost: 100.0,
+        }];
+        assert_eq!(
+            standard().blend(&own, &negative).unwrap_err().to_string(),
+            "the reference table: line dialysis: incidence and average cost must be 0 or more"
         );
         let wrong = LimitedFluctuation {
             tolerance: 0.0,

@@ -38,9 +38,10 @@ pub fn read_costing_file(path: &Path) -> Result<CostingFile, ProjectionFileError
 /// The assumptions from their TOML file, or from a workbook (`.xlsx`, see
 /// [`crate::projection_xlsx`]).
 pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFileError> {
-    if crate::extension(path).as_deref() == Some("xlsx") {
-        return crate::projection_xlsx::read_projection_workbook(path);
-    }
+    let mut file: ProjectionFile = match crate::extension(path).as_deref() {
+        Some("xlsx") => crate::projection_xlsx::read_projection_workbook(path)?,
+        _ => read_toml(path)?,
+    };
     let invalid = |path: &Path, message: String| ProjectionFileError::Invalid {
         path: path.to_path_buf(),
         message,
@@ -51,7 +52,6 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
             cause: source,
         })
     };
-    let mut file: ProjectionFile = read_toml(path)?;
     // A table of lines beside the assumptions: a study's JSON, or a CSV.
     let lines_of = |table: &str| {
         let table = path.parent().unwrap_or(Path::new(".")).join(table);
@@ -124,7 +124,10 @@ fn csv_lines(path: &Path) -> Result<Vec<LineEntry>, FileError> {
         if let (Some(incidence_per_1000), Some(average_cost)) =
             (sheet.number(incidence), sheet.number(cost))
         {
-            let claims = claims.and_then(|column| sheet.number(column));
+            // An empty cell: the claims not given.
+            let claims = claims
+                .filter(|&column| !sheet.field(column).trim().is_empty())
+                .and_then(|column| sheet.number(column));
             lines.push(LineEntry {
                 name: sheet.field(name).to_string(),
                 incidence_per_1000,
@@ -268,6 +271,23 @@ mod tests {
         assert_eq!(
             format!("{:.2}", tests.base.level_premium_per_member),
             "2052.48"
+        );
+        // A reference CSV with an empty claims cell reads as claims not given.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("reference.csv"),
+            "name,incidence_per_1000,average_cost,claims\nsurgery,2,1200,\n",
+        )
+        .unwrap();
+        let toml = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("regional-reference.csv", "reference.csv");
+        std::fs::write(dir.path().join("mutual.toml"), toml).unwrap();
+        let file = read_projection_file(&dir.path().join("mutual.toml")).unwrap();
+        let reference = &file.credibility.as_ref().unwrap().reference_lines;
+        assert_eq!(
+            (reference[0].name.as_str(), reference[0].claims),
+            ("surgery", None)
         );
     }
 

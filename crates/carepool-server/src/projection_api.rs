@@ -17,7 +17,7 @@ struct ProjectionFileSchema;
 
 json_schema!(ProjectionFileSchema, "ProjectionAssumptions", {
     "type": "object",
-    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: currency (optional), base, projection, trends, population, relativities, line_assumptions, benefit_changes, new_benefits, loadings, stress.",
+    "description": "The assumptions file's content as JSON (docs/PROJECTION.md), the base table's lines inline: currency (optional), base, projection, trends, population, relativities, line_assumptions, benefit_changes, new_benefits, loadings, stress, credibility (its reference_lines inline).",
     "required": ["base", "projection", "population"]
 });
 
@@ -29,6 +29,10 @@ json_schema!(StressTestsSchema, "StressTests", {
     "properties": {
         "inputs": { "type": "array", "description": "Where each input came from.", "items": { "type": "object", "properties": {
             "input": { "type": "string" }, "source": { "type": "string" }
+        } } },
+        "credibility": { "type": "array", "description": "With credibility: each line's claims, weights, and its own, reference and blended rates.", "items": { "type": "object", "properties": {
+            "name": { "type": "string" }, "claims": { "type": "number" }, "incidence_weight": { "type": "number" }, "own_incidence": { "type": "number" }, "reference_incidence": { "type": "number" }, "incidence": { "type": "number" },
+            "cost_weight": { "type": "number" }, "own_average_cost": { "$ref": "#/components/schemas/Amount" }, "reference_average_cost": { "$ref": "#/components/schemas/Amount" }, "average_cost": { "$ref": "#/components/schemas/Amount" }
         } } },
         "base": { "type": "object", "properties": {
             "carried_to_start": { "type": "object", "description": "The base table carried from its date to the first day of the projection by its trends.", "properties": {
@@ -85,6 +89,15 @@ pub fn project_for(file: &ProjectionFile) -> Result<StressTests, ApiError> {
     if file.base.table.is_some() {
         let message = "the API takes the base table's lines, not a file".to_string();
         return Err(invalid("base.table", message).into());
+    }
+    if file
+        .credibility
+        .as_ref()
+        .is_some_and(|c| c.reference.is_some())
+    {
+        let message =
+            "the API takes the reference table's lines (reference_lines), not a file".to_string();
+        return Err(invalid("credibility.reference", message).into());
     }
     if file.experience.is_some() {
         let message =

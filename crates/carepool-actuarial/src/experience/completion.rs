@@ -77,6 +77,10 @@ pub struct Completion {
     /// chain ladder's), for claims and for cost.
     pub claims_development: Vec<f64>,
     pub cost_development: Vec<f64>,
+    /// No claim was reported before it was this many months old (facilities that send a
+    /// month's claims after it ends): months younger have nothing to grow from and stay as
+    /// reported. 0 when claims were reported in their own month.
+    pub left_as_reported_under: u32,
     pub months: Vec<CompletionMonth>,
     /// The valuation's month, from the study's first.
     #[serde(skip)]
@@ -107,25 +111,39 @@ pub(crate) struct Development<'a> {
 /// reported anything by (facilities that send a month's claims after it ends: nothing in the
 /// month incurred) has nothing to grow from: its factor is taken as 1, which leaves the months
 /// that young as reported.
-fn chain_ladder(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+fn chain_ladder(rows: &[Vec<f64>]) -> Fitted {
     let developments = rows.first().map_or(0, Vec::len);
+    let mut without_base = 0;
     let factors: Vec<f64> = (0..developments.saturating_sub(1))
         .map(|k| {
             let linked = rows.iter().filter(|row| row.len() > k + 1);
             let (from, to) = linked.fold((0.0, 0.0), |(from, to), row| {
                 (from + row[k], to + row[k + 1])
             });
-            match from > 0.0 {
-                true => to / from,
-                false => 1.0,
+            if from > 0.0 {
+                return to / from;
             }
+            without_base = k as u32 + 1;
+            1.0
         })
         .collect();
     let to_ultimate = rows
         .iter()
         .map(|row| factors[row.len() - 1..].iter().product())
         .collect();
-    (factors, to_ultimate)
+    Fitted {
+        factors,
+        to_ultimate,
+        without_base,
+    }
+}
+
+/// What the chain ladder gives: the factors, each row's factor to ultimate, and the months a
+/// claim had to be old before any was reported (0 when some were reported in their month).
+struct Fitted {
+    factors: Vec<f64>,
+    to_ultimate: Vec<f64>,
+    without_base: u32,
 }
 
 impl Development<'_> {
@@ -164,23 +182,23 @@ impl Development<'_> {
     /// (before the scheme's first dated claim) are left out of the triangle, where they would
     /// leave the oldest links nothing to grow from, and take 1; a month after the valuation's
     /// (the data end in it) takes a month just incurred's.
-    fn fit(&self, valuation: u32, value: fn(&Reported) -> f64) -> (Vec<f64>, Vec<f64>) {
+    fn fit(&self, valuation: u32, value: fn(&Reported) -> f64) -> (Fitted, Vec<f64>) {
         let rows = self.rows(valuation, value);
         let empty = rows
             .iter()
             .take_while(|row| row.last() == Some(&0.0))
             .count();
-        let (factors, to_ultimate) = chain_ladder(&rows[empty..]);
-        let just_incurred: f64 = factors.iter().product();
+        let fitted = chain_ladder(&rows[empty..]);
+        let just_incurred: f64 = fitted.factors.iter().product();
         let months = months_from(self.first, self.last) as usize + 1;
         let by_month = (0..months)
             .map(|month| match month {
                 month if month < empty => 1.0,
-                month if month < rows.len() => to_ultimate[month - empty],
+                month if month < rows.len() => fitted.to_ultimate[month - empty],
                 _ => just_incurred,
             })
             .collect();
-        (factors, by_month)
+        (fitted, by_month)
     }
 
     /// Each month's completion factors, for claims and for cost.
@@ -193,8 +211,8 @@ impl Development<'_> {
             return Err(NotCompleted::NoFullMonth);
         }
         let valuation = months_from(self.first, valued_at);
-        let (claims_development, claims_factors) = self.fit(valuation, |r| r.claims as f64);
-        let (cost_development, cost_factors) = self.fit(valuation, |r| r.cost as f64);
+        let (claims_fit, claims_factors) = self.fit(valuation, |r| r.claims as f64);
+        let (cost_fit, cost_factors) = self.fit(valuation, |r| r.cost as f64);
         let mut reported: BTreeMap<u32, Reported> = BTreeMap::new();
         for (&(month, delay), sums) in self.by_delay {
             if month > valuation || month + u32::from(delay) <= valuation {
@@ -216,8 +234,9 @@ impl Development<'_> {
             .collect();
         Ok(Completion {
             valued_at,
-            claims_development,
-            cost_development,
+            left_as_reported_under: claims_fit.without_base,
+            claims_development: claims_fit.factors,
+            cost_development: cost_fit.factors,
             months,
             valuation,
         })
@@ -225,27 +244,44 @@ impl Development<'_> {
 }
 
 impl Completion {
-    /// Completes a line's claims by (month incurred from the study's first, reporting delay):
-    /// those received by the valuation (or saying not when, or of the month the data end in)
-    /// times their month's factor; those received after it are part of what the factors
-    /// estimate. Claims, and cost in units.
+    /// Completes a line's claims by (month incurred from the study's first, reporting delay),
+    /// month by month: those received by the valuation (or saying not when, or of the month
+    /// the data end in) times their month's factor, and never less than every claim known of
+    /// the month (some received after the valuation). Claims, and cost in units.
     pub(crate) fn completed<'a>(
         &self,
         by_delay: impl IntoIterator<Item = (&'a (u32, u16), &'a Reported)>,
     ) -> (f64, f64) {
         let valuation = self.valuation;
-        by_delay
-            .into_iter()
-            .filter(|((month, delay), _)| {
-                *delay == DELAY_NOT_KNOWN
-                    || *month > valuation
-                    || month + u32::from(*delay) <= valuation
-            })
-            .fold((0.0, 0.0), |(claims, cost), ((month, _), reported)| {
-                let factors = &self.months[*month as usize];
+        // By month: everything known, and what the factors apply to.
+        let mut by_month: BTreeMap<u32, (Reported, Reported)> = BTreeMap::new();
+        for (&(month, delay), reported) in by_delay {
+            let (known, valued) = by_month.entry(month).or_default();
+            *known += *reported;
+            if delay == DELAY_NOT_KNOWN
+                || month > valuation
+                || month + u32::from(delay) <= valuation
+            {
+                *valued += *reported;
+            }
+        }
+        by_month
+            .iter()
+            .fold((0.0, 0.0), |(claims, cost), (&month, (known, valued))| {
+                let factors = &self.months[month as usize];
+                let complete = |known: f64, valued: f64, factor: f64| (valued * factor).max(known);
                 (
-                    claims + reported.claims as f64 * factors.claims_factor,
-                    cost + reported.cost as f64 / 100.0 * factors.cost_factor,
+                    claims
+                        + complete(
+                            known.claims as f64,
+                            valued.claims as f64,
+                            factors.claims_factor,
+                        ),
+                    cost + complete(
+                        known.cost as f64 / 100.0,
+                        valued.cost as f64 / 100.0,
+                        factors.cost_factor,
+                    ),
                 )
             })
     }
@@ -341,6 +377,7 @@ mod tests {
             .complete()
             .unwrap();
         assert_eq!(completion.valued_at, date("2025-03-31"));
+        assert_eq!(completion.left_as_reported_under, 0);
         close(completion.claims_development[0], 1.5);
         close(completion.claims_development[1], 16.0 / 15.0);
         close(completion.cost_development[0], 2800.0 / 1800.0);
@@ -384,7 +421,9 @@ mod tests {
             (15, 8, 6)
         );
         assert_eq!(months[2].developed_months, 0);
-        // A line's claims received after the valuation are what the factors estimate.
+        // A line's claims received after the valuation are what the factors estimate, and a
+        // month is never completed below what is known of it: January (its one claim came in
+        // March), February (2 by the valuation, 3 known: 2 x 1.5) and March (3 x 1.5).
         let line = reported(&[
             (0, 2, 1, 400),
             (1, 0, 2, 300),
@@ -392,7 +431,7 @@ mod tests {
             (2, 0, 3, 450),
         ]);
         let (claims, _) = completion.completed(&line);
-        close(claims, 2.0 * 1.5 + 3.0 * 1.5);
+        close(claims, 1.0 + 3.0 + 4.5);
         // Claims that do not say when they were received count as reported.
         let undated = reported(&[(1, DELAY_NOT_KNOWN, 4, 400)]);
         close(completion.completed(&undated).0, 4.0 * 1.5);
@@ -422,6 +461,7 @@ mod tests {
             .complete()
             .unwrap();
         assert_eq!(completion.claims_development[0], 1.0);
+        assert_eq!(completion.left_as_reported_under, 1);
         close(completion.claims_development[1], 5.0 / 4.0);
         close(completion.months[1].claims_factor, 5.0 / 4.0);
         let none = BTreeMap::new();

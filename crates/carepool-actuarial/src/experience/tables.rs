@@ -662,6 +662,20 @@ impl Tables<'_> {
         notes.extend(silent_periods_note(&periods));
         let completion = self.completion();
         notes.push(completion_note(&completion));
+        if let Ok(completion) = &completion
+            && completion.left_as_reported_under > 0
+        {
+            let months = completion.left_as_reported_under;
+            notes.push(Sentence::new(
+                Words::new(
+                    "completion-young-as-reported",
+                    [("months", Figure::Count(i64::from(months)))],
+                ),
+                format!(
+                    "No claim was reported before it was {months} month(s) old: months younger than that have nothing to grow from and are left as reported."
+                ),
+            ));
+        }
         let completion = completion.ok();
         Ok(Experience {
             settings: Settings {

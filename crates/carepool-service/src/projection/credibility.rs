@@ -63,7 +63,7 @@ impl ProjectionFile {
         if credibility.reference_lines.is_empty() {
             return Err(FieldError::new(
                 "credibility.reference_lines",
-                "the reference table has no line: give reference (a file) or reference_lines",
+                "the reference table has no line: give its lines (reference_lines, or a file beside the assumptions: reference)",
             ));
         }
         let own = self

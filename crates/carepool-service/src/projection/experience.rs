@@ -338,12 +338,14 @@ impl ProjectionFile {
             return Err(invalid(
                 "population.cells",
                 format!(
-                    "{}: given twice (cells {} and {i})",
+                    "{}: given twice (cells {} and {}, counting from 1)",
                     Self::cell_name(cell),
                     given
                         .iter()
                         .position(|before| key(before) == key(cell))
                         .unwrap_or(0)
+                        + 1,
+                    i + 1
                 ),
             ));
         }

@@ -104,27 +104,48 @@ impl ProjectionFile {
         }];
         if let Some(credibility) = &self.credibility {
             let standard = credibility.standard();
-            let reference = credibility.reference.clone().unwrap_or_else(|| "-".into());
             let (incidence, cost) = (
                 standard.full_incidence_claims(),
                 standard.full_cost_claims(),
             );
-            sources.push(source(
-                "credibility",
-                "input-credibility",
-                [
-                    ("reference", Figure::text(&reference)),
-                    ("probability", Figure::Number(format!("{:.0}", credibility.probability * 100.0))),
-                    ("tolerance", Figure::Number(format!("{:.0}", credibility.tolerance * 100.0))),
-                    ("incidence", Figure::Count(incidence.round() as i64)),
-                    ("cost", Figure::Count(cost.round() as i64)),
-                ],
-                format!(
-                    "the base table blended with the reference {reference} by limited-fluctuation credibility ({:.0}% within {:.0}%: full weight at {incidence:.0} claims for an incidence, {cost:.0} for an average cost)",
-                    credibility.probability * 100.0,
-                    credibility.tolerance * 100.0,
+            let percent = |share: f64| {
+                let shown = format!("{:.2}", share * 100.0);
+                shown
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string()
+            };
+            let (probability, tolerance) = (
+                percent(credibility.probability),
+                percent(credibility.tolerance),
+            );
+            let mut figures = vec![
+                ("probability", Figure::Number(probability.clone())),
+                ("tolerance", Figure::Number(tolerance.clone())),
+                ("incidence", Figure::Count(incidence.round() as i64)),
+                ("cost", Figure::Count(cost.round() as i64)),
+            ];
+            let standard = format!(
+                "by limited-fluctuation credibility ({probability}% within {tolerance}%: full weight at {incidence:.0} claims for an incidence, {cost:.0} for an average cost)"
+            );
+            let (id, english) = match &credibility.reference {
+                Some(file) => {
+                    figures.push(("reference", Figure::text(file)));
+                    (
+                        "input-credibility-file",
+                        format!("the base table blended with the reference {file} {standard}"),
+                    )
+                }
+                None => (
+                    "input-credibility-inline",
+                    format!("the base table blended with the reference given inline {standard}"),
                 ),
-            ));
+            };
+            sources.push(InputSource {
+                input: "credibility",
+                said: Sentence::new(Words::new(id, figures), english.clone()),
+                source: english,
+            });
         }
         sources.push(match (taken, self.base.date) {
             (Some(_), Some(date)) => source(

@@ -393,7 +393,10 @@ fn the_studys_one_way_tables_may_give_the_relativities_and_the_file_the_shares_a
         { "age": "0-14", "sex": "F", "area": "rural", "start_share": 0.3 },
         { "age": "0-14", "sex": "F", "area": "rural", "start_share": 0.2 }
     ]));
-    assert_eq!(message, "0-14 F rural: given twice (cells 0 and 1)");
+    assert_eq!(
+        message,
+        "0-14 F rural: given twice (cells 1 and 2, counting from 1)"
+    );
     let (_, message) = refused(serde_json::json!([
         { "age": "0-14", "sex": "F", "area": "rural", "base_share": 0.3 }
     ]));
@@ -482,12 +485,12 @@ fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
     assert_eq!(credibility.input, "credibility");
     assert!(
         credibility.source.starts_with(
-            "the base table blended with the reference - by limited-fluctuation credibility (90% within 5%"
+            "the base table blended with the reference given inline by limited-fluctuation credibility (90% within 5%"
         ),
         "{}",
         credibility.source
     );
-    assert_eq!(credibility.said.words.id, "input-credibility");
+    assert_eq!(credibility.said.words.id, "input-credibility-inline");
 
     // A line without its claims cannot be weighed.
     let mut no_claims = json.clone();
