@@ -184,6 +184,7 @@ pub fn stress_test(base: &Assumptions, scenarios: &[Scenario]) -> Result<StressT
 mod tests {
     use super::*;
     use crate::projection::NewBenefit;
+    use crate::projection::tests::two_years;
 
     fn base() -> Assumptions {
         crate::projection::tests::one_line()
@@ -237,18 +238,6 @@ mod tests {
         assert!((families.family_change_share - 0.2).abs() < 1e-12);
         assert_eq!(families.change, 0.0);
         assert_eq!(tests.range, (100.0, 150.0));
-    }
-
-    /// Premiums of 100 then 200 for 1,000 then 3,000 members (families of 5), at 4%.
-    fn two_years() -> Assumptions {
-        let mut a = base();
-        a.years = 2;
-        a.contract_years = 2;
-        a.base_to_start = -0.5;
-        a.rate_years.first_year = -0.5;
-        a.medical_inflation = vec![0.0, 1.0];
-        a.members = vec![1000.0, 3000.0];
-        a
     }
 
     #[test]

@@ -111,8 +111,8 @@ fn a_demographic_shift_reweights_the_relativities() {
     close(p.years[0].lines[0].average_cost, 1000.0 * 1.9 / 1.75);
 }
 
-/// Risk costs of 100 then 200 for 1,000 then 3,000 members, nothing loaded.
-fn two_years() -> Assumptions {
+/// Risk costs of 100 then 200 for 1,000 then 3,000 members (families of 5), nothing loaded.
+pub(crate) fn two_years() -> Assumptions {
     let mut a = one_line();
     a.years = 2;
     a.contract_years = 2;
