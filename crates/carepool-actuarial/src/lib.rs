@@ -20,6 +20,7 @@ pub mod indicators;
 mod linear;
 mod mack;
 pub mod projection;
+pub mod reform;
 mod reserve;
 mod said;
 pub mod stress;

@@ -15,6 +15,7 @@ mod premium_basis_cmd;
 mod progress;
 mod project_cmd;
 mod providers_cmd;
+mod reform_cmd;
 mod report_out;
 mod reserve_cmd;
 mod serve_cmd;
@@ -168,6 +169,10 @@ enum Command {
     /// Project costs and premiums from an assumptions file: level premium, reserve, refund and
     /// stress tests. See docs/PROJECTION.md.
     Project(project_cmd::ProjectArgs),
+    /// Price a proposed version of the scheme file on the scheme's own claims: each claim of a
+    /// period judged under the rules in force and under the proposal, the change per line as
+    /// factors `carepool project --reform` takes; nothing is written. See docs/PROJECTION.md.
+    Reform(Box<reform_cmd::ReformArgs>),
     /// Users: add, list, disable, set a password (docs/ACCESS.md).
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -503,6 +508,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
         Command::Providers(command) => providers_cmd::run(command, registry).await?,
         Command::Standards(args) => standards_cmd::run_on_database(&args, registry).await?,
         Command::Project(args) => project_cmd::run_on_database(&args, registry).await?,
+        Command::Reform(args) => reform_cmd::run(&args, registry).await?,
         Command::Demo(_) | Command::Glm(_) => unreachable!("these open no database"),
         Command::Ledger(_) => unreachable!("made an import or an export above"),
         Command::Members(args) => members_cmd::run(&args, registry).await?,

@@ -9,7 +9,7 @@ use carepool_io::report::grouped;
 use carepool_service::Registry;
 use carepool_service::experience::ExperienceOptions;
 use carepool_service::projection::{
-    ExperienceEntry, ProjectionFile, ProjectionWritten, StudyRelativities,
+    ExperienceEntry, ProjectionFile, ProjectionWritten, ReformTaken, StudyRelativities,
 };
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,10 @@ pub struct ProjectArgs {
     /// `db` to run the study on the database (the file's [experience] says which).
     #[arg(long, conflicts_with = "costing")]
     pub experience: Option<String>,
+    /// A reform priced on the scheme's claims (`carepool reform --out FILE.json`): each base
+    /// table line's incidence and average cost multiplied by its factors.
+    #[arg(long, conflicts_with = "costing")]
+    pub reform: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportOut,
 }
@@ -74,6 +78,7 @@ pub fn run(args: &ProjectArgs) -> Result<()> {
         ),
         None => {}
     }
+    take_reform(&mut file, args.reform.as_deref())?;
     project(&file, assumptions, &args.report, None)
 }
 
@@ -104,6 +109,7 @@ pub async fn run_on_database(args: &ProjectArgs, registry: &Registry) -> Result<
         None => "the database".to_string(),
     };
     take(&mut file, &study, &name, assumptions)?;
+    take_reform(&mut file, args.reform.as_deref())?;
     let currency = registry.currency().await?;
     project(&file, assumptions, &args.report, currency)
 }
@@ -117,6 +123,18 @@ fn take(
     file.take_experience(study, name)
         .map_err(|error| anyhow!("at {}: {}", error.field, error.message))
         .with_context(|| assumptions.display().to_string())
+}
+
+/// The reform's factors, when `--reform` gives them.
+fn take_reform(file: &mut ProjectionFile, reform: Option<&Path>) -> Result<()> {
+    let Some(path) = reform else {
+        return Ok(());
+    };
+    let value = carepool_io::projection_file::read_reform(path)?;
+    let taken = ReformTaken::read(&value, &path.display().to_string())
+        .map_err(|error| anyhow!("{}", error.message))?;
+    file.reform = Some(taken);
+    Ok(())
 }
 
 fn project(
@@ -162,6 +180,16 @@ fn project(
                 StudyRelativities::OneWay => "one-way tables",
             },
             study.cells
+        ));
+    }
+    if let Some(reform) = &file.reform {
+        out.say(&format!(
+            "with the reform {} (scheme {}, claims of {} to {}): factors on {} lines",
+            reform.name,
+            reform.scheme,
+            reform.from,
+            reform.to,
+            reform.factors.len()
         ));
     }
     out.said_written(written);

@@ -13,6 +13,7 @@ pub mod indicators_report;
 pub mod projection_file;
 pub mod projection_report;
 pub mod projection_xlsx;
+pub mod reform_report;
 pub mod registry_csv;
 pub mod report;
 pub mod reserve_files;

@@ -89,13 +89,22 @@ pub fn read_projection_file(path: &Path) -> Result<ProjectionFile, ProjectionFil
 /// An experience study's JSON (`carepool experience --out FILE.json`), for the projection to
 /// take (`carepool project --experience FILE`).
 pub fn read_study(path: &Path) -> Result<serde_json::Value, ProjectionFileError> {
+    read_json(path, "an experience study's")
+}
+
+/// A reform's JSON (`carepool reform --out FILE.json`).
+pub fn read_reform(path: &Path) -> Result<serde_json::Value, ProjectionFileError> {
+    read_json(path, "a reform's")
+}
+
+fn read_json(path: &Path, whose: &str) -> Result<serde_json::Value, ProjectionFileError> {
     let text = crate::bounded::read_text(path).map_err(|cause| ProjectionFileError::Read {
         path: path.to_path_buf(),
         cause,
     })?;
     serde_json::from_str(&text).map_err(|e| ProjectionFileError::Invalid {
         path: path.to_path_buf(),
-        message: format!("not an experience study's JSON: {e}"),
+        message: format!("not {whose} JSON: {e}"),
     })
 }
 

@@ -82,6 +82,9 @@ pub const NOTES: &[(&str, &[&str])] = &[
         ],
     ),
     ("early-warning-not-watched", &["why"]),
+    ("reform-judged", &[]),
+    ("reform-changed-listed", &["listed", "count"]),
+    ("reform-differs-from-recorded", &["count"]),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

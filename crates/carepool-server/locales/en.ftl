@@ -769,6 +769,7 @@ report-input = input
 report-source = source
 report-base-table = base table
 report-credibility = credibility
+report-reform = reform
 report-base-date = base date
 report-relativities = relativities
 report-population-mix = population mix
@@ -853,6 +854,7 @@ note-input-base-table-file = { $file }: { $lines } lines
 note-input-base-inline = the assumptions file: { $lines } lines
 note-input-credibility-file = the base table blended with the reference { $reference } by limited-fluctuation credibility ({ $probability }% within { $tolerance }%: full weight at { $incidence } claims for an incidence, { $cost } for an average cost)
 note-input-credibility-inline = the base table blended with the reference given inline by limited-fluctuation credibility ({ $probability }% within { $tolerance }%: full weight at { $incidence } claims for an incidence, { $cost } for an average cost)
+note-input-reform = reform { $file }: scheme { $scheme }'s claims of { $from } to { $to } judged under the rules and the proposal; incidence and average cost factors on { $lines } lines
 note-input-date-study = the middle of the study's period: { $date }
 note-input-date-file = the assumptions file: { $date }
 note-input-none = not given
@@ -876,6 +878,9 @@ note-early-warning-not-watched = { $why ->
     [one_facility] No early warning: one facility's claims say nothing of the premium.
    *[other] No early warning: name the scheme to watch (--scheme).
 }
+note-reform-judged = Every claim of the scheme's families incurred by the period's end is judged twice, family by family in the order received: under the scheme's versions as stored, and under the proposal as if it had always been in force; the claims before the period are judged for the limits and frequency rules they leave, and only the period's are counted. Nothing is written.
+note-reform-changed-listed = The first { $listed } claims decided otherwise are listed, of { $count }.
+note-reform-differs-from-recorded = { $count } of the period's claims are decided otherwise by the rules as stored than as recorded (a reviewer's or an appeal's decision, or rules stored since): the comparison is between the rules and the proposal, both judged here.
 
 ## Grievances
 nav-grievances = Grievances

@@ -786,6 +786,7 @@ report-input = donnée
 report-source = source
 report-base-table = table de base
 report-credibility = crédibilité
+report-reform = réforme
 report-base-date = date de base
 report-relativities = relativités
 report-population-mix = composition de la population
@@ -902,6 +903,7 @@ note-input-base-table-file = { $file } : { $lines } lignes
 note-input-base-inline = le fichier d'hypothèses : { $lines } lignes
 note-input-credibility-file = la table de base combinée à la référence { $reference } par crédibilité à fluctuations limitées ({ $probability } % à { $tolerance } % près : poids plein à { $incidence } demandes pour une fréquence, { $cost } pour un coût moyen)
 note-input-credibility-inline = la table de base combinée à la référence donnée dans le fichier par crédibilité à fluctuations limitées ({ $probability } % à { $tolerance } % près : poids plein à { $incidence } demandes pour une fréquence, { $cost } pour un coût moyen)
+note-input-reform = réforme { $file } : demandes du régime { $scheme } du { $from } au { $to } jugées selon les règles et selon la proposition ; facteurs de fréquence et de coût moyen sur { $lines } lignes
 note-input-date-study = le milieu de la période de l'étude : { $date }
 note-input-date-file = le fichier d'hypothèses : { $date }
 note-input-none = non donnée
@@ -928,6 +930,9 @@ note-early-warning-not-watched = { $why ->
     [one_facility] Pas d'alerte précoce : les demandes d'un seul établissement ne disent rien de la prime.
    *[other] Pas d'alerte précoce : nommez le régime à surveiller (--scheme).
 }
+note-reform-judged = Chaque demande des familles du régime dont les soins datent d'avant la fin de la période est jugée deux fois, famille par famille dans l'ordre de réception : selon les versions du régime enregistrées, et selon la proposition comme si elle avait toujours été en vigueur ; les demandes d'avant la période sont jugées pour les plafonds et les règles de fréquence qu'elles laissent, et seules celles de la période sont comptées. Rien n'est écrit.
+note-reform-changed-listed = Les { $listed } premières demandes décidées autrement sont listées, sur { $count }.
+note-reform-differs-from-recorded = { $count } demandes de la période sont décidées autrement par les règles enregistrées que dans la décision consignée (décision d'un médecin-conseil ou d'un recours, ou règles enregistrées depuis) : la comparaison porte sur les règles et la proposition, jugées toutes deux ici.
 
 ## Réclamations
 nav-grievances = Réclamations

@@ -3,6 +3,7 @@
 //! and the claims commands of the README's tour. Run against SQLite and PostgreSQL.
 
 mod readme;
+mod reform;
 
 use carepool_store_postgres::testing::TestDatabase;
 use std::path::{Path, PathBuf};

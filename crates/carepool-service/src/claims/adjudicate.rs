@@ -11,8 +11,8 @@ use crate::error::ServiceError;
 use crate::{Registry, unique};
 use carepool_core::Money;
 use carepool_core::claims::usage::{Ledger, UsageKey};
-use carepool_core::claims::verify::{ClaimContext, PriorClaim, adjudicate};
-use carepool_core::claims::{ClaimRecord, ClaimStatus, Reason};
+use carepool_core::claims::verify::{PriorClaim, adjudicate};
+use carepool_core::claims::{Amounts, Claim, ClaimRecord, ClaimStatus, Reason};
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
     claim_lines, claim_usage, claims,
@@ -97,7 +97,8 @@ impl Registry {
                 _ => report.waiting += 1,
             }
         }
-        let family_of = self.families_of(&queued).await?;
+        let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
+        let family_of = self.families_of(&member_ids).await?;
         for claim in &mut queued {
             let family = family_of.get(&claim.member_id).map(String::as_str);
             claim.family = BatchingFamily::of(family, &claim.member_id);
@@ -220,15 +221,14 @@ impl Registry {
         Ok(ReadRows::new(read))
     }
 
-    /// The family of each queued claim's member, for the members the registry knows.
-    async fn families_of(
+    /// The family of each of these members, for the members the registry knows.
+    pub(super) async fn families_of(
         &self,
-        queued: &[Queued],
+        member_ids: &[String],
     ) -> Result<HashMap<String, String>, ServiceError> {
-        let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
         let rows = self
             .store
-            .rows_where_in(&tables::MEMBERS, members::ID.index(), &member_ids)
+            .rows_where_in(&tables::MEMBERS, members::ID.index(), member_ids)
             .await?;
         Ok(rows
             .iter()
@@ -385,13 +385,13 @@ impl Prepared {
 /// The family a claim is batched and judged with: its member's, or for a member the registry
 /// does not know (judged apart, and refused) the member alone. Unknown members sort first.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum BatchingFamily {
+pub(super) enum BatchingFamily {
     UnknownMember(String),
     Family(String),
 }
 
 impl BatchingFamily {
-    fn of(family_id: Option<&str>, member_id: &str) -> BatchingFamily {
+    pub(super) fn of(family_id: Option<&str>, member_id: &str) -> BatchingFamily {
         match family_id {
             Some(family) => BatchingFamily::Family(family.to_string()),
             None => BatchingFamily::UnknownMember(member_id.to_string()),
@@ -400,7 +400,10 @@ impl BatchingFamily {
 }
 
 /// Cuts a list sorted by family into batches of about `size`, never splitting a family.
-fn whole_families<F: PartialEq>(families: &[F], size: usize) -> Vec<std::ops::Range<usize>> {
+pub(super) fn whole_families<F: PartialEq>(
+    families: &[F],
+    size: usize,
+) -> Vec<std::ops::Range<usize>> {
     let mut batches = Vec::new();
     let mut start = 0;
     while start < families.len() {
@@ -598,24 +601,9 @@ impl Judge<'_> {
         for (before, is_fresh) in claims {
             let claim = &before.claim;
             let id = claim.id();
-            let member = self.loaded.members.get(&claim.member_id);
-            let family = member.and_then(|m| self.loaded.family_record(&m.family_id));
-            let provider = self.loaded.providers.get(&claim.provider_id);
-            let context = ClaimContext {
-                versions: family
-                    .as_ref()
-                    .map_or(&[], |f| self.loaded.versions(&f.family.scheme)),
-                patient_is_local: match (&family, provider) {
-                    (Some(family), Some(provider)) => {
-                        self.loaded.patient_is_local(family.family, provider)
-                    }
-                    _ => true,
-                },
-                member,
-                family,
-                provider,
-                history: history.get(&claim.member_id).map_or(&[], Vec::as_slice),
-            };
+            let own_history = history.get(&claim.member_id).map_or(&[][..], Vec::as_slice);
+            let context = self.loaded.claim_context(claim, None, own_history);
+            let member = context.member;
             let decision = adjudicate(claim, &context, &ledger);
             for (key, usage) in &decision.usage {
                 ledger.add(key.clone(), *usage);
@@ -792,24 +780,34 @@ fn decisions_change(claims: &[Decided]) -> Change {
 
 /// What a stored claim tells the rules about later claims of the same member.
 pub(crate) fn prior_claim(record: &ClaimRecord) -> Option<PriorClaim> {
+    let lines = record.line_decisions.iter().map(|d| &d.amounts);
+    prior_of(&record.claim, record.status, lines)
+}
+
+/// What a claim in `status`, its lines decided as `line_amounts` (in order; none for a claim
+/// not yet judged), tells the rules about later claims of the same member: the services it
+/// was approved for count toward frequency limits.
+pub(crate) fn prior_of<'a>(
+    claim: &Claim,
+    status: ClaimStatus,
+    line_amounts: impl Iterator<Item = &'a Amounts>,
+) -> Option<PriorClaim> {
     Some(PriorClaim {
-        id: record.claim.id(),
-        provider_id: record.claim.provider_id.clone(),
-        claim_number: record.claim.claim_number.clone(),
-        incurred_date: record.claim.incurred_date()?,
-        discharge_date: record.claim.discharge_date,
-        received_date: record.claim.received_date,
-        status: record.status,
-        approved_services: record
-            .claim
+        id: claim.id(),
+        provider_id: claim.provider_id.clone(),
+        claim_number: claim.claim_number.clone(),
+        incurred_date: claim.incurred_date()?,
+        discharge_date: claim.discharge_date,
+        received_date: claim.received_date,
+        status,
+        approved_services: claim
             .lines
             .iter()
-            .zip(&record.line_decisions)
-            .filter(|(_, d)| {
-                d.amounts.approved > carepool_core::Money::ZERO
-                    || d.amounts.member_share > carepool_core::Money::ZERO
+            .zip(line_amounts)
+            .filter(|(_, amounts)| {
+                amounts.approved > Money::ZERO || amounts.member_share > Money::ZERO
             })
-            .map(|(l, _)| l.service_code.clone())
+            .map(|(line, _)| line.service_code.clone())
             .collect(),
     })
 }

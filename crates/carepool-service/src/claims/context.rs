@@ -2,7 +2,9 @@
 
 use crate::error::ServiceError;
 use crate::{Registry, unique};
+use carepool_core::claims::Claim;
 use carepool_core::claims::usage::Ledger;
+use carepool_core::claims::verify::{ClaimContext, PriorClaim};
 use carepool_core::registry::{
     Contribution, Coverage, Family, Location, Member, Provider, district_of,
 };
@@ -217,6 +219,35 @@ impl Loaded {
 
     pub fn patient_is_local(&self, family: &Family, provider: &Provider) -> bool {
         self.districts.get(&family.location_code) == self.districts.get(&provider.location_code)
+    }
+
+    /// What the rules need to judge `claim` besides the ledger: its member, family and
+    /// facility as loaded, the member's `history`, and `versions` of the rules (by default the
+    /// member's scheme's, as stored).
+    pub fn claim_context<'a>(
+        &'a self,
+        claim: &Claim,
+        versions: Option<&'a [SchemeDefinition]>,
+        history: &'a [PriorClaim],
+    ) -> ClaimContext<'a> {
+        let member = self.members.get(&claim.member_id);
+        let family = member.and_then(|m| self.family_record(&m.family_id));
+        let provider = self.providers.get(&claim.provider_id);
+        ClaimContext {
+            versions: versions.unwrap_or_else(|| {
+                family
+                    .as_ref()
+                    .map_or(&[], |f| self.versions(&f.family.scheme))
+            }),
+            patient_is_local: match (&family, provider) {
+                (Some(family), Some(provider)) => self.patient_is_local(family.family, provider),
+                _ => true,
+            },
+            member,
+            family,
+            provider,
+            history,
+        }
     }
 
     pub fn family_record(&self, family_id: &str) -> Option<FamilyRecord<'_>> {

@@ -4,11 +4,13 @@
 
 mod credibility;
 mod experience;
+mod reform;
 mod sources;
 
 pub use credibility::{CredibilityEntry, CredibilityMethod};
 
 pub use experience::{ExperienceEntry, StudyRelativities, StudyTaken, study_lines};
+pub use reform::ReformTaken;
 pub use sources::InputSource;
 
 use carepool_actuarial::credibility::BlendedLine;
@@ -59,6 +61,9 @@ pub struct ProjectionFile {
     /// What the experience study gave, once taken.
     #[serde(skip)]
     pub taken: Option<StudyTaken>,
+    /// A reform priced on the scheme's claims, its factors applied to the base table's lines.
+    #[serde(skip)]
+    pub reform: Option<ReformTaken>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -403,6 +408,7 @@ impl ProjectionFile {
                 })
                 .collect(),
         };
+        let lines = self.reformed(lines)?;
         if let Some(unknown) = (self.line_assumptions.keys())
             .find(|name| !lines.iter().any(|line| &line.name == *name))
         {

@@ -147,6 +147,27 @@ impl ProjectionFile {
                 source: english,
             });
         }
+        if let Some(reform) = &self.reform {
+            sources.push(source(
+                "reform",
+                "input-reform",
+                [
+                    ("file", Figure::text(&reform.name)),
+                    ("scheme", Figure::text(&reform.scheme)),
+                    ("from", Figure::Date(reform.from)),
+                    ("to", Figure::Date(reform.to)),
+                    ("lines", count(reform.factors.len())),
+                ],
+                format!(
+                    "reform {}: scheme {}'s claims of {} to {} judged under the rules and the proposal; incidence and average cost factors on {}",
+                    reform.name,
+                    reform.scheme,
+                    reform.from,
+                    reform.to,
+                    lines(reform.factors.len())
+                ),
+            ));
+        }
         sources.push(match (taken, self.base.date) {
             (Some(_), Some(date)) => source(
                 "base date",
