@@ -8,7 +8,9 @@
 //! three-line outpatient visits) for one year, loads the registry, then times:
 //! 1. receiving every claim of the year from CSV (one transaction);
 //! 2. adjudicating them all and writing the decisions (batches of 2,000 claims);
-//! 3. submitting single claims over HTTP on loopback from C concurrent clients (the claims
+//! 3. pricing examples/mutual/reform.toml on every claim of the year (`carepool reform`: each
+//!    claim judged under the rules and under the proposal, nothing written);
+//! 4. submitting single claims over HTTP on loopback from C concurrent clients (the claims
 //!    that reached the scheme after the year's end), each with its facility's token, each
 //!    received and judged at once;
 //!    `--http 0` leaves this step out.
@@ -109,6 +111,24 @@ async fn main() {
         report.adjudicated,
         report.adjudicated as f64 / adjudicate_seconds,
         report.by_status,
+        support::peak_memory_mb()
+    );
+
+    // The reform what-if: every claim judged again under the rules and under a proposal.
+    let proposal = carepool_io::read_scheme_file(&examples.join("reform.toml")).unwrap();
+    let started = Instant::now();
+    let cpu_before = support::cpu_seconds();
+    let reform = registry
+        .price_reform(proposal, options.from, options.to, &|_| {})
+        .await
+        .unwrap();
+    let reform_seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{backend}: reform priced on {} claims (each judged twice, nothing written) in {reform_seconds:.1} s ({:.0}/s; CPU {:.1} s); {} decided otherwise; peak memory {:.0} MB",
+        reform.claims_judged,
+        reform.claims_judged as f64 / reform_seconds,
+        support::cpu_seconds() - cpu_before,
+        reform.total.changed_claims,
         support::peak_memory_mb()
     );
 
