@@ -155,24 +155,36 @@ mod tests {
 
     #[test]
     fn a_raised_limit_changes_the_average_cost_not_the_incidence() {
-        // Four claims paid on; the third was cut from 500 to 200 at the limit, the fourth to 0
-        // (still paid on: cut, not refused). Raised, they pay 500 and 100.
+        // Four claims paid on, each with a 10% co-payment; the third was cut from 450 to 200
+        // at the limit, the fourth to 0 (still paid on: the member's share was approved).
+        // Raised, they pay 450 and 90.
         let rules = outcome(&[
-            (false, 300, 300, 0),
-            (false, 400, 400, 0),
-            (false, 500, 200, 0),
-            (false, 100, 0, 0),
+            (false, 300, 270, 30),
+            (false, 400, 360, 40),
+            (false, 500, 200, 50),
+            (false, 100, 0, 10),
         ]);
         let proposal = outcome(&[
-            (false, 300, 300, 0),
-            (false, 400, 400, 0),
-            (false, 500, 500, 0),
-            (false, 100, 100, 0),
+            (false, 300, 270, 30),
+            (false, 400, 360, 40),
+            (false, 500, 450, 50),
+            (false, 100, 90, 10),
         ]);
         let (incidence, cost) = factors(&rules, &proposal);
         assert_eq!(incidence, Some(1.0));
-        // 1,300 / 4 over 900 / 4.
-        assert!((cost.unwrap() - 1300.0 / 900.0).abs() < 1e-15);
+        // 1,170 / 4 over 830 / 4.
+        assert!((cost.unwrap() - 1170.0 / 830.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_claim_the_limit_refused_whole_and_the_raise_pays_adds_to_the_incidence() {
+        // Without cost sharing, a claim cut to nothing at the limit is refused whole.
+        let rules = outcome(&[(false, 300, 300, 0), (true, 100, 0, 0)]);
+        let proposal = outcome(&[(false, 300, 300, 0), (false, 100, 100, 0)]);
+        let (incidence, cost) = factors(&rules, &proposal);
+        assert_eq!(incidence, Some(2.0));
+        // 400 / 2 over 300 / 1.
+        assert!((cost.unwrap() - 200.0 / 300.0).abs() < 1e-15);
     }
 
     #[test]
@@ -186,13 +198,12 @@ mod tests {
             (true, 60, 0, 0),
             (true, 60, 0, 0),
         ]);
-        let mut proposal = rules;
-        proposal = Outcome {
+        let proposal = Outcome {
             paid_on: 5,
             rejected_claims: 0,
-            approved: proposal.approved + m(120),
+            approved: rules.approved + m(120),
             rejected: Money::ZERO,
-            ..proposal
+            ..rules
         };
         let (incidence, cost) = factors(&rules, &proposal);
         assert!((incidence.unwrap() - 5.0 / 3.0).abs() < 1e-15);

@@ -191,6 +191,14 @@ fn project(
             reform.to,
             reform.factors.len()
         ));
+        if let Some(study) = &file.taken
+            && (study.from, study.to) != (reform.from, reform.to)
+        {
+            out.say(&format!(
+                "warning: the reform judged the claims of {} to {}, the experience study is of {} to {}: its factors describe another period's claims",
+                reform.from, reform.to, study.from, study.to
+            ));
+        }
     }
     out.said_written(written);
     Ok(())

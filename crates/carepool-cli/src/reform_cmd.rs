@@ -5,7 +5,7 @@
 use crate::explain::amounts_in;
 use crate::progress::Progress;
 use crate::report_out::ReportOut;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use carepool_io::reform_report::reform_report;
 use carepool_io::report::grouped;
 use carepool_service::Registry;
@@ -45,7 +45,7 @@ pub async fn run(args: &ReformArgs, registry: &Registry) -> Result<()> {
         .price_reform(proposed, args.from, args.to, &move |n| handle.set(n))
         .await;
     progress.end(found.is_ok());
-    let found = found?;
+    let found = found.with_context(|| format!("the proposal {}", args.scheme.display()))?;
     let report = reform_report(&found);
     let written = args.report.write(&report, &found)?;
     let total = &found.total;
@@ -62,6 +62,11 @@ pub async fn run(args: &ReformArgs, registry: &Registry) -> Result<()> {
         factor(total.average_cost_factor),
         amounts_in(Some(&found.currency)),
     ));
+    if found.contributions_kept {
+        args.report.say(
+            "the proposal's contributions differ from the scheme's: claims are judged with those the stored versions asked for",
+        );
+    }
     if found.differ_from_recorded > 0 {
         args.report.say(&format!(
             "warning: {} claims are decided otherwise by the rules as stored than as recorded (review, appeal, rules stored since)",

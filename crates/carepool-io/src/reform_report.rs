@@ -135,8 +135,14 @@ pub fn reform_report(found: &ReformReport) -> Report {
     }
     let mut notes = vec![Sentence::new(
         Words::new("reform-judged", []),
-        "Every claim of the scheme's families incurred by the period's end is judged twice, family by family in the order received: under the scheme's versions as stored, and under the proposal as if it had always been in force; the claims before the period are judged for the limits and frequency rules they leave, and only the period's are counted. Nothing is written.".to_string(),
+        "The claims of the scheme's families are judged twice, family by family in the order received: under the scheme's versions as stored, and under the proposal as if it had always been in force; the claims before the period, and those received meanwhile for care after it, are judged for the limits and frequency rules they leave, and only the period's are counted. Nothing is written.".to_string(),
     )];
+    if found.contributions_kept {
+        notes.push(Sentence::new(
+            Words::new("reform-contributions-kept", []),
+            "The proposal's contributions differ from the scheme's: claims are judged with the contributions the stored versions asked for (a family's cover rests on what it was asked to pay); the projection prices the premium.".to_string(),
+        ));
+    }
     let listed = found.changed.len() as u64;
     if total.changed_claims > listed {
         notes.push(Sentence::new(

@@ -83,6 +83,7 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ),
     ("early-warning-not-watched", &["why"]),
     ("reform-judged", &[]),
+    ("reform-contributions-kept", &[]),
     ("reform-changed-listed", &["listed", "count"]),
     ("reform-differs-from-recorded", &["count"]),
 ];

@@ -878,7 +878,8 @@ note-early-warning-not-watched = { $why ->
     [one_facility] No early warning: one facility's claims say nothing of the premium.
    *[other] No early warning: name the scheme to watch (--scheme).
 }
-note-reform-judged = Every claim of the scheme's families incurred by the period's end is judged twice, family by family in the order received: under the scheme's versions as stored, and under the proposal as if it had always been in force; the claims before the period are judged for the limits and frequency rules they leave, and only the period's are counted. Nothing is written.
+note-reform-judged = The claims of the scheme's families are judged twice, family by family in the order received: under the scheme's versions as stored, and under the proposal as if it had always been in force; the claims before the period, and those received meanwhile for care after it, are judged for the limits and frequency rules they leave, and only the period's are counted. Nothing is written.
+note-reform-contributions-kept = The proposal's contributions differ from the scheme's: claims are judged with the contributions the stored versions asked for (a family's cover rests on what it was asked to pay); the projection prices the premium.
 note-reform-changed-listed = The first { $listed } claims decided otherwise are listed, of { $count }.
 note-reform-differs-from-recorded = { $count } of the period's claims are decided otherwise by the rules as stored than as recorded (a reviewer's or an appeal's decision, or rules stored since): the comparison is between the rules and the proposal, both judged here.
 

@@ -930,7 +930,8 @@ note-early-warning-not-watched = { $why ->
     [one_facility] Pas d'alerte précoce : les demandes d'un seul établissement ne disent rien de la prime.
    *[other] Pas d'alerte précoce : nommez le régime à surveiller (--scheme).
 }
-note-reform-judged = Chaque demande des familles du régime dont les soins datent d'avant la fin de la période est jugée deux fois, famille par famille dans l'ordre de réception : selon les versions du régime enregistrées, et selon la proposition comme si elle avait toujours été en vigueur ; les demandes d'avant la période sont jugées pour les plafonds et les règles de fréquence qu'elles laissent, et seules celles de la période sont comptées. Rien n'est écrit.
+note-reform-judged = Les demandes des familles du régime sont jugées deux fois, famille par famille dans l'ordre de réception : selon les versions du régime enregistrées, et selon la proposition comme si elle avait toujours été en vigueur ; les demandes d'avant la période, et celles reçues entre-temps pour des soins postérieurs, sont jugées pour les plafonds et les règles de fréquence qu'elles laissent, et seules celles de la période sont comptées. Rien n'est écrit.
+note-reform-contributions-kept = Les cotisations de la proposition diffèrent de celles du régime : les demandes sont jugées avec les cotisations demandées par les versions enregistrées (la couverture d'une famille dépend de ce qu'on lui a demandé de payer) ; la projection chiffre la prime.
 note-reform-changed-listed = Les { $listed } premières demandes décidées autrement sont listées, sur { $count }.
 note-reform-differs-from-recorded = { $count } demandes de la période sont décidées autrement par les règles enregistrées que dans la décision consignée (décision d'un médecin-conseil ou d'un recours, ou règles enregistrées depuis) : la comparaison porte sur les règles et la proposition, jugées toutes deux ici.
 

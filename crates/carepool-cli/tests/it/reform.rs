@@ -48,7 +48,7 @@ fn mutual_with_hospital_limit(amount: &str) -> String {
 /// Each claim's approved amount under the hospital limit raised to [`NEW_LIMIT`], from the
 /// decisions recorded under [`OLD_LIMIT`]: what each claim's hospital lines were allowed before
 /// the limit (approved plus cut at the limit) is approved while the family's year has room.
-fn approved_under_raised_limit(cli: &Cli) -> BTreeMap<String, (i64, i64, bool)> {
+fn approved_under_raised_limit(cli: &Cli) -> BTreeMap<String, Expected> {
     let claims = rows(&cli.ok(&["export", "claims"]));
     let lines = rows(&cli.ok(&["export", "claim_lines"]));
     let reasons = rows(&cli.ok(&["export", "claim_reasons"]));
@@ -91,13 +91,40 @@ fn approved_under_raised_limit(cli: &Cli) -> BTreeMap<String, (i64, i64, bool)> 
             let hospital = (before + cut).min(new_limit - used).max(0);
             used += hospital;
             let approved = minor(&claim["approved"]);
-            expected.insert(
-                id.clone(),
-                (approved, approved - before + hospital, cut > 0),
-            );
+            let claim = Expected {
+                recorded: approved,
+                raised: approved - before + hospital,
+                cut_at_limit: cut > 0,
+                incurred: claim["incurred_date"].clone(),
+                of_a_family: !claim["family_id"].is_empty(),
+            };
+            expected.insert(id.clone(), claim);
         }
     }
     expected
+}
+
+/// A claim's approved amount as recorded and under the raised limit, whether it was cut at the
+/// old limit, and its date of care.
+struct Expected {
+    recorded: i64,
+    raised: i64,
+    cut_at_limit: bool,
+    incurred: String,
+    /// Its member is known (the claims of an unknown member are no family's, and no reform's).
+    of_a_family: bool,
+}
+
+/// The claims a reform's JSON lists as decided otherwise: approved under the rules and under
+/// the proposal, by id.
+fn changed_claims(reform: &serde_json::Value) -> BTreeMap<String, (i64, i64)> {
+    let approved = |side: &serde_json::Value| minor(side["approved"].as_str().unwrap());
+    (reform["changed"].as_array().unwrap().iter())
+        .map(|c| {
+            let id = c["claim"].as_str().unwrap().to_string();
+            (id, (approved(&c["rules"]), approved(&c["proposal"])))
+        })
+        .collect()
 }
 
 fn reform_story(cli: Cli) {
@@ -143,24 +170,11 @@ fn reform_story(cli: Cli) {
     );
 
     let expected = approved_under_raised_limit(&cli);
-    let changed: BTreeMap<String, (i64, i64)> = reform["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["claim"].as_str().unwrap().to_string(),
-                (
-                    minor(c["rules"]["approved"].as_str().unwrap()),
-                    minor(c["proposal"]["approved"].as_str().unwrap()),
-                ),
-            )
-        })
-        .collect();
+    let changed = changed_claims(&reform);
     let expected_changed: BTreeMap<String, (i64, i64)> = expected
         .iter()
-        .filter(|(_, (before, after, _))| before != after)
-        .map(|(id, (before, after, _))| (id.clone(), (*before, *after)))
+        .filter(|(_, claim)| claim.recorded != claim.raised)
+        .map(|(id, claim)| (id.clone(), (claim.recorded, claim.raised)))
         .collect();
     assert!(
         expected_changed.len() >= 5,
@@ -169,7 +183,7 @@ fn reform_story(cli: Cli) {
     assert_eq!(changed, expected_changed);
     // Only claims that were cut at the old limit changed, and every one gained.
     for (id, (before, after)) in &changed {
-        assert!(expected[id].2, "{id} was not cut at the limit");
+        assert!(expected[id].cut_at_limit, "{id} was not cut at the limit");
         assert!(after > before, "{id}");
     }
     let total = &reform["total"];
@@ -183,11 +197,33 @@ fn reform_story(cli: Cli) {
     // A raised limit pays more on the same claims: incidence unchanged.
     assert_eq!(total["incidence_factor"], 1.0);
     assert!(total["average_cost_factor"].as_f64().unwrap() > 1.0);
-    let recorded: i64 = expected.values().map(|(before, _, _)| before).sum();
+    let recorded: i64 = expected.values().map(|claim| claim.recorded).sum();
     assert_eq!(
         minor(total["rules"]["approved"].as_str().unwrap()),
         recorded
     );
+
+    // The second half of the year: the first half's claims are judged for the limits they
+    // used, uncounted, so the half's claims change as they did in the whole year.
+    let half = ["--from", "2025-07-01", "--to", "2025-12-31"];
+    cli.ok(&[
+        &["reform", "--scheme", "raised.toml", "--out", "half.json"][..],
+        &half,
+    ]
+    .concat());
+    let second_half = json("half.json");
+    assert_eq!(second_half["differ_from_recorded"], 0);
+    let in_half = |claim: &Expected| claim.of_a_family && claim.incurred.as_str() >= "2025-07-01";
+    let claims_in_half = expected.values().filter(|claim| in_half(claim)).count();
+    assert_eq!(second_half["total"]["rules"]["claims"], claims_in_half);
+    assert!(second_half["claims_judged"].as_u64().unwrap() > claims_in_half as u64);
+    let expected_in_half: BTreeMap<String, (i64, i64)> = expected_changed
+        .iter()
+        .filter(|(id, _)| in_half(&expected[*id]))
+        .map(|(id, amounts)| (id.clone(), *amounts))
+        .collect();
+    assert!(!expected_in_half.is_empty());
+    assert_eq!(changed_claims(&second_half), expected_in_half);
 
     // Every format; nothing written to the database.
     let before = cli.export_all();
@@ -264,8 +300,8 @@ fn reform_story(cli: Cli) {
     }
     assert!(read("reformed.json").contains("judged under the rules and the proposal"));
 
-    // A proposal for a scheme not in the database, and a reform without a line of the base
-    // table, are refused and say why.
+    // A proposal for a scheme not in the database or in another currency, a period that ends
+    // before it starts, and a reform without a line of the base table, are refused and say why.
     write(
         "other.toml",
         &read("raised.toml").replace("code = \"mho-kb\"", "code = \"mho-xx\""),
@@ -278,9 +314,44 @@ fn reform_story(cli: Cli) {
         .concat(),
     );
     assert!(error.contains("no scheme 'mho-xx' is loaded"), "{error}");
+    write(
+        "francs.toml",
+        &read("raised.toml").replace("currency = \"XOF\"", "currency = \"XAF\""),
+    );
+    let error = cli.fails(
+        &[
+            &["reform", "--scheme", "francs.toml", "--out", "bad.json"][..],
+            &year,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("the proposal francs.toml")
+            && error.contains("scheme mho-kb keeps its amounts in XOF; the proposal's are in XAF"),
+        "{error}"
+    );
+    let error = cli.fails(&[
+        "reform",
+        "--scheme",
+        "raised.toml",
+        "--from",
+        "2025-12-31",
+        "--to",
+        "2025-01-01",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains("2025-01-01 is before the period's first day, 2025-12-31"),
+        "{error}"
+    );
     assert!(!cli.dir.path().join("bad.json").exists());
     let mut stranger = reform.clone();
-    stranger["lines"][0]["line"] = "dental".into();
+    // A line the reform changes (one it leaves alone may be missing).
+    let changed_line = (reform["lines"].as_array().unwrap().iter())
+        .position(|line| line["changed_claims"] != 0)
+        .unwrap();
+    stranger["lines"][changed_line]["line"] = "dental".into();
     write("stranger.json", &stranger.to_string());
     let error = cli.fails(&[
         "project",

@@ -418,12 +418,12 @@ pub(super) fn whole_families<F: PartialEq>(
 }
 
 /// A claim waiting to be judged, with what batching needs to know of it.
-struct Queued {
-    family: BatchingFamily,
-    received: NaiveDate,
-    id: String,
-    member_id: String,
-    provider_id: String,
+pub(super) struct Queued {
+    pub family: BatchingFamily,
+    pub received: NaiveDate,
+    pub id: String,
+    pub member_id: String,
+    pub provider_id: String,
 }
 
 /// What a batch is judged with, read before the lock, and whom its decisions are recorded as

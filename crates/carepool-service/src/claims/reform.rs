@@ -1,13 +1,14 @@
 //! A reform priced on the scheme's own claims (`carepool reform`): a proposed version of the
-//! scheme file judged against the claims the scheme received. Every claim of the scheme's
-//! families incurred by the period's end is judged twice by the adjudication engine, family by
-//! family in the order received as a batch run judges them: under the scheme's versions as
-//! stored, and under the proposal as if it had always been in force. Claims before the period
-//! are judged too, unreported, so that both start the period with the limits and frequency
-//! rules their own decisions left. Nothing is written. docs/PROJECTION.md, "A reform priced on
-//! the scheme's own claims".
+//! scheme file judged against the claims the scheme received. The claims of the scheme's
+//! families are judged twice by the adjudication engine, family by family in the order received
+//! as a batch run judges them: under the scheme's versions as stored, and under the proposal as
+//! if it had always been in force (with the contributions the stored versions asked for). The
+//! claims before the period, and those received meanwhile for care after it, are judged too,
+//! uncounted, so that the period's claims meet the limits and frequency rules a batch run would
+//! have left them. Nothing is written. docs/PROJECTION.md, "A reform priced on the scheme's own
+//! claims".
 
-use super::adjudicate::{BatchingFamily, prior_of, whole_families};
+use super::adjudicate::{BatchingFamily, Queued, prior_of, whole_families};
 use super::context::{Loaded, Loader, RegistryRows, claimants};
 use super::{BATCH, records_from_rows};
 use crate::background::{Background, joined};
@@ -26,6 +27,7 @@ use carepool_store::Progress;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// How many changed claims a reform lists; the rest are counted.
 pub const CHANGED_LISTED: usize = 10_000;
@@ -39,7 +41,10 @@ pub struct ReformReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub currency: String,
-    /// Every claim judged: the period's, and the earlier ones of the same families.
+    /// The proposal's contributions differ from the latest stored version's: the claims are
+    /// judged with those the stored versions asked for, as members were asked to pay them.
+    pub contributions_kept: bool,
+    /// Every claim judged: the period's, and the others of the same families judged with them.
     pub claims_judged: u64,
     /// The period's decided claims whose decision under the rules as stored differs from the
     /// one recorded: a reviewer's or an appeal's decision, or rules stored since.
@@ -70,23 +75,14 @@ pub struct ClaimOutcome {
     pub amounts: Amounts,
 }
 
-/// A claim to judge, with what batching needs to know of it.
-struct Queued {
-    family: BatchingFamily,
-    received: NaiveDate,
-    id: String,
-    member_id: String,
-    provider_id: String,
-}
-
 /// A batch's registry rows and its claims with their lines.
 struct BatchRows {
     registry: RegistryRows,
     claims: Vec<ClaimRecord>,
 }
 
-/// Each claim of a batch as the rules and as the proposal decided it.
-struct Decided {
+/// Each claim of a batch as the rules and as the proposal decided it, in the batch's order.
+struct JudgedTwice {
     rules: Vec<ClaimOutcome>,
     proposal: Vec<ClaimOutcome>,
 }
@@ -130,13 +126,21 @@ impl Registry {
         }
         let currency = proposed.currency.clone();
         let proposal_effective_from = proposed.effective_from;
-        // In force from the first stored version's day, so that every claim the rules judged
-        // the proposal judges too.
-        let mut in_force = proposed;
-        in_force.effective_from = in_force.effective_from.min(first.effective_from);
-        let proposal = [in_force];
+        let latest = stored.last().unwrap_or(first);
+        let contributions_kept = proposed.contributions != latest.contributions;
+        // The proposal in force wherever a stored version was, so that it judges every claim
+        // the rules judge; each time with that version's contributions, since a family's
+        // standing rests on what it was asked to pay, not on what a reform would ask.
+        let proposal: Arc<[SchemeDefinition]> = stored
+            .iter()
+            .map(|version| SchemeDefinition {
+                effective_from: version.effective_from,
+                contributions: version.contributions.clone(),
+                ..proposed.clone()
+            })
+            .collect();
 
-        let queued = self.reform_queue(&code, to).await?;
+        let queued = self.reform_queue(&code, from, to).await?;
         let families: Vec<&BatchingFamily> = queued.iter().map(|q| &q.family).collect();
         let batches: Vec<&[Queued]> = whole_families(&families, BATCH)
             .into_iter()
@@ -158,7 +162,7 @@ impl Registry {
                 .into_iter()
                 .filter(|record| wanted.contains(record.claim.id().as_str()))
                 .collect();
-            let proposal = proposal.clone();
+            let proposal = Arc::clone(&proposal);
             let (claims_back, decided) = tokio::task::spawn_blocking(move || {
                 claims.sort_by_cached_key(|record| {
                     let family = loaded.members.get(&record.claim.member_id);
@@ -184,6 +188,7 @@ impl Registry {
             from,
             to,
             currency,
+            contributions_kept,
             claims_judged: judged,
             differ_from_recorded: tally.differ_from_recorded,
             lines,
@@ -192,8 +197,15 @@ impl Registry {
         })
     }
 
-    /// The claims of the scheme's families incurred by `to`, sorted by family, then as received.
-    async fn reform_queue(&self, scheme: &str, to: NaiveDate) -> Result<Vec<Queued>, ServiceError> {
+    /// The claims of the scheme's families a batch run would have judged by the time it had
+    /// every claim of the care from `from` to `to`: those incurred by `to`, and those received
+    /// by the last of them; sorted by family, then as received.
+    async fn reform_queue(
+        &self,
+        scheme: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Queued>, ServiceError> {
         let read = Projection::new(&FAMILIES, &[families::ID.id()]);
         let in_scheme: HashSet<String> = self
             .store
@@ -216,35 +228,47 @@ impl Registry {
                 claims::PROVIDER_ID.id(),
             ],
         );
-        let mut queued = Vec::new();
+        // Claims with both dates (one without a date of care is refused whatever the rules).
+        let mut dated: Vec<(Queued, NaiveDate)> = Vec::new();
         self.each_row(&read, &[], |row| {
             let received = read.value(&row, claims::RECEIVED_DATE).as_date();
             let incurred = read.value(&row, claims::INCURRED_DATE).as_date();
-            // A claim without a date of care is refused whatever the rules.
-            if let (Some(received), Some(incurred)) = (received, incurred)
-                && incurred <= to
-            {
+            if let (Some(received), Some(incurred)) = (received, incurred) {
                 let text = |column| read.text(&row, column).unwrap_or_default().to_string();
-                queued.push(Queued {
-                    family: BatchingFamily::UnknownMember(String::new()),
+                let member_id = text(claims::MEMBER_ID);
+                let claim = Queued {
+                    // Known once the members' families are read.
+                    family: BatchingFamily::UnknownMember(member_id.clone()),
                     received,
                     id: text(claims::ID),
-                    member_id: text(claims::MEMBER_ID),
+                    member_id,
                     provider_id: text(claims::PROVIDER_ID),
-                });
+                };
+                dated.push((claim, incurred));
             }
             Ok(())
         })
         .await?;
-        let member_ids = unique(queued.iter().map(|q| q.member_id.clone()));
+        let member_ids = unique(dated.iter().map(|(q, _)| q.member_id.clone()));
         let family_of = self.families_of(&member_ids).await?;
-        queued.retain_mut(|claim| {
+        dated.retain_mut(|(claim, _)| {
             let Some(family) = family_of.get(&claim.member_id) else {
                 return false;
             };
             claim.family = BatchingFamily::of(Some(family), &claim.member_id);
             in_scheme.contains(family)
         });
+        let last_received = (dated.iter())
+            .filter(|(_, incurred)| (from..=to).contains(incurred))
+            .map(|(claim, _)| claim.received)
+            .max();
+        let mut queued: Vec<Queued> = dated
+            .into_iter()
+            .filter(|(claim, incurred)| {
+                *incurred <= to || last_received.is_some_and(|last| claim.received <= last)
+            })
+            .map(|(claim, _)| claim)
+            .collect();
         queued.sort_by(|a, b| (&a.family, a.received, &a.id).cmp(&(&b.family, b.received, &b.id)));
         Ok(queued)
     }
@@ -282,11 +306,15 @@ impl Registry {
 
 /// Judges a batch's claims (of whole families, each family's in the order received) under the
 /// rules as stored and under the proposal, each on a thread of its own.
-fn judge_both(loaded: &Loaded, claims: &[ClaimRecord], proposal: &[SchemeDefinition]) -> Decided {
+fn judge_both(
+    loaded: &Loaded,
+    claims: &[ClaimRecord],
+    proposal: &[SchemeDefinition],
+) -> JudgedTwice {
     std::thread::scope(|scope| {
         let proposed = scope.spawn(|| judge_all(loaded, claims, Some(proposal)));
         let rules = judge_all(loaded, claims, None);
-        Decided {
+        JudgedTwice {
             rules,
             proposal: proposed
                 .join()
@@ -340,11 +368,19 @@ fn judge_all(
         .collect()
 }
 
+/// A line's claims under the rules and under the proposal, and how many changed.
+#[derive(Default)]
+struct LineTally {
+    rules: Outcome,
+    proposal: Outcome,
+    changed: u64,
+}
+
 /// The period's claims counted by line as they are judged.
 struct Tally {
     from: NaiveDate,
     to: NaiveDate,
-    lines: BTreeMap<String, (Outcome, Outcome, u64)>,
+    lines: BTreeMap<String, LineTally>,
     changed: Vec<ChangedClaim>,
     changed_count: u64,
     differ_from_recorded: u64,
@@ -362,7 +398,7 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, claims: &[ClaimRecord], decided: &Decided) {
+    fn add(&mut self, claims: &[ClaimRecord], decided: &JudgedTwice) {
         for ((record, rules), proposal) in claims.iter().zip(&decided.rules).zip(&decided.proposal)
         {
             let claim = &record.claim;
@@ -375,10 +411,12 @@ impl Tally {
             let line = line_name(&claim.clinical_category, claim.specialty.as_deref());
             let entry = self.lines.entry(line.clone()).or_default();
             let refused = |status| status == ClaimStatus::Rejected;
-            entry.0.add(refused(rules.status), &rules.amounts);
-            entry.1.add(refused(proposal.status), &proposal.amounts);
+            entry.rules.add(refused(rules.status), &rules.amounts);
+            entry
+                .proposal
+                .add(refused(proposal.status), &proposal.amounts);
             if rules != proposal {
-                entry.2 += 1;
+                entry.changed += 1;
                 self.changed_count += 1;
                 if self.changed.len() < CHANGED_LISTED {
                     self.changed.push(ChangedClaim {
@@ -405,10 +443,10 @@ impl Tally {
         let mut proposal_total = Outcome::default();
         let lines = std::mem::take(&mut self.lines)
             .into_iter()
-            .map(|(line, (rules, proposal, changed))| {
-                rules_total.absorb(&rules);
-                proposal_total.absorb(&proposal);
-                ReformLine::new(line, rules, proposal, changed)
+            .map(|(line, tally)| {
+                rules_total.absorb(&tally.rules);
+                proposal_total.absorb(&tally.proposal);
+                ReformLine::new(line, tally.rules, tally.proposal, tally.changed)
             })
             .collect();
         let total = ReformLine::new(

@@ -45,8 +45,15 @@ impl ReformTaken {
             let name = line["line"]
                 .as_str()
                 .ok_or_else(|| refuse(format!("{} is not text", at("line"))))?;
-            let paid_on = |side: &str| line[side]["paid_on"].as_u64().unwrap_or(0);
-            let (rules, proposal) = (paid_on("rules"), paid_on("proposal"));
+            let paid_on = |side: &str| {
+                line[side]["paid_on"].as_u64().ok_or_else(|| {
+                    refuse(format!(
+                        "{}: not a count of claims: is it the JSON of carepool reform?",
+                        at(&format!("{side}.paid_on"))
+                    ))
+                })
+            };
+            let (rules, proposal) = (paid_on("rules")?, paid_on("proposal")?);
             if rules == 0 && proposal == 0 {
                 continue;
             }
@@ -87,13 +94,15 @@ impl ReformTaken {
 }
 
 impl ProjectionFile {
-    /// The lines with the reform's factors: every line it prices must be in the base table.
+    /// The lines with the reform's factors: every line it changes must be in the base table.
     pub(super) fn reformed(&self, lines: Vec<LineEntry>) -> Result<Vec<LineEntry>, FieldError> {
         let Some(reform) = &self.reform else {
             return Ok(lines);
         };
-        if let Some(unknown) =
-            (reform.factors.keys()).find(|name| !lines.iter().any(|line| &line.name == *name))
+        if let Some(unknown) = (reform.factors.iter())
+            .filter(|(_, factors)| **factors != (1.0, 1.0))
+            .map(|(name, _)| name)
+            .find(|name| !lines.iter().any(|line| &line.name == *name))
         {
             return Err(FieldError::new(
                 "reform",

@@ -518,3 +518,128 @@ fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
             .starts_with("line maternity: the reference table has no such line")
     );
 }
+
+/// A reform's JSON as `carepool reform` writes it: a line's claims paid on under both and its
+/// factors.
+fn reform_json(lines: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "scheme": "mho-kb", "from": "2025-01-01", "to": "2025-12-31", "lines": lines
+    })
+}
+
+fn reform_line(
+    name: &str,
+    rules: u64,
+    proposal: u64,
+    factors: [Option<f64>; 2],
+) -> serde_json::Value {
+    serde_json::json!({
+        "line": name,
+        "rules": { "paid_on": rules }, "proposal": { "paid_on": proposal },
+        "incidence_factor": factors[0], "average_cost_factor": factors[1]
+    })
+}
+
+#[test]
+fn a_reforms_factors_apply_to_the_lines_after_the_blend() {
+    let mut json = minimal();
+    json["base"]["lines"] = serde_json::json!([
+        { "name": "surgery", "incidence_per_1000": 4.0, "average_cost": 900.0, "claims": 100.0 },
+        { "name": "maternity", "incidence_per_1000": 30.0, "average_cost": 500.0, "claims": 5000.0 }
+    ]);
+    json["credibility"] = serde_json::json!({
+        "cost_cv": 1.0,
+        "reference_lines": [
+            { "name": "surgery", "incidence_per_1000": 2.0, "average_cost": 1200.0 },
+            { "name": "maternity", "incidence_per_1000": 25.0, "average_cost": 450.0 }
+        ]
+    });
+    let blended = file(json.clone()).assumptions().unwrap().base;
+    let mut f = file(json);
+    let reform = reform_json(serde_json::json!([
+        reform_line("surgery", 100, 110, [Some(1.1), Some(1.25)]),
+        // Unchanged: may be missing from the base table.
+        reform_line("dental", 40, 40, [Some(1.0), Some(1.0)]),
+        // Refused whole under both: nothing to scale.
+        reform_line("cosmetic", 0, 0, [None, None]),
+    ]));
+    f.reform = Some(ReformTaken::read(&reform, "reform.json").unwrap());
+    let reformed = f.assumptions().unwrap().base;
+    assert!((reformed[0].incidence - blended[0].incidence * 1.1).abs() < 1e-15);
+    assert!((reformed[0].average_cost - blended[0].average_cost * 1.25).abs() < 1e-9);
+    assert_eq!(
+        reformed[1].incidence, blended[1].incidence,
+        "maternity unchanged"
+    );
+    assert_eq!(reformed[1].average_cost, blended[1].average_cost);
+    let source = &f.sources()[2];
+    assert_eq!(
+        (source.input, source.said.words.id.as_str()),
+        ("reform", "input-reform")
+    );
+    assert!(
+        source.source.ends_with("factors on 2 lines"),
+        "{}",
+        source.source
+    );
+
+    // A changed line the base table lacks is named.
+    let stranger = reform_json(serde_json::json!([reform_line(
+        "dental",
+        40,
+        44,
+        [Some(1.1), Some(1.0)]
+    )]));
+    f.reform = Some(ReformTaken::read(&stranger, "reform.json").unwrap());
+    let error = f.assumptions().unwrap_err();
+    assert_eq!(error.field, "reform");
+    assert!(
+        error
+            .message
+            .starts_with("reform.json: no line dental in the base table"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn a_reform_that_makes_a_new_benefit_or_is_not_a_reform_is_refused() {
+    let read = |json: serde_json::Value| ReformTaken::read(&json, "reform.json").unwrap_err();
+    let error = read(reform_json(serde_json::json!([reform_line(
+        "dental",
+        0,
+        12,
+        [None, None]
+    )])));
+    assert_eq!(error.field, "reform");
+    assert_eq!(
+        error.message,
+        "reform.json: line dental: the rules paid on 0 claims at no cost or none, the proposal on 12: no factor scales a line from nothing; price it as a new benefit ([[new_benefits]])"
+    );
+    let error = read(serde_json::json!({ "base_table": [] }));
+    assert_eq!(
+        error.message,
+        "reform.json: no lines: is it the JSON of carepool reform?"
+    );
+    let mut no_count = reform_json(serde_json::json!([reform_line(
+        "surgery",
+        1,
+        1,
+        [Some(1.0), Some(1.0)]
+    )]));
+    no_count["lines"][0]["rules"] = serde_json::json!({});
+    assert_eq!(
+        read(no_count).message,
+        "reform.json: lines[0].rules.paid_on: not a count of claims: is it the JSON of carepool reform?"
+    );
+    let negative = reform_json(serde_json::json!([reform_line(
+        "surgery",
+        1,
+        1,
+        [Some(-1.0), Some(1.0)]
+    )]));
+    assert_eq!(
+        read(negative).message,
+        "reform.json: lines[0].incidence_factor: -1.0 is not a factor of 0 or more"
+    );
+}
