@@ -111,6 +111,18 @@ pub fn factors(rules: &Outcome, proposal: &Outcome) -> (Option<f64>, Option<f64>
     (Some(incidence), Some(cost))
 }
 
+/// Why no factor scales a line the rules paid nothing on and the proposal pays on: it is a new
+/// benefit.
+pub fn new_benefit(rules_paid_on: u64, proposal_paid_on: u64) -> String {
+    let before = match rules_paid_on {
+        0 => "the rules paid on none of its claims".to_string(),
+        n => format!("the rules paid nothing on its {n} claims"),
+    };
+    format!(
+        "{before} and the proposal pays on {proposal_paid_on}: a new benefit, which no factor scales; price it under [[new_benefits]]"
+    )
+}
+
 /// A base-table line's name from a claim's clinical category and specialty, as the experience
 /// study's lines are named in the projection.
 pub fn line_name(category: &str, specialty: Option<&str>) -> String {
@@ -227,6 +239,15 @@ mod tests {
         let free = outcome(&[(false, 100, 0, 100)]);
         assert_eq!(factors(&free, &paid), (Some(1.0), None));
         assert_eq!(factors(&free, &free), (Some(1.0), Some(1.0)));
+    }
+
+    #[test]
+    fn a_new_benefit_says_what_the_rules_paid() {
+        assert_eq!(
+            new_benefit(0, 12),
+            "the rules paid on none of its claims and the proposal pays on 12: a new benefit, which no factor scales; price it under [[new_benefits]]"
+        );
+        assert!(new_benefit(3, 3).starts_with("the rules paid nothing on its 3 claims and"));
     }
 
     #[test]

@@ -133,6 +133,14 @@ fn take_reform(file: &mut ProjectionFile, reform: Option<&Path>) -> Result<()> {
     let value = carepool_io::projection_file::read_reform(path)?;
     let taken = ReformTaken::read(&value, &path.display().to_string())
         .map_err(|error| anyhow!("{}", error.message))?;
+    match (&file.currency, &taken.currency) {
+        (Some(file_currency), Some(reform_currency)) if file_currency != reform_currency => bail!(
+            "{}: the reform's amounts are in {reform_currency}, the assumptions' in {file_currency}",
+            path.display()
+        ),
+        (None, Some(reform_currency)) => file.currency = Some(reform_currency.clone()),
+        _ => {}
+    }
     file.reform = Some(taken);
     Ok(())
 }
@@ -184,12 +192,12 @@ fn project(
     }
     if let Some(reform) = &file.reform {
         out.say(&format!(
-            "with the reform {} (scheme {}, claims of {} to {}): factors on {} lines",
+            "with the reform {} (scheme {}, claims of {} to {}): its factors change {} lines",
             reform.name,
             reform.scheme,
             reform.from,
             reform.to,
-            reform.factors.len()
+            reform.lines_changed()
         ));
         if let Some(study) = &file.taken
             && (study.from, study.to) != (reform.from, reform.to)

@@ -5,7 +5,8 @@
 use crate::explain::amounts_in;
 use crate::progress::Progress;
 use crate::report_out::ReportOut;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use carepool_actuarial::reform::{ReformLine, new_benefit};
 use carepool_io::reform_report::reform_report;
 use carepool_io::report::grouped;
 use carepool_service::Registry;
@@ -34,6 +35,9 @@ pub struct ReformArgs {
 
 pub async fn run(args: &ReformArgs, registry: &Registry) -> Result<()> {
     args.report.output()?;
+    if args.to < args.from {
+        bail!("--to: {} is before --from, {}", args.to, args.from);
+    }
     let proposed =
         carepool_io::read_scheme_file_with_tariffs(&args.scheme, args.tariff_folder.as_deref())?;
     let progress = Progress::counting(
@@ -45,7 +49,8 @@ pub async fn run(args: &ReformArgs, registry: &Registry) -> Result<()> {
         .price_reform(proposed, args.from, args.to, &move |n| handle.set(n))
         .await;
     progress.end(found.is_ok());
-    let found = found.with_context(|| format!("the proposal {}", args.scheme.display()))?;
+    let mut found = found.with_context(|| format!("the proposal {}", args.scheme.display()))?;
+    found.proposal = Some(args.scheme.display().to_string());
     let report = reform_report(&found);
     let written = args.report.write(&report, &found)?;
     let total = &found.total;
@@ -66,6 +71,14 @@ pub async fn run(args: &ReformArgs, registry: &Registry) -> Result<()> {
         args.report.say(
             "the proposal's contributions differ from the scheme's: claims are judged with those the stored versions asked for",
         );
+    }
+    let unscaled = |line: &&ReformLine| line.average_cost_factor.is_none();
+    for line in found.lines.iter().filter(unscaled) {
+        args.report.say(&format!(
+            "warning: line {}: {}",
+            line.line,
+            new_benefit(line.rules.paid_on, line.proposal.paid_on)
+        ));
     }
     if found.differ_from_recorded > 0 {
         args.report.say(&format!(

@@ -2,7 +2,7 @@
 //! with both outcomes and the factors the projection takes, and the claims decided otherwise.
 
 use crate::report::{BarChart, Cell, Report, ReportTable, WARNING, grouped};
-use carepool_actuarial::reform::{Outcome, ReformLine};
+use carepool_actuarial::reform::{Outcome, ReformLine, new_benefit};
 use carepool_core::Money;
 use carepool_core::words::{Figure, Sentence, Words};
 use carepool_service::claims::reform::{CHANGED_LISTED, ClaimOutcome, ReformReport};
@@ -120,7 +120,17 @@ pub fn reform_report(found: &ReformReport) -> Report {
             })
             .collect(),
     );
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Sentence> = (found.lines.iter())
+        .filter(|line| line.average_cost_factor.is_none())
+        .map(|line| {
+            let english = format!(
+                "line {}: {}",
+                line.line,
+                new_benefit(line.rules.paid_on, line.proposal.paid_on)
+            );
+            Sentence::new(Words::default(), english)
+        })
+        .collect();
     if found.differ_from_recorded > 0 {
         warnings.push(Sentence::new(
             Words::new(
@@ -171,6 +181,25 @@ pub fn reform_report(found: &ReformReport) -> Report {
         )],
         decimals: 0,
     };
+    let proposal = found
+        .proposal
+        .iter()
+        .map(|file| ("proposal".to_string(), file.clone()));
+    let facts = proposal
+        .chain([
+            ("scheme".into(), found.scheme.clone()),
+            (
+                "proposal effective from".into(),
+                found.proposal_effective_from.to_string(),
+            ),
+            ("from".into(), found.from.to_string()),
+            ("to".into(), found.to.to_string()),
+            (
+                "claims judged, with those before and around the period".into(),
+                grouped(found.claims_judged as f64, 0),
+            ),
+        ])
+        .collect();
     Report {
         title: "Reform priced on the scheme's claims".into(),
         headline: vec![
@@ -186,19 +215,7 @@ pub fn reform_report(found: &ReformReport) -> Report {
             ("claims changed".into(), count(total.changed_claims)),
         ],
         currency: Some(found.currency.clone()),
-        facts: vec![
-            ("scheme".into(), found.scheme.clone()),
-            (
-                "proposal effective from".into(),
-                found.proposal_effective_from.to_string(),
-            ),
-            ("from".into(), found.from.to_string()),
-            ("to".into(), found.to.to_string()),
-            (
-                "claims judged".into(),
-                grouped(found.claims_judged as f64, 0),
-            ),
-        ],
+        facts,
         warning_label: WARNING.into(),
         warnings,
         notes,

@@ -298,7 +298,29 @@ fn reform_story(cli: Cli) {
             "{name}: {c1} against {c0} × {cost}"
         );
     }
-    assert!(read("reformed.json").contains("judged under the rules and the proposal"));
+    assert!(read("reformed.json").contains("raised.toml judged against scheme mho-kb's claims"));
+    // The reform's currency is the projection's when the assumptions give none, and must be
+    // theirs when they give one.
+    assert!(said.contains("amounts in XOF"), "{said}");
+    write(
+        "ahead_inr.toml",
+        &format!("currency = \"INR\"\n{}", read("ahead.toml")),
+    );
+    let error = cli.fails(&[
+        "project",
+        "--assumptions",
+        "ahead_inr.toml",
+        "--experience",
+        "experience.json",
+        "--reform",
+        "reform.json",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains("reform.json: the reform's amounts are in XOF, the assumptions' in INR"),
+        "{error}"
+    );
 
     // A proposal for a scheme not in the database or in another currency, a period that ends
     // before it starts, and a reform without a line of the base table, are refused and say why.
@@ -342,7 +364,24 @@ fn reform_story(cli: Cli) {
         "bad.json",
     ]);
     assert!(
-        error.contains("2025-01-01 is before the period's first day, 2025-12-31"),
+        error.contains("--to: 2025-01-01 is before --from, 2025-12-31"),
+        "{error}"
+    );
+    let error = cli.fails(&[
+        "reform",
+        "--scheme",
+        "raised.toml",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+        "--out",
+        "bad.json",
+    ]);
+    assert!(
+        error.contains(
+            "no claim of scheme mho-kb was incurred from 2024-01-01 to 2024-12-31: nothing to price"
+        ),
         "{error}"
     );
     assert!(!cli.dir.path().join("bad.json").exists());

@@ -20,6 +20,7 @@ use carepool_core::claims::verify::{PriorClaim, adjudicate};
 use carepool_core::claims::{Amounts, ClaimRecord, ClaimStatus};
 use carepool_core::registry::FieldError;
 use carepool_core::scheme::SchemeDefinition;
+use carepool_core::words::Words;
 use carepool_schema::Projection;
 use carepool_schema::claim_tables::{CLAIM_LINES, CLAIMS, claim_lines, claims};
 use carepool_schema::tables::{FAMILIES, families};
@@ -35,6 +36,9 @@ pub const CHANGED_LISTED: usize = 10_000;
 /// A proposed version of a scheme against its claims of a period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReformReport {
+    /// The proposal's file, when the command line names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<String>,
     pub scheme: String,
     /// The proposal's own effective date (it is judged as if in force throughout).
     pub proposal_effective_from: NaiveDate,
@@ -182,7 +186,16 @@ impl Registry {
             progress(judged);
         }
         let (lines, total, changed) = tally.finish();
+        if total.rules.claims == 0 {
+            return Err(ServiceError::not_estimable(
+                Words::default(),
+                format!(
+                    "no claim of scheme {code} was incurred from {from} to {to}: nothing to price"
+                ),
+            ));
+        }
         Ok(ReformReport {
+            proposal: None,
             scheme: code,
             proposal_effective_from,
             from,

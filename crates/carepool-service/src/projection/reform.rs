@@ -4,6 +4,7 @@
 //! experience it rests on). docs/PROJECTION.md, "A reform priced on the scheme's own claims".
 
 use super::{LineEntry, ProjectionFile};
+use carepool_actuarial::reform::new_benefit;
 use carepool_core::registry::FieldError;
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -14,7 +15,11 @@ use std::collections::BTreeMap;
 pub struct ReformTaken {
     /// The reform's file.
     pub name: String,
+    /// The proposal's file, when the reform names it.
+    pub proposal: Option<String>,
     pub scheme: String,
+    /// The currency of the scheme's amounts.
+    pub currency: Option<String>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// By line: the incidence factor and the average cost factor.
@@ -78,18 +83,30 @@ impl ReformTaken {
                 }
                 _ => {
                     return Err(refuse(format!(
-                        "line {name}: the rules paid on {rules} claims at no cost or none, the proposal on {proposal}: no factor scales a line from nothing; price it as a new benefit ([[new_benefits]])"
+                        "line {name}: {}",
+                        new_benefit(rules, proposal)
                     )));
                 }
             }
         }
         Ok(ReformTaken {
             name: name.to_string(),
+            proposal: reform["proposal"].as_str().map(str::to_string),
             scheme: text("scheme")?.to_string(),
+            currency: reform["currency"].as_str().map(str::to_string),
             from: date("from")?,
             to: date("to")?,
             factors,
         })
+    }
+}
+
+impl ReformTaken {
+    /// How many lines its factors change.
+    pub fn lines_changed(&self) -> usize {
+        (self.factors.values())
+            .filter(|factors| **factors != (1.0, 1.0))
+            .count()
     }
 }
 

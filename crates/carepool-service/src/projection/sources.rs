@@ -148,23 +148,25 @@ impl ProjectionFile {
             });
         }
         if let Some(reform) = &self.reform {
+            let proposal = reform.proposal.as_deref().unwrap_or("a proposal");
             sources.push(source(
                 "reform",
                 "input-reform",
                 [
                     ("file", Figure::text(&reform.name)),
+                    ("proposal", Figure::text(proposal)),
                     ("scheme", Figure::text(&reform.scheme)),
                     ("from", Figure::Date(reform.from)),
                     ("to", Figure::Date(reform.to)),
-                    ("lines", count(reform.factors.len())),
+                    ("lines", count(reform.lines_changed())),
                 ],
                 format!(
-                    "reform {}: scheme {}'s claims of {} to {} judged under the rules and the proposal; incidence and average cost factors on {}",
+                    "reform {}: {proposal} judged against scheme {}'s claims of {} to {}; its incidence and average cost factors change {}",
                     reform.name,
                     reform.scheme,
                     reform.from,
                     reform.to,
-                    lines(reform.factors.len())
+                    lines(reform.lines_changed())
                 ),
             ));
         }

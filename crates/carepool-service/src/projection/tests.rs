@@ -578,7 +578,7 @@ fn a_reforms_factors_apply_to_the_lines_after_the_blend() {
         ("reform", "input-reform")
     );
     assert!(
-        source.source.ends_with("factors on 2 lines"),
+        source.source.ends_with("factors change 1 line"),
         "{}",
         source.source
     );
@@ -614,7 +614,7 @@ fn a_reform_that_makes_a_new_benefit_or_is_not_a_reform_is_refused() {
     assert_eq!(error.field, "reform");
     assert_eq!(
         error.message,
-        "reform.json: line dental: the rules paid on 0 claims at no cost or none, the proposal on 12: no factor scales a line from nothing; price it as a new benefit ([[new_benefits]])"
+        "reform.json: line dental: the rules paid on none of its claims and the proposal pays on 12: a new benefit, which no factor scales; price it under [[new_benefits]]"
     );
     let error = read(serde_json::json!({ "base_table": [] }));
     assert_eq!(
