@@ -574,6 +574,47 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
     );
 }
 
+/// Two servers over one database (as behind a load balancer), each with its own intake: twelve
+/// claims, each sent once to each server, all at once, are each stored once and both copies
+/// answered as the claim stored, never as a conflict.
+pub async fn the_same_claim_sent_to_two_servers_at_once_is_stored_once(h: Harness) {
+    load_registry(&h).await;
+    let servers = [
+        carepool_server::router(h.registry.clone()),
+        carepool_server::router(h.registry.clone()),
+    ];
+    let token = h.token_for("POST", "/api/claims").await;
+    let mut sending = Vec::new();
+    for i in 0..24 {
+        let app = servers[i % 2].clone();
+        let token = token.clone();
+        let admitted = day("2025-05-01") + chrono::Days::new((i as u64 / 2) * 5);
+        let claim = surgery(&format!("C{}", i / 2), "M4", &admitted.to_string(), 22_000);
+        sending.push(tokio::spawn(async move {
+            let claim = Some(serde_json::to_value(claim).unwrap());
+            let (status, body) =
+                call_app(app, token.as_deref(), "POST", "/api/claims", claim).await;
+            (status, body)
+        }));
+    }
+    let mut answers = Vec::new();
+    for answer in sending {
+        answers.push(answer.await.unwrap());
+    }
+    for i in 0..12 {
+        let id = format!("H1/C{i}");
+        let stored = serde_json::to_value(h.registry.claim_view(&id).await.unwrap()).unwrap();
+        let sent: Vec<_> = answers.iter().filter(|(_, a)| a["id"] == id).collect();
+        let bodies: Vec<_> = sent.iter().map(|(_, body)| body).collect();
+        assert_eq!(bodies, [&stored, &stored], "both answers as stored");
+        // One copy stored it; the other is an unchanged resend, whichever came second.
+        let mut statuses: Vec<StatusCode> = sent.iter().map(|(status, _)| *status).collect();
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::OK, StatusCode::CREATED], "{id}");
+    }
+    assert_eq!(stored_claims(&h).await.len(), 12);
+}
+
 /// Judges the claims received by `date`, on that date.
 async fn adjudicate(registry: &Registry, date: &str) -> AdjudicationReport {
     registry

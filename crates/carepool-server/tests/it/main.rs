@@ -56,6 +56,7 @@ use claims::{
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     submissions_judged_together_are_answered_each_alone,
     the_intake_sees_a_moved_village_within_a_second,
+    the_same_claim_sent_to_two_servers_at_once_is_stored_once,
 };
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
@@ -132,6 +133,7 @@ on_both_backends!(
     bad_input_changes_nothing,
     claims_story,
     concurrent_claims_keep_the_limit,
+    the_same_claim_sent_to_two_servers_at_once_is_stored_once,
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     a_failed_batch_leaves_nothing_behind,
     a_run_failing_midway_keeps_the_batches_before,

@@ -441,6 +441,8 @@ struct Judge<'a> {
 pub(crate) struct Judged {
     pub report: AdjudicationReport,
     pub decided: Vec<(ClaimRecord, Vec<Reason>)>,
+    /// The fresh claims found stored under the lock, sent again unchanged.
+    pub resent: Vec<String>,
 }
 
 impl Judge<'_> {
@@ -457,14 +459,23 @@ impl Judge<'_> {
         let history_lines = read.take(history.lines)?;
         let usage_rows = read.take(history.usage)?;
         let history_records = records_from_rows(&history_rows, &history_lines)?;
-        if let Some(taken) = fresh
-            .iter()
-            .find(|f| history_records.contains_key(&f.claim.id()))
-        {
-            return Err(ServiceError::Conflict(format!(
-                "claim {} was stored by another writer meanwhile",
-                taken.claim.id()
-            )));
+        // A fresh claim another writer stored since it was read (another server, or a group
+        // whose commit the read did not see): sent again unchanged, it is the claim stored,
+        // judged here if still waiting; with other content, the batch fails and the sender is
+        // answered from what is stored.
+        let mut resent: Vec<String> = Vec::new();
+        let mut new_claims: Vec<&ClaimRecord> = Vec::with_capacity(fresh.len());
+        for claim in fresh {
+            let id = claim.claim.id();
+            match history_records.get(&id) {
+                None => new_claims.push(claim),
+                Some(stored) if stored.claim == claim.claim => resent.push(id),
+                Some(_) => {
+                    return Err(ServiceError::Conflict(format!(
+                        "claim {id} was stored by another writer meanwhile"
+                    )));
+                }
+            }
         }
         let mut history: History = HashMap::new();
         for record in history_records.values() {
@@ -480,12 +491,12 @@ impl Judge<'_> {
         }
         // The batch's stored claims as they stand now (another run may have judged some since
         // they were queued), and the fresh ones, in the order received.
-        let mut claims: Vec<ToJudge> = stored
-            .iter()
-            .filter_map(|id| history_records.get(*id))
+        let mut claims: Vec<ToJudge> = (stored.iter().copied())
+            .chain(resent.iter().map(String::as_str))
+            .filter_map(|id| history_records.get(id))
             .filter(|record| record.status == ClaimStatus::Received)
             .map(|record| (record, false))
-            .chain(fresh.iter().map(|record| (record, true)))
+            .chain(new_claims.into_iter().map(|record| (record, true)))
             .collect();
         claims.sort_by_cached_key(|(c, _)| (c.claim.received_date, c.claim.id()));
         let ledger: Ledger = context::ledger(&usage_rows)?;
@@ -556,8 +567,9 @@ impl Judge<'_> {
         let trail = self
             .registry
             .audit_by(actors.iter().map(String::as_str).zip(changes))?;
-        let (mut writes, judged) = all.into_writes();
+        let (mut writes, mut judged) = all.into_writes();
         writes.push(trail);
+        judged.resent = resent;
         Ok((writes, judged))
     }
 

@@ -9,7 +9,7 @@ use crate::audit::Actor;
 use crate::error::ServiceError;
 use carepool_core::claims::{Claim, ClaimRecord, ClaimStatus};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// How long submissions judged one after another reuse the locations and scheme versions read
@@ -213,6 +213,8 @@ impl Registry {
         }
 
         let mut decided: HashMap<String, ClaimView> = HashMap::new();
+        // Claims another writer stored after they were read, sent again unchanged.
+        let mut resent: HashSet<String> = HashSet::new();
         if !fresh.is_empty() || !waiting.is_empty() {
             let loaded = recent.loader(self).resolve(registry).await?;
             let waiting_ids: Vec<&str> = waiting.keys().map(String::as_str).collect();
@@ -235,6 +237,7 @@ impl Registry {
                 let view = ClaimView::new(record, reasons);
                 decided.insert(view.id.clone(), view);
             }
+            resent.extend(judged.resent);
         }
 
         let mut answers = Vec::with_capacity(submissions.len());
@@ -251,7 +254,7 @@ impl Registry {
                     // Sent before and decided then: answered as it stands.
                     None => self.claim_view(&id).await?,
                 };
-                view.sent_before = stored.contains_key(&id);
+                view.sent_before = stored.contains_key(&id) || resent.contains(&id);
                 views.push(view);
             }
             answers.push(Ok(views));
