@@ -15,7 +15,7 @@ use carepool_schema::{Row, Table, Value};
 use carepool_service::audit::Actor;
 use carepool_service::audit::AuditFilter;
 use carepool_service::claims::{
-    AdjudicationReport, BATCH, ClaimView, ReceivedClaim, RecentContext,
+    AdjudicationReport, BATCH, ClaimView, ReceivedClaim, RecentContext, Submission,
 };
 use carepool_service::{ManualClock, Registry, ServiceError};
 use carepool_store::{
@@ -574,6 +574,47 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
     );
 }
 
+/// A claim another writer received (and left waiting) after a facility's copy was read is the
+/// claim stored: the facility's submission judges it, is answered as a resend, and the trail
+/// records the decision as the facility's.
+pub async fn a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders(h: Harness) {
+    load_registry(&h).await;
+    let raced = surgery("X1", "M1", "2025-06-01", 1_000);
+    // The intake judges submissions of several users with the server's own registry.
+    let meddling = meddling(
+        &h,
+        Meddle::ReceiveFirst(std::sync::Mutex::new(Some(Box::new(raced.clone())))),
+    );
+    let submission = Submission {
+        by: Actor::user("facility_h1"),
+        claims: vec![ReceivedClaim {
+            line: 0,
+            claim: raced,
+        }],
+    };
+    let read = meddling.read_submissions(vec![submission]).await;
+    let mut answers = meddling
+        .judge_submissions(read, day("2025-09-02"), &mut RecentContext::new(&meddling))
+        .await;
+    let views = answers.pop().unwrap().unwrap();
+    assert_eq!(views[0].record.status, ClaimStatus::Approved);
+    assert!(views[0].sent_before, "answered as a resend");
+    assert_eq!(stored_claims(&h).await.len(), 1);
+    let trail = h
+        .registry
+        .audit_trail(&AuditFilter {
+            table: Some("claims".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let decided: Vec<&str> = (trail.iter())
+        .filter(|record| record.action == "adjudicate")
+        .map(|record| record.actor.as_str())
+        .collect();
+    assert_eq!(decided, ["facility_h1"]);
+}
+
 /// Two servers over one database (as behind a load balancer), each with its own intake: twelve
 /// claims, each sent once to each server, all at once, are each stored once and both copies
 /// answered as the claim stored, never as a conflict.
@@ -647,6 +688,9 @@ enum Meddle {
     /// Another writer receives and judges this claim just before the first locked write takes
     /// its lock.
     JudgeFirst(std::sync::Mutex<Option<Box<Claim>>>),
+    /// Another writer receives this claim, without judging it, just before the first locked
+    /// write takes its lock.
+    ReceiveFirst(std::sync::Mutex<Option<Box<Claim>>>),
     /// Another writer submits this claim (received and judged at once) just before the second
     /// write of a run takes its lock.
     SubmitMidRun(std::sync::Mutex<Option<Box<Claim>>>),
@@ -679,6 +723,16 @@ impl Meddle {
                         .adjudicate_received(today, &|_| {})
                         .await
                         .map_err(StoreError::internal)?;
+                }
+            }
+            Meddle::ReceiveFirst(claim) => {
+                let claim = claim.lock().unwrap().take();
+                if let Some(claim) = claim {
+                    let received = ReceivedClaim {
+                        line: 0,
+                        claim: *claim,
+                    };
+                    (other.receive_claims(vec![received]).await).map_err(StoreError::internal)?;
                 }
             }
             Meddle::SubmitMidRun(claim) if in_run == Some(1) => {

@@ -47,6 +47,7 @@ use bad_input::bad_input_changes_nothing;
 use claims::{
     a_batch_judged_in_parts_keeps_each_familys_limit,
     a_claim_judged_between_two_batches_reaches_the_second,
+    a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     a_claim_stored_meanwhile_is_caught_under_the_lock, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
@@ -134,6 +135,7 @@ on_both_backends!(
     claims_story,
     concurrent_claims_keep_the_limit,
     the_same_claim_sent_to_two_servers_at_once_is_stored_once,
+    a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders,
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     a_failed_batch_leaves_nothing_behind,
     a_run_failing_midway_keeps_the_batches_before,

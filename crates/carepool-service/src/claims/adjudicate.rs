@@ -463,13 +463,18 @@ impl Judge<'_> {
         // whose commit the read did not see): sent again unchanged, it is the claim stored,
         // judged here if still waiting; with other content, the batch fails and the sender is
         // answered from what is stored.
-        let mut resent: Vec<String> = Vec::new();
+        // By id, who sent it again: the decision's if it is judged here.
+        let mut resent: HashMap<String, String> = HashMap::new();
         let mut new_claims: Vec<&ClaimRecord> = Vec::with_capacity(fresh.len());
         for claim in fresh {
             let id = claim.claim.id();
             match history_records.get(&id) {
                 None => new_claims.push(claim),
-                Some(stored) if stored.claim == claim.claim => resent.push(id),
+                Some(stored) if stored.claim == claim.claim => {
+                    let sender = claim.received_by.as_deref();
+                    let run_by = self.registry.actor().name();
+                    resent.insert(id, sender.unwrap_or(run_by).to_string());
+                }
                 Some(_) => {
                     return Err(ServiceError::Conflict(format!(
                         "claim {id} was stored by another writer meanwhile"
@@ -492,7 +497,7 @@ impl Judge<'_> {
         // The batch's stored claims as they stand now (another run may have judged some since
         // they were queued), and the fresh ones, in the order received.
         let mut claims: Vec<ToJudge> = (stored.iter().copied())
-            .chain(resent.iter().map(String::as_str))
+            .chain(resent.keys().map(String::as_str))
             .filter_map(|id| history_records.get(id))
             .filter(|record| record.status == ClaimStatus::Received)
             .map(|record| (record, false))
@@ -527,14 +532,15 @@ impl Judge<'_> {
         let judged_parts: Vec<Part> = blocking(work, || {
             if parts.len() == 1 {
                 let (part, history) = parts.pop().expect("one part");
-                vec![self.judge_part(part, history, ledger)]
+                vec![self.judge_part(part, history, ledger, &resent)]
             } else {
                 std::thread::scope(|scope| {
                     let running: Vec<_> = parts
                         .into_iter()
                         .map(|(part, history)| {
                             let ledger = ledger.clone();
-                            scope.spawn(move || self.judge_part(part, history, ledger))
+                            let resent = &resent;
+                            scope.spawn(move || self.judge_part(part, history, ledger, resent))
                         })
                         .collect();
                     running
@@ -569,7 +575,7 @@ impl Judge<'_> {
             .audit_by(actors.iter().map(String::as_str).zip(changes))?;
         let (mut writes, mut judged) = all.into_writes();
         writes.push(trail);
-        judged.resent = resent;
+        judged.resent = resent.into_keys().collect();
         Ok((writes, judged))
     }
 
@@ -606,8 +612,15 @@ impl Judge<'_> {
     }
 
     /// Judges claims of whole families in the order given, with those families' members'
-    /// history and the usage ledger, and returns the rows to write.
-    fn judge_part(&self, claims: Vec<ToJudge>, mut history: History, mut ledger: Ledger) -> Part {
+    /// history and the usage ledger, and returns the rows to write. `resent_by` names who sent
+    /// again the stored claims that fresh ones turned out to be.
+    fn judge_part(
+        &self,
+        claims: Vec<ToJudge>,
+        mut history: History,
+        mut ledger: Ledger,
+        resent_by: &HashMap<String, String>,
+    ) -> Part {
         let mut touched: BTreeSet<UsageKey> = BTreeSet::new();
         let mut out = Part::default();
         for (before, is_fresh) in claims {
@@ -643,7 +656,9 @@ impl Judge<'_> {
                 out.actors.push(sender.to_string());
                 out.changes.push(submit_change(&id, &record));
             } else {
-                let decider = self.senders.get(&id).map_or(run_by, String::as_str);
+                let decider = (self.senders.get(&id))
+                    .or_else(|| resent_by.get(&id))
+                    .map_or(run_by, String::as_str);
                 let decided = Decided {
                     claim: id.clone(),
                     status: record.status.as_str(),
