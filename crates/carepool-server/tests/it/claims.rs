@@ -575,8 +575,8 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
 }
 
 /// A claim another writer received (and left waiting) after a facility's copy was read is the
-/// claim stored: the facility's submission judges it, is answered as a resend, and the trail
-/// records the decision as the facility's.
+/// claim stored: the facility's submission judges it in its one locked write (no retry), is
+/// answered as a resend, and the trail records the decision as the facility's.
 pub async fn a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders(h: Harness) {
     load_registry(&h).await;
     let raced = surgery("X1", "M1", "2025-06-01", 1_000);
@@ -654,6 +654,17 @@ pub async fn the_same_claim_sent_to_two_servers_at_once_is_stored_once(h: Harnes
         assert_eq!(statuses, [StatusCode::OK, StatusCode::CREATED], "{id}");
     }
     assert_eq!(stored_claims(&h).await.len(), 12);
+    // Each claim's submission recorded once; a resend records nothing.
+    let trail = h
+        .registry
+        .audit_trail(&AuditFilter {
+            table: Some("claims".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["submit"; 12]);
 }
 
 /// Judges the claims received by `date`, on that date.
@@ -689,7 +700,7 @@ enum Meddle {
     /// its lock.
     JudgeFirst(std::sync::Mutex<Option<Box<Claim>>>),
     /// Another writer receives this claim, without judging it, just before the first locked
-    /// write takes its lock.
+    /// write takes its lock; a second locked write fails (nothing should need one).
     ReceiveFirst(std::sync::Mutex<Option<Box<Claim>>>),
     /// Another writer submits this claim (received and judged at once) just before the second
     /// write of a run takes its lock.
@@ -727,13 +738,14 @@ impl Meddle {
             }
             Meddle::ReceiveFirst(claim) => {
                 let claim = claim.lock().unwrap().take();
-                if let Some(claim) = claim {
-                    let received = ReceivedClaim {
-                        line: 0,
-                        claim: *claim,
-                    };
-                    (other.receive_claims(vec![received]).await).map_err(StoreError::internal)?;
-                }
+                let Some(claim) = claim else {
+                    return Err(StoreError::Conflict("a second locked write".into()));
+                };
+                let received = ReceivedClaim {
+                    line: 0,
+                    claim: *claim,
+                };
+                (other.receive_claims(vec![received]).await).map_err(StoreError::internal)?;
             }
             Meddle::SubmitMidRun(claim) if in_run == Some(1) => {
                 let claim = claim.lock().unwrap().take();

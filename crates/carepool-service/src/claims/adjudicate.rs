@@ -245,8 +245,9 @@ impl Registry {
     /// received and the `fresh` claims (not yet stored, written whole with their decision), in
     /// the order received (then by id) whatever the order given. `loaded` holds the registry
     /// rows of every claim's member and provider, and `member_ids` names those members. A fresh
-    /// claim found stored under the lock (another writer stored it since it was checked) fails
-    /// the whole batch. `senders` names who sent the stored claims (by id) when not this
+    /// claim found stored under the lock (another writer stored it since it was checked) is
+    /// the claim stored when sent unchanged (judged here if still waiting, and listed in
+    /// [`Judged::resent`]); with other content it fails the whole batch. `senders` names who sent the stored claims (by id) when not this
     /// registry's actor; a fresh claim is recorded as its receiver's.
     pub(crate) async fn judge_batch(
         &self,

@@ -109,8 +109,9 @@ impl Registry {
             .await
         {
             Ok(answers) => answers,
-            // A claim stored meanwhile (by the group before, whose commit the read ahead did
-            // not see) is read again below: sent unchanged, it is answered as stored.
+            // A claim stored meanwhile with other content than this copy (by the group before,
+            // whose commit the read ahead did not see, or another server) is read again below
+            // and refused as a changed resend; an unchanged copy was answered as stored.
             Err(error)
                 if submissions.len() == 1
                     && !matches!(
