@@ -324,29 +324,19 @@ fn reform_story(cli: Cli) {
 
     // A proposal for a scheme not in the database or in another currency, a period that ends
     // before it starts, and a reform without a line of the base table, are refused and say why.
-    write(
-        "other.toml",
-        &read("raised.toml").replace("code = \"mho-kb\"", "code = \"mho-xx\""),
-    );
-    let error = cli.fails(
-        &[
-            &["reform", "--scheme", "other.toml", "--out", "bad.json"][..],
-            &year,
-        ]
-        .concat(),
-    );
+    let refused = |name: &str, from: &str, to: &str| {
+        write(name, &read("raised.toml").replace(from, to));
+        cli.fails(
+            &[
+                &["reform", "--scheme", name, "--out", "bad.json"][..],
+                &year,
+            ]
+            .concat(),
+        )
+    };
+    let error = refused("other.toml", "code = \"mho-kb\"", "code = \"mho-xx\"");
     assert!(error.contains("no scheme 'mho-xx' is loaded"), "{error}");
-    write(
-        "francs.toml",
-        &read("raised.toml").replace("currency = \"XOF\"", "currency = \"XAF\""),
-    );
-    let error = cli.fails(
-        &[
-            &["reform", "--scheme", "francs.toml", "--out", "bad.json"][..],
-            &year,
-        ]
-        .concat(),
-    );
+    let error = refused("francs.toml", "currency = \"XOF\"", "currency = \"XAF\"");
     assert!(
         error.contains("the proposal francs.toml")
             && error.contains("scheme mho-kb keeps its amounts in XOF; the proposal's are in XAF"),

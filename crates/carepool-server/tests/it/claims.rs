@@ -600,14 +600,7 @@ pub async fn a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders(
     assert_eq!(views[0].record.status, ClaimStatus::Approved);
     assert!(views[0].sent_before, "answered as a resend");
     assert_eq!(stored_claims(&h).await.len(), 1);
-    let trail = h
-        .registry
-        .audit_trail(&AuditFilter {
-            table: Some("claims".into()),
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let trail = claims_trail(&h).await;
     let decided: Vec<&str> = (trail.iter())
         .filter(|record| record.action == "adjudicate")
         .map(|record| record.actor.as_str())
@@ -655,16 +648,18 @@ pub async fn the_same_claim_sent_to_two_servers_at_once_is_stored_once(h: Harnes
     }
     assert_eq!(stored_claims(&h).await.len(), 12);
     // Each claim's submission recorded once; a resend records nothing.
-    let trail = h
-        .registry
-        .audit_trail(&AuditFilter {
-            table: Some("claims".into()),
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let trail = claims_trail(&h).await;
     let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["submit"; 12]);
+}
+
+/// The audit trail's records of the claims table.
+async fn claims_trail(h: &Harness) -> Vec<carepool_schema::audit_tables::AuditRow> {
+    let claims = AuditFilter {
+        table: Some("claims".into()),
+        ..AuditFilter::default()
+    };
+    h.registry.audit_trail(&claims).await.unwrap()
 }
 
 /// Judges the claims received by `date`, on that date.

@@ -448,8 +448,8 @@ fn what_the_study_gives_is_left_out_of_the_file_and_a_study_without_a_glm_is_nam
 
 /// A mutual's two lines blended with a regional table: each line by its own claims; a line
 /// the region has and the mutual never claimed on is the region's; the weights show.
-#[test]
-fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
+/// A small scheme's two lines, blended with a reference table that also has cardiology.
+fn small_scheme_with_a_reference() -> serde_json::Value {
     let mut json = minimal();
     json["base"]["lines"] = serde_json::json!([
         { "name": "surgery", "incidence_per_1000": 4.0, "average_cost": 900.0, "claims": 100.0 },
@@ -463,6 +463,12 @@ fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
             { "name": "cardiology", "incidence_per_1000": 1.0, "average_cost": 50000.0 }
         ]
     });
+    json
+}
+
+#[test]
+fn a_small_schemes_lines_are_blended_with_the_reference_by_credibility() {
+    let json = small_scheme_with_a_reference();
     let f = file(json.clone());
     let blended = f.blended_lines().unwrap().unwrap();
     // 100 claims of the 1,082.2 needed at 90% within 5% (the cost's standard the same, CV 1).
@@ -542,18 +548,7 @@ fn reform_line(
 
 #[test]
 fn a_reforms_factors_apply_to_the_lines_after_the_blend() {
-    let mut json = minimal();
-    json["base"]["lines"] = serde_json::json!([
-        { "name": "surgery", "incidence_per_1000": 4.0, "average_cost": 900.0, "claims": 100.0 },
-        { "name": "maternity", "incidence_per_1000": 30.0, "average_cost": 500.0, "claims": 5000.0 }
-    ]);
-    json["credibility"] = serde_json::json!({
-        "cost_cv": 1.0,
-        "reference_lines": [
-            { "name": "surgery", "incidence_per_1000": 2.0, "average_cost": 1200.0 },
-            { "name": "maternity", "incidence_per_1000": 25.0, "average_cost": 450.0 }
-        ]
-    });
+    let json = small_scheme_with_a_reference();
     let blended = file(json.clone()).assumptions().unwrap().base;
     let mut f = file(json);
     let reform = reform_json(serde_json::json!([
