@@ -262,13 +262,7 @@ impl Costing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(got: f64, want: f64) {
-        assert!(
-            (got - want).abs() < 1e-9 * want.abs().max(1.0),
-            "{got} against {want}"
-        );
-    }
+    use crate::testing::close;
 
     /// Two cells of 600 and 400 people, half covered rising to all by year 3, one benefit of
     /// 100 a head, GDP 1,000,000 growing 2% real with 5% inflation.

@@ -198,13 +198,7 @@ impl LimitedFluctuation {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(got: f64, want: f64) {
-        assert!(
-            (got - want).abs() < 1e-9 * want.abs().max(1.0),
-            "{got} against {want}"
-        );
-    }
+    use crate::testing::close;
 
     fn standard() -> LimitedFluctuation {
         LimitedFluctuation {

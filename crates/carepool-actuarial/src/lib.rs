@@ -24,6 +24,8 @@ pub mod reform;
 mod reserve;
 mod said;
 pub mod stress;
+#[cfg(test)]
+mod testing;
 mod triangle;
 mod yearly;
 

@@ -133,16 +133,8 @@ fn take_reform(file: &mut ProjectionFile, reform: Option<&Path>) -> Result<()> {
     let value = carepool_io::projection_file::read_reform(path)?;
     let taken = ReformTaken::read(&value, &path.display().to_string())
         .map_err(|error| anyhow!("{}", error.message))?;
-    match (&file.currency, &taken.currency) {
-        (Some(file_currency), Some(reform_currency)) if file_currency != reform_currency => bail!(
-            "{}: the reform's amounts are in {reform_currency}, the assumptions' in {file_currency}",
-            path.display()
-        ),
-        (None, Some(reform_currency)) => file.currency = Some(reform_currency.clone()),
-        _ => {}
-    }
-    file.reform = Some(taken);
-    Ok(())
+    file.take_reform(taken)
+        .map_err(|error| anyhow!("{}", error.message))
 }
 
 fn project(

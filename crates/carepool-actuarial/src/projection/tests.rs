@@ -1,11 +1,5 @@
 use super::*;
-
-fn close(got: f64, want: f64) {
-    assert!(
-        (got - want).abs() < 1e-9 * want.abs().max(1.0),
-        "{got} against {want}"
-    );
-}
+use crate::testing::close;
 
 /// One line of 100 claims per 1,000 member-years at 1,000 each, at a base date half a year
 /// before the projection starts; nothing changes unless a test says so.

@@ -127,6 +127,28 @@ fn changed_claims(reform: &serde_json::Value) -> BTreeMap<String, (i64, i64)> {
         .collect()
 }
 
+/// The synthetic year of the mutual, as the commands take it.
+const YEAR: [&str; 4] = ["--from", "2025-01-01", "--to", "2025-12-31"];
+
+/// A synthetic year of 2,000 of the mutual's families under `scheme`, their claims judged and
+/// paid month by month, into the story's database.
+fn synth_the_mutuals_year(cli: &Cli, scheme: &str) {
+    let settings = examples().join("mutual/synth.toml");
+    let synth = [
+        "synth",
+        "--scheme",
+        scheme,
+        "--settings",
+        settings.to_str().unwrap(),
+        "--families",
+        "2000",
+        "--seed",
+        "2",
+        "--run-months",
+    ];
+    cli.ok(&[&synth[..], &YEAR].concat());
+}
+
 fn reform_story(cli: Cli) {
     let write = |name: &str, text: &str| std::fs::write(cli.dir.path().join(name), text).unwrap();
     let read = |name: &str| std::fs::read_to_string(cli.dir.path().join(name)).unwrap();
@@ -138,27 +160,10 @@ fn reform_story(cli: Cli) {
         cli.dir.path().join("tariff.csv"),
     )
     .unwrap();
-    let settings = examples().join("mutual/synth.toml");
-    let year = ["--from", "2025-01-01", "--to", "2025-12-31"];
-    cli.ok(&[
-        &[
-            "synth",
-            "--scheme",
-            "low.toml",
-            "--settings",
-            settings.to_str().unwrap(),
-            "--families",
-            "2000",
-            "--seed",
-            "2",
-            "--run-months",
-        ][..],
-        &year,
-    ]
-    .concat());
+    synth_the_mutuals_year(&cli, "low.toml");
     let said = cli.ok(&[
         &["reform", "--scheme", "raised.toml", "--out", "reform.json"][..],
-        &year,
+        &YEAR,
     ]
     .concat());
     assert!(said.contains("claims decided otherwise"), "{said}");
@@ -230,7 +235,7 @@ fn reform_story(cli: Cli) {
     for out in ["reform.csv", "reform.xlsx", "reform.html"] {
         cli.ok(&[
             &["reform", "--scheme", "raised.toml", "--out", out][..],
-            &year,
+            &YEAR,
         ]
         .concat());
     }
@@ -238,7 +243,7 @@ fn reform_story(cli: Cli) {
     assert_eq!(cli.export_all(), before);
 
     // The projection takes the factors: each line's average cost times its factor.
-    cli.ok(&[&["experience", "--out", "experience.json"][..], &year].concat());
+    cli.ok(&[&["experience", "--out", "experience.json"][..], &YEAR].concat());
     write(
         "ahead.toml",
         "[projection]\nstart = 2026-07-01\nyears = 2\n\n[trends]\nmedical_inflation = [0.05]\n\n[population]\nmembers = [11000, 11500]\n\n[loadings]\nexpenses = [0.1]\n",
@@ -329,7 +334,7 @@ fn reform_story(cli: Cli) {
         cli.fails(
             &[
                 &["reform", "--scheme", name, "--out", "bad.json"][..],
-                &year,
+                &YEAR,
             ]
             .concat(),
         )
@@ -422,24 +427,7 @@ fn the_worked_example_from_the_database_is_reproduced() {
     let read = |name: &str| std::fs::read_to_string(cli.dir.path().join(name)).unwrap();
     let json = |name: &str| serde_json::from_str::<serde_json::Value>(&read(name)).unwrap();
     let example = |name: &str| examples().join(name).to_str().unwrap().to_string();
-    let year = ["--from", "2025-01-01", "--to", "2025-12-31"];
-    let (scheme, settings) = (example("mutual/scheme.toml"), example("mutual/synth.toml"));
-    cli.ok(&[
-        &[
-            "synth",
-            "--scheme",
-            &scheme,
-            "--settings",
-            &settings,
-            "--families",
-            "2000",
-            "--seed",
-            "2",
-            "--run-months",
-        ][..],
-        &year,
-    ]
-    .concat());
+    synth_the_mutuals_year(&cli, &example("mutual/scheme.toml"));
     let kinds = [
         "members",
         "coverage",
@@ -454,7 +442,7 @@ fn the_worked_example_from_the_database_is_reproduced() {
         cli.ok(&["export", kind, "--out", &file]);
         study.extend([format!("--{kind}"), file]);
     }
-    study.extend(year.iter().map(|a| a.to_string()));
+    study.extend(YEAR.iter().map(|a| a.to_string()));
     study.extend(["--out".into(), "koumbia-experience.json".into()]);
     cli.ok(&study.iter().map(String::as_str).collect::<Vec<_>>());
     let reform = example("mutual/reform.toml");
@@ -466,7 +454,7 @@ fn the_worked_example_from_the_database_is_reproduced() {
             "--out",
             "koumbia-reform.json",
         ][..],
-        &year,
+        &YEAR,
     ]
     .concat());
     assert!(

@@ -103,7 +103,7 @@ impl Registry {
             let family = family_of.get(&claim.member_id).map(String::as_str);
             claim.family = BatchingFamily::of(family, &claim.member_id);
         }
-        queued.sort_by(|a, b| (&a.family, a.received, &a.id).cmp(&(&b.family, b.received, &b.id)));
+        in_batch_order(&mut queued);
         let families: Vec<&BatchingFamily> = queued.iter().map(|q| &q.family).collect();
         let batches: Vec<&[Queued]> = whole_families(&families, BATCH)
             .into_iter()
@@ -398,6 +398,11 @@ impl BatchingFamily {
             None => BatchingFamily::UnknownMember(member_id.to_string()),
         }
     }
+}
+
+/// Sorts claims to judge family by family, each family's in the order received (then by id).
+pub(super) fn in_batch_order(queued: &mut [Queued]) {
+    queued.sort_by(|a, b| (&a.family, a.received, &a.id).cmp(&(&b.family, b.received, &b.id)));
 }
 
 /// Cuts a list sorted by family into batches of about `size`, never splitting a family.

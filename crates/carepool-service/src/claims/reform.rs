@@ -8,9 +8,9 @@
 //! have left them. Nothing is written. docs/PROJECTION.md, "A reform priced on the scheme's own
 //! claims".
 
-use super::adjudicate::{BatchingFamily, Queued, prior_of, whole_families};
+use super::BATCH;
+use super::adjudicate::{BatchingFamily, Queued, in_batch_order, prior_of, whole_families};
 use super::context::{Loaded, Loader, RegistryRows, claimants};
-use super::{BATCH, records_from_rows};
 use crate::background::{Background, joined};
 use crate::error::ServiceError;
 use crate::{Registry, unique};
@@ -22,7 +22,7 @@ use carepool_core::registry::FieldError;
 use carepool_core::scheme::SchemeDefinition;
 use carepool_core::words::Words;
 use carepool_schema::Projection;
-use carepool_schema::claim_tables::{CLAIM_LINES, CLAIMS, claim_lines, claims};
+use carepool_schema::claim_tables::{CLAIMS, claims};
 use carepool_schema::tables::{FAMILIES, families};
 use carepool_store::Progress;
 use chrono::NaiveDate;
@@ -79,10 +79,10 @@ pub struct ClaimOutcome {
     pub amounts: Amounts,
 }
 
-/// A batch's registry rows and its claims with their lines.
+/// A batch's registry rows and its claims with their lines, by id.
 struct BatchRows {
     registry: RegistryRows,
-    claims: Vec<ClaimRecord>,
+    claims: HashMap<String, ClaimRecord>,
 }
 
 /// Each claim of a batch as the rules and as the proposal decided it, in the batch's order.
@@ -160,22 +160,13 @@ impl Registry {
             let rows = next.take().expect("a read per batch").finish().await?;
             next = reads.next();
             let loaded = loader.resolve(rows.registry).await?;
-            let wanted: HashSet<&str> = batch.iter().map(|q| q.id.as_str()).collect();
-            let mut claims: Vec<ClaimRecord> = rows
-                .claims
-                .into_iter()
-                .filter(|record| wanted.contains(record.claim.id().as_str()))
+            // In the queue's order: family by family, each as received.
+            let mut records = rows.claims;
+            let claims: Vec<ClaimRecord> = (batch.iter())
+                .filter_map(|q| records.remove(&q.id))
                 .collect();
             let proposal = Arc::clone(&proposal);
             let (claims_back, decided) = tokio::task::spawn_blocking(move || {
-                claims.sort_by_cached_key(|record| {
-                    let family = loaded.members.get(&record.claim.member_id);
-                    (
-                        family.map(|m| m.family_id.clone()),
-                        record.claim.received_date,
-                        record.claim.id(),
-                    )
-                });
                 let decided = judge_both(&loaded, &claims, &proposal);
                 (claims, decided)
             })
@@ -282,33 +273,20 @@ impl Registry {
             })
             .map(|(claim, _)| claim)
             .collect();
-        queued.sort_by(|a, b| (&a.family, a.received, &a.id).cmp(&(&b.family, b.received, &b.id)));
+        in_batch_order(&mut queued);
         Ok(queued)
     }
 
     /// Starts reading a batch's registry rows and its members' claims with their lines.
     fn read_batch(&self, batch: &[Queued]) -> Background<BatchRows> {
         let (members, providers) = claimants(batch.iter().map(|q| (&q.member_id, &q.provider_id)));
+        let ids: Vec<String> = batch.iter().map(|q| q.id.clone()).collect();
         let registry = self.clone();
         Background::spawn(async move {
-            let (rows, lines, registry_rows) = tokio::try_join!(
-                async {
-                    let rows = registry
-                        .store
-                        .rows_where_in(&CLAIMS, claims::MEMBER_ID.index(), &members)
-                        .await?;
-                    Ok::<_, ServiceError>(rows)
-                },
-                async {
-                    let lines = registry
-                        .store
-                        .rows_where_in(&CLAIM_LINES, claim_lines::MEMBER_ID.index(), &members)
-                        .await?;
-                    Ok::<_, ServiceError>(lines)
-                },
-                RegistryRows::read(registry.clone(), members.clone(), providers),
+            let (claims, registry_rows) = tokio::try_join!(
+                registry.claim_records(&ids),
+                RegistryRows::read(registry.clone(), members, providers),
             )?;
-            let claims = records_from_rows(&rows, &lines)?.into_values().collect();
             Ok(BatchRows {
                 registry: registry_rows,
                 claims,
@@ -395,7 +373,6 @@ struct Tally {
     to: NaiveDate,
     lines: BTreeMap<String, LineTally>,
     changed: Vec<ChangedClaim>,
-    changed_count: u64,
     differ_from_recorded: u64,
 }
 
@@ -406,7 +383,6 @@ impl Tally {
             to,
             lines: BTreeMap::new(),
             changed: Vec::new(),
-            changed_count: 0,
             differ_from_recorded: 0,
         }
     }
@@ -430,7 +406,6 @@ impl Tally {
                 .add(refused(proposal.status), &proposal.amounts);
             if rules != proposal {
                 entry.changed += 1;
-                self.changed_count += 1;
                 if self.changed.len() < CHANGED_LISTED {
                     self.changed.push(ChangedClaim {
                         claim: claim.id(),
@@ -454,7 +429,7 @@ impl Tally {
     fn finish(&mut self) -> (Vec<ReformLine>, ReformLine, Vec<ChangedClaim>) {
         let mut rules_total = Outcome::default();
         let mut proposal_total = Outcome::default();
-        let lines = std::mem::take(&mut self.lines)
+        let lines: Vec<ReformLine> = std::mem::take(&mut self.lines)
             .into_iter()
             .map(|(line, tally)| {
                 rules_total.absorb(&tally.rules);
@@ -462,12 +437,11 @@ impl Tally {
                 ReformLine::new(line, tally.rules, tally.proposal, tally.changed)
             })
             .collect();
-        let total = ReformLine::new(
-            "total".into(),
-            rules_total,
-            proposal_total,
-            self.changed_count,
-        );
+        let changed_claims = lines
+            .iter()
+            .map(|line: &ReformLine| line.changed_claims)
+            .sum();
+        let total = ReformLine::new("total".into(), rules_total, proposal_total, changed_claims);
         let mut changed = std::mem::take(&mut self.changed);
         changed.sort_by(|a, b| a.claim.cmp(&b.claim));
         (lines, total, changed)

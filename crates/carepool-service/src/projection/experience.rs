@@ -5,6 +5,7 @@
 //! came from. docs/PROJECTION.md, "From an experience study".
 
 use super::{CellEntry, LineEntry, ProjectionFile, Relativities, Relativity};
+use carepool_actuarial::reform::line_name;
 use carepool_core::registry::FieldError;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -105,10 +106,7 @@ pub fn study_lines(study: &Value) -> Result<Vec<LineEntry>, String> {
         .map(|(i, line)| {
             let at = |field: &str| format!("base_table[{i}].{field}");
             let category = text(&line["clinical_category"], &at("clinical_category"))?;
-            let name = match line["specialty"].as_str() {
-                Some(specialty) => format!("{category} {specialty}"),
-                None => category.to_string(),
-            };
+            let name = line_name(category, line["specialty"].as_str());
             let (rates, part) = match &line["completed"] {
                 Value::Null => (line, ""),
                 completed => (completed, "completed."),

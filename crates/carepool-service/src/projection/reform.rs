@@ -111,6 +111,26 @@ impl ReformTaken {
 }
 
 impl ProjectionFile {
+    /// Takes a reform's factors: its amounts are the projection's currency when the file gives
+    /// none, and must be in the file's when it gives one.
+    pub fn take_reform(&mut self, reform: ReformTaken) -> Result<(), FieldError> {
+        match (&self.currency, &reform.currency) {
+            (Some(ours), Some(theirs)) if ours != theirs => {
+                return Err(FieldError::new(
+                    "reform",
+                    format!(
+                        "{}: the reform's amounts are in {theirs}, the assumptions' in {ours}",
+                        reform.name
+                    ),
+                ));
+            }
+            (None, Some(theirs)) => self.currency = Some(theirs.clone()),
+            _ => {}
+        }
+        self.reform = Some(reform);
+        Ok(())
+    }
+
     /// The lines with the reform's factors: every line it changes must be in the base table.
     pub(super) fn reformed(&self, lines: Vec<LineEntry>) -> Result<Vec<LineEntry>, FieldError> {
         let Some(reform) = &self.reform else {
