@@ -9,7 +9,7 @@ use carepool_store::{
     LiveColumn, LiveSchema, LiveTable, Progress, StoreError, Write, WriteRunTurns, Writes,
 };
 use carepool_store_sqlx::sql::Dialect;
-use carepool_store_sqlx::{SqlxBackend, WhereIn};
+use carepool_store_sqlx::{CommitMark, Snapshot, SqlxBackend, WhereIn};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 use std::str::FromStr;
@@ -41,14 +41,13 @@ impl PostgresStore {
     }
 }
 
-/// PostgreSQL's SQL: numbered placeholders, row locks, and no data version.
+/// PostgreSQL's SQL: numbered placeholders and row locks.
 pub const POSTGRES: Dialect = Dialect {
     placeholder_prefix: '$',
     binds_per_statement: 16_384,
     distinct: "IS DISTINCT FROM",
     begin_write: "BEGIN",
     row_locks: true,
-    data_version: None,
     analyze_after_bulk_writes: true,
     in_bound_list: "= ANY($1)",
 };
@@ -104,6 +103,26 @@ impl SqlxBackend for PostgresStore {
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError> {
         arrays::select_projected_each(conn, table, columns, filters, each).await
+    }
+
+    async fn commit_mark(
+        conn: &mut PgConnection,
+        in_write: bool,
+    ) -> Result<CommitMark, StoreError> {
+        // A write names its own transaction, to tell its commit from others' (it writes
+        // anyway, so giving it an id costs nothing); a run's start has none to name.
+        let sql = if in_write {
+            "SELECT pg_current_xact_id()::text, pg_current_snapshot()::text"
+        } else {
+            "SELECT pg_current_xact_id_if_assigned()::text, pg_current_snapshot()::text"
+        };
+        let (own, snapshot): (Option<String>, String) = sqlx::query_as(sql)
+            .fetch_one(conn)
+            .await
+            .map_err(StoreError::internal)?;
+        Snapshot::parse(own.as_deref(), &snapshot)
+            .map(CommitMark::Snapshot)
+            .map_err(|e| StoreError::Internal(e.into()))
     }
 
     async fn lock_families(conn: &mut PgConnection, ids: &[String]) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use carepool_store::{
     LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns, Writes,
 };
 use carepool_store_sqlx::sql::Dialect;
-use carepool_store_sqlx::{SqlxBackend, WhereIn};
+use carepool_store_sqlx::{CommitMark, SqlxBackend, WhereIn};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::str::FromStr;
@@ -148,7 +148,6 @@ pub const SQLITE: Dialect = Dialect {
     distinct: "IS NOT",
     begin_write: "BEGIN IMMEDIATE",
     row_locks: false,
-    data_version: Some("PRAGMA data_version"),
     // SQLite plans well on its own guesses; ANALYZE would read every index whole.
     analyze_after_bulk_writes: false,
     in_bound_list: "IN (SELECT value FROM json_each(?1))",
@@ -192,6 +191,14 @@ impl SqlxBackend for SqliteStore {
 
     /// `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
     /// transaction ends: there are no rows to lock.
+    async fn commit_mark(conn: &mut SqliteConnection, _: bool) -> Result<CommitMark, StoreError> {
+        sqlx::query_scalar("PRAGMA data_version")
+            .fetch_one(conn)
+            .await
+            .map(CommitMark::DataVersion)
+            .map_err(StoreError::internal)
+    }
+
     async fn lock_families(_: &mut SqliteConnection, _: &[String]) -> Result<(), StoreError> {
         Ok(())
     }

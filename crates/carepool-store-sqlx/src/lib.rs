@@ -3,8 +3,11 @@
 //! and one body of the [`Store`](carepool_store::Store) implementation ([`sqlx_store!`]).
 //! The storage port (`carepool-store`) knows nothing of sqlx.
 
+mod commits;
 pub mod sql;
 mod store;
+
+pub use commits::{CommitMark, Snapshot};
 
 use carepool_schema::{Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};
@@ -72,6 +75,13 @@ pub trait SqlxBackend: Send + Sync + 'static {
         filters: &[(usize, Value)],
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError>;
+
+    /// Where the database's history of commits stands, as this connection sees it: at a write
+    /// run's start, or (`in_write`) inside a write's transaction once its lock is taken.
+    async fn commit_mark(
+        conn: &mut <Self::Db as sqlx::Database>::Connection,
+        in_write: bool,
+    ) -> Result<CommitMark, StoreError>;
 
     /// Locks the families against other writers until the transaction ends.
     async fn lock_families(

@@ -19,9 +19,6 @@ pub struct Dialect {
     pub begin_write: &'static str,
     /// The backend locks rows and tables (PostgreSQL); otherwise `begin_write` locks everything.
     pub row_locks: bool,
-    /// A number that changes when another connection commits (SQLite's `data_version`), read
-    /// inside a transaction; none where the backend has no such number.
-    pub data_version: Option<&'static str>,
     /// "Is one of the values bound as the first parameter", as one list of text whatever their
     /// number: a JSON array on SQLite, an array on PostgreSQL.
     pub in_bound_list: &'static str,

@@ -297,10 +297,10 @@ macro_rules! sqlx_store {
         struct HeldWriteRun {
             _turn: ::carepool_store::WriteRunTurn,
             conn: ::sqlx::pool::PoolConnection<Db>,
-            /// The data version (see `Dialect::data_version`) at the last two points since
-            /// which `ahead` may have been read, the older first: the run's start, then each
-            /// write's lock. None where the backend has no data version, or after a failed write.
-            seen: [Option<i64>; 2],
+            /// Where the history of commits stood (see `SqlxBackend::commit_mark`) at the last
+            /// two points since which `ahead` may have been read, the older first: the run's
+            /// start, then each write's lock. None after a failed write.
+            seen: [Option<$crate::CommitMark>; 2],
         }
 
         impl HeldWriteRun {
@@ -311,31 +311,19 @@ macro_rules! sqlx_store {
                     .acquire()
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
-                let version = data_version(&mut *conn).await?;
+                let mark = <$store as $crate::SqlxBackend>::commit_mark(&mut *conn, false).await?;
                 Ok(HeldWriteRun {
                     _turn: turn,
                     conn,
-                    seen: [version; 2],
+                    seen: [Some(mark.clone()), Some(mark)],
                 })
             }
-        }
-
-        /// The connection's data version, where the backend has one.
-        async fn data_version(conn: &mut Connection) -> Result<Option<i64>, ::carepool_store::StoreError> {
-            let Some(sql) = DIALECT.data_version else {
-                return Ok(None);
-            };
-            ::sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&mut *conn)
-                .await
-                .map(Some)
-                .map_err(::carepool_store::StoreError::internal)
         }
 
         #[::async_trait::async_trait]
         impl ::carepool_store::WriteRun for HeldWriteRun {
             fn sees_other_writers(&self) -> bool {
-                DIALECT.data_version.is_some()
+                true
             }
 
             async fn write(
@@ -355,17 +343,16 @@ macro_rules! sqlx_store {
                 .await
                 .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
-                let version = data_version(&mut *tx).await?;
-                // Each version is read in a transaction that sees every commit before it, so
-                // three equal ones mean that nobody else committed in between.
-                let unchanged = version.is_some() && seen == [version; 2];
+                let mark = <$store as $crate::SqlxBackend>::commit_mark(&mut *tx, true).await?;
+                let unchanged = mark.nobody_else_committed_since(&seen);
                 let (writes, wrote_ahead) = match ahead {
                     Some(writes) if unchanged => (writes, true),
                     _ => (decide(read_all(&mut *tx, reads).await?)?, false),
                 };
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
                 tx.commit().await.map_err(|e| commit_error(what, e))?;
-                self.seen = [seen[1], version];
+                let [_, previous] = seen;
+                self.seen = [previous, Some(mark)];
                 Ok(wrote_ahead)
             }
         }

@@ -115,12 +115,6 @@ async fn sqlite_indicators_agree_with_the_generator() {
     indicators_agree_with_the_generator(support::Harness::sqlite().await).await;
 }
 
-/// Only SQLite judges a batch ahead of its lock.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_batches_judged_ahead_are_decided_as_under_the_lock() {
-    batches_judged_ahead_are_decided_as_under_the_lock().await;
-}
-
 on_both_backends!(
     registry_story,
     a_grievance_is_filed_handled_and_closed_within_its_district,
@@ -138,6 +132,7 @@ on_both_backends!(
     a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders,
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     a_failed_batch_leaves_nothing_behind,
+    batches_judged_ahead_are_decided_as_under_the_lock,
     a_run_failing_midway_keeps_the_batches_before,
     a_reviewer_may_not_review_a_claim_they_sent,
     a_claim_judged_between_two_batches_reaches_the_second,

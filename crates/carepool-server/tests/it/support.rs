@@ -62,6 +62,11 @@ impl Harness {
         }
     }
 
+    /// The PostgreSQL database behind the store, if it is one.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|database| database.url.as_str())
+    }
+
     /// Runs `sql` on the database behind the store, as a hand-made migration would.
     pub async fn execute_behind_the_store(&self, sql: &'static str) {
         self.try_execute_behind_the_store(sql).await.unwrap();
