@@ -18,6 +18,7 @@ code_enum!(
         Auditor = "auditor",
         Facility = "facility",
         GrievanceOfficer = "grievance_officer",
+        Monitor = "monitor",
     }
 );
 
@@ -43,6 +44,7 @@ code_enum!(
         FileGrievances = "file_grievances",
         HandleGrievances = "handle_grievances",
         ReadGrievances = "read_grievances",
+        ReadMetrics = "read_metrics",
     }
 );
 
@@ -57,6 +59,7 @@ impl Permission {
                 | Permission::ReadIndicators
                 | Permission::ReadAudit
                 | Permission::ReadGrievances
+                | Permission::ReadMetrics
         )
     }
 }
@@ -72,6 +75,7 @@ impl Role {
                 ReadRegistry,
                 WriteNetwork,
                 ReadAudit,
+                ReadMetrics,
             ],
             Role::EnrolmentOfficer => &[
                 ReadRegistry,
@@ -115,6 +119,8 @@ impl Role {
                 HandleGrievances,
                 ReadGrievances,
             ],
+            // The account a metrics scraper (Prometheus) signs in with: counts, no records.
+            Role::Monitor => &[ReadMetrics],
         }
     }
 
@@ -186,6 +192,12 @@ mod tests {
             same_hands("cli", "cli"),
             "a user named like the prefix is still a user"
         );
+    }
+
+    #[test]
+    fn a_monitor_reads_the_metrics_and_nothing_else() {
+        assert_eq!(Role::Monitor.permissions(), [Permission::ReadMetrics]);
+        assert!(Role::Monitor.permissions().iter().all(|p| p.reads_only()));
     }
 
     #[test]

@@ -8,8 +8,8 @@ crate::table! {
     pub static USERS: "users" ("user"), mod users, key [NAME], row UserRow;
     NAME name: String, "The user's login name.";
     ROLE role: Role, "What the user does: admin, enrolment_officer, finance_officer, \
-        claims_officer, medical_reviewer, manager, actuary, auditor, facility or \
-        grievance_officer.", filterable();
+        claims_officer, medical_reviewer, manager, actuary, auditor, facility, \
+        grievance_officer or monitor.", filterable();
     DISTRICTS districts: Vec<String>,
         "Locations the user is bound to (their subtrees); none for a national user.";
     PROVIDER provider: Option<String>, "The facility a facility user acts for.",

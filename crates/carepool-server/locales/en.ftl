@@ -38,6 +38,7 @@ role-actuary = actuary
 role-auditor = auditor
 role-facility = facility
 role-grievance_officer = grievance officer
+role-monitor = monitor (metrics)
 
 ## Errors
 error-not-found = Not found

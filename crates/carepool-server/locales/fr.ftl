@@ -38,6 +38,7 @@ role-actuary = actuaire
 role-auditor = auditeur
 role-facility = formation sanitaire
 role-grievance_officer = chargé des plaintes
+role-monitor = supervision (métriques)
 
 ## Erreurs
 error-not-found = Introuvable

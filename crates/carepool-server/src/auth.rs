@@ -147,7 +147,8 @@ pub async fn identify(
     request.extensions_mut().insert(caller);
     // A page speaks the schemes' language to whoever has none (the stylesheet needs none).
     let path = request.uri().path();
-    if !is_api_path(path) && path != crate::pages::STYLESHEET_PATH {
+    let page = !is_api_path(path) && !crate::operations::is_operations_path(path);
+    if page && path != crate::pages::STYLESHEET_PATH {
         let language = state.registry.language().await?;
         request.extensions_mut().insert(SchemeLanguage(language));
     }
@@ -228,7 +229,7 @@ mod tests {
     /// The table of docs/ACCESS.md's "Routes" or "Pages" section, as the route list makes it.
     fn routes_table(surface: Surface) -> String {
         let first = match surface {
-            Surface::Api => "route",
+            Surface::Api | Surface::Operations => "route",
             Surface::Page => "page",
         };
         let mut table = format!("| {first} | who may use it |\n|---|---|\n");
@@ -267,7 +268,12 @@ mod tests {
 
     #[test]
     fn access_md_lists_every_route_and_page_with_who_may_use_it() {
-        for (section, surface) in [("Routes", Surface::Api), ("Pages", Surface::Page)] {
+        let sections = [
+            ("Routes", Surface::Api),
+            ("Operations", Surface::Operations),
+            ("Pages", Surface::Page),
+        ];
+        for (section, surface) in sections {
             assert_eq!(
                 documented_table(section),
                 routes_table(surface),

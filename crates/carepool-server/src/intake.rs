@@ -5,6 +5,7 @@
 //! are made while the group before it is judged.
 
 use crate::error::ApiError;
+use crate::operations::Metrics;
 use carepool_service::Registry;
 use carepool_service::audit::Actor;
 use carepool_service::claims::{Answer, ReadSubmissions, ReceivedClaim, RecentContext, Submission};
@@ -36,11 +37,11 @@ struct ReadGroup {
 impl Intake {
     /// Starts the tasks that read and judge the groups (on the current tokio runtime): one group
     /// is read while the one before it is judged.
-    pub fn start(registry: Registry) -> Intake {
+    pub fn start(registry: Registry, metrics: Metrics) -> Intake {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let (read_sender, read_receiver) = mpsc::channel(1);
         tokio::spawn(read_groups(registry.clone(), receiver, read_sender));
-        tokio::spawn(judge_groups(registry, read_receiver));
+        tokio::spawn(judge_groups(registry, metrics, read_receiver));
         Intake { sender }
     }
 
@@ -93,9 +94,9 @@ async fn read_groups(
     }
 }
 
-/// Judges each group read and answers its submissions. A submission whose sender stopped
-/// waiting (a closed connection) is still judged.
-async fn judge_groups(registry: Registry, mut groups: mpsc::Receiver<ReadGroup>) {
+/// Judges each group read, answers its submissions and counts the claims judged. A submission
+/// whose sender stopped waiting (a closed connection) is still judged.
+async fn judge_groups(registry: Registry, metrics: Metrics, mut groups: mpsc::Receiver<ReadGroup>) {
     let mut recent = RecentContext::new(&registry);
     while let Some(ReadGroup { read, answers }) = groups.recv().await {
         // On its own task, so that a panic fails this group's answers, not the intake.
@@ -110,6 +111,9 @@ async fn judge_groups(registry: Registry, mut groups: mpsc::Receiver<ReadGroup>)
             Ok((results, used)) => {
                 recent = used;
                 for (answer, result) in answers.into_iter().zip(results) {
+                    if let Ok(views) = &result {
+                        metrics.judged(views);
+                    }
                     let _ = answer.send(result);
                 }
             }

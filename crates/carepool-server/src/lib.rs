@@ -18,6 +18,7 @@ mod indicators_api;
 mod intake;
 mod json_writes;
 mod openapi;
+mod operations;
 mod pages;
 mod premium_basis_api;
 mod projection_api;
@@ -42,6 +43,7 @@ use chrono::NaiveDate;
 pub use connections::ServeLimits;
 use error::{ApiError, ErrorBody};
 use intake::Intake;
+use operations::Metrics;
 use registry_api::{collection_path, create, history, history_path, item_path, list, read, update};
 use routes::ApiRoutes;
 pub use routes::{ServedRoute, Surface, Verb};
@@ -66,13 +68,20 @@ pub async fn serve(
     connections::serve_app(router_with(registry, limits), listener, limits, shutdown).await
 }
 
-/// What handlers share: the registry, the intake that judges claims as they arrive, and the
-/// turns of the studies on the database.
+/// What handlers share: the registry, the intake that judges claims as they arrive, the
+/// turns of the studies on the database, and the operators' metrics.
 #[derive(Clone)]
 struct AppState {
     registry: Registry,
     intake: Intake,
     studies: StudyTurns,
+    metrics: Metrics,
+}
+
+impl FromRef<AppState> for Metrics {
+    fn from_ref(state: &AppState) -> Metrics {
+        state.metrics.clone()
+    }
 }
 
 impl FromRef<AppState> for StudyTurns {
@@ -101,10 +110,12 @@ pub fn router(registry: Registry) -> Router {
 
 /// The API's routes, their bodies held to `limits`.
 pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
+    let metrics = Metrics::new();
     let state = AppState {
-        intake: Intake::start(registry.clone()),
+        intake: Intake::start(registry.clone(), metrics.clone()),
         registry,
         studies: StudyTurns::new(limits.study_budget),
+        metrics,
     };
     api_routes()
         .into_router()
@@ -128,6 +139,11 @@ pub fn router_with(registry: Registry, limits: ServeLimits) -> Router {
         .layer(middleware::from_fn(json_writes::require_json))
         // Outermost: every answer, refusals included, carries the security headers.
         .layer(middleware::from_fn(headers::security_headers))
+        // Every request, refused or not, is counted and timed under its route's pattern.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            operations::record_request,
+        ))
         .with_state(state)
 }
 
@@ -164,6 +180,19 @@ fn api_routes() -> ApiRoutes {
     let studies = Access::AnyOf(&[RunStudies]);
     let mut routes = ApiRoutes::default()
         .add(Verb::Get, "/api/health", Access::Open, health)
+        .add(Verb::Get, operations::HEALTH_PATH, Access::Open, health)
+        .add(
+            Verb::Get,
+            operations::READY_PATH,
+            Access::Open,
+            operations::ready,
+        )
+        .add(
+            Verb::Get,
+            operations::METRICS_PATH,
+            Access::AnyOf(&[ReadMetrics]),
+            operations::metrics,
+        )
         .add(Verb::Get, "/api/openapi.json", Access::Open, openapi_json)
         .add(Verb::Post, SIGN_IN_PATH, Access::Open, sessions::login)
         .add(

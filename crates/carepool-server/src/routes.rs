@@ -43,11 +43,14 @@ impl Verb {
     }
 }
 
-/// What a route serves: the JSON API (`/api/...`, documented in OpenAPI) or a page for people at
-/// a browser (HTML; a caller not signed in is sent to the sign-in page, a refusal is a page).
+/// What a route serves: the JSON API (`/api/...`, documented in OpenAPI), the operators' probes
+/// and metrics (`/healthz`, `/readyz`, `/metrics`: refused as the API refuses, not documented
+/// in OpenAPI), or a page for people at a browser (HTML; a caller not signed in is sent to the
+/// sign-in page, a refusal is a page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {
     Api,
+    Operations,
     Page,
 }
 
@@ -68,8 +71,8 @@ pub struct ApiRoutes {
 }
 
 impl ApiRoutes {
-    /// Serves `verb path` with `handler` to the callers `access` lets in. Verbs added one at a
-    /// time to the same path share it.
+    /// Serves `verb path` with `handler` to the callers `access` lets in: the API's routes and
+    /// the operators'. Verbs added one at a time to the same path share it.
     pub fn add<H, T>(
         mut self,
         verb: Verb,
@@ -85,11 +88,15 @@ impl ApiRoutes {
         let guarded = on(verb.filter(), handler)
             .route_layer(from_fn(move |request, next| guard(access, request, next)));
         self.router = self.router.route(&path, guarded);
+        let surface = match crate::auth::is_api_path(&path) {
+            true => Surface::Api,
+            false => Surface::Operations,
+        };
         self.served.push(ServedRoute {
             verb,
             path,
             access,
-            surface: Surface::Api,
+            surface,
         });
         self
     }

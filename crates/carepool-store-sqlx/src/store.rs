@@ -363,6 +363,22 @@ macro_rules! sqlx_store {
                 self.pool.close().await;
             }
 
+            async fn ping(&self) -> Result<(), ::carepool_store::StoreError> {
+                ::sqlx::query("SELECT 1")
+                    .execute(&self.pool)
+                    .await
+                    .map(drop)
+                    .map_err(::carepool_store::StoreError::internal)
+            }
+
+            fn connections(&self) -> ::carepool_store::Connections {
+                ::carepool_store::Connections {
+                    open: self.pool.size(),
+                    idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+                    max: self.pool.options().get_max_connections(),
+                }
+            }
+
             fn backend(&self) -> &'static str {
                 <$store as $crate::SqlxBackend>::NAME
             }

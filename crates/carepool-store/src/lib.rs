@@ -294,6 +294,14 @@ impl ReadRows {
     }
 }
 
+/// A store's connections to its database at one moment (for the operators' metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connections {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// Decides, from the rows read under the lock, what to write.
 pub type Decide<'a> = dyn FnMut(ReadRows) -> Result<Writes, StoreError> + Send + 'a;
 
@@ -368,6 +376,12 @@ pub trait Store: Send + Sync {
 
     /// Closes every connection (SQLite: folds the write-ahead log into the database file).
     async fn close(&self);
+
+    /// Whether the database answers: a trivial query on one of the store's connections.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// How many connections the store has open, idle and at most, now.
+    fn connections(&self) -> Connections;
 
     /// Inserts the rows, replacing any row with the same key; rows identical to the stored ones
     /// are not touched, so importing the same rows twice changes nothing.

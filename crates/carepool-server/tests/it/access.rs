@@ -140,6 +140,8 @@ pub async fn every_route_answers_every_role_as_the_matrix_says(h: Harness) {
         open,
         [
             "GET /api/health",
+            "GET /healthz",
+            "GET /readyz",
             "GET /api/openapi.json",
             "POST /api/login",
             "GET /login",

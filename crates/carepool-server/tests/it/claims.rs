@@ -839,6 +839,12 @@ impl Store for MeddlingStore {
     async fn close(&self) {
         self.0.close().await
     }
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.0.ping().await
+    }
+    fn connections(&self) -> carepool_store::Connections {
+        self.0.connections()
+    }
     async fn upsert_then(
         &self,
         table: &'static Table,

@@ -11,6 +11,7 @@ mod fuzz;
 mod grievances;
 mod hardening;
 mod indicators;
+mod operations;
 mod pages;
 mod reserve;
 mod store;
@@ -84,6 +85,7 @@ use indicators::{
     indicators_count_every_page_of_families, indicators_on_the_live_database,
     provider_benchmark_on_the_live_database,
 };
+use operations::operators_probe_the_server_and_read_its_metrics;
 use pages::{
     a_district_officer_finds_nothing_of_another_district,
     a_facility_sends_a_claim_and_a_reviewer_adjusts_one, a_name_with_markup_shows_as_text,
@@ -133,6 +135,7 @@ on_both_backends!(
     one_intake_under_load_stores_each_claim_once_and_keeps_the_limit,
     a_failed_batch_leaves_nothing_behind,
     batches_judged_ahead_are_decided_as_under_the_lock,
+    operators_probe_the_server_and_read_its_metrics,
     a_run_failing_midway_keeps_the_batches_before,
     a_reviewer_may_not_review_a_claim_they_sent,
     a_claim_judged_between_two_batches_reaches_the_second,
