@@ -12,11 +12,14 @@ pub const DEFAULT_DB: &str = "sqlite://carepool.db";
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     db: Option<String>,
+    read_db: Option<String>,
     addr: Option<String>,
 }
 
 pub struct Config {
     pub db: String,
+    /// A hot standby the studies and exports read from instead of `db`.
+    pub read_db: Option<String>,
     pub addr: Option<String>,
 }
 
@@ -25,13 +28,18 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("db", &"<hidden>")
+            .field("read_db", &self.read_db.as_ref().map(|_| "<hidden>"))
             .field("addr", &self.addr)
             .finish()
     }
 }
 
 impl Config {
-    pub fn resolve(file: Option<&Path>, db_from_flag_or_env: Option<String>) -> Result<Config> {
+    pub fn resolve(
+        file: Option<&Path>,
+        db_from_flag_or_env: Option<String>,
+        read_db_from_flag_or_env: Option<String>,
+    ) -> Result<Config> {
         let from_file = match file {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -44,6 +52,7 @@ impl Config {
             db: db_from_flag_or_env
                 .or(from_file.db)
                 .unwrap_or_else(|| DEFAULT_DB.to_string()),
+            read_db: read_db_from_flag_or_env.or(from_file.read_db),
             addr: from_file.addr,
         })
     }
@@ -59,25 +68,31 @@ mod tests {
         let path = dir.path().join("carepool.toml");
         std::fs::write(
             &path,
-            "db = \"sqlite://from-file.db\"\naddr = \"0.0.0.0:9000\"\n",
+            "db = \"sqlite://from-file.db\"\nread_db = \"postgres://standby/db\"\naddr = \"0.0.0.0:9000\"\n",
         )
         .unwrap();
-        let from_file = Config::resolve(Some(&path), None).unwrap();
+        let from_file = Config::resolve(Some(&path), None, None).unwrap();
         assert_eq!(from_file.db, "sqlite://from-file.db");
+        assert_eq!(from_file.read_db.as_deref(), Some("postgres://standby/db"));
         assert_eq!(from_file.addr.as_deref(), Some("0.0.0.0:9000"));
         assert_eq!(
-            Config::resolve(Some(&path), Some("sqlite://flag.db".into()))
+            Config::resolve(Some(&path), Some("sqlite://flag.db".into()), None)
                 .unwrap()
                 .db,
             "sqlite://flag.db"
         );
-        assert_eq!(Config::resolve(None, None).unwrap().db, DEFAULT_DB);
+        let read_db_flag = Some("postgres://other/db".to_string());
+        let flagged = Config::resolve(Some(&path), None, read_db_flag.clone()).unwrap();
+        assert_eq!(flagged.read_db, read_db_flag);
+        let default = Config::resolve(None, None, None).unwrap();
+        assert_eq!((default.db.as_str(), default.read_db), (DEFAULT_DB, None));
     }
 
     #[test]
     fn a_password_in_the_url_is_not_printed() {
         let config = Config {
             db: "postgres://u:secret@h/db".into(),
+            read_db: Some("postgres://u:secret@standby/db".into()),
             addr: None,
         };
         assert!(!format!("{config:?}").contains("secret"));
@@ -88,7 +103,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("carepool.toml");
         std::fs::write(&path, "database = \"x\"\n").unwrap();
-        let error = format!("{:#}", Config::resolve(Some(&path), None).unwrap_err());
+        let error = format!(
+            "{:#}",
+            Config::resolve(Some(&path), None, None).unwrap_err()
+        );
         assert!(error.contains("database"), "{error}");
     }
 }

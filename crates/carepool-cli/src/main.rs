@@ -54,7 +54,12 @@ struct Cli {
     /// sqlite://carepool.db) or postgres://...
     #[arg(long, env = "CAREPOOL_DB")]
     db: Option<String>,
-    /// A TOML configuration file (keys: db, addr); flags and CAREPOOL_* variables override it.
+    /// A PostgreSQL hot standby (postgres://...) the studies and exports read from instead of
+    /// --db, which they then leave alone: export, ledger export, audit, indicators, providers,
+    /// experience, reserve, project and reform on the database (docs/SCALE.md).
+    #[arg(long, env = "CAREPOOL_READ_DB", value_name = "URL")]
+    read_db: Option<String>,
+    /// A TOML configuration file (keys: db, read_db, addr); flags and CAREPOOL_* variables override it.
     #[arg(long, env = "CAREPOOL_CONFIG")]
     config: Option<PathBuf>,
     /// Record the changes as made by this carepool user (who must exist and not be disabled)
@@ -255,14 +260,19 @@ fn main() -> std::process::ExitCode {
         .init();
     let matches = Cli::command().get_matches();
     let flagged = |id| matches.value_source(id) == Some(ValueSource::CommandLine);
-    let database_flags: Vec<&str> = [("db", "--db"), ("acting_as", "--as")]
-        .into_iter()
-        .filter(|(id, _)| flagged(id))
-        .map(|(_, flag)| flag)
-        .collect();
+    let database_flags: Vec<&str> = [
+        ("db", "--db"),
+        ("read_db", "--read-db"),
+        ("acting_as", "--as"),
+    ]
+    .into_iter()
+    .filter(|(id, _)| flagged(id))
+    .map(|(_, flag)| flag)
+    .collect();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     let outcome = unused_database_flags(&cli.command, &database_flags)
-        .and_then(|()| Config::resolve(cli.config.as_deref(), cli.db.clone()))
+        .and_then(|()| unused_read_database(&cli.command, &database_flags))
+        .and_then(|()| Config::resolve(cli.config.as_deref(), cli.db.clone(), cli.read_db.clone()))
         .and_then(|config| {
             tokio::runtime::Runtime::new()?.block_on(run(cli.command, config, cli.acting_as))
         });
@@ -302,6 +312,37 @@ fn unused_database_flags(command: &Command, flags: &[&str]) -> Result<()> {
         ),
         _ => Ok(()),
     }
+}
+
+/// Whether the command, as given, only reads the database to study or export it, and so may
+/// read a replica (`--read-db`).
+fn reads_to_study_or_export(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Export { .. }
+            | Command::Ledger(LedgerCommand::Export { .. })
+            | Command::Audit(_)
+            | Command::Indicators(_)
+            | Command::Providers(_)
+            | Command::Experience(_)
+            | Command::Reserve(_)
+            | Command::Project(_)
+            | Command::Reform(_)
+    ) && opens_no_database(command).is_none()
+}
+
+/// Refuses `--read-db` given to a command that would not read it (one that writes, or reads
+/// files only). From `CAREPOOL_READ_DB` or the configuration file it is simply not used there,
+/// so that one setting serves every command.
+fn unused_read_database(command: &Command, flags: &[&str]) -> Result<()> {
+    if flags.contains(&"--read-db") && !reads_to_study_or_export(command) {
+        bail!(
+            "--read-db is read by the studies and exports on the database only (export, ledger \
+             export, audit, indicators, providers, experience, reserve, project, reform): this \
+             command would not use it"
+        );
+    }
+    Ok(())
 }
 
 async fn run(command: Command, config: Config, acting_as: Option<String>) -> Result<()> {
@@ -360,10 +401,15 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
     {
         return standards_cmd::run_on_file(args, chrono::Local::now().date_naive());
     }
-    if !creates_a_database(&command) {
-        check_database_exists(&config.db)?;
-    }
-    let store = open_store(&config.db).await?;
+    let store = match &config.read_db {
+        Some(url) if reads_to_study_or_export(&command) => open_read_store(url).await?,
+        _ => {
+            if !creates_a_database(&command) {
+                check_database_exists(&config.db)?;
+            }
+            open_store(&config.db).await?
+        }
+    };
     let registry = Registry::new(store.clone());
     let outcome = match acting_as_user(registry, acting_as).await {
         Ok(registry) => dispatch(command, &registry, &config).await,
@@ -661,6 +707,16 @@ async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
     } else {
         bail!("the database URL must start with sqlite:// or postgres://")
     }
+}
+
+/// A replica to read from: PostgreSQL only (SQLite's one file is read as it is written).
+async fn open_read_store(url: &str) -> Result<Arc<dyn Store>> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        bail!("--read-db must name a PostgreSQL hot standby (postgres://...)");
+    }
+    Ok(Arc::new(
+        carepool_store_postgres::PostgresStore::open_for_reading(url).await?,
+    ))
 }
 
 #[cfg(test)]

@@ -39,6 +39,43 @@ impl PostgresStore {
             write_runs: WriteRunTurns::default(),
         })
     }
+
+    /// Connects to a database to read only: a hot standby (a streaming replica) of one that
+    /// [`PostgresStore::open`] brought up to date. Its schema is checked, never changed (a
+    /// standby refuses any change), and every transaction is read-only, so a write meant for
+    /// the primary fails rather than land on a database that is not it.
+    pub async fn open_for_reading(url: &str) -> Result<PostgresStore, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("cannot use the read database URL: {e}")))?
+            .options([("default_transaction_read_only", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Config(format!("cannot connect to the read database: {e}")))?;
+        let applied: Vec<i64> = sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap_or_default();
+        let expected: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+        if applied != expected {
+            pool.close().await;
+            return Err(StoreError::Config(format!(
+                "the read database does not hold this carepool's schema ({} of its {} \
+                 migrations applied): it must be a replica of a database carepool opened, \
+                 caught up with it",
+                applied.len(),
+                expected.len()
+            )));
+        }
+        Ok(PostgresStore {
+            pool,
+            write_runs: WriteRunTurns::default(),
+        })
+    }
 }
 
 /// PostgreSQL's SQL: numbered placeholders and row locks.

@@ -62,12 +62,8 @@ impl TestDatabase {
 
     fn in_throwaway_cluster() -> TestDatabase {
         let cluster = Cluster::start();
-        let url = format!(
-            "postgres://postgres@localhost/postgres?host={}",
-            cluster.dir.path().display()
-        );
         TestDatabase {
-            url,
+            url: cluster.url(),
             cleanup: Cleanup::Cluster(cluster),
         }
     }
@@ -82,6 +78,57 @@ impl Drop for TestDatabase {
                 &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
             ),
         }
+    }
+}
+
+/// A throwaway primary cluster and a hot standby streaming from it, both stopped and removed
+/// when dropped: always throwaway clusters (a standby of `DATABASE_URL`'s server is not the
+/// test's to make).
+pub struct Replicated {
+    /// The primary's database, where the test writes.
+    pub primary_url: String,
+    /// The same database on the standby, read only.
+    pub standby_url: String,
+    primary: Cluster,
+    standby: Cluster,
+}
+
+impl Replicated {
+    pub fn start() -> Replicated {
+        let primary = Cluster::start();
+        let standby = Cluster::standby_of(&primary);
+        Replicated {
+            primary_url: primary.url(),
+            standby_url: standby.url(),
+            primary,
+            standby,
+        }
+    }
+
+    /// Waits (up to a minute) until the standby has replayed all the primary has written.
+    pub fn wait_for_the_standby(&self) {
+        let written = admin_query(&self.primary_url, "SELECT pg_current_wal_lsn()::text");
+        let replayed = format!("SELECT (pg_last_wal_replay_lsn() >= '{written}')::text");
+        let give_up_at = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while admin_query(&self.standby_url, &replayed) != "true" {
+            assert!(
+                std::time::Instant::now() < give_up_at,
+                "the standby did not replay up to {written} within a minute"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the primary: whatever is read afterwards comes from the standby alone.
+    pub fn stop_primary(&self) {
+        self.primary.stop();
+    }
+}
+
+impl Drop for Replicated {
+    fn drop(&mut self) {
+        self.standby.stop();
+        self.primary.stop();
     }
 }
 
@@ -109,27 +156,34 @@ fn run_admin_sql(admin_url: &str, statement: &str) {
     .expect("admin statement thread");
 }
 
+/// The first column of the first row `query` answers, as text, read on its own runtime.
+fn admin_query(url: &str, query: &str) -> String {
+    let url = url.to_string();
+    let query = query.to_string();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let mut connection = sqlx::PgConnection::connect(&url)
+                .await
+                .expect("connect to the test cluster");
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query))
+                .fetch_one(&mut connection)
+                .await
+                .expect("admin query")
+        })
+    })
+    .join()
+    .expect("admin query thread")
+}
+
 impl Cluster {
+    /// A new cluster (initdb), started.
     fn start() -> Cluster {
-        let bin = find_bin_dir();
-        let dir = tempfile::Builder::new()
-            .prefix("carepool-pg-")
-            .tempdir()
-            .expect("temp dir for PostgreSQL");
-        let run_as_postgres = is_root();
-        if run_as_postgres {
-            run(
-                Command::new("chown")
-                    .args(["-R", "postgres:"])
-                    .arg(dir.path()),
-                "chown the cluster dir",
-            );
-        }
-        let cluster = Cluster {
-            dir,
-            run_as_postgres,
-            bin,
-        };
+        let cluster = Cluster::without_data();
         let data = cluster.data();
         cluster.pg(
             "initdb",
@@ -146,16 +200,69 @@ impl Cluster {
                 "--no-sync",
             ],
         );
+        cluster.start_server();
+        cluster
+    }
+
+    /// A hot standby of `primary`, copied from it by `pg_basebackup` and streaming its changes
+    /// (`-R` writes the connection to the primary and the standby's signal file), started.
+    fn standby_of(primary: &Cluster) -> Cluster {
+        let standby = Cluster::without_data();
+        let primary_socket = primary.dir.path().display().to_string();
+        standby.pg(
+            "pg_basebackup",
+            &[
+                "-D",
+                &standby.data(),
+                "-h",
+                &primary_socket,
+                "-U",
+                "postgres",
+                "-X",
+                "stream",
+                "-R",
+                "--no-sync",
+            ],
+        );
+        standby.start_server();
+        standby
+    }
+
+    /// A folder for a cluster, owned by the user that will run it, with no data yet.
+    fn without_data() -> Cluster {
+        let bin = find_bin_dir();
+        let dir = tempfile::Builder::new()
+            .prefix("carepool-pg-")
+            .tempdir()
+            .expect("temp dir for PostgreSQL");
+        let run_as_postgres = is_root();
+        if run_as_postgres {
+            run(
+                Command::new("chown")
+                    .args(["-R", "postgres:"])
+                    .arg(dir.path()),
+                "chown the cluster dir",
+            );
+        }
+        Cluster {
+            dir,
+            run_as_postgres,
+            bin,
+        }
+    }
+
+    /// Starts the server on a unix socket in the cluster's folder only, durability off.
+    fn start_server(&self) {
         let options = format!(
             "-k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-            cluster.dir.path().display()
+            self.dir.path().display()
         );
-        let log = cluster.dir.path().join("server.log");
-        cluster.pg(
+        let log = self.dir.path().join("server.log");
+        self.pg(
             "pg_ctl",
             &[
                 "-D",
-                &data,
+                &self.data(),
                 "-o",
                 &options,
                 "-l",
@@ -164,7 +271,14 @@ impl Cluster {
                 "start",
             ],
         );
-        cluster
+    }
+
+    /// The URL of its `postgres` database.
+    fn url(&self) -> String {
+        format!(
+            "postgres://postgres@localhost/postgres?host={}",
+            self.dir.path().display()
+        )
     }
 
     fn data(&self) -> String {
@@ -221,12 +335,15 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// The directory holding initdb and pg_ctl: on PATH, or Debian's PostgreSQL 15 location.
+/// The directory holding initdb, pg_ctl and pg_basebackup: where the initdb on PATH really is
+/// (a PATH may hold links to a few of them only), or Debian's PostgreSQL 15 location.
 fn find_bin_dir() -> PathBuf {
     let on_path = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file());
+        .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+        .and_then(|dir| std::fs::canonicalize(dir.join("initdb")).ok())
+        .and_then(|initdb| initdb.parent().map(Path::to_path_buf));
     let debian = Path::new("/usr/lib/postgresql/15/bin");
     on_path
         .or_else(|| debian.join("initdb").is_file().then(|| debian.to_path_buf()))

@@ -4,6 +4,7 @@
 
 mod readme;
 mod reform;
+mod replica;
 
 use carepool_store_postgres::testing::TestDatabase;
 use std::path::{Path, PathBuf};
