@@ -17,7 +17,7 @@ pub enum UserCommand {
         /// The login name (one word).
         name: String,
         /// admin, enrolment_officer, finance_officer, claims_officer, medical_reviewer,
-        /// manager, actuary, auditor or facility (docs/ACCESS.md).
+        /// manager, actuary, auditor, facility, grievance_officer or monitor (docs/ACCESS.md).
         #[arg(long)]
         role: Role,
         /// A location the user is bound to (its subtree); give it again for more. None: national.
