@@ -58,6 +58,17 @@ impl Config {
     }
 }
 
+impl Config {
+    /// An explicit `--db` is the database meant: a read database set in the environment or the
+    /// configuration file does not replace it (only one given as `--read-db` beside it does).
+    pub fn with_flags(mut self, flags: &[&str]) -> Config {
+        if flags.contains(&"--db") && !flags.contains(&"--read-db") {
+            self.read_db = None;
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +97,23 @@ mod tests {
         assert_eq!(flagged.read_db, read_db_flag);
         let default = Config::resolve(None, None, None).unwrap();
         assert_eq!((default.db.as_str(), default.read_db), (DEFAULT_DB, None));
+    }
+
+    #[test]
+    fn an_explicit_db_is_not_replaced_by_a_read_database_set_elsewhere() {
+        let config = || Config {
+            db: "postgres://primary/db".into(),
+            read_db: Some("postgres://standby/db".into()),
+            addr: None,
+        };
+        assert_eq!(config().with_flags(&["--db"]).read_db, None);
+        assert!(
+            config()
+                .with_flags(&["--db", "--read-db"])
+                .read_db
+                .is_some()
+        );
+        assert!(config().with_flags(&[]).read_db.is_some());
     }
 
     #[test]

@@ -56,7 +56,7 @@ struct Cli {
     db: Option<String>,
     /// A PostgreSQL hot standby (postgres://...) the studies and exports read from instead of
     /// --db, which they then leave alone: export, ledger export, audit, indicators, providers,
-    /// experience, reserve, project and reform on the database (docs/SCALE.md).
+    /// experience, reserve, project, reform and standards on the database (docs/SCALE.md).
     #[arg(long, env = "CAREPOOL_READ_DB", value_name = "URL")]
     read_db: Option<String>,
     /// A TOML configuration file (keys: db, read_db, addr); flags and CAREPOOL_* variables override it.
@@ -273,6 +273,7 @@ fn main() -> std::process::ExitCode {
     let outcome = unused_database_flags(&cli.command, &database_flags)
         .and_then(|()| unused_read_database(&cli.command, &database_flags))
         .and_then(|()| Config::resolve(cli.config.as_deref(), cli.db.clone(), cli.read_db.clone()))
+        .map(|config| config.with_flags(&database_flags))
         .and_then(|config| {
             tokio::runtime::Runtime::new()?.block_on(run(cli.command, config, cli.acting_as))
         });
@@ -328,6 +329,7 @@ fn reads_to_study_or_export(command: &Command) -> bool {
             | Command::Reserve(_)
             | Command::Project(_)
             | Command::Reform(_)
+            | Command::Standards(_)
     ) && opens_no_database(command).is_none()
 }
 
@@ -338,8 +340,8 @@ fn unused_read_database(command: &Command, flags: &[&str]) -> Result<()> {
     if flags.contains(&"--read-db") && !reads_to_study_or_export(command) {
         bail!(
             "--read-db is read by the studies and exports on the database only (export, ledger \
-             export, audit, indicators, providers, experience, reserve, project, reform): this \
-             command would not use it"
+             export, audit, indicators, providers, experience, reserve, project, reform, \
+             standards): this command would not use it"
         );
     }
     Ok(())

@@ -30,7 +30,13 @@ const READY_WITHIN: Duration = Duration::from_secs(2);
 
 /// Whether a path is one of the operators' (answered without a page's language).
 pub fn is_operations_path(path: &str) -> bool {
-    [HEALTH_PATH, READY_PATH, METRICS_PATH].contains(&path)
+    is_probe_path(path) || path == METRICS_PATH
+}
+
+/// Whether a path is a load balancer's probe, answered to anyone without looking up who asks
+/// (which would read the database a liveness probe must not depend on).
+pub fn is_probe_path(path: &str) -> bool {
+    [HEALTH_PATH, READY_PATH].contains(&path)
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -24,6 +24,9 @@ struct Cluster {
     dir: TempDir,
     run_as_postgres: bool,
     bin: PathBuf,
+    /// The server's options beyond the folder's socket, as `-c name=value` pairs.
+    options: Vec<String>,
+    autovacuum: bool,
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -61,7 +64,7 @@ impl TestDatabase {
     }
 
     fn in_throwaway_cluster() -> TestDatabase {
-        let cluster = Cluster::start();
+        let cluster = Cluster::start_with(&[]);
         TestDatabase {
             url: cluster.url(),
             cleanup: Cleanup::Cluster(cluster),
@@ -69,14 +72,38 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// As [`TestDatabase::create`], with autovacuum off in a throwaway cluster, so that nothing
+    /// but the test commits there (autovacuum's analyses do): see
+    /// [`TestDatabase::nothing_else_commits`]. Under `DATABASE_URL`, the server as it is.
+    pub fn without_autovacuum() -> TestDatabase {
+        match std::env::var("DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => Self::in_server(admin_url),
+            _ => {
+                let cluster = Cluster::start_with(&["-c", "autovacuum=off"]);
+                TestDatabase {
+                    url: cluster.url(),
+                    cleanup: Cleanup::Cluster(cluster),
+                }
+            }
+        }
+    }
+
+    /// Whether nothing but the test commits on the database's server: a throwaway cluster of
+    /// its own with autovacuum off.
+    pub fn nothing_else_commits(&self) -> bool {
+        matches!(&self.cleanup, Cleanup::Cluster(cluster) if !cluster.autovacuum)
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::Cluster(cluster) => cluster.stop(),
-            Cleanup::DropDatabase { admin_url, name } => run_admin_sql(
+        // A cluster stops itself when dropped.
+        if let Cleanup::DropDatabase { admin_url, name } = &self.cleanup {
+            run_admin_sql(
                 admin_url,
                 &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            ),
+            );
         }
     }
 }
@@ -90,24 +117,29 @@ pub struct Replicated {
     /// The same database on the standby, read only.
     pub standby_url: String,
     primary: Cluster,
-    standby: Cluster,
+    /// Kept for its `Drop`, which stops it.
+    _standby: Cluster,
 }
 
 impl Replicated {
     pub fn start() -> Replicated {
-        let primary = Cluster::start();
+        let primary = Cluster::start_with(&[]);
         let standby = Cluster::standby_of(&primary);
         Replicated {
             primary_url: primary.url(),
             standby_url: standby.url(),
             primary,
-            standby,
+            _standby: standby,
         }
     }
 
-    /// Waits (up to a minute) until the standby has replayed all the primary has written.
+    /// Waits (up to a minute) until the standby has replayed all the primary has written, up
+    /// to its last record (commits without `synchronous_commit` may not be flushed yet).
     pub fn wait_for_the_standby(&self) {
-        let written = admin_query(&self.primary_url, "SELECT pg_current_wal_lsn()::text");
+        let written = admin_query(
+            &self.primary_url,
+            "SELECT pg_current_wal_insert_lsn()::text",
+        );
         let replayed = format!("SELECT (pg_last_wal_replay_lsn() >= '{written}')::text");
         let give_up_at = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while admin_query(&self.standby_url, &replayed) != "true" {
@@ -121,13 +153,6 @@ impl Replicated {
 
     /// Stops the primary: whatever is read afterwards comes from the standby alone.
     pub fn stop_primary(&self) {
-        self.primary.stop();
-    }
-}
-
-impl Drop for Replicated {
-    fn drop(&mut self) {
-        self.standby.stop();
         self.primary.stop();
     }
 }
@@ -181,9 +206,13 @@ fn admin_query(url: &str, query: &str) -> String {
 }
 
 impl Cluster {
-    /// A new cluster (initdb), started.
-    fn start() -> Cluster {
-        let cluster = Cluster::without_data();
+    /// A new cluster (initdb), started with the tests' settings and `options`.
+    fn start_with(options: &[&str]) -> Cluster {
+        let mut cluster = Cluster::without_data();
+        cluster
+            .options
+            .extend(options.iter().map(|o| o.to_string()));
+        cluster.autovacuum = !options.contains(&"autovacuum=off");
         let data = cluster.data();
         cluster.pg(
             "initdb",
@@ -207,7 +236,8 @@ impl Cluster {
     /// A hot standby of `primary`, copied from it by `pg_basebackup` and streaming its changes
     /// (`-R` writes the connection to the primary and the standby's signal file), started.
     fn standby_of(primary: &Cluster) -> Cluster {
-        let standby = Cluster::without_data();
+        let mut standby = Cluster::without_data();
+        standby.options = primary.options.clone();
         let primary_socket = primary.dir.path().display().to_string();
         standby.pg(
             "pg_basebackup",
@@ -248,14 +278,27 @@ impl Cluster {
             dir,
             run_as_postgres,
             bin,
+            options: [
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]
+            .map(String::from)
+            .to_vec(),
+            autovacuum: true,
         }
     }
 
-    /// Starts the server on a unix socket in the cluster's folder only, durability off.
+    /// Starts the server on a unix socket in the cluster's folder only, with its options
+    /// (durability off, by default).
     fn start_server(&self) {
         let options = format!(
-            "-k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-            self.dir.path().display()
+            "-k {} -c listen_addresses='' {}",
+            self.dir.path().display(),
+            self.options.join(" ")
         );
         let log = self.dir.path().join("server.log");
         self.pg(
@@ -298,6 +341,7 @@ impl Cluster {
         run(&mut command, &program.display().to_string());
     }
 
+    /// Stops the server at once (best effort: twice is harmless).
     fn stop(&self) {
         let data = self.data();
         let mut command = if self.run_as_postgres {
@@ -313,6 +357,14 @@ impl Cluster {
             .args(["-D", &data, "-m", "immediate", "stop"])
             .current_dir(self.dir.path())
             .output();
+    }
+}
+
+/// A cluster's server stops with it, whatever ends the test: a server left running would hold
+/// a folder that is removed under it.
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

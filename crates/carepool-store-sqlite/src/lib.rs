@@ -26,6 +26,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// One connection of its own for readiness probes, opened when first asked: a pool busy
+    /// with work must not read as a database that does not answer.
+    probe: SqlitePool,
     write_runs: WriteRunTurns,
     _checkpoints: BackgroundCheckpoints,
     /// How many times [`SqliteStore::checkpoint`] was refused (the log busy): what its test
@@ -53,6 +56,10 @@ impl SqliteStore {
             // Statement journals (multi-row writes in a transaction) stay in memory, not a temp file.
             .pragma("temp_store", "memory")
             .pragma("wal_autocheckpoint", CHECKPOINT_BY_WRITER_AT);
+        let probe = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(2))
+            .connect_lazy_with(options.clone());
         let pool = SqlitePoolOptions::new()
             .max_connections(6)
             .connect_with(options)
@@ -62,6 +69,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             _checkpoints: BackgroundCheckpoints::start(pool.clone()),
             pool,
+            probe,
             write_runs: WriteRunTurns::default(),
             refused_checkpoints: tokio::sync::watch::Sender::new(0),
         })
@@ -189,16 +197,19 @@ impl SqlxBackend for SqliteStore {
         direct::select_projected_each(conn, table, columns, filters, each).await
     }
 
-    /// `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
-    /// transaction ends: there are no rows to lock.
-    async fn commit_mark(conn: &mut SqliteConnection, _: bool) -> Result<CommitMark, StoreError> {
+    async fn commit_mark(
+        conn: &mut SqliteConnection,
+        _: bool,
+    ) -> Result<Option<CommitMark>, StoreError> {
         sqlx::query_scalar("PRAGMA data_version")
             .fetch_one(conn)
             .await
-            .map(CommitMark::DataVersion)
+            .map(|version| Some(CommitMark::DataVersion(version)))
             .map_err(StoreError::internal)
     }
 
+    /// `BEGIN IMMEDIATE` (the dialect's `begin_write`) holds the whole database until the
+    /// transaction ends: there are no rows to lock.
     async fn lock_families(_: &mut SqliteConnection, _: &[String]) -> Result<(), StoreError> {
         Ok(())
     }

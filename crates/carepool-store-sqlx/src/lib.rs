@@ -77,11 +77,12 @@ pub trait SqlxBackend: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     /// Where the database's history of commits stands, as this connection sees it: at a write
-    /// run's start, or (`in_write`) inside a write's transaction once its lock is taken.
+    /// run's start, or (`in_write`) inside a write's transaction once its lock is taken. None
+    /// when it cannot tell.
     async fn commit_mark(
         conn: &mut <Self::Db as sqlx::Database>::Connection,
         in_write: bool,
-    ) -> Result<CommitMark, StoreError>;
+    ) -> Result<Option<CommitMark>, StoreError>;
 
     /// Locks the families against other writers until the transaction ends.
     async fn lock_families(

@@ -315,7 +315,7 @@ macro_rules! sqlx_store {
                 Ok(HeldWriteRun {
                     _turn: turn,
                     conn,
-                    seen: [Some(mark.clone()), Some(mark)],
+                    seen: [mark.clone(), mark],
                 })
             }
         }
@@ -344,7 +344,9 @@ macro_rules! sqlx_store {
                 .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
                 let mark = <$store as $crate::SqlxBackend>::commit_mark(&mut *tx, true).await?;
-                let unchanged = mark.nobody_else_committed_since(&seen);
+                let unchanged = mark
+                    .as_ref()
+                    .is_some_and(|mark| mark.nobody_else_committed_since(&seen));
                 let (writes, wrote_ahead) = match ahead {
                     Some(writes) if unchanged => (writes, true),
                     _ => (decide(read_all(&mut *tx, reads).await?)?, false),
@@ -352,7 +354,7 @@ macro_rules! sqlx_store {
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
                 tx.commit().await.map_err(|e| commit_error(what, e))?;
                 let [_, previous] = seen;
-                self.seen = [previous, Some(mark)];
+                self.seen = [previous, mark];
                 Ok(wrote_ahead)
             }
         }
@@ -361,11 +363,12 @@ macro_rules! sqlx_store {
         impl ::carepool_store::Store for $store {
             async fn close(&self) {
                 self.pool.close().await;
+                self.probe.close().await;
             }
 
             async fn ping(&self) -> Result<(), ::carepool_store::StoreError> {
                 ::sqlx::query("SELECT 1")
-                    .execute(&self.pool)
+                    .execute(&self.probe)
                     .await
                     .map(drop)
                     .map_err(::carepool_store::StoreError::internal)

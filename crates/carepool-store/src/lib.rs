@@ -310,9 +310,9 @@ pub type Decide<'a> = dyn FnMut(ReadRows) -> Result<Writes, StoreError> + Send +
 /// the batch before it is written, and kept if no other writer has committed meanwhile.
 #[async_trait]
 pub trait WriteRun: Send {
-    /// Whether this run can tell that no other writer has committed since its previous write
-    /// (SQLite); where it cannot, every write's rows are read and decided under its lock, and
-    /// deciding ahead is wasted work.
+    /// Whether this run can tell whether another writer has committed since its previous
+    /// write; a run that cannot reads and decides every write's rows under its lock, and
+    /// deciding ahead would be wasted work.
     fn sees_other_writers(&self) -> bool;
 
     /// As [`Store::write_locked`], with `ahead`: what `decide` would return, decided from rows
@@ -377,7 +377,8 @@ pub trait Store: Send + Sync {
     /// Closes every connection (SQLite: folds the write-ahead log into the database file).
     async fn close(&self);
 
-    /// Whether the database answers: a trivial query on one of the store's connections.
+    /// Whether the database answers: a trivial query on a connection kept for this, so that
+    /// work holding every other connection does not make the answer late.
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// How many connections the store has open, idle and at most, now.

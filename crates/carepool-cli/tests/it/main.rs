@@ -25,24 +25,29 @@ struct Cli {
 }
 
 impl Cli {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_carepool"))
-            .args(args)
+    /// carepool in the story's folder on its database, with nothing of the developer's
+    /// environment that would change which database it opens.
+    fn carepool(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_carepool"));
+        command
             .env("CAREPOOL_DB", &self.db)
             .env("CAREPOOL_LOG", "warn")
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run carepool")
+            .env_remove("CAREPOOL_READ_DB")
+            .env_remove("CAREPOOL_CONFIG")
+            .current_dir(self.dir.path());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.carepool().args(args).output().expect("run carepool")
     }
 
     /// Runs carepool with `input` on its standard input (not a terminal).
     fn with_input(&self, args: &[&str], input: &str) -> Output {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_carepool"))
+        let mut child = self
+            .carepool()
             .args(args)
-            .env("CAREPOOL_DB", &self.db)
-            .env("CAREPOOL_LOG", "warn")
-            .current_dir(self.dir.path())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -60,11 +65,9 @@ impl Cli {
     /// `carepool ARGS | head -c 16`: the reader goes after the first bytes of a long output.
     fn cut_short(&self, args: &[&str]) -> Output {
         use std::io::Read;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_carepool"))
+        let mut child = self
+            .carepool()
             .args(args)
-            .env("CAREPOOL_DB", &self.db)
-            .env("CAREPOOL_LOG", "warn")
-            .current_dir(self.dir.path())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

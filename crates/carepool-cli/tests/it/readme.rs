@@ -7,7 +7,7 @@ use crate::{Cli, examples};
 use carepool_io::report::grouped;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// The README's commands, in order: the lines of its code blocks that start with `carepool `,
 /// split as a shell would, without their comments. The set-up block's `scripts/` lines are
@@ -48,10 +48,9 @@ fn serves(cli: &Cli, args: &[String]) {
     if let Some(at) = args.iter().position(|arg| arg == "--addr") {
         args[at + 1] = "127.0.0.1:0".into();
     }
-    let mut server = Command::new(env!("CARGO_BIN_EXE_carepool"))
+    let mut server = cli
+        .carepool()
         .args(&args)
-        .env("CAREPOOL_DB", &cli.db)
-        .current_dir(cli.dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -49,7 +49,7 @@ impl Harness {
     }
 
     pub async fn postgres() -> Harness {
-        let database = TestDatabase::create();
+        let database = TestDatabase::without_autovacuum();
         let store: Arc<dyn Store> = Arc::new(PostgresStore::open(&database.url).await.unwrap());
         let dir = tempfile::tempdir().unwrap();
         Harness {
@@ -60,6 +60,15 @@ impl Harness {
             postgres: Some(database),
             tokens: Mutex::default(),
         }
+    }
+
+    /// Whether nothing but this test commits on its database server, as a test that counts
+    /// the batches a run kept as judged ahead needs: SQLite's file, or a PostgreSQL cluster of
+    /// the test's own (autovacuum off), not a server `DATABASE_URL` names.
+    pub fn commits_alone(&self) -> bool {
+        self.postgres
+            .as_ref()
+            .is_none_or(TestDatabase::nothing_else_commits)
     }
 
     /// The PostgreSQL database behind the store, if it is one.
