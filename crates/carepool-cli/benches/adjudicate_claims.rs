@@ -2,7 +2,7 @@
 //! `carepool claims adjudicate` and `POST /api/claims`.
 //!
 //!     cargo bench -p carepool-cli --bench adjudicate_claims -- \
-//!         [--backend sqlite|postgres] [--families N] [--http N] [--clients C]
+//!         [--backend sqlite|postgres] [--families N] [--http N] [--clients C] [--judge-ahead]
 //!
 //! Generates the Koumbia mutual (examples/mutual, with examples/mutual/synth.toml: mostly
 //! three-line outpatient visits) for one year, loads the registry, then times:
@@ -17,7 +17,8 @@
 //!
 //! Prints rates, the CPU time each batch step used (in this process: all of it on SQLite, not
 //! the server's on PostgreSQL), HTTP latency percentiles and the process's peak memory.
-//! PostgreSQL uses DATABASE_URL, or a throwaway cluster.
+//! PostgreSQL uses DATABASE_URL, or a throwaway cluster; `--judge-ahead` has its batch runs
+//! judge ahead of their locks (SQLite's always do).
 
 mod support;
 
@@ -67,7 +68,8 @@ async fn main() {
         std::fs::rename(data.join(file), claims_dir.join(file)).unwrap();
     }
 
-    let (store, _postgres) = support::open_store(&backend, dir.path()).await;
+    let judge_ahead = flags.has("--judge-ahead");
+    let (store, _postgres) = support::open_store_judging(&backend, dir.path(), judge_ahead).await;
     let registry = Registry::new(store.clone());
     let started = Instant::now();
     carepool_io::load_directory(&registry, scheme, &data, Arc::new(|_, _| {}))

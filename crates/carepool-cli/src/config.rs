@@ -13,6 +13,7 @@ pub const DEFAULT_DB: &str = "sqlite://carepool.db";
 struct ConfigFile {
     db: Option<String>,
     read_db: Option<String>,
+    judge_ahead: Option<bool>,
     addr: Option<String>,
 }
 
@@ -20,6 +21,8 @@ pub struct Config {
     pub db: String,
     /// A hot standby the studies and exports read from instead of `db`.
     pub read_db: Option<String>,
+    /// Whether batch adjudication on PostgreSQL judges ahead of its locks.
+    pub judge_ahead: bool,
     pub addr: Option<String>,
 }
 
@@ -53,12 +56,21 @@ impl Config {
                 .or(from_file.db)
                 .unwrap_or_else(|| DEFAULT_DB.to_string()),
             read_db: read_db_from_flag_or_env.or(from_file.read_db),
+            judge_ahead: from_file.judge_ahead.unwrap_or(false),
             addr: from_file.addr,
         })
     }
 }
 
 impl Config {
+    /// `--judge-ahead` or `CAREPOOL_JUDGE_AHEAD`, when given, over the file's `judge_ahead`.
+    pub fn judging_ahead(mut self, from_flag_or_env: Option<bool>) -> Config {
+        if let Some(on) = from_flag_or_env {
+            self.judge_ahead = on;
+        }
+        self
+    }
+
     /// An explicit `--db` is the database meant: a read database set in the environment or the
     /// configuration file does not replace it (only one given as `--read-db` beside it does).
     pub fn with_flags(mut self, flags: &[&str]) -> Config {
@@ -79,13 +91,18 @@ mod tests {
         let path = dir.path().join("carepool.toml");
         std::fs::write(
             &path,
-            "db = \"sqlite://from-file.db\"\nread_db = \"postgres://standby/db\"\naddr = \"0.0.0.0:9000\"\n",
+            "db = \"sqlite://from-file.db\"\nread_db = \"postgres://standby/db\"\njudge_ahead = true\naddr = \"0.0.0.0:9000\"\n",
         )
         .unwrap();
         let from_file = Config::resolve(Some(&path), None, None).unwrap();
         assert_eq!(from_file.db, "sqlite://from-file.db");
         assert_eq!(from_file.read_db.as_deref(), Some("postgres://standby/db"));
+        assert!(from_file.judge_ahead);
         assert_eq!(from_file.addr.as_deref(), Some("0.0.0.0:9000"));
+        assert!(
+            !from_file.judging_ahead(Some(false)).judge_ahead,
+            "the flag wins"
+        );
         assert_eq!(
             Config::resolve(Some(&path), Some("sqlite://flag.db".into()), None)
                 .unwrap()
@@ -96,6 +113,7 @@ mod tests {
         let flagged = Config::resolve(Some(&path), None, read_db_flag.clone()).unwrap();
         assert_eq!(flagged.read_db, read_db_flag);
         let default = Config::resolve(None, None, None).unwrap();
+        assert!(!default.judge_ahead);
         assert_eq!((default.db.as_str(), default.read_db), (DEFAULT_DB, None));
     }
 
@@ -104,6 +122,7 @@ mod tests {
         let config = || Config {
             db: "postgres://primary/db".into(),
             read_db: Some("postgres://standby/db".into()),
+            judge_ahead: false,
             addr: None,
         };
         assert_eq!(config().with_flags(&["--db"]).read_db, None);
@@ -121,6 +140,7 @@ mod tests {
         let config = Config {
             db: "postgres://u:secret@h/db".into(),
             read_db: Some("postgres://u:secret@standby/db".into()),
+            judge_ahead: false,
             addr: None,
         };
         assert!(!format!("{config:?}").contains("secret"));

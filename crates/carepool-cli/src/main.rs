@@ -59,6 +59,11 @@ struct Cli {
     /// experience, reserve, project, reform and standards on the database (docs/SCALE.md).
     #[arg(long, env = "CAREPOOL_READ_DB", value_name = "URL")]
     read_db: Option<String>,
+    /// On PostgreSQL, judge each batch of `claims adjudicate` ahead of its lock while the one
+    /// before is written (SQLite always does): for a database on a machine of its own; where
+    /// carepool and PostgreSQL share a few cores it is slower (docs/SCALE.md).
+    #[arg(long, env = "CAREPOOL_JUDGE_AHEAD", value_name = "true|false")]
+    judge_ahead: Option<bool>,
     /// A TOML configuration file (keys: db, read_db, addr); flags and CAREPOOL_* variables override it.
     #[arg(long, env = "CAREPOOL_CONFIG")]
     config: Option<PathBuf>,
@@ -273,6 +278,7 @@ fn main() -> std::process::ExitCode {
     let outcome = unused_database_flags(&cli.command, &database_flags)
         .and_then(|()| unused_read_database(&cli.command, &database_flags))
         .and_then(|()| Config::resolve(cli.config.as_deref(), cli.db.clone(), cli.read_db.clone()))
+        .map(|config| config.judging_ahead(cli.judge_ahead))
         .map(|config| config.with_flags(&database_flags))
         .and_then(|config| {
             tokio::runtime::Runtime::new()?.block_on(run(cli.command, config, cli.acting_as))
@@ -409,7 +415,7 @@ async fn run(command: Command, config: Config, acting_as: Option<String>) -> Res
             if !creates_a_database(&command) {
                 check_database_exists(&config.db)?;
             }
-            open_store(&config.db).await?
+            open_store(&config.db, config.judge_ahead).await?
         }
     };
     let registry = Registry::new(store.clone());
@@ -697,14 +703,16 @@ fn check_database_exists(url: &str) -> Result<()> {
     )
 }
 
-async fn open_store(url: &str) -> Result<Arc<dyn Store>> {
+async fn open_store(url: &str, judge_ahead: bool) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(
             carepool_store_sqlite::SqliteStore::open(url).await?,
         ))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(
-            carepool_store_postgres::PostgresStore::open(url).await?,
+            carepool_store_postgres::PostgresStore::open(url)
+                .await?
+                .judging_ahead(judge_ahead),
         ))
     } else {
         bail!("the database URL must start with sqlite:// or postgres://")

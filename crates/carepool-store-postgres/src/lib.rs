@@ -23,6 +23,9 @@ pub struct PostgresStore {
     /// with work must not read as a database that does not answer.
     probe: PgPool,
     write_runs: WriteRunTurns,
+    /// Whether batch runs judge ahead of their locks: asked for, see
+    /// [`PostgresStore::judging_ahead`].
+    judge_ahead: bool,
 }
 
 impl PostgresStore {
@@ -42,7 +45,18 @@ impl PostgresStore {
             pool,
             probe: probe_pool(probe_options),
             write_runs: WriteRunTurns::default(),
+            judge_ahead: false,
         })
+    }
+
+    /// The store with batch runs judging each batch ahead of its lock while the one before is
+    /// written, or not (the default). Measured where carepool and PostgreSQL share two cores,
+    /// judging ahead made runs about a tenth slower (the reads ahead contend with the write
+    /// for the same cores); it is meant for a database on a machine of its own
+    /// (docs/BENCHMARKS.md, docs/SCALE.md).
+    pub fn judging_ahead(mut self, on: bool) -> PostgresStore {
+        self.judge_ahead = on;
+        self
     }
 
     /// Connects to a database to read only: a hot standby (a streaming replica) of one that
@@ -91,6 +105,7 @@ impl PostgresStore {
             pool,
             probe: probe_pool(probe_options),
             write_runs: WriteRunTurns::default(),
+            judge_ahead: false,
         })
     }
 }
@@ -167,6 +182,10 @@ impl SqlxBackend for PostgresStore {
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError> {
         arrays::select_projected_each(conn, table, columns, filters, each).await
+    }
+
+    fn judges_ahead(&self) -> bool {
+        self.judge_ahead
     }
 
     async fn commit_mark(

@@ -76,6 +76,10 @@ pub trait SqlxBackend: Send + Sync + 'static {
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError>;
 
+    /// Whether this store's write runs judge a batch ahead of its lock (see
+    /// `carepool_store::WriteRun`).
+    fn judges_ahead(&self) -> bool;
+
     /// Where the database's history of commits stands, as this connection sees it: at a write
     /// run's start, or (`in_write`) inside a write's transaction once its lock is taken. None
     /// when it cannot tell.

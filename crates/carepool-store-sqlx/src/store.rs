@@ -301,6 +301,8 @@ macro_rules! sqlx_store {
             /// two points since which `ahead` may have been read, the older first: the run's
             /// start, then each write's lock. None after a failed write.
             seen: [Option<$crate::CommitMark>; 2],
+            /// Whether the store judges ahead; if not, no marks are taken.
+            judges_ahead: bool,
         }
 
         impl HeldWriteRun {
@@ -311,10 +313,15 @@ macro_rules! sqlx_store {
                     .acquire()
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
-                let mark = <$store as $crate::SqlxBackend>::commit_mark(&mut *conn, false).await?;
+                let judges_ahead = <$store as $crate::SqlxBackend>::judges_ahead(store);
+                let mark = match judges_ahead {
+                    true => <$store as $crate::SqlxBackend>::commit_mark(&mut *conn, false).await?,
+                    false => None,
+                };
                 Ok(HeldWriteRun {
                     _turn: turn,
                     conn,
+                    judges_ahead,
                     seen: [mark.clone(), mark],
                 })
             }
@@ -322,8 +329,8 @@ macro_rules! sqlx_store {
 
         #[::async_trait::async_trait]
         impl ::carepool_store::WriteRun for HeldWriteRun {
-            fn sees_other_writers(&self) -> bool {
-                true
+            fn judges_ahead(&self) -> bool {
+                self.judges_ahead
             }
 
             async fn write(
@@ -343,7 +350,10 @@ macro_rules! sqlx_store {
                 .await
                 .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
-                let mark = <$store as $crate::SqlxBackend>::commit_mark(&mut *tx, true).await?;
+                let mark = match self.judges_ahead {
+                    true => <$store as $crate::SqlxBackend>::commit_mark(&mut *tx, true).await?,
+                    false => None,
+                };
                 let unchanged = mark
                     .as_ref()
                     .is_some_and(|mark| mark.nobody_else_committed_since(&seen));

@@ -310,10 +310,10 @@ pub type Decide<'a> = dyn FnMut(ReadRows) -> Result<Writes, StoreError> + Send +
 /// the batch before it is written, and kept if no other writer has committed meanwhile.
 #[async_trait]
 pub trait WriteRun: Send {
-    /// Whether this run can tell whether another writer has committed since its previous
-    /// write; a run that cannot reads and decides every write's rows under its lock, and
-    /// deciding ahead would be wasted work.
-    fn sees_other_writers(&self) -> bool;
+    /// Whether this run keeps what was decided ahead when nobody else has committed (it can
+    /// tell, and its store judges ahead); a run that does not reads and decides every write's
+    /// rows under its lock, and deciding ahead would be wasted work.
+    fn judges_ahead(&self) -> bool;
 
     /// As [`Store::write_locked`], with `ahead`: what `decide` would return, decided from rows
     /// read after the write before this run's previous one returned (after the run was made,

@@ -19,6 +19,11 @@ impl Flags {
         Flags(std::env::args().collect())
     }
 
+    /// Whether a flag without a value was given.
+    pub fn has(&self, flag: &str) -> bool {
+        self.0.iter().any(|given| given == flag)
+    }
+
     pub fn text(&self, flag: &str) -> Option<String> {
         self.0
             .iter()
@@ -38,6 +43,15 @@ impl Flags {
 /// The store under test: a SQLite file in `dir`, or PostgreSQL (DATABASE_URL's server or a
 /// throwaway cluster, dropped with the returned guard).
 pub async fn open_store(backend: &str, dir: &Path) -> (Arc<dyn Store>, Option<TestDatabase>) {
+    open_store_judging(backend, dir, false).await
+}
+
+/// As [`open_store`], a PostgreSQL store's batch runs judging ahead of their locks if asked.
+pub async fn open_store_judging(
+    backend: &str,
+    dir: &Path,
+    judge_ahead: bool,
+) -> (Arc<dyn Store>, Option<TestDatabase>) {
     match backend {
         "sqlite" => {
             let url = format!("sqlite://{}", dir.join("bench.db").display());
@@ -50,7 +64,8 @@ pub async fn open_store(backend: &str, dir: &Path) -> (Arc<dyn Store>, Option<Te
             let database = TestDatabase::create();
             let store = carepool_store_postgres::PostgresStore::open(&database.url)
                 .await
-                .unwrap();
+                .unwrap()
+                .judging_ahead(judge_ahead);
             (Arc::new(store), Some(database))
         }
         other => panic!("unknown backend {other}: sqlite or postgres"),

@@ -804,8 +804,8 @@ struct MeddlingRun {
 
 #[async_trait]
 impl WriteRun for MeddlingRun {
-    fn sees_other_writers(&self) -> bool {
-        self.run.sees_other_writers() && !matches!(*self.meddle, Meddle::NeverAhead)
+    fn judges_ahead(&self) -> bool {
+        self.run.judges_ahead() && !matches!(*self.meddle, Meddle::NeverAhead)
     }
     async fn write(
         &mut self,

@@ -50,7 +50,9 @@ impl Harness {
 
     pub async fn postgres() -> Harness {
         let database = TestDatabase::without_autovacuum();
-        let store: Arc<dyn Store> = Arc::new(PostgresStore::open(&database.url).await.unwrap());
+        // Batch runs judge ahead, as on SQLite, so that the stories prove it sound here too.
+        let store = PostgresStore::open(&database.url).await.unwrap();
+        let store: Arc<dyn Store> = Arc::new(store.judging_ahead(true));
         let dir = tempfile::tempdir().unwrap();
         Harness {
             registry: Registry::new(store.clone()),

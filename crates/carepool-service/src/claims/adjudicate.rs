@@ -110,7 +110,7 @@ impl Registry {
             .map(|batch| &queued[batch])
             .collect();
         let mut run = self.store.write_run().await?;
-        let judge_ahead = run.sees_other_writers();
+        let judge_ahead = run.judges_ahead();
         // Three batches are in hand at once: one written, the next read and judged ahead of
         // its lock (from rows read after the write before the one being written returned, as
         // `WriteRun` asks), and the registry rows of the one after that read.
