@@ -63,11 +63,10 @@ impl Config {
 }
 
 impl Config {
-    /// `--judge-ahead` or `CAREPOOL_JUDGE_AHEAD`, when given, over the file's `judge_ahead`.
-    pub fn judging_ahead(mut self, from_flag_or_env: Option<bool>) -> Config {
-        if let Some(on) = from_flag_or_env {
-            self.judge_ahead = on;
-        }
+    /// Judging ahead is on when `--judge-ahead`, `CAREPOOL_JUDGE_AHEAD` or the file's
+    /// `judge_ahead` turns it on.
+    pub fn judging_ahead(mut self, from_flag_or_env: bool) -> Config {
+        self.judge_ahead |= from_flag_or_env;
         self
     }
 
@@ -100,8 +99,8 @@ mod tests {
         assert!(from_file.judge_ahead);
         assert_eq!(from_file.addr.as_deref(), Some("0.0.0.0:9000"));
         assert!(
-            !from_file.judging_ahead(Some(false)).judge_ahead,
-            "the flag wins"
+            from_file.judging_ahead(false).judge_ahead,
+            "either turns it on"
         );
         assert_eq!(
             Config::resolve(Some(&path), Some("sqlite://flag.db".into()), None)
@@ -115,6 +114,10 @@ mod tests {
         let default = Config::resolve(None, None, None).unwrap();
         assert!(!default.judge_ahead);
         assert_eq!((default.db.as_str(), default.read_db), (DEFAULT_DB, None));
+        let flagged = Config::resolve(None, None, None)
+            .unwrap()
+            .judging_ahead(true);
+        assert!(flagged.judge_ahead);
     }
 
     #[test]

@@ -60,11 +60,13 @@ struct Cli {
     #[arg(long, env = "CAREPOOL_READ_DB", value_name = "URL")]
     read_db: Option<String>,
     /// On PostgreSQL, judge each batch of `claims adjudicate` ahead of its lock while the one
-    /// before is written (SQLite always does): for a database on a machine of its own; where
-    /// carepool and PostgreSQL share a few cores it is slower (docs/SCALE.md).
-    #[arg(long, env = "CAREPOOL_JUDGE_AHEAD", value_name = "true|false")]
-    judge_ahead: Option<bool>,
-    /// A TOML configuration file (keys: db, read_db, addr); flags and CAREPOOL_* variables override it.
+    /// before is written (SQLite always does; off by default): for a database on a machine of
+    /// its own; where carepool and PostgreSQL share a few cores it is slower (docs/SCALE.md).
+    /// CAREPOOL_JUDGE_AHEAD: empty, 0, false, no or off leave it off; any other value turns it
+    /// on.
+    #[arg(long, env = "CAREPOOL_JUDGE_AHEAD", value_parser = clap::builder::FalseyValueParser::new())]
+    judge_ahead: bool,
+    /// A TOML configuration file (keys: db, read_db, judge_ahead, addr); flags and CAREPOOL_* variables override it.
     #[arg(long, env = "CAREPOOL_CONFIG")]
     config: Option<PathBuf>,
     /// Record the changes as made by this carepool user (who must exist and not be disabled)

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header::CONTENT_TYPE};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, http::Method};
+use carepool_core::claims::ClaimStatus;
 use carepool_service::claims::ClaimView;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -94,6 +95,11 @@ impl Metrics {
             latency.clone(),
         );
         let claims_judged = Family::<StatusLabels, Counter>::default();
+        // Every status from zero, so that a rate is 0 before the first claim, not missing.
+        for status in ClaimStatus::ALL {
+            let status = status.as_str().to_string();
+            drop(claims_judged.get_or_create(&StatusLabels { status }));
+        }
         registry.register(
             "claims_judged",
             "Claims received and judged by this server (resends left out), by the status decided",

@@ -4,12 +4,13 @@ use crate::claims::surgery;
 use crate::support::{Harness, call_app, load_registry};
 use axum::http::StatusCode;
 use carepool_core::access::Role;
+use carepool_core::claims::ClaimStatus;
 use serde_json::{Value, json};
 
 /// `/healthz` and `/readyz` answer anyone; `/metrics` answers a monitor with the requests
 /// counted under their route's pattern (never the member's id asked), the claims judged by
-/// status, resends left out, and the connections as the store has them; once the database is
-/// gone the server is alive but not ready.
+/// status (every status from zero), resends left out, and the connections as the store has
+/// them; once the database is gone the server is alive but not ready.
 pub async fn operators_probe_the_server_and_read_its_metrics(h: Harness) {
     load_registry(&h).await;
     let app = carepool_server::router(h.registry.clone());
@@ -71,10 +72,15 @@ pub async fn operators_probe_the_server_and_read_its_metrics(h: Harness) {
             "the metrics have {line}:\n{text}"
         );
     }
+    // Every status has its series from the start; only the one decided counts a claim.
+    let judged: Vec<&str> = (text.lines())
+        .filter(|l| l.starts_with("carepool_claims_judged_total{"))
+        .collect();
+    assert_eq!(judged.len(), ClaimStatus::ALL.len(), "{text}");
     assert_eq!(
-        text.matches("carepool_claims_judged_total{").count(),
+        judged.iter().filter(|l| !l.ends_with(" 0")).count(),
         1,
-        "one status judged, once: {text}"
+        "one claim judged, once: {text}"
     );
     assert!(!text.contains("M1"), "no member's id: {text}");
     assert!(!text.contains("OPS-1"), "no claim's number: {text}");
