@@ -33,17 +33,28 @@ impl PostgresStore {
     pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("cannot use database URL: {e}")))?;
-        let probe_options = options.clone();
+        let store = PostgresStore::connect(options)
+            .await
+            .map_err(|e| StoreError::Config(format!("cannot connect to PostgreSQL: {e}")))?;
+        MIGRATOR
+            .run(&store.pool)
+            .await
+            .map_err(StoreError::internal)?;
+        Ok(store)
+    }
+
+    /// The store's pools on `options` (the work's, connected now; the probe's, when first
+    /// asked), judging nothing ahead.
+    async fn connect(options: PgConnectOptions) -> Result<PostgresStore, sqlx::Error> {
+        let probe = probe_pool(options.clone());
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Config(format!("cannot connect to PostgreSQL: {e}")))?;
-        MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
+            .await?;
         Ok(PostgresStore {
             pool,
-            probe: probe_pool(probe_options),
+            probe,
             write_runs: WriteRunTurns::default(),
             judge_ahead: false,
         })
@@ -67,17 +78,14 @@ impl PostgresStore {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("cannot use the read database URL: {e}")))?
             .options([("default_transaction_read_only", "on")]);
-        let probe_options = options.clone();
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+        let store = PostgresStore::connect(options)
             .await
             .map_err(|e| StoreError::Config(format!("cannot connect to the read database: {e}")))?;
+        let pool = &store.pool;
         let applied: Vec<i64> = match sqlx::query_scalar(
             "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
         )
-        .fetch_all(&pool)
+        .fetch_all(pool)
         .await
         {
             Ok(versions) => versions,
@@ -101,12 +109,7 @@ impl PostgresStore {
                 expected.len()
             )));
         }
-        Ok(PostgresStore {
-            pool,
-            probe: probe_pool(probe_options),
-            write_runs: WriteRunTurns::default(),
-            judge_ahead: false,
-        })
+        Ok(store)
     }
 }
 

@@ -159,50 +159,47 @@ impl Replicated {
 
 /// Runs one statement on its own runtime, so that it works from `Drop` and outside async code.
 fn run_admin_sql(admin_url: &str, statement: &str) {
-    let admin_url = admin_url.to_string();
-    let statement = statement.to_string();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            use sqlx::Connection;
-            let mut connection = sqlx::PgConnection::connect(&admin_url)
-                .await
-                .expect("connect to DATABASE_URL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-                .execute(&mut connection)
-                .await
-                .expect("admin statement");
-        })
+    let (url, statement) = (admin_url.to_string(), statement.to_string());
+    on_own_runtime(async move {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+            .execute(&mut connect(&url).await)
+            .await
+            .expect("admin statement");
     })
-    .join()
-    .expect("admin statement thread");
 }
 
 /// The first column of the first row `query` answers, as text, read on its own runtime.
 fn admin_query(url: &str, query: &str) -> String {
-    let url = url.to_string();
-    let query = query.to_string();
+    let (url, query) = (url.to_string(), query.to_string());
+    on_own_runtime(async move {
+        sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query))
+            .fetch_one(&mut connect(&url).await)
+            .await
+            .expect("admin query")
+    })
+}
+
+/// A connection to the server at `url`, for the harness's own statements.
+async fn connect(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to the test database server")
+}
+
+/// Runs `work` to its end on a runtime of its own, on a thread of its own.
+fn on_own_runtime<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            use sqlx::Connection;
-            let mut connection = sqlx::PgConnection::connect(&url)
-                .await
-                .expect("connect to the test cluster");
-            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query))
-                .fetch_one(&mut connection)
-                .await
-                .expect("admin query")
-        })
+            .expect("runtime")
+            .block_on(work)
     })
     .join()
-    .expect("admin query thread")
+    .expect("the harness's thread")
 }
 
 impl Cluster {
