@@ -29,6 +29,10 @@ pub enum UserCommand {
         /// The language of the user's pages (en, fr); default: the server's.
         #[arg(long)]
         language: Option<String>,
+        /// No password is asked: the user signs in by token only (a system, such as a metrics
+        /// scraper); `carepool user password` can give one later.
+        #[arg(long)]
+        token_only: bool,
     },
     /// List the users: name, role, districts or facility, and whether disabled.
     List,
@@ -109,11 +113,15 @@ pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
             districts,
             provider,
             language,
+            token_only,
         } => {
             if let Some(language) = &language {
                 check_pages_speak(language)?;
             }
-            let password = read_password(&format!("Password for {name}"))?;
+            let password = match token_only {
+                true => None,
+                false => Some(read_password(&format!("Password for {name}"))?),
+            };
             let user = NewUser {
                 name,
                 role,
@@ -121,8 +129,17 @@ pub async fn run_user(command: UserCommand, registry: &Registry) -> Result<()> {
                 provider,
                 language,
             };
-            let added = registry.add_user(user, &password).await?;
+            let added = match password {
+                Some(password) => registry.add_user(user, &password).await?,
+                None => registry.add_token_user(user).await?,
+            };
             outln!("user {} added as {}", added.name, added.role);
+            if token_only {
+                outln!(
+                    "signs in by token only: carepool token create --user {}",
+                    added.name
+                );
+            }
         }
         UserCommand::List => {
             for user in registry.users().await? {

@@ -112,6 +112,22 @@ impl Registry {
     /// Adds a user with `password` (hashed). Districts must be known locations; a facility user
     /// names its facility, and only a facility user does.
     pub async fn add_user(&self, user: NewUser, password: &str) -> Result<User, ServiceError> {
+        self.add_user_hashed(user, hash_password(password)?).await
+    }
+
+    /// Adds a user who signs in by token only (a system: a metrics scraper, a facility's
+    /// software): their password hash is of a random secret nobody is told, so no password
+    /// signs in as them until one is set.
+    pub async fn add_token_user(&self, user: NewUser) -> Result<User, ServiceError> {
+        let secret = random_hex(32)?;
+        self.add_user_hashed(user, hash_password(&secret)?).await
+    }
+
+    async fn add_user_hashed(
+        &self,
+        user: NewUser,
+        password_hash: String,
+    ) -> Result<User, ServiceError> {
         if user.name.trim().is_empty() || user.name.chars().any(char::is_whitespace) {
             return Err(invalid("name", "must be one word"));
         }
@@ -148,7 +164,7 @@ impl Registry {
             role: user.role,
             districts: user.districts,
             provider: user.provider,
-            password_hash: hash_password(password)?,
+            password_hash,
             created_on: self.today(),
             disabled_on: None,
             language: user.language.map(checked_language).transpose()?,

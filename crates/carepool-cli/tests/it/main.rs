@@ -1169,6 +1169,19 @@ fn users_story(cli: Cli) {
     let exported = cli.ok(&["export", "members"]);
     assert!(!exported.contains(password));
 
+    // A system's user: no password asked (nothing on standard input); it signs in by token
+    // alone (a_user_signs_in_by_password_or_token_until_disabled).
+    let scraper = cli.with_input(
+        &["user", "add", "prom", "--role", "monitor", "--token-only"],
+        "",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&scraper.stdout),
+        "user prom added as monitor\nsigns in by token only: carepool token create --user prom\n",
+        "{}",
+        String::from_utf8_lossy(&scraper.stderr)
+    );
+
     let token = cli.ok(&["token", "create", "--user", "chr"]);
     let secret = token.lines().nth(1).unwrap().to_string();
     assert!(secret.starts_with("cp_") && secret.len() > 60, "{token}");
@@ -1262,6 +1275,7 @@ fn users_story(cli: Cli) {
         [
             ("add_user", "awa"),
             ("add_user", "chr"),
+            ("add_user", "prom"),
             ("set_password", "awa"),
             ("set_language", "awa"),
             ("disable_user", "awa")

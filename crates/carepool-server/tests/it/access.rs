@@ -111,6 +111,25 @@ pub async fn a_user_signs_in_by_password_or_token_until_disabled(h: Harness) {
         .unwrap();
     let token = registry.create_token("ben", None).await.unwrap();
     assert_eq!(user(token.secret.clone()).await.as_deref(), Some("ben"));
+
+    // A system's user signs in by token only: no password, not even an empty one.
+    let scraper = NewUser {
+        name: "scraper".into(),
+        role: Role::Monitor,
+        districts: vec![],
+        provider: None,
+        language: None,
+    };
+    registry.add_token_user(scraper).await.unwrap();
+    for password in ["", "a long enough password"] {
+        let signed_in = registry.check_password("scraper", password).await.unwrap();
+        assert!(
+            signed_in.is_none(),
+            "{password:?} signs in a token-only user"
+        );
+    }
+    let scrapers = registry.create_token("scraper", None).await.unwrap();
+    assert_eq!(user(scrapers.secret).await.as_deref(), Some("scraper"));
     other_process.revoke_token(&token.id).await.unwrap();
     assert_eq!(
         user(token.secret.clone()).await.as_deref(),
