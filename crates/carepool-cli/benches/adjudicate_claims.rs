@@ -88,6 +88,7 @@ async fn main() {
         &registry,
         &claims_dir.join("claims.csv"),
         Some(&claims_dir.join("claim_lines.csv")),
+        &|_| {},
     )
     .await
     .unwrap();

@@ -97,8 +97,17 @@ fn today() -> NaiveDate {
 pub async fn run(command: ClaimsCommand, registry: &Registry) -> Result<()> {
     match command {
         ClaimsCommand::Import { file, lines } => {
-            let report =
-                carepool_io::claims_csv::receive_file(registry, &file, lines.as_deref()).await?;
+            let progress = crate::progress::Progress::counting("receiving", "claims");
+            let handle = progress.clone();
+            let report = carepool_io::claims_csv::receive_file(
+                registry,
+                &file,
+                lines.as_deref(),
+                &move |n| handle.set(n),
+            )
+            .await;
+            progress.end(report.is_ok());
+            let report = report?;
             outln!(
                 "{}: {} claim(s) received, {} already received unchanged",
                 file.display(),

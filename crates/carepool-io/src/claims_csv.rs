@@ -2,11 +2,13 @@
 //! file, or a claims file alone with one row per line (rows with the same facility and claim
 //! number make one claim). See docs/FORMATS.md.
 
+use crate::claim_parts::ClaimFileParts;
 use crate::registry_csv::{CsvError, read_records};
 use carepool_core::claims::{Claim, ClaimLine};
 use carepool_schema::claim_tables::{ClaimFileRow, ClaimLineFileRow};
-use carepool_service::claims::{ReceiveReport, ReceivedClaim};
+use carepool_service::claims::{NotReceived, ReceiveReport, ReceivedClaim};
 use carepool_service::{Numbered, Registry, RowProblem, ServiceError};
+use carepool_store::Progress;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -16,17 +18,49 @@ pub fn read_claims(
     claims_path: &Path,
     lines_path: Option<&Path>,
 ) -> Result<Vec<ReceivedClaim>, CsvError> {
-    let refuse = |path: &Path, mut problems: Vec<RowProblem>| {
-        problems.sort_by_key(|p| p.line);
-        CsvError::Rows {
-            path: path.to_path_buf(),
+    let (rows, problems) = read_records::<ClaimFileRow>(claims_path)?;
+    let mut grouped = Grouped::of_rows(rows, problems, lines_path.is_some());
+    grouped.refuse_on_problems(claims_path)?;
+    if let Some(lines_path) = lines_path {
+        let (lines, problems) = read_records::<ClaimLineFileRow>(lines_path)?;
+        grouped.problems = problems;
+        grouped.attach_lines(lines, claims_path);
+        grouped.refuse_on_problems(lines_path)?;
+    }
+    Ok(grouped.claims)
+}
+
+/// Claims made of a claims file's rows: one row per claim (its lines in a lines file), or one
+/// row per line (rows with the same facility and claim number make one claim).
+pub(crate) struct Grouped {
+    pub(crate) claims: Vec<ReceivedClaim>,
+    /// Where each claim is in `claims`, by facility and claim number.
+    index: HashMap<(String, String), usize>,
+    /// What is wrong with the rows grouped or the lines attached last.
+    pub(crate) problems: Vec<RowProblem>,
+}
+
+impl Grouped {
+    /// Groups the claims file's `rows` (read with `problems`) into claims; `lines_given` says
+    /// whether the lines are in a file of their own.
+    pub(crate) fn of_rows(
+        rows: Vec<Numbered<ClaimFileRow>>,
+        problems: Vec<RowProblem>,
+        lines_given: bool,
+    ) -> Grouped {
+        let mut grouped = Grouped {
+            claims: Vec::new(),
+            index: HashMap::new(),
             problems,
+        };
+        for row in rows {
+            grouped.add_row(row, lines_given);
         }
-    };
-    let (rows, mut problems) = read_records::<ClaimFileRow>(claims_path)?;
-    let mut claims: Vec<ReceivedClaim> = Vec::new();
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    for Numbered { line, item: row } in rows {
+        grouped
+    }
+
+    fn add_row(&mut self, Numbered { line, item: row }: Numbered<ClaimFileRow>, lines_given: bool) {
+        let problems = &mut self.problems;
         let line_columns = [
             ("service_code", row.service_code.is_some()),
             ("quantity", row.quantity.is_some()),
@@ -49,8 +83,8 @@ pub fn read_claims(
             received_date: row.received_date,
             lines: vec![],
         };
-        let line_item = match lines_path {
-            Some(_) if has_line => {
+        let line_item = match lines_given {
+            true if has_line => {
                 problems.push(RowProblem::new(
                     line,
                     Some("service_code"),
@@ -58,8 +92,8 @@ pub fn read_claims(
                 ));
                 None
             }
-            Some(_) => None,
-            None => {
+            true => None,
+            false => {
                 let missing: Vec<&str> = line_columns
                     .into_iter()
                     .filter(|(_, given)| !given)
@@ -81,17 +115,17 @@ pub fn read_claims(
                 }
             }
         };
-        match index.get(&key) {
-            Some(&at) if lines_path.is_some() => problems.push(RowProblem::new(
+        match self.index.get(&key) {
+            Some(&at) if lines_given => problems.push(RowProblem::new(
                 line,
                 Some("claim_number"),
                 format!(
                     "claim {}/{} appears twice (first on line {})",
-                    key.0, key.1, claims[at].line
+                    key.0, key.1, self.claims[at].line
                 ),
             )),
             Some(&at) => {
-                let first = &mut claims[at];
+                let first = &mut self.claims[at];
                 let mut same = header.clone();
                 same.lines = first.claim.lines.clone();
                 if same != first.claim {
@@ -107,54 +141,73 @@ pub fn read_claims(
                 first.claim.lines.extend(line_item);
             }
             None => {
-                index.insert(key, claims.len());
+                self.index.insert(key, self.claims.len());
                 let mut claim = header;
                 claim.lines.extend(line_item);
-                claims.push(ReceivedClaim { line, claim });
+                self.claims.push(ReceivedClaim { line, claim });
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(refuse(claims_path, problems));
-    }
-    if let Some(lines_path) = lines_path {
-        let (lines, mut problems) = read_records::<ClaimLineFileRow>(lines_path)?;
+
+    /// Gives each claim its lines from a lines file, in the file's order; a line of a claim
+    /// the claims file (`claims_path`) does not hold is a problem.
+    pub(crate) fn attach_lines(
+        &mut self,
+        lines: Vec<Numbered<ClaimLineFileRow>>,
+        claims_path: &Path,
+    ) {
         for Numbered { line, item: row } in lines {
             let key = (row.provider_id, row.claim_number);
-            match index.get(&key) {
-                Some(&at) => claims[at].claim.lines.push(ClaimLine {
+            match self.index.get(&key) {
+                Some(&at) => self.claims[at].claim.lines.push(ClaimLine {
                     service_code: row.service_code,
                     quantity: row.quantity,
                     unit_price: row.unit_price,
                 }),
-                None => problems.push(RowProblem::new(
+                None => self.problems.push(RowProblem::new(
                     line,
                     Some("claim_number"),
                     format!("no claim {}/{} in {}", key.0, key.1, claims_path.display()),
                 )),
             }
         }
-        if !problems.is_empty() {
-            return Err(refuse(lines_path, problems));
-        }
     }
-    Ok(claims)
+
+    /// Refuses the input, naming `path`, if anything was wrong.
+    fn refuse_on_problems(&mut self, path: &Path) -> Result<(), CsvError> {
+        if self.problems.is_empty() {
+            return Ok(());
+        }
+        Err(refusal(path, std::mem::take(&mut self.problems)))
+    }
 }
 
-/// Reads claims files and receives the claims (all or nothing); a claim the registry refuses
-/// is reported against the claims file's line.
+/// Refuses a file, its problems in the file's order.
+pub(crate) fn refusal(path: &Path, mut problems: Vec<RowProblem>) -> CsvError {
+    problems.sort_by_key(|p| p.line);
+    CsvError::Rows {
+        path: path.to_path_buf(),
+        problems,
+    }
+}
+
+/// Reads claims files and receives the claims, all or nothing, a part of the files at a time
+/// (see [`ClaimFileParts`]); a claim the registry refuses is reported against the claims
+/// file's line. `progress` is told how many claims have been checked.
 pub async fn receive_file(
     registry: &Registry,
     claims_path: &Path,
     lines_path: Option<&Path>,
+    progress: &Progress,
 ) -> Result<ReceiveReport, CsvError> {
-    let claims = read_claims(claims_path, lines_path)?;
-    registry.receive_claims(claims).await.map_err(|e| match e {
-        ServiceError::Invalid(problems) => CsvError::Rows {
+    let parts = ClaimFileParts::split(claims_path, lines_path, crate::claim_parts::PART_BYTES)?;
+    (registry.receive_claims_in_parts(parts, progress).await).map_err(|e| match e {
+        NotReceived::Unreadable(error) => error,
+        NotReceived::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
             path: claims_path.to_path_buf(),
             problems,
         },
-        other => other.into(),
+        NotReceived::Refused(other) => other.into(),
     })
 }
 

@@ -52,8 +52,9 @@ pub async fn load_directory(
     if claims.exists() {
         progress(CLAIMS_FILE.name, 0);
         let lines = dir.join(format!("{}.csv", CLAIM_LINES_FILE.name));
-        load.claims =
-            receive_file(registry, &claims, lines.exists().then_some(lines.as_path())).await?;
+        let lines = lines.exists().then_some(lines.as_path());
+        let checked = &move |n| progress(CLAIMS_FILE.name, n);
+        load.claims = receive_file(registry, &claims, lines, checked).await?;
     }
     Ok(load)
 }

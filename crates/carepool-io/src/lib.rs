@@ -3,6 +3,7 @@
 
 pub mod benchmark_report;
 mod bounded;
+mod claim_parts;
 pub mod claims_csv;
 pub mod directory;
 pub mod experience_files;

@@ -169,95 +169,141 @@ async fn import_or_preview<R: Record>(
 pub(crate) fn read_records<R: Record>(
     path: &Path,
 ) -> Result<(Vec<Numbered<R>>, Vec<RowProblem>), CsvError> {
-    let table = R::table();
-    let rows_error = |problems| CsvError::Rows {
-        path: path.to_path_buf(),
-        problems,
-    };
-    let read_error = |source| CsvError::Read {
-        path: path.to_path_buf(),
-        cause: source,
-    };
-    let kind = FileKind::of(path)?;
-    let file = open_input(path, kind)?;
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
-    let header = reader
-        .headers()
-        .map_err(|e| {
+    let mut file = RecordsFile::open(path, R::table())?;
+    let positions = file.positions.clone();
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    let unreadable = file.each_record(|line, record| {
+        if let Some(item) = parse_record(&positions, line, record, &mut problems) {
+            records.push(Numbered { line, item });
+        }
+    })?;
+    problems.extend(unreadable);
+    problems.sort_by_key(|p| p.line);
+    Ok((records, problems))
+}
+
+/// A file of a table's records, opened and its header checked.
+pub(crate) struct RecordsFile {
+    path: PathBuf,
+    kind: FileKind,
+    reader: csv::Reader<Box<dyn std::io::Read>>,
+    /// Where each of the table's columns is in a record.
+    pub(crate) positions: Vec<Option<usize>>,
+}
+
+impl RecordsFile {
+    /// Opens `path` and reads its header; a header that is wrong (a missing required column, an
+    /// unknown one) refuses the whole file.
+    pub(crate) fn open(path: &Path, table: &Table) -> Result<RecordsFile, CsvError> {
+        let rows_error = |problems| CsvError::Rows {
+            path: path.to_path_buf(),
+            problems,
+        };
+        let kind = FileKind::of(path)?;
+        let file = open_input(path, kind)?;
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let header = reader.headers().map_err(|e| {
             rows_error(vec![RowProblem::new(
                 1,
                 None,
                 format!("cannot read the header: {e}"),
             )])
-        })?
-        .clone();
-    let positions = column_positions(table, &header).map_err(rows_error)?;
+        })?;
+        let positions = column_positions(table, header).map_err(rows_error)?;
+        Ok(RecordsFile {
+            path: path.to_path_buf(),
+            kind,
+            reader,
+            positions,
+        })
+    }
 
-    let mut records = Vec::new();
-    let mut problems = Vec::new();
-    let mut record = csv::StringRecord::new();
-    // Where the last record began: a quote it leaves open swallows the rest of the file.
-    let mut last_start = None;
-    loop {
-        let line = reader.position().line();
-        let start = (reader.position().byte(), line);
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => last_start = Some(start),
-            // The file cannot be read on (a line past the bound): nothing after it is.
-            Err(e) if e.is_io_error() => match e.into_kind() {
-                csv::ErrorKind::Io(source) => return Err(read_error(source)),
-                _ => unreachable!("an I/O error"),
-            },
-            Err(e) => {
-                last_start = Some(start);
-                let line = e.position().map_or(line, |p| p.line());
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        len, expected_len, ..
-                    } => {
-                        format!("has {len} fields where the header has {expected_len}")
-                    }
-                    csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
-                    _ => e.to_string(),
-                };
-                problems.push(RowProblem::new(line, None, message));
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        let mut row: Row = Vec::with_capacity(table.columns.len());
-        let mut readable = true;
-        for (column, position) in table.columns.iter().zip(&positions) {
-            let text = position.and_then(|i| record.get(i)).unwrap_or("");
-            match Value::parse(column, text) {
-                Ok(value) => row.push(value),
+    /// Hands each record to `each` with the line it begins on, in the file's order; returns a
+    /// problem for each line that could not be read as a record.
+    pub(crate) fn each_record(
+        &mut self,
+        mut each: impl FnMut(u64, &csv::StringRecord),
+    ) -> Result<Vec<RowProblem>, CsvError> {
+        let read_error = |source| CsvError::Read {
+            path: self.path.clone(),
+            cause: source,
+        };
+        let reader = &mut self.reader;
+        let mut problems = Vec::new();
+        let mut record = csv::StringRecord::new();
+        // Where the last record began: a quote it leaves open swallows the rest of the file.
+        let mut last_start = None;
+        loop {
+            let line = reader.position().line();
+            let start = (reader.position().byte(), line);
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => last_start = Some(start),
+                // The file cannot be read on (a line past the bound): nothing after it is.
+                Err(e) if e.is_io_error() => match e.into_kind() {
+                    csv::ErrorKind::Io(source) => return Err(read_error(source)),
+                    _ => unreachable!("an I/O error"),
+                },
                 Err(e) => {
-                    problems.push(RowProblem::new(line, Some(e.field), e.message));
-                    readable = false;
+                    last_start = Some(start);
+                    let line = e.position().map_or(line, |p| p.line());
+                    let message = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            len, expected_len, ..
+                        } => {
+                            format!("has {len} fields where the header has {expected_len}")
+                        }
+                        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
+                        _ => e.to_string(),
+                    };
+                    problems.push(RowProblem::new(line, None, message));
+                    continue;
                 }
             }
+            each(record.position().map_or(line, |p| p.line()), &record);
         }
-        if !readable {
-            continue;
+        // A workbook's cells are whole: only a CSV file can leave a quote open.
+        if let Some((start, line)) = last_start
+            && self.kind == FileKind::Csv
+            && quote_left_open(&self.path, start)?
+        {
+            problems.push(RowProblem::new(
+                line,
+                None,
+                "a quote opened on this line is never closed: the rest of the file would be read as one field",
+            ));
         }
-        match R::from_row(&row) {
-            Ok(item) => records.push(Numbered { line, item }),
-            Err(broken) => problems.push(RowProblem::of_field(line, broken)),
+        Ok(problems)
+    }
+}
+
+/// A record's fields (at `positions`) read as an `R`, or none, its problems added to `problems`.
+pub(crate) fn parse_record<R: Record>(
+    positions: &[Option<usize>],
+    line: u64,
+    record: &csv::StringRecord,
+    problems: &mut Vec<RowProblem>,
+) -> Option<R> {
+    let table = R::table();
+    let mut row: Row = Vec::with_capacity(table.columns.len());
+    let mut readable = true;
+    for (column, position) in table.columns.iter().zip(positions) {
+        let text = position.and_then(|i| record.get(i)).unwrap_or("");
+        match Value::parse(column, text) {
+            Ok(value) => row.push(value),
+            Err(e) => {
+                problems.push(RowProblem::new(line, Some(e.field), e.message));
+                readable = false;
+            }
         }
     }
-    // A workbook's cells are whole: only a CSV file can leave a quote open.
-    if let Some((start, line)) = last_start
-        && kind == FileKind::Csv
-        && quote_left_open(path, start)?
-    {
-        problems.push(RowProblem::new(
-            line,
-            None,
-            "a quote opened on this line is never closed: the rest of the file would be read as one field",
-        ));
+    if !readable {
+        return None;
     }
-    Ok((records, problems))
+    R::from_row(&row)
+        .map_err(|broken| problems.push(RowProblem::of_field(line, broken)))
+        .ok()
 }
 
 /// The records of a registry file as CSV text: a CSV file read a line at a time, or the sheet

@@ -533,6 +533,22 @@ macro_rules! sqlx_store {
                 tx.commit().await.map_err(|e| commit_error(what, e))
             }
 
+            async fn write_in_parts(
+                &self,
+                what: &'static str,
+                parts: &mut dyn ::carepool_store::WriteParts,
+            ) -> Result<(), ::carepool_store::StoreError> {
+                let mut tx = self
+                    .pool
+                    .begin_with(DIALECT.begin_write)
+                    .await
+                    .map_err(::carepool_store::StoreError::internal)?;
+                while let Some(writes) = parts.next_part().await? {
+                    <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
+                }
+                tx.commit().await.map_err(|e| commit_error(what, e))
+            }
+
             async fn write_run(&self) -> Result<Box<dyn ::carepool_store::WriteRun>, ::carepool_store::StoreError> {
                 Ok(Box::new(HeldWriteRun::start(self).await?))
             }

@@ -332,6 +332,15 @@ pub trait WriteRun: Send {
     ) -> Result<bool, StoreError>;
 }
 
+/// The parts of one transaction, made one after another as the store asks for them: a receipt
+/// of millions of claims is read, checked and written a part at a time, never held whole.
+#[async_trait]
+pub trait WriteParts: Send {
+    /// The writes of the next part, or none after the last. An error ends the transaction
+    /// with nothing written.
+    async fn next_part(&mut self) -> Result<Option<Writes>, StoreError>;
+}
+
 /// A store's write runs take turns, one at a time. A run holds a connection for its length and
 /// reads ahead on others: runs side by side could hold every connection of a pool and then wait
 /// for ever for one to read with. They would mostly wait on each other's locks anyway.
@@ -449,6 +458,16 @@ pub trait Store: Send + Sync {
         lock: &Lock,
         reads: &LockedReads,
         decide: &mut Decide<'_>,
+    ) -> Result<(), StoreError>;
+
+    /// Writes the parts `parts` makes, in one transaction committed after the last: all of
+    /// them or, if making a part or any write fails, nothing. What the parts read meanwhile
+    /// (on other connections) does not see what the earlier parts wrote. `what` names the
+    /// operation in the errors of its commit.
+    async fn write_in_parts(
+        &self,
+        what: &'static str,
+        parts: &mut dyn WriteParts,
     ) -> Result<(), StoreError>;
 
     /// Starts a run of locked writes on one connection (see [`WriteRun`]), once the store's

@@ -15,12 +15,12 @@ use carepool_schema::{Row, Table, Value};
 use carepool_service::audit::Actor;
 use carepool_service::audit::AuditFilter;
 use carepool_service::claims::{
-    AdjudicationReport, BATCH, ClaimView, ReceivedClaim, RecentContext, Submission,
+    AdjudicationReport, BATCH, ClaimView, NotReceived, ReceivedClaim, RecentContext, Submission,
 };
 use carepool_service::{ManualClock, Registry, ServiceError};
 use carepool_store::{
     Beside, Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
-    WriteRun, Writes,
+    WriteParts, WriteRun, Writes,
 };
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
@@ -898,6 +898,13 @@ impl Store for MeddlingStore {
             })
             .await
     }
+    async fn write_in_parts(
+        &self,
+        what: &'static str,
+        parts: &mut dyn WriteParts,
+    ) -> Result<(), StoreError> {
+        self.0.write_in_parts(what, parts).await
+    }
     async fn write_run(&self) -> Result<Box<dyn WriteRun>, StoreError> {
         Ok(Box::new(MeddlingRun {
             run: self.0.write_run().await?,
@@ -1549,4 +1556,73 @@ pub async fn a_claim_stored_meanwhile_is_caught_under_the_lock(h: Harness) {
         cover["categories"][0]["left"], "49000.00",
         "X1 counted once"
     );
+}
+
+/// Claims received in parts, in one transaction: a problem in a later part, a part that cannot
+/// be read, or a write that fails after earlier parts were written leaves nothing stored; good
+/// parts are stored together, with one record in the trail, and a resend's new part alone is.
+pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
+    load_registry(&h).await;
+    let part = |numbers: std::ops::Range<usize>| -> Vec<ReceivedClaim> {
+        (numbers.map(|i| ReceivedClaim {
+            line: i as u64 + 2,
+            claim: surgery(&format!("P{i}"), "M1", "2025-06-01", 100),
+        }))
+        .collect()
+    };
+    let receive = |parts: Vec<Result<Vec<ReceivedClaim>, &'static str>>| {
+        let registry = h.registry.clone();
+        async move {
+            let told = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let tell = told.clone();
+            let received = registry
+                .receive_claims_in_parts(parts.into_iter(), &move |n| tell.lock().unwrap().push(n))
+                .await;
+            let told = told.lock().unwrap().clone();
+            (received, told)
+        }
+    };
+
+    // A facility the registry does not know, in the third part: the line named, nothing stored.
+    let mut unknown = part(20..30);
+    unknown[4].claim.provider_id = "NOWHERE".into();
+    let (refused, _) = receive(vec![Ok(part(0..10)), Ok(part(10..20)), Ok(unknown)]).await;
+    match refused.unwrap_err() {
+        NotReceived::Refused(ServiceError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(
+                (problems[0].line, problems[0].reason),
+                (26, Some("provider_unknown"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(stored_claims(&h).await.is_empty());
+
+    // A part that cannot be read, after two were written: the reader's error.
+    let (unread, _) = receive(vec![Ok(part(0..10)), Ok(part(10..20)), Err("unreadable")]).await;
+    assert!(matches!(unread, Err(NotReceived::Unreadable("unreadable"))));
+    assert!(stored_claims(&h).await.is_empty());
+
+    // Claims in two parts (parts must not do that): the second part's write fails, and the
+    // first part, written, is undone.
+    let (twice, _) = receive(vec![Ok(part(0..10)), Ok(part(5..15))]).await;
+    assert!(matches!(twice, Err(NotReceived::Refused(_))), "{twice:?}");
+    assert!(stored_claims(&h).await.is_empty());
+    assert!(claims_trail(&h).await.is_empty());
+
+    let (received, told) = receive(vec![Ok(part(0..10)), Ok(part(10..25))]).await;
+    let received = received.unwrap();
+    assert_eq!((received.received, received.unchanged), (25, 0));
+    assert_eq!(told, [10, 25]);
+    assert_eq!(stored_claims(&h).await.len(), 25);
+    let trail = claims_trail(&h).await;
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, "receive");
+    assert_eq!(trail[0].after.as_deref(), Some(r#"{"records":25}"#));
+
+    let (again, _) = receive(vec![Ok(part(0..25)), Ok(part(25..30))]).await;
+    let again = again.unwrap();
+    assert_eq!((again.received, again.unchanged), (5, 25));
+    assert_eq!(stored_claims(&h).await.len(), 30);
 }

@@ -28,7 +28,7 @@ use carepool_schema::claim_tables::{
     self, CLAIM_LINES, CLAIM_REASONS, CLAIMS, claim_lines, claim_reasons, claim_usage, claims,
 };
 use carepool_schema::tables::{PROVIDERS, members};
-use carepool_store::{StoreError, Write};
+use carepool_store::{Progress, StoreError, Write, WriteParts, Writes};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -46,6 +46,83 @@ pub struct ReceiveReport {
     pub received: u64,
     /// Claims sent again exactly as before: nothing to do.
     pub unchanged: u64,
+}
+
+/// Why claims sent in parts were not received.
+#[derive(Debug)]
+pub enum NotReceived<E> {
+    /// A part could not be read: the reader's error.
+    Unreadable(E),
+    /// The claims were refused (every problem named), or could not be stored.
+    Refused(ServiceError),
+}
+
+/// A receipt in parts, as the store asks for them (see [`Registry::receive_claims_in_parts`]).
+struct Receipt<'r, P, E> {
+    registry: &'r Registry,
+    parts: P,
+    progress: &'r Progress,
+    checked: u64,
+    report: ReceiveReport,
+    /// Every problem found so far: once there is one, nothing more is written.
+    problems: Vec<RowProblem>,
+    /// Why the receipt ended before its last part, if it did.
+    ended: Option<NotReceived<E>>,
+    /// Whether the receipt's record in the trail is written.
+    recorded: bool,
+}
+
+#[async_trait::async_trait]
+impl<P, E> WriteParts for Receipt<'_, P, E>
+where
+    P: Iterator<Item = Result<Vec<ReceivedClaim>, E>> + Send,
+    E: Send,
+{
+    async fn next_part(&mut self) -> Result<Option<Writes>, StoreError> {
+        // Ends the transaction; the receipt then tells why.
+        let refused = || StoreError::Internal("claims refused".into());
+        for part in self.parts.by_ref() {
+            let claims = match part {
+                Ok(claims) => claims,
+                Err(error) => {
+                    self.ended = Some(NotReceived::Unreadable(error));
+                    return Err(refused());
+                }
+            };
+            self.checked += claims.len() as u64;
+            let received = (self.registry)
+                .receive_part(claims, &mut self.problems, &mut self.report)
+                .await;
+            let writes = match received {
+                Ok(writes) => writes,
+                Err(failure) => {
+                    self.ended = Some(NotReceived::Refused(failure));
+                    return Err(refused());
+                }
+            };
+            (self.progress)(self.checked);
+            if !writes.is_empty() {
+                return Ok(Some(writes));
+            }
+        }
+        if !self.problems.is_empty() {
+            return Err(refused());
+        }
+        // Claims all sent before change nothing, and leave no record.
+        if self.recorded || self.report.received == 0 {
+            return Ok(None);
+        }
+        self.recorded = true;
+        let receipt = Change {
+            action: "receive",
+            table: &CLAIMS,
+            key: None,
+            before: None,
+            after: Some(serde_json::json!({ "records": self.report.received }).to_string()),
+        };
+        let audit = self.registry.audit(vec![receipt]);
+        Ok(Some(vec![audit.map_err(StoreError::internal)?]))
+    }
 }
 
 /// A claim with every reason given on it, for `claims show` and the API.
@@ -68,7 +145,60 @@ impl Registry {
         &self,
         claims: Vec<ReceivedClaim>,
     ) -> Result<ReceiveReport, ServiceError> {
-        let mut problems = check_sent(&claims, self.today());
+        let parts = std::iter::once(Ok::<_, std::convert::Infallible>(claims));
+        (self.receive_claims_in_parts(parts, &|_| {}).await).map_err(|e| match e {
+            NotReceived::Refused(refusal) => refusal,
+            NotReceived::Unreadable(never) => match never {},
+        })
+    }
+
+    /// As [`Registry::receive_claims`], a part at a time: each part is checked and written as
+    /// it is read, all in one transaction, so that a file of millions of claims is never held
+    /// whole. Every copy of a claim (same facility and claim number) must be in the same part.
+    /// A problem in any part refuses the whole, naming every problem of every part; a part
+    /// that cannot be read refuses it with the reader's own error. `progress` is told how many
+    /// claims have been checked so far.
+    pub async fn receive_claims_in_parts<E: Send>(
+        &self,
+        parts: impl Iterator<Item = Result<Vec<ReceivedClaim>, E>> + Send,
+        progress: &Progress,
+    ) -> Result<ReceiveReport, NotReceived<E>> {
+        let mut receipt = Receipt {
+            registry: self,
+            parts,
+            progress,
+            checked: 0,
+            report: ReceiveReport::default(),
+            problems: Vec::new(),
+            ended: None,
+            recorded: false,
+        };
+        let written = self
+            .store
+            .write_in_parts("receipt of claims", &mut receipt)
+            .await;
+        if let Some(ended) = receipt.ended {
+            return Err(ended);
+        }
+        if !receipt.problems.is_empty() {
+            receipt.problems.sort_by_key(|p| p.line);
+            return Err(NotReceived::Refused(ServiceError::Invalid(
+                receipt.problems,
+            )));
+        }
+        written.map_err(|e| NotReceived::Refused(e.into()))?;
+        Ok(receipt.report)
+    }
+
+    /// The writes that receive one part of the claims, after its checks: none if any check
+    /// failed (its problems added to `problems`) or a problem was found in a part before.
+    async fn receive_part(
+        &self,
+        claims: Vec<ReceivedClaim>,
+        problems: &mut Vec<RowProblem>,
+        report: &mut ReceiveReport,
+    ) -> Result<Writes, ServiceError> {
+        problems.extend(check_sent(&claims, self.today()));
         let ids: Vec<String> = claims.iter().map(|c| c.claim.id()).collect();
         let stored = self.claim_records(&ids).await?;
         problems.extend(check_resent(&claims, |id| {
@@ -81,8 +211,9 @@ impl Registry {
             |id| stored.contains_key(id),
             |provider| known.contains(provider),
         ));
+        // Once refused, the rest is only checked, to name every problem.
         if !problems.is_empty() {
-            return Err(ServiceError::Invalid(problems));
+            return Ok(Vec::new());
         }
 
         let member_ids: Vec<String> = claims.iter().map(|c| c.claim.member_id.clone()).collect();
@@ -105,31 +236,17 @@ impl Registry {
             claim_rows.push(row);
             line_rows.extend(lines);
         }
-        let report = ReceiveReport {
-            received: claim_rows.len() as u64,
-            unchanged: stored.len() as u64,
-        };
-        // Claims all sent before change nothing, and leave no record.
+        report.received += claim_rows.len() as u64;
+        report.unchanged += stored.len() as u64;
         if claim_rows.is_empty() {
-            return Ok(report);
+            return Ok(Vec::new());
         }
-        let receipt = Change {
-            action: "receive",
-            table: &CLAIMS,
-            key: None,
-            before: None,
-            after: Some(serde_json::json!({ "records": report.received }).to_string()),
-        };
-        self.write_audited(
-            "receipt of claims",
-            vec![
-                Write::Upsert(&CLAIMS, claim_rows),
-                Write::Upsert(&CLAIM_LINES, line_rows),
-            ],
-            vec![receipt],
-        )
-        .await?;
-        Ok(report)
+        // Inserted, not replaced: a claim stored meanwhile by another writer (or sent in two
+        // parts) fails the receipt rather than losing what was stored.
+        Ok(vec![
+            Write::Insert(&CLAIMS, claim_rows),
+            Write::Insert(&CLAIM_LINES, line_rows),
+        ])
     }
 
     /// Stored claims by id, with their lines.
