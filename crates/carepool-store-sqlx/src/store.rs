@@ -538,13 +538,21 @@ macro_rules! sqlx_store {
                 what: &'static str,
                 parts: &mut dyn ::carepool_store::WriteParts,
             ) -> Result<(), ::carepool_store::StoreError> {
+                // The first part is made before a connection is taken: a receipt of one part
+                // (a batch through the API) reads nothing while it holds one, so that writers
+                // waiting for SQLite's lock, each holding a connection, leave it some to read on.
+                let Some(first) = parts.next_part().await? else {
+                    return Ok(());
+                };
                 let mut tx = self
                     .pool
                     .begin_with(DIALECT.begin_write)
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
-                while let Some(writes) = parts.next_part().await? {
-                    <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
+                let mut writes = Some(first);
+                while let Some(part) = writes {
+                    <$store as $crate::SqlxBackend>::write_rows(&mut *tx, part).await?;
+                    writes = parts.next_part().await?;
                 }
                 tx.commit().await.map_err(|e| commit_error(what, e))
             }

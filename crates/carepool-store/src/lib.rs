@@ -461,9 +461,10 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Writes the parts `parts` makes, in one transaction committed after the last: all of
-    /// them or, if making a part or any write fails, nothing. What the parts read meanwhile
-    /// (on other connections) does not see what the earlier parts wrote. `what` names the
-    /// operation in the errors of its commit.
+    /// them or, if making a part or any write fails, nothing. The first part is made before the
+    /// transaction begins; what the others read, they read on other connections while it is
+    /// open, and do not see what the earlier parts wrote. `what` names the operation in the
+    /// errors of its commit.
     async fn write_in_parts(
         &self,
         what: &'static str,
