@@ -8,6 +8,8 @@ pub mod sql;
 mod store;
 
 pub use commits::{CommitMark, Snapshot};
+#[doc(hidden)]
+pub use futures_util;
 
 use carepool_schema::{Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};

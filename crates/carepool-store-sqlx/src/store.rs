@@ -182,11 +182,17 @@ macro_rules! sqlx_store {
             if let Some(after) = &list.after {
                 query = bind_key(query, table, after);
             }
-            let rows = query
-                .fetch_all(&mut *conn)
+            // Each row read as it comes: the database's rows are never all held beside ours (a
+            // payment run lists a month's claims).
+            let mut stream = query.fetch(&mut *conn);
+            let mut rows = Vec::new();
+            while let Some(row) = $crate::futures_util::TryStreamExt::try_next(&mut stream)
                 .await
-                .map_err(::carepool_store::StoreError::internal)?;
-            rows.iter().map(|r| read_row(table, r)).collect()
+                .map_err(::carepool_store::StoreError::internal)?
+            {
+                rows.push(read_row(table, &row)?);
+            }
+            Ok(rows)
         }
 
         async fn take_lock(
