@@ -19,6 +19,10 @@ use std::path::{Path, PathBuf};
 /// within a few hundred megabytes.
 pub(crate) const PART_BYTES: u64 = 16 << 20;
 
+/// At most this many parts (each a file open while splitting): files past 4 GiB make larger
+/// parts rather than more.
+const MOST_PARTS: u64 = 256;
+
 /// The claims of a claims file (and its lines file), a part at a time, each part's claims whole.
 /// Iterating yields each part's claims while every row read so far is good; once a problem is
 /// found, the rest of the files is read for theirs, and the last item is the refusal naming
@@ -33,6 +37,9 @@ pub struct ClaimFileParts {
     /// Lines of the files that could not be read as records, found while splitting.
     unreadable_claims: Vec<RowProblem>,
     unreadable_lines: Vec<RowProblem>,
+    /// Why the lines file could not be split (its header, its name): told only if the claims
+    /// file has no problem, as when the files are read whole.
+    lines_refused: Option<CsvError>,
 }
 
 /// Part files: each record is a record of the original file after the line it was on.
@@ -53,20 +60,16 @@ struct Part {
 impl ClaimFileParts {
     /// The parts of the files, about `part_bytes` of them each: split into part files (beside
     /// the claims file, or in the temporary directory if that cannot be written) when larger.
-    /// A header that is wrong refuses the files here.
+    /// A claims file whose header is wrong is refused here.
     pub(crate) fn split(
         claims_path: &Path,
         lines_path: Option<&Path>,
         part_bytes: u64,
     ) -> Result<ClaimFileParts, CsvError> {
-        let size = |path: &Path| {
-            (std::fs::metadata(path).map(|m| m.len())).map_err(|cause| CsvError::Read {
-                path: path.to_path_buf(),
-                cause,
-            })
-        };
-        let bytes = size(claims_path)? + lines_path.map(size).transpose()?.unwrap_or(0);
-        let count = usize::try_from(bytes.div_ceil(part_bytes.max(1)).max(1)).unwrap_or(1);
+        // A file that cannot be read is told so by the reading, in the files' order.
+        let size = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
+        let bytes = size(claims_path) + lines_path.map_or(0, size);
+        let count = bytes.div_ceil(part_bytes.max(1)).clamp(1, MOST_PARTS) as usize;
         let mut parts = ClaimFileParts {
             claims_path: claims_path.to_path_buf(),
             lines_path: lines_path.map(Path::to_path_buf),
@@ -75,6 +78,7 @@ impl ClaimFileParts {
             next: 0,
             unreadable_claims: Vec::new(),
             unreadable_lines: Vec::new(),
+            lines_refused: None,
         };
         if count == 1 {
             return Ok(parts);
@@ -91,10 +95,13 @@ impl ClaimFileParts {
                 claim_lines_file::CLAIM_NUMBER,
             ]
             .map(|c| c.index());
-            let (positions, unreadable) =
-                split_file::<ClaimLineFileRow>(lines_path, line_key, dir.path(), "lines", count)?;
-            lines_positions = positions;
-            parts.unreadable_lines = unreadable;
+            match split_file::<ClaimLineFileRow>(lines_path, line_key, dir.path(), "lines", count) {
+                Ok((positions, unreadable)) => {
+                    lines_positions = positions;
+                    parts.unreadable_lines = unreadable;
+                }
+                Err(refused) => parts.lines_refused = Some(refused),
+            }
         }
         parts.split = Some(Split {
             dir,
@@ -111,7 +118,7 @@ impl ClaimFileParts {
         )?;
         let mut grouped = Grouped::of_rows(rows, claims_problems, self.lines_path.is_some());
         let claims_problems = std::mem::take(&mut grouped.problems);
-        if self.lines_path.is_some() {
+        if self.lines_path.is_some() && self.lines_refused.is_none() {
             let (lines, problems) = read_part_file::<ClaimLineFileRow>(
                 &part_path(split.dir.path(), "lines", number),
                 &split.lines_positions,
@@ -152,9 +159,13 @@ impl Iterator for ClaimFileParts {
             };
             claims_problems.extend(part.claims_problems);
             lines_problems.extend(part.lines_problems);
-            if claims_problems.is_empty() && lines_problems.is_empty() {
+            let refused = self.lines_refused.is_some();
+            if claims_problems.is_empty() && lines_problems.is_empty() && !refused {
                 return Some(Ok(part.claims));
             }
+        }
+        if let (true, Some(refused)) = (claims_problems.is_empty(), self.lines_refused.take()) {
+            return Some(Err(refused));
         }
         Some(Err(match (claims_problems.is_empty(), &self.lines_path) {
             (false, _) | (true, None) => refusal(&self.claims_path, claims_problems),
@@ -164,17 +175,23 @@ impl Iterator for ClaimFileParts {
 }
 
 /// A directory for the part files, removed when dropped: beside the claims file, on a disk that
-/// holds it, or else in the temporary directory.
+/// holds it, or else in the temporary directory. Only its owner may read it (the parts hold
+/// members' ids and diagnoses).
 fn parts_directory(claims_path: &Path) -> Result<tempfile::TempDir, CsvError> {
-    let beside = claims_path.parent().filter(|p| !p.as_os_str().is_empty());
+    let beside = match claims_path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
     let builder = || {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".carepool-claim-parts-");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
         builder
     };
-    match beside.map(|dir| builder().tempdir_in(dir)) {
-        Some(Ok(dir)) => Ok(dir),
-        _ => builder()
+    match builder().tempdir_in(beside) {
+        Ok(dir) => Ok(dir),
+        Err(_) => builder()
             .tempdir_in(std::env::temp_dir())
             .map_err(|cause| CsvError::Write {
                 path: std::env::temp_dir(),
@@ -426,6 +443,25 @@ mod tests {
         );
         let parts = ClaimFileParts::split(&claims, Some(&lines), 1_000).unwrap();
         assert_eq!(problems(gathered(parts).unwrap_err()), expected);
+
+        // A lines file whose header is wrong: told once the claims file is found sound, and
+        // after the claims file's own problems otherwise, as when the files are read whole.
+        fs::write(
+            &lines,
+            "provider_id,claim_number,service,quantity,unit_price\nH1,0,CONS,1,600\n".repeat(50),
+        )
+        .unwrap();
+        let expected = problems(read_claims(&claims, Some(&lines)).unwrap_err());
+        assert!(expected.0.ends_with("claim_lines.csv"), "{expected:?}");
+        let parts = ClaimFileParts::split(&claims, Some(&lines), 1_000).unwrap();
+        assert_eq!(problems(gathered(parts).unwrap_err()), expected);
+        let mut text = fs::read_to_string(&claims).unwrap();
+        text.push_str("77,H1,M1,2025-13-01,,,J18,medical,,,0,2025-03-02\n");
+        fs::write(&claims, text).unwrap();
+        let expected = problems(read_claims(&claims, Some(&lines)).unwrap_err());
+        assert!(expected.0.ends_with("claims.csv"), "{expected:?}");
+        let parts = ClaimFileParts::split(&claims, Some(&lines), 1_000).unwrap();
+        assert_eq!(problems(gathered(parts).unwrap_err()), expected);
     }
 
     #[test]
@@ -435,6 +471,10 @@ mod tests {
         let parts = ClaimFileParts::split(&claims, lines.as_deref(), 1_000).unwrap();
         let split_dir = parts.split.as_ref().unwrap().dir.path().to_path_buf();
         assert!(split_dir.starts_with(dir.path()) && split_dir.exists());
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &fs::metadata(&split_dir).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o700, "the parts are their owner's only");
         gathered(parts).unwrap();
         assert!(!split_dir.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);

@@ -1583,16 +1583,19 @@ pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
         }
     };
 
-    // A facility the registry does not know, in the third part: the line named, nothing stored.
+    // A claim dated ahead in the first part, a facility the registry does not know in the
+    // third: both named by line, nothing stored.
+    let mut ahead = part(0..10);
+    ahead[2].claim.received_date = day("2199-01-01");
     let mut unknown = part(20..30);
     unknown[4].claim.provider_id = "NOWHERE".into();
-    let (refused, _) = receive(vec![Ok(part(0..10)), Ok(part(10..20)), Ok(unknown)]).await;
+    let (refused, _) = receive(vec![Ok(ahead), Ok(part(10..20)), Ok(unknown)]).await;
     match refused.unwrap_err() {
         NotReceived::Refused(ServiceError::Invalid(problems)) => {
-            assert_eq!(problems.len(), 1, "{problems:?}");
+            let named: Vec<_> = problems.iter().map(|p| (p.line, p.reason)).collect();
             assert_eq!(
-                (problems[0].line, problems[0].reason),
-                (26, Some("provider_unknown"))
+                named,
+                [(4, Some("future_date")), (26, Some("provider_unknown"))]
             );
         }
         other => panic!("{other:?}"),
