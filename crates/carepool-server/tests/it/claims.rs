@@ -1610,7 +1610,12 @@ pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
     // Claims in two parts (parts must not do that): the second part's write fails, and the
     // first part, written, is undone.
     let (twice, _) = receive(vec![Ok(part(0..10)), Ok(part(5..15))]).await;
-    assert!(matches!(twice, Err(NotReceived::Refused(_))), "{twice:?}");
+    match twice {
+        Err(NotReceived::Refused(ServiceError::Conflict(message))) => {
+            assert!(message.contains("stored by another writer"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(stored_claims(&h).await.is_empty());
     assert!(claims_trail(&h).await.is_empty());
 

@@ -186,7 +186,18 @@ impl Registry {
                 receipt.problems,
             )));
         }
-        written.map_err(|e| NotReceived::Refused(e.into()))?;
+        written.map_err(|e| {
+            NotReceived::Refused(match e {
+                // Claims are inserted: one stored by another writer since it was looked up.
+                StoreError::Taken { .. } => ServiceError::Conflict(
+                    "a claim among these was stored by another writer while they were being \
+                     received: nothing was written; send them again (a claim stored meanwhile is \
+                     then left as it is, if unchanged)"
+                        .into(),
+                ),
+                other => other.into(),
+            })
+        })?;
         Ok(receipt.report)
     }
 
