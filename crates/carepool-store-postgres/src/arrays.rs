@@ -58,10 +58,43 @@ pub(crate) async fn update_rows(
     columns: &[usize],
     rows: &[Row],
 ) -> Result<(), StoreError> {
+    update_by_key(conn, table, columns, rows, RowShape::Whole).await
+}
+
+/// As [`update_rows`], from narrow rows: the key's values, then the columns'.
+pub(crate) async fn set_rows(
+    conn: &mut Connection,
+    table: &'static Table,
+    columns: &[usize],
+    rows: &[Row],
+) -> Result<(), StoreError> {
+    update_by_key(conn, table, columns, rows, RowShape::KeyThenColumns).await
+}
+
+/// Where a row holds the values an update binds.
+#[derive(Clone, Copy)]
+enum RowShape {
+    /// Every column of the table, at its place.
+    Whole,
+    /// The key's values, then those of the columns set, in order.
+    KeyThenColumns,
+}
+
+async fn update_by_key(
+    conn: &mut Connection,
+    table: &'static Table,
+    columns: &[usize],
+    rows: &[Row],
+    shape: RowShape,
+) -> Result<(), StoreError> {
     let bound: Vec<usize> = table.key.iter().chain(columns).copied().collect();
     let sql = update_sql(table, columns);
     for chunk in rows.chunks(POSTGRES.rows_per_statement(table)) {
-        let done = bind_columns(query(&sql), table, &bound, chunk)?
+        let query = match shape {
+            RowShape::Whole => bind_columns(query(&sql), table, &bound, chunk)?,
+            RowShape::KeyThenColumns => bind_in_order(query(&sql), table, &bound, chunk)?,
+        };
+        let done = query
             .execute(&mut *conn)
             .await
             .map_err(|e| write_error(table, e))?;
@@ -231,13 +264,34 @@ fn sql_type(ty: ColumnType) -> &'static str {
 
 /// Binds `columns` of `rows`, one array each, in that order.
 fn bind_columns<'q>(
-    mut query: Query<'q>,
+    query: Query<'q>,
     table: &Table,
     columns: &[usize],
     rows: &'q [Row],
 ) -> Result<Query<'q>, StoreError> {
-    for &column in columns {
-        query = match ColumnArray::gather(table, column, rows)? {
+    bind_arrays(query, table, columns.iter().map(|&c| (c, c)), rows)
+}
+
+/// As [`bind_columns`], from rows holding `columns`' values in order.
+fn bind_in_order<'q>(
+    query: Query<'q>,
+    table: &Table,
+    columns: &[usize],
+    rows: &'q [Row],
+) -> Result<Query<'q>, StoreError> {
+    let placed = columns.iter().enumerate().map(|(at, &c)| (c, at));
+    bind_arrays(query, table, placed, rows)
+}
+
+/// Binds an array of each column's values, held at its place in each row: (column, place).
+fn bind_arrays<'q>(
+    mut query: Query<'q>,
+    table: &Table,
+    placed: impl Iterator<Item = (usize, usize)>,
+    rows: &'q [Row],
+) -> Result<Query<'q>, StoreError> {
+    for (column, at) in placed {
+        query = match ColumnArray::gather(table, column, at, rows)? {
             ColumnArray::Text(values) => query.bind(values),
             ColumnArray::Integer(values) => query.bind(values),
             ColumnArray::Real(values) => query.bind(values),
@@ -256,9 +310,15 @@ enum ColumnArray<'r> {
 }
 
 impl<'r> ColumnArray<'r> {
-    fn gather(table: &Table, column: usize, rows: &'r [Row]) -> Result<Self, StoreError> {
+    /// The values of `column` held at `at` in each row.
+    fn gather(
+        table: &Table,
+        column: usize,
+        at: usize,
+        rows: &'r [Row],
+    ) -> Result<Self, StoreError> {
         let ty = table.columns[column].ty;
-        let cells = rows.iter().map(|row| &row[column]);
+        let cells = rows.iter().map(|row| &row[at]);
         let unexpected = |value: &Value| {
             StoreError::Internal(
                 format!(
@@ -341,7 +401,7 @@ mod tests {
             Value::Text("M1".into()),
             Value::Text("2025-01-01".into()),
         ]];
-        let Err(error) = ColumnArray::gather(&COVERAGE, 1, &rows) else {
+        let Err(error) = ColumnArray::gather(&COVERAGE, 1, 1, &rows) else {
             panic!("a text in a date column");
         };
         assert!(error.to_string().contains("coverage.start_date"), "{error}");

@@ -161,6 +161,11 @@ impl SqlxBackend for PostgresStore {
                     columns,
                     rows,
                 } => arrays::update_rows(conn, table, columns, &rows).await?,
+                Write::Set {
+                    table,
+                    columns,
+                    rows,
+                } => arrays::set_rows(conn, table, columns, &rows).await?,
             }
         }
         Ok(())

@@ -83,6 +83,11 @@ pub(crate) async fn write_rows(
                     columns,
                     rows,
                 } => update_each(db, table, columns, rows)?,
+                Write::Set {
+                    table,
+                    columns,
+                    rows,
+                } => set_each(db, table, columns, rows)?,
             }
         }
         Ok(())
@@ -136,6 +141,37 @@ fn update_each(
             return Err(StoreError::NotFound {
                 what: table.singular,
                 key: table.key_text(row),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs one prepared `UPDATE` of `columns` per narrow row: the key's values, then the columns'.
+fn set_each(
+    db: &Handle,
+    table: &'static Table,
+    columns: &[usize],
+    rows: &[Row],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut statement = prepare(db, &SQLITE.update_one(table, columns))?;
+    let key = table.key.len();
+    for row in rows {
+        // The statement binds the columns first, then the key.
+        for (at, value) in row[key..].iter().chain(&row[..key]).enumerate() {
+            bind(&mut statement, at + 1, value)?;
+        }
+        let changed = statement.execute().map_err(|e| write_error(table, e))?;
+        if changed == 0 {
+            let key: Vec<String> = (table.key.iter().zip(row))
+                .map(|(&column, value)| value.format(table.columns[column].ty))
+                .collect();
+            return Err(StoreError::NotFound {
+                what: table.singular,
+                key: key.join("/"),
             });
         }
     }

@@ -230,7 +230,9 @@ macro_rules! sqlx_store {
         ) -> Result<::carepool_store::ReadRows, ::carepool_store::StoreError> {
             let columns: Vec<Vec<usize>> = reads.as_slice().iter().map(|spec| match spec {
                 ::carepool_store::Read::WhereIn { table, .. } => every_column(table),
-                ::carepool_store::Read::List { .. } => Vec::new(),
+                ::carepool_store::Read::List { .. } | ::carepool_store::Read::Projected { .. } => {
+                    Vec::new()
+                }
             }).collect();
             let where_in: Vec<$crate::WhereIn<'_>> = reads
                 .as_slice()
@@ -244,7 +246,7 @@ macro_rules! sqlx_store {
                         values,
                         in_key_order: true,
                     }),
-                    ::carepool_store::Read::List { .. } => None,
+                    ::carepool_store::Read::List { .. } | ::carepool_store::Read::Projected { .. } => None,
                 })
                 .collect();
             let mut found = <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, &where_in)
@@ -256,6 +258,10 @@ macro_rules! sqlx_store {
                     ::carepool_store::Read::WhereIn { .. } => found.next().ok_or_else(read_lost)?,
                     ::carepool_store::Read::List { table, query } => {
                         select_list(&mut *conn, table, query).await?
+                    }
+                    ::carepool_store::Read::Projected { table, columns, filters } => {
+                        <$store as $crate::SqlxBackend>::select_projected(&mut *conn, table, columns, filters)
+                            .await?
                     }
                 });
             }

@@ -193,6 +193,13 @@ pub enum Read {
         table: &'static Table,
         query: ListQuery,
     },
+    /// Only `columns` of the rows that pass `filters` (equality), in key order: each row holds
+    /// the columns in the order asked, so that a long list (a month's claims to pay) is light.
+    Projected {
+        table: &'static Table,
+        columns: Vec<usize>,
+        filters: Vec<(usize, Value)>,
+    },
 }
 
 impl Read {
@@ -236,15 +243,23 @@ pub enum Write {
         columns: &'static [usize],
         rows: Vec<Row>,
     },
+    /// As `Update`, from narrow rows: each holds the values of the table's key, then those of
+    /// `columns`, in order.
+    Set {
+        table: &'static Table,
+        columns: &'static [usize],
+        rows: Vec<Row>,
+    },
 }
 
 impl Write {
     /// How many rows it writes.
     pub fn row_count(&self) -> usize {
         match self {
-            Write::Insert(_, rows) | Write::Upsert(_, rows) | Write::Update { rows, .. } => {
-                rows.len()
-            }
+            Write::Insert(_, rows)
+            | Write::Upsert(_, rows)
+            | Write::Update { rows, .. }
+            | Write::Set { rows, .. } => rows.len(),
         }
     }
 }

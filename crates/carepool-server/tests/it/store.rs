@@ -488,8 +488,9 @@ pub async fn the_migrations_make_the_declared_tables(h: Harness) {
 }
 
 /// A locked write answers each of its reads with its own rows, whatever mix of reads by a
-/// column's values and lists it makes (SQLite makes the former all at once), and makes its
-/// writes in the order given, all or none.
+/// column's values, lists and light lists (some columns, in the order asked) it makes (SQLite
+/// makes the first all at once), and makes its writes in the order given, all or none; an
+/// update from narrow rows (the key, then the columns set) sets only those columns.
 pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
     load_registry(&h).await;
     let store = &h.store;
@@ -517,6 +518,19 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
     });
     let families_read = reads.add(Read::where_in(families::ID, vec!["F3".into(), "F2".into()]));
     let nothing_read = reads.add(Read::where_in(locations::CODE, vec!["nowhere".into()]));
+    let names_read = reads.add(Read::Projected {
+        table: &LOCATIONS,
+        columns: vec![locations::NAME.index(), locations::CODE.index()],
+        filters: vec![],
+    });
+    let names_and_codes: Vec<Row> = (every_location.iter())
+        .map(|row| {
+            vec![
+                locations::NAME.value(row).clone(),
+                locations::CODE.value(row).clone(),
+            ]
+        })
+        .collect();
     let place = |code: &str, name: &str| {
         vec![
             text(code),
@@ -535,6 +549,7 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
                 read.take(locations_read)?,
                 read.take(families_read)?,
                 read.take(nothing_read)?,
+                read.take(names_read)?,
             ));
             // The update finds the row the write before it inserted.
             Ok(vec![
@@ -544,14 +559,25 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
                     columns: NAME_ONLY,
                     rows: vec![place("V7", "renamed at once")],
                 },
-                Write::Upsert(&LOCATIONS, vec![place("V8", "another")]),
+                Write::Upsert(&LOCATIONS, vec![place("V8", "named, then set")]),
+                Write::Set {
+                    table: &LOCATIONS,
+                    columns: NAME_ONLY,
+                    rows: vec![vec![text("V8"), text("another")]],
+                },
             ])
         })
         .await
         .unwrap();
     assert_eq!(
         answered.unwrap(),
-        (members_of_f1, every_location, two_families, vec![]),
+        (
+            members_of_f1,
+            every_location,
+            two_families,
+            vec![],
+            names_and_codes
+        ),
         "each read's own rows"
     );
     let written = store
@@ -585,6 +611,30 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
             },
         )
         .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::NotFound {
+                what: "location",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let set_missing = |_: ReadRows| {
+        Ok(vec![
+            Write::Insert(&LOCATIONS, vec![place("V9", "undone")]),
+            Write::Set {
+                table: &LOCATIONS,
+                columns: NAME_ONLY,
+                rows: vec![vec![text("V10"), text("not there")]],
+            },
+        ])
+    };
+    let refused = (store.write_locked("places", &Lock::Nothing, &LockedReads::default(), &mut {
+        set_missing
+    }))
+    .await;
     assert!(
         matches!(
             refused,

@@ -216,6 +216,11 @@ impl Registry {
                     values,
                 } => self.store.rows_where_in(table, *column, values).await?,
                 Read::List { table, query } => self.store.list(table, query).await?,
+                Read::Projected {
+                    table,
+                    columns,
+                    filters,
+                } => self.store.project(table, columns, filters).await?,
             });
         }
         Ok(ReadRows::new(read))

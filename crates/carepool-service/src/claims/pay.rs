@@ -18,7 +18,7 @@ use carepool_schema::claim_tables::{
     CLAIM_PAYMENT, CLAIM_RUN, CLAIMS, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, REFUND_RUN,
     REFUNDS, Refund, claims, payment_runs, payments, refunds,
 };
-use carepool_schema::{Record, Row, Value};
+use carepool_schema::{Projection, Record, Row, Value};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -82,32 +82,62 @@ fn period_refused(message: String) -> ServiceError {
     ServiceError::Invalid(vec![RowProblem::new(0, Some("period"), message)])
 }
 
-/// Reads every claim that may be paid: decided and not yet paid.
-fn payable_claims(reads: &mut LockedReads) -> Vec<ReadHandle> {
+/// Reads every claim that may be paid: decided and not yet paid, in `read`'s columns only.
+fn payable_claims(reads: &mut LockedReads, read: &Projection) -> Vec<ReadHandle> {
     ClaimStatus::ALL
         .iter()
         .filter(|s| s.payable())
-        .map(|status| reads.add(all_rows(&CLAIMS, vec![claims::STATUS.equals(status)])))
+        .map(|status| {
+            reads.add(Read::Projected {
+                table: &CLAIMS,
+                columns: read.columns().to_vec(),
+                filters: vec![claims::STATUS.equals(status)],
+            })
+        })
         .collect()
+}
+
+/// The columns of a claim a proposal reads: a month's claims are read light, since a national
+/// scheme's are millions.
+fn proposal_columns() -> Projection {
+    Projection::new(
+        &CLAIMS,
+        &[
+            claims::ID.id(),
+            claims::PROVIDER_ID.id(),
+            claims::MEMBER_ID.id(),
+            claims::STATUS.id(),
+            claims::APPROVED.id(),
+            claims::ALLOWANCE.id(),
+            claims::DECIDED_DATE.id(),
+            claims::PAYMENT_BATCH.id(),
+            claims::ALLOWANCE_BATCH.id(),
+        ],
+    )
 }
 
 fn corrupt(what: &str) -> impl Fn(carepool_core::registry::FieldError) -> StoreError + '_ {
     move |e| StoreError::internal(ServiceError::Corrupt(format!("stored {what}: {e}")))
 }
 
-/// What the payment rules need of a stored claim row.
-fn payable(row: &[Value]) -> Result<Payable<'_>, StoreError> {
-    let text =
-        |column: carepool_schema::Col<String>| column.value(row).as_text().unwrap_or_default();
+/// What the payment rules need of a stored claim row holding `read`'s columns.
+fn payable<'r>(read: &Projection, row: &'r [Value]) -> Result<Payable<'r>, StoreError> {
+    let text = |column: carepool_schema::Col<String>| read.text(row, column).unwrap_or_default();
     Ok(Payable {
         provider_id: text(claims::PROVIDER_ID),
         member_id: text(claims::MEMBER_ID),
-        status: claims::STATUS.read(row).map_err(corrupt("claim"))?,
-        approved: claims::APPROVED.value(row).as_money().unwrap_or_default(),
-        allowance: claims::ALLOWANCE.value(row).as_money().unwrap_or_default(),
-        decided_date: claims::DECIDED_DATE.value(row).as_date(),
-        in_run: !claims::PAYMENT_BATCH.value(row).is_null()
-            || !claims::ALLOWANCE_BATCH.value(row).is_null(),
+        status: read.read(row, claims::STATUS).map_err(corrupt("claim"))?,
+        approved: read
+            .value(row, claims::APPROVED)
+            .as_money()
+            .unwrap_or_default(),
+        allowance: read
+            .value(row, claims::ALLOWANCE)
+            .as_money()
+            .unwrap_or_default(),
+        decided_date: read.value(row, claims::DECIDED_DATE).as_date(),
+        in_run: !read.value(row, claims::PAYMENT_BATCH).is_null()
+            || !read.value(row, claims::ALLOWANCE_BATCH).is_null(),
     })
 }
 
@@ -173,7 +203,8 @@ impl Registry {
         self.grant_automatic_refunds().await?;
         let period_text = period.as_str().to_string();
         let mut reads = LockedReads::default();
-        let due_claims = payable_claims(&mut reads);
+        let light = proposal_columns();
+        let due_claims = payable_claims(&mut reads, &light);
         let made = reads.add(all_rows(
             &PAYMENTS,
             vec![payments::PERIOD.equals(&period_text)],
@@ -207,7 +238,7 @@ impl Registry {
                 let mut due: Vec<Row> = Vec::new();
                 for &handle in &due_claims {
                     for row in read.take(handle)? {
-                        if payable(&row)?.due_by(&period) {
+                        if payable(&light, &row)?.due_by(&period) {
                             due.push(row);
                         }
                     }
@@ -218,12 +249,12 @@ impl Registry {
                 }
                 refunds.sort_by(|a, b| a.id.cmp(&b.id));
                 outcome.run = None;
-                let id = |row: &Row| claims::ID.value(row).as_text().map(str::to_string);
+                let id = |row: &Row| light.text(row, claims::ID).map(str::to_string);
                 due.sort_by_key(id);
                 let planned = {
                     let claims = due
                         .iter()
-                        .map(|r| payable(r))
+                        .map(|r| payable(&light, r))
                         .collect::<Result<Vec<_>, _>>()?;
                     let refunds: Vec<Refundable> = refunds.iter().map(refundable).collect();
                     plan(&period, &claims, &refunds, &taken)
@@ -235,13 +266,24 @@ impl Registry {
                 let mut payments = Vec::new();
                 let mut taken_refunds = BTreeSet::new();
                 let mut recovered = Money::ZERO;
+                // Each due claim's key and batches (CLAIM_RUN's columns, in its order), as the
+                // run sets them.
+                let mut claim_runs: Vec<Row> = (due.iter())
+                    .map(|row| {
+                        vec![
+                            light.value(row, claims::ID).clone(),
+                            light.value(row, claims::PAYMENT_BATCH).clone(),
+                            light.value(row, claims::ALLOWANCE_BATCH).clone(),
+                        ]
+                    })
+                    .collect();
                 for payment in planned {
-                    let batch_column = match payment.payee_kind {
-                        PayeeKind::Provider => claims::PAYMENT_BATCH,
-                        PayeeKind::Member => claims::ALLOWANCE_BATCH,
+                    let batch_at = match payment.payee_kind {
+                        PayeeKind::Provider => 1,
+                        PayeeKind::Member => 2,
                     };
                     for &i in &payment.claims {
-                        batch_column.set(&mut due[i], &Some(payment.id.clone()));
+                        claim_runs[i][batch_at] = Value::Text(payment.id.as_str().into());
                     }
                     for &i in &payment.refunds {
                         let refund = &mut refunds[i];
@@ -291,10 +333,10 @@ impl Registry {
                     Change::of_record("propose_payment_run", &PAYMENT_RUNS, None, Some(&row));
                 Ok(vec![
                     self.audit(vec![change]).map_err(StoreError::internal)?,
-                    Write::Update {
+                    Write::Set {
                         table: &CLAIMS,
                         columns: CLAIM_RUN,
-                        rows: due,
+                        rows: claim_runs,
                     },
                     Write::Update {
                         table: &REFUNDS,
@@ -333,7 +375,7 @@ impl Registry {
         .map_err(refused)?;
         let mut reads = LockedReads::default();
         let run_read = reads.add(Read::where_in(payment_runs::ID, vec![id.to_string()]));
-        let held_claims = payable_claims(&mut reads);
+        let held_claims = payable_claims(&mut reads, &Projection::whole(&CLAIMS));
         // A proposed run's payments never change: those read before the lock name its refunds.
         let held_refunds = [refunds::REFUND_PAYMENT, refunds::DEDUCTION_PAYMENT]
             .map(|column| reads.add(Read::where_in(column, stored.payments.clone())));
@@ -456,7 +498,7 @@ fn held_by(
                     continue;
                 };
                 held = true;
-                let claim = payable(&row)?;
+                let claim = payable(&Projection::whole(&CLAIMS), &row)?;
                 let (payee, amount) = match kind {
                     PayeeKind::Provider => (claim.provider_id, claim.approved),
                     PayeeKind::Member => (claim.member_id, claim.allowance),
