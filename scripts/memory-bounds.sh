@@ -16,7 +16,7 @@ slack_mb=${SLACK_MB:-384}
 scheme=examples/mutual/scheme.toml
 settings=examples/mutual/synth.toml
 from=2025-01-01
-to=2026-06-30
+to=2026-06-30  # the run proposed is this month's: every claim decided on this day
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -52,7 +52,7 @@ run_size() {
     peak[$size,receive]=$(peak_mb "$bin" --db "$db" claims import "$files/claims.csv" \
         --lines "$files/claim_lines.csv")
     peak[$size,adjudicate]=$(peak_mb "$bin" --db "$db" claims adjudicate --date "$to")
-    peak[$size,pay]=$(peak_mb "$bin" --db "$db" claims pay --period 2026-05)
+    peak[$size,pay]=$(peak_mb "$bin" --db "$db" claims pay --period 2026-06)
     peak[$size,export]=$(peak_mb "$bin" --db "$db" export claims --out "$dir/$size-claims.csv")
     peak[$size,experience]=$(peak_mb "$bin" --db "$db" experience --from "$from" --to "$to" \
         --out "$dir/$size-experience.json")
