@@ -68,6 +68,7 @@ pub(crate) async fn set_rows(
     columns: &[usize],
     rows: &[Row],
 ) -> Result<(), StoreError> {
+    carepool_store::check_narrow(table, columns, rows)?;
     update_by_key(conn, table, columns, rows, RowShape::KeyThenColumns).await
 }
 

@@ -154,6 +154,7 @@ fn set_each(
     columns: &[usize],
     rows: &[Row],
 ) -> Result<(), StoreError> {
+    carepool_store::check_narrow(table, columns, rows)?;
     if rows.is_empty() {
         return Ok(());
     }

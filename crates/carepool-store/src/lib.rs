@@ -252,6 +252,24 @@ pub enum Write {
     },
 }
 
+/// A narrow row of a [`Write::Set`] that does not hold the key and the columns set: a mistake in
+/// the code that made it.
+pub fn check_narrow(table: &Table, columns: &[usize], rows: &[Row]) -> Result<(), StoreError> {
+    let width = table.key.len() + columns.len();
+    match rows.iter().find(|row| row.len() != width) {
+        Some(row) => Err(StoreError::Internal(
+            format!(
+                "a row setting {} columns of {} holds {} values, not {width}",
+                columns.len(),
+                table.name,
+                row.len()
+            )
+            .into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Write {
     /// How many rows it writes.
     pub fn row_count(&self) -> usize {

@@ -541,6 +541,8 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
         ]
     };
     const NAME_ONLY: &[usize] = &[locations::NAME.index()];
+    // Set in another order than the table's, so that a narrow row read as a whole one fails.
+    const AREA_THEN_NAME: &[usize] = &[locations::AREA.index(), locations::NAME.index()];
     let mut answered = None;
     store
         .write_locked("places", &Lock::Nothing, &reads, &mut |mut read| {
@@ -562,8 +564,8 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
                 Write::Upsert(&LOCATIONS, vec![place("V8", "named, then set")]),
                 Write::Set {
                     table: &LOCATIONS,
-                    columns: NAME_ONLY,
-                    rows: vec![vec![text("V8"), text("another")]],
+                    columns: AREA_THEN_NAME,
+                    rows: vec![vec![text("V8"), text("urban"), text("another")]],
                 },
             ])
         })
@@ -588,10 +590,9 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        written,
-        vec![place("V7", "renamed at once"), place("V8", "another")]
-    );
+    let mut set = place("V8", "another");
+    set[locations::AREA.index()] = text("urban");
+    assert_eq!(written, vec![place("V7", "renamed at once"), set]);
 
     // A write failing after others undoes them.
     let refused = store
@@ -643,6 +644,21 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
                 ..
             })
         ),
+        "{refused:?}"
+    );
+    let too_narrow = |_: ReadRows| {
+        Ok(vec![Write::Set {
+            table: &LOCATIONS,
+            columns: NAME_ONLY,
+            rows: vec![vec![text("V7")]],
+        }])
+    };
+    let refused = (store.write_locked("places", &Lock::Nothing, &LockedReads::default(), &mut {
+        too_narrow
+    }))
+    .await;
+    assert!(
+        matches!(refused, Err(StoreError::Internal(_))),
         "{refused:?}"
     );
     assert_eq!(

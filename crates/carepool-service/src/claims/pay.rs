@@ -97,8 +97,8 @@ fn payable_claims(reads: &mut LockedReads, read: &Projection) -> Vec<ReadHandle>
         .collect()
 }
 
-/// The columns of a claim a proposal reads: a month's claims are read light, since a national
-/// scheme's are millions.
+/// The columns of a claim a proposal reads: every payable claim is read light, since a
+/// national scheme's are millions.
 fn proposal_columns() -> Projection {
     Projection::new(
         &CLAIMS,
@@ -375,7 +375,8 @@ impl Registry {
         .map_err(refused)?;
         let mut reads = LockedReads::default();
         let run_read = reads.add(Read::where_in(payment_runs::ID, vec![id.to_string()]));
-        let held_claims = payable_claims(&mut reads, &Projection::whole(&CLAIMS));
+        let whole = Projection::whole(&CLAIMS);
+        let held_claims = payable_claims(&mut reads, &whole);
         // A proposed run's payments never change: those read before the lock name its refunds.
         let held_refunds = [refunds::REFUND_PAYMENT, refunds::DEDUCTION_PAYMENT]
             .map(|column| reads.add(Read::where_in(column, stored.payments.clone())));
@@ -400,7 +401,7 @@ impl Registry {
                 refunds.sort_by(|a, b| a.id.cmp(&b.id));
                 refunds.dedup_by(|a, b| a.id == b.id);
                 let (claim_rows, payments) =
-                    held_by(&run, &mut read, &held_claims, &refunds, paid_date)?;
+                    held_by(&run, &mut read, &whole, &held_claims, &refunds, paid_date)?;
                 run.status = RELEASED.to_string();
                 run.released_by = Some(releaser.clone());
                 run.paid_date = Some(paid_date);
@@ -471,6 +472,7 @@ impl Registry {
 fn held_by(
     run: &PaymentRun,
     read: &mut ReadRows,
+    claim_columns: &Projection,
     held_claims: &[ReadHandle],
     refunds: &[Refund],
     paid_date: NaiveDate,
@@ -498,7 +500,7 @@ fn held_by(
                     continue;
                 };
                 held = true;
-                let claim = payable(&Projection::whole(&CLAIMS), &row)?;
+                let claim = payable(claim_columns, &row)?;
                 let (payee, amount) = match kind {
                     PayeeKind::Provider => (claim.provider_id, claim.approved),
                     PayeeKind::Member => (claim.member_id, claim.allowance),
