@@ -173,16 +173,7 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
             &mut update(missing),
         )
         .await;
-    assert!(
-        matches!(
-            refused,
-            Err(StoreError::NotFound {
-                what: "location",
-                ..
-            })
-        ),
-        "{refused:?}"
-    );
+    assert!(location_not_found(&refused), "{refused:?}");
     assert_eq!(
         store
             .rows_where_in(&LOCATIONS, locations::CODE.index(), &["V1".into()])
@@ -612,16 +603,7 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
             },
         )
         .await;
-    assert!(
-        matches!(
-            refused,
-            Err(StoreError::NotFound {
-                what: "location",
-                ..
-            })
-        ),
-        "{refused:?}"
-    );
+    assert!(location_not_found(&refused), "{refused:?}");
     let set_missing = |_: ReadRows| {
         Ok(vec![
             Write::Insert(&LOCATIONS, vec![place("V9", "undone")]),
@@ -636,16 +618,7 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
         set_missing
     }))
     .await;
-    assert!(
-        matches!(
-            refused,
-            Err(StoreError::NotFound {
-                what: "location",
-                ..
-            })
-        ),
-        "{refused:?}"
-    );
+    assert!(location_not_found(&refused), "{refused:?}");
     let too_narrow = |_: ReadRows| {
         Ok(vec![Write::Set {
             table: &LOCATIONS,
@@ -669,4 +642,15 @@ pub async fn a_locked_write_answers_each_read_and_writes_in_order(h: Harness) {
         Vec::<Row>::new(),
         "nothing of the failed write"
     );
+}
+
+/// Whether a write was refused for a location it did not find.
+fn location_not_found(refused: &Result<(), StoreError>) -> bool {
+    matches!(
+        refused,
+        Err(StoreError::NotFound {
+            what: "location",
+            ..
+        })
+    )
 }
