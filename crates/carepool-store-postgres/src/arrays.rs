@@ -88,14 +88,15 @@ async fn update_by_key(
     rows: &[Row],
     shape: RowShape,
 ) -> Result<(), StoreError> {
-    let bound: Vec<usize> = table.key.iter().chain(columns).copied().collect();
+    let bound = table.key.iter().chain(columns).copied();
+    // Each bound column with its place in a row.
+    let placed: Vec<(usize, usize)> = match shape {
+        RowShape::Whole => bound.map(|c| (c, c)).collect(),
+        RowShape::KeyThenColumns => bound.enumerate().map(|(at, c)| (c, at)).collect(),
+    };
     let sql = update_sql(table, columns);
     for chunk in rows.chunks(POSTGRES.rows_per_statement(table)) {
-        let query = match shape {
-            RowShape::Whole => bind_columns(query(&sql), table, &bound, chunk)?,
-            RowShape::KeyThenColumns => bind_in_order(query(&sql), table, &bound, chunk)?,
-        };
-        let done = query
+        let done = bind_arrays(query(&sql), table, placed.iter().copied(), chunk)?
             .execute(&mut *conn)
             .await
             .map_err(|e| write_error(table, e))?;
@@ -271,17 +272,6 @@ fn bind_columns<'q>(
     rows: &'q [Row],
 ) -> Result<Query<'q>, StoreError> {
     bind_arrays(query, table, columns.iter().map(|&c| (c, c)), rows)
-}
-
-/// As [`bind_columns`], from rows holding `columns`' values in order.
-fn bind_in_order<'q>(
-    query: Query<'q>,
-    table: &Table,
-    columns: &[usize],
-    rows: &'q [Row],
-) -> Result<Query<'q>, StoreError> {
-    let placed = columns.iter().enumerate().map(|(at, &c)| (c, at));
-    bind_arrays(query, table, placed, rows)
 }
 
 /// Binds an array of each column's values, held at its place in each row: (column, place).

@@ -278,10 +278,14 @@ impl Registry {
                     })
                     .collect();
                 for payment in planned {
-                    let batch_at = match payment.payee_kind {
-                        PayeeKind::Provider => 1,
-                        PayeeKind::Member => 2,
+                    let batch = match payment.payee_kind {
+                        PayeeKind::Provider => claims::PAYMENT_BATCH.index(),
+                        PayeeKind::Member => claims::ALLOWANCE_BATCH.index(),
                     };
+                    // After the key, the batch's place in CLAIM_RUN.
+                    let batch_at = 1
+                        + (CLAIM_RUN.iter().position(|&c| c == batch))
+                            .expect("both batch columns are in CLAIM_RUN");
                     for &i in &payment.claims {
                         claim_runs[i][batch_at] = Value::Text(payment.id.as_str().into());
                     }
