@@ -104,7 +104,7 @@ async fn import(registry: &Registry, kind: &str, file: &Path) -> f64 {
     let started = Instant::now();
     let kind = Kind::named(kind).unwrap();
     let summary = with_record_type!(kind, R => {
-        carepool_io::import_file::<R>(registry, file, ImportMode::AllOrNothing, &|_| {}).await
+        carepool_io::import_file::<R>(registry, file, ImportMode::AllOrNothing, &|_, _| {}).await
     })
     .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
     assert_eq!(summary.rejected, 0);

@@ -29,7 +29,7 @@ use anyhow::{Context, Result, bail};
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Table, tables, with_record_type};
 use carepool_service::audit::Actor;
-use carepool_service::{ImportMode, LoadOutcome, Registry};
+use carepool_service::{ImportMode, LoadOutcome, Reading, Registry};
 use carepool_store::Store;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -490,9 +490,18 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                     carepool_io::preview_file::<R>(registry, &file, mode).await
                 })?
             } else {
-                let progress = Progress::counting(&format!("writing {}", file.display()), "rows");
+                // Read twice: every row checked, then each compared and written.
+                let checking = format!("checking {}", file.display());
+                let writing = format!("writing {}", file.display());
+                let progress = Progress::counting(&checking, "rows");
                 let handle = progress.clone();
-                let written = &move |n| handle.set(n);
+                let written = &move |reading, n| {
+                    let step = match reading {
+                        Reading::Checking => &checking,
+                        Reading::Writing => &writing,
+                    };
+                    handle.at(step, n)
+                };
                 let summary = with_record_type!(kind, R => {
                     carepool_io::import_file::<R>(registry, &file, mode, written).await
                 });

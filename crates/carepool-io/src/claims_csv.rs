@@ -6,7 +6,8 @@ use crate::claim_parts::ClaimFileParts;
 use crate::registry_csv::{CsvError, read_records};
 use carepool_core::claims::{Claim, ClaimLine};
 use carepool_schema::claim_tables::{ClaimFileRow, ClaimLineFileRow};
-use carepool_service::claims::{NotReceived, ReceiveReport, ReceivedClaim};
+use carepool_service::NotWritten;
+use carepool_service::claims::{ReceiveReport, ReceivedClaim};
 use carepool_service::{Numbered, Registry, RowProblem, ServiceError};
 use carepool_store::Progress;
 use std::collections::HashMap;
@@ -202,12 +203,12 @@ pub async fn receive_file(
 ) -> Result<ReceiveReport, CsvError> {
     let parts = ClaimFileParts::split(claims_path, lines_path, crate::claim_parts::PART_BYTES)?;
     (registry.receive_claims_in_parts(parts, progress).await).map_err(|e| match e {
-        NotReceived::Unreadable(error) => error,
-        NotReceived::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
+        NotWritten::Unreadable(error) => error,
+        NotWritten::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
             path: claims_path.to_path_buf(),
             problems,
         },
-        NotReceived::Refused(other) => other.into(),
+        NotWritten::Refused(other) => other.into(),
     })
 }
 

@@ -8,7 +8,7 @@ use carepool_schema::claim_tables::{CLAIM_LINES_FILE, CLAIMS_FILE};
 use carepool_schema::kinds::Kind;
 use carepool_schema::with_record_type;
 use carepool_service::claims::ReceiveReport;
-use carepool_service::{ImportMode, Registry};
+use carepool_service::{ImportMode, Reading, Registry};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,7 +42,12 @@ pub async fn load_directory(
         // The step is named as it begins, not when its first rows are written.
         progress(name, 0);
         let tell = progress.clone();
-        let written = &move |n| tell(name, n);
+        // The count of rows written: checking them first counts nothing of the load.
+        let written = &move |reading, n| {
+            if reading == Reading::Writing {
+                tell(name, n)
+            }
+        };
         let summary = with_record_type!(kind, R => {
             import_file::<R>(registry, &path, ImportMode::AllOrNothing, written).await?
         });

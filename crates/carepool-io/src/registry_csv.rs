@@ -3,8 +3,10 @@
 
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
-use carepool_service::{ImportMode, Numbered, Query, Registry, RowProblem, ServiceError};
-use carepool_store::Progress;
+use carepool_service::{
+    ImportMode, ImportProgress, ImportSource, NotWritten, Numbered, Query, Registry, RowProblem,
+    ServiceError, Slice,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,10 @@ pub enum CsvError {
     },
     #[error("{path}: carepool reads and writes .csv and .xlsx files")]
     Extension { path: PathBuf },
+    #[error(
+        "{path} changed while it was being imported: nothing was written; import it again once it is complete"
+    )]
+    Changed { path: PathBuf },
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
@@ -70,11 +76,12 @@ pub struct ImportSummary {
 
 /// Reads `path` as records of `R` and writes them through the registry's checks. All or nothing,
 /// unless `mode` is `SkipBad`: then good records are written and bad ones go to `FILE.rejects.csv`.
+/// The file is read twice (see [`Registry::import`]); `progress` hears each reading.
 pub async fn import_file<R: Record>(
     registry: &Registry,
     path: &Path,
     mode: ImportMode,
-    progress: &Progress,
+    progress: &ImportProgress,
 ) -> Result<ImportSummary, CsvError> {
     import_or_preview::<R>(registry, path, mode, Some(progress)).await
 }
@@ -94,40 +101,35 @@ async fn import_or_preview<R: Record>(
     registry: &Registry,
     path: &Path,
     mode: ImportMode,
-    progress: Option<&Progress>,
+    progress: Option<&ImportProgress>,
 ) -> Result<ImportSummary, CsvError> {
-    let rows_error = |mut problems: Vec<RowProblem>| {
-        problems.sort_by_key(|p| p.line);
-        CsvError::Rows {
-            path: path.to_path_buf(),
-            problems,
-        }
-    };
-    let (records, mut bad_lines) = read_records::<R>(path)?;
+    let mut input = FileSlices::<R>::open(path)?;
     // Decided before anything is written: good rows are kept only if the bad ones can be.
     let rejects = match (mode, progress) {
         (ImportMode::SkipBad, Some(_)) => Some(RejectsFile::create(path)?),
         _ => None,
     };
-    if mode == ImportMode::AllOrNothing && !bad_lines.is_empty() {
-        // Report every problem at once, the readable records' too, and write nothing.
-        bad_lines.extend(registry.check(&records).await?);
-        return Err(rows_error(bad_lines));
-    }
     let done = match progress {
-        Some(progress) => registry.import(records, mode, progress).await,
-        None => registry.import_dry_run(records, mode).await,
+        Some(progress) => registry.import(&mut input, mode, progress).await,
+        None => registry.import_dry_run(&mut input, mode).await,
     };
     let mut report = match done {
         Ok(report) => report,
-        Err(ServiceError::Invalid(problems)) => {
-            bad_lines.extend(problems);
-            return Err(rows_error(bad_lines));
+        Err(not_written) => {
+            if let Some(unused) = rejects {
+                unused.remove();
+            }
+            return Err(match not_written {
+                NotWritten::Unreadable(error) => error,
+                NotWritten::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
+                    path: path.to_path_buf(),
+                    problems,
+                },
+                NotWritten::Refused(other) => other.into(),
+            });
         }
-        Err(other) => return Err(other.into()),
     };
-    bad_lines.extend(std::mem::take(&mut report.rejected));
-    bad_lines.sort_by_key(|p| p.line);
+    let bad_lines = std::mem::take(&mut report.rejected);
     let mut summary = ImportSummary {
         written: report.written(),
         new: report.new,
@@ -183,13 +185,108 @@ pub(crate) fn read_records<R: Record>(
     Ok((records, problems))
 }
 
+/// Records an import reads at a time: a large file is never held whole.
+const IMPORTED_AT_ONCE: usize = 10_000;
+
+/// A registry file read by an import a slice of records at a time, twice (see
+/// [`ImportSource`]); a file changed between the readings is refused.
+pub(crate) struct FileSlices<R> {
+    file: RecordsFile,
+    records_at_once: usize,
+    /// A digest of what this reading has read so far, and the first reading's whole.
+    digest: std::hash::DefaultHasher,
+    first_reading: Option<u64>,
+    ended: bool,
+    _records: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R: Record> FileSlices<R> {
+    pub(crate) fn open(path: &Path) -> Result<FileSlices<R>, CsvError> {
+        Ok(FileSlices {
+            file: RecordsFile::open(path, R::table())?,
+            records_at_once: IMPORTED_AT_ONCE,
+            digest: std::hash::DefaultHasher::new(),
+            first_reading: None,
+            ended: false,
+            _records: std::marker::PhantomData,
+        })
+    }
+
+    /// The file's digest so far.
+    fn read_so_far(&self) -> u64 {
+        std::hash::Hasher::finish(&self.digest)
+    }
+}
+
+impl<R: Record> ImportSource<R> for FileSlices<R> {
+    type Error = CsvError;
+
+    fn next_slice(&mut self) -> Result<Option<Slice<R>>, CsvError> {
+        use std::hash::Hasher;
+        if self.ended {
+            return Ok(None);
+        }
+        let positions = self.file.positions.clone();
+        let mut records = Vec::new();
+        let mut unreadable = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while records.len() < self.records_at_once {
+            let Some(line) = self.file.next_record(&mut record, &mut unreadable)? else {
+                self.ended = true;
+                unreadable.extend(self.file.left_open()?);
+                break;
+            };
+            self.digest.write_u64(line);
+            for field in &record {
+                self.digest.write(field.as_bytes());
+                self.digest.write_u8(0xff);
+            }
+            if let Some(item) = parse_record(&positions, line, &record, &mut unreadable) {
+                records.push(Numbered { line, item });
+            }
+        }
+        for problem in &unreadable {
+            self.digest.write_u64(problem.line);
+        }
+        if self.ended
+            && let Some(first) = self.first_reading
+            && first != self.read_so_far()
+        {
+            return Err(CsvError::Changed {
+                path: self.file.path.clone(),
+            });
+        }
+        Ok(Some(Slice {
+            records,
+            unreadable,
+        }))
+    }
+
+    fn rewind(&mut self) -> Result<(), CsvError> {
+        if !self.ended {
+            return Err(CsvError::Service(ServiceError::Corrupt(
+                "an import rewound its file before reading it to the end".into(),
+            )));
+        }
+        let path = self.file.path.clone();
+        self.first_reading = Some(self.read_so_far());
+        self.file = RecordsFile::open(&path, R::table())?;
+        self.digest = std::hash::DefaultHasher::new();
+        self.ended = false;
+        Ok(())
+    }
+}
+
 /// A file of a table's records, opened and its header checked.
 pub(crate) struct RecordsFile {
     path: PathBuf,
     kind: FileKind,
-    reader: csv::Reader<Box<dyn std::io::Read>>,
+    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     /// Where each of the table's columns is in a record.
     pub(crate) positions: Vec<Option<usize>>,
+    /// Where the last record began (byte, line): a quote it leaves open swallows the rest of
+    /// the file.
+    last_start: Option<(u64, u64)>,
 }
 
 impl RecordsFile {
@@ -216,6 +313,7 @@ impl RecordsFile {
             kind,
             reader,
             positions,
+            last_start: None,
         })
     }
 
@@ -225,28 +323,43 @@ impl RecordsFile {
         &mut self,
         mut each: impl FnMut(u64, &csv::StringRecord),
     ) -> Result<Vec<RowProblem>, CsvError> {
-        let read_error = |source| CsvError::Read {
-            path: self.path.clone(),
-            cause: source,
-        };
-        let reader = &mut self.reader;
         let mut problems = Vec::new();
         let mut record = csv::StringRecord::new();
-        // Where the last record began: a quote it leaves open swallows the rest of the file.
-        let mut last_start = None;
+        while let Some(line) = self.next_record(&mut record, &mut problems)? {
+            each(line, &record);
+        }
+        problems.extend(self.left_open()?);
+        Ok(problems)
+    }
+
+    /// Reads the next record into `record` and returns the line it begins on, or none at the
+    /// end; a line that cannot be read as a record is added to `problems` and passed.
+    pub(crate) fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+        problems: &mut Vec<RowProblem>,
+    ) -> Result<Option<u64>, CsvError> {
         loop {
-            let line = reader.position().line();
-            let start = (reader.position().byte(), line);
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => last_start = Some(start),
+            let line = self.reader.position().line();
+            let start = (self.reader.position().byte(), line);
+            match self.reader.read_record(record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    self.last_start = Some(start);
+                    return Ok(Some(record.position().map_or(line, |p| p.line())));
+                }
                 // The file cannot be read on (a line past the bound): nothing after it is.
                 Err(e) if e.is_io_error() => match e.into_kind() {
-                    csv::ErrorKind::Io(source) => return Err(read_error(source)),
+                    csv::ErrorKind::Io(source) => {
+                        return Err(CsvError::Read {
+                            path: self.path.clone(),
+                            cause: source,
+                        });
+                    }
                     _ => unreachable!("an I/O error"),
                 },
                 Err(e) => {
-                    last_start = Some(start);
+                    self.last_start = Some(start);
                     let line = e.position().map_or(line, |p| p.line());
                     let message = match e.kind() {
                         csv::ErrorKind::UnequalLengths {
@@ -258,23 +371,26 @@ impl RecordsFile {
                         _ => e.to_string(),
                     };
                     problems.push(RowProblem::new(line, None, message));
-                    continue;
                 }
             }
-            each(record.position().map_or(line, |p| p.line()), &record);
         }
+    }
+
+    /// Once the last record is read: the problem of a quote the last record left open, which
+    /// swallowed the rest of the file, if it did.
+    pub(crate) fn left_open(&self) -> Result<Option<RowProblem>, CsvError> {
         // A workbook's cells are whole: only a CSV file can leave a quote open.
-        if let Some((start, line)) = last_start
+        if let Some((start, line)) = self.last_start
             && self.kind == FileKind::Csv
             && quote_left_open(&self.path, start)?
         {
-            problems.push(RowProblem::new(
+            return Ok(Some(RowProblem::new(
                 line,
                 None,
                 "a quote opened on this line is never closed: the rest of the file would be read as one field",
-            ));
+            )));
         }
-        Ok(problems)
+        Ok(None)
     }
 }
 
@@ -308,7 +424,7 @@ pub(crate) fn parse_record<R: Record>(
 
 /// The records of a registry file as CSV text: a CSV file read a line at a time, or the sheet
 /// of a workbook.
-fn open_input(path: &Path, kind: FileKind) -> Result<Box<dyn std::io::Read>, CsvError> {
+fn open_input(path: &Path, kind: FileKind) -> Result<Box<dyn std::io::Read + Send>, CsvError> {
     Ok(match kind {
         FileKind::Csv => Box::new(crate::bounded::open(path).map_err(|cause| CsvError::Read {
             path: path.to_path_buf(),
@@ -610,6 +726,69 @@ mod tests {
     }
 
     const HEADER: &str = "id,scheme,location_code,poverty_score,household_id\n";
+
+    /// A slice's lines read and lines of problems.
+    type SliceLines = (Vec<u64>, Vec<u64>);
+
+    /// The lines of each slice of `slices`.
+    fn slices_of(slices: &mut FileSlices<Family>) -> Result<Vec<SliceLines>, CsvError> {
+        let mut read = Vec::new();
+        while let Some(slice) = slices.next_slice()? {
+            read.push((
+                slice.records.iter().map(|r| r.line).collect(),
+                slice.unreadable.iter().map(|p| p.line).collect(),
+            ));
+        }
+        Ok(read)
+    }
+
+    #[test]
+    fn an_import_reads_its_file_in_slices_twice_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("families.csv");
+        std::fs::write(
+            &path,
+            format!(
+                "{HEADER}F1,pip,V1,22.5,HH1\nF2,pip,V2,x,HH2\nF3,pip,V2\nF4,pip,V2,61,HH4\nF5,pip,V1,,\n"
+            ),
+        )
+        .unwrap();
+        let mut slices = FileSlices::<Family>::open(&path).unwrap();
+        slices.records_at_once = 2;
+        // Line 3's score and line 4's width are problems of the slice they were read in, which
+        // holds two records all the same.
+        let expected = vec![(vec![2, 5], vec![3, 4]), (vec![6], vec![])];
+        assert_eq!(slices_of(&mut slices).unwrap(), expected);
+        slices.rewind().unwrap();
+        assert_eq!(slices_of(&mut slices).unwrap(), expected);
+        assert!(slices.next_slice().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_file_changed_between_the_readings_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("families.csv");
+        let text = format!("{HEADER}F1,pip,V1,22.5,HH1\nF2,pip,V2,35,HH2\n");
+        std::fs::write(&path, &text).unwrap();
+        let mut slices = FileSlices::<Family>::open(&path).unwrap();
+        slices.records_at_once = 1;
+        // Rewound before its end: a mistake in the import.
+        slices.next_slice().unwrap();
+        assert!(matches!(slices.rewind(), Err(CsvError::Service(_))));
+        slices_of(&mut slices).unwrap();
+        // One value changed, the length kept.
+        std::fs::write(&path, text.replace("35,", "36,")).unwrap();
+        slices.rewind().unwrap();
+        slices.next_slice().unwrap();
+        let error = slices_of(&mut slices).unwrap_err();
+        assert!(matches!(error, CsvError::Changed { .. }), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("changed while it was being imported"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn a_quote_never_closed_is_a_located_error_not_one_long_field() {

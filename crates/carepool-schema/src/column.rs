@@ -387,7 +387,7 @@ impl Projection {
 
 /// A typed record that lives in a table: a record of the core (checked by its own rules when
 /// read) or a row struct declared with the table.
-pub trait Record: Sized {
+pub trait Record: Sized + Send + Sync {
     fn table() -> &'static Table;
     fn to_row(&self) -> Row;
     /// As [`Record::to_row`], moving text instead of copying it.

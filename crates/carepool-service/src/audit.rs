@@ -97,6 +97,17 @@ fn day_start(day: NaiveDate) -> i64 {
 
 /// The id that orders the trail: the time in microseconds first, so ids sort as the records
 /// were written (by any process), then the process's count.
+/// A record of the trail made before what it says is known (see [`Registry::record_later`]).
+pub(crate) struct LaterRecord(Row);
+
+impl LaterRecord {
+    /// Its write, saying `after`.
+    pub(crate) fn saying(mut self, after: String) -> Write {
+        self.0[audit::AFTER.index()] = Value::Text(after.into());
+        Write::Insert(&AUDIT, vec![self.0])
+    }
+}
+
 fn audit_id(micros: i64) -> Result<String, ServiceError> {
     let tag = match PROCESS_TAG.get() {
         Some(tag) => tag,
@@ -150,6 +161,16 @@ impl Registry {
             })
             .collect::<Result<Vec<Row>, ServiceError>>()?;
         Ok(Write::Insert(&AUDIT, rows))
+    }
+
+    /// A record of `change` in the trail made now, to be written later with what it says
+    /// (`after`) once that is known: the trail lists it before the records made meanwhile (an
+    /// import's own record before those of its rows).
+    pub(crate) fn record_later(&self, change: Change) -> Result<LaterRecord, ServiceError> {
+        let Write::Insert(_, mut rows) = self.audit(vec![change])? else {
+            unreachable!("the trail is inserted");
+        };
+        Ok(LaterRecord(rows.remove(0)))
     }
 
     /// Makes `writes` and records `changes` in the trail, in one transaction.

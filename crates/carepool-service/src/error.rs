@@ -7,6 +7,15 @@ use carepool_store::StoreError;
 use serde::Serialize;
 use std::fmt;
 
+/// Why an input read in parts (a claims file, a registry file) wrote nothing.
+#[derive(Debug)]
+pub enum NotWritten<E> {
+    /// A part could not be read: the reader's error.
+    Unreadable(E),
+    /// The input was refused (every problem named), or could not be stored.
+    Refused(ServiceError),
+}
+
 /// One thing wrong with one input row: where (line, column), which record (key), and what rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {

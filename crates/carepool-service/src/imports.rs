@@ -3,11 +3,12 @@
 //! and writes only the new and the changed records, each with its record in the trail. A dry run
 //! says the same and writes nothing.
 
-use crate::audit::Change;
-use crate::{Numbered, Registry, RowProblem, ServiceError, unique, validate};
+use crate::audit::{Change, LaterRecord};
+use crate::validate::{self, InputSeen};
+use crate::{NotWritten, Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_schema::tables::MEMBERS;
 use carepool_schema::{ColumnType, Record, Row, Table};
-use carepool_store::{Progress, StoreError, Writes};
+use carepool_store::{StoreError, Write, WriteParts, Writes};
 use std::collections::{HashMap, HashSet};
 
 /// The trail's action for the keys of records an import brought in new.
@@ -47,15 +48,53 @@ impl ImportReport {
     }
 }
 
-/// An import checked and compared with what is stored, ready to write.
+/// Which reading of its input an import is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The first: every record checked.
+    Checking,
+    /// The second: each record compared with what is stored and, unless a dry run, written.
+    Writing,
+}
+
+/// Hears an import's reading and how many records it has read so far in it.
+pub type ImportProgress = dyn Fn(Reading, u64) + Send + Sync;
+
+/// An import's input, read a slice of records at a time: once to check it whole, then again to
+/// compare and write it, so that a large file is never held.
+pub trait ImportSource<R>: Send {
+    type Error: Send;
+    /// The next records in the input's order, with a problem for each line among them that
+    /// could not be read as a record; none after the last.
+    fn next_slice(&mut self) -> Result<Option<Slice<R>>, Self::Error>;
+    /// Reads again from the first record. An input that is not as it was the first time is an
+    /// error by the time its last slice is read.
+    fn rewind(&mut self) -> Result<(), Self::Error>;
+}
+
+/// A slice of an import's input.
+pub struct Slice<R> {
+    pub records: Vec<Numbered<R>>,
+    /// What is wrong with each line among them that could not be read as a record.
+    pub unreadable: Vec<RowProblem>,
+}
+
+/// An import's input checked whole.
+struct Checked {
+    /// The lines left out, with the problems that leave them out.
+    bad: HashSet<u64>,
+    rejected: Vec<RowProblem>,
+}
+
+/// One slice of an import compared with what is stored, ready to write.
+#[derive(Default)]
 struct Compared {
-    /// The new and the changed rows, in the file's order.
+    /// The new and the changed rows, in the input's order.
     rows: Vec<Row>,
     /// The stored rows of the changed records, by key.
     before: HashMap<String, Row>,
     /// The line of each changed record, by key.
     changed_lines: HashMap<String, u64>,
-    report: ImportReport,
 }
 
 impl Compared {
@@ -70,8 +109,8 @@ impl Compared {
             .collect()
     }
 
-    /// Leaves out the changed records on `lines` (rejected).
-    fn leave_out(&mut self, table: &Table, lines: &HashSet<u64>) {
+    /// Leaves out the changed records on `lines` (rejected); returns their keys.
+    fn leave_out(&mut self, table: &Table, lines: &HashSet<u64>) -> HashSet<String> {
         let keys: HashSet<String> = self
             .changed_lines
             .iter()
@@ -79,110 +118,289 @@ impl Compared {
             .map(|(key, _)| key.clone())
             .collect();
         self.rows.retain(|row| !keys.contains(&table.key_text(row)));
-        self.report.changed.retain(|key| !keys.contains(key));
         for key in &keys {
             self.before.remove(key);
             self.changed_lines.remove(key);
+        }
+        keys
+    }
+
+    /// The rows' records in the trail: one for each changed record with its values before and
+    /// after, and the new records' keys, many to a record (`import_new`): a record per new
+    /// record cost an import a third of its speed. A new record's values are its first version
+    /// (see `history`).
+    fn trail(&self, table: &'static Table) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let mut new_keys = Vec::new();
+        for row in &self.rows {
+            let key = table.key_text(row);
+            match self.before.get(&key) {
+                Some(stored) => {
+                    changes.push(Change::of_record("import", table, Some(stored), Some(row)))
+                }
+                None => new_keys.push(key),
+            }
+        }
+        if !new_keys.is_empty() {
+            changes.push(Change {
+                action: IMPORTED_NEW,
+                table,
+                key: None,
+                before: None,
+                after: Some(serde_json::json!({ "keys": new_keys }).to_string()),
+            });
+        }
+        changes
+    }
+}
+
+/// The second reading of an import: each slice compared with what is stored and, unless a dry
+/// run, written (as the store asks for parts, in one transaction).
+struct Writing<'r, R, S: ImportSource<R>> {
+    registry: &'r Registry,
+    input: &'r mut S,
+    mode: ImportMode,
+    bad: HashSet<u64>,
+    report: ImportReport,
+    /// Records moved between schemes, refusing an import that is all or nothing: once there is
+    /// one, nothing more is written.
+    moves: Vec<RowProblem>,
+    /// Members written with a death or exit.
+    gone: Vec<String>,
+    progress: &'r ImportProgress,
+    compared: u64,
+    /// Why the import ended before its last slice, if it did.
+    ended: Option<NotWritten<S::Error>>,
+    /// The import's own record in the trail, made first so that the trail lists it before its
+    /// rows' records, and written last with their counts (none once written).
+    summary: Option<LaterRecord>,
+    _records: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R: Record, S: ImportSource<R>> Writing<'_, R, S> {
+    /// The next slice of good records compared with what is stored, or none after the last.
+    async fn next_compared(&mut self) -> Result<Option<Compared>, NotWritten<S::Error>> {
+        let table = R::table();
+        let Some(slice) = self.input.next_slice().map_err(NotWritten::Unreadable)? else {
+            return Ok(None);
+        };
+        self.compared += slice.records.len() as u64;
+        let good: Vec<Numbered<R>> = slice
+            .records
+            .into_iter()
+            .filter(|r| !self.bad.contains(&r.line))
+            .collect();
+        let registry = self.registry;
+        let refused = NotWritten::Refused;
+        let mut compared = registry
+            .compare_with_stored(table, into_rows(good), &mut self.report)
+            .await
+            .map_err(refused)?;
+        let moves = validate::scheme_moves(registry, table, &compared.changes(table))
+            .await
+            .map_err(refused)?;
+        if !moves.is_empty() {
+            let lines: HashSet<u64> = moves.iter().map(|p| p.line).collect();
+            let left_out = compared.leave_out(table, &lines);
+            self.report.changed.retain(|key| !left_out.contains(key));
+            match self.mode {
+                ImportMode::AllOrNothing => self.moves.extend(moves),
+                ImportMode::SkipBad => self.report.rejected.extend(moves),
+            }
+        }
+        (self.progress)(Reading::Writing, self.compared);
+        Ok(Some(compared))
+    }
+
+    /// The writes of the next slice with anything to write, or none after the last.
+    async fn next_writes(&mut self) -> Result<Option<Writes>, NotWritten<S::Error>> {
+        let table = R::table();
+        while let Some(compared) = self.next_compared().await? {
+            if compared.rows.is_empty() || !self.moves.is_empty() {
+                continue;
+            }
+            if table.name == MEMBERS.name {
+                self.gone
+                    .extend(crate::claims::gone_members(&compared.rows));
+            }
+            let trail = self
+                .registry
+                .audit(compared.trail(table))
+                .map_err(NotWritten::Refused)?;
+            return Ok(Some(vec![Write::Upsert(table, compared.rows), trail]));
+        }
+        if !self.moves.is_empty() {
+            let moves = std::mem::take(&mut self.moves);
+            return Err(NotWritten::Refused(ServiceError::Invalid(moves)));
+        }
+        // An import that changes nothing writes nothing.
+        if self.report.written() == 0 {
+            return Ok(None);
+        }
+        let Some(summary) = self.summary.take() else {
+            return Ok(None);
+        };
+        let counts = serde_json::json!({
+            "new": self.report.new,
+            "changed": self.report.changed.len(),
+            "unchanged": self.report.unchanged,
+        });
+        Ok(Some(vec![summary.saying(counts.to_string())]))
+    }
+}
+
+#[async_trait::async_trait]
+impl<R: Record, S: ImportSource<R>> WriteParts for Writing<'_, R, S> {
+    async fn next_part(&mut self) -> Result<Option<Writes>, StoreError> {
+        match self.next_writes().await {
+            Ok(writes) => Ok(writes),
+            Err(ended) => {
+                self.ended = Some(ended);
+                // Ends the transaction; the import then tells why.
+                Err(StoreError::Internal("import refused".into()))
+            }
         }
     }
 }
 
 impl Registry {
-    /// Checks every record and writes the new and changed ones in one transaction; or, with
-    /// `SkipBad`, writes the good ones and reports the rest. Importing the same records twice
-    /// changes nothing the second time.
-    pub async fn import<R: Record>(
+    /// Checks every record of `input` and writes the new and changed ones in one transaction;
+    /// or, with `SkipBad`, writes the good ones and reports the rest. Importing the same
+    /// records twice changes nothing the second time. The input is read twice, a slice at a
+    /// time: once to check it whole, once to compare and write it. `progress` hears each
+    /// reading and how far it is.
+    pub async fn import<R: Record, S: ImportSource<R>>(
         &self,
-        records: Vec<Numbered<R>>,
+        input: &mut S,
         mode: ImportMode,
-        progress: &Progress,
-    ) -> Result<ImportReport, ServiceError> {
-        let compared = self.checked_and_compared(records, mode).await?;
-        let gone = match R::table().name == MEMBERS.name {
-            true => crate::claims::gone_members(&compared.rows),
-            false => Vec::new(),
+        progress: &ImportProgress,
+    ) -> Result<ImportReport, NotWritten<S::Error>> {
+        let checked = self.check_input(input, mode, progress).await?;
+        let mut writing = self.writing(input, mode, checked, progress);
+        let summary = Change {
+            action: "import",
+            table: R::table(),
+            key: None,
+            before: None,
+            after: None,
         };
-        let mut report = self.write_import(R::table(), compared, progress).await?;
+        writing.summary = Some(self.record_later(summary).map_err(NotWritten::Refused)?);
+        let written = self.store.write_in_parts("import", &mut writing).await;
+        if let Some(ended) = writing.ended {
+            return Err(ended);
+        }
+        written.map_err(|e| NotWritten::Refused(e.into()))?;
+        let Writing {
+            mut report, gone, ..
+        } = writing;
+        report.rejected.sort_by_key(|p| p.line);
         // After the members are written: a crash between leaves the claims to the next
         // payment run, which holds them first.
-        report.held_for_review = self.hold_claims_after_exit(Some(gone)).await?;
+        report.held_for_review = self
+            .hold_claims_after_exit(Some(gone))
+            .await
+            .map_err(NotWritten::Refused)?;
         Ok(report)
     }
 
     /// What [`Registry::import`] would do, after the same checks, without writing anything.
-    pub async fn import_dry_run<R: Record>(
+    pub async fn import_dry_run<R: Record, S: ImportSource<R>>(
         &self,
-        records: Vec<Numbered<R>>,
+        input: &mut S,
         mode: ImportMode,
-    ) -> Result<ImportReport, ServiceError> {
-        Ok(self.checked_and_compared(records, mode).await?.report)
-    }
-
-    /// The problems an import of these records would meet, without writing anything.
-    pub async fn check<R: Record>(
-        &self,
-        records: &[Numbered<R>],
-    ) -> Result<Vec<RowProblem>, ServiceError> {
-        let mut problems = own_rules(records);
-        let rows: Vec<Numbered<Row>> = records
-            .iter()
-            .map(|r| Numbered {
-                line: r.line,
-                item: r.item.to_row(),
-            })
-            .collect();
-        problems.extend(validate::rows(self, R::table(), &rows).await?);
-        problems.sort_by_key(|p| p.line);
-        Ok(problems)
-    }
-
-    async fn checked_and_compared<R: Record>(
-        &self,
-        records: Vec<Numbered<R>>,
-        mode: ImportMode,
-    ) -> Result<Compared, ServiceError> {
-        let table = R::table();
-        let mut problems = own_rules(&records);
-        let rows = into_rows(records);
-        problems.extend(validate::rows(self, table, &rows).await?);
-        problems.sort_by_key(|p| p.line);
-        let (good, rejected) = if problems.is_empty() {
-            (rows, Vec::new())
-        } else if mode == ImportMode::AllOrNothing {
-            return Err(ServiceError::Invalid(problems));
-        } else {
-            validate::split_until_clean(self, table, rows, problems).await?
-        };
-        let mut compared = self.compare_with_stored(table, good).await?;
-        let moves = validate::scheme_moves(self, table, &compared.changes(table)).await?;
-        let mut rejected = rejected;
-        if !moves.is_empty() {
-            if mode == ImportMode::AllOrNothing {
-                return Err(ServiceError::Invalid(moves));
-            }
-            let lines: HashSet<u64> = moves.iter().map(|p| p.line).collect();
-            compared.leave_out(table, &lines);
-            rejected.extend(moves);
-            rejected.sort_by_key(|p| p.line);
+    ) -> Result<ImportReport, NotWritten<S::Error>> {
+        let checked = self.check_input(input, mode, &|_, _| {}).await?;
+        let mut writing = self.writing(input, mode, checked, &|_, _| {});
+        while writing.next_compared().await?.is_some() {}
+        if !writing.moves.is_empty() {
+            return Err(NotWritten::Refused(ServiceError::Invalid(writing.moves)));
         }
-        compared.report.rejected = rejected;
-        Ok(compared)
+        let mut report = writing.report;
+        report.rejected.sort_by_key(|p| p.line);
+        Ok(report)
     }
 
-    /// Sorts the rows into new, changed and unchanged against what is stored, reading the
-    /// stored rows a slice of the file at a time, and keeps the new and the changed.
+    fn writing<'r, R: Record, S: ImportSource<R>>(
+        &'r self,
+        input: &'r mut S,
+        mode: ImportMode,
+        checked: Checked,
+        progress: &'r ImportProgress,
+    ) -> Writing<'r, R, S> {
+        Writing {
+            registry: self,
+            input,
+            mode,
+            bad: checked.bad,
+            report: ImportReport {
+                rejected: checked.rejected,
+                ..ImportReport::default()
+            },
+            moves: Vec::new(),
+            gone: Vec::new(),
+            progress,
+            compared: 0,
+            ended: None,
+            summary: None,
+            _records: std::marker::PhantomData,
+        }
+    }
+
+    /// Reads the whole input once, checking each record against its own rules, the records
+    /// before it and the database; then rewinds it. All or nothing, any problem refuses the
+    /// import, naming every problem; otherwise the problems' lines are left out, with the lines
+    /// of the rows that referred to them.
+    async fn check_input<R: Record, S: ImportSource<R>>(
+        &self,
+        input: &mut S,
+        mode: ImportMode,
+        progress: &ImportProgress,
+    ) -> Result<Checked, NotWritten<S::Error>> {
+        let table = R::table();
+        let mut seen = InputSeen::default();
+        let mut problems = Vec::new();
+        let mut read = 0;
+        while let Some(slice) = input.next_slice().map_err(NotWritten::Unreadable)? {
+            read += slice.records.len() as u64;
+            problems.extend(slice.unreadable);
+            problems.extend(own_rules(&slice.records));
+            let rows = into_rows(slice.records);
+            problems.extend(
+                validate::slice(self, table, &rows, &mut seen)
+                    .await
+                    .map_err(NotWritten::Refused)?,
+            );
+            progress(Reading::Checking, read);
+        }
+        problems.extend(seen.unresolved(table));
+        problems.sort_by_key(|p| p.line);
+        if mode == ImportMode::AllOrNothing && !problems.is_empty() {
+            return Err(NotWritten::Refused(ServiceError::Invalid(problems)));
+        }
+        let mut bad: HashSet<u64> = problems.iter().map(|p| p.line).collect();
+        if !bad.is_empty() {
+            let stranded = seen.stranded(self, table, &mut bad).await;
+            problems.extend(stranded.map_err(NotWritten::Refused)?);
+            problems.sort_by_key(|p| p.line);
+        }
+        input.rewind().map_err(NotWritten::Unreadable)?;
+        Ok(Checked {
+            bad,
+            rejected: problems,
+        })
+    }
+
+    /// Sorts the rows into new, changed and unchanged against what is stored, counting them in
+    /// `report`, reading the stored rows a few thousand at a time, and keeps the new and the
+    /// changed.
     async fn compare_with_stored(
         &self,
         table: &'static Table,
         rows: Vec<Numbered<Row>>,
+        report: &mut ImportReport,
     ) -> Result<Compared, ServiceError> {
         let first = table.key[0];
-        let mut compared = Compared {
-            rows: Vec::new(),
-            before: HashMap::new(),
-            changed_lines: HashMap::new(),
-            report: ImportReport::default(),
-        };
+        let mut compared = Compared::default();
         let mut rows = rows.into_iter();
         loop {
             let slice: Vec<Numbered<Row>> = rows.by_ref().take(COMPARED_AT_ONCE).collect();
@@ -205,13 +423,13 @@ impl Registry {
             for Numbered { line, item: row } in slice {
                 let key = table.key_text(&row);
                 match stored.remove(&key) {
-                    None => compared.report.new += 1,
+                    None => report.new += 1,
                     Some(before) if before == row => {
-                        compared.report.unchanged += 1;
+                        report.unchanged += 1;
                         continue;
                     }
                     Some(before) => {
-                        compared.report.changed.push(key.clone());
+                        report.changed.push(key.clone());
                         compared.changed_lines.insert(key.clone(), line);
                         compared.before.insert(key, before);
                     }
@@ -220,71 +438,6 @@ impl Registry {
             }
         }
         Ok(compared)
-    }
-
-    /// Writes the new and changed rows in one transaction with the import's record in the
-    /// trail, one for each changed record with its values before and after, and the new
-    /// records' keys, many to a record (`import_new`): a record per new record cost an import
-    /// a third of its speed. A new record's values are its first version (see `history`). An
-    /// import that changes nothing writes nothing.
-    async fn write_import(
-        &self,
-        table: &'static Table,
-        compared: Compared,
-        progress: &Progress,
-    ) -> Result<ImportReport, ServiceError> {
-        let Compared {
-            rows,
-            before,
-            report,
-            ..
-        } = compared;
-        if rows.is_empty() {
-            return Ok(report);
-        }
-        let summary = Change {
-            action: "import",
-            table,
-            key: None,
-            before: None,
-            after: Some(
-                serde_json::json!({
-                    "new": report.new,
-                    "changed": report.changed.len(),
-                    "unchanged": report.unchanged,
-                })
-                .to_string(),
-            ),
-        };
-        let summary = self.audit(vec![summary])?;
-        // Made a slice of rows at a time, beside its rows: a large import never holds them all.
-        let trail_of = |slice: &[Row]| -> Result<Writes, StoreError> {
-            let mut changes = Vec::new();
-            let mut new_keys = Vec::new();
-            for row in slice {
-                let key = table.key_text(row);
-                match before.get(&key) {
-                    Some(stored) => {
-                        changes.push(Change::of_record("import", table, Some(stored), Some(row)))
-                    }
-                    None => new_keys.push(key),
-                }
-            }
-            if !new_keys.is_empty() {
-                changes.push(Change {
-                    action: IMPORTED_NEW,
-                    table,
-                    key: None,
-                    before: None,
-                    after: Some(serde_json::json!({ "keys": new_keys }).to_string()),
-                });
-            }
-            Ok(vec![self.audit(changes).map_err(StoreError::internal)?])
-        };
-        self.store
-            .upsert_then(table, &rows, progress, &trail_of, vec![summary])
-            .await?;
-        Ok(report)
     }
 }
 

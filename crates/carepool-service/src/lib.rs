@@ -30,9 +30,9 @@ pub use known_tokens::TOKEN_REMEMBERED_FOR;
 mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{RowProblem, ServiceError};
+pub use error::{NotWritten, RowProblem, ServiceError};
 pub use history::Version;
-pub use imports::{ImportMode, ImportReport};
+pub use imports::{ImportMode, ImportProgress, ImportReport, ImportSource, Reading, Slice};
 pub use records::{Key, Numbered, Query};
 pub use schemes::LoadOutcome;
 pub use scope::Scope;

@@ -16,10 +16,112 @@ use std::collections::{HashMap, HashSet};
 type Problems = Vec<RowProblem>;
 type NumberedRow = Numbered<Row>;
 
+/// The problems of a whole input (one record from the API, or a file read at once).
 pub(crate) async fn rows(
     registry: &Registry,
     table: &'static Table,
     rows: &[NumberedRow],
+) -> Result<Problems, ServiceError> {
+    let mut seen = InputSeen::default();
+    let mut problems = slice(registry, table, rows, &mut seen).await?;
+    problems.extend(seen.unresolved(table));
+    problems.sort_by_key(|p| p.line);
+    Ok(problems)
+}
+
+/// What an input's rows shown so far tell about the rest, for the checks that span a whole
+/// input read a slice at a time: the keys and national ids already given (a repeat is refused),
+/// and the references to rows of the same table (a location's parent).
+#[derive(Default)]
+pub(crate) struct InputSeen {
+    /// The line each key was first given on.
+    keys: HashMap<Box<str>, u64>,
+    /// The line each national id was first given on.
+    national_ids: HashMap<Box<str>, u64>,
+    /// References to a row of the same table found neither in the input so far nor in the
+    /// database: the row may come later in the input.
+    ahead: Vec<SameTableReference>,
+    /// References to a row of the same table found in the input and not looked for in the
+    /// database: rejecting that row strands them.
+    within: Vec<SameTableReference>,
+}
+
+/// A row's reference to another row of its own table.
+struct SameTableReference {
+    line: u64,
+    column: &'static str,
+    key: Box<str>,
+}
+
+impl InputSeen {
+    /// Once the whole input is seen: each reference to a row of the same table that came later
+    /// is resolved, the rest are problems.
+    pub(crate) fn unresolved(&mut self, table: &Table) -> Problems {
+        let mut problems = Vec::new();
+        for reference in std::mem::take(&mut self.ahead) {
+            if self.keys.contains_key(&reference.key) {
+                self.within.push(reference);
+            } else {
+                problems.push(unknown(table.singular, &reference));
+            }
+        }
+        problems
+    }
+
+    /// With `bad` the lines left out of an import that writes its good rows: the rows that
+    /// refer to a row left out (a village whose district is rejected), and then the rows that
+    /// refer to those, unless the database holds the row referred to. Their lines are added to
+    /// `bad`.
+    pub(crate) async fn stranded(
+        &self,
+        registry: &Registry,
+        table: &'static Table,
+        bad: &mut HashSet<u64>,
+    ) -> Result<Problems, ServiceError> {
+        let mut problems = Vec::new();
+        loop {
+            let left_out = |key: &str| self.keys.get(key).is_some_and(|line| bad.contains(line));
+            let newly: Vec<&SameTableReference> = self
+                .within
+                .iter()
+                .filter(|r| !bad.contains(&r.line) && left_out(&r.key))
+                .collect();
+            let keys = unique(newly.iter().map(|r| r.key.to_string()));
+            let stored: HashSet<String> = registry
+                .store
+                .existing_keys(table, &keys)
+                .await?
+                .into_iter()
+                .collect();
+            let stranded: Vec<RowProblem> = newly
+                .into_iter()
+                .filter(|r| !stored.contains(&*r.key))
+                .map(|r| unknown(table.singular, r))
+                .collect();
+            if stranded.is_empty() {
+                return Ok(problems);
+            }
+            bad.extend(stranded.iter().map(|p| p.line));
+            problems.extend(stranded);
+        }
+    }
+}
+
+fn unknown(what: &str, reference: &SameTableReference) -> RowProblem {
+    RowProblem::new(
+        reference.line,
+        Some(reference.column),
+        format!("unknown {what} '{}'", reference.key),
+    )
+}
+
+/// The problems of one slice of an input, after those before it (`seen`); references to rows
+/// of the same table that may come later are kept in `seen` (see [`InputSeen::unresolved`]).
+pub(crate) async fn slice(
+    registry: &Registry,
+    table: &'static Table,
+    rows: &[NumberedRow],
+    seen: &mut InputSeen,
 ) -> Result<Problems, ServiceError> {
     let mut problems = cells_in_bounds(table, rows);
     // A row whose cells a database cannot hold (a NUL) is not looked up with them.
@@ -35,34 +137,14 @@ pub(crate) async fn rows(
             .collect();
         &kept
     };
-    problems.extend(repeated_keys(table, rows));
+    // The slice's own keys first: a reference to a row later in the slice is found.
+    problems.extend(repeated_keys(table, rows, seen));
     problems.extend(national_ids_taken(registry, table, rows).await?);
-    problems.extend(missing_references(registry, table, rows).await?);
+    problems.extend(missing_references(registry, table, rows, seen).await?);
     if std::ptr::eq(table, &tables::COVERAGE) {
         problems.extend(enrolment(registry, rows).await?);
     }
-    problems.sort_by_key(|p| p.line);
     Ok(problems)
-}
-
-/// Splits the input into good rows and the problems of the rest. Rejecting a row can strand rows
-/// that referred to it in the same input (a village whose district was rejected), so this repeats
-/// until clean.
-pub(crate) async fn split_until_clean(
-    registry: &Registry,
-    table: &'static Table,
-    mut rows: Vec<NumberedRow>,
-    mut problems: Problems,
-) -> Result<(Vec<NumberedRow>, Problems), ServiceError> {
-    let mut rejected = Vec::new();
-    while !problems.is_empty() {
-        let bad_lines: HashSet<u64> = problems.iter().map(|p| p.line).collect();
-        rows.retain(|r| !bad_lines.contains(&r.line));
-        rejected.append(&mut problems);
-        problems = self::rows(registry, table, &rows).await?;
-    }
-    rejected.sort_by_key(|p| p.line);
-    Ok((rows, rejected))
 }
 
 /// Every text cell is one line of bounded length without control characters (see
@@ -176,11 +258,11 @@ fn moved(line: u64, field: &str, what: &str, key: &str, from: &str, to: &str) ->
 }
 
 /// Keys, and unique values such as a member's national id, may appear once in an input.
-fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
+fn repeated_keys(table: &Table, rows: &[NumberedRow], seen: &mut InputSeen) -> Problems {
     let mut problems = Vec::new();
-    let mut seen: HashMap<Cow<str>, u64> = HashMap::with_capacity(rows.len());
     for r in rows {
-        if let Some(first) = seen.insert(key_of(table, &r.item), r.line) {
+        let key = key_of(table, &r.item);
+        if let Some(&first) = seen.keys.get(&*key) {
             problems.push(RowProblem::new(
                 r.line,
                 Some(table.columns[table.key[0]].name),
@@ -190,19 +272,23 @@ fn repeated_keys(table: &Table, rows: &[NumberedRow]) -> Problems {
                     table.key_text(&r.item)
                 ),
             ));
+        } else {
+            seen.keys.insert(key.into(), r.line);
         }
     }
     if std::ptr::eq(table, &MEMBERS) {
-        let mut seen: HashMap<&str, u64> = HashMap::new();
         for r in rows {
-            if let Some(id) = members::NATIONAL_ID.value(&r.item).as_text()
-                && let Some(first) = seen.insert(id, r.line)
-            {
+            let Some(id) = members::NATIONAL_ID.value(&r.item).as_text() else {
+                continue;
+            };
+            if let Some(first) = seen.national_ids.get(id) {
                 problems.push(RowProblem::new(
                     r.line,
                     Some("national_id"),
                     format!("national id {id} is already given to the member on line {first}"),
                 ));
+            } else {
+                seen.national_ids.insert(id.into(), r.line);
             }
         }
     }
@@ -261,10 +347,13 @@ async fn national_ids_taken(
         .collect())
 }
 
+/// References to a row of the same table found in the input so far (`seen`) are kept there: they
+/// are not looked for in the database, and those not found yet may come later.
 async fn missing_references(
     registry: &Registry,
     table: &'static Table,
     rows: &[NumberedRow],
+    seen: &mut InputSeen,
 ) -> Result<Problems, ServiceError> {
     let mut problems = Vec::new();
     for (index, column) in table.columns.iter().enumerate() {
@@ -278,25 +367,23 @@ async fn missing_references(
         if wanted.is_empty() {
             continue;
         }
+        let same_table = reference == Reference::Table(table.name);
         let known: HashSet<String> = match reference {
             Reference::Scheme => registry.store.scheme_codes().await?.into_iter().collect(),
             Reference::Table(target_name) => {
                 let target =
                     tables::table_named(target_name).expect("references name known tables");
-                let mut known = HashSet::new();
-                if target.name == table.name {
-                    known.extend(
-                        rows.iter()
-                            .filter_map(|r| r.item[target.key[0]].as_text().map(str::to_string)),
-                    );
-                }
                 let unresolved: Vec<String> = wanted
                     .iter()
-                    .filter(|w| !known.contains(**w))
+                    .filter(|w| !(same_table && seen.keys.contains_key(**w)))
                     .map(|w| w.to_string())
                     .collect();
-                known.extend(registry.store.existing_keys(target, &unresolved).await?);
-                known
+                registry
+                    .store
+                    .existing_keys(target, &unresolved)
+                    .await?
+                    .into_iter()
+                    .collect()
             }
         };
         let what = match reference {
@@ -306,9 +393,21 @@ async fn missing_references(
                 .to_string(),
         };
         for r in rows {
-            if let Some(value) = r.item[index].as_text()
-                && !known.contains(value)
-            {
+            let Some(value) = r.item[index].as_text() else {
+                continue;
+            };
+            let reference = || SameTableReference {
+                line: r.line,
+                column: column.name,
+                key: value.into(),
+            };
+            if same_table && seen.keys.contains_key(value) {
+                seen.within.push(reference());
+            } else if known.contains(value) {
+                continue;
+            } else if same_table {
+                seen.ahead.push(reference());
+            } else {
                 problems.push(RowProblem::new(
                     r.line,
                     Some(column.name),

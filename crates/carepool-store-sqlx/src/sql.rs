@@ -34,6 +34,38 @@ pub struct Dialect {
 /// (docs/BENCHMARKS.md).
 pub const ANALYZED_AFTER_ROWS: usize = 10_000;
 
+/// How many rows a transaction written in parts added or replaced in each table, to refresh
+/// the statistics of those that took many (see [`ANALYZED_AFTER_ROWS`]).
+#[derive(Default)]
+pub struct AddedRows(Vec<(&'static Table, usize)>);
+
+impl AddedRows {
+    pub fn count(&mut self, writes: &carepool_store::Writes) {
+        for write in writes {
+            let (table, rows) = match write {
+                carepool_store::Write::Insert(table, rows)
+                | carepool_store::Write::Upsert(table, rows) => (*table, rows.len()),
+                // Updates change a few columns of stored rows: the statistics hold.
+                carepool_store::Write::Update { .. } | carepool_store::Write::Set { .. } => {
+                    continue;
+                }
+            };
+            match self.0.iter_mut().find(|(seen, _)| seen.name == table.name) {
+                Some((_, added)) => *added += rows,
+                None => self.0.push((table, rows)),
+            }
+        }
+    }
+
+    /// The tables that took at least [`ANALYZED_AFTER_ROWS`] rows.
+    pub fn worth_analyzing(&self) -> impl Iterator<Item = &'static Table> + '_ {
+        self.0
+            .iter()
+            .filter(|(_, rows)| *rows >= ANALYZED_AFTER_ROWS)
+            .map(|(table, _)| *table)
+    }
+}
+
 impl Dialect {
     /// Every statement binds its values in the order the placeholders appear, so SQLite can use
     /// anonymous `?`: sqlx looks up the name of each numbered one, which makes binding quadratic.

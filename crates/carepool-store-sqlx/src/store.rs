@@ -162,6 +162,22 @@ macro_rules! sqlx_store {
             ::carepool_store::StoreError::internal(error)
         }
 
+        /// Refreshes the planner's statistics of `table` after many rows were written to it in
+        /// this transaction (see [`ANALYZED_AFTER_ROWS`]($crate::sql::ANALYZED_AFTER_ROWS)),
+        /// where the backend keeps them by hand.
+        async fn analyze(
+            conn: &mut Connection,
+            table: &::carepool_schema::Table,
+        ) -> Result<(), ::carepool_store::StoreError> {
+            if let Some(sql) = DIALECT.analyze(table) {
+                ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                    .execute(conn)
+                    .await
+                    .map_err(::carepool_store::StoreError::internal)?;
+            }
+            Ok(())
+        }
+
         /// A connection of the backend's database.
         pub(crate) type Connection = <Db as ::sqlx::Database>::Connection;
 
@@ -408,36 +424,21 @@ macro_rules! sqlx_store {
                 <$store as $crate::SqlxBackend>::NAME
             }
 
-            async fn upsert_then(
+            async fn upsert(
                 &self,
                 table: &'static ::carepool_schema::Table,
                 rows: &[::carepool_schema::Row],
                 progress: &::carepool_store::Progress,
-                beside: &::carepool_store::Beside<'_>,
-                then: ::carepool_store::Writes,
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
                     .begin()
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
-                // Told a slice at a time: often enough for a counter on a terminal.
-                let mut written = 0;
-                for slice in rows.chunks(::carepool_store::BESIDE_EVERY) {
-                    <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, slice, &|_| {}).await?;
-                    <$store as $crate::SqlxBackend>::write_rows(&mut *tx, beside(slice)?).await?;
-                    written += slice.len() as u64;
-                    progress(written);
+                <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, rows, progress).await?;
+                if rows.len() >= $crate::sql::ANALYZED_AFTER_ROWS {
+                    analyze(&mut *tx, table).await?;
                 }
-                if rows.len() >= $crate::sql::ANALYZED_AFTER_ROWS
-                    && let Some(sql) = DIALECT.analyze(table)
-                {
-                    ::sqlx::query(::sqlx::AssertSqlSafe(sql))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(::carepool_store::StoreError::internal)?;
-                }
-                <$store as $crate::SqlxBackend>::write_rows(&mut *tx, then).await?;
                 tx.commit()
                     .await
                     .map_err(|e| commit_error(table.singular, e))
@@ -562,9 +563,14 @@ macro_rules! sqlx_store {
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 let mut writes = Some(first);
+                let mut added = $crate::sql::AddedRows::default();
                 while let Some(part) = writes {
+                    added.count(&part);
                     <$store as $crate::SqlxBackend>::write_rows(&mut *tx, part).await?;
                     writes = parts.next_part().await?;
+                }
+                for table in added.worth_analyzing() {
+                    analyze(&mut *tx, table).await?;
                 }
                 tx.commit().await.map_err(|e| commit_error(what, e))
             }

@@ -405,12 +405,6 @@ pub struct StoredSchemeVersion {
 }
 
 /// Where carepool keeps its data. Each write method is one transaction: it happens whole or not at all.
-/// What [`Store::upsert_then`] writes beside each slice of the rows.
-pub type Beside<'a> = dyn Fn(&[Row]) -> Result<Writes, StoreError> + Send + Sync + 'a;
-
-/// How many rows [`Store::upsert_then`] writes before what goes beside them.
-pub const BESIDE_EVERY: usize = 10_000;
-
 #[async_trait]
 pub trait Store: Send + Sync {
     /// "sqlite" or "postgres".
@@ -434,21 +428,6 @@ pub trait Store: Send + Sync {
         table: &'static Table,
         rows: &[Row],
         progress: &Progress,
-    ) -> Result<(), StoreError> {
-        self.upsert_then(table, rows, progress, &|_| Ok(Vec::new()), Vec::new())
-            .await
-    }
-
-    /// As [`Store::upsert`], in one transaction with what `beside` makes for each slice of
-    /// the rows as it is written (their records in the audit trail, made a slice at a time so
-    /// that a large import never holds them all), then `then` (the import's own record).
-    async fn upsert_then(
-        &self,
-        table: &'static Table,
-        rows: &[Row],
-        progress: &Progress,
-        beside: &Beside<'_>,
-        then: Writes,
     ) -> Result<(), StoreError>;
 
     /// Inserts one new row; `Conflict` if its key or a unique value is taken.

@@ -15,11 +15,11 @@ use carepool_schema::{Row, Table, Value};
 use carepool_service::audit::Actor;
 use carepool_service::audit::AuditFilter;
 use carepool_service::claims::{
-    AdjudicationReport, BATCH, ClaimView, NotReceived, ReceivedClaim, RecentContext, Submission,
+    AdjudicationReport, BATCH, ClaimView, ReceivedClaim, RecentContext, Submission,
 };
-use carepool_service::{ManualClock, Registry, ServiceError};
+use carepool_service::{ManualClock, NotWritten, Registry, ServiceError};
 use carepool_store::{
-    Beside, Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
+    Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
     WriteParts, WriteRun, Writes,
 };
 use chrono::{Datelike, NaiveDate};
@@ -849,17 +849,13 @@ impl Store for MeddlingStore {
     fn connections(&self) -> carepool_store::Connections {
         self.0.connections()
     }
-    async fn upsert_then(
+    async fn upsert(
         &self,
         table: &'static Table,
         rows: &[Row],
         progress: &Progress,
-        beside: &Beside<'_>,
-        then: Writes,
     ) -> Result<(), StoreError> {
-        self.0
-            .upsert_then(table, rows, progress, beside, then)
-            .await
+        self.0.upsert(table, rows, progress).await
     }
     async fn insert(&self, table: &'static Table, row: &Row) -> Result<(), StoreError> {
         self.0.insert(table, row).await
@@ -1591,7 +1587,7 @@ pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
     unknown[4].claim.provider_id = "NOWHERE".into();
     let (refused, _) = receive(vec![Ok(ahead), Ok(part(10..20)), Ok(unknown)]).await;
     match refused.unwrap_err() {
-        NotReceived::Refused(ServiceError::Invalid(problems)) => {
+        NotWritten::Refused(ServiceError::Invalid(problems)) => {
             let named: Vec<_> = problems.iter().map(|p| (p.line, p.reason)).collect();
             assert_eq!(
                 named,
@@ -1604,14 +1600,14 @@ pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
 
     // A part that cannot be read, after two were written: the reader's error.
     let (unread, _) = receive(vec![Ok(part(0..10)), Ok(part(10..20)), Err("unreadable")]).await;
-    assert!(matches!(unread, Err(NotReceived::Unreadable("unreadable"))));
+    assert!(matches!(unread, Err(NotWritten::Unreadable("unreadable"))));
     assert!(stored_claims(&h).await.is_empty());
 
     // Claims in two parts (parts must not do that): the second part's write fails, and the
     // first part, written, is undone.
     let (twice, _) = receive(vec![Ok(part(0..10)), Ok(part(5..15))]).await;
     match twice {
-        Err(NotReceived::Refused(ServiceError::Conflict(message))) => {
+        Err(NotWritten::Refused(ServiceError::Conflict(message))) => {
             assert!(message.contains("stored by another writer"), "{message}")
         }
         other => panic!("{other:?}"),

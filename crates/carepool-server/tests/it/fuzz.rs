@@ -151,7 +151,7 @@ async fn registry_files(h: &Harness, rng: &mut Pcg64Mcg, tally: &mut Tally) {
         let imported = tokio::spawn(async move {
             let kind = Kind::named(kind).unwrap();
             with_record_type!(kind, R => {
-                carepool_io::import_file::<R>(&registry, &file, ImportMode::AllOrNothing, &|_| {})
+                carepool_io::import_file::<R>(&registry, &file, ImportMode::AllOrNothing, &|_, _| {})
                     .await
             })
         })

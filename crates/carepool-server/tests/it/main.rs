@@ -14,6 +14,7 @@ mod indicators;
 mod operations;
 mod pages;
 mod reserve;
+mod slices;
 mod store;
 mod story;
 mod support;
@@ -103,6 +104,11 @@ use pages::{
     two_finance_officers_propose_and_release_a_run_and_print_the_remittance,
 };
 use reserve::reserving_on_the_live_database;
+use slices::{
+    a_move_in_a_late_slice_refuses_the_slices_before_it,
+    an_import_read_in_slices_refuses_as_if_read_whole,
+    an_import_read_in_slices_strands_what_a_rejected_row_held,
+};
 use store::{
     a_locked_write_answers_each_read_and_writes_in_order,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
@@ -194,4 +200,7 @@ on_both_backends!(
     the_schemes_language_is_the_default_of_its_pages,
     an_actuary_projects_premiums_from_pasted_assumptions,
     guessing_the_current_password_locks_the_name,
+    an_import_read_in_slices_refuses_as_if_read_whole,
+    an_import_read_in_slices_strands_what_a_rejected_row_held,
+    a_move_in_a_late_slice_refuses_the_slices_before_it,
 );

@@ -123,7 +123,7 @@ impl Harness {
     ) -> Result<carepool_io::ImportSummary, carepool_io::CsvError> {
         let kind = Kind::named(kind).unwrap();
         with_record_type!(kind, R => {
-            carepool_io::import_file::<R>(&self.registry, file, ImportMode::AllOrNothing, &|_| {})
+            carepool_io::import_file::<R>(&self.registry, file, ImportMode::AllOrNothing, &|_, _| {})
                 .await
         })
     }

@@ -18,7 +18,7 @@ pub use submit::{Answer, ReadSubmissions, RecentContext, Submission};
 
 use crate::Registry;
 use crate::audit::Change;
-use crate::error::{RowProblem, ServiceError};
+use crate::error::{NotWritten, RowProblem, ServiceError};
 use carepool_core::claims::verify::CoverStatus;
 use carepool_core::claims::{Claim, ClaimRecord, Reason};
 use carepool_core::dates;
@@ -48,15 +48,6 @@ pub struct ReceiveReport {
     pub unchanged: u64,
 }
 
-/// Why claims sent in parts were not received.
-#[derive(Debug)]
-pub enum NotReceived<E> {
-    /// A part could not be read: the reader's error.
-    Unreadable(E),
-    /// The claims were refused (every problem named), or could not be stored.
-    Refused(ServiceError),
-}
-
 /// A receipt in parts, as the store asks for them (see [`Registry::receive_claims_in_parts`]).
 struct Receipt<'r, P, E> {
     registry: &'r Registry,
@@ -67,7 +58,7 @@ struct Receipt<'r, P, E> {
     /// Every problem found so far: once there is one, nothing more is written.
     problems: Vec<RowProblem>,
     /// Why the receipt ended before its last part, if it did.
-    ended: Option<NotReceived<E>>,
+    ended: Option<NotWritten<E>>,
     /// Whether the receipt's record in the trail is written.
     recorded: bool,
 }
@@ -85,7 +76,7 @@ where
             let claims = match part {
                 Ok(claims) => claims,
                 Err(error) => {
-                    self.ended = Some(NotReceived::Unreadable(error));
+                    self.ended = Some(NotWritten::Unreadable(error));
                     return Err(refused());
                 }
             };
@@ -96,7 +87,7 @@ where
             let writes = match received {
                 Ok(writes) => writes,
                 Err(failure) => {
-                    self.ended = Some(NotReceived::Refused(failure));
+                    self.ended = Some(NotWritten::Refused(failure));
                     return Err(refused());
                 }
             };
@@ -147,8 +138,8 @@ impl Registry {
     ) -> Result<ReceiveReport, ServiceError> {
         let parts = std::iter::once(Ok::<_, std::convert::Infallible>(claims));
         (self.receive_claims_in_parts(parts, &|_| {}).await).map_err(|e| match e {
-            NotReceived::Refused(refusal) => refusal,
-            NotReceived::Unreadable(never) => match never {},
+            NotWritten::Refused(refusal) => refusal,
+            NotWritten::Unreadable(never) => match never {},
         })
     }
 
@@ -162,7 +153,7 @@ impl Registry {
         &self,
         parts: impl Iterator<Item = Result<Vec<ReceivedClaim>, E>> + Send,
         progress: &Progress,
-    ) -> Result<ReceiveReport, NotReceived<E>> {
+    ) -> Result<ReceiveReport, NotWritten<E>> {
         let mut receipt = Receipt {
             registry: self,
             parts,
@@ -182,12 +173,10 @@ impl Registry {
         }
         if !receipt.problems.is_empty() {
             receipt.problems.sort_by_key(|p| p.line);
-            return Err(NotReceived::Refused(ServiceError::Invalid(
-                receipt.problems,
-            )));
+            return Err(NotWritten::Refused(ServiceError::Invalid(receipt.problems)));
         }
         written.map_err(|e| {
-            NotReceived::Refused(match e {
+            NotWritten::Refused(match e {
                 // Claims are inserted: one stored by another writer since it was looked up.
                 StoreError::Taken { .. } => ServiceError::Conflict(
                     "a claim among these was stored by another writer while they were being \
