@@ -193,9 +193,13 @@ const IMPORTED_AT_ONCE: usize = 10_000;
 pub(crate) struct FileSlices<R> {
     file: RecordsFile,
     records_at_once: usize,
-    /// A digest of what this reading has read so far, and the first reading's whole.
-    digest: std::hash::DefaultHasher,
-    first_reading: Option<u64>,
+    /// A digest of each slice of the first reading: each slice of the second must match its
+    /// own before it is written, or the file changed in between.
+    first_reading: Vec<u64>,
+    /// Whether this is the second reading.
+    again: bool,
+    /// Slices read so far in this reading.
+    read: usize,
     ended: bool,
     _records: std::marker::PhantomData<fn() -> R>,
 }
@@ -205,16 +209,18 @@ impl<R: Record> FileSlices<R> {
         Ok(FileSlices {
             file: RecordsFile::open(path, R::table())?,
             records_at_once: IMPORTED_AT_ONCE,
-            digest: std::hash::DefaultHasher::new(),
-            first_reading: None,
+            first_reading: Vec::new(),
+            again: false,
+            read: 0,
             ended: false,
             _records: std::marker::PhantomData,
         })
     }
 
-    /// The file's digest so far.
-    fn read_so_far(&self) -> u64 {
-        std::hash::Hasher::finish(&self.digest)
+    fn changed(&self) -> CsvError {
+        CsvError::Changed {
+            path: self.file.path.clone(),
+        }
     }
 }
 
@@ -230,32 +236,32 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
         let mut records = Vec::new();
         let mut unreadable = Vec::new();
         let mut record = csv::StringRecord::new();
+        let mut digest = std::hash::DefaultHasher::new();
         while records.len() < self.records_at_once {
             let Some(line) = self.file.next_record(&mut record, &mut unreadable)? else {
                 self.ended = true;
                 unreadable.extend(self.file.left_open()?);
                 break;
             };
-            self.digest.write_u64(line);
+            digest.write_u64(line);
             for field in &record {
-                self.digest.write(field.as_bytes());
-                self.digest.write_u8(0xff);
+                digest.write(field.as_bytes());
+                digest.write_u8(0xff);
             }
             if let Some(item) = parse_record(&positions, line, &record, &mut unreadable) {
                 records.push(Numbered { line, item });
             }
         }
         for problem in &unreadable {
-            self.digest.write_u64(problem.line);
+            digest.write_u64(problem.line);
         }
-        if self.ended
-            && let Some(first) = self.first_reading
-            && first != self.read_so_far()
-        {
-            return Err(CsvError::Changed {
-                path: self.file.path.clone(),
-            });
+        let digest = digest.finish();
+        if !self.again {
+            self.first_reading.push(digest);
+        } else if self.first_reading.get(self.read) != Some(&digest) {
+            return Err(self.changed());
         }
+        self.read += 1;
         Ok(Some(Slice {
             records,
             unreadable,
@@ -263,15 +269,19 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
     }
 
     fn rewind(&mut self) -> Result<(), CsvError> {
-        if !self.ended {
+        if !self.ended || self.again {
             return Err(CsvError::Service(ServiceError::Corrupt(
-                "an import rewound its file before reading it to the end".into(),
+                "an import read its file again before reading it to the end once".into(),
             )));
         }
-        let path = self.file.path.clone();
-        self.first_reading = Some(self.read_so_far());
-        self.file = RecordsFile::open(&path, R::table())?;
-        self.digest = std::hash::DefaultHasher::new();
+        let reopened = RecordsFile::open(&self.file.path, R::table())?;
+        // Columns named in another order are another file, whatever its records' bytes.
+        if reopened.positions != self.file.positions {
+            return Err(self.changed());
+        }
+        self.file = reopened;
+        self.again = true;
+        self.read = 0;
         self.ended = false;
         Ok(())
     }
@@ -769,25 +779,49 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("families.csv");
         let text = format!("{HEADER}F1,pip,V1,22.5,HH1\nF2,pip,V2,35,HH2\n");
+        let read_once = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            let mut slices = FileSlices::<Family>::open(&path).unwrap();
+            slices.records_at_once = 1;
+            slices_of(&mut slices).unwrap();
+            slices
+        };
+        // Read again before its end: a mistake in the import.
         std::fs::write(&path, &text).unwrap();
         let mut slices = FileSlices::<Family>::open(&path).unwrap();
         slices.records_at_once = 1;
-        // Rewound before its end: a mistake in the import.
         slices.next_slice().unwrap();
         assert!(matches!(slices.rewind(), Err(CsvError::Service(_))));
-        slices_of(&mut slices).unwrap();
-        // One value changed, the length kept.
+        let is_changed = |error: &CsvError| {
+            matches!(error, CsvError::Changed { .. })
+                && error
+                    .to_string()
+                    .contains("changed while it was being imported")
+        };
+        // One value of the second record changed, the length kept: the first slice is as it
+        // was, the second is refused before it is handed on.
+        let mut slices = read_once(&text);
         std::fs::write(&path, text.replace("35,", "36,")).unwrap();
         slices.rewind().unwrap();
         slices.next_slice().unwrap();
+        let error = slices.next_slice().err().unwrap();
+        assert!(is_changed(&error), "{error}");
+        // A record added at the end.
+        let mut slices = read_once(&text);
+        std::fs::write(&path, format!("{text}F3,pip,V2,61,HH3\n")).unwrap();
+        slices.rewind().unwrap();
         let error = slices_of(&mut slices).unwrap_err();
-        assert!(matches!(error, CsvError::Changed { .. }), "{error}");
-        assert!(
-            error
-                .to_string()
-                .contains("changed while it was being imported"),
-            "{error}"
+        assert!(is_changed(&error), "{error}");
+        // Two columns' names swapped in the header: every record's bytes are the same.
+        let mut slices = read_once(&text);
+        let swapped = text.replacen(
+            "poverty_score,household_id",
+            "household_id,poverty_score",
+            1,
         );
+        std::fs::write(&path, swapped).unwrap();
+        let error = slices.rewind().unwrap_err();
+        assert!(is_changed(&error), "{error}");
     }
 
     #[test]

@@ -95,8 +95,6 @@ fn day_start(day: NaiveDate) -> i64 {
     day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
 }
 
-/// The id that orders the trail: the time in microseconds first, so ids sort as the records
-/// were written (by any process), then the process's count.
 /// A record of the trail made before what it says is known (see [`Registry::record_later`]).
 pub(crate) struct LaterRecord(Row);
 
@@ -108,6 +106,8 @@ impl LaterRecord {
     }
 }
 
+/// The id that orders the trail: the time in microseconds first, so ids sort as the records
+/// were written (by any process), then the process's count.
 fn audit_id(micros: i64) -> Result<String, ServiceError> {
     let tag = match PROCESS_TAG.get() {
         Some(tag) => tag,

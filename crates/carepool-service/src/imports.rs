@@ -185,6 +185,7 @@ impl<R: Record, S: ImportSource<R>> Writing<'_, R, S> {
             return Ok(None);
         };
         self.compared += slice.records.len() as u64;
+        let changed_before = self.report.changed.len();
         let good: Vec<Numbered<R>> = slice
             .records
             .into_iter()
@@ -202,7 +203,13 @@ impl<R: Record, S: ImportSource<R>> Writing<'_, R, S> {
         if !moves.is_empty() {
             let lines: HashSet<u64> = moves.iter().map(|p| p.line).collect();
             let left_out = compared.leave_out(table, &lines);
-            self.report.changed.retain(|key| !left_out.contains(key));
+            // Only this slice's changes can be left out.
+            let slice_changed = self.report.changed.split_off(changed_before);
+            (self.report.changed).extend(
+                slice_changed
+                    .into_iter()
+                    .filter(|key| !left_out.contains(key)),
+            );
             match self.mode {
                 ImportMode::AllOrNothing => self.moves.extend(moves),
                 ImportMode::SkipBad => self.report.rejected.extend(moves),

@@ -1,6 +1,7 @@
 //! The checks every registry write goes through, for a whole file or one row, after each record's
-//! own rules (records.rs): keys and unique values not repeated, references that exist (in the database or earlier in the
-//! same input), and, for coverage, eligibility under the scheme version in force.
+//! own rules (records.rs): keys and unique values not repeated, references that exist (in the
+//! database or anywhere in the same input), and, for coverage, eligibility under the scheme
+//! version in force.
 
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_core::dates;

@@ -105,6 +105,7 @@ use pages::{
 };
 use reserve::reserving_on_the_live_database;
 use slices::{
+    a_file_of_many_slices_is_refused_if_it_changes_while_imported,
     a_move_in_a_late_slice_refuses_the_slices_before_it,
     an_import_read_in_slices_refuses_as_if_read_whole,
     an_import_read_in_slices_strands_what_a_rejected_row_held,
@@ -203,4 +204,5 @@ on_both_backends!(
     an_import_read_in_slices_refuses_as_if_read_whole,
     an_import_read_in_slices_strands_what_a_rejected_row_held,
     a_move_in_a_late_slice_refuses_the_slices_before_it,
+    a_file_of_many_slices_is_refused_if_it_changes_while_imported,
 );

@@ -4,8 +4,10 @@
 use crate::support::{Harness, example, load_registry};
 use carepool_core::registry::{Family, Location, Member};
 use carepool_schema::{Record, Row, Value};
+use carepool_service::audit::AuditFilter;
 use carepool_service::{
-    ImportMode, ImportReport, ImportSource, NotWritten, Numbered, RowProblem, ServiceError, Slice,
+    ImportMode, ImportReport, ImportSource, NotWritten, Numbered, Reading, RowProblem,
+    ServiceError, Slice,
 };
 use std::convert::Infallible;
 
@@ -106,12 +108,15 @@ pub async fn an_import_read_in_slices_refuses_as_if_read_whole(h: Harness) {
         "V8,Hamlet,village,D1,rural",
         "V8,Again,village,D1,rural",
         "V7,Far,village,NOWHERE,rural",
+        "V8,Thrice,village,D1,rural",
     ];
+    // A repeat names the first line its key is on.
     let expected = vec![
         (4, Some("code"), "duplicate location V8: already on line 3"),
         (5, Some("parent_code"), "unknown location 'NOWHERE'"),
+        (6, Some("code"), "duplicate location V8: already on line 3"),
     ];
-    for at_once in [1, 2, 4] {
+    for at_once in [1, 2, 5] {
         let mut input = Sliced::of::<Location>(&locations, at_once);
         let done = h
             .registry
@@ -225,4 +230,81 @@ pub async fn a_move_in_a_late_slice_refuses_the_slices_before_it(h: Harness) {
         problems[0].message
     );
     assert_eq!(h.dump().await, before, "nothing written");
+}
+
+/// A file of more than one slice (10,000 records), through `carepool import`'s own path: a
+/// village names a district on the file's last line; changed after it was checked, the file is
+/// refused with nothing written, the slices already written in the transaction included; as it
+/// then is, it is imported whole, with the import's own record first in the trail.
+pub async fn a_file_of_many_slices_is_refused_if_it_changes_while_imported(h: Harness) {
+    load_registry(&h).await;
+    let villages = 10_050;
+    let mut text = String::from("code,name,kind,parent_code,area\nW0,First,village,D9,rural\n");
+    for n in 1..villages - 1 {
+        text += &format!("W{n},Village {n},village,D1,rural\n");
+    }
+    text += "D9,Far district,district,P1,\n";
+    let file = h.write("villages.csv", &text);
+    let before = h.dump().await;
+    let changed = text.replace(
+        "W10040,Village 10040,",
+        "W10040,Village ten thousand and forty,",
+    );
+    let changing = file.clone();
+    let change_once_checked = move |reading: Reading, read: u64| {
+        if reading == Reading::Checking && read == villages {
+            std::fs::write(&changing, &changed).unwrap();
+        }
+    };
+    let done = carepool_io::import_file::<Location>(
+        &h.registry,
+        &file,
+        ImportMode::AllOrNothing,
+        &change_once_checked,
+    )
+    .await;
+    match done {
+        Err(error @ carepool_io::CsvError::Changed { .. }) => {
+            assert!(
+                error.to_string().contains("villages.csv changed"),
+                "{error}"
+            )
+        }
+        other => panic!("not refused as changed: {other:?}"),
+    }
+    assert_eq!(h.dump().await, before, "nothing written");
+
+    let summary = h.import("locations", &file).await.unwrap();
+    assert_eq!((summary.new, summary.written), (villages, villages));
+    let exported = h.export("locations").await;
+    for written in [
+        "W0,First,village,D9,rural",
+        "W10040,Village ten thousand and forty,",
+    ] {
+        assert!(exported.contains(written), "{written}");
+    }
+    let trail = h
+        .registry
+        .audit_trail(&AuditFilter {
+            table: Some("locations".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+    // The small registry's import, then this one's: its own record, then its new keys a slice
+    // at a time.
+    assert_eq!(
+        actions,
+        ["import", "import_new", "import", "import_new", "import_new"]
+    );
+    assert!(
+        trail[2]
+            .after
+            .as_deref()
+            .unwrap_or_default()
+            .contains("\"new\":10050"),
+        "{:?}",
+        trail[2].after
+    );
 }
