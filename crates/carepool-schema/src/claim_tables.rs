@@ -107,13 +107,11 @@ pub const CLAIM_RUN: &[usize] = &[
     claims::ALLOWANCE_BATCH.index(),
 ];
 
-/// What releasing a payment run sets on a claim it pays.
+/// What releasing a payment run sets on a claim it pays (its batches were set by the proposal).
 pub const CLAIM_PAYMENT: &[usize] = &[
     claims::STATUS.index(),
     claims::PAID.index(),
     claims::PAID_DATE.index(),
-    claims::PAYMENT_BATCH.index(),
-    claims::ALLOWANCE_BATCH.index(),
 ];
 
 crate::table! {

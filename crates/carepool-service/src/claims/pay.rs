@@ -18,7 +18,7 @@ use carepool_schema::claim_tables::{
     CLAIM_PAYMENT, CLAIM_RUN, CLAIMS, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, REFUND_RUN,
     REFUNDS, Refund, claims, payment_runs, payments, refunds,
 };
-use carepool_schema::{Projection, Record, Row, Value};
+use carepool_schema::{ColumnValue, Projection, Record, Row, Value};
 use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -379,8 +379,8 @@ impl Registry {
         .map_err(refused)?;
         let mut reads = LockedReads::default();
         let run_read = reads.add(Read::where_in(payment_runs::ID, vec![id.to_string()]));
-        let whole = Projection::whole(&CLAIMS);
-        let held_claims = payable_claims(&mut reads, &whole);
+        let light = proposal_columns();
+        let held_claims = payable_claims(&mut reads, &light);
         // A proposed run's payments never change: those read before the lock name its refunds.
         let held_refunds = [refunds::REFUND_PAYMENT, refunds::DEDUCTION_PAYMENT]
             .map(|column| reads.add(Read::where_in(column, stored.payments.clone())));
@@ -405,7 +405,7 @@ impl Registry {
                 refunds.sort_by(|a, b| a.id.cmp(&b.id));
                 refunds.dedup_by(|a, b| a.id == b.id);
                 let (claim_rows, payments) =
-                    held_by(&run, &mut read, &whole, &held_claims, &refunds, paid_date)?;
+                    held_by(&run, &mut read, &light, &held_claims, &refunds, paid_date)?;
                 run.status = RELEASED.to_string();
                 run.released_by = Some(releaser.clone());
                 run.paid_date = Some(paid_date);
@@ -420,7 +420,7 @@ impl Registry {
                 let payment_rows = payments.into_iter().map(Record::into_row).collect();
                 Ok(vec![
                     self.audit(vec![change]).map_err(StoreError::internal)?,
-                    Write::Update {
+                    Write::Set {
                         table: &CLAIMS,
                         columns: CLAIM_PAYMENT,
                         rows: claim_rows,
@@ -470,6 +470,20 @@ impl Registry {
     }
 }
 
+/// A claim a run pays, as releasing sets it: its key, then `CLAIM_PAYMENT`'s columns in their
+/// order, from its light row.
+fn paid_claim(light: &Projection, row: &[Value], paid_date: NaiveDate) -> Row {
+    let set = |column: usize| match column {
+        c if c == claims::STATUS.index() => ClaimStatus::Paid.to_value(),
+        c if c == claims::PAID.index() => light.value(row, claims::APPROVED).clone(),
+        c if c == claims::PAID_DATE.index() => Some(paid_date).to_value(),
+        _ => unreachable!("CLAIM_PAYMENT holds only what releasing sets"),
+    };
+    std::iter::once(light.value(row, claims::ID).clone())
+        .chain(CLAIM_PAYMENT.iter().map(|&column| set(column)))
+        .collect()
+}
+
 /// The claims and refunds a run holds, as paid on `paid_date`, and the payments they make.
 /// They must come to what was proposed: a held claim cannot change (only claims in review are
 /// reviewed), nor can a held refund.
@@ -494,13 +508,14 @@ fn held_by(
     };
     let mut claim_rows = Vec::new();
     for &handle in held_claims {
-        for mut row in read.take(handle)? {
+        for row in read.take(handle)? {
             let mut held = false;
             for (batch, kind) in [
                 (claims::PAYMENT_BATCH, PayeeKind::Provider),
                 (claims::ALLOWANCE_BATCH, PayeeKind::Member),
             ] {
-                let Some(batch) = batch.value(&row).as_text().filter(|b| ids.contains(b)) else {
+                let Some(batch) = (claim_columns.text(&row, batch)).filter(|b| ids.contains(b))
+                else {
                     continue;
                 };
                 held = true;
@@ -515,10 +530,7 @@ fn held_by(
                 paid.amount += amount;
             }
             if held {
-                claims::STATUS.set(&mut row, &ClaimStatus::Paid);
-                row[claims::PAID.index()] = claims::APPROVED.value(&row).clone();
-                claims::PAID_DATE.set(&mut row, &Some(paid_date));
-                claim_rows.push(row);
+                claim_rows.push(paid_claim(claim_columns, &row, paid_date));
             }
         }
     }
