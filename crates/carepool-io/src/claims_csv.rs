@@ -201,7 +201,20 @@ pub async fn receive_file(
     lines_path: Option<&Path>,
     progress: &Progress,
 ) -> Result<ReceiveReport, CsvError> {
-    let parts = ClaimFileParts::split(claims_path, lines_path, crate::claim_parts::PART_BYTES)?;
+    let part_bytes = crate::claim_parts::PART_BYTES;
+    receive_file_in_parts_of(registry, claims_path, lines_path, part_bytes, progress).await
+}
+
+/// As [`receive_file`], the files split in parts when they are larger than `part_bytes`
+/// together: smaller parts hold less in memory at once (16 MiB by default).
+pub async fn receive_file_in_parts_of(
+    registry: &Registry,
+    claims_path: &Path,
+    lines_path: Option<&Path>,
+    part_bytes: u64,
+    progress: &Progress,
+) -> Result<ReceiveReport, CsvError> {
+    let parts = ClaimFileParts::split(claims_path, lines_path, part_bytes)?;
     (registry.receive_claims_in_parts(parts, progress).await).map_err(|e| match e {
         NotWritten::Unreadable(error) => error,
         NotWritten::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {

@@ -1630,3 +1630,78 @@ pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
     assert_eq!((again.received, again.unchanged), (5, 25));
     assert_eq!(stored_claims(&h).await.len(), 30);
 }
+
+/// A claims file with its lines file, split into parts by facility and claim number, through
+/// `carepool claims import`'s own path: with a claim received in the future in one part,
+/// refused whole as a file read at once refuses it, nothing stored; as it should be, received
+/// whole, each claim with its lines; no part files left behind either time.
+pub async fn a_claims_file_split_into_parts_is_received_all_or_none(h: Harness) {
+    load_registry(&h).await;
+    let members = ["M1", "M2", "M4", "M5"];
+    let mut claims = String::from(
+        "claim_number,provider_id,member_id,visit_date,clinical_category,received_date\n",
+    );
+    let mut lines = String::from("provider_id,claim_number,service_code,quantity,unit_price\n");
+    for n in 0..40 {
+        let facility = ["H1", "H2"][n % 2];
+        let member = members[n % 4];
+        let day = n % 28 + 1;
+        claims += &format!("C{n},{facility},{member},2025-06-{day:02},medical,2025-07-01\n");
+        lines += &format!(
+            "{facility},C{n},CONS,1,{}\n{facility},C{n},LAB,2,50\n",
+            100 + n
+        );
+    }
+    let ahead = claims.replace(
+        "C33,H2,M2,2025-06-06,medical,2025-07-01",
+        "C33,H2,M2,2025-06-06,medical,2199-07-01",
+    );
+    assert_ne!(ahead, claims);
+    let claims_file = h.write("claims.csv", &ahead);
+    let lines_file = h.write("claim_lines.csv", &lines);
+    let receive = |part_bytes: u64| {
+        carepool_io::claims_csv::receive_file_in_parts_of(
+            &h.registry,
+            &claims_file,
+            Some(&lines_file),
+            part_bytes,
+            &|_| {},
+        )
+    };
+    let part_files_left = || {
+        std::fs::read_dir(h.dir.path())
+            .unwrap()
+            .filter(|entry| {
+                let name = entry.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with(".carepool-claim-parts")
+            })
+            .count()
+    };
+    // About 300 bytes a part: a few claims each, every one of them with its lines.
+    let in_parts = receive(300).await.unwrap_err().to_string();
+    let read_whole = receive(u64::MAX).await.unwrap_err().to_string();
+    assert_eq!(in_parts, read_whole);
+    assert!(in_parts.contains("line 35"), "{in_parts}");
+    assert!(stored_claims(&h).await.is_empty());
+    assert_eq!(part_files_left(), 0);
+
+    std::fs::write(&claims_file, &claims).unwrap();
+    let received = receive(300).await.unwrap();
+    assert_eq!((received.received, received.unchanged), (40, 0));
+    let stored = stored_claims(&h).await;
+    assert_eq!(stored.len(), 40);
+    for n in 0..40 {
+        let facility = ["H1", "H2"][n % 2];
+        let claim = stored.iter().find(|c| c.id == format!("{facility}/C{n}"));
+        let claimed = claim.map(|c| c.claimed.minor());
+        assert_eq!(
+            claimed,
+            Some((100 + n as i64 + 100) * 100),
+            "{facility}/C{n}"
+        );
+    }
+    assert_eq!(part_files_left(), 0);
+    // Sent again unchanged, in other parts: nothing to do.
+    let again = receive(1_000).await.unwrap();
+    assert_eq!((again.received, again.unchanged), (0, 40));
+}

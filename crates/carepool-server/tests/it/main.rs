@@ -51,7 +51,8 @@ use claims::{
     a_claim_judged_between_two_batches_reaches_the_second,
     a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
-    a_claim_stored_meanwhile_is_caught_under_the_lock, a_failed_batch_leaves_nothing_behind,
+    a_claim_stored_meanwhile_is_caught_under_the_lock,
+    a_claims_file_split_into_parts_is_received_all_or_none, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
     a_reviewer_may_not_review_a_claim_they_sent, a_run_failing_midway_keeps_the_batches_before,
     batches_judged_ahead_are_decided_as_under_the_lock,
@@ -205,4 +206,5 @@ on_both_backends!(
     an_import_read_in_slices_strands_what_a_rejected_row_held,
     a_move_in_a_late_slice_refuses_the_slices_before_it,
     a_file_of_many_slices_is_refused_if_it_changes_while_imported,
+    a_claims_file_split_into_parts_is_received_all_or_none,
 );
