@@ -193,10 +193,10 @@ const IMPORTED_AT_ONCE: usize = 10_000;
 pub(crate) struct FileSlices<R> {
     file: RecordsFile,
     records_at_once: usize,
-    /// A digest of each slice of the first reading: each slice of the second must match its
-    /// own before it is written, or the file changed in between.
+    /// A digest of each slice of the first reading: each slice of a later reading must match
+    /// its own before it is used, or the file changed in between.
     first_reading: Vec<u64>,
-    /// Whether this is the second reading.
+    /// Whether this is a later reading.
     again: bool,
     /// Slices read so far in this reading.
     read: usize,
@@ -269,9 +269,9 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
     }
 
     fn rewind(&mut self) -> Result<(), CsvError> {
-        if !self.ended || self.again {
+        if !self.ended {
             return Err(CsvError::Service(ServiceError::Corrupt(
-                "an import read its file again before reading it to the end once".into(),
+                "an import read its file again before reading it to the end".into(),
             )));
         }
         let reopened = RecordsFile::open(&self.file.path, R::table())?;

@@ -60,7 +60,8 @@ pub enum Reading {
 /// Hears an import's reading and how many records it has read so far in it.
 pub type ImportProgress = dyn Fn(Reading, u64) + Send + Sync;
 
-/// An import's input, read a slice of records at a time: once to check it whole, then again to
+/// An import's input, read a slice of records at a time: once to check it whole (and, if a key
+/// or national id seems given twice, again to tell: see `validate::InputSeen`), then again to
 /// compare and write it, so that a large file is never held.
 pub trait ImportSource<R>: Send {
     type Error: Send;
@@ -68,7 +69,7 @@ pub trait ImportSource<R>: Send {
     /// could not be read as a record; none after the last.
     fn next_slice(&mut self) -> Result<Option<Slice<R>>, Self::Error>;
     /// Reads again from the first record. An input that is not as it was the first time is an
-    /// error by the time its last slice is read.
+    /// error, by the time its last slice is read at the latest.
     fn rewind(&mut self) -> Result<(), Self::Error>;
 }
 
@@ -364,7 +365,7 @@ impl Registry {
         progress: &ImportProgress,
     ) -> Result<Checked, NotWritten<S::Error>> {
         let table = R::table();
-        let mut seen = InputSeen::default();
+        let mut seen = InputSeen::of(table);
         let mut problems = Vec::new();
         let mut read = 0;
         while let Some(slice) = input.next_slice().map_err(NotWritten::Unreadable)? {
@@ -380,6 +381,9 @@ impl Registry {
             progress(Reading::Checking, read);
         }
         problems.extend(seen.unresolved(table));
+        if seen.any_suspect() {
+            problems.extend(repeats(input, &seen).await?);
+        }
         problems.sort_by_key(|p| p.line);
         if mode == ImportMode::AllOrNothing && !problems.is_empty() {
             return Err(NotWritten::Refused(ServiceError::Invalid(problems)));
@@ -446,6 +450,20 @@ impl Registry {
         }
         Ok(compared)
     }
+}
+
+/// The keys and national ids `input` gives twice, found by reading it again (see
+/// [`InputSeen::confirming`]).
+async fn repeats<R: Record, S: ImportSource<R>>(
+    input: &mut S,
+    seen: &InputSeen,
+) -> Result<Vec<RowProblem>, NotWritten<S::Error>> {
+    input.rewind().map_err(NotWritten::Unreadable)?;
+    let mut repeats = seen.confirming();
+    while let Some(slice) = input.next_slice().map_err(NotWritten::Unreadable)? {
+        repeats.slice(R::table(), &into_rows(slice.records));
+    }
+    Ok(repeats.found(R::table()))
 }
 
 fn own_rules<R: Record>(records: &[Numbered<R>]) -> Vec<RowProblem> {

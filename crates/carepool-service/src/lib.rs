@@ -20,6 +20,7 @@ pub mod options;
 pub mod premium_basis;
 pub mod projection;
 mod records;
+mod repeats;
 pub mod reserving;
 mod schemes;
 pub mod scope;

@@ -3,6 +3,7 @@
 //! database or anywhere in the same input), and, for coverage, eligibility under the scheme
 //! version in force.
 
+use crate::repeats::{Fingerprints, Suspects};
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_core::dates;
 use carepool_core::eligibility::check_enrolment;
@@ -23,22 +24,28 @@ pub(crate) async fn rows(
     table: &'static Table,
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
-    let mut seen = InputSeen::default();
+    let mut seen = InputSeen::of(table);
     let mut problems = slice(registry, table, rows, &mut seen).await?;
     problems.extend(seen.unresolved(table));
+    if seen.any_suspect() {
+        let mut repeats = seen.confirming();
+        repeats.slice(table, rows);
+        problems.extend(repeats.found(table));
+    }
     problems.sort_by_key(|p| p.line);
     Ok(problems)
 }
 
 /// What an input's rows shown so far tell about the rest, for the checks that span a whole
-/// input read a slice at a time: the keys and national ids already given (a repeat is refused),
-/// and the references to rows of the same table (a location's parent).
-#[derive(Default)]
+/// input read a slice at a time: the keys and national ids already given (a repeat is refused:
+/// see [`InputSeen::confirming`]), and the references to rows of the same table (a location's
+/// parent).
 pub(crate) struct InputSeen {
-    /// The line each key was first given on.
-    keys: HashMap<Box<str>, u64>,
-    /// The line each national id was first given on.
-    national_ids: HashMap<Box<str>, u64>,
+    keys: Fingerprints,
+    national_ids: Fingerprints,
+    /// The line each key was first given on, for a table whose rows refer to each other
+    /// (locations, a few thousand rows): references are resolved in the input by it.
+    own_keys: Option<HashMap<Box<str>, u64>>,
     /// References to a row of the same table found neither in the input so far nor in the
     /// database: the row may come later in the input.
     ahead: Vec<SameTableReference>,
@@ -55,12 +62,45 @@ struct SameTableReference {
 }
 
 impl InputSeen {
+    pub(crate) fn of(table: &Table) -> InputSeen {
+        let refers_to_itself = (table.columns.iter())
+            .any(|column| column.references == Some(Reference::Table(table.name)));
+        InputSeen {
+            keys: Fingerprints::default(),
+            national_ids: Fingerprints::default(),
+            own_keys: refers_to_itself.then(HashMap::new),
+            ahead: Vec::new(),
+            within: Vec::new(),
+        }
+    }
+
+    /// Whether `key` was given in the input (so far).
+    fn gives(&self, key: &str) -> bool {
+        (self.own_keys.as_ref()).is_some_and(|keys| keys.contains_key(key))
+    }
+
+    /// Whether a key or national id may have been given twice: then a further reading of the
+    /// input (see [`InputSeen::confirming`]) tells.
+    pub(crate) fn any_suspect(&self) -> bool {
+        self.keys.any_suspect() || self.national_ids.any_suspect()
+    }
+
+    /// For a further reading of the input, in its order: which keys and national ids were
+    /// given twice, and first on which line.
+    pub(crate) fn confirming(&self) -> Repeats<'_> {
+        Repeats {
+            seen: self,
+            keys: Suspects::default(),
+            national_ids: Suspects::default(),
+        }
+    }
+
     /// Once the whole input is seen: each reference to a row of the same table that came later
     /// is resolved, the rest are problems.
     pub(crate) fn unresolved(&mut self, table: &Table) -> Problems {
         let mut problems = Vec::new();
         for reference in std::mem::take(&mut self.ahead) {
-            if self.keys.contains_key(&reference.key) {
+            if self.gives(&reference.key) {
                 self.within.push(reference);
             } else {
                 problems.push(unknown(table.singular, &reference));
@@ -81,7 +121,8 @@ impl InputSeen {
     ) -> Result<Problems, ServiceError> {
         let mut problems = Vec::new();
         loop {
-            let left_out = |key: &str| self.keys.get(key).is_some_and(|line| bad.contains(line));
+            let first_line = |key: &str| self.own_keys.as_ref()?.get(key).copied();
+            let left_out = |key: &str| first_line(key).is_some_and(|line| bad.contains(&line));
             let newly: Vec<&SameTableReference> = self
                 .within
                 .iter()
@@ -105,6 +146,67 @@ impl InputSeen {
             bad.extend(stranded.iter().map(|p| p.line));
             problems.extend(stranded);
         }
+    }
+}
+
+/// The keys and national ids given twice in an input, met again in a further reading.
+pub(crate) struct Repeats<'s> {
+    seen: &'s InputSeen,
+    keys: Suspects,
+    national_ids: Suspects,
+}
+
+impl Repeats<'_> {
+    /// The next slice of the further reading: as the first reading read it.
+    pub(crate) fn slice(&mut self, table: &Table, rows: &[NumberedRow]) {
+        // Rows whose cells a database cannot hold were not seen.
+        let unreadable: HashSet<u64> = cells_in_bounds(table, rows)
+            .iter()
+            .map(|p| p.line)
+            .collect();
+        for r in rows.iter().filter(|r| !unreadable.contains(&r.line)) {
+            let key = key_of(table, &r.item);
+            if self.seen.keys.is_suspect(&key) {
+                self.keys.met(&key, r.line);
+            }
+            if let Some(id) = national_id(table, &r.item)
+                && self.seen.national_ids.is_suspect(id)
+            {
+                self.national_ids.met(id, r.line);
+            }
+        }
+    }
+
+    /// A problem for each key and national id given again, naming the line it was first
+    /// given on.
+    pub(crate) fn found(self, table: &Table) -> Problems {
+        let key_column = table.columns[table.key[0]].name;
+        let keys = self.keys.repeats().into_iter().map(|(line, key, first)| {
+            RowProblem::new(
+                line,
+                Some(key_column),
+                format!(
+                    "duplicate {} {key}: already on line {first}",
+                    table.singular
+                ),
+            )
+        });
+        let ids = (self.national_ids.repeats().into_iter()).map(|(line, id, first)| {
+            RowProblem::new(
+                line,
+                Some("national_id"),
+                format!("national id {id} is already given to the member on line {first}"),
+            )
+        });
+        keys.chain(ids).collect()
+    }
+}
+
+/// A member's national id, if the row is a member's and gives one.
+fn national_id<'r>(table: &Table, row: &'r [Value]) -> Option<&'r str> {
+    match std::ptr::eq(table, &MEMBERS) {
+        true => members::NATIONAL_ID.value(row).as_text(),
+        false => None,
     }
 }
 
@@ -139,7 +241,7 @@ pub(crate) async fn slice(
         &kept
     };
     // The slice's own keys first: a reference to a row later in the slice is found.
-    problems.extend(repeated_keys(table, rows, seen));
+    see_keys(table, rows, seen);
     problems.extend(national_ids_taken(registry, table, rows).await?);
     problems.extend(missing_references(registry, table, rows, seen).await?);
     if std::ptr::eq(table, &tables::COVERAGE) {
@@ -258,42 +360,22 @@ fn moved(line: u64, field: &str, what: &str, key: &str, from: &str, to: &str) ->
     )
 }
 
-/// Keys, and unique values such as a member's national id, may appear once in an input.
-fn repeated_keys(table: &Table, rows: &[NumberedRow], seen: &mut InputSeen) -> Problems {
-    let mut problems = Vec::new();
+/// Keys, and unique values such as a member's national id, may appear once in an input: each
+/// is seen (a repeat is told by a further reading: see [`InputSeen::confirming`]), and the keys
+/// of a table whose rows refer to each other are kept with their first line.
+fn see_keys(table: &Table, rows: &[NumberedRow], seen: &mut InputSeen) {
     for r in rows {
         let key = key_of(table, &r.item);
-        if let Some(&first) = seen.keys.get(&*key) {
-            problems.push(RowProblem::new(
-                r.line,
-                Some(table.columns[table.key[0]].name),
-                format!(
-                    "duplicate {} {}: already on line {first}",
-                    table.singular,
-                    table.key_text(&r.item)
-                ),
-            ));
-        } else {
-            seen.keys.insert(key.into(), r.line);
+        seen.keys.see(&key);
+        if let Some(own_keys) = &mut seen.own_keys
+            && !own_keys.contains_key(&*key)
+        {
+            own_keys.insert(key.into(), r.line);
+        }
+        if let Some(id) = national_id(table, &r.item) {
+            seen.national_ids.see(id);
         }
     }
-    if std::ptr::eq(table, &MEMBERS) {
-        for r in rows {
-            let Some(id) = members::NATIONAL_ID.value(&r.item).as_text() else {
-                continue;
-            };
-            if let Some(first) = seen.national_ids.get(id) {
-                problems.push(RowProblem::new(
-                    r.line,
-                    Some("national_id"),
-                    format!("national id {id} is already given to the member on line {first}"),
-                ));
-            } else {
-                seen.national_ids.insert(id.into(), r.line);
-            }
-        }
-    }
-    problems
 }
 
 /// The row's key as text, borrowed when it is a single text column (the common case, and the
@@ -376,7 +458,7 @@ async fn missing_references(
                     tables::table_named(target_name).expect("references name known tables");
                 let unresolved: Vec<String> = wanted
                     .iter()
-                    .filter(|w| !(same_table && seen.keys.contains_key(**w)))
+                    .filter(|w| !(same_table && seen.gives(w)))
                     .map(|w| w.to_string())
                     .collect();
                 registry
@@ -402,7 +484,7 @@ async fn missing_references(
                 column: column.name,
                 key: value.into(),
             };
-            if same_table && seen.keys.contains_key(value) {
+            if same_table && seen.gives(value) {
                 seen.within.push(reference());
             } else if known.contains(value) {
                 continue;

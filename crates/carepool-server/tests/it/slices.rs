@@ -232,8 +232,9 @@ pub async fn a_move_in_a_late_slice_refuses_the_slices_before_it(h: Harness) {
     assert_eq!(h.dump().await, before, "nothing written");
 }
 
-/// A file of more than one slice (10,000 records), through `carepool import`'s own path: a
-/// village names a district on the file's last line; changed after it was checked, the file is
+/// A file of more than one slice (10,000 records), through `carepool import`'s own path: a key
+/// repeated in another slice is named with its first line; a village names a district on the
+/// file's last line; changed after it was checked, the file is
 /// refused with nothing written, the slices already written in the transaction included; as it
 /// then is, it is imported whole, with the import's own record first in the trail.
 pub async fn a_file_of_many_slices_is_refused_if_it_changes_while_imported(h: Harness) {
@@ -244,8 +245,21 @@ pub async fn a_file_of_many_slices_is_refused_if_it_changes_while_imported(h: Ha
         text += &format!("W{n},Village {n},village,D1,rural\n");
     }
     text += "D9,Far district,district,P1,\n";
-    let file = h.write("villages.csv", &text);
     let before = h.dump().await;
+    // A key given again in the second slice, read a third time to be told apart from a
+    // look-alike.
+    let repeated = h.write(
+        "repeated.csv",
+        &text.replace("W10040,Village 10040,", "W5,Village 10040,"),
+    );
+    let error = h.import("locations", &repeated).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("line 10042, column code: duplicate location W5: already on line 7"),
+        "{error}"
+    );
+    let file = h.write("villages.csv", &text);
     let changed = text.replace(
         "W10040,Village 10040,",
         "W10040,Village ten thousand and forty,",

@@ -1,0 +1,119 @@
+//! Values an input may give once (keys, national ids), found repeated among tens of millions
+//! without keeping them: each value seen is kept as a 64-bit fingerprint. A fingerprint met again
+//! makes its value a suspect; two values can share a fingerprint, so a further reading of the
+//! input gathers the suspects' values alone, with their lines, and tells repeats from
+//! look-alikes. An input without repeats is read once.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// The fingerprints of the values seen so far.
+#[derive(Default)]
+pub(crate) struct Fingerprints {
+    seen: HashSet<u64>,
+    /// Fingerprints met more than once.
+    suspects: HashSet<u64>,
+}
+
+/// A value's fingerprint: the same in every process and on every machine.
+fn fingerprint(value: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Fingerprints {
+    pub(crate) fn see(&mut self, value: &str) {
+        let print = fingerprint(value);
+        if !self.seen.insert(print) {
+            self.suspects.insert(print);
+        }
+    }
+
+    /// Whether some value may have been given twice.
+    pub(crate) fn any_suspect(&self) -> bool {
+        !self.suspects.is_empty()
+    }
+
+    pub(crate) fn is_suspect(&self, value: &str) -> bool {
+        !self.suspects.is_empty() && self.suspects.contains(&fingerprint(value))
+    }
+}
+
+/// The suspects' values, met again in the input's order.
+#[derive(Default)]
+pub(crate) struct Suspects {
+    /// The line each suspect value was first given on.
+    first_lines: HashMap<String, u64>,
+    /// Each value given again: its line, the value and the line it was first given on.
+    repeats: Vec<(u64, String, u64)>,
+}
+
+impl Suspects {
+    /// `value`, a suspect, met on `line`.
+    pub(crate) fn met(&mut self, value: &str, line: u64) {
+        match self.first_lines.get(value) {
+            Some(&first) => self.repeats.push((line, value.to_string(), first)),
+            None => {
+                self.first_lines.insert(value.to_string(), line);
+            }
+        }
+    }
+
+    /// Each value given again, as (line, value, line it was first given on).
+    pub(crate) fn repeats(self) -> Vec<(u64, String, u64)> {
+        self.repeats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values met in order, as the first and the further reading meet them.
+    fn repeats(values: &[&str]) -> Vec<(u64, String, u64)> {
+        let mut prints = Fingerprints::default();
+        for value in values {
+            prints.see(value);
+        }
+        let mut suspects = Suspects::default();
+        for (line, value) in (2..).zip(values) {
+            if prints.is_suspect(value) {
+                suspects.met(value, line);
+            }
+        }
+        suspects.repeats()
+    }
+
+    #[test]
+    fn a_value_given_again_names_the_line_it_was_first_given_on() {
+        assert_eq!(repeats(&["A", "B", "C"]), []);
+        let found = repeats(&["A", "B", "A", "C", "A", "B"]);
+        let expected = [(4, "A", 2), (6, "A", 2), (7, "B", 3)];
+        let expected: Vec<_> = (expected.iter())
+            .map(|&(line, value, first)| (line, value.to_string(), first))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn values_that_share_a_fingerprint_are_not_repeats() {
+        // Two values made to share one: only the further reading's values decide.
+        let mut prints = Fingerprints::default();
+        prints.see("A");
+        prints.suspects.insert(fingerprint("B"));
+        prints.seen.insert(fingerprint("B"));
+        let mut suspects = Suspects::default();
+        for (line, value) in [(2, "A"), (3, "B")] {
+            if prints.is_suspect(value) {
+                suspects.met(value, line);
+            }
+        }
+        assert!(prints.any_suspect());
+        assert_eq!(suspects.repeats(), []);
+        // The fingerprint does not change between runs: a further reading finds what the first
+        // reading saw.
+        assert_eq!(fingerprint("M0000001"), fingerprint("M0000001"));
+        assert_ne!(fingerprint("M0000001"), fingerprint("M0000002"));
+    }
+}
