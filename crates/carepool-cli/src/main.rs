@@ -492,12 +492,14 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             } else {
                 // Read twice: every row checked, then each compared and written.
                 let checking = format!("checking {}", file.display());
+                let repeats = format!("finding the repeats in {}", file.display());
                 let writing = format!("writing {}", file.display());
                 let progress = Progress::counting(&checking, "rows");
                 let handle = progress.clone();
                 let written = &move |reading, n| {
                     let step = match reading {
                         Reading::Checking => &checking,
+                        Reading::Repeats => &repeats,
                         Reading::Writing => &writing,
                     };
                     handle.at(step, n)

@@ -53,6 +53,8 @@ impl ImportReport {
 pub enum Reading {
     /// The first: every record checked.
     Checking,
+    /// Only if a key or national id may have been given twice: which were, and where first.
+    Repeats,
     /// The second: each record compared with what is stored and, unless a dry run, written.
     Writing,
 }
@@ -274,9 +276,9 @@ impl<R: Record, S: ImportSource<R>> WriteParts for Writing<'_, R, S> {
 impl Registry {
     /// Checks every record of `input` and writes the new and changed ones in one transaction;
     /// or, with `SkipBad`, writes the good ones and reports the rest. Importing the same
-    /// records twice changes nothing the second time. The input is read twice, a slice at a
-    /// time: once to check it whole, once to compare and write it. `progress` hears each
-    /// reading and how far it is.
+    /// records twice changes nothing the second time. The input is read a slice at a time:
+    /// once to check it whole (and once more if a key or national id may be repeated), then
+    /// once to compare and write it. `progress` hears each reading and how far it is.
     pub async fn import<R: Record, S: ImportSource<R>>(
         &self,
         input: &mut S,
@@ -354,10 +356,11 @@ impl Registry {
         }
     }
 
-    /// Reads the whole input once, checking each record against its own rules, the records
-    /// before it and the database; then rewinds it. All or nothing, any problem refuses the
-    /// import, naming every problem; otherwise the problems' lines are left out, with the lines
-    /// of the rows that referred to them.
+    /// Reads the whole input, checking each record against its own rules, the other records
+    /// and the database (reading it once more to tell repeats, if there may be any); then
+    /// rewinds it. All or nothing, any problem refuses the import, naming every problem;
+    /// otherwise the problems' lines are left out, with the lines of the rows that referred to
+    /// them.
     async fn check_input<R: Record, S: ImportSource<R>>(
         &self,
         input: &mut S,
@@ -366,24 +369,28 @@ impl Registry {
     ) -> Result<Checked, NotWritten<S::Error>> {
         let table = R::table();
         let mut seen = InputSeen::of(table);
+        // A line's problems in the order of the checks: its reading and its own rules, then
+        // its repeats, then what the database says of it.
         let mut problems = Vec::new();
+        let mut checked = Vec::new();
         let mut read = 0;
         while let Some(slice) = input.next_slice().map_err(NotWritten::Unreadable)? {
             read += slice.records.len() as u64;
             problems.extend(slice.unreadable);
             problems.extend(own_rules(&slice.records));
             let rows = into_rows(slice.records);
-            problems.extend(
+            checked.extend(
                 validate::slice(self, table, &rows, &mut seen)
                     .await
                     .map_err(NotWritten::Refused)?,
             );
             progress(Reading::Checking, read);
         }
-        problems.extend(seen.unresolved(table));
+        checked.extend(seen.unresolved(table));
         if seen.any_suspect() {
-            problems.extend(repeats(input, &seen).await?);
+            problems.extend(repeats(input, &seen, progress).await?);
         }
+        problems.extend(checked);
         problems.sort_by_key(|p| p.line);
         if mode == ImportMode::AllOrNothing && !problems.is_empty() {
             return Err(NotWritten::Refused(ServiceError::Invalid(problems)));
@@ -457,11 +464,15 @@ impl Registry {
 async fn repeats<R: Record, S: ImportSource<R>>(
     input: &mut S,
     seen: &InputSeen,
+    progress: &ImportProgress,
 ) -> Result<Vec<RowProblem>, NotWritten<S::Error>> {
     input.rewind().map_err(NotWritten::Unreadable)?;
     let mut repeats = seen.confirming();
+    let mut read = 0;
     while let Some(slice) = input.next_slice().map_err(NotWritten::Unreadable)? {
+        read += slice.records.len() as u64;
         repeats.slice(R::table(), &into_rows(slice.records));
+        progress(Reading::Repeats, read);
     }
     Ok(repeats.found(R::table()))
 }

@@ -25,13 +25,16 @@ pub(crate) async fn rows(
     rows: &[NumberedRow],
 ) -> Result<Problems, ServiceError> {
     let mut seen = InputSeen::of(table);
-    let mut problems = slice(registry, table, rows, &mut seen).await?;
-    problems.extend(seen.unresolved(table));
+    let mut checked = slice(registry, table, rows, &mut seen).await?;
+    checked.extend(seen.unresolved(table));
+    let mut problems = Vec::new();
     if seen.any_suspect() {
         let mut repeats = seen.confirming();
         repeats.slice(table, rows);
-        problems.extend(repeats.found(table));
+        problems = repeats.found(table);
     }
+    // A line's repeats before what the database says of it.
+    problems.extend(checked);
     problems.sort_by_key(|p| p.line);
     Ok(problems)
 }

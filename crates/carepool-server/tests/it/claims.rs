@@ -1659,15 +1659,23 @@ pub async fn a_claims_file_split_into_parts_is_received_all_or_none(h: Harness) 
     assert_ne!(ahead, claims);
     let claims_file = h.write("claims.csv", &ahead);
     let lines_file = h.write("claim_lines.csv", &lines);
+    // How many parts were received: progress is told after each.
+    let parts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let told = parts.clone();
+    let count_parts = move |_| {
+        told.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    };
     let receive = |part_bytes: u64| {
+        parts.store(0, std::sync::atomic::Ordering::Relaxed);
         carepool_io::claims_csv::receive_file_in_parts_of(
             &h.registry,
             &claims_file,
             Some(&lines_file),
             part_bytes,
-            &|_| {},
+            &count_parts,
         )
     };
+    let parts_received = || parts.load(std::sync::atomic::Ordering::Relaxed);
     let part_files_left = || {
         std::fs::read_dir(h.dir.path())
             .unwrap()
@@ -1688,6 +1696,7 @@ pub async fn a_claims_file_split_into_parts_is_received_all_or_none(h: Harness) 
     std::fs::write(&claims_file, &claims).unwrap();
     let received = receive(300).await.unwrap();
     assert_eq!((received.received, received.unchanged), (40, 0));
+    assert!(parts_received() > 5, "{} parts", parts_received());
     let stored = stored_claims(&h).await;
     assert_eq!(stored.len(), 40);
     for n in 0..40 {

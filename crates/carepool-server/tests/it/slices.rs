@@ -104,19 +104,27 @@ pub async fn an_import_read_in_slices_refuses_as_if_read_whole(h: Harness) {
     load_registry(&h).await;
     let before = h.dump().await;
     let locations = [
+        "V8,Bad\u{0}name,village,D1,rural",
         "V9,Orphan,village,V8,rural",
         "V8,Hamlet,village,D1,rural",
-        "V8,Again,village,D1,rural",
+        "V8,Again,village,NOWHERE,rural",
         "V7,Far,village,NOWHERE,rural",
         "V8,Thrice,village,D1,rural",
     ];
-    // A repeat names the first line its key is on.
+    // A row a database cannot hold is not seen; a repeat names the first line its key is on,
+    // before what the database says of its line.
     let expected = vec![
-        (4, Some("code"), "duplicate location V8: already on line 3"),
+        (
+            2,
+            Some("name"),
+            "holds a NUL byte at character 4: a field is one line of text",
+        ),
+        (5, Some("code"), "duplicate location V8: already on line 4"),
         (5, Some("parent_code"), "unknown location 'NOWHERE'"),
-        (6, Some("code"), "duplicate location V8: already on line 3"),
+        (6, Some("parent_code"), "unknown location 'NOWHERE'"),
+        (7, Some("code"), "duplicate location V8: already on line 4"),
     ];
-    for at_once in [1, 2, 5] {
+    for at_once in [1, 2, 6] {
         let mut input = Sliced::of::<Location>(&locations, at_once);
         let done = h
             .registry
