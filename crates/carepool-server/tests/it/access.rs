@@ -884,14 +884,7 @@ pub async fn an_import_says_what_it_changes_and_a_record_keeps_its_history(h: Ha
         (done.new, done.changed, done.unchanged, done.written),
         (1, vec!["M1".to_string()], 4, 2)
     );
-    let members_trail = h
-        .registry
-        .audit_trail(&AuditFilter {
-            table: Some("members".into()),
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let members_trail = h.trail_of("members").await;
     let last: Vec<(Option<&str>, Option<&str>)> = members_trail[members_trail.len() - 3..]
         .iter()
         .map(|r| (r.record_key.as_deref(), r.after.as_deref()))

@@ -600,7 +600,7 @@ pub async fn a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders(
     assert_eq!(views[0].record.status, ClaimStatus::Approved);
     assert!(views[0].sent_before, "answered as a resend");
     assert_eq!(stored_claims(&h).await.len(), 1);
-    let trail = claims_trail(&h).await;
+    let trail = h.trail_of("claims").await;
     let decided: Vec<&str> = (trail.iter())
         .filter(|record| record.action == "adjudicate")
         .map(|record| record.actor.as_str())
@@ -648,18 +648,9 @@ pub async fn the_same_claim_sent_to_two_servers_at_once_is_stored_once(h: Harnes
     }
     assert_eq!(stored_claims(&h).await.len(), 12);
     // Each claim's submission recorded once; a resend records nothing.
-    let trail = claims_trail(&h).await;
+    let trail = h.trail_of("claims").await;
     let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["submit"; 12]);
-}
-
-/// The audit trail's records of the claims table.
-async fn claims_trail(h: &Harness) -> Vec<carepool_schema::audit_tables::AuditRow> {
-    let claims = AuditFilter {
-        table: Some("claims".into()),
-        ..AuditFilter::default()
-    };
-    h.registry.audit_trail(&claims).await.unwrap()
 }
 
 /// Judges the claims received by `date`, on that date.
@@ -1183,14 +1174,7 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
     expected.push((by.clone(), "adjudicate".to_string(), None));
     expected.push((by.clone(), "adjudication_run".to_string(), None));
     assert_eq!(trail_now, expected);
-    let decisions = h
-        .registry
-        .audit_trail(&AuditFilter {
-            table: Some("claims".into()),
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let decisions = h.trail_of("claims").await;
     let decided = decisions
         .iter()
         .find(|r| r.action == "adjudicate")
@@ -1613,14 +1597,14 @@ pub async fn claims_received_in_parts_are_stored_all_or_none(h: Harness) {
         other => panic!("{other:?}"),
     }
     assert!(stored_claims(&h).await.is_empty());
-    assert!(claims_trail(&h).await.is_empty());
+    assert!(h.trail_of("claims").await.is_empty());
 
     let (received, told) = receive(vec![Ok(part(0..10)), Ok(part(10..25))]).await;
     let received = received.unwrap();
     assert_eq!((received.received, received.unchanged), (25, 0));
     assert_eq!(told, [10, 25]);
     assert_eq!(stored_claims(&h).await.len(), 25);
-    let trail = claims_trail(&h).await;
+    let trail = h.trail_of("claims").await;
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].action, "receive");
     assert_eq!(trail[0].after.as_deref(), Some(r#"{"records":25}"#));

@@ -4,7 +4,6 @@
 use crate::support::{Harness, example, load_registry};
 use carepool_core::registry::{Family, Location, Member};
 use carepool_schema::{Record, Row, Value};
-use carepool_service::audit::AuditFilter;
 use carepool_service::{
     ImportMode, ImportReport, ImportSource, NotWritten, Numbered, Reading, RowProblem,
     ServiceError, Slice,
@@ -305,14 +304,7 @@ pub async fn a_file_of_many_slices_is_refused_if_it_changes_while_imported(h: Ha
     ] {
         assert!(exported.contains(written), "{written}");
     }
-    let trail = h
-        .registry
-        .audit_trail(&AuditFilter {
-            table: Some("locations".into()),
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let trail = h.trail_of("locations").await;
     let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
     // The small registry's import, then this one's: its own record, then its new keys a slice
     // at a time.

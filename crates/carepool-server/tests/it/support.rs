@@ -128,6 +128,15 @@ impl Harness {
         })
     }
 
+    /// The audit trail's records of `table`, oldest first.
+    pub async fn trail_of(&self, table: &str) -> Vec<carepool_schema::audit_tables::AuditRow> {
+        let filter = carepool_service::audit::AuditFilter {
+            table: Some(table.into()),
+            ..Default::default()
+        };
+        self.registry.audit_trail(&filter).await.unwrap()
+    }
+
     pub async fn export(&self, kind: &str) -> String {
         let mut out = Vec::new();
         let kind = Kind::named(kind).unwrap();
