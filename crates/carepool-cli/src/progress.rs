@@ -70,10 +70,12 @@ impl Progress {
         }
     }
 
-    /// Where a step stands: its label and its count.
+    /// Where a step stands: its label and its count. A new step counts afresh, its rate
+    /// its own.
     pub fn at(&self, step: &str, done: u64) {
         if self.bar.message() != step {
             self.bar.set_message(step.to_string());
+            self.bar.reset_eta();
         }
         self.bar.set_position(done);
     }

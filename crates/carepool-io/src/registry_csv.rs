@@ -4,8 +4,8 @@
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{
-    ImportMode, ImportProgress, ImportSource, NotWritten, Numbered, Query, Registry, RowProblem,
-    ServiceError, Slice,
+    ImportMode, ImportProgress, ImportSource, NotWritten, Numbered, Query, REST_UNREADABLE,
+    Registry, RowProblem, ServiceError, Slice,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -394,11 +394,14 @@ impl RecordsFile {
             && self.kind == FileKind::Csv
             && quote_left_open(&self.path, start)?
         {
-            return Ok(Some(RowProblem::new(
-                line,
-                None,
-                "a quote opened on this line is never closed: the rest of the file would be read as one field",
-            )));
+            return Ok(Some(RowProblem {
+                reason: Some(REST_UNREADABLE),
+                ..RowProblem::new(
+                    line,
+                    None,
+                    "a quote opened on this line is never closed: the rest of the file would be read as one field",
+                )
+            }));
         }
         Ok(None)
     }

@@ -7,6 +7,11 @@ use carepool_store::StoreError;
 use serde::Serialize;
 use std::fmt;
 
+/// The reason of a problem after which the rest of an input cannot be read (a quote never
+/// closed swallows it): even an import that skips bad rows is refused, or the rows it could not
+/// read would go unnoticed.
+pub const REST_UNREADABLE: &str = "rest_unreadable";
+
 /// Why an input read in parts (a claims file, a registry file) wrote nothing.
 #[derive(Debug)]
 pub enum NotWritten<E> {

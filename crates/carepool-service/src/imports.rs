@@ -5,7 +5,7 @@
 
 use crate::audit::{Change, LaterRecord};
 use crate::validate::{self, InputSeen};
-use crate::{NotWritten, Numbered, Registry, RowProblem, ServiceError, unique};
+use crate::{NotWritten, Numbered, REST_UNREADABLE, Registry, RowProblem, ServiceError, unique};
 use carepool_schema::tables::MEMBERS;
 use carepool_schema::{ColumnType, Record, Row, Table};
 use carepool_store::{StoreError, Write, WriteParts, Writes};
@@ -392,7 +392,8 @@ impl Registry {
         }
         problems.extend(checked);
         problems.sort_by_key(|p| p.line);
-        if mode == ImportMode::AllOrNothing && !problems.is_empty() {
+        let rest_unreadable = problems.iter().any(|p| p.reason == Some(REST_UNREADABLE));
+        if (mode == ImportMode::AllOrNothing || rest_unreadable) && !problems.is_empty() {
             return Err(NotWritten::Refused(ServiceError::Invalid(problems)));
         }
         let mut bad: HashSet<u64> = problems.iter().map(|p| p.line).collect();

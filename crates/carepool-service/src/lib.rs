@@ -31,7 +31,7 @@ pub use known_tokens::TOKEN_REMEMBERED_FOR;
 mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{NotWritten, RowProblem, ServiceError};
+pub use error::{NotWritten, REST_UNREADABLE, RowProblem, ServiceError};
 pub use history::Version;
 pub use imports::{ImportMode, ImportProgress, ImportReport, ImportSource, Reading, Slice};
 pub use records::{Key, Numbered, Query};

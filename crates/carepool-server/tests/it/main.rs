@@ -108,6 +108,7 @@ use reserve::reserving_on_the_live_database;
 use slices::{
     a_file_of_many_slices_is_refused_if_it_changes_while_imported,
     a_move_in_a_late_slice_refuses_the_slices_before_it,
+    a_quote_left_open_refuses_even_an_import_that_skips_bad_rows,
     an_import_read_in_slices_refuses_as_if_read_whole,
     an_import_read_in_slices_strands_what_a_rejected_row_held,
 };
@@ -207,4 +208,5 @@ on_both_backends!(
     a_move_in_a_late_slice_refuses_the_slices_before_it,
     a_file_of_many_slices_is_refused_if_it_changes_while_imported,
     a_claims_file_split_into_parts_is_received_all_or_none,
+    a_quote_left_open_refuses_even_an_import_that_skips_bad_rows,
 );

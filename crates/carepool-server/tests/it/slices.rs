@@ -322,3 +322,28 @@ pub async fn a_file_of_many_slices_is_refused_if_it_changes_while_imported(h: Ha
         trail[2].after
     );
 }
+
+/// A quote never closed swallows the rest of the file into one field: even an import that
+/// skips bad rows is refused, naming the line, with nothing written, or the rows it could not
+/// read would be lost without a word.
+pub async fn a_quote_left_open_refuses_even_an_import_that_skips_bad_rows(h: Harness) {
+    load_registry(&h).await;
+    let before = h.dump().await;
+    let file = h.write(
+        "members.csv",
+        "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since\n\
+         M6,F2,Hari Devi,child,M,2010-01-01,,,,active,2025-04-01\n\
+         M7,F2,\"Uma Devi,spouse,F,1976-01-01,,,,active,2025-04-01\n\
+         M8,F3,Ravi Rao,child,M,2012-01-01,,,,active,2025-04-01\n",
+    );
+    for mode in [ImportMode::SkipBad, ImportMode::AllOrNothing] {
+        let done = carepool_io::import_file::<Member>(&h.registry, &file, mode, &|_, _| {}).await;
+        let error = done.unwrap_err().to_string();
+        assert!(
+            error.contains("line 3: a quote opened on this line is never closed"),
+            "{mode:?}: {error}"
+        );
+    }
+    assert_eq!(h.dump().await, before, "nothing written");
+    assert!(!h.dir.path().join("members.csv.rejects.csv").exists());
+}
