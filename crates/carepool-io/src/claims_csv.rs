@@ -6,9 +6,8 @@ use crate::claim_parts::ClaimFileParts;
 use crate::registry_csv::{CsvError, read_records};
 use carepool_core::claims::{Claim, ClaimLine};
 use carepool_schema::claim_tables::{ClaimFileRow, ClaimLineFileRow};
-use carepool_service::NotWritten;
 use carepool_service::claims::{ReceiveReport, ReceivedClaim};
-use carepool_service::{Numbered, Registry, RowProblem, ServiceError};
+use carepool_service::{Numbered, Registry, RowProblem};
 use carepool_store::Progress;
 use std::collections::HashMap;
 use std::path::Path;
@@ -215,14 +214,8 @@ pub async fn receive_file_in_parts_of(
     progress: &Progress,
 ) -> Result<ReceiveReport, CsvError> {
     let parts = ClaimFileParts::split(claims_path, lines_path, part_bytes)?;
-    (registry.receive_claims_in_parts(parts, progress).await).map_err(|e| match e {
-        NotWritten::Unreadable(error) => error,
-        NotWritten::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
-            path: claims_path.to_path_buf(),
-            problems,
-        },
-        NotWritten::Refused(other) => other.into(),
-    })
+    (registry.receive_claims_in_parts(parts, progress).await)
+        .map_err(|e| CsvError::not_written(claims_path, e))
 }
 
 #[cfg(test)]

@@ -38,6 +38,21 @@ pub enum CsvError {
     Service(#[from] ServiceError),
 }
 
+impl CsvError {
+    /// Why a file read in parts wrote nothing: the reader's own error, or the registry's
+    /// refusal, its rows' problems named against `path`.
+    pub(crate) fn not_written(path: &Path, not_written: NotWritten<CsvError>) -> CsvError {
+        match not_written {
+            NotWritten::Unreadable(error) => error,
+            NotWritten::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
+                path: path.to_path_buf(),
+                problems,
+            },
+            NotWritten::Refused(other) => other.into(),
+        }
+    }
+}
+
 fn describe(problems: &[RowProblem]) -> String {
     let shown: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
     let more = problems.len().saturating_sub(shown.len());
@@ -119,14 +134,7 @@ async fn import_or_preview<R: Record>(
             if let Some(unused) = rejects {
                 unused.remove();
             }
-            return Err(match not_written {
-                NotWritten::Unreadable(error) => error,
-                NotWritten::Refused(ServiceError::Invalid(problems)) => CsvError::Rows {
-                    path: path.to_path_buf(),
-                    problems,
-                },
-                NotWritten::Refused(other) => other.into(),
-            });
+            return Err(CsvError::not_written(path, not_written));
         }
     };
     let bad_lines = std::mem::take(&mut report.rejected);

@@ -51,14 +51,14 @@ pub(crate) struct InputSeen {
     own_keys: Option<HashMap<Box<str>, u64>>,
     /// References to a row of the same table found neither in the input so far nor in the
     /// database: the row may come later in the input.
-    ahead: Vec<SameTableReference>,
+    ahead: Vec<RowReference>,
     /// References to a row of the same table found in the input and not looked for in the
     /// database: rejecting that row strands them.
-    within: Vec<SameTableReference>,
+    within: Vec<RowReference>,
 }
 
-/// A row's reference to another row of its own table.
-struct SameTableReference {
+/// A row's reference to another row (kept in `InputSeen` when of its own table).
+struct RowReference {
     line: u64,
     column: &'static str,
     key: Box<str>,
@@ -126,7 +126,7 @@ impl InputSeen {
         loop {
             let first_line = |key: &str| self.own_keys.as_ref()?.get(key).copied();
             let left_out = |key: &str| first_line(key).is_some_and(|line| bad.contains(&line));
-            let newly: Vec<&SameTableReference> = self
+            let newly: Vec<&RowReference> = self
                 .within
                 .iter()
                 .filter(|r| !bad.contains(&r.line) && left_out(&r.key))
@@ -213,7 +213,7 @@ fn national_id<'r>(table: &Table, row: &'r [Value]) -> Option<&'r str> {
     }
 }
 
-fn unknown(what: &str, reference: &SameTableReference) -> RowProblem {
+fn unknown(what: &str, reference: &RowReference) -> RowProblem {
     RowProblem::new(
         reference.line,
         Some(reference.column),
@@ -482,7 +482,7 @@ async fn missing_references(
             let Some(value) = r.item[index].as_text() else {
                 continue;
             };
-            let reference = || SameTableReference {
+            let reference = || RowReference {
                 line: r.line,
                 column: column.name,
                 key: value.into(),
@@ -494,11 +494,7 @@ async fn missing_references(
             } else if same_table {
                 seen.ahead.push(reference());
             } else {
-                problems.push(RowProblem::new(
-                    r.line,
-                    Some(column.name),
-                    format!("unknown {what} '{value}'"),
-                ));
+                problems.push(unknown(&what, &reference()));
             }
         }
     }
