@@ -12,6 +12,7 @@ pub mod registry;
 pub mod access;
 pub mod claims;
 pub mod grievances;
+pub mod location_tree;
 pub mod scheme;
 pub mod sign_in;
 pub mod standards;

@@ -60,6 +60,7 @@ pub const PROBLEMS: &[(&str, &[&str])] = &[
     ("not-one-line", &["what", "at"]),
     ("before", &["date", "other_field", "other"]),
     ("own-parent", &[]),
+    ("location-loop", &["path"]),
     ("poverty-score-range", &["score"]),
     ("negative-wage", &[]),
     ("amount-not-positive", &["amount"]),

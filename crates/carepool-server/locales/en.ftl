@@ -506,6 +506,7 @@ problem-not-one-line = holds { $what ->
     } at character { $at }: a field is one line of text
 problem-before = { $date } is before { $other_field } { $other }
 problem-own-parent = a location cannot be its own parent
+problem-location-loop = the location tree would loop, each location lying in the next: { $path }
 problem-poverty-score-range = { $score } is outside 0..100
 problem-negative-wage = must not be negative
 problem-amount-not-positive = { $amount } is not positive

@@ -506,6 +506,7 @@ problem-not-one-line = contient { $what ->
     } au caractère { $at } : un champ tient sur une ligne
 problem-before = le { $date } est avant { $other_field } ({ $other })
 problem-own-parent = un lieu ne peut pas être son propre parent
+problem-location-loop = l'arborescence des lieux bouclerait, chaque lieu étant dans le suivant : { $path }
 problem-poverty-score-range = { $score } n'est pas entre 0 et 100
 problem-negative-wage = ne doit pas être négatif
 problem-amount-not-positive = { $amount } n'est pas positif

@@ -387,6 +387,8 @@ impl Registry {
             progress(Reading::Checking, read);
         }
         checked.extend(seen.unresolved(table));
+        let loops = seen.loops(self, table, &HashSet::new()).await;
+        checked.extend(loops.map_err(NotWritten::Refused)?);
         if seen.any_suspect() {
             problems.extend(repeats(input, &seen, progress).await?);
         }
@@ -398,8 +400,19 @@ impl Registry {
         }
         let mut bad: HashSet<u64> = problems.iter().map(|p| p.line).collect();
         if !bad.is_empty() {
-            let stranded = seen.stranded(self, table, &mut bad).await;
-            problems.extend(stranded.map_err(NotWritten::Refused)?);
+            // Rows left out strand the rows that refer to them, and may close a loop where a
+            // left-out row's stored version stays: until neither leaves out more.
+            loop {
+                let stranded = seen.stranded(self, table, &mut bad).await;
+                problems.extend(stranded.map_err(NotWritten::Refused)?);
+                let loops = seen.loops(self, table, &bad).await;
+                let loops = loops.map_err(NotWritten::Refused)?;
+                if loops.is_empty() {
+                    break;
+                }
+                bad.extend(loops.iter().map(|p| p.line));
+                problems.extend(loops);
+            }
             problems.sort_by_key(|p| p.line);
         }
         input.rewind().map_err(NotWritten::Unreadable)?;

@@ -7,6 +7,7 @@ use crate::repeats::{Fingerprints, Suspects};
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_core::dates;
 use carepool_core::eligibility::check_enrolment;
+use carepool_core::location_tree;
 use carepool_core::registry::{Coverage, Family, Member, check_text};
 use carepool_core::scheme::{SchemeDefinition, version_in_force};
 use carepool_schema::Record;
@@ -27,6 +28,7 @@ pub(crate) async fn rows(
     let mut seen = InputSeen::of(table);
     let mut checked = slice(registry, table, rows, &mut seen).await?;
     checked.extend(seen.unresolved(table));
+    checked.extend(seen.loops(registry, table, &HashSet::new()).await?);
     let mut problems = Vec::new();
     if seen.any_suspect() {
         let mut repeats = seen.confirming();
@@ -46,15 +48,23 @@ pub(crate) async fn rows(
 pub(crate) struct InputSeen {
     keys: Fingerprints,
     national_ids: Fingerprints,
-    /// The line each key was first given on, for a table whose rows refer to each other
-    /// (locations, a few thousand rows): references are resolved in the input by it.
-    own_keys: Option<HashMap<Box<str>, u64>>,
+    /// For a table whose rows refer to each other (locations, a few thousand rows), its column
+    /// that refers to the same table, and the rows given by key: references are resolved in the
+    /// input by them, and the tree they make is checked for loops.
+    own_rows: Option<(usize, HashMap<Box<str>, OwnRow>)>,
     /// References to a row of the same table found neither in the input so far nor in the
     /// database: the row may come later in the input.
     ahead: Vec<RowReference>,
     /// References to a row of the same table found in the input and not looked for in the
     /// database: rejecting that row strands them.
     within: Vec<RowReference>,
+}
+
+/// A row of a table whose rows refer to each other, as first given in an input.
+struct OwnRow {
+    line: u64,
+    /// The row it refers to (a location's parent).
+    refers_to: Option<Box<str>>,
 }
 
 /// A row's reference to another row (kept in `InputSeen` when of its own table).
@@ -67,11 +77,11 @@ struct RowReference {
 impl InputSeen {
     pub(crate) fn of(table: &Table) -> InputSeen {
         let refers_to_itself = (table.columns.iter())
-            .any(|column| column.references == Some(Reference::Table(table.name)));
+            .position(|column| column.references == Some(Reference::Table(table.name)));
         InputSeen {
             keys: Fingerprints::default(),
             national_ids: Fingerprints::default(),
-            own_keys: refers_to_itself.then(HashMap::new),
+            own_rows: refers_to_itself.map(|column| (column, HashMap::new())),
             ahead: Vec::new(),
             within: Vec::new(),
         }
@@ -79,7 +89,13 @@ impl InputSeen {
 
     /// Whether `key` was given in the input (so far).
     fn gives(&self, key: &str) -> bool {
-        (self.own_keys.as_ref()).is_some_and(|keys| keys.contains_key(key))
+        self.first_line(key).is_some()
+    }
+
+    /// The line `key` was first given on, for a table whose rows refer to each other.
+    fn first_line(&self, key: &str) -> Option<u64> {
+        let (_, rows) = self.own_rows.as_ref()?;
+        Some(rows.get(key)?.line)
     }
 
     /// Whether a key or national id may have been given twice: then a further reading of the
@@ -124,12 +140,11 @@ impl InputSeen {
     ) -> Result<Problems, ServiceError> {
         let mut problems = Vec::new();
         loop {
-            let first_line = |key: &str| self.own_keys.as_ref()?.get(key).copied();
-            let left_out = |key: &str| first_line(key).is_some_and(|line| bad.contains(&line));
+            let left_out = |key: &str| self.first_line(key).filter(|line| bad.contains(line));
             let newly: Vec<&RowReference> = self
                 .within
                 .iter()
-                .filter(|r| !bad.contains(&r.line) && left_out(&r.key))
+                .filter(|r| !bad.contains(&r.line) && left_out(&r.key).is_some())
                 .collect();
             let keys = unique(newly.iter().map(|r| r.key.to_string()));
             let stored: HashSet<String> = registry
@@ -141,7 +156,14 @@ impl InputSeen {
             let stranded: Vec<RowProblem> = newly
                 .into_iter()
                 .filter(|r| !stored.contains(&*r.key))
-                .map(|r| unknown(table.singular, r))
+                .map(|r| {
+                    let line = left_out(&r.key).unwrap_or_default();
+                    let message = format!(
+                        "{} '{}' is left out: it is rejected on line {line}",
+                        table.singular, r.key
+                    );
+                    RowProblem::new(r.line, Some(r.column), message)
+                })
                 .collect();
             if stranded.is_empty() {
                 return Ok(problems);
@@ -149,6 +171,70 @@ impl InputSeen {
             bad.extend(stranded.iter().map(|p| p.line));
             problems.extend(stranded);
         }
+    }
+}
+
+impl InputSeen {
+    /// The loops the rows of a table whose rows refer to each other would make once written
+    /// (a district put under one of its own villages: see `carepool_core::location_tree`), with
+    /// the rows on `bad` lines left out (a stored row left out keeps its place): a problem on
+    /// each row of the input in a loop.
+    pub(crate) async fn loops(
+        &self,
+        registry: &Registry,
+        table: &'static Table,
+        bad: &HashSet<u64>,
+    ) -> Result<Problems, ServiceError> {
+        let Some((refers, rows)) = &self.own_rows else {
+            return Ok(vec![]);
+        };
+        let mut given: Vec<(&str, &OwnRow)> = rows
+            .iter()
+            .filter(|(_, row)| !bad.contains(&row.line))
+            .map(|(key, row)| (&**key, row))
+            .collect();
+        given.sort_by_key(|(_, row)| row.line);
+        // Each location's parent once written: the input's, else the stored one, read a level
+        // of the tree at a time.
+        let mut parents: HashMap<Box<str>, Option<Box<str>>> = (given.iter())
+            .map(|(key, row)| (Box::from(*key), row.refers_to.clone()))
+            .collect();
+        loop {
+            let wanted = unique(
+                (parents.values().flatten())
+                    .filter(|parent| !parents.contains_key(*parent))
+                    .map(|parent| parent.to_string()),
+            );
+            if wanted.is_empty() {
+                break;
+            }
+            let stored = registry
+                .store
+                .rows_where_in(table, table.key[0], &wanted)
+                .await?;
+            for key in wanted {
+                parents.insert(key.into(), None);
+            }
+            for row in stored {
+                parents.insert(
+                    key_of(table, &row).into(),
+                    row[*refers].as_text().map(Box::from),
+                );
+            }
+        }
+        let parent_of = |key: &str| parents.get(key)?.as_deref();
+        let starts = given.iter().map(|(key, _)| *key);
+        let mut problems = Vec::new();
+        for a_loop in location_tree::loops(parent_of, starts) {
+            for key in &a_loop {
+                if let Some(row) = rows.get(*key).filter(|row| !bad.contains(&row.line)) {
+                    let broken = location_tree::loop_through(key, &a_loop);
+                    problems.push(RowProblem::of_field(row.line, broken));
+                }
+            }
+        }
+        problems.sort_by_key(|p| p.line);
+        Ok(problems)
     }
 }
 
@@ -370,10 +456,12 @@ fn see_keys(table: &Table, rows: &[NumberedRow], seen: &mut InputSeen) {
     for r in rows {
         let key = key_of(table, &r.item);
         seen.keys.see(&key);
-        if let Some(own_keys) = &mut seen.own_keys
-            && !own_keys.contains_key(&*key)
+        if let Some((refers, rows)) = &mut seen.own_rows
+            && !rows.contains_key(&*key)
         {
-            own_keys.insert(key.into(), r.line);
+            let refers_to = r.item[*refers].as_text().map(Box::from);
+            let line = r.line;
+            rows.insert(key.into(), OwnRow { line, refers_to });
         }
         if let Some(id) = national_id(table, &r.item) {
             seen.national_ids.see(id);

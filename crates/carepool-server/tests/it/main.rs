@@ -11,6 +11,7 @@ mod fuzz;
 mod grievances;
 mod hardening;
 mod indicators;
+mod location_tree;
 mod operations;
 mod pages;
 mod reserve;
@@ -88,6 +89,10 @@ use indicators::{
     indicators_count_every_page_of_families, indicators_on_the_live_database,
     provider_benchmark_on_the_live_database,
 };
+use location_tree::{
+    a_loop_in_the_location_tree_is_refused,
+    skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make,
+};
 use operations::operators_probe_the_server_and_read_its_metrics;
 use pages::{
     a_district_officer_finds_nothing_of_another_district,
@@ -138,6 +143,8 @@ on_both_backends!(
     the_grievance_pages_file_and_settle_a_grievance_within_the_district,
     api_round_trip,
     bad_input_changes_nothing,
+    a_loop_in_the_location_tree_is_refused,
+    skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make,
     claims_received_in_parts_are_stored_all_or_none,
     claims_story,
     concurrent_claims_keep_the_limit,

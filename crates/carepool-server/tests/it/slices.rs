@@ -170,8 +170,16 @@ pub async fn an_import_read_in_slices_strands_what_a_rejected_row_held(h: Harnes
         vec!["V1".to_string()],
         0,
         vec![
-            (2, Some("parent_code"), "unknown location 'D5'"),
-            (3, Some("parent_code"), "unknown location 'V6'"),
+            (
+                2,
+                Some("parent_code"),
+                "location 'D5' is left out: it is rejected on line 4",
+            ),
+            (
+                3,
+                Some("parent_code"),
+                "location 'V6' is left out: it is rejected on line 2",
+            ),
             (4, Some("parent_code"), "unknown location 'NOWHERE'"),
             (7, Some("parent_code"), "unknown location 'NOWHERE2'"),
         ],
