@@ -163,11 +163,11 @@ async fn import_or_preview<R: Record>(
     };
     let mut reasons: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for problem in bad_lines {
-        let column = problem.column.map(|c| format!("{c}: ")).unwrap_or_default();
+        // With its line in the input: the rejects file holds the bad lines only.
         reasons
             .entry(problem.line)
             .or_default()
-            .push(format!("{column}{}", problem.message));
+            .push(problem.to_string());
     }
     summary.rejected = reasons.len() as u64;
     summary.rejects_file = Some(rejects.write(path, &reasons)?);
@@ -495,7 +495,7 @@ fn column_positions(
                 ),
             ));
         }
-        if table.column_index(name.trim()).is_none() {
+        if table.column_index(name.trim()).is_none() && name.trim() != REJECTS_REASONS {
             let known: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
             problems.push(RowProblem::new(
                 1,
@@ -531,6 +531,10 @@ fn column_positions(
 }
 
 /// `FILE.rejects.csv` beside the input, created before an import writes anything.
+/// The column a rejects file gives each line's reasons in. An import passes over it, so that a
+/// rejects file, its lines put right, is imported as it is.
+const REJECTS_REASONS: &str = "error";
+
 struct RejectsFile {
     path: PathBuf,
     file: std::fs::File,
@@ -555,7 +559,7 @@ impl RejectsFile {
     }
 
     /// Writes the input's header plus `error`, and each rejected line as it was, with its
-    /// reasons.
+    /// reasons in that column (a line short of fields made up to the header's with empty ones).
     fn write(
         self,
         input: &Path,
@@ -576,19 +580,26 @@ impl RejectsFile {
             .from_reader(open_input(input, FileKind::of(input)?)?);
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
         let mut record = csv::ByteRecord::new();
-        let mut first = true;
+        let mut header_fields = None;
         while reader
             .read_byte_record(&mut record)
             .map_err(|e| read_error(e.into()))?
         {
             let line = record.position().map_or(0, |p| p.line());
-            let reason = if first {
-                first = false;
-                "error".to_string()
-            } else if let Some(reasons) = reasons.get(&line) {
-                reasons.join("; ")
-            } else {
-                continue;
+            let reason = match header_fields {
+                None => {
+                    header_fields = Some(record.len());
+                    REJECTS_REASONS.to_string()
+                }
+                Some(fields) => {
+                    let Some(reasons) = reasons.get(&line) else {
+                        continue;
+                    };
+                    while record.len() < fields {
+                        record.push_field(b"");
+                    }
+                    reasons.join("; ")
+                }
             };
             record.push_field(reason.as_bytes());
             writer

@@ -267,8 +267,16 @@ fn command_line_story(cli: Cli) {
         "{rejects}"
     );
     assert!(
-        rejects.contains("family_id: unknown family 'F0404'"),
+        rejects.contains("line 3, column family_id: unknown family 'F0404'"),
         "{rejects}"
+    );
+    // Put right, the rejects file is imported as it is: its reasons are passed over.
+    let put_right = cli.dir.path().join("members-put-right.csv");
+    std::fs::write(&put_right, rejects.replace(",F0404,", ",F0001,")).unwrap();
+    let out = cli.ok(&["import", "members", &put_right.display().to_string()]);
+    assert!(
+        out.contains(": 1 new, 0 changed, 0 unchanged members"),
+        "{out}"
     );
 
     // A changed record is named with --verbose, and its history shows each version.

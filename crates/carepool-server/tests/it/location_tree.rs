@@ -96,6 +96,7 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
         "D1,Lakeside,district,V2,",
         "V2,Market town,village,,downtown",
         "V4,Fine,village,D1,rural",
+        "V5,Short,village",
     ];
     let file = h.write("locations.csv", &format!("{HEADER}\n{}\n", rows.join("\n")));
     let summary =
@@ -104,22 +105,24 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
             .unwrap();
     assert_eq!(
         (summary.new, summary.changed.len(), summary.rejected),
-        (1, 0, 6)
+        (1, 0, 7)
     );
     let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
-    let loop_of = |path: &str| {
+    let loop_of = |line: u64, path: &str| {
         format!(
-            "\"parent_code: the location tree would loop, each location lying in the next: {path}\""
+            "\"line {line}, column parent_code: the location tree would loop, each location lying in the next: {path}\""
         )
     };
     let expected = [
         format!("{HEADER},error"),
-        format!("CA,Alpha,district,CB,,{}", loop_of("CA → CB → CA")),
-        format!("CB,Beta,district,CA,,{}", loop_of("CB → CA → CB")),
-        "VA,Under Alpha,village,CA,rural,parent_code: location 'CA' is left out: it is rejected on line 2".into(),
-        format!("P1,North,province,D1,,{}", loop_of("P1 → D1 → P1")),
-        format!("D1,Lakeside,district,V2,,{}", loop_of("D1 → V2 → D1")),
-        "V2,Market town,village,,downtown,\"area: 'downtown' is not one of: urban, rural\"".into(),
+        format!("CA,Alpha,district,CB,,{}", loop_of(2, "CA → CB → CA")),
+        format!("CB,Beta,district,CA,,{}", loop_of(3, "CB → CA → CB")),
+        "VA,Under Alpha,village,CA,rural,\"line 4, column parent_code: location 'CA' is left out: it is rejected on line 2\"".into(),
+        format!("P1,North,province,D1,,{}", loop_of(5, "P1 → D1 → P1")),
+        format!("D1,Lakeside,district,V2,,{}", loop_of(6, "D1 → V2 → D1")),
+        "V2,Market town,village,,downtown,\"line 7, column area: 'downtown' is not one of: urban, rural\"".into(),
+        // A line short of fields gets its reasons in the reasons' column all the same.
+        "V5,Short,village,,,line 9: has 3 fields where the header has 5".into(),
     ];
     assert_eq!(rejects.lines().collect::<Vec<_>>(), expected);
     let exported = h.export("locations").await;
