@@ -476,11 +476,45 @@ fn quote_left_open(path: &Path, start: u64) -> Result<bool, CsvError> {
     }
 }
 
+/// What is wrong with a header that is not one at all, said once rather than column by column:
+/// an empty file, or a file separated by another character than a comma (a spreadsheet set to
+/// French or German saves "CSV" with semicolons).
+fn header_refused_whole(table: &Table, header: &csv::StringRecord) -> Option<String> {
+    let columns = || {
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        names.join(",")
+    };
+    let only = match header.len() {
+        0 => "",
+        1 => header.get(0).unwrap_or_default(),
+        _ => return None,
+    };
+    if only.trim().is_empty() {
+        return Some(format!(
+            "the file is empty: its first line names the columns, as in `{}`",
+            columns()
+        ));
+    }
+    let (separator, name) = [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")]
+        .into_iter()
+        .find(|(separator, _)| only.contains(*separator))?;
+    let first = only.split(separator).next().unwrap_or_default();
+    table.column_index(first.trim())?;
+    Some(format!(
+        "the columns are separated by {name}, not commas: save the file as CSV with commas \
+         (in a spreadsheet, \"CSV UTF-8 (comma delimited)\"), its first line as in `{}`",
+        columns()
+    ))
+}
+
 /// Where each of the table's columns is in the file; refuses unknown and missing required columns.
 fn column_positions(
     table: &Table,
     header: &csv::StringRecord,
 ) -> Result<Vec<Option<usize>>, Vec<RowProblem>> {
+    if let Some(whole) = header_refused_whole(table, header) {
+        return Err(vec![RowProblem::new(1, None, whole)]);
+    }
     let mut problems = Vec::new();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, name) in header.iter().enumerate() {
@@ -737,6 +771,31 @@ mod tests {
             "{message}"
         );
         assert!(message.len() < 200, "{message}");
+    }
+
+    #[test]
+    fn an_empty_file_or_one_not_separated_by_commas_is_told_once() {
+        let columns = "`id,scheme,location_code,poverty_score,household_id`";
+        let semicolons = format!(
+            "the columns are separated by semicolons, not commas: save the file as CSV with \
+             commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\"), its first line as in \
+             {columns}"
+        );
+        let empty = format!("the file is empty: its first line names the columns, as in {columns}");
+        for (text, told) in [
+            ("", empty.clone()),
+            ("\n\n", empty),
+            ("id;scheme;location_code\nF1;pip;V1\n", semicolons.clone()),
+            (
+                "id\tscheme\nF1\tpip\n",
+                semicolons.replace("semicolons", "tabs"),
+            ),
+        ] {
+            assert_eq!(problems_reading(text), (0, vec![(1, told)]), "{text:?}");
+        }
+        // One column that is not the table's, semicolon or not, is an unknown column.
+        let (_, problems) = problems_reading("name;age\nAwa;4\n");
+        assert!(problems[0].1.starts_with("unknown column"), "{problems:?}");
     }
 
     /// The lines and messages of the problems found reading `text` as families.csv.
