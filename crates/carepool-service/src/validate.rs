@@ -267,10 +267,14 @@ impl Repeats<'_> {
     }
 
     /// A problem for each key and national id given again, naming the line it was first
-    /// given on.
+    /// given on. A row given twice whole is told once, by its key: its national id is its own.
     pub(crate) fn found(self, table: &Table) -> Problems {
         let key_column = table.columns[table.key[0]].name;
-        let keys = self.keys.repeats().into_iter().map(|(line, key, first)| {
+        let key_repeats = self.keys.repeats();
+        let again: HashSet<(u64, u64)> = (key_repeats.iter())
+            .map(|(line, _, first)| (*line, *first))
+            .collect();
+        let keys = key_repeats.into_iter().map(|(line, key, first)| {
             RowProblem::new(
                 line,
                 Some(key_column),
@@ -280,13 +284,15 @@ impl Repeats<'_> {
                 ),
             )
         });
-        let ids = (self.national_ids.repeats().into_iter()).map(|(line, id, first)| {
-            RowProblem::new(
-                line,
-                Some("national_id"),
-                format!("national id {id} is already given to the member on line {first}"),
-            )
-        });
+        let ids = (self.national_ids.repeats().into_iter())
+            .filter(|(line, _, first)| !again.contains(&(*line, *first)))
+            .map(|(line, id, first)| {
+                RowProblem::new(
+                    line,
+                    Some("national_id"),
+                    format!("national id {id} is already given to the member on line {first}"),
+                )
+            });
         keys.chain(ids).collect()
     }
 }

@@ -134,6 +134,8 @@ pub async fn an_import_read_in_slices_refuses_as_if_read_whole(h: Harness) {
     let members = [
         "M8,F2,Hari Devi,child,M,2010-01-01,NID800,,,active,2025-04-01",
         "M9,F3,Uma Rao,spouse,F,1972-01-01,NID800,,,active,2025-04-01",
+        // A row given twice whole is told once, by its key.
+        "M8,F2,Hari Devi,child,M,2010-01-01,NID800,,,active,2025-04-01",
     ];
     let mut input = Sliced::of::<Member>(&members, 1);
     let done = h
@@ -142,11 +144,14 @@ pub async fn an_import_read_in_slices_refuses_as_if_read_whole(h: Harness) {
         .await;
     assert_eq!(
         told(&refused(done)),
-        vec![(
-            3,
-            Some("national_id"),
-            "national id NID800 is already given to the member on line 2"
-        )]
+        vec![
+            (
+                3,
+                Some("national_id"),
+                "national id NID800 is already given to the member on line 2"
+            ),
+            (4, Some("id"), "duplicate member M8: already on line 2"),
+        ]
     );
     assert_eq!(h.dump().await, before, "nothing written");
 }
