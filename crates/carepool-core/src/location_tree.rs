@@ -17,7 +17,8 @@ enum Walked {
 
 /// The loops in the tree where each location lies in the one `parent_of` gives, walked up from
 /// each of `starts` in turn. Each loop is found once, as its locations in order from the first
-/// one met, each lying in the next and the last in the first.
+/// one met, each lying in the next and the last in the first. A location that is its own parent
+/// is left to its own rule (`Location::validate`).
 pub fn loops<'a>(
     parent_of: impl Fn(&str) -> Option<&'a str>,
     starts: impl IntoIterator<Item = &'a str>,
@@ -31,7 +32,9 @@ pub fn loops<'a>(
             match walked.get(code) {
                 Some(Walked::Done) => break,
                 Some(Walked::OnPath(position)) => {
-                    found.push(path[*position..].to_vec());
+                    if path.len() - position > 1 {
+                        found.push(path[*position..].to_vec());
+                    }
                     break;
                 }
                 None => {
@@ -60,7 +63,7 @@ pub fn loop_through(code: &str, a_loop: &[&str]) -> FieldError {
     let more = a_loop.len().saturating_sub(SHOWN);
     let ending = match more {
         0 => a_loop[start].to_string(),
-        more => format!("... ({more} more) → {}", a_loop[start]),
+        more => format!("… (+{more}) → {}", a_loop[start]),
     };
     shown.push(&ending);
     let path = shown.join(" → ");
@@ -87,8 +90,10 @@ mod tests {
     fn a_tree_has_no_loops() {
         let parents = tree(&[("V1", "D1"), ("V2", "D1"), ("D1", "P1"), ("D2", "P1")]);
         assert!(loops_in(&parents, &["V1", "V2", "D1", "D2", "P1"]).is_empty());
-        // A parent that is not in the tree ends the walk: that is another rule's to refuse.
+        // A parent that is not in the tree ends the walk: that is another rule's to refuse; so
+        // is a location that is its own parent.
         assert!(loops_in(&tree(&[("V1", "NOWHERE")]), &["V1"]).is_empty());
+        assert!(loops_in(&tree(&[("V1", "V1"), ("V2", "V1")]), &["V2", "V1"]).is_empty());
     }
 
     #[test]
@@ -136,7 +141,7 @@ mod tests {
         assert_eq!(
             loop_through("L3", &found[0]).message,
             "the location tree would loop, each location lying in the next: \
-             L3 → L4 → L5 → L6 → L7 → L8 → L9 → L10 → ... (9992 more) → L3"
+             L3 → L4 → L5 → L6 → L7 → L8 → L9 → L10 → … (+9992) → L3"
         );
     }
 

@@ -491,7 +491,7 @@ fn header_refused_whole(table: &Table, header: &csv::StringRecord) -> Option<Str
     };
     if only.trim().is_empty() {
         return Some(format!(
-            "the file is empty: its first line names the columns, as in `{}`",
+            "the file has no header: its first line names the columns, as in `{}`",
             columns()
         ));
     }
@@ -592,8 +592,9 @@ impl RejectsFile {
         let _ = std::fs::remove_file(&self.path);
     }
 
-    /// Writes the input's header plus `error`, and each rejected line as it was, with its
-    /// reasons in that column (a line short of fields made up to the header's with empty ones).
+    /// Writes the input's header plus `error` (unless it has that column already: a rejects file
+    /// imported again), and each rejected line as it was with its reasons in that column (a
+    /// line short of fields made up to the header's with empty ones).
     fn write(
         self,
         input: &Path,
@@ -614,30 +615,40 @@ impl RejectsFile {
             .from_reader(open_input(input, FileKind::of(input)?)?);
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
         let mut record = csv::ByteRecord::new();
-        let mut header_fields = None;
+        // The header's width, and the input's own `error` column if it has one (a rejects file
+        // imported again): the reasons go there, else in a column added after the last.
+        let mut header: Option<(usize, Option<usize>)> = None;
+        let mut written = csv::ByteRecord::new();
         while reader
             .read_byte_record(&mut record)
             .map_err(|e| read_error(e.into()))?
         {
             let line = record.position().map_or(0, |p| p.line());
-            let reason = match header_fields {
+            let (fields, reasons_at, reason) = match header {
                 None => {
-                    header_fields = Some(record.len());
-                    REJECTS_REASONS.to_string()
+                    let given = (record.iter())
+                        .position(|name| name.trim_ascii() == REJECTS_REASONS.as_bytes());
+                    header = Some((record.len(), given));
+                    (record.len(), given, REJECTS_REASONS.to_string())
                 }
-                Some(fields) => {
+                Some((fields, at)) => {
                     let Some(reasons) = reasons.get(&line) else {
                         continue;
                     };
-                    while record.len() < fields {
-                        record.push_field(b"");
-                    }
-                    reasons.join("; ")
+                    (fields, at, reasons.join("; "))
                 }
             };
-            record.push_field(reason.as_bytes());
+            written.clear();
+            let padding = std::iter::repeat_n(&b""[..], fields.saturating_sub(record.len()));
+            for (i, field) in record.iter().chain(padding).enumerate() {
+                let replaced = reasons_at == Some(i);
+                written.push_field(if replaced { reason.as_bytes() } else { field });
+            }
+            if reasons_at.is_none() {
+                written.push_field(reason.as_bytes());
+            }
             writer
-                .write_byte_record(&record)
+                .write_byte_record(&written)
                 .map_err(|e| write_error(e.into()))?;
         }
         writer.flush().map_err(write_error)?;
@@ -781,7 +792,8 @@ mod tests {
              commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\"), its first line as in \
              {columns}"
         );
-        let empty = format!("the file is empty: its first line names the columns, as in {columns}");
+        let empty =
+            format!("the file has no header: its first line names the columns, as in {columns}");
         for (text, told) in [
             ("", empty.clone()),
             ("\n\n", empty),

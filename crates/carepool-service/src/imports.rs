@@ -387,8 +387,11 @@ impl Registry {
             progress(Reading::Checking, read);
         }
         checked.extend(seen.unresolved(table));
-        let loops = seen.loops(self, table, &HashSet::new()).await;
-        checked.extend(loops.map_err(NotWritten::Refused)?);
+        if mode == ImportMode::AllOrNothing {
+            // The loops of the file as it is; skipping bad rows, those of the rows kept (below).
+            let loops = seen.loops(self, table, &HashSet::new()).await;
+            checked.extend(loops.map_err(NotWritten::Refused)?);
+        }
         if seen.any_suspect() {
             problems.extend(repeats(input, &seen, progress).await?);
         }
@@ -399,12 +402,15 @@ impl Registry {
             return Err(NotWritten::Refused(ServiceError::Invalid(problems)));
         }
         let mut bad: HashSet<u64> = problems.iter().map(|p| p.line).collect();
-        if !bad.is_empty() {
-            // Rows left out strand the rows that refer to them, and may close a loop where a
-            // left-out row's stored version stays: until neither leaves out more.
+        if mode == ImportMode::SkipBad {
+            // Rows left out strand the rows that refer to them, and the rows kept may close a
+            // loop, with one another or with a left-out row's stored version: until neither
+            // leaves out more.
             loop {
-                let stranded = seen.stranded(self, table, &mut bad).await;
-                problems.extend(stranded.map_err(NotWritten::Refused)?);
+                if !bad.is_empty() {
+                    let stranded = seen.stranded(self, table, &mut bad).await;
+                    problems.extend(stranded.map_err(NotWritten::Refused)?);
+                }
                 let loops = seen.loops(self, table, &bad).await;
                 let loops = loops.map_err(NotWritten::Refused)?;
                 if loops.is_empty() {

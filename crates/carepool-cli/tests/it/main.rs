@@ -270,9 +270,29 @@ fn command_line_story(cli: Cli) {
         rejects.contains("line 3, column family_id: unknown family 'F0404'"),
         "{rejects}"
     );
-    // Put right, the rejects file is imported as it is: its reasons are passed over.
+    // The rejects file is imported as it is, its reasons passed over: still bad, its line goes
+    // to a rejects file of its own with the new reason in the same column; put right, it goes in.
+    let again = cli.dir.path().join("members-again.csv");
+    std::fs::write(&again, &rejects).unwrap();
+    let again = again.display().to_string();
+    let out = cli.ok(&["import", "members", &again, "--skip-bad"]);
+    assert!(
+        out.contains(": 0 new, 0 changed, 0 unchanged members, 1 rejected"),
+        "{out}"
+    );
+    let rejected_again = std::fs::read_to_string(format!("{again}.rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejected_again.lines().collect();
+    assert_eq!(
+        lines[0],
+        rejects.lines().next().unwrap(),
+        "one error column"
+    );
+    assert!(
+        lines[1].ends_with(",line 2, column family_id: unknown family 'F0404'"),
+        "{rejected_again}"
+    );
     let put_right = cli.dir.path().join("members-put-right.csv");
-    std::fs::write(&put_right, rejects.replace(",F0404,", ",F0001,")).unwrap();
+    std::fs::write(&put_right, rejected_again.replace(",F0404,", ",F0001,")).unwrap();
     let out = cli.ok(&["import", "members", &put_right.display().to_string()]);
     assert!(
         out.contains(": 1 new, 0 changed, 0 unchanged members"),

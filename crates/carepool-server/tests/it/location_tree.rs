@@ -30,6 +30,13 @@ pub async fn a_loop_in_the_location_tree_is_refused(h: Harness) {
             ],
         ),
         (
+            "a province under a village two levels below it",
+            "P1,North,province,V1,\n",
+            vec![
+                "line 2, column parent_code: the location tree would loop, each location lying in the next: P1 → V1 → D1 → P1",
+            ],
+        ),
+        (
             "a province under a new district of its own",
             "D9,Uplands,district,P1,\nP1,North,province,D9,\n",
             vec![
@@ -91,10 +98,11 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
         "CB,Beta,district,CA,",
         "VA,Under Alpha,village,CA,rural",
         // Fine while D1 lies in V2 and V2 at the top; but V2's row is bad, so V2 stays in D1,
-        // closing D1 → V2 → D1; then D1 stays in P1, closing P1 → D1 → P1.
+        // closing D1 → V2 → D1; then D1 stays in P1, closing P1 → D1 → P1. Each is found only
+        // once the row before it is left out.
         "P1,North,province,D1,",
         "D1,Lakeside,district,V2,",
-        "V2,Market town,village,,downtown",
+        "V2,Market town,village ,,urban",
         "V4,Fine,village,D1,rural",
         "V5,Short,village",
     ];
@@ -120,7 +128,7 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
         "VA,Under Alpha,village,CA,rural,\"line 4, column parent_code: location 'CA' is left out: it is rejected on line 2\"".into(),
         format!("P1,North,province,D1,,{}", loop_of(5, "P1 → D1 → P1")),
         format!("D1,Lakeside,district,V2,,{}", loop_of(6, "D1 → V2 → D1")),
-        "V2,Market town,village,,downtown,\"line 7, column area: 'downtown' is not one of: urban, rural\"".into(),
+        "V2,Market town,village ,,urban,\"line 7, column kind: 'village ' has spaces around it\"".into(),
         // A line short of fields gets its reasons in the reasons' column all the same.
         "V5,Short,village,,,line 9: has 3 fields where the header has 5".into(),
     ];
