@@ -468,9 +468,12 @@ impl Registry {
                 if let Some(last) = families.last() {
                     page = page.after(&Key::of(last));
                 }
+                let listed = families.len();
                 let slice: Vec<Family> = (families.into_iter())
                     .filter(|family| selection.holds(&family.location_code))
                     .collect();
+                // Every family with a key in the slice's range, the slice's own alone.
+                let whole_range = options.scheme.is_none() && slice.len() == listed;
                 for family in &slice {
                     if !versions.contains_key(&family.scheme) {
                         let loaded = self.scheme_versions(&family.scheme).await?;
@@ -478,7 +481,8 @@ impl Registry {
                     }
                 }
                 if !slice.is_empty() {
-                    reading.push_back(Background::spawn(self.clone().family_data(slice)));
+                    let read = self.clone().family_data(slice, whole_range);
+                    reading.push_back(Background::spawn(read));
                 }
             }
             let Some(next) = reading.pop_front() else {
@@ -493,20 +497,35 @@ impl Registry {
         Ok(counted)
     }
 
-    /// The members, cover and contributions of a slice of families, each with its family.
-    async fn family_data(self, slice: Vec<Family>) -> Result<Vec<FamilyData>, ServiceError> {
+    /// The members, cover and contributions of a slice of families (in key order), each with
+    /// its family. With `whole_range`, the slice holds every family whose key lies between its
+    /// first and last: their members and contributions are read as that range of family ids
+    /// (a third of the database's work of finding them id by id).
+    async fn family_data(
+        self,
+        slice: Vec<Family>,
+        whole_range: bool,
+    ) -> Result<Vec<FamilyData>, ServiceError> {
         // Sorted by family below: the database need not sort them.
         let ids: Vec<String> = slice.iter().map(|f| f.id.clone()).collect();
-        let members: Vec<Member> = self
-            .typed_where_in_any_order(members::FAMILY_ID, &ids)
-            .await?;
+        let range = match (whole_range, ids.first(), ids.last()) {
+            (true, Some(first), Some(last)) => Some((first.as_str(), last.as_str())),
+            _ => None,
+        };
+        let members: Vec<Member> = match range {
+            Some((first, last)) => (self.typed_in_range(members::FAMILY_ID, first, last)).await?,
+            None => (self.typed_where_in_any_order(members::FAMILY_ID, &ids)).await?,
+        };
         let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
         let coverage: Vec<Coverage> = self
             .typed_where_in_any_order(coverage::MEMBER_ID, &member_ids)
             .await?;
-        let contributions: Vec<Contribution> = self
-            .typed_where_in_any_order(contributions::FAMILY_ID, &ids)
-            .await?;
+        let contributions: Vec<Contribution> = match range {
+            Some((first, last)) => {
+                (self.typed_in_range(contributions::FAMILY_ID, first, last)).await?
+            }
+            None => (self.typed_where_in_any_order(contributions::FAMILY_ID, &ids)).await?,
+        };
         let at: FastMap<&str, usize> = (ids.iter().enumerate())
             .map(|(i, id)| (id.as_str(), i))
             .collect();

@@ -176,6 +176,21 @@ impl Registry {
         self.typed_where_in_ordered(column, values, false).await
     }
 
+    /// The records whose text `column` lies between `first` and `last`, both included, in the
+    /// order keys are paged in (see `Store::rows_in_range`), in whatever order the database
+    /// finds them.
+    pub(crate) async fn typed_in_range<R: Record, T>(
+        &self,
+        column: Col<T>,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<R>, ServiceError> {
+        let table = R::table();
+        let column = table.index_of(column.id());
+        let rows = self.store.rows_in_range(table, column, first, last).await?;
+        rows.iter().map(|r| typed(r)).collect()
+    }
+
     async fn typed_where_in_ordered<R: Record, T>(
         &self,
         column: Col<T>,

@@ -186,6 +186,27 @@ pub(crate) async fn select_projected_each(
     Ok(())
 }
 
+/// Every column of the rows whose text `column` lies between `first` and `last`.
+pub(crate) async fn select_in_range(
+    conn: &mut Connection,
+    table: &'static Table,
+    column: usize,
+    first: &str,
+    last: &str,
+) -> Result<Vec<Row>, StoreError> {
+    let sql = POSTGRES.rows_in_range(table, column);
+    let rows = query(&sql)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(StoreError::internal)?;
+    let every_column = table.columns.iter();
+    (rows.iter())
+        .map(|row| read_columns(every_column.clone(), row))
+        .collect()
+}
+
 /// Locks the families' rows until the transaction ends, in key order so that two writers never
 /// wait on each other.
 pub(crate) async fn lock_families(conn: &mut Connection, ids: &[String]) -> Result<(), StoreError> {

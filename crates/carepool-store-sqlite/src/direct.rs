@@ -244,6 +244,27 @@ pub(crate) async fn select_projected_each(
     .await
 }
 
+/// Every column of the rows whose text `column` lies between `first` and `last`.
+pub(crate) async fn select_in_range(
+    conn: &mut SqliteConnection,
+    table: &'static Table,
+    column: usize,
+    first: &str,
+    last: &str,
+) -> Result<Vec<Row>, StoreError> {
+    with_handle(conn, Work::Long, |db| {
+        let mut statement = prepare(db, &SQLITE.rows_in_range(table, column))?;
+        bind(&mut statement, 1, &Value::Text(first.into()))?;
+        bind(&mut statement, 2, &Value::Text(last.into()))?;
+        let mut rows = Vec::new();
+        while statement.next_row().map_err(StoreError::internal)? {
+            rows.push(read_cells(table, 0..table.columns.len(), &statement)?);
+        }
+        Ok(rows)
+    })
+    .await
+}
+
 fn prepare<'h>(handle: &'h Handle, sql: &str) -> Result<Statement<'h>, StoreError> {
     handle.prepare_cached(sql).map_err(StoreError::internal)
 }

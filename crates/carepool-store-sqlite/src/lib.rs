@@ -158,6 +158,7 @@ pub const SQLITE: Dialect = Dialect {
     row_locks: false,
     // SQLite plans well on its own guesses; ANALYZE would read every index whole.
     analyze_after_bulk_writes: false,
+    in_byte_order: "",
     in_bound_list: "IN (SELECT value FROM json_each(?1))",
 };
 
@@ -195,6 +196,16 @@ impl SqlxBackend for SqliteStore {
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError> {
         direct::select_projected_each(conn, table, columns, filters, each).await
+    }
+
+    async fn select_in_range(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        column: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Row>, StoreError> {
+        direct::select_in_range(conn, table, column, first, last).await
     }
 
     /// Judging ahead pays on SQLite: a batch's reads and its judging run beside the one written

@@ -78,6 +78,16 @@ pub trait SqlxBackend: Send + Sync + 'static {
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError>;
 
+    /// Every column of the rows whose text `column` lies between `first` and `last` (see
+    /// `carepool_store::Store::rows_in_range`).
+    async fn select_in_range(
+        conn: &mut <Self::Db as sqlx::Database>::Connection,
+        table: &'static Table,
+        column: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Row>, StoreError>;
+
     /// Whether this store's write runs judge a batch ahead of its lock (see
     /// `carepool_store::WriteRun`).
     fn judges_ahead(&self) -> bool;

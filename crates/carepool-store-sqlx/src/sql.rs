@@ -25,6 +25,9 @@ pub struct Dialect {
     /// The planner keeps statistics that a bulk write leaves stale until refreshed by hand
     /// (PostgreSQL: autovacuum's analysis comes later, when it comes).
     pub analyze_after_bulk_writes: bool,
+    /// Compares text in the order of its bytes, whatever the column's collation (`COLLATE "C"`
+    /// on PostgreSQL; SQLite compares bytes already).
+    pub in_byte_order: &'static str,
 }
 
 /// How many rows one upsert writes before the planner's statistics of its table are refreshed,
@@ -289,6 +292,20 @@ impl Dialect {
         }
         write!(sql, " ORDER BY {}", Self::key_columns(table).join(", ")).expect("write to String");
         sql
+    }
+
+    /// Every column of the rows whose text `column` lies between two bound values, both
+    /// included, in no set order.
+    pub fn rows_in_range(self, table: &Table, column: usize) -> String {
+        format!(
+            "SELECT {} FROM {} WHERE {}{} BETWEEN {} AND {}",
+            Self::column_list(table),
+            table.name,
+            table.columns[column].name,
+            self.in_byte_order,
+            self.placeholder(1),
+            self.placeholder(2)
+        )
     }
 
     /// `columns` of the rows whose `column` holds one of the values bound as one list (see

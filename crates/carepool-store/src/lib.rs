@@ -460,6 +460,18 @@ pub trait Store: Send + Sync {
         self.rows_where_in(table, column, values).await
     }
 
+    /// Every row whose text `column` lies between `first` and `last`, both included, in the
+    /// order of their bytes (the order keys are paged in: a page of families names the range of
+    /// their members), in whatever order the database finds them. The column is compared in
+    /// that order by every backend (PostgreSQL: `COLLATE "C"`).
+    async fn rows_in_range(
+        &self,
+        table: &'static Table,
+        column: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Row>, StoreError>;
+
     /// Reads and writes in one transaction that holds `lock` from before the reads until the
     /// commit, so that what `decide` reads cannot change before its writes land: two writers for
     /// the same family run one after the other. If `decide` or any write fails, nothing is written.

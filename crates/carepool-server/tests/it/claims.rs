@@ -831,6 +831,15 @@ impl Store for MeddlingStore {
     fn backend(&self) -> &'static str {
         self.0.backend()
     }
+    async fn rows_in_range(
+        &self,
+        table: &'static Table,
+        column: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Row>, StoreError> {
+        self.0.rows_in_range(table, column, first, last).await
+    }
     async fn close(&self) {
         self.0.close().await
     }

@@ -119,6 +119,7 @@ use slices::{
 };
 use store::{
     a_locked_write_answers_each_read_and_writes_in_order,
+    a_range_of_ids_is_read_in_the_order_of_their_bytes,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     existing_keys_are_found_among_many_candidates,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
@@ -176,6 +177,7 @@ on_both_backends!(
     a_locked_write_answers_each_read_and_writes_in_order,
     write_runs_take_turns,
     existing_keys_are_found_among_many_candidates,
+    a_range_of_ids_is_read_in_the_order_of_their_bytes,
     the_migrations_make_the_declared_tables,
     a_user_signs_in_by_password_or_token_until_disabled,
     every_route_answers_every_role_as_the_matrix_says,

@@ -442,6 +442,52 @@ pub async fn existing_keys_are_found_among_many_candidates(h: Harness) {
     );
 }
 
+/// A range of family ids finds the members of every family whose id lies in it in the order of
+/// the ids' bytes, as families are paged, not in a locale's order (where "F1_" and "F1a" might
+/// come before "F1A", and "F1-B" beside "F1B").
+pub async fn a_range_of_ids_is_read_in_the_order_of_their_bytes(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let families = ["F1-B", "F10", "F1A", "F1B", "F1_", "F1a", "f1"];
+    let family_rows: Vec<Row> = (families.iter())
+        .map(|id| vec![text(id), text("pip"), text("V1"), Value::Null, Value::Null])
+        .collect();
+    store
+        .upsert(&FAMILIES, &family_rows, &|_| {})
+        .await
+        .unwrap();
+    let child = store.get(&MEMBERS, &[text("M3")]).await.unwrap().unwrap();
+    let member_rows: Vec<Row> = (families.iter())
+        .map(|family| {
+            let mut row = child.clone();
+            row[members::ID.index()] = text(&format!("M-{family}"));
+            row[members::FAMILY_ID.index()] = text(family);
+            row
+        })
+        .collect();
+    store.upsert(&MEMBERS, &member_rows, &|_| {}).await.unwrap();
+    let in_range = |first: &'static str, last: &'static str| async move {
+        let rows = (store.rows_in_range(&MEMBERS, members::FAMILY_ID.index(), first, last))
+            .await
+            .unwrap();
+        let mut ids: Vec<String> = (rows.iter())
+            .map(|row| members::ID.value(row).as_text().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(in_range("F1A", "F1_").await, ["M-F1A", "M-F1B", "M-F1_"]);
+    assert_eq!(
+        in_range("F1", "F2").await,
+        [
+            "M-F1-B", "M-F10", "M-F1A", "M-F1B", "M-F1_", "M-F1a", "M1", "M2", "M3", "M4"
+        ]
+    );
+    assert_eq!(in_range("F3", "F3").await, ["M5"]);
+    assert!(in_range("F4", "F9").await.is_empty());
+    assert!(in_range("F2", "F1").await.is_empty(), "an empty range");
+}
+
 carepool_schema::table! {
     /// A table of this test only, whose hand-made migration drifts from its declaration.
     static DRIFTED: "drifted" ("drifted row"), mod drifted, key [ID], none;
