@@ -243,6 +243,11 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
         let positions = self.file.positions.clone();
         let mut records = Vec::new();
         let mut unreadable = Vec::new();
+        let mut unread_keys = Vec::new();
+        let key_at = match R::table().key {
+            [key] => positions[*key],
+            _ => None,
+        };
         let mut record = csv::StringRecord::new();
         let mut digest = std::hash::DefaultHasher::new();
         while records.len() < self.records_at_once {
@@ -256,8 +261,15 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
                 digest.write(field.as_bytes());
                 digest.write_u8(0xff);
             }
-            if let Some(item) = parse_record(&positions, line, &record, &mut unreadable) {
-                records.push(Numbered { line, item });
+            match parse_record(&positions, line, &record, &mut unreadable) {
+                Some(item) => records.push(Numbered { line, item }),
+                None => {
+                    let key = key_at.and_then(|at| record.get(at)).map(str::trim);
+                    if let Some(key) = key.filter(|key| !key.is_empty()) {
+                        let item = key.to_string();
+                        unread_keys.push(Numbered { line, item });
+                    }
+                }
             }
         }
         for problem in &unreadable {
@@ -273,6 +285,7 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
         Ok(Some(Slice {
             records,
             unreadable,
+            unread_keys,
         }))
     }
 
@@ -594,7 +607,8 @@ impl RejectsFile {
 
     /// Writes the input's header plus `error` (unless it has that column already: a rejects file
     /// imported again), and each rejected line as it was with its reasons in that column (a
-    /// line short of fields made up to the header's with empty ones).
+    /// line short of fields made up to the header's with empty ones, a line with more keeping
+    /// them after it).
     fn write(
         self,
         input: &Path,
@@ -638,14 +652,19 @@ impl RejectsFile {
                     (fields, at, reasons.join("; "))
                 }
             };
+            // The reasons under `error`: in its place, or after the header's last column, a
+            // line's fields beyond the header's kept after them.
             written.clear();
             let padding = std::iter::repeat_n(&b""[..], fields.saturating_sub(record.len()));
-            for (i, field) in record.iter().chain(padding).enumerate() {
-                let replaced = reasons_at == Some(i);
-                written.push_field(if replaced { reason.as_bytes() } else { field });
+            let mut cells = record.iter().chain(padding);
+            let before = reasons_at.unwrap_or(fields);
+            for field in cells.by_ref().take(before) {
+                written.push_field(field);
             }
-            if reasons_at.is_none() {
-                written.push_field(reason.as_bytes());
+            written.push_field(reason.as_bytes());
+            let replaced = usize::from(reasons_at.is_some());
+            for field in cells.skip(replaced) {
+                written.push_field(field);
             }
             writer
                 .write_byte_record(&written)

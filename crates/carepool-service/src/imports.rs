@@ -80,6 +80,10 @@ pub struct Slice<R> {
     pub records: Vec<Numbered<R>>,
     /// What is wrong with each line among them that could not be read as a record.
     pub unreadable: Vec<RowProblem>,
+    /// The key each of those lines gives, where it gives one: a row of the same input that
+    /// refers to it is then told the line it lost (a village under a district refused for
+    /// its name), not that it refers to nothing.
+    pub unread_keys: Vec<Numbered<String>>,
 }
 
 /// An import's input checked whole.
@@ -377,6 +381,7 @@ impl Registry {
         while let Some(slice) = input.next_slice().map_err(NotWritten::Unreadable)? {
             read += slice.records.len() as u64;
             problems.extend(slice.unreadable);
+            seen.unread(&slice.unread_keys);
             problems.extend(own_rules(&slice.records));
             let rows = into_rows(slice.records);
             checked.extend(

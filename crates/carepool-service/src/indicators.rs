@@ -500,7 +500,7 @@ impl Registry {
     /// The members, cover and contributions of a slice of families (in key order), each with
     /// its family. With `whole_range`, the slice holds every family whose key lies between its
     /// first and last: their members and contributions are read as that range of family ids
-    /// (a third of the database's work of finding them id by id).
+    /// (a quarter of the database's work of finding them id by id).
     async fn family_data(
         self,
         slice: Vec<Family>,

@@ -52,6 +52,9 @@ pub(crate) struct InputSeen {
     /// that refers to the same table, and the rows given by key: references are resolved in the
     /// input by them, and the tree they make is checked for loops.
     own_rows: Option<(usize, HashMap<Box<str>, OwnRow>)>,
+    /// For such a table, the keys of the lines that could not be read as rows, by key (their
+    /// first line), for the references to them (see [`InputSeen::unread`]).
+    unread: HashMap<Box<str>, OwnRow>,
     /// References to a row of the same table found neither in the input so far nor in the
     /// database: the row may come later in the input.
     ahead: Vec<RowReference>,
@@ -82,6 +85,7 @@ impl InputSeen {
             keys: Fingerprints::default(),
             national_ids: Fingerprints::default(),
             own_rows: refers_to_itself.map(|column| (column, HashMap::new())),
+            unread: HashMap::new(),
             ahead: Vec::new(),
             within: Vec::new(),
         }
@@ -92,10 +96,28 @@ impl InputSeen {
         self.first_line(key).is_some()
     }
 
-    /// The line `key` was first given on, for a table whose rows refer to each other.
+    /// The line `key` was first given on, for a table whose rows refer to each other: by a
+    /// row, else by a line that could not be read as one.
     fn first_line(&self, key: &str) -> Option<u64> {
         let (_, rows) = self.own_rows.as_ref()?;
-        Some(rows.get(key)?.line)
+        let row = rows.get(key).or_else(|| self.unread.get(key))?;
+        Some(row.line)
+    }
+
+    /// The keys of lines that could not be read as rows (each refused for that), for a table
+    /// whose rows refer to each other: a row referring to one is left out with it, not refused
+    /// as referring to nothing. Such a line's parent is not known: it closes no loop.
+    pub(crate) fn unread(&mut self, keys: &[Numbered<String>]) {
+        if self.own_rows.is_none() {
+            return;
+        }
+        for Numbered { line, item: key } in keys {
+            let line = *line;
+            (self.unread.entry(key.as_str().into())).or_insert(OwnRow {
+                line,
+                refers_to: None,
+            });
+        }
     }
 
     /// Whether a key or national id may have been given twice: then a further reading of the
@@ -188,8 +210,8 @@ impl InputSeen {
         let Some((refers, rows)) = &self.own_rows else {
             return Ok(vec![]);
         };
-        let mut given: Vec<(&str, &OwnRow)> = rows
-            .iter()
+        let unread_only = (self.unread.iter()).filter(|(key, _)| !rows.contains_key(*key));
+        let mut given: Vec<(&str, &OwnRow)> = (rows.iter().chain(unread_only))
             .filter(|(_, row)| !bad.contains(&row.line))
             .map(|(key, row)| (&**key, row))
             .collect();
@@ -566,11 +588,10 @@ async fn missing_references(
                     .collect()
             }
         };
+        let is_scheme = reference == Reference::Scheme;
         let what = match reference {
-            Reference::Scheme => "scheme (load it with carepool init)".to_string(),
-            Reference::Table(target) => tables::table_named(target)
-                .map_or(target, |t| t.singular)
-                .to_string(),
+            Reference::Scheme => "scheme",
+            Reference::Table(target) => tables::table_named(target).map_or(target, |t| t.singular),
         };
         for r in rows {
             let Some(value) = r.item[index].as_text() else {
@@ -587,8 +608,12 @@ async fn missing_references(
                 continue;
             } else if same_table {
                 seen.ahead.push(reference());
+            } else if is_scheme {
+                let mut problem = unknown(what, &reference());
+                problem.message += " (load it with carepool init)";
+                problems.push(problem);
             } else {
-                problems.push(unknown(&what, &reference()));
+                problems.push(unknown(what, &reference()));
             }
         }
     }

@@ -26,7 +26,7 @@ pub async fn bad_input_changes_nothing(h: Harness) {
         ("members", member("M9,F1,Bad,child,F,2020-01-01,,,,asleep,2025-04-01"), "line 3, column status: 'asleep' is not one of: active, pending, inactive, deceased"),
         ("members", member("M9,F1,Bad,child,F,2020-01-01,NID001,,,active,2025-04-01"), "national_id"),
         ("families", "id,scheme,location_code\nF9,pip,NOWHERE\n".into(), "line 2, column location_code: unknown location 'NOWHERE'"),
-        ("families", "id,scheme,location_code\nF9,nosuch,V1\n".into(), "line 2, column scheme: unknown scheme"),
+        ("families", "id,scheme,location_code\nF9,nosuch,V1\n".into(), "line 2, column scheme: unknown scheme 'nosuch' (load it with carepool init)"),
         ("providers", "code,name,ownership,level,location_code,empanelled_from\nH9,X,public,clinic,V1,2025-01-01\n".into(), "line 2, column level"),
         ("coverage", "member_id,start_date\nM404,2025-04-01\n".into(), "line 2, column member_id: unknown member 'M404'"),
         ("contributions", "receipt,family_id,payer,period_start,period_end,amount,paid_on\nR9,F1,member,2025-01-01,2025-12-31,12.345,2025-01-01\n".into(), "line 2, column amount"),

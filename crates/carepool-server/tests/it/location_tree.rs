@@ -55,6 +55,44 @@ pub async fn a_loop_in_the_location_tree_is_refused(h: Harness) {
             );
         }
     }
+    // A line that cannot be read as a row still gives its key. As written, the file puts V1 in
+    // D2, so D1 under V1 closes no loop; and V9 lies under a refused row, not under nothing.
+    let file = h.write(
+        "unread.csv",
+        &format!(
+            "{HEADER}\nV1,Fishers' village,village,D2,suburban\nD1,Lakeside,district,V1,\n\
+             V9,Far,village,D5,rural\nD5,,district,D1,\n"
+        ),
+    );
+    let error = h.import("locations", &file).await.unwrap_err().to_string();
+    let problems: Vec<&str> = error.lines().skip(1).map(str::trim).collect();
+    assert_eq!(
+        problems,
+        [
+            "line 2, column area: 'suburban' is not one of: urban, rural",
+            "line 5, column name: is required",
+        ],
+        "{error}"
+    );
+    let skipping = h.write(
+        "skipping.csv",
+        &format!(
+            "{HEADER}\nD5,,district,D1,\nV50,Child,village,D5,rural\nV51,Fine,village,D1,rural\n"
+        ),
+    );
+    let preview =
+        carepool_io::preview_file::<Location>(&h.registry, &skipping, ImportMode::SkipBad);
+    let told: Vec<String> = (preview.await.unwrap().problems.iter())
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "line 2, column name: is required",
+            "line 3, column parent_code: location 'D5' is left out: it is rejected on line 2",
+        ]
+    );
+
     // A chain that ends at the top is no loop, however it is ordered.
     let file = h.write(
         "chain.csv",
@@ -105,6 +143,7 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
         "V2,Market town,village ,,urban",
         "V4,Fine,village,D1,rural",
         "V5,Short,village",
+        "V6,Long,village,D1,rural,extra",
     ];
     let file = h.write("locations.csv", &format!("{HEADER}\n{}\n", rows.join("\n")));
     let summary =
@@ -113,7 +152,7 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
             .unwrap();
     assert_eq!(
         (summary.new, summary.changed.len(), summary.rejected),
-        (1, 0, 7)
+        (1, 0, 8)
     );
     let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
     let loop_of = |line: u64, path: &str| {
@@ -131,6 +170,8 @@ pub async fn skipping_bad_rows_leaves_out_every_loop_the_written_rows_would_make
         "V2,Market town,village ,,urban,\"line 7, column kind: 'village ' has spaces around it\"".into(),
         // A line short of fields gets its reasons in the reasons' column all the same.
         "V5,Short,village,,,line 9: has 3 fields where the header has 5".into(),
+        // A line with more keeps them, after its reasons.
+        "V6,Long,village,D1,rural,line 10: has 6 fields where the header has 5,extra".into(),
     ];
     assert_eq!(rejects.lines().collect::<Vec<_>>(), expected);
     let exported = h.export("locations").await;

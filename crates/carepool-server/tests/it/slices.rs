@@ -59,6 +59,7 @@ impl<R: Record> ImportSource<R> for Sliced {
         Ok(Some(Slice {
             records,
             unreadable: Vec::new(),
+            unread_keys: Vec::new(),
         }))
     }
 

@@ -444,7 +444,9 @@ pub async fn existing_keys_are_found_among_many_candidates(h: Harness) {
 
 /// A range of family ids finds the members of every family whose id lies in it in the order of
 /// the ids' bytes, as families are paged, not in a locale's order (where "F1_" and "F1a" might
-/// come before "F1A", and "F1-B" beside "F1B").
+/// come before "F1A", and "F1-B" beside "F1B"). The test clusters compare text in byte order
+/// whatever the SQL says: under another locale, the statement's own `COLLATE "C"` is what
+/// holds this.
 pub async fn a_range_of_ids_is_read_in_the_order_of_their_bytes(h: Harness) {
     load_registry(&h).await;
     let store = &h.store;
