@@ -288,7 +288,7 @@ fn command_line_story(cli: Cli) {
         "one error column"
     );
     assert!(
-        lines[1].ends_with(",line 2, column family_id: unknown family 'F0404'"),
+        lines[1].ends_with(",\"line 2, column family_id: unknown family 'F0404'\""),
         "{rejected_again}"
     );
     let put_right = cli.dir.path().join("members-put-right.csv");
