@@ -577,11 +577,11 @@ fn column_positions(
     }
 }
 
-/// `FILE.rejects.csv` beside the input, created before an import writes anything.
 /// The column a rejects file gives each line's reasons in. An import passes over it, so that a
 /// rejects file, its lines put right, is imported as it is.
 const REJECTS_REASONS: &str = "error";
 
+/// `FILE.rejects.csv` beside the input, created before an import writes anything.
 struct RejectsFile {
     path: PathBuf,
     file: std::fs::File,

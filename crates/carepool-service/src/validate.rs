@@ -194,9 +194,7 @@ impl InputSeen {
             problems.extend(stranded);
         }
     }
-}
 
-impl InputSeen {
     /// The loops the rows of a table whose rows refer to each other would make once written
     /// (a district put under one of its own villages: see `carepool_core::location_tree`), with
     /// the rows on `bad` lines left out (a stored row left out keeps its place): a problem on
@@ -588,10 +586,13 @@ async fn missing_references(
                     .collect()
             }
         };
-        let is_scheme = reference == Reference::Scheme;
-        let what = match reference {
-            Reference::Scheme => "scheme",
-            Reference::Table(target) => tables::table_named(target).map_or(target, |t| t.singular),
+        // What is referred to, and how to add one that is missing, where the registry cannot.
+        let (what, hint) = match reference {
+            Reference::Scheme => ("scheme", " (load it with carepool init)"),
+            Reference::Table(target) => {
+                let singular = tables::table_named(target).map_or(target, |t| t.singular);
+                (singular, "")
+            }
         };
         for r in rows {
             let Some(value) = r.item[index].as_text() else {
@@ -608,12 +609,10 @@ async fn missing_references(
                 continue;
             } else if same_table {
                 seen.ahead.push(reference());
-            } else if is_scheme {
-                let mut problem = unknown(what, &reference());
-                problem.message += " (load it with carepool init)";
-                problems.push(problem);
             } else {
-                problems.push(unknown(what, &reference()));
+                let mut problem = unknown(what, &reference());
+                problem.message += hint;
+                problems.push(problem);
             }
         }
     }

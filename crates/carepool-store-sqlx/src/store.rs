@@ -289,6 +289,13 @@ macro_rules! sqlx_store {
             Ok(::carepool_store::ReadRows::new(read))
         }
 
+        /// A connection of the pool, for one read or one run of writes.
+        async fn connection(
+            pool: &::sqlx::Pool<Db>,
+        ) -> Result<::sqlx::pool::PoolConnection<Db>, ::carepool_store::StoreError> {
+            pool.acquire().await.map_err(::carepool_store::StoreError::internal)
+        }
+
         /// Every column of the rows whose text `column` holds one of `values`, on a connection
         /// of its own.
         async fn whole_rows_where_in(
@@ -298,10 +305,7 @@ macro_rules! sqlx_store {
             values: &[String],
             in_key_order: bool,
         ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-            let mut conn = pool
-                .acquire()
-                .await
-                .map_err(::carepool_store::StoreError::internal)?;
+            let mut conn = connection(pool).await?;
             select_where_in_one(&mut *conn, $crate::WhereIn {
                 table,
                 columns: &every_column(table),
@@ -341,11 +345,7 @@ macro_rules! sqlx_store {
         impl HeldWriteRun {
             async fn start(store: &$store) -> Result<HeldWriteRun, ::carepool_store::StoreError> {
                 let turn = store.write_runs.take().await;
-                let mut conn = store
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
+                let mut conn = connection(&store.pool).await?;
                 let judges_ahead = <$store as $crate::SqlxBackend>::judges_ahead(store);
                 let mark = match judges_ahead {
                     true => <$store as $crate::SqlxBackend>::commit_mark(&mut *conn, false).await?,
@@ -507,11 +507,7 @@ macro_rules! sqlx_store {
                 table: &'static ::carepool_schema::Table,
                 list: &::carepool_store::ListQuery,
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
+                let mut conn = connection(&self.pool).await?;
                 select_list(&mut *conn, table, list).await
             }
 
@@ -540,11 +536,7 @@ macro_rules! sqlx_store {
                 first: &str,
                 last: &str,
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
+                let mut conn = connection(&self.pool).await?;
                 <$store as $crate::SqlxBackend>::select_in_range(&mut *conn, table, column, first, last)
                     .await
             }
@@ -606,11 +598,7 @@ macro_rules! sqlx_store {
                 columns: &[usize],
                 filters: &[(usize, ::carepool_schema::Value)],
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
+                let mut conn = connection(&self.pool).await?;
                 <$store as $crate::SqlxBackend>::select_projected(&mut *conn, table, columns, filters).await
             }
 
@@ -621,11 +609,7 @@ macro_rules! sqlx_store {
                 filters: &[(usize, ::carepool_schema::Value)],
                 each: &mut (dyn FnMut(::carepool_schema::Row) + Send),
             ) -> Result<(), ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
+                let mut conn = connection(&self.pool).await?;
                 <$store as $crate::SqlxBackend>::select_projected_each(
                     &mut *conn, table, columns, filters, each,
                 )
@@ -637,11 +621,7 @@ macro_rules! sqlx_store {
                 table: &'static ::carepool_schema::Table,
                 keys: &[String],
             ) -> Result<::std::collections::HashSet<String>, ::carepool_store::StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(::carepool_store::StoreError::internal)?;
+                let mut conn = connection(&self.pool).await?;
                 let key = table.key[0];
                 select_where_in_one(&mut *conn, $crate::WhereIn {
                     table,
