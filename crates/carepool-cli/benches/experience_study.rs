@@ -1,7 +1,7 @@
 //! Benchmark: the experience study at national scale, from CSV extracts or from a database.
 //!
 //!     cargo bench -p carepool-cli --bench experience_study -- [--members N] [--years Y]
-//!         [--source csv|sqlite|postgres] [--database FILE.db]
+//!         [--source csv|sqlite|postgres] [--database FILE.db] [--extracts DIR]
 //!
 //! Generates about N members (families of the default mean size) enrolled in
 //! examples/pip-inpatient.toml over Y years with their claims, writes the registry's files and a
@@ -10,6 +10,8 @@
 //! (exposure by month, age, sex, area and duration; claims; every table and both GLMs). Prints
 //! the times and the process's peak memory. With `--database FILE.db` (SQLite), the first run
 //! loads the file and keeps it; later runs only read it and study, so the peak memory is theirs.
+//! With `--extracts DIR`, the files are written there and kept, and a later run reads them as
+//! they are (scripts/reference/ times other readers on the same files).
 
 mod support;
 
@@ -108,14 +110,21 @@ fn main() {
         });
         return study_and_report("sqlite", &data, read, from, to);
     }
-    let dir = tempfile::tempdir().unwrap();
-    let started = Instant::now();
-    carepool_synth::write_csv(&config, &scheme, options, dir.path(), &|_| {}).unwrap();
-    claims_extract(dir.path());
-    eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
+    // Extracts kept in a directory of one's own, for the reference readers to time on the same
+    // files (scripts/reference/); made the first time, read as they are afterwards.
+    let kept = flags.text("--extracts").map(std::path::PathBuf::from);
+    let temporary = tempfile::tempdir().unwrap();
+    let dir = kept.as_deref().unwrap_or(temporary.path());
+    if !dir.join("claims_extract.csv").exists() {
+        let started = Instant::now();
+        std::fs::create_dir_all(dir).unwrap();
+        carepool_synth::write_csv(&config, &scheme, options, dir, &|_| {}).unwrap();
+        claims_extract(dir);
+        eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
+    }
     if source == "csv" {
         let reading = Instant::now();
-        let path = |name: &str| dir.path().join(name);
+        let path = |name: &str| dir.join(name);
         let (members, coverage, claims) = (
             path("members.csv"),
             path("coverage.csv"),
@@ -149,14 +158,14 @@ fn main() {
                     None,
                 )
             }
-            None => support::open_store(&source, dir.path()).await,
+            None => support::open_store(&source, dir).await,
         };
         let registry = Registry::new(store);
         let loading = Instant::now();
         carepool_io::load_directory(
             &registry,
             scheme.clone(),
-            dir.path(),
+            dir,
             std::sync::Arc::new(|_: &str, _| {}),
         )
         .await

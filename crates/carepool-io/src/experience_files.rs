@@ -3,6 +3,7 @@
 //! problem names the file, line and column, and a file with any problem gives no study.
 //! See docs/FORMATS.md, "Experience extracts".
 
+use crate::cover_file::CoverFile;
 use crate::sheet::{FileError, Sheet};
 use carepool_actuarial::experience::{
     ClaimInput, CoverPeriod, ExperienceData, MemberInput, cover_spans,
@@ -40,23 +41,17 @@ pub fn read_extracts(
     horizon: NaiveDate,
     progress: &dyn Fn(&Path, u64),
 ) -> Result<ExperienceData, FileError> {
-    let mut periods = match extracts.coverage {
+    let mut cover = match extracts.coverage {
         Some(path) => read_coverage(path, progress)?,
-        None => HashMap::new(),
+        None => CoverFile::new(),
     };
     let places = match (extracts.families, extracts.locations) {
         (Some(families), Some(locations)) => read_places(families, &read_locations(locations)?)?,
         _ => HashMap::new(),
     };
     let mut data = ExperienceData::new();
-    read_members(
-        extracts,
-        &places,
-        &mut periods,
-        horizon,
-        &mut data,
-        progress,
-    )?;
+    data.reserve_members(cover.member_count());
+    read_members(extracts, &places, &mut cover, horizon, &mut data, progress)?;
     let ownership = match extracts.providers {
         Some(path) => read_ownership(path)?,
         None => HashMap::new(),
@@ -72,10 +67,7 @@ fn tick(sheet: &Sheet, progress: &dyn Fn(&Path, u64)) {
     }
 }
 
-/// Periods by member id, with the line each member was first met on.
-type Periods = HashMap<String, (u64, Vec<CoverPeriod>)>;
-
-fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<Periods, FileError> {
+fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<CoverFile, FileError> {
     let mut sheet = Sheet::open(path)?;
     let member = sheet.required("member_id", "the member covered");
     let start = sheet.required("start_date", "the first day of cover");
@@ -83,7 +75,7 @@ fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<Periods, 
     let (Some(member), Some(start)) = (member, start) else {
         return Err(sheet.error());
     };
-    let mut periods = Periods::new();
+    let mut cover = CoverFile::new();
     while sheet.next()? {
         tick(&sheet, progress);
         let (Some(start), Ok(end)) = (sheet.date(start), sheet.optional_date(end_column)) else {
@@ -98,14 +90,14 @@ fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<Periods, 
             );
             continue;
         }
-        let line = sheet.line();
-        periods
-            .entry(sheet.field(member).to_string())
-            .or_insert_with(|| (line, vec![]))
-            .1
-            .push(CoverPeriod { start, end });
+        cover.push(
+            sheet.field(member),
+            sheet.line(),
+            CoverPeriod { start, end },
+        );
     }
-    sheet.finish(periods)
+    cover.finish_reading();
+    sheet.finish(cover)
 }
 
 fn parsed<T>(
@@ -180,7 +172,7 @@ fn read_places(
 fn read_members(
     extracts: Extracts,
     places: &Places,
-    periods: &mut Periods,
+    cover: &mut CoverFile,
     horizon: NaiveDate,
     data: &mut ExperienceData,
     progress: &dyn Fn(&Path, u64),
@@ -211,8 +203,13 @@ fn read_members(
         "end_date",
     ]
     .map(|name| sheet.column(name));
+    let mut periods = vec![];
     while sheet.next()? {
         tick(&sheet, progress);
+        // Taken before the line's fields are checked: a member with a bad field is still in
+        // the file, and their cover is not "for a member the file lacks".
+        periods.clear();
+        cover.take(sheet.field(id), &mut periods);
         let sex = parsed(&mut sheet, sex, |t| {
             Sex::parse("sex", t).map_err(|e| e.message)
         });
@@ -229,10 +226,8 @@ fn read_members(
             continue;
         };
         let member_id = sheet.field(id).to_string();
-        let mut cover: Vec<CoverPeriod> =
-            periods.remove(&member_id).map(|p| p.1).unwrap_or_default();
         if let Some(start) = own_start {
-            cover.push(CoverPeriod {
+            periods.push(CoverPeriod {
                 start,
                 end: own_end,
             });
@@ -253,7 +248,7 @@ fn read_members(
                 continue;
             }
         };
-        let spans = cover_spans(&cover, status, since, horizon);
+        let spans = cover_spans(&periods, status, since, horizon);
         let place = sheet.optional(family).and_then(|f| places.get(f));
         let member = MemberInput {
             id: &member_id,
@@ -272,7 +267,7 @@ fn read_members(
             sheet.problem(id, error);
         }
     }
-    for (member, (line, _)) in periods.iter() {
+    for (line, member) in cover.not_taken() {
         let path = extracts
             .coverage
             .expect("periods come from a coverage file")

@@ -5,6 +5,7 @@ pub mod benchmark_report;
 mod bounded;
 mod claim_parts;
 pub mod claims_csv;
+mod cover_file;
 pub mod directory;
 pub mod experience_files;
 pub mod experience_report;

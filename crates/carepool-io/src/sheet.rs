@@ -53,14 +53,14 @@ impl Sheet {
             cause: source,
         };
         let file = crate::bounded::open(path).map_err(|e| read_error(e.into()))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(file);
+        // Fields are trimmed when read, not as the reader meets them: most columns of a
+        // national extract are never read.
+        let mut reader = csv::Reader::from_reader(file);
         let header = reader
             .headers()
             .map_err(read_error)?
             .iter()
-            .map(str::to_string)
+            .map(|name| name.trim().to_string())
             .collect();
         Ok(Sheet {
             path: path.to_path_buf(),
@@ -132,7 +132,7 @@ impl Sheet {
     }
 
     pub fn field(&self, column: usize) -> &str {
-        self.record.get(column).unwrap_or("")
+        self.record.get(column).unwrap_or("").trim()
     }
 
     /// The field, or none when it is empty.
@@ -156,7 +156,7 @@ impl Sheet {
 
     pub fn date(&mut self, column: usize) -> Option<NaiveDate> {
         let text = self.field(column);
-        match text.parse() {
+        match carepool_core::dates::iso_date(text, str::parse) {
             Ok(date) => Some(date),
             Err(_) => {
                 let message = format!("{} is not a date YYYY-MM-DD", excerpt(text));

@@ -209,8 +209,10 @@ impl Value {
                 Value::Real(number)
             }
             ColumnType::Date => Value::Date(
-                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                    .map_err(|e| wrong(format!(" ({e})")))?,
+                carepool_core::dates::iso_date(text.trim(), |text| {
+                    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                })
+                .map_err(|e| wrong(format!(" ({e})")))?,
             ),
             ColumnType::Money => Value::Integer(
                 text.parse::<Money>()

@@ -262,20 +262,29 @@ impl ExperienceData {
         self.people.len()
     }
 
+    /// Room for this many more members, when a reader knows how many are coming.
+    pub fn reserve_members(&mut self, additional: usize) {
+        self.members.reserve(additional);
+        self.people.reserve(additional);
+    }
+
     pub fn claim_count(&self) -> usize {
         self.claims.len()
     }
 
     pub fn add_member(&mut self, member: MemberInput) -> Result<(), InputError> {
-        if self.members.contains_key(member.id) {
-            return Err(InputError::RepeatedMember(member.id.to_string()));
-        }
         if let Some(span) = member.spans.iter().find(|s| s.end < s.start) {
             return Err(InputError::BackwardSpan {
                 member: member.id.to_string(),
                 start: span.start,
                 end: span.end,
             });
+        }
+        // One probe of a map of millions: a repeated member puts the first one back.
+        let index = self.people.len() as u32;
+        if let Some(first) = self.members.insert(member.id.into(), index) {
+            self.members.insert(member.id.into(), first);
+            return Err(InputError::RepeatedMember(member.id.to_string()));
         }
         let given = &mut self.given;
         given.sex |= member.sex.is_some();
@@ -300,8 +309,6 @@ impl ExperienceData {
             span_count: spans.len() as u32,
         };
         self.spans.extend(spans);
-        self.members
-            .insert(member.id.into(), self.people.len() as u32);
         self.people.push(person);
         Ok(())
     }

@@ -680,3 +680,27 @@ fn the_calendar_period_may_be_a_factor_of_the_glm() {
     by_period.glm_factors = vec![Factor::Sex];
     assert!(by_period.run(&data).is_err());
 }
+
+#[test]
+fn a_member_given_twice_is_refused_and_the_first_keeps_their_cover_and_claims() {
+    let mut data = data(&[member("M1", vec![span("2025-01-01", "2025-12-31")])]);
+    let again = MemberInput {
+        id: "M1",
+        family: Some("F9"),
+        sex: Some(Sex::Female),
+        birth_date: None,
+        area: None,
+        location: None,
+        spans: &[span("2025-07-01", "2025-12-31")],
+    };
+    assert_eq!(
+        data.add_member(again),
+        Err(InputError::RepeatedMember("M1".into()))
+    );
+    assert_eq!(data.member_count(), 1);
+    data.add_claim(&claim("M1", "2025-03-01", 100));
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    close(experience.summary.rates.exposure, 1.0);
+    assert_eq!(experience.summary.rates.claims, 1);
+    assert_eq!(experience.summary.outside.unknown_member, 0);
+}
