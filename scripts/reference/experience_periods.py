@@ -26,6 +26,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 EPOCH = date(1970, 1, 1)
+# A day number later than any date.
+NEVER = 10**9
 
 
 def day_number(text):
@@ -57,16 +59,16 @@ def with_pandas(folder, first, asked_last):
     )
     if cover["member_id"].duplicated().any():
         sys.exit("the reference handles one period of cover a member")
-    days = lambda column: (
-        pd.to_datetime(column).astype("datetime64[s]").to_numpy() - np.datetime64("1970-01-01", "s")
-    ).astype("timedelta64[D]").astype("float64")
+    days = lambda column: (pd.to_datetime(column) - pd.Timestamp("1970-01-01")).dt.days.to_numpy(
+        dtype="float64", na_value=np.nan
+    )
     received = pd.to_datetime(claims["received_date"]).max()
     last = min(asked_last, received.date()) if pd.notna(received) else asked_last
     horizon = (last - EPOCH).days
     people = members.merge(cover, left_on="id", right_on="member_id", how="inner")
     start = days(people["start_date"])
     end = np.minimum(np.nan_to_num(days(people["end_date"]), nan=horizon), horizon)
-    since = np.nan_to_num(days(people["status_since"]), nan=-(10**9))
+    since = np.nan_to_num(days(people["status_since"]), nan=-NEVER)
     status = people["status"].astype(str).to_numpy()
     end = np.where(status == "deceased", np.minimum(end, since), end)
     end = np.where(status == "inactive", np.minimum(end, since - 1), end)
@@ -74,8 +76,8 @@ def with_pandas(folder, first, asked_last):
     # Active, with a status that took effect after the cover started: pending before it.
     late = (status == "active") & (since > start)
     active_start = np.where(late, since, start)
-    active_start = np.where(pending, np.inf, active_start)
-    pending_end = np.where(pending, end, np.where(late, np.minimum(since - 1, end), -np.inf))
+    active_start = np.where(pending, NEVER, active_start)
+    pending_end = np.where(pending, end, np.where(late, np.minimum(since - 1, end), -NEVER))
 
     ids = people["id"].to_numpy()
     span = pd.DataFrame({"member_id": ids, "from": active_start, "to": end})
@@ -120,7 +122,7 @@ def with_polars(folder, first, asked_last):
     horizon = (last - EPOCH).days
     people = members.join(cover, left_on="id", right_on="member_id").with_columns(
         start=day("start_date"),
-        since=day("status_since").fill_null(-(10**9)),
+        since=day("status_since").fill_null(-NEVER),
         end=pl.min_horizontal(day("end_date").fill_null(horizon), pl.lit(horizon)),
     )
     status = pl.col("status")
@@ -132,8 +134,9 @@ def with_polars(folder, first, asked_last):
         .otherwise("end"),
         late=(status == "active") & (pl.col("since") > pl.col("start")),
     ).with_columns(
+        # Never and always, as days: polars' min and max across columns pass over nulls.
         active_start=pl.when(status == "pending")
-        .then(pl.lit(None))
+        .then(pl.lit(NEVER))
         .when("late")
         .then("since")
         .otherwise("start"),
@@ -141,7 +144,7 @@ def with_polars(folder, first, asked_last):
         .then("end")
         .when("late")
         .then(pl.min_horizontal(pl.col("since") - 1, pl.col("end")))
-        .otherwise(pl.lit(None)),
+        .otherwise(pl.lit(-NEVER)),
     )
     claims = claims.with_columns(
         incurred=pl.coalesce(day("admission_date"), day("visit_date")),
