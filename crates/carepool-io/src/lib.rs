@@ -15,6 +15,7 @@ pub mod indicators_report;
 pub mod projection_file;
 pub mod projection_report;
 pub mod projection_xlsx;
+mod read_ahead;
 pub mod reform_report;
 pub mod registry_csv;
 pub mod report;

@@ -1,13 +1,11 @@
 //! A CSV file read line by line (so a national extract is never held whole), with its problems
 //! gathered as "line L, column C: reason" and reported together.
 
-use crate::bounded::LineBound;
+use crate::read_ahead::ReadAhead;
 use carepool_core::Money;
 use carepool_core::registry::excerpt;
 use carepool_service::RowProblem;
 use chrono::NaiveDate;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Problems kept in full; beyond them, only counted (a file with a wrong date format on every
@@ -40,8 +38,7 @@ fn shown(problems: &[RowProblem], more: usize) -> String {
 pub(crate) struct Sheet {
     pub path: PathBuf,
     pub header: Vec<String>,
-    reader: csv::Reader<LineBound<BufReader<File>>>,
-    record: csv::StringRecord,
+    records: ReadAhead,
     problems: Vec<RowProblem>,
     more: usize,
 }
@@ -65,8 +62,7 @@ impl Sheet {
         Ok(Sheet {
             path: path.to_path_buf(),
             header,
-            reader,
-            record: csv::StringRecord::new(),
+            records: ReadAhead::start(reader),
             problems: vec![],
             more: 0,
         })
@@ -74,12 +70,10 @@ impl Sheet {
 
     /// Moves to the next line; false at the end of the file.
     pub fn next(&mut self) -> Result<bool, FileError> {
-        self.reader
-            .read_record(&mut self.record)
-            .map_err(|source| FileError::Read {
-                path: self.path.clone(),
-                cause: source,
-            })
+        self.records.next().map_err(|source| FileError::Read {
+            path: self.path.clone(),
+            cause: source,
+        })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -101,7 +95,8 @@ impl Sheet {
 
     /// The current line in the file (1 is the header).
     pub fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line())
+        let position = self.records.record().and_then(csv::StringRecord::position);
+        position.map_or(0, csv::Position::line)
     }
 
     pub fn has_problems(&self) -> bool {
@@ -132,7 +127,8 @@ impl Sheet {
     }
 
     pub fn field(&self, column: usize) -> &str {
-        self.record.get(column).unwrap_or("").trim()
+        let field = self.records.record().and_then(|record| record.get(column));
+        field.unwrap_or("").trim()
     }
 
     /// The field, or none when it is empty.

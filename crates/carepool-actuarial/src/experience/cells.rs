@@ -348,9 +348,45 @@ impl Counter<'_> {
             members[next[person.family as usize]] = i as u32;
             next[person.family as usize] += 1;
         }
+        // Families on as many threads as the machine has, each summing days of its own.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(families / 10_000 + 1);
+        let chunk = families.div_ceil(threads).max(1);
+        let (starts, members) = (&starts, &members);
+        let parts: Vec<(Vec<u64>, Vec<u64>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..families)
+                .step_by(chunk)
+                .map(|first| {
+                    let these = first..(first + chunk).min(families);
+                    scope.spawn(move || self.family_days(these, starts, members))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a family thread"))
+                .collect()
+        });
+        for (active, all) in parts {
+            add_into(&mut cells.family_days, &active);
+            add_into(&mut cells.family_days_with_pending, &all);
+        }
+    }
+
+    /// Days per period that some member of these families was covered: active cover, then
+    /// active or pending. `members[starts[f]..starts[f + 1]]` are family f's.
+    fn family_days(
+        &self,
+        families: std::ops::Range<usize>,
+        starts: &[usize],
+        members: &[u32],
+    ) -> (Vec<u64>, Vec<u64>) {
+        let people = &self.data.people;
+        let mut days_active = vec![0; self.periods.len()];
+        let mut days_all = vec![0; self.periods.len()];
         let mut active: Vec<(NaiveDate, NaiveDate)> = Vec::new();
         let mut all: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-        for family in 0..families {
+        for family in families {
             active.clear();
             all.clear();
             for &member in &members[starts[family]..starts[family + 1]] {
@@ -365,9 +401,10 @@ impl Counter<'_> {
                     }
                 }
             }
-            self.add_union(&mut active, &mut cells.family_days);
-            self.add_union(&mut all, &mut cells.family_days_with_pending);
+            self.add_union(&mut active, &mut days_active);
+            self.add_union(&mut all, &mut days_all);
         }
+        (days_active, days_all)
     }
 
     fn add_union(&self, spans: &mut [(NaiveDate, NaiveDate)], by_period: &mut [u64]) {

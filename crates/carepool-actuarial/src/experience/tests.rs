@@ -704,3 +704,37 @@ fn a_member_given_twice_is_refused_and_the_first_keeps_their_cover_and_claims() 
     assert_eq!(experience.summary.rates.claims, 1);
     assert_eq!(experience.summary.outside.unknown_member, 0);
 }
+
+#[test]
+fn families_on_several_threads_count_the_union_of_their_members_cover_once_each() {
+    // Enough families for the work to be shared between threads.
+    let families = 25_003;
+    let mut data = ExperienceData::new();
+    let halves = [
+        span("2025-01-01", "2025-06-30"),
+        span("2025-04-01", "2025-12-31"),
+    ];
+    for family in 0..families {
+        for (member, half) in halves.iter().enumerate() {
+            let id = format!("M{family}-{member}");
+            let family_id = format!("F{family}");
+            data.add_member(MemberInput {
+                id: &id,
+                family: Some(&family_id),
+                sex: Some(Sex::Female),
+                birth_date: Some(date("1990-01-01")),
+                area: Some("rural"),
+                location: Some("D1"),
+                spans: &[*half],
+            })
+            .unwrap();
+        }
+    }
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    close(experience.summary.family_exposure, f64::from(families));
+    // Members' days: January to June (181), April to December (275).
+    close(
+        experience.summary.rates.exposure,
+        f64::from(families) * (181.0 + 275.0) / 365.0,
+    );
+}
