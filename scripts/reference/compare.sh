@@ -4,7 +4,8 @@
 #
 #     PYTHON=/path/to/venv/bin/python scripts/reference/compare.sh [MEMBERS] [DIR]
 #
-# PYTHON must have pandas, pyarrow and polars (see README.md here). MEMBERS defaults to
+# PYTHON must have pandas, pyarrow and polars (see README.md here); times are GNU time's
+# (/usr/bin/time, Debian's `time` package). MEMBERS defaults to
 # 1000000; the extracts are made in DIR (default /tmp/carepool-extracts-MEMBERS) once and kept.
 set -eu
 members=${1:-1000000}
@@ -22,7 +23,7 @@ cargo build --release -q -p carepool-cli
 echo "pyarrow reading the same files:"
 "$python" "$here/read_extracts.py" "$dir"
 echo "whole processes, end to end:"
-/usr/bin/time -f "carepool: %e s, %M KB at most" target/release/carepool experience \
+/usr/bin/time -f "carepool: %e s, %M KB at most" "${CARGO_TARGET_DIR:-target}/release/carepool" experience \
     --members "$dir/members.csv" --coverage "$dir/coverage.csv" \
     --claims "$dir/claims_extract.csv" --families "$dir/families.csv" \
     --locations "$dir/locations.csv" --providers "$dir/providers.csv" \

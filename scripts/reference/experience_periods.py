@@ -7,14 +7,17 @@ extracts. Run by hand (see README.md here); not part of the test suite.
 
 DIR holds the registry's members.csv and coverage.csv and a claims extract, claims_extract.csv
 (`cargo bench -p carepool-cli --bench experience_study -- --extracts DIR` writes them). The
-rules are docs/EXPERIENCE.md's, for extracts with one period of cover a member (the reference
-refuses others): exact days of cover, open cover to the study's last day, which is the latest
+rules are docs/EXPERIENCE.md's, for extracts like the benchmark's: one period of cover a
+member in the coverage file (members' own start_date and end_date columns are not read), a
+status for every member and a status date for the deceased and inactive (the reference refuses
+other files): exact days of cover, open cover to the study's last day, which is the latest
 received_date when that is earlier; pending members, and active ones before their status took
 effect, count apart; a deceased member is covered through the day of death, an inactive one
 until the day before; a claim counts on a day of its member's active cover, in the month it was
 incurred (admission, else visit), at its claimed amount (an extract as facilities send it has
 neither status nor approved amount). With --check, every month's member-years (to 1e-9),
-pending member-years, claims and cost must equal the study's `periods`, else exit 1.
+pending member-years, claims and cost must equal the study's `periods`, else exit 1; the time
+printed is the computation's, before the check.
 """
 
 import argparse
@@ -44,6 +47,18 @@ def months(first, last):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def refuse_what_it_does_not_handle(several_periods, no_status, no_status_date):
+    """The reference's rules are carepool's for the benchmark's extracts only: it leaves out
+    members' own start_date and end_date columns, and refuses what it would count otherwise."""
+    for refused, why in [
+        (several_periods, "several periods of cover for a member"),
+        (no_status, "a member without a status (carepool takes them as active)"),
+        (no_status_date, "a deceased or inactive member without status_since (carepool refuses it)"),
+    ]:
+        if refused:
+            sys.exit(f"the reference does not handle {why}")
+
+
 def with_pandas(folder, first, asked_last):
     import numpy as np
     import pandas as pd
@@ -57,8 +72,11 @@ def with_pandas(folder, first, asked_last):
         "claims_extract.csv",
         ["member_id", "visit_date", "admission_date", "received_date", "claimed"],
     )
-    if cover["member_id"].duplicated().any():
-        sys.exit("the reference handles one period of cover a member")
+    refuse_what_it_does_not_handle(
+        cover["member_id"].duplicated().any(),
+        members["status"].isna().any(),
+        (members["status"].isin(["deceased", "inactive"]) & members["status_since"].isna()).any(),
+    )
     days = lambda column: (pd.to_datetime(column) - pd.Timestamp("1970-01-01")).dt.days.to_numpy(
         dtype="float64", na_value=np.nan
     )
@@ -115,8 +133,14 @@ def with_polars(folder, first, asked_last):
         columns=["member_id", "visit_date", "admission_date", "received_date", "claimed"],
         infer_schema=False,
     )
-    if cover["member_id"].is_duplicated().any():
-        sys.exit("the reference handles one period of cover a member")
+    refuse_what_it_does_not_handle(
+        cover["member_id"].is_duplicated().any(),
+        members["status"].is_null().any(),
+        members.filter(
+            pl.col("status").is_in(["deceased", "inactive"]) & pl.col("status_since").is_null()
+        ).height
+        > 0,
+    )
     received = claims.select(day("received_date").max()).item()
     last = min(asked_last, EPOCH + timedelta(days=received)) if received is not None else asked_last
     horizon = (last - EPOCH).days

@@ -1,7 +1,7 @@
 //! A coverage extract's periods, sorted by member id and found member by member without a hash
-//! map: tens of millions of lines cost one allocation for their ids, and a members file in the
-//! coverage file's order (the registry's exports are both in member order) finds each member's
-//! periods where the last member's ended.
+//! map: tens of millions of lines keep their ids end to end in one string (no allocation per
+//! line), and a members file in the coverage file's order (the registry's exports are both in
+//! member order) finds each member's periods where the last member's ended.
 
 use carepool_actuarial::experience::CoverPeriod;
 use std::cmp::Ordering;

@@ -1,17 +1,28 @@
 //! A CSV file's records read on a thread of their own, a batch at a time, so that cutting a
 //! national extract into fields overlaps with what is done with them. Batches go back to the
-//! reader to be filled again: no allocation per line, and at most a few batches in memory.
+//! reader to be filled again (no allocation per line), and few are alive at once: a batch ends
+//! at a mebibyte of fields, and one that held a long line is not kept, so the memory stays
+//! bounded whatever the file (bounded.rs refuses lines past its own limit).
 
 use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::thread::JoinHandle;
 
-/// Records a batch holds.
+/// Records a batch holds at most.
 const BATCH: usize = 1_024;
+/// Bytes of fields after which a batch goes as it is.
+const BATCH_BYTES: usize = 1 << 20;
+/// A batch with a record longer than this is dropped once read rather than filled again: a
+/// record keeps the room of the longest line it ever held.
+const REUSED_RECORD_BYTES: usize = 4 << 10;
 
 /// Records read, then how the reading stopped when it did.
 struct Batch {
     records: Vec<csv::StringRecord>,
     filled: usize,
+    longest: usize,
     /// None while more follow; the end of the file, or what stopped the reading.
     end: Option<Result<(), csv::Error>>,
 }
@@ -22,60 +33,85 @@ pub(crate) struct ReadAhead {
     batch: Batch,
     /// The current record in `batch`, once `next` has been called.
     at: Option<usize>,
+    /// Tells the reader to stop when the sheet is dropped before the end of its file.
+    stop: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// Fills batches until the end of the file, an error, or the sheet's going.
+fn read_batches<R: Read>(
+    mut reader: csv::Reader<R>,
+    full: SyncSender<Batch>,
+    empty: Receiver<Vec<csv::StringRecord>>,
+    stop: &AtomicBool,
+) {
+    let mut records = vec![csv::StringRecord::new(); BATCH];
+    loop {
+        let (mut filled, mut bytes, mut longest) = (0, 0, 0);
+        let mut end = None;
+        while filled < BATCH && bytes < BATCH_BYTES && !stop.load(Ordering::Relaxed) {
+            match reader.read_record(&mut records[filled]) {
+                Ok(true) => {
+                    let length = records[filled].as_byte_record().as_slice().len();
+                    (bytes, longest) = (bytes + length, longest.max(length));
+                    filled += 1;
+                }
+                Ok(false) => {
+                    end = Some(Ok(()));
+                    break;
+                }
+                Err(error) => {
+                    end = Some(Err(error));
+                    break;
+                }
+            }
+        }
+        let stopped = end.is_some();
+        let batch = Batch {
+            records,
+            filled,
+            longest,
+            end,
+        };
+        if stop.load(Ordering::Relaxed) || full.send(batch).is_err() || stopped {
+            return;
+        }
+        // A batch the sheet is done with, else a new one: the sheet gives one back only when
+        // it takes the next, and the channels' bounds keep them few.
+        records = match empty.try_recv() {
+            Ok(records) => records,
+            Err(TryRecvError::Empty) => vec![csv::StringRecord::new(); BATCH],
+            Err(TryRecvError::Disconnected) => return,
+        };
+    }
 }
 
 impl ReadAhead {
-    /// Reads `reader`'s records (its header already read) on a new thread.
-    pub fn start<R: Read + Send + 'static>(mut reader: csv::Reader<R>) -> ReadAhead {
-        let (full_sender, full) = sync_channel::<Batch>(2);
-        let (empty, empty_receiver) = sync_channel::<Vec<csv::StringRecord>>(3);
-        std::thread::spawn(move || {
-            let mut records = vec![csv::StringRecord::new(); BATCH];
-            loop {
-                let mut filled = 0;
-                let mut end = None;
-                while filled < BATCH {
-                    match reader.read_record(&mut records[filled]) {
-                        Ok(true) => filled += 1,
-                        Ok(false) => {
-                            end = Some(Ok(()));
-                            break;
-                        }
-                        Err(error) => {
-                            end = Some(Err(error));
-                            break;
-                        }
-                    }
-                }
-                let stopped = end.is_some();
-                let batch = Batch {
-                    records,
-                    filled,
-                    end,
-                };
-                // The sheet was dropped (its reading stopped early): nothing waits for more.
-                if full_sender.send(batch).is_err() || stopped {
-                    return;
-                }
-                // A batch the sheet is done with, else a new one: the sheet gives one back only
-                // when it takes the next, and the channel's bound keeps them few.
-                records = match empty_receiver.try_recv() {
-                    Ok(records) => records,
-                    Err(TryRecvError::Empty) => vec![csv::StringRecord::new(); BATCH],
-                    Err(TryRecvError::Disconnected) => return,
-                };
-            }
-        });
-        ReadAhead {
+    /// Reads `reader`'s records (its header already read) on a new thread; an error if the
+    /// system gives none.
+    pub fn start<R: Read + Send + 'static>(
+        reader: csv::Reader<R>,
+    ) -> Result<ReadAhead, csv::Error> {
+        let (full_sender, full) = sync_channel::<Batch>(1);
+        let (empty, empty_receiver) = sync_channel::<Vec<csv::StringRecord>>(1);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_reading = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("csv reader".into())
+            .spawn(move || read_batches(reader, full_sender, empty_receiver, &stop_reading))?;
+        Ok(ReadAhead {
             full,
             empty,
             batch: Batch {
                 records: vec![],
                 filled: 0,
+                longest: 0,
                 end: None,
             },
             at: None,
-        }
+            stop,
+            reader: Some(thread),
+        })
     }
 
     /// Moves to the next record; false at the end of the file.
@@ -90,19 +126,35 @@ impl ReadAhead {
             self.batch.end = Some(Ok(()));
             return end.map(|()| false);
         }
-        let batch = self.full.recv().expect("the reading thread sends its end");
+        let batch = match self.full.recv() {
+            Ok(batch) => batch,
+            Err(_) => {
+                // The reader ended without saying why: it panicked; so does the sheet.
+                let reader = self.reader.take().expect("a reader thread");
+                match reader.join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(()) => unreachable!("the reader sends its end before it returns"),
+                }
+            }
+        };
         let spent = std::mem::replace(&mut self.batch, batch);
-        if !spent.records.is_empty() {
-            // The reader may have stopped already; the batch is then simply dropped.
-            let _ = self.empty.send(spent.records);
+        if !spent.records.is_empty() && spent.longest <= REUSED_RECORD_BYTES {
+            // The reader may have stopped, or have a batch to spare: this one is then dropped.
+            let _ = self.empty.try_send(spent.records);
         }
         self.at = None;
         self.next()
     }
 
-    /// The current record; empty before the first.
+    /// The current record; none before the first.
     pub fn record(&self) -> Option<&csv::StringRecord> {
         self.at.map(|at| &self.batch.records[at])
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 }
 
@@ -114,7 +166,7 @@ mod tests {
     fn lines(text: String) -> Vec<(u64, Vec<String>)> {
         let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
-        let mut ahead = ReadAhead::start(reader);
+        let mut ahead = ReadAhead::start(reader).unwrap();
         let mut read = vec![];
         while ahead.next().unwrap() {
             let record = ahead.record().unwrap();
@@ -143,6 +195,41 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_end_their_batches_early_and_still_come_in_order() {
+        let long = "x".repeat(REUSED_RECORD_BYTES * 2);
+        let mut text = String::from("a,b\n");
+        for i in 0..300 {
+            text.push_str(&format!("{i},{long}\n"));
+        }
+        let read = lines(text);
+        assert_eq!(read.len(), 300);
+        assert!(
+            read.iter()
+                .enumerate()
+                .all(|(i, (_, f))| f[0] == i.to_string() && f[1] == long)
+        );
+    }
+
+    #[test]
+    fn a_sheet_left_before_the_end_stops_its_reader() {
+        let mut text = String::from("a\n");
+        for i in 0..20 * BATCH {
+            text.push_str(&format!("{i}\n"));
+        }
+        let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
+        reader.headers().unwrap();
+        let mut ahead = ReadAhead::start(reader).unwrap();
+        assert!(ahead.next().unwrap());
+        let thread = ahead.reader.take().unwrap();
+        drop(ahead);
+        let waited = std::time::Instant::now();
+        while !thread.is_finished() {
+            assert!(waited.elapsed().as_secs() < 10, "the reader still runs");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    #[test]
     fn a_record_that_cannot_be_read_stops_the_reading_after_those_before_it() {
         let mut text = String::from("a,b\n");
         for i in 0..BATCH + 5 {
@@ -151,7 +238,7 @@ mod tests {
         text.push_str("bad\n");
         let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
-        let mut ahead = ReadAhead::start(reader);
+        let mut ahead = ReadAhead::start(reader).unwrap();
         for _ in 0..BATCH + 5 {
             assert!(ahead.next().unwrap());
         }

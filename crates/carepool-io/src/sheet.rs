@@ -62,7 +62,7 @@ impl Sheet {
         Ok(Sheet {
             path: path.to_path_buf(),
             header,
-            records: ReadAhead::start(reader),
+            records: ReadAhead::start(reader).map_err(read_error)?,
             problems: vec![],
             more: 0,
         })

@@ -182,6 +182,21 @@ impl Bands<'_> {
     }
 }
 
+/// The threads the study's counts run on: the machine's cores.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `count` items cut into one share per thread, none under 10,000 items (a thread costs more
+/// than it saves on fewer).
+pub(crate) fn shares(count: usize, threads: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let threads = threads.clamp(1, count / 10_000 + 1);
+    let size = count.div_ceil(threads).max(1);
+    (0..count)
+        .step_by(size)
+        .map(move |first| first..(first + size).min(count))
+}
+
 /// Days from one date to the other; the days' numbers are subtracted, as chrono's general
 /// difference of two dates costs a tenth of a national study.
 fn days(from: NaiveDate, to: NaiveDate) -> u64 {
@@ -298,17 +313,12 @@ impl Counter<'_> {
     /// Every member's exposure, on as many threads as the machine has.
     pub fn exposure(&self) -> Cells {
         let people = &self.data.people;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(people.len() / 10_000 + 1);
-        let chunk = people.len().div_ceil(threads).max(1);
         let parts: Vec<Cells> = std::thread::scope(|scope| {
-            let handles: Vec<_> = people
-                .chunks(chunk)
-                .map(|chunk| {
+            let handles: Vec<_> = shares(people.len(), threads())
+                .map(|share| {
                     scope.spawn(move || {
                         let mut cells = self.empty_cells();
-                        for person in chunk {
+                        for person in &people[share] {
                             self.add_person(person, &mut cells);
                         }
                         cells
@@ -349,18 +359,10 @@ impl Counter<'_> {
             next[person.family as usize] += 1;
         }
         // Families on as many threads as the machine has, each summing days of its own.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(families / 10_000 + 1);
-        let chunk = families.div_ceil(threads).max(1);
         let (starts, members) = (&starts, &members);
         let parts: Vec<(Vec<u64>, Vec<u64>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..families)
-                .step_by(chunk)
-                .map(|first| {
-                    let these = first..(first + chunk).min(families);
-                    scope.spawn(move || self.family_days(these, starts, members))
-                })
+            let handles: Vec<_> = shares(families, threads())
+                .map(|share| scope.spawn(move || self.family_days(share, starts, members)))
                 .collect();
             handles
                 .into_iter()
@@ -487,6 +489,24 @@ mod tests {
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn shares_cover_every_item_once_in_order_whatever_the_threads() {
+        for count in [0, 1, 9_999, 10_000, 20_000, 25_003, 100_001] {
+            for threads in [0, 1, 2, 3, 7, 64] {
+                let shares: Vec<_> = shares(count, threads).collect();
+                let items: Vec<usize> = shares.iter().cloned().flatten().collect();
+                assert_eq!(
+                    items,
+                    (0..count).collect::<Vec<_>>(),
+                    "{count} on {threads}"
+                );
+                assert!(shares.len() <= threads.max(1), "{count} on {threads}");
+                assert!(shares.len() <= count / 10_000 + 1, "{count} on {threads}");
+            }
+        }
+        assert_eq!(shares(25_003, 2).count(), 2);
     }
 
     #[test]
