@@ -512,6 +512,21 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             };
             let said = ImportSaid { dry_run, verbose };
             out!("{}", said.summary(&file, kind.table(), &summary));
+            // A script that imports with --skip-bad must not take a file of which nothing
+            // could go in for a success.
+            let kept = summary.new + summary.changed.len() as u64 + summary.unchanged;
+            if summary.rejected > 0 && kept == 0 {
+                bail!(
+                    "{}: every row was rejected ({}), nothing {}",
+                    file.display(),
+                    summary.rejected,
+                    if dry_run {
+                        "would be written"
+                    } else {
+                        "written"
+                    }
+                );
+            }
         }
         Command::History { kind, key } => {
             let kind = registry_kind(&kind)?;
@@ -633,6 +648,9 @@ impl ImportSaid {
             output::count(summary.unchanged),
             table.name
         );
+        if summary.new + summary.unchanged + summary.rejected == 0 && summary.changed.is_empty() {
+            text += " (the file has a header and no rows)";
+        }
         match &summary.rejects_file {
             Some(rejects) => {
                 text += &format!(

@@ -275,10 +275,18 @@ fn command_line_story(cli: Cli) {
     let again = cli.dir.path().join("members-again.csv");
     std::fs::write(&again, &rejects).unwrap();
     let again = again.display().to_string();
-    let out = cli.ok(&["import", "members", &again, "--skip-bad"]);
+    // Nothing of it goes in: the summary is said, and the command fails for a script to see.
+    let output = cli.run(&["import", "members", &again, "--skip-bad"]);
+    assert!(!output.status.success(), "a file of which nothing went in");
+    let out = String::from_utf8_lossy(&output.stdout);
+    let error = String::from_utf8_lossy(&output.stderr);
     assert!(
         out.contains(": 0 new, 0 changed, 0 unchanged members, 1 rejected"),
         "{out}"
+    );
+    assert!(
+        error.contains("members-again.csv: every row was rejected (1), nothing written"),
+        "{error}"
     );
     let rejected_again = std::fs::read_to_string(format!("{again}.rejects.csv")).unwrap();
     let lines: Vec<&str> = rejected_again.lines().collect();
@@ -290,6 +298,14 @@ fn command_line_story(cli: Cli) {
     assert!(
         lines[1].ends_with(",\"line 2, column family_id: unknown family 'F0404'\""),
         "{rejected_again}"
+    );
+    // A file with its header and no rows says so, rather than a bare "0 new".
+    let header_only = cli.dir.path().join("members-header-only.csv");
+    std::fs::write(&header_only, rejects.lines().next().unwrap()).unwrap();
+    let out = cli.ok(&["import", "members", &header_only.display().to_string()]);
+    assert!(
+        out.contains(": 0 new, 0 changed, 0 unchanged members (the file has a header and no rows)"),
+        "{out}"
     );
     let put_right = cli.dir.path().join("members-put-right.csv");
     std::fs::write(&put_right, rejected_again.replace(",F0404,", ",F0001,")).unwrap();
