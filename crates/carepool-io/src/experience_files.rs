@@ -577,7 +577,8 @@ mod tests {
     }
 
     #[test]
-    fn cover_of_members_the_file_lacks_is_named_in_line_order_and_a_bad_line_is_not_lacking() {
+    fn cover_for_members_the_members_file_lacks_is_refused_in_line_order_and_a_bad_line_is_not_lacking()
+     {
         let dir = tempfile::tempdir().unwrap();
         let members = file(&dir, "members.csv", "id,sex\nM1,X\nM2,F\n");
         let coverage = file(
@@ -594,24 +595,5 @@ mod tests {
         assert!(nine.is_some() && eight.is_some() && nine < eight, "{error}");
         assert!(error.contains("line 2, column sex: 'X'"), "{error}");
         assert!(!error.contains("member M1 is not"), "{error}");
-    }
-
-    #[test]
-    fn cover_for_a_member_the_members_file_lacks_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let members = file(&dir, "members.csv", "id\nM1\n");
-        let coverage = file(
-            &dir,
-            "coverage.csv",
-            "member_id,start_date\nM1,2025-01-01\nM9,2025-01-01\n",
-        );
-        let claims = file(&dir, "claims.csv", CLAIMS);
-        let error = read(&members, Some(&coverage), &claims)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("coverage.csv: line 3: member M9 is not in the members file"),
-            "{error}"
-        );
     }
 }
