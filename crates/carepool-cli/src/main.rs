@@ -514,8 +514,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
             out!("{}", said.summary(&file, kind.table(), &summary));
             // A script that imports with --skip-bad must not take a file of which nothing
             // could go in for a success.
-            let kept = summary.new + summary.changed.len() as u64 + summary.unchanged;
-            if summary.rejected > 0 && kept == 0 {
+            if summary.rejected > 0 && summary.kept() == 0 {
                 bail!(
                     "{}: every row was rejected ({}), nothing {}",
                     file.display(),
@@ -648,7 +647,7 @@ impl ImportSaid {
             output::count(summary.unchanged),
             table.name
         );
-        if summary.new + summary.unchanged + summary.rejected == 0 && summary.changed.is_empty() {
+        if summary.kept() + summary.rejected == 0 {
             text += " (the file has a header and no rows)";
         }
         match &summary.rejects_file {

@@ -19,6 +19,7 @@ const BATCH_BYTES: usize = 1 << 20;
 const REUSED_RECORD_BYTES: usize = 4 << 10;
 
 /// Records read, then how the reading stopped when it did.
+#[derive(Default)]
 struct Batch {
     records: Vec<csv::StringRecord>,
     filled: usize,
@@ -102,12 +103,7 @@ impl ReadAhead {
         Ok(ReadAhead {
             full,
             empty,
-            batch: Batch {
-                records: vec![],
-                filled: 0,
-                longest: 0,
-                end: None,
-            },
+            batch: Batch::default(),
             at: None,
             stop,
             reader: Some(thread),

@@ -89,6 +89,13 @@ pub struct ImportSummary {
     pub problems: Vec<RowProblem>,
 }
 
+impl ImportSummary {
+    /// The rows that went in (or, as a dry run, would) or were stored as they are already.
+    pub fn kept(&self) -> u64 {
+        self.new + self.changed.len() as u64 + self.unchanged
+    }
+}
+
 /// Reads `path` as records of `R` and writes them through the registry's checks. All or nothing,
 /// unless `mode` is `SkipBad`: then good records are written and bad ones go to `FILE.rejects.csv`.
 /// The file is read twice (see [`Registry::import`]); `progress` hears each reading.

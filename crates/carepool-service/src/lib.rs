@@ -176,9 +176,8 @@ impl Registry {
         self.typed_where_in_ordered(column, values, false).await
     }
 
-    /// The records whose text `column` lies between `first` and `last`, both included, in the
-    /// order keys are paged in (see `Store::rows_in_range`), in whatever order the database
-    /// finds them.
+    /// The records whose text `column` lies between `first` and `last`, both included, compared
+    /// byte by byte as keys are paged (see `Store::rows_in_range`); in no set order.
     pub(crate) async fn typed_in_range<R: Record, T>(
         &self,
         column: Col<T>,

@@ -460,10 +460,9 @@ pub trait Store: Send + Sync {
         self.rows_where_in(table, column, values).await
     }
 
-    /// Every row whose text `column` lies between `first` and `last`, both included, in the
-    /// order of their bytes (the order keys are paged in: a page of families names the range of
-    /// their members), in whatever order the database finds them. The column is compared in
-    /// that order by every backend (PostgreSQL: `COLLATE "C"`).
+    /// Every row whose text `column` lies between `first` and `last`, both included, the text
+    /// compared byte by byte as keys are paged (PostgreSQL: `COLLATE "C"`), so that a page of
+    /// families read by key gives the range of their members. The rows come in no set order.
     async fn rows_in_range(
         &self,
         table: &'static Table,
