@@ -251,6 +251,10 @@ pub struct Coverage {
     pub end_date: Option<NaiveDate>,
     /// The benefit package, by code; none means the scheme's first package.
     pub package: Option<String>,
+    /// The member's family, stored with the cover so that a family's cover is found by its key
+    /// (and can live with its family on one node of a distributed database). None only in a file
+    /// or request that left it to carepool, which fills it from the member.
+    pub family_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -613,6 +617,9 @@ impl Member {
 impl Coverage {
     pub fn validate(&self) -> Result<(), FieldError> {
         check_code("member_id", &self.member_id)?;
+        if let Some(family) = &self.family_id {
+            check_code("family_id", family)?;
+        }
         if let Some(end) = self.end_date {
             check_not_before("end_date", end, "start_date", self.start_date)?;
         }
@@ -813,6 +820,7 @@ mod tests {
             start_date: date("2024-01-01"),
             end_date: Some(date("2024-12-31")),
             package: None,
+            family_id: None,
         };
         assert!(cover.covers(date("2024-12-31")));
         assert!(!cover.covers(date("2025-01-01")));
@@ -826,6 +834,7 @@ mod tests {
             start_date: date("2024-01-01"),
             end_date: None,
             package: None,
+            family_id: None,
         };
         assert!(cover.covers(date("2040-06-30")));
     }
@@ -837,6 +846,7 @@ mod tests {
             start_date: date("2024-01-01"),
             end_date: Some(date("2023-12-31")),
             package: None,
+            family_id: None,
         };
         assert_eq!(cover.validate().unwrap_err().field, "end_date");
     }

@@ -358,6 +358,7 @@ mod tests {
             start_date: date(start),
             end_date: None,
             package: None,
+            family_id: None,
         }
     }
 

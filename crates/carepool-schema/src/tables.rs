@@ -77,6 +77,9 @@ crate::table! {
     END_DATE end_date: Option<NaiveDate>, "Last day of cover; empty while open-ended.";
     PACKAGE package: Option<String>,
         "Benefit package code; empty for the scheme's first package.", filterable();
+    FAMILY_ID family_id: Option<String>,
+        "The member's family; may be left empty (or out of the file), and carepool fills it from the member. When given, it must be the member's family.",
+        filterable(), filled();
 }
 
 crate::table! {

@@ -56,6 +56,9 @@ pub struct Column {
     /// one (a member's family, whose location it is). Users bound to districts see the rows it
     /// places under them ([`Table::place_path`]).
     pub places: bool,
+    /// An optional column that carepool fills when a file or request leaves it empty (a
+    /// coverage period's family, from its member): the store always holds a value.
+    pub filled: bool,
     pub doc: &'static str,
     /// How text for this column is checked as it comes in.
     pub check_text: crate::column::CheckText,
@@ -71,6 +74,7 @@ impl Column {
             references: None,
             filterable: false,
             places: false,
+            filled: false,
             doc,
             check_text: T::CHECK_TEXT,
         }
@@ -97,6 +101,19 @@ impl Column {
             places: true,
             ..self
         }
+    }
+
+    /// Marks an optional column that carepool fills (see [`Column::filled`]).
+    pub const fn filled(self) -> Column {
+        Column {
+            filled: true,
+            ..self
+        }
+    }
+
+    /// Whether the store refuses null here: a required column, or one carepool fills.
+    pub const fn stored_not_null(&self) -> bool {
+        self.required || self.filled
     }
 }
 

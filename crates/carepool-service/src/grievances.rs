@@ -845,6 +845,7 @@ impl Registry {
             start_date: cover.from,
             end_date: None,
             package: cover.package.clone().filter(|p| !p.trim().is_empty()),
+            family_id: None,
         };
         let by_field = |problem: RowProblem| RowProblem {
             column: Some(match problem.column.as_deref() {

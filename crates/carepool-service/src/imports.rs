@@ -4,6 +4,7 @@
 //! says the same and writes nothing.
 
 use crate::audit::{Change, LaterRecord};
+use crate::cover_family;
 use crate::validate::{self, InputSeen};
 use crate::{NotWritten, Numbered, REST_UNREADABLE, Registry, RowProblem, ServiceError, unique};
 use carepool_schema::tables::MEMBERS;
@@ -200,8 +201,11 @@ impl<R: Record, S: ImportSource<R>> Writing<'_, R, S> {
             .collect();
         let registry = self.registry;
         let refused = NotWritten::Refused;
+        let mut rows = into_rows(good);
+        // Before comparing: a file that leaves a period's family out means the stored one.
+        (cover_family::fill(registry, table, &mut rows).await).map_err(refused)?;
         let mut compared = registry
-            .compare_with_stored(table, into_rows(good), &mut self.report)
+            .compare_with_stored(table, rows, &mut self.report)
             .await
             .map_err(refused)?;
         let moves = validate::scheme_moves(registry, table, &compared.changes(table))
@@ -543,6 +547,7 @@ mod tests {
                     start_date: NaiveDate::from_ymd_opt(2025, 1, day).unwrap(),
                     end_date: None,
                     package: None,
+                    family_id: None,
                 },
             })
             .collect();

@@ -4,7 +4,7 @@
 //! (validate.rs), then written as rows.
 
 use crate::audit::Change;
-use crate::{Registry, RowProblem, ServiceError, validate};
+use crate::{Registry, RowProblem, ServiceError, cover_family, validate};
 use carepool_core::registry::{FieldError, excerpt};
 use carepool_schema::tables::MEMBERS;
 use carepool_schema::{Col, ColumnType, ColumnValue, Record, Row, Value};
@@ -197,9 +197,11 @@ fn storable(column: &'static str, text: &str) -> Result<(), FieldError> {
 
 impl Registry {
     /// Adds one new record after the same checks as an import; a key taken is a conflict.
+    /// Returns it as stored (with what carepool fills, see cover_family.rs).
     pub async fn create<R: Record>(&self, record: R) -> Result<R, ServiceError> {
         let table = R::table();
         let row = self.checked_single(&record).await?;
+        let as_stored = R::from_row(&row).map_err(ServiceError::field)?;
         let change = Change::of_record("create", table, None, Some(&row));
         self.write_audited(
             "creation of a record",
@@ -207,14 +209,15 @@ impl Registry {
             vec![change],
         )
         .await?;
-        Ok(record)
+        Ok(as_stored)
     }
 
     /// Replaces a record, after the same checks as an import; the audit record keeps what it
-    /// was, read in the same transaction.
+    /// was, read in the same transaction. Returns it as stored.
     pub async fn update<R: Record>(&self, record: R) -> Result<R, ServiceError> {
         let table = R::table();
         let row = self.checked_single(&record).await?;
+        let as_stored = R::from_row(&row).map_err(ServiceError::field)?;
         let key = table.key_of(&row);
         // Checked before the lock: a record's scheme is not something two writers race for.
         if validate::keeps_a_scheme(table)
@@ -268,15 +271,16 @@ impl Registry {
             self.hold_claims_after_exit(Some(crate::claims::gone_members(&[written])))
                 .await?;
         }
-        Ok(record)
+        Ok(as_stored)
     }
 
-    /// One record from the API, after the same checks as an import.
+    /// One record from the API, after the same checks as an import, as it is to be stored
+    /// (with what carepool fills).
     pub(crate) async fn checked_single<R: Record>(&self, record: &R) -> Result<Row, ServiceError> {
         if let Err(broken) = record.check() {
             return Err(ServiceError::field(broken));
         }
-        let rows = [Numbered {
+        let mut rows = [Numbered {
             line: 0,
             item: record.to_row(),
         }];
@@ -284,6 +288,7 @@ impl Registry {
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(problems));
         }
+        cover_family::fill(self, R::table(), &mut rows).await?;
         let [Numbered { item: row, .. }] = rows;
         Ok(row)
     }
@@ -452,6 +457,7 @@ mod tests {
             start_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
             end_date: None,
             package: None,
+            family_id: None,
         };
         assert_eq!(Key::of(&cover), key);
         let bad = Key::<Coverage>::parse(|name| match name {

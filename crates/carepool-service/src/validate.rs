@@ -666,6 +666,19 @@ async fn enrolment(registry: &Registry, rows: &[NumberedRow]) -> Result<Problems
         let Some(member) = members.get(&cover.member_id) else {
             continue;
         };
+        if let Some(given) = &cover.family_id
+            && *given != member.family_id
+        {
+            problems.push(RowProblem::new(
+                *line,
+                Some("family_id"),
+                format!(
+                    "is not the member's family: member {} belongs to family {}",
+                    member.id, member.family_id
+                ),
+            ));
+            continue;
+        }
         let family = families.get(&member.family_id).ok_or_else(|| {
             ServiceError::Corrupt(format!(
                 "member {} belongs to family {} which is not stored",

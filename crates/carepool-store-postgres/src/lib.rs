@@ -1,7 +1,7 @@
 //! The national-scale store: PostgreSQL, migrated on open.
 
 mod arrays;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use carepool_schema::{ColumnType, Row, Table, Value};
@@ -305,7 +305,46 @@ async fn live_schema(pool: &PgPool) -> Result<LiveSchema, StoreError> {
 mod tests {
     use super::*;
     use carepool_schema::tables::{COVERAGE, coverage};
+    use carepool_store::migration_checks::{
+        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, COVER_FAMILIES_AFTER, COVERAGE_FAMILY_MIGRATION,
+    };
     use carepool_store::{ListQuery, Within};
+
+    /// Cover stored before coverage carried its family gets its member's, and keeps following
+    /// the member: the migration on a database that already holds cover.
+    #[tokio::test]
+    async fn the_family_key_migration_fills_the_cover_stored_before_it() {
+        let database = crate::testing::TestDatabase::create();
+        let before = (MIGRATOR.iter().map(|m| m.version))
+            .filter(|&version| version < COVERAGE_FAMILY_MIGRATION)
+            .max()
+            .unwrap();
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&database.url)
+            .await
+            .unwrap();
+        MIGRATOR.run_to(before, &pool).await.unwrap();
+        for statement in COVER_BEFORE_ITS_FAMILY {
+            sqlx::query(*statement).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let store = PostgresStore::open(&database.url).await.unwrap();
+        let families =
+            || sqlx::query_as::<_, (String, String)>(COVER_FAMILIES).fetch_all(&store.pool);
+        let expected: Vec<(String, String)> = (COVER_FAMILIES_AFTER.iter())
+            .map(|(member, family)| (member.to_string(), family.to_string()))
+            .collect();
+        assert_eq!(families().await.unwrap(), expected);
+        sqlx::query("UPDATE members SET family_id = 'F2' WHERE id = 'M1'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let moved: Vec<String> = (families().await.unwrap().into_iter())
+            .map(|(_, f)| f)
+            .collect();
+        assert_eq!(moved, ["F2", "F2", "F2"]);
+    }
 
     #[test]
     fn a_scoped_list_follows_the_references_to_the_places() {
@@ -319,8 +358,8 @@ mod tests {
         };
         assert_eq!(
             POSTGRES.list(&COVERAGE, &query),
-            "SELECT member_id, start_date, end_date, package FROM coverage WHERE member_id IN \
-             (SELECT id FROM members WHERE family_id IN (SELECT id FROM families WHERE \
+            "SELECT member_id, start_date, end_date, package, family_id FROM coverage WHERE \
+             member_id IN (SELECT id FROM members WHERE family_id IN (SELECT id FROM families WHERE \
              location_code IN ($1, $2))) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
         );
         let nowhere = ListQuery {
@@ -345,8 +384,8 @@ mod tests {
         };
         assert_eq!(
             POSTGRES.list(&COVERAGE, &query),
-            "SELECT member_id, start_date, end_date, package FROM coverage WHERE member_id = $1 \
-             AND (member_id, start_date) > ($2, $3) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
+            "SELECT member_id, start_date, end_date, package, family_id FROM coverage WHERE \
+             member_id = $1 AND (member_id, start_date) > ($2, $3) ORDER BY member_id, start_date LIMIT 10 OFFSET 0"
         );
     }
 }

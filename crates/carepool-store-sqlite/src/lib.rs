@@ -293,6 +293,50 @@ async fn live_schema(pool: &SqlitePool) -> Result<LiveSchema, StoreError> {
 mod tests {
     use super::*;
     use carepool_schema::tables::{COVERAGE, LOCATIONS, coverage};
+    use carepool_store::migration_checks::{
+        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, COVER_FAMILIES_AFTER, COVERAGE_FAMILY_MIGRATION,
+    };
+
+    /// Cover stored before coverage carried its family gets its member's, and keeps following
+    /// the member: the migration (which makes the table again on SQLite) on a database that
+    /// already holds cover.
+    #[tokio::test]
+    async fn the_family_key_migration_fills_the_cover_stored_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("older.db").display());
+        let before = (MIGRATOR.iter().map(|m| m.version))
+            .filter(|&version| version < COVERAGE_FAMILY_MIGRATION)
+            .max()
+            .unwrap();
+        let options = (SqliteConnectOptions::from_str(&url).unwrap())
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        MIGRATOR.run_to(before, &pool).await.unwrap();
+        for statement in COVER_BEFORE_ITS_FAMILY {
+            sqlx::query(*statement).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let store = SqliteStore::open(&url).await.unwrap();
+        let families =
+            || sqlx::query_as::<_, (String, String)>(COVER_FAMILIES).fetch_all(&store.pool);
+        let expected: Vec<(String, String)> = (COVER_FAMILIES_AFTER.iter())
+            .map(|(member, family)| (member.to_string(), family.to_string()))
+            .collect();
+        assert_eq!(families().await.unwrap(), expected);
+        sqlx::query("UPDATE members SET family_id = 'F2' WHERE id = 'M1'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let moved: Vec<String> = (families().await.unwrap().into_iter())
+            .map(|(_, f)| f)
+            .collect();
+        assert_eq!(moved, ["F2", "F2", "F2"]);
+    }
 
     #[test]
     fn an_upsert_leaves_identical_rows_untouched() {

@@ -4,6 +4,7 @@
 //! through `carepool-store-sqlx`.
 
 mod live;
+pub mod migration_checks;
 pub use live::{LiveColumn, LiveSchema, LiveTable};
 
 use async_trait::async_trait;

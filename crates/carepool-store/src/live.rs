@@ -80,13 +80,13 @@ impl LiveSchema {
                     column.ty.describe()
                 ));
             }
-            if live_column.not_null != column.required {
+            if live_column.not_null != column.stored_not_null() {
                 let say = |not_null| if not_null { "required" } else { "optional" };
                 found.push(format!(
                     "{table}.{} is {} in the database but declared {}",
                     column.name,
                     say(live_column.not_null),
-                    say(column.required)
+                    say(column.stored_not_null())
                 ));
             }
         }
@@ -148,7 +148,7 @@ mod tests {
                 .map(|c| LiveColumn {
                     name: c.name.to_string(),
                     sql_type: sql_type(c.ty).to_lowercase(),
-                    not_null: c.required,
+                    not_null: c.stored_not_null(),
                 })
                 .collect(),
             key: table
@@ -175,6 +175,9 @@ mod tests {
         let mut coverage = live(&COVERAGE);
         coverage.columns[1].sql_type = "INTEGER".into();
         coverage.columns[2].not_null = true;
+        // A column carepool fills is optional in files but required in the store.
+        let family = coverage.columns.iter_mut().find(|c| c.name == "family_id");
+        family.unwrap().not_null = false;
         coverage.columns.swap(2, 3);
         coverage.columns.push(LiveColumn {
             name: "note".into(),
@@ -190,8 +193,9 @@ mod tests {
                 "table locations is declared but not in the database",
                 "coverage.start_date is INTEGER in the database but declared date YYYY-MM-DD (TEXT)",
                 "coverage.end_date is required in the database but declared optional",
+                "coverage.family_id is optional in the database but declared required",
                 "coverage.note is in the database but not declared",
-                "coverage's columns are in another order in the database: member_id, start_date, package, end_date, note",
+                "coverage's columns are in another order in the database: member_id, start_date, package, end_date, family_id, note",
                 "coverage's key is (member_id) in the database but declared (member_id, start_date)",
                 "table families is in the database but not declared",
             ]

@@ -211,11 +211,12 @@ impl Sink for CsvSink {
         for c in &synth.coverage {
             writeln!(
                 self.files[COVERAGE],
-                "{},{},{},{}",
+                "{},{},{},{},{}",
                 text(&c.member_id),
                 c.start_date,
                 optional(&c.end_date),
-                optional(&c.package)
+                optional(&c.package),
+                optional(&c.family_id)
             )?;
         }
         for c in &synth.contributions {

@@ -234,6 +234,7 @@ impl<'a> Generator<'a> {
                 start_date: enrolled,
                 end_date: died_on.or(left_on),
                 package: None,
+                family_id: Some(family_id.clone()),
             });
             pending.push(person.pending);
             members.push(Member {

@@ -180,6 +180,7 @@ mod tests {
             start_date: day(start),
             end_date: end.map(day),
             package: None,
+            family_id: None,
         }
     }
 

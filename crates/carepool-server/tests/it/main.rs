@@ -6,6 +6,7 @@ mod api;
 mod bad_input;
 mod claims;
 mod connections;
+mod cover_family;
 mod experience;
 mod fuzz;
 mod grievances;
@@ -64,6 +65,7 @@ use claims::{
     the_intake_sees_a_moved_village_within_a_second,
     the_same_claim_sent_to_two_servers_at_once_is_stored_once,
 };
+use cover_family::a_cover_carries_its_members_family_and_follows_a_move;
 use experience::{experience_on_the_live_database, projection_over_the_api};
 use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
 use grievances::{
@@ -135,6 +137,7 @@ async fn sqlite_indicators_agree_with_the_generator() {
 
 on_both_backends!(
     registry_story,
+    a_cover_carries_its_members_family_and_follows_a_move,
     a_grievance_is_filed_handled_and_closed_within_its_district,
     a_scheme_that_refunds_on_its_own_refunds_a_flagged_claim_once,
     an_upheld_appeal_reopens_its_claim_and_both_decisions_stay,

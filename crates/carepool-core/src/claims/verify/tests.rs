@@ -138,6 +138,7 @@ impl World {
                 start_date: day("2025-01-01"),
                 end_date: Some(day("2025-12-31")),
                 package: None,
+                family_id: Some(member.family_id.clone()),
             })
             .collect();
         World {

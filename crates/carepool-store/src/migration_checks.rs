@@ -1,0 +1,25 @@
+//! What the tests of each backend's migrations store before a migration and expect after it: the
+//! same SQL on SQLite and PostgreSQL, so that both backends' hand-written migrations are held to
+//! one outcome.
+
+/// The migration that stored each coverage period with its member's family.
+pub const COVERAGE_FAMILY_MIGRATION: i64 = 20261211000001;
+
+/// Cover stored before that migration: two periods of a member of F1, one of a member of F2.
+pub const COVER_BEFORE_ITS_FAMILY: &[&str] = &[
+    "INSERT INTO schemes (code) VALUES ('s')",
+    "INSERT INTO locations (code, name, kind) VALUES ('V1', 'Village', 'village')",
+    "INSERT INTO families (id, scheme, location_code) VALUES ('F1', 's', 'V1'), ('F2', 's', 'V1')",
+    "INSERT INTO members (id, family_id, name, relationship, sex, birth_date, status, status_since) \
+     VALUES ('M1', 'F1', 'A', 'head', 'F', '1980-01-01', 'active', '2025-01-01'), \
+     ('M2', 'F2', 'B', 'head', 'M', '1981-01-01', 'active', '2025-01-01')",
+    "INSERT INTO coverage (member_id, start_date) \
+     VALUES ('M1', '2025-01-01'), ('M1', '2026-01-01'), ('M2', '2025-01-01')",
+];
+
+/// Each period's member and family, by member and start, as the migration leaves them.
+pub const COVER_FAMILIES_AFTER: &[(&str, &str)] = &[("M1", "F1"), ("M1", "F1"), ("M2", "F2")];
+
+/// Reads [`COVER_FAMILIES_AFTER`] back.
+pub const COVER_FAMILIES: &str =
+    "SELECT member_id, family_id FROM coverage ORDER BY member_id, start_date";
