@@ -499,8 +499,8 @@ impl Registry {
 
     /// The members, cover and contributions of a slice of families (in key order), each with
     /// its family. With `whole_range`, the slice holds every family whose key lies between its
-    /// first and last: their members and contributions are read as that range of family ids
-    /// (a quarter of the database's work of finding them id by id).
+    /// first and last: their members, cover and contributions are read as that range of family
+    /// ids (a quarter of the database's work of finding them id by id).
     async fn family_data(
         self,
         slice: Vec<Family>,
@@ -516,10 +516,10 @@ impl Registry {
             Some((first, last)) => (self.typed_in_range(members::FAMILY_ID, first, last)).await?,
             None => (self.typed_where_in_any_order(members::FAMILY_ID, &ids)).await?,
         };
-        let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
-        let coverage: Vec<Coverage> = self
-            .typed_where_in_any_order(coverage::MEMBER_ID, &member_ids)
-            .await?;
+        let coverage: Vec<Coverage> = match range {
+            Some((first, last)) => (self.typed_in_range(coverage::FAMILY_ID, first, last)).await?,
+            None => (self.typed_where_in_any_order(coverage::FAMILY_ID, &ids)).await?,
+        };
         let contributions: Vec<Contribution> = match range {
             Some((first, last)) => {
                 (self.typed_in_range(contributions::FAMILY_ID, first, last)).await?
@@ -541,15 +541,11 @@ impl Registry {
         let family_at: Vec<Option<usize>> = (members.iter())
             .map(|member| at.get(member.family_id.as_str()).copied())
             .collect();
-        let member_at: FastMap<&str, usize> = (members.iter().zip(&family_at))
-            .filter_map(|(member, &i)| Some((member.id.as_str(), i?)))
-            .collect();
         for cover in coverage {
-            if let Some(&i) = member_at.get(cover.member_id.as_str()) {
+            if let Some(&i) = (cover.family_id.as_deref()).and_then(|family| at.get(family)) {
                 data[i].coverage.push(cover);
             }
         }
-        drop(member_at);
         for (member, i) in members.into_iter().zip(family_at) {
             if let Some(i) = i {
                 data[i].members.push(member);
