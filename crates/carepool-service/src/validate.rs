@@ -122,8 +122,10 @@ impl InputSeen {
 
     /// Whether a key or national id may have been given twice: then a further reading of the
     /// input (see [`InputSeen::confirming`]) tells.
-    pub(crate) fn any_suspect(&self) -> bool {
-        self.keys.any_suspect() || self.national_ids.any_suspect()
+    pub(crate) fn any_suspect(&mut self) -> bool {
+        // Both asked: each finds its suspects when first asked.
+        let keys = self.keys.any_suspect();
+        self.national_ids.any_suspect() || keys
     }
 
     /// For a further reading of the input, in its order: which keys and national ids were
