@@ -1,8 +1,11 @@
 //! A coverage period is stored with its member's family (`coverage.family_id`), so that a
 //! family's cover is read by the family's key. Files and requests may leave it out: carepool
 //! fills it from the member before the period is written. One given is checked to be the
-//! member's own with the other coverage rules (validate.rs); a member moved to another family
-//! takes their cover along by the database's own trigger (the migration that added the column).
+//! member's own with the other coverage rules (validate.rs). The database holds the pair to the
+//! member's by a foreign key (the migration that added the column): a period filled with a
+//! family its member left meanwhile is refused at commit, and a member moved to another family
+//! takes their cover along (`ON UPDATE CASCADE`), without records of its own in the audit
+//! trail: the move is recorded once, on the member.
 
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
 use carepool_schema::tables::{COVERAGE, coverage, members};
