@@ -26,6 +26,9 @@ files=$work/files
 report=$work/national-run.md
 mkdir -p "$work"
 
+for tool in psql /usr/bin/time; do
+    command -v "$tool" > /dev/null || { echo "the run needs $tool" >&2; exit 1; }
+done
 sql() { psql -X -A -t -q -d "$db" -c "$1"; }
 
 if [[ -n $(sql "SELECT 1 FROM pg_tables WHERE schemaname = 'public' LIMIT 1") ]]; then
