@@ -306,7 +306,8 @@ mod tests {
     use super::*;
     use carepool_schema::tables::{COVERAGE, coverage};
     use carepool_store::migration_checks::{
-        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, COVER_FAMILIES_AFTER, COVERAGE_FAMILY_MIGRATION,
+        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, COVERAGE_FAMILY_MIGRATION, MOVE_A_MEMBER,
+        cover_families_after, cover_families_after_the_move,
     };
     use carepool_store::{ListQuery, Within};
 
@@ -332,18 +333,10 @@ mod tests {
         let store = PostgresStore::open(&database.url).await.unwrap();
         let families =
             || sqlx::query_as::<_, (String, String)>(COVER_FAMILIES).fetch_all(&store.pool);
-        let expected: Vec<(String, String)> = (COVER_FAMILIES_AFTER.iter())
-            .map(|(member, family)| (member.to_string(), family.to_string()))
-            .collect();
-        assert_eq!(families().await.unwrap(), expected);
-        sqlx::query("UPDATE members SET family_id = 'F2' WHERE id = 'M1'")
-            .execute(&store.pool)
-            .await
-            .unwrap();
-        let moved: Vec<String> = (families().await.unwrap().into_iter())
-            .map(|(_, f)| f)
-            .collect();
-        assert_eq!(moved, ["F2", "F2", "F2"]);
+        assert_eq!(families().await.unwrap(), cover_families_after());
+        let moved = sqlx::query(MOVE_A_MEMBER).execute(&store.pool).await;
+        moved.unwrap();
+        assert_eq!(families().await.unwrap(), cover_families_after_the_move());
     }
 
     #[test]

@@ -17,9 +17,25 @@ pub const COVER_BEFORE_ITS_FAMILY: &[&str] = &[
      VALUES ('M1', '2025-01-01'), ('M1', '2026-01-01'), ('M2', '2025-01-01')",
 ];
 
-/// Each period's member and family, by member and start, as the migration leaves them.
-pub const COVER_FAMILIES_AFTER: &[(&str, &str)] = &[("M1", "F1"), ("M1", "F1"), ("M2", "F2")];
-
-/// Reads [`COVER_FAMILIES_AFTER`] back.
+/// Reads each period's member and family, by member and start.
 pub const COVER_FAMILIES: &str =
     "SELECT member_id, family_id FROM coverage ORDER BY member_id, start_date";
+
+/// What [`COVER_FAMILIES`] reads after the migration.
+pub fn cover_families_after() -> Vec<(String, String)> {
+    pairs(&[("M1", "F1"), ("M1", "F1"), ("M2", "F2")])
+}
+
+/// Moves M1 to F2; their cover should follow.
+pub const MOVE_A_MEMBER: &str = "UPDATE members SET family_id = 'F2' WHERE id = 'M1'";
+
+/// What [`COVER_FAMILIES`] reads after [`MOVE_A_MEMBER`].
+pub fn cover_families_after_the_move() -> Vec<(String, String)> {
+    pairs(&[("M1", "F2"), ("M1", "F2"), ("M2", "F2")])
+}
+
+fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    (pairs.iter())
+        .map(|(member, family)| (member.to_string(), family.to_string()))
+        .collect()
+}
