@@ -8,9 +8,8 @@
 //! trail: the move is recorded once, on the member.
 
 use crate::{Numbered, Registry, RowProblem, ServiceError, unique};
-use carepool_schema::tables::{COVERAGE, coverage, members};
+use carepool_schema::tables::{COVERAGE, coverage};
 use carepool_schema::{Row, Table};
-use std::collections::HashMap;
 
 /// Fills the family of every coverage row that has none from its member; rows of other tables
 /// are left as they are. A member that is not stored is a problem of its row (the checks before
@@ -32,12 +31,7 @@ pub(crate) async fn fill(
     if without.is_empty() {
         return Ok(());
     }
-    let families: HashMap<String, String> = registry
-        .typed_where_in::<carepool_schema::tables::Member, _>(members::ID, &without)
-        .await?
-        .into_iter()
-        .map(|member| (member.id, member.family_id))
-        .collect();
+    let families = registry.families_of(&without).await?;
     let mut unknown = Vec::new();
     for row in rows.iter_mut() {
         if !coverage::FAMILY_ID.value(&row.item).is_null() {

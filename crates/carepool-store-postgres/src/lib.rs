@@ -306,8 +306,8 @@ mod tests {
     use super::*;
     use carepool_schema::tables::{COVERAGE, coverage};
     use carepool_store::migration_checks::{
-        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, COVERAGE_FAMILY_MIGRATION, MOVE_A_MEMBER,
-        cover_families_after, cover_families_after_the_move,
+        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, MOVE_A_MEMBER, cover_families_after,
+        cover_families_after_the_move, last_before_coverage_family,
     };
     use carepool_store::{ListQuery, Within};
 
@@ -316,10 +316,7 @@ mod tests {
     #[tokio::test]
     async fn the_family_key_migration_fills_the_cover_stored_before_it() {
         let database = crate::testing::TestDatabase::create();
-        let before = (MIGRATOR.iter().map(|m| m.version))
-            .filter(|&version| version < COVERAGE_FAMILY_MIGRATION)
-            .max()
-            .unwrap();
+        let before = last_before_coverage_family(MIGRATOR.iter().map(|m| m.version));
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect(&database.url)
@@ -334,8 +331,7 @@ mod tests {
         let families =
             || sqlx::query_as::<_, (String, String)>(COVER_FAMILIES).fetch_all(&store.pool);
         assert_eq!(families().await.unwrap(), cover_families_after());
-        let moved = sqlx::query(MOVE_A_MEMBER).execute(&store.pool).await;
-        moved.unwrap();
+        (sqlx::query(MOVE_A_MEMBER).execute(&store.pool).await).unwrap();
         assert_eq!(families().await.unwrap(), cover_families_after_the_move());
     }
 

@@ -294,8 +294,8 @@ mod tests {
     use super::*;
     use carepool_schema::tables::{COVERAGE, LOCATIONS, coverage};
     use carepool_store::migration_checks::{
-        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, COVERAGE_FAMILY_MIGRATION, MOVE_A_MEMBER,
-        cover_families_after, cover_families_after_the_move,
+        COVER_BEFORE_ITS_FAMILY, COVER_FAMILIES, MOVE_A_MEMBER, cover_families_after,
+        cover_families_after_the_move, last_before_coverage_family,
     };
 
     /// Cover stored before coverage carried its family gets its member's, and keeps following
@@ -305,10 +305,7 @@ mod tests {
     async fn the_family_key_migration_fills_the_cover_stored_before_it() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("older.db").display());
-        let before = (MIGRATOR.iter().map(|m| m.version))
-            .filter(|&version| version < COVERAGE_FAMILY_MIGRATION)
-            .max()
-            .unwrap();
+        let before = last_before_coverage_family(MIGRATOR.iter().map(|m| m.version));
         let options = (SqliteConnectOptions::from_str(&url).unwrap())
             .create_if_missing(true)
             .foreign_keys(true);
@@ -326,8 +323,7 @@ mod tests {
         let families =
             || sqlx::query_as::<_, (String, String)>(COVER_FAMILIES).fetch_all(&store.pool);
         assert_eq!(families().await.unwrap(), cover_families_after());
-        let moved = sqlx::query(MOVE_A_MEMBER).execute(&store.pool).await;
-        moved.unwrap();
+        (sqlx::query(MOVE_A_MEMBER).execute(&store.pool).await).unwrap();
         assert_eq!(families().await.unwrap(), cover_families_after_the_move());
     }
 

@@ -5,6 +5,15 @@
 /// The migration that stored each coverage period with its member's family.
 pub const COVERAGE_FAMILY_MIGRATION: i64 = 20261211000001;
 
+/// Among a backend's migration `versions`, the last one before [`COVERAGE_FAMILY_MIGRATION`]:
+/// the schema the cover of [`COVER_BEFORE_ITS_FAMILY`] is stored in.
+pub fn last_before_coverage_family(versions: impl Iterator<Item = i64>) -> i64 {
+    (versions
+        .filter(|&version| version < COVERAGE_FAMILY_MIGRATION)
+        .max())
+    .expect("migrations before the one that gave coverage its family")
+}
+
 /// Cover stored before that migration: two periods of a member of F1, one of a member of F2.
 pub const COVER_BEFORE_ITS_FAMILY: &[&str] = &[
     "INSERT INTO schemes (code) VALUES ('s')",

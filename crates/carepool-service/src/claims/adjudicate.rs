@@ -227,7 +227,7 @@ impl Registry {
     }
 
     /// The family of each of these members, for the members the registry knows.
-    pub(super) async fn families_of(
+    pub(crate) async fn families_of(
         &self,
         member_ids: &[String],
     ) -> Result<HashMap<String, String>, ServiceError> {
