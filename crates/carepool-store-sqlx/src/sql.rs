@@ -30,6 +30,17 @@ pub struct Dialect {
     pub in_byte_order: &'static str,
 }
 
+/// Some columns of the rows that pass equality `filters` (their column indexes), in the order of
+/// the text column `order` (its bytes) and then of the one-column key, at most `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
+    pub table: &'a Table,
+    pub columns: &'a [usize],
+    pub filters: &'a [usize],
+    pub order: usize,
+    pub limit: usize,
+}
+
 /// How many rows one upsert writes before the planner's statistics of its table are refreshed,
 /// in the same transaction, so that what follows is planned on what the table now holds:
 /// loading a national registry into PostgreSQL, a lookup of 16,384 ids among the ten million
@@ -292,6 +303,52 @@ impl Dialect {
         }
         write!(sql, " ORDER BY {}", Self::key_columns(table).join(", ")).expect("write to String");
         sql
+    }
+
+    /// `SELECT` of a page (see [`Page`]): with `nulls`, of the rows whose `order` is null (in
+    /// key order), else of the others; `after` starts after a row. Binds the filter values,
+    /// then that row's key (`nulls`) or its value of `order` and its key.
+    pub fn project_page(self, page: &Page, nulls: bool, after: bool) -> String {
+        let Page {
+            table,
+            columns,
+            filters,
+            order,
+            limit,
+        } = *page;
+        let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
+        let mut conditions: Vec<String> = filters
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| format!("{} = {}", table.columns[i].name, self.placeholder(n + 1)))
+            .collect();
+        let [key] = table.key[..] else {
+            panic!("{} is paged by a one-column key", table.name);
+        };
+        let key = format!("{}{}", table.columns[key].name, self.in_byte_order);
+        let order = format!("{}{}", table.columns[order].name, self.in_byte_order);
+        let next = self.placeholder(filters.len() + 1);
+        let sorted_by = if nulls {
+            conditions.push(format!("{order} IS NULL"));
+            if after {
+                conditions.push(format!("{key} > {next}"));
+            }
+            key
+        } else {
+            if after {
+                let then = self.placeholder(filters.len() + 2);
+                conditions.push(format!("({order}, {key}) > ({next}, {then})"));
+            } else {
+                conditions.push(format!("{order} IS NOT NULL"));
+            }
+            format!("{order}, {key}")
+        };
+        format!(
+            "SELECT {} FROM {} WHERE {} ORDER BY {sorted_by} LIMIT {limit}",
+            names.join(", "),
+            table.name,
+            conditions.join(" AND ")
+        )
     }
 
     /// Every column of the rows whose text `column` lies between two bound values, both

@@ -216,6 +216,56 @@ macro_rules! sqlx_store {
             Ok(rows)
         }
 
+        /// One statement of a [`::carepool_store::Store::project_page`].
+        struct PageQuery<'p> {
+            table: &'static ::carepool_schema::Table,
+            columns: &'p [usize],
+            filters: &'p [(usize, ::carepool_schema::Value)],
+            order: usize,
+            limit: usize,
+        }
+
+        impl PageQuery<'_> {
+            /// The rows whose `order` is null (`nulls`) or the others, after `bounds` (none, the
+            /// key, or the value of `order` and the key).
+            async fn read(
+                &self,
+                conn: &mut Connection,
+                nulls: bool,
+                bounds: &[&str],
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+                let filter_columns: Vec<usize> = self.filters.iter().map(|(c, _)| *c).collect();
+                let page = $crate::sql::Page {
+                    table: self.table,
+                    columns: self.columns,
+                    filters: &filter_columns,
+                    order: self.order,
+                    limit: self.limit,
+                };
+                let sql = DIALECT.project_page(&page, nulls, !bounds.is_empty());
+                let bounds: Vec<::carepool_schema::Value> = (bounds.iter())
+                    .map(|bound| ::carepool_schema::Value::Text((*bound).into()))
+                    .collect();
+                let mut query = ::sqlx::query(::sqlx::AssertSqlSafe(sql));
+                for (column, value) in self.filters {
+                    query = bind(query, value, self.table.columns[*column].ty);
+                }
+                for bound in &bounds {
+                    query = bind(query, bound, ::carepool_schema::ColumnType::Text);
+                }
+                let mut stream = query.fetch(&mut *conn);
+                let mut rows = Vec::new();
+                while let Some(row) = $crate::futures_util::TryStreamExt::try_next(&mut stream)
+                    .await
+                    .map_err(::carepool_store::StoreError::internal)?
+                {
+                    let columns = self.columns.iter().map(|&i| &self.table.columns[i]);
+                    rows.push(read_columns(columns, &row)?);
+                }
+                Ok(rows)
+            }
+        }
+
         async fn take_lock(
             conn: &mut Connection,
             lock: &::carepool_store::Lock,
@@ -614,6 +664,38 @@ macro_rules! sqlx_store {
                     &mut *conn, table, columns, filters, each,
                 )
                 .await
+            }
+
+            async fn project_page(
+                &self,
+                table: &'static ::carepool_schema::Table,
+                columns: &[usize],
+                filters: &[(usize, ::carepool_schema::Value)],
+                order: usize,
+                start: &::carepool_store::PageStart,
+                limit: usize,
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+                use ::carepool_store::PageStart;
+                let mut conn = connection(&self.pool).await?;
+                let mut page = Vec::new();
+                let values_after = match start {
+                    PageStart::First | PageStart::AfterNull(_) => {
+                        let after = match start {
+                            PageStart::AfterNull(key) => Some(key.as_str()),
+                            _ => None,
+                        };
+                        let bounds: Vec<&str> = after.into_iter().collect();
+                        let page_of_nulls = PageQuery { table, columns, filters, order, limit };
+                        page = page_of_nulls.read(&mut *conn, true, &bounds).await?;
+                        Vec::new()
+                    }
+                    PageStart::After(value, key) => vec![value.as_str(), key.as_str()],
+                };
+                if page.len() < limit {
+                    let rest = PageQuery { table, columns, filters, order, limit: limit - page.len() };
+                    page.extend(rest.read(&mut *conn, false, &values_after).await?);
+                }
+                Ok(page)
             }
 
             async fn existing_keys(

@@ -142,6 +142,29 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
+/// Where a page read in the order of a column starts (see [`Store::project_page`]): rows whose
+/// column is null come first, in key order, then the others in the order of the column's bytes
+/// and then of the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStart {
+    /// At the first row.
+    First,
+    /// After the row with this key, among those whose column is null.
+    AfterNull(String),
+    /// After the row with this value in the column and this key.
+    After(String, String),
+}
+
+impl PageStart {
+    /// Where the page after the row holding `value` in the column, and `key`, starts.
+    pub fn after(value: Option<&str>, key: &str) -> PageStart {
+        match value {
+            None => PageStart::AfterNull(key.to_string()),
+            Some(value) => PageStart::After(value.to_string(), key.to_string()),
+        }
+    }
+}
+
 /// The rows that `path` leads from to one of `places`: the first step's column names a row of
 /// the next step's table (by its key), and so on; the last step's column holds a location code
 /// (see `Table::place_path`). No places: no rows.
@@ -517,6 +540,20 @@ pub trait Store: Send + Sync {
         filters: &[(usize, Value)],
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError>;
+
+    /// A page of `columns` of the rows that pass `filters` (equality) in the order of the text
+    /// column `order` and then of the key (one text column), starting after `start` (see
+    /// [`PageStart`]), at most `limit` rows: a long queue read a page at a time in the order its
+    /// work is grouped (received claims by family), never held whole.
+    async fn project_page(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        order: usize,
+        start: &PageStart,
+        limit: usize,
+    ) -> Result<Vec<Row>, StoreError>;
 
     /// Which of `keys` exist in a table with a one-column text key.
     async fn existing_keys(

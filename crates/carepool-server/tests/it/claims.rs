@@ -19,8 +19,8 @@ use carepool_service::claims::{
 };
 use carepool_service::{ManualClock, NotWritten, Registry, ServiceError};
 use carepool_store::{
-    Decide, ListQuery, Lock, LockedReads, Progress, Store, StoreError, StoredSchemeVersion,
-    WriteParts, WriteRun, Writes,
+    Decide, ListQuery, Lock, LockedReads, PageStart, Progress, Store, StoreError,
+    StoredSchemeVersion, WriteParts, WriteRun, Writes,
 };
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
@@ -840,6 +840,19 @@ impl Store for MeddlingStore {
     ) -> Result<Vec<Row>, StoreError> {
         self.0.rows_in_range(table, column, first, last).await
     }
+    async fn project_page(
+        &self,
+        table: &'static Table,
+        columns: &[usize],
+        filters: &[(usize, Value)],
+        order: usize,
+        start: &PageStart,
+        limit: usize,
+    ) -> Result<Vec<Row>, StoreError> {
+        (self.0)
+            .project_page(table, columns, filters, order, start, limit)
+            .await
+    }
     async fn close(&self) {
         self.0.close().await
     }
@@ -1374,6 +1387,62 @@ M6,F2,Nila Devi,child,F,2010-01-01,,,,active,2025-04-01
     let judged = h.registry.claim_view("H1/N1").await.unwrap();
     assert_eq!(judged.record.family_id.as_deref(), Some("F2"));
     assert_eq!(judged.record.decided_date, Some(day("2025-09-10")));
+}
+
+/// A claim that arrived while its patient was in another family is judged with the family the
+/// patient has now, and takes its turn at that family's limit in the order received: a run
+/// reads its queue in the order of the families the claims carry (F2 after F1 here), and still
+/// judges the claim carrying F2 before F1's later claims.
+pub async fn a_claim_of_a_member_who_moved_since_takes_the_new_familys_limit_in_turn(h: Harness) {
+    load_registry(&h).await;
+    let arrived = |number: &str, member: &str, admitted: &str, received: &str| ReceivedClaim {
+        line: 0,
+        claim: Claim {
+            received_date: day(received),
+            ..surgery(number, member, admitted, 22_000)
+        },
+    };
+    let before_the_move = vec![arrived("X1", "M4", "2025-06-20", "2025-08-01")];
+    h.registry.receive_claims(before_the_move).await.unwrap();
+    assert_eq!(
+        (h.registry
+            .claim_view("H1/X1")
+            .await
+            .unwrap()
+            .record
+            .family_id)
+            .as_deref(),
+        Some("F2")
+    );
+    let moved = h.write(
+        "moved.csv",
+        "id,family_id,name,relationship,sex,birth_date,national_id,categories,monthly_wage,status,status_since
+M4,F1,Lata Devi,parent,F,1975-05-05,NID004,,,active,2025-04-01
+",
+    );
+    h.import("members", &moved).await.unwrap();
+    let after_the_move = vec![
+        arrived("A1", "M1", "2025-06-01", "2025-08-05"),
+        arrived("A2", "M1", "2025-07-01", "2025-08-10"),
+    ];
+    h.registry.receive_claims(after_the_move).await.unwrap();
+    let run = adjudicate(&h.registry, "2025-09-01").await;
+    assert_eq!(run.adjudicated, 3);
+    let judged = |id: &'static str| {
+        let registry = h.registry.clone();
+        async move { registry.claim_view(id).await.unwrap().record }
+    };
+    let first = judged("H1/X1").await;
+    assert_eq!(first.family_id.as_deref(), Some("F1"));
+    assert_eq!(first.amounts.approved, Money::from_units(22_000));
+    assert_eq!(
+        judged("H1/A1").await.amounts.approved,
+        Money::from_units(22_000)
+    );
+    assert_eq!(
+        judged("H1/A2").await.amounts.approved,
+        Money::from_units(6_000)
+    );
 }
 
 /// Submissions judged together (as the API's intake groups them) are answered each as if

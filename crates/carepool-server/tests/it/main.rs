@@ -51,6 +51,7 @@ use bad_input::bad_input_changes_nothing;
 use claims::{
     a_batch_judged_in_parts_keeps_each_familys_limit,
     a_claim_judged_between_two_batches_reaches_the_second,
+    a_claim_of_a_member_who_moved_since_takes_the_new_familys_limit_in_turn,
     a_claim_received_meanwhile_and_sent_again_is_judged_as_the_senders,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
     a_claim_stored_meanwhile_is_caught_under_the_lock,
@@ -124,6 +125,7 @@ use store::{
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     existing_keys_are_found_among_many_candidates,
+    pages_in_the_order_of_a_column_give_each_row_once,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
     the_migrations_make_the_declared_tables, write_runs_take_turns,
 };
@@ -165,6 +167,7 @@ on_both_backends!(
     a_family_limit_goes_to_the_claims_that_arrived_first,
     a_batch_judged_in_parts_keeps_each_familys_limit,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
+    a_claim_of_a_member_who_moved_since_takes_the_new_familys_limit_in_turn,
     submissions_judged_together_are_answered_each_alone,
     the_intake_sees_a_moved_village_within_a_second,
     a_claim_stored_meanwhile_is_caught_under_the_lock,
@@ -181,6 +184,7 @@ on_both_backends!(
     write_runs_take_turns,
     existing_keys_are_found_among_many_candidates,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
+    pages_in_the_order_of_a_column_give_each_row_once,
     the_migrations_make_the_declared_tables,
     a_user_signs_in_by_password_or_token_until_disabled,
     every_route_answers_every_role_as_the_matrix_says,

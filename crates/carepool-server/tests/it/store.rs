@@ -8,7 +8,7 @@ use carepool_schema::tables::{
     COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
 };
 use carepool_schema::{Row, Value};
-use carepool_store::{ListQuery, Lock, LockedReads, Read, ReadRows, StoreError, Write};
+use carepool_store::{ListQuery, Lock, LockedReads, PageStart, Read, ReadRows, StoreError, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -488,6 +488,104 @@ pub async fn a_range_of_ids_is_read_in_the_order_of_their_bytes(h: Harness) {
     assert_eq!(in_range("F3", "F3").await, ["M5"]);
     assert!(in_range("F4", "F9").await.is_empty());
     assert!(in_range("F2", "F1").await.is_empty(), "an empty range");
+}
+
+/// A long list read a page at a time in the order of a column: rows where it is null first (by
+/// key), then by its bytes and the key, only rows that pass the filters, each row once whatever
+/// the page size, however a page ends (amid the nulls, amid one value's rows).
+pub async fn pages_in_the_order_of_a_column_give_each_row_once(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let households = [
+        ("P1", Some("H-B")),
+        ("P2", Some("H10")),
+        ("P3", None),
+        ("P4", Some("HA")),
+        ("P5", Some("H_")),
+        ("P6", Some("Ha")),
+        ("P7", Some("HA")),
+        ("P8", None),
+        ("P0", Some("HA")),
+    ];
+    let mut family_rows: Vec<Row> = (households.iter())
+        .map(|(id, household)| {
+            let household = household.map_or(Value::Null, text);
+            vec![text(id), text("pip"), text("V1"), Value::Null, household]
+        })
+        .collect();
+    family_rows.push(vec![
+        text("P9"),
+        text("pip"),
+        text("V2"),
+        Value::Null,
+        text("H0"),
+    ]);
+    store
+        .upsert(&FAMILIES, &family_rows, &|_| {})
+        .await
+        .unwrap();
+    let in_v1 = [(families::LOCATION_CODE.index(), text("V1"))];
+    let mut expected: Vec<(Option<String>, String)> = (store.list(
+        &FAMILIES,
+        &ListQuery {
+            filters: in_v1.to_vec(),
+            limit: 1_000,
+            ..ListQuery::default()
+        },
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| {
+        let household = families::HOUSEHOLD_ID
+            .value(row)
+            .as_text()
+            .map(String::from);
+        (
+            household,
+            families::ID.value(row).as_text().unwrap().to_string(),
+        )
+    })
+    .collect();
+    // Option's order is the one promised: none first, then text by its bytes.
+    expected.sort();
+    assert!(expected.contains(&(None, "P8".into())) && !expected.iter().any(|(_, id)| id == "P9"));
+    let byte_order = ["H-B", "H10", "HA", "HA", "HA", "H_", "Ha"].map(|h| Some(h.to_string()));
+    let named: Vec<Option<String>> = (expected.iter())
+        .filter(|(_, id)| id.starts_with('P'))
+        .map(|(household, _)| household.clone())
+        .filter(Option::is_some)
+        .collect();
+    assert_eq!(named, byte_order);
+    let columns = [families::HOUSEHOLD_ID.index(), families::ID.index()];
+    for size in [1, 2, 3, 4, 1_000] {
+        let mut start = PageStart::First;
+        let mut read = Vec::new();
+        loop {
+            let page = (store.project_page(
+                &FAMILIES,
+                &columns,
+                &in_v1,
+                families::HOUSEHOLD_ID.index(),
+                &start,
+                size,
+            ))
+            .await
+            .unwrap();
+            assert!(page.len() <= size);
+            read.extend(page.iter().map(|row| {
+                (
+                    row[0].as_text().map(String::from),
+                    row[1].as_text().unwrap().to_string(),
+                )
+            }));
+            let Some((household, id)) = read.last().filter(|_| page.len() == size) else {
+                break;
+            };
+            start = PageStart::after(household.as_deref(), id);
+        }
+        assert_eq!(read, expected, "pages of {size}");
+    }
 }
 
 carepool_schema::table! {

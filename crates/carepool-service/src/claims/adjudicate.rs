@@ -4,6 +4,7 @@
 //! arrive is the first to use a limit.
 
 use super::context::{self, Loaded, Loader, RegistryRows, claimants};
+use super::queue::Queue;
 use super::records_from_rows;
 use crate::audit::Change;
 use crate::background::{Background, joined};
@@ -13,12 +14,12 @@ use carepool_core::Money;
 use carepool_core::claims::usage::{Ledger, UsageKey};
 use carepool_core::claims::verify::{PriorClaim, adjudicate};
 use carepool_core::claims::{Amounts, Claim, ClaimRecord, ClaimStatus, Reason};
+use carepool_schema::Row;
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_LINES, CLAIM_REASONS, CLAIM_USAGE, CLAIMS, LINE_DECISION,
     claim_lines, claim_usage, claims,
 };
 use carepool_schema::tables::{self, members};
-use carepool_schema::{Projection, Row};
 use carepool_store::{
     Lock, LockedReads, Progress, Read, ReadHandle, ReadRows, StoreError, Work, Write, WriteRun,
     Writes, blocking,
@@ -65,66 +66,30 @@ impl Registry {
         progress: &Progress,
     ) -> Result<AdjudicationReport, ServiceError> {
         self.check_decision_date(today)?;
-        let queue = Projection::new(
-            &CLAIMS,
-            &[
-                claims::ID.id(),
-                claims::RECEIVED_DATE.id(),
-                claims::MEMBER_ID.id(),
-                claims::PROVIDER_ID.id(),
-            ],
-        );
-        let rows = self
-            .store
-            .project(
-                &CLAIMS,
-                queue.columns(),
-                &[claims::STATUS.equals(&ClaimStatus::Received)],
-            )
-            .await?;
-        let mut report = AdjudicationReport::default();
-        let mut queued: Vec<Queued> = Vec::with_capacity(rows.len());
-        for row in rows {
-            let text = |column| queue.text(&row, column).unwrap_or_default().to_string();
-            match queue.value(&row, claims::RECEIVED_DATE).as_date() {
-                Some(received) if received <= today => queued.push(Queued {
-                    family: BatchingFamily::UnknownMember(String::new()),
-                    received,
-                    id: text(claims::ID),
-                    member_id: text(claims::MEMBER_ID),
-                    provider_id: text(claims::PROVIDER_ID),
-                }),
-                _ => report.waiting += 1,
-            }
-        }
-        let member_ids = unique(queued.iter().map(|c| c.member_id.clone()));
-        let family_of = self.families_of(&member_ids).await?;
-        for claim in &mut queued {
-            let family = family_of.get(&claim.member_id).map(String::as_str);
-            claim.family = BatchingFamily::of(family, &claim.member_id);
-        }
-        in_batch_order(&mut queued);
-        let families: Vec<&BatchingFamily> = queued.iter().map(|q| &q.family).collect();
-        let batches: Vec<&[Queued]> = whole_families(&families, BATCH)
-            .into_iter()
-            .map(|batch| &queued[batch])
-            .collect();
+        let mut queue = Queue::start(self, today).await?;
+        let mut report = AdjudicationReport {
+            waiting: queue.waiting,
+            ..AdjudicationReport::default()
+        };
         let mut run = self.store.write_run().await?;
         let judge_ahead = run.judges_ahead();
         // Three batches are in hand at once: one written, the next read and judged ahead of
         // its lock (from rows read after the write before the one being written returned, as
         // `WriteRun` asks), and the registry rows of the one after that read.
-        let mut registry_rows = batches.iter().map(|batch| self.read_ahead(batch));
-        let mut preparing = registry_rows
-            .next()
-            .map(|rows| self.prepare(Loader::new(self), rows, batches[0], today, judge_ahead));
-        let mut next_rows = registry_rows.next();
-        for i in 0..batches.len() {
-            let (loader, prepared) = preparing.take().expect("prepared").finish().await?;
-            preparing = next_rows
+        let mut preparing = match queue.next_batch().await? {
+            Some(batch) => {
+                let rows = self.read_ahead(&batch);
+                Some(self.prepare(Loader::new(self), rows, &batch, today, judge_ahead))
+            }
+            None => None,
+        };
+        let mut next = self.read_next(&mut queue).await?;
+        while let Some(ready) = preparing.take() {
+            let (loader, prepared) = ready.finish().await?;
+            preparing = next
                 .take()
-                .map(|rows| self.prepare(loader, rows, batches[i + 1], today, judge_ahead));
-            next_rows = registry_rows.next();
+                .map(|(batch, rows)| self.prepare(loader, rows, &batch, today, judge_ahead));
+            next = self.read_next(&mut queue).await?;
             report.add(prepared.write(self, run.as_mut(), today).await?);
             progress(report.adjudicated);
         }
@@ -150,6 +115,18 @@ impl Registry {
                 .await?;
         }
         Ok(report)
+    }
+
+    /// The queue's next batch, with its registry rows being read.
+    async fn read_next(
+        &self,
+        queue: &mut Queue,
+    ) -> Result<Option<(Vec<Queued>, Background<RegistryRows>)>, ServiceError> {
+        let batch = queue.next_batch().await?;
+        Ok(batch.map(|batch| {
+            let rows = self.read_ahead(&batch);
+            (batch, rows)
+        }))
     }
 
     /// Starts reading the registry rows for a batch of queued claims.

@@ -6,6 +6,7 @@ mod appeal;
 mod context;
 mod exit;
 mod pay;
+mod queue;
 pub mod reform;
 mod refund;
 mod review;
