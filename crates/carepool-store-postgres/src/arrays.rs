@@ -186,6 +186,28 @@ pub(crate) async fn select_projected_each(
     Ok(())
 }
 
+/// `columns` of the rows a `SELECT` of them finds with `binds` bound in order.
+pub(crate) async fn select_rows(
+    conn: &mut Connection,
+    table: &'static Table,
+    columns: &[usize],
+    sql: &str,
+    binds: &[(&Value, ColumnType)],
+) -> Result<Vec<Row>, StoreError> {
+    use futures_util::TryStreamExt;
+    let mut found = (binds.iter())
+        .fold(query(sql), |q, (value, ty)| bind(q, value, *ty))
+        .fetch(&mut *conn);
+    let mut rows = Vec::new();
+    while let Some(row) = found.try_next().await.map_err(StoreError::internal)? {
+        rows.push(read_columns(
+            columns.iter().map(|&i| &table.columns[i]),
+            &row,
+        )?);
+    }
+    Ok(rows)
+}
+
 /// Every column of the rows whose text `column` lies between `first` and `last`.
 pub(crate) async fn select_in_range(
     conn: &mut Connection,

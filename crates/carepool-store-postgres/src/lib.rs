@@ -185,6 +185,16 @@ impl SqlxBackend for PostgresStore {
         Ok(found)
     }
 
+    async fn select_rows(
+        conn: &mut PgConnection,
+        table: &'static Table,
+        columns: &[usize],
+        sql: &str,
+        binds: &[(&Value, ColumnType)],
+    ) -> Result<Vec<Row>, StoreError> {
+        arrays::select_rows(conn, table, columns, sql, binds).await
+    }
+
     async fn select_projected_each(
         conn: &mut PgConnection,
         table: &'static Table,

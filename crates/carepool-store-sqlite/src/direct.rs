@@ -244,6 +244,28 @@ pub(crate) async fn select_projected_each(
     .await
 }
 
+/// `columns` of the rows a `SELECT` of them finds with `binds` bound in order.
+pub(crate) async fn select_rows(
+    conn: &mut SqliteConnection,
+    table: &'static Table,
+    columns: &[usize],
+    sql: &str,
+    binds: &[(&Value, ColumnType)],
+) -> Result<Vec<Row>, StoreError> {
+    with_handle(conn, Work::Long, |db| {
+        let mut statement = prepare(db, sql)?;
+        for (at, (value, _)) in binds.iter().enumerate() {
+            bind(&mut statement, at + 1, value)?;
+        }
+        let mut rows = Vec::new();
+        while statement.next_row().map_err(StoreError::internal)? {
+            rows.push(read_cells(table, columns.iter().copied(), &statement)?);
+        }
+        Ok(rows)
+    })
+    .await
+}
+
 /// Every column of the rows whose text `column` lies between `first` and `last`.
 pub(crate) async fn select_in_range(
     conn: &mut SqliteConnection,

@@ -188,6 +188,16 @@ impl SqlxBackend for SqliteStore {
         direct::select_where_in(conn, reads).await
     }
 
+    async fn select_rows(
+        conn: &mut SqliteConnection,
+        table: &'static Table,
+        columns: &[usize],
+        sql: &str,
+        binds: &[(&Value, ColumnType)],
+    ) -> Result<Vec<Row>, StoreError> {
+        direct::select_rows(conn, table, columns, sql, binds).await
+    }
+
     async fn select_projected_each(
         conn: &mut SqliteConnection,
         table: &'static Table,

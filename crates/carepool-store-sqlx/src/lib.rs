@@ -11,7 +11,7 @@ pub use commits::{CommitMark, Snapshot};
 #[doc(hidden)]
 pub use futures_util;
 
-use carepool_schema::{Row, Table, Value};
+use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};
 
 /// A read of rows by the values of a column: `columns` of the rows of `table` whose text
@@ -68,6 +68,16 @@ pub trait SqlxBackend: Send + Sync + 'static {
             .await?;
         Ok(found)
     }
+
+    /// `columns` of the rows that `sql`, a `SELECT` of those columns, finds with `binds` bound in
+    /// order (each with the type of the column it is compared with), in the statement's order.
+    async fn select_rows(
+        conn: &mut <Self::Db as sqlx::Database>::Connection,
+        table: &'static Table,
+        columns: &[usize],
+        sql: &str,
+        binds: &[(&Value, ColumnType)],
+    ) -> Result<Vec<Row>, StoreError>;
 
     /// As [`SqlxBackend::select_projected`], handing each row to `each` as it is read.
     async fn select_projected_each(

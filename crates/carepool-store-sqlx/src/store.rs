@@ -246,23 +246,12 @@ macro_rules! sqlx_store {
                 let bounds: Vec<::carepool_schema::Value> = (bounds.iter())
                     .map(|bound| ::carepool_schema::Value::Text((*bound).into()))
                     .collect();
-                let mut query = ::sqlx::query(::sqlx::AssertSqlSafe(sql));
-                for (column, value) in self.filters {
-                    query = bind(query, value, self.table.columns[*column].ty);
-                }
-                for bound in &bounds {
-                    query = bind(query, bound, ::carepool_schema::ColumnType::Text);
-                }
-                let mut stream = query.fetch(&mut *conn);
-                let mut rows = Vec::new();
-                while let Some(row) = $crate::futures_util::TryStreamExt::try_next(&mut stream)
+                let filters = (self.filters.iter())
+                    .map(|(column, value)| (value, self.table.columns[*column].ty));
+                let text = ::carepool_schema::ColumnType::Text;
+                let binds: Vec<_> = filters.chain(bounds.iter().map(|b| (b, text))).collect();
+                <$store as $crate::SqlxBackend>::select_rows(conn, self.table, self.columns, &sql, &binds)
                     .await
-                    .map_err(::carepool_store::StoreError::internal)?
-                {
-                    let columns = self.columns.iter().map(|&i| &self.table.columns[i]);
-                    rows.push(read_columns(columns, &row)?);
-                }
-                Ok(rows)
             }
         }
 
