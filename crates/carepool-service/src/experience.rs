@@ -1,6 +1,7 @@
 //! The experience study on the live database: one scheme's members with their cover, where
 //! their families live, and their claims, then the study.
 
+use crate::cover_book::CoverBook;
 use crate::options::named;
 use crate::{Registry, RowProblem, ServiceError};
 use carepool_actuarial::experience::{
@@ -203,7 +204,7 @@ impl Registry {
                 (area, district),
             );
         }
-        let mut cover = self.cover_periods().await?;
+        let cover = self.cover_periods().await?;
         use members as m;
         let read = Projection::new(
             &MEMBERS,
@@ -231,8 +232,7 @@ impl Registry {
                 .value(&row, m::STATUS_SINCE)
                 .as_date()
                 .ok_or_else(|| corrupt("no status date"))?;
-            let periods = cover.remove(id).unwrap_or_default();
-            let spans = cover_spans(&periods, status, since, horizon);
+            let spans = cover_spans(cover.of(id), status, since, horizon);
             data.add_member(MemberInput {
                 id,
                 family: Some(family),
@@ -251,26 +251,21 @@ impl Registry {
         Ok(data)
     }
 
-    async fn cover_periods(&self) -> Result<FastMap<String, Vec<CoverPeriod>>, ServiceError> {
+    async fn cover_periods(&self) -> Result<CoverBook, ServiceError> {
         use coverage as c;
         let read = Projection::new(
             &COVERAGE,
             &[c::MEMBER_ID.id(), c::START_DATE.id(), c::END_DATE.id()],
         );
-        let mut cover: FastMap<String, Vec<CoverPeriod>> = FastMap::default();
+        let mut cover = CoverBook::default();
         self.each_row(&read, &[], |row| {
             if let Some(start) = read.value(&row, c::START_DATE).as_date() {
-                cover
-                    .entry(
-                        text(&read, &row, c::MEMBER_ID)
-                            .unwrap_or_default()
-                            .to_string(),
-                    )
-                    .or_default()
-                    .push(CoverPeriod {
-                        start,
-                        end: read.value(&row, c::END_DATE).as_date(),
-                    });
+                let period = CoverPeriod {
+                    start,
+                    end: read.value(&row, c::END_DATE).as_date(),
+                };
+                let member = text(&read, &row, c::MEMBER_ID).unwrap_or_default();
+                cover.add(member, period).map_err(ServiceError::Corrupt)?;
             }
             Ok(())
         })
