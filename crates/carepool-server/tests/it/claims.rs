@@ -1391,18 +1391,18 @@ M6,F2,Nila Devi,child,F,2010-01-01,,,,active,2025-04-01
 
 /// A claim that arrived while its patient was in another family is judged with the family the
 /// patient has now, and takes its turn at that family's limit in the order received: a run
-/// reads its queue in the order of the families the claims carry (F2 after F1 here), and still
-/// judges the claim carrying F2 before F1's later claims.
+/// reads its queue a page at a time in the order of the families the claims carry, here F1's
+/// 2,100 later claims over two pages before the claim carrying F2, and still judges that claim
+/// first.
 pub async fn a_claim_of_a_member_who_moved_since_takes_the_new_familys_limit_in_turn(h: Harness) {
     load_registry(&h).await;
-    let arrived = |number: &str, member: &str, admitted: &str, received: &str| ReceivedClaim {
+    let before_the_move = vec![ReceivedClaim {
         line: 0,
         claim: Claim {
-            received_date: day(received),
-            ..surgery(number, member, admitted, 22_000)
+            received_date: day("2025-08-01"),
+            ..surgery("X1", "M4", "2025-06-20", 22_000)
         },
-    };
-    let before_the_move = vec![arrived("X1", "M4", "2025-06-20", "2025-08-01")];
+    }];
     h.registry.receive_claims(before_the_move).await.unwrap();
     assert_eq!(
         (h.registry
@@ -1421,28 +1421,41 @@ M4,F1,Lata Devi,parent,F,1975-05-05,NID004,,,active,2025-04-01
 ",
     );
     h.import("members", &moved).await.unwrap();
-    let after_the_move = vec![
-        arrived("A1", "M1", "2025-06-01", "2025-08-05"),
-        arrived("A2", "M1", "2025-07-01", "2025-08-10"),
-    ];
+    // More than a page of F1's own claims, each with its own dates (not one another's
+    // duplicates), all received after X1.
+    let later = 2_100;
+    let after_the_move = (0..later)
+        .map(|i| {
+            let admitted = day("2025-04-01") + chrono::Days::new(i as u64 / 2 % 120);
+            let mut claim = surgery(
+                &format!("A{i:04}"),
+                ["M1", "M2"][i % 2],
+                "2025-04-01",
+                22_000,
+            );
+            claim.admission_date = Some(admitted);
+            claim.discharge_date = Some(admitted + chrono::Days::new(1 + i as u64 / 240));
+            claim.received_date = day("2025-08-20");
+            ReceivedClaim { line: 0, claim }
+        })
+        .collect();
     h.registry.receive_claims(after_the_move).await.unwrap();
     let run = adjudicate(&h.registry, "2025-09-01").await;
-    assert_eq!(run.adjudicated, 3);
-    let judged = |id: &'static str| {
-        let registry = h.registry.clone();
-        async move { registry.claim_view(id).await.unwrap().record }
-    };
-    let first = judged("H1/X1").await;
+    assert_eq!(run.adjudicated, later as u64 + 1);
+    // The limit is used once whatever the order (each batch that holds F1 reads what the one
+    // before it wrote), and in the order received.
+    let rows = stored_claims(&h).await;
+    let family_paid: i64 = (rows.iter())
+        .filter(|row| row.family_id.as_deref() == Some("F1"))
+        .map(|row| row.approved.minor())
+        .sum();
+    assert_eq!(family_paid, Money::from_units(50_000).minor());
+    let first = h.registry.claim_view("H1/X1").await.unwrap().record;
     assert_eq!(first.family_id.as_deref(), Some("F1"));
     assert_eq!(first.amounts.approved, Money::from_units(22_000));
-    assert_eq!(
-        judged("H1/A1").await.amounts.approved,
-        Money::from_units(22_000)
-    );
-    assert_eq!(
-        judged("H1/A2").await.amounts.approved,
-        Money::from_units(6_000)
-    );
+    let approved = |id: &str| rows.iter().find(|row| row.id == id).unwrap().approved;
+    assert_eq!(approved("H1/A0000"), Money::from_units(22_000));
+    assert_eq!(approved("H1/A0001"), Money::from_units(6_000));
 }
 
 /// Submissions judged together (as the API's intake groups them) are answered each as if
