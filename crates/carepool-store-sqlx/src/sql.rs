@@ -328,21 +328,20 @@ impl Dialect {
         let key = format!("{}{}", table.columns[key].name, self.in_byte_order);
         let order = format!("{}{}", table.columns[order].name, self.in_byte_order);
         let next = self.placeholder(filters.len() + 1);
-        let sorted_by = if nulls {
+        // The nulls are sorted by the column too, which changes nothing among them but lets
+        // PostgreSQL follow the index rather than sort them all for every page.
+        let sorted_by = format!("{order}, {key}");
+        if nulls {
             conditions.push(format!("{order} IS NULL"));
             if after {
                 conditions.push(format!("{key} > {next}"));
             }
-            key
+        } else if after {
+            let then = self.placeholder(filters.len() + 2);
+            conditions.push(format!("({order}, {key}) > ({next}, {then})"));
         } else {
-            if after {
-                let then = self.placeholder(filters.len() + 2);
-                conditions.push(format!("({order}, {key}) > ({next}, {then})"));
-            } else {
-                conditions.push(format!("{order} IS NOT NULL"));
-            }
-            format!("{order}, {key}")
-        };
+            conditions.push(format!("{order} IS NOT NULL"));
+        }
         format!(
             "SELECT {} FROM {} WHERE {} ORDER BY {sorted_by} LIMIT {limit}",
             names.join(", "),
