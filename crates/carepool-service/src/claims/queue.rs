@@ -271,6 +271,36 @@ mod tests {
     }
 
     #[test]
+    fn a_family_over_three_pages_and_a_page_left_empty_are_batched_whole() {
+        let mut batcher = Batcher::new(2);
+        batcher.note_family(
+            claim("z1", Some("Z"), "m9", 1),
+            BatchingFamily::Family("A".into()),
+        );
+        let pages = [
+            vec![
+                claim("a1", Some("A"), "m1", 3),
+                claim("a2", Some("A"), "m1", 4),
+            ],
+            vec![claim("a3", Some("A"), "m2", 2)],
+            // Every claim of this page is one moved to A: nothing new to batch.
+            vec![claim("z1", Some("Z"), "m9", 1)],
+        ];
+        for (n, page) in pages.into_iter().enumerate() {
+            let next = after(if n < 2 { "A" } else { "Z" }, "last");
+            batcher.absorb(page.into_iter(), Some(&next));
+            if n < 2 {
+                assert!(batcher.take(false).is_none(), "A may go on after page {n}");
+            }
+        }
+        // The third page ended in Z: A is whole, with the claim moved into it first.
+        let batch = batcher.take(false).expect("A is whole");
+        assert_eq!(ids(&batch), ["z1", "a3", "a1", "a2"]);
+        batcher.absorb(std::iter::empty(), None);
+        assert!(drain(&mut batcher).is_empty());
+    }
+
+    #[test]
     fn a_claim_of_a_member_who_moved_is_batched_with_the_new_family_in_order_received() {
         let mut batcher = Batcher::new(100);
         // x1 arrived when its member was in Z; the member is in B now.
