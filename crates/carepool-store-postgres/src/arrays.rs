@@ -159,23 +159,19 @@ pub(crate) async fn select_where_in(
     Ok(found)
 }
 
-/// Only `columns` of the rows that pass `filters` (equality), in key order, each handed to
+/// `columns` of the rows a `SELECT` of them finds with `binds` bound in order, each handed to
 /// `each` as it is read: a table of millions of rows is never held whole.
-pub(crate) async fn select_projected_each(
+pub(crate) async fn select_each_row(
     conn: &mut Connection,
     table: &'static Table,
     columns: &[usize],
-    filters: &[(usize, Value)],
+    sql: &str,
+    binds: &[(&Value, ColumnType)],
     each: &mut (dyn FnMut(Row) + Send),
 ) -> Result<(), StoreError> {
     use futures_util::TryStreamExt;
-    let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-    let sql = POSTGRES.project(table, columns, &filter_columns);
-    let mut rows = filters
-        .iter()
-        .fold(query(&sql), |q, (c, value)| {
-            bind(q, value, table.columns[*c].ty)
-        })
+    let mut rows = (binds.iter())
+        .fold(query(sql), |q, (value, ty)| bind(q, value, *ty))
         .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await.map_err(StoreError::internal)? {
         each(read_columns(
@@ -184,28 +180,6 @@ pub(crate) async fn select_projected_each(
         )?);
     }
     Ok(())
-}
-
-/// `columns` of the rows a `SELECT` of them finds with `binds` bound in order.
-pub(crate) async fn select_rows(
-    conn: &mut Connection,
-    table: &'static Table,
-    columns: &[usize],
-    sql: &str,
-    binds: &[(&Value, ColumnType)],
-) -> Result<Vec<Row>, StoreError> {
-    use futures_util::TryStreamExt;
-    let mut found = (binds.iter())
-        .fold(query(sql), |q, (value, ty)| bind(q, value, *ty))
-        .fetch(&mut *conn);
-    let mut rows = Vec::new();
-    while let Some(row) = found.try_next().await.map_err(StoreError::internal)? {
-        rows.push(read_columns(
-            columns.iter().map(|&i| &table.columns[i]),
-            &row,
-        )?);
-    }
-    Ok(rows)
 }
 
 /// Every column of the rows whose text `column` lies between `first` and `last`.

@@ -185,24 +185,15 @@ impl SqlxBackend for PostgresStore {
         Ok(found)
     }
 
-    async fn select_rows(
+    async fn select_each_row(
         conn: &mut PgConnection,
         table: &'static Table,
         columns: &[usize],
         sql: &str,
         binds: &[(&Value, ColumnType)],
-    ) -> Result<Vec<Row>, StoreError> {
-        arrays::select_rows(conn, table, columns, sql, binds).await
-    }
-
-    async fn select_projected_each(
-        conn: &mut PgConnection,
-        table: &'static Table,
-        columns: &[usize],
-        filters: &[(usize, Value)],
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError> {
-        arrays::select_projected_each(conn, table, columns, filters, each).await
+        arrays::select_each_row(conn, table, columns, sql, binds, each).await
     }
 
     async fn select_in_range(

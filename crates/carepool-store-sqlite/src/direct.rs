@@ -221,47 +221,25 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
     Ok(found)
 }
 
-/// Only `columns` of the rows that pass `filters` (equality), in key order, each handed to
+/// `columns` of the rows a `SELECT` of them finds with `binds` bound in order, each handed to
 /// `each` as it is read: a table of millions of rows is never held whole.
-pub(crate) async fn select_projected_each(
+pub(crate) async fn select_each_row(
     conn: &mut SqliteConnection,
     table: &'static Table,
     columns: &[usize],
-    filters: &[(usize, Value)],
+    sql: &str,
+    binds: &[(&Value, ColumnType)],
     each: &mut (dyn FnMut(Row) + Send),
 ) -> Result<(), StoreError> {
     with_handle(conn, Work::Long, |db| {
-        let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
-        let mut statement = prepare(db, &SQLITE.project(table, columns, &filter_columns))?;
-        for (at, (_, value)) in filters.iter().enumerate() {
+        let mut statement = prepare(db, sql)?;
+        for (at, (value, _)) in binds.iter().enumerate() {
             bind(&mut statement, at + 1, value)?;
         }
         while statement.next_row().map_err(StoreError::internal)? {
             each(read_cells(table, columns.iter().copied(), &statement)?);
         }
         Ok(())
-    })
-    .await
-}
-
-/// `columns` of the rows a `SELECT` of them finds with `binds` bound in order.
-pub(crate) async fn select_rows(
-    conn: &mut SqliteConnection,
-    table: &'static Table,
-    columns: &[usize],
-    sql: &str,
-    binds: &[(&Value, ColumnType)],
-) -> Result<Vec<Row>, StoreError> {
-    with_handle(conn, Work::Long, |db| {
-        let mut statement = prepare(db, sql)?;
-        for (at, (value, _)) in binds.iter().enumerate() {
-            bind(&mut statement, at + 1, value)?;
-        }
-        let mut rows = Vec::new();
-        while statement.next_row().map_err(StoreError::internal)? {
-            rows.push(read_cells(table, columns.iter().copied(), &statement)?);
-        }
-        Ok(rows)
     })
     .await
 }

@@ -188,24 +188,15 @@ impl SqlxBackend for SqliteStore {
         direct::select_where_in(conn, reads).await
     }
 
-    async fn select_rows(
+    async fn select_each_row(
         conn: &mut SqliteConnection,
         table: &'static Table,
         columns: &[usize],
         sql: &str,
         binds: &[(&Value, ColumnType)],
-    ) -> Result<Vec<Row>, StoreError> {
-        direct::select_rows(conn, table, columns, sql, binds).await
-    }
-
-    async fn select_projected_each(
-        conn: &mut SqliteConnection,
-        table: &'static Table,
-        columns: &[usize],
-        filters: &[(usize, Value)],
         each: &mut (dyn FnMut(Row) + Send),
     ) -> Result<(), StoreError> {
-        direct::select_projected_each(conn, table, columns, filters, each).await
+        direct::select_each_row(conn, table, columns, sql, binds, each).await
     }
 
     async fn select_in_range(

@@ -70,14 +70,17 @@ pub trait SqlxBackend: Send + Sync + 'static {
     }
 
     /// `columns` of the rows that `sql`, a `SELECT` of those columns, finds with `binds` bound in
-    /// order (each with the type of the column it is compared with), in the statement's order.
-    async fn select_rows(
+    /// order (each with the type of the column it is compared with), handed to `each` in the
+    /// statement's order as they are read: the backend's own reading path (SQLite's handle,
+    /// PostgreSQL's stream), for reads of many rows.
+    async fn select_each_row(
         conn: &mut <Self::Db as sqlx::Database>::Connection,
         table: &'static Table,
         columns: &[usize],
         sql: &str,
         binds: &[(&Value, ColumnType)],
-    ) -> Result<Vec<Row>, StoreError>;
+        each: &mut (dyn FnMut(Row) + Send),
+    ) -> Result<(), StoreError>;
 
     /// As [`SqlxBackend::select_projected`], handing each row to `each` as it is read.
     async fn select_projected_each(
@@ -86,7 +89,14 @@ pub trait SqlxBackend: Send + Sync + 'static {
         columns: &[usize],
         filters: &[(usize, Value)],
         each: &mut (dyn FnMut(Row) + Send),
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        let filter_columns: Vec<usize> = filters.iter().map(|(c, _)| *c).collect();
+        let sql = Self::DIALECT.project(table, columns, &filter_columns);
+        let binds: Vec<(&Value, ColumnType)> = (filters.iter())
+            .map(|(column, value)| (value, table.columns[*column].ty))
+            .collect();
+        Self::select_each_row(conn, table, columns, &sql, &binds, each).await
+    }
 
     /// Every column of the rows whose text `column` lies between `first` and `last` (see
     /// `carepool_store::Store::rows_in_range`).

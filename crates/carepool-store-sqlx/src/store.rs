@@ -216,23 +216,23 @@ macro_rules! sqlx_store {
             Ok(rows)
         }
 
-        /// One statement of a [`::carepool_store::Store::project_page`].
+        /// What the statements of a [`::carepool_store::Store::project_page`] read.
         struct PageQuery<'p> {
             table: &'static ::carepool_schema::Table,
             columns: &'p [usize],
             filters: &'p [(usize, ::carepool_schema::Value)],
             order: usize,
-            limit: usize,
         }
 
         impl PageQuery<'_> {
-            /// The rows whose `order` is null (`nulls`) or the others, after `bounds` (none, the
-            /// key, or the value of `order` and the key).
+            /// At most `limit` rows whose `order` is null (`nulls`) or the others, after
+            /// `bounds` (none, the key, or the value of `order` and the key).
             async fn read(
                 &self,
                 conn: &mut Connection,
                 nulls: bool,
                 bounds: &[&str],
+                limit: usize,
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 let filter_columns: Vec<usize> = self.filters.iter().map(|(c, _)| *c).collect();
                 let page = $crate::sql::Page {
@@ -240,7 +240,7 @@ macro_rules! sqlx_store {
                     columns: self.columns,
                     filters: &filter_columns,
                     order: self.order,
-                    limit: self.limit,
+                    limit,
                 };
                 let sql = DIALECT.project_page(&page, nulls, !bounds.is_empty());
                 let bounds: Vec<::carepool_schema::Value> = (bounds.iter())
@@ -250,8 +250,12 @@ macro_rules! sqlx_store {
                     .map(|(column, value)| (value, self.table.columns[*column].ty));
                 let text = ::carepool_schema::ColumnType::Text;
                 let binds: Vec<_> = filters.chain(bounds.iter().map(|b| (b, text))).collect();
-                <$store as $crate::SqlxBackend>::select_rows(conn, self.table, self.columns, &sql, &binds)
-                    .await
+                let mut rows = Vec::new();
+                <$store as $crate::SqlxBackend>::select_each_row(
+                    conn, self.table, self.columns, &sql, &binds, &mut |row| rows.push(row),
+                )
+                .await?;
+                Ok(rows)
             }
         }
 
@@ -666,23 +670,20 @@ macro_rules! sqlx_store {
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 use ::carepool_store::PageStart;
                 let mut conn = connection(&self.pool).await?;
-                let mut page = Vec::new();
-                let values_after = match start {
-                    PageStart::First | PageStart::AfterNull(_) => {
-                        let after = match start {
-                            PageStart::AfterNull(key) => Some(key.as_str()),
-                            _ => None,
-                        };
-                        let bounds: Vec<&str> = after.into_iter().collect();
-                        let page_of_nulls = PageQuery { table, columns, filters, order, limit };
-                        page = page_of_nulls.read(&mut *conn, true, &bounds).await?;
-                        Vec::new()
-                    }
-                    PageStart::After(value, key) => vec![value.as_str(), key.as_str()],
+                let query = PageQuery { table, columns, filters, order };
+                // Where the nulls start, unless the page starts past them; where the others do.
+                let (nulls_after, values_after) = match start {
+                    PageStart::First => (Some(vec![]), vec![]),
+                    PageStart::AfterNull(key) => (Some(vec![key.as_str()]), vec![]),
+                    PageStart::After(value, key) => (None, vec![value.as_str(), key.as_str()]),
                 };
+                let mut page = Vec::new();
+                if let Some(bounds) = nulls_after {
+                    page = query.read(&mut *conn, true, &bounds, limit).await?;
+                }
                 if page.len() < limit {
-                    let rest = PageQuery { table, columns, filters, order, limit: limit - page.len() };
-                    page.extend(rest.read(&mut *conn, false, &values_after).await?);
+                    let rest = limit - page.len();
+                    page.extend(query.read(&mut *conn, false, &values_after, rest).await?);
                 }
                 Ok(page)
             }
