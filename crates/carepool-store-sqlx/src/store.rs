@@ -383,6 +383,9 @@ macro_rules! sqlx_store {
             seen: [Option<$crate::CommitMark>; 2],
             /// Whether the store judges ahead; if not, no marks are taken.
             judges_ahead: bool,
+            /// The lock of the write before, if it committed: what it wrote may be what a write
+            /// decided ahead should have read.
+            locked_last: Option<::carepool_store::Lock>,
         }
 
         impl HeldWriteRun {
@@ -399,6 +402,7 @@ macro_rules! sqlx_store {
                     conn,
                     judges_ahead,
                     seen: [mark.clone(), mark],
+                    locked_last: None,
                 })
             }
         }
@@ -419,6 +423,8 @@ macro_rules! sqlx_store {
             ) -> Result<bool, ::carepool_store::StoreError> {
                 // Forgotten until this write commits: after a failure nothing is written ahead.
                 let seen = std::mem::take(&mut self.seen);
+                let after_other_families = !(self.locked_last.take())
+                    .is_some_and(|last| last.shares_with(lock));
                 let mut tx = ::sqlx::Connection::begin_with(
                     &mut *self.conn,
                     ::sqlx::AssertSqlSafe(DIALECT.begin_write),
@@ -434,13 +440,14 @@ macro_rules! sqlx_store {
                     .as_ref()
                     .is_some_and(|mark| mark.nobody_else_committed_since(&seen));
                 let (writes, wrote_ahead) = match ahead {
-                    Some(writes) if unchanged => (writes, true),
+                    Some(writes) if unchanged && after_other_families => (writes, true),
                     _ => (decide(read_all(&mut *tx, reads).await?)?, false),
                 };
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
                 tx.commit().await.map_err(|e| commit_error(what, e))?;
                 let [_, previous] = seen;
                 self.seen = [previous, mark];
+                self.locked_last = Some(lock.clone());
                 Ok(wrote_ahead)
             }
         }

@@ -253,6 +253,27 @@ pub enum Lock {
     FamiliesAndAllClaims(Vec<String>),
 }
 
+impl Lock {
+    /// Whether writes under this lock and under `other` may touch the same claims or limits:
+    /// they share a family, or either holds every claim.
+    pub fn shares_with(&self, other: &Lock) -> bool {
+        let (Some(mine), Some(theirs)) = (self.families(), other.families()) else {
+            return true;
+        };
+        let theirs: HashSet<&String> = theirs.iter().collect();
+        mine.iter().any(|family| theirs.contains(family))
+    }
+
+    /// The families held; None for every claim.
+    fn families(&self) -> Option<&[String]> {
+        match self {
+            Lock::Nothing => Some(&[]),
+            Lock::Families(families) => Some(families),
+            Lock::AllClaims | Lock::FamiliesAndAllClaims(_) => None,
+        }
+    }
+}
+
 /// Rows to write to one table.
 #[derive(Debug, Clone)]
 pub enum Write {
@@ -362,9 +383,10 @@ pub struct Connections {
 /// Decides, from the rows read under the lock, what to write.
 pub type Decide<'a> = dyn FnMut(ReadRows) -> Result<Writes, StoreError> + Send + 'a;
 
-/// Locked writes one after another on one connection, for a run of batches of disjoint
-/// families (adjudication): what a batch writes may be read and decided before its lock, while
-/// the batch before it is written, and kept if no other writer has committed meanwhile.
+/// Locked writes one after another on one connection, for a run of batches of families
+/// (adjudication): what a batch writes may be read and decided before its lock, while the batch
+/// before it is written, and kept if that batch held none of its families and no other writer
+/// has committed meanwhile.
 #[async_trait]
 pub trait WriteRun: Send {
     /// Whether this run keeps what was decided ahead when nobody else has committed (it can
@@ -375,10 +397,12 @@ pub trait WriteRun: Send {
     /// As [`Store::write_locked`], with `ahead`: what `decide` would return, decided from rows
     /// read after the write before this run's previous one returned (after the run was made,
     /// for its first two writes), so while the previous write may still be running. Those rows
-    /// can since have changed only by this run's own writes, which must be to other families,
-    /// or by another writer: `ahead` is written when the run can tell that no other writer has
-    /// committed since that earlier write took its lock; otherwise the rows are read under the
-    /// lock and `decide` runs on them. Returns whether `ahead` was written.
+    /// can since have changed only by that previous write or by another writer: `ahead` is
+    /// written when the previous write's lock shares nothing with this one's (see
+    /// [`Lock::shares_with`]; batches of disjoint families share nothing, but a member who
+    /// moved once a run had batched them puts a family in two) and the run can tell that no
+    /// other writer has committed since that earlier write took its lock; otherwise the rows
+    /// are read under the lock and `decide` runs on them. Returns whether `ahead` was written.
     async fn write(
         &mut self,
         what: &'static str,

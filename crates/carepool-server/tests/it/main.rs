@@ -123,6 +123,7 @@ use slices::{
 use store::{
     a_locked_write_answers_each_read_and_writes_in_order,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
+    a_write_run_decides_again_after_a_write_to_the_same_family,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     existing_keys_are_found_among_many_candidates,
     pages_in_the_order_of_a_column_give_each_row_once,
@@ -182,6 +183,7 @@ on_both_backends!(
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     a_locked_write_answers_each_read_and_writes_in_order,
     write_runs_take_turns,
+    a_write_run_decides_again_after_a_write_to_the_same_family,
     existing_keys_are_found_among_many_candidates,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     pages_in_the_order_of_a_column_give_each_row_once,

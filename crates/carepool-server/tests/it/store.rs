@@ -354,6 +354,64 @@ pub async fn a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_wri
     }
 }
 
+/// A write run keeps a write decided ahead only if the write before it locked none of its
+/// families: a member who moved once a run had batched them puts a family in two batches, and
+/// the first writes what the second must read. After a write that held every claim, nothing
+/// decided ahead is kept either.
+pub async fn a_write_run_decides_again_after_a_write_to_the_same_family(h: Harness) {
+    load_registry(&h).await;
+    // Where other tests commit too (a shared server), a write may be decided again where it
+    // could have been kept: never the reverse.
+    let alone = h.commits_alone();
+    let mut run = h.store.write_run().await.unwrap();
+    let reads = LockedReads::default();
+    let mut write = async |n: usize, lock: Lock| {
+        let decided = |prefix: &str| {
+            let code = text(&format!("{prefix}{n}"));
+            let row = vec![
+                code,
+                text("run"),
+                text("village"),
+                text("D1"),
+                text("rural"),
+            ];
+            vec![Write::Upsert(&LOCATIONS, vec![row])]
+        };
+        let wrote_ahead = (run.write("places", &lock, &reads, Some(decided("A")), &mut |_| {
+            Ok(decided("U"))
+        }))
+        .await
+        .unwrap();
+        let ahead = h.store.get(&LOCATIONS, &[text(&format!("A{n}"))]).await;
+        assert_eq!(ahead.unwrap().is_some(), wrote_ahead, "write {n}");
+        wrote_ahead
+    };
+    let families = |ids: &[&str]| Lock::Families(ids.iter().map(|id| id.to_string()).collect());
+    assert_eq!(
+        write(1, families(&["F1"])).await,
+        alone,
+        "nothing written before it"
+    );
+    assert!(
+        !write(2, families(&["F2", "F1"])).await,
+        "F1 was written just before"
+    );
+    assert_eq!(
+        write(3, families(&["F3"])).await,
+        alone,
+        "F1 and F2 were, not F3"
+    );
+    assert!(
+        !write(4, Lock::AllClaims).await,
+        "F3 was written just before"
+    );
+    assert!(
+        !write(5, families(&["F9"])).await,
+        "every claim was held just before"
+    );
+    assert_eq!(write(6, families(&["F1"])).await, alone, "F9 was, not F1");
+}
+
 /// A store's write runs take turns: more runs at once than the pool has connections all end,
 /// each starting once the one before it has ended, while other work goes on. What happened is
 /// logged in order and checked after, so the test needs no clock.

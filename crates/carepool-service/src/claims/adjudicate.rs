@@ -26,7 +26,7 @@ use carepool_store::{
 };
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Claims judged per transaction in a batch run.
 pub const BATCH: usize = 2_000;
@@ -84,21 +84,12 @@ impl Registry {
             None => None,
         };
         let mut next = self.read_next(&mut queue).await?;
-        let mut written_last: HashSet<String> = HashSet::new();
         while let Some(ready) = preparing.take() {
-            let (loader, mut prepared) = ready.finish().await?;
+            let (loader, prepared) = ready.finish().await?;
             preparing = next
                 .take()
                 .map(|(batch, rows)| self.prepare(loader, rows, &batch, today, judge_ahead));
             next = self.read_next(&mut queue).await?;
-            // Judged ahead from rows read before the batch written last was: sound only if that
-            // batch holds none of its families. Batches are of disjoint families as queued, but
-            // a member who moves once the run has looked families up is loaded with the new
-            // family, which another batch may hold too.
-            if prepared.family_ids.iter().any(|f| written_last.contains(f)) {
-                prepared.ahead = None;
-            }
-            written_last = prepared.family_ids.iter().cloned().collect();
             report.add(prepared.write(self, run.as_mut(), today).await?);
             progress(report.adjudicated);
         }
