@@ -257,6 +257,31 @@ macro_rules! sqlx_store {
                 .await?;
                 Ok(rows)
             }
+
+            /// The page of at most `limit` rows from `start`: the nulls first, then the others.
+            async fn page(
+                &self,
+                conn: &mut Connection,
+                start: &::carepool_store::PageStart,
+                limit: usize,
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+                use ::carepool_store::PageStart;
+                // Where the nulls start, unless the page starts past them; where the others do.
+                let (nulls_after, values_after) = match start {
+                    PageStart::First => (Some(vec![]), vec![]),
+                    PageStart::AfterNull(key) => (Some(vec![key.as_str()]), vec![]),
+                    PageStart::After(value, key) => (None, vec![value.as_str(), key.as_str()]),
+                };
+                let mut page = Vec::new();
+                if let Some(bounds) = nulls_after {
+                    page = self.read(&mut *conn, true, &bounds, limit).await?;
+                }
+                if page.len() < limit {
+                    let rest = limit - page.len();
+                    page.extend(self.read(&mut *conn, false, &values_after, rest).await?);
+                }
+                Ok(page)
+            }
         }
 
         async fn take_lock(
@@ -294,9 +319,9 @@ macro_rules! sqlx_store {
         ) -> Result<::carepool_store::ReadRows, ::carepool_store::StoreError> {
             let columns: Vec<Vec<usize>> = reads.as_slice().iter().map(|spec| match spec {
                 ::carepool_store::Read::WhereIn { table, .. } => every_column(table),
-                ::carepool_store::Read::List { .. } | ::carepool_store::Read::Projected { .. } => {
-                    Vec::new()
-                }
+                ::carepool_store::Read::List { .. }
+                | ::carepool_store::Read::Projected { .. }
+                | ::carepool_store::Read::Page { .. } => Vec::new(),
             }).collect();
             let where_in: Vec<$crate::WhereIn<'_>> = reads
                 .as_slice()
@@ -310,7 +335,9 @@ macro_rules! sqlx_store {
                         values,
                         in_key_order: true,
                     }),
-                    ::carepool_store::Read::List { .. } | ::carepool_store::Read::Projected { .. } => None,
+                    ::carepool_store::Read::List { .. }
+                    | ::carepool_store::Read::Projected { .. }
+                    | ::carepool_store::Read::Page { .. } => None,
                 })
                 .collect();
             let mut found = <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, &where_in)
@@ -325,6 +352,11 @@ macro_rules! sqlx_store {
                     }
                     ::carepool_store::Read::Projected { table, columns, filters } => {
                         <$store as $crate::SqlxBackend>::select_projected(&mut *conn, table, columns, filters)
+                            .await?
+                    }
+                    ::carepool_store::Read::Page { table, columns, filters, order, start, limit } => {
+                        (PageQuery { table, columns, filters, order: *order })
+                            .page(&mut *conn, start, *limit)
                             .await?
                     }
                 });
@@ -591,12 +623,12 @@ macro_rules! sqlx_store {
                     .await
             }
 
-            async fn write_locked(
+            async fn write_locked_in_steps(
                 &self,
                 what: &'static str,
                 lock: &::carepool_store::Lock,
-                reads: &::carepool_store::LockedReads,
-                decide: &mut ::carepool_store::Decide<'_>,
+                first: &::carepool_store::LockedReads,
+                decide: &mut ::carepool_store::DecideStep<'_>,
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
@@ -604,8 +636,13 @@ macro_rules! sqlx_store {
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
-                let read = read_all(&mut *tx, reads).await?;
-                <$store as $crate::SqlxBackend>::write_rows(&mut *tx, decide(read)?).await?;
+                let mut read = read_all(&mut *tx, first).await?;
+                loop {
+                    let step = decide(read)?;
+                    <$store as $crate::SqlxBackend>::write_rows(&mut *tx, step.writes).await?;
+                    let Some(next) = step.next else { break };
+                    read = read_all(&mut *tx, &next).await?;
+                }
                 tx.commit().await.map_err(|e| commit_error(what, e))
             }
 
@@ -675,24 +712,10 @@ macro_rules! sqlx_store {
                 start: &::carepool_store::PageStart,
                 limit: usize,
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                use ::carepool_store::PageStart;
                 let mut conn = connection(&self.pool).await?;
-                let query = PageQuery { table, columns, filters, order };
-                // Where the nulls start, unless the page starts past them; where the others do.
-                let (nulls_after, values_after) = match start {
-                    PageStart::First => (Some(vec![]), vec![]),
-                    PageStart::AfterNull(key) => (Some(vec![key.as_str()]), vec![]),
-                    PageStart::After(value, key) => (None, vec![value.as_str(), key.as_str()]),
-                };
-                let mut page = Vec::new();
-                if let Some(bounds) = nulls_after {
-                    page = query.read(&mut *conn, true, &bounds, limit).await?;
-                }
-                if page.len() < limit {
-                    let rest = limit - page.len();
-                    page.extend(query.read(&mut *conn, false, &values_after, rest).await?);
-                }
-                Ok(page)
+                (PageQuery { table, columns, filters, order })
+                    .page(&mut *conn, start, limit)
+                    .await
             }
 
             async fn existing_keys(

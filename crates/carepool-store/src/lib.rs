@@ -218,11 +218,21 @@ pub enum Read {
         query: ListQuery,
     },
     /// Only `columns` of the rows that pass `filters` (equality), in key order: each row holds
-    /// the columns in the order asked, so that a long list (a month's claims to pay) is light.
+    /// the columns in the order asked, so that a long list is light.
     Projected {
         table: &'static Table,
         columns: Vec<usize>,
         filters: Vec<(usize, Value)>,
+    },
+    /// One page of a long table, as [`Store::project_page`] reads it: a step of a locked write
+    /// in steps (a payment run reads the claims to pay a page at a time).
+    Page {
+        table: &'static Table,
+        columns: Vec<usize>,
+        filters: Vec<(usize, Value)>,
+        order: usize,
+        start: PageStart,
+        limit: usize,
     },
 }
 
@@ -383,6 +393,17 @@ pub struct Connections {
 /// Decides, from the rows read under the lock, what to write.
 pub type Decide<'a> = dyn FnMut(ReadRows) -> Result<Writes, StoreError> + Send + 'a;
 
+/// What one step of a [`Store::write_locked_in_steps`] writes, and what the next step reads.
+#[derive(Debug, Default)]
+pub struct Step {
+    pub writes: Writes,
+    /// None after the last step.
+    pub next: Option<LockedReads>,
+}
+
+/// Decides, from the rows a step read under the lock, what it writes and what the next reads.
+pub type DecideStep<'a> = dyn FnMut(ReadRows) -> Result<Step, StoreError> + Send + 'a;
+
 /// Locked writes one after another on one connection, for a run of batches of families
 /// (adjudication): what a batch writes may be read and decided before its lock, while the batch
 /// before it is written, and kept if that batch held none of its families and no other writer
@@ -529,6 +550,28 @@ pub trait Store: Send + Sync {
         lock: &Lock,
         reads: &LockedReads,
         decide: &mut Decide<'_>,
+    ) -> Result<(), StoreError> {
+        let mut one_step = |read: ReadRows| {
+            Ok(Step {
+                writes: decide(read)?,
+                next: None,
+            })
+        };
+        self.write_locked_in_steps(what, lock, reads, &mut one_step)
+            .await
+    }
+
+    /// As [`Store::write_locked`], in steps under the one lock and in the one transaction:
+    /// `decide` is given the rows of `first`, and then of the reads each step names for the
+    /// next, each read after the writes of the step before (so a page at a time of millions of
+    /// rows, each page's writes made before the next is read: a payment run). If any step
+    /// fails, nothing is written.
+    async fn write_locked_in_steps(
+        &self,
+        what: &'static str,
+        lock: &Lock,
+        first: &LockedReads,
+        decide: &mut DecideStep<'_>,
     ) -> Result<(), StoreError>;
 
     /// Writes the parts `parts` makes, in one transaction committed after the last: all of

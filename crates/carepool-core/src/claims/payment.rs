@@ -2,7 +2,7 @@
 //! claim approved by the end of the month and not yet paid is paid: its approved amount in one
 //! payment per facility, its allowance in one payment per patient. Refunds to patients charged
 //! despite an exemption go to the patient with their allowances and are deducted from the
-//! facility's payment ([`plan`]).
+//! facility's payment ([`PaymentPlan`]).
 
 use super::ClaimStatus;
 use crate::access::same_hands;
@@ -175,14 +175,15 @@ pub struct Refundable<'a> {
     pub recovered: bool,
 }
 
-/// One payment of a run: `claims` and `refunds` are indices into the run's claims and refunds.
+/// One payment of a run: `refunds` are indices into the run's refunds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedPayment {
     /// `PERIOD/KIND/PAYEE`, numbered `/2`, `/3`, ... when a run of the same period already used it.
     pub id: String,
     pub payee_kind: PayeeKind,
     pub payee_id: String,
-    pub claims: Vec<usize>,
+    /// How many claims it pays.
+    pub claims: u64,
     /// Refunds paid to the patient, or deducted from the facility.
     pub refunds: Vec<usize>,
     /// What the claims come to, plus the refunds to a patient, less those deducted from a
@@ -190,73 +191,170 @@ pub struct PlannedPayment {
     pub amount: Money,
 }
 
-/// The payments that pay `claims` (all due by the end of `period`) and `refunds`: facilities
-/// first, then patients, each in order of payee. `taken` holds the ids of payments already
-/// made.
-///
-/// Every refund not yet paid goes to its patient now, with their allowances; the scheme does
-/// not make the patient wait for the facility. A refund not yet recovered is deducted whole
-/// from its facility's payment when what is left of the payment in this run covers it (the
-/// refunds in their order, each that fits); one that does not fit waits for a later payment.
-/// So no payment is negative, and each refund is paid once and deducted once.
-pub fn plan(
-    period: &Period,
-    claims: &[Payable],
-    refunds: &[Refundable],
-    taken: &HashSet<String>,
-) -> Vec<PlannedPayment> {
-    #[derive(Default)]
-    struct Group {
-        claims: Vec<usize>,
-        refunds: Vec<usize>,
-    }
-    let mut groups: BTreeMap<(PayeeKind, &str), Group> = BTreeMap::new();
-    for (i, claim) in claims.iter().enumerate() {
-        let facility = groups.entry((PayeeKind::Provider, claim.provider_id));
-        facility.or_default().claims.push(i);
-        if claim.allowance > Money::ZERO {
-            let patient = groups.entry((PayeeKind::Member, claim.member_id));
-            patient.or_default().claims.push(i);
+/// What one payee is paid for claims so far.
+#[derive(Debug)]
+struct Claimed {
+    payment: String,
+    claims: u64,
+    amount: Money,
+}
+
+/// The payments of a run for `period`, planned as its due claims come one by one (a national
+/// scheme's are read a page at a time, never held whole): each claim goes into its facility's
+/// payment and, when it carries an allowance, into its patient's ([`PaymentPlan::add`]); the
+/// refunds come last ([`PaymentPlan::finish`]). Held: one entry per payee.
+#[derive(Debug)]
+pub struct PaymentPlan {
+    period: Period,
+    /// Ids of the payments already made or held by runs of the period.
+    taken: HashSet<String>,
+    facilities: BTreeMap<String, Claimed>,
+    patients: BTreeMap<String, Claimed>,
+}
+
+/// The payments a claim goes into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimPayments<'p> {
+    /// The facility's, for the amount approved.
+    pub facility: &'p str,
+    /// The patient's, for the allowance; none without one.
+    pub patient: Option<&'p str>,
+}
+
+impl PaymentPlan {
+    /// A plan of nothing yet; `taken` holds the ids of payments already made.
+    pub fn new(period: Period, taken: HashSet<String>) -> PaymentPlan {
+        PaymentPlan {
+            period,
+            taken,
+            facilities: BTreeMap::new(),
+            patients: BTreeMap::new(),
         }
     }
-    for (i, refund) in refunds.iter().enumerate() {
-        if !refund.refunded {
-            let patient = groups.entry((PayeeKind::Member, refund.member_id));
-            patient.or_default().refunds.push(i);
-        }
+
+    /// Adds a claim due by the end of the period (see [`Payable::due_by`]) and says which
+    /// payments it goes into.
+    pub fn add(&mut self, claim: &Payable) -> ClaimPayments<'_> {
+        let (period, taken) = (&self.period, &self.taken);
+        let facility = claimed(
+            &mut self.facilities,
+            period,
+            taken,
+            PayeeKind::Provider,
+            claim.provider_id,
+            claim.approved,
+        );
+        let patient = (claim.allowance > Money::ZERO).then(|| {
+            claimed(
+                &mut self.patients,
+                period,
+                taken,
+                PayeeKind::Member,
+                claim.member_id,
+                claim.allowance,
+            )
+        });
+        ClaimPayments { facility, patient }
     }
-    let mut planned: Vec<PlannedPayment> = groups
-        .into_iter()
-        .map(|((kind, payee), group)| {
-            let claimed: Money = (group.claims.iter())
-                .map(|&i| match kind {
-                    PayeeKind::Provider => claims[i].approved,
-                    PayeeKind::Member => claims[i].allowance,
-                })
-                .sum();
-            let refunded: Money = group.refunds.iter().map(|&i| refunds[i].amount).sum();
-            PlannedPayment {
-                id: free_id(taken, &format!("{}/{}/{payee}", period.text, kind.as_str())),
-                payee_kind: kind,
-                payee_id: payee.to_string(),
-                claims: group.claims,
-                refunds: group.refunds,
-                amount: claimed + refunded,
+
+    /// Whether no claim was added.
+    pub fn is_empty(&self) -> bool {
+        self.facilities.is_empty() && self.patients.is_empty()
+    }
+
+    /// The payments that pay the claims added and `refunds`: facilities first, then patients,
+    /// each in order of payee.
+    ///
+    /// Every refund not yet paid goes to its patient now, with their allowances; the scheme
+    /// does not make the patient wait for the facility. A refund not yet recovered is deducted
+    /// whole from its facility's payment when what is left of the payment in this run covers it
+    /// (the refunds in their order, each that fits); one that does not fit waits for a later
+    /// payment. So no payment is negative, and each refund is paid once and deducted once.
+    pub fn finish(self, refunds: &[Refundable]) -> Vec<PlannedPayment> {
+        let PaymentPlan {
+            period,
+            taken,
+            facilities,
+            mut patients,
+        } = self;
+        let mut refunded_to: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, refund) in refunds.iter().enumerate().filter(|(_, r)| !r.refunded) {
+            refunded_to.entry(refund.member_id).or_default().push(i);
+            if !patients.contains_key(refund.member_id) {
+                let payment = payment_id(&period, &taken, PayeeKind::Member, refund.member_id);
+                let nothing_claimed = Claimed {
+                    payment,
+                    claims: 0,
+                    amount: Money::ZERO,
+                };
+                patients.insert(refund.member_id.to_string(), nothing_claimed);
             }
-        })
-        .collect();
-    for payment in (planned.iter_mut()).filter(|p| p.payee_kind == PayeeKind::Provider) {
-        for (i, refund) in refunds.iter().enumerate() {
-            if !refund.recovered
-                && refund.provider_id == payment.payee_id
-                && refund.amount <= payment.amount
+        }
+        let planned = |kind, payee: String, claimed: Claimed| PlannedPayment {
+            id: claimed.payment,
+            payee_kind: kind,
+            payee_id: payee,
+            claims: claimed.claims,
+            refunds: Vec::new(),
+            amount: claimed.amount,
+        };
+        let mut payments: Vec<PlannedPayment> = (facilities.into_iter())
+            .map(|(payee, claimed)| planned(PayeeKind::Provider, payee, claimed))
+            .collect();
+        for payment in &mut payments {
+            for (i, refund) in refunds.iter().enumerate() {
+                if !refund.recovered
+                    && refund.provider_id == payment.payee_id
+                    && refund.amount <= payment.amount
+                {
+                    payment.amount -= refund.amount;
+                    payment.refunds.push(i);
+                }
+            }
+        }
+        for (payee, claimed) in patients {
+            let mut payment = planned(PayeeKind::Member, payee, claimed);
+            for i in refunded_to
+                .remove(payment.payee_id.as_str())
+                .unwrap_or_default()
             {
-                payment.amount -= refund.amount;
+                payment.amount += refunds[i].amount;
                 payment.refunds.push(i);
             }
+            payments.push(payment);
         }
+        payments
     }
-    planned
+}
+
+/// Adds `amount` for one claim to `payee`'s entry in `payees`, made on first sight; returns the
+/// id of its payment.
+fn claimed<'p>(
+    payees: &'p mut BTreeMap<String, Claimed>,
+    period: &Period,
+    taken: &HashSet<String>,
+    kind: PayeeKind,
+    payee: &str,
+    amount: Money,
+) -> &'p str {
+    // Looked up before it is made: a payee's name is copied once, not for each claim.
+    if !payees.contains_key(payee) {
+        let first = Claimed {
+            payment: payment_id(period, taken, kind, payee),
+            claims: 0,
+            amount: Money::ZERO,
+        };
+        payees.insert(payee.to_string(), first);
+    }
+    let entry = payees.get_mut(payee).expect("made above");
+    entry.claims += 1;
+    entry.amount += amount;
+    &entry.payment
+}
+
+/// The id of `payee`'s payment in a run for `period`.
+fn payment_id(period: &Period, taken: &HashSet<String>, kind: PayeeKind, payee: &str) -> String {
+    free_id(taken, &format!("{}/{}/{payee}", period.text, kind.as_str()))
 }
 
 /// `base`, or `base/2`, `base/3`, ... when a payment of that name was already made.
@@ -328,25 +426,37 @@ mod tests {
             decided_date: Some("2025-03-31".parse().unwrap()),
             in_run: false,
         };
-        let claims = [
-            claim("H2", "M1", 100, 0),
-            claim("H1", "M1", 50, 10),
-            claim("H2", "M2", 30, 5),
-        ];
-        let planned = plan(&period, &claims, &[], &HashSet::new());
-        let summary: Vec<(&str, Vec<usize>, Money)> = planned
-            .iter()
-            .map(|p| (p.id.as_str(), p.claims.clone(), p.amount))
+        let taken: HashSet<String> = ["2025-03/member/M2".to_string()].into();
+        let mut plan = PaymentPlan::new(period, taken);
+        assert!(plan.is_empty());
+        let facility_only = ClaimPayments {
+            facility: "2025-03/provider/H2",
+            patient: None,
+        };
+        assert_eq!(plan.add(&claim("H2", "M1", 100, 0)), facility_only);
+        let both = ClaimPayments {
+            facility: "2025-03/provider/H1",
+            patient: Some("2025-03/member/M1"),
+        };
+        assert_eq!(plan.add(&claim("H1", "M1", 50, 10)), both);
+        // M2 was paid by an earlier run of the month: this run's payment is the second.
+        let numbered = ClaimPayments {
+            facility: "2025-03/provider/H2",
+            patient: Some("2025-03/member/M2/2"),
+        };
+        assert_eq!(plan.add(&claim("H2", "M2", 30, 5)), numbered);
+        assert!(!plan.is_empty());
+        let summary: Vec<(String, PayeeKind, u64, Money)> = (plan.finish(&[]).into_iter())
+            .map(|p| (p.id, p.payee_kind, p.claims, p.amount))
             .collect();
-        assert_eq!(
-            summary,
-            [
-                ("2025-03/provider/H1", vec![1], Money::from_units(50)),
-                ("2025-03/provider/H2", vec![0, 2], Money::from_units(130)),
-                ("2025-03/member/M1", vec![1], Money::from_units(10)),
-                ("2025-03/member/M2", vec![2], Money::from_units(5)),
-            ]
-        );
+        let expected = [
+            ("2025-03/provider/H1", PayeeKind::Provider, 1, 50),
+            ("2025-03/provider/H2", PayeeKind::Provider, 2, 130),
+            ("2025-03/member/M1", PayeeKind::Member, 1, 10),
+            ("2025-03/member/M2/2", PayeeKind::Member, 1, 5),
+        ]
+        .map(|(id, kind, claims, units)| (id.to_string(), kind, claims, Money::from_units(units)));
+        assert_eq!(summary, expected);
     }
 
     #[test]
@@ -369,7 +479,12 @@ mod tests {
             refunded,
             recovered,
         };
-        let claims = [claim("H1", 100, 10), claim("H2", 30, 0)];
+        let planned_with = |refunds: &[Refundable]| {
+            let mut plan = PaymentPlan::new(period.clone(), HashSet::new());
+            plan.add(&claim("H1", 100, 10));
+            plan.add(&claim("H2", 30, 0));
+            plan.finish(refunds)
+        };
         let refunds = [
             // Paid to M2 (who has no claim in the run) and deducted from H1.
             refund("M2", "H1", 60, false, false),
@@ -383,19 +498,19 @@ mod tests {
             // Settled: neither paid nor deducted again.
             refund("M5", "H2", 1, true, true),
         ];
-        let planned = plan(&period, &claims, &refunds, &HashSet::new());
-        let summary: Vec<(&str, Vec<usize>, Vec<usize>, Money)> = planned
+        let planned = planned_with(&refunds);
+        let summary: Vec<(&str, u64, Vec<usize>, Money)> = planned
             .iter()
-            .map(|p| (p.id.as_str(), p.claims.clone(), p.refunds.clone(), p.amount))
+            .map(|p| (p.id.as_str(), p.claims, p.refunds.clone(), p.amount))
             .collect();
         assert_eq!(
             summary,
             [
-                ("2025-03/provider/H1", vec![0], vec![0], units(40)),
-                ("2025-03/provider/H2", vec![1], vec![3], units(0)),
-                ("2025-03/member/M1", vec![0], vec![1], units(60)),
-                ("2025-03/member/M2", vec![], vec![0], units(60)),
-                ("2025-03/member/M3", vec![], vec![2], units(5)),
+                ("2025-03/provider/H1", 1, vec![0], units(40)),
+                ("2025-03/provider/H2", 1, vec![3], units(0)),
+                ("2025-03/member/M1", 1, vec![1], units(60)),
+                ("2025-03/member/M2", 0, vec![0], units(60)),
+                ("2025-03/member/M3", 0, vec![2], units(5)),
             ]
         );
         assert_eq!(RefundStatus::after_run(true, false), RefundStatus::Refunded);
@@ -411,7 +526,7 @@ mod tests {
         .into();
         assert_eq!(pending, [true, true, false, false]);
         // A run of refunds alone pays the patients and recovers nothing.
-        let alone = plan(&period, &[], &refunds[..1], &HashSet::new());
+        let alone = PaymentPlan::new(period, HashSet::new()).finish(&refunds[..1]);
         assert_eq!(alone.len(), 1);
         assert_eq!(
             (alone[0].payee_kind, alone[0].amount),

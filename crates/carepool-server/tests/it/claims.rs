@@ -19,7 +19,7 @@ use carepool_service::claims::{
 };
 use carepool_service::{ManualClock, NotWritten, Registry, ServiceError};
 use carepool_store::{
-    Decide, ListQuery, Lock, LockedReads, PageStart, Progress, Store, StoreError,
+    Decide, DecideStep, ListQuery, Lock, LockedReads, PageStart, Progress, Store, StoreError,
     StoredSchemeVersion, WriteParts, WriteRun, Writes,
 };
 use chrono::{Datelike, NaiveDate};
@@ -890,20 +890,28 @@ impl Store for MeddlingStore {
     ) -> Result<Vec<Row>, StoreError> {
         self.0.rows_where_in(table, column, values).await
     }
-    async fn write_locked(
+    async fn write_locked_in_steps(
         &self,
         what: &'static str,
         lock: &Lock,
-        reads: &LockedReads,
-        decide: &mut Decide<'_>,
+        first: &LockedReads,
+        decide: &mut DecideStep<'_>,
     ) -> Result<(), StoreError> {
         self.1.before_lock(&self.0, None).await?;
         if !self.1.fails(lock) {
-            return self.0.write_locked(what, lock, reads, decide).await;
+            return self
+                .0
+                .write_locked_in_steps(what, lock, first, decide)
+                .await;
         }
+        // The last step's writes carry the orphan: every step before it is written first.
         self.0
-            .write_locked(what, lock, reads, &mut |read| {
-                Ok(with_orphan(decide(read)?))
+            .write_locked_in_steps(what, lock, first, &mut |read| {
+                let mut step = decide(read)?;
+                if step.next.is_none() {
+                    step.writes = with_orphan(step.writes);
+                }
+                Ok(step)
             })
             .await
     }
@@ -1247,6 +1255,120 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
         .await
         .unwrap();
     assert_eq!(paid.claims, 5);
+}
+
+/// A payment run over more than a page of claims (a page is 10,000), of both statuses that are
+/// paid and with some of unknown family (read first): each claim is held once, by its
+/// facility's payment and, with an allowance, its patient's; released, each is paid once. A
+/// commit that fails after every page was written leaves nothing of either step.
+pub async fn a_payment_run_over_pages_of_claims_pays_each_once(h: Harness) {
+    load_registry(&h).await;
+    let judged = vec![ReceivedClaim {
+        line: 0,
+        claim: surgery("T1", "M1", "2025-06-01", 22_000),
+    }];
+    h.registry.receive_claims(judged).await.unwrap();
+    adjudicate(&h.registry, "2025-09-02").await;
+    let template = stored_claims(&h).await.pop().unwrap();
+    assert_eq!(template.status, ClaimStatus::Approved);
+    let count = 15_000_i64;
+    let claim = |i: i64| {
+        let mut claim = template.clone();
+        let provider = ["H1", "H2"][(i % 2) as usize];
+        claim.claim_number = format!("P{i:05}");
+        claim.id = format!("{provider}/{}", claim.claim_number);
+        claim.provider_id = provider.to_string();
+        claim.member_id = ["M1", "M2", "M3"][(i % 3) as usize].to_string();
+        if i % 7 == 0 {
+            claim.family_id = None;
+        }
+        if i % 5 == 0 {
+            claim.status = ClaimStatus::PartiallyApproved;
+        }
+        claim.approved = Money::from_minor(100 + i);
+        claim.allowance = Money::from_minor(if i % 4 == 0 { 7 } else { 0 });
+        claim
+    };
+    let made: Vec<ClaimRow> = (0..count).map(claim).collect();
+    let rows: Vec<Row> = made.iter().cloned().map(Record::into_row).collect();
+    h.store.upsert(&CLAIMS, &rows, &|_| {}).await.unwrap();
+    let owed = |of: &dyn Fn(&ClaimRow) -> Money| -> Money {
+        made.iter().map(of).sum::<Money>() + of(&template)
+    };
+    let (to_facilities, to_patients) = (owed(&|c| c.approved), owed(&|c| c.allowance));
+    let failing = meddling(&h, Meddle::FailCommit(None));
+
+    let before = h.dump().await;
+    let refused = failing.propose_payment_run("2025-09").await.unwrap_err();
+    assert!(refused.to_string().contains("payment run"), "{refused}");
+    assert_eq!(h.dump().await, before, "a failed proposal held claims");
+    let proposed = h.registry.propose_payment_run("2025-09").await.unwrap();
+    assert_eq!(proposed.claims, count as u64 + 1);
+    assert_eq!(
+        (proposed.to_facilities, proposed.to_patients),
+        (to_facilities, to_patients)
+    );
+    let payments: Vec<(&str, i64)> = (proposed.payments.iter())
+        .map(|p| (p.id.as_str(), p.claims))
+        .collect();
+    let all = || made.iter().chain([&template]);
+    let held_by = |payee: fn(&ClaimRow) -> Option<&str>, id: &str| {
+        all().filter(|c| payee(c) == Some(id)).count() as i64
+    };
+    fn facility(c: &ClaimRow) -> Option<&str> {
+        Some(&c.provider_id)
+    }
+    fn patient(c: &ClaimRow) -> Option<&str> {
+        (c.allowance > Money::ZERO).then_some(&c.member_id)
+    }
+    assert_eq!(
+        payments,
+        [
+            ("2025-09/provider/H1", held_by(facility, "H1")),
+            ("2025-09/provider/H2", held_by(facility, "H2")),
+            ("2025-09/member/M1", held_by(patient, "M1")),
+            ("2025-09/member/M2", held_by(patient, "M2")),
+            ("2025-09/member/M3", held_by(patient, "M3")),
+        ]
+    );
+    assert_eq!(held_by(facility, "H2"), count / 2);
+    let held = stored_claims(&h).await;
+    for claim in &held {
+        let facility = format!("2025-09/provider/{}", claim.provider_id);
+        let patient =
+            (claim.allowance > Money::ZERO).then(|| format!("2025-09/member/{}", claim.member_id));
+        assert_eq!(
+            (claim.payment_batch.as_ref(), claim.allowance_batch.clone()),
+            (Some(&facility), patient),
+            "{}",
+            claim.id
+        );
+    }
+    let again = h.registry.propose_payment_run("2025-09").await.unwrap();
+    assert_eq!(again.run, None, "every claim is held by the first run");
+
+    let run = proposed.run.unwrap();
+    let before = h.dump().await;
+    let refused = (failing.release_payment_run(&run, day("2025-09-30")))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("payment run"), "{refused}");
+    assert_eq!(h.dump().await, before, "a failed release paid claims");
+    let paid = (h.registry.release_payment_run(&run, day("2025-09-30")))
+        .await
+        .unwrap();
+    assert_eq!(paid.claims, count as u64 + 1);
+    assert_eq!(
+        (paid.to_facilities, paid.to_patients),
+        (to_facilities, to_patients)
+    );
+    let paid_claims = stored_claims(&h).await;
+    assert_eq!(paid_claims.len(), held.len());
+    for claim in &paid_claims {
+        assert_eq!(claim.status, ClaimStatus::Paid, "{}", claim.id);
+        assert_eq!(claim.paid, claim.approved, "{}", claim.id);
+        assert_eq!(claim.paid_date, Some(day("2025-09-30")), "{}", claim.id);
+    }
 }
 
 /// A run on a decision date judges the claims that had arrived by then; later ones wait.

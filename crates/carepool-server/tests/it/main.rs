@@ -57,7 +57,8 @@ use claims::{
     a_claim_stored_meanwhile_is_caught_under_the_lock,
     a_claims_file_split_into_parts_is_received_all_or_none, a_failed_batch_leaves_nothing_behind,
     a_family_limit_goes_to_the_claims_that_arrived_first,
-    a_reviewer_may_not_review_a_claim_they_sent, a_run_failing_midway_keeps_the_batches_before,
+    a_payment_run_over_pages_of_claims_pays_each_once, a_reviewer_may_not_review_a_claim_they_sent,
+    a_run_failing_midway_keeps_the_batches_before,
     batches_judged_ahead_are_decided_as_under_the_lock,
     claims_received_after_the_decision_date_wait, claims_received_in_parts_are_stored_all_or_none,
     claims_story, concurrent_claims_keep_the_limit,
@@ -122,6 +123,7 @@ use slices::{
 };
 use store::{
     a_locked_write_answers_each_read_and_writes_in_order,
+    a_locked_write_in_steps_reads_each_page_after_the_writes_before_it,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     a_write_run_decides_again_after_a_write_to_the_same_family,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
@@ -165,6 +167,7 @@ on_both_backends!(
     a_reviewer_may_not_review_a_claim_they_sent,
     a_claim_judged_between_two_batches_reaches_the_second,
     claims_received_after_the_decision_date_wait,
+    a_payment_run_over_pages_of_claims_pays_each_once,
     a_family_limit_goes_to_the_claims_that_arrived_first,
     a_batch_judged_in_parts_keeps_each_familys_limit,
     a_claim_sent_before_its_member_was_registered_takes_the_family,
@@ -187,6 +190,7 @@ on_both_backends!(
     existing_keys_are_found_among_many_candidates,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     pages_in_the_order_of_a_column_give_each_row_once,
+    a_locked_write_in_steps_reads_each_page_after_the_writes_before_it,
     the_migrations_make_the_declared_tables,
     a_user_signs_in_by_password_or_token_until_disabled,
     every_route_answers_every_role_as_the_matrix_says,

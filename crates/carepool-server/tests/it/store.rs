@@ -8,7 +8,9 @@ use carepool_schema::tables::{
     COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
 };
 use carepool_schema::{Row, Value};
-use carepool_store::{ListQuery, Lock, LockedReads, PageStart, Read, ReadRows, StoreError, Write};
+use carepool_store::{
+    ListQuery, Lock, LockedReads, PageStart, Read, ReadRows, Step, StoreError, Write,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -643,6 +645,110 @@ pub async fn pages_in_the_order_of_a_column_give_each_row_once(h: Harness) {
             start = PageStart::after(household.as_deref(), id);
         }
         assert_eq!(read, expected, "pages of {size}");
+    }
+}
+
+/// A locked write in steps reads each step's page in its one transaction after the writes of
+/// the steps before it (a family the first step adds comes on a later page), and a step that
+/// fails leaves nothing of those before it.
+pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let family = |id: &str, household: &str| {
+        vec![
+            text(id),
+            text("pip"),
+            text("V1"),
+            Value::Null,
+            text(household),
+        ]
+    };
+    let more = [family("P1", "HH0"), family("P2", "HH9")];
+    store.upsert(&FAMILIES, &more, &|_| {}).await.unwrap();
+    let in_v1 = vec![(families::LOCATION_CODE.index(), text("V1"))];
+    let columns = vec![families::HOUSEHOLD_ID.index(), families::ID.index()];
+    let household = families::HOUSEHOLD_ID.index();
+    let page_of_one = |start: PageStart| Read::Page {
+        table: &FAMILIES,
+        columns: columns.clone(),
+        filters: in_v1.clone(),
+        order: household,
+        start,
+        limit: 1,
+    };
+    let ids = |rows: &[Row]| -> Vec<String> {
+        (rows.iter())
+            .map(|row| row[1].as_text().unwrap().to_string())
+            .collect()
+    };
+    let whole = (store.project_page(
+        &FAMILIES,
+        &columns,
+        &in_v1,
+        household,
+        &PageStart::First,
+        100,
+    ))
+    .await
+    .unwrap();
+    let before = ids(&whole);
+    assert!(before.len() >= 3, "{before:?}");
+    let added = family("P-new", "zz");
+    for fail_at in [Some(3), None] {
+        let mut first = LockedReads::default();
+        let mut reading = first.add(page_of_one(PageStart::First));
+        let (mut seen, mut steps) = (Vec::new(), 0);
+        let written = store
+            .write_locked_in_steps("families", &Lock::Nothing, &first, &mut |mut read| {
+                steps += 1;
+                if Some(steps) == fail_at {
+                    return Err(StoreError::Conflict("the third step fails".into()));
+                }
+                let page = read.take(reading)?;
+                seen.extend(ids(&page));
+                let writes = match steps {
+                    1 => vec![Write::Insert(&FAMILIES, vec![added.clone()])],
+                    _ => Vec::new(),
+                };
+                let next = page.last().map(|last| {
+                    let mut next = LockedReads::default();
+                    let start = PageStart::after(last[0].as_text(), last[1].as_text().unwrap());
+                    reading = next.add(page_of_one(start));
+                    next
+                });
+                Ok(Step { writes, next })
+            })
+            .await;
+        let stored = ids(&(store.project_page(
+            &FAMILIES,
+            &columns,
+            &in_v1,
+            household,
+            &PageStart::First,
+            100,
+        ))
+        .await
+        .unwrap());
+        match fail_at {
+            Some(_) => {
+                assert!(
+                    matches!(written, Err(StoreError::Conflict(_))),
+                    "{written:?}"
+                );
+                assert_eq!(seen, before[..2], "two steps read a page each");
+                assert_eq!(
+                    stored, before,
+                    "the failed write left its first step's family"
+                );
+            }
+            None => {
+                written.unwrap();
+                let mut expected = before.clone();
+                expected.push("P-new".to_string());
+                assert_eq!(seen, expected, "the family added first is read last");
+                assert_eq!(stored, expected);
+            }
+        }
     }
 }
 

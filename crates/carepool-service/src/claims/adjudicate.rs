@@ -198,6 +198,18 @@ impl Registry {
                     columns,
                     filters,
                 } => self.store.project(table, columns, filters).await?,
+                Read::Page {
+                    table,
+                    columns,
+                    filters,
+                    order,
+                    start,
+                    limit,
+                } => {
+                    (self.store)
+                        .project_page(table, columns, filters, *order, start, *limit)
+                        .await?
+                }
             });
         }
         Ok(ReadRows::new(read))

@@ -1046,7 +1046,7 @@ proptest! {
             1..6,
         ),
     ) {
-        use crate::claims::payment::{Payable, Period, plan};
+        use crate::claims::payment::{Payable, PaymentPlan, Period};
         let world = World::new();
         let mut judged = Vec::new();
         for (number, ((mut claim, _, _, _), extremes)) in claims.into_iter().enumerate() {
@@ -1079,7 +1079,11 @@ proptest! {
             })
             .filter(|p| p.due_by(&period))
             .collect();
-        let payments = plan(&period, &payables, &[], &std::collections::HashSet::new());
+        let mut plan = PaymentPlan::new(period, std::collections::HashSet::new());
+        for payable in &payables {
+            plan.add(payable);
+        }
+        let payments = plan.finish(&[]);
         let mut paid = Money::ZERO;
         for payment in &payments {
             prop_assert!(!payment.amount.is_negative(), "{:?}", payment.amount);

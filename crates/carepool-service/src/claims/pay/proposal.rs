@@ -1,0 +1,160 @@
+//! Proposing a payment run: what it holds, and for which payments.
+
+use super::pages::PagedRun;
+use super::{
+    PROPOSED, PaymentLine, PaymentReport, payable, refundable, report, set_claims, typed_refunds,
+};
+use crate::Registry;
+use crate::audit::Change;
+use carepool_core::Money;
+use carepool_core::claims::payment::{PayeeKind, PaymentPlan, Period, RefundStatus, run_id};
+use carepool_schema::claim_tables::{
+    CLAIM_RUN, PAYMENT_RUNS, PaymentRun, REFUND_RUN, REFUNDS, Refund, claims, payments,
+};
+use carepool_schema::{Projection, Record, Row, Value};
+use carepool_store::{ReadHandle, ReadRows, StoreError, Write, Writes};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// What a proposal reads first, under the lock.
+pub(super) struct ProposalReads {
+    /// The payments of the period made by released runs.
+    pub(super) made: ReadHandle,
+    /// The period's runs.
+    pub(super) runs: ReadHandle,
+    /// Refunds waiting to be paid or deducted, by status.
+    pub(super) pending_refunds: Vec<ReadHandle>,
+}
+
+/// A proposal, made under the claims lock: what the period's runs took first, then each page of
+/// claims (those due held for their payments), then the refunds and the run.
+pub(super) struct Proposal<'r> {
+    pub(super) registry: &'r Registry,
+    pub(super) first: ProposalReads,
+    pub(super) period: Period,
+    pub(super) plan: PaymentPlan,
+    /// How many runs of the period there were.
+    pub(super) runs_before: usize,
+    /// Pending refunds, by id.
+    pub(super) refunds: Vec<Refund>,
+    /// Claims held for the run.
+    pub(super) due: i64,
+    pub(super) outcome: PaymentReport,
+}
+
+impl PagedRun for Proposal<'_> {
+    fn begin(&mut self, mut read: ReadRows) -> Result<Writes, StoreError> {
+        let runs = (read.take(self.first.runs)?.iter())
+            .map(|row| crate::typed::<PaymentRun>(row).map_err(StoreError::internal))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.runs_before = runs.len();
+        // Ids of payments made, and of those the runs not yet released will make.
+        let mut taken: HashSet<String> = (read.take(self.first.made)?.iter())
+            .filter_map(|p| payments::ID.value(p).as_text().map(str::to_string))
+            .collect();
+        taken.extend(runs.into_iter().flat_map(|run| run.payments));
+        self.plan = PaymentPlan::new(self.period.clone(), taken);
+        for &handle in &self.first.pending_refunds {
+            self.refunds.extend(typed_refunds(read.take(handle)?)?);
+        }
+        self.refunds.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Vec::new())
+    }
+
+    fn page(&mut self, columns: &Projection, page: &[Row]) -> Result<Writes, StoreError> {
+        let mut held: Vec<Row> = Vec::new();
+        for row in page {
+            let claim = payable(columns, row)?;
+            if !claim.due_by(&self.period) {
+                continue;
+            }
+            let to = self.plan.add(&claim);
+            let batch = |column: usize| match column {
+                c if c == claims::PAYMENT_BATCH.index() => Value::Text(to.facility.into()),
+                c if c == claims::ALLOWANCE_BATCH.index() => {
+                    to.patient.map_or(Value::Null, |p| Value::Text(p.into()))
+                }
+                _ => unreachable!("CLAIM_RUN holds only a run's two batches"),
+            };
+            // The claim's key, then CLAIM_RUN's columns in their order.
+            let key = columns.value(row, claims::ID).clone();
+            held.push(
+                std::iter::once(key)
+                    .chain(CLAIM_RUN.iter().map(|&c| batch(c)))
+                    .collect(),
+            );
+        }
+        self.due += held.len() as i64;
+        Ok(set_claims(CLAIM_RUN, held))
+    }
+
+    fn end(&mut self) -> Result<Writes, StoreError> {
+        let plan = std::mem::replace(
+            &mut self.plan,
+            PaymentPlan::new(self.period.clone(), HashSet::new()),
+        );
+        let planned = plan.finish(&self.refunds.iter().map(refundable).collect::<Vec<_>>());
+        if planned.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut total = BTreeMap::<PayeeKind, Money>::new();
+        let mut payments = Vec::new();
+        let mut taken_refunds = BTreeSet::new();
+        let mut recovered = Money::ZERO;
+        for payment in planned {
+            for &i in &payment.refunds {
+                let refund = &mut self.refunds[i];
+                match payment.payee_kind {
+                    PayeeKind::Member => refund.refund_payment = Some(payment.id.clone()),
+                    PayeeKind::Provider => {
+                        refund.deduction_payment = Some(payment.id.clone());
+                        recovered += refund.amount;
+                    }
+                }
+                refund.status = RefundStatus::after_run(
+                    refund.refund_payment.is_some(),
+                    refund.deduction_payment.is_some(),
+                );
+                taken_refunds.insert(i);
+            }
+            *total.entry(payment.payee_kind).or_default() += payment.amount;
+            payments.push(PaymentLine {
+                id: payment.id,
+                payee_kind: payment.payee_kind.as_str().to_string(),
+                payee_id: payment.payee_id,
+                claims: payment.claims as i64,
+                amount: payment.amount,
+            });
+        }
+        let registry = self.registry;
+        let run = PaymentRun {
+            id: run_id(&self.period, self.runs_before + 1),
+            period: self.period.as_str().to_string(),
+            status: PROPOSED.to_string(),
+            payments: payments.iter().map(|p| p.id.clone()).collect(),
+            claims: self.due,
+            to_facilities: total.get(&PayeeKind::Provider).copied().unwrap_or_default(),
+            to_patients: total.get(&PayeeKind::Member).copied().unwrap_or_default(),
+            proposed_by: registry.actor().name().to_string(),
+            proposed_on: registry.today(),
+            released_by: None,
+            paid_date: None,
+            refunds: taken_refunds.len() as i64,
+            recovered,
+        };
+        let refund_rows = (taken_refunds.iter())
+            .map(|&i| self.refunds[i].to_row())
+            .collect();
+        self.outcome = report(&run, payments);
+        let row = run.into_row();
+        let change = Change::of_record("propose_payment_run", &PAYMENT_RUNS, None, Some(&row));
+        Ok(vec![
+            registry.audit(vec![change]).map_err(StoreError::internal)?,
+            Write::Update {
+                table: &REFUNDS,
+                columns: REFUND_RUN,
+                rows: refund_rows,
+            },
+            Write::Insert(&PAYMENT_RUNS, vec![row]),
+        ])
+    }
+}
