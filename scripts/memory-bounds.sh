@@ -30,7 +30,7 @@ peak_mb() {
     echo $(($(tail -1 "$dir/peak") / 1024))
 }
 
-steps=(registry receive adjudicate pay export experience indicators)
+steps=(registry receive adjudicate propose release export experience indicators)
 declare -A peak
 run_size() {
     local size=$1 count=$2
@@ -52,7 +52,11 @@ run_size() {
     peak[$size,receive]=$(peak_mb "$bin" --db "$db" claims import "$files/claims.csv" \
         --lines "$files/claim_lines.csv")
     peak[$size,adjudicate]=$(peak_mb "$bin" --db "$db" claims adjudicate --date "$to")
-    peak[$size,pay]=$(peak_mb "$bin" --db "$db" claims pay --period 2026-06)
+    peak[$size,propose]=$(peak_mb "$bin" --db "$db" claims pay --period 2026-06)
+    local run
+    run=$(grep -o "payment run 2026-06/[0-9]*" "$dir/last.log" | cut -d" " -f3)
+    peak[$size,release]=$(peak_mb "$bin" --db "$db" claims pay --release "$run" \
+        --date 2026-07-01)
     peak[$size,export]=$(peak_mb "$bin" --db "$db" export claims --out "$dir/$size-claims.csv")
     peak[$size,experience]=$(peak_mb "$bin" --db "$db" experience --from "$from" --to "$to" \
         --out "$dir/$size-experience.json")

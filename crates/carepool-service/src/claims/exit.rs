@@ -9,12 +9,12 @@ use crate::error::ServiceError;
 use carepool_core::claims::exit::{ExitedClaim, has_gone};
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::MemberStatus;
-use carepool_schema::Row;
+use carepool_schema::{Projection, Row, Value};
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_REASONS, CLAIMS, claim_reasons, claims,
 };
 use carepool_schema::tables::{MEMBERS, members};
-use carepool_store::{ListQuery, Lock, LockedReads, Read, StoreError, Write};
+use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -29,18 +29,32 @@ pub(crate) fn gone_members(rows: &[Row]) -> Vec<String> {
         .collect()
 }
 
-fn gone_from_rows(rows: Vec<Row>) -> Result<Gone, ServiceError> {
-    let mut gone = Gone::new();
-    for row in rows {
-        let corrupt = |e| ServiceError::Corrupt(format!("stored member: {e}"));
-        let status = members::STATUS.read(&row).map_err(corrupt)?;
-        let since = members::STATUS_SINCE.read(&row).map_err(corrupt)?;
-        if has_gone(status) {
-            gone.insert(members::ID.read(&row).map_err(corrupt)?, (status, since));
-        }
+/// Adds to `gone` the member a row records, if it records a death or an exit; the row holds
+/// `columns`.
+fn add_if_gone(gone: &mut Gone, columns: &Projection, row: &[Value]) -> Result<(), ServiceError> {
+    let corrupt = |e| ServiceError::Corrupt(format!("stored member: {e}"));
+    let status = columns.read(row, members::STATUS).map_err(corrupt)?;
+    if has_gone(status) {
+        let since = columns.read(row, members::STATUS_SINCE).map_err(corrupt)?;
+        gone.insert(columns.read(row, members::ID).map_err(corrupt)?, (status, since));
     }
-    Ok(gone)
+    Ok(())
 }
+
+/// The columns of a member the rule needs.
+fn gone_columns() -> Projection {
+    Projection::new(
+        &MEMBERS,
+        &[
+            members::ID.id(),
+            members::STATUS.id(),
+            members::STATUS_SINCE.id(),
+        ],
+    )
+}
+
+/// How many members' claims are read, and held, at a time.
+const MEMBERS_AT_A_TIME: usize = 10_000;
 
 /// The claim a row holds, as the exit rule needs it, with the member's death or exit.
 fn exited_claim<'r>(row: &'r Row, gone: &Gone) -> Option<ExitedClaim<'r>> {
@@ -68,38 +82,52 @@ impl Registry {
         &self,
         members: Option<Vec<String>>,
     ) -> Result<u64, ServiceError> {
-        let member_rows = match members {
-            Some(ids) if ids.is_empty() => return Ok(0),
+        let mut gone = Gone::default();
+        match members {
             Some(ids) => {
-                self.store
-                    .rows_where_in(&MEMBERS, members::ID.index(), &ids)
-                    .await?
-            }
-            None => {
-                let mut rows = Vec::new();
-                for status in [MemberStatus::Inactive, MemberStatus::Deceased] {
-                    let query = ListQuery {
-                        filters: vec![members::STATUS.equals(&status)],
-                        limit: i64::MAX as u64,
-                        ..ListQuery::default()
-                    };
-                    rows.extend(self.store.list(&MEMBERS, &query).await?);
+                let whole = Projection::whole(&MEMBERS);
+                for ids in ids.chunks(MEMBERS_AT_A_TIME) {
+                    let rows = (self.store)
+                        .rows_where_in(&MEMBERS, members::ID.index(), ids)
+                        .await?;
+                    for row in rows {
+                        add_if_gone(&mut gone, &whole, &row)?;
+                    }
                 }
-                rows
             }
-        };
-        let gone = gone_from_rows(member_rows)?;
-        if gone.is_empty() {
-            return Ok(0);
+            // Only three columns of each member gone are kept: a national scheme has a
+            // million.
+            None => {
+                let columns = gone_columns();
+                for status in [MemberStatus::Inactive, MemberStatus::Deceased] {
+                    let filters = [members::STATUS.equals(&status)];
+                    (self.each_row(&columns, &filters, |row| {
+                        add_if_gone(&mut gone, &columns, &row)
+                    }))
+                    .await?;
+                }
+            }
         }
-        let ids: Vec<String> = gone.keys().cloned().collect();
+        let ids: Vec<&String> = gone.keys().collect();
+        let mut held = 0;
+        // Their claims a slice of members at a time, each slice's held in a write of its own:
+        // holding is the same whether done in one write or several, and again changes nothing.
+        for ids in ids.chunks(MEMBERS_AT_A_TIME) {
+            let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+            held += self.hold_claims_of(&ids, &gone).await?;
+        }
+        Ok(held)
+    }
+
+    /// Holds the claims of these members of `gone` that the rule holds.
+    async fn hold_claims_of(&self, ids: &[String], gone: &Gone) -> Result<u64, ServiceError> {
         let candidates = self
             .store
-            .rows_where_in(&CLAIMS, claims::MEMBER_ID.index(), &ids)
+            .rows_where_in(&CLAIMS, claims::MEMBER_ID.index(), ids)
             .await?;
         let candidates: Vec<&Row> = candidates
             .iter()
-            .filter(|row| exited_claim(row, &gone).is_some_and(|c| c.hold().is_some()))
+            .filter(|row| exited_claim(row, gone).is_some_and(|c| c.hold().is_some()))
             .collect();
         if candidates.is_empty() {
             return Ok(0);
@@ -133,7 +161,7 @@ impl Registry {
                     let (mut rows, mut reason_rows, mut changes) = (vec![], vec![], vec![]);
                     // Read again under the lock: a claim paid or reviewed meanwhile is left.
                     for before in read.take(claim_reads)? {
-                        let Some(reason) = exited_claim(&before, &gone).and_then(|c| c.hold())
+                        let Some(reason) = exited_claim(&before, gone).and_then(|c| c.hold())
                         else {
                             continue;
                         };
