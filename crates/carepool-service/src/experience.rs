@@ -5,8 +5,8 @@ use crate::cover_book::CoverBook;
 use crate::options::named;
 use crate::{Registry, RowProblem, ServiceError};
 use carepool_actuarial::experience::{
-    ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
-    Split, StudyError, cover_spans,
+    ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, Levels,
+    MemberInput, Split, StudyError, cover_spans,
 };
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::{
@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 // A fast hash for the maps of millions of ids (the scheme's own, not an attacker's).
 use foldhash::HashMap as FastMap;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// How to study, as the command line and the API give it: words, checked in one place.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -192,18 +192,19 @@ impl Registry {
             &FAMILIES,
             &[families::ID.id(), families::LOCATION_CODE.id()],
         );
-        let mut families: FastMap<String, (Option<&'static str>, String)> = FastMap::default();
-        for row in self.project(&read, &filter).await? {
+        // Each family's area and district, the district by its number in `districts`: a
+        // national scheme has millions of families and a few dozen districts.
+        let mut families: FastMap<String, (Option<&'static str>, u32)> = FastMap::default();
+        let mut districts = Levels::default();
+        self.each_row(&read, &filter, |row| {
             let location = text(&read, &row, families::LOCATION_CODE).unwrap_or_default();
             let area = area_of(&locations, location).map(Area::as_str);
-            let district = district_of(&locations, location).to_string();
-            families.insert(
-                text(&read, &row, families::ID)
-                    .unwrap_or_default()
-                    .to_string(),
-                (area, district),
-            );
-        }
+            let district = districts.intern(district_of(&locations, location));
+            let id = text(&read, &row, families::ID).unwrap_or_default();
+            families.insert(id.to_string(), (area, district));
+            Ok(())
+        })
+        .await?;
         let cover = self.cover_periods().await?;
         use members as m;
         let read = Projection::new(
@@ -221,7 +222,7 @@ impl Registry {
         self.each_row(&read, &[], |row| {
             let id = text(&read, &row, m::ID).unwrap_or_default();
             let family = text(&read, &row, m::FAMILY_ID).unwrap_or_default();
-            let Some((area, district)) = families.get(family) else {
+            let Some(&(area, district)) = families.get(family) else {
                 return Ok(());
             };
             let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
@@ -238,15 +239,18 @@ impl Registry {
                 family: Some(family),
                 sex: text(&read, &row, m::SEX).and_then(|s| Sex::parse("sex", s).ok()),
                 birth_date: read.value(&row, m::BIRTH_DATE).as_date(),
-                area: *area,
-                location: Some(district),
+                area,
+                location: Some(districts.name(district)),
                 spans: &spans,
             })
             .map_err(|error| corrupt(&error.to_string()))
         })
         .await?;
-        let in_scheme: HashSet<&str> = families.keys().map(String::as_str).collect();
-        self.add_experience_claims(&mut data, scheme.map(|_| &in_scheme))
+        // What the claims are read beside: the cover is done with, and the families are kept
+        // only to tell a scheme's claims from the others'.
+        drop(cover);
+        let in_scheme = scheme.is_some().then_some(families);
+        self.add_experience_claims(&mut data, in_scheme.as_ref())
             .await?;
         Ok(data)
     }
@@ -277,7 +281,7 @@ impl Registry {
     async fn add_experience_claims(
         &self,
         data: &mut ExperienceData,
-        in_scheme: Option<&HashSet<&str>>,
+        in_scheme: Option<&FastMap<String, impl Sync>>,
     ) -> Result<(), ServiceError> {
         let read = Projection::new(
             &PROVIDERS,
@@ -316,7 +320,7 @@ impl Registry {
         );
         self.each_row(&read, &[], |row| {
             if let (Some(scheme), Some(family)) = (in_scheme, text(&read, &row, c::FAMILY_ID))
-                && !scheme.contains(family)
+                && !scheme.contains_key(family)
             {
                 return Ok(());
             }

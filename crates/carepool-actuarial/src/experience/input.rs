@@ -216,7 +216,8 @@ pub struct ExperienceData {
     pub(crate) members: HashMap<Box<str>, u32>,
     pub(crate) people: Vec<Person>,
     pub(crate) spans: Vec<Span>,
-    pub(crate) families: Levels,
+    /// Families numbered in the order met: only who shares one counts, never its name.
+    pub(crate) families: HashMap<Box<str>, u32>,
     pub(crate) areas: Levels,
     pub(crate) locations: Levels,
     pub(crate) categories: Levels,
@@ -247,6 +248,16 @@ pub enum InputError {
         start: NaiveDate,
         end: NaiveDate,
     },
+}
+
+/// The number of family `name`, numbered in the order met.
+fn family_number(families: &mut HashMap<Box<str>, u32>, name: &str) -> u32 {
+    if let Some(&number) = families.get(name) {
+        return number;
+    }
+    let number = families.len() as u32;
+    families.insert(name.into(), number);
+    number
 }
 
 fn interned(levels: &mut Levels, name: Option<&str>) -> u32 {
@@ -294,8 +305,8 @@ impl ExperienceData {
         given.family |= member.family.is_some();
         // A member without a family is a family of one.
         let family = match member.family {
-            Some(family) => self.families.intern(family),
-            None => self.families.intern(&format!("\u{0}{}", member.id)),
+            Some(family) => family_number(&mut self.families, family),
+            None => family_number(&mut self.families, &format!("\u{0}{}", member.id)),
         };
         let mut spans = member.spans.to_vec();
         spans.sort_by_key(|s| s.start);
