@@ -681,17 +681,18 @@ pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(
             .map(|row| row[1].as_text().unwrap().to_string())
             .collect()
     };
-    let whole = (store.project_page(
-        &FAMILIES,
-        &columns,
-        &in_v1,
-        household,
-        &PageStart::First,
-        100,
-    ))
-    .await
-    .unwrap();
-    let before = ids(&whole);
+    let (columns_read, in_v1_read) = (&columns, &in_v1);
+    let every_family = move || {
+        store.project_page(
+            &FAMILIES,
+            columns_read,
+            in_v1_read,
+            household,
+            &PageStart::First,
+            100,
+        )
+    };
+    let before = ids(&every_family().await.unwrap());
     assert!(before.len() >= 3, "{before:?}");
     let added = family("P-new", "zz");
     for fail_at in [Some(3), None] {
@@ -719,16 +720,7 @@ pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(
                 Ok(Step { writes, next })
             })
             .await;
-        let stored = ids(&(store.project_page(
-            &FAMILIES,
-            &columns,
-            &in_v1,
-            household,
-            &PageStart::First,
-            100,
-        ))
-        .await
-        .unwrap());
+        let stored = ids(&every_family().await.unwrap());
         match fail_at {
             Some(_) => {
                 assert!(

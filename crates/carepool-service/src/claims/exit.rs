@@ -9,11 +9,11 @@ use crate::error::ServiceError;
 use carepool_core::claims::exit::{ExitedClaim, has_gone};
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::MemberStatus;
-use carepool_schema::{Projection, Row, Value};
 use carepool_schema::claim_tables::{
     self, CLAIM_DECISION, CLAIM_REASONS, CLAIMS, claim_reasons, claims,
 };
 use carepool_schema::tables::{MEMBERS, members};
+use carepool_schema::{Projection, Row, Value};
 use carepool_store::{Lock, LockedReads, Read, StoreError, Write};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -36,7 +36,10 @@ fn add_if_gone(gone: &mut Gone, columns: &Projection, row: &[Value]) -> Result<(
     let status = columns.read(row, members::STATUS).map_err(corrupt)?;
     if has_gone(status) {
         let since = columns.read(row, members::STATUS_SINCE).map_err(corrupt)?;
-        gone.insert(columns.read(row, members::ID).map_err(corrupt)?, (status, since));
+        gone.insert(
+            columns.read(row, members::ID).map_err(corrupt)?,
+            (status, since),
+        );
     }
     Ok(())
 }
