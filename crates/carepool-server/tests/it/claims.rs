@@ -1258,9 +1258,10 @@ pub async fn a_failed_batch_leaves_nothing_behind(h: Harness) {
 }
 
 /// A payment run over more than a page of claims (a page is 10,000), of both statuses that are
-/// paid and with some of unknown family (read first): each claim is held once, by its
-/// facility's payment and, with an allowance, its patient's; released, each is paid once. A
-/// commit that fails after every page was written leaves nothing of either step.
+/// paid, more than a page of them of unknown family (read first) and the others of three
+/// families: each claim is held once, by its facility's payment and, with an allowance, its
+/// patient's; released, each is paid once. A commit that fails after every page was written
+/// leaves nothing of either step.
 pub async fn a_payment_run_over_pages_of_claims_pays_each_once(h: Harness) {
     load_registry(&h).await;
     let judged = vec![ReceivedClaim {
@@ -1271,7 +1272,7 @@ pub async fn a_payment_run_over_pages_of_claims_pays_each_once(h: Harness) {
     adjudicate(&h.registry, "2025-09-02").await;
     let template = stored_claims(&h).await.pop().unwrap();
     assert_eq!(template.status, ClaimStatus::Approved);
-    let count = 15_000_i64;
+    let (count, of_no_family) = (16_000_i64, 13_000);
     let claim = |i: i64| {
         let mut claim = template.clone();
         let provider = ["H1", "H2"][(i % 2) as usize];
@@ -1279,9 +1280,7 @@ pub async fn a_payment_run_over_pages_of_claims_pays_each_once(h: Harness) {
         claim.id = format!("{provider}/{}", claim.claim_number);
         claim.provider_id = provider.to_string();
         claim.member_id = ["M1", "M2", "M3"][(i % 3) as usize].to_string();
-        if i % 7 == 0 {
-            claim.family_id = None;
-        }
+        claim.family_id = (i >= of_no_family).then(|| format!("F{}", 1 + i % 3));
         if i % 5 == 0 {
             claim.status = ClaimStatus::PartiallyApproved;
         }

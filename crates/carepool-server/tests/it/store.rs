@@ -649,8 +649,8 @@ pub async fn pages_in_the_order_of_a_column_give_each_row_once(h: Harness) {
 }
 
 /// A locked write in steps reads each step's page in its one transaction after the writes of
-/// the steps before it (a family the first step adds comes on a later page), and a step that
-/// fails leaves nothing of those before it.
+/// the step before it (a family the first step adds is the second step's page), and a step
+/// that fails leaves nothing of those before it.
 pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(h: Harness) {
     load_registry(&h).await;
     let store = &h.store;
@@ -694,7 +694,8 @@ pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(
     };
     let before = ids(&every_family().await.unwrap());
     assert!(before.len() >= 3, "{before:?}");
-    let added = family("P-new", "zz");
+    // Just after the first page's household, before the second's.
+    let added = family("P-new", "HH0a");
     for fail_at in [Some(3), None] {
         let mut first = LockedReads::default();
         let mut reading = first.add(page_of_one(PageStart::First));
@@ -727,7 +728,11 @@ pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(
                     matches!(written, Err(StoreError::Conflict(_))),
                     "{written:?}"
                 );
-                assert_eq!(seen, before[..2], "two steps read a page each");
+                assert_eq!(
+                    seen,
+                    [before[0].as_str(), "P-new"],
+                    "two steps read a page each"
+                );
                 assert_eq!(
                     stored, before,
                     "the failed write left its first step's family"
@@ -736,8 +741,11 @@ pub async fn a_locked_write_in_steps_reads_each_page_after_the_writes_before_it(
             None => {
                 written.unwrap();
                 let mut expected = before.clone();
-                expected.push("P-new".to_string());
-                assert_eq!(seen, expected, "the family added first is read last");
+                expected.insert(1, "P-new".to_string());
+                assert_eq!(
+                    seen, expected,
+                    "the family added by the first step is read next"
+                );
                 assert_eq!(stored, expected);
             }
         }

@@ -152,7 +152,9 @@ impl Registry {
         self.store
             .write_locked(
                 "hold after a death or exit",
-                &Lock::Families(families),
+                // Every claim too, as an appeal does: a payment run may not take one of these
+                // claims between this read and this write.
+                &Lock::FamiliesAndAllClaims(families),
                 &reads,
                 &mut |mut read| {
                     let mut reasons_so_far: HashMap<String, i64> = HashMap::new();
