@@ -15,20 +15,16 @@ mod release;
 use crate::Registry;
 use crate::error::{RowProblem, ServiceError};
 use carepool_core::Money;
-use carepool_core::claims::payment::{
-    Payable, PaymentPlan, Period, RefundStatus, Refundable, ReleaseError, check_release,
-};
+use carepool_core::claims::payment::{Payable, Period, Refundable, ReleaseError, check_release};
 use carepool_schema::claim_tables::{
-    CLAIMS, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, REFUNDS, Refund, claims, payment_runs,
-    payments, refunds,
+    CLAIMS, PAYMENT_RUNS, Payment, PaymentRun, Refund, claims, payment_runs,
 };
 use carepool_schema::{Projection, Row, Value};
-use carepool_store::{ListQuery, LockedReads, Read, ReadHandle, StoreError, Write, Writes};
+use carepool_store::{ListQuery, LockedReads, StoreError, Write, Writes};
 use chrono::NaiveDate;
-use proposal::{Proposal, ProposalReads};
+use proposal::Proposal;
 use release::Release;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
 
 /// What a step of a payment run did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -67,17 +63,6 @@ pub struct PaymentLine {
 
 const PROPOSED: &str = "proposed";
 const RELEASED: &str = "released";
-
-fn all_rows(table: &'static carepool_schema::Table, filters: Vec<(usize, Value)>) -> Read {
-    Read::List {
-        table,
-        query: ListQuery {
-            filters,
-            limit: i64::MAX as u64,
-            ..ListQuery::default()
-        },
-    }
-}
 
 fn parse_period(text: &str) -> Result<Period, ServiceError> {
     Period::parse(text).map_err(period_refused)
@@ -186,39 +171,10 @@ impl Registry {
         self.hold_claims_after_exit(None).await?;
         // What the schemes refund without a grievance goes into it.
         self.grant_automatic_refunds().await?;
-        let period_text = period.as_str().to_string();
         let mut first = LockedReads::default();
-        let made = first.add(all_rows(
-            &PAYMENTS,
-            vec![payments::PERIOD.equals(&period_text)],
-        ));
-        let runs = first.add(all_rows(
-            &PAYMENT_RUNS,
-            vec![payment_runs::PERIOD.equals(&period_text)],
-        ));
-        let pending_refunds: Vec<ReadHandle> = (RefundStatus::ALL.iter())
-            .filter(|status| status.pending())
-            .map(|status| first.add(all_rows(&REFUNDS, vec![refunds::STATUS.equals(status)])))
-            .collect();
-        let mut proposal = Proposal {
-            registry: self,
-            first: ProposalReads {
-                made,
-                runs,
-                pending_refunds,
-            },
-            plan: PaymentPlan::new(period.clone(), HashSet::new()),
-            period,
-            runs_before: 0,
-            refunds: Vec::new(),
-            due: 0,
-            outcome: PaymentReport {
-                period: period_text,
-                ..PaymentReport::default()
-            },
-        };
+        let mut proposal = Proposal::new(self, period, &mut first);
         self.over_payable_claims(&first, &mut proposal).await?;
-        Ok(proposal.outcome)
+        Ok(proposal.into_outcome())
     }
 
     /// Releases a proposed run, paid on `paid_date`: its claims are paid and its payments
@@ -245,26 +201,9 @@ impl Registry {
         )
         .map_err(refused)?;
         let mut first = LockedReads::default();
-        let run_read = first.add(Read::where_in(payment_runs::ID, vec![id.to_string()]));
-        // A proposed run's payments never change: those read before the lock name its refunds.
-        let held_refunds = [refunds::REFUND_PAYMENT, refunds::DEDUCTION_PAYMENT]
-            .map(|column| first.add(Read::where_in(column, stored.payments.clone())));
-        let mut release = Release {
-            registry: self,
-            releaser,
-            paid_date,
-            run_read,
-            held_refunds,
-            payment_ids: stored.payments.iter().cloned().collect(),
-            run: stored,
-            before: Row::new(),
-            refunds: Vec::new(),
-            payments: BTreeMap::new(),
-            claims: 0,
-            outcome: None,
-        };
+        let mut release = Release::new(self, stored, releaser, paid_date, &mut first);
         self.over_payable_claims(&first, &mut release).await?;
-        (release.outcome)
+        (release.into_outcome())
             .ok_or_else(|| ServiceError::Corrupt("the store released a run without it".into()))
     }
 

@@ -22,6 +22,20 @@ use std::collections::{BTreeMap, HashSet};
 /// Claims read per page of the first pass, which only looks their members' families up.
 const LOOKUP_PAGE: usize = 10_000;
 
+/// Where the page of claims after `page` starts, pages of `size` claims read in the order of
+/// their family and id (`columns` holds both); none when `page` was the last.
+pub(crate) fn next_page_of_claims(
+    columns: &Projection,
+    page: &[Row],
+    size: usize,
+) -> Option<PageStart> {
+    let last = page.last().filter(|_| page.len() == size)?;
+    Some(PageStart::after(
+        columns.text(last, claims::FAMILY_ID),
+        columns.text(last, claims::ID).unwrap_or_default(),
+    ))
+}
+
 /// The received claims still to batch, and where the next page starts.
 pub(super) struct Queue {
     registry: Registry,
@@ -113,13 +127,7 @@ impl Queue {
                 size,
             )
             .await?;
-        let next = match rows.last() {
-            Some(last) if rows.len() == size => Some(PageStart::after(
-                columns.text(last, claims::FAMILY_ID),
-                columns.text(last, claims::ID).unwrap_or_default(),
-            )),
-            _ => None,
-        };
+        let next = next_page_of_claims(&columns, &rows, size);
         let claims = rows.iter().map(|row| self.queued(&columns, row)).collect();
         Ok((claims, next))
     }

@@ -1,6 +1,7 @@
 //! The claims a payment run reads, a page at a time, in the steps of one locked write.
 
 use crate::Registry;
+use crate::claims::queue::next_page_of_claims;
 use crate::error::ServiceError;
 use carepool_core::claims::ClaimStatus;
 use carepool_schema::claim_tables::{CLAIMS, claims};
@@ -70,18 +71,10 @@ impl PayablePages {
     /// Moves past `page`, the rows the last read found: a page short of full was its status's
     /// last.
     fn passed(&mut self, page: &[Row]) {
-        match page.last() {
-            Some(last) if page.len() == CLAIMS_PAGE => {
-                self.start = PageStart::after(
-                    self.columns.text(last, claims::FAMILY_ID),
-                    self.columns.text(last, claims::ID).unwrap_or_default(),
-                );
-            }
-            _ => {
-                self.reading += 1;
-                self.start = PageStart::First;
-            }
-        }
+        self.start = next_page_of_claims(&self.columns, page, CLAIMS_PAGE).unwrap_or_else(|| {
+            self.reading += 1;
+            PageStart::First
+        });
     }
 }
 

@@ -9,36 +9,93 @@ use crate::audit::Change;
 use carepool_core::Money;
 use carepool_core::claims::payment::{PayeeKind, PaymentPlan, Period, RefundStatus, run_id};
 use carepool_schema::claim_tables::{
-    CLAIM_RUN, PAYMENT_RUNS, PaymentRun, REFUND_RUN, REFUNDS, Refund, claims, payments,
+    CLAIM_RUN, PAYMENT_RUNS, PAYMENTS, PaymentRun, REFUND_RUN, REFUNDS, Refund, claims,
+    payment_runs, payments, refunds,
 };
-use carepool_schema::{Projection, Record, Row, Value};
-use carepool_store::{ReadHandle, ReadRows, StoreError, Write, Writes};
+use carepool_schema::{Projection, Record, Row, Table, Value};
+use carepool_store::{
+    ListQuery, LockedReads, Read, ReadHandle, ReadRows, StoreError, Write, Writes,
+};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What a proposal reads first, under the lock.
-pub(super) struct ProposalReads {
+struct ProposalReads {
     /// The payments of the period made by released runs.
-    pub(super) made: ReadHandle,
+    made: ReadHandle,
     /// The period's runs.
-    pub(super) runs: ReadHandle,
+    runs: ReadHandle,
     /// Refunds waiting to be paid or deducted, by status.
-    pub(super) pending_refunds: Vec<ReadHandle>,
+    pending_refunds: Vec<ReadHandle>,
 }
 
 /// A proposal, made under the claims lock: what the period's runs took first, then each page of
 /// claims (those due held for their payments), then the refunds and the run.
 pub(super) struct Proposal<'r> {
-    pub(super) registry: &'r Registry,
-    pub(super) first: ProposalReads,
-    pub(super) period: Period,
-    pub(super) plan: PaymentPlan,
+    registry: &'r Registry,
+    first: ProposalReads,
+    period: Period,
+    plan: PaymentPlan,
     /// How many runs of the period there were.
-    pub(super) runs_before: usize,
+    runs_before: usize,
     /// Pending refunds, by id.
-    pub(super) refunds: Vec<Refund>,
+    refunds: Vec<Refund>,
     /// Claims held for the run.
-    pub(super) due: i64,
-    pub(super) outcome: PaymentReport,
+    due: i64,
+    outcome: PaymentReport,
+}
+
+impl<'r> Proposal<'r> {
+    /// A proposal for `period`; adds to `first` what it reads first, under the lock.
+    pub(super) fn new(registry: &'r Registry, period: Period, first: &mut LockedReads) -> Self {
+        let period_text = period.as_str().to_string();
+        let made = first.add(all_rows(
+            &PAYMENTS,
+            vec![payments::PERIOD.equals(&period_text)],
+        ));
+        let runs = first.add(all_rows(
+            &PAYMENT_RUNS,
+            vec![payment_runs::PERIOD.equals(&period_text)],
+        ));
+        let pending_refunds = (RefundStatus::ALL.iter())
+            .filter(|status| status.pending())
+            .map(|status| first.add(all_rows(&REFUNDS, vec![refunds::STATUS.equals(status)])))
+            .collect();
+        Proposal {
+            registry,
+            first: ProposalReads {
+                made,
+                runs,
+                pending_refunds,
+            },
+            // Until the first step has read what the period's payments took.
+            plan: PaymentPlan::new(period.clone(), HashSet::new()),
+            period,
+            runs_before: 0,
+            refunds: Vec::new(),
+            due: 0,
+            outcome: PaymentReport {
+                period: period_text,
+                ..PaymentReport::default()
+            },
+        }
+    }
+
+    /// What it proposed, once it has run.
+    pub(super) fn into_outcome(self) -> PaymentReport {
+        self.outcome
+    }
+}
+
+/// Every row of `table` that passes `filters`.
+fn all_rows(table: &'static Table, filters: Vec<(usize, Value)>) -> Read {
+    Read::List {
+        table,
+        query: ListQuery {
+            filters,
+            limit: i64::MAX as u64,
+            ..ListQuery::default()
+        },
+    }
 }
 
 impl PagedRun for Proposal<'_> {

@@ -9,10 +9,11 @@ use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::payment::{PayeeKind, check_release};
 use carepool_schema::claim_tables::{
-    CLAIM_PAYMENT, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, Refund, claims,
+    CLAIM_PAYMENT, PAYMENT_RUNS, PAYMENTS, Payment, PaymentRun, Refund, claims, payment_runs,
+    refunds,
 };
 use carepool_schema::{ColumnValue, Projection, Record, Row, Value};
-use carepool_store::{ReadHandle, ReadRows, StoreError, Write, Writes};
+use carepool_store::{LockedReads, Read, ReadHandle, ReadRows, StoreError, Write, Writes};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
 
@@ -34,26 +35,61 @@ fn paid_claim(light: &Projection, row: &[Value], paid_date: NaiveDate) -> Row {
 /// claims (the run's paid), then its payments. They must come to what was proposed: a held
 /// claim cannot change (only claims in review are reviewed), nor can a held refund.
 pub(super) struct Release<'r> {
-    pub(super) registry: &'r Registry,
-    pub(super) releaser: String,
-    pub(super) paid_date: NaiveDate,
-    pub(super) run_read: ReadHandle,
+    registry: &'r Registry,
+    releaser: String,
+    paid_date: NaiveDate,
+    run_read: ReadHandle,
     /// The refunds paid by the run, and those it deducts.
-    pub(super) held_refunds: [ReadHandle; 2],
-    pub(super) payment_ids: HashSet<String>,
+    held_refunds: [ReadHandle; 2],
+    /// The run's payments, as read under the lock.
+    payment_ids: HashSet<String>,
     /// As read before the lock, then as under it.
-    pub(super) run: PaymentRun,
+    run: PaymentRun,
     /// The run's row as read under the lock.
-    pub(super) before: Row,
-    pub(super) refunds: Vec<Refund>,
+    before: Row,
+    refunds: Vec<Refund>,
     /// The run's payments of claims so far, by id.
-    pub(super) payments: BTreeMap<String, Payment>,
+    payments: BTreeMap<String, Payment>,
     /// How many claims it paid so far.
-    pub(super) claims: i64,
-    pub(super) outcome: Option<PaymentReport>,
+    claims: i64,
+    outcome: Option<PaymentReport>,
 }
 
-impl Release<'_> {
+impl<'r> Release<'r> {
+    /// A release of `stored`, the run as read before the lock, by `releaser`, paid on
+    /// `paid_date`; adds to `first` what it reads first, under the lock.
+    pub(super) fn new(
+        registry: &'r Registry,
+        stored: PaymentRun,
+        releaser: String,
+        paid_date: NaiveDate,
+        first: &mut LockedReads,
+    ) -> Self {
+        let run_read = first.add(Read::where_in(payment_runs::ID, vec![stored.id.clone()]));
+        // A proposed run's payments never change: those read before the lock name its refunds.
+        let held_refunds = [refunds::REFUND_PAYMENT, refunds::DEDUCTION_PAYMENT]
+            .map(|column| first.add(Read::where_in(column, stored.payments.clone())));
+        Release {
+            registry,
+            releaser,
+            paid_date,
+            run_read,
+            held_refunds,
+            payment_ids: HashSet::new(),
+            run: stored,
+            before: Row::new(),
+            refunds: Vec::new(),
+            payments: BTreeMap::new(),
+            claims: 0,
+            outcome: None,
+        }
+    }
+
+    /// What it released, once it has run.
+    pub(super) fn into_outcome(self) -> Option<PaymentReport> {
+        self.outcome
+    }
+
     /// The run's payment `id` to `payee`, made on first sight.
     fn payment(&mut self, id: &str, kind: PayeeKind, payee: &str) -> &mut Payment {
         if !self.payments.contains_key(id) {
@@ -90,6 +126,7 @@ impl PagedRun for Release<'_> {
             run.released_by.as_deref(),
         )
         .map_err(|refusal| StoreError::Conflict(refusal.to_string()))?;
+        self.payment_ids = run.payments.iter().cloned().collect();
         for handle in self.held_refunds {
             self.refunds.extend(typed_refunds(read.take(handle)?)?);
         }
