@@ -5,9 +5,10 @@
 //!
 //! Generates about N members (families of the default mean size) enrolled in
 //! examples/pip-inpatient.toml over Y years with their claims, writes the registry's files and a
-//! claims extract (amount claimed per claim), then times reading the extracts (or, with a
-//! database source, loading them first, untimed, and reading the database) and the study itself
-//! (exposure by month, age, sex, area and duration; claims; every table and both GLMs). Prints
+//! claims extract (amount claimed per claim), then times reading the extracts and the study
+//! itself (exposure by month, age, sex, area and duration; claims; every table and both GLMs),
+//! or, with a database source, loads them first, untimed, and times the study on the database
+//! (read a page of families at a time as it is counted: one time for both). Prints
 //! the times and the process's peak memory. With `--database FILE.db` (SQLite), the first run
 //! loads the file and keeps it; later runs only read it and study, so the peak memory is theirs.
 //! With `--extracts DIR`, the files are written there and kept, and a later run reads them as
@@ -18,6 +19,7 @@ mod support;
 use carepool_actuarial::experience::{ExperienceData, ExperienceStudy, Split};
 use carepool_io::experience_files::{Extracts, read_extracts};
 use carepool_service::Registry;
+use carepool_service::experience::ExperienceOptions;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
@@ -58,11 +60,28 @@ fn claims_extract(dir: &Path) {
     out.flush().unwrap();
 }
 
-/// Reads the scheme's members, cover and claims from the database, timed.
-async fn read_database(registry: &Registry, scheme: &str, to: NaiveDate) -> (ExperienceData, f64) {
-    let reading = Instant::now();
-    let data = registry.experience_data(Some(scheme), to).await.unwrap();
-    (data, reading.elapsed().as_secs_f64())
+/// The study of the scheme on the database, read a page of families at a time as it is
+/// counted: one time for both.
+async fn study_database(registry: &Registry, scheme: &str, from: NaiveDate, to: NaiveDate) {
+    let options = ExperienceOptions {
+        scheme: Some(scheme.to_string()),
+        from: Some(from),
+        to: Some(to),
+        split: Some("month".into()),
+        ..ExperienceOptions::default()
+    };
+    let studying = Instant::now();
+    let experience = registry.experience(&options, to).await.unwrap();
+    println!(
+        "database: {} members, {} claims, {from} to {to} by month: read and studied in {:.1} s; {:.0} member-years, {} claims in the rates, {} cells; peak memory {:.0} MB",
+        experience.settings.members,
+        experience.settings.claims_given,
+        studying.elapsed().as_secs_f64(),
+        experience.summary.rates.exposure,
+        experience.summary.rates.claims,
+        experience.cells.len(),
+        support::peak_memory_mb()
+    );
 }
 
 fn study_and_report(
@@ -101,14 +120,14 @@ fn main() {
     let (from, to) = (options.from, options.to);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     if let Some(path) = database.as_deref().filter(|p| Path::new(p).exists()) {
-        let (data, read) = runtime.block_on(async {
+        return runtime.block_on(async {
             let url = format!("sqlite://{path}");
             let store = carepool_store_sqlite::SqliteStore::open(&url)
                 .await
                 .unwrap();
-            read_database(&Registry::new(std::sync::Arc::new(store)), &scheme.code, to).await
+            let registry = Registry::new(std::sync::Arc::new(store));
+            study_database(&registry, &scheme.code, from, to).await
         });
-        return study_and_report("sqlite", &data, read, from, to);
     }
     // Extracts kept in a directory of one's own, for the reference readers to time on the same
     // files (scripts/reference/); made the first time, read as they are afterwards.
@@ -146,7 +165,7 @@ fn main() {
         let data = read_extracts(extracts, to, &|_, _| {}).unwrap();
         return study_and_report("csv", &data, reading.elapsed().as_secs_f64(), from, to);
     }
-    let (data, read) = runtime.block_on(async {
+    runtime.block_on(async {
         let (store, _database) = match database.as_deref() {
             Some(path) => {
                 let url = format!("sqlite://{path}");
@@ -171,10 +190,11 @@ fn main() {
         .await
         .unwrap();
         eprintln!("loaded in {:.1} s", loading.elapsed().as_secs_f64());
-        read_database(&registry, &scheme.code, to).await
+        if let Some(path) = database {
+            eprintln!(
+                "{path} is loaded; run again with --database {path} to measure the study alone"
+            );
+        }
+        study_database(&registry, &scheme.code, from, to).await
     });
-    if let Some(path) = database {
-        eprintln!("{path} is loaded; run again with --database {path} to measure the study alone");
-    }
-    study_and_report(&source, &data, read, from, to);
 }

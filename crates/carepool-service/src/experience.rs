@@ -1,16 +1,16 @@
 //! The experience study on the live database: one scheme's members with their cover, where
 //! their families live, and their claims, then the study.
 
-use crate::cover_book::CoverBook;
 use crate::options::named;
-use crate::{Registry, RowProblem, ServiceError};
+use crate::{Key, Query, Registry, RowProblem, ServiceError};
 use carepool_actuarial::experience::{
-    ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, Levels,
-    MemberInput, Split, StudyError, cover_spans,
+    ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
+    Split, StudyByPages, StudyError, cover_spans,
 };
+use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::{
-    Area, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
+    Area, Family, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
 };
 use carepool_schema::claim_tables::{CLAIMS, claims};
 use carepool_schema::tables::{
@@ -18,9 +18,10 @@ use carepool_schema::tables::{
     providers,
 };
 use carepool_schema::{Col, Projection, Row, Value};
+use carepool_store::PageStart;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
-// A fast hash for the maps of millions of ids (the scheme's own, not an attacker's).
+// A fast hash for the maps of a page's ids (the scheme's own, not an attacker's).
 use foldhash::HashMap as FastMap;
 use std::collections::{BTreeMap, HashMap};
 
@@ -109,7 +110,7 @@ pub fn study_error(error: StudyError) -> ServiceError {
 }
 
 /// The non-empty text of `column` in a projected row.
-fn text<'r, T>(read: &Projection, row: &'r [Value], column: Col<T>) -> Option<&'r str> {
+fn projected<'r, T>(read: &Projection, row: &'r [Value], column: Col<T>) -> Option<&'r str> {
     read.text(row, column).filter(|t| !t.is_empty())
 }
 
@@ -163,211 +164,195 @@ impl Registry {
             .await?
             .iter()
             .map(|row| {
-                let code = text(&read, row, l::CODE).unwrap_or_default().to_string();
+                let code = projected(&read, row, l::CODE)
+                    .unwrap_or_default()
+                    .to_string();
                 let location = Location {
                     code: code.clone(),
                     name: String::new(),
-                    kind: text(&read, row, l::KIND).unwrap_or_default().to_string(),
-                    parent_code: text(&read, row, l::PARENT_CODE).map(str::to_string),
-                    area: text(&read, row, l::AREA).and_then(|a| Area::parse("area", a).ok()),
+                    kind: projected(&read, row, l::KIND)
+                        .unwrap_or_default()
+                        .to_string(),
+                    parent_code: projected(&read, row, l::PARENT_CODE).map(str::to_string),
+                    area: projected(&read, row, l::AREA).and_then(|a| Area::parse("area", a).ok()),
                 };
                 (code, location)
             })
             .collect())
     }
 
-    /// The members of `scheme` (every family's without one), with their cover to `horizon`, and
-    /// the claims of its families.
-    pub async fn experience_data(
+    /// Adds to `study` the members of `scheme` (every family's without one), with their cover to
+    /// `horizon`, and the claims of its families, a page of families at a time: their members,
+    /// cover and claims are read as the range of ids the page spans (compared byte by byte, as
+    /// keys are paged), counted, and forgotten, so that a national registry is never held
+    /// whole. A claim came with the family its member had then: those whose member has moved
+    /// since, or was registered since a claim for an unknown member came, are placed at the end
+    /// with their member read again.
+    async fn add_experience_pages(
         &self,
+        study: &mut StudyByPages,
         scheme: Option<&str>,
         horizon: NaiveDate,
-    ) -> Result<ExperienceData, ServiceError> {
-        let locations = self.locations().await?;
-        let filter: Vec<(usize, Value)> = scheme
-            .map(|s| families::SCHEME.equals(&s.to_string()))
-            .into_iter()
-            .collect();
-        let read = Projection::new(
-            &FAMILIES,
-            &[families::ID.id(), families::LOCATION_CODE.id()],
-        );
-        // Each family's area and district, the district by its number in `districts`: a
-        // national scheme has millions of families and a few dozen districts.
-        let mut families: FastMap<String, (Option<&'static str>, u32)> = FastMap::default();
-        let mut districts = Levels::default();
-        self.each_row(&read, &filter, |row| {
-            let location = text(&read, &row, families::LOCATION_CODE).unwrap_or_default();
-            let area = area_of(&locations, location).map(Area::as_str);
-            let district = districts.intern(district_of(&locations, location));
-            let id = text(&read, &row, families::ID).unwrap_or_default();
-            families.insert(id.to_string(), (area, district));
-            Ok(())
-        })
-        .await?;
-        let cover = self.cover_periods().await?;
-        use members as m;
-        let read = Projection::new(
-            &MEMBERS,
-            &[
-                m::ID.id(),
-                m::FAMILY_ID.id(),
-                m::SEX.id(),
-                m::BIRTH_DATE.id(),
-                m::STATUS.id(),
-                m::STATUS_SINCE.id(),
-            ],
-        );
-        let mut data = ExperienceData::new();
-        self.each_row(&read, &[], |row| {
-            let id = text(&read, &row, m::ID).unwrap_or_default();
-            let family = text(&read, &row, m::FAMILY_ID).unwrap_or_default();
-            let Some(&(area, district)) = families.get(family) else {
-                return Ok(());
-            };
-            let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
-            let status = text(&read, &row, m::STATUS)
-                .and_then(|s| MemberStatus::parse("status", s).ok())
-                .ok_or_else(|| corrupt("no status"))?;
-            let since = read
-                .value(&row, m::STATUS_SINCE)
-                .as_date()
-                .ok_or_else(|| corrupt("no status date"))?;
-            let spans = cover_spans(cover.of(id), status, since, horizon);
-            data.add_member(MemberInput {
-                id,
-                family: Some(family),
-                sex: text(&read, &row, m::SEX).and_then(|s| Sex::parse("sex", s).ok()),
-                birth_date: read.value(&row, m::BIRTH_DATE).as_date(),
-                area,
-                location: Some(districts.name(district)),
-                spans: &spans,
-            })
-            .map_err(|error| corrupt(&error.to_string()))
-        })
-        .await?;
-        // What the claims are read beside: the cover is done with, and the families are kept
-        // only to tell a scheme's claims from the others'.
-        drop(cover);
-        let in_scheme = scheme.is_some().then_some(families);
-        self.add_experience_claims(&mut data, in_scheme.as_ref())
-            .await?;
-        Ok(data)
-    }
-
-    async fn cover_periods(&self) -> Result<CoverBook, ServiceError> {
-        use coverage as c;
-        let read = Projection::new(
-            &COVERAGE,
-            &[c::MEMBER_ID.id(), c::START_DATE.id(), c::END_DATE.id()],
-        );
-        let mut cover = CoverBook::default();
-        self.each_row(&read, &[], |row| {
-            if let Some(start) = read.value(&row, c::START_DATE).as_date() {
-                let period = CoverPeriod {
-                    start,
-                    end: read.value(&row, c::END_DATE).as_date(),
-                };
-                let member = text(&read, &row, c::MEMBER_ID).unwrap_or_default();
-                cover.add(member, period).map_err(ServiceError::Corrupt)?;
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(cover)
-    }
-
-    /// The claims of the families in `in_scheme` (all, when none), and of unknown members.
-    async fn add_experience_claims(
-        &self,
-        data: &mut ExperienceData,
-        in_scheme: Option<&FastMap<String, impl Sync>>,
     ) -> Result<(), ServiceError> {
+        let reader = ExperienceRows {
+            locations: self.locations().await?,
+            ownership: self.provider_ownership().await?,
+            horizon,
+        };
+        let mut strays = self.claims_without_family().await?;
+        let mut page = Query::<Family>::page(0, FAMILIES_PER_PAGE as u64);
+        if let Some(scheme) = scheme {
+            page = page.only(families::SCHEME, &scheme.to_string())?;
+        }
+        loop {
+            let families = self.list(&page).await?;
+            let (Some(first), Some(last)) = (families.first(), families.last()) else {
+                break;
+            };
+            let homes: FastMap<&str, &str> = (families.iter())
+                .map(|f| (f.id.as_str(), f.location_code.as_str()))
+                .collect();
+            let range =
+                |column: usize, table| self.store.rows_in_range(table, column, &first.id, &last.id);
+            let members = range(members::FAMILY_ID.index(), &MEMBERS).await?;
+            let cover = CoverOf::new(range(coverage::FAMILY_ID.index(), &COVERAGE).await?);
+            for member in members
+                .iter()
+                .filter(|m| text(m, members::FAMILY_ID).is_some_and(|f| homes.contains_key(f)))
+            {
+                let home = homes[text(member, members::FAMILY_ID).unwrap_or_default()];
+                reader.add_member(study.data(), member, cover.of(member), home)?;
+            }
+            for claim in range(claims::FAMILY_ID.index(), &CLAIMS).await? {
+                let family = text(&claim, claims::FAMILY_ID).unwrap_or_default();
+                if !homes.contains_key(family) {
+                    continue;
+                }
+                let member = text(&claim, claims::MEMBER_ID).unwrap_or_default();
+                match study.data().holds_member(member) {
+                    true => reader.add_claim(study.data(), &claim)?,
+                    false => strays.push(claim),
+                }
+            }
+            study.count_page().map_err(study_error)?;
+            if families.len() < FAMILIES_PER_PAGE {
+                break;
+            }
+            page = page.after(&Key::of(last));
+        }
+        self.place_strays(study, &reader, scheme, &strays).await
+    }
+
+    /// Places the claims that came with no family or with one their member has left: each
+    /// member of the scheme found is read again, with their cover, to place them (their exposure
+    /// was counted with their family); the others' claims are of unknown members.
+    async fn place_strays(
+        &self,
+        study: &mut StudyByPages,
+        reader: &ExperienceRows,
+        scheme: Option<&str>,
+        strays: &[Row],
+    ) -> Result<(), ServiceError> {
+        if strays.is_empty() {
+            return Ok(());
+        }
+        let mut ids: Vec<String> = (strays.iter())
+            .filter_map(|claim| text(claim, claims::MEMBER_ID).map(str::to_string))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let members = self
+            .store
+            .rows_where_in(&MEMBERS, members::ID.index(), &ids)
+            .await?;
+        let mut family_ids: Vec<String> = (members.iter())
+            .filter_map(|member| text(member, members::FAMILY_ID).map(str::to_string))
+            .collect();
+        family_ids.sort_unstable();
+        family_ids.dedup();
+        let families = self
+            .store
+            .rows_where_in(&FAMILIES, families::ID.index(), &family_ids)
+            .await?;
+        let homes: FastMap<&str, &str> = (families.iter())
+            .filter(|f| scheme.is_none_or(|scheme| text(f, families::SCHEME) == Some(scheme)))
+            .filter_map(|f| {
+                Some((
+                    text(f, families::ID)?,
+                    text(f, families::LOCATION_CODE).unwrap_or_default(),
+                ))
+            })
+            .collect();
+        let cover = CoverOf::new(
+            self.store
+                .rows_where_in(&COVERAGE, coverage::MEMBER_ID.index(), &ids)
+                .await?,
+        );
+        for member in &members {
+            if let Some(home) = text(member, members::FAMILY_ID).and_then(|f| homes.get(f)) {
+                reader.add_member(study.data(), member, cover.of(member), home)?;
+            }
+        }
+        for claim in strays {
+            reader.add_claim(study.data(), claim)?;
+        }
+        study.place_claims_of_counted_members().map_err(study_error)
+    }
+
+    /// Each provider's ownership, by code.
+    async fn provider_ownership(&self) -> Result<HashMap<String, Ownership>, ServiceError> {
         let read = Projection::new(
             &PROVIDERS,
             &[providers::CODE.id(), providers::OWNERSHIP.id()],
         );
-        let ownership: HashMap<String, Ownership> = self
+        Ok(self
             .project(&read, &[])
             .await?
             .into_iter()
             .filter_map(|row| {
-                let owner = Ownership::parse("ownership", text(&read, &row, providers::OWNERSHIP)?);
-                Some((text(&read, &row, providers::CODE)?.to_string(), owner.ok()?))
+                let owner =
+                    Ownership::parse("ownership", projected(&read, &row, providers::OWNERSHIP)?);
+                Some((
+                    projected(&read, &row, providers::CODE)?.to_string(),
+                    owner.ok()?,
+                ))
             })
-            .collect();
-        use claims as c;
-        let read = Projection::new(
-            &CLAIMS,
-            &[
-                c::ID.id(),
-                c::MEMBER_ID.id(),
-                c::FAMILY_ID.id(),
-                c::INCURRED_DATE.id(),
-                c::CLINICAL_CATEGORY.id(),
-                c::SPECIALTY.id(),
-                c::CLAIMED.id(),
-                c::APPROVED.id(),
-                c::PAID.id(),
-                c::STATUS.id(),
-                c::ADMISSION_DATE.id(),
-                c::DISCHARGE_DATE.id(),
-                c::PROVIDER_ID.id(),
-                c::REASONS.id(),
-                c::LIMIT_RAISING_CASE.id(),
-                c::RECEIVED_DATE.id(),
-            ],
-        );
-        self.each_row(&read, &[], |row| {
-            if let (Some(scheme), Some(family)) = (in_scheme, text(&read, &row, c::FAMILY_ID))
-                && !scheme.contains_key(family)
-            {
-                return Ok(());
+            .collect())
+    }
+
+    /// The claims that came with no family (their member was unknown then), read first in the
+    /// order of the family column, where they are.
+    async fn claims_without_family(&self) -> Result<Vec<Row>, ServiceError> {
+        let read = Projection::new(&CLAIMS, &[claims::ID.id(), claims::FAMILY_ID.id()]);
+        let mut ids: Vec<String> = Vec::new();
+        let mut start = PageStart::First;
+        loop {
+            let page = (self.store)
+                .project_page(
+                    &CLAIMS,
+                    read.columns(),
+                    &[],
+                    claims::FAMILY_ID.index(),
+                    &start,
+                    FAMILIES_PER_PAGE,
+                )
+                .await?;
+            let without_family = page
+                .iter()
+                .take_while(|row| read.text(row, claims::FAMILY_ID).is_none())
+                .filter_map(|row| read.text(row, claims::ID));
+            let before = ids.len();
+            ids.extend(without_family.map(str::to_string));
+            // A full page of them: there may be more.
+            match ids.len() - before == FAMILIES_PER_PAGE {
+                true => start = PageStart::AfterNull(ids[ids.len() - 1].clone()),
+                false => break,
             }
-            let id = text(&read, &row, c::ID).unwrap_or_default();
-            let corrupt = |what: &str| ServiceError::Corrupt(format!("stored claim {id}: {what}"));
-            let money = |column| read.value(&row, column).as_money();
-            let (Some(claimed), Some(approved), Some(paid)) =
-                (money(c::CLAIMED), money(c::APPROVED), money(c::PAID))
-            else {
-                return Err(corrupt("no amounts"));
-            };
-            let status = text(&read, &row, c::STATUS)
-                .and_then(|s| ClaimStatus::parse("status", s).ok())
-                .ok_or_else(|| corrupt("no status"))?;
-            let Some(incurred) = read.value(&row, c::INCURRED_DATE).as_date() else {
-                return Ok(());
-            };
-            let reasons = reason_codes(read.value(&row, c::REASONS));
-            let stay_days = read
-                .value(&row, c::ADMISSION_DATE)
-                .as_date()
-                .zip(read.value(&row, c::DISCHARGE_DATE).as_date())
-                .map(|(a, d)| (d - a).num_days().max(1) as u32);
-            data.add_claim(&ClaimInput {
-                member: text(&read, &row, c::MEMBER_ID).unwrap_or_default(),
-                incurred,
-                clinical_category: text(&read, &row, c::CLINICAL_CATEGORY).unwrap_or_default(),
-                specialty: text(&read, &row, c::SPECIALTY),
-                claimed,
-                approved,
-                paid,
-                owed: status.amount_owed(approved, claimed),
-                stay_days,
-                ownership: text(&read, &row, c::PROVIDER_ID)
-                    .and_then(|p| ownership.get(p).copied()),
-                limit_reached: reasons.contains(&ReasonCode::AnnualLimit),
-                limit_raised: reasons
-                    .contains(&ReasonCode::LimitRaised)
-                    .then(|| text(&read, &row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
-                // For the reporting delays: the live database ends today whatever it
-                // received last (`known_until`).
-                received: read.value(&row, c::RECEIVED_DATE).as_date(),
-            });
-            Ok(())
-        })
-        .await?;
-        Ok(())
+        }
+        Ok(self
+            .store
+            .rows_where_in(&CLAIMS, claims::ID.index(), &ids)
+            .await?)
     }
 
     /// The study of the options' scheme and period.
@@ -382,13 +367,128 @@ impl Registry {
         // Settings no data could make right are refused before the database is read.
         study.check().map_err(study_error)?;
         self.check_scheme_loaded(options.scheme.as_ref()).await?;
-        let mut data = self
-            .experience_data(options.scheme.as_deref(), study.to)
+        // The live database is complete up to today, whatever it received last.
+        let mut paged = study.by_pages(today).map_err(study_error)?;
+        self.add_experience_pages(&mut paged, options.scheme.as_deref(), study.to)
             .await?;
-        data.known_until(today);
-        let experience = study.run(&data).map_err(study_error)?;
+        let experience = paged.finish().map_err(study_error)?;
         carepool_actuarial::check_finite(&experience)?;
         Ok(experience)
+    }
+}
+
+/// Families read at a time by the study: about six members each, with their cover and claims,
+/// a few tens of megabytes of rows.
+const FAMILIES_PER_PAGE: usize = 10_000;
+
+/// The non-empty text of `column` in a whole row of its table.
+fn text<T>(row: &[Value], column: Col<T>) -> Option<&str> {
+    column.value(row).as_text().filter(|t| !t.is_empty())
+}
+
+/// The cover periods of a page's members, looked up by member.
+struct CoverOf(FastMap<String, Vec<CoverPeriod>>);
+
+impl CoverOf {
+    fn new(rows: Vec<Row>) -> CoverOf {
+        let mut periods: FastMap<String, Vec<CoverPeriod>> = FastMap::default();
+        for row in rows {
+            if let (Some(member), Some(start)) = (
+                text(&row, coverage::MEMBER_ID),
+                coverage::START_DATE.value(&row).as_date(),
+            ) {
+                let end = coverage::END_DATE.value(&row).as_date();
+                let period = CoverPeriod { start, end };
+                periods.entry(member.to_string()).or_default().push(period);
+            }
+        }
+        CoverOf(periods)
+    }
+
+    /// The periods of a member's whole row.
+    fn of(&self, member: &[Value]) -> &[CoverPeriod] {
+        let id = text(member, members::ID).unwrap_or_default();
+        self.0.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What turns the rows of members and claims into the study's input.
+struct ExperienceRows {
+    locations: HashMap<String, Location>,
+    ownership: HashMap<String, Ownership>,
+    /// Where open cover ends.
+    horizon: NaiveDate,
+}
+
+impl ExperienceRows {
+    /// Adds a member's whole row, with their cover and where their family lives.
+    fn add_member(
+        &self,
+        data: &mut ExperienceData,
+        row: &[Value],
+        cover: &[CoverPeriod],
+        home: &str,
+    ) -> Result<(), ServiceError> {
+        use members as m;
+        let id = text(row, m::ID).unwrap_or_default();
+        let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
+        let status = text(row, m::STATUS)
+            .and_then(|s| MemberStatus::parse("status", s).ok())
+            .ok_or_else(|| corrupt("no status"))?;
+        let since =
+            (m::STATUS_SINCE.value(row).as_date()).ok_or_else(|| corrupt("no status date"))?;
+        let spans = cover_spans(cover, status, since, self.horizon);
+        data.add_member(MemberInput {
+            id,
+            family: text(row, m::FAMILY_ID),
+            sex: text(row, m::SEX).and_then(|s| Sex::parse("sex", s).ok()),
+            birth_date: m::BIRTH_DATE.value(row).as_date(),
+            area: area_of(&self.locations, home).map(Area::as_str),
+            location: Some(district_of(&self.locations, home)),
+            spans: &spans,
+        })
+        .map_err(|error| corrupt(&error.to_string()))
+    }
+
+    /// Adds a claim's whole row (none without an incurred date).
+    fn add_claim(&self, data: &mut ExperienceData, row: &[Value]) -> Result<(), ServiceError> {
+        use claims as c;
+        let id = text(row, c::ID).unwrap_or_default();
+        let corrupt = |what: &str| ServiceError::Corrupt(format!("stored claim {id}: {what}"));
+        let money = |column: Col<Money>| column.value(row).as_money();
+        let (Some(claimed), Some(approved), Some(paid)) =
+            (money(c::CLAIMED), money(c::APPROVED), money(c::PAID))
+        else {
+            return Err(corrupt("no amounts"));
+        };
+        let status = text(row, c::STATUS)
+            .and_then(|s| ClaimStatus::parse("status", s).ok())
+            .ok_or_else(|| corrupt("no status"))?;
+        let Some(incurred) = c::INCURRED_DATE.value(row).as_date() else {
+            return Ok(());
+        };
+        let reasons = reason_codes(c::REASONS.value(row));
+        let stay_days = (c::ADMISSION_DATE.value(row).as_date())
+            .zip(c::DISCHARGE_DATE.value(row).as_date())
+            .map(|(a, d)| (d - a).num_days().max(1) as u32);
+        data.add_claim(&ClaimInput {
+            member: text(row, c::MEMBER_ID).unwrap_or_default(),
+            incurred,
+            clinical_category: text(row, c::CLINICAL_CATEGORY).unwrap_or_default(),
+            specialty: text(row, c::SPECIALTY),
+            claimed,
+            approved,
+            paid,
+            owed: status.amount_owed(approved, claimed),
+            stay_days,
+            ownership: text(row, c::PROVIDER_ID).and_then(|p| self.ownership.get(p).copied()),
+            limit_reached: reasons.contains(&ReasonCode::AnnualLimit),
+            limit_raised: reasons
+                .contains(&ReasonCode::LimitRaised)
+                .then(|| text(row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
+            received: c::RECEIVED_DATE.value(row).as_date(),
+        });
+        Ok(())
     }
 }
 

@@ -9,7 +9,6 @@ pub mod benchmark;
 pub mod claims;
 mod clock;
 pub mod costing;
-mod cover_book;
 mod cover_family;
 mod error;
 pub mod experience;

@@ -141,6 +141,65 @@ pub(crate) struct Cells {
     pub claims: Vec<ClaimSums>,
 }
 
+impl Cells {
+    /// Cells of `shape` with nothing in them, and `locations` locations besides the unknown.
+    pub fn new(shape: Shape, periods: usize, locations: usize) -> Cells {
+        Cells {
+            shape,
+            active_days: vec![0; shape.len()],
+            pending_days: vec![0; shape.len()],
+            location_days: vec![0; periods * (locations + 1)],
+            family_days: vec![0; periods],
+            family_days_with_pending: vec![0; periods],
+            claims: vec![ClaimSums::default(); shape.len()],
+        }
+    }
+
+    /// The cells made room for more areas (`shape`) and more locations, each count kept under
+    /// its key: a study counted page by page meets new areas and locations as it goes, the
+    /// unknown one of each staying last.
+    pub fn grow(&mut self, shape: Shape, locations: usize) {
+        if shape != self.shape {
+            self.active_days = regrid(self.shape, shape, &self.active_days);
+            self.pending_days = regrid(self.shape, shape, &self.pending_days);
+            self.claims = regrid(self.shape, shape, &self.claims);
+            self.shape = shape;
+        }
+        let periods = self.family_days.len();
+        grow_levels(&mut self.location_days, periods, locations);
+    }
+}
+
+/// Counts of cells of shape `old` in cells of shape `new` (more areas), each under its key, the
+/// unknown area last in both.
+fn regrid<T: Copy + Default>(old: Shape, new: Shape, counts: &[T]) -> Vec<T> {
+    let mut regridded = vec![T::default(); new.len()];
+    for (index, &count) in counts.iter().enumerate() {
+        let mut key = old.key(index);
+        if key.area == old.areas - 1 {
+            key.area = new.areas - 1;
+        }
+        regridded[new.index(key)] = count;
+    }
+    regridded
+}
+
+/// Counts laid out as `blocks` runs of one per level, the last for "not known", given room for
+/// `levels` levels besides the unknown: each count stays with its level.
+pub(crate) fn grow_levels<T: Copy + Default>(counts: &mut Vec<T>, blocks: usize, levels: usize) {
+    let (old, new) = (counts.len() / blocks, levels + 1);
+    if new == old {
+        return;
+    }
+    let mut grown = vec![T::default(); blocks * new];
+    for block in 0..blocks {
+        let (from, to) = (&counts[block * old..(block + 1) * old], block * new);
+        grown[to..to + old - 1].copy_from_slice(&from[..old - 1]);
+        grown[to + new - 1] = from[old - 1];
+    }
+    *counts = grown;
+}
+
 pub(crate) struct Bands<'a> {
     pub ages: &'a [u32],
     /// Months since enrolment.
@@ -297,21 +356,14 @@ impl Counter<'_> {
         }
     }
 
-    fn empty_cells(&self) -> Cells {
-        let periods = self.periods.len();
-        Cells {
-            shape: self.shape,
-            active_days: vec![0; self.shape.len()],
-            pending_days: vec![0; self.shape.len()],
-            location_days: vec![0; periods * (self.data.locations.len() + 1)],
-            family_days: vec![0; periods],
-            family_days_with_pending: vec![0; periods],
-            claims: vec![ClaimSums::default(); self.shape.len()],
-        }
+    /// Cells with nothing counted in them, of the counter's shape and locations.
+    pub fn empty_cells(&self) -> Cells {
+        Cells::new(self.shape, self.periods.len(), self.data.locations.len())
     }
 
-    /// Every member's exposure, on as many threads as the machine has.
-    pub fn exposure(&self) -> Cells {
+    /// Adds every member's exposure to `cells` (of the counter's shape and locations), on as
+    /// many threads as the machine has.
+    pub fn add_exposure(&self, cells: &mut Cells) {
         let people = &self.data.people;
         let parts: Vec<Cells> = std::thread::scope(|scope| {
             let handles: Vec<_> = shares(people.len(), threads())
@@ -330,14 +382,12 @@ impl Counter<'_> {
                 .map(|h| h.join().expect("an exposure thread"))
                 .collect()
         });
-        let mut total = self.empty_cells();
         for part in parts {
-            add_into(&mut total.active_days, &part.active_days);
-            add_into(&mut total.pending_days, &part.pending_days);
-            add_into(&mut total.location_days, &part.location_days);
+            add_into(&mut cells.active_days, &part.active_days);
+            add_into(&mut cells.pending_days, &part.pending_days);
+            add_into(&mut cells.location_days, &part.location_days);
         }
-        self.add_families(&mut total);
-        total
+        self.add_families(cells);
     }
 
     /// Each family's days of cover: the union of its members' spans, by period.

@@ -227,6 +227,10 @@ pub struct ExperienceData {
     pub(crate) given: Given,
     pub(crate) latest_received: Option<NaiveDate>,
     pub(crate) known_until: Option<NaiveDate>,
+    /// Members and claims of the pages counted and forgotten before the members and claims
+    /// held (see [`ExperienceData::forget_page`]).
+    pub(crate) members_before: usize,
+    pub(crate) claims_before: usize,
 }
 
 /// The last day the data know about, and why that day.
@@ -269,8 +273,15 @@ impl ExperienceData {
         ExperienceData::default()
     }
 
+    /// Members added, those of pages counted and forgotten included.
     pub fn member_count(&self) -> usize {
-        self.people.len()
+        self.members_before + self.people.len()
+    }
+
+    /// Whether a member of this id is among those held (of the page being added, when the
+    /// data are added a page at a time).
+    pub fn holds_member(&self, id: &str) -> bool {
+        self.members.contains_key(id)
     }
 
     /// Room for this many more members, when a reader knows how many are coming.
@@ -279,8 +290,25 @@ impl ExperienceData {
         self.people.reserve(additional);
     }
 
+    /// Claims added, those of pages counted and forgotten included.
     pub fn claim_count(&self) -> usize {
-        self.claims.len()
+        self.claims_before + self.claims.len()
+    }
+
+    /// Forgets the members and claims held, once counted, keeping how many there were, which
+    /// attributes they gave, the numbers of the levels met and where the data end: the next page
+    /// of families is added to the same numbering. `count_members` is false for a page whose
+    /// members were counted before (met again only to place their claims).
+    pub(crate) fn forget_page(&mut self, count_members: bool) {
+        if count_members {
+            self.members_before += self.people.len();
+        }
+        self.claims_before += self.claims.len();
+        self.members.clear();
+        self.people.clear();
+        self.spans.clear();
+        self.families.clear();
+        self.claims.clear();
     }
 
     pub fn add_member(&mut self, member: MemberInput) -> Result<(), InputError> {

@@ -25,10 +25,11 @@ pub use tables::{
 
 use crate::Named;
 use carepool_core::words::{Figure, Sentence, Words};
-use cells::{Bands, Counter, Shape, StudyPeriod};
+use cells::{Bands, Cells, Counter, Shape, StudyPeriod};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use tables::PlacedClaims;
 
 /// How exposure and claims are split in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -253,8 +254,36 @@ impl ExperienceStudy {
     /// days the data know nothing of would count exposure without its claims.
     pub fn run(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
         self.check()?;
-        let Some(end) = data.end().filter(|end| end.date < self.to) else {
-            return self.run_to_the_end(data);
+        let (study, cut) = self.to_data_end(data.end())?;
+        let mut counts = Counts::new(&study, data)?;
+        counts.add(&study, data, true)?;
+        let experience = counts.experience(&study, data)?;
+        Ok(self.noting_cut(experience, cut))
+    }
+
+    /// The study on data known until `known_until` (the live database: today), counted a page
+    /// of families at a time (see [`StudyByPages`]).
+    pub fn by_pages(&self, known_until: NaiveDate) -> Result<StudyByPages, StudyError> {
+        self.check()?;
+        let mut data = ExperienceData::new();
+        data.known_until(known_until);
+        let (study, cut) = self.to_data_end(data.end())?;
+        Ok(StudyByPages {
+            counts: Counts::new(&study, &data)?,
+            asked: self.clone(),
+            study,
+            cut,
+            data,
+        })
+    }
+
+    /// The study stopped where the data end when that is before `to`, with that end.
+    fn to_data_end(
+        &self,
+        end: Option<DataEnd>,
+    ) -> Result<(ExperienceStudy, Option<DataEnd>), StudyError> {
+        let Some(end) = end.filter(|end| end.date < self.to) else {
+            return Ok((self.clone(), None));
         };
         if end.date < self.from {
             return Err(StudyError::DataEnd {
@@ -267,7 +296,14 @@ impl ExperienceStudy {
             to: end.date,
             ..self.clone()
         };
-        let mut experience = cut.run_to_the_end(data)?;
+        Ok((cut, Some(end)))
+    }
+
+    /// The experience of the study stopped at `cut`, saying so.
+    fn noting_cut(&self, mut experience: Experience, cut: Option<DataEnd>) -> Experience {
+        let Some(end) = cut else {
+            return experience;
+        };
         experience.settings.asked_to = Some(self.to);
         let id = match end.today {
             true => "study-ends-today",
@@ -289,40 +325,124 @@ impl ExperienceStudy {
                 ),
             ),
         );
-        Ok(experience)
+        experience
+    }
+}
+
+/// What a study has counted so far: its cells and what placing the claims gives beside them.
+struct Counts {
+    periods: Vec<StudyPeriod>,
+    cells: Cells,
+    placed: PlacedClaims,
+}
+
+impl Counts {
+    fn new(study: &ExperienceStudy, data: &ExperienceData) -> Result<Counts, StudyError> {
+        let periods = study.periods();
+        let shape = study.shape(periods.len(), data.areas.len());
+        check_size(&shape)?;
+        Ok(Counts {
+            cells: Cells::new(shape, periods.len(), data.locations.len()),
+            placed: PlacedClaims::new(data.locations.len()),
+            periods,
+        })
     }
 
-    fn run_to_the_end(&self, data: &ExperienceData) -> Result<Experience, StudyError> {
-        let periods = self.periods();
-        let shape = self.shape(periods.len(), data.areas.len());
+    /// Adds the exposure of `data`'s members (unless `exposure` is false: members counted
+    /// before) and places its claims, after making room for the areas and locations it met.
+    fn add(
+        &mut self,
+        study: &ExperienceStudy,
+        data: &ExperienceData,
+        exposure: bool,
+    ) -> Result<(), StudyError> {
+        let shape = study.shape(self.periods.len(), data.areas.len());
         check_size(&shape)?;
+        self.cells.grow(shape, data.locations.len());
+        self.placed.grow(data.locations.len());
         let counter = Counter {
             data,
-            periods: &periods,
+            periods: &self.periods,
             bands: Bands {
-                ages: &self.age_bands,
-                durations: &self.duration_bands,
+                ages: &study.age_bands,
+                durations: &study.duration_bands,
             },
             shape,
         };
-        let mut cells = counter.exposure();
-        if cells.active_days.iter().all(|&d| d == 0) {
+        if exposure {
+            counter.add_exposure(&mut self.cells);
+        }
+        tables::place_claims(&counter, &mut self.cells, &mut self.placed);
+        Ok(())
+    }
+
+    /// The study's tables from what was counted of `data`.
+    fn experience(
+        &self,
+        study: &ExperienceStudy,
+        data: &ExperienceData,
+    ) -> Result<Experience, StudyError> {
+        if self.cells.active_days.iter().all(|&d| d == 0) {
             return Err(StudyError::NoExposure {
-                from: self.from,
-                to: self.to,
+                from: study.from,
+                to: study.to,
             });
         }
-        let claims = tables::place_claims(&counter, &mut cells);
         tables::Tables {
-            study: self,
+            study,
             data,
-            periods: &periods,
-            cells: &cells,
-            claims: &claims,
-            age_labels: band_labels(&self.age_bands, ""),
-            duration_labels: band_labels(&self.duration_bands, "m"),
+            periods: &self.periods,
+            cells: &self.cells,
+            claims: &self.placed,
+            age_labels: band_labels(&study.age_bands, ""),
+            duration_labels: band_labels(&study.duration_bands, "m"),
         }
         .experience()
+    }
+}
+
+/// A study counted a page of families at a time, for data too large to hold whole (a national
+/// registry): each page's members with their cover, and their claims, are added to
+/// [`StudyByPages::data`], then counted and forgotten ([`StudyByPages::count_page`]). Exposure
+/// and claims are counted in whole days and minor units, so the study is the same however the
+/// families are paged, provided every member of a family is in the same page (a family's days
+/// of cover are the union of its members'). Areas, locations and other levels are numbered in
+/// the order met, as [`ExperienceStudy::run`] numbers them.
+pub struct StudyByPages {
+    asked: ExperienceStudy,
+    /// The study as asked, stopped where the data end.
+    study: ExperienceStudy,
+    cut: Option<DataEnd>,
+    data: ExperienceData,
+    counts: Counts,
+}
+
+impl StudyByPages {
+    /// Where a page's members and claims are added.
+    pub fn data(&mut self) -> &mut ExperienceData {
+        &mut self.data
+    }
+
+    /// Counts the members and claims added since the last page, then forgets them.
+    pub fn count_page(&mut self) -> Result<(), StudyError> {
+        self.counts.add(&self.study, &self.data, true)?;
+        self.data.forget_page(true);
+        Ok(())
+    }
+
+    /// Places the claims added since the last page without counting the members added with
+    /// them: members counted in an earlier page, met again for claims that came with another
+    /// family (a member who moved since), or with none (a member registered since).
+    pub fn place_claims_of_counted_members(&mut self) -> Result<(), StudyError> {
+        self.counts.add(&self.study, &self.data, false)?;
+        self.data.forget_page(false);
+        Ok(())
+    }
+
+    /// The study of every page counted (a page added but not counted is left out).
+    pub fn finish(self) -> Result<Experience, StudyError> {
+        let experience = self.counts.experience(&self.study, &self.data)?;
+        Ok(self.asked.noting_cut(experience, self.cut))
     }
 }
 

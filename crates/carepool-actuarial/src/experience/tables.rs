@@ -1,7 +1,7 @@
 //! The study's tables, summed from the cells: the summary, each period, the base table, the
 //! one-way relativities, the GLMs, the locations and the diagnostics.
 
-use super::cells::{CellKey, Cells, ClaimSums, Counter, Outside, StudyPeriod};
+use super::cells::{CellKey, Cells, ClaimSums, Counter, Outside, StudyPeriod, grow_levels};
 use super::completion::{
     Completion, DELAY_NOT_KNOWN, Development, NotCompleted, Reported, months_from,
 };
@@ -432,20 +432,31 @@ pub(crate) struct PlacedClaims {
     by_line_month: BTreeMap<(u32, u32), BTreeMap<(u32, u16), Reported>>,
 }
 
-/// Puts each claim incurred in the study in its cell, or counts why it is left out.
-pub(crate) fn place_claims(counter: &Counter, cells: &mut Cells) -> PlacedClaims {
-    let data = counter.data;
-    let mut placed = PlacedClaims {
-        by_category: BTreeMap::new(),
-        by_location: vec![ClaimSums::default(); data.locations.len() + 1],
-        by_ownership: [ClaimSums::default(); 3],
-        limits: BTreeMap::new(),
-        by_year: BTreeMap::new(),
-        outside: OutsideCounts::default(),
-        by_delay: BTreeMap::new(),
-        by_line_month: BTreeMap::new(),
-    };
-    for claim in data.claims.iter().filter(|c| counter.in_study(c)) {
+impl PlacedClaims {
+    /// Nothing placed yet, with `locations` locations besides the unknown.
+    pub fn new(locations: usize) -> PlacedClaims {
+        PlacedClaims {
+            by_category: BTreeMap::new(),
+            by_location: vec![ClaimSums::default(); locations + 1],
+            by_ownership: [ClaimSums::default(); 3],
+            limits: BTreeMap::new(),
+            by_year: BTreeMap::new(),
+            outside: OutsideCounts::default(),
+            by_delay: BTreeMap::new(),
+            by_line_month: BTreeMap::new(),
+        }
+    }
+
+    /// Room for `locations` locations, the unknown one staying last.
+    pub fn grow(&mut self, locations: usize) {
+        grow_levels(&mut self.by_location, 1, locations);
+    }
+}
+
+/// Puts each claim incurred in the study in its cell, or counts why it is left out, adding to
+/// what was placed before (`placed` and `cells` have room for the counter's locations).
+pub(crate) fn place_claims(counter: &Counter, cells: &mut Cells, placed: &mut PlacedClaims) {
+    for claim in counter.data.claims.iter().filter(|c| counter.in_study(c)) {
         let year = placed.by_year.entry(claim.incurred.year()).or_default();
         year.claims += 1;
         year.claimed += claim.claimed;
@@ -511,7 +522,6 @@ pub(crate) fn place_claims(counter: &Counter, cells: &mut Cells) -> PlacedClaims
             *placed.limits.entry(UNKNOWN).or_default() += one;
         }
     }
-    placed
 }
 
 pub(crate) struct Tables<'a> {
@@ -1039,10 +1049,17 @@ impl Tables<'_> {
                 paid_share: ratio(sums.paid as f64, sums.claimed as f64),
             })
             .collect();
-        let limits = self
-            .claims
-            .limits
-            .iter()
+        // The cases by name, the limit reached last: in the same order however the claims
+        // came (a study counted by pages meets them in another order).
+        let mut cases: Vec<(&u32, &ClaimSums)> = self.claims.limits.iter().collect();
+        cases.sort_by_key(|&(&case, _)| {
+            (
+                case == UNKNOWN,
+                (case != UNKNOWN).then(|| self.data.raising_cases.name(case)),
+            )
+        });
+        let limits = cases
+            .into_iter()
             .map(|(&case, sums)| LimitRow {
                 reason: match case {
                     UNKNOWN => "annual limit reached".into(),

@@ -2,8 +2,12 @@
 //! shared story: three members covered from 1 April 2025 (one pending), two stays.
 
 use crate::reserve::stay;
-use crate::support::{Harness, load_registry};
+use crate::support::{Harness, example, load_registry};
 use axum::http::StatusCode;
+use carepool_core::registry::{Family, Member, MemberStatus, Relationship, Sex};
+use carepool_schema::claim_tables::{CLAIMS, ClaimRow};
+use carepool_schema::tables::{COVERAGE, Coverage, FAMILIES, MEMBERS};
+use carepool_schema::{Record, Row, Value};
 use serde_json::json;
 
 fn close(value: &serde_json::Value, want: f64) {
@@ -91,6 +95,120 @@ pub async fn experience_on_the_live_database(h: Harness) {
     for body in [None, Some(serde_json::Value::Null)] {
         assert_eq!(h.call("POST", "/api/experience", body).await.1, defaults);
     }
+}
+
+/// The study reads the registry a page of families at a time (10,000): 10,500 families more,
+/// every third of another scheme, interleaved by key, each with one member covered from 1 April
+/// 2025 and one claim. Also a claim that came with a family of the first page for a member now
+/// in the second (moved since), one that came with no family for a member registered since,
+/// and one of a member still unknown: each counted once, where it belongs.
+pub async fn the_study_reads_the_registry_a_page_of_families_at_a_time(h: Harness) {
+    load_registry(&h).await;
+    h.load_scheme(&example("mutual/scheme.toml")).await;
+    let first = json!([stay("E1", "M1", "2025-06-10", "2025-06-20")]);
+    let (status, body) = h.call("POST", "/api/claims", Some(first)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let key = [Value::Text("H1/E1".into())];
+    let template = ClaimRow::from_row(&h.store.get(&CLAIMS, &key).await.unwrap().unwrap()).unwrap();
+    let day = |text: &str| text.parse().unwrap();
+    let count = 10_500;
+    let ours = |i: usize| !i.is_multiple_of(3);
+    let (mut families, mut members, mut cover, mut claims) = (vec![], vec![], vec![], vec![]);
+    for i in 0..count {
+        let (family, member) = (format!("G{i:05}"), format!("N{i:05}"));
+        let scheme = if ours(i) { "pip" } else { "mho-kb" };
+        families.push(
+            Family {
+                id: family.clone(),
+                scheme: scheme.into(),
+                location_code: "V1".into(),
+                poverty_score: None,
+                household_id: None,
+            }
+            .into_row(),
+        );
+        members.push(
+            Member {
+                id: member.clone(),
+                family_id: family.clone(),
+                name: format!("Member {i}"),
+                relationship: Relationship::Head,
+                sex: Sex::Female,
+                birth_date: day("1990-01-01"),
+                national_id: None,
+                categories: vec![],
+                monthly_wage: None,
+                status: MemberStatus::Active,
+                status_since: day("2025-04-01"),
+            }
+            .into_row(),
+        );
+        cover.push(
+            Coverage {
+                member_id: member.clone(),
+                start_date: day("2025-04-01"),
+                end_date: None,
+                package: None,
+                family_id: Some(family.clone()),
+            }
+            .into_row(),
+        );
+        let claim = |number: String, family: Option<String>| {
+            let mut claim = template.clone();
+            claim.id = format!("H1/{number}");
+            claim.claim_number = number;
+            claim.member_id = member.clone();
+            claim.family_id = family;
+            claim.into_row()
+        };
+        claims.push(claim(format!("C{i:05}"), Some(family.clone())));
+        match i {
+            // Came with the first page's G00001, before the member moved to G10400.
+            10_400 => claims.push(claim("MOVED".into(), Some("G00001".into()))),
+            // Came with no family: the member was registered since.
+            10_402 => claims.push(claim("LATE".into(), None)),
+            _ => {}
+        }
+    }
+    let mut unknown = template.clone();
+    (
+        unknown.id,
+        unknown.claim_number,
+        unknown.member_id,
+        unknown.family_id,
+    ) = ("H1/X1".into(), "X1".into(), "X1".into(), None);
+    claims.push(unknown.into_row());
+    for (table, rows) in [
+        (&FAMILIES, &families),
+        (&MEMBERS, &members),
+        (&COVERAGE, &cover),
+        (&CLAIMS, &claims),
+    ] {
+        let rows: &Vec<Row> = rows;
+        h.store.upsert(table, rows, &|_| {}).await.unwrap();
+    }
+
+    let options = json!({ "scheme": "pip", "from": "2025-01-01", "to": "2025-12-31" });
+    let (status, study) = h.call("POST", "/api/experience", Some(options)).await;
+    assert_eq!(status, StatusCode::OK, "{study}");
+    let ours = (0..count).filter(|&i| ours(i)).count();
+    assert_eq!(ours, 7_000);
+    // M1, M2, M4 and our members, each 275 days from 1 April; M3 pending, M5 not covered.
+    assert_eq!(study["settings"]["members"], 5 + ours);
+    close(
+        &study["summary"]["exposure"],
+        (3 + ours) as f64 * 275.0 / 365.0,
+    );
+    close(
+        &study["summary"]["family_exposure"],
+        (2 + ours) as f64 * 275.0 / 365.0,
+    );
+    // E1, one claim of each of our members, the moved one's and the late one's; the unknown
+    // member's is given but outside; the other scheme's claims are not the study's.
+    assert_eq!(study["settings"]["claims_given"], 1 + ours + 2 + 1);
+    assert_eq!(study["summary"]["claims"], 1 + ours + 2);
+    assert_eq!(study["summary"]["outside"]["unknown_member"], 1);
+    assert_eq!(study["summary"]["outside"]["not_covered"], 0);
 }
 
 /// A projection over the API: one line, two years, hand-computed; a wrong assumption is named.

@@ -68,7 +68,10 @@ use claims::{
     the_same_claim_sent_to_two_servers_at_once_is_stored_once,
 };
 use cover_family::a_cover_carries_its_members_family_and_follows_a_move;
-use experience::{experience_on_the_live_database, projection_over_the_api};
+use experience::{
+    experience_on_the_live_database, projection_over_the_api,
+    the_study_reads_the_registry_a_page_of_families_at_a_time,
+};
 use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
 use grievances::{
     a_grievance_is_filed_handled_and_closed_within_its_district,
@@ -179,6 +182,7 @@ on_both_backends!(
     an_early_warning_on_the_live_database,
     provider_benchmark_on_the_live_database,
     experience_on_the_live_database,
+    the_study_reads_the_registry_a_page_of_families_at_a_time,
     indicators_on_the_live_database,
     indicators_count_every_page_of_families,
     projection_over_the_api,
