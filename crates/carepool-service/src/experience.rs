@@ -1,21 +1,20 @@
 //! The experience study on the live database: one scheme's members with their cover, where
 //! their families live, and their claims, then the study.
 
+use crate::background::Background;
 use crate::options::named;
 use crate::{Key, Query, Registry, RowProblem, ServiceError};
 use carepool_actuarial::experience::{
     ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
     Split, StudyByPages, StudyError, cover_spans,
 };
-use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
 use carepool_core::registry::{
     Area, Family, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
 };
 use carepool_schema::claim_tables::{CLAIMS, claims};
 use carepool_schema::tables::{
-    COVERAGE, FAMILIES, LOCATIONS, MEMBERS, PROVIDERS, coverage, families, locations, members,
-    providers,
+    COVERAGE, LOCATIONS, MEMBERS, PROVIDERS, coverage, families, locations, members, providers,
 };
 use carepool_schema::{Col, Projection, Row, Value};
 use carepool_store::PageStart;
@@ -23,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 // A fast hash for the maps of a page's ids (the scheme's own, not an attacker's).
 use foldhash::HashMap as FastMap;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How to study, as the command line and the API give it: words, checked in one place.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -198,49 +197,105 @@ impl Registry {
             locations: self.locations().await?,
             ownership: self.provider_ownership().await?,
             horizon,
+            read: StudyColumns::new(),
         };
-        let mut strays = self.claims_without_family().await?;
+        let read = &reader.read;
+        let mut strays = Vec::new();
+        // Every scheme's families are paged, so that a page's range of ids holds no more than
+        // the page: a scheme's families may lie among another's.
         let mut page = Query::<Family>::page(0, FAMILIES_PER_PAGE as u64);
-        if let Some(scheme) = scheme {
-            page = page.only(families::SCHEME, &scheme.to_string())?;
-        }
+        let (mut more_pages, mut reading) = (true, VecDeque::new());
         loop {
-            let families = self.list(&page).await?;
-            let (Some(first), Some(last)) = (families.first(), families.last()) else {
+            while more_pages && reading.len() <= PAGES_READ_AHEAD {
+                let families = self.list(&page).await?;
+                more_pages = families.len() == FAMILIES_PER_PAGE;
+                let Some(last) = families.last() else {
+                    break;
+                };
+                page = page.after(&Key::of(last));
+                let listed = families.len();
+                let ours: Vec<Family> = (families.into_iter())
+                    .filter(|family| scheme.is_none_or(|scheme| family.scheme == scheme))
+                    .collect();
+                if !ours.is_empty() {
+                    let whole_range = ours.len() == listed;
+                    let rows = self.clone().page_rows(ours, whole_range);
+                    reading.push_back(Background::spawn(rows));
+                }
+            }
+            let Some(next) = reading.pop_front() else {
                 break;
             };
-            let homes: FastMap<&str, &str> = (families.iter())
+            let rows = next.finish().await?;
+            let homes: FastMap<&str, &str> = (rows.families.iter())
                 .map(|f| (f.id.as_str(), f.location_code.as_str()))
                 .collect();
-            let range =
-                |column: usize, table| self.store.rows_in_range(table, column, &first.id, &last.id);
-            let members = range(members::FAMILY_ID.index(), &MEMBERS).await?;
-            let cover = CoverOf::new(range(coverage::FAMILY_ID.index(), &COVERAGE).await?);
-            for member in members
-                .iter()
-                .filter(|m| text(m, members::FAMILY_ID).is_some_and(|f| homes.contains_key(f)))
-            {
-                let home = homes[text(member, members::FAMILY_ID).unwrap_or_default()];
-                reader.add_member(study.data(), member, cover.of(member), home)?;
+            let cover = CoverOf::new(&read.cover, rows.cover);
+            for member in &rows.members {
+                let family = projected(&read.members, member, members::FAMILY_ID);
+                if let Some(home) = family.and_then(|f| homes.get(f)) {
+                    reader.add_member(study.data(), member, &cover, home)?;
+                }
             }
-            for claim in range(claims::FAMILY_ID.index(), &CLAIMS).await? {
-                let family = text(&claim, claims::FAMILY_ID).unwrap_or_default();
-                if !homes.contains_key(family) {
+            for claim in rows.claims {
+                let family = projected(&read.claims, &claim, claims::FAMILY_ID);
+                if !homes.contains_key(family.unwrap_or_default()) {
                     continue;
                 }
-                let member = text(&claim, claims::MEMBER_ID).unwrap_or_default();
+                let member = projected(&read.claims, &claim, claims::MEMBER_ID).unwrap_or_default();
                 match study.data().holds_member(member) {
                     true => reader.add_claim(study.data(), &claim)?,
                     false => strays.push(claim),
                 }
             }
             study.count_page().map_err(study_error)?;
-            if families.len() < FAMILIES_PER_PAGE {
-                break;
-            }
-            page = page.after(&Key::of(last));
         }
+        strays.extend(self.claims_without_family().await?);
         self.place_strays(study, &reader, scheme, &strays).await
+    }
+
+    /// The members, cover and claims of a page of families (in key order), each sorted by
+    /// family and id, so that the study meets them in the same order whatever order the
+    /// database reads them in. With `whole_range`, the page holds every family whose key lies
+    /// between its first and last: their rows are read as that range of family ids, else by
+    /// the families' ids.
+    async fn page_rows(
+        self,
+        families: Vec<Family>,
+        whole_range: bool,
+    ) -> Result<PageRows, ServiceError> {
+        let ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
+        let (first, last) = match (ids.first(), ids.last()) {
+            (Some(first), Some(last)) => (first.as_str(), last.as_str()),
+            _ => return Ok(PageRows::default()),
+        };
+        let read = StudyColumns::new();
+        let rows_of = async |read: &Projection, family: usize| match whole_range {
+            true => {
+                (self.store)
+                    .rows_in_range(read.table(), read.columns(), family, first, last)
+                    .await
+            }
+            false => {
+                let rows = (self.store)
+                    .rows_where_in_any_order(read.table(), family, &ids)
+                    .await?;
+                Ok(projected_rows(read, rows))
+            }
+        };
+        let (mut members, cover, mut claims) = tokio::try_join!(
+            rows_of(&read.members, members::FAMILY_ID.index()),
+            rows_of(&read.cover, coverage::FAMILY_ID.index()),
+            rows_of(&read.claims, claims::FAMILY_ID.index()),
+        )?;
+        sort_by_family_and_id(&read.members, &mut members, members::FAMILY_ID, members::ID);
+        sort_by_family_and_id(&read.claims, &mut claims, claims::FAMILY_ID, claims::ID);
+        Ok(PageRows {
+            families,
+            members,
+            cover,
+            claims,
+        })
     }
 
     /// Places the claims that came with no family or with one their member has left: each
@@ -256,41 +311,34 @@ impl Registry {
         if strays.is_empty() {
             return Ok(());
         }
+        let read = &reader.read;
         let mut ids: Vec<String> = (strays.iter())
-            .filter_map(|claim| text(claim, claims::MEMBER_ID).map(str::to_string))
+            .filter_map(|claim| projected(&read.claims, claim, claims::MEMBER_ID))
+            .map(str::to_string)
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let members = self
+        let found = self
             .store
-            .rows_where_in(&MEMBERS, members::ID.index(), &ids)
-            .await?;
+            .rows_where_in(&MEMBERS, members::ID.index(), &ids);
+        let members = projected_rows(&read.members, found.await?);
         let mut family_ids: Vec<String> = (members.iter())
-            .filter_map(|member| text(member, members::FAMILY_ID).map(str::to_string))
+            .filter_map(|member| projected(&read.members, member, members::FAMILY_ID))
+            .map(str::to_string)
             .collect();
         family_ids.sort_unstable();
         family_ids.dedup();
-        let families = self
-            .store
-            .rows_where_in(&FAMILIES, families::ID.index(), &family_ids)
-            .await?;
+        let families: Vec<Family> = (self.typed_where_in(families::ID, &family_ids)).await?;
         let homes: FastMap<&str, &str> = (families.iter())
-            .filter(|f| scheme.is_none_or(|scheme| text(f, families::SCHEME) == Some(scheme)))
-            .filter_map(|f| {
-                Some((
-                    text(f, families::ID)?,
-                    text(f, families::LOCATION_CODE).unwrap_or_default(),
-                ))
-            })
+            .filter(|family| scheme.is_none_or(|scheme| family.scheme == scheme))
+            .map(|family| (family.id.as_str(), family.location_code.as_str()))
             .collect();
-        let cover = CoverOf::new(
-            self.store
-                .rows_where_in(&COVERAGE, coverage::MEMBER_ID.index(), &ids)
-                .await?,
-        );
+        let found = (self.store).rows_where_in(&COVERAGE, coverage::MEMBER_ID.index(), &ids);
+        let cover = CoverOf::new(&read.cover, projected_rows(&read.cover, found.await?));
         for member in &members {
-            if let Some(home) = text(member, members::FAMILY_ID).and_then(|f| homes.get(f)) {
-                reader.add_member(study.data(), member, cover.of(member), home)?;
+            let family = projected(&read.members, member, members::FAMILY_ID);
+            if let Some(home) = family.and_then(|f| homes.get(f)) {
+                reader.add_member(study.data(), member, &cover, home)?;
             }
         }
         for claim in strays {
@@ -320,8 +368,8 @@ impl Registry {
             .collect())
     }
 
-    /// The claims that came with no family (their member was unknown then), read first in the
-    /// order of the family column, where they are.
+    /// The claims that came with no family (their member was unknown then), found first in the
+    /// order of the family column, with the columns the study reads.
     async fn claims_without_family(&self) -> Result<Vec<Row>, ServiceError> {
         let read = Projection::new(&CLAIMS, &[claims::ID.id(), claims::FAMILY_ID.id()]);
         let mut ids: Vec<String> = Vec::new();
@@ -349,10 +397,8 @@ impl Registry {
                 false => break,
             }
         }
-        Ok(self
-            .store
-            .rows_where_in(&CLAIMS, claims::ID.index(), &ids)
-            .await?)
+        let found = self.store.rows_where_in(&CLAIMS, claims::ID.index(), &ids);
+        Ok(projected_rows(&StudyColumns::new().claims, found.await?))
     }
 
     /// The study of the options' scheme and period.
@@ -379,25 +425,111 @@ impl Registry {
 
 /// Families read at a time by the study: about six members each, with their cover and claims,
 /// a few tens of megabytes of rows.
-const FAMILIES_PER_PAGE: usize = 10_000;
+const FAMILIES_PER_PAGE: usize = 5_000;
 
-/// The non-empty text of `column` in a whole row of its table.
-fn text<T>(row: &[Value], column: Col<T>) -> Option<&str> {
-    column.value(row).as_text().filter(|t| !t.is_empty())
+/// Pages read while one is counted, besides the next: the database and the counting each keep
+/// a core busy.
+const PAGES_READ_AHEAD: usize = 1;
+
+/// A page of families with the rows of their range of ids.
+#[derive(Default)]
+struct PageRows {
+    families: Vec<Family>,
+    members: Vec<Row>,
+    cover: Vec<Row>,
+    claims: Vec<Row>,
 }
 
-/// The cover periods of a page's members, looked up by member.
+/// The columns the study reads of members, their cover and claims: none it does not need (a
+/// member's name, a claim's diagnoses).
+struct StudyColumns {
+    members: Projection,
+    cover: Projection,
+    claims: Projection,
+}
+
+impl StudyColumns {
+    fn new() -> StudyColumns {
+        use claims as c;
+        use coverage as p;
+        use members as m;
+        StudyColumns {
+            members: Projection::new(
+                &MEMBERS,
+                &[
+                    m::ID.id(),
+                    m::FAMILY_ID.id(),
+                    m::SEX.id(),
+                    m::BIRTH_DATE.id(),
+                    m::STATUS.id(),
+                    m::STATUS_SINCE.id(),
+                ],
+            ),
+            cover: Projection::new(
+                &COVERAGE,
+                &[p::MEMBER_ID.id(), p::START_DATE.id(), p::END_DATE.id()],
+            ),
+            claims: Projection::new(
+                &CLAIMS,
+                &[
+                    c::ID.id(),
+                    c::MEMBER_ID.id(),
+                    c::FAMILY_ID.id(),
+                    c::INCURRED_DATE.id(),
+                    c::CLINICAL_CATEGORY.id(),
+                    c::SPECIALTY.id(),
+                    c::CLAIMED.id(),
+                    c::APPROVED.id(),
+                    c::PAID.id(),
+                    c::STATUS.id(),
+                    c::ADMISSION_DATE.id(),
+                    c::DISCHARGE_DATE.id(),
+                    c::PROVIDER_ID.id(),
+                    c::REASONS.id(),
+                    c::LIMIT_RAISING_CASE.id(),
+                    c::RECEIVED_DATE.id(),
+                ],
+            ),
+        }
+    }
+}
+
+/// Whole rows cut to the columns of `read`.
+fn projected_rows(read: &Projection, rows: Vec<Row>) -> Vec<Row> {
+    (rows.into_iter())
+        .map(|mut row| {
+            (read.columns().iter())
+                .map(|&column| std::mem::replace(&mut row[column], Value::Null))
+                .collect()
+        })
+        .collect()
+}
+
+/// Rows of `read` sorted by their family, then their id.
+fn sort_by_family_and_id<F, I>(read: &Projection, rows: &mut [Row], family: Col<F>, id: Col<I>) {
+    fn key<'r, F, I>(
+        read: &Projection,
+        row: &'r [Value],
+        family: Col<F>,
+        id: Col<I>,
+    ) -> (Option<&'r str>, Option<&'r str>) {
+        (projected(read, row, family), projected(read, row, id))
+    }
+    rows.sort_by(|a, b| key(read, a, family, id).cmp(&key(read, b, family, id)));
+}
+
+/// The cover periods of some members, looked up by member.
 struct CoverOf(FastMap<String, Vec<CoverPeriod>>);
 
 impl CoverOf {
-    fn new(rows: Vec<Row>) -> CoverOf {
+    fn new(read: &Projection, rows: Vec<Row>) -> CoverOf {
+        use coverage as p;
         let mut periods: FastMap<String, Vec<CoverPeriod>> = FastMap::default();
         for row in rows {
-            if let (Some(member), Some(start)) = (
-                text(&row, coverage::MEMBER_ID),
-                coverage::START_DATE.value(&row).as_date(),
-            ) {
-                let end = coverage::END_DATE.value(&row).as_date();
+            let member = projected(read, &row, p::MEMBER_ID);
+            if let (Some(member), Some(start)) = (member, read.value(&row, p::START_DATE).as_date())
+            {
+                let end = read.value(&row, p::END_DATE).as_date();
                 let period = CoverPeriod { start, end };
                 periods.entry(member.to_string()).or_default().push(period);
             }
@@ -405,10 +537,8 @@ impl CoverOf {
         CoverOf(periods)
     }
 
-    /// The periods of a member's whole row.
-    fn of(&self, member: &[Value]) -> &[CoverPeriod] {
-        let id = text(member, members::ID).unwrap_or_default();
-        self.0.get(id).map_or(&[], Vec::as_slice)
+    fn of(&self, member: &str) -> &[CoverPeriod] {
+        self.0.get(member).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -418,31 +548,34 @@ struct ExperienceRows {
     ownership: HashMap<String, Ownership>,
     /// Where open cover ends.
     horizon: NaiveDate,
+    read: StudyColumns,
 }
 
 impl ExperienceRows {
-    /// Adds a member's whole row, with their cover and where their family lives.
+    /// Adds a member's row, with their cover and where their family lives.
     fn add_member(
         &self,
         data: &mut ExperienceData,
         row: &[Value],
-        cover: &[CoverPeriod],
+        cover: &CoverOf,
         home: &str,
     ) -> Result<(), ServiceError> {
         use members as m;
-        let id = text(row, m::ID).unwrap_or_default();
+        let read = &self.read.members;
+        let text = |column| projected(read, row, column);
+        let id = text(m::ID).unwrap_or_default();
         let corrupt = |what: &str| ServiceError::Corrupt(format!("stored member {id}: {what}"));
-        let status = text(row, m::STATUS)
+        let status = (read.text(row, m::STATUS))
             .and_then(|s| MemberStatus::parse("status", s).ok())
             .ok_or_else(|| corrupt("no status"))?;
-        let since =
-            (m::STATUS_SINCE.value(row).as_date()).ok_or_else(|| corrupt("no status date"))?;
-        let spans = cover_spans(cover, status, since, self.horizon);
+        let since = (read.value(row, m::STATUS_SINCE).as_date())
+            .ok_or_else(|| corrupt("no status date"))?;
+        let spans = cover_spans(cover.of(id), status, since, self.horizon);
         data.add_member(MemberInput {
             id,
-            family: text(row, m::FAMILY_ID),
-            sex: text(row, m::SEX).and_then(|s| Sex::parse("sex", s).ok()),
-            birth_date: m::BIRTH_DATE.value(row).as_date(),
+            family: text(m::FAMILY_ID),
+            sex: (read.text(row, m::SEX)).and_then(|s| Sex::parse("sex", s).ok()),
+            birth_date: read.value(row, m::BIRTH_DATE).as_date(),
             area: area_of(&self.locations, home).map(Area::as_str),
             location: Some(district_of(&self.locations, home)),
             spans: &spans,
@@ -450,43 +583,45 @@ impl ExperienceRows {
         .map_err(|error| corrupt(&error.to_string()))
     }
 
-    /// Adds a claim's whole row (none without an incurred date).
+    /// Adds a claim's row (none without an incurred date).
     fn add_claim(&self, data: &mut ExperienceData, row: &[Value]) -> Result<(), ServiceError> {
         use claims as c;
-        let id = text(row, c::ID).unwrap_or_default();
+        let read = &self.read.claims;
+        let id = projected(read, row, c::ID).unwrap_or_default();
         let corrupt = |what: &str| ServiceError::Corrupt(format!("stored claim {id}: {what}"));
-        let money = |column: Col<Money>| column.value(row).as_money();
+        let money = |column| read.value(row, column).as_money();
         let (Some(claimed), Some(approved), Some(paid)) =
             (money(c::CLAIMED), money(c::APPROVED), money(c::PAID))
         else {
             return Err(corrupt("no amounts"));
         };
-        let status = text(row, c::STATUS)
+        let status = (projected(read, row, c::STATUS))
             .and_then(|s| ClaimStatus::parse("status", s).ok())
             .ok_or_else(|| corrupt("no status"))?;
-        let Some(incurred) = c::INCURRED_DATE.value(row).as_date() else {
+        let Some(incurred) = read.value(row, c::INCURRED_DATE).as_date() else {
             return Ok(());
         };
-        let reasons = reason_codes(c::REASONS.value(row));
-        let stay_days = (c::ADMISSION_DATE.value(row).as_date())
-            .zip(c::DISCHARGE_DATE.value(row).as_date())
+        let reasons = reason_codes(read.value(row, c::REASONS));
+        let stay_days = (read.value(row, c::ADMISSION_DATE).as_date())
+            .zip(read.value(row, c::DISCHARGE_DATE).as_date())
             .map(|(a, d)| (d - a).num_days().max(1) as u32);
+        let provider = projected(read, row, c::PROVIDER_ID);
         data.add_claim(&ClaimInput {
-            member: text(row, c::MEMBER_ID).unwrap_or_default(),
+            member: projected(read, row, c::MEMBER_ID).unwrap_or_default(),
             incurred,
-            clinical_category: text(row, c::CLINICAL_CATEGORY).unwrap_or_default(),
-            specialty: text(row, c::SPECIALTY),
+            clinical_category: projected(read, row, c::CLINICAL_CATEGORY).unwrap_or_default(),
+            specialty: projected(read, row, c::SPECIALTY),
             claimed,
             approved,
             paid,
             owed: status.amount_owed(approved, claimed),
             stay_days,
-            ownership: text(row, c::PROVIDER_ID).and_then(|p| self.ownership.get(p).copied()),
+            ownership: provider.and_then(|p| self.ownership.get(p).copied()),
             limit_reached: reasons.contains(&ReasonCode::AnnualLimit),
             limit_raised: reasons
                 .contains(&ReasonCode::LimitRaised)
-                .then(|| text(row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
-            received: c::RECEIVED_DATE.value(row).as_date(),
+                .then(|| projected(read, row, c::LIMIT_RAISING_CASE).unwrap_or("declared")),
+            received: read.value(row, c::RECEIVED_DATE).as_date(),
         });
         Ok(())
     }

@@ -187,7 +187,10 @@ impl Registry {
     ) -> Result<Vec<R>, ServiceError> {
         let table = R::table();
         let column = table.index_of(column.id());
-        let rows = self.store.rows_in_range(table, column, first, last).await?;
+        let every_column: Vec<usize> = (0..table.columns.len()).collect();
+        let rows = (self.store)
+            .rows_in_range(table, &every_column, column, first, last)
+            .await?;
         rows.iter().map(|r| typed(r)).collect()
     }
 

@@ -182,24 +182,25 @@ pub(crate) async fn select_each_row(
     Ok(())
 }
 
-/// Every column of the rows whose text `column` lies between `first` and `last`.
+/// `columns` of the rows whose text `column` lies between `first` and `last`.
 pub(crate) async fn select_in_range(
     conn: &mut Connection,
     table: &'static Table,
+    columns: &[usize],
     column: usize,
     first: &str,
     last: &str,
 ) -> Result<Vec<Row>, StoreError> {
-    let sql = POSTGRES.rows_in_range(table, column);
+    let sql = POSTGRES.rows_in_range(table, columns, column);
     let rows = query(&sql)
         .bind(first)
         .bind(last)
         .fetch_all(&mut *conn)
         .await
         .map_err(StoreError::internal)?;
-    let every_column = table.columns.iter();
+    let asked = columns.iter().map(|&i| &table.columns[i]);
     (rows.iter())
-        .map(|row| read_columns(every_column.clone(), row))
+        .map(|row| read_columns(asked.clone(), row))
         .collect()
 }
 

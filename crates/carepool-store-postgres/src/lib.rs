@@ -199,11 +199,12 @@ impl SqlxBackend for PostgresStore {
     async fn select_in_range(
         conn: &mut PgConnection,
         table: &'static Table,
+        columns: &[usize],
         column: usize,
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
-        arrays::select_in_range(conn, table, column, first, last).await
+        arrays::select_in_range(conn, table, columns, column, first, last).await
     }
 
     fn judges_ahead(&self) -> bool {

@@ -248,17 +248,18 @@ pub(crate) async fn select_each_row(
 pub(crate) async fn select_in_range(
     conn: &mut SqliteConnection,
     table: &'static Table,
+    columns: &[usize],
     column: usize,
     first: &str,
     last: &str,
 ) -> Result<Vec<Row>, StoreError> {
     with_handle(conn, Work::Long, |db| {
-        let mut statement = prepare(db, &SQLITE.rows_in_range(table, column))?;
+        let mut statement = prepare(db, &SQLITE.rows_in_range(table, columns, column))?;
         bind(&mut statement, 1, &Value::Text(first.into()))?;
         bind(&mut statement, 2, &Value::Text(last.into()))?;
         let mut rows = Vec::new();
         while statement.next_row().map_err(StoreError::internal)? {
-            rows.push(read_cells(table, 0..table.columns.len(), &statement)?);
+            rows.push(read_cells(table, columns.iter().copied(), &statement)?);
         }
         Ok(rows)
     })

@@ -202,11 +202,12 @@ impl SqlxBackend for SqliteStore {
     async fn select_in_range(
         conn: &mut SqliteConnection,
         table: &'static Table,
+        columns: &[usize],
         column: usize,
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
-        direct::select_in_range(conn, table, column, first, last).await
+        direct::select_in_range(conn, table, columns, column, first, last).await
     }
 
     /// Judging ahead pays on SQLite: a batch's reads and its judging run beside the one written

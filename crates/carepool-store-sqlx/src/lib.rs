@@ -103,6 +103,7 @@ pub trait SqlxBackend: Send + Sync + 'static {
     async fn select_in_range(
         conn: &mut <Self::Db as sqlx::Database>::Connection,
         table: &'static Table,
+        columns: &[usize],
         column: usize,
         first: &str,
         last: &str,

@@ -350,12 +350,13 @@ impl Dialect {
         )
     }
 
-    /// Every column of the rows whose text `column` lies between two bound values, both
+    /// `columns` of the rows whose text `column` lies between two bound values, both
     /// included, in no set order.
-    pub fn rows_in_range(self, table: &Table, column: usize) -> String {
+    pub fn rows_in_range(self, table: &Table, columns: &[usize], column: usize) -> String {
+        let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
         format!(
             "SELECT {} FROM {} WHERE {}{} BETWEEN {} AND {}",
-            Self::column_list(table),
+            names.join(", "),
             table.name,
             table.columns[column].name,
             self.in_byte_order,

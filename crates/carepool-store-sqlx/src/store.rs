@@ -614,13 +614,16 @@ macro_rules! sqlx_store {
             async fn rows_in_range(
                 &self,
                 table: &'static ::carepool_schema::Table,
+                columns: &[usize],
                 column: usize,
                 first: &str,
                 last: &str,
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
                 let mut conn = connection(&self.pool).await?;
-                <$store as $crate::SqlxBackend>::select_in_range(&mut *conn, table, column, first, last)
-                    .await
+                <$store as $crate::SqlxBackend>::select_in_range(
+                    &mut *conn, table, columns, column, first, last,
+                )
+                .await
             }
 
             async fn write_locked_in_steps(

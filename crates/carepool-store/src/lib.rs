@@ -529,12 +529,14 @@ pub trait Store: Send + Sync {
         self.rows_where_in(table, column, values).await
     }
 
-    /// Every row whose text `column` lies between `first` and `last`, both included, the text
-    /// compared byte by byte as keys are paged (PostgreSQL: `COLLATE "C"`), so that a page of
-    /// families read by key gives the range of their members. The rows come in no set order.
+    /// `columns` of every row whose text `column` lies between `first` and `last`, both
+    /// included, the text compared byte by byte as keys are paged (PostgreSQL: `COLLATE "C"`),
+    /// so that a page of families read by key gives the range of their members. The rows come
+    /// in no set order.
     async fn rows_in_range(
         &self,
         table: &'static Table,
+        columns: &[usize],
         column: usize,
         first: &str,
         last: &str,

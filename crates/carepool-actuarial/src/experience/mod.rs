@@ -407,7 +407,8 @@ impl Counts {
 /// and claims are counted in whole days and minor units, so the study is the same however the
 /// families are paged, provided every member of a family is in the same page (a family's days
 /// of cover are the union of its members'). Areas, locations and other levels are numbered in
-/// the order met, as [`ExperienceStudy::run`] numbers them.
+/// the order met, as [`ExperienceStudy::run`] numbers them: the same study comes of the same
+/// members and claims added in the same order, paged or whole.
 pub struct StudyByPages {
     asked: ExperienceStudy,
     /// The study as asked, stopped where the data end.

@@ -834,11 +834,14 @@ impl Store for MeddlingStore {
     async fn rows_in_range(
         &self,
         table: &'static Table,
+        columns: &[usize],
         column: usize,
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
-        self.0.rows_in_range(table, column, first, last).await
+        self.0
+            .rows_in_range(table, columns, column, first, last)
+            .await
     }
     async fn project_page(
         &self,

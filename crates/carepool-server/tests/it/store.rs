@@ -7,7 +7,7 @@ use crate::support::{Harness, load_registry};
 use carepool_schema::tables::{
     COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
 };
-use carepool_schema::{Row, Value};
+use carepool_schema::{Projection, Row, Value};
 use carepool_store::{
     ListQuery, Lock, LockedReads, PageStart, Read, ReadRows, Step, StoreError, Write,
 };
@@ -529,11 +529,15 @@ pub async fn a_range_of_ids_is_read_in_the_order_of_their_bytes(h: Harness) {
         .collect();
     store.upsert(&MEMBERS, &member_rows, &|_| {}).await.unwrap();
     let in_range = |first: &'static str, last: &'static str| async move {
-        let rows = (store.rows_in_range(&MEMBERS, members::FAMILY_ID.index(), first, last))
+        // Only the columns asked, in the order asked.
+        let read = Projection::new(&MEMBERS, &[members::STATUS.id(), members::ID.id()]);
+        let family = members::FAMILY_ID.index();
+        let rows = (store.rows_in_range(&MEMBERS, read.columns(), family, first, last))
             .await
             .unwrap();
+        assert!(rows.iter().all(|row| row.len() == 2));
         let mut ids: Vec<String> = (rows.iter())
-            .map(|row| members::ID.value(row).as_text().unwrap().to_string())
+            .map(|row| read.text(row, members::ID).unwrap().to_string())
             .collect();
         ids.sort();
         ids
