@@ -181,12 +181,11 @@ impl Registry {
     }
 
     /// Adds to `study` the members of `scheme` (every family's without one), with their cover to
-    /// `horizon`, and the claims of its families, a page of families at a time: their members,
-    /// cover and claims are read as the range of ids the page spans (compared byte by byte, as
-    /// keys are paged), counted, and forgotten, so that a national registry is never held
-    /// whole. A claim came with the family its member had then: those whose member has moved
-    /// since, or was registered since a claim for an unknown member came, are placed at the end
-    /// with their member read again.
+    /// `horizon`, and the claims of its families, a page of families at a time (see
+    /// [`Registry::page_rows`]): each page is counted and forgotten, so that a national registry
+    /// is never held whole. A claim came with the family its member had then: those whose
+    /// member has moved since, or was registered since a claim for an unknown member came, are
+    /// placed at the end with their member read again.
     async fn add_experience_pages(
         &self,
         study: &mut StudyByPages,
