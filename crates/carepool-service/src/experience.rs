@@ -2,6 +2,7 @@
 //! their families live, and their claims, then the study.
 
 use crate::background::Background;
+use crate::claims::next_page_of_claims;
 use crate::options::named;
 use crate::{Key, Query, Registry, RowProblem, ServiceError};
 use carepool_actuarial::experience::{
@@ -225,31 +226,9 @@ impl Registry {
             let Some(next) = reading.pop_front() else {
                 break;
             };
-            let rows = next.finish().await?;
-            let homes: FastMap<&str, &str> = (rows.families.iter())
-                .map(|f| (f.id.as_str(), f.location_code.as_str()))
-                .collect();
-            let cover = CoverOf::new(&read.cover, rows.cover);
-            for member in &rows.members {
-                let family = projected(&read.members, member, members::FAMILY_ID);
-                if let Some(home) = family.and_then(|f| homes.get(f)) {
-                    reader.add_member(study.data(), member, &cover, home)?;
-                }
-            }
-            for claim in rows.claims {
-                let family = projected(&read.claims, &claim, claims::FAMILY_ID);
-                if !homes.contains_key(family.unwrap_or_default()) {
-                    continue;
-                }
-                let member = projected(&read.claims, &claim, claims::MEMBER_ID).unwrap_or_default();
-                match study.data().holds_member(member) {
-                    true => reader.add_claim(study.data(), &claim)?,
-                    false => strays.push(claim),
-                }
-            }
-            study.count_page().map_err(study_error)?;
+            reader.count_page(study, next.finish().await?, &mut strays)?;
         }
-        strays.extend(self.claims_without_family().await?);
+        strays.extend(self.claims_without_family(&read.claims).await?);
         self.place_strays(study, &reader, scheme, &strays).await
     }
 
@@ -264,10 +243,7 @@ impl Registry {
         whole_range: bool,
     ) -> Result<PageRows, ServiceError> {
         let ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
-        let (first, last) = match (ids.first(), ids.last()) {
-            (Some(first), Some(last)) => (first.as_str(), last.as_str()),
-            _ => return Ok(PageRows::default()),
-        };
+        let (first, last) = (ids.first().zip(ids.last())).expect("a page holds a family");
         let read = StudyColumns::new();
         let rows_of = async |read: &Projection, family: usize| match whole_range {
             true => {
@@ -367,37 +343,33 @@ impl Registry {
             .collect())
     }
 
-    /// The claims that came with no family (their member was unknown then), found first in the
-    /// order of the family column, with the columns the study reads.
-    async fn claims_without_family(&self) -> Result<Vec<Row>, ServiceError> {
-        let read = Projection::new(&CLAIMS, &[claims::ID.id(), claims::FAMILY_ID.id()]);
-        let mut ids: Vec<String> = Vec::new();
+    /// The claims that came with no family (their member was unknown then), in the columns the
+    /// study reads: the first in the order of the family column.
+    async fn claims_without_family(&self, read: &Projection) -> Result<Vec<Row>, ServiceError> {
+        let mut without_family = Vec::new();
         let mut start = PageStart::First;
         loop {
+            let family = claims::FAMILY_ID.index();
             let page = (self.store)
                 .project_page(
                     &CLAIMS,
                     read.columns(),
                     &[],
-                    claims::FAMILY_ID.index(),
+                    family,
                     &start,
                     FAMILIES_PER_PAGE,
                 )
                 .await?;
-            let without_family = page
-                .iter()
-                .take_while(|row| read.text(row, claims::FAMILY_ID).is_none())
-                .filter_map(|row| read.text(row, claims::ID));
-            let before = ids.len();
-            ids.extend(without_family.map(str::to_string));
-            // A full page of them: there may be more.
-            match ids.len() - before == FAMILIES_PER_PAGE {
-                true => start = PageStart::AfterNull(ids[ids.len() - 1].clone()),
-                false => break,
+            let no_family = |row: &Row| read.text(row, claims::FAMILY_ID).is_none();
+            // A full page of them only: there may be more.
+            let next = (next_page_of_claims(read, &page, FAMILIES_PER_PAGE))
+                .filter(|_| page.iter().all(no_family));
+            without_family.extend(page.into_iter().take_while(no_family));
+            match next {
+                Some(next) => start = next,
+                None => return Ok(without_family),
             }
         }
-        let found = self.store.rows_where_in(&CLAIMS, claims::ID.index(), &ids);
-        Ok(projected_rows(&StudyColumns::new().claims, found.await?))
     }
 
     /// The study of the options' scheme and period.
@@ -431,7 +403,6 @@ const FAMILIES_PER_PAGE: usize = 5_000;
 const PAGES_READ_AHEAD: usize = 1;
 
 /// A page of families with the rows of their range of ids.
-#[derive(Default)]
 struct PageRows {
     families: Vec<Family>,
     members: Vec<Row>,
@@ -551,6 +522,39 @@ struct ExperienceRows {
 }
 
 impl ExperienceRows {
+    /// Counts a page's members and claims, keeping apart (in `strays`) the claims of its
+    /// families whose member is not in the page; the other schemes' rows in its range are left.
+    fn count_page(
+        &self,
+        study: &mut StudyByPages,
+        page: PageRows,
+        strays: &mut Vec<Row>,
+    ) -> Result<(), ServiceError> {
+        let read = &self.read;
+        let homes: FastMap<&str, &str> = (page.families.iter())
+            .map(|f| (f.id.as_str(), f.location_code.as_str()))
+            .collect();
+        let cover = CoverOf::new(&read.cover, page.cover);
+        for member in &page.members {
+            let family = projected(&read.members, member, members::FAMILY_ID);
+            if let Some(home) = family.and_then(|f| homes.get(f)) {
+                self.add_member(study.data(), member, &cover, home)?;
+            }
+        }
+        for claim in page.claims {
+            let family = projected(&read.claims, &claim, claims::FAMILY_ID);
+            if !homes.contains_key(family.unwrap_or_default()) {
+                continue;
+            }
+            let member = projected(&read.claims, &claim, claims::MEMBER_ID).unwrap_or_default();
+            match study.data().holds_member(member) {
+                true => self.add_claim(study.data(), &claim)?,
+                false => strays.push(claim),
+            }
+        }
+        study.count_page().map_err(study_error)
+    }
+
     /// Adds a member's row, with their cover and where their family lives.
     fn add_member(
         &self,

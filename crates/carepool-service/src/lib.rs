@@ -187,9 +187,9 @@ impl Registry {
     ) -> Result<Vec<R>, ServiceError> {
         let table = R::table();
         let column = table.index_of(column.id());
-        let every_column: Vec<usize> = (0..table.columns.len()).collect();
+        let every_column = carepool_schema::Projection::whole(table);
         let rows = (self.store)
-            .rows_in_range(table, &every_column, column, first, last)
+            .rows_in_range(table, every_column.columns(), column, first, last)
             .await?;
         rows.iter().map(|r| typed(r)).collect()
     }

@@ -15,6 +15,7 @@ mod submit;
 pub use adjudicate::{AdjudicationReport, BATCH};
 pub(crate) use exit::gone_members;
 pub use pay::PaymentReport;
+pub(crate) use queue::next_page_of_claims;
 pub use submit::{Answer, ReadSubmissions, RecentContext, Submission};
 
 use crate::Registry;
