@@ -4,7 +4,7 @@
 use crate::reserve::Known;
 use crate::triangle::{Triangle, TriangleError};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
+use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -161,104 +161,207 @@ pub fn build(
     measure: Measure,
     valuation: NaiveDate,
 ) -> Result<Triangle, BuildError> {
-    let last = period.index(valuation);
-    let mut cells: Vec<(i64, i64, f64)> = Vec::new();
-    // The first origin is that of the oldest claim known (reported) at the valuation date, paid
-    // or not.
-    let mut first: Option<i64> = None;
-    for (index, claim) in claims.iter().enumerate() {
-        if claim.reported <= valuation {
-            let origin = period.index(claim.incurred);
-            first = Some(first.map_or(origin, |f| f.min(origin)));
+    let mut sums = ClaimSums::new(period, development, measure, valuation);
+    claims.iter().for_each(|claim| sums.add(claim));
+    sums.triangle()
+}
+
+/// Claims summed as the triangle at one valuation date needs them, added one at a time: by
+/// origin and development period, with what each origin has reported and been paid to date.
+/// It holds the triangle's cells, not the claims (a national scheme's eleven million claims
+/// held whole took gigabytes). Each cell is summed in the order the claims were added, so the
+/// triangle is the same, to the bit, as one built from them in that order.
+#[derive(Debug, Clone)]
+pub struct ClaimSums {
+    period: Period,
+    development: Development,
+    measure: Measure,
+    valuation: NaiveDate,
+    /// The valuation's period.
+    last: i64,
+    /// How many claims were added (the next one's number, for an error).
+    added: usize,
+    /// The oldest origin of a claim known at the valuation date.
+    first: Option<i64>,
+    /// The origins from `base` on that claims known at the valuation date fell in, while they
+    /// span no more than a triangle may hold (past that, the triangle is refused anyway).
+    origins: VecDeque<OriginSums>,
+    base: i64,
+    /// The first claim that breaks a rule: the triangle is refused with it.
+    broken: Option<BuildError>,
+}
+
+/// One origin's sums.
+#[derive(Debug, Clone, Default)]
+struct OriginSums {
+    /// By development lag, not cumulated.
+    incremental: Vec<f64>,
+    reported: f64,
+    paid: f64,
+}
+
+impl ClaimSums {
+    /// No claim added yet.
+    pub fn new(
+        period: Period,
+        development: Development,
+        measure: Measure,
+        valuation: NaiveDate,
+    ) -> ClaimSums {
+        ClaimSums {
+            period,
+            development,
+            measure,
+            valuation,
+            last: period.index(valuation),
+            added: 0,
+            first: None,
+            origins: VecDeque::new(),
+            base: 0,
+            broken: None,
         }
-        let date = match development {
+    }
+
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    pub fn measure(&self) -> Measure {
+        self.measure
+    }
+
+    pub fn valuation(&self) -> NaiveDate {
+        self.valuation
+    }
+
+    /// Adds a claim to the sums it falls in at the valuation date (none when it was reported
+    /// after it). A claim reported (or paid) before it was incurred breaks the triangle: it
+    /// is kept, by its number, and the claims after it are not added.
+    pub fn add(&mut self, claim: &ClaimDates) {
+        if self.broken.is_some() {
+            return;
+        }
+        let number = self.added;
+        self.added += 1;
+        let origin = self.period.index(claim.incurred);
+        let value = match self.measure {
+            Measure::Count => 1.0,
+            Measure::Amount => claim.amount,
+        };
+        if claim.reported <= self.valuation {
+            self.note_first(origin);
+            let paid = claim.paid.is_some_and(|paid| paid <= self.valuation);
+            if let Some(sums) = self.origin_mut(origin) {
+                sums.reported += value;
+                if paid {
+                    sums.paid += value;
+                }
+            }
+        }
+        let date = match self.development {
             Development::Reported => Some(claim.reported),
             Development::Paid => claim.paid,
         };
-        let Some(date) = date else { continue };
+        let Some(date) = date else { return };
         if date < claim.incurred {
-            return Err(BuildError::BeforeIncurred {
-                index,
-                what: development.name(),
+            self.broken = Some(BuildError::BeforeIncurred {
+                index: number,
+                what: self.development.name(),
                 date,
                 incurred: claim.incurred,
             });
+            return;
         }
-        if date > valuation {
-            continue;
+        if date > self.valuation {
+            return;
         }
-        let origin = period.index(claim.incurred);
-        first = Some(first.map_or(origin, |f| f.min(origin)));
-        let value = match measure {
-            Measure::Count => 1.0,
-            Measure::Amount => claim.amount,
-        };
-        cells.push((origin, period.index(date) - origin, value));
+        self.note_first(origin);
+        let lag = (self.period.index(date) - origin) as usize;
+        if let Some(sums) = self.origin_mut(origin) {
+            if sums.incremental.len() <= lag {
+                sums.incremental.resize(lag + 1, 0.0);
+            }
+            sums.incremental[lag] += value;
+        }
     }
-    let first = first.ok_or(BuildError::NoClaims(valuation))?;
-    let origins = last - first + 1;
-    if origins > MAX_ORIGINS {
-        return Err(BuildError::TooManyOrigins {
-            first: period.label(first),
-            origins,
-            period: period.name(),
-        });
-    }
-    let origins = origins as usize;
-    let mut incremental: Vec<Vec<f64>> = (0..origins).map(|i| vec![0.0; origins - i]).collect();
-    for (origin, lag, value) in cells {
-        incremental[(origin - first) as usize][lag as usize] += value;
-    }
-    let cumulative = incremental
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .scan(0.0, |sum, x| {
-                    *sum += x;
-                    Some(*sum)
-                })
-                .collect()
-        })
-        .collect();
-    let labels = (first..=last).map(|i| period.label(i)).collect();
-    Ok(Triangle::new(labels, cumulative)?)
-}
 
-/// What the claims say per origin of `triangle` (built by [`build`] from the same claims) at
-/// `valuation`: reported to date and paid to date, in the triangle's measure.
-pub fn known(
-    claims: &[ClaimDates],
-    triangle: &Triangle,
-    period: Period,
-    measure: Measure,
-    valuation: NaiveDate,
-) -> Known {
-    let row_of: HashMap<&str, usize> = triangle
-        .origins()
-        .iter()
-        .enumerate()
-        .map(|(i, origin)| (origin.as_str(), i))
-        .collect();
-    let origins = triangle.origins().len();
-    let mut known = Known {
-        reported: vec![0.0; origins],
-        paid: vec![0.0; origins],
-    };
-    for claim in claims.iter().filter(|c| c.reported <= valuation) {
-        let label = period.label(period.index(claim.incurred));
-        let Some(&i) = row_of.get(label.as_str()) else {
-            continue;
-        };
-        let value = match measure {
-            Measure::Count => 1.0,
-            Measure::Amount => claim.amount,
-        };
-        known.reported[i] += value;
-        if claim.paid.is_some_and(|paid| paid <= valuation) {
-            known.paid[i] += value;
-        }
+    fn note_first(&mut self, origin: i64) {
+        self.first = Some(self.first.map_or(origin, |first| first.min(origin)));
     }
-    known
+
+    /// The sums of `origin`, made when first met; none for an origin after the valuation's
+    /// (a claim reported before it was incurred), or past what a triangle may span.
+    fn origin_mut(&mut self, origin: i64) -> Option<&mut OriginSums> {
+        if origin > self.last || self.last - origin >= MAX_ORIGINS {
+            return None;
+        }
+        if self.origins.is_empty() {
+            self.base = origin;
+        }
+        while origin < self.base {
+            self.origins.push_front(OriginSums::default());
+            self.base -= 1;
+        }
+        let at = (origin - self.base) as usize;
+        if at >= self.origins.len() {
+            self.origins.resize(at + 1, OriginSums::default());
+        }
+        Some(&mut self.origins[at])
+    }
+
+    /// The origins from the first to the valuation's period, each with its sums.
+    fn rows(&self) -> Result<(i64, Vec<Option<&OriginSums>>), BuildError> {
+        if let Some(broken) = &self.broken {
+            return Err(broken.clone());
+        }
+        let first = self.first.ok_or(BuildError::NoClaims(self.valuation))?;
+        let origins = self.last - first + 1;
+        if origins > MAX_ORIGINS {
+            return Err(BuildError::TooManyOrigins {
+                first: self.period.label(first),
+                origins,
+                period: self.period.name(),
+            });
+        }
+        let rows = (first..=self.last)
+            .map(|origin| {
+                let at = usize::try_from(origin - self.base).ok()?;
+                self.origins.get(at)
+            })
+            .collect();
+        Ok((first, rows))
+    }
+
+    /// The cumulative triangle of the claims added, known at the valuation date: origins from
+    /// the first period a claim was incurred in to the valuation's period; a claim counts from
+    /// the period it was reported (or paid) in.
+    pub fn triangle(&self) -> Result<Triangle, BuildError> {
+        let (first, rows) = self.rows()?;
+        let origins = rows.len();
+        let cumulative = (rows.iter().enumerate())
+            .map(|(i, sums)| {
+                let incremental = sums.map_or(&[][..], |sums| &sums.incremental[..]);
+                (0..origins - i)
+                    .scan(0.0, |sum, lag| {
+                        *sum += incremental.get(lag).copied().unwrap_or(0.0);
+                        Some(*sum)
+                    })
+                    .collect()
+            })
+            .collect();
+        let labels = (first..=self.last).map(|i| self.period.label(i)).collect();
+        Ok(Triangle::new(labels, cumulative)?)
+    }
+
+    /// What the claims added say per origin of the triangle at the valuation date: reported
+    /// to date and paid to date, in the triangle's measure.
+    pub fn known(&self) -> Result<Known, BuildError> {
+        let (_, rows) = self.rows()?;
+        Ok(Known {
+            reported: rows.iter().map(|s| s.map_or(0.0, |s| s.reported)).collect(),
+            paid: rows.iter().map(|s| s.map_or(0.0, |s| s.paid)).collect(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -328,15 +431,84 @@ mod tests {
         assert_eq!(Period::of_label("AY2025"), None);
         assert_eq!(quarters.row(0), [3.0]);
         // Paid after the valuation date is not paid yet.
-        let known = known(
-            &claims,
-            &reported,
+        let mut sums = ClaimSums::new(
             Period::Month,
+            Development::Reported,
             Measure::Amount,
             valuation,
         );
+        claims.iter().for_each(|claim| sums.add(claim));
+        assert_eq!(sums.triangle().unwrap(), reported);
+        let known = sums.known().unwrap();
         assert_eq!(known.reported, [150.0, 30.0, 0.0]);
         assert_eq!(known.paid, [0.0, 30.0, 0.0]);
+    }
+
+    #[test]
+    fn sums_hold_the_triangle_not_the_claims_whatever_order_the_origins_come_in() {
+        let valuation = date("2025-12-31");
+        let sums_of = |claims: &mut dyn Iterator<Item = ClaimDates>| {
+            let mut sums =
+                ClaimSums::new(Period::Month, Development::Paid, Measure::Amount, valuation);
+            claims.for_each(|claim| sums.add(&claim));
+            sums
+        };
+        // A year of claims, 250 a day, each paid 31 days after it was reported; amounts in
+        // halves, which add exactly in any order.
+        let claims = || {
+            (0..365 * 250).map(|n: u64| {
+                let incurred = date("2025-01-01") + chrono::Days::new(n / 250);
+                let reported = incurred + chrono::Days::new(n % 40);
+                ClaimDates {
+                    incurred,
+                    reported,
+                    paid: Some(reported + chrono::Days::new(31)),
+                    amount: (n % 7) as f64 * 0.5,
+                }
+            })
+        };
+        let forward = sums_of(&mut claims());
+        let backward = sums_of(&mut claims().collect::<Vec<_>>().into_iter().rev());
+        assert_eq!(forward.origins.len(), 12);
+        assert!(forward.origins.iter().all(|o| o.incremental.len() <= 12));
+        assert_eq!(backward.origins.len(), 12);
+        let triangle = forward.triangle().unwrap();
+        assert_eq!(triangle, backward.triangle().unwrap());
+        assert_eq!(forward.known().unwrap(), backward.known().unwrap());
+        assert_eq!(triangle.origins().len(), 12);
+        // December's care is paid in January at the earliest: nothing of it is paid yet.
+        assert_eq!(triangle.row(11), [0.0]);
+        assert_eq!(forward.known().unwrap().paid[11], 0.0);
+        assert!(forward.known().unwrap().reported[11] > 0.0);
+    }
+
+    #[test]
+    fn a_claim_cared_for_after_the_valuation_makes_no_origin_of_its_own() {
+        // Paid development: a claim reported before its care is not refused, and known at the
+        // valuation date though incurred after it; it adds to no origin.
+        let mut sums = ClaimSums::new(
+            Period::Month,
+            Development::Paid,
+            Measure::Count,
+            date("2025-03-31"),
+        );
+        sums.add(&claim("2025-02-10", "2025-02-20", Some("2025-03-05"), 1.0));
+        sums.add(&claim("2025-05-10", "2025-03-01", None, 1.0));
+        let triangle = sums.triangle().unwrap();
+        assert_eq!(triangle.origins(), ["2025-02", "2025-03"]);
+        assert_eq!(sums.known().unwrap().reported, [1.0, 0.0]);
+        // Alone, two months past the valuation: no triangle, and no panic.
+        let mut alone = ClaimSums::new(
+            Period::Month,
+            Development::Paid,
+            Measure::Count,
+            date("2025-03-31"),
+        );
+        alone.add(&claim("2025-05-10", "2025-03-01", None, 1.0));
+        assert_eq!(
+            alone.triangle().unwrap_err(),
+            BuildError::Triangle(TriangleError::Empty)
+        );
     }
 
     #[test]
@@ -354,6 +526,24 @@ mod tests {
             error.to_string(),
             "claim 0: reported on 2025-02-01 is before it was incurred on 2025-03-01"
         );
+        // Claims added one at a time: the first that breaks the rule is named, by its number,
+        // however many come after it.
+        let mut sums = ClaimSums::new(
+            Period::Month,
+            Development::Reported,
+            Measure::Count,
+            date("2025-12-31"),
+        );
+        sums.add(&claim("2025-01-01", "2025-01-05", None, 1.0));
+        sums.add(&claim("2025-04-01", "2025-03-05", None, 1.0));
+        sums.add(&claim("2025-06-01", "2025-05-05", None, 1.0));
+        sums.add(&claim("2025-06-01", "2025-06-05", None, 1.0));
+        let error = sums.triangle().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "claim 1: reported on 2025-03-05 is before it was incurred on 2025-04-01"
+        );
+        assert_eq!(sums.known().unwrap_err(), error);
     }
 
     #[test]

@@ -29,7 +29,7 @@ mod testing;
 mod triangle;
 mod yearly;
 
-pub use build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
+pub use build::{BuildError, ClaimDates, ClaimSums, Development, Measure, Named, Period, build};
 pub use chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 pub use expected::{Apriori, ExpectedLoss, ExpectedLossError, ExpectedLossFit};
 pub use finite::{NotFinite, check_finite};

@@ -2,7 +2,7 @@
 //! What the claims tell directly at the valuation date (reported but not yet paid) is kept
 //! apart from what the method estimates (incurred but not reported).
 
-use crate::build::{BuildError, ClaimDates, Development, Measure, Named, Period, build, known};
+use crate::build::{BuildError, ClaimDates, ClaimSums, Development, Measure, Named, Period};
 use crate::chain_ladder::{Average, ChainLadder, ChainLadderFit, FitError};
 use crate::expected::{Apriori, ExpectedLoss, ExpectedLossError};
 use crate::mack::{Mack, MackError, SigmaRule};
@@ -210,12 +210,24 @@ impl ReserveStudy {
         measure: Measure,
         valuation: NaiveDate,
     ) -> Result<Reserve, ReserveError> {
-        let triangle = build(claims, period, self.development, measure, valuation)?;
-        let known = known(claims, &triangle, period, measure, valuation);
-        let mut reserve = self.fit(&triangle, Some(&known))?;
-        reserve.valuation = Some(valuation);
-        reserve.origin_period = Some(period.name());
-        reserve.measure = Some(measure.name());
+        let mut sums = self.claim_sums(period, measure, valuation);
+        claims.iter().for_each(|claim| sums.add(claim));
+        self.fit_sums(&sums)
+    }
+
+    /// Sums to add claims to, one at a time, for [`ReserveStudy::fit_sums`]: origin by incurred
+    /// `period`, development as the study says, known at `valuation`.
+    pub fn claim_sums(&self, period: Period, measure: Measure, valuation: NaiveDate) -> ClaimSums {
+        ClaimSums::new(period, self.development, measure, valuation)
+    }
+
+    /// Fits the triangle of the claims added to `sums`, with reported but not paid from them.
+    pub fn fit_sums(&self, sums: &ClaimSums) -> Result<Reserve, ReserveError> {
+        let triangle = sums.triangle()?;
+        let mut reserve = self.fit(&triangle, Some(&sums.known()?))?;
+        reserve.valuation = Some(sums.valuation());
+        reserve.origin_period = Some(sums.period().name());
+        reserve.measure = Some(sums.measure().name());
         Ok(reserve)
     }
 

@@ -12,10 +12,10 @@ use crate::{Key, Query, Registry, Scope, ServiceError, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
     ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
-    Watch, WatchClaim, WatchSettings, WatchTally, reported_shares,
+    ReportedCounts, Watch, WatchClaim, WatchSettings, WatchTally,
 };
 use carepool_actuarial::{
-    BuildError, ClaimDates, Measure, Period as Origin, ReserveError, ReserveStudy,
+    BuildError, ClaimSums, Measure, Period as Origin, ReserveError, ReserveStudy,
 };
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
@@ -249,11 +249,11 @@ impl Registry {
             .add_families(&mut tally, &mut watch, options, &selection, days.to)
             .await?;
         let claims = self
-            .add_indicator_claims(&mut tally, &mut watch, &families, options)
+            .add_indicator_claims(&mut tally, &mut watch, &families, options, days.to)
             .await?;
         if let (Some(watch), Some(bases)) = (watch, bases) {
             let expected = expected_by_month(&bases, watch.months());
-            let reported = reported_shares(&claims, watch.months(), days.to);
+            let reported = claims.reported.shares(watch.months());
             early_warning.watch = Some(watch.watch(&expected, &reported, days.watch));
         }
         let targets = self.target_populations(tally.periods(), &selection).await?;
@@ -262,11 +262,7 @@ impl Registry {
         if selection.is_national() && options.provider.is_none() {
             tally.add_ledger(&self.ledger_lines(options.scheme.as_ref()).await?);
         }
-        let ibnr: Vec<Option<Money>> = tally
-            .ends()
-            .into_iter()
-            .map(|end| ibnr_on(&claims, end))
-            .collect();
+        let ibnr: Vec<Option<Money>> = claims.at_ends.iter().map(ibnr_of).collect();
         let grievances = match with_grievances {
             true => Some(
                 self.grievance_stats(
@@ -568,14 +564,16 @@ impl Registry {
     }
 
     /// Adds the claims of the families counted (and, with a provider, only that facility's) to
-    /// the tally; returns them as the reserve needs them.
+    /// the tally; returns them summed as the reserve at each period's end and the watch's
+    /// completion at `to` need them.
     async fn add_indicator_claims(
         &self,
         tally: &mut IndicatorTally,
         watch: &mut Option<WatchTally>,
         families: &FastSet<String>,
         options: &IndicatorOptions,
-    ) -> Result<Vec<ClaimDates>, ServiceError> {
+        to: NaiveDate,
+    ) -> Result<ClaimsSummed, ServiceError> {
         let read = Projection::new(
             &CLAIMS,
             &[
@@ -600,7 +598,13 @@ impl Registry {
         let filters: Vec<(usize, Value)> = (options.provider.iter())
             .map(|p| c::PROVIDER_ID.equals(p))
             .collect();
-        let mut reserving = Vec::new();
+        let study = chain_ladder();
+        let mut summed = ClaimsSummed {
+            at_ends: (tally.ends().into_iter())
+                .map(|end| study.claim_sums(Origin::Month, Measure::Amount, end))
+                .collect(),
+            reported: ReportedCounts::new(to),
+        };
         let mut line = String::new();
         self.each_row(&read, &filters, |row| {
             let in_selection = read
@@ -615,7 +619,9 @@ impl Registry {
                 facts.incurred,
                 facts.status.amount_owed(facts.approved, facts.claimed),
             ) {
-                reserving.push(claim_dates(incurred, facts.received, facts.paid_date, owed));
+                let dates = claim_dates(incurred, facts.received, facts.paid_date, owed);
+                summed.at_ends.iter_mut().for_each(|sums| sums.add(&dates));
+                summed.reported.add(incurred, facts.received);
                 if let Some(watch) = watch.as_mut() {
                     base_table_line(&read, &row, &mut line);
                     watch.add_claim(&WatchClaim {
@@ -629,8 +635,17 @@ impl Registry {
             Ok(())
         })
         .await?;
-        Ok(reserving)
+        Ok(summed)
     }
+}
+
+/// The claims counted, as the reserve and the watch need them after: summed, not held (a
+/// national scheme's eleven million claims held took a gigabyte).
+struct ClaimsSummed {
+    /// For the reserve at each period's end (and the day before the first).
+    at_ends: Vec<ClaimSums>,
+    /// For the share of each month's claims reported by the last day.
+    reported: ReportedCounts,
 }
 
 /// One family's facts, added to the tally.
@@ -764,14 +779,13 @@ fn chain_ladder() -> ReserveStudy {
     .expect("chain ladder needs no other option")
 }
 
-/// The IBNR on `valuation` by chain ladder, by month of care and month reported (a period's
-/// end closes a month of care, but for a last day asked within a month: that part month is
-/// developed as a whole one, and its IBNR comes out low); nothing
-/// when no claim was reported by then, none when not estimable (too few origins, a triangle
-/// that falls to nothing).
-fn ibnr_on(claims: &[ClaimDates], valuation: NaiveDate) -> Option<Money> {
-    let study = chain_ladder();
-    match study.fit_claims(claims, Origin::Month, Measure::Amount, valuation) {
+/// The IBNR at the sums' valuation date by chain ladder, by month of care and month reported
+/// (a period's end closes a month of care, but for a last day asked within a month: that part
+/// month is developed as a whole one, and its IBNR comes out low); nothing when no claim was
+/// reported by then, none when not estimable (too few origins, a triangle that falls to
+/// nothing).
+fn ibnr_of(sums: &ClaimSums) -> Option<Money> {
+    match chain_ladder().fit_sums(sums) {
         Ok(reserve) => reserve
             .total
             .ibnr

@@ -14,8 +14,8 @@ mod watch;
 pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
 pub use watch::{
-    Expected, ExpectedLine, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally, expected_by_month,
-    reported_shares,
+    Expected, ExpectedLine, ReportedCounts, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally,
+    expected_by_month, reported_shares,
 };
 
 use carepool_core::Money;

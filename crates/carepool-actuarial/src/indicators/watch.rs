@@ -6,6 +6,7 @@
 use super::tally::{FamilyFacts, member_years};
 use super::warning::{Check, Warning, mean_band, normal_quantile, poisson_band, warning};
 use crate::ClaimDates;
+use crate::build::MAX_ORIGINS;
 use crate::projection::ProjectedYear;
 use carepool_core::Money;
 use carepool_core::monitoring::{Period, Step, periods};
@@ -368,60 +369,111 @@ pub fn expected_by_month(
         .collect()
 }
 
-/// The share of each of `months`' claims reported by `valuation`: the chain ladder's
-/// volume-weighted development factors on the claim counts by month of care and month reported
-/// (every claim known by then, of any month), one over their product from the month's
-/// development to the last one observed. A development no claim had reached (a column of
-/// nothing, as when facilities send each month's claims after it ends) leaves the months that
-/// must grow through it unknown, not the others; a month older than any claim is all in.
+/// The share of each of `months`' claims reported by `valuation`, of `claims` (see
+/// [`ReportedCounts::shares`]).
 pub fn reported_shares(
     claims: &[ClaimDates],
     months: &[Period],
     valuation: NaiveDate,
 ) -> Vec<Option<f64>> {
-    let index = |date: NaiveDate| i64::from(date.year()) * 12 + i64::from(date.month0());
-    let last = index(valuation);
-    let known = claims.iter().filter(|c| c.reported <= valuation);
-    let Some(first) = known.clone().map(|c| index(c.incurred)).min() else {
-        return vec![None; months.len()];
-    };
-    let origins = (last - first + 1) as usize;
-    // Claims by origin and development, made cumulative along each origin.
-    let mut counts = vec![vec![0.0f64; origins]; origins];
-    for claim in known {
-        let origin = (index(claim.incurred) - first) as usize;
-        let lag = (index(claim.reported) - index(claim.incurred)).max(0) as usize;
-        if origin + lag < origins {
-            counts[origin][lag] += 1.0;
-        }
-    }
-    for row in &mut counts {
-        for lag in 1..origins {
-            row[lag] += row[lag - 1];
-        }
-    }
-    // The factor from each development to the next, over the origins that have both.
-    let factors: Vec<Option<f64>> = (0..origins.saturating_sub(1))
-        .map(|lag| {
-            let (mut from, mut to) = (0.0, 0.0);
-            for (origin, row) in counts.iter().enumerate() {
-                if origin + lag + 1 < origins {
-                    from += row[lag];
-                    to += row[lag + 1];
-                }
-            }
-            (from > 0.0).then(|| to / from)
-        })
-        .collect();
-    months
+    let mut counts = ReportedCounts::new(valuation);
+    claims
         .iter()
-        .map(|month| {
-            let lag = usize::try_from(last - index(month.start)).ok()?;
-            (factors.get(lag..).unwrap_or(&[]).iter())
-                .try_fold(1.0, |to_ultimate, factor| Some(to_ultimate * (*factor)?))
-                .map(|to_ultimate| 1.0 / to_ultimate)
-        })
-        .collect()
+        .for_each(|c| counts.add(c.incurred, c.reported));
+    counts.shares(months)
+}
+
+/// Claims counted by month of care and month reported, as known at a valuation date, added one
+/// at a time: it holds the counts, not the claims.
+#[derive(Debug, Clone)]
+pub struct ReportedCounts {
+    valuation: NaiveDate,
+    /// The oldest month of care of a claim known.
+    first: Option<i64>,
+    /// Claims by month of care and months from it to the month reported (none before it).
+    counts: BTreeMap<(i64, i64), u64>,
+}
+
+impl ReportedCounts {
+    pub fn new(valuation: NaiveDate) -> ReportedCounts {
+        ReportedCounts {
+            valuation,
+            first: None,
+            counts: BTreeMap::new(),
+        }
+    }
+
+    /// Counts a claim, if it was reported by the valuation date.
+    pub fn add(&mut self, incurred: NaiveDate, reported: NaiveDate) {
+        if reported > self.valuation {
+            return;
+        }
+        let origin = month_index(incurred);
+        self.first = Some(self.first.map_or(origin, |first| first.min(origin)));
+        let lag = (month_index(reported) - origin).max(0);
+        *self.counts.entry((origin, lag)).or_default() += 1;
+    }
+
+    /// The share of each of `months`' claims reported by the valuation date: the chain
+    /// ladder's volume-weighted development factors on the claim counts by month of care and
+    /// month reported (every claim known by then, of any month), one over their product from
+    /// the month's development to the last one observed. A development no claim had reached (a
+    /// column of nothing, as when facilities send each month's claims after it ends) leaves
+    /// the months that must grow through it unknown, not the others; a month older than any
+    /// claim is all in. Claims cared for over a century of months apart leave every month
+    /// unknown.
+    pub fn shares(&self, months: &[Period]) -> Vec<Option<f64>> {
+        let last = month_index(self.valuation);
+        let Some(first) = self.first else {
+            return vec![None; months.len()];
+        };
+        let Some(origins) = usize::try_from(last - first + 1)
+            .ok()
+            .filter(|origins| (1..=MAX_ORIGINS as usize).contains(origins))
+        else {
+            return vec![None; months.len()];
+        };
+        // Claims by origin and development, made cumulative along each origin.
+        let mut counts = vec![vec![0.0f64; origins]; origins];
+        for (&(origin, lag), &claims) in &self.counts {
+            let (origin, lag) = ((origin - first) as usize, lag as usize);
+            if origin + lag < origins {
+                counts[origin][lag] += claims as f64;
+            }
+        }
+        for row in &mut counts {
+            for lag in 1..origins {
+                row[lag] += row[lag - 1];
+            }
+        }
+        // The factor from each development to the next, over the origins that have both.
+        let factors: Vec<Option<f64>> = (0..origins.saturating_sub(1))
+            .map(|lag| {
+                let (mut from, mut to) = (0.0, 0.0);
+                for (origin, row) in counts.iter().enumerate() {
+                    if origin + lag + 1 < origins {
+                        from += row[lag];
+                        to += row[lag + 1];
+                    }
+                }
+                (from > 0.0).then(|| to / from)
+            })
+            .collect();
+        months
+            .iter()
+            .map(|month| {
+                let lag = usize::try_from(last - month_index(month.start)).ok()?;
+                (factors.get(lag..).unwrap_or(&[]).iter())
+                    .try_fold(1.0, |to_ultimate, factor| Some(to_ultimate * (*factor)?))
+                    .map(|to_ultimate| 1.0 / to_ultimate)
+            })
+            .collect()
+    }
+}
+
+/// A running number of the month a date falls in.
+fn month_index(date: NaiveDate) -> i64 {
+    i64::from(date.year()) * 12 + i64::from(date.month0())
 }
 
 #[cfg(test)]
@@ -576,6 +628,41 @@ mod tests {
         // any claim, all in.
         assert_eq!(shares, [Some(1.0), Some(1.0), Some(0.5)]);
         assert_eq!(reported_shares(&[], &watched, day("2025-02-28")), [None; 3]);
+        // Counted one at a time, in any order: the counts, not the claims, are kept.
+        let mut counts = ReportedCounts::new(day("2025-02-28"));
+        claims
+            .iter()
+            .rev()
+            .for_each(|c| counts.add(c.incurred, c.reported));
+        assert_eq!(counts.counts.len(), 3);
+        assert_eq!(counts.shares(&watched), shares);
+    }
+
+    #[test]
+    fn claims_a_century_apart_or_all_cared_for_after_the_valuation_leave_every_month_unknown() {
+        let watched = months("2025-01-01", "2025-02-28");
+        let century = [
+            dated("1920-01-05", "2025-01-20"),
+            dated("2025-01-10", "2025-01-30"),
+        ];
+        assert_eq!(
+            reported_shares(&century, &watched, day("2025-02-28")),
+            [None; 2]
+        );
+        // Reported (wrongly) before its care, which is after the valuation: known, but in no
+        // month the triangle holds.
+        let early = [dated("2025-05-05", "2025-02-20")];
+        assert_eq!(
+            reported_shares(&early, &watched, day("2025-02-28")),
+            [None; 2]
+        );
+        let mut with_others = early.to_vec();
+        with_others.push(dated("2025-01-10", "2025-01-30"));
+        with_others.push(dated("2025-02-10", "2025-02-20"));
+        assert_eq!(
+            reported_shares(&with_others, &watched, day("2025-02-28")),
+            [Some(1.0), Some(1.0)]
+        );
     }
 
     #[test]
