@@ -30,7 +30,7 @@ peak_mb() {
     echo $(($(tail -1 "$dir/peak") / 1024))
 }
 
-steps=(registry receive adjudicate propose release export experience indicators)
+steps=(registry receive adjudicate propose release export experience reserve indicators)
 declare -A peak
 run_size() {
     local size=$1 count=$2
@@ -60,6 +60,8 @@ run_size() {
     peak[$size,export]=$(peak_mb "$bin" --db "$db" export claims --out "$dir/$size-claims.csv")
     peak[$size,experience]=$(peak_mb "$bin" --db "$db" experience --from "$from" --to "$to" \
         --out "$dir/$size-experience.json")
+    peak[$size,reserve]=$(peak_mb "$bin" --db "$db" reserve --valuation "$to" \
+        --out "$dir/$size-reserve.json")
     peak[$size,indicators]=$(peak_mb "$bin" --db "$db" indicators --from "$from" --to "$to" \
         --out "$dir/$size-indicators.json")
 }
