@@ -168,8 +168,7 @@ pub fn build(
 
 /// Claims summed as the triangle at one valuation date needs them, added one at a time: by
 /// origin and development period, with what each origin has reported and been paid to date.
-/// It holds the triangle's cells, not the claims (a national scheme's eleven million claims
-/// held whole took gigabytes). Each cell is summed in the order the claims were added, so the
+/// It holds the triangle's cells, not the claims (so its size does not grow with them). Each cell is summed in the order the claims were added, so the
 /// triangle is the same, to the bit, as one built from them in that order.
 #[derive(Debug, Clone)]
 pub struct ClaimSums {
@@ -316,6 +315,10 @@ impl ClaimSums {
         }
         let first = self.first.ok_or(BuildError::NoClaims(self.valuation))?;
         let origins = self.last - first + 1;
+        // Every claim known cared for after the valuation's period.
+        if origins <= 0 {
+            return Err(BuildError::Triangle(TriangleError::Empty));
+        }
         if origins > MAX_ORIGINS {
             return Err(BuildError::TooManyOrigins {
                 first: self.period.label(first),
@@ -365,8 +368,12 @@ impl ClaimSums {
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()
@@ -480,6 +487,54 @@ mod tests {
         assert_eq!(triangle.row(11), [0.0]);
         assert_eq!(forward.known().unwrap().paid[11], 0.0);
         assert!(forward.known().unwrap().reported[11] > 0.0);
+    }
+
+    fn claim_strategy() -> impl Strategy<Value = ClaimDates> {
+        // Care over three years around the valuation (2025-06-30), reported up to a year
+        // later (now and then before the care), paid or not up to half a year after; amounts
+        // in cents, which add differently in each order.
+        (
+            0u64..1_100,
+            -40i64..365,
+            proptest::option::of(0u64..180),
+            1u64..10_000_000,
+        )
+            .prop_map(|(care, delay, paid, cents)| {
+                let incurred = date("2023-07-01") + chrono::Days::new(care);
+                let reported = incurred + chrono::Duration::days(delay);
+                ClaimDates {
+                    incurred,
+                    reported,
+                    paid: paid.map(|days| reported + chrono::Days::new(days)),
+                    amount: cents as f64 / 100.0,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn sums_made_a_claim_at_a_time_equal_the_triangle_of_the_claims_held_whole(
+            mut claims in proptest::collection::vec(claim_strategy(), 0..300),
+            period in prop_oneof![Just(Period::Month), Just(Period::Quarter), Just(Period::Year)],
+            development in prop_oneof![Just(Development::Reported), Just(Development::Paid)],
+            measure in prop_oneof![Just(Measure::Amount), Just(Measure::Count)],
+        ) {
+            // The reference cannot size a triangle whose every claim known was cared for after
+            // the valuation (it panics): with such claims, one of the first month keeps an
+            // origin before it.
+            let valuation = date("2025-06-30");
+            if claims.iter().any(|claim| claim.incurred > valuation) {
+                claims.insert(0, claim("2023-07-01", "2023-07-05", None, 10.0));
+            }
+            let mut sums = ClaimSums::new(period, development, measure, valuation);
+            claims.iter().for_each(|claim| sums.add(claim));
+            let reference = reference::build(&claims, period, development, measure, valuation);
+            prop_assert_eq!(sums.triangle(), reference.clone());
+            if let Ok(triangle) = reference {
+                let known = reference::known(&claims, &triangle, period, measure, valuation);
+                prop_assert_eq!(sums.known(), Ok(known));
+            }
+        }
     }
 
     #[test]

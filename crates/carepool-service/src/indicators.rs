@@ -251,9 +251,9 @@ impl Registry {
         let claims = self
             .add_indicator_claims(&mut tally, &mut watch, &families, options, days.to)
             .await?;
-        if let (Some(watch), Some(bases)) = (watch, bases) {
+        if let (Some(watch), Some(bases), Some(reported)) = (watch, bases, &claims.reported) {
             let expected = expected_by_month(&bases, watch.months());
-            let reported = claims.reported.shares(watch.months());
+            let reported = reported.shares(watch.months());
             early_warning.watch = Some(watch.watch(&expected, &reported, days.watch));
         }
         let targets = self.target_populations(tally.periods(), &selection).await?;
@@ -603,7 +603,7 @@ impl Registry {
             at_ends: (tally.ends().into_iter())
                 .map(|end| study.claim_sums(Origin::Month, Measure::Amount, end))
                 .collect(),
-            reported: ReportedCounts::new(to),
+            reported: watch.is_some().then(|| ReportedCounts::new(to)),
         };
         let mut line = String::new();
         self.each_row(&read, &filters, |row| {
@@ -621,7 +621,9 @@ impl Registry {
             ) {
                 let dates = claim_dates(incurred, facts.received, facts.paid_date, owed);
                 summed.at_ends.iter_mut().for_each(|sums| sums.add(&dates));
-                summed.reported.add(incurred, facts.received);
+                if let Some(reported) = summed.reported.as_mut() {
+                    reported.add(incurred, facts.received);
+                }
                 if let Some(watch) = watch.as_mut() {
                     base_table_line(&read, &row, &mut line);
                     watch.add_claim(&WatchClaim {
@@ -639,13 +641,13 @@ impl Registry {
     }
 }
 
-/// The claims counted, as the reserve and the watch need them after: summed, not held (a
-/// national scheme's eleven million claims held took a gigabyte).
+/// The claims counted, as the reserve and the watch need them after: summed, not held (held,
+/// they grew with the claims, 24 bytes each and the reserve's cells at every period's end).
 struct ClaimsSummed {
     /// For the reserve at each period's end (and the day before the first).
     at_ends: Vec<ClaimSums>,
-    /// For the share of each month's claims reported by the last day.
-    reported: ReportedCounts,
+    /// For the share of each month's claims reported by the last day, when watched.
+    reported: Option<ReportedCounts>,
 }
 
 /// One family's facts, added to the tally.

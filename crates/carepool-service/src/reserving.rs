@@ -204,8 +204,9 @@ impl Registry {
                 c::CLAIMED.id(),
             ],
         );
-        // Each row is summed into the triangle's cells as it is read: a national scheme's
-        // eleven million claims held, even as their few dates and amounts, took 2.4 GB.
+        // Each row is summed into the triangle's cells as it is read: held, even as their few
+        // dates and amounts, a national scheme's eleven million claims grew the study by
+        // hundreds of megabytes.
         self.each_row(&read, &[], |row| {
             let corrupt = |what: &str| {
                 ServiceError::Corrupt(format!(

@@ -6,7 +6,6 @@
 use super::tally::{FamilyFacts, member_years};
 use super::warning::{Check, Warning, mean_band, normal_quantile, poisson_band, warning};
 use crate::ClaimDates;
-use crate::build::MAX_ORIGINS;
 use crate::projection::ProjectedYear;
 use carepool_core::Money;
 use carepool_core::monitoring::{Period, Step, periods};
@@ -410,6 +409,10 @@ impl ReportedCounts {
         }
         let origin = month_index(incurred);
         self.first = Some(self.first.map_or(origin, |first| first.min(origin)));
+        // Cared for after the valuation's month (and reported, wrongly, before): in no origin.
+        if origin > month_index(self.valuation) {
+            return;
+        }
         let lag = (month_index(reported) - origin).max(0);
         *self.counts.entry((origin, lag)).or_default() += 1;
     }
@@ -420,44 +423,40 @@ impl ReportedCounts {
     /// the month's development to the last one observed. A development no claim had reached (a
     /// column of nothing, as when facilities send each month's claims after it ends) leaves
     /// the months that must grow through it unknown, not the others; a month older than any
-    /// claim is all in. Claims cared for over a century of months apart leave every month
-    /// unknown.
+    /// claim is all in.
     pub fn shares(&self, months: &[Period]) -> Vec<Option<f64>> {
         let last = month_index(self.valuation);
         let Some(first) = self.first else {
             return vec![None; months.len()];
         };
-        let Some(origins) = usize::try_from(last - first + 1)
-            .ok()
-            .filter(|origins| (1..=MAX_ORIGINS as usize).contains(origins))
-        else {
-            return vec![None; months.len()];
-        };
-        // Claims by origin and development, made cumulative along each origin.
-        let mut counts = vec![vec![0.0f64; origins]; origins];
-        for (&(origin, lag), &claims) in &self.counts {
-            let (origin, lag) = ((origin - first) as usize, lag as usize);
-            if origin + lag < origins {
-                counts[origin][lag] += claims as f64;
-            }
-        }
-        for row in &mut counts {
-            for lag in 1..origins {
-                row[lag] += row[lag - 1];
-            }
-        }
-        // The factor from each development to the next, over the origins that have both.
-        let factors: Vec<Option<f64>> = (0..origins.saturating_sub(1))
-            .map(|lag| {
-                let (mut from, mut to) = (0.0, 0.0);
-                for (origin, row) in counts.iter().enumerate() {
-                    if origin + lag + 1 < origins {
-                        from += row[lag];
-                        to += row[lag + 1];
-                    }
+        // Origins from the oldest month of care known to the valuation's (none when every
+        // claim known was cared for after it).
+        let origins = usize::try_from(last - first + 1).unwrap_or(0);
+        // Each development's claims to date and the next one's, over the origins that have
+        // both; the origins no claim was cared for in add nothing.
+        let developments = origins.saturating_sub(1);
+        let (mut from, mut to) = (vec![0u64; developments], vec![0u64; developments]);
+        let mut cells = self.counts.iter().peekable();
+        while let Some(&(&(origin, _), _)) = cells.peek() {
+            let reach = origins - (origin - first) as usize;
+            let mut to_date = 0;
+            for lag in 0..reach {
+                if let Some((_, claims)) = cells.next_if(|&(&cell, _)| cell == (origin, lag as i64))
+                {
+                    to_date += claims;
                 }
-                (from > 0.0).then(|| to / from)
-            })
+                if lag + 1 < reach {
+                    from[lag] += to_date;
+                }
+                if lag > 0 {
+                    to[lag - 1] += to_date;
+                }
+            }
+            while cells.next_if(|&(&(o, _), _)| o == origin).is_some() {}
+        }
+        // The factor from each development to the next.
+        let factors: Vec<Option<f64>> = (from.iter().zip(&to))
+            .map(|(&from, &to)| (from > 0).then(|| to as f64 / from as f64))
             .collect();
         months
             .iter()
@@ -483,6 +482,7 @@ mod tests {
     use crate::indicators::MemberFacts;
     use crate::indicators::warning::Side;
     use crate::projection::ProjectedLine;
+    use proptest::strategy::Strategy;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
@@ -638,23 +638,109 @@ mod tests {
         assert_eq!(counts.shares(&watched), shares);
     }
 
+    /// The shares as they were counted before claims were added one at a time, from the
+    /// claims held whole: the reference the counts must equal.
+    fn reference_shares(
+        claims: &[ClaimDates],
+        months: &[Period],
+        valuation: NaiveDate,
+    ) -> Vec<Option<f64>> {
+        let index = |date: NaiveDate| i64::from(date.year()) * 12 + i64::from(date.month0());
+        let last = index(valuation);
+        let known = claims.iter().filter(|c| c.reported <= valuation);
+        let Some(first) = known.clone().map(|c| index(c.incurred)).min() else {
+            return vec![None; months.len()];
+        };
+        let origins = (last - first + 1) as usize;
+        // Claims by origin and development, made cumulative along each origin.
+        let mut counts = vec![vec![0.0f64; origins]; origins];
+        for claim in known {
+            let origin = (index(claim.incurred) - first) as usize;
+            let lag = (index(claim.reported) - index(claim.incurred)).max(0) as usize;
+            if origin + lag < origins {
+                counts[origin][lag] += 1.0;
+            }
+        }
+        for row in &mut counts {
+            for lag in 1..origins {
+                row[lag] += row[lag - 1];
+            }
+        }
+        // The factor from each development to the next, over the origins that have both.
+        let factors: Vec<Option<f64>> = (0..origins.saturating_sub(1))
+            .map(|lag| {
+                let (mut from, mut to) = (0.0, 0.0);
+                for (origin, row) in counts.iter().enumerate() {
+                    if origin + lag + 1 < origins {
+                        from += row[lag];
+                        to += row[lag + 1];
+                    }
+                }
+                (from > 0.0).then(|| to / from)
+            })
+            .collect();
+        months
+            .iter()
+            .map(|month| {
+                let lag = usize::try_from(last - index(month.start)).ok()?;
+                (factors.get(lag..).unwrap_or(&[]).iter())
+                    .try_fold(1.0, |to_ultimate, factor| Some(to_ultimate * (*factor)?))
+                    .map(|to_ultimate| 1.0 / to_ultimate)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_made_a_claim_at_a_time_give_the_shares_of_the_claims_held_whole(
+            mut claims in proptest::collection::vec(
+                (0u64..1_100, -40i64..365).prop_map(|(care, delay)| {
+                    let incurred = day("2023-07-01") + chrono::Days::new(care);
+                    let reported = incurred + chrono::Duration::days(delay);
+                    ClaimDates { incurred, reported, paid: None, amount: 1.0 }
+                }),
+                0..300,
+            ),
+        ) {
+            // The reference cannot size the counts when every claim known was cared for two
+            // months or more after the valuation's: one of the first month keeps an origin.
+            let valuation = day("2025-06-30");
+            if claims.iter().any(|claim| claim.incurred > valuation) {
+                claims.insert(0, dated("2023-07-01", "2023-07-05"));
+            }
+            let watched = months("2024-07-01", "2025-06-30");
+            proptest::prop_assert_eq!(
+                reported_shares(&claims, &watched, valuation),
+                reference_shares(&claims, &watched, valuation)
+            );
+        }
+    }
+
     #[test]
-    fn claims_a_century_apart_or_all_cared_for_after_the_valuation_leave_every_month_unknown() {
+    fn claims_a_century_apart_or_all_cared_for_after_the_valuation() {
         let watched = months("2025-01-01", "2025-02-28");
+        // Care in 1920 reported then, beside this year's: every development from 1920 on
+        // had its claims, so each month is all in.
         let century = [
-            dated("1920-01-05", "2025-01-20"),
+            dated("1920-01-05", "1920-01-20"),
             dated("2025-01-10", "2025-01-30"),
+            dated("2025-02-10", "2025-02-20"),
         ];
         assert_eq!(
             reported_shares(&century, &watched, day("2025-02-28")),
-            [None; 2]
+            [Some(1.0); 2]
         );
         // Reported (wrongly) before its care, which is after the valuation: known, but in no
-        // month the triangle holds.
+        // month the triangle holds; there is nothing to complete a month with.
+        let next_month = [dated("2025-03-05", "2025-02-20")];
+        assert_eq!(
+            reported_shares(&next_month, &watched, day("2025-02-28")),
+            [Some(1.0); 2]
+        );
         let early = [dated("2025-05-05", "2025-02-20")];
         assert_eq!(
             reported_shares(&early, &watched, day("2025-02-28")),
-            [None; 2]
+            [Some(1.0); 2]
         );
         let mut with_others = early.to_vec();
         with_others.push(dated("2025-01-10", "2025-01-30"));
