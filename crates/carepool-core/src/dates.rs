@@ -82,13 +82,19 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .expect("date within chrono's range")
 }
 
-/// The days of a calendar year: a day of cover is 1/365 of a year, or 1/366 in a leap year.
+/// The days of a calendar year: a day of cover is 1/365 of a year, or 1/366 in a leap year
+/// (the Gregorian rule, worked out rather than asked of chrono: the indicators ask it for every
+/// member in every period).
 pub fn days_in_year(year: i32) -> u32 {
-    if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
-        366
-    } else {
-        365
-    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    if leap { 366 } else { 365 }
+}
+
+/// Days from `from` to `to` (negative when `to` is before it): the days' numbers subtracted,
+/// as chrono's general difference of two dates costs a tenth of a national study or of the
+/// monthly indicators.
+pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    i64::from(to.num_days_from_ce()) - i64::from(from.num_days_from_ce())
 }
 
 /// A date written `YYYY-MM-DD`, read without chrono's general parser (national extracts hold
@@ -174,6 +180,37 @@ mod tests {
         assert_eq!(days_in_year(2025), 365);
         assert_eq!(days_in_year(2000), 366);
         assert_eq!(days_in_year(1900), 365);
+        for year in -1_000..3_000 {
+            let leap = NaiveDate::from_ymd_opt(year, 2, 29).is_some();
+            assert_eq!(days_in_year(year), if leap { 366 } else { 365 }, "{year}");
+        }
+    }
+
+    #[test]
+    fn days_between_two_dates_are_chronos_difference() {
+        let dates = [
+            "0001-01-01",
+            "1899-12-31",
+            "1900-02-28",
+            "1900-03-01",
+            "2000-02-29",
+            "2024-02-28",
+            "2024-03-01",
+            "2025-01-01",
+            "2025-12-31",
+            "2100-03-01",
+        ]
+        .map(date);
+        for from in dates {
+            for to in dates {
+                assert_eq!(
+                    days_between(from, to),
+                    (to - from).num_days(),
+                    "{from} {to}"
+                );
+            }
+            assert_eq!(days_between(from, from.succ_opt().unwrap()), 1);
+        }
     }
 
     fn date(text: &str) -> NaiveDate {

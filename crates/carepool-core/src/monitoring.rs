@@ -3,6 +3,7 @@
 //! have no denominator. The indicators are built from these; each rule is here, with its
 //! awkward cases tested.
 
+use crate::dates::days_between;
 use crate::money::Money;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
@@ -46,7 +47,7 @@ pub struct Period {
 impl Period {
     /// Its days: 1 for a period of one day.
     pub fn days(&self) -> i64 {
-        (self.end - self.start).num_days() + 1
+        days_between(self.start, self.end) + 1
     }
 
     pub fn contains(&self, date: NaiveDate) -> bool {
@@ -94,8 +95,8 @@ pub fn earned(amount: Money, cover: Period, period: Period) -> Money {
     let earned_after = |day: i64| -> i64 {
         (i128::from(amount.minor()) * i128::from(day)).div_euclid(i128::from(days)) as i64
     };
-    let before = (first - cover.start).num_days();
-    let through = (last - cover.start).num_days() + 1;
+    let before = days_between(cover.start, first);
+    let through = days_between(cover.start, last) + 1;
     Money::from_minor(earned_after(through) - earned_after(before))
 }
 

@@ -8,7 +8,7 @@ use super::{
 use crate::experience::Span;
 use carepool_core::Money;
 use carepool_core::claims::ClaimStatus;
-use carepool_core::dates::days_in_year;
+use carepool_core::dates::{days_between, days_in_year};
 use carepool_core::monitoring::{
     Period, Promptness, Step, earned, growth, periods, ratio, renewal,
 };
@@ -522,7 +522,7 @@ impl IndicatorTally {
 /// The years of `span` within `period` (which it overlaps), each day 1/365 of its year's (1/366
 /// in a leap year), as the experience study counts them.
 pub(super) fn member_years(span: &Span, period: Period) -> f64 {
-    let days = (span.end.min(period.end) - span.start.max(period.start)).num_days() + 1;
+    let days = days_between(span.start.max(period.start), span.end.min(period.end)) + 1;
     days as f64 / f64::from(days_in_year(period.start.year()))
 }
 
