@@ -414,7 +414,7 @@ fn read_claims(
             .then(|| sheet.optional(c.raising_case).unwrap_or("declared"));
         let stay_days = admission
             .zip(discharge)
-            .map(|(a, d)| (d - a).num_days().max(1) as u32);
+            .map(|(a, d)| carepool_core::claims::stay_days(a, d) as u32);
         data.add_claim(&ClaimInput {
             member: sheet.field(c.member),
             incurred,

@@ -5,8 +5,8 @@
 
 use crate::{Registry, Scope, ServiceError};
 use carepool_actuarial::benchmark::{Benchmark, BenchmarkTally, Case};
-use carepool_core::claims::ClaimStatus;
 use carepool_core::claims::reasons::ReasonCode;
+use carepool_core::claims::{ClaimStatus, stay_days};
 use carepool_core::dates::age_on;
 use carepool_core::registry::{FieldError, Location, Member, Provider, Sex};
 use carepool_schema::Projection;
@@ -256,7 +256,7 @@ impl Registry {
                 claimed: claimed.minor() as f64 / 100.0,
                 stay_days: (read.value(&row, c::ADMISSION_DATE).as_date())
                     .zip(read.value(&row, c::DISCHARGE_DATE).as_date())
-                    .map(|(a, d)| (d - a).num_days().max(1) as u32),
+                    .map(|(a, d)| stay_days(a, d) as u32),
                 rejected: status == ClaimStatus::Rejected,
                 duplicate: reasons.contains(&ReasonCode::DuplicateClaim),
                 exempt,

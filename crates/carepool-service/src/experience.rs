@@ -9,7 +9,7 @@ use carepool_actuarial::experience::{
     ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
     Split, StudyByPages, StudyError, cover_spans,
 };
-use carepool_core::claims::{ClaimStatus, ReasonCode};
+use carepool_core::claims::{ClaimStatus, ReasonCode, stay_days};
 use carepool_core::registry::{
     Area, Family, FieldError, Location, MemberStatus, Ownership, Sex, area_of, district_of,
 };
@@ -607,7 +607,7 @@ impl ExperienceRows {
         let reasons = reason_codes(read.value(row, c::REASONS));
         let stay_days = (read.value(row, c::ADMISSION_DATE).as_date())
             .zip(read.value(row, c::DISCHARGE_DATE).as_date())
-            .map(|(a, d)| (d - a).num_days().max(1) as u32);
+            .map(|(a, d)| stay_days(a, d) as u32);
         let provider = projected(read, row, c::PROVIDER_ID);
         data.add_claim(&ClaimInput {
             member: projected(read, row, c::MEMBER_ID).unwrap_or_default(),

@@ -132,9 +132,7 @@ fn benchmark(seed: u64) -> (Benchmark, Vec<String>, Vec<Habits>) {
                 woman: member.sex == Sex::Female,
                 member: first_member + at as u32,
                 claimed: claim.claimed().minor() as f64 / 100.0,
-                stay_days: (claim.admission_date)
-                    .zip(claim.discharge_date)
-                    .map(|(a, d)| (d - a).num_days().max(1) as u32),
+                stay_days: claim.length_of_stay().map(|days| days as u32),
                 rejected: synth.kind == ClaimKind::Malformed || !covered,
                 duplicate: synth.kind == ClaimKind::Duplicate,
                 exempt,

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::experience::Span;
 use carepool_core::Money;
-use carepool_core::claims::ClaimStatus;
+use carepool_core::claims::{ClaimStatus, stay_days};
 use carepool_core::dates::{days_between, days_in_year};
 use carepool_core::monitoring::{
     Period, Promptness, Step, earned, growth, periods, ratio, renewal,
@@ -351,7 +351,7 @@ impl IndicatorTally {
             && let Some(i) = self.period_of(discharge)
         {
             self.claims[i].stays += 1;
-            self.claims[i].bed_days += (discharge - admission).num_days().max(1) as u64;
+            self.claims[i].bed_days += stay_days(admission, discharge) as u64;
         }
         if let Some(paid_on) = claim.paid_date
             && let Some(i) = self.period_of(paid_on)

@@ -18,6 +18,12 @@ pub mod verify;
 use crate::money::Money;
 use crate::registry::FieldError;
 use chrono::NaiveDate;
+
+/// Days in hospital: nights between admission and discharge, at least one (a stay discharged
+/// the day it began counts a day).
+pub fn stay_days(admission: NaiveDate, discharge: NaiveDate) -> i64 {
+    crate::dates::days_between(admission, discharge).max(1)
+}
 use serde::{Deserialize, Serialize};
 
 pub use reasons::{Reason, ReasonCode};
@@ -96,12 +102,9 @@ impl Claim {
         }
     }
 
-    /// Days in hospital: nights between admission and discharge, at least one for a stay.
+    /// Days in hospital (see [`stay_days`]), for a stay.
     pub fn length_of_stay(&self) -> Option<i64> {
-        match (self.admission_date, self.discharge_date) {
-            (Some(admission), Some(discharge)) => Some((discharge - admission).num_days().max(1)),
-            _ => None,
-        }
+        Some(stay_days(self.admission_date?, self.discharge_date?))
     }
 
     pub fn claimed(&self) -> Money {
@@ -365,6 +368,10 @@ mod tests {
             lines: vec![],
         };
         assert_eq!(claim.length_of_stay(), Some(1));
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        assert_eq!(stay_days(day("2025-02-27"), day("2025-03-02")), 3);
+        assert_eq!(stay_days(day("2024-02-27"), day("2024-03-02")), 4);
+        assert_eq!(stay_days(day("2025-03-02"), day("2025-03-02")), 1);
         assert_eq!(claim.setting(), Setting::Inpatient);
         assert_eq!(claim.id(), "P1/1");
     }
