@@ -5,15 +5,13 @@
 //! indicators do on the database (cover spans, claims the checks would pass, completion by the
 //! chain ladder on counts).
 
-use carepool_actuarial::ClaimDates;
 use carepool_actuarial::experience::{CoverPeriod, Span, cover_spans};
 use carepool_actuarial::indicators::{
-    Expected, ExpectedLine, FamilyFacts, MemberFacts, TOTAL, Watch, WatchClaim, WatchSettings,
-    WatchTally, reported_shares,
+    Expected, ExpectedLine, FamilyFacts, MemberFacts, ReportedCounts, TOTAL, Watch, WatchClaim,
+    WatchSettings, WatchTally,
 };
 use carepool_core::dates::days_in_year;
 use carepool_core::registry::Sex;
-use carepool_service::reserving::claim_dates;
 use carepool_synth::{ClaimKind, Drift, Generator, Options, SynthConfig};
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
@@ -87,7 +85,7 @@ fn watch(seed: u64, drift: Drift, to: NaiveDate, settings: WatchSettings) -> Wat
     let (year_start, year_end) = (day("2025-01-01"), day("2025-12-31"));
     let mut first_year = FirstYear::default();
     let mut tally = WatchTally::new(day("2026-01-01"), to).unwrap();
-    let mut reported: Vec<ClaimDates> = Vec::new();
+    let mut reported = ReportedCounts::new(to);
     let horizon = to + Days::new(1);
     for index in 0..FAMILIES {
         let family = generator.family(index);
@@ -161,13 +159,13 @@ fn watch(seed: u64, drift: Drift, to: NaiveDate, settings: WatchSettings) -> Wat
                 received: claim.received_date,
                 cost,
             });
-            reported.push(claim_dates(incurred, claim.received_date, None, cost));
+            reported.add(incurred, claim.received_date);
         }
     }
     let months = tally.months().to_vec();
     let basis = first_year.basis();
     let expected = vec![Some(basis); months.len()];
-    let shares = reported_shares(&reported, &months, to);
+    let shares = reported.shares(&months);
     tally.watch(&expected, &shares, settings)
 }
 

@@ -15,7 +15,7 @@ pub use definitions::{DEFINITIONS, Definition};
 pub use tally::{ClaimFacts, Due, FamilyFacts, IndicatorTally, LedgerLine, MemberFacts, Payment};
 pub use watch::{
     Expected, ExpectedLine, ReportedCounts, TOTAL, Watch, WatchClaim, WatchSettings, WatchTally,
-    expected_by_month, reported_shares,
+    expected_by_month,
 };
 
 use carepool_core::Money;

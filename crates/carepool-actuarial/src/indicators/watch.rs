@@ -5,7 +5,6 @@
 
 use super::tally::{FamilyFacts, member_years};
 use super::warning::{Check, Warning, mean_band, normal_quantile, poisson_band, warning};
-use crate::ClaimDates;
 use crate::projection::ProjectedYear;
 use carepool_core::Money;
 use carepool_core::monitoring::{Period, Step, periods};
@@ -368,20 +367,6 @@ pub fn expected_by_month(
         .collect()
 }
 
-/// The share of each of `months`' claims reported by `valuation`, of `claims` (see
-/// [`ReportedCounts::shares`]).
-pub fn reported_shares(
-    claims: &[ClaimDates],
-    months: &[Period],
-    valuation: NaiveDate,
-) -> Vec<Option<f64>> {
-    let mut counts = ReportedCounts::new(valuation);
-    claims
-        .iter()
-        .for_each(|c| counts.add(c.incurred, c.reported));
-    counts.shares(months)
-}
-
 /// Claims counted by month of care and month reported, as known at a valuation date, added one
 /// at a time: it holds the counts, not the claims.
 #[derive(Debug, Clone)]
@@ -478,11 +463,26 @@ fn month_index(date: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ClaimDates;
     use crate::experience::Span;
     use crate::indicators::MemberFacts;
     use crate::indicators::warning::Side;
     use crate::projection::ProjectedLine;
     use proptest::strategy::Strategy;
+
+    /// The share of each of `months`' claims reported by `valuation`, of `claims` held whole (see
+    /// [`ReportedCounts::shares`]): the tests' shorthand.
+    fn reported_shares(
+        claims: &[ClaimDates],
+        months: &[Period],
+        valuation: NaiveDate,
+    ) -> Vec<Option<f64>> {
+        let mut counts = ReportedCounts::new(valuation);
+        claims
+            .iter()
+            .for_each(|c| counts.add(c.incurred, c.reported));
+        counts.shares(months)
+    }
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
