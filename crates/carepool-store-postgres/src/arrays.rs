@@ -182,28 +182,6 @@ pub(crate) async fn select_each_row(
     Ok(())
 }
 
-/// `columns` of the rows whose text `column` lies between `first` and `last`.
-pub(crate) async fn select_in_range(
-    conn: &mut Connection,
-    table: &'static Table,
-    columns: &[usize],
-    column: usize,
-    first: &str,
-    last: &str,
-) -> Result<Vec<Row>, StoreError> {
-    let sql = POSTGRES.rows_in_range(table, columns, column);
-    let rows = query(&sql)
-        .bind(first)
-        .bind(last)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(StoreError::internal)?;
-    let asked = columns.iter().map(|&i| &table.columns[i]);
-    (rows.iter())
-        .map(|row| read_columns(asked.clone(), row))
-        .collect()
-}
-
 /// Locks the families' rows until the transaction ends, in key order so that two writers never
 /// wait on each other.
 pub(crate) async fn lock_families(conn: &mut Connection, ids: &[String]) -> Result<(), StoreError> {

@@ -1,6 +1,7 @@
 //! The national-scale store: PostgreSQL, migrated on open.
 
 mod arrays;
+mod copy_out;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -204,7 +205,7 @@ impl SqlxBackend for PostgresStore {
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
-        arrays::select_in_range(conn, table, columns, column, first, last).await
+        copy_out::select_in_range(conn, table, columns, column, first, last).await
     }
 
     fn judges_ahead(&self) -> bool {

@@ -353,15 +353,32 @@ impl Dialect {
     /// `columns` of the rows whose text `column` lies between two bound values, both
     /// included, in no set order.
     pub fn rows_in_range(self, table: &Table, columns: &[usize], column: usize) -> String {
+        self.rows_between(
+            table,
+            columns,
+            column,
+            &self.placeholder(1),
+            &self.placeholder(2),
+        )
+    }
+
+    /// `columns` of the rows whose text `column` lies between the SQL expressions `low` and
+    /// `high` (bound values, or constants where nothing can be bound), both included.
+    pub fn rows_between(
+        self,
+        table: &Table,
+        columns: &[usize],
+        column: usize,
+        low: &str,
+        high: &str,
+    ) -> String {
         let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
         format!(
-            "SELECT {} FROM {} WHERE {}{} BETWEEN {} AND {}",
+            "SELECT {} FROM {} WHERE {}{} BETWEEN {low} AND {high}",
             names.join(", "),
             table.name,
             table.columns[column].name,
             self.in_byte_order,
-            self.placeholder(1),
-            self.placeholder(2)
         )
     }
 

@@ -99,33 +99,37 @@ macro_rules! sqlx_store {
         /// that carepool's hand-written migrations make exactly the declared types, which
         /// `the_migrations_make_the_declared_tables` checks on both backends.
         pub(crate) fn read_columns<'c>(
-            columns: impl Iterator<Item = &'c ::carepool_schema::Column>,
+            columns: impl ExactSizeIterator<Item = &'c ::carepool_schema::Column>,
             row: &<Db as ::sqlx::Database>::Row,
         ) -> Result<::carepool_schema::Row, ::carepool_store::StoreError> {
-            columns
-                .enumerate()
-                .map(|(i, column)| {
-                    let value = match column.ty {
-                        ::carepool_schema::ColumnType::Text
-                        | ::carepool_schema::ColumnType::List => row
-                            .try_get_unchecked::<Option<String>, _>(i)
-                            .map(|v| v.map(|s| ::carepool_schema::Value::Text(s.into()))),
-                        ::carepool_schema::ColumnType::Integer
-                        | ::carepool_schema::ColumnType::Money => row
-                            .try_get_unchecked::<Option<i64>, _>(i)
-                            .map(|v| v.map(::carepool_schema::Value::Integer)),
-                        ::carepool_schema::ColumnType::Real => row
-                            .try_get_unchecked::<Option<f64>, _>(i)
-                            .map(|v| v.map(::carepool_schema::Value::Real)),
-                        ::carepool_schema::ColumnType::Date => row
-                            .try_get_unchecked::<Option<::chrono::NaiveDate>, _>(i)
-                            .map(|v| v.map(::carepool_schema::Value::Date)),
-                    };
+            // Sized once: collected from results, a row grew three times on the way.
+            let mut read = Vec::with_capacity(columns.len());
+            for (i, column) in columns.enumerate() {
+                let value = match column.ty {
+                    ::carepool_schema::ColumnType::Text
+                    | ::carepool_schema::ColumnType::List => row
+                        // Borrowed: a short text (an id, a code) is then kept inline
+                        // without ever being allocated.
+                        .try_get_unchecked::<Option<&str>, _>(i)
+                        .map(|v| v.map(|s| ::carepool_schema::Value::Text(s.into()))),
+                    ::carepool_schema::ColumnType::Integer
+                    | ::carepool_schema::ColumnType::Money => row
+                        .try_get_unchecked::<Option<i64>, _>(i)
+                        .map(|v| v.map(::carepool_schema::Value::Integer)),
+                    ::carepool_schema::ColumnType::Real => row
+                        .try_get_unchecked::<Option<f64>, _>(i)
+                        .map(|v| v.map(::carepool_schema::Value::Real)),
+                    ::carepool_schema::ColumnType::Date => row
+                        .try_get_unchecked::<Option<::chrono::NaiveDate>, _>(i)
+                        .map(|v| v.map(::carepool_schema::Value::Date)),
+                };
+                read.push(
                     value
                         .map(|v| v.unwrap_or(::carepool_schema::Value::Null))
-                        .map_err(::carepool_store::StoreError::internal)
-                })
-                .collect()
+                        .map_err(::carepool_store::StoreError::internal)?,
+                );
+            }
+            Ok(read)
         }
 
         /// Turns the database's refusals of a write to `table` into messages about the data, in

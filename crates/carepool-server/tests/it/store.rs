@@ -7,7 +7,7 @@ use crate::support::{Harness, load_registry};
 use carepool_schema::tables::{
     COVERAGE, FAMILIES, LOCATIONS, MEMBERS, coverage, families, locations, members,
 };
-use carepool_schema::{Projection, Row, Value};
+use carepool_schema::{ColumnValue, Projection, Row, Value};
 use carepool_store::{
     ListQuery, Lock, LockedReads, PageStart, Read, ReadRows, Step, StoreError, Write,
 };
@@ -66,6 +66,15 @@ pub async fn rows_read_back_exactly_and_updates_touch_only_their_columns(h: Harn
         .unwrap();
     any_order.sort_by_key(|row| families::ID.value(row).as_text().map(str::to_string));
     assert_eq!(any_order, awkward, "the same rows, in whatever order");
+    let every_column = Projection::whole(&FAMILIES);
+    let family = families::ID.index();
+    // Bounds that would end an SQL constant early, or escape its quote, are read as text.
+    let (low, high) = ("F0' OR ''='", "F3\\'");
+    let mut in_range = (store.rows_in_range(&FAMILIES, every_column.columns(), family, low, high))
+        .await
+        .unwrap();
+    in_range.sort_by_key(|row| families::ID.value(row).as_text().map(str::to_string));
+    assert_eq!(in_range, awkward, "a range reads every value as exactly");
     assert_eq!(
         store
             .project(
@@ -550,6 +559,24 @@ pub async fn a_range_of_ids_is_read_in_the_order_of_their_bytes(h: Harness) {
         ]
     );
     assert_eq!(in_range("F3", "F3").await, ["M5"]);
+    let mut wage_earner = store.get(&MEMBERS, &[text("M5")]).await.unwrap().unwrap();
+    wage_earner[members::MONTHLY_WAGE.index()] = Value::Integer(1_234_567);
+    let categories = vec!["disability".to_string(), "formal_sector".to_string()];
+    wage_earner[members::CATEGORIES.index()] = ColumnValue::to_value(&categories);
+    (store.upsert(&MEMBERS, std::slice::from_ref(&wage_earner), &|_| {}))
+        .await
+        .unwrap();
+    let every_column = Projection::whole(&MEMBERS);
+    let whole = (store.rows_in_range(
+        &MEMBERS,
+        every_column.columns(),
+        members::FAMILY_ID.index(),
+        "F3",
+        "F3",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(whole, [wage_earner], "dates, amounts and lists as stored");
     assert!(in_range("F4", "F9").await.is_empty());
     assert!(in_range("F2", "F1").await.is_empty(), "an empty range");
 }
