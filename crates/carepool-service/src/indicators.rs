@@ -35,6 +35,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use foldhash::{HashMap as FastMap, HashSet as FastSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
 
 /// The most reporting periods one call may ask for: twenty years by month.
 pub const MAX_PERIODS: usize = 240;
@@ -663,26 +664,17 @@ fn add_family(
     let grace_days = version_in_force(versions, to)
         .or(versions.first())
         .map_or(0, |v| v.coverage.grace_days);
-    let covers: Vec<Vec<(NaiveDate, Option<NaiveDate>)>> = (data.members.iter())
-        .map(|member| {
-            (data.coverage.iter())
-                .filter(|c| c.member_id == member.id)
-                .map(|c| (c.start_date, c.end_date))
-                .collect()
+    let covers = covers_by_member(data);
+    let spans: Vec<_> = (data.members.iter().zip(&covers.of_member))
+        .map(|(member, at)| {
+            let periods = &covers.periods[at.clone()];
+            cover_spans(periods, member.status, member.status_since, horizon)
         })
         .collect();
-    let spans: Vec<_> = (data.members.iter().zip(&covers))
-        .map(|(member, covers)| {
-            let periods: Vec<CoverPeriod> = (covers.iter())
-                .map(|&(start, end)| CoverPeriod { start, end })
-                .collect();
-            cover_spans(&periods, member.status, member.status_since, horizon)
-        })
-        .collect();
-    let members: Vec<MemberFacts> = (data.members.iter().zip(&covers).zip(&spans))
-        .map(|((member, covers), spans)| MemberFacts {
+    let members: Vec<MemberFacts> = (data.members.iter().zip(&covers.of_member).zip(&spans))
+        .map(|((member, at), spans)| MemberFacts {
             spans,
-            covers,
+            covers: &covers.dates[at.clone()],
             woman: member.sex == Sex::Female,
             grace_days,
         })
@@ -726,6 +718,43 @@ fn add_family(
     if let Some(watch) = watch {
         watch.add_family(&facts);
     }
+}
+
+/// A family's cover periods, member after member, and where each member's lie.
+struct FamilyCovers {
+    /// As the indicators count renewals: (start, last day).
+    dates: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// The same, as the experience study makes stretches of cover of them.
+    periods: Vec<CoverPeriod>,
+    /// For each member in order, the range of their periods in both.
+    of_member: Vec<Range<usize>>,
+}
+
+/// The family's covers by member, found by walking both lists once: `family_data` sorts the
+/// members by id and the covers by member then start (matched pair by pair, families of many
+/// members cost the square of their size). A cover of no member listed is left out, as before.
+fn covers_by_member(data: &FamilyData) -> FamilyCovers {
+    let coverage = &data.coverage;
+    let mut covers = FamilyCovers {
+        dates: Vec::with_capacity(coverage.len()),
+        periods: Vec::with_capacity(coverage.len()),
+        of_member: Vec::with_capacity(data.members.len()),
+    };
+    let mut at = 0;
+    for member in &data.members {
+        while at < coverage.len() && coverage[at].member_id < member.id {
+            at += 1;
+        }
+        let first = covers.dates.len();
+        while at < coverage.len() && coverage[at].member_id == member.id {
+            let (start, end) = (coverage[at].start_date, coverage[at].end_date);
+            covers.dates.push((start, end));
+            covers.periods.push(CoverPeriod { start, end });
+            at += 1;
+        }
+        covers.of_member.push(first..covers.dates.len());
+    }
+    covers
 }
 
 /// The claim's base-table line into `line`: its clinical category and specialty, as the
@@ -795,5 +824,78 @@ fn ibnr_of(sums: &ClaimSums) -> Option<Money> {
             .map(|ibnr| Money::from_minor((ibnr * 100.0).round() as i64)),
         Err(ReserveError::Build(BuildError::NoClaims(_))) => Some(Money::ZERO),
         Err(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepool_core::registry::{MemberStatus, Relationship};
+
+    fn member(id: &str) -> Member {
+        Member {
+            id: id.into(),
+            family_id: "F1".into(),
+            name: String::new(),
+            relationship: Relationship::Child,
+            sex: Sex::Female,
+            birth_date: day("2010-01-01"),
+            national_id: None,
+            categories: Vec::new(),
+            monthly_wage: None,
+            status: MemberStatus::Active,
+            status_since: day("2024-01-01"),
+        }
+    }
+
+    fn cover(member: &str, start: &str, end: Option<&str>) -> Coverage {
+        Coverage {
+            member_id: member.into(),
+            start_date: day(start),
+            end_date: end.map(day),
+            package: None,
+            family_id: Some("F1".into()),
+        }
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn each_member_gets_their_own_covers_in_order() {
+        let data = FamilyData {
+            family: Family {
+                id: "F1".into(),
+                scheme: "pip".into(),
+                location_code: "V1".into(),
+                poverty_score: None,
+                household_id: None,
+            },
+            // In key order, as family_data sorts them; M2 has no cover, M0 is no member listed.
+            members: ["M1", "M10", "M2", "M3"].map(member).to_vec(),
+            coverage: vec![
+                cover("M0", "2024-01-01", None),
+                cover("M1", "2024-01-01", Some("2024-12-31")),
+                cover("M1", "2025-01-01", None),
+                cover("M10", "2024-06-01", None),
+                cover("M3", "2024-02-01", Some("2024-03-31")),
+            ],
+            contributions: Vec::new(),
+        };
+        let covers = covers_by_member(&data);
+        let of = |i: usize| covers.dates[covers.of_member[i].clone()].to_vec();
+        assert_eq!(
+            of(0),
+            [
+                (day("2024-01-01"), Some(day("2024-12-31"))),
+                (day("2025-01-01"), None)
+            ]
+        );
+        assert_eq!(of(1), [(day("2024-06-01"), None)]);
+        assert_eq!(of(2), []);
+        assert_eq!(of(3), [(day("2024-02-01"), Some(day("2024-03-31")))]);
+        assert_eq!(covers.periods.len(), covers.dates.len());
+        assert_eq!(covers.periods[2].start, day("2024-06-01"));
     }
 }
