@@ -791,6 +791,8 @@ struct FamilyCovers {
 /// members cost the square of their size). A cover of no member listed is left out, as before.
 fn covers_by_member(data: &FamilyData) -> FamilyCovers {
     let coverage = &data.coverage;
+    debug_assert!(data.members.is_sorted_by(|a, b| a.id <= b.id));
+    debug_assert!(coverage.is_sorted_by(|a, b| a.member_id <= b.member_id));
     let mut covers = FamilyCovers {
         dates: Vec::with_capacity(coverage.len()),
         periods: Vec::with_capacity(coverage.len()),

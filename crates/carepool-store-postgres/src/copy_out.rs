@@ -9,11 +9,12 @@ use carepool_schema::{Column, ColumnType, Row, Table, Value};
 use carepool_store::StoreError;
 use chrono::{Days, NaiveDate};
 use futures_util::TryStreamExt;
-use sqlx::PgConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres};
 
 /// `columns` of the rows whose text `column` lies between `first` and `last`, both included.
 pub(crate) async fn select_in_range(
-    conn: &mut PgConnection,
+    conn: PoolConnection<Postgres>,
     table: &'static Table,
     columns: &[usize],
     column: usize,
@@ -21,24 +22,51 @@ pub(crate) async fn select_in_range(
     last: &str,
 ) -> Result<Vec<Row>, StoreError> {
     let (Some(low), Some(high)) = (text_constant(first), text_constant(last)) else {
-        // PostgreSQL's text holds no NUL: no stored row lies between bounds it could not store.
-        return Ok(Vec::new());
+        return Err(StoreError::Internal(
+            "a bound of a range holds a NUL, which PostgreSQL's text cannot".into(),
+        ));
     };
     let select = POSTGRES.rows_between(table, columns, column, &low, &high);
     let sql = format!("COPY ({select}) TO STDOUT (FORMAT binary)");
+    let mut connection = CopyConnection {
+        conn,
+        read_to_the_end: false,
+    };
     // The rows of a range (a page of families' members) are held a moment as the bytes sent.
     let mut sent = Vec::new();
-    let mut chunks = conn
-        .copy_out_raw(&sql)
-        .await
-        .map_err(StoreError::internal)?;
-    while let Some(chunk) = chunks.try_next().await.map_err(StoreError::internal)? {
-        sent.extend_from_slice(&chunk);
+    {
+        let conn: &mut PgConnection = &mut connection.conn;
+        let mut chunks = conn
+            .copy_out_raw(&sql)
+            .await
+            .map_err(StoreError::internal)?;
+        while let Some(chunk) = chunks.try_next().await.map_err(StoreError::internal)? {
+            sent.extend_from_slice(&chunk);
+        }
     }
+    connection.read_to_the_end = true;
     let asked: Vec<&Column> = columns.iter().map(|&i| &table.columns[i]).collect();
     decode_rows(&sent, &asked).map_err(|broken| {
         StoreError::Internal(format!("{} read by COPY: {broken}", table.name).into())
     })
+}
+
+/// A connection of the pool that runs a `COPY`, closed instead of given back unless the `COPY`
+/// was read to its end. sqlx 0.9's `copy_out_raw` does not count the reply that ends it among
+/// those the connection waits for, nor read it when the `COPY` is refused: one that fails, or
+/// whose reading is dropped midway (a read-ahead task aborted), would leave the connection a
+/// reply behind the server, and the next statement on it would read the last one's answer.
+struct CopyConnection {
+    conn: PoolConnection<Postgres>,
+    read_to_the_end: bool,
+}
+
+impl Drop for CopyConnection {
+    fn drop(&mut self) {
+        if !self.read_to_the_end {
+            self.conn.close_on_drop();
+        }
+    }
 }
 
 /// `text` as an SQL string constant, or none if it holds a NUL. `COPY` takes no bound values;
@@ -73,7 +101,11 @@ fn decode_rows(sent: &[u8], columns: &[&Column]) -> Result<Vec<Row>, String> {
     if input.take(SIGNATURE.len())? != SIGNATURE {
         return Err("not a binary COPY (no signature)".into());
     }
-    let _flags = input.int32()?;
+    // Flags ask for what carepool never does (bit 16: each row's OID first).
+    let flags = input.int32()?;
+    if flags != 0 {
+        return Err(format!("flags {flags:#x}, none expected"));
+    }
     let extension = input.int32()?;
     input.take(usize::try_from(extension).map_err(|_| "a negative extension length")?)?;
     let mut rows = Vec::new();
@@ -89,7 +121,7 @@ fn decode_rows(sent: &[u8], columns: &[&Column]) -> Result<Vec<Row>, String> {
                 columns.len()
             ));
         }
-        // Sized once: collected from results, a row grew three times on the way.
+        // Sized to its columns once (a vector collected from results grows as it goes).
         let mut row = Vec::with_capacity(columns.len());
         for column in columns {
             row.push(input.value(column).map_err(|broken| {
@@ -114,7 +146,7 @@ impl<'s> Input<'s> {
     fn take(&mut self, length: usize) -> Result<&'s [u8], String> {
         let end = (self.at.checked_add(length))
             .filter(|&end| end <= self.sent.len())
-            .ok_or("the bytes end within a value")?;
+            .ok_or("the bytes end too soon")?;
         let taken = &self.sent[self.at..end];
         self.at = end;
         Ok(taken)
@@ -248,7 +280,10 @@ mod tests {
         let well_formed = sent(&[vec![Some(b"F1".to_vec())]]);
         assert!(refused(&well_formed[1..], &text).contains("signature"));
         let cut = &well_formed[..well_formed.len() - 3];
-        assert!(refused(cut, &text).contains("end within a value"));
+        assert!(refused(cut, &text).contains("end too soon"));
+        let mut with_oids = well_formed.clone();
+        with_oids[SIGNATURE.len()..SIGNATURE.len() + 4].copy_from_slice(&0x1_0000i32.to_be_bytes());
+        assert_eq!(refused(&with_oids, &text), "flags 0x10000, none expected");
         let mut trailing = well_formed.clone();
         trailing.push(0);
         assert_eq!(refused(&trailing, &text), "1 bytes after the end");

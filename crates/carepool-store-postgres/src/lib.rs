@@ -11,8 +11,9 @@ use carepool_store::{
 };
 use carepool_store_sqlx::sql::Dialect;
 use carepool_store_sqlx::{CommitMark, Snapshot, SqlxBackend, WhereIn};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -198,7 +199,7 @@ impl SqlxBackend for PostgresStore {
     }
 
     async fn select_in_range(
-        conn: &mut PgConnection,
+        conn: PoolConnection<Postgres>,
         table: &'static Table,
         columns: &[usize],
         column: usize,

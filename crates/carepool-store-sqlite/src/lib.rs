@@ -9,8 +9,9 @@ use carepool_store::{
 };
 use carepool_store_sqlx::sql::Dialect;
 use carepool_store_sqlx::{CommitMark, SqlxBackend, WhereIn};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -200,14 +201,14 @@ impl SqlxBackend for SqliteStore {
     }
 
     async fn select_in_range(
-        conn: &mut SqliteConnection,
+        mut conn: PoolConnection<Sqlite>,
         table: &'static Table,
         columns: &[usize],
         column: usize,
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
-        direct::select_in_range(conn, table, columns, column, first, last).await
+        direct::select_in_range(&mut conn, table, columns, column, first, last).await
     }
 
     /// Judging ahead pays on SQLite: a batch's reads and its judging run beside the one written

@@ -99,9 +99,11 @@ pub trait SqlxBackend: Send + Sync + 'static {
     }
 
     /// Every column of the rows whose text `column` lies between `first` and `last` (see
-    /// `carepool_store::Store::rows_in_range`).
+    /// `carepool_store::Store::rows_in_range`), on a connection of the pool it is given (a
+    /// backend may close it rather than give it back, as PostgreSQL's `COPY` does when it
+    /// ends early).
     async fn select_in_range(
-        conn: &mut <Self::Db as sqlx::Database>::Connection,
+        conn: sqlx::pool::PoolConnection<Self::Db>,
         table: &'static Table,
         columns: &[usize],
         column: usize,

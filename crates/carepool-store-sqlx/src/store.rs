@@ -102,7 +102,7 @@ macro_rules! sqlx_store {
             columns: impl ExactSizeIterator<Item = &'c ::carepool_schema::Column>,
             row: &<Db as ::sqlx::Database>::Row,
         ) -> Result<::carepool_schema::Row, ::carepool_store::StoreError> {
-            // Sized once: collected from results, a row grew three times on the way.
+            // Sized to its columns once (a vector collected from results grows as it goes).
             let mut read = Vec::with_capacity(columns.len());
             for (i, column) in columns.enumerate() {
                 let value = match column.ty {
@@ -623,9 +623,9 @@ macro_rules! sqlx_store {
                 first: &str,
                 last: &str,
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                let mut conn = connection(&self.pool).await?;
+                let conn = connection(&self.pool).await?;
                 <$store as $crate::SqlxBackend>::select_in_range(
-                    &mut *conn, table, columns, column, first, last,
+                    conn, table, columns, column, first, last,
                 )
                 .await
             }
