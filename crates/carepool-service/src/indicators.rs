@@ -8,7 +8,7 @@ use crate::grievances::GrievanceStats;
 use crate::options::one_of;
 use crate::premium_basis::{PremiumBasis, expected_by_month};
 use crate::reserving::{ReserveOptions, claim_dates};
-use crate::{Key, Query, Registry, Scope, ServiceError, typed};
+use crate::{Key, Query, Registry, Scope, ServiceError, broken_rule, typed};
 use carepool_actuarial::experience::{CoverPeriod, cover_spans};
 use carepool_actuarial::indicators::{
     ClaimFacts, Due, FamilyFacts, IndicatorTally, Indicators, LedgerLine, MemberFacts, Payment,
@@ -753,11 +753,9 @@ fn counted_member_columns() -> Projection {
 /// A member read by [`counted_member_columns`], checked by the registry's rules; the name and
 /// national id are left empty.
 fn counted_member(read: &Projection, row: &[Value]) -> Result<Member, ServiceError> {
-    let member = counted_member_fields(read, row).and_then(|member| {
-        member.validate()?;
-        Ok(member)
-    });
-    member.map_err(|e| ServiceError::Corrupt(format!("stored member breaks a rule: {e}")))
+    let member = counted_member_fields(read, row).map_err(broken_rule("member"))?;
+    member.validate().map_err(broken_rule("member"))?;
+    Ok(member)
 }
 
 fn counted_member_fields(read: &Projection, row: &[Value]) -> Result<Member, FieldError> {
@@ -889,7 +887,6 @@ fn ibnr_of(sums: &ClaimSums) -> Option<Money> {
 mod tests {
     use super::*;
     use carepool_core::registry::{MemberStatus, Relationship};
-    use carepool_schema::Record;
 
     fn member(id: &str) -> Member {
         Member {

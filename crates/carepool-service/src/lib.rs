@@ -294,9 +294,12 @@ fn agreed(values: impl Iterator<Item = Option<String>>) -> Option<String> {
 
 /// A stored row read back as a record; a stored row that breaks the rules is an internal fault.
 pub(crate) fn typed<R: Record>(row: &[Value]) -> Result<R, ServiceError> {
-    R::from_row(row).map_err(|e| {
-        ServiceError::Corrupt(format!("stored {} breaks a rule: {e}", R::table().singular))
-    })
+    R::from_row(row).map_err(broken_rule(R::table().singular))
+}
+
+/// A stored `what` (a member, a claim) that breaks one of its rules when read: corrupt data.
+pub(crate) fn broken_rule(what: &'static str) -> impl Fn(FieldError) -> ServiceError {
+    move |e| ServiceError::Corrupt(format!("stored {what} breaks a rule: {e}"))
 }
 
 #[cfg(test)]

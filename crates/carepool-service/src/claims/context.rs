@@ -266,10 +266,6 @@ impl Loaded {
 /// The ledger of limit usage from its stored rows.
 pub(crate) fn ledger(rows: &[Row]) -> Result<Ledger, ServiceError> {
     rows.iter()
-        .map(|row| {
-            claim_tables::usage_from_row(row).map_err(|e| {
-                ServiceError::Corrupt(format!("stored limit usage breaks a rule: {e}"))
-            })
-        })
+        .map(|row| claim_tables::usage_from_row(row).map_err(crate::broken_rule("limit usage")))
         .collect()
 }

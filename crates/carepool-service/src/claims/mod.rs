@@ -283,7 +283,9 @@ impl Registry {
             .rows_where_in(&CLAIM_REASONS, claim_reasons::CLAIM_ID.index(), &ids)
             .await?
             .iter()
-            .map(|row| claim_tables::reason_from_row(row).map_err(corrupt("claim reason")))
+            .map(|row| {
+                claim_tables::reason_from_row(row).map_err(crate::broken_rule("claim reason"))
+            })
             .collect::<Result<_, _>>()?;
         Ok(ClaimView::new(record, reasons))
     }
@@ -429,11 +431,7 @@ fn records_from_rows(
             let lines = lines_by_claim.remove(id).unwrap_or_default();
             claim_tables::claim_record(row, &lines)
                 .map(|record| (id.to_string(), record))
-                .map_err(|e| StoreError::internal(corrupt("claim")(e)))
+                .map_err(|e| StoreError::internal(crate::broken_rule("claim")(e)))
         })
         .collect()
-}
-
-fn corrupt(what: &'static str) -> impl Fn(carepool_core::registry::FieldError) -> ServiceError {
-    move |e| ServiceError::Corrupt(format!("stored {what} breaks a rule: {e}"))
 }
