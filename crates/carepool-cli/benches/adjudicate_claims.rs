@@ -143,17 +143,20 @@ async fn main() {
         )
         .unwrap()
         .into_iter()
-        .take(http_claims)
         .map(|received| received.claim)
+        // Care reported after the year's end may be dated past today: the API refuses it.
+        .filter(|claim| claim.received_date <= registry.today())
+        .take(http_claims)
         .collect();
         let (rate, latencies) = submit_over_http(registry, single, clients).await;
         let percentile =
             |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
         println!(
-            "{backend}: {} single claims over HTTP from {clients} clients: {rate:.0} claims/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; peak memory {:.0} MB",
+            "{backend}: {} single claims over HTTP from {clients} clients: {rate:.0} claims/s; latency p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms; peak memory {:.0} MB",
             latencies.len(),
             percentile(0.5).as_secs_f64() * 1e3,
             percentile(0.99).as_secs_f64() * 1e3,
+            percentile(0.999).as_secs_f64() * 1e3,
             latencies.last().unwrap().as_secs_f64() * 1e3,
             support::peak_memory_mb()
         );
