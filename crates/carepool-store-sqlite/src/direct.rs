@@ -25,6 +25,20 @@ fn work_for(rows: usize) -> Work {
     }
 }
 
+/// Has the connection wait up to `at_most` for a lock another holds, looking again every
+/// millisecond (see [`Handle::wait_for_locks`]).
+pub(crate) async fn wait_for_locks(
+    conn: &mut SqliteConnection,
+    at_most: std::time::Duration,
+) -> Result<(), sqlx::Error> {
+    let mut locked = conn.lock_handle().await?;
+    // SAFETY: `locked` keeps sqlx's worker off the open handle, and outlives `handle`.
+    #[allow(unsafe_code)]
+    let handle = unsafe { Handle::lent(locked.as_raw_handle()) };
+    handle.wait_for_locks(at_most);
+    Ok(())
+}
+
 /// Runs `work` on the connection's SQLite handle, taken from sqlx's worker for the while.
 async fn with_handle<T>(
     conn: &mut SqliteConnection,
