@@ -259,7 +259,7 @@ impl NoWaitConnection {
             connection,
             waits_again: false,
         };
-        direct::wait_for_locks(&mut taken.connection, Duration::ZERO).await?;
+        taken.wait(Duration::ZERO).await?;
         Ok(taken)
     }
 
@@ -500,8 +500,8 @@ mod tests {
     use sqlx::Connection;
     use std::sync::Arc;
 
-    /// Rows committed reach the database file within moments, not when the log would reach the
-    /// size at which the writer folds it in itself.
+    /// Rows committed reach the database file within moments, folded in by the background (no
+    /// writer folds the log in itself).
     #[tokio::test]
     async fn the_log_is_folded_in_in_the_background() {
         let dir = tempfile::tempdir().unwrap();
@@ -512,7 +512,7 @@ mod tests {
         let size = || std::fs::metadata(&file).unwrap().len();
         let before = size();
         let mut folded = store._checkpoints.folded.subscribe();
-        // About 2 MB: far below the writer's own threshold.
+        // About 2 MB, far below the size at which the log starts again.
         sqlx::query("CREATE TABLE filler (bytes BLOB)")
             .execute(&store.pool)
             .await
