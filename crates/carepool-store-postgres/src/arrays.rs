@@ -8,7 +8,7 @@ use crate::POSTGRES;
 use crate::sqlx_store::{Connection, Query, bind, read_columns, write_error};
 use carepool_schema::tables::FAMILIES;
 use carepool_schema::{ColumnType, Row, Table, Value};
-use carepool_store::{Progress, StoreError};
+use carepool_store::{Progress, StoreError, Write};
 use carepool_store_sqlx::WhereIn;
 use carepool_store_sqlx::sql::Dialect;
 use chrono::NaiveDate;
@@ -40,7 +40,7 @@ pub(crate) async fn insert_rows(
     table: &'static Table,
     rows: &[Row],
 ) -> Result<(), StoreError> {
-    let sql = insert_sql(table);
+    let sql = insert_sql(table, 1);
     let every_column: Vec<usize> = (0..table.columns.len()).collect();
     for chunk in rows.chunks(POSTGRES.rows_per_statement(table)) {
         bind_columns(query(&sql), table, &every_column, chunk)?
@@ -52,6 +52,85 @@ pub(crate) async fn insert_rows(
 }
 
 /// Sets `columns` of stored rows found by key; a row not found fails the write.
+/// Whole rows inserted (or upserted) in several tables by one statement, each table's but the
+/// last's in a `WITH` of its own: one round trip instead of one a table, which is most of the
+/// time of a small locked write (a group of single claims writes five tables). The foreign keys
+/// that join these tables are checked at commit, so a line may come in the same statement as
+/// its claim.
+pub(crate) struct Together<'w> {
+    /// Each table, its rows, and whether they replace stored rows of the same key.
+    writes: Vec<(&'static Table, &'w [Row], bool)>,
+}
+
+impl<'w> Together<'w> {
+    /// The writes as one statement, if they are two or more whole-row inserts or upserts, each
+    /// to a table of its own (a table's two writes in one statement would not see each other)
+    /// and within one statement's rows; empty writes are left out.
+    pub(crate) fn of(writes: &'w [Write]) -> Option<Together<'w>> {
+        let mut together: Vec<(&'static Table, &'w [Row], bool)> = Vec::new();
+        for write in writes {
+            let (table, rows, upsert) = match write {
+                Write::Insert(table, rows) => (*table, rows, false),
+                Write::Upsert(table, rows) => (*table, rows, true),
+                _ if write.row_count() == 0 => continue,
+                _ => return None,
+            };
+            if rows.is_empty() {
+                continue;
+            }
+            let again = together.iter().any(|(seen, ..)| seen.name == table.name);
+            if again || rows.len() > POSTGRES.rows_per_statement(table) {
+                return None;
+            }
+            together.push((table, rows, upsert));
+        }
+        (together.len() > 1).then_some(Together { writes: together })
+    }
+
+    fn sql(&self) -> String {
+        let mut first_bind = 1;
+        let mut statements: Vec<String> = Vec::with_capacity(self.writes.len());
+        for (table, _, upsert) in &self.writes {
+            let mut statement = insert_sql(table, first_bind);
+            if *upsert {
+                statement += &POSTGRES.upsert_clause(table);
+            }
+            statements.push(statement);
+            first_bind += table.columns.len();
+        }
+        let (last, before) = statements.split_last().expect("two writes or more");
+        let named: Vec<String> = (before.iter().enumerate())
+            .map(|(n, statement)| format!("w{n} AS ({statement})"))
+            .collect();
+        format!("WITH {} {last}", named.join(", "))
+    }
+
+    pub(crate) async fn write(&self, conn: &mut Connection) -> Result<(), StoreError> {
+        let sql = self.sql();
+        let mut bound = query(&sql);
+        for (table, rows, _) in &self.writes {
+            let every_column: Vec<usize> = (0..table.columns.len()).collect();
+            bound = bind_columns(bound, table, &every_column, rows)?;
+        }
+        match bound.execute(&mut *conn).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(write_error(self.table_named_by(&error), error)),
+        }
+    }
+
+    /// The table an error names (PostgreSQL names it for a broken constraint), or the first.
+    fn table_named_by(&self, error: &sqlx::Error) -> &'static Table {
+        let named = match error {
+            sqlx::Error::Database(db) => db.table(),
+            _ => None,
+        };
+        (self.writes.iter())
+            .map(|(table, ..)| *table)
+            .find(|table| Some(table.name) == named)
+            .unwrap_or(self.writes[0].0)
+    }
+}
+
 pub(crate) async fn update_rows(
     conn: &mut Connection,
     table: &'static Table,
@@ -204,17 +283,17 @@ fn query(sql: &str) -> Query<'_> {
 
 /// `INSERT` of the rows in one array per column, as an upsert.
 fn upsert_sql(table: &Table) -> String {
-    insert_sql(table) + &POSTGRES.upsert_clause(table)
+    insert_sql(table, 1) + &POSTGRES.upsert_clause(table)
 }
 
-/// `INSERT` of the rows bound as one array per column.
-fn insert_sql(table: &Table) -> String {
+/// `INSERT` of the rows bound as one array per column, the first bound as `$first_bind`.
+fn insert_sql(table: &Table, first_bind: usize) -> String {
     let every_column: Vec<usize> = (0..table.columns.len()).collect();
     format!(
         "INSERT INTO {} ({}) SELECT * FROM {}",
         table.name,
         Dialect::column_list(table),
-        unnest(table, &every_column)
+        unnest(table, &every_column, first_bind)
     )
 }
 
@@ -235,18 +314,18 @@ fn update_sql(table: &Table, columns: &[usize]) -> String {
         "UPDATE {} SET {} FROM {} AS v({}) WHERE {}",
         table.name,
         set.join(", "),
-        unnest(table, &bound),
+        unnest(table, &bound, 1),
         names.join(", "),
         matched.join(" AND ")
     )
 }
 
 /// `UNNEST` of one typed array parameter per column, `$1` onwards.
-fn unnest(table: &Table, columns: &[usize]) -> String {
+fn unnest(table: &Table, columns: &[usize], first_bind: usize) -> String {
     let arrays: Vec<String> = columns
         .iter()
         .enumerate()
-        .map(|(n, &c)| format!("${}::{}[]", n + 1, sql_type(table.columns[c].ty)))
+        .map(|(n, &c)| format!("${}::{}[]", first_bind + n, sql_type(table.columns[c].ty)))
         .collect();
     format!("UNNEST({})", arrays.join(", "))
 }
@@ -357,7 +436,8 @@ fn typed<'r, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use carepool_schema::tables::{COVERAGE, LOCATIONS};
+    use carepool_schema::claim_tables::REFUNDS;
+    use carepool_schema::tables::{COVERAGE, LOCATIONS, PROVIDERS};
 
     #[test]
     fn an_upsert_takes_one_array_per_column_whatever_the_count() {
@@ -370,6 +450,108 @@ mod tests {
              WHERE (locations.name, locations.kind, locations.parent_code, locations.area) \
              IS DISTINCT FROM (excluded.name, excluded.kind, excluded.parent_code, excluded.area)"
         );
+    }
+
+    fn text(values: &[&str]) -> Row {
+        values.iter().map(|v| Value::Text((*v).into())).collect()
+    }
+
+    fn location(code: &str) -> Row {
+        let mut row = text(&[code, "Koumbia", "village"]);
+        row.extend([Value::Null, Value::Text("rural".into())]);
+        row
+    }
+
+    fn provider(code: &str, location: &str) -> Row {
+        let mut row = text(&[code, "CSPS", "public", "primary", location]);
+        row.extend([
+            Value::Date(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
+            Value::Null,
+        ]);
+        row
+    }
+
+    #[test]
+    fn writes_to_several_tables_are_one_statement_binding_each_table_after_the_last() {
+        let writes = vec![
+            Write::Upsert(&LOCATIONS, vec![location("V1")]),
+            Write::Insert(&REFUNDS, vec![]),
+            Write::Insert(&PROVIDERS, vec![provider("P1", "V1")]),
+        ];
+        let sql = Together::of(&writes).expect("two tables").sql();
+        let locations = upsert_sql(&LOCATIONS);
+        let providers = "INSERT INTO providers (code, name, ownership, level, location_code, \
+             empanelled_from, empanelled_to) SELECT * FROM UNNEST($6::text[], $7::text[], \
+             $8::text[], $9::text[], $10::text[], $11::date[], $12::date[])";
+        assert_eq!(sql, format!("WITH w0 AS ({locations}) {providers}"));
+    }
+
+    #[test]
+    fn writes_go_one_by_one_when_a_table_comes_twice_or_rows_are_updated() {
+        let one = vec![Write::Insert(&PROVIDERS, vec![provider("P1", "V1")])];
+        assert!(Together::of(&one).is_none());
+        let twice = vec![
+            Write::Insert(&LOCATIONS, vec![location("V1")]),
+            Write::Upsert(&LOCATIONS, vec![location("V2")]),
+        ];
+        assert!(Together::of(&twice).is_none());
+        let updated = vec![
+            Write::Insert(&LOCATIONS, vec![location("V1")]),
+            Write::Insert(&PROVIDERS, vec![provider("P1", "V1")]),
+            Write::Update {
+                table: &COVERAGE,
+                columns: &[3],
+                rows: vec![vec![Value::Null; 5]],
+            },
+        ];
+        assert!(Together::of(&updated).is_none());
+        let too_many = vec![
+            Write::Insert(&LOCATIONS, vec![location("V1")]),
+            Write::Insert(
+                &PROVIDERS,
+                vec![provider("P1", "V1"); POSTGRES.rows_per_statement(&PROVIDERS) + 1],
+            ),
+        ];
+        assert!(Together::of(&too_many).is_none());
+    }
+
+    /// What one statement writes: a row and the row it refers to, together; a key taken in the
+    /// second table is named as that table's, and nothing of the statement is kept.
+    #[tokio::test]
+    async fn a_statement_of_several_tables_writes_all_or_nothing_and_names_the_table_refused() {
+        use carepool_store::{Lock, LockedReads, Store};
+        let database = crate::testing::TestDatabase::create();
+        let store = crate::PostgresStore::open(&database.url).await.unwrap();
+        let write = |writes: Vec<Write>| {
+            let mut once = Some(writes);
+            let store = &store;
+            async move {
+                (store.write_locked("test", &Lock::Nothing, &LockedReads::default(), &mut |_| {
+                    Ok(once.take().expect("decided once"))
+                }))
+                .await
+            }
+        };
+        write(vec![
+            Write::Upsert(&LOCATIONS, vec![location("V1")]),
+            Write::Insert(&PROVIDERS, vec![provider("P1", "V1")]),
+        ])
+        .await
+        .unwrap();
+        let stored = store.get(&PROVIDERS, &[Value::Text("P1".into())]).await;
+        assert_eq!(stored.unwrap(), Some(provider("P1", "V1")));
+
+        let refused = write(vec![
+            Write::Upsert(&LOCATIONS, vec![location("V2")]),
+            Write::Insert(&PROVIDERS, vec![provider("P1", "V2")]),
+        ])
+        .await;
+        let Err(StoreError::Taken { message, .. }) = refused else {
+            panic!("a provider's code twice: {refused:?}");
+        };
+        assert_eq!(message, "another provider has the same code");
+        let kept = store.get(&LOCATIONS, &[Value::Text("V2".into())]).await;
+        assert_eq!(kept.unwrap(), None);
     }
 
     #[test]

@@ -155,6 +155,9 @@ impl SqlxBackend for PostgresStore {
     }
 
     async fn write_rows(conn: &mut PgConnection, writes: Writes) -> Result<(), StoreError> {
+        if let Some(together) = arrays::Together::of(&writes) {
+            return together.write(conn).await;
+        }
         for write in writes {
             match write {
                 Write::Insert(table, rows) => arrays::insert_rows(conn, table, &rows).await?,
