@@ -51,12 +51,10 @@ pub(crate) async fn insert_rows(
     Ok(())
 }
 
-/// Sets `columns` of stored rows found by key; a row not found fails the write.
-/// Whole rows inserted (or upserted) in several tables by one statement, each table's but the
-/// last's in a `WITH` of its own: one round trip instead of one a table, which is most of the
-/// time of a small locked write (a group of single claims writes five tables). The foreign keys
-/// that join these tables are checked at commit, so a line may come in the same statement as
-/// its claim.
+/// Whole rows inserted (or upserted) in several tables by one statement: one round trip instead
+/// of one a table, which is most of the time of a small locked write (a group of single claims
+/// writes four or five tables). The foreign keys that join these tables are checked at commit,
+/// so a line may come in the same statement as its claim.
 pub(crate) struct Together<'w> {
     /// Each table, its rows, and whether they replace stored rows of the same key.
     writes: Vec<(&'static Table, &'w [Row], bool)>,
@@ -87,6 +85,11 @@ impl<'w> Together<'w> {
         (together.len() > 1).then_some(Together { writes: together })
     }
 
+    /// The first write is the statement's own, the others `WITH`s in reverse order: PostgreSQL
+    /// runs the statement's own write first, then its `WITH` writes last-named first, so the
+    /// tables are written, and their rows locked, in the order of the writes, as they are one
+    /// statement a table (two transactions locking the same rows in opposite orders would wait
+    /// for each other).
     fn sql(&self) -> String {
         let mut first_bind = 1;
         let mut statements: Vec<String> = Vec::with_capacity(self.writes.len());
@@ -98,11 +101,11 @@ impl<'w> Together<'w> {
             statements.push(statement);
             first_bind += table.columns.len();
         }
-        let (last, before) = statements.split_last().expect("two writes or more");
-        let named: Vec<String> = (before.iter().enumerate())
+        let (first, after) = statements.split_first().expect("two writes or more");
+        let named: Vec<String> = (after.iter().rev().enumerate())
             .map(|(n, statement)| format!("w{n} AS ({statement})"))
             .collect();
-        format!("WITH {} {last}", named.join(", "))
+        format!("WITH {} {first}", named.join(", "))
     }
 
     pub(crate) async fn write(&self, conn: &mut Connection) -> Result<(), StoreError> {
@@ -131,6 +134,7 @@ impl<'w> Together<'w> {
     }
 }
 
+/// Sets `columns` of stored rows found by key; a row not found fails the write.
 pub(crate) async fn update_rows(
     conn: &mut Connection,
     table: &'static Table,
@@ -320,7 +324,7 @@ fn update_sql(table: &Table, columns: &[usize]) -> String {
     )
 }
 
-/// `UNNEST` of one typed array parameter per column, `$1` onwards.
+/// `UNNEST` of one typed array parameter per column, `$first_bind` onwards.
 fn unnest(table: &Table, columns: &[usize], first_bind: usize) -> String {
     let arrays: Vec<String> = columns
         .iter()
@@ -437,6 +441,7 @@ fn typed<'r, T>(
 mod tests {
     use super::*;
     use carepool_schema::claim_tables::REFUNDS;
+    use carepool_schema::scheme_tables::SCHEMES;
     use carepool_schema::tables::{COVERAGE, LOCATIONS, PROVIDERS};
 
     #[test]
@@ -483,7 +488,19 @@ mod tests {
         let providers = "INSERT INTO providers (code, name, ownership, level, location_code, \
              empanelled_from, empanelled_to) SELECT * FROM UNNEST($6::text[], $7::text[], \
              $8::text[], $9::text[], $10::text[], $11::date[], $12::date[])";
-        assert_eq!(sql, format!("WITH w0 AS ({locations}) {providers}"));
+        assert_eq!(sql, format!("WITH w0 AS ({providers}) {locations}"));
+        let three = vec![
+            Write::Upsert(&LOCATIONS, vec![location("V1")]),
+            Write::Insert(&SCHEMES, vec![text(&["S1"])]),
+            Write::Insert(&PROVIDERS, vec![provider("P1", "V1")]),
+        ];
+        let sql = Together::of(&three).expect("three tables").sql();
+        let schemes = "INSERT INTO schemes (code) SELECT * FROM UNNEST($6::text[])";
+        let providers = providers.replace("$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::date[], $12::date[]", "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::date[], $13::date[]");
+        assert_eq!(
+            sql,
+            format!("WITH w0 AS ({providers}), w1 AS ({schemes}) {locations}")
+        );
     }
 
     #[test]
@@ -532,26 +549,68 @@ mod tests {
                 .await
             }
         };
+        let get = |table: &'static Table, key: &str| {
+            let key = [Value::Text(key.into())];
+            let store = &store;
+            async move { store.get(table, &key).await.unwrap() }
+        };
         write(vec![
             Write::Upsert(&LOCATIONS, vec![location("V1")]),
+            Write::Insert(&SCHEMES, vec![text(&["S1"])]),
             Write::Insert(&PROVIDERS, vec![provider("P1", "V1")]),
         ])
         .await
         .unwrap();
-        let stored = store.get(&PROVIDERS, &[Value::Text("P1".into())]).await;
-        assert_eq!(stored.unwrap(), Some(provider("P1", "V1")));
+        assert_eq!(get(&PROVIDERS, "P1").await, Some(provider("P1", "V1")));
+        assert_eq!(get(&SCHEMES, "S1").await, Some(text(&["S1"])));
 
-        let refused = write(vec![
-            Write::Upsert(&LOCATIONS, vec![location("V2")]),
-            Write::Insert(&PROVIDERS, vec![provider("P1", "V2")]),
+        // A stored row replaced by an upsert that is not the statement's own write.
+        let mut renamed = location("V1");
+        renamed[1] = Value::Text("Koumbia-Centre".into());
+        write(vec![
+            Write::Insert(&SCHEMES, vec![text(&["S2"])]),
+            Write::Upsert(&LOCATIONS, vec![renamed.clone()]),
         ])
-        .await;
-        let Err(StoreError::Taken { message, .. }) = refused else {
-            panic!("a provider's code twice: {refused:?}");
-        };
-        assert_eq!(message, "another provider has the same code");
-        let kept = store.get(&LOCATIONS, &[Value::Text("V2".into())]).await;
-        assert_eq!(kept.unwrap(), None);
+        .await
+        .unwrap();
+        assert_eq!(get(&LOCATIONS, "V1").await, Some(renamed));
+
+        // A key taken in the statement's own write, in one of its `WITH`s, in two of them.
+        for (writes, refusal) in [
+            (
+                vec![
+                    Write::Insert(&PROVIDERS, vec![provider("P1", "V2")]),
+                    Write::Upsert(&LOCATIONS, vec![location("V2")]),
+                    Write::Insert(&SCHEMES, vec![text(&["S3"])]),
+                ],
+                "another provider has the same code",
+            ),
+            (
+                vec![
+                    Write::Upsert(&LOCATIONS, vec![location("V2")]),
+                    Write::Insert(&SCHEMES, vec![text(&["S1"])]),
+                    Write::Insert(&PROVIDERS, vec![provider("P2", "V2")]),
+                ],
+                "another scheme has the same code",
+            ),
+            // Both taken: the tables are written in the writes' order (see `Together::sql`).
+            (
+                vec![
+                    Write::Upsert(&LOCATIONS, vec![location("V2")]),
+                    Write::Insert(&SCHEMES, vec![text(&["S1"])]),
+                    Write::Insert(&PROVIDERS, vec![provider("P1", "V2")]),
+                ],
+                "another scheme has the same code",
+            ),
+        ] {
+            let refused = write(writes).await;
+            let Err(StoreError::Taken { message, .. }) = refused else {
+                panic!("a code taken: {refused:?}");
+            };
+            assert_eq!(message, refusal);
+            assert_eq!(get(&LOCATIONS, "V2").await, None, "nothing of it kept");
+            assert_eq!(get(&SCHEMES, "S3").await, None, "nothing of it kept");
+        }
     }
 
     #[test]
