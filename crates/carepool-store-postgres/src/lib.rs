@@ -342,6 +342,50 @@ mod tests {
         assert_eq!(families().await.unwrap(), cover_families_after_the_move());
     }
 
+    /// Two transactions each waiting for a row the other holds: PostgreSQL undoes one, with
+    /// this error.
+    async fn deadlock(store: &PostgresStore) -> sqlx::Error {
+        let rename = "UPDATE locations SET name = 'renamed' WHERE code = $1";
+        let mut first = store.pool.begin().await.unwrap();
+        let mut second = store.pool.begin().await.unwrap();
+        sqlx::query(rename)
+            .bind("V1")
+            .execute(&mut *first)
+            .await
+            .unwrap();
+        sqlx::query(rename)
+            .bind("V2")
+            .execute(&mut *second)
+            .await
+            .unwrap();
+        let (one, other) = tokio::join!(
+            sqlx::query(rename).bind("V2").execute(&mut *first),
+            sqlx::query(rename).bind("V1").execute(&mut *second),
+        );
+        let undone = [one, other].into_iter().find_map(Result::err);
+        undone.expect("PostgreSQL undoes one of the two")
+    }
+
+    /// A writer undone for a deadlock is told to try again (a conflict, 409), not an internal
+    /// fault, whether it was writing or committing.
+    #[tokio::test]
+    async fn a_writer_undone_for_a_deadlock_is_told_to_try_again() {
+        use carepool_schema::tables::LOCATIONS;
+        let database = crate::testing::TestDatabase::create();
+        let store = PostgresStore::open(&database.url).await.unwrap();
+        let places = "INSERT INTO locations (code, name, kind) \
+                      VALUES ('V1', 'Koumbia', 'village'), ('V2', 'Bama', 'village')";
+        sqlx::query(places).execute(&store.pool).await.unwrap();
+        let writing = crate::sqlx_store::write_error(&LOCATIONS, deadlock(&store).await);
+        let committing = crate::sqlx_store::commit_error("test", deadlock(&store).await);
+        for told in [writing, committing] {
+            let StoreError::Conflict(message) = &told else {
+                panic!("a deadlock is a conflict: {told:?}");
+            };
+            assert!(message.starts_with("another writer was changing the same rows"));
+        }
+    }
+
     #[test]
     fn a_scoped_list_follows_the_references_to_the_places() {
         let query = ListQuery {

@@ -139,6 +139,9 @@ macro_rules! sqlx_store {
             error: ::sqlx::Error,
         ) -> ::carepool_store::StoreError {
             if let ::sqlx::Error::Database(db) = &error {
+                if met_another_writer(db.as_ref()) {
+                    return met_another_writer_error();
+                }
                 match db.kind() {
                     ::sqlx::error::ErrorKind::UniqueViolation => {
                         let naming = db.constraint().unwrap_or_else(|| db.message());
@@ -156,6 +159,9 @@ macro_rules! sqlx_store {
         /// The same for a commit of `what`, which may touch several tables.
         pub(crate) fn commit_error(what: &str, error: ::sqlx::Error) -> ::carepool_store::StoreError {
             if let ::sqlx::Error::Database(db) = &error {
+                if met_another_writer(db.as_ref()) {
+                    return met_another_writer_error();
+                }
                 match db.kind() {
                     ::sqlx::error::ErrorKind::UniqueViolation => {
                         return ::carepool_store::StoreError::Conflict(format!(
@@ -169,6 +175,21 @@ macro_rules! sqlx_store {
                 }
             }
             ::carepool_store::StoreError::internal(error)
+        }
+
+        /// A transaction undone by PostgreSQL because it and another waited for each other's rows
+        /// (deadlock, 40P01) or could not be ordered with another (serialization failure,
+        /// 40001): nothing of it was written, and sent again it goes through.
+        fn met_another_writer(db: &dyn ::sqlx::error::DatabaseError) -> bool {
+            matches!(db.code().as_deref(), Some("40P01" | "40001"))
+        }
+
+        fn met_another_writer_error() -> ::carepool_store::StoreError {
+            ::carepool_store::StoreError::Conflict(
+                "another writer was changing the same rows at the same time: nothing was \
+                 written; try again"
+                    .into(),
+            )
         }
 
         /// Refreshes the planner's statistics of `table` after many rows were written to it in
