@@ -500,15 +500,20 @@ mod tests {
     use sqlx::Connection;
     use std::sync::Arc;
 
+    /// A database file in a directory of its own (kept while the `TempDir` lives), and its URL.
+    fn fresh_file() -> (tempfile::TempDir, std::path::PathBuf, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("carepool.db");
+        let url = format!("sqlite://{}", file.display());
+        (dir, file, url)
+    }
+
     /// Rows committed reach the database file within moments, folded in by the background (no
     /// writer folds the log in itself).
     #[tokio::test]
     async fn the_log_is_folded_in_in_the_background() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("carepool.db");
-        let store = SqliteStore::open(&format!("sqlite://{}", file.display()))
-            .await
-            .unwrap();
+        let (_dir, file, url) = fresh_file();
+        let store = SqliteStore::open(&url).await.unwrap();
         let size = || std::fs::metadata(&file).unwrap().len();
         let before = size();
         let mut folded = store._checkpoints.folded.subscribe();
@@ -567,11 +572,8 @@ mod tests {
     /// every request waiting to write (20 to 40 ms at once, every half second under load).
     #[tokio::test]
     async fn writers_never_fold_the_log_in_themselves() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("carepool.db");
-        let store = SqliteStore::open(&format!("sqlite://{}", file.display()))
-            .await
-            .unwrap();
+        let (_dir, _, url) = fresh_file();
+        let store = SqliteStore::open(&url).await.unwrap();
         let (pages,): (i64,) = sqlx::query_as("PRAGMA wal_autocheckpoint")
             .fetch_one(&store.pool)
             .await
@@ -585,9 +587,7 @@ mod tests {
     /// was written.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_stays_bounded_under_writes_that_never_stop() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("carepool.db");
-        let url = format!("sqlite://{}", file.display());
+        let (dir, _, url) = fresh_file();
         let store = Arc::new(
             SqliteStore::open_tuned(&url, BUSY_TIMEOUT, 256)
                 .await
@@ -643,8 +643,7 @@ mod tests {
     /// on a lock held.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_folding_connection_goes_back_waiting_for_locks_or_not_at_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("carepool.db").display());
+        let (_dir, _, url) = fresh_file();
         let options = SqliteConnectOptions::from_str(&url)
             .unwrap()
             .create_if_missing(true)
@@ -731,9 +730,7 @@ mod tests {
     /// whole. (The store's connections wait 20 ms for a lock here, so each try ends soon.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_checkpoint_waits_for_readers_to_end() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("carepool.db");
-        let url = format!("sqlite://{}", file.display());
+        let (dir, _, url) = fresh_file();
         let store = SqliteStore::open_tuned(&url, Duration::from_millis(20), RESTART_LOG_AT)
             .await
             .unwrap();
