@@ -496,7 +496,9 @@ mod tests {
         ];
         let sql = Together::of(&three).expect("three tables").sql();
         let schemes = "INSERT INTO schemes (code) SELECT * FROM UNNEST($6::text[])";
-        let providers = providers.replace("$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::date[], $12::date[]", "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::date[], $13::date[]");
+        let providers = "INSERT INTO providers (code, name, ownership, level, location_code, \
+             empanelled_from, empanelled_to) SELECT * FROM UNNEST($7::text[], $8::text[], \
+             $9::text[], $10::text[], $11::text[], $12::date[], $13::date[])";
         assert_eq!(
             sql,
             format!("WITH w0 AS ({providers}), w1 AS ({schemes}) {locations}")
