@@ -2,6 +2,7 @@
 //! gathered into compact arrays (codes interned as numbers) so a national scheme fits in memory.
 
 use super::completion::reporting_delay;
+use super::numbered::Numbered;
 use carepool_core::Money;
 use carepool_core::registry::{MemberStatus, Ownership, Sex};
 use chrono::NaiveDate;
@@ -14,16 +15,27 @@ use foldhash::HashMap;
 pub struct Levels {
     names: Vec<String>,
     index: HashMap<String, u32>,
+    /// The label met last: the members of a family come together, with the same area and place.
+    last: Option<u32>,
 }
 
 impl Levels {
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.index.get(name) {
-            return i;
+        if let Some(last) = self.last
+            && self.names[last as usize] == name
+        {
+            return last;
         }
-        let i = self.names.len() as u32;
-        self.names.push(name.to_string());
-        self.index.insert(name.to_string(), i);
+        let i = match self.index.get(name) {
+            Some(&i) => i,
+            None => {
+                let i = self.names.len() as u32;
+                self.names.push(name.to_string());
+                self.index.insert(name.to_string(), i);
+                i
+            }
+        };
+        self.last = Some(i);
         i
     }
 
@@ -88,17 +100,16 @@ pub fn cover_spans(
         .filter(|(start, end)| start <= end)
         .collect();
     periods.sort();
-    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(periods.len());
-    for (start, end) in periods {
-        match merged.last_mut() {
-            Some(last) if start <= last.1.succ_opt().unwrap_or(last.1) => {
-                last.1 = last.1.max(end);
-            }
-            _ => merged.push((start, end)),
+    // Merged where they lie: a period that overlaps or touches the one kept before joins it.
+    periods.dedup_by(|(start, end), kept| {
+        let joins = *start <= kept.1.succ_opt().unwrap_or(kept.1);
+        if joins {
+            kept.1 = kept.1.max(*end);
         }
-    }
-    let mut spans = Vec::with_capacity(merged.len() + 1);
-    for (start, end) in merged {
+        joins
+    });
+    let mut spans = Vec::with_capacity(periods.len() + 1);
+    for (start, end) in periods {
         match status {
             MemberStatus::Pending => spans.push(Span {
                 start,
@@ -213,11 +224,11 @@ pub(crate) struct Given {
 /// The members and claims of a study, added one by one.
 #[derive(Debug, Default)]
 pub struct ExperienceData {
-    pub(crate) members: HashMap<Box<str>, u32>,
+    pub(crate) members: Numbered,
     pub(crate) people: Vec<Person>,
     pub(crate) spans: Vec<Span>,
     /// Families numbered in the order met: only who shares one counts, never its name.
-    pub(crate) families: HashMap<Box<str>, u32>,
+    pub(crate) families: Numbered,
     pub(crate) areas: Levels,
     pub(crate) locations: Levels,
     pub(crate) categories: Levels,
@@ -255,15 +266,6 @@ pub enum InputError {
 }
 
 /// The number of family `name`, numbered in the order met.
-fn family_number(families: &mut HashMap<Box<str>, u32>, name: &str) -> u32 {
-    if let Some(&number) = families.get(name) {
-        return number;
-    }
-    let number = families.len() as u32;
-    families.insert(name.into(), number);
-    number
-}
-
 fn interned(levels: &mut Levels, name: Option<&str>) -> u32 {
     name.map_or(UNKNOWN, |name| levels.intern(name))
 }
@@ -281,7 +283,7 @@ impl ExperienceData {
     /// Whether a member of this id is among those held (of the page being added, when the
     /// data are added a page at a time).
     pub fn holds_member(&self, id: &str) -> bool {
-        self.members.contains_key(id)
+        self.members.get(id).is_some()
     }
 
     /// Room for this many more members, when a reader knows how many are coming.
@@ -319,10 +321,8 @@ impl ExperienceData {
                 end: span.end,
             });
         }
-        // One probe of a map of millions: a repeated member puts the first one back.
-        let index = self.people.len() as u32;
-        if let Some(first) = self.members.insert(member.id.into(), index) {
-            self.members.insert(member.id.into(), first);
+        // Members are numbered as people are: one probe of a table of millions.
+        if self.members.number_new(member.id).is_err() {
             return Err(InputError::RepeatedMember(member.id.to_string()));
         }
         let given = &mut self.given;
@@ -333,21 +333,21 @@ impl ExperienceData {
         given.family |= member.family.is_some();
         // A member without a family is a family of one.
         let family = match member.family {
-            Some(family) => family_number(&mut self.families, family),
-            None => family_number(&mut self.families, &format!("\u{0}{}", member.id)),
+            Some(family) => self.families.number(family),
+            None => self.families.number(&format!("\u{0}{}", member.id)),
         };
-        let mut spans = member.spans.to_vec();
-        spans.sort_by_key(|s| s.start);
+        let first_span = self.spans.len();
+        self.spans.extend_from_slice(member.spans);
+        self.spans[first_span..].sort_by_key(|s| s.start);
         let person = Person {
             family,
             sex: member.sex,
             birth_date: member.birth_date,
             area: interned(&mut self.areas, member.area),
             location: interned(&mut self.locations, member.location),
-            first_span: self.spans.len() as u32,
-            span_count: spans.len() as u32,
+            first_span: first_span as u32,
+            span_count: member.spans.len() as u32,
         };
-        self.spans.extend(spans);
         self.people.push(person);
         Ok(())
     }
@@ -381,7 +381,7 @@ impl ExperienceData {
         if let Some(received) = claim.received {
             self.latest_received = Some(self.latest_received.map_or(received, |d| d.max(received)));
         }
-        let person = self.members.get(claim.member).copied().unwrap_or(UNKNOWN);
+        let person = self.members.get(claim.member).unwrap_or(UNKNOWN);
         self.given.ownership |= claim.ownership.is_some();
         self.given.stays |= claim.stay_days.is_some();
         let fact = ClaimFact {
@@ -434,6 +434,19 @@ mod tests {
     const HORIZON: &str = "2026-12-31";
 
     #[test]
+    fn a_label_keeps_its_number_met_again_straight_after_or_later() {
+        let mut levels = Levels::default();
+        let numbers = ["north", "north", "south", "north", "south", "south", "east"]
+            .map(|name| levels.intern(name));
+        assert_eq!(numbers, [0, 0, 1, 0, 1, 1, 2]);
+        assert_eq!(
+            [levels.name(0), levels.name(1), levels.name(2)],
+            ["north", "south", "east"]
+        );
+        assert_eq!(levels.len(), 3);
+    }
+
+    #[test]
     fn pending_then_active_splits_the_cover_on_the_day_of_activation() {
         let spans = cover_spans(
             &[period("2025-01-01", None)],
@@ -482,6 +495,30 @@ mod tests {
             date(HORIZON),
         );
         assert!(later.is_empty());
+    }
+
+    #[test]
+    fn periods_that_touch_or_lie_within_another_merge_into_one_and_a_gap_of_a_day_does_not() {
+        let spans = cover_spans(
+            &[
+                period("2024-03-01", Some("2024-03-31")),
+                period("2024-01-01", Some("2024-06-30")),
+                period("2024-07-01", Some("2024-08-31")),
+                period("2024-08-01", Some("2024-08-15")),
+                period("2024-09-02", Some("2024-09-30")),
+                period("2024-10-01", None),
+            ],
+            MemberStatus::Active,
+            date("2024-01-01"),
+            date(HORIZON),
+        );
+        assert_eq!(
+            spans,
+            [
+                span("2024-01-01", "2024-08-31", false),
+                span("2024-09-02", HORIZON, false),
+            ]
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 mod cells;
 mod completion;
 mod input;
+mod numbered;
 mod tables;
 
 pub use cells::ClaimSums;
