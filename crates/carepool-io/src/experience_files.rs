@@ -47,7 +47,7 @@ pub fn read_extracts(
     };
     let places = match (extracts.families, extracts.locations) {
         (Some(families), Some(locations)) => read_places(families, &read_locations(locations)?)?,
-        _ => HashMap::new(),
+        _ => Places::default(),
     };
     let mut data = ExperienceData::new();
     data.reserve_members(cover.member_count());
@@ -144,8 +144,20 @@ fn read_locations(path: &Path) -> Result<std::collections::HashMap<String, Locat
     sheet.finish(locations)
 }
 
-/// Each family's area and district, by family id.
-type Places = HashMap<String, (Option<Area>, String)>;
+/// Where families live: few places, millions of families.
+#[derive(Default)]
+struct Places {
+    /// Each family's place, a number in `places`, by family id.
+    families: HashMap<String, u32>,
+    /// The area and district of each location a family lives in.
+    places: Vec<(Option<Area>, String)>,
+}
+
+impl Places {
+    fn of(&self, number: u32) -> &(Option<Area>, String) {
+        &self.places[number as usize]
+    }
+}
 
 fn read_places(
     path: &Path,
@@ -157,14 +169,22 @@ fn read_places(
     let (Some(id), Some(location)) = (id, location) else {
         return Err(sheet.error());
     };
-    let mut places = Places::new();
+    let mut places = Places::default();
+    // The number of each location's place, found in the hierarchy once.
+    let mut numbers: HashMap<String, u32> = HashMap::new();
     while sheet.next()? {
         let code = sheet.field(location);
-        let place = (
-            area_of(locations, code),
-            district_of(locations, code).to_string(),
-        );
-        places.insert(sheet.field(id).to_string(), place);
+        let number = match numbers.get(code) {
+            Some(&number) => number,
+            None => {
+                let number = places.places.len() as u32;
+                let district = district_of(locations, code).to_string();
+                places.places.push((area_of(locations, code), district));
+                numbers.insert(code.to_string(), number);
+                number
+            }
+        };
+        places.families.insert(sheet.field(id).to_string(), number);
     }
     sheet.finish(places)
 }
@@ -204,6 +224,8 @@ fn read_members(
     ]
     .map(|name| sheet.column(name));
     let mut periods = vec![];
+    // The members of a family come together: their family's place is looked up once.
+    let (mut last_family, mut last_place) = (String::new(), None);
     while sheet.next()? {
         tick(&sheet, progress);
         // Taken before the line's fields are checked: a member with a bad field is still in
@@ -225,7 +247,6 @@ fn read_members(
         else {
             continue;
         };
-        let member_id = sheet.field(id).to_string();
         if let Some(start) = own_start {
             periods.push(CoverPeriod {
                 start,
@@ -249,9 +270,19 @@ fn read_members(
             }
         };
         let spans = cover_spans(&periods, status, since, horizon);
-        let place = sheet.optional(family).and_then(|f| places.get(f));
+        let place = match sheet.optional(family) {
+            Some(family) if family == last_family => last_place,
+            Some(family) => {
+                last_family.clear();
+                last_family.push_str(family);
+                last_place = places.families.get(family).copied();
+                last_place
+            }
+            None => None,
+        };
+        let place = place.map(|number| places.of(number));
         let member = MemberInput {
-            id: &member_id,
+            id: sheet.field(id),
             family: sheet.optional(family),
             sex,
             birth_date: birth,
@@ -496,6 +527,59 @@ mod tests {
         assert_eq!(summary.rates.cost, Money::from_units(80));
         assert_eq!(summary.rates.bed_days, 4);
         assert_eq!(summary.outside.pending, 2);
+    }
+
+    #[test]
+    fn members_without_places_take_their_familys_district_whatever_order_they_come_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = file(
+            &dir,
+            "locations.csv",
+            "code,kind,parent_code,area\n\
+             R1,region,,rural\n\
+             D1,district,R1,\n\
+             V1,village,D1,\n\
+             D2,district,R1,urban\n\
+             V2,village,D2,\n",
+        );
+        let families = file(
+            &dir,
+            "families.csv",
+            "id,location_code\nF1,V1\nF2,V2\nF3,D2\nF4,V1\n",
+        );
+        // F1's members apart, one without a family, one of a family the file lacks.
+        let members = file(
+            &dir,
+            "members.csv",
+            "id,family_id,start_date\n\
+             M1,F1,2025-01-01\n\
+             M2,F2,2025-01-01\n\
+             M3,F1,2025-01-01\n\
+             M4,,2025-01-01\n\
+             M5,F9,2025-01-01\n\
+             M6,F3,2025-01-01\n\
+             M7,F4,2025-01-01\n\
+             M8,F4,2025-01-01\n",
+        );
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let extracts = Extracts {
+            members: &members,
+            coverage: None,
+            claims: &claims,
+            providers: None,
+            families: Some(&families),
+            locations: Some(&locations),
+        };
+        let data = read_extracts(extracts, date("2025-12-31"), &|_, _| {}).unwrap();
+        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
+            .run(&data)
+            .unwrap();
+        let years: Vec<(&str, f64)> = experience
+            .locations
+            .iter()
+            .map(|row| (row.location.as_str(), row.rates.exposure))
+            .collect();
+        assert_eq!(years, [("D1", 4.0), ("D2", 2.0), ("unknown", 2.0)]);
     }
 
     #[test]

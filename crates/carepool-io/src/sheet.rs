@@ -35,6 +35,17 @@ fn shown(problems: &[RowProblem], more: usize) -> String {
     lines.join("\n  ")
 }
 
+/// `field` without the white space around it, as `str::trim` gives it: most fields have none,
+/// and their first and last bytes say so without a look at the characters.
+fn trimmed(field: &str) -> &str {
+    let plain = |byte: Option<&u8>| byte.is_none_or(u8::is_ascii_graphic);
+    let bytes = field.as_bytes();
+    match plain(bytes.first()) && plain(bytes.last()) {
+        true => field,
+        false => field.trim(),
+    }
+}
+
 pub(crate) struct Sheet {
     pub path: PathBuf,
     pub header: Vec<String>,
@@ -128,7 +139,7 @@ impl Sheet {
 
     pub fn field(&self, column: usize) -> &str {
         let field = self.records.record().and_then(|record| record.get(column));
-        field.unwrap_or("").trim()
+        trimmed(field.unwrap_or(""))
     }
 
     /// The field, or none when it is empty.
@@ -187,6 +198,35 @@ impl Sheet {
             path: self.path,
             problems: self.problems,
             more: self.more,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_trimmed_as_str_trim_trims_it() {
+        let fields = [
+            "",
+            " ",
+            "M-1",
+            " M-1",
+            "M-1 ",
+            "\tM-1\r",
+            "M 1",
+            "\u{a0}M-1",
+            "M-1\u{3000}",
+            "é",
+            " é ",
+            "é\u{a0}",
+            "\u{a0}",
+            "1\u{2028}",
+            "\u{1}x",
+        ];
+        for field in fields {
+            assert_eq!(trimmed(field), field.trim(), "{field:?}");
         }
     }
 }
