@@ -3,7 +3,7 @@
 //! members', and each claim put in the cell of its member on the day it was incurred.
 
 use super::input::{ClaimFact, ExperienceData, Person, Span, UNKNOWN};
-use carepool_core::dates::{add_months, age_on, days_between, reaches_age};
+use carepool_core::dates::{add_months, age_on, reaches_age};
 use carepool_core::registry::Sex;
 use chrono::{Datelike, NaiveDate};
 
@@ -256,19 +256,46 @@ pub(crate) fn shares(count: usize, threads: usize) -> impl Iterator<Item = std::
         .map(move |first| first..(first + size).min(count))
 }
 
-/// Days from one date to the other, which is not before it.
-fn days(from: NaiveDate, to: NaiveDate) -> u64 {
-    days_between(from, to) as u64
+/// A day as a number (days since the first of January of year 1, that day 1).
+fn day_number(day: NaiveDate) -> i32 {
+    day.num_days_from_ce()
+}
+
+fn date_of(day_number: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(day_number).expect("a day numbered from a date")
+}
+
+/// The day number a band starts, or one never reached when it is the last band.
+fn band_starts(next: Option<NaiveDate>) -> i32 {
+    next.map_or(i32::MAX, day_number)
 }
 
 pub(crate) struct Counter<'a> {
     pub data: &'a ExperienceData,
     pub periods: &'a [StudyPeriod],
+    /// Each period's last day as a number.
+    last_days: Vec<i32>,
     pub bands: Bands<'a>,
     pub shape: Shape,
 }
 
-impl Counter<'_> {
+impl<'a> Counter<'a> {
+    pub fn new(
+        data: &'a ExperienceData,
+        periods: &'a [StudyPeriod],
+        bands: Bands<'a>,
+        shape: Shape,
+    ) -> Counter<'a> {
+        let last_days = periods.iter().map(|p| day_number(p.end)).collect();
+        Counter {
+            data,
+            periods,
+            last_days,
+            bands,
+            shape,
+        }
+    }
+
     pub fn from(&self) -> NaiveDate {
         self.periods[0].start
     }
@@ -309,34 +336,38 @@ impl Counter<'_> {
         let (sex, area) = (sex_index(person.sex), self.area_of(person));
         let location = self.location_of(person);
         let locations = self.data.locations.len() + 1;
+        let birth = person.birth_date;
         for span in self.data.spans_of(person) {
             let start = span.start.max(self.from());
             let end = span.end.min(self.to());
             if start > end {
                 continue;
             }
-            // Bands are looked up again only when a boundary is crossed.
+            // Bands are looked up again only when a boundary is crossed; days are stepped
+            // through as numbers (hundreds of millions of steps in a national study).
             let mut period = self.period_of(start);
-            let (mut age, mut next_age) = self.bands.age(person.birth_date, start);
-            let (mut duration, mut next_duration) = self.bands.duration(enrolled, start);
-            let after_end = end.succ_opt().expect("a next day");
-            let mut day = start;
-            while day <= end {
-                if day > self.periods[period].end {
+            let (mut age, next) = self.bands.age(birth, start);
+            let mut next_age = band_starts(next);
+            let (mut duration, next) = self.bands.duration(enrolled, start);
+            let mut next_duration = band_starts(next);
+            let (mut day, after_end) = (day_number(start), day_number(end) + 1);
+            while day < after_end {
+                if day > self.last_days[period] {
                     period += 1;
                 }
-                if next_age.is_some_and(|next| day >= next) {
-                    (age, next_age) = self.bands.age(person.birth_date, day);
+                if day >= next_age {
+                    let (band, next) = self.bands.age(birth, date_of(day));
+                    (age, next_age) = (band, band_starts(next));
                 }
-                if next_duration.is_some_and(|next| day >= next) {
-                    (duration, next_duration) = self.bands.duration(enrolled, day);
+                if day >= next_duration {
+                    let (band, next) = self.bands.duration(enrolled, date_of(day));
+                    (duration, next_duration) = (band, band_starts(next));
                 }
-                let mut next = self.periods[period].end.succ_opt().expect("a next day");
-                for boundary in [next_age, next_duration].into_iter().flatten() {
-                    next = next.min(boundary);
-                }
-                let next = next.min(after_end);
-                let length = days(day, next);
+                let next = (self.last_days[period] + 1)
+                    .min(next_age)
+                    .min(next_duration)
+                    .min(after_end);
+                let length = (next - day) as u64;
                 let index = self.shape.index(CellKey {
                     period,
                     age,
@@ -479,16 +510,13 @@ impl Counter<'_> {
     }
 
     fn add_by_period(&self, (start, end): (NaiveDate, NaiveDate), by_period: &mut [u64]) {
-        let mut day = start;
+        // The periods follow one another: the next day after one's last is the next's first.
+        let mut period = self.period_of(start);
+        let (mut day, end) = (day_number(start), day_number(end));
         while day <= end {
-            let period = self.period_of(day);
-            let next = self.periods[period]
-                .end
-                .min(end)
-                .succ_opt()
-                .expect("a next day");
-            by_period[period] += days(day, next);
-            day = next;
+            let last = self.last_days[period].min(end);
+            by_period[period] += (last - day + 1) as u64;
+            (day, period) = (last + 1, period + 1);
         }
     }
 

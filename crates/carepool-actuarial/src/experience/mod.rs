@@ -361,15 +361,11 @@ impl Counts {
         check_size(&shape)?;
         self.cells.grow(shape, data.locations.len());
         self.placed.grow(data.locations.len());
-        let counter = Counter {
-            data,
-            periods: &self.periods,
-            bands: Bands {
-                ages: &study.age_bands,
-                durations: &study.duration_bands,
-            },
-            shape,
+        let bands = Bands {
+            ages: &study.age_bands,
+            durations: &study.duration_bands,
         };
+        let counter = Counter::new(data, &self.periods, bands, shape);
         if exposure {
             counter.add_exposure(&mut self.cells);
         }
