@@ -41,14 +41,23 @@ pub fn read_extracts(
     horizon: NaiveDate,
     progress: &dyn Fn(&Path, u64),
 ) -> Result<ExperienceData, FileError> {
-    let mut cover = match extracts.coverage {
-        Some(path) => read_coverage(path, progress)?,
-        None => CoverFile::new(),
-    };
-    let places = match (extracts.families, extracts.locations) {
-        (Some(families), Some(locations)) => read_places(families, &read_locations(locations)?)?,
-        _ => Places::default(),
-    };
+    // Where families live is read beside the coverage: neither needs the other.
+    let (cover, places) = std::thread::scope(|scope| {
+        let places = scope.spawn(|| match (extracts.families, extracts.locations) {
+            (Some(families), Some(locations)) => read_places(families, &read_locations(locations)?),
+            _ => Ok(Places::default()),
+        });
+        let cover = match extracts.coverage {
+            Some(path) => read_coverage(path, progress),
+            None => Ok(CoverFile::new()),
+        };
+        let places = places.join();
+        (
+            cover,
+            places.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    });
+    let (mut cover, places) = (cover?, places?);
     let mut data = ExperienceData::new();
     data.reserve_members(cover.member_count());
     read_members(extracts, &places, &mut cover, horizon, &mut data, progress)?;
@@ -580,6 +589,41 @@ mod tests {
             .map(|row| (row.location.as_str(), row.rates.exposure))
             .collect();
         assert_eq!(years, [("D1", 4.0), ("D2", 2.0), ("unknown", 2.0)]);
+    }
+
+    #[test]
+    fn a_bad_families_file_is_named_and_a_bad_coverage_file_read_beside_it_comes_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = file(&dir, "locations.csv", "code,kind,parent_code,area\nD1,district,,\n");
+        let families = file(&dir, "families.csv", "id,place\nF1,D1\n");
+        let members = file(&dir, "members.csv", "id,family_id\nM1,F1\n");
+        let good_cover = file(&dir, "cover.csv", "member_id,start_date\nM1,2025-01-01\n");
+        let bad_cover = file(&dir, "bad.csv", "member_id,start_date\nM1,2025-02-30\n");
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let read = |coverage: &Path| {
+            let extracts = Extracts {
+                members: &members,
+                coverage: Some(coverage),
+                claims: &claims,
+                providers: None,
+                families: Some(&families),
+                locations: Some(&locations),
+            };
+            read_extracts(extracts, date("2025-12-31"), &|_, _| {})
+                .unwrap_err()
+                .to_string()
+        };
+        let families_error = read(&good_cover);
+        assert!(
+            families_error.contains("families.csv")
+                && families_error.contains("no column 'location_code'"),
+            "{families_error}"
+        );
+        let cover_error = read(&bad_cover);
+        assert!(
+            cover_error.contains("bad.csv") && cover_error.contains("line 2"),
+            "{cover_error}"
+        );
     }
 
     #[test]
