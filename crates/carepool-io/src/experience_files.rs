@@ -594,7 +594,11 @@ mod tests {
     #[test]
     fn a_bad_families_file_is_named_and_a_bad_coverage_file_read_beside_it_comes_first() {
         let dir = tempfile::tempdir().unwrap();
-        let locations = file(&dir, "locations.csv", "code,kind,parent_code,area\nD1,district,,\n");
+        let locations = file(
+            &dir,
+            "locations.csv",
+            "code,kind,parent_code,area\nD1,district,,\n",
+        );
         let families = file(&dir, "families.csv", "id,place\nF1,D1\n");
         let members = file(&dir, "members.csv", "id,family_id\nM1,F1\n");
         let good_cover = file(&dir, "cover.csv", "member_id,start_date\nM1,2025-01-01\n");

@@ -6,7 +6,7 @@ use super::numbered::Numbered;
 use carepool_core::Money;
 use carepool_core::registry::{MemberStatus, Ownership, Sex};
 use chrono::NaiveDate;
-// A fast hash: ids of millions of members are looked up; they come from the scheme, not an attacker.
+// A fast hash for the labels (areas, locations, categories): they come from the scheme.
 use foldhash::HashMap;
 
 /// Distinct labels of one attribute (an area, a location, a clinical category), numbered in the
@@ -265,7 +265,7 @@ pub enum InputError {
     },
 }
 
-/// The number of family `name`, numbered in the order met.
+/// The label's number, or the unknown one when there is none.
 fn interned(levels: &mut Levels, name: Option<&str>) -> u32 {
     name.map_or(UNKNOWN, |name| levels.intern(name))
 }
@@ -321,7 +321,7 @@ impl ExperienceData {
                 end: span.end,
             });
         }
-        // Members are numbered as people are: one probe of a table of millions.
+        // Members are numbered as people are, so a member's number is their place in `people`.
         if self.members.number_new(member.id).is_err() {
             return Err(InputError::RepeatedMember(member.id.to_string()));
         }

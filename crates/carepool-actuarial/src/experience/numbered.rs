@@ -52,7 +52,11 @@ impl Numbered {
 
     /// The id's number: a new one the first time, else `Err` with the number it has.
     pub fn number_new(&mut self, id: &str) -> Result<u32, u32> {
-        let number = u32::try_from(self.ends.len()).expect("fewer than 4 billion ids");
+        // The last u32 is kept for "unknown" by the study.
+        let number = u32::try_from(self.ends.len())
+            .ok()
+            .filter(|&number| number < u32::MAX)
+            .expect("fewer than 4 billion ids");
         if self.table.is_none() {
             let last = number.checked_sub(1);
             match last.map(|last| (last, id.cmp(nth(&self.text, &self.ends, last)))) {

@@ -706,6 +706,48 @@ fn a_member_given_twice_is_refused_and_the_first_keeps_their_cover_and_claims() 
 }
 
 #[test]
+fn a_member_given_again_after_others_or_out_of_order_is_refused_and_claims_reach_their_own() {
+    // Each member covered for a quarter, each claim in its member's quarter only: a claim that
+    // reached another member would be outside cover.
+    let mut data = data(&[
+        member("M1", vec![span("2025-01-01", "2025-03-31")]),
+        member("M2", vec![span("2025-04-01", "2025-06-30")]),
+    ]);
+    let input = |id, spans| MemberInput {
+        id,
+        family: Some(id),
+        sex: None,
+        birth_date: None,
+        area: None,
+        location: None,
+        spans,
+    };
+    let repeated = || Err(InputError::RepeatedMember("M1".into()));
+    let whole_year = [span("2025-01-01", "2025-12-31")];
+    assert_eq!(data.add_member(input("M1", &whole_year)), repeated());
+    // An id before those given: the ids are no longer in order.
+    let third = [span("2025-07-01", "2025-09-30")];
+    assert_eq!(data.add_member(input("M0", &third)), Ok(()));
+    assert_eq!(data.add_member(input("M1", &whole_year)), repeated());
+    assert_eq!(data.member_count(), 3);
+    for (id, day) in [
+        ("M1", "2025-02-01"),
+        ("M2", "2025-05-01"),
+        ("M0", "2025-08-01"),
+    ] {
+        data.add_claim(&claim(id, day, 100));
+    }
+    let experience = study("2025-01-01", "2025-12-31").run(&data).unwrap();
+    let summary = &experience.summary;
+    assert_eq!(summary.rates.claims, 3);
+    assert_eq!(
+        (summary.outside.not_covered, summary.outside.unknown_member),
+        (0, 0)
+    );
+    close(summary.rates.exposure, (90.0 + 91.0 + 92.0) / 365.0);
+}
+
+#[test]
 fn families_on_several_threads_count_the_union_of_their_members_cover_once_each() {
     // Enough families for the work to be shared between threads.
     let families = 25_003;
