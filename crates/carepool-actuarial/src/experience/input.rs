@@ -6,15 +6,12 @@ use super::numbered::Numbered;
 use carepool_core::Money;
 use carepool_core::registry::{MemberStatus, Ownership, Sex};
 use chrono::NaiveDate;
-// A fast hash for the labels (areas, locations, categories): they come from the scheme.
-use foldhash::HashMap;
 
 /// Distinct labels of one attribute (an area, a location, a clinical category), numbered in the
 /// order met.
 #[derive(Debug, Clone, Default)]
 pub struct Levels {
-    names: Vec<String>,
-    index: HashMap<String, u32>,
+    numbered: Numbered,
     /// The label met last: the members of a family come together, with the same area and place.
     last: Option<u32>,
 }
@@ -22,33 +19,25 @@ pub struct Levels {
 impl Levels {
     pub fn intern(&mut self, name: &str) -> u32 {
         if let Some(last) = self.last
-            && self.names[last as usize] == name
+            && self.numbered.name(last) == name
         {
             return last;
         }
-        let i = match self.index.get(name) {
-            Some(&i) => i,
-            None => {
-                let i = self.names.len() as u32;
-                self.names.push(name.to_string());
-                self.index.insert(name.to_string(), i);
-                i
-            }
-        };
-        self.last = Some(i);
-        i
+        let number = self.numbered.number(name);
+        self.last = Some(number);
+        number
     }
 
     pub fn name(&self, i: u32) -> &str {
-        &self.names[i as usize]
+        self.numbered.name(i)
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.numbered.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.numbered.len() == 0
     }
 }
 

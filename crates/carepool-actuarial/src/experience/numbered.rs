@@ -1,4 +1,4 @@
-//! Ids numbered in the order met (members, families), for tens of millions of them: the ids lie
+//! Ids numbered in the order met (members, families, labels), for tens of millions: the ids lie
 //! end to end in one string, so adding one allocates nothing. Extracts and pages usually come
 //! in id order (the registry exports members so); while they do, the last id tells whether an
 //! id is new and a binary search finds one, with no table at all. The first id out of order
@@ -25,6 +25,11 @@ pub(crate) struct Numbered {
 impl Numbered {
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// The id numbered `number`.
+    pub fn name(&self, number: u32) -> &str {
+        nth(&self.text, &self.ends, number)
     }
 
     pub fn get(&self, id: &str) -> Option<u32> {
@@ -69,16 +74,13 @@ impl Numbered {
             }
         }
         let hash = self.hasher.hash_one(id);
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        let (text, ends) = (&self.text, &self.ends);
         let table = self
             .table
             .as_mut()
             .expect("a table, built above if not before");
-        let entry = table.entry(
-            hash,
-            |&n| nth(text, ends, n) == id,
-            |&n| hasher.hash_one(nth(text, ends, n)),
-        );
+        let rehash = rehasher(text, ends, &self.hasher);
+        let entry = table.entry(hash, |&n| nth(text, ends, n) == id, rehash);
         match entry {
             Entry::Occupied(found) => Err(*found.get()),
             Entry::Vacant(room) => {
@@ -101,20 +103,18 @@ impl Numbered {
 
     /// A table of every id numbered so far, with room for as many as `reserve` made.
     fn every_number(&self) -> HashTable<u32> {
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        let rehash = |&n: &u32| hasher.hash_one(nth(text, ends, n));
-        let mut table = HashTable::with_capacity(ends.capacity());
-        for n in 0..ends.len() as u32 {
-            table.insert_unique(rehash(&n), n, rehash);
+        let rehash = rehasher(&self.text, &self.ends, &self.hasher);
+        let mut table = HashTable::with_capacity(self.ends.capacity());
+        for n in 0..self.ends.len() as u32 {
+            table.insert_unique(rehash(&n), n, &rehash);
         }
         table
     }
 
     pub fn reserve(&mut self, additional: usize) {
         self.ends.reserve(additional);
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
         if let Some(table) = &mut self.table {
-            table.reserve(additional, |&n| hasher.hash_one(nth(text, ends, n)));
+            table.reserve(additional, rehasher(&self.text, &self.ends, &self.hasher));
         }
     }
 
@@ -130,6 +130,15 @@ fn nth<'a>(text: &'a str, ends: &[usize], number: u32) -> &'a str {
     let number = number as usize;
     let start = number.checked_sub(1).map_or(0, |before| ends[before]);
     &text[start..ends[number]]
+}
+
+/// The hash of a number's id, for the table to place its numbers again as it grows.
+fn rehasher<'a>(
+    text: &'a str,
+    ends: &'a [usize],
+    hasher: &'a FixedState,
+) -> impl Fn(&u32) -> u64 + 'a {
+    move |&n| hasher.hash_one(nth(text, ends, n))
 }
 
 #[cfg(test)]
