@@ -94,7 +94,17 @@ pub fn days_in_year(year: i32) -> u32 {
 /// as chrono's general difference of two dates costs a tenth of a national study or of the
 /// monthly indicators.
 pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    i64::from(to.num_days_from_ce()) - i64::from(from.num_days_from_ce())
+    i64::from(day_number(to)) - i64::from(day_number(from))
+}
+
+/// A day as a number (1 January of year 1 is day 1), for loops that step through days.
+pub fn day_number(day: NaiveDate) -> i32 {
+    day.num_days_from_ce()
+}
+
+/// The day numbered `number` by [`day_number`].
+pub fn date_of_day_number(number: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(number).expect("a day numbered from a date")
 }
 
 /// A date written `YYYY-MM-DD`, read without chrono's general parser (national extracts hold
@@ -210,7 +220,9 @@ mod tests {
                 );
             }
             assert_eq!(days_between(from, from.succ_opt().unwrap()), 1);
+            assert_eq!(date_of_day_number(day_number(from)), from);
         }
+        assert_eq!(day_number(date("0001-01-01")), 1);
     }
 
     fn date(text: &str) -> NaiveDate {

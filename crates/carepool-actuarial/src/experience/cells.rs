@@ -3,7 +3,7 @@
 //! members', and each claim put in the cell of its member on the day it was incurred.
 
 use super::input::{ClaimFact, ExperienceData, Person, Span, UNKNOWN};
-use carepool_core::dates::{add_months, age_on, reaches_age};
+use carepool_core::dates::{add_months, age_on, date_of_day_number, day_number, reaches_age};
 use carepool_core::registry::Sex;
 use chrono::{Datelike, NaiveDate};
 
@@ -256,15 +256,6 @@ pub(crate) fn shares(count: usize, threads: usize) -> impl Iterator<Item = std::
         .map(move |first| first..(first + size).min(count))
 }
 
-/// A day as a number (days since the first of January of year 1, that day 1).
-fn day_number(day: NaiveDate) -> i32 {
-    day.num_days_from_ce()
-}
-
-fn date_of(day_number: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(day_number).expect("a day numbered from a date")
-}
-
 /// The day number a band starts, or one never reached when it is the last band.
 fn band_starts(next: Option<NaiveDate>) -> i32 {
     next.map_or(i32::MAX, day_number)
@@ -356,11 +347,11 @@ impl<'a> Counter<'a> {
                     period += 1;
                 }
                 if day >= next_age {
-                    let (band, next) = self.bands.age(birth, date_of(day));
+                    let (band, next) = self.bands.age(birth, date_of_day_number(day));
                     (age, next_age) = (band, band_starts(next));
                 }
                 if day >= next_duration {
-                    let (band, next) = self.bands.duration(enrolled, date_of(day));
+                    let (band, next) = self.bands.duration(enrolled, date_of_day_number(day));
                     (duration, next_duration) = (band, band_starts(next));
                 }
                 let next = (self.last_days[period] + 1)
