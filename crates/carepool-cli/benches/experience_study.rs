@@ -18,8 +18,8 @@ mod support;
 
 use carepool_actuarial::experience::{ExperienceData, ExperienceStudy, Split};
 use carepool_io::experience_files::{Extracts, read_extracts};
-use carepool_service::Registry;
 use carepool_service::experience::ExperienceOptions;
+use carepool_service::{ManualClock, Registry};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
@@ -58,6 +58,18 @@ fn claims_extract(dir: &Path) {
             .unwrap();
     }
     out.flush().unwrap();
+}
+
+/// The latest day a claim of claims.csv was received (the synthetic scheme's claims are
+/// received up to years after their care).
+fn last_received_date(dir: &Path) -> NaiveDate {
+    use carepool_schema::claim_tables::claims_file::RECEIVED_DATE;
+    let mut claims = csv::Reader::from_path(dir.join("claims.csv")).unwrap();
+    claims
+        .records()
+        .map(|claim| claim.unwrap()[RECEIVED_DATE.index()].parse().unwrap())
+        .max()
+        .expect("at least one claim")
 }
 
 /// The study of the scheme on the database, read a page of families at a time as it is
@@ -179,7 +191,10 @@ fn main() {
             }
             None => support::open_store(&source, dir).await,
         };
-        let registry = Registry::new(store);
+        // The synthetic window may run past today, and late claims are received long after
+        // it: the load is done as on the day the last claim came in, when the scheme has them all.
+        let last_received = ManualClock::new(last_received_date(dir));
+        let registry = Registry::new(store).with_clock(std::sync::Arc::new(last_received));
         let loading = Instant::now();
         carepool_io::load_directory(
             &registry,
