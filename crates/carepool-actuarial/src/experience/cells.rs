@@ -3,7 +3,7 @@
 //! members', and each claim put in the cell of its member on the day it was incurred.
 
 use super::input::{ClaimFact, ExperienceData, Person, Span, UNKNOWN};
-use carepool_core::dates::{add_months, age_on, date_of_day_number, day_number, reaches_age};
+use carepool_core::dates::{add_months, age_on, day_number, reaches_age};
 use carepool_core::registry::Sex;
 use chrono::{Datelike, NaiveDate};
 
@@ -220,24 +220,29 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
 }
 
 impl Bands<'_> {
-    /// The age band on `day`, and the day the next band starts (if any).
-    fn age(&self, birth: Option<NaiveDate>, day: NaiveDate) -> (usize, Option<NaiveDate>) {
-        let Some(birth) = birth else {
-            return (self.ages.len(), None);
-        };
-        let band = band_of(self.ages, age_on(birth, day));
-        let next = self.ages.get(band + 1).map(|&age| reaches_age(birth, age));
-        (band, next)
+    /// The age band on `day` (the last for an unknown birth date).
+    fn age(&self, birth: Option<NaiveDate>, day: NaiveDate) -> usize {
+        match birth {
+            Some(birth) => band_of(self.ages, age_on(birth, day)),
+            None => self.ages.len(),
+        }
     }
 
-    /// The duration band on `day` for someone enrolled on `enrolled`, and when the next starts.
-    pub fn duration(&self, enrolled: NaiveDate, day: NaiveDate) -> (usize, Option<NaiveDate>) {
-        let band = band_of(self.durations, months_between(enrolled, day));
-        let next = self
-            .durations
-            .get(band + 1)
-            .map(|&months| add_months(enrolled, months));
-        (band, next)
+    /// The day number the age band after `band` starts for someone born on `birth`.
+    fn age_after(&self, birth: Option<NaiveDate>, band: usize) -> i32 {
+        let next = birth.zip(self.ages.get(band + 1));
+        band_starts(next.map(|(birth, &age)| reaches_age(birth, age)))
+    }
+
+    /// The duration band on `day` for someone enrolled on `enrolled`.
+    fn duration(&self, enrolled: NaiveDate, day: NaiveDate) -> usize {
+        band_of(self.durations, months_between(enrolled, day))
+    }
+
+    /// The day number the duration band after `band` starts for someone enrolled on `enrolled`.
+    fn duration_after(&self, enrolled: NaiveDate, band: usize) -> i32 {
+        let next = self.durations.get(band + 1);
+        band_starts(next.map(|&months| add_months(enrolled, months)))
     }
 }
 
@@ -299,6 +304,11 @@ impl<'a> Counter<'a> {
         self.periods.partition_point(|p| p.end < day)
     }
 
+    /// The period of a day given by its number.
+    fn period_of_day(&self, day: i32) -> usize {
+        self.last_days.partition_point(|&last| last < day)
+    }
+
     fn area_of(&self, person: &Person) -> usize {
         match person.area {
             UNKNOWN => self.shape.areas - 1,
@@ -319,8 +329,9 @@ impl<'a> Counter<'a> {
     }
 
     /// Days of cover of one member, added to the cells, split wherever a period, an age band or
-    /// a duration band changes.
-    fn add_person(&self, person: &Person, cells: &mut Cells) {
+    /// a duration band changes: between two band changes, the days of the first and last
+    /// periods are added to `cells` and the periods between, covered whole, to `whole`.
+    fn add_person(&self, person: &Person, cells: &mut Cells, whole: &mut WholePeriods) {
         let Some(enrolled) = self.enrolled(person) else {
             return;
         };
@@ -334,44 +345,57 @@ impl<'a> Counter<'a> {
             if start > end {
                 continue;
             }
-            // Bands are looked up again only when a boundary is crossed; days are stepped
-            // through as numbers (hundreds of millions of steps in a national study).
-            let mut period = self.period_of(start);
-            let (mut age, next) = self.bands.age(birth, start);
-            let mut next_age = band_starts(next);
-            let (mut duration, next) = self.bands.duration(enrolled, start);
-            let mut next_duration = band_starts(next);
+            // Bands are looked up in full at a span's start; each change after it is to the
+            // next band, on the day it was worked out to start.
+            let mut age = self.bands.age(birth, start);
+            let mut next_age = self.bands.age_after(birth, age);
+            let mut duration = self.bands.duration(enrolled, start);
+            let mut next_duration = self.bands.duration_after(enrolled, duration);
             let (mut day, after_end) = (day_number(start), day_number(end) + 1);
+            let mut period = self.period_of(start);
             while day < after_end {
-                if day > self.last_days[period] {
-                    period += 1;
-                }
                 if day >= next_age {
-                    let (band, next) = self.bands.age(birth, date_of_day_number(day));
-                    (age, next_age) = (band, band_starts(next));
+                    age += 1;
+                    next_age = self.bands.age_after(birth, age);
                 }
                 if day >= next_duration {
-                    let (band, next) = self.bands.duration(enrolled, date_of_day_number(day));
-                    (duration, next_duration) = (band, band_starts(next));
+                    duration += 1;
+                    next_duration = self.bands.duration_after(enrolled, duration);
                 }
-                let next = (self.last_days[period] + 1)
-                    .min(next_age)
-                    .min(next_duration)
-                    .min(after_end);
-                let length = (next - day) as u64;
-                let index = self.shape.index(CellKey {
-                    period,
-                    age,
-                    sex,
-                    area,
-                    duration,
-                });
-                if span.pending {
-                    cells.pending_days[index] += length;
+                let next = next_age.min(next_duration).min(after_end);
+                let last = self.period_of_day(next - 1);
+                let cell = |period| {
+                    let key = CellKey {
+                        period,
+                        age,
+                        sex,
+                        area,
+                        duration,
+                    };
+                    (self.shape.index(key), period * locations + location)
+                };
+                let mut add = |(index, place): (usize, usize), days: i32| {
+                    let days = days as u64;
+                    if span.pending {
+                        cells.pending_days[index] += days;
+                    } else {
+                        cells.active_days[index] += days;
+                        cells.location_days[place] += days;
+                    }
+                };
+                if last == period {
+                    add(cell(period), next - day);
                 } else {
-                    cells.active_days[index] += length;
-                    cells.location_days[period * locations + location] += length;
+                    add(cell(period), self.last_days[period] + 1 - day);
+                    add(cell(last), next - 1 - self.last_days[last - 1]);
+                    if last > period + 1 {
+                        whole.add(cell(period + 1), cell(last), span.pending);
+                    }
                 }
+                period = match next > self.last_days[last] {
+                    true => last + 1,
+                    false => last,
+                };
                 day = next;
             }
         }
@@ -391,9 +415,11 @@ impl<'a> Counter<'a> {
                 .map(|share| {
                     scope.spawn(move || {
                         let mut cells = self.empty_cells();
+                        let mut whole = WholePeriods::new(&cells);
                         for person in &people[share] {
-                            self.add_person(person, &mut cells);
+                            self.add_person(person, &mut cells, &mut whole);
                         }
+                        whole.add_into(&mut cells, self.periods);
                         cells
                     })
                 })
@@ -529,10 +555,10 @@ impl<'a> Counter<'a> {
         let enrolled = self.enrolled(person).expect("a member with a span");
         Ok(CellKey {
             period: self.period_of(claim.incurred),
-            age: self.bands.age(person.birth_date, claim.incurred).0,
+            age: self.bands.age(person.birth_date, claim.incurred),
             sex: sex_index(person.sex),
             area: self.area_of(person),
-            duration: self.bands.duration(enrolled, claim.incurred).0,
+            duration: self.bands.duration(enrolled, claim.incurred),
         })
     }
 
@@ -542,6 +568,70 @@ impl<'a> Counter<'a> {
 
     pub fn in_study(&self, claim: &ClaimFact) -> bool {
         self.from() <= claim.incurred && claim.incurred <= self.to()
+    }
+}
+
+/// Cover of whole periods, counted as members in each cell rather than days: as differences
+/// along the periods (one more from the first period, one less from the period after the
+/// last), so that years of a member's cover are two additions, not one per period; multiplied
+/// by the periods' days once all are in.
+pub(crate) struct WholePeriods {
+    active: Vec<i64>,
+    pending: Vec<i64>,
+    location: Vec<i64>,
+}
+
+impl WholePeriods {
+    pub fn new(cells: &Cells) -> WholePeriods {
+        WholePeriods {
+            active: vec![0; cells.active_days.len()],
+            pending: vec![0; cells.pending_days.len()],
+            location: vec![0; cells.location_days.len()],
+        }
+    }
+
+    /// Cover of the periods from `first` to the one before `after`, each given by its cell
+    /// and its location's place (the same cell and place in another period).
+    fn add(&mut self, first: (usize, usize), after: (usize, usize), pending: bool) {
+        let cells = match pending {
+            true => &mut self.pending,
+            false => {
+                self.location[first.1] += 1;
+                self.location[after.1] -= 1;
+                &mut self.active
+            }
+        };
+        cells[first.0] += 1;
+        cells[after.0] -= 1;
+    }
+
+    /// The whole periods' days added to `cells`.
+    pub fn add_into(self, cells: &mut Cells, periods: &[StudyPeriod]) {
+        let days: Vec<u64> = periods
+            .iter()
+            .map(|p| (day_number(p.end) - day_number(p.start) + 1) as u64)
+            .collect();
+        add_whole(&mut cells.active_days, self.active, &days);
+        add_whole(&mut cells.pending_days, self.pending, &days);
+        add_whole(&mut cells.location_days, self.location, &days);
+    }
+}
+
+/// Counts of members per cell, given as differences along the periods (`counts` laid out as
+/// one block per period), summed period by period and added to `days` times each period's days.
+fn add_whole(days: &mut [u64], mut counts: Vec<i64>, period_days: &[u64]) {
+    let block = counts.len() / period_days.len();
+    for period in 1..period_days.len() {
+        let (before, this) = counts.split_at_mut(period * block);
+        for (count, earlier) in this[..block]
+            .iter_mut()
+            .zip(&before[before.len() - block..])
+        {
+            *count += earlier;
+        }
+    }
+    for ((day, count), period) in days.iter_mut().zip(&counts).zip(0..) {
+        *day += *count as u64 * period_days[period / block];
     }
 }
 

@@ -967,3 +967,90 @@ fn a_study_counted_by_pages_of_families_is_the_study_counted_whole() {
         );
     }
 }
+
+/// Each member's days counted one by one: the period, age band and duration band of every day
+/// of cover worked out from their definitions, nothing stepped.
+fn cells_day_by_day(study: &ExperienceStudy, data: &ExperienceData, shape: Shape) -> Cells {
+    let periods = study.periods();
+    let mut cells = Cells::new(shape, periods.len(), data.locations.len());
+    let locations = data.locations.len() + 1;
+    let band = |starts: &[u32], value: u32| starts.iter().rposition(|&s| s <= value).unwrap();
+    for person in &data.people {
+        let spans = data.spans_of(person);
+        let Some(enrolled) = spans.first().map(|s| s.start) else {
+            continue;
+        };
+        for span in spans {
+            for day in span.start.iter_days().take_while(|day| *day <= span.end) {
+                let Some(period) = periods.iter().position(|p| p.start <= day && day <= p.end)
+                else {
+                    continue;
+                };
+                let age = match person.birth_date {
+                    Some(birth) => band(&study.age_bands, carepool_core::dates::age_on(birth, day)),
+                    None => study.age_bands.len(),
+                };
+                let months = (0..)
+                    .take_while(|&m| carepool_core::dates::add_months(enrolled, m) <= day)
+                    .last()
+                    .unwrap();
+                let key = cells::CellKey {
+                    period,
+                    age,
+                    sex: cells::sex_index(person.sex),
+                    area: match person.area {
+                        input::UNKNOWN => shape.areas - 1,
+                        area => area as usize,
+                    },
+                    duration: band(&study.duration_bands, months),
+                };
+                let location = match person.location {
+                    input::UNKNOWN => data.locations.len(),
+                    location => location as usize,
+                };
+                match span.pending {
+                    true => cells.pending_days[shape.index(key)] += 1,
+                    false => {
+                        cells.active_days[shape.index(key)] += 1;
+                        cells.location_days[period * locations + location] += 1;
+                    }
+                }
+            }
+        }
+    }
+    cells
+}
+
+#[test]
+fn exposure_is_the_members_days_counted_one_by_one() {
+    for (split, from, to) in [
+        (Split::Month, "2024-01-01", "2026-06-30"),
+        (Split::Month, "2024-02-15", "2025-03-10"),
+        (Split::Year, "2024-01-01", "2026-12-31"),
+    ] {
+        let mut study = study(from, to);
+        study.split = split;
+        study.age_bands = vec![0, 1, 5, 15, 25, 45, 65];
+        study.duration_bands = vec![0, 1, 3, 6, 12, 24];
+        for seed in 1..=3 {
+            let (members, _) = drawn(seed, 80);
+            let mut data = ExperienceData::new();
+            members.iter().for_each(|m| add_drawn_member(&mut data, m));
+            let periods = study.periods();
+            let shape = study.shape(periods.len(), data.areas.len());
+            let bands = Bands {
+                ages: &study.age_bands,
+                durations: &study.duration_bands,
+            };
+            let counter = Counter::new(&data, &periods, bands, shape);
+            let mut counted = counter.empty_cells();
+            counter.add_exposure(&mut counted);
+            let by_day = cells_day_by_day(&study, &data, shape);
+            let case = format!("{split:?} {from} to {to}, seed {seed}");
+            assert!(by_day.pending_days.iter().sum::<u64>() > 0, "{case}");
+            assert_eq!(counted.active_days, by_day.active_days, "{case}");
+            assert_eq!(counted.pending_days, by_day.pending_days, "{case}");
+            assert_eq!(counted.location_days, by_day.location_days, "{case}");
+        }
+    }
+}
