@@ -271,6 +271,10 @@ pub(crate) struct Counter<'a> {
     pub periods: &'a [StudyPeriod],
     /// Each period's last day as a number.
     last_days: Vec<i32>,
+    /// The period of each day of the study, from its first (numbered `first_day`): members'
+    /// cover is cut by period several times per member.
+    period_by_day: Vec<u32>,
+    first_day: i32,
     pub bands: Bands<'a>,
     pub shape: Shape,
 }
@@ -283,10 +287,16 @@ impl<'a> Counter<'a> {
         shape: Shape,
     ) -> Counter<'a> {
         let last_days = periods.iter().map(|p| day_number(p.end)).collect();
+        let period_by_day = (0..periods.len() as u32)
+            .zip(periods)
+            .flat_map(|(number, p)| (day_number(p.start)..=day_number(p.end)).map(move |_| number))
+            .collect();
         Counter {
             data,
             periods,
             last_days,
+            period_by_day,
+            first_day: day_number(periods[0].start),
             bands,
             shape,
         }
@@ -300,13 +310,20 @@ impl<'a> Counter<'a> {
         self.periods[self.periods.len() - 1].end
     }
 
+    /// The period of `day`: the first for a day before the study, one past the last after it.
     fn period_of(&self, day: NaiveDate) -> usize {
-        self.periods.partition_point(|p| p.end < day)
+        self.period_of_day(day_number(day))
     }
 
-    /// The period of a day given by its number.
+    /// The same for a day given by its number.
     fn period_of_day(&self, day: i32) -> usize {
-        self.last_days.partition_point(|&last| last < day)
+        match usize::try_from(day - self.first_day) {
+            Ok(offset) => self
+                .period_by_day
+                .get(offset)
+                .map_or(self.periods.len(), |&period| period as usize),
+            Err(_) => 0,
+        }
     }
 
     fn area_of(&self, person: &Person) -> usize {
