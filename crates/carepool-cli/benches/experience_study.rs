@@ -60,18 +60,6 @@ fn claims_extract(dir: &Path) {
     out.flush().unwrap();
 }
 
-/// The latest day a claim of claims.csv was received (the synthetic scheme's claims are
-/// received up to years after their care).
-fn last_received_date(dir: &Path) -> NaiveDate {
-    use carepool_schema::claim_tables::claims_file::RECEIVED_DATE;
-    let mut claims = csv::Reader::from_path(dir.join("claims.csv")).unwrap();
-    claims
-        .records()
-        .map(|claim| claim.unwrap()[RECEIVED_DATE.index()].parse().unwrap())
-        .max()
-        .expect("at least one claim")
-}
-
 /// The study of the scheme on the database, read a page of families at a time as it is
 /// counted: one time for both.
 async fn study_database(registry: &Registry, scheme: &str, from: NaiveDate, to: NaiveDate) {
@@ -191,10 +179,11 @@ fn main() {
             }
             None => support::open_store(&source, dir).await,
         };
-        // The synthetic window may run past today, and late claims are received long after
-        // it: the load is done as on the day the last claim came in, when the scheme has them all.
-        let last_received = ManualClock::new(last_received_date(dir));
-        let registry = Registry::new(store).with_clock(std::sync::Arc::new(last_received));
+        // The synthetic window may end after today, and the intake refuses care dated after
+        // today: the load is done as on the window's last day (claims.csv holds the claims
+        // received by then; later ones are in unreported_claims.csv, not loaded).
+        let window_end = ManualClock::new(to);
+        let registry = Registry::new(store).with_clock(std::sync::Arc::new(window_end));
         let loading = Instant::now();
         carepool_io::load_directory(
             &registry,

@@ -220,7 +220,7 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
 }
 
 impl Bands<'_> {
-    /// The age band on `day` (the last for an unknown birth date).
+    /// The age band on `day` (for an unknown birth date, the level after the bands).
     fn age(&self, birth: Option<NaiveDate>, day: NaiveDate) -> usize {
         match birth {
             Some(birth) => band_of(self.ages, age_on(birth, day)),
@@ -287,9 +287,13 @@ impl<'a> Counter<'a> {
         shape: Shape,
     ) -> Counter<'a> {
         let last_days = periods.iter().map(|p| day_number(p.end)).collect();
-        let period_by_day = (0..periods.len() as u32)
-            .zip(periods)
-            .flat_map(|(number, p)| (day_number(p.start)..=day_number(p.end)).map(move |_| number))
+        let period_by_day = periods
+            .iter()
+            .enumerate()
+            .flat_map(|(number, p)| {
+                let days = day_number(p.end) - day_number(p.start) + 1;
+                std::iter::repeat_n(number as u32, days as usize)
+            })
             .collect();
         Counter {
             data,
@@ -380,6 +384,9 @@ impl<'a> Counter<'a> {
                     next_duration = self.bands.duration_after(enrolled, duration);
                 }
                 let next = next_age.min(next_duration).min(after_end);
+                // Band starts strictly increase (the study's settings are checked): each
+                // stretch has days.
+                debug_assert!(next > day);
                 let last = self.period_of_day(next - 1);
                 let cell = |period| {
                     let key = CellKey {
@@ -592,14 +599,14 @@ impl<'a> Counter<'a> {
 /// along the periods (one more from the first period, one less from the period after the
 /// last), so that years of a member's cover are two additions, not one per period; multiplied
 /// by the periods' days once all are in.
-pub(crate) struct WholePeriods {
+struct WholePeriods {
     active: Vec<i64>,
     pending: Vec<i64>,
     location: Vec<i64>,
 }
 
 impl WholePeriods {
-    pub fn new(cells: &Cells) -> WholePeriods {
+    fn new(cells: &Cells) -> WholePeriods {
         WholePeriods {
             active: vec![0; cells.active_days.len()],
             pending: vec![0; cells.pending_days.len()],
@@ -623,7 +630,7 @@ impl WholePeriods {
     }
 
     /// The whole periods' days added to `cells`.
-    pub fn add_into(self, cells: &mut Cells, periods: &[StudyPeriod]) {
+    fn add_into(self, cells: &mut Cells, periods: &[StudyPeriod]) {
         let days: Vec<u64> = periods
             .iter()
             .map(|p| (day_number(p.end) - day_number(p.start) + 1) as u64)

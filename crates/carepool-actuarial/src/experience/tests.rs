@@ -1021,21 +1021,99 @@ fn cells_day_by_day(study: &ExperienceStudy, data: &ExperienceData, shape: Shape
     cells
 }
 
+/// Members beside a drawn scheme's: born on 29 February, enrolled long before the study,
+/// covered before they were born, covered for years in one span.
+fn awkward_members() -> Vec<DrawnMember> {
+    let member = |id: &str, birth: &str, spans: &[(&str, &str, bool)]| DrawnMember {
+        id: id.to_string(),
+        family: format!("F-{id}"),
+        sex: Some(Sex::Female),
+        birth_date: Some(date(birth)),
+        area: Some("urban"),
+        district: Some("D2"),
+        spans: spans
+            .iter()
+            .map(|&(start, end, pending)| Span {
+                start: date(start),
+                end: date(end),
+                pending,
+            })
+            .collect(),
+    };
+    vec![
+        member(
+            "LEAP-1",
+            "2020-02-29",
+            &[("2023-06-01", "2027-12-31", false)],
+        ),
+        member(
+            "LEAP-4",
+            "2000-02-29",
+            &[("2024-03-01", "2026-02-28", false)],
+        ),
+        member(
+            "EARLY",
+            "1960-07-31",
+            &[("2001-01-31", "2030-01-01", false)],
+        ),
+        member(
+            "UNBORN",
+            "2024-06-01",
+            &[("2024-01-01", "2025-12-31", false)],
+        ),
+        member(
+            "YEARS",
+            "1990-12-31",
+            &[
+                ("2023-01-01", "2023-12-31", true),
+                ("2024-01-01", "2029-12-31", false),
+            ],
+        ),
+    ]
+}
+
 #[test]
 fn exposure_is_the_members_days_counted_one_by_one() {
-    for (split, from, to) in [
-        (Split::Month, "2024-01-01", "2026-06-30"),
-        (Split::Month, "2024-02-15", "2025-03-10"),
-        (Split::Year, "2024-01-01", "2026-12-31"),
+    let bands = |duration_bands: &[u32]| (vec![0, 1, 5, 15, 25, 45, 65], duration_bands.to_vec());
+    for (split, from, to, (age_bands, duration_bands)) in [
+        (
+            Split::Month,
+            "2024-01-01",
+            "2026-06-30",
+            bands(&[0, 1, 3, 6, 12, 24]),
+        ),
+        (
+            Split::Month,
+            "2024-02-15",
+            "2025-03-10",
+            bands(&[0, 1, 3, 6, 12, 24]),
+        ),
+        (
+            Split::Year,
+            "2024-01-01",
+            "2026-12-31",
+            bands(&[0, 1, 3, 6, 12, 24]),
+        ),
+        // Part years at both ends, and whole years between with no duration band to cut them.
+        (Split::Year, "2024-02-15", "2027-03-10", bands(&[0])),
+        (
+            Split::Year,
+            "2023-07-01",
+            "2028-06-30",
+            (vec![0, 3, 30], vec![0, 60]),
+        ),
     ] {
         let mut study = study(from, to);
         study.split = split;
-        study.age_bands = vec![0, 1, 5, 15, 25, 45, 65];
-        study.duration_bands = vec![0, 1, 3, 6, 12, 24];
+        study.age_bands = age_bands;
+        study.duration_bands = duration_bands;
         for seed in 1..=3 {
             let (members, _) = drawn(seed, 80);
             let mut data = ExperienceData::new();
             members.iter().for_each(|m| add_drawn_member(&mut data, m));
+            awkward_members()
+                .iter()
+                .for_each(|m| add_drawn_member(&mut data, m));
             let periods = study.periods();
             let shape = study.shape(periods.len(), data.areas.len());
             let bands = Bands {
