@@ -2,8 +2,8 @@
 //! age band, sex, area, duration since enrolment), each family's cover as the union of its
 //! members', and each claim put in the cell of its member on the day it was incurred.
 
-use super::input::{ClaimFact, ExperienceData, Person, Span, UNKNOWN};
-use carepool_core::dates::{add_months, age_on, day_number, reaches_age};
+use super::input::{ClaimFact, ExperienceData, Person, Span, UNKNOWN, merge_touching};
+use carepool_core::dates::{add_months, age_on, day_number, days_between, reaches_age};
 use carepool_core::registry::Sex;
 use chrono::{Datelike, NaiveDate};
 
@@ -15,6 +15,13 @@ pub(crate) struct StudyPeriod {
     pub end: NaiveDate,
     /// Days in its calendar year: a day of cover is 1/365 or 1/366 of a year.
     pub year_days: u32,
+}
+
+impl StudyPeriod {
+    /// Its days, the first and last included.
+    fn days(&self) -> u64 {
+        days_between(self.start, self.end) as u64 + 1
+    }
 }
 
 /// Sums of claims; amounts in minor units, exact.
@@ -290,10 +297,7 @@ impl<'a> Counter<'a> {
         let period_by_day = periods
             .iter()
             .enumerate()
-            .flat_map(|(number, p)| {
-                let days = day_number(p.end) - day_number(p.start) + 1;
-                std::iter::repeat_n(number as u32, days as usize)
-            })
+            .flat_map(|(number, p)| std::iter::repeat_n(number as u32, p.days() as usize))
             .collect();
         Counter {
             data,
@@ -373,7 +377,6 @@ impl<'a> Counter<'a> {
             let mut duration = self.bands.duration(enrolled, start);
             let mut next_duration = self.bands.duration_after(enrolled, duration);
             let (mut day, after_end) = (day_number(start), day_number(end) + 1);
-            let mut period = self.period_of(start);
             while day < after_end {
                 if day >= next_age {
                     age += 1;
@@ -387,7 +390,7 @@ impl<'a> Counter<'a> {
                 // Band starts strictly increase (the study's settings are checked): each
                 // stretch has days.
                 debug_assert!(next > day);
-                let last = self.period_of_day(next - 1);
+                let (period, last) = (self.period_of_day(day), self.period_of_day(next - 1));
                 let cell = |period| {
                     let key = CellKey {
                         period,
@@ -416,10 +419,6 @@ impl<'a> Counter<'a> {
                         whole.add(cell(period + 1), cell(last), span.pending);
                     }
                 }
-                period = match next > self.last_days[last] {
-                    true => last + 1,
-                    false => last,
-                };
                 day = next;
             }
         }
@@ -530,23 +529,10 @@ impl<'a> Counter<'a> {
         (days_active, days_all)
     }
 
-    fn add_union(&self, spans: &mut [(NaiveDate, NaiveDate)], by_period: &mut [u64]) {
-        spans.sort_unstable();
-        let mut current: Option<(NaiveDate, NaiveDate)> = None;
-        for &(start, end) in spans.iter() {
-            match &mut current {
-                Some(open) if start <= open.1.succ_opt().unwrap_or(open.1) => {
-                    open.1 = open.1.max(end);
-                }
-                _ => {
-                    if let Some(done) = current.replace((start, end)) {
-                        self.add_by_period(done, by_period);
-                    }
-                }
-            }
-        }
-        if let Some(done) = current {
-            self.add_by_period(done, by_period);
+    fn add_union(&self, spans: &mut Vec<(NaiveDate, NaiveDate)>, by_period: &mut [u64]) {
+        merge_touching(spans);
+        for &span in spans.iter() {
+            self.add_by_period(span, by_period);
         }
     }
 
@@ -631,10 +617,7 @@ impl WholePeriods {
 
     /// The whole periods' days added to `cells`.
     fn add_into(self, cells: &mut Cells, periods: &[StudyPeriod]) {
-        let days: Vec<u64> = periods
-            .iter()
-            .map(|p| (day_number(p.end) - day_number(p.start) + 1) as u64)
-            .collect();
+        let days: Vec<u64> = periods.iter().map(StudyPeriod::days).collect();
         add_whole(&mut cells.active_days, self.active, &days);
         add_whole(&mut cells.pending_days, self.pending, &days);
         add_whole(&mut cells.location_days, self.location, &days);

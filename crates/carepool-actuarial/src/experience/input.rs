@@ -88,15 +88,7 @@ pub fn cover_spans(
         })
         .filter(|(start, end)| start <= end)
         .collect();
-    periods.sort();
-    // Merged where they lie: a period that overlaps or touches the one kept before joins it.
-    periods.dedup_by(|(start, end), kept| {
-        let joins = *start <= kept.1.succ_opt().unwrap_or(kept.1);
-        if joins {
-            kept.1 = kept.1.max(*end);
-        }
-        joins
-    });
+    merge_touching(&mut periods);
     let mut spans = Vec::with_capacity(periods.len() + 1);
     for (start, end) in periods {
         match status {
@@ -252,6 +244,19 @@ pub enum InputError {
         start: NaiveDate,
         end: NaiveDate,
     },
+}
+
+/// Periods (first and last day) sorted and merged where they lie: a period that overlaps or
+/// touches the one kept before joins it.
+pub(crate) fn merge_touching(periods: &mut Vec<(NaiveDate, NaiveDate)>) {
+    periods.sort_unstable();
+    periods.dedup_by(|(start, end), kept| {
+        let joins = *start <= kept.1.succ_opt().unwrap_or(kept.1);
+        if joins {
+            kept.1 = kept.1.max(*end);
+        }
+        joins
+    });
 }
 
 /// The label's number, or the unknown one when there is none.
