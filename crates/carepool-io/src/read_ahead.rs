@@ -4,6 +4,7 @@
 //! at a mebibyte of fields, and one that held a long line is not kept, so the memory stays
 //! bounded whatever the file (bounded.rs refuses lines past its own limit).
 
+use crate::csv_lines::LinedReader;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,7 +26,15 @@ struct Batch {
     filled: usize,
     longest: usize,
     /// None while more follow; the end of the file, or what stopped the reading.
-    end: Option<Result<(), csv::Error>>,
+    end: Option<Result<(), Unreadable>>,
+}
+
+/// What stopped the reading: the csv reader's error, on the line the record it could not read
+/// begins on.
+#[derive(Debug)]
+pub(crate) struct Unreadable {
+    pub line: u64,
+    pub cause: csv::Error,
 }
 
 pub(crate) struct ReadAhead {
@@ -41,7 +50,7 @@ pub(crate) struct ReadAhead {
 
 /// Fills batches until the end of the file, an error, or the sheet's going.
 fn read_batches<R: Read>(
-    mut reader: csv::Reader<R>,
+    mut reader: LinedReader<R>,
     full: SyncSender<Batch>,
     empty: Receiver<Vec<csv::StringRecord>>,
     stop: &AtomicBool,
@@ -61,8 +70,9 @@ fn read_batches<R: Read>(
                     end = Some(Ok(()));
                     break;
                 }
-                Err(error) => {
-                    end = Some(Err(error));
+                Err(cause) => {
+                    let line = reader.line();
+                    end = Some(Err(Unreadable { line, cause }));
                     break;
                 }
             }
@@ -88,11 +98,11 @@ fn read_batches<R: Read>(
 }
 
 impl ReadAhead {
-    /// Reads `reader`'s records (its header already read) on a new thread; an error if the
-    /// system gives none.
+    /// Reads `reader`'s records (its header already read) on a new thread, each with the line
+    /// it begins on; an error if the system gives none.
     pub fn start<R: Read + Send + 'static>(
-        reader: csv::Reader<R>,
-    ) -> Result<ReadAhead, csv::Error> {
+        reader: LinedReader<R>,
+    ) -> Result<ReadAhead, std::io::Error> {
         let (full_sender, full) = sync_channel::<Batch>(1);
         let (empty, empty_receiver) = sync_channel::<Vec<csv::StringRecord>>(1);
         let stop = Arc::new(AtomicBool::new(false));
@@ -111,7 +121,7 @@ impl ReadAhead {
     }
 
     /// Moves to the next record; false at the end of the file.
-    pub fn next(&mut self) -> Result<bool, csv::Error> {
+    pub fn next(&mut self) -> Result<bool, Unreadable> {
         let next = self.at.map_or(0, |at| at + 1);
         if next < self.batch.filled {
             self.at = Some(next);
@@ -157,10 +167,12 @@ impl Drop for ReadAhead {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     /// Each record's line and fields.
     fn lines(text: String) -> Vec<(u64, Vec<String>)> {
-        let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
+        let mut reader =
+            LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
         let mut ahead = ReadAhead::start(reader).unwrap();
         let mut read = vec![];
@@ -212,7 +224,8 @@ mod tests {
         for i in 0..20 * BATCH {
             text.push_str(&format!("{i}\n"));
         }
-        let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
+        let mut reader =
+            LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
         let mut ahead = ReadAhead::start(reader).unwrap();
         assert!(ahead.next().unwrap());
@@ -232,16 +245,21 @@ mod tests {
             text.push_str(&format!("{i},{i}\n"));
         }
         text.push_str("bad\n");
-        let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
+        let mut reader =
+            LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
         let mut ahead = ReadAhead::start(reader).unwrap();
         for _ in 0..BATCH + 5 {
             assert!(ahead.next().unwrap());
         }
         let error = ahead.next().unwrap_err();
+        assert_eq!(error.line, BATCH as u64 + 7);
         assert!(
-            error.to_string().contains("found record with 1 fields"),
-            "{error}"
+            error
+                .cause
+                .to_string()
+                .contains("found record with 1 fields"),
+            "{error:?}"
         );
     }
 }

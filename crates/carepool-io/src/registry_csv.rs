@@ -1,6 +1,7 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
+use crate::csv_lines::{LinedReader, unreadable_reason};
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{
@@ -319,7 +320,7 @@ impl<R: Record> ImportSource<R> for FileSlices<R> {
 pub(crate) struct RecordsFile {
     path: PathBuf,
     kind: FileKind,
-    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    reader: LinedReader<Box<dyn std::io::Read + Send>>,
     /// Where each of the table's columns is in a record.
     pub(crate) positions: Vec<Option<usize>>,
     /// Where the last record began (byte, line): a quote it leaves open swallows the rest of
@@ -337,7 +338,7 @@ impl RecordsFile {
         };
         let kind = FileKind::of(path)?;
         let file = open_input(path, kind)?;
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let mut reader = LinedReader::new(csv::ReaderBuilder::new().flexible(false), file);
         let header = reader.headers().map_err(|e| {
             rows_error(vec![RowProblem::new(
                 1,
@@ -378,13 +379,14 @@ impl RecordsFile {
         problems: &mut Vec<RowProblem>,
     ) -> Result<Option<u64>, CsvError> {
         loop {
-            let line = self.reader.position().line();
-            let start = (self.reader.position().byte(), line);
-            match self.reader.read_record(record) {
+            let start = self.reader.byte();
+            let read = self.reader.read_record(record);
+            let line = self.reader.line();
+            match read {
                 Ok(false) => return Ok(None),
                 Ok(true) => {
-                    self.last_start = Some(start);
-                    return Ok(Some(record.position().map_or(line, |p| p.line())));
+                    self.last_start = Some((start, line));
+                    return Ok(Some(line));
                 }
                 // The file cannot be read on (a line past the bound): nothing after it is.
                 Err(e) if e.is_io_error() => match e.into_kind() {
@@ -397,18 +399,8 @@ impl RecordsFile {
                     _ => unreachable!("an I/O error"),
                 },
                 Err(e) => {
-                    self.last_start = Some(start);
-                    let line = e.position().map_or(line, |p| p.line());
-                    let message = match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            len, expected_len, ..
-                        } => {
-                            format!("has {len} fields where the header has {expected_len}")
-                        }
-                        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
-                        _ => e.to_string(),
-                    };
-                    problems.push(RowProblem::new(line, None, message));
+                    self.last_start = Some((start, line));
+                    problems.push(RowProblem::new(line, None, unreadable_reason(&e)));
                 }
             }
         }
@@ -630,10 +622,10 @@ impl RejectsFile {
             path: input.to_path_buf(),
             cause: source,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(open_input(input, FileKind::of(input)?)?);
+        let mut reader = LinedReader::new(
+            csv::ReaderBuilder::new().flexible(true).has_headers(false),
+            open_input(input, FileKind::of(input)?)?,
+        );
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
         let mut record = csv::ByteRecord::new();
         // The header's width, and the input's own `error` column if it has one (a rejects file
@@ -834,6 +826,52 @@ mod tests {
         // One column that is not the table's, semicolon or not, is an unknown column.
         let (_, problems) = problems_reading("name;age\nAwa;4\n");
         assert!(problems[0].1.starts_with("unknown column"), "{problems:?}");
+    }
+
+    #[test]
+    fn problems_are_on_the_lines_an_editor_shows_in_a_file_saved_on_windows() {
+        let rows = [
+            "F1,pip,V1,22.5,HH1",
+            "",
+            "F2,pip,V2,x,HH2",
+            "F3,pip,V2",
+            "",
+            "",
+        ];
+        let problems = vec![
+            (4, "'x' is not a number".to_string()),
+            (5, "has 3 fields where the header has 5".to_string()),
+        ];
+        for end in ["\r\n", "\n", "\r"] {
+            let text = format!("{}{end}{}{end}", HEADER.trim_end(), rows.join(end));
+            let (read, found) = problems_reading(&text);
+            assert_eq!((read, &found), (1, &problems), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_rejects_file_holds_the_rows_on_the_lines_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("families.csv");
+        let rows = ["F1,pip,V1,1,HH1", "", "F2,pip,V2,2,HH2", "F3,pip,V3,3,HH3"];
+        std::fs::write(
+            &input,
+            format!("\r\n{}\r\n{}\r\n", HEADER.trim_end(), rows.join("\r\n")),
+        )
+        .unwrap();
+        let reasons = BTreeMap::from([(5, vec!["F2's reason".to_string()])]);
+        let written = RejectsFile::create(&input)
+            .unwrap()
+            .write(&input, &reasons)
+            .unwrap();
+        let rejects = std::fs::read_to_string(written).unwrap();
+        assert_eq!(
+            rejects.lines().collect::<Vec<_>>(),
+            [
+                "id,scheme,location_code,poverty_score,household_id,error",
+                "F2,pip,V2,2,HH2,F2's reason"
+            ]
+        );
     }
 
     /// The lines and messages of the problems found reading `text` as families.csv.

@@ -1,5 +1,6 @@
 //! Reading a scheme definition from its TOML file, with the tariffs its packages point to.
 
+use crate::csv_lines::{LinedReader, unreadable_reason};
 use carepool_core::Money;
 use carepool_core::registry::{FacilityLevel, Sex, excerpt};
 use carepool_core::scheme::{SchemeDefinition, TariffItem};
@@ -134,15 +135,18 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
         path: path.to_path_buf(),
         cause: source,
     })?;
-    let mut reader = csv::Reader::from_reader(file);
+    let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), file);
     let headers = reader
         .headers()
         .map_err(|e| invalid(e.to_string()))?
         .clone();
     let mut items = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| invalid(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| invalid(format!("line {}: {}", reader.line(), unreadable_reason(&e))))?
+    {
+        let line = reader.line();
         let row: TariffRow = record.deserialize(Some(&headers)).map_err(|e| {
             let column = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => err
@@ -288,6 +292,27 @@ limit = { amount = "50000", per = "family" }
             error.contains("tariff.csv: line 2, column price"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_tariff_saved_on_windows_names_the_lines_an_editor_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "service_code,description,benefit_category,level,price,sex,min_age,max_age";
+        let cases = [
+            ("IP01,Stay,ip,,12.345,,,", "line 4, column price"),
+            (
+                "IP01,Stay,ip,,1,,",
+                "line 4: has 7 fields where the header has 8",
+            ),
+        ];
+        for (row, told) in cases {
+            let text = format!("{header}\r\nOP01,Visit,op,,5,,,\r\n\r\n{row}\r\n");
+            write(dir.path(), "tariff.csv", &text);
+            let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(&format!("tariff.csv: {told}")), "{error}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A CSV file read line by line (so a national extract is never held whole), with its problems
 //! gathered as "line L, column C: reason" and reported together.
 
+use crate::csv_lines::{LinedReader, unreadable_reason};
 use crate::read_ahead::ReadAhead;
 use carepool_core::Money;
 use carepool_core::registry::excerpt;
@@ -16,6 +17,14 @@ const KEPT_PROBLEMS: usize = 1_000;
 pub enum FileError {
     #[error("{path}: cannot read: {cause}")]
     Read { path: PathBuf, cause: csv::Error },
+    /// A line that is not a record (more fields than the header, not UTF-8): nothing after it is
+    /// read.
+    #[error("{path}: line {line}: {reason}")]
+    Unreadable {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
     #[error("{path}: {}", shown(problems, *more))]
     Bad {
         path: PathBuf,
@@ -63,7 +72,7 @@ impl Sheet {
         let file = crate::bounded::open(path).map_err(|e| read_error(e.into()))?;
         // Fields are trimmed when read, not as the reader meets them: most columns of a
         // national extract are never read.
-        let mut reader = csv::Reader::from_reader(file);
+        let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), file);
         let header = reader
             .headers()
             .map_err(read_error)?
@@ -73,7 +82,7 @@ impl Sheet {
         Ok(Sheet {
             path: path.to_path_buf(),
             header,
-            records: ReadAhead::start(reader).map_err(read_error)?,
+            records: ReadAhead::start(reader).map_err(|e| read_error(e.into()))?,
             problems: vec![],
             more: 0,
         })
@@ -81,10 +90,21 @@ impl Sheet {
 
     /// Moves to the next line; false at the end of the file.
     pub fn next(&mut self) -> Result<bool, FileError> {
-        self.records.next().map_err(|source| FileError::Read {
-            path: self.path.clone(),
-            cause: source,
-        })
+        let path = self.path.clone();
+        self.records
+            .next()
+            .map_err(|error| match error.cause.is_io_error() {
+                // The file, not a line, cannot be read on (a line past the bound says its number).
+                true => FileError::Read {
+                    path,
+                    cause: error.cause,
+                },
+                false => FileError::Unreadable {
+                    path,
+                    line: error.line,
+                    reason: unreadable_reason(&error.cause),
+                },
+            })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -205,6 +225,64 @@ impl Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_saved_on_windows_is_read_on_the_lines_an_editor_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("members.csv");
+        let text = "id,birth_date\r\nM1,2001-02-03\r\n\r\nM2,x\r\nM3,2001-02-03,9\r\n";
+        std::fs::write(&path, text).unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        let mut lines = vec![];
+        let error = loop {
+            match sheet.next() {
+                Ok(true) => {
+                    lines.push(sheet.line());
+                    sheet.date(1);
+                }
+                Ok(false) => panic!("line 5 is not a record, yet read as one"),
+                Err(error) => break error,
+            }
+        };
+        assert_eq!(lines, [2, 4]);
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: line 5: has 3 fields where the header has 2",
+                path.display()
+            )
+        );
+        let FileError::Bad { problems, .. } = sheet.error() else {
+            panic!("the bad date is a problem");
+        };
+        assert_eq!(
+            problems[0].to_string(),
+            "line 4, column birth_date: 'x' is not a date YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn a_sheet_with_a_line_past_the_bound_says_so_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("members.csv");
+        let long = "x".repeat(crate::MAX_LINE_BYTES + 1);
+        std::fs::write(&path, format!("id\r\nM1\r\n{long}\r\n")).unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        let error = loop {
+            match sheet.next() {
+                Ok(true) => {}
+                Ok(false) => panic!("the long line is refused"),
+                Err(error) => break error.to_string(),
+            }
+        };
+        assert_eq!(
+            error,
+            format!(
+                "{}: cannot read: line 3 is longer than 65536 bytes: not a file carepool reads",
+                path.display()
+            )
+        );
+    }
 
     #[test]
     fn a_field_is_trimmed_as_str_trim_trims_it() {

@@ -241,6 +241,17 @@ fn command_line_story(cli: Cli) {
     );
     assert!(!std::path::Path::new(&format!("{bad}.rejects.csv")).exists());
     assert_eq!(cli.export_all(), everything);
+    // Saved by a spreadsheet on Windows (CR LF, a blank line), the file's problem is on the line
+    // an editor shows it on.
+    let windows = cli.dir.path().join("members-windows.csv");
+    let text = std::fs::read_to_string(&bad).unwrap().replace('\n', "\r\n");
+    std::fs::write(&windows, text.replacen("\r\nM0101", "\r\n\r\nM0101", 1)).unwrap();
+    let windows = windows.display().to_string();
+    let out = cli.ok(&["import", "members", &windows, "--skip-bad", "--dry-run"]);
+    assert!(
+        out.contains("rejected: line 4, column family_id: unknown family 'F0404'"),
+        "{out}"
+    );
 
     // With --skip-bad, a rejects file that cannot be made stops the import before it writes.
     let rejects_path = format!("{bad}.rejects.csv");

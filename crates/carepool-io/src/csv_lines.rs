@@ -1,0 +1,245 @@
+//! A CSV reader that gives each record the line a person sees it begin on in an editor.
+//!
+//! The csv crate dates a record from where the record before it ended, which is a line short
+//! after each CR LF (the LF is passed at the start of the next record) and after each blank line
+//! it skips (BurntSushi/rust-csv#395): in a file saved by a spreadsheet on Windows every problem
+//! would be reported on the line above. Here the line breaks under the reader are noted as they
+//! are read, and a record's line is that of its first byte that is not a line break, lines ended
+//! by LF, CR LF or CR alone as the csv reader ends its records.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+/// The bytes under a csv reader, with the line breaks read but not yet passed.
+struct LineBreaks<R> {
+    inner: R,
+    /// Bytes read from `inner` so far.
+    read: u64,
+    /// Where each CR or LF byte not yet passed is, doubled, plus one for a LF. The csv reader
+    /// reads at most its buffer ahead of the record asked for, and each record passes the breaks
+    /// before it, so few are held.
+    breaks: VecDeque<u64>,
+    /// Line ends passed.
+    lines_passed: u64,
+}
+
+impl<R: Read> Read for LineBreaks<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        for at in memchr::memchr2_iter(b'\r', b'\n', &buf[..read]) {
+            let is_lf = u64::from(buf[at] == b'\n');
+            self.breaks.push_back((self.read + at as u64) * 2 + is_lf);
+        }
+        self.read += read as u64;
+        Ok(read)
+    }
+}
+
+impl<R> LineBreaks<R> {
+    /// The line of a record read from byte `start`: that of the first byte from there that is
+    /// not a CR or LF (the csv reader skips line breaks before a record). Asked with `start`s in
+    /// the file's order.
+    fn line_of_record_from(&mut self, start: u64) -> u64 {
+        let mut at = start;
+        while let Some(&noted) = self.breaks.front() {
+            let offset = noted / 2;
+            if offset > at {
+                break;
+            }
+            if offset == at {
+                at += 1;
+            }
+            self.breaks.pop_front();
+            // A LF ends a line, and so does a CR but the one of a CR LF.
+            let is_lf = noted % 2 == 1;
+            let lf_follows = self.breaks.front() == Some(&((offset + 1) * 2 + 1));
+            self.lines_passed += u64::from(is_lf || !lf_follows);
+        }
+        self.lines_passed + 1
+    }
+}
+
+/// A csv reader whose records carry the line they begin on.
+pub(crate) struct LinedReader<R> {
+    reader: csv::Reader<LineBreaks<R>>,
+    /// The line of the last record read, or of the one that could not be read.
+    line: u64,
+}
+
+impl<R: Read> LinedReader<R> {
+    pub fn new(builder: &csv::ReaderBuilder, inner: R) -> LinedReader<R> {
+        let breaks = LineBreaks {
+            inner,
+            read: 0,
+            breaks: VecDeque::new(),
+            lines_passed: 0,
+        };
+        LinedReader {
+            reader: builder.from_reader(breaks),
+            line: 1,
+        }
+    }
+
+    pub fn headers(&mut self) -> csv::Result<&csv::StringRecord> {
+        self.reader.headers()
+    }
+
+    /// Reads the next record, its position's line set to the line it begins on (as is
+    /// [`LinedReader::line`], also when the record cannot be read).
+    pub fn read_record(&mut self, record: &mut csv::StringRecord) -> csv::Result<bool> {
+        let before = self.reader.position().clone();
+        let read = self.reader.read_record(record);
+        record.set_position(Some(self.positioned(before)));
+        read
+    }
+
+    /// [`LinedReader::read_record`] for a record of bytes.
+    pub fn read_byte_record(&mut self, record: &mut csv::ByteRecord) -> csv::Result<bool> {
+        let before = self.reader.position().clone();
+        let read = self.reader.read_byte_record(record);
+        record.set_position(Some(self.positioned(before)));
+        read
+    }
+
+    /// The line the last record read (or that could not be read) begins on.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The byte where the next record's reading starts (line breaks before it included).
+    pub fn byte(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// The position the csv reader gave the record just read from `before`, with its line.
+    fn positioned(&mut self, mut before: csv::Position) -> csv::Position {
+        self.line = (self.reader.get_mut()).line_of_record_from(before.byte());
+        before.set_line(self.line);
+        before
+    }
+}
+
+/// What is wrong with a line the csv reader could not read, in the words of a problem on it.
+pub(crate) fn unreadable_reason(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            len, expected_len, ..
+        } => format!("has {len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
+        csv::ErrorKind::Io(cause) => cause.to_string(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each record's line and first field, read from `text` handed over `chunk` bytes at a time.
+    fn lines(text: &str, chunk: usize) -> Vec<(u64, String)> {
+        let chunks = Chunked {
+            bytes: text.as_bytes(),
+            chunk,
+        };
+        let mut reader = LinedReader::new(csv::ReaderBuilder::new().flexible(true), chunks);
+        reader.headers().unwrap();
+        let mut record = csv::StringRecord::new();
+        let mut read = vec![];
+        while reader.read_record(&mut record).unwrap() {
+            let line = record.position().unwrap().line();
+            assert_eq!(line, reader.line());
+            read.push((line, record[0].to_string()));
+        }
+        read
+    }
+
+    /// Bytes handed out a few at a time, as a file is read in pieces that cut lines anywhere.
+    struct Chunked<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let size = self.chunk.min(buf.len()).min(self.bytes.len());
+            buf[..size].copy_from_slice(&self.bytes[..size]);
+            self.bytes = &self.bytes[size..];
+            Ok(size)
+        }
+    }
+
+    fn expected(pairs: &[(u64, &str)]) -> Vec<(u64, String)> {
+        pairs.iter().map(|&(l, f)| (l, f.to_string())).collect()
+    }
+
+    #[test]
+    fn records_are_on_the_lines_an_editor_shows_whatever_the_line_ends() {
+        let cases = [
+            ("a,b\n1,2\n3,4\n", expected(&[(2, "1"), (3, "3")])),
+            ("a,b\r\n1,2\r\n3,4\r\n", expected(&[(2, "1"), (3, "3")])),
+            ("a,b\r1,2\r3,4", expected(&[(2, "1"), (3, "3")])),
+            // Blank lines are skipped and counted, however they end.
+            ("a,b\n\n1,2\n\n\n3,4\n", expected(&[(3, "1"), (6, "3")])),
+            (
+                "\r\na,b\r\n\r\n1,2\r\n\r\n\r\n3,4\r\n\r\n",
+                expected(&[(4, "1"), (7, "3")]),
+            ),
+            // A quoted field over several lines: the record is on its first.
+            (
+                "a,b\r\n\"x\r\ny\",2\r\n\"p\nq\nr\",4\n5,6",
+                expected(&[(2, "x\r\ny"), (4, "p\nq\nr"), (7, "5")]),
+            ),
+            // A record that starts with an empty field starts at its comma.
+            ("a,b\r\n,2\r\n\r\n,4\r\n", expected(&[(2, ""), (4, "")])),
+        ];
+        for (text, want) in cases {
+            for chunk in [1, 2, 3, 5, 8192] {
+                assert_eq!(
+                    lines(text, chunk),
+                    want,
+                    "{text:?} read {chunk} bytes at a time"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_read_is_placed_on_its_line() {
+        let text = "a,b\r\n1,2\r\n\r\n3,4,5\r\n6,7\r\n";
+        let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), text.as_bytes());
+        reader.headers().unwrap();
+        let mut record = csv::StringRecord::new();
+        assert!(reader.read_record(&mut record).unwrap());
+        assert_eq!(reader.line(), 2);
+        let error = reader.read_record(&mut record).unwrap_err();
+        assert_eq!(reader.line(), 4);
+        assert_eq!(
+            unreadable_reason(&error),
+            "has 3 fields where the header has 2"
+        );
+        assert!(reader.read_record(&mut record).unwrap());
+        assert_eq!((reader.line(), &record[0]), (5, "6"));
+        assert!(!reader.read_record(&mut record).unwrap());
+    }
+
+    #[test]
+    fn the_breaks_held_stay_few_however_long_the_file() {
+        let mut text = String::from("a,b\r\n");
+        for i in 0..100_000 {
+            text.push_str(&format!("{i},x\r\n\r\n"));
+        }
+        let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), text.as_bytes());
+        reader.headers().unwrap();
+        let mut record = csv::ByteRecord::new();
+        let mut most_held = 0;
+        let mut count = 0;
+        while reader.read_byte_record(&mut record).unwrap() {
+            count += 1;
+            assert_eq!(reader.line(), 2 * count);
+            most_held = most_held.max(reader.reader.get_ref().breaks.len());
+        }
+        assert_eq!(count, 100_000);
+        // The csv reader's buffer (8 KiB) of five-byte lines, at most.
+        assert!(most_held < 8 * 1024, "{most_held} breaks held");
+    }
+}
