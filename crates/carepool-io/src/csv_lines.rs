@@ -15,20 +15,47 @@ struct LineBreaks<R> {
     inner: R,
     /// Bytes read from `inner` so far.
     read: u64,
-    /// Where each CR or LF byte not yet passed is, doubled, plus one for a LF. The csv reader
-    /// reads at most its buffer ahead of the record asked for, and each record passes the breaks
-    /// before it, so few are held.
-    breaks: VecDeque<u64>,
+    /// The runs of CR and LF bytes not yet passed, in the file's order. One run stands for any
+    /// number of blank lines; the csv reader reads at most its buffer (8 KiB) ahead of the
+    /// record it is asked for, and each record passes the runs before it, so the runs held are
+    /// those of the buffer and of the record being read (a quoted field's line breaks, whose
+    /// bytes the csv reader holds too).
+    runs: VecDeque<BreakRun>,
+    /// Just past the last CR read: a LF there ends the same line as the CR.
+    after_cr: Option<u64>,
     /// Line ends passed.
     lines_passed: u64,
+}
+
+/// Consecutive CR and LF bytes: from `start` up to `end` (excluded), ending `line_ends` lines.
+struct BreakRun {
+    start: u64,
+    end: u64,
+    line_ends: u64,
 }
 
 impl<R: Read> Read for LineBreaks<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
         for at in memchr::memchr2_iter(b'\r', b'\n', &buf[..read]) {
-            let is_lf = u64::from(buf[at] == b'\n');
-            self.breaks.push_back((self.read + at as u64) * 2 + is_lf);
+            let offset = self.read + at as u64;
+            // A CR ends a line, and so does a LF but the one of a CR LF.
+            let is_cr = buf[at] == b'\r';
+            let ends_line = u64::from(is_cr || self.after_cr != Some(offset));
+            if is_cr {
+                self.after_cr = Some(offset + 1);
+            }
+            match self.runs.back_mut() {
+                Some(run) if run.end == offset => {
+                    run.end += 1;
+                    run.line_ends += ends_line;
+                }
+                _ => self.runs.push_back(BreakRun {
+                    start: offset,
+                    end: offset + 1,
+                    line_ends: ends_line,
+                }),
+            }
         }
         self.read += read as u64;
         Ok(read)
@@ -37,23 +64,15 @@ impl<R: Read> Read for LineBreaks<R> {
 
 impl<R> LineBreaks<R> {
     /// The line of a record read from byte `start`: that of the first byte from there that is
-    /// not a CR or LF (the csv reader skips line breaks before a record). Asked with `start`s in
-    /// the file's order.
+    /// not a CR or LF (the csv reader skips line breaks before a record), the end of the run
+    /// `start` is in if it is in one. Asked with `start`s in the file's order, once the
+    /// record's first byte is read.
     fn line_of_record_from(&mut self, start: u64) -> u64 {
-        let mut at = start;
-        while let Some(&noted) = self.breaks.front() {
-            let offset = noted / 2;
-            if offset > at {
-                break;
-            }
-            if offset == at {
-                at += 1;
-            }
-            self.breaks.pop_front();
-            // A LF ends a line, and so does a CR but the one of a CR LF.
-            let is_lf = noted % 2 == 1;
-            let lf_follows = self.breaks.front() == Some(&((offset + 1) * 2 + 1));
-            self.lines_passed += u64::from(is_lf || !lf_follows);
+        while let Some(run) = self.runs.front()
+            && run.start <= start
+        {
+            self.lines_passed += run.line_ends;
+            self.runs.pop_front();
         }
         self.lines_passed + 1
     }
@@ -71,7 +90,8 @@ impl<R: Read> LinedReader<R> {
         let breaks = LineBreaks {
             inner,
             read: 0,
-            breaks: VecDeque::new(),
+            runs: VecDeque::new(),
+            after_cr: None,
             lines_passed: 0,
         };
         LinedReader {
@@ -87,7 +107,7 @@ impl<R: Read> LinedReader<R> {
     /// Reads the next record, its position's line set to the line it begins on (as is
     /// [`LinedReader::line`], also when the record cannot be read).
     pub fn read_record(&mut self, record: &mut csv::StringRecord) -> csv::Result<bool> {
-        let before = self.reader.position().clone();
+        let before = self.position_after_header()?;
         let read = self.reader.read_record(record);
         record.set_position(Some(self.positioned(before)));
         read
@@ -95,7 +115,7 @@ impl<R: Read> LinedReader<R> {
 
     /// [`LinedReader::read_record`] for a record of bytes.
     pub fn read_byte_record(&mut self, record: &mut csv::ByteRecord) -> csv::Result<bool> {
-        let before = self.reader.position().clone();
+        let before = self.position_after_header()?;
         let read = self.reader.read_byte_record(record);
         record.set_position(Some(self.positioned(before)));
         read
@@ -106,9 +126,37 @@ impl<R: Read> LinedReader<R> {
         self.line
     }
 
+    /// What `error`, from the last record read, says of the file.
+    pub fn unreadable(&self, error: csv::Error) -> Unreadable {
+        let reason = match error.kind() {
+            csv::ErrorKind::UnequalLengths {
+                len, expected_len, ..
+            } => format!("has {len} fields where the header has {expected_len}"),
+            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
+            csv::ErrorKind::Io(_) => match error.into_kind() {
+                csv::ErrorKind::Io(cause) => return Unreadable::File(cause),
+                _ => unreachable!("an I/O error"),
+            },
+            _ => error.to_string(),
+        };
+        Unreadable::Line {
+            line: self.line,
+            reason,
+        }
+    }
+
     /// The byte where the next record's reading starts (line breaks before it included).
     pub fn byte(&self) -> u64 {
         self.reader.position().byte()
+    }
+
+    /// Where the next record's reading starts, the header read first if the file has one (else
+    /// the csv reader reads it with the first record, from the start of the file).
+    fn position_after_header(&mut self) -> csv::Result<csv::Position> {
+        if self.reader.has_headers() {
+            self.reader.byte_headers()?;
+        }
+        Ok(self.reader.position().clone())
     }
 
     /// The position the csv reader gave the record just read from `before`, with its line.
@@ -119,16 +167,13 @@ impl<R: Read> LinedReader<R> {
     }
 }
 
-/// What is wrong with a line the csv reader could not read, in the words of a problem on it.
-pub(crate) fn unreadable_reason(error: &csv::Error) -> String {
-    match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            len, expected_len, ..
-        } => format!("has {len} fields where the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".to_string(),
-        csv::ErrorKind::Io(cause) => cause.to_string(),
-        _ => error.to_string(),
-    }
+/// Why a record could not be read.
+#[derive(Debug)]
+pub(crate) enum Unreadable {
+    /// The file cannot be read on (a line past the bound, the disk): nothing after is read.
+    File(io::Error),
+    /// The record beginning on `line` is not one: not as many fields as the header, not UTF-8.
+    Line { line: u64, reason: String },
 }
 
 #[cfg(test)]
@@ -212,10 +257,12 @@ mod tests {
         assert!(reader.read_record(&mut record).unwrap());
         assert_eq!(reader.line(), 2);
         let error = reader.read_record(&mut record).unwrap_err();
-        assert_eq!(reader.line(), 4);
+        let Unreadable::Line { line, reason } = reader.unreadable(error) else {
+            panic!("a line that is not a record");
+        };
         assert_eq!(
-            unreadable_reason(&error),
-            "has 3 fields where the header has 2"
+            (line, reason.as_str()),
+            (4, "has 3 fields where the header has 2")
         );
         assert!(reader.read_record(&mut record).unwrap());
         assert_eq!((reader.line(), &record[0]), (5, "6"));
@@ -223,23 +270,53 @@ mod tests {
     }
 
     #[test]
-    fn the_breaks_held_stay_few_however_long_the_file() {
+    fn blank_lines_however_many_are_held_as_one_run() {
+        let mut text = String::from("a\r\n");
+        text.push_str(&"\r\n".repeat(100_000));
+        text.push_str("\r\r\n\n\nb\r\n");
+        let mut breaks = LineBreaks {
+            inner: text.as_bytes(),
+            read: 0,
+            runs: VecDeque::new(),
+            after_cr: None,
+            lines_passed: 0,
+        };
+        io::copy(&mut breaks, &mut io::sink()).unwrap();
+        assert_eq!(breaks.runs.len(), 2, "the blank lines, then b's line end");
+        // a's line end, 100,000 blank lines, then a CR, a CR LF and two LFs: b is on the line
+        // after 100,005 line ends.
+        let b = text.find('b').unwrap() as u64;
+        assert_eq!(breaks.line_of_record_from(1), 100_006);
+        assert_eq!(breaks.line_of_record_from(b), 100_006);
+    }
+
+    #[test]
+    fn the_runs_held_stay_few_however_long_the_file() {
         let mut text = String::from("a,b\r\n");
-        for i in 0..100_000 {
-            text.push_str(&format!("{i},x\r\n\r\n"));
+        for i in 0..20_000 {
+            text.push_str(&format!("{i},x\r\n"));
+            text.push_str(&"\r\n".repeat(i % 50));
         }
         let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), text.as_bytes());
-        reader.headers().unwrap();
         let mut record = csv::ByteRecord::new();
-        let mut most_held = 0;
-        let mut count = 0;
+        let (mut most_held, mut count, mut line) = (0, 0, 2);
         while reader.read_byte_record(&mut record).unwrap() {
+            assert_eq!(reader.line(), line);
+            line += 1 + count % 50;
             count += 1;
-            assert_eq!(reader.line(), 2 * count);
-            most_held = most_held.max(reader.reader.get_ref().breaks.len());
+            most_held = most_held.max(reader.reader.get_ref().runs.len());
         }
-        assert_eq!(count, 100_000);
-        // The csv reader's buffer (8 KiB) of five-byte lines, at most.
-        assert!(most_held < 8 * 1024, "{most_held} breaks held");
+        assert_eq!(count, 20_000);
+        // At most a run a record in the csv reader's buffer (8 KiB) of records of 5 bytes.
+        assert!(most_held < 8 * 1024 / 5, "{most_held} runs held");
+    }
+
+    #[test]
+    fn the_header_is_read_before_the_first_record_if_not_asked_for() {
+        let text = "\r\na,b\r\n\r\n1,2\r\n";
+        let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        assert!(reader.read_record(&mut record).unwrap());
+        assert_eq!((reader.line(), &record[0]), (4, "1"));
     }
 }

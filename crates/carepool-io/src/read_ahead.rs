@@ -4,7 +4,7 @@
 //! at a mebibyte of fields, and one that held a long line is not kept, so the memory stays
 //! bounded whatever the file (bounded.rs refuses lines past its own limit).
 
-use crate::csv_lines::LinedReader;
+use crate::csv_lines::{LinedReader, Unreadable};
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,14 +27,6 @@ struct Batch {
     longest: usize,
     /// None while more follow; the end of the file, or what stopped the reading.
     end: Option<Result<(), Unreadable>>,
-}
-
-/// What stopped the reading: the csv reader's error, on the line the record it could not read
-/// begins on.
-#[derive(Debug)]
-pub(crate) struct Unreadable {
-    pub line: u64,
-    pub cause: csv::Error,
 }
 
 pub(crate) struct ReadAhead {
@@ -70,9 +62,8 @@ fn read_batches<R: Read>(
                     end = Some(Ok(()));
                     break;
                 }
-                Err(cause) => {
-                    let line = reader.line();
-                    end = Some(Err(Unreadable { line, cause }));
+                Err(error) => {
+                    end = Some(Err(reader.unreadable(error)));
                     break;
                 }
             }
@@ -252,14 +243,10 @@ mod tests {
         for _ in 0..BATCH + 5 {
             assert!(ahead.next().unwrap());
         }
-        let error = ahead.next().unwrap_err();
-        assert_eq!(error.line, BATCH as u64 + 7);
-        assert!(
-            error
-                .cause
-                .to_string()
-                .contains("found record with 1 fields"),
-            "{error:?}"
-        );
+        let Unreadable::Line { line, reason } = ahead.next().unwrap_err() else {
+            panic!("a line that is not a record");
+        };
+        assert_eq!(line, BATCH as u64 + 7);
+        assert_eq!(reason, "has 1 fields where the header has 2");
     }
 }

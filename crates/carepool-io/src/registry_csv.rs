@@ -1,7 +1,7 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
-use crate::csv_lines::{LinedReader, unreadable_reason};
+use crate::csv_lines::{LinedReader, Unreadable};
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{
@@ -388,20 +388,18 @@ impl RecordsFile {
                     self.last_start = Some((start, line));
                     return Ok(Some(line));
                 }
-                // The file cannot be read on (a line past the bound): nothing after it is.
-                Err(e) if e.is_io_error() => match e.into_kind() {
-                    csv::ErrorKind::Io(source) => {
+                Err(error) => match self.reader.unreadable(error) {
+                    Unreadable::File(cause) => {
                         return Err(CsvError::Read {
                             path: self.path.clone(),
-                            cause: source,
+                            cause,
                         });
                     }
-                    _ => unreachable!("an I/O error"),
+                    Unreadable::Line { line, reason } => {
+                        self.last_start = Some((start, line));
+                        problems.push(RowProblem::new(line, None, reason));
+                    }
                 },
-                Err(e) => {
-                    self.last_start = Some((start, line));
-                    problems.push(RowProblem::new(line, None, unreadable_reason(&e)));
-                }
             }
         }
     }

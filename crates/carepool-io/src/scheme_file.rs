@@ -1,6 +1,6 @@
 //! Reading a scheme definition from its TOML file, with the tariffs its packages point to.
 
-use crate::csv_lines::{LinedReader, unreadable_reason};
+use crate::csv_lines::{LinedReader, Unreadable};
 use carepool_core::Money;
 use carepool_core::registry::{FacilityLevel, Sex, excerpt};
 use carepool_core::scheme::{SchemeDefinition, TariffItem};
@@ -131,10 +131,11 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
         path: path.to_path_buf(),
         message,
     };
-    let file = crate::bounded::open(path).map_err(|source| SchemeFileError::Read {
+    let unreadable = |cause| SchemeFileError::Read {
         path: path.to_path_buf(),
-        cause: source,
-    })?;
+        cause,
+    };
+    let file = crate::bounded::open(path).map_err(unreadable)?;
     let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), file);
     let headers = reader
         .headers()
@@ -144,7 +145,10 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
-        .map_err(|e| invalid(format!("line {}: {}", reader.line(), unreadable_reason(&e))))?
+        .map_err(|error| match reader.unreadable(error) {
+            Unreadable::File(cause) => unreadable(cause),
+            Unreadable::Line { line, reason } => invalid(format!("line {line}: {reason}")),
+        })?
     {
         let line = reader.line();
         let row: TariffRow = record.deserialize(Some(&headers)).map_err(|e| {
@@ -313,6 +317,16 @@ limit = { amount = "50000", per = "family" }
                 .to_string();
             assert!(error.contains(&format!("tariff.csv: {told}")), "{error}");
         }
+        // A line past the bound is the file's problem, said once with its line.
+        let long = "x".repeat(crate::MAX_LINE_BYTES + 1);
+        write(dir.path(), "tariff.csv", &format!("{header}\r\n{long}\r\n"));
+        let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with("tariff.csv: cannot read: line 2 is longer than 65536 bytes: not a file carepool reads"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A CSV file read line by line (so a national extract is never held whole), with its problems
 //! gathered as "line L, column C: reason" and reported together.
 
-use crate::csv_lines::{LinedReader, unreadable_reason};
+use crate::csv_lines::{LinedReader, Unreadable};
 use crate::read_ahead::ReadAhead;
 use carepool_core::Money;
 use carepool_core::registry::excerpt;
@@ -17,8 +17,8 @@ const KEPT_PROBLEMS: usize = 1_000;
 pub enum FileError {
     #[error("{path}: cannot read: {cause}")]
     Read { path: PathBuf, cause: csv::Error },
-    /// A line that is not a record (more fields than the header, not UTF-8): nothing after it is
-    /// read.
+    /// A line that is not a record (not as many fields as the header, not UTF-8): nothing after
+    /// it is read.
     #[error("{path}: line {line}: {reason}")]
     Unreadable {
         path: PathBuf,
@@ -91,20 +91,14 @@ impl Sheet {
     /// Moves to the next line; false at the end of the file.
     pub fn next(&mut self) -> Result<bool, FileError> {
         let path = self.path.clone();
-        self.records
-            .next()
-            .map_err(|error| match error.cause.is_io_error() {
-                // The file, not a line, cannot be read on (a line past the bound says its number).
-                true => FileError::Read {
-                    path,
-                    cause: error.cause,
-                },
-                false => FileError::Unreadable {
-                    path,
-                    line: error.line,
-                    reason: unreadable_reason(&error.cause),
-                },
-            })
+        self.records.next().map_err(|error| match error {
+            // A line past the bound says its number.
+            Unreadable::File(cause) => FileError::Read {
+                path,
+                cause: cause.into(),
+            },
+            Unreadable::Line { line, reason } => FileError::Unreadable { path, line, reason },
+        })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
