@@ -81,8 +81,10 @@ impl<R> LineBreaks<R> {
 /// A csv reader whose records carry the line they begin on.
 pub(crate) struct LinedReader<R> {
     reader: csv::Reader<LineBreaks<R>>,
-    /// The line of the last record read, or of the one that could not be read.
+    /// The line of the last record read (the header counts), or of the one that could not be
+    /// read.
     line: u64,
+    header_read: bool,
 }
 
 impl<R: Read> LinedReader<R> {
@@ -97,11 +99,26 @@ impl<R: Read> LinedReader<R> {
         LinedReader {
             reader: builder.from_reader(breaks),
             line: 1,
+            header_read: false,
         }
     }
 
+    /// The header; [`LinedReader::line`] then gives the line it is on (after blank lines, a
+    /// workbook's empty first rows among them).
     pub fn headers(&mut self) -> csv::Result<&csv::StringRecord> {
+        self.read_header()?;
         self.reader.headers()
+    }
+
+    fn read_header(&mut self) -> csv::Result<()> {
+        if !self.header_read {
+            // A file of blank lines has no header: its problem stays on line 1.
+            if !self.reader.byte_headers()?.is_empty() {
+                self.line = self.reader.get_mut().line_of_record_from(0);
+            }
+            self.header_read = true;
+        }
+        Ok(())
     }
 
     /// Reads the next record, its position's line set to the line it begins on (as is
@@ -154,7 +171,7 @@ impl<R: Read> LinedReader<R> {
     /// the csv reader reads it with the first record, from the start of the file).
     fn position_after_header(&mut self) -> csv::Result<csv::Position> {
         if self.reader.has_headers() {
-            self.reader.byte_headers()?;
+            self.read_header()?;
         }
         Ok(self.reader.position().clone())
     }

@@ -346,7 +346,8 @@ impl RecordsFile {
                 format!("cannot read the header: {e}"),
             )])
         })?;
-        let positions = column_positions(table, header).map_err(rows_error)?;
+        let header = header.clone();
+        let positions = column_positions(table, &header, reader.line()).map_err(rows_error)?;
         Ok(RecordsFile {
             path: path.to_path_buf(),
             kind,
@@ -517,20 +518,22 @@ fn header_refused_whole(table: &Table, header: &csv::StringRecord) -> Option<Str
     ))
 }
 
-/// Where each of the table's columns is in the file; refuses unknown and missing required columns.
+/// Where each of the table's columns is in the file; refuses unknown and missing required columns,
+/// a problem of the header's `line`.
 fn column_positions(
     table: &Table,
     header: &csv::StringRecord,
+    line: u64,
 ) -> Result<Vec<Option<usize>>, Vec<RowProblem>> {
     if let Some(whole) = header_refused_whole(table, header) {
-        return Err(vec![RowProblem::new(1, None, whole)]);
+        return Err(vec![RowProblem::new(line, None, whole)]);
     }
     let mut problems = Vec::new();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, name) in header.iter().enumerate() {
         if let Some(first) = seen.insert(name.trim(), i) {
             problems.push(RowProblem::new(
-                1,
+                line,
                 Some(name),
                 format!(
                     "the header names this column twice (columns {} and {})",
@@ -542,7 +545,7 @@ fn column_positions(
         if table.column_index(name.trim()).is_none() && name.trim() != REJECTS_REASONS {
             let known: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
             problems.push(RowProblem::new(
-                1,
+                line,
                 Some(name),
                 format!(
                     "unknown column (column {} of the header); {} files have: {}",
@@ -561,7 +564,7 @@ fn column_positions(
     for (column, position) in table.columns.iter().zip(&positions) {
         if position.is_none() && column.required {
             problems.push(RowProblem::new(
-                1,
+                line,
                 Some(column.name),
                 "required column is missing from the header",
             ));
@@ -845,6 +848,15 @@ mod tests {
             let (read, found) = problems_reading(&text);
             assert_eq!((read, &found), (1, &problems), "{text:?}");
         }
+        // The header's problems are on its line, after blank lines.
+        let text = format!(
+            "\r\n\r\n{}\r\n",
+            HEADER.replace("household_id", "household")
+        );
+        let (_, found) = problems_reading(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 3, "{found:?}");
+        assert!(found[0].1.starts_with("unknown column"), "{found:?}");
     }
 
     #[test]

@@ -58,6 +58,8 @@ fn trimmed(field: &str) -> &str {
 pub(crate) struct Sheet {
     pub path: PathBuf,
     pub header: Vec<String>,
+    /// The line the header is on (after blank lines, if any).
+    header_line: u64,
     records: ReadAhead,
     problems: Vec<RowProblem>,
     more: usize,
@@ -82,6 +84,7 @@ impl Sheet {
         Ok(Sheet {
             path: path.to_path_buf(),
             header,
+            header_line: reader.line(),
             records: ReadAhead::start(reader).map_err(|e| read_error(e.into()))?,
             problems: vec![],
             more: 0,
@@ -113,7 +116,7 @@ impl Sheet {
                 "no column '{name}' ({hint}); the columns are: {}",
                 self.header.join(", ")
             );
-            self.push(RowProblem::new(1, None, message));
+            self.push(RowProblem::new(self.header_line, None, message));
         }
         found
     }
@@ -225,8 +228,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("members.csv");
         let text = "id,birth_date\r\nM1,2001-02-03\r\n\r\nM2,x\r\nM3,2001-02-03,9\r\n";
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(&path, format!("\r\n\r\n{text}")).unwrap();
         let mut sheet = Sheet::open(&path).unwrap();
+        assert_eq!(sheet.required("sex", "the member's sex"), None);
         let mut lines = vec![];
         let error = loop {
             match sheet.next() {
@@ -238,20 +242,25 @@ mod tests {
                 Err(error) => break error,
             }
         };
-        assert_eq!(lines, [2, 4]);
+        // Two blank lines before the header: every line is two further down.
+        assert_eq!(lines, [4, 6]);
         assert_eq!(
             error.to_string(),
             format!(
-                "{}: line 5: has 3 fields where the header has 2",
+                "{}: line 7: has 3 fields where the header has 2",
                 path.display()
             )
         );
         let FileError::Bad { problems, .. } = sheet.error() else {
             panic!("the bad date is a problem");
         };
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
-            problems[0].to_string(),
-            "line 4, column birth_date: 'x' is not a date YYYY-MM-DD"
+            problems,
+            [
+                "line 3: no column 'sex' (the member's sex); the columns are: id, birth_date",
+                "line 6, column birth_date: 'x' is not a date YYYY-MM-DD"
+            ]
         );
     }
 
