@@ -10,6 +10,10 @@
 use std::collections::VecDeque;
 use std::io::{self, Read};
 
+/// Runs held past which those inside the record being read are only counted (a quote never
+/// closed reads the rest of the file as one record).
+const MOST_RUNS_HELD: usize = 1_024;
+
 /// The bytes under a csv reader, with the line breaks read but not yet passed.
 struct LineBreaks<R> {
     inner: R,
@@ -18,13 +22,16 @@ struct LineBreaks<R> {
     /// The runs of CR and LF bytes not yet passed, in the file's order. One run stands for any
     /// number of blank lines; the csv reader reads at most its buffer (8 KiB) ahead of the
     /// record it is asked for, and each record passes the runs before it, so the runs held are
-    /// those of the buffer and of the record being read (a quoted field's line breaks, whose
-    /// bytes the csv reader holds too).
+    /// those of the buffer, and those of the record being read up to [`MOST_RUNS_HELD`].
     runs: VecDeque<BreakRun>,
     /// Just past the last CR read: a LF there ends the same line as the CR.
     after_cr: Option<u64>,
     /// Line ends passed.
     lines_passed: u64,
+    /// Where the record being read starts (line breaks before it included).
+    record_start: u64,
+    /// Line ends of runs no longer held that lie inside the record being read.
+    inside_record: u64,
 }
 
 /// Consecutive CR and LF bytes: from `start` up to `end` (excluded), ending `line_ends` lines.
@@ -36,6 +43,10 @@ struct BreakRun {
 
 impl<R: Read> Read for LineBreaks<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The csv reader asks for more only once it has passed every byte read so far.
+        if self.runs.len() > MOST_RUNS_HELD {
+            self.count_runs_inside_record();
+        }
         let read = self.inner.read(buf)?;
         for at in memchr::memchr2_iter(b'\r', b'\n', &buf[..read]) {
             let offset = self.read + at as u64;
@@ -63,6 +74,18 @@ impl<R: Read> Read for LineBreaks<R> {
 }
 
 impl<R> LineBreaks<R> {
+    fn new(inner: R) -> LineBreaks<R> {
+        LineBreaks {
+            inner,
+            read: 0,
+            runs: VecDeque::new(),
+            after_cr: None,
+            lines_passed: 0,
+            record_start: 0,
+            inside_record: 0,
+        }
+    }
+
     /// The line of a record read from byte `start`: that of the first byte from there that is
     /// not a CR or LF (the csv reader skips line breaks before a record), the end of the run
     /// `start` is in if it is in one. Asked with `start`s in the file's order, once the
@@ -74,7 +97,19 @@ impl<R> LineBreaks<R> {
             self.lines_passed += run.line_ends;
             self.runs.pop_front();
         }
-        self.lines_passed + 1
+        let line = self.lines_passed + 1;
+        // Those counted while the record was read lie inside it: before the next record.
+        self.lines_passed += std::mem::take(&mut self.inside_record);
+        line
+    }
+
+    /// Counts, and no longer holds, the runs inside the record being read: those passed that
+    /// start after where its reading started (a byte that is not a line break lies between).
+    fn count_runs_inside_record(&mut self) {
+        let start = self.record_start;
+        let inside = self.runs.partition_point(|run| run.start <= start);
+        let line_ends: u64 = self.runs.drain(inside..).map(|run| run.line_ends).sum();
+        self.inside_record += line_ends;
     }
 }
 
@@ -89,15 +124,8 @@ pub(crate) struct LinedReader<R> {
 
 impl<R: Read> LinedReader<R> {
     pub fn new(builder: &csv::ReaderBuilder, inner: R) -> LinedReader<R> {
-        let breaks = LineBreaks {
-            inner,
-            read: 0,
-            runs: VecDeque::new(),
-            after_cr: None,
-            lines_passed: 0,
-        };
         LinedReader {
-            reader: builder.from_reader(breaks),
+            reader: builder.from_reader(LineBreaks::new(inner)),
             line: 1,
             header_read: false,
         }
@@ -105,9 +133,14 @@ impl<R: Read> LinedReader<R> {
 
     /// The header; [`LinedReader::line`] then gives the line it is on (after blank lines, a
     /// workbook's empty first rows among them).
-    pub fn headers(&mut self) -> csv::Result<&csv::StringRecord> {
-        self.read_header()?;
-        self.reader.headers()
+    pub fn headers(&mut self) -> Result<&csv::StringRecord, Unreadable> {
+        let read = self
+            .read_header()
+            .and_then(|()| self.reader.headers().map(|_| ()));
+        if let Err(error) = read {
+            return Err(self.unreadable(error));
+        }
+        Ok(self.reader.headers().expect("a header read above"))
     }
 
     fn read_header(&mut self) -> csv::Result<()> {
@@ -173,7 +206,9 @@ impl<R: Read> LinedReader<R> {
         if self.reader.has_headers() {
             self.read_header()?;
         }
-        Ok(self.reader.position().clone())
+        let position = self.reader.position().clone();
+        self.reader.get_mut().record_start = position.byte();
+        Ok(position)
     }
 
     /// The position the csv reader gave the record just read from `before`, with its line.
@@ -291,13 +326,7 @@ mod tests {
         let mut text = String::from("a\r\n");
         text.push_str(&"\r\n".repeat(100_000));
         text.push_str("\r\r\n\n\nb\r\n");
-        let mut breaks = LineBreaks {
-            inner: text.as_bytes(),
-            read: 0,
-            runs: VecDeque::new(),
-            after_cr: None,
-            lines_passed: 0,
-        };
+        let mut breaks = LineBreaks::new(text.as_bytes());
         io::copy(&mut breaks, &mut io::sink()).unwrap();
         assert_eq!(breaks.runs.len(), 2, "the blank lines, then b's line end");
         // a's line end, 100,000 blank lines, then a CR, a CR LF and two LFs: b is on the line
@@ -326,6 +355,27 @@ mod tests {
         assert_eq!(count, 20_000);
         // At most a run a record in the csv reader's buffer (8 KiB) of records of 5 bytes.
         assert!(most_held < 8 * 1024 / 5, "{most_held} runs held");
+    }
+
+    #[test]
+    fn a_record_over_many_lines_is_counted_without_holding_them() {
+        // A quoted field over 5,000 lines, closed: the record after it is on the line after.
+        let mut text = String::from("a,b\n\"");
+        text.push_str(&"x\r\n".repeat(5_000));
+        text.push_str("\",1\n2,3\n");
+        // A quote never closed: the rest of the file is one record.
+        text.push_str("\"open,4\n");
+        text.push_str(&"x\n".repeat(100_000));
+        let mut reader =
+            LinedReader::new(csv::ReaderBuilder::new().flexible(true), text.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        let mut lines = vec![];
+        while reader.read_byte_record(&mut record).unwrap() {
+            lines.push(reader.line());
+            let held = reader.reader.get_ref().runs.len();
+            assert!(held <= MOST_RUNS_HELD + 8 * 1024, "{held} runs held");
+        }
+        assert_eq!(lines, [2, 5_003, 5_004]);
     }
 
     #[test]

@@ -339,14 +339,18 @@ impl RecordsFile {
         let kind = FileKind::of(path)?;
         let file = open_input(path, kind)?;
         let mut reader = LinedReader::new(csv::ReaderBuilder::new().flexible(false), file);
-        let header = reader.headers().map_err(|e| {
-            rows_error(vec![RowProblem::new(
-                1,
-                None,
-                format!("cannot read the header: {e}"),
-            )])
-        })?;
-        let header = header.clone();
+        let header = match reader.headers() {
+            Ok(header) => header.clone(),
+            Err(Unreadable::File(cause)) => {
+                return Err(CsvError::Read {
+                    path: path.to_path_buf(),
+                    cause,
+                });
+            }
+            Err(Unreadable::Line { line, reason }) => {
+                return Err(rows_error(vec![RowProblem::new(line, None, reason)]));
+            }
+        };
         let positions = column_positions(table, &header, reader.line()).map_err(rows_error)?;
         Ok(RecordsFile {
             path: path.to_path_buf(),
@@ -771,19 +775,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let zeros = dir.path().join("zeros.csv");
         std::os::unix::fs::symlink("/dev/zero", &zeros).unwrap();
-        for path in [Path::new("/no/such/families.csv"), &zeros] {
+        let cases = [
+            (Path::new("/no/such/families.csv"), "No such file"),
+            // Zeros fail at the header.
+            (&zeros, "cannot read: line 1 is longer than 65536 bytes"),
+        ];
+        for (path, why) in cases {
             let error = match read_records::<Family>(path) {
                 Err(error @ CsvError::Read { .. }) => error,
-                Err(CsvError::Rows { problems, .. }) => {
-                    // Zeros fail at the header, which is a problem of line 1.
-                    assert_eq!(problems[0].line, 1);
-                    assert!(problems[0].message.contains("longer than 65536 bytes"));
-                    continue;
-                }
                 other => panic!("{}: {other:?}", path.display()),
             };
             assert!(std::error::Error::source(&error).is_none(), "{error}");
-            assert!(error.to_string().contains("No such file"), "{error}");
+            assert!(error.to_string().contains(why), "{error}");
         }
     }
 
@@ -857,6 +860,14 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, 3, "{found:?}");
         assert!(found[0].1.starts_with("unknown column"), "{found:?}");
+        // And a header that is not UTF-8.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("families.csv");
+        std::fs::write(&path, b"\r\n\r\nid,\xff\r\n").unwrap();
+        let Err(CsvError::Rows { problems, .. }) = read_records::<Family>(&path) else {
+            panic!("a header that is not UTF-8 is refused");
+        };
+        assert_eq!(problems[0].to_string(), "line 3: is not valid UTF-8");
     }
 
     #[test]

@@ -137,18 +137,16 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
     };
     let file = crate::bounded::open(path).map_err(unreadable)?;
     let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), file);
-    let headers = reader
-        .headers()
-        .map_err(|e| invalid(e.to_string()))?
-        .clone();
+    let stopped = |error| match error {
+        Unreadable::File(cause) => unreadable(cause),
+        Unreadable::Line { line, reason } => invalid(format!("line {line}: {reason}")),
+    };
+    let headers = reader.headers().map_err(stopped)?.clone();
     let mut items = Vec::new();
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
-        .map_err(|error| match reader.unreadable(error) {
-            Unreadable::File(cause) => unreadable(cause),
-            Unreadable::Line { line, reason } => invalid(format!("line {line}: {reason}")),
-        })?
+        .map_err(|error| stopped(reader.unreadable(error)))?
     {
         let line = reader.line();
         let row: TariffRow = record.deserialize(Some(&headers)).map_err(|e| {

@@ -55,6 +55,19 @@ fn trimmed(field: &str) -> &str {
     }
 }
 
+/// What stopped the reading of `path`, as the sheet's error.
+fn stopped(path: &Path, error: Unreadable) -> FileError {
+    let path = path.to_path_buf();
+    match error {
+        // A line past the bound says its number.
+        Unreadable::File(cause) => FileError::Read {
+            path,
+            cause: cause.into(),
+        },
+        Unreadable::Line { line, reason } => FileError::Unreadable { path, line, reason },
+    }
+}
+
 pub(crate) struct Sheet {
     pub path: PathBuf,
     pub header: Vec<String>,
@@ -67,17 +80,17 @@ pub(crate) struct Sheet {
 
 impl Sheet {
     pub fn open(path: &Path) -> Result<Sheet, FileError> {
-        let read_error = |source| FileError::Read {
+        let read_error = |cause: std::io::Error| FileError::Read {
             path: path.to_path_buf(),
-            cause: source,
+            cause: cause.into(),
         };
-        let file = crate::bounded::open(path).map_err(|e| read_error(e.into()))?;
+        let file = crate::bounded::open(path).map_err(read_error)?;
         // Fields are trimmed when read, not as the reader meets them: most columns of a
         // national extract are never read.
         let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), file);
         let header = reader
             .headers()
-            .map_err(read_error)?
+            .map_err(|error| stopped(path, error))?
             .iter()
             .map(|name| name.trim().to_string())
             .collect();
@@ -85,7 +98,7 @@ impl Sheet {
             path: path.to_path_buf(),
             header,
             header_line: reader.line(),
-            records: ReadAhead::start(reader).map_err(|e| read_error(e.into()))?,
+            records: ReadAhead::start(reader).map_err(read_error)?,
             problems: vec![],
             more: 0,
         })
@@ -93,15 +106,7 @@ impl Sheet {
 
     /// Moves to the next line; false at the end of the file.
     pub fn next(&mut self) -> Result<bool, FileError> {
-        let path = self.path.clone();
-        self.records.next().map_err(|error| match error {
-            // A line past the bound says its number.
-            Unreadable::File(cause) => FileError::Read {
-                path,
-                cause: cause.into(),
-            },
-            Unreadable::Line { line, reason } => FileError::Unreadable { path, line, reason },
-        })
+        (self.records.next()).map_err(|error| stopped(&self.path, error))
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -121,7 +126,7 @@ impl Sheet {
         found
     }
 
-    /// The current line in the file (1 is the header).
+    /// The line the current record begins on (0 before the first).
     pub fn line(&self) -> u64 {
         let position = self.records.record().and_then(csv::StringRecord::position);
         position.map_or(0, csv::Position::line)
