@@ -16,7 +16,10 @@ const KEPT_PROBLEMS: usize = 1_000;
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("{path}: cannot read: {cause}")]
-    Read { path: PathBuf, cause: csv::Error },
+    Read {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
     /// A line that is not a record (not as many fields as the header, not UTF-8): nothing after
     /// it is read.
     #[error("{path}: line {line}: {reason}")]
@@ -60,10 +63,7 @@ fn stopped(path: &Path, error: Unreadable) -> FileError {
     let path = path.to_path_buf();
     match error {
         // A line past the bound says its number.
-        Unreadable::File(cause) => FileError::Read {
-            path,
-            cause: cause.into(),
-        },
+        Unreadable::File(cause) => FileError::Read { path, cause },
         Unreadable::Line { line, reason } => FileError::Unreadable { path, line, reason },
     }
 }
@@ -80,9 +80,9 @@ pub(crate) struct Sheet {
 
 impl Sheet {
     pub fn open(path: &Path) -> Result<Sheet, FileError> {
-        let read_error = |cause: std::io::Error| FileError::Read {
+        let read_error = |cause| FileError::Read {
             path: path.to_path_buf(),
-            cause: cause.into(),
+            cause,
         };
         let file = crate::bounded::open(path).map_err(read_error)?;
         // Fields are trimmed when read, not as the reader meets them: most columns of a
