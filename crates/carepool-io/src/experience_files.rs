@@ -6,7 +6,7 @@
 use crate::cover_file::CoverFile;
 use crate::sheet::{FileError, Sheet};
 use carepool_actuarial::experience::{
-    ClaimInput, CoverPeriod, ExperienceData, MemberInput, cover_spans,
+    ClaimInput, CoverPeriod, ExperienceData, MemberInput, NumberedIds, cover_spans,
 };
 use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
@@ -156,15 +156,22 @@ fn read_locations(path: &Path) -> Result<std::collections::HashMap<String, Locat
 /// Where families live: few places, millions of families.
 #[derive(Default)]
 struct Places {
-    /// Each family's place, a number in `places`, by family id.
-    families: HashMap<String, u32>,
+    /// The families' ids, numbered in the order of the families file (the registry exports
+    /// them in id order, and members in the same order: each family is found just after the
+    /// one before, without a search or a hash table of millions of ids).
+    families: NumberedIds,
+    /// Each family's place, a number in `places`, by the family's number.
+    family_places: Vec<u32>,
     /// The area and district of each location a family lives in.
     places: Vec<(Option<Area>, String)>,
 }
 
 impl Places {
-    fn of(&self, number: u32) -> &(Option<Area>, String) {
-        &self.places[number as usize]
+    /// The number of a family and its place, looked for first just after the family `last`.
+    fn family(&self, id: &str, last: Option<u32>) -> Option<(u32, &(Option<Area>, String))> {
+        let family = self.families.get_after(id, last)?;
+        let place = self.family_places[family as usize];
+        Some((family, &self.places[place as usize]))
     }
 }
 
@@ -193,7 +200,11 @@ fn read_places(
                 number
             }
         };
-        places.families.insert(sheet.field(id).to_string(), number);
+        match places.families.number_new(sheet.field(id)) {
+            Ok(_) => places.family_places.push(number),
+            // A family listed twice lives where its last line says.
+            Err(family) => places.family_places[family as usize] = number,
+        }
     }
     sheet.finish(places)
 }
@@ -233,8 +244,9 @@ fn read_members(
     ]
     .map(|name| sheet.column(name));
     let mut periods = vec![];
-    // The members of a family come together: their family's place is looked up once.
-    let (mut last_family, mut last_place) = (String::new(), None);
+    // The members of a family come together: their family's place is looked up once, and the
+    // next family looked for first after the last one found.
+    let (mut last_family, mut last_place, mut last_found) = (String::new(), None, None);
     while sheet.next()? {
         tick(&sheet, progress);
         // Taken before the line's fields are checked: a member with a bad field is still in
@@ -284,12 +296,13 @@ fn read_members(
             Some(family) => {
                 last_family.clear();
                 last_family.push_str(family);
-                last_place = places.families.get(family).copied();
+                let found = places.family(family, last_found);
+                last_found = found.map(|(number, _)| number).or(last_found);
+                last_place = found.map(|(_, place)| place);
                 last_place
             }
             None => None,
         };
-        let place = place.map(|number| places.of(number));
         let member = MemberInput {
             id: sheet.field(id),
             family: sheet.optional(family),
@@ -551,11 +564,6 @@ mod tests {
              D2,district,R1,urban\n\
              V2,village,D2,\n",
         );
-        let families = file(
-            &dir,
-            "families.csv",
-            "id,location_code\nF1,V1\nF2,V2\nF3,D2\nF4,V1\n",
-        );
         // F1's members apart, one without a family, one of a family the file lacks.
         let members = file(
             &dir,
@@ -571,24 +579,31 @@ mod tests {
              M8,F4,2025-01-01\n",
         );
         let claims = file(&dir, "claims.csv", CLAIMS);
-        let extracts = Extracts {
-            members: &members,
-            coverage: None,
-            claims: &claims,
-            providers: None,
-            families: Some(&families),
-            locations: Some(&locations),
-        };
-        let data = read_extracts(extracts, date("2025-12-31"), &|_, _| {}).unwrap();
-        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
-            .run(&data)
-            .unwrap();
-        let years: Vec<(&str, f64)> = experience
-            .locations
-            .iter()
-            .map(|row| (row.location.as_str(), row.rates.exposure))
-            .collect();
-        assert_eq!(years, [("D1", 4.0), ("D2", 2.0), ("unknown", 2.0)]);
+        // In id order; out of order, with a family listed twice (its last line says where).
+        for families in [
+            "id,location_code\nF1,V1\nF2,V2\nF3,D2\nF4,V1\n",
+            "id,location_code\nF4,V1\nF3,V1\nF2,V2\nF1,V1\nF3,D2\n",
+        ] {
+            let families = file(&dir, "families.csv", families);
+            let extracts = Extracts {
+                members: &members,
+                coverage: None,
+                claims: &claims,
+                providers: None,
+                families: Some(&families),
+                locations: Some(&locations),
+            };
+            let data = read_extracts(extracts, date("2025-12-31"), &|_, _| {}).unwrap();
+            let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
+                .run(&data)
+                .unwrap();
+            let years: Vec<(&str, f64)> = experience
+                .locations
+                .iter()
+                .map(|row| (row.location.as_str(), row.rates.exposure))
+                .collect();
+            assert_eq!(years, [("D1", 4.0), ("D2", 2.0), ("unknown", 2.0)]);
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub use input::{
     ClaimInput, CoverPeriod, DataEnd, ExperienceData, InputError, Levels, MemberInput, Span,
     cover_spans,
 };
+pub use numbered::Numbered as NumberedIds;
 pub use tables::{
     BaseRow, CellRow, ClaimedPaid, Completed, Diagnostics, Experience, GlmResults, LevelRow,
     LimitRow, LocationRow, OneWay, OutsideCounts, OwnershipRow, PeriodRow, Rates, Settings,

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Numbered {
+pub struct Numbered {
     /// Every id, end to end, in the order numbered.
     text: String,
     /// Where each id ends in `text` (it starts where the one before ends).
@@ -25,6 +25,10 @@ pub(crate) struct Numbered {
 impl Numbered {
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 
     /// The id numbered `number`.
@@ -53,6 +57,17 @@ impl Numbered {
                 None
             }
         }
+    }
+
+    /// As [`Numbered::get`], looking first just after `last` (the number found before): ids
+    /// met in the order they were numbered (a family's members after the family before's) are
+    /// found with one comparison, not a search.
+    pub fn get_after(&self, id: &str, last: Option<u32>) -> Option<u32> {
+        let next = last.map_or(0, |last| last.saturating_add(1));
+        if (next as usize) < self.ends.len() && nth(&self.text, &self.ends, next) == id {
+            return Some(next);
+        }
+        self.get(id)
     }
 
     /// The id's number: a new one the first time, else `Err` with the number it has.
@@ -187,6 +202,33 @@ mod tests {
             "numbered from zero again"
         );
         assert!(numbered.table.is_none(), "in order again until one is not");
+    }
+
+    #[test]
+    fn ids_met_again_in_their_order_are_found_after_the_last_and_any_other_by_a_search() {
+        for out_of_order in [false, true] {
+            let mut numbered = Numbered::default();
+            for id in ["F-1", "F-2", "F-3", "F-4"] {
+                numbered.number(id);
+            }
+            if out_of_order {
+                numbered.number("F-0");
+                assert!(numbered.table.is_some());
+            }
+            let mut last = None;
+            for (id, number) in [("F-1", 0), ("F-2", 1), ("F-3", 2), ("F-4", 3)] {
+                last = numbered.get_after(id, last);
+                assert_eq!(last, Some(number), "{id}");
+            }
+            // Not just after the last: behind it, far ahead, the same again, unknown.
+            assert_eq!(numbered.get_after("F-1", Some(3)), Some(0));
+            assert_eq!(numbered.get_after("F-4", Some(0)), Some(3));
+            assert_eq!(numbered.get_after("F-2", Some(1)), Some(1));
+            assert_eq!(numbered.get_after("F-9", Some(0)), None);
+            assert_eq!(numbered.get_after("F-9", Some(u32::MAX)), None);
+            assert_eq!(numbered.get_after("F-9", None), None);
+        }
+        assert_eq!(Numbered::default().get_after("F-1", None), None);
     }
 
     #[test]
