@@ -6,7 +6,7 @@
 use crate::cover_file::CoverFile;
 use crate::sheet::{FileError, Sheet};
 use carepool_actuarial::experience::{
-    ClaimInput, CoverPeriod, ExperienceData, MemberInput, NumberedIds, cover_spans,
+    ClaimInput, CoverPeriod, CoverSpans, ExperienceData, MemberInput, NumberedIds,
 };
 use carepool_core::Money;
 use carepool_core::claims::{ClaimStatus, ReasonCode};
@@ -243,7 +243,7 @@ fn read_members(
         "end_date",
     ]
     .map(|name| sheet.column(name));
-    let mut periods = vec![];
+    let (mut periods, mut cover_spans) = (vec![], CoverSpans::default());
     // The members of a family come together: their family's place is looked up once, and the
     // next family looked for first after the last one found.
     let (mut last_family, mut last_place, mut last_found) = (String::new(), None, None);
@@ -290,7 +290,7 @@ fn read_members(
                 continue;
             }
         };
-        let spans = cover_spans(&periods, status, since, horizon);
+        let spans = cover_spans.of(&periods, status, since, horizon);
         let place = match sheet.optional(family) {
             Some(family) if family == last_family => last_place,
             Some(family) => {
@@ -314,7 +314,7 @@ fn read_members(
             location: sheet
                 .optional(location)
                 .or_else(|| place.map(|p| p.1.as_str())),
-            spans: &spans,
+            spans,
         };
         if let Err(error) = data.add_member(member) {
             sheet.problem(id, error);

@@ -6,8 +6,8 @@ use crate::claims::next_page_of_claims;
 use crate::options::named;
 use crate::{Key, Query, Registry, RowProblem, ServiceError};
 use carepool_actuarial::experience::{
-    ClaimInput, CoverPeriod, Experience, ExperienceData, ExperienceStudy, Factor, MemberInput,
-    Split, StudyByPages, StudyError, cover_spans,
+    ClaimInput, CoverPeriod, CoverSpans, Experience, ExperienceData, ExperienceStudy, Factor,
+    MemberInput, Split, StudyByPages, StudyError,
 };
 use carepool_core::claims::{ClaimStatus, ReasonCode, stay_days};
 use carepool_core::registry::{
@@ -310,10 +310,11 @@ impl Registry {
             .collect();
         let found = (self.store).rows_where_in(&COVERAGE, coverage::MEMBER_ID.index(), &ids);
         let cover = CoverOf::new(&read.cover, projected_rows(&read.cover, found.await?));
+        let mut spans = CoverSpans::default();
         for member in &members {
             let family = projected(&read.members, member, members::FAMILY_ID);
             if let Some(home) = family.and_then(|f| homes.get(f)) {
-                reader.add_member(study.data(), member, &cover, home)?;
+                reader.add_member(study.data(), member, (&cover, &mut spans), home)?;
             }
         }
         for claim in strays {
@@ -535,10 +536,11 @@ impl ExperienceRows {
             .map(|f| (f.id.as_str(), f.location_code.as_str()))
             .collect();
         let cover = CoverOf::new(&read.cover, page.cover);
+        let mut spans = CoverSpans::default();
         for member in &page.members {
             let family = projected(&read.members, member, members::FAMILY_ID);
             if let Some(home) = family.and_then(|f| homes.get(f)) {
-                self.add_member(study.data(), member, &cover, home)?;
+                self.add_member(study.data(), member, (&cover, &mut spans), home)?;
             }
         }
         for claim in page.claims {
@@ -555,12 +557,13 @@ impl ExperienceRows {
         study.count_page().map_err(study_error)
     }
 
-    /// Adds a member's row, with their cover and where their family lives.
+    /// Adds a member's row, with their cover (their spans made in `spans`' room) and where
+    /// their family lives.
     fn add_member(
         &self,
         data: &mut ExperienceData,
         row: &[Value],
-        cover: &CoverOf,
+        (cover, spans): (&CoverOf, &mut CoverSpans),
         home: &str,
     ) -> Result<(), ServiceError> {
         use members as m;
@@ -573,7 +576,7 @@ impl ExperienceRows {
             .ok_or_else(|| corrupt("no status"))?;
         let since = (read.value(row, m::STATUS_SINCE).as_date())
             .ok_or_else(|| corrupt("no status date"))?;
-        let spans = cover_spans(cover.of(id), status, since, self.horizon);
+        let spans = spans.of(cover.of(id), status, since, self.horizon);
         data.add_member(MemberInput {
             id,
             family: text(m::FAMILY_ID),
@@ -581,7 +584,7 @@ impl ExperienceRows {
             birth_date: read.value(row, m::BIRTH_DATE).as_date(),
             area: area_of(&self.locations, home).map(Area::as_str),
             location: Some(district_of(&self.locations, home)),
-            spans: &spans,
+            spans,
         })
         .map_err(|error| corrupt(&error.to_string()))
     }

@@ -15,8 +15,8 @@ mod tables;
 pub use cells::ClaimSums;
 pub use completion::{Completion, CompletionMonth};
 pub use input::{
-    ClaimInput, CoverPeriod, DataEnd, ExperienceData, InputError, Levels, MemberInput, Span,
-    cover_spans,
+    ClaimInput, CoverPeriod, CoverSpans, DataEnd, ExperienceData, InputError, Levels, MemberInput,
+    Span, cover_spans,
 };
 pub use numbered::Numbered as NumberedIds;
 pub use tables::{

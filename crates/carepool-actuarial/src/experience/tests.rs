@@ -1132,3 +1132,82 @@ fn exposure_is_the_members_days_counted_one_by_one() {
         }
     }
 }
+
+#[test]
+fn spans_made_in_kept_room_are_those_made_afresh_member_after_member() {
+    let period = |start: &str, end: Option<&str>| CoverPeriod {
+        start: date(start),
+        end: end.map(date),
+    };
+    let horizon = date("2025-12-31");
+    // Several periods, then fewer, none, one ended before it starts, pending, dead, inactive,
+    // active since after the cover started: what one member leaves must not reach the next.
+    let members = [
+        (
+            vec![
+                period("2025-03-01", Some("2025-03-31")),
+                period("2025-01-01", Some("2025-01-31")),
+                period("2025-02-01", Some("2025-02-10")),
+            ],
+            MemberStatus::Active,
+            NaiveDate::MIN,
+        ),
+        (
+            vec![period("2025-05-01", None)],
+            MemberStatus::Active,
+            date("2025-06-01"),
+        ),
+        (vec![], MemberStatus::Active, NaiveDate::MIN),
+        (
+            vec![period("2025-05-01", Some("2025-04-01"))],
+            MemberStatus::Active,
+            NaiveDate::MIN,
+        ),
+        (
+            vec![period("2025-01-01", None)],
+            MemberStatus::Pending,
+            NaiveDate::MIN,
+        ),
+        (
+            vec![period("2025-01-01", None), period("2025-08-01", None)],
+            MemberStatus::Deceased,
+            date("2025-06-30"),
+        ),
+        (
+            vec![period("2025-01-01", Some("2025-09-30"))],
+            MemberStatus::Inactive,
+            date("2025-07-01"),
+        ),
+    ];
+    let mut kept = CoverSpans::default();
+    for (periods, status, since) in &members {
+        let afresh = cover_spans(periods, *status, *since, horizon);
+        assert_eq!(
+            kept.of(periods, *status, *since, horizon),
+            afresh.as_slice()
+        );
+    }
+    let span = |start: &str, end: &str, pending| Span {
+        start: date(start),
+        end: date(end),
+        pending,
+    };
+    let (periods, status, since) = &members[0];
+    assert_eq!(
+        kept.of(periods, *status, *since, horizon),
+        [
+            span("2025-01-01", "2025-02-10", false),
+            span("2025-03-01", "2025-03-31", false)
+        ]
+    );
+    let (periods, status, since) = &members[1];
+    assert_eq!(
+        kept.of(periods, *status, *since, horizon),
+        [
+            span("2025-05-01", "2025-05-31", true),
+            span("2025-06-01", "2025-12-31", false)
+        ]
+    );
+    let (periods, status, since) = &members[2];
+    assert!(kept.of(periods, *status, *since, horizon).is_empty());
+}
