@@ -4,6 +4,7 @@
 //! See docs/FORMATS.md, "Experience extracts".
 
 use crate::cover_file::CoverFile;
+use crate::cover_stream::{CoverStream, Stop};
 use crate::sheet::{FileError, Sheet};
 use carepool_actuarial::experience::{
     ClaimInput, CoverPeriod, CoverSpans, ExperienceData, MemberInput, NumberedIds,
@@ -41,32 +42,66 @@ pub fn read_extracts(
     horizon: NaiveDate,
     progress: &dyn Fn(&Path, u64),
 ) -> Result<ExperienceData, FileError> {
-    // Where families live is read beside the coverage: neither needs the other.
-    let (cover, places) = std::thread::scope(|scope| {
-        let places = scope.spawn(|| match (extracts.families, extracts.locations) {
-            (Some(families), Some(locations)) => read_places(families, &read_locations(locations)?),
-            _ => Ok(Places::default()),
-        });
-        let cover = match extracts.coverage {
-            Some(path) => read_coverage(path, progress),
-            None => Ok(CoverFile::new()),
-        };
-        let places = places.join();
-        (
-            cover,
-            places.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        )
-    });
-    let (mut cover, places) = (cover?, places?);
+    // The coverage is read beside the members, in step with them (cover_stream.rs); its
+    // problems come before those of the other files.
+    let mut cover = match extracts.coverage {
+        Some(path) => {
+            let owned = path.to_path_buf();
+            Cover::Streamed(CoverStream::start(path, move |each| {
+                read_cover_lines(&owned, &|_, _| {}, each)
+            })?)
+        }
+        None => Cover::Columns,
+    };
+    let places = match (extracts.families, extracts.locations) {
+        (Some(families), Some(locations)) => {
+            read_locations(locations).and_then(|locations| read_places(families, &locations))
+        }
+        _ => Ok(Places::default()),
+    };
+    let places = match places {
+        Ok(places) => places,
+        Err(error) => return Err(coverage_error(extracts, cover, progress).unwrap_or(error)),
+    };
     let mut data = ExperienceData::new();
-    data.reserve_members(cover.member_count());
-    read_members(extracts, &places, &mut cover, horizon, &mut data, progress)?;
+    match read_members(extracts, &places, &mut cover, horizon, &mut data, progress) {
+        Ok(()) => {}
+        Err(Stopped::Cover(Stop::Failed(error))) => return Err(error),
+        Err(Stopped::File(error)) => {
+            return Err(coverage_error(extracts, cover, progress).unwrap_or(error));
+        }
+        Err(Stopped::Cover(Stop::OutOfOrder)) => {
+            // Not in member order: both read again, the coverage held whole and searched (the
+            // stream dropped first: its reading may be waiting on it).
+            drop(cover);
+            data = read_members_holding_cover(extracts, &places, horizon, progress)?;
+        }
+    }
     let ownership = match extracts.providers {
         Some(path) => read_ownership(path)?,
         None => HashMap::new(),
     };
     read_claims(extracts.claims, &ownership, &mut data, progress)?;
     Ok(data)
+}
+
+/// The members read with the coverage held whole and searched: files not in member order.
+fn read_members_holding_cover(
+    extracts: Extracts,
+    places: &Places,
+    horizon: NaiveDate,
+    progress: &dyn Fn(&Path, u64),
+) -> Result<ExperienceData, FileError> {
+    let path = extracts.coverage.expect("a coverage file");
+    let held = read_coverage(path, progress)?;
+    let mut data = ExperienceData::new();
+    data.reserve_members(held.member_count());
+    let mut cover = Cover::Held(held);
+    match read_members(extracts, places, &mut cover, horizon, &mut data, progress) {
+        Ok(()) => Ok(data),
+        Err(Stopped::File(error) | Stopped::Cover(Stop::Failed(error))) => Err(error),
+        Err(Stopped::Cover(Stop::OutOfOrder)) => unreachable!("a held coverage has no order"),
+    }
 }
 
 fn tick(sheet: &Sheet, progress: &dyn Fn(&Path, u64)) {
@@ -76,7 +111,93 @@ fn tick(sheet: &Sheet, progress: &dyn Fn(&Path, u64)) {
     }
 }
 
+/// Where the members' periods of cover come from.
+enum Cover {
+    /// The members file's own columns.
+    Columns,
+    /// A coverage file read beside the members file.
+    Streamed(CoverStream),
+    /// A coverage file held whole (one not in member order).
+    Held(CoverFile),
+}
+
+impl Cover {
+    /// The member's periods, added to `periods`.
+    fn take(&mut self, member: &str, periods: &mut Vec<CoverPeriod>) -> Result<(), Stop> {
+        match self {
+            Cover::Columns => Ok(()),
+            Cover::Streamed(stream) => stream.take(member, periods),
+            Cover::Held(held) => {
+                held.take(member, periods);
+                Ok(())
+            }
+        }
+    }
+
+    /// The members of coverage lines the members file lacks, each with its first line, in
+    /// line order; the coverage's own problems first, if it has any.
+    fn lacking(&mut self) -> Result<Vec<(u64, String)>, Stop> {
+        match self {
+            Cover::Columns => Ok(vec![]),
+            Cover::Streamed(stream) => stream.rest(),
+            Cover::Held(held) => Ok((held.not_taken().into_iter())
+                .map(|(line, member)| (line, member.to_string()))
+                .collect()),
+        }
+    }
+}
+
+/// Why the members were not all read.
+enum Stopped {
+    /// The members file's problems.
+    File(FileError),
+    Cover(Stop),
+}
+
+impl From<FileError> for Stopped {
+    fn from(error: FileError) -> Stopped {
+        Stopped::File(error)
+    }
+}
+
+/// The coverage file's problems, if it has any, when another file has its own: they come
+/// first, as they would if the coverage were read alone before the others.
+fn coverage_error(
+    extracts: Extracts,
+    cover: Cover,
+    progress: &dyn Fn(&Path, u64),
+) -> Option<FileError> {
+    let Cover::Streamed(mut stream) = cover else {
+        return None;
+    };
+    match stream.rest() {
+        Ok(_) => None,
+        Err(Stop::Failed(error)) => Some(error),
+        Err(Stop::OutOfOrder) => {
+            let path = extracts.coverage.expect("a coverage file read in step");
+            read_coverage(path, progress).err()
+        }
+    }
+}
+
+/// The coverage file held whole.
 fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<CoverFile, FileError> {
+    let mut cover = CoverFile::new();
+    read_cover_lines(path, progress, &mut |member, line, period| {
+        cover.push(member, line, period);
+        true
+    })?;
+    cover.finish_reading();
+    Ok(cover)
+}
+
+/// Hands each line of a coverage file with no problem (its member, line and period) to `each`
+/// while it says to go on; the file's problems, if any, at the end.
+fn read_cover_lines(
+    path: &Path,
+    progress: &dyn Fn(&Path, u64),
+    each: &mut dyn FnMut(&str, u64, CoverPeriod) -> bool,
+) -> Result<(), FileError> {
     let mut sheet = Sheet::open(path)?;
     let member = sheet.required("member_id", "the member covered");
     let start = sheet.required("start_date", "the first day of cover");
@@ -84,7 +205,6 @@ fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<CoverFile
     let (Some(member), Some(start)) = (member, start) else {
         return Err(sheet.error());
     };
-    let mut cover = CoverFile::new();
     while sheet.next()? {
         tick(&sheet, progress);
         let (Some(start), Ok(end)) = (sheet.date(start), sheet.optional_date(end_column)) else {
@@ -99,14 +219,15 @@ fn read_coverage(path: &Path, progress: &dyn Fn(&Path, u64)) -> Result<CoverFile
             );
             continue;
         }
-        cover.push(
+        if !each(
             sheet.field(member),
             sheet.line(),
             CoverPeriod { start, end },
-        );
+        ) {
+            return Ok(());
+        }
     }
-    cover.finish_reading();
-    sheet.finish(cover)
+    sheet.finish(())
 }
 
 fn parsed<T>(
@@ -212,11 +333,11 @@ fn read_places(
 fn read_members(
     extracts: Extracts,
     places: &Places,
-    cover: &mut CoverFile,
+    cover: &mut Cover,
     horizon: NaiveDate,
     data: &mut ExperienceData,
     progress: &dyn Fn(&Path, u64),
-) -> Result<(), FileError> {
+) -> Result<(), Stopped> {
     let mut sheet = Sheet::open(extracts.members)?;
     let id = sheet.required("id", "the member's id");
     let start = match extracts.coverage {
@@ -227,10 +348,10 @@ fn read_members(
         ),
     };
     let Some(id) = id else {
-        return Err(sheet.error());
+        return Err(sheet.error().into());
     };
     if sheet.has_problems() {
-        return Err(sheet.error());
+        return Err(sheet.error().into());
     }
     let [family, sex, birth, status, since, area, location, end] = [
         "family_id",
@@ -252,7 +373,9 @@ fn read_members(
         // Taken before the line's fields are checked: a member with a bad field is still in
         // the file, and their cover is not "for a member the file lacks".
         periods.clear();
-        cover.take(sheet.field(id), &mut periods);
+        cover
+            .take(sheet.field(id), &mut periods)
+            .map_err(Stopped::Cover)?;
         let sex = parsed(&mut sheet, sex, |t| {
             Sex::parse("sex", t).map_err(|e| e.message)
         });
@@ -320,7 +443,7 @@ fn read_members(
             sheet.problem(id, error);
         }
     }
-    for (line, member) in cover.not_taken() {
+    for (line, member) in cover.lacking().map_err(Stopped::Cover)? {
         let path = extracts
             .coverage
             .expect("periods come from a coverage file")
@@ -329,7 +452,7 @@ fn read_members(
             "{path}: line {line}: member {member} is not in the members file"
         ));
     }
-    sheet.finish(())
+    Ok(sheet.finish(())?)
 }
 
 /// Where to point a missing status date: its column, or the status's.
@@ -721,6 +844,122 @@ mod tests {
         );
         let error = read(&members, None, &no_dates).unwrap_err().to_string();
         assert!(error.contains("no column 'incurred_date'"), "{error}");
+    }
+
+    /// The study's JSON, or the error, of members and coverage written in the order given.
+    fn studied(members: &[String], coverage: &[String]) -> Result<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let header = |first: &str, lines: &[String]| format!("{first}\n{}\n", lines.join("\n"));
+        let members = file(
+            &dir,
+            "members.csv",
+            &header("id,family_id,sex,birth_date,status,status_since", members),
+        );
+        let coverage = file(
+            &dir,
+            "coverage.csv",
+            &header("member_id,start_date,end_date", coverage),
+        );
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let data = read(&members, Some(&coverage), &claims).map_err(|e| e.to_string())?;
+        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
+            .run(&data)
+            .unwrap();
+        Ok(serde_json::to_string(&experience).unwrap())
+    }
+
+    #[test]
+    fn the_same_study_whether_the_coverage_is_read_in_step_with_the_members_or_held() {
+        // 300 members in id order, most with one to three periods, some with none, some
+        // pending or inactive; M1 and M2 have claims.
+        let members: Vec<String> = (0..300)
+            .map(|i| {
+                let status = ["active", "active", "pending", "inactive"][i % 4];
+                let sex = ["M", "F"][i % 2];
+                format!(
+                    "M{i},F{},{sex},19{:02}-03-01,{status},2025-0{}-01",
+                    i / 4,
+                    i % 90,
+                    1 + i % 9
+                )
+            })
+            .collect();
+        let mut coverage: Vec<String> = vec![];
+        for i in (0..300).filter(|i| i % 7 != 3) {
+            for part in 0..1 + i % 3 {
+                let (start, end) = [("01-01", "03-31"), ("05-01", "06-30"), ("09-01", "")][part];
+                coverage.push(format!(
+                    "M{i},2025-{start},{}",
+                    if end.is_empty() {
+                        String::new()
+                    } else {
+                        format!("2025-{end}")
+                    }
+                ));
+            }
+        }
+        // Member ids in the order of their bytes ("M10" before "M2"), as the registry's
+        // exports sort them; the coverage likewise, each member's periods in file order.
+        let mut in_order = members.clone();
+        in_order.sort_by(|a, b| a.split(',').next().cmp(&b.split(',').next()));
+        let mut cover_in_order = coverage.clone();
+        cover_in_order.sort_by(|a, b| a.split(',').next().cmp(&b.split(',').next()));
+        let in_step = studied(&in_order, &cover_in_order).unwrap();
+        // Out of order, the coverage or the members: read again, the coverage held.
+        let mut cover_reversed = cover_in_order.clone();
+        cover_reversed.reverse();
+        let mut members_reversed = in_order.clone();
+        members_reversed.reverse();
+        assert_eq!(studied(&in_order, &cover_reversed).unwrap(), in_step);
+        assert_eq!(
+            studied(&members_reversed, &cover_in_order).unwrap(),
+            in_step
+        );
+        assert_eq!(studied(&in_order, &coverage).unwrap(), in_step);
+        assert!(in_step.contains("\"exposure\""), "a study with exposure");
+    }
+
+    #[test]
+    fn cover_read_in_step_names_the_members_the_members_file_lacks_and_its_problems_come_first() {
+        let members = [
+            "M1,F1,X,1990-01-01,active,".to_string(),
+            "M2,F1,F,1990-01-01,active,".to_string(),
+        ];
+        let coverage: Vec<String> = ["M0", "M0", "M1", "M15", "M2", "M3"]
+            .iter()
+            .map(|m| format!("{m},2025-01-01,"))
+            .collect();
+        let error = studied(&members, &coverage).unwrap_err();
+        let lacking: Vec<usize> = [
+            "line 2: member M0",
+            "line 5: member M15",
+            "line 7: member M3",
+        ]
+        .iter()
+        .map(|text| {
+            error
+                .find(text)
+                .unwrap_or_else(|| panic!("{text} not in {error}"))
+        })
+        .collect();
+        assert!(lacking.is_sorted(), "{error}");
+        assert!(error.contains("line 2, column sex: 'X'"), "{error}");
+        assert!(
+            !error.contains("member M1 is not") && !error.contains("line 3: member M0"),
+            "{error}"
+        );
+        // A bad date far down the coverage, in order or not, comes before the members'
+        // problems, as it would if the coverage were read alone first.
+        let mut bad = coverage.clone();
+        bad.push("M4,2025-02-30,".to_string());
+        for cover in [bad.clone(), bad.iter().rev().cloned().collect()] {
+            let error = studied(&members, &cover).unwrap_err();
+            assert!(
+                error.contains("coverage.csv") && error.contains("2025-02-30"),
+                "{error}"
+            );
+            assert!(!error.contains("members.csv"), "{error}");
+        }
     }
 
     #[test]
