@@ -53,17 +53,29 @@ pub fn read_extracts(
         }
         None => Cover::Columns,
     };
-    let places = match (extracts.families, extracts.locations) {
-        (Some(families), Some(locations)) => {
-            read_locations(locations).and_then(|locations| read_places(families, &locations))
-        }
-        _ => Ok(Places::default()),
-    };
+    // The members file's lines are counted beside the families': room for as many members is
+    // made at once, rather than their tables grown (each growth held twice a moment).
+    let (places, lines) = std::thread::scope(|scope| {
+        let lines = scope.spawn(|| count_lines(extracts.members));
+        let places = match (extracts.families, extracts.locations) {
+            (Some(families), Some(locations)) => {
+                read_locations(locations).and_then(|locations| read_places(families, &locations))
+            }
+            _ => Ok(Places::default()),
+        };
+        let lines = lines.join();
+        (
+            places,
+            lines.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    });
     let places = match places {
         Ok(places) => places,
         Err(error) => return Err(coverage_error(extracts, cover, progress).unwrap_or(error)),
     };
     let mut data = ExperienceData::new();
+    // A file that cannot be read says so when the members are read.
+    data.reserve_members(lines.unwrap_or(0));
     match read_members(extracts, &places, &mut cover, horizon, &mut data, progress) {
         Ok(()) => {}
         Err(Stopped::Cover(Stop::Failed(error))) => return Err(error),
@@ -83,6 +95,20 @@ pub fn read_extracts(
     };
     read_claims(extracts.claims, &ownership, &mut data, progress)?;
     Ok(data)
+}
+
+/// The line feeds in a file: about as many as its records (room made for more or fewer is only
+/// room).
+fn count_lines(path: &Path) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let (mut buffer, mut lines) = (vec![0; 1 << 20], 0);
+    loop {
+        match file.read(&mut buffer)? {
+            0 => return Ok(lines),
+            read => lines += memchr::memchr_iter(b'\n', &buffer[..read]).count(),
+        }
+    }
 }
 
 /// The members read with the coverage held whole and searched: files not in member order.
@@ -866,6 +892,16 @@ mod tests {
             .run(&data)
             .unwrap();
         Ok(serde_json::to_string(&experience).unwrap())
+    }
+
+    #[test]
+    fn line_feeds_are_counted_across_the_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "x".repeat((1 << 20) - 1);
+        let text = format!("a\r\nb\n{long}\n\nlast without one");
+        assert_eq!(count_lines(&file(&dir, "lines.csv", &text)).unwrap(), 4);
+        assert_eq!(count_lines(&file(&dir, "empty.csv", "")).unwrap(), 0);
+        assert!(count_lines(&dir.path().join("absent.csv")).is_err());
     }
 
     #[test]
