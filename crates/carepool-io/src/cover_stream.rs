@@ -129,6 +129,14 @@ impl CoverStream {
         Ok(std::mem::take(&mut self.lacking))
     }
 
+    /// The coverage read to its end, for its problems only.
+    pub fn verdict(mut self) -> Result<(), Stop> {
+        while self.fill()? {
+            self.at = self.batch.lines.len();
+        }
+        Ok(())
+    }
+
     /// Whether there is a line at the head, the next batch received if need be.
     fn fill(&mut self) -> Result<bool, Stop> {
         while self.at == self.batch.lines.len() {

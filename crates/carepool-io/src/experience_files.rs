@@ -42,21 +42,25 @@ pub fn read_extracts(
     horizon: NaiveDate,
     progress: &dyn Fn(&Path, u64),
 ) -> Result<ExperienceData, FileError> {
-    // The coverage is read beside the members, in step with them (cover_stream.rs); its
-    // problems come before those of the other files.
+    // Files on disk may be read twice: a coverage file then is read beside the members, in
+    // step with them (cover_stream.rs), and the members' lines are counted first. A pipe is
+    // read once: the coverage held whole. Either way the coverage's problems come first.
+    let on_disk = |path: &Path| path.metadata().is_ok_and(|file| file.is_file());
     let mut cover = match extracts.coverage {
-        Some(path) => {
-            let owned = path.to_path_buf();
-            Cover::Streamed(CoverStream::start(path, move |each| {
-                read_cover_lines(&owned, &|_, _| {}, each)
-            })?)
+        Some(path) if on_disk(path) && on_disk(extracts.members) => {
+            Cover::Streamed(stream_coverage(path)?)
         }
+        Some(path) => Cover::Held(read_coverage(path, progress)?),
         None => Cover::Columns,
     };
-    // The members file's lines are counted beside the families': room for as many members is
-    // made at once, rather than their tables grown (each growth held twice a moment).
+    // Room for the members made at once, rather than their tables grown (each growth held
+    // twice a moment): as many as the coverage's, or the members file's lines, counted beside
+    // the families' reading.
     let (places, lines) = std::thread::scope(|scope| {
-        let lines = scope.spawn(|| count_lines(extracts.members));
+        let lines = scope.spawn(|| match on_disk(extracts.members) {
+            true => count_lines(extracts.members).ok(),
+            false => None,
+        });
         let places = match (extracts.families, extracts.locations) {
             (Some(families), Some(locations)) => {
                 read_locations(locations).and_then(|locations| read_places(families, &locations))
@@ -74,8 +78,11 @@ pub fn read_extracts(
         Err(error) => return Err(coverage_error(extracts, cover, progress).unwrap_or(error)),
     };
     let mut data = ExperienceData::new();
-    // A file that cannot be read says so when the members are read.
-    data.reserve_members(lines.unwrap_or(0));
+    data.reserve_members(match &cover {
+        Cover::Held(held) => held.member_count(),
+        // A file that cannot be read says so when the members are read.
+        Cover::Streamed(_) | Cover::Columns => lines.unwrap_or(0),
+    });
     match read_members(extracts, &places, &mut cover, horizon, &mut data, progress) {
         Ok(()) => {}
         Err(Stopped::Cover(Stop::Failed(error))) => return Err(error),
@@ -84,8 +91,9 @@ pub fn read_extracts(
         }
         Err(Stopped::Cover(Stop::OutOfOrder)) => {
             // Not in member order: both read again, the coverage held whole and searched (the
-            // stream dropped first: its reading may be waiting on it).
+            // stream and the members read so far dropped first).
             drop(cover);
+            drop(data);
             data = read_members_holding_cover(extracts, &places, horizon, progress)?;
         }
     }
@@ -97,18 +105,35 @@ pub fn read_extracts(
     Ok(data)
 }
 
-/// The line feeds in a file: about as many as its records (room made for more or fewer is only
-/// room).
+/// The lines of a file that are not blank (ended by a line feed): about as many as its records
+/// (room made for more or fewer is only room).
 fn count_lines(path: &Path) -> std::io::Result<usize> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let (mut buffer, mut lines) = (vec![0; 1 << 20], 0);
+    // Whether the line read so far holds a byte other than a carriage return.
+    let mut filled = false;
+    let holds_text = |bytes: &[u8]| bytes.iter().any(|&byte| byte != b'\r');
     loop {
-        match file.read(&mut buffer)? {
-            0 => return Ok(lines),
-            read => lines += memchr::memchr_iter(b'\n', &buffer[..read]).count(),
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(lines);
         }
+        let read = &buffer[..read];
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', read) {
+            lines += usize::from(filled || holds_text(&read[start..end]));
+            (filled, start) = (false, end + 1);
+        }
+        filled |= holds_text(&read[start..]);
     }
+}
+
+/// The coverage file read on a thread of its own, to be taken in step with the members (its
+/// progress is the members').
+fn stream_coverage(path: &Path) -> Result<CoverStream, FileError> {
+    let owned = path.to_path_buf();
+    CoverStream::start(path, move |each| read_cover_lines(&owned, &|_, _| {}, each))
 }
 
 /// The members read with the coverage held whole and searched: files not in member order.
@@ -174,6 +199,7 @@ impl Cover {
 }
 
 /// Why the members were not all read.
+#[derive(Debug)]
 enum Stopped {
     /// The members file's problems.
     File(FileError),
@@ -193,11 +219,12 @@ fn coverage_error(
     cover: Cover,
     progress: &dyn Fn(&Path, u64),
 ) -> Option<FileError> {
-    let Cover::Streamed(mut stream) = cover else {
+    // A held coverage had none: it was read before the other files.
+    let Cover::Streamed(stream) = cover else {
         return None;
     };
-    match stream.rest() {
-        Ok(_) => None,
+    match stream.verdict() {
+        Ok(()) => None,
         Err(Stop::Failed(error)) => Some(error),
         Err(Stop::OutOfOrder) => {
             let path = extracts.coverage.expect("a coverage file read in step");
@@ -872,34 +899,99 @@ mod tests {
         assert!(error.contains("no column 'incurred_date'"), "{error}");
     }
 
-    /// The study's JSON, or the error, of members and coverage written in the order given.
-    fn studied(members: &[String], coverage: &[String]) -> Result<String, String> {
-        let dir = tempfile::tempdir().unwrap();
+    /// Members and coverage files of these lines, under their headers.
+    fn extract_files(
+        dir: &tempfile::TempDir,
+        members: &[String],
+        coverage: &[String],
+    ) -> (PathBuf, PathBuf) {
         let header = |first: &str, lines: &[String]| format!("{first}\n{}\n", lines.join("\n"));
         let members = file(
-            &dir,
+            dir,
             "members.csv",
             &header("id,family_id,sex,birth_date,status,status_since", members),
         );
         let coverage = file(
-            &dir,
+            dir,
             "coverage.csv",
             &header("member_id,start_date,end_date", coverage),
         );
+        (members, coverage)
+    }
+
+    fn study_json(data: &ExperienceData) -> String {
+        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
+            .run(data)
+            .unwrap();
+        serde_json::to_string(&experience).unwrap()
+    }
+
+    /// The study's JSON, or the error, of members and coverage written in the order given.
+    fn studied(members: &[String], coverage: &[String]) -> Result<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let (members, coverage) = extract_files(&dir, members, coverage);
         let claims = file(&dir, "claims.csv", CLAIMS);
         let data = read(&members, Some(&coverage), &claims).map_err(|e| e.to_string())?;
-        let experience = ExperienceStudy::new(date("2025-01-01"), date("2025-12-31"))
-            .run(&data)
-            .unwrap();
-        Ok(serde_json::to_string(&experience).unwrap())
+        Ok(study_json(&data))
+    }
+
+    fn members_only<'a>(members: &'a Path, coverage: &'a Path) -> Extracts<'a> {
+        Extracts {
+            members,
+            coverage: Some(coverage),
+            claims: members,
+            providers: None,
+            families: None,
+            locations: None,
+        }
+    }
+
+    /// The members read with the coverage in step only, never read again: how it stopped, if
+    /// it did.
+    fn members_in_step(members: &Path, coverage: &Path) -> Result<ExperienceData, Stopped> {
+        let mut cover = Cover::Streamed(stream_coverage(coverage).unwrap());
+        let mut data = ExperienceData::new();
+        let extracts = members_only(members, coverage);
+        let (places, horizon) = (Places::default(), date("2025-12-31"));
+        read_members(
+            extracts,
+            &places,
+            &mut cover,
+            horizon,
+            &mut data,
+            &|_, _| {},
+        )?;
+        Ok(data)
+    }
+
+    #[test]
+    fn members_from_a_pipe_are_read_once_the_coverage_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, coverage) = extract_files(&dir, &[], &["M1,2025-01-01,".to_string()]);
+        let pipe = dir.path().join("members.pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.unwrap().success(), "mkfifo");
+        let writer = {
+            let pipe = pipe.clone();
+            let text = "id,family_id,sex\nM1,F1,F\n";
+            std::thread::spawn(move || std::fs::write(pipe, text).unwrap())
+        };
+        let claims = file(&dir, "claims.csv", CLAIMS);
+        let data = read(&pipe, Some(&coverage), &claims).unwrap();
+        writer.join().unwrap();
+        assert_eq!((data.member_count(), data.claim_count()), (1, 3));
     }
 
     #[test]
     fn line_feeds_are_counted_across_the_reads() {
         let dir = tempfile::tempdir().unwrap();
         let long = "x".repeat((1 << 20) - 1);
-        let text = format!("a\r\nb\n{long}\n\nlast without one");
-        assert_eq!(count_lines(&file(&dir, "lines.csv", &text)).unwrap(), 4);
+        // Blank lines (LF, CR LF) are not counted, nor a last line without its line feed; a
+        // line may end in the next read.
+        let text = format!("\n\r\na\r\n\r\nb\n{long}\r\n\nlast without one");
+        assert_eq!(count_lines(&file(&dir, "lines.csv", &text)).unwrap(), 3);
+        let blank = "\n".repeat(3 << 20);
+        assert_eq!(count_lines(&file(&dir, "blank.csv", &blank)).unwrap(), 0);
         assert_eq!(count_lines(&file(&dir, "empty.csv", "")).unwrap(), 0);
         assert!(count_lines(&dir.path().join("absent.csv")).is_err());
     }
@@ -941,6 +1033,20 @@ mod tests {
         let mut cover_in_order = coverage.clone();
         cover_in_order.sort_by(|a, b| a.split(',').next().cmp(&b.split(',').next()));
         let in_step = studied(&in_order, &cover_in_order).unwrap();
+        // In order, the members are read in step with the coverage, and as they are with the
+        // coverage held; out of order, the stream stops.
+        let dir = tempfile::tempdir().unwrap();
+        let (members_file, cover_file) = extract_files(&dir, &in_order, &cover_in_order);
+        let stepped = members_in_step(&members_file, &cover_file).unwrap();
+        let extracts = members_only(&members_file, &cover_file);
+        let held = read_members_holding_cover(
+            extracts,
+            &Places::default(),
+            date("2025-12-31"),
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(study_json(&stepped), study_json(&held));
         // Out of order, the coverage or the members: read again, the coverage held.
         let mut cover_reversed = cover_in_order.clone();
         cover_reversed.reverse();
@@ -951,6 +1057,18 @@ mod tests {
             studied(&members_reversed, &cover_in_order).unwrap(),
             in_step
         );
+        for (members, coverage) in [
+            (&in_order, &cover_reversed),
+            (&members_reversed, &cover_in_order),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let (members, coverage) = extract_files(&dir, members, coverage);
+            let stopped = members_in_step(&members, &coverage).unwrap_err();
+            assert!(
+                matches!(stopped, Stopped::Cover(Stop::OutOfOrder)),
+                "{stopped:?}"
+            );
+        }
         assert_eq!(studied(&in_order, &coverage).unwrap(), in_step);
         assert!(in_step.contains("\"exposure\""), "a study with exposure");
     }
@@ -985,9 +1103,13 @@ mod tests {
             "{error}"
         );
         // A bad date far down the coverage, in order or not, comes before the members'
-        // problems, as it would if the coverage were read alone first.
+        // problems, as it would if the coverage were read alone first: their lines', or a
+        // members file without its ids.
         let mut bad = coverage.clone();
         bad.push("M4,2025-02-30,".to_string());
+        let dir = tempfile::tempdir().unwrap();
+        let no_ids = file(&dir, "no_ids.csv", "member,sex\nM1,F\n");
+        let claims = file(&dir, "claims.csv", CLAIMS);
         for cover in [bad.clone(), bad.iter().rev().cloned().collect()] {
             let error = studied(&members, &cover).unwrap_err();
             assert!(
@@ -995,7 +1117,21 @@ mod tests {
                 "{error}"
             );
             assert!(!error.contains("members.csv"), "{error}");
+            let (_, cover) = extract_files(&dir, &members, &cover);
+            let error = read(&no_ids, Some(&cover), &claims)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("2025-02-30") && !error.contains("no_ids"),
+                "{error}"
+            );
         }
+        let (_, good) = extract_files(&dir, &members, &coverage);
+        let error = read(&no_ids, Some(&good), &claims).unwrap_err().to_string();
+        assert!(
+            error.contains("no_ids.csv") && error.contains("'id'"),
+            "{error}"
+        );
     }
 
     #[test]
