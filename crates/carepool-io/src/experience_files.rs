@@ -42,22 +42,13 @@ pub fn read_extracts(
     horizon: NaiveDate,
     progress: &dyn Fn(&Path, u64),
 ) -> Result<ExperienceData, FileError> {
-    // Files on disk may be read twice: a coverage file then is read beside the members, in
-    // step with them (cover_stream.rs), and the members' lines are counted first. A pipe is
-    // read once: the coverage held whole. Either way the coverage's problems come first.
-    let on_disk = |path: &Path| path.metadata().is_ok_and(|file| file.is_file());
-    let mut cover = match extracts.coverage {
-        Some(path) if on_disk(path) && on_disk(extracts.members) => {
-            Cover::Streamed(stream_coverage(path)?)
-        }
-        Some(path) => Cover::Held(read_coverage(path, progress)?),
-        None => Cover::Columns,
-    };
+    let mut cover = cover_of(extracts, progress)?;
     // Room for the members made at once, rather than their tables grown (each growth held
-    // twice a moment): as many as the coverage's, or the members file's lines, counted beside
-    // the families' reading.
+    // twice a moment): as many as the held coverage's, or the members file's lines, counted
+    // beside the families' reading when it is on disk.
+    let count = !matches!(cover, Cover::Held(_)) && on_disk(extracts.members);
     let (places, lines) = std::thread::scope(|scope| {
-        let lines = scope.spawn(|| match on_disk(extracts.members) {
+        let lines = scope.spawn(|| match count {
             true => count_lines(extracts.members).ok(),
             false => None,
         });
@@ -127,6 +118,23 @@ fn count_lines(path: &Path) -> std::io::Result<usize> {
         }
         filled |= holds_text(&read[start..]);
     }
+}
+
+fn on_disk(path: &Path) -> bool {
+    path.metadata().is_ok_and(|file| file.is_file())
+}
+
+/// Where the members' cover comes from. Files on disk may be read twice: a coverage file
+/// then is read beside the members, in step with them (cover_stream.rs). A pipe is read once:
+/// the coverage held whole, read first. Either way its problems come first.
+fn cover_of(extracts: Extracts, progress: &dyn Fn(&Path, u64)) -> Result<Cover, FileError> {
+    Ok(match extracts.coverage {
+        Some(path) if on_disk(path) && on_disk(extracts.members) => {
+            Cover::Streamed(stream_coverage(path)?)
+        }
+        Some(path) => Cover::Held(read_coverage(path, progress)?),
+        None => Cover::Columns,
+    })
 }
 
 /// The coverage file read on a thread of its own, to be taken in step with the members (its
@@ -227,8 +235,9 @@ fn coverage_error(
         Ok(()) => None,
         Err(Stop::Failed(error)) => Some(error),
         Err(Stop::OutOfOrder) => {
+            // Its problems only: nothing held.
             let path = extracts.coverage.expect("a coverage file read in step");
-            read_coverage(path, progress).err()
+            read_cover_lines(path, progress, &mut |_, _, _| true).err()
         }
     }
 }
@@ -977,9 +986,34 @@ mod tests {
             std::thread::spawn(move || std::fs::write(pipe, text).unwrap())
         };
         let claims = file(&dir, "claims.csv", CLAIMS);
-        let data = read(&pipe, Some(&coverage), &claims).unwrap();
+        // Read on a thread of its own, so that a pipe opened twice fails the test rather than
+        // waiting for ever.
+        let (sender, read_data) = std::sync::mpsc::channel();
+        {
+            let (pipe, coverage) = (pipe.clone(), coverage.clone());
+            std::thread::spawn(move || {
+                let _ = sender.send(read(&pipe, Some(&coverage), &claims));
+            });
+        }
+        let waited = std::time::Duration::from_secs(60);
+        let data = read_data
+            .recv_timeout(waited)
+            .expect("read in time")
+            .unwrap();
         writer.join().unwrap();
         assert_eq!((data.member_count(), data.claim_count()), (1, 3));
+        let extracts = members_only(&pipe, &coverage);
+        let pipe_cover = cover_of(extracts, &|_, _| {});
+        assert!(
+            matches!(pipe_cover, Ok(Cover::Held(_))),
+            "a pipe's coverage held"
+        );
+        let extracts = members_only(&coverage, &coverage);
+        let disk_cover = cover_of(extracts, &|_, _| {});
+        assert!(
+            matches!(disk_cover, Ok(Cover::Streamed(_))),
+            "files on disk in step"
+        );
     }
 
     #[test]
