@@ -314,7 +314,7 @@ impl Registry {
         for member in &members {
             let family = projected(&read.members, member, members::FAMILY_ID);
             if let Some(home) = family.and_then(|f| homes.get(f)) {
-                reader.add_member(study.data(), member, (&cover, &mut spans), home)?;
+                reader.add_member(study.data(), member, &cover, &mut spans, home)?;
             }
         }
         for claim in strays {
@@ -540,7 +540,7 @@ impl ExperienceRows {
         for member in &page.members {
             let family = projected(&read.members, member, members::FAMILY_ID);
             if let Some(home) = family.and_then(|f| homes.get(f)) {
-                self.add_member(study.data(), member, (&cover, &mut spans), home)?;
+                self.add_member(study.data(), member, &cover, &mut spans, home)?;
             }
         }
         for claim in page.claims {
@@ -563,7 +563,8 @@ impl ExperienceRows {
         &self,
         data: &mut ExperienceData,
         row: &[Value],
-        (cover, spans): (&CoverOf, &mut CoverSpans),
+        cover: &CoverOf,
+        spans: &mut CoverSpans,
         home: &str,
     ) -> Result<(), ServiceError> {
         use members as m;
