@@ -43,6 +43,17 @@ pub(crate) fn extension(path: &std::path::Path) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
+/// Waits up to ten seconds for `thread` to end: a reading thread left by its reader must
+/// stop, not run on.
+#[cfg(test)]
+pub(crate) fn ends_soon<T>(thread: &std::thread::JoinHandle<T>) {
+    let waited = std::time::Instant::now();
+    while !thread.is_finished() {
+        assert!(waited.elapsed().as_secs() < 10, "the thread still runs");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use carepool_core::claims::ReasonCode;
