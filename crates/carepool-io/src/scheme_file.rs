@@ -233,6 +233,12 @@ settings = ["inpatient"]
 limit = { amount = "50000", per = "family" }
 "#;
 
+    /// The error of the example scheme in `dir`, with the tariff written there.
+    fn scheme_error(dir: &Path) -> String {
+        let scheme = write(dir, "s.toml", SCHEME);
+        read_scheme_file(&scheme).unwrap_err().to_string()
+    }
+
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);
         fs::write(&path, text).unwrap();
@@ -287,9 +293,7 @@ limit = { amount = "50000", per = "family" }
             "tariff.csv",
             "service_code,description,benefit_category,level,price,sex,min_age,max_age\nIP01,Stay,ip,,12.345,,,\n",
         );
-        let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
-            .unwrap_err()
-            .to_string();
+        let error = scheme_error(dir.path());
         assert!(
             error.contains("tariff.csv: line 2, column price"),
             "{error}"
@@ -310,17 +314,13 @@ limit = { amount = "50000", per = "family" }
         for (row, told) in cases {
             let text = format!("{header}\r\nOP01,Visit,op,,5,,,\r\n\r\n{row}\r\n");
             write(dir.path(), "tariff.csv", &text);
-            let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
-                .unwrap_err()
-                .to_string();
+            let error = scheme_error(dir.path());
             assert!(error.contains(&format!("tariff.csv: {told}")), "{error}");
         }
         // A line past the bound is the file's problem, said once with its line.
         let long = "x".repeat(crate::MAX_LINE_BYTES + 1);
         write(dir.path(), "tariff.csv", &format!("{header}\r\n{long}\r\n"));
-        let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
-            .unwrap_err()
-            .to_string();
+        let error = scheme_error(dir.path());
         assert!(
             error.ends_with("tariff.csv: cannot read: line 2 is longer than 65536 bytes: not a file carepool reads"),
             "{error}"
@@ -379,9 +379,7 @@ limit = { amount = "50000", per = "family" }
     #[test]
     fn a_missing_tariff_file_is_named() {
         let dir = tempfile::tempdir().unwrap();
-        let error = read_scheme_file(&write(dir.path(), "s.toml", SCHEME))
-            .unwrap_err()
-            .to_string();
+        let error = scheme_error(dir.path());
         assert!(error.contains("tariff.csv: cannot read"), "{error}");
     }
 }
