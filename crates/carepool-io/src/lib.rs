@@ -6,6 +6,7 @@ mod bounded;
 mod claim_parts;
 pub mod claims_csv;
 mod cover_file;
+mod cover_source;
 mod cover_stream;
 mod csv_lines;
 pub mod directory;
