@@ -387,8 +387,12 @@ impl Registry {
         self.check_scheme_loaded(options.scheme.as_ref()).await?;
         // The live database is complete up to today, whatever it received last.
         let mut paged = study.by_pages(today).map_err(study_error)?;
-        self.add_experience_pages(&mut paged, options.scheme.as_deref(), study.to)
-            .await?;
+        // One state of the database, whatever is committed while the pages are read: a member
+        // moved meanwhile is counted once, in one family.
+        let at = self.at_snapshot().await?;
+        let added =
+            (at.add_experience_pages(&mut paged, options.scheme.as_deref(), study.to)).await;
+        at.close_snapshot(added).await?;
         let experience = paged.finish().map_err(study_error)?;
         carepool_actuarial::check_finite(&experience)?;
         Ok(experience)

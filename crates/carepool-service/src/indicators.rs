@@ -231,7 +231,21 @@ impl Registry {
         self.counted_indicators(options, scope, today, true).await
     }
 
+    /// The indicators counted on one state of the database, whatever is committed while its
+    /// pages are read.
     async fn counted_indicators(
+        &self,
+        options: &IndicatorOptions,
+        scope: &Scope,
+        today: NaiveDate,
+        with_grievances: bool,
+    ) -> Result<IndicatorReport, ServiceError> {
+        let at = self.at_snapshot().await?;
+        let counted = (at.count_indicators(options, scope, today, with_grievances)).await;
+        at.close_snapshot(counted).await
+    }
+
+    async fn count_indicators(
         &self,
         options: &IndicatorOptions,
         scope: &Scope,

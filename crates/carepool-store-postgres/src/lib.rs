@@ -15,6 +15,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -28,6 +29,23 @@ pub struct PostgresStore {
     /// Whether batch runs judge ahead of their locks: asked for, see
     /// [`PostgresStore::judging_ahead`].
     judge_ahead: bool,
+    /// A snapshot's: the transaction that exported it, held open while the snapshot is read.
+    _exporter: Option<Exporter>,
+}
+
+/// The connection whose transaction exported a snapshot: the snapshot can be taken up only
+/// while that transaction is open. Closed when dropped.
+struct Exporter(std::sync::Mutex<Option<PgConnection>>);
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        let connection = self.0.get_mut().map(Option::take).unwrap_or_default();
+        // Said goodbye to, so that the server does not log a client lost mid-transaction.
+        if let (Some(connection), Ok(runtime)) = (connection, tokio::runtime::Handle::try_current())
+        {
+            runtime.spawn(sqlx::Connection::close(connection));
+        }
+    }
 }
 
 impl PostgresStore {
@@ -59,6 +77,59 @@ impl PostgresStore {
             probe,
             write_runs: WriteRunTurns::default(),
             judge_ahead: false,
+            _exporter: None,
+        })
+    }
+
+    /// A store whose every connection reads in a read-only transaction of the snapshot a
+    /// transaction on this store's pool exports now (`pg_export_snapshot`, also on a hot
+    /// standby). A connection given back starts a fresh transaction of the same snapshot,
+    /// whatever was done on it, so that none ever reads outside it.
+    async fn at_snapshot(&self) -> Result<PostgresStore, StoreError> {
+        let taken = self.pool.acquire().await.map_err(StoreError::internal)?;
+        let mut exporter = taken.detach();
+        // Held open, idle, while the work reads: a server that ends idle transactions after a
+        // while would end the snapshot with it.
+        let export = format!("{READ_ONLY_SNAPSHOT}; {KEEP_IDLE_TRANSACTION}");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(export))
+            .execute(&mut exporter)
+            .await
+            .map_err(StoreError::internal)?;
+        let id: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut exporter)
+            .await
+            .map_err(StoreError::internal)?;
+        // The id goes into a statement of its own (SET TRANSACTION takes no parameter): it is
+        // the server's, of hex digits and dashes, and checked to be.
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::Internal(
+                format!("PostgreSQL exported a snapshot named {id:?}, not understood").into(),
+            ));
+        }
+        let begin: Arc<str> =
+            format!("{READ_ONLY_SNAPSHOT}; SET TRANSACTION SNAPSHOT '{id}'").into();
+        let again: Arc<str> = format!("ROLLBACK; {begin}").into();
+        let options = self.pool.connect_options().as_ref().clone();
+        // The snapshot's connections wait in the pool inside their transaction.
+        let reading = (options.clone()).options([("idle_in_transaction_session_timeout", "0")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(SNAPSHOT_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |connection, _| {
+                let begin = begin.clone();
+                Box::pin(async move { begin_at(connection, &begin).await })
+            })
+            .after_release(move |connection, _| {
+                let again = again.clone();
+                Box::pin(async move { begin_at(connection, &again).await.map(|()| true) })
+            })
+            .connect_lazy_with(reading);
+        Ok(PostgresStore {
+            pool,
+            probe: probe_pool(options),
+            write_runs: WriteRunTurns::default(),
+            judge_ahead: false,
+            _exporter: Some(Exporter(std::sync::Mutex::new(Some(exporter)))),
         })
     }
 
@@ -113,6 +184,25 @@ impl PostgresStore {
         }
         Ok(store)
     }
+}
+
+/// The transaction a snapshot is exported from, and read in.
+const READ_ONLY_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/// The exporting transaction kept whatever the server's `idle_in_transaction_session_timeout`.
+const KEEP_IDLE_TRANSACTION: &str = "SET LOCAL idle_in_transaction_session_timeout = 0";
+
+/// Connections a snapshot reads on at once: a study reads a page's members, cover and claims
+/// side by side, and the next page's while one is counted.
+const SNAPSHOT_CONNECTIONS: u32 = 4;
+
+/// Starts the snapshot's transaction on a connection, ending first any it was in (`begin`:
+/// see `at_snapshot`).
+async fn begin_at(connection: &mut PgConnection, begin: &str) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(begin.to_string()))
+        .execute(connection)
+        .await
+        .map(drop)
 }
 
 /// The readiness probe's own pool: one connection, given up on after two seconds.
@@ -247,6 +337,10 @@ impl SqlxBackend for PostgresStore {
 
     async fn live_schema(pool: &PgPool) -> Result<LiveSchema, StoreError> {
         live_schema(pool).await
+    }
+
+    async fn snapshot(&self) -> Result<PostgresStore, StoreError> {
+        self.at_snapshot().await
     }
 }
 

@@ -13,9 +13,14 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A read transaction begun, and its snapshot taken by a first read (SQLite takes it then).
+const BEGIN_SNAPSHOT: &str = "BEGIN; SELECT count(*) FROM sqlite_schema";
 
 /// How often the write-ahead log is folded into the database file in the background.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
@@ -35,7 +40,8 @@ pub struct SqliteStore {
     /// with work must not read as a database that does not answer.
     probe: SqlitePool,
     write_runs: WriteRunTurns,
-    _checkpoints: BackgroundCheckpoints,
+    /// The background's folds of the log; none for a snapshot, which only reads.
+    _checkpoints: Option<BackgroundCheckpoints>,
     /// How many times [`SqliteStore::checkpoint`] was refused (the log busy): what its test
     /// waits on instead of the clock.
     refused_checkpoints: tokio::sync::watch::Sender<u64>,
@@ -81,10 +87,62 @@ impl SqliteStore {
             .map_err(|e| StoreError::Config(format!("cannot open {url}: {e}")))?;
         MIGRATOR.run(&pool).await.map_err(StoreError::internal)?;
         Ok(SqliteStore {
-            _checkpoints: BackgroundCheckpoints::start(pool.clone(), busy_timeout, restart_log_at),
+            _checkpoints: Some(BackgroundCheckpoints::start(
+                pool.clone(),
+                busy_timeout,
+                restart_log_at,
+            )),
             pool,
             probe,
             write_runs: WriteRunTurns::default(),
+            refused_checkpoints: tokio::sync::watch::Sender::new(0),
+        })
+    }
+
+    /// A store reading on one connection of its own, in one read transaction begun now:
+    /// SQLite gives a transaction the database as it stood at its first read, and no other
+    /// connection can share it. The connection writes nothing (`query_only`), and is never
+    /// opened again: lost, the snapshot's reads fail rather than read another state. While it
+    /// lives, the log cannot start again from its beginning (see [`BackgroundCheckpoints`]).
+    async fn at_snapshot(&self) -> Result<SqliteStore, StoreError> {
+        let options = self.pool.connect_options().as_ref().clone();
+        let opened = Arc::new(AtomicBool::new(false));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            // The snapshot's reads take turns on its one connection: a read may wait for a
+            // page read before it.
+            .acquire_timeout(Duration::from_secs(600))
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .after_connect(move |connection, _| {
+                let opened = opened.clone();
+                Box::pin(async move {
+                    if opened.load(Ordering::SeqCst) {
+                        return Err(sqlx::Error::Protocol(
+                            "the connection reading a snapshot was lost: its reads cannot go on"
+                                .into(),
+                        ));
+                    }
+                    // A first read that failed (the database busy) is tried again on a new
+                    // connection: nothing was read yet.
+                    sqlx::raw_sql(BEGIN_SNAPSHOT)
+                        .execute(&mut *connection)
+                        .await?;
+                    opened.store(true, Ordering::SeqCst);
+                    Ok(())
+                })
+            })
+            .connect_lazy_with(options.clone().pragma("query_only", "ON"));
+        // Taken once now, so that the snapshot is of now, not of its first read.
+        drop(pool.acquire().await.map_err(StoreError::internal)?);
+        Ok(SqliteStore {
+            pool,
+            probe: SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(2))
+                .connect_lazy_with(options),
+            write_runs: WriteRunTurns::default(),
+            _checkpoints: None,
             refused_checkpoints: tokio::sync::watch::Sender::new(0),
         })
     }
@@ -376,6 +434,10 @@ impl SqlxBackend for SqliteStore {
     async fn live_schema(pool: &SqlitePool) -> Result<LiveSchema, StoreError> {
         live_schema(pool).await
     }
+
+    async fn snapshot(&self) -> Result<SqliteStore, StoreError> {
+        self.at_snapshot().await
+    }
 }
 
 carepool_store_sqlx::sqlx_store!(SqliteStore);
@@ -516,7 +578,7 @@ mod tests {
         let store = SqliteStore::open(&url).await.unwrap();
         let size = || std::fs::metadata(&file).unwrap().len();
         let before = size();
-        let mut folded = store._checkpoints.folded.subscribe();
+        let mut folded = store._checkpoints.as_ref().unwrap().folded.subscribe();
         // About 2 MB, far below the size at which the log starts again.
         sqlx::query("CREATE TABLE filler (bytes BLOB)")
             .execute(&store.pool)
@@ -609,7 +671,7 @@ mod tests {
                 }
             }
         });
-        let mut folded = store._checkpoints.folded.subscribe();
+        let mut folded = store._checkpoints.as_ref().unwrap().folded.subscribe();
         let first_fold = *folded.borrow_and_update();
         let mut written = 0u64;
         // The same 64 rows written again and again: the log grows, the table does not.

@@ -131,4 +131,10 @@ pub trait SqlxBackend: Send + Sync + 'static {
 
     /// The tables the database has, as it describes them.
     async fn live_schema(pool: &sqlx::Pool<Self::Db>) -> Result<LiveSchema, StoreError>;
+
+    /// A store of this backend reading the database as it stands now, and only reading (see
+    /// `carepool_store::Store::snapshot`).
+    async fn snapshot(&self) -> Result<Self, StoreError>
+    where
+        Self: Sized;
 }

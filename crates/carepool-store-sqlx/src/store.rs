@@ -836,6 +836,13 @@ macro_rules! sqlx_store {
             async fn live_schema(&self) -> Result<::carepool_store::LiveSchema, ::carepool_store::StoreError> {
                 <$store as $crate::SqlxBackend>::live_schema(&self.pool).await
             }
+
+            async fn snapshot(
+                &self,
+            ) -> Result<::std::sync::Arc<dyn ::carepool_store::Store>, ::carepool_store::StoreError> {
+                let snapshot = <$store as $crate::SqlxBackend>::snapshot(self).await?;
+                Ok(::std::sync::Arc::new(snapshot))
+            }
         }
         }
     };

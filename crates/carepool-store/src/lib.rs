@@ -648,6 +648,12 @@ pub trait Store: Send + Sync {
     /// The tables the database really has, as it describes them, to check the migrations
     /// against the declarations (`LiveSchema::differences`).
     async fn live_schema(&self) -> Result<LiveSchema, StoreError>;
+
+    /// The database as it stands now, read through the store returned for as long as it
+    /// lives: work that reads in many statements on several connections (the experience
+    /// study's pages, the indicators') sees one state of it, whatever is committed meanwhile.
+    /// It is for reading: a write through it fails.
+    async fn snapshot(&self) -> Result<Arc<dyn Store>, StoreError>;
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@ use carepool_core::Money;
 use carepool_core::access::Role;
 use carepool_core::claims::review::ReviewAction;
 use carepool_core::claims::{Claim, ClaimLine, ClaimStatus};
+use carepool_core::registry::{Member, MemberStatus};
 use carepool_schema::Record;
 use carepool_schema::claim_tables::{CLAIM_USAGE, CLAIMS, ClaimRow, UsageRow};
+use carepool_schema::tables::MEMBERS;
 use carepool_schema::{Row, Table, Value};
 use carepool_service::audit::Actor;
 use carepool_service::audit::AuditFilter;
@@ -671,14 +673,27 @@ async fn stored_claims(h: &Harness) -> Vec<ClaimRow> {
         .collect()
 }
 
-/// A registry whose store meddles with locked writes (see [`Meddle`]).
-fn meddling(h: &Harness, meddle: Meddle) -> Registry {
+/// A registry whose store meddles with locked writes or reads (see [`Meddle`]).
+pub(crate) fn meddling(h: &Harness, meddle: Meddle) -> Registry {
     Registry::new(Arc::new(MeddlingStore(h.store.clone(), Arc::new(meddle))))
+}
+
+/// `member` dies on `day`, written to the harness's store by another writer just before the
+/// first read of a range of ids.
+pub(crate) async fn death_at_first_range_read(h: &Harness, member: &str, day: &str) -> Meddle {
+    let key = [Value::Text(member.into())];
+    let row = h.store.get(&MEMBERS, &key).await.unwrap().unwrap();
+    let mut died = Member::from_row(&row).unwrap();
+    (died.status, died.status_since) = (MemberStatus::Deceased, day.parse().unwrap());
+    Meddle::WriteAtFirstRangeRead {
+        to: h.store.clone(),
+        rows: std::sync::Mutex::new(Some((&MEMBERS, vec![died.into_row()]))),
+    }
 }
 
 struct MeddlingStore(Arc<dyn Store>, Arc<Meddle>);
 
-enum Meddle {
+pub(crate) enum Meddle {
     /// Fail locked writes at their commit, after all their writes were made: every one, or
     /// only those that lock a given family.
     FailCommit(Option<&'static str>),
@@ -694,6 +709,12 @@ enum Meddle {
     /// Runs say they cannot tell whether another writer has committed: every batch is read and
     /// judged under its lock.
     NeverAhead,
+    /// Another writer writes these rows to the store `to` just before the first read of a
+    /// range of ids (a study's or the indicators' first page).
+    WriteAtFirstRangeRead {
+        to: Arc<dyn Store>,
+        rows: std::sync::Mutex<Option<(&'static Table, Vec<Row>)>>,
+    },
     /// Counts the locked writes of runs, and those that kept what was decided ahead.
     CountAhead {
         written: std::sync::atomic::AtomicUsize,
@@ -831,6 +852,10 @@ impl Store for MeddlingStore {
     fn backend(&self) -> &'static str {
         self.0.backend()
     }
+    async fn snapshot(&self) -> Result<Arc<dyn Store>, StoreError> {
+        let snapshot = self.0.snapshot().await?;
+        Ok(Arc::new(MeddlingStore(snapshot, self.1.clone())))
+    }
     async fn rows_in_range(
         &self,
         table: &'static Table,
@@ -839,6 +864,12 @@ impl Store for MeddlingStore {
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
+        if let Meddle::WriteAtFirstRangeRead { to, rows } = &*self.1 {
+            let rows = rows.lock().unwrap().take();
+            if let Some((table, rows)) = rows {
+                to.upsert(table, &rows, &|_| {}).await?;
+            }
+        }
         self.0
             .rows_in_range(table, columns, column, first, last)
             .await

@@ -1,6 +1,7 @@
 //! The experience study on the live database through the API, on the small registry of the
 //! shared story: three members covered from 1 April 2025 (one pending), two stays.
 
+use crate::claims::{death_at_first_range_read, meddling};
 use crate::reserve::stay;
 use crate::support::{Harness, example, load_registry};
 use axum::http::StatusCode;
@@ -8,6 +9,8 @@ use carepool_core::registry::{Family, Member, MemberStatus, Relationship, Sex};
 use carepool_schema::claim_tables::{CLAIMS, ClaimRow};
 use carepool_schema::tables::{COVERAGE, Coverage, FAMILIES, MEMBERS};
 use carepool_schema::{Record, Row, Value};
+use carepool_service::Registry;
+use carepool_service::experience::ExperienceOptions;
 use serde_json::json;
 
 fn close(value: &serde_json::Value, want: f64) {
@@ -209,6 +212,38 @@ pub async fn the_study_reads_the_registry_a_page_of_families_at_a_time(h: Harnes
     assert_eq!(study["summary"]["claims"], 1 + ours + 2);
     assert_eq!(study["summary"]["outside"]["unknown_member"], 1);
     assert_eq!(study["summary"]["outside"]["not_covered"], 0);
+}
+
+/// The study counts the database as it stood when it began: a member who dies while its pages
+/// are read (another writer, just before the first page's rows are read) is counted alive, as
+/// before the death; the next study counts the death.
+pub async fn a_study_counts_the_database_as_it_stood_when_it_began(h: Harness) {
+    load_registry(&h).await;
+    let today = "2026-01-15".parse().unwrap();
+    let options = ExperienceOptions {
+        scheme: Some("pip".into()),
+        from: Some("2025-01-01".parse().unwrap()),
+        to: Some("2025-12-31".parse().unwrap()),
+        ..ExperienceOptions::default()
+    };
+    let study = async |registry: &Registry| {
+        let study = registry.experience(&options, today).await.unwrap();
+        serde_json::to_value(study).unwrap()
+    };
+    let before = study(&h.registry).await;
+    let meddled = meddling(&h, death_at_first_range_read(&h, "M1", "2025-06-30").await);
+    let during = study(&meddled).await;
+    assert!(
+        during == before,
+        "counted as the database stood when the study began: exposure {} against {}",
+        during["summary"]["exposure"],
+        before["summary"]["exposure"]
+    );
+    let after = study(&h.registry).await;
+    assert_ne!(
+        after["summary"]["exposure"], before["summary"]["exposure"],
+        "the death, committed, counts in the next study"
+    );
 }
 
 /// A projection over the API: one line, two years, hand-computed; a wrong assumption is named.

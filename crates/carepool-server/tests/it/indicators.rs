@@ -2,10 +2,14 @@
 //! story: four members covered from 1 April 2025 (one pending) in two families, each family's
 //! yearly government contribution, and two stays; counted by hand by quarter.
 
+use crate::claims::{death_at_first_range_read, meddling};
 use crate::reserve::stay;
 use crate::support::{Harness, load_registry};
 use axum::http::StatusCode;
 use carepool_core::access::Role;
+use carepool_service::Registry;
+use carepool_service::indicators::IndicatorOptions;
+use carepool_service::scope::Scope;
 use serde_json::{Value, json};
 
 fn close(value: &Value, want: f64) {
@@ -483,6 +487,39 @@ fn steady_mutual() -> carepool_synth::SynthConfig {
     config.delays.late_contribution_share = 0.0;
     config.delays.unpaid_contribution_share = 0.0;
     config.steady()
+}
+
+/// The indicators count the database as it stood when they began: a member who dies while
+/// their pages are read (another writer, just before the first page's members are read) is
+/// counted alive, as before the death; the next count has the death.
+pub async fn indicators_count_the_database_as_it_stood_when_they_began(h: Harness) {
+    load_registry(&h).await;
+    let options = IndicatorOptions {
+        from: Some("2025-01-01".parse().unwrap()),
+        to: Some("2025-12-31".parse().unwrap()),
+        by: Some("quarter".into()),
+        ..IndicatorOptions::default()
+    };
+    let today = "2026-01-15".parse().unwrap();
+    let count = async |registry: &Registry| {
+        let found = registry.indicators(&options, &Scope::National, today);
+        serde_json::to_value(found.await.unwrap()).unwrap()
+    };
+    let before = count(&h.registry).await;
+    let meddled = meddling(&h, death_at_first_range_read(&h, "M1", "2025-06-30").await);
+    let during = count(&meddled).await;
+    assert!(
+        during == before,
+        "counted as the database stood when they began: exits {:?} against {:?}",
+        each(&during, "membership", "exits"),
+        each(&before, "membership", "exits")
+    );
+    let after = count(&h.registry).await;
+    assert_ne!(
+        each(&after, "membership", "exits"),
+        each(&before, "membership", "exits"),
+        "the death, committed, counts next time"
+    );
 }
 
 /// The indicators read families a page of 5,000 at a time: with 10,000 families (the story's

@@ -69,8 +69,8 @@ use claims::{
 };
 use cover_family::a_cover_carries_its_members_family_and_follows_a_move;
 use experience::{
-    experience_on_the_live_database, projection_over_the_api,
-    the_study_reads_the_registry_a_page_of_families_at_a_time,
+    a_study_counts_the_database_as_it_stood_when_it_began, experience_on_the_live_database,
+    projection_over_the_api, the_study_reads_the_registry_a_page_of_families_at_a_time,
 };
 use fuzz::mutated_files_and_bodies_end_in_a_write_or_a_located_refusal;
 use grievances::{
@@ -93,7 +93,8 @@ use hardening::{
 };
 use indicators::{
     an_early_warning_on_the_live_database, indicators_agree_with_the_generator,
-    indicators_count_every_page_of_families, indicators_on_the_live_database,
+    indicators_count_every_page_of_families,
+    indicators_count_the_database_as_it_stood_when_they_began, indicators_on_the_live_database,
     provider_benchmark_on_the_live_database,
 };
 use location_tree::{
@@ -129,6 +130,7 @@ use store::{
     a_locked_write_in_steps_reads_each_page_after_the_writes_before_it,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     a_range_read_dropped_midway_leaves_every_connection_sound,
+    a_snapshot_reads_one_state_of_the_database_and_writes_nothing,
     a_write_run_decides_again_after_a_write_to_the_same_family,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
     existing_keys_are_found_among_many_candidates,
@@ -184,8 +186,10 @@ on_both_backends!(
     provider_benchmark_on_the_live_database,
     experience_on_the_live_database,
     the_study_reads_the_registry_a_page_of_families_at_a_time,
+    a_study_counts_the_database_as_it_stood_when_it_began,
     indicators_on_the_live_database,
     indicators_count_every_page_of_families,
+    indicators_count_the_database_as_it_stood_when_they_began,
     projection_over_the_api,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
     a_write_run_keeps_what_was_decided_ahead_only_while_nobody_else_writes,
@@ -195,6 +199,7 @@ on_both_backends!(
     existing_keys_are_found_among_many_candidates,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     a_range_read_dropped_midway_leaves_every_connection_sound,
+    a_snapshot_reads_one_state_of_the_database_and_writes_nothing,
     pages_in_the_order_of_a_column_give_each_row_once,
     a_locked_write_in_steps_reads_each_page_after_the_writes_before_it,
     the_migrations_make_the_declared_tables,

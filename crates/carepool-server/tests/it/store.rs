@@ -1030,3 +1030,79 @@ fn location_not_found(refused: &Result<(), StoreError>) -> bool {
         })
     )
 }
+
+/// A snapshot reads the database as it stood when it was taken, through reads of every kind,
+/// several at once and after its connections were given back, whatever is written meanwhile;
+/// a write through it fails and changes nothing, and closing it leaves the store open.
+pub async fn a_snapshot_reads_one_state_of_the_database_and_writes_nothing(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let before = store.get(&MEMBERS, &[text("M5")]).await.unwrap().unwrap();
+    let snapshot = store.snapshot().await.unwrap();
+    let mut changed = before.clone();
+    changed[members::MONTHLY_WAGE.index()] = Value::Integer(999);
+    let mut newcomer = before.clone();
+    newcomer[members::ID.index()] = text("X1");
+    newcomer[members::NATIONAL_ID.index()] = Value::Null;
+    (store.upsert(&MEMBERS, &[changed.clone(), newcomer], &|_| {}))
+        .await
+        .unwrap();
+    let every_column = Projection::whole(&MEMBERS);
+    let family = members::FAMILY_ID.index();
+    let (key, ids) = ([text("M5")], ["M5".to_string(), "X1".to_string()]);
+    for round in 0..3 {
+        let (got, in_range, where_in) = tokio::join!(
+            snapshot.get(&MEMBERS, &key),
+            snapshot.rows_in_range(&MEMBERS, every_column.columns(), family, "F3", "F3"),
+            snapshot.rows_where_in(&MEMBERS, members::ID.index(), &ids),
+        );
+        assert_eq!(got.unwrap().as_ref(), Some(&before), "round {round}");
+        assert_eq!(
+            in_range.unwrap(),
+            std::slice::from_ref(&before),
+            "round {round}"
+        );
+        assert_eq!(
+            where_in.unwrap(),
+            std::slice::from_ref(&before),
+            "round {round}"
+        );
+    }
+    let now = store.get(&MEMBERS, &[text("M5")]).await.unwrap();
+    assert_eq!(
+        now.as_ref(),
+        Some(&changed),
+        "the store itself reads the change"
+    );
+
+    let mut through_snapshot = before.clone();
+    through_snapshot[members::MONTHLY_WAGE.index()] = Value::Integer(7);
+    let refused = snapshot.upsert(&MEMBERS, std::slice::from_ref(&through_snapshot), &|_| {});
+    assert!(refused.await.is_err(), "a snapshot does not write");
+    let refused = snapshot.update(&MEMBERS, &through_snapshot);
+    assert!(refused.await.is_err(), "a snapshot does not write");
+    let after_refusal = snapshot.get(&MEMBERS, &[text("M5")]).await.unwrap();
+    assert_eq!(
+        after_refusal.as_ref(),
+        Some(&before),
+        "still the snapshot's state"
+    );
+    let now = store.get(&MEMBERS, &[text("M5")]).await.unwrap();
+    assert_eq!(
+        now.as_ref(),
+        Some(&changed),
+        "nothing written through the snapshot"
+    );
+
+    let later = store.snapshot().await.unwrap();
+    let seen_later = later.get(&MEMBERS, &[text("M5")]).await.unwrap();
+    assert_eq!(
+        seen_later.as_ref(),
+        Some(&changed),
+        "a snapshot taken later sees the change"
+    );
+    snapshot.close().await;
+    later.close().await;
+    let now = store.get(&MEMBERS, &[text("M5")]).await.unwrap();
+    assert_eq!(now.as_ref(), Some(&changed), "the store is still open");
+}
