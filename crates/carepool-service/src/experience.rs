@@ -389,10 +389,9 @@ impl Registry {
         let mut paged = study.by_pages(today).map_err(study_error)?;
         // One state of the database, whatever is committed while the pages are read: a member
         // moved meanwhile is counted once, in one family.
-        let at = self.at_snapshot().await?;
-        let added =
-            (at.add_experience_pages(&mut paged, options.scheme.as_deref(), study.to)).await;
-        at.close_snapshot(added).await?;
+        let scheme = options.scheme.as_deref();
+        (self.at_snapshot(async |at| at.add_experience_pages(&mut paged, scheme, study.to).await))
+            .await?;
         let experience = paged.finish().map_err(study_error)?;
         carepool_actuarial::check_finite(&experience)?;
         Ok(experience)

@@ -217,7 +217,7 @@ impl Registry {
         scope: &Scope,
         today: NaiveDate,
     ) -> Result<IndicatorReport, ServiceError> {
-        self.counted_indicators(options, scope, today, false).await
+        (self.at_snapshot(async |at| at.count_indicators(options, scope, today, false).await)).await
     }
 
     /// The indicators, with how the grievances of the same scheme, places and facility were
@@ -228,23 +228,11 @@ impl Registry {
         scope: &Scope,
         today: NaiveDate,
     ) -> Result<IndicatorReport, ServiceError> {
-        self.counted_indicators(options, scope, today, true).await
+        (self.at_snapshot(async |at| at.count_indicators(options, scope, today, true).await)).await
     }
 
-    /// The indicators counted on one state of the database, whatever is committed while its
-    /// pages are read.
-    async fn counted_indicators(
-        &self,
-        options: &IndicatorOptions,
-        scope: &Scope,
-        today: NaiveDate,
-        with_grievances: bool,
-    ) -> Result<IndicatorReport, ServiceError> {
-        let at = self.at_snapshot().await?;
-        let counted = (at.count_indicators(options, scope, today, with_grievances)).await;
-        at.close_snapshot(counted).await
-    }
-
+    /// The indicators, counted on one state of the database (see [`Registry::at_snapshot`]):
+    /// whatever is committed while their pages are read is not counted.
     async fn count_indicators(
         &self,
         options: &IndicatorOptions,

@@ -99,21 +99,21 @@ impl Registry {
         self.store.as_ref()
     }
 
-    /// The registry reading the database as it stands now and nothing committed after (see
-    /// `Store::snapshot`): for work that reads it in many statements, so that what it counts
-    /// is one state of it. Closed with [`Registry::close_snapshot`].
-    pub(crate) async fn at_snapshot(&self) -> Result<Registry, ServiceError> {
-        Ok(Registry {
+    /// `work` done on the registry reading the database as it stands now and nothing
+    /// committed after (see `Store::snapshot`): for work that reads it in many statements, so
+    /// that what it counts is one state of it. The snapshot is closed once the work is done
+    /// (its connections would otherwise close when dropped, mid-transaction).
+    pub(crate) async fn at_snapshot<T>(
+        &self,
+        work: impl AsyncFnOnce(&Registry) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let at = Registry {
             store: self.store.snapshot().await?,
             ..self.clone()
-        })
-    }
-
-    /// Closes a registry's snapshot, handing back what `work` on it returned (its
-    /// connections would otherwise close when dropped, mid-transaction).
-    pub(crate) async fn close_snapshot<T>(&self, work: T) -> T {
-        self.store.close().await;
-        work
+        };
+        let done = work(&at).await;
+        at.store.close().await;
+        done
     }
 
     /// The family, its members, their cover, its contributions, and its standing on `as_of`.
