@@ -73,10 +73,7 @@ impl SqliteStore {
             .pragma("temp_store", "memory")
             // No writer folds the log in itself: the background does (see BackgroundCheckpoints).
             .pragma("wal_autocheckpoint", "0");
-        let probe = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(2))
-            .connect_lazy_with(options.clone());
+        let probe = probe_pool(options.clone());
         let pool = SqlitePoolOptions::new()
             .max_connections(6)
             .after_connect(move |connection, _| {
@@ -137,10 +134,7 @@ impl SqliteStore {
         drop(pool.acquire().await.map_err(StoreError::internal)?);
         Ok(SqliteStore {
             pool,
-            probe: SqlitePoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(2))
-                .connect_lazy_with(options),
+            probe: probe_pool(options),
             write_runs: WriteRunTurns::default(),
             _checkpoints: None,
             refused_checkpoints: tokio::sync::watch::Sender::new(0),
@@ -345,6 +339,14 @@ impl Drop for BackgroundCheckpoints {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// The readiness probe's own pool: one connection, given up on after two seconds.
+fn probe_pool(options: SqliteConnectOptions) -> SqlitePool {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_lazy_with(options)
 }
 
 /// SQLite's SQL: anonymous placeholders, its write lock taken at `BEGIN`, and its data version.
