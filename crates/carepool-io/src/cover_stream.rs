@@ -286,10 +286,14 @@ mod tests {
     #[test]
     fn the_coverages_problems_come_after_its_good_lines() {
         let bad = || {
-            Err(FileError::Unreadable {
+            Err(FileError::Bad {
                 path: "coverage.csv".into(),
-                line: 9,
-                reason: "has 3 fields where the header has 2".into(),
+                problems: vec![carepool_service::RowProblem::new(
+                    9,
+                    None,
+                    "has 3 fields where the header has 2",
+                )],
+                more: 0,
             })
         };
         let mut cover = stream(vec![("A".into(), 1), ("B".into(), 1)], bad);

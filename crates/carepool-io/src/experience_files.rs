@@ -735,7 +735,9 @@ mod tests {
              M2,F,1990-13-01,deceased,2025-01-01\n\
              M3,F,1990-01-01,active,\n\
              M1,M,1990-01-01,active,2025-01-01\n\
-             M1,M,1990-01-01,active,2025-01-01\n",
+             M1,M,1990-01-01,active,2025-01-01\n\
+             M5,F\n\
+             M6,X,1990-01-01,active,2025-01-01\n",
         );
         let claims = file(&dir, "claims.csv", CLAIMS);
         let error = read(&members, None, &claims).unwrap_err().to_string();
@@ -744,6 +746,9 @@ mod tests {
             "line 3, column birth_date: '1990-13-01' is not a date YYYY-MM-DD",
             "line 4, column start_date: empty: the first day of cover is needed",
             "line 6, column id: member M1 is given twice",
+            // Not a record: said with the others, and the lines after it read.
+            "line 7: has 2 fields where the header has 5",
+            "line 8, column sex: 'X' is not one of: F, M",
         ] {
             assert!(error.contains(expected), "{expected} not in {error}");
         }

@@ -2,7 +2,8 @@
 //! national extract into fields overlaps with what is done with them. Batches go back to the
 //! reader to be filled again (no allocation per line), and few are alive at once: a batch ends
 //! at a mebibyte of fields, and one that held a long line is not kept, so the memory stays
-//! bounded whatever the file (bounded.rs refuses lines past its own limit).
+//! bounded whatever the file (bounded.rs refuses lines past its own limit). A line that is not
+//! a record is passed with its reason, so that a file's problems are all said at once.
 
 use crate::csv_lines::{LinedReader, Unreadable};
 use std::io::Read;
@@ -19,14 +20,24 @@ const BATCH_BYTES: usize = 1 << 20;
 /// record keeps the room of the longest line it ever held.
 const REUSED_RECORD_BYTES: usize = 4 << 10;
 
-/// Records read, then how the reading stopped when it did.
+/// Records read, the lines among them that are not records, then how the reading stopped when
+/// it did.
 #[derive(Default)]
 struct Batch {
     records: Vec<csv::StringRecord>,
     filled: usize,
     longest: usize,
+    /// Each line that is not a record, after how many of the batch's records it came, in order.
+    unreadable: Vec<(usize, NotARecord)>,
     /// None while more follow; the end of the file, or what stopped the reading.
-    end: Option<Result<(), Unreadable>>,
+    end: Option<Result<(), std::io::Error>>,
+}
+
+/// A line that could not be read as a record: not as many fields as the header, not UTF-8.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct NotARecord {
+    pub line: u64,
+    pub reason: String,
 }
 
 pub(crate) struct ReadAhead {
@@ -35,6 +46,8 @@ pub(crate) struct ReadAhead {
     batch: Batch,
     /// The current record in `batch`, once `next` has been called.
     at: Option<usize>,
+    /// The lines of `batch.unreadable` already handed on.
+    unreadable_passed: usize,
     /// Tells the reader to stop when the sheet is dropped before the end of its file.
     stop: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
@@ -50,8 +63,14 @@ fn read_batches<R: Read>(
     let mut records = vec![csv::StringRecord::new(); BATCH];
     loop {
         let (mut filled, mut bytes, mut longest) = (0, 0, 0);
+        let mut unreadable = vec![];
         let mut end = None;
-        while filled < BATCH && bytes < BATCH_BYTES && !stop.load(Ordering::Relaxed) {
+        // A file of nothing but bad lines fills batches of them, no larger.
+        while filled < BATCH
+            && unreadable.len() < BATCH
+            && bytes < BATCH_BYTES
+            && !stop.load(Ordering::Relaxed)
+        {
             match reader.read_record(&mut records[filled]) {
                 Ok(true) => {
                     let length = records[filled].as_byte_record().as_slice().len();
@@ -62,10 +81,15 @@ fn read_batches<R: Read>(
                     end = Some(Ok(()));
                     break;
                 }
-                Err(error) => {
-                    end = Some(Err(reader.unreadable(error)));
-                    break;
-                }
+                Err(error) => match reader.unreadable(error) {
+                    Unreadable::Line { line, reason } => {
+                        unreadable.push((filled, NotARecord { line, reason }));
+                    }
+                    Unreadable::File(cause) => {
+                        end = Some(Err(cause));
+                        break;
+                    }
+                },
             }
         }
         let stopped = end.is_some();
@@ -73,6 +97,7 @@ fn read_batches<R: Read>(
             records,
             filled,
             longest,
+            unreadable,
             end,
         };
         if stop.load(Ordering::Relaxed) || full.send(batch).is_err() || stopped {
@@ -106,41 +131,56 @@ impl ReadAhead {
             empty,
             batch: Batch::default(),
             at: None,
+            unreadable_passed: 0,
             stop,
             reader: Some(thread),
         })
     }
 
-    /// Moves to the next record; false at the end of the file.
-    pub fn next(&mut self) -> Result<bool, Unreadable> {
-        let next = self.at.map_or(0, |at| at + 1);
-        if next < self.batch.filled {
-            self.at = Some(next);
-            return Ok(true);
-        }
-        if let Some(end) = self.batch.end.take() {
-            // Stays at the last record, and says the end again if asked again.
-            self.batch.end = Some(Ok(()));
-            return end.map(|()| false);
-        }
-        let batch = match self.full.recv() {
-            Ok(batch) => batch,
-            Err(_) => {
-                // The reader ended without saying why: it panicked; so does the sheet.
-                let reader = self.reader.take().expect("a reader thread");
-                match reader.join() {
-                    Err(panic) => std::panic::resume_unwind(panic),
-                    Ok(()) => unreachable!("the reader sends its end before it returns"),
-                }
+    /// Moves to the next record, handing `not_a_record` each line before it that is not one;
+    /// false at the end of the file, an error if the file cannot be read on.
+    pub fn next(
+        &mut self,
+        mut not_a_record: impl FnMut(NotARecord),
+    ) -> Result<bool, std::io::Error> {
+        loop {
+            let next = self.at.map_or(0, |at| at + 1);
+            let batch = &mut self.batch;
+            for (_, line) in batch.unreadable[self.unreadable_passed..]
+                .iter_mut()
+                .take_while(|(before, _)| *before <= next)
+            {
+                self.unreadable_passed += 1;
+                not_a_record(std::mem::take(line));
             }
-        };
-        let spent = std::mem::replace(&mut self.batch, batch);
-        if !spent.records.is_empty() && spent.longest <= REUSED_RECORD_BYTES {
-            // The reader may have stopped, or have a batch to spare: this one is then dropped.
-            let _ = self.empty.try_send(spent.records);
+            if next < batch.filled {
+                self.at = Some(next);
+                return Ok(true);
+            }
+            if let Some(end) = batch.end.take() {
+                // Stays at the last record, and says the end again if asked again.
+                batch.end = Some(Ok(()));
+                return end.map(|()| false);
+            }
+            let full = match self.full.recv() {
+                Ok(full) => full,
+                Err(_) => {
+                    // The reader ended without saying why: it panicked; so does the sheet.
+                    let reader = self.reader.take().expect("a reader thread");
+                    match reader.join() {
+                        Err(panic) => std::panic::resume_unwind(panic),
+                        Ok(()) => unreachable!("the reader sends its end before it returns"),
+                    }
+                }
+            };
+            let spent = std::mem::replace(&mut self.batch, full);
+            if !spent.records.is_empty() && spent.longest <= REUSED_RECORD_BYTES {
+                // The reader may have stopped, or have a batch to spare: this one is then
+                // dropped.
+                let _ = self.empty.try_send(spent.records);
+            }
+            (self.at, self.unreadable_passed) = (None, 0);
         }
-        self.at = None;
-        self.next()
     }
 
     /// The current record; none before the first.
@@ -167,12 +207,12 @@ mod tests {
         reader.headers().unwrap();
         let mut ahead = ReadAhead::start(reader).unwrap();
         let mut read = vec![];
-        while ahead.next().unwrap() {
+        while ahead.next(|bad| panic!("{bad:?}")).unwrap() {
             let record = ahead.record().unwrap();
             let line = record.position().unwrap().line();
             read.push((line, record.iter().map(str::to_string).collect()));
         }
-        assert!(!ahead.next().unwrap(), "the end, said again");
+        assert!(!ahead.next(|_| ()).unwrap(), "the end, said again");
         read
     }
 
@@ -219,30 +259,72 @@ mod tests {
             LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
         let mut ahead = ReadAhead::start(reader).unwrap();
-        assert!(ahead.next().unwrap());
+        assert!(ahead.next(|_| ()).unwrap());
         let thread = ahead.reader.take().unwrap();
         drop(ahead);
         crate::ends_soon(&thread);
     }
 
     #[test]
-    fn a_record_that_cannot_be_read_stops_the_reading_after_those_before_it() {
+    fn lines_that_are_not_records_come_between_the_records_and_the_reading_goes_on() {
+        // Bad lines at the start, across a batch's end, many in a row (more than a batch
+        // holds), and last.
+        let bad_at =
+            |i: usize| i < 2 || (BATCH - 1..BATCH + 2).contains(&i) || i.is_multiple_of(700);
+        let count = 3 * BATCH;
         let mut text = String::from("a,b\n");
-        for i in 0..BATCH + 5 {
-            text.push_str(&format!("{i},{i}\n"));
+        for i in 0..count {
+            match bad_at(i) {
+                true => text.push_str("bad\n"),
+                false => text.push_str(&format!("{i},{i}\n")),
+            }
         }
-        text.push_str("bad\n");
+        text.push_str(&"bad\n".repeat(BATCH + 3));
         let mut reader =
             LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
         let mut ahead = ReadAhead::start(reader).unwrap();
-        for _ in 0..BATCH + 5 {
-            assert!(ahead.next().unwrap());
+        // Each line as read: its number, and its first field or its reason.
+        let mut read = vec![];
+        loop {
+            let mut passed = vec![];
+            let more = ahead.next(|bad| passed.push(bad)).unwrap();
+            read.extend(passed.into_iter().map(|bad| (bad.line, bad.reason)));
+            if !more {
+                break;
+            }
+            let record = ahead.record().unwrap();
+            read.push((record.position().unwrap().line(), record[0].to_string()));
         }
-        let Unreadable::Line { line, reason } = ahead.next().unwrap_err() else {
-            panic!("a line that is not a record");
+        assert!(!ahead.next(|bad| panic!("{bad:?} passed twice")).unwrap());
+        let expected: Vec<(u64, String)> = (0..count)
+            .map(|i| match bad_at(i) {
+                true => "has 1 fields where the header has 2".to_string(),
+                false => i.to_string(),
+            })
+            .chain((0..BATCH + 3).map(|_| "has 1 fields where the header has 2".to_string()))
+            .enumerate()
+            .map(|(i, what)| (i as u64 + 2, what))
+            .collect();
+        assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_passed_with_its_reason() {
+        let text = b"a,b\n1,x\n2,\xff\n3,y\n".to_vec();
+        let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text));
+        reader.headers().unwrap();
+        let mut ahead = ReadAhead::start(reader).unwrap();
+        let mut passed = vec![];
+        let mut records = vec![];
+        while ahead.next(|bad| passed.push(bad)).unwrap() {
+            records.push(ahead.record().unwrap()[0].to_string());
+        }
+        assert_eq!(records, ["1", "3"]);
+        let utf8 = NotARecord {
+            line: 3,
+            reason: "is not valid UTF-8".into(),
         };
-        assert_eq!(line, BATCH as u64 + 7);
-        assert_eq!(reason, "has 1 fields where the header has 2");
+        assert_eq!(passed, [utf8]);
     }
 }

@@ -2,7 +2,7 @@
 //! gathered as "line L, column C: reason" and reported together.
 
 use crate::csv_lines::{LinedReader, Unreadable};
-use crate::read_ahead::ReadAhead;
+use crate::read_ahead::{NotARecord, ReadAhead};
 use carepool_core::Money;
 use carepool_core::registry::excerpt;
 use carepool_service::RowProblem;
@@ -19,14 +19,6 @@ pub enum FileError {
     Read {
         path: PathBuf,
         cause: std::io::Error,
-    },
-    /// A line that is not a record (not as many fields as the header, not UTF-8): nothing after
-    /// it is read.
-    #[error("{path}: line {line}: {reason}")]
-    Unreadable {
-        path: PathBuf,
-        line: u64,
-        reason: String,
     },
     #[error("{path}: {}", shown(problems, *more))]
     Bad {
@@ -58,13 +50,17 @@ fn trimmed(field: &str) -> &str {
     }
 }
 
-/// What stopped the reading of `path`, as the sheet's error.
+/// What stopped the reading of `path` at its header, as the sheet's error.
 fn stopped(path: &Path, error: Unreadable) -> FileError {
     let path = path.to_path_buf();
     match error {
         // A line past the bound says its number.
         Unreadable::File(cause) => FileError::Read { path, cause },
-        Unreadable::Line { line, reason } => FileError::Unreadable { path, line, reason },
+        Unreadable::Line { line, reason } => FileError::Bad {
+            path,
+            problems: vec![RowProblem::new(line, None, reason)],
+            more: 0,
+        },
     }
 }
 
@@ -104,9 +100,18 @@ impl Sheet {
         })
     }
 
-    /// Moves to the next line; false at the end of the file.
+    /// Moves to the next record; false at the end of the file. A line that is not a record
+    /// (not as many fields as the header, not UTF-8) is a problem, and the reading goes on.
     pub fn next(&mut self) -> Result<bool, FileError> {
-        (self.records.next()).map_err(|error| stopped(&self.path, error))
+        let mut passed = vec![];
+        let read = self.records.next(|bad| passed.push(bad));
+        for NotARecord { line, reason } in passed {
+            self.push(RowProblem::new(line, None, reason));
+        }
+        read.map_err(|cause| FileError::Read {
+            path: self.path.clone(),
+            cause,
+        })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -232,39 +237,29 @@ mod tests {
     fn a_sheet_saved_on_windows_is_read_on_the_lines_an_editor_shows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("members.csv");
-        let text = "id,birth_date\r\nM1,2001-02-03\r\n\r\nM2,x\r\nM3,2001-02-03,9\r\n";
+        let text = "id,birth_date\r\nM1,2001-02-03\r\n\r\nM2,x\r\nM3,2001-02-03,9\r\nM4,y\r\n";
         std::fs::write(&path, format!("\r\n\r\n{text}")).unwrap();
         let mut sheet = Sheet::open(&path).unwrap();
         assert_eq!(sheet.required("sex", "the member's sex"), None);
         let mut lines = vec![];
-        let error = loop {
-            match sheet.next() {
-                Ok(true) => {
-                    lines.push(sheet.line());
-                    sheet.date(1);
-                }
-                Ok(false) => panic!("line 5 is not a record, yet read as one"),
-                Err(error) => break error,
-            }
-        };
-        // Two blank lines before the header: every line is two further down.
-        assert_eq!(lines, [4, 6]);
-        assert_eq!(
-            error.to_string(),
-            format!(
-                "{}: line 7: has 3 fields where the header has 2",
-                path.display()
-            )
-        );
+        while sheet.next().unwrap() {
+            lines.push(sheet.line());
+            sheet.date(1);
+        }
+        // Two blank lines before the header: every line is two further down. The line that is
+        // not a record is said with the others, and the reading goes on after it.
+        assert_eq!(lines, [4, 6, 8]);
         let FileError::Bad { problems, .. } = sheet.error() else {
-            panic!("the bad date is a problem");
+            panic!("the bad lines are problems");
         };
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             problems,
             [
                 "line 3: no column 'sex' (the member's sex); the columns are: id, birth_date",
-                "line 6, column birth_date: 'x' is not a date YYYY-MM-DD"
+                "line 6, column birth_date: 'x' is not a date YYYY-MM-DD",
+                "line 7: has 3 fields where the header has 2",
+                "line 8, column birth_date: 'y' is not a date YYYY-MM-DD",
             ]
         );
     }
