@@ -752,13 +752,15 @@ pub async fn export_workbook<R: Record>(registry: &Registry, path: &Path) -> Res
     workbook::write_rows(R::table(), rows.into_iter(), path)
 }
 
-/// Hands each record of `R` to `each` as a row, in key order, a page at a time; the count.
+/// Hands each record of `R` to `each` as a row, in key order, a page at a time; the count. The
+/// pages are read on one snapshot: a record changed, added or removed while they are read is
+/// exported as it stood when the export began.
 async fn every_row<R: Record>(
     registry: &Registry,
     mut each: impl FnMut(Row) -> Result<(), CsvError>,
 ) -> Result<u64, CsvError> {
-    registry
-        .each_record(Query::<R>::all_by_pages(), |record| each(record.to_row()))
+    let pages = Query::<R>::all_by_pages();
+    (registry.at_snapshot(async |at| at.each_record(pages, |record| each(record.to_row())).await))
         .await
 }
 

@@ -101,14 +101,15 @@ impl Registry {
 
     /// `work` done on the registry reading the database as it stands now and nothing
     /// committed after (see `Store::snapshot`): for work that reads it in many statements, so
-    /// that what it counts is one state of it. The snapshot is closed once the work is done
-    /// (its connections would otherwise close when dropped, mid-transaction).
-    pub(crate) async fn at_snapshot<T>(
+    /// that what it counts or exports is one state of it. The snapshot is closed once the work
+    /// is done (its connections would otherwise close when dropped, mid-transaction).
+    pub async fn at_snapshot<T, E: From<ServiceError>>(
         &self,
-        work: impl AsyncFnOnce(&Registry) -> Result<T, ServiceError>,
-    ) -> Result<T, ServiceError> {
+        work: impl AsyncFnOnce(&Registry) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let snapshot = self.store.snapshot().await.map_err(ServiceError::from)?;
         let at = Registry {
-            store: self.store.snapshot().await?,
+            store: snapshot,
             ..self.clone()
         };
         let done = work(&at).await;

@@ -679,16 +679,30 @@ pub(crate) fn meddling(h: &Harness, meddle: Meddle) -> Registry {
 }
 
 /// `member` dies on `day`, written to the harness's store by another writer just before the
-/// first read of a range of ids.
-pub(crate) async fn death_at_first_range_read(h: &Harness, member: &str, day: &str) -> Meddle {
+/// first page `read` reads.
+pub(crate) async fn death_at_first_page(
+    h: &Harness,
+    member: &str,
+    day: &str,
+    read: PageRead,
+) -> Meddle {
     let key = [Value::Text(member.into())];
     let row = h.store.get(&MEMBERS, &key).await.unwrap().unwrap();
     let mut died = Member::from_row(&row).unwrap();
     (died.status, died.status_since) = (MemberStatus::Deceased, day.parse().unwrap());
-    Meddle::WriteAtFirstRangeRead {
+    Meddle::WriteAtFirstPage {
         to: h.store.clone(),
         rows: std::sync::Mutex::new(Some((&MEMBERS, vec![died.into_row()]))),
+        read,
     }
+}
+
+/// How a page is read: by a range of ids (a study's, the indicators'), or as a list's page in
+/// key order (an export's).
+#[derive(PartialEq)]
+pub(crate) enum PageRead {
+    Range,
+    List,
 }
 
 struct MeddlingStore(Arc<dyn Store>, Arc<Meddle>);
@@ -709,11 +723,12 @@ pub(crate) enum Meddle {
     /// Runs say they cannot tell whether another writer has committed: every batch is read and
     /// judged under its lock.
     NeverAhead,
-    /// Another writer writes these rows to the store `to` just before the first read of a
-    /// range of ids (a study's or the indicators' first page).
-    WriteAtFirstRangeRead {
+    /// Another writer writes these rows to the store `to` just before the first page read as
+    /// `read` reads.
+    WriteAtFirstPage {
         to: Arc<dyn Store>,
         rows: std::sync::Mutex<Option<(&'static Table, Vec<Row>)>>,
+        read: PageRead,
     },
     /// Counts the locked writes of runs, and those that kept what was decided ahead.
     CountAhead {
@@ -723,6 +738,19 @@ pub(crate) enum Meddle {
 }
 
 impl Meddle {
+    /// Before a page is read as `reading` reads it.
+    async fn before_page(&self, reading: PageRead) -> Result<(), StoreError> {
+        if let Meddle::WriteAtFirstPage { to, rows, read } = self
+            && *read == reading
+        {
+            let rows = rows.lock().unwrap().take();
+            if let Some((table, rows)) = rows {
+                to.upsert(table, &rows, &|_| {}).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Before a locked write takes its lock; `in_run` counts the writes of its run before it.
     async fn before_lock(
         &self,
@@ -864,12 +892,7 @@ impl Store for MeddlingStore {
         first: &str,
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
-        if let Meddle::WriteAtFirstRangeRead { to, rows } = &*self.1 {
-            let rows = rows.lock().unwrap().take();
-            if let Some((table, rows)) = rows {
-                to.upsert(table, &rows, &|_| {}).await?;
-            }
-        }
+        self.1.before_page(PageRead::Range).await?;
         self.0
             .rows_in_range(table, columns, column, first, last)
             .await
@@ -914,6 +937,7 @@ impl Store for MeddlingStore {
         self.0.get(table, key).await
     }
     async fn list(&self, table: &'static Table, query: &ListQuery) -> Result<Vec<Row>, StoreError> {
+        self.1.before_page(PageRead::List).await?;
         self.0.list(table, query).await
     }
     async fn rows_where_in(

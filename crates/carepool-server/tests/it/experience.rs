@@ -1,9 +1,9 @@
 //! The experience study on the live database through the API, on the small registry of the
 //! shared story: three members covered from 1 April 2025 (one pending), two stays.
 
-use crate::claims::{death_at_first_range_read, meddling};
+use crate::claims::{PageRead, death_at_first_page, meddling};
 use crate::reserve::stay;
-use crate::support::{Harness, example, load_registry};
+use crate::support::{Harness, example, export, load_registry};
 use axum::http::StatusCode;
 use carepool_core::registry::{Family, Member, MemberStatus, Relationship, Sex};
 use carepool_schema::claim_tables::{CLAIMS, ClaimRow};
@@ -231,7 +231,10 @@ pub async fn a_study_counts_the_database_as_it_stood_when_it_began(h: Harness) {
         serde_json::to_value(study).unwrap()
     };
     let before = study(&h.registry).await;
-    let meddled = meddling(&h, death_at_first_range_read(&h, "M1", "2025-06-30").await);
+    let meddled = meddling(
+        &h,
+        death_at_first_page(&h, "M1", "2025-06-30", PageRead::Range).await,
+    );
     let during = study(&meddled).await;
     assert!(
         during == before,
@@ -244,6 +247,28 @@ pub async fn a_study_counts_the_database_as_it_stood_when_it_began(h: Harness) {
         after["summary"]["exposure"], before["summary"]["exposure"],
         "the death, committed, counts in the next study"
     );
+}
+
+/// An export writes the table as it stood when it began: a member who dies while its pages are
+/// read (another writer, just before the first page is read) is written alive; the next
+/// export has the death.
+pub async fn an_export_writes_the_table_as_it_stood_when_it_began(h: Harness) {
+    load_registry(&h).await;
+    let before = export(&h.registry, "members").await;
+    let meddled = meddling(
+        &h,
+        death_at_first_page(&h, "M1", "2025-06-30", PageRead::List).await,
+    );
+    assert_eq!(export(&meddled, "members").await, before);
+    let after = export(&h.registry, "members").await;
+    let m1 = |csv: &str| {
+        csv.lines()
+            .find(|l| l.starts_with("M1,"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(m1(&after).contains("deceased,2025-06-30"), "{}", m1(&after));
+    assert_ne!(m1(&after), m1(&before));
 }
 
 /// A projection over the API: one line, two years, hand-computed; a wrong assumption is named.

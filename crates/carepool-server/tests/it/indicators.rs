@@ -2,7 +2,7 @@
 //! story: four members covered from 1 April 2025 (one pending) in two families, each family's
 //! yearly government contribution, and two stays; counted by hand by quarter.
 
-use crate::claims::{death_at_first_range_read, meddling};
+use crate::claims::{PageRead, death_at_first_page, meddling};
 use crate::reserve::stay;
 use crate::support::{Harness, load_registry};
 use axum::http::StatusCode;
@@ -506,7 +506,10 @@ pub async fn indicators_count_the_database_as_it_stood_when_they_began(h: Harnes
         serde_json::to_value(found.await.unwrap()).unwrap()
     };
     let before = count(&h.registry).await;
-    let meddled = meddling(&h, death_at_first_range_read(&h, "M1", "2025-06-30").await);
+    let meddled = meddling(
+        &h,
+        death_at_first_page(&h, "M1", "2025-06-30", PageRead::Range).await,
+    );
     let during = count(&meddled).await;
     assert!(
         during == before,

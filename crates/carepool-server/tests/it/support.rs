@@ -138,13 +138,7 @@ impl Harness {
     }
 
     pub async fn export(&self, kind: &str) -> String {
-        let mut out = Vec::new();
-        let kind = Kind::named(kind).unwrap();
-        with_record_type!(kind, R => {
-            carepool_io::export::<R>(&self.registry, &mut out, "test".as_ref(), carepool_io::Cells::Raw).await
-        })
-        .unwrap();
-        String::from_utf8(out).unwrap()
+        export(&self.registry, kind).await
     }
 
     /// Every table exported, for comparing the whole database before and after.
@@ -534,4 +528,15 @@ pub async fn add_the_hills(h: &Harness) {
         let (status, answer) = h.call_as(role, "POST", uri, Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{uri}: {answer}");
     }
+}
+
+/// Every record of `kind` exported from `registry` as CSV.
+pub async fn export(registry: &Registry, kind: &str) -> String {
+    let mut out = Vec::new();
+    let kind = Kind::named(kind).unwrap();
+    with_record_type!(kind, R => {
+        carepool_io::export::<R>(registry, &mut out, "test".as_ref(), carepool_io::Cells::Raw).await
+    })
+    .unwrap();
+    String::from_utf8(out).unwrap()
 }
