@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
+use std::path::Path;
 
 /// Runs held past which those inside the record being read are only counted (a quote never
 /// closed reads the rest of the file as one record).
@@ -216,6 +217,31 @@ impl<R: Read> LinedReader<R> {
         self.line = (self.reader.get_mut()).line_of_record_from(before.byte());
         before.set_line(self.line);
         before
+    }
+}
+
+/// What is said of a record that swallowed the rest of its file.
+pub(crate) const QUOTE_LEFT_OPEN: &str =
+    "a quote opened on this line is never closed: the rest of the file would be read as one field";
+
+/// Whether the text of `path` from byte `start` (where its last record began) holds an odd
+/// number of quotes: the csv reader takes the end of the file as the end of an open quote. Not
+/// known of a pipe, which cannot be read again.
+pub(crate) fn quote_left_open(path: &Path, start: u64) -> io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(false);
+    }
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut quotes = 0u64;
+    let mut chunk = vec![0; 1 << 16];
+    loop {
+        let read = file.read(&mut chunk)?;
+        if read == 0 {
+            return Ok(quotes % 2 == 1);
+        }
+        quotes += chunk[..read].iter().filter(|&&b| b == b'"').count() as u64;
     }
 }
 

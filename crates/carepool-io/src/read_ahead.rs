@@ -5,8 +5,9 @@
 //! bounded whatever the file (bounded.rs refuses lines past its own limit). A line that is not
 //! a record is passed with its reason, so that a file's problems are all said at once.
 
-use crate::csv_lines::{LinedReader, Unreadable};
+use crate::csv_lines::{LinedReader, QUOTE_LEFT_OPEN, Unreadable, quote_left_open};
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
@@ -53,14 +54,18 @@ pub(crate) struct ReadAhead {
     reader: Option<JoinHandle<()>>,
 }
 
-/// Fills batches until the end of the file, an error, or the sheet's going.
+/// Fills batches until the end of the file, an error, or the sheet's going. At the end of the
+/// file `path`, if given, is looked at again for a quote its last record left open.
 fn read_batches<R: Read>(
     mut reader: LinedReader<R>,
+    path: Option<PathBuf>,
     full: SyncSender<Batch>,
     empty: Receiver<Vec<csv::StringRecord>>,
     stop: &AtomicBool,
 ) {
     let mut records = vec![csv::StringRecord::new(); BATCH];
+    // Where the last record read, or that could not be read, began: its byte and line.
+    let mut last_start = None;
     loop {
         let (mut filled, mut bytes, mut longest) = (0, 0, 0);
         let mut unreadable = vec![];
@@ -71,18 +76,24 @@ fn read_batches<R: Read>(
             && bytes < BATCH_BYTES
             && !stop.load(Ordering::Relaxed)
         {
+            let start = reader.byte();
             match reader.read_record(&mut records[filled]) {
                 Ok(true) => {
+                    last_start = Some((start, reader.line()));
                     let length = records[filled].as_byte_record().as_slice().len();
                     (bytes, longest) = (bytes + length, longest.max(length));
                     filled += 1;
                 }
                 Ok(false) => {
-                    end = Some(Ok(()));
+                    let left_open = quote_left_open_at_end(path.as_deref(), last_start);
+                    end = Some(left_open.map(|left_open| {
+                        unreadable.extend(left_open.map(|bad| (filled, bad)));
+                    }));
                     break;
                 }
                 Err(error) => match reader.unreadable(error) {
                     Unreadable::Line { line, reason } => {
+                        last_start = Some((start, line));
                         unreadable.push((filled, NotARecord { line, reason }));
                     }
                     Unreadable::File(cause) => {
@@ -113,11 +124,30 @@ fn read_batches<R: Read>(
     }
 }
 
+/// The quote the last record of the file `path` left open, which swallowed the rest of it, if it
+/// did (the csv reader takes the end of the file as the quote's end).
+fn quote_left_open_at_end(
+    path: Option<&Path>,
+    last_start: Option<(u64, u64)>,
+) -> Result<Option<NotARecord>, std::io::Error> {
+    match (path, last_start) {
+        (Some(path), Some((start, line))) if quote_left_open(path, start)? => {
+            Ok(Some(NotARecord {
+                line,
+                reason: QUOTE_LEFT_OPEN.into(),
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
 impl ReadAhead {
     /// Reads `reader`'s records (its header already read) on a new thread, each with the line
-    /// it begins on; an error if the system gives none.
+    /// it begins on; an error if the system gives none. `path` is the file `reader` reads, looked
+    /// at again at its end for a quote left open (none for text that is not a file's).
     pub fn start<R: Read + Send + 'static>(
         reader: LinedReader<R>,
+        path: Option<PathBuf>,
     ) -> Result<ReadAhead, std::io::Error> {
         let (full_sender, full) = sync_channel::<Batch>(1);
         let (empty, empty_receiver) = sync_channel::<Vec<csv::StringRecord>>(1);
@@ -125,7 +155,9 @@ impl ReadAhead {
         let stop_reading = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("csv reader".into())
-            .spawn(move || read_batches(reader, full_sender, empty_receiver, &stop_reading))?;
+            .spawn(move || {
+                read_batches(reader, path, full_sender, empty_receiver, &stop_reading)
+            })?;
         Ok(ReadAhead {
             full,
             empty,
@@ -205,7 +237,7 @@ mod tests {
         let mut reader =
             LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
-        let mut ahead = ReadAhead::start(reader).unwrap();
+        let mut ahead = ReadAhead::start(reader, None).unwrap();
         let mut read = vec![];
         while ahead.next(|bad| panic!("{bad:?}")).unwrap() {
             let record = ahead.record().unwrap();
@@ -258,7 +290,7 @@ mod tests {
         let mut reader =
             LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
-        let mut ahead = ReadAhead::start(reader).unwrap();
+        let mut ahead = ReadAhead::start(reader, None).unwrap();
         assert!(ahead.next(|_| ()).unwrap());
         let thread = ahead.reader.take().unwrap();
         drop(ahead);
@@ -283,7 +315,7 @@ mod tests {
         let mut reader =
             LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text.into_bytes()));
         reader.headers().unwrap();
-        let mut ahead = ReadAhead::start(reader).unwrap();
+        let mut ahead = ReadAhead::start(reader, None).unwrap();
         // Each line as read: its number, and its first field or its reason.
         let mut read = vec![];
         loop {
@@ -314,7 +346,7 @@ mod tests {
         let text = b"a,b\n1,x\n2,\xff\n3,y\n".to_vec();
         let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), Cursor::new(text));
         reader.headers().unwrap();
-        let mut ahead = ReadAhead::start(reader).unwrap();
+        let mut ahead = ReadAhead::start(reader, None).unwrap();
         let mut passed = vec![];
         let mut records = vec![];
         while ahead.next(|bad| passed.push(bad)).unwrap() {

@@ -1,7 +1,7 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
-use crate::csv_lines::{LinedReader, Unreadable};
+use crate::csv_lines::{LinedReader, QUOTE_LEFT_OPEN, Unreadable, quote_left_open};
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{
@@ -415,15 +415,14 @@ impl RecordsFile {
         // A workbook's cells are whole: only a CSV file can leave a quote open.
         if let Some((start, line)) = self.last_start
             && self.kind == FileKind::Csv
-            && quote_left_open(&self.path, start)?
+            && quote_left_open(&self.path, start).map_err(|cause| CsvError::Read {
+                path: self.path.clone(),
+                cause,
+            })?
         {
             return Ok(Some(RowProblem {
                 reason: Some(REST_UNREADABLE),
-                ..RowProblem::new(
-                    line,
-                    None,
-                    "a quote opened on this line is never closed: the rest of the file would be read as one field",
-                )
+                ..RowProblem::new(line, None, QUOTE_LEFT_OPEN)
             }));
         }
         Ok(None)
@@ -468,27 +467,6 @@ fn open_input(path: &Path, kind: FileKind) -> Result<Box<dyn std::io::Read + Sen
         })?),
         FileKind::Xlsx => Box::new(std::io::Cursor::new(workbook::sheet_as_csv(path)?)),
     })
-}
-
-/// Whether the text of `path` from byte `start` (where its last record began) holds an odd
-/// number of quotes: the csv reader takes the end of the file as the end of an open quote.
-fn quote_left_open(path: &Path, start: u64) -> Result<bool, CsvError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let read_error = |source| CsvError::Read {
-        path: path.to_path_buf(),
-        cause: source,
-    };
-    let mut file = std::fs::File::open(path).map_err(read_error)?;
-    file.seek(SeekFrom::Start(start)).map_err(read_error)?;
-    let mut quotes = 0u64;
-    let mut chunk = vec![0; 1 << 16];
-    loop {
-        let read = file.read(&mut chunk).map_err(read_error)?;
-        if read == 0 {
-            return Ok(quotes % 2 == 1);
-        }
-        quotes += chunk[..read].iter().filter(|&&b| b == b'"').count() as u64;
-    }
 }
 
 /// What is wrong with a header that is not one at all, said once rather than column by column:

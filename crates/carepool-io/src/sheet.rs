@@ -94,7 +94,7 @@ impl Sheet {
             path: path.to_path_buf(),
             header,
             header_line: reader.line(),
-            records: ReadAhead::start(reader).map_err(read_error)?,
+            records: ReadAhead::start(reader, Some(path.to_path_buf())).map_err(read_error)?,
             problems: vec![],
             more: 0,
         })
@@ -232,6 +232,7 @@ impl Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csv_lines::QUOTE_LEFT_OPEN;
 
     #[test]
     fn a_sheet_saved_on_windows_is_read_on_the_lines_an_editor_shows() {
@@ -262,6 +263,47 @@ mod tests {
                 "line 8, column birth_date: 'y' is not a date YYYY-MM-DD",
             ]
         );
+    }
+
+    /// The records' first fields, and the problems said, of a sheet of `text`.
+    fn read_sheet(text: &str) -> (Vec<String>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("members.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        let mut ids = vec![];
+        while sheet.next().unwrap() {
+            ids.push(sheet.field(0).to_string());
+        }
+        let problems = match sheet.finish(()) {
+            Ok(()) => vec![],
+            Err(FileError::Bad { problems, .. }) => {
+                problems.iter().map(|p| p.to_string()).collect()
+            }
+            Err(other) => panic!("{other}"),
+        };
+        (ids, problems)
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_said_on_the_line_it_opened() {
+        let left_open = format!("line 2: {QUOTE_LEFT_OPEN}");
+        // In a column no one reads, the last: the rest of the file went into it unseen.
+        let (ids, problems) = read_sheet("id,sex,note\nM1,F,\"oops\nM2,F,x\nM3,M,x\n");
+        assert_eq!(ids, ["M1"]);
+        assert_eq!(problems, std::slice::from_ref(&left_open));
+        // In a middle column, the swallowing record is not one either.
+        let (ids, problems) = read_sheet("id,note,sex\nM1,\"oops,F\nM2,x,F\n");
+        assert!(ids.is_empty());
+        assert_eq!(
+            problems,
+            ["line 2: has 2 fields where the header has 3", &left_open]
+        );
+        // Quotes closed, doubled inside a field, or around a line break: nothing to say.
+        let (ids, problems) =
+            read_sheet("id,note\nM1,\"say \"\"hi\"\"\"\nM2,\"two\nlines\"\nM3,\"\"\n");
+        assert_eq!(ids, ["M1", "M2", "M3"]);
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]
