@@ -1,6 +1,6 @@
 //! Reading a scheme definition from its TOML file, with the tariffs its packages point to.
 
-use crate::csv_lines::{LinedReader, Unreadable};
+use crate::csv_lines::{LinedReader, QUOTE_LEFT_OPEN, Unreadable, quote_left_open};
 use carepool_core::Money;
 use carepool_core::registry::{FacilityLevel, Sex, excerpt};
 use carepool_core::scheme::{SchemeDefinition, TariffItem};
@@ -144,11 +144,16 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
     let headers = reader.headers().map_err(stopped)?.clone();
     let mut items = Vec::new();
     let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|error| stopped(reader.unreadable(error)))?
-    {
+    // Where the last line read began: its byte and line.
+    let mut last_start = None;
+    loop {
+        let start = reader.byte();
+        let read = reader.read_record(&mut record);
+        if !read.map_err(|error| stopped(reader.unreadable(error)))? {
+            break;
+        }
         let line = reader.line();
+        last_start = Some((start, line));
         let row: TariffRow = record.deserialize(Some(&headers)).map_err(|e| {
             let column = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => err
@@ -180,6 +185,12 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
             once_per_months: row.once_per_months,
             frequency_group: row.frequency_group.filter(|g| !g.is_empty()),
         });
+    }
+    // A quote left open in the last column takes the rest of the tariff into it unseen.
+    if let Some((start, line)) = last_start
+        && quote_left_open(path, start).map_err(unreadable)?
+    {
+        return Err(invalid(format!("line {line}: {QUOTE_LEFT_OPEN}")));
     }
     Ok(items)
 }
@@ -317,6 +328,16 @@ limit = { amount = "50000", per = "family" }
             let error = scheme_error(dir.path());
             assert!(error.contains(&format!("tariff.csv: {told}")), "{error}");
         }
+        // A quote left open in the last column, where any text is a frequency group.
+        let open = format!(
+            "{header},frequency_group\nOP01,Visit,op,,5,,,,\"visits\nIP01,Stay,ip,,9,,,,\n"
+        );
+        write(dir.path(), "tariff.csv", &open);
+        let error = scheme_error(dir.path());
+        assert!(
+            error.contains("tariff.csv: line 2: a quote opened on this line is never closed"),
+            "{error}"
+        );
         // A line past the bound is the file's problem, said once with its line.
         let long = "x".repeat(crate::MAX_LINE_BYTES + 1);
         write(dir.path(), "tariff.csv", &format!("{header}\r\n{long}\r\n"));
