@@ -181,6 +181,17 @@ pub enum GlmError {
     },
     #[error("the fit did not converge in {0} iterations")]
     NotConverged(u32),
+    /// A Gamma fit's dispersion, from which its standard errors follow, cannot be estimated:
+    /// no observation is left beyond the parameters.
+    #[error(
+        "as many observations as parameters ({0}): none is left to estimate the Gamma's dispersion from, nor its standard errors"
+    )]
+    NoResidual(usize),
+    /// Every response is its fitted value, but for rounding: the Gamma's dispersion is zero.
+    #[error(
+        "every response is fitted exactly (the same average in every group): the Gamma's dispersion is zero, and its standard errors would say nothing"
+    )]
+    FittedExactly,
 }
 
 /// A coefficient and what goes with it. With a log link, `relativity` is exp(estimate) and
@@ -409,15 +420,20 @@ impl Glm {
         let dispersion = match self.family {
             Family::Poisson => 1.0,
             Family::Gamma => {
-                let pearson: f64 = (0..n)
-                    .filter(|&i| weights[i] > 0.0)
+                let observed = || (0..n).filter(|&i| weights[i] > 0.0);
+                let relative_residual = |i: usize| (data.response[i] - state.mu[i]) / state.mu[i];
+                let exact = observed().all(|i| relative_residual(i).abs() < ROUNDING);
+                let pearson: f64 = observed()
                     .map(|i| {
                         let mu = state.mu[i];
                         weights[i] * (data.response[i] - mu).powi(2) / self.family.variance(mu)
                     })
                     .sum();
                 match observations - p {
-                    0 => f64::NAN,
+                    0 => return Err(GlmError::NoResidual(p)),
+                    // Each response its fitted value but for rounding (the same average cost
+                    // in every group: a flat fee); the dispersion would be zero or noise.
+                    _ if exact => return Err(GlmError::FittedExactly),
                     df => pearson / df as f64,
                 }
             }
@@ -593,6 +609,9 @@ impl Glm {
     }
 }
 
+/// A relative residual this small is rounding, not a difference from the fitted value.
+const ROUNDING: f64 = 1e-12;
+
 /// The normal quantile of a two-sided 95% interval.
 const WALD_95: f64 = 1.959_963_984_540_054;
 
@@ -625,6 +644,48 @@ mod tests {
         // Its standard error is that of a log ratio of two Poisson counts.
         let error = fit.coefficient("area=urban").unwrap().std_error;
         assert!((error - (1.0 / 30.0 + 1.0f64 / 20.0).sqrt()).abs() < 1e-8);
+    }
+
+    /// A Gamma fit with nothing to estimate its dispersion from says why, rather than answer
+    /// standard errors that are not numbers (no room left) or infinite statistics (an exact fit).
+    #[test]
+    fn a_gamma_fit_without_a_dispersion_to_estimate_says_why() {
+        let areas = |levels: &[&str]| vec![factor("area", levels, None)];
+        let gamma = |response: Vec<f64>, terms: Vec<Term>| {
+            let data = GlmData {
+                response,
+                terms,
+                ..GlmData::default()
+            };
+            Glm::new(Family::Gamma, Link::Log).fit(&data)
+        };
+        let saturated = gamma(vec![1000.0, 3000.0], areas(&["a", "b"]));
+        assert_eq!(saturated.unwrap_err(), GlmError::NoResidual(2));
+        // The same average in every group, or in each area: a flat fee. Some of these fits
+        // land on a dispersion of exactly zero, others on rounding noise; all are exact.
+        for (a, b) in [
+            (1.0, 1.0),
+            (1.0, 2.0),
+            (1500.0, 1500.0),
+            (0.5, 0.25),
+            (3.0, 7.0),
+        ] {
+            let by_area = gamma(vec![a, a, b, b], areas(&["a", "a", "b", "b"]));
+            assert_eq!(by_area.unwrap_err(), GlmError::FittedExactly, "{a} {b}");
+            let level = gamma(vec![a, a, a], vec![]);
+            assert_eq!(level.unwrap_err(), GlmError::FittedExactly, "{a}");
+        }
+        // A spread of a part in a million is fitted, with finite standard errors.
+        let fit = gamma(vec![1500.0, 1500.0015, 1500.0], vec![]).unwrap();
+        assert!(fit.dispersion > 0.0 && fit.coefficients[0].statistic.is_finite());
+        // A Poisson fit's dispersion is 1: as many counts as parameters still fit.
+        let data = GlmData {
+            response: vec![3.0, 5.0],
+            terms: areas(&["a", "b"]),
+            ..GlmData::default()
+        };
+        let poisson = Glm::new(Family::Poisson, Link::Log).fit(&data).unwrap();
+        assert!(poisson.coefficients.iter().all(|c| c.std_error.is_finite()));
     }
 
     /// A level with no claims drives its estimate towards minus infinity and its standard error

@@ -68,6 +68,8 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("glm-too-few", &["model", "parameters", "observations"]),
     ("glm-not-converged", &["model", "iterations"]),
     ("glm-no-data", &["model"]),
+    ("glm-no-residual", &["model", "parameters"]),
+    ("glm-fitted-exactly", &["model"]),
     ("glm-not-fitted", &["model", "error"]),
     ("glm-base-level", &["factor", "base"]),
     ("projection-lines", &[]),

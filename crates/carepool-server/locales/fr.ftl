@@ -889,6 +889,16 @@ note-glm-no-data = Le GLM { $model ->
         [severity] de coût moyen
        *[other] { $model }
     } n'a pas pu être ajusté : il n'y a aucune observation.
+note-glm-no-residual = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : il a autant d'observations que de paramètres ({ $parameters }), et il n'en reste aucune pour estimer sa dispersion, ni ses erreurs types.
+note-glm-fitted-exactly = Le GLM { $model ->
+        [frequency] de fréquence
+        [severity] de coût moyen
+       *[other] { $model }
+    } n'a pas pu être ajusté : chaque groupe est ajusté exactement (le même coût moyen dans chaque groupe), sa dispersion est donc nulle et ses erreurs types ne diraient rien.
 note-glm-not-fitted = Le GLM { $model ->
         [frequency] de fréquence
         [severity] de coût moyen

@@ -147,6 +147,11 @@ fn not_fitted(model: &str, error: &GlmError) -> Sentence {
             ],
         ),
         GlmError::NoData => Words::new("glm-no-data", [model_figure]),
+        GlmError::NoResidual(parameters) => Words::new(
+            "glm-no-residual",
+            [model_figure, ("parameters", count(*parameters))],
+        ),
+        GlmError::FittedExactly => Words::new("glm-fitted-exactly", [model_figure]),
         other => Words::new(
             "glm-not-fitted",
             [model_figure, ("error", Figure::text(other.to_string()))],
