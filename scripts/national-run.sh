@@ -35,8 +35,8 @@ if [[ $db == sqlite:* ]]; then
     sqlite_file=${sqlite_file#//}
     sqlite_file=${sqlite_file%%\?*}
 fi
-tools=(/usr/bin/time python3)
-[[ -z $sqlite_file ]] && tools+=(psql)
+tools=(/usr/bin/time)
+if [[ -n $sqlite_file ]]; then tools+=(python3); else tools+=(psql); fi
 for tool in "${tools[@]}"; do
     command -v "$tool" > /dev/null || { echo "the run needs $tool" >&2; exit 1; }
 done
@@ -53,8 +53,12 @@ sql() {
 database_size() {
     if [[ -n $sqlite_file ]]; then
         # None before the first step that writes.
-        if [[ -e $sqlite_file ]]; then
-            du -ch "$sqlite_file"* | tail -1 | cut -f1
+        local files=()
+        for file in "$sqlite_file" "$sqlite_file-wal" "$sqlite_file-shm"; do
+            [[ -e $file ]] && files+=("$file")
+        done
+        if ((${#files[@]})); then
+            du -ch "${files[@]}" | tail -1 | cut -f1
         fi
     else
         sql "SELECT pg_size_pretty(pg_database_size(current_database()))"

@@ -224,9 +224,11 @@ impl<R: Read> LinedReader<R> {
 pub(crate) const QUOTE_LEFT_OPEN: &str =
     "a quote opened on this line is never closed: the rest of the file would be read as one field";
 
-/// Whether the text of `path` from byte `start` (where its last record began) holds an odd
-/// number of quotes: the csv reader takes the end of the file as the end of an open quote. Not
-/// known of a pipe, which cannot be read again.
+/// Whether the text of `path` from byte `start` (where its last record began) ends inside a
+/// quoted field: the csv reader takes the end of the file as the end of an open quote. The text
+/// is read as the csv reader reads it: a quote opens a field only at its start, and a quote
+/// elsewhere in a field that did not open with one is a character like any other. Not known of
+/// a pipe, which cannot be read again.
 pub(crate) fn quote_left_open(path: &Path, start: u64) -> io::Result<bool> {
     use std::io::{Seek, SeekFrom};
     if !std::fs::metadata(path)?.is_file() {
@@ -234,14 +236,38 @@ pub(crate) fn quote_left_open(path: &Path, start: u64) -> io::Result<bool> {
     }
     let mut file = std::fs::File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
-    let mut quotes = 0u64;
+    let mut at = QuoteState::FieldStart;
     let mut chunk = vec![0; 1 << 16];
     loop {
         let read = file.read(&mut chunk)?;
         if read == 0 {
-            return Ok(quotes % 2 == 1);
+            return Ok(at == QuoteState::Quoted);
         }
-        quotes += chunk[..read].iter().filter(|&&b| b == b'"').count() as u64;
+        at = chunk[..read].iter().fold(at, |at, &byte| at.after(byte));
+    }
+}
+
+/// Where the csv reader is in a record, as far as its quotes go.
+#[derive(Clone, Copy, PartialEq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: doubled, it is one quote; else it closed the field.
+    QuoteInQuoted,
+}
+
+impl QuoteState {
+    fn after(self, byte: u8) -> QuoteState {
+        let ends_field = matches!(byte, b',' | b'\n' | b'\r');
+        match self {
+            QuoteState::Quoted if byte == b'"' => QuoteState::QuoteInQuoted,
+            QuoteState::Quoted => QuoteState::Quoted,
+            QuoteState::FieldStart if byte == b'"' => QuoteState::Quoted,
+            QuoteState::QuoteInQuoted if byte == b'"' => QuoteState::Quoted,
+            _ if ends_field => QuoteState::FieldStart,
+            _ => QuoteState::Unquoted,
+        }
     }
 }
 
@@ -257,6 +283,36 @@ pub(crate) enum Unreadable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_is_open_at_the_end_only_as_the_csv_reader_reads_quotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("last.csv");
+        let cases = [
+            // A quote inside a field that did not open with one is a character.
+            ("M1,Splint 4\" roll\n", false),
+            ("M1,\"Splint 4\"\" roll\"\n", false),
+            ("M1,\"open\nM2,x\nM3,y\n", true),
+            ("M1,x,\"open", true),
+            // A doubled quote does not close the field; the file ends inside it.
+            ("M1,\"a\n\"\",b\n", true),
+            // Closed, then characters after it in the same field: csv reads them on.
+            ("M1,\"a\"b\"\n", false),
+            ("M1,\"two\r\nlines\"\r\n", false),
+            ("\"M1\"\r\"M2", true),
+        ];
+        for (text, open) in cases {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(quote_left_open(&path, 0).unwrap(), open, "{text:?}");
+        }
+        // From where the last record began, not the file's start.
+        std::fs::write(&path, "M0,\"a\nb\"\nM1,x\n").unwrap();
+        assert!(
+            quote_left_open(&path, 7).unwrap(),
+            "from the closing quote, which then opens one"
+        );
+        assert!(!quote_left_open(&path, 0).unwrap());
+    }
 
     /// Each record's line and first field, read from `text` handed over `chunk` bytes at a time.
     fn lines(text: &str, chunk: usize) -> Vec<(u64, String)> {

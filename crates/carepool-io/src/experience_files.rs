@@ -378,9 +378,11 @@ fn read_members(
             .coverage
             .expect("periods come from a coverage file")
             .display();
-        sheet.file_problem(format!(
-            "{path}: line {line}: member {member} is not in the members file"
-        ));
+        let lacking = match sheet.passed_lines() {
+            false => "is not in the members file",
+            true => "is not among the members read (lines of the members file are not records)",
+        };
+        sheet.file_problem(format!("{path}: line {line}: member {member} {lacking}"));
     }
     Ok(sheet.finish(())?)
 }
@@ -1061,5 +1063,20 @@ mod tests {
         assert!(nine.is_some() && eight.is_some() && nine < eight, "{error}");
         assert!(error.contains("line 2, column sex: 'X'"), "{error}");
         assert!(!error.contains("member M1 is not"), "{error}");
+        // A member on a line that is not a record may be the one the coverage names: not said
+        // to be missing from the file, only from what was read.
+        let members = file(&dir, "members.csv", "id,sex\nM1,F\nM2,F,extra\n");
+        let error = read(&members, Some(&coverage), &claims)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("members.csv: line 3: has 3 fields"),
+            "{error}"
+        );
+        assert!(
+            error.contains("line 5: member M2 is not among the members read (lines of the members file are not records)"),
+            "{error}"
+        );
+        assert!(!error.contains("not in the members file"), "{error}");
     }
 }

@@ -64,8 +64,9 @@ fn read_batches<R: Read>(
     stop: &AtomicBool,
 ) {
     let mut records = vec![csv::StringRecord::new(); BATCH];
-    // Where the last record read, or that could not be read, began: its byte and line.
-    let mut last_start = None;
+    // Where the last record read, or that could not be read, began: its byte and line; the
+    // header's until then (a quote it leaves open takes the whole file into it).
+    let mut last_start = (0, reader.line());
     loop {
         let (mut filled, mut bytes, mut longest) = (0, 0, 0);
         let mut unreadable = vec![];
@@ -79,7 +80,7 @@ fn read_batches<R: Read>(
             let start = reader.byte();
             match reader.read_record(&mut records[filled]) {
                 Ok(true) => {
-                    last_start = Some((start, reader.line()));
+                    last_start = (start, reader.line());
                     let length = records[filled].as_byte_record().as_slice().len();
                     (bytes, longest) = (bytes + length, longest.max(length));
                     filled += 1;
@@ -93,7 +94,9 @@ fn read_batches<R: Read>(
                 }
                 Err(error) => match reader.unreadable(error) {
                     Unreadable::Line { line, reason } => {
-                        last_start = Some((start, line));
+                        last_start = (start, line);
+                        // The record's room grew to hold the line: a batch keeps it if kept.
+                        longest = longest.max((reader.byte() - start) as usize);
                         unreadable.push((filled, NotARecord { line, reason }));
                     }
                     Unreadable::File(cause) => {
@@ -128,15 +131,13 @@ fn read_batches<R: Read>(
 /// did (the csv reader takes the end of the file as the quote's end).
 fn quote_left_open_at_end(
     path: Option<&Path>,
-    last_start: Option<(u64, u64)>,
+    (start, line): (u64, u64),
 ) -> Result<Option<NotARecord>, std::io::Error> {
-    match (path, last_start) {
-        (Some(path), Some((start, line))) if quote_left_open(path, start)? => {
-            Ok(Some(NotARecord {
-                line,
-                reason: QUOTE_LEFT_OPEN.into(),
-            }))
-        }
+    match path {
+        Some(path) if quote_left_open(path, start)? => Ok(Some(NotARecord {
+            line,
+            reason: QUOTE_LEFT_OPEN.into(),
+        })),
         _ => Ok(None),
     }
 }

@@ -144,8 +144,8 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
     let headers = reader.headers().map_err(stopped)?.clone();
     let mut items = Vec::new();
     let mut record = csv::StringRecord::new();
-    // Where the last line read began: its byte and line.
-    let mut last_start = None;
+    // Where the last line read began: its byte and line; the header's until then.
+    let mut last_start = (0, reader.line());
     loop {
         let start = reader.byte();
         let read = reader.read_record(&mut record);
@@ -153,7 +153,7 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
             break;
         }
         let line = reader.line();
-        last_start = Some((start, line));
+        last_start = (start, line);
         let row: TariffRow = record.deserialize(Some(&headers)).map_err(|e| {
             let column = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => err
@@ -187,9 +187,8 @@ fn read_tariff(path: &Path) -> Result<Vec<TariffItem>, SchemeFileError> {
         });
     }
     // A quote left open in the last column takes the rest of the tariff into it unseen.
-    if let Some((start, line)) = last_start
-        && quote_left_open(path, start).map_err(unreadable)?
-    {
+    let (start, line) = last_start;
+    if quote_left_open(path, start).map_err(unreadable)? {
         return Err(invalid(format!("line {line}: {QUOTE_LEFT_OPEN}")));
     }
     Ok(items)
@@ -336,6 +335,17 @@ limit = { amount = "50000", per = "family" }
         let error = scheme_error(dir.path());
         assert!(
             error.contains("tariff.csv: line 2: a quote opened on this line is never closed"),
+            "{error}"
+        );
+        // In the header's last column: no tariff line at all.
+        write(
+            dir.path(),
+            "tariff.csv",
+            &format!("{header},\"frequency_group\nOP01,Visit,op,,5,,,,\n"),
+        );
+        let error = scheme_error(dir.path());
+        assert!(
+            error.contains("tariff.csv: line 1: a quote opened on this line is never closed"),
             "{error}"
         );
         // A line past the bound is the file's problem, said once with its line.

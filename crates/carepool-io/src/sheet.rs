@@ -72,6 +72,8 @@ pub(crate) struct Sheet {
     records: ReadAhead,
     problems: Vec<RowProblem>,
     more: usize,
+    /// Whether a line was passed that is not a record: what it held is not known.
+    passed_lines: bool,
 }
 
 impl Sheet {
@@ -97,6 +99,7 @@ impl Sheet {
             records: ReadAhead::start(reader, Some(path.to_path_buf())).map_err(read_error)?,
             problems: vec![],
             more: 0,
+            passed_lines: false,
         })
     }
 
@@ -106,6 +109,7 @@ impl Sheet {
         let mut passed = vec![];
         let read = self.records.next(|bad| passed.push(bad));
         for NotARecord { line, reason } in passed {
+            self.passed_lines = true;
             self.push(RowProblem::new(line, None, reason));
         }
         read.map_err(|cause| FileError::Read {
@@ -135,6 +139,12 @@ impl Sheet {
     pub fn line(&self) -> u64 {
         let position = self.records.record().and_then(csv::StringRecord::position);
         position.map_or(0, csv::Position::line)
+    }
+
+    /// Whether a line that is not a record was passed (a problem already): a record looked for
+    /// later may have been on it.
+    pub fn passed_lines(&self) -> bool {
+        self.passed_lines
     }
 
     pub fn has_problems(&self) -> bool {
@@ -299,6 +309,14 @@ mod tests {
             problems,
             ["line 2: has 2 fields where the header has 3", &left_open]
         );
+        // In the header: no record at all, and the header's line said.
+        let (ids, problems) = read_sheet("id,\"note\nM1,x\nM2,y\n");
+        assert!(ids.is_empty());
+        assert_eq!(problems, [format!("line 1: {QUOTE_LEFT_OPEN}")]);
+        // A quote in a field that did not open with one is a character, even on the last line.
+        let (ids, problems) = read_sheet("id,note\nM1,x\nM2,4\" splint\n");
+        assert_eq!(ids, ["M1", "M2"]);
+        assert!(problems.is_empty(), "{problems:?}");
         // Quotes closed, doubled inside a field, or around a line break: nothing to say.
         let (ids, problems) =
             read_sheet("id,note\nM1,\"say \"\"hi\"\"\"\nM2,\"two\nlines\"\nM3,\"\"\n");
