@@ -74,6 +74,11 @@ pub(crate) struct Sheet {
     more: usize,
     /// Whether a line was passed that is not a record: what it held is not known.
     passed_lines: bool,
+    /// What the header's one column is separated by instead of commas, if it seems to be (a
+    /// spreadsheet set to French or German saves "CSV" with semicolons): said once for the whole
+    /// header, not column by column.
+    other_separator: Option<&'static str>,
+    separator_said: bool,
 }
 
 impl Sheet {
@@ -86,12 +91,19 @@ impl Sheet {
         // Fields are trimmed when read, not as the reader meets them: most columns of a
         // national extract are never read.
         let mut reader = LinedReader::new(&csv::ReaderBuilder::new(), file);
-        let header = reader
+        let header: Vec<String> = reader
             .headers()
             .map_err(|error| stopped(path, error))?
             .iter()
             .map(|name| name.trim().to_string())
             .collect();
+        let other_separator = match header.as_slice() {
+            [only] => [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")]
+                .into_iter()
+                .find(|(separator, _)| only.contains(*separator))
+                .map(|(_, name)| name),
+            _ => None,
+        };
         Ok(Sheet {
             path: path.to_path_buf(),
             header,
@@ -100,6 +112,8 @@ impl Sheet {
             problems: vec![],
             more: 0,
             passed_lines: false,
+            other_separator,
+            separator_said: false,
         })
     }
 
@@ -122,17 +136,27 @@ impl Sheet {
         self.header.iter().position(|h| h == name)
     }
 
-    /// The position of a column the file must have; a problem if it lacks it.
+    /// The position of a column the file must have; a problem if it lacks it (one for the whole
+    /// header if it is not separated by commas).
     pub fn required(&mut self, name: &str, hint: &str) -> Option<usize> {
         let found = self.column(name);
-        if found.is_none() {
-            let message = format!(
+        let message = match (found, self.other_separator) {
+            (Some(_), _) => return found,
+            (None, Some(separator)) if !self.separator_said => {
+                self.separator_said = true;
+                format!(
+                    "the columns are separated by {separator}, not commas: save the file as CSV \
+                     with commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\")"
+                )
+            }
+            (None, Some(_)) => return None,
+            (None, None) => format!(
                 "no column '{name}' ({hint}); the columns are: {}",
                 self.header.join(", ")
-            );
-            self.push(RowProblem::new(self.header_line, None, message));
-        }
-        found
+            ),
+        };
+        self.push(RowProblem::new(self.header_line, None, message));
+        None
     }
 
     /// The line the current record begins on (0 before the first).
@@ -322,6 +346,38 @@ mod tests {
             read_sheet("id,note\nM1,\"say \"\"hi\"\"\"\nM2,\"two\nlines\"\nM3,\"\"\n");
         assert_eq!(ids, ["M1", "M2", "M3"]);
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_header_separated_by_semicolons_is_said_once_not_column_by_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("members.csv");
+        std::fs::write(&path, "id;sex;birth_date\nM1;F;1990-01-01\n").unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        assert_eq!(sheet.required("id", "the member's id"), None);
+        assert_eq!(sheet.required("sex", "F or M"), None);
+        let FileError::Bad { problems, .. } = sheet.error() else {
+            panic!("the header is a problem");
+        };
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "line 1: the columns are separated by semicolons, not commas: save the file as CSV \
+              with commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\")"
+            ]
+        );
+        // One column, by name, without a separator in it: its own problem.
+        std::fs::write(&path, "member\nM1\n").unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        assert_eq!(sheet.required("id", "the member's id"), None);
+        let FileError::Bad { problems, .. } = sheet.error() else {
+            panic!("no id");
+        };
+        assert!(
+            problems[0].message.starts_with("no column 'id'"),
+            "{problems:?}"
+        );
     }
 
     #[test]
