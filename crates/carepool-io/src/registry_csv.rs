@@ -719,15 +719,11 @@ pub async fn export<R: Record>(
 }
 
 /// Writes every record of `R` to the workbook `path` (one sheet, the CSV's columns, dates as
-/// dates and amounts as numbers), in key order.
+/// dates and amounts as numbers), in key order, a row at a time.
 pub async fn export_workbook<R: Record>(registry: &Registry, path: &Path) -> Result<u64, CsvError> {
-    let mut rows = Vec::new();
-    every_row::<R>(registry, |row| {
-        rows.push(row);
-        Ok(())
-    })
-    .await?;
-    workbook::write_rows(R::table(), rows.into_iter(), path)
+    let mut sheet = workbook::SheetWriter::new(R::table(), path)?;
+    every_row::<R>(registry, |row| sheet.write(&row)).await?;
+    sheet.save()
 }
 
 /// Hands each record of `R` to `each` as a row, in key order, a page at a time; the count. The

@@ -148,66 +148,147 @@ fn float_text(number: f64) -> String {
     }
 }
 
-/// Writes `rows` of `table` as a workbook of one sheet named after the table: the CSV's header,
-/// then a row each; dates as dates, amounts and numbers as numbers, text as text (never run as
-/// a formula).
-pub(crate) fn write_rows(
-    table: &Table,
-    rows: impl Iterator<Item = Row>,
-    path: &Path,
-) -> Result<u64, CsvError> {
-    let write_error = |error: XlsxError| CsvError::Write {
-        path: PathBuf::from(path),
+fn write_error(path: &Path, error: XlsxError) -> CsvError {
+    CsvError::Write {
+        path: path.to_path_buf(),
         cause: std::io::Error::other(error.to_string()),
-    };
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let amount = Format::new().set_num_format("#,##0.00");
-    let sheet = workbook
-        .add_worksheet()
-        .set_name(table.name)
-        .map_err(write_error)?;
-    for (c, column) in table.columns.iter().enumerate() {
-        sheet
-            .write_with_format(0, c as u16, column.name, &bold)
-            .map_err(write_error)?;
     }
-    let mut count = 0u64;
-    for (r, row) in rows.enumerate() {
-        let r = r as u32 + 1;
-        for (c, (column, value)) in table.columns.iter().zip(&row).enumerate() {
+}
+
+/// The characters a cell's `text` takes as the sheet shows it: an amount with its thousands
+/// separators.
+fn shown_width(ty: ColumnType, text: &str) -> usize {
+    let width = text.chars().count();
+    match ty {
+        ColumnType::Money => {
+            let digits = text
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('-');
+            width + digits.len().saturating_sub(1) / 3
+        }
+        _ => width,
+    }
+}
+
+/// Data rows a sheet holds at most, below its header (Excel's 1,048,576 rows in all).
+const SHEET_ROWS: u32 = 1_048_575;
+/// The widest a column is made for its text, in characters.
+const WIDEST_COLUMN: usize = 60;
+
+/// A workbook of one sheet named after `table` written a row at a time: the CSV's header, then a
+/// row each; dates as dates, amounts and numbers as numbers, text as text (never run as a
+/// formula). The rows go to a temporary file as they come (rust_xlsxwriter's constant memory),
+/// so that an export's memory does not grow with its table; a table past what a sheet holds is
+/// refused when its row after the last is met, before anything is saved.
+pub(crate) struct SheetWriter {
+    workbook: Workbook,
+    table: &'static Table,
+    path: PathBuf,
+    rows: u32,
+    row_limit: u32,
+    /// The longest text of each column, for its width.
+    widths: Vec<usize>,
+    date: Format,
+    amount: Format,
+}
+
+impl SheetWriter {
+    pub fn new(table: &'static Table, path: &Path) -> Result<SheetWriter, CsvError> {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let header = workbook
+            .add_worksheet_with_constant_memory()
+            .and_then(|sheet| {
+                sheet.set_name(table.name)?;
+                for (c, column) in table.columns.iter().enumerate() {
+                    sheet.write_with_format(0, c as u16, column.name, &bold)?;
+                }
+                Ok(())
+            });
+        header.map_err(|error| write_error(path, error))?;
+        Ok(SheetWriter {
+            workbook,
+            table,
+            path: path.to_path_buf(),
+            rows: 0,
+            row_limit: SHEET_ROWS,
+            widths: table.columns.iter().map(|c| c.name.len()).collect(),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            amount: Format::new().set_num_format("#,##0.00"),
+        })
+    }
+
+    /// Writes `row` below the rows before it.
+    pub fn write(&mut self, row: &Row) -> Result<(), CsvError> {
+        if self.rows == self.row_limit {
+            let message = format!(
+                "a sheet holds at most {} rows below its header, and {} has more: export it as CSV",
+                self.row_limit, self.table.name
+            );
+            return Err(CsvError::Write {
+                path: self.path.clone(),
+                cause: std::io::Error::other(message),
+            });
+        }
+        self.rows += 1;
+        let written = self.write_cells(self.rows, row);
+        written.map_err(|error| write_error(&self.path, error))
+    }
+
+    fn write_cells(&mut self, r: u32, row: &Row) -> Result<(), XlsxError> {
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        for (c, (column, value)) in self.table.columns.iter().zip(row).enumerate() {
+            if *value == Value::Null {
+                continue;
+            }
+            let text = value.format(column.ty);
+            self.widths[c] = self.widths[c].max(shown_width(column.ty, &text));
             let c = c as u16;
-            let written = match (column.ty, value) {
-                (_, Value::Null) => continue,
+            match (column.ty, value) {
                 (ColumnType::Date, Value::Date(day)) => {
-                    let day = ExcelDateTime::from_ymd(
-                        day.year() as u16,
-                        day.month() as u8,
-                        day.day() as u8,
-                    )
-                    .map_err(write_error)?;
-                    sheet.write_datetime_with_format(r, c, &day, &date)
+                    let (year, month, day) =
+                        (day.year() as u16, day.month() as u8, day.day() as u8);
+                    let day = ExcelDateTime::from_ymd(year, month, day)?;
+                    sheet.write_datetime_with_format(r, c, &day, &self.date)?
                 }
                 (ColumnType::Money, _) => match value.as_money() {
                     // Exact in a double up to 2^53 hundredths, far past any amount carepool keeps.
                     Some(money) => {
-                        sheet.write_number_with_format(r, c, money.minor() as f64 / 100.0, &amount)
+                        let amount = money.minor() as f64 / 100.0;
+                        sheet.write_number_with_format(r, c, amount, &self.amount)?
                     }
-                    None => sheet.write_string(r, c, value.format(column.ty)),
+                    None => sheet.write_string(r, c, text)?,
                 },
-                (ColumnType::Integer, Value::Integer(n)) => sheet.write_number(r, c, *n as f64),
-                (ColumnType::Real, Value::Real(x)) => sheet.write_number(r, c, *x),
-                _ => sheet.write_string(r, c, value.format(column.ty)),
+                (ColumnType::Integer, Value::Integer(n)) => sheet.write_number(r, c, *n as f64)?,
+                (ColumnType::Real, Value::Real(x)) => sheet.write_number(r, c, *x)?,
+                _ => sheet.write_string(r, c, text)?,
             };
-            written.map_err(write_error)?;
         }
-        count += 1;
+        Ok(())
     }
-    sheet.set_freeze_panes(1, 0).map_err(write_error)?;
-    sheet.autofit();
-    workbook.save(path).map_err(write_error)?;
-    Ok(count)
+
+    /// The same writer refusing rows past `limit` (a test's, not a million rows).
+    #[cfg(test)]
+    fn with_row_limit(self, row_limit: u32) -> SheetWriter {
+        SheetWriter { row_limit, ..self }
+    }
+
+    /// Saves the workbook; the count of rows below the header.
+    pub fn save(mut self) -> Result<u64, CsvError> {
+        let sheet = (self.workbook.worksheet_from_index(0)).expect("the sheet added at the start");
+        let widths = (self.widths.iter().enumerate()).try_for_each(|(c, &width)| {
+            let width = (width + 2).min(WIDEST_COLUMN) as f64;
+            sheet.set_column_width(c as u16, width).map(|_| ())
+        });
+        let frozen = sheet.set_freeze_panes(1, 0).map(|_| ());
+        let saved = widths
+            .and(frozen)
+            .and_then(|()| self.workbook.save(&self.path));
+        saved.map_err(|error| write_error(&self.path, error))?;
+        Ok(u64::from(self.rows))
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +311,44 @@ mod tests {
         }
     }
 
+    /// A table past what a sheet holds is refused at its first row too many, and no file is
+    /// left: the export says to write CSV instead.
+    #[test]
+    fn a_table_past_what_a_sheet_holds_is_refused_and_nothing_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contributions.xlsx");
+        let mut sheet = SheetWriter::new(&CONTRIBUTIONS, &path)
+            .unwrap()
+            .with_row_limit(2);
+        sheet.write(&contribution("R1", "1.00").to_row()).unwrap();
+        sheet.write(&contribution("R2", "2.00").to_row()).unwrap();
+        let refused = sheet
+            .write(&contribution("R3", "3.00").to_row())
+            .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "cannot write {}: a sheet holds at most 2 rows below its header, and contributions has more: export it as CSV",
+                path.display()
+            )
+        );
+        drop(sheet);
+        assert!(!path.exists());
+        assert_eq!(
+            SHEET_ROWS, 1_048_575,
+            "Excel's rows, the header's among them"
+        );
+    }
+
+    #[test]
+    fn an_amount_is_as_wide_as_shown_with_its_thousands_separators() {
+        assert_eq!(shown_width(ColumnType::Money, "1234567.89"), 12);
+        assert_eq!(shown_width(ColumnType::Money, "-123.00"), 7);
+        assert_eq!(shown_width(ColumnType::Money, "-1234.00"), 9);
+        assert_eq!(shown_width(ColumnType::Text, "Adjoa Mensah"), 12);
+        assert_eq!(shown_width(ColumnType::Text, "é"), 1);
+    }
+
     /// A sheet written from rows reads back as the same records; its dates are Excel dates and
     /// its amounts numbers, not text.
     #[test]
@@ -240,8 +359,11 @@ mod tests {
             contribution("R1", "750.00"),
             contribution("R2", "1234567.89"),
         ];
-        let count = write_rows(&CONTRIBUTIONS, written.iter().map(Record::to_row), &path).unwrap();
-        assert_eq!(count, 2);
+        let mut sheet = SheetWriter::new(&CONTRIBUTIONS, &path).unwrap();
+        for contribution in &written {
+            sheet.write(&contribution.to_row()).unwrap();
+        }
+        assert_eq!(sheet.save().unwrap(), 2);
 
         let mut workbook: Xlsx<_> = open_workbook(&path).unwrap();
         assert_eq!(workbook.sheet_names(), ["contributions"]);
