@@ -42,7 +42,6 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
         to: args.to,
         ..AuditFilter::default()
     };
-    let trail = registry.audit_trail(&filter).await?;
     let out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -52,11 +51,16 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
     };
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(AUDIT.columns.iter().map(|c| c.name))?;
-    let count = trail.len();
-    for record in trail {
-        let row = record.into_row();
-        writer.write_record(AUDIT.columns.iter().zip(&row).map(|(c, v)| v.format(c.ty)))?;
-    }
+    // Written as it is read, on one snapshot: the trail as it stood when the export began.
+    let count = (registry.at_snapshot(async |at| {
+        at.each_audit_record(&filter, |record| {
+            let row = record.into_row();
+            let fields = AUDIT.columns.iter().zip(&row).map(|(c, v)| v.format(c.ty));
+            writer.write_record(fields).map_err(anyhow::Error::from)
+        })
+        .await
+    }))
+    .await?;
     writer.flush()?;
     if let Some(path) = &args.out {
         outln!("{}: {count} audit records written", path.display());

@@ -87,6 +87,10 @@ pub struct AuditFilter {
 /// processes writing in the same microsecond apart.
 static WRITTEN: AtomicU64 = AtomicU64::new(0);
 
+/// Audit records read at once when the trail is walked: a record of an import's new keys runs
+/// to a quarter of a megabyte (those of a national registry's import), so a page is kept short.
+const AUDIT_RECORDS_PER_PAGE: u64 = 256;
+
 /// Random, drawn once per process: asking the system for randomness for each of a million
 /// records of a run cost more than writing them.
 static PROCESS_TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -190,8 +194,26 @@ impl Registry {
         Ok(())
     }
 
-    /// The trail, oldest first, as `filter` narrows it.
+    /// The trail, oldest first, as `filter` narrows it (for a page of it: see
+    /// [`Registry::each_audit_record`] for the whole).
     pub async fn audit_trail(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>, ServiceError> {
+        let mut trail = Vec::new();
+        (self.each_audit_record(filter, |record| {
+            trail.push(record);
+            Ok::<(), ServiceError>(())
+        }))
+        .await?;
+        Ok(trail)
+    }
+
+    /// Hands each record of the trail `filter` narrows to `each`, oldest first, read a page at a
+    /// time: a national scheme's trail (every import's keys among it) is never held whole. The
+    /// count handed.
+    pub async fn each_audit_record<E: From<ServiceError>>(
+        &self,
+        filter: &AuditFilter,
+        mut each: impl FnMut(AuditRow) -> Result<(), E>,
+    ) -> Result<u64, E> {
         let text = |value: &String| Value::Text(value.as_str().into());
         let mut filters = Vec::new();
         for (column, value) in [
@@ -208,27 +230,41 @@ impl Registry {
         let from = filter
             .from
             .map(|day| format!("{:016}", day_start(day) * 1_000_000));
-        let after = from
+        let mut after = from
             .into_iter()
             .chain(filter.after.clone())
             .max()
             .map(|id| vec![Value::Text(id.into())]);
         let end = filter.to.and_then(|day| day.succ_opt()).map(day_start);
-        let query = ListQuery {
-            filters,
-            after,
-            limit: filter.limit.unwrap_or(i64::MAX as u64),
-            ..ListQuery::default()
-        };
-        let mut trail = Vec::new();
-        for row in self.store.list(&AUDIT, &query).await? {
-            let record = AuditRow::from_row(&row)
-                .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
-            if end.is_some_and(|end| record.at >= end) {
+        let mut left = filter.limit.unwrap_or(u64::MAX);
+        let mut count = 0;
+        while left > 0 {
+            let query = ListQuery {
+                filters: filters.clone(),
+                after: after.take(),
+                limit: left.min(AUDIT_RECORDS_PER_PAGE),
+                ..ListQuery::default()
+            };
+            let page = self
+                .store
+                .list(&AUDIT, &query)
+                .await
+                .map_err(ServiceError::from)?;
+            let full = page.len() as u64 == query.limit;
+            for row in &page {
+                let record = AuditRow::from_row(row)
+                    .map_err(|e| ServiceError::Corrupt(format!("stored audit record: {e}")))?;
+                if end.is_some_and(|end| record.at >= end) {
+                    return Ok(count);
+                }
+                after = Some(vec![Value::Text(record.id.as_str().into())]);
+                each(record)?;
+                (count, left) = (count + 1, left - 1);
+            }
+            if !full {
                 break;
             }
-            trail.push(record);
         }
-        Ok(trail)
+        Ok(count)
     }
 }

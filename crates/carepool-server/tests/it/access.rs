@@ -8,7 +8,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use carepool_core::access::Role;
 use carepool_core::sign_in::{FAILURES_TO_LOCK, LOCK_FOR};
+use carepool_schema::Record;
 use carepool_schema::access_tables::SESSIONS;
+use carepool_schema::audit_tables::{AUDIT, AuditRow};
 use carepool_schema::kinds::Kind;
 use carepool_schema::{Value, with_record_type};
 use carepool_server::{Access, Surface};
@@ -659,6 +661,60 @@ pub async fn a_district_officer_sees_and_changes_only_its_district(h: Harness) {
     let pay = json!({ "period": "2025-05" });
     let (status, answer) = ask(&finance, "POST", "/api/claims/pay", Some(pay)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+}
+
+/// The trail is walked a page at a time (a few hundred records): whole, in order, once each,
+/// as one read of the table gives it; a limit, a record to start after and a key narrow it
+/// across pages as they narrow one.
+pub async fn the_trail_is_walked_a_page_at_a_time_as_one_read_gives_it(h: Harness) {
+    load_registry(&h).await;
+    let key = [Value::Text("M1".into())];
+    let row = h
+        .store
+        .get(&carepool_schema::tables::MEMBERS, &key)
+        .await
+        .unwrap();
+    let mut member = carepool_core::registry::Member::from_row(&row.unwrap()).unwrap();
+    // More updates than two pages hold.
+    for n in 0..600 {
+        member.name = format!("Ravi Kumar {n}");
+        h.registry.update(member.clone()).await.unwrap();
+    }
+    let everything = carepool_store::ListQuery {
+        limit: u64::MAX >> 1,
+        ..Default::default()
+    };
+    let read_at_once: Vec<AuditRow> = (h.store.list(&AUDIT, &everything).await.unwrap())
+        .iter()
+        .map(|row| AuditRow::from_row(row).unwrap())
+        .collect();
+    assert!(read_at_once.len() > 600);
+    let walked = async |filter: AuditFilter| {
+        let mut ids = vec![];
+        let count = h
+            .registry
+            .each_audit_record(&filter, |record| {
+                ids.push(record.id);
+                Ok::<(), carepool_service::ServiceError>(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(count, ids.len() as u64);
+        ids
+    };
+    let ids = |records: &[AuditRow]| records.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(walked(AuditFilter::default()).await, ids(&read_at_once));
+    let of_m1: Vec<AuditRow> = (read_at_once.iter())
+        .filter(|r| r.record_key.as_deref() == Some("M1"))
+        .cloned()
+        .collect();
+    let narrowed = AuditFilter {
+        key: Some("M1".into()),
+        after: Some(of_m1[9].id.clone()),
+        limit: Some(550),
+        ..AuditFilter::default()
+    };
+    assert_eq!(walked(narrowed).await, ids(&of_m1[10..560]));
 }
 
 /// Every change is in the trail once, with who made it and the record before and after; a

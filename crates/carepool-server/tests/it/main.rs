@@ -45,6 +45,7 @@ use access::{
     a_user_signs_in_by_password_or_token_until_disabled,
     an_import_says_what_it_changes_and_a_record_keeps_its_history,
     every_change_is_in_the_audit_trail_once, every_route_answers_every_role_as_the_matrix_says,
+    the_trail_is_walked_a_page_at_a_time_as_one_read_gives_it,
 };
 use api::api_round_trip;
 use bad_input::bad_input_changes_nothing;
@@ -211,6 +212,7 @@ on_both_backends!(
     a_session_signs_in_writes_with_its_csrf_token_and_ends,
     a_district_officer_sees_and_changes_only_its_district,
     every_change_is_in_the_audit_trail_once,
+    the_trail_is_walked_a_page_at_a_time_as_one_read_gives_it,
     an_import_says_what_it_changes_and_a_record_keeps_its_history,
     impossible_claims_decisions_and_payments_are_refused,
     a_write_that_is_not_json_is_refused,
