@@ -189,7 +189,7 @@ pub enum GlmError {
     NoResidual(usize),
     /// Every response is its fitted value, but for rounding: the Gamma's dispersion is zero.
     #[error(
-        "every response is fitted exactly (the same average in every group): the Gamma's dispersion is zero, and its standard errors would say nothing"
+        "every response equals its fitted value (as when every claim costs the same, a flat fee): the Gamma's dispersion is zero, and its standard errors would say nothing"
     )]
     FittedExactly,
 }

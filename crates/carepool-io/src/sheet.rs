@@ -74,11 +74,10 @@ pub(crate) struct Sheet {
     more: usize,
     /// Whether a line was passed that is not a record: what it held is not known.
     passed_lines: bool,
-    /// What the header's one column is separated by instead of commas, if it seems to be (a
-    /// spreadsheet set to French or German saves "CSV" with semicolons): said once for the whole
-    /// header, not column by column.
-    other_separator: Option<&'static str>,
-    separator_said: bool,
+    /// Whether the header is one column holding another separator than commas (a spreadsheet
+    /// set to French or German saves "CSV" with semicolons): said once when the sheet is opened,
+    /// not again column by column.
+    not_commas: bool,
 }
 
 impl Sheet {
@@ -104,17 +103,25 @@ impl Sheet {
                 .map(|(_, name)| name),
             _ => None,
         };
-        Ok(Sheet {
+        let header_line = reader.line();
+        let mut sheet = Sheet {
             path: path.to_path_buf(),
             header,
-            header_line: reader.line(),
+            header_line,
             records: ReadAhead::start(reader, Some(path.to_path_buf())).map_err(read_error)?,
             problems: vec![],
             more: 0,
             passed_lines: false,
-            other_separator,
-            separator_said: false,
-        })
+            not_commas: other_separator.is_some(),
+        };
+        if let Some(separator) = other_separator {
+            let message = format!(
+                "the columns are separated by {separator}, not commas: save the file as CSV with \
+                 commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\")"
+            );
+            sheet.push(RowProblem::new(header_line, None, message));
+        }
+        Ok(sheet)
     }
 
     /// Moves to the next record; false at the end of the file. A line that is not a record
@@ -136,27 +143,18 @@ impl Sheet {
         self.header.iter().position(|h| h == name)
     }
 
-    /// The position of a column the file must have; a problem if it lacks it (one for the whole
-    /// header if it is not separated by commas).
+    /// The position of a column the file must have; a problem if it lacks it (none more if the
+    /// header is not separated by commas: that is said already).
     pub fn required(&mut self, name: &str, hint: &str) -> Option<usize> {
         let found = self.column(name);
-        let message = match (found, self.other_separator) {
-            (Some(_), _) => return found,
-            (None, Some(separator)) if !self.separator_said => {
-                self.separator_said = true;
-                format!(
-                    "the columns are separated by {separator}, not commas: save the file as CSV \
-                     with commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\")"
-                )
-            }
-            (None, Some(_)) => return None,
-            (None, None) => format!(
+        if found.is_none() && !self.not_commas {
+            let message = format!(
                 "no column '{name}' ({hint}); the columns are: {}",
                 self.header.join(", ")
-            ),
-        };
-        self.push(RowProblem::new(self.header_line, None, message));
-        None
+            );
+            self.push(RowProblem::new(self.header_line, None, message));
+        }
+        found
     }
 
     /// The line the current record begins on (0 before the first).
@@ -367,6 +365,12 @@ mod tests {
               with commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\")"
             ]
         );
+        // Said when the sheet is opened, for readers that look for their columns otherwise (a
+        // triangle's layout).
+        let FileError::Bad { problems, .. } = Sheet::open(&path).unwrap().error() else {
+            panic!("the header is a problem");
+        };
+        assert!(problems[0].message.contains("semicolons"), "{problems:?}");
         // One column, by name, without a separator in it: its own problem.
         std::fs::write(&path, "member\nM1\n").unwrap();
         let mut sheet = Sheet::open(&path).unwrap();

@@ -898,7 +898,7 @@ note-glm-fitted-exactly = Le GLM { $model ->
         [frequency] de fréquence
         [severity] de coût moyen
        *[other] { $model }
-    } n'a pas pu être ajusté : chaque groupe est ajusté exactement (le même coût moyen dans chaque groupe), sa dispersion est donc nulle et ses erreurs types ne diraient rien.
+    } n'a pas pu être ajusté : la moyenne de chaque groupe égale sa valeur ajustée (comme quand chaque sinistre coûte le même montant, un forfait), sa dispersion est donc nulle et ses erreurs types ne diraient rien.
 note-glm-not-fitted = Le GLM { $model ->
         [frequency] de fréquence
         [severity] de coût moyen
