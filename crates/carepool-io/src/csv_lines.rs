@@ -220,6 +220,22 @@ impl<R: Read> LinedReader<R> {
     }
 }
 
+/// The separator a header read as one column holds instead of commas, and its name (a
+/// spreadsheet set to French or German saves "CSV" with semicolons), if it holds one.
+pub(crate) fn other_separator(only_column: &str) -> Option<(char, &'static str)> {
+    [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")]
+        .into_iter()
+        .find(|(separator, _)| only_column.contains(*separator))
+}
+
+/// What is said of a file separated by `name` (see [`other_separator`]).
+pub(crate) fn not_separated_by_commas(name: &str) -> String {
+    format!(
+        "the columns are separated by {name}, not commas: save the file as CSV with commas (in a \
+         spreadsheet, \"CSV UTF-8 (comma delimited)\")"
+    )
+}
+
 /// What is said of a record that swallowed the rest of its file.
 pub(crate) const QUOTE_LEFT_OPEN: &str =
     "a quote opened on this line is never closed: the rest of the file would be read as one field";

@@ -1,7 +1,10 @@
 //! Registry CSV files: one file per kind, a header naming the columns (any order; optional columns
 //! may be left out), UTF-8, comma-separated. See docs/FORMATS.md.
 
-use crate::csv_lines::{LinedReader, QUOTE_LEFT_OPEN, Unreadable, quote_left_open};
+use crate::csv_lines::{
+    LinedReader, QUOTE_LEFT_OPEN, Unreadable, not_separated_by_commas, other_separator,
+    quote_left_open,
+};
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{
@@ -488,14 +491,12 @@ fn header_refused_whole(table: &Table, header: &csv::StringRecord) -> Option<Str
             columns()
         ));
     }
-    let (separator, name) = [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")]
-        .into_iter()
-        .find(|(separator, _)| only.contains(*separator))?;
+    let (separator, name) = other_separator(only)?;
     let first = only.split(separator).next().unwrap_or_default();
     table.column_index(first.trim())?;
     Some(format!(
-        "the columns are separated by {name}, not commas: save the file as CSV with commas \
-         (in a spreadsheet, \"CSV UTF-8 (comma delimited)\"), its first line as in `{}`",
+        "{}, its first line as in `{}`",
+        not_separated_by_commas(name),
         columns()
     ))
 }

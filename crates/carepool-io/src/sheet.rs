@@ -1,7 +1,7 @@
 //! A CSV file read line by line (so a national extract is never held whole), with its problems
 //! gathered as "line L, column C: reason" and reported together.
 
-use crate::csv_lines::{LinedReader, Unreadable};
+use crate::csv_lines::{LinedReader, Unreadable, not_separated_by_commas, other_separator};
 use crate::read_ahead::{NotARecord, ReadAhead};
 use carepool_core::Money;
 use carepool_core::registry::excerpt;
@@ -96,11 +96,8 @@ impl Sheet {
             .iter()
             .map(|name| name.trim().to_string())
             .collect();
-        let other_separator = match header.as_slice() {
-            [only] => [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")]
-                .into_iter()
-                .find(|(separator, _)| only.contains(*separator))
-                .map(|(_, name)| name),
+        let not_commas = match header.as_slice() {
+            [only] => other_separator(only).map(|(_, name)| name),
             _ => None,
         };
         let header_line = reader.line();
@@ -112,13 +109,10 @@ impl Sheet {
             problems: vec![],
             more: 0,
             passed_lines: false,
-            not_commas: other_separator.is_some(),
+            not_commas: not_commas.is_some(),
         };
-        if let Some(separator) = other_separator {
-            let message = format!(
-                "the columns are separated by {separator}, not commas: save the file as CSV with \
-                 commas (in a spreadsheet, \"CSV UTF-8 (comma delimited)\")"
-            );
+        if let Some(name) = not_commas {
+            let message = not_separated_by_commas(name);
             sheet.push(RowProblem::new(header_line, None, message));
         }
         Ok(sheet)
