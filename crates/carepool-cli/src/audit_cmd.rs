@@ -1,7 +1,8 @@
 //! `carepool audit`: the trail of changes, as CSV, oldest first.
 
 use crate::output::outln;
-use anyhow::{Context, Result};
+use anyhow::Result;
+use carepool_io::WholeFile;
 use carepool_schema::Record;
 use carepool_schema::audit_tables::AUDIT;
 use carepool_service::Registry;
@@ -42,11 +43,10 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
         to: args.to,
         ..AuditFilter::default()
     };
-    let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        )),
+    // A file takes its name only once the whole trail is written (nothing partial is left).
+    let whole = args.out.as_deref().map(WholeFile::create).transpose()?;
+    let out: Box<dyn Write> = match &whole {
+        Some(whole) => Box::new(std::io::BufWriter::new(whole.file()?)),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut writer = csv::Writer::from_writer(out);
@@ -62,7 +62,8 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
     }))
     .await?;
     writer.flush()?;
-    if let Some(path) = &args.out {
+    if let (Some(whole), Some(path)) = (whole, &args.out) {
+        whole.complete()?;
         outln!("{}: {count} audit records written", path.display());
     }
     Ok(())

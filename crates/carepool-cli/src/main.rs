@@ -556,12 +556,7 @@ async fn dispatch(command: Command, registry: &Registry, config: &Config) -> Res
                 Some(path) if carepool_io::FileKind::of(path)? == carepool_io::FileKind::Xlsx => {
                     carepool_io::export_workbook::<R>(registry, path).await?
                 }
-                Some(path) => {
-                    let file = std::fs::File::create(path)
-                        .with_context(|| format!("cannot create {}", path.display()))?;
-                    let out = std::io::BufWriter::new(file);
-                    carepool_io::export::<R>(registry, out, path, cells).await?
-                }
+                Some(path) => carepool_io::export_to_file::<R>(registry, path, cells).await?,
                 None => {
                     let out = std::io::stdout().lock();
                     carepool_io::export::<R>(registry, out, "standard output".as_ref(), cells).await?

@@ -27,14 +27,17 @@ pub mod reserve_report;
 pub mod scheme_file;
 pub mod sheet;
 pub mod standards_report;
+mod whole_file;
 pub mod workbook;
 
 pub use bounded::MAX_LINE_BYTES;
 pub use directory::{DirectoryLoad, load_directory};
 pub use registry_csv::{
-    Cells, CsvError, ImportSummary, export, export_workbook, import_file, preview_file,
+    Cells, CsvError, ImportSummary, export, export_to_file, export_workbook, import_file,
+    preview_file,
 };
 pub use scheme_file::{SchemeFileError, read_scheme_file, read_scheme_file_with_tariffs};
+pub use whole_file::WholeFile;
 pub use workbook::FileKind;
 
 /// A file name's extension in lower case, which names its format (`.CSV` is `.csv`).

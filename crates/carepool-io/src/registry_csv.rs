@@ -5,6 +5,7 @@ use crate::csv_lines::{
     LinedReader, QUOTE_LEFT_OPEN, Unreadable, not_separated_by_commas, other_separator,
     quote_left_open,
 };
+use crate::whole_file::WholeFile;
 use crate::workbook::{self, FileKind};
 use carepool_schema::{ColumnType, Record, Row, Table, Value};
 use carepool_service::{
@@ -716,6 +717,20 @@ pub async fn export<R: Record>(
     })
     .await?;
     writer.flush().map_err(write_error)?;
+    Ok(count)
+}
+
+/// Writes every record of `R` as CSV to the file `path`, which takes its name only once the
+/// whole table is written: a failure midway leaves no file, and a file already there as it was.
+pub async fn export_to_file<R: Record>(
+    registry: &Registry,
+    path: &Path,
+    cells: Cells,
+) -> Result<u64, CsvError> {
+    let whole = WholeFile::create(path)?;
+    let out = std::io::BufWriter::new(whole.file()?);
+    let count = export::<R>(registry, out, path, cells).await?;
+    whole.complete()?;
     Ok(count)
 }
 

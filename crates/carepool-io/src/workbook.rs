@@ -3,6 +3,7 @@
 //! same line numbers: the sheet's row N is the CSV's line N); exports write it from the rows.
 
 use crate::registry_csv::CsvError;
+use crate::whole_file::{WholeFile, directory_of};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use carepool_schema::{ColumnType, Row, Table, Value};
 use chrono::Datelike;
@@ -200,18 +201,16 @@ impl SheetWriter {
         let bold = Format::new().set_bold();
         // The rows wait on the destination's disk, not in a temporary directory that may be
         // held in memory.
-        let directory = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let header = workbook.set_tempdir(directory).and_then(|workbook| {
-            let sheet = workbook.add_worksheet_with_constant_memory()?;
-            sheet.set_name(table.name)?;
-            for (c, column) in table.columns.iter().enumerate() {
-                sheet.write_with_format(0, c as u16, column.name, &bold)?;
-            }
-            Ok(())
-        });
+        let header = workbook
+            .set_tempdir(directory_of(path))
+            .and_then(|workbook| {
+                let sheet = workbook.add_worksheet_with_constant_memory()?;
+                sheet.set_name(table.name)?;
+                for (c, column) in table.columns.iter().enumerate() {
+                    sheet.write_with_format(0, c as u16, column.name, &bold)?;
+                }
+                Ok(())
+            });
         header.map_err(|error| write_error(path, error))?;
         Ok(SheetWriter {
             workbook,
@@ -288,10 +287,12 @@ impl SheetWriter {
             sheet.set_column_width(c as u16, width).map(|_| ())
         });
         let frozen = sheet.set_freeze_panes(1, 0).map(|_| ());
-        let saved = widths
-            .and(frozen)
-            .and_then(|()| self.workbook.save(&self.path));
+        // Written whole or not at all, as a CSV export is.
+        let whole = WholeFile::create(&self.path)?;
+        let file = whole.file()?;
+        let saved = (widths.and(frozen)).and_then(|()| self.workbook.save_to_writer(file));
         saved.map_err(|error| write_error(&self.path, error))?;
+        whole.complete()?;
         Ok(u64::from(self.rows))
     }
 }

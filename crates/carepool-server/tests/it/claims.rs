@@ -730,6 +730,8 @@ pub(crate) enum Meddle {
         rows: std::sync::Mutex<Option<(&'static Table, Vec<Row>)>>,
         read: PageRead,
     },
+    /// Every page read as `PageRead` reads fails, as a database gone would.
+    FailPages(PageRead),
     /// Counts the locked writes of runs, and those that kept what was decided ahead.
     CountAhead {
         written: std::sync::atomic::AtomicUsize,
@@ -740,6 +742,12 @@ pub(crate) enum Meddle {
 impl Meddle {
     /// Before a page is read as `reading` reads it.
     async fn before_page(&self, reading: PageRead) -> Result<(), StoreError> {
+        if let Meddle::FailPages(read) = self
+            && *read == reading
+        {
+            let gone = std::io::Error::other("the database went away");
+            return Err(StoreError::internal(gone));
+        }
         if let Meddle::WriteAtFirstPage { to, rows, read } = self
             && *read == reading
         {

@@ -1,7 +1,7 @@
 //! The experience study on the live database through the API, on the small registry of the
 //! shared story: three members covered from 1 April 2025 (one pending), two stays.
 
-use crate::claims::{PageRead, death_at_first_page, meddling};
+use crate::claims::{Meddle, PageRead, death_at_first_page, meddling};
 use crate::reserve::stay;
 use crate::support::{Harness, example, export, load_registry};
 use axum::http::StatusCode;
@@ -269,6 +269,32 @@ pub async fn an_export_writes_the_table_as_it_stood_when_it_began(h: Harness) {
     };
     assert!(m1(&after).contains("deceased,2025-06-30"), "{}", m1(&after));
     assert_ne!(m1(&after), m1(&before));
+}
+
+/// An export to a file that fails midway (here at its first page, after the header) leaves no
+/// file, and a file already under that name as it was; one that ends writes the table there.
+pub async fn an_export_that_fails_leaves_no_file_and_the_old_one_as_it_was(h: Harness) {
+    load_registry(&h).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("members.csv");
+    let broken = meddling(&h, Meddle::FailPages(PageRead::List));
+    let cells = carepool_io::Cells::Raw;
+    let failed = carepool_io::export_to_file::<Member>(&broken, &path, cells).await;
+    assert!(failed.is_err());
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+
+    std::fs::write(&path, "kept\n").unwrap();
+    let failed = carepool_io::export_to_file::<Member>(&broken, &path, cells).await;
+    assert!(failed.is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    let written = carepool_io::export_to_file::<Member>(&h.registry, &path, cells).await;
+    assert_eq!(written.unwrap(), 5);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        export(&h.registry, "members").await
+    );
 }
 
 /// A projection over the API: one line, two years, hand-computed; a wrong assumption is named.

@@ -71,6 +71,7 @@ use claims::{
 use cover_family::a_cover_carries_its_members_family_and_follows_a_move;
 use experience::{
     a_study_counts_the_database_as_it_stood_when_it_began,
+    an_export_that_fails_leaves_no_file_and_the_old_one_as_it_was,
     an_export_writes_the_table_as_it_stood_when_it_began, experience_on_the_live_database,
     projection_over_the_api, the_study_reads_the_registry_a_page_of_families_at_a_time,
 };
@@ -189,6 +190,7 @@ on_both_backends!(
     experience_on_the_live_database,
     the_study_reads_the_registry_a_page_of_families_at_a_time,
     a_study_counts_the_database_as_it_stood_when_it_began,
+    an_export_that_fails_leaves_no_file_and_the_old_one_as_it_was,
     an_export_writes_the_table_as_it_stood_when_it_began,
     indicators_on_the_live_database,
     indicators_count_every_page_of_families,
