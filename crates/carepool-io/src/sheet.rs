@@ -127,9 +127,20 @@ impl Sheet {
             self.passed_lines = true;
             self.push(RowProblem::new(line, None, reason));
         }
-        read.map_err(|cause| FileError::Read {
-            path: self.path.clone(),
-            cause,
+        read.map_err(|cause| {
+            let path = self.path.clone();
+            if self.problems.is_empty() {
+                return FileError::Read { path, cause };
+            }
+            // What was found before the reading stopped is said with what stopped it, first.
+            let stopped = RowProblem::new(0, None, format!("the reading stopped: {cause}"));
+            let mut problems = std::mem::take(&mut self.problems);
+            problems.insert(0, stopped);
+            FileError::Bad {
+                path,
+                problems,
+                more: self.more,
+            }
         })
     }
 
@@ -399,6 +410,36 @@ mod tests {
                 path.display()
             )
         );
+    }
+
+    #[test]
+    fn a_line_past_the_bound_is_said_with_the_problems_found_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("members.csv");
+        let long = "x".repeat(crate::MAX_LINE_BYTES + 1);
+        std::fs::write(&path, format!("id,sex\nM1,F,extra\nM2,F\n{long}\nM4,F\n")).unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        let error = loop {
+            match sheet.next() {
+                Ok(true) => sheet.problem(1, "not a sex"),
+                Ok(false) => panic!("the long line is refused"),
+                Err(error) => break error,
+            }
+        };
+        let FileError::Bad {
+            problems, more: 0, ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert_eq!(
+            said[0],
+            "the reading stopped: line 4 is longer than 65536 bytes: not a file carepool reads"
+        );
+        assert!(said[1].starts_with("line 2: "), "{said:?}");
+        assert_eq!(said[2], "line 3, column sex: not a sex");
     }
 
     #[test]
