@@ -5,6 +5,8 @@
 pub(crate) mod html;
 mod xlsx;
 
+use crate::WholeFile;
+use crate::registry_csv::CsvError;
 use carepool_core::words::Sentence;
 use serde::Serialize;
 use std::io::Write;
@@ -367,7 +369,7 @@ pub fn write(
     match format {
         Format::Json => {
             let text = serde_json::to_string_pretty(json).map_err(|e| write_error(path, e))?;
-            std::fs::write(path, text + "\n").map_err(|e| write_error(path, e))?;
+            write_whole(path, |file| file.write_all((text + "\n").as_bytes()))?;
             Ok(vec![path.to_path_buf()])
         }
         Format::Csv => write_csv(report, path),
@@ -376,10 +378,27 @@ pub fn write(
             Ok(vec![path.to_path_buf()])
         }
         Format::Html => {
-            std::fs::write(path, html::render(report)).map_err(|e| write_error(path, e))?;
+            let page = html::render(report);
+            write_whole(path, |file| file.write_all(page.as_bytes()))?;
             Ok(vec![path.to_path_buf()])
         }
     }
+}
+
+/// Writes a file whole or not at all (see [`WholeFile`]): a disk that fills midway leaves no
+/// half report under `path`, and any report already there as it was.
+pub(crate) fn write_whole<E: std::fmt::Display>(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
+) -> Result<(), ReportError> {
+    let said = |error: CsvError| match error {
+        CsvError::Write { cause, .. } => write_error(path, cause),
+        other => write_error(path, other),
+    };
+    let whole = WholeFile::create(path).map_err(said)?;
+    let mut file = whole.file().map_err(said)?;
+    write(&mut file).map_err(|e| write_error(path, e))?;
+    whole.complete().map_err(said)
 }
 
 impl Cell {
@@ -451,9 +470,11 @@ fn write_csv(report: &Report, path: &Path) -> Result<Vec<PathBuf>, ReportError> 
             0 => path.to_path_buf(),
             _ => path.with_file_name(format!("{stem}.{}.csv", table.name)),
         };
-        let mut writer = csv::Writer::from_path(&target).map_err(|e| write_error(&target, e))?;
-        csv_rows(table, &mut writer).map_err(|e| write_error(&target, e))?;
-        writer.flush().map_err(|e| write_error(&target, e))?;
+        write_whole(&target, |file| {
+            let mut writer = csv::Writer::from_writer(file);
+            csv_rows(table, &mut writer)?;
+            writer.flush()
+        })?;
         written.push(target);
     }
     Ok(written)
@@ -604,5 +625,44 @@ mod tests {
             std::fs::read_to_string(&written[3]).unwrap(),
             "case,claims\n"
         );
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_report_in_each_format_takes_its_name_whole_and_leaves_nothing_beside_it() {
+        for name in ["out.json", "out.xlsx", "out.html"] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(name);
+            std::fs::write(&path, "an older report").unwrap();
+            write(&sample(), &(), &path).unwrap();
+            assert_eq!(names_in(dir.path()), [name], "{name}");
+            assert_ne!(std::fs::read(&path).unwrap(), b"an older report", "{name}");
+        }
+    }
+
+    #[test]
+    fn a_report_whose_writing_fails_leaves_the_file_there_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, "an older report").unwrap();
+        let failed = write_whole(&path, |file| {
+            file.write_all(b"{\"half\": ")?;
+            Err(std::io::Error::other("no space left on device"))
+        })
+        .unwrap_err();
+        assert_eq!(
+            failed.to_string(),
+            format!("cannot write {}: no space left on device", path.display())
+        );
+        assert_eq!(names_in(dir.path()), ["out.json"]);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "an older report");
     }
 }

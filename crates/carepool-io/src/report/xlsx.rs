@@ -2,14 +2,13 @@
 //! its header bold and frozen, numbers stored as numbers with their decimals as the format.
 
 use super::ReportError;
-use super::{Cell, Report, write_error};
+use super::{Cell, Report, write_error, write_whole};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::path::Path;
 
 pub fn write(report: &Report, path: &Path) -> Result<(), ReportError> {
-    build(report)
-        .and_then(|mut workbook| workbook.save(path))
-        .map_err(|error| write_error(path, error))
+    let mut workbook = build(report).map_err(|error| write_error(path, error))?;
+    write_whole(path, |file| workbook.save_to_writer(file))
 }
 
 fn build(report: &Report) -> Result<Workbook, XlsxError> {
