@@ -2,7 +2,7 @@
 
 use crate::output::outln;
 use anyhow::Result;
-use carepool_io::WholeFile;
+use carepool_io::{CsvError, WholeFile};
 use carepool_schema::Record;
 use carepool_schema::audit_tables::AUDIT;
 use carepool_service::Registry;
@@ -44,9 +44,15 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
         ..AuditFilter::default()
     };
     // A file takes its name only once the whole trail is written (nothing partial is left).
-    let whole = args.out.as_deref().map(WholeFile::create).transpose()?;
+    let whole = match args.out.as_deref() {
+        Some(path) => Some(WholeFile::create(path).map_err(CsvError::writing(path))?),
+        None => None,
+    };
     let out: Box<dyn Write> = match &whole {
-        Some(whole) => Box::new(std::io::BufWriter::new(whole.file()?)),
+        Some(whole) => {
+            let file = whole.file().map_err(CsvError::writing(whole.path()))?;
+            Box::new(std::io::BufWriter::new(file))
+        }
         None => Box::new(std::io::stdout().lock()),
     };
     let mut writer = csv::Writer::from_writer(out);
@@ -62,8 +68,9 @@ pub async fn run(args: AuditArgs, registry: &Registry) -> Result<()> {
     }))
     .await?;
     writer.flush()?;
-    if let (Some(whole), Some(path)) = (whole, &args.out) {
-        whole.complete()?;
+    if let Some(whole) = whole {
+        let path = whole.path().to_path_buf();
+        whole.complete().map_err(CsvError::writing(&path))?;
         outln!("{}: {count} audit records written", path.display());
     }
     Ok(())

@@ -56,6 +56,14 @@ impl CsvError {
             NotWritten::Refused(other) => other.into(),
         }
     }
+
+    /// Writing `path` failed for `cause` (for `map_err`).
+    pub fn writing(path: &Path) -> impl FnOnce(std::io::Error) -> CsvError + '_ {
+        move |cause| CsvError::Write {
+            path: path.to_path_buf(),
+            cause,
+        }
+    }
 }
 
 fn describe(problems: &[RowProblem]) -> String {
@@ -727,10 +735,10 @@ pub async fn export_to_file<R: Record>(
     path: &Path,
     cells: Cells,
 ) -> Result<u64, CsvError> {
-    let whole = WholeFile::create(path)?;
-    let out = std::io::BufWriter::new(whole.file()?);
+    let whole = WholeFile::create(path).map_err(CsvError::writing(path))?;
+    let out = std::io::BufWriter::new(whole.file().map_err(CsvError::writing(path))?);
     let count = export::<R>(registry, out, path, cells).await?;
-    whole.complete()?;
+    whole.complete().map_err(CsvError::writing(path))?;
     Ok(count)
 }
 

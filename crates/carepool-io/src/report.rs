@@ -5,8 +5,7 @@
 pub(crate) mod html;
 mod xlsx;
 
-use crate::WholeFile;
-use crate::registry_csv::CsvError;
+use crate::whole_file::WholeFile;
 use carepool_core::words::Sentence;
 use serde::Serialize;
 use std::io::Write;
@@ -391,13 +390,10 @@ pub(crate) fn write_whole<E: std::fmt::Display>(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
 ) -> Result<(), ReportError> {
-    let said = |error: CsvError| match error {
-        CsvError::Write { cause, .. } => write_error(path, cause),
-        other => write_error(path, other),
-    };
+    let said = |error: std::io::Error| write_error(path, error);
     let whole = WholeFile::create(path).map_err(said)?;
     let mut file = whole.file().map_err(said)?;
-    write(&mut file).map_err(|e| write_error(path, e))?;
+    write(&mut file).map_err(|error| write_error(path, error))?;
     whole.complete().map_err(said)
 }
 
@@ -483,6 +479,7 @@ fn write_csv(report: &Report, path: &Path) -> Result<Vec<PathBuf>, ReportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::whole_file::names_in;
     use carepool_core::words::Words;
 
     #[test]
@@ -625,15 +622,6 @@ mod tests {
             std::fs::read_to_string(&written[3]).unwrap(),
             "case,claims\n"
         );
-    }
-
-    fn names_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]

@@ -288,11 +288,12 @@ impl SheetWriter {
         });
         let frozen = sheet.set_freeze_panes(1, 0).map(|_| ());
         // Written whole or not at all, as a CSV export is.
-        let whole = WholeFile::create(&self.path)?;
-        let file = whole.file()?;
+        let path = &self.path;
+        let whole = WholeFile::create(path).map_err(CsvError::writing(path))?;
+        let file = whole.file().map_err(CsvError::writing(path))?;
         let saved = (widths.and(frozen)).and_then(|()| self.workbook.save_to_writer(file));
-        saved.map_err(|error| write_error(&self.path, error))?;
-        whole.complete()?;
+        saved.map_err(|error| write_error(path, error))?;
+        whole.complete().map_err(CsvError::writing(path))?;
         Ok(u64::from(self.rows))
     }
 }

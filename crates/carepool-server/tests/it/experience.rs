@@ -280,12 +280,13 @@ pub async fn an_export_that_fails_leaves_no_file_and_the_old_one_as_it_was(h: Ha
     let broken = meddling(&h, Meddle::FailPages(PageRead::List));
     let cells = carepool_io::Cells::Raw;
     let failed = carepool_io::export_to_file::<Member>(&broken, &path, cells).await;
-    assert!(failed.is_err());
+    let said = failed.unwrap_err().to_string();
+    assert!(said.contains("the database went away"), "{said}");
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 
     std::fs::write(&path, "kept\n").unwrap();
     let failed = carepool_io::export_to_file::<Member>(&broken, &path, cells).await;
-    assert!(failed.is_err());
+    assert!(failed.is_err_and(|e| e.to_string() == said));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept\n");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
