@@ -3,8 +3,8 @@
 //! leave part of a table under the name asked for, which a user may take for the whole. Rows go
 //! to a temporary file beside it instead (`.NAME.XXXXXX.part`, so the last step is a rename on
 //! the same disk), which takes the name only once complete and on disk: a failure leaves no
-//! file, and a file already under that name as it was. What is not a plain file (`/dev/null`,
-//! a pipe such as a shell's `>(gzip > f.gz)`) cannot be replaced, and is written through.
+//! file, and a file already under that name as it was. What is not a plain file (a named pipe,
+//! `/dev/null`) cannot be replaced, and is written through.
 
 use std::fs::File;
 use std::io;
