@@ -339,6 +339,12 @@ mod tests {
                 path.display()
             )
         );
+        // Neither the workbook nor the rows that waited beside it are left.
+        drop(sheet);
+        assert_eq!(
+            crate::whole_file::names_in(dir.path()),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
