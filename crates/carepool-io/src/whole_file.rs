@@ -35,11 +35,11 @@ impl WholeFile {
     /// Opens the temporary file beside `path` (beside the file a link names: the link stays),
     /// with the permissions of the file it replaces, or those `File::create` would give.
     pub fn create(path: &Path) -> io::Result<WholeFile> {
-        let found = std::fs::metadata(path);
         let a_directory = || io::Error::new(io::ErrorKind::IsADirectory, "it names a directory");
         if path.file_name().is_none() {
             return Err(a_directory());
         }
+        let found = std::fs::metadata(path);
         let written = match &found {
             Ok(found) if found.is_dir() => return Err(a_directory()),
             Ok(found) if !found.is_file() => Written::Through(File::create(path)?),
