@@ -75,7 +75,11 @@ impl Registry {
         let judge_ahead = run.judges_ahead();
         // Three batches are in hand at once: one written, the next read and judged ahead of
         // its lock (from rows read after the write before the one being written returned, as
-        // `WriteRun` asks), and the registry rows of the one after that read.
+        // `WriteRun` asks), and the one after that taken from the queue, its registry rows
+        // read, beside the write and off the writer's thread (the writer is the run's narrow
+        // stage). That read may or may not see the write: the queue's pages start after the
+        // families already batched, whose claims are the ones written (a claim judged with
+        // another family than it carries is left out of the pages by id, see `Queue`).
         let mut preparing = match queue.next_batch().await? {
             Some(batch) => {
                 let rows = self.read_ahead(&batch);
@@ -83,13 +87,13 @@ impl Registry {
             }
             None => None,
         };
-        let mut next = self.read_next(&mut queue).await?;
+        let mut reading = self.read_next(queue);
         while let Some(ready) = preparing.take() {
             let (loader, prepared) = ready.finish().await?;
-            preparing = next
-                .take()
-                .map(|(batch, rows)| self.prepare(loader, rows, &batch, today, judge_ahead));
-            next = self.read_next(&mut queue).await?;
+            let (queue, next) = reading.finish().await?;
+            preparing =
+                next.map(|(batch, rows)| self.prepare(loader, rows, &batch, today, judge_ahead));
+            reading = self.read_next(queue);
             report.add(prepared.write(self, run.as_mut(), today).await?);
             progress(report.adjudicated);
         }
@@ -117,16 +121,18 @@ impl Registry {
         Ok(report)
     }
 
-    /// The queue's next batch, with its registry rows being read.
-    async fn read_next(
-        &self,
-        queue: &mut Queue,
-    ) -> Result<Option<(Vec<Queued>, Background<RegistryRows>)>, ServiceError> {
-        let batch = queue.next_batch().await?;
-        Ok(batch.map(|batch| {
-            let rows = self.read_ahead(&batch);
-            (batch, rows)
-        }))
+    /// Starts taking the queue's next batch and reading its registry rows; the queue is
+    /// handed back with it.
+    fn read_next(&self, mut queue: Queue) -> Background<(Queue, Option<NextBatch>)> {
+        let registry = self.clone();
+        Background::spawn(async move {
+            let batch = queue.next_batch().await?;
+            let next = batch.map(|batch| {
+                let rows = registry.read_ahead(&batch);
+                (batch, rows)
+            });
+            Ok((queue, next))
+        })
     }
 
     /// Starts reading the registry rows for a batch of queued claims.
@@ -171,6 +177,7 @@ impl Registry {
                     };
                     let stored: Vec<&str> = prepared.stored.iter().map(String::as_str).collect();
                     let ahead = judge.run(&stored, &[], &prepared.history, read);
+                    let ahead = ahead.map(|(writes, judged)| (writes, judged.report));
                     (prepared, ahead)
                 })
                 .await
@@ -331,8 +338,10 @@ struct Prepared {
     family_ids: Vec<String>,
     /// What judging it reads.
     history: HistoryReads,
-    /// Its decisions, made ahead of its lock from rows read before it.
-    ahead: Option<(Writes, Judged)>,
+    /// Its decisions, made ahead of its lock from rows read before it, and what they add up
+    /// to (a run reports no more: the claims as decided are dropped where they were judged,
+    /// not by the writer).
+    ahead: Option<(Writes, AdjudicationReport)>,
 }
 
 impl Prepared {
@@ -344,7 +353,7 @@ impl Prepared {
         run: &mut dyn WriteRun,
         today: NaiveDate,
     ) -> Result<AdjudicationReport, ServiceError> {
-        let (ahead, judged_ahead) = self.ahead.unzip();
+        let (ahead, report_ahead) = self.ahead.unzip();
         let judge = Judge {
             loaded: &self.loaded,
             today,
@@ -352,7 +361,7 @@ impl Prepared {
             senders: &HashMap::new(),
         };
         let stored: Vec<&str> = self.stored.iter().map(String::as_str).collect();
-        let mut judged_under_lock = None;
+        let mut report_under_lock = None;
         let wrote_ahead = run
             .write(
                 "claim decision",
@@ -363,17 +372,17 @@ impl Prepared {
                     let (writes, judged) = judge
                         .run(&stored, &[], &self.history, read)
                         .map_err(into_store_error)?;
-                    judged_under_lock = Some(judged);
+                    report_under_lock = Some(judged.report);
                     Ok(writes)
                 },
             )
             .await?;
-        let judged = if wrote_ahead {
-            judged_ahead
+        let report = if wrote_ahead {
+            report_ahead
         } else {
-            judged_under_lock
+            report_under_lock
         };
-        Ok(judged.ok_or_else(never_decided)?.report)
+        report.ok_or_else(never_decided)
     }
 }
 
@@ -699,6 +708,8 @@ impl Judge<'_> {
     }
 }
 
+/// A batch taken from the queue, with its registry rows being read.
+type NextBatch = (Vec<Queued>, Background<RegistryRows>);
 /// A claim to judge, and whether it is fresh (not yet stored).
 type ToJudge<'r> = (&'r ClaimRecord, bool);
 /// What each member's stored claims tell the rules.
