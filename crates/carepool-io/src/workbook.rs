@@ -156,6 +156,21 @@ fn write_error(path: &Path, error: XlsxError) -> CsvError {
     }
 }
 
+/// Runs `work` on a workbook. rust_xlsxwriter panics when the rows waiting beside the file
+/// cannot be written (a full disk, a limit on a file's size): that panic is returned as the
+/// write's error, for the export to stop at it with the file named, rather than ending the
+/// program or the server's request. The workbook is not written to again after it.
+fn without_panics<T>(work: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let said = (panic.downcast_ref::<String>().map(String::as_str))
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no reason given");
+        Err(XlsxError::IoError(std::io::Error::other(format!(
+            "the rows waiting beside it could not be written (is the disk full?): {said}"
+        ))))
+    })
+}
+
 /// The characters a cell's `text` takes as the sheet shows it: an amount with its thousands
 /// separators.
 fn shown_width(ty: ColumnType, text: &str) -> usize {
@@ -237,7 +252,7 @@ impl SheetWriter {
             });
         }
         self.rows += 1;
-        let written = self.write_cells(self.rows, row);
+        let written = without_panics(|| self.write_cells(self.rows, row));
         written.map_err(|error| write_error(&self.path, error))
     }
 
@@ -291,7 +306,9 @@ impl SheetWriter {
         let path = &self.path;
         let whole = WholeFile::create(path).map_err(CsvError::writing(path))?;
         let file = whole.file().map_err(CsvError::writing(path))?;
-        let saved = (widths.and(frozen)).and_then(|()| self.workbook.save_to_writer(file));
+        let workbook = &mut self.workbook;
+        let saved =
+            without_panics(|| (widths.and(frozen)).and_then(|()| workbook.save_to_writer(file)));
         saved.map_err(|error| write_error(path, error))?;
         whole.complete().map_err(CsvError::writing(path))?;
         Ok(u64::from(self.rows))

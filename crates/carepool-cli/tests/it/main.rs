@@ -28,7 +28,11 @@ impl Cli {
     /// carepool in the story's folder on its database, with nothing of the developer's
     /// environment that would change which database it opens.
     fn carepool(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_carepool"));
+        self.in_story(Command::new(env!("CARGO_BIN_EXE_carepool")))
+    }
+
+    /// `command` with the story's database and folder, as [`Cli::carepool`].
+    fn in_story(&self, mut command: Command) -> Command {
         command
             .env("CAREPOOL_DB", &self.db)
             .env("CAREPOOL_LOG", "warn")
@@ -40,6 +44,18 @@ impl Cli {
 
     fn run(&self, args: &[&str]) -> Output {
         self.carepool().args(args).output().expect("run carepool")
+    }
+
+    /// carepool ARGS allowed to write no file past `kilobytes`, as on a disk that fills: the
+    /// signal the limit sends is ignored, so that the write past it fails instead.
+    fn with_files_limited(&self, kilobytes: u32, args: &[&str]) -> Output {
+        let mut bash = Command::new("bash");
+        bash.arg("-c")
+            .arg(format!("trap '' XFSZ; ulimit -f {kilobytes}; exec \"$@\""))
+            .arg("bash")
+            .arg(env!("CARGO_BIN_EXE_carepool"))
+            .args(args);
+        self.in_story(bash).output().expect("run carepool")
     }
 
     /// Runs carepool with `input` on its standard input (not a terminal).
@@ -705,6 +721,20 @@ fn synth_story(cli: Cli) {
         cli.ok(&["export", "members"]).lines().count(),
         members.lines().count()
     );
+    // A workbook's rows wait in a file beside it; one that cannot be written (here past a limit
+    // on a file's size, as on a full disk) stops the export with the file named, and nothing is
+    // left in the folder.
+    let folder = cli.dir.path().join("limited");
+    std::fs::create_dir(&folder).unwrap();
+    let refused = cli.with_files_limited(256, &["export", "members", "--out", "limited/m.xlsx"]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("error: cannot write limited/m.xlsx: the rows waiting beside it could not be written (is the disk full?): ")
+            && said.contains("File too large"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0, "{said}");
     reserve_story(&cli);
     experience_story(&cli);
 }
