@@ -156,18 +156,28 @@ fn write_error(path: &Path, error: XlsxError) -> CsvError {
     }
 }
 
-/// Runs `work` on a workbook. rust_xlsxwriter panics when the rows waiting beside the file
-/// cannot be written (a full disk, a limit on a file's size): that panic is returned as the
-/// write's error, for the export to stop at it with the file named, rather than ending the
-/// program or the server's request. The workbook is not written to again after it.
+/// How rust_xlsxwriter's panics begin when the rows waiting beside a workbook cannot be written
+/// (a full disk, a limit on a file's size): a row's XML, or the last of it flushed as the
+/// workbook is saved. It has no other way to say so.
+const WRITE_PANICS: [&str; 2] = [
+    "Couldn't write to xml file",
+    "called `Result::unwrap()` on an `Err` value: Os {",
+];
+
+/// Runs `work` on a workbook, a panic of rust_xlsxwriter's that says a write failed returned as
+/// the write's error (the export stops at it, with its file named) rather than ending the
+/// program; any other panic goes on. The workbook is not written to again after it.
 fn without_panics<T>(work: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
         let said = (panic.downcast_ref::<String>().map(String::as_str))
             .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("no reason given");
-        Err(XlsxError::IoError(std::io::Error::other(format!(
-            "the rows waiting beside it could not be written (is the disk full?): {said}"
-        ))))
+            .filter(|said| WRITE_PANICS.iter().any(|start| said.starts_with(start)));
+        match said {
+            Some(said) => Err(XlsxError::IoError(std::io::Error::other(format!(
+                "the rows waiting beside it could not be written (is the disk full?): {said}"
+            )))),
+            None => std::panic::resume_unwind(panic),
+        }
     })
 }
 
@@ -333,6 +343,38 @@ mod tests {
             amount: amount.parse().unwrap(),
             paid_on: "2025-01-10".parse().unwrap(),
         }
+    }
+
+    /// A failed write that rust_xlsxwriter can only say by a panic is the write's error; any
+    /// other panic of its goes on.
+    #[test]
+    fn a_write_the_library_panics_on_is_an_error_and_other_panics_go_on() {
+        let failed = without_panics::<()>(|| {
+            let error = std::io::Error::from(std::io::ErrorKind::StorageFull);
+            panic!("Couldn't write to xml file: {error:?}")
+        });
+        let said = failed.unwrap_err().to_string();
+        assert!(
+            said.starts_with("the rows waiting beside it could not be written (is the disk full?): Couldn't write to xml file: "),
+            "{said}"
+        );
+        let flushed = without_panics::<()>(|| {
+            // As the library flushes the rows' last bytes before saving them.
+            let flush = || -> std::io::Result<()> { Err(std::io::Error::from_raw_os_error(28)) };
+            flush().unwrap();
+            Ok(())
+        });
+        let said = flushed.unwrap_err().to_string();
+        assert!(said.contains("No space left on device"), "{said}");
+        let bug = std::panic::catch_unwind(|| {
+            without_panics::<()>(|| panic!("constant memory worksheets required a temp file"))
+        });
+        let bug = bug.expect_err("a panic that is not a failed write goes on");
+        assert_eq!(
+            bug.downcast_ref::<&str>(),
+            Some(&"constant memory worksheets required a temp file")
+        );
+        assert_eq!(without_panics(|| Ok(7)).unwrap(), 7);
     }
 
     /// A table past what a sheet holds is refused at its first row too many: the export says to
