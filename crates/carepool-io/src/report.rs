@@ -386,15 +386,11 @@ pub fn write(
 
 /// Writes a file whole or not at all (see [`WholeFile`]): a disk that fills midway leaves no
 /// half report under `path`, and any report already there as it was.
-pub(crate) fn write_whole<E: std::fmt::Display>(
+pub(crate) fn write_whole<E: From<std::io::Error> + std::fmt::Display>(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
 ) -> Result<(), ReportError> {
-    let said = |error: std::io::Error| write_error(path, error);
-    let whole = WholeFile::create(path).map_err(said)?;
-    let mut file = whole.file().map_err(said)?;
-    write(&mut file).map_err(|error| write_error(path, error))?;
-    whole.complete().map_err(said)
+    WholeFile::write_with(path, write).map_err(|error| write_error(path, error))
 }
 
 impl Cell {

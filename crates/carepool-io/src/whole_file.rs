@@ -73,6 +73,18 @@ impl WholeFile {
         }
     }
 
+    /// Writes `path` whole or not at all, `write` filling the file: a failure of `write` or of
+    /// the file leaves no file and any file already there as it was. The errors do not name
+    /// `path`: the caller does.
+    pub(crate) fn write_with<E: From<io::Error>>(
+        path: &Path,
+        write: impl FnOnce(&mut File) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let whole = WholeFile::create(path)?;
+        write(&mut whole.file()?)?;
+        Ok(whole.complete()?)
+    }
+
     /// Puts the written file on disk and gives it its name, replacing any file there. Dropped
     /// without this, the temporary file is removed.
     pub fn complete(self) -> io::Result<()> {

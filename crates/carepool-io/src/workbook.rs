@@ -313,14 +313,11 @@ impl SheetWriter {
         });
         let frozen = sheet.set_freeze_panes(1, 0).map(|_| ());
         // Written whole or not at all, as a CSV export is.
-        let path = &self.path;
-        let whole = WholeFile::create(path).map_err(CsvError::writing(path))?;
-        let file = whole.file().map_err(CsvError::writing(path))?;
         let workbook = &mut self.workbook;
-        let saved =
-            without_panics(|| (widths.and(frozen)).and_then(|()| workbook.save_to_writer(file)));
-        saved.map_err(|error| write_error(path, error))?;
-        whole.complete().map_err(CsvError::writing(path))?;
+        let saved = WholeFile::write_with(&self.path, |file| {
+            without_panics(|| (widths.and(frozen)).and_then(|()| workbook.save_to_writer(file)))
+        });
+        saved.map_err(|error| write_error(&self.path, error))?;
         Ok(u64::from(self.rows))
     }
 }
