@@ -33,6 +33,11 @@ const RESTART_LOG_AT: i64 = 65_536;
 const RESTART_WAITS_AT_MOST: Duration = Duration::from_millis(100);
 /// How long a connection waits for a lock another holds before it gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The pages each connection keeps, in KiB: 16 MiB, eight times SQLite's default. A larger
+/// cache ran no faster (the pages come back from the system's file cache), and the pool's six
+/// connections and the probe keep 112 MiB of pages at most however large the database
+/// (docs/BENCHMARKS.md).
+const PAGE_CACHE_KIB: i64 = 16 * 1024;
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -67,8 +72,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(busy_timeout)
-            // A 64 MB page cache per connection: the default 2 MB thrashes on national-size indexes.
-            .pragma("cache_size", "-65536")
+            // A negative size is in KiB.
+            .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"))
             // Statement journals (multi-row writes in a transaction) stay in memory, not a temp file.
             .pragma("temp_store", "memory")
             // No writer folds the log in itself: the background does (see BackgroundCheckpoints).
@@ -643,6 +648,24 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(pages, 0);
+    }
+
+    /// Every connection of the pool keeps its pages within the bound, not SQLite's default
+    /// (held at once, so that each is a connection of its own).
+    #[tokio::test]
+    async fn every_pooled_connection_bounds_its_page_cache() {
+        let (_dir, _, url) = fresh_file();
+        let store = SqliteStore::open(&url).await.unwrap();
+        let mut held = Vec::new();
+        for _ in 0..store.pool.options().get_max_connections() {
+            let mut connection = store.pool.acquire().await.unwrap();
+            let (kib,): (i64,) = sqlx::query_as("PRAGMA cache_size")
+                .fetch_one(&mut *connection)
+                .await
+                .unwrap();
+            assert_eq!(kib, -PAGE_CACHE_KIB);
+            held.push(connection);
+        }
     }
 
     /// Under writes and reads that never stop, a writer never begins just after a whole fold
