@@ -33,10 +33,10 @@ const RESTART_LOG_AT: i64 = 65_536;
 const RESTART_WAITS_AT_MOST: Duration = Duration::from_millis(100);
 /// How long a connection waits for a lock another holds before it gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
-/// The pages each connection keeps, in KiB: 16 MiB, eight times SQLite's default. A larger
-/// cache ran no faster (the pages come back from the system's file cache), and the pool's six
-/// connections and the probe keep 112 MiB of pages at most however large the database
-/// (docs/BENCHMARKS.md).
+/// The pages each connection keeps, in KiB: 16 MiB, eight times SQLite's default. 64 MiB ran
+/// no faster in batches of a million claims, and held up to 384 MiB in the pool's six
+/// connections where this holds 96 MiB, however large the database; a snapshot or the
+/// readiness probe adds one connection's (docs/BENCHMARKS.md).
 const PAGE_CACHE_KIB: i64 = 16 * 1024;
 
 pub struct SqliteStore {
