@@ -4,9 +4,9 @@
 # step of a scheme's life on both as a process of its own, and compares their peak resident
 # memory (/usr/bin/time's maximum RSS). A step is bounded when ten times the input costs at
 # most half as much memory again plus SLACK_MB (192 by default: SQLite's page caches, 16 MiB for
-# each of a store's seven connections, fill as the database grows, and the allocators keep part
-# of what is freed); the script fails, naming the steps, otherwise. Run by hand (a few
-# minutes), not in CI; figures in docs/BENCHMARKS.md.
+# each of the pool's six connections and a snapshot's, fill as the database grows); the script
+# fails, naming the steps, otherwise. Run by hand (a few minutes), not in CI; figures in
+# docs/BENCHMARKS.md.
 #   scripts/memory-bounds.sh                 # 10,000 and 100,000 families
 #   FAMILIES=30000 scripts/memory-bounds.sh  # 30,000 and 300,000
 # On SQLite files in a temporary directory; CAREPOOL_BIN names the build (target/release/carepool).
