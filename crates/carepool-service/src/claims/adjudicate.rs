@@ -66,7 +66,7 @@ impl Registry {
         progress: &Progress,
     ) -> Result<AdjudicationReport, ServiceError> {
         self.check_decision_date(today)?;
-        let mut queue = Queue::start(self, today).await?;
+        let queue = Queue::start(self, today).await?;
         let mut report = AdjudicationReport {
             waiting: queue.waiting,
             ..AdjudicationReport::default()
@@ -80,13 +80,9 @@ impl Registry {
         // stage). That read may or may not see the write: the queue's pages start after the
         // families already batched, whose claims are the ones written (a claim judged with
         // another family than it carries is left out of the pages by id, see `Queue`).
-        let mut preparing = match queue.next_batch().await? {
-            Some(batch) => {
-                let rows = self.read_ahead(&batch);
-                Some(self.prepare(Loader::new(self), rows, &batch, today, judge_ahead))
-            }
-            None => None,
-        };
+        let (queue, first) = self.read_next(queue).finish().await?;
+        let mut preparing = first
+            .map(|(batch, rows)| self.prepare(Loader::new(self), rows, &batch, today, judge_ahead));
         let mut reading = self.read_next(queue);
         while let Some(ready) = preparing.take() {
             let (loader, prepared) = ready.finish().await?;
