@@ -10,7 +10,7 @@ use carepool_store::{
     LiveColumn, LiveSchema, LiveTable, Progress, StoreError, Write, WriteRunTurns, Writes,
 };
 use carepool_store_sqlx::sql::Dialect;
-use carepool_store_sqlx::{CommitMark, Snapshot, SqlxBackend, WhereIn};
+use carepool_store_sqlx::{CommitMark, Snapshot, SqlxBackend, WhereIn, tested_after_idle};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres};
@@ -67,7 +67,7 @@ impl PostgresStore {
     /// asked), judging nothing ahead.
     async fn connect(options: PgConnectOptions) -> Result<PostgresStore, sqlx::Error> {
         let probe = probe_pool(options.clone());
-        let pool = PgPoolOptions::new()
+        let pool = tested_after_idle(PgPoolOptions::new())
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
@@ -112,7 +112,7 @@ impl PostgresStore {
         let options = self.pool.connect_options().as_ref().clone();
         // The snapshot's connections wait in the pool inside their transaction.
         let reading = (options.clone()).options([("idle_in_transaction_session_timeout", "0")]);
-        let pool = PgPoolOptions::new()
+        let pool = tested_after_idle(PgPoolOptions::new())
             .max_connections(SNAPSHOT_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |connection, _| {
@@ -434,6 +434,30 @@ mod tests {
         assert_eq!(families().await.unwrap(), cover_families_after());
         (sqlx::query(MOVE_A_MEMBER).execute(&store.pool).await).unwrap();
         assert_eq!(families().await.unwrap(), cover_families_after_the_move());
+    }
+
+    /// A pooled connection the server ended while it lay idle (a restart, an administrator) is
+    /// tested before use once idle long enough, and replaced: the next read does not fail.
+    #[tokio::test]
+    async fn a_connection_ended_while_idle_is_replaced_before_use() {
+        use sqlx::Connection;
+        let database = crate::testing::TestDatabase::create();
+        let store = PostgresStore::open(&database.url).await.unwrap();
+        let read = || sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&store.pool);
+        assert_eq!(read().await.unwrap(), 1);
+        assert!(store.pool.num_idle() > 0, "the pool keeps its connections");
+        let mut admin = PgConnection::connect(&database.url).await.unwrap();
+        let ended: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&mut admin)
+        .await
+        .unwrap();
+        assert!(!ended.is_empty() && ended.iter().all(|&ended| ended));
+        tokio::time::sleep(carepool_store_sqlx::TESTED_AFTER_IDLE + Duration::from_millis(200))
+            .await;
+        assert_eq!(read().await.unwrap(), 1);
     }
 
     /// Two transactions each waiting for a row the other holds: PostgreSQL undoes one, with

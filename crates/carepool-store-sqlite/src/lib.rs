@@ -8,7 +8,7 @@ use carepool_store::{
     LiveColumn, LiveSchema, LiveTable, Progress, StoreError, WriteRunTurns, Writes,
 };
 use carepool_store_sqlx::sql::Dialect;
-use carepool_store_sqlx::{CommitMark, SqlxBackend, WhereIn};
+use carepool_store_sqlx::{CommitMark, SqlxBackend, WhereIn, tested_after_idle};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
@@ -79,7 +79,7 @@ impl SqliteStore {
             // No writer folds the log in itself: the background does (see BackgroundCheckpoints).
             .pragma("wal_autocheckpoint", "0");
         let probe = probe_pool(options.clone());
-        let pool = SqlitePoolOptions::new()
+        let pool = tested_after_idle(SqlitePoolOptions::new())
             .max_connections(6)
             .after_connect(move |connection, _| {
                 Box::pin(direct::wait_for_locks(connection, busy_timeout))

@@ -4,12 +4,14 @@
 //! The storage port (`carepool-store`) knows nothing of sqlx.
 
 mod commits;
+mod pooling;
 pub mod sql;
 mod store;
 
 pub use commits::{CommitMark, Snapshot};
 #[doc(hidden)]
 pub use futures_util;
+pub use pooling::{TESTED_AFTER_IDLE, tested_after_idle};
 
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};
