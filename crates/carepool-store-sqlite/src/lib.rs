@@ -267,11 +267,15 @@ async fn fold_without_waiting(
 
 /// When the background may next wait for a gap to start the log again. It waits holding the
 /// write lock, so a reader longer than the wait would hold writers at every tick: after a wait
-/// that found no gap, the next is a second later, then two, four, up to a minute.
+/// that found no gap, the next is a second later, then two, four, up to a minute. The first
+/// wait that finds none is a warning; the next ones, while a long read or a one-transaction
+/// import keeps the log (an hour at national size), are said only once it starts again.
 #[derive(Debug, PartialEq)]
 struct RestartWaits {
     next: Instant,
     gap: Duration,
+    /// Waits that found no gap since the log last started again.
+    found_none: u32,
 }
 
 impl RestartWaits {
@@ -282,6 +286,7 @@ impl RestartWaits {
         RestartWaits {
             next: now,
             gap: RestartWaits::FIRST_GAP,
+            found_none: 0,
         }
     }
 
@@ -291,13 +296,24 @@ impl RestartWaits {
 
     fn waited(&mut self, restarted: bool, log: i64, now: Instant) {
         if restarted {
+            if self.found_none > 0 {
+                tracing::info!(
+                    log_pages = log,
+                    waits = self.found_none,
+                    "the write-ahead log started again"
+                );
+            }
             *self = RestartWaits::new(now);
             return;
         }
-        tracing::warn!(
-            log_pages = log,
-            "the write-ahead log could not start again: a reader kept it"
-        );
+        if self.found_none == 0 {
+            tracing::warn!(
+                log_pages = log,
+                "the write-ahead log could not start again: a long read or write kept it; \
+                 tried again less often, up to once a minute"
+            );
+        }
+        self.found_none += 1;
         self.next = now + self.gap;
         self.gap = (self.gap * 2).min(RestartWaits::LONGEST_GAP);
     }
@@ -611,7 +627,7 @@ mod tests {
     }
 
     /// A wait for a gap that found none puts the next off by 1 s, then 2, 4, ... up to a minute;
-    /// one that started the log again puts none off.
+    /// one that started the log again puts none off, and counts none found again.
     #[test]
     fn waits_for_a_gap_back_off_until_one_is_found() {
         let start = Instant::now();
@@ -632,6 +648,8 @@ mod tests {
         assert_eq!(waits.gap, RestartWaits::LONGEST_GAP);
         waits.waited(false, 200_000, now);
         assert_eq!(waits.next, now + RestartWaits::LONGEST_GAP);
+        // Warned of at the first; the thirteen are said once the log starts again.
+        assert_eq!(waits.found_none, 13);
         waits.waited(true, 200_000, now);
         assert_eq!(waits, RestartWaits::new(now));
         assert!(waits.may_wait(now));
