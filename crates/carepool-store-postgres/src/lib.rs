@@ -448,13 +448,17 @@ mod tests {
         assert!(store.pool.num_idle() > 0, "the pool keeps its connections");
         let mut admin = PgConnection::connect(&database.url).await.unwrap();
         let ended: Vec<bool> = sqlx::query_scalar(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE \
+             datname = current_database() AND backend_type = 'client backend' \
+             AND pid <> pg_backend_pid()",
         )
         .fetch_all(&mut admin)
         .await
         .unwrap();
-        assert!(!ended.is_empty() && ended.iter().all(|&ended| ended));
+        assert!(
+            !ended.is_empty() && ended.iter().all(|&terminated| terminated),
+            "the pool's connections ended: {ended:?}"
+        );
         tokio::time::sleep(carepool_store_sqlx::TESTED_AFTER_IDLE + Duration::from_millis(200))
             .await;
         assert_eq!(read().await.unwrap(), 1);

@@ -258,9 +258,7 @@ async fn fold_without_waiting(
         let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(RESTART)")
             .fetch_one(&mut *connection.connection)
             .await?;
-        if overdue {
-            waits.waited(busy == 0, log, Instant::now());
-        }
+        waits.restart_tried(busy == 0, overdue, log, Instant::now());
     }
     connection.give_back(busy_timeout).await
 }
@@ -275,7 +273,7 @@ struct RestartWaits {
     next: Instant,
     gap: Duration,
     /// Waits that found no gap since the log last started again.
-    found_none: u32,
+    waits_without_gap: u32,
 }
 
 impl RestartWaits {
@@ -286,7 +284,7 @@ impl RestartWaits {
         RestartWaits {
             next: now,
             gap: RestartWaits::FIRST_GAP,
-            found_none: 0,
+            waits_without_gap: 0,
         }
     }
 
@@ -294,26 +292,31 @@ impl RestartWaits {
         now >= self.next
     }
 
-    fn waited(&mut self, restarted: bool, log: i64, now: Instant) {
+    /// After a try at starting the log again, with or without a wait for a gap first: one that
+    /// started it ends the waits put off; a wait that found no gap puts the next off.
+    fn restart_tried(&mut self, restarted: bool, waited: bool, log: i64, now: Instant) {
         if restarted {
-            if self.found_none > 0 {
+            if self.waits_without_gap > 0 {
                 tracing::info!(
                     log_pages = log,
-                    waits = self.found_none,
+                    waits_without_gap = self.waits_without_gap,
                     "the write-ahead log started again"
                 );
             }
             *self = RestartWaits::new(now);
             return;
         }
-        if self.found_none == 0 {
+        if !waited {
+            return;
+        }
+        if self.waits_without_gap == 0 {
             tracing::warn!(
                 log_pages = log,
                 "the write-ahead log could not start again: a long read or write kept it; \
                  tried again less often, up to once a minute"
             );
         }
-        self.found_none += 1;
+        self.waits_without_gap += 1;
         self.next = now + self.gap;
         self.gap = (self.gap * 2).min(RestartWaits::LONGEST_GAP);
     }
@@ -627,32 +630,39 @@ mod tests {
     }
 
     /// A wait for a gap that found none puts the next off by 1 s, then 2, 4, ... up to a minute;
-    /// one that started the log again puts none off, and counts none found again.
+    /// a try that started the log again, after a wait or not, puts none off and counts none
+    /// found again; a try without a wait that failed changes nothing.
     #[test]
-    fn waits_for_a_gap_back_off_until_one_is_found() {
+    fn waits_for_a_gap_back_off_until_the_log_starts_again() {
         let start = Instant::now();
         let at = |seconds: u64| start + Duration::from_secs(seconds);
         let mut waits = RestartWaits::new(start);
         assert!(waits.may_wait(start));
-        waits.waited(false, 200_000, start);
+        waits.restart_tried(false, true, 200_000, start);
         assert!(!waits.may_wait(start + Duration::from_millis(999)));
         assert!(waits.may_wait(at(1)));
-        waits.waited(false, 200_000, at(1));
+        waits.restart_tried(false, true, 200_000, at(1));
         assert!(!waits.may_wait(at(2)));
         assert!(waits.may_wait(at(3)));
         let mut now = at(3);
         for _ in 0..10 {
-            waits.waited(false, 200_000, now);
+            waits.restart_tried(false, true, 200_000, now);
             now = waits.next;
         }
         assert_eq!(waits.gap, RestartWaits::LONGEST_GAP);
-        waits.waited(false, 200_000, now);
+        waits.restart_tried(false, true, 200_000, now);
         assert_eq!(waits.next, now + RestartWaits::LONGEST_GAP);
         // Warned of at the first; the thirteen are said once the log starts again.
-        assert_eq!(waits.found_none, 13);
-        waits.waited(true, 200_000, now);
-        assert_eq!(waits, RestartWaits::new(now));
-        assert!(waits.may_wait(now));
+        assert_eq!(waits.waits_without_gap, 13);
+        let before = (waits.next, waits.gap, waits.waits_without_gap);
+        waits.restart_tried(false, false, 200_000, now);
+        assert_eq!((waits.next, waits.gap, waits.waits_without_gap), before);
+        for waited in [true, false] {
+            let mut waits = RestartWaits::new(start);
+            waits.restart_tried(false, true, 200_000, start);
+            waits.restart_tried(true, waited, 200_000, at(5));
+            assert_eq!(waits, RestartWaits::new(at(5)), "waited first: {waited}");
+        }
     }
 
     /// No writer folds the log in itself when it commits: that fold, with its fsyncs, held
