@@ -2,14 +2,17 @@
 //! judged together in the next, one transaction for many facilities. Under load a group grows
 //! to fill the time the last one took, so throughput rises without a fixed wait; alone, a
 //! claim is judged at once. A group's reads that need no lock (its claimants' registry rows)
-//! are made while the group before it is judged.
+//! are made while the group before it is judged. Where the store takes writers side by side
+//! (PostgreSQL, which locks only a group's families), several groups are judged at once: each
+//! spends most of its time waiting on round trips and its commit.
 
 use crate::error::ApiError;
 use crate::operations::Metrics;
 use carepool_service::Registry;
 use carepool_service::audit::Actor;
 use carepool_service::claims::{Answer, ReadSubmissions, ReceivedClaim, RecentContext, Submission};
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// A group takes no further submission once it holds this many claims (one large submission
 /// may take it past).
@@ -36,12 +39,20 @@ struct ReadGroup {
 
 impl Intake {
     /// Starts the tasks that read and judge the groups (on the current tokio runtime): one group
-    /// is read while the one before it is judged.
+    /// is read while those before it are judged, as many at once as the store takes writers
+    /// side by side.
     pub fn start(registry: Registry, metrics: Metrics) -> Intake {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let (read_sender, read_receiver) = mpsc::channel(1);
         tokio::spawn(read_groups(registry.clone(), receiver, read_sender));
-        tokio::spawn(judge_groups(registry, metrics, read_receiver));
+        let groups = Arc::new(Mutex::new(read_receiver));
+        for _ in 0..registry.store().locked_writes_at_once().max(1) {
+            tokio::spawn(judge_groups(
+                registry.clone(),
+                metrics.clone(),
+                groups.clone(),
+            ));
+        }
         Intake { sender }
     }
 
@@ -58,9 +69,9 @@ impl Intake {
     }
 }
 
-/// Once the judge has taken the last group, takes what is waiting, up to a group's size, reads
-/// what it needs and hands it on; until every sender is gone. Waiting for the judge first lets
-/// a group fill for as long as the one before it takes to judge.
+/// Once a judge has taken the last group, takes what is waiting, up to a group's size, reads
+/// what it needs and hands it on; until every sender is gone. Waiting for a judge first lets a
+/// group fill for as long as the judges are busy.
 async fn read_groups(
     registry: Registry,
     mut receiver: mpsc::Receiver<Waiting>,
@@ -94,11 +105,20 @@ async fn read_groups(
     }
 }
 
-/// Judges each group read, answers its submissions and counts the claims judged. A submission
-/// whose sender stopped waiting (a closed connection) is still judged.
-async fn judge_groups(registry: Registry, metrics: Metrics, mut groups: mpsc::Receiver<ReadGroup>) {
+/// Judges the groups read it takes, one after another beside the other judges, answers their
+/// submissions and counts the claims judged. A submission whose sender stopped waiting (a
+/// closed connection) is still judged.
+async fn judge_groups(
+    registry: Registry,
+    metrics: Metrics,
+    groups: Arc<Mutex<mpsc::Receiver<ReadGroup>>>,
+) {
     let mut recent = RecentContext::new(&registry);
-    while let Some(ReadGroup { read, answers }) = groups.recv().await {
+    loop {
+        let next = groups.lock().await.recv().await;
+        let Some(ReadGroup { read, answers }) = next else {
+            return;
+        };
         // On its own task, so that a panic fails this group's answers, not the intake.
         let judging = registry.clone();
         let judged = tokio::spawn(async move {

@@ -391,6 +391,8 @@ impl SqlxBackend for SqliteStore {
     type Db = sqlx::Sqlite;
     const NAME: &'static str = "sqlite";
     const DIALECT: Dialect = SQLITE;
+    /// SQLite takes one writer at a time: another would wait for its lock, holding a connection.
+    const LOCKED_WRITES_AT_ONCE: usize = 1;
 
     async fn upsert_rows(
         conn: &mut SqliteConnection,

@@ -36,6 +36,8 @@ pub trait SqlxBackend: Send + Sync + 'static {
     /// "sqlite" or "postgres".
     const NAME: &'static str;
     const DIALECT: sql::Dialect;
+    /// See `carepool_store::Store::locked_writes_at_once`.
+    const LOCKED_WRITES_AT_ONCE: usize;
 
     /// Inserts or replaces rows, telling `progress` how many are written as it goes.
     async fn upsert_rows(

@@ -536,6 +536,10 @@ macro_rules! sqlx_store {
                 <$store as $crate::SqlxBackend>::NAME
             }
 
+            fn locked_writes_at_once(&self) -> usize {
+                <$store as $crate::SqlxBackend>::LOCKED_WRITES_AT_ONCE
+            }
+
             async fn upsert(
                 &self,
                 table: &'static ::carepool_schema::Table,

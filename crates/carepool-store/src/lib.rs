@@ -489,6 +489,12 @@ pub trait Store: Send + Sync {
     /// How many connections the store has open, idle and at most, now.
     fn connections(&self) -> Connections;
 
+    /// How many locked writes of different groups of families are worth running side by side
+    /// (claims sent through the API): one where the database takes one writer at a time, more
+    /// where it locks the families' rows and each write waits mostly on round trips and its
+    /// commit.
+    fn locked_writes_at_once(&self) -> usize;
+
     /// Inserts the rows, replacing any row with the same key; rows identical to the stored ones
     /// are not touched, so importing the same rows twice changes nothing.
     /// `progress` is told how many rows have been written so far.

@@ -576,6 +576,59 @@ pub async fn one_intake_under_load_stores_each_claim_once_and_keeps_the_limit(h:
     );
 }
 
+/// On PostgreSQL the intake judges groups side by side: with family F1's row held by another
+/// connection, a claim of F1 waits for it while a claim of F2, sent after, is answered; the
+/// first is answered once the row is let go. (SQLite takes one writer at a time.)
+pub async fn a_claim_is_not_held_behind_another_familys_locked_write(h: Harness) {
+    use sqlx::Connection;
+    load_registry(&h).await;
+    let url = h.postgres_url().expect("row locks are PostgreSQL's");
+    let mut holder = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::raw_sql("BEGIN; SELECT id FROM families WHERE id = 'F1' FOR UPDATE")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let app = carepool_server::router(h.registry.clone());
+    let token = h.token_for("POST", "/api/claims").await;
+    let send = |claim: Claim| {
+        let (app, token) = (app.clone(), token.clone());
+        tokio::spawn(async move {
+            let claim = Some(serde_json::to_value(claim).unwrap());
+            call_app(app, token.as_deref(), "POST", "/api/claims", claim).await
+        })
+    };
+    let of_f1 = send(surgery("W1", "M1", "2025-06-01", 1_000));
+    let waiting_for_a_lock = "SELECT count(*) FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while sqlx::query_scalar::<_, i64>(waiting_for_a_lock)
+        .fetch_one(&mut holder)
+        .await
+        .unwrap()
+        == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "F1's claim never reached its lock"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let of_f2 = send(surgery("W2", "M4", "2025-06-01", 1_000));
+    let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(30), of_f2)
+        .await
+        .expect("F2's claim answered while F1's waits")
+        .unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(
+        !of_f1.is_finished(),
+        "F1's claim waits for its family's row"
+    );
+    sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
+    let (status, body) = of_f1.await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(stored_claims(&h).await.len(), 2);
+}
+
 /// A claim another writer received (and left waiting) after a facility's copy was read is the
 /// claim stored: the facility's submission judges it in its one locked write (no retry), is
 /// answered as a resend, and the trail records the decision as the facility's.
@@ -926,6 +979,9 @@ impl Store for MeddlingStore {
     }
     fn connections(&self) -> carepool_store::Connections {
         self.0.connections()
+    }
+    fn locked_writes_at_once(&self) -> usize {
+        self.0.locked_writes_at_once()
     }
     async fn upsert(
         &self,

@@ -149,6 +149,15 @@ async fn sqlite_indicators_agree_with_the_generator() {
     indicators_agree_with_the_generator(support::Harness::sqlite().await).await;
 }
 
+/// Row locks are PostgreSQL's: SQLite takes one writer at a time, and its intake one group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_claim_is_not_held_behind_another_familys_locked_write() {
+    claims::a_claim_is_not_held_behind_another_familys_locked_write(
+        support::Harness::postgres().await,
+    )
+    .await;
+}
+
 on_both_backends!(
     registry_story,
     a_cover_carries_its_members_family_and_follows_a_move,
