@@ -598,11 +598,14 @@ pub async fn a_claim_is_not_held_behind_another_familys_locked_write(h: Harness)
         })
     };
     let of_f1 = send(surgery("W1", "M1", "2025-06-01", 1_000));
+    // Watched from a connection of its own: inside the holder's transaction the server's
+    // activity would be read once and then kept as it was.
+    let mut watcher = sqlx::PgConnection::connect(url).await.unwrap();
     let waiting_for_a_lock = "SELECT count(*) FROM pg_stat_activity \
          WHERE datname = current_database() AND wait_event_type = 'Lock'";
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while sqlx::query_scalar::<_, i64>(waiting_for_a_lock)
-        .fetch_one(&mut holder)
+        .fetch_one(&mut watcher)
         .await
         .unwrap()
         == 0
