@@ -260,10 +260,17 @@ impl Registry {
             .store
             .rows_where_in(&CLAIMS, claims::ID.index(), ids)
             .await?;
-        let lines = self
-            .store
-            .rows_where_in(&CLAIM_LINES, claim_lines::CLAIM_ID.index(), ids)
-            .await?;
+        // Mostly none is stored (claims sent for the first time): then no lines are read.
+        let found: Vec<String> = (rows.iter())
+            .filter_map(|row| Some(claims::ID.value(row).as_text()?.to_string()))
+            .collect();
+        let lines = if found.is_empty() {
+            Vec::new()
+        } else {
+            (self.store)
+                .rows_where_in(&CLAIM_LINES, claim_lines::CLAIM_ID.index(), &found)
+                .await?
+        };
         records_from_rows(&rows, &lines).map_err(ServiceError::from)
     }
 
