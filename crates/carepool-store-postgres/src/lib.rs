@@ -234,8 +234,9 @@ impl SqlxBackend for PostgresStore {
     type Db = sqlx::Postgres;
     const NAME: &'static str = "postgres";
     const DIALECT: Dialect = POSTGRES;
-    /// Writes of different families run side by side, each holding one of the pool's eight
-    /// connections; the rest are left for the reads before them (docs/BENCHMARKS.md).
+    /// Writes of different families run side by side (docs/BENCHMARKS.md), each holding a
+    /// connection: with the widest round of the intake's reads before the lock (four at once),
+    /// seven of the pool's eight, one left for the server's other work.
     const LOCKED_WRITES_AT_ONCE: usize = 3;
 
     async fn upsert_rows(

@@ -28,6 +28,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
@@ -603,7 +604,7 @@ pub async fn a_claim_is_not_held_behind_another_familys_locked_write(h: Harness)
     let mut watcher = sqlx::PgConnection::connect(url).await.unwrap();
     let waiting_for_a_lock = "SELECT count(*) FROM pg_stat_activity \
          WHERE datname = current_database() AND wait_event_type = 'Lock'";
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while sqlx::query_scalar::<_, i64>(waiting_for_a_lock)
         .fetch_one(&mut watcher)
         .await
@@ -611,13 +612,13 @@ pub async fn a_claim_is_not_held_behind_another_familys_locked_write(h: Harness)
         == 0
     {
         assert!(
-            std::time::Instant::now() < deadline,
+            Instant::now() < deadline,
             "F1's claim never reached its lock"
         );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let of_f2 = send(surgery("W2", "M4", "2025-06-01", 1_000));
-    let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(30), of_f2)
+    let (status, body) = tokio::time::timeout(Duration::from_secs(30), of_f2)
         .await
         .expect("F2's claim answered while F1's waits")
         .unwrap();
@@ -1821,7 +1822,7 @@ pub async fn the_intake_sees_a_moved_village_within_a_second(h: Harness) {
         Money::from_units(350),
         "within the second, judged with what was read for the one before"
     );
-    clock.advance(std::time::Duration::from_millis(1_100));
+    clock.advance(Duration::from_millis(1_100));
     assert_eq!(
         submit("R2", "2025-07-01").await,
         Money::from_units(1_000),

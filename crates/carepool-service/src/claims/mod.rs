@@ -260,7 +260,7 @@ impl Registry {
             .store
             .rows_where_in(&CLAIMS, claims::ID.index(), ids)
             .await?;
-        // Mostly none is stored (claims sent for the first time): then no lines are read.
+        // A claim not stored has no lines: claims sent for the first time cost one read, not two.
         let found: Vec<String> = (rows.iter())
             .filter_map(|row| Some(claims::ID.value(row).as_text()?.to_string()))
             .collect();
