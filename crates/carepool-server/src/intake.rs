@@ -1,10 +1,10 @@
 //! The claims intake: submissions that arrive while one group is being judged wait and are
 //! judged together in the next, one transaction for many facilities. Under load (every judge
 //! busy) a group grows to fill the time the judges take, so throughput rises without a fixed
-//! wait; alone, a claim is judged at once. A group's reads that need no lock (its claimants' registry rows)
-//! are made while the group before it is judged. Where the store takes writers side by side
-//! (PostgreSQL, which locks only a group's families), several groups are judged at once: each
-//! spends most of its time waiting on round trips and its commit.
+//! wait; alone, a claim is judged at once. A group's reads that need no lock (its claimants'
+//! registry rows) are made while the group before it is judged. Where the store takes writers
+//! side by side (PostgreSQL, which locks only a group's families), several groups are judged
+//! at once: each spends most of its time waiting on round trips and its commit.
 
 use crate::error::ApiError;
 use crate::operations::Metrics;

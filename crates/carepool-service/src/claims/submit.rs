@@ -110,8 +110,9 @@ impl Registry {
         {
             Ok(answers) => answers,
             // A claim stored meanwhile with other content than this copy (by a group judged
-            // before or beside it, whose commit the read ahead did not see, or another server) is read again below
-            // and refused as a changed resend; an unchanged copy was answered as stored.
+            // before or beside it, whose commit the read ahead did not see, or another server)
+            // is read again below and refused as a changed resend; an unchanged copy was
+            // answered as stored.
             Err(error)
                 if submissions.len() == 1
                     && !matches!(
