@@ -48,6 +48,10 @@ impl Drop for Exporter {
     }
 }
 
+/// The working pool's size: the intake's judges and the reads before them share it with the
+/// server's other work (see `LOCKED_WRITES_AT_ONCE`).
+const WORKING_CONNECTIONS: u32 = 8;
+
 impl PostgresStore {
     /// Connects to the database at a `postgres://` URL and brings its schema up to date.
     pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
@@ -68,7 +72,7 @@ impl PostgresStore {
     async fn connect(options: PgConnectOptions) -> Result<PostgresStore, sqlx::Error> {
         let probe = probe_pool(options.clone());
         let pool = tested_after_idle(PgPoolOptions::new())
-            .max_connections(8)
+            .max_connections(WORKING_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
@@ -236,7 +240,7 @@ impl SqlxBackend for PostgresStore {
     const DIALECT: Dialect = POSTGRES;
     /// Writes of different families run side by side (docs/BENCHMARKS.md), each holding a
     /// connection: with the widest round of the intake's reads before the lock (four at once),
-    /// seven of the pool's eight, one left for the server's other work.
+    /// seven of the `WORKING_CONNECTIONS`, one left for the server's other work.
     const LOCKED_WRITES_AT_ONCE: usize = 3;
 
     async fn upsert_rows(
