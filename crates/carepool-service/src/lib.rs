@@ -195,6 +195,22 @@ impl Registry {
         self.typed_where_in_ordered(column, values, false).await
     }
 
+    /// The records that share their text `shared` column with a record whose text `column` holds
+    /// one of `values` (see `Store::rows_sharing`), in key order.
+    pub(crate) async fn typed_sharing<R: Record, S, T>(
+        &self,
+        shared: Col<S>,
+        column: Col<T>,
+        values: &[String],
+    ) -> Result<Vec<R>, ServiceError> {
+        let table = R::table();
+        let (shared, column) = (table.index_of(shared.id()), table.index_of(column.id()));
+        let rows = (self.store)
+            .rows_sharing(table, shared, column, values)
+            .await?;
+        rows.iter().map(|r| typed(r)).collect()
+    }
+
     /// The records whose text `column` lies between `first` and `last`, both included, compared
     /// byte by byte as keys are paged (see `Store::rows_in_range`); in no set order.
     pub(crate) async fn typed_in_range<R: Record, T>(

@@ -12,6 +12,7 @@ use carepool_store::{Progress, StoreError, Write};
 use carepool_store_sqlx::WhereIn;
 use carepool_store_sqlx::sql::Dialect;
 use chrono::NaiveDate;
+use std::collections::HashSet;
 
 /// Inserts or replaces rows, a few thousand at a time (progress is told after each).
 pub(crate) async fn upsert_rows(
@@ -207,11 +208,10 @@ pub(crate) async fn select_where_in(
     let WhereIn {
         table,
         columns,
-        column,
         values,
-        in_key_order,
+        ..
     } = *read;
-    let sql = POSTGRES.rows_where_in_list(table, columns, column, in_key_order);
+    let sql = POSTGRES.rows_where_in_list(read);
     // PostgreSQL's text holds no NUL, so a value with one matches no stored row; sent, it would
     // fail the statement (a claim's member id sent with a NUL would answer 500, not "unknown").
     let storable: Vec<String>;
@@ -226,18 +226,21 @@ pub(crate) async fn select_where_in(
         values
     };
     let mut found = Vec::new();
+    let mut shared_before = HashSet::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {
         let rows = query(&sql)
             .bind(slice)
             .fetch_all(&mut *conn)
             .await
             .map_err(StoreError::internal)?;
+        let from = found.len();
         for row in &rows {
             found.push(read_columns(
                 columns.iter().map(|&i| &table.columns[i]),
                 row,
             )?);
         }
+        read.drop_shared_before(&mut found, from, &mut shared_before);
     }
     Ok(found)
 }

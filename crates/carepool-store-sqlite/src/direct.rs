@@ -12,6 +12,7 @@ use carepool_store_sqlx::WhereIn;
 use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
+use std::collections::HashSet;
 
 /// How many rows make the work on a handle long (see [`carepool_store::blocking`]).
 const LONG_FROM_ROWS: usize = 512;
@@ -214,12 +215,12 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
     let WhereIn {
         table,
         columns,
-        column,
         values,
-        in_key_order,
+        ..
     } = *read;
     let mut found = Vec::new();
-    let sql = SQLITE.rows_where_in_list(table, columns, column, in_key_order);
+    let mut shared_before = HashSet::new();
+    let sql = SQLITE.rows_where_in_list(read);
     let mut statement = prepare(db, &sql)?;
     // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed and
     // indexed, while it reads.
@@ -228,9 +229,11 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
         statement
             .bind(1, Bound::Text(&chunk))
             .map_err(StoreError::internal)?;
+        let from = found.len();
         while statement.next_row().map_err(StoreError::internal)? {
             found.push(read_cells(table, columns.iter().copied(), &statement)?);
         }
+        read.drop_shared_before(&mut found, from, &mut shared_before);
     }
     Ok(found)
 }

@@ -15,9 +15,11 @@ pub use pooling::{TESTED_AFTER_IDLE, tested_after_idle};
 
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};
+use std::collections::HashSet;
 
 /// A read of rows by the values of a column: `columns` of the rows of `table` whose text
-/// `column` holds one of `values`, in key order or in any.
+/// `column` holds one of `values`, in key order or in any; or, `sharing` a column, of every row
+/// that shares that column's value with one of those.
 #[derive(Debug, Clone, Copy)]
 pub struct WhereIn<'a> {
     pub table: &'static Table,
@@ -25,6 +27,34 @@ pub struct WhereIn<'a> {
     pub column: usize,
     pub values: &'a [String],
     pub in_key_order: bool,
+    pub sharing: Option<usize>,
+}
+
+impl WhereIn<'_> {
+    /// Drops, of the rows just read for one slice of the values (`found[from..]`), those that
+    /// share their value of the `sharing` column with a row of an earlier slice: that slice
+    /// brought every row sharing it. `shared_before` gathers the values slice after slice.
+    pub fn drop_shared_before(
+        &self,
+        found: &mut Vec<Row>,
+        from: usize,
+        shared_before: &mut HashSet<String>,
+    ) {
+        let Some(shared) = self.sharing else { return };
+        let at = (self.columns.iter().position(|&c| c == shared))
+            .expect("a read sharing a column reads that column");
+        let shared_value = |row: &Row| row[at].as_text().unwrap_or_default().to_string();
+        let slice = found.split_off(from);
+        let mut this_slice = HashSet::new();
+        for row in slice {
+            let value = shared_value(&row);
+            if !shared_before.contains(&value) {
+                this_slice.insert(value);
+                found.push(row);
+            }
+        }
+        shared_before.extend(this_slice);
+    }
 }
 
 /// What a backend brings to the shared body of [`sqlx_store!`]: its database, its dialect, and

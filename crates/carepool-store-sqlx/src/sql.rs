@@ -3,6 +3,7 @@
 //! rows at once are each backend's own (SQLite's direct path, PostgreSQL's arrays). Every value is bound, never
 //! spliced: the text holds only names from the static descriptors.
 
+use crate::WhereIn;
 use carepool_schema::Table;
 use carepool_store::ListQuery;
 use std::fmt::Write;
@@ -382,23 +383,34 @@ impl Dialect {
         )
     }
 
-    /// `columns` of the rows whose `column` holds one of the values bound as one list (see
-    /// [`Dialect::in_bound_list`]), in key order if asked: one statement whatever their number, so
-    /// that it can be prepared once.
-    pub fn rows_where_in_list(
-        self,
-        table: &Table,
-        columns: &[usize],
-        column: usize,
-        in_key_order: bool,
-    ) -> String {
+    /// The read's columns of the rows whose `column` holds one of the values bound as one list
+    /// (see [`Dialect::in_bound_list`]), or that share its `sharing` column with one of those, in
+    /// key order if asked: one statement whatever their number, so that it can be prepared once.
+    pub fn rows_where_in_list(self, read: &WhereIn<'_>) -> String {
+        let WhereIn {
+            table,
+            columns,
+            column,
+            in_key_order,
+            sharing,
+            ..
+        } = *read;
         let names: Vec<&str> = columns.iter().map(|&i| table.columns[i].name).collect();
+        let matched = format!("{} {}", table.columns[column].name, self.in_bound_list);
+        let condition = match sharing {
+            None => matched,
+            Some(shared) => {
+                let shared = table.columns[shared].name;
+                format!(
+                    "{shared} IN (SELECT {shared} FROM {} WHERE {matched})",
+                    table.name
+                )
+            }
+        };
         let mut sql = format!(
-            "SELECT {} FROM {} WHERE {} {}",
+            "SELECT {} FROM {} WHERE {condition}",
             names.join(", "),
             table.name,
-            table.columns[column].name,
-            self.in_bound_list,
         );
         if in_key_order {
             write!(sql, " ORDER BY {}", Self::key_columns(table).join(", "))

@@ -359,6 +359,7 @@ macro_rules! sqlx_store {
                         column: *column,
                         values,
                         in_key_order: true,
+                        sharing: None,
                     }),
                     ::carepool_store::Read::List { .. }
                     | ::carepool_store::Read::Projected { .. }
@@ -396,14 +397,15 @@ macro_rules! sqlx_store {
             pool.acquire().await.map_err(::carepool_store::StoreError::internal)
         }
 
-        /// Every column of the rows whose text `column` holds one of `values`, on a connection
-        /// of its own.
+        /// Every column of the rows whose text `column` holds one of `values` (or that share the
+        /// `sharing` column with one of those), on a connection of its own.
         async fn whole_rows_where_in(
             pool: &::sqlx::Pool<Db>,
             table: &'static ::carepool_schema::Table,
             column: usize,
             values: &[String],
             in_key_order: bool,
+            sharing: Option<usize>,
         ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
             let mut conn = connection(pool).await?;
             select_where_in_one(&mut *conn, $crate::WhereIn {
@@ -412,6 +414,7 @@ macro_rules! sqlx_store {
                 column,
                 values,
                 in_key_order,
+                sharing,
             })
             .await
         }
@@ -628,7 +631,17 @@ macro_rules! sqlx_store {
                 column: usize,
                 values: &[String],
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                whole_rows_where_in(&self.pool, table, column, values, true).await
+                whole_rows_where_in(&self.pool, table, column, values, true, None).await
+            }
+
+            async fn rows_sharing(
+                &self,
+                table: &'static ::carepool_schema::Table,
+                shared: usize,
+                column: usize,
+                values: &[String],
+            ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
+                whole_rows_where_in(&self.pool, table, column, values, true, Some(shared)).await
             }
 
             async fn rows_where_in_any_order(
@@ -637,7 +650,7 @@ macro_rules! sqlx_store {
                 column: usize,
                 values: &[String],
             ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
-                whole_rows_where_in(&self.pool, table, column, values, false).await
+                whole_rows_where_in(&self.pool, table, column, values, false, None).await
             }
 
             async fn rows_in_range(
@@ -763,6 +776,7 @@ macro_rules! sqlx_store {
                     column: key,
                     values: keys,
                     in_key_order: false,
+                    sharing: None,
                 })
                 .await?
                     .into_iter()

@@ -523,6 +523,17 @@ pub trait Store: Send + Sync {
         values: &[String],
     ) -> Result<Vec<Row>, StoreError>;
 
+    /// Every row that shares its text `shared` column with a row whose text `column` holds one of
+    /// `values` (the members of the families of some members), in key order: one read where two
+    /// would wait on each other.
+    async fn rows_sharing(
+        &self,
+        table: &'static Table,
+        shared: usize,
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError>;
+
     /// As [`Store::rows_where_in`], in whatever order the database finds them: cheaper where the
     /// caller groups the rows itself (on SQLite, sorting a slice of a national registry by key
     /// took three times as long as finding it).

@@ -1016,6 +1016,15 @@ impl Store for MeddlingStore {
     ) -> Result<Vec<Row>, StoreError> {
         self.0.rows_where_in(table, column, values).await
     }
+    async fn rows_sharing(
+        &self,
+        table: &'static Table,
+        shared: usize,
+        column: usize,
+        values: &[String],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.0.rows_sharing(table, shared, column, values).await
+    }
     async fn write_locked_in_steps(
         &self,
         what: &'static str,

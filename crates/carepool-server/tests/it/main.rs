@@ -139,6 +139,7 @@ use store::{
     existing_keys_are_found_among_many_candidates,
     pages_in_the_order_of_a_column_give_each_row_once,
     rows_read_back_exactly_and_updates_touch_only_their_columns,
+    the_members_of_some_members_families_are_read_each_once,
     the_migrations_make_the_declared_tables, write_runs_take_turns,
 };
 use story::registry_story;
@@ -211,6 +212,7 @@ on_both_backends!(
     write_runs_take_turns,
     a_write_run_decides_again_after_a_write_to_the_same_family,
     existing_keys_are_found_among_many_candidates,
+    the_members_of_some_members_families_are_read_each_once,
     a_range_of_ids_is_read_in_the_order_of_their_bytes,
     a_range_read_dropped_midway_leaves_every_connection_sound,
     a_snapshot_reads_one_state_of_the_database_and_writes_nothing,

@@ -511,6 +511,49 @@ pub async fn existing_keys_are_found_among_many_candidates(h: Harness) {
     );
 }
 
+/// The members of some members' families are read in one statement: each once, whichever
+/// members of a family are named and in whichever slice of the values they fall, in key order,
+/// and none of a family not named.
+pub async fn the_members_of_some_members_families_are_read_each_once(h: Harness) {
+    load_registry(&h).await;
+    let store = &h.store;
+    let (family, member) = (members::FAMILY_ID.index(), members::ID.index());
+    let ids_of = |rows: Vec<Row>| -> Vec<String> {
+        (rows.iter())
+            .map(|row| members::ID.value(row).as_text().unwrap().to_string())
+            .collect()
+    };
+    let sharing = |names: Vec<String>| async move {
+        ids_of(
+            store
+                .rows_sharing(&MEMBERS, family, member, &names)
+                .await
+                .unwrap(),
+        )
+    };
+    let names = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        sharing(names(&["M4", "M2", "nobody", "M2 with a NUL\0"])).await,
+        ["M1", "M2", "M3", "M4"],
+        "F1 whole through M2, F2 through M4, not F3; an unknown member finds nothing"
+    );
+    assert_eq!(
+        sharing(names(&["M3", "M1", "M2"])).await,
+        ["M1", "M2", "M3"],
+        "three members of one family name it once"
+    );
+    // More members than one statement takes: M1 in the first slice, M3 in the last.
+    let mut many: Vec<String> = (0..20_000).map(|n| format!("NOBODY-{n}")).collect();
+    many.insert(0, "M1".into());
+    many.push("M3".into());
+    assert_eq!(
+        sharing(many).await,
+        ["M1", "M2", "M3"],
+        "a family named in two slices is read once"
+    );
+    assert!(sharing(Vec::new()).await.is_empty());
+}
+
 /// A range of family ids finds the members of every family whose id lies in it in the order of
 /// the ids' bytes, as families are paged, not in a locale's order (where "F1_" and "F1a" might
 /// come before "F1A", and "F1-B" beside "F1B"). The test clusters compare text in byte order

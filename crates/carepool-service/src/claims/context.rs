@@ -13,8 +13,8 @@ use carepool_core::standing::FamilyRecord;
 use carepool_schema::Row;
 use carepool_schema::claim_tables;
 use carepool_schema::tables;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Loads batches of registry rows, and keeps what does not change during a run: the locations
@@ -178,28 +178,33 @@ impl RegistryRows {
     }
 
     /// The members, their whole families with cover and contributions, and the providers. The
-    /// reads that do not wait on one another run at once, on their own connections: three
+    /// reads that do not wait on one another run at once, on their own connections: two
     /// rounds instead of six.
     pub async fn read(
         registry: Registry,
         member_ids: Vec<String>,
         provider_ids: Vec<String>,
     ) -> Result<RegistryRows, ServiceError> {
-        let (members, providers) = tokio::try_join!(
-            registry.typed_where_in::<Member, _>(tables::members::ID, &member_ids),
+        use tables::members;
+        // The members come with their families' other members, in one read (one state of the
+        // registry): a member who moved meanwhile is read in one family, with its members.
+        let (relatives, providers) = tokio::try_join!(
+            registry.typed_sharing::<Member, _, _>(members::FAMILY_ID, members::ID, &member_ids),
             registry.typed_where_in::<Provider, _>(tables::providers::CODE, &provider_ids),
         )?;
+        let claimants: HashSet<&str> = member_ids.iter().map(String::as_str).collect();
+        let members: Vec<Member> = (relatives.iter())
+            .filter(|m| claimants.contains(m.id.as_str()))
+            .cloned()
+            .collect();
         let family_ids = unique(members.iter().map(|m| m.family_id.clone()));
-        let (families, relatives, contributions) = tokio::try_join!(
+        let relative_ids: Vec<String> = relatives.iter().map(|m| m.id.clone()).collect();
+        let (families, contributions, coverage) = tokio::try_join!(
             registry.typed_where_in::<Family, _>(tables::families::ID, &family_ids),
-            registry.typed_where_in::<Member, _>(tables::members::FAMILY_ID, &family_ids),
             registry
                 .typed_where_in::<Contribution, _>(tables::contributions::FAMILY_ID, &family_ids),
+            registry.typed_where_in(tables::coverage::MEMBER_ID, &relative_ids),
         )?;
-        let relative_ids: Vec<String> = relatives.iter().map(|m| m.id.clone()).collect();
-        let coverage = registry
-            .typed_where_in(tables::coverage::MEMBER_ID, &relative_ids)
-            .await?;
         Ok(RegistryRows {
             members,
             families,
