@@ -196,7 +196,7 @@ impl Registry {
     }
 
     /// The records that share their text `shared` column with a record whose text `column` holds
-    /// one of `values` (see `Store::rows_sharing`), in key order.
+    /// one of `values` (see `Store::rows_sharing`).
     pub(crate) async fn typed_sharing<R: Record, S, T>(
         &self,
         shared: Col<S>,

@@ -198,9 +198,10 @@ async fn update_by_key(
     Ok(())
 }
 
-/// `columns` of the rows whose text `column` holds one of `values`, in key order if asked (within each slice of
-/// values: a long list is read a slice at a time, so that fewer rows are held twice at once,
-/// as sqlx hands them over and as rows).
+/// `columns` of the rows whose text `column` holds one of `values` (or that share the `sharing`
+/// column with one of those), in key order if asked (within each slice of values: a long list
+/// is read a slice at a time, so that fewer rows are held twice at once, as sqlx hands them
+/// over and as rows).
 pub(crate) async fn select_where_in(
     conn: &mut Connection,
     read: &WhereIn<'_>,
@@ -226,7 +227,7 @@ pub(crate) async fn select_where_in(
         values
     };
     let mut found = Vec::new();
-    let mut shared_before = HashSet::new();
+    let mut keys_before = HashSet::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {
         let rows = query(&sql)
             .bind(slice)
@@ -240,7 +241,7 @@ pub(crate) async fn select_where_in(
                 row,
             )?);
         }
-        read.drop_shared_before(&mut found, from, &mut shared_before);
+        read.drop_read_before(&mut found, from, &mut keys_before);
     }
     Ok(found)
 }

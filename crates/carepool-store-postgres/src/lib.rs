@@ -239,9 +239,9 @@ impl SqlxBackend for PostgresStore {
     const NAME: &'static str = "postgres";
     const DIALECT: Dialect = POSTGRES;
     /// Writes of different families run side by side (docs/BENCHMARKS.md), each holding a
-    /// connection: with the widest round of the intake's reads before the lock (three at once,
-    /// `RegistryRows::read` beside what is stored of the claims), six of the
-    /// `WORKING_CONNECTIONS`, two left for the server's other work.
+    /// connection: with the widest round of the intake's reads before the lock (four at once:
+    /// the second round of `RegistryRows::read` beside the read of what is stored of the
+    /// claims), seven of the `WORKING_CONNECTIONS`, one left for the server's other work.
     const LOCKED_WRITES_AT_ONCE: usize = 3;
 
     async fn upsert_rows(

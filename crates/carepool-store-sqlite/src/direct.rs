@@ -210,7 +210,8 @@ pub(crate) async fn select_where_in(
     .await
 }
 
-/// `columns` of the rows whose text `column` holds one of `values`, in key order if asked.
+/// `columns` of the rows whose text `column` holds one of `values` (or that share the `sharing`
+/// column with one of those), in key order within each slice of values if asked.
 fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> {
     let WhereIn {
         table,
@@ -219,7 +220,7 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
         ..
     } = *read;
     let mut found = Vec::new();
-    let mut shared_before = HashSet::new();
+    let mut keys_before = HashSet::new();
     let sql = SQLITE.rows_where_in_list(read);
     let mut statement = prepare(db, &sql)?;
     // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed and
@@ -233,7 +234,7 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
         while statement.next_row().map_err(StoreError::internal)? {
             found.push(read_cells(table, columns.iter().copied(), &statement)?);
         }
-        read.drop_shared_before(&mut found, from, &mut shared_before);
+        read.drop_read_before(&mut found, from, &mut keys_before);
     }
     Ok(found)
 }

@@ -31,29 +31,33 @@ pub struct WhereIn<'a> {
 }
 
 impl WhereIn<'_> {
-    /// Drops, of the rows just read for one slice of the values (`found[from..]`), those that
-    /// share their value of the `sharing` column with a row of an earlier slice: that slice
-    /// brought every row sharing it. `shared_before` gathers the values slice after slice.
-    pub fn drop_shared_before(
+    /// Drops, of the rows a read `sharing` a column just read for one slice of its values
+    /// (`found[from..]`), those an earlier slice read already (a family named in both). Told
+    /// apart by key, not by the shared value: the slices are statements apart, and a row that
+    /// joined a family between them is new. `keys_before` gathers the keys slice after slice.
+    pub fn drop_read_before(
         &self,
         found: &mut Vec<Row>,
         from: usize,
-        shared_before: &mut HashSet<String>,
+        keys_before: &mut HashSet<Vec<String>>,
     ) {
-        let Some(shared) = self.sharing else { return };
-        let at = (self.columns.iter().position(|&c| c == shared))
-            .expect("a read sharing a column reads that column");
-        let shared_value = |row: &Row| row[at].as_text().unwrap_or_default().to_string();
-        let slice = found.split_off(from);
-        let mut this_slice = HashSet::new();
-        for row in slice {
-            let value = shared_value(&row);
-            if !shared_before.contains(&value) {
-                this_slice.insert(value);
+        if self.sharing.is_none() {
+            return;
+        }
+        // Where each key column sits in the rows read, and its type.
+        let key_at: Vec<(usize, ColumnType)> = (self.table.key.iter())
+            .map(|&key| {
+                let at = self.columns.iter().position(|&c| c == key)?;
+                Some((at, self.table.columns[key].ty))
+            })
+            .collect::<Option<_>>()
+            .expect("a read sharing a column reads the table's key");
+        for row in found.split_off(from) {
+            let key = key_at.iter().map(|&(at, ty)| row[at].format(ty)).collect();
+            if keys_before.insert(key) {
                 found.push(row);
             }
         }
-        shared_before.extend(this_slice);
     }
 }
 

@@ -524,8 +524,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Row>, StoreError>;
 
     /// Every row that shares its text `shared` column with a row whose text `column` holds one of
-    /// `values` (the members of the families of some members), in key order: one read where two
-    /// would wait on each other.
+    /// `values` (the members of the families of some members), each once, in key order within
+    /// each slice of values a statement takes: one read where two would wait on each other.
     async fn rows_sharing(
         &self,
         table: &'static Table,

@@ -179,17 +179,20 @@ impl RegistryRows {
 
     /// The members, their whole families with cover and contributions, and the providers. The
     /// reads that do not wait on one another run at once, on their own connections: two
-    /// rounds instead of six.
+    /// rounds instead of five.
     pub async fn read(
         registry: Registry,
         member_ids: Vec<String>,
         provider_ids: Vec<String>,
     ) -> Result<RegistryRows, ServiceError> {
-        use tables::members;
-        // The members come with their families' other members, in one read (one state of the
-        // registry): a member who moved meanwhile is read in one family, with its members.
+        // The members come with their families' other members, in one statement (one state of
+        // the registry): a member who moved meanwhile is read in one family, with its members.
         let (relatives, providers) = tokio::try_join!(
-            registry.typed_sharing::<Member, _, _>(members::FAMILY_ID, members::ID, &member_ids),
+            registry.typed_sharing::<Member, _, _>(
+                tables::members::FAMILY_ID,
+                tables::members::ID,
+                &member_ids
+            ),
             registry.typed_where_in::<Provider, _>(tables::providers::CODE, &provider_ids),
         )?;
         let claimants: HashSet<&str> = member_ids.iter().map(String::as_str).collect();
