@@ -12,7 +12,6 @@ use carepool_store::{Progress, StoreError, Write};
 use carepool_store_sqlx::WhereIn;
 use carepool_store_sqlx::sql::Dialect;
 use chrono::NaiveDate;
-use std::collections::HashSet;
 
 /// Inserts or replaces rows, a few thousand at a time (progress is told after each).
 pub(crate) async fn upsert_rows(
@@ -227,21 +226,18 @@ pub(crate) async fn select_where_in(
         values
     };
     let mut found = Vec::new();
-    let mut keys_before = HashSet::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {
         let rows = query(&sql)
             .bind(slice)
             .fetch_all(&mut *conn)
             .await
             .map_err(StoreError::internal)?;
-        let from = found.len();
         for row in &rows {
             found.push(read_columns(
                 columns.iter().map(|&i| &table.columns[i]),
                 row,
             )?);
         }
-        read.drop_read_before(&mut found, from, &mut keys_before);
     }
     Ok(found)
 }

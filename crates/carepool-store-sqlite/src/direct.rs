@@ -12,7 +12,6 @@ use carepool_store_sqlx::WhereIn;
 use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
-use std::collections::HashSet;
 
 /// How many rows make the work on a handle long (see [`carepool_store::blocking`]).
 const LONG_FROM_ROWS: usize = 512;
@@ -220,7 +219,6 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
         ..
     } = *read;
     let mut found = Vec::new();
-    let mut keys_before = HashSet::new();
     let sql = SQLITE.rows_where_in_list(read);
     let mut statement = prepare(db, &sql)?;
     // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed and
@@ -230,11 +228,9 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
         statement
             .bind(1, Bound::Text(&chunk))
             .map_err(StoreError::internal)?;
-        let from = found.len();
         while statement.next_row().map_err(StoreError::internal)? {
             found.push(read_cells(table, columns.iter().copied(), &statement)?);
         }
-        read.drop_read_before(&mut found, from, &mut keys_before);
     }
     Ok(found)
 }

@@ -31,18 +31,13 @@ pub struct WhereIn<'a> {
 }
 
 impl WhereIn<'_> {
-    /// Drops, of the rows a read `sharing` a column just read for one slice of its values
-    /// (`found[from..]`), those an earlier slice read already (a family named in both). Told
-    /// apart by key, not by the shared value: the slices are statements apart, and a row that
-    /// joined a family between them is new. `keys_before` gathers the keys slice after slice.
-    pub fn drop_read_before(
-        &self,
-        found: &mut Vec<Row>,
-        from: usize,
-        keys_before: &mut HashSet<Vec<String>>,
-    ) {
+    /// The rows a read `sharing` a column found, each once: a long list of values is read a
+    /// slice at a time, and a family named in two slices comes in both. Told apart by key, not
+    /// by the shared value: the slices are statements apart, and a row that joined a family
+    /// between them is new. The rows of another read are returned as they are.
+    pub fn each_row_once(&self, found: Vec<Row>) -> Vec<Row> {
         if self.sharing.is_none() {
-            return;
+            return found;
         }
         // Where each key column sits in the rows read, and its type.
         let key_at: Vec<(usize, ColumnType)> = (self.table.key.iter())
@@ -52,12 +47,18 @@ impl WhereIn<'_> {
             })
             .collect::<Option<_>>()
             .expect("a read sharing a column reads the table's key");
-        for row in found.split_off(from) {
-            let key = key_at.iter().map(|&(at, ty)| row[at].format(ty)).collect();
-            if keys_before.insert(key) {
-                found.push(row);
-            }
-        }
+        let mut keys = HashSet::new();
+        found
+            .into_iter()
+            .filter(|row| {
+                keys.insert(
+                    key_at
+                        .iter()
+                        .map(|&(at, ty)| row[at].format(ty))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect()
     }
 }
 

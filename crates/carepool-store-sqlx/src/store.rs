@@ -419,13 +419,15 @@ macro_rules! sqlx_store {
             .await
         }
 
-        /// The rows one read by a column's values finds.
+        /// The rows one read by a column's values finds (each once, for a read sharing a
+        /// column).
         async fn select_where_in_one(
             conn: &mut Connection,
             read: $crate::WhereIn<'_>,
         ) -> Result<Vec<::carepool_schema::Row>, ::carepool_store::StoreError> {
             let found = <$store as $crate::SqlxBackend>::select_where_in(conn, &[read]).await?;
-            found.into_iter().next().ok_or_else(read_lost)
+            let found = found.into_iter().next().ok_or_else(read_lost)?;
+            Ok(read.each_row_once(found))
         }
 
         /// A backend that answered fewer reads than it was asked.
