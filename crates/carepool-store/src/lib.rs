@@ -206,7 +206,8 @@ pub type Progress = dyn Fn(u64) + Send + Sync;
 /// Rows read inside a locked write, after the lock is taken.
 #[derive(Debug, Clone)]
 pub enum Read {
-    /// Rows whose text `column` holds one of `values`, in key order.
+    /// Rows whose text `column` holds one of `values`, in key order within each slice of values
+    /// a statement takes (see [`Store::rows_where_in`]).
     WhereIn {
         table: &'static Table,
         column: usize,
@@ -237,7 +238,8 @@ pub enum Read {
 }
 
 impl Read {
-    /// The rows whose text `column` holds one of `values`, in key order.
+    /// The rows whose text `column` holds one of `values`, in key order within each slice of
+    /// values a statement takes (see [`Store::rows_where_in`]).
     pub fn where_in<T>(column: Col<T>, values: Vec<String>) -> Read {
         Read::WhereIn {
             table: column.table(),
@@ -515,7 +517,10 @@ pub trait Store: Send + Sync {
 
     async fn list(&self, table: &'static Table, query: &ListQuery) -> Result<Vec<Row>, StoreError>;
 
-    /// Every row whose text `column` holds one of `values`, in key order.
+    /// Every row whose text `column` holds one of `values`, in key order within each slice of
+    /// values a statement takes: a list longer than one statement binds (8,192 values on SQLite,
+    /// 16,384 on PostgreSQL) comes back as that many runs in key order, one after another. A
+    /// caller that needs one order over a longer list sorts or groups the rows itself.
     async fn rows_where_in(
         &self,
         table: &'static Table,
