@@ -479,7 +479,7 @@ mod tests {
 
     /// A write's transaction plans its statements once for any list (a generic plan), and the
     /// setting ends with the transaction, committed or undone: the connection goes back to the
-    /// pool planning as PostgreSQL would.
+    /// pool planning as the server is set to.
     #[tokio::test]
     async fn a_write_plans_its_reads_once_and_only_within_its_transaction() {
         use sqlx::Connection;
@@ -489,16 +489,44 @@ mod tests {
             let setting = "SELECT current_setting('plan_cache_mode')";
             sqlx::query_scalar(setting).fetch_one(conn).await.unwrap()
         }
+        /// Runs a read by a list (prepared) and tells whether PostgreSQL ran a generic plan.
+        async fn read_by_a_list_planned_generic(conn: &mut PgConnection) -> bool {
+            let read = "SELECT count(*) FROM families WHERE id = ANY($1)";
+            let ids = vec!["F1".to_string()];
+            let found: i64 = sqlx::query_scalar(read)
+                .bind(ids)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(found, 0);
+            let plans = "SELECT generic_plans FROM pg_prepared_statements WHERE statement = $1";
+            let generic: i64 = sqlx::query_scalar(plans)
+                .bind(read)
+                .fetch_one(conn)
+                .await
+                .unwrap();
+            generic > 0
+        }
         let mut conn = store.pool.acquire().await.unwrap();
-        assert_eq!(planning(&mut conn).await, "auto");
-        for commit in [true, false] {
+        let outside = planning(&mut conn).await;
+        assert_ne!(outside, "force_generic_plan");
+        assert!(
+            !read_by_a_list_planned_generic(&mut conn).await,
+            "planned for its values"
+        );
+        for outcome in ["committed", "undone"] {
             let mut write = conn.begin_with(POSTGRES.begin_write).await.unwrap();
             assert_eq!(planning(&mut write).await, "force_generic_plan");
-            match commit {
-                true => write.commit().await.unwrap(),
-                false => write.rollback().await.unwrap(),
+            assert!(read_by_a_list_planned_generic(&mut write).await);
+            match outcome {
+                "committed" => write.commit().await.unwrap(),
+                _ => write.rollback().await.unwrap(),
             }
-            assert_eq!(planning(&mut conn).await, "auto", "after commit: {commit}");
+            assert_eq!(
+                planning(&mut conn).await,
+                outside,
+                "after the write {outcome}"
+            );
         }
     }
 

@@ -16,7 +16,9 @@ pub struct Dialect {
     /// Null-safe "not equal" between row values.
     pub distinct: &'static str,
     /// Starts a transaction that will write: SQLite takes the database's write lock at once, so
-    /// that what the transaction reads cannot change before it writes.
+    /// that what the transaction reads cannot change before it writes. Sent as one simple query
+    /// (`begin_with`), never prepared; a statement after the `BEGIN` must be one that cannot
+    /// fail, as sqlx would hand back a connection left in a failed transaction.
     pub begin_write: &'static str,
     /// The backend locks rows and tables (PostgreSQL); otherwise `begin_write` locks everything.
     pub row_locks: bool,

@@ -518,8 +518,8 @@ pub trait Store: Send + Sync {
     async fn list(&self, table: &'static Table, query: &ListQuery) -> Result<Vec<Row>, StoreError>;
 
     /// Every row whose text `column` holds one of `values`, in key order within each slice of
-    /// values a statement takes: a list longer than one statement binds (8,192 values on SQLite,
-    /// 16,384 on PostgreSQL) comes back as that many runs in key order, one after another. A
+    /// values a statement takes: a list longer than one statement binds (the backend's bound:
+    /// thousands of values) comes back as that many runs in key order, one after another. A
     /// caller that needs one order over a longer list sorts or groups the rows itself.
     async fn rows_where_in(
         &self,
