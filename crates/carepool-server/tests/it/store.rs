@@ -1155,3 +1155,49 @@ pub async fn a_snapshot_reads_one_state_of_the_database_and_writes_nothing(h: Ha
     let now = store.get(&MEMBERS, &[text("M5")]).await.unwrap();
     assert_eq!(now.as_ref(), Some(&changed), "the store is still open");
 }
+
+/// Locked writes of one family, more at once than the pool has connections, each read what the
+/// one before it committed: every read under the lock (on PostgreSQL those beside the first,
+/// on connections of their own) is made once the lock is held, and a write holding the lock
+/// never waits for a connection held by a write waiting for it.
+pub async fn locked_writes_of_one_family_each_read_what_the_one_before_wrote(h: Harness) {
+    load_registry(&h).await;
+    const WRITES: u32 = 12;
+    const SCORE_ONLY: &[usize] = &[families::POVERTY_SCORE.index()];
+    let f1 = || vec!["F1".to_string()];
+    let mut writes = Vec::new();
+    for _ in 0..WRITES {
+        let store = h.store.clone();
+        writes.push(tokio::spawn(async move {
+            let mut reads = LockedReads::default();
+            let members_read = reads.add(Read::where_in(members::FAMILY_ID, f1()));
+            // Not the first read: on PostgreSQL it is made beside the transaction.
+            let family_read = reads.add(Read::where_in(families::ID, f1()));
+            let mut counting = |mut read: ReadRows| {
+                assert_eq!(read.take(members_read)?.len(), 3, "F1's members");
+                let family = read.take(family_read)?;
+                let Value::Real(score) = families::POVERTY_SCORE.value(&family[0]) else {
+                    panic!("F1's score: {family:?}");
+                };
+                Ok(vec![Write::Set {
+                    table: &FAMILIES,
+                    columns: SCORE_ONLY,
+                    rows: vec![vec![text("F1"), Value::Real(score + 1.0)]],
+                }])
+            };
+            (store.write_locked("count", &Lock::Families(f1()), &reads, &mut counting)).await
+        }));
+    }
+    for write in writes {
+        write.await.unwrap().unwrap();
+    }
+    let family = (h.store)
+        .rows_where_in(&FAMILIES, families::ID.index(), &f1())
+        .await
+        .unwrap();
+    assert_eq!(
+        families::POVERTY_SCORE.value(&family[0]),
+        &Value::Real(22.5 + f64::from(WRITES)),
+        "each write counted once, none lost"
+    );
+}
