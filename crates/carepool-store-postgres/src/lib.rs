@@ -238,7 +238,7 @@ pub const POSTGRES: Dialect = Dialect {
     distinct: "IS DISTINCT FROM",
     // Each statement sees every commit before it, whatever the server's default: a write's
     // mark of the commits (see `commit_mark`) is taken after its lock is held. A write's
-    // statements (reads by key under its lock, rows inserted or updated from bound arrays) keep
+    // statements (reads by key on its connection under its lock, rows written from arrays) keep
     // one plan whatever their lists, planned once a connection, where a list bound as one array
     // is otherwise planned again for its values at every run (BENCHMARKS: batches the faster).
     // Sent with the BEGIN, no round trip more; it ends with the transaction.
