@@ -2045,3 +2045,35 @@ pub async fn a_claims_file_split_into_parts_is_received_all_or_none(h: Harness) 
     let again = receive(1_000).await.unwrap();
     assert_eq!((again.received, again.unchanged), (0, 40));
 }
+
+/// A stored claim sent again twice in a receipt longer than one statement's list of values
+/// (first and last, in different slices of the read of what is stored): refused for the
+/// second copy alone, the stored claim read once with its lines, not taken for a changed one.
+pub async fn a_stored_claim_twice_in_a_long_receipt_is_refused_as_twice_only(h: Harness) {
+    load_registry(&h).await;
+    let stored = surgery("S1", "M1", "2025-05-01", 1_000);
+    let received = |line: u64, claim: Claim| ReceivedClaim { line, claim };
+    (h.registry)
+        .receive_claims(vec![received(2, stored.clone())])
+        .await
+        .unwrap();
+    // More than PostgreSQL's 16,384 values a statement (SQLite's 8,192).
+    const FRESH: u64 = 16_400;
+    let mut claims = vec![received(2, stored.clone())];
+    claims.extend((0..FRESH).map(|i| {
+        let claim = surgery(&format!("N{i}"), "M1", "2025-05-01", 1_000);
+        received(i + 3, claim)
+    }));
+    claims.push(received(FRESH + 3, stored));
+    let problems = match h.registry.receive_claims(claims).await {
+        Err(ServiceError::Invalid(problems)) => problems,
+        other => panic!("expected the copy refused, got {other:?}"),
+    };
+    let said: Vec<(u64, &str)> = (problems.iter())
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(FRESH + 3, "claim H1/S1 appears twice (first on line 2)")]
+    );
+}
