@@ -25,10 +25,6 @@ pub struct PostgresStore {
     /// One connection of its own for readiness probes, opened when first asked: a pool busy
     /// with work must not read as a database that does not answer.
     probe: PgPool,
-    /// Connections for the reads of a locked write beside its lock (see
-    /// `SqlxBackend::pool_beside_lock`), opened when first asked; none for a snapshot, which
-    /// writes nothing.
-    beside_lock: Option<PgPool>,
     write_runs: WriteRunTurns,
     /// Whether batch runs judge ahead of their locks: asked for, see
     /// [`PostgresStore::judging_ahead`].
@@ -56,10 +52,6 @@ impl Drop for Exporter {
 /// server's other work (see `LOCKED_WRITES_AT_ONCE`).
 const WORKING_CONNECTIONS: u32 = 8;
 
-/// The connections for reads beside a locked write's lock: two for each write at once (a
-/// judge's three reads, one on its own connection).
-const BESIDE_LOCK_CONNECTIONS: u32 = 6;
-
 impl PostgresStore {
     /// Connects to the database at a `postgres://` URL and brings its schema up to date.
     pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
@@ -75,14 +67,10 @@ impl PostgresStore {
         Ok(store)
     }
 
-    /// The store's pools on `options` (the work's, connected now; the probe's and the reads
-    /// beside a lock's, when first asked), judging nothing ahead.
+    /// The store's pools on `options` (the work's, connected now; the probe's, when first
+    /// asked), judging nothing ahead.
     async fn connect(options: PgConnectOptions) -> Result<PostgresStore, sqlx::Error> {
         let probe = probe_pool(options.clone());
-        let beside_lock = tested_after_idle(PgPoolOptions::new())
-            .max_connections(BESIDE_LOCK_CONNECTIONS)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_lazy_with(options.clone());
         let pool = tested_after_idle(PgPoolOptions::new())
             .max_connections(WORKING_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
@@ -91,7 +79,6 @@ impl PostgresStore {
         Ok(PostgresStore {
             pool,
             probe,
-            beside_lock: Some(beside_lock),
             write_runs: WriteRunTurns::default(),
             judge_ahead: false,
             _exporter: None,
@@ -144,7 +131,6 @@ impl PostgresStore {
         Ok(PostgresStore {
             pool,
             probe: probe_pool(options),
-            beside_lock: None,
             write_runs: WriteRunTurns::default(),
             judge_ahead: false,
             _exporter: Some(Exporter(std::sync::Mutex::new(Some(exporter)))),
@@ -238,7 +224,7 @@ pub const POSTGRES: Dialect = Dialect {
     distinct: "IS DISTINCT FROM",
     // Each statement sees every commit before it, whatever the server's default: a write's
     // mark of the commits (see `commit_mark`) is taken after its lock is held. A write's
-    // statements (reads by key on its connection under its lock, rows written from arrays) keep
+    // statements (reads by key under its lock, rows inserted or updated from bound arrays) keep
     // one plan whatever their lists, planned once a connection, where a list bound as one array
     // is otherwise planned again for its values at every run (BENCHMARKS: batches the faster).
     // Sent with the BEGIN, no round trip more; it ends with the transaction.
@@ -327,12 +313,6 @@ impl SqlxBackend for PostgresStore {
         last: &str,
     ) -> Result<Vec<Row>, StoreError> {
         copy_out::select_in_range(conn, table, columns, column, first, last).await
-    }
-
-    /// A judge's three reads under its lock (the claimants' claims, their lines, their
-    /// families' use of the limits) in one round trip instead of three (docs/BENCHMARKS.md).
-    fn pool_beside_lock(&self) -> Option<&PgPool> {
-        self.beside_lock.as_ref()
     }
 
     fn judges_ahead(&self) -> bool {

@@ -438,11 +438,6 @@ impl SqlxBackend for SqliteStore {
 
     /// Judging ahead pays on SQLite: a batch's reads and its judging run beside the one written
     /// (docs/BENCHMARKS.md).
-    /// A locked write's reads by values are one round trip to its worker thread already.
-    fn pool_beside_lock(&self) -> Option<&sqlx::Pool<sqlx::Sqlite>> {
-        None
-    }
-
     fn judges_ahead(&self) -> bool {
         true
     }

@@ -154,15 +154,6 @@ pub trait SqlxBackend: Send + Sync + 'static {
     /// `carepool_store::WriteRun`).
     fn judges_ahead(&self) -> bool;
 
-    /// Where a locked write's first reads by a column's values run side by side with the one
-    /// on its transaction's connection, once its lock is held: one round trip instead of one a
-    /// read. Sound where each statement on any connection sees every commit made before it
-    /// (PostgreSQL, read committed): the lock keeps the other writers of those rows out, and
-    /// the transaction has written nothing yet that only it would see. A pool of their own:
-    /// a write holding its lock must never wait for a connection held by a write waiting for
-    /// that lock. None reads them all on the transaction's connection.
-    fn pool_beside_lock(&self) -> Option<&sqlx::Pool<Self::Db>>;
-
     /// Where the database's history of commits stands, as this connection sees it: at a write
     /// run's start, or (`in_write`) inside a write's transaction once its lock is taken. None
     /// when it cannot tell.

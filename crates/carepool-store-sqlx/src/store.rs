@@ -337,13 +337,10 @@ macro_rules! sqlx_store {
         }
 
         /// Reads each of `reads`, in order: those by a column's values all at once (one round
-        /// trip to SQLite's worker thread instead of one each; side by side on `beside`'s
-        /// connections too, given only before the transaction writes: see
-        /// `SqlxBackend::pool_beside_lock`), then the lists.
+        /// trip to SQLite's worker thread instead of one each), then the lists.
         async fn read_all(
             conn: &mut Connection,
             reads: &::carepool_store::LockedReads,
-            beside: Option<&::sqlx::Pool<Db>>,
         ) -> Result<::carepool_store::ReadRows, ::carepool_store::StoreError> {
             let columns: Vec<Vec<usize>> = reads.as_slice().iter().map(|spec| match spec {
                 ::carepool_store::Read::WhereIn { table, .. } => every_column(table),
@@ -369,13 +366,9 @@ macro_rules! sqlx_store {
                     | ::carepool_store::Read::Page { .. } => None,
                 })
                 .collect();
-            let mut found = match beside {
-                Some(pool) if where_in.len() > 1 => {
-                    select_where_in_beside(&mut *conn, pool, &where_in).await?
-                }
-                _ => <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, &where_in).await?,
-            }
-            .into_iter();
+            let mut found = <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, &where_in)
+                .await?
+                .into_iter();
             let mut read = Vec::with_capacity(reads.as_slice().len());
             for spec in reads.as_slice() {
                 read.push(match spec {
@@ -435,29 +428,6 @@ macro_rules! sqlx_store {
             let found = <$store as $crate::SqlxBackend>::select_where_in(conn, &[read]).await?;
             let found = found.into_iter().next().ok_or_else(read_lost)?;
             Ok(read.each_row_once(found))
-        }
-
-        /// The rows each of `reads` finds, read at once: the first on `conn`, each other on a
-        /// connection of `pool` (see `SqlxBackend::pool_beside_lock`).
-        async fn select_where_in_beside(
-            conn: &mut Connection,
-            pool: &::sqlx::Pool<Db>,
-            reads: &[$crate::WhereIn<'_>],
-        ) -> Result<Vec<Vec<::carepool_schema::Row>>, ::carepool_store::StoreError> {
-            let (first, others) = reads.split_at(1);
-            let others = $crate::futures_util::future::try_join_all(others.iter().map(
-                |read| async move {
-                    let mut other = connection(pool).await?;
-                    select_where_in_one(&mut *other, *read).await
-                },
-            ));
-            let (mut found, others) = $crate::futures_util::future::try_join(
-                <$store as $crate::SqlxBackend>::select_where_in(&mut *conn, first),
-                others,
-            )
-            .await?;
-            found.extend(others);
-            Ok(found)
         }
 
         /// A backend that answered fewer reads than it was asked.
@@ -533,8 +503,7 @@ macro_rules! sqlx_store {
                     .is_some_and(|mark| mark.nobody_else_committed_since(&seen));
                 let (writes, wrote_ahead) = match ahead {
                     Some(writes) if unchanged && after_other_families => (writes, true),
-                    // A batch's reads are long: side by side, they would take each other's cores.
-                    _ => (decide(read_all(&mut *tx, reads, None).await?)?, false),
+                    _ => (decide(read_all(&mut *tx, reads).await?)?, false),
                 };
                 <$store as $crate::SqlxBackend>::write_rows(&mut *tx, writes).await?;
                 tx.commit().await.map_err(|e| commit_error(what, e))?;
@@ -550,9 +519,6 @@ macro_rules! sqlx_store {
             async fn close(&self) {
                 self.pool.close().await;
                 self.probe.close().await;
-                if let Some(beside_lock) = <$store as $crate::SqlxBackend>::pool_beside_lock(self) {
-                    beside_lock.close().await;
-                }
             }
 
             async fn ping(&self) -> Result<(), ::carepool_store::StoreError> {
@@ -717,13 +683,12 @@ macro_rules! sqlx_store {
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 take_lock(&mut *tx, lock).await?;
-                let beside = <$store as $crate::SqlxBackend>::pool_beside_lock(self);
-                let mut read = read_all(&mut *tx, first, beside).await?;
+                let mut read = read_all(&mut *tx, first).await?;
                 loop {
                     let step = decide(read)?;
                     <$store as $crate::SqlxBackend>::write_rows(&mut *tx, step.writes).await?;
                     let Some(next) = step.next else { break };
-                    read = read_all(&mut *tx, &next, None).await?;
+                    read = read_all(&mut *tx, &next).await?;
                 }
                 tx.commit().await.map_err(|e| commit_error(what, e))
             }

@@ -1157,9 +1157,8 @@ pub async fn a_snapshot_reads_one_state_of_the_database_and_writes_nothing(h: Ha
 }
 
 /// Locked writes of one family, more at once than the pool has connections, each read what the
-/// one before it committed: every read under the lock (on PostgreSQL those beside the first,
-/// on connections of their own) is made once the lock is held, and a write holding the lock
-/// never waits for a connection held by a write waiting for it.
+/// one before it committed: every read under the lock is made once the lock is held, the
+/// second as well as the first.
 pub async fn locked_writes_of_one_family_each_read_what_the_one_before_wrote(h: Harness) {
     load_registry(&h).await;
     const WRITES: u32 = 12;
@@ -1171,7 +1170,6 @@ pub async fn locked_writes_of_one_family_each_read_what_the_one_before_wrote(h: 
         writes.push(tokio::spawn(async move {
             let mut reads = LockedReads::default();
             let members_read = reads.add(Read::where_in(members::FAMILY_ID, f1()));
-            // Not the first read: on PostgreSQL it is made beside the transaction.
             let family_read = reads.add(Read::where_in(families::ID, f1()));
             let mut counting = |mut read: ReadRows| {
                 assert_eq!(read.take(members_read)?.len(), 3, "F1's members");
