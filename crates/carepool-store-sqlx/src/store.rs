@@ -553,7 +553,7 @@ macro_rules! sqlx_store {
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
-                    .begin()
+                    .begin_with(DIALECT.begin_write)
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 <$store as $crate::SqlxBackend>::upsert_rows(&mut *tx, table, rows, progress).await?;
@@ -827,7 +827,7 @@ macro_rules! sqlx_store {
             ) -> Result<(), ::carepool_store::StoreError> {
                 let mut tx = self
                     .pool
-                    .begin()
+                    .begin_with(DIALECT.begin_write)
                     .await
                     .map_err(::carepool_store::StoreError::internal)?;
                 ::sqlx::query(::sqlx::AssertSqlSafe(DIALECT.insert_scheme()))
