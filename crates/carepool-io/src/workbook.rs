@@ -164,14 +164,46 @@ const WRITE_PANICS: [&str; 2] = [
     "called `Result::unwrap()` on an `Err` value: Os {",
 ];
 
+/// Whether a panic says what `WRITE_PANICS` lists.
+fn is_write_panic(said: &str) -> bool {
+    WRITE_PANICS.iter().any(|start| said.starts_with(start))
+}
+
+thread_local! {
+    /// Whether this thread is inside `without_panics`.
+    static TURNING_WRITE_PANICS_INTO_ERRORS: std::cell::Cell<bool> =
+        const { std::cell::Cell::new(false) };
+}
+
+/// Makes the panic hook (the one set before, by default printing the panic) pass over the
+/// failed writes `without_panics` turns into errors: an operator then reads the export's error
+/// alone, not a "panicked" message before it. Every other panic is told as before.
+fn keep_write_panics_quiet() {
+    static QUIETED: std::sync::Once = std::sync::Once::new();
+    QUIETED.call_once(|| {
+        let told_before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |panic| {
+            let turned_into_error = TURNING_WRITE_PANICS_INTO_ERRORS.with(std::cell::Cell::get)
+                && panic.payload_as_str().is_some_and(is_write_panic);
+            if !turned_into_error {
+                told_before(panic);
+            }
+        }));
+    });
+}
+
 /// Runs `work` on a workbook, a panic of rust_xlsxwriter's that says a write failed returned as
 /// the write's error (the export stops at it, with its file named) rather than ending the
 /// program; any other panic goes on. The workbook is not written to again after it.
 fn without_panics<T>(work: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+    keep_write_panics_quiet();
+    TURNING_WRITE_PANICS_INTO_ERRORS.with(|inside| inside.set(true));
+    let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    TURNING_WRITE_PANICS_INTO_ERRORS.with(|inside| inside.set(false));
+    worked.unwrap_or_else(|panic| {
         let said = (panic.downcast_ref::<String>().map(String::as_str))
             .or_else(|| panic.downcast_ref::<&str>().copied())
-            .filter(|said| WRITE_PANICS.iter().any(|start| said.starts_with(start)));
+            .filter(|said| is_write_panic(said));
         match said {
             Some(said) => Err(XlsxError::IoError(std::io::Error::other(format!(
                 "the rows waiting beside it could not be written (is the disk full?): {said}"
