@@ -9,8 +9,8 @@ use crate::sqlx_store::{Connection, Query, bind, read_columns, write_error};
 use carepool_schema::tables::FAMILIES;
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{Progress, StoreError, Write};
-use carepool_store_sqlx::WhereIn;
 use carepool_store_sqlx::sql::Dialect;
+use carepool_store_sqlx::{WhereIn, each_value_once};
 use chrono::NaiveDate;
 
 /// Inserts or replaces rows, a few thousand at a time (progress is told after each).
@@ -212,6 +212,7 @@ pub(crate) async fn select_where_in(
         ..
     } = *read;
     let sql = POSTGRES.rows_where_in_list(read);
+    let values = each_value_once(values, POSTGRES.binds_per_statement);
     // PostgreSQL's text holds no NUL, so a value with one matches no stored row; sent, it would
     // fail the statement (a claim's member id sent with a NUL would answer 500, not "unknown").
     let storable: Vec<String>;
@@ -223,7 +224,7 @@ pub(crate) async fn select_where_in(
             .collect();
         &storable[..]
     } else {
-        values
+        &values
     };
     let mut found = Vec::new();
     for slice in values.chunks(POSTGRES.binds_per_statement) {

@@ -8,7 +8,7 @@ use crate::SQLITE;
 use crate::raw::{Bound, Cell, Handle, SqliteError, Statement};
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{Progress, StoreError, Work, Write, Writes, blocking};
-use carepool_store_sqlx::WhereIn;
+use carepool_store_sqlx::{WhereIn, each_value_once};
 use chrono::{Datelike, NaiveDate};
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
@@ -223,6 +223,7 @@ fn select_each(db: &Handle, read: &WhereIn<'_>) -> Result<Vec<Row>, StoreError> 
     let mut statement = prepare(db, &sql)?;
     // In slices, as the IN lists of other backends: SQLite holds a slice's values, parsed and
     // indexed, while it reads.
+    let values = each_value_once(values, SQLITE.binds_per_statement);
     for chunk in values.chunks(SQLITE.binds_per_statement) {
         let chunk = serde_json::to_string(chunk).map_err(StoreError::internal)?;
         statement

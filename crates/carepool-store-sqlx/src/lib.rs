@@ -15,7 +15,21 @@ pub use pooling::{TESTED_AFTER_IDLE, tested_after_idle};
 
 use carepool_schema::{ColumnType, Row, Table, Value};
 use carepool_store::{LiveSchema, Progress, StoreError, Writes};
+use std::borrow::Cow;
 use std::collections::HashSet;
+
+/// `values` to be read in slices of at most `slice` values, each value once: a value named twice
+/// in a list longer than a slice could fall in two slices and find its rows twice (a claim read
+/// twice, the second copy without its lines). A list of one slice is given as it is.
+pub fn each_value_once(values: &[String], slice: usize) -> Cow<'_, [String]> {
+    if values.len() <= slice {
+        return Cow::Borrowed(values);
+    }
+    let mut once = values.to_vec();
+    once.sort_unstable();
+    once.dedup();
+    Cow::Owned(once)
+}
 
 /// A read of rows by the values of a column: `columns` of the rows of `table` whose text
 /// `column` holds one of `values`, in key order or in any; or, `sharing` a column, of every row
@@ -176,4 +190,21 @@ pub trait SqlxBackend: Send + Sync + 'static {
     async fn snapshot(&self) -> Result<Self, StoreError>
     where
         Self: Sized;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_longer_than_a_slice_names_each_value_once() {
+        let list = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
+        // Within one slice a repeat finds its row once anyway: the list goes as it is.
+        let short = list(&["b", "a", "b"]);
+        assert!(matches!(each_value_once(&short, 3), Cow::Borrowed(given) if given == short));
+        // Longer, "b" could fall in two slices: each value once.
+        let long = list(&["b", "a", "c", "b"]);
+        assert_eq!(each_value_once(&long, 3).as_ref(), list(&["a", "b", "c"]));
+        assert_eq!(each_value_once(&[], 3).as_ref(), list(&[]));
+    }
 }

@@ -520,9 +520,8 @@ pub trait Store: Send + Sync {
     /// Every row whose text `column` holds one of `values`, in key order within each slice of
     /// values a statement takes: a list longer than one statement binds (the backend's bound:
     /// thousands of values) comes back as that many runs in key order, one after another. A
-    /// caller that needs one order over a longer list sorts or groups the rows itself; one
-    /// whose list may name a value twice, in two slices, gets its rows twice, unless it gives
-    /// each value once.
+    /// caller that needs one order over a longer list sorts or groups the rows itself. Each row
+    /// comes once, whatever the list repeats.
     async fn rows_where_in(
         &self,
         table: &'static Table,

@@ -256,12 +256,9 @@ impl Registry {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, ClaimRecord>, ServiceError> {
-        // Each id once: a list longer than a statement takes is read a slice at a time, and an
-        // id in two slices would bring its claim twice, the second copy without its lines.
-        let ids = crate::unique(ids.iter().cloned());
         let rows = self
             .store
-            .rows_where_in(&CLAIMS, claims::ID.index(), &ids)
+            .rows_where_in(&CLAIMS, claims::ID.index(), ids)
             .await?;
         // A claim not stored has no lines: claims sent for the first time cost one read, not two.
         let found: Vec<String> = (rows.iter())
