@@ -1157,8 +1157,7 @@ pub async fn a_snapshot_reads_one_state_of_the_database_and_writes_nothing(h: Ha
 }
 
 /// Locked writes of one family, more at once than the pool has connections, each read what the
-/// one before it committed: every read under the lock is made once the lock is held, the
-/// second as well as the first.
+/// one before it committed: both reads are made once the lock is held.
 pub async fn locked_writes_of_one_family_each_read_what_the_one_before_wrote(h: Harness) {
     load_registry(&h).await;
     const WRITES: u32 = 12;
