@@ -197,9 +197,9 @@ fn keep_write_panics_quiet() {
 /// program; any other panic goes on. The workbook is not written to again after it.
 fn without_panics<T>(work: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
     keep_write_panics_quiet();
-    let outside = !TURNING_WRITE_PANICS_INTO_ERRORS.with(|inside| inside.replace(true));
+    let was_inside = TURNING_WRITE_PANICS_INTO_ERRORS.with(|inside| inside.replace(true));
     let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-    TURNING_WRITE_PANICS_INTO_ERRORS.with(|inside| inside.set(!outside));
+    TURNING_WRITE_PANICS_INTO_ERRORS.with(|inside| inside.set(was_inside));
     worked.unwrap_or_else(|panic| {
         let said = (panic.downcast_ref::<String>().map(String::as_str))
             .or_else(|| panic.downcast_ref::<&str>().copied())
